@@ -1,0 +1,32 @@
+import { defineConfig } from "vitest/config";
+
+// Three tiers, run fastest first by `npm test` (scripts/run-tests.ts):
+//   unit        pure code, next to the sources (x.ts + x.test.ts)
+//   contract    Solidity through Hardhat's in-process chain (hre.network.connect())
+//   integration the devnet, real Redis, real PostgreSQL, real processes
+export default defineConfig({
+  test: {
+    globalSetup: ["./test/setup/redis.ts"],
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["src/**/*.test.ts", "keeper/**/*.test.ts"], testTimeout: 20_000 },
+      },
+      {
+        extends: true,
+        test: { name: "contract", include: ["test/contract/**/*.test.ts"], testTimeout: 60_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // Two cores: integration files each start chains and services; keep them from starving each other.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
