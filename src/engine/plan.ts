@@ -1,0 +1,108 @@
+// The engine's decision output, shared by execution (plan → calldata), the keeper and the history.
+// Amounts are integers in the token's (or venue's) own units; USD figures are floats for reporting only.
+
+/** A 20-byte address, checksummed or not. The engine is pure: no viem import, only the shape. */
+export type Address = `0x${string}`;
+/** A 32-byte hex string. */
+export type Hex32 = `0x${string}`;
+
+/** `urgent` is the de-peg act tier: it may skip cooldown (never caps) and runs ahead of `routine`. */
+export type Lane = "urgent" | "routine";
+
+/** Perpetual Protocol v2 ClearingHouse.openPosition, sized in base units (18 decimals). */
+export interface PerpAdjustPositionAction {
+  kind: "perp.adjustPosition";
+  venue: string;
+  baseToken: Address;
+  /** true: sell base (grow a short / shrink a long). */
+  isBaseToQuote: boolean;
+  /** Always exact input in base units here, so the trade size is the plan's decision. */
+  amountBase: bigint;
+  /** Slippage bound in quote units (18 decimals): min quote out when selling base, max quote in when buying. */
+  oppositeAmountBound: bigint;
+  expectedSizeBefore: bigint;
+  expectedSizeAfter: bigint;
+}
+
+/** Perp vault deposit / withdraw of settlement collateral (e.g. USDC, 6 decimals). */
+export interface PerpCollateralAction {
+  kind: "perp.depositCollateral" | "perp.withdrawCollateral";
+  venue: string;
+  token: Address;
+  amount: bigint;
+}
+
+/** Uniswap v3 SwapRouter.exactInputSingle with the treasury as recipient. */
+export interface SwapExactInputSingleAction {
+  kind: "swap.exactInputSingle";
+  venue: "uniswap-v3";
+  tokenIn: Address;
+  tokenOut: Address;
+  fee: number;
+  amountIn: bigint;
+  amountOutMinimum: bigint;
+}
+
+export type PlanAction = PerpAdjustPositionAction | PerpCollateralAction | SwapExactInputSingleAction;
+
+/** What must still be true when the transaction executes (checked on-chain by HedgeGuard.checkPremise). */
+export interface PlanPremise {
+  deadlineSec: number;
+  oracle: {
+    feed: Address;
+    heartbeatSec: number;
+    /** Band in the feed's own decimals (Chainlink USD feeds: 8). */
+    minAnswer: bigint;
+    maxAnswer: bigint;
+  };
+  /** The hedge as the plan found it; a plan that already ran no longer matches, so it cannot run twice. */
+  perp?: {
+    baseToken: Address;
+    expectedSize: bigint;
+    toleranceBase: bigint;
+  };
+}
+
+/** What must be true after the actions (checked on-chain by HedgeGuard.checkPost). */
+export interface PlanPostState {
+  perp?: {
+    baseToken: Address;
+    targetSize: bigint;
+    toleranceBase: bigint;
+  };
+  /** The treasury's balances that must be at least these after the batch. */
+  minBalances: { token: Address; amount: bigint }[];
+}
+
+export interface PlanCost {
+  gasUsd: number;
+  feesUsd: number;
+  slippageUsd: number;
+  fundingUsd: number;
+  totalUsd: number;
+}
+
+export interface Plan {
+  /** Deterministic: hash of book, block and actions. The keeper's idempotency key. */
+  planId: Hex32;
+  bookId: string;
+  blockNumber: bigint;
+  lane: Lane;
+  reason: string;
+  actions: PlanAction[];
+  premise: PlanPremise;
+  post: PlanPostState;
+  expectedRiskReductionUsd: number;
+  expectedCost: PlanCost;
+  driftBpsBefore: number;
+  driftBpsAfter: number;
+}
+
+export interface Noop {
+  kind: "noop";
+  bookId: string;
+  reason: string;
+  driftBps: number;
+}
+
+export type Decision = { kind: "plan"; plan: Plan } | Noop;
