@@ -11,7 +11,10 @@ export default defineConfig({
   solidity: {
     version: "0.8.30",
     // Contracts that live in packages get artifacts only when listed here (used by contract tests).
-    npmFilesToBuild: ["@chainlink/contracts/src/v0.8/shared/mocks/MockV3Aggregator.sol"],
+    npmFilesToBuild: [
+      "@chainlink/contracts/src/v0.8/shared/mocks/MockV3Aggregator.sol",
+      "@chainlink/contracts/src/v0.8/shared/mocks/ERC20Mock.sol",
+    ],
     path: solcWasmPath,
     settings: {
       optimizer: { enabled: true, runs: 10_000 },

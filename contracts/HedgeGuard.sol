@@ -2,36 +2,131 @@
 pragma solidity ^0.8.24;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IHedgeGuard} from "./interfaces/IHedgeGuard.sol";
+import {IPerpPositionSource} from "./interfaces/IPerpPositionSource.sol";
 
 /// @title HedgeGuard
-/// @notice Stateless premise and post-state assertions for hedge rebalances. See {IHedgeGuard}.
-contract HedgeGuard is IHedgeGuard {
+/// @notice Premise and post-state assertions for hedge rebalances. See {IHedgeGuard}.
+contract HedgeGuard is IHedgeGuard, Ownable2Step {
+    IPerpPositionSource private immutable _positionSource;
+    mapping(address feed => uint256 heartbeatSec) private _feedHeartbeats;
+
+    /// @param initialOwner The treasury Safe: the only account that may set feed heartbeats.
+    /// @param positionSource_ The perp venue's position reader (Perpetual Protocol v2: AccountBalance).
+    constructor(address initialOwner, address positionSource_) Ownable(initialOwner) {
+        if (positionSource_ == address(0)) revert HedgeGuardZeroAddress();
+        _positionSource = IPerpPositionSource(positionSource_);
+    }
+
     /// @inheritdoc IHedgeGuard
-    function checkPremise(bytes32 planId, uint256 deadline, OraclePremise calldata oracle)
+    function checkPremise(
+        bytes32 planId,
+        uint256 deadline,
+        OraclePremise calldata oracle,
+        PerpSize calldata expectedPreSize
+    ) external view returns (int256 answer) {
+        answer = _checkOraclePremise(planId, deadline, oracle);
+        int256 actual = _positionSource.getTakerPositionSize(msg.sender, expectedPreSize.baseToken);
+        if (!_within(actual, expectedPreSize.size, expectedPreSize.tolerance)) {
+            revert HedgeGuardUnexpectedPreSize(
+                planId, expectedPreSize.baseToken, actual, expectedPreSize.size, expectedPreSize.tolerance
+            );
+        }
+    }
+
+    /// @inheritdoc IHedgeGuard
+    function checkPost(bytes32 planId, PerpSize calldata target, MinBalance[] calldata minBalances) external view {
+        int256 actual = _positionSource.getTakerPositionSize(msg.sender, target.baseToken);
+        if (!_within(actual, target.size, target.tolerance)) {
+            revert HedgeGuardPostSizeMissed(planId, target.baseToken, actual, target.size, target.tolerance);
+        }
+        _checkBalances(planId, minBalances);
+    }
+
+    /// @inheritdoc IHedgeGuard
+    function checkOraclePremise(bytes32 planId, uint256 deadline, OraclePremise calldata oracle)
         external
         view
         returns (int256 answer)
     {
+        answer = _checkOraclePremise(planId, deadline, oracle);
+    }
+
+    /// @inheritdoc IHedgeGuard
+    function checkBalances(bytes32 planId, MinBalance[] calldata minBalances) external view {
+        _checkBalances(planId, minBalances);
+    }
+
+    /// @inheritdoc IHedgeGuard
+    function setFeedHeartbeat(address feed, uint256 heartbeatSec) external onlyOwner {
+        if (feed == address(0)) revert HedgeGuardZeroAddress();
+        _feedHeartbeats[feed] = heartbeatSec;
+        emit FeedHeartbeatSet(feed, heartbeatSec);
+    }
+
+    /// @inheritdoc IHedgeGuard
+    function feedHeartbeat(address feed) external view returns (uint256) {
+        return _feedHeartbeats[feed];
+    }
+
+    /// @inheritdoc IHedgeGuard
+    function positionSource() external view returns (address) {
+        return address(_positionSource);
+    }
+
+    function _checkOraclePremise(bytes32 planId, uint256 deadline, OraclePremise calldata oracle)
+        private
+        view
+        returns (int256 answer)
+    {
         if (block.timestamp > deadline) revert HedgeGuardDeadlinePassed(planId, deadline, block.timestamp);
-        answer = _freshAnswer(planId, oracle.feed, oracle.heartbeatSec);
         if (oracle.minAnswer > oracle.maxAnswer) {
             revert HedgeGuardInvalidBand(planId, oracle.minAnswer, oracle.maxAnswer);
         }
+        answer = _freshAnswer(planId, oracle.feed);
         if (answer < oracle.minAnswer || answer > oracle.maxAnswer) {
             revert HedgeGuardPriceOutOfBand(planId, answer, oracle.minAnswer, oracle.maxAnswer);
         }
     }
 
-    /// @dev Chainlink's own guidance: check `answer > 0` and `updatedAt` against the feed's heartbeat;
-    /// `answeredInRound` is deprecated and not consulted.
-    function _freshAnswer(bytes32 planId, address feed, uint256 heartbeatSec) private view returns (int256 answer) {
+    /// @dev Chainlink's guidance: check `answer > 0` and `updatedAt` against the feed's own heartbeat (set per
+    /// feed by the owner, never chosen by the caller); `answeredInRound` is deprecated and not consulted.
+    function _freshAnswer(bytes32 planId, address feed) private view returns (int256 answer) {
+        uint256 heartbeatSec = _feedHeartbeats[feed];
+        if (heartbeatSec == 0) revert HedgeGuardFeedNotConfigured(planId, feed);
         uint256 updatedAt;
         (, answer,, updatedAt,) = AggregatorV3Interface(feed).latestRoundData();
         if (answer <= 0) revert HedgeGuardOracleInvalidAnswer(planId, feed, answer);
-        // A feed answer from the future (updatedAt > now) cannot happen on a sane chain; treat it as fresh.
         if (updatedAt + heartbeatSec < block.timestamp) {
             revert HedgeGuardOracleStale(planId, feed, updatedAt, heartbeatSec);
+        }
+    }
+
+    function _checkBalances(bytes32 planId, MinBalance[] calldata minBalances) private view {
+        for (uint256 i = 0; i < minBalances.length; ++i) {
+            uint256 balance = IERC20(minBalances[i].token).balanceOf(msg.sender);
+            if (balance < minBalances[i].amount) {
+                revert HedgeGuardBalanceTooLow(planId, minBalances[i].token, balance, minBalances[i].amount);
+            }
+        }
+    }
+
+    /// @dev |actual - expected| <= tolerance, computed without overflow for any int256 pair.
+    function _within(int256 actual, int256 expected, uint256 tolerance) private pure returns (bool) {
+        uint256 distance = actual >= expected
+            ? _absDiff(actual, expected)
+            : _absDiff(expected, actual);
+        return distance <= tolerance;
+    }
+
+    /// @dev high - low for high >= low, as uint256: the difference of two int256 always fits in uint256.
+    function _absDiff(int256 high, int256 low) private pure returns (uint256) {
+        // Two's complement: uint256(high) - uint256(low) wraps to the exact distance when high >= low.
+        unchecked {
+            return uint256(high) - uint256(low);
         }
     }
 }

@@ -3,45 +3,97 @@ pragma solidity ^0.8.24;
 
 /// @title IHedgeGuard
 /// @notice Assertions a keeper's rebalance batch makes about the world, inside the same transaction
-/// that moves funds. The guard holds no funds and no state that moves funds: every function is a
-/// view that either returns or reverts with a custom error naming the plan that failed.
-/// @dev Called first (`checkPremise`) and last (`checkPost`) in a MultiSend batch executed by the
-/// treasury Safe through a Zodiac Roles modifier. A revert in either call reverts the whole batch.
+/// that moves funds. The guard moves no funds: its checks are views that return or revert with a custom
+/// error naming the plan that failed. Its only state is configuration its owner (the treasury Safe) sets.
+/// @dev Called first (`checkPremise`) and last (`checkPost`) in a MultiSend batch that the treasury Safe
+/// executes through a Zodiac Roles modifier, so `msg.sender` is the treasury: positions and balances are
+/// always the caller's own, and a keeper cannot point the checks at another account.
 interface IHedgeGuard {
-    /// @notice The plan's deadline has passed.
-    /// @param planId The plan's identifier (hash of book, block and actions).
-    /// @param deadline The plan's deadline, unix seconds.
-    /// @param nowSec The block timestamp at execution.
-    error HedgeGuardDeadlinePassed(bytes32 planId, uint256 deadline, uint256 nowSec);
-
-    /// @notice The oracle's latest answer is older than the feed's heartbeat allows.
-    error HedgeGuardOracleStale(bytes32 planId, address feed, uint256 updatedAt, uint256 heartbeatSec);
-
-    /// @notice The oracle answered zero or a negative price.
-    error HedgeGuardOracleInvalidAnswer(bytes32 planId, address feed, int256 answer);
-
-    /// @notice The oracle price left the band the plan was computed for.
-    error HedgeGuardPriceOutOfBand(bytes32 planId, int256 answer, int256 minAnswer, int256 maxAnswer);
-
-    /// @notice The plan's oracle band is empty (min above max).
-    error HedgeGuardInvalidBand(bytes32 planId, int256 minAnswer, int256 maxAnswer);
-
-    /// @notice The oracle premise of a plan: which feed, how fresh it must be, and the band
-    /// (in the feed's own decimals) the answer must sit in for the plan to still make sense.
+    /// @notice The oracle premise of a plan: the feed and the band (in the feed's own decimals) its answer
+    /// must sit in for the plan to still make sense. Freshness uses the heartbeat the owner set for the feed.
     struct OraclePremise {
         address feed;
-        uint256 heartbeatSec;
         int256 minAnswer;
         int256 maxAnswer;
     }
 
-    /// @notice Reverts unless the plan is still within its deadline and the oracle premise holds.
+    /// @notice A perp position size with a tolerance, in base-token units (18 decimals, negative = short).
+    struct PerpSize {
+        address baseToken;
+        int256 size;
+        uint256 tolerance;
+    }
+
+    /// @notice A token balance the caller must hold at least, after the batch.
+    struct MinBalance {
+        address token;
+        uint256 amount;
+    }
+
+    /// @notice The owner set (or cleared, with 0) the heartbeat a feed's answer must be fresher than.
+    event FeedHeartbeatSet(address indexed feed, uint256 heartbeatSec);
+
+    /// @notice The plan's deadline has passed.
+    error HedgeGuardDeadlinePassed(bytes32 planId, uint256 deadline, uint256 nowSec);
+    /// @notice The feed has no heartbeat configured: the guard cannot judge its freshness.
+    error HedgeGuardFeedNotConfigured(bytes32 planId, address feed);
+    /// @notice The oracle's latest answer is older than the feed's heartbeat allows.
+    error HedgeGuardOracleStale(bytes32 planId, address feed, uint256 updatedAt, uint256 heartbeatSec);
+    /// @notice The oracle answered zero or a negative price.
+    error HedgeGuardOracleInvalidAnswer(bytes32 planId, address feed, int256 answer);
+    /// @notice The oracle price left the band the plan was computed for.
+    error HedgeGuardPriceOutOfBand(bytes32 planId, int256 answer, int256 minAnswer, int256 maxAnswer);
+    /// @notice The plan's oracle band is empty (min above max).
+    error HedgeGuardInvalidBand(bytes32 planId, int256 minAnswer, int256 maxAnswer);
+    /// @notice The perp position before the batch is not the one the plan was computed for (e.g. the plan ran).
+    error HedgeGuardUnexpectedPreSize(
+        bytes32 planId, address baseToken, int256 actual, int256 expected, uint256 tolerance
+    );
+    /// @notice The perp position after the batch missed the plan's target.
+    error HedgeGuardPostSizeMissed(bytes32 planId, address baseToken, int256 actual, int256 target, uint256 tolerance);
+    /// @notice A token balance after the batch is below the plan's minimum.
+    error HedgeGuardBalanceTooLow(bytes32 planId, address token, uint256 actual, uint256 minimum);
+    /// @notice A zero address was given where a contract is required.
+    error HedgeGuardZeroAddress();
+
+    /// @notice Reverts unless the plan is within its deadline, the oracle premise holds, and the caller's perp
+    /// position still has the size the plan expects, so the same plan can never execute twice.
     /// @param planId The plan's identifier, echoed in every error.
     /// @param deadline Unix seconds after which the plan must not execute.
     /// @param oracle The oracle premise.
+    /// @param expectedPreSize The caller's perp position the plan was computed from.
     /// @return answer The oracle answer the premise was checked against.
-    function checkPremise(bytes32 planId, uint256 deadline, OraclePremise calldata oracle)
+    function checkPremise(
+        bytes32 planId,
+        uint256 deadline,
+        OraclePremise calldata oracle,
+        PerpSize calldata expectedPreSize
+    ) external view returns (int256 answer);
+
+    /// @notice Reverts unless the caller's perp position hits the plan's target and every listed balance is at
+    /// least its minimum.
+    /// @param planId The plan's identifier, echoed in every error.
+    /// @param target The caller's perp position the plan aims at.
+    /// @param minBalances Balances of the caller that must be at least these amounts.
+    function checkPost(bytes32 planId, PerpSize calldata target, MinBalance[] calldata minBalances) external view;
+
+    /// @notice Reverts unless the plan is within its deadline and the oracle premise holds: for plans that do
+    /// not touch the perp (a de-peg swap).
+    /// @return answer The oracle answer the premise was checked against.
+    function checkOraclePremise(bytes32 planId, uint256 deadline, OraclePremise calldata oracle)
         external
         view
         returns (int256 answer);
+
+    /// @notice Reverts unless every listed balance of the caller is at least its minimum.
+    function checkBalances(bytes32 planId, MinBalance[] calldata minBalances) external view;
+
+    /// @notice Sets the heartbeat for a feed (0 removes it). Only the owner (the treasury Safe).
+    function setFeedHeartbeat(address feed, uint256 heartbeatSec) external;
+
+    /// @notice The heartbeat set for a feed, 0 when none.
+    function feedHeartbeat(address feed) external view returns (uint256);
+
+    /// @notice The venue contract the perp position sizes are read from.
+    function positionSource() external view returns (address);
 }
