@@ -31,9 +31,9 @@ export async function readAtBlock(
   if (client.chain?.contracts?.multicall3 === undefined) {
     throw new ChainConfigurationError("readAtBlock needs a client whose chain declares Multicall3");
   }
-  let results: Awaited<ReturnType<typeof client.multicall>>;
+  let results: readonly ({ status: "success"; result: unknown } | { status: "failure"; error: Error })[];
   try {
-    results = await client.multicall({
+    results = (await client.multicall({
       contracts: reads.map((read) => ({
         address: read.address,
         abi: read.abi,
@@ -43,7 +43,7 @@ export async function readAtBlock(
       allowFailure: true,
       blockNumber: options.blockNumber,
       batchSize: options.batchSizeBytes ?? 256_000,
-    });
+    })) as typeof results;
   } catch (error) {
     throw classifyChainError(error);
   }
@@ -55,7 +55,7 @@ export async function readAtBlock(
 }
 
 /** The value of a successful read, or its error thrown (for snapshots that need every value). */
-export function valueOf<T>(outcome: ReadOutcome | undefined, what: string): T {
+export function requireValue<T>(outcome: ReadOutcome | undefined, what: string): T {
   if (outcome === undefined) throw new ChainConfigurationError(`no read result for ${what}`);
   if (!outcome.ok) {
     outcome.error.details.read = what;

@@ -1,4 +1,4 @@
-import { createTransport, type Transport } from "viem";
+import { createTransport, type EIP1193RequestFn, type Transport } from "viem";
 import { classifyChainError } from "./classify-error.ts";
 import { RpcRateLimitedError } from "./errors.ts";
 
@@ -59,7 +59,7 @@ export function retrying(
         name: `Retrying ${base.config.name}`,
         type: "retrying",
         retryCount: 0,
-        async request({ method, params }) {
+        request: (async ({ method, params }: { method: string; params?: unknown }) => {
           let attempt = 0;
           let rateLimitedMs = 0;
           for (;;) {
@@ -81,7 +81,7 @@ export function retrying(
               await sleep(delayMs);
             }
           }
-        },
+        }) as EIP1193RequestFn,
       },
       base.value,
     );
