@@ -1,0 +1,60 @@
+// Checks at the engine's edge: each throws EngineInputError naming the field, so no NaN, infinity or
+// out-of-domain value enters the math (and none can leave it).
+import { EngineInputError } from "./errors.ts";
+
+export const MAX_UINT128 = (1n << 128n) - 1n;
+export const MAX_UINT160 = (1n << 160n) - 1n;
+export const MAX_UINT256 = (1n << 256n) - 1n;
+
+export function fail(field: string, reason: string, value?: unknown): never {
+  throw new EngineInputError({ field, reason, value: value === undefined ? undefined : String(value) });
+}
+
+export function finite(field: string, x: number): number {
+  if (typeof x !== "number" || !Number.isFinite(x)) fail(field, "must be a finite number", x);
+  return x;
+}
+
+export function positive(field: string, x: number): number {
+  if (typeof x !== "number" || !Number.isFinite(x) || x <= 0) fail(field, "must be finite and > 0", x);
+  return x;
+}
+
+export function nonNegative(field: string, x: number): number {
+  if (typeof x !== "number" || !Number.isFinite(x) || x < 0) fail(field, "must be finite and >= 0", x);
+  return x;
+}
+
+export function uint(field: string, x: bigint, max: bigint = MAX_UINT256): bigint {
+  if (typeof x !== "bigint" || x < 0n || x > max) fail(field, `must be an integer in [0, ${max}]`, x);
+  return x;
+}
+
+export function positiveUint(field: string, x: bigint, max: bigint = MAX_UINT256): bigint {
+  if (typeof x !== "bigint" || x <= 0n || x > max) fail(field, `must be an integer in [1, ${max}]`, x);
+  return x;
+}
+
+/** A float result about to leave the engine: refuse to emit NaN or infinity. */
+export function emit(field: string, x: number): number {
+  if (!Number.isFinite(x)) fail(field, "computed value is not finite (degenerate input)", x);
+  return x;
+}
+
+/** A bigint with `decimals` decimals as a float (e.g. 1_500000n, 6 → 1.5). Exact up to 2^53 units. */
+export function toFloat(x: bigint, decimals: number): number {
+  if (decimals === 0) return Number(x);
+  const scale = 10n ** BigInt(decimals);
+  const whole = x / scale;
+  const frac = x % scale;
+  return Number(whole) + Number(frac) / Number(scale);
+}
+
+/** A float amount as an integer with `decimals` decimals, rounded toward zero. */
+export function fromFloat(field: string, x: number, decimals: number): bigint {
+  finite(field, x);
+  const whole = Math.trunc(x);
+  const frac = x - whole;
+  const scale = 10n ** BigInt(decimals);
+  return BigInt(whole) * scale + BigInt(Math.trunc(frac * Number(scale)));
+}
