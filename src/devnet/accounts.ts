@@ -1,0 +1,58 @@
+import type { Address } from "viem";
+import { type HDAccount, mnemonicToAccount } from "viem/accounts";
+
+/** The standard test mnemonic: Hardhat's node unlocks its first 20 accounts. */
+export const DEVNET_MNEMONIC = "test test test test test test test test test test test junk";
+
+/** Which index of {@link DEVNET_MNEMONIC} plays which part. */
+export const DEVNET_ACCOUNT_INDEXES = {
+  deployer: 0,
+  keeper: 1,
+  guardian: 2,
+  owners: [3, 4, 5],
+  /** Provides Uniswap and perp liquidity. */
+  maker: 6,
+  /** Moves markets in scenarios (swaps, perp trades). */
+  trader: 7,
+  /** Deploys Perpetual Protocol alone, so perp addresses depend only on the perp deployment. */
+  perpDeployer: 8,
+} as const;
+
+export type DevnetRole =
+  | "deployer"
+  | "keeper"
+  | "guardian"
+  | "owner0"
+  | "owner1"
+  | "owner2"
+  | "maker"
+  | "trader";
+
+const accounts = new Map<number, HDAccount>();
+
+/** The local (signing) account at `index` of the test mnemonic. */
+export function devnetAccount(index: number): HDAccount {
+  let account = accounts.get(index);
+  if (!account) {
+    account = mnemonicToAccount(DEVNET_MNEMONIC, { addressIndex: index });
+    accounts.set(index, account);
+  }
+  return account;
+}
+
+export function devnetAddress(index: number): Address {
+  return devnetAccount(index).address;
+}
+
+export function roleIndex(role: DevnetRole): number {
+  switch (role) {
+    case "owner0":
+      return DEVNET_ACCOUNT_INDEXES.owners[0];
+    case "owner1":
+      return DEVNET_ACCOUNT_INDEXES.owners[1];
+    case "owner2":
+      return DEVNET_ACCOUNT_INDEXES.owners[2];
+    default:
+      return DEVNET_ACCOUNT_INDEXES[role];
+  }
+}

@@ -1,0 +1,179 @@
+import { encodeFunctionData } from "viem";
+import { safeAbi } from "../chain/safe-transaction.ts";
+import { DEVNET_ACCOUNT_INDEXES, DEVNET_MNEMONIC, devnetAccount, devnetAddress } from "./accounts.ts";
+import { deployChainlinkFeeds, FEED_DECIMALS, type FeedKey } from "./deploy-chainlink.ts";
+import { deployMulticall3 } from "./deploy-multicall3.ts";
+import { deployPerp } from "./deploy-perp.ts";
+import { deployRolesModifier, deployRolesStack } from "./deploy-roles.ts";
+import { createSafe, deploySafeStack } from "./deploy-safe.ts";
+import { deployStablecoins } from "./deploy-tokens.ts";
+import { deployUniswapV3 } from "./deploy-uniswap-v3.ts";
+import type { DevnetClient } from "./devnet-client.ts";
+import { submitFeedAnswer } from "./feed-answer.ts";
+import type { DevnetManifest } from "./manifest.ts";
+import {
+  addPerpMakerLiquidity,
+  approveAll,
+  depositPerpCollateral,
+  fundAccounts,
+} from "./market-participants.ts";
+import { addMakerLiquidity, createPools } from "./pools.ts";
+import { buildStartingBook, STARTING_BOOK } from "./starting-book.ts";
+import { execSafeTransaction } from "./treasury-transaction.ts";
+
+export const INITIAL_ANSWERS: Readonly<Record<FeedKey, number>> = {
+  ethUsd: 3000,
+  usdcUsd: 1,
+  daiUsd: 1,
+  usdtUsd: 1,
+};
+
+/** Perp's Chainlink adapter treats the feed as timed out after this long (ETH/USD heartbeat + margin). */
+export const PERP_FEED_TIMEOUT_SEC = 2 * 3600;
+/** Perp rejects swaps that cross more ticks than this within one block (~10% per block). */
+export const PERP_MAX_TICK_CROSSED_WITHIN_BLOCK = 1000;
+/** Perp reads the vETH pool TWAP over up to 30 min (mark price config): age the new pool past it before adding liquidity, or the pool reverts "OLD". */
+const PERP_POOL_AGING_SEC = 3600;
+
+/**
+ * Deploys everything the devnet has, on a fresh chain, in a fixed order so every address repeats on every run,
+ * and returns the manifest. Takes ~200 transactions; the node mines each one as it arrives (automine).
+ */
+export async function bootstrapDevnet(client: DevnetClient, rpcUrl: string): Promise<DevnetManifest> {
+  const indexes = DEVNET_ACCOUNT_INDEXES;
+  const deployer = devnetAddress(indexes.deployer);
+  const maker = devnetAddress(indexes.maker);
+  const trader = devnetAddress(indexes.trader);
+  const owners = indexes.owners.map((index) => devnetAccount(index));
+
+  const multicall3 = await deployMulticall3(client, deployer);
+  const uniswap = await deployUniswapV3(client);
+  const stablecoins = await deployStablecoins(client, deployer, deployer);
+  const feeds = await deployChainlinkFeeds(client, deployer, INITIAL_ANSWERS);
+
+  const safeStack = await deploySafeStack(client, deployer);
+  const treasurySafe = await createSafe(client, safeStack, deployer, {
+    owners: owners.map((owner) => owner.address),
+    threshold: 2,
+    saltNonce: 0n,
+  });
+  const signers = owners.slice(0, 2);
+  const rolesStack = await deployRolesStack(client, deployer);
+  const roles = await deployRolesModifier(client, rolesStack, deployer, {
+    owner: treasurySafe,
+    avatar: treasurySafe,
+    target: treasurySafe,
+    saltNonce: 0n,
+  });
+  await execSafeTransaction(client, treasurySafe, signers, {
+    label: "enable the Roles modifier",
+    to: treasurySafe,
+    data: encodeFunctionData({ abi: safeAbi, functionName: "enableModule", args: [roles] }),
+  });
+
+  const perp = await deployPerp(client, devnetAddress(indexes.perpDeployer), {
+    settlementToken: stablecoins.usdc,
+    uniswapV3Factory: uniswap.factory,
+    indexFeed: feeds.ethUsd.proxy,
+    initialPrice: INITIAL_ANSWERS.ethUsd,
+    feedTimeoutSec: PERP_FEED_TIMEOUT_SEC,
+    maxTickCrossedWithinBlock: PERP_MAX_TICK_CROSSED_WITHIN_BLOCK,
+  });
+
+  const book = STARTING_BOOK;
+  await fundAccounts(client, deployer, {
+    balances: [
+      { account: maker, usdc: 100_000_000, usdt: 100_000_000, dai: 100_000_000, weth: 20_000, eth: 1_000 },
+      { account: trader, usdc: 1e11, usdt: 1e11, dai: 1e11, weth: 1_000_000, eth: 10_000 },
+      {
+        account: treasurySafe,
+        usdc: book.reserves.usdc + book.ethLp.usdc + book.stableLp.usdc + book.perpCollateralUsdc,
+        usdt: book.reserves.usdt,
+        dai: book.reserves.dai + book.stableLp.dai,
+        weth: 0,
+        eth: book.eth + book.ethLp.weth,
+      },
+    ],
+  });
+  const tokens = [stablecoins.usdc, stablecoins.usdt, stablecoins.dai, uniswap.weth];
+  await approveAll(client, maker, tokens, [uniswap.positionManager]);
+  await approveAll(client, maker, [stablecoins.usdc], [perp.vault]);
+  await approveAll(client, trader, tokens, [uniswap.swapRouter]);
+  await approveAll(client, trader, [stablecoins.usdc], [perp.vault]);
+
+  const pools = await createPools(client, deployer, uniswap);
+  await addMakerLiquidity(client, maker, uniswap.positionManager, pools);
+  await depositPerpCollateral(client, perp, maker, 20_000_000);
+  await depositPerpCollateral(client, perp, trader, 50_000_000);
+
+  await client.testClient.increaseTime({ seconds: PERP_POOL_AGING_SEC });
+  for (const [key, feed] of Object.entries(feeds) as [FeedKey, (typeof feeds)[FeedKey]][]) {
+    await submitFeedAnswer(client, deployer, feed.aggregator, INITIAL_ANSWERS[key]);
+  }
+  await addPerpMakerLiquidity(client, perp, maker, INITIAL_ANSWERS.ethUsd);
+  const startingBook = await buildStartingBook(client, {
+    safe: treasurySafe,
+    signers,
+    multiSendCallOnly: safeStack.multiSendCallOnly,
+    positionManager: uniswap.positionManager,
+    pools,
+    perp,
+  });
+
+  const accountEntry = (index: number) => ({ address: devnetAddress(index), index });
+  const feedEntry = (key: FeedKey) => ({
+    address: feeds[key].proxy,
+    aggregator: feeds[key].aggregator,
+    description: feeds[key].description,
+    decimals: FEED_DECIMALS,
+    heartbeatSec: feeds[key].heartbeatSec,
+  });
+  return {
+    version: 1,
+    chainId: client.chain.id,
+    rpcUrl,
+    startBlock: Number(await client.publicClient.getBlockNumber()),
+    mnemonic: DEVNET_MNEMONIC,
+    accounts: {
+      deployer: accountEntry(indexes.deployer),
+      keeper: accountEntry(indexes.keeper),
+      guardian: accountEntry(indexes.guardian),
+      owners: indexes.owners.map(accountEntry),
+      maker: accountEntry(indexes.maker),
+      trader: accountEntry(indexes.trader),
+      perpDeployer: accountEntry(indexes.perpDeployer),
+    },
+    contracts: {
+      multicall3,
+      weth: uniswap.weth,
+      usdc: stablecoins.usdc,
+      usdt: stablecoins.usdt,
+      dai: stablecoins.dai,
+      uniswapV3Factory: uniswap.factory,
+      swapRouter: uniswap.swapRouter,
+      positionManager: uniswap.positionManager,
+      quoterV2: uniswap.quoterV2,
+      safeSingleton: safeStack.singleton,
+      safeProxyFactory: safeStack.proxyFactory,
+      safeFallbackHandler: safeStack.fallbackHandler,
+      multiSend: safeStack.multiSend,
+      multiSendCallOnly: safeStack.multiSendCallOnly,
+      treasurySafe,
+      rolesMastercopy: rolesStack.mastercopy,
+      moduleProxyFactory: rolesStack.moduleProxyFactory,
+      roles,
+      perp,
+    },
+    pools,
+    feeds: {
+      ethUsd: feedEntry("ethUsd"),
+      usdcUsd: feedEntry("usdcUsd"),
+      daiUsd: feedEntry("daiUsd"),
+      usdtUsd: feedEntry("usdtUsd"),
+    },
+    positions: {
+      lpTokenIds: startingBook.lpTokenIds.map(String),
+      perpBaseToken: perp.baseToken,
+    },
+  };
+}

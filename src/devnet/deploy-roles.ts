@@ -1,0 +1,178 @@
+import { createRequire } from "node:module";
+import {
+  type Abi,
+  type Address,
+  encodeAbiParameters,
+  encodeFunctionData,
+  getAddress,
+  getContractAddress,
+  type Hex,
+  keccak256,
+  parseAbi,
+} from "viem";
+import type { DevnetClient } from "./devnet-client.ts";
+import { ERC2470_FACTORY, ROLES_V2_LIBRARIES } from "./mainnet-addresses.ts";
+import { deployDevnetContract, sendDevnetTransaction } from "./transactions.ts";
+
+const requireFromHere = createRequire(import.meta.url);
+
+interface MasterCopyInitData {
+  initCode: Hex;
+  salt: Hex;
+}
+interface ZodiacPackage {
+  MasterCopyInitData: { roles_v2: MasterCopyInitData; factory: MasterCopyInitData };
+  ContractAbis: { roles_v2: Abi; factory: Abi };
+}
+interface Erc2470Package {
+  deployer: Address;
+  funding: string | number | bigint;
+  signedDeployTransaction: Hex;
+}
+interface TypechainFactory {
+  abi: Abi;
+  bytecode: Hex;
+}
+
+const erc2470Abi = parseAbi([
+  "function deploy(bytes initCode, bytes32 salt) returns (address createdContract)",
+]);
+
+export interface RolesStack {
+  mastercopy: Address;
+  moduleProxyFactory: Address;
+}
+
+/** ERC-2470 SingletonFactory by its keyless (pre-EIP-155) deployment transaction, the same on every chain. */
+async function ensureErc2470(client: DevnetClient, funder: Address): Promise<void> {
+  if (await client.publicClient.getCode({ address: ERC2470_FACTORY })) return;
+  const corePath = requireFromHere
+    .resolve("@gnosis-guild/zodiac-core")
+    .replace(/index\.js$/, "factory/erc2470Factory.js");
+  const erc2470 = requireFromHere(corePath) as Erc2470Package;
+  await sendDevnetTransaction(client, "fund the ERC-2470 deployer", {
+    from: funder,
+    to: erc2470.deployer,
+    value: BigInt(erc2470.funding),
+  });
+  await client.publicClient.request({
+    method: "eth_sendRawTransaction",
+    params: [erc2470.signedDeployTransaction],
+  });
+}
+
+/**
+ * CREATE2 through ERC-2470. Its `deploy` does not revert when the inner CREATE2 fails, so gas estimation comes
+ * out too low: pass an explicit gas limit and check the code afterwards.
+ */
+async function deployViaErc2470(
+  client: DevnetClient,
+  from: Address,
+  label: string,
+  { initCode, salt }: MasterCopyInitData,
+): Promise<Address> {
+  const address = getContractAddress({ opcode: "CREATE2", from: ERC2470_FACTORY, salt, bytecode: initCode });
+  if (await client.publicClient.getCode({ address })) return address;
+  await sendDevnetTransaction(client, `ERC-2470 deploy ${label}`, {
+    from,
+    to: ERC2470_FACTORY,
+    data: encodeFunctionData({ abi: erc2470Abi, functionName: "deploy", args: [initCode, salt] }),
+    gas: 12_000_000n,
+  });
+  if (!(await client.publicClient.getCode({ address })))
+    throw new Error(`ERC-2470 deploy of ${label} produced no code`);
+  return address;
+}
+
+/**
+ * Zodiac Roles v2: the mastercopy and ModuleProxyFactory at their canonical addresses (init code and salt from
+ * @gnosis.pm/zodiac). The mastercopy is linked to the Integrity and Packer libraries at their mainnet addresses,
+ * which no package ships as deployments: deploy zodiac-roles-sdk's library bytecode and set its runtime there
+ * (both libraries are stateless, without immutables).
+ */
+export async function deployRolesStack(client: DevnetClient, deployer: Address): Promise<RolesStack> {
+  await ensureErc2470(client, deployer);
+  const zodiac = requireFromHere("@gnosis.pm/zodiac") as ZodiacPackage;
+  const typechain = requireFromHere("zodiac-roles-sdk/typechain") as Record<string, TypechainFactory>;
+  for (const [name, address] of [
+    ["Integrity", ROLES_V2_LIBRARIES.integrity],
+    ["Packer", ROLES_V2_LIBRARIES.packer],
+  ] as const) {
+    const factory = typechain[`${name}__factory`];
+    if (!factory) throw new Error(`zodiac-roles-sdk/typechain has no ${name}__factory`);
+    const scratch = await deployDevnetContract(client, deployer, {
+      label: name,
+      abi: factory.abi,
+      bytecode: factory.bytecode,
+    });
+    const runtime = await client.publicClient.getCode({ address: scratch });
+    if (!runtime) throw new Error(`${name} left no runtime code`);
+    await client.testClient.setCode({ address, bytecode: runtime });
+  }
+  return {
+    mastercopy: await deployViaErc2470(
+      client,
+      deployer,
+      "Roles v2 mastercopy",
+      zodiac.MasterCopyInitData.roles_v2,
+    ),
+    moduleProxyFactory: await deployViaErc2470(
+      client,
+      deployer,
+      "ModuleProxyFactory",
+      zodiac.MasterCopyInitData.factory,
+    ),
+  };
+}
+
+/**
+ * A Roles v2 modifier (minimal proxy of the mastercopy) with `owner`, `avatar` and `target`, deployed by the
+ * ModuleProxyFactory with `saltNonce`: its address depends only on these.
+ */
+export async function deployRolesModifier(
+  client: DevnetClient,
+  stack: RolesStack,
+  from: Address,
+  setup: { owner: Address; avatar: Address; target: Address; saltNonce: bigint },
+): Promise<Address> {
+  const zodiac = requireFromHere("@gnosis.pm/zodiac") as ZodiacPackage;
+  const initializer = encodeFunctionData({
+    abi: zodiac.ContractAbis.roles_v2,
+    functionName: "setUp",
+    args: [
+      encodeAbiParameters(
+        [{ type: "address" }, { type: "address" }, { type: "address" }],
+        [setup.owner, setup.avatar, setup.target],
+      ),
+    ],
+  });
+  // ModuleProxyFactory: salt = keccak256(keccak256(initializer) ‖ saltNonce), init code = EIP-1167 proxy.
+  const salt = keccak256(
+    encodeAbiParameters(
+      [{ type: "bytes32" }, { type: "uint256" }],
+      [keccak256(initializer), setup.saltNonce],
+    ),
+  );
+  const proxyInitCode =
+    `0x602d8060093d393df3363d3d373d3d3d363d73${stack.mastercopy.slice(2).toLowerCase()}5af43d82803e903d91602b57fd5bf3` as Hex;
+  const address = getContractAddress({
+    opcode: "CREATE2",
+    from: stack.moduleProxyFactory,
+    salt,
+    bytecode: proxyInitCode,
+  });
+  if (await client.publicClient.getCode({ address })) return getAddress(address);
+  await sendDevnetTransaction(client, "deploy the Roles modifier", {
+    from,
+    to: stack.moduleProxyFactory,
+    data: encodeFunctionData({
+      abi: zodiac.ContractAbis.factory,
+      functionName: "deployModule",
+      args: [stack.mastercopy, initializer, setup.saltNonce],
+    }),
+  });
+  if (!(await client.publicClient.getCode({ address }))) {
+    throw new Error(`the Roles modifier did not appear at ${address}`);
+  }
+  return getAddress(address);
+}

@@ -1,0 +1,44 @@
+import {
+  type Chain,
+  createPublicClient,
+  createTestClient,
+  defineChain,
+  type PublicClient,
+  type TestClient,
+  type Transport,
+} from "viem";
+
+/** viem polls every 4 s by default; a local chain answers in milliseconds. */
+export const DEVNET_POLLING_INTERVAL_MS = 20;
+
+/** The clients every devnet module takes first: reads, and Hardhat's test methods (impersonation, time, code). */
+export interface DevnetClient {
+  chain: Chain;
+  transport: Transport;
+  publicClient: PublicClient<Transport, Chain>;
+  testClient: TestClient<"hardhat", Transport, Chain>;
+}
+
+export function devnetChain(chainId: number, rpcUrl: string): Chain {
+  return defineChain({
+    id: chainId,
+    name: `hedgekeeper devnet ${chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+    contracts: { multicall3: { address: "0xcA11bde05977b3631167028862bE2a173976CA11" } },
+  });
+}
+
+export function createDevnetClient(transport: Transport, chain: Chain): DevnetClient {
+  return {
+    chain,
+    transport,
+    publicClient: createPublicClient({ chain, transport, pollingInterval: DEVNET_POLLING_INTERVAL_MS }),
+    testClient: createTestClient({
+      chain,
+      transport,
+      mode: "hardhat",
+      pollingInterval: DEVNET_POLLING_INTERVAL_MS,
+    }),
+  };
+}

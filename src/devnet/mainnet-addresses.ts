@@ -1,0 +1,75 @@
+import type { Address } from "viem";
+
+// Ethereum mainnet addresses the devnet reproduces. Checksummed; sources in ../shared/notes/devnet-facts.md.
+
+export const MAINNET_TOKENS = {
+  weth: "0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2",
+  usdc: "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48",
+  usdt: "0xdAC17F958D2ee523a2206206994597C13D831ec7",
+  dai: "0x6B175474E89094C44Da98b954EedeAC495271d0F",
+} as const satisfies Record<string, Address>;
+
+export const MAINNET_UNISWAP_V3 = {
+  factory: "0x1F98431c8aD98523631AE4a59f267346ea31F984",
+  swapRouter: "0xE592427A0AEce92De3Edee1F18E0157C05861564",
+  positionManager: "0xC36442b4a4522E871399CD717aBDD847Ab11FE88",
+  quoterV2: "0x61fFE014bA17989E743c5F6cB21bF9697530B21e",
+  /** The USDC/WETH 0.05% pool: what `createPool(USDC, WETH, 500)` must produce. */
+  usdcWeth500Pool: "0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640",
+  poolInitCodeHash: "0xe34f199b19b2b4f47f68442619d555527d244f78a3297ea89325f843f87b8b54",
+} as const;
+
+/** The accounts that deployed these contracts on mainnet, and the nonce of each deployment. */
+export const MAINNET_DEPLOYERS = {
+  uniswapV3: "0x6C9FC64A53c1b71FB3f9Af64d1ae3A4931A5f4E9",
+  weth: "0x4f26FfBe5F04ED43630fdC30A87638d53D0b0876",
+} as const satisfies Record<string, Address>;
+
+export const UNISWAP_V3_DEPLOYER_NONCES = {
+  factory: 0,
+  swapRouter: 4,
+  nftDescriptorLibrary: 5,
+  positionDescriptor: 6,
+  positionManager: 8,
+  quoterV2: 13,
+} as const;
+export const WETH_DEPLOYER_NONCE = 446;
+
+export const MULTICALL3 = "0xcA11bde05977b3631167028862bE2a173976CA11" as const satisfies Address;
+
+/** Chainlink EACAggregatorProxy addresses (8 decimals). Heartbeats are mainnet values at the time of writing. */
+export const MAINNET_FEEDS = {
+  ethUsd: {
+    address: "0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419",
+    description: "ETH / USD",
+    heartbeatSec: 3600,
+  },
+  usdcUsd: {
+    address: "0x8fFfFfd4AfB6115b954Bd326cbe7B4BA576818f6",
+    description: "USDC / USD",
+    heartbeatSec: 86400,
+  },
+  daiUsd: {
+    address: "0xAed0c38402a5d19df6E4c03F4E2DceD6e29c1ee9",
+    description: "DAI / USD",
+    heartbeatSec: 3600,
+  },
+  usdtUsd: {
+    address: "0x3E7d1eAB13ad0104d2750B8863b489D65364e32D",
+    description: "USDT / USD",
+    heartbeatSec: 86400,
+  },
+} as const satisfies Record<string, { address: Address; description: string; heartbeatSec: number }>;
+
+export const SAFE_SINGLETON_FACTORY = "0x914d7Fec6aaC8cd542e72Bca78B30650d45643d7" as const satisfies Address;
+/** Runtime of the Safe singleton factory (Arachnid's deterministic deployment proxy): salt ‖ initCode → CREATE2. */
+export const SAFE_SINGLETON_FACTORY_RUNTIME =
+  "0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe03601600081602082378035828234f58015156039578182fd5b8082525050506014600cf3" as const;
+
+/** ERC-2470 SingletonFactory, where Zodiac deploys its mastercopies. */
+export const ERC2470_FACTORY = "0xce0042B868300000d44A59004Da54A005ffdcf9f" as const satisfies Address;
+/** Libraries the Roles v2 mastercopy was linked against on mainnet. */
+export const ROLES_V2_LIBRARIES = {
+  integrity: "0x6a6Af4b16458Bc39817e4019fB02BD3b26d41049",
+  packer: "0x61C5B1bE435391fDd7bC6703F3740C0d11728a8C",
+} as const satisfies Record<string, Address>;

@@ -1,0 +1,144 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Address } from "viem";
+import { z } from "zod";
+
+const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed 20-byte address")
+  .transform((value) => value as Address);
+const account = z.object({ address, index: z.number().int().nonnegative() });
+const pool = z.object({
+  address,
+  token0: address,
+  token1: address,
+  fee: z.number().int(),
+  tickSpacing: z.number().int(),
+  base: address,
+  quote: address,
+  baseIsToken0: z.boolean(),
+  baseDecimals: z.number().int(),
+  quoteDecimals: z.number().int(),
+});
+const feed = z.object({
+  address,
+  aggregator: address,
+  description: z.string(),
+  decimals: z.number().int(),
+  heartbeatSec: z.number().int().positive(),
+});
+
+export const devnetManifestSchema = z.object({
+  version: z.literal(1),
+  chainId: z.number().int().positive(),
+  rpcUrl: z.string().url(),
+  /** First block after the bootstrap: where indexers start. */
+  startBlock: z.number().int().nonnegative(),
+  mnemonic: z.string(),
+  accounts: z.object({
+    deployer: account,
+    keeper: account,
+    guardian: account,
+    owners: z.array(account).length(3),
+    maker: account,
+    trader: account,
+    perpDeployer: account,
+  }),
+  contracts: z.object({
+    multicall3: address,
+    weth: address,
+    usdc: address,
+    usdt: address,
+    dai: address,
+    uniswapV3Factory: address,
+    swapRouter: address,
+    positionManager: address,
+    quoterV2: address,
+    safeSingleton: address,
+    safeProxyFactory: address,
+    safeFallbackHandler: address,
+    multiSend: address,
+    multiSendCallOnly: address,
+    treasurySafe: address,
+    rolesMastercopy: address,
+    moduleProxyFactory: address,
+    roles: address,
+    perp: z.object({
+      clearingHouse: address,
+      clearingHouseConfig: address,
+      marketRegistry: address,
+      orderBook: address,
+      accountBalance: address,
+      exchange: address,
+      insuranceFund: address,
+      vault: address,
+      collateralManager: address,
+      quoteToken: address,
+      baseToken: address,
+      pool: address,
+      chainlinkPriceFeed: address,
+      priceFeedDispatcher: address,
+    }),
+  }),
+  pools: z.object({ usdcWeth500: pool, daiUsdc100: pool, usdcUsdt100: pool }),
+  feeds: z.object({ ethUsd: feed, usdcUsd: feed, daiUsd: feed, usdtUsd: feed }),
+  positions: z.object({
+    /** The treasury Safe's Uniswap v3 LP NFTs: WETH/USDC 0.05%, then DAI/USDC 0.01%. */
+    lpTokenIds: z.array(z.string().regex(/^\d+$/)),
+    perpBaseToken: address,
+  }),
+});
+
+export type DevnetManifest = z.infer<typeof devnetManifestSchema>;
+export type DevnetManifestInput = z.input<typeof devnetManifestSchema>;
+
+export const DEFAULT_MANIFEST_PATH = "deployments/devnet.json";
+
+/** The manifest is missing, unreadable, malformed, or describes another chain. One line, says what to do. */
+export class DevnetManifestError extends Error {
+  override name = "DevnetManifestError";
+}
+
+export function writeManifest(path: string, manifest: DevnetManifest): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+export function parseManifest(json: unknown, source: string): DevnetManifest {
+  const parsed = devnetManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join(".") || "(root)";
+    throw new DevnetManifestError(
+      `${source} is not a devnet manifest: ${where}: ${issue?.message ?? "invalid"}`,
+    );
+  }
+  return parsed.data;
+}
+
+export function readManifest(path: string = DEFAULT_MANIFEST_PATH): DevnetManifest {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new DevnetManifestError(
+      `no devnet manifest at ${path}: start the devnet with \`npm run devnet\` first`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new DevnetManifestError(`${path} is not valid JSON`);
+  }
+  return parseManifest(json, path);
+}
+
+/** Fails with one line when the node at the manifest's URL is another chain than the manifest describes. */
+export function assertManifestChain(manifest: DevnetManifest, nodeChainId: number, source: string): void {
+  if (manifest.chainId !== nodeChainId) {
+    throw new DevnetManifestError(
+      `${source} describes chain ${manifest.chainId} but the node at ${manifest.rpcUrl} is chain ${nodeChainId}: restart the devnet or point to the right manifest`,
+    );
+  }
+}

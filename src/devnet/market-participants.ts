@@ -1,0 +1,128 @@
+import { type Address, erc20Abi, maxUint256, parseEther, parseUnits } from "viem";
+import { type PerpDeployment, perpArtifact } from "./deploy-perp.ts";
+import { devnetErc20Abi } from "./deploy-tokens.ts";
+import type { DevnetClient } from "./devnet-client.ts";
+import { MAINNET_TOKENS } from "./mainnet-addresses.ts";
+import { alignTick, tickFromRawPrice } from "./price-math.ts";
+import { writeDevnetContract } from "./transactions.ts";
+import { NO_DEADLINE, wethAbi } from "./uniswap-v3-abi.ts";
+
+export interface Participants {
+  minter: Address;
+  maker: Address;
+  trader: Address;
+}
+
+export interface FundingPlan {
+  /** Human amounts of USDC, USDT, DAI and WETH per account. */
+  balances: readonly {
+    account: Address;
+    usdc: number;
+    usdt: number;
+    dai: number;
+    weth: number;
+    eth: number;
+  }[];
+}
+
+const STABLE_DECIMALS = { usdc: 6, usdt: 6, dai: 18 } as const;
+
+/**
+ * Gives each account ETH, stablecoins (minted by the tokens' minter) and WETH (wrapped by the account itself).
+ */
+export async function fundAccounts(client: DevnetClient, minter: Address, plan: FundingPlan): Promise<void> {
+  const tokenAbi = devnetErc20Abi();
+  for (const entry of plan.balances) {
+    await client.testClient.setBalance({
+      address: entry.account,
+      value: parseEther(String(entry.eth + entry.weth)),
+    });
+    for (const key of ["usdc", "usdt", "dai"] as const) {
+      if (entry[key] === 0) continue;
+      await writeDevnetContract(client, minter, {
+        address: MAINNET_TOKENS[key],
+        abi: tokenAbi,
+        functionName: "mint",
+        args: [entry.account, parseUnits(String(entry[key]), STABLE_DECIMALS[key])],
+      });
+    }
+    if (entry.weth > 0) {
+      await writeDevnetContract(client, entry.account, {
+        address: MAINNET_TOKENS.weth,
+        abi: wethAbi,
+        functionName: "deposit",
+        value: parseEther(String(entry.weth)),
+      });
+    }
+  }
+}
+
+/** Unlimited approvals from an account the node holds. */
+export async function approveAll(
+  client: DevnetClient,
+  owner: Address,
+  tokens: readonly Address[],
+  spenders: readonly Address[],
+): Promise<void> {
+  for (const token of tokens) {
+    for (const spender of spenders) {
+      await writeDevnetContract(client, owner, {
+        address: token,
+        abi: erc20Abi,
+        functionName: "approve",
+        args: [spender, maxUint256],
+      });
+    }
+  }
+}
+
+/** Deposits USDC (human units) into the perp vault for `account`. */
+export async function depositPerpCollateral(
+  client: DevnetClient,
+  perp: PerpDeployment,
+  account: Address,
+  usdc: number,
+): Promise<void> {
+  await writeDevnetContract(client, account, {
+    address: perp.vault,
+    abi: perpArtifact("Vault").abi,
+    functionName: "deposit",
+    args: [MAINNET_TOKENS.usdc, parseUnits(String(usdc), 6)],
+  });
+}
+
+/** The perp maker's ranges around the price: deep near it, thinner further out. */
+const PERP_MAKER_RANGES = [
+  { lower: 0.9, upper: 1.11, baseAmount: 2_000 },
+  { lower: 0.7, upper: 1.43, baseAmount: 1_000 },
+  { lower: 0.4, upper: 2.5, baseAmount: 500 },
+];
+
+/** Maker liquidity on the vETH market, so takers (the treasury, the scenario trader) can trade. */
+export async function addPerpMakerLiquidity(
+  client: DevnetClient,
+  perp: PerpDeployment,
+  maker: Address,
+  price: number,
+): Promise<void> {
+  for (const range of PERP_MAKER_RANGES) {
+    await writeDevnetContract(client, maker, {
+      address: perp.clearingHouse,
+      abi: perpArtifact("ClearingHouse").abi,
+      functionName: "addLiquidity",
+      args: [
+        {
+          baseToken: perp.baseToken,
+          base: parseEther(String(range.baseAmount)),
+          quote: parseEther(String(range.baseAmount * price)),
+          lowerTick: alignTick(tickFromRawPrice(price * range.lower), 60, "down"),
+          upperTick: alignTick(tickFromRawPrice(price * range.upper), 60, "up"),
+          minBase: 0n,
+          minQuote: 0n,
+          useTakerBalance: false,
+          deadline: NO_DEADLINE,
+        },
+      ],
+    });
+  }
+}

@@ -1,0 +1,128 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { isPortInUse } from "../runtime/free-port.ts";
+
+/** The node could not start (port taken, fork unreachable, crash). `message` is one line. */
+export class DevnetNodeError extends Error {
+  override name = "DevnetNodeError";
+}
+
+export interface HardhatNodeOptions {
+  port: number;
+  /** Fork this JSON-RPC endpoint instead of starting an empty chain. */
+  fork?: { url: string; blockNumber?: number | undefined } | undefined;
+  startTimeoutMs?: number;
+}
+
+export interface HardhatNode {
+  rpcUrl: string;
+  port: number;
+  pid: number;
+  /** Stops the node and waits for it to exit. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+function hardhatCli(): string {
+  const packageJson = createRequire(import.meta.url).resolve("hardhat/package.json");
+  return join(dirname(packageJson), "dist/src/cli.js");
+}
+
+/** One eth_chainId request; the chain id, or the reason it failed. */
+export async function probeRpc(url: string, timeoutMs: number): Promise<number | Error> {
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const body = (await response.json()) as { result?: string; error?: { message?: string } };
+    if (!body.result) return new Error(body.error?.message ?? `HTTP ${response.status}`);
+    return Number(body.result);
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return new Error(cause?.code ?? cause?.message ?? (error as Error).message);
+  }
+}
+
+/**
+ * Starts `hardhat node` (the project's config: chain 31337, cancun) bound to 127.0.0.1 on `port`, and waits
+ * until it answers. The child is killed when `stop` is called, when startup fails, and when this process exits.
+ */
+export async function startHardhatNode(options: HardhatNodeOptions): Promise<HardhatNode> {
+  const { port } = options;
+  if (await isPortInUse(port)) {
+    throw new DevnetNodeError(
+      `port ${port} on 127.0.0.1 is already in use: stop what runs there or pick another port`,
+    );
+  }
+  if (options.fork) {
+    const reached = await probeRpc(options.fork.url, 5_000);
+    if (reached instanceof Error) {
+      throw new DevnetNodeError(
+        `cannot reach the fork URL ${redactUrl(options.fork.url)}: ${reached.message}`,
+      );
+    }
+  }
+  const args = [hardhatCli(), "node", "--hostname", "127.0.0.1", "--port", String(port)];
+  if (options.fork) {
+    args.push("--fork", options.fork.url);
+    if (options.fork.blockNumber !== undefined)
+      args.push("--fork-block-number", String(options.fork.blockNumber));
+  }
+  const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const keepTail = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4_000);
+  };
+  child.stdout?.on("data", keepTail);
+  child.stderr?.on("data", keepTail);
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  const stop = () => stopChild(child, killOnExit);
+
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) break;
+    if (typeof (await probeRpc(rpcUrl, 500)) === "number") {
+      return { rpcUrl, port, pid: child.pid ?? -1, stop };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await stop();
+  const lastLine =
+    output
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith("at "))
+      .pop() ?? "no output";
+  throw new DevnetNodeError(`hardhat node did not start on port ${port}: ${lastLine}`);
+}
+
+function stopChild(child: ChildProcess, killOnExit: () => void): Promise<void> {
+  process.removeListener("exit", killOnExit);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill("SIGKILL"), 3_000);
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+/** Keeps scheme, host and path; drops credentials and query strings (API keys live there). */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname === "/" ? "" : parsed.pathname}`;
+  } catch {
+    return "<unparseable URL>";
+  }
+}

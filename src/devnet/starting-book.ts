@@ -1,0 +1,143 @@
+import {
+  type Address,
+  encodeFunctionData,
+  erc20Abi,
+  type LocalAccount,
+  maxUint256,
+  parseEther,
+  parseEventLogs,
+  parseUnits,
+  zeroHash,
+} from "viem";
+import { encodeMultiSendCallOnly, type MultiSendCall } from "../chain/multi-send.ts";
+import { type PerpDeployment, perpArtifact } from "./deploy-perp.ts";
+import type { DevnetClient } from "./devnet-client.ts";
+import { MAINNET_TOKENS } from "./mainnet-addresses.ts";
+import { type DevnetPool, encodeMintPosition, type PoolKey } from "./pools.ts";
+import { execSafeTransaction } from "./treasury-transaction.ts";
+import { NO_DEADLINE, positionManagerAbi, wethAbi } from "./uniswap-v3-abi.ts";
+
+/** The treasury's book at the start, in human units. */
+export const STARTING_BOOK = {
+  eth: 500,
+  reserves: { usdc: 2_000_000, usdt: 1_000_000, dai: 1_000_000 },
+  ethLp: { weth: 100, usdc: 300_000, lowerPrice: 2_400, upperPrice: 3_750 },
+  stableLp: { dai: 200_000, usdc: 200_000, lowerPrice: 0.995, upperPrice: 1.005 },
+  perpCollateralUsdc: 300_000,
+  /** Share of the ETH LP's delta (its ETH amount) that the vETH short hedges. */
+  hedgeRatio: 0.6,
+} as const;
+
+export interface StartingBook {
+  lpTokenIds: bigint[];
+  /** Signed vETH position size (18 decimals); negative is short. */
+  perpPositionSize: bigint;
+}
+
+/**
+ * Builds the treasury's starting book through the Safe itself, with owner-signed transactions: wrap ETH, approve,
+ * mint the WETH/USDC and DAI/USDC LP positions, deposit USDC in the perp vault (one MultiSendCallOnly batch);
+ * then open a vETH short sized to `hedgeRatio` of the ETH the LP actually took.
+ */
+export async function buildStartingBook(
+  client: DevnetClient,
+  setup: {
+    safe: Address;
+    signers: readonly LocalAccount[];
+    multiSendCallOnly: Address;
+    positionManager: Address;
+    pools: Record<PoolKey, DevnetPool>;
+    perp: PerpDeployment;
+  },
+): Promise<StartingBook> {
+  const book = STARTING_BOOK;
+  const approve = (token: Address, spender: Address): MultiSendCall => ({
+    to: token,
+    data: encodeFunctionData({ abi: erc20Abi, functionName: "approve", args: [spender, maxUint256] }),
+  });
+  const calls: MultiSendCall[] = [
+    {
+      to: MAINNET_TOKENS.weth,
+      value: parseEther(String(book.ethLp.weth)),
+      data: encodeFunctionData({ abi: wethAbi, functionName: "deposit" }),
+    },
+    approve(MAINNET_TOKENS.weth, setup.positionManager),
+    approve(MAINNET_TOKENS.usdc, setup.positionManager),
+    approve(MAINNET_TOKENS.dai, setup.positionManager),
+    approve(MAINNET_TOKENS.usdc, setup.perp.vault),
+    {
+      to: setup.positionManager,
+      data: encodeMintPosition(setup.pools.usdcWeth500, {
+        lowerPrice: book.ethLp.lowerPrice,
+        upperPrice: book.ethLp.upperPrice,
+        baseAmount: book.ethLp.weth,
+        quoteAmount: book.ethLp.usdc,
+        recipient: setup.safe,
+      }),
+    },
+    {
+      to: setup.positionManager,
+      data: encodeMintPosition(setup.pools.daiUsdc100, {
+        lowerPrice: book.stableLp.lowerPrice,
+        upperPrice: book.stableLp.upperPrice,
+        baseAmount: book.stableLp.dai,
+        quoteAmount: book.stableLp.usdc,
+        recipient: setup.safe,
+      }),
+    },
+    {
+      to: setup.perp.vault,
+      data: encodeFunctionData({
+        abi: perpArtifact("Vault").abi,
+        functionName: "deposit",
+        args: [MAINNET_TOKENS.usdc, parseUnits(String(book.perpCollateralUsdc), 6)],
+      }),
+    },
+  ];
+  const hash = await execSafeTransaction(client, setup.safe, setup.signers, {
+    label: "starting book: LP positions and perp collateral",
+    to: setup.multiSendCallOnly,
+    data: encodeMultiSendCallOnly(calls),
+    operation: 1,
+  });
+  const receipt = await client.publicClient.getTransactionReceipt({ hash });
+  const minted = parseEventLogs({
+    abi: positionManagerAbi,
+    eventName: "IncreaseLiquidity",
+    logs: receipt.logs,
+  });
+  const ethLp = minted[0];
+  if (minted.length !== 2 || !ethLp) throw new Error("the starting book did not mint its two LP positions");
+  const wethInLp = setup.pools.usdcWeth500.baseIsToken0 ? ethLp.args.amount0 : ethLp.args.amount1;
+
+  // Perp amounts are 18-decimal vETH; round the hedge to 0.001 ETH so the book is the same on every run.
+  const shortSize =
+    ((wethInLp * BigInt(Math.round(book.hedgeRatio * 1000))) / 1000n / 10n ** 15n) * 10n ** 15n;
+  await execSafeTransaction(client, setup.safe, setup.signers, {
+    label: "starting book: vETH short",
+    to: setup.perp.clearingHouse,
+    data: encodeFunctionData({
+      abi: perpArtifact("ClearingHouse").abi,
+      functionName: "openPosition",
+      args: [
+        {
+          baseToken: setup.perp.baseToken,
+          isBaseToQuote: true,
+          isExactInput: true,
+          amount: shortSize,
+          oppositeAmountBound: 0n,
+          deadline: NO_DEADLINE,
+          sqrtPriceLimitX96: 0n,
+          referralCode: zeroHash,
+        },
+      ],
+    }),
+  });
+  const perpPositionSize = (await client.publicClient.readContract({
+    address: setup.perp.accountBalance,
+    abi: perpArtifact("AccountBalance").abi,
+    functionName: "getTakerPositionSize",
+    args: [setup.safe, setup.perp.baseToken],
+  })) as bigint;
+  return { lpTokenIds: minted.map((log) => log.args.tokenId), perpPositionSize };
+}
