@@ -1,0 +1,177 @@
+import type { Address, Hex } from "viem";
+import { toFunctionSelector } from "viem";
+import { c, type Permission } from "zodiac-roles-sdk";
+import {
+  CALLS_HOURLY_ALLOWANCE,
+  collateralDailyAllowanceKey,
+  KEEPER_ROLE_KEY,
+  PERP_BASE_DAILY_ALLOWANCE,
+  swapDailyAllowanceKey,
+} from "./role-keys.ts";
+import type { TreasuryScope } from "./treasury-scope.ts";
+
+const OPEN_POSITION_PARAMS =
+  "(address baseToken,bool isBaseToQuote,bool isExactInput,uint256 amount,uint256 oppositeAmountBound,uint256 deadline,uint160 sqrtPriceLimitX96,bytes32 referralCode)";
+const EXACT_INPUT_SINGLE_PARAMS =
+  "(address tokenIn,address tokenOut,uint24 fee,address recipient,uint256 deadline,uint256 amountIn,uint256 amountOutMinimum,uint160 sqrtPriceLimitX96)";
+const COLLECT_PARAMS = "(uint256 tokenId,address recipient,uint128 amount0Max,uint128 amount1Max)";
+const DECREASE_LIQUIDITY_PARAMS =
+  "(uint256 tokenId,uint128 liquidity,uint256 amount0Min,uint256 amount1Min,uint256 deadline)";
+
+export const GUARD_SIGNATURES = [
+  "checkPremise(bytes32,uint256,(address,int256,int256),(address,int256,uint256))",
+  "checkPost(bytes32,(address,int256,uint256),(address,uint256)[])",
+  "checkOraclePremise(bytes32,uint256,(address,int256,int256))",
+  "checkBalances(bytes32,(address,uint256)[])",
+] as const;
+
+/** One of several values: Roles' `Or` needs at least two branches, so a single value is a plain `eq`. */
+function oneOf(values: readonly Address[]) {
+  if (values.length === 0) throw new RangeError("a permission needs at least one allowed value");
+  const [first, second, ...rest] = values.map((value) => c.eq(value));
+  return second === undefined ? first! : c.or(first!, second, ...rest);
+}
+
+/**
+ * The keeper's permission set: HedgeGuard's checks; perp `openPosition` on configured markets within a
+ * daily size allowance; vault deposit/withdraw of configured collateral (always the Safe's own account)
+ * within a daily allowance; `exactInputSingle` on configured pairs with the Safe as recipient within a
+ * daily input allowance per token; LP `decreaseLiquidity` and `collect` to the Safe. Every venue call
+ * also spends the hourly call allowance. Nothing else: no transfer, no approve, no other recipient.
+ */
+export function keeperPermissions(scope: TreasuryScope): Permission[] {
+  assertEveryAllowanceHasACap(scope);
+  const callsPerHour = { callWithinAllowance: CALLS_HOURLY_ALLOWANCE };
+  const guardChecks: Permission[] = GUARD_SIGNATURES.map((signature) => ({
+    targetAddress: scope.hedgeGuard,
+    signature,
+  }));
+
+  const openPosition: Permission = {
+    targetAddress: scope.perp.clearingHouse,
+    signature: `openPosition(${OPEN_POSITION_PARAMS.replace(/ [a-zA-Z0-9]+(?=[,)])/g, "")})`,
+    condition: c.calldataMatches(
+      [
+        c.matches({
+          baseToken: oneOf(scope.perp.baseTokens),
+          amount: c.withinAllowance(PERP_BASE_DAILY_ALLOWANCE),
+        }),
+      ],
+      [OPEN_POSITION_PARAMS],
+      callsPerHour,
+    ),
+  };
+
+  const collateral: Permission[] = ["deposit(address,uint256)", "withdraw(address,uint256)"].map(
+    (signature) => ({
+      targetAddress: scope.perp.vault,
+      signature,
+      condition: perTokenOr(scope.perp.collateralTokens, (token) =>
+        c.calldataMatches(
+          [c.eq(token), c.withinAllowance(collateralDailyAllowanceKey(token))],
+          ["address", "uint256"],
+          callsPerHour,
+        ),
+      ),
+    }),
+  );
+
+  const swap: Permission = {
+    targetAddress: scope.uniswap.swapRouter,
+    signature: `exactInputSingle(${EXACT_INPUT_SINGLE_PARAMS.replace(/ [a-zA-Z0-9]+(?=[,)])/g, "")})`,
+    condition: perPairOr(scope, callsPerHour),
+  };
+
+  const lp: Permission[] = [
+    {
+      targetAddress: scope.uniswap.positionManager,
+      signature: `decreaseLiquidity(${DECREASE_LIQUIDITY_PARAMS.replace(/ [a-zA-Z0-9]+(?=[,)])/g, "")})`,
+      // The position manager only lets the NFT's owner (the Safe) decrease it; tokens stay in the position
+      // until `collect`, whose recipient is pinned to the Safe below.
+      condition: c.calldataMatches([c.matches({})], [DECREASE_LIQUIDITY_PARAMS], callsPerHour),
+    },
+    {
+      targetAddress: scope.uniswap.positionManager,
+      signature: `collect(${COLLECT_PARAMS.replace(/ [a-zA-Z0-9]+(?=[,)])/g, "")})`,
+      condition: c.calldataMatches([c.matches({ recipient: c.avatar })], [COLLECT_PARAMS], callsPerHour),
+    },
+  ];
+
+  return [...guardChecks, openPosition, ...collateral, swap, ...lp];
+}
+
+function perTokenOr(
+  tokens: readonly Address[],
+  scoping: (token: Address) => ReturnType<typeof c.calldataMatches>,
+) {
+  if (tokens.length === 0) throw new RangeError("a permission needs at least one allowed token");
+  const [first, second, ...rest] = tokens.map(scoping);
+  return second === undefined ? first! : c.or(first!, second, ...rest);
+}
+
+function perPairOr(scope: TreasuryScope, options: { callWithinAllowance: Hex }) {
+  const pairs = scope.uniswap.swapPairs;
+  if (pairs.length === 0) throw new RangeError("a swap permission needs at least one configured pair");
+  const [first, second, ...rest] = pairs.map((pair) =>
+    c.calldataMatches(
+      [
+        c.matches({
+          tokenIn: c.eq(pair.tokenIn),
+          tokenOut: c.eq(pair.tokenOut),
+          fee: c.eq(pair.fee),
+          recipient: c.avatar,
+          amountIn: c.withinAllowance(swapDailyAllowanceKey(pair.tokenIn)),
+        }),
+      ],
+      [EXACT_INPUT_SINGLE_PARAMS],
+      options,
+    ),
+  );
+  return second === undefined ? first! : c.or(first!, second, ...rest);
+}
+
+/**
+ * The guardian's permission set: exactly one call, `roles.assignRoles(keeper, [keeperRole], [false])`,
+ * executed by the Safe (the Roles owner) through the guardian's role. It can pause the keeper at once and
+ * can never grant anything: restoring the role takes the Safe's owners.
+ */
+export function guardianPermissions(scope: TreasuryScope): Permission[] {
+  return [
+    {
+      targetAddress: scope.roles,
+      signature: "assignRoles(address,bytes32[],bool[])",
+      condition: c.calldataMatches(
+        [c.eq(scope.keeper), c.matches([c.eq(KEEPER_ROLE_KEY)]), c.matches([c.eq(false)])],
+        ["address", "bytes32[]", "bool[]"],
+      ),
+    },
+  ];
+}
+
+/** The selector Roles must unwrap MultiSend batches at. */
+export const MULTI_SEND_SELECTOR = toFunctionSelector("multiSend(bytes)");
+
+/** Errors a scope whose allowance keys would have no allowance (Roles would then refuse every such call). */
+export class TreasuryScopeError extends Error {
+  override name = "TreasuryScopeError";
+}
+
+function assertEveryAllowanceHasACap(scope: TreasuryScope): void {
+  const lowerKeys = (record: Readonly<Record<string, bigint>>) =>
+    new Set(Object.keys(record).map((k) => k.toLowerCase()));
+  const swapCaps = lowerKeys(scope.caps.swapAmountInPerDay);
+  for (const pair of scope.uniswap.swapPairs) {
+    if (!swapCaps.has(pair.tokenIn.toLowerCase())) {
+      throw new TreasuryScopeError(`caps.swapAmountInPerDay has no cap for swap input token ${pair.tokenIn}`);
+    }
+  }
+  const collateralCaps = lowerKeys(scope.caps.collateralPerDay);
+  for (const token of scope.perp.collateralTokens) {
+    if (!collateralCaps.has(token.toLowerCase())) {
+      throw new TreasuryScopeError(`caps.collateralPerDay has no cap for collateral token ${token}`);
+    }
+  }
+  if (!Number.isInteger(scope.caps.callsPerHour) || scope.caps.callsPerHour < 1) {
+    throw new TreasuryScopeError("caps.callsPerHour must be a positive integer");
+  }
+}

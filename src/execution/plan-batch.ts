@@ -1,0 +1,165 @@
+import { encodeFunctionData, type Hex, zeroHash } from "viem";
+import type { Plan, PlanAction } from "../engine/plan.ts";
+import {
+  HEDGE_GUARD_ABI,
+  PERP_CLEARING_HOUSE_ABI,
+  PERP_VAULT_ABI,
+  ROLES_ABI,
+  SWAP_ROUTER_ABI,
+} from "./abis.ts";
+import type { ExecutionTargets } from "./execution-targets.ts";
+import { DELEGATE_CALL, encodeMultiSend, type MetaTransaction } from "./multisend.ts";
+
+/**
+ * A plan as the MultiSend batch the treasury Safe executes: HedgeGuard's premise check first, the venue
+ * calls, then HedgeGuard's post-state check (DeFi Saver's "trigger still holds and target reached" in one
+ * transaction). A revert anywhere reverts everything.
+ */
+export function planToBatch(plan: Plan, targets: ExecutionTargets): MetaTransaction[] {
+  const premise = premiseCall(plan, targets);
+  const actions = plan.actions.map((action) => actionCall(action, plan, targets));
+  const post = postCall(plan, targets);
+  return [premise, ...actions, ...(post === undefined ? [] : [post])];
+}
+
+/** The keeper's transaction: the batch, delegate-called into MultiSendCallOnly by the Safe via the keeper's role. */
+export function planToRolesCall(plan: Plan, targets: ExecutionTargets): { to: `0x${string}`; data: Hex } {
+  return {
+    to: targets.roles,
+    data: encodeFunctionData({
+      abi: ROLES_ABI,
+      functionName: "execTransactionWithRole",
+      args: [
+        targets.multiSendCallOnly,
+        0n,
+        encodeMultiSend(planToBatch(plan, targets)),
+        DELEGATE_CALL,
+        targets.keeperRoleKey,
+        true,
+      ],
+    }),
+  };
+}
+
+function premiseCall(plan: Plan, targets: ExecutionTargets): MetaTransaction {
+  const { premise } = plan;
+  const oracle = {
+    feed: premise.oracle.feed,
+    minAnswer: premise.oracle.minAnswer,
+    maxAnswer: premise.oracle.maxAnswer,
+  };
+  const deadline = BigInt(premise.deadlineSec);
+  const data =
+    premise.perp === undefined
+      ? encodeFunctionData({
+          abi: HEDGE_GUARD_ABI,
+          functionName: "checkOraclePremise",
+          args: [plan.planId, deadline, oracle],
+        })
+      : encodeFunctionData({
+          abi: HEDGE_GUARD_ABI,
+          functionName: "checkPremise",
+          args: [
+            plan.planId,
+            deadline,
+            oracle,
+            {
+              baseToken: premise.perp.baseToken,
+              size: premise.perp.expectedSize,
+              tolerance: premise.perp.toleranceBase,
+            },
+          ],
+        });
+  return { to: targets.hedgeGuard, value: 0n, data };
+}
+
+function postCall(plan: Plan, targets: ExecutionTargets): MetaTransaction | undefined {
+  const { post } = plan;
+  const minBalances = post.minBalances.map((b) => ({ token: b.token, amount: b.amount }));
+  if (post.perp !== undefined) {
+    return {
+      to: targets.hedgeGuard,
+      value: 0n,
+      data: encodeFunctionData({
+        abi: HEDGE_GUARD_ABI,
+        functionName: "checkPost",
+        args: [
+          plan.planId,
+          { baseToken: post.perp.baseToken, size: post.perp.targetSize, tolerance: post.perp.toleranceBase },
+          minBalances,
+        ],
+      }),
+    };
+  }
+  if (minBalances.length === 0) return undefined;
+  return {
+    to: targets.hedgeGuard,
+    value: 0n,
+    data: encodeFunctionData({
+      abi: HEDGE_GUARD_ABI,
+      functionName: "checkBalances",
+      args: [plan.planId, minBalances],
+    }),
+  };
+}
+
+function actionCall(action: PlanAction, plan: Plan, targets: ExecutionTargets): MetaTransaction {
+  const deadline = BigInt(plan.premise.deadlineSec);
+  switch (action.kind) {
+    case "perp.adjustPosition":
+      return {
+        to: targets.perp.clearingHouse,
+        value: 0n,
+        data: encodeFunctionData({
+          abi: PERP_CLEARING_HOUSE_ABI,
+          functionName: "openPosition",
+          args: [
+            {
+              baseToken: action.baseToken,
+              isBaseToQuote: action.isBaseToQuote,
+              // Perp v2: exact input means the input token's amount. Selling base: exact base in.
+              // Buying base: exact base out. Either way `amount` is the base size the plan decided.
+              isExactInput: action.isBaseToQuote,
+              amount: action.amountBase,
+              oppositeAmountBound: action.oppositeAmountBound,
+              deadline,
+              sqrtPriceLimitX96: 0n,
+              referralCode: zeroHash,
+            },
+          ],
+        }),
+      };
+    case "perp.depositCollateral":
+    case "perp.withdrawCollateral":
+      return {
+        to: targets.perp.vault,
+        value: 0n,
+        data: encodeFunctionData({
+          abi: PERP_VAULT_ABI,
+          functionName: action.kind === "perp.depositCollateral" ? "deposit" : "withdraw",
+          args: [action.token, action.amount],
+        }),
+      };
+    case "swap.exactInputSingle":
+      return {
+        to: targets.uniswap.swapRouter,
+        value: 0n,
+        data: encodeFunctionData({
+          abi: SWAP_ROUTER_ABI,
+          functionName: "exactInputSingle",
+          args: [
+            {
+              tokenIn: action.tokenIn,
+              tokenOut: action.tokenOut,
+              fee: action.fee,
+              recipient: targets.safe,
+              deadline,
+              amountIn: action.amountIn,
+              amountOutMinimum: action.amountOutMinimum,
+              sqrtPriceLimitX96: 0n,
+            },
+          ],
+        }),
+      };
+  }
+}
