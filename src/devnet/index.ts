@@ -1,0 +1,23 @@
+// The devnet's programmatic API: start/stop a bootstrapped mainnet-shaped chain, read its manifest, run scenarios.
+export { DEVNET_ACCOUNT_INDEXES, DEVNET_MNEMONIC, type DevnetRole, devnetAccount } from "./accounts.ts";
+export { createDevnetClient, type DevnetClient, devnetChain } from "./devnet-client.ts";
+export { startForkNode } from "./fork.ts";
+export {
+  assertManifestChain,
+  DEFAULT_MANIFEST_PATH,
+  type DevnetManifest,
+  DevnetManifestError,
+  readManifest,
+  writeManifest,
+} from "./manifest.ts";
+export { readFeed, readPerpPrices, readPoolLiquidity, readPoolPrice } from "./market-state.ts";
+export { DevnetNodeError, startHardhatNode } from "./node-process.ts";
+export { listScenarios, loadScenario, type Scenario, ScenarioError } from "./scenario.ts";
+export { runScenario, type ScenarioReport, type StepReport } from "./scenario-runner.ts";
+export {
+  DEFAULT_DEVNET_PORT,
+  type Devnet,
+  devnetHandle,
+  IN_PROCESS_RPC_URL,
+  startDevnet,
+} from "./start-devnet.ts";

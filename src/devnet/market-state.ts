@@ -1,0 +1,85 @@
+import type { Address } from "viem";
+import { perpArtifact } from "./deploy-perp.ts";
+import type { DevnetClient } from "./devnet-client.ts";
+import { aggregatorV3Abi } from "./feed-answer.ts";
+import type { DevnetManifest } from "./manifest.ts";
+import type { DevnetPool } from "./pools.ts";
+import { quoteFromSqrtPriceX96, rawPriceFromSqrtPriceX96 } from "./price-math.ts";
+import { uniswapV3PoolAbi } from "./uniswap-v3-abi.ts";
+
+// Reads of the market state scenarios move and report: pool prices, feed answers, perp mark and index.
+
+/** Price of the pool's base token in its quote token (e.g. USDC per WETH). */
+export async function readPoolPrice(client: DevnetClient, pool: DevnetPool): Promise<number> {
+  const [sqrtPriceX96] = await client.publicClient.readContract({
+    address: pool.address,
+    abi: uniswapV3PoolAbi,
+    functionName: "slot0",
+  });
+  return quoteFromSqrtPriceX96(pool, sqrtPriceX96);
+}
+
+/** In-range liquidity of a pool (Uniswap's L). */
+export function readPoolLiquidity(client: DevnetClient, pool: Address): Promise<bigint> {
+  return client.publicClient.readContract({
+    address: pool,
+    abi: uniswapV3PoolAbi,
+    functionName: "liquidity",
+  });
+}
+
+export interface FeedState {
+  answer: number;
+  roundId: bigint;
+  updatedAt: number;
+}
+
+export async function readFeed(client: DevnetClient, feed: Address): Promise<FeedState> {
+  const [roundId, answer, , updatedAt] = await client.publicClient.readContract({
+    address: feed,
+    abi: aggregatorV3Abi,
+    functionName: "latestRoundData",
+  });
+  return { answer: Number(answer) / 1e8, roundId, updatedAt: Number(updatedAt) };
+}
+
+export interface PerpPrices {
+  /** The vETH/vUSD pool's spot price: what a taker trades at, and what `perp.moveMark` moves. */
+  marketPrice: number;
+  /** Perp's mark price (AccountBalance.getMarkPrice: a median of market, market TWAP and index + premium). */
+  markPrice: number;
+  /** The index (ETH/USD through perp's Chainlink adapter). */
+  indexPrice: number;
+}
+
+export async function readPerpPrices(
+  client: DevnetClient,
+  perp: DevnetManifest["contracts"]["perp"],
+): Promise<PerpPrices> {
+  const [slot0, mark, index] = await Promise.all([
+    client.publicClient.readContract({ address: perp.pool, abi: uniswapV3PoolAbi, functionName: "slot0" }),
+    client.publicClient.readContract({
+      address: perp.accountBalance,
+      abi: perpArtifact("AccountBalance").abi,
+      functionName: "getMarkPrice",
+      args: [perp.baseToken],
+    }) as Promise<bigint>,
+    client.publicClient.readContract({
+      address: perp.baseToken,
+      abi: perpArtifact("BaseToken").abi,
+      functionName: "getIndexPrice",
+      args: [0n],
+    }) as Promise<bigint>,
+  ]);
+  // vETH is token0 and both virtual tokens have 18 decimals: the raw price is USD per ETH.
+  return {
+    marketPrice: rawPriceFromSqrtPriceX96(slot0[0]),
+    markPrice: Number(mark) / 1e18,
+    indexPrice: Number(index) / 1e18,
+  };
+}
+
+export async function readTimestamp(client: DevnetClient): Promise<number> {
+  const block = await client.publicClient.getBlock({ blockTag: "latest" });
+  return Number(block.timestamp);
+}

@@ -1,0 +1,205 @@
+import type { DevnetClient } from "./devnet-client.ts";
+import { submitFeedAnswer } from "./feed-answer.ts";
+import type { DevnetManifest } from "./manifest.ts";
+import { movePerpMarketPrice, movePoolPrice, removePoolLiquidity } from "./market-moves.ts";
+import { readFeed, readPerpPrices, readPoolLiquidity, readPoolPrice, readTimestamp } from "./market-state.ts";
+import type { PoolKey } from "./pools.ts";
+import type { Scenario, ScenarioStep } from "./scenario.ts";
+
+type FeedKey = keyof DevnetManifest["feeds"];
+
+/** One value a step moved. */
+export interface MovedValue {
+  what: string;
+  before: number;
+  after: number;
+}
+
+export interface StepReport {
+  index: number;
+  kind: ScenarioStep["kind"];
+  label: string;
+  durationMs: number;
+  moved: MovedValue[];
+}
+
+export interface ScenarioReport {
+  name: string;
+  steps: StepReport[];
+  durationMs: number;
+}
+
+interface Baseline {
+  pools: Record<PoolKey, number>;
+  feeds: Record<FeedKey, number>;
+  perpMarket: number;
+}
+
+const POOL_KEYS: readonly PoolKey[] = ["usdcWeth500", "daiUsdc100", "usdcUsdt100"];
+const FEED_KEYS: readonly FeedKey[] = ["ethUsd", "usdcUsd", "daiUsd", "usdtUsd"];
+
+async function readBaseline(client: DevnetClient, manifest: DevnetManifest): Promise<Baseline> {
+  const [pools, feeds, perp] = await Promise.all([
+    Promise.all(POOL_KEYS.map((key) => readPoolPrice(client, manifest.pools[key]))),
+    Promise.all(FEED_KEYS.map((key) => readFeed(client, manifest.feeds[key].address))),
+    readPerpPrices(client, manifest.contracts.perp),
+  ]);
+  return {
+    pools: Object.fromEntries(POOL_KEYS.map((key, i) => [key, pools[i]])) as Record<PoolKey, number>,
+    feeds: Object.fromEntries(FEED_KEYS.map((key, i) => [key, feeds[i]?.answer])) as Record<FeedKey, number>,
+    perpMarket: perp.marketPrice,
+  };
+}
+
+function target(
+  step: { price?: number | undefined; answer?: number | undefined; change?: number | undefined },
+  start: number,
+) {
+  return step.price ?? step.answer ?? start * (1 + (step.change ?? 0));
+}
+
+function describe(step: ScenarioStep): string {
+  if (step.label) return step.label;
+  switch (step.kind) {
+    case "pool.movePrice":
+      return `move ${step.pool} to ${step.price ?? `${(step.change ?? 0) * 100}%`}`;
+    case "feed.set":
+      return `set ${step.feed} to ${step.answer ?? `${(step.change ?? 0) * 100}%`}`;
+    case "perp.moveMark":
+      return `move the perp mark to ${step.price ?? `${(step.change ?? 0) * 100}%`}`;
+    case "market.moveEth":
+      return `move ETH to ${step.price ?? `${(step.change ?? 0) * 100}%`} on pool, feed and perp`;
+    case "time.advance":
+      return `advance time ${step.seconds} s`;
+    case "pool.removeLiquidity":
+      return `remove ${step.fraction * 100}% of the maker's liquidity from ${step.pool}`;
+  }
+}
+
+/**
+ * Runs a scenario against a bootstrapped devnet with real transactions from the manifest's market participants
+ * (trader swaps and trades perp, the feeds' operator submits rounds, the maker withdraws liquidity) and reports,
+ * per step, each value before and after.
+ */
+export async function runScenario(
+  client: DevnetClient,
+  manifest: DevnetManifest,
+  scenario: Scenario,
+  options: { onStep?: (report: StepReport) => void } = {},
+): Promise<ScenarioReport> {
+  const started = performance.now();
+  const baseline = await readBaseline(client, manifest);
+  const steps: StepReport[] = [];
+  for (const [index, step] of scenario.steps.entries()) {
+    const stepStarted = performance.now();
+    const moved = await runStep(client, manifest, baseline, step);
+    const report = {
+      index,
+      kind: step.kind,
+      label: describe(step),
+      durationMs: performance.now() - stepStarted,
+      moved,
+    };
+    steps.push(report);
+    options.onStep?.(report);
+  }
+  return { name: scenario.name, steps, durationMs: performance.now() - started };
+}
+
+async function runStep(
+  client: DevnetClient,
+  manifest: DevnetManifest,
+  baseline: Baseline,
+  step: ScenarioStep,
+): Promise<MovedValue[]> {
+  const { contracts, pools, feeds, accounts } = manifest;
+  const trader = accounts.trader.address;
+  const operator = accounts.deployer.address;
+  switch (step.kind) {
+    case "pool.movePrice": {
+      const pool = pools[step.pool];
+      const before = await readPoolPrice(client, pool);
+      await movePoolPrice(
+        client,
+        trader,
+        contracts.swapRouter,
+        pool,
+        target(step, baseline.pools[step.pool]),
+      );
+      return [{ what: `${step.pool} price`, before, after: await readPoolPrice(client, pool) }];
+    }
+    case "feed.set": {
+      const feed = feeds[step.feed];
+      const before = (await readFeed(client, feed.address)).answer;
+      await submitFeedAnswer(client, operator, feed.aggregator, target(step, baseline.feeds[step.feed]));
+      return [{ what: `${step.feed} answer`, before, after: (await readFeed(client, feed.address)).answer }];
+    }
+    case "perp.moveMark": {
+      const before = await readPerpPrices(client, contracts.perp);
+      await movePerpMarketPrice(client, trader, contracts.perp, target(step, baseline.perpMarket));
+      const after = await readPerpPrices(client, contracts.perp);
+      return [
+        { what: "perp market price", before: before.marketPrice, after: after.marketPrice },
+        { what: "perp index price", before: before.indexPrice, after: after.indexPrice },
+      ];
+    }
+    case "market.moveEth": {
+      const price = target(step, baseline.feeds.ethUsd);
+      const [poolBefore, feedBefore, perpBefore] = await Promise.all([
+        readPoolPrice(client, pools.usdcWeth500),
+        readFeed(client, feeds.ethUsd.address),
+        readPerpPrices(client, contracts.perp),
+      ]);
+      // Oracle first, as on mainnet the index leads; then the perp and the spot pool follow.
+      await submitFeedAnswer(client, operator, feeds.ethUsd.aggregator, price);
+      await movePerpMarketPrice(client, trader, contracts.perp, price);
+      await movePoolPrice(client, trader, contracts.swapRouter, pools.usdcWeth500, price);
+      const [poolAfter, feedAfter, perpAfter] = await Promise.all([
+        readPoolPrice(client, pools.usdcWeth500),
+        readFeed(client, feeds.ethUsd.address),
+        readPerpPrices(client, contracts.perp),
+      ]);
+      return [
+        { what: "usdcWeth500 price", before: poolBefore, after: poolAfter },
+        { what: "ethUsd answer", before: feedBefore.answer, after: feedAfter.answer },
+        { what: "perp market price", before: perpBefore.marketPrice, after: perpAfter.marketPrice },
+      ];
+    }
+    case "time.advance": {
+      const readAll = () =>
+        Promise.all([
+          readTimestamp(client),
+          Promise.all(FEED_KEYS.map((key) => readFeed(client, feeds[key].address))),
+        ]);
+      const [before, feedsBefore] = await readAll();
+      await client.testClient.increaseTime({ seconds: step.seconds });
+      await client.testClient.mine({ blocks: 1 });
+      for (const key of step.refreshFeeds) {
+        const current = feedsBefore[FEED_KEYS.indexOf(key)];
+        if (current) await submitFeedAnswer(client, operator, feeds[key].aggregator, current.answer);
+      }
+      const [after, feedsAfter] = await readAll();
+      return [
+        { what: "timestamp", before, after },
+        ...FEED_KEYS.map((key, i) => ({
+          what: `${key} age (s)`,
+          before: before - (feedsBefore[i]?.updatedAt ?? 0),
+          after: after - (feedsAfter[i]?.updatedAt ?? 0),
+        })),
+      ];
+    }
+    case "pool.removeLiquidity": {
+      const pool = pools[step.pool];
+      const before = await readPoolLiquidity(client, pool.address);
+      await removePoolLiquidity(
+        client,
+        accounts.maker.address,
+        contracts.positionManager,
+        pool,
+        step.fraction,
+      );
+      const after = await readPoolLiquidity(client, pool.address);
+      return [{ what: `${step.pool} in-range liquidity`, before: Number(before), after: Number(after) }];
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+// A scenario is data: a list of steps run in order, each one block of moves (or a time jump). Prices are either
+// absolute (`price`, `answer`) or relative to the value when the scenario started (`change`: 0.3 = +30%).
+
+const poolKey = z.enum(["usdcWeth500", "daiUsdc100", "usdcUsdt100"]);
+const feedKey = z.enum(["ethUsd", "usdcUsd", "daiUsd", "usdtUsd"]);
+const change = z.number().gt(-1);
+const label = z.string().optional();
+
+function exactlyOne(a: string, b: string) {
+  return (step: Record<string, unknown>) => (step[a] === undefined) !== (step[b] === undefined);
+}
+
+const poolMovePrice = z
+  .object({
+    kind: z.literal("pool.movePrice"),
+    pool: poolKey,
+    price: z.number().positive().optional(),
+    change: change.optional(),
+    label,
+  })
+  .strict()
+  .refine(exactlyOne("price", "change"), "give exactly one of price or change");
+const feedSet = z
+  .object({
+    kind: z.literal("feed.set"),
+    feed: feedKey,
+    answer: z.number().positive().optional(),
+    change: change.optional(),
+    label,
+  })
+  .strict()
+  .refine(exactlyOne("answer", "change"), "give exactly one of answer or change");
+const perpMoveMark = z
+  .object({
+    kind: z.literal("perp.moveMark"),
+    price: z.number().positive().optional(),
+    change: change.optional(),
+    label,
+  })
+  .strict()
+  .refine(exactlyOne("price", "change"), "give exactly one of price or change");
+const ethMove = z
+  .object({
+    kind: z.literal("market.moveEth"),
+    price: z.number().positive().optional(),
+    change: change.optional(),
+    label,
+  })
+  .strict()
+  .refine(exactlyOne("price", "change"), "give exactly one of price or change");
+const timeAdvance = z
+  .object({
+    kind: z.literal("time.advance"),
+    seconds: z.number().int().positive(),
+    /** Feeds whose oracle posts its unchanged answer after the jump (a heartbeat update). */
+    refreshFeeds: z.array(feedKey).default([]),
+    label,
+  })
+  .strict();
+const poolRemoveLiquidity = z
+  .object({
+    kind: z.literal("pool.removeLiquidity"),
+    pool: poolKey,
+    fraction: z.number().gt(0).lte(1),
+    label,
+  })
+  .strict();
+
+export const scenarioStepSchema = z.union([
+  poolMovePrice,
+  feedSet,
+  perpMoveMark,
+  ethMove,
+  timeAdvance,
+  poolRemoveLiquidity,
+]);
+
+export const scenarioSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9-]+$/),
+    description: z.string(),
+    steps: z.array(scenarioStepSchema).min(1),
+  })
+  .strict();
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioStep = z.infer<typeof scenarioStepSchema>;
+
+/** Unknown scenario name, or a scenario file that does not validate. `message` is one line. */
+export class ScenarioError extends Error {
+  override name = "ScenarioError";
+}
+
+export const SCENARIOS_DIR = fileURLToPath(new URL("./scenarios/", import.meta.url));
+
+export function listScenarios(dir: string = SCENARIOS_DIR): string[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith(".json"))
+    .map((file) => file.replace(/\.json$/, ""))
+    .sort();
+}
+
+export function loadScenario(name: string, dir: string = SCENARIOS_DIR): Scenario {
+  const known = listScenarios(dir);
+  if (!known.includes(name)) {
+    throw new ScenarioError(`unknown scenario "${name}": choose one of ${known.join(", ")}`);
+  }
+  const source = `${dir}${name}.json`;
+  const parsed = scenarioSchema.safeParse(JSON.parse(readFileSync(source, "utf8")));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ScenarioError(
+      `scenario ${name} is invalid at ${issue?.path.join(".") || "(root)"}: ${issue?.message}`,
+    );
+  }
+  if (parsed.data.name !== name)
+    throw new ScenarioError(`scenario file ${name}.json is named "${parsed.data.name}"`);
+  return parsed.data;
+}

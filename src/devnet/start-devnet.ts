@@ -1,0 +1,116 @@
+import {
+  type Account,
+  type Chain,
+  createWalletClient,
+  custom,
+  type EIP1193Provider,
+  type Hex,
+  http,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import { type DevnetRole, devnetAddress, roleIndex } from "./accounts.ts";
+import { bootstrapDevnet } from "./bootstrap.ts";
+import {
+  createDevnetClient,
+  DEVNET_POLLING_INTERVAL_MS,
+  type DevnetClient,
+  devnetChain,
+} from "./devnet-client.ts";
+import { type DevnetManifest, writeManifest } from "./manifest.ts";
+import { startHardhatNode } from "./node-process.ts";
+import { loadScenario } from "./scenario.ts";
+import { runScenario, type ScenarioReport, type StepReport } from "./scenario-runner.ts";
+
+export const DEFAULT_DEVNET_PORT = 8545;
+const HARDHAT_CHAIN_ID = 31337;
+/** What the manifest says for `rpcUrl` when the chain lives inside this process (no URL reaches it). */
+export const IN_PROCESS_RPC_URL = "http://in-process.invalid";
+
+export interface StartDevnetOptions {
+  /** Port of the spawned `hardhat node` (default 8545). Ignored in process. */
+  port?: number;
+  /** Run Hardhat's EDR chain inside this process (faster, no URL, no fork). */
+  inProcess?: boolean;
+  /** Also write the manifest here (e.g. deployments/devnet.json). */
+  manifestPath?: string;
+}
+
+export interface Devnet {
+  /** JSON-RPC URL, or IN_PROCESS_RPC_URL for an in-process chain. */
+  rpcUrl: string;
+  manifest: DevnetManifest;
+  client: DevnetClient;
+  publicClient: DevnetClient["publicClient"];
+  testClient: DevnetClient["testClient"];
+  /** Node start + bootstrap, in milliseconds. */
+  bootstrapMs: number;
+  /** A wallet client whose account (held by the node) plays `role`. */
+  walletFor(role: DevnetRole): WalletClient<Transport, Chain, Account>;
+  snapshot(): Promise<Hex>;
+  revert(id: Hex): Promise<void>;
+  runScenario(name: string, options?: { onStep?: (report: StepReport) => void }): Promise<ScenarioReport>;
+  stop(): Promise<void>;
+}
+
+/** Starts a chain, bootstraps everything on it, and returns typed handles. Always stop it. */
+export async function startDevnet(options: StartDevnetOptions = {}): Promise<Devnet> {
+  const started = performance.now();
+  let transport: Transport;
+  let rpcUrl: string;
+  let stopChain: () => Promise<void>;
+  if (options.inProcess) {
+    const { default: hre } = await import("hardhat");
+    const connection = await hre.network.connect();
+    transport = custom(connection.provider as unknown as EIP1193Provider);
+    rpcUrl = IN_PROCESS_RPC_URL;
+    stopChain = () => connection.close();
+  } else {
+    const node = await startHardhatNode({ port: options.port ?? DEFAULT_DEVNET_PORT });
+    transport = http(node.rpcUrl);
+    rpcUrl = node.rpcUrl;
+    stopChain = node.stop;
+  }
+  try {
+    const client = createDevnetClient(transport, devnetChain(HARDHAT_CHAIN_ID, rpcUrl));
+    const manifest = await bootstrapDevnet(client, rpcUrl);
+    if (options.manifestPath) writeManifest(options.manifestPath, manifest);
+    return devnetHandle(client, manifest, performance.now() - started, stopChain);
+  } catch (error) {
+    await stopChain();
+    throw error;
+  }
+}
+
+/** Handles over a chain that is already bootstrapped (e.g. the one `npm run devnet` runs). */
+export function devnetHandle(
+  client: DevnetClient,
+  manifest: DevnetManifest,
+  bootstrapMs: number,
+  stop: () => Promise<void>,
+): Devnet {
+  let stopped = false;
+  return {
+    rpcUrl: manifest.rpcUrl,
+    manifest,
+    client,
+    publicClient: client.publicClient,
+    testClient: client.testClient,
+    bootstrapMs,
+    walletFor: (role) =>
+      createWalletClient({
+        account: devnetAddress(roleIndex(role)),
+        chain: client.chain,
+        transport: client.transport,
+        pollingInterval: DEVNET_POLLING_INTERVAL_MS,
+      }),
+    snapshot: () => client.testClient.snapshot(),
+    revert: (id) => client.testClient.revert({ id }),
+    runScenario: (name, runOptions) => runScenario(client, manifest, loadScenario(name), runOptions),
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await stop();
+    },
+  };
+}
