@@ -96,13 +96,28 @@ export interface Plan {
   expectedCost: PlanCost;
   driftBpsBefore: number;
   driftBpsAfter: number;
+  /** Hysteresis state for the next decision: the keeper stores it with the plan. */
+  hedgeTriggered?: boolean;
 }
+
+/** Why nothing is done, as a stable code for metrics and alerts (the reason says it in words). */
+export type NoopCode =
+  | "stale-snapshot"
+  | "oracle-stale"
+  | "within-band"
+  | "cooldown"
+  | "below-min-trade"
+  | "cost-exceeds-benefit"
+  | "no-hedge-venue";
 
 export interface Noop {
   kind: "noop";
   bookId: string;
   reason: string;
   driftBps: number;
+  code?: NoopCode;
+  /** Hysteresis state for the next decision: the keeper stores it. */
+  hedgeTriggered?: boolean;
 }
 
 export type Decision = { kind: "plan"; plan: Plan } | Noop;

@@ -1,0 +1,169 @@
+// Full evaluation of a book at one block: every LP position, the perp, spot, hedge drift and de-peg.
+// The monitor shows this; decide() acts on it.
+import { type DepegReport, depegReport } from "./depeg.ts";
+import { type HedgeDrift, hedgeDrift } from "./hedge-drift.ts";
+import { fail, toFloat } from "./input-guards.ts";
+import { type LpPositionMetrics, type LpValuationContext, lpPositionMetrics } from "./lp-metrics.ts";
+import { type OracleHealth, oracleHealth, oraclePrice } from "./oracle.ts";
+import type { BookParams } from "./params.ts";
+import { type PerpMetrics, perpMetrics } from "./perp-metrics.ts";
+import type { BookSnapshot, OracleReading, PoolSnapshot, V3PoolSnapshot } from "./snapshot.ts";
+import { realizedSigmaAnnual, SECONDS_PER_YEAR } from "./volatility.ts";
+
+export interface BookMetrics {
+  bookId: string;
+  blockNumber: bigint;
+  basePriceUsd: number;
+  baseOracle: OracleHealth;
+  sigmaAnnual: number;
+  sigmaSource: "realized" | "fallback";
+  lp: LpPositionMetrics[];
+  lpValueUsd: number;
+  lpFeesUsd: number;
+  lpHodlValueUsd: number;
+  impermanentLossUsd: number;
+  lpGammaBase: number;
+  lpGammaUsdPer1Pct: number;
+  lvrUsdPerYear: number;
+  lvrUsdPerYearPerSigma: number;
+  expectedIlUsd: number;
+  expectedIlUsdPerSigma: number;
+  perp: PerpMetrics | null;
+  spotValueUsd: number;
+  bookValueUsd: number;
+  drift: HedgeDrift;
+  depeg: DepegReport[];
+}
+
+export function evaluateBook(book: BookSnapshot, params: BookParams, nowSec: number): BookMetrics {
+  if (!Number.isFinite(nowSec)) fail("nowSec", "must be a finite number", nowSec);
+  const base = book.base.address.toLowerCase();
+  const basePriceUsd = oraclePrice(book.baseOracle);
+  const pools = new Map<string, PoolSnapshot>();
+  for (const pool of book.pools) pools.set(pool.address.toLowerCase(), pool);
+  const oraclesByFeed = new Map<string, OracleReading>();
+  const oraclesByAsset = new Map<string, OracleReading>();
+  for (const reading of [book.baseOracle, ...book.oracles]) {
+    oraclesByFeed.set(reading.feed.toLowerCase(), reading);
+    oraclesByAsset.set(reading.asset.toLowerCase(), reading);
+  }
+  // USD prices for valuation: the asset's feed (reported even when stale: health is reported beside it),
+  // otherwise $1 for configured stablecoins.
+  const stables = new Set(params.depeg.stablecoins.map((s) => s.token.toLowerCase()));
+  const priceCache = new Map<string, number>();
+  const usdPrice = (token: string): number => {
+    let p = priceCache.get(token);
+    if (p !== undefined) return p;
+    const reading = oraclesByAsset.get(token);
+    if (reading) p = oraclePrice(reading);
+    else if (stables.has(token)) p = 1;
+    else fail("oracles", `no USD price source for token ${token}`);
+    priceCache.set(token, p);
+    return p;
+  };
+  const realized = realizedSigmaAnnual(book.samples);
+  const sigmaAnnual = realized ?? params.risk.fallbackSigmaAnnual;
+  const tickIndexes = new Map<
+    V3PoolSnapshot,
+    Map<number, { feeGrowthOutside0X128: bigint; feeGrowthOutside1X128: bigint }>
+  >();
+  const ctx: LpValuationContext = {
+    base,
+    usdPrice,
+    sigmaAnnual,
+    horizonYears: params.risk.horizonSec / SECONDS_PER_YEAR,
+    tickIndex: (pool) => {
+      let index = tickIndexes.get(pool);
+      if (!index) {
+        index = new Map(pool.ticks.map((t) => [t.tick, t]));
+        tickIndexes.set(pool, index);
+      }
+      return index;
+    },
+  };
+  const lp: LpPositionMetrics[] = new Array(book.lpPositions.length);
+  let lpValueUsd = 0;
+  let lpFeesUsd = 0;
+  let lpHodlValueUsd = 0;
+  let lpDeltaBase = 0;
+  let lpGammaBase = 0;
+  let lvrUsdPerYear = 0;
+  let lvrUsdPerYearPerSigma = 0;
+  let expectedIlUsd = 0;
+  let expectedIlUsdPerSigma = 0;
+  const lpUnits = new Map<string, number>();
+  for (let i = 0; i < book.lpPositions.length; i++) {
+    const m = lpPositionMetrics(book.lpPositions[i]!, pools, ctx);
+    lp[i] = m;
+    lpValueUsd += m.valueUsd;
+    lpFeesUsd += m.feesUsd;
+    lpHodlValueUsd += m.hodlValueUsd;
+    lpDeltaBase += m.deltaBase;
+    lpGammaBase += m.gammaBase;
+    lvrUsdPerYear += m.lvrUsdPerYear;
+    lvrUsdPerYearPerSigma += m.lvrUsdPerYearPerSigma;
+    expectedIlUsd += m.expectedIlUsd;
+    expectedIlUsdPerSigma += m.expectedIlUsdPerSigma;
+    for (const h of m.holdings) lpUnits.set(h.token, (lpUnits.get(h.token) ?? 0) + h.units);
+  }
+  const held = new Map<string, number>();
+  let spotValueUsd = 0;
+  let spotDeltaBase = 0;
+  for (const s of book.spot) {
+    const token = s.token.address.toLowerCase();
+    if (s.balance < 0n) fail(`spot(${s.token.symbol}).balance`, "must be >= 0", s.balance);
+    const units = toFloat(s.balance, s.token.decimals);
+    held.set(token, (held.get(token) ?? 0) + units);
+    spotValueUsd += units * usdPrice(token);
+    if (token === base) spotDeltaBase += units;
+  }
+  const perp = book.perp ? perpMetrics(book.perp) : null;
+  const bookValueUsd = lpValueUsd + lpFeesUsd + spotValueUsd + (perp?.accountValueUsd ?? 0);
+  if (!(bookValueUsd > 0)) fail("book", "book value must be > 0 to measure drift in bps", bookValueUsd);
+  const drift = hedgeDrift({
+    lpDeltaBase,
+    spotDeltaBase,
+    hedgeDeltaBase: perp?.sizeBase ?? 0,
+    basePriceUsd,
+    bookValueUsd,
+    targetHedgeRatio: params.targetHedgeRatio,
+  });
+  const depeg = params.depeg.stablecoins.map((stable) =>
+    depegReport(stable, {
+      nowSec,
+      pools,
+      oraclesByFeed,
+      oraclesByAsset,
+      baseOracle: book.baseOracle,
+      base,
+      bookValueUsd,
+      defaultTiers: params.depeg.defaultTiers,
+      heldUnits: (t) => held.get(t) ?? 0,
+      lpUnits: (t) => lpUnits.get(t) ?? 0,
+    }),
+  );
+  return {
+    bookId: book.bookId,
+    blockNumber: book.blockNumber,
+    basePriceUsd,
+    baseOracle: oracleHealth(book.baseOracle, nowSec),
+    sigmaAnnual,
+    sigmaSource: realized === null ? "fallback" : "realized",
+    lp,
+    lpValueUsd,
+    lpFeesUsd,
+    lpHodlValueUsd,
+    impermanentLossUsd: lpValueUsd - lpHodlValueUsd,
+    lpGammaBase,
+    lpGammaUsdPer1Pct: (lpGammaBase * basePriceUsd * basePriceUsd) / 100,
+    lvrUsdPerYear,
+    lvrUsdPerYearPerSigma,
+    expectedIlUsd,
+    expectedIlUsdPerSigma,
+    perp,
+    spotValueUsd,
+    bookValueUsd,
+    drift,
+    depeg,
+  };
+}

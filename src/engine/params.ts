@@ -1,0 +1,124 @@
+// A book's policy, as configured (validated with zod in src/config; checked again here where the math needs it).
+import { fail } from "./input-guards.ts";
+import type { Address } from "./plan.ts";
+
+export interface DepegTiersBps {
+  /** |deviation from peg| at or above which the tier applies, in bps. watch < warn < act. */
+  watchBps: number;
+  warnBps: number;
+  actBps: number;
+}
+
+export interface StablecoinParams {
+  token: Address;
+  symbol: string;
+  /** The Chainlink feed pricing it in USD, if any (its reading comes in BookSnapshot.oracles). */
+  feed: Address | null;
+  tiers?: DepegTiersBps;
+  /** Limit on exposure-weighted de-peg drift (exposure × |deviation|), in bps of book value. */
+  limitBps: number;
+  /** The act tier needs at least this many fresh sources at or beyond it (oracle and market disagree in a crisis). */
+  minSourcesToAct: number;
+  /** v3 pools pricing it against other stables (market sources, and where act-tier swaps go). */
+  stablePools: Address[];
+  /** A v3 pool pricing it against the base asset (price × base oracle = a third source). */
+  basePool: Address | null;
+  maxSlippageBps: number;
+}
+
+export interface BookParams {
+  /** −hedge delta / exposure delta the book aims for (1 = fully hedged). */
+  targetHedgeRatio: number;
+  /** Hysteresis on |drift|, bps of book value: act beyond armBps; once acting, continue until inside rearmBps. */
+  armBps: number;
+  rearmBps: number;
+  cooldownSec: number;
+  minTradeUsd: number;
+  caps: {
+    /** Largest single perp resize. */
+    maxTradeUsd: number;
+    /** Largest |perp notional| the book may hold. */
+    maxHedgeNotionalUsd: number;
+    /** Largest de-peg swap per plan. */
+    maxSwapUsd: number;
+    /** Largest collateral deposit or withdrawal per plan. */
+    maxCollateralMoveUsd: number;
+  };
+  margin: {
+    /** Perp margin ratio (account value / |notional|) bounds; recalibrate to targetRatio outside them. */
+    floorRatio: number;
+    ceilingRatio: number;
+    targetRatio: number;
+    /** Never leave the mark closer to the liquidation price than this, bps of mark. */
+    minLiquidationDistanceBps: number;
+  };
+  /** Act only when expected risk reduction > expected cost × costMargin. */
+  costMargin: number;
+  costs: {
+    gasPriceGwei: number;
+    /** Gas of the wrapper (Safe + Roles + MultiSend + HedgeGuard checks). */
+    gasBase: number;
+    gasPerPerpTrade: number;
+    gasPerCollateralMove: number;
+    gasPerSwap: number;
+    perpTakerFeeBps: number;
+    perpSlippageBps: number;
+  };
+  risk: {
+    /** Used when the samples are too few to estimate realized volatility. */
+    fallbackSigmaAnnual: number;
+    /** Horizon over which risk (and funding) is measured for the cost test. */
+    horizonSec: number;
+    /** One-sided normal quantile for risk in USD (1.645 = 95%). */
+    confidenceZ: number;
+  };
+  premise: {
+    /** Oracle band the plan still holds in, ± bps of the current answer. */
+    oracleBandBps: number;
+    deadlineSec: number;
+    perpSizeToleranceBps: number;
+  };
+  depeg: {
+    defaultTiers: DepegTiersBps;
+    stablecoins: StablecoinParams[];
+  };
+  /** Refuse to act on a snapshot whose block is older than this. */
+  maxSnapshotAgeSec: number;
+}
+
+function finiteAtLeast(field: string, x: number, min: number): void {
+  if (typeof x !== "number" || !Number.isFinite(x) || x < min) fail(field, `must be finite and >= ${min}`, x);
+}
+
+/** The checks the math relies on (the config layer's zod schema checks shapes; these are the invariants). */
+export function assertBookParams(params: BookParams): void {
+  finiteAtLeast("targetHedgeRatio", params.targetHedgeRatio, 0);
+  finiteAtLeast("armBps", params.armBps, 0);
+  finiteAtLeast("rearmBps", params.rearmBps, 0);
+  if (params.rearmBps > params.armBps) fail("rearmBps", "must be <= armBps (hysteresis)", params.rearmBps);
+  finiteAtLeast("cooldownSec", params.cooldownSec, 0);
+  finiteAtLeast("minTradeUsd", params.minTradeUsd, 0);
+  for (const [k, v] of Object.entries(params.caps)) finiteAtLeast(`caps.${k}`, v, 0);
+  const m = params.margin;
+  finiteAtLeast("margin.floorRatio", m.floorRatio, 0);
+  if (!(m.floorRatio <= m.targetRatio && m.targetRatio <= m.ceilingRatio)) {
+    fail("margin.targetRatio", "must satisfy floorRatio <= targetRatio <= ceilingRatio", m.targetRatio);
+  }
+  finiteAtLeast("margin.minLiquidationDistanceBps", m.minLiquidationDistanceBps, 0);
+  finiteAtLeast("costMargin", params.costMargin, 0);
+  for (const [k, v] of Object.entries(params.costs)) finiteAtLeast(`costs.${k}`, v, 0);
+  finiteAtLeast("risk.fallbackSigmaAnnual", params.risk.fallbackSigmaAnnual, 0);
+  finiteAtLeast("risk.horizonSec", params.risk.horizonSec, 1);
+  finiteAtLeast("risk.confidenceZ", params.risk.confidenceZ, 0);
+  finiteAtLeast("premise.oracleBandBps", params.premise.oracleBandBps, 0);
+  finiteAtLeast("premise.deadlineSec", params.premise.deadlineSec, 1);
+  finiteAtLeast("premise.perpSizeToleranceBps", params.premise.perpSizeToleranceBps, 0);
+  finiteAtLeast("maxSnapshotAgeSec", params.maxSnapshotAgeSec, 0);
+  for (const s of params.depeg.stablecoins) {
+    finiteAtLeast(`depeg(${s.symbol}).limitBps`, s.limitBps, 0);
+    finiteAtLeast(`depeg(${s.symbol}).maxSlippageBps`, s.maxSlippageBps, 0);
+    if (!Number.isInteger(s.minSourcesToAct) || s.minSourcesToAct < 1) {
+      fail(`depeg(${s.symbol}).minSourcesToAct`, "must be an integer >= 1", s.minSourcesToAct);
+    }
+  }
+}

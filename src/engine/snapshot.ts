@@ -1,0 +1,171 @@
+// What the engine reads: plain data an indexer fills from one confirmed block. Integers are raw chain values
+// (bigint, in the token's or contract's own units); units and scales are in the field names.
+import type { Address } from "./plan.ts";
+
+export interface TokenRef {
+  address: Address;
+  symbol: string;
+  decimals: number;
+}
+
+/** One Chainlink AggregatorV3 latestRoundData reading, with the feed's own heartbeat. */
+export interface OracleReading {
+  feed: Address;
+  /** e.g. "ETH / USD", "USDC / USD". */
+  description: string;
+  /** The asset this feed prices in USD. */
+  asset: Address;
+  answer: bigint;
+  decimals: number;
+  updatedAtSec: number;
+  heartbeatSec: number;
+  /** Phase-encoded: (phaseId << 64) | aggregatorRoundId. */
+  roundId: bigint;
+  /** Set by the indexer when its own checks failed (sequencer down or in grace, round went backwards…). */
+  stale: boolean;
+}
+
+export interface TickFeeGrowth {
+  tick: number;
+  /** ticks(tick).feeGrowthOutside0X128 / 1X128 */
+  feeGrowthOutside0X128: bigint;
+  feeGrowthOutside1X128: bigint;
+}
+
+export interface V3PoolSnapshot {
+  kind: "uniswap-v3";
+  address: Address;
+  token0: TokenRef;
+  token1: TokenRef;
+  /** Fee tier in hundredths of a bip (500 = 0.05%). */
+  fee: number;
+  tickSpacing: number;
+  sqrtPriceX96: bigint;
+  tick: number;
+  /** In-range liquidity (pool.liquidity()). */
+  liquidity: bigint;
+  feeGrowthGlobal0X128: bigint;
+  feeGrowthGlobal1X128: bigint;
+  /** feeGrowthOutside for every tick a tracked position uses as a bound. */
+  ticks: TickFeeGrowth[];
+}
+
+export interface V2PoolSnapshot {
+  kind: "uniswap-v2";
+  address: Address;
+  token0: TokenRef;
+  token1: TokenRef;
+  reserve0: bigint;
+  reserve1: bigint;
+  totalSupply: bigint;
+}
+
+export type PoolSnapshot = V3PoolSnapshot | V2PoolSnapshot;
+
+/** Entry of an LP position: the amounts deposited (from IncreaseLiquidity/Mint events), or the pool price then. */
+export type LpEntry =
+  | { kind: "amounts"; amount0: bigint; amount1: bigint }
+  | { kind: "sqrtPrice"; sqrtPriceX96: bigint };
+
+export interface V3PositionSnapshot {
+  kind: "uniswap-v3";
+  /** NonfungiblePositionManager token id. */
+  tokenId: bigint;
+  pool: Address;
+  tickLower: number;
+  tickUpper: number;
+  liquidity: bigint;
+  feeGrowthInside0LastX128: bigint;
+  feeGrowthInside1LastX128: bigint;
+  tokensOwed0: bigint;
+  tokensOwed1: bigint;
+  entry: LpEntry;
+}
+
+export interface V2PositionSnapshot {
+  kind: "uniswap-v2";
+  pool: Address;
+  lpBalance: bigint;
+  entry: LpEntry;
+}
+
+export type LpPositionSnapshot = V3PositionSnapshot | V2PositionSnapshot;
+
+/**
+ * A Perpetual Protocol v2 (Curie) taker position; all quote figures have 18 decimals as the
+ * ClearingHouse/AccountBalance/Vault report them.
+ */
+export interface PerpPositionSnapshot {
+  venue: string;
+  baseToken: Address;
+  /** getTakerPositionSize: signed, 18 decimals, negative = short. */
+  sizeBase: bigint;
+  /** getTakerOpenNotional: signed, 18 decimals; negative for a long (quote paid), positive for a short. */
+  openNotionalQuote: bigint;
+  /** Vault.getAccountValue: collateral + unrealized PnL − pending funding, 18 decimals. */
+  accountValueQuote: bigint;
+  /** Vault.getFreeCollateral, in the settlement token's decimals. */
+  freeCollateral: bigint;
+  markPriceE18: bigint;
+  indexPriceE18: bigint;
+  /** Exchange.getAllPendingFundingPayment: 18 decimals, positive = the trader owes. */
+  pendingFundingQuote: bigint;
+  /** Funding per day as a fraction of notional, positive = longs pay shorts (from the mark/index TWAP gap). */
+  fundingRateDaily: number;
+  /** ClearingHouseConfig.getMmRatio / 1e6 (e.g. 0.0625). */
+  maintenanceMarginRatio: number;
+  /** ClearingHouseConfig.getImRatio / 1e6 (e.g. 0.1). */
+  initialMarginRatio: number;
+  /** Settlement collateral in the vault (Vault.getBalance, token decimals). */
+  collateral: { token: TokenRef; balance: bigint };
+}
+
+export interface SpotBalance {
+  token: TokenRef;
+  balance: bigint;
+}
+
+/** One per-block observation, kept by the history store, for effectiveness, volatility and VaR. */
+export interface BookSample {
+  blockNumber: bigint;
+  timestampSec: number;
+  /** Oracle price of the base asset, USD. */
+  basePriceUsd: number;
+  /** Value of the LP positions (the hedged item), USD. */
+  lpValueUsd: number;
+  /** Value of the hedge (perp account value), USD. */
+  hedgeValueUsd: number;
+  perpMarkPriceUsd: number;
+  perpIndexPriceUsd: number;
+  /** The base asset's price in the book's main pool, USD. */
+  poolPriceUsd: number;
+  fundingRateDaily: number;
+}
+
+/** The keeper's memory for this book, from the history store (the engine is stateless). */
+export interface KeeperState {
+  /** Hysteresis: true once drift crossed the arm band, false again once back inside the re-arm band. */
+  hedgeTriggered: boolean;
+  lastPlanAtSec: number | null;
+}
+
+export interface BookSnapshot {
+  bookId: string;
+  chainId: number;
+  blockNumber: bigint;
+  blockTimestampSec: number;
+  /** The Safe that holds the book. */
+  safe: Address;
+  /** The risk asset the hedge offsets (e.g. WETH) and its USD feed. */
+  base: TokenRef;
+  baseOracle: OracleReading;
+  /** Every other oracle reading the book needs (stablecoin feeds), keyed by nothing: matched by `feed`. */
+  oracles: OracleReading[];
+  pools: PoolSnapshot[];
+  lpPositions: LpPositionSnapshot[];
+  perp: PerpPositionSnapshot | null;
+  spot: SpotBalance[];
+  keeper: KeeperState;
+  /** Recent per-block samples, oldest first (may be empty: volatility then falls back to params). */
+  samples: BookSample[];
+}
