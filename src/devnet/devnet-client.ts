@@ -2,7 +2,10 @@ import {
   type Chain,
   createPublicClient,
   createTestClient,
+  custom,
   defineChain,
+  type EIP1193Provider,
+  http,
   type PublicClient,
   type TestClient,
   type Transport,
@@ -17,6 +20,14 @@ export interface DevnetClient {
   transport: Transport;
   publicClient: PublicClient<Transport, Chain>;
   testClient: TestClient<"hardhat", Transport, Chain>;
+}
+
+/**
+ * The transport to a devnet node: a URL (`hardhat node`) or an EIP-1193 provider (in-process EDR). No retries:
+ * a local node does not drop requests, and viem's default retries turn every revert into a one-second wait.
+ */
+export function devnetTransport(target: string | EIP1193Provider): Transport {
+  return typeof target === "string" ? http(target, { retryCount: 0 }) : custom(target, { retryCount: 0 });
 }
 
 export function devnetChain(chainId: number, rpcUrl: string): Chain {

@@ -1,6 +1,6 @@
 // The devnet's programmatic API: start/stop a bootstrapped mainnet-shaped chain, read its manifest, run scenarios.
 export { DEVNET_ACCOUNT_INDEXES, DEVNET_MNEMONIC, type DevnetRole, devnetAccount } from "./accounts.ts";
-export { createDevnetClient, type DevnetClient, devnetChain } from "./devnet-client.ts";
+export { createDevnetClient, type DevnetClient, devnetChain, devnetTransport } from "./devnet-client.ts";
 export { startForkNode } from "./fork.ts";
 export {
   assertManifestChain,
@@ -19,5 +19,6 @@ export {
   type Devnet,
   devnetHandle,
   IN_PROCESS_RPC_URL,
+  type StartDevnetOptions,
   startDevnet,
 } from "./start-devnet.ts";

@@ -2,10 +2,8 @@ import {
   type Account,
   type Chain,
   createWalletClient,
-  custom,
   type EIP1193Provider,
   type Hex,
-  http,
   type Transport,
   type WalletClient,
 } from "viem";
@@ -16,6 +14,7 @@ import {
   DEVNET_POLLING_INTERVAL_MS,
   type DevnetClient,
   devnetChain,
+  devnetTransport,
 } from "./devnet-client.ts";
 import { type DevnetManifest, writeManifest } from "./manifest.ts";
 import { startHardhatNode } from "./node-process.ts";
@@ -62,12 +61,12 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
   if (options.inProcess) {
     const { default: hre } = await import("hardhat");
     const connection = await hre.network.connect();
-    transport = custom(connection.provider as unknown as EIP1193Provider);
+    transport = devnetTransport(connection.provider as unknown as EIP1193Provider);
     rpcUrl = IN_PROCESS_RPC_URL;
     stopChain = () => connection.close();
   } else {
     const node = await startHardhatNode({ port: options.port ?? DEFAULT_DEVNET_PORT });
-    transport = http(node.rpcUrl);
+    transport = devnetTransport(node.rpcUrl);
     rpcUrl = node.rpcUrl;
     stopChain = node.stop;
   }

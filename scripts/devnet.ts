@@ -1,0 +1,85 @@
+// `npm run devnet [-- --port 8545]`: start a Hardhat node on 127.0.0.1, deploy the mainnet-shaped devnet, write
+// deployments/devnet.json, and keep running until Ctrl-C.
+// `npm run devnet -- --fork <rpc-url> [--block N] [--port P]`: a node forking any JSON-RPC endpoint instead.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { parseArgs } from "node:util";
+import {
+  DEFAULT_DEVNET_PORT,
+  DEFAULT_MANIFEST_PATH,
+  startDevnet,
+  startForkNode,
+} from "../src/devnet/index.ts";
+import { redactUrl } from "../src/devnet/node-process.ts";
+
+function parsePositiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new Error(`${flag} takes a non-negative integer, got "${value}"`);
+  return Number(value);
+}
+
+function waitForSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string" },
+      fork: { type: "string" },
+      block: { type: "string" },
+      manifest: { type: "string" },
+    },
+    strict: true,
+  });
+  const port = parsePositiveInt(values.port, "--port") ?? DEFAULT_DEVNET_PORT;
+  const blockNumber = parsePositiveInt(values.block, "--block");
+  if (blockNumber !== undefined && !values.fork) throw new Error("--block needs --fork <rpc-url>");
+
+  if (values.fork) {
+    const started = performance.now();
+    const node = await startForkNode({ url: values.fork, blockNumber, port });
+    console.log(
+      `forked ${redactUrl(values.fork)}${blockNumber === undefined ? "" : ` at block ${blockNumber}`} on ${node.rpcUrl} in ${(performance.now() - started).toFixed(0)} ms (Ctrl-C to stop)`,
+    );
+    await waitForSignal();
+    await node.stop();
+    return;
+  }
+
+  if (!existsSync("artifacts/contracts/devnet/DevnetERC20.sol/DevnetERC20.json")) {
+    const build = spawnSync(process.execPath, ["node_modules/hardhat/dist/src/cli.js", "build", "--quiet"], {
+      stdio: "inherit",
+    });
+    if (build.status !== 0) throw new Error("compiling the devnet contracts failed");
+  }
+  const manifestPath = values.manifest ?? DEFAULT_MANIFEST_PATH;
+  const devnet = await startDevnet({ port, manifestPath });
+  const { contracts, pools, feeds, accounts } = devnet.manifest;
+  console.log(
+    `devnet ready on ${devnet.rpcUrl} (chain ${devnet.manifest.chainId}) in ${(devnet.bootstrapMs / 1000).toFixed(2)} s`,
+  );
+  console.log(`manifest        ${manifestPath}`);
+  console.log(
+    `treasury Safe   ${contracts.treasurySafe} (owners ${accounts.owners.map((o) => o.index).join(", ")}, threshold 2)`,
+  );
+  console.log(`Roles modifier  ${contracts.roles}`);
+  console.log(`keeper          ${accounts.keeper.address} (mnemonic index ${accounts.keeper.index})`);
+  console.log(`USDC/WETH 0.05% ${pools.usdcWeth500.address}`);
+  console.log(`ETH / USD feed  ${feeds.ethUsd.address}`);
+  console.log(`perp vETH       ${contracts.perp.baseToken} (ClearingHouse ${contracts.perp.clearingHouse})`);
+  console.log("Ctrl-C to stop");
+  await waitForSignal();
+  await devnet.stop();
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
