@@ -127,20 +127,20 @@ function depegSwaps(book: BookSnapshot, params: BookParams, m: BookMetrics): Swa
   let budgetUsd = params.caps.maxSwapUsd;
   for (const stable of params.depeg.stablecoins) {
     const report = reports.get(stable.token.toLowerCase());
-    if (!report || report.tier !== "act" || report.priceUsd === null) continue;
+    if (report?.tier !== "act" || report.priceUsd === null) continue;
     const held = spotBalance(book, stable.token);
     if (held <= 0n) continue;
     // Healthiest reachable stable: tier ok, smallest |deviation|, through a configured v3 pool.
     let best: { pool: V3PoolSnapshot; target: DepegReport } | null = null;
     for (const address of stable.stablePools) {
       const pool = book.pools.find((p) => p.address.toLowerCase() === address.toLowerCase());
-      if (!pool || pool.kind !== "uniswap-v3") continue;
+      if (pool?.kind !== "uniswap-v3") continue;
       const other =
         pool.token0.address.toLowerCase() === report.token
           ? pool.token1.address.toLowerCase()
           : pool.token0.address.toLowerCase();
       const target = reports.get(other);
-      if (!target || target.tier !== "ok" || target.deviationBps === null) continue;
+      if (target?.tier !== "ok" || target.deviationBps === null) continue;
       if (!best || Math.abs(target.deviationBps) < Math.abs(best.target.deviationBps ?? 0))
         best = { pool, target };
     }
@@ -150,6 +150,7 @@ function depegSwaps(book: BookSnapshot, params: BookParams, m: BookMetrics): Swa
     const decimalsIn = zeroForOne ? pool.token0.decimals : pool.token1.decimals;
     const decimalsOut = zeroForOne ? pool.token1.decimals : pool.token0.decimals;
     const capUnits = fromFloat("caps.maxSwapUsd", Math.max(0, budgetUsd) / report.priceUsd, decimalsIn);
+    // biome-ignore lint/complexity/useMathMinMax: bigint operands
     const amountIn = held < capUnits ? held : capUnits;
     const amountInUsd = toFloat(amountIn, decimalsIn) * report.priceUsd;
     if (amountIn <= 0n || amountInUsd < params.minTradeUsd) continue;
@@ -341,46 +342,56 @@ export function decide(book: BookSnapshot, params: BookParams, nowSec: number): 
   // Collateral: margin ratio after the trade within [floor, ceiling], liquidation distance above its limit.
   const collateral = perp.collateral;
   const collateralUsdPerUnit = 1; // settlement collateral is a USD stable (Perp v2: USDC)
-  const avAfterTrade = pm.accountValueUsd - feesUsd - slippageUsd;
-  const newSize = toFloat(newSizeBase, 18);
-  const notionalAfter = Math.abs(newSize) * index;
   const mmr = perp.maintenanceMarginRatio;
-  let depositUsd = 0;
-  let withdrawUsd = 0;
-  let marginNote = "";
-  if (notionalAfter > 0) {
-    const minAvForDistance = minAccountValueForDistance(
-      newSize,
-      index,
-      mmr,
-      params.margin.minLiquidationDistanceBps,
-    );
-    const ratio = avAfterTrade / notionalAfter;
-    if (ratio < params.margin.floorRatio || avAfterTrade < minAvForDistance) {
-      const want = Math.max(params.margin.targetRatio * notionalAfter, minAvForDistance) - avAfterTrade;
-      const availableUsd =
-        toFloat(spotBalance(book, collateral.token.address), collateral.token.decimals) *
-        collateralUsdPerUnit;
-      depositUsd = Math.min(want, params.caps.maxCollateralMoveUsd, availableUsd);
-      marginNote =
-        ratio < params.margin.floorRatio
-          ? `; margin ratio ${ratio.toFixed(3)} below floor ${params.margin.floorRatio}: deposit`
-          : `; liquidation distance below ${params.margin.minLiquidationDistanceBps} bps: deposit`;
-    } else if (ratio > params.margin.ceilingRatio) {
-      const keep = Math.max(params.margin.targetRatio * notionalAfter, minAvForDistance);
-      const freeUsd = toFloat(perp.freeCollateral, collateral.token.decimals) * collateralUsdPerUnit;
-      withdrawUsd = Math.min(avAfterTrade - keep, params.caps.maxCollateralMoveUsd, freeUsd);
-      if (withdrawUsd < params.minTradeUsd) withdrawUsd = 0;
-      else
-        marginNote = `; margin ratio ${ratio.toFixed(3)} above ceiling ${params.margin.ceilingRatio}: withdraw excess`;
+  const marginFor = (trade: bigint) => {
+    const tradeCostUsd = trade === 0n ? 0 : feesUsd + slippageUsd;
+    const avAfterTrade = pm.accountValueUsd - tradeCostUsd;
+    const newSize = toFloat(perp.sizeBase + trade, 18);
+    const notionalAfter = Math.abs(newSize) * index;
+    let depositUsd = 0;
+    let withdrawUsd = 0;
+    let note = "";
+    if (notionalAfter > 0) {
+      const minAvForDistance = minAccountValueForDistance(
+        newSize,
+        index,
+        mmr,
+        params.margin.minLiquidationDistanceBps,
+      );
+      const ratio = avAfterTrade / notionalAfter;
+      if (ratio < params.margin.floorRatio || avAfterTrade < minAvForDistance) {
+        const want = Math.max(params.margin.targetRatio * notionalAfter, minAvForDistance) - avAfterTrade;
+        const availableUsd =
+          toFloat(spotBalance(book, collateral.token.address), collateral.token.decimals) *
+          collateralUsdPerUnit;
+        depositUsd = Math.max(0, Math.min(want, params.caps.maxCollateralMoveUsd, availableUsd));
+        note =
+          ratio < params.margin.floorRatio
+            ? `; margin ratio ${ratio.toFixed(3)} below floor ${params.margin.floorRatio}: deposit`
+            : `; liquidation distance below ${params.margin.minLiquidationDistanceBps} bps: deposit`;
+      } else if (ratio > params.margin.ceilingRatio) {
+        const keep = Math.max(params.margin.targetRatio * notionalAfter, minAvForDistance);
+        const freeUsd = toFloat(perp.freeCollateral, collateral.token.decimals) * collateralUsdPerUnit;
+        withdrawUsd = Math.min(avAfterTrade - keep, params.caps.maxCollateralMoveUsd, freeUsd);
+        if (withdrawUsd < params.minTradeUsd) withdrawUsd = 0;
+        else
+          note = `; margin ratio ${ratio.toFixed(3)} above ceiling ${params.margin.ceilingRatio}: withdraw excess`;
+      }
     }
-  }
-  const depositUnits =
-    depositUsd > 0 ? fromFloat("deposit", depositUsd / collateralUsdPerUnit, collateral.token.decimals) : 0n;
-  const withdrawUnits =
-    withdrawUsd > 0
-      ? fromFloat("withdraw", withdrawUsd / collateralUsdPerUnit, collateral.token.decimals)
-      : 0n;
+    return {
+      depositUsd,
+      withdrawUsd,
+      note,
+      depositUnits:
+        depositUsd > 0
+          ? fromFloat("deposit", depositUsd / collateralUsdPerUnit, collateral.token.decimals)
+          : 0n,
+      withdrawUnits:
+        withdrawUsd > 0
+          ? fromFloat("withdraw", withdrawUsd / collateralUsdPerUnit, collateral.token.decimals)
+          : 0n,
+    };
+  };
 
   // The cost test applies to the hedge trade; a margin-floor deposit is a safety action and passes regardless.
   const gasHedge = gasUsd(params, params.costs.gasPerPerpTrade, S);
@@ -393,6 +404,9 @@ export function decide(book: BookSnapshot, params: BookParams, nowSec: number): 
     hedgeRefused = `risk reduction $${riskReductionUsd.toFixed(2)} <= cost $${(hedgeCost + gasUsd(params, params.costs.gasBase, S)).toFixed(2)} × ${params.costMargin}`;
     amountBase = 0n;
   }
+  const margin = marginFor(amountBase === 0n ? 0n : signedTrade);
+  const { depositUnits, withdrawUnits, withdrawUsd } = margin;
+  const marginNote = margin.note;
   if (amountBase === 0n && depositUnits === 0n && withdrawUnits === 0n) {
     if (hedgeRefused) return noop(book, m, "cost-exceeds-benefit", hedgeRefused, triggered);
     if (triggered)

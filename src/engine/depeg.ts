@@ -120,7 +120,7 @@ export function depegReport(stable: StablecoinParams, ctx: DepegContext): DepegR
   }
   for (const address of stable.stablePools) {
     const pool = ctx.pools.get(address.toLowerCase());
-    if (!pool || pool.kind !== "uniswap-v3")
+    if (pool?.kind !== "uniswap-v3")
       fail(`depeg(${stable.symbol}).stablePools`, "no v3 pool snapshot", address);
     const { price, counterpart } = priceInCounterpart(pool, token);
     const reading = ctx.oraclesByAsset.get(counterpart);
@@ -131,7 +131,7 @@ export function depegReport(stable: StablecoinParams, ctx: DepegContext): DepegR
   }
   if (stable.basePool) {
     const pool = ctx.pools.get(stable.basePool.toLowerCase());
-    if (!pool || pool.kind !== "uniswap-v3")
+    if (pool?.kind !== "uniswap-v3")
       fail(`depeg(${stable.symbol}).basePool`, "no v3 pool snapshot", stable.basePool);
     const { price } = priceInCounterpart(pool, token);
     add(

@@ -42,7 +42,7 @@ export function liquidationPrice(
     sizeBase > 0
       ? (sizeBase * indexPrice - accountValue) / (sizeBase * (1 - mmr))
       : (accountValue - sizeBase * indexPrice) / (-sizeBase * (1 + mmr));
-  return price > 0 ? price : 0;
+  return Math.max(price, 0);
 }
 
 /** The least account value keeping the index at least `distanceBps` from liquidation (inverse of the above). */

@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { makeBook, makeParams, NOW_SEC, USDT } from "./book-fixture.test-support.ts";
+import { evaluateBook } from "./book-metrics.ts";
+import { EngineInputError } from "./errors.ts";
+import { perpMetrics } from "./perp-metrics.ts";
+
+describe("book evaluation", () => {
+  it("values the LP at oracle prices, with exact amounts and uncollected fees", () => {
+    const m = evaluateBook(makeBook(), makeParams(), NOW_SEC);
+    const lp = m.lp[0]!;
+    expect(lp.inRange).toBe(true);
+    // 500k USDC + ~166.67 WETH deposited at 3000: ~$1M
+    expect(lp.valueUsd).toBeGreaterThan(990_000);
+    expect(lp.valueUsd).toBeLessThan(1_001_000);
+    expect(lp.fees0).toBeGreaterThan(0n);
+    expect(lp.impermanentLossPct).toBeCloseTo(0, 9); // entered at the current price
+    expect(lp.deltaBase).toBeGreaterThan(150);
+    expect(lp.gammaBase).toBeLessThan(0);
+    expect(lp.lvrUsdPerYear).toBeGreaterThan(0);
+  });
+
+  it("shows IL once the price moves away from entry", () => {
+    // the same position (entered at 3000), with the pool and the oracle now at 3300
+    const moved = makeBook();
+    const later = makeBook({ ethUsd: 3300 });
+    moved.pools[0] = {
+      ...later.pools[0]!,
+      ticks: (moved.pools[0] as { ticks: [] }).ticks,
+    } as (typeof moved.pools)[0];
+    moved.baseOracle = later.baseOracle;
+    const m = evaluateBook(moved, makeParams(), NOW_SEC);
+    expect(m.lp[0]!.impermanentLossPct).toBeLessThan(0);
+    expect(m.impermanentLossUsd).toBeLessThan(0);
+  });
+
+  it("measures hedge ratio and drift: a 90% hedge is under-hedged by 10% of the LP delta", () => {
+    const m = evaluateBook(makeBook({ hedgeRatio: 0.9 }), makeParams(), NOW_SEC);
+    expect(m.drift.hedgeRatio).toBeCloseTo(0.9, 2);
+    expect(m.drift.state).toBe("under");
+    expect(m.drift.driftUsd).toBeCloseTo(-0.1 * m.drift.exposureDeltaBase * 3000, -3);
+    expect(m.drift.driftBps).toBeLessThan(-100);
+  });
+
+  it("reports the perp like Perp v2 does: notional, leverage, liquidation price and distance", () => {
+    const perp = makeBook({ marginRatio: 0.25 }).perp!;
+    const p = perpMetrics(perp);
+    expect(p.marginRatio).toBeCloseTo(0.25, 4);
+    expect(p.leverage).toBeCloseTo(4, 3);
+    // short: liq where AV − |s|(m − m0) = mmr|s|m → m = m0 (1 + 0.25) / (1 + 0.0625)
+    expect(p.liquidationPrice).toBeCloseTo((3000 * 1.25) / 1.0625, 0);
+    expect(p.liquidationDistanceBps).toBeCloseTo(1764.7, 0);
+    expect(p.fundingCarryUsdPerYear).toBeGreaterThan(0); // shorts earn positive funding
+    expect(p.accruedFundingUsd).toBe(-12);
+  });
+
+  it("de-peg: USDT at 0.95 on its feed and its pool is act tier, with exposure and drift against its limit", () => {
+    const params = makeParams();
+    params.depeg.stablecoins[1]!.limitBps = 20;
+    const m = evaluateBook(makeBook({ usdtUsdOracle: 0.95 }), params, NOW_SEC);
+    const usdt = m.depeg.find((d) => d.token === USDT.address.toLowerCase())!;
+    expect(usdt.sources.map((s) => s.kind)).toEqual(["chainlink", "stable-pool"]);
+    expect(usdt.deviationBps).toBeCloseTo(-500, 0);
+    expect(usdt.tier).toBe("act");
+    expect(usdt.heldUnits).toBe(100_000);
+    expect(usdt.depegLossUsd).toBeCloseTo(5_000, 0);
+    expect(usdt.driftBps).toBeCloseTo((5_000 / m.bookValueUsd) * 10_000, 1);
+    expect(usdt.overLimit).toBe(true);
+  });
+
+  it("de-peg: one source alone cannot reach act (oracle and market disagree)", () => {
+    const m = evaluateBook(makeBook({ usdtUsdOracle: 0.95, usdtUsdPool: 1 }), makeParams(), NOW_SEC);
+    const usdt = m.depeg.find((d) => d.token === USDT.address.toLowerCase())!;
+    expect(usdt.divergenceBps).toBeCloseTo(500, 0);
+    expect(usdt.tier).not.toBe("act");
+  });
+
+  it("flags a stale base oracle without failing the valuation", () => {
+    const m = evaluateBook(makeBook({ ethUsdStale: true }), makeParams(), NOW_SEC);
+    expect(m.baseOracle.fresh).toBe(false);
+    expect(m.baseOracle.problem).toMatch(/heartbeat/);
+  });
+
+  it("names the missing tick when a pool snapshot lacks a position's fee growth", () => {
+    const book = makeBook();
+    const pool = book.pools[0]!;
+    if (pool.kind === "uniswap-v3") pool.ticks = [];
+    expect(() => evaluateBook(book, makeParams(), NOW_SEC)).toThrow(/missing feeGrowthOutside/);
+  });
+
+  it("rejects a negative oracle answer with a typed error", () => {
+    const book = makeBook();
+    book.baseOracle.answer = -1n;
+    expect(() => evaluateBook(book, makeParams(), NOW_SEC)).toThrow(EngineInputError);
+  });
+});
