@@ -1,13 +1,19 @@
-import { createPerpV2Venue } from "../indexers/perp-v2-venue.ts";
-import type { BookSources } from "../indexers/book-sources.ts";
 import type { TokenRef } from "../engine/snapshot.ts";
+import type { BookSources } from "../indexers/book-sources.ts";
+import { createPerpV2Venue } from "../indexers/perp-v2-venue.ts";
 import type { DevnetManifest } from "./manifest.ts";
 
 /** The Perp v2 TWAP interval the devnet's ClearingHouseConfig uses for funding (15 minutes, Curie's default). */
 const PERP_TWAP_INTERVAL_SEC = 900;
 
 /** The devnet's tokens with their mainnet symbols and decimals. */
-export function devnetTokens(manifest: DevnetManifest): { weth: TokenRef; usdc: TokenRef; usdt: TokenRef; dai: TokenRef; veth: TokenRef } {
+export function devnetTokens(manifest: DevnetManifest): {
+  weth: TokenRef;
+  usdc: TokenRef;
+  usdt: TokenRef;
+  dai: TokenRef;
+  veth: TokenRef;
+} {
   const c = manifest.contracts;
   return {
     weth: { address: c.weth, symbol: "WETH", decimals: 18 },
@@ -39,7 +45,11 @@ export function devnetBookSources(manifest: DevnetManifest, bookId = "treasury-e
     uniswapV3: {
       factory: manifest.contracts.uniswapV3Factory,
       positionManager: manifest.contracts.positionManager,
-      extraPools: [manifest.pools.usdcWeth500.address, manifest.pools.daiUsdc100.address, manifest.pools.usdcUsdt100.address],
+      extraPools: [
+        manifest.pools.usdcWeth500.address,
+        manifest.pools.daiUsdc100.address,
+        manifest.pools.usdcUsdt100.address,
+      ],
       twapWindowSec: 300,
     },
     perp: {

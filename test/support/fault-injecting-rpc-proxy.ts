@@ -14,6 +14,8 @@ export interface FaultPlan {
   down?: boolean;
   /** Replace the `result` of the next N answers to this method with this value (malformed data). */
   corruptResult?: { method: string; times: number; result: unknown };
+  /** Run before forwarding each request (e.g. to reorg the chain between two reads of one snapshot). */
+  beforeForward?: (method: string, index: number) => Promise<void>;
 }
 
 export interface FaultInjectingRpcProxy {
@@ -94,6 +96,9 @@ export async function startFaultInjectingRpcProxy(upstream: Upstream): Promise<F
       faults.serverErrors = (faults.serverErrors ?? 0) - 1;
       response.writeHead(503, { "content-type": "text/plain" }).end("upstream unavailable");
       return;
+    }
+    if (faults.beforeForward) {
+      for (const call of calls) await faults.beforeForward(call.method, proxy.methods.length);
     }
     const answers = await Promise.all(calls.map((call) => forward(call)));
     const corrupt = faults.corruptResult;

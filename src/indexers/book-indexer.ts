@@ -1,0 +1,611 @@
+import { type Address, getAddress, type PublicClient, parseAbi } from "viem";
+import { classifyChainError } from "../chain/classify-error.ts";
+import { InconsistentBlockError, MalformedReturnDataError } from "../chain/errors.ts";
+import { type ContractRead, type ReadOutcome, readAtBlock, requireValue } from "../chain/read-at-block.ts";
+import type {
+  BookSample,
+  BookSnapshot,
+  KeeperState,
+  LpPositionSnapshot,
+  OracleReading,
+  PerpPositionSnapshot,
+  PoolSnapshot,
+  SpotBalance,
+  TickFeeGrowth,
+  TokenRef,
+  V2PositionSnapshot,
+  V3PoolSnapshot,
+} from "../engine/snapshot.ts";
+import type { BookSources } from "./book-sources.ts";
+import { decodeFeed, type FeedSource, feedReads } from "./chainlink-reads.ts";
+import type { FeedHealth, FeedRound } from "./oracle-health.ts";
+import {
+  computeV3PoolAddress,
+  ERC20_READ_ABI,
+  POSITION_MANAGER_READ_ABI,
+  poolStateReads,
+  poolStaticReads,
+  tickReads,
+  twapTickFromObservation,
+} from "./uniswap-v3-reads.ts";
+
+const V2_PAIR_ABI = parseAbi([
+  "function getReserves() view returns (uint112 reserve0, uint112 reserve1, uint32 blockTimestampLast)",
+  "function totalSupply() view returns (uint256)",
+  "function balanceOf(address owner) view returns (uint256)",
+  "function token0() view returns (address)",
+  "function token1() view returns (address)",
+]);
+
+/** How many token ids past the last known count to read speculatively, saving a round when few were added. */
+const DISCOVERY_SLACK = 4;
+
+export interface IndexedBook {
+  snapshot: BookSnapshot;
+  /** Per feed: why a reading is flagged (empty when usable). */
+  feedHealth: Record<Address, FeedHealth>;
+  /** Per tracked v3 pool: the TWAP tick over `twapWindowSec`. */
+  poolTwapTicks: Record<Address, number>;
+  /** JSON-RPC requests this snapshot cost. */
+  requests: number;
+}
+
+interface PositionStatics {
+  tokenId: bigint;
+  pool: Address;
+  token0: Address;
+  token1: Address;
+  fee: number;
+  tickLower: number;
+  tickUpper: number;
+}
+
+interface PoolStatics {
+  token0: Address;
+  token1: Address;
+  fee: number;
+  tickSpacing: number;
+}
+
+interface EntryCache {
+  liquidity: bigint;
+  amount0: bigint;
+  amount1: bigint;
+}
+
+/**
+ * Reads one book's chain state at one block and returns the engine's `BookSnapshot`. Every value comes
+ * from the same block (reads pinned to its number, its hash re-checked afterwards); the Safe's LP NFTs are
+ * discovered from the position manager; immutable facts (position bounds, pool keys, token metadata) are
+ * read once and cached, so a steady-state snapshot costs four requests however many positions there are.
+ */
+export function createBookIndexer(client: PublicClient, sources: BookSources) {
+  const tokens = new Map<string, TokenRef>(sources.tokens.map((t) => [t.address.toLowerCase(), t]));
+  const positionStatics = new Map<bigint, PositionStatics>();
+  const poolStatics = new Map<string, PoolStatics>();
+  const entries = new Map<bigint, EntryCache>();
+  const previousRounds = new Map<string, FeedRound>();
+  let knownTokenCount = 0;
+
+  async function snapshotAt(
+    blockNumber: bigint,
+    memory: { keeper: KeeperState; samples: BookSample[] },
+  ): Promise<IndexedBook> {
+    let requests = 0;
+    const read = async (reads: readonly ContractRead[]): Promise<ReadOutcome[]> => {
+      if (reads.length === 0) return [];
+      requests += 1;
+      return readAtBlock(client, reads, { blockNumber });
+    };
+    const getBlock = async () => {
+      requests += 1;
+      try {
+        return await client.getBlock({ blockNumber });
+      } catch (error) {
+        throw classifyChainError(error);
+      }
+    };
+
+    const block = await getBlock();
+    const nowSec = Number(block.timestamp);
+    const v3 = sources.uniswapV3;
+
+    // Round 1: discovery of the Safe's position NFTs (speculatively past the known count).
+    let tokenIds: bigint[] = [];
+    if (v3 !== undefined) {
+      const speculative = knownTokenCount + DISCOVERY_SLACK;
+      const discovery = await read([
+        {
+          address: v3.positionManager,
+          abi: POSITION_MANAGER_READ_ABI,
+          functionName: "balanceOf",
+          args: [sources.safe],
+        },
+        ...Array.from({ length: speculative }, (_, i) => ({
+          address: v3.positionManager,
+          abi: POSITION_MANAGER_READ_ABI,
+          functionName: "tokenOfOwnerByIndex",
+          args: [sources.safe, BigInt(i)],
+        })),
+      ]);
+      const count = Number(requireValue<bigint>(discovery[0], "positionManager.balanceOf(safe)"));
+      if (count <= speculative) {
+        tokenIds = discovery
+          .slice(1, 1 + count)
+          .map((o, i) => requireValue<bigint>(o, `tokenOfOwnerByIndex(${i})`));
+      } else {
+        const rest = await read(
+          Array.from({ length: count }, (_, i) => ({
+            address: v3.positionManager,
+            abi: POSITION_MANAGER_READ_ABI,
+            functionName: "tokenOfOwnerByIndex",
+            args: [sources.safe, BigInt(i)],
+          })),
+        );
+        tokenIds = rest.map((o, i) => requireValue<bigint>(o, `tokenOfOwnerByIndex(${i})`));
+      }
+      knownTokenCount = count;
+    }
+
+    // Round 2 (only when something is new): immutable facts of new positions, pools and tokens.
+    if (v3 !== undefined) await learnStatics(v3, tokenIds, read);
+
+    // Main round: everything that changes, at this block.
+    const trackedPools = v3 === undefined ? [] : trackedV3Pools(v3, tokenIds);
+    const plan = buildMainReads(trackedPools, tokenIds, v3?.twapWindowSec ?? 0);
+    const outcomes = await read(plan.reads);
+    const take = (range: [number, number]) => outcomes.slice(range[0], range[1]);
+
+    const pools: PoolSnapshot[] = [];
+    const poolTwapTicks: Record<Address, number> = {};
+    for (const [index, pool] of trackedPools.entries()) {
+      const statics = poolStatics.get(pool.toLowerCase())!;
+      const values = take(plan.pools[index]!);
+      const slot0 = requireValue<readonly [bigint, number]>(values[0], `${pool}.slot0`);
+      if (slot0[0] === 0n) throw new MalformedReturnDataError(`pool ${pool} has no price (uninitialized)`);
+      const observation = requireValue<readonly [readonly bigint[]]>(values[4], `${pool}.observe`);
+      poolTwapTicks[pool] = twapTickFromObservation(observation[0], v3!.twapWindowSec);
+      const ticks: TickFeeGrowth[] = (plan.ticksByPool.get(pool) ?? []).map(([tick, range]) => {
+        const t = requireValue<readonly [bigint, bigint, bigint, bigint]>(
+          outcomes[range],
+          `${pool}.ticks(${tick})`,
+        );
+        return { tick, feeGrowthOutside0X128: t[2], feeGrowthOutside1X128: t[3] };
+      });
+      pools.push({
+        kind: "uniswap-v3",
+        address: pool,
+        token0: token(statics.token0),
+        token1: token(statics.token1),
+        fee: statics.fee,
+        tickSpacing: statics.tickSpacing,
+        sqrtPriceX96: slot0[0],
+        tick: slot0[1],
+        liquidity: requireValue<bigint>(values[1], `${pool}.liquidity`),
+        feeGrowthGlobal0X128: requireValue<bigint>(values[2], `${pool}.feeGrowthGlobal0X128`),
+        feeGrowthGlobal1X128: requireValue<bigint>(values[3], `${pool}.feeGrowthGlobal1X128`),
+        ticks,
+      } satisfies V3PoolSnapshot);
+    }
+
+    const lpPositions: LpPositionSnapshot[] = [];
+    const liquidityNow = new Map<bigint, bigint>();
+    for (const [index, tokenId] of tokenIds.entries()) {
+      const p = requireValue<readonly unknown[]>(
+        outcomes[plan.positions[index]!],
+        `positions(${tokenId})`,
+      ) as readonly [
+        bigint,
+        Address,
+        Address,
+        Address,
+        number,
+        number,
+        number,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+      ];
+      liquidityNow.set(tokenId, p[7]);
+    }
+    if (v3 !== undefined)
+      await refreshEntries(v3.positionManager, tokenIds, liquidityNow, blockNumber, () => {
+        requests += 1;
+      });
+    for (const [index, tokenId] of tokenIds.entries()) {
+      const statics = positionStatics.get(tokenId)!;
+      const p = requireValue<readonly unknown[]>(
+        outcomes[plan.positions[index]!],
+        `positions(${tokenId})`,
+      ) as readonly [
+        bigint,
+        Address,
+        Address,
+        Address,
+        number,
+        number,
+        number,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+      ];
+      const entry = entries.get(tokenId);
+      lpPositions.push({
+        kind: "uniswap-v3",
+        tokenId,
+        pool: statics.pool,
+        tickLower: statics.tickLower,
+        tickUpper: statics.tickUpper,
+        liquidity: p[7],
+        feeGrowthInside0LastX128: p[8],
+        feeGrowthInside1LastX128: p[9],
+        tokensOwed0: p[10],
+        tokensOwed1: p[11],
+        entry: entryOf(entry, p[7]),
+      });
+    }
+
+    for (const [index, pair] of (sources.uniswapV2?.pairs ?? []).entries()) {
+      const values = take(plan.v2[index]!);
+      const [reserves, totalSupply, balance, token0, token1] = [
+        requireValue<readonly [bigint, bigint, number]>(values[0], `${pair}.getReserves`),
+        requireValue<bigint>(values[1], `${pair}.totalSupply`),
+        requireValue<bigint>(values[2], `${pair}.balanceOf(safe)`),
+        requireValue<Address>(values[3], `${pair}.token0`),
+        requireValue<Address>(values[4], `${pair}.token1`),
+      ];
+      pools.push({
+        kind: "uniswap-v2",
+        address: pair,
+        token0: token(token0),
+        token1: token(token1),
+        reserve0: reserves[0],
+        reserve1: reserves[1],
+        totalSupply,
+      });
+      if (balance > 0n) {
+        // A v2 pair's entry is not recoverable from state; the current reserves stand in until history has it.
+        lpPositions.push({
+          kind: "uniswap-v2",
+          pool: pair,
+          lpBalance: balance,
+          entry: {
+            kind: "amounts",
+            amount0: (reserves[0] * balance) / totalSupply,
+            amount1: (reserves[1] * balance) / totalSupply,
+          },
+        } satisfies V2PositionSnapshot);
+      }
+    }
+
+    const sequencer =
+      sources.sequencerUptimeFeed === undefined
+        ? undefined
+        : (() => {
+            const [round] = take(plan.sequencer!);
+            const data = requireValue<readonly [bigint, bigint, bigint, bigint, bigint]>(
+              round,
+              "sequencer.latestRoundData",
+            );
+            return {
+              answer: data[1],
+              startedAt: data[2],
+              gracePeriodSec: sources.sequencerUptimeFeed.gracePeriodSec,
+            };
+          })();
+    const feedHealth: Record<Address, FeedHealth> = {};
+    const readFeed = (source: FeedSource, range: [number, number]): OracleReading => {
+      const values = take(range).map((o, i) =>
+        requireValue(o, `${source.address}.${["latestRoundData", "decimals", "description"][i]}`),
+      );
+      const decoded = decodeFeed(source, values, {
+        nowSec,
+        previous: previousRounds.get(source.address.toLowerCase()),
+        sequencer,
+      });
+      feedHealth[source.address] = decoded.health;
+      return decoded.reading;
+    };
+    const baseOracle = readFeed(sources.baseFeed, plan.baseFeed);
+    const oracles = sources.feeds.map((feed, index) => readFeed(feed, plan.feeds[index]!));
+
+    let perp: PerpPositionSnapshot | null = null;
+    if (sources.perp !== undefined) {
+      const values = take(plan.perp!).map((o, i) => requireValue(o, `perp read ${i}`));
+      perp = sources.perp.venue.decodePosition(values, {
+        market: sources.perp.market,
+        settlementToken: sources.perp.settlementToken,
+      });
+    }
+
+    const spot: SpotBalance[] = sources.spotTokens.map((t, index) => ({
+      token: t,
+      balance: requireValue<bigint>(outcomes[plan.spot[index]!], `${t.symbol}.balanceOf(safe)`),
+    }));
+
+    // The block must still be canonical: otherwise some reads may describe a block that no longer exists.
+    const after = await getBlock();
+    if (after.hash !== block.hash) {
+      throw new InconsistentBlockError(`block ${blockNumber} changed while it was being read (reorg)`, {
+        details: { before: block.hash, after: after.hash },
+      });
+    }
+    // Only a complete, consistent snapshot advances what "previous round" means for the feeds.
+    for (const reading of [baseOracle, ...oracles]) {
+      previousRounds.set(reading.feed.toLowerCase(), {
+        roundId: reading.roundId,
+        answer: reading.answer,
+        startedAt: 0n,
+        updatedAt: BigInt(reading.updatedAtSec),
+      });
+    }
+
+    return {
+      snapshot: {
+        bookId: sources.bookId,
+        chainId: sources.chainId,
+        blockNumber,
+        blockTimestampSec: nowSec,
+        safe: sources.safe,
+        base: sources.base,
+        baseOracle,
+        oracles,
+        pools,
+        lpPositions,
+        perp,
+        spot,
+        keeper: memory.keeper,
+        samples: memory.samples,
+      },
+      feedHealth,
+      poolTwapTicks,
+      requests,
+    };
+  }
+
+  function token(address: Address): TokenRef {
+    const known = tokens.get(address.toLowerCase());
+    if (known === undefined) throw new MalformedReturnDataError(`no metadata for token ${address}`);
+    return known;
+  }
+
+  function trackedV3Pools(v3: NonNullable<BookSources["uniswapV3"]>, tokenIds: readonly bigint[]): Address[] {
+    const pools = new Map<string, Address>();
+    for (const id of tokenIds) {
+      const pool = positionStatics.get(id)!.pool;
+      pools.set(pool.toLowerCase(), pool);
+    }
+    for (const pool of v3.extraPools) pools.set(pool.toLowerCase(), getAddress(pool));
+    return [...pools.values()];
+  }
+
+  async function learnStatics(
+    v3: NonNullable<BookSources["uniswapV3"]>,
+    tokenIds: readonly bigint[],
+    read: (reads: readonly ContractRead[]) => Promise<ReadOutcome[]>,
+  ): Promise<void> {
+    const newIds = tokenIds.filter((id) => !positionStatics.has(id));
+    const newExtraPools = v3.extraPools.filter((pool) => !poolStatics.has(pool.toLowerCase()));
+    if (newIds.length === 0 && newExtraPools.length === 0) return;
+    const outcomes = await read([
+      ...newIds.map((id) => ({
+        address: v3.positionManager,
+        abi: POSITION_MANAGER_READ_ABI,
+        functionName: "positions",
+        args: [id],
+      })),
+      ...newExtraPools.flatMap((pool) => poolStaticReads(pool)),
+    ]);
+    const newTokens = new Set<Address>();
+    for (const [index, id] of newIds.entries()) {
+      const p = requireValue<readonly unknown[]>(outcomes[index], `positions(${id})`) as readonly [
+        bigint,
+        Address,
+        Address,
+        Address,
+        number,
+        number,
+        number,
+      ];
+      const pool = computeV3PoolAddress({
+        factory: v3.factory,
+        tokenA: p[2],
+        tokenB: p[3],
+        fee: p[4],
+        ...(v3.poolInitCodeHash === undefined ? {} : { initCodeHash: v3.poolInitCodeHash }),
+      });
+      positionStatics.set(id, {
+        tokenId: id,
+        pool,
+        token0: p[2],
+        token1: p[3],
+        fee: p[4],
+        tickLower: p[5],
+        tickUpper: p[6],
+      });
+      if (!poolStatics.has(pool.toLowerCase())) {
+        // Tick spacing follows from the fee tier (UniswapV3Factory.feeAmountTickSpacing); read it to be exact.
+        poolStatics.set(pool.toLowerCase(), {
+          token0: p[2],
+          token1: p[3],
+          fee: p[4],
+          tickSpacing: Number.NaN,
+        });
+      }
+      newTokens.add(p[2]);
+      newTokens.add(p[3]);
+    }
+    for (const [index, pool] of newExtraPools.entries()) {
+      const base = newIds.length + index * 4;
+      const [token0, token1, fee, tickSpacing] = [0, 1, 2, 3].map((i) =>
+        requireValue(outcomes[base + i], `${pool} static ${i}`),
+      ) as [Address, Address, number, number];
+      poolStatics.set(pool.toLowerCase(), { token0, token1, fee, tickSpacing });
+      newTokens.add(token0);
+      newTokens.add(token1);
+    }
+    const needSpacing = [...poolStatics.entries()].filter(([, s]) => Number.isNaN(s.tickSpacing));
+    const unknownTokens = [...newTokens].filter((t) => !tokens.has(t.toLowerCase()));
+    if (needSpacing.length === 0 && unknownTokens.length === 0) return;
+    const more = await read([
+      ...needSpacing.map(([pool]) => ({
+        address: pool as Address,
+        abi: parseAbi(["function tickSpacing() view returns (int24)"]),
+        functionName: "tickSpacing",
+      })),
+      ...unknownTokens.flatMap((t) => [
+        { address: t, abi: ERC20_READ_ABI, functionName: "decimals" },
+        { address: t, abi: ERC20_READ_ABI, functionName: "symbol" },
+      ]),
+    ]);
+    for (const [index, [pool, statics]] of needSpacing.entries()) {
+      poolStatics.set(pool, {
+        ...statics,
+        tickSpacing: requireValue<number>(more[index], `${pool}.tickSpacing`),
+      });
+    }
+    for (const [index, address] of unknownTokens.entries()) {
+      const base = needSpacing.length + index * 2;
+      tokens.set(address.toLowerCase(), {
+        address,
+        decimals: requireValue<number>(more[base], `${address}.decimals`),
+        symbol: requireValue<string>(more[base + 1], `${address}.symbol`),
+      });
+    }
+  }
+
+  function buildMainReads(
+    trackedPools: readonly Address[],
+    tokenIds: readonly bigint[],
+    twapWindowSec: number,
+  ) {
+    const reads: ContractRead[] = [];
+    const push = (more: ContractRead[]): [number, number] => {
+      const start = reads.length;
+      reads.push(...more);
+      return [start, reads.length];
+    };
+    const pools = trackedPools.map((pool) => push(poolStateReads(pool, twapWindowSec)));
+    const ticksByPool = new Map<Address, [number, number][]>();
+    for (const pool of trackedPools) {
+      const bounds = new Set<number>();
+      for (const id of tokenIds) {
+        const s = positionStatics.get(id)!;
+        if (s.pool.toLowerCase() === pool.toLowerCase()) {
+          bounds.add(s.tickLower);
+          bounds.add(s.tickUpper);
+        }
+      }
+      ticksByPool.set(
+        pool,
+        [...bounds]
+          .sort((a, b) => a - b)
+          .map((tick) => [tick, push([tickReads(pool, tick)])[0]] as [number, number]),
+      );
+    }
+    const v3 = sources.uniswapV3;
+    const positions = tokenIds.map(
+      (id) =>
+        push([
+          {
+            address: v3!.positionManager,
+            abi: POSITION_MANAGER_READ_ABI,
+            functionName: "positions",
+            args: [id],
+          },
+        ])[0],
+    );
+    const v2 = (sources.uniswapV2?.pairs ?? []).map((pair) =>
+      push([
+        { address: pair, abi: V2_PAIR_ABI, functionName: "getReserves" },
+        { address: pair, abi: V2_PAIR_ABI, functionName: "totalSupply" },
+        { address: pair, abi: V2_PAIR_ABI, functionName: "balanceOf", args: [sources.safe] },
+        { address: pair, abi: V2_PAIR_ABI, functionName: "token0" },
+        { address: pair, abi: V2_PAIR_ABI, functionName: "token1" },
+      ]),
+    );
+    const sequencer =
+      sources.sequencerUptimeFeed === undefined
+        ? undefined
+        : push([feedReads(sources.sequencerUptimeFeed.address)[0]!]);
+    const baseFeed = push(feedReads(sources.baseFeed.address));
+    const feeds = sources.feeds.map((feed) => push(feedReads(feed.address)));
+    const perp =
+      sources.perp === undefined
+        ? undefined
+        : push(sources.perp.venue.positionReads(sources.safe, sources.perp.market));
+    const spot = sources.spotTokens.map(
+      (t) =>
+        push([
+          { address: t.address, abi: ERC20_READ_ABI, functionName: "balanceOf", args: [sources.safe] },
+        ])[0],
+    );
+    return { reads, pools, ticksByPool, positions, v2, sequencer, baseFeed, feeds, perp, spot };
+  }
+
+  /** Entry principal per position from its IncreaseLiquidity events, refreshed only when its liquidity changed. */
+  async function refreshEntries(
+    positionManager: Address,
+    tokenIds: readonly bigint[],
+    liquidityNow: ReadonlyMap<bigint, bigint>,
+    toBlock: bigint,
+    countRequest: () => void,
+  ): Promise<void> {
+    const stale = tokenIds.filter((id) => entries.get(id)?.liquidity !== liquidityNow.get(id));
+    if (stale.length === 0) return;
+    countRequest();
+    let logs: Awaited<ReturnType<typeof client.getLogs>>;
+    try {
+      logs = await client.getLogs({
+        address: positionManager,
+        event: POSITION_MANAGER_READ_ABI[3],
+        args: { tokenId: stale },
+        fromBlock: 0n,
+        toBlock,
+        strict: true,
+      });
+    } catch (error) {
+      throw classifyChainError(error);
+    }
+    const added = new Map<bigint, { liquidity: bigint; amount0: bigint; amount1: bigint }>();
+    for (const log of logs) {
+      const { tokenId, liquidity, amount0, amount1 } = (
+        log as unknown as {
+          args: { tokenId: bigint; liquidity: bigint; amount0: bigint; amount1: bigint };
+        }
+      ).args;
+      const sum = added.get(tokenId) ?? { liquidity: 0n, amount0: 0n, amount1: 0n };
+      added.set(tokenId, {
+        liquidity: sum.liquidity + liquidity,
+        amount0: sum.amount0 + amount0,
+        amount1: sum.amount1 + amount1,
+      });
+    }
+    for (const id of stale) {
+      const sum = added.get(id);
+      const now = liquidityNow.get(id) ?? 0n;
+      // The principal still in the position: deposits scaled by the share of liquidity that remains.
+      entries.set(
+        id,
+        sum === undefined || sum.liquidity === 0n
+          ? { liquidity: now, amount0: 0n, amount1: 0n }
+          : {
+              liquidity: now,
+              amount0: (sum.amount0 * now) / sum.liquidity,
+              amount1: (sum.amount1 * now) / sum.liquidity,
+            },
+      );
+    }
+  }
+
+  return { snapshotAt };
+}
+
+function entryOf(entry: EntryCache | undefined, liquidity: bigint): LpPositionSnapshot["entry"] {
+  if (entry === undefined || liquidity === 0n) return { kind: "amounts", amount0: 0n, amount1: 0n };
+  return { kind: "amounts", amount0: entry.amount0, amount1: entry.amount1 };
+}

@@ -1,0 +1,32 @@
+import type { Address, Hex } from "viem";
+import type { TokenRef } from "../engine/snapshot.ts";
+import type { FeedSource } from "./chainlink-reads.ts";
+import type { PerpVenue } from "./perp-venue.ts";
+
+/** Where one book's state lives on chain: everything the book indexer reads. */
+export interface BookSources {
+  bookId: string;
+  chainId: number;
+  /** The treasury Safe holding the book. */
+  safe: Address;
+  /** The risk asset the hedge offsets (e.g. WETH). */
+  base: TokenRef;
+  baseFeed: FeedSource;
+  /** Other feeds the book needs (stablecoins). */
+  feeds: readonly FeedSource[];
+  /** Optional L2 sequencer uptime feed: answers are refused while it is down and during its grace period. */
+  sequencerUptimeFeed?: { address: Address; gracePeriodSec: number };
+  /** Known tokens (so their metadata is not read each time); others are read once and cached. */
+  tokens: readonly TokenRef[];
+  uniswapV3?: {
+    factory: Address;
+    positionManager: Address;
+    poolInitCodeHash?: Hex;
+    /** Pools to read even without a position in them (de-peg sources, the book's main pool). */
+    extraPools: readonly Address[];
+    twapWindowSec: number;
+  };
+  uniswapV2?: { pairs: readonly Address[] };
+  perp?: { venue: PerpVenue; market: Address; settlementToken: TokenRef };
+  spotTokens: readonly TokenRef[];
+}

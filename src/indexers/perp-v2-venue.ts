@@ -1,0 +1,147 @@
+import { type Address, parseAbi } from "viem";
+import { MalformedReturnDataError } from "../chain/errors.ts";
+import type { ContractRead } from "../chain/read-at-block.ts";
+import type { PerpPositionSnapshot } from "../engine/snapshot.ts";
+import type { PerpVenue } from "./perp-venue.ts";
+
+export interface PerpV2Contracts {
+  clearingHouseConfig: Address;
+  accountBalance: Address;
+  vault: Address;
+  exchange: Address;
+}
+
+const ACCOUNT_BALANCE_ABI = parseAbi([
+  "function getTakerPositionSize(address trader, address baseToken) view returns (int256)",
+  "function getTakerOpenNotional(address trader, address baseToken) view returns (int256)",
+  "function getMarkPrice(address baseToken) view returns (uint256)",
+]);
+const VAULT_ABI = parseAbi([
+  "function getAccountValue(address trader) view returns (int256)",
+  "function getFreeCollateral(address trader) view returns (uint256)",
+  "function getBalance(address trader) view returns (int256)",
+]);
+const EXCHANGE_ABI = parseAbi([
+  "function getAllPendingFundingPayment(address trader) view returns (int256)",
+  "function getSqrtMarkTwapX96(address baseToken, uint32 twapInterval) view returns (uint160)",
+]);
+const BASE_TOKEN_ABI = parseAbi(["function getIndexPrice(uint256 interval) view returns (uint256)"]);
+const CONFIG_ABI = parseAbi([
+  "function getMmRatio() view returns (uint24)",
+  "function getImRatio() view returns (uint24)",
+]);
+
+const RATIO_DECIMALS = 1e6; // Perp v2 ratios are uint24 with 6 decimals (e.g. 62_500 = 6.25%).
+const Q96 = 2n ** 96n;
+const E18 = 10n ** 18n;
+
+/**
+ * Perpetual Protocol v2 (Curie). Funding follows the protocol's own rule (Exchange._getFundingGrowthGlobalAndTwaps):
+ * each second the position pays size × (markTwap − indexTwap) / 86400, so the daily rate as a fraction of
+ * notional is (markTwap − indexTwap) / indexTwap, positive when longs pay shorts.
+ */
+export function createPerpV2Venue(
+  contracts: PerpV2Contracts,
+  options: { twapIntervalSec: number },
+): PerpVenue {
+  return {
+    id: "perp-v2",
+    positionReads(account, market): ContractRead[] {
+      const twap = options.twapIntervalSec;
+      return [
+        {
+          address: contracts.accountBalance,
+          abi: ACCOUNT_BALANCE_ABI,
+          functionName: "getTakerPositionSize",
+          args: [account, market],
+        },
+        {
+          address: contracts.accountBalance,
+          abi: ACCOUNT_BALANCE_ABI,
+          functionName: "getTakerOpenNotional",
+          args: [account, market],
+        },
+        { address: contracts.vault, abi: VAULT_ABI, functionName: "getAccountValue", args: [account] },
+        { address: contracts.vault, abi: VAULT_ABI, functionName: "getFreeCollateral", args: [account] },
+        { address: contracts.vault, abi: VAULT_ABI, functionName: "getBalance", args: [account] },
+        {
+          address: contracts.exchange,
+          abi: EXCHANGE_ABI,
+          functionName: "getAllPendingFundingPayment",
+          args: [account],
+        },
+        {
+          address: contracts.accountBalance,
+          abi: ACCOUNT_BALANCE_ABI,
+          functionName: "getMarkPrice",
+          args: [market],
+        },
+        { address: market, abi: BASE_TOKEN_ABI, functionName: "getIndexPrice", args: [0n] },
+        {
+          address: contracts.exchange,
+          abi: EXCHANGE_ABI,
+          functionName: "getSqrtMarkTwapX96",
+          args: [market, twap],
+        },
+        { address: market, abi: BASE_TOKEN_ABI, functionName: "getIndexPrice", args: [BigInt(twap)] },
+        { address: contracts.clearingHouseConfig, abi: CONFIG_ABI, functionName: "getMmRatio" },
+        { address: contracts.clearingHouseConfig, abi: CONFIG_ABI, functionName: "getImRatio" },
+      ];
+    },
+    decodePosition(values, { market, settlementToken }): PerpPositionSnapshot {
+      const [
+        size,
+        openNotional,
+        accountValue,
+        freeCollateral,
+        balance,
+        pendingFunding,
+        mark,
+        index,
+        sqrtMarkTwap,
+        indexTwap,
+        mm,
+        im,
+      ] = values as [
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        number,
+        number,
+      ];
+      if (mark === 0n || index === 0n || indexTwap === 0n) {
+        throw new MalformedReturnDataError("perp venue returned a zero mark or index price", {
+          details: { market, mark: mark.toString(), index: index.toString() },
+        });
+      }
+      if (balance < 0n) {
+        throw new MalformedReturnDataError("perp vault returned a negative settlement balance", {
+          details: { market, balance: balance.toString() },
+        });
+      }
+      const markTwapE18 = (sqrtMarkTwap * sqrtMarkTwap * E18) / (Q96 * Q96);
+      return {
+        venue: "perp-v2",
+        baseToken: market,
+        sizeBase: size,
+        openNotionalQuote: openNotional,
+        accountValueQuote: accountValue,
+        freeCollateral,
+        markPriceE18: mark,
+        indexPriceE18: index,
+        pendingFundingQuote: pendingFunding,
+        fundingRateDaily: Number(markTwapE18 - indexTwap) / Number(indexTwap),
+        maintenanceMarginRatio: mm / RATIO_DECIMALS,
+        initialMarginRatio: im / RATIO_DECIMALS,
+        collateral: { token: settlementToken, balance },
+      };
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import type { Address } from "viem";
+import type { ContractRead } from "../chain/read-at-block.ts";
+import type { PerpPositionSnapshot, TokenRef } from "../engine/snapshot.ts";
+
+/**
+ * A perpetual futures venue as the indexer sees it: the reads that describe one account's position in
+ * one market, contributed to the same block-pinned batch as everything else, and how to turn their
+ * values into the engine's `PerpPositionSnapshot`. Add a venue by implementing this; nothing else changes.
+ */
+export interface PerpVenue {
+  readonly id: string;
+  positionReads(account: Address, market: Address): ContractRead[];
+  decodePosition(
+    values: readonly unknown[],
+    context: { market: Address; settlementToken: TokenRef },
+  ): PerpPositionSnapshot;
+}

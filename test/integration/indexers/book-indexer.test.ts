@@ -1,0 +1,193 @@
+import { getAddress, parseAbi } from "viem";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createChainClient } from "../../../src/chain/client.ts";
+import { InconsistentBlockError, MalformedReturnDataError } from "../../../src/chain/errors.ts";
+import { devnetBookSources } from "../../../src/devnet/devnet-book-sources.ts";
+import { type Devnet, startDevnet } from "../../../src/devnet/index.ts";
+import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
+import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
+import {
+  type FaultInjectingRpcProxy,
+  startFaultInjectingRpcProxy,
+} from "../../support/fault-injecting-rpc-proxy.ts";
+
+// A real `hardhat node` carrying the devnet, read over HTTP through a proxy that counts requests and can
+// corrupt answers or reorg the chain mid-snapshot.
+let devnet: Devnet;
+let proxy: FaultInjectingRpcProxy;
+let snapshotId: `0x${string}`;
+const memory = { keeper: { hedgeTriggered: false, lastPlanAtSec: null }, samples: [] };
+
+beforeAll(async () => {
+  devnet = await startDevnet({ port: await freeLoopbackPort() });
+  proxy = await startFaultInjectingRpcProxy(devnet.rpcUrl);
+}, 120_000);
+afterAll(async () => {
+  await proxy?.stop();
+  await devnet?.stop();
+});
+beforeEach(async () => {
+  proxy.setFaults({});
+  if (snapshotId) await devnet.revert(snapshotId);
+  snapshotId = await devnet.snapshot();
+});
+
+const newIndexer = () => {
+  const client = createChainClient({
+    chainId: devnet.manifest.chainId,
+    rpcUrls: [proxy.url],
+    retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, rateLimitBudgetMs: 0 },
+  });
+  return { client, indexer: createBookIndexer(client, devnetBookSources(devnet.manifest)) };
+};
+
+describe("book indexer on the devnet", () => {
+  it("discovers the Safe's LP positions and reads the whole book at one block", async () => {
+    const { client, indexer } = newIndexer();
+    const block = await client.getBlockNumber({ cacheTime: 0 });
+    const { snapshot, feedHealth } = await indexer.snapshotAt(block, memory);
+    const m = devnet.manifest;
+
+    expect(snapshot.blockNumber).toBe(block);
+    expect(snapshot.lpPositions.map((p) => (p.kind === "uniswap-v3" ? p.tokenId.toString() : "v2"))).toEqual(
+      m.positions.lpTokenIds,
+    );
+    expect(snapshot.lpPositions.every((p) => p.kind === "uniswap-v3" && p.liquidity > 0n)).toBe(true);
+    const wethPosition = snapshot.lpPositions[0]!;
+    expect(wethPosition.kind === "uniswap-v3" && wethPosition.pool).toBe(
+      getAddress(m.pools.usdcWeth500.address),
+    );
+    expect(wethPosition.entry.kind === "amounts" && wethPosition.entry.amount0 > 0n).toBe(true);
+
+    const pool = snapshot.pools.find((p) => p.address === getAddress(m.pools.usdcWeth500.address));
+    const slot0 = await devnet.publicClient.readContract({
+      address: m.pools.usdcWeth500.address,
+      abi: parseAbi(["function slot0() view returns (uint160,int24,uint16,uint16,uint16,uint8,bool)"]),
+      functionName: "slot0",
+      blockNumber: block,
+    });
+    expect(pool?.kind === "uniswap-v3" && pool.sqrtPriceX96).toBe(slot0[0]);
+    expect(pool?.kind === "uniswap-v3" && pool.ticks.length).toBe(2);
+
+    expect(snapshot.perp?.sizeBase).toBeLessThan(0n);
+    expect(snapshot.perp?.collateral.balance).toBeGreaterThan(0n);
+    expect(snapshot.perp?.markPriceE18).toBeGreaterThan(0n);
+    expect(snapshot.baseOracle.answer).toBeGreaterThan(0n);
+    expect(snapshot.baseOracle.stale).toBe(false);
+    expect(snapshot.oracles.map((o) => o.description)).toEqual(["USDC / USD", "DAI / USD", "USDT / USD"]);
+    expect(Object.values(feedHealth).every((h) => h.usable)).toBe(true);
+    expect(snapshot.spot.every((b) => b.balance > 0n)).toBe(true);
+  });
+
+  it("costs a handful of requests, fewer once the book's immutable facts are cached", async () => {
+    const { client, indexer } = newIndexer();
+    const block = await client.getBlockNumber({ cacheTime: 0 });
+    const first = await indexer.snapshotAt(block, memory);
+    const second = await indexer.snapshotAt(block, memory);
+    expect(first.requests).toBeLessThanOrEqual(8);
+    expect(second.requests).toBe(4);
+  });
+
+  it("flags a feed older than its heartbeat as stale instead of using it", async () => {
+    const { client, indexer } = newIndexer();
+    await devnet.testClient.increaseTime({ seconds: devnet.manifest.feeds.ethUsd.heartbeatSec + 60 });
+    await devnet.testClient.mine({ blocks: 1 });
+    const { snapshot, feedHealth } = await indexer.snapshotAt(
+      await client.getBlockNumber({ cacheTime: 0 }),
+      memory,
+    );
+    expect(snapshot.baseOracle.stale).toBe(true);
+    expect(feedHealth[snapshot.baseOracle.feed]?.problems).toContain("stale");
+  });
+
+  it("flags a feed answering 0 (after its proxy switched to a broken aggregator), with the new phase", async () => {
+    const { client, indexer } = newIndexer();
+    const before = await indexer.snapshotAt(await client.getBlockNumber({ cacheTime: 0 }), memory);
+    await switchEthFeedToZeroAggregator(devnet);
+    const { snapshot, feedHealth } = await indexer.snapshotAt(
+      await client.getBlockNumber({ cacheTime: 0 }),
+      memory,
+    );
+    expect(snapshot.baseOracle.answer).toBe(0n);
+    expect(snapshot.baseOracle.stale).toBe(true);
+    expect(feedHealth[snapshot.baseOracle.feed]?.problems).toContain("non-positive-answer");
+    expect(feedHealth[snapshot.baseOracle.feed]?.phaseId).toBe(feedHealthPhase(before) + 1);
+  });
+
+  it("treats malformed return data as an error, never as zeros", async () => {
+    const { client, indexer } = newIndexer();
+    const block = await client.getBlockNumber({ cacheTime: 0 });
+    proxy.setFaults({ corruptResult: { method: "eth_call", times: 1, result: "0x" } });
+    await expect(indexer.snapshotAt(block, memory)).rejects.toBeInstanceOf(MalformedReturnDataError);
+  });
+
+  it("refuses a snapshot whose block was replaced while it was being read", async () => {
+    const { client, indexer } = newIndexer();
+    const beforeBlock = await devnet.testClient.snapshot();
+    await devnet.testClient.mine({ blocks: 1 });
+    const block = await client.getBlockNumber({ cacheTime: 0 });
+    proxy.setFaults({
+      beforeForward: async (method) => {
+        if (method !== "eth_call") return;
+        proxy.setFaults({});
+        // Reorg: the block being read is replaced by a different block at the same height.
+        await devnet.testClient.revert({ id: beforeBlock });
+        await devnet.testClient.increaseTime({ seconds: 1_000 });
+        await devnet.testClient.mine({ blocks: 1 });
+      },
+    });
+    await expect(indexer.snapshotAt(block, memory)).rejects.toBeInstanceOf(InconsistentBlockError);
+  });
+});
+
+function feedHealthPhase(
+  indexed: Awaited<ReturnType<ReturnType<typeof createBookIndexer>["snapshotAt"]>>,
+): number {
+  return indexed.feedHealth[indexed.snapshot.baseOracle.feed]!.phaseId;
+}
+
+const EAC_PROXY_ABI = parseAbi([
+  "function owner() view returns (address)",
+  "function proposeAggregator(address aggregator)",
+  "function confirmAggregator(address aggregator)",
+]);
+
+/** Point the ETH/USD proxy at a new Chainlink MockV3Aggregator answering 0, as its owner would. */
+async function switchEthFeedToZeroAggregator(devnet: Devnet): Promise<void> {
+  const { default: mock } = await import("@chainlink/contracts-0.1.9/abi/v0.7/MockV3Aggregator.json", {
+    with: { type: "json" },
+  });
+  const deployer = devnet.walletFor("deployer");
+  const hash = await deployer.deployContract({
+    abi: mock.compilerOutput.abi,
+    bytecode: `0x${mock.compilerOutput.evm.bytecode.object.replace(/^0x/, "")}`,
+    args: [8, 0n],
+  });
+  const aggregator = (await devnet.publicClient.waitForTransactionReceipt({ hash })).contractAddress!;
+  const feed = devnet.manifest.feeds.ethUsd.address;
+  const owner = await devnet.publicClient.readContract({
+    address: feed,
+    abi: EAC_PROXY_ABI,
+    functionName: "owner",
+  });
+  await devnet.testClient.impersonateAccount({ address: owner });
+  await devnet.testClient.setBalance({ address: owner, value: 10n ** 20n });
+  for (const functionName of ["proposeAggregator", "confirmAggregator"] as const) {
+    const tx = await devnet.client.publicClient.request({
+      method: "eth_sendTransaction",
+      params: [
+        {
+          from: owner,
+          to: feed,
+          data: (await import("viem")).encodeFunctionData({
+            abi: EAC_PROXY_ABI,
+            functionName,
+            args: [aggregator],
+          }),
+        },
+      ],
+    } as never);
+    await devnet.publicClient.waitForTransactionReceipt({ hash: tx as `0x${string}` });
+  }
+  await devnet.testClient.stopImpersonatingAccount({ address: owner });
+}
