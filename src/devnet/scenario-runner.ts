@@ -32,22 +32,19 @@ export interface ScenarioReport {
 interface Baseline {
   pools: Record<PoolKey, number>;
   feeds: Record<FeedKey, number>;
-  perpMarket: number;
 }
 
 const POOL_KEYS: readonly PoolKey[] = ["usdcWeth500", "daiUsdc100", "usdcUsdt100"];
 const FEED_KEYS: readonly FeedKey[] = ["ethUsd", "usdcUsd", "daiUsd", "usdtUsd"];
 
 async function readBaseline(client: DevnetClient, manifest: DevnetManifest): Promise<Baseline> {
-  const [pools, feeds, perp] = await Promise.all([
+  const [pools, feeds] = await Promise.all([
     Promise.all(POOL_KEYS.map((key) => readPoolPrice(client, manifest.pools[key]))),
     Promise.all(FEED_KEYS.map((key) => readFeed(client, manifest.feeds[key].address))),
-    readPerpPrices(client, manifest.contracts.perp),
   ]);
   return {
     pools: Object.fromEntries(POOL_KEYS.map((key, i) => [key, pools[i]])) as Record<PoolKey, number>,
     feeds: Object.fromEntries(FEED_KEYS.map((key, i) => [key, feeds[i]?.answer])) as Record<FeedKey, number>,
-    perpMarket: perp.marketPrice,
   };
 }
 
@@ -66,7 +63,9 @@ function describe(step: ScenarioStep): string {
     case "feed.set":
       return `set ${step.feed} to ${step.answer ?? `${(step.change ?? 0) * 100}%`}`;
     case "perp.moveMark":
-      return `move the perp mark to ${step.price ?? `${(step.change ?? 0) * 100}%`}`;
+      return step.price !== undefined
+        ? `move the perp mark to ${step.price}`
+        : `move the perp mark ${(step.premium ?? 0) * 100}% off the index`;
     case "market.moveEth":
       return `move ETH to ${step.price ?? `${(step.change ?? 0) * 100}%`} on pool, feed and perp`;
     case "time.advance":
@@ -136,7 +135,8 @@ async function runStep(
     }
     case "perp.moveMark": {
       const before = await readPerpPrices(client, contracts.perp);
-      await movePerpMarketPrice(client, trader, contracts.perp, target(step, baseline.perpMarket));
+      const price = step.price ?? before.indexPrice * (1 + (step.premium ?? 0));
+      await movePerpMarketPrice(client, trader, contracts.perp, price);
       const after = await readPerpPrices(client, contracts.perp);
       return [
         { what: "perp market price", before: before.marketPrice, after: after.marketPrice },

@@ -34,15 +34,16 @@ const feedSet = z
   })
   .strict()
   .refine(exactlyOne("answer", "change"), "give exactly one of answer or change");
+/** `premium`: where the mark goes relative to the index at that moment (0.06 = 6% over the index). */
 const perpMoveMark = z
   .object({
     kind: z.literal("perp.moveMark"),
     price: z.number().positive().optional(),
-    change: change.optional(),
+    premium: change.optional(),
     label,
   })
   .strict()
-  .refine(exactlyOne("price", "change"), "give exactly one of price or change");
+  .refine(exactlyOne("price", "premium"), "give exactly one of price or premium");
 const ethMove = z
   .object({
     kind: z.literal("market.moveEth"),
