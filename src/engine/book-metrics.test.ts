@@ -23,10 +23,10 @@ describe("book evaluation", () => {
     // the same position (entered at 3000), with the pool and the oracle now at 3300
     const moved = makeBook();
     const later = makeBook({ ethUsd: 3300 });
-    moved.pools[0] = {
-      ...later.pools[0]!,
-      ticks: (moved.pools[0] as { ticks: [] }).ticks,
-    } as (typeof moved.pools)[0];
+    const [before, after] = [moved.pools[0]!, later.pools[0]!];
+    if (before.kind !== "uniswap-v3" || after.kind !== "uniswap-v3")
+      throw new Error("fixture has a v3 main pool");
+    moved.pools[0] = { ...after, ticks: before.ticks };
     moved.baseOracle = later.baseOracle;
     const m = evaluateBook(moved, makeParams(), NOW_SEC);
     expect(m.lp[0]!.impermanentLossPct).toBeLessThan(0);
