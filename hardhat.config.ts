@@ -25,6 +25,11 @@ export default defineConfig({
     sources: "./contracts",
     tests: { solidity: "./contracts/test" },
   },
+  // Forking a chain runs its historical blocks by its own hardfork history. The devnet (chain 31337, cancun from
+  // block 0) has none on record, so `hardhat node --fork <devnet>` needs it spelled out here.
+  chainDescriptors: {
+    31337: { name: "hedgekeeper devnet", chainType: "l1", hardforkHistory: { cancun: { blockNumber: 0 } } },
+  },
   networks: {
     // In-process chain for contract tests (`hre.network.connect()`): mainnet rules, contract size limit on.
     default: {
