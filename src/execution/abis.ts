@@ -14,6 +14,16 @@ export const HEDGE_GUARD_ABI = parseAbi([
   "function setFeedHeartbeat(address feed, uint256 heartbeatSec)",
   "function feedHeartbeat(address feed) view returns (uint256)",
   "function positionSource() view returns (address)",
+  "error HedgeGuardDeadlinePassed(bytes32 planId, uint256 deadline, uint256 nowSec)",
+  "error HedgeGuardFeedNotConfigured(bytes32 planId, address feed)",
+  "error HedgeGuardOracleStale(bytes32 planId, address feed, uint256 updatedAt, uint256 heartbeatSec)",
+  "error HedgeGuardOracleInvalidAnswer(bytes32 planId, address feed, int256 answer)",
+  "error HedgeGuardPriceOutOfBand(bytes32 planId, int256 answer, int256 minAnswer, int256 maxAnswer)",
+  "error HedgeGuardInvalidBand(bytes32 planId, int256 minAnswer, int256 maxAnswer)",
+  "error HedgeGuardUnexpectedPreSize(bytes32 planId, address baseToken, int256 actual, int256 expected, uint256 tolerance)",
+  "error HedgeGuardPostSizeMissed(bytes32 planId, address baseToken, int256 actual, int256 target, uint256 tolerance)",
+  "error HedgeGuardBalanceTooLow(bytes32 planId, address token, uint256 actual, uint256 minimum)",
+  "error HedgeGuardZeroAddress()",
 ]);
 
 /** Perpetual Protocol v2 (Curie) ClearingHouse and Vault. */
@@ -49,14 +59,4 @@ export const ROLES_ABI = parseAbi([
   "function setAllowance(bytes32 key, uint128 balance, uint128 maxRefill, uint128 refill, uint64 period, uint64 timestamp)",
   "function allowances(bytes32 key) view returns (uint128 refill, uint128 maxRefill, uint64 period, uint128 balance, uint64 timestamp)",
   "function unwrappers(bytes32) view returns (address)",
-]);
-
-/** Safe 1.4.1: the functions used to execute owner-signed transactions and inspect the Safe. */
-export const SAFE_ABI = parseAbi([
-  "function execTransaction(address to, uint256 value, bytes data, uint8 operation, uint256 safeTxGas, uint256 baseGas, uint256 gasPrice, address gasToken, address refundReceiver, bytes signatures) payable returns (bool success)",
-  "function nonce() view returns (uint256)",
-  "function getThreshold() view returns (uint256)",
-  "function getOwners() view returns (address[])",
-  "function isModuleEnabled(address module) view returns (bool)",
-  "function enableModule(address module)",
 ]);

@@ -1,0 +1,110 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import {
+  type Abi,
+  type Address,
+  encodeAbiParameters,
+  encodeFunctionData,
+  getAddress,
+  getContractAddress,
+  type Hex,
+  keccak256,
+  type PublicClient,
+  parseAbi,
+  type WalletClient,
+} from "viem";
+
+/** Zodiac's canonical Roles v2 mastercopy and ModuleProxyFactory (the same on every chain they are on). */
+export const ROLES_V2_MASTERCOPY: Address = "0x9646fDAD06d3e24444381f44362a3B0eB343D337";
+export const MODULE_PROXY_FACTORY: Address = "0x000000000000aDdB49795b0f9bA5BC298cDda236";
+
+const ROLES_SETUP_ABI = parseAbi(["function setUp(bytes initParams)"]);
+const MODULE_PROXY_FACTORY_ABI = parseAbi([
+  "function deployModule(address masterCopy, bytes initializer, uint256 saltNonce) returns (address proxy)",
+]);
+
+/** The compiled HedgeGuard (from `hardhat build`): our one contract, and it only asserts. */
+function hedgeGuardArtifact(): { abi: Abi; bytecode: Hex } {
+  const path = fileURLToPath(
+    new URL("../../artifacts/contracts/HedgeGuard.sol/HedgeGuard.json", import.meta.url),
+  );
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new Error(
+      "artifacts/contracts/HedgeGuard.sol/HedgeGuard.json is missing: run `npm run compile` first",
+    );
+  }
+  const artifact = JSON.parse(text) as { abi: Abi; bytecode: Hex };
+  return { abi: artifact.abi, bytecode: artifact.bytecode };
+}
+
+/** Deploys HedgeGuard for a treasury: owned by its Safe, reading perp positions from `positionSource`. */
+export async function deployHedgeGuard(
+  publicClient: PublicClient,
+  wallet: WalletClient,
+  args: { owner: Address; positionSource: Address },
+): Promise<Address> {
+  const { abi, bytecode } = hedgeGuardArtifact();
+  const hash = await wallet.deployContract({
+    abi,
+    bytecode,
+    args: [args.owner, args.positionSource],
+    account: wallet.account!,
+    chain: wallet.chain,
+  });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success" || !receipt.contractAddress)
+    throw new Error("HedgeGuard deployment failed");
+  return getAddress(receipt.contractAddress);
+}
+
+/**
+ * Deploys a Roles v2 modifier for an existing Safe (owner = avatar = target = the Safe) as a minimal proxy of
+ * the canonical mastercopy through the ModuleProxyFactory; the address follows from the Safe and `saltNonce`.
+ * Enabling it on the Safe is one of the setup transactions the owners sign (treasury-setup.ts).
+ */
+export async function deployRolesModifierForSafe(
+  publicClient: PublicClient,
+  wallet: WalletClient,
+  args: { safe: Address; saltNonce: bigint },
+): Promise<Address> {
+  const initializer = encodeFunctionData({
+    abi: ROLES_SETUP_ABI,
+    functionName: "setUp",
+    args: [
+      encodeAbiParameters(
+        [{ type: "address" }, { type: "address" }, { type: "address" }],
+        [args.safe, args.safe, args.safe],
+      ),
+    ],
+  });
+  const address = rolesModifierAddress(initializer, args.saltNonce);
+  if (await publicClient.getCode({ address })) return address;
+  const hash = await wallet.writeContract({
+    address: MODULE_PROXY_FACTORY,
+    abi: MODULE_PROXY_FACTORY_ABI,
+    functionName: "deployModule",
+    args: [ROLES_V2_MASTERCOPY, initializer, args.saltNonce],
+    account: wallet.account!,
+    chain: wallet.chain,
+  });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success" || !(await publicClient.getCode({ address }))) {
+    throw new Error(`the Roles modifier did not appear at ${address}`);
+  }
+  return address;
+}
+
+/** ModuleProxyFactory's CREATE2: salt = keccak256(keccak256(initializer) ‖ saltNonce), EIP-1167 proxy init code. */
+function rolesModifierAddress(initializer: Hex, saltNonce: bigint): Address {
+  const salt = keccak256(
+    encodeAbiParameters([{ type: "bytes32" }, { type: "uint256" }], [keccak256(initializer), saltNonce]),
+  );
+  const proxyInitCode =
+    `0x602d8060093d393df3363d3d373d3d3d363d73${ROLES_V2_MASTERCOPY.slice(2).toLowerCase()}5af43d82803e903d91602b57fd5bf3` as Hex;
+  return getAddress(
+    getContractAddress({ opcode: "CREATE2", from: MODULE_PROXY_FACTORY, salt, bytecode: proxyInitCode }),
+  );
+}

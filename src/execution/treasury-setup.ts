@@ -1,0 +1,116 @@
+import { type Address, encodeFunctionData, type Hex, maxUint256, parseAbi } from "viem";
+import { safeAbi } from "../chain/safe-transaction.ts";
+import { HEDGE_GUARD_ABI } from "./abis.ts";
+import { encodeMultiSend, type MetaTransaction } from "./multisend.ts";
+import { desiredStatements } from "./role-statements.ts";
+import type { TreasuryScope } from "./treasury-scope.ts";
+
+const ERC20_APPROVE_ABI = parseAbi(["function approve(address spender, uint256 amount) returns (bool)"]);
+
+export interface TreasurySetupInput {
+  scope: TreasuryScope;
+  /** Enable the Roles modifier as a Safe module (false when it already is). */
+  enableRolesModule: boolean;
+  /** Feeds HedgeGuard will accept, with the heartbeat each answer must be fresher than. */
+  feeds: readonly { address: Address; heartbeatSec: number }[];
+}
+
+/**
+ * Everything a treasury's owners sign once to let the keeper work, as one Safe batch: enable the Roles
+ * modifier, set HedgeGuard's feed heartbeats, approve the venues to pull what the keeper may trade (the
+ * router for each swap input, the perp vault for collateral), apply the keeper's and guardian's permission
+ * sets with their allowances, and assign both roles. The Safe executes it by DELEGATECALL to MultiSendCallOnly.
+ */
+export function treasurySetupTransactions(input: TreasurySetupInput): MetaTransaction[] {
+  const { scope } = input;
+  const txs: MetaTransaction[] = [];
+  if (input.enableRolesModule) {
+    txs.push({
+      to: scope.safe,
+      value: 0n,
+      data: encodeFunctionData({ abi: safeAbi, functionName: "enableModule", args: [scope.roles] }),
+    });
+  }
+  for (const feed of input.feeds) {
+    txs.push({
+      to: scope.hedgeGuard,
+      value: 0n,
+      data: encodeFunctionData({
+        abi: HEDGE_GUARD_ABI,
+        functionName: "setFeedHeartbeat",
+        args: [feed.address, BigInt(feed.heartbeatSec)],
+      }),
+    });
+  }
+  const approvals = new Map<string, { token: Address; spender: Address }>();
+  for (const pair of scope.uniswap.swapPairs) {
+    approvals.set(`${pair.tokenIn}:${scope.uniswap.swapRouter}`.toLowerCase(), {
+      token: pair.tokenIn,
+      spender: scope.uniswap.swapRouter,
+    });
+  }
+  for (const token of scope.perp.collateralTokens) {
+    approvals.set(`${token}:${scope.perp.vault}`.toLowerCase(), { token, spender: scope.perp.vault });
+  }
+  for (const { token, spender } of approvals.values()) {
+    // The spender can only pull during a call the Safe itself makes; what the keeper may make the Safe call
+    // is bounded by the Roles allowances, so the approval adds no power beyond them.
+    txs.push({
+      to: token,
+      value: 0n,
+      data: encodeFunctionData({
+        abi: ERC20_APPROVE_ABI,
+        functionName: "approve",
+        args: [spender, maxUint256],
+      }),
+    });
+  }
+  const seen = new Set<Hex>();
+  for (const statement of desiredStatements(scope)) {
+    if (seen.has(statement.call.data)) continue;
+    seen.add(statement.call.data);
+    txs.push({ to: statement.call.to, value: 0n, data: statement.call.data });
+  }
+  return txs;
+}
+
+/** The batch as the one Safe transaction the owners sign: DELEGATECALL of `multiSend` on MultiSendCallOnly. */
+export function asSafeBatch(
+  scope: Pick<TreasuryScope, "multiSendCallOnly">,
+  txs: readonly MetaTransaction[],
+) {
+  return { to: scope.multiSendCallOnly, value: 0n, data: encodeMultiSend(txs), operation: 1 as const };
+}
+
+/**
+ * A Safe{Wallet} Transaction Builder file (the "Import batch" JSON), so owners can review and sign the batch
+ * in the Safe interface without this tool.
+ */
+export function transactionBuilderJson(input: {
+  chainId: number;
+  safe: Address;
+  name: string;
+  description: string;
+  createdAtMs: number;
+  transactions: readonly MetaTransaction[];
+}) {
+  return {
+    version: "1.0",
+    chainId: String(input.chainId),
+    createdAt: input.createdAtMs,
+    meta: {
+      name: input.name,
+      description: input.description,
+      txBuilderVersion: "1.16.5",
+      createdFromSafeAddress: input.safe,
+      createdFromOwnerAddress: "",
+    },
+    transactions: input.transactions.map((tx) => ({
+      to: tx.to,
+      value: tx.value.toString(),
+      data: tx.data,
+      contractMethod: null,
+      contractInputsValues: null,
+    })),
+  };
+}
