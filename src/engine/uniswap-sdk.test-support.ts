@@ -1,15 +1,17 @@
 // The reference implementation for property tests and the benchmark: @uniswap/v3-sdk (a JSBI port of the
-// contracts). Its ESM build uses directory imports Node refuses, so it is loaded through its CommonJS build.
-import { createRequire } from "node:module";
+// contracts). Its ESM build uses directory imports Node refuses, and its `exports` map offers no other
+// entry, so its CommonJS build is imported by file path (Node gives a CommonJS module as the default export).
 
-const require = createRequire(import.meta.url);
+import JSBIClass from "jsbi";
+import sdkCoreCjs from "../../node_modules/@uniswap/sdk-core/dist/cjs/src/index.js";
+import sdkCjs from "../../node_modules/@uniswap/v3-sdk/dist/cjs/src/index.js";
 
-// biome-ignore lint/suspicious/noExplicitAny: the SDK's CommonJS build is untyped through require.
-export const sdk: any = require("@uniswap/v3-sdk");
+// biome-ignore lint/suspicious/noExplicitAny: the SDK's types describe JSBI values the tests convert anyway.
+export const sdk: any = sdkCjs;
 // biome-ignore lint/suspicious/noExplicitAny: same.
-export const sdkCore: any = require("@uniswap/sdk-core");
-// biome-ignore lint/suspicious/noExplicitAny: same.
-export const JSBI: any = require("jsbi");
+export const sdkCore: any = sdkCoreCjs;
+// biome-ignore lint/suspicious/noExplicitAny: jsbi's CommonJS typings do not describe its default export under NodeNext.
+export const JSBI: any = JSBIClass;
 
 /** bigint → JSBI */
 export const j = (x: bigint): unknown => JSBI.BigInt(x.toString());
