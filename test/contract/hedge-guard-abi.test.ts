@@ -1,5 +1,6 @@
 import hre from "hardhat";
-import { type AbiError, type AbiFunction, formatAbiItem } from "viem/utils";
+import type { AbiError, AbiFunction } from "viem";
+import { formatAbiItem } from "viem/utils";
 import { describe, expect, it } from "vitest";
 import { HEDGE_GUARD_ABI } from "../../src/execution/abis.ts";
 import { GUARD_SIGNATURES } from "../../src/execution/permissions.ts";
