@@ -1,5 +1,5 @@
 import hre from "hardhat";
-import type { AbiError, AbiFunction } from "viem";
+import type { Abi } from "viem";
 import { formatAbiItem } from "viem/utils";
 import { describe, expect, it } from "vitest";
 import { HEDGE_GUARD_ABI } from "../../src/execution/abis.ts";
@@ -11,7 +11,7 @@ const artifact = await hre.artifacts.readArtifact("HedgeGuard");
 const signatures = (abi: readonly unknown[], type: "function" | "error") =>
   (abi as { type: string }[])
     .filter((item) => item.type === type)
-    .map((item) => formatAbiItem(item as AbiFunction | AbiError))
+    .map((item) => formatAbiItem(item as Extract<Abi[number], { type: "function" | "error" }>))
     .sort();
 
 describe("HedgeGuard ABI used by the execution layer", () => {
