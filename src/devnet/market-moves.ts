@@ -1,41 +1,41 @@
 import { type Address, encodeFunctionData, zeroHash } from "viem";
 import { perpArtifact } from "./deploy-perp.ts";
-import type { DevnetClient } from "./devnet-client.ts";
 import type { DevnetManifest } from "./manifest.ts";
 import type { DevnetPool } from "./pools.ts";
 import { sqrtPriceX96FromQuote, sqrtPriceX96FromRawPrice } from "./price-math.ts";
-import { sendDevnetTransaction } from "./transactions.ts";
-import { NO_DEADLINE, positionManagerAbi, swapRouterAbi, uniswapV3PoolAbi } from "./uniswap-v3-abi.ts";
+import type { LabelledTransaction } from "./transactions.ts";
+import { NO_DEADLINE, positionManagerAbi, swapRouterAbi } from "./uniswap-v3-abi.ts";
 
-// Transactions that move the market: each is a real trade or update by a market participant.
+// Transactions that move the market, each a real trade by a market participant. Built from the current state
+// (read by the caller), so a scenario step can send several of them in one block.
 
 /** More than any trade needs: a swap with a price limit stops at the limit and pays only what it used. */
 const UNBOUNDED_AMOUNT = 10n ** 30n;
+const SWAP_GAS = 3_000_000n;
+const PERP_TRADE_GAS = 6_000_000n;
+const LIQUIDITY_GAS = 1_000_000n;
 
 /**
- * Swaps in `pool` until its price (base in quote) reaches `price`: exactInputSingle with an unbounded input and
- * `sqrtPriceLimitX96` at the target, so the pool's own liquidity decides the cost.
+ * A swap that takes `pool` from `currentSqrtPriceX96` to `price` (base in quote): exactInputSingle with an
+ * unbounded input and `sqrtPriceLimitX96` at the target, so the pool's own liquidity decides the cost.
+ * Undefined when the pool is already there.
  */
-export async function movePoolPrice(
-  client: DevnetClient,
+export function poolMoveTransaction(
   trader: Address,
   swapRouter: Address,
   pool: DevnetPool,
+  currentSqrtPriceX96: bigint,
   price: number,
-): Promise<void> {
+): LabelledTransaction | undefined {
   const target = sqrtPriceX96FromQuote(pool, price);
-  const [current] = await client.publicClient.readContract({
-    address: pool.address,
-    abi: uniswapV3PoolAbi,
-    functionName: "slot0",
-  });
-  if (target === current) return;
+  if (target === currentSqrtPriceX96) return undefined;
   // Selling token0 lowers token1/token0; buying token0 (paying token1) raises it.
-  const zeroForOne = target < current;
-  await sendDevnetTransaction(client, `move ${pool.address} to ${price}`, {
+  const zeroForOne = target < currentSqrtPriceX96;
+  return {
+    label: `swap ${pool.address} to ${price}`,
     from: trader,
     to: swapRouter,
-    gas: 5_000_000n,
+    gas: SWAP_GAS,
     data: encodeFunctionData({
       abi: swapRouterAbi,
       functionName: "exactInputSingle",
@@ -52,38 +52,34 @@ export async function movePoolPrice(
         },
       ],
     }),
-  });
+  };
 }
 
 /**
- * Trades vETH on perp until its market price reaches `price`: a taker position with an unbounded amount and a
+ * A perp taker trade that takes the vETH market from `currentSqrtPriceX96` to `price`: an unbounded amount with a
  * price limit. Perp rejects moves of more than ~10% per block (maxTickCrossedWithinBlock).
  */
-export async function movePerpMarketPrice(
-  client: DevnetClient,
+export function perpMoveTransaction(
   trader: Address,
   perp: DevnetManifest["contracts"]["perp"],
+  currentSqrtPriceX96: bigint,
   price: number,
-): Promise<void> {
+): LabelledTransaction | undefined {
+  // vETH is token0 and both virtual tokens have 18 decimals: the raw price is USD per ETH.
   const target = sqrtPriceX96FromRawPrice(price);
-  const [current] = await client.publicClient.readContract({
-    address: perp.pool,
-    abi: uniswapV3PoolAbi,
-    functionName: "slot0",
-  });
-  if (target === current) return;
-  const sellBase = target < current;
-  await sendDevnetTransaction(client, `move the perp market to ${price}`, {
+  if (target === currentSqrtPriceX96) return undefined;
+  return {
+    label: `trade the perp market to ${price}`,
     from: trader,
     to: perp.clearingHouse,
-    gas: 5_000_000n,
+    gas: PERP_TRADE_GAS,
     data: encodeFunctionData({
       abi: perpArtifact("ClearingHouse").abi,
       functionName: "openPosition",
       args: [
         {
           baseToken: perp.baseToken,
-          isBaseToQuote: sellBase,
+          isBaseToQuote: target < currentSqrtPriceX96,
           isExactInput: true,
           amount: UNBOUNDED_AMOUNT,
           oppositeAmountBound: 0n,
@@ -93,67 +89,43 @@ export async function movePerpMarketPrice(
         },
       ],
     }),
-  });
+  };
 }
 
-/** Withdraws `fraction` of every position `owner` holds in `pool` (decrease liquidity, then collect). */
-export async function removePoolLiquidity(
-  client: DevnetClient,
+/** Decrease `fraction` of each position's liquidity, then collect the tokens. */
+export function removeLiquidityTransactions(
   owner: Address,
   positionManager: Address,
-  pool: DevnetPool,
+  positions: readonly { tokenId: bigint; liquidity: bigint }[],
   fraction: number,
-): Promise<number> {
-  const read = client.publicClient.readContract.bind(client.publicClient);
-  const count = await read({
-    address: positionManager,
-    abi: positionManagerAbi,
-    functionName: "balanceOf",
-    args: [owner],
-  });
-  const tokenIds = await Promise.all(
-    Array.from({ length: Number(count) }, (_, index) =>
-      read({
-        address: positionManager,
-        abi: positionManagerAbi,
-        functionName: "tokenOfOwnerByIndex",
-        args: [owner, BigInt(index)],
-      }),
-    ),
-  );
-  const positions = await Promise.all(
-    tokenIds.map((tokenId) =>
-      read({ address: positionManager, abi: positionManagerAbi, functionName: "positions", args: [tokenId] }),
-    ),
-  );
+): LabelledTransaction[] {
   const scaled = BigInt(Math.round(fraction * 1_000_000));
-  let removed = 0;
-  for (const [index, position] of positions.entries()) {
-    const [, , token0, token1, fee, , , liquidity] = position;
-    const tokenId = tokenIds[index];
-    if (tokenId === undefined || token0 !== pool.token0 || token1 !== pool.token1 || fee !== pool.fee)
-      continue;
+  return positions.flatMap(({ tokenId, liquidity }) => {
     const amount = (liquidity * scaled) / 1_000_000n;
-    if (amount === 0n) continue;
-    await sendDevnetTransaction(client, `remove liquidity from position ${tokenId}`, {
-      from: owner,
-      to: positionManager,
-      data: encodeFunctionData({
-        abi: positionManagerAbi,
-        functionName: "decreaseLiquidity",
-        args: [{ tokenId, liquidity: amount, amount0Min: 0n, amount1Min: 0n, deadline: NO_DEADLINE }],
-      }),
-    });
-    await sendDevnetTransaction(client, `collect position ${tokenId}`, {
-      from: owner,
-      to: positionManager,
-      data: encodeFunctionData({
-        abi: positionManagerAbi,
-        functionName: "collect",
-        args: [{ tokenId, recipient: owner, amount0Max: 2n ** 128n - 1n, amount1Max: 2n ** 128n - 1n }],
-      }),
-    });
-    removed += 1;
-  }
-  return removed;
+    if (amount === 0n) return [];
+    return [
+      {
+        label: `remove liquidity from position ${tokenId}`,
+        from: owner,
+        to: positionManager,
+        gas: LIQUIDITY_GAS,
+        data: encodeFunctionData({
+          abi: positionManagerAbi,
+          functionName: "decreaseLiquidity",
+          args: [{ tokenId, liquidity: amount, amount0Min: 0n, amount1Min: 0n, deadline: NO_DEADLINE }],
+        }),
+      },
+      {
+        label: `collect position ${tokenId}`,
+        from: owner,
+        to: positionManager,
+        gas: LIQUIDITY_GAS,
+        data: encodeFunctionData({
+          abi: positionManagerAbi,
+          functionName: "collect",
+          args: [{ tokenId, recipient: owner, amount0Max: 2n ** 128n - 1n, amount1Max: 2n ** 128n - 1n }],
+        }),
+      },
+    ];
+  });
 }

@@ -5,18 +5,28 @@ import { aggregatorV3Abi } from "./feed-answer.ts";
 import type { DevnetManifest } from "./manifest.ts";
 import type { DevnetPool } from "./pools.ts";
 import { quoteFromSqrtPriceX96, rawPriceFromSqrtPriceX96 } from "./price-math.ts";
-import { uniswapV3PoolAbi } from "./uniswap-v3-abi.ts";
+import { positionManagerAbi, uniswapV3PoolAbi } from "./uniswap-v3-abi.ts";
 
 // Reads of the market state scenarios move and report: pool prices, feed answers, perp mark and index.
 
-/** Price of the pool's base token in its quote token (e.g. USDC per WETH). */
-export async function readPoolPrice(client: DevnetClient, pool: DevnetPool): Promise<number> {
+export interface PoolState {
+  /** Price of the pool's base token in its quote token (e.g. USDC per WETH). */
+  price: number;
+  sqrtPriceX96: bigint;
+}
+
+export async function readPoolState(client: DevnetClient, pool: DevnetPool): Promise<PoolState> {
   const [sqrtPriceX96] = await client.publicClient.readContract({
     address: pool.address,
     abi: uniswapV3PoolAbi,
     functionName: "slot0",
   });
-  return quoteFromSqrtPriceX96(pool, sqrtPriceX96);
+  return { price: quoteFromSqrtPriceX96(pool, sqrtPriceX96), sqrtPriceX96 };
+}
+
+/** Price of the pool's base token in its quote token (e.g. USDC per WETH). */
+export async function readPoolPrice(client: DevnetClient, pool: DevnetPool): Promise<number> {
+  return (await readPoolState(client, pool)).price;
 }
 
 /** In-range liquidity of a pool (Uniswap's L). */
@@ -30,8 +40,14 @@ export function readPoolLiquidity(client: DevnetClient, pool: Address): Promise<
 
 export interface FeedState {
   answer: number;
+  /** The proxy's phase-encoded round id: phase << 64 | aggregator round. */
   roundId: bigint;
   updatedAt: number;
+}
+
+/** The aggregator's own round number behind a proxy round id. */
+export function aggregatorRound(roundId: bigint): bigint {
+  return roundId & ((1n << 64n) - 1n);
 }
 
 export async function readFeed(client: DevnetClient, feed: Address): Promise<FeedState> {
@@ -44,6 +60,8 @@ export async function readFeed(client: DevnetClient, feed: Address): Promise<Fee
 }
 
 export interface PerpPrices {
+  /** The vETH/vUSD pool's sqrt price (vETH is token0). */
+  sqrtPriceX96: bigint;
   /** The vETH/vUSD pool's spot price: what a taker trades at, and what `perp.moveMark` moves. */
   marketPrice: number;
   /** Perp's mark price (AccountBalance.getMarkPrice: a median of market, market TWAP and index + premium). */
@@ -73,6 +91,7 @@ export async function readPerpPrices(
   ]);
   // vETH is token0 and both virtual tokens have 18 decimals: the raw price is USD per ETH.
   return {
+    sqrtPriceX96: slot0[0],
     marketPrice: rawPriceFromSqrtPriceX96(slot0[0]),
     markPrice: Number(mark) / 1e18,
     indexPrice: Number(index) / 1e18,
@@ -82,4 +101,40 @@ export async function readPerpPrices(
 export async function readTimestamp(client: DevnetClient): Promise<number> {
   const block = await client.publicClient.getBlock({ blockTag: "latest" });
   return Number(block.timestamp);
+}
+
+/** `owner`'s Uniswap v3 positions in `pool`, with their liquidity. */
+export async function readPositionsInPool(
+  client: DevnetClient,
+  owner: Address,
+  positionManager: Address,
+  pool: DevnetPool,
+): Promise<{ tokenId: bigint; liquidity: bigint }[]> {
+  const read = client.publicClient.readContract.bind(client.publicClient);
+  const count = await read({
+    address: positionManager,
+    abi: positionManagerAbi,
+    functionName: "balanceOf",
+    args: [owner],
+  });
+  const tokenIds = await Promise.all(
+    Array.from({ length: Number(count) }, (_, index) =>
+      read({
+        address: positionManager,
+        abi: positionManagerAbi,
+        functionName: "tokenOfOwnerByIndex",
+        args: [owner, BigInt(index)],
+      }),
+    ),
+  );
+  const positions = await Promise.all(
+    tokenIds.map((tokenId) =>
+      read({ address: positionManager, abi: positionManagerAbi, functionName: "positions", args: [tokenId] }),
+    ),
+  );
+  return positions.flatMap(([, , token0, token1, fee, , , liquidity], index) => {
+    const tokenId = tokenIds[index];
+    const inPool = token0 === pool.token0 && token1 === pool.token1 && fee === pool.fee;
+    return inPool && tokenId !== undefined ? [{ tokenId, liquidity }] : [];
+  });
 }

@@ -1,10 +1,21 @@
 import type { DevnetClient } from "./devnet-client.ts";
-import { submitFeedAnswer } from "./feed-answer.ts";
+import { feedSubmitTransaction } from "./feed-answer.ts";
 import type { DevnetManifest } from "./manifest.ts";
-import { movePerpMarketPrice, movePoolPrice, removePoolLiquidity } from "./market-moves.ts";
-import { readFeed, readPerpPrices, readPoolLiquidity, readPoolPrice, readTimestamp } from "./market-state.ts";
+import { perpMoveTransaction, poolMoveTransaction, removeLiquidityTransactions } from "./market-moves.ts";
+import {
+  aggregatorRound,
+  type FeedState,
+  readFeed,
+  readPerpPrices,
+  readPoolLiquidity,
+  readPoolPrice,
+  readPoolState,
+  readPositionsInPool,
+  readTimestamp,
+} from "./market-state.ts";
 import type { PoolKey } from "./pools.ts";
 import type { Scenario, ScenarioStep } from "./scenario.ts";
+import { sendInOneBlock, withManualMining } from "./transactions.ts";
 
 type FeedKey = keyof DevnetManifest["feeds"];
 
@@ -78,7 +89,7 @@ function describe(step: ScenarioStep): string {
 /**
  * Runs a scenario against a bootstrapped devnet with real transactions from the manifest's market participants
  * (trader swaps and trades perp, the feeds' operator submits rounds, the maker withdraws liquidity) and reports,
- * per step, each value before and after.
+ * per step, each value before and after. Each step is one block: automine is off while the scenario runs.
  */
 export async function runScenario(
   client: DevnetClient,
@@ -89,20 +100,26 @@ export async function runScenario(
   const started = performance.now();
   const baseline = await readBaseline(client, manifest);
   const steps: StepReport[] = [];
-  for (const [index, step] of scenario.steps.entries()) {
-    const stepStarted = performance.now();
-    const moved = await runStep(client, manifest, baseline, step);
-    const report = {
-      index,
-      kind: step.kind,
-      label: describe(step),
-      durationMs: performance.now() - stepStarted,
-      moved,
-    };
-    steps.push(report);
-    options.onStep?.(report);
-  }
+  await withManualMining(client, async () => {
+    for (const [index, step] of scenario.steps.entries()) {
+      const stepStarted = performance.now();
+      const moved = await runStep(client, manifest, baseline, step);
+      const report = {
+        index,
+        kind: step.kind,
+        label: describe(step),
+        durationMs: performance.now() - stepStarted,
+        moved,
+      };
+      steps.push(report);
+      options.onStep?.(report);
+    }
+  });
   return { name: scenario.name, steps, durationMs: performance.now() - started };
+}
+
+function defined<T>(values: readonly (T | undefined)[]): T[] {
+  return values.filter((value): value is T => value !== undefined);
 }
 
 async function runStep(
@@ -114,29 +131,44 @@ async function runStep(
   const { contracts, pools, feeds, accounts } = manifest;
   const trader = accounts.trader.address;
   const operator = accounts.deployer.address;
+  const submit = (key: FeedKey, current: FeedState, answer: number) =>
+    feedSubmitTransaction(operator, feeds[key].aggregator, aggregatorRound(current.roundId) + 1n, answer);
   switch (step.kind) {
     case "pool.movePrice": {
       const pool = pools[step.pool];
-      const before = await readPoolPrice(client, pool);
-      await movePoolPrice(
+      const before = await readPoolState(client, pool);
+      const price = target(step, baseline.pools[step.pool]);
+      await sendInOneBlock(
         client,
-        trader,
-        contracts.swapRouter,
-        pool,
-        target(step, baseline.pools[step.pool]),
+        defined([poolMoveTransaction(trader, contracts.swapRouter, pool, before.sqrtPriceX96, price)]),
       );
-      return [{ what: `${step.pool} price`, before, after: await readPoolPrice(client, pool) }];
+      return [
+        {
+          what: `${step.pool} price`,
+          before: before.price,
+          after: (await readPoolState(client, pool)).price,
+        },
+      ];
     }
     case "feed.set": {
       const feed = feeds[step.feed];
-      const before = (await readFeed(client, feed.address)).answer;
-      await submitFeedAnswer(client, operator, feed.aggregator, target(step, baseline.feeds[step.feed]));
-      return [{ what: `${step.feed} answer`, before, after: (await readFeed(client, feed.address)).answer }];
+      const before = await readFeed(client, feed.address);
+      await sendInOneBlock(client, [submit(step.feed, before, target(step, baseline.feeds[step.feed]))]);
+      return [
+        {
+          what: `${step.feed} answer`,
+          before: before.answer,
+          after: (await readFeed(client, feed.address)).answer,
+        },
+      ];
     }
     case "perp.moveMark": {
       const before = await readPerpPrices(client, contracts.perp);
       const price = step.price ?? before.indexPrice * (1 + (step.premium ?? 0));
-      await movePerpMarketPrice(client, trader, contracts.perp, price);
+      await sendInOneBlock(
+        client,
+        defined([perpMoveTransaction(trader, contracts.perp, before.sqrtPriceX96, price)]),
+      );
       const after = await readPerpPrices(client, contracts.perp);
       return [
         { what: "perp market price", before: before.marketPrice, after: after.marketPrice },
@@ -145,22 +177,31 @@ async function runStep(
     }
     case "market.moveEth": {
       const price = target(step, baseline.feeds.ethUsd);
-      const [poolBefore, feedBefore, perpBefore] = await Promise.all([
-        readPoolPrice(client, pools.usdcWeth500),
-        readFeed(client, feeds.ethUsd.address),
-        readPerpPrices(client, contracts.perp),
-      ]);
-      // Oracle first, as on mainnet the index leads; then the perp and the spot pool follow.
-      await submitFeedAnswer(client, operator, feeds.ethUsd.aggregator, price);
-      await movePerpMarketPrice(client, trader, contracts.perp, price);
-      await movePoolPrice(client, trader, contracts.swapRouter, pools.usdcWeth500, price);
-      const [poolAfter, feedAfter, perpAfter] = await Promise.all([
-        readPoolPrice(client, pools.usdcWeth500),
-        readFeed(client, feeds.ethUsd.address),
-        readPerpPrices(client, contracts.perp),
-      ]);
+      const readAll = () =>
+        Promise.all([
+          readPoolState(client, pools.usdcWeth500),
+          readFeed(client, feeds.ethUsd.address),
+          readPerpPrices(client, contracts.perp),
+        ]);
+      const [poolBefore, feedBefore, perpBefore] = await readAll();
+      // One block: the oracle posts first, as on mainnet the index leads; the perp and the spot pool follow.
+      await sendInOneBlock(
+        client,
+        defined([
+          submit("ethUsd", feedBefore, price),
+          perpMoveTransaction(trader, contracts.perp, perpBefore.sqrtPriceX96, price),
+          poolMoveTransaction(
+            trader,
+            contracts.swapRouter,
+            pools.usdcWeth500,
+            poolBefore.sqrtPriceX96,
+            price,
+          ),
+        ]),
+      );
+      const [poolAfter, feedAfter, perpAfter] = await readAll();
       return [
-        { what: "usdcWeth500 price", before: poolBefore, after: poolAfter },
+        { what: "usdcWeth500 price", before: poolBefore.price, after: poolAfter.price },
         { what: "ethUsd answer", before: feedBefore.answer, after: feedAfter.answer },
         { what: "perp market price", before: perpBefore.marketPrice, after: perpAfter.marketPrice },
       ];
@@ -173,11 +214,14 @@ async function runStep(
         ]);
       const [before, feedsBefore] = await readAll();
       await client.testClient.increaseTime({ seconds: step.seconds });
-      await client.testClient.mine({ blocks: 1 });
-      for (const key of step.refreshFeeds) {
-        const current = feedsBefore[FEED_KEYS.indexOf(key)];
-        if (current) await submitFeedAnswer(client, operator, feeds[key].aggregator, current.answer);
-      }
+      // The jump's block carries the heartbeat updates of the feeds that keep posting.
+      await sendInOneBlock(
+        client,
+        step.refreshFeeds.flatMap((key) => {
+          const current = feedsBefore[FEED_KEYS.indexOf(key)];
+          return current ? [submit(key, current, current.answer)] : [];
+        }),
+      );
       const [after, feedsAfter] = await readAll();
       return [
         { what: "timestamp", before, after },
@@ -190,13 +234,14 @@ async function runStep(
     }
     case "pool.removeLiquidity": {
       const pool = pools[step.pool];
-      const before = await readPoolLiquidity(client, pool.address);
-      await removePoolLiquidity(
+      const maker = accounts.maker.address;
+      const [before, positions] = await Promise.all([
+        readPoolLiquidity(client, pool.address),
+        readPositionsInPool(client, maker, contracts.positionManager, pool),
+      ]);
+      await sendInOneBlock(
         client,
-        accounts.maker.address,
-        contracts.positionManager,
-        pool,
-        step.fraction,
+        removeLiquidityTransactions(maker, contracts.positionManager, positions, step.fraction),
       );
       const after = await readPoolLiquidity(client, pool.address);
       return [{ what: `${step.pool} in-range liquidity`, before: Number(before), after: Number(after) }];
