@@ -7,8 +7,10 @@ import { parseArgs } from "node:util";
 import {
   DEFAULT_DEVNET_PORT,
   DEFAULT_MANIFEST_PATH,
+  readManifest,
   startDevnet,
   startForkNode,
+  writeManifest,
 } from "../src/devnet/index.ts";
 import { redactUrl } from "../src/devnet/node-process.ts";
 
@@ -16,6 +18,23 @@ function parsePositiveInt(value: string | undefined, flag: string): number | und
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new Error(`${flag} takes a non-negative integer, got "${value}"`);
   return Number(value);
+}
+
+/**
+ * When the fork's origin is the devnet described by `originManifestPath`, the same contracts answer on the fork:
+ * write that manifest with the fork's URL next to it, so scenarios can run on the fork.
+ */
+function writeForkManifest(
+  originUrl: string,
+  forkUrl: string,
+  originManifestPath: string,
+): string | undefined {
+  if (!existsSync(originManifestPath)) return undefined;
+  const origin = readManifest(originManifestPath);
+  if (origin.rpcUrl !== originUrl.replace(/\/$/, "")) return undefined;
+  const path = originManifestPath.replace(/\.json$/, "-fork.json");
+  writeManifest(path, { ...origin, rpcUrl: forkUrl });
+  return path;
 }
 
 function waitForSignal(): Promise<string> {
@@ -43,8 +62,14 @@ async function main(): Promise<void> {
     const started = performance.now();
     const node = await startForkNode({ url: values.fork, blockNumber, port });
     console.log(
-      `forked ${redactUrl(values.fork)}${blockNumber === undefined ? "" : ` at block ${blockNumber}`} on ${node.rpcUrl} in ${(performance.now() - started).toFixed(0)} ms (Ctrl-C to stop)`,
+      `forked ${redactUrl(values.fork)}${node.forkBlockNumber === undefined ? "" : ` at block ${node.forkBlockNumber}`} on ${node.rpcUrl} in ${(performance.now() - started).toFixed(0)} ms (Ctrl-C to stop)`,
     );
+    const forkManifest = writeForkManifest(
+      values.fork,
+      node.rpcUrl,
+      values.manifest ?? DEFAULT_MANIFEST_PATH,
+    );
+    if (forkManifest) console.log(`the origin is a devnet: its manifest for the fork is ${forkManifest}`);
     await waitForSignal();
     await node.stop();
     return;

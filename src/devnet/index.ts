@@ -1,7 +1,7 @@
 // The devnet's programmatic API: start/stop a bootstrapped mainnet-shaped chain, read its manifest, run scenarios.
 export { DEVNET_ACCOUNT_INDEXES, DEVNET_MNEMONIC, type DevnetRole, devnetAccount } from "./accounts.ts";
 export { createDevnetClient, type DevnetClient, devnetChain, devnetTransport } from "./devnet-client.ts";
-export { startForkNode } from "./fork.ts";
+export { type ForkNode, startForkNode } from "./fork.ts";
 export {
   assertManifestChain,
   DEFAULT_MANIFEST_PATH,

@@ -32,7 +32,7 @@ export const devnetManifestSchema = z.object({
   version: z.literal(1),
   chainId: z.number().int().positive(),
   rpcUrl: z.string().url(),
-  /** First block after the bootstrap: where indexers start. */
+  /** The block at which the bootstrap finished (the starting book is in place): where indexers start. */
   startBlock: z.number().int().nonnegative(),
   mnemonic: z.string(),
   accounts: z.object({

@@ -90,18 +90,34 @@ export async function startHardhatNode(options: HardhatNodeOptions): Promise<Har
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) break;
     if (typeof (await probeRpc(rpcUrl, 500)) === "number") {
+      await disableRequestLogging(rpcUrl);
       return { rpcUrl, port, pid: child.pid ?? -1, stop };
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   await stop();
-  const lastLine =
-    output
-      .split("\n")
-      .map((line) => line.trim())
-      .filter((line) => line && !line.startsWith("at "))
-      .pop() ?? "no output";
-  throw new DevnetNodeError(`hardhat node did not start on port ${port}: ${lastLine}`);
+  const lines = output
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("at "));
+  // Hardhat prints "<Name>Error: <reason>" and then a generic "report a bug" line: the reason is what helps.
+  const reason =
+    lines.map((line) => /^\w*Error: (.+)$/.exec(line)?.[1]).find((match) => match !== undefined) ??
+    lines.pop() ??
+    "no output";
+  throw new DevnetNodeError(`hardhat node did not start on port ${port}: ${reason}`);
+}
+
+/**
+ * `hardhat node` logs every request with its call trace; nobody reads it here (the output is only kept for
+ * startup errors), and formatting it costs more than running most transactions.
+ */
+async function disableRequestLogging(rpcUrl: string): Promise<void> {
+  await fetch(rpcUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "hardhat_setLoggingEnabled", params: [false] }),
+  });
 }
 
 function stopChild(child: ChildProcess, killOnExit: () => void): Promise<void> {
