@@ -45,6 +45,13 @@ function waitForSignal(): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  // Listen from the start: a Ctrl-C during the bootstrap exits at once, and the node goes with this process
+  // (startHardhatNode kills it on exit).
+  let ready = false;
+  const signalled = waitForSignal();
+  void signalled.then(() => {
+    if (!ready) process.exit(130);
+  });
   const { values } = parseArgs({
     options: {
       port: { type: "string" },
@@ -70,7 +77,8 @@ async function main(): Promise<void> {
       values.manifest ?? DEFAULT_MANIFEST_PATH,
     );
     if (forkManifest) console.log(`the origin is a devnet: its manifest for the fork is ${forkManifest}`);
-    await waitForSignal();
+    ready = true;
+    await signalled;
     await node.stop();
     return;
   }
@@ -97,7 +105,8 @@ async function main(): Promise<void> {
   console.log(`ETH / USD feed  ${feeds.ethUsd.address}`);
   console.log(`perp vETH       ${contracts.perp.baseToken} (ClearingHouse ${contracts.perp.clearingHouse})`);
   console.log("Ctrl-C to stop");
-  await waitForSignal();
+  ready = true;
+  await signalled;
   await devnet.stop();
 }
 

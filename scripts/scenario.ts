@@ -38,6 +38,10 @@ async function main(): Promise<void> {
   }
   assertManifestChain(manifest, chainId, manifestPath);
   const client = createDevnetClient(devnetTransport(manifest.rpcUrl), devnetChain(chainId, manifest.rpcUrl));
+  // The runner turns automine off while it runs; give the node back automining if interrupted.
+  process.once("SIGINT", () => {
+    void client.testClient.setAutomine(true).finally(() => process.exit(130));
+  });
   console.log(`${scenario.name}: ${scenario.description}`);
   const report = await runScenario(client, manifest, scenario, {
     onStep: (step) => {
