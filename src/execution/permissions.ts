@@ -10,13 +10,33 @@ import {
 } from "./role-keys.ts";
 import type { TreasuryScope } from "./treasury-scope.ts";
 
-const OPEN_POSITION_PARAMS =
-  "(address baseToken,bool isBaseToQuote,bool isExactInput,uint256 amount,uint256 oppositeAmountBound,uint256 deadline,uint160 sqrtPriceLimitX96,bytes32 referralCode)";
-const EXACT_INPUT_SINGLE_PARAMS =
-  "(address tokenIn,address tokenOut,uint24 fee,address recipient,uint256 deadline,uint256 amountIn,uint256 amountOutMinimum,uint160 sqrtPriceLimitX96)";
-const COLLECT_PARAMS = "(uint256 tokenId,address recipient,uint128 amount0Max,uint128 amount1Max)";
-const DECREASE_LIQUIDITY_PARAMS =
-  "(uint256 tokenId,uint128 liquidity,uint256 amount0Min,uint256 amount1Min,uint256 deadline)";
+// Each venue function takes one struct whose fields are all static: the ABI encodes such a tuple inline, exactly
+// as the same fields passed as separate parameters. Scoping the fields as flat static parameters is therefore
+// the same check on the same bytes, and Roles v2 evaluates it for ~40k less gas than a Tuple node (measured in
+// bench/gas.bench.ts's history: 151k vs 193k for one equality on exactInputSingle).
+const OPEN_POSITION_FIELDS = [
+  "address",
+  "bool",
+  "bool",
+  "uint256",
+  "uint256",
+  "uint256",
+  "uint160",
+  "bytes32",
+] as const;
+const EXACT_INPUT_SINGLE_FIELDS = [
+  "address",
+  "address",
+  "uint24",
+  "address",
+  "uint256",
+  "uint256",
+  "uint256",
+  "uint160",
+] as const;
+const COLLECT_FIELDS = ["uint256", "address", "uint128", "uint128"] as const;
+const DECREASE_LIQUIDITY_FIELDS = ["uint256", "uint128", "uint256", "uint256", "uint256"] as const;
+const tupleSignature = (name: string, fields: readonly string[]) => `${name}((${fields.join(",")}))`;
 
 export const GUARD_SIGNATURES = [
   "checkPremise(bytes32,uint256,(address,int256,int256),(address,int256,uint256))",
@@ -49,15 +69,11 @@ export function keeperPermissions(scope: TreasuryScope): Permission[] {
 
   const openPosition: Permission = {
     targetAddress: scope.perp.clearingHouse,
-    signature: `openPosition(${OPEN_POSITION_PARAMS.replace(/ [a-zA-Z0-9]+(?=[,)])/g, "")})`,
+    signature: tupleSignature("openPosition", OPEN_POSITION_FIELDS),
+    // (baseToken, isBaseToQuote, isExactInput, amount, …): the market, and the size against the daily allowance.
     condition: c.calldataMatches(
-      [
-        c.matches({
-          baseToken: oneOf(scope.perp.baseTokens),
-          amount: c.withinAllowance(PERP_BASE_DAILY_ALLOWANCE),
-        }),
-      ],
-      [OPEN_POSITION_PARAMS],
+      [oneOf(scope.perp.baseTokens), c.pass, c.pass, c.withinAllowance(PERP_BASE_DAILY_ALLOWANCE)],
+      OPEN_POSITION_FIELDS,
       callsPerHour,
     ),
   };
@@ -78,22 +94,23 @@ export function keeperPermissions(scope: TreasuryScope): Permission[] {
 
   const swap: Permission = {
     targetAddress: scope.uniswap.swapRouter,
-    signature: `exactInputSingle(${EXACT_INPUT_SINGLE_PARAMS.replace(/ [a-zA-Z0-9]+(?=[,)])/g, "")})`,
+    signature: tupleSignature("exactInputSingle", EXACT_INPUT_SINGLE_FIELDS),
     condition: perPairOr(scope, callsPerHour),
   };
 
   const lp: Permission[] = [
     {
       targetAddress: scope.uniswap.positionManager,
-      signature: `decreaseLiquidity(${DECREASE_LIQUIDITY_PARAMS.replace(/ [a-zA-Z0-9]+(?=[,)])/g, "")})`,
+      signature: tupleSignature("decreaseLiquidity", DECREASE_LIQUIDITY_FIELDS),
       // The position manager only lets the NFT's owner (the Safe) decrease it; tokens stay in the position
       // until `collect`, whose recipient is pinned to the Safe below.
-      condition: c.calldataMatches([c.matches({})], [DECREASE_LIQUIDITY_PARAMS], callsPerHour),
+      condition: c.calldataMatches([], DECREASE_LIQUIDITY_FIELDS, callsPerHour),
     },
     {
       targetAddress: scope.uniswap.positionManager,
-      signature: `collect(${COLLECT_PARAMS.replace(/ [a-zA-Z0-9]+(?=[,)])/g, "")})`,
-      condition: c.calldataMatches([c.matches({ recipient: c.avatar })], [COLLECT_PARAMS], callsPerHour),
+      signature: tupleSignature("collect", COLLECT_FIELDS),
+      // (tokenId, recipient, amount0Max, amount1Max)
+      condition: c.calldataMatches([c.pass, c.avatar], COLLECT_FIELDS, callsPerHour),
     },
   ];
 
@@ -112,18 +129,18 @@ function perTokenOr(
 function perPairOr(scope: TreasuryScope, options: { callWithinAllowance: Hex }) {
   const pairs = scope.uniswap.swapPairs;
   if (pairs.length === 0) throw new RangeError("a swap permission needs at least one configured pair");
+  // (tokenIn, tokenOut, fee, recipient, deadline, amountIn, …)
   const [first, second, ...rest] = pairs.map((pair) =>
     c.calldataMatches(
       [
-        c.matches({
-          tokenIn: c.eq(pair.tokenIn),
-          tokenOut: c.eq(pair.tokenOut),
-          fee: c.eq(pair.fee),
-          recipient: c.avatar,
-          amountIn: c.withinAllowance(swapDailyAllowanceKey(pair.tokenIn)),
-        }),
+        c.eq(pair.tokenIn),
+        c.eq(pair.tokenOut),
+        c.eq(pair.fee),
+        c.avatar,
+        c.pass,
+        c.withinAllowance(swapDailyAllowanceKey(pair.tokenIn)),
       ],
-      [EXACT_INPUT_SINGLE_PARAMS],
+      EXACT_INPUT_SINGLE_FIELDS,
       options,
     ),
   );

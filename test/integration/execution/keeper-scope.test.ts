@@ -16,6 +16,13 @@ import { GUARDIAN_ROLE_KEY, KEEPER_ROLE_KEY } from "../../../src/execution/role-
 import { desiredStatements } from "../../../src/execution/role-statements.ts";
 import { expectCustomError } from "../../support/custom-error.ts";
 import { useDevnet } from "../../support/devnet.ts";
+import {
+  chainNowSec,
+  feedAnswer as feedAnswerOf,
+  perpSize as perpSizeOf,
+  shortMorePlan as shortMorePlanOf,
+  usdcToUsdtPlan as usdcToUsdtPlanOf,
+} from "../../support/devnet-plans.ts";
 
 // The keeper's power over the treasury, tested adversarially on the devnet: real Safe 1.4.1, Zodiac Roles v2,
 // MultiSendCallOnly, Uniswap v3 and Perpetual Protocol v2 bytecode; our HedgeGuard only asserts.
@@ -23,12 +30,6 @@ const devnet = useDevnet();
 let setup: DevnetKeeperSetup;
 let hiredSnapshot: Hex;
 
-const ACCOUNT_BALANCE_ABI = parseAbi([
-  "function getTakerPositionSize(address, address) view returns (int256)",
-]);
-const FEED_ABI = parseAbi([
-  "function latestRoundData() view returns (uint80, int256, uint256, uint256, uint80)",
-]);
 const ETH = 10n ** 18n;
 const STATUS = {
   TargetAddressNotAllowed: 2,
@@ -46,111 +47,11 @@ beforeAll(async () => {
 const d = () => devnet();
 const m = () => d().manifest;
 const keeper = () => d().walletFor("keeper");
-
-async function perpSize(): Promise<bigint> {
-  return d().publicClient.readContract({
-    address: m().contracts.perp.accountBalance,
-    abi: ACCOUNT_BALANCE_ABI,
-    functionName: "getTakerPositionSize",
-    args: [setup.scope.safe, m().contracts.perp.baseToken],
-  });
-}
-
-async function feedAnswer(feed: Address): Promise<bigint> {
-  const [, answer] = await d().publicClient.readContract({
-    address: feed,
-    abi: FEED_ABI,
-    functionName: "latestRoundData",
-  });
-  return answer;
-}
-
-async function nowSec(): Promise<number> {
-  return Number((await d().publicClient.getBlock()).timestamp);
-}
-
-/** A plan that grows the treasury's vETH short by `amountBase`, with a ±2% ETH/USD band. */
-async function shortMorePlan(amountBase: bigint, label = "grow-short"): Promise<Plan> {
-  const size = await perpSize();
-  const answer = await feedAnswer(m().feeds.ethUsd.address);
-  const base = m().contracts.perp.baseToken;
-  return {
-    planId: keccak256(toHex(`${label}:${size}:${amountBase}`)),
-    bookId: "treasury-eth",
-    blockNumber: await d().publicClient.getBlockNumber({ cacheTime: 0 }),
-    lane: "routine",
-    reason: "test",
-    actions: [
-      {
-        kind: "perp.adjustPosition",
-        venue: "perp-v2",
-        baseToken: base,
-        isBaseToQuote: true,
-        amountBase,
-        oppositeAmountBound: 0n,
-        expectedSizeBefore: size,
-        expectedSizeAfter: size - amountBase,
-      },
-    ],
-    premise: {
-      deadlineSec: (await nowSec()) + 600,
-      oracle: {
-        feed: m().feeds.ethUsd.address,
-        heartbeatSec: 3600,
-        minAnswer: (answer * 98n) / 100n,
-        maxAnswer: (answer * 102n) / 100n,
-      },
-      perp: { baseToken: base, expectedSize: size, toleranceBase: 10n ** 9n },
-    },
-    post: {
-      perp: { baseToken: base, targetSize: size - amountBase, toleranceBase: 10n ** 9n },
-      minBalances: [],
-    },
-    expectedRiskReductionUsd: 0,
-    expectedCost: { gasUsd: 0, feesUsd: 0, slippageUsd: 0, fundingUsd: 0, totalUsd: 0 },
-    driftBpsBefore: 0,
-    driftBpsAfter: 0,
-  };
-}
-
-/** A de-peg plan: swap `amountIn` USDC into USDT with the Safe as recipient, asserting the USDT received. */
-async function usdcToUsdtPlan(amountIn: bigint): Promise<Plan> {
-  const { usdc, usdt } = m().contracts;
-  const usdtBefore = await d().publicClient.readContract({
-    address: usdt,
-    abi: erc20Abi,
-    functionName: "balanceOf",
-    args: [setup.scope.safe],
-  });
-  const minOut = (amountIn * 99n) / 100n;
-  const answer = await feedAnswer(m().feeds.usdcUsd.address);
-  return {
-    ...(await shortMorePlan(0n, "depeg")),
-    planId: keccak256(toHex(`depeg:${amountIn}:${usdtBefore}`)),
-    lane: "urgent",
-    actions: [
-      {
-        kind: "swap.exactInputSingle",
-        venue: "uniswap-v3",
-        tokenIn: usdc,
-        tokenOut: usdt,
-        fee: 100,
-        amountIn,
-        amountOutMinimum: minOut,
-      },
-    ],
-    premise: {
-      deadlineSec: (await nowSec()) + 600,
-      oracle: {
-        feed: m().feeds.usdcUsd.address,
-        heartbeatSec: 86_400,
-        minAnswer: answer / 2n,
-        maxAnswer: answer * 2n,
-      },
-    },
-    post: { minBalances: [{ token: usdt, amount: usdtBefore + minOut }] },
-  };
-}
+const perpSize = () => perpSizeOf(d(), setup);
+const feedAnswer = (feed: Address) => feedAnswerOf(d(), feed);
+const nowSec = () => chainNowSec(d());
+const shortMorePlan = (amountBase: bigint, label?: string) => shortMorePlanOf(d(), setup, amountBase, label);
+const usdcToUsdtPlan = (amountIn: bigint) => usdcToUsdtPlanOf(d(), setup, amountIn);
 
 /** The keeper's transaction through its role, simulated first so a refusal is decoded from the Roles ABI. */
 async function keeperExec(

@@ -1,0 +1,129 @@
+// `npm run bench:gas`: the gas one rebalance costs through the keeper's path (Zodiac Roles → Safe →
+// MultiSendCallOnly → HedgeGuard premise, venue call, HedgeGuard post-check) against the same venue call made
+// directly by the treasury's own address, at the same chain state. Writes bench/results/gas.json.
+import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { type Address, decodeFunctionData, encodeFunctionData, type Hex } from "viem";
+import { rolesAbi } from "zodiac-roles-sdk";
+import { setUpDevnetKeeper } from "../src/devnet/devnet-keeper-setup.ts";
+import { startDevnet } from "../src/devnet/index.ts";
+import type { Plan } from "../src/engine/plan.ts";
+import { DELEGATE_CALL, encodeMultiSend, type MetaTransaction } from "../src/execution/multisend.ts";
+import { planToBatch, planToRolesCall } from "../src/execution/plan-batch.ts";
+import { KEEPER_ROLE_KEY } from "../src/execution/role-keys.ts";
+import { shortMorePlan, usdcToUsdtPlan } from "../test/support/devnet-plans.ts";
+
+const OVERHEAD_LIMIT_GAS = 120_000n;
+
+const devnet = await startDevnet({ inProcess: true });
+try {
+  const setup = await setUpDevnetKeeper(devnet.client, devnet.manifest);
+  const keeper = devnet.walletFor("keeper");
+
+  async function sendAndMeasure(from: Address, to: Address, data: Hex): Promise<bigint> {
+    const hash = await devnet.client.publicClient.request({
+      method: "eth_sendTransaction",
+      params: [{ from, to, data, gas: "0x1c9c380" }],
+    } as never);
+    const receipt = await devnet.publicClient.waitForTransactionReceipt({ hash: hash as Hex });
+    if (receipt.status !== "success") throw new Error(`measured transaction reverted (${to})`);
+    return receipt.gasUsed;
+  }
+
+  /**
+   * Steady-state gas of one rebalance: each path runs the plan twice and the second run is measured, so
+   * one-time costs (an allowance's first refill timestamp, a venue's first funding update) count on neither side.
+   */
+  const fullBatch = (batch: MetaTransaction[]) => batch;
+  async function measure(name: string, build: () => Promise<Plan>) {
+    const before = await devnet.snapshot();
+    await devnet.testClient.impersonateAccount({ address: setup.scope.safe });
+    await devnet.testClient.setBalance({ address: setup.scope.safe, value: 10n ** 20n });
+    let directGas = 0n;
+    for (let run = 0; run < 2; run += 1) {
+      const venueCall = planToBatch(await build(), setup.targets)[1]!;
+      directGas = await sendAndMeasure(setup.scope.safe, venueCall.to, venueCall.data);
+    }
+    await devnet.testClient.stopImpersonatingAccount({ address: setup.scope.safe });
+    await devnet.revert(before);
+
+    /** Steady-state gas of the keeper's Roles transaction over a batch made from the plan by `shape`. */
+    const keeperPath = async (shape: (batch: MetaTransaction[]) => MetaTransaction[]) => {
+      const again = await devnet.snapshot();
+      let gas = 0n;
+      for (let run = 0; run < 2; run += 1) {
+        const plan = await build();
+        const data = encodeFunctionData({
+          abi: rolesAbi,
+          functionName: "execTransactionWithRole",
+          args: [
+            setup.scope.multiSendCallOnly,
+            0n,
+            encodeMultiSend(shape(planToBatch(plan, setup.targets))),
+            DELEGATE_CALL,
+            KEEPER_ROLE_KEY,
+            true,
+          ],
+        });
+        if (shape === fullBatch && data !== planToRolesCall(plan, setup.targets).data) {
+          throw new Error("the measured batch is not the one the keeper sends");
+        }
+        gas = await sendAndMeasure(keeper.account.address, setup.scope.roles, data);
+      }
+      await devnet.revert(again);
+      return gas;
+    };
+    const wrappedGas = await keeperPath(fullBatch);
+    const venueAndPostGas = await keeperPath((batch) => batch.slice(1));
+    const venueOnlyGas = await keeperPath((batch) => [batch[1]!]);
+
+    const overheadGas = wrappedGas - directGas;
+    return {
+      name,
+      directGas: Number(directGas),
+      wrappedGas: Number(wrappedGas),
+      overheadGas: Number(overheadGas),
+      overheadPctOfDirect: Number(((Number(overheadGas) / Number(directGas)) * 100).toFixed(1)),
+      limitGas: Number(OVERHEAD_LIMIT_GAS),
+      withinLimit: overheadGas < OVERHEAD_LIMIT_GAS,
+      breakdown: {
+        rolesSafeMultiSendWithAllowances: Number(venueOnlyGas - directGas),
+        hedgeGuardCheckPost: Number(venueAndPostGas - venueOnlyGas),
+        hedgeGuardCheckPremise: Number(wrappedGas - venueAndPostGas),
+      },
+    };
+  }
+
+  const cases = [
+    await measure("hedge resize (perp openPosition, 0.5 vETH)", () =>
+      shortMorePlan(devnet, setup, 5n * 10n ** 17n),
+    ),
+    await measure("de-peg swap (exactInputSingle, 10,000 USDC → USDT)", () =>
+      usdcToUsdtPlan(devnet, setup, 10_000n * 10n ** 6n),
+    ),
+  ];
+
+  console.log(
+    "\nRebalance gas: keeper path (Roles + Safe + MultiSend + HedgeGuard) vs the venue call made directly\n",
+  );
+  console.log(
+    `${"case".padEnd(52)} ${"direct".padStart(9)} ${"wrapped".padStart(9)} ${"overhead".padStart(9)} ${"% of direct".padStart(12)}`,
+  );
+  for (const c of cases) {
+    console.log(
+      `${c.name.padEnd(52)} ${String(c.directGas).padStart(9)} ${String(c.wrappedGas).padStart(9)} ${String(c.overheadGas).padStart(9)} ${`${c.overheadPctOfDirect}%`.padStart(12)}  ${c.withinLimit ? "ok" : `OVER ${c.limitGas}`}`,
+    );
+    const b = c.breakdown;
+    console.log(
+      `${"".padEnd(4)}of which: Roles + Safe + MultiSend (one scoped venue call, 2 allowances) ${b.rolesSafeMultiSendWithAllowances}, HedgeGuard.checkPremise ${b.hedgeGuardCheckPremise}, checkPost ${b.hedgeGuardCheckPost}`,
+    );
+  }
+  writeFileSync(
+    "bench/results/gas.json",
+    `${JSON.stringify({ benchmark: "gas", generatedAt: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version }, overheadLimitGas: Number(OVERHEAD_LIMIT_GAS), cases }, null, 2)}\n`,
+  );
+  console.log("\nwrote bench/results/gas.json");
+  if (!cases.every((c) => c.withinLimit)) process.exitCode = 1;
+} finally {
+  await devnet.stop();
+}

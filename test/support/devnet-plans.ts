@@ -1,0 +1,138 @@
+import { type Address, erc20Abi, keccak256, parseAbi, toHex } from "viem";
+import type { DevnetKeeperSetup } from "../../src/devnet/devnet-keeper-setup.ts";
+import type { Devnet } from "../../src/devnet/index.ts";
+import type { Plan } from "../../src/engine/plan.ts";
+
+// Hand-built plans against the devnet treasury, for tests and benchmarks of the execution path that must not
+// depend on the engine's decisions.
+
+const ACCOUNT_BALANCE_ABI = parseAbi([
+  "function getTakerPositionSize(address, address) view returns (int256)",
+]);
+const FEED_ABI = parseAbi([
+  "function latestRoundData() view returns (uint80, int256, uint256, uint256, uint80)",
+]);
+
+export async function perpSize(devnet: Devnet, setup: DevnetKeeperSetup): Promise<bigint> {
+  return devnet.publicClient.readContract({
+    address: devnet.manifest.contracts.perp.accountBalance,
+    abi: ACCOUNT_BALANCE_ABI,
+    functionName: "getTakerPositionSize",
+    args: [setup.scope.safe, devnet.manifest.contracts.perp.baseToken],
+  });
+}
+
+export async function feedAnswer(devnet: Devnet, feed: Address): Promise<bigint> {
+  const [, answer] = await devnet.publicClient.readContract({
+    address: feed,
+    abi: FEED_ABI,
+    functionName: "latestRoundData",
+  });
+  return answer;
+}
+
+export async function chainNowSec(devnet: Devnet): Promise<number> {
+  return Number((await devnet.publicClient.getBlock()).timestamp);
+}
+
+const NO_COST = { gasUsd: 0, feesUsd: 0, slippageUsd: 0, fundingUsd: 0, totalUsd: 0 };
+
+/** Grow the treasury's vETH short by `amountBase`, premise: ETH/USD within ±2%, the position as it is now. */
+export async function shortMorePlan(
+  devnet: Devnet,
+  setup: DevnetKeeperSetup,
+  amountBase: bigint,
+  label = "grow-short",
+): Promise<Plan> {
+  const m = devnet.manifest;
+  const size = await perpSize(devnet, setup);
+  const answer = await feedAnswer(devnet, m.feeds.ethUsd.address);
+  const base = m.contracts.perp.baseToken;
+  return {
+    planId: keccak256(toHex(`${label}:${size}:${amountBase}`)),
+    bookId: "treasury-eth",
+    blockNumber: await devnet.publicClient.getBlockNumber({ cacheTime: 0 }),
+    lane: "routine",
+    reason: label,
+    actions: [
+      {
+        kind: "perp.adjustPosition",
+        venue: "perp-v2",
+        baseToken: base,
+        isBaseToQuote: true,
+        amountBase,
+        oppositeAmountBound: 0n,
+        expectedSizeBefore: size,
+        expectedSizeAfter: size - amountBase,
+      },
+    ],
+    premise: {
+      deadlineSec: (await chainNowSec(devnet)) + 600,
+      oracle: {
+        feed: m.feeds.ethUsd.address,
+        heartbeatSec: 3600,
+        minAnswer: (answer * 98n) / 100n,
+        maxAnswer: (answer * 102n) / 100n,
+      },
+      perp: { baseToken: base, expectedSize: size, toleranceBase: 10n ** 9n },
+    },
+    post: {
+      perp: { baseToken: base, targetSize: size - amountBase, toleranceBase: 10n ** 9n },
+      minBalances: [],
+    },
+    expectedRiskReductionUsd: 0,
+    expectedCost: NO_COST,
+    driftBpsBefore: 0,
+    driftBpsAfter: 0,
+  };
+}
+
+/** Swap `amountIn` USDC into USDT (the Safe receives), asserting at least 99% of it arrived. */
+export async function usdcToUsdtPlan(
+  devnet: Devnet,
+  setup: DevnetKeeperSetup,
+  amountIn: bigint,
+): Promise<Plan> {
+  const m = devnet.manifest;
+  const { usdc, usdt } = m.contracts;
+  const usdtBefore = await devnet.publicClient.readContract({
+    address: usdt,
+    abi: erc20Abi,
+    functionName: "balanceOf",
+    args: [setup.scope.safe],
+  });
+  const minOut = (amountIn * 99n) / 100n;
+  const answer = await feedAnswer(devnet, m.feeds.usdcUsd.address);
+  return {
+    planId: keccak256(toHex(`depeg:${amountIn}:${usdtBefore}`)),
+    bookId: "treasury-eth",
+    blockNumber: await devnet.publicClient.getBlockNumber({ cacheTime: 0 }),
+    lane: "urgent",
+    reason: "de-peg",
+    actions: [
+      {
+        kind: "swap.exactInputSingle",
+        venue: "uniswap-v3",
+        tokenIn: usdc,
+        tokenOut: usdt,
+        fee: 100,
+        amountIn,
+        amountOutMinimum: minOut,
+      },
+    ],
+    premise: {
+      deadlineSec: (await chainNowSec(devnet)) + 600,
+      oracle: {
+        feed: m.feeds.usdcUsd.address,
+        heartbeatSec: 86_400,
+        minAnswer: answer / 2n,
+        maxAnswer: answer * 2n,
+      },
+    },
+    post: { minBalances: [{ token: usdt, amount: usdtBefore + minOut }] },
+    expectedRiskReductionUsd: 0,
+    expectedCost: NO_COST,
+    driftBpsBefore: 0,
+    driftBpsAfter: 0,
+  };
+}
