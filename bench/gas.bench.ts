@@ -3,7 +3,7 @@
 // directly by the treasury's own address, at the same chain state. Writes bench/results/gas.json.
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { type Address, decodeFunctionData, encodeFunctionData, type Hex } from "viem";
+import { type Address, encodeFunctionData, type Hex } from "viem";
 import { rolesAbi } from "zodiac-roles-sdk";
 import { setUpDevnetKeeper } from "../src/devnet/devnet-keeper-setup.ts";
 import { startDevnet } from "../src/devnet/index.ts";
