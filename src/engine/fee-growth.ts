@@ -3,13 +3,13 @@
 import { fail, MAX_UINT128, MAX_UINT256 } from "./input-guards.ts";
 import { assertTick } from "./tick-math.ts";
 
-const Q128 = 1n << 128n;
-
 /** a − b modulo 2^256: the contracts rely on overflow here (fee growth counters wrap). */
 export function subIn256(a: bigint, b: bigint): bigint {
   const d = a - b;
-  return d < 0n ? d + MAX_UINT256 + 1n : d;
+  return d < 0n ? d + Q256 : d;
 }
+
+const Q256 = 1n << 256n;
 
 export interface FeeGrowthInsideInput {
   tickLower: number;
@@ -81,8 +81,11 @@ export function feesOwed(input: FeesOwedInput): { fees0: bigint; fees1: bigint }
     uint256("feeGrowthInside1X128", input.feeGrowthInside1X128),
     uint256("feeGrowthInside1LastX128", input.feeGrowthInside1LastX128),
   );
-  const new0 = ((d0 * input.liquidity) / Q128) & MAX_UINT128;
-  const new1 = ((d1 * input.liquidity) / Q128) & MAX_UINT128;
+  // FullMath.mulDiv(Δ, L, 2^128): the result is < 2^256 (Δ < 2^256, L < 2^128), a shift for non-negatives.
+  let new0 = (d0 * input.liquidity) >> 128n;
+  let new1 = (d1 * input.liquidity) >> 128n;
+  if (new0 > MAX_UINT128) new0 &= MAX_UINT128; // the uint128 cast truncates
+  if (new1 > MAX_UINT128) new1 &= MAX_UINT128;
   return {
     fees0: uint256("tokensOwed0", input.tokensOwed0) + new0,
     fees1: uint256("tokensOwed1", input.tokensOwed1) + new1,

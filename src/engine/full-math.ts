@@ -14,9 +14,8 @@ export function mulDiv(a: bigint, b: bigint, denominator: bigint): bigint {
 /** ceil(a × b / denominator), as FullMath.mulDivRoundingUp. */
 export function mulDivRoundingUp(a: bigint, b: bigint, denominator: bigint): bigint {
   if (denominator <= 0n) fail("denominator", "must be > 0", denominator);
-  const product = a * b;
-  let result = product / denominator;
-  if (product % denominator > 0n) result += 1n;
+  // ceil for non-negative operands in one division
+  const result = (a * b + denominator - 1n) / denominator;
   if (result > MAX_UINT256) fail("mulDivRoundingUp", "result overflows uint256", result);
   return result;
 }
@@ -24,8 +23,7 @@ export function mulDivRoundingUp(a: bigint, b: bigint, denominator: bigint): big
 /** ceil(x / y), as UnsafeMath.divRoundingUp (y > 0 is the caller's duty there; checked here). */
 export function divRoundingUp(x: bigint, y: bigint): bigint {
   if (y <= 0n) fail("denominator", "must be > 0", y);
-  const q = x / y;
-  return x % y > 0n ? q + 1n : q;
+  return (x + y - 1n) / y;
 }
 
 /** floor(sqrt(x)) for x >= 0 (Newton's method; the floor square root is unique, so any exact method agrees). */

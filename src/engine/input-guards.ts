@@ -41,14 +41,15 @@ export function emit(field: string, x: number): number {
   return x;
 }
 
-/** A bigint with `decimals` decimals as a float (e.g. 1_500000n, 6 → 1.5). Exact up to 2^53 units. */
+/**
+ * A bigint with `decimals` decimals as a float (e.g. 1_500000n, 6 → 1.5): two IEEE roundings, so within
+ * 2.3e-16 relative of the exact value. Floats are for reporting and risk; the exact amounts stay bigint.
+ */
 export function toFloat(x: bigint, decimals: number): number {
-  if (decimals === 0) return Number(x);
-  const scale = 10n ** BigInt(decimals);
-  const whole = x / scale;
-  const frac = x % scale;
-  return Number(whole) + Number(frac) / Number(scale);
+  return Number(x) / (POWERS_OF_TEN[decimals] ?? 10 ** decimals);
 }
+
+const POWERS_OF_TEN: readonly number[] = Array.from({ length: 78 }, (_, d) => 10 ** d);
 
 /** A float amount as an integer with `decimals` decimals, rounded toward zero. */
 export function fromFloat(field: string, x: number, decimals: number): bigint {

@@ -5,14 +5,8 @@ import { getAmount0Delta, getAmount1Delta } from "./sqrt-price-math.ts";
 
 const Q96 = 1n << 96n;
 
-function sortRange(sqrtRatioAX96: bigint, sqrtRatioBX96: bigint): [bigint, bigint] {
-  for (const [field, x] of [
-    ["sqrtRatioAX96", sqrtRatioAX96],
-    ["sqrtRatioBX96", sqrtRatioBX96],
-  ] as const) {
-    if (typeof x !== "bigint" || x <= 0n || x > MAX_UINT160) fail(field, "must be a uint160 > 0", x);
-  }
-  return sqrtRatioAX96 > sqrtRatioBX96 ? [sqrtRatioBX96, sqrtRatioAX96] : [sqrtRatioAX96, sqrtRatioBX96];
+function assertSqrtRatio(field: string, x: bigint): void {
+  if (typeof x !== "bigint" || x <= 0n || x > MAX_UINT160) fail(field, "must be a uint160 > 0", x);
 }
 
 /**
@@ -25,7 +19,10 @@ export function getAmountsForLiquidity(
   sqrtRatioBX96: bigint,
   liquidity: bigint,
 ): { amount0: bigint; amount1: bigint } {
-  const [a, b] = sortRange(sqrtRatioAX96, sqrtRatioBX96);
+  assertSqrtRatio("sqrtRatioAX96", sqrtRatioAX96);
+  assertSqrtRatio("sqrtRatioBX96", sqrtRatioBX96);
+  const a = sqrtRatioAX96 < sqrtRatioBX96 ? sqrtRatioAX96 : sqrtRatioBX96;
+  const b = sqrtRatioAX96 < sqrtRatioBX96 ? sqrtRatioBX96 : sqrtRatioAX96;
   if (typeof sqrtRatioX96 !== "bigint" || sqrtRatioX96 <= 0n || sqrtRatioX96 > MAX_UINT160) {
     fail("sqrtRatioX96", "must be a uint160 > 0", sqrtRatioX96);
   }
@@ -41,7 +38,7 @@ export function getAmountsForLiquidity(
 
 /** The router's (periphery's) liquidity for amount0: loses bits by dividing by Q96 first. */
 function maxLiquidityForAmount0Imprecise(a: bigint, b: bigint, amount0: bigint): bigint {
-  const intermediate = (a * b) / Q96;
+  const intermediate = (a * b) >> 96n;
   return (amount0 * intermediate) / (b - a);
 }
 
@@ -51,7 +48,7 @@ function maxLiquidityForAmount0Precise(a: bigint, b: bigint, amount0: bigint): b
 }
 
 function maxLiquidityForAmount1(a: bigint, b: bigint, amount1: bigint): bigint {
-  return (amount1 * Q96) / (b - a);
+  return (amount1 << 96n) / (b - a);
 }
 
 /**
@@ -66,7 +63,10 @@ export function maxLiquidityForAmounts(
   amount1: bigint,
   useFullPrecision: boolean,
 ): bigint {
-  const [a, b] = sortRange(sqrtRatioAX96, sqrtRatioBX96);
+  assertSqrtRatio("sqrtRatioAX96", sqrtRatioAX96);
+  assertSqrtRatio("sqrtRatioBX96", sqrtRatioBX96);
+  const a = sqrtRatioAX96 < sqrtRatioBX96 ? sqrtRatioAX96 : sqrtRatioBX96;
+  const b = sqrtRatioAX96 < sqrtRatioBX96 ? sqrtRatioBX96 : sqrtRatioAX96;
   if (a === b) fail("sqrtRatioBX96", "range is empty (√A = √B)", b);
   if (typeof amount0 !== "bigint" || amount0 < 0n || amount0 > MAX_UINT256)
     fail("amount0", "must be a uint256", amount0);

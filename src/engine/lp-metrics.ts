@@ -4,8 +4,9 @@
 import { feesOwed, getFeeGrowthInside } from "./fee-growth.ts";
 import { lpGreeksV2, lpGreeksV3 } from "./greeks.ts";
 import { emit, fail, toFloat } from "./input-guards.ts";
+import { getAmountsForLiquidity } from "./liquidity-amounts.ts";
 import { lvrRate, lvrVolSensitivity } from "./lvr.ts";
-import { positionAmounts } from "./position-amounts.ts";
+import { amountsWithinRange, rangeOf } from "./position-amounts.ts";
 import { sqrtPriceX96ToPrice } from "./price-tick.ts";
 import type {
   LpPositionSnapshot,
@@ -15,7 +16,6 @@ import type {
   V3PoolSnapshot,
   V3PositionSnapshot,
 } from "./snapshot.ts";
-import { getSqrtRatioAtTick, getTickAtSqrtRatio } from "./tick-math.ts";
 import { v2LpShareAmounts } from "./v2-math.ts";
 
 export interface LpPositionMetrics {
@@ -63,16 +63,14 @@ export interface LpValuationContext {
   ) => Map<number, { feeGrowthOutside0X128: bigint; feeGrowthOutside1X128: bigint }>;
 }
 
-function entryAmountsV3(position: V3PositionSnapshot): { amount0: bigint; amount1: bigint } {
+function entryAmountsV3(
+  position: V3PositionSnapshot,
+  sqrtLowerX96: bigint,
+  sqrtUpperX96: bigint,
+): { amount0: bigint; amount1: bigint } {
   if (position.entry.kind === "amounts") return position.entry;
-  const sqrtPriceX96 = position.entry.sqrtPriceX96;
-  return positionAmounts({
-    sqrtPriceX96,
-    tickCurrent: getTickAtSqrtRatio(sqrtPriceX96),
-    tickLower: position.tickLower,
-    tickUpper: position.tickUpper,
-    liquidity: position.liquidity,
-  });
+  // The current liquidity at the entry price (LiquidityAmounts, branching on the sqrt price).
+  return getAmountsForLiquidity(position.entry.sqrtPriceX96, sqrtLowerX96, sqrtUpperX96, position.liquidity);
 }
 
 /** Greeks of the position against the base asset's USD price (reoriented when the base is token1). */
@@ -101,13 +99,15 @@ export function v3PositionMetrics(
   ctx: LpValuationContext,
 ): LpPositionMetrics {
   const id = `v3:${position.tokenId}`;
-  const amounts = positionAmounts({
+  const input = {
     sqrtPriceX96: pool.sqrtPriceX96,
     tickCurrent: pool.tick,
     tickLower: position.tickLower,
     tickUpper: position.tickUpper,
     liquidity: position.liquidity,
-  });
+  };
+  const { sqrtLowerX96, sqrtUpperX96 } = rangeOf(input);
+  const amounts = amountsWithinRange(input, sqrtLowerX96, sqrtUpperX96, false);
   const ticks = ctx.tickIndex(pool);
   const lower = ticks.get(position.tickLower);
   const upper = ticks.get(position.tickUpper);
@@ -133,12 +133,12 @@ export function v3PositionMetrics(
     tokensOwed0: position.tokensOwed0,
     tokensOwed1: position.tokensOwed1,
   });
-  const entry = entryAmountsV3(position);
+  const entry = entryAmountsV3(position, sqrtLowerX96, sqrtUpperX96);
   const d0 = pool.token0.decimals;
   const d1 = pool.token1.decimals;
   const price = sqrtPriceX96ToPrice(pool.sqrtPriceX96, d0, d1);
-  const priceLower = sqrtPriceX96ToPrice(getSqrtRatioAtTick(position.tickLower), d0, d1);
-  const priceUpper = sqrtPriceX96ToPrice(getSqrtRatioAtTick(position.tickUpper), d0, d1);
+  const priceLower = sqrtPriceX96ToPrice(sqrtLowerX96, d0, d1);
+  const priceUpper = sqrtPriceX96ToPrice(sqrtUpperX96, d0, d1);
   const liquidityHuman = Number(position.liquidity) * 10 ** (-(d0 + d1) / 2);
   return assemble({
     id,

@@ -17,7 +17,7 @@ export interface TokenAmounts {
   amount1: bigint;
 }
 
-function rangeOf(input: PositionAmountsInput): { sqrtLowerX96: bigint; sqrtUpperX96: bigint } {
+export function rangeOf(input: PositionAmountsInput): { sqrtLowerX96: bigint; sqrtUpperX96: bigint } {
   assertTick("tickCurrent", input.tickCurrent);
   assertTick("tickLower", input.tickLower);
   assertTick("tickUpper", input.tickUpper);
@@ -36,6 +36,19 @@ function rangeOf(input: PositionAmountsInput): { sqrtLowerX96: bigint; sqrtUpper
 
 function amounts(input: PositionAmountsInput, roundUp: boolean): TokenAmounts {
   const { sqrtLowerX96, sqrtUpperX96 } = rangeOf(input);
+  return amountsWithinRange(input, sqrtLowerX96, sqrtUpperX96, roundUp);
+}
+
+/**
+ * The same, for a caller that already holds the range's sqrt ratios (getSqrtRatioAtTick of the validated
+ * tickLower and tickUpper): the valuation path computes them once per position.
+ */
+export function amountsWithinRange(
+  input: PositionAmountsInput,
+  sqrtLowerX96: bigint,
+  sqrtUpperX96: bigint,
+  roundUp: boolean,
+): TokenAmounts {
   const { sqrtPriceX96, tickCurrent, tickLower, tickUpper, liquidity } = input;
   if (tickCurrent < tickLower) {
     return { amount0: getAmount0Delta(sqrtLowerX96, sqrtUpperX96, liquidity, roundUp), amount1: 0n };

@@ -4,6 +4,7 @@ import { divRoundingUp, mulDiv, mulDivRoundingUp } from "./full-math.ts";
 import { fail, MAX_UINT128, MAX_UINT160, MAX_UINT256 } from "./input-guards.ts";
 
 const Q96 = 1n << 96n;
+const Q96_MINUS_1 = Q96 - 1n;
 
 function assertSqrtPrice(field: string, sqrtPX96: bigint): void {
   if (typeof sqrtPX96 !== "bigint" || sqrtPX96 <= 0n || sqrtPX96 > MAX_UINT160) {
@@ -34,12 +35,17 @@ export function getAmount0Delta(
   assertLiquidity("liquidity", liquidity, true);
   let a = sqrtRatioAX96;
   let b = sqrtRatioBX96;
-  if (a > b) [a, b] = [b, a];
+  if (a > b) {
+    const t = a;
+    a = b;
+    b = t;
+  }
   const numerator1 = liquidity << 96n;
   const numerator2 = b - a;
-  return roundUp
-    ? divRoundingUp(mulDivRoundingUp(numerator1, numerator2, b), a)
-    : mulDiv(numerator1, numerator2, b) / a;
+  // numerator1 · numerator2 / b < numerator1 < 2^224 (as numerator2 < b): FullMath's overflow check
+  // cannot fire, so the products are written out; ceil(x / y) = (x + y − 1) / y for x >= 0, y > 0.
+  const product = numerator1 * numerator2;
+  return roundUp ? ((product + b - 1n) / b + a - 1n) / a : product / b / a;
 }
 
 /** Amount of token1 between two sqrt prices for a liquidity: L·(√B − √A) / 2^96. */
@@ -53,7 +59,9 @@ export function getAmount1Delta(
   assertSqrtPrice("sqrtRatioBX96", sqrtRatioBX96);
   assertLiquidity("liquidity", liquidity, true);
   const diff = sqrtRatioAX96 > sqrtRatioBX96 ? sqrtRatioAX96 - sqrtRatioBX96 : sqrtRatioBX96 - sqrtRatioAX96;
-  return roundUp ? mulDivRoundingUp(liquidity, diff, Q96) : mulDiv(liquidity, diff, Q96);
+  // L·Δ√P < 2^288 and the quotient < 2^192: no overflow; division by 2^96 of a non-negative is a shift.
+  const product = liquidity * diff;
+  return roundUp ? (product + Q96_MINUS_1) >> 96n : product >> 96n;
 }
 
 function toUint160(field: string, x: bigint): bigint {

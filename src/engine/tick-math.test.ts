@@ -41,6 +41,30 @@ describe("TickMath", () => {
     );
   });
 
+  it("getTickAtSqrtRatio equals the v3-sdk at and next to every kind of tick boundary", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: MIN_TICK + 1, max: MAX_TICK - 1 }),
+        fc.integer({ min: -2, max: 2 }),
+        (t, offset) => {
+          const s = getSqrtRatioAtTick(t) + BigInt(offset);
+          return getTickAtSqrtRatio(s) === sdk.TickMath.getTickAtSqrtRatio(j(s));
+        },
+      ),
+      { numRuns: RUNS },
+    );
+    for (const s of [
+      MIN_SQRT_RATIO,
+      MIN_SQRT_RATIO + 1n,
+      MAX_SQRT_RATIO - 1n,
+      MAX_SQRT_RATIO - 2n,
+      1n << 96n,
+      (1n << 96n) - 1n,
+    ]) {
+      expect(getTickAtSqrtRatio(s)).toBe(sdk.TickMath.getTickAtSqrtRatio(j(s)));
+    }
+  });
+
   it("getTickAtSqrtRatio inverts getSqrtRatioAtTick and brackets the price", () => {
     fc.assert(
       // MAX_SQRT_RATIO itself is excluded from getTickAtSqrtRatio's domain, as in the contract

@@ -9,8 +9,9 @@ export const MIN_SQRT_RATIO = 4295128739n;
 /** getSqrtRatioAtTick(MAX_TICK). */
 export const MAX_SQRT_RATIO = 1461446703485210103287273052203988822378723970342n;
 
-// 2^128 / sqrt(1.0001)^(2^k) for k = 1..19, in Q128.128: the contract's table.
+// 2^128 / sqrt(1.0001)^(2^k) for k = 0..19, in Q128.128: the contract's table (k = 0 is its starting value).
 const RATIO_FACTORS_X128: readonly bigint[] = [
+  0xfffcb933bd6fad37aa2d162d1a594001n,
   0xfff97272373d413259a46990580e213an,
   0xfff2e50f5f656932ef12357cf3c7fdccn,
   0xffe5caca7e10e4e61c3624eaa0941cd0n,
@@ -43,51 +44,51 @@ export function assertTick(field: string, tick: number): number {
 export function getSqrtRatioAtTick(tick: number): bigint {
   assertTick("tick", tick);
   const absTick = tick < 0 ? -tick : tick;
-  let ratio =
-    (absTick & 1) !== 0 ? 0xfffcb933bd6fad37aa2d162d1a594001n : 0x100000000000000000000000000000000n;
-  for (let bit = 1, k = 0; k < 19; k++) {
-    bit <<= 1;
-    if ((absTick & bit) !== 0) ratio = (ratio * RATIO_FACTORS_X128[k]!) >> 128n;
+  let ratio = (absTick & 1) !== 0 ? RATIO_FACTORS_X128[0]! : 0x100000000000000000000000000000000n;
+  for (let k = 1; k < 20; k++) {
+    if ((absTick & (1 << k)) !== 0) ratio = (ratio * RATIO_FACTORS_X128[k]!) >> 128n;
   }
   if (tick > 0) ratio = MAX_UINT256 / ratio;
   // Q128.128 → Q64.96, rounding up so that getTickAtSqrtRatio(getSqrtRatioAtTick(t)) == t.
   return (ratio >> 32n) + ((ratio & 0xffffffffn) === 0n ? 0n : 1n);
 }
 
-/** Most significant bit of x > 0 (BitMath.mostSignificantBit), by halving as the contract does. */
-function mostSignificantBit(x: bigint): number {
-  let msb = 0;
-  for (const shift of [128, 64, 32, 16, 8, 4, 2, 1]) {
-    const s = BigInt(shift);
-    if (x >= 1n << s) {
-      x >>= s;
-      msb += shift;
-    }
-  }
-  return msb;
-}
+const LOG_SQRT_10001 = Math.log(Math.sqrt(1.0001));
+const Q96_FLOAT = 2 ** 96;
 
-/** The greatest tick whose sqrt ratio is <= sqrtRatioX96 (TickMath.getTickAtSqrtRatio). */
+/** Distance (in ticks) from a tick boundary within which the float estimate is not trusted. */
+const BOUNDARY_MARGIN_TICKS = 1e-4;
+
+/**
+ * The greatest tick whose sqrt ratio is <= sqrtRatioX96: the contract's definition of
+ * TickMath.getTickAtSqrtRatio ("the greatest tick for which the ratio is less than or equal to the input").
+ * The contract finds it with a fixed-point log2 and one correction. Here, t = log(√P) / log(√1.0001) in
+ * doubles: the error of that estimate is below 1e-9 ticks (Number() and Math.log round to 2^-53 relative,
+ * |log √P| < 45, |t| < 2^20), and the contract's own table and Q96 rounding put each boundary within 5e-6
+ * ticks of the ideal one. So when t is more than 1e-4 ticks away from an integer, floor(t) is the answer;
+ * nearer a boundary, exact getSqrtRatioAtTick comparisons settle it. Same integer as the contract, property-
+ * tested against the v3-sdk over the whole domain and at every kind of boundary.
+ */
 export function getTickAtSqrtRatio(sqrtRatioX96: bigint): number {
   if (typeof sqrtRatioX96 !== "bigint" || sqrtRatioX96 < MIN_SQRT_RATIO || sqrtRatioX96 >= MAX_SQRT_RATIO) {
-    fail("sqrtRatioX96", `must be in [MIN_SQRT_RATIO, MAX_SQRT_RATIO)`, sqrtRatioX96);
+    fail("sqrtRatioX96", "must be in [MIN_SQRT_RATIO, MAX_SQRT_RATIO)", sqrtRatioX96);
   }
-  const ratioX128 = sqrtRatioX96 << 32n;
-  const msb = mostSignificantBit(ratioX128);
-  let r = msb >= 128 ? ratioX128 >> BigInt(msb - 127) : ratioX128 << BigInt(127 - msb);
-  // log2 in Q64.64 by repeated squaring: 14 fractional bits are enough for tick precision.
-  let log2 = BigInt(msb - 128) << 64n;
-  for (let i = 0; i < 14; i++) {
-    r = (r * r) >> 127n;
-    const f = r >> 128n;
-    log2 |= f << BigInt(63 - i);
-    r >>= f;
+  const estimate = Math.log(Number(sqrtRatioX96) / Q96_FLOAT) / LOG_SQRT_10001;
+  let tick = Math.floor(estimate);
+  const frac = estimate - tick;
+  if (
+    frac > BOUNDARY_MARGIN_TICKS &&
+    frac < 1 - BOUNDARY_MARGIN_TICKS &&
+    tick >= MIN_TICK &&
+    tick < MAX_TICK
+  ) {
+    return tick;
   }
-  const logSqrt10001 = log2 * 255738958999603826347141n; // 128.128 number
-  const tickLow = Number((logSqrt10001 - 3402992956809132418596140100660247210n) >> 128n);
-  const tickHigh = Number((logSqrt10001 + 291339464771989622907027621153398088495n) >> 128n);
-  if (tickLow === tickHigh) return tickLow;
-  return getSqrtRatioAtTick(tickHigh) <= sqrtRatioX96 ? tickHigh : tickLow;
+  if (tick < MIN_TICK) tick = MIN_TICK;
+  if (tick > MAX_TICK - 1) tick = MAX_TICK - 1;
+  while (tick > MIN_TICK && getSqrtRatioAtTick(tick) > sqrtRatioX96) tick--;
+  while (tick < MAX_TICK - 1 && getSqrtRatioAtTick(tick + 1) <= sqrtRatioX96) tick++;
+  return tick;
 }
 
 /** The usable tick (a multiple of tickSpacing, inside the tick bounds) nearest to tick; as the v3-sdk. */
