@@ -12,7 +12,7 @@ import { evaluateBook } from "../src/engine/book-metrics.ts";
 import { decide } from "../src/engine/decide.ts";
 import { feesOwed, getFeeGrowthInside } from "../src/engine/fee-growth.ts";
 import { maxLiquidityForAmounts } from "../src/engine/liquidity-amounts.ts";
-import { positionAmounts } from "../src/engine/position-amounts.ts";
+import { mintAmounts, positionAmounts } from "../src/engine/position-amounts.ts";
 import {
   getAmount0Delta,
   getAmount1Delta,
@@ -165,12 +165,14 @@ const workloads: Workload[] = [
     engine: () =>
       positions.flatMap((p) => {
         const burn = positionAmounts(p);
-        return [burn.amount0, burn.amount1];
+        const mint = mintAmounts(p);
+        return [burn.amount0, burn.amount1, mint.amount0, mint.amount1];
       }),
     sdk: () =>
       positionsJ.flatMap((p) => {
         const position = new sdk.Position(p);
-        return [position.amount0.quotient, position.amount1.quotient];
+        const mint = position.mintAmounts;
+        return [position.amount0.quotient, position.amount1.quotient, mint.amount0, mint.amount1];
       }),
   },
   {

@@ -3,11 +3,17 @@
 import { type DepegReport, depegReport } from "./depeg.ts";
 import { type HedgeDrift, hedgeDrift } from "./hedge-drift.ts";
 import { fail, toFloat } from "./input-guards.ts";
-import { type LpPositionMetrics, type LpValuationContext, lpPositionMetrics } from "./lp-metrics.ts";
+import {
+  type LpPositionMetrics,
+  type LpValuationContext,
+  lpPositionMetrics,
+  type PoolView,
+} from "./lp-metrics.ts";
 import { type OracleHealth, oracleHealth, oraclePrice } from "./oracle.ts";
 import type { BookParams } from "./params.ts";
 import { type PerpMetrics, perpMetrics } from "./perp-metrics.ts";
-import type { BookSnapshot, OracleReading, PoolSnapshot, V3PoolSnapshot } from "./snapshot.ts";
+import { sqrtPriceX96ToPrice } from "./price-tick.ts";
+import type { BookSnapshot, OracleReading, PoolSnapshot } from "./snapshot.ts";
 import { realizedSigmaAnnual, SECONDS_PER_YEAR } from "./volatility.ts";
 
 export interface BookMetrics {
@@ -63,22 +69,31 @@ export function evaluateBook(book: BookSnapshot, params: BookParams, nowSec: num
   };
   const realized = realizedSigmaAnnual(book.samples);
   const sigmaAnnual = realized ?? params.risk.fallbackSigmaAnnual;
-  const tickIndexes = new Map<
-    V3PoolSnapshot,
-    Map<number, { feeGrowthOutside0X128: bigint; feeGrowthOutside1X128: bigint }>
-  >();
+  const poolViews = new Map<PoolSnapshot, PoolView>();
   const ctx: LpValuationContext = {
     base,
     usdPrice,
     sigmaAnnual,
     horizonYears: params.risk.horizonSec / SECONDS_PER_YEAR,
-    tickIndex: (pool) => {
-      let index = tickIndexes.get(pool);
-      if (!index) {
-        index = new Map(pool.ticks.map((t) => [t.tick, t]));
-        tickIndexes.set(pool, index);
+    poolView: (pool) => {
+      let view = poolViews.get(pool);
+      if (!view) {
+        const token0 = pool.token0.address.toLowerCase();
+        const token1 = pool.token1.address.toLowerCase();
+        view = {
+          token0,
+          token1,
+          usd0: usdPrice(token0),
+          usd1: usdPrice(token1),
+          price:
+            pool.kind === "uniswap-v3"
+              ? sqrtPriceX96ToPrice(pool.sqrtPriceX96, pool.token0.decimals, pool.token1.decimals)
+              : 0,
+          ticks: pool.kind === "uniswap-v3" ? new Map(pool.ticks.map((t) => [t.tick, t])) : new Map(),
+        };
+        poolViews.set(pool, view);
       }
-      return index;
+      return view;
     },
   };
   const lp: LpPositionMetrics[] = new Array(book.lpPositions.length);
@@ -104,7 +119,8 @@ export function evaluateBook(book: BookSnapshot, params: BookParams, nowSec: num
     lvrUsdPerYearPerSigma += m.lvrUsdPerYearPerSigma;
     expectedIlUsd += m.expectedIlUsd;
     expectedIlUsdPerSigma += m.expectedIlUsdPerSigma;
-    for (const h of m.holdings) lpUnits.set(h.token, (lpUnits.get(h.token) ?? 0) + h.units);
+    lpUnits.set(m.token0, (lpUnits.get(m.token0) ?? 0) + m.units0);
+    lpUnits.set(m.token1, (lpUnits.get(m.token1) ?? 0) + m.units1);
   }
   const held = new Map<string, number>();
   let spotValueUsd = 0;

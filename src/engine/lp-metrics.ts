@@ -47,8 +47,11 @@ export interface LpPositionMetrics {
   /** Expected IL over the risk horizon (−LVR·T), USD, and its sensitivity to σ. */
   expectedIlUsd: number;
   expectedIlUsdPerSigma: number;
-  /** Per token (lower-cased address): units held in the position including fees, for de-peg exposure. */
-  holdings: { token: string; units: number }[];
+  /** Lower-cased token addresses and the units held of each, fees included (for de-peg exposure). */
+  token0: string;
+  token1: string;
+  units0: number;
+  units1: number;
 }
 
 export interface LpValuationContext {
@@ -57,10 +60,19 @@ export interface LpValuationContext {
   usdPrice: (token: string) => number;
   sigmaAnnual: number;
   horizonYears: number;
-  /** Per v3 pool: tick → fee growth outside, built once per evaluation. */
-  tickIndex: (
-    pool: V3PoolSnapshot,
-  ) => Map<number, { feeGrowthOutside0X128: bigint; feeGrowthOutside1X128: bigint }>;
+  /** What every position of a pool shares, built once per pool and evaluation. */
+  poolView: (pool: PoolSnapshot) => PoolView;
+}
+
+export interface PoolView {
+  token0: string;
+  token1: string;
+  usd0: number;
+  usd1: number;
+  /** Human price of token0 in token1 (v3: from sqrtPriceX96). */
+  price: number;
+  /** v3: tick → fee growth outside. */
+  ticks: Map<number, { feeGrowthOutside0X128: bigint; feeGrowthOutside1X128: bigint }>;
 }
 
 function entryAmountsV3(
@@ -108,7 +120,8 @@ export function v3PositionMetrics(
   };
   const { sqrtLowerX96, sqrtUpperX96 } = rangeOf(input);
   const amounts = amountsWithinRange(input, sqrtLowerX96, sqrtUpperX96, false);
-  const ticks = ctx.tickIndex(pool);
+  const view = ctx.poolView(pool);
+  const ticks = view.ticks;
   const lower = ticks.get(position.tickLower);
   const upper = ticks.get(position.tickUpper);
   if (!lower) fail(`pool(${pool.address}).ticks`, `missing feeGrowthOutside for tick ${position.tickLower}`);
@@ -136,7 +149,7 @@ export function v3PositionMetrics(
   const entry = entryAmountsV3(position, sqrtLowerX96, sqrtUpperX96);
   const d0 = pool.token0.decimals;
   const d1 = pool.token1.decimals;
-  const price = sqrtPriceX96ToPrice(pool.sqrtPriceX96, d0, d1);
+  const price = view.price;
   const priceLower = sqrtPriceX96ToPrice(sqrtLowerX96, d0, d1);
   const priceUpper = sqrtPriceX96ToPrice(sqrtUpperX96, d0, d1);
   const liquidityHuman = Number(position.liquidity) * 10 ** (-(d0 + d1) / 2);
@@ -144,6 +157,7 @@ export function v3PositionMetrics(
     id,
     pool: pool.address,
     inRange: pool.tick >= position.tickLower && pool.tick < position.tickUpper,
+    view,
     token0: pool.token0,
     token1: pool.token1,
     amounts,
@@ -189,6 +203,7 @@ export function v2PositionMetrics(
     id: `v2:${pool.address}`,
     pool: pool.address,
     inRange: true,
+    view: ctx.poolView(pool),
     token0: pool.token0,
     token1: pool.token1,
     amounts,
@@ -203,6 +218,7 @@ function assemble(a: {
   id: string;
   pool: string;
   inRange: boolean;
+  view: PoolView;
   token0: { address: string; decimals: number };
   token1: { address: string; decimals: number };
   amounts: { amount0: bigint; amount1: bigint };
@@ -211,10 +227,7 @@ function assemble(a: {
   ctx: LpValuationContext;
   greeks: { liquidityHuman: number; price: number; priceLower: number; priceUpper: number; v2: boolean };
 }): LpPositionMetrics {
-  const t0 = a.token0.address.toLowerCase();
-  const t1 = a.token1.address.toLowerCase();
-  const usd0 = a.ctx.usdPrice(t0);
-  const usd1 = a.ctx.usdPrice(t1);
+  const { token0: t0, token1: t1, usd0, usd1 } = a.view;
   const x = toFloat(a.amounts.amount0, a.token0.decimals);
   const y = toFloat(a.amounts.amount1, a.token1.decimals);
   const fx = toFloat(a.fees.amount0, a.token0.decimals);
@@ -274,10 +287,10 @@ function assemble(a: {
     lvrUsdPerYearPerSigma: emit("lvrUsdPerYearPerSigma", vol.dRateDSigma * valueUsd),
     expectedIlUsd: emit("expectedIlUsd", vol.expectedIl * valueUsd),
     expectedIlUsdPerSigma: emit("expectedIlUsdPerSigma", vol.dExpectedIlDSigma * valueUsd),
-    holdings: [
-      { token: t0, units: x + fx },
-      { token: t1, units: y + fy },
-    ],
+    token0: t0,
+    token1: t1,
+    units0: x + fx,
+    units1: y + fy,
   };
 }
 
