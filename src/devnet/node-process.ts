@@ -14,6 +14,8 @@ export interface HardhatNodeOptions {
   /** Fork this JSON-RPC endpoint instead of starting an empty chain. */
   fork?: { url: string; blockNumber?: number | undefined } | undefined;
   startTimeoutMs?: number;
+  /** Called once the node process is spawned: work that can overlap its ~2 s start. */
+  whileStarting?: () => void;
 }
 
 export interface HardhatNode {
@@ -84,6 +86,12 @@ export async function startHardhatNode(options: HardhatNodeOptions): Promise<Har
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
   const stop = () => stopChild(child, killOnExit);
+  try {
+    options.whileStarting?.();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 
   const rpcUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);

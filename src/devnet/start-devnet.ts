@@ -9,6 +9,7 @@ import {
 } from "viem";
 import { type DevnetRole, devnetAddress, roleIndex } from "./accounts.ts";
 import { bootstrapDevnet } from "./bootstrap.ts";
+import { preloadRolesPackages } from "./deploy-roles.ts";
 import {
   createDevnetClient,
   DEVNET_POLLING_INTERVAL_MS,
@@ -65,7 +66,10 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     rpcUrl = IN_PROCESS_RPC_URL;
     stopChain = () => connection.close();
   } else {
-    const node = await startHardhatNode({ port: options.port ?? DEFAULT_DEVNET_PORT });
+    const node = await startHardhatNode({
+      port: options.port ?? DEFAULT_DEVNET_PORT,
+      whileStarting: preloadRolesPackages,
+    });
     transport = devnetTransport(node.rpcUrl);
     rpcUrl = node.rpcUrl;
     stopChain = node.stop;
