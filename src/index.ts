@@ -25,7 +25,13 @@ export { impermanentLossV2, impermanentLossV3 } from "./engine/impermanent-loss.
 export { getAmountsForLiquidity, maxLiquidityForAmounts } from "./engine/liquidity-amounts.ts";
 export type { LpPositionMetrics } from "./engine/lp-metrics.ts";
 export { lvrRate, lvrVolSensitivity } from "./engine/lvr.ts";
-export { type OracleHealth, oracleHealth } from "./engine/oracle.ts";
+export {
+  assertFreshBook,
+  freshOraclePrice,
+  type OracleHealth,
+  oracleHealth,
+  oraclePrice,
+} from "./engine/oracle.ts";
 export {
   assertBookParams,
   type BookParams,

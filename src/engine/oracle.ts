@@ -46,3 +46,23 @@ export function oraclePrice(reading: OracleReading): number {
   if (reading.answer <= 0n) fail(`oracle(${reading.description}).answer`, "must be > 0", reading.answer);
   return toFloat(reading.answer, reading.decimals);
 }
+
+/**
+ * Throws StaleSnapshotError when the book's block is older than `maxSnapshotAgeSec` or its base oracle is not
+ * fresh: for callers that must not proceed on stale data (decide() returns a noop with the same reason).
+ */
+export function assertFreshBook(
+  book: { blockTimestampSec: number; baseOracle: OracleReading },
+  nowSec: number,
+  maxSnapshotAgeSec: number,
+): void {
+  const ageSec = nowSec - book.blockTimestampSec;
+  if (!(ageSec <= maxSnapshotAgeSec)) {
+    throw new StaleSnapshotError({
+      field: "book.blockTimestampSec",
+      reason: `snapshot is ${ageSec}s old, limit ${maxSnapshotAgeSec}s`,
+      ageSec,
+    });
+  }
+  freshOraclePrice(book.baseOracle, nowSec);
+}

@@ -5,9 +5,9 @@ import type { Hex32, PlanAction } from "./plan.ts";
 
 const DOMAIN = "hedgekeeper.plan.v1";
 
-/** A canonical, order-stable rendering: keys sorted, bigints as decimal strings tagged `n`. */
+/** A canonical, order-stable rendering: keys sorted, bigints as bare decimals tagged `n` (JSON-like, not JSON). */
 export function canonicalJson(value: unknown): string {
-  if (typeof value === "bigint") return `"${value}n"`;
+  if (typeof value === "bigint") return `${value}n`; // unquoted: distinct from any JSON number or string
   if (value === null || typeof value !== "object") return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   const entries = Object.entries(value as Record<string, unknown>)
