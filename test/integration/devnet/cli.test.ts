@@ -29,29 +29,32 @@ describe("npm run devnet / npm run scenario", () => {
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
-    let stdout = "";
-    const ready = await new Promise<string>((resolve, reject) => {
-      child.stdout.on("data", (chunk: Buffer) => {
-        stdout += chunk.toString();
-        const line = /devnet ready on .* in ([\d.]+) s/.exec(stdout);
-        if (line?.[1] && stdout.includes("Ctrl-C to stop")) resolve(line[1]);
-      });
-      child.once("exit", (code) => reject(new Error(`devnet exited with ${code} before it was ready`)));
-    });
-    // The target is 10 s on an idle 2-core machine. Other test files bootstrap chains in parallel with this
-    // one, so the budget grows with the load average beyond one runnable process per core.
-    const load = loadavg()[0]! / availableParallelism();
-    const budgetSec = 10 * Math.max(1, load);
-    console.log(
-      `npm run devnet: bootstrap ${ready} s (budget ${budgetSec.toFixed(1)} s at load ${load.toFixed(2)}/core)`,
-    );
-    expect(Number(ready)).toBeLessThan(budgetSec);
-    expect(stdout).toContain("0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640");
-    const manifest = devnetManifestSchema.parse(JSON.parse(readFileSync(manifestPath, "utf8")));
-    expect(manifest.rpcUrl).toBe(`http://127.0.0.1:${port}`);
-
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    child.kill("SIGINT");
+    try {
+      let stdout = "";
+      const ready = await new Promise<string>((resolve, reject) => {
+        child.stdout.on("data", (chunk: Buffer) => {
+          stdout += chunk.toString();
+          const line = /devnet ready on .* in ([\d.]+) s/.exec(stdout);
+          if (line?.[1] && stdout.includes("Ctrl-C to stop")) resolve(line[1]);
+        });
+        void exited.then((code) => reject(new Error(`devnet exited with ${code} before it was ready`)));
+      });
+      // The target is 10 s on an idle 2-core machine. Other test files bootstrap chains in parallel with this
+      // one, so the budget grows with the load average beyond one runnable process per core.
+      const load = loadavg()[0]! / availableParallelism();
+      const budgetSec = 10 * Math.max(1, load);
+      console.log(
+        `npm run devnet: bootstrap ${ready} s (budget ${budgetSec.toFixed(1)} s at load ${load.toFixed(2)}/core)`,
+      );
+      expect(Number(ready)).toBeLessThan(budgetSec);
+      expect(stdout).toContain("0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640");
+      const manifest = devnetManifestSchema.parse(JSON.parse(readFileSync(manifestPath, "utf8")));
+      expect(manifest.rpcUrl).toBe(`http://127.0.0.1:${port}`);
+    } finally {
+      // Ctrl-C, also when an assertion failed: the script stops its node before it exits.
+      child.kill("SIGINT");
+    }
     expect(await exited).toBe(0);
     expect(await isPortInUse(port)).toBe(false);
     expect(hardhatNodesOnPort(port)).toEqual([]);
