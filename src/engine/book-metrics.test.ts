@@ -93,3 +93,37 @@ describe("book evaluation", () => {
     expect(() => evaluateBook(book, makeParams(), NOW_SEC)).toThrow(EngineInputError);
   });
 });
+
+describe("book evaluation with a Uniswap v2 position", () => {
+  it("values a v2 LP share pro rata, with constant-product greeks and σ²/8 LVR", () => {
+    const book = makeBook();
+    const pair = "0xB4e16d0168e52d35CaCD2c6185b44281Ec28C9Dc" as const;
+    const [usdc, weth] = [book.pools[0]!.token0, book.pools[0]!.token1];
+    book.pools.push({
+      kind: "uniswap-v2",
+      address: pair,
+      token0: usdc,
+      token1: weth,
+      reserve0: 30_000_000n * 10n ** 6n,
+      reserve1: 10_000n * 10n ** 18n,
+      totalSupply: 10n ** 18n,
+    });
+    book.lpPositions = [
+      {
+        kind: "uniswap-v2",
+        pool: pair,
+        lpBalance: 10n ** 16n,
+        entry: { kind: "amounts", amount0: 300_000n * 10n ** 6n, amount1: 100n * 10n ** 18n },
+      },
+    ];
+    const params = makeParams();
+    const lp = evaluateBook(book, params, NOW_SEC).lp[0]!;
+    expect(lp.amount0).toBe(300_000n * 10n ** 6n); // 1% of the reserves
+    expect(lp.valueUsd).toBeCloseTo(600_000, 6);
+    expect(lp.deltaBase).toBeCloseTo(100, 9); // the WETH held
+    // Γ = −L / (2 S^1.5) with L = √(x·y) in human units, S the USD price of WETH
+    expect(lp.gammaBase).toBeCloseTo(-Math.sqrt(300_000 * 100) / (2 * 3000 ** 1.5), 9);
+    expect(lp.lvrRateAnnual).toBeCloseTo(0.6 ** 2 / 8, 12);
+    expect(lp.impermanentLossPct).toBeCloseTo(0, 12);
+  });
+});
