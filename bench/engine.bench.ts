@@ -23,7 +23,7 @@ import { getSqrtRatioAtTick, getTickAtSqrtRatio, MAX_TICK, MIN_TICK } from "../s
 import { b, j, sdk, sdkCore } from "../src/engine/uniswap-sdk.test-support.ts";
 
 const N = 20_000;
-const REPEATS = 7;
+const REPEATS = 15;
 const random = mulberry32(20_260_421);
 const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
 const big = (bits: number) => {

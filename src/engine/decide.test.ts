@@ -107,6 +107,15 @@ describe("decide", () => {
     expect(after.perp!.liquidationDistanceBps!).toBeGreaterThanOrEqual(2_000 - 50);
   });
 
+  it("never grows the short past the liquidation-distance limit when the Safe cannot top up", () => {
+    const book = makeBook({ hedgeRatio: 0.5 });
+    book.spot = book.spot.map((s) => (s.token.symbol === "USDC" ? { ...s, balance: 0n } : s));
+    const plan = planOf(decide(book, makeParams(), NOW_SEC));
+    expect(plan.reason).toMatch(/limited by liquidation distance/);
+    const after = evaluateBook(applyPlan(book, plan, NOW_SEC), makeParams(), NOW_SEC);
+    expect(after.perp!.liquidationDistanceBps!).toBeGreaterThanOrEqual(2_000);
+  });
+
   it("withdraws excess collateral above the ceiling, never below the liquidation-distance limit", () => {
     const book = makeBook({ marginRatio: 0.9 });
     const plan = planOf(decide(book, makeParams(), NOW_SEC));

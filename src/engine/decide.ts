@@ -310,6 +310,27 @@ export function decide(book: BookSnapshot, params: BookParams, nowSec: number): 
       tradeBase = Math.sign(newSize) * maxSizeBase - pm.sizeBase;
       hedgeNote = " (capped by maxHedgeNotionalUsd)";
     }
+    // Never grow the position past what the collateral (with what the Safe can deposit) keeps at least
+    // minLiquidationDistanceBps from liquidation.
+    const grownSize = pm.sizeBase + tradeBase;
+    if (Math.abs(grownSize) > Math.abs(pm.sizeBase)) {
+      const perUnitNotional = minAccountValueForDistance(
+        Math.sign(grownSize),
+        1,
+        perp.maintenanceMarginRatio,
+        params.margin.minLiquidationDistanceBps,
+      );
+      const depositableUsd = Math.min(
+        toFloat(spotBalance(book, perp.collateral.token.address), perp.collateral.token.decimals),
+        params.caps.maxCollateralMoveUsd,
+      );
+      const maxAbsSize = (pm.accountValueUsd + depositableUsd) / (perUnitNotional * index * (1 + 0.001));
+      if (Math.abs(grownSize) > maxAbsSize) {
+        const limited = Math.max(maxAbsSize, Math.abs(pm.sizeBase));
+        tradeBase = Math.sign(grownSize) * limited - pm.sizeBase;
+        hedgeNote = " (limited by liquidation distance)";
+      }
+    }
     if (Math.abs(tradeBase) * index < params.minTradeUsd) tradeBase = 0;
   }
   let amountBase = tradeBase === 0 ? 0n : fromFloat("tradeBase", Math.abs(tradeBase), 18);
