@@ -1,8 +1,8 @@
 // A v3 position's token amounts as the v3-sdk's Position computes them: the branch is chosen on the
 // pool's tick (not its sqrt price), exactly as Pool/Position do, so results match bit for bit.
-import { fail } from "./input-guards.ts";
-import { getAmount0Delta, getAmount1Delta } from "./sqrt-price-math.ts";
-import { assertTick, getSqrtRatioAtTick } from "./tick-math.ts";
+import { fail, MAX_UINT128, MAX_UINT160 } from "./input-guards.ts";
+import { amount0DeltaOrdered, amount1DeltaOrdered } from "./sqrt-price-math.ts";
+import { assertTick, sqrtRatioAtValidTick } from "./tick-math.ts";
 
 export interface PositionAmountsInput {
   sqrtPriceX96: bigint;
@@ -17,6 +17,7 @@ export interface TokenAmounts {
   amount1: bigint;
 }
 
+/** Validates a position input once and returns its range's sqrt ratios. */
 export function rangeOf(input: PositionAmountsInput): { sqrtLowerX96: bigint; sqrtUpperX96: bigint } {
   assertTick("tickCurrent", input.tickCurrent);
   assertTick("tickLower", input.tickLower);
@@ -28,9 +29,16 @@ export function rangeOf(input: PositionAmountsInput): { sqrtLowerX96: bigint; sq
       `${input.tickLower} >= ${input.tickUpper}`,
     );
   }
+  const { sqrtPriceX96, liquidity } = input;
+  if (typeof sqrtPriceX96 !== "bigint" || sqrtPriceX96 <= 0n || sqrtPriceX96 > MAX_UINT160) {
+    fail("sqrtPriceX96", "must be a uint160 > 0", sqrtPriceX96);
+  }
+  if (typeof liquidity !== "bigint" || liquidity < 0n || liquidity > MAX_UINT128) {
+    fail("liquidity", "must be a uint128", liquidity);
+  }
   return {
-    sqrtLowerX96: getSqrtRatioAtTick(input.tickLower),
-    sqrtUpperX96: getSqrtRatioAtTick(input.tickUpper),
+    sqrtLowerX96: sqrtRatioAtValidTick(input.tickLower),
+    sqrtUpperX96: sqrtRatioAtValidTick(input.tickUpper),
   };
 }
 
@@ -40,8 +48,8 @@ function amounts(input: PositionAmountsInput, roundUp: boolean): TokenAmounts {
 }
 
 /**
- * The same, for a caller that already holds the range's sqrt ratios (getSqrtRatioAtTick of the validated
- * tickLower and tickUpper): the valuation path computes them once per position.
+ * The same, for a caller that validated the input with rangeOf and holds the range's sqrt ratios: the
+ * valuation path computes them once per position. Inputs are not checked again here.
  */
 export function amountsWithinRange(
   input: PositionAmountsInput,
@@ -51,15 +59,22 @@ export function amountsWithinRange(
 ): TokenAmounts {
   const { sqrtPriceX96, tickCurrent, tickLower, tickUpper, liquidity } = input;
   if (tickCurrent < tickLower) {
-    return { amount0: getAmount0Delta(sqrtLowerX96, sqrtUpperX96, liquidity, roundUp), amount1: 0n };
+    return { amount0: amount0DeltaOrdered(sqrtLowerX96, sqrtUpperX96, liquidity, roundUp), amount1: 0n };
   }
   if (tickCurrent < tickUpper) {
+    // The SDK's Pool keeps p(tick) <= √P <= p(tick + 1), so √P is inside the range here; order anyway.
     return {
-      amount0: getAmount0Delta(sqrtPriceX96, sqrtUpperX96, liquidity, roundUp),
-      amount1: getAmount1Delta(sqrtLowerX96, sqrtPriceX96, liquidity, roundUp),
+      amount0:
+        sqrtPriceX96 <= sqrtUpperX96
+          ? amount0DeltaOrdered(sqrtPriceX96, sqrtUpperX96, liquidity, roundUp)
+          : amount0DeltaOrdered(sqrtUpperX96, sqrtPriceX96, liquidity, roundUp),
+      amount1:
+        sqrtLowerX96 <= sqrtPriceX96
+          ? amount1DeltaOrdered(sqrtLowerX96, sqrtPriceX96, liquidity, roundUp)
+          : amount1DeltaOrdered(sqrtPriceX96, sqrtLowerX96, liquidity, roundUp),
     };
   }
-  return { amount0: 0n, amount1: getAmount1Delta(sqrtLowerX96, sqrtUpperX96, liquidity, roundUp) };
+  return { amount0: 0n, amount1: amount1DeltaOrdered(sqrtLowerX96, sqrtUpperX96, liquidity, roundUp) };
 }
 
 /** What burning the position returns now, rounded down (v3-sdk Position.amount0 / amount1). */

@@ -33,18 +33,18 @@ export function getAmount0Delta(
   assertSqrtPrice("sqrtRatioAX96", sqrtRatioAX96);
   assertSqrtPrice("sqrtRatioBX96", sqrtRatioBX96);
   assertLiquidity("liquidity", liquidity, true);
-  let a = sqrtRatioAX96;
-  let b = sqrtRatioBX96;
-  if (a > b) {
-    const t = a;
-    a = b;
-    b = t;
-  }
-  const numerator1 = liquidity << 96n;
-  const numerator2 = b - a;
-  // numerator1 · numerator2 / b < numerator1 < 2^224 (as numerator2 < b): FullMath's overflow check
-  // cannot fire, so the products are written out; ceil(x / y) = (x + y − 1) / y for x >= 0, y > 0.
-  const product = numerator1 * numerator2;
+  return sqrtRatioAX96 < sqrtRatioBX96
+    ? amount0DeltaOrdered(sqrtRatioAX96, sqrtRatioBX96, liquidity, roundUp)
+    : amount0DeltaOrdered(sqrtRatioBX96, sqrtRatioAX96, liquidity, roundUp);
+}
+
+/**
+ * getAmount0Delta for already-validated inputs with a <= b (callers that validated once: positionAmounts).
+ * numerator1 · numerator2 / b < numerator1 < 2^224 (as numerator2 < b): FullMath's overflow check cannot
+ * fire, so the products are written out; ceil(x / y) = (x + y − 1) / y for x >= 0, y > 0.
+ */
+export function amount0DeltaOrdered(a: bigint, b: bigint, liquidity: bigint, roundUp: boolean): bigint {
+  const product = (liquidity << 96n) * (b - a);
   return roundUp ? ((product + b - 1n) / b + a - 1n) / a : product / b / a;
 }
 
@@ -58,9 +58,14 @@ export function getAmount1Delta(
   assertSqrtPrice("sqrtRatioAX96", sqrtRatioAX96);
   assertSqrtPrice("sqrtRatioBX96", sqrtRatioBX96);
   assertLiquidity("liquidity", liquidity, true);
-  const diff = sqrtRatioAX96 > sqrtRatioBX96 ? sqrtRatioAX96 - sqrtRatioBX96 : sqrtRatioBX96 - sqrtRatioAX96;
-  // L·Δ√P < 2^288 and the quotient < 2^192: no overflow; division by 2^96 of a non-negative is a shift.
-  const product = liquidity * diff;
+  return sqrtRatioAX96 < sqrtRatioBX96
+    ? amount1DeltaOrdered(sqrtRatioAX96, sqrtRatioBX96, liquidity, roundUp)
+    : amount1DeltaOrdered(sqrtRatioBX96, sqrtRatioAX96, liquidity, roundUp);
+}
+
+/** getAmount1Delta for already-validated inputs with a <= b. L·Δ√P < 2^288, the quotient < 2^192: a shift. */
+export function amount1DeltaOrdered(a: bigint, b: bigint, liquidity: bigint, roundUp: boolean): bigint {
+  const product = liquidity * (b - a);
   return roundUp ? (product + Q96_MINUS_1) >> 96n : product >> 96n;
 }
 

@@ -43,6 +43,11 @@ export function assertTick(field: string, tick: number): number {
 /** sqrt(1.0001^tick) × 2^96, rounded up to the next Q96 unit as the contract does. */
 export function getSqrtRatioAtTick(tick: number): bigint {
   assertTick("tick", tick);
+  return sqrtRatioAtValidTick(tick);
+}
+
+/** getSqrtRatioAtTick for a tick already checked with assertTick. */
+export function sqrtRatioAtValidTick(tick: number): bigint {
   const absTick = tick < 0 ? -tick : tick;
   let ratio = (absTick & 1) !== 0 ? RATIO_FACTORS_X128[0]! : 0x100000000000000000000000000000000n;
   for (let k = 1; k < 20; k++) {
@@ -86,8 +91,8 @@ export function getTickAtSqrtRatio(sqrtRatioX96: bigint): number {
   }
   if (tick < MIN_TICK) tick = MIN_TICK;
   if (tick > MAX_TICK - 1) tick = MAX_TICK - 1;
-  while (tick > MIN_TICK && getSqrtRatioAtTick(tick) > sqrtRatioX96) tick--;
-  while (tick < MAX_TICK - 1 && getSqrtRatioAtTick(tick + 1) <= sqrtRatioX96) tick++;
+  while (tick > MIN_TICK && sqrtRatioAtValidTick(tick) > sqrtRatioX96) tick--;
+  while (tick < MAX_TICK - 1 && sqrtRatioAtValidTick(tick + 1) <= sqrtRatioX96) tick++;
   return tick;
 }
 
