@@ -7,20 +7,31 @@ export interface ContractRead {
   abi: Abi;
   functionName: string;
   args?: readonly unknown[];
+  /** Gas this read may take (cold storage reads dominate); batches are planned against the node's gas cap. */
+  gasHint?: number;
 }
 
 export type ReadOutcome = { ok: true; value: unknown } | { ok: false; error: ChainError };
 
 export interface ReadAtBlockOptions {
   blockNumber: bigint;
-  /** Calldata bytes per eth_call; large, so a snapshot of thousands of reads takes a handful of requests. */
-  batchSizeBytes?: number;
+  /**
+   * Gas budget per eth_call batch, below common node caps (geth's RPCGasCap 50M, Hardhat's 30M block gas limit).
+   * A batch a node still refuses as out of gas is split in half and retried.
+   */
+  batchGas?: number;
 }
 
+export const DEFAULT_BATCH_GAS = 24_000_000;
+/** A read without a hint: a view touching a handful of cold slots. */
+export const DEFAULT_READ_GAS = 12_000;
+const MAX_SPLITS = 8;
+
 /**
- * Every read evaluated at the same block through Multicall3 (one eth_call per batch, all pinned to
- * `blockNumber`). A failing read is reported as its own classified error — a revert or return data that
- * does not decode — never as a zero; a failing request fails the whole read.
+ * Every read evaluated at the same block through Multicall3: reads are packed into as few eth_calls as the gas
+ * budget allows, all pinned to `blockNumber` and sent concurrently. A failing read is reported as its own
+ * classified error (a revert, or return data that does not decode) — never as a zero; a failing request fails
+ * the whole read.
  */
 export async function readAtBlock(
   client: PublicClient,
@@ -31,7 +42,39 @@ export async function readAtBlock(
   if (client.chain?.contracts?.multicall3 === undefined) {
     throw new ChainConfigurationError("readAtBlock needs a client whose chain declares Multicall3");
   }
-  let results: readonly ({ status: "success"; result: unknown } | { status: "failure"; error: Error })[];
+  const batches = planBatches(reads, options.batchGas ?? DEFAULT_BATCH_GAS);
+  const results = await Promise.all(batches.map((batch) => readBatch(client, batch, options.blockNumber, 0)));
+  return results.flat();
+}
+
+/** Consecutive reads grouped so that each group's estimated gas stays within the budget (order kept). */
+export function planBatches(reads: readonly ContractRead[], batchGas: number): ContractRead[][] {
+  const batches: ContractRead[][] = [];
+  let current: ContractRead[] = [];
+  let gas = 0;
+  for (const read of reads) {
+    const cost = read.gasHint ?? DEFAULT_READ_GAS;
+    if (current.length > 0 && gas + cost > batchGas) {
+      batches.push(current);
+      current = [];
+      gas = 0;
+    }
+    current.push(read);
+    gas += cost;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+async function readBatch(
+  client: PublicClient,
+  reads: readonly ContractRead[],
+  blockNumber: bigint,
+  splits: number,
+): Promise<ReadOutcome[]> {
+  type Result = { status: "success"; result: unknown } | { status: "failure"; error: Error };
+  let results: readonly Result[];
+  let requestError: unknown;
   try {
     results = (await client.multicall({
       contracts: reads.map((read) => ({
@@ -41,17 +84,49 @@ export async function readAtBlock(
         args: read.args ?? [],
       })),
       allowFailure: true,
-      blockNumber: options.blockNumber,
-      batchSize: options.batchSizeBytes ?? 256_000,
-    })) as typeof results;
+      blockNumber,
+      batchSize: 0, // batches are planned above, by gas
+    })) as readonly Result[];
+    // With allowFailure, viem reports a failed request as the same error on every call of the batch.
+    const first = results[0];
+    if (
+      first?.status === "failure" &&
+      results.every((r) => r.status === "failure" && r.error === first.error)
+    ) {
+      requestError = first.error;
+    }
   } catch (error) {
-    throw classifyChainError(error);
+    requestError = error;
+    results = [];
+  }
+  if (requestError !== undefined) {
+    if (isOutOfGas(requestError) && reads.length > 1 && splits < MAX_SPLITS) {
+      const half = Math.ceil(reads.length / 2);
+      const [first, second] = await Promise.all([
+        readBatch(client, reads.slice(0, half), blockNumber, splits + 1),
+        readBatch(client, reads.slice(half), blockNumber, splits + 1),
+      ]);
+      return [...first, ...second];
+    }
+    throw classifyChainError(requestError);
   }
   return results.map((result) =>
     result.status === "success"
       ? { ok: true, value: result.result }
       : { ok: false, error: classifyChainError(result.error) },
   );
+}
+
+/** The node refused the batch for exceeding its eth_call gas cap (geth "out of gas", Hardhat "ran out of gas"). */
+function isOutOfGas(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 12; depth += 1) {
+    const e = current as { message?: unknown; details?: unknown; cause?: unknown };
+    if (/out of gas|gas required exceeds/i.test(`${String(e.message ?? "")} ${String(e.details ?? "")}`))
+      return true;
+    current = e.cause;
+  }
+  return false;
 }
 
 /** The value of a successful read, or its error thrown (for snapshots that need every value). */

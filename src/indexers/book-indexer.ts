@@ -23,6 +23,7 @@ import {
   computeV3PoolAddress,
   ERC20_READ_ABI,
   POSITION_MANAGER_READ_ABI,
+  POSITION_READ_GAS,
   poolStateReads,
   poolStaticReads,
   tickReads,
@@ -44,8 +45,10 @@ export interface IndexedBook {
   snapshot: BookSnapshot;
   /** Per feed: why a reading is flagged (empty when usable). */
   feedHealth: Record<Address, FeedHealth>;
-  /** Per tracked v3 pool: the TWAP tick over `twapWindowSec`. */
+  /** Per tracked v3 pool: the TWAP tick over `twapWindowSec` (absent where the pool's history is too short). */
   poolTwapTicks: Record<Address, number>;
+  /** What could not be read but does not make the snapshot unusable (e.g. a TWAP the pool cannot give yet). */
+  warnings: string[];
   /** JSON-RPC requests this snapshot cost. */
   requests: number;
 }
@@ -158,13 +161,25 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
 
     const pools: PoolSnapshot[] = [];
     const poolTwapTicks: Record<Address, number> = {};
+    const warnings: string[] = [];
     for (const [index, pool] of trackedPools.entries()) {
       const statics = poolStatics.get(pool.toLowerCase())!;
       const values = take(plan.pools[index]!);
       const slot0 = requireValue<readonly [bigint, number]>(values[0], `${pool}.slot0`);
       if (slot0[0] === 0n) throw new MalformedReturnDataError(`pool ${pool} has no price (uninitialized)`);
-      const observation = requireValue<readonly [readonly bigint[]]>(values[4], `${pool}.observe`);
-      poolTwapTicks[pool] = twapTickFromObservation(observation[0], v3!.twapWindowSec);
+      // A pool whose oracle history is shorter than the window answers OLD: its TWAP is unknown, not zero, and
+      // nothing else in the snapshot depends on it.
+      const observation = values[4];
+      if (observation?.ok) {
+        poolTwapTicks[pool] = twapTickFromObservation(
+          (observation.value as readonly [readonly bigint[]])[0],
+          v3!.twapWindowSec,
+        );
+      } else {
+        warnings.push(
+          `${pool}: TWAP unavailable (${observation?.error.message.split("\n")[0] ?? "no result"})`,
+        );
+      }
       const ticks: TickFeeGrowth[] = (plan.ticksByPool.get(pool) ?? []).map(([tick, range]) => {
         const t = requireValue<readonly [bigint, bigint, bigint, bigint]>(
           outcomes[range],
@@ -363,6 +378,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       },
       feedHealth,
       poolTwapTicks,
+      warnings,
       requests,
     };
   }
@@ -397,6 +413,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
         abi: POSITION_MANAGER_READ_ABI,
         functionName: "positions",
         args: [id],
+        gasHint: POSITION_READ_GAS,
       })),
       ...newExtraPools.flatMap((pool) => poolStaticReads(pool)),
     ]);
@@ -516,6 +533,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
             abi: POSITION_MANAGER_READ_ABI,
             functionName: "positions",
             args: [id],
+            gasHint: POSITION_READ_GAS,
           },
         ])[0],
     );

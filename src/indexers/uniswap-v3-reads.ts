@@ -85,11 +85,17 @@ export const poolStaticReads = (pool: Address): ContractRead[] => [
   { address: pool, abi: POOL_READ_ABI, functionName: "tickSpacing" },
 ];
 
+/** ticks(): four cold slots of one struct. */
+export const TICK_READ_GAS = 12_000;
+/** positions(): a 12-field struct over five cold slots, plus the pool key lookup. */
+export const POSITION_READ_GAS = 25_000;
+
 export const tickReads = (pool: Address, tick: number): ContractRead => ({
   address: pool,
   abi: POOL_READ_ABI,
   functionName: "ticks",
   args: [tick],
+  gasHint: TICK_READ_GAS,
 });
 
 /** TWAP tick over the window from observe([window, 0]): (cumulative now − cumulative then) / window, rounded toward −∞ as OracleLibrary.consult. */

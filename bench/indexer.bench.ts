@@ -1,0 +1,292 @@
+// `npm run bench:indexer`: one full book snapshot on the devnet with 1,000 tracked v3 positions across 50 pools,
+// 10 Chainlink feeds and the perp, read by the book indexer (Multicall3, pinned to one block, cached statics)
+// and the naive way (one eth_call per value), over HTTP to a real `hardhat node`, in the same run.
+// Writes bench/results/indexer.json.
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { type Abi, type Address, encodeFunctionData, type Hex, maxUint256, parseAbi } from "viem";
+import { createChainClient } from "../src/chain/client.ts";
+import type { ContractRead } from "../src/chain/read-at-block.ts";
+import { devnetBookSources } from "../src/devnet/devnet-book-sources.ts";
+import { startDevnet } from "../src/devnet/index.ts";
+import { sendInOneBlock, withManualMining } from "../src/devnet/transactions.ts";
+import { createBookIndexer } from "../src/indexers/book-indexer.ts";
+import { feedReads } from "../src/indexers/chainlink-reads.ts";
+import {
+  ERC20_READ_ABI,
+  POSITION_MANAGER_READ_ABI,
+  poolStateReads,
+  tickReads,
+} from "../src/indexers/uniswap-v3-reads.ts";
+import { freeLoopbackPort } from "../src/runtime/free-port.ts";
+
+const POOLS = 50;
+const POSITIONS_PER_POOL = 20;
+const EXTRA_FEEDS = 6;
+const RUNS = 15;
+
+const artifact = (path: string) => JSON.parse(readFileSync(path, "utf8")) as { abi: Abi; bytecode: Hex };
+const mockToken = artifact(
+  "artifacts/@chainlink/contracts/src/v0.8/shared/mocks/ERC20Mock.sol/ERC20Mock.json",
+);
+const mockFeed = artifact(
+  "artifacts/@chainlink/contracts/src/v0.8/shared/mocks/MockV3Aggregator.sol/MockV3Aggregator.json",
+);
+const npmAbi = parseAbi([
+  "function createAndInitializePoolIfNecessary(address token0, address token1, uint24 fee, uint160 sqrtPriceX96) payable returns (address pool)",
+  "struct MintParams { address token0; address token1; uint24 fee; int24 tickLower; int24 tickUpper; uint256 amount0Desired; uint256 amount1Desired; uint256 amount0Min; uint256 amount1Min; address recipient; uint256 deadline; }",
+  "function mint(MintParams params) payable returns (uint256 tokenId, uint128 liquidity, uint256 amount0, uint256 amount1)",
+]);
+const tokenAbi = parseAbi([
+  "function mint(address to, uint256 amount)",
+  "function approve(address spender, uint256 amount) returns (bool)",
+]);
+
+const devnet = await startDevnet({ port: await freeLoopbackPort() });
+try {
+  const setupStarted = performance.now();
+  const m = devnet.manifest;
+  const deployer = devnet.walletFor("deployer");
+  const from = deployer.account.address;
+  const deploy = async (a: { abi: Abi; bytecode: Hex }, args: unknown[]) => {
+    const hash = await deployer.deployContract({ abi: a.abi, bytecode: a.bytecode, args });
+    return (await devnet.publicClient.waitForTransactionReceipt({ hash })).contractAddress as Address;
+  };
+
+  // 51 tokens: a common quote and one base per pool; every pool at price 1 (sqrtPriceX96 = 2^96), fee 0.3%.
+  const tokens: Address[] = [];
+  for (let i = 0; i <= POOLS; i += 1) tokens.push(await deploy(mockToken, [18]));
+  const tx = (to: Address, data: Hex, label: string, gas: bigint) => ({ label, from, to, data, gas });
+  type Tx = ReturnType<typeof tx>;
+  // Several blocks when the transactions' gas limits exceed what one block holds (30M).
+  const inBlocks = async (txs: Tx[]) => {
+    let block: Tx[] = [];
+    let gas = 0n;
+    for (const t of txs) {
+      if (gas + t.gas > 29_000_000n) {
+        await sendInOneBlock(devnet.client, block);
+        block = [];
+        gas = 0n;
+      }
+      block.push(t);
+      gas += t.gas;
+    }
+    if (block.length > 0) await sendInOneBlock(devnet.client, block);
+  };
+  await withManualMining(devnet.client, async () => {
+    await inBlocks(
+      tokens.flatMap((token) => [
+        tx(
+          token,
+          encodeFunctionData({ abi: tokenAbi, functionName: "mint", args: [from, 10n ** 30n] }),
+          "mint",
+          100_000n,
+        ),
+        tx(
+          token,
+          encodeFunctionData({
+            abi: tokenAbi,
+            functionName: "approve",
+            args: [m.contracts.positionManager, maxUint256],
+          }),
+          "approve",
+          100_000n,
+        ),
+      ]),
+    );
+    const quote = tokens[0]!;
+    const pairs = tokens
+      .slice(1)
+      .map((base) => (BigInt(base) < BigInt(quote) ? [base, quote] : [quote, base]) as [Address, Address]);
+    await inBlocks(
+      pairs.map(([t0, t1]) =>
+        tx(
+          m.contracts.positionManager,
+          encodeFunctionData({
+            abi: npmAbi,
+            functionName: "createAndInitializePoolIfNecessary",
+            args: [t0, t1, 3000, 2n ** 96n],
+          }),
+          "create pool",
+          5_500_000n,
+        ),
+      ),
+    );
+    for (const [t0, t1] of pairs) {
+      await inBlocks(
+        Array.from({ length: POSITIONS_PER_POOL }, (_, k) =>
+          tx(
+            m.contracts.positionManager,
+            encodeFunctionData({
+              abi: npmAbi,
+              functionName: "mint",
+              args: [
+                {
+                  token0: t0,
+                  token1: t1,
+                  fee: 3000,
+                  tickLower: -60 * (k + 1),
+                  tickUpper: 60 * (k + 1),
+                  amount0Desired: 10n ** 18n,
+                  amount1Desired: 10n ** 18n,
+                  amount0Min: 0n,
+                  amount1Min: 0n,
+                  recipient: m.contracts.treasurySafe,
+                  deadline: 2n ** 40n,
+                },
+              ],
+            }),
+            "mint position",
+            700_000n,
+          ),
+        ),
+      );
+    }
+  });
+  // Age the new pools past the TWAP window, as a real pool's oracle history would be.
+  await devnet.testClient.increaseTime({ seconds: 600 });
+  await devnet.testClient.mine({ blocks: 1 });
+  const extraFeeds: Address[] = [];
+  for (let i = 0; i < EXTRA_FEEDS; i += 1)
+    extraFeeds.push(await deploy(mockFeed, [8, BigInt(100 + i) * 10n ** 8n]));
+  const setupMs = performance.now() - setupStarted;
+
+  const sources = devnetBookSources(m);
+  const benchSources = {
+    ...sources,
+    feeds: [
+      ...sources.feeds,
+      ...extraFeeds.map((address) => ({ address, asset: address, heartbeatSec: 86_400, decimals: 8 })),
+    ],
+    tokens: [...sources.tokens, ...tokens.map((address, i) => ({ address, symbol: `T${i}`, decimals: 18 }))],
+  };
+  const client = createChainClient({ chainId: m.chainId, rpcUrls: [devnet.rpcUrl], pollingIntervalMs: 50 });
+  // Every naive read is one readContract, which this client sends as exactly one eth_call (no batching).
+  let naiveRequests = 0;
+  const block = await client.getBlockNumber({ cacheTime: 0 });
+  const memory = { keeper: { hedgeTriggered: false, lastPlanAtSec: null }, samples: [] };
+
+  // The indexer: the first snapshot discovers and caches immutable facts; later ones are the per-block cost.
+  const indexer = createBookIndexer(client, benchSources);
+  let t = performance.now();
+  const first = await indexer.snapshotAt(block, memory);
+  const firstMs = performance.now() - t;
+  const steadyMs: number[] = [];
+  let steadyRequests = 0;
+  for (let run = 0; run < RUNS; run += 1) {
+    t = performance.now();
+    const again = await indexer.snapshotAt(block, memory);
+    steadyMs.push(performance.now() - t);
+    steadyRequests = again.requests;
+  }
+  if (first.snapshot.lpPositions.length !== POOLS * POSITIONS_PER_POOL + 2) {
+    throw new Error(
+      `expected ${POOLS * POSITIONS_PER_POOL + 2} positions, found ${first.snapshot.lpPositions.length}`,
+    );
+  }
+
+  // The naive way: the same values, one eth_call each (concurrently, as a straightforward client would).
+  const readOne = (read: ContractRead) => {
+    naiveRequests += 1;
+    return client.readContract({
+      address: read.address,
+      abi: read.abi,
+      functionName: read.functionName,
+      args: read.args ?? [],
+      blockNumber: block,
+    } as never);
+  };
+  t = performance.now();
+  const safe = m.contracts.treasurySafe;
+  const count = (await readOne({
+    address: m.contracts.positionManager,
+    abi: POSITION_MANAGER_READ_ABI,
+    functionName: "balanceOf",
+    args: [safe],
+  })) as bigint;
+  const ids = (await Promise.all(
+    Array.from({ length: Number(count) }, (_, i) =>
+      readOne({
+        address: m.contracts.positionManager,
+        abi: POSITION_MANAGER_READ_ABI,
+        functionName: "tokenOfOwnerByIndex",
+        args: [safe, BigInt(i)],
+      }),
+    ),
+  )) as bigint[];
+  await Promise.all(
+    ids.map((id) =>
+      readOne({
+        address: m.contracts.positionManager,
+        abi: POSITION_MANAGER_READ_ABI,
+        functionName: "positions",
+        args: [id],
+      }),
+    ),
+  );
+  const naiveReads: ContractRead[] = [];
+  for (const pool of first.snapshot.pools) {
+    if (pool.kind !== "uniswap-v3") continue;
+    naiveReads.push(
+      ...poolStateReads(pool.address, 300),
+      ...pool.ticks.map((tick) => tickReads(pool.address, tick.tick)),
+    );
+  }
+  for (const feed of [benchSources.baseFeed, ...benchSources.feeds])
+    naiveReads.push(...feedReads(feed.address));
+  naiveReads.push(...sources.perp!.venue.positionReads(safe, sources.perp!.market));
+  for (const token of sources.spotTokens)
+    naiveReads.push({ address: token.address, abi: ERC20_READ_ABI, functionName: "balanceOf", args: [safe] });
+  await Promise.all(naiveReads.map(readOne));
+  const naiveMs = performance.now() - t;
+
+  const sorted = [...steadyMs].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  const p95 = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)]!;
+  const result = {
+    benchmark: "indexer",
+    generatedAt: new Date().toISOString(),
+    machine: { cpus: cpus().length, node: process.version },
+    workload: {
+      positions: first.snapshot.lpPositions.length,
+      pools: first.snapshot.pools.length,
+      feeds: benchSources.feeds.length + 1,
+      perp: true,
+      transport: "HTTP to hardhat node",
+    },
+    setupMs: Math.round(setupMs),
+    indexer: {
+      steadyState: {
+        requests: steadyRequests,
+        medianMs: Number(median.toFixed(1)),
+        p95Ms: Number(p95.toFixed(1)),
+        runs: RUNS,
+      },
+      firstSnapshot: { requests: first.requests, ms: Number(firstMs.toFixed(1)) },
+    },
+    naive: { requests: naiveRequests, ms: Number(naiveMs.toFixed(1)) },
+    ratio: {
+      requests: Number((naiveRequests / steadyRequests).toFixed(1)),
+      time: Number((naiveMs / median).toFixed(1)),
+    },
+    targets: { maxRequests: 10, maxMs: 300 },
+  };
+  console.log(
+    `\nBook snapshot: ${result.workload.positions} positions, ${result.workload.pools} pools, ${result.workload.feeds} feeds, the perp (setup ${result.setupMs} ms)\n`,
+  );
+  console.log(`${"".padEnd(34)} ${"requests".padStart(9)} ${"time (ms)".padStart(10)}`);
+  console.log(
+    `${"indexer, steady state (median)".padEnd(34)} ${String(steadyRequests).padStart(9)} ${median.toFixed(1).padStart(10)}   p95 ${p95.toFixed(1)} ms`,
+  );
+  console.log(
+    `${"indexer, first snapshot (discovery)".padEnd(34)} ${String(first.requests).padStart(9)} ${firstMs.toFixed(1).padStart(10)}`,
+  );
+  console.log(
+    `${"naive, one eth_call per value".padEnd(34)} ${String(naiveRequests).padStart(9)} ${naiveMs.toFixed(1).padStart(10)}`,
+  );
+  console.log(`ratio naive / indexer: ${result.ratio.requests}x requests, ${result.ratio.time}x time`);
+  writeFileSync("bench/results/indexer.json", `${JSON.stringify(result, null, 2)}\n`);
+  console.log("wrote bench/results/indexer.json");
+  if (steadyRequests > 10 || median > 300) process.exitCode = 1;
+} finally 
+  await devnet.stop();
