@@ -288,5 +288,5 @@ try {
   writeFileSync("bench/results/indexer.json", `${JSON.stringify(result, null, 2)}\n`);
   console.log("wrote bench/results/indexer.json");
   if (steadyRequests > 10 || median > 300) process.exitCode = 1;
-} finally 
+} finally {
   await devnet.stop();
