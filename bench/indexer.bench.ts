@@ -290,3 +290,4 @@ try {
   if (steadyRequests > 10 || median > 300) process.exitCode = 1;
 } finally {
   await devnet.stop();
+}
