@@ -3,7 +3,10 @@
 //     measured in the same run; outputs must be identical, and the engine at least 10× faster.
 //  2. full evaluation (valuation, fees, greeks, LVR, drift, de-peg, decision) of a book of 10,000 v3
 //     positions in under 100 ms.
-// Timings are the best of REPEATS interleaved runs, each after a forced GC (node --expose-gc).
+// Timings: ROUNDS alternating blocks of BLOCK runs per side (engine block, SDK block, ...), best run per
+// side. Blocks keep each side's garbage collected mostly within its own runs (the first run of a block may
+// pay for the other side's; best-of discards it) and alternation spreads the machine's load over both.
+// Default V8 flags, no forced GC.
 // Prints a table and writes bench/results/engine.json.
 import { writeFileSync } from "node:fs";
 import os from "node:os";
@@ -23,7 +26,9 @@ import { getSqrtRatioAtTick, getTickAtSqrtRatio, MAX_TICK, MIN_TICK } from "../s
 import { b, j, sdk, sdkCore } from "../src/engine/uniswap-sdk.test-support.ts";
 
 const N = 20_000;
-const REPEATS = 15;
+const ROUNDS = 5;
+const BLOCK = 3;
+const REPEATS = ROUNDS * BLOCK;
 const random = mulberry32(20_260_421);
 const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
 const big = (bits: number) => {
@@ -220,12 +225,7 @@ const workloads: Workload[] = [
 
 const MASK128 = (1n << 128n) - 1n;
 
-// Each side pays for its own garbage: collect before every timed run (node --expose-gc), so the JSBI side's
-// allocations are not collected during the engine's run or the other way round.
-const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
-
 function time<T>(f: () => T): { ms: number; out: T } {
-  collect();
   const start = performance.now();
   const out = f();
   return { ms: performance.now() - start, out };
@@ -252,13 +252,17 @@ for (const w of workloads) {
   const sdkTimes: number[] = [];
   let engineOut: bigint[] = [];
   let sdkOut: unknown[] = [];
-  for (let r = 0; r < REPEATS; r++) {
-    const e = time(w.engine);
-    const s = time(w.sdk);
-    engineTimes.push(e.ms);
-    sdkTimes.push(s.ms);
-    engineOut = e.out;
-    sdkOut = s.out;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let r = 0; r < BLOCK; r++) {
+      const e = time(w.engine);
+      engineTimes.push(e.ms);
+      engineOut = e.out;
+    }
+    for (let r = 0; r < BLOCK; r++) {
+      const s = time(w.sdk);
+      sdkTimes.push(s.ms);
+      sdkOut = s.out;
+    }
   }
   // The contract casts new fees to uint128 (Position.sol); the SDK does not: compare on the contract's terms.
   const normalize = w.name.startsWith("fee growth") ? (x: bigint) => x & MASK128 : (x: bigint) => x;
@@ -295,7 +299,7 @@ const fullMs = best(decideTimes);
 const pad = (s: string, n: number) => s.padEnd(n);
 const num = (x: number, d = 2) => x.toFixed(d).padStart(10);
 console.log(
-  `\nExact math: ${N.toLocaleString("en")} calls per workload, best of ${REPEATS} interleaved runs (Node ${process.version})\n`,
+  `\nExact math: ${N.toLocaleString("en")} calls per workload, best of ${REPEATS} runs in alternating blocks (Node ${process.version})\n`,
 );
 console.log(
   `${pad("workload", 34)}${"engine ms".padStart(10)}${"sdk ms".padStart(10)}${"speedup".padStart(10)}  identical`,
