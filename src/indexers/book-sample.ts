@@ -1,0 +1,38 @@
+import type { BookMetrics } from "../engine/book-metrics.ts";
+import { sqrtPriceX96ToPrice } from "../engine/price-tick.ts";
+import type { BookSample, BookSnapshot } from "../engine/snapshot.ts";
+
+/**
+ * The per-block observation kept for rolling metrics (hedge effectiveness, realized volatility, VaR). The hedge's
+ * value is its P&L — account value less settlement collateral — so deposits and withdrawals, which move
+ * collateral but carry no market risk, never show up as hedge gains or losses.
+ */
+export function bookSampleOf(snapshot: BookSnapshot, metrics: BookMetrics): BookSample {
+  const perp = snapshot.perp;
+  const collateralUsd =
+    perp === null ? 0 : Number(perp.collateral.balance) / 10 ** perp.collateral.token.decimals;
+  return {
+    blockNumber: snapshot.blockNumber,
+    timestampSec: snapshot.blockTimestampSec,
+    basePriceUsd: metrics.basePriceUsd,
+    lpValueUsd: metrics.lpValueUsd + metrics.lpFeesUsd,
+    hedgeValueUsd: metrics.perp === null ? 0 : metrics.perp.accountValueUsd - collateralUsd,
+    perpMarkPriceUsd: metrics.perp?.markPrice ?? metrics.basePriceUsd,
+    perpIndexPriceUsd: metrics.perp?.indexPrice ?? metrics.basePriceUsd,
+    poolPriceUsd: basePriceInMainPool(snapshot) ?? metrics.basePriceUsd,
+    fundingRateDaily: perp?.fundingRateDaily ?? 0,
+  };
+}
+
+/** The base asset's price in the pool of the book's first LP position that holds it (quote taken at $1). */
+function basePriceInMainPool(snapshot: BookSnapshot): number | undefined {
+  const base = snapshot.base.address.toLowerCase();
+  for (const position of snapshot.lpPositions) {
+    const pool = snapshot.pools.find((p) => p.address.toLowerCase() === position.pool.toLowerCase());
+    if (pool?.kind !== "uniswap-v3") continue;
+    const price0In1 = sqrtPriceX96ToPrice(pool.sqrtPriceX96, pool.token0.decimals, pool.token1.decimals);
+    if (pool.token0.address.toLowerCase() === base) return price0In1;
+    if (pool.token1.address.toLowerCase() === base) return 1 / price0In1;
+  }
+  return undefined;
+}
