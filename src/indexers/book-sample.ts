@@ -21,6 +21,7 @@ export function bookSampleOf(snapshot: BookSnapshot, metrics: BookMetrics): Book
     perpIndexPriceUsd: metrics.perp?.indexPrice ?? metrics.basePriceUsd,
     poolPriceUsd: basePriceInMainPool(snapshot) ?? metrics.basePriceUsd,
     fundingRateDaily: perp?.fundingRateDaily ?? 0,
+    perpSizeBase: metrics.perp?.sizeBase ?? 0,
   };
 }
 

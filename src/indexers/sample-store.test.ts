@@ -12,6 +12,7 @@ const sample = (blockNumber: number, lpValueUsd = 100): BookSample => ({
   perpIndexPriceUsd: 3000,
   poolPriceUsd: 3000,
   fundingRateDaily: 0,
+  perpSizeBase: -1,
 });
 
 describe("memory sample store", () => {
