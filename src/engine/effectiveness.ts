@@ -118,7 +118,7 @@ export function effectivenessWindows(
     const stepsPerYear = SECONDS_PER_YEAR / (spanSec / dL.length);
     const unhedgedRisk = Math.sqrt(varL * stepsPerYear);
     const residualRisk = Math.sqrt(varHedged * stepsPerYear);
-    const carry = mean(w.map((s) => -s.perpSizeBase * s.perpIndexPriceUsd * s.fundingRateDaily * 365));
+    const carry = mean(w.map((s) => -(s.perpSizeBase ?? 0) * s.perpIndexPriceUsd * s.fundingRateDaily * 365));
     const sumL = lp[lp.length - 1]! - lp[0]!;
     const sumH = hedge[hedge.length - 1]! - hedge[0]!;
     const markIndex = w.map(

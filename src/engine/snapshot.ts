@@ -140,8 +140,11 @@ export interface BookSample {
   /** The base asset's price in the book's main pool, USD. */
   poolPriceUsd: number;
   fundingRateDaily: number;
-  /** Perp size (signed, base units) at that block: funding carry is rate × size × index. */
-  perpSizeBase: number;
+  /**
+   * Perp size (signed, base units) at that block: funding carry is rate × size × index. Optional for
+   * samples recorded before it existed; without it a window reports no funding carry.
+   */
+  perpSizeBase?: number;
 }
 
 /** The keeper's memory for this book, from the history store (the engine is stateless). */
