@@ -55,6 +55,7 @@ export function devnetBookSources(manifest: DevnetManifest, bookId = "treasury-e
     perp: {
       venue: createPerpV2Venue(
         {
+          clearingHouse: manifest.contracts.perp.clearingHouse,
           clearingHouseConfig: manifest.contracts.perp.clearingHouseConfig,
           accountBalance: manifest.contracts.perp.accountBalance,
           vault: manifest.contracts.perp.vault,

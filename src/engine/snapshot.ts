@@ -102,7 +102,7 @@ export interface PerpPositionSnapshot {
   sizeBase: bigint;
   /** getTakerOpenNotional: signed, 18 decimals; negative for a long (quote paid), positive for a short. */
   openNotionalQuote: bigint;
-  /** Vault.getAccountValue: collateral + unrealized PnL − pending funding, 18 decimals. */
+  /** ClearingHouse.getAccountValue: collateral + unrealized PnL − pending funding, 18 decimals. */
   accountValueQuote: bigint;
   /** Vault.getFreeCollateral, in the settlement token's decimals. */
   freeCollateral: bigint;

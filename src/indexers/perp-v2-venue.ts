@@ -5,6 +5,7 @@ import type { PerpPositionSnapshot } from "../engine/snapshot.ts";
 import type { PerpVenue } from "./perp-venue.ts";
 
 export interface PerpV2Contracts {
+  clearingHouse: Address;
   clearingHouseConfig: Address;
   accountBalance: Address;
   vault: Address;
@@ -16,8 +17,10 @@ const ACCOUNT_BALANCE_ABI = parseAbi([
   "function getTakerOpenNotional(address trader, address baseToken) view returns (int256)",
   "function getMarkPrice(address baseToken) view returns (uint256)",
 ]);
+// Units differ by contract in Curie: ClearingHouse.getAccountValue is in 18 decimals, while the Vault reports
+// balances and free collateral in the settlement token's own decimals (USDC: 6).
+const CLEARING_HOUSE_ABI = parseAbi(["function getAccountValue(address trader) view returns (int256)"]);
 const VAULT_ABI = parseAbi([
-  "function getAccountValue(address trader) view returns (int256)",
   "function getFreeCollateral(address trader) view returns (uint256)",
   "function getBalance(address trader) view returns (int256)",
 ]);
@@ -61,7 +64,12 @@ export function createPerpV2Venue(
           functionName: "getTakerOpenNotional",
           args: [account, market],
         },
-        { address: contracts.vault, abi: VAULT_ABI, functionName: "getAccountValue", args: [account] },
+        {
+          address: contracts.clearingHouse,
+          abi: CLEARING_HOUSE_ABI,
+          functionName: "getAccountValue",
+          args: [account],
+        },
         { address: contracts.vault, abi: VAULT_ABI, functionName: "getFreeCollateral", args: [account] },
         { address: contracts.vault, abi: VAULT_ABI, functionName: "getBalance", args: [account] },
         {
