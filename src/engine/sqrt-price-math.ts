@@ -39,13 +39,16 @@ export function getAmount0Delta(
 }
 
 /**
- * getAmount0Delta for already-validated inputs with a <= b (callers that validated once: positionAmounts).
- * numerator1 · numerator2 / b < numerator1 < 2^224 (as numerator2 < b): FullMath's overflow check cannot
- * fire, so the products are written out; ceil(x / y) = (x + y − 1) / y for x >= 0, y > 0.
+ * getAmount0Delta for already-validated inputs with 0 < a <= b (callers that validated once:
+ * positionAmounts). numerator1 · numerator2 / b < numerator1 < 2^224 (as numerator2 < b): FullMath's
+ * overflow check cannot fire, so the products are written out; ⌈x/y⌉ = ⌊(x + y − 1)/y⌋ for x >= 0, y > 0.
  */
 export function amount0DeltaOrdered(a: bigint, b: bigint, liquidity: bigint, roundUp: boolean): bigint {
   const product = (liquidity << 96n) * (b - a);
-  return roundUp ? ((product + b - 1n) / b + a - 1n) / a : product / b / a;
+  // For positive integers ⌊⌊x/b⌋/a⌋ = ⌊x/(a·b)⌋ and ⌈⌈x/b⌉/a⌉ = ⌈x/(a·b)⌉: the contract's two divisions
+  // give the same integer as one division by a·b.
+  const ab = a * b;
+  return roundUp ? (product + ab - 1n) / ab : product / ab;
 }
 
 /** Amount of token1 between two sqrt prices for a liquidity: L·(√B − √A) / 2^96. */

@@ -55,7 +55,8 @@ export function sqrtRatioAtValidTick(tick: number): bigint {
   }
   if (tick > 0) ratio = MAX_UINT256 / ratio;
   // Q128.128 → Q64.96, rounding up so that getTickAtSqrtRatio(getSqrtRatioAtTick(t)) == t.
-  return (ratio >> 32n) + ((ratio & 0xffffffffn) === 0n ? 0n : 1n);
+  // (ratio >> 32) + (ratio % 2^32 == 0 ? 0 : 1) is ⌈ratio / 2^32⌉
+  return (ratio + 0xffffffffn) >> 32n;
 }
 
 const LOG_SQRT_10001 = Math.log(Math.sqrt(1.0001));
