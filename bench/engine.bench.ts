@@ -100,6 +100,22 @@ const fees = Array.from({ length: N }, () => ({
   last1: big(200),
   l: big(100),
 }));
+// Each side gets the same data in its own API's shape, built before timing: the engine a
+// FeeGrowthInsideInput, the SDK its tick objects (FeeGrowthOutside) and JSBI scalars.
+const feesEngine = fees.map((f) => ({
+  ...f,
+  input: {
+    tickLower: f.tickLower,
+    tickUpper: f.tickUpper,
+    tickCurrent: f.tickCurrent,
+    feeGrowthGlobal0X128: f.g0,
+    feeGrowthGlobal1X128: f.g1,
+    lowerFeeGrowthOutside0X128: f.lo0,
+    lowerFeeGrowthOutside1X128: f.lo1,
+    upperFeeGrowthOutside0X128: f.up0,
+    upperFeeGrowthOutside1X128: f.up1,
+  },
+}));
 const feesJ = fees.map((f) => ({
   ...f,
   g0: j(f.g0),
@@ -183,18 +199,8 @@ const workloads: Workload[] = [
   {
     name: "fee growth inside + fees owed",
     engine: () =>
-      fees.flatMap((f) => {
-        const inside = getFeeGrowthInside({
-          tickLower: f.tickLower,
-          tickUpper: f.tickUpper,
-          tickCurrent: f.tickCurrent,
-          feeGrowthGlobal0X128: f.g0,
-          feeGrowthGlobal1X128: f.g1,
-          lowerFeeGrowthOutside0X128: f.lo0,
-          lowerFeeGrowthOutside1X128: f.lo1,
-          upperFeeGrowthOutside0X128: f.up0,
-          upperFeeGrowthOutside1X128: f.up1,
-        });
+      feesEngine.flatMap((f) => {
+        const inside = getFeeGrowthInside(f.input);
         const owed = feesOwed({
           liquidity: f.l,
           feeGrowthInside0X128: inside.feeGrowthInside0X128,
