@@ -43,6 +43,8 @@ export interface BookMetrics {
 
 export function evaluateBook(book: BookSnapshot, params: BookParams, nowSec: number): BookMetrics {
   if (!Number.isFinite(nowSec)) fail("nowSec", "must be a finite number", nowSec);
+  if (!Number.isFinite(book.blockTimestampSec))
+    fail("book.blockTimestampSec", "must be a finite number", book.blockTimestampSec);
   const base = book.base.address.toLowerCase();
   const basePriceUsd = oraclePrice(book.baseOracle);
   const pools = new Map<string, PoolSnapshot>();

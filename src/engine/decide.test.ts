@@ -65,6 +65,14 @@ describe("decide", () => {
     expect(decide(book, makeParams(), NOW_SEC)).toMatchObject({ code: "cooldown" });
   });
 
+  it("tops up a margin below its floor even during cooldown, without trading the hedge", () => {
+    const book = makeBook({ hedgeRatio: 0.8, marginRatio: 0.1 });
+    book.keeper = { hedgeTriggered: true, lastPlanAtSec: NOW_SEC - 60 };
+    const plan = planOf(decide(book, makeParams(), NOW_SEC));
+    expect(plan.actions.map((a) => a.kind)).toEqual(["perp.depositCollateral"]);
+    expect(plan.lane).toBe("routine");
+  });
+
   it("hysteresis: a drift between re-arm and arm acts only when already triggered", () => {
     const book = makeBook({ hedgeRatio: 0.92 }); // ~ −280 bps of book
     const params = makeParams({ armBps: 400, rearmBps: 100 });

@@ -245,6 +245,26 @@ function urgentPlan(book: BookSnapshot, params: BookParams, m: BookMetrics, nowS
   return { kind: "plan", plan };
 }
 
+/** True when the perp's margin ratio is under its floor or its liquidation distance under its limit. */
+function marginBelowLimits(
+  book: BookSnapshot,
+  params: BookParams,
+  accountValueUsd: number,
+  indexPrice: number,
+): boolean {
+  const perp = book.perp;
+  if (!perp || perp.sizeBase === 0n) return false;
+  const size = toFloat(perp.sizeBase, 18);
+  const notional = Math.abs(size) * indexPrice;
+  const minAv = minAccountValueForDistance(
+    size,
+    indexPrice,
+    perp.maintenanceMarginRatio,
+    params.margin.minLiquidationDistanceBps,
+  );
+  return accountValueUsd / notional < params.margin.floorRatio || accountValueUsd < minAv;
+}
+
 // ── Routine lane: hedge resize and collateral ───────────────────────────────────────────────────────────
 
 export function decide(book: BookSnapshot, params: BookParams, nowSec: number): Decision {
@@ -279,12 +299,15 @@ export function decide(book: BookSnapshot, params: BookParams, nowSec: number): 
       ? noop(book, m, "no-hedge-venue", "drift beyond band but the book has no perp venue", triggered)
       : noop(book, m, "within-band", `drift ${m.drift.driftBps.toFixed(1)} bps within band`, triggered);
   }
-  if (book.keeper.lastPlanAtSec !== null && nowSec - book.keeper.lastPlanAtSec < params.cooldownSec) {
+  const sinceLastPlanSec =
+    book.keeper.lastPlanAtSec === null ? Number.POSITIVE_INFINITY : nowSec - book.keeper.lastPlanAtSec;
+  const inCooldown = sinceLastPlanSec < params.cooldownSec;
+  if (inCooldown && !marginBelowLimits(book, params, pm.accountValueUsd, pm.indexPrice)) {
     return noop(
       book,
       m,
       "cooldown",
-      `cooldown: ${nowSec - book.keeper.lastPlanAtSec}s since last plan (< ${params.cooldownSec}s)`,
+      `cooldown: ${sinceLastPlanSec}s since last plan (< ${params.cooldownSec}s)`,
       triggered,
     );
   }
@@ -297,7 +320,9 @@ export function decide(book: BookSnapshot, params: BookParams, nowSec: number): 
   // Hedge trade towards the target ratio, within caps.
   let tradeBase = 0;
   let hedgeNote = "";
-  if (triggered) {
+  // During cooldown only a collateral top-up may go through (margin below its floor or the liquidation
+  // distance below its limit): it only removes risk, and waiting could cost the position.
+  if (triggered && !inCooldown) {
     tradeBase = m.drift.targetHedgeDeltaBase - pm.sizeBase;
     const maxTradeBase = params.caps.maxTradeUsd / index;
     if (Math.abs(tradeBase) > maxTradeBase) {
