@@ -1,0 +1,330 @@
+// The commented configuration files `hedgekeeper init` writes: one for the devnet (addresses from its
+// manifest) and one for a user's RPC (Ethereum mainnet addresses; what is not on mainnet is a reference).
+// config/devnet.example.yaml and config/mainnet.example.yaml are exactly these files.
+
+import { MAINNET_FEEDS, MAINNET_TOKENS, MAINNET_UNISWAP_V3 } from "../devnet/mainnet-addresses.ts";
+import type { DevnetManifest } from "../devnet/manifest.ts";
+import { MULTI_SEND_UNWRAPPER } from "../execution/multisend-unwrapper.ts";
+
+/** Safe 1.4.1 MultiSendCallOnly: the same address on every chain Safe deployed it to. */
+const SAFE_MULTI_SEND_CALL_ONLY_1_4_1 = "0x9641d764fc13c8B624c04430C7356C1C7C8102e2";
+
+const HEADER = `# hedgekeeper configuration (docs/config-reference.md lists every key).
+# Units are in the names: ...Sec, ...Ms, ...Bps, ...Usd, ...Gwei. Secrets are never written here:
+# write \${ENV_VAR} and set the variable; \${NAME:-default} gives a default. \`hedgekeeper check\`
+# validates this file, reaches every RPC and Redis, and compares the deployed Roles permissions with it.
+version: 1
+`;
+
+interface SharedSections {
+  redisUrl: string;
+  keyPrefix: string;
+}
+
+function sharedTail(s: SharedSections): string {
+  return `
+# Redis holds the job queues and keeper state. A password belongs in the URL via \${REDIS_URL}.
+redis:
+  url: "${s.redisUrl}"
+  keyPrefix: ${s.keyPrefix}
+
+# Transaction lanes: urgent work (de-peg swaps, margin rescues) never waits behind routine hedging.
+lanes:
+  urgent:
+    maxPendingTx: 1
+    replaceAfterSec: 30 # bump the fee of a transaction pending this long
+    feeBumpBps: 2000 # +20% per replacement (nodes require at least +10%)
+  routine:
+    maxPendingTx: 1
+    replaceAfterSec: 120
+    feeBumpBps: 1250
+    maxFeePerGasGwei: 60 # routine work waits for cheaper blocks
+
+alerts:
+  dedupWindowSec: 900 # the same alert is sent once per window; "resolved" when it clears
+  keeperHeartbeatMaxAgeSec: 300
+  signerBalanceMinEth: 0.1
+  sinks: []
+  # sinks:
+  #   - kind: webhook # JSON body signed with HMAC-SHA256 (docs/alerts.md)
+  #     name: ops
+  #     url: "\${HK_ALERT_WEBHOOK_URL}"
+  #     hmacSecret: "\${HK_ALERT_WEBHOOK_SECRET}"
+  #     minSeverity: warning # info | warning | critical
+  #     maxPerMinute: 30
+  #   - kind: slack # or discord: the channel's incoming-webhook URL
+  #     name: treasury-channel
+  #     url: "\${HK_SLACK_WEBHOOK_URL}"
+  #     minSeverity: critical
+
+# Prometheus scrapes /metrics here; /healthz answers 200 while the process is healthy.
+metrics:
+  host: 127.0.0.1
+  port: 9464
+api:
+  host: 127.0.0.1
+  port: 8080
+`;
+}
+
+export interface DevnetTemplateOptions {
+  /** RPC URL to write (default: the manifest's). */
+  rpcUrl?: string;
+  /** HedgeGuard, once deployed (`setUpDevnetKeeper` deploys it); else an env reference. */
+  hedgeGuard?: string;
+  redisUrl?: string;
+}
+
+/** The devnet's configuration: one network, one treasury (its Safe), one book (the bootstrapped ETH book). */
+export function renderDevnetConfig(manifest: DevnetManifest, options: DevnetTemplateOptions = {}): string {
+  const c = manifest.contracts;
+  const f = manifest.feeds;
+  const p = manifest.pools;
+  const a = manifest.accounts;
+  return `${HEADER}
+# Chains by name. The devnet is Hardhat's chain 31337 with mainnet-shaped contracts (\`npm run devnet\`;
+# addresses below are the ones its manifest, deployments/devnet.json, lists).
+networks:
+  devnet:
+    chainId: ${manifest.chainId}
+    rpcUrls: ["\${HK_DEVNET_RPC_URL:-${options.rpcUrl ?? manifest.rpcUrl}}"]
+    confirmations: 0 # a local chain does not reorganise
+    pollIntervalMs: 250
+    rpcTimeoutMs: 10000
+    rpcRetryCount: 3
+    fees:
+      maxFeePerGasGwei: 100
+      maxPriorityFeePerGasGwei: 2
+    privateRelayUrl: null # on mainnet: an MEV-protected RPC (e.g. https://rpc.flashbots.net)
+    tokens: # by symbol: books and permissions refer to these names
+      WETH: { address: "${c.weth}", decimals: 18 }
+      USDC: { address: "${c.usdc}", decimals: 6 }
+      USDT: { address: "${c.usdt}", decimals: 6 }
+      DAI: { address: "${c.dai}", decimals: 18 }
+      vETH: { address: "${c.perp.baseToken}", decimals: 18 } # Perp v2 virtual base token
+    feeds: # Chainlink proxies; heartbeatSec decides staleness, deviationBps is the feed's update threshold
+      ETH/USD: { address: "${f.ethUsd.address}", asset: WETH, heartbeatSec: ${f.ethUsd.heartbeatSec}, deviationBps: 50, decimals: ${f.ethUsd.decimals} }
+      USDC/USD: { address: "${f.usdcUsd.address}", asset: USDC, heartbeatSec: ${f.usdcUsd.heartbeatSec}, deviationBps: 25, decimals: ${f.usdcUsd.decimals} }
+      DAI/USD: { address: "${f.daiUsd.address}", asset: DAI, heartbeatSec: ${f.daiUsd.heartbeatSec}, deviationBps: 25, decimals: ${f.daiUsd.decimals} }
+      USDT/USD: { address: "${f.usdtUsd.address}", asset: USDT, heartbeatSec: ${f.usdtUsd.heartbeatSec}, deviationBps: 25, decimals: ${f.usdtUsd.decimals} }
+
+# Safes by name: the keeper acts only through the Safe's Zodiac Roles modifier, within these permissions.
+treasuries:
+  devnet-treasury:
+    network: devnet
+    safe: "${c.treasurySafe}"
+    roles: "${c.roles}"
+    rolesDeployBlock: 0 # \`check\` reads the modifier's permission events from this block
+    hedgeGuard: "${options.hedgeGuard ?? "${HK_HEDGE_GUARD}"}" # deployed when the keeper is hired
+    multiSendCallOnly: "${c.multiSendCallOnly}"
+    multiSendUnwrapper: "${MULTI_SEND_UNWRAPPER}"
+    keeper:
+      address: "${a.keeper.address}" # devnet mnemonic index ${a.keeper.index}
+      privateKey: "\${HK_KEEPER_PRIVATE_KEY}" # never a literal key in this file
+    guardian: "${a.guardian.address}" # can pause the keeper, never resume it
+    permissions: # the keeper role, as code; \`check\` reports any difference from the chain as drift
+      perp:
+        clearingHouse: "${c.perp.clearingHouse}"
+        vault: "${c.perp.vault}"
+        baseTokens: ["${c.perp.baseToken}"]
+        collateralTokens: [USDC]
+      uniswap:
+        swapRouter: "${c.swapRouter}"
+        positionManager: "${c.positionManager}"
+        swapPairs:
+          - { tokenIn: USDC, tokenOut: USDT, fee: 100 }
+          - { tokenIn: DAI, tokenOut: USDC, fee: 100 }
+      caps: # refilling Roles allowances: the most a compromised keeper could move
+        perpBaseUnitsPerDay: 5 # ETH of perp size per day
+        swapAmountInTokensPerDay: { USDC: 250000, DAI: 250000 }
+        collateralTokensPerDay: { USDC: 500000 }
+        callsPerHour: 20
+
+# Books by id: what is hedged, against what, and the policy the engine decides with.
+books:
+  treasury-eth:
+    treasury: devnet-treasury
+    mode: execute # shadow: alert only | propose: Safe transaction for the signers | execute: within caps
+    lane: routine
+    base: WETH
+    baseFeed: ETH/USD
+    feeds: [USDC/USD, DAI/USD, USDT/USD]
+    positions:
+      uniswapV3: # the Safe's LP NFTs are discovered from the position manager
+        factory: "${c.uniswapV3Factory}"
+        positionManager: "${c.positionManager}"
+        pools: ["${p.usdcWeth500.address}", "${p.daiUsdc100.address}", "${p.usdcUsdt100.address}"]
+        twapWindowSec: 300
+      spotTokens: [USDC, DAI, USDT, WETH]
+    hedge:
+      venue: perp-v2
+      contracts:
+        clearingHouse: "${c.perp.clearingHouse}"
+        clearingHouseConfig: "${c.perp.clearingHouseConfig}"
+        accountBalance: "${c.perp.accountBalance}"
+        vault: "${c.perp.vault}"
+        exchange: "${c.perp.exchange}"
+      market: "${c.perp.baseToken}" # vETH
+      settlementToken: USDC
+      twapIntervalSec: 900
+    targetHedgeRatio: 0.6 # hedge 60% of the LP's ETH delta
+    thresholds:
+      armBps: 100 # act when |drift| > 1% of book value...
+      rearmBps: 25 # ...and keep acting until it is back inside 0.25%
+    cooldownSec: 600
+    minTradeUsd: 1000
+    maxSnapshotAgeSec: 120
+    caps: { maxTradeUsd: 5000000, maxHedgeNotionalUsd: 10000000, maxSwapUsd: 250000, maxCollateralMoveUsd: 500000 }
+    margin: { floorRatio: 0.5, targetRatio: 1.2, ceilingRatio: 3, minLiquidationDistanceBps: 2000 }
+    costMargin: 1.5 # act only when risk removed > 1.5 × gas + fees + slippage + funding
+    costs: # gas measured on this path by bench/gas.bench.ts
+      gasPriceGwei: 20
+      gasBase: 160000
+      gasPerPerpTrade: 730000
+      gasPerCollateralMove: 150000
+      gasPerSwap: 230000
+      perpTakerFeeBps: 10
+      perpSlippageBps: 5
+    risk: { fallbackSigmaAnnual: 0.6, horizonSec: 86400, confidenceZ: 1.645 }
+    premise: { oracleBandBps: 100, deadlineSec: 300, perpSizeToleranceBps: 50 } # re-checked on chain
+    depeg:
+      defaultTiers: { watchBps: 25, warnBps: 50, actBps: 100 }
+      assets:
+        USDC: { feed: USDC/USD, limitBps: 50, minSourcesToAct: 2, stablePools: ["${p.usdcUsdt100.address}", "${p.daiUsdc100.address}"], basePool: "${p.usdcWeth500.address}", maxSlippageBps: 50 }
+        USDT: { feed: USDT/USD, limitBps: 50, minSourcesToAct: 2, stablePools: ["${p.usdcUsdt100.address}"], basePool: null, maxSlippageBps: 50 }
+        DAI: { feed: DAI/USD, limitBps: 50, minSourcesToAct: 2, stablePools: ["${p.daiUsdc100.address}"], basePool: null, maxSlippageBps: 50 }
+${sharedTail({ redisUrl: options.redisUrl ?? "${REDIS_URL:-redis://127.0.0.1:6379}", keyPrefix: "hk" })}`;
+}
+
+export interface RpcTemplateOptions {
+  chainId: number;
+  /** Written as the default of `${HK_RPC_URL}` unless it carries credentials (then only the reference). */
+  rpcUrl?: string;
+  networkName?: string;
+}
+
+/**
+ * A configuration for a user's RPC, filled with Ethereum mainnet addresses for Uniswap v3, tokens and
+ * Chainlink feeds. The treasury's own contracts and the perp venue are `${...}` references to fill in.
+ */
+export function renderRpcConfig(options: RpcTemplateOptions): string {
+  const name = options.networkName ?? (options.chainId === 1 ? "mainnet" : `chain-${options.chainId}`);
+  const rpc =
+    options.rpcUrl && !/[@?]|\/[A-Za-z0-9_-]{16,}/.test(options.rpcUrl) ? `:-${options.rpcUrl}` : "";
+  const t = MAINNET_TOKENS;
+  const u = MAINNET_UNISWAP_V3;
+  const f = MAINNET_FEEDS;
+  const mainnetNote =
+    options.chainId === 1
+      ? ""
+      : `# NOTE: chain ${options.chainId} is not Ethereum mainnet: replace the mainnet addresses below.\n`;
+  return `${HEADER}
+${mainnetNote}# Token, Uniswap v3 and Chainlink addresses are Ethereum mainnet's (verify before relying on them).
+# Heartbeats and deviation thresholds change over time: check data.chain.link for each feed.
+networks:
+  ${name}:
+    chainId: ${options.chainId}
+    rpcUrls: ["\${HK_RPC_URL${rpc}}"] # an API key in the URL stays in the environment
+    confirmations: 2 # act on data this many blocks behind head (reorg safety)
+    pollIntervalMs: 4000
+    rpcTimeoutMs: 10000
+    rpcRetryCount: 3
+    fees:
+      maxFeePerGasGwei: 80
+      maxPriorityFeePerGasGwei: 2
+    privateRelayUrl: https://rpc.flashbots.net # MEV-protected submission; null sends through rpcUrls
+    tokens:
+      WETH: { address: "${t.weth}", decimals: 18 }
+      USDC: { address: "${t.usdc}", decimals: 6 }
+      USDT: { address: "${t.usdt}", decimals: 6 }
+      DAI: { address: "${t.dai}", decimals: 18 }
+    feeds:
+      ETH/USD: { address: "${f.ethUsd.address}", asset: WETH, heartbeatSec: ${f.ethUsd.heartbeatSec}, deviationBps: 50, decimals: 8 }
+      USDC/USD: { address: "${f.usdcUsd.address}", asset: USDC, heartbeatSec: ${f.usdcUsd.heartbeatSec}, deviationBps: 25, decimals: 8 }
+      DAI/USD: { address: "${f.daiUsd.address}", asset: DAI, heartbeatSec: ${f.daiUsd.heartbeatSec}, deviationBps: 25, decimals: 8 }
+      USDT/USD: { address: "${f.usdtUsd.address}", asset: USDT, heartbeatSec: ${f.usdtUsd.heartbeatSec}, deviationBps: 25, decimals: 8 }
+
+# Your treasury: its Safe, the Roles modifier (docs/devnet.md shows how it is deployed and the keeper hired).
+treasuries:
+  treasury:
+    network: ${name}
+    safe: "\${HK_SAFE}"
+    roles: "\${HK_ROLES}"
+    rolesDeployBlock: 0 # set to the modifier's deployment block: \`check\` scans events from here
+    hedgeGuard: "\${HK_HEDGE_GUARD}"
+    multiSendCallOnly: "${SAFE_MULTI_SEND_CALL_ONLY_1_4_1}" # Safe 1.4.1 MultiSendCallOnly
+    multiSendUnwrapper: "${MULTI_SEND_UNWRAPPER}" # Zodiac MultiSendUnwrapper (ERC-2470, salt 0)
+    keeper:
+      address: "\${HK_KEEPER_ADDRESS}"
+      privateKey: "\${HK_KEEPER_PRIVATE_KEY}" # never a literal key in this file
+    guardian: "\${HK_GUARDIAN}"
+    permissions:
+      # Perpetual Protocol v2 is NOT deployed on Ethereum mainnet (it ran on Optimism and is wound down).
+      # These references must point to a Perp v2 deployment on the chain this treasury is on.
+      perp:
+        clearingHouse: "\${HK_PERP_CLEARING_HOUSE}"
+        vault: "\${HK_PERP_VAULT}"
+        baseTokens: ["\${HK_PERP_BASE_TOKEN}"]
+        collateralTokens: [USDC]
+      uniswap:
+        swapRouter: "${u.swapRouter}"
+        positionManager: "${u.positionManager}"
+        swapPairs:
+          - { tokenIn: USDC, tokenOut: USDT, fee: 100 }
+          - { tokenIn: DAI, tokenOut: USDC, fee: 100 }
+      caps:
+        perpBaseUnitsPerDay: 5
+        swapAmountInTokensPerDay: { USDC: 250000, DAI: 250000 }
+        collateralTokensPerDay: { USDC: 500000 }
+        callsPerHour: 20
+
+books:
+  treasury-eth:
+    treasury: treasury
+    mode: shadow # start by alerting only; move to propose, then execute, once the numbers are trusted
+    lane: routine
+    base: WETH
+    baseFeed: ETH/USD
+    feeds: [USDC/USD, DAI/USD, USDT/USD]
+    positions:
+      uniswapV3:
+        factory: "${u.factory}"
+        positionManager: "${u.positionManager}"
+        pools: ["${u.usdcWeth500Pool}"] # USDC/WETH 0.05%
+        twapWindowSec: 1800
+      spotTokens: [USDC, DAI, USDT, WETH]
+    # hedge: omitted. Perpetual Protocol v2 is not on Ethereum mainnet, so this book is monitored (drift,
+    # IL, de-peg tiers, alerts) without a hedge venue. On a chain with Perp v2 add:
+    # hedge:
+    #   venue: perp-v2
+    #   contracts: { clearingHouse: "\${HK_PERP_CLEARING_HOUSE}", clearingHouseConfig: "\${HK_PERP_CLEARING_HOUSE_CONFIG}",
+    #                accountBalance: "\${HK_PERP_ACCOUNT_BALANCE}", vault: "\${HK_PERP_VAULT}", exchange: "\${HK_PERP_EXCHANGE}" }
+    #   market: "\${HK_PERP_BASE_TOKEN}"
+    #   settlementToken: USDC
+    #   twapIntervalSec: 900
+    targetHedgeRatio: 0.6
+    thresholds: { armBps: 150, rearmBps: 50 }
+    cooldownSec: 1800
+    minTradeUsd: 5000
+    maxSnapshotAgeSec: 120
+    caps: { maxTradeUsd: 1000000, maxHedgeNotionalUsd: 5000000, maxSwapUsd: 250000, maxCollateralMoveUsd: 500000 }
+    margin: { floorRatio: 0.5, targetRatio: 1.2, ceilingRatio: 3, minLiquidationDistanceBps: 2000 }
+    costMargin: 2
+    costs:
+      gasPriceGwei: 20
+      gasBase: 160000
+      gasPerPerpTrade: 730000
+      gasPerCollateralMove: 150000
+      gasPerSwap: 230000
+      perpTakerFeeBps: 10
+      perpSlippageBps: 5
+    risk: { fallbackSigmaAnnual: 0.6, horizonSec: 86400, confidenceZ: 1.645 }
+    premise: { oracleBandBps: 100, deadlineSec: 300, perpSizeToleranceBps: 50 }
+    depeg:
+      defaultTiers: { watchBps: 25, warnBps: 50, actBps: 100 }
+      assets:
+        USDC: { feed: USDC/USD, limitBps: 50, minSourcesToAct: 2, stablePools: [], basePool: "${u.usdcWeth500Pool}", maxSlippageBps: 50 }
+        USDT: { feed: USDT/USD, limitBps: 50, minSourcesToAct: 2, stablePools: [], basePool: null, maxSlippageBps: 50 }
+        DAI: { feed: DAI/USD, limitBps: 50, minSourcesToAct: 2, stablePools: [], basePool: null, maxSlippageBps: 50 }
+${sharedTail({ redisUrl: "${REDIS_URL}", keyPrefix: "hk" })}`;
+}

@@ -1,0 +1,187 @@
+// From the validated configuration to what each layer takes: the indexer's BookSources, the engine's
+// BookParams (checked by assertBookParams), the permission set's TreasuryScope, and chain client options.
+import { type Address, parseUnits } from "viem";
+import type { ChainClientOptions } from "../chain/client.ts";
+import { DEFAULT_RETRY_POLICY } from "../chain/retrying-transport.ts";
+import { EngineInputError } from "../engine/errors.ts";
+import { assertBookParams, type BookParams, type StablecoinParams } from "../engine/params.ts";
+import type { TokenRef } from "../engine/snapshot.ts";
+import type { TreasuryScope } from "../execution/treasury-scope.ts";
+import type { BookSources } from "../indexers/book-sources.ts";
+import type { FeedSource } from "../indexers/chainlink-reads.ts";
+import { createPerpV2Venue } from "../indexers/perp-v2-venue.ts";
+import { ConfigError } from "./config-error.ts";
+import type { BookConfig, HedgekeeperConfig, NetworkConfig, TreasuryConfig } from "./schema.ts";
+
+function lookup<T>(record: Readonly<Record<string, T>>, key: string, path: string): T {
+  const value = record[key];
+  if (value === undefined) throw new ConfigError("config", [{ path, message: `unknown "${key}"` }]);
+  return value;
+}
+
+export function bookConfig(config: HedgekeeperConfig, bookId: string): BookConfig {
+  return lookup(config.books, bookId, `books.${bookId}`);
+}
+
+export function treasuryOfBook(
+  config: HedgekeeperConfig,
+  bookId: string,
+): { treasuryId: string; treasury: TreasuryConfig; networkId: string; network: NetworkConfig } {
+  const book = bookConfig(config, bookId);
+  const treasury = lookup(config.treasuries, book.treasury, `books.${bookId}.treasury`);
+  const network = lookup(config.networks, treasury.network, `treasuries.${book.treasury}.network`);
+  return { treasuryId: book.treasury, treasury, networkId: treasury.network, network };
+}
+
+export function tokenRef(network: NetworkConfig, sym: string): TokenRef {
+  const token = lookup(network.tokens, sym, `tokens.${sym}`);
+  return { address: token.address, symbol: sym, decimals: token.decimals };
+}
+
+function feedSource(network: NetworkConfig, id: string): FeedSource {
+  const feed = lookup(network.feeds, id, `feeds.${id}`);
+  return {
+    address: feed.address,
+    asset: tokenRef(network, feed.asset).address,
+    heartbeatSec: feed.heartbeatSec,
+    decimals: feed.decimals,
+  };
+}
+
+/** What the book indexer reads for `bookId`. */
+export function bookSourcesFromConfig(config: HedgekeeperConfig, bookId: string): BookSources {
+  const book = bookConfig(config, bookId);
+  const { treasury, network } = treasuryOfBook(config, bookId);
+  const feedIds = [...new Set(book.feeds.filter((id) => id !== book.baseFeed))];
+  const v3 = book.positions.uniswapV3;
+  return {
+    bookId,
+    chainId: network.chainId,
+    safe: treasury.safe,
+    base: tokenRef(network, book.base),
+    baseFeed: feedSource(network, book.baseFeed),
+    feeds: feedIds.map((id) => feedSource(network, id)),
+    tokens: Object.keys(network.tokens).map((sym) => tokenRef(network, sym)),
+    ...(v3 && {
+      uniswapV3: {
+        factory: v3.factory,
+        positionManager: v3.positionManager,
+        extraPools: v3.pools,
+        twapWindowSec: v3.twapWindowSec,
+      },
+    }),
+    ...(book.hedge && {
+      perp: {
+        venue: createPerpV2Venue(book.hedge.contracts, { twapIntervalSec: book.hedge.twapIntervalSec }),
+        market: book.hedge.market,
+        settlementToken: tokenRef(network, book.hedge.settlementToken),
+      },
+    }),
+    spotTokens: book.positions.spotTokens.map((sym) => tokenRef(network, sym)),
+  };
+}
+
+/** The engine's policy for `bookId`, checked by the engine's own invariants (reported as config paths). */
+export function bookParamsFromConfig(config: HedgekeeperConfig, bookId: string): BookParams {
+  const book = bookConfig(config, bookId);
+  const { network } = treasuryOfBook(config, bookId);
+  const stablecoins: StablecoinParams[] = Object.entries(book.depeg.assets).map(([sym, asset]) => ({
+    token: tokenRef(network, sym).address,
+    symbol: sym,
+    feed: asset.feed === null ? null : lookup(network.feeds, asset.feed, `feeds.${asset.feed}`).address,
+    ...(asset.tiers && { tiers: asset.tiers }),
+    limitBps: asset.limitBps,
+    minSourcesToAct: asset.minSourcesToAct,
+    stablePools: asset.stablePools,
+    basePool: asset.basePool,
+    maxSlippageBps: asset.maxSlippageBps,
+  }));
+  const params: BookParams = {
+    targetHedgeRatio: book.targetHedgeRatio,
+    armBps: book.thresholds.armBps,
+    rearmBps: book.thresholds.rearmBps,
+    cooldownSec: book.cooldownSec,
+    minTradeUsd: book.minTradeUsd,
+    caps: { ...book.caps },
+    margin: { ...book.margin },
+    costMargin: book.costMargin,
+    costs: { ...book.costs },
+    risk: { ...book.risk },
+    premise: { ...book.premise },
+    depeg: { defaultTiers: { ...book.depeg.defaultTiers }, stablecoins },
+    maxSnapshotAgeSec: book.maxSnapshotAgeSec,
+  };
+  try {
+    assertBookParams(params);
+  } catch (error) {
+    if (error instanceof EngineInputError) {
+      throw new ConfigError("config", [{ path: `books.${bookId}`, message: error.message }], {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  return params;
+}
+
+const perTokenCaps = (network: NetworkConfig, caps: Readonly<Record<string, number>>) =>
+  Object.fromEntries(
+    Object.entries(caps).map(([sym, amount]) => {
+      const token = tokenRef(network, sym);
+      return [token.address, parseUnits(String(amount), token.decimals)];
+    }),
+  ) as Record<Address, bigint>;
+
+/** The keeper's scope for `treasuryId`: the input to desiredStatements (permissions as code). */
+export function treasuryScopeFromConfig(config: HedgekeeperConfig, treasuryId: string): TreasuryScope {
+  const treasury = lookup(config.treasuries, treasuryId, `treasuries.${treasuryId}`);
+  const network = lookup(config.networks, treasury.network, `treasuries.${treasuryId}.network`);
+  const p = treasury.permissions;
+  return {
+    safe: treasury.safe,
+    roles: treasury.roles,
+    hedgeGuard: treasury.hedgeGuard,
+    multiSendCallOnly: treasury.multiSendCallOnly,
+    multiSendUnwrapper: treasury.multiSendUnwrapper,
+    keeper: treasury.keeper.address,
+    guardian: treasury.guardian,
+    perp: {
+      clearingHouse: p.perp.clearingHouse,
+      vault: p.perp.vault,
+      baseTokens: p.perp.baseTokens,
+      collateralTokens: p.perp.collateralTokens.map((sym) => tokenRef(network, sym).address),
+    },
+    uniswap: {
+      swapRouter: p.uniswap.swapRouter,
+      positionManager: p.uniswap.positionManager,
+      swapPairs: p.uniswap.swapPairs.map((pair) => ({
+        tokenIn: tokenRef(network, pair.tokenIn).address,
+        tokenOut: tokenRef(network, pair.tokenOut).address,
+        fee: pair.fee,
+      })),
+    },
+    caps: {
+      // Perp base tokens carry 18 decimals (Perpetual Protocol v2 virtual tokens).
+      perpBasePerDay: parseUnits(String(p.caps.perpBaseUnitsPerDay), 18),
+      swapAmountInPerDay: perTokenCaps(network, p.caps.swapAmountInTokensPerDay),
+      collateralPerDay: perTokenCaps(network, p.caps.collateralTokensPerDay),
+      callsPerHour: p.caps.callsPerHour,
+    },
+  };
+}
+
+/** Options for createChainClient on `networkId`. */
+export function chainClientOptionsFromConfig(
+  config: HedgekeeperConfig,
+  networkId: string,
+): ChainClientOptions {
+  const network = lookup(config.networks, networkId, `networks.${networkId}`);
+  return {
+    chainId: network.chainId,
+    name: networkId,
+    rpcUrls: network.rpcUrls,
+    timeoutMs: network.rpcTimeoutMs,
+    pollingIntervalMs: network.pollIntervalMs,
+    retry: { ...DEFAULT_RETRY_POLICY, attempts: network.rpcRetryCount + 1 },
+  };
+}

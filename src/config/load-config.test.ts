@@ -1,0 +1,218 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
+import { renderDevnetConfig, renderRpcConfig } from "../cli/config-templates.ts";
+import { devnetBookParams } from "../devnet/devnet-book-params.ts";
+import { devnetBookSources } from "../devnet/devnet-book-sources.ts";
+import { devnetTreasuryScope } from "../devnet/devnet-keeper-setup.ts";
+import { parseManifest } from "../devnet/manifest.ts";
+import { MULTI_SEND_UNWRAPPER } from "../execution/multisend-unwrapper.ts";
+import {
+  bookParamsFromConfig,
+  bookSourcesFromConfig,
+  chainClientOptionsFromConfig,
+  treasuryScopeFromConfig,
+} from "./adapters.ts";
+import { ConfigError } from "./config-error.ts";
+import { renderConfigReference } from "./config-reference.ts";
+import { referencedVariables } from "./env-references.ts";
+import { parseConfig } from "./load-config.ts";
+
+const manifest = parseManifest(
+  JSON.parse(readFileSync(new URL("./devnet-manifest.fixture.json", import.meta.url), "utf8")),
+  "fixture",
+);
+const HEDGE_GUARD = "0x00000000000000000000000000000000000000aa";
+const ENV = { HK_HEDGE_GUARD: HEDGE_GUARD, HK_KEEPER_PRIVATE_KEY: `0x${"11".repeat(32)}` };
+const devnetYaml = () => renderDevnetConfig(manifest);
+
+/** The devnet config with `edit` applied to its parsed tree, back as YAML. */
+function edited(edit: (tree: Record<string, any>) => void): string {
+  const tree = parseDocument(devnetYaml()).toJS() as Record<string, any>;
+  edit(tree);
+  return JSON.stringify(tree);
+}
+
+function issuesOf(text: string, env: Record<string, string> = ENV) {
+  try {
+    parseConfig(text, { env });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).issues;
+  }
+  throw new Error("expected the configuration to be refused");
+}
+
+describe("the configuration file", () => {
+  it("accepts the devnet example as written by init", () => {
+    const config = parseConfig(devnetYaml(), { env: ENV });
+    expect(config.books["treasury-eth"]?.mode).toBe("execute");
+    expect(config.networks.devnet?.rpcUrls).toEqual(["http://127.0.0.1:8545"]);
+  });
+
+  it("keeps the committed examples equal to what init and the docs script write", () => {
+    const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");
+    expect(read("config/devnet.example.yaml")).toBe(devnetYaml());
+    expect(read("config/mainnet.example.yaml")).toBe(renderRpcConfig({ chainId: 1 }));
+    expect(read("docs/config-reference.md")).toBe(renderConfigReference());
+  });
+
+  it("accepts the mainnet example once its references are set, and names every variable it needs", () => {
+    const text = renderRpcConfig({ chainId: 1 });
+    const vars = referencedVariables(parseDocument(text).toJS());
+    expect(vars).toContain("HK_KEEPER_PRIVATE_KEY");
+    expect(vars).toContain("HK_PERP_CLEARING_HOUSE");
+    const env = Object.fromEntries(
+      vars.map((v, i) => [v, `0x${(i + 1).toString(16).padStart(40, "0")}`]),
+    ) as Record<string, string>;
+    env.HK_RPC_URL = "https://eth.example/v2/abcdefghijklmnopqrstuvwx";
+    env.REDIS_URL = "redis://127.0.0.1:6379";
+    env.HK_KEEPER_PRIVATE_KEY = `0x${"22".repeat(32)}`;
+    const config = parseConfig(text, { env });
+    expect(config.books["treasury-eth"]?.hedge).toBeUndefined();
+    expect(bookSourcesFromConfig(config, "treasury-eth").perp).toBeUndefined();
+  });
+
+  it("reports every bad key by its path and why, in one error", () => {
+    const issues = issuesOf(
+      edited((t) => {
+        t.networks.devnet.chainId = -1;
+        t.networks.devnet.feeds["ETH/USD"].heartbeatSec = "an hour";
+        t.networks.devnet.pollIntervalSeconds = 3;
+        t.treasuries["devnet-treasury"].safe = "0x1234";
+        t.books["treasury-eth"].mode = "yolo";
+        t.books["treasury-eth"].thresholds.rearmBps = 500;
+        t.books["treasury-eth"].base = "WBTC";
+        delete t.books["treasury-eth"].cooldownSec;
+        t.alerts.sinks = [{ kind: "pager", name: "x" }];
+      }),
+    );
+    const paths = issues.map((i) => i.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "networks.devnet.chainId",
+        "networks.devnet.feeds.ETH/USD.heartbeatSec",
+        "networks.devnet.pollIntervalSeconds",
+        "treasuries.devnet-treasury.safe",
+        "books.treasury-eth.mode",
+        "books.treasury-eth.thresholds.rearmBps",
+        "books.treasury-eth.cooldownSec",
+        "alerts.sinks.0.kind",
+      ]),
+    );
+    expect(issues.find((i) => i.path === "networks.devnet.pollIntervalSeconds")?.message).toBe("unknown key");
+    expect(issues.find((i) => i.path === "books.treasury-eth.cooldownSec")?.message).toMatch(/required/);
+    expect(issues.find((i) => i.path === "treasuries.devnet-treasury.safe")?.message).toMatch(/address/);
+    // The unknown base token is a cross-reference: only checked once the shapes are valid.
+    const refs = issuesOf(edited((t) => (t.books["treasury-eth"].base = "WBTC")));
+    expect(refs).toEqual([
+      { path: "books.treasury-eth.base", message: expect.stringMatching(/unknown token "WBTC"/) },
+    ]);
+  });
+
+  it("reports references to treasuries, feeds and tokens that do not exist, and missing caps", () => {
+    const issues = issuesOf(
+      edited((t) => {
+        t.books["treasury-eth"].baseFeed = "BTC/USD";
+        t.books["treasury-eth"].depeg.assets.FRAX = t.books["treasury-eth"].depeg.assets.DAI;
+        t.treasuries["devnet-treasury"].permissions.uniswap.swapPairs.push({
+          tokenIn: "USDT",
+          tokenOut: "USDC",
+          fee: 100,
+        });
+      }),
+    );
+    expect(issues.map((i) => i.path).sort()).toEqual([
+      "books.treasury-eth.baseFeed",
+      "books.treasury-eth.depeg.assets.FRAX",
+      "treasuries.devnet-treasury.permissions.caps.swapAmountInTokensPerDay",
+    ]);
+  });
+
+  it("substitutes ${ENV_VAR} references, with defaults, and names a missing variable at its key", () => {
+    const config = parseConfig(devnetYaml(), { env: { ...ENV, HK_DEVNET_RPC_URL: "http://10.0.0.2:8545" } });
+    expect(config.networks.devnet?.rpcUrls).toEqual(["http://10.0.0.2:8545"]);
+    expect(config.treasuries["devnet-treasury"]?.hedgeGuard).toBe(HEDGE_GUARD);
+    expect(issuesOf(devnetYaml(), { HK_HEDGE_GUARD: HEDGE_GUARD })).toEqual([
+      {
+        path: "treasuries.devnet-treasury.keeper.privateKey",
+        message: "environment variable HK_KEEPER_PRIVATE_KEY is not set",
+      },
+    ]);
+  });
+
+  it("refuses a literal private key, in its own key or anywhere else, without echoing it", () => {
+    const key = `0x${"ab".repeat(32)}`;
+    const issues = issuesOf(
+      edited((t) => {
+        t.treasuries["devnet-treasury"].keeper.privateKey = key;
+        t.books["treasury-eth"].note = key.slice(2);
+      }),
+    );
+    expect(issues).toContainEqual({
+      path: "treasuries.devnet-treasury.keeper.privateKey",
+      message: "a secret must be an ${ENV_VAR} reference, not a literal value",
+    });
+    expect(issues.find((i) => i.path === "books.treasury-eth.note")?.message).toMatch(
+      /looks like a private key/,
+    );
+    const error = (() => {
+      try {
+        parseConfig(
+          edited((t) => (t.treasuries["devnet-treasury"].keeper.privateKey = key)),
+          { env: ENV },
+        );
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).not.toContain("abab");
+  });
+
+  it("requires alert sink URLs and HMAC secrets as references", () => {
+    const issues = issuesOf(
+      edited((t) => {
+        t.alerts.sinks = [
+          { kind: "webhook", name: "ops", url: "https://hooks.example/abc", hmacSecret: "hunter2" },
+          { kind: "slack", name: "chan", url: "${SLACK_URL}" },
+        ];
+      }),
+      { ...ENV, SLACK_URL: "https://hooks.slack.com/services/T/B/X" },
+    );
+    expect(issues.map((i) => i.path)).toEqual(["alerts.sinks.0.url", "alerts.sinks.0.hmacSecret"]);
+  });
+});
+
+describe("adapters from the configuration", () => {
+  const config = parseConfig(devnetYaml(), { env: ENV });
+  const deployed = { hedgeGuard: HEDGE_GUARD as `0x${string}`, multiSendUnwrapper: MULTI_SEND_UNWRAPPER };
+
+  it("give the engine the devnet book's parameters", () => {
+    expect(bookParamsFromConfig(config, "treasury-eth")).toEqual(devnetBookParams(manifest));
+  });
+
+  it("give the indexer the devnet book's sources", () => {
+    const { perp, ...sources } = bookSourcesFromConfig(config, "treasury-eth");
+    const { perp: expectedPerp, ...expected } = devnetBookSources(manifest);
+    expect(sources).toEqual(expected);
+    expect(perp?.market).toBe(expectedPerp?.market);
+    expect(perp?.settlementToken).toEqual(expectedPerp?.settlementToken);
+    expect(perp?.venue.id).toBe("perp-v2");
+  });
+
+  it("give the permission set the devnet treasury's scope, caps in token units", () => {
+    expect(treasuryScopeFromConfig(config, "devnet-treasury")).toEqual(
+      devnetTreasuryScope(manifest, deployed),
+    );
+  });
+
+  it("give the chain client its URLs, timeout and retries", () => {
+    expect(chainClientOptionsFromConfig(config, "devnet")).toMatchObject({
+      chainId: 31337,
+      rpcUrls: ["http://127.0.0.1:8545"],
+      timeoutMs: 10_000,
+      pollingIntervalMs: 250,
+      retry: { attempts: 4 },
+    });
+  });
+});

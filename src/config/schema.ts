@@ -1,0 +1,444 @@
+// The configuration file's schema (STYLE.md rule 7): data with units in every name, validated at start-up.
+// Cross-references (a book's treasury, a token symbol, a feed id) are checked here too, so every bad key is
+// reported by its path in one pass. Secrets are `${ENV_VAR}` references (checked in load-config.ts, which
+// sees the file before substitution). Each field's `.describe()` feeds docs/config-reference.md.
+import { z } from "zod";
+
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
+export const address = z
+  .string()
+  .regex(ADDRESS, "expected a 0x-prefixed 20-byte address")
+  .transform((value) => value as `0x${string}`);
+
+const symbol = z.string().min(1).max(32);
+const nonNegative = z.number().finite().nonnegative();
+const positiveInt = z.number().int().positive();
+const bps = z.number().finite().nonnegative().max(100_000);
+const url = z.string().url("expected a URL");
+
+export const feeCapsSchema = z
+  .object({
+    maxFeePerGasGwei: z.number().positive().describe("Never pay more than this per gas (EIP-1559 max fee)."),
+    maxPriorityFeePerGasGwei: nonNegative.describe("Tip cap per gas."),
+  })
+  .strict();
+
+export const tokenSchema = z
+  .object({
+    address: address.describe("The ERC-20's address on this network."),
+    decimals: z.number().int().min(0).max(36).describe("The token's decimals (read once, kept here)."),
+  })
+  .strict();
+
+export const feedSchema = z
+  .object({
+    address: address.describe("Chainlink AggregatorV3 proxy."),
+    asset: symbol.describe("Symbol (key of `tokens`) of the asset the feed prices in USD."),
+    heartbeatSec: positiveInt.describe("Longest time between updates; older answers are stale."),
+    deviationBps: bps.describe("The feed's deviation threshold (it updates when price moves this much)."),
+    decimals: z.number().int().min(0).max(36).describe("Answer decimals (8 for USD feeds)."),
+  })
+  .strict();
+
+export const networkSchema = z
+  .object({
+    chainId: positiveInt.describe("EIP-155 chain id; `check` refuses an RPC that answers another."),
+    rpcUrls: z
+      .array(url)
+      .min(1)
+      .describe("Tried in order. Put credentials in `${ENV_VAR}` references; they are redacted in logs."),
+    confirmations: z.number().int().nonnegative().describe("Blocks behind head before data is acted on."),
+    pollIntervalMs: positiveInt.describe("How often to poll for new blocks."),
+    rpcTimeoutMs: positiveInt.default(10_000).describe("Per-request timeout."),
+    rpcRetryCount: z.number().int().nonnegative().max(10).default(3).describe("Retries of a failed request."),
+    fees: feeCapsSchema.describe("Fee caps for every transaction on this network."),
+    privateRelayUrl: url
+      .nullable()
+      .default(null)
+      .describe("Send transactions through this MEV-protected RPC (e.g. Flashbots Protect) instead."),
+    tokens: z.record(symbol, tokenSchema).describe("Tokens by symbol; books and permissions refer to them."),
+    feeds: z.record(z.string().min(1), feedSchema).describe("Chainlink feeds by id (e.g. `ETH/USD`)."),
+  })
+  .strict();
+
+const swapPairSchema = z
+  .object({
+    tokenIn: symbol.describe("Symbol of the token the keeper may sell."),
+    tokenOut: symbol.describe("Symbol of the token it may buy."),
+    fee: z.number().int().nonnegative().describe("Uniswap v3 fee tier, hundredths of a bp (100 = 0.01%)."),
+  })
+  .strict();
+
+export const permissionsSchema = z
+  .object({
+    perp: z
+      .object({
+        clearingHouse: address.describe("Perpetual Protocol v2 ClearingHouse."),
+        vault: address.describe("Perpetual Protocol v2 Vault."),
+        baseTokens: z
+          .array(address)
+          .min(1)
+          .describe("Markets (base tokens, e.g. vETH) the keeper may trade."),
+        collateralTokens: z.array(symbol).min(1).describe("Collateral symbols it may deposit and withdraw."),
+      })
+      .strict(),
+    uniswap: z
+      .object({
+        swapRouter: address.describe("Uniswap v3 SwapRouter."),
+        positionManager: address.describe("Uniswap v3 NonfungiblePositionManager."),
+        swapPairs: z.array(swapPairSchema).min(1).describe("Pairs the keeper may swap, in this direction."),
+      })
+      .strict(),
+    caps: z
+      .object({
+        perpBaseUnitsPerDay: z
+          .number()
+          .positive()
+          .describe("Perp size traded per day, in whole base units (e.g. ETH), both directions summed."),
+        swapAmountInTokensPerDay: z
+          .record(symbol, z.number().positive())
+          .describe("Swap input per day per input token, in whole tokens."),
+        collateralTokensPerDay: z
+          .record(symbol, z.number().positive())
+          .describe("Collateral moved per day per token, in whole tokens."),
+        callsPerHour: positiveInt.describe("Venue calls per hour, all kinds together."),
+      })
+      .strict()
+      .describe("Refilling Roles allowances: what the keeper can do per period even if compromised."),
+  })
+  .strict();
+
+export const treasurySchema = z
+  .object({
+    network: z.string().min(1).describe("Key of `networks`."),
+    safe: address.describe("The treasury's Safe."),
+    roles: address.describe("Its Zodiac Roles v2 modifier."),
+    rolesDeployBlock: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe("Block the Roles modifier was deployed at: `check` reads its permission events from here."),
+    hedgeGuard: address.describe("HedgeGuard: re-checks the premise and asserts the post-state on chain."),
+    multiSendCallOnly: address.describe("Safe MultiSendCallOnly 1.4.1."),
+    multiSendUnwrapper: address.describe("Zodiac MultiSendUnwrapper, so Roles checks each call in a batch."),
+    keeper: z
+      .object({
+        address: address.describe("The keeper signer's address (holds the keeper role)."),
+        privateKey: z
+          .string()
+          .describe("`${ENV_VAR}` reference to its private key. A literal key in the file is refused."),
+      })
+      .strict(),
+    guardian: address.describe("May only pause the keeper (revoke its role); restoring takes the owners."),
+    permissions: permissionsSchema.describe(
+      "What the keeper role is allowed: compared with chain by `check`.",
+    ),
+  })
+  .strict();
+
+const depegTiersSchema = z
+  .object({
+    watchBps: bps.describe("|deviation from peg| at or above which the asset is watched."),
+    warnBps: bps.describe("… warned about."),
+    actBps: bps.describe("… acted on (swapped out), if enough sources agree."),
+  })
+  .strict()
+  .refine((t) => t.watchBps < t.warnBps && t.warnBps < t.actBps, {
+    message: "tiers must satisfy watchBps < warnBps < actBps",
+  });
+
+const depegAssetSchema = z
+  .object({
+    feed: z.string().min(1).nullable().describe("Feed id pricing it in USD, or null."),
+    tiers: depegTiersSchema.optional().describe("Overrides `defaultTiers` for this asset."),
+    limitBps: bps.describe("Limit on exposure × |deviation|, bps of book value."),
+    minSourcesToAct: positiveInt.describe("Fresh sources at or beyond the act tier needed to act."),
+    stablePools: z.array(address).describe("v3 pools pricing it against other stables."),
+    basePool: address.nullable().describe("A v3 pool pricing it against the base asset, or null."),
+    maxSlippageBps: bps.describe("Slippage bound on a de-peg swap."),
+  })
+  .strict();
+
+const perpV2HedgeSchema = z
+  .object({
+    venue: z.literal("perp-v2").describe("Perpetual Protocol v2 (Curie)."),
+    contracts: z
+      .object({
+        clearingHouse: address,
+        clearingHouseConfig: address,
+        accountBalance: address,
+        vault: address,
+        exchange: address,
+      })
+      .strict()
+      .describe("The venue's contracts."),
+    market: address.describe("The base token (market) the hedge trades, e.g. vETH."),
+    settlementToken: symbol.describe("Symbol of the collateral token (USDC)."),
+    twapIntervalSec: positiveInt.describe("The venue's funding TWAP interval (ClearingHouseConfig)."),
+  })
+  .strict();
+
+export const bookSchema = z
+  .object({
+    treasury: z.string().min(1).describe("Key of `treasuries`: whose Safe holds the book."),
+    mode: z
+      .enum(["shadow", "propose", "execute"])
+      .describe("shadow: alert only; propose: a Safe transaction for the signers; execute: within caps."),
+    lane: z.enum(["urgent", "routine"]).default("routine").describe("Default lane of hedge adjustments."),
+    base: symbol.describe("Symbol of the risk asset the hedge offsets (e.g. WETH)."),
+    baseFeed: z.string().min(1).describe("Feed id pricing the base asset in USD."),
+    feeds: z.array(z.string().min(1)).default([]).describe("Other feed ids the book reads (stablecoins)."),
+    positions: z
+      .object({
+        uniswapV3: z
+          .object({
+            factory: address,
+            positionManager: address.describe("The Safe's LP NFTs are discovered from it."),
+            pools: z.array(address).describe("Pools to read even without a position (de-peg sources)."),
+            twapWindowSec: positiveInt.describe("Pool TWAP window for manipulation checks."),
+          })
+          .strict()
+          .optional(),
+        spotTokens: z.array(symbol).default([]).describe("Tokens the Safe holds as spot."),
+      })
+      .strict(),
+    hedge: perpV2HedgeSchema.optional().describe("The hedge venue; absent = monitor only (no hedge)."),
+    targetHedgeRatio: z.number().finite().min(0).max(2).describe("−hedge delta / exposure delta (1 = full)."),
+    thresholds: z
+      .object({
+        armBps: bps.describe("Act when |drift| exceeds this, bps of book value."),
+        rearmBps: bps.describe("Once acting, continue until |drift| is inside this (hysteresis)."),
+      })
+      .strict()
+      .refine((t) => t.rearmBps <= t.armBps, { message: "rearmBps must be <= armBps", path: ["rearmBps"] }),
+    cooldownSec: z.number().int().nonnegative().describe("Least time between two plans of this book."),
+    minTradeUsd: nonNegative.describe("Ignore adjustments smaller than this."),
+    maxSnapshotAgeSec: positiveInt.describe("Refuse to act on a snapshot older than this."),
+    caps: z
+      .object({
+        maxTradeUsd: nonNegative.describe("Largest single perp resize."),
+        maxHedgeNotionalUsd: nonNegative.describe("Largest |perp notional| held."),
+        maxSwapUsd: nonNegative.describe("Largest de-peg swap per plan."),
+        maxCollateralMoveUsd: nonNegative.describe("Largest collateral move per plan."),
+      })
+      .strict(),
+    margin: z
+      .object({
+        floorRatio: nonNegative.describe("Recalibrate when account value / |notional| falls below."),
+        targetRatio: nonNegative.describe("… to this ratio."),
+        ceilingRatio: nonNegative.describe("Withdraw when above."),
+        minLiquidationDistanceBps: bps.describe("Never leave the mark closer to liquidation than this."),
+      })
+      .strict()
+      .refine((m) => m.floorRatio <= m.targetRatio && m.targetRatio <= m.ceilingRatio, {
+        message: "must satisfy floorRatio <= targetRatio <= ceilingRatio",
+        path: ["targetRatio"],
+      }),
+    costMargin: nonNegative.describe("Act only when risk reduction > cost × costMargin."),
+    costs: z
+      .object({
+        gasPriceGwei: nonNegative.describe("Gas price assumed in the cost test."),
+        gasBase: z
+          .number()
+          .int()
+          .nonnegative()
+          .describe("Gas of the Safe + Roles + MultiSend + guard wrapper."),
+        gasPerPerpTrade: z.number().int().nonnegative(),
+        gasPerCollateralMove: z.number().int().nonnegative(),
+        gasPerSwap: z.number().int().nonnegative(),
+        perpTakerFeeBps: bps,
+        perpSlippageBps: bps,
+      })
+      .strict(),
+    risk: z
+      .object({
+        fallbackSigmaAnnual: nonNegative.describe("Volatility used when samples are too few."),
+        horizonSec: positiveInt.describe("Horizon of the risk and funding in the cost test."),
+        confidenceZ: nonNegative.describe("Normal quantile for risk in USD (1.645 = 95%)."),
+      })
+      .strict(),
+    premise: z
+      .object({
+        oracleBandBps: bps.describe("The plan holds while the oracle is within ± this of its answer."),
+        deadlineSec: positiveInt.describe("The plan expires this long after its block."),
+        perpSizeToleranceBps: bps.describe("Perp size may differ this much from the planned one."),
+      })
+      .strict()
+      .describe("What HedgeGuard re-checks on chain in the same transaction."),
+    depeg: z
+      .object({
+        defaultTiers: depegTiersSchema,
+        assets: z.record(symbol, depegAssetSchema).describe("Stablecoins by symbol."),
+      })
+      .strict(),
+  })
+  .strict();
+
+const laneSchema = z
+  .object({
+    maxPendingTx: positiveInt.describe("Transactions in flight at once on this lane."),
+    replaceAfterSec: positiveInt.describe("Replace (fee bump) a transaction pending longer than this."),
+    feeBumpBps: z.number().int().min(1000).describe("Fee increase per replacement (nodes need >= 10%)."),
+    maxFeePerGasGwei: z.number().positive().optional().describe("Lane-specific cap below the network's."),
+  })
+  .strict();
+
+export const SEVERITIES = ["info", "warning", "critical"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+const sinkBase = {
+  name: z.string().min(1).describe("Shown in logs and metrics."),
+  minSeverity: z.enum(SEVERITIES).default("warning").describe("Alerts below this severity skip the sink."),
+  maxPerMinute: positiveInt.default(30).describe("Rate limit; excess alerts are dropped and counted."),
+};
+
+export const alertSinkSchema = z.discriminatedUnion("kind", [
+  z
+    .object({
+      kind: z.literal("webhook"),
+      ...sinkBase,
+      url: z.string().describe("`${ENV_VAR}` reference to the endpoint (its URL may carry a token)."),
+      hmacSecret: z
+        .string()
+        .min(1)
+        .describe("`${ENV_VAR}` reference to the HMAC-SHA256 key signing each body (docs/alerts.md)."),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal("slack"),
+      ...sinkBase,
+      url: z.string().describe("`${ENV_VAR}` reference to a Slack incoming-webhook URL."),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal("discord"),
+      ...sinkBase,
+      url: z.string().describe("`${ENV_VAR}` reference to a Discord webhook URL."),
+    })
+    .strict(),
+]);
+
+export const alertsSchema = z
+  .object({
+    dedupWindowSec: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(900)
+      .describe("Same alert key: sent once per window."),
+    keeperHeartbeatMaxAgeSec: positiveInt.default(300).describe("Alert when the keeper is silent longer."),
+    signerBalanceMinEth: nonNegative.default(0.1).describe("Alert when the keeper signer holds less."),
+    sinks: z.array(alertSinkSchema).default([]),
+  })
+  .strict();
+
+const listenSchema = z
+  .object({
+    host: z.string().min(1).default("127.0.0.1").describe("Bind address (loopback unless behind a proxy)."),
+    port: z.number().int().min(0).max(65_535).describe("TCP port (0 = any free port)."),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    version: z.literal(1).describe("Config format version."),
+    networks: z.record(z.string().min(1), networkSchema).describe("Chains by name."),
+    redis: z
+      .object({
+        url: z.string().describe("Redis URL; a password belongs in a `${ENV_VAR}` reference."),
+        keyPrefix: z.string().min(1).default("hk").describe("Prefix of every key and queue."),
+      })
+      .strict(),
+    treasuries: z.record(z.string().min(1), treasurySchema).describe("Safes by name."),
+    books: z.record(z.string().min(1), bookSchema).describe("Hedged books by id."),
+    lanes: z
+      .object({ urgent: laneSchema, routine: laneSchema })
+      .strict()
+      .describe("Transaction lanes: urgent work never waits behind routine work."),
+    alerts: alertsSchema,
+    metrics: listenSchema.describe("Prometheus `/metrics` and `/healthz`."),
+    api: listenSchema.describe("HTTP API and dashboard."),
+  })
+  .strict()
+  .superRefine(checkReferences);
+
+export type HedgekeeperConfig = z.infer<typeof configSchema>;
+export type NetworkConfig = HedgekeeperConfig["networks"][string];
+export type TreasuryConfig = HedgekeeperConfig["treasuries"][string];
+export type BookConfig = HedgekeeperConfig["books"][string];
+export type AlertSinkConfig = HedgekeeperConfig["alerts"]["sinks"][number];
+
+type RefinementContext = Parameters<Parameters<z.ZodType["superRefine"]>[0]>[1];
+
+/** Every name that refers to another entry must resolve; reported at the referring key's path. */
+function checkReferences(config: z.output<z.ZodObject>, ctx: RefinementContext): void {
+  const c = config as unknown as HedgekeeperConfig;
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: "custom", path, message });
+  const tokenIn = (network: NetworkConfig, path: (string | number)[], sym: string) => {
+    if (!(sym in network.tokens)) issue(path, `unknown token "${sym}": add it to the network's tokens`);
+  };
+  const feedIn = (network: NetworkConfig, path: (string | number)[], id: string) => {
+    if (!(id in network.feeds)) issue(path, `unknown feed "${id}": add it to the network's feeds`);
+  };
+
+  for (const [name, network] of Object.entries(c.networks)) {
+    for (const [id, feed] of Object.entries(network.feeds)) {
+      tokenIn(network, ["networks", name, "feeds", id, "asset"], feed.asset);
+    }
+  }
+  for (const [name, treasury] of Object.entries(c.treasuries)) {
+    const network = c.networks[treasury.network];
+    if (network === undefined) {
+      issue(["treasuries", name, "network"], `unknown network "${treasury.network}"`);
+      continue;
+    }
+    const p = treasury.permissions;
+    const at = (...rest: (string | number)[]) => ["treasuries", name, "permissions", ...rest];
+    p.perp.collateralTokens.forEach((sym, i) => {
+      tokenIn(network, at("perp", "collateralTokens", i), sym);
+      if (!(sym in p.caps.collateralTokensPerDay)) {
+        issue(at("caps", "collateralTokensPerDay"), `no daily cap for collateral ${sym}`);
+      }
+    });
+    p.uniswap.swapPairs.forEach((pair, i) => {
+      tokenIn(network, at("uniswap", "swapPairs", i, "tokenIn"), pair.tokenIn);
+      tokenIn(network, at("uniswap", "swapPairs", i, "tokenOut"), pair.tokenOut);
+      if (!(pair.tokenIn in p.caps.swapAmountInTokensPerDay)) {
+        issue(at("caps", "swapAmountInTokensPerDay"), `no daily cap for swap input ${pair.tokenIn}`);
+      }
+    });
+    for (const sym of Object.keys(p.caps.swapAmountInTokensPerDay)) {
+      tokenIn(network, at("caps", "swapAmountInTokensPerDay", sym), sym);
+    }
+    for (const sym of Object.keys(p.caps.collateralTokensPerDay)) {
+      tokenIn(network, at("caps", "collateralTokensPerDay", sym), sym);
+    }
+  }
+  for (const [id, book] of Object.entries(c.books)) {
+    const at = (...rest: (string | number)[]) => ["books", id, ...rest];
+    const treasury = c.treasuries[book.treasury];
+    if (treasury === undefined) {
+      issue(at("treasury"), `unknown treasury "${book.treasury}"`);
+      continue;
+    }
+    const network = c.networks[treasury.network];
+    if (network === undefined) continue;
+    tokenIn(network, at("base"), book.base);
+    feedIn(network, at("baseFeed"), book.baseFeed);
+    book.feeds.forEach((feed, i) => {
+      feedIn(network, at("feeds", i), feed);
+    });
+    book.positions.spotTokens.forEach((sym, i) => {
+      tokenIn(network, at("positions", "spotTokens", i), sym);
+    });
+    if (book.hedge) tokenIn(network, at("hedge", "settlementToken"), book.hedge.settlementToken);
+    for (const [sym, asset] of Object.entries(book.depeg.assets)) {
+      tokenIn(network, at("depeg", "assets", sym), sym);
+      if (asset.feed !== null) feedIn(network, at("depeg", "assets", sym, "feed"), asset.feed);
+    }
+  }
+}
