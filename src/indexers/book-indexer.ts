@@ -16,6 +16,7 @@ import type {
   V2PositionSnapshot,
   V3PoolSnapshot,
 } from "../engine/snapshot.ts";
+import { BOOK_CHANGE_EVENTS, type BookChanges, type ChangeLog, detectBookChanges } from "./book-changes.ts";
 import type { BookSources } from "./book-sources.ts";
 import { decodeFeed, type FeedSource, feedReads } from "./chainlink-reads.ts";
 import type { FeedHealth, FeedRound } from "./oracle-health.ts";
@@ -70,6 +71,38 @@ interface PoolStatics {
   tickSpacing: number;
 }
 
+type PositionTuple = readonly [
+  bigint,
+  Address,
+  Address,
+  Address,
+  number,
+  number,
+  number,
+  bigint,
+  bigint,
+  bigint,
+  bigint,
+  bigint,
+];
+
+/** The state a snapshot at `blockNumber` (with `blockHash`) left for the next one to build on. */
+interface BookCache {
+  blockNumber: bigint;
+  blockHash: `0x${string}`;
+  tokenIds: bigint[];
+  positions: Map<bigint, PositionTuple>;
+  /** `${pool lowercase}:${tick}` → fee growth outside. */
+  ticks: Map<string, TickFeeGrowth>;
+  /** Pool (lowercase) → its tick at `blockNumber`. */
+  poolTicks: Map<string, number>;
+}
+
+const tickKey = (pool: Address, tick: number) => `${pool.toLowerCase()}:${tick}`;
+
+/** Beyond this many blocks since the cache, one log query may exceed providers' ranges: read everything again. */
+const MAX_INCREMENTAL_BLOCKS = 2_000n;
+
 interface EntryCache {
   liquidity: bigint;
   amount0: bigint;
@@ -89,6 +122,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
   const entries = new Map<bigint, EntryCache>();
   const previousRounds = new Map<string, FeedRound>();
   let knownTokenCount = 0;
+  let cache: BookCache | undefined;
 
   async function snapshotAt(
     blockNumber: bigint,
@@ -113,9 +147,21 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     const nowSec = Number(block.timestamp);
     const v3 = sources.uniswapV3;
 
-    // Round 1: discovery of the Safe's position NFTs (speculatively past the known count).
+    // What may have changed since the cached snapshot (undefined: read everything).
+    const changes =
+      v3 === undefined || block.hash === null
+        ? undefined
+        : await changesSinceCache(v3, blockNumber, block.hash, () => {
+            requests += 1;
+          });
+    const base = changes === undefined ? undefined : cache;
+
+    // Round 1: discovery of the Safe's position NFTs (speculatively past the known count), unless the logs
+    // prove no NFT moved to or from the Safe since the cached block.
     let tokenIds: bigint[] = [];
-    if (v3 !== undefined) {
+    if (v3 !== undefined && base !== undefined && !changes!.rediscover) {
+      tokenIds = base.tokenIds;
+    } else if (v3 !== undefined) {
       const speculative = knownTokenCount + DISCOVERY_SLACK;
       const discovery = await read([
         {
@@ -155,7 +201,13 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
 
     // Main round: everything that changes, at this block.
     const trackedPools = v3 === undefined ? [] : trackedV3Pools(v3, tokenIds);
-    const plan = buildMainReads(trackedPools, tokenIds, v3?.twapWindowSec ?? 0);
+    const plan = buildMainReads(trackedPools, tokenIds, v3?.twapWindowSec ?? 0, {
+      readPosition: (id) => base === undefined || changes!.positions.has(id) || !base.positions.has(id),
+      readTick: (pool, tick) =>
+        base === undefined ||
+        (changes!.ticks.get(pool.toLowerCase())?.has(tick) ?? false) ||
+        !base.ticks.has(tickKey(pool, tick)),
+    });
     const outcomes = await read(plan.reads);
     const take = (range: [number, number]) => outcomes.slice(range[0], range[1]);
 
@@ -180,9 +232,10 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
           `${pool}: TWAP unavailable (${observation?.error.message.split("\n")[0] ?? "no result"})`,
         );
       }
-      const ticks: TickFeeGrowth[] = (plan.ticksByPool.get(pool) ?? []).map(([tick, range]) => {
+      const ticks: TickFeeGrowth[] = (plan.ticksByPool.get(pool) ?? []).map(([tick, at]) => {
+        if (at === undefined) return base!.ticks.get(tickKey(pool, tick))!;
         const t = requireValue<readonly [bigint, bigint, bigint, bigint]>(
-          outcomes[range],
+          outcomes[at],
           `${pool}.ticks(${tick})`,
         );
         return { tick, feeGrowthOutside0X128: t[2], feeGrowthOutside1X128: t[3] };
@@ -204,50 +257,24 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     }
 
     const lpPositions: LpPositionSnapshot[] = [];
+    const positionValues = new Map<bigint, PositionTuple>();
     const liquidityNow = new Map<bigint, bigint>();
-    for (const [index, tokenId] of tokenIds.entries()) {
-      const p = requireValue<readonly unknown[]>(
-        outcomes[plan.positions[index]!],
-        `positions(${tokenId})`,
-      ) as readonly [
-        bigint,
-        Address,
-        Address,
-        Address,
-        number,
-        number,
-        number,
-        bigint,
-        bigint,
-        bigint,
-        bigint,
-        bigint,
-      ];
+    for (const tokenId of tokenIds) {
+      const at = plan.positions.get(tokenId);
+      const p =
+        at === undefined
+          ? base!.positions.get(tokenId)!
+          : (requireValue<readonly unknown[]>(outcomes[at], `positions(${tokenId})`) as PositionTuple);
+      positionValues.set(tokenId, p);
       liquidityNow.set(tokenId, p[7]);
     }
     if (v3 !== undefined)
       await refreshEntries(v3.positionManager, tokenIds, liquidityNow, blockNumber, () => {
         requests += 1;
       });
-    for (const [index, tokenId] of tokenIds.entries()) {
+    for (const tokenId of tokenIds) {
       const statics = positionStatics.get(tokenId)!;
-      const p = requireValue<readonly unknown[]>(
-        outcomes[plan.positions[index]!],
-        `positions(${tokenId})`,
-      ) as readonly [
-        bigint,
-        Address,
-        Address,
-        Address,
-        number,
-        number,
-        number,
-        bigint,
-        bigint,
-        bigint,
-        bigint,
-        bigint,
-      ];
+      const p = positionValues.get(tokenId)!;
       const entry = entries.get(tokenId);
       lpPositions.push({
         kind: "uniswap-v3",
@@ -348,6 +375,17 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       throw new InconsistentBlockError(`block ${blockNumber} changed while it was being read (reorg)`, {
         details: { before: block.hash, after: after.hash },
       });
+    }
+    // Only a complete, consistent snapshot becomes the base for the next one.
+    if (v3 !== undefined && block.hash !== null) {
+      const ticks = new Map<string, TickFeeGrowth>();
+      const poolTicks = new Map<string, number>();
+      for (const pool of pools) {
+        if (pool.kind !== "uniswap-v3") continue;
+        poolTicks.set(pool.address.toLowerCase(), pool.tick);
+        for (const tick of pool.ticks) ticks.set(tickKey(pool.address, tick.tick), tick);
+      }
+      cache = { blockNumber, blockHash: block.hash, tokenIds, positions: positionValues, ticks, poolTicks };
     }
     // Only a complete, consistent snapshot advances what "previous round" means for the feeds.
     for (const reading of [baseOracle, ...oracles]) {
@@ -495,10 +533,83 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     }
   }
 
+  /** Pool (lowercase) → the ticks the given positions use as bounds. */
+  function boundsByPool(tokenIds: readonly bigint[]): Map<string, Set<number>> {
+    const bounds = new Map<string, Set<number>>();
+    for (const id of tokenIds) {
+      const s = positionStatics.get(id)!;
+      const set = bounds.get(s.pool.toLowerCase()) ?? new Set<number>();
+      set.add(s.tickLower);
+      set.add(s.tickUpper);
+      bounds.set(s.pool.toLowerCase(), set);
+    }
+    return bounds;
+  }
+
+  /**
+   * The changes since the cached snapshot, or undefined when there is no usable cache: none yet, an older block
+   * asked for, a gap too long for one log query, or the cached block no longer canonical (a reorg).
+   */
+  async function changesSinceCache(
+    v3: NonNullable<BookSources["uniswapV3"]>,
+    blockNumber: bigint,
+    blockHash: `0x${string}`,
+    countRequest: () => void,
+  ): Promise<BookChanges | undefined> {
+    if (cache === undefined || blockNumber < cache.blockNumber) return undefined;
+    if (blockNumber === cache.blockNumber) {
+      return blockHash === cache.blockHash
+        ? { rediscover: false, positions: new Set(), ticks: new Map() }
+        : undefined;
+    }
+    if (blockNumber - cache.blockNumber > MAX_INCREMENTAL_BLOCKS) return undefined;
+    const base = cache;
+    countRequest();
+    countRequest();
+    let cachedBlockHash: `0x${string}` | null;
+    let logs: ChangeLog[];
+    try {
+      const trackedPools = [...new Set(base.tokenIds.map((id) => positionStatics.get(id)!.pool))];
+      const [cachedBlock, found] = await Promise.all([
+        client.getBlock({ blockNumber: base.blockNumber }),
+        client.getLogs({
+          address: [v3.positionManager, ...trackedPools],
+          events: BOOK_CHANGE_EVENTS,
+          fromBlock: base.blockNumber + 1n,
+          toBlock: blockNumber,
+          strict: true,
+        }),
+      ]);
+      cachedBlockHash = cachedBlock.hash;
+      logs = found.map((log) => ({
+        address: log.address,
+        eventName: log.eventName,
+        args: log.args as Record<string, unknown>,
+        blockNumber: log.blockNumber,
+        logIndex: log.logIndex,
+      }));
+    } catch (error) {
+      throw classifyChainError(error);
+    }
+    if (cachedBlockHash !== base.blockHash) {
+      cache = undefined;
+      return undefined;
+    }
+    return detectBookChanges({
+      logs,
+      safe: sources.safe,
+      positionManager: v3.positionManager,
+      trackedTokenIds: new Set(base.tokenIds),
+      trackedTicks: boundsByPool(base.tokenIds),
+      cachedPoolTicks: base.poolTicks,
+    });
+  }
+
   function buildMainReads(
     trackedPools: readonly Address[],
     tokenIds: readonly bigint[],
     twapWindowSec: number,
+    select: { readPosition(id: bigint): boolean; readTick(pool: Address, tick: number): boolean },
   ) {
     const reads: ContractRead[] = [];
     const push = (more: ContractRead[]): [number, number] => {
@@ -507,26 +618,23 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       return [start, reads.length];
     };
     const pools = trackedPools.map((pool) => push(poolStateReads(pool, twapWindowSec)));
-    const ticksByPool = new Map<Address, [number, number][]>();
+    // Per pool, every tick a tracked position uses as a bound, with where its fresh read is (undefined: cached).
+    const ticksByPool = new Map<Address, [number, number | undefined][]>();
+    const bounds = boundsByPool(tokenIds);
     for (const pool of trackedPools) {
-      const bounds = new Set<number>();
-      for (const id of tokenIds) {
-        const s = positionStatics.get(id)!;
-        if (s.pool.toLowerCase() === pool.toLowerCase()) {
-          bounds.add(s.tickLower);
-          bounds.add(s.tickUpper);
-        }
-      }
       ticksByPool.set(
         pool,
-        [...bounds]
+        [...(bounds.get(pool.toLowerCase()) ?? [])]
           .sort((a, b) => a - b)
-          .map((tick) => [tick, push([tickReads(pool, tick)])[0]] as [number, number]),
+          .map((tick) => [tick, select.readTick(pool, tick) ? push([tickReads(pool, tick)])[0] : undefined]),
       );
     }
     const v3 = sources.uniswapV3;
-    const positions = tokenIds.map(
-      (id) =>
+    const positions = new Map<bigint, number>();
+    for (const id of tokenIds) {
+      if (!select.readPosition(id)) continue;
+      positions.set(
+        id,
         push([
           {
             address: v3!.positionManager,
@@ -536,7 +644,8 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
             gasHint: POSITION_READ_GAS,
           },
         ])[0],
-    );
+      );
+    }
     const v2 = (sources.uniswapV2?.pairs ?? []).map((pair) =>
       push([
         { address: pair, abi: V2_PAIR_ABI, functionName: "getReserves" },

@@ -1,0 +1,96 @@
+import { type Address, parseAbi } from "viem";
+
+// What can have changed in a book's cached position and tick state between two blocks, from the logs of the
+// blocks in between. Position structs (NonfungiblePositionManager.positions) change only through
+// IncreaseLiquidity, DecreaseLiquidity and Collect; a tick's feeGrowthOutside changes only when a swap crosses it
+// (Tick.cross) or when liquidity is added or removed at it (Tick.update, on Mint and Burn) — v3-core Tick.sol.
+// Everything else a snapshot needs (pool price and liquidity, feeds, perp, balances) is re-read every time.
+
+export const BOOK_CHANGE_EVENTS = parseAbi([
+  "event Transfer(address indexed from, address indexed to, uint256 indexed tokenId)",
+  "event IncreaseLiquidity(uint256 indexed tokenId, uint128 liquidity, uint256 amount0, uint256 amount1)",
+  "event DecreaseLiquidity(uint256 indexed tokenId, uint128 liquidity, uint256 amount0, uint256 amount1)",
+  "event Collect(uint256 indexed tokenId, address recipient, uint256 amount0, uint256 amount1)",
+  "event Swap(address indexed sender, address indexed recipient, int256 amount0, int256 amount1, uint160 sqrtPriceX96, uint128 liquidity, int24 tick)",
+  "event Mint(address sender, address indexed owner, int24 indexed tickLower, int24 indexed tickUpper, uint128 amount, uint256 amount0, uint256 amount1)",
+  "event Burn(address indexed owner, int24 indexed tickLower, int24 indexed tickUpper, uint128 amount, uint256 amount0, uint256 amount1)",
+]);
+
+/** A decoded log as viem returns it, reduced to what change detection reads. */
+export interface ChangeLog {
+  address: Address;
+  eventName: string;
+  args: Record<string, unknown>;
+  blockNumber: bigint;
+  logIndex: number;
+}
+
+export interface BookChanges {
+  /** An NFT moved to or from the Safe: the set of tracked positions must be read again. */
+  rediscover: boolean;
+  /** Positions whose struct may differ from the cached one. */
+  positions: Set<bigint>;
+  /** Per pool (lowercase address), ticks whose fee growth outside may differ from the cached value. */
+  ticks: Map<string, Set<number>>;
+}
+
+/**
+ * The changes implied by `logs` (any order), given the pools' ticks at the cached block. A swap path from tick a
+ * to tick b crosses every initialized tick t with min(a, b) < t <= max(a, b) (moving up the pool enters t; moving
+ * down it leaves t for t − 1); every tracked tick in such an interval is marked, so the result is a superset.
+ */
+export function detectBookChanges(input: {
+  logs: readonly ChangeLog[];
+  safe: Address;
+  positionManager: Address;
+  trackedTokenIds: ReadonlySet<bigint>;
+  /** Pool (lowercase) → the ticks tracked positions use as bounds. */
+  trackedTicks: ReadonlyMap<string, ReadonlySet<number>>;
+  /** Pool (lowercase) → its current tick at the cached block. */
+  cachedPoolTicks: ReadonlyMap<string, number>;
+}): BookChanges {
+  const safe = input.safe.toLowerCase();
+  const manager = input.positionManager.toLowerCase();
+  const changes: BookChanges = { rediscover: false, positions: new Set(), ticks: new Map() };
+  const mark = (pool: string, tick: number) => {
+    if (!input.trackedTicks.get(pool)?.has(tick)) return;
+    const set = changes.ticks.get(pool) ?? new Set<number>();
+    set.add(tick);
+    changes.ticks.set(pool, set);
+  };
+  const ordered = [...input.logs].sort((a, b) =>
+    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
+  );
+  const poolTick = new Map(input.cachedPoolTicks);
+  for (const log of ordered) {
+    const address = log.address.toLowerCase();
+    if (address === manager) {
+      if (log.eventName === "Transfer") {
+        const from = String(log.args.from).toLowerCase();
+        const to = String(log.args.to).toLowerCase();
+        if (from === safe || to === safe) changes.rediscover = true;
+      } else {
+        const tokenId = log.args.tokenId as bigint;
+        if (input.trackedTokenIds.has(tokenId)) changes.positions.add(tokenId);
+      }
+      continue;
+    }
+    if (log.eventName === "Swap") {
+      const to = Number(log.args.tick);
+      const from = poolTick.get(address);
+      if (from === undefined) {
+        // A pool we hold no starting tick for: every tracked tick is suspect.
+        for (const tick of input.trackedTicks.get(address) ?? []) mark(address, tick);
+      } else {
+        const [low, high] = from < to ? [from, to] : [to, from];
+        for (const tick of input.trackedTicks.get(address) ?? [])
+          if (tick > low && tick <= high) mark(address, tick);
+      }
+      poolTick.set(address, to);
+    } else if (log.eventName === "Mint" || log.eventName === "Burn") {
+      mark(address, Number(log.args.tickLower));
+      mark(address, Number(log.args.tickUpper));
+    }
+  }
+  return changes;
+}
