@@ -9,7 +9,7 @@ import {
   parseUnits,
   zeroHash,
 } from "viem";
-import { encodeMultiSendCallOnly, type MultiSendCall } from "../chain/multi-send.ts";
+import { encodeMultiSend, type MetaTransaction } from "../execution/multisend.ts";
 import { type PerpDeployment, perpArtifact } from "./deploy-perp.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { MAINNET_TOKENS } from "./mainnet-addresses.ts";
@@ -36,7 +36,7 @@ export interface StartingBook {
 
 /**
  * Builds the treasury's starting book through the Safe itself, with owner-signed transactions: wrap ETH, approve,
- * mint the WETH/USDC and DAI/USDC LP positions, deposit USDC in the perp vault (one MultiSendCallOnly batch);
+ * mint the WETH/USDC and DAI/USDC LP positions, deposit USDC in the perp vault (one MetaTransactionOnly batch);
  * then open a vETH short sized to `hedgeRatio` of the ETH the LP actually took.
  */
 export async function buildStartingBook(
@@ -51,11 +51,12 @@ export async function buildStartingBook(
   },
 ): Promise<StartingBook> {
   const book = STARTING_BOOK;
-  const approve = (token: Address, spender: Address): MultiSendCall => ({
+  const approve = (token: Address, spender: Address): MetaTransaction => ({
     to: token,
+    value: 0n,
     data: encodeFunctionData({ abi: erc20Abi, functionName: "approve", args: [spender, maxUint256] }),
   });
-  const calls: MultiSendCall[] = [
+  const calls: MetaTransaction[] = [
     {
       to: MAINNET_TOKENS.weth,
       value: parseEther(String(book.ethLp.weth)),
@@ -67,6 +68,7 @@ export async function buildStartingBook(
     approve(MAINNET_TOKENS.usdc, setup.perp.vault),
     {
       to: setup.positionManager,
+      value: 0n,
       data: encodeMintPosition(setup.pools.usdcWeth500, {
         lowerPrice: book.ethLp.lowerPrice,
         upperPrice: book.ethLp.upperPrice,
@@ -77,6 +79,7 @@ export async function buildStartingBook(
     },
     {
       to: setup.positionManager,
+      value: 0n,
       data: encodeMintPosition(setup.pools.daiUsdc100, {
         lowerPrice: book.stableLp.lowerPrice,
         upperPrice: book.stableLp.upperPrice,
@@ -87,6 +90,7 @@ export async function buildStartingBook(
     },
     {
       to: setup.perp.vault,
+      value: 0n,
       data: encodeFunctionData({
         abi: perpArtifact("Vault").abi,
         functionName: "deposit",
@@ -97,7 +101,7 @@ export async function buildStartingBook(
   const hash = await execSafeTransaction(client, setup.safe, setup.signers, {
     label: "starting book: LP positions and perp collateral",
     to: setup.multiSendCallOnly,
-    data: encodeMultiSendCallOnly(calls),
+    data: encodeMultiSend(calls),
     operation: 1,
   });
   const receipt = await client.publicClient.getTransactionReceipt({ hash });
