@@ -1,0 +1,257 @@
+#!/usr/bin/env node
+// `hedgekeeper <command>`: the operator's CLI (issue 8). init, check, status, plan, simulate. Running the
+// monitor and keeper (`run`) and the demo (`npm run demo`) have their own entries.
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { parseArgs } from "node:util";
+import { getAddress } from "viem";
+import {
+  bookStatus,
+  evaluateBookView,
+  jsonReplacer,
+  planFor,
+  readBookView,
+  renderDecision,
+  renderStatus,
+  renderStressTable,
+  STRESS_SCENARIOS,
+  shocksFor,
+  simulate,
+} from "../src/cli/book-view.ts";
+import { renderCheckReport, runCheck } from "../src/cli/check.ts";
+import { renderDevnetConfig, renderRpcConfig } from "../src/cli/config-templates.ts";
+import { ConfigError } from "../src/config/config-error.ts";
+import { loadConfig } from "../src/config/load-config.ts";
+import type { HedgekeeperConfig } from "../src/config/schema.ts";
+import { DEFAULT_MANIFEST_PATH, readManifest } from "../src/devnet/manifest.ts";
+
+const DEFAULT_CONFIG = "hedgekeeper.yaml";
+
+const USAGE = `hedgekeeper <command> [options]
+
+commands:
+  init       write a commented configuration for the devnet or your RPC
+  check      validate the configuration, reach every RPC and Redis, compare Roles permissions with it
+  status     books, drift against thresholds, de-peg tiers, oracle and keeper health
+  plan       what the keeper would do now (the engine's decision on a fresh snapshot), without sending
+  simulate   stress a book: P&L of LP, hedge and net under a scenario or shock
+
+\`hedgekeeper <command> --help\` for a command's options. The monitor and keeper run from the keeper's
+own entry; the demo is \`npm run demo\`.
+`;
+
+const COMMON = {
+  config: { type: "string", short: "c", default: DEFAULT_CONFIG },
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+const HELP: Record<string, string> = {
+  init: `hedgekeeper init --network devnet [--manifest ${DEFAULT_MANIFEST_PATH}] [--hedge-guard <address>] [--out <file>] [--force]
+hedgekeeper init --rpc-url <url> --chain-id <id> [--out <file>] [--force]
+
+Writes a commented configuration. For the devnet, addresses come from its manifest (\`npm run devnet\`
+writes it); --hedge-guard fills in the HedgeGuard deployed when the keeper was hired, otherwise the file
+refers to \${HK_HEDGE_GUARD}. For your RPC, Ethereum mainnet addresses are filled in and the treasury's own
+contracts are \${...} references. Secrets are always references. Default --out: ${DEFAULT_CONFIG}.
+`,
+  check: `hedgekeeper check [--config <file>] [--json]
+
+Validates the configuration (every bad key by path), reaches every RPC (its chain id must match) and Redis,
+checks each keeper key against its address, and compares each Roles modifier's deployed permissions with the
+ones the configuration generates. Exit status 1 when anything fails, including permission drift.
+`,
+  status: `hedgekeeper status [--config <file>] [--book <id>] [--json]
+
+For each book (or --book): value, hedge ratio and drift against the arm/rearm thresholds, perp, base oracle
+freshness, de-peg tier per asset, and the keeper's health from its /healthz (metrics.host:metrics.port).
+`,
+  plan: `hedgekeeper plan [--config <file>] [--book <id>] [--json]
+
+The engine's decision for each book on a snapshot at head − confirmations: a plan (actions, lane, drift before
+and after, cost) or why nothing would be done. Nothing is signed or sent. Hysteresis starts unarmed.
+`,
+  simulate: `hedgekeeper simulate <scenario|shock[,shock...]> [--config <file>] [--book <id>] [--json]
+
+Stresses a book's current snapshot and prints LP, hedge, spot and net P&L per shock.
+scenarios: ${Object.keys(STRESS_SCENARIOS).join(", ")}
+shocks:    price:<pct>  depeg:<SYMBOL>:<usd>  basis:<bps>  correlation:<pct>  liquidity:<multiplier>
+example:   hedgekeeper simulate price:-25,depeg:USDC:0.9
+`,
+};
+
+class UsageError extends Error {}
+
+function out(text: string): void {
+  process.stdout.write(text);
+}
+
+function help(text: string): number {
+  out(text);
+  return 0;
+}
+
+function asJson(value: unknown): string {
+  return `${JSON.stringify(value, jsonReplacer, 2)}\n`;
+}
+
+function booksOf(config: HedgekeeperConfig, only: string | undefined): string[] {
+  if (only === undefined) return Object.keys(config.books);
+  if (!(only in config.books)) throw new UsageError(`no book "${only}" in the configuration`);
+  return [only];
+}
+
+async function keeperHealth(config: HedgekeeperConfig): Promise<{ reachable: boolean; health: unknown }> {
+  const { host, port } = config.metrics;
+  try {
+    const response = await fetch(`http://${host}:${port}/healthz`, { signal: AbortSignal.timeout(500) });
+    return { reachable: true, health: await response.json() };
+  } catch {
+    return { reachable: false, health: null };
+  }
+}
+
+async function init(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      help: COMMON.help,
+      network: { type: "string" },
+      manifest: { type: "string", default: DEFAULT_MANIFEST_PATH },
+      "hedge-guard": { type: "string" },
+      "rpc-url": { type: "string" },
+      "chain-id": { type: "string" },
+      out: { type: "string", short: "o", default: DEFAULT_CONFIG },
+      force: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) return help(HELP.init!);
+  let text: string;
+  if (values.network === "devnet") {
+    const hedgeGuard = values["hedge-guard"];
+    if (hedgeGuard !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(hedgeGuard)) {
+      throw new UsageError("--hedge-guard takes an address");
+    }
+    text = renderDevnetConfig(readManifest(values.manifest), {
+      ...(hedgeGuard && { hedgeGuard: getAddress(hedgeGuard) }),
+    });
+  } else if (values["rpc-url"] !== undefined || values["chain-id"] !== undefined) {
+    const chainId = Number(values["chain-id"]);
+    if (!Number.isInteger(chainId) || chainId <= 0)
+      throw new UsageError("--chain-id takes a positive integer");
+    text = renderRpcConfig({ chainId, ...(values["rpc-url"] && { rpcUrl: values["rpc-url"] }) });
+  } else {
+    throw new UsageError("init needs --network devnet, or --rpc-url <url> --chain-id <id>");
+  }
+  if (existsSync(values.out) && !values.force) {
+    throw new UsageError(`${values.out} exists: pass --force to overwrite it`);
+  }
+  mkdirSync(dirname(values.out), { recursive: true });
+  writeFileSync(values.out, text);
+  out(
+    `wrote ${values.out}: review it, set the \${...} variables it names, then run \`hedgekeeper check -c ${values.out}\`\n`,
+  );
+  return 0;
+}
+
+async function check(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: COMMON });
+  if (values.help) return help(HELP.check!);
+  const config = loadConfig(values.config);
+  const report = await runCheck(config);
+  out(values.json ? asJson(report) : renderCheckReport(report));
+  return report.ok ? 0 : 1;
+}
+
+async function status(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { ...COMMON, book: { type: "string" } } });
+  if (values.help) return help(HELP.status!);
+  const config = loadConfig(values.config);
+  const keeper = await keeperHealth(config);
+  const books = [];
+  for (const bookId of booksOf(config, values.book)) {
+    books.push(bookStatus(await readBookView(config, bookId)));
+  }
+  if (values.json) {
+    out(asJson({ books, keeper }));
+  } else {
+    const health = keeper.reachable
+      ? JSON.stringify(keeper.health)
+      : "not reachable (is the keeper running?)";
+    for (const book of books) out(renderStatus(book, health));
+  }
+  return 0;
+}
+
+async function plan(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { ...COMMON, book: { type: "string" } } });
+  if (values.help) return help(HELP.plan!);
+  const config = loadConfig(values.config);
+  const decisions = [];
+  for (const bookId of booksOf(config, values.book))
+    decisions.push(planFor(await readBookView(config, bookId)));
+  out(values.json ? asJson({ decisions }) : decisions.map(renderDecision).join(""));
+  return 0;
+}
+
+async function simulateCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { ...COMMON, book: { type: "string" } },
+    allowPositionals: true,
+  });
+  if (values.help) return help(HELP.simulate!);
+  const spec = positionals[0];
+  if (spec === undefined) throw new UsageError("simulate needs a scenario or shock (see --help)");
+  const config = loadConfig(values.config);
+  const results = [];
+  for (const bookId of booksOf(config, values.book)) {
+    const view = await readBookView(config, bookId);
+    const metrics = evaluateBookView(view);
+    const stress = simulate(view, shocksFor(spec, view));
+    results.push({ bookId, bookValueUsd: metrics.bookValueUsd, results: stress });
+    if (!values.json)
+      out(
+        `book ${bookId} at block ${view.snapshot.blockNumber}: ${spec}\n${renderStressTable(stress, view)}`,
+      );
+  }
+  if (values.json) out(asJson({ scenario: spec, books: results }));
+  return 0;
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  init,
+  check,
+  status,
+  plan,
+  simulate: simulateCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    out(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  const run = COMMANDS[command];
+  if (run === undefined) {
+    process.stderr.write(`error: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await run(rest);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      process.stderr.write(`error: ${(error as Error).message}\n\n${HELP[command] ?? USAGE}`);
+      return 2;
+    }
+    process.stderr.write(`error: ${(error as Error).message.split("\n")[0]}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

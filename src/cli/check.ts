@@ -1,0 +1,159 @@
+// `hedgekeeper check`: the configuration against the world. Every RPC answers with the configured chain id,
+// Redis answers, each keeper key matches its address, and each Roles modifier's deployed permissions equal
+// the ones the configuration generates (permissions as code; drift is anything added or missing on chain).
+import type { PublicClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { createChainClient } from "../chain/client.ts";
+import { redactRpcUrl, scrubRpcUrls } from "../chain/rpc-url.ts";
+import { chainClientOptionsFromConfig, treasuryScopeFromConfig } from "../config/adapters.ts";
+import type { HedgekeeperConfig } from "../config/schema.ts";
+import { diffPermissions, type PermissionDrift } from "../execution/permission-drift.ts";
+import { readDeployedRoleState } from "../execution/read-role-statements.ts";
+import { GUARDIAN_ROLE_KEY, KEEPER_ROLE_KEY } from "../execution/role-keys.ts";
+import { desiredStatements } from "../execution/role-statements.ts";
+import { pingRedis, redactRedisUrl } from "../runtime/redis-server.ts";
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface CheckReport {
+  ok: boolean;
+  results: CheckResult[];
+  /** Per treasury: the permission drift found (absent when it could not be read). */
+  drift: Record<string, PermissionDrift>;
+}
+
+/** The keys of our roles whose presence on chain must be explained by the configuration. */
+export const OWNED_ROLE_KEY_PREFIXES: readonly string[] = [KEEPER_ROLE_KEY, GUARDIAN_ROLE_KEY].flatMap(
+  (key) => [`target:${key}`, `function:${key}`, `member:${key}`],
+);
+
+function message(error: unknown, urls: readonly string[]): string {
+  const text =
+    error instanceof Error
+      ? ((error as Error & { shortMessage?: string }).shortMessage ?? error.message)
+      : String(error);
+  return scrubRpcUrls(text.split("\n")[0] ?? text, urls);
+}
+
+export async function runCheck(
+  config: HedgekeeperConfig,
+  options: { redisTimeoutMs?: number; clients?: Record<string, PublicClient> } = {},
+): Promise<CheckReport> {
+  const results: CheckResult[] = [{ name: "config", ok: true, detail: "valid" }];
+  const drift: Record<string, PermissionDrift> = {};
+  const clients: Record<string, PublicClient> = {};
+  const heads: Record<string, bigint> = {};
+
+  for (const [networkId, network] of Object.entries(config.networks)) {
+    // Each URL on its own: a fallback would hide a dead or wrong endpoint behind a good one.
+    for (const [i, url] of network.rpcUrls.entries()) {
+      const name = `rpc ${networkId}[${i}] ${redactRpcUrl(url)}`;
+      try {
+        const client =
+          options.clients?.[networkId] ??
+          createChainClient({
+            ...chainClientOptionsFromConfig(config, networkId),
+            rpcUrls: [url],
+            retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, rateLimitBudgetMs: 0 },
+          });
+        const chainId = await client.getChainId();
+        if (chainId !== network.chainId) {
+          results.push({
+            name,
+            ok: false,
+            detail: `answers chain ${chainId}, configured ${network.chainId}`,
+          });
+          continue;
+        }
+        const head = await client.getBlockNumber({ cacheTime: 0 });
+        results.push({ name, ok: true, detail: `chain ${chainId}, head ${head}` });
+        clients[networkId] ??= client;
+        heads[networkId] ??= head;
+      } catch (error) {
+        results.push({ name, ok: false, detail: message(error, network.rpcUrls) });
+      }
+    }
+  }
+
+  const redisOk = await pingRedis(config.redis.url, options.redisTimeoutMs ?? 1_000);
+  results.push({
+    name: `redis ${redactRedisUrl(config.redis.url)}`,
+    ok: redisOk,
+    detail: redisOk ? "PONG" : "no answer",
+  });
+
+  for (const [treasuryId, treasury] of Object.entries(config.treasuries)) {
+    try {
+      const derived = privateKeyToAccount(treasury.keeper.privateKey as `0x${string}`).address;
+      const same = derived.toLowerCase() === treasury.keeper.address.toLowerCase();
+      results.push({
+        name: `keeper key ${treasuryId}`,
+        ok: same,
+        detail: same
+          ? `signs as ${derived}`
+          : `the key signs as ${derived}, configured ${treasury.keeper.address}`,
+      });
+    } catch {
+      results.push({
+        name: `keeper key ${treasuryId}`,
+        ok: false,
+        detail: "not a valid secp256k1 private key",
+      });
+    }
+
+    const client = clients[treasury.network];
+    const head = heads[treasury.network];
+    const name = `permissions ${treasuryId} (Roles ${treasury.roles})`;
+    if (client === undefined || head === undefined) {
+      results.push({ name, ok: false, detail: `no reachable RPC for network ${treasury.network}` });
+      continue;
+    }
+    try {
+      if (!(await client.getCode({ address: treasury.roles }))) {
+        results.push({ name, ok: false, detail: "no contract at the Roles address" });
+        continue;
+      }
+      const desired = desiredStatements(treasuryScopeFromConfig(config, treasuryId));
+      const deployed = await readDeployedRoleState(client, treasury.roles, {
+        fromBlock: BigInt(treasury.rolesDeployBlock),
+        toBlock: head,
+      });
+      const found = diffPermissions(desired, deployed, OWNED_ROLE_KEY_PREFIXES);
+      drift[treasuryId] = found;
+      const clean = found.missing.length === 0 && found.unexpected.length === 0;
+      results.push({
+        name,
+        ok: clean,
+        detail: clean
+          ? `${desired.length} statements match the chain`
+          : `drift: ${found.missing.length} missing or different, ${found.unexpected.length} granted outside config`,
+      });
+    } catch (error) {
+      results.push({
+        name,
+        ok: false,
+        detail: message(error, config.networks[treasury.network]?.rpcUrls ?? []),
+      });
+    }
+  }
+
+  return { ok: results.every((r) => r.ok), results, drift };
+}
+
+export function renderCheckReport(report: CheckReport): string {
+  const lines = report.results.map((r) => `${r.ok ? "ok  " : "FAIL"}  ${r.name}: ${r.detail}`);
+  for (const [treasuryId, d] of Object.entries(report.drift)) {
+    for (const m of d.missing) {
+      lines.push(
+        `      ${treasuryId} missing  ${m.key} (config ${m.desired ?? "none"}, chain ${m.deployed ?? "none"})`,
+      );
+    }
+    for (const u of d.unexpected) lines.push(`      ${treasuryId} unexpected  ${u.key} = ${u.deployed}`);
+  }
+  lines.push(report.ok ? "all checks passed" : "some checks failed");
+  return `${lines.join("\n")}\n`;
+}
