@@ -61,6 +61,6 @@ module.exports = {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    exclude: { path: "(node_modules|artifacts|cache)" },
+    exclude: { path: "^(artifacts|cache)/" },
   },
 };
