@@ -1,0 +1,114 @@
+// Which alert conditions hold, from what the monitor and keeper already compute. Pure: the same inputs give
+// the same alerts; the router decides what to send.
+import type { BookMetrics } from "../engine/book-metrics.ts";
+import type { DepegTier } from "../engine/depeg.ts";
+import type { KeeperHealth } from "../metrics/metrics.ts";
+import type { Alert, Severity } from "./alert.ts";
+
+export interface AlertThresholds {
+  keeperHeartbeatMaxAgeSec: number;
+  signerBalanceMinEth: number;
+}
+
+export interface AlertInputs {
+  nowSec: number;
+  books: readonly { metrics: BookMetrics; armBps: number }[];
+  keeper?: KeeperHealth | null;
+  /** Transactions since the last evaluation, per lane. */
+  transactions?: readonly { lane: string; failed: number; replaced: number }[];
+  thresholds: AlertThresholds;
+}
+
+const TIER_SEVERITY: Readonly<Record<Exclude<DepegTier, "ok">, Severity>> = {
+  watch: "info",
+  warn: "warning",
+  act: "critical",
+};
+
+export function alertConditions(input: AlertInputs): Alert[] {
+  const alerts: Alert[] = [];
+  for (const { metrics: m, armBps } of input.books) {
+    const drift = m.drift.driftBps;
+    if (Math.abs(drift) > armBps) {
+      alerts.push({
+        key: `drift:${m.bookId}`,
+        severity: Math.abs(drift) > 2 * armBps ? "critical" : "warning",
+        title: `${m.bookId}: hedge drift beyond band`,
+        text: `drift ${drift.toFixed(1)} bps of book value (${m.drift.state}), band ±${armBps} bps; hedge ratio ${m.drift.hedgeRatio.toFixed(3)} vs target ${m.drift.targetHedgeRatio}`,
+        bookId: m.bookId,
+        fields: { driftBps: Number(drift.toFixed(1)), armBps, block: Number(m.blockNumber) },
+      });
+    }
+    if (!m.baseOracle.fresh) {
+      alerts.push({
+        key: `oracle-stale:${m.bookId}`,
+        severity: "critical",
+        title: `${m.bookId}: base oracle stale`,
+        text: `${m.baseOracle.problem ?? "stale"} (age ${m.baseOracle.ageSec} s): the keeper will not act on it`,
+        bookId: m.bookId,
+        fields: { ageSec: m.baseOracle.ageSec },
+      });
+    }
+    for (const d of m.depeg) {
+      if (d.tier === "ok") continue;
+      // The tier is part of the key: a change of tier resolves the old alert and fires the new one.
+      alerts.push({
+        key: `depeg:${m.bookId}:${d.symbol}:${d.tier}`,
+        severity: TIER_SEVERITY[d.tier],
+        title: `${m.bookId}: ${d.symbol} de-peg tier ${d.tier}`,
+        text: `${d.symbol} at ${d.priceUsd?.toFixed(4) ?? "n/a"} USD (${d.deviationBps?.toFixed(1) ?? "n/a"} bps); exposure drift ${d.driftBps.toFixed(1)} / ${d.limitBps} bps${d.tierNote ? `; ${d.tierNote}` : ""}`,
+        bookId: m.bookId,
+        fields: { asset: d.symbol, tier: d.tier, deviationBps: Number((d.deviationBps ?? 0).toFixed(1)) },
+      });
+    }
+  }
+  const keeper = input.keeper;
+  if (keeper !== undefined) {
+    const age = keeper === null ? Number.POSITIVE_INFINITY : input.nowSec - keeper.heartbeatAtSec;
+    if (age > input.thresholds.keeperHeartbeatMaxAgeSec) {
+      alerts.push({
+        key: "keeper-heartbeat",
+        severity: "critical",
+        title: "keeper heartbeat missed",
+        text:
+          keeper === null
+            ? "no heartbeat from the keeper"
+            : `last heartbeat ${age} s ago (limit ${input.thresholds.keeperHeartbeatMaxAgeSec} s)`,
+      });
+    }
+    for (const signer of keeper?.signers ?? []) {
+      if (signer.balanceEth < input.thresholds.signerBalanceMinEth) {
+        alerts.push({
+          key: `signer-balance:${signer.address.toLowerCase()}`,
+          severity: "warning",
+          title: "keeper signer balance low",
+          text: `${signer.address} holds ${signer.balanceEth} ETH (minimum ${input.thresholds.signerBalanceMinEth})`,
+          fields: { balanceEth: signer.balanceEth },
+        });
+      }
+    }
+  }
+  for (const tx of input.transactions ?? []) {
+    if (tx.failed > 0) {
+      alerts.push({
+        key: `tx-failed:${tx.lane}`,
+        severity: "critical",
+        title: `${tx.failed} transaction(s) failed on the ${tx.lane} lane`,
+        text: "see the keeper's log for the plan ids and revert reasons",
+        fields: { lane: tx.lane, failed: tx.failed },
+        event: true,
+      });
+    }
+    if (tx.replaced > 0) {
+      alerts.push({
+        key: `tx-replaced:${tx.lane}`,
+        severity: "info",
+        title: `${tx.replaced} transaction(s) replaced on the ${tx.lane} lane`,
+        text: "fee bumped after the lane's replaceAfterSec",
+        fields: { lane: tx.lane, replaced: tx.replaced },
+        event: true,
+      });
+    }
+  }
+  return alerts;
+}
