@@ -95,7 +95,8 @@ export async function runScenario(
   client: DevnetClient,
   manifest: DevnetManifest,
   scenario: Scenario,
-  options: { onStep?: (report: StepReport) => void } = {},
+  /** `onStep` runs after each step's block and is awaited: a caller may let others react before the next step. */
+  options: { onStep?: (report: StepReport) => void | Promise<void> } = {},
 ): Promise<ScenarioReport> {
   const started = performance.now();
   const baseline = await readBaseline(client, manifest);
@@ -112,7 +113,7 @@ export async function runScenario(
         moved,
       };
       steps.push(report);
-      options.onStep?.(report);
+      await options.onStep?.(report);
     }
   });
   return { name: scenario.name, steps, durationMs: performance.now() - started };

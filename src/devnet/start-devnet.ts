@@ -49,7 +49,10 @@ export interface Devnet {
   walletFor(role: DevnetRole): WalletClient<Transport, Chain, Account>;
   snapshot(): Promise<Hex>;
   revert(id: Hex): Promise<void>;
-  runScenario(name: string, options?: { onStep?: (report: StepReport) => void }): Promise<ScenarioReport>;
+  runScenario(
+    name: string,
+    options?: { onStep?: (report: StepReport) => void | Promise<void> },
+  ): Promise<ScenarioReport>;
   stop(): Promise<void>;
 }
 
