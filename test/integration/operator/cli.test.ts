@@ -1,0 +1,241 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bytesToHex, encodeFunctionData } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rolesAbi } from "zodiac-roles-sdk";
+import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accounts.ts";
+import { setUpDevnetKeeper } from "../../../src/devnet/devnet-keeper-setup.ts";
+import { parseManifest } from "../../../src/devnet/manifest.ts";
+import { type Devnet, startDevnet } from "../../../src/devnet/start-devnet.ts";
+import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
+import { KEEPER_ROLE_KEY } from "../../../src/execution/role-keys.ts";
+import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
+
+// `hedgekeeper` as an operator runs it: a child process against a devnet `hardhat node`, on the config that
+// `init` writes, with the keeper hired the way a treasury hires it (setUpDevnetKeeper).
+const dir = mkdtempSync(join(tmpdir(), "hedgekeeper-cli-"));
+const manifestPath = join(dir, "devnet.json");
+const configPath = join(dir, "hedgekeeper.yaml");
+let devnet: Devnet;
+let hedgeGuard: string;
+const keeperKey = bytesToHex(devnetAccount(DEVNET_ACCOUNT_INDEXES.keeper).getHdKey().privateKey!);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function hedgekeeper(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["scripts/hedgekeeper.ts", ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, HK_KEEPER_PRIVATE_KEY: keeperKey, ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`hedgekeeper ${args.join(" ")} did not finish in 60 s`));
+    }, 60_000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(async () => {
+  devnet = await startDevnet({ port: await freeLoopbackPort(), manifestPath });
+  ({
+    scope: { hedgeGuard },
+  } = await setUpDevnetKeeper(devnet.client, devnet.manifest));
+}, 120_000);
+
+afterAll(async () => {
+  await devnet?.stop();
+});
+
+describe("hedgekeeper init", () => {
+  it("writes the devnet config from the manifest, the same file as config/devnet.example.yaml but for URL and guard", async () => {
+    const run = await hedgekeeper([
+      "init",
+      "--network",
+      "devnet",
+      "--manifest",
+      manifestPath,
+      "--hedge-guard",
+      hedgeGuard,
+      "--out",
+      configPath,
+    ]);
+    expect(run.code).toBe(0);
+    const written = readFileSync(configPath, "utf8");
+    const example = readFileSync("config/devnet.example.yaml", "utf8");
+    expect(written).toBe(
+      example
+        .replaceAll("http://127.0.0.1:8545", devnet.rpcUrl)
+        .replace('hedgeGuard: "${HK_HEDGE_GUARD}"', `hedgeGuard: "${hedgeGuard}"`),
+    );
+    // The example's addresses are a fresh devnet's: deployment is deterministic.
+    const fixture = parseManifest(
+      JSON.parse(readFileSync("src/config/devnet-manifest.fixture.json", "utf8")),
+      "fixture",
+    );
+    expect(devnet.manifest.contracts).toEqual(fixture.contracts);
+    expect(written).not.toContain(keeperKey.slice(2));
+    const again = await hedgekeeper([
+      "init",
+      "--network",
+      "devnet",
+      "--manifest",
+      manifestPath,
+      "--out",
+      configPath,
+    ]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("exists: pass --force");
+  });
+});
+
+describe("hedgekeeper check", () => {
+  it("passes when RPC, Redis, the keeper key and the deployed Roles permissions all match the config", async () => {
+    const run = await hedgekeeper(["check", "-c", configPath, "--json"]);
+    expect(run.stderr).toBe("");
+    const report = JSON.parse(run.stdout);
+    expect(report.results.filter((r: { ok: boolean }) => !r.ok)).toEqual([]);
+    expect(report.drift).toEqual({ "devnet-treasury": { missing: [], unexpected: [] } });
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain(keeperKey.slice(2));
+  });
+
+  it("reports a permission granted outside config as drift and exits non-zero", async () => {
+    const snapshot = await devnet.snapshot();
+    try {
+      const [first, second] = DEVNET_ACCOUNT_INDEXES.owners;
+      const { usdc } = devnet.manifest.contracts;
+      await execSafeTransaction(
+        devnet.client,
+        devnet.manifest.contracts.treasurySafe,
+        [devnetAccount(first), devnetAccount(second)],
+        {
+          to: devnet.manifest.contracts.roles,
+          data: encodeFunctionData({
+            abi: rolesAbi,
+            functionName: "allowFunction",
+            args: [KEEPER_ROLE_KEY, usdc, "0xa9059cbb", 0],
+          }),
+          label: "a sneaky transfer permission",
+        },
+      );
+      const json = await hedgekeeper(["check", "-c", configPath, "--json"]);
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout).drift["devnet-treasury"]).toEqual({
+        missing: [],
+        unexpected: [
+          { key: `function:${KEEPER_ROLE_KEY}:${usdc.toLowerCase()}:0xa9059cbb`, deployed: "allow:0" },
+        ],
+      });
+      const text = await hedgekeeper(["check", "-c", configPath]);
+      expect(text.code).toBe(1);
+      expect(text.stdout).toMatch(/FAIL {2}permissions devnet-treasury .*1 granted outside config/);
+      expect(text.stdout).toContain(
+        `unexpected  function:${KEEPER_ROLE_KEY}:${usdc.toLowerCase()}:0xa9059cbb`,
+      );
+    } finally {
+      await devnet.revert(snapshot);
+    }
+  });
+
+  it("reports a wrong chain id and an unreachable Redis, each by name", async () => {
+    const text = readFileSync(configPath, "utf8").replace("chainId: 31337", "chainId: 1");
+    const wrong = join(dir, "wrong-chain.yaml");
+    writeFileSync(wrong, text);
+    const run = await hedgekeeper(["check", "-c", wrong], { REDIS_URL: "redis://:hunter2@127.0.0.1:1" });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/FAIL {2}rpc devnet\[0\] .*answers chain 31337, configured 1/);
+    expect(run.stdout).toMatch(/FAIL {2}redis redis:\/\/:\*\*\*@127\.0\.0\.1:1.*no answer/);
+    expect(run.stdout).not.toContain("hunter2");
+  });
+
+  it("refuses an invalid file with every bad key by path, and a literal private key, without printing it", async () => {
+    const bad = join(dir, "bad.yaml");
+    writeFileSync(
+      bad,
+      readFileSync(configPath, "utf8")
+        .replace("confirmations: 0", "confirmations: -1")
+        .replace("mode: execute", "mode: yolo")
+        .replace('privateKey: "${HK_KEEPER_PRIVATE_KEY}"', `privateKey: "${keeperKey}"`),
+    );
+    const run = await hedgekeeper(["check", "-c", bad]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("networks.devnet.confirmations:");
+    expect(run.stderr).toContain("books.treasury-eth.mode:");
+    expect(run.stderr).toContain(
+      "treasuries.devnet-treasury.keeper.privateKey: a secret must be an ${ENV_VAR} reference",
+    );
+    expect(run.stderr).not.toContain(keeperKey.slice(2));
+  });
+});
+
+describe("hedgekeeper status, plan and simulate", () => {
+  it("status shows drift against thresholds and de-peg tiers, as JSON", async () => {
+    const run = await hedgekeeper(["status", "-c", configPath, "--json"]);
+    expect(run.code).toBe(0);
+    const { books, keeper } = JSON.parse(run.stdout);
+    expect(books[0]).toMatchObject({ bookId: "treasury-eth", mode: "execute", armBps: 100, rearmBps: 25 });
+    expect(Math.abs(books[0].driftBps)).toBeLessThan(100);
+    expect(books[0].depeg.map((d: { symbol: string }) => d.symbol)).toEqual(["USDC", "USDT", "DAI"]);
+    expect(keeper.reachable).toBe(false);
+  });
+
+  it("plan shows the engine's decision without sending, and proposes a hedge once drift passes the band", async () => {
+    const quiet = await hedgekeeper(["plan", "-c", configPath, "--json"]);
+    expect(quiet.code).toBe(0);
+    expect(JSON.parse(quiet.stdout).decisions[0]).toMatchObject({ kind: "noop", code: "within-band" });
+    const snapshot = await devnet.snapshot();
+    try {
+      await devnet.runScenario("eth-rally");
+      const blockBefore = await devnet.publicClient.getBlockNumber({ cacheTime: 0 });
+      const run = await hedgekeeper(["plan", "-c", configPath]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/plan 0x[0-9a-f]{64} on the (routine|urgent) lane/);
+      expect(run.stdout).toContain("perp.adjustPosition");
+      expect(await devnet.publicClient.getBlockNumber({ cacheTime: 0 })).toBe(blockBefore);
+    } finally {
+      await devnet.revert(snapshot);
+    }
+  });
+
+  it("simulate prints LP, hedge and net P&L for a named scenario and for shocks", async () => {
+    const table = await hedgekeeper(["simulate", "eth-crash", "-c", configPath]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/shock\s+LP P&L\s+hedge P&L\s+spot P&L\s+net P&L\s+net bps/);
+    expect(table.stdout).toContain("price -30.0%");
+    const json = await hedgekeeper(["simulate", "price:-20,depeg:USDC:0.8774", "-c", configPath, "--json"]);
+    expect(json.code).toBe(0);
+    const [crash, depeg] = JSON.parse(json.stdout).books[0].results;
+    expect(crash.lpPnlUsd).toBeLessThan(0);
+    expect(crash.hedgePnlUsd).toBeGreaterThan(0);
+    expect(crash.netPnlUsd).toBeCloseTo(crash.lpPnlUsd + crash.hedgePnlUsd + crash.spotPnlUsd, 6);
+    expect(depeg.shock).toMatchObject({ kind: "depeg", priceUsd: 0.8774 });
+  });
+
+  it("answers --help on every command", async () => {
+    for (const command of ["init", "check", "status", "plan", "simulate"]) {
+      const run = await hedgekeeper([command, "--help"]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`hedgekeeper ${command}`);
+    }
+    const top = await hedgekeeper(["--help"]);
+    expect(top.stdout).toContain("commands:");
+  });
+});
