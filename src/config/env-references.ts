@@ -36,6 +36,17 @@ function walk(
   return node;
 }
 
+/** A URL (Redis, RPC) whose user-info password is written out rather than referenced. */
+function hasLiteralPassword(value: string): boolean {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return false;
+  try {
+    const password = new URL(value).password;
+    return password !== "" && !/\$\{/.test(decodeURIComponent(password));
+  } catch {
+    return false;
+  }
+}
+
 /** Secret keys holding literals, and private-key-shaped literals anywhere: checked before substitution. */
 export function findLiteralSecrets(raw: unknown): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -47,6 +58,11 @@ export function findLiteralSecrets(raw: unknown): ConfigIssue[] {
           message: "a secret must be an ${ENV_VAR} reference, not a literal value",
         });
       }
+    } else if (hasLiteralPassword(value)) {
+      issues.push({
+        path: formatPath(path),
+        message: "a password in a URL must come from an ${ENV_VAR} reference, not a literal",
+      });
     } else if (PRIVATE_KEY_LIKE.test(value.replace(REFERENCE, ""))) {
       issues.push({
         path: formatPath(path),

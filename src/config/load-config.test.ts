@@ -169,6 +169,21 @@ describe("the configuration file", () => {
     expect(error?.message).not.toContain("abab");
   });
 
+  it("refuses a literal password in a Redis or RPC URL, and accepts one from a reference", () => {
+    const issues = issuesOf(
+      edited((t) => {
+        t.redis.url = "redis://:hunter2@10.0.0.5:6379";
+        t.networks.devnet.rpcUrls = ["https://user:pw@rpc.example"];
+      }),
+    );
+    expect(issues.map((i) => i.path)).toEqual(["networks.devnet.rpcUrls.0", "redis.url"]);
+    const config = parseConfig(
+      edited((t) => (t.redis.url = "redis://:${REDIS_PASSWORD}@10.0.0.5:6379")),
+      { env: { ...ENV, REDIS_PASSWORD: "hunter2" } },
+    );
+    expect(config.redis.url).toBe("redis://:hunter2@10.0.0.5:6379");
+  });
+
   it("requires alert sink URLs and HMAC secrets as references", () => {
     const issues = issuesOf(
       edited((t) => {
