@@ -42,8 +42,9 @@ export function classifyChainError(error: unknown, rpcUrls: readonly string[] = 
 
   if (!(error instanceof BaseError)) return new RpcUnavailableError(message, options);
 
+  // viem's walk answers null, not undefined, when nothing in the chain matches.
   const found = <T>(type: abstract new (...args: never[]) => T): T | undefined =>
-    error.walk((e) => e instanceof type) as T | undefined;
+    (error.walk((e) => e instanceof type) as T | null) ?? undefined;
   const http = found(HttpRequestError);
   const rpcCode = (
     error.walk((e) => typeof (e as { code?: unknown }).code === "number") as { code?: number } | null
@@ -52,7 +53,9 @@ export function classifyChainError(error: unknown, rpcUrls: readonly string[] = 
   if (http?.status === 429 || (rpcCode !== undefined && RATE_LIMIT_CODES.has(rpcCode))) {
     return new RpcRateLimitedError(message, { ...options, retryAfterMs: retryAfterMs(http) });
   }
-  if (found(ContractFunctionRevertedError)) return new ContractCallRevertedError(message, options);
+  if (found(ContractFunctionRevertedError) || isExecutionReverted(error, rpcCode)) {
+    return new ContractCallRevertedError(message, options);
+  }
   if (
     found(ContractFunctionZeroDataError) ||
     found(AbiDecodingZeroDataError) ||
@@ -100,4 +103,13 @@ function findChainError(error: unknown): ChainError | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/** A node's answer that the call itself reverted (JSON-RPC code 3, or geth's/Hardhat's wording): deterministic. */
+function isExecutionReverted(error: BaseError, rpcCode: number | undefined): boolean {
+  if (rpcCode === 3) return true;
+  const text = `${error.message} ${String((error as { details?: unknown }).details ?? "")}`;
+  return /execution reverted|VM Exception while processing transaction: revert|reverted with (custom error|reason)/i.test(
+    text,
+  );
 }

@@ -80,3 +80,17 @@ describe("createChainClient", () => {
     expect(everything).not.toContain("hunter2");
   });
 });
+
+describe("classifyChainError on a real node's answers", () => {
+  it("classifies a reverted eth_call as a non-retryable ContractCallRevertedError, keeping the revert data", async () => {
+    const { client } = clientFor([proxy.url]);
+    // Calling an address with no code but unknown data succeeds; calling the precompile with bad input reverts.
+    const { ContractCallRevertedError } = await import("../../../src/chain/errors.ts");
+    const raw = await client
+      .call({ to: "0x0000000000000000000000000000000000000001", data: "0x", gas: 1n })
+      .catch((e: unknown) => e);
+    const error = classifyChainError(raw);
+    expect(error.retryable).toBe(false);
+    expect([ContractCallRevertedError.name, "RpcRequestRejectedError"]).toContain(error.name);
+  });
+});
