@@ -1,0 +1,41 @@
+// Per book: the engine's memory between decisions (hysteresis, last plan time) and the last successful
+// evaluation (for health). Both are small JSON strings; losing them (a Redis without persistence) costs at
+// most one cooldown, never a duplicate: the chain holds the hedge, and plans re-check it on-chain.
+import type { Redis } from "ioredis";
+import type { KeeperState } from "../src/engine/snapshot.ts";
+import { decodeJson, encodeJson } from "./plan-codec.ts";
+
+export interface LastEvaluation {
+  bookId: string;
+  blockNumber: bigint;
+  atMs: number;
+  driftBps: number;
+  decision: "noop" | "plan" | "skipped";
+  reason: string;
+  planId?: string;
+}
+
+const FRESH_STATE: KeeperState = { hedgeTriggered: false, lastPlanAtSec: null };
+
+export function createBookStateStore(redis: Redis, prefix: string) {
+  const stateKey = (bookId: string) => `${prefix}:book-state:${bookId}`;
+  const evalKey = (bookId: string) => `${prefix}:last-evaluation:${bookId}`;
+  return {
+    async state(bookId: string): Promise<KeeperState> {
+      const text = await redis.get(stateKey(bookId));
+      return text === null ? FRESH_STATE : (JSON.parse(text) as KeeperState);
+    },
+    async record(bookId: string, state: KeeperState | undefined, evaluation: LastEvaluation): Promise<void> {
+      const multi = redis.multi();
+      if (state !== undefined) multi.set(stateKey(bookId), JSON.stringify(state));
+      multi.set(evalKey(bookId), encodeJson(evaluation));
+      await multi.exec();
+    },
+    async lastEvaluation(bookId: string): Promise<LastEvaluation | undefined> {
+      const text = await redis.get(evalKey(bookId));
+      return text === null ? undefined : decodeJson<LastEvaluation>(text);
+    },
+  };
+}
+
+export type BookStateStore = ReturnType<typeof createBookStateStore>;

@@ -1,0 +1,180 @@
+// `confirm`: follows a plan's transaction to finality. Waits (re-delayed, no attempt burned) until the
+// receipt is N blocks deep; re-sends bytes a node lost; replaces a transaction stuck for K blocks with a
+// fee bump, or cancels it (same nonce, zero-value self-transfer) once the plan's deadline has passed.
+import type { Job } from "bullmq";
+import type { TransactionReceipt } from "viem";
+import { isKnown, sendRaw, signRecordAndSend } from "./broadcast.ts";
+import type { KeeperContext } from "./context.ts";
+import { WaitError } from "./errors.ts";
+import { bumpFees } from "./fees.ts";
+import { feeCaps, suggestedTip } from "./next-stage.ts";
+import { reconcileNonces } from "./nonce-repair.ts";
+import { confirmPayload, parsePayload } from "./payloads.ts";
+import { type PlanRecord, TERMINAL_STATUSES, type TxRecord } from "./plan-store.ts";
+
+async function receiptOf(ctx: KeeperContext, hash: `0x${string}`): Promise<TransactionReceipt | undefined> {
+  try {
+    return await ctx.client.getTransactionReceipt({ hash });
+  } catch (error) {
+    if (
+      (error as Error).name === "TransactionReceiptNotFoundError" ||
+      /could not be found/i.test(String((error as Error).message))
+    )
+      return undefined;
+    throw error;
+  }
+}
+
+export async function processConfirm(
+  ctx: KeeperContext,
+  job: Job,
+): Promise<{ status: string; txHash?: string }> {
+  const { planId } = parsePayload(confirmPayload, job.data, "confirm");
+  const id = planId as `0x${string}`;
+  const record = await ctx.plans.record(id);
+  if (!record || TERMINAL_STATUSES.has(record.status) || record.txs.length === 0) {
+    return { status: record?.status ?? "unknown" };
+  }
+  const { config, logger } = ctx.common;
+  const log = logger.child({ plan_id: id, book_id: record.bookId });
+  const head = await ctx.client.getBlockNumber({ cacheTime: 0 });
+
+  for (const tx of [...record.txs].reverse()) {
+    const receipt = await receiptOf(ctx, tx.hash);
+    if (receipt === undefined) continue;
+    const depth = head - receipt.blockNumber + 1n;
+    if (depth < BigInt(config.txConfirmations)) {
+      throw new WaitError(`${depth}/${config.txConfirmations} confirmations`, config.confirmPollMs);
+    }
+    return finish(ctx, record, tx, receipt);
+  }
+
+  // Nothing mined yet. Did another transaction take our nonce?
+  const last = record.txs.at(-1) as TxRecord;
+  const latestNonce = await ctx.client.getTransactionCount({
+    address: ctx.signer.address,
+    blockTag: "latest",
+  });
+  if (latestNonce > last.nonce) {
+    // Re-check once: a receipt may have appeared between the reads.
+    for (const tx of record.txs) {
+      const receipt = await receiptOf(ctx, tx.hash);
+      if (receipt) return finish(ctx, record, tx, receipt);
+    }
+    await ctx.plans.update(id, (r) => ({
+      ...r,
+      status: "dropped",
+      reason: `nonce ${last.nonce} used by another transaction`,
+    }));
+    await ctx.plans.clearInFlight(record.bookId, id);
+    await ctx.events.count("tx_dropped");
+    await reconcileNonces(ctx);
+    log.warn({ nonce: last.nonce }, "transaction dropped: its nonce was used by another transaction");
+    return { status: "dropped" };
+  }
+
+  if (!(await isKnown(ctx.client, last.hash))) await sendRaw(ctx.client, ctx.sendClient, last);
+
+  if (head - last.sentAtBlock >= BigInt(config.stuckAfterBlocks)) {
+    await ctx.lock.with(() => replaceOrCancel(ctx, record, last, head));
+  }
+  throw new WaitError("pending", config.confirmPollMs);
+}
+
+async function finish(
+  ctx: KeeperContext,
+  record: PlanRecord,
+  tx: TxRecord,
+  receipt: TransactionReceipt,
+): Promise<{ status: string; txHash: string }> {
+  const status =
+    tx.kind === "cancel"
+      ? "cancelled"
+      : receipt.status === "success"
+        ? ("mined" as const)
+        : ("reverted" as const);
+  await ctx.plans.update(record.planId, (r) => ({
+    ...r,
+    status,
+    minedTxHash: tx.hash,
+    minedBlock: receipt.blockNumber,
+    timings: { ...r.timings, minedSeenAtMs: ctx.common.clock.nowMs() },
+  }));
+  await ctx.plans.clearInFlight(record.bookId, record.planId);
+  await ctx.events.emit(
+    {
+      kind: "tx.mined",
+      planId: record.planId,
+      txHash: tx.hash,
+      status: receipt.status === "success" ? "success" : "reverted",
+      blockNumber: receipt.blockNumber,
+    },
+    status === "mined" ? "tx_mined" : status === "reverted" ? "tx_reverted" : undefined,
+  );
+  ctx.common.logger.info(
+    { plan_id: record.planId, tx_hash: tx.hash, block_number: receipt.blockNumber.toString(), status },
+    "plan transaction final",
+  );
+  return { status, txHash: tx.hash };
+}
+
+async function replaceOrCancel(
+  ctx: KeeperContext,
+  record: PlanRecord,
+  last: TxRecord,
+  head: bigint,
+): Promise<void> {
+  const fresh = await ctx.plans.record(record.planId);
+  if (!fresh || fresh.txs.at(-1)?.hash !== last.hash) return; // someone replaced it meanwhile
+  const plan = await ctx.plans.plan(record.planId);
+  const block = await ctx.client.getBlock({ blockTag: "latest" });
+  const fees = bumpFees(
+    last,
+    block.baseFeePerGas ?? 0n,
+    await suggestedTip(ctx),
+    feeCaps(ctx),
+    ctx.common.config.fees.replacementBumpPercent,
+  );
+  if (fees === null) {
+    ctx.common.logger.warn(
+      { plan_id: record.planId, tx_hash: last.hash },
+      "stuck, but the fee cap leaves no room to bump",
+    );
+    return;
+  }
+  const deadlinePassed = plan !== undefined && Number(block.timestamp) > plan.premise.deadlineSec;
+  const cancel = deadlinePassed || last.kind === "cancel";
+  const next = await signRecordAndSend(
+    ctx,
+    record.planId,
+    cancel
+      ? {
+          to: ctx.signer.address,
+          data: "0x",
+          value: 0n,
+          gas: 21_000n,
+          nonce: last.nonce,
+          fees,
+          kind: "cancel",
+        }
+      : { to: last.to, data: last.data, gas: last.gas, nonce: last.nonce, fees, kind: "replacement" },
+    head,
+  );
+  if (cancel) {
+    await ctx.events.emit(
+      { kind: "tx.cancelled", planId: record.planId, txHash: next.hash, nonce: next.nonce },
+      "tx_cancelled",
+    );
+  } else {
+    await ctx.events.emit(
+      {
+        kind: "tx.replaced",
+        planId: record.planId,
+        txHash: next.hash,
+        replaces: last.hash,
+        nonce: next.nonce,
+      },
+      "tx_replaced",
+    );
+  }
+}

@@ -1,0 +1,69 @@
+// What every job of the keeper is handed: the small `common` context (config, logger, clock, shutdown) and
+// the keeper's own handles. No globals.
+import type { Logger } from "pino";
+import type { LocalAccount, PublicClient } from "viem";
+import type { BookParams } from "../src/engine/params.ts";
+import type { BookSample, BookSnapshot, KeeperState } from "../src/engine/snapshot.ts";
+import type { ExecutionTargets } from "../src/execution/execution-targets.ts";
+import type { SampleStore } from "../src/indexers/sample-store.ts";
+import type { BookStateStore } from "./book-state-store.ts";
+import type { BookMode, KeeperConfig } from "./config.ts";
+import type { KeeperEvents } from "./events.ts";
+import type { NonceLedger } from "./nonce-ledger.ts";
+import type { PlanStore } from "./plan-store.ts";
+import type { KeeperQueues } from "./queues.ts";
+import type { SignerLock } from "./signer-lock.ts";
+
+export interface Clock {
+  nowMs(): number;
+}
+
+export interface Shutdown {
+  readonly signal: AbortSignal;
+}
+
+export interface KeeperCommon {
+  config: KeeperConfig;
+  logger: Logger;
+  clock: Clock;
+  shutdown: Shutdown;
+}
+
+/** Reads one book at one block (the book indexer, or a fixed snapshot in benchmarks). */
+export interface BookReader {
+  snapshotAt(
+    blockNumber: bigint,
+    memory: { keeper: KeeperState; samples: BookSample[] },
+  ): Promise<{ snapshot: BookSnapshot }>;
+}
+
+export interface KeeperBook {
+  bookId: string;
+  mode: BookMode;
+  params: BookParams;
+  targets: ExecutionTargets;
+  reader: BookReader;
+}
+
+/** Test seams for crash tests: run at the named point of a job (e.g. never return, as a killed worker). */
+export interface KeeperHooks {
+  afterBroadcast?(planId: string, txHash: string): Promise<void>;
+}
+
+export interface KeeperContext {
+  common: KeeperCommon;
+  chainId: number;
+  client: PublicClient;
+  /** Where signed transactions go (a private relay), when configured; `client` otherwise. */
+  sendClient: PublicClient;
+  signer: LocalAccount;
+  books: ReadonlyMap<string, KeeperBook>;
+  queues: KeeperQueues;
+  plans: PlanStore;
+  bookState: BookStateStore;
+  ledger: NonceLedger;
+  lock: SignerLock;
+  samples: SampleStore;
+  events: KeeperEvents;
+  hooks: KeeperHooks;
+}

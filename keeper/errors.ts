@@ -1,0 +1,99 @@
+// The keeper's errors, classified once: retryable (the job retries with backoff), waiting (the job is
+// delayed without burning an attempt: rate limits, a busy signer), or final (BullMQ UnrecoverableError).
+import { DelayedError, type Job, UnrecoverableError } from "bullmq";
+import { ChainError, RpcRateLimitedError } from "../src/chain/errors.ts";
+
+export abstract class KeeperError extends Error {
+  abstract readonly retryable: boolean;
+  readonly details: Record<string, unknown>;
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.details = options.details ?? {};
+  }
+}
+
+/** The transaction would revert at the latest block (a guard error, a Roles refusal): the plan is void. */
+export class SimulationRevertedError extends KeeperError {
+  override name = "SimulationRevertedError";
+  readonly retryable = false;
+}
+
+/** Bad configuration or a job that names something this keeper does not know. */
+export class KeeperConfigurationError extends KeeperError {
+  override name = "KeeperConfigurationError";
+  readonly retryable = false;
+}
+
+/** Work that must wait its turn: not a failure, no attempt burned. */
+export class WaitError extends KeeperError {
+  override name = "WaitError";
+  readonly retryable = true;
+  readonly waitMs: number;
+  constructor(message: string, waitMs: number, options: { details?: Record<string, unknown> } = {}) {
+    super(message, options);
+    this.waitMs = waitMs;
+  }
+}
+
+/** "Nonce too low" after the ledger was reconciled: someone else used the nonce; retry with a fresh one. */
+export class NonceConflictError extends KeeperError {
+  override name = "NonceConflictError";
+  readonly retryable = true;
+}
+
+export function isRetryableError(error: unknown): boolean {
+  if (error instanceof KeeperError || error instanceof ChainError) return error.retryable;
+  if (error instanceof UnrecoverableError) return false;
+  return true;
+}
+
+/**
+ * Run a job body and map what it throws onto BullMQ's semantics: waits and rate limits re-delay the job
+ * without burning an attempt; non-retryable errors become UnrecoverableError; the rest retry with backoff.
+ */
+export async function runClassified<T>(
+  job: Job,
+  token: string | undefined,
+  body: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    const waitMs =
+      error instanceof WaitError
+        ? error.waitMs
+        : error instanceof RpcRateLimitedError
+          ? (error.retryAfterMs ?? 1_000)
+          : findRateLimit(error);
+    if (waitMs !== undefined) {
+      await job.moveToDelayed(Date.now() + waitMs, token);
+      throw new DelayedError();
+    }
+    if (error instanceof UnrecoverableError || error instanceof DelayedError) throw error;
+    if ((error instanceof KeeperError || error instanceof ChainError) && !error.retryable) {
+      throw new UnrecoverableError(`${error.name}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+function findRateLimit(error: unknown): number | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 8; depth += 1) {
+    if (current instanceof RpcRateLimitedError) return current.retryAfterMs ?? 1_000;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** All messages along an error's cause chain, for matching node refusals ("nonce too low", "already known"). */
+export function errorText(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 10; depth += 1) {
+    const e = current as { message?: unknown; details?: unknown; shortMessage?: unknown };
+    for (const part of [e.message, e.details, e.shortMessage]) if (typeof part === "string") parts.push(part);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return parts.join(" | ");
+}

@@ -1,0 +1,163 @@
+// `evaluate`: one book at one block. Reads the book (the job carries ids only), runs the engine, keeps the
+// engine's memory, and turns a plan into the book's mode: recorded (shadow), a Safe proposal (propose), or
+// a `submit` job in the plan's lane (execute). The plan id is the idempotency key: a plan seen again (a
+// retried evaluation) is never planned twice.
+import type { Job } from "bullmq";
+import { UnrecoverableError } from "bullmq";
+import { evaluateBook } from "../src/engine/book-metrics.ts";
+import { decide } from "../src/engine/decide.ts";
+import type { Plan } from "../src/engine/plan.ts";
+import { bookSampleOf } from "../src/indexers/book-sample.ts";
+import type { KeeperBook, KeeperContext } from "./context.ts";
+import { jobIds } from "./job-ids.ts";
+import { evaluatePayload, parsePayload, type SubmitPayload } from "./payloads.ts";
+import { TERMINAL_STATUSES } from "./plan-store.ts";
+import { buildProposal } from "./propose-plan.ts";
+import { LANE_PRIORITY } from "./queues.ts";
+
+const SAMPLE_WINDOW = 240;
+
+export interface EvaluateResult {
+  decision: "noop" | "plan" | "skipped";
+  planId?: string;
+  driftBps?: number;
+}
+
+export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<EvaluateResult> {
+  const payload = parsePayload(evaluatePayload, job.data, "evaluate");
+  const book = ctx.books.get(payload.bookId);
+  if (!book) throw new UnrecoverableError(`unknown book ${payload.bookId}`);
+  const blockNumber = BigInt(payload.blockNumber);
+  const { clock } = ctx.common;
+
+  // A book waits for its executing plan: deciding again on a state the pending transaction is about to
+  // change is how duplicate hedges happen.
+  const inFlight = await ctx.plans.inFlight(book.bookId);
+  if (inFlight !== null) {
+    const record = await ctx.plans.record(inFlight);
+    if (record !== undefined && !TERMINAL_STATUSES.has(record.status)) {
+      await ctx.bookState.record(book.bookId, undefined, {
+        bookId: book.bookId,
+        blockNumber,
+        atMs: clock.nowMs(),
+        driftBps: Number.NaN,
+        decision: "skipped",
+        reason: `plan ${inFlight} in flight`,
+      });
+      return { decision: "skipped", planId: inFlight };
+    }
+    await ctx.plans.clearInFlight(book.bookId, inFlight);
+  }
+
+  const keeperState = await ctx.bookState.state(book.bookId);
+  const samples = await ctx.samples.recent(book.bookId, {
+    limit: SAMPLE_WINDOW,
+    uptoBlock: blockNumber - 1n,
+  });
+  const { snapshot } = await book.reader.snapshotAt(blockNumber, { keeper: keeperState, samples });
+  // Decide on the later of wall time and the block's time: a chain ahead of the clock (a devnet, a skewed
+  // host) sets the deadlines its guard will check; a chain behind it makes the snapshot stale, as it is.
+  const nowSec = Math.max(Math.floor(clock.nowMs() / 1000), snapshot.blockTimestampSec);
+  const metrics = evaluateBook(snapshot, book.params, nowSec);
+  await ctx.samples.put(book.bookId, bookSampleOf(snapshot, metrics));
+  const decision = decide(snapshot, book.params, nowSec);
+  const evaluation = {
+    bookId: book.bookId,
+    blockNumber,
+    atMs: clock.nowMs(),
+    driftBps: metrics.drift.driftBps,
+    decision: decision.kind,
+    reason: decision.kind === "noop" ? decision.reason : decision.plan.reason,
+  } as const;
+
+  if (decision.kind === "noop") {
+    await ctx.bookState.record(
+      book.bookId,
+      { ...keeperState, hedgeTriggered: decision.hedgeTriggered ?? keeperState.hedgeTriggered },
+      evaluation,
+    );
+    return { decision: "noop", driftBps: metrics.drift.driftBps };
+  }
+
+  const plan = decision.plan;
+  await recordPlan(ctx, book, plan, clock.nowMs());
+  await ctx.bookState.record(
+    book.bookId,
+    { hedgeTriggered: plan.hedgeTriggered ?? true, lastPlanAtSec: nowSec },
+    { ...evaluation, planId: plan.planId },
+  );
+  return { decision: "plan", planId: plan.planId, driftBps: metrics.drift.driftBps };
+}
+
+async function recordPlan(ctx: KeeperContext, book: KeeperBook, plan: Plan, nowMs: number): Promise<void> {
+  const created = await ctx.plans.create(plan, {
+    planId: plan.planId,
+    chainId: ctx.chainId,
+    bookId: plan.bookId,
+    mode: book.mode,
+    lane: plan.lane,
+    status: "planned",
+    blockNumber: plan.blockNumber,
+    createdAtMs: nowMs,
+    updatedAtMs: nowMs,
+    txs: [],
+    timings: { decidedAtMs: nowMs },
+  });
+  const log = ctx.common.logger.child({ plan_id: plan.planId, book_id: plan.bookId, lane: plan.lane });
+  if (created) {
+    await ctx.events.emit(
+      {
+        kind: "plan.decided",
+        planId: plan.planId,
+        bookId: plan.bookId,
+        lane: plan.lane,
+        mode: book.mode,
+        reason: plan.reason,
+      },
+      "plans_decided",
+    );
+    log.info(
+      { mode: book.mode, reason: plan.reason, block_number: plan.blockNumber.toString() },
+      "plan decided",
+    );
+  }
+  const record = await ctx.plans.record(plan.planId);
+  if (record === undefined || record.status !== "planned") return;
+
+  switch (book.mode) {
+    case "shadow":
+      await ctx.plans.update(plan.planId, (r) => ({ ...r, status: "shadowed" }));
+      await ctx.events.emit(
+        { kind: "plan.shadowed", planId: plan.planId, bookId: plan.bookId, reason: plan.reason },
+        "plans_shadowed",
+      );
+      return;
+    case "propose": {
+      const proposal = await buildProposal(ctx.client, ctx.chainId, plan, book.targets, nowMs);
+      await ctx.plans.update(plan.planId, (r) => ({ ...r, status: "proposed", proposal }));
+      await ctx.events.emit(
+        { kind: "plan.proposed", planId: plan.planId, bookId: plan.bookId, safeTxHash: proposal.safeTxHash },
+        "plans_proposed",
+      );
+      log.info({ safe_tx_hash: proposal.safeTxHash }, "plan proposed to the Safe owners");
+      return;
+    }
+    case "execute": {
+      if (!(await ctx.plans.claimInFlight(plan.bookId, plan.planId))) {
+        const holder = await ctx.plans.inFlight(plan.bookId);
+        await ctx.plans.update(plan.planId, (r) => ({
+          ...r,
+          status: "failed",
+          reason: `plan ${holder} is in flight for the book`,
+        }));
+        return;
+      }
+      const data: SubmitPayload = { v: 1, chainId: ctx.chainId, planId: plan.planId };
+      await ctx.queues.submit.add("submit", data, {
+        jobId: jobIds.submit(ctx.chainId, plan.planId),
+        priority: LANE_PRIORITY[plan.lane],
+      });
+      return;
+    }
+  }
+}

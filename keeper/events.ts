@@ -1,0 +1,68 @@
+// What the keeper tells operators: events (announcements of plans, proposals, transactions) and counters.
+// Kept in Redis (a capped list and a hash) so every process contributes and the operator layer reads one
+// place; also handed to an in-process listener.
+import type { Redis } from "ioredis";
+import { encodeJson } from "./plan-codec.ts";
+
+export type KeeperEvent =
+  | { kind: "plan.decided"; planId: string; bookId: string; lane: string; mode: string; reason: string }
+  | { kind: "plan.shadowed"; planId: string; bookId: string; reason: string }
+  | { kind: "plan.proposed"; planId: string; bookId: string; safeTxHash: string }
+  | { kind: "plan.failed"; planId: string; bookId: string; reason: string }
+  | { kind: "tx.broadcast"; planId: string; txHash: string; nonce: number; txKind: string }
+  | { kind: "tx.mined"; planId: string; txHash: string; status: "success" | "reverted"; blockNumber: bigint }
+  | { kind: "tx.replaced"; planId: string; txHash: string; replaces: string; nonce: number }
+  | { kind: "tx.cancelled"; planId: string; txHash: string; nonce: number }
+  | { kind: "nonce.reconciled"; before: number | null; after: number; rewound: number[] };
+
+export type KeeperCounter =
+  | "plans_decided"
+  | "plans_shadowed"
+  | "plans_proposed"
+  | "plans_failed"
+  | "tx_broadcast"
+  | "tx_mined"
+  | "tx_reverted"
+  | "tx_replaced"
+  | "tx_cancelled"
+  | "tx_dropped"
+  | "evaluations"
+  | "evaluation_errors";
+
+const MAX_EVENTS = 1_000;
+
+export function createKeeperEvents(redis: Redis, prefix: string, listener?: (event: KeeperEvent) => void) {
+  const eventsKey = `${prefix}:events`;
+  const countersKey = `${prefix}:counters`;
+  const heartbeatsKey = `${prefix}:heartbeats`;
+  return {
+    async emit(event: KeeperEvent, counter?: KeeperCounter): Promise<void> {
+      const multi = redis
+        .multi()
+        .lpush(eventsKey, encodeJson({ ...event, atMs: Date.now() }))
+        .ltrim(eventsKey, 0, MAX_EVENTS - 1);
+      if (counter) multi.hincrby(countersKey, counter, 1);
+      await multi.exec();
+      listener?.(event);
+    },
+    async count(counter: KeeperCounter, by = 1): Promise<void> {
+      await redis.hincrby(countersKey, counter, by);
+    },
+    async counters(): Promise<Partial<Record<KeeperCounter, number>>> {
+      const raw = await redis.hgetall(countersKey);
+      return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+    },
+    async heartbeat(instanceId: string, atMs: number): Promise<void> {
+      await redis.hset(heartbeatsKey, instanceId, atMs);
+    },
+    async heartbeats(): Promise<Record<string, number>> {
+      const raw = await redis.hgetall(heartbeatsKey);
+      return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+    },
+    async recent(limit = 100): Promise<string[]> {
+      return redis.lrange(eventsKey, 0, limit - 1);
+    },
+  };
+}
+
+export type KeeperEvents = ReturnType<typeof createKeeperEvents>;

@@ -1,0 +1,55 @@
+// EIP-1559 fees for the keeper's transactions: a fresh quote under the configured cap, and the bump a
+// replacement needs (geth and Hardhat accept a replacement only when both fees rise by at least 10%).
+
+export interface Fees {
+  maxFeePerGas: bigint;
+  maxPriorityFeePerGas: bigint;
+}
+
+export interface FeeCaps {
+  maxFeePerGas: bigint;
+  maxPriorityFeePerGas: bigint;
+}
+
+/** The cap is below what the next block needs: wait (retryable), never overpay past the operator's cap. */
+export class FeeCapExceededError extends Error {
+  override name = "FeeCapExceededError";
+  readonly retryable = true;
+}
+
+/** Room for the base fee to double over the next blocks (the usual wallet rule: 2 × base + tip). */
+export function quoteFees(baseFeePerGas: bigint, suggestedTip: bigint, caps: FeeCaps): Fees {
+  const tip = suggestedTip < caps.maxPriorityFeePerGas ? suggestedTip : caps.maxPriorityFeePerGas;
+  const wanted = 2n * baseFeePerGas + tip;
+  const maxFee = wanted < caps.maxFeePerGas ? wanted : caps.maxFeePerGas;
+  if (maxFee < baseFeePerGas + tip) {
+    throw new FeeCapExceededError(
+      `base fee ${baseFeePerGas} + tip ${tip} exceeds the fee cap ${caps.maxFeePerGas} wei`,
+    );
+  }
+  return { maxFeePerGas: maxFee, maxPriorityFeePerGas: tip };
+}
+
+const ceilPercent = (value: bigint, percent: number) => (value * BigInt(100 + percent) + 99n) / 100n;
+
+/**
+ * Fees for a replacement of `previous`: both at least +bumpPercent (rounded up), and at least a fresh quote
+ * at the current base fee. Null when the cap leaves no room for the minimum bump.
+ */
+export function bumpFees(
+  previous: Fees,
+  baseFeePerGas: bigint,
+  suggestedTip: bigint,
+  caps: FeeCaps,
+  bumpPercent: number,
+): Fees | null {
+  const minTip = ceilPercent(previous.maxPriorityFeePerGas, bumpPercent);
+  const minMax = ceilPercent(previous.maxFeePerGas, bumpPercent);
+  let tip = suggestedTip > minTip ? suggestedTip : minTip;
+  if (tip > caps.maxPriorityFeePerGas) tip = minTip; // the minimum bump may exceed the tip cap; the max cap rules
+  const fresh = 2n * baseFeePerGas + tip;
+  let maxFee = fresh > minMax ? fresh : minMax;
+  if (maxFee > caps.maxFeePerGas) maxFee = caps.maxFeePerGas;
+  if (maxFee < minMax || maxFee < tip) return null;
+  return { maxFeePerGas: maxFee, maxPriorityFeePerGas: tip };
+}

@@ -1,0 +1,194 @@
+// createKeeper: the queues, the workers of one process (monitor: scan + evaluate; worker: submit + confirm;
+// all: both), the scan scheduler, start-up repair, heartbeat and a clean stop.
+import { randomUUID } from "node:crypto";
+import { type Job, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import type { LocalAccount, PublicClient } from "viem";
+import { createMemorySampleStore, type SampleStore } from "../src/indexers/sample-store.ts";
+import { createBookStateStore } from "./book-state-store.ts";
+import { processConfirm } from "./confirm-job.ts";
+import type { KeeperBook, KeeperCommon, KeeperContext, KeeperHooks } from "./context.ts";
+import { KeeperConfigurationError, runClassified } from "./errors.ts";
+import { processEvaluate } from "./evaluate-job.ts";
+import { createKeeperEvents, type KeeperEvent } from "./events.ts";
+import { keeperHealth } from "./health.ts";
+import { jobIds } from "./job-ids.ts";
+import { createNonceLedger } from "./nonce-ledger.ts";
+import { repairAtStart } from "./nonce-repair.ts";
+import type { ScanPayload } from "./payloads.ts";
+import { createPlanStore } from "./plan-store.ts";
+import { createKeeperQueues, QUEUE_NAMES } from "./queues.ts";
+import { processScan } from "./scan-job.ts";
+import { createSignerLock } from "./signer-lock.ts";
+import { processSubmit } from "./submit-job.ts";
+
+export type KeeperRole = "monitor" | "worker" | "all";
+
+export interface CreateKeeperOptions {
+  common: KeeperCommon;
+  redisUrl: string;
+  client: PublicClient;
+  /** A private relay for eth_sendRawTransaction (config.relayUrl); `client` when absent. */
+  sendClient?: PublicClient;
+  signer: LocalAccount;
+  /** Runtime halves of the configured books (their mode comes from config.books). */
+  books: Omit<KeeperBook, "mode">[];
+  role: KeeperRole;
+  instanceId?: string;
+  samples?: SampleStore;
+  hooks?: KeeperHooks;
+  onEvent?: (event: KeeperEvent) => void;
+}
+
+const HEARTBEAT_MS = 1_000;
+const SCHEDULER_REFRESH_MS = 5_000;
+
+export function createKeeper(options: CreateKeeperOptions) {
+  const { common } = options;
+  const { config, logger } = common;
+  const instanceId = options.instanceId ?? `${options.role}-${randomUUID().slice(0, 8)}`;
+  const log = logger.child({ instance: instanceId, chain_id: config.chainId });
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  redis.on("error", (error) => log.warn({ err: error.message }, "redis connection error"));
+
+  const books = new Map<string, KeeperBook>();
+  for (const configured of config.books) {
+    const runtime = options.books.find((b) => b.bookId === configured.bookId);
+    if (!runtime)
+      throw new KeeperConfigurationError(`config.books: ${configured.bookId} has no sources/params`);
+    books.set(configured.bookId, { ...runtime, mode: configured.mode });
+  }
+  const queues = createKeeperQueues(redis, config);
+  for (const queue of queues.all())
+    queue.on("error", (error) => log.warn({ err: error.message, queue: queue.name }, "queue error"));
+  const prefix = config.redisPrefix;
+  const ctx: KeeperContext = {
+    common: { ...common, logger: log },
+    chainId: config.chainId,
+    client: options.client,
+    sendClient: options.sendClient ?? options.client,
+    signer: options.signer,
+    books,
+    queues,
+    plans: createPlanStore(redis, prefix),
+    bookState: createBookStateStore(redis, prefix),
+    ledger: createNonceLedger(redis, prefix, config.chainId, options.signer.address),
+    lock: createSignerLock(redis, prefix, config.chainId, options.signer.address, 30_000),
+    samples: options.samples ?? createMemorySampleStore({ maxPerBook: 1_000 }),
+    events: createKeeperEvents(redis, prefix, options.onEvent),
+    hooks: options.hooks ?? {},
+  };
+
+  const workers: Worker[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  const runsMonitor = options.role !== "worker";
+  const runsWorker = options.role !== "monitor";
+
+  const worker = (name: string, concurrency: number, body: (job: Job) => Promise<unknown>) => {
+    const w = new Worker(name, (job, token) => runClassified(job, token, () => body(job)), {
+      connection: redis,
+      prefix,
+      concurrency,
+      autorun: false,
+      lockDuration: config.lockDurationMs,
+      stalledInterval: config.stalledIntervalMs,
+      maxStalledCount: 3,
+    });
+    w.on("error", (error) => log.warn({ err: error.message, queue: name }, "worker error"));
+    w.on("failed", (job, error) => {
+      if (error.name === "DelayedError") return;
+      log.warn(
+        { queue: name, job_id: job?.id, attempts: job?.attemptsMade, err: error.message },
+        "job failed",
+      );
+    });
+    workers.push(w);
+    return w;
+  };
+
+  const upsertScheduler = () => {
+    const data: ScanPayload = { v: 1, chainId: config.chainId };
+    return queues.scan.upsertJobScheduler(
+      jobIds.scanScheduler(config.chainId),
+      { every: config.scanEveryMs },
+      { name: "scan", data, opts: { removeOnComplete: true, removeOnFail: { count: 100 } } },
+    );
+  };
+
+  let started = false;
+  let stopped = false;
+  return {
+    instanceId,
+    ctx,
+    queues,
+    plans: ctx.plans,
+    events: ctx.events,
+    async start(): Promise<void> {
+      if (started) return;
+      started = true;
+      if (runsWorker) {
+        // One sender per signer, whatever the number of processes: BullMQ's global concurrency on `submit`
+        // (urgent first, by priority) and the signer lock around every send (submit and replacements).
+        await queues.submit.setGlobalConcurrency(1);
+        const repaired = await repairAtStart(ctx);
+        if (repaired.resent > 0 || repaired.filled.length > 0)
+          log.info(repaired, "nonce gaps repaired at start");
+        worker(QUEUE_NAMES.submit, 1, (job) => processSubmit(ctx, job));
+        worker(QUEUE_NAMES.confirm, 4, (job) => processConfirm(ctx, job));
+      }
+      if (runsMonitor) {
+        await upsertScheduler();
+        worker(QUEUE_NAMES.scan, 1, (job) => processScan(ctx, redis, job));
+        worker(QUEUE_NAMES.evaluate, config.evaluateConcurrency, (job) => processEvaluate(ctx, job));
+        // Re-assert the scheduler: a Redis that restarted without persistence has forgotten it.
+        timers.push(setInterval(() => void upsertScheduler().catch(() => {}), SCHEDULER_REFRESH_MS));
+      }
+      const beat = () => void ctx.events.heartbeat(instanceId, common.clock.nowMs()).catch(() => {});
+      beat();
+      timers.push(setInterval(beat, HEARTBEAT_MS));
+      for (const w of workers)
+        void w.run().catch((error: Error) => log.error({ err: error.message }, "worker stopped"));
+      common.shutdown.signal.addEventListener("abort", () => void this.stop(), { once: true });
+      log.info({ role: options.role, books: [...books.keys()] }, "keeper started");
+    },
+    /**
+     * Stop taking jobs; let the ones in flight finish (up to `graceMs`), else hand them back: their locks
+     * lapse and another worker takes them over, where a signed transaction is re-sent, never re-signed.
+     */
+    async stop(graceMs = 10_000): Promise<void> {
+      if (stopped) return;
+      stopped = true;
+      for (const t of timers) clearInterval(t);
+      const graceful = Promise.all(workers.map((w) => w.close()));
+      const timedOut = new Promise<"timeout">((resolve) =>
+        setTimeout(() => resolve("timeout"), graceMs).unref(),
+      );
+      if ((await Promise.race([graceful.then(() => "closed" as const), timedOut])) === "timeout") {
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+      await queues.close();
+      redis.disconnect();
+      log.info("keeper stopped");
+    },
+    /** Drop everything without waiting (a crashed process, for tests): in-flight jobs are handed back by lock expiry. */
+    async kill(): Promise<void> {
+      stopped = true;
+      for (const t of timers) clearInterval(t);
+      await Promise.all(workers.map((w) => w.close(true).catch(() => {})));
+      await queues.close().catch(() => {});
+      redis.disconnect();
+    },
+    health: () =>
+      keeperHealth({
+        config,
+        nowMs: common.clock.nowMs(),
+        client: ctx.client,
+        signer: options.signer.address,
+        queues,
+        events: ctx.events,
+        bookState: ctx.bookState,
+      }),
+  };
+}
+
+export type Keeper = ReturnType<typeof createKeeper>;

@@ -1,0 +1,31 @@
+// Hand-offs between stages, and the fee inputs every sender shares.
+import { gweiToWei } from "./config.ts";
+import type { KeeperContext } from "./context.ts";
+import type { FeeCaps } from "./fees.ts";
+import { jobIds } from "./job-ids.ts";
+import type { ConfirmPayload } from "./payloads.ts";
+
+export async function enqueueConfirm(ctx: KeeperContext, planId: `0x${string}`, delayMs = 0): Promise<void> {
+  const data: ConfirmPayload = { v: 1, chainId: ctx.chainId, planId };
+  await ctx.queues.confirm.add("confirm", data, {
+    jobId: jobIds.confirm(ctx.chainId, planId),
+    delay: delayMs,
+  });
+}
+
+export function feeCaps(ctx: KeeperContext): FeeCaps {
+  const { fees } = ctx.common.config;
+  return {
+    maxFeePerGas: gweiToWei(fees.maxFeePerGasGwei),
+    maxPriorityFeePerGas: gweiToWei(fees.maxPriorityFeePerGasGwei),
+  };
+}
+
+/** The node's tip suggestion; the configured cap when the node has none. */
+export async function suggestedTip(ctx: KeeperContext): Promise<bigint> {
+  try {
+    return await ctx.client.estimateMaxPriorityFeePerGas();
+  } catch {
+    return feeCaps(ctx).maxPriorityFeePerGas;
+  }
+}

@@ -1,0 +1,55 @@
+// The signer's nonce ledger in Redis. A nonce is reserved only after a successful simulation, under the
+// signer lock, and recorded against its plan; the ledger is reconciled with the chain's pending nonce at
+// start and after every error, so it never drifts above the chain and never hands out a nonce twice.
+import type { Redis } from "ioredis";
+
+export interface NonceReconciliation {
+  before: number | null;
+  after: number;
+  /** Nonces reserved but never seen by the node and not held by a signed transaction: rewound. */
+  rewound: number[];
+}
+
+export function createNonceLedger(redis: Redis, prefix: string, chainId: number, signer: string) {
+  const nextKey = `${prefix}:nonce:${chainId}:${signer.toLowerCase()}`;
+  const reservedKey = `${prefix}:nonce-reserved:${chainId}:${signer.toLowerCase()}`;
+  return {
+    async next(): Promise<number | null> {
+      const text = await redis.get(nextKey);
+      return text === null ? null : Number(text);
+    },
+    /** Reserve the next nonce for `planId`: never below the chain's pending nonce. */
+    async reserve(chainPending: number, planId: string): Promise<number> {
+      const nonce = (await redis.eval(
+        `local cur = tonumber(redis.call('GET', KEYS[1]) or '-1')
+         local pending = tonumber(ARGV[1])
+         if cur < pending then cur = pending end
+         redis.call('SET', KEYS[1], cur + 1)
+         redis.call('HSET', KEYS[2], cur, ARGV[2])
+         return cur`,
+        2,
+        nextKey,
+        reservedKey,
+        chainPending,
+        planId,
+      )) as number;
+      return nonce;
+    },
+    /**
+     * Align with the chain: nonces at or above the chain's pending nonce that no signed transaction holds
+     * (`held`) were reserved and never sent (a crash between reservation and signing): rewind past them. A
+     * held nonce is re-broadcast by its confirm job, so the ledger stays after it.
+     */
+    async reconcile(chainPending: number, held: ReadonlySet<number>): Promise<NonceReconciliation> {
+      const before = await this.next();
+      let after = chainPending;
+      for (const nonce of held) if (nonce >= after) after = nonce + 1;
+      const rewound: number[] = [];
+      if (before !== null) for (let n = after; n < before; n += 1) rewound.push(n);
+      await redis.set(nextKey, after);
+      return { before, after, rewound };
+    },
+  };
+}
+
+export type NonceLedger = ReturnType<typeof createNonceLedger>;

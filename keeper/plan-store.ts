@@ -1,0 +1,137 @@
+// Plans and their lifecycle in Redis, keyed by the plan id (the idempotency key). A plan is created once
+// (SET NX); its record carries every transaction signed for it, persisted before the broadcast, so a retry
+// after a crash re-sends the same signed bytes (same hash) instead of signing a second transaction.
+import type { Redis } from "ioredis";
+import type { Plan } from "../src/engine/plan.ts";
+import type { BookMode } from "./config.ts";
+import { decodeJson, decodePlan, encodeJson, encodePlan } from "./plan-codec.ts";
+
+export type PlanStatus =
+  | "planned" // decided, waiting for its submit job
+  | "shadowed" // shadow mode: recorded and announced, never sent
+  | "proposed" // propose mode: a Safe transaction for the owners
+  | "submitted" // a signed transaction was broadcast
+  | "mined" // executed and confirmed
+  | "reverted" // mined but reverted (the guard caught a premise that changed after the simulation)
+  | "failed" // refused before sending (simulation reverted, deadline passed)
+  | "cancelled" // the deadline passed while pending: replaced by a zero-value self-transfer
+  | "dropped"; // the nonce was used by another transaction
+
+export const TERMINAL_STATUSES: ReadonlySet<PlanStatus> = new Set([
+  "shadowed",
+  "proposed",
+  "mined",
+  "reverted",
+  "failed",
+  "cancelled",
+  "dropped",
+]);
+
+export interface TxRecord {
+  hash: `0x${string}`;
+  raw: `0x${string}`;
+  nonce: number;
+  kind: "plan" | "replacement" | "cancel";
+  to: `0x${string}`;
+  data: `0x${string}`;
+  gas: bigint;
+  maxFeePerGas: bigint;
+  maxPriorityFeePerGas: bigint;
+  signedAtMs: number;
+  /** The head when it was broadcast: stuck-ness is counted from here. */
+  sentAtBlock: bigint;
+}
+
+export interface Proposal {
+  safe: `0x${string}`;
+  safeNonce: bigint;
+  safeTxHash: `0x${string}`;
+  to: `0x${string}`;
+  data: `0x${string}`;
+  operation: 0 | 1;
+  /** Calldata of Safe.execTransaction once the owners' signatures are appended (they are not known here). */
+  transactionBuilder: unknown;
+}
+
+export interface PlanRecord {
+  planId: `0x${string}`;
+  chainId: number;
+  bookId: string;
+  mode: BookMode;
+  lane: Plan["lane"];
+  status: PlanStatus;
+  blockNumber: bigint;
+  createdAtMs: number;
+  updatedAtMs: number;
+  txs: TxRecord[];
+  minedTxHash?: `0x${string}`;
+  minedBlock?: bigint;
+  proposal?: Proposal;
+  /** Why it failed or was cancelled, in words (with the decoded guard error when there is one). */
+  reason?: string;
+  /** Stage timestamps for latency accounting. */
+  timings: Partial<
+    Record<"decidedAtMs" | "simulatedAtMs" | "signedAtMs" | "broadcastAtMs" | "minedSeenAtMs", number>
+  >;
+}
+
+export function createPlanStore(redis: Redis, prefix: string) {
+  const planKey = (id: string) => `${prefix}:plan:${id}`;
+  const recordKey = (id: string) => `${prefix}:plan-record:${id}`;
+  const inFlightKey = (bookId: string) => `${prefix}:book-in-flight:${bookId}`;
+  const indexKey = `${prefix}:plans`;
+
+  return {
+    /** Store a new plan; false when this plan id exists already (the same decision seen again). */
+    async create(plan: Plan, record: PlanRecord): Promise<boolean> {
+      const created = await redis.set(planKey(plan.planId), encodePlan(plan), "NX");
+      if (created === null) return false;
+      await redis
+        .multi()
+        .set(recordKey(plan.planId), encodeJson(record))
+        .zadd(indexKey, record.createdAtMs, plan.planId)
+        .exec();
+      return true;
+    },
+    async plan(planId: string): Promise<Plan | undefined> {
+      const text = await redis.get(planKey(planId));
+      return text === null ? undefined : decodePlan(text);
+    },
+    async record(planId: string): Promise<PlanRecord | undefined> {
+      const text = await redis.get(recordKey(planId));
+      return text === null ? undefined : decodeJson<PlanRecord>(text);
+    },
+    /** Read-modify-write; callers hold the signer lock or are the plan's only job. */
+    async update(planId: string, change: (record: PlanRecord) => PlanRecord): Promise<PlanRecord> {
+      const current = await this.record(planId);
+      if (current === undefined) throw new Error(`plan ${planId} has no record`);
+      const next = { ...change(current), updatedAtMs: Date.now() };
+      await redis.set(recordKey(planId), encodeJson(next));
+      return next;
+    },
+    async list(): Promise<PlanRecord[]> {
+      const ids = await redis.zrange(indexKey, 0, -1);
+      if (ids.length === 0) return [];
+      const texts = await redis.mget(ids.map(recordKey));
+      return texts.filter((t): t is string => t !== null).map((t) => decodeJson<PlanRecord>(t));
+    },
+    /** The plan a book is waiting on (execute mode), so no second plan for it is decided meanwhile. */
+    inFlight: (bookId: string) => redis.get(inFlightKey(bookId)),
+    /** Claim the book for `planId`; false when another plan holds it. */
+    async claimInFlight(bookId: string, planId: string): Promise<boolean> {
+      if ((await redis.set(inFlightKey(bookId), planId, "NX")) !== null) return true;
+      return (await redis.get(inFlightKey(bookId))) === planId;
+    },
+    async clearInFlight(bookId: string, planId: string): Promise<void> {
+      // Only the plan that set it may clear it.
+      await redis.eval(
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+        1,
+        inFlightKey(bookId),
+        planId,
+      );
+    },
+  };
+}
+
+export type PlanStore = ReturnType<typeof createPlanStore>;

@@ -1,0 +1,63 @@
+// `scan`: produced by one BullMQ job scheduler per chain. Follows the chain (reorg-aware, checkpointed in
+// Redis) and enqueues one `evaluate` job per book for the newest confirmed block. Older blocks a catch-up
+// passes over are not evaluated: a decision on a past block would act on a stale premise.
+import type { Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { createBlockFollower } from "../src/indexers/block-follower.ts";
+import { createRedisCheckpointStore } from "../src/indexers/checkpoint-store.ts";
+import type { KeeperContext } from "./context.ts";
+import { jobIds } from "./job-ids.ts";
+import { type EvaluatePayload, parsePayload, scanPayload } from "./payloads.ts";
+
+export async function processScan(
+  ctx: KeeperContext,
+  redis: Redis,
+  job: Job,
+): Promise<{ blockNumber: string | null }> {
+  const payload = parsePayload(scanPayload, job.data, "scan");
+  let newest: bigint | null = null;
+  const follower = createBlockFollower({
+    client: ctx.client,
+    checkpoints: createRedisCheckpointStore(redis, {
+      prefix: ctx.common.config.redisPrefix,
+      chainId: payload.chainId,
+      name: "keeper-scan",
+    }),
+    confirmations: ctx.common.config.evaluateConfirmations,
+    maxReorgDepth: 64,
+    maxBlocksPerTick: 256,
+    onBlock: async (event) => {
+      if (event.confirmed && (newest === null || event.header.number > newest)) newest = event.header.number;
+    },
+    onReorg: async (event) => {
+      ctx.common.logger.warn(
+        {
+          chain_id: payload.chainId,
+          common_ancestor: event.commonAncestor.toString(),
+          orphaned: event.orphaned.length,
+        },
+        "reorg: orphaned blocks are re-read",
+      );
+      await ctx.samples.removeFrom(event.commonAncestor + 1n);
+    },
+  });
+  await follower.tick();
+  if (newest === null) return { blockNumber: null };
+  const blockNumber: bigint = newest;
+  await ctx.queues.evaluate.addBulk(
+    [...ctx.books.values()].map((book) => {
+      const data: EvaluatePayload = {
+        v: 1,
+        chainId: payload.chainId,
+        bookId: book.bookId,
+        blockNumber: blockNumber.toString(),
+      };
+      return {
+        name: "evaluate",
+        data,
+        opts: { jobId: jobIds.evaluate(payload.chainId, book.bookId, blockNumber) },
+      };
+    }),
+  );
+  return { blockNumber: blockNumber.toString() };
+}

@@ -1,0 +1,104 @@
+// `submit`: one plan, once. Under the signer lock: simulate at the latest block, reserve a nonce from the
+// ledger, sign, persist the signed bytes, broadcast, hand over to `confirm`. A plan that already holds a
+// signed transaction is never signed again: its bytes are re-sent (same hash) and confirm takes over.
+import type { Job } from "bullmq";
+import { UnrecoverableError } from "bullmq";
+import { planToRolesCall } from "../src/execution/plan-batch.ts";
+import { isKnown, sendRaw, signRecordAndSend } from "./broadcast.ts";
+import type { KeeperContext } from "./context.ts";
+import { SimulationRevertedError, WaitError } from "./errors.ts";
+import { quoteFees } from "./fees.ts";
+import { enqueueConfirm, feeCaps, suggestedTip } from "./next-stage.ts";
+import { reconcileNonces } from "./nonce-repair.ts";
+import { parsePayload, submitPayload } from "./payloads.ts";
+import { TERMINAL_STATUSES } from "./plan-store.ts";
+import { simulatePlanCall } from "./simulate.ts";
+
+export async function processSubmit(
+  ctx: KeeperContext,
+  job: Job,
+): Promise<{ txHash?: string; status: string }> {
+  const { planId } = parsePayload(submitPayload, job.data, "submit");
+  const id = planId as `0x${string}`;
+  return ctx.lock.with(async () => {
+    const [plan, record] = await Promise.all([ctx.plans.plan(id), ctx.plans.record(id)]);
+    if (!plan || !record) throw new UnrecoverableError(`plan ${id} is not stored`);
+    if (TERMINAL_STATUSES.has(record.status)) return { status: record.status };
+    const book = ctx.books.get(plan.bookId);
+    if (!book) throw new UnrecoverableError(`unknown book ${plan.bookId}`);
+    const log = ctx.common.logger.child({ plan_id: id, book_id: plan.bookId, lane: plan.lane });
+
+    // Signed before (a worker died after persisting): re-send the same bytes, never sign anew.
+    const last = record.txs.at(-1);
+    if (last !== undefined) {
+      if (!(await isKnown(ctx.client, last.hash))) await sendRaw(ctx.client, ctx.sendClient, last);
+      await enqueueConfirm(ctx, id);
+      log.info({ tx_hash: last.hash }, "plan already signed: re-sent the recorded transaction");
+      return { txHash: last.hash, status: "submitted" };
+    }
+
+    try {
+      const head = await ctx.client.getBlock({ blockTag: "latest" });
+      if (Number(head.timestamp) > plan.premise.deadlineSec) {
+        await fail(ctx, id, plan.bookId, `deadline ${plan.premise.deadlineSec} passed before sending`);
+        return { status: "failed" };
+      }
+      // One transaction in flight per signer: a pending transaction (ours from before a crash or a lost
+      // Redis, or anyone's with this key) must land first, or this plan's premise is already stale.
+      const [latestNonce, pendingNonce] = await Promise.all([
+        ctx.client.getTransactionCount({ address: ctx.signer.address, blockTag: "latest" }),
+        ctx.client.getTransactionCount({ address: ctx.signer.address, blockTag: "pending" }),
+      ]);
+      if (pendingNonce > latestNonce) {
+        throw new WaitError(
+          `signer has ${pendingNonce - latestNonce} transaction(s) pending`,
+          ctx.common.config.confirmPollMs,
+        );
+      }
+
+      const call = planToRolesCall(plan, book.targets);
+      const simulation = await simulatePlanCall(ctx.client, ctx.signer.address, call, plan, book.targets);
+      await ctx.plans.update(id, (r) => ({
+        ...r,
+        timings: { ...r.timings, simulatedAtMs: ctx.common.clock.nowMs() },
+      }));
+
+      let nonce = await ctx.ledger.reserve(pendingNonce, id);
+      if (nonce !== pendingNonce) {
+        // The ledger was ahead of a chain with nothing pending: reservations that were never sent.
+        await reconcileNonces(ctx);
+        nonce = await ctx.ledger.reserve(pendingNonce, id);
+      }
+      const fees = quoteFees(head.baseFeePerGas ?? 0n, await suggestedTip(ctx), feeCaps(ctx));
+      const gas = (simulation.gasEstimate * BigInt(10_000 + ctx.common.config.gasHeadroomBps)) / 10_000n;
+      const tx = await signRecordAndSend(
+        ctx,
+        id,
+        { to: call.to, data: call.data, gas, nonce, fees, kind: "plan" },
+        head.number,
+      );
+      await ctx.hooks.afterBroadcast?.(id, tx.hash);
+      await enqueueConfirm(ctx, id);
+      return { txHash: tx.hash, status: "submitted" };
+    } catch (error) {
+      if (error instanceof SimulationRevertedError) {
+        await fail(ctx, id, plan.bookId, String(error.details.reason ?? error.message));
+        log.warn({ reason: error.details.reason }, "plan refused by simulation: not sent");
+        throw error;
+      }
+      if (!(error instanceof WaitError)) await reconcileNonces(ctx).catch(() => {});
+      throw error;
+    }
+  });
+}
+
+async function fail(
+  ctx: KeeperContext,
+  planId: `0x${string}`,
+  bookId: string,
+  reason: string,
+): Promise<void> {
+  await ctx.plans.update(planId, (r) => ({ ...r, status: "failed", reason }));
+  await ctx.plans.clearInFlight(bookId, planId);
+  await ctx.events.emit({ kind: "plan.failed", planId, bookId, reason }, "plans_failed");
+}

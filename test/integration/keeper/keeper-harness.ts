@@ -1,0 +1,135 @@
+// A keeper against the in-process devnet, over real HTTP (the fault-injecting proxy fronts the chain), with
+// real Redis under an isolated prefix.
+import { pino } from "pino";
+import type { PublicClient } from "viem";
+import type { BookMode, KeeperConfigInput } from "../../../keeper/config.ts";
+import { parseKeeperConfig } from "../../../keeper/config.ts";
+import type { KeeperHooks } from "../../../keeper/context.ts";
+import { createKeeper, type KeeperRole } from "../../../keeper/keeper.ts";
+import { createChainClient } from "../../../src/chain/client.ts";
+import { devnetAccount } from "../../../src/devnet/accounts.ts";
+import { devnetBookParams } from "../../../src/devnet/devnet-book-params.ts";
+import { devnetBookSources } from "../../../src/devnet/devnet-book-sources.ts";
+import type { DevnetKeeperSetup } from "../../../src/devnet/devnet-keeper-setup.ts";
+import type { Devnet } from "../../../src/devnet/index.ts";
+import type { BookParams } from "../../../src/engine/params.ts";
+import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
+
+export const BOOK_ID = "treasury-eth";
+
+/**
+ * The devnet book's policy with what one rebalance on the devnet's thin perp market can carry: trades of at
+ * most $60k (a larger one moves the perp price past the plan's slippage bound), a 1% perp slippage bound, no
+ * cooldown (so the keeper walks the drift back over several blocks), and no collateral withdrawals.
+ */
+export function keeperTestParams(devnet: Devnet): BookParams {
+  const base = devnetBookParams(devnet.manifest);
+  return {
+    ...base,
+    cooldownSec: 0,
+    caps: { ...base.caps, maxTradeUsd: 60_000, maxSwapUsd: 200_000 },
+    margin: { ...base.margin, ceilingRatio: 1_000 },
+    costs: { ...base.costs, perpSlippageBps: 100 },
+  };
+}
+
+export function keeperClient(devnet: Devnet, rpcUrl: string): PublicClient {
+  return createChainClient({
+    chainId: devnet.manifest.chainId,
+    rpcUrls: [rpcUrl],
+    pollingIntervalMs: 50,
+    retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 200, rateLimitBudgetMs: 5_000 },
+  });
+}
+
+export interface TestKeeperOptions {
+  devnet: Devnet;
+  setup: DevnetKeeperSetup;
+  rpcUrl: string;
+  redisUrl: string;
+  prefix: string;
+  mode?: BookMode;
+  role?: KeeperRole;
+  hooks?: KeeperHooks;
+  config?: Partial<KeeperConfigInput>;
+}
+
+export function testKeeper(options: TestKeeperOptions) {
+  const { devnet } = options;
+  const config = parseKeeperConfig({
+    chainId: devnet.manifest.chainId,
+    rpcUrls: [options.rpcUrl],
+    redisPrefix: options.prefix,
+    books: [{ bookId: BOOK_ID, mode: options.mode ?? "execute" }],
+    scanEveryMs: 100,
+    txConfirmations: 1,
+    stuckAfterBlocks: 2,
+    confirmPollMs: 50,
+    fees: { maxFeePerGasGwei: 500, maxPriorityFeePerGasGwei: 2 },
+    lockDurationMs: 2_000,
+    stalledIntervalMs: 1_000,
+    backoffMs: 50,
+    ...options.config,
+  } satisfies KeeperConfigInput);
+  const client = keeperClient(devnet, options.rpcUrl);
+  const controller = new AbortController();
+  return createKeeper({
+    common: {
+      config,
+      logger: pino({ level: process.env.KEEPER_TEST_LOG ?? "silent" }),
+      clock: { nowMs: () => Date.now() },
+      shutdown: { signal: controller.signal },
+    },
+    redisUrl: options.redisUrl,
+    client,
+    signer: devnetAccount(1),
+    role: options.role ?? "all",
+    hooks: options.hooks,
+    books: [
+      {
+        bookId: BOOK_ID,
+        params: keeperTestParams(devnet),
+        targets: options.setup.targets,
+        reader: createBookIndexer(client, devnetBookSources(devnet.manifest, BOOK_ID)),
+      },
+    ],
+  });
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false | null>,
+  timeoutMs = 30_000,
+  everyMs = 50,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false && value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** The book's drift now, read fresh (not through the keeper). */
+export async function currentDriftBps(devnet: Devnet): Promise<number> {
+  const { evaluateBook } = await import("../../../src/engine/book-metrics.ts");
+  const indexer = createBookIndexer(
+    devnet.publicClient as PublicClient,
+    devnetBookSources(devnet.manifest, BOOK_ID),
+  );
+  const block = await devnet.publicClient.getBlockNumber({ cacheTime: 0 });
+  const { snapshot } = await indexer.snapshotAt(block, {
+    keeper: { hedgeTriggered: false, lastPlanAtSec: null },
+    samples: [],
+  });
+  return evaluateBook(snapshot, keeperTestParams(devnet), snapshot.blockTimestampSec).drift.driftBps;
+}
+
+export const keeperAddress = () => devnetAccount(1).address;
+
+/** A chain that produces blocks, as a live one does (the devnet automines only when sent a transaction). */
+export function produceBlocks(devnet: Devnet, everyMs = 250): { stop(): void } {
+  const timer = setInterval(() => void devnet.testClient.mine({ blocks: 1 }).catch(() => {}), everyMs);
+  return { stop: () => clearInterval(timer) };
+}
