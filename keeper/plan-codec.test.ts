@@ -9,8 +9,8 @@ describe("plan codec", () => {
       node: fc.oneof(
         { depthSize: "small" },
         leaf,
-        fc.array(tie("node")),
-        fc.dictionary(fc.stringMatching(/^[a-z][a-zA-Z0-9]{0,8}$/), tie("node")),
+        fc.array(tie("node"), { noNullPrototype: true }),
+        fc.dictionary(fc.stringMatching(/^[a-z][a-zA-Z0-9]{0,8}$/), tie("node"), { noNullPrototype: true }),
       ),
     })).node;
     fc.assert(fc.property(tree, (value) => expect(decodeJson(encodeJson(value))).toEqual(value)));
