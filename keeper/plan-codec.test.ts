@@ -13,6 +13,10 @@ describe("plan codec", () => {
         fc.dictionary(fc.stringMatching(/^[a-z][a-zA-Z0-9]{0,8}$/), tie("node"), { noNullPrototype: true }),
       ),
     })).node;
-    fc.assert(fc.property(tree, (value) => expect(decodeJson(encodeJson(value))).toEqual(value)));
+    fc.assert(
+      fc.property(tree, (value) => {
+        expect(decodeJson(encodeJson(value))).toEqual(value);
+      }),
+    );
   });
 });
