@@ -9,7 +9,7 @@ describe("plan codec", () => {
       node: fc.oneof(
         { depthSize: "small" },
         leaf,
-        fc.array(tie("node"), { noNullPrototype: true }),
+        fc.array(tie("node")),
         fc.dictionary(fc.stringMatching(/^[a-z][a-zA-Z0-9]{0,8}$/), tie("node"), { noNullPrototype: true }),
       ),
     })).node;
