@@ -134,6 +134,14 @@ describe("decide", () => {
     expect(after.perp!.marginRatio!).toBeLessThanOrEqual(0.5);
   });
 
+  it("defers a collateral withdrawal to a later plan when the same plan resizes the hedge", () => {
+    // Over-collateralised and over-hedged: the resize realizes P&L and moves the margin requirement, so the
+    // free collateral a withdrawal could take is only known once the trade has settled.
+    const plan = planOf(decide(makeBook({ hedgeRatio: 1.5, marginRatio: 0.9 }), makeParams(), NOW_SEC));
+    expect(plan.actions.map((a) => a.kind)).toEqual(["perp.adjustPosition"]);
+    expect(plan.reason).toMatch(/withdrawn after the trade settles/);
+  });
+
   it("de-peg act tier: urgent swap of the held stable into the healthiest one, even during cooldown", () => {
     const book = makeBook({ usdtUsdOracle: 0.95 });
     book.keeper.lastPlanAtSec = NOW_SEC - 1;

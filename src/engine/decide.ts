@@ -451,8 +451,14 @@ export function decide(book: BookSnapshot, params: BookParams, nowSec: number): 
     amountBase = 0n;
   }
   const margin = marginFor(amountBase === 0n ? 0n : signedTrade);
-  const { depositUnits, withdrawUnits, withdrawUsd } = margin;
-  const marginNote = margin.note;
+  const { depositUnits } = margin;
+  // A withdrawal is never urgent, and the free collateral it may take is only known after the trade settles
+  // (a resize realizes P&L and moves the margin requirement in the same batch): with a trade, it waits for a
+  // later plan computed from the post-trade state.
+  const deferWithdrawal = amountBase !== 0n && margin.withdrawUnits > 0n;
+  const withdrawUnits = deferWithdrawal ? 0n : margin.withdrawUnits;
+  const withdrawUsd = deferWithdrawal ? 0 : margin.withdrawUsd;
+  const marginNote = deferWithdrawal ? "; excess collateral withdrawn after the trade settles" : margin.note;
   if (amountBase === 0n && depositUnits === 0n && withdrawUnits === 0n) {
     if (hedgeRefused) return noop(book, m, "cost-exceeds-benefit", hedgeRefused, triggered);
     if (triggered)
