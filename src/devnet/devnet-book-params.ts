@@ -48,7 +48,9 @@ export function devnetBookParams(manifest: DevnetManifest, overrides: Partial<Bo
       gasPerCollateralMove: 150_000,
       gasPerSwap: 230_000,
       perpTakerFeeBps: 10,
-      perpSlippageBps: 5,
+      // The devnet perp's maker liquidity is a few ranges, thinner than a live market: a 60 ETH close moves it
+      // well beyond 5 bps, and a bound that tight makes Perp revert the trade (CH_TMRL).
+      perpSlippageBps: 100,
     },
     risk: { fallbackSigmaAnnual: 0.6, horizonSec: 86_400, confidenceZ: 1.645 },
     premise: { oracleBandBps: 100, deadlineSec: 300, perpSizeToleranceBps: 50 },

@@ -10,10 +10,14 @@ import type { DevnetClient } from "./devnet-client.ts";
 import type { DevnetManifest } from "./manifest.ts";
 import { execSafeTransaction } from "./treasury-transaction.ts";
 
-/** The devnet treasury's keeper caps: small enough that the adversarial tests can exceed them. */
+/**
+ * The devnet treasury's keeper caps: the perp cap allows unwinding the whole 60 ETH short and re-hedging in a day,
+ * and no more (an eth-rally rebalance needs the first); the adversarial tests exceed it.
+ */
 export const DEVNET_KEEPER_CAPS = {
-  perpBaseEthPerDay: 5,
-  swapUsdPerDay: 250_000,
+  perpBaseEthPerDay: 150,
+  // Several de-peg swaps a day: a plan's USD cap (devnetBookParams: 250k) buys ~285k USDC at $0.8774.
+  swapUsdPerDay: 1_000_000,
   collateralUsdPerDay: 500_000,
   callsPerHour: 20,
 } as const;

@@ -209,8 +209,9 @@ describe("the keeper cannot", () => {
   });
 
   it("exceed its daily perp allowance, even across several plans", async () => {
-    await keeperExecPlan(await shortMorePlan(3n * ETH, "first"));
-    await expectCustomError(keeperExecPlan(await shortMorePlan(3n * ETH, "second")), "ConditionViolation", [
+    // 150 ETH a day: 100 now, then 60 more is over.
+    await keeperExecPlan(await shortMorePlan(100n * ETH, "first"));
+    await expectCustomError(keeperExecPlan(await shortMorePlan(60n * ETH, "second")), "ConditionViolation", [
       STATUS.AllowanceExceeded,
       expect.any(String),
     ]);

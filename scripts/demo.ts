@@ -1,0 +1,361 @@
+// `npm run demo`: the whole system on the mainnet-shaped devnet. Starts Redis (by the project's rule), the
+// devnet, hires the keeper (HedgeGuard + Zodiac Roles permissions signed by two Safe owners), starts the monitor
+// and the keeper (BullMQ), then plays eth-rally, usdc-depeg-2023 and oracle-stale step by step, letting the
+// keeper react to every block. Prints drift before and after, every plan with its lane, transaction, gas and
+// status, and hedge effectiveness. Then keeps running (status every 10 s) until Ctrl-C.
+//   npm run demo -- --exit --report demo-report.json   (unattended: writes JSON, non-zero exit on failure)
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import pino from "pino";
+import type { Hex } from "viem";
+import { parseKeeperConfig } from "../keeper/config.ts";
+import type { KeeperEvent } from "../keeper/events.ts";
+import { createKeeper } from "../keeper/keeper.ts";
+import { createChainClient } from "../src/chain/client.ts";
+import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../src/devnet/accounts.ts";
+import { devnetBookParams } from "../src/devnet/devnet-book-params.ts";
+import { devnetBookSources } from "../src/devnet/devnet-book-sources.ts";
+import { setUpDevnetKeeper } from "../src/devnet/devnet-keeper-setup.ts";
+import { DEFAULT_DEVNET_PORT, type Devnet, startDevnet } from "../src/devnet/index.ts";
+import { correlation, evaluateBook, hedgeEffectiveness } from "../src/index.ts";
+import { createBookIndexer } from "../src/indexers/book-indexer.ts";
+import { createMemorySampleStore } from "../src/indexers/sample-store.ts";
+import { freeLoopbackPort, isPortInUse } from "../src/runtime/free-port.ts";
+import { ensureRedis, RedisUnavailableError } from "../src/runtime/redis-server.ts";
+import { type DemoAction, type DemoReport, type DemoScenario, renderScenario } from "./demo/demo-report.ts";
+
+const BOOK_ID = "treasury-eth";
+const SCENARIOS = [
+  {
+    name: "eth-rally",
+    expectation: "drift crosses the band → a routine hedge resize is mined → drift back inside",
+    wantsAction: "routine",
+  },
+  {
+    name: "usdc-depeg-2023",
+    expectation: "USDC reaches the act tier → an urgent de-peg swap is mined",
+    wantsAction: "urgent",
+  },
+  {
+    name: "oracle-stale",
+    expectation: "ETH/USD stops updating → flagged stale, nothing is sent",
+    wantsAction: "none",
+  },
+] as const;
+
+const { values: args } = parseArgs({
+  options: {
+    exit: { type: "boolean", default: false },
+    report: { type: "string" },
+    port: { type: "string" },
+    help: { type: "boolean", default: false },
+  },
+});
+if (args.help) {
+  console.log("usage: npm run demo [-- --exit] [--report <file>] [--port <n>]");
+  process.exit(0);
+}
+
+const started = performance.now();
+const say = (text: string) => console.log(text);
+let devnet: Devnet | undefined;
+let stopRedis: (() => Promise<void>) | undefined;
+let stopKeeper: (() => Promise<void>) | undefined;
+const shutdown = new AbortController();
+
+async function cleanUp() {
+  shutdown.abort();
+  await stopKeeper?.().catch(() => {});
+  await devnet?.stop().catch(() => {});
+  await stopRedis?.().catch(() => {});
+}
+
+async function main(): Promise<number> {
+  const redis = await ensureRedis({ configuredUrl: process.env.REDIS_URL });
+  stopRedis = redis.stop;
+  say(`Redis: ${redis.started ? `started a private redis-server at ${redis.url}` : redis.url}`);
+
+  const port =
+    args.port !== undefined
+      ? Number(args.port)
+      : (await isPortInUse(DEFAULT_DEVNET_PORT))
+        ? await freeLoopbackPort()
+        : DEFAULT_DEVNET_PORT;
+  say(
+    `Starting the devnet on 127.0.0.1:${port} (Uniswap v3, Chainlink, Safe, Zodiac Roles, Perpetual Protocol v2)…`,
+  );
+  devnet = await startDevnet({ port, manifestPath: "deployments/devnet.json" });
+  say(
+    `  bootstrapped in ${(devnet.bootstrapMs / 1000).toFixed(1)} s: treasury Safe ${devnet.manifest.contracts.treasurySafe}`,
+  );
+
+  say("Hiring the keeper: HedgeGuard, Roles permission set and roles signed by 2 of the Safe's 3 owners…");
+  const setup = await setUpDevnetKeeper(devnet.client, devnet.manifest);
+  say(
+    `  HedgeGuard ${setup.scope.hedgeGuard}; keeper ${setup.scope.keeper} may trade vETH and swap USDC→USDT, DAI→USDC within caps`,
+  );
+
+  const manifest = devnet.manifest;
+  const client = createChainClient({
+    chainId: manifest.chainId,
+    rpcUrls: [devnet.rpcUrl],
+    pollingIntervalMs: 50,
+  });
+  const reader = createBookIndexer(client, devnetBookSources(manifest, BOOK_ID));
+  const params = devnetBookParams(manifest);
+  const samples = createMemorySampleStore({ maxPerBook: 10_000 });
+  const events: KeeperEvent[] = [];
+  const config = parseKeeperConfig({
+    chainId: manifest.chainId,
+    rpcUrls: [devnet.rpcUrl],
+    redisPrefix: `hk-demo-${Date.now()}`,
+    books: [{ bookId: BOOK_ID, mode: "execute" }],
+    scanEveryMs: 100,
+    confirmPollMs: 50,
+    fees: { maxFeePerGasGwei: 200, maxPriorityFeePerGasGwei: 2 },
+  });
+  const logger = pino({ level: process.env.LOG_LEVEL ?? "warn" }, pino.destination(2));
+  const keeper = createKeeper({
+    common: { config, logger, clock: { nowMs: () => Date.now() }, shutdown: { signal: shutdown.signal } },
+    redisUrl: redis.url,
+    client,
+    signer: devnetAccount(DEVNET_ACCOUNT_INDEXES.keeper),
+    books: [{ bookId: BOOK_ID, params, targets: setup.targets, reader }],
+    role: "all",
+    samples,
+    onEvent: (event) => {
+      events.push(event);
+      say(`    keeper: ${describeEvent(event)}`);
+    },
+  });
+  stopKeeper = () => keeper.stop();
+  await keeper.start();
+  say("Monitor and keeper running (BullMQ: scan → evaluate → submit → confirm).");
+
+  const d = devnet;
+  const head = () => client.getBlockNumber({ cacheTime: 0 });
+  const drift = async () => {
+    const block = await head();
+    const indexed = await createBookIndexer(client, devnetBookSources(manifest, BOOK_ID)).snapshotAt(block, {
+      keeper: { hedgeTriggered: false, lastPlanAtSec: null },
+      samples: [],
+    });
+    return evaluateBook(indexed.snapshot, params, indexed.snapshot.blockTimestampSec).drift.driftBps;
+  };
+  /** Until the keeper has evaluated `block` and has nothing queued to evaluate or submit. */
+  const settle = async (block: bigint, timeoutMs = 15_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const health = await keeper.health();
+      const evaluated = health.books.every(
+        (b) => b.lastEvaluation !== null && b.lastEvaluation.blockNumber >= block,
+      );
+      const busy = ["evaluate", "submit"].some((name) => {
+        const q = Object.entries(health.queues).find(([queue]) => queue.includes(name))?.[1];
+        return q !== undefined && q.waiting + q.prioritized + q.active + q.delayed > 0;
+      });
+      if (evaluated && !busy) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
+  const report: DemoReport = { ok: true, bootstrapMs: Math.round(d.bootstrapMs), totalMs: 0, scenarios: [] };
+  for (const scenario of SCENARIOS) {
+    say(`\n▶ ${scenario.name}`);
+    const before = await drift();
+    const firstEvent = events.length;
+    const firstSample = (await samples.recent(BOOK_ID, { limit: 100_000 })).length;
+    await d.runScenario(scenario.name, {
+      onStep: async (step) => {
+        say(
+          `  step ${step.index + 1}: ${step.label}${step.moved.length ? ` — ${step.moved.map((m) => `${m.what} ${m.before} → ${m.after}`).join(", ")}` : ""}`,
+        );
+        await settle(await head());
+      },
+    });
+    // Automine is back: mine what the keeper sent during the last step, then let confirmations land.
+    await d.testClient.mine({ blocks: 1 });
+    await settle(await head());
+    await waitForConfirmations(keeper, 15_000);
+    // Let the book settle before the next scenario: time past the cooldown (feeds stay fresh), so follow-up
+    // plans (the rest of a capped resize, a deferred collateral withdrawal) run in this scenario, not the next.
+    await d.testClient.increaseTime({ seconds: params.cooldownSec + 1 });
+    await d.testClient.mine({ blocks: 1 });
+    await settle(await head());
+    await d.testClient.mine({ blocks: 1 });
+    await settle(await head());
+    await waitForConfirmations(keeper, 15_000);
+    // One block at a time: Hardhat's multi-block hardhat_mine stamps blocks ahead of its own clock, and the next
+    // block then goes back in time (samples out of order, which the engine rightly refuses).
+    for (let i = 0; i < 2; i += 1) await d.testClient.mine({ blocks: 1 });
+    await settle(await head());
+    const after = await drift();
+
+    const scenarioEvents = events.slice(firstEvent);
+    const actions = await actionsOf(d, scenarioEvents);
+    const all = await samples.recent(BOOK_ID, { limit: 100_000 });
+    const window = all.slice(Math.max(0, firstSample - 1));
+    const result: DemoScenario = {
+      name: scenario.name,
+      expectation: scenario.expectation,
+      ok: true,
+      books: [
+        {
+          id: BOOK_ID,
+          driftBpsBefore: round(before),
+          driftBpsAfter: round(after),
+          thresholdBps: params.armBps,
+        },
+      ],
+      actions,
+      hedgeEffectiveness: effectivenessOf(window),
+      problems: [],
+    };
+    judge(result, scenario.wantsAction, params.armBps);
+    report.scenarios.push(result);
+    report.ok &&= result.ok;
+    say(renderScenario(result));
+  }
+  report.totalMs = Math.round(performance.now() - started);
+  say(`\n${report.ok ? "Demo passed" : "Demo FAILED"} in ${(report.totalMs / 1000).toFixed(1)} s.`);
+  if (args.report) {
+    writeFileSync(args.report, `${JSON.stringify(report, null, 2)}\n`);
+    say(`Report written to ${args.report}`);
+  }
+  if (args.exit) return report.ok ? 0 : 1;
+
+  say(
+    "\nThe devnet and the keeper keep running (the dashboard is not built yet: status every 10 s). Ctrl-C to stop.",
+  );
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(async () => {
+      const health = await keeper.health().catch(() => undefined);
+      const last = health?.books[0]?.lastEvaluation;
+      say(
+        `  [${new Date().toISOString()}] block ${last?.blockNumber ?? "?"} drift ${last ? round(last.driftBps) : "?"} bps, ${last?.decision ?? "no evaluation yet"}`,
+      );
+    }, 10_000);
+    process.once("SIGINT", () => {
+      clearInterval(timer);
+      resolve();
+    });
+  });
+  return report.ok ? 0 : 1;
+}
+
+function describeEvent(event: KeeperEvent): string {
+  switch (event.kind) {
+    case "plan.decided":
+      return `plan ${event.planId.slice(0, 10)}… (${event.lane}) ${event.reason}`;
+    case "tx.broadcast":
+      return `sent ${event.txHash} (nonce ${event.nonce})`;
+    case "tx.mined":
+      return `mined ${event.txHash} in block ${event.blockNumber}: ${event.status}`;
+    case "tx.replaced":
+      return `replaced ${event.replaces} by ${event.txHash}`;
+    case "plan.failed":
+      return `plan ${event.planId.slice(0, 10)}… failed: ${event.reason}`;
+    default:
+      return event.kind;
+  }
+}
+
+async function waitForConfirmations(keeper: ReturnType<typeof createKeeper>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const health = await keeper.health();
+    if (health.signer.pendingTxs === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function actionsOf(devnet: Devnet, events: readonly KeeperEvent[]): Promise<DemoAction[]> {
+  const actions = new Map<string, DemoAction>();
+  for (const event of events) {
+    if (event.kind === "plan.decided") {
+      actions.set(event.planId, {
+        planId: event.planId,
+        lane: event.lane,
+        reason: event.reason,
+        txHash: null,
+        status: "pending",
+        gasUsed: null,
+      });
+    }
+    const action = "planId" in event ? actions.get(event.planId) : undefined;
+    if (action === undefined) continue;
+    if (event.kind === "tx.broadcast" || event.kind === "tx.replaced") action.txHash = event.txHash;
+    if (event.kind === "tx.mined") {
+      action.txHash = event.txHash;
+      action.status = event.status === "success" ? "mined" : "reverted";
+    }
+    if (event.kind === "plan.failed") action.status = "failed";
+    if (event.kind === "plan.shadowed") action.status = "shadowed";
+    if (event.kind === "plan.proposed") action.status = "proposed";
+  }
+  for (const action of actions.values()) {
+    if (action.txHash === null || action.status !== "mined") continue;
+    const receipt = await devnet.publicClient.getTransactionReceipt({ hash: action.txHash as Hex });
+    action.gasUsed = receipt.gasUsed.toString();
+  }
+  return [...actions.values()];
+}
+
+function effectivenessOf(
+  window: readonly { lpValueUsd: number; hedgeValueUsd: number }[],
+): DemoScenario["hedgeEffectiveness"] {
+  const lpChanges: number[] = [];
+  const hedgeChanges: number[] = [];
+  for (let i = 1; i < window.length; i += 1) {
+    lpChanges.push(window[i]!.lpValueUsd - window[i - 1]!.lpValueUsd);
+    hedgeChanges.push(window[i]!.hedgeValueUsd - window[i - 1]!.hedgeValueUsd);
+  }
+  const hedged = lpChanges.map((change, i) => change + hedgeChanges[i]!);
+  try {
+    return {
+      samples: window.length,
+      ederington: round(hedgeEffectiveness(lpChanges, hedged), 3),
+      correlation: round(correlation(lpChanges, hedgeChanges), 3),
+    };
+  } catch (error) {
+    return {
+      samples: window.length,
+      ederington: null,
+      correlation: null,
+      note: (error as Error).message.split("\n")[0] ?? "",
+    };
+  }
+}
+
+/** What "worked" means for each scenario, so `ok` is a verdict, not a formality. */
+function judge(result: DemoScenario, wants: "routine" | "urgent" | "none", thresholdBps: number) {
+  const mined = result.actions.filter((a) => a.status === "mined");
+  const failed = result.actions.filter((a) => a.status === "reverted" || a.status === "failed");
+  if (failed.length > 0) result.problems.push(`${failed.length} plan(s) failed or reverted`);
+  if (wants === "none" && result.actions.some((a) => a.txHash !== null)) {
+    result.problems.push("a transaction was sent although nothing should have been");
+  }
+  if (wants !== "none" && !mined.some((a) => a.lane === wants))
+    result.problems.push(`no ${wants} plan was mined`);
+  for (const book of result.books) {
+    if (Math.abs(book.driftBpsAfter) > thresholdBps) {
+      result.problems.push(
+        `book ${book.id} ended ${round(book.driftBpsAfter)} bps from target, beyond ±${thresholdBps}`,
+      );
+    }
+  }
+  result.ok = result.problems.length === 0;
+}
+
+const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+
+process.once("SIGTERM", () => void cleanUp().then(() => process.exit(143)));
+try {
+  process.exitCode = await main();
+} catch (error) {
+  if (error instanceof RedisUnavailableError) console.error(`error: ${error.message}`);
+  else console.error(error);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+}
