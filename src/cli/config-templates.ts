@@ -2,6 +2,7 @@
 // manifest) and one for a user's RPC (Ethereum mainnet addresses; what is not on mainnet is a reference).
 // config/devnet.example.yaml and config/mainnet.example.yaml are exactly these files.
 
+import { DEVNET_KEEPER_CAPS } from "../devnet/devnet-keeper-setup.ts";
 import { MAINNET_FEEDS, MAINNET_TOKENS, MAINNET_UNISWAP_V3 } from "../devnet/mainnet-addresses.ts";
 import type { DevnetManifest } from "../devnet/manifest.ts";
 import { MULTI_SEND_UNWRAPPER } from "../execution/multisend-unwrapper.ts";
@@ -135,10 +136,10 @@ treasuries:
           - { tokenIn: USDC, tokenOut: USDT, fee: 100 }
           - { tokenIn: DAI, tokenOut: USDC, fee: 100 }
       caps: # refilling Roles allowances: the most a compromised keeper could move
-        perpBaseUnitsPerDay: 5 # ETH of perp size per day
-        swapAmountInTokensPerDay: { USDC: 250000, DAI: 250000 }
-        collateralTokensPerDay: { USDC: 500000 }
-        callsPerHour: 20
+        perpBaseUnitsPerDay: ${DEVNET_KEEPER_CAPS.perpBaseEthPerDay} # ETH of perp size per day
+        swapAmountInTokensPerDay: { USDC: ${DEVNET_KEEPER_CAPS.swapUsdPerDay}, DAI: ${DEVNET_KEEPER_CAPS.swapUsdPerDay} }
+        collateralTokensPerDay: { USDC: ${DEVNET_KEEPER_CAPS.collateralUsdPerDay} }
+        callsPerHour: ${DEVNET_KEEPER_CAPS.callsPerHour}
 
 # Books by id: what is hedged, against what, and the policy the engine decides with.
 books:
@@ -184,7 +185,7 @@ books:
       gasPerCollateralMove: 150000
       gasPerSwap: 230000
       perpTakerFeeBps: 10
-      perpSlippageBps: 5
+      perpSlippageBps: 100 # the devnet perp is thinner than a live market
     risk: { fallbackSigmaAnnual: 0.6, horizonSec: 86400, confidenceZ: 1.645 }
     premise: { oracleBandBps: 100, deadlineSec: 300, perpSizeToleranceBps: 50 } # re-checked on chain
     depeg:
