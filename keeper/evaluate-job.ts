@@ -89,7 +89,13 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
   return { decision: "plan", planId: plan.planId, driftBps: metrics.drift.driftBps };
 }
 
-async function recordPlan(ctx: KeeperContext, book: KeeperBook, plan: Plan, nowMs: number): Promise<void> {
+/** Store a decided plan and turn it into the book's mode (exported for benchmarks that hand-build plans). */
+export async function recordPlan(
+  ctx: KeeperContext,
+  book: KeeperBook,
+  plan: Plan,
+  nowMs: number,
+): Promise<void> {
   const created = await ctx.plans.create(plan, {
     planId: plan.planId,
     chainId: ctx.chainId,

@@ -71,7 +71,15 @@ export interface PlanRecord {
   reason?: string;
   /** Stage timestamps for latency accounting. */
   timings: Partial<
-    Record<"decidedAtMs" | "simulatedAtMs" | "signedAtMs" | "broadcastAtMs" | "minedSeenAtMs", number>
+    Record<
+      | "decidedAtMs"
+      | "submitStartedAtMs"
+      | "simulatedAtMs"
+      | "signedAtMs"
+      | "broadcastAtMs"
+      | "minedSeenAtMs",
+      number
+    >
   >;
 }
 

@@ -38,6 +38,7 @@ export async function processSubmit(
     }
 
     try {
+      const startedAtMs = ctx.common.clock.nowMs();
       const head = await ctx.client.getBlock({ blockTag: "latest" });
       if (Number(head.timestamp) > plan.premise.deadlineSec) {
         await fail(ctx, id, plan.bookId, `deadline ${plan.premise.deadlineSec} passed before sending`);
@@ -60,7 +61,11 @@ export async function processSubmit(
       const simulation = await simulatePlanCall(ctx.client, ctx.signer.address, call, plan, book.targets);
       await ctx.plans.update(id, (r) => ({
         ...r,
-        timings: { ...r.timings, simulatedAtMs: ctx.common.clock.nowMs() },
+        timings: {
+          ...r.timings,
+          submitStartedAtMs: r.timings.submitStartedAtMs ?? startedAtMs,
+          simulatedAtMs: ctx.common.clock.nowMs(),
+        },
       }));
 
       let nonce = await ctx.ledger.reserve(pendingNonce, id);
