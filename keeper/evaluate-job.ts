@@ -11,7 +11,7 @@ import { bookSampleOf } from "../src/indexers/book-sample.ts";
 import type { KeeperBook, KeeperContext } from "./context.ts";
 import { jobIds } from "./job-ids.ts";
 import { evaluatePayload, parsePayload, type SubmitPayload } from "./payloads.ts";
-import { TERMINAL_STATUSES } from "./plan-store.ts";
+import { type PlanRecord, TERMINAL_STATUSES } from "./plan-store.ts";
 import { buildProposal } from "./propose-plan.ts";
 import { LANE_PRIORITY } from "./queues.ts";
 
@@ -32,21 +32,29 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
 
   // A book waits for its executing plan: deciding again on a state the pending transaction is about to
   // change is how duplicate hedges happen.
+  // Urgent work is never stuck behind routine work: a routine plan that holds the book but was not signed yet
+  // does not stop the evaluation; an urgent plan decided meanwhile supersedes it (recordPlan).
   const inFlight = await ctx.plans.inFlight(book.bookId);
+  let waitingRoutine: string | null = null;
+  const skipped = async (planId: string): Promise<EvaluateResult> => {
+    await ctx.bookState.record(book.bookId, undefined, {
+      bookId: book.bookId,
+      blockNumber,
+      atMs: clock.nowMs(),
+      driftBps: Number.NaN,
+      decision: "skipped",
+      reason: `plan ${planId} in flight`,
+    });
+    return { decision: "skipped", planId };
+  };
   if (inFlight !== null) {
     const record = await ctx.plans.record(inFlight);
     if (record !== undefined && !TERMINAL_STATUSES.has(record.status)) {
-      await ctx.bookState.record(book.bookId, undefined, {
-        bookId: book.bookId,
-        blockNumber,
-        atMs: clock.nowMs(),
-        driftBps: Number.NaN,
-        decision: "skipped",
-        reason: `plan ${inFlight} in flight`,
-      });
-      return { decision: "skipped", planId: inFlight };
+      if (!isPreemptible(record)) return skipped(inFlight);
+      waitingRoutine = inFlight;
+    } else {
+      await ctx.plans.clearInFlight(book.bookId, inFlight);
     }
-    await ctx.plans.clearInFlight(book.bookId, inFlight);
   }
 
   const keeperState = await ctx.bookState.state(book.bookId);
@@ -61,6 +69,9 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
   const metrics = evaluateBook(snapshot, book.params, nowSec);
   await ctx.samples.put(book.bookId, bookSampleOf(snapshot, metrics));
   const decision = decide(snapshot, book.params, nowSec);
+  if (waitingRoutine !== null && (decision.kind === "noop" || decision.plan.lane !== "urgent")) {
+    return skipped(waitingRoutine);
+  }
   const evaluation = {
     bookId: book.bookId,
     blockNumber,
@@ -149,7 +160,10 @@ export async function recordPlan(
       return;
     }
     case "execute": {
-      if (!(await ctx.plans.claimInFlight(plan.bookId, plan.planId))) {
+      if (
+        !(await ctx.plans.claimInFlight(plan.bookId, plan.planId)) &&
+        !(plan.lane === "urgent" && (await supersedeRoutine(ctx, plan)))
+      ) {
         const holder = await ctx.plans.inFlight(plan.bookId);
         await ctx.plans.update(plan.planId, (r) => ({
           ...r,
@@ -166,4 +180,39 @@ export async function recordPlan(
       return;
     }
   }
+}
+
+/** A routine plan that holds its book but has no signed transaction yet: an urgent plan may take its place. */
+function isPreemptible(record: PlanRecord): boolean {
+  return record.lane === "routine" && record.status === "planned" && record.txs.length === 0;
+}
+
+/**
+ * Under the signer lock (so no submit job is signing it meanwhile), mark the routine plan holding the book as
+ * superseded (failed, never sent: the engine decides again on the state the urgent plan leaves) and claim the
+ * book for the urgent plan. False when the holder is not preemptible (already signed, or urgent itself).
+ */
+async function supersedeRoutine(ctx: KeeperContext, urgent: Plan): Promise<boolean> {
+  return ctx.lock.with(async () => {
+    const holder = await ctx.plans.inFlight(urgent.bookId);
+    if (holder === null) return ctx.plans.claimInFlight(urgent.bookId, urgent.planId);
+    if (holder === urgent.planId) return true;
+    const record = await ctx.plans.record(holder);
+    if (record !== undefined && !TERMINAL_STATUSES.has(record.status) && !isPreemptible(record)) return false;
+    if (record !== undefined && !TERMINAL_STATUSES.has(record.status)) {
+      const reason = `superseded by urgent plan ${urgent.planId}`;
+      await ctx.plans.update(holder, (r) => ({ ...r, status: "failed", reason }));
+      await ctx.events.emit(
+        { kind: "plan.failed", planId: holder, bookId: urgent.bookId, reason },
+        "plans_failed",
+      );
+      await ctx.queues.submit.remove(jobIds.submit(ctx.chainId, holder)).catch(() => 0);
+      ctx.common.logger.info(
+        { plan_id: holder, by: urgent.planId },
+        "routine plan superseded by an urgent plan",
+      );
+    }
+    await ctx.plans.clearInFlight(urgent.bookId, holder);
+    return ctx.plans.claimInFlight(urgent.bookId, urgent.planId);
+  });
 }

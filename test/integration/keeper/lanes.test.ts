@@ -1,0 +1,158 @@
+import type { Hex } from "viem";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { KeeperBook } from "../../../keeper/context.ts";
+import { recordPlan } from "../../../keeper/evaluate-job.ts";
+import { jobIds } from "../../../keeper/job-ids.ts";
+import type { Keeper } from "../../../keeper/keeper.ts";
+import type { PlanRecord } from "../../../keeper/plan-store.ts";
+import { LANE_PRIORITY } from "../../../keeper/queues.ts";
+import type { DevnetKeeperSetup } from "../../../src/devnet/devnet-keeper-setup.ts";
+import type { Plan } from "../../../src/engine/plan.ts";
+import { useDevnet } from "../../support/devnet.ts";
+import { usdcToUsdtPlan } from "../../support/devnet-plans.ts";
+import {
+  type FaultInjectingRpcProxy,
+  startFaultInjectingRpcProxy,
+} from "../../support/fault-injecting-rpc-proxy.ts";
+import { isolatedRedis } from "../../support/redis-prefix.ts";
+import { hireKeeperForRebalances } from "./hire-keeper.ts";
+import { BOOK_ID, testKeeper, waitFor } from "./keeper-harness.ts";
+
+// Lanes: an urgent de-peg plan runs ahead of routine work already queued, and supersedes a routine plan that
+// holds its own book but was not signed yet (one plan in flight per book must never make urgent work wait).
+const devnet = useDevnet();
+let setup: DevnetKeeperSetup;
+let hired: Hex;
+let proxy: FaultInjectingRpcProxy;
+let redis: ReturnType<typeof isolatedRedis>;
+const keepers: Keeper[] = [];
+
+beforeAll(async () => {
+  const d = devnet();
+  setup = await hireKeeperForRebalances(d.client, d.manifest);
+  hired = await d.snapshot();
+  proxy = await startFaultInjectingRpcProxy({ request: (args) => d.publicClient.request(args as never) });
+}, 120_000);
+afterAll(async () => {
+  await proxy?.stop();
+});
+beforeEach(async () => {
+  await devnet().revert(hired);
+  hired = await devnet().snapshot();
+  redis = isolatedRedis("keeper-lanes");
+});
+afterEach(async () => {
+  await Promise.all(keepers.splice(0).map((k) => k.stop(2_000)));
+  await redis.cleanup();
+});
+
+/** A routine USDC→USDT swap that still holds during the de-peg (accepts half the amount back). */
+async function routineSwap(amountUsdc: bigint): Promise<Plan> {
+  const plan = await usdcToUsdtPlan(devnet(), setup, amountUsdc * 10n ** 6n);
+  const [swap] = plan.actions;
+  if (swap?.kind !== "swap.exactInputSingle") throw new Error("expected a swap");
+  const strictMin = swap.amountOutMinimum;
+  const looseMin = swap.amountIn / 2n;
+  const [balance] = plan.post.minBalances;
+  return {
+    ...plan,
+    lane: "routine",
+    reason: `routine swap ${amountUsdc}`,
+    actions: [{ ...swap, amountOutMinimum: looseMin }],
+    post: { ...plan.post, minBalances: [{ ...balance!, amount: balance!.amount - strictMin + looseMin }] },
+  };
+}
+
+const terminal = (r: PlanRecord | undefined) =>
+  r !== undefined && r.status !== "planned" && r.status !== "submitted";
+
+describe("the keeper's lanes", () => {
+  it("executes the usdc-depeg-2023 urgent plan ahead of queued routine work, superseding the book's unsigned routine plan", async () => {
+    const d = devnet();
+    const chainId = d.manifest.chainId;
+    const keeper = testKeeper({
+      devnet: d,
+      setup,
+      rpcUrl: proxy.url,
+      redisUrl: process.env.REDIS_URL!,
+      prefix: redis.prefix,
+    });
+    keepers.push(keeper);
+    // Routine work waits in a paused submit queue: one routine plan holding the book (as the evaluate job
+    // records it), and two more routine plans queued behind it.
+    await keeper.queues.submit.pause();
+    const book = keeper.ctx.books.get(BOOK_ID) as KeeperBook;
+    const holder = await routineSwap(1_000n);
+    await recordPlan(keeper.ctx, book, holder, Date.now());
+    expect(await keeper.plans.inFlight(BOOK_ID)).toBe(holder.planId);
+    const queued = [await routineSwap(1_001n), await routineSwap(1_002n)];
+    for (const plan of queued) {
+      await keeper.plans.create(plan, {
+        planId: plan.planId,
+        chainId,
+        bookId: plan.bookId,
+        mode: "execute",
+        lane: "routine",
+        status: "planned",
+        blockNumber: plan.blockNumber,
+        createdAtMs: Date.now(),
+        updatedAtMs: Date.now(),
+        txs: [],
+        timings: {},
+      });
+      await keeper.queues.submit.add(
+        "submit",
+        { v: 1, chainId, planId: plan.planId },
+        { jobId: jobIds.submit(chainId, plan.planId), priority: LANE_PRIORITY.routine },
+      );
+    }
+    await keeper.start();
+
+    let urgent: PlanRecord | undefined;
+    await d.runScenario("usdc-depeg-2023", {
+      onStep: async () => {
+        if (urgent !== undefined) return;
+        // Give the keeper the step's block; the de-peg act tier shows up within the first steps.
+        urgent = await waitFor(
+          "an urgent plan",
+          async () => (await keeper.plans.list()).find((r) => r.lane === "urgent") ?? false,
+          3_000,
+        ).catch(() => undefined);
+        if (urgent === undefined) return;
+        // The urgent plan's submit job waits with the routine ones; then the queue runs, a block at a time.
+        await waitFor("the urgent submit job", () =>
+          keeper.queues.submit.getJob(jobIds.submit(chainId, urgent!.planId)),
+        );
+        await keeper.queues.submit.resume();
+        const all = [urgent.planId, holder.planId, ...queued.map((p) => p.planId)];
+        await waitFor(
+          "the urgent plan and the routine work done",
+          async () => {
+            await d.testClient.mine({ blocks: 1 });
+            const records = await Promise.all(all.map((id) => keeper.plans.record(id)));
+            return records.every(terminal);
+          },
+          30_000,
+          100,
+        );
+      },
+    });
+    expect(urgent).toBeDefined();
+    const done = await keeper.plans.record(urgent!.planId);
+    expect(done?.status).toBe("mined");
+    const superseded = await keeper.plans.record(holder.planId);
+    expect(superseded?.status).toBe("failed");
+    expect(superseded?.reason).toContain("superseded by urgent plan");
+    expect(superseded?.txs).toEqual([]);
+    const routine = await Promise.all(queued.map((p) => keeper.plans.record(p.planId)));
+    // Each routine plan used one nonce (a slow block may have had it replaced with a fee bump: same nonce).
+    for (const r of routine) {
+      expect(r?.txs.length).toBeGreaterThan(0);
+      expect(new Set(r!.txs.map((t) => t.nonce)).size).toBe(1);
+    }
+    const urgentNonce = done!.txs[0]!.nonce;
+    for (const r of routine) expect(r!.txs[0]!.nonce).toBeGreaterThan(urgentNonce);
+    for (const r of routine.filter((x) => x?.minedBlock !== undefined))
+      expect(r!.minedBlock! >= done!.minedBlock!).toBe(true);
+  }, 90_000);
+});
