@@ -1,9 +1,10 @@
 import type { Hex } from "viem";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { jobIds } from "../../../keeper/job-ids.ts";
 import type { Keeper } from "../../../keeper/keeper.ts";
 import { LANE_PRIORITY } from "../../../keeper/queues.ts";
 import type { DevnetKeeperSetup } from "../../../src/devnet/devnet-keeper-setup.ts";
+import type { Plan } from "../../../src/engine/plan.ts";
 import { useDevnet } from "../../support/devnet.ts";
 import { usdcToUsdtPlan } from "../../support/devnet-plans.ts";
 import {
@@ -56,6 +57,29 @@ const keeperFor = (options: Partial<Parameters<typeof testKeeper>[0]> = {}) => {
   return keeper;
 };
 const keeperNonce = () => devnet().publicClient.getTransactionCount({ address: keeperAddress() });
+
+/** Store a hand-built plan as the evaluate job would and queue its submit job. */
+async function queuePlan(keeper: Keeper, plan: Plan): Promise<void> {
+  const chainId = devnet().manifest.chainId;
+  await keeper.plans.create(plan, {
+    planId: plan.planId,
+    chainId,
+    bookId: plan.bookId,
+    mode: "execute",
+    lane: plan.lane,
+    status: "planned",
+    blockNumber: plan.blockNumber,
+    createdAtMs: Date.now(),
+    updatedAtMs: Date.now(),
+    txs: [],
+    timings: { decidedAtMs: Date.now() },
+  });
+  await keeper.queues.submit.add(
+    "submit",
+    { v: 1, chainId, planId: plan.planId },
+    { jobId: jobIds.submit(chainId, plan.planId), priority: LANE_PRIORITY[plan.lane] },
+  );
+}
 
 describe("the keeper under failure", () => {
   it("sends no second transaction when a worker dies after broadcasting and another takes over", async () => {
@@ -134,6 +158,43 @@ describe("the keeper under failure", () => {
     expect(records.every((r) => r.txs.length === 1)).toBe(true);
     expect(new Set(records.map((r) => r.txs[0]!.nonce)).size).toBe(plans.length);
     expect((await keeperNonce()) - nonceBefore).toBe(plans.length);
+  });
+
+  it("replaces a transaction stuck below the base fee with a fee bump, mined once", async () => {
+    const d = devnet();
+    const nonceBefore = await keeperNonce();
+    await d.testClient.setAutomine(false);
+    onTestFinished(() => d.testClient.setAutomine(true));
+    const keeper = keeperFor({ role: "worker" });
+    const plan = await usdcToUsdtPlan(d, setup, 2_000n * 10n ** 6n);
+    await queuePlan(keeper, plan);
+    await keeper.start();
+    const first = await waitFor("the first broadcast", async () => (await keeper.plans.record(plan.planId))?.txs[0]);
+    // Blocks whose base fee is above what the first transaction pays: it stays pending, block after block.
+    const stuckBaseFee = first.maxFeePerGas + 1n;
+    const record = await waitFor(
+      "the plan mined",
+      async () => {
+        await d.testClient.setNextBlockBaseFeePerGas({ baseFeePerGas: stuckBaseFee });
+        await d.testClient.mine({ blocks: 1 });
+        const r = await keeper.plans.record(plan.planId);
+        return r?.status === "mined" ? r : undefined;
+      },
+      30_000,
+      150,
+    );
+    expect(record.txs.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(record.txs.map((t) => t.nonce))).toEqual(new Set([first.nonce]));
+    const replacement = record.txs[1]!;
+    expect(replacement.kind).toBe("replacement");
+    expect(replacement.maxFeePerGas * 100n).toBeGreaterThanOrEqual(first.maxFeePerGas * 110n);
+    expect(replacement.maxPriorityFeePerGas * 100n).toBeGreaterThanOrEqual(first.maxPriorityFeePerGas * 110n);
+    expect(record.minedTxHash).not.toBe(first.hash);
+    const receipt = await d.publicClient.getTransactionReceipt({ hash: record.minedTxHash! });
+    expect(receipt.status).toBe("success");
+    await expect(d.publicClient.getTransactionReceipt({ hash: first.hash })).rejects.toThrow();
+    expect((await keeperNonce()) - nonceBefore).toBe(1);
+    expect((await keeper.health()).transactions.tx_replaced).toBeGreaterThanOrEqual(1);
   });
 
   // Open: an unhandled ChainError (eth_getTransactionCount while the proxy is down) escapes somewhere on start.
