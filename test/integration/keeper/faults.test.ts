@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import type { Hex } from "viem";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { jobIds } from "../../../keeper/job-ids.ts";
@@ -5,8 +6,11 @@ import type { Keeper } from "../../../keeper/keeper.ts";
 import { LANE_PRIORITY } from "../../../keeper/queues.ts";
 import type { DevnetKeeperSetup } from "../../../src/devnet/devnet-keeper-setup.ts";
 import type { Plan } from "../../../src/engine/plan.ts";
+import { findExecutable } from "../../../src/runtime/find-executable.ts";
+import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
+import { pingRedis } from "../../../src/runtime/redis-server.ts";
 import { useDevnet } from "../../support/devnet.ts";
-import { usdcToUsdtPlan } from "../../support/devnet-plans.ts";
+import { perpSize, shortMorePlan, usdcToUsdtPlan } from "../../support/devnet-plans.ts";
 import {
   type FaultInjectingRpcProxy,
   startFaultInjectingRpcProxy,
@@ -79,6 +83,28 @@ async function queuePlan(keeper: Keeper, plan: Plan): Promise<void> {
     { v: 1, chainId, planId: plan.planId },
     { jobId: jobIds.submit(chainId, plan.planId), priority: LANE_PRIORITY[plan.lane] },
   );
+}
+
+/** A private, persistence-free redis-server on a fixed port, so it can be stopped and started again (empty). */
+async function privateRedis(port: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const executable = findExecutable("redis-server");
+  if (executable === undefined) throw new Error("redis-server is not installed");
+  const url = `redis://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(
+    executable,
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: "ignore" },
+  );
+  await waitFor("redis-server answering", () => pingRedis(url, 200), 5_000, 25);
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
+      }),
+  };
 }
 
 describe("the keeper under failure", () => {
@@ -169,7 +195,10 @@ describe("the keeper under failure", () => {
     const plan = await usdcToUsdtPlan(d, setup, 2_000n * 10n ** 6n);
     await queuePlan(keeper, plan);
     await keeper.start();
-    const first = await waitFor("the first broadcast", async () => (await keeper.plans.record(plan.planId))?.txs[0]);
+    const first = await waitFor(
+      "the first broadcast",
+      async () => (await keeper.plans.record(plan.planId))?.txs[0],
+    );
     // Blocks whose base fee is above what the first transaction pays: it stays pending, block after block.
     const stuckBaseFee = first.maxFeePerGas + 1n;
     const record = await waitFor(
@@ -195,6 +224,61 @@ describe("the keeper under failure", () => {
     await expect(d.publicClient.getTransactionReceipt({ hash: first.hash })).rejects.toThrow();
     expect((await keeperNonce()) - nonceBefore).toBe(1);
     expect((await keeper.health()).transactions.tx_replaced).toBeGreaterThanOrEqual(1);
+  });
+
+  it("loses no plan and executes none twice when Redis restarts empty mid-run", async () => {
+    const d = devnet();
+    const port = await freeLoopbackPort();
+    let server = await privateRedis(port);
+    onTestFinished(() => server.stop());
+    const nonceBefore = await keeperNonce();
+    const keeper = keeperFor({ role: "worker", redisUrl: server.url });
+    await keeper.start();
+    const first = await shortMorePlan(d, setup, 10n ** 17n, "before-restart");
+    await queuePlan(keeper, first);
+    await waitFor(
+      "the first plan mined",
+      async () => (await keeper.plans.record(first.planId))?.status === "mined",
+    );
+    expect(await keeperNonce()).toBe(nonceBefore + 1);
+    const sizeAfterFirst = await perpSize(d, setup);
+
+    // Redis goes away and comes back empty: plans, nonce ledger, queues, locks, all forgotten.
+    await server.stop();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    server = await privateRedis(port);
+    await waitFor(
+      "the keeper reconnected",
+      async () => (await keeper.ctx.ledger.next().catch(() => "down")) !== "down",
+    );
+    expect(await keeper.plans.record(first.planId)).toBeUndefined();
+
+    // A monitor re-deciding from scratch may hand the keeper the very same plan again: the premise, checked by
+    // simulation against the chain, refuses it. A fresh plan (the work that must not be lost) is executed,
+    // with a nonce the keeper re-derives from the chain.
+    const again = first;
+    const fresh = await shortMorePlan(d, setup, 10n ** 17n, "after-restart");
+    await queuePlan(keeper, again);
+    await queuePlan(keeper, fresh);
+    const [againRecord, freshRecord] = await waitFor(
+      "both plans settled",
+      async () => {
+        const records = await Promise.all([
+          keeper.plans.record(again.planId),
+          keeper.plans.record(fresh.planId),
+        ]);
+        return records.every((r) => r !== undefined && r.status !== "planned" && r.status !== "submitted")
+          ? records
+          : undefined;
+      },
+      30_000,
+    );
+    expect(againRecord?.status).toBe("failed");
+    expect(againRecord?.txs).toEqual([]);
+    expect(freshRecord?.status).toBe("mined");
+    expect(freshRecord?.txs.map((t) => t.nonce)).toEqual([nonceBefore + 1]);
+    expect(await keeperNonce()).toBe(nonceBefore + 2);
+    expect(await perpSize(d, setup)).toBe(sizeAfterFirst - 10n ** 17n);
   });
 
   // Open: an unhandled ChainError (eth_getTransactionCount while the proxy is down) escapes somewhere on start.
