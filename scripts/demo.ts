@@ -11,6 +11,7 @@ import type { Hex } from "viem";
 import { parseKeeperConfig } from "../keeper/config.ts";
 import type { KeeperEvent } from "../keeper/events.ts";
 import { createKeeper } from "../keeper/keeper.ts";
+import { toMetricsHealth } from "../keeper/metrics-health.ts";
 import { createChainClient } from "../src/chain/client.ts";
 import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../src/devnet/accounts.ts";
 import { devnetBookParams } from "../src/devnet/devnet-book-params.ts";
@@ -20,6 +21,8 @@ import { DEFAULT_DEVNET_PORT, type Devnet, startDevnet } from "../src/devnet/ind
 import { correlation, evaluateBook, hedgeEffectiveness } from "../src/index.ts";
 import { createBookIndexer } from "../src/indexers/book-indexer.ts";
 import { createMemorySampleStore } from "../src/indexers/sample-store.ts";
+import { createMetrics, recordBookMetrics, recordKeeperHealth } from "../src/metrics/metrics.ts";
+import { type MetricsServer, startMetricsServer } from "../src/metrics/metrics-server.ts";
 import { freeLoopbackPort, isPortInUse } from "../src/runtime/free-port.ts";
 import { ensureRedis, RedisUnavailableError } from "../src/runtime/redis-server.ts";
 import { type DemoAction, type DemoReport, type DemoScenario, renderScenario } from "./demo/demo-report.ts";
@@ -61,10 +64,14 @@ const say = (text: string) => console.log(text);
 let devnet: Devnet | undefined;
 let stopRedis: (() => Promise<void>) | undefined;
 let stopKeeper: (() => Promise<void>) | undefined;
+let metricsServer: MetricsServer | undefined;
+let metricsTimer: NodeJS.Timeout | undefined;
 const shutdown = new AbortController();
 
 async function cleanUp() {
   shutdown.abort();
+  if (metricsTimer) clearInterval(metricsTimer);
+  await metricsServer?.close().catch(() => {});
   await stopKeeper?.().catch(() => {});
   await devnet?.stop().catch(() => {});
   await stopRedis?.().catch(() => {});
@@ -134,13 +141,25 @@ async function main(): Promise<number> {
 
   const d = devnet;
   const head = () => client.getBlockNumber({ cacheTime: 0 });
+  // Prometheus /metrics for the book (from the engine's evaluation) and the keeper's own health.
+  const metrics = createMetrics();
+  metricsServer = await startMetricsServer({ metrics, port: await freeLoopbackPort() });
+  say(`Metrics: ${metricsServer.url}/metrics`);
+  metricsTimer = setInterval(() => {
+    keeper
+      .health()
+      .then((health) => recordKeeperHealth(metrics, toMetricsHealth(health)))
+      .catch(() => {});
+  }, 1_000);
   const drift = async () => {
     const block = await head();
     const indexed = await createBookIndexer(client, devnetBookSources(manifest, BOOK_ID)).snapshotAt(block, {
       keeper: { hedgeTriggered: false, lastPlanAtSec: null },
       samples: [],
     });
-    return evaluateBook(indexed.snapshot, params, indexed.snapshot.blockTimestampSec).drift.driftBps;
+    const evaluation = evaluateBook(indexed.snapshot, params, indexed.snapshot.blockTimestampSec);
+    recordBookMetrics(metrics, evaluation, { nowSec: indexed.snapshot.blockTimestampSec });
+    return evaluation.drift.driftBps;
   };
   /** Until the keeper has evaluated `block` and has nothing queued to evaluate or submit. */
   const settle = async (block: bigint, timeoutMs = 15_000) => {
@@ -171,6 +190,7 @@ async function main(): Promise<number> {
           `  step ${step.index + 1}: ${step.label}${step.moved.length ? ` — ${step.moved.map((m) => `${m.what} ${m.before} → ${m.after}`).join(", ")}` : ""}`,
         );
         await settle(await head());
+        await drift(); // keeps /metrics current, step by step
       },
     });
     // Automine is back: mine what the keeper sent during the last step, then let confirmations land.
@@ -215,6 +235,15 @@ async function main(): Promise<number> {
     report.scenarios.push(result);
     report.ok &&= result.ok;
     say(renderScenario(result));
+  }
+  // The metrics endpoint must serve what it promises: the book's drift and the keeper's queues.
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  const scraped = await fetch(`${metricsServer.url}/metrics`).then((r) => r.text());
+  for (const series of [`hedgekeeper_book_drift_bps{book_id="${BOOK_ID}"}`, "hedgekeeper_queue_depth{"]) {
+    if (!scraped.includes(series)) {
+      report.ok = false;
+      say(`problem: /metrics does not serve ${series}`);
+    }
   }
   report.totalMs = Math.round(performance.now() - started);
   say(`\n${report.ok ? "Demo passed" : "Demo FAILED"} in ${(report.totalMs / 1000).toFixed(1)} s.`);

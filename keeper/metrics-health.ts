@@ -1,0 +1,25 @@
+// The keeper's self-monitoring (health.ts) in the shape the Prometheus layer records (src/metrics).
+import { formatEther } from "viem";
+import type { KeeperHealth as MetricsKeeperHealth } from "../src/metrics/metrics.ts";
+import type { KeeperHealth } from "./health.ts";
+
+export function toMetricsHealth(health: KeeperHealth): MetricsKeeperHealth {
+  const lastSuccessAtSec: Record<string, number> = {};
+  for (const book of health.books) {
+    if (book.lastEvaluation !== null) {
+      lastSuccessAtSec[`evaluate:${book.bookId}`] = Math.floor(
+        (health.atMs - book.lastEvaluation.ageMs) / 1000,
+      );
+    }
+  }
+  return {
+    heartbeatAtSec: Math.floor(health.atMs / 1000),
+    queues: Object.entries(health.queues).map(([name, q]) => ({
+      name,
+      depth: q.waiting + q.prioritized + q.active + q.delayed,
+      lagSec: q.lagMs / 1000,
+    })),
+    signers: [{ address: health.signer.address, balanceEth: Number(formatEther(health.signer.balanceWei)) }],
+    lastSuccessAtSec,
+  };
+}
