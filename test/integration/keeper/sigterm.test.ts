@@ -1,0 +1,147 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { toHex } from "viem";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { jobIds } from "../../../keeper/job-ids.ts";
+import type { Keeper } from "../../../keeper/keeper.ts";
+import { LANE_PRIORITY } from "../../../keeper/queues.ts";
+import { devnetAccount } from "../../../src/devnet/accounts.ts";
+import type { DevnetKeeperSetup } from "../../../src/devnet/devnet-keeper-setup.ts";
+import { writeManifest } from "../../../src/devnet/manifest.ts";
+import { useDevnet } from "../../support/devnet.ts";
+import { usdcToUsdtPlan } from "../../support/devnet-plans.ts";
+import {
+  type FaultInjectingRpcProxy,
+  startFaultInjectingRpcProxy,
+} from "../../support/fault-injecting-rpc-proxy.ts";
+import { isolatedRedis } from "../../support/redis-prefix.ts";
+import { hireKeeperForRebalances } from "./hire-keeper.ts";
+import { BOOK_ID, keeperAddress, testKeeper, waitFor } from "./keeper-harness.ts";
+
+// SIGTERM to `node keeper/main.ts` while its transaction is in flight: the process stops taking jobs, hands
+// the one in flight back and exits cleanly within its grace period; another keeper finishes the plan, once.
+const devnet = useDevnet();
+let setup: DevnetKeeperSetup;
+let proxy: FaultInjectingRpcProxy;
+let redis: ReturnType<typeof isolatedRedis>;
+const keepers: Keeper[] = [];
+
+beforeAll(async () => {
+  const d = devnet();
+  setup = await hireKeeperForRebalances(d.client, d.manifest);
+  proxy = await startFaultInjectingRpcProxy({ request: (args) => d.publicClient.request(args as never) });
+  redis = isolatedRedis("keeper-sigterm");
+}, 120_000);
+afterAll(async () => {
+  await proxy?.stop();
+  await redis?.cleanup();
+});
+afterEach(async () => {
+  await devnet().testClient.setAutomine(true);
+  await Promise.all(keepers.splice(0).map((k) => k.stop(2_000)));
+});
+
+it("exits cleanly on SIGTERM with a job in flight, and the job is finished by another keeper exactly once", async () => {
+  const d = devnet();
+  const dir = mkdtempSync(join(tmpdir(), "hk-sigterm-"));
+  const manifestPath = join(dir, "devnet.json");
+  writeManifest(manifestPath, d.manifest);
+  const configPath = join(dir, "keeper.json");
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      chainId: d.manifest.chainId,
+      rpcUrls: [proxy.url],
+      redisPrefix: redis.prefix,
+      books: [{ bookId: BOOK_ID, mode: "execute" }],
+      confirmPollMs: 50,
+      stuckAfterBlocks: 50,
+      lockDurationMs: 2_000,
+      stalledIntervalMs: 1_000,
+      fees: { maxFeePerGasGwei: 500, maxPriorityFeePerGasGwei: 2 },
+      devnet: { manifestPath, targets: setup.targets },
+    }),
+  );
+  // The plan is queued before the process starts; automine off keeps its transaction pending (confirm in flight).
+  const helper = testKeeper({
+    devnet: d,
+    setup,
+    rpcUrl: proxy.url,
+    redisUrl: process.env.REDIS_URL!,
+    prefix: redis.prefix,
+    role: "worker",
+  });
+  keepers.push(helper);
+  const chainId = d.manifest.chainId;
+  const plan = await usdcToUsdtPlan(d, setup, 3_000n * 10n ** 6n);
+  await helper.plans.create(plan, {
+    planId: plan.planId,
+    chainId,
+    bookId: plan.bookId,
+    mode: "execute",
+    lane: plan.lane,
+    status: "planned",
+    blockNumber: plan.blockNumber,
+    createdAtMs: Date.now(),
+    updatedAtMs: Date.now(),
+    txs: [],
+    timings: {},
+  });
+  await helper.queues.submit.add(
+    "submit",
+    { v: 1, chainId, planId: plan.planId },
+    { jobId: jobIds.submit(chainId, plan.planId), priority: LANE_PRIORITY[plan.lane] },
+  );
+  const nonceBefore = await d.publicClient.getTransactionCount({ address: keeperAddress() });
+  await d.testClient.setAutomine(false);
+
+  const key = toHex(devnetAccount(1).getHdKey().privateKey!);
+  const child = spawn(process.execPath, ["keeper/main.ts", configPath, "worker"], {
+    env: { ...process.env, REDIS_URL: process.env.REDIS_URL, KEEPER_PRIVATE_KEY: key },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const sent = await waitFor(
+    "the child's broadcast",
+    async () => (await helper.plans.record(plan.planId))?.txs[0],
+    20_000,
+  ).catch((error: Error) => {
+    child.kill("SIGKILL");
+    throw new Error(`${error.message}\n${output}`);
+  });
+
+  const signalledAt = Date.now();
+  child.kill("SIGTERM");
+  const exit = await Promise.race([
+    exited,
+    new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 12_000)),
+  ]);
+  if (exit === "timeout") child.kill("SIGKILL");
+  expect(exit, output).not.toBe("timeout");
+  const { code, signal } = exit as { code: number | null; signal: NodeJS.Signals | null };
+  expect(code === 0 || code === 143 || signal === "SIGTERM", output).toBe(true);
+  expect(Date.now() - signalledAt).toBeLessThan(12_000);
+  expect(output).toContain("keeper stopped");
+
+  // The job was handed back, not lost: another keeper confirms the same transaction, nothing is re-signed.
+  expect((await helper.plans.record(plan.planId))?.status).toBe("submitted");
+  await helper.start();
+  await d.testClient.mine({ blocks: 1 });
+  const record = await waitFor("the plan mined", async () => {
+    const r = await helper.plans.record(plan.planId);
+    return r?.status === "mined" ? r : undefined;
+  });
+  expect(record.txs.map((t) => t.hash)).toEqual([sent.hash]);
+  expect(await d.publicClient.getTransactionCount({ address: keeperAddress() })).toBe(nonceBefore + 1);
+}, 60_000);
