@@ -1,6 +1,6 @@
 // The keeper's self-monitoring (health.ts) in the shape the Prometheus layer records (src/metrics).
 import { formatEther } from "viem";
-import type { KeeperHealth as MetricsKeeperHealth } from "../src/metrics/metrics.ts";
+import type { HedgekeeperMetrics, KeeperHealth as MetricsKeeperHealth } from "../src/metrics/metrics.ts";
 import type { KeeperHealth } from "./health.ts";
 
 export function toMetricsHealth(health: KeeperHealth): MetricsKeeperHealth {
@@ -22,4 +22,13 @@ export function toMetricsHealth(health: KeeperHealth): MetricsKeeperHealth {
     signers: [{ address: health.signer.address, balanceEth: Number(formatEther(health.signer.balanceWei)) }],
     lastSuccessAtSec,
   };
+}
+
+/** The drift each book was last evaluated at, for processes that do not evaluate books themselves. */
+export function recordBookDrift(metrics: HedgekeeperMetrics, health: KeeperHealth): void {
+  for (const book of health.books) {
+    const drift = book.lastEvaluation?.driftBps;
+    if (drift !== undefined && Number.isFinite(drift))
+      metrics.bookDriftBps.set({ book_id: book.bookId }, drift);
+  }
 }

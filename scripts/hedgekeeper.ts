@@ -24,6 +24,7 @@ import { ConfigError } from "../src/config/config-error.ts";
 import { loadConfig } from "../src/config/load-config.ts";
 import type { HedgekeeperConfig } from "../src/config/schema.ts";
 import { DEFAULT_MANIFEST_PATH, readManifest } from "../src/devnet/manifest.ts";
+import { RUN_HELP, runCommand } from "./cli/run-command.ts";
 
 const DEFAULT_CONFIG = "hedgekeeper.yaml";
 
@@ -35,9 +36,9 @@ commands:
   status     books, drift against thresholds, de-peg tiers, oracle and keeper health
   plan       what the keeper would do now (the engine's decision on a fresh snapshot), without sending
   simulate   stress a book: P&L of LP, hedge and net under a scenario or shock
+  run        the monitor and the keeper (--role all|monitor|worker), with /metrics and /healthz
 
-\`hedgekeeper <command> --help\` for a command's options. The monitor and keeper run from the keeper's
-own entry; the demo is \`npm run demo\`.
+\`hedgekeeper <command> --help\` for a command's options. The demo is \`npm run demo\`.
 `;
 
 const COMMON = {
@@ -47,6 +48,7 @@ const COMMON = {
 } as const;
 
 const HELP: Record<string, string> = {
+  run: RUN_HELP,
   init: `hedgekeeper init --network devnet [--manifest ${DEFAULT_MANIFEST_PATH}] [--hedge-guard <address>] [--out <file>] [--force]
 hedgekeeper init --rpc-url <url> --chain-id <id> [--out <file>] [--force]
 
@@ -225,6 +227,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   status,
   plan,
   simulate: simulateCommand,
+  run: (args: string[]) => runCommand(args, DEFAULT_CONFIG),
 };
 
 async function main(argv: string[]): Promise<number> {

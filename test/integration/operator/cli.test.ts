@@ -239,3 +239,67 @@ describe("hedgekeeper status, plan and simulate", () => {
     expect(top.stdout).toContain("commands:");
   });
 });
+
+describe("hedgekeeper run", () => {
+  it("runs the monitor and keeper from the config, serves /healthz and the book's drift on /metrics, and stops cleanly on SIGTERM", async () => {
+    const runConfig = join(dir, "run.yaml");
+    const init = await hedgekeeper([
+      "init",
+      "--network",
+      "devnet",
+      "--manifest",
+      manifestPath,
+      "--hedge-guard",
+      hedgeGuard,
+      "--out",
+      runConfig,
+    ]);
+    expect(init.code).toBe(0);
+    const port = await freeLoopbackPort();
+    writeFileSync(
+      runConfig,
+      readFileSync(runConfig, "utf8")
+        .replace(
+          /metrics:\n {2}host: "?127\.0\.0\.1"?\n {2}port: \d+/,
+          `metrics:\n  host: 127.0.0.1\n  port: ${port}`,
+        )
+        .replace("keyPrefix: hk", `keyPrefix: hk-run-${Date.now()}`),
+    );
+    expect(readFileSync(runConfig, "utf8")).toContain(`port: ${port}`);
+
+    const child = spawn(process.execPath, ["scripts/hedgekeeper.ts", "run", "-c", runConfig], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, HK_KEEPER_PRIVATE_KEY: keeperKey, LOG_LEVEL: "error" },
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 60_000;
+      let metrics = "";
+      let healthy = false;
+      while (Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        try {
+          healthy = (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200;
+          metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        } catch {
+          continue; // not listening yet
+        }
+        if (healthy && metrics.includes('hedgekeeper_book_drift_bps{book_id="treasury-eth"}')) break;
+      }
+      expect(output).toMatch(/hedgekeeper all running for treasury-eth/);
+      expect(healthy, output).toBe(true);
+      expect(metrics).toContain('hedgekeeper_book_drift_bps{book_id="treasury-eth"}');
+      expect(metrics).toMatch(/hedgekeeper_queue_depth\{queue="[^"]*evaluate[^"]*"\}/);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect([0, 143]).toContain(await exited);
+  });
+});

@@ -1,0 +1,162 @@
+// `hedgekeeper run`: the monitor and the keeper from the validated configuration, in one process (`--role all`)
+// or split (`--role monitor` scans and evaluates; `--role worker` submits and confirms; several workers may
+// share one Redis). Serves Prometheus /metrics and /healthz. SIGTERM/SIGINT stop taking jobs and close cleanly.
+import { parseArgs } from "node:util";
+import { createPublicClient, http, type PublicClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { parseKeeperConfig } from "../../keeper/config.ts";
+import { createKeeper, type KeeperRole } from "../../keeper/keeper.ts";
+import { recordBookDrift, toMetricsHealth } from "../../keeper/metrics-health.ts";
+import { createChainClient } from "../../src/chain/client.ts";
+import {
+  bookParamsFromConfig,
+  bookSourcesFromConfig,
+  chainClientOptionsFromConfig,
+  treasuryScopeFromConfig,
+} from "../../src/config/adapters.ts";
+import { ConfigError } from "../../src/config/config-error.ts";
+import { loadConfig } from "../../src/config/load-config.ts";
+import { createLogger } from "../../src/config/logger.ts";
+import { KEEPER_ROLE_KEY } from "../../src/execution/role-keys.ts";
+import { createBookIndexer } from "../../src/indexers/book-indexer.ts";
+import { createMetrics, recordKeeperHealth } from "../../src/metrics/metrics.ts";
+import { startMetricsServer } from "../../src/metrics/metrics-server.ts";
+import { pingRedis, redactRedisUrl } from "../../src/runtime/redis-server.ts";
+
+export const RUN_HELP = `hedgekeeper run [--config <file>] [--role all|monitor|worker] [--network <name>]
+
+Runs the monitor and the keeper for every book of one network (--network when the file has several):
+scan → evaluate → submit → confirm through BullMQ on the configured Redis. --role all (default) runs everything
+in this process; monitor and worker split it so workers can scale out on the same Redis. Serves /metrics and
+/healthz on metrics.host:metrics.port. The keeper's key comes from the treasury's \`keeper.privateKey\`
+\${ENV_VAR} reference. Stops cleanly on SIGTERM or SIGINT.
+`;
+
+const ROLES: readonly KeeperRole[] = ["all", "monitor", "worker"];
+
+export async function runCommand(args: string[], defaultConfig: string): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: "string", short: "c", default: defaultConfig },
+      role: { type: "string", default: "all" },
+      network: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(RUN_HELP);
+    return 0;
+  }
+  const issue = (path: string, message: string) => new ConfigError(values.config, [{ path, message }]);
+  const role = values.role as KeeperRole;
+  if (!ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(", ")}`);
+  const config = loadConfig(values.config);
+
+  // One process keeps one network's books with one signer.
+  const networks = [
+    ...new Set(Object.values(config.books).map((b) => config.treasuries[b.treasury]!.network)),
+  ];
+  const network = values.network ?? (networks.length === 1 ? networks[0] : undefined);
+  if (network === undefined)
+    throw issue("books", `books span networks ${networks.join(", ")}: pick one with --network`);
+  const bookIds = Object.entries(config.books)
+    .filter(([, b]) => config.treasuries[b.treasury]!.network === network)
+    .map(([id]) => id);
+  if (bookIds.length === 0) throw issue("books", `no book is on network "${network}"`);
+  const treasuryIds = [...new Set(bookIds.map((id) => config.books[id]!.treasury))];
+  const keepers = [...new Set(treasuryIds.map((t) => config.treasuries[t]!.keeper.privateKey))];
+  if (keepers.length !== 1) throw issue("treasuries", "books of one process must share one keeper key");
+  const firstTreasury = config.treasuries[treasuryIds[0]!]!;
+  const signer = privateKeyToAccount(firstTreasury.keeper.privateKey as `0x${string}`);
+  if (signer.address.toLowerCase() !== firstTreasury.keeper.address.toLowerCase()) {
+    throw issue(
+      `treasuries.${treasuryIds[0]}.keeper.privateKey`,
+      "signs as another address than keeper.address",
+    );
+  }
+  if (!(await pingRedis(config.redis.url, 2_000))) {
+    throw issue("redis.url", `nothing answers at ${redactRedisUrl(config.redis.url)}`);
+  }
+
+  const net = config.networks[network]!;
+  const logger = createLogger({ config });
+  const client = createChainClient(chainClientOptionsFromConfig(config, network));
+  const sendClient = net.privateRelayUrl
+    ? (createPublicClient({ transport: http(net.privateRelayUrl, { retryCount: 0 }) }) as PublicClient)
+    : undefined;
+  const keeperConfig = parseKeeperConfig({
+    chainId: net.chainId,
+    rpcUrls: net.rpcUrls,
+    ...(net.privateRelayUrl ? { relayUrl: net.privateRelayUrl } : {}),
+    redisPrefix: config.redis.keyPrefix,
+    books: bookIds.map((bookId) => ({ bookId, mode: config.books[bookId]!.mode })),
+    scanEveryMs: net.pollIntervalMs,
+    evaluateConfirmations: net.confirmations,
+    fees: net.fees,
+  });
+  const books = bookIds.map((bookId) => {
+    const scope = treasuryScopeFromConfig(config, config.books[bookId]!.treasury);
+    return {
+      bookId,
+      params: bookParamsFromConfig(config, bookId),
+      targets: {
+        safe: scope.safe,
+        roles: scope.roles,
+        keeperRoleKey: KEEPER_ROLE_KEY,
+        hedgeGuard: scope.hedgeGuard,
+        multiSendCallOnly: scope.multiSendCallOnly,
+        perp: { clearingHouse: scope.perp.clearingHouse, vault: scope.perp.vault },
+        uniswap: { swapRouter: scope.uniswap.swapRouter, positionManager: scope.uniswap.positionManager },
+      },
+      reader: createBookIndexer(client, bookSourcesFromConfig(config, bookId)),
+    };
+  });
+
+  const controller = new AbortController();
+  const keeper = createKeeper({
+    common: {
+      config: keeperConfig,
+      logger,
+      clock: { nowMs: () => Date.now() },
+      shutdown: { signal: controller.signal },
+    },
+    redisUrl: config.redis.url,
+    client,
+    ...(sendClient ? { sendClient } : {}),
+    signer,
+    books,
+    role,
+  });
+
+  const metrics = createMetrics();
+  const health = async () => {
+    const h = await keeper.health();
+    recordKeeperHealth(metrics, toMetricsHealth(h));
+    recordBookDrift(metrics, h);
+    const heartbeatOk = Object.values(h.heartbeatAgeMs).some((age) => age < 10_000);
+    return { ok: heartbeatOk && !h.signer.belowFloor, role, books: h.books.map((b) => b.bookId) };
+  };
+  const server = await startMetricsServer({
+    metrics,
+    host: config.metrics.host,
+    port: config.metrics.port,
+    health,
+  });
+  const refresh = setInterval(() => void health().catch(() => {}), 2_000);
+  await keeper.start();
+  logger.info({ role, network, books: bookIds, metrics_url: server.url }, "hedgekeeper running");
+  process.stdout.write(
+    `hedgekeeper ${role} running for ${bookIds.join(", ")} on ${network}; metrics ${server.url}/metrics\n`,
+  );
+
+  await new Promise<void>((resolve) => {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => resolve());
+  });
+  logger.info("stopping: no new jobs, finishing the one in flight");
+  clearInterval(refresh);
+  controller.abort();
+  await keeper.stop();
+  await server.close();
+  return 0;
+}
