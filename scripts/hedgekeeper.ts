@@ -25,6 +25,7 @@ import { loadConfig } from "../src/config/load-config.ts";
 import type { HedgekeeperConfig } from "../src/config/schema.ts";
 import { DEFAULT_MANIFEST_PATH, readManifest } from "../src/devnet/manifest.ts";
 import { RUN_HELP, runCommand } from "./cli/run-command.ts";
+import { SETUP_HELP, setupCommand } from "./cli/setup-command.ts";
 
 const DEFAULT_CONFIG = "hedgekeeper.yaml";
 
@@ -36,6 +37,7 @@ commands:
   status     books, drift against thresholds, de-peg tiers, oracle and keeper health
   plan       what the keeper would do now (the engine's decision on a fresh snapshot), without sending
   simulate   stress a book: P&L of LP, hedge and net under a scenario or shock
+  setup      the Safe transaction the owners sign to hire the keeper (Transaction Builder file)
   run        the monitor and the keeper (--role all|monitor|worker), with /metrics and /healthz
 
 \`hedgekeeper <command> --help\` for a command's options. The demo is \`npm run demo\`.
@@ -49,6 +51,7 @@ const COMMON = {
 
 const HELP: Record<string, string> = {
   run: RUN_HELP,
+  setup: SETUP_HELP,
   init: `hedgekeeper init --network devnet [--manifest ${DEFAULT_MANIFEST_PATH}] [--hedge-guard <address>] [--out <file>] [--force]
 hedgekeeper init --rpc-url <url> --chain-id <id> [--out <file>] [--force]
 
@@ -228,6 +231,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   plan,
   simulate: simulateCommand,
   run: (args: string[]) => runCommand(args, DEFAULT_CONFIG),
+  setup: (args: string[]) => setupCommand(args, DEFAULT_CONFIG),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,106 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bytesToHex, createWalletClient, type Hex, parseAbi, zeroAddress } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accounts.ts";
+import { type Devnet, startDevnet } from "../../../src/devnet/start-devnet.ts";
+import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
+import { deployHedgeGuard } from "../../../src/execution/deploy-treasury-contracts.ts";
+import { encodeMultiSend } from "../../../src/execution/multisend.ts";
+import { ensureMultiSendUnwrapper } from "../../../src/execution/multisend-unwrapper.ts";
+import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
+
+// Hiring the keeper the way a real treasury does it: the contracts deployed, `hedgekeeper setup` writes the one
+// Safe transaction from the reviewed config, two of the three owners sign and execute it, `check` finds no drift.
+const dir = mkdtempSync(join(tmpdir(), "hedgekeeper-setup-"));
+const manifestPath = join(dir, "devnet.json");
+const configPath = join(dir, "hedgekeeper.yaml");
+const keeperKey = bytesToHex(devnetAccount(DEVNET_ACCOUNT_INDEXES.keeper).getHdKey().privateKey!);
+let devnet: Devnet;
+
+const hedgekeeper = (args: string[]) =>
+  spawnSync(process.execPath, ["scripts/hedgekeeper.ts", ...args], {
+    encoding: "utf8",
+    timeout: 90_000,
+    env: { ...process.env, HK_KEEPER_PRIVATE_KEY: keeperKey },
+  });
+
+beforeAll(async () => {
+  devnet = await startDevnet({ port: await freeLoopbackPort(), manifestPath });
+}, 120_000);
+afterAll(() => devnet?.stop());
+
+describe("hedgekeeper setup", () => {
+  it("writes the owners' batch, whose safeTxHash is the Safe's own; once executed, check finds no drift", async () => {
+    const m = devnet.manifest;
+    const wallet = createWalletClient({
+      account: devnetAccount(DEVNET_ACCOUNT_INDEXES.deployer),
+      chain: devnet.client.chain,
+      transport: devnet.client.transport,
+    });
+    await ensureMultiSendUnwrapper(devnet.publicClient, wallet);
+    const hedgeGuard = await deployHedgeGuard(devnet.publicClient, wallet, {
+      owner: m.contracts.treasurySafe,
+      positionSource: m.contracts.perp.accountBalance,
+    });
+    const init = hedgekeeper([
+      "init",
+      "--network",
+      "devnet",
+      "--manifest",
+      manifestPath,
+      "--hedge-guard",
+      hedgeGuard,
+      "--out",
+      configPath,
+    ]);
+    expect(init.status, init.stderr).toBe(0);
+
+    // Before hiring, the deployed permissions differ from the config: check says so.
+    expect(hedgekeeper(["check", "-c", configPath]).status).toBe(1);
+
+    const builderFile = join(dir, "hire.json");
+    const setup = hedgekeeper(["setup", "-c", configPath, "--out", builderFile, "--json"]);
+    expect(setup.status, setup.stderr).toBe(0);
+    const printed = JSON.parse(setup.stdout) as { safeTxHash: Hex; nonce: string; transactions: number };
+    const builder = JSON.parse(readFileSync(builderFile, "utf8")) as {
+      chainId: string;
+      transactions: { to: `0x${string}`; value: string; data: Hex }[];
+    };
+    expect(builder.chainId).toBe(String(m.chainId));
+    expect(builder.transactions).toHaveLength(printed.transactions);
+
+    const batch = {
+      to: m.contracts.multiSendCallOnly,
+      value: 0n,
+      data: encodeMultiSend(
+        builder.transactions.map((t) => ({ to: t.to, value: BigInt(t.value), data: t.data })),
+      ),
+      operation: 1 as const,
+    };
+    const onChainHash = await devnet.publicClient.readContract({
+      address: m.contracts.treasurySafe,
+      abi: parseAbi([
+        "function getTransactionHash(address to, uint256 value, bytes data, uint8 operation, uint256 safeTxGas, uint256 baseGas, uint256 gasPrice, address gasToken, address refundReceiver, uint256 _nonce) view returns (bytes32)",
+      ]),
+      functionName: "getTransactionHash",
+      args: [batch.to, 0n, batch.data, 1, 0n, 0n, 0n, zeroAddress, zeroAddress, BigInt(printed.nonce)],
+    });
+    expect(printed.safeTxHash).toBe(onChainHash);
+
+    const [first, second] = DEVNET_ACCOUNT_INDEXES.owners;
+    await execSafeTransaction(
+      devnet.client,
+      m.contracts.treasurySafe,
+      [devnetAccount(first), devnetAccount(second)],
+      {
+        ...batch,
+        label: "owners execute the setup batch",
+      },
+    );
+    const check = hedgekeeper(["check", "-c", configPath]);
+    expect(check.status, `${check.stdout}\n${check.stderr}`).toBe(0);
+  });
+});
