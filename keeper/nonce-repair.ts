@@ -33,29 +33,39 @@ export async function reconcileNonces(ctx: KeeperContext) {
 
 export async function repairAtStart(ctx: KeeperContext): Promise<{ resent: number; filled: number[] }> {
   const held = await heldTransactions(ctx);
-  const latest = await ctx.client.getTransactionCount({ address: ctx.signer.address, blockTag: "latest" });
+  const [latest, pending] = await Promise.all([
+    ctx.client.getTransactionCount({ address: ctx.signer.address, blockTag: "latest" }),
+    ctx.client.getTransactionCount({ address: ctx.signer.address, blockTag: "pending" }),
+  ]);
+  const heldAt = new Map<number, { planId: `0x${string}`; tx: TxRecord }[]>();
+  for (const h of held) heldAt.set(h.tx.nonce, [...(heldAt.get(h.tx.nonce) ?? []), h]);
+  const highest = Math.max(-1, ...heldAt.keys());
+  // In nonce order, so every re-sent transaction follows a nonce the node already has: a node that cannot
+  // queue a transaction behind a hole (Hardhat automining, some relays) rejects it otherwise.
   let resent = 0;
-  for (const { planId, tx } of held) {
-    if (tx.nonce >= latest) {
-      await sendRaw(ctx.client, ctx.sendClient, tx).catch((error: Error) =>
-        ctx.common.logger.warn(
-          { plan_id: planId, tx_hash: tx.hash, err: error.message },
-          "re-send at start failed",
-        ),
-      );
-      resent += 1;
-    }
-    await enqueueConfirm(ctx, planId);
-  }
-  const heldNonces = new Set(held.map((h) => h.tx.nonce));
-  const highest = Math.max(-1, ...heldNonces);
-  const pending = await ctx.client.getTransactionCount({ address: ctx.signer.address, blockTag: "pending" });
   const filled: number[] = [];
-  if (highest >= pending) {
-    const head = await ctx.client.getBlock({ blockTag: "latest" });
-    const fees = quoteFees(head.baseFeePerGas ?? 0n, await suggestedTip(ctx), feeCaps(ctx));
-    for (let nonce = pending; nonce < highest; nonce += 1) {
-      if (heldNonces.has(nonce)) continue;
+  let fees: Awaited<ReturnType<typeof quoteFees>> | undefined;
+  for (let nonce = latest; nonce <= highest; nonce += 1) {
+    const ours = heldAt.get(nonce);
+    if (ours !== undefined) {
+      for (const { planId, tx } of ours) {
+        try {
+          await sendRaw(ctx.client, ctx.sendClient, tx);
+          resent += 1;
+        } catch (error) {
+          // A replaced transaction's bytes are refused (underpriced or taken): its confirm job settles it.
+          ctx.common.logger.warn(
+            { plan_id: planId, tx_hash: tx.hash, err: (error as Error).message },
+            "re-send at start failed",
+          );
+        }
+      }
+    } else if (nonce >= pending) {
+      // A nonce below one of ours that nothing holds, not even the node's pool: fill it.
+      if (fees === undefined) {
+        const head = await ctx.client.getBlock({ blockTag: "latest" });
+        fees = quoteFees(head.baseFeePerGas ?? 0n, await suggestedTip(ctx), feeCaps(ctx));
+      }
       const raw = await ctx.signer.signTransaction({
         type: "eip1559",
         chainId: ctx.chainId,
@@ -69,6 +79,7 @@ export async function repairAtStart(ctx: KeeperContext): Promise<{ resent: numbe
       filled.push(nonce);
     }
   }
+  for (const planId of new Set(held.map((h) => h.planId))) await enqueueConfirm(ctx, planId);
   await reconcileNonces(ctx);
   return { resent, filled };
 }
