@@ -46,11 +46,27 @@ export function getSqrtRatioAtTick(tick: number): bigint {
   return sqrtRatioAtValidTick(tick);
 }
 
+const LOW_BITS = 10;
+
+/**
+ * The contract's running ratio after its first LOW_BITS steps, for every pattern of the tick's low bits. Each
+ * entry is computed by the contract's own sequence (start value, then multiply-and-truncate per set bit, in bit
+ * order), so continuing from it with the remaining bits is the same computation step for step: bit-for-bit the
+ * contract's result, with at most 10 of its 20 multiplications left per call.
+ */
+const LOW_BIT_RATIOS_X128: readonly bigint[] = Array.from({ length: 1 << LOW_BITS }, (_, lowBits) => {
+  let ratio = (lowBits & 1) !== 0 ? RATIO_FACTORS_X128[0]! : 0x100000000000000000000000000000000n;
+  for (let k = 1; k < LOW_BITS; k++) {
+    if ((lowBits & (1 << k)) !== 0) ratio = (ratio * RATIO_FACTORS_X128[k]!) >> 128n;
+  }
+  return ratio;
+});
+
 /** getSqrtRatioAtTick for a tick already checked with assertTick. */
 export function sqrtRatioAtValidTick(tick: number): bigint {
   const absTick = tick < 0 ? -tick : tick;
-  let ratio = (absTick & 1) !== 0 ? RATIO_FACTORS_X128[0]! : 0x100000000000000000000000000000000n;
-  for (let k = 1; k < 20; k++) {
+  let ratio = LOW_BIT_RATIOS_X128[absTick & ((1 << LOW_BITS) - 1)]!;
+  for (let k = LOW_BITS; k < 20; k++) {
     if ((absTick & (1 << k)) !== 0) ratio = (ratio * RATIO_FACTORS_X128[k]!) >> 128n;
   }
   if (tick > 0) ratio = MAX_UINT256 / ratio;
