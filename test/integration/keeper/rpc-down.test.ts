@@ -12,7 +12,9 @@ import { hireKeeperForRebalances } from "./hire-keeper.ts";
 import { keeperAddress, produceBlocks, testKeeper, waitFor } from "./keeper-harness.ts";
 
 // An RPC node down at the keeper's start, then back: nothing escapes as an unhandled rejection, and the
-// pipeline resumes. (Its own file, so its devnet is fresh: see the report of issue 7 on test order.)
+// pipeline resumes. Its own file, so its devnet is fresh: after an earlier test in the same file ran eth-rally
+// (even with no keeper and no Redis, then reverted by snapshot), this test's eth-rally plans fail simulation
+// ("a venue call or the post-state check fails"); chain state survives evm_revert somewhere. Root cause open.
 const devnet = useDevnet();
 let setup: DevnetKeeperSetup;
 let hired: Hex;
