@@ -2,6 +2,7 @@
 // the keeper's own handles. No globals.
 import type { Logger } from "pino";
 import type { LocalAccount, PublicClient } from "viem";
+import type { BookMetrics } from "../src/engine/book-metrics.ts";
 import type { BookParams } from "../src/engine/params.ts";
 import type { BookSample, BookSnapshot, KeeperState } from "../src/engine/snapshot.ts";
 import type { ExecutionTargets } from "../src/execution/execution-targets.ts";
@@ -48,6 +49,16 @@ export interface KeeperBook {
 /** Test seams for crash tests: run at the named point of a job (e.g. never return, as a killed worker). */
 export interface KeeperHooks {
   afterBroadcast?(planId: string, txHash: string): Promise<void>;
+  /**
+   * After each book evaluation (the operator layer turns it into metrics and alerts). A failure here is logged
+   * and never fails the evaluation.
+   */
+  onEvaluation?(evaluation: {
+    bookId: string;
+    blockNumber: bigint;
+    nowSec: number;
+    metrics: BookMetrics;
+  }): Promise<void>;
 }
 
 export interface KeeperContext {

@@ -68,6 +68,11 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
   const nowSec = Math.max(Math.floor(clock.nowMs() / 1000), snapshot.blockTimestampSec);
   const metrics = evaluateBook(snapshot, book.params, nowSec);
   await ctx.samples.put(book.bookId, bookSampleOf(snapshot, metrics));
+  await ctx.hooks
+    .onEvaluation?.({ bookId: book.bookId, blockNumber, nowSec, metrics })
+    .catch((error: Error) => {
+      ctx.common.logger.warn({ book_id: book.bookId, err: error.message }, "evaluation hook failed");
+    });
   const decision = decide(snapshot, book.params, nowSec);
   if (waitingRoutine !== null && (decision.kind === "noop" || decision.plan.lane !== "urgent")) {
     return skipped(waitingRoutine);

@@ -7,6 +7,9 @@ import { privateKeyToAccount } from "viem/accounts";
 import { parseKeeperConfig } from "../../keeper/config.ts";
 import { createKeeper, type KeeperRole } from "../../keeper/keeper.ts";
 import { recordBookDrift, toMetricsHealth } from "../../keeper/metrics-health.ts";
+import { alertConditions } from "../../src/alerts/alert-conditions.ts";
+import { createAlertRouter } from "../../src/alerts/alert-router.ts";
+import { createAlertSink } from "../../src/alerts/sinks.ts";
 import { createChainClient } from "../../src/chain/client.ts";
 import {
   bookParamsFromConfig,
@@ -17,9 +20,10 @@ import {
 import { ConfigError } from "../../src/config/config-error.ts";
 import { loadConfig } from "../../src/config/load-config.ts";
 import { createLogger } from "../../src/config/logger.ts";
+import type { BookMetrics } from "../../src/engine/book-metrics.ts";
 import { KEEPER_ROLE_KEY } from "../../src/execution/role-keys.ts";
 import { createBookIndexer } from "../../src/indexers/book-indexer.ts";
-import { createMetrics, recordKeeperHealth } from "../../src/metrics/metrics.ts";
+import { createMetrics, recordBookMetrics, recordKeeperHealth } from "../../src/metrics/metrics.ts";
 import { startMetricsServer } from "../../src/metrics/metrics-server.ts";
 import { pingRedis, redactRedisUrl } from "../../src/runtime/redis-server.ts";
 
@@ -113,6 +117,34 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
     };
   });
 
+  // Metrics and alerts from what the keeper already computes: every evaluation updates the book's series and
+  // re-evaluates the alert conditions (drift beyond band, de-peg tiers, stale oracle) with the keeper's health.
+  const metrics = createMetrics();
+  const router = createAlertRouter({
+    sinks: config.alerts.sinks.map((sink) => createAlertSink(sink)),
+    dedupWindowSec: config.alerts.dedupWindowSec,
+    onOutcome: (outcome) => {
+      if (outcome.result === "failed")
+        logger.warn({ sink: outcome.sink, alert: outcome.key, err: outcome.error }, "alert not delivered");
+    },
+  });
+  const latest = new Map<string, BookMetrics>();
+  const armBps = new Map(books.map((b) => [b.bookId, b.params.armBps]));
+  let keeperHealthForAlerts: ReturnType<typeof toMetricsHealth> | null = null;
+  const updateAlerts = async (nowSec: number) => {
+    await router.update(
+      alertConditions({
+        nowSec,
+        books: [...latest.values()].map((m) => ({ metrics: m, armBps: armBps.get(m.bookId) ?? 0 })),
+        keeper: keeperHealthForAlerts,
+        thresholds: {
+          keeperHeartbeatMaxAgeSec: config.alerts.keeperHeartbeatMaxAgeSec,
+          signerBalanceMinEth: config.alerts.signerBalanceMinEth,
+        },
+      }),
+    );
+  };
+
   const controller = new AbortController();
   const keeper = createKeeper({
     common: {
@@ -127,12 +159,19 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
     signer,
     books,
     role,
+    hooks: {
+      onEvaluation: async ({ bookId, nowSec, metrics: bookMetrics }) => {
+        recordBookMetrics(metrics, bookMetrics, { nowSec });
+        latest.set(bookId, bookMetrics);
+        await updateAlerts(nowSec);
+      },
+    },
   });
 
-  const metrics = createMetrics();
   const health = async () => {
     const h = await keeper.health();
-    recordKeeperHealth(metrics, toMetricsHealth(h));
+    keeperHealthForAlerts = toMetricsHealth(h);
+    recordKeeperHealth(metrics, keeperHealthForAlerts);
     recordBookDrift(metrics, h);
     const heartbeatOk = Object.values(h.heartbeatAgeMs).some((age) => age < 10_000);
     return { ok: heartbeatOk && !h.signer.belowFloor, role, books: h.books.map((b) => b.bookId) };

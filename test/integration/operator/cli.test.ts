@@ -1,10 +1,13 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bytesToHex, encodeFunctionData } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rolesAbi } from "zodiac-roles-sdk";
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from "../../../src/alerts/sinks.ts";
 import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accounts.ts";
 import { setUpDevnetKeeper } from "../../../src/devnet/devnet-keeper-setup.ts";
 import { parseManifest } from "../../../src/devnet/manifest.ts";
@@ -241,7 +244,7 @@ describe("hedgekeeper status, plan and simulate", () => {
 });
 
 describe("hedgekeeper run", () => {
-  it("runs the monitor and keeper from the config, serves /healthz and the book's drift on /metrics, and stops cleanly on SIGTERM", async () => {
+  it("runs the monitor and keeper from the config: /healthz, the book's drift on /metrics, a signed alert when drift leaves the band, a clean stop on SIGTERM", async () => {
     const runConfig = join(dir, "run.yaml");
     const init = await hedgekeeper([
       "init",
@@ -263,13 +266,51 @@ describe("hedgekeeper run", () => {
           /metrics:\n {2}host: "?127\.0\.0\.1"?\n {2}port: \d+/,
           `metrics:\n  host: 127.0.0.1\n  port: ${port}`,
         )
-        .replace("keyPrefix: hk", `keyPrefix: hk-run-${Date.now()}`),
+        .replace("keyPrefix: hk", `keyPrefix: hk-run-${Date.now()}`)
+        // Watch only (shadow): the drift the rally causes stays, so its alert must reach the sink.
+        .replace("mode: execute", "mode: shadow")
+        .replace(
+          "  sinks: []",
+          [
+            "  sinks:",
+            "    - kind: webhook",
+            "      name: ops",
+            '      url: "${HK_ALERT_WEBHOOK_URL}"',
+            '      hmacSecret: "${HK_ALERT_WEBHOOK_SECRET}"',
+            "      minSeverity: warning",
+            "      maxPerMinute: 30",
+          ].join("\n"),
+        ),
     );
     expect(readFileSync(runConfig, "utf8")).toContain(`port: ${port}`);
+    const received: { body: string; timestamp: string; signature: string }[] = [];
+    const receiver = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      request.on("end", () => {
+        received.push({
+          body,
+          timestamp: String(request.headers[TIMESTAMP_HEADER]),
+          signature: String(request.headers[SIGNATURE_HEADER]),
+        });
+        response.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const secret = "test-hmac-secret";
 
     const child = spawn(process.execPath, ["scripts/hedgekeeper.ts", "run", "-c", runConfig], {
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, HK_KEEPER_PRIVATE_KEY: keeperKey, LOG_LEVEL: "error" },
+      env: {
+        ...process.env,
+        HK_KEEPER_PRIVATE_KEY: keeperKey,
+        HK_ALERT_WEBHOOK_URL: receiverUrl,
+        HK_ALERT_WEBHOOK_SECRET: secret,
+        LOG_LEVEL: "error",
+      },
     });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -297,8 +338,29 @@ describe("hedgekeeper run", () => {
       expect(healthy, output).toBe(true);
       expect(metrics).toContain('hedgekeeper_book_drift_bps{book_id="treasury-eth"}');
       expect(metrics).toMatch(/hedgekeeper_queue_depth\{queue="[^"]*evaluate[^"]*"\}/);
+
+      // The rally pushes the book's drift beyond its band: the running process alerts the sink, signed.
+      await devnet.runScenario("eth-rally");
+      const alertDeadline = Date.now() + 60_000;
+      const isDriftAlert = (r: { body: string }) => r.body.includes("hedge drift beyond band");
+      while (Date.now() < alertDeadline && !received.some(isDriftAlert)) {
+        await devnet.testClient.mine({ blocks: 1 });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      const alert = received.find(isDriftAlert);
+      expect(alert, output).toBeDefined();
+      expect(
+        verifyWebhookSignature({
+          secret,
+          timestamp: alert!.timestamp,
+          signature: alert!.signature,
+          body: alert!.body,
+          nowSec: Math.floor(Date.now() / 1000),
+        }),
+      ).toBe(true);
     } finally {
       child.kill("SIGTERM");
+      receiver.close();
     }
     expect([0, 143]).toContain(await exited);
   });
