@@ -7,10 +7,18 @@ export interface ScriptResult {
 }
 
 /** Runs `node scripts/<name>.ts …args` from the repository root and collects its output. */
-export function runScript(name: string, args: readonly string[], timeoutMs = 60_000): Promise<ScriptResult> {
+export function runScript(
+  name: string,
+  args: readonly string[],
+  timeoutMs = 60_000,
+  env: Record<string, string> = {},
+): Promise<ScriptResult> {
+  // Asynchronous on purpose: a synchronous spawn would freeze this process's event loop, and with it the draining
+  // of any devnet node's output pipe — a Node process writing to a full pipe blocks, and the node stalls.
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [`scripts/${name}.ts`, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env },
     });
     let stdout = "";
     let stderr = "";

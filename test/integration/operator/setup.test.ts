@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +10,7 @@ import { deployHedgeGuard } from "../../../src/execution/deploy-treasury-contrac
 import { encodeMultiSend } from "../../../src/execution/multisend.ts";
 import { ensureMultiSendUnwrapper } from "../../../src/execution/multisend-unwrapper.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
+import { runScript } from "../../support/run-script.ts";
 
 // Hiring the keeper the way a real treasury does it: the contracts deployed, `hedgekeeper setup` writes the one
 // Safe transaction from the reviewed config, two of the three owners sign and execute it, `check` finds no drift.
@@ -21,11 +21,7 @@ const keeperKey = bytesToHex(devnetAccount(DEVNET_ACCOUNT_INDEXES.keeper).getHdK
 let devnet: Devnet;
 
 const hedgekeeper = (args: string[]) =>
-  spawnSync(process.execPath, ["scripts/hedgekeeper.ts", ...args], {
-    encoding: "utf8",
-    timeout: 90_000,
-    env: { ...process.env, HK_KEEPER_PRIVATE_KEY: keeperKey },
-  });
+  runScript("hedgekeeper", args, 90_000, { HK_KEEPER_PRIVATE_KEY: keeperKey });
 
 beforeAll(async () => {
   devnet = await startDevnet({ port: await freeLoopbackPort(), manifestPath });
@@ -45,7 +41,7 @@ describe("hedgekeeper setup", () => {
       owner: m.contracts.treasurySafe,
       positionSource: m.contracts.perp.accountBalance,
     });
-    const init = hedgekeeper([
+    const init = await hedgekeeper([
       "init",
       "--network",
       "devnet",
@@ -56,14 +52,14 @@ describe("hedgekeeper setup", () => {
       "--out",
       configPath,
     ]);
-    expect(init.status, init.stderr).toBe(0);
+    expect(init.code, init.stderr).toBe(0);
 
     // Before hiring, the deployed permissions differ from the config: check says so.
-    expect(hedgekeeper(["check", "-c", configPath]).status).toBe(1);
+    expect((await hedgekeeper(["check", "-c", configPath])).code).toBe(1);
 
     const builderFile = join(dir, "hire.json");
-    const setup = hedgekeeper(["setup", "-c", configPath, "--out", builderFile, "--json"]);
-    expect(setup.status, setup.stderr).toBe(0);
+    const setup = await hedgekeeper(["setup", "-c", configPath, "--out", builderFile, "--json"]);
+    expect(setup.code, setup.stderr).toBe(0);
     const printed = JSON.parse(setup.stdout) as { safeTxHash: Hex; nonce: string; transactions: number };
     const builder = JSON.parse(readFileSync(builderFile, "utf8")) as {
       chainId: string;
@@ -100,7 +96,7 @@ describe("hedgekeeper setup", () => {
         label: "owners execute the setup batch",
       },
     );
-    const check = hedgekeeper(["check", "-c", configPath]);
-    expect(check.status, `${check.stdout}\n${check.stderr}`).toBe(0);
+    const check = await hedgekeeper(["check", "-c", configPath]);
+    expect(check.code, `${check.stdout}\n${check.stderr}`).toBe(0);
   });
 });
