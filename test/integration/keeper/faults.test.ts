@@ -1,89 +1,18 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import type { Hex } from "viem";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { jobIds } from "../../../keeper/job-ids.ts";
-import type { Keeper } from "../../../keeper/keeper.ts";
 import { LANE_PRIORITY } from "../../../keeper/queues.ts";
-import type { DevnetKeeperSetup } from "../../../src/devnet/devnet-keeper-setup.ts";
-import type { Plan } from "../../../src/engine/plan.ts";
 import { findExecutable } from "../../../src/runtime/find-executable.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 import { pingRedis } from "../../../src/runtime/redis-server.ts";
-import { useDevnet } from "../../support/devnet.ts";
 import { perpSize, shortMorePlan, usdcToUsdtPlan } from "../../support/devnet-plans.ts";
-import {
-  type FaultInjectingRpcProxy,
-  startFaultInjectingRpcProxy,
-} from "../../support/fault-injecting-rpc-proxy.ts";
-import { isolatedRedis } from "../../support/redis-prefix.ts";
-import { hireKeeperForRebalances } from "./hire-keeper.ts";
-import { keeperAddress, testKeeper, waitFor } from "./keeper-harness.ts";
+import { waitFor } from "./keeper-harness.ts";
+import { useKeeperTestbed } from "./keeper-testbed.ts";
 
 // Exactly once under failure: a worker that dies after broadcasting, four workers on one stream of plans,
 // an RPC node that goes down and comes back.
-const devnet = useDevnet();
-let setup: DevnetKeeperSetup;
-let hired: Hex;
-let proxy: FaultInjectingRpcProxy;
-let redis: ReturnType<typeof isolatedRedis>;
-const keepers: Keeper[] = [];
-
-beforeAll(async () => {
-  const d = devnet();
-  setup = await hireKeeperForRebalances(d.client, d.manifest);
-  hired = await d.snapshot();
-  proxy = await startFaultInjectingRpcProxy({ request: (args) => d.publicClient.request(args as never) });
-}, 120_000);
-afterAll(async () => {
-  await proxy?.stop();
-});
-beforeEach(async () => {
-  await devnet().revert(hired);
-  hired = await devnet().snapshot();
-  proxy.setFaults({});
-  redis = isolatedRedis("keeper-faults");
-});
-afterEach(async () => {
-  await Promise.all(keepers.splice(0).map((k) => k.stop(2_000)));
-  await redis.cleanup();
-});
-
-const keeperFor = (options: Partial<Parameters<typeof testKeeper>[0]> = {}) => {
-  const keeper = testKeeper({
-    devnet: devnet(),
-    setup,
-    rpcUrl: proxy.url,
-    redisUrl: process.env.REDIS_URL!,
-    prefix: redis.prefix,
-    ...options,
-  });
-  keepers.push(keeper);
-  return keeper;
-};
-const keeperNonce = () => devnet().publicClient.getTransactionCount({ address: keeperAddress() });
-
-/** Store a hand-built plan as the evaluate job would and queue its submit job. */
-async function queuePlan(keeper: Keeper, plan: Plan): Promise<void> {
-  const chainId = devnet().manifest.chainId;
-  await keeper.plans.create(plan, {
-    planId: plan.planId,
-    chainId,
-    bookId: plan.bookId,
-    mode: "execute",
-    lane: plan.lane,
-    status: "planned",
-    blockNumber: plan.blockNumber,
-    createdAtMs: Date.now(),
-    updatedAtMs: Date.now(),
-    txs: [],
-    timings: { decidedAtMs: Date.now() },
-  });
-  await keeper.queues.submit.add(
-    "submit",
-    { v: 1, chainId, planId: plan.planId },
-    { jobId: jobIds.submit(chainId, plan.planId), priority: LANE_PRIORITY[plan.lane] },
-  );
-}
+const bed = useKeeperTestbed("keeper-faults");
+const { devnet, keeperFor, keeperNonce, queuePlan } = bed;
 
 /** A private, persistence-free redis-server on a fixed port, so it can be stopped and started again (empty). */
 async function privateRedis(port: number): Promise<{ url: string; stop(): Promise<void> }> {
@@ -123,7 +52,7 @@ describe("the keeper under failure", () => {
     await doomed.start();
     await waitFor("a broadcast", async () => broadcast);
     await doomed.kill();
-    keepers.splice(keepers.indexOf(doomed), 1);
+    bed.keepers.splice(bed.keepers.indexOf(doomed), 1);
 
     const successor = keeperFor({ role: "worker" });
     await successor.start();
@@ -145,7 +74,7 @@ describe("the keeper under failure", () => {
     const workers = [0, 1, 2, 3].map(() => keeperFor({ role: "worker" }));
     const plans = [];
     for (let i = 0; i < 6; i += 1)
-      plans.push(await usdcToUsdtPlan(devnet(), setup, BigInt(1_000 + i) * 10n ** 6n));
+      plans.push(await usdcToUsdtPlan(devnet(), bed.setup, BigInt(1_000 + i) * 10n ** 6n));
     const [first] = workers;
     for (const plan of plans) {
       await first!.plans.create(plan, {
@@ -192,7 +121,7 @@ describe("the keeper under failure", () => {
     await d.testClient.setAutomine(false);
     onTestFinished(() => d.testClient.setAutomine(true));
     const keeper = keeperFor({ role: "worker" });
-    const plan = await usdcToUsdtPlan(d, setup, 2_000n * 10n ** 6n);
+    const plan = await usdcToUsdtPlan(d, bed.setup, 2_000n * 10n ** 6n);
     await queuePlan(keeper, plan);
     await keeper.start();
     const first = await waitFor(
@@ -234,14 +163,14 @@ describe("the keeper under failure", () => {
     const nonceBefore = await keeperNonce();
     const keeper = keeperFor({ role: "worker", redisUrl: server.url });
     await keeper.start();
-    const first = await shortMorePlan(d, setup, 10n ** 17n, "before-restart");
+    const first = await shortMorePlan(d, bed.setup, 10n ** 17n, "before-restart");
     await queuePlan(keeper, first);
     await waitFor(
       "the first plan mined",
       async () => (await keeper.plans.record(first.planId))?.status === "mined",
     );
     expect(await keeperNonce()).toBe(nonceBefore + 1);
-    const sizeAfterFirst = await perpSize(d, setup);
+    const sizeAfterFirst = await perpSize(d, bed.setup);
 
     // Redis goes away and comes back empty: plans, nonce ledger, queues, locks, all forgotten.
     await server.stop();
@@ -257,7 +186,7 @@ describe("the keeper under failure", () => {
     // simulation against the chain, refuses it. A fresh plan (the work that must not be lost) is executed,
     // with a nonce the keeper re-derives from the chain.
     const again = first;
-    const fresh = await shortMorePlan(d, setup, 10n ** 17n, "after-restart");
+    const fresh = await shortMorePlan(d, bed.setup, 10n ** 17n, "after-restart");
     await queuePlan(keeper, again);
     await queuePlan(keeper, fresh);
     const [againRecord, freshRecord] = await waitFor(
@@ -278,6 +207,6 @@ describe("the keeper under failure", () => {
     expect(freshRecord?.status).toBe("mined");
     expect(freshRecord?.txs.map((t) => t.nonce)).toEqual([nonceBefore + 1]);
     expect(await keeperNonce()).toBe(nonceBefore + 2);
-    expect(await perpSize(d, setup)).toBe(sizeAfterFirst - 10n ** 17n);
+    expect(await perpSize(d, bed.setup)).toBe(sizeAfterFirst - 10n ** 17n);
   });
 });

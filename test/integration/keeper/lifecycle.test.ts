@@ -1,96 +1,22 @@
-import { type Hex, keccak256 } from "viem";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
-import { jobIds } from "../../../keeper/job-ids.ts";
-import type { Keeper } from "../../../keeper/keeper.ts";
+import { keccak256 } from "viem";
+import { describe, expect, it, onTestFinished } from "vitest";
 import type { TxRecord } from "../../../keeper/plan-store.ts";
-import { LANE_PRIORITY } from "../../../keeper/queues.ts";
 import { devnetAccount } from "../../../src/devnet/accounts.ts";
-import type { DevnetKeeperSetup } from "../../../src/devnet/devnet-keeper-setup.ts";
 import type { Plan } from "../../../src/engine/plan.ts";
 import { planToRolesCall } from "../../../src/execution/plan-batch.ts";
-import { useDevnet } from "../../support/devnet.ts";
 import { chainNowSec, usdcToUsdtPlan } from "../../support/devnet-plans.ts";
-import {
-  type FaultInjectingRpcProxy,
-  startFaultInjectingRpcProxy,
-} from "../../support/fault-injecting-rpc-proxy.ts";
-import { isolatedRedis } from "../../support/redis-prefix.ts";
-import { hireKeeperForRebalances } from "./hire-keeper.ts";
-import { keeperAddress, testKeeper, waitFor } from "./keeper-harness.ts";
+import { keeperAddress, waitFor } from "./keeper-harness.ts";
+import { useKeeperTestbed } from "./keeper-testbed.ts";
 
 // The end of a transaction's life that is not "mined as sent": cancelled once its plan's deadline passed, and
 // a nonce ledger that disagrees with the chain at start (gaps repaired before anything new is sent).
-const devnet = useDevnet();
-let setup: DevnetKeeperSetup;
-let hired: Hex;
-let proxy: FaultInjectingRpcProxy;
-let redis: ReturnType<typeof isolatedRedis>;
-const keepers: Keeper[] = [];
-
-beforeAll(async () => {
-  const d = devnet();
-  setup = await hireKeeperForRebalances(d.client, d.manifest);
-  hired = await d.snapshot();
-  proxy = await startFaultInjectingRpcProxy({ request: (args) => d.publicClient.request(args as never) });
-}, 120_000);
-afterAll(async () => {
-  await proxy?.stop();
-});
-beforeEach(async () => {
-  await devnet().revert(hired);
-  hired = await devnet().snapshot();
-  proxy.setFaults({});
-  redis = isolatedRedis("keeper-lifecycle");
-});
-afterEach(async () => {
-  await Promise.all(keepers.splice(0).map((k) => k.stop(2_000)));
-  await redis.cleanup();
-});
-
-const keeperFor = (options: Partial<Parameters<typeof testKeeper>[0]> = {}) => {
-  const keeper = testKeeper({
-    devnet: devnet(),
-    setup,
-    rpcUrl: proxy.url,
-    redisUrl: process.env.REDIS_URL!,
-    prefix: redis.prefix,
-    ...options,
-  });
-  keepers.push(keeper);
-  return keeper;
-};
-const keeperNonce = () => devnet().publicClient.getTransactionCount({ address: keeperAddress() });
-
-async function storePlan(keeper: Keeper, plan: Plan, txs: TxRecord[] = []): Promise<void> {
-  await keeper.plans.create(plan, {
-    planId: plan.planId,
-    chainId: devnet().manifest.chainId,
-    bookId: plan.bookId,
-    mode: "execute",
-    lane: plan.lane,
-    status: txs.length > 0 ? "submitted" : "planned",
-    blockNumber: plan.blockNumber,
-    createdAtMs: Date.now(),
-    updatedAtMs: Date.now(),
-    txs,
-    timings: { decidedAtMs: Date.now() },
-  });
-}
-
-async function queuePlan(keeper: Keeper, plan: Plan): Promise<void> {
-  const chainId = devnet().manifest.chainId;
-  await storePlan(keeper, plan);
-  await keeper.queues.submit.add(
-    "submit",
-    { v: 1, chainId, planId: plan.planId },
-    { jobId: jobIds.submit(chainId, plan.planId), priority: LANE_PRIORITY[plan.lane] },
-  );
-}
+const bed = useKeeperTestbed("keeper-lifecycle");
+const { devnet, keeperFor, keeperNonce, storePlan, queuePlan } = bed;
 
 /** The plan's transaction signed by the keeper's key at `nonce`, as submit would sign it, never broadcast. */
 async function signedButNeverSent(plan: Plan, nonce: number): Promise<TxRecord> {
   const d = devnet();
-  const call = planToRolesCall(plan, setup.targets);
+  const call = planToRolesCall(plan, bed.setup.targets);
   const gas =
     ((await d.publicClient.estimateGas({ account: keeperAddress(), to: call.to, data: call.data })) * 13n) /
     10n;
@@ -130,7 +56,7 @@ describe("the keeper's transaction lifecycle", () => {
     await d.testClient.setAutomine(false);
     onTestFinished(() => d.testClient.setAutomine(true));
     const keeper = keeperFor({ role: "worker" });
-    const plan = await usdcToUsdtPlan(d, setup, 2_000n * 10n ** 6n);
+    const plan = await usdcToUsdtPlan(d, bed.setup, 2_000n * 10n ** 6n);
     plan.premise.deadlineSec = (await chainNowSec(d)) + 60;
     await queuePlan(keeper, plan);
     await keeper.start();
@@ -194,14 +120,14 @@ describe("the keeper's transaction lifecycle", () => {
     const keeper = keeperFor({ role: "worker" });
     // Before a crash: nonce n reserved and never signed (nothing sent at it), nonce n+1 signed and recorded for
     // a plan, and lost before the node saw it. The ledger stands at n+2; the chain at n.
-    const lost = await usdcToUsdtPlan(d, setup, 1_000n * 10n ** 6n);
+    const lost = await usdcToUsdtPlan(d, bed.setup, 1_000n * 10n ** 6n);
     const lostTx = await signedButNeverSent(lost, n + 1);
     expect(await keeper.ctx.ledger.reserve(n, "0xcrashed-before-signing")).toBe(n);
     expect(await keeper.ctx.ledger.reserve(n, lost.planId)).toBe(n + 1);
     await storePlan(keeper, lost, [lostTx]);
     await expect(d.publicClient.getTransaction({ hash: lostTx.hash })).rejects.toThrow();
     // The next plan, queued before the keeper starts.
-    const next = await usdcToUsdtPlan(d, setup, 3_000n * 10n ** 6n);
+    const next = await usdcToUsdtPlan(d, bed.setup, 3_000n * 10n ** 6n);
     await queuePlan(keeper, next);
 
     await keeper.start();
@@ -243,7 +169,7 @@ describe("the keeper's transaction lifecycle", () => {
     const keeper = keeperFor({ role: "worker" });
     for (let i = 0; i < 3; i += 1) await keeper.ctx.ledger.reserve(n, `0xcrashed-${i}`);
     expect(await keeper.ctx.ledger.next()).toBe(n + 3);
-    const plan = await usdcToUsdtPlan(d, setup, 1_500n * 10n ** 6n);
+    const plan = await usdcToUsdtPlan(d, bed.setup, 1_500n * 10n ** 6n);
     await queuePlan(keeper, plan);
     await keeper.start();
     const record = await waitFor("the plan mined", async () => {

@@ -1,59 +1,16 @@
-import type { Hex } from "viem";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
-import type { Keeper } from "../../../keeper/keeper.ts";
-import type { DevnetKeeperSetup } from "../../../src/devnet/devnet-keeper-setup.ts";
-import { useDevnet } from "../../support/devnet.ts";
-import {
-  type FaultInjectingRpcProxy,
-  startFaultInjectingRpcProxy,
-} from "../../support/fault-injecting-rpc-proxy.ts";
-import { isolatedRedis } from "../../support/redis-prefix.ts";
-import { hireKeeperForRebalances } from "./hire-keeper.ts";
-import { currentDriftBps, keeperAddress, produceBlocks, testKeeper, waitFor } from "./keeper-harness.ts";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { currentDriftBps, produceBlocks, waitFor } from "./keeper-harness.ts";
+import { useKeeperTestbed } from "./keeper-testbed.ts";
 
 // The keeper end to end on the devnet: a market move, a decision, a transaction through Roles → Safe →
 // MultiSend → HedgeGuard, mined and confirmed, and the drift back inside the band.
-const devnet = useDevnet();
-let setup: DevnetKeeperSetup;
-let hired: Hex;
-let proxy: FaultInjectingRpcProxy;
-let redis: ReturnType<typeof isolatedRedis>;
-const keepers: Keeper[] = [];
-
-beforeAll(async () => {
-  const d = devnet();
-  setup = await hireKeeperForRebalances(d.client, d.manifest);
-  hired = await d.snapshot();
-  proxy = await startFaultInjectingRpcProxy({ request: (args) => d.publicClient.request(args as never) });
-}, 120_000);
-afterAll(async () => {
-  await proxy?.stop();
-});
-beforeEach(async () => {
-  await devnet().revert(hired);
-  hired = await devnet().snapshot();
-  proxy.setFaults({});
-  redis = isolatedRedis("keeper-pipeline");
-});
-afterEach(async () => {
-  await Promise.all(keepers.splice(0).map((k) => k.stop(2_000)));
-  await redis.cleanup();
-});
-
-const start = async (options: Partial<Parameters<typeof testKeeper>[0]> = {}) => {
-  const keeper = testKeeper({
-    devnet: devnet(),
-    setup,
-    rpcUrl: proxy.url,
-    redisUrl: process.env.REDIS_URL!,
-    prefix: redis.prefix,
-    ...options,
-  });
-  keepers.push(keeper);
+const bed = useKeeperTestbed("keeper-pipeline");
+const { devnet, keeperFor, keeperNonce } = bed;
+const start = async (options: Parameters<typeof keeperFor>[0] = {}) => {
+  const keeper = keeperFor(options);
   await keeper.start();
   return keeper;
 };
-const keeperNonce = () => devnet().publicClient.getTransactionCount({ address: keeperAddress() });
 
 describe("the keeper pipeline", () => {
   it("rebalances after an ETH rally through Roles, one mined transaction per plan, drift walking back to the band", async () => {
@@ -86,7 +43,7 @@ describe("the keeper pipeline", () => {
     for (const record of mined) {
       const receipt = await devnet().publicClient.getTransactionReceipt({ hash: record.minedTxHash! });
       expect(receipt.status).toBe("success");
-      expect(receipt.to?.toLowerCase()).toBe(setup.scope.roles.toLowerCase());
+      expect(receipt.to?.toLowerCase()).toBe(bed.setup.scope.roles.toLowerCase());
     }
     const health = await keeper.health();
     expect(health.books[0]?.lastEvaluation).not.toBeNull();
