@@ -1,16 +1,11 @@
 // The keeper's errors, classified once: retryable (the job retries with backoff), waiting (the job is
 // delayed without burning an attempt: rate limits, a busy signer), or final (BullMQ UnrecoverableError).
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
-import { ChainError, RpcRateLimitedError } from "../src/chain/errors.ts";
+import { RpcRateLimitedError } from "../src/chain/errors.ts";
+import { ClassifiedError } from "../src/runtime/classified-error.ts";
 
-export abstract class KeeperError extends Error {
-  abstract readonly retryable: boolean;
-  readonly details: Record<string, unknown>;
-  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.details = options.details ?? {};
-  }
-}
+/** An error of the keeper's own making (the chain layer's come as ChainError; both are ClassifiedError). */
+export abstract class KeeperError extends ClassifiedError {}
 
 /** The transaction would revert at the latest block (a guard error, a Roles refusal): the plan is void. */
 export class SimulationRevertedError extends KeeperError {
@@ -42,7 +37,7 @@ export class NonceConflictError extends KeeperError {
 }
 
 export function isRetryableError(error: unknown): boolean {
-  if (error instanceof KeeperError || error instanceof ChainError) return error.retryable;
+  if (error instanceof ClassifiedError) return error.retryable;
   if (error instanceof UnrecoverableError) return false;
   return true;
 }
@@ -70,7 +65,7 @@ export async function runClassified<T>(
       throw new DelayedError();
     }
     if (error instanceof UnrecoverableError || error instanceof DelayedError) throw error;
-    if ((error instanceof KeeperError || error instanceof ChainError) && !error.retryable) {
+    if (error instanceof ClassifiedError && !error.retryable) {
       throw new UnrecoverableError(`${error.name}: ${error.message}`);
     }
     throw error;

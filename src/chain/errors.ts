@@ -1,20 +1,11 @@
 // One error hierarchy for chain I/O, classified once at the boundary (viem BaseError, ponder's
 // shouldRetry): every error says whether retrying can help. Never turned into `undefined` or zero.
+import { ClassifiedError, type ClassifiedErrorOptions } from "../runtime/classified-error.ts";
 
-export interface ChainErrorOptions {
-  cause?: unknown;
-  details?: Record<string, unknown>;
-}
+export type ChainErrorOptions = ClassifiedErrorOptions;
 
-export abstract class ChainError extends Error {
-  abstract readonly retryable: boolean;
-  readonly details: Record<string, unknown>;
-
-  constructor(message: string, options: ChainErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.details = options.details ?? {};
-  }
-}
+/** An error at the chain boundary (RPC, contract calls, return data). */
+export abstract class ChainError extends ClassifiedError {}
 
 /** The node did not answer (connection refused, timeout, 5xx): another try or another URL may work. */
 export class RpcUnavailableError extends ChainError {
@@ -62,8 +53,4 @@ export class InconsistentBlockError extends ChainError {
 export class ChainConfigurationError extends ChainError {
   override name = "ChainConfigurationError";
   readonly retryable = false;
-}
-
-export function isRetryable(error: unknown): boolean {
-  return error instanceof ChainError && error.retryable;
 }
