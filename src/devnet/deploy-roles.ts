@@ -2,14 +2,13 @@ import { createRequire } from "node:module";
 import {
   type Abi,
   type Address,
-  encodeAbiParameters,
   encodeFunctionData,
   getAddress,
   getContractAddress,
   type Hex,
-  keccak256,
   parseAbi,
 } from "viem";
+import { rolesModifierDeployment } from "../execution/deploy-treasury-contracts.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { ERC2470_FACTORY, ROLES_V2_LIBRARIES } from "./mainnet-addresses.ts";
 import { deployDevnetContract, sendDevnetTransaction } from "./transactions.ts";
@@ -142,30 +141,10 @@ export async function deployRolesModifier(
   setup: { owner: Address; avatar: Address; target: Address; saltNonce: bigint },
 ): Promise<Address> {
   const zodiac = requireFromHere("@gnosis.pm/zodiac") as ZodiacPackage;
-  const initializer = encodeFunctionData({
-    abi: zodiac.ContractAbis.roles_v2,
-    functionName: "setUp",
-    args: [
-      encodeAbiParameters(
-        [{ type: "address" }, { type: "address" }, { type: "address" }],
-        [setup.owner, setup.avatar, setup.target],
-      ),
-    ],
-  });
-  // ModuleProxyFactory: salt = keccak256(keccak256(initializer) ‖ saltNonce), init code = EIP-1167 proxy.
-  const salt = keccak256(
-    encodeAbiParameters(
-      [{ type: "bytes32" }, { type: "uint256" }],
-      [keccak256(initializer), setup.saltNonce],
-    ),
-  );
-  const proxyInitCode =
-    `0x602d8060093d393df3363d3d373d3d3d363d73${stack.mastercopy.slice(2).toLowerCase()}5af43d82803e903d91602b57fd5bf3` as Hex;
-  const address = getContractAddress({
-    opcode: "CREATE2",
-    from: stack.moduleProxyFactory,
-    salt,
-    bytecode: proxyInitCode,
+  const { initializer, address } = rolesModifierDeployment({
+    ...setup,
+    mastercopy: stack.mastercopy,
+    moduleProxyFactory: stack.moduleProxyFactory,
   });
   if (await client.publicClient.getCode({ address })) return getAddress(address);
   await sendDevnetTransaction(client, "deploy the Roles modifier", {

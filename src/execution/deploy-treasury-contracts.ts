@@ -70,17 +70,12 @@ export async function deployRolesModifierForSafe(
   wallet: WalletClient,
   args: { safe: Address; saltNonce: bigint },
 ): Promise<Address> {
-  const initializer = encodeFunctionData({
-    abi: ROLES_SETUP_ABI,
-    functionName: "setUp",
-    args: [
-      encodeAbiParameters(
-        [{ type: "address" }, { type: "address" }, { type: "address" }],
-        [args.safe, args.safe, args.safe],
-      ),
-    ],
+  const { initializer, address } = rolesModifierDeployment({
+    owner: args.safe,
+    avatar: args.safe,
+    target: args.safe,
+    saltNonce: args.saltNonce,
   });
-  const address = rolesModifierAddress(initializer, args.saltNonce);
   if (await publicClient.getCode({ address })) return address;
   const hash = await wallet.writeContract({
     address: MODULE_PROXY_FACTORY,
@@ -97,14 +92,45 @@ export async function deployRolesModifierForSafe(
   return address;
 }
 
-/** ModuleProxyFactory's CREATE2: salt = keccak256(keccak256(initializer) ‖ saltNonce), EIP-1167 proxy init code. */
-function rolesModifierAddress(initializer: Hex, saltNonce: bigint): Address {
+/**
+ * The setUp initializer of a Roles v2 modifier and the address the ModuleProxyFactory deploys it at: CREATE2 with
+ * salt = keccak256(keccak256(initializer) ‖ saltNonce) over an EIP-1167 proxy of the mastercopy. The address
+ * depends only on these, so it is known before deploying.
+ */
+export function rolesModifierDeployment(setup: {
+  owner: Address;
+  avatar: Address;
+  target: Address;
+  saltNonce: bigint;
+  mastercopy?: Address;
+  moduleProxyFactory?: Address;
+}): { initializer: Hex; address: Address } {
+  const mastercopy = setup.mastercopy ?? ROLES_V2_MASTERCOPY;
+  const initializer = encodeFunctionData({
+    abi: ROLES_SETUP_ABI,
+    functionName: "setUp",
+    args: [
+      encodeAbiParameters(
+        [{ type: "address" }, { type: "address" }, { type: "address" }],
+        [setup.owner, setup.avatar, setup.target],
+      ),
+    ],
+  });
   const salt = keccak256(
-    encodeAbiParameters([{ type: "bytes32" }, { type: "uint256" }], [keccak256(initializer), saltNonce]),
+    encodeAbiParameters(
+      [{ type: "bytes32" }, { type: "uint256" }],
+      [keccak256(initializer), setup.saltNonce],
+    ),
   );
   const proxyInitCode =
-    `0x602d8060093d393df3363d3d373d3d3d363d73${ROLES_V2_MASTERCOPY.slice(2).toLowerCase()}5af43d82803e903d91602b57fd5bf3` as Hex;
-  return getAddress(
-    getContractAddress({ opcode: "CREATE2", from: MODULE_PROXY_FACTORY, salt, bytecode: proxyInitCode }),
+    `0x602d8060093d393df3363d3d373d3d3d363d73${mastercopy.slice(2).toLowerCase()}5af43d82803e903d91602b57fd5bf3` as Hex;
+  const address = getAddress(
+    getContractAddress({
+      opcode: "CREATE2",
+      from: setup.moduleProxyFactory ?? MODULE_PROXY_FACTORY,
+      salt,
+      bytecode: proxyInitCode,
+    }),
   );
+  return { initializer, address };
 }
