@@ -21,7 +21,7 @@ import { ConfigError } from "../../src/config/config-error.ts";
 import { loadConfig } from "../../src/config/load-config.ts";
 import { createLogger } from "../../src/config/logger.ts";
 import type { BookMetrics } from "../../src/engine/book-metrics.ts";
-import { KEEPER_ROLE_KEY } from "../../src/execution/role-keys.ts";
+import { executionTargetsOf } from "../../src/execution/execution-targets.ts";
 import { createBookIndexer } from "../../src/indexers/book-indexer.ts";
 import { createMetrics, recordBookMetrics, recordKeeperHealth } from "../../src/metrics/metrics.ts";
 import { startMetricsServer } from "../../src/metrics/metrics-server.ts";
@@ -100,19 +100,10 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
     fees: net.fees,
   });
   const books = bookIds.map((bookId) => {
-    const scope = treasuryScopeFromConfig(config, config.books[bookId]!.treasury);
     return {
       bookId,
       params: bookParamsFromConfig(config, bookId),
-      targets: {
-        safe: scope.safe,
-        roles: scope.roles,
-        keeperRoleKey: KEEPER_ROLE_KEY,
-        hedgeGuard: scope.hedgeGuard,
-        multiSendCallOnly: scope.multiSendCallOnly,
-        perp: { clearingHouse: scope.perp.clearingHouse, vault: scope.perp.vault },
-        uniswap: { swapRouter: scope.uniswap.swapRouter, positionManager: scope.uniswap.positionManager },
-      },
+      targets: executionTargetsOf(treasuryScopeFromConfig(config, config.books[bookId]!.treasury)),
       reader: createBookIndexer(client, bookSourcesFromConfig(config, bookId)),
     };
   });

@@ -1,8 +1,7 @@
 import type { Address } from "viem";
 import { deployHedgeGuard } from "../execution/deploy-treasury-contracts.ts";
-import type { ExecutionTargets } from "../execution/execution-targets.ts";
+import { type ExecutionTargets, executionTargetsOf } from "../execution/execution-targets.ts";
 import { ensureMultiSendUnwrapper } from "../execution/multisend-unwrapper.ts";
-import { KEEPER_ROLE_KEY } from "../execution/role-keys.ts";
 import type { TreasuryScope } from "../execution/treasury-scope.ts";
 import { asSafeBatch, treasurySetupTransactions } from "../execution/treasury-setup.ts";
 import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "./accounts.ts";
@@ -62,18 +61,6 @@ export function devnetTreasuryScope(
   };
 }
 
-export function executionTargetsFor(scope: TreasuryScope, manifest: DevnetManifest): ExecutionTargets {
-  return {
-    safe: scope.safe,
-    roles: scope.roles,
-    keeperRoleKey: KEEPER_ROLE_KEY,
-    hedgeGuard: scope.hedgeGuard,
-    multiSendCallOnly: scope.multiSendCallOnly,
-    perp: { clearingHouse: scope.perp.clearingHouse, vault: scope.perp.vault },
-    uniswap: { swapRouter: scope.uniswap.swapRouter, positionManager: manifest.contracts.positionManager },
-  };
-}
-
 export interface DevnetKeeperSetup {
   scope: TreasuryScope;
   targets: ExecutionTargets;
@@ -87,6 +74,7 @@ export interface DevnetKeeperSetup {
 export async function setUpDevnetKeeper(
   client: DevnetClient,
   manifest: DevnetManifest,
+  options: { caps?: Partial<TreasuryScope["caps"]> } = {},
 ): Promise<DevnetKeeperSetup> {
   const deployer = devnetAccount(DEVNET_ACCOUNT_INDEXES.deployer);
   const { createWalletClient } = await import("viem");
@@ -96,7 +84,8 @@ export async function setUpDevnetKeeper(
     owner: manifest.contracts.treasurySafe,
     positionSource: manifest.contracts.perp.accountBalance,
   });
-  const scope = devnetTreasuryScope(manifest, { hedgeGuard, multiSendUnwrapper });
+  const devnetScope = devnetTreasuryScope(manifest, { hedgeGuard, multiSendUnwrapper });
+  const scope = { ...devnetScope, caps: { ...devnetScope.caps, ...options.caps } };
   const txs = treasurySetupTransactions({
     scope,
     enableRolesModule: false,
@@ -111,5 +100,5 @@ export async function setUpDevnetKeeper(
     ...batch,
     label: "hire the keeper (guard heartbeats, approvals, permissions, roles)",
   });
-  return { scope, targets: executionTargetsFor(scope, manifest) };
+  return { scope, targets: executionTargetsOf(scope) };
 }

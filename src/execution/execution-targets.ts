@@ -1,4 +1,6 @@
 import type { Address, Hex } from "viem";
+import { KEEPER_ROLE_KEY } from "./role-keys.ts";
+import type { TreasuryScope } from "./treasury-scope.ts";
 
 /** The addresses a treasury's keeper batches touch: its Safe and Roles modifier, our guard, the venues. */
 export interface ExecutionTargets {
@@ -10,4 +12,17 @@ export interface ExecutionTargets {
   multiSendCallOnly: Address;
   perp: { clearingHouse: Address; vault: Address };
   uniswap: { swapRouter: Address; positionManager: Address };
+}
+
+/** The keeper's targets for a treasury whose scope is `scope` (the keeper acts under KEEPER_ROLE_KEY). */
+export function executionTargetsOf(scope: TreasuryScope): ExecutionTargets {
+  return {
+    safe: scope.safe,
+    roles: scope.roles,
+    keeperRoleKey: KEEPER_ROLE_KEY,
+    hedgeGuard: scope.hedgeGuard,
+    multiSendCallOnly: scope.multiSendCallOnly,
+    perp: { clearingHouse: scope.perp.clearingHouse, vault: scope.perp.vault },
+    uniswap: { swapRouter: scope.uniswap.swapRouter, positionManager: scope.uniswap.positionManager },
+  };
 }
