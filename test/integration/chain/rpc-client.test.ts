@@ -1,14 +1,20 @@
 import hre from "hardhat";
+import { encodeFunctionData, toFunctionSelector, zeroHash } from "viem";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { classifyChainError } from "../../../src/chain/classify-error.ts";
 import { createChainClient } from "../../../src/chain/client.ts";
-import { RpcRateLimitedError, RpcUnavailableError } from "../../../src/chain/errors.ts";
+import {
+  ContractCallRevertedError,
+  RpcRateLimitedError,
+  RpcUnavailableError,
+} from "../../../src/chain/errors.ts";
 import type { RetryPolicy } from "../../../src/chain/retrying-transport.ts";
+import { HEDGE_GUARD_ABI } from "../../../src/execution/abis.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 import { startFaultInjectingRpcProxy } from "../../support/fault-injecting-rpc-proxy.ts";
 
 // A real in-process Hardhat chain behind a real HTTP front that injects network faults.
-const { provider } = await hre.network.connect();
+const { provider, viem } = await hre.network.connect();
 const proxy = await startFaultInjectingRpcProxy(provider);
 afterAll(() => proxy.stop());
 
@@ -83,14 +89,27 @@ describe("createChainClient", () => {
 
 describe("classifyChainError on a real node's answers", () => {
   it("classifies a reverted eth_call as a non-retryable ContractCallRevertedError, keeping the revert data", async () => {
+    // A real revert with a custom error: HedgeGuard asked for a balance its caller does not hold.
+    const guard = await viem.deployContract("HedgeGuard", [
+      "0x00000000000000000000000000000000000000aa",
+      "0x00000000000000000000000000000000000000bb",
+    ]);
+    const token = await viem.deployContract("ERC20Mock", [6]);
+    const data = encodeFunctionData({
+      abi: HEDGE_GUARD_ABI,
+      functionName: "checkBalances",
+      args: [zeroHash, [{ token: token.address, amount: 1n }]],
+    });
     const { client } = clientFor([proxy.url]);
-    // Calling an address with no code but unknown data succeeds; calling the precompile with bad input reverts.
-    const { ContractCallRevertedError } = await import("../../../src/chain/errors.ts");
-    const raw = await client
-      .call({ to: "0x0000000000000000000000000000000000000001", data: "0x", gas: 1n })
-      .catch((e: unknown) => e);
-    const error = classifyChainError(raw);
+    const error = classifyChainError(await client.call({ to: guard.address, data }).catch((e: unknown) => e));
+    expect(error).toBeInstanceOf(ContractCallRevertedError);
     expect(error.retryable).toBe(false);
-    expect([ContractCallRevertedError.name, "RpcRequestRejectedError"]).toContain(error.name);
+    const selector = toFunctionSelector("HedgeGuardBalanceTooLow(bytes32,address,uint256,uint256)");
+    let revertData = "";
+    for (let e: unknown = error; e && !revertData; e = (e as { cause?: unknown }).cause) {
+      const d = (e as { data?: unknown }).data;
+      if (typeof d === "string") revertData = d;
+    }
+    expect(revertData.startsWith(selector)).toBe(true);
   });
 });
