@@ -4,6 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { redactRpcUrl } from "../src/chain/rpc-url.ts";
 import {
   DEFAULT_DEVNET_PORT,
   DEFAULT_MANIFEST_PATH,
@@ -12,7 +13,6 @@ import {
   startForkNode,
   writeManifest,
 } from "../src/devnet/index.ts";
-import { redactUrl } from "../src/devnet/node-process.ts";
 
 function parsePositiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     const node = await startForkNode({ url: values.fork, blockNumber, port });
     console.log(
-      `forked ${redactUrl(values.fork)}${node.forkBlockNumber === undefined ? "" : ` at block ${node.forkBlockNumber}`} on ${node.rpcUrl} in ${(performance.now() - started).toFixed(0)} ms (Ctrl-C to stop)`,
+      `forked ${redactRpcUrl(values.fork)}${node.forkBlockNumber === undefined ? "" : ` at block ${node.forkBlockNumber}`} on ${node.rpcUrl} in ${(performance.now() - started).toFixed(0)} ms (Ctrl-C to stop)`,
     );
     const forkManifest = writeForkManifest(
       values.fork,

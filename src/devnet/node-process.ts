@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { redactRpcUrl } from "../chain/rpc-url.ts";
 import { isPortInUse } from "../runtime/free-port.ts";
 
 /** The node could not start (port taken, fork unreachable, crash). `message` is one line. */
@@ -66,7 +67,7 @@ export async function startHardhatNode(options: HardhatNodeOptions): Promise<Har
     const reached = await probeRpc(options.fork.url, 5_000);
     if (reached instanceof Error) {
       throw new DevnetNodeError(
-        `cannot reach the fork URL ${redactUrl(options.fork.url)}: ${reached.message}`,
+        `cannot reach the fork URL ${redactRpcUrl(options.fork.url)}: ${reached.message}`,
       );
     }
   }
@@ -139,14 +140,4 @@ function stopChild(child: ChildProcess, killOnExit: () => void): Promise<void> {
     });
     child.kill("SIGTERM");
   });
-}
-
-/** Keeps scheme, host and path; drops credentials and query strings (API keys live there). */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname === "/" ? "" : parsed.pathname}`;
-  } catch {
-    return "<unparseable URL>";
-  }
 }

@@ -87,7 +87,7 @@ describe("npm run devnet / npm run scenario", () => {
     expect(result.code).toBe(1);
     expect(oneLine(result.stderr)).toHaveLength(1);
     expect(result.stderr).toMatch(
-      new RegExp(`^error: cannot reach the fork URL http://127.0.0.1:${closedPort}: `),
+      new RegExp(`^error: cannot reach the fork URL http://127.0.0.1:${closedPort}/?: `),
     );
     expect(hardhatNodesOnPort(port)).toEqual([]);
     expect(await isPortInUse(port)).toBe(false);
