@@ -73,7 +73,7 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
     .catch((error: Error) => {
       ctx.common.logger.warn({ book_id: book.bookId, err: error.message }, "evaluation hook failed");
     });
-  const decision = decide(snapshot, book.params, nowSec);
+  const decision = decide(snapshot, book.params, nowSec, metrics);
   if (waitingRoutine !== null && (decision.kind === "noop" || decision.plan.lane !== "urgent")) {
     return skipped(waitingRoutine);
   }

@@ -213,7 +213,7 @@ async function simulateCommand(args: string[]): Promise<number> {
   for (const bookId of booksOf(config, values.book)) {
     const view = await readBookView(config, bookId);
     const metrics = evaluateBookView(view);
-    const stress = simulate(view, shocksFor(spec, view));
+    const stress = simulate(view, shocksFor(spec, view), metrics);
     results.push({ bookId, bookValueUsd: metrics.bookValueUsd, results: stress });
     if (!values.json)
       out(

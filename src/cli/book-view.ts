@@ -168,8 +168,8 @@ export function shocksFor(spec: string, view: BookView): Shock[] {
   return scenario ? scenario(view) : spec.split(",").map((part) => parseShock(part.trim(), view));
 }
 
-export function simulate(view: BookView, shocks: readonly Shock[]): StressResult[] {
-  return stressBook(view.snapshot, view.params, view.nowSec, shocks);
+export function simulate(view: BookView, shocks: readonly Shock[], metrics?: BookMetrics): StressResult[] {
+  return stressBook(view.snapshot, view.params, view.nowSec, shocks, metrics);
 }
 
 export function describeShock(shock: Shock, view?: Pick<BookView, "params">): string {

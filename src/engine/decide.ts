@@ -12,6 +12,7 @@
 //  4. Collateral: keep the perp margin ratio in [floor, ceiling] and the liquidation distance above its limit.
 import { type BookMetrics, evaluateBook } from "./book-metrics.ts";
 import type { DepegReport } from "./depeg.ts";
+import { EngineInputError } from "./errors.ts";
 import { hedgeDrift } from "./hedge-drift.ts";
 import { fail, fromFloat, MAX_UINT128, toFloat } from "./input-guards.ts";
 import { assertBookParams, type BookParams, type StablecoinParams } from "./params.ts";
@@ -110,8 +111,10 @@ function quoteSwap(
   let next: bigint;
   try {
     next = getNextSqrtPriceFromInput(sqrtP, pool.liquidity, amountLessFee, zeroForOne);
-  } catch {
-    return null; // the range cannot absorb it: no quote, no trade
+  } catch (error) {
+    // The range cannot absorb it (the price update overflows): no quote, no trade. Anything else is a bug.
+    if (!(error instanceof EngineInputError)) throw error;
+    return null;
   }
   const amountOut = zeroForOne
     ? getAmount1Delta(next, sqrtP, pool.liquidity, false)
@@ -267,11 +270,17 @@ function marginBelowLimits(
 
 // ── Routine lane: hedge resize and collateral ───────────────────────────────────────────────────────────
 
-export function decide(book: BookSnapshot, params: BookParams, nowSec: number): Decision {
+/** `metrics`: the caller's `evaluateBook(book, params, nowSec)` when it already has it (saves a second pass). */
+export function decide(
+  book: BookSnapshot,
+  params: BookParams,
+  nowSec: number,
+  metrics?: BookMetrics,
+): Decision {
   if (typeof nowSec !== "number" || !Number.isFinite(nowSec))
     fail("nowSec", "must be a finite number", nowSec);
   assertBookParams(params);
-  const m = evaluateBook(book, params, nowSec);
+  const m = metrics ?? evaluateBook(book, params, nowSec);
   const wasTriggered = book.keeper.hedgeTriggered;
   const snapshotAgeSec = nowSec - book.blockTimestampSec;
   if (snapshotAgeSec > params.maxSnapshotAgeSec) {
