@@ -47,10 +47,12 @@ describe("createChainClient", () => {
 
   it("gives up after the configured attempts with a retryable RpcUnavailableError", async () => {
     proxy.setFaults({ serverErrors: 10 });
-    const { client } = clientFor([proxy.url]);
+    const { client, retries } = clientFor([proxy.url]);
     const error = await client.getBlockNumber({ cacheTime: 0 }).catch(classifyChainError);
     expect(error).toBeInstanceOf(RpcUnavailableError);
     expect((error as RpcUnavailableError).retryable).toBe(true);
+    // FAST allows 3 attempts: two retries, then the error (not ten, which the node would have kept failing).
+    expect(retries.map((r) => r.attempt)).toEqual([1, 2]);
   });
 
   it("waits out rate limits without burning attempts", async () => {

@@ -1,11 +1,9 @@
 import { createRequire } from "node:module";
 import {
   type Address,
-  encodeAbiParameters,
   encodeFunctionData,
   erc20Abi,
   getAddress,
-  getContractAddress,
   keccak256,
   parseAbi,
   parseUnits,
@@ -15,7 +13,6 @@ import { safeAbi } from "../../../src/chain/safe-transaction.ts";
 import { devnetAccount } from "../../../src/devnet/accounts.ts";
 import { perpArtifact } from "../../../src/devnet/deploy-perp.ts";
 import { devnetErc20Abi } from "../../../src/devnet/deploy-tokens.ts";
-import { aggregatorV3Abi } from "../../../src/devnet/feed-answer.ts";
 import {
   MAINNET_FEEDS,
   MAINNET_TOKENS,
@@ -28,6 +25,8 @@ import {
   uniswapV3FactoryAbi,
   uniswapV3PoolAbi,
 } from "../../../src/devnet/uniswap-v3-abi.ts";
+import { AGGREGATOR_V3_ABI } from "../../../src/indexers/chainlink-reads.ts";
+import { computeV3PoolAddress } from "../../../src/indexers/uniswap-v3-reads.ts";
 import { useDevnet } from "../../support/devnet.ts";
 
 const devnet = useDevnet();
@@ -65,17 +64,13 @@ describe("devnet bootstrap", () => {
 
   it("derives the real USDC/WETH 0.05% pool address from CREATE2 arithmetic, as the factory does", async () => {
     const { publicClient } = devnet();
-    const salt = keccak256(
-      encodeAbiParameters(
-        [{ type: "address" }, { type: "address" }, { type: "uint24" }],
-        [MAINNET_TOKENS.usdc, MAINNET_TOKENS.weth, 500],
-      ),
-    );
-    const computed = getContractAddress({
-      opcode: "CREATE2",
-      from: MAINNET_UNISWAP_V3.factory,
-      salt,
-      bytecodeHash: MAINNET_UNISWAP_V3.poolInitCodeHash,
+    // Tokens given in the factory's call order (WETH first): the indexer's helper sorts them as the factory does.
+    const computed = computeV3PoolAddress({
+      factory: MAINNET_UNISWAP_V3.factory,
+      tokenA: MAINNET_TOKENS.weth,
+      tokenB: MAINNET_TOKENS.usdc,
+      fee: 500,
+      initCodeHash: MAINNET_UNISWAP_V3.poolInitCodeHash,
     });
     expect(computed).toBe("0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640");
     const fromFactory = await publicClient.readContract({
@@ -136,7 +131,7 @@ describe("devnet bootstrap", () => {
     ] as const) {
       const address = manifest.feeds[key].address;
       const read = <F extends "decimals" | "description" | "latestRoundData">(functionName: F) =>
-        publicClient.readContract({ address, abi: aggregatorV3Abi, functionName });
+        publicClient.readContract({ address, abi: AGGREGATOR_V3_ABI, functionName });
       expect(await read("decimals")).toBe(8);
       expect(await read("description")).toBe(description);
       const [roundId, latest] = (await read("latestRoundData")) as readonly [
