@@ -1,5 +1,5 @@
 // The signer's nonce ledger in Redis. A nonce is reserved only after a successful simulation, under the
-// signer lock, and recorded against its plan; the ledger is reconciled with the chain's pending nonce at
+// signer lock, and the plan record keeps it with the signed transaction; the ledger is reconciled with the chain's pending nonce at
 // start and after every error, so it never drifts above the chain and never hands out a nonce twice.
 import type { Redis } from "ioredis";
 
@@ -12,26 +12,22 @@ export interface NonceReconciliation {
 
 export function createNonceLedger(redis: Redis, prefix: string, chainId: number, signer: string) {
   const nextKey = `${prefix}:nonce:${chainId}:${signer.toLowerCase()}`;
-  const reservedKey = `${prefix}:nonce-reserved:${chainId}:${signer.toLowerCase()}`;
   return {
     async next(): Promise<number | null> {
       const text = await redis.get(nextKey);
       return text === null ? null : Number(text);
     },
-    /** Reserve the next nonce for `planId`: never below the chain's pending nonce. */
-    async reserve(chainPending: number, planId: string): Promise<number> {
+    /** Reserve the next nonce: never below the chain's pending nonce. */
+    async reserve(chainPending: number): Promise<number> {
       const nonce = (await redis.eval(
         `local cur = tonumber(redis.call('GET', KEYS[1]) or '-1')
          local pending = tonumber(ARGV[1])
          if cur < pending then cur = pending end
          redis.call('SET', KEYS[1], cur + 1)
-         redis.call('HSET', KEYS[2], cur, ARGV[2])
          return cur`,
-        2,
+        1,
         nextKey,
-        reservedKey,
         chainPending,
-        planId,
       )) as number;
       return nonce;
     },

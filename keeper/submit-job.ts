@@ -68,11 +68,11 @@ export async function processSubmit(
         },
       }));
 
-      let nonce = await ctx.ledger.reserve(pendingNonce, id);
+      let nonce = await ctx.ledger.reserve(pendingNonce);
       if (nonce !== pendingNonce) {
         // The ledger was ahead of a chain with nothing pending: reservations that were never sent.
         await reconcileNonces(ctx);
-        nonce = await ctx.ledger.reserve(pendingNonce, id);
+        nonce = await ctx.ledger.reserve(pendingNonce);
       }
       const fees = quoteFees(head.baseFeePerGas ?? 0n, await suggestedTip(ctx), feeCaps(ctx));
       const gas = (simulation.gasEstimate * BigInt(10_000 + ctx.common.config.gasHeadroomBps)) / 10_000n;

@@ -1,4 +1,4 @@
-import type { Address } from "viem";
+import { type Address, createWalletClient } from "viem";
 import { deployHedgeGuard } from "../execution/deploy-treasury-contracts.ts";
 import { type ExecutionTargets, executionTargetsOf } from "../execution/execution-targets.ts";
 import { ensureMultiSendUnwrapper } from "../execution/multisend-unwrapper.ts";
@@ -77,7 +77,6 @@ export async function setUpDevnetKeeper(
   options: { caps?: Partial<TreasuryScope["caps"]> } = {},
 ): Promise<DevnetKeeperSetup> {
   const deployer = devnetAccount(DEVNET_ACCOUNT_INDEXES.deployer);
-  const { createWalletClient } = await import("viem");
   const wallet = createWalletClient({ account: deployer, chain: client.chain, transport: client.transport });
   const multiSendUnwrapper = await ensureMultiSendUnwrapper(client.publicClient, wallet);
   const hedgeGuard = await deployHedgeGuard(client.publicClient, wallet, {

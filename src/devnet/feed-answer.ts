@@ -1,14 +1,7 @@
-import { type Address, encodeFunctionData, parseAbi, parseUnits } from "viem";
+import { type Address, encodeFunctionData, parseUnits } from "viem";
 import { FEED_DECIMALS, fluxAggregatorAbi } from "./deploy-chainlink.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { type LabelledTransaction, writeDevnetContract } from "./transactions.ts";
-
-export const aggregatorV3Abi = parseAbi([
-  "function decimals() view returns (uint8)",
-  "function description() view returns (string)",
-  "function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)",
-  "function getRoundData(uint80 roundId) view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)",
-]);
 
 export function feedUnits(answer: number): bigint {
   return parseUnits(answer.toFixed(FEED_DECIMALS), FEED_DECIMALS);
@@ -54,14 +47,4 @@ export async function submitFeedAnswer(
     functionName: "submit",
     args: [latestRound + 1n, feedUnits(answer)],
   });
-}
-
-/** The latest answer of an AggregatorV3 (the proxy) in USD. */
-export async function readFeedAnswer(client: DevnetClient, feed: Address): Promise<number> {
-  const [, answer] = await client.publicClient.readContract({
-    address: feed,
-    abi: aggregatorV3Abi,
-    functionName: "latestRoundData",
-  });
-  return Number(answer) / 10 ** FEED_DECIMALS;
 }

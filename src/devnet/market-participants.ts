@@ -7,12 +7,6 @@ import { alignTick, tickFromRawPrice } from "./price-math.ts";
 import { writeDevnetContract } from "./transactions.ts";
 import { NO_DEADLINE, wethAbi } from "./uniswap-v3-abi.ts";
 
-export interface Participants {
-  minter: Address;
-  maker: Address;
-  trader: Address;
-}
-
 export interface FundingPlan {
   /** Human amounts of USDC, USDT, DAI and WETH per account. */
   balances: readonly {

@@ -1,7 +1,7 @@
 import type { Address } from "viem";
+import { AGGREGATOR_V3_ABI } from "../indexers/chainlink-reads.ts";
 import { perpArtifact } from "./deploy-perp.ts";
 import type { DevnetClient } from "./devnet-client.ts";
-import { aggregatorV3Abi } from "./feed-answer.ts";
 import type { DevnetManifest } from "./manifest.ts";
 import type { DevnetPool } from "./pools.ts";
 import { quoteFromSqrtPriceX96, rawPriceFromSqrtPriceX96 } from "./price-math.ts";
@@ -53,7 +53,7 @@ export function aggregatorRound(roundId: bigint): bigint {
 export async function readFeed(client: DevnetClient, feed: Address): Promise<FeedState> {
   const [roundId, answer, , updatedAt] = await client.publicClient.readContract({
     address: feed,
-    abi: aggregatorV3Abi,
+    abi: AGGREGATOR_V3_ABI,
     functionName: "latestRoundData",
   });
   return { answer: Number(answer) / 1e8, roundId, updatedAt: Number(updatedAt) };

@@ -30,8 +30,6 @@ export const STARTING_BOOK = {
 
 export interface StartingBook {
   lpTokenIds: bigint[];
-  /** Signed vETH position size (18 decimals); negative is short. */
-  perpPositionSize: bigint;
 }
 
 /**
@@ -137,11 +135,5 @@ export async function buildStartingBook(
       ],
     }),
   });
-  const perpPositionSize = (await client.publicClient.readContract({
-    address: setup.perp.accountBalance,
-    abi: perpArtifact("AccountBalance").abi,
-    functionName: "getTakerPositionSize",
-    args: [setup.safe, setup.perp.baseToken],
-  })) as bigint;
-  return { lpTokenIds: minted.map((log) => log.args.tokenId), perpPositionSize };
+  return { lpTokenIds: minted.map((log) => log.args.tokenId) };
 }

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { safeAbi } from "../../../src/chain/safe-transaction.ts";
 import { perpArtifact } from "../../../src/devnet/deploy-perp.ts";
-import { aggregatorV3Abi } from "../../../src/devnet/feed-answer.ts";
 import {
   createDevnetClient,
   type Devnet,
@@ -19,6 +18,7 @@ import {
 } from "../../../src/devnet/index.ts";
 import type { HardhatNode } from "../../../src/devnet/node-process.ts";
 import { uniswapV3PoolAbi } from "../../../src/devnet/uniswap-v3-abi.ts";
+import { AGGREGATOR_V3_ABI } from "../../../src/indexers/chainlink-reads.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 import { runScript } from "../../support/run-script.ts";
 
@@ -60,7 +60,7 @@ async function treasuryState(client: DevnetClient, blockNumber?: bigint) {
     read({ address: manifest.contracts.treasurySafe, abi: safeAbi, functionName: "getOwners", ...at }),
     read({
       address: manifest.feeds.ethUsd.address,
-      abi: aggregatorV3Abi,
+      abi: AGGREGATOR_V3_ABI,
       functionName: "latestRoundData",
       ...at,
     }),

@@ -122,8 +122,8 @@ describe("the keeper's transaction lifecycle", () => {
     // a plan, and lost before the node saw it. The ledger stands at n+2; the chain at n.
     const lost = await usdcToUsdtPlan(d, bed.setup, 1_000n * 10n ** 6n);
     const lostTx = await signedButNeverSent(lost, n + 1);
-    expect(await keeper.ctx.ledger.reserve(n, "0xcrashed-before-signing")).toBe(n);
-    expect(await keeper.ctx.ledger.reserve(n, lost.planId)).toBe(n + 1);
+    expect(await keeper.ctx.ledger.reserve(n)).toBe(n);
+    expect(await keeper.ctx.ledger.reserve(n)).toBe(n + 1);
     await storePlan(keeper, lost, [lostTx]);
     await expect(d.publicClient.getTransaction({ hash: lostTx.hash })).rejects.toThrow();
     // The next plan, queued before the keeper starts.
@@ -167,7 +167,7 @@ describe("the keeper's transaction lifecycle", () => {
     const d = devnet();
     const n = await keeperNonce();
     const keeper = keeperFor({ role: "worker" });
-    for (let i = 0; i < 3; i += 1) await keeper.ctx.ledger.reserve(n, `0xcrashed-${i}`);
+    for (let i = 0; i < 3; i += 1) await keeper.ctx.ledger.reserve(n);
     expect(await keeper.ctx.ledger.next()).toBe(n + 3);
     const plan = await usdcToUsdtPlan(d, bed.setup, 1_500n * 10n ** 6n);
     await queuePlan(keeper, plan);
