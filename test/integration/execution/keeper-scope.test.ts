@@ -28,7 +28,6 @@ import {
 // MultiSendCallOnly, Uniswap v3 and Perpetual Protocol v2 bytecode; our HedgeGuard only asserts.
 const devnet = useDevnet();
 let setup: DevnetKeeperSetup;
-let hiredSnapshot: Hex;
 
 const ETH = 10n ** 18n;
 const STATUS = {
@@ -41,7 +40,6 @@ const STATUS = {
 beforeAll(async () => {
   const d = devnet();
   setup = await setUpDevnetKeeper(d.client, d.manifest);
-  hiredSnapshot = await d.snapshot();
 }, 120_000);
 
 const d = () => devnet();
@@ -86,11 +84,6 @@ async function keeperExecPlan(plan: Plan) {
 function premiseAsSafe(plan: Plan) {
   const [premise] = planToBatch(plan, setup.targets);
   return d().publicClient.call({ account: setup.scope.safe, to: premise!.to, data: premise!.data });
-}
-
-async function restoreHired() {
-  await d().revert(hiredSnapshot);
-  hiredSnapshot = await d().snapshot();
 }
 
 describe("the keeper can", () => {
@@ -215,7 +208,6 @@ describe("the keeper cannot", () => {
       STATUS.AllowanceExceeded,
       expect.any(String),
     ]);
-    await restoreHired();
   });
 
   it("act after the guardian paused it; the guardian cannot restore it; the owners can", async () => {
@@ -245,7 +237,6 @@ describe("the keeper cannot", () => {
       label: "owners restore the keeper",
     });
     await keeperExecPlan(await shortMorePlan(ETH / 10n, "after-restore"));
-    await restoreHired();
   });
 
   it("execute a plan whose oracle price left the band", async () => {
@@ -269,7 +260,6 @@ describe("the keeper cannot", () => {
     await keeperExecPlan(plan);
     await expectCustomError(keeperExecPlan(plan), "ModuleTransactionFailed", []);
     await expectCustomError(premiseAsSafe(plan), "HedgeGuardUnexpectedPreSize", undefined, HEDGE_GUARD_ABI);
-    await restoreHired();
   });
 });
 
@@ -344,7 +334,6 @@ describe("permissions as code", () => {
       await execSafeTransaction(d().client, setup.scope.safe, owners, { ...call, label: "fix drift" });
     }
     expect(diffPermissions(desired, await read(), OWNED)).toEqual({ missing: [], unexpected: [] });
-    await restoreHired();
   });
 
   it("deploys a Roles modifier for an existing Safe through the ModuleProxyFactory", async () => {

@@ -1,7 +1,6 @@
-// The keeper suites' common bed: a devnet with the keeper hired for rebalances (one bootstrap per file, reverted
-// before each test), a fault-injecting HTTP front to it, isolated Redis keys per test, and keepers that are
+// The keeper suites' common bed: a devnet with the keeper hired for rebalances (one bootstrap per file; useDevnet
+// reverts each test's changes, so every test starts from the hired chain), a fault-injecting HTTP front to it, isolated Redis keys per test, and keepers that are
 // always stopped afterwards. Call once at the top of a test file.
-import type { Hex } from "viem";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { jobIds } from "../../../keeper/job-ids.ts";
 import type { Keeper } from "../../../keeper/keeper.ts";
@@ -39,22 +38,18 @@ export function useKeeperTestbed(label: string): KeeperTestbed {
   const devnet = useDevnet();
   const keepers: Keeper[] = [];
   let setup: DevnetKeeperSetup | undefined;
-  let hired: Hex | undefined;
   let proxy: FaultInjectingRpcProxy | undefined;
   let redis: ReturnType<typeof isolatedRedis> | undefined;
 
   beforeAll(async () => {
     const d = devnet();
     setup = await hireKeeperForRebalances(d.client, d.manifest);
-    hired = await d.snapshot();
     proxy = await startFaultInjectingRpcProxy({ request: (args) => d.publicClient.request(args as never) });
   }, 120_000);
   afterAll(async () => {
     await proxy?.stop();
   });
   beforeEach(async () => {
-    await devnet().revert(hired!);
-    hired = await devnet().snapshot();
     proxy!.setFaults({});
     redis = isolatedRedis(label);
   });

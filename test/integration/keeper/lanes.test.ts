@@ -1,54 +1,21 @@
-import type { Hex } from "viem";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { KeeperBook } from "../../../keeper/context.ts";
 import { recordPlan } from "../../../keeper/evaluate-job.ts";
 import { jobIds } from "../../../keeper/job-ids.ts";
-import type { Keeper } from "../../../keeper/keeper.ts";
 import type { PlanRecord } from "../../../keeper/plan-store.ts";
-import { LANE_PRIORITY } from "../../../keeper/queues.ts";
-import type { DevnetKeeperSetup } from "../../../src/devnet/devnet-keeper-setup.ts";
 import type { Plan } from "../../../src/engine/plan.ts";
-import { useDevnet } from "../../support/devnet.ts";
 import { usdcToUsdtPlan } from "../../support/devnet-plans.ts";
-import {
-  type FaultInjectingRpcProxy,
-  startFaultInjectingRpcProxy,
-} from "../../support/fault-injecting-rpc-proxy.ts";
-import { isolatedRedis } from "../../support/redis-prefix.ts";
-import { hireKeeperForRebalances } from "./hire-keeper.ts";
-import { BOOK_ID, testKeeper, waitFor } from "./keeper-harness.ts";
+import { BOOK_ID, waitFor } from "./keeper-harness.ts";
+import { useKeeperTestbed } from "./keeper-testbed.ts";
 
 // Lanes: an urgent de-peg plan runs ahead of routine work already queued, and supersedes a routine plan that
 // holds its own book but was not signed yet (one plan in flight per book must never make urgent work wait).
-const devnet = useDevnet();
-let setup: DevnetKeeperSetup;
-let hired: Hex;
-let proxy: FaultInjectingRpcProxy;
-let redis: ReturnType<typeof isolatedRedis>;
-const keepers: Keeper[] = [];
-
-beforeAll(async () => {
-  const d = devnet();
-  setup = await hireKeeperForRebalances(d.client, d.manifest);
-  hired = await d.snapshot();
-  proxy = await startFaultInjectingRpcProxy({ request: (args) => d.publicClient.request(args as never) });
-}, 120_000);
-afterAll(async () => {
-  await proxy?.stop();
-});
-beforeEach(async () => {
-  await devnet().revert(hired);
-  hired = await devnet().snapshot();
-  redis = isolatedRedis("keeper-lanes");
-});
-afterEach(async () => {
-  await Promise.all(keepers.splice(0).map((k) => k.stop(2_000)));
-  await redis.cleanup();
-});
+const bed = useKeeperTestbed("keeper-lanes");
+const devnet = bed.devnet;
 
 /** A routine USDC→USDT swap that still holds during the de-peg (accepts half the amount back). */
 async function routineSwap(amountUsdc: bigint): Promise<Plan> {
-  const plan = await usdcToUsdtPlan(devnet(), setup, amountUsdc * 10n ** 6n);
+  const plan = await usdcToUsdtPlan(devnet(), bed.setup, amountUsdc * 10n ** 6n);
   const [swap] = plan.actions;
   if (swap?.kind !== "swap.exactInputSingle") throw new Error("expected a swap");
   const strictMin = swap.amountOutMinimum;
@@ -70,14 +37,7 @@ describe("the keeper's lanes", () => {
   it("executes the usdc-depeg-2023 urgent plan ahead of queued routine work, superseding the book's unsigned routine plan", async () => {
     const d = devnet();
     const chainId = d.manifest.chainId;
-    const keeper = testKeeper({
-      devnet: d,
-      setup,
-      rpcUrl: proxy.url,
-      redisUrl: process.env.REDIS_URL!,
-      prefix: redis.prefix,
-    });
-    keepers.push(keeper);
+    const keeper = bed.keeperFor();
     // Routine work waits in a paused submit queue: one routine plan holding the book (as the evaluate job
     // records it), and two more routine plans queued behind it.
     await keeper.queues.submit.pause();
@@ -86,26 +46,7 @@ describe("the keeper's lanes", () => {
     await recordPlan(keeper.ctx, book, holder, Date.now());
     expect(await keeper.plans.inFlight(BOOK_ID)).toBe(holder.planId);
     const queued = [await routineSwap(1_001n), await routineSwap(1_002n)];
-    for (const plan of queued) {
-      await keeper.plans.create(plan, {
-        planId: plan.planId,
-        chainId,
-        bookId: plan.bookId,
-        mode: "execute",
-        lane: "routine",
-        status: "planned",
-        blockNumber: plan.blockNumber,
-        createdAtMs: Date.now(),
-        updatedAtMs: Date.now(),
-        txs: [],
-        timings: {},
-      });
-      await keeper.queues.submit.add(
-        "submit",
-        { v: 1, chainId, planId: plan.planId },
-        { jobId: jobIds.submit(chainId, plan.planId), priority: LANE_PRIORITY.routine },
-      );
-    }
+    for (const plan of queued) await bed.queuePlan(keeper, plan);
     await keeper.start();
 
     let urgent: PlanRecord | undefined;

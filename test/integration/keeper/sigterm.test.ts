@@ -3,48 +3,23 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toHex } from "viem";
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { jobIds } from "../../../keeper/job-ids.ts";
-import type { Keeper } from "../../../keeper/keeper.ts";
-import { LANE_PRIORITY } from "../../../keeper/queues.ts";
+import { afterEach, expect, it } from "vitest";
 import { devnetAccount } from "../../../src/devnet/accounts.ts";
-import type { DevnetKeeperSetup } from "../../../src/devnet/devnet-keeper-setup.ts";
 import { writeManifest } from "../../../src/devnet/manifest.ts";
-import { useDevnet } from "../../support/devnet.ts";
 import { usdcToUsdtPlan } from "../../support/devnet-plans.ts";
-import {
-  type FaultInjectingRpcProxy,
-  startFaultInjectingRpcProxy,
-} from "../../support/fault-injecting-rpc-proxy.ts";
-import { isolatedRedis } from "../../support/redis-prefix.ts";
-import { hireKeeperForRebalances } from "./hire-keeper.ts";
-import { BOOK_ID, keeperAddress, testKeeper, waitFor } from "./keeper-harness.ts";
+import { BOOK_ID, waitFor } from "./keeper-harness.ts";
+import { useKeeperTestbed } from "./keeper-testbed.ts";
 
 // SIGTERM to `node keeper/main.ts` while its transaction is in flight: the process stops taking jobs, hands
 // the one in flight back and exits cleanly within its grace period; another keeper finishes the plan, once.
-const devnet = useDevnet();
-let setup: DevnetKeeperSetup;
-let proxy: FaultInjectingRpcProxy;
-let redis: ReturnType<typeof isolatedRedis>;
-const keepers: Keeper[] = [];
-
-beforeAll(async () => {
-  const d = devnet();
-  setup = await hireKeeperForRebalances(d.client, d.manifest);
-  proxy = await startFaultInjectingRpcProxy({ request: (args) => d.publicClient.request(args as never) });
-  redis = isolatedRedis("keeper-sigterm");
-}, 120_000);
-afterAll(async () => {
-  await proxy?.stop();
-  await redis?.cleanup();
-});
+const bed = useKeeperTestbed("keeper-sigterm");
 afterEach(async () => {
-  await devnet().testClient.setAutomine(true);
-  await Promise.all(keepers.splice(0).map((k) => k.stop(2_000)));
+  await bed.devnet().testClient.setAutomine(true);
 });
 
 it("exits cleanly on SIGTERM with a job in flight, and the job is finished by another keeper exactly once", async () => {
-  const d = devnet();
+  const d = bed.devnet();
+  const { setup, proxy, redis } = bed;
   const dir = mkdtempSync(join(tmpdir(), "hk-sigterm-"));
   const manifestPath = join(dir, "devnet.json");
   writeManifest(manifestPath, d.manifest);
@@ -65,36 +40,10 @@ it("exits cleanly on SIGTERM with a job in flight, and the job is finished by an
     }),
   );
   // The plan is queued before the process starts; automine off keeps its transaction pending (confirm in flight).
-  const helper = testKeeper({
-    devnet: d,
-    setup,
-    rpcUrl: proxy.url,
-    redisUrl: process.env.REDIS_URL!,
-    prefix: redis.prefix,
-    role: "worker",
-  });
-  keepers.push(helper);
-  const chainId = d.manifest.chainId;
+  const helper = bed.keeperFor({ role: "worker" });
   const plan = await usdcToUsdtPlan(d, setup, 3_000n * 10n ** 6n);
-  await helper.plans.create(plan, {
-    planId: plan.planId,
-    chainId,
-    bookId: plan.bookId,
-    mode: "execute",
-    lane: plan.lane,
-    status: "planned",
-    blockNumber: plan.blockNumber,
-    createdAtMs: Date.now(),
-    updatedAtMs: Date.now(),
-    txs: [],
-    timings: {},
-  });
-  await helper.queues.submit.add(
-    "submit",
-    { v: 1, chainId, planId: plan.planId },
-    { jobId: jobIds.submit(chainId, plan.planId), priority: LANE_PRIORITY[plan.lane] },
-  );
-  const nonceBefore = await d.publicClient.getTransactionCount({ address: keeperAddress() });
+  await bed.queuePlan(helper, plan);
+  const nonceBefore = await bed.keeperNonce();
   await d.testClient.setAutomine(false);
 
   const key = toHex(devnetAccount(1).getHdKey().privateKey!);
@@ -143,5 +92,5 @@ it("exits cleanly on SIGTERM with a job in flight, and the job is finished by an
     return r?.status === "mined" ? r : undefined;
   });
   expect(record.txs.map((t) => t.hash)).toEqual([sent.hash]);
-  expect(await d.publicClient.getTransactionCount({ address: keeperAddress() })).toBe(nonceBefore + 1);
+  expect(await bed.keeperNonce()).toBe(nonceBefore + 1);
 }, 60_000);
