@@ -84,7 +84,7 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
   }
 
   const net = config.networks[network]!;
-  const logger = createLogger({ config });
+  const logger = createLogger({ config, level: process.env.LOG_LEVEL });
   const client = createChainClient(chainClientOptionsFromConfig(config, network));
   const sendClient = net.privateRelayUrl
     ? (createPublicClient({ transport: http(net.privateRelayUrl, { retryCount: 0 }) }) as PublicClient)

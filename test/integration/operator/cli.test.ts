@@ -15,6 +15,7 @@ import { type Devnet, startDevnet } from "../../../src/devnet/start-devnet.ts";
 import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
 import { KEEPER_ROLE_KEY } from "../../../src/execution/role-keys.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
+import { runScript, type ScriptResult } from "../../support/run-script.ts";
 
 // `hedgekeeper` as an operator runs it: a child process against a devnet `hardhat node`, on the config that
 // `init` writes, with the keeper hired the way a treasury hires it (setUpDevnetKeeper).
@@ -25,35 +26,8 @@ let devnet: Devnet;
 let hedgeGuard: string;
 const keeperKey = bytesToHex(devnetAccount(DEVNET_ACCOUNT_INDEXES.keeper).getHdKey().privateKey!);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function hedgekeeper(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["scripts/hedgekeeper.ts", ...args], {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, HK_KEEPER_PRIVATE_KEY: keeperKey, ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`hedgekeeper ${args.join(" ")} did not finish in 60 s`));
-    }, 60_000);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function hedgekeeper(args: readonly string[], env: Record<string, string> = {}): Promise<ScriptResult> {
+  return runScript("hedgekeeper", args, 60_000, { HK_KEEPER_PRIVATE_KEY: keeperKey, ...env });
 }
 
 beforeAll(async () => {
