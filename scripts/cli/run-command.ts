@@ -108,8 +108,10 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
     };
   });
 
-  // Metrics and alerts from what the keeper already computes: every evaluation updates the book's series and
-  // re-evaluates the alert conditions (drift beyond band, de-peg tiers, stale oracle) with the keeper's health.
+  // Metrics and alerts from what the keeper already computes: every evaluation updates the book's series; the
+  // health loop below re-evaluates the alert conditions (drift beyond band, de-peg tiers, stale oracle, keeper
+  // heartbeat, signer balance) on the wall clock, outside the jobs: a slow sink never delays a decision, and a
+  // keeper whose evaluations stopped still raises its heartbeat alert.
   const metrics = createMetrics();
   const router = createAlertRouter({
     sinks: config.alerts.sinks.map((sink) => createAlertSink(sink)),
@@ -154,7 +156,6 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
       onEvaluation: async ({ bookId, nowSec, metrics: bookMetrics }) => {
         recordBookMetrics(metrics, bookMetrics, { nowSec });
         latest.set(bookId, bookMetrics);
-        await updateAlerts(nowSec);
       },
     },
   });
@@ -173,7 +174,13 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
     port: config.metrics.port,
     health,
   });
-  const refresh = setInterval(() => void health().catch(() => {}), 2_000);
+  const refresh = setInterval(
+    () =>
+      void health()
+        .then(() => updateAlerts(Math.floor(Date.now() / 1000)))
+        .catch((error: Error) => logger.warn({ err: error.message }, "health or alert refresh failed")),
+    2_000,
+  );
   await keeper.start();
   logger.info({ role, network, books: bookIds, metrics_url: server.url }, "hedgekeeper running");
   process.stdout.write(
