@@ -151,9 +151,12 @@ async function main(): Promise<number> {
       .then((health) => recordKeeperHealth(metrics, toMetricsHealth(health)))
       .catch(() => {});
   }, 1_000);
+  // The demo's own reader for what it prints (the keeper's reader serves the keeper); one instance, so each read
+  // after the first is incremental from its reorg-checked cache instead of a cold read of every position.
+  const driftReader = createBookIndexer(client, devnetBookSources(manifest, BOOK_ID));
   const drift = async () => {
     const block = await head();
-    const indexed = await createBookIndexer(client, devnetBookSources(manifest, BOOK_ID)).snapshotAt(block, {
+    const indexed = await driftReader.snapshotAt(block, {
       keeper: { hedgeTriggered: false, lastPlanAtSec: null },
       samples: [],
     });
