@@ -1,0 +1,160 @@
+// The durable history behind the dashboard and the engine's rolling metrics: per-block samples (downsampled per
+// minute after a configurable age), decisions (noop included), plans, transactions, alerts, and the config
+// version in force. One schema and one set of queries over PostgreSQL (DATABASE_URL) or embedded PGlite.
+// Every write is idempotent: replaying a block, an evaluation or an event writes nothing twice.
+import type { BookSample } from "../engine/snapshot.ts";
+import type { SampleStore } from "../indexers/sample-store.ts";
+
+/** A per-block sample: what the engine's rolling metrics need (BookSample) plus what the dashboard charts. */
+export interface HistorySample extends BookSample {
+  driftBps: number;
+  /** The band the drift is judged against (the book's arm threshold), bps. */
+  thresholdBps: number;
+  hedgeRatio: number;
+  targetHedgeRatio: number;
+  impermanentLossUsd: number;
+  bookValueUsd: number;
+}
+
+/** One stablecoin's de-peg reading at a block (one row per token per block). */
+export interface DepegSample {
+  token: string;
+  symbol: string;
+  priceUsd: number | null;
+  deviationBps: number | null;
+  tier: "ok" | "watch" | "warn" | "act";
+  tierNote: string | null;
+  exposureUsd: number;
+  sources: { kind: string; ref: string; priceUsd: number; deviationBps: number; usable: boolean }[];
+}
+
+/**
+ * The latest evaluation of a book, as the overview and the book page show it (one row per book, replaced by a
+ * later block only). `detail` holds the engine's summary (effectiveness windows, oracle health, stress table)
+ * as JSON: it is read whole, never queried into.
+ */
+export interface BookStatus {
+  chainId: number;
+  bookId: string;
+  blockNumber: bigint;
+  timestampSec: number;
+  status: "ok" | "watch" | "act" | "stale";
+  driftBps: number;
+  thresholdBps: number;
+  hedgeRatio: number;
+  targetHedgeRatio: number;
+  impermanentLossUsd: number;
+  bookValueUsd: number;
+  /** Ederington effectiveness of the longest window that has enough samples; null before it has. */
+  effectiveness: number | null;
+  detail: Record<string, unknown>;
+}
+
+export interface DecisionRecord {
+  chainId: number;
+  bookId: string;
+  blockNumber: bigint;
+  atMs: number;
+  kind: "noop" | "plan" | "skipped";
+  reason: string;
+  planId: string | null;
+  driftBps: number | null;
+}
+
+export interface PlanHistory {
+  planId: string;
+  chainId: number;
+  bookId: string;
+  lane: string;
+  mode: string;
+  status: string;
+  reason: string;
+  blockNumber: bigint;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+export interface TransactionHistory {
+  txHash: string;
+  planId: string;
+  chainId: number;
+  nonce: number;
+  kind: "plan" | "replacement" | "cancel";
+  status: "broadcast" | "mined" | "reverted" | "replaced" | "dropped";
+  /** The transaction this one replaced (same nonce), if any. */
+  replaces: string | null;
+  gasUsed: bigint | null;
+  blockNumber: bigint | null;
+  atMs: number;
+}
+
+export interface AlertHistory {
+  key: string;
+  severity: "info" | "warning" | "critical";
+  status: "firing" | "resolved";
+  title: string;
+  text: string;
+  bookId: string | null;
+  atSec: number;
+}
+
+/** An action as the actions log shows it: the plan with its latest transaction. */
+export interface ActionView extends PlanHistory {
+  txHash: string | null;
+  txStatus: TransactionHistory["status"] | null;
+  gasUsed: bigint | null;
+  /** How many times the plan's transaction was replaced (fee bumps). */
+  replacements: number;
+}
+
+/** One point of a book's chart: a bucket's last sample (per block, or per bucket when downsampled for reading). */
+export interface SeriesPoint {
+  timestampSec: number;
+  blockNumber: bigint;
+  driftBps: number;
+  thresholdBps: number;
+  impermanentLossUsd: number;
+  hedgeRatio: number;
+  /** (mark − index) / index, bps. */
+  basisBps: number;
+  fundingRateDaily: number;
+}
+
+export interface RetentionPolicy {
+  /** Samples older than this keep one per book per minute (the minute's last). */
+  downsampleAfterSec: number;
+  /** Anything older than this is deleted (samples, decisions, alerts; plans and transactions stay longer). */
+  retainSec: number;
+  /** Plans and their transactions: an audit trail, kept longer. */
+  retainActionsSec: number;
+}
+
+export interface HistoryStore {
+  /** Which engine runs underneath, for logs and the API's health. */
+  readonly backend: "postgres" | "pglite";
+  /** The engine's rolling-metrics view of one chain's samples (SampleStore over the same table). */
+  samples(chainId: number): SampleStore;
+  putSample(chainId: number, bookId: string, sample: HistorySample, depeg: readonly DepegSample[]): Promise<void>;
+  putBookStatus(status: BookStatus): Promise<void>;
+  putDecision(decision: DecisionRecord): Promise<void>;
+  putPlan(plan: PlanHistory): Promise<void>;
+  putTransaction(tx: TransactionHistory): Promise<void>;
+  putAlert(alert: AlertHistory): Promise<void>;
+  /** Records the config text in force (secrets are `${ENV}` references in it); returns its version hash. */
+  putConfigVersion(text: string, atMs: number): Promise<string>;
+
+  books(chainId?: number): Promise<BookStatus[]>;
+  book(bookId: string): Promise<BookStatus | undefined>;
+  /** A book's chart between two times, at most `maxPoints` points (each the last sample of its time bucket). */
+  series(bookId: string, range: { fromSec: number; toSec: number; maxPoints: number }): Promise<SeriesPoint[]>;
+  /** The latest de-peg reading per stablecoin across books. */
+  depeg(): Promise<(DepegSample & { bookId: string; blockNumber: bigint; timestampSec: number })[]>;
+  actions(options: { limit: number; bookId?: string }): Promise<ActionView[]>;
+  decisions(options: { limit: number; bookId?: string }): Promise<DecisionRecord[]>;
+  alerts(options: { limit: number }): Promise<AlertHistory[]>;
+  configVersion(): Promise<{ hash: string; atMs: number } | undefined>;
+
+  /** Downsample and delete by the policy, as of `nowSec`; returns rows removed per table. */
+  compact(policy: RetentionPolicy, nowSec: number): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
