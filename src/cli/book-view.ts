@@ -15,6 +15,7 @@ import type { BookParams } from "../engine/params.ts";
 import type { Decision } from "../engine/plan.ts";
 import type { BookSnapshot } from "../engine/snapshot.ts";
 import { type Shock, type StressResult, stressBook } from "../engine/stress.ts";
+import { describeShock as describeShockLabel } from "../engine/standard-shocks.ts";
 import { createBookIndexer, type IndexedBook } from "../indexers/book-indexer.ts";
 
 export interface BookView {
@@ -173,22 +174,7 @@ export function simulate(view: BookView, shocks: readonly Shock[], metrics?: Boo
 }
 
 export function describeShock(shock: Shock, view?: Pick<BookView, "params">): string {
-  switch (shock.kind) {
-    case "price":
-      return `price ${shock.pct >= 0 ? "+" : ""}${(shock.pct * 100).toFixed(1)}%`;
-    case "correlation-breakdown":
-      return `spot ${shock.pct >= 0 ? "+" : ""}${(shock.pct * 100).toFixed(1)}%, hedge flat`;
-    case "basis-blowout":
-      return `basis ${shock.bps} bps`;
-    case "liquidity-gap":
-      return `slippage ×${shock.slippageMultiplier}`;
-    case "depeg": {
-      const sym = view?.params.depeg.stablecoins.find(
-        (s) => s.token.toLowerCase() === shock.token.toLowerCase(),
-      );
-      return `${sym?.symbol ?? shock.token} at $${shock.priceUsd}`;
-    }
-  }
+  return describeShockLabel(shock, view?.params);
 }
 
 const usd = (value: number) => {

@@ -53,6 +53,14 @@ describe("book evaluation", () => {
     expect(p.accruedFundingUsd).toBe(-12);
   });
 
+  it("gives a dust perp position (wei left after closing) no margin ratio or leverage instead of ~1e16", () => {
+    const perp = { ...makeBook().perp!, sizeBase: -3n, openNotionalQuote: 9_000n };
+    const p = perpMetrics(perp);
+    expect(p.notionalUsd).toBeLessThan(1e-12);
+    expect(p.marginRatio).toBeNull();
+    expect(p.leverage).toBe(0);
+  });
+
   it("de-peg: USDT at 0.95 on its feed and its pool is act tier, with exposure and drift against its limit", () => {
     const params = makeParams();
     params.depeg.stablecoins[1]!.limitBps = 20;

@@ -59,6 +59,9 @@ export function minAccountValueForDistance(
     : notional * Math.max(0, 1 - (1 - d) * (1 - mmr));
 }
 
+/** Below one cent of notional a position is dust: reported, but without margin ratio or leverage. */
+const DUST_NOTIONAL_USD = 0.01;
+
 export function perpMetrics(perp: PerpPositionSnapshot): PerpMetrics {
   const markPrice = toFloat(perp.markPriceE18, 18);
   const indexPrice = toFloat(perp.indexPriceE18, 18);
@@ -83,9 +86,14 @@ export function perpMetrics(perp: PerpPositionSnapshot): PerpMetrics {
     unrealizedPnlUsd: emit("unrealizedPnlUsd", size * indexPrice + openNotional),
     accruedFundingUsd: -toFloat(perp.pendingFundingQuote, 18),
     accountValueUsd: accountValue,
-    marginRatio: notional === 0 ? null : emit("marginRatio", accountValue / notional),
+    // A dust position (a few wei left after closing) has no meaningful margin ratio: 1e16 is noise, not safety.
+    marginRatio: notional < DUST_NOTIONAL_USD ? null : emit("marginRatio", accountValue / notional),
     leverage:
-      accountValue > 0 ? emit("leverage", notional / accountValue) : notional === 0 ? 0 : Number.MAX_VALUE,
+      notional < DUST_NOTIONAL_USD
+        ? 0
+        : accountValue > 0
+          ? emit("leverage", notional / accountValue)
+          : Number.MAX_VALUE,
     liquidationPrice: liq,
     liquidationDistanceBps:
       liq === null
