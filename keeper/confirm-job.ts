@@ -98,6 +98,7 @@ async function finish(
     status,
     minedTxHash: tx.hash,
     minedBlock: receipt.blockNumber,
+    minedGasUsed: receipt.gasUsed,
     timings: { ...r.timings, minedSeenAtMs: ctx.common.clock.nowMs() },
   }));
   await ctx.plans.clearInFlight(record.bookId, record.planId);

@@ -7,6 +7,7 @@ import type { BookParams } from "../src/engine/params.ts";
 import type { BookSample, BookSnapshot, KeeperState } from "../src/engine/snapshot.ts";
 import type { ExecutionTargets } from "../src/execution/execution-targets.ts";
 import type { SampleStore } from "../src/indexers/sample-store.ts";
+import type { HistoryStore } from "../src/store/history-store.ts";
 import type { BookStateStore } from "./book-state-store.ts";
 import type { BookMode, KeeperConfig } from "./config.ts";
 import type { KeeperEvents } from "./events.ts";
@@ -75,6 +76,8 @@ export interface KeeperContext {
   ledger: NonceLedger;
   lock: SignerLock;
   samples: SampleStore;
+  /** The durable history (samples, decisions, book status, plans); absent in tests that need none. */
+  history?: HistoryStore;
   events: KeeperEvents;
   hooks: KeeperHooks;
 }

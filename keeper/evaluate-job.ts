@@ -9,6 +9,7 @@ import { decide } from "../src/engine/decide.ts";
 import type { Plan } from "../src/engine/plan.ts";
 import { bookSampleOf } from "../src/indexers/book-sample.ts";
 import type { KeeperBook, KeeperContext } from "./context.ts";
+import { evaluationHistory } from "./evaluation-history.ts";
 import { jobIds } from "./job-ids.ts";
 import { evaluatePayload, parsePayload, type SubmitPayload } from "./payloads.ts";
 import { type PlanRecord, TERMINAL_STATUSES } from "./plan-store.ts";
@@ -37,14 +38,16 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
   const inFlight = await ctx.plans.inFlight(book.bookId);
   let waitingRoutine: string | null = null;
   const skipped = async (planId: string): Promise<EvaluateResult> => {
-    await ctx.bookState.record(book.bookId, undefined, {
+    const evaluation = {
       bookId: book.bookId,
       blockNumber,
       atMs: clock.nowMs(),
       driftBps: Number.NaN,
       decision: "skipped",
       reason: `plan ${planId} in flight`,
-    });
+    } as const;
+    await ctx.bookState.record(book.bookId, undefined, evaluation);
+    await recordDecision(ctx, { ...evaluation, planId });
     return { decision: "skipped", planId };
   };
   if (inFlight !== null) {
@@ -67,7 +70,22 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
   // host) sets the deadlines its guard will check; a chain behind it makes the snapshot stale, as it is.
   const nowSec = Math.max(Math.floor(clock.nowMs() / 1000), snapshot.blockTimestampSec);
   const metrics = evaluateBook(snapshot, book.params, nowSec);
-  await ctx.samples.put(book.bookId, bookSampleOf(snapshot, metrics));
+  const sample = bookSampleOf(snapshot, metrics);
+  if (ctx.history) {
+    const rows = evaluationHistory({
+      chainId: ctx.chainId,
+      snapshot,
+      params: book.params,
+      metrics,
+      sample,
+      previous: samples,
+      nowSec,
+    });
+    await ctx.history.putSample(ctx.chainId, book.bookId, rows.sample, rows.depeg);
+    await ctx.history.putBookStatus(rows.status);
+  } else {
+    await ctx.samples.put(book.bookId, sample);
+  }
   await ctx.hooks
     .onEvaluation?.({ bookId: book.bookId, blockNumber, nowSec, metrics })
     .catch((error: Error) => {
@@ -92,6 +110,7 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
       { ...keeperState, hedgeTriggered: decision.hedgeTriggered ?? keeperState.hedgeTriggered },
       evaluation,
     );
+    await recordDecision(ctx, { ...evaluation, planId: null });
     return { decision: "noop", driftBps: metrics.drift.driftBps };
   }
 
@@ -102,7 +121,33 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
     { hedgeTriggered: plan.hedgeTriggered ?? true, lastPlanAtSec: nowSec },
     { ...evaluation, planId: plan.planId },
   );
+  await recordDecision(ctx, { ...evaluation, planId: plan.planId });
   return { decision: "plan", planId: plan.planId, driftBps: metrics.drift.driftBps };
+}
+
+/** Every decision, noop included, into the history (a retried evaluation of the block overwrites its row). */
+async function recordDecision(
+  ctx: KeeperContext,
+  evaluation: {
+    bookId: string;
+    blockNumber: bigint;
+    atMs: number;
+    driftBps: number;
+    decision: "noop" | "plan" | "skipped";
+    reason: string;
+    planId: string | null;
+  },
+): Promise<void> {
+  await ctx.history?.putDecision({
+    chainId: ctx.chainId,
+    bookId: evaluation.bookId,
+    blockNumber: evaluation.blockNumber,
+    atMs: evaluation.atMs,
+    kind: evaluation.decision,
+    reason: evaluation.reason,
+    planId: evaluation.planId,
+    driftBps: Number.isFinite(evaluation.driftBps) ? evaluation.driftBps : null,
+  });
 }
 
 /** Store a decided plan and turn it into the book's mode (exported for benchmarks that hand-build plans). */

@@ -5,6 +5,7 @@ import { type Job, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import type { LocalAccount, PublicClient } from "viem";
 import { createMemorySampleStore, type SampleStore } from "../src/indexers/sample-store.ts";
+import type { HistoryStore } from "../src/store/history-store.ts";
 import { createBookStateStore } from "./book-state-store.ts";
 import { processConfirm } from "./confirm-job.ts";
 import type { KeeperBook, KeeperCommon, KeeperContext, KeeperHooks } from "./context.ts";
@@ -12,6 +13,7 @@ import { isRetryableError, KeeperConfigurationError, runClassified } from "./err
 import { processEvaluate } from "./evaluate-job.ts";
 import { createKeeperEvents, type KeeperEvent } from "./events.ts";
 import { keeperHealth } from "./health.ts";
+import { createHistoryRecorder } from "./history-recorder.ts";
 import { jobIds } from "./job-ids.ts";
 import { createNonceLedger } from "./nonce-ledger.ts";
 import { repairAtStart } from "./nonce-repair.ts";
@@ -36,6 +38,11 @@ export interface CreateKeeperOptions {
   role: KeeperRole;
   instanceId?: string;
   samples?: SampleStore;
+  /**
+   * The durable history: the engine's samples come from it (unless `samples` is given), every evaluation writes
+   * its sample, de-peg readings, book status and decision, and every plan event copies the plan into it.
+   */
+  history?: HistoryStore;
   hooks?: KeeperHooks;
   onEvent?: (event: KeeperEvent) => void;
 }
@@ -62,6 +69,14 @@ export function createKeeper(options: CreateKeeperOptions) {
   for (const queue of queues.all())
     queue.on("error", (error) => log.warn({ err: error.message, queue: queue.name }, "queue error"));
   const prefix = config.redisPrefix;
+  const plans = createPlanStore(redis, prefix);
+  const recorder = options.history
+    ? createHistoryRecorder({ history: options.history, plans, logger: log })
+    : undefined;
+  const onEvent = (event: KeeperEvent) => {
+    options.onEvent?.(event);
+    recorder?.record(event);
+  };
   const ctx: KeeperContext = {
     common: { ...common, logger: log },
     chainId: config.chainId,
@@ -70,12 +85,16 @@ export function createKeeper(options: CreateKeeperOptions) {
     signer: options.signer,
     books,
     queues,
-    plans: createPlanStore(redis, prefix),
+    plans,
     bookState: createBookStateStore(redis, prefix),
     ledger: createNonceLedger(redis, prefix, config.chainId, options.signer.address),
     lock: createSignerLock(redis, prefix, config.chainId, options.signer.address, 30_000),
-    samples: options.samples ?? createMemorySampleStore({ maxPerBook: 1_000 }),
-    events: createKeeperEvents(redis, prefix, options.onEvent),
+    samples:
+      options.samples ??
+      options.history?.samples(config.chainId) ??
+      createMemorySampleStore({ maxPerBook: 1_000 }),
+    ...(options.history ? { history: options.history } : {}),
+    events: createKeeperEvents(redis, prefix, onEvent),
     hooks: options.hooks ?? {},
   };
 
@@ -147,6 +166,8 @@ export function createKeeper(options: CreateKeeperOptions) {
     queues,
     plans: ctx.plans,
     events: ctx.events,
+    /** Resolves once the history has every plan event emitted so far. */
+    historyFlushed: () => recorder?.flushed() ?? Promise.resolve(),
     async start(): Promise<void> {
       if (started) return;
       started = true;
@@ -188,6 +209,7 @@ export function createKeeper(options: CreateKeeperOptions) {
       if ((await Promise.race([graceful.then(() => "closed" as const), timedOut])) === "timeout") {
         await Promise.all(workers.map((w) => w.close(true)));
       }
+      await recorder?.flushed();
       await queues.close();
       redis.disconnect();
       log.info("keeper stopped");

@@ -66,6 +66,8 @@ export interface PlanRecord {
   txs: TxRecord[];
   minedTxHash?: `0x${string}`;
   minedBlock?: bigint;
+  /** Gas the mined transaction used (from its receipt). */
+  minedGasUsed?: bigint;
   proposal?: Proposal;
   /** Why it failed or was cancelled, in words (with the decoded guard error when there is one). */
   reason?: string;

@@ -14,8 +14,8 @@ import { decide } from "../engine/decide.ts";
 import type { BookParams } from "../engine/params.ts";
 import type { Decision } from "../engine/plan.ts";
 import type { BookSnapshot } from "../engine/snapshot.ts";
-import { type Shock, type StressResult, stressBook } from "../engine/stress.ts";
 import { describeShock as describeShockLabel } from "../engine/standard-shocks.ts";
+import { type Shock, type StressResult, stressBook } from "../engine/stress.ts";
 import { createBookIndexer, type IndexedBook } from "../indexers/book-indexer.ts";
 
 export interface BookView {

@@ -26,7 +26,9 @@ export function describeShock(shock: Shock, params?: Pick<BookParams, "depeg">):
     case "liquidity-gap":
       return `slippage ×${shock.slippageMultiplier}`;
     case "depeg": {
-      const stable = params?.depeg.stablecoins.find((s) => s.token.toLowerCase() === shock.token.toLowerCase());
+      const stable = params?.depeg.stablecoins.find(
+        (s) => s.token.toLowerCase() === shock.token.toLowerCase(),
+      );
       return `${stable?.symbol ?? shock.token} at $${shock.priceUsd}`;
     }
   }

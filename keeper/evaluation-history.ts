@@ -1,0 +1,160 @@
+// What one evaluation leaves in the history store: the block's sample (the engine's rolling inputs plus the
+// dashboard's series), the de-peg readings, and the book's status row with its detail (effectiveness windows,
+// perp health, the standard stress table). Pure: the evaluate job writes what this returns.
+import type { BookMetrics } from "../src/engine/book-metrics.ts";
+import { effectivenessWindows } from "../src/engine/effectiveness.ts";
+import { EngineInputError } from "../src/engine/errors.ts";
+import type { BookParams } from "../src/engine/params.ts";
+import type { BookSample, BookSnapshot } from "../src/engine/snapshot.ts";
+import { describeShock, standardShocks } from "../src/engine/standard-shocks.ts";
+import { stressBook } from "../src/engine/stress.ts";
+import type { BookStatus, DepegSample, HistorySample } from "../src/store/history-store.ts";
+
+/** Effectiveness windows the book page shows, in samples (blocks); each appears once the book has that many. */
+export const EFFECTIVENESS_WINDOWS = [20, 60, 240] as const;
+
+export interface EvaluationHistory {
+  sample: HistorySample;
+  depeg: DepegSample[];
+  status: BookStatus;
+}
+
+export function evaluationHistory(input: {
+  chainId: number;
+  snapshot: BookSnapshot;
+  params: BookParams;
+  metrics: BookMetrics;
+  sample: BookSample;
+  /** Samples before this block, oldest first (the window the engine was handed). */
+  previous: readonly BookSample[];
+  nowSec: number;
+}): EvaluationHistory {
+  const { metrics, params, snapshot } = input;
+  const sample: HistorySample = {
+    ...input.sample,
+    driftBps: metrics.drift.driftBps,
+    thresholdBps: params.armBps,
+    hedgeRatio: metrics.drift.hedgeRatio,
+    targetHedgeRatio: metrics.drift.targetHedgeRatio,
+    impermanentLossUsd: metrics.impermanentLossUsd,
+    bookValueUsd: metrics.bookValueUsd,
+  };
+  const depeg: DepegSample[] = metrics.depeg.map((d) => ({
+    token: d.token,
+    symbol: d.symbol,
+    priceUsd: d.priceUsd,
+    deviationBps: d.deviationBps,
+    tier: d.tier,
+    tierNote: d.tierNote,
+    exposureUsd: d.exposureUsd,
+    sources: d.sources.map((s) => ({
+      kind: s.kind,
+      ref: s.ref,
+      priceUsd: s.priceUsd,
+      deviationBps: s.deviationBps,
+      usable: s.usable,
+    })),
+  }));
+
+  const series = [...input.previous, input.sample];
+  const windows = EFFECTIVENESS_WINDOWS.filter((size) => series.length >= size).flatMap((size) => {
+    try {
+      return effectivenessWindows(series, [size]);
+    } catch (error) {
+      // A window the engine refuses (no time span, a flat series) is left out, never shown as zero.
+      if (error instanceof EngineInputError) return [];
+      throw error;
+    }
+  });
+  const longest = windows.at(-1);
+
+  let stress: Record<string, unknown>[] = [];
+  let stressProblem: string | null = null;
+  try {
+    stress = stressBook(snapshot, params, input.nowSec, standardShocks(params), metrics).map((r) => ({
+      shock: describeShock(r.shock, params),
+      lpPnlUsd: r.lpPnlUsd,
+      hedgePnlUsd: r.hedgePnlUsd,
+      spotPnlUsd: r.spotPnlUsd,
+      netPnlUsd: r.netPnlUsd,
+      netPnlBps: r.netPnlBps,
+    }));
+  } catch (error) {
+    if (!(error instanceof EngineInputError)) throw error;
+    stressProblem = error.message;
+  }
+
+  const perp = metrics.perp;
+  const status: BookStatus = {
+    chainId: input.chainId,
+    bookId: snapshot.bookId,
+    blockNumber: snapshot.blockNumber,
+    timestampSec: snapshot.blockTimestampSec,
+    status: statusOf(metrics, params),
+    driftBps: metrics.drift.driftBps,
+    thresholdBps: params.armBps,
+    hedgeRatio: metrics.drift.hedgeRatio,
+    targetHedgeRatio: metrics.drift.targetHedgeRatio,
+    impermanentLossUsd: metrics.impermanentLossUsd,
+    bookValueUsd: metrics.bookValueUsd,
+    effectiveness: longest?.ederington ?? null,
+    detail: {
+      armBps: params.armBps,
+      rearmBps: params.rearmBps,
+      driftState: metrics.drift.state,
+      netDeltaUsd: metrics.drift.netDeltaUsd,
+      basePriceUsd: metrics.basePriceUsd,
+      oracle: metrics.baseOracle,
+      lp: {
+        valueUsd: metrics.lpValueUsd,
+        feesUsd: metrics.lpFeesUsd,
+        hodlValueUsd: metrics.lpHodlValueUsd,
+        expectedIlUsd: metrics.expectedIlUsd,
+        lvrUsdPerYear: metrics.lvrUsdPerYear,
+      },
+      perp:
+        perp === null
+          ? null
+          : {
+              venue: perp.venue,
+              sizeBase: perp.sizeBase,
+              notionalUsd: perp.notionalUsd,
+              markPrice: perp.markPrice,
+              indexPrice: perp.indexPrice,
+              marginRatio: perp.marginRatio,
+              leverage: perp.leverage,
+              liquidationDistanceBps: perp.liquidationDistanceBps,
+              fundingCarryUsdPerYear: perp.fundingCarryUsdPerYear,
+            },
+      effectiveness: windows.map((w) => ({
+        samples: w.samples,
+        fromBlock: w.fromBlock.toString(),
+        toBlock: w.toBlock.toString(),
+        ederington: w.ederington,
+        correlation: w.correlation,
+        minVarianceHedgeMultiple: w.minVarianceHedgeMultiple,
+        basisMarkIndexBps: w.basisMarkIndexBps,
+        fundingCarryUsdPerYear: w.fundingCarryUsdPerYear,
+        varianceRemoved: w.varianceRemoved,
+        costPerUnitRiskRemoved: w.costPerUnitRiskRemoved,
+      })),
+      stress,
+      stressProblem,
+      depeg: depeg.map((d) => ({ symbol: d.symbol, tier: d.tier, deviationBps: d.deviationBps })),
+    },
+  };
+  return { sample, depeg, status };
+}
+
+/**
+ * The colour a steward sees: stale when the base oracle cannot be trusted (nothing is done on it), act when the
+ * drift is beyond the arm band or a stablecoin reached its act tier or limit, watch once drift passes the re-arm
+ * band or a stablecoin leaves "ok", ok otherwise.
+ */
+export function statusOf(metrics: BookMetrics, params: BookParams): BookStatus["status"] {
+  if (!metrics.baseOracle.fresh) return "stale";
+  const drift = Math.abs(metrics.drift.driftBps);
+  if (drift >= params.armBps || metrics.depeg.some((d) => d.tier === "act" || d.overLimit)) return "act";
+  if (drift >= params.rearmBps || metrics.depeg.some((d) => d.tier !== "ok")) return "watch";
+  return "ok";
+}
