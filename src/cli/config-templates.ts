@@ -62,9 +62,18 @@ alerts:
 metrics:
   host: 127.0.0.1
   port: 9464
+# The read-only JSON API and the stewards' dashboard (http://127.0.0.1:8080/).
 api:
   host: 127.0.0.1
   port: 8080
+  # token: "\${HK_API_TOKEN}" # bearer token for /api (set one before binding beyond loopback)
+# Samples, decisions, plans, transactions and alerts. Without databaseUrl: embedded PGlite in dataDir.
+history:
+  # databaseUrl: "\${DATABASE_URL}"
+  dataDir: .hedgekeeper/history
+  downsampleAfterDays: 7
+  retainDays: 90
+  retainActionsDays: 730
 `;
 }
 

@@ -10,6 +10,7 @@ import type { TreasuryScope } from "../execution/treasury-scope.ts";
 import type { BookSources } from "../indexers/book-sources.ts";
 import type { FeedSource } from "../indexers/chainlink-reads.ts";
 import { createPerpV2Venue } from "../indexers/perp-v2-venue.ts";
+import type { RetentionPolicy } from "../store/history-store.ts";
 import { ConfigError } from "./config-error.ts";
 import type { BookConfig, HedgekeeperConfig, NetworkConfig, TreasuryConfig } from "./schema.ts";
 
@@ -183,5 +184,17 @@ export function chainClientOptionsFromConfig(
     timeoutMs: network.rpcTimeoutMs,
     pollingIntervalMs: network.pollIntervalMs,
     retry: { ...DEFAULT_RETRY_POLICY, attempts: network.rpcRetryCount + 1 },
+  };
+}
+
+const DAY_SEC = 86_400;
+
+/** The retention policy of `history`, in the store's units (seconds). */
+export function retentionPolicyFromConfig(config: HedgekeeperConfig): RetentionPolicy {
+  const h = config.history;
+  return {
+    downsampleAfterSec: h.downsampleAfterDays * DAY_SEC,
+    retainSec: h.retainDays * DAY_SEC,
+    retainActionsSec: h.retainActionsDays * DAY_SEC,
   };
 }

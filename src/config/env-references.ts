@@ -12,6 +12,8 @@ export const SECRET_PATHS: readonly string[] = [
   "treasuries.*.keeper.privateKey",
   "alerts.sinks.*.url",
   "alerts.sinks.*.hmacSecret",
+  "api.token",
+  "history.databaseUrl",
 ];
 
 type Env = Readonly<Record<string, string | undefined>>;

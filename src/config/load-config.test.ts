@@ -230,4 +230,30 @@ describe("adapters from the configuration", () => {
       retry: { attempts: 4 },
     });
   });
+
+  it("defaults the history to embedded PGlite, takes PostgreSQL and the API token only as references", () => {
+    const config = parseConfig(devnetYaml(), { env: ENV });
+    expect(config.history.databaseUrl).toBeUndefined();
+    expect(config.history.dataDir).toBe(".hedgekeeper/history");
+    const issues = issuesOf(
+      edited((t) => {
+        t.history = { databaseUrl: "postgres://hk@db.internal/hk", downsampleAfterDays: 30, retainDays: 7 };
+        t.api.token = "let-me-in";
+      }),
+    );
+    expect(issues.map((i) => i.path).sort()).toEqual([
+      "api.token",
+      "history.databaseUrl",
+      "history.downsampleAfterDays",
+    ]);
+    const referenced = parseConfig(
+      edited((t) => {
+        t.history = { databaseUrl: "${DATABASE_URL}" };
+        t.api.token = "${HK_API_TOKEN}";
+      }),
+      { env: { ...ENV, DATABASE_URL: "postgres://hk@db.internal/hk", HK_API_TOKEN: "s3cret" } },
+    );
+    expect(referenced.history.databaseUrl).toBe("postgres://hk@db.internal/hk");
+    expect(referenced.api.token).toBe("s3cret");
+  });
 });

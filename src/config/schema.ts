@@ -342,6 +342,44 @@ const listenSchema = z
   })
   .strict();
 
+const apiSchema = listenSchema
+  .extend({
+    token: z
+      .string()
+      .optional()
+      .describe(
+        "`${ENV_VAR}` reference to a bearer token every `/api` request must carry; absent = no auth.",
+      ),
+  })
+  .strict();
+
+const positiveDays = z.number().finite().positive();
+
+export const historySchema = z
+  .object({
+    databaseUrl: z
+      .string()
+      .optional()
+      .describe("PostgreSQL URL as a `${DATABASE_URL}` reference; absent = embedded PGlite in `dataDir`."),
+    dataDir: z
+      .string()
+      .min(1)
+      .default(".hedgekeeper/history")
+      .describe("PGlite's data directory (relative to the working directory) when no databaseUrl is set."),
+    downsampleAfterDays: positiveDays.default(7).describe("Older samples keep one per book per minute."),
+    retainDays: positiveDays
+      .default(90)
+      .describe("Samples, decisions and alerts older than this are deleted."),
+    retainActionsDays: positiveDays
+      .default(730)
+      .describe("Plans and transactions (the audit trail) are kept this long."),
+  })
+  .strict()
+  .refine((h) => h.downsampleAfterDays <= h.retainDays, {
+    path: ["downsampleAfterDays"],
+    message: "must not exceed retainDays",
+  });
+
 export const configSchema = z
   .object({
     version: z.literal(1).describe("Config format version."),
@@ -360,7 +398,10 @@ export const configSchema = z
       .describe("Transaction lanes: urgent work never waits behind routine work."),
     alerts: alertsSchema,
     metrics: listenSchema.describe("Prometheus `/metrics` and `/healthz`."),
-    api: listenSchema.describe("HTTP API and dashboard."),
+    api: apiSchema.describe("HTTP API and dashboard."),
+    history: historySchema
+      .prefault({})
+      .describe("The durable history behind the dashboard: PostgreSQL, or embedded PGlite by default."),
   })
   .strict()
   .superRefine(checkReferences);
