@@ -1,0 +1,68 @@
+// The SQL port over a PostgreSQL server (node-postgres pool). The schema, when given, is the session's whole
+// search_path, set at connection start-up so every pooled connection sees the same tables.
+import pg from "pg";
+import { assertSchemaName, type SqlDatabase, type SqlQueryable } from "./sql-database.ts";
+
+export interface PostgresDatabaseOptions {
+  url: string;
+  /** Tables live in this schema (created by the migrations); PostgreSQL's default search_path otherwise. */
+  schema?: string | undefined;
+  /** Give up on a connection attempt after this long instead of hanging (default 5 s). */
+  connectTimeoutMs?: number | undefined;
+  maxConnections?: number | undefined;
+  /**
+   * An idle pooled connection failed (server restart, network cut). The pool has already discarded it and the
+   * next query reports the outage; without a listener Node would crash on the unhandled 'error' event.
+   */
+  onIdleError?: ((error: Error) => void) | undefined;
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+export function createPostgresDatabase(options: PostgresDatabaseOptions): SqlDatabase {
+  if (options.schema !== undefined) assertSchemaName(options.schema);
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    max: options.maxConnections ?? 10,
+    ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+  });
+  pool.on("error", (error) => options.onIdleError?.(error));
+
+  const on = (client: pg.Pool | pg.PoolClient): SqlQueryable => ({
+    async query<Row extends object>(sql: string, params: readonly unknown[] = []) {
+      const result = await client.query(sql, params as unknown[]);
+      return result.rows as Row[];
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+  });
+
+  return {
+    ...on(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query("BEGIN");
+        const result = await fn(on(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        try {
+          await client.query("ROLLBACK");
+        } catch (rollbackError) {
+          // The connection itself failed: release it as broken so the pool does not hand it out again.
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
