@@ -1,0 +1,148 @@
+// The history schema, as numbered migrations applied in order at open (apply-migrations.ts). A migration is
+// never edited once released: a change is a new number. Every key carries chain_id except where the key is
+// globally unique by itself (plan ids, transaction hashes, config hashes, alert keys).
+//
+// Numbers: block numbers, nonces and gas are int8 (bigint in TS); times are int8 seconds or milliseconds as the
+// column name says; measurements are double precision, which stores NaN and ±Infinity as they are.
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "history tables",
+    sql: `
+CREATE TABLE book_samples (
+  chain_id integer NOT NULL,
+  book_id text NOT NULL,
+  block_number bigint NOT NULL,
+  timestamp_sec bigint NOT NULL,
+  base_price_usd double precision NOT NULL,
+  lp_value_usd double precision NOT NULL,
+  hedge_value_usd double precision NOT NULL,
+  perp_mark_price_usd double precision NOT NULL,
+  perp_index_price_usd double precision NOT NULL,
+  pool_price_usd double precision NOT NULL,
+  funding_rate_daily double precision NOT NULL,
+  perp_size_base double precision,
+  -- What the dashboard charts: NULL when the sample came through SampleStore.put (a plain BookSample).
+  drift_bps double precision,
+  threshold_bps double precision,
+  hedge_ratio double precision,
+  target_hedge_ratio double precision,
+  impermanent_loss_usd double precision,
+  book_value_usd double precision,
+  PRIMARY KEY (chain_id, book_id, block_number)
+);
+-- series(): per-bucket probes "last sample at or before t" for one book.
+CREATE INDEX book_samples_by_book_time ON book_samples (book_id, timestamp_sec, block_number);
+-- removeFrom(): a reorg drops every book's samples from a block on.
+CREATE INDEX book_samples_by_chain_block ON book_samples (chain_id, block_number);
+
+CREATE TABLE depeg_samples (
+  chain_id integer NOT NULL,
+  book_id text NOT NULL,
+  block_number bigint NOT NULL,
+  token text NOT NULL,
+  timestamp_sec bigint NOT NULL,
+  symbol text NOT NULL,
+  price_usd double precision,
+  deviation_bps double precision,
+  tier text NOT NULL CHECK (tier IN ('ok', 'watch', 'warn', 'act')),
+  tier_note text,
+  exposure_usd double precision NOT NULL,
+  sources jsonb NOT NULL,
+  PRIMARY KEY (chain_id, book_id, block_number, token)
+);
+-- depeg(): the latest reading per token.
+CREATE INDEX depeg_samples_by_token_block ON depeg_samples (chain_id, token, block_number);
+CREATE INDEX depeg_samples_by_chain_block ON depeg_samples (chain_id, block_number);
+
+CREATE TABLE book_status (
+  chain_id integer NOT NULL,
+  book_id text NOT NULL,
+  block_number bigint NOT NULL,
+  timestamp_sec bigint NOT NULL,
+  status text NOT NULL CHECK (status IN ('ok', 'watch', 'act', 'stale')),
+  drift_bps double precision NOT NULL,
+  threshold_bps double precision NOT NULL,
+  hedge_ratio double precision NOT NULL,
+  target_hedge_ratio double precision NOT NULL,
+  impermanent_loss_usd double precision NOT NULL,
+  book_value_usd double precision NOT NULL,
+  effectiveness double precision,
+  detail jsonb NOT NULL,
+  PRIMARY KEY (chain_id, book_id)
+);
+
+CREATE TABLE decisions (
+  chain_id integer NOT NULL,
+  book_id text NOT NULL,
+  block_number bigint NOT NULL,
+  at_ms bigint NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('noop', 'plan', 'skipped')),
+  reason text NOT NULL,
+  plan_id text,
+  drift_bps double precision,
+  PRIMARY KEY (chain_id, book_id, block_number)
+);
+CREATE INDEX decisions_by_time ON decisions (at_ms);
+CREATE INDEX decisions_by_book_time ON decisions (book_id, at_ms);
+CREATE INDEX decisions_by_chain_block ON decisions (chain_id, block_number);
+
+CREATE TABLE plans (
+  plan_id text PRIMARY KEY,
+  chain_id integer NOT NULL,
+  book_id text NOT NULL,
+  lane text NOT NULL,
+  mode text NOT NULL,
+  status text NOT NULL,
+  reason text NOT NULL,
+  block_number bigint NOT NULL,
+  created_at_ms bigint NOT NULL,
+  updated_at_ms bigint NOT NULL
+);
+CREATE INDEX plans_by_created ON plans (created_at_ms);
+CREATE INDEX plans_by_book_created ON plans (book_id, created_at_ms);
+
+CREATE TABLE transactions (
+  tx_hash text PRIMARY KEY,
+  plan_id text NOT NULL,
+  chain_id integer NOT NULL,
+  nonce bigint NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('plan', 'replacement', 'cancel')),
+  status text NOT NULL CHECK (status IN ('broadcast', 'mined', 'reverted', 'replaced', 'dropped')),
+  replaces text,
+  gas_used bigint,
+  block_number bigint,
+  at_ms bigint NOT NULL
+);
+CREATE INDEX transactions_by_plan_time ON transactions (plan_id, at_ms);
+
+CREATE TABLE alerts (
+  key text NOT NULL,
+  status text NOT NULL CHECK (status IN ('firing', 'resolved')),
+  at_sec bigint NOT NULL,
+  severity text NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+  title text NOT NULL,
+  text text NOT NULL,
+  book_id text,
+  PRIMARY KEY (key, status, at_sec)
+);
+CREATE INDEX alerts_by_time ON alerts (at_sec);
+
+CREATE TABLE config_versions (
+  hash text PRIMARY KEY,
+  text text NOT NULL,
+  first_seen_at_ms bigint NOT NULL,
+  -- The version in force is the one recorded last (a config can return to an earlier text).
+  last_seen_at_ms bigint NOT NULL
+);
+CREATE INDEX config_versions_by_last_seen ON config_versions (last_seen_at_ms);
+`,
+  },
+];
