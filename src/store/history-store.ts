@@ -47,6 +47,7 @@ export interface BookStatus {
   bookValueUsd: number;
   /** Ederington effectiveness of the longest window that has enough samples; null before it has. */
   effectiveness: number | null;
+  /** Stored as JSON: NaN and ±Infinity inside it read back as null, a bigint as its decimal string. */
   detail: Record<string, unknown>;
 }
 
@@ -132,9 +133,18 @@ export interface RetentionPolicy {
 export interface HistoryStore {
   /** Which engine runs underneath, for logs and the API's health. */
   readonly backend: "postgres" | "pglite";
-  /** The engine's rolling-metrics view of one chain's samples (SampleStore over the same table). */
+  /**
+   * The engine's rolling-metrics view of one chain's samples (SampleStore over the same table). `put` of a plain
+   * BookSample keeps the dashboard fields a putSample of that block wrote; `removeFrom` (a reorg) also drops the
+   * de-peg readings and decisions at those blocks, while book status waits for the next evaluation to replace it.
+   */
   samples(chainId: number): SampleStore;
-  putSample(chainId: number, bookId: string, sample: HistorySample, depeg: readonly DepegSample[]): Promise<void>;
+  putSample(
+    chainId: number,
+    bookId: string,
+    sample: HistorySample,
+    depeg: readonly DepegSample[],
+  ): Promise<void>;
   putBookStatus(status: BookStatus): Promise<void>;
   putDecision(decision: DecisionRecord): Promise<void>;
   putPlan(plan: PlanHistory): Promise<void>;
@@ -145,13 +155,29 @@ export interface HistoryStore {
 
   books(chainId?: number): Promise<BookStatus[]>;
   book(bookId: string): Promise<BookStatus | undefined>;
-  /** A book's chart between two times, at most `maxPoints` points (each the last sample of its time bucket). */
-  series(bookId: string, range: { fromSec: number; toSec: number; maxPoints: number }): Promise<SeriesPoint[]>;
-  /** The latest de-peg reading per stablecoin across books. */
-  depeg(): Promise<(DepegSample & { bookId: string; blockNumber: bigint; timestampSec: number })[]>;
+  /**
+   * A book's chart between two times (inclusive), at most `maxPoints` points, oldest first: each the last sample
+   * of its equal-width time bucket; empty buckets give no point. A sample written through `samples().put` (a
+   * plain BookSample) has no dashboard fields: they read as NaN (a gap; `null` once in JSON).
+   */
+  series(
+    bookId: string,
+    range: { fromSec: number; toSec: number; maxPoints: number },
+  ): Promise<SeriesPoint[]>;
+  /** The latest de-peg reading per stablecoin across books (per chain: an address names a token on one chain). */
+  depeg(): Promise<
+    (DepegSample & { chainId: number; bookId: string; blockNumber: bigint; timestampSec: number })[]
+  >;
+  /**
+   * Plans newest first (by createdAtMs), each with its current transaction: the latest by atMs that no other
+   * transaction of the plan replaced.
+   */
   actions(options: { limit: number; bookId?: string }): Promise<ActionView[]>;
+  /** Newest first (by atMs). A skipped decision's NaN driftBps reads back as NaN, null as null. */
   decisions(options: { limit: number; bookId?: string }): Promise<DecisionRecord[]>;
+  /** Newest first (by atSec). */
   alerts(options: { limit: number }): Promise<AlertHistory[]>;
+  /** The version recorded last (sha256 hex of its text) and when that text was first recorded. */
   configVersion(): Promise<{ hash: string; atMs: number } | undefined>;
 
   /** Downsample and delete by the policy, as of `nowSec`; returns rows removed per table. */

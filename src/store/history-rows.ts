@@ -1,0 +1,108 @@
+// Rows of the history tables decoded into the contract's records (history-store.ts). Column names are the
+// fields' snake_case; every value goes through sql-values.ts so either driver's row shape decodes the same.
+import type {
+  ActionView,
+  AlertHistory,
+  BookStatus,
+  DecisionRecord,
+  DepegSample,
+  PlanHistory,
+} from "./history-store.ts";
+import {
+  bigintFromSql,
+  jsonFromSql,
+  nullableBigintFromSql,
+  nullableNumberFromSql,
+  nullableStringFromSql,
+  numberFromSql,
+  stringFromSql,
+} from "./sql-values.ts";
+
+export type Row = Record<string, unknown>;
+
+export function bookStatusFromRow(row: Row): BookStatus {
+  return {
+    chainId: numberFromSql(row.chain_id, "book_status.chain_id"),
+    bookId: stringFromSql(row.book_id, "book_status.book_id"),
+    blockNumber: bigintFromSql(row.block_number, "book_status.block_number"),
+    timestampSec: numberFromSql(row.timestamp_sec, "book_status.timestamp_sec"),
+    status: stringFromSql(row.status, "book_status.status") as BookStatus["status"],
+    driftBps: numberFromSql(row.drift_bps, "book_status.drift_bps"),
+    thresholdBps: numberFromSql(row.threshold_bps, "book_status.threshold_bps"),
+    hedgeRatio: numberFromSql(row.hedge_ratio, "book_status.hedge_ratio"),
+    targetHedgeRatio: numberFromSql(row.target_hedge_ratio, "book_status.target_hedge_ratio"),
+    impermanentLossUsd: numberFromSql(row.impermanent_loss_usd, "book_status.impermanent_loss_usd"),
+    bookValueUsd: numberFromSql(row.book_value_usd, "book_status.book_value_usd"),
+    effectiveness: nullableNumberFromSql(row.effectiveness, "book_status.effectiveness"),
+    detail: jsonFromSql<Record<string, unknown>>(row.detail, "book_status.detail"),
+  };
+}
+
+export function depegFromRow(
+  row: Row,
+): DepegSample & { chainId: number; bookId: string; blockNumber: bigint; timestampSec: number } {
+  return {
+    chainId: numberFromSql(row.chain_id, "depeg_samples.chain_id"),
+    bookId: stringFromSql(row.book_id, "depeg_samples.book_id"),
+    blockNumber: bigintFromSql(row.block_number, "depeg_samples.block_number"),
+    timestampSec: numberFromSql(row.timestamp_sec, "depeg_samples.timestamp_sec"),
+    token: stringFromSql(row.token, "depeg_samples.token"),
+    symbol: stringFromSql(row.symbol, "depeg_samples.symbol"),
+    priceUsd: nullableNumberFromSql(row.price_usd, "depeg_samples.price_usd"),
+    deviationBps: nullableNumberFromSql(row.deviation_bps, "depeg_samples.deviation_bps"),
+    tier: stringFromSql(row.tier, "depeg_samples.tier") as DepegSample["tier"],
+    tierNote: nullableStringFromSql(row.tier_note, "depeg_samples.tier_note"),
+    exposureUsd: numberFromSql(row.exposure_usd, "depeg_samples.exposure_usd"),
+    sources: jsonFromSql<DepegSample["sources"]>(row.sources, "depeg_samples.sources"),
+  };
+}
+
+export function decisionFromRow(row: Row): DecisionRecord {
+  return {
+    chainId: numberFromSql(row.chain_id, "decisions.chain_id"),
+    bookId: stringFromSql(row.book_id, "decisions.book_id"),
+    blockNumber: bigintFromSql(row.block_number, "decisions.block_number"),
+    atMs: numberFromSql(row.at_ms, "decisions.at_ms"),
+    kind: stringFromSql(row.kind, "decisions.kind") as DecisionRecord["kind"],
+    reason: stringFromSql(row.reason, "decisions.reason"),
+    planId: nullableStringFromSql(row.plan_id, "decisions.plan_id"),
+    driftBps: nullableNumberFromSql(row.drift_bps, "decisions.drift_bps"),
+  };
+}
+
+export function planFromRow(row: Row): PlanHistory {
+  return {
+    planId: stringFromSql(row.plan_id, "plans.plan_id"),
+    chainId: numberFromSql(row.chain_id, "plans.chain_id"),
+    bookId: stringFromSql(row.book_id, "plans.book_id"),
+    lane: stringFromSql(row.lane, "plans.lane"),
+    mode: stringFromSql(row.mode, "plans.mode"),
+    status: stringFromSql(row.status, "plans.status"),
+    reason: stringFromSql(row.reason, "plans.reason"),
+    blockNumber: bigintFromSql(row.block_number, "plans.block_number"),
+    createdAtMs: numberFromSql(row.created_at_ms, "plans.created_at_ms"),
+    updatedAtMs: numberFromSql(row.updated_at_ms, "plans.updated_at_ms"),
+  };
+}
+
+export function actionFromRow(row: Row): ActionView {
+  return {
+    ...planFromRow(row),
+    txHash: nullableStringFromSql(row.tx_hash, "transactions.tx_hash"),
+    txStatus: nullableStringFromSql(row.tx_status, "transactions.status") as ActionView["txStatus"],
+    gasUsed: nullableBigintFromSql(row.gas_used, "transactions.gas_used"),
+    replacements: numberFromSql(row.replacements, "replacements"),
+  };
+}
+
+export function alertFromRow(row: Row): AlertHistory {
+  return {
+    key: stringFromSql(row.key, "alerts.key"),
+    severity: stringFromSql(row.severity, "alerts.severity") as AlertHistory["severity"],
+    status: stringFromSql(row.status, "alerts.status") as AlertHistory["status"],
+    title: stringFromSql(row.title, "alerts.title"),
+    text: stringFromSql(row.text, "alerts.text"),
+    bookId: nullableStringFromSql(row.book_id, "alerts.book_id"),
+    atSec: numberFromSql(row.at_sec, "alerts.at_sec"),
+  };
+}

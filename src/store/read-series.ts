@@ -1,0 +1,71 @@
+// A book's chart: [fromSec, toSec] cut into at most maxPoints equal time buckets, each represented by its last
+// sample. The server does the work with one index probe per bucket (a LATERAL "latest at or before the bucket's
+// end" on (book_id, timestamp_sec, block_number)), so the cost follows maxPoints, not how many samples the range
+// holds: 30 days of per-block samples cost what 30 days of per-minute ones do.
+import type { SeriesPoint } from "./history-store.ts";
+import type { SqlQueryable } from "./sql-database.ts";
+import { bigintFromSql, numberFromSql, numberOrNaNFromSql } from "./sql-values.ts";
+
+export interface SeriesRange {
+  fromSec: number;
+  toSec: number;
+  maxPoints: number;
+}
+
+/** Whole-second buckets: the width that fits the range into maxPoints buckets, and how many it takes. */
+export function seriesBuckets(range: SeriesRange): { widthSec: number; count: number } {
+  if (!Number.isInteger(range.fromSec) || !Number.isInteger(range.toSec) || range.toSec < range.fromSec) {
+    return { widthSec: 1, count: 0 };
+  }
+  const maxPoints = Math.floor(range.maxPoints);
+  if (!(maxPoints >= 1)) return { widthSec: 1, count: 0 };
+  const spanSec = range.toSec - range.fromSec + 1;
+  const widthSec = Math.ceil(spanSec / maxPoints);
+  return { widthSec, count: Math.ceil(spanSec / widthSec) };
+}
+
+export async function readSeries(
+  db: SqlQueryable,
+  bookId: string,
+  range: SeriesRange,
+): Promise<SeriesPoint[]> {
+  const { widthSec, count } = seriesBuckets(range);
+  if (count === 0) return [];
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT s.* FROM generate_series(0, $5::integer - 1) AS bucket
+     CROSS JOIN LATERAL (
+       SELECT block_number, timestamp_sec, drift_bps, threshold_bps, impermanent_loss_usd, hedge_ratio,
+              perp_mark_price_usd, perp_index_price_usd, funding_rate_daily
+       FROM book_samples
+       WHERE book_id = $1
+         AND timestamp_sec >= $2::bigint + bucket * $4::bigint
+         AND timestamp_sec <= LEAST($2::bigint + (bucket + 1) * $4::bigint - 1, $3::bigint)
+       ORDER BY timestamp_sec DESC, block_number DESC
+       LIMIT 1
+     ) AS s
+     ORDER BY bucket`,
+    [bookId, range.fromSec, range.toSec, widthSec, count],
+  );
+  return rows.map(seriesPointFromRow);
+}
+
+function seriesPointFromRow(row: Record<string, unknown>): SeriesPoint {
+  const mark = numberFromSql(row.perp_mark_price_usd, "book_samples.perp_mark_price_usd");
+  const index = numberFromSql(row.perp_index_price_usd, "book_samples.perp_index_price_usd");
+  return {
+    timestampSec: numberFromSql(row.timestamp_sec, "book_samples.timestamp_sec"),
+    blockNumber: bigintFromSql(row.block_number, "book_samples.block_number"),
+    driftBps: numberOrNaNFromSql(row.drift_bps, "book_samples.drift_bps"),
+    thresholdBps: numberOrNaNFromSql(row.threshold_bps, "book_samples.threshold_bps"),
+    impermanentLossUsd: numberOrNaNFromSql(row.impermanent_loss_usd, "book_samples.impermanent_loss_usd"),
+    hedgeRatio: numberOrNaNFromSql(row.hedge_ratio, "book_samples.hedge_ratio"),
+    basisBps: basisBps(mark, index),
+    fundingRateDaily: numberFromSql(row.funding_rate_daily, "book_samples.funding_rate_daily"),
+  };
+}
+
+/** Perp basis, (mark − index) / index in bps; NaN without an index price (no perp). */
+export function basisBps(markPriceUsd: number, indexPriceUsd: number): number {
+  if (indexPriceUsd === 0) return Number.NaN;
+  return ((markPriceUsd - indexPriceUsd) / indexPriceUsd) * 10_000;
+}

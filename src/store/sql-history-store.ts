@@ -1,0 +1,337 @@
+// The HistoryStore over the SQL port: the same statements on PostgreSQL and PGlite. Writes are upserts keyed so
+// that replaying a block, an evaluation or an alert writes nothing twice; the guards in their ON CONFLICT
+// clauses keep a late replay from moving a record backwards (a status to an older block, a plan to an older
+// update, a mined transaction back to broadcast).
+import { createHash } from "node:crypto";
+import { compactHistory } from "./compact-history.ts";
+import {
+  actionFromRow,
+  alertFromRow,
+  bookStatusFromRow,
+  decisionFromRow,
+  depegFromRow,
+  type Row,
+} from "./history-rows.ts";
+import type {
+  AlertHistory,
+  DecisionRecord,
+  HistorySample,
+  HistoryStore,
+  PlanHistory,
+  TransactionHistory,
+} from "./history-store.ts";
+import { readSeries } from "./read-series.ts";
+import type { SqlDatabase } from "./sql-database.ts";
+import { BOOK_SAMPLE_COLUMNS, bookSampleParams, createSqlSampleStore } from "./sql-sample-store.ts";
+import { jsonToSql, numberFromSql, stringFromSql } from "./sql-values.ts";
+
+const DASHBOARD_COLUMNS = [
+  "drift_bps",
+  "threshold_bps",
+  "hedge_ratio",
+  "target_hedge_ratio",
+  "impermanent_loss_usd",
+  "book_value_usd",
+] as const;
+
+const SAMPLE_COLUMNS = [...BOOK_SAMPLE_COLUMNS, ...DASHBOARD_COLUMNS];
+
+const BOOK_STATUS_COLUMNS = [
+  "timestamp_sec",
+  "status",
+  "drift_bps",
+  "threshold_bps",
+  "hedge_ratio",
+  "target_hedge_ratio",
+  "impermanent_loss_usd",
+  "book_value_usd",
+  "effectiveness",
+  "detail",
+] as const;
+
+/** `$from, $from+1, …` for n values. */
+const placeholders = (from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => `$${from + i}`).join(", ");
+const overwrite = (columns: readonly string[]) => columns.map((c) => `${c} = EXCLUDED.${c}`).join(", ");
+
+/** The version hash of a config text: sha256 of its UTF-8 bytes, hex. */
+export function configVersionHash(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["backend"]): HistoryStore {
+  return {
+    backend,
+
+    samples: (chainId) => createSqlSampleStore(db, chainId),
+
+    async putSample(chainId, bookId, sample, depeg) {
+      await db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO book_samples (chain_id, book_id, block_number, ${SAMPLE_COLUMNS.join(", ")})
+           VALUES ($1, $2, $3, ${placeholders(4, SAMPLE_COLUMNS.length)})
+           ON CONFLICT (chain_id, book_id, block_number) DO UPDATE SET ${overwrite(SAMPLE_COLUMNS)}`,
+          [chainId, bookId, sample.blockNumber, ...bookSampleParams(sample), ...dashboardParams(sample)],
+        );
+        // A re-read block replaces its readings whole: a token that left the book leaves the block too.
+        await tx.query(
+          "DELETE FROM depeg_samples WHERE chain_id = $1 AND book_id = $2 AND block_number = $3",
+          [chainId, bookId, sample.blockNumber],
+        );
+        for (const reading of depeg) {
+          await tx.query(
+            `INSERT INTO depeg_samples (chain_id, book_id, block_number, token, timestamp_sec, symbol, price_usd,
+               deviation_bps, tier, tier_note, exposure_usd, sources)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)
+             ON CONFLICT (chain_id, book_id, block_number, token) DO UPDATE SET
+               timestamp_sec = EXCLUDED.timestamp_sec, symbol = EXCLUDED.symbol, price_usd = EXCLUDED.price_usd,
+               deviation_bps = EXCLUDED.deviation_bps, tier = EXCLUDED.tier, tier_note = EXCLUDED.tier_note,
+               exposure_usd = EXCLUDED.exposure_usd, sources = EXCLUDED.sources`,
+            [
+              chainId,
+              bookId,
+              sample.blockNumber,
+              reading.token,
+              sample.timestampSec,
+              reading.symbol,
+              reading.priceUsd,
+              reading.deviationBps,
+              reading.tier,
+              reading.tierNote,
+              reading.exposureUsd,
+              jsonToSql(reading.sources),
+            ],
+          );
+        }
+      });
+    },
+
+    async putBookStatus(status) {
+      await db.query(
+        `INSERT INTO book_status (chain_id, book_id, block_number, ${BOOK_STATUS_COLUMNS.join(", ")})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)
+         ON CONFLICT (chain_id, book_id) DO UPDATE SET block_number = EXCLUDED.block_number,
+           ${overwrite(BOOK_STATUS_COLUMNS)}
+         WHERE EXCLUDED.block_number >= book_status.block_number`,
+        [
+          status.chainId,
+          status.bookId,
+          status.blockNumber,
+          status.timestampSec,
+          status.status,
+          status.driftBps,
+          status.thresholdBps,
+          status.hedgeRatio,
+          status.targetHedgeRatio,
+          status.impermanentLossUsd,
+          status.bookValueUsd,
+          status.effectiveness,
+          jsonToSql(status.detail),
+        ],
+      );
+    },
+
+    async putDecision(decision: DecisionRecord) {
+      await db.query(
+        `INSERT INTO decisions (chain_id, book_id, block_number, at_ms, kind, reason, plan_id, drift_bps)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (chain_id, book_id, block_number) DO UPDATE SET
+           ${overwrite(["at_ms", "kind", "reason", "plan_id", "drift_bps"])}`,
+        [
+          decision.chainId,
+          decision.bookId,
+          decision.blockNumber,
+          decision.atMs,
+          decision.kind,
+          decision.reason,
+          decision.planId,
+          decision.driftBps,
+        ],
+      );
+    },
+
+    async putPlan(plan: PlanHistory) {
+      const columns = ["chain_id", "book_id", "lane", "mode", "status", "reason", "block_number"];
+      await db.query(
+        `INSERT INTO plans (plan_id, ${columns.join(", ")}, created_at_ms, updated_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (plan_id) DO UPDATE SET ${overwrite(columns)},
+           created_at_ms = LEAST(plans.created_at_ms, EXCLUDED.created_at_ms),
+           updated_at_ms = EXCLUDED.updated_at_ms
+         WHERE EXCLUDED.updated_at_ms >= plans.updated_at_ms`,
+        [
+          plan.planId,
+          plan.chainId,
+          plan.bookId,
+          plan.lane,
+          plan.mode,
+          plan.status,
+          plan.reason,
+          plan.blockNumber,
+          plan.createdAtMs,
+          plan.updatedAtMs,
+        ],
+      );
+    },
+
+    async putTransaction(tx: TransactionHistory) {
+      // A later record wins, except that nothing returns to "broadcast" once the transaction left it (a replayed
+      // broadcast event after the receipt). What a record leaves unknown (null) keeps what was known.
+      await db.query(
+        `INSERT INTO transactions (tx_hash, plan_id, chain_id, nonce, kind, status, replaces, gas_used,
+           block_number, at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (tx_hash) DO UPDATE SET plan_id = EXCLUDED.plan_id, chain_id = EXCLUDED.chain_id,
+           nonce = EXCLUDED.nonce, kind = EXCLUDED.kind, status = EXCLUDED.status,
+           replaces = COALESCE(EXCLUDED.replaces, transactions.replaces),
+           gas_used = COALESCE(EXCLUDED.gas_used, transactions.gas_used),
+           block_number = COALESCE(EXCLUDED.block_number, transactions.block_number),
+           at_ms = EXCLUDED.at_ms
+         WHERE EXCLUDED.at_ms >= transactions.at_ms
+           AND NOT (EXCLUDED.status = 'broadcast' AND transactions.status <> 'broadcast')`,
+        [
+          tx.txHash,
+          tx.planId,
+          tx.chainId,
+          tx.nonce,
+          tx.kind,
+          tx.status,
+          tx.replaces,
+          tx.gasUsed,
+          tx.blockNumber,
+          tx.atMs,
+        ],
+      );
+    },
+
+    async putAlert(alert: AlertHistory) {
+      await db.query(
+        `INSERT INTO alerts (key, status, at_sec, severity, title, text, book_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (key, status, at_sec) DO NOTHING`,
+        [alert.key, alert.status, alert.atSec, alert.severity, alert.title, alert.text, alert.bookId],
+      );
+    },
+
+    async putConfigVersion(text, atMs) {
+      const hash = configVersionHash(text);
+      await db.query(
+        `INSERT INTO config_versions (hash, text, first_seen_at_ms, last_seen_at_ms) VALUES ($1, $2, $3, $3)
+         ON CONFLICT (hash) DO UPDATE SET
+           first_seen_at_ms = LEAST(config_versions.first_seen_at_ms, EXCLUDED.first_seen_at_ms),
+           last_seen_at_ms = GREATEST(config_versions.last_seen_at_ms, EXCLUDED.last_seen_at_ms)`,
+        [hash, text, atMs],
+      );
+      return hash;
+    },
+
+    async books(chainId) {
+      const rows =
+        chainId === undefined
+          ? await db.query<Row>("SELECT * FROM book_status ORDER BY chain_id, book_id")
+          : await db.query<Row>("SELECT * FROM book_status WHERE chain_id = $1 ORDER BY book_id", [chainId]);
+      return rows.map(bookStatusFromRow);
+    },
+
+    async book(bookId) {
+      const [row] = await db.query<Row>(
+        "SELECT * FROM book_status WHERE book_id = $1 ORDER BY timestamp_sec DESC LIMIT 1",
+        [bookId],
+      );
+      return row === undefined ? undefined : bookStatusFromRow(row);
+    },
+
+    series: (bookId, range) => readSeries(db, bookId, range),
+
+    async depeg() {
+      // A loose index scan: walk the distinct (chain, token) pairs through the index, then take each one's
+      // latest reading, instead of reading every row to find a handful of tokens.
+      const rows = await db.query<Row>(
+        `WITH RECURSIVE tokens AS (
+           (SELECT chain_id, token FROM depeg_samples ORDER BY chain_id, token LIMIT 1)
+           UNION ALL
+           SELECT next.chain_id, next.token FROM tokens
+           CROSS JOIN LATERAL (
+             SELECT chain_id, token FROM depeg_samples AS d
+             WHERE (d.chain_id, d.token) > (tokens.chain_id, tokens.token)
+             ORDER BY chain_id, token LIMIT 1
+           ) AS next
+         )
+         SELECT latest.* FROM tokens
+         CROSS JOIN LATERAL (
+           SELECT * FROM depeg_samples AS d
+           WHERE d.chain_id = tokens.chain_id AND d.token = tokens.token
+           ORDER BY block_number DESC, book_id LIMIT 1
+         ) AS latest
+         ORDER BY latest.chain_id, latest.symbol, latest.token`,
+      );
+      return rows.map(depegFromRow);
+    },
+
+    async actions({ limit, bookId }) {
+      // The plan's current transaction: the latest one that no other transaction of the plan replaced (a fee bump
+      // supersedes the original even if the original's "replaced" status was recorded after it).
+      const rows = await db.query<Row>(
+        `SELECT p.*, current_tx.tx_hash, current_tx.status AS tx_status, current_tx.gas_used,
+           (SELECT count(*) FROM transactions AS r WHERE r.plan_id = p.plan_id AND r.replaces IS NOT NULL)
+             AS replacements
+         FROM plans AS p
+         LEFT JOIN LATERAL (
+           SELECT t.tx_hash, t.status, t.gas_used FROM transactions AS t
+           WHERE t.plan_id = p.plan_id
+           ORDER BY EXISTS (
+             SELECT 1 FROM transactions AS r WHERE r.plan_id = t.plan_id AND r.replaces = t.tx_hash
+           ), t.at_ms DESC, t.tx_hash
+           LIMIT 1
+         ) AS current_tx ON true
+         ${bookId === undefined ? "" : "WHERE p.book_id = $2"}
+         ORDER BY p.created_at_ms DESC, p.plan_id
+         LIMIT $1`,
+        bookId === undefined ? [limit] : [limit, bookId],
+      );
+      return rows.map(actionFromRow);
+    },
+
+    async decisions({ limit, bookId }) {
+      const rows = await db.query<Row>(
+        `SELECT * FROM decisions ${bookId === undefined ? "" : "WHERE book_id = $2"}
+         ORDER BY at_ms DESC, block_number DESC, book_id LIMIT $1`,
+        bookId === undefined ? [limit] : [limit, bookId],
+      );
+      return rows.map(decisionFromRow);
+    },
+
+    async alerts({ limit }) {
+      const rows = await db.query<Row>("SELECT * FROM alerts ORDER BY at_sec DESC, key, status LIMIT $1", [
+        limit,
+      ]);
+      return rows.map(alertFromRow);
+    },
+
+    async configVersion() {
+      const [row] = await db.query<Row>(
+        "SELECT hash, first_seen_at_ms FROM config_versions ORDER BY last_seen_at_ms DESC LIMIT 1",
+      );
+      if (row === undefined) return undefined;
+      return {
+        hash: stringFromSql(row.hash, "config_versions.hash"),
+        atMs: numberFromSql(row.first_seen_at_ms, "config_versions.first_seen_at_ms"),
+      };
+    },
+
+    compact: (policy, nowSec) => compactHistory(db, policy, nowSec),
+
+    close: () => db.close(),
+  };
+}
+
+function dashboardParams(sample: HistorySample): unknown[] {
+  return [
+    sample.driftBps,
+    sample.thresholdBps,
+    sample.hedgeRatio,
+    sample.targetHedgeRatio,
+    sample.impermanentLossUsd,
+    sample.bookValueUsd,
+  ];
+}
