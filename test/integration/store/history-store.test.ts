@@ -1,0 +1,810 @@
+// The history store's behaviour, run as one suite on both engines it supports: embedded PGlite and the machine's
+// PostgreSQL (its own schema, dropped afterwards). Then what only one of them can show: PGlite's data directory
+// surviving a restart, concurrent opens of one PostgreSQL schema, and how an unreachable server fails.
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { BookSample } from "../../../src/engine/snapshot.ts";
+import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
+import { applyMigrations } from "../../../src/store/apply-migrations.ts";
+import type {
+  BookStatus,
+  DepegSample,
+  HistorySample,
+  HistoryStore,
+  PlanHistory,
+  TransactionHistory,
+} from "../../../src/store/history-store.ts";
+import {
+  HistoryStoreConfigurationError,
+  HistoryStoreUnavailableError,
+} from "../../../src/store/history-store-errors.ts";
+import { MIGRATIONS } from "../../../src/store/migrations.ts";
+import { openHistoryStore } from "../../../src/store/open-history-store.ts";
+import { openPgliteDatabase } from "../../../src/store/pglite-database.ts";
+import { createPostgresDatabase } from "../../../src/store/postgres-database.ts";
+import { seriesBuckets } from "../../../src/store/read-series.ts";
+import type { SqlDatabase } from "../../../src/store/sql-database.ts";
+import { createSqlHistoryStore } from "../../../src/store/sql-history-store.ts";
+import { postgresForTests } from "../../support/postgres.ts";
+
+const postgres = await postgresForTests();
+
+const CHAIN = 31337;
+const OTHER_CHAIN = 10;
+const T0 = 1_700_000_000;
+const USDC = "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48";
+const DAI = "0x6B175474E89094C44Da98b954EedeAC495271d0F";
+
+const bookSample = (block: number, overrides: Partial<BookSample> = {}): BookSample => ({
+  blockNumber: BigInt(block),
+  timestampSec: T0 + block * 2,
+  basePriceUsd: 3000,
+  lpValueUsd: 100_000,
+  hedgeValueUsd: 50_000,
+  perpMarkPriceUsd: 3003,
+  perpIndexPriceUsd: 3000,
+  poolPriceUsd: 2999.5,
+  fundingRateDaily: 0.0001,
+  perpSizeBase: -16.5,
+  ...overrides,
+});
+
+const historySample = (block: number, overrides: Partial<HistorySample> = {}): HistorySample => ({
+  ...bookSample(block),
+  driftBps: 12.5,
+  thresholdBps: 200,
+  hedgeRatio: 0.49,
+  targetHedgeRatio: 0.5,
+  impermanentLossUsd: -42.25,
+  bookValueUsd: 150_000,
+  ...overrides,
+});
+
+const depegReading = (overrides: Partial<DepegSample> = {}): DepegSample => ({
+  token: USDC,
+  symbol: "USDC",
+  priceUsd: 0.9995,
+  deviationBps: -5,
+  tier: "ok",
+  tierNote: null,
+  exposureUsd: 50_000,
+  sources: [
+    {
+      kind: "chainlink",
+      ref: "0x8fFfFfd4AfB6115b954Bd326cbe7B4BA576818f6",
+      priceUsd: 0.9995,
+      deviationBps: -5,
+      usable: true,
+    },
+  ],
+  ...overrides,
+});
+
+const bookStatus = (block: number, overrides: Partial<BookStatus> = {}): BookStatus => ({
+  chainId: CHAIN,
+  bookId: "eth-usdc",
+  blockNumber: BigInt(block),
+  timestampSec: T0 + block * 2,
+  status: "ok",
+  driftBps: 12.5,
+  thresholdBps: 200,
+  hedgeRatio: 0.49,
+  targetHedgeRatio: 0.5,
+  impermanentLossUsd: -42.25,
+  bookValueUsd: 150_000,
+  effectiveness: null,
+  detail: { windows: [{ label: "1h", samples: 30, effectiveness: null }], oracle: { healthy: true } },
+  ...overrides,
+});
+
+const plan = (planId: string, overrides: Partial<PlanHistory> = {}): PlanHistory => ({
+  planId,
+  chainId: CHAIN,
+  bookId: "eth-usdc",
+  lane: "perp",
+  mode: "execute",
+  status: "proposed",
+  reason: "drift 240 bps above the 200 bps band",
+  blockNumber: 100n,
+  createdAtMs: 1_000,
+  updatedAtMs: 1_000,
+  ...overrides,
+});
+
+const transaction = (txHash: string, overrides: Partial<TransactionHistory> = {}): TransactionHistory => ({
+  txHash,
+  planId: "plan-1",
+  chainId: CHAIN,
+  nonce: 7,
+  kind: "plan",
+  status: "broadcast",
+  replaces: null,
+  gasUsed: null,
+  blockNumber: null,
+  atMs: 1_000,
+  ...overrides,
+});
+
+const TABLES =
+  "book_samples, depeg_samples, book_status, decisions, plans, transactions, alerts, config_versions";
+
+interface SuiteBackend {
+  store: HistoryStore;
+  /** Empties every table, so each test starts from nothing. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+historyStoreSuite("history store on PGlite", undefined, async () => {
+  const db = await openPgliteDatabase({ dataDir: "memory://" });
+  await applyMigrations(db);
+  const store = createSqlHistoryStore(db, "pglite");
+  return { store, reset: () => db.exec(`TRUNCATE ${TABLES}`), close: () => store.close() };
+});
+
+historyStoreSuite("history store on PostgreSQL", postgres.skipReason, async () => {
+  const url = postgres.url!;
+  const schema = postgres.freshSchema("history_store");
+  const store = await openHistoryStore({ databaseUrl: url, schema });
+  const admin: SqlDatabase = createPostgresDatabase({ url, schema });
+  return {
+    store,
+    reset: () => admin.exec(`TRUNCATE ${TABLES}`),
+    close: async () => {
+      await store.close();
+      await admin.close();
+    },
+  };
+});
+
+function historyStoreSuite(
+  label: string,
+  skipReason: string | undefined,
+  start: () => Promise<SuiteBackend>,
+) {
+  describe.skipIf(skipReason !== undefined)(`${label} ${skipReason ?? ""}`.trim(), () => {
+    let backend: SuiteBackend | undefined;
+    const store = () => backend!.store;
+    beforeAll(async () => {
+      backend = await start();
+    });
+    afterAll(async () => {
+      await backend?.close();
+    });
+    beforeEach(async () => {
+      await backend!.reset();
+    });
+
+    describe("samples", () => {
+      it("keeps one sample per block when a block is replayed, with the replay's values and readings", async () => {
+        await store().putSample(CHAIN, "eth-usdc", historySample(10, { lpValueUsd: 100 }), [
+          depegReading(),
+          depegReading({ token: DAI, symbol: "DAI" }),
+        ]);
+        await store().putSample(CHAIN, "eth-usdc", historySample(10, { lpValueUsd: 250 }), [
+          depegReading({ priceUsd: 0.98, deviationBps: -200, tier: "warn", tierNote: "below 0.99" }),
+        ]);
+
+        const recent = await store().samples(CHAIN).recent("eth-usdc", { limit: 10 });
+        expect(recent).toEqual([bookSample(10, { lpValueUsd: 250 })]);
+        const depeg = await store().depeg();
+        expect(depeg).toEqual([
+          {
+            ...depegReading({ priceUsd: 0.98, deviationBps: -200, tier: "warn", tierNote: "below 0.99" }),
+            chainId: CHAIN,
+            bookId: "eth-usdc",
+            blockNumber: 10n,
+            timestampSec: T0 + 20,
+          },
+        ]);
+      });
+
+      it("returns the most recent samples at or below a block, oldest first, per chain and book", async () => {
+        const samples = store().samples(CHAIN);
+        for (const block of [3, 1, 5, 2, 4]) await samples.put("eth-usdc", bookSample(block));
+        await samples.put("btc-usdc", bookSample(9));
+        await store().samples(OTHER_CHAIN).put("eth-usdc", bookSample(8));
+
+        const blocks = async (options: { limit: number; uptoBlock?: bigint }) =>
+          (await samples.recent("eth-usdc", options)).map((s) => s.blockNumber);
+        expect(await blocks({ limit: 3 })).toEqual([3n, 4n, 5n]);
+        expect(await blocks({ limit: 10, uptoBlock: 2n })).toEqual([1n, 2n]);
+        expect(await blocks({ limit: 2, uptoBlock: 4n })).toEqual([3n, 4n]);
+        expect(await blocks({ limit: 0 })).toEqual([]);
+        expect(await store().samples(OTHER_CHAIN).recent("eth-usdc", { limit: 10 })).toEqual([bookSample(8)]);
+      });
+
+      it("round-trips a sample without a perp size as one without the field", async () => {
+        const { perpSizeBase: _omitted, ...withoutSize } = bookSample(1);
+        await store().samples(CHAIN).put("eth-usdc", withoutSize);
+        const [read] = await store().samples(CHAIN).recent("eth-usdc", { limit: 1 });
+        expect(read).toEqual(withoutSize);
+        expect(read).not.toHaveProperty("perpSizeBase");
+      });
+
+      it("keeps the dashboard columns when the engine's SampleStore re-puts a block as a plain BookSample", async () => {
+        await store().putSample(CHAIN, "eth-usdc", historySample(10, { driftBps: 77 }), []);
+        await store()
+          .samples(CHAIN)
+          .put("eth-usdc", bookSample(10, { lpValueUsd: 1 }));
+        await store().samples(CHAIN).put("eth-usdc", bookSample(11));
+
+        const points = await store().series("eth-usdc", { fromSec: T0, toSec: T0 + 100, maxPoints: 100 });
+        expect(points.map((p) => [p.blockNumber, p.driftBps])).toEqual([
+          [10n, 77],
+          [11n, Number.NaN],
+        ]);
+        expect(
+          (await store().samples(CHAIN).recent("eth-usdc", { limit: 1, uptoBlock: 10n }))[0]!.lpValueUsd,
+        ).toBe(1);
+      });
+
+      it("drops the samples, de-peg readings and decisions of orphaned blocks on a reorg, on that chain only", async () => {
+        for (const block of [10, 11, 12, 13]) {
+          await store().putSample(CHAIN, "eth-usdc", historySample(block), [depegReading()]);
+          await store().putSample(CHAIN, "btc-usdc", historySample(block), []);
+          await store().putDecision({
+            chainId: CHAIN,
+            bookId: "eth-usdc",
+            blockNumber: BigInt(block),
+            atMs: block,
+            kind: "noop",
+            reason: "inside the band",
+            planId: null,
+            driftBps: 1,
+          });
+        }
+        await store().putSample(OTHER_CHAIN, "eth-usdc", historySample(12), [depegReading()]);
+        await store().putBookStatus(bookStatus(13));
+
+        expect(await store().samples(CHAIN).removeFrom(12n)).toBe(4);
+
+        const blocks = (await store().samples(CHAIN).recent("eth-usdc", { limit: 10 })).map(
+          (s) => s.blockNumber,
+        );
+        expect(blocks).toEqual([10n, 11n]);
+        expect((await store().samples(CHAIN).recent("btc-usdc", { limit: 10 })).length).toBe(2);
+        expect((await store().samples(OTHER_CHAIN).recent("eth-usdc", { limit: 10 })).length).toBe(1);
+        expect((await store().decisions({ limit: 10 })).map((d) => d.blockNumber)).toEqual([11n, 10n]);
+        const depeg = await store().depeg();
+        expect(depeg.map((d) => [d.chainId, d.blockNumber])).toEqual([
+          [OTHER_CHAIN, 12n],
+          [CHAIN, 11n],
+        ]);
+        // The status stays until the next evaluation replaces it.
+        expect((await store().book("eth-usdc"))?.blockNumber).toBe(13n);
+      });
+
+      it("stores NaN and infinite measurements as they are", async () => {
+        await store().putSample(
+          CHAIN,
+          "eth-usdc",
+          historySample(1, { driftBps: Number.NaN, impermanentLossUsd: Number.POSITIVE_INFINITY }),
+          [],
+        );
+        const [point] = await store().series("eth-usdc", { fromSec: T0, toSec: T0 + 10, maxPoints: 10 });
+        expect(point?.driftBps).toBeNaN();
+        expect(point?.impermanentLossUsd).toBe(Number.POSITIVE_INFINITY);
+      });
+    });
+
+    describe("series", () => {
+      // Blocks every 10 s, two of them sharing a timestamp (the later block is the bucket's last).
+      const seed = async () => {
+        for (let i = 0; i < 100; i += 1) {
+          await store().putSample(
+            CHAIN,
+            "eth-usdc",
+            historySample(1_000 + i, { timestampSec: T0 + i * 10, driftBps: i }),
+            [],
+          );
+        }
+        await store().putSample(
+          CHAIN,
+          "eth-usdc",
+          historySample(1_200, { timestampSec: T0 + 990, driftBps: 999 }),
+          [],
+        );
+        await store().putSample(
+          CHAIN,
+          "other-book",
+          historySample(1_000, { timestampSec: T0 + 500, driftBps: -1 }),
+          [],
+        );
+      };
+
+      /** What the series should be, computed in memory from the same samples. */
+      const expectedBlocks = (fromSec: number, toSec: number, maxPoints: number) => {
+        const all = [
+          ...Array.from({ length: 100 }, (_, i) => ({ block: 1_000 + i, ts: T0 + i * 10 })),
+          { block: 1_200, ts: T0 + 990 },
+        ].filter((s) => s.ts >= fromSec && s.ts <= toSec);
+        const { widthSec } = seriesBuckets({ fromSec, toSec, maxPoints });
+        const last = new Map<number, { block: number; ts: number }>();
+        for (const s of all) {
+          const bucket = Math.floor((s.ts - fromSec) / widthSec);
+          const held = last.get(bucket);
+          if (!held || s.ts > held.ts || (s.ts === held.ts && s.block > held.block)) last.set(bucket, s);
+        }
+        return [...last.entries()].sort(([a], [b]) => a - b).map(([, s]) => BigInt(s.block));
+      };
+
+      it("returns at most maxPoints points, each the last sample of its time bucket, oldest first", async () => {
+        await seed();
+        for (const [fromSec, toSec, maxPoints] of [
+          [T0, T0 + 990, 10],
+          [T0, T0 + 990, 7],
+          [T0 - 5_000, T0 + 5_000, 3],
+          [T0 + 15, T0 + 333, 1],
+          [T0, T0 + 990, 1_000],
+        ] as const) {
+          const points = await store().series("eth-usdc", { fromSec, toSec, maxPoints });
+          expect(points.length).toBeLessThanOrEqual(maxPoints);
+          expect(points.map((p) => p.blockNumber)).toEqual(expectedBlocks(fromSec, toSec, maxPoints));
+        }
+      });
+
+      it("reads the chart fields from the sample and derives the perp basis in bps", async () => {
+        await seed();
+        const points = await store().series("eth-usdc", { fromSec: T0 + 990, toSec: T0 + 990, maxPoints: 5 });
+        expect(points).toEqual([
+          {
+            timestampSec: T0 + 990,
+            blockNumber: 1_200n,
+            driftBps: 999,
+            thresholdBps: 200,
+            impermanentLossUsd: -42.25,
+            hedgeRatio: 0.49,
+            basisBps: ((3003 - 3000) / 3000) * 10_000,
+            fundingRateDaily: 0.0001,
+          },
+        ]);
+      });
+
+      it("returns nothing for an empty or inverted range", async () => {
+        await seed();
+        expect(await store().series("eth-usdc", { fromSec: T0 + 1, toSec: T0 + 9, maxPoints: 10 })).toEqual(
+          [],
+        );
+        expect(await store().series("eth-usdc", { fromSec: T0 + 100, toSec: T0, maxPoints: 10 })).toEqual([]);
+        expect(await store().series("eth-usdc", { fromSec: T0, toSec: T0 + 100, maxPoints: 0 })).toEqual([]);
+        expect(await store().series("no-such-book", { fromSec: T0, toSec: T0 + 990, maxPoints: 10 })).toEqual(
+          [],
+        );
+      });
+    });
+
+    describe("book status", () => {
+      it("never moves a book's status back to an older block, and round-trips its detail", async () => {
+        await store().putBookStatus(bookStatus(10, { status: "watch", effectiveness: 0.93 }));
+        await store().putBookStatus(bookStatus(9, { status: "act" }));
+        expect(await store().book("eth-usdc")).toEqual(
+          bookStatus(10, { status: "watch", effectiveness: 0.93 }),
+        );
+
+        await store().putBookStatus(
+          bookStatus(11, { status: "act", detail: { stress: [{ movePct: -20, pnlUsd: -1_234.5 }] } }),
+        );
+        expect(await store().book("eth-usdc")).toEqual(
+          bookStatus(11, { status: "act", detail: { stress: [{ movePct: -20, pnlUsd: -1_234.5 }] } }),
+        );
+      });
+
+      it("lists one status per book, filtered by chain", async () => {
+        await store().putBookStatus(bookStatus(10));
+        await store().putBookStatus(bookStatus(10, { bookId: "btc-usdc" }));
+        await store().putBookStatus(bookStatus(10, { chainId: OTHER_CHAIN, bookId: "op-usdc" }));
+        expect((await store().books()).map((b) => [b.chainId, b.bookId])).toEqual([
+          [OTHER_CHAIN, "op-usdc"],
+          [CHAIN, "btc-usdc"],
+          [CHAIN, "eth-usdc"],
+        ]);
+        expect((await store().books(CHAIN)).map((b) => b.bookId)).toEqual(["btc-usdc", "eth-usdc"]);
+        expect(await store().book("no-such-book")).toBeUndefined();
+      });
+
+      it("writes JSON's own values for what JSON cannot hold: NaN as null, a bigint as its decimal string", async () => {
+        await store().putBookStatus(
+          bookStatus(10, { detail: { var95Usd: Number.NaN, gas: 21_000n as unknown } }),
+        );
+        expect((await store().book("eth-usdc"))?.detail).toEqual({ var95Usd: null, gas: "21000" });
+      });
+    });
+
+    describe("decisions", () => {
+      it("overwrites a retried evaluation of the same block instead of adding a decision", async () => {
+        const decision = {
+          chainId: CHAIN,
+          bookId: "eth-usdc",
+          blockNumber: 10n,
+          atMs: 1_000,
+          kind: "noop" as const,
+          reason: "inside the band",
+          planId: null,
+          driftBps: 12,
+        };
+        await store().putDecision(decision);
+        await store().putDecision({
+          ...decision,
+          atMs: 2_000,
+          kind: "plan",
+          reason: "drift above the band",
+          planId: "plan-1",
+          driftBps: 240,
+        });
+        expect(await store().decisions({ limit: 10 })).toEqual([
+          {
+            ...decision,
+            atMs: 2_000,
+            kind: "plan",
+            reason: "drift above the band",
+            planId: "plan-1",
+            driftBps: 240,
+          },
+        ]);
+      });
+
+      it("lists decisions newest first, per book on request, keeping a skipped one's NaN drift", async () => {
+        const base = { chainId: CHAIN, reason: "r", planId: null };
+        await store().putDecision({
+          ...base,
+          bookId: "eth-usdc",
+          blockNumber: 10n,
+          atMs: 1_000,
+          kind: "noop",
+          driftBps: 1,
+        });
+        await store().putDecision({
+          ...base,
+          bookId: "btc-usdc",
+          blockNumber: 10n,
+          atMs: 2_000,
+          kind: "noop",
+          driftBps: null,
+        });
+        await store().putDecision({
+          ...base,
+          bookId: "eth-usdc",
+          blockNumber: 11n,
+          atMs: 3_000,
+          kind: "skipped",
+          driftBps: Number.NaN,
+        });
+
+        const all = await store().decisions({ limit: 10 });
+        expect(all.map((d) => [d.bookId, d.blockNumber])).toEqual([
+          ["eth-usdc", 11n],
+          ["btc-usdc", 10n],
+          ["eth-usdc", 10n],
+        ]);
+        expect(all[0]!.driftBps).toBeNaN();
+        expect(all[1]!.driftBps).toBeNull();
+        expect((await store().decisions({ limit: 1, bookId: "eth-usdc" })).map((d) => d.blockNumber)).toEqual(
+          [11n],
+        );
+      });
+    });
+
+    describe("plans and transactions", () => {
+      it("keeps the later update of a plan when an older one arrives after it", async () => {
+        await store().putPlan(plan("plan-1", { status: "executed", updatedAtMs: 5_000 }));
+        await store().putPlan(plan("plan-1", { status: "proposed", updatedAtMs: 1_000 }));
+        expect((await store().actions({ limit: 10 }))[0]).toMatchObject({
+          status: "executed",
+          updatedAtMs: 5_000,
+        });
+      });
+
+      it("shows each plan with its current transaction, its gas and how often it was fee-bumped", async () => {
+        await store().putPlan(plan("plan-1", { createdAtMs: 1_000 }));
+        await store().putPlan(plan("plan-2", { createdAtMs: 2_000, bookId: "btc-usdc" }));
+        await store().putTransaction(transaction("0xa1", { atMs: 1_000 }));
+        await store().putTransaction(
+          transaction("0xb2", { kind: "replacement", replaces: "0xa1", atMs: 2_000 }),
+        );
+        // The original's "replaced" is recorded after its replacement: the replacement stays the plan's current tx.
+        await store().putTransaction(transaction("0xa1", { status: "replaced", atMs: 2_500 }));
+        await store().putTransaction(
+          transaction("0xb2", {
+            kind: "replacement",
+            status: "mined",
+            gasUsed: 187_654n,
+            blockNumber: 101n,
+            atMs: 3_000,
+          }),
+        );
+        // A replayed broadcast event never takes a mined transaction back.
+        await store().putTransaction(
+          transaction("0xb2", { kind: "replacement", replaces: "0xa1", status: "broadcast", atMs: 3_500 }),
+        );
+
+        const actions = await store().actions({ limit: 10 });
+        expect(actions).toEqual([
+          {
+            ...plan("plan-2", { createdAtMs: 2_000, bookId: "btc-usdc" }),
+            txHash: null,
+            txStatus: null,
+            gasUsed: null,
+            replacements: 0,
+          },
+          {
+            ...plan("plan-1", { createdAtMs: 1_000 }),
+            txHash: "0xb2",
+            txStatus: "mined",
+            gasUsed: 187_654n,
+            replacements: 1,
+          },
+        ]);
+        expect((await store().actions({ limit: 10, bookId: "eth-usdc" })).map((a) => a.planId)).toEqual([
+          "plan-1",
+        ]);
+        expect((await store().actions({ limit: 1 })).map((a) => a.planId)).toEqual(["plan-2"]);
+      });
+    });
+
+    describe("alerts and config", () => {
+      it("writes a replayed alert message once, keeping firing and resolved apart", async () => {
+        const alert = {
+          key: "drift:eth-usdc",
+          severity: "warning" as const,
+          status: "firing" as const,
+          title: "Drift",
+          text: "240 bps",
+          bookId: "eth-usdc",
+          atSec: T0,
+        };
+        await store().putAlert(alert);
+        await store().putAlert(alert);
+        await store().putAlert({ ...alert, status: "resolved", atSec: T0 + 60 });
+        await store().putAlert({
+          ...alert,
+          key: "keeper:heartbeat",
+          bookId: null,
+          severity: "critical",
+          atSec: T0 + 30,
+        });
+
+        expect((await store().alerts({ limit: 10 })).map((a) => [a.key, a.status, a.atSec])).toEqual([
+          ["drift:eth-usdc", "resolved", T0 + 60],
+          ["keeper:heartbeat", "firing", T0 + 30],
+          ["drift:eth-usdc", "firing", T0],
+        ]);
+        expect(await store().alerts({ limit: 1 })).toHaveLength(1);
+      });
+
+      it("hashes a config text to a stable sha256 and reports the version recorded last with its first sighting", async () => {
+        expect(await store().configVersion()).toBeUndefined();
+        const a = await store().putConfigVersion("networks: {}\n", 1_000);
+        expect(a).toBe("554abbbe1d5c55363f23a403d142be4813aa44d7812b2564b2526ec488b7f7d6");
+        expect(await store().putConfigVersion("networks: {}\n", 1_500)).toBe(a);
+        const b = await store().putConfigVersion("networks: { x: 1 }\n", 2_000);
+        expect(await store().configVersion()).toEqual({ hash: b, atMs: 2_000 });
+        await store().putConfigVersion("networks: {}\n", 3_000);
+        expect(await store().configVersion()).toEqual({ hash: a, atMs: 1_000 });
+      });
+    });
+
+    describe("compaction", () => {
+      const policy = { downsampleAfterSec: 3_600, retainSec: 86_400, retainActionsSec: 7 * 86_400 };
+      const now = T0 + 30 * 86_400;
+      const minute = (secondsAgo: number) => Math.floor((now - secondsAgo) / 60) * 60;
+
+      it("thins old samples to the last of each minute and deletes what is past retention, once", async () => {
+        let block = 0;
+        const put = async (timestampSec: number, depeg: boolean) => {
+          block += 1;
+          await store().putSample(
+            CHAIN,
+            "eth-usdc",
+            historySample(block, { timestampSec }),
+            depeg ? [depegReading()] : [],
+          );
+          return BigInt(block);
+        };
+        // Past retention: 2 samples (1 with a de-peg reading).
+        await put(now - 2 * 86_400, true);
+        await put(now - 2 * 86_400 + 1, false);
+        // Old enough to thin: one minute with 5 samples (each with a reading), one with 2.
+        const old = minute(7_200);
+        const oldMinute = [];
+        for (const s of [0, 12, 24, 36, 48]) oldMinute.push(await put(old + s, true));
+        const nextMinute = [await put(old + 60, false), await put(old + 90, false)];
+        // Recent: all 3 stay.
+        const recent = [await put(now - 100, true), await put(now - 90, true), await put(now - 80, true)];
+
+        const base = {
+          chainId: CHAIN,
+          bookId: "eth-usdc",
+          kind: "noop" as const,
+          reason: "r",
+          planId: null,
+          driftBps: 0,
+        };
+        await store().putDecision({ ...base, blockNumber: 1n, atMs: (now - 2 * 86_400) * 1000 });
+        await store().putDecision({ ...base, blockNumber: 2n, atMs: (now - 60) * 1000 });
+        const alert = {
+          key: "k",
+          severity: "info" as const,
+          status: "firing" as const,
+          title: "t",
+          text: "x",
+          bookId: null,
+        };
+        await store().putAlert({ ...alert, atSec: now - 2 * 86_400 });
+        await store().putAlert({ ...alert, atSec: now - 60 });
+        await store().putPlan(
+          plan("old", { createdAtMs: (now - 8 * 86_400) * 1000, updatedAtMs: (now - 8 * 86_400) * 1000 }),
+        );
+        await store().putPlan(
+          plan("kept", { createdAtMs: (now - 2 * 86_400) * 1000, updatedAtMs: (now - 2 * 86_400) * 1000 }),
+        );
+        await store().putTransaction(
+          transaction("0xold", { planId: "old", atMs: (now - 8 * 86_400) * 1000 }),
+        );
+        await store().putTransaction(
+          transaction("0xkept", { planId: "kept", atMs: (now - 2 * 86_400) * 1000 }),
+        );
+
+        expect(await store().compact(policy, now)).toEqual({
+          book_samples: 2 + 4 + 1,
+          depeg_samples: 1 + 4,
+          decisions: 1,
+          alerts: 1,
+          plans: 1,
+          transactions: 1,
+        });
+        const left = (await store().samples(CHAIN).recent("eth-usdc", { limit: 100 })).map(
+          (s) => s.blockNumber,
+        );
+        expect(left).toEqual([oldMinute[4], nextMinute[1], ...recent]);
+        expect((await store().depeg()).map((d) => d.blockNumber)).toEqual([recent[2]]);
+        expect((await store().decisions({ limit: 10 })).map((d) => d.blockNumber)).toEqual([2n]);
+        expect((await store().alerts({ limit: 10 })).map((a) => a.atSec)).toEqual([now - 60]);
+        expect((await store().actions({ limit: 10 })).map((a) => [a.planId, a.txHash])).toEqual([
+          ["kept", "0xkept"],
+        ]);
+
+        expect(await store().compact(policy, now)).toEqual({
+          book_samples: 0,
+          depeg_samples: 0,
+          decisions: 0,
+          alerts: 0,
+          plans: 0,
+          transactions: 0,
+        });
+      });
+
+      it("refuses a retention policy that is not whole seconds", async () => {
+        await expect(store().compact({ ...policy, retainSec: -1 }, now)).rejects.toBeInstanceOf(
+          HistoryStoreConfigurationError,
+        );
+      });
+    });
+  });
+}
+
+describe("PGlite data directory", () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "hedgekeeper-history-"));
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("keeps the history across close and reopen, applying each migration once", async () => {
+    const first = await openHistoryStore({ dataDir });
+    expect(first.backend).toBe("pglite");
+    await first.putSample(CHAIN, "eth-usdc", historySample(10), [depegReading()]);
+    await first.putBookStatus(bookStatus(10));
+    await first.close();
+
+    const second = await openHistoryStore({ dataDir });
+    expect(await second.samples(CHAIN).recent("eth-usdc", { limit: 10 })).toEqual([bookSample(10)]);
+    expect(await second.book("eth-usdc")).toEqual(bookStatus(10));
+    await second.close();
+
+    const db = await openPgliteDatabase({ dataDir });
+    try {
+      expect(await applyMigrations(db)).toEqual([]);
+      const rows = await db.query<{ version: number }>(
+        "SELECT version FROM schema_migrations ORDER BY version",
+      );
+      expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe.skipIf(postgres.url === undefined)(`PostgreSQL schema ${postgres.skipReason ?? ""}`.trim(), () => {
+  it("applies each migration once when several keepers open the same schema together, and on reopen", async () => {
+    const schema = postgres.freshSchema("concurrent_open");
+    const stores = await Promise.all(
+      Array.from({ length: 5 }, () => openHistoryStore({ databaseUrl: postgres.url!, schema })),
+    );
+    await stores[0]!.putBookStatus(bookStatus(10));
+    await Promise.all(stores.map((s) => s.close()));
+
+    const reopened = await openHistoryStore({ databaseUrl: postgres.url!, schema });
+    expect(reopened.backend).toBe("postgres");
+    expect(await reopened.book("eth-usdc")).toEqual(bookStatus(10));
+    await reopened.close();
+    const rows = await postgres.query<{ version: number }>(
+      `SELECT version FROM ${schema}.schema_migrations ORDER BY version`,
+    );
+    expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
+  it("refuses a schema that a newer build migrated", async () => {
+    const schema = postgres.freshSchema("newer_build");
+    await (await openHistoryStore({ databaseUrl: postgres.url!, schema })).close();
+    await postgres.query(
+      `INSERT INTO ${schema}.schema_migrations (version, name) VALUES (9999, 'from the future')`,
+    );
+    await expect(openHistoryStore({ databaseUrl: postgres.url!, schema })).rejects.toThrow(
+      /newer hedgekeeper/,
+    );
+  });
+
+  it("names DATABASE_URL when the server refuses the role, without its password", async () => {
+    const url = new URL(postgres.url!);
+    url.username = "no_such_role_hk";
+    url.password = "hunter2-secret";
+    const opening = openHistoryStore({ databaseUrl: url.toString() });
+    await expect(opening).rejects.toBeInstanceOf(HistoryStoreConfigurationError);
+    const error = (await opening.catch((e: unknown) => e)) as Error;
+    expect(error.message).toContain("DATABASE_URL=");
+    expect(error.message).not.toContain("hunter2-secret");
+  });
+});
+
+describe("unreachable PostgreSQL", () => {
+  it("fails at once with DATABASE_URL named and the password redacted when nothing listens", async () => {
+    const port = await freeLoopbackPort();
+    const started = Date.now();
+    const error = await openHistoryStore({
+      databaseUrl: `postgres://keeper:s3cret-pw@127.0.0.1:${port}/history`,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HistoryStoreUnavailableError);
+    const { message } = error as Error;
+    expect(message).toContain(`DATABASE_URL=postgres://keeper:***@127.0.0.1:${port}/history`);
+    expect(message).not.toContain("s3cret-pw");
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("gives up after the connect timeout when the server accepts but never answers", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      const started = Date.now();
+      await expect(
+        openHistoryStore({
+          databaseUrl: `postgres://keeper:pw@127.0.0.1:${port}/history`,
+          connectTimeoutMs: 300,
+        }),
+      ).rejects.toBeInstanceOf(HistoryStoreUnavailableError);
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it("rejects a DATABASE_URL that is not a PostgreSQL URL", async () => {
+    await expect(openHistoryStore({ databaseUrl: "mysql://root:pw@localhost/db" })).rejects.toThrow(
+      /DATABASE_URL is not a PostgreSQL URL.*mysql:\/\/root:\*\*\*@localhost\/db/,
+    );
+  });
+
+  it("refuses a schema name it would have to quote", async () => {
+    await expect(
+      openHistoryStore({ dataDir: "memory://", schema: "x; DROP TABLE y" }),
+    ).rejects.toBeInstanceOf(HistoryStoreConfigurationError);
+  });
+});
