@@ -47,7 +47,7 @@ export async function signRecordAndSend(
     signedAtMs: ctx.common.clock.nowMs(),
     sentAtBlock: headBlock,
   };
-  await ctx.plans.update(planId, (r) => ({
+  const { lane } = await ctx.plans.update(planId, (r) => ({
     ...r,
     status: "submitted",
     txs: [...r.txs, record],
@@ -59,7 +59,7 @@ export async function signRecordAndSend(
     timings: { ...r.timings, broadcastAtMs: r.timings.broadcastAtMs ?? ctx.common.clock.nowMs() },
   }));
   await ctx.events.emit(
-    { kind: "tx.broadcast", planId, txHash: record.hash, nonce: record.nonce, txKind: record.kind },
+    { kind: "tx.broadcast", planId, lane, txHash: record.hash, nonce: record.nonce, txKind: record.kind },
     "tx_broadcast",
   );
   ctx.common.logger.info(

@@ -106,6 +106,8 @@ async function finish(
     {
       kind: "tx.mined",
       planId: record.planId,
+      lane: record.lane,
+      gasUsed: receipt.gasUsed,
       txHash: tx.hash,
       status: receipt.status === "success" ? "success" : "reverted",
       blockNumber: receipt.blockNumber,
@@ -163,7 +165,13 @@ async function replaceOrCancel(
   );
   if (cancel) {
     await ctx.events.emit(
-      { kind: "tx.cancelled", planId: record.planId, txHash: next.hash, nonce: next.nonce },
+      {
+        kind: "tx.cancelled",
+        planId: record.planId,
+        lane: record.lane,
+        txHash: next.hash,
+        nonce: next.nonce,
+      },
       "tx_cancelled",
     );
   } else {
@@ -171,6 +179,7 @@ async function replaceOrCancel(
       {
         kind: "tx.replaced",
         planId: record.planId,
+        lane: record.lane,
         txHash: next.hash,
         replaces: last.hash,
         nonce: next.nonce,

@@ -59,6 +59,8 @@ export interface KeeperHooks {
     blockNumber: bigint;
     nowSec: number;
     metrics: BookMetrics;
+    /** Ederington effectiveness per window label (`20b` = the last 20 blocks), where samples allow it. */
+    effectiveness: Readonly<Record<string, number>>;
   }): Promise<void>;
 }
 

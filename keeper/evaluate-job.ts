@@ -71,23 +71,29 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
   const nowSec = Math.max(Math.floor(clock.nowMs() / 1000), snapshot.blockTimestampSec);
   const metrics = evaluateBook(snapshot, book.params, nowSec);
   const sample = bookSampleOf(snapshot, metrics);
+  const rows = evaluationHistory({
+    chainId: ctx.chainId,
+    snapshot,
+    params: book.params,
+    metrics,
+    sample,
+    previous: samples,
+    nowSec,
+  });
   if (ctx.history) {
-    const rows = evaluationHistory({
-      chainId: ctx.chainId,
-      snapshot,
-      params: book.params,
-      metrics,
-      sample,
-      previous: samples,
-      nowSec,
-    });
     await ctx.history.putSample(ctx.chainId, book.bookId, rows.sample, rows.depeg);
     await ctx.history.putBookStatus(rows.status);
   } else {
     await ctx.samples.put(book.bookId, sample);
   }
   await ctx.hooks
-    .onEvaluation?.({ bookId: book.bookId, blockNumber, nowSec, metrics })
+    .onEvaluation?.({
+      bookId: book.bookId,
+      blockNumber,
+      nowSec,
+      metrics,
+      effectiveness: rows.effectivenessByWindow,
+    })
     .catch((error: Error) => {
       ctx.common.logger.warn({ book_id: book.bookId, err: error.message }, "evaluation hook failed");
     });

@@ -17,6 +17,8 @@ export interface EvaluationHistory {
   sample: HistorySample;
   depeg: DepegSample[];
   status: BookStatus;
+  /** Ederington effectiveness per window, labelled by its size in blocks (`20b`), for the metrics. */
+  effectivenessByWindow: Record<string, number>;
 }
 
 export function evaluationHistory(input: {
@@ -143,7 +145,8 @@ export function evaluationHistory(input: {
       depeg: depeg.map((d) => ({ symbol: d.symbol, tier: d.tier, deviationBps: d.deviationBps })),
     },
   };
-  return { sample, depeg, status };
+  const effectivenessByWindow = Object.fromEntries(windows.map((w) => [`${w.samples}b`, w.ederington]));
+  return { sample, depeg, status, effectivenessByWindow };
 }
 
 /**

@@ -9,10 +9,18 @@ export type KeeperEvent =
   | { kind: "plan.shadowed"; planId: string; bookId: string; reason: string }
   | { kind: "plan.proposed"; planId: string; bookId: string; safeTxHash: string }
   | { kind: "plan.failed"; planId: string; bookId: string; reason: string }
-  | { kind: "tx.broadcast"; planId: string; txHash: string; nonce: number; txKind: string }
-  | { kind: "tx.mined"; planId: string; txHash: string; status: "success" | "reverted"; blockNumber: bigint }
-  | { kind: "tx.replaced"; planId: string; txHash: string; replaces: string; nonce: number }
-  | { kind: "tx.cancelled"; planId: string; txHash: string; nonce: number }
+  | { kind: "tx.broadcast"; planId: string; lane: string; txHash: string; nonce: number; txKind: string }
+  | {
+      kind: "tx.mined";
+      planId: string;
+      lane: string;
+      txHash: string;
+      status: "success" | "reverted";
+      blockNumber: bigint;
+      gasUsed: bigint;
+    }
+  | { kind: "tx.replaced"; planId: string; lane: string; txHash: string; replaces: string; nonce: number }
+  | { kind: "tx.cancelled"; planId: string; lane: string; txHash: string; nonce: number }
   | { kind: "nonce.reconciled"; before: number | null; after: number; rewound: number[] };
 
 export type KeeperCounter =

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { type Job, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import type { LocalAccount, PublicClient } from "viem";
+import { createPublicClient, http, type LocalAccount, type PublicClient } from "viem";
 import { createMemorySampleStore, type SampleStore } from "../src/indexers/sample-store.ts";
 import type { HistoryStore } from "../src/store/history-store.ts";
 import { createBookStateStore } from "./book-state-store.ts";
@@ -30,7 +30,7 @@ export interface CreateKeeperOptions {
   common: KeeperCommon;
   redisUrl: string;
   client: PublicClient;
-  /** A private relay for eth_sendRawTransaction (config.relayUrl); `client` when absent. */
+  /** Where signed transactions go; by default a client of config.relayUrl (a private relay), else `client`. */
   sendClient?: PublicClient;
   signer: LocalAccount;
   /** Runtime halves of the configured books (their mode comes from config.books). */
@@ -45,6 +45,8 @@ export interface CreateKeeperOptions {
   history?: HistoryStore;
   hooks?: KeeperHooks;
   onEvent?: (event: KeeperEvent) => void;
+  /** Each finished job (its queue, run time, outcome): the operator layer's job-duration metrics. */
+  onJob?: (job: { name: string; durationMs: number; ok: boolean }) => void;
 }
 
 const HEARTBEAT_MS = 1_000;
@@ -81,7 +83,12 @@ export function createKeeper(options: CreateKeeperOptions) {
     common: { ...common, logger: log },
     chainId: config.chainId,
     client: options.client,
-    sendClient: options.sendClient ?? options.client,
+    // No retries on the relay: a re-sent raw transaction is the same bytes, and the confirm job re-sends anyway.
+    sendClient:
+      options.sendClient ??
+      (config.relayUrl
+        ? (createPublicClient({ transport: http(config.relayUrl, { retryCount: 0 }) }) as PublicClient)
+        : options.client),
     signer: options.signer,
     books,
     queues,
@@ -114,8 +121,18 @@ export function createKeeper(options: CreateKeeperOptions) {
       maxStalledCount: 3,
     });
     w.on("error", (error) => log.warn({ err: error.message, queue: name }, "worker error"));
+    const ran = (job: Job | undefined) =>
+      job?.processedOn !== undefined && job.finishedOn !== undefined
+        ? job.finishedOn - job.processedOn
+        : null;
+    w.on("completed", (job) => {
+      const durationMs = ran(job);
+      if (durationMs !== null) options.onJob?.({ name, durationMs, ok: true });
+    });
     w.on("failed", (job, error) => {
       if (error.name === "DelayedError") return;
+      const durationMs = ran(job);
+      if (durationMs !== null) options.onJob?.({ name, durationMs, ok: false });
       log.warn(
         { queue: name, job_id: job?.id, attempts: job?.attemptsMade, err: error.message },
         "job failed",

@@ -3,7 +3,6 @@
 // (targets as setUpDevnetKeeper returns them). SIGTERM/SIGINT stop taking jobs and close cleanly.
 import { readFileSync } from "node:fs";
 import { pino } from "pino";
-import { createPublicClient, http, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createChainClient } from "../src/chain/client.ts";
 import { devnetBookParams } from "../src/devnet/devnet-book-params.ts";
@@ -42,16 +41,12 @@ async function main(): Promise<void> {
     rpcUrls: config.rpcUrls,
     pollingIntervalMs: 500,
   });
-  const sendClient = config.relayUrl
-    ? (createPublicClient({ transport: http(config.relayUrl, { retryCount: 0 }) }) as PublicClient)
-    : undefined;
   const manifest = readManifest(devnet.manifestPath);
   const sources = devnetBookSources(manifest);
   const keeper = createKeeper({
     common: { config, logger, clock: { nowMs: () => Date.now() }, shutdown: { signal: controller.signal } },
     redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
     client,
-    sendClient,
     signer: privateKeyToAccount(key as `0x${string}`),
     role: roleArg as KeeperRole,
     books: [

@@ -1,6 +1,11 @@
 // The keeper's self-monitoring (health.ts) in the shape the Prometheus layer records (src/metrics).
 import { formatEther } from "viem";
-import type { HedgekeeperMetrics, KeeperHealth as MetricsKeeperHealth } from "../src/metrics/metrics.ts";
+import type {
+  HedgekeeperMetrics,
+  KeeperHealth as MetricsKeeperHealth,
+  TransactionEvent,
+} from "../src/metrics/metrics.ts";
+import type { KeeperEvent } from "./events.ts";
 import type { KeeperHealth } from "./health.ts";
 
 export function toMetricsHealth(health: KeeperHealth): MetricsKeeperHealth {
@@ -30,5 +35,26 @@ export function recordBookDrift(metrics: HedgekeeperMetrics, health: KeeperHealt
     const drift = book.lastEvaluation?.driftBps;
     if (drift !== undefined && Number.isFinite(drift))
       metrics.bookDriftBps.set({ book_id: book.bookId }, drift);
+  }
+}
+
+/** Which keeper events count as transactions on /metrics (transactions_total, gas_used_total), by lane. */
+export function transactionEventOf(
+  event: KeeperEvent,
+): { lane: string; event: TransactionEvent; gasUsed?: bigint } | undefined {
+  switch (event.kind) {
+    case "tx.broadcast":
+      return { lane: event.lane, event: "sent" };
+    case "tx.replaced":
+    case "tx.cancelled":
+      return { lane: event.lane, event: "replaced" };
+    case "tx.mined":
+      return {
+        lane: event.lane,
+        event: event.status === "success" ? "confirmed" : "failed",
+        gasUsed: event.gasUsed,
+      };
+    default:
+      return undefined;
   }
 }

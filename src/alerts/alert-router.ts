@@ -27,6 +27,8 @@ export function createAlertRouter(options: {
   dedupWindowSec: number;
   nowSec?: () => number;
   onOutcome?: (outcome: DeliveryOutcome) => void;
+  /** Every message the router decides to send (before sink routing): the history records them all. */
+  onMessage?: (message: AlertMessage) => Promise<void>;
 }): AlertRouter {
   const nowSec = options.nowSec ?? (() => Math.floor(Date.now() / 1000));
   /** Conditions that fired and have not resolved: key → the alert and when it was last sent. */
@@ -38,6 +40,7 @@ export function createAlertRouter(options: {
 
   async function deliver(message: AlertMessage): Promise<DeliveryOutcome[]> {
     const outcomes: DeliveryOutcome[] = [];
+    await options.onMessage?.(message);
     for (const sink of options.sinks) {
       const base = { sink: sink.name, key: message.key, status: message.status };
       if (SEVERITY_RANK[message.severity] < SEVERITY_RANK[sink.minSeverity]) {

@@ -16,7 +16,7 @@ import { EngineInputError } from "./errors.ts";
 import { hedgeDrift } from "./hedge-drift.ts";
 import { fail, fromFloat, MAX_UINT128, toFloat } from "./input-guards.ts";
 import { assertBookParams, type BookParams, type StablecoinParams } from "./params.ts";
-import { minAccountValueForDistance } from "./perp-metrics.ts";
+import { DUST_NOTIONAL_USD, minAccountValueForDistance } from "./perp-metrics.ts";
 import type {
   Decision,
   Noop,
@@ -430,7 +430,10 @@ export function decide(
         withdrawUsd = Math.min(avAfterTrade - keep, params.caps.maxCollateralMoveUsd, freeUsd);
         if (withdrawUsd < params.minTradeUsd) withdrawUsd = 0;
         else
-          note = `; margin ratio ${ratio.toFixed(3)} above ceiling ${params.margin.ceilingRatio}: withdraw excess`;
+          note =
+            notionalAfter < DUST_NOTIONAL_USD
+              ? "; perp position is dust: withdraw idle collateral"
+              : `; margin ratio ${ratio.toFixed(3)} above ceiling ${params.margin.ceilingRatio}: withdraw excess`;
       }
     }
     return {

@@ -60,7 +60,7 @@ export function minAccountValueForDistance(
 }
 
 /** Below one cent of notional a position is dust: reported, but without margin ratio or leverage. */
-const DUST_NOTIONAL_USD = 0.01;
+export const DUST_NOTIONAL_USD = 0.01;
 
 export function perpMetrics(perp: PerpPositionSnapshot): PerpMetrics {
   const markPrice = toFloat(perp.markPriceE18, 18);
