@@ -1,0 +1,138 @@
+// One book over time: its status block, charts (drift inside its band, IL, hedge ratio against target, basis,
+// funding), the stress table, its decisions and actions, and the rest of the engine's summary as facts.
+import type { BookResponse } from "../../../src/api/api-types.ts";
+import { h } from "../element.ts";
+import { ago, bps, clockTime, count, percent, ratio, usd } from "../format.ts";
+import { lineChart } from "../line-chart.ts";
+import { driftGauge, statusBadge } from "./books-overview.ts";
+
+type Book = BookResponse["book"];
+
+function shortTime(sec: number): string {
+  return new Date(sec * 1000).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+}
+
+export function bookSummary(book: Book, nowSec = Date.now() / 1000): HTMLElement {
+  const id = book.bookId;
+  return h(
+    "div",
+    { class: `summary colour-${book.colour}`, "data-testid": `book-summary-${id}` },
+    h(
+      "p",
+      { class: "headline" },
+      statusBadge(book.status),
+      h(
+        "span",
+        { "data-testid": `book-drift-${id}`, class: `value colour-${book.colour}` },
+        bps(book.driftBps),
+      ),
+      h("small", {}, ` of ±${Math.abs(book.thresholdBps)} bps · ${book.band}`),
+    ),
+    driftGauge(book),
+    h(
+      "dl",
+      { class: "facts" },
+      h("dt", {}, "Impermanent loss"),
+      h("dd", {}, usd(book.impermanentLossUsd)),
+      h("dt", {}, "Hedge ratio / target"),
+      h("dd", {}, `${ratio(book.hedgeRatio)} / ${ratio(book.targetHedgeRatio)}`),
+      h("dt", {}, "Effectiveness"),
+      h("dd", {}, percent(book.effectiveness)),
+      h("dt", {}, "Book value"),
+      h("dd", {}, usd(book.bookValueUsd)),
+      h("dt", {}, "Last block"),
+      h(
+        "dd",
+        {},
+        `#${count(book.blockNumber)} · ${clockTime(book.timestampSec)} (${ago(book.timestampSec, nowSec)})`,
+      ),
+      h("dt", {}, "Chain"),
+      h("dd", {}, String(book.chainId)),
+    ),
+  );
+}
+
+export function bookCharts(response: BookResponse): HTMLElement {
+  const { series, book } = response;
+  const times = series.map((p) => p.timestampSec);
+  const formatTime = (sec: number) => shortTime(sec);
+  return h(
+    "div",
+    { class: "charts" },
+    lineChart({
+      title: "Drift against its band",
+      testId: "chart-drift",
+      timesSec: times,
+      series: [
+        { label: "drift", className: "series-a", values: series.map((p) => p.driftBps) },
+        { label: "band edge", className: "series-band", values: series.map((p) => Math.abs(p.thresholdBps)) },
+        {
+          label: "band −",
+          className: "series-band",
+          values: series.map((p) => -Math.abs(p.thresholdBps)),
+          unlabelled: true,
+        },
+      ],
+      format: bps,
+      formatTime,
+    }),
+    lineChart({
+      title: "Impermanent loss",
+      testId: "chart-il",
+      timesSec: times,
+      series: [{ label: "IL", className: "series-b", values: series.map((p) => p.impermanentLossUsd) }],
+      format: usd,
+      formatTime,
+    }),
+    lineChart({
+      title: "Hedge ratio",
+      testId: "chart-hedge-ratio",
+      timesSec: times,
+      series: [{ label: "hedge ratio", className: "series-c", values: series.map((p) => p.hedgeRatio) }],
+      guides: [{ label: "target", value: book.targetHedgeRatio, className: "series-band" }],
+      format: ratio,
+      formatTime,
+    }),
+    lineChart({
+      title: "Basis (mark vs index)",
+      testId: "chart-basis",
+      timesSec: times,
+      series: [{ label: "basis", className: "series-d", values: series.map((p) => p.basisBps) }],
+      format: bps,
+      formatTime,
+    }),
+    lineChart({
+      title: "Funding rate, daily",
+      testId: "chart-funding",
+      timesSec: times,
+      series: [{ label: "funding", className: "series-a", values: series.map((p) => p.fundingRateDaily) }],
+      format: (v) => percent(v, 3),
+      formatTime,
+    }),
+  );
+}
+
+function factValue(value: unknown): string {
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toPrecision(4);
+  if (typeof value === "string" || typeof value === "boolean") return String(value);
+  if (value === null) return "–";
+  return JSON.stringify(value);
+}
+
+/** The engine's summary beyond the status block (effectiveness windows, oracle health, …), as it stored it. */
+export function detailFacts(detail: Record<string, unknown>): HTMLElement | null {
+  const entries = Object.entries(detail).filter(([key]) => key !== "stress");
+  if (entries.length === 0) return null;
+  return h(
+    "dl",
+    { class: "facts detail", "data-testid": "book-detail-facts" },
+    entries.flatMap(([key, value]) =>
+      value !== null && typeof value === "object" && !Array.isArray(value)
+        ? Object.entries(value as Record<string, unknown>).map(([sub, v]) => [
+            h("dt", {}, `${key} ${sub}`),
+            h("dd", {}, h("code", {}, factValue(v))),
+          ])
+        : [[h("dt", {}, key), h("dd", {}, h("code", {}, factValue(value)))]],
+    ),
+  );
+}
