@@ -1,9 +1,10 @@
 import { defineConfig } from "vitest/config";
 
-// Three tiers, run fastest first by `npm test` (scripts/run-tests.ts):
+// Four tiers, run fastest first by `npm test` (scripts/run-tests.ts):
 //   unit        pure code, next to the sources (x.ts + x.test.ts)
 //   contract    Solidity through Hardhat's in-process chain (hre.network.connect())
 //   integration the devnet, real Redis, real PostgreSQL, real processes
+//   browser     the built dashboard in the machine's Chromium (playwright-core), over the real API and store
 export default defineConfig({
   test: {
     globalSetup: ["./test/setup/redis.ts"],
@@ -25,6 +26,18 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Two cores: integration files each start chains and services; keep them from starving each other.
           maxWorkers: 2,
+        },
+      },
+      {
+        // Not `extends`: the browser tier needs no Redis, only the dashboard built once before it starts.
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          globalSetup: ["./test/browser/build-dashboard.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // One Chromium at a time: a second competes for the same cores and makes timings flaky.
+          maxWorkers: 1,
         },
       },
     ],

@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureRedis, RedisUnavailableError } from "../src/runtime/redis-server.ts";
 
-const TIERS = ["unit", "contract", "integration"] as const;
+// browser: the built dashboard in the machine's Chromium; its global set-up builds dashboard/dist first.
+const TIERS = ["unit", "contract", "integration", "browser"] as const;
 
 interface VitestJsonReport {
   numPassedTests: number;
