@@ -1,5 +1,6 @@
 // The steward dashboard: a static page built into dashboard/dist and served by the API server
-// (src/api/static-files.ts). `npm run dev:dashboard` proxies /api to a running API (HEDGEKEEPER_API_URL).
+// (src/api/static-files.ts). `npm run dev:dashboard` proxies /api to a running API: HEDGEKEEPER_API_URL,
+// by default the demo's http://127.0.0.1:8080.
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
@@ -18,6 +19,6 @@ export default defineConfig({
     reportCompressedSize: true,
   },
   server: {
-    proxy: { "/api": process.env.HEDGEKEEPER_API_URL ?? "http://127.0.0.1:8787" },
+    proxy: { "/api": process.env.HEDGEKEEPER_API_URL ?? "http://127.0.0.1:8080" },
   },
 });
