@@ -1,30 +1,38 @@
 // `npm run demo`: the whole system on the mainnet-shaped devnet. Starts Redis (by the project's rule), the
 // devnet, hires the keeper (HedgeGuard + Zodiac Roles permissions signed by two Safe owners), starts the monitor
-// and the keeper (BullMQ), then plays eth-rally, usdc-depeg-2023 and oracle-stale step by step, letting the
-// keeper react to every block. Prints drift before and after, every plan with its lane, transaction, gas and
-// status, and hedge effectiveness. Then keeps running (status every 10 s) until Ctrl-C.
+// and the keeper (BullMQ) over the history store (DATABASE_URL, else embedded PGlite in a temporary directory),
+// serves the stewards' dashboard, then plays eth-rally, usdc-depeg-2023 and oracle-stale step by step, letting
+// the keeper react to every block. Prints drift before and after, every plan with its lane, transaction, gas and
+// status (read back from the history), and hedge effectiveness. Then leaves the dashboard running until Ctrl-C.
 //   npm run demo -- --exit --report demo-report.json   (unattended: writes JSON, non-zero exit on failure)
-import { writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
-import type { Hex } from "viem";
 import { parseKeeperConfig } from "../keeper/config.ts";
 import type { KeeperEvent } from "../keeper/events.ts";
 import { createKeeper } from "../keeper/keeper.ts";
 import { toMetricsHealth } from "../keeper/metrics-health.ts";
+import { type ApiServer, startApiServer } from "../src/api/api-server.ts";
+import { DASHBOARD_DIST_DIR } from "../src/api/dashboard-dir.ts";
 import { createChainClient } from "../src/chain/client.ts";
 import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../src/devnet/accounts.ts";
 import { devnetBookParams } from "../src/devnet/devnet-book-params.ts";
 import { devnetBookSources } from "../src/devnet/devnet-book-sources.ts";
 import { setUpDevnetKeeper } from "../src/devnet/devnet-keeper-setup.ts";
 import { DEFAULT_DEVNET_PORT, type Devnet, startDevnet } from "../src/devnet/index.ts";
-import { correlation, evaluateBook, hedgeEffectiveness } from "../src/index.ts";
+import { effectivenessWindows } from "../src/engine/effectiveness.ts";
+import type { BookSample } from "../src/engine/snapshot.ts";
+import { evaluateBook } from "../src/index.ts";
 import { createBookIndexer } from "../src/indexers/book-indexer.ts";
-import { createMemorySampleStore } from "../src/indexers/sample-store.ts";
 import { createMetrics, recordBookMetrics, recordKeeperHealth } from "../src/metrics/metrics.ts";
 import { type MetricsServer, startMetricsServer } from "../src/metrics/metrics-server.ts";
 import { freeLoopbackPort, isPortInUse } from "../src/runtime/free-port.ts";
 import { ensureRedis, RedisUnavailableError } from "../src/runtime/redis-server.ts";
+import type { ActionView, HistoryStore } from "../src/store/history-store.ts";
+import { HistoryStoreError } from "../src/store/history-store-errors.ts";
+import { openHistoryStore } from "../src/store/open-history-store.ts";
 import { type DemoAction, type DemoReport, type DemoScenario, renderScenario } from "./demo/demo-report.ts";
 
 const BOOK_ID = "treasury-eth";
@@ -51,13 +59,23 @@ const { values: args } = parseArgs({
     exit: { type: "boolean", default: false },
     report: { type: "string" },
     port: { type: "string" },
+    "dashboard-port": { type: "string" },
+    "hold-ms": { type: "string", default: "0" },
     help: { type: "boolean", default: false },
   },
 });
 if (args.help) {
-  console.log("usage: npm run demo [-- --exit] [--report <file>] [--port <n>]");
+  console.log(`usage: npm run demo [-- --exit] [--report <file>] [--port <n>] [--dashboard-port <n>] [--hold-ms <n>]
+  --exit             stop after the scenarios (exit 1 if any failed) instead of leaving the dashboard running
+  --report <file>    write the JSON report
+  --port <n>         the devnet's RPC port (default 8545, or a free one)
+  --dashboard-port   the dashboard's port (default 8080, or a free one)
+  --hold-ms <n>      wait this long with the dashboard up before the first scenario (to watch it from the start)
+The history goes to DATABASE_URL when set, else to embedded PGlite in a temporary directory.`);
   process.exit(0);
 }
+const DASHBOARD_DIR = DASHBOARD_DIST_DIR;
+const DEFAULT_DASHBOARD_PORT = 8080;
 
 const started = performance.now();
 const say = (text: string) => console.log(text);
@@ -66,13 +84,19 @@ let stopRedis: (() => Promise<void>) | undefined;
 let stopKeeper: (() => Promise<void>) | undefined;
 let metricsServer: MetricsServer | undefined;
 let metricsTimer: NodeJS.Timeout | undefined;
+let apiServer: ApiServer | undefined;
+let history: HistoryStore | undefined;
+let historyDir: string | undefined;
 const shutdown = new AbortController();
 
 async function cleanUp() {
   shutdown.abort();
   if (metricsTimer) clearInterval(metricsTimer);
+  await apiServer?.close().catch(() => {});
   await metricsServer?.close().catch(() => {});
   await stopKeeper?.().catch(() => {});
+  await history?.close().catch(() => {});
+  if (historyDir) rmSync(historyDir, { recursive: true, force: true });
   await devnet?.stop().catch(() => {});
   await stopRedis?.().catch(() => {});
 }
@@ -110,8 +134,13 @@ async function main(): Promise<number> {
   });
   const reader = createBookIndexer(client, devnetBookSources(manifest, BOOK_ID));
   const params = devnetBookParams(manifest);
-  const samples = createMemorySampleStore({ maxPerBook: 10_000 });
-  const events: KeeperEvent[] = [];
+  const databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl === undefined) historyDir = mkdtempSync(join(tmpdir(), "hedgekeeper-demo-history-"));
+  const store = await openHistoryStore(databaseUrl !== undefined ? { databaseUrl } : { dataDir: historyDir });
+  history = store;
+  say(
+    `History: ${store.backend === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${historyDir}`}`,
+  );
   const config = parseKeeperConfig({
     chainId: manifest.chainId,
     rpcUrls: [devnet.rpcUrl],
@@ -129,9 +158,8 @@ async function main(): Promise<number> {
     signer: devnetAccount(DEVNET_ACCOUNT_INDEXES.keeper),
     books: [{ bookId: BOOK_ID, params, targets: setup.targets, reader }],
     role: "all",
-    samples,
+    history: store,
     onEvent: (event) => {
-      events.push(event);
       say(`    keeper: ${describeEvent(event)}`);
     },
   });
@@ -145,12 +173,34 @@ async function main(): Promise<number> {
   const metrics = createMetrics();
   metricsServer = await startMetricsServer({ metrics, port: await freeLoopbackPort() });
   say(`Metrics: ${metricsServer.url}/metrics`);
+  let keeperHealthNow: ReturnType<typeof toMetricsHealth> | undefined;
   metricsTimer = setInterval(() => {
     keeper
       .health()
-      .then((health) => recordKeeperHealth(metrics, toMetricsHealth(health)))
+      .then((health) => {
+        keeperHealthNow = toMetricsHealth(health);
+        recordKeeperHealth(metrics, keeperHealthNow);
+      })
       .catch(() => {});
   }, 1_000);
+  const dashboardPort =
+    args["dashboard-port"] !== undefined
+      ? Number(args["dashboard-port"])
+      : (await isPortInUse(DEFAULT_DASHBOARD_PORT))
+        ? await freeLoopbackPort()
+        : DEFAULT_DASHBOARD_PORT;
+  apiServer = await startApiServer({
+    store,
+    keeperHealth: async () => keeperHealthNow ?? toMetricsHealth(await keeper.health()),
+    host: "127.0.0.1",
+    port: dashboardPort,
+    ...(existsSync(DASHBOARD_DIR) ? { dashboardDir: DASHBOARD_DIR } : {}),
+  });
+  say(
+    existsSync(DASHBOARD_DIR)
+      ? `Dashboard: ${apiServer.url}/`
+      : `API: ${apiServer.url}/api/books (the dashboard is not built: npm run build:dashboard)`,
+  );
   // The demo's own reader for what it prints (the keeper's reader serves the keeper); one instance, so each read
   // after the first is incremental from its reorg-checked cache instead of a cold read of every position.
   const driftReader = createBookIndexer(client, devnetBookSources(manifest, BOOK_ID));
@@ -181,12 +231,21 @@ async function main(): Promise<number> {
     }
   };
 
+  // The dashboard shows the book from the start: let the keeper evaluate the head once before any scenario.
+  await settle(await head());
+  const holdMs = Number(args["hold-ms"]);
+  if (holdMs > 0) {
+    say(`Holding ${holdMs} ms before the first scenario (--hold-ms).`);
+    await new Promise((resolve) => setTimeout(resolve, holdMs));
+  }
+  const samplesNow = () => store.samples(manifest.chainId).recent(BOOK_ID, { limit: 100_000 });
+
   const report: DemoReport = { ok: true, bootstrapMs: Math.round(d.bootstrapMs), totalMs: 0, scenarios: [] };
   for (const scenario of SCENARIOS) {
     say(`\n▶ ${scenario.name}`);
     const before = await drift();
-    const firstEvent = events.length;
-    const firstSample = (await samples.recent(BOOK_ID, { limit: 100_000 })).length;
+    const scenarioStartedMs = Date.now();
+    const firstSample = (await samplesNow()).length;
     await d.runScenario(scenario.name, {
       onStep: async (step) => {
         say(
@@ -214,9 +273,12 @@ async function main(): Promise<number> {
     await settle(await head());
     const after = await drift();
 
-    const scenarioEvents = events.slice(firstEvent);
-    const actions = await actionsOf(d, scenarioEvents);
-    const all = await samples.recent(BOOK_ID, { limit: 100_000 });
+    await keeper.historyFlushed();
+    const actions = (await store.actions({ limit: 100, bookId: BOOK_ID }))
+      .filter((action) => action.createdAtMs >= scenarioStartedMs)
+      .reverse()
+      .map(demoActionOf);
+    const all = await samplesNow();
     const window = all.slice(Math.max(0, firstSample - 1));
     const result: DemoScenario = {
       name: scenario.name,
@@ -257,21 +319,9 @@ async function main(): Promise<number> {
   if (args.exit) return report.ok ? 0 : 1;
 
   say(
-    "\nThe devnet and the keeper keep running (the dashboard is not built yet: status every 10 s). Ctrl-C to stop.",
+    `\nThe devnet, the keeper and the dashboard keep running: ${apiServer.url}/ (API under /api, metrics ${metricsServer.url}/metrics). Ctrl-C to stop.`,
   );
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(async () => {
-      const health = await keeper.health().catch(() => undefined);
-      const last = health?.books[0]?.lastEvaluation;
-      say(
-        `  [${new Date().toISOString()}] block ${last?.blockNumber ?? "?"} drift ${last ? round(last.driftBps) : "?"} bps, ${last?.decision ?? "no evaluation yet"}`,
-      );
-    }, 10_000);
-    process.once("SIGINT", () => {
-      clearInterval(timer);
-      resolve();
-    });
-  });
+  await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
   return report.ok ? 0 : 1;
 }
 
@@ -301,53 +351,36 @@ async function waitForConfirmations(keeper: ReturnType<typeof createKeeper>, tim
   }
 }
 
-async function actionsOf(devnet: Devnet, events: readonly KeeperEvent[]): Promise<DemoAction[]> {
-  const actions = new Map<string, DemoAction>();
-  for (const event of events) {
-    if (event.kind === "plan.decided") {
-      actions.set(event.planId, {
-        planId: event.planId,
-        lane: event.lane,
-        reason: event.reason,
-        txHash: null,
-        status: "pending",
-        gasUsed: null,
-      });
-    }
-    const action = "planId" in event ? actions.get(event.planId) : undefined;
-    if (action === undefined) continue;
-    if (event.kind === "tx.broadcast" || event.kind === "tx.replaced") action.txHash = event.txHash;
-    if (event.kind === "tx.mined") {
-      action.txHash = event.txHash;
-      action.status = event.status === "success" ? "mined" : "reverted";
-    }
-    if (event.kind === "plan.failed") action.status = "failed";
-    if (event.kind === "plan.shadowed") action.status = "shadowed";
-    if (event.kind === "plan.proposed") action.status = "proposed";
-  }
-  for (const action of actions.values()) {
-    if (action.txHash === null || action.status !== "mined") continue;
-    const receipt = await devnet.publicClient.getTransactionReceipt({ hash: action.txHash as Hex });
-    action.gasUsed = receipt.gasUsed.toString();
-  }
-  return [...actions.values()];
+/** An action as the report shows it, from the history (the store's plan row and its latest transaction). */
+function demoActionOf(action: ActionView): DemoAction {
+  const status: DemoAction["status"] =
+    action.status === "mined" ||
+    action.status === "reverted" ||
+    action.status === "shadowed" ||
+    action.status === "proposed" ||
+    action.status === "failed"
+      ? action.status
+      : action.status === "cancelled" || action.status === "dropped"
+        ? "failed"
+        : "pending";
+  return {
+    planId: action.planId,
+    lane: action.lane,
+    reason: action.reason,
+    txHash: action.txHash,
+    status,
+    gasUsed: action.gasUsed === null ? null : action.gasUsed.toString(),
+  };
 }
 
-function effectivenessOf(
-  window: readonly { lpValueUsd: number; hedgeValueUsd: number }[],
-): DemoScenario["hedgeEffectiveness"] {
-  const lpChanges: number[] = [];
-  const hedgeChanges: number[] = [];
-  for (let i = 1; i < window.length; i += 1) {
-    lpChanges.push(window[i]!.lpValueUsd - window[i - 1]!.lpValueUsd);
-    hedgeChanges.push(window[i]!.hedgeValueUsd - window[i - 1]!.hedgeValueUsd);
-  }
-  const hedged = lpChanges.map((change, i) => change + hedgeChanges[i]!);
+/** The engine's effectiveness over the scenario's samples (one window spanning them all). */
+function effectivenessOf(window: readonly BookSample[]): DemoScenario["hedgeEffectiveness"] {
   try {
+    const [w] = effectivenessWindows(window, [window.length]);
     return {
       samples: window.length,
-      ederington: round(hedgeEffectiveness(lpChanges, hedged), 3),
-      correlation: round(correlation(lpChanges, hedgeChanges), 3),
+      ederington: round(w!.ederington, 3),
+      correlation: round(w!.correlation, 3),
     };
   } catch (error) {
     return {
@@ -385,7 +418,8 @@ process.once("SIGTERM", () => void cleanUp().then(() => process.exit(143)));
 try {
   process.exitCode = await main();
 } catch (error) {
-  if (error instanceof RedisUnavailableError) console.error(`error: ${error.message}`);
+  if (error instanceof RedisUnavailableError || error instanceof HistoryStoreError)
+    console.error(`error: ${error.message}`);
   else console.error(error);
   process.exitCode = 1;
 } finally {

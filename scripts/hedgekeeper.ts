@@ -20,6 +20,7 @@ import {
 } from "../src/cli/book-view.ts";
 import { renderCheckReport, runCheck } from "../src/cli/check.ts";
 import { renderDevnetConfig, renderRpcConfig } from "../src/cli/config-templates.ts";
+import { lastActions, renderLastActions } from "../src/cli/last-actions.ts";
 import { ConfigError } from "../src/config/config-error.ts";
 import { loadConfig } from "../src/config/load-config.ts";
 import type { HedgekeeperConfig } from "../src/config/schema.ts";
@@ -69,7 +70,8 @@ ones the configuration generates. Exit status 1 when anything fails, including p
   status: `hedgekeeper status [--config <file>] [--book <id>] [--json]
 
 For each book (or --book): value, hedge ratio and drift against the arm/rearm thresholds, perp, base oracle
-freshness, de-peg tier per asset, and the keeper's health from its /healthz (metrics.host:metrics.port).
+freshness, de-peg tier per asset, the keeper's health from its /healthz (metrics.host:metrics.port), and the
+book's last actions (plan, lane, status, transaction, gas) from the running process's API, else the history.
 `,
   plan: `hedgekeeper plan [--config <file>] [--book <id>] [--json]
 
@@ -175,7 +177,8 @@ async function status(args: string[]): Promise<number> {
   const keeper = await keeperHealth(config);
   const books = [];
   for (const bookId of booksOf(config, values.book)) {
-    books.push(bookStatus(await readBookView(config, bookId)));
+    const status = bookStatus(await readBookView(config, bookId));
+    books.push({ ...status, lastActions: await lastActions(config, bookId) });
   }
   if (values.json) {
     out(asJson({ books, keeper }));
@@ -183,7 +186,7 @@ async function status(args: string[]): Promise<number> {
     const health = keeper.reachable
       ? JSON.stringify(keeper.health)
       : "not reachable (is the keeper running?)";
-    for (const book of books) out(renderStatus(book, health));
+    for (const book of books) out(renderStatus(book, health) + renderLastActions(book.lastActions));
   }
   return 0;
 }

@@ -6,6 +6,11 @@ const CHECKS: readonly { name: string; command: string; args: string[] }[] = [
   // Typed contract handles come from the artifacts' generated declarations: compile first.
   { name: "compile (hardhat build)", command: "npx", args: ["hardhat", "build", "--quiet"] },
   { name: "types (tsc --noEmit)", command: "npx", args: ["tsc", "--noEmit", "-p", "tsconfig.json"] },
+  {
+    name: "dashboard types (tsc --noEmit)",
+    command: "npx",
+    args: ["tsc", "--noEmit", "-p", "dashboard/tsconfig.json"],
+  },
   { name: "solidity lint (solhint)", command: "npx", args: ["solhint", "contracts/**/*.sol"] },
   {
     name: "dependency direction (dependency-cruiser)",

@@ -1,20 +1,23 @@
 // `hedgekeeper run`: the monitor and the keeper from the validated configuration, in one process (`--role all`)
 // or split (`--role monitor` scans and evaluates; `--role worker` submits and confirms; several workers may
 // share one Redis). Serves Prometheus /metrics and /healthz. SIGTERM/SIGINT stop taking jobs and close cleanly.
+import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { createPublicClient, http, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { parseKeeperConfig } from "../../keeper/config.ts";
 import { createKeeper, type KeeperRole } from "../../keeper/keeper.ts";
-import { recordBookDrift, toMetricsHealth } from "../../keeper/metrics-health.ts";
+import { recordBookDrift, toMetricsHealth, transactionEventOf } from "../../keeper/metrics-health.ts";
 import { alertConditions } from "../../src/alerts/alert-conditions.ts";
 import { createAlertRouter } from "../../src/alerts/alert-router.ts";
 import { createAlertSink } from "../../src/alerts/sinks.ts";
+import { startApiServer } from "../../src/api/api-server.ts";
+import { DASHBOARD_DIST_DIR } from "../../src/api/dashboard-dir.ts";
 import { createChainClient } from "../../src/chain/client.ts";
 import {
   bookParamsFromConfig,
   bookSourcesFromConfig,
   chainClientOptionsFromConfig,
+  retentionPolicyFromConfig,
   treasuryScopeFromConfig,
 } from "../../src/config/adapters.ts";
 import { ConfigError } from "../../src/config/config-error.ts";
@@ -23,16 +26,27 @@ import { createLogger } from "../../src/config/logger.ts";
 import type { BookMetrics } from "../../src/engine/book-metrics.ts";
 import { executionTargetsOf } from "../../src/execution/execution-targets.ts";
 import { createBookIndexer } from "../../src/indexers/book-indexer.ts";
-import { createMetrics, recordBookMetrics, recordKeeperHealth } from "../../src/metrics/metrics.ts";
+import {
+  createMetrics,
+  recordBookMetrics,
+  recordJob,
+  recordKeeperHealth,
+  recordTransaction,
+} from "../../src/metrics/metrics.ts";
 import { startMetricsServer } from "../../src/metrics/metrics-server.ts";
 import { pingRedis, redactRedisUrl } from "../../src/runtime/redis-server.ts";
+import { openHistoryStore } from "../../src/store/open-history-store.ts";
+
+const DASHBOARD_DIR = DASHBOARD_DIST_DIR;
+const COMPACT_EVERY_MS = 10 * 60_000;
 
 export const RUN_HELP = `hedgekeeper run [--config <file>] [--role all|monitor|worker] [--network <name>]
 
 Runs the monitor and the keeper for every book of one network (--network when the file has several):
 scan → evaluate → submit → confirm through BullMQ on the configured Redis. --role all (default) runs everything
 in this process; monitor and worker split it so workers can scale out on the same Redis. Serves /metrics and
-/healthz on metrics.host:metrics.port. The keeper's key comes from the treasury's \`keeper.privateKey\`
+/healthz on metrics.host:metrics.port, and (all and monitor) the JSON API and the stewards' dashboard on
+api.host:api.port over the history store (history.databaseUrl, else embedded PGlite). The keeper's key comes from the treasury's \`keeper.privateKey\`
 \${ENV_VAR} reference. Stops cleanly on SIGTERM or SIGINT.
 `;
 
@@ -86,9 +100,13 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
   const net = config.networks[network]!;
   const logger = createLogger({ config, level: process.env.LOG_LEVEL });
   const client = createChainClient(chainClientOptionsFromConfig(config, network));
-  const sendClient = net.privateRelayUrl
-    ? (createPublicClient({ transport: http(net.privateRelayUrl, { retryCount: 0 }) }) as PublicClient)
-    : undefined;
+  const history = await openHistoryStore({
+    databaseUrl: config.history.databaseUrl,
+    dataDir: config.history.dataDir,
+    onIdleError: (error) => logger.warn({ err: error.message }, "history database connection lost"),
+  });
+  // The file as written: secrets are ${ENV} references in it, so the recorded version holds none.
+  await history.putConfigVersion(readFileSync(values.config, "utf8"), Date.now());
   const keeperConfig = parseKeeperConfig({
     chainId: net.chainId,
     rpcUrls: net.rpcUrls,
@@ -116,6 +134,21 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
   const router = createAlertRouter({
     sinks: config.alerts.sinks.map((sink) => createAlertSink(sink)),
     dedupWindowSec: config.alerts.dedupWindowSec,
+    onMessage: async (message) => {
+      await history
+        .putAlert({
+          key: message.key,
+          severity: message.severity,
+          status: message.status,
+          title: message.title,
+          text: message.text,
+          bookId: message.bookId ?? null,
+          atSec: message.atSec,
+        })
+        .catch((error: Error) =>
+          logger.warn({ err: error.message, alert: message.key }, "alert not recorded"),
+        );
+    },
     onOutcome: (outcome) => {
       if (outcome.result === "failed")
         logger.warn({ sink: outcome.sink, alert: outcome.key, err: outcome.error }, "alert not delivered");
@@ -148,43 +181,79 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
     },
     redisUrl: config.redis.url,
     client,
-    ...(sendClient ? { sendClient } : {}),
     signer,
     books,
     role,
+    history,
+    onEvent: (event) => {
+      const tx = transactionEventOf(event);
+      if (tx !== undefined) recordTransaction(metrics, tx);
+    },
+    onJob: (job) => recordJob(metrics, { ...job, finishedAtSec: Math.floor(Date.now() / 1000) }),
     hooks: {
-      onEvaluation: async ({ bookId, nowSec, metrics: bookMetrics }) => {
-        recordBookMetrics(metrics, bookMetrics, { nowSec });
+      onEvaluation: async ({ bookId, nowSec, metrics: bookMetrics, effectiveness }) => {
+        recordBookMetrics(metrics, bookMetrics, { nowSec, effectiveness });
         latest.set(bookId, bookMetrics);
       },
     },
   });
 
-  const health = async () => {
+  // One health read per refresh (every 2 s) serves /metrics, /healthz, the alerts and the API: a scrape never
+  // costs the keeper a round of Redis and RPC reads.
+  let report: { ok: boolean; role: KeeperRole; books: string[] } = { ok: false, role, books: bookIds };
+  const heartbeatMaxAgeMs = config.alerts.keeperHeartbeatMaxAgeSec * 1000;
+  const refreshHealth = async () => {
     const h = await keeper.health();
     keeperHealthForAlerts = toMetricsHealth(h);
     recordKeeperHealth(metrics, keeperHealthForAlerts);
     recordBookDrift(metrics, h);
-    const heartbeatOk = Object.values(h.heartbeatAgeMs).some((age) => age < 10_000);
-    return { ok: heartbeatOk && !h.signer.belowFloor, role, books: h.books.map((b) => b.bookId) };
+    const heartbeatOk = Object.values(h.heartbeatAgeMs).some((age) => age < heartbeatMaxAgeMs);
+    report = { ok: heartbeatOk && !h.signer.belowFloor, role, books: h.books.map((b) => b.bookId) };
   };
   const server = await startMetricsServer({
     metrics,
     host: config.metrics.host,
     port: config.metrics.port,
-    health,
+    health: () => report,
   });
   const refresh = setInterval(
     () =>
-      void health()
+      void refreshHealth()
         .then(() => updateAlerts(Math.floor(Date.now() / 1000)))
         .catch((error: Error) => logger.warn({ err: error.message }, "health or alert refresh failed")),
     2_000,
   );
+  const compact = async () => {
+    const removed = await history.compact(retentionPolicyFromConfig(config), Math.floor(Date.now() / 1000));
+    logger.info({ removed }, "history compacted");
+  };
+  const compaction = setInterval(
+    () => void compact().catch((error: Error) => logger.warn({ err: error.message }, "compaction failed")),
+    COMPACT_EVERY_MS,
+  );
+  void compact().catch((error: Error) => logger.warn({ err: error.message }, "compaction failed"));
+  // The stewards' API and dashboard where books are evaluated (a worker has nothing of its own to show).
+  const api =
+    role === "worker"
+      ? undefined
+      : await startApiServer({
+          store: history,
+          keeperHealth: async () => keeperHealthForAlerts ?? toMetricsHealth(await keeper.health()),
+          host: config.api.host,
+          port: config.api.port,
+          ...(config.api.token ? { token: config.api.token } : {}),
+          ...(existsSync(DASHBOARD_DIR) ? { dashboardDir: DASHBOARD_DIR } : {}),
+          logger,
+        });
+  if (api && !existsSync(DASHBOARD_DIR))
+    logger.warn("dashboard not built (npm run build:dashboard): the API answers, / does not");
   await keeper.start();
-  logger.info({ role, network, books: bookIds, metrics_url: server.url }, "hedgekeeper running");
+  logger.info(
+    { role, network, books: bookIds, metrics_url: server.url, api_url: api?.url, history: history.backend },
+    "hedgekeeper running",
+  );
   process.stdout.write(
-    `hedgekeeper ${role} running for ${bookIds.join(", ")} on ${network}; metrics ${server.url}/metrics\n`,
+    `hedgekeeper ${role} running for ${bookIds.join(", ")} on ${network}; metrics ${server.url}/metrics${api ? `; dashboard ${api.url}/` : ""}; history on ${history.backend}\n`,
   );
 
   await new Promise<void>((resolve) => {
@@ -192,8 +261,11 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
   });
   logger.info("stopping: no new jobs, finishing the one in flight");
   clearInterval(refresh);
+  clearInterval(compaction);
   controller.abort();
   await keeper.stop();
+  await api?.close();
   await server.close();
+  await history.close();
   return 0;
 }

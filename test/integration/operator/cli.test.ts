@@ -15,6 +15,7 @@ import { type Devnet, startDevnet } from "../../../src/devnet/start-devnet.ts";
 import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
 import { KEEPER_ROLE_KEY } from "../../../src/execution/role-keys.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
+import { openHistoryStore } from "../../../src/store/open-history-store.ts";
 import { runScript, type ScriptResult } from "../../support/run-script.ts";
 
 // `hedgekeeper` as an operator runs it: a child process against a devnet `hardhat node`, on the config that
@@ -172,6 +173,7 @@ describe("hedgekeeper status, plan and simulate", () => {
     expect(Math.abs(books[0].driftBps)).toBeLessThan(100);
     expect(books[0].depeg.map((d: { symbol: string }) => d.symbol)).toEqual(["USDC", "USDT", "DAI"]);
     expect(keeper.reachable).toBe(false);
+    expect(books[0].lastActions).toMatchObject({ source: "none", actions: [] });
   });
 
   it("plan shows the engine's decision without sending, and proposes a hedge once drift passes the band", async () => {
@@ -218,7 +220,7 @@ describe("hedgekeeper status, plan and simulate", () => {
 });
 
 describe("hedgekeeper run", () => {
-  it("runs the monitor and keeper from the config: /healthz, the book's drift on /metrics, a signed alert when drift leaves the band, a clean stop on SIGTERM", async () => {
+  it("runs the monitor and keeper from the config: /healthz, the book's drift on /metrics, a signed alert when drift leaves the band, the history and its API, a clean stop on SIGTERM", async () => {
     const runConfig = join(dir, "run.yaml");
     const init = await hedgekeeper([
       "init",
@@ -233,6 +235,8 @@ describe("hedgekeeper run", () => {
     ]);
     expect(init.code).toBe(0);
     const port = await freeLoopbackPort();
+    const apiPort = await freeLoopbackPort();
+    const historyDir = join(dir, "history");
     writeFileSync(
       runConfig,
       readFileSync(runConfig, "utf8")
@@ -240,6 +244,11 @@ describe("hedgekeeper run", () => {
           /metrics:\n {2}host: "?127\.0\.0\.1"?\n {2}port: \d+/,
           `metrics:\n  host: 127.0.0.1\n  port: ${port}`,
         )
+        .replace(
+          /api:\n {2}host: "?127\.0\.0\.1"?\n {2}port: \d+/,
+          `api:\n  host: 127.0.0.1\n  port: ${apiPort}`,
+        )
+        .replace("dataDir: .hedgekeeper/history", `dataDir: ${historyDir}`)
         .replace("keyPrefix: hk", `keyPrefix: hk-run-${Date.now()}`)
         // Watch only (shadow): the drift the rally causes stays, so its alert must reach the sink.
         .replace("mode: execute", "mode: shadow")
@@ -275,6 +284,7 @@ describe("hedgekeeper run", () => {
     await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
     const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     const secret = "test-hmac-secret";
+    const sinkEnv = { HK_ALERT_WEBHOOK_URL: receiverUrl, HK_ALERT_WEBHOOK_SECRET: secret };
 
     const child = spawn(process.execPath, ["scripts/hedgekeeper.ts", "run", "-c", runConfig], {
       stdio: ["ignore", "pipe", "pipe"],
@@ -332,10 +342,56 @@ describe("hedgekeeper run", () => {
           nowSec: Math.floor(Date.now() / 1000),
         }),
       ).toBe(true);
+
+      // The same process serves the history: the book's status, the shadowed plan, the recorded alert.
+      const api = async <T>(path: string): Promise<T> => {
+        const response = await fetch(`http://127.0.0.1:${apiPort}${path}`);
+        expect(response.status, path).toBe(200);
+        return (await response.json()) as T;
+      };
+      const { books } = await api<{ books: { bookId: string; driftBps: number; thresholdBps: number }[] }>(
+        "/api/books",
+      );
+      expect(books.map((b) => b.bookId)).toEqual(["treasury-eth"]);
+      expect(Math.abs(books[0]!.driftBps)).toBeGreaterThan(books[0]!.thresholdBps);
+      const { actions } = await api<{ actions: { status: string; mode: string }[] }>("/api/actions?limit=10");
+      expect(
+        actions.some((a) => a.mode === "shadow" && a.status === "shadowed"),
+        JSON.stringify(actions),
+      ).toBe(true);
+      const { alerts } = await api<{ alerts: { title: string; status: string }[] }>("/api/alerts?limit=50");
+      expect(alerts.some((a) => a.title.includes("hedge drift beyond band") && a.status === "firing")).toBe(
+        true,
+      );
+      // `status` while it runs: the last actions come from the running process's API.
+      const live = await hedgekeeper(["status", "-c", runConfig, "--json"], sinkEnv);
+      expect(live.code, live.stderr).toBe(0);
+      const liveActions = JSON.parse(live.stdout).books[0].lastActions;
+      expect(liveActions.source).toBe("api");
+      expect(liveActions.actions.some((a: { status: string }) => a.status === "shadowed")).toBe(true);
+      const scraped = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(scraped).toMatch(
+        /hedgekeeper_job_duration_seconds_count\{job="[^"]*evaluate[^"]*",outcome="ok"\} [1-9]/,
+      );
     } finally {
       child.kill("SIGTERM");
       receiver.close();
     }
     expect([0, 143]).toContain(await exited);
+
+    // Durable: after the process is gone, its history (decisions, noop included; the config in force) is on disk.
+    const history = await openHistoryStore({ dataDir: historyDir });
+    try {
+      const decisions = await history.decisions({ limit: 1_000, bookId: "treasury-eth" });
+      expect(decisions.some((d) => d.kind === "noop")).toBe(true);
+      expect(decisions.some((d) => d.kind === "plan")).toBe(true);
+      expect((await history.configVersion())?.hash).toMatch(/^[0-9a-f]{64}$/);
+    } finally {
+      await history.close();
+    }
+    // …and `status` reads the same actions from it once nothing serves the API.
+    const after = await hedgekeeper(["status", "-c", runConfig], sinkEnv);
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stdout).toMatch(/last actions \(from the history\):\n.* routine +shadowed +0x[0-9a-f]{8}…/);
   });
 });
