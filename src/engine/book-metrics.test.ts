@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { makeBook, makeParams, NOW_SEC, USDT } from "./book-fixture.test-support.ts";
 import { evaluateBook } from "./book-metrics.ts";
 import { EngineInputError } from "./errors.ts";
+import { hedgeDrift } from "./hedge-drift.ts";
 import { perpMetrics } from "./perp-metrics.ts";
 
 describe("book evaluation", () => {
@@ -133,5 +134,29 @@ describe("book evaluation with a Uniswap v2 position", () => {
     expect(lp.gammaBase).toBeCloseTo(-Math.sqrt(300_000 * 100) / (2 * 3000 ** 1.5), 9);
     expect(lp.lvrRateAnnual).toBeCloseTo(0.6 ** 2 / 8, 12);
     expect(lp.impermanentLossPct).toBeCloseTo(0, 12);
+  });
+});
+
+describe("hedge ratio without exposure", () => {
+  it("reads 0, not dust over dust, when the book holds under a dollar of base exposure", () => {
+    const drift = hedgeDrift({
+      lpDeltaBase: 1e-15,
+      spotDeltaBase: 0,
+      hedgeDeltaBase: -2.3e-15,
+      basePriceUsd: 3900,
+      bookValueUsd: 4_800_000,
+      targetHedgeRatio: 0.6,
+    });
+    expect(drift.hedgeRatio).toBe(0);
+    expect(Math.abs(drift.driftBps)).toBeLessThan(1e-9);
+    const real = hedgeDrift({
+      lpDeltaBase: 100,
+      spotDeltaBase: 0,
+      hedgeDeltaBase: -60,
+      basePriceUsd: 3900,
+      bookValueUsd: 4_800_000,
+      targetHedgeRatio: 0.6,
+    });
+    expect(real.hedgeRatio).toBeCloseTo(0.6, 12);
   });
 });

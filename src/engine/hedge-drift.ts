@@ -10,7 +10,7 @@ export interface HedgeDrift {
   hedgeDeltaBase: number;
   netDeltaBase: number;
   netDeltaUsd: number;
-  /** −hedge / exposure; 0 when there is no exposure. */
+  /** −hedge / exposure; 0 when there is no exposure (under $1 of it: an LP out of range holds only quote). */
   hedgeRatio: number;
   targetHedgeRatio: number;
   /** Hedge size (base units, signed) that would put the book on target. */
@@ -20,6 +20,9 @@ export interface HedgeDrift {
   driftBps: number;
   state: "over" | "under" | "on-target";
 }
+
+/** Below a dollar of base exposure there is nothing to hedge: the hedge ratio reads 0. */
+const NO_EXPOSURE_USD = 1;
 
 export function hedgeDrift(input: {
   lpDeltaBase: number;
@@ -48,7 +51,11 @@ export function hedgeDrift(input: {
     hedgeDeltaBase,
     netDeltaBase: net,
     netDeltaUsd: emit("netDeltaUsd", net * basePriceUsd),
-    hedgeRatio: exposure === 0 ? 0 : emit("hedgeRatio", -hedgeDeltaBase / exposure),
+    // Dust over dust (an out-of-range LP's 1e-15 delta against a closed perp's wei) is noise, not a ratio.
+    hedgeRatio:
+      Math.abs(exposure * basePriceUsd) < NO_EXPOSURE_USD
+        ? 0
+        : emit("hedgeRatio", -hedgeDeltaBase / exposure),
     targetHedgeRatio,
     targetHedgeDeltaBase: emit("targetHedgeDeltaBase", targetHedge),
     driftUsd: emit("driftUsd", driftUsd),

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { bps } from "../../dashboard/src/format.ts";
 import { freeLoopbackPort } from "../../src/runtime/free-port.ts";
 import { withPage } from "../support/browser.ts";
 
@@ -68,22 +69,44 @@ describe("the dashboard of a running demo", () => {
 
     await withPage(`${url}/`, async ({ page, errors, screenshot }) => {
       const drift = page.getByTestId("book-drift-treasury-eth");
+      const block = page.getByTestId("book-block-treasury-eth");
       await drift.waitFor({ timeout: 30_000 });
-      const before = (await drift.textContent())?.trim();
-      expect(before).toMatch(/\d/);
+      expect((await drift.textContent())?.trim()).toMatch(/\d bps/);
+      const blockBefore = (await block.textContent())?.trim();
+      await screenshot("demo-before-eth-rally");
 
       await waitForOutput(child, () => output, /✔ eth-rally/);
-      // The rally's routine plan, as the history holds it: the page must show that very row.
-      const { actions } = (await (await fetch(`${url}/api/actions?limit=20`)).json()) as {
-        actions: { planId: string; lane: string; status: string }[];
-      };
+      // The rally's routine plan, as the history holds it: the page must show that very row, without a reload.
+      const api = async <T>(path: string) => (await (await fetch(`${url}${path}`)).json()) as T;
+      const { actions } = await api<{ actions: { planId: string; lane: string; status: string }[] }>(
+        "/api/actions?limit=20",
+      );
       const rally = actions.find((a) => a.lane === "routine" && a.status === "mined");
       expect(rally, JSON.stringify(actions)).toBeDefined();
       await page.getByTestId(`action-row-${rally!.planId}`).waitFor({ timeout: 15_000 });
       await expect
-        .poll(async () => (await drift.textContent())?.trim(), { timeout: 15_000 })
-        .not.toBe(before);
+        .poll(async () => (await block.textContent())?.trim(), { timeout: 15_000 })
+        .not.toBe(blockBefore);
+      // The drift the page shows is the book's latest, as the history has it (the keeper brought it back inside).
+      await expect
+        .poll(
+          async () => {
+            const { book } = await api<{ book: { driftBps: number } }>("/api/books/treasury-eth");
+            return (await drift.textContent())?.trim() === bps(book.driftBps);
+          },
+          { timeout: 15_000 },
+        )
+        .toBe(true);
       await screenshot("demo-after-eth-rally");
+
+      // The book page charts the rally: the excursion beyond the band is in the drift series it draws.
+      await page.getByTestId("book-link-treasury-eth").click();
+      await page.getByTestId("chart-drift").waitFor({ timeout: 15_000 });
+      const { series } = await api<{ series: { driftBps: number; thresholdBps: number }[] }>(
+        "/api/books/treasury-eth",
+      );
+      expect(series.some((p) => Math.abs(p.driftBps) > p.thresholdBps)).toBe(true);
+      await screenshot("demo-book-after-eth-rally");
       expect(errors).toEqual([]);
     });
 
