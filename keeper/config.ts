@@ -5,6 +5,17 @@ import { z } from "zod";
 export const BOOK_MODES = ["shadow", "propose", "execute"] as const;
 export type BookMode = (typeof BOOK_MODES)[number];
 
+/** Per lane: when a pending transaction is replaced, by how much, and a fee cap below the network's. */
+const laneConfigSchema = z.object({
+  /** Replace a transaction pending this long, even if fewer than `stuckAfterBlocks` blocks passed. */
+  replaceAfterSec: z.number().int().positive().optional(),
+  /** Replacement bump, bps of both fees (nodes need >= 1000); `replacementBumpPercent` × 100 when absent. */
+  feeBumpBps: z.number().int().min(1_000).optional(),
+  /** Cap per gas for this lane (the lower of it and the network's applies). */
+  maxFeePerGasGwei: z.number().positive().optional(),
+});
+export type LaneConfig = z.output<typeof laneConfigSchema>;
+
 export const keeperConfigSchema = z.object({
   chainId: z.number().int().positive(),
   rpcUrls: z.array(z.url()).min(1),
@@ -29,6 +40,9 @@ export const keeperConfigSchema = z.object({
     /** Replacement bump, percent of both fees (nodes require at least 10). */
     replacementBumpPercent: z.number().int().min(10).default(10),
   }),
+  lanes: z
+    .object({ urgent: laneConfigSchema, routine: laneConfigSchema })
+    .default({ urgent: {}, routine: {} }),
   /** Gas limit = estimate × (1 + headroom). */
   gasHeadroomBps: z.number().int().nonnegative().default(2_000),
   signerBalanceFloorEth: z.number().nonnegative().default(0.1),

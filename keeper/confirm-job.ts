@@ -75,7 +75,10 @@ export async function processConfirm(
 
   if (!(await isKnown(ctx.client, last.hash))) await sendRaw(ctx.client, ctx.sendClient, last);
 
-  if (head - last.sentAtBlock >= BigInt(config.stuckAfterBlocks)) {
+  const replaceAfterSec = config.lanes[record.lane].replaceAfterSec;
+  const pendingTooLong =
+    replaceAfterSec !== undefined && ctx.common.clock.nowMs() - last.signedAtMs >= replaceAfterSec * 1000;
+  if (head - last.sentAtBlock >= BigInt(config.stuckAfterBlocks) || pendingTooLong) {
     await ctx.lock.with(() => replaceOrCancel(ctx, record, last, head));
   }
   throw new WaitError("pending", config.confirmPollMs);
@@ -135,8 +138,8 @@ async function replaceOrCancel(
     last,
     block.baseFeePerGas ?? 0n,
     await suggestedTip(ctx),
-    feeCaps(ctx),
-    ctx.common.config.fees.replacementBumpPercent,
+    feeCaps(ctx, record.lane),
+    ctx.common.config.lanes[record.lane].feeBumpBps ?? ctx.common.config.fees.replacementBumpPercent * 100,
   );
   if (fees === null) {
     ctx.common.logger.warn(

@@ -26,7 +26,7 @@ describe("fees", () => {
         fc.integer({ min: 10, max: 50 }),
         (base, tip, previousMax, percent) => {
           const previous = { maxFeePerGas: previousMax + tip, maxPriorityFeePerGas: tip };
-          const bumped = bumpFees(previous, base, tip, caps, percent);
+          const bumped = bumpFees(previous, base, tip, caps, percent * 100);
           if (bumped === null) return;
           expect(bumped.maxFeePerGas * 100n).toBeGreaterThanOrEqual(
             previous.maxFeePerGas * BigInt(100 + percent),
@@ -41,7 +41,7 @@ describe("fees", () => {
 
   it("gives up on a replacement when the cap leaves no room for the bump", () => {
     expect(
-      bumpFees({ maxFeePerGas: caps.maxFeePerGas, maxPriorityFeePerGas: 1n }, 1n, 1n, caps, 10),
+      bumpFees({ maxFeePerGas: caps.maxFeePerGas, maxPriorityFeePerGas: 1n }, 1n, 1n, caps, 1_000),
     ).toBeNull();
   });
 });

@@ -30,10 +30,10 @@ export function quoteFees(baseFeePerGas: bigint, suggestedTip: bigint, caps: Fee
   return { maxFeePerGas: maxFee, maxPriorityFeePerGas: tip };
 }
 
-const ceilPercent = (value: bigint, percent: number) => (value * BigInt(100 + percent) + 99n) / 100n;
+const ceilBump = (value: bigint, bumpBps: number) => (value * BigInt(10_000 + bumpBps) + 9_999n) / 10_000n;
 
 /**
- * Fees for a replacement of `previous`: both at least +bumpPercent (rounded up), and at least a fresh quote
+ * Fees for a replacement of `previous`: both at least +bumpBps (rounded up), and at least a fresh quote
  * at the current base fee. Null when the cap leaves no room for the minimum bump.
  */
 export function bumpFees(
@@ -41,10 +41,12 @@ export function bumpFees(
   baseFeePerGas: bigint,
   suggestedTip: bigint,
   caps: FeeCaps,
-  bumpPercent: number,
+  bumpBps: number,
 ): Fees | null {
-  const minTip = ceilPercent(previous.maxPriorityFeePerGas, bumpPercent);
-  const minMax = ceilPercent(previous.maxFeePerGas, bumpPercent);
+  if (!Number.isInteger(bumpBps) || bumpBps < 1_000)
+    throw new RangeError(`bumpBps must be a whole number >= 1000 (nodes refuse less than +10%): ${bumpBps}`);
+  const minTip = ceilBump(previous.maxPriorityFeePerGas, bumpBps);
+  const minMax = ceilBump(previous.maxFeePerGas, bumpBps);
   let tip = suggestedTip > minTip ? suggestedTip : minTip;
   if (tip > caps.maxPriorityFeePerGas) tip = minTip; // the minimum bump may exceed the tip cap; the max cap rules
   const fresh = 2n * baseFeePerGas + tip;

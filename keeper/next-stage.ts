@@ -13,12 +13,14 @@ export async function enqueueConfirm(ctx: KeeperContext, planId: `0x${string}`, 
   });
 }
 
-export function feeCaps(ctx: KeeperContext): FeeCaps {
-  const { fees } = ctx.common.config;
-  return {
-    maxFeePerGas: gweiToWei(fees.maxFeePerGasGwei),
-    maxPriorityFeePerGas: gweiToWei(fees.maxPriorityFeePerGasGwei),
-  };
+/** The network's caps, lowered by the lane's own max fee when it has one. */
+export function feeCaps(ctx: KeeperContext, lane?: "urgent" | "routine"): FeeCaps {
+  const { fees, lanes } = ctx.common.config;
+  const laneCap = lane === undefined ? undefined : lanes[lane].maxFeePerGasGwei;
+  const maxFeeGwei = laneCap === undefined ? fees.maxFeePerGasGwei : Math.min(laneCap, fees.maxFeePerGasGwei);
+  const maxFeePerGas = gweiToWei(maxFeeGwei);
+  const tipCap = gweiToWei(fees.maxPriorityFeePerGasGwei);
+  return { maxFeePerGas, maxPriorityFeePerGas: tipCap < maxFeePerGas ? tipCap : maxFeePerGas };
 }
 
 /** The node's tip suggestion; the configured cap when the node has none. */

@@ -74,7 +74,7 @@ export async function processSubmit(
         await reconcileNonces(ctx);
         nonce = await ctx.ledger.reserve(pendingNonce);
       }
-      const fees = quoteFees(head.baseFeePerGas ?? 0n, await suggestedTip(ctx), feeCaps(ctx));
+      const fees = quoteFees(head.baseFeePerGas ?? 0n, await suggestedTip(ctx), feeCaps(ctx, plan.lane));
       const gas = (simulation.gasEstimate * BigInt(10_000 + ctx.common.config.gasHeadroomBps)) / 10_000n;
       const tx = await signRecordAndSend(
         ctx,

@@ -116,6 +116,7 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
     scanEveryMs: net.pollIntervalMs,
     evaluateConfirmations: net.confirmations,
     fees: net.fees,
+    lanes: config.lanes,
   });
   const books = bookIds.map((bookId) => {
     return {

@@ -29,14 +29,13 @@ redis:
   url: "${s.redisUrl}"
   keyPrefix: ${s.keyPrefix}
 
-# Transaction lanes: urgent work (de-peg swaps, margin rescues) never waits behind routine hedging.
+# Transaction lanes: urgent work (de-peg swaps) goes first and never waits behind routine hedging; each lane
+# has its own replacement timing, fee bump and fee cap. One transaction is in flight per book at a time.
 lanes:
   urgent:
-    maxPendingTx: 1
     replaceAfterSec: 30 # bump the fee of a transaction pending this long
     feeBumpBps: 2000 # +20% per replacement (nodes require at least +10%)
   routine:
-    maxPendingTx: 1
     replaceAfterSec: 120
     feeBumpBps: 1250
     maxFeePerGasGwei: 60 # routine work waits for cheaper blocks
@@ -112,11 +111,11 @@ networks:
       USDT: { address: "${c.usdt}", decimals: 6 }
       DAI: { address: "${c.dai}", decimals: 18 }
       vETH: { address: "${c.perp.baseToken}", decimals: 18 } # Perp v2 virtual base token
-    feeds: # Chainlink proxies; heartbeatSec decides staleness, deviationBps is the feed's update threshold
-      ETH/USD: { address: "${f.ethUsd.address}", asset: WETH, heartbeatSec: ${f.ethUsd.heartbeatSec}, deviationBps: 50, decimals: ${f.ethUsd.decimals} }
-      USDC/USD: { address: "${f.usdcUsd.address}", asset: USDC, heartbeatSec: ${f.usdcUsd.heartbeatSec}, deviationBps: 25, decimals: ${f.usdcUsd.decimals} }
-      DAI/USD: { address: "${f.daiUsd.address}", asset: DAI, heartbeatSec: ${f.daiUsd.heartbeatSec}, deviationBps: 25, decimals: ${f.daiUsd.decimals} }
-      USDT/USD: { address: "${f.usdtUsd.address}", asset: USDT, heartbeatSec: ${f.usdtUsd.heartbeatSec}, deviationBps: 25, decimals: ${f.usdtUsd.decimals} }
+    feeds: # Chainlink proxies; heartbeatSec decides staleness
+      ETH/USD: { address: "${f.ethUsd.address}", asset: WETH, heartbeatSec: ${f.ethUsd.heartbeatSec}, decimals: ${f.ethUsd.decimals} }
+      USDC/USD: { address: "${f.usdcUsd.address}", asset: USDC, heartbeatSec: ${f.usdcUsd.heartbeatSec}, decimals: ${f.usdcUsd.decimals} }
+      DAI/USD: { address: "${f.daiUsd.address}", asset: DAI, heartbeatSec: ${f.daiUsd.heartbeatSec}, decimals: ${f.daiUsd.decimals} }
+      USDT/USD: { address: "${f.usdtUsd.address}", asset: USDT, heartbeatSec: ${f.usdtUsd.heartbeatSec}, decimals: ${f.usdtUsd.decimals} }
 
 # Safes by name: the keeper acts only through the Safe's Zodiac Roles modifier, within these permissions.
 treasuries:
@@ -155,7 +154,6 @@ books:
   treasury-eth:
     treasury: devnet-treasury
     mode: execute # shadow: alert only | propose: Safe transaction for the signers | execute: within caps
-    lane: routine
     base: WETH
     baseFeed: ETH/USD
     feeds: [USDC/USD, DAI/USD, USDT/USD]
@@ -249,10 +247,10 @@ networks:
       USDT: { address: "${t.usdt}", decimals: 6 }
       DAI: { address: "${t.dai}", decimals: 18 }
     feeds:
-      ETH/USD: { address: "${f.ethUsd.address}", asset: WETH, heartbeatSec: ${f.ethUsd.heartbeatSec}, deviationBps: 50, decimals: 8 }
-      USDC/USD: { address: "${f.usdcUsd.address}", asset: USDC, heartbeatSec: ${f.usdcUsd.heartbeatSec}, deviationBps: 25, decimals: 8 }
-      DAI/USD: { address: "${f.daiUsd.address}", asset: DAI, heartbeatSec: ${f.daiUsd.heartbeatSec}, deviationBps: 25, decimals: 8 }
-      USDT/USD: { address: "${f.usdtUsd.address}", asset: USDT, heartbeatSec: ${f.usdtUsd.heartbeatSec}, deviationBps: 25, decimals: 8 }
+      ETH/USD: { address: "${f.ethUsd.address}", asset: WETH, heartbeatSec: ${f.ethUsd.heartbeatSec}, decimals: 8 }
+      USDC/USD: { address: "${f.usdcUsd.address}", asset: USDC, heartbeatSec: ${f.usdcUsd.heartbeatSec}, decimals: 8 }
+      DAI/USD: { address: "${f.daiUsd.address}", asset: DAI, heartbeatSec: ${f.daiUsd.heartbeatSec}, decimals: 8 }
+      USDT/USD: { address: "${f.usdtUsd.address}", asset: USDT, heartbeatSec: ${f.usdtUsd.heartbeatSec}, decimals: 8 }
 
 # Your treasury: its Safe, the Roles modifier (docs/devnet.md shows how it is deployed and the keeper hired).
 treasuries:
@@ -292,7 +290,6 @@ books:
   treasury-eth:
     treasury: treasury
     mode: shadow # start by alerting only; move to propose, then execute, once the numbers are trusted
-    lane: routine
     base: WETH
     baseFeed: ETH/USD
     feeds: [USDC/USD, DAI/USD, USDT/USD]

@@ -36,7 +36,6 @@ export const feedSchema = z
     address: address.describe("Chainlink AggregatorV3 proxy."),
     asset: symbol.describe("Symbol (key of `tokens`) of the asset the feed prices in USD."),
     heartbeatSec: positiveInt.describe("Longest time between updates; older answers are stale."),
-    deviationBps: bps.describe("The feed's deviation threshold (it updates when price moves this much)."),
     decimals: z.number().int().min(0).max(36).describe("Answer decimals (8 for USD feeds)."),
   })
   .strict();
@@ -185,7 +184,6 @@ export const bookSchema = z
     mode: z
       .enum(["shadow", "propose", "execute"])
       .describe("shadow: alert only; propose: a Safe transaction for the signers; execute: within caps."),
-    lane: z.enum(["urgent", "routine"]).default("routine").describe("Default lane of hedge adjustments."),
     base: symbol.describe("Symbol of the risk asset the hedge offsets (e.g. WETH)."),
     baseFeed: z.string().min(1).describe("Feed id pricing the base asset in USD."),
     feeds: z.array(z.string().min(1)).default([]).describe("Other feed ids the book reads (stablecoins)."),
@@ -277,8 +275,9 @@ export const bookSchema = z
 
 const laneSchema = z
   .object({
-    maxPendingTx: positiveInt.describe("Transactions in flight at once on this lane."),
-    replaceAfterSec: positiveInt.describe("Replace (fee bump) a transaction pending longer than this."),
+    replaceAfterSec: positiveInt.describe(
+      "Replace (fee bump) a transaction pending longer than this (or `stuckAfterBlocks` blocks, if sooner).",
+    ),
     feeBumpBps: z.number().int().min(1000).describe("Fee increase per replacement (nodes need >= 10%)."),
     maxFeePerGasGwei: z.number().positive().optional().describe("Lane-specific cap below the network's."),
   })

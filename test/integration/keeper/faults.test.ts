@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { jobIds } from "../../../keeper/job-ids.ts";
+import type { TxRecord } from "../../../keeper/plan-store.ts";
 import { LANE_PRIORITY } from "../../../keeper/queues.ts";
 import { findExecutable } from "../../../src/runtime/find-executable.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
@@ -153,6 +154,48 @@ describe("the keeper under failure", () => {
     await expect(d.publicClient.getTransactionReceipt({ hash: first.hash })).rejects.toThrow();
     expect((await keeperNonce()) - nonceBefore).toBe(1);
     expect((await keeper.health()).transactions.tx_replaced).toBeGreaterThanOrEqual(1);
+  });
+
+  it("replaces a transaction pending longer than its lane's replaceAfterSec, with no new block, by the lane's bump", async () => {
+    const d = devnet();
+    const nonceBefore = await keeperNonce();
+    await d.testClient.setAutomine(false);
+    onTestFinished(() => d.testClient.setAutomine(true));
+    const lane = { replaceAfterSec: 1, feeBumpBps: 2_500 };
+    const keeper = keeperFor({
+      role: "worker",
+      config: { stuckAfterBlocks: 1_000, lanes: { urgent: lane, routine: lane } },
+    });
+    const plan = await usdcToUsdtPlan(d, bed.setup, 2_000n * 10n ** 6n);
+    await queuePlan(keeper, plan);
+    await keeper.start();
+    // No block is mined: only the lane's clock can call the transaction stuck.
+    const replaced = await waitFor(
+      "a time-based replacement",
+      async () => {
+        const r = await keeper.plans.record(plan.planId);
+        return r !== undefined && r.txs.length >= 2 ? r : undefined;
+      },
+      20_000,
+      100,
+    );
+    const [first, replacement] = replaced.txs as [TxRecord, TxRecord];
+    expect(replacement.nonce).toBe(first.nonce);
+    expect(replacement.maxFeePerGas * 100n).toBeGreaterThanOrEqual(first.maxFeePerGas * 125n);
+    expect(replacement.signedAtMs - first.signedAtMs).toBeGreaterThanOrEqual(1_000);
+    await d.testClient.mine({ blocks: 1 });
+    const mined = await waitFor(
+      "the plan mined",
+      async () => {
+        const r = await keeper.plans.record(plan.planId);
+        if (r?.status !== "mined") await d.testClient.mine({ blocks: 1 });
+        return r?.status === "mined" ? r : undefined;
+      },
+      20_000,
+      150,
+    );
+    expect(mined.minedTxHash).not.toBe(first.hash);
+    expect((await keeperNonce()) - nonceBefore).toBe(1);
   });
 
   it("loses no plan and executes none twice when Redis restarts empty mid-run", async () => {
