@@ -1,5 +1,6 @@
 // A small time-series chart as SVG: lines stretched to the box (strokes stay 1.5 px whatever the width), guide
-// lines for bands and targets, and the axis labels in HTML so they stay readable on a phone.
+// lines for bands and targets, and the axis labels in HTML so they stay readable on a phone. Labels come from
+// `format`, so it must stay short at any magnitude (format.ts prints 1.2e19 as "1.2e19", never 20 digits).
 import { h, svg } from "./element.ts";
 
 export interface ChartSeries {
@@ -50,7 +51,9 @@ function pathOf(
 }
 
 export function lineChart(options: LineChartOptions): HTMLElement {
-  const { timesSec, series, guides = [] } = options;
+  const { timesSec, series } = options;
+  // A guide without a value (no target yet) is left out rather than stretching the scale to NaN.
+  const guides = (options.guides ?? []).filter((g) => Number.isFinite(g.value));
   const numbers = [
     ...series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v))),
     ...guides.map((g) => g.value),

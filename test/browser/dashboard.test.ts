@@ -1,13 +1,19 @@
 // The steward dashboard as a steward sees it: the built page (dashboard/dist) in the machine's Chromium, served
 // by the API over a real PGlite history store seeded through the store's own write methods.
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiServer, startApiServer } from "../../src/api/api-server.ts";
 import { DASHBOARD_DIST_DIR } from "../../src/api/dashboard-dir.ts";
 import type { KeeperHealth } from "../../src/metrics/metrics.ts";
 import type { HistoryStore } from "../../src/store/history-store.ts";
 import { openHistoryStore } from "../../src/store/open-history-store.ts";
-import { bookStatus, CHAIN_ID, type SeededHistory, seedHistory } from "../integration/api/history-fixture.ts";
+import {
+  bookStatus,
+  CHAIN_ID,
+  historySample,
+  type SeededHistory,
+  seedHistory,
+} from "../integration/api/history-fixture.ts";
 import { hasHorizontalOverflow, launchChromium, type PageGlobals, withPage } from "../support/browser.ts";
 
 const TOKEN = "browser-suite-token-81f0";
@@ -23,6 +29,18 @@ function keeperHealth(): KeeperHealth {
     signers: [{ address: "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", balanceEth: 9.87 }],
     lastSuccessAtSec: { snapshot: now - 2, execution: now - 40 },
   };
+}
+
+/** The text of each `fact-<key>` on the page, keyed by `<key>`. */
+async function facts(page: Page, keys: readonly string[]): Promise<Record<string, string | null>> {
+  const entries = await Promise.all(
+    keys.map(async (key) => [key, await page.getByTestId(`fact-${key}`).textContent()] as const),
+  );
+  return Object.fromEntries(entries);
+}
+
+function effectivenessCells(page: Page, samples: number): Promise<string[]> {
+  return page.getByTestId(`effectiveness-window-${samples}`).locator("td").allTextContents();
 }
 
 describe("the steward dashboard in Chromium", () => {
@@ -120,6 +138,103 @@ describe("the steward dashboard in Chromium", () => {
     );
   });
 
+  it("labels the engine's summary of a book with units: band, oracle, LP, perp, effectiveness, de-peg", async () => {
+    await withPage(
+      `${api.url}/#/book/eth-usdc`,
+      async ({ page, errors }) => {
+        await page.getByTestId("facts-perp").waitFor();
+        expect(await facts(page, ["drift-state", "arm-band", "rearm-band", "net-delta"]), "band").toEqual({
+          "drift-state": "over-hedged",
+          "arm-band": "±500 bps",
+          "rearm-band": "±150 bps",
+          "net-delta": "-$6,012",
+        });
+        expect(await facts(page, ["oracle-status", "oracle-age", "base-price", "oracle-problem"])).toEqual({
+          "oracle-status": "fresh",
+          "oracle-age": "12 s",
+          "base-price": "$2,000.00",
+          "oracle-problem": "–",
+        });
+        expect(
+          await facts(page, ["lp-value", "lp-fees", "lp-hodl-value", "lp-expected-il", "lp-lvr"]),
+        ).toEqual({
+          "lp-value": "$1,000,000",
+          "lp-fees": "$1,843",
+          "lp-hodl-value": "$1,001,235",
+          "lp-expected-il": "-$1,411",
+          "lp-lvr": "$38,250/yr",
+        });
+        expect(
+          await facts(page, [
+            "perp-venue",
+            "perp-size",
+            "perp-notional",
+            "perp-mark",
+            "perp-index",
+            "perp-margin-ratio",
+            "perp-leverage",
+            "perp-liquidation-distance",
+            "perp-funding-carry",
+          ]),
+        ).toEqual({
+          "perp-venue": "perp-v2",
+          "perp-size": "-250.1234 (short)",
+          "perp-notional": "-$500,247",
+          "perp-mark": "$2,001.00",
+          "perp-index": "$2,000.00",
+          "perp-margin-ratio": "20.0%",
+          "perp-leverage": "5.00×",
+          "perp-liquidation-distance": "7,412 bps",
+          "perp-funding-carry": "+$54,777/yr",
+        });
+
+        const table = page.getByTestId("effectiveness-table");
+        expect(await table.locator("th").allTextContents()).toEqual([
+          "Window",
+          "Blocks",
+          "Ederington",
+          "Correlation",
+          "Min-var multiple",
+          "Basis (mark − index)",
+          "Funding carry",
+          "Cost per $ risk removed",
+        ]);
+        expect(await table.locator("tbody tr").count()).toBe(2);
+        expect(await effectivenessCells(page, 20)).toEqual([
+          "20 blocks",
+          "#1,010–#1,029",
+          "95.1%",
+          "-0.98",
+          "1.02×",
+          "+4.8 ± 1.3 bps",
+          "+$54,210/yr",
+          "-0.118",
+        ]);
+        expect(await effectivenessCells(page, 60)).toEqual([
+          "60 blocks",
+          "#970–#1,029",
+          "93.0%",
+          "-0.96",
+          "0.98×",
+          "+5.1 ± 1.9 bps",
+          "+$53,881/yr",
+          "-0.112",
+        ]);
+
+        const usdc = page.getByTestId("detail-depeg-USDC");
+        expect(await usdc.locator(".badge").textContent()).toBe("warn");
+        expect(await usdc.textContent()).toContain("-60 bps");
+        expect(await page.getByTestId("stress-problem").count()).toBe(0);
+        // Labels only: no raw keys or JSON from the stored detail.
+        const text = (await page.getByTestId("book-detail-facts").textContent()) ?? "";
+        for (const raw of ["feesUsd", "sizeBase", "stressProblem", "{", "[]"])
+          expect(text).not.toContain(raw);
+        expect(errors).toEqual([]);
+      },
+      { browser },
+    );
+  });
+
   it("updates live, without a reload, when a newer status and a new action reach the store", async () => {
     await withPage(
       api.url,
@@ -189,8 +304,26 @@ describe("the steward dashboard in Chromium", () => {
 
         await page.getByTestId("book-link-wbtc-usdc").click();
         await page.getByTestId("chart-drift").locator("path.line").first().waitFor();
+        expect(await page.getByTestId("facts-perp").textContent()).toContain("No perp position.");
+        expect(await page.getByTestId("effectiveness-empty").textContent()).toBe(
+          "Needs 20 blocks of history in which the LP and the hedge both moved.",
+        );
         expect(await hasHorizontalOverflow(page)).toBe(false);
         await screenshot("book-phone");
+
+        // The effectiveness table is wider than a phone: it scrolls inside its own box, the page does not.
+        await page.evaluate(() => {
+          (globalThis as unknown as { location: { hash: string } }).location.hash = "#/book/eth-usdc";
+        });
+        await page.getByTestId("effectiveness-table").waitFor();
+        await page.getByTestId("chart-drift").locator("path.line").first().waitFor();
+        const scrollsInside = await page.locator(".table-scroll").evaluate((box) => {
+          const { scrollWidth, clientWidth } = box as unknown as { scrollWidth: number; clientWidth: number };
+          return scrollWidth > clientWidth;
+        });
+        expect(scrollsInside).toBe(true);
+        expect(await hasHorizontalOverflow(page)).toBe(false);
+        await screenshot("book-facts-phone");
         expect(errors).toEqual([]);
       },
       {
@@ -240,5 +373,121 @@ describe("the steward dashboard in Chromium", () => {
     } finally {
       await guarded.close();
     }
+  });
+
+  it("reads a book left with a dust perp, a stale oracle and no stress table, runaway values in short form", async () => {
+    // The demo's book after its rally: the perp closed to a rounding residue, the LP out of range (its hedge
+    // ratio ran away to 1.2e19 for a few blocks before the engine read it as 0), the base feed past its heartbeat.
+    const book = {
+      bookId: "eth-rally",
+      driftBps: 0,
+      thresholdBps: 100,
+      blockNumber: 2011n,
+      timestampSec: Math.floor(Date.now() / 1000),
+    };
+    for (let i = 0; i < 12; i++) {
+      await store.putSample(
+        CHAIN_ID,
+        book.bookId,
+        historySample(2000n + BigInt(i), book.timestampSec - (11 - i) * 60, {
+          thresholdBps: 100,
+          hedgeRatio: i < 3 ? 1 : i < 8 ? 1.2e19 : 0,
+          targetHedgeRatio: 0.6,
+          fundingRateDaily: 1e-8 * (1 + i / 11),
+        }),
+        [],
+      );
+    }
+    await store.putBookStatus(
+      bookStatus(book, {
+        status: "stale",
+        hedgeRatio: 0,
+        targetHedgeRatio: 0.6,
+        effectiveness: null,
+        detail: {
+          armBps: 100,
+          rearmBps: 25,
+          driftState: "on-target",
+          netDeltaUsd: 1.611e-11,
+          basePriceUsd: 3900,
+          oracle: { fresh: false, ageSec: 608, problem: "older than heartbeat 600s" },
+          lp: {
+            valueUsd: 902_000,
+            feesUsd: 147.3,
+            hodlValueUsd: 997_700,
+            expectedIlUsd: 0,
+            lvrUsdPerYear: 0,
+          },
+          perp: {
+            venue: "perp-v2",
+            sizeBase: 2.304e-15,
+            notionalUsd: 8.986e-12,
+            markPrice: 3892,
+            indexPrice: 3900,
+            marginRatio: null,
+            leverage: 0,
+            liquidationDistanceBps: 10_000,
+            fundingCarryUsdPerYear: 7.127e-12,
+          },
+          effectiveness: [],
+          stress: [],
+          stressProblem: "oracles: no USD price for 0xdac17f958d2ee523a2206206994597c13d831ec7",
+          depeg: [
+            { symbol: "USDC", tier: "act", deviationBps: -600.0000000000006 },
+            { symbol: "USDT", tier: "warn", deviationBps: -613.0000000000002 },
+            { symbol: "DAI", tier: "act", deviationBps: -1212.9999999999995 },
+          ],
+        },
+      }),
+    );
+
+    await withPage(
+      `${api.url}/#/book/eth-rally`,
+      async ({ page, errors, screenshot }) => {
+        await page.getByTestId("chart-hedge-ratio").locator("path.line").first().waitFor();
+        expect(await facts(page, ["perp-size", "perp-notional", "perp-funding-carry", "net-delta"])).toEqual({
+          "perp-size": "dust",
+          "perp-notional": "$0.00",
+          "perp-funding-carry": "$0.00/yr",
+          "net-delta": "$0.00",
+        });
+        expect(await page.getByTestId("fact-perp-size").getAttribute("title")).toBe("2.304e-15");
+        expect(
+          await facts(page, ["oracle-status", "oracle-age", "oracle-problem", "perp-margin-ratio"]),
+        ).toEqual({
+          "oracle-status": "STALE",
+          "oracle-age": "608 s (10 min)",
+          "oracle-problem": "older than heartbeat 600s",
+          "perp-margin-ratio": "–",
+        });
+        expect(await page.getByTestId("stress-problem").textContent()).toContain(
+          "oracles: no USD price for 0xdac1",
+        );
+        expect(await page.getByTestId("effectiveness-empty").textContent()).toBe(
+          "Needs 20 blocks of history in which the LP and the hedge both moved.",
+        );
+        for (const [symbol, tier, deviation] of [
+          ["USDC", "act", "-600 bps"],
+          ["USDT", "warn", "-613 bps"],
+          ["DAI", "act", "-1213 bps"],
+        ] as const) {
+          const badge = page.getByTestId(`detail-depeg-${symbol}`);
+          expect(await badge.locator(".badge").textContent(), symbol).toBe(tier);
+          expect(await badge.textContent(), symbol).toContain(deviation);
+        }
+
+        // Axis labels stay short whatever the magnitude: 1.2e19 and a funding rate of a millionth of a percent.
+        const hedge = page.getByTestId("chart-hedge-ratio");
+        expect(await hedge.locator(".y-high").textContent()).toBe("1.3e19");
+        expect(await hedge.locator(".y-low").textContent()).toBe("-9.6e17");
+        const funding = page.getByTestId("chart-funding");
+        for (const label of [".y-high", ".y-low"]) {
+          expect(await funding.locator(label).textContent(), label).toMatch(/^\d(\.\d)?e-6%$/);
+        }
+        await screenshot("book-dust-perp-stale-oracle");
+        expect(errors).toEqual([]);
+      },
+      { browser },
+    );
   });
 });

@@ -1,5 +1,5 @@
-// One book over time: its status block, charts (drift inside its band, IL, hedge ratio against target, basis,
-// funding), the stress table, its decisions and actions, and the rest of the engine's summary as facts.
+// One book over time: its status block and charts (drift inside its band, IL, hedge ratio against target, basis,
+// funding). The rest of the engine's summary is in book-facts.ts.
 import type { BookResponse } from "../../../src/api/api-types.ts";
 import { h } from "../element.ts";
 import { ago, bps, clockTime, count, percent, ratio, usd } from "../format.ts";
@@ -109,30 +109,5 @@ export function bookCharts(response: BookResponse): HTMLElement {
       format: (v) => percent(v, 3),
       formatTime,
     }),
-  );
-}
-
-function factValue(value: unknown): string {
-  if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toPrecision(4);
-  if (typeof value === "string" || typeof value === "boolean") return String(value);
-  if (value === null) return "–";
-  return JSON.stringify(value);
-}
-
-/** The engine's summary beyond the status block (effectiveness windows, oracle health, …), as it stored it. */
-export function detailFacts(detail: Record<string, unknown>): HTMLElement | null {
-  const entries = Object.entries(detail).filter(([key]) => key !== "stress");
-  if (entries.length === 0) return null;
-  return h(
-    "dl",
-    { class: "facts detail", "data-testid": "book-detail-facts" },
-    entries.flatMap(([key, value]) =>
-      value !== null && typeof value === "object" && !Array.isArray(value)
-        ? Object.entries(value as Record<string, unknown>).map(([sub, v]) => [
-            h("dt", {}, `${key} ${sub}`),
-            h("dd", {}, h("code", {}, factValue(v))),
-          ])
-        : [[h("dt", {}, key), h("dd", {}, h("code", {}, factValue(value)))]],
-    ),
   );
 }

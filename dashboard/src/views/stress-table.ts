@@ -10,7 +10,8 @@ export function stressTable(bookId: string, rows: BookStress["rows"]): HTMLEleme
     rows.map((row) =>
       h(
         "tr",
-        { class: row.netPnlUsd < 0 ? "loss" : "" },
+        // A loss that rounds to $0.00 (a closed perp's residue) is not drawn as one.
+        { class: row.netPnlUsd <= -0.005 ? "loss" : "" },
         cell("Shock", {}, row.shock),
         cell("LP P&L", {}, signedUsd(row.lpPnlUsd)),
         cell("Hedge P&L", {}, signedUsd(row.hedgePnlUsd)),

@@ -21,7 +21,13 @@ import type { KeeperHealth } from "../../../src/metrics/metrics.ts";
 import type { HistoryStore } from "../../../src/store/history-store.ts";
 import { openHistoryStore } from "../../../src/store/open-history-store.ts";
 import { postgresForTests } from "../../support/postgres.ts";
-import { bookStatus, type SeededHistory, STRESS_ROWS, seedHistory } from "./history-fixture.ts";
+import {
+  bookStatus,
+  ETH_USDC_EFFECTIVENESS,
+  type SeededHistory,
+  STRESS_ROWS,
+  seedHistory,
+} from "./history-fixture.ts";
 
 const postgres = await postgresForTests();
 
@@ -225,7 +231,8 @@ for (const backend of backends) {
       expect(status).toBe(200);
       expect(body.book).toMatchObject({ bookId: "eth-usdc", blockNumber: "1029", colour: "green" });
       expect(body.book.detail.stress).toEqual(STRESS_ROWS);
-      expect(body.book.detail.effectiveness).toEqual({ "1d": 0.93, "7d": null });
+      expect(body.book.detail.effectiveness).toEqual(ETH_USDC_EFFECTIVENESS);
+      expect(body.book.detail.perp).toMatchObject({ venue: "perp-v2", sizeBase: -250.1234 });
       expect(body.range.maxPoints).toBe(500);
       expect(body.range.toSec).toBeGreaterThanOrEqual(seeded.books.inside.timestampSec);
       expect(body.range.toSec - body.range.fromSec).toBe(86_400);

@@ -1,6 +1,7 @@
 // A small, realistic history written through the store's own write methods: two books on one chain (one inside
-// its band, one beyond it), a minute of samples each, a USDC de-peg reading, decisions, a plan whose
-// transaction was replaced once, and alerts. The API and browser suites read it back.
+// its band, one beyond it), half an hour of samples each, a USDC de-peg reading, each book's detail as the
+// keeper writes it (keeper/evaluation-history.ts), decisions, a plan whose transaction was replaced once, and
+// alerts. The API and browser suites read it back.
 import type {
   BookStatus,
   DepegSample,
@@ -24,6 +25,97 @@ export const STRESS_ROWS = [
   { shock: "price +30.0%", lpPnlUsd: 41_002, hedgePnlUsd: -45_900.25, netPnlUsd: -4_898.25, netPnlBps: -49 },
   { shock: "USDC at $0.8774", lpPnlUsd: -61_300, hedgePnlUsd: 0, netPnlUsd: -61_300, netPnlBps: -613 },
 ];
+
+/**
+ * Hedge effectiveness of eth-usdc over its last 20 and 60 blocks (the keeper's window reaches back further than
+ * the half hour of samples seeded here); the longer one is the status block's effectiveness.
+ */
+export const ETH_USDC_EFFECTIVENESS = [
+  {
+    samples: 20,
+    fromBlock: "1010",
+    toBlock: "1029",
+    ederington: 0.951,
+    correlation: -0.9752,
+    minVarianceHedgeMultiple: 1.018,
+    basisMarkIndexBps: { mean: 4.83, std: 1.27 },
+    fundingCarryUsdPerYear: 54_210.4,
+    varianceRemoved: 0.951,
+    costPerUnitRiskRemoved: -0.1184,
+  },
+  {
+    samples: 60,
+    fromBlock: "970",
+    toBlock: "1029",
+    ederington: 0.93,
+    correlation: -0.9644,
+    minVarianceHedgeMultiple: 0.982,
+    basisMarkIndexBps: { mean: 5.12, std: 1.93 },
+    fundingCarryUsdPerYear: 53_880.75,
+    varianceRemoved: 0.93,
+    costPerUnitRiskRemoved: -0.1121,
+  },
+];
+
+/**
+ * The detail the keeper stores with a status. eth-usdc: a 250 ETH short on perp-v2 against a $1M ETH/USDC LP,
+ * two effectiveness windows, USDC at its warn tier. wbtc-usdc: its perp closed (hence beyond its band), so no
+ * effectiveness window the engine accepts (the hedge series is flat) and no stablecoin reading.
+ */
+export function bookDetail(bookId: string): Record<string, unknown> {
+  if (bookId === "wbtc-usdc") {
+    return {
+      armBps: 400,
+      rearmBps: 100,
+      driftState: "under",
+      netDeltaUsd: 32_005.5,
+      basePriceUsd: 64_250.5,
+      oracle: { fresh: true, ageSec: 41, problem: null },
+      lp: {
+        valueUsd: 500_000,
+        feesUsd: 612.4,
+        hodlValueUsd: 501_870.25,
+        expectedIlUsd: -1_690,
+        lvrUsdPerYear: 21_400,
+      },
+      perp: null,
+      effectiveness: [],
+      stress: STRESS_ROWS,
+      stressProblem: null,
+      depeg: [],
+    };
+  }
+  return {
+    armBps: 500,
+    rearmBps: 150,
+    driftState: "over",
+    netDeltaUsd: -6_012.4,
+    basePriceUsd: 2000,
+    oracle: { fresh: true, ageSec: 12, problem: null },
+    lp: {
+      valueUsd: 1_000_000,
+      feesUsd: 1_843.27,
+      hodlValueUsd: 1_001_234.5,
+      expectedIlUsd: -1_410.8,
+      lvrUsdPerYear: 38_250,
+    },
+    perp: {
+      venue: "perp-v2",
+      sizeBase: -250.1234,
+      notionalUsd: -500_246.8,
+      markPrice: 2001,
+      indexPrice: 2000,
+      marginRatio: 0.2,
+      leverage: 5,
+      liquidationDistanceBps: 7_412,
+      fundingCarryUsdPerYear: 54_777.02,
+    },
+    effectiveness: ETH_USDC_EFFECTIVENESS,
+    stress: STRESS_ROWS,
+    stressProblem: null,
+    depeg: [{ symbol: "USDC", tier: "warn", deviationBps: -60 }],
+  };
+}
 
 export interface SeededBook {
   bookId: string;
@@ -107,12 +199,8 @@ export function bookStatus(book: SeededBook, values: Partial<BookStatus> = {}): 
     targetHedgeRatio: 1,
     impermanentLossUsd: -1234.5,
     bookValueUsd: 1_050_000,
-    effectiveness: 0.93,
-    detail: {
-      stress: STRESS_ROWS,
-      effectiveness: { "1d": 0.93, "7d": null },
-      oracle: { ageSec: 12, fresh: true },
-    },
+    effectiveness: book.bookId === "eth-usdc" ? 0.93 : null,
+    detail: bookDetail(book.bookId),
     ...values,
   };
 }
