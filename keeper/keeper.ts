@@ -177,6 +177,22 @@ export function createKeeper(options: CreateKeeperOptions) {
       runWorker(worker(QUEUE_NAMES.confirm, 4, (job) => processConfirm(ctx, job)));
       log.info("senders started (submit, confirm)");
     })();
+  let stopping: Promise<void> | undefined;
+  const stopGracefully = async (graceMs: number): Promise<void> => {
+    stopped = true;
+    for (const t of timers) clearInterval(t);
+    const graceful = Promise.all(workers.map((w) => w.close()));
+    const timedOut = new Promise<"timeout">((resolve) =>
+      setTimeout(() => resolve("timeout"), graceMs).unref(),
+    );
+    if ((await Promise.race([graceful.then(() => "closed" as const), timedOut])) === "timeout") {
+      await Promise.all(workers.map((w) => w.close(true)));
+    }
+    await recorder?.flushed();
+    await queues.close();
+    redis.disconnect();
+    log.info("keeper stopped");
+  };
   return {
     instanceId,
     ctx,
@@ -215,21 +231,12 @@ export function createKeeper(options: CreateKeeperOptions) {
      * Stop taking jobs; let the ones in flight finish (up to `graceMs`), else hand them back: their locks
      * lapse and another worker takes them over, where a signed transaction is re-sent, never re-signed.
      */
-    async stop(graceMs = 10_000): Promise<void> {
-      if (stopped) return;
-      stopped = true;
-      for (const t of timers) clearInterval(t);
-      const graceful = Promise.all(workers.map((w) => w.close()));
-      const timedOut = new Promise<"timeout">((resolve) =>
-        setTimeout(() => resolve("timeout"), graceMs).unref(),
-      );
-      if ((await Promise.race([graceful.then(() => "closed" as const), timedOut])) === "timeout") {
-        await Promise.all(workers.map((w) => w.close(true)));
-      }
-      await recorder?.flushed();
-      await queues.close();
-      redis.disconnect();
-      log.info("keeper stopped");
+    stop(graceMs = 10_000): Promise<void> {
+      // A second caller (the shutdown signal, then the owner's clean-up) waits for the same stop, so nothing
+      // the keeper uses (the chain, Redis) is torn down under jobs still finishing.
+      if (stopping === undefined && stopped) return Promise.resolve(); // killed
+      stopping ??= stopGracefully(graceMs);
+      return stopping;
     },
     /** Drop everything without waiting (a crashed process, for tests): in-flight jobs are handed back by lock expiry. */
     async kill(): Promise<void> {
