@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { redactRpcUrl } from "../chain/rpc-url.ts";
 import { isPortInUse } from "../runtime/free-port.ts";
 
 /** The node could not start (port taken, fork unreachable, crash). `message` is one line. */
@@ -35,12 +34,16 @@ function hardhatCli(): string {
 }
 
 /** One eth_chainId request; the chain id, or the reason it failed. */
-export async function probeRpc(url: string, timeoutMs: number): Promise<number | Error> {
+export async function probeRpc(
+  url: string,
+  timeoutMs: number,
+  method: "eth_chainId" | "eth_blockNumber" = "eth_chainId",
+): Promise<number | Error> {
   try {
     const response = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: [] }),
       signal: AbortSignal.timeout(timeoutMs),
     });
     const body = (await response.json()) as { result?: string; error?: { message?: string } };
@@ -62,14 +65,6 @@ export async function startHardhatNode(options: HardhatNodeOptions): Promise<Har
     throw new DevnetNodeError(
       `port ${port} on 127.0.0.1 is already in use: stop what runs there or pick another port`,
     );
-  }
-  if (options.fork) {
-    const reached = await probeRpc(options.fork.url, 5_000);
-    if (reached instanceof Error) {
-      throw new DevnetNodeError(
-        `cannot reach the fork URL ${redactRpcUrl(options.fork.url)}: ${reached.message}`,
-      );
-    }
   }
   const args = [hardhatCli(), "node", "--hostname", "127.0.0.1", "--port", String(port)];
   if (options.fork) {
