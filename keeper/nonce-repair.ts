@@ -9,10 +9,8 @@ import { enqueueConfirm, feeCaps, suggestedTip } from "./next-stage.ts";
 import type { TxRecord } from "./plan-store.ts";
 
 async function heldTransactions(ctx: KeeperContext): Promise<{ planId: `0x${string}`; tx: TxRecord }[]> {
-  const records = await ctx.plans.list();
-  return records
-    .filter((r) => r.status === "submitted")
-    .flatMap((r) => r.txs.map((tx) => ({ planId: r.planId, tx })));
+  const records = await ctx.plans.submitted();
+  return records.flatMap((r) => r.txs.map((tx) => ({ planId: r.planId, tx })));
 }
 
 export async function reconcileNonces(ctx: KeeperContext) {

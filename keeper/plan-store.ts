@@ -90,17 +90,22 @@ export function createPlanStore(redis: Redis, prefix: string) {
   const recordKey = (id: string) => `${prefix}:plan-record:${id}`;
   const inFlightKey = (bookId: string) => `${prefix}:book-in-flight:${bookId}`;
   const indexKey = `${prefix}:plans`;
+  /** Plans with a transaction on the wire (status "submitted"): what nonce repair reads, however many plans exist. */
+  const submittedKey = `${prefix}:plans-submitted`;
+  /** Set once the submitted index is complete (built from the full list by a keeper that predates it). */
+  const submittedIndexedKey = `${prefix}:plans-submitted-indexed`;
 
   return {
     /** Store a new plan; false when this plan id exists already (the same decision seen again). */
     async create(plan: Plan, record: PlanRecord): Promise<boolean> {
       const created = await redis.set(planKey(plan.planId), encodePlan(plan), "NX");
       if (created === null) return false;
-      await redis
+      const multi = redis
         .multi()
         .set(recordKey(plan.planId), encodeJson(record))
-        .zadd(indexKey, record.createdAtMs, plan.planId)
-        .exec();
+        .zadd(indexKey, record.createdAtMs, plan.planId);
+      if (record.status === "submitted") multi.sadd(submittedKey, plan.planId);
+      await multi.exec();
       return true;
     },
     async plan(planId: string): Promise<Plan | undefined> {
@@ -116,8 +121,27 @@ export function createPlanStore(redis: Redis, prefix: string) {
       const current = await this.record(planId);
       if (current === undefined) throw new Error(`plan ${planId} has no record`);
       const next = { ...change(current), updatedAtMs: Date.now() };
-      await redis.set(recordKey(planId), encodeJson(next));
+      const multi = redis.multi().set(recordKey(planId), encodeJson(next));
+      if (next.status === "submitted") multi.sadd(submittedKey, planId);
+      else multi.srem(submittedKey, planId);
+      await multi.exec();
       return next;
+    },
+    /** Plans whose transaction is on the wire (status "submitted"), read through their index. */
+    async submitted(): Promise<PlanRecord[]> {
+      if ((await redis.exists(submittedIndexedKey)) === 0) {
+        const open = (await this.list()).filter((r) => r.status === "submitted").map((r) => r.planId);
+        const multi = redis.multi();
+        if (open.length > 0) multi.sadd(submittedKey, ...open);
+        await multi.set(submittedIndexedKey, "1").exec();
+      }
+      const ids = await redis.smembers(submittedKey);
+      if (ids.length === 0) return [];
+      const texts = await redis.mget(ids.map(recordKey));
+      return texts
+        .filter((t): t is string => t !== null)
+        .map((t) => decodeJson<PlanRecord>(t))
+        .filter((r) => r.status === "submitted");
     },
     async list(): Promise<PlanRecord[]> {
       const ids = await redis.zrange(indexKey, 0, -1);
