@@ -10,6 +10,7 @@ import {
   type TestClient,
   type Transport,
 } from "viem";
+import { MULTICALL3_ADDRESS } from "../chain/client.ts";
 
 /** viem polls every 4 s by default; a local chain answers in milliseconds. */
 export const DEVNET_POLLING_INTERVAL_MS = 20;
@@ -36,7 +37,7 @@ export function devnetChain(chainId: number, rpcUrl: string): Chain {
     name: `hedgekeeper devnet ${chainId}`,
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [rpcUrl] } },
-    contracts: { multicall3: { address: "0xcA11bde05977b3631167028862bE2a173976CA11" } },
+    contracts: { multicall3: { address: MULTICALL3_ADDRESS } },
   });
 }
 

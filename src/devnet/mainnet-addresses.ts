@@ -35,7 +35,9 @@ export const UNISWAP_V3_DEPLOYER_NONCES = {
 } as const;
 export const WETH_DEPLOYER_NONCE = 446;
 
-export const MULTICALL3 = "0xcA11bde05977b3631167028862bE2a173976CA11" as const satisfies Address;
+/** Multicall3 and the ERC-2470 SingletonFactory: the chain layer's canonical addresses, deployed by the devnet too. */
+export { MULTICALL3_ADDRESS as MULTICALL3 } from "../chain/client.ts";
+export { ERC2470_FACTORY } from "../execution/multisend-unwrapper.ts";
 
 /** Chainlink EACAggregatorProxy addresses (8 decimals). Heartbeats are mainnet values at the time of writing. */
 export const MAINNET_FEEDS = {
@@ -66,8 +68,6 @@ export const SAFE_SINGLETON_FACTORY = "0x914d7Fec6aaC8cd542e72Bca78B30650d45643d
 export const SAFE_SINGLETON_FACTORY_RUNTIME =
   "0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe03601600081602082378035828234f58015156039578182fd5b8082525050506014600cf3" as const;
 
-/** ERC-2470 SingletonFactory, where Zodiac deploys its mastercopies. */
-export const ERC2470_FACTORY = "0xce0042B868300000d44A59004Da54A005ffdcf9f" as const satisfies Address;
 /** Libraries the Roles v2 mastercopy was linked against on mainnet. */
 export const ROLES_V2_LIBRARIES = {
   integrity: "0x6a6Af4b16458Bc39817e4019fB02BD3b26d41049",
