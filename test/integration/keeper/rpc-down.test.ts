@@ -3,9 +3,9 @@ import { produceBlocks, waitFor } from "./keeper-harness.ts";
 import { useKeeperTestbed } from "./keeper-testbed.ts";
 
 // An RPC node down at the keeper's start, then back: nothing escapes as an unhandled rejection, and the
-// pipeline resumes. Its own file, so its devnet is fresh: after an earlier test in the same file ran eth-rally
-// (even with no keeper and no Redis, then reverted by snapshot), this test's eth-rally plans fail simulation
-// ("a venue call or the post-state check fails"); chain state survives evm_revert somewhere. Root cause open.
+// pipeline resumes. Its own file: it once failed after an earlier test in the same file had run (and reverted) a
+// rally, under the old harness with a second snapshot layer; a probe of exactly that sequence on the current
+// test bed passes, so the separation is kept only as a precaution.
 const bed = useKeeperTestbed("keeper-rpc-down");
 const { devnet, keeperFor, keeperNonce } = bed;
 
