@@ -1,6 +1,7 @@
 // The keeper's configuration: data with units in its names, validated with zod at start-up. Secrets are the
 // names of environment variables, never values.
 import { z } from "zod";
+import { KeeperConfigurationError } from "./errors.ts";
 
 export const BOOK_MODES = ["shadow", "propose", "execute"] as const;
 export type BookMode = (typeof BOOK_MODES)[number];
@@ -58,16 +59,12 @@ export const keeperConfigSchema = z.object({
 export type KeeperConfigInput = z.input<typeof keeperConfigSchema>;
 export type KeeperConfig = z.output<typeof keeperConfigSchema>;
 
-export class KeeperConfigError extends Error {
-  override name = "KeeperConfigError";
-}
-
-/** Validate, naming the bad key in one line. */
+/** Validate, naming every bad key by its path, in one error. */
 export function parseKeeperConfig(input: unknown): KeeperConfig {
   const result = keeperConfigSchema.safeParse(input);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw new KeeperConfigError(`keeper config: ${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
+  const issues = result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  throw new KeeperConfigurationError(`keeper config: ${issues.join("; ")}`, { details: { issues } });
 }
 
 export const GWEI = 1_000_000_000n;

@@ -1,5 +1,6 @@
 // EIP-1559 fees for the keeper's transactions: a fresh quote under the configured cap, and the bump a
 // replacement needs (geth and Hardhat accept a replacement only when both fees rise by at least 10%).
+import { KeeperError } from "./errors.ts";
 
 export interface Fees {
   maxFeePerGas: bigint;
@@ -12,7 +13,7 @@ export interface FeeCaps {
 }
 
 /** The cap is below what the next block needs: wait (retryable), never overpay past the operator's cap. */
-export class FeeCapExceededError extends Error {
+export class FeeCapExceededError extends KeeperError {
   override name = "FeeCapExceededError";
   readonly retryable = true;
 }

@@ -10,7 +10,8 @@ import { devnetBookSources } from "../src/devnet/devnet-book-sources.ts";
 import { readManifest } from "../src/devnet/manifest.ts";
 import type { ExecutionTargets } from "../src/execution/execution-targets.ts";
 import { createBookIndexer } from "../src/indexers/book-indexer.ts";
-import { KeeperConfigError, parseKeeperConfig } from "./config.ts";
+import { parseKeeperConfig } from "./config.ts";
+import { KeeperConfigurationError } from "./errors.ts";
 import { createKeeper, type KeeperRole } from "./keeper.ts";
 
 const ROLES: readonly KeeperRole[] = ["monitor", "worker", "all"];
@@ -18,19 +19,19 @@ const ROLES: readonly KeeperRole[] = ["monitor", "worker", "all"];
 async function main(): Promise<void> {
   const [configPath, roleArg = "all"] = process.argv.slice(2);
   if (!configPath)
-    throw new KeeperConfigError("usage: node keeper/main.ts <config.json> [monitor|worker|all]");
+    throw new KeeperConfigurationError("usage: node keeper/main.ts <config.json> [monitor|worker|all]");
   if (!ROLES.includes(roleArg as KeeperRole))
-    throw new KeeperConfigError(`role must be one of ${ROLES.join(", ")}`);
+    throw new KeeperConfigurationError(`role must be one of ${ROLES.join(", ")}`);
   const raw = JSON.parse(readFileSync(configPath, "utf8")) as Record<string, unknown>;
   const config = parseKeeperConfig(raw);
   const devnet = raw.devnet as { manifestPath: string; targets: ExecutionTargets } | undefined;
   if (!devnet)
-    throw new KeeperConfigError(
+    throw new KeeperConfigurationError(
       "keeper config: devnet: the only book source this entry knows is the devnet treasury",
     );
   const key = process.env[config.signerKeyEnv];
   if (!key)
-    throw new KeeperConfigError(
+    throw new KeeperConfigurationError(
       `keeper config: signerKeyEnv: environment variable ${config.signerKeyEnv} is not set`,
     );
 

@@ -16,7 +16,3 @@ export abstract class ClassifiedError extends Error {
     this.details = options.details ?? {};
   }
 }
-
-export function isRetryable(error: unknown): boolean {
-  return error instanceof ClassifiedError && error.retryable;
-}
