@@ -248,6 +248,34 @@ function urgentPlan(book: BookSnapshot, params: BookParams, m: BookMetrics, nowS
   return { kind: "plan", plan };
 }
 
+/**
+ * Where a perp position of `sizeBase` (signed, base units) with `accountValueUsd` stands against the margin
+ * limits: its margin ratio, the account value that keeps it minLiquidationDistanceBps from liquidation, and
+ * whether it is below either limit (ratio under the floor, or too close to liquidation).
+ */
+function marginAgainstLimits(
+  sizeBase: number,
+  indexPrice: number,
+  accountValueUsd: number,
+  maintenanceMarginRatio: number,
+  margin: BookParams["margin"],
+): { notionalUsd: number; ratio: number; minAccountValueUsd: number; below: boolean } {
+  const notionalUsd = Math.abs(sizeBase) * indexPrice;
+  const minAccountValueUsd = minAccountValueForDistance(
+    sizeBase,
+    indexPrice,
+    maintenanceMarginRatio,
+    margin.minLiquidationDistanceBps,
+  );
+  const ratio = accountValueUsd / notionalUsd;
+  return {
+    notionalUsd,
+    ratio,
+    minAccountValueUsd,
+    below: ratio < margin.floorRatio || accountValueUsd < minAccountValueUsd,
+  };
+}
+
 /** True when the perp's margin ratio is under its floor or its liquidation distance under its limit. */
 function marginBelowLimits(
   book: BookSnapshot,
@@ -257,15 +285,13 @@ function marginBelowLimits(
 ): boolean {
   const perp = book.perp;
   if (!perp || perp.sizeBase === 0n) return false;
-  const size = toFloat(perp.sizeBase, 18);
-  const notional = Math.abs(size) * indexPrice;
-  const minAv = minAccountValueForDistance(
-    size,
+  return marginAgainstLimits(
+    toFloat(perp.sizeBase, 18),
     indexPrice,
+    accountValueUsd,
     perp.maintenanceMarginRatio,
-    params.margin.minLiquidationDistanceBps,
-  );
-  return accountValueUsd / notional < params.margin.floorRatio || accountValueUsd < minAv;
+    params.margin,
+  ).below;
 }
 
 // ── Routine lane: hedge resize and collateral ───────────────────────────────────────────────────────────
@@ -407,14 +433,12 @@ export function decide(
     let withdrawUsd = 0;
     let note = "";
     if (notionalAfter > 0) {
-      const minAvForDistance = minAccountValueForDistance(
-        newSize,
-        index,
-        mmr,
-        params.margin.minLiquidationDistanceBps,
-      );
-      const ratio = avAfterTrade / notionalAfter;
-      if (ratio < params.margin.floorRatio || avAfterTrade < minAvForDistance) {
+      const {
+        ratio,
+        minAccountValueUsd: minAvForDistance,
+        below,
+      } = marginAgainstLimits(newSize, index, avAfterTrade, mmr, params.margin);
+      if (below) {
         const want = Math.max(params.margin.targetRatio * notionalAfter, minAvForDistance) - avAfterTrade;
         const availableUsd =
           toFloat(spotBalance(book, collateral.token.address), collateral.token.decimals) *
