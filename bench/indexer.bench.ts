@@ -4,7 +4,8 @@
 // Writes bench/results/indexer.json.
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { type Abi, type Address, encodeFunctionData, type Hex, maxUint256, parseAbi } from "viem";
+import { type Abi, type Address, encodeFunctionData, erc20Abi, type Hex, maxUint256 } from "viem";
+import { POSITION_MANAGER_ABI, SWAP_ROUTER_ABI } from "../src/chain/abis/uniswap-v3-abi.ts";
 import { createChainClient } from "../src/chain/client.ts";
 import type { ContractRead } from "../src/chain/read-at-block.ts";
 import { devnetBookSources } from "../src/devnet/devnet-book-sources.ts";
@@ -12,12 +13,7 @@ import { startDevnet } from "../src/devnet/index.ts";
 import { sendInOneBlock, withManualMining } from "../src/devnet/transactions.ts";
 import { createBookIndexer } from "../src/indexers/book-indexer.ts";
 import { feedReads } from "../src/indexers/chainlink-reads.ts";
-import {
-  ERC20_READ_ABI,
-  POSITION_MANAGER_READ_ABI,
-  poolStateReads,
-  tickReads,
-} from "../src/indexers/uniswap-v3-reads.ts";
+import { poolStateReads, tickReads } from "../src/indexers/uniswap-v3-reads.ts";
 import { freeLoopbackPort } from "../src/runtime/free-port.ts";
 
 const POOLS = 50;
@@ -32,19 +28,6 @@ const mockToken = artifact(
 const mockFeed = artifact(
   "artifacts/@chainlink/contracts/src/v0.8/shared/mocks/MockV3Aggregator.sol/MockV3Aggregator.json",
 );
-const npmAbi = parseAbi([
-  "function createAndInitializePoolIfNecessary(address token0, address token1, uint24 fee, uint160 sqrtPriceX96) payable returns (address pool)",
-  "struct MintParams { address token0; address token1; uint24 fee; int24 tickLower; int24 tickUpper; uint256 amount0Desired; uint256 amount1Desired; uint256 amount0Min; uint256 amount1Min; address recipient; uint256 deadline; }",
-  "function mint(MintParams params) payable returns (uint256 tokenId, uint128 liquidity, uint256 amount0, uint256 amount1)",
-]);
-const routerAbi = parseAbi([
-  "struct ExactInputSingleParams { address tokenIn; address tokenOut; uint24 fee; address recipient; uint256 deadline; uint256 amountIn; uint256 amountOutMinimum; uint160 sqrtPriceLimitX96; }",
-  "function exactInputSingle(ExactInputSingleParams params) payable returns (uint256 amountOut)",
-]);
-const tokenAbi = parseAbi([
-  "function mint(address to, uint256 amount)",
-  "function approve(address spender, uint256 amount) returns (bool)",
-]);
 
 const devnet = await startDevnet({ port: await freeLoopbackPort() });
 try {
@@ -82,14 +65,14 @@ try {
       tokens.flatMap((token) => [
         tx(
           token,
-          encodeFunctionData({ abi: tokenAbi, functionName: "mint", args: [from, 10n ** 30n] }),
+          encodeFunctionData({ abi: mockToken.abi, functionName: "mint", args: [from, 10n ** 30n] }),
           "mint",
           100_000n,
         ),
         tx(
           token,
           encodeFunctionData({
-            abi: tokenAbi,
+            abi: erc20Abi,
             functionName: "approve",
             args: [m.contracts.positionManager, maxUint256],
           }),
@@ -107,7 +90,7 @@ try {
         tx(
           m.contracts.positionManager,
           encodeFunctionData({
-            abi: npmAbi,
+            abi: POSITION_MANAGER_ABI,
             functionName: "createAndInitializePoolIfNecessary",
             args: [t0, t1, 3000, 2n ** 96n],
           }),
@@ -122,7 +105,7 @@ try {
           tx(
             m.contracts.positionManager,
             encodeFunctionData({
-              abi: npmAbi,
+              abi: POSITION_MANAGER_ABI,
               functionName: "mint",
               args: [
                 {
@@ -179,7 +162,7 @@ try {
   // that moves a pool across some of its tracked ticks, so changed state really has to be found and re-read.
   const approveRouter = await deployer.writeContract({
     address: tokens[1]!,
-    abi: tokenAbi,
+    abi: erc20Abi,
     functionName: "approve",
     args: [m.contracts.swapRouter, maxUint256],
   });
@@ -190,7 +173,7 @@ try {
     if (run % 2 === 0) {
       const hash = await deployer.writeContract({
         address: m.contracts.swapRouter,
-        abi: routerAbi,
+        abi: SWAP_ROUTER_ABI,
         functionName: "exactInputSingle",
         args: [
           {
@@ -237,7 +220,7 @@ try {
   const safe = m.contracts.treasurySafe;
   const count = (await readOne({
     address: m.contracts.positionManager,
-    abi: POSITION_MANAGER_READ_ABI,
+    abi: POSITION_MANAGER_ABI,
     functionName: "balanceOf",
     args: [safe],
   })) as bigint;
@@ -245,7 +228,7 @@ try {
     Array.from({ length: Number(count) }, (_, i) =>
       readOne({
         address: m.contracts.positionManager,
-        abi: POSITION_MANAGER_READ_ABI,
+        abi: POSITION_MANAGER_ABI,
         functionName: "tokenOfOwnerByIndex",
         args: [safe, BigInt(i)],
       }),
@@ -255,7 +238,7 @@ try {
     ids.map((id) =>
       readOne({
         address: m.contracts.positionManager,
-        abi: POSITION_MANAGER_READ_ABI,
+        abi: POSITION_MANAGER_ABI,
         functionName: "positions",
         args: [id],
       }),
@@ -273,7 +256,7 @@ try {
     naiveReads.push(...feedReads(feed.address));
   naiveReads.push(...sources.perp!.venue.positionReads(safe, sources.perp!.market));
   for (const token of sources.spotTokens)
-    naiveReads.push({ address: token.address, abi: ERC20_READ_ABI, functionName: "balanceOf", args: [safe] });
+    naiveReads.push({ address: token.address, abi: erc20Abi, functionName: "balanceOf", args: [safe] });
   await Promise.all(naiveReads.map(readOne));
   const naiveMs = performance.now() - t;
 

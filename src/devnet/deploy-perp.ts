@@ -1,4 +1,5 @@
-import { type Address, getContractAddress, maxUint256, parseAbi, parseEther } from "viem";
+import { type Address, getContractAddress, maxUint256, parseEther } from "viem";
+import { UNISWAP_V3_FACTORY_ABI, UNISWAP_V3_POOL_ABI } from "../chain/abis/uniswap-v3-abi.ts";
 import { type Artifact, loadArtifact } from "./artifacts.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { sqrtPriceX96FromRawPrice } from "./price-math.ts";
@@ -45,15 +46,6 @@ export interface PerpSettings {
 }
 
 export const PERP_POOL_FEE = 3000;
-
-const uniswapFactoryAbi = parseAbi([
-  "function createPool(address tokenA, address tokenB, uint24 fee) returns (address pool)",
-  "function getPool(address, address, uint24) view returns (address)",
-]);
-const poolAdminAbi = parseAbi([
-  "function initialize(uint160 sqrtPriceX96)",
-  "function increaseObservationCardinalityNext(uint16 observationCardinalityNext)",
-]);
 
 /**
  * Perp Curie from the implementations in @perp/curie-deployments (OpenZeppelin-upgradeable contracts without
@@ -158,26 +150,26 @@ export async function deployPerp(
 
   await writeDevnetContract(client, deployer, {
     address: settings.uniswapV3Factory,
-    abi: uniswapFactoryAbi,
+    abi: UNISWAP_V3_FACTORY_ABI,
     functionName: "createPool",
     args: [baseToken, quoteToken, PERP_POOL_FEE],
   });
   const pool = await client.publicClient.readContract({
     address: settings.uniswapV3Factory,
-    abi: uniswapFactoryAbi,
+    abi: UNISWAP_V3_FACTORY_ABI,
     functionName: "getPool",
     args: [baseToken, quoteToken, PERP_POOL_FEE],
   });
   // Both virtual tokens have 18 decimals, so the raw price is the USD price.
   await writeDevnetContract(client, deployer, {
     address: pool,
-    abi: poolAdminAbi,
+    abi: UNISWAP_V3_POOL_ABI,
     functionName: "initialize",
     args: [sqrtPriceX96FromRawPrice(settings.initialPrice)],
   });
   await writeDevnetContract(client, deployer, {
     address: pool,
-    abi: poolAdminAbi,
+    abi: UNISWAP_V3_POOL_ABI,
     functionName: "increaseObservationCardinalityNext",
     args: [250],
   });

@@ -1,13 +1,6 @@
 import { createRequire } from "node:module";
-import {
-  type Abi,
-  type Address,
-  encodeFunctionData,
-  getAddress,
-  getContractAddress,
-  type Hex,
-  parseAbi,
-} from "viem";
+import { type Abi, type Address, encodeFunctionData, getAddress, getContractAddress, type Hex } from "viem";
+import { ERC2470_ABI } from "../chain/abis/erc2470-abi.ts";
 import { rolesModifierDeployment } from "../execution/deploy-treasury-contracts.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { ERC2470_FACTORY, ROLES_V2_LIBRARIES } from "./mainnet-addresses.ts";
@@ -32,10 +25,6 @@ interface TypechainFactory {
   abi: Abi;
   bytecode: Hex;
 }
-
-const erc2470Abi = parseAbi([
-  "function deploy(bytes initCode, bytes32 salt) returns (address createdContract)",
-]);
 
 /** Loads the Zodiac packages (~0.3 s of module loading), e.g. while the node starts. */
 export function preloadRolesPackages(): void {
@@ -81,7 +70,7 @@ async function deployViaErc2470(
   await sendDevnetTransaction(client, `ERC-2470 deploy ${label}`, {
     from,
     to: ERC2470_FACTORY,
-    data: encodeFunctionData({ abi: erc2470Abi, functionName: "deploy", args: [initCode, salt] }),
+    data: encodeFunctionData({ abi: ERC2470_ABI, functionName: "deploy", args: [initCode, salt] }),
     gas: 12_000_000n,
   });
   if (!(await client.publicClient.getCode({ address })))

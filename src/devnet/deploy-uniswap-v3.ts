@@ -1,4 +1,5 @@
-import { type Address, getAddress, parseAbi, stringToHex } from "viem";
+import { type Address, getAddress, stringToHex } from "viem";
+import { UNISWAP_V3_FACTORY_ABI } from "../chain/abis/uniswap-v3-abi.ts";
 import { linkBytecode, loadArtifact } from "./artifacts.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import {
@@ -48,7 +49,7 @@ export async function deployUniswapV3(client: DevnetClient): Promise<UniswapV3De
   // Mainnet governance enabled the 1 bp tier later; the stable pools need it.
   await writeDevnetContract(client, deployer, {
     address: factory,
-    abi: parseAbi(["function enableFeeAmount(uint24 fee, int24 tickSpacing)"]),
+    abi: UNISWAP_V3_FACTORY_ABI,
     functionName: "enableFeeAmount",
     args: [100, 1],
   });

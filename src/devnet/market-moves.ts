@@ -1,10 +1,10 @@
 import { type Address, encodeFunctionData, zeroHash } from "viem";
+import { POSITION_MANAGER_ABI, SWAP_ROUTER_ABI } from "../chain/abis/uniswap-v3-abi.ts";
 import { perpArtifact } from "./deploy-perp.ts";
 import type { DevnetManifest } from "./manifest.ts";
 import type { DevnetPool } from "./pools.ts";
 import { sqrtPriceX96FromQuote, sqrtPriceX96FromRawPrice } from "./price-math.ts";
-import type { LabelledTransaction } from "./transactions.ts";
-import { NO_DEADLINE, positionManagerAbi, swapRouterAbi } from "./uniswap-v3-abi.ts";
+import { type LabelledTransaction, NO_DEADLINE } from "./transactions.ts";
 
 // Transactions that move the market, each a real trade by a market participant. Built from the current state
 // (read by the caller), so a scenario step can send several of them in one block.
@@ -37,7 +37,7 @@ export function poolMoveTransaction(
     to: swapRouter,
     gas: SWAP_GAS,
     data: encodeFunctionData({
-      abi: swapRouterAbi,
+      abi: SWAP_ROUTER_ABI,
       functionName: "exactInputSingle",
       args: [
         {
@@ -110,7 +110,7 @@ export function removeLiquidityTransactions(
         to: positionManager,
         gas: LIQUIDITY_GAS,
         data: encodeFunctionData({
-          abi: positionManagerAbi,
+          abi: POSITION_MANAGER_ABI,
           functionName: "decreaseLiquidity",
           args: [{ tokenId, liquidity: amount, amount0Min: 0n, amount1Min: 0n, deadline: NO_DEADLINE }],
         }),
@@ -121,7 +121,7 @@ export function removeLiquidityTransactions(
         to: positionManager,
         gas: LIQUIDITY_GAS,
         data: encodeFunctionData({
-          abi: positionManagerAbi,
+          abi: POSITION_MANAGER_ABI,
           functionName: "collect",
           args: [{ tokenId, recipient: owner, amount0Max: 2n ** 128n - 1n, amount1Max: 2n ** 128n - 1n }],
         }),

@@ -1,11 +1,11 @@
 import { type Address, erc20Abi, maxUint256, parseEther, parseUnits } from "viem";
+import { WETH9_ABI } from "../chain/abis/weth9-abi.ts";
 import { type PerpDeployment, perpArtifact } from "./deploy-perp.ts";
 import { devnetErc20Abi } from "./deploy-tokens.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { MAINNET_TOKENS } from "./mainnet-addresses.ts";
 import { alignTick, tickFromRawPrice } from "./price-math.ts";
-import { writeDevnetContract } from "./transactions.ts";
-import { NO_DEADLINE, wethAbi } from "./uniswap-v3-abi.ts";
+import { NO_DEADLINE, writeDevnetContract } from "./transactions.ts";
 
 export interface FundingPlan {
   /** Human amounts of USDC, USDT, DAI and WETH per account. */
@@ -43,7 +43,7 @@ export async function fundAccounts(client: DevnetClient, minter: Address, plan: 
     if (entry.weth > 0) {
       await writeDevnetContract(client, entry.account, {
         address: MAINNET_TOKENS.weth,
-        abi: wethAbi,
+        abi: WETH9_ABI,
         functionName: "deposit",
         value: parseEther(String(entry.weth)),
       });

@@ -1,11 +1,11 @@
 import type { Address } from "viem";
-import { AGGREGATOR_V3_ABI } from "../indexers/chainlink-reads.ts";
+import { AGGREGATOR_V3_ABI } from "../chain/abis/chainlink-abi.ts";
+import { POSITION_MANAGER_ABI, UNISWAP_V3_POOL_ABI } from "../chain/abis/uniswap-v3-abi.ts";
 import { perpArtifact } from "./deploy-perp.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import type { DevnetManifest } from "./manifest.ts";
 import type { DevnetPool } from "./pools.ts";
 import { quoteFromSqrtPriceX96, rawPriceFromSqrtPriceX96 } from "./price-math.ts";
-import { positionManagerAbi, uniswapV3PoolAbi } from "./uniswap-v3-abi.ts";
 
 // Reads of the market state scenarios move and report: pool prices, feed answers, perp mark and index.
 
@@ -18,7 +18,7 @@ export interface PoolState {
 export async function readPoolState(client: DevnetClient, pool: DevnetPool): Promise<PoolState> {
   const [sqrtPriceX96] = await client.publicClient.readContract({
     address: pool.address,
-    abi: uniswapV3PoolAbi,
+    abi: UNISWAP_V3_POOL_ABI,
     functionName: "slot0",
   });
   return { price: quoteFromSqrtPriceX96(pool, sqrtPriceX96), sqrtPriceX96 };
@@ -33,7 +33,7 @@ export async function readPoolPrice(client: DevnetClient, pool: DevnetPool): Pro
 export function readPoolLiquidity(client: DevnetClient, pool: Address): Promise<bigint> {
   return client.publicClient.readContract({
     address: pool,
-    abi: uniswapV3PoolAbi,
+    abi: UNISWAP_V3_POOL_ABI,
     functionName: "liquidity",
   });
 }
@@ -75,7 +75,7 @@ export async function readPerpPrices(
   perp: DevnetManifest["contracts"]["perp"],
 ): Promise<PerpPrices> {
   const [slot0, mark, index] = await Promise.all([
-    client.publicClient.readContract({ address: perp.pool, abi: uniswapV3PoolAbi, functionName: "slot0" }),
+    client.publicClient.readContract({ address: perp.pool, abi: UNISWAP_V3_POOL_ABI, functionName: "slot0" }),
     client.publicClient.readContract({
       address: perp.accountBalance,
       abi: perpArtifact("AccountBalance").abi,
@@ -113,7 +113,7 @@ export async function readPositionsInPool(
   const read = client.publicClient.readContract.bind(client.publicClient);
   const count = await read({
     address: positionManager,
-    abi: positionManagerAbi,
+    abi: POSITION_MANAGER_ABI,
     functionName: "balanceOf",
     args: [owner],
   });
@@ -121,7 +121,7 @@ export async function readPositionsInPool(
     Array.from({ length: Number(count) }, (_, index) =>
       read({
         address: positionManager,
-        abi: positionManagerAbi,
+        abi: POSITION_MANAGER_ABI,
         functionName: "tokenOfOwnerByIndex",
         args: [owner, BigInt(index)],
       }),
@@ -129,7 +129,12 @@ export async function readPositionsInPool(
   );
   const positions = await Promise.all(
     tokenIds.map((tokenId) =>
-      read({ address: positionManager, abi: positionManagerAbi, functionName: "positions", args: [tokenId] }),
+      read({
+        address: positionManager,
+        abi: POSITION_MANAGER_ABI,
+        functionName: "positions",
+        args: [tokenId],
+      }),
     ),
   );
   return positions.flatMap(([, , token0, token1, fee, , , liquidity], index) => {

@@ -1,4 +1,9 @@
 import { type Address, encodeFunctionData, getAddress, type Hex, parseUnits } from "viem";
+import {
+  POSITION_MANAGER_ABI,
+  UNISWAP_V3_FACTORY_ABI,
+  UNISWAP_V3_POOL_ABI,
+} from "../chain/abis/uniswap-v3-abi.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { MAINNET_TOKENS } from "./mainnet-addresses.ts";
 import {
@@ -8,8 +13,7 @@ import {
   sqrtPriceX96FromQuote,
   tickFromRawPrice,
 } from "./price-math.ts";
-import { sendDevnetTransaction, writeDevnetContract } from "./transactions.ts";
-import { NO_DEADLINE, positionManagerAbi, uniswapV3FactoryAbi, uniswapV3PoolAbi } from "./uniswap-v3-abi.ts";
+import { NO_DEADLINE, sendDevnetTransaction, writeDevnetContract } from "./transactions.ts";
 
 export type PoolKey = "usdcWeth500" | "daiUsdc100" | "usdcUsdt100";
 
@@ -118,7 +122,7 @@ export async function createPools(
     const described = describePool("0x0000000000000000000000000000000000000000", spec);
     await writeDevnetContract(client, from, {
       address: contracts.positionManager,
-      abi: positionManagerAbi,
+      abi: POSITION_MANAGER_ABI,
       functionName: "createAndInitializePoolIfNecessary",
       args: [
         described.token0,
@@ -129,13 +133,13 @@ export async function createPools(
     });
     const address = await client.publicClient.readContract({
       address: contracts.factory,
-      abi: uniswapV3FactoryAbi,
+      abi: UNISWAP_V3_FACTORY_ABI,
       functionName: "getPool",
       args: [described.token0, described.token1, spec.fee],
     });
     await writeDevnetContract(client, from, {
       address,
-      abi: uniswapV3PoolAbi,
+      abi: UNISWAP_V3_POOL_ABI,
       functionName: "increaseObservationCardinalityNext",
       args: [OBSERVATION_CARDINALITY],
     });
@@ -161,7 +165,7 @@ export function encodeMintPosition(pool: DevnetPool, request: PositionRequest): 
   const baseUnits = parseUnits(request.baseAmount.toFixed(pool.baseDecimals), pool.baseDecimals);
   const quoteUnits = parseUnits(request.quoteAmount.toFixed(pool.quoteDecimals), pool.quoteDecimals);
   return encodeFunctionData({
-    abi: positionManagerAbi,
+    abi: POSITION_MANAGER_ABI,
     functionName: "mint",
     args: [
       {

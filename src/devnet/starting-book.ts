@@ -9,13 +9,15 @@ import {
   parseUnits,
   zeroHash,
 } from "viem";
+import { POSITION_MANAGER_ABI } from "../chain/abis/uniswap-v3-abi.ts";
+import { WETH9_ABI } from "../chain/abis/weth9-abi.ts";
 import { encodeMultiSend, type MetaTransaction } from "../execution/multisend.ts";
 import { type PerpDeployment, perpArtifact } from "./deploy-perp.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { MAINNET_TOKENS } from "./mainnet-addresses.ts";
 import { type DevnetPool, encodeMintPosition, type PoolKey } from "./pools.ts";
+import { NO_DEADLINE } from "./transactions.ts";
 import { execSafeTransaction } from "./treasury-transaction.ts";
-import { NO_DEADLINE, positionManagerAbi, wethAbi } from "./uniswap-v3-abi.ts";
 
 /** The treasury's book at the start, in human units. */
 export const STARTING_BOOK = {
@@ -58,7 +60,7 @@ export async function buildStartingBook(
     {
       to: MAINNET_TOKENS.weth,
       value: parseEther(String(book.ethLp.weth)),
-      data: encodeFunctionData({ abi: wethAbi, functionName: "deposit" }),
+      data: encodeFunctionData({ abi: WETH9_ABI, functionName: "deposit" }),
     },
     approve(MAINNET_TOKENS.weth, setup.positionManager),
     approve(MAINNET_TOKENS.usdc, setup.positionManager),
@@ -104,7 +106,7 @@ export async function buildStartingBook(
   });
   const receipt = await client.publicClient.getTransactionReceipt({ hash });
   const minted = parseEventLogs({
-    abi: positionManagerAbi,
+    abi: POSITION_MANAGER_ABI,
     eventName: "IncreaseLiquidity",
     logs: receipt.logs,
   });

@@ -29,6 +29,9 @@ export interface RawTransaction {
  */
 export const DEFAULT_DEVNET_GAS = 15_000_000n;
 
+/** A deadline far enough in the future for any devnet run. */
+export const NO_DEADLINE = 2n ** 48n;
+
 /**
  * Sends one transaction from an account the node holds (unlocked or impersonated). One request: the node
  * fills nonce and fees, and with automine returns after the block is mined, or fails if it reverts, so no

@@ -1,7 +1,9 @@
 import { parseAbi } from "viem";
 
-// Only the functions the keeper's batches call. Each is the venue's own published signature; a contract
-// test checks HEDGE_GUARD_ABI against the compiled HedgeGuard so the two cannot drift apart.
+// The treasury's execution stack (our HedgeGuard, Safe's MultiSendCallOnly, Zodiac Roles): only the functions
+// this project calls, each with its published signature; a contract test checks HEDGE_GUARD_ABI against the
+// compiled HedgeGuard so the two cannot drift apart. The venues' ABIs (Uniswap, Perp, Chainlink) are in
+// src/chain/abis/.
 
 export const HEDGE_GUARD_ABI = parseAbi([
   "struct OraclePremise { address feed; int256 minAnswer; int256 maxAnswer; }",
@@ -26,33 +28,12 @@ export const HEDGE_GUARD_ABI = parseAbi([
   "error HedgeGuardZeroAddress()",
 ]);
 
-/** Perpetual Protocol v2 (Curie) ClearingHouse and Vault. */
-export const PERP_CLEARING_HOUSE_ABI = parseAbi([
-  "struct OpenPositionParams { address baseToken; bool isBaseToQuote; bool isExactInput; uint256 amount; uint256 oppositeAmountBound; uint256 deadline; uint160 sqrtPriceLimitX96; bytes32 referralCode; }",
-  "function openPosition(OpenPositionParams params) returns (uint256 base, uint256 quote)",
-]);
-export const PERP_VAULT_ABI = parseAbi([
-  "function deposit(address token, uint256 amount)",
-  "function withdraw(address token, uint256 amount)",
-]);
-
-/** Uniswap v3 SwapRouter (periphery 1.0) and NonfungiblePositionManager. */
-export const SWAP_ROUTER_ABI = parseAbi([
-  "struct ExactInputSingleParams { address tokenIn; address tokenOut; uint24 fee; address recipient; uint256 deadline; uint256 amountIn; uint256 amountOutMinimum; uint160 sqrtPriceLimitX96; }",
-  "function exactInputSingle(ExactInputSingleParams params) payable returns (uint256 amountOut)",
-]);
-export const POSITION_MANAGER_ABI = parseAbi([
-  "struct DecreaseLiquidityParams { uint256 tokenId; uint128 liquidity; uint256 amount0Min; uint256 amount1Min; uint256 deadline; }",
-  "struct CollectParams { uint256 tokenId; address recipient; uint128 amount0Max; uint128 amount1Max; }",
-  "function decreaseLiquidity(DecreaseLiquidityParams params) payable returns (uint256 amount0, uint256 amount1)",
-  "function collect(CollectParams params) payable returns (uint256 amount0, uint256 amount1)",
-]);
-
 /** Safe's MultiSendCallOnly 1.4.1. */
 export const MULTI_SEND_ABI = parseAbi(["function multiSend(bytes transactions) payable"]);
 
 /** Zodiac Roles v2: the functions this project calls (the SDK's `rolesAbi` has the rest). */
 export const ROLES_ABI = parseAbi([
+  "function setUp(bytes initParams)",
   "function execTransactionWithRole(address to, uint256 value, bytes data, uint8 operation, bytes32 roleKey, bool shouldRevert) returns (bool success)",
   "function assignRoles(address module, bytes32[] roleKeys, bool[] memberOf)",
   "function setTransactionUnwrapper(address to, bytes4 selector, address adapter)",

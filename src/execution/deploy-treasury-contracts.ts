@@ -13,12 +13,12 @@ import {
   parseAbi,
   type WalletClient,
 } from "viem";
+import { ROLES_ABI } from "./abis.ts";
 
 /** Zodiac's canonical Roles v2 mastercopy and ModuleProxyFactory (the same on every chain they are on). */
 export const ROLES_V2_MASTERCOPY: Address = "0x9646fDAD06d3e24444381f44362a3B0eB343D337";
 export const MODULE_PROXY_FACTORY: Address = "0x000000000000aDdB49795b0f9bA5BC298cDda236";
 
-const ROLES_SETUP_ABI = parseAbi(["function setUp(bytes initParams)"]);
 const MODULE_PROXY_FACTORY_ABI = parseAbi([
   "function deployModule(address masterCopy, bytes initializer, uint256 saltNonce) returns (address proxy)",
 ]);
@@ -107,7 +107,7 @@ export function rolesModifierDeployment(setup: {
 }): { initializer: Hex; address: Address } {
   const mastercopy = setup.mastercopy ?? ROLES_V2_MASTERCOPY;
   const initializer = encodeFunctionData({
-    abi: ROLES_SETUP_ABI,
+    abi: ROLES_ABI,
     functionName: "setUp",
     args: [
       encodeAbiParameters(

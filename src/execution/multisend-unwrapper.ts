@@ -5,10 +5,10 @@ import {
   type Hex,
   type PublicClient,
   pad,
-  parseAbi,
   type WalletClient,
 } from "viem";
 import { MultiSendUnwrapper__factory } from "zodiac-roles-sdk/typechain";
+import { ERC2470_ABI } from "../chain/abis/erc2470-abi.ts";
 
 /** ERC-2470 SingletonFactory: Zodiac deploys its singletons through it, the same address on every chain. */
 export const ERC2470_FACTORY: Address = "0xce0042B868300000d44A59004Da54A005ffdcf9f";
@@ -26,10 +26,6 @@ export const MULTI_SEND_UNWRAPPER: Address = getAddress(
     bytecode: MultiSendUnwrapper__factory.bytecode as Hex,
   }),
 );
-
-const ERC2470_ABI = parseAbi([
-  "function deploy(bytes initCode, bytes32 salt) returns (address createdContract)",
-]);
 
 /**
  * Deploys the unwrapper at its canonical address when the chain lacks it (a devnet, a new L2); a no-op where it

@@ -1,12 +1,8 @@
 import { encodeFunctionData, type Hex, zeroHash } from "viem";
+import { PERP_CLEARING_HOUSE_ABI, PERP_VAULT_ABI } from "../chain/abis/perp-v2-abi.ts";
+import { SWAP_ROUTER_ABI } from "../chain/abis/uniswap-v3-abi.ts";
 import type { Plan, PlanAction } from "../engine/plan.ts";
-import {
-  HEDGE_GUARD_ABI,
-  PERP_CLEARING_HOUSE_ABI,
-  PERP_VAULT_ABI,
-  ROLES_ABI,
-  SWAP_ROUTER_ABI,
-} from "./abis.ts";
+import { HEDGE_GUARD_ABI, ROLES_ABI } from "./abis.ts";
 import type { ExecutionTargets } from "./execution-targets.ts";
 import { DELEGATE_CALL, encodeMultiSend, type MetaTransaction } from "./multisend.ts";
 

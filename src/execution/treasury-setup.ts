@@ -1,11 +1,9 @@
-import { type Address, encodeFunctionData, type Hex, maxUint256, parseAbi } from "viem";
+import { type Address, encodeFunctionData, erc20Abi, type Hex, maxUint256 } from "viem";
 import { safeAbi } from "../chain/safe-transaction.ts";
 import { HEDGE_GUARD_ABI } from "./abis.ts";
 import { encodeMultiSend, type MetaTransaction } from "./multisend.ts";
 import { desiredStatements } from "./role-statements.ts";
 import type { TreasuryScope } from "./treasury-scope.ts";
-
-const ERC20_APPROVE_ABI = parseAbi(["function approve(address spender, uint256 amount) returns (bool)"]);
 
 export interface TreasurySetupInput {
   scope: TreasuryScope;
@@ -59,7 +57,7 @@ export function treasurySetupTransactions(input: TreasurySetupInput): MetaTransa
       to: token,
       value: 0n,
       data: encodeFunctionData({
-        abi: ERC20_APPROVE_ABI,
+        abi: erc20Abi,
         functionName: "approve",
         args: [spender, maxUint256],
       }),

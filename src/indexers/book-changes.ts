@@ -1,4 +1,5 @@
-import { type Address, parseAbi } from "viem";
+import { type Address, getAbiItem } from "viem";
+import { POSITION_MANAGER_ABI, UNISWAP_V3_POOL_ABI } from "../chain/abis/uniswap-v3-abi.ts";
 
 // What can have changed in a book's cached position and tick state between two blocks, from the logs of the
 // blocks in between. Position structs (NonfungiblePositionManager.positions) change only through
@@ -6,15 +7,15 @@ import { type Address, parseAbi } from "viem";
 // (Tick.cross) or when liquidity is added or removed at it (Tick.update, on Mint and Burn) — v3-core Tick.sol.
 // Everything else a snapshot needs (pool price and liquidity, feeds, perp, balances) is re-read every time.
 
-export const BOOK_CHANGE_EVENTS = parseAbi([
-  "event Transfer(address indexed from, address indexed to, uint256 indexed tokenId)",
-  "event IncreaseLiquidity(uint256 indexed tokenId, uint128 liquidity, uint256 amount0, uint256 amount1)",
-  "event DecreaseLiquidity(uint256 indexed tokenId, uint128 liquidity, uint256 amount0, uint256 amount1)",
-  "event Collect(uint256 indexed tokenId, address recipient, uint256 amount0, uint256 amount1)",
-  "event Swap(address indexed sender, address indexed recipient, int256 amount0, int256 amount1, uint160 sqrtPriceX96, uint128 liquidity, int24 tick)",
-  "event Mint(address sender, address indexed owner, int24 indexed tickLower, int24 indexed tickUpper, uint128 amount, uint256 amount0, uint256 amount1)",
-  "event Burn(address indexed owner, int24 indexed tickLower, int24 indexed tickUpper, uint128 amount, uint256 amount0, uint256 amount1)",
-]);
+export const BOOK_CHANGE_EVENTS = [
+  getAbiItem({ abi: POSITION_MANAGER_ABI, name: "Transfer" }),
+  getAbiItem({ abi: POSITION_MANAGER_ABI, name: "IncreaseLiquidity" }),
+  getAbiItem({ abi: POSITION_MANAGER_ABI, name: "DecreaseLiquidity" }),
+  getAbiItem({ abi: POSITION_MANAGER_ABI, name: "Collect" }),
+  getAbiItem({ abi: UNISWAP_V3_POOL_ABI, name: "Swap" }),
+  getAbiItem({ abi: UNISWAP_V3_POOL_ABI, name: "Mint" }),
+  getAbiItem({ abi: UNISWAP_V3_POOL_ABI, name: "Burn" }),
+] as const;
 
 /** A decoded log as viem returns it, reduced to what change detection reads. */
 export interface ChangeLog {

@@ -1,4 +1,6 @@
-import { type Address, getAddress, type PublicClient, parseAbi } from "viem";
+import { type Address, erc20Abi, getAbiItem, getAddress, type PublicClient } from "viem";
+import { UNISWAP_V2_PAIR_ABI } from "../chain/abis/uniswap-v2-abi.ts";
+import { POSITION_MANAGER_ABI, UNISWAP_V3_POOL_ABI } from "../chain/abis/uniswap-v3-abi.ts";
 import { classifyChainError } from "../chain/classify-error.ts";
 import { InconsistentBlockError, MalformedReturnDataError } from "../chain/errors.ts";
 import { type ContractRead, type ReadOutcome, readAtBlock, requireValue } from "../chain/read-at-block.ts";
@@ -22,22 +24,12 @@ import { decodeFeed, type FeedSource, feedReads } from "./chainlink-reads.ts";
 import type { FeedHealth, FeedRound } from "./oracle-health.ts";
 import {
   computeV3PoolAddress,
-  ERC20_READ_ABI,
-  POSITION_MANAGER_READ_ABI,
   POSITION_READ_GAS,
   poolStateReads,
   poolStaticReads,
   tickReads,
   twapTickFromObservation,
 } from "./uniswap-v3-reads.ts";
-
-const V2_PAIR_ABI = parseAbi([
-  "function getReserves() view returns (uint112 reserve0, uint112 reserve1, uint32 blockTimestampLast)",
-  "function totalSupply() view returns (uint256)",
-  "function balanceOf(address owner) view returns (uint256)",
-  "function token0() view returns (address)",
-  "function token1() view returns (address)",
-]);
 
 /** How many token ids past the last known count to read speculatively, saving a round when few were added. */
 const DISCOVERY_SLACK = 4;
@@ -166,13 +158,13 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       const discovery = await read([
         {
           address: v3.positionManager,
-          abi: POSITION_MANAGER_READ_ABI,
+          abi: POSITION_MANAGER_ABI,
           functionName: "balanceOf",
           args: [sources.safe],
         },
         ...Array.from({ length: speculative }, (_, i) => ({
           address: v3.positionManager,
-          abi: POSITION_MANAGER_READ_ABI,
+          abi: POSITION_MANAGER_ABI,
           functionName: "tokenOfOwnerByIndex",
           args: [sources.safe, BigInt(i)],
         })),
@@ -186,7 +178,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
         const rest = await read(
           Array.from({ length: count }, (_, i) => ({
             address: v3.positionManager,
-            abi: POSITION_MANAGER_READ_ABI,
+            abi: POSITION_MANAGER_ABI,
             functionName: "tokenOfOwnerByIndex",
             args: [sources.safe, BigInt(i)],
           })),
@@ -448,7 +440,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     const outcomes = await read([
       ...newIds.map((id) => ({
         address: v3.positionManager,
-        abi: POSITION_MANAGER_READ_ABI,
+        abi: POSITION_MANAGER_ABI,
         functionName: "positions",
         args: [id],
         gasHint: POSITION_READ_GAS,
@@ -509,12 +501,12 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     const more = await read([
       ...needSpacing.map(([pool]) => ({
         address: pool as Address,
-        abi: parseAbi(["function tickSpacing() view returns (int24)"]),
+        abi: UNISWAP_V3_POOL_ABI,
         functionName: "tickSpacing",
       })),
       ...unknownTokens.flatMap((t) => [
-        { address: t, abi: ERC20_READ_ABI, functionName: "decimals" },
-        { address: t, abi: ERC20_READ_ABI, functionName: "symbol" },
+        { address: t, abi: erc20Abi, functionName: "decimals" },
+        { address: t, abi: erc20Abi, functionName: "symbol" },
       ]),
     ]);
     for (const [index, [pool, statics]] of needSpacing.entries()) {
@@ -638,7 +630,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
         push([
           {
             address: v3!.positionManager,
-            abi: POSITION_MANAGER_READ_ABI,
+            abi: POSITION_MANAGER_ABI,
             functionName: "positions",
             args: [id],
             gasHint: POSITION_READ_GAS,
@@ -648,11 +640,11 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     }
     const v2 = (sources.uniswapV2?.pairs ?? []).map((pair) =>
       push([
-        { address: pair, abi: V2_PAIR_ABI, functionName: "getReserves" },
-        { address: pair, abi: V2_PAIR_ABI, functionName: "totalSupply" },
-        { address: pair, abi: V2_PAIR_ABI, functionName: "balanceOf", args: [sources.safe] },
-        { address: pair, abi: V2_PAIR_ABI, functionName: "token0" },
-        { address: pair, abi: V2_PAIR_ABI, functionName: "token1" },
+        { address: pair, abi: UNISWAP_V2_PAIR_ABI, functionName: "getReserves" },
+        { address: pair, abi: UNISWAP_V2_PAIR_ABI, functionName: "totalSupply" },
+        { address: pair, abi: UNISWAP_V2_PAIR_ABI, functionName: "balanceOf", args: [sources.safe] },
+        { address: pair, abi: UNISWAP_V2_PAIR_ABI, functionName: "token0" },
+        { address: pair, abi: UNISWAP_V2_PAIR_ABI, functionName: "token1" },
       ]),
     );
     const sequencer =
@@ -667,9 +659,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
         : push(sources.perp.venue.positionReads(sources.safe, sources.perp.market));
     const spot = sources.spotTokens.map(
       (t) =>
-        push([
-          { address: t.address, abi: ERC20_READ_ABI, functionName: "balanceOf", args: [sources.safe] },
-        ])[0],
+        push([{ address: t.address, abi: erc20Abi, functionName: "balanceOf", args: [sources.safe] }])[0],
     );
     return { reads, pools, ticksByPool, positions, v2, sequencer, baseFeed, feeds, perp, spot };
   }
@@ -689,7 +679,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     try {
       logs = await client.getLogs({
         address: positionManager,
-        event: POSITION_MANAGER_READ_ABI[3],
+        event: getAbiItem({ abi: POSITION_MANAGER_ABI, name: "IncreaseLiquidity" }),
         args: { tokenId: stale },
         fromBlock: 0n,
         toBlock,

@@ -1,14 +1,9 @@
-import { type Address, parseAbi } from "viem";
+import type { Address } from "viem";
+import { AGGREGATOR_V3_ABI } from "../chain/abis/chainlink-abi.ts";
 import { MalformedReturnDataError } from "../chain/errors.ts";
 import type { ContractRead } from "../chain/read-at-block.ts";
 import type { OracleReading } from "../engine/snapshot.ts";
 import { assessFeed, type FeedHealth, type FeedRound, type SequencerStatus } from "./oracle-health.ts";
-
-export const AGGREGATOR_V3_ABI = parseAbi([
-  "function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)",
-  "function decimals() view returns (uint8)",
-  "function description() view returns (string)",
-]);
 
 export interface FeedSource {
   address: Address;

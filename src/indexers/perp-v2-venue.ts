@@ -1,4 +1,12 @@
-import { type Address, parseAbi } from "viem";
+import type { Address } from "viem";
+import {
+  PERP_ACCOUNT_BALANCE_ABI,
+  PERP_BASE_TOKEN_ABI,
+  PERP_CLEARING_HOUSE_ABI,
+  PERP_CLEARING_HOUSE_CONFIG_ABI,
+  PERP_EXCHANGE_ABI,
+  PERP_VAULT_ABI,
+} from "../chain/abis/perp-v2-abi.ts";
 import { MalformedReturnDataError } from "../chain/errors.ts";
 import type { ContractRead } from "../chain/read-at-block.ts";
 import type { PerpPositionSnapshot } from "../engine/snapshot.ts";
@@ -11,28 +19,6 @@ export interface PerpV2Contracts {
   vault: Address;
   exchange: Address;
 }
-
-const ACCOUNT_BALANCE_ABI = parseAbi([
-  "function getTakerPositionSize(address trader, address baseToken) view returns (int256)",
-  "function getTakerOpenNotional(address trader, address baseToken) view returns (int256)",
-  "function getMarkPrice(address baseToken) view returns (uint256)",
-]);
-// Units differ by contract in Curie: ClearingHouse.getAccountValue is in 18 decimals, while the Vault reports
-// balances and free collateral in the settlement token's own decimals (USDC: 6).
-const CLEARING_HOUSE_ABI = parseAbi(["function getAccountValue(address trader) view returns (int256)"]);
-const VAULT_ABI = parseAbi([
-  "function getFreeCollateral(address trader) view returns (uint256)",
-  "function getBalance(address trader) view returns (int256)",
-]);
-const EXCHANGE_ABI = parseAbi([
-  "function getAllPendingFundingPayment(address trader) view returns (int256)",
-  "function getSqrtMarkTwapX96(address baseToken, uint32 twapInterval) view returns (uint160)",
-]);
-const BASE_TOKEN_ABI = parseAbi(["function getIndexPrice(uint256 interval) view returns (uint256)"]);
-const CONFIG_ABI = parseAbi([
-  "function getMmRatio() view returns (uint24)",
-  "function getImRatio() view returns (uint24)",
-]);
 
 const RATIO_DECIMALS = 1e6; // Perp v2 ratios are uint24 with 6 decimals (e.g. 62_500 = 6.25%).
 const Q96 = 2n ** 96n;
@@ -54,48 +40,58 @@ export function createPerpV2Venue(
       return [
         {
           address: contracts.accountBalance,
-          abi: ACCOUNT_BALANCE_ABI,
+          abi: PERP_ACCOUNT_BALANCE_ABI,
           functionName: "getTakerPositionSize",
           args: [account, market],
         },
         {
           address: contracts.accountBalance,
-          abi: ACCOUNT_BALANCE_ABI,
+          abi: PERP_ACCOUNT_BALANCE_ABI,
           functionName: "getTakerOpenNotional",
           args: [account, market],
         },
         {
           address: contracts.clearingHouse,
-          abi: CLEARING_HOUSE_ABI,
+          abi: PERP_CLEARING_HOUSE_ABI,
           functionName: "getAccountValue",
           args: [account],
         },
-        { address: contracts.vault, abi: VAULT_ABI, functionName: "getFreeCollateral", args: [account] },
-        { address: contracts.vault, abi: VAULT_ABI, functionName: "getBalance", args: [account] },
+        { address: contracts.vault, abi: PERP_VAULT_ABI, functionName: "getFreeCollateral", args: [account] },
+        { address: contracts.vault, abi: PERP_VAULT_ABI, functionName: "getBalance", args: [account] },
         {
           address: contracts.exchange,
-          abi: EXCHANGE_ABI,
+          abi: PERP_EXCHANGE_ABI,
           functionName: "getAllPendingFundingPayment",
           args: [account],
         },
         {
           address: contracts.accountBalance,
-          abi: ACCOUNT_BALANCE_ABI,
+          abi: PERP_ACCOUNT_BALANCE_ABI,
           functionName: "getMarkPrice",
           args: [market],
         },
-        { address: market, abi: BASE_TOKEN_ABI, functionName: "getIndexPrice", args: [0n] },
+        { address: market, abi: PERP_BASE_TOKEN_ABI, functionName: "getIndexPrice", args: [0n] },
         {
           address: contracts.exchange,
-          abi: EXCHANGE_ABI,
+          abi: PERP_EXCHANGE_ABI,
           functionName: "getSqrtMarkTwapX96",
           args: [market, twap],
         },
-        { address: market, abi: BASE_TOKEN_ABI, functionName: "getIndexPrice", args: [BigInt(twap)] },
-        { address: contracts.clearingHouseConfig, abi: CONFIG_ABI, functionName: "getMmRatio" },
-        { address: contracts.clearingHouseConfig, abi: CONFIG_ABI, functionName: "getImRatio" },
+        { address: market, abi: PERP_BASE_TOKEN_ABI, functionName: "getIndexPrice", args: [BigInt(twap)] },
+        {
+          address: contracts.clearingHouseConfig,
+          abi: PERP_CLEARING_HOUSE_CONFIG_ABI,
+          functionName: "getMmRatio",
+        },
+        {
+          address: contracts.clearingHouseConfig,
+          abi: PERP_CLEARING_HOUSE_CONFIG_ABI,
+          functionName: "getImRatio",
+        },
       ];
     },
+    // Units differ by contract in Curie: ClearingHouse.getAccountValue is in 18 decimals, while the Vault reports
+    // balances and free collateral in the settlement token's own decimals (USDC: 6).
     decodePosition(values, { market, settlementToken }): PerpPositionSnapshot {
       const [
         size,

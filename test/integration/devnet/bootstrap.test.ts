@@ -9,6 +9,12 @@ import {
   parseUnits,
 } from "viem";
 import { describe, expect, it } from "vitest";
+import { AGGREGATOR_V3_ABI } from "../../../src/chain/abis/chainlink-abi.ts";
+import {
+  POSITION_MANAGER_ABI,
+  UNISWAP_V3_FACTORY_ABI,
+  UNISWAP_V3_POOL_ABI,
+} from "../../../src/chain/abis/uniswap-v3-abi.ts";
 import { safeAbi } from "../../../src/chain/safe-transaction.ts";
 import { devnetAccount } from "../../../src/devnet/accounts.ts";
 import { perpArtifact } from "../../../src/devnet/deploy-perp.ts";
@@ -20,12 +26,6 @@ import {
   MULTICALL3,
 } from "../../../src/devnet/mainnet-addresses.ts";
 import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
-import {
-  positionManagerAbi,
-  uniswapV3FactoryAbi,
-  uniswapV3PoolAbi,
-} from "../../../src/devnet/uniswap-v3-abi.ts";
-import { AGGREGATOR_V3_ABI } from "../../../src/indexers/chainlink-reads.ts";
 import { computeV3PoolAddress } from "../../../src/indexers/uniswap-v3-reads.ts";
 import { useDevnet } from "../../support/devnet.ts";
 
@@ -75,7 +75,7 @@ describe("devnet bootstrap", () => {
     expect(computed).toBe("0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640");
     const fromFactory = await publicClient.readContract({
       address: MAINNET_UNISWAP_V3.factory,
-      abi: uniswapV3FactoryAbi,
+      abi: UNISWAP_V3_FACTORY_ABI,
       functionName: "getPool",
       args: [MAINNET_TOKENS.weth, MAINNET_TOKENS.usdc, 500],
     });
@@ -214,14 +214,14 @@ describe("devnet bootstrap", () => {
     for (const pool of Object.values(manifest.pools)) {
       const slot0 = await publicClient.readContract({
         address: pool.address,
-        abi: uniswapV3PoolAbi,
+        abi: UNISWAP_V3_POOL_ABI,
         functionName: "slot0",
       });
       expect(slot0[4], "observationCardinalityNext").toBeGreaterThanOrEqual(200);
     }
     const makerPositions = await publicClient.readContract({
       address: manifest.contracts.positionManager,
-      abi: positionManagerAbi,
+      abi: POSITION_MANAGER_ABI,
       functionName: "balanceOf",
       args: [manifest.accounts.maker.address],
     });
@@ -230,7 +230,7 @@ describe("devnet bootstrap", () => {
     await testClient.mine({ blocks: 1 });
     const [tickCumulatives] = await publicClient.readContract({
       address: manifest.pools.usdcWeth500.address,
-      abi: uniswapV3PoolAbi,
+      abi: UNISWAP_V3_POOL_ABI,
       functionName: "observe",
       args: [[1800, 0]],
     });
@@ -249,14 +249,14 @@ describe("devnet bootstrap", () => {
       const id = BigInt(tokenId);
       const owner = await publicClient.readContract({
         address: manifest.contracts.positionManager,
-        abi: positionManagerAbi,
+        abi: POSITION_MANAGER_ABI,
         functionName: "ownerOf",
         args: [id],
       });
       expect(owner).toBe(safe);
       const position = await publicClient.readContract({
         address: manifest.contracts.positionManager,
-        abi: positionManagerAbi,
+        abi: POSITION_MANAGER_ABI,
         functionName: "positions",
         args: [id],
       });
@@ -264,7 +264,7 @@ describe("devnet bootstrap", () => {
       expect([position[2], position[3], position[4]]).toEqual([pool.token0, pool.token1, pool.fee]);
       const [, tick] = await publicClient.readContract({
         address: pool.address,
-        abi: uniswapV3PoolAbi,
+        abi: UNISWAP_V3_POOL_ABI,
         functionName: "slot0",
       });
       expect(position[5]).toBeLessThanOrEqual(tick);
@@ -273,7 +273,7 @@ describe("devnet bootstrap", () => {
         // The LP's ETH delta is the ETH it holds: L · (1/√P − 1/√Pb) for token1 = WETH… read it from a simulated exit.
         const { result } = await publicClient.simulateContract({
           address: manifest.contracts.positionManager,
-          abi: positionManagerAbi,
+          abi: POSITION_MANAGER_ABI,
           functionName: "decreaseLiquidity",
           args: [
             { tokenId: id, liquidity: position[7], amount0Min: 0n, amount1Min: 0n, deadline: 2n ** 40n },

@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AGGREGATOR_V3_ABI } from "../../../src/chain/abis/chainlink-abi.ts";
+import { UNISWAP_V3_POOL_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
 import { safeAbi } from "../../../src/chain/safe-transaction.ts";
 import { perpArtifact } from "../../../src/devnet/deploy-perp.ts";
 import {
@@ -17,8 +19,6 @@ import {
   startForkNode,
 } from "../../../src/devnet/index.ts";
 import type { HardhatNode } from "../../../src/devnet/node-process.ts";
-import { uniswapV3PoolAbi } from "../../../src/devnet/uniswap-v3-abi.ts";
-import { AGGREGATOR_V3_ABI } from "../../../src/indexers/chainlink-reads.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 import { runScript } from "../../support/run-script.ts";
 
@@ -53,7 +53,7 @@ async function treasuryState(client: DevnetClient, blockNumber?: bigint) {
   const [slot0, owners, round, position] = await Promise.all([
     read({
       address: manifest.pools.usdcWeth500.address,
-      abi: uniswapV3PoolAbi,
+      abi: UNISWAP_V3_POOL_ABI,
       functionName: "slot0",
       ...at,
     }),

@@ -1,0 +1,36 @@
+import { parseAbi } from "viem";
+
+// Perpetual Protocol v2 (Curie): the functions this project calls, one ABI per contract.
+
+export const PERP_CLEARING_HOUSE_ABI = parseAbi([
+  "struct OpenPositionParams { address baseToken; bool isBaseToQuote; bool isExactInput; uint256 amount; uint256 oppositeAmountBound; uint256 deadline; uint160 sqrtPriceLimitX96; bytes32 referralCode; }",
+  "function openPosition(OpenPositionParams params) returns (uint256 base, uint256 quote)",
+  "function getAccountValue(address trader) view returns (int256)",
+]);
+
+export const PERP_VAULT_ABI = parseAbi([
+  "function deposit(address token, uint256 amount)",
+  "function withdraw(address token, uint256 amount)",
+  "function getFreeCollateral(address trader) view returns (uint256)",
+  "function getBalance(address trader) view returns (int256)",
+]);
+
+export const PERP_ACCOUNT_BALANCE_ABI = parseAbi([
+  "function getTakerPositionSize(address trader, address baseToken) view returns (int256)",
+  "function getTakerOpenNotional(address trader, address baseToken) view returns (int256)",
+  "function getMarkPrice(address baseToken) view returns (uint256)",
+]);
+
+export const PERP_EXCHANGE_ABI = parseAbi([
+  "function getAllPendingFundingPayment(address trader) view returns (int256)",
+  "function getSqrtMarkTwapX96(address baseToken, uint32 twapInterval) view returns (uint160)",
+]);
+
+export const PERP_BASE_TOKEN_ABI = parseAbi([
+  "function getIndexPrice(uint256 interval) view returns (uint256)",
+]);
+
+export const PERP_CLEARING_HOUSE_CONFIG_ABI = parseAbi([
+  "function getMmRatio() view returns (uint24)",
+  "function getImRatio() view returns (uint24)",
+]);
