@@ -11,7 +11,7 @@ import {
 import { loadArtifact } from "./artifacts.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { MAINNET_FEEDS } from "./mainnet-addresses.ts";
-import { deployDevnetContract, writeDevnetContract } from "./transactions.ts";
+import { copyRuntimeCode, deployDevnetContract, writeDevnetContract } from "./transactions.ts";
 
 const CHAINLINK = "@chainlink/contracts-0.1.9/abi/v0.6";
 
@@ -114,9 +114,7 @@ async function moveContract(
   to: Address,
   slots: readonly Hex[],
 ): Promise<void> {
-  const code = await client.publicClient.getCode({ address: from });
-  if (!code) throw new Error(`no code at ${from} to move`);
-  await client.testClient.setCode({ address: to, bytecode: code });
+  await copyRuntimeCode(client, from, to);
   for (const slot of slots) {
     const value = await client.publicClient.getStorageAt({ address: from, slot });
     if (value && BigInt(value) !== 0n)

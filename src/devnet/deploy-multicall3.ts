@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { type Address, type Hex, multicall3Abi } from "viem";
 import type { DevnetClient } from "./devnet-client.ts";
 import { MULTICALL3 } from "./mainnet-addresses.ts";
-import { deployDevnetContract } from "./transactions.ts";
+import { deployRuntimeAt } from "./transactions.ts";
 
 /**
  * Multicall3's creation code as viem ships it (`multicall3Bytecode`, used for deployless multicall; solc
@@ -24,13 +24,10 @@ function multicall3CreationCode(): Hex {
  * of a normal deployment, set at the canonical address, behaves exactly like the mainnet contract.
  */
 export async function deployMulticall3(client: DevnetClient, deployer: Address): Promise<Address> {
-  const temporary = await deployDevnetContract(client, deployer, {
-    label: "Multicall3",
-    abi: multicall3Abi,
-    bytecode: multicall3CreationCode(),
-  });
-  const runtime = await client.publicClient.getCode({ address: temporary });
-  if (!runtime) throw new Error("Multicall3 deployment left no runtime code");
-  await client.testClient.setCode({ address: MULTICALL3, bytecode: runtime });
-  return MULTICALL3;
+  return deployRuntimeAt(
+    client,
+    deployer,
+    { label: "Multicall3", abi: multicall3Abi, bytecode: multicall3CreationCode() },
+    MULTICALL3,
+  );
 }

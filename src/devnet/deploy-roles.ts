@@ -4,7 +4,7 @@ import { ERC2470_ABI } from "../chain/abis/erc2470-abi.ts";
 import { rolesModifierDeployment } from "../execution/deploy-treasury-contracts.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { ERC2470_FACTORY, ROLES_V2_LIBRARIES } from "./mainnet-addresses.ts";
-import { deployDevnetContract, sendDevnetTransaction } from "./transactions.ts";
+import { deployRuntimeAt, sendDevnetTransaction } from "./transactions.ts";
 
 const requireFromHere = createRequire(import.meta.url);
 
@@ -94,14 +94,12 @@ export async function deployRolesStack(client: DevnetClient, deployer: Address):
   ] as const) {
     const factory = typechain[`${name}__factory`];
     if (!factory) throw new Error(`zodiac-roles-sdk/typechain has no ${name}__factory`);
-    const scratch = await deployDevnetContract(client, deployer, {
-      label: name,
-      abi: factory.abi,
-      bytecode: factory.bytecode,
-    });
-    const runtime = await client.publicClient.getCode({ address: scratch });
-    if (!runtime) throw new Error(`${name} left no runtime code`);
-    await client.testClient.setCode({ address, bytecode: runtime });
+    await deployRuntimeAt(
+      client,
+      deployer,
+      { label: name, abi: factory.abi, bytecode: factory.bytecode },
+      address,
+    );
   }
   return {
     mastercopy: await deployViaErc2470(

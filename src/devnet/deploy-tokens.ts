@@ -2,7 +2,7 @@ import type { Address } from "viem";
 import { loadProjectArtifact } from "./devnet-artifacts.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { MAINNET_TOKENS } from "./mainnet-addresses.ts";
-import { deployDevnetContract } from "./transactions.ts";
+import { deployRuntimeAt } from "./transactions.ts";
 
 export interface StablecoinSpec {
   key: "usdc" | "usdt" | "dai";
@@ -34,14 +34,16 @@ export async function deployStablecoins(
 ): Promise<Record<StablecoinSpec["key"], Address>> {
   const artifact = loadProjectArtifact("devnet/DevnetERC20.sol", "DevnetERC20");
   for (const token of DEVNET_STABLECOINS) {
-    const template = await deployDevnetContract(client, deployer, {
-      label: `DevnetERC20 ${token.symbol}`,
-      ...artifact,
-      args: [token.name, token.symbol, token.decimals, minter],
-    });
-    const runtime = await client.publicClient.getCode({ address: template });
-    if (!runtime) throw new Error(`DevnetERC20 ${token.symbol} left no runtime code`);
-    await client.testClient.setCode({ address: MAINNET_TOKENS[token.key], bytecode: runtime });
+    await deployRuntimeAt(
+      client,
+      deployer,
+      {
+        label: `DevnetERC20 ${token.symbol}`,
+        ...artifact,
+        args: [token.name, token.symbol, token.decimals, minter],
+      },
+      MAINNET_TOKENS[token.key],
+    );
   }
   return { usdc: MAINNET_TOKENS.usdc, usdt: MAINNET_TOKENS.usdt, dai: MAINNET_TOKENS.dai };
 }

@@ -155,6 +155,27 @@ export async function sendInOneBlock(
   if (failed !== -1) throw new DevnetTransactionError(`${transactions[failed]?.label} reverted`);
 }
 
+/** Copies the runtime code at `from` to `to` (storage stays behind: callers copy the slots they need). */
+export async function copyRuntimeCode(client: DevnetClient, from: Address, to: Address): Promise<void> {
+  const runtime = await client.publicClient.getCode({ address: from });
+  if (!runtime) throw new DevnetTransactionError(`no runtime code at ${from} to copy to ${to}`);
+  await client.testClient.setCode({ address: to, bytecode: runtime });
+}
+
+/**
+ * Deploys at a scratch address and places the runtime at `address` (a mainnet address whose deployer we cannot
+ * replay). Faithful for contracts whose state lives in code (no constructor storage): immutables travel with it.
+ */
+export async function deployRuntimeAt(
+  client: DevnetClient,
+  from: Address,
+  deployment: Deployment,
+  address: Address,
+): Promise<Address> {
+  await copyRuntimeCode(client, await deployDevnetContract(client, from, deployment), address);
+  return address;
+}
+
 /** Runs `work` with automine off, so it decides what goes in each block; restores automine afterwards. */
 export async function withManualMining<T>(client: DevnetClient, work: () => Promise<T>): Promise<T> {
   await client.testClient.setAutomine(false);
