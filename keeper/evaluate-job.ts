@@ -7,9 +7,11 @@ import { UnrecoverableError } from "bullmq";
 import { evaluateBook } from "../src/engine/book-metrics.ts";
 import { decide } from "../src/engine/decide.ts";
 import type { Plan } from "../src/engine/plan.ts";
+import type { KeeperState } from "../src/engine/snapshot.ts";
 import { bookSampleOf } from "../src/indexers/book-sample.ts";
+import type { LastEvaluation } from "./book-state-store.ts";
 import type { KeeperBook, KeeperContext } from "./context.ts";
-import { evaluationHistory } from "./evaluation-history.ts";
+import { effectivenessByWindow, effectivenessOf, evaluationHistory } from "./evaluation-history.ts";
 import { jobIds } from "./job-ids.ts";
 import { evaluatePayload, parsePayload, type SubmitPayload } from "./payloads.ts";
 import { type PlanRecord, TERMINAL_STATUSES } from "./plan-store.ts";
@@ -46,8 +48,7 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
       decision: "skipped",
       reason: `plan ${planId} in flight`,
     } as const;
-    await ctx.bookState.record(book.bookId, undefined, evaluation);
-    await recordDecision(ctx, { ...evaluation, planId });
+    await recordEvaluation(ctx, undefined, { ...evaluation, planId });
     return { decision: "skipped", planId };
   };
   if (inFlight !== null) {
@@ -71,20 +72,24 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
   const nowSec = Math.max(Math.floor(clock.nowMs() / 1000), snapshot.blockTimestampSec);
   const metrics = evaluateBook(snapshot, book.params, nowSec);
   const sample = bookSampleOf(snapshot, metrics);
-  const rows = evaluationHistory({
-    chainId: ctx.chainId,
-    snapshot,
-    params: book.params,
-    metrics,
-    sample,
-    previous: samples,
-    nowSec,
-  });
+  // The status row (with its stress table) is for the history; without one, only the effectiveness is worked out.
+  let effectiveness: Record<string, number>;
   if (ctx.history) {
+    const rows = evaluationHistory({
+      chainId: ctx.chainId,
+      snapshot,
+      params: book.params,
+      metrics,
+      sample,
+      previous: samples,
+      nowSec,
+    });
     await ctx.history.putSample(ctx.chainId, book.bookId, rows.sample, rows.depeg);
     await ctx.history.putBookStatus(rows.status);
+    effectiveness = rows.effectivenessByWindow;
   } else {
     await ctx.samples.put(book.bookId, sample);
+    effectiveness = effectivenessByWindow(effectivenessOf([...samples, sample]));
   }
   await ctx.hooks
     .onEvaluation?.({
@@ -92,7 +97,7 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
       blockNumber,
       nowSec,
       metrics,
-      effectiveness: rows.effectivenessByWindow,
+      effectiveness,
     })
     .catch((error: Error) => {
       ctx.common.logger.warn({ book_id: book.bookId, err: error.message }, "evaluation hook failed");
@@ -111,39 +116,34 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
   } as const;
 
   if (decision.kind === "noop") {
-    await ctx.bookState.record(
-      book.bookId,
+    await recordEvaluation(
+      ctx,
       { ...keeperState, hedgeTriggered: decision.hedgeTriggered ?? keeperState.hedgeTriggered },
       evaluation,
     );
-    await recordDecision(ctx, { ...evaluation, planId: null });
     return { decision: "noop", driftBps: metrics.drift.driftBps };
   }
 
   const plan = decision.plan;
   await recordPlan(ctx, book, plan, clock.nowMs());
-  await ctx.bookState.record(
-    book.bookId,
+  await recordEvaluation(
+    ctx,
     { hedgeTriggered: plan.hedgeTriggered ?? true, lastPlanAtSec: nowSec },
     { ...evaluation, planId: plan.planId },
   );
-  await recordDecision(ctx, { ...evaluation, planId: plan.planId });
   return { decision: "plan", planId: plan.planId, driftBps: metrics.drift.driftBps };
 }
 
-/** Every decision, noop included, into the history (a retried evaluation of the block overwrites its row). */
-async function recordDecision(
+/**
+ * The evaluation's outcome: the engine's memory and the last evaluation in Redis (what the next job reads), and
+ * the decision, noop included, in the history (a retried evaluation of the block overwrites its row).
+ */
+async function recordEvaluation(
   ctx: KeeperContext,
-  evaluation: {
-    bookId: string;
-    blockNumber: bigint;
-    atMs: number;
-    driftBps: number;
-    decision: "noop" | "plan" | "skipped";
-    reason: string;
-    planId: string | null;
-  },
+  state: KeeperState | undefined,
+  evaluation: LastEvaluation,
 ): Promise<void> {
+  await ctx.bookState.record(evaluation.bookId, state, evaluation);
   await ctx.history?.putDecision({
     chainId: ctx.chainId,
     bookId: evaluation.bookId,
@@ -151,7 +151,7 @@ async function recordDecision(
     atMs: evaluation.atMs,
     kind: evaluation.decision,
     reason: evaluation.reason,
-    planId: evaluation.planId,
+    planId: evaluation.planId ?? null,
     driftBps: Number.isFinite(evaluation.driftBps) ? evaluation.driftBps : null,
   });
 }

@@ -2,7 +2,7 @@
 // dashboard's series), the de-peg readings, and the book's status row with its detail (effectiveness windows,
 // perp health, the standard stress table). Pure: the evaluate job writes what this returns.
 import type { BookMetrics } from "../src/engine/book-metrics.ts";
-import { effectivenessWindows } from "../src/engine/effectiveness.ts";
+import { type EffectivenessWindow, effectivenessWindows } from "../src/engine/effectiveness.ts";
 import { EngineInputError } from "../src/engine/errors.ts";
 import type { BookParams } from "../src/engine/params.ts";
 import type { BookSample, BookSnapshot } from "../src/engine/snapshot.ts";
@@ -32,8 +32,8 @@ export function evaluationHistory(input: {
   nowSec: number;
 }): EvaluationHistory {
   const { metrics, params, snapshot } = input;
-  const sample: HistorySample = {
-    ...input.sample,
+  // What both the block's sample and the book's status carry.
+  const measures = {
     driftBps: metrics.drift.driftBps,
     thresholdBps: params.armBps,
     hedgeRatio: metrics.drift.hedgeRatio,
@@ -41,6 +41,7 @@ export function evaluationHistory(input: {
     impermanentLossUsd: metrics.impermanentLossUsd,
     bookValueUsd: metrics.bookValueUsd,
   };
+  const sample: HistorySample = { ...input.sample, ...measures };
   const depeg: DepegSample[] = metrics.depeg.map((d) => ({
     token: d.token,
     symbol: d.symbol,
@@ -58,16 +59,7 @@ export function evaluationHistory(input: {
     })),
   }));
 
-  const series = [...input.previous, input.sample];
-  const windows = EFFECTIVENESS_WINDOWS.filter((size) => series.length >= size).flatMap((size) => {
-    try {
-      return effectivenessWindows(series, [size]);
-    } catch (error) {
-      // A window the engine refuses (no time span, a flat series) is left out, never shown as zero.
-      if (error instanceof EngineInputError) return [];
-      throw error;
-    }
-  });
+  const windows = effectivenessOf([...input.previous, input.sample]);
   const longest = windows.at(-1);
 
   let stress: Record<string, unknown>[] = [];
@@ -93,12 +85,7 @@ export function evaluationHistory(input: {
     blockNumber: snapshot.blockNumber,
     timestampSec: snapshot.blockTimestampSec,
     status: statusOf(metrics, params),
-    driftBps: metrics.drift.driftBps,
-    thresholdBps: params.armBps,
-    hedgeRatio: metrics.drift.hedgeRatio,
-    targetHedgeRatio: metrics.drift.targetHedgeRatio,
-    impermanentLossUsd: metrics.impermanentLossUsd,
-    bookValueUsd: metrics.bookValueUsd,
+    ...measures,
     effectiveness: longest?.ederington ?? null,
     detail: {
       armBps: params.armBps,
@@ -145,8 +132,25 @@ export function evaluationHistory(input: {
       depeg: depeg.map((d) => ({ symbol: d.symbol, tier: d.tier, deviationBps: d.deviationBps })),
     },
   };
-  const effectivenessByWindow = Object.fromEntries(windows.map((w) => [`${w.samples}b`, w.ederington]));
-  return { sample, depeg, status, effectivenessByWindow };
+  return { sample, depeg, status, effectivenessByWindow: effectivenessByWindow(windows) };
+}
+
+/** The windows of EFFECTIVENESS_WINDOWS the samples (oldest first) can fill. */
+export function effectivenessOf(series: readonly BookSample[]): EffectivenessWindow[] {
+  return EFFECTIVENESS_WINDOWS.filter((size) => series.length >= size).flatMap((size) => {
+    try {
+      return effectivenessWindows(series, [size]);
+    } catch (error) {
+      // A window the engine refuses (no time span, a flat series) is left out, never shown as zero.
+      if (error instanceof EngineInputError) return [];
+      throw error;
+    }
+  });
+}
+
+/** Ederington effectiveness per window, labelled by its size in blocks (`20b`), for the metrics. */
+export function effectivenessByWindow(windows: readonly EffectivenessWindow[]): Record<string, number> {
+  return Object.fromEntries(windows.map((w) => [`${w.samples}b`, w.ederington]));
 }
 
 /**
