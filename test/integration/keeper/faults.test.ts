@@ -183,6 +183,13 @@ describe("the keeper under failure", () => {
     expect(replacement.nonce).toBe(first.nonce);
     expect(replacement.maxFeePerGas * 100n).toBeGreaterThanOrEqual(first.maxFeePerGas * 125n);
     expect(replacement.signedAtMs - first.signedAtMs).toBeGreaterThanOrEqual(1_000);
+    // The record is written before the broadcast: mine only once the node holds the replacement.
+    await waitFor(
+      "the replacement in the node's pool",
+      () => d.publicClient.getTransaction({ hash: replacement.hash }).catch(() => null),
+      10_000,
+      50,
+    );
     await d.testClient.mine({ blocks: 1 });
     const mined = await waitFor(
       "the plan mined",
