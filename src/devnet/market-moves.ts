@@ -13,7 +13,7 @@ import { type LabelledTransaction, NO_DEADLINE } from "./transactions.ts";
 const UNBOUNDED_AMOUNT = 10n ** 30n;
 const SWAP_GAS = 3_000_000n;
 const PERP_TRADE_GAS = 6_000_000n;
-const LIQUIDITY_GAS = 1_000_000n;
+const LIQUIDITY_GAS_PER_POSITION = 1_000_000n;
 
 /**
  * A swap that takes `pool` from `currentSqrtPriceX96` to `price` (base in quote): exactInputSingle with an
@@ -92,40 +92,40 @@ export function perpMoveTransaction(
   };
 }
 
-/** Decrease `fraction` of each position's liquidity, then collect the tokens. */
-export function removeLiquidityTransactions(
+/**
+ * The maker takes `fraction` of its liquidity out of `positions` and collects it: one transaction, the position
+ * manager's `multicall` of `decreaseLiquidity` + `collect` per position, as Uniswap's own interface does it.
+ * Undefined when there is nothing to remove.
+ */
+export function removeLiquidityTransaction(
   owner: Address,
   positionManager: Address,
   positions: readonly { tokenId: bigint; liquidity: bigint }[],
   fraction: number,
-): LabelledTransaction[] {
+): LabelledTransaction | undefined {
   const scaled = BigInt(Math.round(fraction * 1_000_000));
-  return positions.flatMap(({ tokenId, liquidity }) => {
+  const calls = positions.flatMap(({ tokenId, liquidity }) => {
     const amount = (liquidity * scaled) / 1_000_000n;
     if (amount === 0n) return [];
     return [
-      {
-        label: `remove liquidity from position ${tokenId}`,
-        from: owner,
-        to: positionManager,
-        gas: LIQUIDITY_GAS,
-        data: encodeFunctionData({
-          abi: POSITION_MANAGER_ABI,
-          functionName: "decreaseLiquidity",
-          args: [{ tokenId, liquidity: amount, amount0Min: 0n, amount1Min: 0n, deadline: NO_DEADLINE }],
-        }),
-      },
-      {
-        label: `collect position ${tokenId}`,
-        from: owner,
-        to: positionManager,
-        gas: LIQUIDITY_GAS,
-        data: encodeFunctionData({
-          abi: POSITION_MANAGER_ABI,
-          functionName: "collect",
-          args: [{ tokenId, recipient: owner, amount0Max: 2n ** 128n - 1n, amount1Max: 2n ** 128n - 1n }],
-        }),
-      },
+      encodeFunctionData({
+        abi: POSITION_MANAGER_ABI,
+        functionName: "decreaseLiquidity",
+        args: [{ tokenId, liquidity: amount, amount0Min: 0n, amount1Min: 0n, deadline: NO_DEADLINE }],
+      }),
+      encodeFunctionData({
+        abi: POSITION_MANAGER_ABI,
+        functionName: "collect",
+        args: [{ tokenId, recipient: owner, amount0Max: 2n ** 128n - 1n, amount1Max: 2n ** 128n - 1n }],
+      }),
     ];
   });
+  if (calls.length === 0) return undefined;
+  return {
+    label: `remove ${fraction * 100}% of ${calls.length / 2} positions' liquidity`,
+    from: owner,
+    to: positionManager,
+    gas: LIQUIDITY_GAS_PER_POSITION * BigInt(calls.length / 2),
+    data: encodeFunctionData({ abi: POSITION_MANAGER_ABI, functionName: "multicall", args: [calls] }),
+  };
 }

@@ -137,10 +137,22 @@ export interface LabelledTransaction extends RawTransaction {
  * node must not be automining (see `withManualMining`); every transaction needs an explicit gas limit, since
  * estimates would not see the others pending before it.
  */
-export async function sendInOneBlock(
+export function sendInOneBlock(
   client: DevnetClient,
   transactions: readonly LabelledTransaction[],
 ): Promise<void> {
+  return sendInOneBlockThenRead(client, transactions, async () => undefined);
+}
+
+/**
+ * `sendInOneBlock`, and `readAfter` on the new block. The read runs while the receipts are fetched: over HTTP
+ * each request is a round trip, and the two do not depend on each other. A revert wins over the read's result.
+ */
+export async function sendInOneBlockThenRead<T>(
+  client: DevnetClient,
+  transactions: readonly LabelledTransaction[],
+  readAfter: () => Promise<T>,
+): Promise<T> {
   const hashes: Hash[] = [];
   for (const tx of transactions) {
     if (tx.gas === undefined)
@@ -148,11 +160,17 @@ export async function sendInOneBlock(
     hashes.push(await sendDevnetTransaction(client, tx.label, tx));
   }
   await client.testClient.mine({ blocks: 1 });
-  const receipts = await Promise.all(
-    hashes.map((hash) => client.publicClient.getTransactionReceipt({ hash })),
-  );
+  const [receipts, after] = await Promise.all([
+    Promise.all(hashes.map((hash) => client.publicClient.getTransactionReceipt({ hash }))),
+    readAfter().then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    ),
+  ]);
   const failed = receipts.findIndex((receipt) => receipt.status !== "success");
   if (failed !== -1) throw new DevnetTransactionError(`${transactions[failed]?.label} reverted`);
+  if (!after.ok) throw after.error;
+  return after.value;
 }
 
 /** Copies the runtime code at `from` to `to` (storage stays behind: callers copy the slots they need). */

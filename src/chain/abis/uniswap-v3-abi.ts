@@ -40,6 +40,7 @@ export const POSITION_MANAGER_ABI = parseAbi([
   "function balanceOf(address owner) view returns (uint256)",
   "function ownerOf(uint256 tokenId) view returns (address)",
   "function tokenOfOwnerByIndex(address owner, uint256 index) view returns (uint256)",
+  "function multicall(bytes[] data) payable returns (bytes[] results)",
   "event Transfer(address indexed from, address indexed to, uint256 indexed tokenId)",
   "event IncreaseLiquidity(uint256 indexed tokenId, uint128 liquidity, uint256 amount0, uint256 amount1)",
   "event DecreaseLiquidity(uint256 indexed tokenId, uint128 liquidity, uint256 amount0, uint256 amount1)",
