@@ -3,17 +3,28 @@
 // directly by the treasury's own address, at the same chain state. Writes bench/results/gas.json.
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { type Address, encodeFunctionData, type Hex } from "viem";
-import { rolesAbi } from "zodiac-roles-sdk";
+import { type Address, encodeFunctionData, type Hex, toFunctionSelector } from "viem";
+import { callsPlannedForApplyRole, encodeCalls, processPermissions, rolesAbi } from "zodiac-roles-sdk";
 import { setUpDevnetKeeper } from "../src/devnet/devnet-keeper-setup.ts";
 import { startDevnet } from "../src/devnet/index.ts";
 import type { Plan } from "../src/engine/plan.ts";
 import { DELEGATE_CALL, encodeMultiSend, type MetaTransaction } from "../src/execution/multisend.ts";
+import { keeperPermissions } from "../src/execution/permissions.ts";
 import { planToBatch, planToRolesCall } from "../src/execution/plan-batch.ts";
 import { KEEPER_ROLE_KEY } from "../src/execution/role-keys.ts";
 import { shortMorePlan, usdcToUsdtPlan } from "../test/support/devnet-plans.ts";
 
 const OVERHEAD_LIMIT_GAS = 120_000n;
+
+// Roles v2 condition operators (zodiac-roles-deployments' Operator enum) that the floor analysis strips.
+const WITHIN_ALLOWANCE = 28;
+const CALL_WITHIN_ALLOWANCE = 30;
+const OPEN_POSITION_SELECTOR = toFunctionSelector(
+  "openPosition((address,bool,bool,uint256,uint256,uint256,uint160,bytes32))",
+);
+
+type ProcessedTargets = ReturnType<typeof processPermissions>["targets"];
+type FunctionScope = ProcessedTargets[number]["functions"][number];
 
 const devnet = await startDevnet({ inProcess: true });
 try {
@@ -94,6 +105,59 @@ try {
     };
   }
 
+  /**
+   * The keeper's role with `openPosition` re-scoped by `rescope` (applied by the Safe, the Roles owner, from a
+   * snapshot that is reverted afterwards): what each part of the configured scope costs on the same rebalance.
+   */
+  async function withOpenPositionScope<T>(
+    rescope: (scope: FunctionScope) => FunctionScope,
+    run: () => Promise<T>,
+  ) {
+    const before = await devnet.snapshot();
+    const configured = processPermissions(keeperPermissions(setup.scope)).targets;
+    const variant = configured.map((target) => ({
+      ...target,
+      functions: target.functions.map((f) => (f.selector === OPEN_POSITION_SELECTOR ? rescope(f) : f)),
+    }));
+    const role = { key: KEEPER_ROLE_KEY, members: [setup.scope.keeper], annotations: [], lastUpdate: 0 };
+    const calls = encodeCalls(
+      callsPlannedForApplyRole({ ...role, targets: configured }, { ...role, targets: variant }),
+      setup.scope.roles,
+    );
+    await devnet.testClient.impersonateAccount({ address: setup.scope.safe });
+    await devnet.testClient.setBalance({ address: setup.scope.safe, value: 10n ** 20n });
+    for (const call of calls) await sendAndMeasure(setup.scope.safe, call.to as Address, call.data);
+    await devnet.testClient.stopImpersonatingAccount({ address: setup.scope.safe });
+    try {
+      return await run();
+    } finally {
+      await devnet.revert(before);
+    }
+  }
+  const withoutChildren = (operators: number[]) => (f: FunctionScope) => {
+    if (!f.condition) throw new Error("openPosition has no condition to strip");
+    const children = (f.condition.children ?? []).filter((child) => !operators.includes(child.operator));
+    return { ...f, condition: { ...f.condition, children } };
+  };
+  const floorVariants: [string, (f: FunctionScope) => FunctionScope][] = [
+    ["as configured: market + daily size allowance + hourly call allowance", (f) => f],
+    ["without the hourly call allowance", withoutChildren([CALL_WITHIN_ALLOWANCE])],
+    ["market only (no allowance)", withoutChildren([CALL_WITHIN_ALLOWANCE, WITHIN_ALLOWANCE])],
+    ["no condition (any market, no allowance)", (f) => ({ ...f, wildcarded: true, condition: undefined })],
+  ];
+  const floor = [];
+  for (const [label, rescope] of floorVariants) {
+    const gas = await withOpenPositionScope(rescope, () =>
+      measure(label, () => shortMorePlan(devnet, setup, 5n * 10n ** 17n)),
+    );
+    floor.push({
+      scope: label,
+      overheadGas: gas.overheadGas,
+      venueOnlyOverheadGas: gas.breakdown.rolesSafeMultiSendWithAllowances,
+      withinLimit: gas.withinLimit,
+    });
+  }
+
   const cases = [
     await measure("hedge resize (perp openPosition, 0.5 vETH)", () =>
       shortMorePlan(devnet, setup, 5n * 10n ** 17n),
@@ -118,9 +182,20 @@ try {
       `${"".padEnd(4)}of which: Roles + Safe + MultiSend (one scoped venue call, 2 allowances) ${b.rolesSafeMultiSendWithAllowances}, HedgeGuard.checkPremise ${b.hedgeGuardCheckPremise}, checkPost ${b.hedgeGuardCheckPost}`,
     );
   }
+  console.log(
+    "\nWhere the overhead goes (hedge resize, full batch): the keeper's scope on openPosition, part by part\n",
+  );
+  console.log(
+    `${"openPosition scope".padEnd(70)} ${"overhead".padStart(9)} ${"of it Roles+Safe+MultiSend".padStart(27)}`,
+  );
+  for (const f of floor) {
+    console.log(
+      `${f.scope.padEnd(70)} ${String(f.overheadGas).padStart(9)} ${String(f.venueOnlyOverheadGas).padStart(27)}  ${f.withinLimit ? "ok" : `OVER ${OVERHEAD_LIMIT_GAS}`}`,
+    );
+  }
   writeFileSync(
     "bench/results/gas.json",
-    `${JSON.stringify({ benchmark: "gas", generatedAt: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version }, overheadLimitGas: Number(OVERHEAD_LIMIT_GAS), cases }, null, 2)}\n`,
+    `${JSON.stringify({ benchmark: "gas", generatedAt: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version }, overheadLimitGas: Number(OVERHEAD_LIMIT_GAS), cases, overheadByOpenPositionScope: floor }, null, 2)}\n`,
   );
   console.log("\nwrote bench/results/gas.json");
   if (!cases.every((c) => c.withinLimit)) process.exitCode = 1;
