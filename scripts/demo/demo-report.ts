@@ -12,6 +12,8 @@ export interface DemoAction {
 export interface DemoBook {
   id: string;
   driftBpsBefore: number;
+  /** The largest drift (by size, with its sign) the keeper measured during the scenario. */
+  driftBpsPeak: number;
   driftBpsAfter: number;
   thresholdBps: number;
 }
@@ -48,7 +50,7 @@ export function renderScenario(scenario: DemoScenario): string {
   lines.push(`\n${scenario.ok ? "✔" : "✘"} ${scenario.name} — ${scenario.expectation}`);
   for (const book of scenario.books) {
     lines.push(
-      `  book ${book.id}: drift ${fmt(book.driftBpsBefore)} bps → ${fmt(book.driftBpsAfter)} bps (act beyond ±${book.thresholdBps} bps)`,
+      `  book ${book.id}: drift ${fmt(book.driftBpsBefore)} bps → peak ${fmt(book.driftBpsPeak)} → ${fmt(book.driftBpsAfter)} bps (act beyond ±${book.thresholdBps} bps)`,
     );
   }
   if (scenario.actions.length === 0) lines.push("  actions: none");

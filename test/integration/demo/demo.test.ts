@@ -26,7 +26,13 @@ describe("npm run demo -- --exit --report", () => {
       ok: boolean;
       scenarios: {
         name: string;
-        books: { id: string; driftBpsBefore: number; driftBpsAfter: number; thresholdBps: number }[];
+        books: {
+          id: string;
+          driftBpsBefore: number;
+          driftBpsPeak: number;
+          driftBpsAfter: number;
+          thresholdBps: number;
+        }[];
         actions: {
           planId: string;
           lane: string;
@@ -48,6 +54,8 @@ describe("npm run demo -- --exit --report", () => {
       depeg!.actions.some((a) => a.lane === "urgent" && a.status === "mined" && Number(a.gasUsed) > 0),
     ).toBe(true);
     expect(stale!.actions).toEqual([]);
+    // The rally took the book beyond the band (that is why it acted) and the keeper brought it back.
+    expect(Math.abs(rally!.books[0]!.driftBpsPeak)).toBeGreaterThan(rally!.books[0]!.thresholdBps);
     for (const scenario of result.scenarios) {
       for (const book of scenario.books)
         expect(Math.abs(book.driftBpsAfter)).toBeLessThanOrEqual(book.thresholdBps);
