@@ -1,6 +1,7 @@
 // Fee accounting (Uniswap v3-core libraries/Tick.sol getFeeGrowthInside and Position.sol update;
 // whitepaper §6.3–6.4): fee growth per unit of liquidity, in Q128.128, with uint256 wrap-around arithmetic.
 import { fail, MAX_UINT128, MAX_UINT256 } from "./input-guards.ts";
+import type { V3PoolSnapshot, V3PositionSnapshot } from "./snapshot.ts";
 import { assertTick } from "./tick-math.ts";
 
 /** a − b modulo 2^256: the contracts rely on overflow here (fee growth counters wrap). */
@@ -90,4 +91,44 @@ export function feesOwed(input: FeesOwedInput): { fees0: bigint; fees1: bigint }
     fees0: uint256("tokensOwed0", input.tokensOwed0) + new0,
     fees1: uint256("tokensOwed1", input.tokensOwed1) + new1,
   };
+}
+
+/** Fee growth outside one initialized tick (Tick.Info.feeGrowthOutside0X128 / 1X128). */
+export interface TickFeeGrowthOutside {
+  feeGrowthOutside0X128: bigint;
+  feeGrowthOutside1X128: bigint;
+}
+
+/**
+ * What `collect` would pay a v3 position from an indexed snapshot: fee growth inside its range now (from the
+ * pool and the fee growth outside its two ticks, by tick index in `ticks`), then `feesOwed`.
+ */
+export function positionFeesOwed(
+  position: V3PositionSnapshot,
+  pool: V3PoolSnapshot,
+  ticks: ReadonlyMap<number, TickFeeGrowthOutside>,
+): { fees0: bigint; fees1: bigint } {
+  const lower = ticks.get(position.tickLower);
+  const upper = ticks.get(position.tickUpper);
+  if (!lower) fail(`pool(${pool.address}).ticks`, `missing feeGrowthOutside for tick ${position.tickLower}`);
+  if (!upper) fail(`pool(${pool.address}).ticks`, `missing feeGrowthOutside for tick ${position.tickUpper}`);
+  const inside = getFeeGrowthInside({
+    tickLower: position.tickLower,
+    tickUpper: position.tickUpper,
+    tickCurrent: pool.tick,
+    feeGrowthGlobal0X128: pool.feeGrowthGlobal0X128,
+    feeGrowthGlobal1X128: pool.feeGrowthGlobal1X128,
+    lowerFeeGrowthOutside0X128: lower.feeGrowthOutside0X128,
+    lowerFeeGrowthOutside1X128: lower.feeGrowthOutside1X128,
+    upperFeeGrowthOutside0X128: upper.feeGrowthOutside0X128,
+    upperFeeGrowthOutside1X128: upper.feeGrowthOutside1X128,
+  });
+  return feesOwed({
+    liquidity: position.liquidity,
+    ...inside,
+    feeGrowthInside0LastX128: position.feeGrowthInside0LastX128,
+    feeGrowthInside1LastX128: position.feeGrowthInside1LastX128,
+    tokensOwed0: position.tokensOwed0,
+    tokensOwed1: position.tokensOwed1,
+  });
 }

@@ -1,7 +1,7 @@
 // One LP position, valued: exact token amounts and fees (bigint, as the contracts), then USD value at oracle
 // prices, HODL value of the entry amounts, impermanent loss, delta/gamma against the base asset's USD price,
 // LVR and its sensitivity to volatility.
-import { feesOwed, getFeeGrowthInside } from "./fee-growth.ts";
+import { positionFeesOwed, type TickFeeGrowthOutside } from "./fee-growth.ts";
 import { lpGreeksV2, lpGreeksV3 } from "./greeks.ts";
 import { emit, fail, toFloat } from "./input-guards.ts";
 import { getAmountsForLiquidity } from "./liquidity-amounts.ts";
@@ -72,7 +72,7 @@ export interface PoolView {
   /** Human price of token0 in token1 (v3: from sqrtPriceX96). */
   price: number;
   /** v3: tick → fee growth outside. */
-  ticks: Map<number, { feeGrowthOutside0X128: bigint; feeGrowthOutside1X128: bigint }>;
+  ticks: Map<number, TickFeeGrowthOutside>;
 }
 
 function entryAmountsV3(
@@ -121,31 +121,7 @@ export function v3PositionMetrics(
   const { sqrtLowerX96, sqrtUpperX96 } = rangeOf(input);
   const amounts = amountsWithinRange(input, sqrtLowerX96, sqrtUpperX96, false);
   const view = ctx.poolView(pool);
-  const ticks = view.ticks;
-  const lower = ticks.get(position.tickLower);
-  const upper = ticks.get(position.tickUpper);
-  if (!lower) fail(`pool(${pool.address}).ticks`, `missing feeGrowthOutside for tick ${position.tickLower}`);
-  if (!upper) fail(`pool(${pool.address}).ticks`, `missing feeGrowthOutside for tick ${position.tickUpper}`);
-  const inside = getFeeGrowthInside({
-    tickLower: position.tickLower,
-    tickUpper: position.tickUpper,
-    tickCurrent: pool.tick,
-    feeGrowthGlobal0X128: pool.feeGrowthGlobal0X128,
-    feeGrowthGlobal1X128: pool.feeGrowthGlobal1X128,
-    lowerFeeGrowthOutside0X128: lower.feeGrowthOutside0X128,
-    lowerFeeGrowthOutside1X128: lower.feeGrowthOutside1X128,
-    upperFeeGrowthOutside0X128: upper.feeGrowthOutside0X128,
-    upperFeeGrowthOutside1X128: upper.feeGrowthOutside1X128,
-  });
-  const fees = feesOwed({
-    liquidity: position.liquidity,
-    feeGrowthInside0X128: inside.feeGrowthInside0X128,
-    feeGrowthInside1X128: inside.feeGrowthInside1X128,
-    feeGrowthInside0LastX128: position.feeGrowthInside0LastX128,
-    feeGrowthInside1LastX128: position.feeGrowthInside1LastX128,
-    tokensOwed0: position.tokensOwed0,
-    tokensOwed1: position.tokensOwed1,
-  });
+  const fees = positionFeesOwed(position, pool, view.ticks);
   const entry = entryAmountsV3(position, sqrtLowerX96, sqrtUpperX96);
   const d0 = pool.token0.decimals;
   const d1 = pool.token1.decimals;

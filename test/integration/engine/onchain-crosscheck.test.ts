@@ -3,14 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChainClient } from "../../../src/chain/client.ts";
 import { devnetBookSources } from "../../../src/devnet/devnet-book-sources.ts";
 import { type Devnet, startDevnet } from "../../../src/devnet/index.ts";
+import { positionFeesOwed } from "../../../src/engine/fee-growth.ts";
 import type { V3PoolSnapshot, V3PositionSnapshot } from "../../../src/engine/snapshot.ts";
-import {
-  feesOwed,
-  getAmount1Delta,
-  getFeeGrowthInside,
-  getNextSqrtPriceFromInput,
-  positionAmounts,
-} from "../../../src/index.ts";
+import { getAmount1Delta, getNextSqrtPriceFromInput, positionAmounts } from "../../../src/index.ts";
 import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 
@@ -80,27 +75,7 @@ async function checkPositions() {
     });
     expect([burn.amount0, burn.amount1]).toEqual([...onChainBurn]);
 
-    const lower = pool.ticks.find((t) => t.tick === position.tickLower)!;
-    const upper = pool.ticks.find((t) => t.tick === position.tickUpper)!;
-    const inside = getFeeGrowthInside({
-      tickLower: position.tickLower,
-      tickUpper: position.tickUpper,
-      tickCurrent: pool.tick,
-      feeGrowthGlobal0X128: pool.feeGrowthGlobal0X128,
-      feeGrowthGlobal1X128: pool.feeGrowthGlobal1X128,
-      lowerFeeGrowthOutside0X128: lower.feeGrowthOutside0X128,
-      lowerFeeGrowthOutside1X128: lower.feeGrowthOutside1X128,
-      upperFeeGrowthOutside0X128: upper.feeGrowthOutside0X128,
-      upperFeeGrowthOutside1X128: upper.feeGrowthOutside1X128,
-    });
-    const fees = feesOwed({
-      liquidity: position.liquidity,
-      ...inside,
-      feeGrowthInside0LastX128: position.feeGrowthInside0LastX128,
-      feeGrowthInside1LastX128: position.feeGrowthInside1LastX128,
-      tokensOwed0: position.tokensOwed0,
-      tokensOwed1: position.tokensOwed1,
-    });
+    const fees = positionFeesOwed(position, pool, new Map(pool.ticks.map((t) => [t.tick, t])));
     const { result: onChainFees } = await devnet.publicClient.simulateContract({
       account: m.contracts.treasurySafe,
       address: m.contracts.positionManager,
