@@ -26,6 +26,7 @@ import { basisBps, type SeriesRange, seriesBuckets } from "../src/store/read-ser
 import type { SqlDatabase, SqlQueryable } from "../src/store/sql-database.ts";
 import { createSqlHistoryStore } from "../src/store/sql-history-store.ts";
 import { bigintFromSql, numberFromSql, numberOrNaNFromSql } from "../src/store/sql-values.ts";
+import { percentile } from "./percentile.ts";
 
 const BOOKS = 20;
 const DAYS = 30;
@@ -261,11 +262,6 @@ async function getBook(url: string): Promise<{ ms: number; body: BookResponse; b
   const ms = performance.now() - started;
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${text.slice(0, 300)}`);
   return { ms, body: JSON.parse(text) as BookResponse, bytes: Buffer.byteLength(text) };
-}
-
-/** Nearest-rank percentile. */
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * p) - 1))]!;
 }
 
 async function measure(cases: Case[]): Promise<Latency[]> {

@@ -9,6 +9,7 @@ import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { listScenarios, startDevnet } from "../src/devnet/index.ts";
 import { freeLoopbackPort } from "../src/runtime/free-port.ts";
+import { percentile } from "./percentile.ts";
 
 const BOOTSTRAP_ROUNDS = 3;
 const SCENARIO_ROUNDS = 3;
@@ -17,15 +18,11 @@ const STEP_LIMIT_MS = 50;
 
 type Transport = "http" | "inProcess";
 
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
-}
 const round1 = (ms: number) => Math.round(ms * 10) / 10;
 const summary = (values: readonly number[]) => ({
   n: values.length,
-  medianMs: round1(quantile(values, 0.5)),
-  p95Ms: round1(quantile(values, 0.95)),
+  medianMs: round1(percentile(values, 0.5)),
+  p95Ms: round1(percentile(values, 0.95)),
   maxMs: round1(Math.max(...values)),
 });
 
@@ -80,7 +77,7 @@ for (const transport of transports) {
   results[transport] = {
     bootstrap: {
       runsMs: bootstrapRuns,
-      medianMs: quantile(bootstrapRuns, 0.5),
+      medianMs: percentile(bootstrapRuns, 0.5),
       maxMs: Math.max(...bootstrapRuns),
     },
     steps: {
