@@ -23,21 +23,36 @@ const MODULE_PROXY_FACTORY_ABI = parseAbi([
   "function deployModule(address masterCopy, bytes initializer, uint256 saltNonce) returns (address proxy)",
 ]);
 
-/** The compiled HedgeGuard (from `hardhat build`): our one contract, and it only asserts. */
-function hedgeGuardArtifact(): { abi: Abi; bytecode: Hex } {
-  const path = fileURLToPath(
-    new URL("../../artifacts/contracts/HedgeGuard.sol/HedgeGuard.json", import.meta.url),
-  );
+/** One of our compiled contracts (from `hardhat build`): HedgeGuard asserts, HedgeBounds bounds; neither moves funds. */
+function compiledArtifact(name: "HedgeGuard" | "HedgeBounds"): { abi: Abi; bytecode: Hex } {
+  const relative = `artifacts/contracts/${name}.sol/${name}.json`;
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readFileSync(fileURLToPath(new URL(`../../${relative}`, import.meta.url)), "utf8");
   } catch {
-    throw new Error(
-      "artifacts/contracts/HedgeGuard.sol/HedgeGuard.json is missing: run `npm run compile` first",
-    );
+    throw new Error(`${relative} is missing: run \`npm run compile\` first`);
   }
   const artifact = JSON.parse(text) as { abi: Abi; bytecode: Hex };
   return { abi: artifact.abi, bytecode: artifact.bytecode };
+}
+
+async function deployCompiled(
+  publicClient: PublicClient,
+  wallet: WalletClient,
+  name: "HedgeGuard" | "HedgeBounds",
+  args: readonly unknown[],
+): Promise<Address> {
+  const { abi, bytecode } = compiledArtifact(name);
+  const hash = await wallet.deployContract({
+    abi,
+    bytecode,
+    args,
+    account: wallet.account!,
+    chain: wallet.chain,
+  });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success" || !receipt.contractAddress) throw new Error(`${name} deployment failed`);
+  return getAddress(receipt.contractAddress);
 }
 
 /** Deploys HedgeGuard for a treasury: owned by its Safe, reading perp positions from `positionSource`. */
@@ -46,18 +61,24 @@ export async function deployHedgeGuard(
   wallet: WalletClient,
   args: { owner: Address; positionSource: Address },
 ): Promise<Address> {
-  const { abi, bytecode } = hedgeGuardArtifact();
-  const hash = await wallet.deployContract({
-    abi,
-    bytecode,
-    args: [args.owner, args.positionSource],
-    account: wallet.account!,
-    chain: wallet.chain,
-  });
-  const receipt = await publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success" || !receipt.contractAddress)
-    throw new Error("HedgeGuard deployment failed");
-  return getAddress(receipt.contractAddress);
+  return deployCompiled(publicClient, wallet, "HedgeGuard", [args.owner, args.positionSource]);
+}
+
+/**
+ * Deploys HedgeBounds for a treasury: owned by its Safe (which sets the price sources), judging the positions and
+ * balances of `treasury`, reading perp positions from `positionSource`. Roles conditions then name it as their
+ * custom-condition adapter.
+ */
+export async function deployHedgeBounds(
+  publicClient: PublicClient,
+  wallet: WalletClient,
+  args: { owner: Address; treasury: Address; positionSource: Address },
+): Promise<Address> {
+  return deployCompiled(publicClient, wallet, "HedgeBounds", [
+    args.owner,
+    args.treasury,
+    args.positionSource,
+  ]);
 }
 
 /**
