@@ -1,8 +1,8 @@
 import { parseAbi } from "viem";
 
-// The treasury's execution stack (our HedgeGuard, Safe's MultiSendCallOnly, Zodiac Roles): only the functions
-// this project calls, each with its published signature; a contract test checks HEDGE_GUARD_ABI against the
-// compiled HedgeGuard so the two cannot drift apart. The venues' ABIs (Uniswap, Perp, Chainlink) are in
+// The treasury's execution stack (our HedgeGuard and HedgeBounds, Safe's MultiSendCallOnly, Zodiac Roles): only
+// the functions this project calls, each with its published signature; a contract test checks HEDGE_GUARD_ABI and
+// HEDGE_BOUNDS_ABI against the compiled contracts so they cannot drift apart. The venues' ABIs (Uniswap, Perp, Chainlink) are in
 // src/chain/abis/.
 
 export const HEDGE_GUARD_ABI = parseAbi([
@@ -26,6 +26,38 @@ export const HEDGE_GUARD_ABI = parseAbi([
   "error HedgeGuardPostSizeMissed(bytes32 planId, address baseToken, int256 actual, int256 target, uint256 tolerance)",
   "error HedgeGuardBalanceTooLow(bytes32 planId, address token, uint256 actual, uint256 minimum)",
   "error HedgeGuardZeroAddress()",
+]);
+
+/**
+ * HedgeBounds: the Roles v2 custom condition bounding venue calls by oracle prices and ceilings. `check` is what
+ * Roles calls; `enforce` reverts with the refusal's arguments, for diagnosis.
+ */
+export const HEDGE_BOUNDS_ABI = parseAbi([
+  "struct PriceSource { address feed; uint32 heartbeatSec; uint8 feedDecimals; uint8 tokenDecimals; }",
+  "function check(address to, uint256 value, bytes data, uint8 operation, uint256 location, uint256 size, bytes12 extra) view returns (bool success, bytes32 reason)",
+  "function enforce(address to, bytes data, bytes12 extra) view",
+  "function setPriceSource(address token, PriceSource source)",
+  "function priceSource(address token) view returns (PriceSource)",
+  "function treasury() view returns (address)",
+  "function positionSource() view returns (address)",
+  "function owner() view returns (address)",
+  "event PriceSourceSet(address indexed token, address indexed feed, uint32 heartbeatSec, uint8 feedDecimals, uint8 tokenDecimals)",
+  "error HedgeBoundsZeroAddress()",
+  "error HedgeBoundsHeartbeatZero(address token)",
+  "error HedgeBoundsDecimalsUnsupported(address source, uint8 decimals)",
+  "error HedgeBoundsDecimalsMismatch(address source, uint8 configured, uint8 actual)",
+  "error HedgeBoundsUnsupportedCall(bytes4 selector)",
+  "error HedgeBoundsCallFailed()",
+  "error HedgeBoundsSlippageTooHigh(uint256 maxSlippageBps)",
+  "error HedgeBoundsNoPriceSource(address token)",
+  "error HedgeBoundsOracleStale(address feed, uint256 updatedAt, uint256 heartbeatSec)",
+  "error HedgeBoundsOracleInvalidAnswer(address feed, int256 answer)",
+  "error HedgeBoundsMinOutBelowOracle(address tokenIn, address tokenOut, uint256 amountOutMinimum, uint256 oracleMinimum)",
+  "error HedgeBoundsQuoteDenominatedTrade()",
+  "error HedgeBoundsPerpBoundBeyondOracle(address baseToken, bool isBaseToQuote, uint256 bound, uint256 oracleLimit)",
+  "error HedgeBoundsPositionAboveCeiling(address baseToken, int256 sizeAfter, uint256 ceiling)",
+  "error HedgeBoundsCollateralAboveCeiling(address token, uint256 balanceAfter, uint256 ceiling)",
+  "error HedgeBoundsPoolOffOracle(address pool, uint256 poolPriceX128, uint256 oraclePriceX128)",
 ]);
 
 /** Safe's MultiSendCallOnly 1.4.1. */

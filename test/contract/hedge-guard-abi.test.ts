@@ -1,17 +1,18 @@
 import hre from "hardhat";
-import type { Abi } from "viem";
+import { type Abi, toFunctionSelector } from "viem";
 import { formatAbiItem } from "viem/utils";
 import { describe, expect, it } from "vitest";
-import { HEDGE_GUARD_ABI } from "../../src/execution/abis.ts";
+import { HEDGE_BOUNDS_ABI, HEDGE_GUARD_ABI } from "../../src/execution/abis.ts";
 import { GUARD_SIGNATURES } from "../../src/execution/permissions.ts";
 
-// The execution layer encodes HedgeGuard calls from a hand-written ABI and the keeper's permissions name its
-// functions by signature: both must stay equal to what the compiler produced.
+// The execution layer encodes HedgeGuard and HedgeBounds calls from hand-written ABIs and the keeper's permissions
+// name HedgeGuard's functions by signature: all must stay equal to what the compiler produced.
 const artifact = await hre.artifacts.readArtifact("HedgeGuard");
-const signatures = (abi: readonly unknown[], type: "function" | "error") =>
+const boundsArtifact = await hre.artifacts.readArtifact("HedgeBounds");
+const signatures = (abi: readonly unknown[], type: "function" | "error" | "event") =>
   (abi as { type: string }[])
     .filter((item) => item.type === type)
-    .map((item) => formatAbiItem(item as Extract<Abi[number], { type: "function" | "error" }>))
+    .map((item) => formatAbiItem(item as Extract<Abi[number], { type: "function" | "error" | "event" }>))
     .sort();
 
 describe("HedgeGuard ABI used by the execution layer", () => {
@@ -28,5 +29,35 @@ describe("HedgeGuard ABI used by the execution layer", () => {
   it("scopes the keeper to exactly the four check functions, by their compiled signatures", () => {
     const compiledChecks = signatures(artifact.abi, "function").filter((s) => s.startsWith("check"));
     expect([...GUARD_SIGNATURES].sort()).toEqual(compiledChecks);
+  });
+});
+
+type AbiParameterShape = { type: string; indexed?: boolean; components?: readonly AbiParameterShape[] };
+const parameterShape = (params: readonly AbiParameterShape[]): unknown =>
+  params.map((p) => [p.type, p.indexed ?? false, p.components ? parameterShape(p.components) : null]);
+const shapeKey = (item: Abi[number]) => `${item.type} ${"name" in item ? item.name : ""}`;
+/** Everything encoding and decoding depend on: types, tuple components, indexed flags, results, mutability. */
+const shape = (item: Abi[number]) => ({
+  inputs: "inputs" in item ? parameterShape(item.inputs) : null,
+  outputs: "outputs" in item ? parameterShape(item.outputs) : null,
+  stateMutability: "stateMutability" in item ? item.stateMutability : null,
+});
+
+describe("HedgeBounds ABI used by the execution layer", () => {
+  it("declares every error the compiled contract can revert with", () => {
+    const compiled = signatures(boundsArtifact.abi, "error").filter((s) => s.startsWith("HedgeBounds"));
+    expect(signatures(HEDGE_BOUNDS_ABI, "error")).toEqual(compiled);
+  });
+
+  it("encodes its functions, decodes their results and its event exactly as compiled", () => {
+    const compiled = new Map((boundsArtifact.abi as Abi).map((item) => [shapeKey(item), shape(item)]));
+    for (const item of HEDGE_BOUNDS_ABI) expect(shape(item)).toEqual(compiled.get(shapeKey(item)));
+  });
+
+  it("has the custom-condition entry point Roles v2 calls (selector 0xb0acb980)", () => {
+    const check = (HEDGE_BOUNDS_ABI as Abi).find((item) => item.type === "function" && item.name === "check");
+    expect(toFunctionSelector(formatAbiItem(check as Extract<Abi[number], { type: "function" }>))).toBe(
+      "0xb0acb980",
+    );
   });
 });
