@@ -13,6 +13,7 @@ import {IPerpPositionSource} from "./interfaces/IPerpPositionSource.sol";
 contract HedgeGuard is IHedgeGuard, Ownable2Step {
     IPerpPositionSource private immutable _positionSource;
     mapping(address feed => uint256 heartbeatSec) private _feedHeartbeats;
+    mapping(address treasury => mapping(bytes32 bookKey => uint256 planBlock)) private _lastPlanBlocks;
 
     /// @param initialOwner The treasury Safe: the only account that may set feed heartbeats.
     /// @param positionSource_ The perp venue's position reader (Perpetual Protocol v2: AccountBalance).
@@ -23,18 +24,19 @@ contract HedgeGuard is IHedgeGuard, Ownable2Step {
 
     /// @inheritdoc IHedgeGuard
     function checkPremise(
-        bytes32 planId,
+        PlanRef calldata plan,
         uint256 deadline,
         OraclePremise calldata oracle,
         PerpSize calldata expectedPreSize
-    ) external view returns (int256 answer) {
-        answer = _checkOraclePremise(planId, deadline, oracle);
+    ) external returns (int256 answer) {
+        answer = _checkOraclePremise(plan.planId, deadline, oracle);
         int256 actual = _positionSource.getTakerPositionSize(msg.sender, expectedPreSize.baseToken);
         if (!_within(actual, expectedPreSize.size, expectedPreSize.tolerance)) {
             revert HedgeGuardUnexpectedPreSize(
-                planId, expectedPreSize.baseToken, actual, expectedPreSize.size, expectedPreSize.tolerance
+                plan.planId, expectedPreSize.baseToken, actual, expectedPreSize.size, expectedPreSize.tolerance
             );
         }
+        _admit(plan);
     }
 
     /// @inheritdoc IHedgeGuard
@@ -47,12 +49,12 @@ contract HedgeGuard is IHedgeGuard, Ownable2Step {
     }
 
     /// @inheritdoc IHedgeGuard
-    function checkOraclePremise(bytes32 planId, uint256 deadline, OraclePremise calldata oracle)
+    function checkOraclePremise(PlanRef calldata plan, uint256 deadline, OraclePremise calldata oracle)
         external
-        view
         returns (int256 answer)
     {
-        answer = _checkOraclePremise(planId, deadline, oracle);
+        answer = _checkOraclePremise(plan.planId, deadline, oracle);
+        _admit(plan);
     }
 
     /// @inheritdoc IHedgeGuard
@@ -73,8 +75,26 @@ contract HedgeGuard is IHedgeGuard, Ownable2Step {
     }
 
     /// @inheritdoc IHedgeGuard
+    function lastPlanBlock(address treasury, bytes32 bookKey) external view returns (uint256) {
+        return _lastPlanBlocks[treasury][bookKey];
+    }
+
+    /// @inheritdoc IHedgeGuard
     function positionSource() external view returns (address) {
         return address(_positionSource);
+    }
+
+    /// @dev Admits the plan after every premise check passed (so a refused plan records nothing): one storage write.
+    /// A plan's block is bounded by the current one so a keeper key cannot claim a far-future block and lock the
+    /// book; strictly newer than the last admitted so a plan, or an older plan of its book, never runs again.
+    function _admit(PlanRef calldata plan) private {
+        if (plan.planBlock > block.number) {
+            revert HedgeGuardPlanFromFuture(plan.planId, plan.planBlock, block.number);
+        }
+        uint256 last = _lastPlanBlocks[msg.sender][plan.bookKey];
+        if (plan.planBlock <= last) revert HedgeGuardPlanNotNewer(plan.planId, plan.bookKey, plan.planBlock, last);
+        _lastPlanBlocks[msg.sender][plan.bookKey] = plan.planBlock;
+        emit PlanAdmitted(msg.sender, plan.bookKey, plan.planId, plan.planBlock);
     }
 
     function _checkOraclePremise(bytes32 planId, uint256 deadline, OraclePremise calldata oracle)

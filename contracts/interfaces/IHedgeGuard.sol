@@ -3,12 +3,23 @@ pragma solidity ^0.8.24;
 
 /// @title IHedgeGuard
 /// @notice Assertions a keeper's rebalance batch makes about the world, inside the same transaction
-/// that moves funds. The guard moves no funds: its checks are views that return or revert with a custom
-/// error naming the plan that failed. Its only state is configuration its owner (the treasury Safe) sets.
+/// that moves funds, and the record that lets every plan execute at most once. The guard moves no funds: its
+/// checks return or revert with a custom error naming the plan that failed. Its state is configuration its
+/// owner (the treasury Safe) sets and, per caller and book, the block of the last plan admitted.
 /// @dev Called first (`checkPremise`) and last (`checkPost`) in a MultiSend batch that the treasury Safe
-/// executes through a Zodiac Roles modifier, so `msg.sender` is the treasury: positions and balances are
-/// always the caller's own, and a keeper cannot point the checks at another account.
+/// executes through a Zodiac Roles modifier, so `msg.sender` is the treasury: positions, balances and plan
+/// records are always the caller's own, and a keeper cannot point the checks at another account.
 interface IHedgeGuard {
+    /// @notice Which plan is executing: its id, its book, and the block it was computed at.
+    /// @dev `bookKey` is keccak256 of the book id's UTF-8 bytes, computed off chain. Per caller and book, a plan is
+    /// admitted only if its block is newer than the last admitted one's, so each plan executes at most once and
+    /// an older plan cannot run after a newer one.
+    struct PlanRef {
+        bytes32 planId;
+        bytes32 bookKey;
+        uint64 planBlock;
+    }
+
     /// @notice The oracle premise of a plan: the feed and the band (in the feed's own decimals) its answer
     /// must sit in for the plan to still make sense. Freshness uses the heartbeat the owner set for the feed.
     struct OraclePremise {
@@ -32,6 +43,8 @@ interface IHedgeGuard {
 
     /// @notice The owner set (or cleared, with 0) the heartbeat a feed's answer must be fresher than.
     event FeedHeartbeatSet(address indexed feed, uint256 heartbeatSec);
+    /// @notice A plan passed its premise and is now the last admitted plan of its book for `treasury` (the caller).
+    event PlanAdmitted(address indexed treasury, bytes32 indexed bookKey, bytes32 indexed planId, uint256 planBlock);
 
     /// @notice The plan's deadline has passed.
     error HedgeGuardDeadlinePassed(bytes32 planId, uint256 deadline, uint256 nowSec);
@@ -55,20 +68,26 @@ interface IHedgeGuard {
     error HedgeGuardBalanceTooLow(bytes32 planId, address token, uint256 actual, uint256 minimum);
     /// @notice A zero address was given where a contract is required.
     error HedgeGuardZeroAddress();
+    /// @notice The plan claims a block after the current one: admitting it would lock its book until then.
+    error HedgeGuardPlanFromFuture(bytes32 planId, uint256 planBlock, uint256 blockNumber);
+    /// @notice A plan of this book from the same or a later block was already admitted (this plan ran, or is stale).
+    error HedgeGuardPlanNotNewer(bytes32 planId, bytes32 bookKey, uint256 planBlock, uint256 lastPlanBlock);
 
-    /// @notice Reverts unless the plan is within its deadline, the oracle premise holds, and the caller's perp
-    /// position still has the size the plan expects, so the same plan can never execute twice.
-    /// @param planId The plan's identifier, echoed in every error.
+    /// @notice Reverts unless the plan is within its deadline, the oracle premise holds, the caller's perp
+    /// position still has the size the plan expects, and the plan is newer than the last one admitted for its
+    /// book; then records it as the book's last admitted plan (emits {PlanAdmitted}).
+    /// @param plan The plan's id (echoed in every error), book and block: at most the current block, and after the
+    /// book's last admitted plan.
     /// @param deadline Unix seconds after which the plan must not execute.
     /// @param oracle The oracle premise.
     /// @param expectedPreSize The caller's perp position the plan was computed from.
     /// @return answer The oracle answer the premise was checked against.
     function checkPremise(
-        bytes32 planId,
+        PlanRef calldata plan,
         uint256 deadline,
         OraclePremise calldata oracle,
         PerpSize calldata expectedPreSize
-    ) external view returns (int256 answer);
+    ) external returns (int256 answer);
 
     /// @notice Reverts unless the caller's perp position hits the plan's target and every listed balance is at
     /// least its minimum.
@@ -77,12 +96,12 @@ interface IHedgeGuard {
     /// @param minBalances Balances of the caller that must be at least these amounts.
     function checkPost(bytes32 planId, PerpSize calldata target, MinBalance[] calldata minBalances) external view;
 
-    /// @notice Reverts unless the plan is within its deadline and the oracle premise holds: for plans that do
-    /// not touch the perp (a de-peg swap).
+    /// @notice Reverts unless the plan is within its deadline, the oracle premise holds and the plan is newer than
+    /// the last one admitted for its book; then records it (emits {PlanAdmitted}). For plans that do not touch the
+    /// perp (a de-peg swap), which the perp position cannot tell apart once they ran.
     /// @return answer The oracle answer the premise was checked against.
-    function checkOraclePremise(bytes32 planId, uint256 deadline, OraclePremise calldata oracle)
+    function checkOraclePremise(PlanRef calldata plan, uint256 deadline, OraclePremise calldata oracle)
         external
-        view
         returns (int256 answer);
 
     /// @notice Reverts unless every listed balance of the caller is at least its minimum.
@@ -93,6 +112,9 @@ interface IHedgeGuard {
 
     /// @notice The heartbeat set for a feed, 0 when none.
     function feedHeartbeat(address feed) external view returns (uint256);
+
+    /// @notice The block of the last plan admitted for `treasury`'s book `bookKey`, 0 when none.
+    function lastPlanBlock(address treasury, bytes32 bookKey) external view returns (uint256);
 
     /// @notice The venue contract the perp position sizes are read from.
     function positionSource() external view returns (address);

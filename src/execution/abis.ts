@@ -6,16 +6,19 @@ import { parseAbi } from "viem";
 // src/chain/abis/.
 
 export const HEDGE_GUARD_ABI = parseAbi([
+  "struct PlanRef { bytes32 planId; bytes32 bookKey; uint64 planBlock; }",
   "struct OraclePremise { address feed; int256 minAnswer; int256 maxAnswer; }",
   "struct PerpSize { address baseToken; int256 size; uint256 tolerance; }",
   "struct MinBalance { address token; uint256 amount; }",
-  "function checkPremise(bytes32 planId, uint256 deadline, OraclePremise oracle, PerpSize expectedPreSize) view returns (int256 answer)",
+  "function checkPremise(PlanRef plan, uint256 deadline, OraclePremise oracle, PerpSize expectedPreSize) returns (int256 answer)",
   "function checkPost(bytes32 planId, PerpSize target, MinBalance[] minBalances) view",
-  "function checkOraclePremise(bytes32 planId, uint256 deadline, OraclePremise oracle) view returns (int256 answer)",
+  "function checkOraclePremise(PlanRef plan, uint256 deadline, OraclePremise oracle) returns (int256 answer)",
   "function checkBalances(bytes32 planId, MinBalance[] minBalances) view",
   "function setFeedHeartbeat(address feed, uint256 heartbeatSec)",
   "function feedHeartbeat(address feed) view returns (uint256)",
+  "function lastPlanBlock(address treasury, bytes32 bookKey) view returns (uint256)",
   "function positionSource() view returns (address)",
+  "event PlanAdmitted(address indexed treasury, bytes32 indexed bookKey, bytes32 indexed planId, uint256 planBlock)",
   "error HedgeGuardDeadlinePassed(bytes32 planId, uint256 deadline, uint256 nowSec)",
   "error HedgeGuardFeedNotConfigured(bytes32 planId, address feed)",
   "error HedgeGuardOracleStale(bytes32 planId, address feed, uint256 updatedAt, uint256 heartbeatSec)",
@@ -26,6 +29,8 @@ export const HEDGE_GUARD_ABI = parseAbi([
   "error HedgeGuardPostSizeMissed(bytes32 planId, address baseToken, int256 actual, int256 target, uint256 tolerance)",
   "error HedgeGuardBalanceTooLow(bytes32 planId, address token, uint256 actual, uint256 minimum)",
   "error HedgeGuardZeroAddress()",
+  "error HedgeGuardPlanFromFuture(bytes32 planId, uint256 planBlock, uint256 blockNumber)",
+  "error HedgeGuardPlanNotNewer(bytes32 planId, bytes32 bookKey, uint256 planBlock, uint256 lastPlanBlock)",
 ]);
 
 /**

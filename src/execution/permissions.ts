@@ -39,9 +39,9 @@ const DECREASE_LIQUIDITY_FIELDS = ["uint256", "uint128", "uint256", "uint256", "
 const tupleSignature = (name: string, fields: readonly string[]) => `${name}((${fields.join(",")}))`;
 
 export const GUARD_SIGNATURES = [
-  "checkPremise(bytes32,uint256,(address,int256,int256),(address,int256,uint256))",
+  "checkPremise((bytes32,bytes32,uint64),uint256,(address,int256,int256),(address,int256,uint256))",
   "checkPost(bytes32,(address,int256,uint256),(address,uint256)[])",
-  "checkOraclePremise(bytes32,uint256,(address,int256,int256))",
+  "checkOraclePremise((bytes32,bytes32,uint64),uint256,(address,int256,int256))",
   "checkBalances(bytes32,(address,uint256)[])",
 ] as const;
 

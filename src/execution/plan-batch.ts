@@ -3,13 +3,14 @@ import { PERP_CLEARING_HOUSE_ABI, PERP_VAULT_ABI } from "../chain/abis/perp-v2-a
 import { SWAP_ROUTER_ABI } from "../chain/abis/uniswap-v3-abi.ts";
 import type { Plan, PlanAction } from "../engine/plan.ts";
 import { HEDGE_GUARD_ABI, ROLES_ABI } from "./abis.ts";
+import { bookKey } from "./book-key.ts";
 import type { ExecutionTargets } from "./execution-targets.ts";
 import { DELEGATE_CALL, encodeMultiSend, type MetaTransaction } from "./multisend.ts";
 
 /**
- * A plan as the MultiSend batch the treasury Safe executes: HedgeGuard's premise check first, the venue
- * calls, then HedgeGuard's post-state check (DeFi Saver's "trigger still holds and target reached" in one
- * transaction). A revert anywhere reverts everything.
+ * A plan as the MultiSend batch the treasury Safe executes: HedgeGuard's premise check first (which also admits
+ * the plan once: newer than its book's last), the venue calls, then HedgeGuard's post-state check (DeFi Saver's
+ * "trigger still holds and target reached" in one transaction). A revert anywhere reverts everything.
  */
 export function planToBatch(plan: Plan, targets: ExecutionTargets): MetaTransaction[] {
   const premise = premiseCall(plan, targets);
@@ -45,18 +46,19 @@ function premiseCall(plan: Plan, targets: ExecutionTargets): MetaTransaction {
     maxAnswer: premise.oracle.maxAnswer,
   };
   const deadline = BigInt(premise.deadlineSec);
+  const planRef = { planId: plan.planId, bookKey: bookKey(plan.bookId), planBlock: plan.blockNumber };
   const data =
     premise.perp === undefined
       ? encodeFunctionData({
           abi: HEDGE_GUARD_ABI,
           functionName: "checkOraclePremise",
-          args: [plan.planId, deadline, oracle],
+          args: [planRef, deadline, oracle],
         })
       : encodeFunctionData({
           abi: HEDGE_GUARD_ABI,
           functionName: "checkPremise",
           args: [
-            plan.planId,
+            planRef,
             deadline,
             oracle,
             {

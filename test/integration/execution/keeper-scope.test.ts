@@ -9,6 +9,7 @@ import { type DevnetKeeperSetup, setUpDevnetKeeper } from "../../../src/devnet/d
 import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
 import type { Plan } from "../../../src/engine/plan.ts";
 import { HEDGE_GUARD_ABI } from "../../../src/execution/abis.ts";
+import { bookKey } from "../../../src/execution/book-key.ts";
 import { deployRolesModifierForSafe } from "../../../src/execution/deploy-treasury-contracts.ts";
 import { CALL } from "../../../src/execution/multisend.ts";
 import { callsToFixDrift, diffPermissions } from "../../../src/execution/permission-drift.ts";
@@ -270,6 +271,12 @@ describe("HedgeGuard's perp premise (property, on the real venue)", () => {
     const actual = await perpSize();
     const answer = await feedAnswer(m().feeds.ethUsd.address);
     const deadline = BigInt((await nowSec()) + 3_600);
+    // Calls only (nothing is recorded): a plan of its own book at the latest block is always newer.
+    const plan = {
+      planId: keccak256(toHex("property")),
+      bookKey: bookKey("property"),
+      planBlock: await d().publicClient.getBlockNumber({ cacheTime: 0 }),
+    };
     await fc.assert(
       fc.asyncProperty(
         fc.bigInt({ min: -(10n ** 18n), max: 10n ** 18n }),
@@ -279,7 +286,7 @@ describe("HedgeGuard's perp premise (property, on the real venue)", () => {
             abi: HEDGE_GUARD_ABI,
             functionName: "checkPremise",
             args: [
-              keccak256(toHex("property")),
+              plan,
               deadline,
               { feed: m().feeds.ethUsd.address, minAnswer: answer, maxAnswer: answer },
               { baseToken: m().contracts.perp.baseToken, size: actual + offset, tolerance },

@@ -1,0 +1,60 @@
+import { decodeFunctionData, keccak256, stringToBytes } from "viem";
+import { describe, expect, it } from "vitest";
+import type { Plan } from "../engine/plan.ts";
+import { HEDGE_GUARD_ABI } from "./abis.ts";
+import type { ExecutionTargets } from "./execution-targets.ts";
+import { planToBatch } from "./plan-batch.ts";
+
+const address = (n: number) => `0x${n.toString(16).padStart(40, "0")}` as const;
+const targets: ExecutionTargets = {
+  safe: address(1),
+  roles: address(2),
+  keeperRoleKey: keccak256(stringToBytes("keeper")),
+  hedgeGuard: address(3),
+  multiSendCallOnly: address(4),
+  perp: { clearingHouse: address(5), vault: address(6) },
+  uniswap: { swapRouter: address(7), positionManager: address(8) },
+};
+
+const plan: Plan = {
+  planId: keccak256(stringToBytes("plan")),
+  bookId: "treasury-ëth",
+  blockNumber: 12_345n,
+  lane: "routine",
+  reason: "test",
+  actions: [],
+  premise: {
+    deadlineSec: 1_000,
+    oracle: { feed: address(9), heartbeatSec: 3_600, minAnswer: 1n, maxAnswer: 2n },
+    perp: { baseToken: address(10), expectedSize: -5n, toleranceBase: 1n },
+  },
+  post: { minBalances: [] },
+  expectedRiskReductionUsd: 0,
+  expectedCost: { gasUsd: 0, feesUsd: 0, slippageUsd: 0, fundingUsd: 0, totalUsd: 0 },
+  driftBpsBefore: 0,
+  driftBpsAfter: 0,
+};
+
+// HedgeGuard admits a plan once per book, by block: the premise call must carry the plan's id, its book's key
+// (keccak256 of the book id's UTF-8 bytes, as Solidity's keccak256(bytes(bookId))) and its block.
+const expectedRef = {
+  planId: plan.planId,
+  bookKey: keccak256(stringToBytes("treasury-ëth")),
+  planBlock: 12_345n,
+};
+
+describe("planToBatch premise", () => {
+  it("passes the plan's reference to checkPremise for a perp plan", () => {
+    const [premise] = planToBatch(plan, targets);
+    const call = decodeFunctionData({ abi: HEDGE_GUARD_ABI, data: premise!.data });
+    expect(call.functionName).toBe("checkPremise");
+    expect(call.args[0]).toEqual(expectedRef);
+  });
+
+  it("passes the plan's reference to checkOraclePremise for a plan without a perp premise", () => {
+    const [premise] = planToBatch({ ...plan, premise: { ...plan.premise, perp: undefined } }, targets);
+    const call = decodeFunctionData({ abi: HEDGE_GUARD_ABI, data: premise!.data });
+    expect(call.functionName).toBe("checkOraclePremise");
+    expect(call.args[0]).toEqual(expectedRef);
+  });
+});
