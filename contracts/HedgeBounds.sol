@@ -23,7 +23,7 @@ import {OracleBounds} from "./libraries/OracleBounds.sol";
 /// See {IHedgeBounds}.
 contract HedgeBounds is IHedgeBounds, Ownable2Step {
     /// @dev Above this, `10 ** (feedDecimals + tokenDecimals)` leaves the domain OracleBounds is exact on.
-    uint8 private constant _MAX_DECIMALS = 18;
+    uint8 private constant MAX_DECIMALS = 18;
 
     address private immutable _treasury;
     IPerpPositionSource private immutable _positionSource;
@@ -44,9 +44,9 @@ contract HedgeBounds is IHedgeBounds, Ownable2Step {
         view
         returns (bool success, bytes32 reason)
     {
-        // Roles does not catch a revert from a condition: every refusal, and every failing read, becomes a
-        // `false` with the error's selector, so the call is refused with a reason instead of aborting the batch
-        // without one.
+        // Roles expects an answer, not a revert: a revert would escape its condition evaluation (an `Or` branch
+        // could not fall through to the next, and the refusal would not surface as its ConditionViolation). So
+        // every refusal, and every failing read, becomes `false` with the error's selector.
         try this.enforce(to, data, extra) {
             return (true, 0);
         } catch (bytes memory err) {
@@ -206,6 +206,6 @@ contract HedgeBounds is IHedgeBounds, Ownable2Step {
     /// @dev Decimals are stored, not read at check time (gas), so they are verified once here against the source.
     function _requireDecimals(address source, uint8 configured, uint8 actual) private pure {
         if (configured != actual) revert HedgeBoundsDecimalsMismatch(source, configured, actual);
-        if (configured > _MAX_DECIMALS) revert HedgeBoundsDecimalsUnsupported(source, configured);
+        if (configured > MAX_DECIMALS) revert HedgeBoundsDecimalsUnsupported(source, configured);
     }
 }

@@ -75,7 +75,7 @@ interface IHedgeBounds {
 
     /// @notice Roles v2 custom condition: whether the call `data` to `to` is within bounds.
     /// @dev `value`, `operation`, `location` and `size` are ignored: Roles judges value and operation itself, and
-    /// `data` is decoded here from its selector. Never reverts.
+    /// `data` is decoded here from its selector. A refusal, or a read that fails, is returned, not reverted.
     /// @param to The called venue (trusted: Roles evaluates the condition only for the target it is attached to).
     /// @param data The full calldata of the scoped call, selector included.
     /// @param extra The condition's 12 bytes: slippage and ceiling (see the layout above).

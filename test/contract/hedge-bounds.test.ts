@@ -599,7 +599,7 @@ describe("HedgeBounds", () => {
       );
     });
 
-    it("refuses decimals above 18 and a zero heartbeat", async () => {
+    it("refuses decimals above 18, a zero heartbeat and a zero token", async () => {
       const wide = await viem.deployContract("ERC20Mock", [24]);
       await expectCustomError(
         bounds.write.setPriceSource([wide.address, source(ethUsd.address, HOUR_SEC, 8, 24)]),
@@ -610,6 +610,11 @@ describe("HedgeBounds", () => {
         bounds.write.setPriceSource([weth.address, source(ethUsd.address, 0, 8, 18)]),
         "HedgeBoundsHeartbeatZero",
         [getAddress(weth.address)],
+      );
+      await expectCustomError(
+        bounds.write.setPriceSource([zeroAddress, source(ethUsd.address, HOUR_SEC, 8, 18)]),
+        "HedgeBoundsZeroAddress",
+        [],
       );
     });
 
