@@ -242,7 +242,28 @@ describe("decide", () => {
     expect(d).toMatchObject({ kind: "noop", code: "pool-off-oracle" });
     if (d.kind !== "noop") throw new Error("unreachable");
     expect(d.reason).toContain("USDT de-peg swap: pool");
-    expect(d.reason).toContain("below the feeds' minimum");
+    expect(d.reason).toContain("pays less than the feeds' minimum at any size");
+  });
+
+  it("sizes a swap down to what a thin pool pays at the feeds' minimum, instead of paying its price impact", () => {
+    const thin = makeBook({ usdtUsdOracle: 0.95 });
+    const usdcUsdt = thin.pools[1]!;
+    if (usdcUsdt.kind !== "uniswap-v3") throw new Error("expected the USDC/USDT v3 pool");
+    usdcUsdt.liquidity /= 10_000n;
+    const swap = planOf(decide(thin, makeParams(), NOW_SEC)).actions[0]!;
+    if (swap.kind !== "swap.exactInputSingle") throw new Error("expected a swap");
+    // Positive control above: with the pool's full liquidity all 100,000 USDT go.
+    expect(swap.amountIn).toBeGreaterThan(1_000n * 10n ** 6n);
+    expect(swap.amountIn).toBeLessThan(100_000n * 10n ** 6n);
+    const feedsMinimum = oracleSwapMinOut({
+      amountIn: swap.amountIn,
+      tokenInDecimals: 6,
+      tokenOutDecimals: 6,
+      priceIn: { answer: 95_000_000n, decimals: 8 },
+      priceOut: { answer: 100_000_000n, decimals: 8 },
+      slippageBps: 30n,
+    });
+    expect(swap.amountOutMinimum).toBe(feedsMinimum);
   });
 
   it("plans no swap without a fresh feed on both sides to bound it", () => {

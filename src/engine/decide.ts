@@ -139,6 +139,32 @@ function freshStableFeed(
 }
 
 /** Swaps worth making, and why others were not planned (no oracle to bound one, or its pool off the oracle). */
+/**
+ * The largest input up to `wanted` the pool pays at least `minOut(input)` for, by bisection (the pool's quote
+ * is concave in the input, the minimum linear: above dust, what pays for an amount pays for any smaller one);
+ * 0 when the pool pays less even at the margin.
+ */
+function largestSwapPaying(
+  pool: V3PoolSnapshot,
+  zeroForOne: boolean,
+  wanted: bigint,
+  minOut: (amountIn: bigint) => bigint,
+): bigint {
+  const pays = (amountIn: bigint) => {
+    const quote = quoteSwap(pool, zeroForOne, amountIn);
+    return quote !== null && quote.amountOut >= minOut(amountIn);
+  };
+  if (pays(wanted)) return wanted;
+  let low = 0n; // pays (trivially)
+  let high = wanted; // does not
+  while (high - low > 1n) {
+    const mid = (low + high) / 2n;
+    if (pays(mid)) low = mid;
+    else high = mid;
+  }
+  return low;
+}
+
 function depegSwaps(
   book: BookSnapshot,
   params: BookParams,
@@ -174,13 +200,11 @@ function depegSwaps(
     const decimalsOut = zeroForOne ? pool.token1.decimals : pool.token0.decimals;
     const capUnits = fromFloat("caps.maxSwapUsd", Math.max(0, budgetUsd) / report.priceUsd, decimalsIn);
     // biome-ignore lint/complexity/useMathMinMax: bigint operands
-    const amountIn = held < capUnits ? held : capUnits;
-    const amountInUsd = toFloat(amountIn, decimalsIn) * report.priceUsd;
-    if (amountIn <= 0n || amountInUsd < params.minTradeUsd) continue;
-    const quote = quoteSwap(pool, zeroForOne, amountIn);
-    if (!quote) continue;
+    const wanted = held < capUnits ? held : capUnits;
+    if (wanted <= 0n || toFloat(wanted, decimalsIn) * report.priceUsd < params.minTradeUsd) continue;
     // The bound comes from the feeds; the pool's quote (an RPC answer, a market that can be pushed) may only
-    // tighten it. A pool that would pay less than the feeds' minimum is off the oracle: no swap through it.
+    // tighten it. The swap takes what the pool pays for at the feeds' minimum: a thin pool sizes it down, a pool
+    // that pays less even for the first unit is off the oracle and is not used.
     const feedIn = freshStableFeed(book, stable, report);
     const targetStable = params.depeg.stablecoins.find((s) => s.token.toLowerCase() === target.token);
     const feedOut = freshStableFeed(book, targetStable, target);
@@ -192,21 +216,26 @@ function depegSwaps(
       continue;
     }
     const slippageBps = bps(stable.maxSlippageBps);
-    const oracleMinOut = oracleSwapMinOut({
-      amountIn,
-      tokenInDecimals: decimalsIn,
-      tokenOutDecimals: decimalsOut,
-      priceIn: feedIn,
-      priceOut: feedOut,
-      slippageBps,
-    });
-    if (quote.amountOut < oracleMinOut) {
+    const feedsMinOut = (units: bigint) =>
+      oracleSwapMinOut({
+        amountIn: units,
+        tokenInDecimals: decimalsIn,
+        tokenOutDecimals: decimalsOut,
+        priceIn: feedIn,
+        priceOut: feedOut,
+        slippageBps,
+      });
+    const amountIn = largestSwapPaying(pool, zeroForOne, wanted, feedsMinOut);
+    const amountInUsd = toFloat(amountIn, decimalsIn) * report.priceUsd;
+    const quote = amountIn > 0n ? quoteSwap(pool, zeroForOne, amountIn) : null;
+    if (quote === null || amountInUsd < params.minTradeUsd) {
       refused.push({
         code: "pool-off-oracle",
-        reason: `${report.symbol} de-peg swap: pool ${pool.address} quotes ${quote.amountOut} ${target.symbol} units, below the feeds' minimum ${oracleMinOut}`,
+        reason: `${report.symbol} de-peg swap: pool ${pool.address} pays less than the feeds' minimum ${amountIn > 0n ? `beyond ${amountIn} ${report.symbol} units (below minTradeUsd)` : "at any size"}`,
       });
       continue;
     }
+    const oracleMinOut = feedsMinOut(amountIn);
     const poolMinOut = (quote.amountOut * (10_000n - slippageBps)) / 10_000n;
     const amountOutMinimum = poolMinOut > oracleMinOut ? poolMinOut : oracleMinOut;
     const outPriceUsd = target.priceUsd ?? 1;
