@@ -19,7 +19,7 @@ import type { EvaluatePayload } from "../keeper/payloads.ts";
 import type { PlanRecord } from "../keeper/plan-store.ts";
 import { QUEUE_NAMES } from "../keeper/queues.ts";
 import { createChainClient } from "../src/chain/client.ts";
-import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../src/devnet/accounts.ts";
+import { DEVNET_ACCOUNT_INDEXES, devnetAccount, devnetPrivateKey } from "../src/devnet/accounts.ts";
 import { devnetBookParams } from "../src/devnet/devnet-book-params.ts";
 import { devnetBookSources } from "../src/devnet/devnet-book-sources.ts";
 import { setUpDevnetKeeper } from "../src/devnet/devnet-keeper-setup.ts";
@@ -95,7 +95,7 @@ try {
     common: common(evalPrefix),
     redisUrl: redisHandle.url,
     client,
-    signer: devnetAccount(DEVNET_ACCOUNT_INDEXES.keeper),
+    signerPrivateKey: devnetPrivateKey(DEVNET_ACCOUNT_INDEXES.keeper),
     books: [{ bookId: BOOK_ID, params, targets: setup.targets, reader: fixedReader }],
     role: "monitor",
     samples: createMemorySampleStore({ maxPerBook: 1_000 }),
@@ -194,7 +194,7 @@ try {
     common: common(latPrefix),
     redisUrl: redisHandle.url,
     client,
-    signer: devnetAccount(DEVNET_ACCOUNT_INDEXES.keeper),
+    signerPrivateKey: devnetPrivateKey(DEVNET_ACCOUNT_INDEXES.keeper),
     books: [{ bookId: BOOK_ID, params, targets: setup.targets, reader: createBookIndexer(client, sources) }],
     role: "worker",
   });

@@ -1,6 +1,8 @@
 // `confirm`: follows a plan's transaction to finality. Waits (re-delayed, no attempt burned) until the
 // receipt is N blocks deep; re-sends bytes a node lost; replaces a transaction stuck for K blocks with a
-// fee bump, or cancels it (same nonce, zero-value self-transfer) once the plan's deadline has passed.
+// fee bump, or cancels it (same nonce, zero-value self-transfer) once the plan's deadline has passed. What it
+// re-sends or replaces is checked first (verified-plan.ts): a replacement is the verified plan's call, rebuilt
+// and signed at the nonce of the keeper's own signed bytes, never the record's copy of them.
 import type { Job } from "bullmq";
 import type { TransactionReceipt } from "viem";
 import { isKnown, sendRaw, signRecordAndSend } from "./broadcast.ts";
@@ -11,6 +13,7 @@ import { feeCaps, suggestedTip } from "./next-stage.ts";
 import { reconcileNonces } from "./nonce-repair.ts";
 import { confirmPayload, parsePayload } from "./payloads.ts";
 import { type PlanRecord, TERMINAL_STATUSES, type TxRecord } from "./plan-store.ts";
+import { verifyForSending } from "./verified-plan.ts";
 
 async function receiptOf(ctx: KeeperContext, hash: `0x${string}`): Promise<TransactionReceipt | undefined> {
   try {
@@ -73,13 +76,17 @@ export async function processConfirm(
     return { status: "dropped" };
   }
 
-  if (!(await isKnown(ctx.client, last.hash))) await sendRaw(ctx.client, ctx.sendClient, last);
+  if (!(await isKnown(ctx.client, last.hash))) {
+    if ((await verifyForSending(ctx, record, [last])) === undefined) return { status: "failed" };
+    await sendRaw(ctx.client, ctx.sendClient, last);
+  }
 
   const replaceAfterSec = config.lanes[record.lane].replaceAfterSec;
   const pendingTooLong =
     replaceAfterSec !== undefined && ctx.common.clock.nowMs() - last.signedAtMs >= replaceAfterSec * 1000;
   if (head - last.sentAtBlock >= BigInt(config.stuckAfterBlocks) || pendingTooLong) {
-    await ctx.lock.with(() => replaceOrCancel(ctx, record, last, head));
+    const refused = await ctx.lock.with(() => replaceOrCancel(ctx, record, last, head));
+    if (refused) return { status: "failed" };
   }
   throw new WaitError("pending", config.confirmPollMs);
 }
@@ -124,31 +131,35 @@ async function finish(
   return { status, txHash: tx.hash };
 }
 
+/** True when the plan was refused as tampered (nothing sent). */
 async function replaceOrCancel(
   ctx: KeeperContext,
   record: PlanRecord,
   last: TxRecord,
   head: bigint,
-): Promise<void> {
+): Promise<boolean> {
   const fresh = await ctx.plans.record(record.planId);
-  if (!fresh || fresh.txs.at(-1)?.hash !== last.hash) return; // someone replaced it meanwhile
-  const plan = await ctx.plans.plan(record.planId);
+  if (!fresh || fresh.txs.at(-1)?.hash !== last.hash) return false; // someone replaced it meanwhile
+  const verified = await verifyForSending(ctx, fresh, [last]);
+  if (verified === undefined) return true;
+  const { plan, call } = verified;
+  const signed = verified.signed[0]!;
   const block = await ctx.client.getBlock({ blockTag: "latest" });
   const fees = bumpFees(
-    last,
+    signed,
     block.baseFeePerGas ?? 0n,
     await suggestedTip(ctx),
-    feeCaps(ctx, record.lane),
-    ctx.common.config.lanes[record.lane].feeBumpBps ?? ctx.common.config.fees.replacementBumpPercent * 100,
+    feeCaps(ctx, plan.lane),
+    ctx.common.config.lanes[plan.lane].feeBumpBps ?? ctx.common.config.fees.replacementBumpPercent * 100,
   );
   if (fees === null) {
     ctx.common.logger.warn(
       { plan_id: record.planId, tx_hash: last.hash },
       "stuck, but the fee cap leaves no room to bump",
     );
-    return;
+    return false;
   }
-  const deadlinePassed = plan !== undefined && Number(block.timestamp) > plan.premise.deadlineSec;
+  const deadlinePassed = Number(block.timestamp) > plan.premise.deadlineSec;
   const cancel = deadlinePassed || last.kind === "cancel";
   const next = await signRecordAndSend(
     ctx,
@@ -159,11 +170,11 @@ async function replaceOrCancel(
           data: "0x",
           value: 0n,
           gas: 21_000n,
-          nonce: last.nonce,
+          nonce: signed.nonce,
           fees,
           kind: "cancel",
         }
-      : { to: last.to, data: last.data, gas: last.gas, nonce: last.nonce, fees, kind: "replacement" },
+      : { to: call.to, data: call.data, gas: signed.gas, nonce: signed.nonce, fees, kind: "replacement" },
     head,
   );
   if (cancel) {
@@ -171,7 +182,7 @@ async function replaceOrCancel(
       {
         kind: "tx.cancelled",
         planId: record.planId,
-        lane: record.lane,
+        lane: plan.lane,
         txHash: next.hash,
         nonce: next.nonce,
       },
@@ -182,7 +193,7 @@ async function replaceOrCancel(
       {
         kind: "tx.replaced",
         planId: record.planId,
-        lane: record.lane,
+        lane: plan.lane,
         txHash: next.hash,
         replaces: last.hash,
         nonce: next.nonce,
@@ -190,4 +201,5 @@ async function replaceOrCancel(
       "tx_replaced",
     );
   }
+  return false;
 }

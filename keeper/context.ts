@@ -12,6 +12,7 @@ import type { BookStateStore } from "./book-state-store.ts";
 import type { BookMode, KeeperConfig } from "./config.ts";
 import type { KeeperEvents } from "./events.ts";
 import type { NonceLedger } from "./nonce-ledger.ts";
+import type { PlanMacKey } from "./plan-integrity.ts";
 import type { PlanStore } from "./plan-store.ts";
 import type { KeeperQueues } from "./queues.ts";
 import type { SignerLock } from "./signer-lock.ts";
@@ -71,6 +72,8 @@ export interface KeeperContext {
   /** Where signed transactions go (a private relay), when configured; `client` otherwise. */
   sendClient: PublicClient;
   signer: LocalAccount;
+  /** Seals every stored plan and verifies it before anything is signed from it; derived from the signer's key. */
+  planKey: PlanMacKey;
   books: ReadonlyMap<string, KeeperBook>;
   queues: KeeperQueues;
   plans: PlanStore;

@@ -13,6 +13,15 @@ export class SimulationRevertedError extends KeeperError {
   readonly retryable = false;
 }
 
+/**
+ * What the keeper read back to sign or re-send is not what it stored: a plan whose id or MAC does not verify, or
+ * a recorded transaction that is not ours or not the plan's. Never retried: nothing is sent for the plan.
+ */
+export class PlanTamperedError extends KeeperError {
+  override name = "PlanTamperedError";
+  readonly retryable = false;
+}
+
 /** Bad configuration or a job that names something this keeper does not know. */
 export class KeeperConfigurationError extends KeeperError {
   override name = "KeeperConfigurationError";

@@ -14,6 +14,7 @@ import type { KeeperBook, KeeperContext } from "./context.ts";
 import { effectivenessByWindow, effectivenessOf, evaluationHistory } from "./evaluation-history.ts";
 import { jobIds } from "./job-ids.ts";
 import { evaluatePayload, parsePayload, type SubmitPayload } from "./payloads.ts";
+import { sealPlan } from "./plan-integrity.ts";
 import { type PlanRecord, TERMINAL_STATUSES } from "./plan-store.ts";
 import { buildProposal } from "./propose-plan.ts";
 import { LANE_PRIORITY } from "./queues.ts";
@@ -163,7 +164,7 @@ export async function recordPlan(
   plan: Plan,
   nowMs: number,
 ): Promise<void> {
-  const created = await ctx.plans.create(plan, {
+  const created = await ctx.plans.create(sealPlan(ctx.planKey, plan), {
     planId: plan.planId,
     chainId: ctx.chainId,
     bookId: plan.bookId,

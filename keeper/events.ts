@@ -9,6 +9,8 @@ export type KeeperEvent =
   | { kind: "plan.shadowed"; planId: string; bookId: string; reason: string }
   | { kind: "plan.proposed"; planId: string; bookId: string; safeTxHash: string }
   | { kind: "plan.failed"; planId: string; bookId: string; reason: string }
+  /** What Redis held for the plan did not verify (plan-integrity.ts): refused, nothing sent. */
+  | { kind: "plan.tampered"; planId: string; bookId: string; reason: string }
   | { kind: "tx.broadcast"; planId: string; lane: string; txHash: string; nonce: number; txKind: string }
   | {
       kind: "tx.mined";
@@ -28,6 +30,7 @@ export type KeeperCounter =
   | "plans_shadowed"
   | "plans_proposed"
   | "plans_failed"
+  | "plans_tampered"
   | "tx_broadcast"
   | "tx_mined"
   | "tx_reverted"

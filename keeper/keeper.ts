@@ -3,7 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { type Job, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { createPublicClient, http, type LocalAccount, type PublicClient } from "viem";
+import { createPublicClient, type Hex, http, type PublicClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { createMemorySampleStore, type SampleStore } from "../src/indexers/sample-store.ts";
 import type { HistoryStore } from "../src/store/history-store.ts";
 import { createBookStateStore } from "./book-state-store.ts";
@@ -18,6 +19,7 @@ import { jobIds } from "./job-ids.ts";
 import { createNonceLedger } from "./nonce-ledger.ts";
 import { repairAtStart } from "./nonce-repair.ts";
 import type { ScanPayload } from "./payloads.ts";
+import { planMacKey } from "./plan-integrity.ts";
 import { createPlanStore } from "./plan-store.ts";
 import { createKeeperQueues, QUEUE_NAMES } from "./queues.ts";
 import { processScan } from "./scan-job.ts";
@@ -32,7 +34,8 @@ export interface CreateKeeperOptions {
   client: PublicClient;
   /** Where signed transactions go; by default a client of config.relayUrl (a private relay), else `client`. */
   sendClient?: PublicClient;
-  signer: LocalAccount;
+  /** The keeper's key: it signs, and the key that seals stored plans is derived from it (never stored). */
+  signerPrivateKey: Hex;
   /** Runtime halves of the configured books (their mode comes from config.books). */
   books: Omit<KeeperBook, "mode">[];
   role: KeeperRole;
@@ -71,6 +74,7 @@ export function createKeeper(options: CreateKeeperOptions) {
   for (const queue of queues.all())
     queue.on("error", (error) => log.warn({ err: error.message, queue: queue.name }, "queue error"));
   const prefix = config.redisPrefix;
+  const signer = privateKeyToAccount(options.signerPrivateKey);
   const plans = createPlanStore(redis, prefix);
   const recorder = options.history
     ? createHistoryRecorder({ history: options.history, plans, logger: log })
@@ -89,13 +93,14 @@ export function createKeeper(options: CreateKeeperOptions) {
       (config.relayUrl
         ? (createPublicClient({ transport: http(config.relayUrl, { retryCount: 0 }) }) as PublicClient)
         : options.client),
-    signer: options.signer,
+    signer,
+    planKey: planMacKey(options.signerPrivateKey),
     books,
     queues,
     plans,
     bookState: createBookStateStore(redis, prefix),
-    ledger: createNonceLedger(redis, prefix, config.chainId, options.signer.address),
-    lock: createSignerLock(redis, prefix, config.chainId, options.signer.address, 30_000),
+    ledger: createNonceLedger(redis, prefix, config.chainId, signer.address),
+    lock: createSignerLock(redis, prefix, config.chainId, signer.address, 30_000),
     samples:
       options.samples ??
       options.history?.samples(config.chainId) ??
@@ -251,7 +256,7 @@ export function createKeeper(options: CreateKeeperOptions) {
         config,
         nowMs: common.clock.nowMs(),
         client: ctx.client,
-        signer: options.signer.address,
+        signer: signer.address,
         queues,
         events: ctx.events,
         bookState: ctx.bookState,

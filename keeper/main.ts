@@ -3,7 +3,6 @@
 // (targets as setUpDevnetKeeper returns them). SIGTERM/SIGINT stop taking jobs and close cleanly.
 import { readFileSync } from "node:fs";
 import { pino } from "pino";
-import { privateKeyToAccount } from "viem/accounts";
 import { createChainClient } from "../src/chain/client.ts";
 import { devnetBookParams } from "../src/devnet/devnet-book-params.ts";
 import { devnetBookSources } from "../src/devnet/devnet-book-sources.ts";
@@ -48,7 +47,7 @@ async function main(): Promise<void> {
     common: { config, logger, clock: { nowMs: () => Date.now() }, shutdown: { signal: controller.signal } },
     redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
     client,
-    signer: privateKeyToAccount(key as `0x${string}`),
+    signerPrivateKey: key as `0x${string}`,
     role: roleArg as KeeperRole,
     books: [
       {

@@ -1,12 +1,14 @@
 // Reconciling the nonce ledger with the chain (at start and after every error) and repairing gaps at start:
-// every plan transaction we signed and the node lost is re-sent (same bytes); a nonce below one of ours that
-// nothing holds is filled with a zero-value self-transfer, so our later transactions can be mined.
+// every plan transaction we signed and the node lost is re-sent (same bytes, once shown to be ours and its
+// verified plan's); a nonce below one of ours that nothing holds is filled with a zero-value self-transfer, so
+// our later transactions can be mined.
 
 import { sendRaw } from "./broadcast.ts";
 import type { KeeperContext } from "./context.ts";
 import { quoteFees } from "./fees.ts";
 import { enqueueConfirm, feeCaps, suggestedTip } from "./next-stage.ts";
 import type { TxRecord } from "./plan-store.ts";
+import { verifyForSending } from "./verified-plan.ts";
 
 async function heldTransactions(ctx: KeeperContext): Promise<{ planId: `0x${string}`; tx: TxRecord }[]> {
   const records = await ctx.plans.submitted();
@@ -29,8 +31,20 @@ export async function reconcileNonces(ctx: KeeperContext) {
   return result;
 }
 
+/** The held transactions that may be re-sent: each plan verified with all its transactions, or refused. */
+async function sendableHeldTransactions(
+  ctx: KeeperContext,
+): Promise<{ planId: `0x${string}`; tx: TxRecord }[]> {
+  const sendable: { planId: `0x${string}`; tx: TxRecord }[] = [];
+  for (const record of await ctx.plans.submitted()) {
+    if ((await verifyForSending(ctx, record, record.txs)) === undefined) continue;
+    for (const tx of record.txs) sendable.push({ planId: record.planId, tx });
+  }
+  return sendable;
+}
+
 export async function repairAtStart(ctx: KeeperContext): Promise<{ resent: number; filled: number[] }> {
-  const held = await heldTransactions(ctx);
+  const held = await sendableHeldTransactions(ctx);
   const [latest, pending] = await Promise.all([
     ctx.client.getTransactionCount({ address: ctx.signer.address, blockTag: "latest" }),
     ctx.client.getTransactionCount({ address: ctx.signer.address, blockTag: "pending" }),

@@ -1,5 +1,4 @@
-// Plans in Redis: JSON with bigints tagged, so a stored plan reads back exactly (the plan id covers them).
-import type { Plan } from "../src/engine/plan.ts";
+// Plans in Redis: JSON with bigints tagged, so a stored plan reads back exactly (its id and MAC cover them).
 
 const BIGINT_TAG = "$bigint";
 
@@ -14,6 +13,3 @@ export function decodeJson<T>(text: string): T {
       : v,
   ) as T;
 }
-
-export const encodePlan = (plan: Plan): string => encodeJson(plan);
-export const decodePlan = (text: string): Plan => decodeJson<Plan>(text);

@@ -1,10 +1,12 @@
 // Plans and their lifecycle in Redis, keyed by the plan id (the idempotency key). A plan is created once
-// (SET NX); its record carries every transaction signed for it, persisted before the broadcast, so a retry
-// after a crash re-sends the same signed bytes (same hash) instead of signing a second transaction.
+// (SET NX), stored sealed with its MAC (plan-integrity.ts: whoever reads it back to sign verifies it); its record
+// carries every transaction signed for it, persisted before the broadcast, so a retry after a crash re-sends
+// the same signed bytes (same hash) instead of signing a second transaction.
 import type { Redis } from "ioredis";
 import type { Plan } from "../src/engine/plan.ts";
 import type { BookMode } from "./config.ts";
-import { decodeJson, decodePlan, encodeJson, encodePlan } from "./plan-codec.ts";
+import { decodeJson, encodeJson } from "./plan-codec.ts";
+import type { SealedPlan } from "./plan-integrity.ts";
 
 export type PlanStatus =
   | "planned" // decided, waiting for its submit job
@@ -96,9 +98,10 @@ export function createPlanStore(redis: Redis, prefix: string) {
   const submittedIndexedKey = `${prefix}:plans-submitted-indexed`;
 
   return {
-    /** Store a new plan; false when this plan id exists already (the same decision seen again). */
-    async create(plan: Plan, record: PlanRecord): Promise<boolean> {
-      const created = await redis.set(planKey(plan.planId), encodePlan(plan), "NX");
+    /** Store a new sealed plan; false when this plan id exists already (the same decision seen again). */
+    async create(sealed: SealedPlan, record: PlanRecord): Promise<boolean> {
+      const { plan } = sealed;
+      const created = await redis.set(planKey(plan.planId), encodeJson(sealed), "NX");
       if (created === null) return false;
       const multi = redis
         .multi()
@@ -108,9 +111,14 @@ export function createPlanStore(redis: Redis, prefix: string) {
       await multi.exec();
       return true;
     },
-    async plan(planId: string): Promise<Plan | undefined> {
+    /** The plan as stored, not verified: what Redis holds may not be what was sealed (openSealedPlan checks). */
+    async sealed(planId: string): Promise<unknown> {
       const text = await redis.get(planKey(planId));
-      return text === null ? undefined : decodePlan(text);
+      return text === null ? undefined : decodeJson<unknown>(text);
+    },
+    /** The stored plan, unverified: for reporting (the history), never for signing. */
+    async plan(planId: string): Promise<Plan | undefined> {
+      return ((await this.sealed(planId)) as Partial<SealedPlan> | undefined)?.plan;
     },
     async record(planId: string): Promise<PlanRecord | undefined> {
       const text = await redis.get(recordKey(planId));

@@ -1,9 +1,9 @@
-// `submit`: one plan, once. Under the signer lock: simulate at the latest block, reserve a nonce from the
-// ledger, sign, persist the signed bytes, broadcast, hand over to `confirm`. A plan that already holds a
-// signed transaction is never signed again: its bytes are re-sent (same hash) and confirm takes over.
+// `submit`: one plan, once. Under the signer lock: verify the stored plan and rebuild its calldata from it,
+// simulate at the latest block, reserve a nonce from the ledger, sign, persist the signed bytes, broadcast, hand
+// over to `confirm`. A plan that already holds a signed transaction is never signed again: its bytes, once
+// shown to be ours and the plan's, are re-sent (same hash) and confirm takes over.
 import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
-import { planToRolesCall } from "../src/execution/plan-batch.ts";
 import { isKnown, sendRaw, signRecordAndSend } from "./broadcast.ts";
 import type { KeeperContext } from "./context.ts";
 import { SimulationRevertedError, WaitError } from "./errors.ts";
@@ -13,6 +13,7 @@ import { reconcileNonces } from "./nonce-repair.ts";
 import { parsePayload, submitPayload } from "./payloads.ts";
 import { TERMINAL_STATUSES } from "./plan-store.ts";
 import { simulatePlanCall } from "./simulate.ts";
+import { verifyForSending } from "./verified-plan.ts";
 
 export async function processSubmit(
   ctx: KeeperContext,
@@ -21,15 +22,16 @@ export async function processSubmit(
   const { planId } = parsePayload(submitPayload, job.data, "submit");
   const id = planId as `0x${string}`;
   return ctx.lock.with(async () => {
-    const [plan, record] = await Promise.all([ctx.plans.plan(id), ctx.plans.record(id)]);
-    if (!plan || !record) throw new UnrecoverableError(`plan ${id} is not stored`);
+    const record = await ctx.plans.record(id);
+    if (!record) throw new UnrecoverableError(`plan ${id} is not stored`);
     if (TERMINAL_STATUSES.has(record.status)) return { status: record.status };
-    const book = ctx.books.get(plan.bookId);
-    if (!book) throw new UnrecoverableError(`unknown book ${plan.bookId}`);
+    const last = record.txs.at(-1);
+    const verified = await verifyForSending(ctx, record, last === undefined ? [] : [last]);
+    if (verified === undefined) return { status: "failed" };
+    const { plan, book, call } = verified;
     const log = ctx.common.logger.child({ plan_id: id, book_id: plan.bookId, lane: plan.lane });
 
     // Signed before (a worker died after persisting): re-send the same bytes, never sign anew.
-    const last = record.txs.at(-1);
     if (last !== undefined) {
       if (!(await isKnown(ctx.client, last.hash))) await sendRaw(ctx.client, ctx.sendClient, last);
       await enqueueConfirm(ctx, id);
@@ -57,7 +59,6 @@ export async function processSubmit(
         );
       }
 
-      const call = planToRolesCall(plan, book.targets);
       const simulation = await simulatePlanCall(ctx.client, ctx.signer.address, call, plan, book.targets);
       await ctx.plans.update(id, (r) => ({
         ...r,

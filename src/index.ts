@@ -32,6 +32,7 @@ export {
   oracleHealth,
   oraclePrice,
 } from "./engine/oracle.ts";
+export { type OraclePrice, oraclePerpQuoteBound, oracleSwapMinOut } from "./engine/oracle-bounds.ts";
 export {
   assertBookParams,
   type BookParams,

@@ -182,7 +182,7 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
     },
     redisUrl: config.redis.url,
     client,
-    signer,
+    signerPrivateKey: firstTreasury.keeper.privateKey as `0x${string}`,
     books,
     role,
     history,

@@ -19,6 +19,7 @@ interface JsonSchema {
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
   minItems?: number;
   pattern?: string;
   format?: string;
@@ -47,6 +48,7 @@ function typeOf(s: JsonSchema): string {
   if (s.exclusiveMinimum !== undefined) bounds.push(`> ${s.exclusiveMinimum}`);
   if (s.minimum !== undefined) bounds.push(`≥ ${s.minimum}`);
   if (s.maximum !== undefined && s.maximum < MAX_SAFE) bounds.push(`≤ ${s.maximum}`);
+  if (s.exclusiveMaximum !== undefined) bounds.push(`< ${s.exclusiveMaximum}`);
   if (s.format === "uri") return "URL";
   return bounds.length > 0 ? `${base} (${bounds.join(", ")})` : base;
 }

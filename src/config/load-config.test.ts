@@ -110,6 +110,84 @@ describe("the configuration file", () => {
     ]);
   });
 
+  it("refuses every basis-point field at or above 10,000 bps, each at its key, even in an unsafe book", () => {
+    const setAll = (value: number, unsafe = false) =>
+      edited((t) => {
+        const b = t.books["treasury-eth"];
+        b.unsafe = unsafe;
+        b.thresholds.armBps = value;
+        b.margin.minLiquidationDistanceBps = value;
+        b.costs.perpTakerFeeBps = value;
+        b.premise.perpSizeToleranceBps = value;
+        b.depeg.defaultTiers.actBps = value;
+        b.depeg.assets.USDC.limitBps = value;
+      });
+    const keys = [
+      "costs.perpTakerFeeBps",
+      "depeg.assets.USDC.limitBps",
+      "depeg.defaultTiers.actBps",
+      "margin.minLiquidationDistanceBps",
+      "premise.perpSizeToleranceBps",
+      "thresholds.armBps",
+    ].map((key) => `books.treasury-eth.${key}`);
+    for (const unsafe of [false, true]) {
+      const issues = issuesOf(setAll(10_000, unsafe));
+      expect(issues.map((i) => i.path).sort()).toEqual(keys);
+      expect(issues.every((i) => i.message === "must be below 10,000 bps (100%)")).toBe(true);
+    }
+    // The old bound, 100,000 bps, was ten times the whole amount.
+    expect(
+      issuesOf(setAll(100_000))
+        .map((i) => i.path)
+        .sort(),
+    ).toEqual(keys);
+    // Positive control: 9,999 bps is a share below the whole, accepted.
+    expect(parseConfig(setAll(9_999), { env: ENV }).books["treasury-eth"]?.thresholds.armBps).toBe(9_999);
+  });
+
+  it("refuses slippage above 500 bps and an oracle band above 1,000 bps unless the book sets unsafe: true", () => {
+    const widened = (o: { unsafe?: boolean; slippageBps?: number; bandBps?: number } = {}) =>
+      edited((t) => {
+        const b = t.books["treasury-eth"];
+        if (o.unsafe !== undefined) b.unsafe = o.unsafe;
+        b.costs.perpSlippageBps = o.slippageBps ?? 501;
+        b.depeg.assets.USDC.maxSlippageBps = o.slippageBps ?? 600;
+        b.depeg.assets.DAI.maxSlippageBps = o.slippageBps ?? 501;
+        b.premise.oracleBandBps = o.bandBps ?? 1_001;
+      });
+    const issues = issuesOf(widened());
+    expect(issues.map((i) => i.path).sort()).toEqual([
+      "books.treasury-eth.costs.perpSlippageBps",
+      "books.treasury-eth.depeg.assets.DAI.maxSlippageBps",
+      "books.treasury-eth.depeg.assets.USDC.maxSlippageBps",
+      "books.treasury-eth.premise.oracleBandBps",
+    ]);
+    expect(issues.find((i) => i.path.endsWith("oracleBandBps"))?.message).toBe(
+      "1001 bps is above 1000: refused unless the book sets `unsafe: true`",
+    );
+    expect(issuesOf(widened({ unsafe: false })).length).toBe(4); // an explicit `unsafe: false` is the default
+    // Positive controls: at the limits without `unsafe`, and beyond them with it.
+    const atLimits = parseConfig(widened({ slippageBps: 500, bandBps: 1_000 }), { env: ENV });
+    expect(atLimits.books["treasury-eth"]?.unsafe).toBe(false);
+    const unsafe = parseConfig(widened({ unsafe: true }), { env: ENV }).books["treasury-eth"]!;
+    expect(unsafe.unsafe).toBe(true);
+    expect(unsafe.costs.perpSlippageBps).toBe(501);
+    expect(unsafe.premise.oracleBandBps).toBe(1_001);
+  });
+
+  it("reports a bound at or above 10,000 bps and an unsafe slippage in one pass", () => {
+    const issues = issuesOf(
+      edited((t) => {
+        t.books["treasury-eth"].thresholds.armBps = 20_000;
+        t.books["treasury-eth"].costs.perpSlippageBps = 800;
+      }),
+    );
+    expect(issues.map((i) => i.path).sort()).toEqual([
+      "books.treasury-eth.costs.perpSlippageBps",
+      "books.treasury-eth.thresholds.armBps",
+    ]);
+  });
+
   it("reports references to treasuries, feeds and tokens that do not exist, and missing caps", () => {
     const issues = issuesOf(
       edited((t) => {

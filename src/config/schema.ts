@@ -14,7 +14,11 @@ export const address = z
 const symbol = z.string().min(1).max(32);
 const nonNegative = z.number().finite().nonnegative();
 const positiveInt = z.number().int().positive();
-const bps = z.number().finite().nonnegative().max(100_000);
+/** A share in basis points: 10,000 bps is all of it, so every bps field stays below. */
+const bps = z.number().finite().nonnegative().lt(10_000, "must be below 10,000 bps (100%)");
+/** Book fields a keeper key must not be able to stretch into a bad price: beyond these, the book says `unsafe`. */
+const SAFE_MAX_SLIPPAGE_BPS = 500;
+const SAFE_MAX_ORACLE_BAND_BPS = 1_000;
 const url = z.string().url("expected a URL");
 
 export const feeCapsSchema = z
@@ -155,7 +159,9 @@ const depegAssetSchema = z
     minSourcesToAct: positiveInt.describe("Fresh sources at or beyond the act tier needed to act."),
     stablePools: z.array(address).describe("v3 pools pricing it against other stables."),
     basePool: address.nullable().describe("A v3 pool pricing it against the base asset, or null."),
-    maxSlippageBps: bps.describe("Slippage bound on a de-peg swap."),
+    maxSlippageBps: bps.describe(
+      `Slippage bound on a de-peg swap, below the feeds' value of its input; above ${SAFE_MAX_SLIPPAGE_BPS} needs the book's \`unsafe\`.`,
+    ),
   })
   .strict();
 
@@ -246,7 +252,9 @@ export const bookSchema = z
         gasPerCollateralMove: z.number().int().nonnegative(),
         gasPerSwap: z.number().int().nonnegative(),
         perpTakerFeeBps: bps,
-        perpSlippageBps: bps,
+        perpSlippageBps: bps.describe(
+          `Slippage bound of a perp trade around the base feed's answer; above ${SAFE_MAX_SLIPPAGE_BPS} needs \`unsafe\`.`,
+        ),
       })
       .strict(),
     risk: z
@@ -258,7 +266,9 @@ export const bookSchema = z
       .strict(),
     premise: z
       .object({
-        oracleBandBps: bps.describe("The plan holds while the oracle is within ± this of its answer."),
+        oracleBandBps: bps.describe(
+          `The plan holds while the oracle is within ± this of its answer; above ${SAFE_MAX_ORACLE_BAND_BPS} needs \`unsafe\`.`,
+        ),
         deadlineSec: positiveInt.describe("The plan expires this long after its block."),
         perpSizeToleranceBps: bps.describe("Perp size may differ this much from the planned one."),
       })
@@ -270,8 +280,15 @@ export const bookSchema = z
         assets: z.record(symbol, depegAssetSchema).describe("Stablecoins by symbol."),
       })
       .strict(),
+    unsafe: z
+      .boolean()
+      .default(false)
+      .describe(
+        `Allow slippage bounds above ${SAFE_MAX_SLIPPAGE_BPS} bps and an oracle band above ${SAFE_MAX_ORACLE_BAND_BPS} bps: wide bounds let whoever steers the keeper trade far from the oracle.`,
+      ),
   })
-  .strict();
+  .strict()
+  .superRefine(checkUnsafeBounds);
 
 const laneSchema = z
   .object({
@@ -412,6 +429,24 @@ export type BookConfig = HedgekeeperConfig["books"][string];
 export type AlertSinkConfig = HedgekeeperConfig["alerts"]["sinks"][number];
 
 type RefinementContext = Parameters<Parameters<z.ZodType["superRefine"]>[0]>[1];
+
+/** Wide slippage bounds and oracle bands only where the book says `unsafe: true`; each reported at its key. */
+function checkUnsafeBounds(book: z.output<z.ZodObject>, ctx: RefinementContext): void {
+  const b = book as unknown as BookConfig;
+  if (b.unsafe) return;
+  const atMost = (path: (string | number)[], value: number, limit: number) => {
+    if (value > limit)
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `${value} bps is above ${limit}: refused unless the book sets \`unsafe: true\``,
+      });
+  };
+  atMost(["costs", "perpSlippageBps"], b.costs.perpSlippageBps, SAFE_MAX_SLIPPAGE_BPS);
+  for (const [sym, asset] of Object.entries(b.depeg.assets))
+    atMost(["depeg", "assets", sym, "maxSlippageBps"], asset.maxSlippageBps, SAFE_MAX_SLIPPAGE_BPS);
+  atMost(["premise", "oracleBandBps"], b.premise.oracleBandBps, SAFE_MAX_ORACLE_BAND_BPS);
+}
 
 /** Every name that refers to another entry must resolve; reported at the referring key's path. */
 function checkReferences(config: z.output<z.ZodObject>, ctx: RefinementContext): void {

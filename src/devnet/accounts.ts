@@ -1,5 +1,5 @@
 import { pbkdf2Sync } from "node:crypto";
-import type { Address } from "viem";
+import { type Address, type Hex, toHex } from "viem";
 import { type HDAccount, HDKey, hdKeyToAccount } from "viem/accounts";
 
 /** The standard test mnemonic: Hardhat's node unlocks its first 20 accounts. */
@@ -52,6 +52,13 @@ export function devnetAccount(index: number): HDAccount {
     accounts.set(index, account);
   }
   return account;
+}
+
+/** The private key at `index` of the test mnemonic (a devnet key: public knowledge, never a real one). */
+export function devnetPrivateKey(index: number): Hex {
+  const key = devnetAccount(index).getHdKey().privateKey;
+  if (!key) throw new Error(`no private key at index ${index}`);
+  return toHex(key);
 }
 
 export function devnetAddress(index: number): Address {

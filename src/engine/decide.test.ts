@@ -5,6 +5,7 @@ import { makeBook, makeParams, NOW_SEC, USDC, USDT } from "./book-fixture.test-s
 import { evaluateBook } from "./book-metrics.ts";
 import { decide } from "./decide.ts";
 import { EngineInputError } from "./errors.ts";
+import { oraclePerpQuoteBound, oracleSwapMinOut } from "./oracle-bounds.ts";
 import type { Decision, Plan } from "./plan.ts";
 
 function planOf(d: Decision): Plan {
@@ -168,6 +169,108 @@ describe("decide", () => {
     const swap = plan.actions[0]!;
     if (swap.kind !== "swap.exactInputSingle") throw new Error("expected a swap");
     expect((Number(swap.amountIn) / 1e6) * 0.95).toBeLessThanOrEqual(10_000 + 1e-6);
+  });
+
+  it("bounds a perp trade by the base feed's answer: an index price that lies moves no bound", () => {
+    const adjustOf = (book: ReturnType<typeof makeBook>) => {
+      const a = planOf(decide(book, makeParams(), NOW_SEC)).actions.find(
+        (x) => x.kind === "perp.adjustPosition",
+      );
+      if (a?.kind !== "perp.adjustPosition") throw new Error("expected a perp trade");
+      return a;
+    };
+    const feedBound = (a: ReturnType<typeof adjustOf>, book: ReturnType<typeof makeBook>) =>
+      oraclePerpQuoteBound({
+        amountBase: a.amountBase,
+        isBaseToQuote: a.isBaseToQuote,
+        price: book.baseOracle,
+        slippageBps: 5n,
+      });
+    // Positive control: index and feed agree ($3,000): the short sells at no less than $3,000 − 5 bps.
+    const honest = makeBook({ hedgeRatio: 0.9 });
+    const sold = adjustOf(honest);
+    expect(sold.isBaseToQuote).toBe(true);
+    expect(sold.oppositeAmountBound).toBe(feedBound(sold, honest));
+    expect(Number((sold.oppositeAmountBound * 10n ** 18n) / sold.amountBase) / 1e18).toBeCloseTo(2998.5, 6);
+    // The RPC says the index is $1,500: the keeper would accept selling ETH at half price if it believed it.
+    const lied = makeBook({ hedgeRatio: 0.9 });
+    lied.perp!.indexPriceE18 /= 2n;
+    const stillSold = adjustOf(lied);
+    expect(stillSold.oppositeAmountBound).toBe(feedBound(stillSold, lied));
+    expect(Number((stillSold.oppositeAmountBound * 10n ** 18n) / stillSold.amountBase) / 1e18).toBeCloseTo(
+      2998.5,
+      6,
+    );
+    // Buying base (an over-hedged book closes part of its short) against an index that lies high: at most $3,001.5.
+    const over = makeBook({ hedgeRatio: 1.1 });
+    over.perp!.indexPriceE18 *= 2n;
+    const bought = adjustOf(over);
+    expect(bought.isBaseToQuote).toBe(false);
+    expect(bought.oppositeAmountBound).toBe(feedBound(bought, over));
+    expect(Number((bought.oppositeAmountBound * 10n ** 18n) / bought.amountBase) / 1e18).toBeCloseTo(
+      3001.5,
+      6,
+    );
+  });
+
+  it("bounds a de-peg swap by the feeds; a pool quoting more only tightens the minimum", () => {
+    const feedMinimum = oracleSwapMinOut({
+      amountIn: 100_000n * 10n ** 6n,
+      tokenInDecimals: 6,
+      tokenOutDecimals: 6,
+      priceIn: { answer: 95_000_000n, decimals: 8 },
+      priceOut: { answer: 100_000_000n, decimals: 8 },
+      slippageBps: 30n,
+    });
+    // The pool agrees with the USDT feed ($0.95): its quote less 30 bps is below the feeds' minimum, which binds.
+    const agreeing = planOf(decide(makeBook({ usdtUsdOracle: 0.95 }), makeParams(), NOW_SEC)).actions[0]!;
+    if (agreeing.kind !== "swap.exactInputSingle") throw new Error("expected a swap");
+    expect(agreeing.amountOutMinimum).toBe(feedMinimum);
+    // The pool pays more ($0.97): the minimum follows the pool, above the feeds' minimum.
+    const richer = planOf(decide(makeBook({ usdtUsdOracle: 0.95, usdtUsdPool: 0.97 }), makeParams(), NOW_SEC))
+      .actions[0]!;
+    if (richer.kind !== "swap.exactInputSingle") throw new Error("expected a swap");
+    expect(richer.amountOutMinimum).toBeGreaterThan(feedMinimum);
+    expect(Number(richer.amountOutMinimum) / 1e6).toBeCloseTo(97_000 * 0.9999 * 0.997, -1);
+  });
+
+  it("plans no swap through a pool that pays less than the feeds' minimum: a noop naming the pool", () => {
+    // The USDT feed says $0.95; the pool (or the RPC reading it) says $0.90. Positive control above: at $0.95 it swaps.
+    const book = makeBook({ usdtUsdOracle: 0.95, usdtUsdPool: 0.9 });
+    book.keeper.lastPlanAtSec = NOW_SEC - 1;
+    const d = decide(book, makeParams(), NOW_SEC);
+    expect(d).toMatchObject({ kind: "noop", code: "pool-off-oracle" });
+    if (d.kind !== "noop") throw new Error("unreachable");
+    expect(d.reason).toContain("USDT de-peg swap: pool");
+    expect(d.reason).toContain("pays less than the feeds' minimum at any size");
+  });
+
+  it("sizes a swap down to what a thin pool pays at the feeds' minimum, instead of paying its price impact", () => {
+    const thin = makeBook({ usdtUsdOracle: 0.95 });
+    const usdcUsdt = thin.pools[1]!;
+    if (usdcUsdt.kind !== "uniswap-v3") throw new Error("expected the USDC/USDT v3 pool");
+    usdcUsdt.liquidity /= 10_000n;
+    const swap = planOf(decide(thin, makeParams(), NOW_SEC)).actions[0]!;
+    if (swap.kind !== "swap.exactInputSingle") throw new Error("expected a swap");
+    // Positive control above: with the pool's full liquidity all 100,000 USDT go.
+    expect(swap.amountIn).toBeGreaterThan(1_000n * 10n ** 6n);
+    expect(swap.amountIn).toBeLessThan(100_000n * 10n ** 6n);
+    const feedsMinimum = oracleSwapMinOut({
+      amountIn: swap.amountIn,
+      tokenInDecimals: 6,
+      tokenOutDecimals: 6,
+      priceIn: { answer: 95_000_000n, decimals: 8 },
+      priceOut: { answer: 100_000_000n, decimals: 8 },
+      slippageBps: 30n,
+    });
+    expect(swap.amountOutMinimum).toBe(feedsMinimum);
+  });
+
+  it("plans no swap without a fresh feed on both sides to bound it", () => {
+    const book = makeBook({ usdtUsdOracle: 0.95 });
+    book.oracles = book.oracles.map((o) => (o.asset === USDC.address ? { ...o, updatedAtSec: 0 } : o));
+    const d = decide(book, makeParams(), NOW_SEC);
+    expect(d.kind === "plan" && d.plan.lane === "urgent").toBe(false);
   });
 
   it("rejects inconsistent parameters with a typed error naming the field", () => {

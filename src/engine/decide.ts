@@ -7,6 +7,8 @@
 //  1. Never act on a stale snapshot; never act on a stale oracle (de-peg sources drop stale feeds).
 //  2. De-peg act tier → urgent lane: swap held exposure of the de-pegged stable into the healthiest
 //     configured stable. May skip cooldown and hysteresis, never caps or the cost test.
+//     Slippage bounds (swap minimum, perp quote bound) come from the Chainlink answers (oracle-bounds.ts);
+//     a pool's quote may only tighten them, and a pool paying less than the feeds' minimum is not used.
 //  3. Hedge: hysteresis (arm at armBps, stay armed until inside rearmBps), cooldown, caps, minimum trade,
 //     then act only when expected risk reduction > expected cost × costMargin.
 //  4. Collateral: keep the perp margin ratio in [floor, ceiling] and the liquidation distance above its limit.
@@ -15,6 +17,7 @@ import type { DepegReport } from "./depeg.ts";
 import { EngineInputError } from "./errors.ts";
 import { hedgeDrift } from "./hedge-drift.ts";
 import { fail, fromFloat, MAX_UINT128, toFloat } from "./input-guards.ts";
+import { oraclePerpQuoteBound, oracleSwapMinOut } from "./oracle-bounds.ts";
 import { assertBookParams, type BookParams, type StablecoinParams } from "./params.ts";
 import { DUST_NOTIONAL_USD, minAccountValueForDistance } from "./perp-metrics.ts";
 import type {
@@ -33,7 +36,6 @@ import type { BookSnapshot, OracleReading, V3PoolSnapshot } from "./snapshot.ts"
 import { getAmount0Delta, getAmount1Delta, getNextSqrtPriceFromInput } from "./sqrt-price-math.ts";
 import { SECONDS_PER_YEAR } from "./volatility.ts";
 
-const E18 = 10n ** 18n;
 /** Smallest perp size tolerance in the premise (1e-6 base), so a rounding wei never fails a check. */
 const MIN_SIZE_TOLERANCE = 10n ** 12n;
 
@@ -124,8 +126,52 @@ function quoteSwap(
   return { amountOut, spotOut };
 }
 
-function depegSwaps(book: BookSnapshot, params: BookParams, m: BookMetrics): SwapQuote[] {
+/** A configured stable's own feed reading, when its de-peg report found it fresh; null otherwise. */
+function freshStableFeed(
+  book: BookSnapshot,
+  stable: StablecoinParams | undefined,
+  report: DepegReport,
+): OracleReading | null {
+  const feed = stable?.feed?.toLowerCase();
+  if (feed === undefined) return null;
+  const usable = report.sources.some((s) => s.kind === "chainlink" && s.usable);
+  return (usable && book.oracles.find((o) => o.feed.toLowerCase() === feed)) || null;
+}
+
+/** Swaps worth making, and why others were not planned (no oracle to bound one, or its pool off the oracle). */
+/**
+ * The largest input up to `wanted` the pool pays at least `minOut(input)` for, by bisection (the pool's quote
+ * is concave in the input, the minimum linear: above dust, what pays for an amount pays for any smaller one);
+ * 0 when the pool pays less even at the margin.
+ */
+function largestSwapPaying(
+  pool: V3PoolSnapshot,
+  zeroForOne: boolean,
+  wanted: bigint,
+  minOut: (amountIn: bigint) => bigint,
+): bigint {
+  const pays = (amountIn: bigint) => {
+    const quote = quoteSwap(pool, zeroForOne, amountIn);
+    return quote !== null && quote.amountOut >= minOut(amountIn);
+  };
+  if (pays(wanted)) return wanted;
+  let low = 0n; // pays (trivially)
+  let high = wanted; // does not
+  while (high - low > 1n) {
+    const mid = (low + high) / 2n;
+    if (pays(mid)) low = mid;
+    else high = mid;
+  }
+  return low;
+}
+
+function depegSwaps(
+  book: BookSnapshot,
+  params: BookParams,
+  m: BookMetrics,
+): { quotes: SwapQuote[]; refused: { code: NoopCode; reason: string }[] } {
   const quotes: SwapQuote[] = [];
+  const refused: { code: NoopCode; reason: string }[] = [];
   const reports = new Map(m.depeg.map((r) => [r.token, r]));
   let budgetUsd = params.caps.maxSwapUsd;
   for (const stable of params.depeg.stablecoins) {
@@ -154,12 +200,44 @@ function depegSwaps(book: BookSnapshot, params: BookParams, m: BookMetrics): Swa
     const decimalsOut = zeroForOne ? pool.token1.decimals : pool.token0.decimals;
     const capUnits = fromFloat("caps.maxSwapUsd", Math.max(0, budgetUsd) / report.priceUsd, decimalsIn);
     // biome-ignore lint/complexity/useMathMinMax: bigint operands
-    const amountIn = held < capUnits ? held : capUnits;
+    const wanted = held < capUnits ? held : capUnits;
+    if (wanted <= 0n || toFloat(wanted, decimalsIn) * report.priceUsd < params.minTradeUsd) continue;
+    // The bound comes from the feeds; the pool's quote (an RPC answer, a market that can be pushed) may only
+    // tighten it. The swap takes what the pool pays for at the feeds' minimum: a thin pool sizes it down, a pool
+    // that pays less even for the first unit is off the oracle and is not used.
+    const feedIn = freshStableFeed(book, stable, report);
+    const targetStable = params.depeg.stablecoins.find((s) => s.token.toLowerCase() === target.token);
+    const feedOut = freshStableFeed(book, targetStable, target);
+    if (feedIn === null || feedOut === null) {
+      refused.push({
+        code: "oracle-stale",
+        reason: `${report.symbol} de-peg swap: no fresh feed of ${feedIn === null ? report.symbol : target.symbol} to bound it`,
+      });
+      continue;
+    }
+    const slippageBps = bps(stable.maxSlippageBps);
+    const feedsMinOut = (units: bigint) =>
+      oracleSwapMinOut({
+        amountIn: units,
+        tokenInDecimals: decimalsIn,
+        tokenOutDecimals: decimalsOut,
+        priceIn: feedIn,
+        priceOut: feedOut,
+        slippageBps,
+      });
+    const amountIn = largestSwapPaying(pool, zeroForOne, wanted, feedsMinOut);
     const amountInUsd = toFloat(amountIn, decimalsIn) * report.priceUsd;
-    if (amountIn <= 0n || amountInUsd < params.minTradeUsd) continue;
-    const quote = quoteSwap(pool, zeroForOne, amountIn);
-    if (!quote) continue;
-    const amountOutMinimum = (quote.amountOut * bps(10_000 - stable.maxSlippageBps)) / 10_000n;
+    const quote = amountIn > 0n ? quoteSwap(pool, zeroForOne, amountIn) : null;
+    if (quote === null || amountInUsd < params.minTradeUsd) {
+      refused.push({
+        code: "pool-off-oracle",
+        reason: `${report.symbol} de-peg swap: pool ${pool.address} pays less than the feeds' minimum ${amountIn > 0n ? `beyond ${amountIn} ${report.symbol} units (below minTradeUsd)` : "at any size"}`,
+      });
+      continue;
+    }
+    const oracleMinOut = feedsMinOut(amountIn);
+    const poolMinOut = (quote.amountOut * (10_000n - slippageBps)) / 10_000n;
+    const amountOutMinimum = poolMinOut > oracleMinOut ? poolMinOut : oracleMinOut;
     const outPriceUsd = target.priceUsd ?? 1;
     budgetUsd -= amountInUsd;
     quotes.push({
@@ -187,12 +265,22 @@ function depegSwaps(book: BookSnapshot, params: BookParams, m: BookMetrics): Swa
       report,
     });
   }
-  return quotes;
+  return { quotes, refused };
 }
 
 function urgentPlan(book: BookSnapshot, params: BookParams, m: BookMetrics, nowSec: number): Decision | null {
-  const quotes = depegSwaps(book, params, m);
-  if (quotes.length === 0) return null;
+  const { quotes, refused } = depegSwaps(book, params, m);
+  if (quotes.length === 0) {
+    if (refused.length === 0) return null;
+    const offOracle = refused.some((r) => r.code === "pool-off-oracle");
+    return noop(
+      book,
+      m,
+      offOracle ? "pool-off-oracle" : "oracle-stale",
+      refused.map((r) => r.reason).join("; "),
+      book.keeper.hedgeTriggered,
+    );
+  }
   const gas = gasUsd(params, params.costs.gasBase + quotes.length * params.costs.gasPerSwap, m.basePriceUsd);
   const expectedCost = cost({
     gasUsd: gas,
@@ -319,7 +407,9 @@ export function decide(
     );
   }
   const urgent = urgentPlan(book, params, m, nowSec);
-  if (urgent?.kind === "plan") return urgent;
+  // A de-peg the keeper cannot act on because its market is off the oracle is reported, not hidden behind a
+  // routine decision on prices that may be as wrong (a lying RPC, a pushed pool): the keeper waits.
+  if (urgent?.kind === "plan" || urgent?.code === "pool-off-oracle") return urgent;
   if (!m.baseOracle.fresh) {
     return noop(book, m, "oracle-stale", `base oracle not usable: ${m.baseOracle.problem}`, wasTriggered);
   }
@@ -535,16 +625,19 @@ export function decide(
     const sizeAfter = perp!.sizeBase + trade;
     if (trade !== 0n) {
       const absTrade = trade < 0n ? -trade : trade;
-      const quoteE18 = (absTrade * perp!.indexPriceE18) / E18;
-      const slip = bps(params.costs.perpSlippageBps);
       actions.push({
         kind: "perp.adjustPosition",
         venue: perp!.venue,
         baseToken: perp!.baseToken,
         isBaseToQuote: trade < 0n,
         amountBase: absTrade,
-        oppositeAmountBound:
-          trade < 0n ? (quoteE18 * (10_000n - slip)) / 10_000n : (quoteE18 * (10_000n + slip)) / 10_000n,
+        // From the base feed's answer, not the venue's index price (an RPC answer that may lie).
+        oppositeAmountBound: oraclePerpQuoteBound({
+          amountBase: absTrade,
+          isBaseToQuote: trade < 0n,
+          price: book.baseOracle,
+          slippageBps: bps(params.costs.perpSlippageBps),
+        }),
         expectedSizeBefore: perp!.sizeBase,
         expectedSizeAfter: sizeAfter,
       });

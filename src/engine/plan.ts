@@ -108,7 +108,9 @@ export type NoopCode =
   | "cooldown"
   | "below-min-trade"
   | "cost-exceeds-benefit"
-  | "no-hedge-venue";
+  | "no-hedge-venue"
+  /** A de-peg swap's pool would pay less than the feeds' minimum: the pool (or the RPC reading it) is off. */
+  | "pool-off-oracle";
 
 export interface Noop {
   kind: "noop";

@@ -1,10 +1,12 @@
-import { type Address, erc20Abi, keccak256, parseAbi, toHex } from "viem";
+import { type Address, erc20Abi, parseAbi } from "viem";
 import type { DevnetKeeperSetup } from "../../src/devnet/devnet-keeper-setup.ts";
 import type { Devnet } from "../../src/devnet/index.ts";
-import type { Plan } from "../../src/engine/plan.ts";
+import type { Plan, PlanAction } from "../../src/engine/plan.ts";
+import { planId } from "../../src/engine/plan-id.ts";
 
 // Hand-built plans against the devnet treasury, for tests and benchmarks of the execution path that must not
-// depend on the engine's decisions.
+// depend on the engine's decisions. Each carries the id the engine would give it (book, block, actions): the
+// keeper signs nothing from a plan whose id is not its own.
 
 const ACCOUNT_BALANCE_ABI = parseAbi([
   "function getTakerPositionSize(address, address) view returns (int256)",
@@ -35,6 +37,7 @@ export async function chainNowSec(devnet: Devnet): Promise<number> {
   return Number((await devnet.publicClient.getBlock()).timestamp);
 }
 
+const BOOK_ID = "treasury-eth";
 const NO_COST = { gasUsd: 0, feesUsd: 0, slippageUsd: 0, fundingUsd: 0, totalUsd: 0 };
 
 /** Grow the treasury's vETH short by `amountBase`, premise: ETH/USD within ±2%, the position as it is now. */
@@ -48,24 +51,26 @@ export async function shortMorePlan(
   const size = await perpSize(devnet, setup);
   const answer = await feedAnswer(devnet, m.feeds.ethUsd.address);
   const base = m.contracts.perp.baseToken;
+  const blockNumber = await devnet.publicClient.getBlockNumber({ cacheTime: 0 });
+  const actions: PlanAction[] = [
+    {
+      kind: "perp.adjustPosition",
+      venue: "perp-v2",
+      baseToken: base,
+      isBaseToQuote: true,
+      amountBase,
+      oppositeAmountBound: 0n,
+      expectedSizeBefore: size,
+      expectedSizeAfter: size - amountBase,
+    },
+  ];
   return {
-    planId: keccak256(toHex(`${label}:${size}:${amountBase}`)),
-    bookId: "treasury-eth",
-    blockNumber: await devnet.publicClient.getBlockNumber({ cacheTime: 0 }),
+    planId: planId(BOOK_ID, blockNumber, actions),
+    bookId: BOOK_ID,
+    blockNumber,
     lane: "routine",
     reason: label,
-    actions: [
-      {
-        kind: "perp.adjustPosition",
-        venue: "perp-v2",
-        baseToken: base,
-        isBaseToQuote: true,
-        amountBase,
-        oppositeAmountBound: 0n,
-        expectedSizeBefore: size,
-        expectedSizeAfter: size - amountBase,
-      },
-    ],
+    actions,
     premise: {
       deadlineSec: (await chainNowSec(devnet)) + 600,
       oracle: {
@@ -103,23 +108,25 @@ export async function usdcToUsdtPlan(
   });
   const minOut = (amountIn * 99n) / 100n;
   const answer = await feedAnswer(devnet, m.feeds.usdcUsd.address);
+  const blockNumber = await devnet.publicClient.getBlockNumber({ cacheTime: 0 });
+  const actions: PlanAction[] = [
+    {
+      kind: "swap.exactInputSingle",
+      venue: "uniswap-v3",
+      tokenIn: usdc,
+      tokenOut: usdt,
+      fee: 100,
+      amountIn,
+      amountOutMinimum: minOut,
+    },
+  ];
   return {
-    planId: keccak256(toHex(`depeg:${amountIn}:${usdtBefore}`)),
-    bookId: "treasury-eth",
-    blockNumber: await devnet.publicClient.getBlockNumber({ cacheTime: 0 }),
+    planId: planId(BOOK_ID, blockNumber, actions),
+    bookId: BOOK_ID,
+    blockNumber,
     lane: "urgent",
     reason: "de-peg",
-    actions: [
-      {
-        kind: "swap.exactInputSingle",
-        venue: "uniswap-v3",
-        tokenIn: usdc,
-        tokenOut: usdt,
-        fee: 100,
-        amountIn,
-        amountOutMinimum: minOut,
-      },
-    ],
+    actions,
     premise: {
       deadlineSec: (await chainNowSec(devnet)) + 600,
       oracle: {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { jobIds } from "../../../keeper/job-ids.ts";
+import { sealPlan } from "../../../keeper/plan-integrity.ts";
 import type { TxRecord } from "../../../keeper/plan-store.ts";
 import { LANE_PRIORITY } from "../../../keeper/queues.ts";
 import { findExecutable } from "../../../src/runtime/find-executable.ts";
@@ -78,7 +79,7 @@ describe("the keeper under failure", () => {
       plans.push(await usdcToUsdtPlan(devnet(), bed.setup, BigInt(1_000 + i) * 10n ** 6n));
     const [first] = workers;
     for (const plan of plans) {
-      await first!.plans.create(plan, {
+      await first!.plans.create(sealPlan(first!.ctx.planKey, plan), {
         planId: plan.planId,
         chainId: devnet().manifest.chainId,
         bookId: plan.bookId,

@@ -7,7 +7,7 @@ import { parseKeeperConfig } from "../../../keeper/config.ts";
 import type { KeeperHooks } from "../../../keeper/context.ts";
 import { createKeeper, type KeeperRole } from "../../../keeper/keeper.ts";
 import { createChainClient } from "../../../src/chain/client.ts";
-import { devnetAccount } from "../../../src/devnet/accounts.ts";
+import { devnetAccount, devnetPrivateKey } from "../../../src/devnet/accounts.ts";
 import { devnetBookParams } from "../../../src/devnet/devnet-book-params.ts";
 import { devnetBookSources } from "../../../src/devnet/devnet-book-sources.ts";
 import type { DevnetKeeperSetup } from "../../../src/devnet/devnet-keeper-setup.ts";
@@ -82,7 +82,7 @@ export function testKeeper(options: TestKeeperOptions) {
     },
     redisUrl: options.redisUrl,
     client,
-    signer: devnetAccount(1),
+    signerPrivateKey: devnetPrivateKey(1),
     role: options.role ?? "all",
     hooks: options.hooks,
     books: [

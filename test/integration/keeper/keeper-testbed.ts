@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { jobIds } from "../../../keeper/job-ids.ts";
 import type { Keeper } from "../../../keeper/keeper.ts";
+import { sealPlan } from "../../../keeper/plan-integrity.ts";
 import type { TxRecord } from "../../../keeper/plan-store.ts";
 import { LANE_PRIORITY } from "../../../keeper/queues.ts";
 import type { DevnetKeeperSetup } from "../../../src/devnet/devnet-keeper-setup.ts";
@@ -84,7 +85,7 @@ export function useKeeperTestbed(label: string): KeeperTestbed {
     },
     keeperNonce: () => devnet().publicClient.getTransactionCount({ address: keeperAddress() }),
     async storePlan(keeper, plan, txs = []) {
-      await keeper.plans.create(plan, {
+      await keeper.plans.create(sealPlan(keeper.ctx.planKey, plan), {
         planId: plan.planId,
         chainId: devnet().manifest.chainId,
         bookId: plan.bookId,

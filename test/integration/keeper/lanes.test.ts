@@ -4,6 +4,7 @@ import { recordPlan } from "../../../keeper/evaluate-job.ts";
 import { jobIds } from "../../../keeper/job-ids.ts";
 import type { PlanRecord } from "../../../keeper/plan-store.ts";
 import type { Plan } from "../../../src/engine/plan.ts";
+import { planId } from "../../../src/engine/plan-id.ts";
 import { usdcToUsdtPlan } from "../../support/devnet-plans.ts";
 import { BOOK_ID, waitFor } from "./keeper-harness.ts";
 import { useKeeperTestbed } from "./keeper-testbed.ts";
@@ -21,11 +22,13 @@ async function routineSwap(amountUsdc: bigint): Promise<Plan> {
   const strictMin = swap.amountOutMinimum;
   const looseMin = swap.amountIn / 2n;
   const [balance] = plan.post.minBalances;
+  const actions = [{ ...swap, amountOutMinimum: looseMin }];
   return {
     ...plan,
+    planId: planId(plan.bookId, plan.blockNumber, actions),
     lane: "routine",
     reason: `routine swap ${amountUsdc}`,
-    actions: [{ ...swap, amountOutMinimum: looseMin }],
+    actions,
     post: { ...plan.post, minBalances: [{ ...balance!, amount: balance!.amount - strictMin + looseMin }] },
   };
 }

@@ -10,7 +10,10 @@ const { redis, prefix, cleanup } = isolatedRedis("plan-store");
 afterAll(cleanup);
 
 const planId = (n: number) => `0x${n.toString(16).padStart(64, "0")}` as const;
-const planOf = (n: number) => ({ planId: planId(n), bookId: "book" }) as unknown as Plan;
+const planOf = (n: number) => ({
+  plan: { planId: planId(n), bookId: "book" } as unknown as Plan,
+  mac: "0x" as const,
+});
 const recordOf = (n: number, status: PlanRecord["status"]): PlanRecord => ({
   planId: planId(n),
   chainId: 1,

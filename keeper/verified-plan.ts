@@ -1,0 +1,68 @@
+// Everything the keeper signs or re-sends for a plan comes from the plan as verified (plan-integrity.ts), never
+// from what Redis holds beside it: calldata rebuilt from the plan, a recorded transaction only once its signed
+// bytes are shown to be ours and the plan's (recorded-transaction.ts). A failed check refuses the plan: nothing
+// is sent, the plan fails with `tampered: …`, and `plan.tampered` goes out (a critical alert).
+import type { Hex } from "viem";
+import type { Plan } from "../src/engine/plan.ts";
+import { planToRolesCall } from "../src/execution/plan-batch.ts";
+import type { KeeperBook, KeeperContext } from "./context.ts";
+import { KeeperConfigurationError, PlanTamperedError } from "./errors.ts";
+import { openSealedPlan } from "./plan-integrity.ts";
+import type { PlanRecord, TxRecord } from "./plan-store.ts";
+import { checkRecordedTransaction, type SignedFields } from "./recorded-transaction.ts";
+
+export interface VerifiedPlan {
+  plan: Plan;
+  book: KeeperBook;
+  /** The keeper's transaction for the plan, rebuilt from the verified plan. */
+  call: { to: `0x${string}`; data: Hex };
+  /** What the keeper signed in each recorded transaction asked about, in the order given. */
+  signed: SignedFields[];
+}
+
+/**
+ * The record's plan, verified, with its rebuilt call and each of `txs` checked against it (a cancel is a
+ * zero-value self-transfer). Undefined when the plan was refused as tampered (already marked and announced).
+ */
+export async function verifyForSending(
+  ctx: KeeperContext,
+  record: PlanRecord,
+  txs: readonly TxRecord[] = [],
+): Promise<VerifiedPlan | undefined> {
+  try {
+    const stored = await ctx.plans.sealed(record.planId);
+    if (stored === undefined) throw new PlanTamperedError("its record remains but the plan is gone");
+    const plan = openSealedPlan(ctx.planKey, record.planId, stored);
+    const book = ctx.books.get(plan.bookId);
+    if (!book) throw new KeeperConfigurationError(`unknown book ${plan.bookId}`);
+    const call = planToRolesCall(plan, book.targets);
+    const signed: SignedFields[] = [];
+    for (const tx of txs) {
+      const expected = tx.kind === "cancel" ? { to: ctx.signer.address, data: "0x" as Hex } : call;
+      signed.push(
+        await checkRecordedTransaction(tx, { chainId: ctx.chainId, signer: ctx.signer.address, ...expected }),
+      );
+    }
+    return { plan, book, call, signed };
+  } catch (error) {
+    if (!(error instanceof PlanTamperedError)) throw error;
+    await refuseTampered(ctx, record, error);
+    return undefined;
+  }
+}
+
+async function refuseTampered(
+  ctx: KeeperContext,
+  record: PlanRecord,
+  error: PlanTamperedError,
+): Promise<void> {
+  const { planId, bookId } = record;
+  const reason = `tampered: ${error.message}`;
+  await ctx.plans.update(planId, (r) => ({ ...r, status: "failed", reason }));
+  await ctx.plans.clearInFlight(bookId, planId);
+  await ctx.events.emit({ kind: "plan.tampered", planId, bookId, reason }, "plans_tampered");
+  ctx.common.logger.error(
+    { plan_id: planId, book_id: bookId, reason },
+    "plan refused: what Redis holds for it is not what the keeper stored; nothing sent",
+  );
+}
