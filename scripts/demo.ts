@@ -122,7 +122,7 @@ async function main(): Promise<number> {
   say("Hiring the keeper: HedgeGuard, Roles permission set and roles signed by 2 of the Safe's 3 owners…");
   const setup = await setUpDevnetKeeper(devnet.client, devnet.manifest);
   say(
-    `  HedgeGuard ${setup.scope.hedgeGuard}; keeper ${setup.scope.keeper} may trade vETH and swap USDC→USDT, DAI→USDC within caps`,
+    `  HedgeGuard ${setup.scope.hedgeGuard}, HedgeBounds ${setup.scope.bounds.hedgeBounds}; keeper ${setup.scope.keeper} may trade vETH and swap USDC→USDT, DAI→USDC within caps`,
   );
 
   const manifest = devnet.manifest;

@@ -53,12 +53,12 @@ const COMMON = {
 const HELP: Record<string, string> = {
   run: RUN_HELP,
   setup: SETUP_HELP,
-  init: `hedgekeeper init --network devnet [--manifest ${DEFAULT_MANIFEST_PATH}] [--hedge-guard <address>] [--out <file>] [--force]
+  init: `hedgekeeper init --network devnet [--manifest ${DEFAULT_MANIFEST_PATH}] [--hedge-guard <address>] [--hedge-bounds <address>] [--out <file>] [--force]
 hedgekeeper init --rpc-url <url> --chain-id <id> [--out <file>] [--force]
 
 Writes a commented configuration. For the devnet, addresses come from its manifest (\`npm run devnet\`
-writes it); --hedge-guard fills in the HedgeGuard deployed when the keeper was hired, otherwise the file
-refers to \${HK_HEDGE_GUARD}. For your RPC, Ethereum mainnet addresses are filled in and the treasury's own
+writes it); --hedge-guard and --hedge-bounds fill in the HedgeGuard and HedgeBounds deployed when the keeper
+was hired, otherwise the file refers to \${HK_HEDGE_GUARD} and \${HK_HEDGE_BOUNDS}. For your RPC, Ethereum mainnet addresses are filled in and the treasury's own
 contracts are \${...} references. Secrets are always references. Default --out: ${DEFAULT_CONFIG}.
 `,
   check: `hedgekeeper check [--config <file>] [--json]
@@ -126,6 +126,7 @@ async function init(args: string[]): Promise<number> {
       network: { type: "string" },
       manifest: { type: "string", default: DEFAULT_MANIFEST_PATH },
       "hedge-guard": { type: "string" },
+      "hedge-bounds": { type: "string" },
       "rpc-url": { type: "string" },
       "chain-id": { type: "string" },
       out: { type: "string", short: "o", default: DEFAULT_CONFIG },
@@ -136,11 +137,17 @@ async function init(args: string[]): Promise<number> {
   let text: string;
   if (values.network === "devnet") {
     const hedgeGuard = values["hedge-guard"];
-    if (hedgeGuard !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(hedgeGuard)) {
-      throw new UsageError("--hedge-guard takes an address");
+    const hedgeBounds = values["hedge-bounds"];
+    for (const [flag, value] of [
+      ["--hedge-guard", hedgeGuard],
+      ["--hedge-bounds", hedgeBounds],
+    ] as const) {
+      if (value !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(value))
+        throw new UsageError(`${flag} takes an address`);
     }
     text = renderDevnetConfig(readManifest(values.manifest), {
       ...(hedgeGuard && { hedgeGuard: getAddress(hedgeGuard) }),
+      ...(hedgeBounds && { hedgeBounds: getAddress(hedgeBounds) }),
     });
   } else if (values["rpc-url"] !== undefined || values["chain-id"] !== undefined) {
     const chainId = Number(values["chain-id"]);

@@ -8,6 +8,7 @@ import { redactRpcUrl, scrubRpcUrls } from "../chain/rpc-url.ts";
 import { chainClientOptionsFromConfig, treasuryScopeFromConfig } from "../config/adapters.ts";
 import type { HedgekeeperConfig } from "../config/schema.ts";
 import { diffPermissions, type PermissionDrift } from "../execution/permission-drift.ts";
+import { readPriceSourceDrift } from "../execution/price-source-drift.ts";
 import { readDeployedRoleState } from "../execution/read-role-statements.ts";
 import { GUARDIAN_ROLE_KEY, KEEPER_ROLE_KEY } from "../execution/role-keys.ts";
 import { desiredStatements } from "../execution/role-statements.ts";
@@ -117,7 +118,8 @@ export async function runCheck(
         results.push({ name, ok: false, detail: "no contract at the Roles address" });
         continue;
       }
-      const desired = desiredStatements(treasuryScopeFromConfig(config, treasuryId));
+      const scope = treasuryScopeFromConfig(config, treasuryId);
+      const desired = desiredStatements(scope);
       const deployed = await readDeployedRoleState(client, treasury.roles, {
         fromBlock: BigInt(treasury.rolesDeployBlock),
         toBlock: head,
@@ -131,6 +133,22 @@ export async function runCheck(
         detail: clean
           ? `${desired.length} statements match the chain`
           : `drift: ${found.missing.length} missing or different, ${found.unexpected.length} granted outside config`,
+      });
+      const sources = await readPriceSourceDrift(client, scope);
+      for (const source of sources) {
+        found.missing.push({
+          key: `price-source:${source.token.toLowerCase()}`,
+          desired: source.desired,
+          deployed: source.deployed,
+        });
+      }
+      results.push({
+        name: `price bounds ${treasuryId} (HedgeBounds ${scope.bounds.hedgeBounds})`,
+        ok: sources.length === 0,
+        detail:
+          sources.length === 0
+            ? `${scope.bounds.priceSources.length} price sources match the chain`
+            : `drift: ${sources.length} price sources missing or different`,
       });
     } catch (error) {
       results.push({

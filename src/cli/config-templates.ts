@@ -2,7 +2,7 @@
 // manifest) and one for a user's RPC (Ethereum mainnet addresses; what is not on mainnet is a reference).
 // config/devnet.example.yaml and config/mainnet.example.yaml are exactly these files.
 
-import { DEVNET_KEEPER_CAPS } from "../devnet/devnet-keeper-setup.ts";
+import { DEVNET_KEEPER_BOUNDS, DEVNET_KEEPER_CAPS } from "../devnet/devnet-keeper-setup.ts";
 import { MAINNET_FEEDS, MAINNET_TOKENS, MAINNET_UNISWAP_V3 } from "../devnet/mainnet-addresses.ts";
 import type { DevnetManifest } from "../devnet/manifest.ts";
 import { MULTI_SEND_UNWRAPPER } from "../execution/multisend-unwrapper.ts";
@@ -81,6 +81,8 @@ export interface DevnetTemplateOptions {
   rpcUrl?: string;
   /** HedgeGuard, once deployed (`setUpDevnetKeeper` deploys it); else an env reference. */
   hedgeGuard?: string;
+  /** HedgeBounds, once deployed (`setUpDevnetKeeper` deploys it); else an env reference. */
+  hedgeBounds?: string;
   redisUrl?: string;
 }
 
@@ -125,6 +127,7 @@ treasuries:
     roles: "${c.roles}"
     rolesDeployBlock: 0 # \`check\` reads the modifier's permission events from this block
     hedgeGuard: "${options.hedgeGuard ?? "${HK_HEDGE_GUARD}"}" # deployed when the keeper is hired
+    hedgeBounds: "${options.hedgeBounds ?? "${HK_HEDGE_BOUNDS}"}" # deployed when the keeper is hired
     multiSendCallOnly: "${c.multiSendCallOnly}"
     multiSendUnwrapper: "${MULTI_SEND_UNWRAPPER}"
     keeper:
@@ -148,6 +151,14 @@ treasuries:
         swapAmountInTokensPerDay: { USDC: ${DEVNET_KEEPER_CAPS.swapUsdPerDay}, DAI: ${DEVNET_KEEPER_CAPS.swapUsdPerDay} }
         collateralTokensPerDay: { USDC: ${DEVNET_KEEPER_CAPS.collateralUsdPerDay} }
         callsPerHour: ${DEVNET_KEEPER_CAPS.callsPerHour}
+        perpMaxAbsBaseUnits: ${DEVNET_KEEPER_CAPS.perpMaxAbsEth} # ceiling on |perp position|, ETH
+        collateralMaxTokens: { USDC: ${DEVNET_KEEPER_CAPS.collateralMaxUsdc} } # ceiling on the vault balance
+        refillPeriodSec: ${DEVNET_KEEPER_CAPS.refillPeriodSec} # allowances refill cap/24 each hour, up to one day's cap
+      bounds: # enforced on chain for every call the keeper key can make, HedgeGuard or not
+        perpSlippageBps: ${DEVNET_KEEPER_BOUNDS.perpSlippageBps} # ≥ the book's perpSlippageBps + oracleBandBps
+        swapSlippageBps: ${DEVNET_KEEPER_BOUNDS.swapSlippageBps} # ≥ a de-peg swap's maxSlippageBps + oracleBandBps
+        lpPriceBandBps: ${DEVNET_KEEPER_BOUNDS.lpPriceBandBps} # pool price vs oracles for a liquidity removal
+        perpBaseFeeds: [{ baseToken: "${c.perp.baseToken}", feed: ETH/USD }] # vETH is priced by ETH/USD
 
 # Books by id: what is hedged, against what, and the policy the engine decides with.
 books:
@@ -260,6 +271,7 @@ treasuries:
     roles: "\${HK_ROLES}"
     rolesDeployBlock: 0 # set to the modifier's deployment block: \`check\` scans events from here
     hedgeGuard: "\${HK_HEDGE_GUARD}"
+    hedgeBounds: "\${HK_HEDGE_BOUNDS}"
     multiSendCallOnly: "${SAFE_MULTI_SEND_CALL_ONLY_1_4_1}" # Safe 1.4.1 MultiSendCallOnly
     multiSendUnwrapper: "${MULTI_SEND_UNWRAPPER}" # Zodiac MultiSendUnwrapper (ERC-2470, salt 0)
     keeper:
@@ -285,6 +297,14 @@ treasuries:
         swapAmountInTokensPerDay: { USDC: 250000, DAI: 250000 }
         collateralTokensPerDay: { USDC: 500000 }
         callsPerHour: 20
+        perpMaxAbsBaseUnits: 50 # ceiling on |perp position| in base units, whatever the daily flow
+        collateralMaxTokens: { USDC: 1000000 } # ceiling on the Safe's perp vault balance
+        refillPeriodSec: 3600 # allowances refill cap/24 each hour, up to one day's cap
+      bounds: # enforced on chain (HedgeBounds) for every call the keeper key can make
+        perpSlippageBps: 150 # ≥ the book's perpSlippageBps + oracleBandBps
+        swapSlippageBps: 150 # ≥ a de-peg swap's maxSlippageBps + oracleBandBps
+        lpPriceBandBps: 150
+        perpBaseFeeds: [{ baseToken: "\${HK_PERP_BASE_TOKEN}", feed: ETH/USD }]
 
 books:
   treasury-eth:

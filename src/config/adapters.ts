@@ -6,7 +6,7 @@ import { DEFAULT_RETRY_POLICY } from "../chain/retrying-transport.ts";
 import { EngineInputError } from "../engine/errors.ts";
 import { assertBookParams, type BookParams, type StablecoinParams } from "../engine/params.ts";
 import type { TokenRef } from "../engine/snapshot.ts";
-import type { TreasuryScope } from "../execution/treasury-scope.ts";
+import type { PriceSource, TreasuryScope } from "../execution/treasury-scope.ts";
 import type { BookSources } from "../indexers/book-sources.ts";
 import type { FeedSource } from "../indexers/chainlink-reads.ts";
 import { createPerpV2Venue } from "../indexers/perp-v2-venue.ts";
@@ -161,14 +161,61 @@ export function treasuryScopeFromConfig(config: HedgekeeperConfig, treasuryId: s
         fee: pair.fee,
       })),
     },
+    bounds: {
+      hedgeBounds: treasury.hedgeBounds,
+      perpSlippageBps: p.bounds.perpSlippageBps,
+      swapSlippageBps: p.bounds.swapSlippageBps,
+      lpPriceBandBps: p.bounds.lpPriceBandBps,
+      priceSources: priceSourcesOf(network, p.bounds.perpBaseFeeds, treasuryId),
+    },
     caps: {
       // Perp base tokens carry 18 decimals (Perpetual Protocol v2 virtual tokens).
       perpBasePerDay: parseUnits(String(p.caps.perpBaseUnitsPerDay), 18),
+      perpMaxAbsBaseUnits: p.caps.perpMaxAbsBaseUnits,
       swapAmountInPerDay: perTokenCaps(network, p.caps.swapAmountInTokensPerDay),
       collateralPerDay: perTokenCaps(network, p.caps.collateralTokensPerDay),
+      collateralMaxTokens: Object.fromEntries(
+        Object.entries(p.caps.collateralMaxTokens).map(([sym, n]) => [tokenRef(network, sym).address, n]),
+      ),
       callsPerHour: p.caps.callsPerHour,
+      refillPeriodSec: p.caps.refillPeriodSec,
     },
   };
+}
+
+/**
+ * The price sources HedgeBounds needs: every token of the network that a feed prices (in the order the network
+ * lists its feeds), then each perp base token by the feed configured for it (18 decimals, like every Perpetual
+ * Protocol v2 virtual token).
+ */
+function priceSourcesOf(
+  network: NetworkConfig,
+  perpBaseFeeds: readonly { baseToken: Address; feed: string }[],
+  treasuryId: string,
+): PriceSource[] {
+  const sources: PriceSource[] = [];
+  for (const feed of Object.values(network.feeds)) {
+    const token = tokenRef(network, feed.asset);
+    if (sources.some((s) => s.token === token.address)) continue;
+    sources.push({
+      token: token.address,
+      feed: feed.address,
+      heartbeatSec: feed.heartbeatSec,
+      feedDecimals: feed.decimals,
+      tokenDecimals: token.decimals,
+    });
+  }
+  for (const { baseToken, feed: feedId } of perpBaseFeeds) {
+    const feed = lookup(network.feeds, feedId, `treasuries.${treasuryId}.permissions.bounds.perpBaseFeeds`);
+    sources.push({
+      token: baseToken,
+      feed: feed.address,
+      heartbeatSec: feed.heartbeatSec,
+      feedDecimals: feed.decimals,
+      tokenDecimals: 18,
+    });
+  }
+  return sources;
 }
 
 /** Options for createChainClient on `networkId`. */

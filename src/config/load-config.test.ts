@@ -23,8 +23,14 @@ const manifest = parseManifest(
   "fixture",
 );
 const HEDGE_GUARD = "0x00000000000000000000000000000000000000aa";
-const ENV = { HK_HEDGE_GUARD: HEDGE_GUARD, HK_KEEPER_PRIVATE_KEY: `0x${"11".repeat(32)}` };
+const HEDGE_BOUNDS = "0x00000000000000000000000000000000000000bb";
+const ENV = {
+  HK_HEDGE_GUARD: HEDGE_GUARD,
+  HK_HEDGE_BOUNDS: HEDGE_BOUNDS,
+  HK_KEEPER_PRIVATE_KEY: `0x${"11".repeat(32)}`,
+};
 const devnetYaml = () => renderDevnetConfig(manifest);
+const WIDE_BOUNDS = { perpSlippageBps: 9_999, swapSlippageBps: 9_999, lpPriceBandBps: 9_999, unsafe: true };
 
 /** The devnet config with `edit` applied to its parsed tree, back as YAML. */
 function edited(edit: (tree: Record<string, any>) => void): string {
@@ -148,6 +154,8 @@ describe("the configuration file", () => {
   it("refuses slippage above 500 bps and an oracle band above 1,000 bps unless the book sets unsafe: true", () => {
     const widened = (o: { unsafe?: boolean; slippageBps?: number; bandBps?: number } = {}) =>
       edited((t) => {
+        // The treasury's on-chain bounds wide enough that only the book's own limits speak here.
+        Object.assign(t.treasuries["devnet-treasury"].permissions.bounds, WIDE_BOUNDS);
         const b = t.books["treasury-eth"];
         if (o.unsafe !== undefined) b.unsafe = o.unsafe;
         b.costs.perpSlippageBps = o.slippageBps ?? 501;
@@ -178,6 +186,7 @@ describe("the configuration file", () => {
   it("reports a bound at or above 10,000 bps and an unsafe slippage in one pass", () => {
     const issues = issuesOf(
       edited((t) => {
+        Object.assign(t.treasuries["devnet-treasury"].permissions.bounds, WIDE_BOUNDS);
         t.books["treasury-eth"].thresholds.armBps = 20_000;
         t.books["treasury-eth"].costs.perpSlippageBps = 800;
       }),
@@ -185,6 +194,67 @@ describe("the configuration file", () => {
     expect(issues.map((i) => i.path).sort()).toEqual([
       "books.treasury-eth.costs.perpSlippageBps",
       "books.treasury-eth.thresholds.armBps",
+    ]);
+  });
+
+  it("refuses on-chain bounds above 500 bps unless the treasury sets bounds.unsafe, and 10,000 bps or more always", () => {
+    const issues = issuesOf(
+      edited((t) => {
+        const bounds = t.treasuries["devnet-treasury"].permissions.bounds;
+        bounds.perpSlippageBps = 501;
+        bounds.lpPriceBandBps = 10_000;
+      }),
+    );
+    expect(issues.map((i) => i.path).sort()).toEqual([
+      "treasuries.devnet-treasury.permissions.bounds.lpPriceBandBps",
+      "treasuries.devnet-treasury.permissions.bounds.perpSlippageBps",
+    ]);
+    expect(issues.find((i) => i.path.endsWith("perpSlippageBps"))?.message).toBe(
+      "501 bps is above 500: set bounds.unsafe: true to allow it",
+    );
+    const unsafe = parseConfig(
+      edited((t) =>
+        Object.assign(t.treasuries["devnet-treasury"].permissions.bounds, {
+          perpSlippageBps: 501,
+          unsafe: true,
+        }),
+      ),
+      { env: ENV },
+    );
+    expect(unsafe.treasuries["devnet-treasury"]?.permissions.bounds.perpSlippageBps).toBe(501); // positive control
+  });
+
+  it("refuses a book whose own slippage plus oracle band would not fit the treasury's on-chain bound", () => {
+    const issues = issuesOf(
+      edited((t) => {
+        t.books["treasury-eth"].costs.perpSlippageBps = 101; // + 100 bps band > 200 on chain
+        t.books["treasury-eth"].depeg.assets.USDC.maxSlippageBps = 51; // + 100 bps band > 150 on chain
+      }),
+    );
+    expect(issues).toEqual([
+      {
+        path: "books.treasury-eth.costs.perpSlippageBps",
+        message:
+          "perpSlippageBps 101 + oracleBandBps 100 exceeds the treasury's on-chain bounds.perpSlippageBps 200",
+      },
+      {
+        path: "books.treasury-eth.depeg.assets.USDC.maxSlippageBps",
+        message:
+          "maxSlippageBps 51 + oracleBandBps 100 exceeds the treasury's on-chain bounds.swapSlippageBps 150",
+      },
+    ]);
+  });
+
+  it("names a perp market the bounds cannot price and collateral without a ceiling", () => {
+    const issues = issuesOf(
+      edited((t) => {
+        t.treasuries["devnet-treasury"].permissions.bounds.perpBaseFeeds = [];
+        t.treasuries["devnet-treasury"].permissions.caps.collateralMaxTokens = {};
+      }),
+    );
+    expect(issues.map((i) => i.path).sort()).toEqual([
+      "treasuries.devnet-treasury.permissions.caps.collateralMaxTokens",
+      "treasuries.devnet-treasury.permissions.perp.baseTokens.0",
     ]);
   });
 
@@ -211,7 +281,7 @@ describe("the configuration file", () => {
     const config = parseConfig(devnetYaml(), { env: { ...ENV, HK_DEVNET_RPC_URL: "http://10.0.0.2:8545" } });
     expect(config.networks.devnet?.rpcUrls).toEqual(["http://10.0.0.2:8545"]);
     expect(config.treasuries["devnet-treasury"]?.hedgeGuard).toBe(HEDGE_GUARD);
-    expect(issuesOf(devnetYaml(), { HK_HEDGE_GUARD: HEDGE_GUARD })).toEqual([
+    expect(issuesOf(devnetYaml(), { HK_HEDGE_GUARD: HEDGE_GUARD, HK_HEDGE_BOUNDS: HEDGE_BOUNDS })).toEqual([
       {
         path: "treasuries.devnet-treasury.keeper.privateKey",
         message: "environment variable HK_KEEPER_PRIVATE_KEY is not set",
@@ -278,7 +348,11 @@ describe("the configuration file", () => {
 
 describe("adapters from the configuration", () => {
   const config = parseConfig(devnetYaml(), { env: ENV });
-  const deployed = { hedgeGuard: HEDGE_GUARD as `0x${string}`, multiSendUnwrapper: MULTI_SEND_UNWRAPPER };
+  const deployed = {
+    hedgeGuard: HEDGE_GUARD as `0x${string}`,
+    hedgeBounds: HEDGE_BOUNDS as `0x${string}`,
+    multiSendUnwrapper: MULTI_SEND_UNWRAPPER,
+  };
 
   it("give the engine the devnet book's parameters", () => {
     expect(bookParamsFromConfig(config, "treasury-eth")).toEqual(devnetBookParams(manifest));

@@ -20,6 +20,10 @@ const bps = z.number().finite().nonnegative().lt(10_000, "must be below 10,000 b
 const SAFE_MAX_SLIPPAGE_BPS = 500;
 const SAFE_MAX_ORACLE_BAND_BPS = 1_000;
 const url = z.string().url("expected a URL");
+/** An on-chain bound in bps: below 100% (a bound of 10,000 bps lets a trade through at any price). */
+const boundBps = z.number().int().nonnegative().max(9_999);
+/** Bounds wider than this are refused unless the treasury sets `permissions.bounds.unsafe`. */
+export const MAX_SAFE_BOUND_BPS = 500;
 
 export const feeCapsSchema = z
   .object({
@@ -105,10 +109,46 @@ export const permissionsSchema = z
         collateralTokensPerDay: z
           .record(symbol, z.number().positive())
           .describe("Collateral moved per day per token, in whole tokens."),
-        callsPerHour: positiveInt.describe("Venue calls per hour, all kinds together."),
+        callsPerHour: positiveInt
+          .max(3_600)
+          .describe("Venue calls per hour (perp opens and vault deposits: one per block instead)."),
+        perpMaxAbsBaseUnits: positiveInt.describe(
+          "Ceiling on |perp position| per market, whole base units: a keeper open may not pass it (reducing always may).",
+        ),
+        collateralMaxTokens: z
+          .record(symbol, positiveInt)
+          .describe(
+            "Ceiling on the Safe's perp vault balance per token after a keeper deposit, in whole tokens.",
+          ),
+        refillPeriodSec: positiveInt
+          .max(86_400)
+          .refine((sec) => 86_400 % sec === 0, { message: "must divide a day (e.g. 3600)" })
+          .default(3_600)
+          .describe("Allowances refill cap × period / 1 day every period, never above one day's cap."),
       })
       .strict()
       .describe("Refilling Roles allowances: what the keeper can do per period even if compromised."),
+    bounds: z
+      .object({
+        perpSlippageBps: boundBps.describe(
+          "On chain: a perp open's quote bound is within this of size × Chainlink price.",
+        ),
+        swapSlippageBps: boundBps.describe(
+          "On chain: a swap's minimum out is within this of amount in × the Chainlink cross price.",
+        ),
+        lpPriceBandBps: boundBps.describe(
+          "On chain: a liquidity removal needs the pool's price within this of the Chainlink cross price.",
+        ),
+        perpBaseFeeds: z
+          .array(z.object({ baseToken: address, feed: z.string().min(1) }).strict())
+          .describe("The feed id pricing each perp base token (e.g. vETH by `ETH/USD`)."),
+        unsafe: z
+          .boolean()
+          .default(false)
+          .describe("Allow bounds above 500 bps. A stolen keeper key may lose up to this much per trade."),
+      })
+      .strict()
+      .describe("Price bounds Roles enforces on every call the keeper key can make (HedgeBounds)."),
   })
   .strict();
 
@@ -123,6 +163,9 @@ export const treasurySchema = z
       .nonnegative()
       .describe("Block the Roles modifier was deployed at: `check` reads its permission events from here."),
     hedgeGuard: address.describe("HedgeGuard: re-checks the premise and asserts the post-state on chain."),
+    hedgeBounds: address.describe(
+      "HedgeBounds: the Roles custom condition holding every keeper call to the Chainlink price and ceilings.",
+    ),
     multiSendCallOnly: address.describe("Safe MultiSendCallOnly 1.4.1."),
     multiSendUnwrapper: address.describe("Zodiac MultiSendUnwrapper, so Roles checks each call in a batch."),
     keeper: z
@@ -492,6 +535,7 @@ function checkReferences(config: z.output<z.ZodObject>, ctx: RefinementContext):
     for (const sym of Object.keys(p.caps.collateralTokensPerDay)) {
       tokenIn(network, at("caps", "collateralTokensPerDay", sym), sym);
     }
+    checkBounds(network, p, at, issue);
   }
   for (const [id, book] of Object.entries(c.books)) {
     const at = (...rest: (string | number)[]) => ["books", id, ...rest];
@@ -514,6 +558,77 @@ function checkReferences(config: z.output<z.ZodObject>, ctx: RefinementContext):
     for (const [sym, asset] of Object.entries(book.depeg.assets)) {
       tokenIn(network, at("depeg", "assets", sym), sym);
       if (asset.feed !== null) feedIn(network, at("depeg", "assets", sym, "feed"), asset.feed);
+    }
+    checkBookFitsBounds(book, treasury, at, issue);
+  }
+}
+
+type Issue = (path: (string | number)[], message: string) => void;
+
+/** Every token a bound prices has a feed; collateral has a ceiling; wide bounds need the explicit flag. */
+function checkBounds(
+  network: NetworkConfig,
+  p: TreasuryConfig["permissions"],
+  at: (...rest: (string | number)[]) => (string | number)[],
+  issue: Issue,
+): void {
+  const b = p.bounds;
+  for (const key of ["perpSlippageBps", "swapSlippageBps", "lpPriceBandBps"] as const) {
+    if (b[key] > MAX_SAFE_BOUND_BPS && b[key] < 10_000 && !b.unsafe) {
+      issue(
+        at("bounds", key),
+        `${b[key]} bps is above ${MAX_SAFE_BOUND_BPS}: set bounds.unsafe: true to allow it`,
+      );
+    }
+  }
+  const feedOf = (sym: string) => Object.values(network.feeds).some((feed) => feed.asset === sym);
+  p.perp.baseTokens.forEach((token, i) => {
+    if (!b.perpBaseFeeds.some((entry) => entry.baseToken.toLowerCase() === token.toLowerCase()))
+      issue(at("perp", "baseTokens", i), `no feed in bounds.perpBaseFeeds for ${token}`);
+  });
+  b.perpBaseFeeds.forEach((entry, i) => {
+    if (!(entry.feed in network.feeds))
+      issue(at("bounds", "perpBaseFeeds", i, "feed"), `unknown feed "${entry.feed}"`);
+  });
+  p.perp.collateralTokens.forEach((sym, i) => {
+    if (!(sym in p.caps.collateralMaxTokens))
+      issue(at("caps", "collateralMaxTokens"), `no ceiling for collateral ${sym}`);
+    if (sym in network.tokens && !feedOf(sym))
+      issue(at("perp", "collateralTokens", i), `no feed prices ${sym}`);
+  });
+  p.uniswap.swapPairs.forEach((pair, i) => {
+    for (const side of ["tokenIn", "tokenOut"] as const) {
+      if (pair[side] in network.tokens && !feedOf(pair[side])) {
+        issue(at("uniswap", "swapPairs", i, side), `no feed prices ${pair[side]}: the swap bound needs one`);
+      }
+    }
+  });
+}
+
+/**
+ * The keeper's own bounds must pass the chain's even after the oracle moved within the plan's band: the book's
+ * slippage plus its oracle band fit inside the treasury's on-chain bound, or its own plans would be refused.
+ */
+function checkBookFitsBounds(
+  book: BookConfig,
+  treasury: TreasuryConfig,
+  at: (...rest: (string | number)[]) => (string | number)[],
+  issue: Issue,
+): void {
+  const b = treasury.permissions.bounds;
+  const band = book.premise.oracleBandBps;
+  if (book.hedge && book.costs.perpSlippageBps + band > b.perpSlippageBps) {
+    issue(
+      at("costs", "perpSlippageBps"),
+      `perpSlippageBps ${book.costs.perpSlippageBps} + oracleBandBps ${band} exceeds the treasury's on-chain bounds.perpSlippageBps ${b.perpSlippageBps}`,
+    );
+  }
+  for (const [sym, asset] of Object.entries(book.depeg.assets)) {
+    if (asset.maxSlippageBps + band > b.swapSlippageBps) {
+      issue(
+        at("depeg", "assets", sym, "maxSlippageBps"),
+        `maxSlippageBps ${asset.maxSlippageBps} + oracleBandBps ${band} exceeds the treasury's on-chain bounds.swapSlippageBps ${b.swapSlippageBps}`,
+      );
     }
   }
 }

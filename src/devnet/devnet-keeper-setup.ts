@@ -1,8 +1,8 @@
 import { type Address, createWalletClient } from "viem";
-import { deployHedgeGuard } from "../execution/deploy-treasury-contracts.ts";
+import { deployHedgeBounds, deployHedgeGuard } from "../execution/deploy-treasury-contracts.ts";
 import { type ExecutionTargets, executionTargetsOf } from "../execution/execution-targets.ts";
 import { ensureMultiSendUnwrapper } from "../execution/multisend-unwrapper.ts";
-import type { TreasuryScope } from "../execution/treasury-scope.ts";
+import type { PriceSource, TreasuryScope } from "../execution/treasury-scope.ts";
 import { asSafeBatch, treasurySetupTransactions } from "../execution/treasury-setup.ts";
 import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "./accounts.ts";
 import type { DevnetClient } from "./devnet-client.ts";
@@ -19,12 +19,49 @@ export const DEVNET_KEEPER_CAPS = {
   swapUsdPerDay: 1_000_000,
   collateralUsdPerDay: 500_000,
   callsPerHour: 20,
+  // Ceilings: the starting 60 ETH short may grow to 200 ETH; the vault may hold up to 2M USDC (it starts near 1M).
+  perpMaxAbsEth: 200,
+  collateralMaxUsdc: 2_000_000,
+  refillPeriodSec: 3_600,
 } as const;
+
+/**
+ * The devnet treasury's on-chain price bounds. The keeper's own slippage (devnet book: perp 100 bps, de-peg swaps
+ * 50 bps) plus the plan's oracle band (100 bps: the feed may move that much between plan and block) must fit
+ * inside them, or the keeper's own plans would be refused.
+ */
+export const DEVNET_KEEPER_BOUNDS = {
+  perpSlippageBps: 200,
+  swapSlippageBps: 150,
+  lpPriceBandBps: 200,
+} as const;
+
+/**
+ * Every token the devnet's bounds price, in the order the devnet config lists its feeds (ETH/USD, USDC/USD,
+ * DAI/USD, USDT/USD), then the perp's vETH by ETH/USD.
+ */
+export function devnetPriceSources(manifest: DevnetManifest): PriceSource[] {
+  const { contracts: c, feeds } = manifest;
+  const source = (token: Address, feed: DevnetManifest["feeds"]["ethUsd"], tokenDecimals: number) => ({
+    token,
+    feed: feed.address,
+    heartbeatSec: feed.heartbeatSec,
+    feedDecimals: feed.decimals,
+    tokenDecimals,
+  });
+  return [
+    source(c.weth, feeds.ethUsd, 18),
+    source(c.usdc, feeds.usdcUsd, 6),
+    source(c.dai, feeds.daiUsd, 18),
+    source(c.usdt, feeds.usdtUsd, 6),
+    source(c.perp.baseToken, feeds.ethUsd, 18),
+  ];
+}
 
 /** The devnet treasury's scope: trade vETH, move USDC collateral, swap de-pegging stables into USDT. */
 export function devnetTreasuryScope(
   manifest: DevnetManifest,
-  deployed: { hedgeGuard: Address; multiSendUnwrapper: Address },
+  deployed: { hedgeGuard: Address; hedgeBounds: Address; multiSendUnwrapper: Address },
 ): TreasuryScope {
   const c = manifest.contracts;
   return {
@@ -49,14 +86,22 @@ export function devnetTreasuryScope(
         { tokenIn: c.dai, tokenOut: c.usdc, fee: 100 },
       ],
     },
+    bounds: {
+      hedgeBounds: deployed.hedgeBounds,
+      ...DEVNET_KEEPER_BOUNDS,
+      priceSources: devnetPriceSources(manifest),
+    },
     caps: {
       perpBasePerDay: BigInt(DEVNET_KEEPER_CAPS.perpBaseEthPerDay) * 10n ** 18n,
+      perpMaxAbsBaseUnits: DEVNET_KEEPER_CAPS.perpMaxAbsEth,
       swapAmountInPerDay: {
         [c.usdc]: BigInt(DEVNET_KEEPER_CAPS.swapUsdPerDay) * 10n ** 6n,
         [c.dai]: BigInt(DEVNET_KEEPER_CAPS.swapUsdPerDay) * 10n ** 18n,
       },
       collateralPerDay: { [c.usdc]: BigInt(DEVNET_KEEPER_CAPS.collateralUsdPerDay) * 10n ** 6n },
+      collateralMaxTokens: { [c.usdc]: DEVNET_KEEPER_CAPS.collateralMaxUsdc },
       callsPerHour: DEVNET_KEEPER_CAPS.callsPerHour,
+      refillPeriodSec: DEVNET_KEEPER_CAPS.refillPeriodSec,
     },
   };
 }
@@ -67,9 +112,9 @@ export interface DevnetKeeperSetup {
 }
 
 /**
- * What a treasury does once to hire the keeper, on the devnet: deploy HedgeGuard (owned by the Safe), make
- * sure the MultiSend unwrapper exists, then have two of the three owners sign the setup batch (feed
- * heartbeats, approvals, both permission sets, both roles).
+ * What a treasury does once to hire the keeper, on the devnet: deploy HedgeGuard and HedgeBounds (owned by the
+ * Safe), make sure the MultiSend unwrapper exists, then have two of the three owners sign the setup batch (feed
+ * heartbeats, price sources, approvals, both permission sets, both roles).
  */
 export async function setUpDevnetKeeper(
   client: DevnetClient,
@@ -83,7 +128,12 @@ export async function setUpDevnetKeeper(
     owner: manifest.contracts.treasurySafe,
     positionSource: manifest.contracts.perp.accountBalance,
   });
-  const devnetScope = devnetTreasuryScope(manifest, { hedgeGuard, multiSendUnwrapper });
+  const hedgeBounds = await deployHedgeBounds(client.publicClient, wallet, {
+    owner: manifest.contracts.treasurySafe,
+    treasury: manifest.contracts.treasurySafe,
+    positionSource: manifest.contracts.perp.accountBalance,
+  });
+  const devnetScope = devnetTreasuryScope(manifest, { hedgeGuard, hedgeBounds, multiSendUnwrapper });
   const scope = { ...devnetScope, caps: { ...devnetScope.caps, ...options.caps } };
   const txs = treasurySetupTransactions({
     scope,
@@ -97,7 +147,7 @@ export async function setUpDevnetKeeper(
   const [first, second] = DEVNET_ACCOUNT_INDEXES.owners;
   await execSafeTransaction(client, scope.safe, [devnetAccount(first), devnetAccount(second)], {
     ...batch,
-    label: "hire the keeper (guard heartbeats, approvals, permissions, roles)",
+    label: "hire the keeper (guard heartbeats, price sources, approvals, permissions, roles)",
   });
   return { scope, targets: executionTargetsOf(scope) };
 }

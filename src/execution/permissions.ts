@@ -1,12 +1,15 @@
 import type { Address, Hex } from "viem";
 import { toFunctionSelector } from "viem";
 import { c, type Permission } from "zodiac-roles-sdk";
+import { encodeBoundsExtra, hedgeBoundsCheck } from "./hedge-bounds-condition.ts";
 import {
   CALLS_HOURLY_ALLOWANCE,
   collateralDailyAllowanceKey,
   KEEPER_ROLE_KEY,
   PERP_BASE_DAILY_ALLOWANCE,
+  PERP_OPEN_PER_BLOCK_ALLOWANCE,
   swapDailyAllowanceKey,
+  VAULT_DEPOSIT_PER_BLOCK_ALLOWANCE,
 } from "./role-keys.ts";
 import type { TreasuryScope } from "./treasury-scope.ts";
 
@@ -56,46 +59,97 @@ function oneOf(values: readonly Address[]) {
  * The keeper's permission set: HedgeGuard's checks; perp `openPosition` on configured markets within a
  * daily size allowance; vault deposit/withdraw of configured collateral (always the Safe's own account)
  * within a daily allowance; `exactInputSingle` on configured pairs with the Safe as recipient within a
- * daily input allowance per token; LP `decreaseLiquidity` and `collect` to the Safe. Every venue call
- * also spends the hourly call allowance. Nothing else: no transfer, no approve, no other recipient.
+ * daily input allowance per token; LP `decreaseLiquidity` and `collect` to the Safe. Nothing else: no
+ * transfer, no approve, no other recipient.
+ *
+ * Every value-moving call also passes HedgeBounds, on its own or inside any batch, HedgeGuard or not: the
+ * perp quote bound, the swap minimum out and the pool price of a liquidity removal are checked against the
+ * Chainlink feeds within the configured slippage, a perp open may not take |position| past its ceiling, a
+ * deposit may not take the vault balance past its ceiling. Opens and deposits are limited to one per block
+ * (so the ceilings, judged on the state before the batch, are exact); every other venue call spends the
+ * hourly call allowance.
  */
 export function keeperPermissions(scope: TreasuryScope): Permission[] {
   assertEveryAllowanceHasACap(scope);
   const callsPerHour = { callWithinAllowance: CALLS_HOURLY_ALLOWANCE };
+  const { bounds, caps } = scope;
   const guardChecks: Permission[] = GUARD_SIGNATURES.map((signature) => ({
     targetAddress: scope.hedgeGuard,
     signature,
   }));
 
+  const perpBounds = hedgeBoundsCheck(
+    bounds.hedgeBounds,
+    encodeBoundsExtra(bounds.perpSlippageBps, caps.perpMaxAbsBaseUnits),
+  );
   const openPosition: Permission = {
     targetAddress: scope.perp.clearingHouse,
     signature: tupleSignature("openPosition", OPEN_POSITION_FIELDS),
-    // (baseToken, isBaseToQuote, isExactInput, amount, …): the market, and the size against the daily allowance.
+    // (baseToken, isBaseToQuote, isExactInput, amount, oppositeAmountBound, …): the market, the size against the
+    // daily allowance, the quote bound and the ceiling against the oracle (HedgeBounds decodes the whole call).
     condition: c.calldataMatches(
-      [oneOf(scope.perp.baseTokens), c.pass, c.pass, c.withinAllowance(PERP_BASE_DAILY_ALLOWANCE)],
+      [
+        oneOf(scope.perp.baseTokens),
+        c.pass,
+        c.pass,
+        c.withinAllowance(PERP_BASE_DAILY_ALLOWANCE),
+        perpBounds,
+      ],
       OPEN_POSITION_FIELDS,
-      callsPerHour,
+      { callWithinAllowance: PERP_OPEN_PER_BLOCK_ALLOWANCE },
     ),
   };
 
-  const collateral: Permission[] = ["deposit(address,uint256)", "withdraw(address,uint256)"].map(
-    (signature) => ({
-      targetAddress: scope.perp.vault,
-      signature,
-      condition: perTokenOr(scope.perp.collateralTokens, (token) =>
-        c.calldataMatches(
-          [c.eq(token), c.withinAllowance(collateralDailyAllowanceKey(token))],
-          ["address", "uint256"],
-          callsPerHour,
-        ),
+  const deposit: Permission = {
+    targetAddress: scope.perp.vault,
+    signature: "deposit(address,uint256)",
+    condition: perTokenOr(scope.perp.collateralTokens, (token) =>
+      c.calldataMatches(
+        [
+          c.eq(token),
+          c.and(
+            c.withinAllowance(collateralDailyAllowanceKey(token)),
+            hedgeBoundsCheck(bounds.hedgeBounds, encodeBoundsExtra(0, collateralCeiling(scope, token))),
+          ),
+        ],
+        ["address", "uint256"],
+        { callWithinAllowance: VAULT_DEPOSIT_PER_BLOCK_ALLOWANCE },
       ),
-    }),
-  );
+    ),
+  };
+  const withdraw: Permission = {
+    targetAddress: scope.perp.vault,
+    signature: "withdraw(address,uint256)",
+    // The vault pays a withdrawal to its caller, the Safe, and only from collateral above the margin requirement.
+    condition: perTokenOr(scope.perp.collateralTokens, (token) =>
+      c.calldataMatches(
+        [c.eq(token), c.withinAllowance(collateralDailyAllowanceKey(token))],
+        ["address", "uint256"],
+        callsPerHour,
+      ),
+    ),
+  };
 
   const swap: Permission = {
     targetAddress: scope.uniswap.swapRouter,
     signature: tupleSignature("exactInputSingle", EXACT_INPUT_SINGLE_FIELDS),
-    condition: perPairOr(scope, callsPerHour),
+    // The pair first (an unlisted pair is an OrViolation), then the minimum out against the oracles, so a
+    // refusal names its reason.
+    condition: c.and(
+      perPairOr(scope, callsPerHour),
+      c.calldataMatches(
+        [
+          c.pass,
+          c.pass,
+          c.pass,
+          c.pass,
+          c.pass,
+          c.pass,
+          hedgeBoundsCheck(bounds.hedgeBounds, encodeBoundsExtra(bounds.swapSlippageBps)),
+        ],
+        EXACT_INPUT_SINGLE_FIELDS,
+      ),
+    ),
   };
 
   const lp: Permission[] = [
@@ -103,8 +157,13 @@ export function keeperPermissions(scope: TreasuryScope): Permission[] {
       targetAddress: scope.uniswap.positionManager,
       signature: tupleSignature("decreaseLiquidity", DECREASE_LIQUIDITY_FIELDS),
       // The position manager only lets the NFT's owner (the Safe) decrease it; tokens stay in the position
-      // until `collect`, whose recipient is pinned to the Safe below.
-      condition: c.calldataMatches([], DECREASE_LIQUIDITY_FIELDS, callsPerHour),
+      // until `collect`, whose recipient is pinned to the Safe below. What a removal pays is set by the pool's
+      // price, so HedgeBounds holds that price to the oracles (zero minimums cannot be sandwiched).
+      condition: c.calldataMatches(
+        [c.pass, c.pass, hedgeBoundsCheck(bounds.hedgeBounds, encodeBoundsExtra(bounds.lpPriceBandBps))],
+        DECREASE_LIQUIDITY_FIELDS,
+        callsPerHour,
+      ),
     },
     {
       targetAddress: scope.uniswap.positionManager,
@@ -114,7 +173,16 @@ export function keeperPermissions(scope: TreasuryScope): Permission[] {
     },
   ];
 
-  return [...guardChecks, openPosition, ...collateral, swap, ...lp];
+  return [...guardChecks, openPosition, deposit, withdraw, swap, ...lp];
+}
+
+function collateralCeiling(scope: TreasuryScope, token: Address): number {
+  const ceiling = Object.entries(scope.caps.collateralMaxTokens).find(
+    ([address]) => address.toLowerCase() === token.toLowerCase(),
+  )?.[1];
+  if (ceiling === undefined)
+    throw new TreasuryScopeError(`caps.collateralMaxTokens has no ceiling for collateral token ${token}`);
+  return ceiling;
 }
 
 function perTokenOr(
@@ -190,5 +258,19 @@ function assertEveryAllowanceHasACap(scope: TreasuryScope): void {
   }
   if (!Number.isInteger(scope.caps.callsPerHour) || scope.caps.callsPerHour < 1) {
     throw new TreasuryScopeError("caps.callsPerHour must be a positive integer");
+  }
+  const { refillPeriodSec } = scope.caps;
+  if (!Number.isInteger(refillPeriodSec) || refillPeriodSec < 1 || 86_400 % refillPeriodSec !== 0) {
+    throw new TreasuryScopeError("caps.refillPeriodSec must be a whole number of seconds that divides a day");
+  }
+  const priced = new Set(scope.bounds.priceSources.map((source) => source.token.toLowerCase()));
+  const needPrices = [
+    ...scope.perp.baseTokens,
+    ...scope.perp.collateralTokens,
+    ...scope.uniswap.swapPairs.flatMap((pair) => [pair.tokenIn, pair.tokenOut]),
+  ];
+  for (const token of needPrices) {
+    if (!priced.has(token.toLowerCase()))
+      throw new TreasuryScopeError(`bounds.priceSources has no Chainlink feed for token ${token}`);
   }
 }

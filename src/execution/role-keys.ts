@@ -7,6 +7,13 @@ export const KEEPER_ROLE_KEY: Hex = encodeKey("hedgekeeper.keeper");
 export const GUARDIAN_ROLE_KEY: Hex = encodeKey("hedgekeeper.guardian");
 export const PERP_BASE_DAILY_ALLOWANCE: Hex = encodeKey("hk.perp.base.day");
 export const CALLS_HOURLY_ALLOWANCE: Hex = encodeKey("hk.calls.hour");
+/**
+ * One perp open / one vault deposit per block: Roles checks every call of a batch against the state before the
+ * batch, so two opens in one transaction could each pass the position ceiling; a call allowance of one that
+ * refills each second makes the ceiling exact.
+ */
+export const PERP_OPEN_PER_BLOCK_ALLOWANCE: Hex = encodeKey("hk.perp.open.block");
+export const VAULT_DEPOSIT_PER_BLOCK_ALLOWANCE: Hex = encodeKey("hk.vault.deposit.block");
 
 /** Per-token allowance keys: the token's address prefix keeps them unique and readable within 32 bytes. */
 export const swapDailyAllowanceKey = (token: Address): Hex =>

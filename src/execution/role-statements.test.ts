@@ -1,8 +1,12 @@
+import { decodeFunctionData, type Hex, toFunctionSelector } from "viem";
 import { describe, expect, it } from "vitest";
+import { rolesAbi } from "zodiac-roles-sdk";
+import { maxSpendWithin } from "./allowance-window.ts";
+import { encodeBoundsExtra } from "./hedge-bounds-condition.ts";
 import { callsToFixDrift, diffPermissions, foldStatements } from "./permission-drift.ts";
 import { TreasuryScopeError } from "./permissions.ts";
 import { KEEPER_ROLE_KEY } from "./role-keys.ts";
-import { desiredStatements, statementsOfCall } from "./role-statements.ts";
+import { desiredStatements, keeperAllowances, statementsOfCall } from "./role-statements.ts";
 import type { TreasuryScope } from "./treasury-scope.ts";
 
 const A = (n: number) => `0x${n.toString(16).padStart(40, "0")}` as const;
@@ -26,11 +30,27 @@ const scope: TreasuryScope = {
       { tokenIn: DAI, tokenOut: USDT, fee: 100 },
     ],
   },
+  bounds: {
+    hedgeBounds: A(16),
+    perpSlippageBps: 150,
+    swapSlippageBps: 100,
+    lpPriceBandBps: 150,
+    priceSources: [A(10), USDC, DAI, USDT].map((token, i) => ({
+      token,
+      feed: A(20 + i),
+      heartbeatSec: 3_600,
+      feedDecimals: 8,
+      tokenDecimals: token === USDC || token === USDT ? 6 : 18,
+    })),
+  },
   caps: {
-    perpBasePerDay: 50n * 10n ** 18n,
-    swapAmountInPerDay: { [USDC]: 10n ** 12n, [DAI]: 10n ** 24n },
+    perpBasePerDay: 48n * 10n ** 18n,
+    perpMaxAbsBaseUnits: 100,
+    swapAmountInPerDay: { [USDC]: 24n * 10n ** 12n, [DAI]: 10n ** 24n },
     collateralPerDay: { [USDC]: 10n ** 12n },
+    collateralMaxTokens: { [USDC]: 2_000_000 },
     callsPerHour: 20,
+    refillPeriodSec: 3_600,
   },
 };
 const OWNED = [`target:${KEEPER_ROLE_KEY}`, `function:${KEEPER_ROLE_KEY}`, `member:${KEEPER_ROLE_KEY}`];
@@ -52,6 +72,93 @@ describe("desiredStatements", () => {
     const uncapped = { ...scope, caps: { ...scope.caps, swapAmountInPerDay: { [USDC]: 1n } } };
     expect(() => desiredStatements(uncapped)).toThrow(TreasuryScopeError);
     expect(() => desiredStatements(uncapped)).toThrow(/no cap for swap input token 0x0+f/);
+  });
+});
+
+/** The flat conditions the keeper's role applies to one function, from the Roles calls that apply them. */
+function scopedConditions(signature: string) {
+  const selector = toFunctionSelector(signature);
+  for (const { call } of desiredStatements(scope)) {
+    const { functionName, args } = decodeFunctionData({ abi: rolesAbi, data: call.data });
+    if (functionName === "scopeFunction" && args[2] === selector) {
+      return args[3] as readonly { parent: number; paramType: number; operator: number; compValue: Hex }[];
+    }
+  }
+  throw new Error(`no scope for ${signature}`);
+}
+const CUSTOM = 22;
+
+describe("the keeper's price bounds (HedgeBounds custom conditions)", () => {
+  const cases = [
+    [
+      "openPosition((address,bool,bool,uint256,uint256,uint256,uint160,bytes32))",
+      encodeBoundsExtra(150, 100),
+    ],
+    [
+      "exactInputSingle((address,address,uint24,address,uint256,uint256,uint256,uint160))",
+      encodeBoundsExtra(100),
+    ],
+    ["decreaseLiquidity((uint256,uint128,uint256,uint256,uint256))", encodeBoundsExtra(150)],
+    ["deposit(address,uint256)", encodeBoundsExtra(0, 2_000_000)],
+  ] as const;
+  for (const [signature, extra] of cases) {
+    it(`checks every ${signature.split("(")[0]} against the oracle through HedgeBounds, with its bound and ceiling`, () => {
+      const custom = scopedConditions(signature).filter((c) => c.operator === CUSTOM);
+      expect(custom).toHaveLength(1);
+      expect(custom[0]!.compValue).toBe(`${A(16)}${extra.slice(2)}`);
+    });
+  }
+
+  it("leaves withdraw and collect without a price bound: neither trades (collect pays only the Safe)", () => {
+    for (const signature of ["withdraw(address,uint256)", "collect((uint256,address,uint128,uint128))"]) {
+      expect(scopedConditions(signature).some((c) => c.operator === CUSTOM)).toBe(false);
+    }
+  });
+
+  it("packs extra as uint16 bps then uint80 whole-token ceiling, and refuses a bound of 100% or more", () => {
+    expect(encodeBoundsExtra(150, 100)).toBe("0x00960000000000000000" + "0064");
+    expect(encodeBoundsExtra(9_999, 2 ** 40)).toBe("0x270f" + "0000010000000000".padStart(20, "0"));
+    expect(() => encodeBoundsExtra(10_000)).toThrow(RangeError);
+    expect(() => encodeBoundsExtra(-1)).toThrow(RangeError);
+  });
+
+  it("refuses a scope whose bounds cannot price a traded token", () => {
+    const unpriced = {
+      ...scope,
+      bounds: { ...scope.bounds, priceSources: scope.bounds.priceSources.slice(1) },
+    };
+    expect(() => desiredStatements(unpriced)).toThrow(/no Chainlink feed for token 0x0+a/);
+  });
+
+  it("reports a loosened slippage bound as drift of that function's scope", () => {
+    const desired = desiredStatements(scope);
+    const loosened = desiredStatements({ ...scope, bounds: { ...scope.bounds, swapSlippageBps: 9_000 } });
+    const deployed = foldStatements(loosened.map(({ key, value }) => ({ key, value })));
+    const drift = diffPermissions(desired, deployed, OWNED);
+    expect(drift.missing.map((m) => m.key)).toEqual([
+      `function:${KEEPER_ROLE_KEY}:${scope.uniswap.swapRouter}:${toFunctionSelector(cases[1][0])}`,
+    ]);
+  });
+});
+
+describe("keeperAllowances", () => {
+  const byKey = new Map(keeperAllowances(scope).map((a) => [a.key, a]));
+  const perp = [...byKey.values()].find((a) => a.maxRefill === scope.caps.perpBasePerDay)!;
+
+  it("refills flow caps in hourly steps of cap / 24, never above one day's cap", () => {
+    expect(perp).toMatchObject({ maxRefill: 48n * 10n ** 18n, refill: 2n * 10n ** 18n, period: 3_600n });
+  });
+
+  it("bounds any hour to the cap plus one step and any day to twice the cap (not two caps within seconds)", () => {
+    expect(maxSpendWithin(perp, 60n)).toBe(50n * 10n ** 18n);
+    expect(maxSpendWithin(perp, 3_600n)).toBe(50n * 10n ** 18n);
+    expect(maxSpendWithin(perp, 86_400n)).toBe(96n * 10n ** 18n);
+  });
+
+  it("allows one perp open and one vault deposit per block (a call allowance of one, refilled each second)", () => {
+    const perBlock = [...byKey.values()].filter((a) => a.maxRefill === 1n);
+    expect(perBlock).toHaveLength(2);
+    for (const a of perBlock) expect(a).toMatchObject({ refill: 1n, period: 1n });
   });
 });
 

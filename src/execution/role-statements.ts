@@ -17,7 +17,9 @@ import {
   GUARDIAN_ROLE_KEY,
   KEEPER_ROLE_KEY,
   PERP_BASE_DAILY_ALLOWANCE,
+  PERP_OPEN_PER_BLOCK_ALLOWANCE,
   swapDailyAllowanceKey,
+  VAULT_DEPOSIT_PER_BLOCK_ALLOWANCE,
 } from "./role-keys.ts";
 import type { TreasuryScope } from "./treasury-scope.ts";
 
@@ -41,30 +43,64 @@ export interface DesiredStatement extends RoleStatement {
 const DAY_SEC = 86_400n;
 const HOUR_SEC = 3_600n;
 
+/**
+ * A Roles v2 allowance: `balance` starts at `maxRefill`; every `period` seconds `refill` is added, never past
+ * `maxRefill`. Within any window of T seconds at most maxRefill + ceil(T / period) × refill can be spent.
+ */
+export interface AllowanceSpec {
+  key: Hex;
+  maxRefill: bigint;
+  refill: bigint;
+  period: bigint;
+}
+
+/**
+ * Every allowance of the keeper's role. Flow caps refill in small steps (cap × period / 1 day) up to one day's
+ * cap, so a burst across a refill boundary moves at most the cap plus one step, never two caps: per hour at most
+ * cap + cap/24, per day at most 2 × cap (a full balance spent, then every step of the day). The call allowances
+ * refill one call at a time; opens and deposits hold at most one, refilled each second (one per block).
+ */
+export function keeperAllowances(scope: TreasuryScope): AllowanceSpec[] {
+  const period = BigInt(scope.caps.refillPeriodSec);
+  const daily = (key: Hex, cap: bigint): AllowanceSpec => ({
+    key,
+    maxRefill: cap,
+    refill: (cap * period) / DAY_SEC,
+    period,
+  });
+  const calls = BigInt(scope.caps.callsPerHour);
+  return [
+    daily(PERP_BASE_DAILY_ALLOWANCE, scope.caps.perpBasePerDay),
+    {
+      key: CALLS_HOURLY_ALLOWANCE,
+      maxRefill: calls,
+      refill: 1n,
+      period: calls >= HOUR_SEC ? 1n : HOUR_SEC / calls,
+    },
+    { key: PERP_OPEN_PER_BLOCK_ALLOWANCE, maxRefill: 1n, refill: 1n, period: 1n },
+    { key: VAULT_DEPOSIT_PER_BLOCK_ALLOWANCE, maxRefill: 1n, refill: 1n, period: 1n },
+    ...Object.entries(scope.caps.swapAmountInPerDay).map(([token, cap]) =>
+      daily(swapDailyAllowanceKey(token as Address), cap),
+    ),
+    ...Object.entries(scope.caps.collateralPerDay).map(([token, cap]) =>
+      daily(collateralDailyAllowanceKey(token as Address), cap),
+    ),
+  ];
+}
+
 /** The full desired configuration for a treasury: both roles, their members, every allowance, the unwrapper. */
 export function desiredStatements(scope: TreasuryScope): DesiredStatement[] {
   const roleCalls = [
     ...roleApplyCalls(scope.roles, KEEPER_ROLE_KEY, scope.keeper, keeperPermissions(scope)),
     ...roleApplyCalls(scope.roles, GUARDIAN_ROLE_KEY, scope.guardian, guardianPermissions(scope)),
   ];
-  const allowances: [Hex, bigint, bigint][] = [
-    [PERP_BASE_DAILY_ALLOWANCE, scope.caps.perpBasePerDay, DAY_SEC],
-    [CALLS_HOURLY_ALLOWANCE, BigInt(scope.caps.callsPerHour), HOUR_SEC],
-    ...Object.entries(scope.caps.swapAmountInPerDay).map(
-      ([token, cap]) => [swapDailyAllowanceKey(token as Address), cap, DAY_SEC] as [Hex, bigint, bigint],
-    ),
-    ...Object.entries(scope.caps.collateralPerDay).map(
-      ([token, cap]) =>
-        [collateralDailyAllowanceKey(token as Address), cap, DAY_SEC] as [Hex, bigint, bigint],
-    ),
-  ];
-  const allowanceCalls = allowances.map(([key, cap, period]) => ({
+  const allowanceCalls = keeperAllowances(scope).map(({ key, maxRefill, refill, period }) => ({
     to: scope.roles,
-    // balance starts full; refills to `cap` every `period` (Roles v2 allowance semantics).
+    // setAllowance(key, balance, maxRefill, refill, period, timestamp): the balance starts full.
     data: encodeFunctionData({
       abi: ROLES_ABI,
       functionName: "setAllowance",
-      args: [key, cap, cap, cap, period, 0n],
+      args: [key, maxRefill, maxRefill, refill, period, 0n],
     }),
   }));
   const unwrapperCall = {

@@ -1,5 +1,17 @@
 import type { Address } from "viem";
 
+/**
+ * A Chainlink USD feed the on-chain bounds price a token with (HedgeBounds.setPriceSource): an answer older
+ * than `heartbeatSec` or not positive fails every bound that needs it, so a stale oracle never lets a trade by.
+ */
+export interface PriceSource {
+  token: Address;
+  feed: Address;
+  heartbeatSec: number;
+  feedDecimals: number;
+  tokenDecimals: number;
+}
+
 /** What a treasury lets its keeper do: the input to the permission set (permissions as code). */
 export interface TreasuryScope {
   safe: Address;
@@ -25,14 +37,35 @@ export interface TreasuryScope {
     /** Pairs the keeper may swap, in this direction only, at this fee tier. */
     swapPairs: readonly { tokenIn: Address; tokenOut: Address; fee: number }[];
   };
+  /**
+   * Price bounds Roles enforces on every value-moving call, whatever else is in the transaction (a Roles v2
+   * custom condition: our view-only HedgeBounds adapter reads the Chainlink feeds and the call's own bound fields).
+   */
+  bounds: {
+    hedgeBounds: Address;
+    /** Perp `openPosition`: the quote bound is within this of amount × oracle price. */
+    perpSlippageBps: number;
+    /** `exactInputSingle`: the minimum out is within this of amount in × the oracles' cross price. */
+    swapSlippageBps: number;
+    /** `decreaseLiquidity`: the pool's price is within this of the oracles' cross price. */
+    lpPriceBandBps: number;
+    /** Every token the bounds price, perp base tokens included (priced by their underlying's feed). */
+    priceSources: readonly PriceSource[];
+  };
   caps: {
     /** Perp trade size per day, base units (18 decimals), summed over opens in either direction. */
     perpBasePerDay: bigint;
+    /** The largest |perp position| per market the keeper may build, in whole base units (a reduction always passes). */
+    perpMaxAbsBaseUnits: number;
     /** Swap input per day, per input token, in that token's units. */
     swapAmountInPerDay: Readonly<Record<Address, bigint>>;
     /** Collateral moved (deposit + withdraw) per day, per token, in that token's units. */
     collateralPerDay: Readonly<Record<Address, bigint>>;
-    /** Venue calls per hour, all kinds together. */
+    /** The most collateral the Safe may hold on the perp vault per token, in whole tokens, after a keeper deposit. */
+    collateralMaxTokens: Readonly<Record<Address, number>>;
+    /** Venue calls per hour, all kinds together (perp opens and vault deposits: at most one per block instead). */
     callsPerHour: number;
+    /** Allowances refill in steps of this period (cap × period / 1 day each), never above one day's cap. */
+    refillPeriodSec: number;
   };
 }

@@ -1,6 +1,6 @@
 import { type Address, encodeFunctionData, erc20Abi, type Hex, maxUint256 } from "viem";
 import { safeAbi } from "../chain/safe-transaction.ts";
-import { HEDGE_GUARD_ABI } from "./abis.ts";
+import { HEDGE_BOUNDS_ABI, HEDGE_GUARD_ABI } from "./abis.ts";
 import { encodeMultiSend, type MetaTransaction } from "./multisend.ts";
 import { desiredStatements } from "./role-statements.ts";
 import type { TreasuryScope } from "./treasury-scope.ts";
@@ -15,7 +15,7 @@ export interface TreasurySetupInput {
 
 /**
  * Everything a treasury's owners sign once to let the keeper work, as one Safe batch: enable the Roles
- * modifier, set HedgeGuard's feed heartbeats, approve the venues to pull what the keeper may trade (the
+ * modifier, set HedgeGuard's feed heartbeats and HedgeBounds' price sources, approve the venues to pull what the keeper may trade (the
  * router for each swap input, the perp vault for collateral), apply the keeper's and guardian's permission
  * sets with their allowances, and assign both roles. The Safe executes it by DELEGATECALL to MultiSendCallOnly.
  */
@@ -37,6 +37,25 @@ export function treasurySetupTransactions(input: TreasurySetupInput): MetaTransa
         abi: HEDGE_GUARD_ABI,
         functionName: "setFeedHeartbeat",
         args: [feed.address, BigInt(feed.heartbeatSec)],
+      }),
+    });
+  }
+  for (const source of scope.bounds.priceSources) {
+    txs.push({
+      to: scope.bounds.hedgeBounds,
+      value: 0n,
+      data: encodeFunctionData({
+        abi: HEDGE_BOUNDS_ABI,
+        functionName: "setPriceSource",
+        args: [
+          source.token,
+          {
+            feed: source.feed,
+            heartbeatSec: source.heartbeatSec,
+            feedDecimals: source.feedDecimals,
+            tokenDecimals: source.tokenDecimals,
+          },
+        ],
       }),
     });
   }

@@ -1,6 +1,7 @@
 import { type Address, erc20Abi, parseAbi } from "viem";
 import type { DevnetKeeperSetup } from "../../src/devnet/devnet-keeper-setup.ts";
 import type { Devnet } from "../../src/devnet/index.ts";
+import { oraclePerpQuoteBound, oracleSwapMinOut } from "../../src/engine/oracle-bounds.ts";
 import type { Plan, PlanAction } from "../../src/engine/plan.ts";
 import { planId } from "../../src/engine/plan-id.ts";
 
@@ -39,6 +40,9 @@ export async function chainNowSec(devnet: Devnet): Promise<number> {
 
 const BOOK_ID = "treasury-eth";
 const NO_COST = { gasUsd: 0, feesUsd: 0, slippageUsd: 0, fundingUsd: 0, totalUsd: 0 };
+/** The keeper's own slippage on these plans, from the oracle (the devnet book's perp and de-peg figures). */
+const PERP_SLIPPAGE_BPS = 100n;
+const SWAP_SLIPPAGE_BPS = 50n;
 
 /** Grow the treasury's vETH short by `amountBase`, premise: ETH/USD within ±2%, the position as it is now. */
 export async function shortMorePlan(
@@ -59,7 +63,12 @@ export async function shortMorePlan(
       baseToken: base,
       isBaseToQuote: true,
       amountBase,
-      oppositeAmountBound: 0n,
+      oppositeAmountBound: oraclePerpQuoteBound({
+        amountBase,
+        isBaseToQuote: true,
+        price: { answer, decimals: 8 },
+        slippageBps: PERP_SLIPPAGE_BPS,
+      }),
       expectedSizeBefore: size,
       expectedSizeAfter: size - amountBase,
     },
@@ -106,8 +115,15 @@ export async function usdcToUsdtPlan(
     functionName: "balanceOf",
     args: [setup.scope.safe],
   });
-  const minOut = (amountIn * 99n) / 100n;
   const answer = await feedAnswer(devnet, m.feeds.usdcUsd.address);
+  const minOut = oracleSwapMinOut({
+    amountIn,
+    tokenInDecimals: 6,
+    tokenOutDecimals: 6,
+    priceIn: { answer, decimals: 8 },
+    priceOut: { answer: await feedAnswer(devnet, m.feeds.usdtUsd.address), decimals: 8 },
+    slippageBps: SWAP_SLIPPAGE_BPS,
+  });
   const blockNumber = await devnet.publicClient.getBlockNumber({ cacheTime: 0 });
   const actions: PlanAction[] = [
     {

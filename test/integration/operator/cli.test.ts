@@ -25,6 +25,7 @@ const manifestPath = join(dir, "devnet.json");
 const configPath = join(dir, "hedgekeeper.yaml");
 let devnet: Devnet;
 let hedgeGuard: string;
+let hedgeBounds: string;
 const keeperKey = bytesToHex(devnetAccount(DEVNET_ACCOUNT_INDEXES.keeper).getHdKey().privateKey!);
 
 function hedgekeeper(args: readonly string[], env: Record<string, string> = {}): Promise<ScriptResult> {
@@ -33,9 +34,9 @@ function hedgekeeper(args: readonly string[], env: Record<string, string> = {}):
 
 beforeAll(async () => {
   devnet = await startDevnet({ port: await freeLoopbackPort(), manifestPath });
-  ({
-    scope: { hedgeGuard },
-  } = await setUpDevnetKeeper(devnet.client, devnet.manifest));
+  const { scope } = await setUpDevnetKeeper(devnet.client, devnet.manifest);
+  hedgeGuard = scope.hedgeGuard;
+  hedgeBounds = scope.bounds.hedgeBounds;
 }, 120_000);
 
 afterAll(async () => {
@@ -43,7 +44,7 @@ afterAll(async () => {
 });
 
 describe("hedgekeeper init", () => {
-  it("writes the devnet config from the manifest, the same file as config/devnet.example.yaml but for URL and guard", async () => {
+  it("writes the devnet config from the manifest, the same file as config/devnet.example.yaml but for URL, guard and bounds", async () => {
     const run = await hedgekeeper([
       "init",
       "--network",
@@ -52,6 +53,8 @@ describe("hedgekeeper init", () => {
       manifestPath,
       "--hedge-guard",
       hedgeGuard,
+      "--hedge-bounds",
+      hedgeBounds,
       "--out",
       configPath,
     ]);
@@ -61,7 +64,8 @@ describe("hedgekeeper init", () => {
     expect(written).toBe(
       example
         .replaceAll("http://127.0.0.1:8545", devnet.rpcUrl)
-        .replace('hedgeGuard: "${HK_HEDGE_GUARD}"', `hedgeGuard: "${hedgeGuard}"`),
+        .replace('hedgeGuard: "${HK_HEDGE_GUARD}"', `hedgeGuard: "${hedgeGuard}"`)
+        .replace('hedgeBounds: "${HK_HEDGE_BOUNDS}"', `hedgeBounds: "${hedgeBounds}"`),
     );
     // The example's addresses are a fresh devnet's: deployment is deterministic.
     const fixture = parseManifest(
@@ -230,6 +234,8 @@ describe("hedgekeeper run", () => {
       manifestPath,
       "--hedge-guard",
       hedgeGuard,
+      "--hedge-bounds",
+      hedgeBounds,
       "--out",
       runConfig,
     ]);

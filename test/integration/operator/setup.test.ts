@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accounts.ts";
 import { type Devnet, startDevnet } from "../../../src/devnet/start-devnet.ts";
 import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
-import { deployHedgeGuard } from "../../../src/execution/deploy-treasury-contracts.ts";
+import { deployHedgeBounds, deployHedgeGuard } from "../../../src/execution/deploy-treasury-contracts.ts";
 import { encodeMultiSend } from "../../../src/execution/multisend.ts";
 import { ensureMultiSendUnwrapper } from "../../../src/execution/multisend-unwrapper.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
@@ -41,6 +41,11 @@ describe("hedgekeeper setup", () => {
       owner: m.contracts.treasurySafe,
       positionSource: m.contracts.perp.accountBalance,
     });
+    const hedgeBounds = await deployHedgeBounds(devnet.publicClient, wallet, {
+      owner: m.contracts.treasurySafe,
+      treasury: m.contracts.treasurySafe,
+      positionSource: m.contracts.perp.accountBalance,
+    });
     const init = await hedgekeeper([
       "init",
       "--network",
@@ -49,6 +54,8 @@ describe("hedgekeeper setup", () => {
       manifestPath,
       "--hedge-guard",
       hedgeGuard,
+      "--hedge-bounds",
+      hedgeBounds,
       "--out",
       configPath,
     ]);
