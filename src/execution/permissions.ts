@@ -133,23 +133,11 @@ export function keeperPermissions(scope: TreasuryScope): Permission[] {
   const swap: Permission = {
     targetAddress: scope.uniswap.swapRouter,
     signature: tupleSignature("exactInputSingle", EXACT_INPUT_SINGLE_FIELDS),
-    // The pair first (an unlisted pair is an OrViolation), then the minimum out against the oracles, so a
-    // refusal names its reason.
-    condition: c.and(
-      perPairOr(scope, callsPerHour),
-      c.calldataMatches(
-        [
-          c.pass,
-          c.pass,
-          c.pass,
-          c.pass,
-          c.pass,
-          c.pass,
-          hedgeBoundsCheck(bounds.hedgeBounds, encodeBoundsExtra(bounds.swapSlippageBps)),
-        ],
-        EXACT_INPUT_SINGLE_FIELDS,
-      ),
-    ),
+    // Each configured pair is a branch: its tokens and fee, the Safe as recipient, the input against the token's
+    // daily allowance, the minimum out against the oracles. Roles reports a refused swap as OrViolation when
+    // there are several pairs (an Or keeps no reason; Roles' type rules rule out an And beside it):
+    // `HedgeBounds.enforce` on the same calldata names the reason.
+    condition: perPairOr(scope, callsPerHour),
   };
 
   const lp: Permission[] = [
@@ -207,6 +195,7 @@ function perPairOr(scope: TreasuryScope, options: { callWithinAllowance: Hex }) 
         c.avatar,
         c.pass,
         c.withinAllowance(swapDailyAllowanceKey(pair.tokenIn)),
+        hedgeBoundsCheck(scope.bounds.hedgeBounds, encodeBoundsExtra(scope.bounds.swapSlippageBps)),
       ],
       EXACT_INPUT_SINGLE_FIELDS,
       options,

@@ -104,8 +104,11 @@ describe("the keeper's price bounds (HedgeBounds custom conditions)", () => {
   for (const [signature, extra] of cases) {
     it(`checks every ${signature.split("(")[0]} against the oracle through HedgeBounds, with its bound and ceiling`, () => {
       const custom = scopedConditions(signature).filter((c) => c.operator === CUSTOM);
-      expect(custom).toHaveLength(1);
-      expect(custom[0]!.compValue).toBe(`${A(16)}${extra.slice(2)}`);
+      // A swap carries the check in each configured pair's branch.
+      expect(custom).toHaveLength(
+        signature.startsWith("exactInputSingle") ? scope.uniswap.swapPairs.length : 1,
+      );
+      for (const node of custom) expect(node.compValue).toBe(`${A(16)}${extra.slice(2)}`);
     });
   }
 

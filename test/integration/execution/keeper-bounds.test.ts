@@ -31,6 +31,7 @@ import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts
 import { oraclePerpQuoteBound, oracleSwapMinOut } from "../../../src/engine/oracle-bounds.ts";
 import { HEDGE_BOUNDS_ABI, HEDGE_GUARD_ABI } from "../../../src/execution/abis.ts";
 import { maxSpendWithin } from "../../../src/execution/allowance-window.ts";
+import { encodeBoundsExtra } from "../../../src/execution/hedge-bounds-condition.ts";
 import { CALL, DELEGATE_CALL, encodeMultiSend } from "../../../src/execution/multisend.ts";
 import { planToBatch, planToRolesCall } from "../../../src/execution/plan-batch.ts";
 import { KEEPER_ROLE_KEY, swapDailyAllowanceKey } from "../../../src/execution/role-keys.ts";
@@ -197,25 +198,35 @@ describe("a stolen keeper key, with the thief's own funds", () => {
     const amountIn = 250_000n * USDC;
     const loosest = await loosestUsdcToUsdtMinimum(amountIn);
     const router = setup.scope.uniswap.swapRouter;
-    await expectCustomError(
-      asKeeper(router, await usdcToUsdtSwap(amountIn, 0n)),
-      "ConditionViolation",
-      refusedBy("HedgeBoundsMinOutBelowOracle"),
-    );
-    await expectCustomError(
-      asKeeper(router, await usdcToUsdtSwap(amountIn, loosest - 1n)),
-      "ConditionViolation",
-      refusedBy("HedgeBoundsMinOutBelowOracle"),
-    );
+    // Two pairs are configured, so Roles reports the refused branch as OrViolation (an Or keeps no reason);
+    // HedgeBounds.enforce on the same calldata names it, and the loosest bound passing proves it is the reason.
+    const why = (data: Hex) =>
+      d().publicClient.readContract({
+        address: setup.scope.bounds.hedgeBounds,
+        abi: HEDGE_BOUNDS_ABI,
+        functionName: "enforce",
+        args: [router, data, encodeBoundsExtra(DEVNET_KEEPER_BOUNDS.swapSlippageBps)],
+      });
+    for (const minimum of [0n, loosest - 1n]) {
+      const data = await usdcToUsdtSwap(amountIn, minimum);
+      await expectCustomError(asKeeper(router, data), "ConditionViolation", [STATUS.OrViolation, zeroHash]);
+      await expectCustomError(why(data), "HedgeBoundsMinOutBelowOracle", [
+        m().contracts.usdc,
+        m().contracts.usdt,
+        minimum,
+        loosest,
+      ]);
+    }
     const batch = encodeMultiSend([
       { to: router, value: 0n, data: await usdcToUsdtSwap(amountIn, loosest - 1n) },
     ]);
     await expectCustomError(
       asKeeper(setup.scope.multiSendCallOnly, batch, DELEGATE_CALL),
       "ConditionViolation",
-      refusedBy("HedgeBoundsMinOutBelowOracle"),
+      [STATUS.OrViolation, zeroHash],
     );
     // Positive control: the loosest minimum the chain accepts goes through, alone, with no HedgeGuard.
+    await why(await usdcToUsdtSwap(amountIn, loosest));
     const usdtBefore = await balanceOf(m().contracts.usdt, setup.scope.safe);
     await asKeeper(router, await usdcToUsdtSwap(amountIn, loosest));
     expect((await balanceOf(m().contracts.usdt, setup.scope.safe)) - usdtBefore).toBeGreaterThanOrEqual(
@@ -304,7 +315,8 @@ describe("a stolen keeper key, with the thief's own funds", () => {
         openPosition({
           isBaseToQuote: true,
           isExactInput: false,
-          amount: 10_000n * ETH,
+          amount: 10n * ETH, // $10 of quote: within the daily size allowance, so the refusal is HedgeBounds'
+
           oppositeAmountBound: amount,
         }),
       ),
@@ -495,13 +507,29 @@ describe("a stolen keeper key, with the thief's own funds", () => {
       asKeeper(router, await usdcToUsdtSwap(amount, await loosestUsdcToUsdtMinimum(amount)));
 
     // Two seconds before a refill boundary: the whole cap; two seconds after it: one step, and not one unit more.
+    // (Each swap is simulated on the latest block, then mined in the next: mine up to the second before.)
+    const at = async (timestamp: bigint) => {
+      await d().testClient.setNextBlockTimestamp({ timestamp: timestamp - 1n });
+      await d().testClient.mine({ blocks: 1 });
+    };
+    // Refills land every period after the allowance's own timestamp (Roles sets it when the allowance is set).
+    const [, , , , anchor] = await d().publicClient.readContract({
+      address: setup.scope.roles,
+      abi: rolesAbi,
+      functionName: "allowances",
+      args: [spec.key],
+    });
     const now = (await d().publicClient.getBlock()).timestamp;
-    const boundary = (now / spec.period + 2n) * spec.period;
-    await d().testClient.setNextBlockTimestamp({ timestamp: boundary - 2n });
+    const boundary = anchor + ((now - anchor) / spec.period + 2n) * spec.period;
+    await at(boundary - 2n);
     await swap(capUsdc);
-    await d().testClient.setNextBlockTimestamp({ timestamp: boundary + 2n });
+    await at(boundary + 2n);
     await swap(spec.refill);
-    await expectCustomError(swap(USDC), "ConditionViolation", [STATUS.AllowanceExceeded, expect.any(String)]);
+    // The allowance's refusal inside the pairs' Or reads as OrViolation; the same unit passing after the next
+    // refill shows it was the allowance, not the price.
+    await expectCustomError(swap(USDC), "ConditionViolation", [STATUS.OrViolation, zeroHash]);
+    await at(boundary + spec.period + 2n);
+    await swap(USDC);
     const moved = capUsdc + spec.refill;
     expect(moved).toBe(maxSpendWithin(spec, 4n));
     expect(moved).toBe(capUsdc + capUsdc / 24n);

@@ -261,6 +261,8 @@ describe("the keeper cannot", () => {
   it("execute the same plan twice", async () => {
     const plan = await shortMorePlan(ETH / 10n, "once");
     await keeperExecPlan(plan);
+    // A later block: perp opens are one per block, and that is not the refusal under test here.
+    await d().testClient.mine({ blocks: 1 });
     await expectCustomError(keeperExecPlan(plan), "ModuleTransactionFailed", []);
     await expectCustomError(premiseAsSafe(plan), "HedgeGuardUnexpectedPreSize", undefined, HEDGE_GUARD_ABI);
   });
