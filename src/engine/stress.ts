@@ -186,28 +186,58 @@ export function perpLiquidationPath(input: {
     badDebtUsd,
   };
 }
-/** LP value in USD with every token at `usd(token)` and each pool arbitraged to those prices. */
-function lpValueAt(book: BookSnapshot, usd: (token: string) => number): number {
+/** A position's pool tokens and range in human units, worked out once: every shock revalues the same legs. */
+interface LpLeg {
+  token0: string;
+  token1: string;
+  kind: "uniswap-v3" | "uniswap-v2";
+  /** v3: L in human units (L·10^−(d0+d1)/2); v2: √(reserve0·reserve1) × the position's share. */
+  lh: number;
+  /** v3 range bounds, token0 in token1. */
+  pl: number;
+  pu: number;
+}
+
+function lpLegs(book: BookSnapshot): LpLeg[] {
   const pools = new Map<string, PoolSnapshot>(book.pools.map((p) => [p.address.toLowerCase(), p]));
-  let total = 0;
+  const legs: LpLeg[] = [];
   for (const position of book.lpPositions) {
     const pool = pools.get(position.pool.toLowerCase());
     if (!pool) fail("lpPositions.pool", "no snapshot of this pool", position.pool);
-    const u0 = usd(pool.token0.address.toLowerCase());
-    const u1 = usd(pool.token1.address.toLowerCase());
-    const price = u0 / u1; // token0 in token1, after arbitrage
+    const token0 = pool.token0.address.toLowerCase();
+    const token1 = pool.token1.address.toLowerCase();
     const d0 = pool.token0.decimals;
     const d1 = pool.token1.decimals;
     if (position.kind === "uniswap-v3" && pool.kind === "uniswap-v3") {
-      const lh = Number(position.liquidity) * 10 ** (-(d0 + d1) / 2);
-      const pl = sqrtPriceX96ToPrice(getSqrtRatioAtTick(position.tickLower), d0, d1);
-      const pu = sqrtPriceX96ToPrice(getSqrtRatioAtTick(position.tickUpper), d0, d1);
-      const { x, y } = unitAmounts(price, pl, pu);
-      total += lh * (x * u0 + y * u1);
+      legs.push({
+        token0,
+        token1,
+        kind: "uniswap-v3",
+        lh: Number(position.liquidity) * 10 ** (-(d0 + d1) / 2),
+        pl: sqrtPriceX96ToPrice(getSqrtRatioAtTick(position.tickLower), d0, d1),
+        pu: sqrtPriceX96ToPrice(getSqrtRatioAtTick(position.tickUpper), d0, d1),
+      });
     } else if (position.kind === "uniswap-v2" && pool.kind === "uniswap-v2") {
       const share = Number(position.lpBalance) / Number(pool.totalSupply);
       const lh = Math.sqrt(toFloat(pool.reserve0, d0) * toFloat(pool.reserve1, d1)) * share;
-      total += lh * (u0 / Math.sqrt(price) + u1 * Math.sqrt(price));
+      legs.push({ token0, token1, kind: "uniswap-v2", lh, pl: 0, pu: 0 });
+    }
+  }
+  return legs;
+}
+
+/** LP value in USD with every token at `usd(token)` and each pool arbitraged to those prices. */
+function lpValueAt(legs: readonly LpLeg[], usd: (token: string) => number): number {
+  let total = 0;
+  for (const leg of legs) {
+    const u0 = usd(leg.token0);
+    const u1 = usd(leg.token1);
+    const price = u0 / u1; // token0 in token1, after arbitrage
+    if (leg.kind === "uniswap-v3") {
+      const { x, y } = unitAmounts(price, leg.pl, leg.pu);
+      total += leg.lh * (x * u0 + y * u1);
+    } else {
+      total += leg.lh * (u0 / Math.sqrt(price) + u1 * Math.sqrt(price));
     }
   }
   return total;
@@ -265,7 +295,8 @@ export function stressBook(
     oracleUsd.set(r.asset.toLowerCase(), toFloat(r.answer, r.decimals));
   const usdNow = (t: string) =>
     oracleUsd.get(t) ?? (stables.has(t) ? 1 : fail("oracles", `no USD price for ${t}`));
-  const lpNow = lpValueAt(book, usdNow);
+  const legs = lpLegs(book);
+  const lpNow = lpValueAt(legs, usdNow);
   const size = m.perp?.sizeBase ?? 0;
   const index = m.perp?.indexPrice ?? m.basePriceUsd;
   const accountValue = m.perp?.accountValueUsd ?? 0;
@@ -299,7 +330,7 @@ export function stressBook(
 
     const after = (t: string) =>
       depeg.get(t) ?? (t === base && basePct !== 0 ? usdNow(t) * (1 + basePct) : usdNow(t));
-    const lpAfter = basePct === 0 && depeg.size === 0 ? lpNow : lpValueAt(book, after);
+    const lpAfter = basePct === 0 && depeg.size === 0 ? lpNow : lpValueAt(legs, after);
     // Exiting the LP at k × slippage, on what it is worth after the move.
     let lpPnl = lpAfter - lpNow;
     if (k > 0) lpPnl += -lpAfter * slip;
