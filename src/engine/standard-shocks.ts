@@ -36,7 +36,7 @@ export function standardShocks(params: Pick<BookParams, "depeg">, measured: Meas
   // A crash in which the hedge stops working: the base −30%, the hedge follows at ρ 0.5, mark 300 bps over index.
   shocks.push({
     kind: "combined",
-    label: `price −30.0% + basis 300 bps + hedge ρ ${measuredRho.toFixed(2)} → ${STRESSED_RHO}`,
+    label: `price -30.0% + basis 300 bps + hedge ρ ${measuredRho.toFixed(2)} → ${STRESSED_RHO}`,
     moves: { basePct: -0.3, hedgeFollow: Math.min(1, STRESSED_RHO / measuredRho), basisBps: 300 },
   });
   // March 2023: USDC (and DAI with it) de-pegged while ETH fell. The −20% is a stress size, not a quote.
@@ -47,7 +47,7 @@ export function standardShocks(params: Pick<BookParams, "depeg">, measured: Meas
     if (dai) depeg.push({ token: dai.token, priceUsd: DAI_SVB_LOW });
     shocks.push({
       kind: "combined",
-      label: `USDC at $${USDC_SVB_LOW}${dai ? ` + DAI at $${DAI_SVB_LOW}` : ""} + price −20.0% (Mar 2023)`,
+      label: `USDC at $${USDC_SVB_LOW}${dai ? ` + DAI at $${DAI_SVB_LOW}` : ""} + price -20.0% (Mar 2023)`,
       moves: { basePct: -0.2, depeg },
     });
   }

@@ -202,14 +202,14 @@ describe("stress: the hedge's own failure modes", () => {
     const book = makeBook();
     const params = makeParams();
     const shocks = standardShocks(params, { correlation: -1 });
-    const combined = shocks.find((s) => s.kind === "combined" && s.label.startsWith("price −30.0%"))!;
+    const combined = shocks.find((s) => s.kind === "combined" && s.label.startsWith("price -30.0%"))!;
     const [all, crash, basis] = stressBook(book, params, NOW_SEC, [
       combined,
       { kind: "price", pct: -0.3 },
       { kind: "basis-blowout", bps: 300 },
     ]);
     expect(all!.netPnlUsd).toBeLessThan(crash!.netPnlUsd + basis!.netPnlUsd);
-    expect(describeShock(combined)).toBe("price −30.0% + basis 300 bps + hedge ρ 1.00 → 0.5");
+    expect(describeShock(combined)).toBe("price -30.0% + basis 300 bps + hedge ρ 1.00 → 0.5");
   });
 
   it("the standard table keeps its single-factor rows and adds the stressed-correlation and combined ones", () => {
@@ -227,8 +227,8 @@ describe("stress: the hedge's own failure modes", () => {
       "spot -10.0%, hedge flat",
       "slippage ×5",
       "spot -10.0%, hedge ρ 0.90 → 0.5",
-      "price −30.0% + basis 300 bps + hedge ρ 0.90 → 0.5",
-      "USDC at $0.8774 + DAI at $0.88 + price −20.0% (Mar 2023)",
+      "price -30.0% + basis 300 bps + hedge ρ 0.90 → 0.5",
+      "USDC at $0.8774 + DAI at $0.88 + price -20.0% (Mar 2023)",
     ]);
     // Rows without a liquidation or the venue's collateral keep their linear figures exactly.
     const book = makeBook();
