@@ -8,10 +8,18 @@ export type { DepegReport, DepegTier, PriceSource } from "./engine/depeg.ts";
 export {
   correlation,
   dollarOffsetRatio,
+  type EffectivenessMeasures,
   type EffectivenessWindow,
+  type EffectivenessWindowSpec,
   effectivenessWindows,
+  type HedgedSeriesPoint,
+  hedgedItemValueUsd,
   hedgeEffectiveness,
   minVarianceHedgeRatio,
+  STEWARD_WINDOWS,
+  type TargetEffectivenessOptions,
+  type TargetEffectivenessWindow,
+  targetEffectivenessWindows,
 } from "./engine/effectiveness.ts";
 // Errors
 export { EngineError, EngineInputError, StaleSnapshotError } from "./engine/errors.ts";
@@ -63,8 +71,12 @@ export {
   getNextSqrtPriceFromOutput,
 } from "./engine/sqrt-price-math.ts";
 export {
+  type LiquidationPath,
+  PERP_V2_LIQUIDATION,
+  perpLiquidationPath,
   type ResidualRisk,
   residualVarEs,
+  type ScenarioMoves,
   type Shock,
   type StressResult,
   stressBook,
@@ -79,4 +91,11 @@ export {
   nearestUsableTick,
 } from "./engine/tick-math.ts";
 export { v2GetAmountOut, v2Liquidity, v2LpShareAmounts } from "./engine/v2-math.ts";
-export { realizedSigmaAnnual } from "./engine/volatility.ts";
+export {
+  estimateSigma,
+  realizedSigmaAnnual,
+  SIGMA_DEFAULTS,
+  type SigmaEstimate,
+  type SigmaParams,
+  sigmaParamsOf,
+} from "./engine/volatility.ts";

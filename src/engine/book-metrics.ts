@@ -14,7 +14,7 @@ import type { BookParams } from "./params.ts";
 import { type PerpMetrics, perpMetrics } from "./perp-metrics.ts";
 import { sqrtPriceX96ToPrice } from "./price-tick.ts";
 import type { BookSnapshot, OracleReading, PoolSnapshot } from "./snapshot.ts";
-import { realizedSigmaAnnual, SECONDS_PER_YEAR } from "./volatility.ts";
+import { estimateSigma, SECONDS_PER_YEAR, type SigmaEstimate, sigmaParamsOf } from "./volatility.ts";
 
 export interface BookMetrics {
   bookId: string;
@@ -23,6 +23,8 @@ export interface BookMetrics {
   baseOracle: OracleHealth;
   sigmaAnnual: number;
   sigmaSource: "realized" | "fallback";
+  /** How sigmaAnnual was arrived at: series, observations, and why the fallback or floor was used. */
+  sigma: SigmaEstimate;
   lp: LpPositionMetrics[];
   lpValueUsd: number;
   lpFeesUsd: number;
@@ -69,8 +71,9 @@ export function evaluateBook(book: BookSnapshot, params: BookParams, nowSec: num
     priceCache.set(token, p);
     return p;
   };
-  const realized = realizedSigmaAnnual(book.samples);
-  const sigmaAnnual = realized ?? params.risk.fallbackSigmaAnnual;
+  // Distinct observations, EWMA, floor; the fallback when the samples cannot support an estimate (volatility.ts).
+  const sigma = estimateSigma(book.samples, sigmaParamsOf(params.risk));
+  const sigmaAnnual = sigma.sigmaAnnual;
   const poolViews = new Map<PoolSnapshot, PoolView>();
   const ctx: LpValuationContext = {
     base,
@@ -166,7 +169,8 @@ export function evaluateBook(book: BookSnapshot, params: BookParams, nowSec: num
     basePriceUsd,
     baseOracle: oracleHealth(book.baseOracle, nowSec),
     sigmaAnnual,
-    sigmaSource: realized === null ? "fallback" : "realized",
+    sigmaSource: sigma.source,
+    sigma,
     lp,
     lpValueUsd,
     lpFeesUsd,

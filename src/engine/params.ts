@@ -71,6 +71,14 @@ export interface BookParams {
     horizonSec: number;
     /** One-sided normal quantile for risk in USD (1.645 = 95%). */
     confidenceZ: number;
+    /** Least σ the engine ever uses, realized or fallback (default 0.1 = 10%/year): σ never reads 0. */
+    sigmaFloorAnnual?: number;
+    /** RiskMetrics EWMA decay per day (default 0.94, RiskMetrics Technical Document 1996). */
+    ewmaLambdaDaily?: number;
+    /** Fewest distinct price moves a realized σ rests on; fewer → the fallback (default 20). */
+    minSigmaMoves?: number;
+    /** Shortest span of distinct observations a realized σ rests on; shorter → the fallback (default 1800). */
+    minSigmaSpanSec?: number;
   };
   premise: {
     /** Oracle band the plan still holds in, ± bps of the current answer. */
@@ -84,6 +92,13 @@ export interface BookParams {
   };
   /** Refuse to act on a snapshot whose block is older than this. */
   maxSnapshotAgeSec: number;
+  /** How stress tests treat the hedge venue's liquidations (defaults: Perpetual Protocol v2). */
+  stress?: {
+    /** Penalty on the liquidated notional (Perp v2 liquidationPenaltyRatio, default 0.025). */
+    liquidationPenaltyRatio?: number;
+    /** Overrides the venue's maintenance margin ratio read in the snapshot (Perp v2 mmRatio: 0.0625). */
+    maintenanceMarginRatio?: number;
+  };
 }
 
 function finiteAtLeast(field: string, x: number, min: number): void {
@@ -110,6 +125,24 @@ export function assertBookParams(params: BookParams): void {
   finiteAtLeast("risk.fallbackSigmaAnnual", params.risk.fallbackSigmaAnnual, 0);
   finiteAtLeast("risk.horizonSec", params.risk.horizonSec, 1);
   finiteAtLeast("risk.confidenceZ", params.risk.confidenceZ, 0);
+  const r = params.risk;
+  if (r.sigmaFloorAnnual !== undefined) finiteAtLeast("risk.sigmaFloorAnnual", r.sigmaFloorAnnual, 0);
+  if (r.ewmaLambdaDaily !== undefined && !(r.ewmaLambdaDaily > 0 && r.ewmaLambdaDaily <= 1))
+    fail("risk.ewmaLambdaDaily", "must be in (0, 1]", r.ewmaLambdaDaily);
+  if (r.minSigmaMoves !== undefined && !(Number.isInteger(r.minSigmaMoves) && r.minSigmaMoves >= 2))
+    fail("risk.minSigmaMoves", "must be an integer >= 2", r.minSigmaMoves);
+  if (r.minSigmaSpanSec !== undefined) finiteAtLeast("risk.minSigmaSpanSec", r.minSigmaSpanSec, 0);
+  const st = params.stress;
+  if (
+    st?.liquidationPenaltyRatio !== undefined &&
+    !(st.liquidationPenaltyRatio >= 0 && st.liquidationPenaltyRatio < 1)
+  )
+    fail("stress.liquidationPenaltyRatio", "must be in [0, 1)", st.liquidationPenaltyRatio);
+  if (
+    st?.maintenanceMarginRatio !== undefined &&
+    !(st.maintenanceMarginRatio > 0 && st.maintenanceMarginRatio < 1)
+  )
+    fail("stress.maintenanceMarginRatio", "must be in (0, 1)", st.maintenanceMarginRatio);
   finiteAtLeast("premise.oracleBandBps", params.premise.oracleBandBps, 0);
   finiteAtLeast("premise.deadlineSec", params.premise.deadlineSec, 1);
   finiteAtLeast("premise.perpSizeToleranceBps", params.premise.perpSizeToleranceBps, 0);

@@ -131,8 +131,21 @@ export interface BookSample {
   timestampSec: number;
   /** Oracle price of the base asset, USD. */
   basePriceUsd: number;
-  /** Value of the LP positions (the hedged item), USD. */
+  /**
+   * The base oracle round behind basePriceUsd (OracleReading.roundId) and the time it was written
+   * (updatedAtSec). Optional: with them, volatility counts one observation per oracle round at the round's
+   * own time (a heartbeat round at an unchanged price is a real observation); without them, one per price change.
+   */
+  baseOracleRoundId?: bigint;
+  baseOracleUpdatedAtSec?: number;
+  /** Value of the LP positions and their fees owed, USD (without spot: see hedgedItemValueUsd). */
   lpValueUsd: number;
+  /**
+   * The hedged item: everything hedge drift counts as exposure, USD = LP value + LP fees owed + the spot
+   * balance of the base asset at the base price (`hedgedItemValueUsd(metrics)` in effectiveness.ts). Optional
+   * for samples recorded before it existed; effectiveness windows over samples without it are left blank.
+   */
+  hedgedItemValueUsd?: number;
   /** Value of the hedge (perp account value), USD. */
   hedgeValueUsd: number;
   perpMarkPriceUsd: number;

@@ -1,61 +1,283 @@
 // Stress: shock the book and revalue it. Every LP position is repriced at the pool price arbitrage would
 // leave after the shock (the ratio of the tokens' new USD prices), with the closed forms of the whitepaper
 // §6.2 (impermanent-loss.ts), so IL is inside the LP P&L. Scenarios from risk-references.md: price ±x%,
-// de-peg to p (USDC/SVB 0.8774, UST), correlation breakdown (hedge flat while spot moves), basis blowout
-// (mark away from index), liquidity gap (slippage × k). Historical VaR and expected shortfall of the hedged
-// residual by seeded bootstrap of per-block changes (reproducible: same seed, same numbers).
+// de-peg to p (USDC/SVB 0.8774, UST), correlation breakdown (hedge flat while spot moves) and stressed
+// correlation (the hedge follows spot by ρ_stressed/ρ_measured: E[ΔF | ΔS] = ρ·σF/σS·ΔS for jointly normal
+// changes, σs unchanged), basis blowout (mark away from index), liquidity gap (slippage × k), and combinations of
+// them. Historical VaR and expected shortfall of the hedged residual by seeded bootstrap of per-block changes
+// (reproducible: same seed, same numbers).
+//
+// The hedge's own failure modes (Perpetual Protocol v2 docs, "Liquidation"; ClearingHouse/AccountBalance):
+//  - the venue values positions at the index price; an account is liquidatable when account value <
+//    mmRatio × |position value| (6.25%); a liquidator takes over half the position while the margin ratio is at
+//    least mmRatio / 2, all of it below that or when the position is worth ≤ $100; the account pays a penalty of
+//    2.5% of the liquidated notional. The shocked index is reached along a continuous path, so each liquidation
+//    happens at the index where the margin ratio crosses mmRatio;
+//  - Perp v2 counts its settlement collateral (USDC) at par: a de-peg of it leaves the venue's margin ratio as
+//    it is, but what the book can withdraw (the account value, in USDC) loses the de-peg in USD.
 import type { BookMetrics } from "./book-metrics.ts";
 import { evaluateBook } from "./book-metrics.ts";
 import { unitAmounts } from "./impermanent-loss.ts";
 import { emit, fail, toFloat } from "./input-guards.ts";
 import type { BookParams } from "./params.ts";
+import { DUST_NOTIONAL_USD, liquidationPrice } from "./perp-metrics.ts";
 import { sqrtPriceX96ToPrice } from "./price-tick.ts";
 import type { BookSample, BookSnapshot, PoolSnapshot } from "./snapshot.ts";
 import { changes, quantile } from "./statistics.ts";
 import { getSqrtRatioAtTick } from "./tick-math.ts";
 
+/** Several factors at once (a combined scenario); each absent factor does not move. */
+export interface ScenarioMoves {
+  /** The base asset's USD move, fraction (−0.3 = −30%). */
+  basePct?: number;
+  /** Fraction of the base move the hedge's index follows: 1 tracks spot (default), 0 decoupled. */
+  hedgeFollow?: number;
+  /** Mark − index when the hedge is unwound, bps of index (positive costs a short). */
+  basisBps?: number;
+  /** Stablecoins at these USD prices: LP, spot and the hedge venue's collateral are revalued. */
+  depeg?: readonly { token: string; priceUsd: number }[];
+  /** Unwinding the hedge and exiting the LP at k × the usual slippage. */
+  slippageMultiplier?: number;
+}
+
 export type Shock =
   | { kind: "price"; pct: number }
   | { kind: "depeg"; token: string; priceUsd: number }
   | { kind: "correlation-breakdown"; pct: number }
+  /** Spot moves `pct`; the hedge/item correlation falls from |measuredRho| to stressedRho. */
+  | { kind: "correlation-stress"; pct: number; measuredRho: number; stressedRho: number }
   | { kind: "basis-blowout"; bps: number }
-  | { kind: "liquidity-gap"; slippageMultiplier: number };
+  | { kind: "liquidity-gap"; slippageMultiplier: number }
+  | { kind: "combined"; label: string; moves: ScenarioMoves };
 
 export interface StressResult {
   shock: Shock;
   lpPnlUsd: number;
+  /** The hedge account's P&L, USD: price moves up to any liquidation, penalties, basis, slippage, collateral de-peg. */
   hedgePnlUsd: number;
   spotPnlUsd: number;
   netPnlUsd: number;
   /** Net P&L in bps of book value. */
   netPnlBps: number;
+  /** Venue margin ratio after the shock (account value / |notional| at the shocked index); null without a position. */
+  marginRatioAfter: number | null;
+  /** True when the shock crosses the liquidation price (or the account already was liquidatable). */
+  liquidated: boolean;
+  /** Index price at which the venue starts liquidating the hedge as it stands now; null without a position. */
+  liquidationPriceUsd: number | null;
+  /** That price as a move of the index from now (+0.224 = +22.4%). */
+  liquidationMovePct: number | null;
+  /** Fraction of the hedge the venue took over during the shock (0 … 1). */
+  liquidatedFraction: number;
+  /** Liquidation penalties paid, USD (inside hedgePnlUsd). */
+  liquidationPenaltyUsd: number;
+  /**
+   * What a liquidation part-way locks in, USD (positive = loss): the liquidated slices' losses from now to where
+   * they were taken over, plus the penalties. Kept even if the price comes back: the LP's offsetting gain does not.
+   */
+  liquidationLossUsd: number;
+  /** The venue collateral's USD gain (+) or loss (−) from its settlement token's de-peg (inside hedgePnlUsd). */
+  collateralDepegPnlUsd: number;
 }
 
-/** LP value in USD with every token at `usd(token)` and each pool arbitraged to those prices. */
-function lpValueAt(book: BookSnapshot, usd: (token: string) => number): number {
+/** Perp v2 defaults (ClearingHouseConfig / AccountBalance). */
+export const PERP_V2_LIQUIDATION = {
+  maintenanceMarginRatio: 0.0625,
+  liquidationPenaltyRatio: 0.025,
+  /** A liquidator may take over half the position while the margin ratio is ≥ half the maintenance ratio. */
+  partialLiquidationRatio: 0.5,
+  /** Positions worth at most this are liquidated whole (_MIN_PARTIAL_LIQUIDATE_POSITION_VALUE). */
+  minPartialLiquidationUsd: 100,
+} as const;
+
+export interface LiquidationPath {
+  sizeAfterBase: number;
+  accountValueAfterUsd: number;
+  /** Base units taken over by liquidators (absolute). */
+  liquidatedBase: number;
+  penaltyUsd: number;
+  /** Σ over liquidations of (the slice's loss from the starting index to the liquidation index + penalty). */
+  lockedLossUsd: number;
+  /** Index price of the first liquidation; null when none. */
+  firstLiquidationPriceUsd: number | null;
+  liquidations: number;
+  /** Account value the venue's insurance fund absorbed (below zero), USD. */
+  badDebtUsd: number;
+}
+
+/**
+ * A perp account's path as the index moves continuously from `indexPrice` to `targetIndexPrice`, with Perp v2
+ * liquidations on the way (see the header). Account value AV(m) = AV₀ + s·(m − m₀) between liquidations.
+ */
+export function perpLiquidationPath(input: {
+  sizeBase: number;
+  indexPrice: number;
+  accountValueUsd: number;
+  targetIndexPrice: number;
+  maintenanceMarginRatio: number;
+  liquidationPenaltyRatio: number;
+  partialLiquidationRatio?: number;
+  minPartialLiquidationUsd?: number;
+}): LiquidationPath {
+  const {
+    sizeBase,
+    indexPrice: i0,
+    accountValueUsd,
+    targetIndexPrice: target,
+    maintenanceMarginRatio: mmr,
+    liquidationPenaltyRatio: penalty,
+    partialLiquidationRatio: partial = PERP_V2_LIQUIDATION.partialLiquidationRatio,
+    minPartialLiquidationUsd: minPartial = PERP_V2_LIQUIDATION.minPartialLiquidationUsd,
+  } = input;
+  for (const [field, x] of [
+    ["sizeBase", sizeBase],
+    ["accountValueUsd", accountValueUsd],
+  ] as const)
+    if (!Number.isFinite(x)) fail(field, "must be finite", x);
+  if (!(i0 > 0) || !Number.isFinite(i0)) fail("indexPrice", "must be finite and > 0", i0);
+  if (!(target >= 0) || !Number.isFinite(target)) fail("targetIndexPrice", "must be finite and >= 0", target);
+  if (!(mmr > 0 && mmr < 1)) fail("maintenanceMarginRatio", "must be in (0, 1)", mmr);
+  if (!(penalty >= 0 && penalty < 1)) fail("liquidationPenaltyRatio", "must be in [0, 1)", penalty);
+  if (!(partial > 0 && partial <= 1)) fail("partialLiquidationRatio", "must be in (0, 1]", partial);
+  let s = sizeBase;
+  let av = accountValueUsd;
+  let m = i0;
+  let liquidatedBase = 0;
+  let penaltyUsd = 0;
+  let lockedLossUsd = 0;
+  let first: number | null = null;
+  let liquidations = 0;
+  let badDebtUsd = 0;
+  // Each partial liquidation needs a further move (the margin ratio restarts at (mmr − penalty·f)/(1 − f)),
+  // and a position worth ≤ minPartial goes whole: the loop ends in a few dozen steps; the bound is a guard.
+  for (let step = 0; step < 1_000 && s !== 0; step++) {
+    if (!(av < mmr * Math.abs(s) * m)) {
+      const mL = liquidationPrice(s, m, av, mmr)!;
+      const reached = s < 0 ? target >= mL : mL > 0 && target <= mL;
+      if (!reached) break;
+      av += s * (mL - m);
+      m = mL;
+    }
+    const notional = Math.abs(s) * m;
+    const fraction = notional <= minPartial || av < (mmr * notional) / 2 ? 1 : Math.min(1, partial);
+    const taken = s * fraction;
+    const fee = penalty * Math.abs(taken) * m;
+    lockedLossUsd += -taken * (m - i0) + fee;
+    penaltyUsd += fee;
+    av -= fee;
+    s = fraction === 1 ? 0 : s - taken;
+    liquidatedBase += Math.abs(taken);
+    liquidations++;
+    first ??= m;
+    if (av < 0) {
+      badDebtUsd += -av;
+      av = 0;
+    }
+  }
+  if (s !== 0) av += s * (target - m);
+  return {
+    sizeAfterBase: s,
+    accountValueAfterUsd: av,
+    liquidatedBase,
+    penaltyUsd,
+    lockedLossUsd,
+    firstLiquidationPriceUsd: first,
+    liquidations,
+    badDebtUsd,
+  };
+}
+/** A position's pool tokens and range in human units, worked out once: every shock revalues the same legs. */
+interface LpLeg {
+  token0: string;
+  token1: string;
+  kind: "uniswap-v3" | "uniswap-v2";
+  /** v3: L in human units (L·10^−(d0+d1)/2); v2: √(reserve0·reserve1) × the position's share. */
+  lh: number;
+  /** v3 range bounds, token0 in token1. */
+  pl: number;
+  pu: number;
+}
+
+function lpLegs(book: BookSnapshot): LpLeg[] {
   const pools = new Map<string, PoolSnapshot>(book.pools.map((p) => [p.address.toLowerCase(), p]));
-  let total = 0;
+  const legs: LpLeg[] = [];
   for (const position of book.lpPositions) {
     const pool = pools.get(position.pool.toLowerCase());
     if (!pool) fail("lpPositions.pool", "no snapshot of this pool", position.pool);
-    const u0 = usd(pool.token0.address.toLowerCase());
-    const u1 = usd(pool.token1.address.toLowerCase());
-    const price = u0 / u1; // token0 in token1, after arbitrage
+    const token0 = pool.token0.address.toLowerCase();
+    const token1 = pool.token1.address.toLowerCase();
     const d0 = pool.token0.decimals;
     const d1 = pool.token1.decimals;
     if (position.kind === "uniswap-v3" && pool.kind === "uniswap-v3") {
-      const lh = Number(position.liquidity) * 10 ** (-(d0 + d1) / 2);
-      const pl = sqrtPriceX96ToPrice(getSqrtRatioAtTick(position.tickLower), d0, d1);
-      const pu = sqrtPriceX96ToPrice(getSqrtRatioAtTick(position.tickUpper), d0, d1);
-      const { x, y } = unitAmounts(price, pl, pu);
-      total += lh * (x * u0 + y * u1);
+      legs.push({
+        token0,
+        token1,
+        kind: "uniswap-v3",
+        lh: Number(position.liquidity) * 10 ** (-(d0 + d1) / 2),
+        pl: sqrtPriceX96ToPrice(getSqrtRatioAtTick(position.tickLower), d0, d1),
+        pu: sqrtPriceX96ToPrice(getSqrtRatioAtTick(position.tickUpper), d0, d1),
+      });
     } else if (position.kind === "uniswap-v2" && pool.kind === "uniswap-v2") {
       const share = Number(position.lpBalance) / Number(pool.totalSupply);
       const lh = Math.sqrt(toFloat(pool.reserve0, d0) * toFloat(pool.reserve1, d1)) * share;
-      total += lh * (u0 / Math.sqrt(price) + u1 * Math.sqrt(price));
+      legs.push({ token0, token1, kind: "uniswap-v2", lh, pl: 0, pu: 0 });
+    }
+  }
+  return legs;
+}
+
+/** LP value in USD with every token at `usd(token)` and each pool arbitraged to those prices. */
+function lpValueAt(legs: readonly LpLeg[], usd: (token: string) => number): number {
+  let total = 0;
+  for (const leg of legs) {
+    const u0 = usd(leg.token0);
+    const u1 = usd(leg.token1);
+    const price = u0 / u1; // token0 in token1, after arbitrage
+    if (leg.kind === "uniswap-v3") {
+      const { x, y } = unitAmounts(price, leg.pl, leg.pu);
+      total += leg.lh * (x * u0 + y * u1);
+    } else {
+      total += leg.lh * (u0 / Math.sqrt(price) + u1 * Math.sqrt(price));
     }
   }
   return total;
+}
+
+/** The factors a shock moves, with its inputs checked. */
+function movesOf(shock: Shock): ScenarioMoves {
+  const pct = (x: number) => {
+    if (!Number.isFinite(x) || x <= -1) fail("shock.pct", "must be finite and > −1", x);
+    return x;
+  };
+  switch (shock.kind) {
+    case "price":
+      return { basePct: pct(shock.pct) };
+    case "correlation-breakdown":
+      // Spot moves, the hedge does not (index decoupled, venue halted…).
+      return { basePct: pct(shock.pct), hedgeFollow: 0 };
+    case "correlation-stress": {
+      const measured = Math.abs(shock.measuredRho);
+      if (!(measured > 0 && measured <= 1))
+        fail("shock.measuredRho", "must be in [−1, 1] and ≠ 0", shock.measuredRho);
+      if (!(shock.stressedRho >= 0 && shock.stressedRho <= 1))
+        fail("shock.stressedRho", "must be in [0, 1]", shock.stressedRho);
+      // β = ρ·σF/σS: with the vols unchanged the hedge follows by ρ_stressed / ρ_measured (never more than fully).
+      return { basePct: pct(shock.pct), hedgeFollow: Math.min(1, shock.stressedRho / measured) };
+    }
+    case "depeg":
+      return { depeg: [{ token: shock.token, priceUsd: shock.priceUsd }] };
+    case "basis-blowout":
+      return { basisBps: shock.bps };
+    case "liquidity-gap":
+      return { slippageMultiplier: shock.slippageMultiplier };
+    case "combined": {
+      const m = shock.moves;
+      if (m.basePct !== undefined) pct(m.basePct);
+      if (m.hedgeFollow !== undefined && !(m.hedgeFollow >= 0 && m.hedgeFollow <= 1))
+        fail("shock.moves.hedgeFollow", "must be in [0, 1]", m.hedgeFollow);
+      return m;
+    }
+  }
 }
 
 export function stressBook(
@@ -73,57 +295,87 @@ export function stressBook(
     oracleUsd.set(r.asset.toLowerCase(), toFloat(r.answer, r.decimals));
   const usdNow = (t: string) =>
     oracleUsd.get(t) ?? (stables.has(t) ? 1 : fail("oracles", `no USD price for ${t}`));
-  const lpNow = lpValueAt(book, usdNow);
+  const legs = lpLegs(book);
+  const lpNow = lpValueAt(legs, usdNow);
   const size = m.perp?.sizeBase ?? 0;
   const index = m.perp?.indexPrice ?? m.basePriceUsd;
+  const accountValue = m.perp?.accountValueUsd ?? 0;
+  const mmr =
+    params.stress?.maintenanceMarginRatio ??
+    m.perp?.maintenanceMarginRatio ??
+    PERP_V2_LIQUIDATION.maintenanceMarginRatio;
+  const penalty = params.stress?.liquidationPenaltyRatio ?? PERP_V2_LIQUIDATION.liquidationPenaltyRatio;
+  const hasPosition = m.perp !== null && Math.abs(size) * index >= DUST_NOTIONAL_USD;
+  const liqNow = hasPosition ? liquidationPrice(size, index, accountValue, mmr) : null;
+  const collateralToken = book.perp?.collateral.token.address.toLowerCase() ?? null;
   const spotUnits = (token: string) =>
     book.spot
       .filter((s) => s.token.address.toLowerCase() === token)
       .reduce((a, s) => a + toFloat(s.balance, s.token.decimals), 0);
 
   return shocks.map((shock) => {
-    let lpPnl = 0;
-    let hedgePnl = 0;
+    const moves = movesOf(shock);
+    const basePct = moves.basePct ?? 0;
+    const depeg = new Map<string, number>();
+    for (const d of moves.depeg ?? []) {
+      if (!Number.isFinite(d.priceUsd) || d.priceUsd < 0)
+        fail("shock.priceUsd", "must be finite and >= 0", d.priceUsd);
+      depeg.set(d.token.toLowerCase(), Math.max(d.priceUsd, 1e-9));
+    }
+    const basisBps = moves.basisBps ?? 0;
+    if (!Number.isFinite(basisBps)) fail("shock.bps", "must be finite", basisBps);
+    const k = moves.slippageMultiplier ?? 0;
+    if (!Number.isFinite(k) || k < 0) fail("shock.slippageMultiplier", "must be finite and >= 0", k);
+    const slip = (params.costs.perpSlippageBps / 10_000) * k;
+
+    const after = (t: string) =>
+      depeg.get(t) ?? (t === base && basePct !== 0 ? usdNow(t) * (1 + basePct) : usdNow(t));
+    const lpAfter = basePct === 0 && depeg.size === 0 ? lpNow : lpValueAt(legs, after);
+    // Exiting the LP at k × slippage, on what it is worth after the move.
+    let lpPnl = lpAfter - lpNow;
+    if (k > 0) lpPnl += -lpAfter * slip;
     let spotPnl = 0;
-    const reprice = (after: (t: string) => number) => {
-      lpPnl = lpValueAt(book, after) - lpNow;
+    if (basePct !== 0 || depeg.size > 0)
       for (const t of new Set(book.spot.map((s) => s.token.address.toLowerCase())))
         spotPnl += spotUnits(t) * (after(t) - usdNow(t));
-    };
-    switch (shock.kind) {
-      case "price":
-      case "correlation-breakdown": {
-        if (!Number.isFinite(shock.pct) || shock.pct <= -1)
-          fail("shock.pct", "must be finite and > −1", shock.pct);
-        reprice((t) => (t === base ? usdNow(t) * (1 + shock.pct) : usdNow(t)));
-        // Correlation breakdown: spot moves, the hedge does not (index decoupled, venue halted…).
-        hedgePnl = shock.kind === "price" ? size * index * shock.pct : 0;
-        break;
-      }
-      case "depeg": {
-        if (!Number.isFinite(shock.priceUsd) || shock.priceUsd < 0)
-          fail("shock.priceUsd", "must be finite and >= 0", shock.priceUsd);
-        const token = shock.token.toLowerCase();
-        reprice((t) => (t === token ? Math.max(shock.priceUsd, 1e-9) : usdNow(t)));
-        break;
-      }
-      case "basis-blowout": {
-        if (!Number.isFinite(shock.bps)) fail("shock.bps", "must be finite", shock.bps);
-        // Closing or resizing trades at mark: a short loses when mark rises above index.
-        hedgePnl = size * index * (shock.bps / 10_000);
-        break;
-      }
-      case "liquidity-gap": {
-        const k = shock.slippageMultiplier;
-        if (!Number.isFinite(k) || k < 0) fail("shock.slippageMultiplier", "must be finite and >= 0", k);
-        const slip = (params.costs.perpSlippageBps / 10_000) * k;
-        // Unwinding the hedge and exiting the LP at k times the usual slippage.
-        hedgePnl = -Math.abs(size) * index * slip;
-        lpPnl = -lpNow * slip;
-        break;
-      }
+
+    // The hedge: its index follows the base move by hedgeFollow, with liquidations on the way.
+    const indexMove = basePct * (moves.hedgeFollow ?? 1);
+    let hedgePnl = 0;
+    let sizeAfter = size;
+    let avAfter = accountValue;
+    let path: LiquidationPath | null = null;
+    if (hasPosition) {
+      path = perpLiquidationPath({
+        sizeBase: size,
+        indexPrice: index,
+        accountValueUsd: accountValue,
+        targetIndexPrice: index * (1 + indexMove),
+        maintenanceMarginRatio: mmr,
+        liquidationPenaltyRatio: penalty,
+      });
+      sizeAfter = path.sizeAfterBase;
+      avAfter = path.accountValueAfterUsd;
+      // Without a liquidation the P&L is s·index·move (the linear form, exactly).
+      hedgePnl =
+        path.liquidations === 0 ? (indexMove === 0 ? 0 : size * index * indexMove) : avAfter - accountValue;
+    } else if (indexMove !== 0) {
+      hedgePnl = size * index * indexMove;
+    }
+    const indexAfter = index * (1 + indexMove);
+    // Closing or resizing trades at mark: a short loses when mark rises above index.
+    if (basisBps !== 0) hedgePnl += sizeAfter * indexAfter * (basisBps / 10_000);
+    if (k > 0) hedgePnl += -Math.abs(sizeAfter) * indexAfter * slip;
+    // The venue keeps counting its settlement token at par; the book withdraws it at its USD price.
+    let collateralPnl = 0;
+    const collateralAfter = collateralToken === null ? undefined : depeg.get(collateralToken);
+    if (collateralAfter !== undefined && collateralToken !== null) {
+      const before = oracleUsd.get(collateralToken) ?? 1;
+      collateralPnl = Math.max(0, avAfter) * (collateralAfter / before - 1);
+      hedgePnl += collateralPnl;
     }
     const net = lpPnl + hedgePnl + spotPnl;
+    const notionalAfter = Math.abs(sizeAfter) * indexAfter;
     return {
       shock,
       lpPnlUsd: emit("lpPnlUsd", lpPnl),
@@ -131,6 +383,17 @@ export function stressBook(
       spotPnlUsd: emit("spotPnlUsd", spotPnl),
       netPnlUsd: emit("netPnlUsd", net),
       netPnlBps: emit("netPnlBps", (net / m.bookValueUsd) * 10_000),
+      marginRatioAfter:
+        hasPosition && notionalAfter >= DUST_NOTIONAL_USD
+          ? emit("marginRatioAfter", avAfter / notionalAfter)
+          : null,
+      liquidated: (path?.liquidations ?? 0) > 0,
+      liquidationPriceUsd: liqNow,
+      liquidationMovePct: liqNow === null ? null : emit("liquidationMovePct", liqNow / index - 1),
+      liquidatedFraction: path && size !== 0 ? Math.min(1, path.liquidatedBase / Math.abs(size)) : 0,
+      liquidationPenaltyUsd: path?.penaltyUsd ?? 0,
+      liquidationLossUsd: emit("liquidationLossUsd", path?.lockedLossUsd ?? 0),
+      collateralDepegPnlUsd: emit("collateralDepegPnlUsd", collateralPnl),
     };
   });
 }
