@@ -1,7 +1,7 @@
 // createKeeper: the queues, the workers of one process (monitor: scan + evaluate; worker: submit + confirm;
 // all: both), the scan scheduler, start-up repair, heartbeat and a clean stop.
 import { randomUUID } from "node:crypto";
-import { type Job, Worker } from "bullmq";
+import { DelayedError, type Job, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { createPublicClient, http, type LocalAccount, type PublicClient } from "viem";
 import { createMemorySampleStore, type SampleStore } from "../src/indexers/sample-store.ts";
@@ -130,7 +130,7 @@ export function createKeeper(options: CreateKeeperOptions) {
       if (durationMs !== null) options.onJob?.({ name, durationMs, ok: true });
     });
     w.on("failed", (job, error) => {
-      if (error.name === "DelayedError") return;
+      if (error instanceof DelayedError) return;
       const durationMs = ran(job);
       if (durationMs !== null) options.onJob?.({ name, durationMs, ok: false });
       log.warn(
