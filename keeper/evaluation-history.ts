@@ -2,6 +2,7 @@
 // dashboard's series), the de-peg readings, and the book's status row with its detail (effectiveness windows,
 // perp health, the standard stress table). Pure: the evaluate job writes what this returns.
 import type { BookMetrics } from "../src/engine/book-metrics.ts";
+import { driftBand, isBeyondBand } from "../src/engine/drift-band.ts";
 import { type EffectivenessWindow, effectivenessWindows } from "../src/engine/effectiveness.ts";
 import { EngineInputError } from "../src/engine/errors.ts";
 import type { BookParams } from "../src/engine/params.ts";
@@ -155,13 +156,13 @@ export function effectivenessByWindow(windows: readonly EffectivenessWindow[]): 
 
 /**
  * The colour a steward sees: stale when the base oracle cannot be trusted (nothing is done on it), act when the
- * drift is beyond the arm band or a stablecoin reached its act tier or limit, watch once drift passes the re-arm
- * band or a stablecoin leaves "ok", ok otherwise.
+ * drift is beyond the arm band (strictly past its edge, where the keeper arms) or a stablecoin reached its act tier
+ * or limit, watch once drift is beyond the re-arm band or a stablecoin leaves "ok", ok otherwise.
  */
 export function statusOf(metrics: BookMetrics, params: BookParams): BookStatus["status"] {
   if (!metrics.baseOracle.fresh) return "stale";
-  const drift = Math.abs(metrics.drift.driftBps);
-  if (drift >= params.armBps || metrics.depeg.some((d) => d.tier === "act" || d.overLimit)) return "act";
-  if (drift >= params.rearmBps || metrics.depeg.some((d) => d.tier !== "ok")) return "watch";
+  const beyond = (bandBps: number) => isBeyondBand(driftBand(metrics.drift.driftBps, bandBps));
+  if (beyond(params.armBps) || metrics.depeg.some((d) => d.tier === "act" || d.overLimit)) return "act";
+  if (beyond(params.rearmBps) || metrics.depeg.some((d) => d.tier !== "ok")) return "watch";
   return "ok";
 }

@@ -11,6 +11,7 @@ import {
 import type { HedgekeeperConfig } from "../config/schema.ts";
 import { type BookMetrics, evaluateBook } from "../engine/book-metrics.ts";
 import { decide } from "../engine/decide.ts";
+import { driftBand, isBeyondBand } from "../engine/drift-band.ts";
 import type { BookParams } from "../engine/params.ts";
 import type { Decision } from "../engine/plan.ts";
 import type { BookSnapshot } from "../engine/snapshot.ts";
@@ -76,7 +77,7 @@ export interface BookStatus {
 }
 
 export function bookStatus(view: BookView, metrics: BookMetrics = evaluateBookView(view)): BookStatus {
-  const abs = Math.abs(metrics.drift.driftBps);
+  const beyond = (bandBps: number) => isBeyondBand(driftBand(metrics.drift.driftBps, bandBps));
   return {
     bookId: view.bookId,
     mode: view.mode,
@@ -88,7 +89,11 @@ export function bookStatus(view: BookView, metrics: BookMetrics = evaluateBookVi
     driftBps: metrics.drift.driftBps,
     armBps: view.params.armBps,
     rearmBps: view.params.rearmBps,
-    band: abs > view.params.armBps ? "beyond-arm" : abs > view.params.rearmBps ? "between" : "inside-rearm",
+    band: beyond(view.params.armBps)
+      ? "beyond-arm"
+      : beyond(view.params.rearmBps)
+        ? "between"
+        : "inside-rearm",
     impermanentLossUsd: metrics.impermanentLossUsd,
     perp: metrics.perp && {
       sizeBase: metrics.perp.sizeBase,
