@@ -15,7 +15,6 @@ const laneConfigSchema = z.object({
   /** Cap per gas for this lane (the lower of it and the network's applies). */
   maxFeePerGasGwei: z.number().positive().optional(),
 });
-export type LaneConfig = z.output<typeof laneConfigSchema>;
 
 export const keeperConfigSchema = z.object({
   chainId: z.number().int().positive(),
@@ -66,8 +65,6 @@ export function parseKeeperConfig(input: unknown): KeeperConfig {
   const issues = result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
   throw new KeeperConfigurationError(`keeper config: ${issues.join("; ")}`, { details: { issues } });
 }
-
-export const GWEI = 1_000_000_000n;
 
 export function gweiToWei(gwei: number): bigint {
   return BigInt(Math.round(gwei * 1e9));

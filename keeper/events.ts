@@ -33,9 +33,7 @@ export type KeeperCounter =
   | "tx_reverted"
   | "tx_replaced"
   | "tx_cancelled"
-  | "tx_dropped"
-  | "evaluations"
-  | "evaluation_errors";
+  | "tx_dropped";
 
 const MAX_EVENTS = 1_000;
 
