@@ -1,4 +1,4 @@
-// `npm run bench:api`: the book-detail API (issue 9) over 30 days of per-minute samples for 20 books
+// `npm run bench:api`: the book-detail API over 30 days of per-minute samples for 20 books
 // (864,000 book_samples rows), on the machine's PostgreSQL (DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test,
 // in a fresh schema dropped at the end) and on embedded PGlite (memory://), seeded the same way.
 //  1. GET /api/books/:id over the full 30 days, default points and points=1000, real fetch over loopback HTTP:
