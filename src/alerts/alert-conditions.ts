@@ -66,14 +66,15 @@ export function alertConditions(input: AlertInputs): Alert[] {
   }
   const keeper = input.keeper;
   if (keeper !== undefined) {
-    const age = keeper === null ? Number.POSITIVE_INFINITY : input.nowSec - keeper.heartbeatAtSec;
+    const beatAtSec = keeper?.heartbeatAtSec ?? null;
+    const age = beatAtSec === null ? Number.POSITIVE_INFINITY : input.nowSec - beatAtSec;
     if (age > input.thresholds.keeperHeartbeatMaxAgeSec) {
       alerts.push({
         key: "keeper-heartbeat",
         severity: "critical",
         title: "keeper heartbeat missed",
         text:
-          keeper === null
+          beatAtSec === null
             ? "no heartbeat from the keeper"
             : `last heartbeat ${age} s ago (limit ${input.thresholds.keeperHeartbeatMaxAgeSec} s)`,
       });

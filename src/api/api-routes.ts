@@ -105,7 +105,11 @@ async function keeper(context: ApiRouteContext): Promise<KeeperResponse> {
   } catch (error) {
     throw new ApiError(503, "keeper health is unavailable: the keeper did not answer", { cause: error });
   }
-  return { keeper: health, heartbeatAgeSec: Math.max(0, context.nowSec() - health.heartbeatAtSec) };
+  const beatAtSec = health.heartbeatAtSec;
+  return {
+    keeper: health,
+    heartbeatAgeSec: beatAtSec === null ? null : Math.max(0, context.nowSec() - beatAtSec),
+  };
 }
 
 async function stress({ store }: ApiRouteContext): Promise<StressResponse> {

@@ -58,8 +58,8 @@ export interface AlertsResponse {
 
 export interface KeeperResponse {
   keeper: KeeperHealth;
-  /** Seconds since the keeper's heartbeat, by this server's clock. */
-  heartbeatAgeSec: number;
+  /** Seconds since the keeper's heartbeat (when it last did work), by this server's clock; null: it never has. */
+  heartbeatAgeSec: number | null;
 }
 
 export interface BookStress {
