@@ -1,10 +1,11 @@
 // The keeper's configuration: data with units in its names, validated with zod at start-up. Secrets are the
 // names of environment variables, never values.
 import { z } from "zod";
+import { BOOK_MODES, type BookMode } from "../src/evaluation/plan-lifecycle.ts";
 import { KeeperConfigurationError } from "./errors.ts";
 
-export const BOOK_MODES = ["shadow", "propose", "execute"] as const;
-export type BookMode = (typeof BOOK_MODES)[number];
+// The mode is defined with the plan's lifecycle (src/evaluation); plan-store.ts still names it from here.
+export type { BookMode };
 
 /** Per lane: when a pending transaction is replaced, by how much, and a fee cap below the network's. */
 const laneConfigSchema = z.object({

@@ -1,6 +1,7 @@
 // What one evaluation leaves in the history store: the block's sample (the engine's rolling inputs plus the
 // dashboard's series), the de-peg readings, and the book's status row with its detail (effectiveness windows,
-// perp health, the standard stress table). Pure: the evaluate job writes what this returns.
+// perp health, the standard stress table; typed by src/evaluation/book-evaluation.ts, whose schema the API reads
+// it back with). Pure: the evaluate job writes what this returns.
 import type { BookMetrics } from "../src/engine/book-metrics.ts";
 import { driftBand, isBeyondBand } from "../src/engine/drift-band.ts";
 import { type EffectivenessWindow, effectivenessWindows } from "../src/engine/effectiveness.ts";
@@ -9,6 +10,7 @@ import type { BookParams } from "../src/engine/params.ts";
 import type { BookSample, BookSnapshot } from "../src/engine/snapshot.ts";
 import { describeShock, standardShocks } from "../src/engine/standard-shocks.ts";
 import { stressBook } from "../src/engine/stress.ts";
+import type { BookDetail, BookStatusLevel, StressRow } from "../src/evaluation/book-evaluation.ts";
 import type { BookStatus, DepegSample, HistorySample } from "../src/store/history-store.ts";
 
 /** Effectiveness windows the book page shows, in samples (blocks); each appears once the book has that many. */
@@ -63,7 +65,7 @@ export function evaluationHistory(input: {
   const windows = effectivenessOf([...input.previous, input.sample]);
   const longest = windows.at(-1);
 
-  let stress: Record<string, unknown>[] = [];
+  let stress: StressRow[] = [];
   let stressProblem: string | null = null;
   try {
     stress = stressBook(snapshot, params, input.nowSec, standardShocks(params), metrics).map((r) => ({
@@ -80,6 +82,50 @@ export function evaluationHistory(input: {
   }
 
   const perp = metrics.perp;
+  const detail: BookDetail = {
+    armBps: params.armBps,
+    rearmBps: params.rearmBps,
+    driftState: metrics.drift.state,
+    netDeltaUsd: metrics.drift.netDeltaUsd,
+    basePriceUsd: metrics.basePriceUsd,
+    oracle: metrics.baseOracle,
+    lp: {
+      valueUsd: metrics.lpValueUsd,
+      feesUsd: metrics.lpFeesUsd,
+      hodlValueUsd: metrics.lpHodlValueUsd,
+      expectedIlUsd: metrics.expectedIlUsd,
+      lvrUsdPerYear: metrics.lvrUsdPerYear,
+    },
+    perp:
+      perp === null
+        ? null
+        : {
+            venue: perp.venue,
+            sizeBase: perp.sizeBase,
+            notionalUsd: perp.notionalUsd,
+            markPrice: perp.markPrice,
+            indexPrice: perp.indexPrice,
+            marginRatio: perp.marginRatio,
+            leverage: perp.leverage,
+            liquidationDistanceBps: perp.liquidationDistanceBps,
+            fundingCarryUsdPerYear: perp.fundingCarryUsdPerYear,
+          },
+    effectiveness: windows.map((w) => ({
+      samples: w.samples,
+      fromBlock: w.fromBlock.toString(),
+      toBlock: w.toBlock.toString(),
+      ederington: w.ederington,
+      correlation: w.correlation,
+      minVarianceHedgeMultiple: w.minVarianceHedgeMultiple,
+      basisMarkIndexBps: w.basisMarkIndexBps,
+      fundingCarryUsdPerYear: w.fundingCarryUsdPerYear,
+      varianceRemoved: w.varianceRemoved,
+      costPerUnitRiskRemoved: w.costPerUnitRiskRemoved,
+    })),
+    stress,
+    stressProblem,
+    depeg: depeg.map((d) => ({ symbol: d.symbol, tier: d.tier, deviationBps: d.deviationBps })),
+  };
   const status: BookStatus = {
     chainId: input.chainId,
     bookId: snapshot.bookId,
@@ -88,50 +134,7 @@ export function evaluationHistory(input: {
     status: statusOf(metrics, params),
     ...measures,
     effectiveness: longest?.ederington ?? null,
-    detail: {
-      armBps: params.armBps,
-      rearmBps: params.rearmBps,
-      driftState: metrics.drift.state,
-      netDeltaUsd: metrics.drift.netDeltaUsd,
-      basePriceUsd: metrics.basePriceUsd,
-      oracle: metrics.baseOracle,
-      lp: {
-        valueUsd: metrics.lpValueUsd,
-        feesUsd: metrics.lpFeesUsd,
-        hodlValueUsd: metrics.lpHodlValueUsd,
-        expectedIlUsd: metrics.expectedIlUsd,
-        lvrUsdPerYear: metrics.lvrUsdPerYear,
-      },
-      perp:
-        perp === null
-          ? null
-          : {
-              venue: perp.venue,
-              sizeBase: perp.sizeBase,
-              notionalUsd: perp.notionalUsd,
-              markPrice: perp.markPrice,
-              indexPrice: perp.indexPrice,
-              marginRatio: perp.marginRatio,
-              leverage: perp.leverage,
-              liquidationDistanceBps: perp.liquidationDistanceBps,
-              fundingCarryUsdPerYear: perp.fundingCarryUsdPerYear,
-            },
-      effectiveness: windows.map((w) => ({
-        samples: w.samples,
-        fromBlock: w.fromBlock.toString(),
-        toBlock: w.toBlock.toString(),
-        ederington: w.ederington,
-        correlation: w.correlation,
-        minVarianceHedgeMultiple: w.minVarianceHedgeMultiple,
-        basisMarkIndexBps: w.basisMarkIndexBps,
-        fundingCarryUsdPerYear: w.fundingCarryUsdPerYear,
-        varianceRemoved: w.varianceRemoved,
-        costPerUnitRiskRemoved: w.costPerUnitRiskRemoved,
-      })),
-      stress,
-      stressProblem,
-      depeg: depeg.map((d) => ({ symbol: d.symbol, tier: d.tier, deviationBps: d.deviationBps })),
-    },
+    detail,
   };
   return { sample, depeg, status, effectivenessByWindow: effectivenessByWindow(windows) };
 }
@@ -159,7 +162,7 @@ export function effectivenessByWindow(windows: readonly EffectivenessWindow[]): 
  * drift is beyond the arm band (strictly past its edge, where the keeper arms) or a stablecoin reached its act tier
  * or limit, watch once drift is beyond the re-arm band or a stablecoin leaves "ok", ok otherwise.
  */
-export function statusOf(metrics: BookMetrics, params: BookParams): BookStatus["status"] {
+export function statusOf(metrics: BookMetrics, params: BookParams): BookStatusLevel {
   if (!metrics.baseOracle.fresh) return "stale";
   const beyond = (bandBps: number) => isBeyondBand(driftBand(metrics.drift.driftBps, bandBps));
   if (beyond(params.armBps) || metrics.depeg.some((d) => d.tier === "act" || d.overLimit)) return "act";

@@ -11,17 +11,19 @@ import {
 import type { HedgekeeperConfig } from "../config/schema.ts";
 import { type BookMetrics, evaluateBook } from "../engine/book-metrics.ts";
 import { decide } from "../engine/decide.ts";
+import type { DepegTier } from "../engine/depeg.ts";
 import { driftBand, isBeyondBand } from "../engine/drift-band.ts";
 import type { BookParams } from "../engine/params.ts";
 import type { Decision } from "../engine/plan.ts";
 import type { BookSnapshot } from "../engine/snapshot.ts";
 import { describeShock as describeShockLabel } from "../engine/standard-shocks.ts";
 import { type Shock, type StressResult, stressBook } from "../engine/stress.ts";
+import type { BookMode } from "../evaluation/plan-lifecycle.ts";
 import { createBookIndexer, type IndexedBook } from "../indexers/book-indexer.ts";
 
 export interface BookView {
   bookId: string;
-  mode: string;
+  mode: BookMode;
   params: BookParams;
   indexed: IndexedBook;
   snapshot: BookSnapshot;
@@ -58,7 +60,7 @@ export async function readBookView(
 
 export interface BookStatus {
   bookId: string;
-  mode: string;
+  mode: BookMode;
   blockNumber: bigint;
   bookValueUsd: number;
   basePriceUsd: number;
@@ -72,7 +74,13 @@ export interface BookStatus {
   impermanentLossUsd: number;
   perp: { sizeBase: number; notionalUsd: number; marginRatio: number | null } | null;
   oracle: { fresh: boolean; ageSec: number; problem: string | null };
-  depeg: { symbol: string; tier: string; deviationBps: number | null; driftBps: number; limitBps: number }[];
+  depeg: {
+    symbol: string;
+    tier: DepegTier;
+    deviationBps: number | null;
+    driftBps: number;
+    limitBps: number;
+  }[];
   warnings: string[];
 }
 
