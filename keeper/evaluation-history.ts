@@ -44,8 +44,35 @@ export function evaluationHistory(input: {
     impermanentLossUsd: metrics.impermanentLossUsd,
     bookValueUsd: metrics.bookValueUsd,
   };
-  const sample: HistorySample = { ...input.sample, ...measures };
-  const depeg: DepegSample[] = metrics.depeg.map((d) => ({
+  const depeg = depegReadingsOf(metrics);
+  const windows = effectivenessOf([...input.previous, input.sample]);
+  const status: BookStatus = {
+    chainId: input.chainId,
+    bookId: snapshot.bookId,
+    blockNumber: snapshot.blockNumber,
+    timestampSec: snapshot.blockTimestampSec,
+    status: statusOf(metrics, params),
+    ...measures,
+    effectiveness: windows.at(-1)?.ederington ?? null,
+    detail: bookDetailOf({
+      metrics,
+      params,
+      windows,
+      depeg,
+      ...stressTableOf(snapshot, params, input.nowSec, metrics),
+    }),
+  };
+  return {
+    sample: { ...input.sample, ...measures },
+    depeg,
+    status,
+    effectivenessByWindow: effectivenessByWindow(windows),
+  };
+}
+
+/** Each stablecoin's reading at the block, with every price source behind it. */
+function depegReadingsOf(metrics: BookMetrics): DepegSample[] {
+  return metrics.depeg.map((d) => ({
     token: d.token,
     symbol: d.symbol,
     priceUsd: d.priceUsd,
@@ -61,28 +88,46 @@ export function evaluationHistory(input: {
       usable: s.usable,
     })),
   }));
+}
 
-  const windows = effectivenessOf([...input.previous, input.sample]);
-  const longest = windows.at(-1);
-
-  let stress: StressRow[] = [];
-  let stressProblem: string | null = null;
+/** The standard stress table, or why the engine could not compute it (a price it has no source for). */
+function stressTableOf(
+  snapshot: BookSnapshot,
+  params: BookParams,
+  nowSec: number,
+  metrics: BookMetrics,
+): { stress: StressRow[]; stressProblem: string | null } {
   try {
-    stress = stressBook(snapshot, params, input.nowSec, standardShocks(params), metrics).map((r) => ({
-      shock: describeShock(r.shock, params),
-      lpPnlUsd: r.lpPnlUsd,
-      hedgePnlUsd: r.hedgePnlUsd,
-      spotPnlUsd: r.spotPnlUsd,
-      netPnlUsd: r.netPnlUsd,
-      netPnlBps: r.netPnlBps,
-    }));
+    const rows = stressBook(snapshot, params, nowSec, standardShocks(params), metrics);
+    return {
+      stress: rows.map((r) => ({
+        shock: describeShock(r.shock, params),
+        lpPnlUsd: r.lpPnlUsd,
+        hedgePnlUsd: r.hedgePnlUsd,
+        spotPnlUsd: r.spotPnlUsd,
+        netPnlUsd: r.netPnlUsd,
+        netPnlBps: r.netPnlBps,
+      })),
+      stressProblem: null,
+    };
   } catch (error) {
     if (!(error instanceof EngineInputError)) throw error;
-    stressProblem = error.message;
+    return { stress: [], stressProblem: error.message };
   }
+}
 
+/** The book page's summary beyond the status block. */
+function bookDetailOf(input: {
+  metrics: BookMetrics;
+  params: BookParams;
+  windows: readonly EffectivenessWindow[];
+  depeg: readonly DepegSample[];
+  stress: StressRow[];
+  stressProblem: string | null;
+}): BookDetail {
+  const { metrics, params } = input;
   const perp = metrics.perp;
-  const detail: BookDetail = {
+  return {
     armBps: params.armBps,
     rearmBps: params.rearmBps,
     driftState: metrics.drift.state,
@@ -110,7 +155,7 @@ export function evaluationHistory(input: {
             liquidationDistanceBps: perp.liquidationDistanceBps,
             fundingCarryUsdPerYear: perp.fundingCarryUsdPerYear,
           },
-    effectiveness: windows.map((w) => ({
+    effectiveness: input.windows.map((w) => ({
       samples: w.samples,
       fromBlock: w.fromBlock.toString(),
       toBlock: w.toBlock.toString(),
@@ -122,21 +167,10 @@ export function evaluationHistory(input: {
       varianceRemoved: w.varianceRemoved,
       costPerUnitRiskRemoved: w.costPerUnitRiskRemoved,
     })),
-    stress,
-    stressProblem,
-    depeg: depeg.map((d) => ({ symbol: d.symbol, tier: d.tier, deviationBps: d.deviationBps })),
+    stress: input.stress,
+    stressProblem: input.stressProblem,
+    depeg: input.depeg.map((d) => ({ symbol: d.symbol, tier: d.tier, deviationBps: d.deviationBps })),
   };
-  const status: BookStatus = {
-    chainId: input.chainId,
-    bookId: snapshot.bookId,
-    blockNumber: snapshot.blockNumber,
-    timestampSec: snapshot.blockTimestampSec,
-    status: statusOf(metrics, params),
-    ...measures,
-    effectiveness: longest?.ederington ?? null,
-    detail,
-  };
-  return { sample, depeg, status, effectivenessByWindow: effectivenessByWindow(windows) };
 }
 
 /** The windows of EFFECTIVENESS_WINDOWS the samples (oldest first) can fill. */

@@ -3,20 +3,21 @@
 // position manager (position-discovery.ts); immutable facts of positions, pools and tokens are read once
 // (v3-statics.ts); what the logs prove unchanged since the last snapshot is taken from it (incremental-cache.ts);
 // everything else is one batch of typed reads (v3-book-reads.ts, uniswap-v2-reads.ts, book-feeds.ts, the perp
-// venue, spot balances). A steady-state snapshot costs a handful of requests however many positions there are.
-import { type Address, erc20Abi, type PublicClient } from "viem";
+// venue, spot-balances.ts). A steady-state snapshot costs a handful of requests however many positions there are.
+import type { Address, PublicClient } from "viem";
 import { classifyChainError } from "../chain/classify-error.ts";
 import { InconsistentBlockError } from "../chain/errors.ts";
 import { type ContractRead, type ReadOutcome, readAtBlock } from "../chain/read-at-block.ts";
 import { createReadBatch } from "../chain/read-batch.ts";
-import { typedRead } from "../chain/typed-read.ts";
 import type { BookSample, BookSnapshot, KeeperState } from "../engine/snapshot.ts";
 import { createBookFeeds } from "./book-feeds.ts";
 import type { BookSources } from "./book-sources.ts";
 import { createIncrementalCache } from "./incremental-cache.ts";
 import type { FeedHealth } from "./oracle-health.ts";
+import { planPerpReads } from "./perp-venue.ts";
 import { createPositionDiscovery } from "./position-discovery.ts";
 import { createPositionEntries } from "./position-entries.ts";
+import { planSpotReads } from "./spot-balances.ts";
 import { createTokenRegistry, type TokenRegistry } from "./token-registry.ts";
 import { planV2PairReads } from "./uniswap-v2-reads.ts";
 import { planV3BookReads, v3PositionSnapshots } from "./v3-book-reads.ts";
@@ -83,14 +84,13 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       v3Side === undefined || block.hash === null
         ? undefined
         : await v3Side.cache.changesSince(blockNumber, block.hash, countRequest);
-    let tokenIds: bigint[] = [];
-    if (v3Side !== undefined) {
-      tokenIds =
-        since !== undefined && !since.changes.rediscover
+    const tokenIds =
+      v3Side === undefined
+        ? []
+        : since !== undefined && !since.changes.rediscover
           ? since.base.tokenIds
           : await v3Side.discovery.discover(read);
-      await v3Side.statics.learn(tokenIds, read);
-    }
+    await v3Side?.statics.learn(tokenIds, read);
 
     // The main round: everything that changes, at this block, in one batch.
     const batch = createReadBatch();
@@ -102,16 +102,9 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       planV2PairReads(batch, pair, sources.safe),
     );
     const decodeFeeds = feeds.plan(batch, nowSec);
-    const perpSlot =
-      sources.perp === undefined
-        ? undefined
-        : batch.addGroup(sources.perp.venue.positionReads(sources.safe, sources.perp.market), "perp read");
-    const spotSlots = sources.spotTokens.map((t) =>
-      batch.add(
-        typedRead({ address: t.address, abi: erc20Abi, functionName: "balanceOf", args: [sources.safe] }),
-        `${t.symbol}.balanceOf(safe)`,
-      ),
-    );
+    const decodePerp =
+      sources.perp === undefined ? undefined : planPerpReads(batch, sources.perp, sources.safe);
+    const decodeSpot = planSpotReads(batch, sources.spotTokens, sources.safe);
     const outcomes = await read(batch.reads);
 
     const v3Book = decodeV3?.(outcomes);
@@ -128,17 +121,8 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       if (pair.position !== null) lpPositions.push(pair.position);
     }
     const { baseOracle, oracles, feedHealth } = decodeFeeds(outcomes);
-    const perp =
-      sources.perp === undefined || perpSlot === undefined
-        ? null
-        : sources.perp.venue.decodePosition(perpSlot.value(outcomes), {
-            market: sources.perp.market,
-            settlementToken: sources.perp.settlementToken,
-          });
-    const spot = sources.spotTokens.map((token, index) => ({
-      token,
-      balance: spotSlots[index]!.value(outcomes),
-    }));
+    const perp = decodePerp?.(outcomes) ?? null;
+    const spot = decodeSpot(outcomes);
 
     // The block must still be canonical: otherwise some reads may describe a block that no longer exists.
     const after = await getBlock();
