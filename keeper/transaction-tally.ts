@@ -22,5 +22,3 @@ export function createTransactionTally() {
     },
   };
 }
-
-export type TransactionTally = ReturnType<typeof createTransactionTally>;

@@ -11,7 +11,7 @@ import type {
   ContractFunctionName,
 } from "viem";
 import { ChainConfigurationError, MalformedReturnDataError } from "./errors.ts";
-import { type ContractRead, type ReadOutcome, requireValue } from "./read-at-block.ts";
+import type { ContractRead } from "./read-at-block.ts";
 
 type FunctionNamed<abi extends Abi, name extends string> = Extract<
   abi[number],
@@ -70,9 +70,4 @@ export function typedRead<const abi extends Abi, name extends ViewName<abi>>(rea
       return Object.fromEntries(names.map((name, i) => [name, value[i]])) as ReadResult<abi, name>;
     },
   };
-}
-
-/** The decoded value of a read that succeeded, or its own classified error thrown (`what` names it). */
-export function readValue<T>(outcome: ReadOutcome | undefined, read: TypedRead<T>, what: string): T {
-  return read.decode(requireValue(outcome, what));
 }

@@ -51,7 +51,7 @@ const perpDetailSchema = z.object({
   fundingCarryUsdPerYear: z.number(),
 });
 
-export const effectivenessWindowDetailSchema = z.object({
+const effectivenessWindowDetailSchema = z.object({
   /** Samples (one per block) in the window. */
   samples: z.number().int().positive(),
   fromBlock: blockNumberSchema,

@@ -112,5 +112,3 @@ export function createIncrementalCache(input: {
     },
   };
 }
-
-export type IncrementalCache = ReturnType<typeof createIncrementalCache>;
