@@ -1,4 +1,4 @@
-// Dependency direction (../shared/STYLE.md): engine <- chain/indexers/execution/config <- keeper, api, scripts.
+// Dependency direction (docs/development.md): engine <- chain/indexers/execution/config <- keeper, api, scripts.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [

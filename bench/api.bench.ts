@@ -1,4 +1,4 @@
-// `npm run bench:api`: the book-detail API (issue 9) over 30 days of per-minute samples for 20 books
+// `npm run bench:api`: the book-detail API over 30 days of per-minute samples for 20 books
 // (864,000 book_samples rows), on the machine's PostgreSQL (DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test,
 // in a fresh schema dropped at the end) and on embedded PGlite (memory://), seeded the same way.
 //  1. GET /api/books/:id over the full 30 days, default points and points=1000, real fetch over loopback HTTP:
@@ -26,6 +26,7 @@ import { basisBps, type SeriesRange, seriesBuckets } from "../src/store/read-ser
 import type { SqlDatabase, SqlQueryable } from "../src/store/sql-database.ts";
 import { createSqlHistoryStore } from "../src/store/sql-history-store.ts";
 import { bigintFromSql, numberFromSql, numberOrNaNFromSql } from "../src/store/sql-values.ts";
+import { bookDetail } from "../test/integration/api/history-fixture.ts";
 import { percentile } from "./percentile.ts";
 
 const BOOKS = 20;
@@ -156,7 +157,9 @@ async function putStatusOfLatestSample(db: SqlQueryable, store: HistoryStore, bo
     impermanentLossUsd: numberFromSql(row.impermanent_loss_usd, "impermanent_loss_usd"),
     bookValueUsd,
     effectiveness: 0.91,
+    // The fixture's eth-usdc detail (two effectiveness windows, a perp, a de-peg tier) with this book's stress.
     detail: {
+      ...bookDetail("eth-usdc"),
       stress: [-0.3, -0.1, 0.1, 0.3].map((shock) => ({
         shock: `price ${shock > 0 ? "+" : ""}${(shock * 100).toFixed(1)}%`,
         lpPnlUsd: book.lpValueUsd * (Math.sqrt(1 + shock) - 1),
@@ -167,8 +170,6 @@ async function putStatusOfLatestSample(db: SqlQueryable, store: HistoryStore, bo
             bookValueUsd) *
           10_000,
       })),
-      effectiveness: { "1d": 0.88, "7d": 0.91, "30d": 0.93 },
-      oracle: { ageSec: 14, fresh: true },
     },
   });
 }

@@ -1,4 +1,4 @@
-// `npm run bench:devnet`: the devnet's two performance targets (issue 3), on this machine.
+// `npm run bench:devnet`: the devnet's two performance targets, on this machine.
 // (a) Full bootstrap (node start + every deployment + the treasury's starting book): under 10 s.
 // (b) A scenario step (one block of moves, with the reads that report what it moved): under 50 ms.
 // Both are measured for the two ways to run the chain, a `hardhat node` over HTTP (what `npm run devnet` and a

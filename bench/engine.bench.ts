@@ -1,4 +1,4 @@
-// npm run bench:engine — the risk engine's performance budget (issue 4):
+// npm run bench:engine — the risk engine's performance budget:
 //  1. exact Uniswap math: this engine (native bigint) against @uniswap/v3-sdk (JSBI) on identical inputs,
 //     measured in the same run; outputs must be identical, and the engine at least 10× faster.
 //  2. full evaluation (valuation, fees, greeks, LVR, drift, de-peg, decision) of a book of 10,000 v3

@@ -13,7 +13,7 @@ import { startDevnet } from "../src/devnet/index.ts";
 import { sendInOneBlock, withManualMining } from "../src/devnet/transactions.ts";
 import { createBookIndexer } from "../src/indexers/book-indexer.ts";
 import { feedReads } from "../src/indexers/chainlink-reads.ts";
-import { poolStateReads, tickReads } from "../src/indexers/uniswap-v3-reads.ts";
+import { poolStateReads, tickRead } from "../src/indexers/uniswap-v3-reads.ts";
 import { freeLoopbackPort } from "../src/runtime/free-port.ts";
 
 const POOLS = 50;
@@ -248,12 +248,12 @@ try {
   for (const pool of first.snapshot.pools) {
     if (pool.kind !== "uniswap-v3") continue;
     naiveReads.push(
-      ...poolStateReads(pool.address, 300),
-      ...pool.ticks.map((tick) => tickReads(pool.address, tick.tick)),
+      ...Object.values(poolStateReads(pool.address, 300)),
+      ...pool.ticks.map((tick) => tickRead(pool.address, tick.tick)),
     );
   }
   for (const feed of [benchSources.baseFeed, ...benchSources.feeds])
-    naiveReads.push(...feedReads(feed.address));
+    naiveReads.push(...Object.values(feedReads(feed.address)));
   naiveReads.push(...sources.perp!.venue.positionReads(safe, sources.perp!.market));
   for (const token of sources.spotTokens)
     naiveReads.push({ address: token.address, abi: erc20Abi, functionName: "balanceOf", args: [safe] });

@@ -1,4 +1,4 @@
-// `npm run bench:keeper`: the keeper's two performance targets (issue 7), on this machine.
+// `npm run bench:keeper`: the keeper's two performance targets, on this machine.
 // (a) `evaluate` jobs through BullMQ: a real engine evaluation (evaluateBook + decide, through the keeper's
 //     processEvaluate with its Redis reads and writes) on a fixed snapshot of the devnet book, measured as jobs
 //     completed per second, against the same evaluation called directly in a loop.

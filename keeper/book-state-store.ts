@@ -3,6 +3,7 @@
 // most one cooldown, never a duplicate: the chain holds the hedge, and plans re-check it on-chain.
 import type { Redis } from "ioredis";
 import type { KeeperState } from "../src/engine/snapshot.ts";
+import type { DecisionKind } from "../src/evaluation/book-evaluation.ts";
 import { decodeJson, encodeJson } from "./plan-codec.ts";
 
 export interface LastEvaluation {
@@ -10,7 +11,7 @@ export interface LastEvaluation {
   blockNumber: bigint;
   atMs: number;
   driftBps: number;
-  decision: "noop" | "plan" | "skipped";
+  decision: DecisionKind;
   reason: string;
   planId?: string;
 }

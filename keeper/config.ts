@@ -1,10 +1,11 @@
 // The keeper's configuration: data with units in its names, validated with zod at start-up. Secrets are the
 // names of environment variables, never values.
 import { z } from "zod";
+import { BOOK_MODES, type BookMode } from "../src/evaluation/plan-lifecycle.ts";
 import { KeeperConfigurationError } from "./errors.ts";
 
-export const BOOK_MODES = ["shadow", "propose", "execute"] as const;
-export type BookMode = (typeof BOOK_MODES)[number];
+// The mode is defined with the plan's lifecycle (src/evaluation); plan-store.ts still names it from here.
+export type { BookMode };
 
 /** Per lane: when a pending transaction is replaced, by how much, and a fee cap below the network's. */
 const laneConfigSchema = z.object({
@@ -15,7 +16,6 @@ const laneConfigSchema = z.object({
   /** Cap per gas for this lane (the lower of it and the network's applies). */
   maxFeePerGasGwei: z.number().positive().optional(),
 });
-export type LaneConfig = z.output<typeof laneConfigSchema>;
 
 export const keeperConfigSchema = z.object({
   chainId: z.number().int().positive(),
@@ -66,8 +66,6 @@ export function parseKeeperConfig(input: unknown): KeeperConfig {
   const issues = result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
   throw new KeeperConfigurationError(`keeper config: ${issues.join("; ")}`, { details: { issues } });
 }
-
-export const GWEI = 1_000_000_000n;
 
 export function gweiToWei(gwei: number): bigint {
   return BigInt(Math.round(gwei * 1e9));

@@ -2,7 +2,9 @@
 // delayed without burning an attempt: rate limits, a busy signer), or final (BullMQ UnrecoverableError).
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import { RpcRateLimitedError } from "../src/chain/errors.ts";
+import { EngineError } from "../src/engine/errors.ts";
 import { ClassifiedError } from "../src/runtime/classified-error.ts";
+import { causeChain, findInChain } from "../src/runtime/error-chain.ts";
 
 /** An error of the keeper's own making (the chain layer's come as ChainError; both are ClassifiedError). */
 export abstract class KeeperError extends ClassifiedError {}
@@ -45,8 +47,12 @@ export class NonceConflictError extends KeeperError {
   readonly retryable = true;
 }
 
+/**
+ * Whether another attempt can help. Our errors say so themselves (ClassifiedError; the pure engine's EngineError,
+ * which never is: the same input fails the same way); anything unclassified is assumed transient.
+ */
 export function isRetryableError(error: unknown): boolean {
-  if (error instanceof ClassifiedError) return error.retryable;
+  if (error instanceof ClassifiedError || error instanceof EngineError) return error.retryable;
   if (error instanceof UnrecoverableError) return false;
   return true;
 }
@@ -74,30 +80,23 @@ export async function runClassified<T>(
       throw new DelayedError();
     }
     if (error instanceof UnrecoverableError || error instanceof DelayedError) throw error;
-    if (error instanceof ClassifiedError && !error.retryable) {
-      throw new UnrecoverableError(`${error.name}: ${error.message}`);
-    }
+    if (!isRetryableError(error))
+      throw new UnrecoverableError(`${(error as Error).name}: ${(error as Error).message}`);
     throw error;
   }
 }
 
 function findRateLimit(error: unknown): number | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 8; depth += 1) {
-    if (current instanceof RpcRateLimitedError) return current.retryAfterMs ?? 1_000;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
+  const limited = findInChain(error, (e): e is RpcRateLimitedError => e instanceof RpcRateLimitedError);
+  return limited === undefined ? undefined : (limited.retryAfterMs ?? 1_000);
 }
 
 /** All messages along an error's cause chain, for matching node refusals ("nonce too low", "already known"). */
 export function errorText(error: unknown): string {
   const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 10; depth += 1) {
-    const e = current as { message?: unknown; details?: unknown; shortMessage?: unknown };
+  for (const link of causeChain(error)) {
+    const e = link as { message?: unknown; details?: unknown; shortMessage?: unknown };
     for (const part of [e.message, e.details, e.shortMessage]) if (typeof part === "string") parts.push(part);
-    current = (current as { cause?: unknown }).cause;
   }
   return parts.join(" | ");
 }

@@ -8,6 +8,7 @@ import { evaluateBook } from "../src/engine/book-metrics.ts";
 import { decide } from "../src/engine/decide.ts";
 import type { Plan } from "../src/engine/plan.ts";
 import type { KeeperState } from "../src/engine/snapshot.ts";
+import type { DecisionKind } from "../src/evaluation/book-evaluation.ts";
 import { bookSampleOf } from "../src/indexers/book-sample.ts";
 import type { LastEvaluation } from "./book-state-store.ts";
 import type { KeeperBook, KeeperContext } from "./context.ts";
@@ -22,7 +23,7 @@ import { LANE_PRIORITY } from "./queues.ts";
 const SAMPLE_WINDOW = 240;
 
 export interface EvaluateResult {
-  decision: "noop" | "plan" | "skipped";
+  decision: DecisionKind;
   planId?: string;
   driftBps?: number;
 }

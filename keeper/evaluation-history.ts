@@ -1,13 +1,16 @@
 // What one evaluation leaves in the history store: the block's sample (the engine's rolling inputs plus the
 // dashboard's series), the de-peg readings, and the book's status row with its detail (effectiveness windows,
-// perp health, the standard stress table). Pure: the evaluate job writes what this returns.
+// perp health, the standard stress table; typed by src/evaluation/book-evaluation.ts, whose schema the API reads
+// it back with). Pure: the evaluate job writes what this returns.
 import type { BookMetrics } from "../src/engine/book-metrics.ts";
+import { driftBand, isBeyondBand } from "../src/engine/drift-band.ts";
 import { type EffectivenessWindow, effectivenessWindows } from "../src/engine/effectiveness.ts";
 import { EngineInputError } from "../src/engine/errors.ts";
 import type { BookParams } from "../src/engine/params.ts";
 import type { BookSample, BookSnapshot } from "../src/engine/snapshot.ts";
 import { describeShock, standardShocks } from "../src/engine/standard-shocks.ts";
 import { stressBook } from "../src/engine/stress.ts";
+import type { BookDetail, BookStatusLevel, StressRow } from "../src/evaluation/book-evaluation.ts";
 import type { BookStatus, DepegSample, HistorySample } from "../src/store/history-store.ts";
 
 /** Effectiveness windows the book page shows, in samples (blocks); each appears once the book has that many. */
@@ -41,8 +44,35 @@ export function evaluationHistory(input: {
     impermanentLossUsd: metrics.impermanentLossUsd,
     bookValueUsd: metrics.bookValueUsd,
   };
-  const sample: HistorySample = { ...input.sample, ...measures };
-  const depeg: DepegSample[] = metrics.depeg.map((d) => ({
+  const depeg = depegReadingsOf(metrics);
+  const windows = effectivenessOf([...input.previous, input.sample]);
+  const status: BookStatus = {
+    chainId: input.chainId,
+    bookId: snapshot.bookId,
+    blockNumber: snapshot.blockNumber,
+    timestampSec: snapshot.blockTimestampSec,
+    status: statusOf(metrics, params),
+    ...measures,
+    effectiveness: windows.at(-1)?.ederington ?? null,
+    detail: bookDetailOf({
+      metrics,
+      params,
+      windows,
+      depeg,
+      ...stressTableOf(snapshot, params, input.nowSec, metrics),
+    }),
+  };
+  return {
+    sample: { ...input.sample, ...measures },
+    depeg,
+    status,
+    effectivenessByWindow: effectivenessByWindow(windows),
+  };
+}
+
+/** Each stablecoin's reading at the block, with every price source behind it. */
+function depegReadingsOf(metrics: BookMetrics): DepegSample[] {
+  return metrics.depeg.map((d) => ({
     token: d.token,
     symbol: d.symbol,
     priceUsd: d.priceUsd,
@@ -58,81 +88,89 @@ export function evaluationHistory(input: {
       usable: s.usable,
     })),
   }));
+}
 
-  const windows = effectivenessOf([...input.previous, input.sample]);
-  const longest = windows.at(-1);
-
-  let stress: Record<string, unknown>[] = [];
-  let stressProblem: string | null = null;
+/** The standard stress table, or why the engine could not compute it (a price it has no source for). */
+function stressTableOf(
+  snapshot: BookSnapshot,
+  params: BookParams,
+  nowSec: number,
+  metrics: BookMetrics,
+): { stress: StressRow[]; stressProblem: string | null } {
   try {
-    stress = stressBook(snapshot, params, input.nowSec, standardShocks(params), metrics).map((r) => ({
-      shock: describeShock(r.shock, params),
-      lpPnlUsd: r.lpPnlUsd,
-      hedgePnlUsd: r.hedgePnlUsd,
-      spotPnlUsd: r.spotPnlUsd,
-      netPnlUsd: r.netPnlUsd,
-      netPnlBps: r.netPnlBps,
-    }));
+    const rows = stressBook(snapshot, params, nowSec, standardShocks(params), metrics);
+    return {
+      stress: rows.map((r) => ({
+        shock: describeShock(r.shock, params),
+        lpPnlUsd: r.lpPnlUsd,
+        hedgePnlUsd: r.hedgePnlUsd,
+        spotPnlUsd: r.spotPnlUsd,
+        netPnlUsd: r.netPnlUsd,
+        netPnlBps: r.netPnlBps,
+      })),
+      stressProblem: null,
+    };
   } catch (error) {
     if (!(error instanceof EngineInputError)) throw error;
-    stressProblem = error.message;
+    return { stress: [], stressProblem: error.message };
   }
+}
 
+/** The book page's summary beyond the status block. */
+function bookDetailOf(input: {
+  metrics: BookMetrics;
+  params: BookParams;
+  windows: readonly EffectivenessWindow[];
+  depeg: readonly DepegSample[];
+  stress: StressRow[];
+  stressProblem: string | null;
+}): BookDetail {
+  const { metrics, params } = input;
   const perp = metrics.perp;
-  const status: BookStatus = {
-    chainId: input.chainId,
-    bookId: snapshot.bookId,
-    blockNumber: snapshot.blockNumber,
-    timestampSec: snapshot.blockTimestampSec,
-    status: statusOf(metrics, params),
-    ...measures,
-    effectiveness: longest?.ederington ?? null,
-    detail: {
-      armBps: params.armBps,
-      rearmBps: params.rearmBps,
-      driftState: metrics.drift.state,
-      netDeltaUsd: metrics.drift.netDeltaUsd,
-      basePriceUsd: metrics.basePriceUsd,
-      oracle: metrics.baseOracle,
-      lp: {
-        valueUsd: metrics.lpValueUsd,
-        feesUsd: metrics.lpFeesUsd,
-        hodlValueUsd: metrics.lpHodlValueUsd,
-        expectedIlUsd: metrics.expectedIlUsd,
-        lvrUsdPerYear: metrics.lvrUsdPerYear,
-      },
-      perp:
-        perp === null
-          ? null
-          : {
-              venue: perp.venue,
-              sizeBase: perp.sizeBase,
-              notionalUsd: perp.notionalUsd,
-              markPrice: perp.markPrice,
-              indexPrice: perp.indexPrice,
-              marginRatio: perp.marginRatio,
-              leverage: perp.leverage,
-              liquidationDistanceBps: perp.liquidationDistanceBps,
-              fundingCarryUsdPerYear: perp.fundingCarryUsdPerYear,
-            },
-      effectiveness: windows.map((w) => ({
-        samples: w.samples,
-        fromBlock: w.fromBlock.toString(),
-        toBlock: w.toBlock.toString(),
-        ederington: w.ederington,
-        correlation: w.correlation,
-        minVarianceHedgeMultiple: w.minVarianceHedgeMultiple,
-        basisMarkIndexBps: w.basisMarkIndexBps,
-        fundingCarryUsdPerYear: w.fundingCarryUsdPerYear,
-        varianceRemoved: w.varianceRemoved,
-        costPerUnitRiskRemoved: w.costPerUnitRiskRemoved,
-      })),
-      stress,
-      stressProblem,
-      depeg: depeg.map((d) => ({ symbol: d.symbol, tier: d.tier, deviationBps: d.deviationBps })),
+  return {
+    armBps: params.armBps,
+    rearmBps: params.rearmBps,
+    driftState: metrics.drift.state,
+    netDeltaUsd: metrics.drift.netDeltaUsd,
+    basePriceUsd: metrics.basePriceUsd,
+    oracle: metrics.baseOracle,
+    lp: {
+      valueUsd: metrics.lpValueUsd,
+      feesUsd: metrics.lpFeesUsd,
+      hodlValueUsd: metrics.lpHodlValueUsd,
+      expectedIlUsd: metrics.expectedIlUsd,
+      lvrUsdPerYear: metrics.lvrUsdPerYear,
     },
+    perp:
+      perp === null
+        ? null
+        : {
+            venue: perp.venue,
+            sizeBase: perp.sizeBase,
+            notionalUsd: perp.notionalUsd,
+            markPrice: perp.markPrice,
+            indexPrice: perp.indexPrice,
+            marginRatio: perp.marginRatio,
+            leverage: perp.leverage,
+            liquidationDistanceBps: perp.liquidationDistanceBps,
+            fundingCarryUsdPerYear: perp.fundingCarryUsdPerYear,
+          },
+    effectiveness: input.windows.map((w) => ({
+      samples: w.samples,
+      fromBlock: w.fromBlock.toString(),
+      toBlock: w.toBlock.toString(),
+      ederington: w.ederington,
+      correlation: w.correlation,
+      minVarianceHedgeMultiple: w.minVarianceHedgeMultiple,
+      basisMarkIndexBps: w.basisMarkIndexBps,
+      fundingCarryUsdPerYear: w.fundingCarryUsdPerYear,
+      varianceRemoved: w.varianceRemoved,
+      costPerUnitRiskRemoved: w.costPerUnitRiskRemoved,
+    })),
+    stress: input.stress,
+    stressProblem: input.stressProblem,
+    depeg: input.depeg.map((d) => ({ symbol: d.symbol, tier: d.tier, deviationBps: d.deviationBps })),
   };
-  return { sample, depeg, status, effectivenessByWindow: effectivenessByWindow(windows) };
 }
 
 /** The windows of EFFECTIVENESS_WINDOWS the samples (oldest first) can fill. */
@@ -155,13 +193,13 @@ export function effectivenessByWindow(windows: readonly EffectivenessWindow[]): 
 
 /**
  * The colour a steward sees: stale when the base oracle cannot be trusted (nothing is done on it), act when the
- * drift is beyond the arm band or a stablecoin reached its act tier or limit, watch once drift passes the re-arm
- * band or a stablecoin leaves "ok", ok otherwise.
+ * drift is beyond the arm band (strictly past its edge, where the keeper arms) or a stablecoin reached its act tier
+ * or limit, watch once drift is beyond the re-arm band or a stablecoin leaves "ok", ok otherwise.
  */
-export function statusOf(metrics: BookMetrics, params: BookParams): BookStatus["status"] {
+export function statusOf(metrics: BookMetrics, params: BookParams): BookStatusLevel {
   if (!metrics.baseOracle.fresh) return "stale";
-  const drift = Math.abs(metrics.drift.driftBps);
-  if (drift >= params.armBps || metrics.depeg.some((d) => d.tier === "act" || d.overLimit)) return "act";
-  if (drift >= params.rearmBps || metrics.depeg.some((d) => d.tier !== "ok")) return "watch";
+  const beyond = (bandBps: number) => isBeyondBand(driftBand(metrics.drift.driftBps, bandBps));
+  if (beyond(params.armBps) || metrics.depeg.some((d) => d.tier === "act" || d.overLimit)) return "act";
+  if (beyond(params.rearmBps) || metrics.depeg.some((d) => d.tier !== "ok")) return "watch";
   return "ok";
 }

@@ -2,27 +2,29 @@
 // Kept in Redis (a capped list and a hash) so every process contributes and the operator layer reads one
 // place; also handed to an in-process listener.
 import type { Redis } from "ioredis";
+import type { Lane } from "../src/engine/plan.ts";
+import type { BookMode } from "../src/evaluation/plan-lifecycle.ts";
 import { encodeJson } from "./plan-codec.ts";
 
 export type KeeperEvent =
-  | { kind: "plan.decided"; planId: string; bookId: string; lane: string; mode: string; reason: string }
+  | { kind: "plan.decided"; planId: string; bookId: string; lane: Lane; mode: BookMode; reason: string }
   | { kind: "plan.shadowed"; planId: string; bookId: string; reason: string }
   | { kind: "plan.proposed"; planId: string; bookId: string; safeTxHash: string }
   | { kind: "plan.failed"; planId: string; bookId: string; reason: string }
   /** What Redis held for the plan did not verify (plan-integrity.ts): refused, nothing sent. */
   | { kind: "plan.tampered"; planId: string; bookId: string; reason: string }
-  | { kind: "tx.broadcast"; planId: string; lane: string; txHash: string; nonce: number; txKind: string }
+  | { kind: "tx.broadcast"; planId: string; lane: Lane; txHash: string; nonce: number; txKind: string }
   | {
       kind: "tx.mined";
       planId: string;
-      lane: string;
+      lane: Lane;
       txHash: string;
       status: "success" | "reverted";
       blockNumber: bigint;
       gasUsed: bigint;
     }
-  | { kind: "tx.replaced"; planId: string; lane: string; txHash: string; replaces: string; nonce: number }
-  | { kind: "tx.cancelled"; planId: string; lane: string; txHash: string; nonce: number }
+  | { kind: "tx.replaced"; planId: string; lane: Lane; txHash: string; replaces: string; nonce: number }
+  | { kind: "tx.cancelled"; planId: string; lane: Lane; txHash: string; nonce: number }
   | { kind: "nonce.reconciled"; before: number | null; after: number; rewound: number[] };
 
 export type KeeperCounter =
@@ -36,9 +38,7 @@ export type KeeperCounter =
   | "tx_reverted"
   | "tx_replaced"
   | "tx_cancelled"
-  | "tx_dropped"
-  | "evaluations"
-  | "evaluation_errors";
+  | "tx_dropped";
 
 const MAX_EVENTS = 1_000;
 

@@ -3,8 +3,10 @@
 // turns it into metrics and alerts.
 import type { Queue } from "bullmq";
 import { type PublicClient, parseEther } from "viem";
+import type { DecisionKind } from "../src/evaluation/book-evaluation.ts";
+import type { BookMode } from "../src/evaluation/plan-lifecycle.ts";
 import type { BookStateStore } from "./book-state-store.ts";
-import type { BookMode, KeeperConfig } from "./config.ts";
+import type { KeeperConfig } from "./config.ts";
 import type { KeeperCounter, KeeperEvents } from "./events.ts";
 import type { KeeperQueues } from "./queues.ts";
 
@@ -25,7 +27,7 @@ export interface KeeperHealth {
   books: {
     bookId: string;
     mode: BookMode;
-    lastEvaluation: { blockNumber: bigint; ageMs: number; decision: string; driftBps: number } | null;
+    lastEvaluation: { blockNumber: bigint; ageMs: number; decision: DecisionKind; driftBps: number } | null;
   }[];
   queues: Record<string, QueueHealth>;
   signer: {

@@ -1,7 +1,9 @@
 // createKeeper: the queues, the workers of one process (monitor: scan + evaluate; worker: submit + confirm;
-// all: both), the scan scheduler, start-up repair, heartbeat and a clean stop.
+// all: both), the scan scheduler, start-up repair, heartbeat and a clean stop. The heartbeat is the time the
+// process last did work: its start, then every job it finished (a monitor's scan runs every scanEveryMs). A
+// process whose workers stopped stops beating, however alive the process around it is.
 import { randomUUID } from "node:crypto";
-import { type Job, Worker } from "bullmq";
+import { DelayedError, type Job, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { createPublicClient, type Hex, http, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -52,7 +54,6 @@ export interface CreateKeeperOptions {
   onJob?: (job: { name: string; durationMs: number; ok: boolean }) => void;
 }
 
-const HEARTBEAT_MS = 1_000;
 const SCHEDULER_REFRESH_MS = 5_000;
 
 export function createKeeper(options: CreateKeeperOptions) {
@@ -114,6 +115,7 @@ export function createKeeper(options: CreateKeeperOptions) {
   const timers: NodeJS.Timeout[] = [];
   const runsMonitor = options.role !== "worker";
   const runsWorker = options.role !== "monitor";
+  const beat = () => ctx.events.heartbeat(instanceId, common.clock.nowMs());
 
   const worker = (name: string, concurrency: number, body: (job: Job) => Promise<unknown>) => {
     const w = new Worker(name, (job, token) => runClassified(job, token, () => body(job)), {
@@ -131,11 +133,13 @@ export function createKeeper(options: CreateKeeperOptions) {
         ? job.finishedOn - job.processedOn
         : null;
     w.on("completed", (job) => {
+      void beat().catch(() => {});
       const durationMs = ran(job);
       if (durationMs !== null) options.onJob?.({ name, durationMs, ok: true });
     });
     w.on("failed", (job, error) => {
-      if (error.name === "DelayedError") return;
+      if (error instanceof DelayedError) return;
+      void beat().catch(() => {});
       const durationMs = ran(job);
       if (durationMs !== null) options.onJob?.({ name, durationMs, ok: false });
       log.warn(
@@ -225,9 +229,7 @@ export function createKeeper(options: CreateKeeperOptions) {
         // Re-assert the scheduler: a Redis that restarted without persistence has forgotten it.
         timers.push(setInterval(() => void upsertScheduler().catch(() => {}), SCHEDULER_REFRESH_MS));
       }
-      const beat = () => void ctx.events.heartbeat(instanceId, common.clock.nowMs()).catch(() => {});
-      beat();
-      timers.push(setInterval(beat, HEARTBEAT_MS));
+      await beat();
       for (const w of workers) runWorker(w);
       common.shutdown.signal.addEventListener("abort", () => void this.stop(), { once: true });
       log.info({ role: options.role, books: [...books.keys()] }, "keeper started");

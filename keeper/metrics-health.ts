@@ -8,6 +8,7 @@ import type {
 import type { KeeperEvent } from "./events.ts";
 import type { KeeperHealth } from "./health.ts";
 
+/** The keeper's heartbeat is its newest process heartbeat (when a process last did work), to the nearest second. */
 export function toMetricsHealth(health: KeeperHealth): MetricsKeeperHealth {
   const lastSuccessAtSec: Record<string, number> = {};
   for (const book of health.books) {
@@ -17,8 +18,10 @@ export function toMetricsHealth(health: KeeperHealth): MetricsKeeperHealth {
       );
     }
   }
+  const heartbeatAges = Object.values(health.heartbeatAgeMs);
   return {
-    heartbeatAtSec: Math.floor(health.atMs / 1000),
+    heartbeatAtSec:
+      heartbeatAges.length === 0 ? null : Math.round((health.atMs - Math.min(...heartbeatAges)) / 1000),
     queues: Object.entries(health.queues).map(([name, q]) => ({
       name,
       depth: q.waiting + q.prioritized + q.active + q.delayed,

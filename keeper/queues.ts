@@ -11,7 +11,6 @@ export const QUEUE_NAMES = {
   submit: "submit",
   confirm: "confirm",
 } as const;
-export type StageName = keyof typeof QUEUE_NAMES;
 
 export const LANE_PRIORITY: Record<Lane, number> = { urgent: 1, routine: 10 };
 

@@ -8,6 +8,7 @@ import type { Plan } from "../src/engine/plan.ts";
 import { HEDGE_GUARD_ABI } from "../src/execution/abis.ts";
 import type { ExecutionTargets } from "../src/execution/execution-targets.ts";
 import { planToBatch } from "../src/execution/plan-batch.ts";
+import { causeChain } from "../src/runtime/error-chain.ts";
 import { SimulationRevertedError } from "./errors.ts";
 
 export interface Simulation {
@@ -17,19 +18,17 @@ export interface Simulation {
 const ABIS: Abi[] = [HEDGE_GUARD_ABI as Abi, rolesAbi as Abi];
 
 export function revertData(error: unknown): Hex | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 12; depth += 1) {
-    const data = (current as { data?: unknown }).data;
+  for (const link of causeChain(error)) {
+    const data = (link as { data?: unknown }).data;
     if (typeof data === "string" && data.startsWith("0x") && data.length >= 10) return data as Hex;
     if (data && typeof data === "object" && typeof (data as { data?: unknown }).data === "string") {
       return (data as { data: Hex }).data;
     }
-    const details = (current as { details?: unknown }).details;
+    const details = (link as { details?: unknown }).details;
     if (typeof details === "string") {
       const match = /return data: (0x[0-9a-fA-F]+)/.exec(details);
       if (match) return match[1] as Hex;
     }
-    current = (current as { cause?: unknown }).cause;
   }
   return undefined;
 }

@@ -22,6 +22,7 @@ import { devnetBookParams } from "../src/devnet/devnet-book-params.ts";
 import { devnetBookSources } from "../src/devnet/devnet-book-sources.ts";
 import { setUpDevnetKeeper } from "../src/devnet/devnet-keeper-setup.ts";
 import { DEFAULT_DEVNET_PORT, type Devnet, startDevnet } from "../src/devnet/index.ts";
+import { driftBand, isBeyondBand } from "../src/engine/drift-band.ts";
 import { effectivenessWindows } from "../src/engine/effectiveness.ts";
 import type { BookSample } from "../src/engine/snapshot.ts";
 import { createBookIndexer } from "../src/indexers/book-indexer.ts";
@@ -408,7 +409,7 @@ function judge(result: DemoScenario, wants: "routine" | "urgent" | "none", thres
   if (wants !== "none" && !mined.some((a) => a.lane === wants))
     result.problems.push(`no ${wants} plan was mined`);
   for (const book of result.books) {
-    if (Math.abs(book.driftBpsAfter) > thresholdBps) {
+    if (isBeyondBand(driftBand(book.driftBpsAfter, thresholdBps))) {
       result.problems.push(
         `book ${book.id} ended ${round(book.driftBpsAfter)} bps from target, beyond ±${thresholdBps}`,
       );

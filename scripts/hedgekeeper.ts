@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `hedgekeeper <command>`: the operator's CLI (issue 8). init, check, status, plan, simulate. Running the
+// `hedgekeeper <command>`: the operator's CLI. init, check, status, plan, simulate. Running the
 // monitor and keeper (`run`) and the demo (`npm run demo`) have their own entries.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";

@@ -1,4 +1,4 @@
-// hedgekeeper's package entry: the pure risk engine's public API (issue 4 §4), its input and output types.
+// hedgekeeper's package entry: the pure risk engine's public API, its input and output types.
 
 export { applyPlan } from "./engine/apply-plan.ts";
 export { type BookMetrics, evaluateBook } from "./engine/book-metrics.ts";

@@ -7,6 +7,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { parseKeeperConfig } from "../../keeper/config.ts";
 import { createKeeper, type KeeperRole } from "../../keeper/keeper.ts";
 import { recordBookDrift, toMetricsHealth, transactionEventOf } from "../../keeper/metrics-health.ts";
+import { createTransactionTally } from "../../keeper/transaction-tally.ts";
 import { alertConditions } from "../../src/alerts/alert-conditions.ts";
 import { createAlertRouter } from "../../src/alerts/alert-router.ts";
 import { createAlertSink } from "../../src/alerts/sinks.ts";
@@ -158,12 +159,14 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
   const latest = new Map<string, BookMetrics>();
   const armBps = new Map(books.map((b) => [b.bookId, b.params.armBps]));
   let keeperHealthForAlerts: ReturnType<typeof toMetricsHealth> | null = null;
+  const transactions = createTransactionTally();
   const updateAlerts = async (nowSec: number) => {
     await router.update(
       alertConditions({
         nowSec,
         books: [...latest.values()].map((m) => ({ metrics: m, armBps: armBps.get(m.bookId) ?? 0 })),
         keeper: keeperHealthForAlerts,
+        transactions: transactions.take(),
         thresholds: {
           keeperHeartbeatMaxAgeSec: config.alerts.keeperHeartbeatMaxAgeSec,
           signerBalanceMinEth: config.alerts.signerBalanceMinEth,
@@ -188,7 +191,9 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
     history,
     onEvent: (event) => {
       const tx = transactionEventOf(event);
-      if (tx !== undefined) recordTransaction(metrics, tx);
+      if (tx === undefined) return;
+      recordTransaction(metrics, tx);
+      transactions.record(tx);
     },
     onJob: (job) => recordJob(metrics, { ...job, finishedAtSec: Math.floor(Date.now() / 1000) }),
     hooks: {
@@ -217,13 +222,6 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
     port: config.metrics.port,
     health: () => report,
   });
-  const refresh = setInterval(
-    () =>
-      void refreshHealth()
-        .then(() => updateAlerts(Math.floor(Date.now() / 1000)))
-        .catch((error: Error) => logger.warn({ err: error.message }, "health or alert refresh failed")),
-    2_000,
-  );
   const compact = async () => {
     const removed = await history.compact(retentionPolicyFromConfig(config), Math.floor(Date.now() / 1000));
     logger.info({ removed }, "history compacted");
@@ -249,6 +247,14 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
   if (api && !existsSync(DASHBOARD_DIR))
     logger.warn("dashboard not built (npm run build:dashboard): the API answers, / does not");
   await keeper.start();
+  // Health and alerts from here on: the keeper has beaten once, so its heartbeat alert means it stopped working.
+  const refresh = setInterval(
+    () =>
+      void refreshHealth()
+        .then(() => updateAlerts(Math.floor(Date.now() / 1000)))
+        .catch((error: Error) => logger.warn({ err: error.message }, "health or alert refresh failed")),
+    2_000,
+  );
   logger.info(
     { role, network, books: bookIds, metrics_url: server.url, api_url: api?.url, history: history.backend },
     "hedgekeeper running",

@@ -2,6 +2,7 @@
 // the same alerts; the router decides what to send.
 import type { BookMetrics } from "../engine/book-metrics.ts";
 import type { DepegTier } from "../engine/depeg.ts";
+import { driftBand, isBeyondBand } from "../engine/drift-band.ts";
 import type { KeeperHealth } from "../metrics/metrics.ts";
 import type { Alert, Severity } from "./alert.ts";
 
@@ -29,10 +30,11 @@ export function alertConditions(input: AlertInputs): Alert[] {
   const alerts: Alert[] = [];
   for (const { metrics: m, armBps } of input.books) {
     const drift = m.drift.driftBps;
-    if (Math.abs(drift) > armBps) {
+    const band = driftBand(drift, armBps);
+    if (isBeyondBand(band)) {
       alerts.push({
         key: `drift:${m.bookId}`,
-        severity: Math.abs(drift) > 2 * armBps ? "critical" : "warning",
+        severity: band === "far-beyond" ? "critical" : "warning",
         title: `${m.bookId}: hedge drift beyond band`,
         text: `drift ${drift.toFixed(1)} bps of book value (${m.drift.state}), band ±${armBps} bps; hedge ratio ${m.drift.hedgeRatio.toFixed(3)} vs target ${m.drift.targetHedgeRatio}`,
         bookId: m.bookId,
@@ -64,14 +66,15 @@ export function alertConditions(input: AlertInputs): Alert[] {
   }
   const keeper = input.keeper;
   if (keeper !== undefined) {
-    const age = keeper === null ? Number.POSITIVE_INFINITY : input.nowSec - keeper.heartbeatAtSec;
+    const beatAtSec = keeper?.heartbeatAtSec ?? null;
+    const age = beatAtSec === null ? Number.POSITIVE_INFINITY : input.nowSec - beatAtSec;
     if (age > input.thresholds.keeperHeartbeatMaxAgeSec) {
       alerts.push({
         key: "keeper-heartbeat",
         severity: "critical",
         title: "keeper heartbeat missed",
         text:
-          keeper === null
+          beatAtSec === null
             ? "no heartbeat from the keeper"
             : `last heartbeat ${age} s ago (limit ${input.thresholds.keeperHeartbeatMaxAgeSec} s)`,
       });

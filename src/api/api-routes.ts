@@ -1,8 +1,9 @@
 // The read-only routes under /api: each turns a path and its query into one JSON body from the history store
 // (or the keeper's own health). Failures are thrown as ApiError (4xx/503) or propagate from the store (500,
 // answered and logged by the server).
+import { type BookDetail, readBookDetail } from "../evaluation/book-evaluation.ts";
 import type { KeeperHealth } from "../metrics/metrics.ts";
-import type { BookStatus, HistoryStore } from "../store/history-store.ts";
+import type { HistoryStore, StoredBookStatus } from "../store/history-store.ts";
 import { ApiError } from "./api-error.ts";
 import type {
   ActionsResponse,
@@ -32,7 +33,7 @@ const POINTS = { min: 2, max: 5000, fallback: 500 };
 /** Unix seconds up to the year 5138: rules out a millisecond timestamp passed by mistake. */
 const UNIX_SEC = { min: 0, max: 99_999_999_999 };
 
-export function bookOverview(status: BookStatus): BookOverview {
+export function bookOverview(status: StoredBookStatus): BookOverview {
   const { detail: _detail, ...rest } = status;
   return { ...rest, ...driftBand(status.driftBps, status.thresholdBps) };
 }
@@ -66,9 +67,9 @@ async function book(
   }
   const series = await context.store.series(bookId, { fromSec, toSec, maxPoints });
   return {
-    book: asWire<BookOverview & { detail: Record<string, unknown> }>({
+    book: asWire<BookOverview & { detail: BookDetail | null }>({
       ...bookOverview(status),
-      detail: status.detail,
+      detail: readBookDetail(status.detail),
     }),
     series: asWire<typeof series>(series),
     range: { fromSec, toSec, maxPoints },
@@ -105,7 +106,11 @@ async function keeper(context: ApiRouteContext): Promise<KeeperResponse> {
   } catch (error) {
     throw new ApiError(503, "keeper health is unavailable: the keeper did not answer", { cause: error });
   }
-  return { keeper: health, heartbeatAgeSec: Math.max(0, context.nowSec() - health.heartbeatAtSec) };
+  const beatAtSec = health.heartbeatAtSec;
+  return {
+    keeper: health,
+    heartbeatAgeSec: beatAtSec === null ? null : Math.max(0, context.nowSec() - beatAtSec),
+  };
 }
 
 async function stress({ store }: ApiRouteContext): Promise<StressResponse> {

@@ -1,5 +1,6 @@
 // What each route answers, as the client receives it (bigint as a decimal string). The dashboard imports these
 // types, so a change here is a compile error there.
+import type { BookDetail } from "../evaluation/book-evaluation.ts";
 import type { KeeperHealth } from "../metrics/metrics.ts";
 import type {
   ActionView,
@@ -10,7 +11,7 @@ import type {
   SeriesPoint,
 } from "../store/history-store.ts";
 import type { BandColour, DriftBand } from "./drift-band.ts";
-import type { StressRow } from "./stress-table.ts";
+import type { PublishedStressRow } from "./stress-table.ts";
 
 /** A value as JSON carries it: bigint → string, recursively. */
 export type Wire<T> = T extends bigint
@@ -32,7 +33,8 @@ export interface BooksResponse {
 }
 
 export interface BookResponse {
-  book: Wire<BookOverview & { detail: Record<string, unknown> }>;
+  /** `detail` is null when the stored one is not a BookDetail (written by another keeper version). */
+  book: Wire<BookOverview & { detail: BookDetail | null }>;
   series: Wire<SeriesPoint>[];
   range: { fromSec: number; toSec: number; maxPoints: number };
 }
@@ -58,8 +60,8 @@ export interface AlertsResponse {
 
 export interface KeeperResponse {
   keeper: KeeperHealth;
-  /** Seconds since the keeper's heartbeat, by this server's clock. */
-  heartbeatAgeSec: number;
+  /** Seconds since the keeper's heartbeat (when it last did work), by this server's clock; null: it never has. */
+  heartbeatAgeSec: number | null;
 }
 
 export interface BookStress {
@@ -67,7 +69,7 @@ export interface BookStress {
   bookId: string;
   blockNumber: string;
   timestampSec: number;
-  rows: StressRow[];
+  rows: PublishedStressRow[];
 }
 
 export interface StressResponse {

@@ -3,13 +3,13 @@
 // with the new overview; a comment line every heartbeat keeps proxies from closing an idle stream.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import type { BookStatus, HistoryStore } from "../store/history-store.ts";
+import type { HistoryStore, StoredBookStatus } from "../store/history-store.ts";
 import type { UpdateEvent, Wire } from "./api-types.ts";
 import { toJson } from "./json-response.ts";
 
 export interface BookUpdatesOptions {
   store: HistoryStore;
-  overview: (status: BookStatus) => unknown;
+  overview: (status: StoredBookStatus) => unknown;
   logger: Logger;
   pollMs: number;
   heartbeatMs: number;
@@ -24,7 +24,7 @@ export interface BookUpdates {
 }
 
 /** A book's position in time: its chain and block (a later block on the same chain is an advance). */
-function positionOf(status: BookStatus): string {
+function positionOf(status: StoredBookStatus): string {
   return `${status.chainId}:${status.blockNumber}`;
 }
 
@@ -43,7 +43,7 @@ export function createBookUpdates(options: BookUpdatesOptions): BookUpdates {
   }
 
   /** Reads the statuses; returns the ids whose block moved since the last read (none on the first). */
-  async function read(): Promise<{ statuses: BookStatus[]; changed: string[] }> {
+  async function read(): Promise<{ statuses: StoredBookStatus[]; changed: string[] }> {
     const statuses = await store.books();
     const next = new Map(statuses.map((s) => [s.bookId, positionOf(s)]));
     const previous = seen;

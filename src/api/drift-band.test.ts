@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { driftBand, NEAR_BAND_FRACTION } from "./drift-band.ts";
+import { NEAR_BAND_FRACTION } from "../engine/drift-band.ts";
+import { driftBand } from "./drift-band.ts";
 
 describe("driftBand", () => {
   it("is green inside the band, amber from the near fraction to the edge, red beyond, either sign", () => {

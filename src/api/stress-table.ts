@@ -1,36 +1,20 @@
-// The per-book stress table the keeper stores in BookStatus.detail.stress. `detail` is JSON the API reads
-// whole and does not own, so rows are checked here: a malformed row is left out rather than passed on.
+// The per-book stress table /api/stress publishes, from BookStatus.detail.stress. The detail is JSON some keeper
+// version wrote, so each row is validated on its own (the evaluation's stress row schema, without the spot leg the
+// table does not show): a malformed row is left out rather than passed on, and the rest of the table stands.
+import type { z } from "zod";
+import { stressRowSchema } from "../evaluation/book-evaluation.ts";
 
-export interface StressRow {
-  /** The scenario, as the keeper labels it (e.g. "ETH −20%", "USDC → 0.88"). */
-  shock: string;
-  lpPnlUsd: number;
-  hedgePnlUsd: number;
-  netPnlUsd: number;
-  /** Net P&L in bps of book value. */
-  netPnlBps: number;
-}
+const publishedStressRowSchema = stressRowSchema.omit({ spotPnlUsd: true });
 
-function isStressRow(value: unknown): value is StressRow {
-  if (typeof value !== "object" || value === null) return false;
-  const row = value as Record<string, unknown>;
-  return (
-    typeof row.shock === "string" &&
-    typeof row.lpPnlUsd === "number" &&
-    typeof row.hedgePnlUsd === "number" &&
-    typeof row.netPnlUsd === "number" &&
-    typeof row.netPnlBps === "number"
-  );
-}
+/** A shock's LP, hedge and net P&L, as the stress table shows it. */
+export type PublishedStressRow = z.infer<typeof publishedStressRowSchema>;
 
-export function stressRowsOf(detail: Record<string, unknown>): StressRow[] {
-  const rows = detail.stress;
+export function stressRowsOf(detail: unknown): PublishedStressRow[] {
+  const rows =
+    typeof detail === "object" && detail !== null ? (detail as { stress?: unknown }).stress : undefined;
   if (!Array.isArray(rows)) return [];
-  return rows.filter(isStressRow).map(({ shock, lpPnlUsd, hedgePnlUsd, netPnlUsd, netPnlBps }) => ({
-    shock,
-    lpPnlUsd,
-    hedgePnlUsd,
-    netPnlUsd,
-    netPnlBps,
-  }));
+  return rows.flatMap((row) => {
+    const parsed = publishedStressRowSchema.safeParse(row);
+    return parsed.success ? [parsed.data] : [];
+  });
 }

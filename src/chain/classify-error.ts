@@ -15,6 +15,7 @@ import {
   SliceOffsetOutOfBoundsError,
   TimeoutError,
 } from "viem";
+import { findInChain } from "../runtime/error-chain.ts";
 import {
   ChainError,
   ContractCallRevertedError,
@@ -32,7 +33,8 @@ const RATE_LIMIT_CODES = new Set([429, LimitExceededRpcError.code, -32007]);
  * scrubbed from the message so a credential in a URL never travels further.
  */
 export function classifyChainError(error: unknown, rpcUrls: readonly string[] = []): ChainError {
-  const alreadyClassified = findChainError(error);
+  // viem's client layer wraps errors it does not know (ours) in UnknownRpcError: look through causes.
+  const alreadyClassified = findInChain(error, (e): e is ChainError => e instanceof ChainError);
   if (alreadyClassified !== undefined) return alreadyClassified;
   const scrub = (text: string) => scrubRpcUrls(text, rpcUrls);
   const message = scrub(
@@ -42,12 +44,12 @@ export function classifyChainError(error: unknown, rpcUrls: readonly string[] = 
 
   if (!(error instanceof BaseError)) return new RpcUnavailableError(message, options);
 
-  // viem's walk answers null, not undefined, when nothing in the chain matches.
   const found = <T>(type: abstract new (...args: never[]) => T): T | undefined =>
-    (error.walk((e) => e instanceof type) as T | null) ?? undefined;
+    findInChain(error, (e): e is T => e instanceof type);
   const http = found(HttpRequestError);
-  const rpcCode = (
-    error.walk((e) => typeof (e as { code?: unknown }).code === "number") as { code?: number } | null
+  const rpcCode = findInChain(
+    error,
+    (e): e is { code: number } => typeof (e as { code?: unknown }).code === "number",
   )?.code;
 
   if (http?.status === 429 || (rpcCode !== undefined && RATE_LIMIT_CODES.has(rpcCode))) {
@@ -93,16 +95,6 @@ function retryAfterMs(error: HttpRequestError | undefined): number | undefined {
   if (!Number.isNaN(seconds)) return seconds * 1000;
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-/** viem's client layer wraps errors it does not know (ours) in UnknownRpcError: look through causes. */
-function findChainError(error: unknown): ChainError | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current !== undefined && current !== null && depth < 10; depth += 1) {
-    if (current instanceof ChainError) return current;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /** A node's answer that the call itself reverted (JSON-RPC code 3, or geth's/Hardhat's wording): deterministic. */

@@ -1,4 +1,5 @@
 import type { Abi, Address, ContractFunctionName, PublicClient } from "viem";
+import { findInChain } from "../runtime/error-chain.ts";
 import { classifyChainError } from "./classify-error.ts";
 import { ChainConfigurationError, type ChainError } from "./errors.ts";
 
@@ -119,14 +120,12 @@ async function readBatch(
 
 /** The node refused the batch for exceeding its eth_call gas cap (geth "out of gas", Hardhat "ran out of gas"). */
 function isOutOfGas(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; current !== undefined && current !== null && depth < 12; depth += 1) {
-    const e = current as { message?: unknown; details?: unknown; cause?: unknown };
-    if (/out of gas|gas required exceeds/i.test(`${String(e.message ?? "")} ${String(e.details ?? "")}`))
-      return true;
-    current = e.cause;
-  }
-  return false;
+  return (
+    findInChain(error, (link) => {
+      const e = link as { message?: unknown; details?: unknown };
+      return /out of gas|gas required exceeds/i.test(`${String(e.message ?? "")} ${String(e.details ?? "")}`);
+    }) !== undefined
+  );
 }
 
 /** The value of a successful read, or its error thrown (for snapshots that need every value). */

@@ -11,16 +11,19 @@ import {
 import type { HedgekeeperConfig } from "../config/schema.ts";
 import { type BookMetrics, evaluateBook } from "../engine/book-metrics.ts";
 import { decide } from "../engine/decide.ts";
+import type { DepegTier } from "../engine/depeg.ts";
+import { driftBand, isBeyondBand } from "../engine/drift-band.ts";
 import type { BookParams } from "../engine/params.ts";
 import type { Decision } from "../engine/plan.ts";
 import type { BookSnapshot } from "../engine/snapshot.ts";
 import { describeShock as describeShockLabel } from "../engine/standard-shocks.ts";
 import { type Shock, type StressResult, stressBook } from "../engine/stress.ts";
+import type { BookMode } from "../evaluation/plan-lifecycle.ts";
 import { createBookIndexer, type IndexedBook } from "../indexers/book-indexer.ts";
 
 export interface BookView {
   bookId: string;
-  mode: string;
+  mode: BookMode;
   params: BookParams;
   indexed: IndexedBook;
   snapshot: BookSnapshot;
@@ -57,7 +60,7 @@ export async function readBookView(
 
 export interface BookStatus {
   bookId: string;
-  mode: string;
+  mode: BookMode;
   blockNumber: bigint;
   bookValueUsd: number;
   basePriceUsd: number;
@@ -71,12 +74,18 @@ export interface BookStatus {
   impermanentLossUsd: number;
   perp: { sizeBase: number; notionalUsd: number; marginRatio: number | null } | null;
   oracle: { fresh: boolean; ageSec: number; problem: string | null };
-  depeg: { symbol: string; tier: string; deviationBps: number | null; driftBps: number; limitBps: number }[];
+  depeg: {
+    symbol: string;
+    tier: DepegTier;
+    deviationBps: number | null;
+    driftBps: number;
+    limitBps: number;
+  }[];
   warnings: string[];
 }
 
 export function bookStatus(view: BookView, metrics: BookMetrics = evaluateBookView(view)): BookStatus {
-  const abs = Math.abs(metrics.drift.driftBps);
+  const beyond = (bandBps: number) => isBeyondBand(driftBand(metrics.drift.driftBps, bandBps));
   return {
     bookId: view.bookId,
     mode: view.mode,
@@ -88,7 +97,11 @@ export function bookStatus(view: BookView, metrics: BookMetrics = evaluateBookVi
     driftBps: metrics.drift.driftBps,
     armBps: view.params.armBps,
     rearmBps: view.params.rearmBps,
-    band: abs > view.params.armBps ? "beyond-arm" : abs > view.params.rearmBps ? "between" : "inside-rearm",
+    band: beyond(view.params.armBps)
+      ? "beyond-arm"
+      : beyond(view.params.rearmBps)
+        ? "between"
+        : "inside-rearm",
     impermanentLossUsd: metrics.impermanentLossUsd,
     perp: metrics.perp && {
       sizeBase: metrics.perp.sizeBase,

@@ -1,14 +1,17 @@
 // `hedgekeeper status`'s last actions: from the running process's API when it answers (the embedded PGlite
 // history belongs to that process while it runs), else straight from the history store.
 import { existsSync } from "node:fs";
+import type { ActionsResponse, Wire } from "../api/api-types.ts";
 import type { HedgekeeperConfig } from "../config/schema.ts";
+import type { Lane } from "../engine/plan.ts";
+import type { PlanStatus } from "../evaluation/plan-lifecycle.ts";
 import type { ActionView } from "../store/history-store.ts";
 import { openHistoryStore } from "../store/open-history-store.ts";
 
 export interface LastAction {
   planId: string;
-  lane: string;
-  status: string;
+  lane: Lane;
+  status: PlanStatus;
   reason: string;
   txHash: string | null;
   gasUsed: string | null;
@@ -23,19 +26,16 @@ export interface LastActions {
   note?: string;
 }
 
-const toLastAction = (a: ActionView | Record<string, unknown>): LastAction => {
-  const v = a as Record<string, unknown>;
-  return {
-    planId: String(v.planId),
-    lane: String(v.lane),
-    status: String(v.status),
-    reason: String(v.reason),
-    txHash: v.txHash === null || v.txHash === undefined ? null : String(v.txHash),
-    gasUsed: v.gasUsed === null || v.gasUsed === undefined ? null : String(v.gasUsed),
-    replacements: Number(v.replacements ?? 0),
-    createdAtMs: Number(v.createdAtMs),
-  };
-};
+const toLastAction = (a: ActionView | Wire<ActionView>): LastAction => ({
+  planId: a.planId,
+  lane: a.lane,
+  status: a.status,
+  reason: a.reason,
+  txHash: a.txHash,
+  gasUsed: a.gasUsed === null ? null : String(a.gasUsed),
+  replacements: a.replacements,
+  createdAtMs: a.createdAtMs,
+});
 
 export async function lastActions(
   config: HedgekeeperConfig,
@@ -52,7 +52,7 @@ export async function lastActions(
       },
     );
     if (response.ok) {
-      const body = (await response.json()) as { actions: Record<string, unknown>[] };
+      const body = (await response.json()) as ActionsResponse;
       return { source: "api", actions: body.actions.map(toLastAction) };
     }
   } catch {

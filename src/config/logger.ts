@@ -1,5 +1,5 @@
-// pino JSON logs with stable snake_case fields (STYLE.md rule 9: chain_id, block_number, book_id, plan_id,
-// tx_hash, duration_ms) and no credentials: secret keys are censored wherever they appear, and RPC/Redis
+// pino JSON logs with stable snake_case fields (chain_id, block_number, book_id, plan_id, tx_hash,
+// duration_ms) and no credentials: secret keys are censored wherever they appear, and RPC/Redis
 // URLs from the configuration are scrubbed from every line (they carry API keys and passwords).
 import { type DestinationStream, type Logger, pino } from "pino";
 import { scrubRpcUrls } from "../chain/rpc-url.ts";

@@ -1,4 +1,4 @@
-// The configuration file's schema (STYLE.md rule 7): data with units in every name, validated at start-up.
+// The configuration file's schema: data with units in every name, validated at start-up.
 // Cross-references (a book's treasury, a token symbol, a feed id) are checked here too, so every bad key is
 // reported by its path in one pass. Secrets are `${ENV_VAR}` references (checked in load-config.ts, which
 // sees the file before substitution). Each field's `.describe()` feeds docs/config-reference.md.

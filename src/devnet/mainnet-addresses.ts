@@ -1,6 +1,7 @@
 import type { Address } from "viem";
 
-// Ethereum mainnet addresses the devnet reproduces. Checksummed; sources in ../shared/notes/devnet-facts.md.
+// Ethereum mainnet addresses the devnet reproduces, checksummed, as their projects publish them (the tokens'
+// issuers, Uniswap's v3 deployments, Chainlink's data-feed directory, Safe and Zodiac's deployment packages).
 
 export const MAINNET_TOKENS = {
   weth: "0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2",

@@ -90,7 +90,6 @@ export const devnetManifestSchema = z.object({
 });
 
 export type DevnetManifest = z.infer<typeof devnetManifestSchema>;
-export type DevnetManifestInput = z.input<typeof devnetManifestSchema>;
 
 export const DEFAULT_MANIFEST_PATH = "deployments/devnet.json";
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { listScenarios, loadScenario, ScenarioError, scenarioStepSchema } from "./scenario.ts";
 
 describe("scenarios as data", () => {
-  it("ships the six scenarios of issue 3, each a valid file", () => {
+  it("ships the six market scenarios, each a valid file", () => {
     const names = listScenarios();
     expect(names).toEqual([
       "basis-blowout",

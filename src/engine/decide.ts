@@ -14,6 +14,7 @@
 //  4. Collateral: keep the perp margin ratio in [floor, ceiling] and the liquidation distance above its limit.
 import { type BookMetrics, evaluateBook } from "./book-metrics.ts";
 import type { DepegReport } from "./depeg.ts";
+import { driftBand, isBeyondBand } from "./drift-band.ts";
 import { EngineInputError } from "./errors.ts";
 import { hedgeDrift } from "./hedge-drift.ts";
 import { fail, fromFloat, MAX_UINT128, toFloat } from "./input-guards.ts";
@@ -416,7 +417,7 @@ export function decide(
 
   const absDrift = Math.abs(m.drift.driftBps);
   // Schmitt trigger: arm beyond armBps; once armed, stay armed until back inside rearmBps.
-  const triggered = wasTriggered ? absDrift > params.rearmBps : absDrift > params.armBps;
+  const triggered = isBeyondBand(driftBand(absDrift, wasTriggered ? params.rearmBps : params.armBps));
   const perp = book.perp;
   const pm = m.perp;
   if (!perp || !pm) {

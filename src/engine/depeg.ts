@@ -9,7 +9,8 @@ import type { DepegTiersBps, StablecoinParams } from "./params.ts";
 import { sqrtPriceX96ToPrice } from "./price-tick.ts";
 import type { OracleReading, PoolSnapshot, V3PoolSnapshot } from "./snapshot.ts";
 
-export type DepegTier = "ok" | "watch" | "warn" | "act";
+export const DEPEG_TIERS = ["ok", "watch", "warn", "act"] as const;
+export type DepegTier = (typeof DEPEG_TIERS)[number];
 
 export interface PriceSource {
   kind: "chainlink" | "stable-pool" | "base-pool";

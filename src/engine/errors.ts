@@ -1,4 +1,4 @@
-// One error hierarchy for the engine (STYLE.md rule 3, after viem's BaseError): every failure says which
+// One error hierarchy for the engine (after viem's BaseError): every failure says which
 // input was wrong and why. The engine never returns NaN or undefined in place of an error.
 
 export interface EngineErrorDetails {

@@ -1,6 +1,7 @@
 // LP greeks: value in token1, delta = ∂V/∂P in token0 units, gamma = ∂²V/∂P² (Uniswap v3 whitepaper §6.2;
-// risk-references.md). Constant product: V = 2L√P, Δ = L/√P, Γ = −L/(2P^1.5). Concentrated in [pa, pb]:
-// in range V = L(2√P − √pa − P/√pb), Δ = L(1/√P − 1/√pb), Γ = −L/(2P^1.5); out of range Γ = 0.
+// Elsts, "Liquidity Math in Uniswap v3"). Constant product: V = 2L√P, Δ = L/√P, Γ = −L/(2P^1.5).
+// Concentrated in [pa, pb]: in range V = L(2√P − √pa − P/√pb), Δ = L(1/√P − 1/√pb), Γ = −L/(2P^1.5); out of
+// range Γ = 0.
 import { assertRange } from "./impermanent-loss.ts";
 import { emit, nonNegative, positive } from "./input-guards.ts";
 

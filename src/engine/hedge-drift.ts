@@ -3,6 +3,10 @@
 // (the hedge ratio of Hull ch. 3, on deltas); drift = (h − target) × exposure × price.
 import { emit, fail } from "./input-guards.ts";
 
+/** Over-hedged (net short beyond target), under-hedged, or within 0.01 bps of target. */
+export const DRIFT_STATES = ["over", "under", "on-target"] as const;
+export type DriftState = (typeof DRIFT_STATES)[number];
+
 export interface HedgeDrift {
   lpDeltaBase: number;
   spotDeltaBase: number;
@@ -18,7 +22,7 @@ export interface HedgeDrift {
   /** (hedge ratio − target) × exposure, USD: positive = over-hedged (net short beyond target). */
   driftUsd: number;
   driftBps: number;
-  state: "over" | "under" | "on-target";
+  state: DriftState;
 }
 
 /** Below a dollar of base exposure there is nothing to hedge: the hedge ratio reads 0. */

@@ -1,6 +1,6 @@
 // LiquidityAmounts (Uniswap v3-periphery libraries/LiquidityAmounts.sol) and the v3-sdk's
 // maxLiquidityForAmounts: token amounts ↔ liquidity for a range [√A, √B] at the current √P.
-import { fail, MAX_UINT128, MAX_UINT160, MAX_UINT256 } from "./input-guards.ts";
+import { fail, MAX_UINT160, MAX_UINT256 } from "./input-guards.ts";
 import { getAmount0Delta, getAmount1Delta } from "./sqrt-price-math.ts";
 
 const Q96 = 1n << 96n;
@@ -81,9 +81,4 @@ export function maxLiquidityForAmounts(
     return liquidity0 < liquidity1 ? liquidity0 : liquidity1;
   }
   return maxLiquidityForAmount1(a, b, amount1);
-}
-
-/** True when a liquidity fits the pool's uint128 (positions above it cannot exist on chain). */
-export function isUint128(liquidity: bigint): boolean {
-  return liquidity >= 0n && liquidity <= MAX_UINT128;
 }

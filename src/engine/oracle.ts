@@ -1,4 +1,4 @@
-// Chainlink feed checks (Chainlink data-feeds docs, "Using data feeds" / risk-references.md): answer > 0,
+// Chainlink feed checks (Chainlink data-feeds docs, "Using data feeds"): answer > 0,
 // updatedAt within the feed's own heartbeat, decimals applied; a stale feed is reported, never acted on.
 import { StaleSnapshotError } from "./errors.ts";
 import { fail, toFloat } from "./input-guards.ts";

@@ -7,7 +7,8 @@ export type Address = `0x${string}`;
 export type Hex32 = `0x${string}`;
 
 /** `urgent` is the de-peg act tier: it may skip cooldown (never caps) and runs ahead of `routine`. */
-export type Lane = "urgent" | "routine";
+export const LANES = ["urgent", "routine"] as const;
+export type Lane = (typeof LANES)[number];
 
 /** Perpetual Protocol v2 ClearingHouse.openPosition, sized in base units (18 decimals). */
 export interface PerpAdjustPositionAction {

@@ -1,7 +1,7 @@
 // The stress table every book carries on the dashboard: the shocks that break LP hedges in practice (a fast
 // move either way, a stablecoin de-peg, basis blowing out, the hedge failing to follow spot, thin liquidity),
-// after the devnet's scenarios and notes/risk-references.md, then the same factors together, as they come in a
-// crisis. Labels are the ones the CLI prints.
+// after the devnet's scenarios (src/devnet/scenarios) and the de-pegs they replay (USDC/SVB 2023, UST 2022), then the
+// same factors together, as they come in a crisis. Labels are the ones the CLI prints.
 import type { BookParams } from "./params.ts";
 import type { Shock } from "./stress.ts";
 

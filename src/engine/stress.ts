@@ -1,7 +1,7 @@
 // Stress: shock the book and revalue it. Every LP position is repriced at the pool price arbitrage would
 // leave after the shock (the ratio of the tokens' new USD prices), with the closed forms of the whitepaper
-// §6.2 (impermanent-loss.ts), so IL is inside the LP P&L. Scenarios from risk-references.md: price ±x%,
-// de-peg to p (USDC/SVB 0.8774, UST), correlation breakdown (hedge flat while spot moves) and stressed
+// §6.2 (impermanent-loss.ts), so IL is inside the LP P&L. Scenarios after the episodes that broke LP hedges: price ±x%,
+// de-peg to p (USDC/SVB, March 2023, low 0.8774; UST, May 2022), correlation breakdown (hedge flat while spot moves) and stressed
 // correlation (the hedge follows spot by ρ_stressed/ρ_measured: E[ΔF | ΔS] = ρ·σF/σS·ΔS for jointly normal
 // changes, σs unchanged), basis blowout (mark away from index), liquidity gap (slippage × k), and combinations of
 // them. Historical VaR and expected shortfall of the hedged residual by seeded bootstrap of per-block changes

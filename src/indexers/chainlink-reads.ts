@@ -1,7 +1,6 @@
 import type { Address } from "viem";
 import { AGGREGATOR_V3_ABI } from "../chain/abis/chainlink-abi.ts";
-import { MalformedReturnDataError } from "../chain/errors.ts";
-import type { ContractRead } from "../chain/read-at-block.ts";
+import { type ReadResult, typedRead } from "../chain/typed-read.ts";
 import type { OracleReading } from "../engine/snapshot.ts";
 import { assessFeed, type FeedHealth, type FeedRound, type SequencerStatus } from "./oracle-health.ts";
 
@@ -15,32 +14,30 @@ export interface FeedSource {
   maxAnswer?: bigint;
 }
 
-export const feedReads = (feed: Address): ContractRead[] => [
-  { address: feed, abi: AGGREGATOR_V3_ABI, functionName: "latestRoundData" },
-  { address: feed, abi: AGGREGATOR_V3_ABI, functionName: "decimals" },
-  { address: feed, abi: AGGREGATOR_V3_ABI, functionName: "description" },
-];
+export const feedReads = (feed: Address) => ({
+  latestRoundData: typedRead({ address: feed, abi: AGGREGATOR_V3_ABI, functionName: "latestRoundData" }),
+  decimals: typedRead({ address: feed, abi: AGGREGATOR_V3_ABI, functionName: "decimals" }),
+  description: typedRead({ address: feed, abi: AGGREGATOR_V3_ABI, functionName: "description" }),
+});
+
+/** What a feed answered at one block: its latest round, its decimals and its description. */
+export interface FeedValues {
+  round: ReadResult<typeof AGGREGATOR_V3_ABI, "latestRoundData">;
+  decimals: number;
+  description: string;
+}
 
 export function decodeFeed(
   source: FeedSource,
-  values: readonly unknown[],
+  values: FeedValues,
   context: { nowSec: number; previous?: FeedRound | undefined; sequencer?: SequencerStatus | undefined },
 ): { reading: OracleReading; health: FeedHealth; round: FeedRound } {
-  const [roundData, decimals, description] = values as [
-    readonly [bigint, bigint, bigint, bigint, bigint],
-    number,
-    string,
-  ];
-  if (!Array.isArray(roundData) || roundData.length !== 5) {
-    throw new MalformedReturnDataError("latestRoundData did not return five values", {
-      details: { feed: source.address },
-    });
-  }
+  const { decimals, description } = values;
   const round: FeedRound = {
-    roundId: roundData[0],
-    answer: roundData[1],
-    startedAt: roundData[2],
-    updatedAt: roundData[3],
+    roundId: values.round.roundId,
+    answer: values.round.answer,
+    startedAt: values.round.startedAt,
+    updatedAt: values.round.updatedAt,
   };
   const health = assessFeed({
     round,

@@ -43,14 +43,3 @@ export function createRedisCheckpointStore(
     },
   };
 }
-
-/** A process-local store (for one-shot runs and tests that do not exercise restarts). */
-export function createMemoryCheckpointStore(): CheckpointStore {
-  let headers: BlockHeader[] | undefined;
-  return {
-    load: async () => headers?.slice(),
-    save: async (next) => {
-      headers = next.slice();
-    },
-  };
-}

@@ -1,5 +1,6 @@
 import type { Address } from "viem";
-import type { ContractRead } from "../chain/read-at-block.ts";
+import type { ContractRead, ReadOutcome } from "../chain/read-at-block.ts";
+import type { ReadBatch } from "../chain/read-batch.ts";
 import type { PerpPositionSnapshot, TokenRef } from "../engine/snapshot.ts";
 
 /**
@@ -14,4 +15,18 @@ export interface PerpVenue {
     values: readonly unknown[],
     context: { market: Address; settlementToken: TokenRef },
   ): PerpPositionSnapshot;
+}
+
+/** Adds the venue's position reads to the round; the returned function decodes them into the snapshot's perp. */
+export function planPerpReads(
+  batch: ReadBatch,
+  perp: { venue: PerpVenue; market: Address; settlementToken: TokenRef },
+  account: Address,
+): (outcomes: readonly ReadOutcome[]) => PerpPositionSnapshot {
+  const slot = batch.addGroup(perp.venue.positionReads(account, perp.market), "perp read");
+  return (outcomes) =>
+    perp.venue.decodePosition(slot.value(outcomes), {
+      market: perp.market,
+      settlementToken: perp.settlementToken,
+    });
 }

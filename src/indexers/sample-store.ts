@@ -2,8 +2,8 @@ import type { BookSample } from "../engine/snapshot.ts";
 
 /**
  * Where per-block samples live for the engine's rolling metrics. Writes are idempotent per (book, block): a
- * re-read block replaces its sample; a reorg removes the samples of orphaned blocks. The history store (issue 9)
- * provides the durable implementation; this one keeps them in memory.
+ * re-read block replaces its sample; a reorg removes the samples of orphaned blocks. The history store
+ * (src/store/sql-sample-store.ts) provides the durable implementation; this one keeps them in memory.
  */
 export interface SampleStore {
   put(bookId: string, sample: BookSample): Promise<void>;

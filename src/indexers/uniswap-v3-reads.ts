@@ -1,6 +1,6 @@
 import { type Address, encodeAbiParameters, getAddress, getContractAddress, type Hex, keccak256 } from "viem";
-import { UNISWAP_V3_POOL_ABI } from "../chain/abis/uniswap-v3-abi.ts";
-import type { ContractRead } from "../chain/read-at-block.ts";
+import { POSITION_MANAGER_ABI, UNISWAP_V3_POOL_ABI } from "../chain/abis/uniswap-v3-abi.ts";
+import { type ReadResult, typedRead } from "../chain/typed-read.ts";
 
 /** Uniswap v3's pool init-code hash on mainnet (v3-core 1.0.1 UniswapV3Pool). */
 export const UNISWAP_V3_POOL_INIT_CODE_HASH: Hex =
@@ -35,34 +35,61 @@ export function computeV3PoolAddress(input: {
   );
 }
 
-export const poolStateReads = (pool: Address, twapWindowSec: number): ContractRead[] => [
-  { address: pool, abi: UNISWAP_V3_POOL_ABI, functionName: "slot0" },
-  { address: pool, abi: UNISWAP_V3_POOL_ABI, functionName: "liquidity" },
-  { address: pool, abi: UNISWAP_V3_POOL_ABI, functionName: "feeGrowthGlobal0X128" },
-  { address: pool, abi: UNISWAP_V3_POOL_ABI, functionName: "feeGrowthGlobal1X128" },
-  { address: pool, abi: UNISWAP_V3_POOL_ABI, functionName: "observe", args: [[twapWindowSec, 0]] },
-];
+/** What changes in a pool from block to block, and its TWAP observation over `twapWindowSec`. */
+export const poolStateReads = (pool: Address, twapWindowSec: number) => ({
+  slot0: typedRead({ address: pool, abi: UNISWAP_V3_POOL_ABI, functionName: "slot0" }),
+  liquidity: typedRead({ address: pool, abi: UNISWAP_V3_POOL_ABI, functionName: "liquidity" }),
+  feeGrowthGlobal0X128: typedRead({
+    address: pool,
+    abi: UNISWAP_V3_POOL_ABI,
+    functionName: "feeGrowthGlobal0X128",
+  }),
+  feeGrowthGlobal1X128: typedRead({
+    address: pool,
+    abi: UNISWAP_V3_POOL_ABI,
+    functionName: "feeGrowthGlobal1X128",
+  }),
+  observe: typedRead({
+    address: pool,
+    abi: UNISWAP_V3_POOL_ABI,
+    functionName: "observe",
+    args: [[twapWindowSec, 0]],
+  }),
+});
 
 /** Static facts about a pool, read once and cached. */
-export const poolStaticReads = (pool: Address): ContractRead[] => [
-  { address: pool, abi: UNISWAP_V3_POOL_ABI, functionName: "token0" },
-  { address: pool, abi: UNISWAP_V3_POOL_ABI, functionName: "token1" },
-  { address: pool, abi: UNISWAP_V3_POOL_ABI, functionName: "fee" },
-  { address: pool, abi: UNISWAP_V3_POOL_ABI, functionName: "tickSpacing" },
-];
+export const poolStaticReads = (pool: Address) => ({
+  token0: typedRead({ address: pool, abi: UNISWAP_V3_POOL_ABI, functionName: "token0" }),
+  token1: typedRead({ address: pool, abi: UNISWAP_V3_POOL_ABI, functionName: "token1" }),
+  fee: typedRead({ address: pool, abi: UNISWAP_V3_POOL_ABI, functionName: "fee" }),
+  tickSpacing: typedRead({ address: pool, abi: UNISWAP_V3_POOL_ABI, functionName: "tickSpacing" }),
+});
 
 /** ticks(): four cold slots of one struct. */
 export const TICK_READ_GAS = 12_000;
 /** positions(): a 12-field struct over five cold slots, plus the pool key lookup. */
 export const POSITION_READ_GAS = 25_000;
 
-export const tickReads = (pool: Address, tick: number): ContractRead => ({
-  address: pool,
-  abi: UNISWAP_V3_POOL_ABI,
-  functionName: "ticks",
-  args: [tick],
-  gasHint: TICK_READ_GAS,
-});
+export const tickRead = (pool: Address, tick: number) =>
+  typedRead({
+    address: pool,
+    abi: UNISWAP_V3_POOL_ABI,
+    functionName: "ticks",
+    args: [tick],
+    gasHint: TICK_READ_GAS,
+  });
+
+/** NonfungiblePositionManager.positions(tokenId), by field. */
+export type V3PositionState = ReadResult<typeof POSITION_MANAGER_ABI, "positions">;
+
+export const positionRead = (positionManager: Address, tokenId: bigint) =>
+  typedRead({
+    address: positionManager,
+    abi: POSITION_MANAGER_ABI,
+    functionName: "positions",
+    args: [tokenId],
+    gasHint: POSITION_READ_GAS,
+  });
 
 /** TWAP tick over the window from observe([window, 0]): (cumulative now − cumulative then) / window, rounded toward −∞ as OracleLibrary.consult. */
 export function twapTickFromObservation(tickCumulatives: readonly bigint[], windowSec: number): number {

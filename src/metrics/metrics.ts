@@ -94,7 +94,7 @@ export function createMetrics(options: { prefix?: string; defaultLabels?: Record
     ),
     keeperHeartbeatTimestampSec: new Gauge({
       name: `${p}keeper_heartbeat_timestamp_seconds`,
-      help: "Unix time of the keeper's last heartbeat.",
+      help: "Unix time the keeper last did work (its heartbeat).",
       registers,
     }),
   };
@@ -144,8 +144,8 @@ export function recordBookMetrics(
 
 /** What the keeper knows about itself; every field optional so it fills what it has. */
 export interface KeeperHealth {
-  /** Unix seconds of this report (the keeper's heartbeat). */
-  heartbeatAtSec: number;
+  /** Unix seconds of the keeper's heartbeat: when it last did work (null: it never has). */
+  heartbeatAtSec: number | null;
   queues?: readonly { name: string; depth: number; lagSec: number }[];
   signers?: readonly { address: string; balanceEth: number }[];
   /** Unix seconds of each component's last success. */
@@ -155,7 +155,7 @@ export interface KeeperHealth {
 }
 
 export function recordKeeperHealth(metrics: HedgekeeperMetrics, health: KeeperHealth): void {
-  metrics.keeperHeartbeatTimestampSec.set(health.heartbeatAtSec);
+  if (health.heartbeatAtSec !== null) metrics.keeperHeartbeatTimestampSec.set(health.heartbeatAtSec);
   for (const q of health.queues ?? []) {
     metrics.queueDepth.set({ queue: q.name }, q.depth);
     metrics.queueLagSec.set({ queue: q.name }, q.lagSec);

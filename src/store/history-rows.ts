@@ -1,12 +1,17 @@
 // Rows of the history tables decoded into the contract's records (history-store.ts). Column names are the
 // fields' snake_case; every value goes through sql-values.ts so either driver's row shape decodes the same.
-import type {
-  ActionView,
-  AlertHistory,
-  BookStatus,
-  DecisionRecord,
-  DepegSample,
-  PlanHistory,
+import { DEPEG_TIERS } from "../engine/depeg.ts";
+import { LANES } from "../engine/plan.ts";
+import { BOOK_STATUS_LEVELS, DECISION_KINDS } from "../evaluation/book-evaluation.ts";
+import { BOOK_MODES, PLAN_STATUSES } from "../evaluation/plan-lifecycle.ts";
+import {
+  type ActionView,
+  type AlertHistory,
+  type DecisionRecord,
+  type DepegSample,
+  type PlanHistory,
+  type StoredBookStatus,
+  TRANSACTION_STATUSES,
 } from "./history-store.ts";
 import {
   bigintFromSql,
@@ -15,18 +20,19 @@ import {
   nullableNumberFromSql,
   nullableStringFromSql,
   numberFromSql,
+  oneOfFromSql,
   stringFromSql,
 } from "./sql-values.ts";
 
 export type Row = Record<string, unknown>;
 
-export function bookStatusFromRow(row: Row): BookStatus {
+export function bookStatusFromRow(row: Row): StoredBookStatus {
   return {
     chainId: numberFromSql(row.chain_id, "book_status.chain_id"),
     bookId: stringFromSql(row.book_id, "book_status.book_id"),
     blockNumber: bigintFromSql(row.block_number, "book_status.block_number"),
     timestampSec: numberFromSql(row.timestamp_sec, "book_status.timestamp_sec"),
-    status: stringFromSql(row.status, "book_status.status") as BookStatus["status"],
+    status: oneOfFromSql(row.status, BOOK_STATUS_LEVELS, "book_status.status"),
     driftBps: numberFromSql(row.drift_bps, "book_status.drift_bps"),
     thresholdBps: numberFromSql(row.threshold_bps, "book_status.threshold_bps"),
     hedgeRatio: numberFromSql(row.hedge_ratio, "book_status.hedge_ratio"),
@@ -34,7 +40,7 @@ export function bookStatusFromRow(row: Row): BookStatus {
     impermanentLossUsd: numberFromSql(row.impermanent_loss_usd, "book_status.impermanent_loss_usd"),
     bookValueUsd: numberFromSql(row.book_value_usd, "book_status.book_value_usd"),
     effectiveness: nullableNumberFromSql(row.effectiveness, "book_status.effectiveness"),
-    detail: jsonFromSql<Record<string, unknown>>(row.detail, "book_status.detail"),
+    detail: jsonFromSql<unknown>(row.detail, "book_status.detail"),
   };
 }
 
@@ -50,7 +56,7 @@ export function depegFromRow(
     symbol: stringFromSql(row.symbol, "depeg_samples.symbol"),
     priceUsd: nullableNumberFromSql(row.price_usd, "depeg_samples.price_usd"),
     deviationBps: nullableNumberFromSql(row.deviation_bps, "depeg_samples.deviation_bps"),
-    tier: stringFromSql(row.tier, "depeg_samples.tier") as DepegSample["tier"],
+    tier: oneOfFromSql(row.tier, DEPEG_TIERS, "depeg_samples.tier"),
     tierNote: nullableStringFromSql(row.tier_note, "depeg_samples.tier_note"),
     exposureUsd: numberFromSql(row.exposure_usd, "depeg_samples.exposure_usd"),
     sources: jsonFromSql<DepegSample["sources"]>(row.sources, "depeg_samples.sources"),
@@ -63,7 +69,7 @@ export function decisionFromRow(row: Row): DecisionRecord {
     bookId: stringFromSql(row.book_id, "decisions.book_id"),
     blockNumber: bigintFromSql(row.block_number, "decisions.block_number"),
     atMs: numberFromSql(row.at_ms, "decisions.at_ms"),
-    kind: stringFromSql(row.kind, "decisions.kind") as DecisionRecord["kind"],
+    kind: oneOfFromSql(row.kind, DECISION_KINDS, "decisions.kind"),
     reason: stringFromSql(row.reason, "decisions.reason"),
     planId: nullableStringFromSql(row.plan_id, "decisions.plan_id"),
     driftBps: nullableNumberFromSql(row.drift_bps, "decisions.drift_bps"),
@@ -75,9 +81,9 @@ export function planFromRow(row: Row): PlanHistory {
     planId: stringFromSql(row.plan_id, "plans.plan_id"),
     chainId: numberFromSql(row.chain_id, "plans.chain_id"),
     bookId: stringFromSql(row.book_id, "plans.book_id"),
-    lane: stringFromSql(row.lane, "plans.lane"),
-    mode: stringFromSql(row.mode, "plans.mode"),
-    status: stringFromSql(row.status, "plans.status"),
+    lane: oneOfFromSql(row.lane, LANES, "plans.lane"),
+    mode: oneOfFromSql(row.mode, BOOK_MODES, "plans.mode"),
+    status: oneOfFromSql(row.status, PLAN_STATUSES, "plans.status"),
     reason: stringFromSql(row.reason, "plans.reason"),
     blockNumber: bigintFromSql(row.block_number, "plans.block_number"),
     createdAtMs: numberFromSql(row.created_at_ms, "plans.created_at_ms"),
@@ -89,7 +95,10 @@ export function actionFromRow(row: Row): ActionView {
   return {
     ...planFromRow(row),
     txHash: nullableStringFromSql(row.tx_hash, "transactions.tx_hash"),
-    txStatus: nullableStringFromSql(row.tx_status, "transactions.status") as ActionView["txStatus"],
+    txStatus:
+      row.tx_status === null
+        ? null
+        : oneOfFromSql(row.tx_status, TRANSACTION_STATUSES, "transactions.status"),
     gasUsed: nullableBigintFromSql(row.gas_used, "transactions.gas_used"),
     replacements: numberFromSql(row.replacements, "replacements"),
   };

@@ -2,7 +2,11 @@
 // minute after a configurable age), decisions (noop included), plans, transactions, alerts, and the config
 // version in force. One schema and one set of queries over PostgreSQL (DATABASE_URL) or embedded PGlite.
 // Every write is idempotent: replaying a block, an evaluation or an event writes nothing twice.
+import type { DepegTier } from "../engine/depeg.ts";
+import type { Lane } from "../engine/plan.ts";
 import type { BookSample } from "../engine/snapshot.ts";
+import type { BookDetail, BookStatusLevel, DecisionKind } from "../evaluation/book-evaluation.ts";
+import type { BookMode, PlanStatus } from "../evaluation/plan-lifecycle.ts";
 import type { SampleStore } from "../indexers/sample-store.ts";
 
 /** A per-block sample: what the engine's rolling metrics need (BookSample) plus what the dashboard charts. */
@@ -22,7 +26,7 @@ export interface DepegSample {
   symbol: string;
   priceUsd: number | null;
   deviationBps: number | null;
-  tier: "ok" | "watch" | "warn" | "act";
+  tier: DepegTier;
   tierNote: string | null;
   exposureUsd: number;
   sources: { kind: string; ref: string; priceUsd: number; deviationBps: number; usable: boolean }[];
@@ -38,7 +42,7 @@ export interface BookStatus {
   bookId: string;
   blockNumber: bigint;
   timestampSec: number;
-  status: "ok" | "watch" | "act" | "stale";
+  status: BookStatusLevel;
   driftBps: number;
   thresholdBps: number;
   hedgeRatio: number;
@@ -48,15 +52,21 @@ export interface BookStatus {
   /** Ederington effectiveness of the longest window that has enough samples; null before it has. */
   effectiveness: number | null;
   /** Stored as JSON: NaN and ±Infinity inside it read back as null, a bigint as its decimal string. */
-  detail: Record<string, unknown>;
+  detail: BookDetail;
 }
+
+/**
+ * A book status as read back. Its detail is the JSON whichever keeper version wrote it: validate it
+ * (readBookDetail) before use.
+ */
+export type StoredBookStatus = Omit<BookStatus, "detail"> & { detail: unknown };
 
 export interface DecisionRecord {
   chainId: number;
   bookId: string;
   blockNumber: bigint;
   atMs: number;
-  kind: "noop" | "plan" | "skipped";
+  kind: DecisionKind;
   reason: string;
   planId: string | null;
   driftBps: number | null;
@@ -66,14 +76,16 @@ export interface PlanHistory {
   planId: string;
   chainId: number;
   bookId: string;
-  lane: string;
-  mode: string;
-  status: string;
+  lane: Lane;
+  mode: BookMode;
+  status: PlanStatus;
   reason: string;
   blockNumber: bigint;
   createdAtMs: number;
   updatedAtMs: number;
 }
+
+export const TRANSACTION_STATUSES = ["broadcast", "mined", "reverted", "replaced", "dropped"] as const;
 
 export interface TransactionHistory {
   txHash: string;
@@ -81,7 +93,7 @@ export interface TransactionHistory {
   chainId: number;
   nonce: number;
   kind: "plan" | "replacement" | "cancel";
-  status: "broadcast" | "mined" | "reverted" | "replaced" | "dropped";
+  status: (typeof TRANSACTION_STATUSES)[number];
   /** The transaction this one replaced (same nonce), if any. */
   replaces: string | null;
   gasUsed: bigint | null;
@@ -153,8 +165,8 @@ export interface HistoryStore {
   /** Records the config text in force (secrets are `${ENV}` references in it); returns its version hash. */
   putConfigVersion(text: string, atMs: number): Promise<string>;
 
-  books(chainId?: number): Promise<BookStatus[]>;
-  book(bookId: string): Promise<BookStatus | undefined>;
+  books(chainId?: number): Promise<StoredBookStatus[]>;
+  book(bookId: string): Promise<StoredBookStatus | undefined>;
   /**
    * A book's chart between two times (inclusive), at most `maxPoints` points, oldest first: each the last sample
    * of its equal-width time bucket; empty buckets give no point. A sample written through `samples().put` (a

@@ -38,6 +38,17 @@ export function stringFromSql(value: unknown, column: string): string {
   throw new TypeError(`column ${column}: expected text, got ${describe(value)}`);
 }
 
+/** A text column holding one of a literal union's values (a status, a kind): anything else is a malformed row. */
+export function oneOfFromSql<const T extends string>(
+  value: unknown,
+  allowed: readonly T[],
+  column: string,
+): T {
+  const text = stringFromSql(value, column);
+  if ((allowed as readonly string[]).includes(text)) return text as T;
+  throw new TypeError(`column ${column}: expected one of ${allowed.join(", ")}, got ${describe(value)}`);
+}
+
 export function nullableStringFromSql(value: unknown, column: string): string | null {
   return value === null ? null : stringFromSql(value, column);
 }

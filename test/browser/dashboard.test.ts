@@ -89,8 +89,8 @@ describe("the steward dashboard in Chromium", () => {
         const action = page.getByTestId(`action-row-${seeded.planId}`);
         await action.waitFor();
         const actionText = (await action.textContent()) ?? "";
-        expect(actionText).toContain("rebalance");
-        expect(actionText).toContain("confirmed");
+        expect(actionText).toContain("routine");
+        expect(actionText).toContain("mined");
         expect(actionText).toContain("0x0000…ef02");
         expect(actionText).toContain("187,654");
 
@@ -252,9 +252,9 @@ describe("the steward dashboard in Chromium", () => {
           planId,
           chainId: CHAIN_ID,
           bookId: "eth-usdc",
-          lane: "rebalance",
+          lane: "routine",
           mode: "execute",
-          status: "sent",
+          status: "submitted",
           reason: "drift near the band edge",
           blockNumber: block,
           createdAtMs: at * 1000,

@@ -1,6 +1,8 @@
 // The engine's summary of a book as labelled facts with units: the band, the base oracle, the LP, the perp, the
-// hedge's effectiveness per window, and the stablecoins' de-peg tiers. A missing value reads "–".
-import { type BookDetail, type EffectivenessFacts, parseBookDetail } from "../book-detail-facts.ts";
+// hedge's effectiveness per window, and the stablecoins' de-peg tiers. The detail arrives validated by the API
+// (src/evaluation/book-evaluation.ts); a value the engine left undefined reads "–".
+import type { DriftState } from "../../../src/engine/hedge-drift.ts";
+import type { BookDetail, EffectivenessWindowDetail } from "../../../src/evaluation/book-evaluation.ts";
 import { type Child, h } from "../element.ts";
 import {
   assetPrice,
@@ -23,7 +25,7 @@ const FIRST_EFFECTIVENESS_WINDOW_BLOCKS = 20;
 
 const DASH = "–";
 
-const DRIFT_STATES: Record<string, string> = {
+const DRIFT_STATES: Record<DriftState, string> = {
   over: "over-hedged",
   under: "under-hedged",
   "on-target": "on target",
@@ -53,8 +55,8 @@ function factGroup(title: string, testId: string, ...body: Child[]): HTMLElement
   return h("section", { class: "fact-group", "data-testid": testId }, h("h3", {}, title), ...body);
 }
 
-function band(edgeBps: number | null): string {
-  return edgeBps === null ? DASH : `±${bpsMagnitude(edgeBps)}`;
+function band(edgeBps: number): string {
+  return `±${bpsMagnitude(edgeBps)}`;
 }
 
 function perYear(usdValue: string): string {
@@ -62,16 +64,11 @@ function perYear(usdValue: string): string {
 }
 
 function bandFacts(detail: BookDetail): HTMLElement {
-  const state = detail.driftState;
   return factGroup(
     "Band",
     "facts-band",
     factList([
-      {
-        label: "Drift state",
-        key: "drift-state",
-        value: state === null ? DASH : (DRIFT_STATES[state] ?? state),
-      },
+      { label: "Drift state", key: "drift-state", value: DRIFT_STATES[detail.driftState] },
       { label: "Arm band", key: "arm-band", value: band(detail.armBps) },
       { label: "Re-arm band", key: "rearm-band", value: band(detail.rearmBps) },
       { label: "Net delta", key: "net-delta", value: signedUsd(detail.netDeltaUsd) },
@@ -80,14 +77,11 @@ function bandFacts(detail: BookDetail): HTMLElement {
 }
 
 function oracleFacts({ oracle, basePriceUsd }: BookDetail): HTMLElement {
-  const status =
-    oracle.fresh === null
-      ? DASH
-      : h(
-          "span",
-          { class: `badge oracle-${oracle.fresh ? "fresh" : "stale"}` },
-          oracle.fresh ? "fresh" : "STALE",
-        );
+  const status = h(
+    "span",
+    { class: `badge oracle-${oracle.fresh ? "fresh" : "stale"}` },
+    oracle.fresh ? "fresh" : "STALE",
+  );
   return factGroup(
     "Oracle",
     "facts-oracle",
@@ -114,9 +108,9 @@ function lpFacts({ lp }: BookDetail): HTMLElement {
   );
 }
 
-function perpSize(sizeBase: number | null): string {
+function perpSize(sizeBase: number): string {
   const size = baseAmount(sizeBase);
-  if (sizeBase === null || size === "dust" || sizeBase === 0) return size;
+  if (size === "dust" || sizeBase === 0) return size;
   return `${size} (${sizeBase < 0 ? "short" : "long"})`;
 }
 
@@ -128,12 +122,12 @@ function perpFacts({ perp }: BookDetail): HTMLElement {
     "Perp",
     "facts-perp",
     factList([
-      { label: "Venue", key: "perp-venue", value: perp.venue ?? DASH },
+      { label: "Venue", key: "perp-venue", value: perp.venue },
       {
         label: "Size (base)",
         key: "perp-size",
         value: perpSize(perp.sizeBase),
-        title: perp.sizeBase === null ? undefined : String(perp.sizeBase),
+        title: String(perp.sizeBase),
       },
       { label: "Notional", key: "perp-notional", value: usd(perp.notionalUsd) },
       { label: "Mark price", key: "perp-mark", value: assetPrice(perp.markPrice) },
@@ -176,8 +170,7 @@ function depegFacts({ depeg }: BookDetail): HTMLElement {
   );
 }
 
-function blockSpan(window: EffectivenessFacts): string {
-  if (window.fromBlock === null || window.toBlock === null) return DASH;
+function blockSpan(window: EffectivenessWindowDetail): string {
   return `#${count(window.fromBlock)}–#${count(window.toBlock)}`;
 }
 
@@ -198,11 +191,11 @@ const EFFECTIVENESS_COLUMNS: readonly { label: string; title: string }[] = [
   { label: "Cost per $ risk removed", title: "Funding paid per dollar of annual risk removed" },
 ];
 
-function effectivenessRow(window: EffectivenessFacts): HTMLTableRowElement {
+function effectivenessRow(window: EffectivenessWindowDetail): HTMLTableRowElement {
   return h(
     "tr",
-    { "data-testid": `effectiveness-window-${window.samples ?? "unknown"}` },
-    h("td", {}, window.samples === null ? DASH : `${count(window.samples)} blocks`),
+    { "data-testid": `effectiveness-window-${window.samples}` },
+    h("td", {}, `${count(window.samples)} blocks`),
     h("td", {}, blockSpan(window)),
     h("td", {}, percent(window.ederington)),
     h("td", {}, ratio(window.correlation)),
@@ -250,9 +243,15 @@ function effectivenessFacts({ effectiveness }: BookDetail): HTMLElement {
   return factGroup("Hedge effectiveness", "facts-effectiveness", body);
 }
 
-/** The engine's summary beyond the status block, from the book's stored detail. */
-export function detailFacts(detail: unknown): HTMLElement {
-  const facts = parseBookDetail(detail);
+/** The engine's summary beyond the status block; null when the API could not read the stored detail. */
+export function detailFacts(facts: BookDetail | null): HTMLElement {
+  if (facts === null) {
+    return h(
+      "p",
+      { class: "empty", "data-testid": "book-detail-facts" },
+      "The keeper's summary of this book could not be read (another keeper version wrote it).",
+    );
+  }
   return h(
     "div",
     { class: "detail-facts", "data-testid": "book-detail-facts" },

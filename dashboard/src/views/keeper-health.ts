@@ -11,7 +11,7 @@ export function keeperHealthView(
   { keeper, heartbeatAgeSec }: KeeperResponse,
   nowSec = Date.now() / 1000,
 ): HTMLElement {
-  const stale = heartbeatAgeSec > STALE_HEARTBEAT_SEC;
+  const stale = heartbeatAgeSec === null || heartbeatAgeSec > STALE_HEARTBEAT_SEC;
   const queues = keeper.queues ?? [];
   const signers = keeper.signers ?? [];
   const successes = Object.entries(keeper.lastSuccessAtSec ?? {});
@@ -21,7 +21,7 @@ export function keeperHealthView(
     h(
       "p",
       { class: `headline ${stale ? "colour-red" : "colour-green"}`, "data-testid": "keeper-heartbeat" },
-      `heartbeat ${duration(heartbeatAgeSec)} ago`,
+      heartbeatAgeSec === null ? "no heartbeat yet" : `heartbeat ${duration(heartbeatAgeSec)} ago`,
       stale ? h("strong", {}, " · stalled") : null,
     ),
     stackedTable(

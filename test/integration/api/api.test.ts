@@ -230,9 +230,9 @@ for (const backend of backends) {
       const { status, body } = await getJson<BookResponse>("/api/books/eth-usdc");
       expect(status).toBe(200);
       expect(body.book).toMatchObject({ bookId: "eth-usdc", blockNumber: "1029", colour: "green" });
-      expect(body.book.detail.stress).toEqual(STRESS_ROWS);
-      expect(body.book.detail.effectiveness).toEqual(ETH_USDC_EFFECTIVENESS);
-      expect(body.book.detail.perp).toMatchObject({ venue: "perp-v2", sizeBase: -250.1234 });
+      expect(body.book.detail?.stress).toEqual(STRESS_ROWS);
+      expect(body.book.detail?.effectiveness).toEqual(ETH_USDC_EFFECTIVENESS);
+      expect(body.book.detail?.perp).toMatchObject({ venue: "perp-v2", sizeBase: -250.1234 });
       expect(body.range.maxPoints).toBe(500);
       expect(body.range.toSec).toBeGreaterThanOrEqual(seeded.books.inside.timestampSec);
       expect(body.range.toSec - body.range.fromSec).toBe(86_400);
@@ -304,9 +304,9 @@ for (const backend of backends) {
         expect.objectContaining({
           planId: seeded.planId,
           bookId: "wbtc-usdc",
-          lane: "rebalance",
+          lane: "routine",
           mode: "execute",
-          status: "confirmed",
+          status: "mined",
           blockNumber: "1029",
           txHash: seeded.txHashes.replacement,
           txStatus: "mined",

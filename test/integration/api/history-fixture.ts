@@ -3,6 +3,11 @@
 // keeper writes it (keeper/evaluation-history.ts), decisions, a plan whose transaction was replaced once, and
 // alerts. The API and browser suites read it back.
 import type {
+  BookDetail,
+  EffectivenessWindowDetail,
+  StressRow,
+} from "../../../src/evaluation/book-evaluation.ts";
+import type {
   BookStatus,
   DepegSample,
   HistorySample,
@@ -14,7 +19,7 @@ import type {
 export const CHAIN_ID = 31337;
 export const USDC = "0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48";
 
-export const STRESS_ROWS = [
+export const STRESS_ROWS: StressRow[] = [
   {
     shock: "price -30.0%",
     lpPnlUsd: -48_210.5,
@@ -30,7 +35,7 @@ export const STRESS_ROWS = [
  * Hedge effectiveness of eth-usdc over its last 20 and 60 blocks (the keeper's window reaches back further than
  * the half hour of samples seeded here); the longer one is the status block's effectiveness.
  */
-export const ETH_USDC_EFFECTIVENESS = [
+export const ETH_USDC_EFFECTIVENESS: EffectivenessWindowDetail[] = [
   {
     samples: 20,
     fromBlock: "1010",
@@ -62,7 +67,7 @@ export const ETH_USDC_EFFECTIVENESS = [
  * two effectiveness windows, USDC at its warn tier. wbtc-usdc: its perp closed (hence beyond its band), so no
  * effectiveness window the engine accepts (the hedge series is flat) and no stablecoin reading.
  */
-export function bookDetail(bookId: string): Record<string, unknown> {
+export function bookDetail(bookId: string): BookDetail {
   if (bookId === "wbtc-usdc") {
     return {
       armBps: 400,
@@ -280,9 +285,9 @@ export async function seedHistory(
     planId,
     chainId: CHAIN_ID,
     bookId: books.beyond.bookId,
-    lane: "rebalance",
+    lane: "routine",
     mode: "execute",
-    status: "confirmed",
+    status: "mined",
     reason: "drift beyond the band: rebalance the perp",
     blockNumber: lastBlock,
     createdAtMs: endSec * 1000,

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 
-// The layering in ../shared/STYLE.md is enforced by dependency-cruiser (`npm run check`). These tests plant
+// The layering in docs/development.md is enforced by dependency-cruiser (`npm run check`). These tests plant
 // forbidden imports and make sure the check really rejects them, so a config change cannot silently disarm it.
 const PROBE = "src/engine/zz-dependency-probe.ts";
 const SRC_PROBE = "src/runtime/zz-dependency-probe.ts";

@@ -10,6 +10,7 @@ import {
 } from "../../../src/chain/errors.ts";
 import type { RetryPolicy } from "../../../src/chain/retrying-transport.ts";
 import { HEDGE_GUARD_ABI } from "../../../src/execution/abis.ts";
+import { findInChain } from "../../../src/runtime/error-chain.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 import { startFaultInjectingRpcProxy } from "../../support/fault-injecting-rpc-proxy.ts";
 
@@ -107,11 +108,11 @@ describe("classifyChainError on a real node's answers", () => {
     expect(error).toBeInstanceOf(ContractCallRevertedError);
     expect(error.retryable).toBe(false);
     const selector = toFunctionSelector("HedgeGuardBalanceTooLow(bytes32,address,uint256,uint256)");
-    let revertData = "";
-    for (let e: unknown = error; e && !revertData; e = (e as { cause?: unknown }).cause) {
-      const d = (e as { data?: unknown }).data;
-      if (typeof d === "string") revertData = d;
-    }
+    const withData = findInChain(
+      error,
+      (e): e is { data: string } => typeof (e as { data?: unknown }).data === "string",
+    );
+    const revertData = withData?.data ?? "";
     expect(revertData.startsWith(selector)).toBe(true);
   });
 });

@@ -23,7 +23,7 @@ describe("the keeper pipeline", () => {
     const blocks = produceBlocks(devnet());
     onTestFinished(() => blocks.stop());
     // Two $60k rebalances take 439 bps of drift to ~215 bps. (A third, to ~100 bps, is refused by the
-    // in-process node's eth_call with an internal error: see the report of issue 7.)
+    // in-process node's eth_call with an internal error.)
     await waitFor(
       "two mined rebalances",
       async () => {

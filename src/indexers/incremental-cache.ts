@@ -1,0 +1,114 @@
+// The last complete snapshot's v3 state (positions, bound ticks, pool ticks), kept so the next snapshot reads only
+// what the logs since then say may have changed (book-changes.ts). Unusable, and the book is read whole, when
+// there is none yet, an older block is asked for, the gap is too long for one log query, or the cached block is
+// no longer canonical (a reorg).
+import type { Address, PublicClient } from "viem";
+import { classifyChainError } from "../chain/classify-error.ts";
+import type { TickFeeGrowth, V3PoolSnapshot } from "../engine/snapshot.ts";
+import { BOOK_CHANGE_EVENTS, type BookChanges, type ChangeLog, detectBookChanges } from "./book-changes.ts";
+import type { V3PositionState } from "./uniswap-v3-reads.ts";
+import type { V3Statics } from "./v3-statics.ts";
+
+/** The state a snapshot at `blockNumber` (with `blockHash`) left for the next one to build on. */
+export interface BookCache {
+  blockNumber: bigint;
+  blockHash: `0x${string}`;
+  tokenIds: bigint[];
+  positions: Map<bigint, V3PositionState>;
+  /** `${pool lowercase}:${tick}` → fee growth outside. */
+  ticks: Map<string, TickFeeGrowth>;
+  /** Pool (lowercase) → its tick at `blockNumber`. */
+  poolTicks: Map<string, number>;
+}
+
+export const tickKey = (pool: Address, tick: number) => `${pool.toLowerCase()}:${tick}`;
+
+/** Beyond this many blocks since the cache, one log query may exceed providers' ranges: read everything again. */
+const MAX_INCREMENTAL_BLOCKS = 2_000n;
+
+export function createIncrementalCache(input: {
+  client: PublicClient;
+  safe: Address;
+  positionManager: Address;
+  statics: V3Statics;
+}) {
+  const { client, statics } = input;
+  let cache: BookCache | undefined;
+  return {
+    /**
+     * The cache to build on and what may have changed since it, or undefined (read everything). Looking at the
+     * logs costs two requests, counted through `countRequest`.
+     */
+    async changesSince(
+      blockNumber: bigint,
+      blockHash: `0x${string}`,
+      countRequest: () => void,
+    ): Promise<{ base: BookCache; changes: BookChanges } | undefined> {
+      const base = cache;
+      if (base === undefined || blockNumber < base.blockNumber) return undefined;
+      if (blockNumber === base.blockNumber) {
+        return blockHash === base.blockHash
+          ? { base, changes: { rediscover: false, positions: new Set(), ticks: new Map() } }
+          : undefined;
+      }
+      if (blockNumber - base.blockNumber > MAX_INCREMENTAL_BLOCKS) return undefined;
+      countRequest();
+      countRequest();
+      let cachedBlockHash: `0x${string}` | null;
+      let logs: ChangeLog[];
+      try {
+        const trackedPools = [...new Set(base.tokenIds.map((id) => statics.position(id).pool))];
+        const [cachedBlock, found] = await Promise.all([
+          client.getBlock({ blockNumber: base.blockNumber }),
+          client.getLogs({
+            address: [input.positionManager, ...trackedPools],
+            events: BOOK_CHANGE_EVENTS,
+            fromBlock: base.blockNumber + 1n,
+            toBlock: blockNumber,
+            strict: true,
+          }),
+        ]);
+        cachedBlockHash = cachedBlock.hash;
+        logs = found.map((log) => ({
+          address: log.address,
+          eventName: log.eventName,
+          args: log.args as Record<string, unknown>,
+          blockNumber: log.blockNumber,
+          logIndex: log.logIndex,
+        }));
+      } catch (error) {
+        throw classifyChainError(error);
+      }
+      if (cachedBlockHash !== base.blockHash) {
+        cache = undefined;
+        return undefined;
+      }
+      const changes = detectBookChanges({
+        logs,
+        safe: input.safe,
+        positionManager: input.positionManager,
+        trackedTokenIds: new Set(base.tokenIds),
+        trackedTicks: statics.boundsByPool(base.tokenIds),
+        cachedPoolTicks: base.poolTicks,
+      });
+      return { base, changes };
+    },
+    /** Only a complete, consistent snapshot becomes the base for the next one. */
+    remember(snapshot: {
+      blockNumber: bigint;
+      blockHash: `0x${string}`;
+      tokenIds: bigint[];
+      positions: Map<bigint, V3PositionState>;
+      pools: readonly V3PoolSnapshot[];
+    }): void {
+      const ticks = new Map<string, TickFeeGrowth>();
+      const poolTicks = new Map<string, number>();
+      for (const pool of snapshot.pools) {
+        poolTicks.set(pool.address.toLowerCase(), pool.tick);
+        for (const tick of pool.ticks) ticks.set(tickKey(pool.address, tick.tick), tick);
+      }
+      const { blockNumber, blockHash, tokenIds, positions } = snapshot;
+      cache = { blockNumber, blockHash, tokenIds, positions, ticks, poolTicks };
+    },
+  };
+}
