@@ -13,7 +13,14 @@ export {
 export { readFeed, readPerpPrices, readPoolLiquidity, readPoolPrice } from "./market-state.ts";
 export { DevnetNodeError, startHardhatNode } from "./node-process.ts";
 export { listScenarios, loadScenario, type Scenario, ScenarioError } from "./scenario.ts";
-export { runScenario, type ScenarioReport, type StepReport } from "./scenario-runner.ts";
+export {
+  type BlockReport,
+  type FeedRoundReport,
+  type RunScenarioOptions,
+  runScenario,
+  type ScenarioReport,
+  type StepReport,
+} from "./scenario-runner.ts";
 export {
   DEFAULT_DEVNET_PORT,
   type Devnet,

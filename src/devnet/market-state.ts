@@ -15,11 +15,22 @@ export interface PoolState {
   sqrtPriceX96: bigint;
 }
 
-export async function readPoolState(client: DevnetClient, pool: DevnetPool): Promise<PoolState> {
+/**
+ * `at: "pending"` reads the state the next block starts from, transactions already queued for it included (a
+ * keeper's trade sent while a scenario holds the block): a move built from it goes the right way.
+ */
+export type StateAt = "latest" | "pending";
+
+export async function readPoolState(
+  client: DevnetClient,
+  pool: DevnetPool,
+  at: StateAt = "latest",
+): Promise<PoolState> {
   const [sqrtPriceX96] = await client.publicClient.readContract({
     address: pool.address,
     abi: UNISWAP_V3_POOL_ABI,
     functionName: "slot0",
+    blockTag: at,
   });
   return { price: quoteFromSqrtPriceX96(pool, sqrtPriceX96), sqrtPriceX96 };
 }
@@ -73,20 +84,28 @@ export interface PerpPrices {
 export async function readPerpPrices(
   client: DevnetClient,
   perp: DevnetManifest["contracts"]["perp"],
+  at: StateAt = "latest",
 ): Promise<PerpPrices> {
   const [slot0, mark, index] = await Promise.all([
-    client.publicClient.readContract({ address: perp.pool, abi: UNISWAP_V3_POOL_ABI, functionName: "slot0" }),
+    client.publicClient.readContract({
+      address: perp.pool,
+      abi: UNISWAP_V3_POOL_ABI,
+      functionName: "slot0",
+      blockTag: at,
+    }),
     client.publicClient.readContract({
       address: perp.accountBalance,
       abi: perpArtifact("AccountBalance").abi,
       functionName: "getMarkPrice",
       args: [perp.baseToken],
+      blockTag: at,
     }) as Promise<bigint>,
     client.publicClient.readContract({
       address: perp.baseToken,
       abi: perpArtifact("BaseToken").abi,
       functionName: "getIndexPrice",
       args: [0n],
+      blockTag: at,
     }) as Promise<bigint>,
   ]);
   // vETH is token0 and both virtual tokens have 18 decimals: the raw price is USD per ETH.

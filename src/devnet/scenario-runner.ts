@@ -1,8 +1,11 @@
 import { createPublicClient } from "viem";
+import { type LinearPricePath, priceAt, type RoundTrigger } from "./chainlink-update-rule.ts";
+import { FEED_DECIMALS } from "./deploy-chainlink.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { feedSubmitTransaction } from "./feed-answer.ts";
 import type { DevnetManifest } from "./manifest.ts";
 import { perpMoveTransaction, poolMoveTransaction, removeLiquidityTransaction } from "./market-moves.ts";
+import { planMarketPath, type RuleFollowingFeed } from "./market-path.ts";
 import {
   aggregatorRound,
   type FeedState,
@@ -15,8 +18,8 @@ import {
   readTimestamp,
 } from "./market-state.ts";
 import type { PoolKey } from "./pools.ts";
-import type { Scenario, ScenarioStep } from "./scenario.ts";
-import { sendInOneBlockThenRead, withManualMining } from "./transactions.ts";
+import type { FeedRules, Scenario, ScenarioStep } from "./scenario.ts";
+import { sendInOneBlock, sendInOneBlockThenRead, withManualMining } from "./transactions.ts";
 
 type FeedKey = keyof DevnetManifest["feeds"];
 
@@ -27,12 +30,40 @@ export interface MovedValue {
   after: number;
 }
 
+/** A round a feed posted during a `market.path` step, and which half of Chainlink's rule made it post. */
+export interface FeedRoundReport {
+  feed: FeedKey;
+  atSec: number;
+  blockNumber: bigint;
+  answer: number;
+  trigger: RoundTrigger;
+}
+
 export interface StepReport {
   index: number;
   kind: ScenarioStep["kind"];
   label: string;
   durationMs: number;
   moved: MovedValue[];
+  /** Blocks the step mined (1 for every kind but `market.path`). */
+  blocks: number;
+  /** `market.path`: every round the feeds posted, in order. */
+  rounds?: FeedRoundReport[];
+}
+
+/** One block of a multi-block step (`market.path`), mined. */
+export interface BlockReport {
+  step: number;
+  blockNumber: bigint;
+  atSec: number;
+  rounds: FeedRoundReport[];
+}
+
+export interface RunScenarioOptions {
+  /** Runs after each step's last block and is awaited: a caller may let others react before the next step. */
+  onStep?: (report: StepReport) => void | Promise<void>;
+  /** Runs after each block of a multi-block step and is awaited (a keeper may evaluate every block). */
+  onBlock?: (block: BlockReport) => void | Promise<void>;
 }
 
 export interface ScenarioReport {
@@ -84,6 +115,11 @@ function describe(step: ScenarioStep): string {
       return `advance time ${step.seconds} s`;
     case "pool.removeLiquidity":
       return `remove ${step.fraction * 100}% of the maker's liquidity from ${step.pool}`;
+    case "market.path": {
+      const to = (asset: string, point: typeof step.eth) =>
+        point ? [`${asset} to ${point.price ?? `${(point.change ?? 0) * 100}%`}`] : [];
+      return `walk ${[...to("ETH", step.eth), ...to("USDC", step.usdc)].join(" and ")} over ${step.durationSec} s in ${step.ticks} ticks, feeds on Chainlink's rule`;
+    }
   }
 }
 
@@ -96,8 +132,7 @@ export async function runScenario(
   client: DevnetClient,
   manifest: DevnetManifest,
   scenario: Scenario,
-  /** `onStep` runs after each step's block and is awaited: a caller may let others react before the next step. */
-  options: { onStep?: (report: StepReport) => void | Promise<void> } = {},
+  options: RunScenarioOptions = {},
 ): Promise<ScenarioReport> {
   const started = performance.now();
   client = withBatchedReads(client);
@@ -106,13 +141,18 @@ export async function runScenario(
   await withManualMining(client, async () => {
     for (const [index, step] of scenario.steps.entries()) {
       const stepStarted = performance.now();
-      const moved = await runStep(client, manifest, baseline, step);
-      const report = {
+      const outcome =
+        step.kind === "market.path"
+          ? await runMarketPath(client, manifest, baseline, step, scenario.feedRules, async (block) => {
+              await options.onBlock?.({ ...block, step: index });
+            })
+          : { moved: await runStep(client, manifest, baseline, step), blocks: 1 };
+      const report: StepReport = {
         index,
         kind: step.kind,
         label: describe(step),
         durationMs: performance.now() - stepStarted,
-        moved,
+        ...outcome,
       };
       steps.push(report);
       await options.onStep?.(report);
@@ -145,7 +185,7 @@ async function runStep(
   client: DevnetClient,
   manifest: DevnetManifest,
   baseline: Baseline,
-  step: ScenarioStep,
+  step: Exclude<ScenarioStep, { kind: "market.path" }>,
 ): Promise<MovedValue[]> {
   const { contracts, pools, feeds, accounts } = manifest;
   const trader = accounts.trader.address;
@@ -261,4 +301,129 @@ async function runStep(
       return [{ what: `${step.pool} in-range liquidity`, before: Number(before), after: Number(after) }];
     }
   }
+}
+
+/**
+ * `market.path`: plans the blocks (market-path.ts: evenly spaced ticks, plus a block at each second a feed's rule
+ * fires) and mines each at its planned time: the feeds' rounds first, then the spot pools, then the perp, as in
+ * `market.moveEth`. Time is warped to each block, not waited. Each move is built from the pending state, so a
+ * keeper transaction queued for the same block is accounted for.
+ */
+async function runMarketPath(
+  client: DevnetClient,
+  manifest: DevnetManifest,
+  baseline: Baseline,
+  step: Extract<ScenarioStep, { kind: "market.path" }>,
+  feedRules: FeedRules,
+  onBlock: (block: Omit<BlockReport, "step">) => Promise<void>,
+): Promise<{ moved: MovedValue[]; blocks: number; rounds: FeedRoundReport[] }> {
+  const { contracts, pools, feeds, accounts } = manifest;
+  const trader = accounts.trader.address;
+  const operator = accounts.deployer.address;
+  const readFeeds = () => Promise.all(FEED_KEYS.map((key) => readFeed(client, feeds[key].address)));
+  const [startSec, ethPool, usdcPool, perp, feedsBefore] = await Promise.all([
+    readTimestamp(client),
+    readPoolState(client, pools.usdcWeth500),
+    readPoolState(client, pools.usdcUsdt100),
+    readPerpPrices(client, contracts.perp),
+    readFeeds(),
+  ]);
+  const feedBefore = (key: FeedKey) => feedsBefore[FEED_KEYS.indexOf(key)]!;
+  // USD prices from the markets themselves (USDT at its feed's answer): the feeds may lag them.
+  const usdt = feedBefore("usdtUsd").answer;
+  const usdcFrom = usdcPool.price * usdt;
+  const ethFrom = ethPool.price * usdcFrom;
+  const endSec = startSec + step.durationSec;
+  const line = (from: number, to: number): LinearPricePath => ({ startSec, endSec, from, to });
+  const usdcPath = line(usdcFrom, step.usdc ? target(step.usdc, baseline.feeds.usdcUsd) : usdcFrom);
+  const ethPath = line(ethFrom, step.eth ? target(step.eth, baseline.feeds.ethUsd) : ethFrom);
+  const markets: Record<FeedKey, LinearPricePath> = {
+    ethUsd: ethPath,
+    usdcUsd: usdcPath,
+    daiUsd: line(feedBefore("daiUsd").answer, feedBefore("daiUsd").answer),
+    usdtUsd: line(usdt, usdt),
+  };
+  const following: RuleFollowingFeed<FeedKey>[] = FEED_KEYS.flatMap((key) => {
+    const rule = feedRules[key];
+    if (rule === undefined) return [];
+    const { answer, updatedAt } = feedBefore(key);
+    return [
+      {
+        key,
+        rule: { deviationBps: rule.deviationBps, heartbeatSec: rule.heartbeatSec ?? feeds[key].heartbeatSec },
+        last: { answer, updatedAtSec: updatedAt },
+        market: markets[key],
+      },
+    ];
+  });
+  const plan = planMarketPath({
+    startSec,
+    durationSec: step.durationSec,
+    ticks: step.ticks,
+    feeds: following,
+    answerDecimals: FEED_DECIMALS,
+  });
+  const nextRound = new Map(FEED_KEYS.map((key) => [key, aggregatorRound(feedBefore(key).roundId) + 1n]));
+  const rounds: FeedRoundReport[] = [];
+  for (const block of plan) {
+    const eth = priceAt(ethPath, block.atSec);
+    const usdc = priceAt(usdcPath, block.atSec);
+    const [ethPoolNow, usdcPoolNow, perpNow] = await Promise.all([
+      readPoolState(client, pools.usdcWeth500, "pending"),
+      step.usdc ? readPoolState(client, pools.usdcUsdt100, "pending") : undefined,
+      step.eth ? readPerpPrices(client, contracts.perp, "pending") : undefined,
+    ]);
+    const submits = block.rounds.map((round) => {
+      const roundId = nextRound.get(round.feed)!;
+      nextRound.set(round.feed, roundId + 1n);
+      return feedSubmitTransaction(operator, feeds[round.feed].aggregator, roundId, round.answer);
+    });
+    await client.testClient.setNextBlockTimestamp({ timestamp: BigInt(block.atSec) });
+    await sendInOneBlock(
+      client,
+      defined([
+        ...submits,
+        poolMoveTransaction(
+          trader,
+          contracts.swapRouter,
+          pools.usdcWeth500,
+          ethPoolNow.sqrtPriceX96,
+          eth / usdc,
+        ),
+        usdcPoolNow &&
+          poolMoveTransaction(
+            trader,
+            contracts.swapRouter,
+            pools.usdcUsdt100,
+            usdcPoolNow.sqrtPriceX96,
+            usdc / usdt,
+          ),
+        perpNow && perpMoveTransaction(trader, contracts.perp, perpNow.sqrtPriceX96, eth),
+      ]),
+    );
+    const blockNumber = await client.publicClient.getBlockNumber({ cacheTime: 0 });
+    const posted = block.rounds.map((round) => ({ ...round, atSec: block.atSec, blockNumber }));
+    rounds.push(...posted);
+    await onBlock({ blockNumber, atSec: block.atSec, rounds: posted });
+  }
+  const [ethPoolAfter, usdcPoolAfter, perpAfter, feedsAfter] = await Promise.all([
+    readPoolState(client, pools.usdcWeth500),
+    readPoolState(client, pools.usdcUsdt100),
+    readPerpPrices(client, contracts.perp),
+    readFeeds(),
+  ]);
+  return {
+    moved: [
+      { what: "usdcWeth500 price", before: ethPool.price, after: ethPoolAfter.price },
+      { what: "usdcUsdt100 price", before: usdcPool.price, after: usdcPoolAfter.price },
+      { what: "perp market price", before: perp.marketPrice, after: perpAfter.marketPrice },
+      ...FEED_KEYS.map((key, i) => ({
+        what: `${key} answer`,
+        before: feedsBefore[i]!.answer,
+        after: feedsAfter[i]!.answer,
+      })),
+    ],
+    blocks: plan.length,
+    rounds,
+  };
 }

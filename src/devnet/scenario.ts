@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
-// A scenario is data: a list of steps run in order, each one block of moves (or a time jump). Prices are either
-// absolute (`price`, `answer`) or relative to the value when the scenario started (`change`: 0.3 = +30%).
+// A scenario is data: a list of steps run in order, each one block of moves (or a time jump), except
+// `market.path`, which spreads a move over time. Prices are either absolute (`price`, `answer`) or relative to the
+// value when the scenario started (`change`: 0.3 = +30%).
 
 const poolKey = z.enum(["usdcWeth500", "daiUsdc100", "usdcUsdt100"]);
 const feedKey = z.enum(["ethUsd", "usdcUsd", "daiUsd", "usdtUsd"]);
@@ -71,6 +72,31 @@ const poolRemoveLiquidity = z
   })
   .strict();
 
+/** Where an asset's USD price goes: absolute, or relative to the scenario's start. */
+const pricePoint = z
+  .object({ price: z.number().positive().optional(), change: change.optional() })
+  .strict()
+  .refine(exactlyOne("price", "change"), "give exactly one of price or change");
+/**
+ * The market walks in straight lines to the targets over `durationSec` (time warped, not waited), traded at
+ * `ticks` evenly spaced blocks: ETH (USD) on the USDC/WETH pool and the perp market, USDC (USD) on the USDC/USDT
+ * pool (USDT at its feed's answer; the ETH pool is quoted in USDC, so it moves with either). The feeds do not
+ * follow the market step by step: each posts only when the scenario's `feedRules` fire, in a block of its own at
+ * the second they do. DAI's pool and feed are left alone.
+ */
+const marketPath = z
+  .object({
+    kind: z.literal("market.path"),
+    durationSec: z.number().int().positive(),
+    ticks: z.number().int().positive().max(200),
+    eth: pricePoint.optional(),
+    usdc: pricePoint.optional(),
+    label,
+  })
+  .strict()
+  .refine((step) => step.eth !== undefined || step.usdc !== undefined, "move eth, usdc or both")
+  .refine((step) => step.ticks <= step.durationSec, "at most one tick per second");
+
 export const scenarioStepSchema = z.union([
   poolMovePrice,
   feedSet,
@@ -78,18 +104,33 @@ export const scenarioStepSchema = z.union([
   ethMove,
   timeAdvance,
   poolRemoveLiquidity,
+  marketPath,
 ]);
+
+/**
+ * Chainlink's rule for one feed during `market.path` steps (chainlink-update-rule.ts): a new round when the market
+ * moved `deviationBps` from the last answer, or `heartbeatSec` (default: the feed's heartbeat in the manifest)
+ * passed. A feed without a rule does not post during those steps.
+ */
+const feedRule = z
+  .object({
+    deviationBps: z.number().positive().lt(10_000),
+    heartbeatSec: z.number().int().positive().optional(),
+  })
+  .strict();
 
 export const scenarioSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9-]+$/),
     description: z.string(),
+    feedRules: z.partialRecord(feedKey, feedRule).default({}),
     steps: z.array(scenarioStepSchema).min(1),
   })
   .strict();
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioStep = z.infer<typeof scenarioStepSchema>;
+export type FeedRules = Scenario["feedRules"];
 
 /** Unknown scenario name, or a scenario file that does not validate. `message` is one line. */
 export class ScenarioError extends Error {

@@ -20,7 +20,7 @@ import {
 import { type DevnetManifest, writeManifest } from "./manifest.ts";
 import { startHardhatNode } from "./node-process.ts";
 import { loadScenario } from "./scenario.ts";
-import { runScenario, type ScenarioReport, type StepReport } from "./scenario-runner.ts";
+import { type RunScenarioOptions, runScenario, type ScenarioReport } from "./scenario-runner.ts";
 
 export const DEFAULT_DEVNET_PORT = 8545;
 const HARDHAT_CHAIN_ID = 31337;
@@ -49,10 +49,7 @@ export interface Devnet {
   walletFor(role: DevnetRole): WalletClient<Transport, Chain, Account>;
   snapshot(): Promise<Hex>;
   revert(id: Hex): Promise<void>;
-  runScenario(
-    name: string,
-    options?: { onStep?: (report: StepReport) => void | Promise<void> },
-  ): Promise<ScenarioReport>;
+  runScenario(name: string, options?: RunScenarioOptions): Promise<ScenarioReport>;
   stop(): Promise<void>;
 }
 
