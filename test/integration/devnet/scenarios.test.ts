@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { AGGREGATOR_V3_ABI } from "../../../src/chain/abis/chainlink-abi.ts";
+import { UNISWAP_V3_POOL_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
+import { type ChainlinkUpdateRule, roundTrigger } from "../../../src/devnet/chainlink-update-rule.ts";
 import { readFeed, readPerpPrices, readPoolPrice, type ScenarioReport } from "../../../src/devnet/index.ts";
+import type { DevnetPool } from "../../../src/devnet/pools.ts";
+import { quoteFromSqrtPriceX96 } from "../../../src/devnet/price-math.ts";
 import { useDevnet } from "../../support/devnet.ts";
 
 const devnet = useDevnet();
@@ -23,6 +28,88 @@ function path(report: ScenarioReport, what: string): number[] {
   const moves = report.steps.flatMap((step) => step.moved.filter((moved) => moved.what === what));
   return moves.length === 0 ? [] : [moves[0]!.before, ...moves.map((moved) => moved.after)];
 }
+
+/** What the chain held at one block: the feed's latest round and the market price of its asset (from the pools). */
+interface FeedAtBlock {
+  blockNumber: bigint;
+  timestampSec: number;
+  marketUsd: number;
+  roundId: bigint;
+  answer: number;
+  updatedAtSec: number;
+}
+
+/** Reads, block by block, a feed's rounds and its asset's market price over `[from, to]`. */
+async function feedHistory(
+  asset: "eth" | "usdc",
+  fromBlock: bigint,
+  toBlock: bigint,
+): Promise<FeedAtBlock[]> {
+  const { publicClient, manifest } = devnet();
+  const poolPrice = async (pool: DevnetPool, blockNumber: bigint) => {
+    const [sqrtPriceX96] = await publicClient.readContract({
+      address: pool.address,
+      abi: UNISWAP_V3_POOL_ABI,
+      functionName: "slot0",
+      blockNumber,
+    });
+    return quoteFromSqrtPriceX96(pool, sqrtPriceX96);
+  };
+  const feed = manifest.feeds[asset === "eth" ? "ethUsd" : "usdcUsd"].address;
+  const history: FeedAtBlock[] = [];
+  for (let blockNumber = fromBlock; blockNumber <= toBlock; blockNumber++) {
+    const [block, [roundId, answer, , updatedAt], usdc, ethInUsdc] = await Promise.all([
+      publicClient.getBlock({ blockNumber }),
+      publicClient.readContract({
+        address: feed,
+        abi: AGGREGATOR_V3_ABI,
+        functionName: "latestRoundData",
+        blockNumber,
+      }),
+      poolPrice(manifest.pools.usdcUsdt100, blockNumber),
+      poolPrice(manifest.pools.usdcWeth500, blockNumber),
+    ]);
+    history.push({
+      blockNumber,
+      timestampSec: Number(block.timestamp),
+      // USDT at $1 (its feed does not move in these scenarios); the ETH pool is quoted in USDC.
+      marketUsd: asset === "eth" ? ethInUsdc * usdc : usdc,
+      roundId,
+      answer: Number(answer) / 1e8,
+      updatedAtSec: Number(updatedAt),
+    });
+  }
+  return history;
+}
+
+/**
+ * Checks a feed against Chainlink's rule at every block: a new round only where the rule fired (deviation from
+ * the last answer or heartbeat), at the market's price; and no block where the rule fired without one. Returns
+ * the new rounds with their trigger.
+ */
+function expectRuleFollowed(history: readonly FeedAtBlock[], rule: ChainlinkUpdateRule) {
+  const rounds: { blockNumber: bigint; answer: number; trigger: string }[] = [];
+  for (let i = 1; i < history.length; i++) {
+    const before = history[i - 1]!;
+    const at = history[i]!;
+    const last = { answer: before.answer, updatedAtSec: before.updatedAtSec };
+    const trigger = roundTrigger(rule, last, at.marketUsd, at.timestampSec);
+    const where = `block ${at.blockNumber}`;
+    if (at.roundId === before.roundId) {
+      expect(trigger, `${where}: the rule fired but the feed did not post`).toBeNull();
+      continue;
+    }
+    expect(at.roundId, where).toBe(before.roundId + 1n);
+    expect(at.updatedAtSec, where).toBe(at.timestampSec);
+    expect(at.answer / at.marketUsd - 1, `${where}: posted the market price`).toBeCloseTo(0, 6);
+    expect(trigger, `${where}: posted although the rule did not fire`).not.toBeNull();
+    rounds.push({ blockNumber: at.blockNumber, answer: at.answer, trigger: trigger! });
+  }
+  return rounds;
+}
+
+const ETH_USD_RULE = { deviationBps: 50, heartbeatSec: 3_600 };
+const USDC_USD_RULE = { deviationBps: 25, heartbeatSec: 86_400 };
 
 describe("market scenarios", () => {
   it("eth-rally lifts the USDC/WETH pool, the ETH/USD feed and the perp mark together by 30%", async () => {
@@ -103,6 +190,65 @@ describe("market scenarios", () => {
       ].map((address) => address.toLowerCase()),
     );
     for (const step of report.steps) expect(step.durationMs).toBeGreaterThan(0);
+  });
+
+  it("quiet-drift walks the pool 3% up over two hours while ETH/USD posts only on Chainlink's rule", async () => {
+    const { publicClient } = devnet();
+    const startBlock = await publicClient.getBlockNumber({ cacheTime: 0 });
+    const startSec = Number((await publicClient.getBlock({ blockNumber: startBlock })).timestamp);
+    const report = await devnet().runScenario("quiet-drift");
+    const endBlock = await publicClient.getBlockNumber({ cacheTime: 0 });
+    const after = await marketState();
+    expect(after.ethPool).toBeCloseTo(3090, 6);
+    expect(after.perp.marketPrice).toBeCloseTo(3090, 6);
+    expect(Math.abs(after.ethUsd.answer / 3090 - 1)).toBeLessThan(0.005);
+    const endSec = Number((await publicClient.getBlock({ blockNumber: endBlock })).timestamp);
+    expect(endSec - startSec).toBe(7_200);
+    // Time warped, not waited: a few dozen blocks for two hours.
+    expect(Number(endBlock - startBlock)).toBe(report.steps.reduce((n, step) => n + step.blocks, 0));
+    expect(Number(endBlock - startBlock)).toBeLessThan(30);
+
+    const history = await feedHistory("eth", startBlock, endBlock);
+    const rounds = expectRuleFollowed(history, ETH_USD_RULE);
+    // The quiet hour stays inside the 0.5% band: only the heartbeat; then one round per 0.5% step.
+    expect(rounds.map((r) => r.trigger)).toEqual([
+      "heartbeat",
+      "deviation",
+      "deviation",
+      "deviation",
+      "deviation",
+      "deviation",
+    ]);
+    expect(report.steps.flatMap((s) => s.rounds ?? []).filter((r) => r.feed === "ethUsd")).toHaveLength(6);
+    // The oracle is flat-ish: the pool moved in every block, the feed in a third of them.
+    const poolMoves = history.filter((h, i) => i > 0 && h.marketUsd !== history[i - 1]!.marketUsd).length;
+    expect(poolMoves).toBe(history.length - 1);
+  });
+
+  it("crash-and-depeg takes ETH 25% down and USDC to $0.88 within the hour, each feed on its own rule", async () => {
+    const { publicClient } = devnet();
+    const startBlock = await publicClient.getBlockNumber({ cacheTime: 0 });
+    const startSec = Number((await publicClient.getBlock({ blockNumber: startBlock })).timestamp);
+    const report = await devnet().runScenario("crash-and-depeg");
+    const endBlock = await publicClient.getBlockNumber({ cacheTime: 0 });
+    const endSec = Number((await publicClient.getBlock({ blockNumber: endBlock })).timestamp);
+    expect(endSec - startSec).toBe(3_600);
+    const after = await marketState();
+    expect(after.perp.marketPrice).toBeCloseTo(2250, 6);
+    expect(after.usdcUsdt).toBeCloseTo(0.88, 6);
+    expect(after.ethPool).toBeCloseTo(2250 / 0.88, 4);
+    // Each feed ends within its own threshold of the market, not on it.
+    expect(Math.abs(after.ethUsd.answer / 2250 - 1)).toBeLessThan(0.005);
+    expect(Math.abs(after.usdcUsd.answer / 0.88 - 1)).toBeLessThan(0.0025);
+    expect(after.daiUsd.answer).toBe(1);
+
+    const eth = expectRuleFollowed(await feedHistory("eth", startBlock, endBlock), ETH_USD_RULE);
+    const usdc = expectRuleFollowed(await feedHistory("usdc", startBlock, endBlock), USDC_USD_RULE);
+    // −25% in 0.5% steps is about 57 rounds; 12% in 0.25% steps about 50: the real cadence of a fast market.
+    expect(eth.length).toBeGreaterThan(50);
+    expect(usdc.length).toBeGreaterThan(45);
+    expect([...eth, ...usdc].every((r) => r.trigger === "deviation")).toBe(true);
+    expect(report.steps[0]!.blocks).toBe(Number(endBlock - startBlock));
   });
 
   it("starts every test from the same bootstrapped chain (snapshot and revert)", async () => {
