@@ -1,5 +1,5 @@
-// Alert sinks: a generic JSON webhook signed with HMAC-SHA256, and Slack- and Discord-compatible incoming
-// webhooks. The signature scheme (docs/alerts.md): header `x-hedgekeeper-timestamp` = unix seconds,
+// Alert sinks: a generic JSON webhook signed with HMAC-SHA256, Slack- and Discord-compatible incoming webhooks,
+// a Telegram bot (Bot API sendMessage) and PagerDuty (Events API v2). The signature scheme (docs/alerts.md): header `x-hedgekeeper-timestamp` = unix seconds,
 // `x-hedgekeeper-signature` = `sha256=` + hex HMAC-SHA256(secret, `${timestamp}.${body}`). The receiver
 // recomputes it over the raw body and refuses timestamps outside its tolerance (replay protection).
 import { createHmac, timingSafeEqual } from "node:crypto";
@@ -103,6 +103,68 @@ export function discordPayload(m: AlertMessage): Record<string, unknown> {
   };
 }
 
+/** Telegram's limit on a message's text, in characters. */
+const TELEGRAM_MAX_TEXT = 4_096;
+
+const escapeHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/**
+ * Telegram Bot API `sendMessage` body (https://core.telegram.org/bots/api#sendmessage): HTML parse mode (only
+ * `&`, `<` and `>` need escaping), no link previews.
+ */
+export function telegramPayload(m: AlertMessage, chatId: string): Record<string, unknown> {
+  const fields = Object.entries(m.fields ?? {}).map(([k, v]) => `${escapeHtml(k)}: ${escapeHtml(String(v))}`);
+  const text = [
+    `<b>${escapeHtml(headline(m))}</b>`,
+    escapeHtml(m.text),
+    ...(fields.length > 0 ? ["", ...fields] : []),
+    `<code>${escapeHtml(m.key)}</code>`,
+  ].join("\n");
+  return {
+    chat_id: chatId,
+    // Cut on the escaped text would break an entity: past the limit, send the plain text instead.
+    ...(text.length <= TELEGRAM_MAX_TEXT
+      ? { text, parse_mode: "HTML" }
+      : { text: `${headline(m)}\n${m.text}`.slice(0, TELEGRAM_MAX_TEXT) }),
+    link_preview_options: { is_disabled: true },
+  };
+}
+
+/** PagerDuty's event severities, from ours. */
+const PAGERDUTY_SEVERITY: Record<Severity, "info" | "warning" | "critical"> = {
+  info: "info",
+  warning: "warning",
+  critical: "critical",
+};
+
+/**
+ * PagerDuty Events API v2 event (https://developer.pagerduty.com/docs/events-api-v2/trigger-events/): a firing
+ * alert triggers, a resolved one resolves, both under one `dedup_key` per alert key, so PagerDuty groups the
+ * reminders into one incident and closes it when the condition clears.
+ */
+export function pagerDutyPayload(m: AlertMessage, routingKey: string): Record<string, unknown> {
+  const dedupKey = `hedgekeeper:${m.key}`;
+  if (m.status === "resolved")
+    return { routing_key: routingKey, event_action: "resolve", dedup_key: dedupKey };
+  return {
+    routing_key: routingKey,
+    event_action: "trigger",
+    dedup_key: dedupKey,
+    client: "hedgekeeper",
+    payload: {
+      summary: `${m.title}: ${m.text}`.slice(0, 1_024),
+      source: "hedgekeeper",
+      severity: PAGERDUTY_SEVERITY[m.severity],
+      timestamp: new Date(m.atSec * 1000).toISOString(),
+      ...(m.bookId ? { component: m.bookId } : {}),
+      class: m.key.split(":")[0],
+      custom_details: { key: m.key, text: m.text, ...(m.fields ?? {}) },
+    },
+  };
+}
+
+const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, "");
+
 async function post(
   sinkName: string,
   url: string,
@@ -167,5 +229,22 @@ export function createAlertSink(
         ...base,
         deliver: (m) => post(config.name, config.url, JSON.stringify(discordPayload(m)), {}, timeoutMs),
       };
+    case "telegram": {
+      // The token is part of the URL: post() never puts a URL in an error.
+      const url = `${withoutTrailingSlash(config.apiBaseUrl)}/bot${config.botToken}/sendMessage`;
+      return {
+        ...base,
+        deliver: (m) =>
+          post(config.name, url, JSON.stringify(telegramPayload(m, config.chatId)), {}, timeoutMs),
+      };
+    }
+    case "pagerduty": {
+      const url = `${withoutTrailingSlash(config.apiBaseUrl)}/v2/enqueue`;
+      return {
+        ...base,
+        deliver: (m) =>
+          post(config.name, url, JSON.stringify(pagerDutyPayload(m, config.routingKey)), {}, timeoutMs),
+      };
+    }
   }
 }

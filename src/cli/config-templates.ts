@@ -56,6 +56,17 @@ alerts:
   #     name: treasury-channel
   #     url: "\${HK_SLACK_WEBHOOK_URL}"
   #     minSeverity: critical
+  #   - kind: telegram # Bot API sendMessage
+  #     name: treasury-telegram
+  #     botToken: "\${HK_TELEGRAM_BOT_TOKEN}"
+  #     chatId: "\${HK_TELEGRAM_CHAT_ID}"
+  #   - kind: pagerduty # Events API v2: trigger, then resolve when the condition clears
+  #     name: on-call
+  #     routingKey: "\${HK_PAGERDUTY_ROUTING_KEY}"
+  #     minSeverity: critical
+  # Hedge-quality alerts (docs/alerts.md) default to: effectiveness.floorRatio 0.5, correlation.floorAbsRho 0.5
+  # (both over windows of >= 60 blocks), basis.markIndexMaxBps and basis.indexPoolMaxBps 100,
+  # sigmaFallback.maxDurationSec 3600.
 
 # Prometheus scrapes /metrics here; /healthz answers 200 while the process is healthy.
 metrics:

@@ -12,6 +12,9 @@ export const SECRET_PATHS: readonly string[] = [
   "treasuries.*.keeper.privateKey",
   "alerts.sinks.*.url",
   "alerts.sinks.*.hmacSecret",
+  "alerts.sinks.*.botToken",
+  "alerts.sinks.*.chatId",
+  "alerts.sinks.*.routingKey",
   "api.token",
   "history.databaseUrl",
 ];

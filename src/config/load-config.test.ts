@@ -344,6 +344,75 @@ describe("the configuration file", () => {
     );
     expect(issues.map((i) => i.path)).toEqual(["alerts.sinks.0.url", "alerts.sinks.0.hmacSecret"]);
   });
+
+  it("requires the Telegram token and chat id and the PagerDuty routing key as references", () => {
+    const issues = issuesOf(
+      edited((t) => {
+        t.alerts.sinks = [
+          { kind: "telegram", name: "tg", botToken: "123456:ABC-literal", chatId: "-100123" },
+          { kind: "pagerduty", name: "pd", routingKey: "R0UT1NGKEY0000000000000000000000" },
+        ];
+      }),
+    );
+    expect(issues.map((i) => i.path)).toEqual([
+      "alerts.sinks.0.botToken",
+      "alerts.sinks.0.chatId",
+      "alerts.sinks.1.routingKey",
+    ]);
+    const config = parseConfig(
+      edited((t) => {
+        t.alerts.sinks = [
+          { kind: "telegram", name: "tg", botToken: "${TG_TOKEN}", chatId: "${TG_CHAT}" },
+          { kind: "pagerduty", name: "pd", routingKey: "${PD_KEY}", minSeverity: "critical" },
+        ];
+      }),
+      { env: { ...ENV, TG_TOKEN: "123456:ABC", TG_CHAT: "-100123", PD_KEY: "pd-routing-key" } },
+    );
+    expect(config.alerts.sinks).toEqual([
+      {
+        kind: "telegram",
+        name: "tg",
+        botToken: "123456:ABC",
+        chatId: "-100123",
+        apiBaseUrl: "https://api.telegram.org",
+        minSeverity: "warning",
+        maxPerMinute: 30,
+      },
+      {
+        kind: "pagerduty",
+        name: "pd",
+        routingKey: "pd-routing-key",
+        apiBaseUrl: "https://events.pagerduty.com",
+        minSeverity: "critical",
+        maxPerMinute: 30,
+      },
+    ]);
+  });
+
+  it("defaults the hedge alert thresholds and refuses ones out of range, by key", () => {
+    const config = parseConfig(devnetYaml(), { env: ENV });
+    expect(config.alerts).toMatchObject({
+      effectiveness: { floorRatio: 0.5, minSamples: 60 },
+      correlation: { floorAbsRho: 0.5, minSamples: 60 },
+      basis: { markIndexMaxBps: 100, indexPoolMaxBps: 100 },
+      sigmaFallback: { maxDurationSec: 3_600 },
+    });
+    const issues = issuesOf(
+      edited((t) => {
+        t.alerts.effectiveness = { floorRatio: 1.5 };
+        t.alerts.correlation = { floorAbsRho: -0.1, minSamples: 2 };
+        t.alerts.basis = { markIndexMaxBps: 20_000 };
+        t.alerts.sigmaFallback = { maxDurationSec: 0 };
+      }),
+    );
+    expect(issues.map((i) => i.path)).toEqual([
+      "alerts.effectiveness.floorRatio",
+      "alerts.correlation.floorAbsRho",
+      "alerts.correlation.minSamples",
+      "alerts.basis.markIndexMaxBps",
+      "alerts.sigmaFallback.maxDurationSec",
+    ]);
+  });
 });
 
 describe("adapters from the configuration", () => {

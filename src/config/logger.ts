@@ -24,6 +24,9 @@ export const REDACTED_KEYS = [
   "privateKey",
   "private_key",
   "hmacSecret",
+  "botToken",
+  "routingKey",
+  "routing_key",
   "secret",
   "password",
   "authorization",
@@ -42,13 +45,27 @@ export function secretsOfConfig(config: HedgekeeperConfig): { urls: string[]; va
       ...(n.privateRelayUrl ? [n.privateRelayUrl] : []),
     ]),
     config.redis.url,
-    ...config.alerts.sinks.map((s) => s.url),
+    ...config.alerts.sinks.flatMap((s) => ("url" in s ? [s.url] : [])),
   ];
   const values = [
     ...Object.values(config.treasuries).map((t) => t.keeper.privateKey),
-    ...config.alerts.sinks.flatMap((s) => (s.kind === "webhook" ? [s.hmacSecret] : [])),
+    ...config.alerts.sinks.flatMap((s) => sinkSecrets(s)),
   ].filter((v) => v.length >= 6);
   return { urls, values };
+}
+
+/** A sink's credentials (a Telegram chat id is an address, not one: it is not scrubbed). */
+function sinkSecrets(sink: HedgekeeperConfig["alerts"]["sinks"][number]): string[] {
+  switch (sink.kind) {
+    case "webhook":
+      return [sink.hmacSecret];
+    case "telegram":
+      return [sink.botToken];
+    case "pagerduty":
+      return [sink.routingKey];
+    default:
+      return [];
+  }
 }
 
 export interface CreateLoggerOptions {

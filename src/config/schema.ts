@@ -378,6 +378,33 @@ export const alertSinkSchema = z.discriminatedUnion("kind", [
       url: z.string().describe("`${ENV_VAR}` reference to a Discord webhook URL."),
     })
     .strict(),
+  z
+    .object({
+      kind: z.literal("telegram"),
+      ...sinkBase,
+      botToken: z.string().min(1).describe("`${ENV_VAR}` reference to the bot's token (from @BotFather)."),
+      chatId: z
+        .string()
+        .min(1)
+        .describe("`${ENV_VAR}` reference to the chat to post in (its numeric id, or `@channel`)."),
+      apiBaseUrl: url
+        .default("https://api.telegram.org")
+        .describe("Bot API base URL; `sendMessage` is posted to `<base>/bot<token>/sendMessage`."),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal("pagerduty"),
+      ...sinkBase,
+      routingKey: z
+        .string()
+        .min(1)
+        .describe("`${ENV_VAR}` reference to the Events API v2 integration (routing) key of the service."),
+      apiBaseUrl: url
+        .default("https://events.pagerduty.com")
+        .describe("Events API base URL; events are posted to `<base>/v2/enqueue`."),
+    })
+    .strict(),
 ]);
 
 export const alertsSchema = z
@@ -390,6 +417,67 @@ export const alertsSchema = z
       .describe("Same alert key: sent once per window."),
     keeperHeartbeatMaxAgeSec: positiveInt.default(300).describe("Alert when the keeper is silent longer."),
     signerBalanceMinEth: nonNegative.default(0.1).describe("Alert when the keeper signer holds less."),
+    effectiveness: z
+      .object({
+        floorRatio: z
+          .number()
+          .finite()
+          .max(1)
+          .default(0.5)
+          .describe("Alert when the hedge removed less than this share of the book's variance (Ederington)."),
+        minSamples: z
+          .number()
+          .int()
+          .min(3)
+          .default(60)
+          .describe("… judged on the longest effectiveness window with at least this many samples (blocks)."),
+      })
+      .strict()
+      .prefault({})
+      .describe("Hedge effectiveness below a floor (docs/alerts.md)."),
+    correlation: z
+      .object({
+        floorAbsRho: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.5)
+          .describe("Alert when |ρ(book, hedge)| falls below this: the hedge no longer moves with the book."),
+        minSamples: z
+          .number()
+          .int()
+          .min(3)
+          .default(60)
+          .describe("… judged on the longest window with at least this many samples (blocks)."),
+      })
+      .strict()
+      .prefault({})
+      .describe("Correlation between the book and its hedge breaking down."),
+    basis: z
+      .object({
+        markIndexMaxBps: bps
+          .default(100)
+          .describe("Alert when the perp mark is further than this from its index."),
+        indexPoolMaxBps: bps
+          .default(100)
+          .describe(
+            "Alert when the index (the base feed without a perp) is further than this from the book's pool.",
+          ),
+      })
+      .strict()
+      .prefault({})
+      .describe("Basis bands, bps of the second price."),
+    sigmaFallback: z
+      .object({
+        maxDurationSec: positiveInt
+          .default(3_600)
+          .describe(
+            "Alert when a book's σ has been the configured fallback (not measured) this long, on the evaluations' clock.",
+          ),
+      })
+      .strict()
+      .prefault({})
+      .describe("Volatility resting on the fallback for too long."),
     sinks: z.array(alertSinkSchema).default([]),
   })
   .strict();
