@@ -5,6 +5,7 @@ import type { LocalAccount, PublicClient } from "viem";
 import type { BookMetrics } from "../src/engine/book-metrics.ts";
 import type { BookParams } from "../src/engine/params.ts";
 import type { BookSample, BookSnapshot, KeeperState } from "../src/engine/snapshot.ts";
+import type { BookDetail } from "../src/evaluation/book-evaluation.ts";
 import type { BookMode } from "../src/evaluation/plan-lifecycle.ts";
 import type { ExecutionTargets } from "../src/execution/execution-targets.ts";
 import type { SampleStore } from "../src/indexers/sample-store.ts";
@@ -63,6 +64,11 @@ export interface KeeperHooks {
     metrics: BookMetrics;
     /** Ederington effectiveness per window label (`20b` = the last 20 blocks), where samples allow it. */
     effectiveness: Readonly<Record<string, number>>;
+    /** What the engine read, and the block's sample (pool, mark and index prices) as kept for the next ones. */
+    snapshot: BookSnapshot;
+    sample: BookSample;
+    /** The book's detail as recorded in the history (effectiveness windows); null without a history store. */
+    detail: BookDetail | null;
   }): Promise<void>;
 }
 

@@ -8,7 +8,7 @@ import { evaluateBook } from "../src/engine/book-metrics.ts";
 import { decide } from "../src/engine/decide.ts";
 import type { Plan } from "../src/engine/plan.ts";
 import type { KeeperState } from "../src/engine/snapshot.ts";
-import type { DecisionKind } from "../src/evaluation/book-evaluation.ts";
+import type { BookDetail, DecisionKind } from "../src/evaluation/book-evaluation.ts";
 import { bookSampleOf } from "../src/indexers/book-sample.ts";
 import type { LastEvaluation } from "./book-state-store.ts";
 import type { KeeperBook, KeeperContext } from "./context.ts";
@@ -76,6 +76,7 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
   const sample = bookSampleOf(snapshot, metrics);
   // The status row (with its stress table) is for the history; without one, only the effectiveness is worked out.
   let effectiveness: Record<string, number>;
+  let detail: BookDetail | null = null;
   if (ctx.history) {
     const rows = evaluationHistory({
       chainId: ctx.chainId,
@@ -89,6 +90,7 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
     await ctx.history.putSample(ctx.chainId, book.bookId, rows.sample, rows.depeg);
     await ctx.history.putBookStatus(rows.status);
     effectiveness = rows.effectivenessByWindow;
+    detail = rows.status.detail;
   } else {
     await ctx.samples.put(book.bookId, sample);
     effectiveness = effectivenessByWindow(effectivenessOf([...samples, sample]));
@@ -100,6 +102,9 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
       nowSec,
       metrics,
       effectiveness,
+      snapshot,
+      sample,
+      detail,
     })
     .catch((error: Error) => {
       ctx.common.logger.warn({ book_id: book.bookId, err: error.message }, "evaluation hook failed");

@@ -10,6 +10,8 @@ import { recordBookDrift, toMetricsHealth, transactionEventOf } from "../../keep
 import { createTransactionTally } from "../../keeper/transaction-tally.ts";
 import { alertConditions } from "../../src/alerts/alert-conditions.ts";
 import { createAlertRouter } from "../../src/alerts/alert-router.ts";
+import { type HedgeReadings, hedgeConditions, hedgeReadingsOf } from "../../src/alerts/hedge-conditions.ts";
+import { createHeldSince } from "../../src/alerts/held-since.ts";
 import { createAlertSink } from "../../src/alerts/sinks.ts";
 import { startApiServer } from "../../src/api/api-server.ts";
 import { DASHBOARD_DIST_DIR } from "../../src/api/dashboard-dir.ts";
@@ -130,8 +132,9 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
 
   // Metrics and alerts from what the keeper already computes: every evaluation updates the book's series; the
   // health loop below re-evaluates the alert conditions (drift beyond band, de-peg tiers, stale oracle, keeper
-  // heartbeat, signer balance) on the wall clock, outside the jobs: a slow sink never delays a decision, and a
-  // keeper whose evaluations stopped still raises its heartbeat alert.
+  // heartbeat, signer balance, and the hedge's quality: effectiveness, correlation, basis, liquidation headroom,
+  // σ on fallback) on the wall clock, outside the jobs: a slow sink never delays a decision, and a keeper whose
+  // evaluations stopped still raises its heartbeat alert.
   const metrics = createMetrics();
   const router = createAlertRouter({
     sinks: config.alerts.sinks.map((sink) => createAlertSink(sink)),
@@ -158,11 +161,21 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
   });
   const latest = new Map<string, BookMetrics>();
   const armBps = new Map(books.map((b) => [b.bookId, b.params.armBps]));
+  const paramsOf = new Map(books.map((b) => [b.bookId, b.params]));
+  /** Each book's latest hedge readings, and since when its σ has been the fallback (on the evaluations' clock). */
+  const hedgeReadings = new Map<string, HedgeReadings>();
+  const sigmaFallback = createHeldSince();
+  const hedgeThresholds = {
+    effectiveness: config.alerts.effectiveness,
+    correlation: config.alerts.correlation,
+    basis: config.alerts.basis,
+    sigmaFallback: config.alerts.sigmaFallback,
+  };
   let keeperHealthForAlerts: ReturnType<typeof toMetricsHealth> | null = null;
   const transactions = createTransactionTally();
   const updateAlerts = async (nowSec: number) => {
-    await router.update(
-      alertConditions({
+    await router.update([
+      ...alertConditions({
         nowSec,
         books: [...latest.values()].map((m) => ({ metrics: m, armBps: armBps.get(m.bookId) ?? 0 })),
         keeper: keeperHealthForAlerts,
@@ -172,7 +185,8 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
           signerBalanceMinEth: config.alerts.signerBalanceMinEth,
         },
       }),
-    );
+      ...hedgeConditions([...hedgeReadings.values()], hedgeThresholds),
+    ]);
   };
 
   const controller = new AbortController();
@@ -197,9 +211,29 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
     },
     onJob: (job) => recordJob(metrics, { ...job, finishedAtSec: Math.floor(Date.now() / 1000) }),
     hooks: {
-      onEvaluation: async ({ bookId, nowSec, metrics: bookMetrics, effectiveness }) => {
+      onEvaluation: async ({
+        bookId,
+        nowSec,
+        metrics: bookMetrics,
+        effectiveness,
+        snapshot,
+        sample,
+        detail,
+      }) => {
         recordBookMetrics(metrics, bookMetrics, { nowSec, effectiveness });
         latest.set(bookId, bookMetrics);
+        const onFallback = bookMetrics.sigma.source === "fallback";
+        hedgeReadings.set(
+          bookId,
+          hedgeReadingsOf({
+            snapshot,
+            metrics: bookMetrics,
+            sample,
+            detail,
+            params: paramsOf.get(bookId)!,
+            sigmaFallbackForSec: sigmaFallback.observe(bookId, onFallback, nowSec),
+          }),
+        );
       },
     },
   });
