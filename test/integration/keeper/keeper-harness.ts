@@ -52,6 +52,8 @@ export interface TestKeeperOptions {
   role?: KeeperRole;
   hooks?: KeeperHooks;
   config?: Partial<KeeperConfigInput>;
+  /** Over keeperTestParams (e.g. a tighter band). */
+  params?: Partial<BookParams>;
 }
 
 export function testKeeper(options: TestKeeperOptions) {
@@ -88,7 +90,7 @@ export function testKeeper(options: TestKeeperOptions) {
     books: [
       {
         bookId: BOOK_ID,
-        params: keeperTestParams(devnet),
+        params: { ...keeperTestParams(devnet), ...options.params },
         targets: options.setup.targets,
         reader: createBookIndexer(client, devnetBookSources(devnet.manifest, BOOK_ID)),
       },
