@@ -45,7 +45,7 @@ export interface StepReport {
   label: string;
   durationMs: number;
   moved: MovedValue[];
-  /** Blocks the step mined (1 for every kind but `market.path`). */
+  /** Blocks the step mined (1 for every kind but `market.path`, whose reaction blocks count too). */
   blocks: number;
   /** `market.path`: every round the feeds posted, in order. */
   rounds?: FeedRoundReport[];
@@ -57,6 +57,8 @@ export interface BlockReport {
   blockNumber: bigint;
   atSec: number;
   rounds: FeedRoundReport[];
+  /** A block of transactions others sent in reaction to the previous one (no market move, no round). */
+  reaction: boolean;
 }
 
 export interface RunScenarioOptions {
@@ -365,7 +367,8 @@ async function runMarketPath(
   });
   const nextRound = new Map(FEED_KEYS.map((key) => [key, aggregatorRound(feedBefore(key).roundId) + 1n]));
   const rounds: FeedRoundReport[] = [];
-  for (const block of plan) {
+  let mined = 0;
+  for (const [i, block] of plan.entries()) {
     const eth = priceAt(ethPath, block.atSec);
     const usdc = priceAt(usdcPath, block.atSec);
     const [ethPoolNow, usdcPoolNow, perpNow] = await Promise.all([
@@ -404,7 +407,9 @@ async function runMarketPath(
     const blockNumber = await client.publicClient.getBlockNumber({ cacheTime: 0 });
     const posted = block.rounds.map((round) => ({ ...round, atSec: block.atSec, blockNumber }));
     rounds.push(...posted);
-    await onBlock({ blockNumber, atSec: block.atSec, rounds: posted });
+    mined++;
+    await onBlock({ blockNumber, atSec: block.atSec, rounds: posted, reaction: false });
+    mined += await mineReactions(client, block.atSec, plan[i + 1]?.atSec, onBlock);
   }
   const [ethPoolAfter, usdcPoolAfter, perpAfter, feedsAfter] = await Promise.all([
     readPoolState(client, pools.usdcWeth500),
@@ -423,7 +428,40 @@ async function runMarketPath(
         after: feedsAfter[i]!.answer,
       })),
     ],
-    blocks: plan.length,
+    blocks: mined,
     rounds,
   };
+}
+
+/** A live chain includes a transaction sent in reaction to a block (a keeper's) in a block one slot later. */
+const REACTION_DELAY_SEC = 12;
+/** Reactions to reactions (the rest of a capped resize) get a few more slots before the path goes on. */
+const MAX_REACTION_BLOCKS = 5;
+
+/**
+ * Between two blocks of a path the chain would have produced many: transactions others queued while `onBlock`
+ * ran are mined a slot later, in blocks of their own, while the next planned block is further away (otherwise they
+ * ride along with it). No market moves and no feed rounds in those blocks: the plan has none due before its next
+ * block. Returns how many were mined.
+ */
+async function mineReactions(
+  client: DevnetClient,
+  afterSec: number,
+  nextPlannedSec: number | undefined,
+  onBlock: (block: Omit<BlockReport, "step">) => Promise<void>,
+): Promise<number> {
+  let atSec = afterSec;
+  let mined = 0;
+  while (mined < MAX_REACTION_BLOCKS) {
+    atSec += REACTION_DELAY_SEC;
+    if (nextPlannedSec !== undefined && atSec >= nextPlannedSec) break;
+    const pending = await client.publicClient.getBlock({ blockTag: "pending" });
+    if (pending.transactions.length === 0) break;
+    await client.testClient.setNextBlockTimestamp({ timestamp: BigInt(atSec) });
+    await client.testClient.mine({ blocks: 1 });
+    mined++;
+    const blockNumber = await client.publicClient.getBlockNumber({ cacheTime: 0 });
+    await onBlock({ blockNumber, atSec, rounds: [], reaction: true });
+  }
+  return mined;
 }

@@ -82,7 +82,8 @@ const pricePoint = z
  * `ticks` evenly spaced blocks: ETH (USD) on the USDC/WETH pool and the perp market, USDC (USD) on the USDC/USDT
  * pool (USDT at its feed's answer; the ETH pool is quoted in USDC, so it moves with either). The feeds do not
  * follow the market step by step: each posts only when the scenario's `feedRules` fire, in a block of its own at
- * the second they do. DAI's pool and feed are left alone.
+ * the second they do. Transactions others send in reaction to a block (a keeper's) are mined a 12 s slot later in
+ * blocks of their own. DAI's pool and feed are left alone.
  */
 const marketPath = z
   .object({
