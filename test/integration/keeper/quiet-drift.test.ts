@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { BlockReport } from "../../../src/devnet/index.ts";
 import type { SigmaEstimate } from "../../../src/engine/volatility.ts";
 import { waitFor } from "./keeper-harness.ts";
 import { useKeeperTestbed } from "./keeper-testbed.ts";
@@ -21,14 +22,15 @@ interface Evaluation {
   sigma: SigmaEstimate;
 }
 
-/** Plays quiet-drift with a keeper (shadow) that evaluates every block of it, and returns what it saw. */
-async function playQuietDrift(params: Parameters<typeof keeperFor>[0]["params"] = {}) {
+/**
+ * Plays quiet-drift with a keeper that sees every block of it: after each, the runner waits until the keeper has
+ * evaluated that block and sent what it decided (mined a slot later, in a reaction block of the path).
+ */
+async function playQuietDrift(options: { params?: Parameters<typeof keeperFor>[0]["params"] } = {}) {
   const evaluations: Evaluation[] = [];
-  // Shadow: plans are decided and recorded, nothing is sent (a transaction queued into a time-warped path would be
-  // mined ten minutes later, past its deadline).
+  const blocks: BlockReport[] = [];
   const keeper = keeperFor({
-    mode: "shadow",
-    params: { armBps: ARM_BPS, rearmBps: 10, ...params },
+    params: { armBps: ARM_BPS, rearmBps: 10, ...options.params },
     hooks: {
       onEvaluation: async ({ blockNumber, metrics, sample }) => {
         evaluations.push({
@@ -42,24 +44,31 @@ async function playQuietDrift(params: Parameters<typeof keeperFor>[0]["params"] 
     },
   });
   await keeper.start();
-  // The keeper evaluates the newest block only: let it see each block of the path before the next is mined.
-  const evaluated = (block: bigint) =>
-    waitFor(`the keeper's evaluation of block ${block}`, async () =>
-      evaluations.some((e) => e.blockNumber >= block),
-    );
-  await evaluated(await devnet().publicClient.getBlockNumber({ cacheTime: 0 }));
-  const report = await devnet().runScenario("quiet-drift", {
-    onBlock: (block) => evaluated(block.blockNumber),
+  const settled = (block: bigint) =>
+    waitFor(`the keeper settled on block ${block}`, async () => {
+      const health = await keeper.health();
+      const evaluated = health.books.every((b) => (b.lastEvaluation?.blockNumber ?? -1n) >= block);
+      const busy = Object.entries(health.queues).some(
+        ([name, q]) => /evaluate|submit/.test(name) && q.waiting + q.prioritized + q.active + q.delayed > 0,
+      );
+      return evaluated && !busy;
+    });
+  await settled(await devnet().publicClient.getBlockNumber({ cacheTime: 0 }));
+  await devnet().runScenario("quiet-drift", {
+    onBlock: async (block) => {
+      blocks.push(block);
+      await settled(block.blockNumber);
+    },
   });
-  return { keeper, evaluations, blocks: report.steps.reduce((n, step) => n + step.blocks, 0) };
+  return { keeper, evaluations, blocks };
 }
 
 describe("the keeper during quiet-drift", () => {
-  it("plans once the drift passes the arm band while the oracle lags the pool, on the fallback σ", async () => {
+  it("hedges once the drift passes the arm band while the oracle lags the pool, on the fallback σ", async () => {
     const { keeper, evaluations, blocks } = await playQuietDrift();
-    const plan = await waitFor("a shadowed plan", async () =>
-      (await keeper.plans.list()).find((r) => r.status === "shadowed"),
-    );
+    const plans = await keeper.plans.list();
+    const plan = plans.sort((a, b) => Number(a.blockNumber - b.blockNumber))[0]!;
+    expect(plan, "no plan during quiet-drift").toBeDefined();
     const atPlan = evaluations.find((e) => e.blockNumber === plan.blockNumber)!;
     expect(atPlan, `no evaluation of the plan's block ${plan.blockNumber}`).toBeDefined();
     // Beyond the band, which the keeper had not been before.
@@ -69,24 +78,32 @@ describe("the keeper during quiet-drift", () => {
     // The oracle is flat-ish: a handful of answers over the whole path, while the pool moved every block.
     const answers = new Set(evaluations.map((e) => e.oracleUsd));
     expect(answers.size).toBeLessThanOrEqual(7);
-    expect(new Set(evaluations.map((e) => e.poolUsd)).size).toBeGreaterThanOrEqual(blocks);
+    const marketBlocks = blocks.filter((b) => !b.reaction).length;
+    expect(new Set(evaluations.map((e) => e.poolUsd)).size).toBeGreaterThan(marketBlocks);
     // So σ could not be measured: the fallback (0.6 for the devnet book), never 0, and the reason says why.
     expect(atPlan.sigma.source).toBe("fallback");
     expect(atPlan.sigma.sigmaAnnual).toBe(0.6);
     expect(atPlan.sigma.reason).toMatch(/too little price data.*oracle: \d+ distinct moves \(need 20\)/);
-    // A routine hedge resize, decided on the flat oracle's answer while the pool had moved on.
+    // A routine hedge resize, decided on the flat oracle's answer while the pool had moved on, and mined through
+    // Roles a slot later (a reaction block of the path), before its deadline.
     expect(plan.lane).toBe("routine");
     expect(atPlan.poolUsd).not.toBe(atPlan.oracleUsd);
+    expect(plan.status).toBe("mined");
+    const receipt = await devnet().publicClient.getTransactionReceipt({ hash: plan.minedTxHash! });
+    expect(receipt.status).toBe("success");
+    expect(receipt.to?.toLowerCase()).toBe(bed.setup.scope.roles.toLowerCase());
+    const minedIn = blocks.find((b) => b.blockNumber === receipt.blockNumber);
+    expect(minedIn?.reaction).toBe(true);
   });
 
   it("would not plan on the same drift if σ fell to 0 (no fallback, no floor): why the fallback matters", async () => {
     const { keeper, evaluations } = await playQuietDrift({
-      risk: { fallbackSigmaAnnual: 0, sigmaFloorAnnual: 0, horizonSec: 86_400, confidenceZ: 1.645 },
+      params: {
+        risk: { fallbackSigmaAnnual: 0, sigmaFloorAnnual: 0, horizonSec: 86_400, confidenceZ: 1.645 },
+      },
     });
     expect(evaluations.some((e) => Math.abs(e.driftBps) > ARM_BPS)).toBe(true);
     expect(evaluations.at(-1)!.sigma.sigmaAnnual).toBe(0);
-    // Give a plan every chance to appear: the last evaluation is done and nothing is queued.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await keeper.plans.list()).toEqual([]);
   });
 });
