@@ -1,8 +1,8 @@
 // `npm run demo`: the whole system on the mainnet-shaped devnet. Starts Redis (by the project's rule), the
 // devnet, hires the keeper (HedgeGuard + Zodiac Roles permissions signed by two Safe owners), starts the monitor
 // and the keeper (BullMQ) over the history store (DATABASE_URL, else embedded PGlite in a temporary directory),
-// serves the stewards' dashboard, then plays eth-rally, usdc-depeg-2023 and oracle-stale step by step, letting
-// the keeper react to every block. Prints drift before and after, every plan with its lane, transaction, gas and
+// serves the stewards' dashboard, then plays quiet-drift, eth-rally, usdc-depeg-2023 and oracle-stale step by
+// step, letting the keeper react to every block. Prints drift before and after, every plan with its lane, transaction, gas and
 // status (read back from the history), and hedge effectiveness. Then leaves the dashboard running until Ctrl-C.
 //   npm run demo -- --exit --report demo-report.json   (unattended: writes JSON, non-zero exit on failure)
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -37,6 +37,12 @@ import { type DemoAction, type DemoReport, type DemoScenario, renderScenario } f
 
 const BOOK_ID = "treasury-eth";
 const SCENARIOS = [
+  {
+    name: "quiet-drift",
+    expectation:
+      "ETH drifts 3% in two hours while ETH/USD posts only on its 0.5% / 3600 s rule → drift grows inside the band, nothing is sent",
+    wantsAction: "none",
+  },
   {
     name: "eth-rally",
     expectation: "drift crosses the band → a routine hedge resize is mined → drift back inside",
@@ -252,12 +258,23 @@ async function main(): Promise<number> {
     peakDriftBps = before;
     const scenarioStartedMs = Date.now();
     const firstSample = (await samplesNow()).length;
+    const oracleRounds: NonNullable<DemoScenario["oracleRounds"]> = {};
     await d.runScenario(scenario.name, {
       onStep: async (step) => {
         say(
           `  step ${step.index + 1}: ${step.label}${step.moved.length ? ` — ${step.moved.map((m) => `${m.what} ${m.before} → ${m.after}`).join(", ")}` : ""}`,
         );
         await settle(await head());
+      },
+      // A market path's blocks (time warped): each feed's rounds as Chainlink's rule posts them.
+      onBlock: async (block) => {
+        for (const round of block.rounds) {
+          const counts = oracleRounds[round.feed] ?? { deviation: 0, heartbeat: 0 };
+          counts[round.trigger] += 1;
+          oracleRounds[round.feed] = counts;
+          say(`    block ${block.blockNumber}: ${round.feed} posts ${round.answer} (${round.trigger})`);
+        }
+        await settle(block.blockNumber);
       },
     });
     // Automine is back: mine what the keeper sent during the last step, then let confirmations land.
@@ -300,6 +317,7 @@ async function main(): Promise<number> {
       ],
       actions,
       hedgeEffectiveness: effectivenessOf(window),
+      ...(Object.keys(oracleRounds).length > 0 ? { oracleRounds } : {}),
       problems: [],
     };
     judge(result, scenario.wantsAction, params.armBps);

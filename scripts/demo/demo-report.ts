@@ -31,6 +31,8 @@ export interface DemoScenario {
     correlation: number | null;
     note?: string;
   };
+  /** Rounds each feed posted during the scenario's market paths, by what made it post (Chainlink's rule). */
+  oracleRounds?: Record<string, { deviation: number; heartbeat: number }>;
   problems: string[];
 }
 
@@ -64,6 +66,11 @@ export function renderScenario(scenario: DemoScenario): string {
   lines.push(
     `  hedge effectiveness over ${e.samples} blocks: Ederington ${fmt(e.ederington, 3)}, correlation ${fmt(e.correlation, 3)}${e.note ? ` (${e.note})` : ""}`,
   );
+  const rounds = Object.entries(scenario.oracleRounds ?? {});
+  if (rounds.length > 0)
+    lines.push(
+      `  feed rounds (deviation / heartbeat): ${rounds.map(([feed, n]) => `${feed} ${n.deviation} / ${n.heartbeat}`).join(", ")}`,
+    );
   for (const problem of scenario.problems) lines.push(`  problem: ${problem}`);
   return lines.join("\n");
 }

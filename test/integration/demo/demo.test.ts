@@ -6,12 +6,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 
 // The README's main command, unattended, as a user runs it: a real process with its own devnet node, Redis by
-// the project's rule, the keeper, three scenarios, and the JSON report.
+// the project's rule, the keeper, four scenarios, and the JSON report.
 const dir = mkdtempSync(join(tmpdir(), "hedgekeeper-demo-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("npm run demo -- --exit --report", () => {
-  it("plays the three scenarios, acts where it must, and reports ok within three minutes", async () => {
+  it("plays the four scenarios, acts where it must, and reports ok within three minutes", async () => {
     const report = join(dir, "report.json");
     const started = Date.now();
     const run = spawnSync(
@@ -43,8 +43,13 @@ describe("npm run demo -- --exit --report", () => {
       }[];
     };
     expect(result.ok).toBe(true);
-    expect(result.scenarios.map((s) => s.name)).toEqual(["eth-rally", "usdc-depeg-2023", "oracle-stale"]);
-    const [rally, depeg, stale] = result.scenarios;
+    expect(result.scenarios.map((s) => s.name)).toEqual([
+      "quiet-drift",
+      "eth-rally",
+      "usdc-depeg-2023",
+      "oracle-stale",
+    ]);
+    const [quiet, rally, depeg, stale] = result.scenarios;
     expect(
       rally!.actions.some(
         (a) => a.lane === "routine" && a.status === "mined" && /^0x[0-9a-f]{64}$/.test(a.txHash ?? ""),
@@ -54,6 +59,15 @@ describe("npm run demo -- --exit --report", () => {
       depeg!.actions.some((a) => a.lane === "urgent" && a.status === "mined" && Number(a.gasUsed) > 0),
     ).toBe(true);
     expect(stale!.actions).toEqual([]);
+    // Two hours of drift in 0.5% steps: a handful of ETH/USD rounds, one of them the heartbeat of the quiet hour.
+    const ethRounds = (quiet as { oracleRounds?: Record<string, { deviation: number; heartbeat: number }> })
+      .oracleRounds?.ethUsd;
+    expect(ethRounds?.heartbeat).toBeGreaterThanOrEqual(1);
+    expect(ethRounds?.deviation).toBeGreaterThanOrEqual(4);
+    expect(ethRounds?.deviation).toBeLessThanOrEqual(6);
+    // The drift grew while the oracle lagged, inside the devnet book's band: nothing to send.
+    expect(quiet!.actions).toEqual([]);
+    expect(Math.abs(quiet!.books[0]!.driftBpsPeak)).toBeGreaterThan(20);
     // The rally took the book beyond the band (that is why it acted) and the keeper brought it back.
     expect(Math.abs(rally!.books[0]!.driftBpsPeak)).toBeGreaterThan(rally!.books[0]!.thresholdBps);
     for (const scenario of result.scenarios) {
