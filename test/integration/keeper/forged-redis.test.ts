@@ -99,11 +99,12 @@ function alertingKeeper(options: Parameters<typeof keeperFor>[0] = {}): Keeper {
 const planKey = (id: string) => `${bed.redis.prefix}:plan:${id}`;
 const recordKey = (id: string) => `${bed.redis.prefix}:plan-record:${id}`;
 
-async function forgeStored<T>(key: string, edit: (value: T) => T | void): Promise<void> {
+async function forgeStored<T>(key: string, edit: (value: T) => void): Promise<void> {
   const text = await bed.redis.redis.get(key);
   if (text === null) throw new Error(`nothing stored at ${key}`);
   const value = decodeJson<T>(text);
-  await bed.redis.redis.set(key, encodeJson(edit(value) ?? value));
+  edit(value);
+  await bed.redis.redis.set(key, encodeJson(value));
 }
 
 async function queueSubmit(keeper: Keeper, id: string): Promise<void> {
@@ -269,10 +270,9 @@ describe("a forged Redis", () => {
       { ...plan, actions: [{ ...swapOf(plan), amountIn: 90_000n * 10n ** 6n, amountOutMinimum: 0n }] },
       bed.setup.targets,
     );
-    await forgeStored<PlanRecord>(recordKey(plan.planId), (r) => ({
-      ...r,
-      txs: [{ ...r.txs[0]!, to: attacker.to, data: attacker.data }],
-    }));
+    await forgeStored<PlanRecord>(recordKey(plan.planId), (r) => {
+      r.txs[0] = { ...r.txs[0]!, to: attacker.to, data: attacker.data };
+    });
     // Blocks whose base fee is above what the transaction pays: stuck, so confirm goes for a replacement.
     const stuckBaseFee = first.maxFeePerGas + 1n;
     const record = await waitFor(
