@@ -208,6 +208,21 @@ describe("a forged Redis", () => {
     await expectRefused(keeper, plan.planId, nonceBefore, /stored under .* but its id is /);
   });
 
+  it("refuses a record that names another genuine plan", async () => {
+    const nonceBefore = await keeperNonce();
+    const keeper = alertingKeeper({ role: "worker" });
+    const plan = await usdcToUsdtPlan(devnet(), bed.setup, 1_000n * 10n ** 6n);
+    const other = await usdcToUsdtPlan(devnet(), bed.setup, 40_000n * 10n ** 6n);
+    await storePlan(keeper, plan);
+    await storePlan(keeper, other);
+    await forgeStored<PlanRecord>(recordKey(plan.planId), (r) => {
+      r.planId = other.planId;
+    });
+    await queueSubmit(keeper, plan.planId);
+    await keeper.start();
+    await expectRefused(keeper, plan.planId, nonceBefore, /its record names plan /);
+  });
+
   it("re-sends no recorded transaction whose bytes are another plan's (the keeper's own signature, copied)", async () => {
     const d = devnet();
     const nonceBefore = await keeperNonce();
