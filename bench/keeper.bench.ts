@@ -19,7 +19,7 @@ import type { EvaluatePayload } from "../keeper/payloads.ts";
 import type { PlanRecord } from "../keeper/plan-store.ts";
 import { QUEUE_NAMES } from "../keeper/queues.ts";
 import { createChainClient } from "../src/chain/client.ts";
-import { DEVNET_ACCOUNT_INDEXES, devnetAccount, devnetPrivateKey } from "../src/devnet/accounts.ts";
+import { DEVNET_ACCOUNT_INDEXES, devnetPrivateKey } from "../src/devnet/accounts.ts";
 import { devnetBookParams } from "../src/devnet/devnet-book-params.ts";
 import { devnetBookSources } from "../src/devnet/devnet-book-sources.ts";
 import { setUpDevnetKeeper } from "../src/devnet/devnet-keeper-setup.ts";

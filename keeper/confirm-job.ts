@@ -77,7 +77,7 @@ export async function processConfirm(
   }
 
   if (!(await isKnown(ctx.client, last.hash))) {
-    if ((await verifyForSending(ctx, record, [last])) === undefined) return { status: "failed" };
+    if ((await verifyForSending(ctx, id, record, [last])) === undefined) return { status: "failed" };
     await sendRaw(ctx.client, ctx.sendClient, last);
   }
 
@@ -140,7 +140,7 @@ async function replaceOrCancel(
 ): Promise<boolean> {
   const fresh = await ctx.plans.record(record.planId);
   if (!fresh || fresh.txs.at(-1)?.hash !== last.hash) return false; // someone replaced it meanwhile
-  const verified = await verifyForSending(ctx, fresh, [last]);
+  const verified = await verifyForSending(ctx, record.planId, fresh, [last]);
   if (verified === undefined) return true;
   const { plan, call } = verified;
   const signed = verified.signed[0]!;

@@ -10,7 +10,9 @@ import { enqueueConfirm, feeCaps, suggestedTip } from "./next-stage.ts";
 import type { TxRecord } from "./plan-store.ts";
 import { verifyForSending } from "./verified-plan.ts";
 
-async function heldTransactions(ctx: KeeperContext): Promise<{ planId: `0x${string}`; tx: TxRecord }[]> {
+type HeldTransaction = { planId: `0x${string}`; tx: TxRecord };
+
+async function heldTransactions(ctx: KeeperContext): Promise<HeldTransaction[]> {
   const records = await ctx.plans.submitted();
   return records.flatMap((r) => r.txs.map((tx) => ({ planId: r.planId, tx })));
 }
@@ -32,12 +34,10 @@ export async function reconcileNonces(ctx: KeeperContext) {
 }
 
 /** The held transactions that may be re-sent: each plan verified with all its transactions, or refused. */
-async function sendableHeldTransactions(
-  ctx: KeeperContext,
-): Promise<{ planId: `0x${string}`; tx: TxRecord }[]> {
-  const sendable: { planId: `0x${string}`; tx: TxRecord }[] = [];
+async function sendableHeldTransactions(ctx: KeeperContext): Promise<HeldTransaction[]> {
+  const sendable: HeldTransaction[] = [];
   for (const record of await ctx.plans.submitted()) {
-    if ((await verifyForSending(ctx, record, record.txs)) === undefined) continue;
+    if ((await verifyForSending(ctx, record.planId, record, record.txs)) === undefined) continue;
     for (const tx of record.txs) sendable.push({ planId: record.planId, tx });
   }
   return sendable;
@@ -49,7 +49,7 @@ export async function repairAtStart(ctx: KeeperContext): Promise<{ resent: numbe
     ctx.client.getTransactionCount({ address: ctx.signer.address, blockTag: "latest" }),
     ctx.client.getTransactionCount({ address: ctx.signer.address, blockTag: "pending" }),
   ]);
-  const heldAt = new Map<number, { planId: `0x${string}`; tx: TxRecord }[]>();
+  const heldAt = new Map<number, HeldTransaction[]>();
   for (const h of held) heldAt.set(h.tx.nonce, [...(heldAt.get(h.tx.nonce) ?? []), h]);
   const highest = Math.max(-1, ...heldAt.keys());
   // In nonce order, so every re-sent transaction follows a nonce the node already has: a node that cannot

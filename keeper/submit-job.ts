@@ -26,7 +26,7 @@ export async function processSubmit(
     if (!record) throw new UnrecoverableError(`plan ${id} is not stored`);
     if (TERMINAL_STATUSES.has(record.status)) return { status: record.status };
     const last = record.txs.at(-1);
-    const verified = await verifyForSending(ctx, record, last === undefined ? [] : [last]);
+    const verified = await verifyForSending(ctx, id, record, last === undefined ? [] : [last]);
     if (verified === undefined) return { status: "failed" };
     const { plan, book, call } = verified;
     const log = ctx.common.logger.child({ plan_id: id, book_id: plan.bookId, lane: plan.lane });

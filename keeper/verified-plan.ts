@@ -21,18 +21,22 @@ export interface VerifiedPlan {
 }
 
 /**
- * The record's plan, verified, with its rebuilt call and each of `txs` checked against it (a cancel is a
- * zero-value self-transfer). Undefined when the plan was refused as tampered (already marked and announced).
+ * Plan `planId` (its record read under that id), verified, with its rebuilt call and each of `txs` checked
+ * against it (a cancel is a zero-value self-transfer). Undefined when the plan was refused as tampered (already
+ * marked and announced).
  */
 export async function verifyForSending(
   ctx: KeeperContext,
+  planId: `0x${string}`,
   record: PlanRecord,
   txs: readonly TxRecord[] = [],
 ): Promise<VerifiedPlan | undefined> {
   try {
-    const stored = await ctx.plans.sealed(record.planId);
+    if (record.planId !== planId)
+      throw new PlanTamperedError(`its record names plan ${String(record.planId)}`);
+    const stored = await ctx.plans.sealed(planId);
     if (stored === undefined) throw new PlanTamperedError("its record remains but the plan is gone");
-    const plan = openSealedPlan(ctx.planKey, record.planId, stored);
+    const plan = openSealedPlan(ctx.planKey, planId, stored);
     const book = ctx.books.get(plan.bookId);
     if (!book) throw new KeeperConfigurationError(`unknown book ${plan.bookId}`);
     const call = planToRolesCall(plan, book.targets);
@@ -46,17 +50,17 @@ export async function verifyForSending(
     return { plan, book, call, signed };
   } catch (error) {
     if (!(error instanceof PlanTamperedError)) throw error;
-    await refuseTampered(ctx, record, error);
+    await refuseTampered(ctx, planId, record.bookId, error);
     return undefined;
   }
 }
 
 async function refuseTampered(
   ctx: KeeperContext,
-  record: PlanRecord,
+  planId: `0x${string}`,
+  bookId: string,
   error: PlanTamperedError,
 ): Promise<void> {
-  const { planId, bookId } = record;
   const reason = `tampered: ${error.message}`;
   await ctx.plans.update(planId, (r) => ({ ...r, status: "failed", reason }));
   await ctx.plans.clearInFlight(bookId, planId);

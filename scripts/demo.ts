@@ -17,7 +17,7 @@ import { toMetricsHealth } from "../keeper/metrics-health.ts";
 import { type ApiServer, startApiServer } from "../src/api/api-server.ts";
 import { DASHBOARD_DIST_DIR } from "../src/api/dashboard-dir.ts";
 import { createChainClient } from "../src/chain/client.ts";
-import { DEVNET_ACCOUNT_INDEXES, devnetAccount, devnetPrivateKey } from "../src/devnet/accounts.ts";
+import { DEVNET_ACCOUNT_INDEXES, devnetPrivateKey } from "../src/devnet/accounts.ts";
 import { devnetBookParams } from "../src/devnet/devnet-book-params.ts";
 import { devnetBookSources } from "../src/devnet/devnet-book-sources.ts";
 import { setUpDevnetKeeper } from "../src/devnet/devnet-keeper-setup.ts";

@@ -5,10 +5,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { privateKeyToAccount } from "viem/accounts";
 import { parseKeeperConfig } from "../../keeper/config.ts";
+import { tamperedPlanOf } from "../../keeper/event-alerts.ts";
 import { createKeeper, type KeeperRole } from "../../keeper/keeper.ts";
 import { recordBookDrift, toMetricsHealth, transactionEventOf } from "../../keeper/metrics-health.ts";
 import { createTransactionTally } from "../../keeper/transaction-tally.ts";
-import { alertConditions } from "../../src/alerts/alert-conditions.ts";
+import { alertConditions, type TamperedPlan } from "../../src/alerts/alert-conditions.ts";
 import { createAlertRouter } from "../../src/alerts/alert-router.ts";
 import { type HedgeReadings, hedgeConditions, hedgeReadingsOf } from "../../src/alerts/hedge-conditions.ts";
 import { createHeldSince } from "../../src/alerts/held-since.ts";
@@ -173,20 +174,30 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
   };
   let keeperHealthForAlerts: ReturnType<typeof toMetricsHealth> | null = null;
   const transactions = createTransactionTally();
-  const updateAlerts = async (nowSec: number) => {
-    await router.update([
-      ...alertConditions({
-        nowSec,
-        books: [...latest.values()].map((m) => ({ metrics: m, armBps: armBps.get(m.bookId) ?? 0 })),
-        keeper: keeperHealthForAlerts,
-        transactions: transactions.take(),
-        thresholds: {
-          keeperHeartbeatMaxAgeSec: config.alerts.keeperHeartbeatMaxAgeSec,
-          signerBalanceMinEth: config.alerts.signerBalanceMinEth,
-        },
-      }),
-      ...hedgeConditions([...hedgeReadings.values()], hedgeThresholds),
-    ]);
+  /** Plans refused as tampered since the last update: each pages once. */
+  const tamperedPlans: TamperedPlan[] = [];
+  // One update at a time (the refresh loop and a keeper event may both ask), in order.
+  let alerting: Promise<unknown> = Promise.resolve();
+  const updateAlerts = (nowSec: number): Promise<unknown> => {
+    alerting = alerting
+      .catch(() => {})
+      .then(() =>
+        router.update([
+          ...alertConditions({
+            nowSec,
+            books: [...latest.values()].map((m) => ({ metrics: m, armBps: armBps.get(m.bookId) ?? 0 })),
+            keeper: keeperHealthForAlerts,
+            transactions: transactions.take(),
+            tamperedPlans: tamperedPlans.splice(0),
+            thresholds: {
+              keeperHeartbeatMaxAgeSec: config.alerts.keeperHeartbeatMaxAgeSec,
+              signerBalanceMinEth: config.alerts.signerBalanceMinEth,
+            },
+          }),
+          ...hedgeConditions([...hedgeReadings.values()], hedgeThresholds),
+        ]),
+      );
+    return alerting;
   };
 
   const controller = new AbortController();
@@ -205,9 +216,18 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
     history,
     onEvent: (event) => {
       const tx = transactionEventOf(event);
-      if (tx === undefined) return;
-      recordTransaction(metrics, tx);
-      transactions.record(tx);
+      if (tx !== undefined) {
+        recordTransaction(metrics, tx);
+        transactions.record(tx);
+      }
+      const tampered = tamperedPlanOf(event);
+      if (tampered !== undefined) {
+        // Paged now, not at the next health refresh (which waits on the chain, and may be failing with it).
+        tamperedPlans.push(tampered);
+        void updateAlerts(Math.floor(Date.now() / 1000)).catch((error: Error) =>
+          logger.warn({ err: error.message }, "alert update failed"),
+        );
+      }
     },
     onJob: (job) => recordJob(metrics, { ...job, finishedAtSec: Math.floor(Date.now() / 1000) }),
     hooks: {

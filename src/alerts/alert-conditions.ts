@@ -17,7 +17,15 @@ export interface AlertInputs {
   keeper?: KeeperHealth | null;
   /** Transactions since the last evaluation, per lane. */
   transactions?: readonly { lane: string; failed: number; replaced: number }[];
+  /** Plans the keeper refused since the last evaluation because what it read back was not what it stored. */
+  tamperedPlans?: readonly TamperedPlan[];
   thresholds: AlertThresholds;
+}
+
+export interface TamperedPlan {
+  planId: string;
+  bookId: string;
+  reason: string;
 }
 
 const TIER_SEVERITY: Readonly<Record<Exclude<DepegTier, "ok">, Severity>> = {
@@ -112,6 +120,18 @@ export function alertConditions(input: AlertInputs): Alert[] {
         event: true,
       });
     }
+  }
+  for (const plan of input.tamperedPlans ?? []) {
+    // Someone who can write the keeper's Redis tried to choose what it signs: nothing was sent, a human looks now.
+    alerts.push({
+      key: `plan-tampered:${plan.planId}`,
+      severity: "critical",
+      title: `${plan.bookId}: plan refused, its stored form was tampered with`,
+      text: `${plan.reason}. Nothing was sent for plan ${plan.planId}; find who can write the keeper's Redis.`,
+      bookId: plan.bookId,
+      fields: { planId: plan.planId },
+      event: true,
+    });
   }
   return alerts;
 }

@@ -16,6 +16,8 @@ export interface FaultPlan {
   corruptResult?: { method: string; times: number; result: unknown };
   /** Run before forwarding each request (e.g. to reorg the chain between two reads of one snapshot). */
   beforeForward?: (method: string, index: number) => Promise<void>;
+  /** Replace a successful answer's `result` with what this returns (a lying node: a price that is not the chain's). */
+  rewriteResult?: (call: { method: string; params?: unknown }, result: unknown) => unknown;
 }
 
 export interface FaultInjectingRpcProxy {
@@ -31,7 +33,7 @@ export interface FaultInjectingRpcProxy {
 /**
  * A real HTTP JSON-RPC front for a real node, which injects the faults a test asks for. It stands in
  * for the network between a client and its node, not for the node: every answer it does give comes
- * from the node.
+ * from the node, unless the test asks it to lie (`rewriteResult`, `corruptResult`).
  */
 export async function startFaultInjectingRpcProxy(upstream: Upstream): Promise<FaultInjectingRpcProxy> {
   let faults: FaultPlan = {};
@@ -103,6 +105,10 @@ export async function startFaultInjectingRpcProxy(upstream: Upstream): Promise<F
     const answers = await Promise.all(calls.map((call) => forward(call)));
     const corrupt = faults.corruptResult;
     for (const [index, call] of calls.entries()) {
+      const answer = answers[index] as { result?: unknown };
+      if (faults.rewriteResult && answer.result !== undefined) {
+        answer.result = faults.rewriteResult(call as { method: string; params?: unknown }, answer.result);
+      }
       if (corrupt && corrupt.times > 0 && call.method === corrupt.method) {
         corrupt.times -= 1;
         (answers[index] as { result?: unknown }).result = corrupt.result;

@@ -5,6 +5,7 @@ import type { PublicClient } from "viem";
 import type { BookMode, KeeperConfigInput } from "../../../keeper/config.ts";
 import { parseKeeperConfig } from "../../../keeper/config.ts";
 import type { KeeperHooks } from "../../../keeper/context.ts";
+import type { KeeperEvent } from "../../../keeper/events.ts";
 import { createKeeper, type KeeperRole } from "../../../keeper/keeper.ts";
 import { createChainClient } from "../../../src/chain/client.ts";
 import { devnetAccount, devnetPrivateKey } from "../../../src/devnet/accounts.ts";
@@ -51,8 +52,9 @@ export interface TestKeeperOptions {
   mode?: BookMode;
   role?: KeeperRole;
   hooks?: KeeperHooks;
+  onEvent?: (event: KeeperEvent) => void;
   config?: Partial<KeeperConfigInput>;
-  /** Over keeperTestParams (e.g. a tighter band). */
+  /** Overrides of the book's policy (keeperTestParams). */
   params?: Partial<BookParams>;
 }
 
@@ -87,6 +89,7 @@ export function testKeeper(options: TestKeeperOptions) {
     signerPrivateKey: devnetPrivateKey(1),
     role: options.role ?? "all",
     hooks: options.hooks,
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     books: [
       {
         bookId: BOOK_ID,

@@ -4,15 +4,23 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 import { bytesToHex, encodeFunctionData } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rolesAbi } from "zodiac-roles-sdk";
+import { jobIds } from "../../../keeper/job-ids.ts";
+import { planMacKey, sealPlan } from "../../../keeper/plan-integrity.ts";
+import { createPlanStore } from "../../../keeper/plan-store.ts";
+import { LANE_PRIORITY, QUEUE_NAMES } from "../../../keeper/queues.ts";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from "../../../src/alerts/sinks.ts";
 import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accounts.ts";
 import { setUpDevnetKeeper } from "../../../src/devnet/devnet-keeper-setup.ts";
 import { parseManifest } from "../../../src/devnet/manifest.ts";
 import { type Devnet, startDevnet } from "../../../src/devnet/start-devnet.ts";
 import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
+import type { Plan } from "../../../src/engine/plan.ts";
+import { planId } from "../../../src/engine/plan-id.ts";
 import { KEEPER_ROLE_KEY } from "../../../src/execution/role-keys.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 import { openHistoryStore } from "../../../src/store/open-history-store.ts";
@@ -223,8 +231,62 @@ describe("hedgekeeper status, plan and simulate", () => {
   });
 });
 
+/** A plan stored and queued for submission as an attacker with write access to Redis (not the key) would. */
+async function queueForgedPlan(prefix: string, chainId: number): Promise<string> {
+  const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
+  try {
+    const blockNumber = 1n;
+    const plan: Plan = {
+      planId: planId("treasury-eth", blockNumber, []),
+      bookId: "treasury-eth",
+      blockNumber,
+      lane: "routine",
+      reason: "forged",
+      actions: [],
+      premise: {
+        deadlineSec: 4_000_000_000,
+        oracle: {
+          feed: devnet.manifest.feeds.ethUsd.address,
+          heartbeatSec: 3_600,
+          minAnswer: 1n,
+          maxAnswer: 1n << 200n,
+        },
+      },
+      post: { minBalances: [] },
+      expectedRiskReductionUsd: 0,
+      expectedCost: { gasUsd: 0, feesUsd: 0, slippageUsd: 0, fundingUsd: 0, totalUsd: 0 },
+      driftBpsBefore: 0,
+      driftBpsAfter: 0,
+    };
+    const now = Date.now();
+    await createPlanStore(redis, prefix).create(sealPlan(planMacKey(`0x${"66".repeat(32)}`), plan), {
+      planId: plan.planId,
+      chainId,
+      bookId: plan.bookId,
+      mode: "execute",
+      lane: plan.lane,
+      status: "planned",
+      blockNumber,
+      createdAtMs: now,
+      updatedAtMs: now,
+      txs: [],
+      timings: {},
+    });
+    const submit = new Queue(QUEUE_NAMES.submit, { connection: redis, prefix });
+    await submit.add(
+      "submit",
+      { v: 1, chainId, planId: plan.planId },
+      { jobId: jobIds.submit(chainId, plan.planId), priority: LANE_PRIORITY.routine },
+    );
+    await submit.close();
+    return plan.planId;
+  } finally {
+    redis.disconnect();
+  }
+}
+
 describe("hedgekeeper run", () => {
-  it("runs the monitor and keeper from the config: /healthz, the book's drift on /metrics, a signed alert when drift leaves the band, the history and its API, a clean stop on SIGTERM", async () => {
+  it("runs the monitor and keeper from the config: /healthz, the book's drift on /metrics, a signed alert when drift leaves the band and a critical one for a plan forged into its Redis, the history and its API, a clean stop on SIGTERM", async () => {
     const runConfig = join(dir, "run.yaml");
     const init = await hedgekeeper([
       "init",
@@ -243,6 +305,7 @@ describe("hedgekeeper run", () => {
     const port = await freeLoopbackPort();
     const apiPort = await freeLoopbackPort();
     const historyDir = join(dir, "history");
+    const keyPrefix = `hk-run-${Date.now()}`;
     writeFileSync(
       runConfig,
       readFileSync(runConfig, "utf8")
@@ -255,7 +318,7 @@ describe("hedgekeeper run", () => {
           `api:\n  host: 127.0.0.1\n  port: ${apiPort}`,
         )
         .replace("dataDir: .hedgekeeper/history", `dataDir: ${historyDir}`)
-        .replace("keyPrefix: hk", `keyPrefix: hk-run-${Date.now()}`)
+        .replace("keyPrefix: hk", `keyPrefix: ${keyPrefix}`)
         // Watch only (shadow): the drift the rally causes stays, so its alert must reach the sink.
         .replace("mode: execute", "mode: shadow")
         .replace(
@@ -379,6 +442,27 @@ describe("hedgekeeper run", () => {
       expect(scraped).toMatch(
         /hedgekeeper_job_duration_seconds_count\{job="[^"]*evaluate[^"]*",outcome="ok"\} [1-9]/,
       );
+
+      // A plan written into the process's Redis by someone without the keeper's key (sealed with another key) is
+      // refused by its worker, and the critical plan-tampered alert reaches the sink at once, signed.
+      const forgedId = await queueForgedPlan(keyPrefix, devnet.manifest.chainId);
+      const isTamperedAlert = (r: { body: string }) => r.body.includes(`plan-tampered:${forgedId}`);
+      const tamperedDeadline = Date.now() + 20_000;
+      while (Date.now() < tamperedDeadline && !received.some(isTamperedAlert)) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const tampered = received.find(isTamperedAlert);
+      expect(tampered, output).toBeDefined();
+      expect(JSON.parse(tampered!.body)).toMatchObject({ severity: "critical", status: "firing" });
+      expect(
+        verifyWebhookSignature({
+          secret,
+          timestamp: tampered!.timestamp,
+          signature: tampered!.signature,
+          body: tampered!.body,
+          nowSec: Math.floor(Date.now() / 1000),
+        }),
+      ).toBe(true);
     } finally {
       child.kill("SIGTERM");
       receiver.close();
@@ -398,6 +482,10 @@ describe("hedgekeeper run", () => {
     // …and `status` reads the same actions from it once nothing serves the API.
     const after = await hedgekeeper(["status", "-c", runConfig], sinkEnv);
     expect(after.code, after.stderr).toBe(0);
-    expect(after.stdout).toMatch(/last actions \(from the history\):\n.* routine +shadowed +0x[0-9a-f]{8}…/);
+    // (The forged plan, refused as tampered, is among them: the history keeps the refusal too.)
+    expect(after.stdout).toMatch(
+      /last actions \(from the history\):\n[\s\S]* routine +shadowed +0x[0-9a-f]{8}…/,
+    );
+    expect(after.stdout).toMatch(/ routine +failed +0x[0-9a-f]{8}… +no tx/);
   });
 });
