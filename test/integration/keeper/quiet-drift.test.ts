@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { BlockReport } from "../../../src/devnet/index.ts";
+import type { BookParams } from "../../../src/engine/params.ts";
 import type { SigmaEstimate } from "../../../src/engine/volatility.ts";
 import { waitFor } from "./keeper-harness.ts";
 import { useKeeperTestbed } from "./keeper-testbed.ts";
@@ -26,7 +27,7 @@ interface Evaluation {
  * Plays quiet-drift with a keeper that sees every block of it: after each, the runner waits until the keeper has
  * evaluated that block and sent what it decided (mined a slot later, in a reaction block of the path).
  */
-async function playQuietDrift(options: { params?: Parameters<typeof keeperFor>[0]["params"] } = {}) {
+async function playQuietDrift(options: { params?: Partial<BookParams> } = {}) {
   const evaluations: Evaluation[] = [];
   const blocks: BlockReport[] = [];
   const keeper = keeperFor({
