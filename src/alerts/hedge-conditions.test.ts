@@ -18,7 +18,6 @@ import {
   liquidationUnrestorable,
   sigmaOnFallback,
 } from "./hedge-conditions.ts";
-import { createHeldSince } from "./held-since.ts";
 
 const THRESHOLDS: HedgeAlertThresholds = {
   effectiveness: { floorRatio: 0.5, minSamples: 60 },
@@ -235,17 +234,6 @@ describe("σ on its fallback for too long", () => {
   it("stays silent before that, and when σ is measured", () => {
     expect(sigmaOnFallback(readings({ sigmaFallbackForSec: 3_599 }), THRESHOLDS.sigmaFallback)).toBeNull();
     expect(sigmaOnFallback(readings({ sigmaFallbackForSec: null }), THRESHOLDS.sigmaFallback)).toBeNull();
-  });
-
-  it("counts the time without a break, and starts again after one", () => {
-    const held = createHeldSince();
-    expect(held.observe("book", true, 1_000)).toBe(0);
-    expect(held.observe("book", true, 2_800)).toBe(1_800);
-    expect(held.observe("book", true, 2_000)).toBe(1_000); // an older block evaluated again
-    expect(held.observe("other", true, 4_600)).toBe(0);
-    expect(held.observe("book", true, 4_600)).toBe(3_600);
-    expect(held.observe("book", false, 4_700)).toBeNull();
-    expect(held.observe("book", true, 4_800)).toBe(0);
   });
 });
 
