@@ -235,7 +235,7 @@ function configuredSinks(apiBase: string, extra: Record<string, unknown>[] = [])
     ),
     "fixture",
   );
-  const tree = parseDocument(renderDevnetConfig(manifest)).toJS() as Record<string, any>;
+  const tree = parseDocument(renderDevnetConfig(manifest)).toJS() as { alerts: { sinks: unknown[] } };
   tree.alerts.sinks = [
     {
       kind: "telegram",

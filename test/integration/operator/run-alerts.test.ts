@@ -36,9 +36,15 @@ afterAll(async () => {
   await devnet?.stop();
 });
 
+/** What the receiver saw: a Telegram sendMessage or a PagerDuty event, by the fields the test reads. */
 interface Request {
   path: string;
-  json: Record<string, any>;
+  json: {
+    chat_id?: string;
+    text?: string;
+    dedup_key?: string;
+    payload?: { summary: string; custom_details: Record<string, unknown> };
+  };
 }
 
 describe("hedgekeeper run with Telegram and PagerDuty sinks", () => {
@@ -142,8 +148,8 @@ describe("hedgekeeper run with Telegram and PagerDuty sinks", () => {
         event_action: "trigger",
         payload: { severity: "warning", component: "treasury-eth", class: "basis-mark-index" },
       });
-      expect(basis!.json.payload.custom_details.basisBps).toBeGreaterThan(500);
-      expect(paged("sigma-fallback:treasury-eth")!.json.payload.summary).toContain(
+      expect(basis!.json.payload!.custom_details.basisBps).toBeGreaterThan(500);
+      expect(paged("sigma-fallback:treasury-eth")!.json.payload!.summary).toContain(
         "is the configured fallback",
       );
       const telegram = requests.filter((r) => r.path === `/tg/bot${BOT_TOKEN}/sendMessage`);
