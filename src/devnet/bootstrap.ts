@@ -1,6 +1,8 @@
 import { encodeFunctionData } from "viem";
 import { safeAbi } from "../chain/safe-transaction.ts";
+import { AAVE_RESERVE_FEEDS, type AaveReserveKey } from "./aave-v3-reserves.ts";
 import { DEVNET_ACCOUNT_INDEXES, DEVNET_MNEMONIC, devnetAccount, devnetAddress } from "./accounts.ts";
+import { deployAaveV3 } from "./deploy-aave-v3.ts";
 import { deployChainlinkFeeds, FEED_DECIMALS, type FeedKey } from "./deploy-chainlink.ts";
 import { deployMulticall3 } from "./deploy-multicall3.ts";
 import { deployPerp } from "./deploy-perp.ts";
@@ -12,10 +14,13 @@ import type { DevnetClient } from "./devnet-client.ts";
 import { submitFeedAnswer } from "./feed-answer.ts";
 import type { DevnetManifest } from "./manifest.ts";
 import {
+  type AavePosition,
   addPerpMakerLiquidity,
   approveAll,
   depositPerpCollateral,
   fundAccounts,
+  mintStablecoins,
+  openAavePositions,
 } from "./market-participants.ts";
 import { addMakerLiquidity, createPools } from "./pools.ts";
 import { buildStartingBook, STARTING_BOOK } from "./starting-book.ts";
@@ -36,8 +41,22 @@ export const PERP_MAX_TICK_CROSSED_WITHIN_BLOCK = 1000;
 const PERP_POOL_AGING_SEC = 3600;
 
 /**
+ * The maker's Aave v3 book: deep supply, and borrows of half of it so every reserve starts at 50% utilisation,
+ * below each kink (80-90%), with rates on the first slope as on mainnet most of the time. Health factor ≈ 1.6,
+ * and above 1.5 whatever ETH does (its WETH supply exceeds its WETH debt; stablecoin debt is covered by stables).
+ */
+export const AAVE_MAKER_POSITIONS: Readonly<Record<AaveReserveKey, AavePosition>> = {
+  weth: { supply: 10_000, borrow: 5_000 },
+  usdc: { supply: 50_000_000, borrow: 25_000_000 },
+  dai: { supply: 50_000_000, borrow: 25_000_000 },
+  usdt: { supply: 50_000_000, borrow: 25_000_000 },
+};
+/** The USDC the maker is minted before supplying to Aave (the Uniswap and perp steps leave it ~13M). */
+const AAVE_MAKER_USDC_TOP_UP = 50_000_000;
+
+/**
  * Deploys everything the devnet has, on a fresh chain, in a fixed order so every address repeats on every run,
- * and returns the manifest. Takes ~200 transactions; the node mines each one as it arrives (automine).
+ * and returns the manifest. Takes ~250 transactions; the node mines each one as it arrives (automine).
  */
 export async function bootstrapDevnet(client: DevnetClient, rpcUrl: string): Promise<DevnetManifest> {
   const indexes = DEVNET_ACCOUNT_INDEXES;
@@ -120,6 +139,19 @@ export async function bootstrapDevnet(client: DevnetClient, rpcUrl: string): Pro
     perp,
   });
 
+  // Aave v3 comes last: everything above keeps the addresses it had before Aave joined.
+  const aave = await deployAaveV3(client, devnetAddress(indexes.aaveAdmin), {
+    assets: { weth: uniswap.weth, usdc: stablecoins.usdc, dai: stablecoins.dai, usdt: stablecoins.usdt },
+    priceFeeds: {
+      weth: feeds[AAVE_RESERVE_FEEDS.weth].proxy,
+      usdc: feeds[AAVE_RESERVE_FEEDS.usdc].proxy,
+      dai: feeds[AAVE_RESERVE_FEEDS.dai].proxy,
+      usdt: feeds[AAVE_RESERVE_FEEDS.usdt].proxy,
+    },
+  });
+  await mintStablecoins(client, deployer, maker, { usdc: AAVE_MAKER_USDC_TOP_UP });
+  await openAavePositions(client, aave, maker, AAVE_MAKER_POSITIONS);
+
   const accountEntry = (index: number) => ({ address: devnetAddress(index), index });
   const feedEntry = (key: FeedKey) => ({
     address: feeds[key].proxy,
@@ -175,5 +207,6 @@ export async function bootstrapDevnet(client: DevnetClient, rpcUrl: string): Pro
       lpTokenIds: startingBook.lpTokenIds.map(String),
       perpBaseToken: perp.baseToken,
     },
+    aave: { ...aave, admin: accountEntry(indexes.aaveAdmin) },
   };
 }

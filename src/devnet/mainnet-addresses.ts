@@ -1,3 +1,4 @@
+import * as AaveV3Ethereum from "@aave-dao/aave-address-book/AaveV3Ethereum";
 import type { Address } from "viem";
 
 // Ethereum mainnet addresses the devnet reproduces, checksummed, as their projects publish them (the tokens'
@@ -74,3 +75,26 @@ export const ROLES_V2_LIBRARIES = {
   integrity: "0x6a6Af4b16458Bc39817e4019fB02BD3b26d41049",
   packer: "0x61C5B1bE435391fDd7bC6703F3740C0d11728a8C",
 } as const satisfies Record<string, Address>;
+
+/**
+ * Aave v3's Ethereum market, from @aave-dao/aave-address-book (today's addresses: the implementations behind the
+ * proxies have since been upgraded past the v3.0 code the devnet runs, so only proxies, the provider, the ACL
+ * manager, the oracle, the data provider and the reserves' token proxies are reproduced, not implementations).
+ */
+export const MAINNET_AAVE_V3 = {
+  poolAddressesProvider: AaveV3Ethereum.POOL_ADDRESSES_PROVIDER,
+  pool: AaveV3Ethereum.POOL,
+  poolConfigurator: AaveV3Ethereum.POOL_CONFIGURATOR,
+  aclManager: AaveV3Ethereum.ACL_MANAGER,
+  oracle: AaveV3Ethereum.ORACLE,
+  protocolDataProvider: AaveV3Ethereum.AAVE_PROTOCOL_DATA_PROVIDER,
+  /** The treasury the aTokens mint reserve-factor income to. */
+  collector: AaveV3Ethereum.COLLECTOR,
+  marketId: "Aave Ethereum Market",
+  reserves: {
+    weth: AaveV3Ethereum.ASSETS.WETH,
+    usdc: AaveV3Ethereum.ASSETS.USDC,
+    dai: AaveV3Ethereum.ASSETS.DAI,
+    usdt: AaveV3Ethereum.ASSETS.USDT,
+  },
+} as const;

@@ -28,6 +28,36 @@ const feed = z.object({
   heartbeatSec: z.number().int().positive(),
 });
 
+const aaveReserve = z.object({
+  asset: address,
+  aToken: address,
+  stableDebtToken: address,
+  variableDebtToken: address,
+  interestRateStrategy: address,
+  /** The AaveOracle's source for the asset (a Chainlink feed proxy of `feeds`). */
+  priceFeed: address,
+});
+/** Aave v3 (core-v3 1.19.3). Which addresses are mainnet's, and why not the others: src/devnet/deploy-aave-v3.ts. */
+const aave = z.object({
+  /** Owner of the addresses provider, ACL admin, pool admin and emergency admin. */
+  admin: account,
+  marketId: z.string(),
+  poolAddressesProvider: address,
+  pool: address,
+  poolImpl: address,
+  poolConfigurator: address,
+  poolConfiguratorImpl: address,
+  aclManager: address,
+  oracle: address,
+  protocolDataProvider: address,
+  aTokenImpl: address,
+  stableDebtTokenImpl: address,
+  variableDebtTokenImpl: address,
+  treasury: address,
+  libraries: z.record(z.string(), address),
+  reserves: z.object({ weth: aaveReserve, usdc: aaveReserve, dai: aaveReserve, usdt: aaveReserve }),
+});
+
 export const devnetManifestSchema = z.object({
   version: z.literal(1),
   chainId: z.number().int().positive(),
@@ -87,6 +117,8 @@ export const devnetManifestSchema = z.object({
     lpTokenIds: z.array(z.string().regex(/^\d+$/)),
     perpBaseToken: address,
   }),
+  /** Optional: manifests written before the devnet had Aave still parse. */
+  aave: aave.optional(),
 });
 
 export type DevnetManifest = z.infer<typeof devnetManifestSchema>;

@@ -120,6 +120,67 @@ export interface PerpPositionSnapshot {
   collateral: { token: TokenRef; balance: bigint };
 }
 
+/**
+ * One Aave v3 reserve as one account sees it at one block (Pool, AaveProtocolDataProvider, AaveOracle). Amounts
+ * are in the reserve token's own units; rates and indexes are rays (1e27 = 100% a year / an index of 1).
+ */
+export interface AaveReserveSnapshot {
+  asset: TokenRef;
+  /** The reserve's id (its index in Pool.getReservesList): the account's configuration bits 2·id and 2·id+1. */
+  reserveId: number;
+  /** AaveOracle.getAssetPrice: the base currency per whole token, BASE_CURRENCY_UNIT per unit (USD × 1e8). */
+  priceBase: bigint;
+  ltvBps: number;
+  liquidationThresholdBps: number;
+  /** Includes the principal: 10_500 = a 5% bonus to the liquidator. */
+  liquidationBonusBps: number;
+  reserveFactorBps: number;
+  /** The reserve accepts collateral at all; whether this account uses it is `usedAsCollateral`. */
+  collateralEnabled: boolean;
+  borrowingEnabled: boolean;
+  /** aToken.balanceOf: principal plus supply interest. */
+  aTokenBalance: bigint;
+  /** variableDebtToken.balanceOf: principal plus borrow interest. */
+  variableDebt: bigint;
+  scaledVariableDebt: bigint;
+  stableDebt: bigint;
+  usedAsCollateral: boolean;
+  /** Supply APR (linear) and variable borrow APR (compounded per second by the protocol), rays. */
+  liquidityRateRay: bigint;
+  variableBorrowRateRay: bigint;
+  liquidityIndexRay: bigint;
+  variableBorrowIndexRay: bigint;
+  lastUpdateTimestampSec: number;
+  totalAToken: bigint;
+  totalVariableDebt: bigint;
+  totalStableDebt: bigint;
+}
+
+/**
+ * An Aave v3 account at one block: every reserve it uses, and Pool.getUserAccountData as Aave computed it (in the
+ * oracle's base currency). Not wired into BookSnapshot yet: the hedge side is being reshaped to be venue-neutral.
+ */
+export interface AaveAccountSnapshot {
+  venue: string;
+  pool: Address;
+  account: Address;
+  blockNumber: bigint;
+  /** AaveOracle.BASE_CURRENCY_UNIT: 1e8 when the base currency is USD. */
+  baseCurrencyUnit: bigint;
+  /** Pool.getUserEMode; 0 = none. */
+  eModeCategory: number;
+  reserves: AaveReserveSnapshot[];
+  accountData: {
+    totalCollateralBase: bigint;
+    totalDebtBase: bigint;
+    availableBorrowsBase: bigint;
+    currentLiquidationThresholdBps: number;
+    ltvBps: number;
+    /** Wad (1e18 = 1.0); 2^256 − 1 without debt. */
+    healthFactorWad: bigint;
+  };
+}
+
 export interface SpotBalance {
   token: TokenRef;
   balance: bigint;
