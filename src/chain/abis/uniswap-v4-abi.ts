@@ -33,6 +33,7 @@ export const V4_POSITION_MANAGER_ABI = parseAbi([
   "function poolKeys(bytes25 poolId) view returns (address currency0, address currency1, uint24 fee, int24 tickSpacing, address hooks)",
   "function ownerOf(uint256 tokenId) view returns (address owner)",
   "function balanceOf(address owner) view returns (uint256)",
+  "function transferFrom(address from, address to, uint256 id)",
   "function name() view returns (string)",
   "function symbol() view returns (string)",
   "function DOMAIN_SEPARATOR() view returns (bytes32)",
