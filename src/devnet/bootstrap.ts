@@ -10,6 +10,7 @@ import { deployRolesModifier, deployRolesStack } from "./deploy-roles.ts";
 import { createSafe, deploySafeStack } from "./deploy-safe.ts";
 import { deployStablecoins } from "./deploy-tokens.ts";
 import { deployUniswapV3 } from "./deploy-uniswap-v3.ts";
+import { deployUniswapV4 } from "./deploy-uniswap-v4.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { submitFeedAnswer } from "./feed-answer.ts";
 import type { DevnetManifest } from "./manifest.ts";
@@ -23,7 +24,9 @@ import {
   openAavePositions,
 } from "./market-participants.ts";
 import { addMakerLiquidity, createPools } from "./pools.ts";
+import { addV4MakerLiquidity, type DevnetV4Pool, describeV4Pools, initializeV4Pools } from "./pools-v4.ts";
 import { buildStartingBook, STARTING_BOOK } from "./starting-book.ts";
+import { buildV4StartingBook } from "./starting-book-v4.ts";
 import { execSafeTransaction } from "./treasury-transaction.ts";
 
 export const INITIAL_ANSWERS: Readonly<Record<FeedKey, number>> = {
@@ -151,6 +154,19 @@ export async function bootstrapDevnet(client: DevnetClient, rpcUrl: string): Pro
   });
   await mintStablecoins(client, deployer, maker, { usdc: AAVE_MAKER_USDC_TOP_UP });
   await openAavePositions(client, aave, maker, AAVE_MAKER_POSITIONS);
+  // Uniswap v4 last, so every address and balance above is what it was before v4 existed here.
+  const v4 = await deployUniswapV4(client, { hookFeeSetter: deployer });
+  const v4Pools = describeV4Pools(v4.dynamicFeeHook);
+  await initializeV4Pools(client, maker, v4.poolManager, v4Pools);
+  await addV4MakerLiquidity(client, maker, v4, v4Pools);
+  const v4Book = await buildV4StartingBook(client, {
+    safe: treasurySafe,
+    signers,
+    multiSendCallOnly: safeStack.multiSendCallOnly,
+    maker,
+    contracts: v4,
+    pools: v4Pools,
+  });
 
   const accountEntry = (index: number) => ({ address: devnetAddress(index), index });
   const feedEntry = (key: FeedKey) => ({
@@ -208,5 +224,33 @@ export async function bootstrapDevnet(client: DevnetClient, rpcUrl: string): Pro
       perpBaseToken: perp.baseToken,
     },
     aave: { ...aave, admin: accountEntry(indexes.aaveAdmin) },
+    uniswapV4: {
+      poolManager: v4.poolManager,
+      positionManager: v4.positionManager,
+      stateView: v4.stateView,
+      v4Quoter: v4.v4Quoter,
+      permit2: v4.permit2,
+      poolSwapTest: v4.poolSwapTest,
+      dynamicFeeHook: v4.dynamicFeeHook,
+      positionManagerBlock: v4.positionManagerBlock,
+      pools: {
+        ethUsdc500: v4PoolEntry(v4Pools.ethUsdc500),
+        usdcUsdt10: v4PoolEntry(v4Pools.usdcUsdt10),
+        ethUsdcDynamic: v4PoolEntry(v4Pools.ethUsdcDynamic),
+      },
+      lpTokenIds: v4Book.tokenIds.map(String),
+    },
+  };
+}
+
+function v4PoolEntry(pool: DevnetV4Pool) {
+  return {
+    poolId: pool.poolId,
+    ...pool.key,
+    base: pool.base,
+    quote: pool.quote,
+    baseIsToken0: pool.baseIsToken0,
+    baseDecimals: pool.baseDecimals,
+    quoteDecimals: pool.quoteDecimals,
   };
 }

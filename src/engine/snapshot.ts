@@ -1,6 +1,6 @@
 // What the engine reads: plain data an indexer fills from one confirmed block. Integers are raw chain values
 // (bigint, in the token's or contract's own units); units and scales are in the field names.
-import type { Address } from "./plan.ts";
+import type { Address, Hex32 } from "./plan.ts";
 
 export interface TokenRef {
   address: Address;
@@ -61,6 +61,69 @@ export interface V2PoolSnapshot {
 }
 
 export type PoolSnapshot = V3PoolSnapshot | V2PoolSnapshot;
+
+/**
+ * A Uniswap v4 pool's identity (v4-core types/PoolKey.sol). `currency0` < `currency1`; address(0) is native ETH.
+ * `fee` is the LP fee in hundredths of a bip, or the dynamic-fee flag 0x800000 (the fee then lives in slot0).
+ */
+export interface V4PoolKey {
+  currency0: Address;
+  currency1: Address;
+  fee: number;
+  tickSpacing: number;
+  /** The hook contract, or address(0); its low 14 bits are its permissions (see v4-hook-flags.ts). */
+  hooks: Address;
+}
+
+/** Fee growth inside one position range, as StateView.getFeeGrowthInside reports it at the snapshot block. */
+export interface V4RangeFeeGrowth {
+  tickLower: number;
+  tickUpper: number;
+  feeGrowthInside0X128: bigint;
+  feeGrowthInside1X128: bigint;
+}
+
+/**
+ * A v4 pool inside the singleton PoolManager, read through StateView at one block. Not yet part of
+ * BookSnapshot: the book indexer does not read v4 yet.
+ */
+export interface V4PoolSnapshot {
+  kind: "uniswap-v4";
+  /** keccak256(abi.encode(key)), as PoolIdLibrary.toId. */
+  poolId: Hex32;
+  key: V4PoolKey;
+  /** Native ETH (address(0)) as { symbol: "ETH", decimals: 18 }. */
+  currency0: TokenRef;
+  currency1: TokenRef;
+  sqrtPriceX96: bigint;
+  tick: number;
+  /** slot0's LP fee now, hundredths of a bip: a dynamic-fee pool's hook may change it at any block. */
+  lpFee: number;
+  /** slot0's protocol fee: 12 bits per direction (zeroForOne in the low bits), pips. */
+  protocolFee: number;
+  /** In-range liquidity (getLiquidity). */
+  liquidity: bigint;
+  feeGrowthGlobal0X128: bigint;
+  feeGrowthGlobal1X128: bigint;
+  /** Fee growth inside every range a tracked position of this pool uses. */
+  ranges: V4RangeFeeGrowth[];
+}
+
+/** A PositionManager position NFT: its range and liquidity in the PoolManager (owner PositionManager, salt = id). */
+export interface V4PositionSnapshot {
+  kind: "uniswap-v4";
+  tokenId: bigint;
+  poolId: Hex32;
+  /** ownerOf(tokenId) at the snapshot block. */
+  owner: Address;
+  tickLower: number;
+  tickUpper: number;
+  liquidity: bigint;
+  feeGrowthInside0LastX128: bigint;
+  feeGrowthInside1LastX128: bigint;
+  /** PositionInfo's subscriber flag: a subscribed position notifies a contract on every change. */
+  hasSubscriber: boolean;
+}
 
 /** Entry of an LP position: the amounts deposited (from IncreaseLiquidity/Mint events), or the pool price then. */
 export type LpEntry =
