@@ -97,6 +97,9 @@ export const MAINNET_AAVE_V3 = {
     dai: AaveV3Ethereum.ASSETS.DAI,
     usdt: AaveV3Ethereum.ASSETS.USDT,
   },
+} as const;
+
+/**
  * Uniswap v4 on Ethereum mainnet (docs.uniswap.org/contracts/v4/deployments; Uniswap/contracts
  * deployments/json/1.json), and Permit2, which v4's PositionManager pulls ERC-20s through.
  */
