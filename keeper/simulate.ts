@@ -75,8 +75,11 @@ async function diagnoseBatch(
 }
 
 /**
- * eth_call then eth_estimateGas at the latest block, from the signer. A revert is final for this plan
- * (SimulationRevertedError, with the decoded reason); node errors propagate as classified chain errors.
+ * eth_call then eth_estimateGas on the pending block, from the signer: the block the transaction would land in.
+ * Roles judges its allowances at that block's timestamp, and the keeper's scope allows one perp open per block
+ * (role-keys.ts), so right after a plan mined the latest block would refuse the next one that the next block
+ * accepts. A revert is final for this plan (SimulationRevertedError, with the decoded reason); node errors
+ * propagate as classified chain errors.
  */
 export async function simulatePlanCall(
   client: PublicClient,
@@ -86,12 +89,12 @@ export async function simulatePlanCall(
   targets: ExecutionTargets,
 ): Promise<Simulation> {
   try {
-    await client.call({ account: from, to: call.to, data: call.data, blockTag: "latest" });
+    await client.call({ account: from, to: call.to, data: call.data, blockTag: "pending" });
     const gasEstimate = await client.estimateGas({
       account: from,
       to: call.to,
       data: call.data,
-      blockTag: "latest",
+      blockTag: "pending",
     });
     return { gasEstimate };
   } catch (error) {

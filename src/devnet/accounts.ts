@@ -17,6 +17,8 @@ export const DEVNET_ACCOUNT_INDEXES = {
   trader: 7,
   /** Deploys Perpetual Protocol alone, so perp addresses depend only on the perp deployment. */
   perpDeployer: 8,
+  /** Deploys Aave v3 and plays its governance (ACL, pool admin), so Aave addresses depend only on Aave. */
+  aaveAdmin: 9,
 } as const;
 
 export type DevnetRole =

@@ -1,6 +1,8 @@
 import { encodeFunctionData } from "viem";
 import { safeAbi } from "../chain/safe-transaction.ts";
+import { AAVE_RESERVE_FEEDS, type AaveReserveKey } from "./aave-v3-reserves.ts";
 import { DEVNET_ACCOUNT_INDEXES, DEVNET_MNEMONIC, devnetAccount, devnetAddress } from "./accounts.ts";
+import { deployAaveV3 } from "./deploy-aave-v3.ts";
 import { deployChainlinkFeeds, FEED_DECIMALS, type FeedKey } from "./deploy-chainlink.ts";
 import { deployMulticall3 } from "./deploy-multicall3.ts";
 import { deployPerp } from "./deploy-perp.ts";
@@ -8,17 +10,23 @@ import { deployRolesModifier, deployRolesStack } from "./deploy-roles.ts";
 import { createSafe, deploySafeStack } from "./deploy-safe.ts";
 import { deployStablecoins } from "./deploy-tokens.ts";
 import { deployUniswapV3 } from "./deploy-uniswap-v3.ts";
+import { deployUniswapV4 } from "./deploy-uniswap-v4.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { submitFeedAnswer } from "./feed-answer.ts";
 import type { DevnetManifest } from "./manifest.ts";
 import {
+  type AavePosition,
   addPerpMakerLiquidity,
   approveAll,
   depositPerpCollateral,
   fundAccounts,
+  mintStablecoins,
+  openAavePositions,
 } from "./market-participants.ts";
 import { addMakerLiquidity, createPools } from "./pools.ts";
+import { addV4MakerLiquidity, type DevnetV4Pool, describeV4Pools, initializeV4Pools } from "./pools-v4.ts";
 import { buildStartingBook, STARTING_BOOK } from "./starting-book.ts";
+import { buildV4StartingBook } from "./starting-book-v4.ts";
 import { execSafeTransaction } from "./treasury-transaction.ts";
 
 export const INITIAL_ANSWERS: Readonly<Record<FeedKey, number>> = {
@@ -36,8 +44,22 @@ export const PERP_MAX_TICK_CROSSED_WITHIN_BLOCK = 1000;
 const PERP_POOL_AGING_SEC = 3600;
 
 /**
+ * The maker's Aave v3 book: deep supply, and borrows of half of it so every reserve starts at 50% utilisation,
+ * below each kink (80-90%), with rates on the first slope as on mainnet most of the time. Health factor ≈ 1.6,
+ * and above 1.5 whatever ETH does (its WETH supply exceeds its WETH debt; stablecoin debt is covered by stables).
+ */
+export const AAVE_MAKER_POSITIONS: Readonly<Record<AaveReserveKey, AavePosition>> = {
+  weth: { supply: 10_000, borrow: 5_000 },
+  usdc: { supply: 50_000_000, borrow: 25_000_000 },
+  dai: { supply: 50_000_000, borrow: 25_000_000 },
+  usdt: { supply: 50_000_000, borrow: 25_000_000 },
+};
+/** The USDC the maker is minted before supplying to Aave (the Uniswap and perp steps leave it ~13M). */
+const AAVE_MAKER_USDC_TOP_UP = 50_000_000;
+
+/**
  * Deploys everything the devnet has, on a fresh chain, in a fixed order so every address repeats on every run,
- * and returns the manifest. Takes ~200 transactions; the node mines each one as it arrives (automine).
+ * and returns the manifest. Takes ~250 transactions; the node mines each one as it arrives (automine).
  */
 export async function bootstrapDevnet(client: DevnetClient, rpcUrl: string): Promise<DevnetManifest> {
   const indexes = DEVNET_ACCOUNT_INDEXES;
@@ -120,6 +142,32 @@ export async function bootstrapDevnet(client: DevnetClient, rpcUrl: string): Pro
     perp,
   });
 
+  // Aave v3 comes last: everything above keeps the addresses it had before Aave joined.
+  const aave = await deployAaveV3(client, devnetAddress(indexes.aaveAdmin), {
+    assets: { weth: uniswap.weth, usdc: stablecoins.usdc, dai: stablecoins.dai, usdt: stablecoins.usdt },
+    priceFeeds: {
+      weth: feeds[AAVE_RESERVE_FEEDS.weth].proxy,
+      usdc: feeds[AAVE_RESERVE_FEEDS.usdc].proxy,
+      dai: feeds[AAVE_RESERVE_FEEDS.dai].proxy,
+      usdt: feeds[AAVE_RESERVE_FEEDS.usdt].proxy,
+    },
+  });
+  await mintStablecoins(client, deployer, maker, { usdc: AAVE_MAKER_USDC_TOP_UP });
+  await openAavePositions(client, aave, maker, AAVE_MAKER_POSITIONS);
+  // Uniswap v4 last, so every address and balance above is what it was before v4 existed here.
+  const v4 = await deployUniswapV4(client, { hookFeeSetter: deployer });
+  const v4Pools = describeV4Pools(v4.dynamicFeeHook);
+  await initializeV4Pools(client, maker, v4.poolManager, v4Pools);
+  await addV4MakerLiquidity(client, maker, v4, v4Pools);
+  const v4Book = await buildV4StartingBook(client, {
+    safe: treasurySafe,
+    signers,
+    multiSendCallOnly: safeStack.multiSendCallOnly,
+    maker,
+    contracts: v4,
+    pools: v4Pools,
+  });
+
   const accountEntry = (index: number) => ({ address: devnetAddress(index), index });
   const feedEntry = (key: FeedKey) => ({
     address: feeds[key].proxy,
@@ -175,5 +223,34 @@ export async function bootstrapDevnet(client: DevnetClient, rpcUrl: string): Pro
       lpTokenIds: startingBook.lpTokenIds.map(String),
       perpBaseToken: perp.baseToken,
     },
+    aave: { ...aave, admin: accountEntry(indexes.aaveAdmin) },
+    uniswapV4: {
+      poolManager: v4.poolManager,
+      positionManager: v4.positionManager,
+      stateView: v4.stateView,
+      v4Quoter: v4.v4Quoter,
+      permit2: v4.permit2,
+      poolSwapTest: v4.poolSwapTest,
+      dynamicFeeHook: v4.dynamicFeeHook,
+      positionManagerBlock: v4.positionManagerBlock,
+      pools: {
+        ethUsdc500: v4PoolEntry(v4Pools.ethUsdc500),
+        usdcUsdt10: v4PoolEntry(v4Pools.usdcUsdt10),
+        ethUsdcDynamic: v4PoolEntry(v4Pools.ethUsdcDynamic),
+      },
+      lpTokenIds: v4Book.tokenIds.map(String),
+    },
+  };
+}
+
+function v4PoolEntry(pool: DevnetV4Pool) {
+  return {
+    poolId: pool.poolId,
+    ...pool.key,
+    base: pool.base,
+    quote: pool.quote,
+    baseIsToken0: pool.baseIsToken0,
+    baseDecimals: pool.baseDecimals,
+    quoteDecimals: pool.quoteDecimals,
   };
 }

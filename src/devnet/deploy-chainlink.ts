@@ -11,7 +11,7 @@ import {
 import { loadArtifact } from "./artifacts.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { MAINNET_FEEDS } from "./mainnet-addresses.ts";
-import { copyRuntimeCode, deployDevnetContract, writeDevnetContract } from "./transactions.ts";
+import { deployDevnetContract, moveContract, writeDevnetContract } from "./transactions.ts";
 
 const CHAINLINK = "@chainlink/contracts-0.1.9/abi/v0.6";
 
@@ -105,19 +105,4 @@ export async function deployChainlinkFeeds(
     };
   }
   return feeds;
-}
-
-/** Copies runtime code and the listed storage slots from `from` to `to`. */
-async function moveContract(
-  client: DevnetClient,
-  from: Address,
-  to: Address,
-  slots: readonly Hex[],
-): Promise<void> {
-  await copyRuntimeCode(client, from, to);
-  for (const slot of slots) {
-    const value = await client.publicClient.getStorageAt({ address: from, slot });
-    if (value && BigInt(value) !== 0n)
-      await client.testClient.setStorageAt({ address: to, index: slot, value });
-  }
 }

@@ -1,3 +1,4 @@
+import * as AaveV3Ethereum from "@aave-dao/aave-address-book/AaveV3Ethereum";
 import type { Address } from "viem";
 
 // Ethereum mainnet addresses the devnet reproduces, checksummed, as their projects publish them (the tokens'
@@ -74,3 +75,57 @@ export const ROLES_V2_LIBRARIES = {
   integrity: "0x6a6Af4b16458Bc39817e4019fB02BD3b26d41049",
   packer: "0x61C5B1bE435391fDd7bC6703F3740C0d11728a8C",
 } as const satisfies Record<string, Address>;
+
+/**
+ * Aave v3's Ethereum market, from @aave-dao/aave-address-book (today's addresses: the implementations behind the
+ * proxies have since been upgraded past the v3.0 code the devnet runs, so only proxies, the provider, the ACL
+ * manager, the oracle, the data provider and the reserves' token proxies are reproduced, not implementations).
+ */
+export const MAINNET_AAVE_V3 = {
+  poolAddressesProvider: AaveV3Ethereum.POOL_ADDRESSES_PROVIDER,
+  pool: AaveV3Ethereum.POOL,
+  poolConfigurator: AaveV3Ethereum.POOL_CONFIGURATOR,
+  aclManager: AaveV3Ethereum.ACL_MANAGER,
+  oracle: AaveV3Ethereum.ORACLE,
+  protocolDataProvider: AaveV3Ethereum.AAVE_PROTOCOL_DATA_PROVIDER,
+  /** The treasury the aTokens mint reserve-factor income to. */
+  collector: AaveV3Ethereum.COLLECTOR,
+  marketId: "Aave Ethereum Market",
+  reserves: {
+    weth: AaveV3Ethereum.ASSETS.WETH,
+    usdc: AaveV3Ethereum.ASSETS.USDC,
+    dai: AaveV3Ethereum.ASSETS.DAI,
+    usdt: AaveV3Ethereum.ASSETS.USDT,
+  },
+} as const;
+
+/**
+ * Uniswap v4 on Ethereum mainnet (docs.uniswap.org/contracts/v4/deployments; Uniswap/contracts
+ * deployments/json/1.json), and Permit2, which v4's PositionManager pulls ERC-20s through.
+ */
+export const MAINNET_UNISWAP_V4 = {
+  poolManager: "0x000000000004444c5dc75cB358380D2e3dE08A90",
+  positionManager: "0xbD216513d74C8cf14cf4747E6AaA6420FF64ee9e",
+  stateView: "0x7fFE42C4a5DEeA5b0feC41C94C136Cf115597227",
+  v4Quoter: "0x52F0E24D1c21C8A0cB1e5a5dD6198556BD9E1203",
+  permit2: "0x000000000022D473030F116dDEE9F6B43aC78BA3",
+  /** A proxy to PositionDescriptor (tokenURI). PositionManager's constructor takes it; the devnet leaves it empty. */
+  positionDescriptor: "0xd1428Ba554F4C8450b763a0B2040A4935c63f06C",
+} as const satisfies Record<string, Address>;
+
+/** How mainnet created them, which the devnet replays (see deploy-uniswap-v4.ts). */
+export const UNISWAP_V4_MAINNET_DEPLOYMENT = {
+  /** The PoolManager's constructor argument `initialOwner`: Uniswap governance's timelock. */
+  poolManagerOwner: "0x1a9C8182C09F50C8318d769245beA52c32BE35BC",
+  /** The UniswapV4DeployerCompetition contract: it CREATE2-deployed the PoolManager with the winning salt. */
+  poolManagerCreator: "0x48E516B34A1274f49457b9C6182097796D0498Cb",
+  poolManagerSalt: "0x72bed203c9a5eff37e1f55be91f742def6e0e5c7bd40398de517b6047b87ee78",
+  /** keccak256(init code ‖ abi.encode(owner)): what the competition's miners hashed against. */
+  poolManagerInitCodeHash: "0x94d114296a5af85c1fd2dc039cdaa32f1ed4b0fe0868f02d888bfc91feb645d9",
+  /** Arachnid's deterministic deployment proxy: PositionManager, StateView and V4Quoter came through it, salt 0. */
+  create2Proxy: "0x4e59b44847b379578588920cA78FbF26c0B4956C",
+  /** The account that sent those deployments (Uniswap/contracts broadcast Deploy-all.s.sol/1, Jan 2025). */
+  peripheryDeployer: "0x2179a60856E37dfeAacA0ab043B931fE224b27B6",
+  /** PositionManager's constructor argument on mainnet. */
+  unsubscribeGasLimit: 150_000n,
+} as const;

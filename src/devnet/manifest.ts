@@ -20,12 +20,61 @@ const pool = z.object({
   baseDecimals: z.number().int(),
   quoteDecimals: z.number().int(),
 });
+const bytes32 = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{64}$/, "expected a 0x-prefixed 32-byte hex string")
+  .transform((value) => value as `0x${string}`);
+/** A Uniswap v4 pool: its key (address(0) = native ETH), its id, and which currency is quoted in the other. */
+const v4Pool = z.object({
+  poolId: bytes32,
+  currency0: address,
+  currency1: address,
+  /** LP fee in hundredths of a bip, or 8388608 (0x800000): a dynamic fee its hook sets. */
+  fee: z.number().int(),
+  tickSpacing: z.number().int(),
+  hooks: address,
+  base: address,
+  quote: address,
+  baseIsToken0: z.boolean(),
+  baseDecimals: z.number().int(),
+  quoteDecimals: z.number().int(),
+});
 const feed = z.object({
   address,
   aggregator: address,
   description: z.string(),
   decimals: z.number().int(),
   heartbeatSec: z.number().int().positive(),
+});
+
+const aaveReserve = z.object({
+  asset: address,
+  aToken: address,
+  stableDebtToken: address,
+  variableDebtToken: address,
+  interestRateStrategy: address,
+  /** The AaveOracle's source for the asset (a Chainlink feed proxy of `feeds`). */
+  priceFeed: address,
+});
+/** Aave v3 (core-v3 1.19.3). Which addresses are mainnet's, and why not the others: src/devnet/deploy-aave-v3.ts. */
+const aave = z.object({
+  /** Owner of the addresses provider, ACL admin, pool admin and emergency admin. */
+  admin: account,
+  marketId: z.string(),
+  poolAddressesProvider: address,
+  pool: address,
+  poolImpl: address,
+  poolConfigurator: address,
+  poolConfiguratorImpl: address,
+  aclManager: address,
+  oracle: address,
+  protocolDataProvider: address,
+  aTokenImpl: address,
+  stableDebtTokenImpl: address,
+  variableDebtTokenImpl: address,
+  treasury: address,
+  libraries: z.record(z.string(), address),
+  reserves: z.object({ weth: aaveReserve, usdc: aaveReserve, dai: aaveReserve, usdt: aaveReserve }),
 });
 
 export const devnetManifestSchema = z.object({
@@ -87,6 +136,27 @@ export const devnetManifestSchema = z.object({
     lpTokenIds: z.array(z.string().regex(/^\d+$/)),
     perpBaseToken: address,
   }),
+  /** Optional: manifests written before the devnet had Aave still parse. */
+  aave: aave.optional(),
+  /** Uniswap v4 (optional: manifests written before it have none). */
+  uniswapV4: z
+    .object({
+      poolManager: address,
+      positionManager: address,
+      stateView: address,
+      v4Quoter: address,
+      permit2: address,
+      /** v4-core's PoolSwapTest: the devnet's v4 swap router (not a mainnet contract). */
+      poolSwapTest: address,
+      /** DevnetDynamicFeeHook: devnet only; permission bits afterInitialize. */
+      dynamicFeeHook: address,
+      /** The block that created the PositionManager: where position discovery (Transfer logs) starts. */
+      positionManagerBlock: z.number().int().nonnegative(),
+      pools: z.object({ ethUsdc500: v4Pool, usdcUsdt10: v4Pool, ethUsdcDynamic: v4Pool }),
+      /** The treasury Safe's v4 position NFTs: ETH/USDC 0.05%, USDC/USDT 0.001%, ETH/USDC dynamic fee. */
+      lpTokenIds: z.array(z.string().regex(/^\d+$/)),
+    })
+    .optional(),
 });
 
 export type DevnetManifest = z.infer<typeof devnetManifestSchema>;

@@ -1,5 +1,8 @@
 import { type Address, erc20Abi, maxUint256, parseEther, parseUnits } from "viem";
+import { AAVE_V3_POOL_ABI, AAVE_VARIABLE_RATE_MODE } from "../chain/abis/aave-v3-abi.ts";
 import { WETH9_ABI } from "../chain/abis/weth9-abi.ts";
+import { type AaveReserveKey, aaveReserveUnits } from "./aave-v3-reserves.ts";
+import type { AaveV3Deployment } from "./deploy-aave-v3.ts";
 import { type PerpDeployment, perpArtifact } from "./deploy-perp.ts";
 import { devnetErc20Abi } from "./deploy-tokens.ts";
 import type { DevnetClient } from "./devnet-client.ts";
@@ -25,21 +28,12 @@ const STABLE_DECIMALS = { usdc: 6, usdt: 6, dai: 18 } as const;
  * Gives each account ETH, stablecoins (minted by the tokens' minter) and WETH (wrapped by the account itself).
  */
 export async function fundAccounts(client: DevnetClient, minter: Address, plan: FundingPlan): Promise<void> {
-  const tokenAbi = devnetErc20Abi();
   for (const entry of plan.balances) {
     await client.testClient.setBalance({
       address: entry.account,
       value: parseEther(String(entry.eth + entry.weth)),
     });
-    for (const key of ["usdc", "usdt", "dai"] as const) {
-      if (entry[key] === 0) continue;
-      await writeDevnetContract(client, minter, {
-        address: MAINNET_TOKENS[key],
-        abi: tokenAbi,
-        functionName: "mint",
-        args: [entry.account, parseUnits(String(entry[key]), STABLE_DECIMALS[key])],
-      });
-    }
+    await mintStablecoins(client, minter, entry.account, entry);
     if (entry.weth > 0) {
       await writeDevnetContract(client, entry.account, {
         address: MAINNET_TOKENS.weth,
@@ -48,6 +42,26 @@ export async function fundAccounts(client: DevnetClient, minter: Address, plan: 
         value: parseEther(String(entry.weth)),
       });
     }
+  }
+}
+
+/** Mints stablecoins (human units; zero or missing amounts are skipped) to `account`, as the tokens' minter. */
+export async function mintStablecoins(
+  client: DevnetClient,
+  minter: Address,
+  account: Address,
+  amounts: Partial<Record<keyof typeof STABLE_DECIMALS, number>>,
+): Promise<void> {
+  const tokenAbi = devnetErc20Abi();
+  for (const key of ["usdc", "usdt", "dai"] as const) {
+    const amount = amounts[key] ?? 0;
+    if (amount === 0) continue;
+    await writeDevnetContract(client, minter, {
+      address: MAINNET_TOKENS[key],
+      abi: tokenAbi,
+      functionName: "mint",
+      args: [account, parseUnits(String(amount), STABLE_DECIMALS[key])],
+    });
   }
 }
 
@@ -116,6 +130,54 @@ export async function addPerpMakerLiquidity(
           useTakerBalance: false,
           deadline: NO_DEADLINE,
         },
+      ],
+    });
+  }
+}
+
+/** Human amounts one account supplies to and borrows (variable rate) from one Aave v3 reserve. */
+export interface AavePosition {
+  supply: number;
+  borrow: number;
+}
+
+/**
+ * Supplies to Aave v3 and borrows against it (after approving the Pool for every reserve, which a liquidator
+ * needs too), so the market has liquidity to lend and utilisation, hence rates, from the start.
+ */
+export async function openAavePositions(
+  client: DevnetClient,
+  aave: AaveV3Deployment,
+  account: Address,
+  positions: Readonly<Record<AaveReserveKey, AavePosition>>,
+): Promise<void> {
+  const keys = Object.keys(positions) as AaveReserveKey[];
+  await approveAll(
+    client,
+    account,
+    keys.map((key) => aave.reserves[key].asset),
+    [aave.pool],
+  );
+  for (const key of keys) {
+    await writeDevnetContract(client, account, {
+      address: aave.pool,
+      abi: AAVE_V3_POOL_ABI,
+      functionName: "supply",
+      args: [aave.reserves[key].asset, aaveReserveUnits(key, positions[key].supply), account, 0],
+    });
+  }
+  for (const key of keys) {
+    if (positions[key].borrow === 0) continue;
+    await writeDevnetContract(client, account, {
+      address: aave.pool,
+      abi: AAVE_V3_POOL_ABI,
+      functionName: "borrow",
+      args: [
+        aave.reserves[key].asset,
+        aaveReserveUnits(key, positions[key].borrow),
+        AAVE_VARIABLE_RATE_MODE,
+        0,
+        account,
       ],
     });
   }

@@ -181,6 +181,24 @@ export async function copyRuntimeCode(client: DevnetClient, from: Address, to: A
 }
 
 /**
+ * Copies runtime code and the listed storage slots from `from` to `to`: moves a contract constructed at a scratch
+ * address (immutables in its code, constructor-written state in the slots) to an address we cannot deploy at.
+ */
+export async function moveContract(
+  client: DevnetClient,
+  from: Address,
+  to: Address,
+  slots: readonly Hex[],
+): Promise<void> {
+  await copyRuntimeCode(client, from, to);
+  for (const slot of slots) {
+    const value = await client.publicClient.getStorageAt({ address: from, slot });
+    if (value && BigInt(value) !== 0n)
+      await client.testClient.setStorageAt({ address: to, index: slot, value });
+  }
+}
+
+/**
  * Deploys at a scratch address and places the runtime at `address` (a mainnet address whose deployer we cannot
  * replay). Faithful for contracts whose state lives in code (no constructor storage): immutables travel with it.
  */

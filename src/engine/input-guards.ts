@@ -25,6 +25,12 @@ export function nonNegative(field: string, x: number): number {
   return x;
 }
 
+/** An integer amount in [0, max] (a token balance, a price in base units). */
+export function uint(field: string, x: bigint, max: bigint = MAX_UINT256): bigint {
+  if (typeof x !== "bigint" || x < 0n || x > max) fail(field, `must be an integer in [0, ${max}]`, x);
+  return x;
+}
+
 /** A float result about to leave the engine: refuse to emit NaN or infinity. */
 export function emit(field: string, x: number): number {
   if (!Number.isFinite(x)) fail(field, "computed value is not finite (degenerate input)", x);

@@ -1,6 +1,6 @@
 // What the engine reads: plain data an indexer fills from one confirmed block. Integers are raw chain values
 // (bigint, in the token's or contract's own units); units and scales are in the field names.
-import type { Address } from "./plan.ts";
+import type { Address, Hex32 } from "./plan.ts";
 
 export interface TokenRef {
   address: Address;
@@ -62,6 +62,69 @@ export interface V2PoolSnapshot {
 
 export type PoolSnapshot = V3PoolSnapshot | V2PoolSnapshot;
 
+/**
+ * A Uniswap v4 pool's identity (v4-core types/PoolKey.sol). `currency0` < `currency1`; address(0) is native ETH.
+ * `fee` is the LP fee in hundredths of a bip, or the dynamic-fee flag 0x800000 (the fee then lives in slot0).
+ */
+export interface V4PoolKey {
+  currency0: Address;
+  currency1: Address;
+  fee: number;
+  tickSpacing: number;
+  /** The hook contract, or address(0); its low 14 bits are its permissions (see v4-hook-flags.ts). */
+  hooks: Address;
+}
+
+/** Fee growth inside one position range, as StateView.getFeeGrowthInside reports it at the snapshot block. */
+export interface V4RangeFeeGrowth {
+  tickLower: number;
+  tickUpper: number;
+  feeGrowthInside0X128: bigint;
+  feeGrowthInside1X128: bigint;
+}
+
+/**
+ * A v4 pool inside the singleton PoolManager, read through StateView at one block. Not yet part of
+ * BookSnapshot: the book indexer does not read v4 yet.
+ */
+export interface V4PoolSnapshot {
+  kind: "uniswap-v4";
+  /** keccak256(abi.encode(key)), as PoolIdLibrary.toId. */
+  poolId: Hex32;
+  key: V4PoolKey;
+  /** Native ETH (address(0)) as { symbol: "ETH", decimals: 18 }. */
+  currency0: TokenRef;
+  currency1: TokenRef;
+  sqrtPriceX96: bigint;
+  tick: number;
+  /** slot0's LP fee now, hundredths of a bip: a dynamic-fee pool's hook may change it at any block. */
+  lpFee: number;
+  /** slot0's protocol fee: 12 bits per direction (zeroForOne in the low bits), pips. */
+  protocolFee: number;
+  /** In-range liquidity (getLiquidity). */
+  liquidity: bigint;
+  feeGrowthGlobal0X128: bigint;
+  feeGrowthGlobal1X128: bigint;
+  /** Fee growth inside every range a tracked position of this pool uses. */
+  ranges: V4RangeFeeGrowth[];
+}
+
+/** A PositionManager position NFT: its range and liquidity in the PoolManager (owner PositionManager, salt = id). */
+export interface V4PositionSnapshot {
+  kind: "uniswap-v4";
+  tokenId: bigint;
+  poolId: Hex32;
+  /** ownerOf(tokenId) at the snapshot block. */
+  owner: Address;
+  tickLower: number;
+  tickUpper: number;
+  liquidity: bigint;
+  feeGrowthInside0LastX128: bigint;
+  feeGrowthInside1LastX128: bigint;
+  /** PositionInfo's subscriber flag: a subscribed position notifies a contract on every change. */
+  hasSubscriber: boolean;
+}
+
 /** Entry of an LP position: the amounts deposited (from IncreaseLiquidity/Mint events), or the pool price then. */
 export type LpEntry =
   | { kind: "amounts"; amount0: bigint; amount1: bigint }
@@ -118,6 +181,67 @@ export interface PerpPositionSnapshot {
   initialMarginRatio: number;
   /** Settlement collateral in the vault (Vault.getBalance, token decimals). */
   collateral: { token: TokenRef; balance: bigint };
+}
+
+/**
+ * One Aave v3 reserve as one account sees it at one block (Pool, AaveProtocolDataProvider, AaveOracle). Amounts
+ * are in the reserve token's own units; rates and indexes are rays (1e27 = 100% a year / an index of 1).
+ */
+export interface AaveReserveSnapshot {
+  asset: TokenRef;
+  /** The reserve's id (its index in Pool.getReservesList): the account's configuration bits 2·id and 2·id+1. */
+  reserveId: number;
+  /** AaveOracle.getAssetPrice: the base currency per whole token, BASE_CURRENCY_UNIT per unit (USD × 1e8). */
+  priceBase: bigint;
+  ltvBps: number;
+  liquidationThresholdBps: number;
+  /** Includes the principal: 10_500 = a 5% bonus to the liquidator. */
+  liquidationBonusBps: number;
+  reserveFactorBps: number;
+  /** The reserve accepts collateral at all; whether this account uses it is `usedAsCollateral`. */
+  collateralEnabled: boolean;
+  borrowingEnabled: boolean;
+  /** aToken.balanceOf: principal plus supply interest. */
+  aTokenBalance: bigint;
+  /** variableDebtToken.balanceOf: principal plus borrow interest. */
+  variableDebt: bigint;
+  scaledVariableDebt: bigint;
+  stableDebt: bigint;
+  usedAsCollateral: boolean;
+  /** Supply APR (linear) and variable borrow APR (compounded per second by the protocol), rays. */
+  liquidityRateRay: bigint;
+  variableBorrowRateRay: bigint;
+  liquidityIndexRay: bigint;
+  variableBorrowIndexRay: bigint;
+  lastUpdateTimestampSec: number;
+  totalAToken: bigint;
+  totalVariableDebt: bigint;
+  totalStableDebt: bigint;
+}
+
+/**
+ * An Aave v3 account at one block: every reserve it uses, and Pool.getUserAccountData as Aave computed it (in the
+ * oracle's base currency). Not wired into BookSnapshot yet: the hedge side is being reshaped to be venue-neutral.
+ */
+export interface AaveAccountSnapshot {
+  venue: string;
+  pool: Address;
+  account: Address;
+  blockNumber: bigint;
+  /** AaveOracle.BASE_CURRENCY_UNIT: 1e8 when the base currency is USD. */
+  baseCurrencyUnit: bigint;
+  /** Pool.getUserEMode; 0 = none. */
+  eModeCategory: number;
+  reserves: AaveReserveSnapshot[];
+  accountData: {
+    totalCollateralBase: bigint;
+    totalDebtBase: bigint;
+    availableBorrowsBase: bigint;
+    currentLiquidationThresholdBps: number;
+    ltvBps: number;
+    /** Wad (1e18 = 1.0); 2^256 − 1 without debt. */
+    healthFactorWad: bigint;
+  };
 }
 
 export interface SpotBalance {

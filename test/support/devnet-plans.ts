@@ -106,6 +106,7 @@ export async function usdcToUsdtPlan(
   devnet: Devnet,
   setup: DevnetKeeperSetup,
   amountIn: bigint,
+  bookId = BOOK_ID,
 ): Promise<Plan> {
   const m = devnet.manifest;
   const { usdc, usdt } = m.contracts;
@@ -137,8 +138,8 @@ export async function usdcToUsdtPlan(
     },
   ];
   return {
-    planId: planId(BOOK_ID, blockNumber, actions),
-    bookId: BOOK_ID,
+    planId: planId(bookId, blockNumber, actions),
+    bookId,
     blockNumber,
     lane: "urgent",
     reason: "de-peg",

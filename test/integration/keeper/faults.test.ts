@@ -73,10 +73,13 @@ describe("the keeper under failure", () => {
 
   it("sends each plan exactly once with four workers on one stream of plans", async () => {
     const nonceBefore = await keeperNonce();
-    const workers = [0, 1, 2, 3].map(() => keeperFor({ role: "worker" }));
+    // Six books, one plan each: HedgeGuard admits a book's plans only in block order, and the workers may take
+    // these in any order.
+    const bookIds = [0, 1, 2, 3, 4, 5].map((i) => `stream-${i}`);
+    const workers = [0, 1, 2, 3].map(() => keeperFor({ role: "worker", extraBookIds: bookIds }));
     const plans = [];
-    for (let i = 0; i < 6; i += 1)
-      plans.push(await usdcToUsdtPlan(devnet(), bed.setup, BigInt(1_000 + i) * 10n ** 6n));
+    for (const [i, bookId] of bookIds.entries())
+      plans.push(await usdcToUsdtPlan(devnet(), bed.setup, BigInt(1_000 + i) * 10n ** 6n, bookId));
     const [first] = workers;
     for (const plan of plans) {
       await first!.plans.create(sealPlan(first!.ctx.planKey, plan), {

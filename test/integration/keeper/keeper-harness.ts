@@ -56,6 +56,11 @@ export interface TestKeeperOptions {
   config?: Partial<KeeperConfigInput>;
   /** Overrides of the book's policy (keeperTestParams). */
   params?: Partial<BookParams>;
+  /**
+   * More books on the same treasury, policy and positions, under other ids: HedgeGuard admits a book's plans in
+   * block order only, so plans that may run in any order must belong to different books.
+   */
+  extraBookIds?: readonly string[];
 }
 
 export function testKeeper(options: TestKeeperOptions) {
@@ -64,7 +69,10 @@ export function testKeeper(options: TestKeeperOptions) {
     chainId: devnet.manifest.chainId,
     rpcUrls: [options.rpcUrl],
     redisPrefix: options.prefix,
-    books: [{ bookId: BOOK_ID, mode: options.mode ?? "execute" }],
+    books: [BOOK_ID, ...(options.extraBookIds ?? [])].map((bookId) => ({
+      bookId,
+      mode: options.mode ?? "execute",
+    })),
     scanEveryMs: 100,
     txConfirmations: 1,
     stuckAfterBlocks: 2,
@@ -90,14 +98,12 @@ export function testKeeper(options: TestKeeperOptions) {
     role: options.role ?? "all",
     hooks: options.hooks,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-    books: [
-      {
-        bookId: BOOK_ID,
-        params: { ...keeperTestParams(devnet), ...options.params },
-        targets: options.setup.targets,
-        reader: createBookIndexer(client, devnetBookSources(devnet.manifest, BOOK_ID)),
-      },
-    ],
+    books: [BOOK_ID, ...(options.extraBookIds ?? [])].map((bookId) => ({
+      bookId,
+      params: { ...keeperTestParams(devnet), ...options.params },
+      targets: options.setup.targets,
+      reader: createBookIndexer(client, devnetBookSources(devnet.manifest, BOOK_ID)),
+    })),
   });
 }
 

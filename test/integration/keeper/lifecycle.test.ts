@@ -126,7 +126,9 @@ describe("the keeper's transaction lifecycle", () => {
     expect(await keeper.ctx.ledger.reserve(n)).toBe(n + 1);
     await storePlan(keeper, lost, [lostTx]);
     await expect(d.publicClient.getTransaction({ hash: lostTx.hash })).rejects.toThrow();
-    // The next plan, queued before the keeper starts.
+    // The next plan, queued before the keeper starts, decided a block later (HedgeGuard admits a book's plans
+    // in block order).
+    await d.testClient.mine({ blocks: 1 });
     const next = await usdcToUsdtPlan(d, bed.setup, 3_000n * 10n ** 6n);
     await queuePlan(keeper, next);
 
