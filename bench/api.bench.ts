@@ -157,6 +157,7 @@ async function putStatusOfLatestSample(db: SqlQueryable, store: HistoryStore, bo
     impermanentLossUsd: numberFromSql(row.impermanent_loss_usd, "impermanent_loss_usd"),
     bookValueUsd,
     effectiveness: 0.91,
+    effectivenessWindow: "1d",
     // The fixture's eth-usdc detail (two effectiveness windows, a perp, a de-peg tier) with this book's stress.
     detail: {
       ...bookDetail("eth-usdc"),
