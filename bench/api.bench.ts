@@ -170,6 +170,15 @@ async function putStatusOfLatestSample(db: SqlQueryable, store: HistoryStore, bo
           ((book.lpValueUsd * (Math.sqrt(1 + shock) - 1 - (shock * book.targetHedgeRatio) / 2)) /
             bookValueUsd) *
           10_000,
+        // The stress row's liquidation columns: a hedge the shock leaves whole.
+        marginRatioAfter: 0.25,
+        liquidated: false,
+        liquidationPriceUsd: null,
+        liquidationMovePct: null,
+        liquidatedFraction: 0,
+        liquidationPenaltyUsd: 0,
+        liquidationLossUsd: 0,
+        collateralDepegPnlUsd: 0,
       })),
     },
   });

@@ -34,7 +34,7 @@ export function bookSampleOf(snapshot: BookSnapshot, metrics: BookMetrics): Book
 }
 
 /** The base asset's price in the pool of the book's first LP position that holds it (quote taken at $1). */
-function basePriceInMainPool(snapshot: BookSnapshot): number | undefined {
+export function basePriceInMainPool(snapshot: BookSnapshot): number | undefined {
   const base = snapshot.base.address.toLowerCase();
   for (const position of snapshot.lpPositions) {
     const pool = snapshot.pools.find((p) => p.address.toLowerCase() === position.pool.toLowerCase());
