@@ -84,6 +84,10 @@ describe("the steward dashboard in Chromium", () => {
         expect(await page.getByTestId("book-row-wbtc-usdc").getAttribute("class")).toContain("colour-red");
         expect(await page.getByTestId("book-hedge-eth-usdc").textContent()).toBe("0.99 / 1.00");
         expect(await page.getByTestId("book-effectiveness-eth-usdc").textContent()).toBe("93.0%");
+        // What the figure is: Ederington against the book's target, over the longest window measured.
+        expect(await page.getByTestId("book-effectiveness-eth-usdc").getAttribute("title")).toBe(
+          "Variance removed against the 1.00 target, over the 1d window",
+        );
         expect(await page.getByTestId("book-block-eth-usdc").textContent()).toMatch(/^#1,029 /);
 
         const action = page.getByTestId(`action-row-${seeded.planId}`);
@@ -229,6 +233,156 @@ describe("the steward dashboard in Chromium", () => {
         const text = (await page.getByTestId("book-detail-facts").textContent()) ?? "";
         for (const raw of ["feesUsd", "sizeBase", "stressProblem", "{", "[]"])
           expect(text).not.toContain(raw);
+        expect(errors).toEqual([]);
+      },
+      { browser },
+    );
+  });
+
+  it("shows σ and its source, the residual VaR/ES, LP gamma, LVR's σ-sensitivity, basis and the liquidation price", async () => {
+    await withPage(
+      `${api.url}/#/book/eth-usdc`,
+      async ({ page, errors }) => {
+        await page.getByTestId("facts-risk").waitFor();
+        expect(
+          await facts(page, [
+            "sigma",
+            "sigma-source",
+            "residual-var",
+            "residual-es",
+            "basis-mark-index",
+            "basis-index-pool",
+          ]),
+        ).toEqual({
+          sigma: "62.3%",
+          "sigma-source": "realized from the oracle (141 moves over 24.0 h)",
+          "residual-var": "$4,313",
+          "residual-es": "$5,480",
+          "basis-mark-index": "+5 bps",
+          "basis-index-pool": "+1.4 bps",
+        });
+        const labels = await page.getByTestId("facts-risk").locator("dt").allTextContents();
+        expect(labels).toContain("Residual VaR (95%, 1 h)");
+        expect(labels).toContain("Residual ES (95%, 1 h)");
+        expect(await facts(page, ["lp-gamma", "lp-lvr-vega", "perp-liquidation-price"])).toEqual({
+          "lp-gamma": "-$13,684",
+          "lp-lvr-vega": "+$1,227/yr",
+          "perp-liquidation-price": "$2,635.30 (+31.8%)",
+        });
+        expect(errors).toEqual([]);
+      },
+      { browser },
+    );
+  });
+
+  it("shows each steward window raw and against the target with its samples, a blank one with its reason", async () => {
+    await withPage(
+      `${api.url}/#/book/eth-usdc`,
+      async ({ page, errors }) => {
+        const table = page.getByTestId("target-effectiveness-table");
+        await table.waitFor();
+        expect(await page.getByTestId("facts-target-effectiveness").locator("h3").textContent()).toBe(
+          "Effectiveness against the 1.00 target",
+        );
+        expect(await table.locator("th").allTextContents()).toEqual([
+          "Window",
+          "Samples",
+          "Ederington vs target",
+          "Dollar offset vs target",
+          "h* vs target",
+          "R²",
+          "Ederington raw",
+          "Dollar offset raw",
+          "h* raw",
+          "Verdict",
+        ]);
+        const cells = (label: string) =>
+          page.getByTestId(`target-window-${label}`).locator("td").allTextContents();
+        expect(await cells("live")).toEqual([
+          "live (240 blocks)",
+          "240",
+          "96.1%",
+          "95.3%",
+          "1.01×",
+          "0.96",
+          "96.1%",
+          "95.3%",
+          "1.01×",
+          "effective",
+        ]);
+        expect(await cells("1d")).toEqual([
+          "1 day",
+          "241",
+          "93.0%",
+          "131.1%",
+          "1.03×",
+          "0.93",
+          "93.0%",
+          "131.1%",
+          "1.03×",
+          "effective",
+        ]);
+        expect(await cells("30d")).toEqual([
+          "30 days",
+          "242",
+          "history covers 86400s of the 2592000s window (need 90%)",
+        ]);
+        expect(errors).toEqual([]);
+      },
+      { browser },
+    );
+  });
+
+  it("shows the margin ratio after each stress row and the liquidation a shock crosses, with its price and loss", async () => {
+    await withPage(
+      `${api.url}/#/book/eth-usdc`,
+      async ({ page, errors }) => {
+        const table = page.getByTestId("stress-eth-usdc");
+        await table.waitFor();
+        expect(await table.locator("th").allTextContents()).toEqual([
+          "Shock",
+          "LP P&L",
+          "Hedge P&L",
+          "Spot P&L",
+          "Net P&L",
+          "Net",
+          "Margin after",
+          "Liquidation",
+        ]);
+        expect(await page.getByTestId("stress-margin-0").textContent()).toBe("31.4%");
+        expect(await page.getByTestId("stress-liquidation-0").textContent()).toBe("no");
+        expect(await page.getByTestId("stress-margin-1").textContent()).toBe("5.9%");
+        expect(await page.getByTestId("stress-liquidation-1").textContent()).toBe(
+          "liquidated 50% at $2,635.30, locks in $48,121",
+        );
+        expect(await page.getByTestId("stress-row-2").textContent()).toContain("-$12,270");
+        expect(errors).toEqual([]);
+      },
+      { browser },
+    );
+  });
+
+  it("reads a block stamped ahead of the wall clock as just now, never as a time to come", async () => {
+    const ahead = {
+      bookId: "devnet-ahead",
+      driftBps: 10,
+      thresholdBps: 100,
+      blockNumber: 5_000n,
+      // A devnet that advanced time: its latest block is stamped 14.8 h past this machine's clock.
+      timestampSec: Math.floor(Date.now() / 1000) + 53_280,
+    };
+    await store.putBookStatus(bookStatus(ahead));
+    await withPage(
+      api.url,
+      async ({ page, errors }) => {
+        const block = page.getByTestId("book-block-devnet-ahead");
+        await block.waitFor();
+        expect(await block.textContent()).toBe("#5,000 just now");
+        await page.getByTestId("book-link-devnet-ahead").click();
+        const summary = page.getByTestId("book-summary-devnet-ahead");
+        await summary.waitFor();
+        expect(await summary.textContent()).toContain("(just now)");
+        expect(await summary.textContent()).not.toMatch(/\bin \d/);
         expect(errors).toEqual([]);
       },
       { browser },
@@ -541,6 +695,18 @@ describe("the steward dashboard in Chromium", () => {
         );
         expect(await page.getByTestId("effectiveness-empty").textContent()).toBe(
           "Needs 20 blocks of history in which the LP and the hedge both moved.",
+        );
+        // σ fell back (too few oracle rounds), said so; the closed hedge reads as not effective, the long windows
+        // as too short, each with its reason.
+        expect(await page.getByTestId("fact-sigma-source").textContent()).toMatch(
+          /^fallback: too little price data for a realized σ \(oracle: 2 distinct moves/,
+        );
+        expect(await page.getByTestId("fact-residual-var").textContent()).toBe("$18,250");
+        expect(await page.getByTestId("target-window-live").locator(".badge").textContent()).toBe(
+          "not effective",
+        );
+        expect(await page.getByTestId("target-window-reason-1h").textContent()).toBe(
+          "history covers 660s of the 3600s window (need 90%)",
         );
         for (const [symbol, tier, deviation] of [
           ["USDC", "act", "-600 bps"],
