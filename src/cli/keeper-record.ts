@@ -61,17 +61,7 @@ export async function keeperRecord(
         lastActions: { source: "history", actions },
         evaluation: {
           source: "history",
-          latest:
-            status === undefined
-              ? null
-              : {
-                  blockNumber: status.blockNumber.toString(),
-                  timestampSec: status.timestampSec,
-                  status: status.status,
-                  effectiveness: status.effectiveness,
-                  effectivenessWindow: status.effectivenessWindow,
-                  detail: readBookDetail(status.detail),
-                },
+          latest: status === undefined ? null : latestOf(status, readBookDetail(status.detail)),
         },
       };
     } finally {
@@ -80,6 +70,21 @@ export async function keeperRecord(
   } catch (error) {
     return none(`history unreadable: ${(error as Error).message}`);
   }
+}
+
+/** A status block as the API serves it or the store reads it, with its validated detail. */
+function latestOf(
+  status: Omit<LatestEvaluation, "blockNumber" | "detail"> & { blockNumber: bigint | string },
+  detail: BookDetail | null,
+): LatestEvaluation {
+  return {
+    blockNumber: status.blockNumber.toString(),
+    timestampSec: status.timestampSec,
+    status: status.status,
+    effectiveness: status.effectiveness,
+    effectivenessWindow: status.effectivenessWindow,
+    detail,
+  };
 }
 
 /** Both reads from the running process's API; undefined when it does not answer (not running, not reachable). */
@@ -99,20 +104,14 @@ async function recordFromApi(
     if (!actions.ok) return undefined;
     const { actions: rows } = (await actions.json()) as ActionsResponse;
     // 404: the keeper has not evaluated the book yet. Two points of chart: the status block is what is wanted.
-    const book = await get(`/api/books/${encodeURIComponent(bookId)}?points=2`);
-    const latest: LatestEvaluation | null = book.ok
-      ? (({ book: b }) => ({
-          blockNumber: b.blockNumber,
-          timestampSec: b.timestampSec,
-          status: b.status,
-          effectiveness: b.effectiveness,
-          effectivenessWindow: b.effectivenessWindow,
-          detail: b.detail,
-        }))((await book.json()) as BookResponse)
-      : null;
+    const response = await get(`/api/books/${encodeURIComponent(bookId)}?points=2`);
+    const book = response.ok ? ((await response.json()) as BookResponse).book : null;
     return {
       lastActions: { source: "api", actions: rows.map(toLastAction) },
-      evaluation: { source: "api", latest },
+      evaluation: {
+        source: "api",
+        latest: book === null ? null : latestOf(book, book.detail),
+      },
     };
   } catch {
     return undefined;

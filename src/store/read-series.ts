@@ -1,7 +1,8 @@
 // A book's chart, and the hedged series effectiveness is measured on: [fromSec, toSec] cut into at most maxPoints
-// equal time buckets, each represented by its last sample. The server does the work with one index probe per bucket (a LATERAL "latest at or before the bucket's
-// end" on (book_id, timestamp_sec, block_number)), so the cost follows maxPoints, not how many samples the range
-// holds: 30 days of per-block samples cost what 30 days of per-minute ones do.
+// equal time buckets, each represented by its last sample. The server does the work with one index probe per
+// bucket (a LATERAL "latest at or before the bucket's end" on (book_id, timestamp_sec, block_number)), so the cost
+// follows maxPoints, not how many samples the range holds: 30 days of per-block samples cost what 30 days of
+// per-minute ones do.
 import type { HedgedHistoryPoint, SeriesPoint } from "./history-store.ts";
 import type { SqlQueryable } from "./sql-database.ts";
 import { bigintFromSql, nullableNumberFromSql, numberFromSql, numberOrNaNFromSql } from "./sql-values.ts";
