@@ -157,6 +157,7 @@ async function putStatusOfLatestSample(db: SqlQueryable, store: HistoryStore, bo
     impermanentLossUsd: numberFromSql(row.impermanent_loss_usd, "impermanent_loss_usd"),
     bookValueUsd,
     effectiveness: 0.91,
+    effectivenessWindow: "1d",
     // The fixture's eth-usdc detail (two effectiveness windows, a perp, a de-peg tier) with this book's stress.
     detail: {
       ...bookDetail("eth-usdc"),
@@ -169,6 +170,15 @@ async function putStatusOfLatestSample(db: SqlQueryable, store: HistoryStore, bo
           ((book.lpValueUsd * (Math.sqrt(1 + shock) - 1 - (shock * book.targetHedgeRatio) / 2)) /
             bookValueUsd) *
           10_000,
+        // The stress row's liquidation columns: a hedge the shock leaves whole.
+        marginRatioAfter: 0.25,
+        liquidated: false,
+        liquidationPriceUsd: null,
+        liquidationMovePct: null,
+        liquidatedFraction: 0,
+        liquidationPenaltyUsd: 0,
+        liquidationLossUsd: 0,
+        collateralDepegPnlUsd: 0,
       })),
     },
   });

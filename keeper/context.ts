@@ -62,7 +62,10 @@ export interface KeeperHooks {
     blockNumber: bigint;
     nowSec: number;
     metrics: BookMetrics;
-    /** Ederington effectiveness per window label (`20b` = the last 20 blocks), where samples allow it. */
+    /**
+     * Ederington effectiveness against the book's target per steward window (`live` = the last 240 blocks, `1h`,
+     * `1d`, `7d`, `30d`), where the samples allow it.
+     */
     effectiveness: Readonly<Record<string, number>>;
     /** What the engine read, and the block's sample (pool, mark and index prices) as kept for the next ones. */
     snapshot: BookSnapshot;

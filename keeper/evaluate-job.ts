@@ -12,13 +12,14 @@ import type { BookDetail, DecisionKind } from "../src/evaluation/book-evaluation
 import { bookSampleOf } from "../src/indexers/book-sample.ts";
 import type { LastEvaluation } from "./book-state-store.ts";
 import type { KeeperBook, KeeperContext } from "./context.ts";
-import { effectivenessByWindow, effectivenessOf, evaluationHistory } from "./evaluation-history.ts";
+import { effectivenessByWindow, evaluationHistory, stewardWindowsOf } from "./evaluation-history.ts";
 import { jobIds } from "./job-ids.ts";
 import { evaluatePayload, parsePayload, type SubmitPayload } from "./payloads.ts";
 import { sealPlan } from "./plan-integrity.ts";
 import { type PlanRecord, TERMINAL_STATUSES } from "./plan-store.ts";
 import { buildProposal } from "./propose-plan.ts";
 import { LANE_PRIORITY } from "./queues.ts";
+import { storedWindowSeries } from "./stored-window-series.ts";
 
 const SAMPLE_WINDOW = 240;
 
@@ -85,6 +86,7 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
       metrics,
       sample,
       previous: samples,
+      stored: await storedWindowSeries(ctx.history, book.bookId, snapshot.blockTimestampSec),
       nowSec,
     });
     await ctx.history.putSample(ctx.chainId, book.bookId, rows.sample, rows.depeg);
@@ -93,7 +95,9 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
     detail = rows.status.detail;
   } else {
     await ctx.samples.put(book.bookId, sample);
-    effectiveness = effectivenessByWindow(effectivenessOf([...samples, sample]));
+    effectiveness = effectivenessByWindow(
+      stewardWindowsOf([...samples, sample], null, book.params.targetHedgeRatio),
+    );
   }
   await ctx.hooks
     .onEvaluation?.({

@@ -2,8 +2,9 @@
 // devnet, hires the keeper (HedgeGuard + Zodiac Roles permissions signed by two Safe owners), starts the monitor
 // and the keeper (BullMQ) over the history store (DATABASE_URL, else embedded PGlite in a temporary directory),
 // serves the stewards' dashboard, then plays quiet-drift, eth-rally, usdc-depeg-2023 and oracle-stale step by
-// step, letting the keeper react to every block. Prints drift before and after, every plan with its lane, transaction, gas and
-// status (read back from the history), and hedge effectiveness. Then leaves the dashboard running until Ctrl-C.
+// step, letting the keeper react to every block. Prints drift before and after, every plan with its lane, transaction,
+// gas and status (read back from the history), and how the hedge did against the book's target over each scenario.
+// Then leaves the dashboard running until Ctrl-C.
 //   npm run demo -- --exit --report demo-report.json   (unattended: writes JSON, non-zero exit on failure)
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,7 +24,7 @@ import { devnetBookSources } from "../src/devnet/devnet-book-sources.ts";
 import { setUpDevnetKeeper } from "../src/devnet/devnet-keeper-setup.ts";
 import { DEFAULT_DEVNET_PORT, type Devnet, startDevnet } from "../src/devnet/index.ts";
 import { driftBand, isBeyondBand } from "../src/engine/drift-band.ts";
-import { effectivenessWindows } from "../src/engine/effectiveness.ts";
+import { targetEffectivenessWindows } from "../src/engine/effectiveness.ts";
 import type { BookSample } from "../src/engine/snapshot.ts";
 import { createBookIndexer } from "../src/indexers/book-indexer.ts";
 import { createMetrics, recordBookMetrics, recordKeeperHealth } from "../src/metrics/metrics.ts";
@@ -316,7 +317,7 @@ async function main(): Promise<number> {
         },
       ],
       actions,
-      hedgeEffectiveness: effectivenessOf(window),
+      hedgeEffectiveness: effectivenessOf(window, params.targetHedgeRatio),
       ...(Object.keys(oracleRounds).length > 0 ? { oracleRounds } : {}),
       problems: [],
     };
@@ -397,22 +398,57 @@ function demoActionOf(action: ActionView): DemoAction {
   };
 }
 
-/** The engine's effectiveness over the scenario's samples (one window spanning them all). */
-function effectivenessOf(window: readonly BookSample[]): DemoScenario["hedgeEffectiveness"] {
+/**
+ * How the hedge did over the scenario's samples, against the book's target: what the book's hedged item (LP + fees
+ * owed + spot) and the hedge made, the dollar offset of the targeted share, and the per-block measures. A scripted
+ * scenario is a few discrete moves, not a statistical sample, so the window is measured from 2 changes on (the
+ * book page's windows need 20). Per block, the perp's account value follows its TWAP index a few blocks behind
+ * the spot move, which the per-block figures show and the dollar offset (the scenario's totals) does not.
+ */
+function effectivenessOf(
+  window: readonly BookSample[],
+  targetHedgeRatio: number,
+): DemoScenario["hedgeEffectiveness"] {
+  const first = window[0];
+  const last = window.at(-1);
+  const change = (value: (s: BookSample) => number | undefined) => {
+    const from = first === undefined ? undefined : value(first);
+    const to = last === undefined ? undefined : value(last);
+    return from === undefined || to === undefined ? null : round(to - from, 2);
+  };
+  const base = {
+    samples: window.length,
+    targetHedgeRatio,
+    itemChangeUsd: change((s) => s.hedgedItemValueUsd),
+    hedgeChangeUsd: change((s) => s.hedgeValueUsd),
+  };
+  const blank = (note: string) => ({
+    ...base,
+    dollarOffset: null,
+    ederington: null,
+    regressionR2: null,
+    note,
+  });
   try {
-    const [w] = effectivenessWindows(window, [window.length]);
+    const [w] = targetEffectivenessWindows(window, {
+      targetHedgeRatio,
+      windows: [{ label: "scenario", lastSamples: window.length }],
+      minChanges: 2,
+    });
+    const measures = w?.relative;
+    if (!measures) return blank(w?.reason ?? "no target to measure against");
+    // A ratio to a change of a few dollars on a million says nothing: offsets need the item to have moved.
+    const itemMoved =
+      base.itemChangeUsd !== null &&
+      Math.abs(base.itemChangeUsd) >= 0.001 * Math.abs(first?.hedgedItemValueUsd ?? Number.POSITIVE_INFINITY);
     return {
-      samples: window.length,
-      ederington: round(w!.ederington, 3),
-      correlation: round(w!.correlation, 3),
+      ...base,
+      dollarOffset: measures.dollarOffset === null || !itemMoved ? null : round(measures.dollarOffset, 4),
+      ederington: round(measures.ederington, 4),
+      regressionR2: round(measures.regressionR2, 4),
     };
   } catch (error) {
-    return {
-      samples: window.length,
-      ederington: null,
-      correlation: null,
-      note: (error as Error).message.split("\n")[0] ?? "",
-    };
+    return blank((error as Error).message.split("\n")[0] ?? "");
   }
 }
 

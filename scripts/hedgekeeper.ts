@@ -20,7 +20,8 @@ import {
 } from "../src/cli/book-view.ts";
 import { renderCheckReport, runCheck } from "../src/cli/check.ts";
 import { renderDevnetConfig, renderRpcConfig } from "../src/cli/config-templates.ts";
-import { lastActions, renderLastActions } from "../src/cli/last-actions.ts";
+import { keeperRecord, renderKeeperEvaluation } from "../src/cli/keeper-record.ts";
+import { renderLastActions } from "../src/cli/last-actions.ts";
 import { ConfigError } from "../src/config/config-error.ts";
 import { loadConfig } from "../src/config/load-config.ts";
 import type { HedgekeeperConfig } from "../src/config/schema.ts";
@@ -70,8 +71,10 @@ ones the configuration generates. Exit status 1 when anything fails, including p
   status: `hedgekeeper status [--config <file>] [--book <id>] [--json]
 
 For each book (or --book): value, hedge ratio and drift against the arm/rearm thresholds, perp, base oracle
-freshness, de-peg tier per asset, the keeper's health from its /healthz (metrics.host:metrics.port), and the
-book's last actions (plan, lane, status, transaction, gas) from the running process's API, else the history.
+freshness, de-peg tier per asset, the keeper's health from its /healthz (metrics.host:metrics.port), and from
+the running process's API (else the history) the keeper's latest evaluation (σ and its source, residual VaR/ES,
+effectiveness per window against the target, LP gamma, basis, liquidation distance, the stress rows' margin
+after and liquidation) and the book's last actions (plan, lane, status, transaction, gas).
 `,
   plan: `hedgekeeper plan [--config <file>] [--book <id>] [--json]
 
@@ -185,7 +188,7 @@ async function status(args: string[]): Promise<number> {
   const books = [];
   for (const bookId of booksOf(config, values.book)) {
     const status = bookStatus(await readBookView(config, bookId));
-    books.push({ ...status, lastActions: await lastActions(config, bookId) });
+    books.push({ ...status, ...(await keeperRecord(config, bookId)) });
   }
   if (values.json) {
     out(asJson({ books, keeper }));
@@ -193,7 +196,12 @@ async function status(args: string[]): Promise<number> {
     const health = keeper.reachable
       ? JSON.stringify(keeper.health)
       : "not reachable (is the keeper running?)";
-    for (const book of books) out(renderStatus(book, health) + renderLastActions(book.lastActions));
+    for (const book of books)
+      out(
+        renderStatus(book, health) +
+          renderKeeperEvaluation(book.evaluation) +
+          renderLastActions(book.lastActions),
+      );
   }
   return 0;
 }

@@ -140,6 +140,12 @@ export function ratio(value: number | null | undefined): string {
   return offScale(value, 0.005, PLAIN_SCIENTIFIC_FROM) ? scientific(value) : value.toFixed(2);
 }
 
+/** A move or change as a signed percent: "+31.8%", "-4.2%". */
+export function signedPercent(value: number | null | undefined, digits = 1): string {
+  const text = percent(value, digits);
+  return missing(value) || value <= 0 || text.startsWith("0.0") ? text : `+${text}`;
+}
+
 export function percent(value: number | null | undefined, digits = 1): string {
   if (missing(value)) return DASH;
   const hundredths = value * 100;
@@ -174,10 +180,14 @@ export function seconds(value: number | null | undefined): string {
   return Math.abs(value) < 90 ? exact : `${exact} (${duration(Math.abs(value))})`;
 }
 
+/**
+ * How long ago: an age is never in the future. A time stamped ahead of this clock (a devnet that advanced time, a
+ * skewed host) reads "just now", as does anything under a second old.
+ */
 export function ago(atSec: number | null | undefined, nowSec = Date.now() / 1000): string {
   if (missing(atSec)) return DASH;
   const delta = nowSec - atSec;
-  return delta < 0 ? `in ${duration(-delta)}` : `${duration(delta)} ago`;
+  return delta < 1 ? "just now" : `${duration(delta)} ago`;
 }
 
 export function clockTime(atSec: number): string {

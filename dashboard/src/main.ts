@@ -14,7 +14,7 @@ import { decisionsTable } from "./views/decisions-table.ts";
 import { depegCards } from "./views/depeg-panel.ts";
 import { keeperHealthView } from "./views/keeper-health.ts";
 import { type Panel, panel } from "./views/panel.ts";
-import { stressTable } from "./views/stress-table.ts";
+import { bookStressTable, stressTable } from "./views/stress-table.ts";
 import { tokenPrompt } from "./views/token-prompt.ts";
 
 const REFRESH_MS = 15_000;
@@ -213,8 +213,8 @@ function bookPage(bookId: string): void {
     latest = await api.book(bookId, rangeSec === 86_400 ? {} : { fromSec: toSec - rangeSec, toSec });
     summary.show(bookSummary(latest.book), detailFacts(latest.book.detail));
     showCharts();
-    const rows = (await api.stress()).books.find((b) => b.bookId === bookId)?.rows ?? [];
-    stress.show(stressTable(bookId, rows));
+    // The book's own rows, with the spot leg and the hedge's liquidation path (the published table has P&L only).
+    stress.show(bookStressTable(bookId, latest.book.detail?.stress ?? []));
   });
   loaders = [
     loadBook,

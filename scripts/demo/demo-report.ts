@@ -25,10 +25,27 @@ export interface DemoScenario {
   ok: boolean;
   books: DemoBook[];
   actions: DemoAction[];
+  /**
+   * How the hedge did over the scenario, against the book's target hedge ratio (a hedge on a 0.6 target is meant to
+   * offset 60% of the hedged item's moves): the item's and the hedge's change, the dollar offset of the targeted
+   * share, and per-block Ederington and R² (engine/effectiveness.ts targetEffectivenessWindows).
+   */
   hedgeEffectiveness: {
+    /** Samples from the last one before the scenario to the last one of it. */
     samples: number;
+    targetHedgeRatio: number;
+    /** LP + fees owed + base spot, and the hedge's P&L, USD, over the scenario; null without samples. */
+    itemChangeUsd: number | null;
+    hedgeChangeUsd: number | null;
+    /**
+     * −Δhedge / (target × Δitem): 1 = exactly the targeted share offset, 80%–125% highly effective; null when the
+     * item moved less than 0.1% over the scenario (the ratio would only amplify noise).
+     */
+    dollarOffset: number | null;
+    /** 1 − Var(target × Δitem + Δhedge) / Var(target × Δitem) over the scenario's per-block changes. */
     ederington: number | null;
-    correlation: number | null;
+    regressionR2: number | null;
+    /** Why the measures are blank, when they are. */
     note?: string;
   };
   /** Rounds each feed posted during the scenario's market paths, by what made it post (Chainlink's rule). */
@@ -63,8 +80,16 @@ export function renderScenario(scenario: DemoScenario): string {
     lines.push(`          ${action.reason}`);
   }
   const e = scenario.hedgeEffectiveness;
+  const pct = (x: number | null) => (x === null ? "n/a" : `${(x * 100).toFixed(1)}%`);
+  const usd = (x: number | null) =>
+    x === null
+      ? "n/a"
+      : `${x < 0 ? "-" : "+"}$${Math.abs(x).toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
+  const head = `  hedge against its ${e.targetHedgeRatio} target over ${e.samples} blocks`;
   lines.push(
-    `  hedge effectiveness over ${e.samples} blocks: Ederington ${fmt(e.ederington, 3)}, correlation ${fmt(e.correlation, 3)}${e.note ? ` (${e.note})` : ""}`,
+    e.note !== undefined
+      ? `${head}: – (${e.note})`
+      : `${head}: LP + spot ${usd(e.itemChangeUsd)}, hedge ${usd(e.hedgeChangeUsd)}, ${e.dollarOffset === null ? "dollar offset n/a (the item moved less than 0.1%)" : `dollar offset ${pct(e.dollarOffset)} of the target's share (80–125% = highly effective)`}; per block: Ederington ${pct(e.ederington)} vs target, R² ${fmt(e.regressionR2, 2)}`,
   );
   const rounds = Object.entries(scenario.oracleRounds ?? {});
   if (rounds.length > 0)

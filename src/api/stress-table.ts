@@ -1,10 +1,17 @@
 // The per-book stress table /api/stress publishes, from BookStatus.detail.stress. The detail is JSON some keeper
-// version wrote, so each row is validated on its own (the evaluation's stress row schema, without the spot leg the
-// table does not show): a malformed row is left out rather than passed on, and the rest of the table stands.
+// version wrote, so each row is validated on its own (the evaluation's stress row schema, its P&L columns only: the
+// spot leg and the liquidation path are on the book page): a malformed row is left out rather than passed on, and
+// the rest of the table stands.
 import type { z } from "zod";
 import { stressRowSchema } from "../evaluation/book-evaluation.ts";
 
-const publishedStressRowSchema = stressRowSchema.omit({ spotPnlUsd: true });
+const publishedStressRowSchema = stressRowSchema.pick({
+  shock: true,
+  lpPnlUsd: true,
+  hedgePnlUsd: true,
+  netPnlUsd: true,
+  netPnlBps: true,
+});
 
 /** A shock's LP, hedge and net P&L, as the stress table shows it. */
 export type PublishedStressRow = z.infer<typeof publishedStressRowSchema>;

@@ -108,6 +108,7 @@ export function bookParamsFromConfig(config: HedgekeeperConfig, bookId: string):
     costMargin: book.costMargin,
     costs: { ...book.costs },
     risk: { ...book.risk },
+    ...(book.stress && { stress: { ...book.stress } }),
     premise: { ...book.premise },
     depeg: { defaultTiers: { ...book.depeg.defaultTiers }, stablecoins },
     maxSnapshotAgeSec: book.maxSnapshotAgeSec,

@@ -6,6 +6,7 @@ import { devnetBookParams } from "../devnet/devnet-book-params.ts";
 import { devnetBookSources } from "../devnet/devnet-book-sources.ts";
 import { devnetTreasuryScope } from "../devnet/devnet-keeper-setup.ts";
 import { parseManifest } from "../devnet/manifest.ts";
+import { SIGMA_DEFAULTS, sigmaParamsOf } from "../engine/volatility.ts";
 import { MULTI_SEND_UNWRAPPER } from "../execution/multisend-unwrapper.ts";
 import {
   bookParamsFromConfig,
@@ -425,6 +426,39 @@ describe("adapters from the configuration", () => {
 
   it("give the engine the devnet book's parameters", () => {
     expect(bookParamsFromConfig(config, "treasury-eth")).toEqual(devnetBookParams(manifest));
+  });
+
+  it("give the engine the volatility and liquidation settings a book sets, and leave the rest to its defaults", () => {
+    const tuned = parseConfig(
+      edited((tree) => {
+        const book = tree.books["treasury-eth"];
+        book.risk = { ...book.risk, sigmaFloorAnnual: 0.2, ewmaLambdaDaily: 0.97, minSigmaMoves: 30 };
+        book.stress = { maintenanceMarginRatio: 0.08 };
+      }),
+      { env: ENV },
+    );
+    const params = bookParamsFromConfig(tuned, "treasury-eth");
+    expect(params.risk).toEqual({
+      ...devnetBookParams(manifest).risk,
+      sigmaFloorAnnual: 0.2,
+      ewmaLambdaDaily: 0.97,
+      minSigmaMoves: 30,
+    });
+    expect(params.stress).toEqual({ maintenanceMarginRatio: 0.08 });
+    expect(sigmaParamsOf(params.risk)).toMatchObject({ minSigmaSpanSec: SIGMA_DEFAULTS.minSigmaSpanSec });
+    expect(
+      issuesOf(
+        edited((tree) => {
+          const book = tree.books["treasury-eth"];
+          book.risk = { ...book.risk, ewmaLambdaDaily: 1.5, minSigmaMoves: 1 };
+          book.stress = { liquidationPenaltyRatio: 1 };
+        }),
+      ).map((i) => i.path),
+    ).toEqual([
+      "books.treasury-eth.risk.ewmaLambdaDaily",
+      "books.treasury-eth.risk.minSigmaMoves",
+      "books.treasury-eth.stress.liquidationPenaltyRatio",
+    ]);
   });
 
   it("give the indexer the devnet book's sources", () => {

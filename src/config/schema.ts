@@ -3,6 +3,8 @@
 // reported by its path in one pass. Secrets are `${ENV_VAR}` references (checked in load-config.ts, which
 // sees the file before substitution). Each field's `.describe()` feeds docs/config-reference.md.
 import { z } from "zod";
+import { PERP_V2_LIQUIDATION } from "../engine/stress.ts";
+import { SIGMA_DEFAULTS } from "../engine/volatility.ts";
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
@@ -304,9 +306,57 @@ export const bookSchema = z
       .object({
         fallbackSigmaAnnual: nonNegative.describe("Volatility used when samples are too few."),
         horizonSec: positiveInt.describe("Horizon of the risk and funding in the cost test."),
-        confidenceZ: nonNegative.describe("Normal quantile for risk in USD (1.645 = 95%)."),
+        confidenceZ: nonNegative.describe(
+          "Normal quantile for risk in USD (1.645 = 95%); also the confidence of the residual VaR/ES.",
+        ),
+        // Optional: the engine applies the defaults (SIGMA_DEFAULTS, PERP_V2_LIQUIDATION); `meta` shows them in
+        // docs/config-reference.md.
+        sigmaFloorAnnual: nonNegative
+          .optional()
+          .meta({ default: SIGMA_DEFAULTS.sigmaFloorAnnual })
+          .describe("Least volatility ever used, realized or fallback: σ never reads 0."),
+        ewmaLambdaDaily: z
+          .number()
+          .gt(0)
+          .max(1)
+          .optional()
+          .meta({ default: SIGMA_DEFAULTS.ewmaLambdaDaily })
+          .describe("RiskMetrics EWMA decay per day of the realized σ (RiskMetrics 1996: 0.94)."),
+        minSigmaMoves: z
+          .number()
+          .int()
+          .min(2)
+          .optional()
+          .meta({ default: SIGMA_DEFAULTS.minSigmaMoves })
+          .describe("Fewest distinct price moves a realized σ rests on; fewer → the fallback."),
+        minSigmaSpanSec: z
+          .number()
+          .int()
+          .nonnegative()
+          .optional()
+          .meta({ default: SIGMA_DEFAULTS.minSigmaSpanSec })
+          .describe("Shortest span of distinct observations a realized σ rests on; shorter → the fallback."),
       })
       .strict(),
+    stress: z
+      .object({
+        liquidationPenaltyRatio: z
+          .number()
+          .min(0)
+          .lt(1)
+          .optional()
+          .meta({ default: PERP_V2_LIQUIDATION.liquidationPenaltyRatio })
+          .describe("Penalty on the liquidated notional in stress rows (Perp v2 liquidationPenaltyRatio)."),
+        maintenanceMarginRatio: z
+          .number()
+          .gt(0)
+          .lt(1)
+          .optional()
+          .describe("Overrides the maintenance margin ratio read from the venue (Perp v2 mmRatio: 0.0625)."),
+      })
+      .strict()
+      .optional()
+      .describe("How stress rows treat the hedge venue's liquidations (defaults: Perpetual Protocol v2)."),
     premise: z
       .object({
         oracleBandBps: bps.describe(

@@ -54,6 +54,25 @@ describe("stress", () => {
     expect(residualVarEs(samples, { ...options, seed: 43 }).valueAtRiskUsd).not.toBe(a.valueAtRiskUsd);
   });
 
+  it("VaR of the residual counts the base spot when every sample carries the whole hedged item", () => {
+    // The hedge offsets LP + spot: against the LP alone it looks like risk; against the whole item it is none.
+    const samples = syntheticSamples(300, 1).map((s) => ({
+      ...s,
+      lpValueUsd: s.lpValueUsd - 50 * (s.basePriceUsd - 3000),
+      hedgedItemValueUsd: s.lpValueUsd,
+    }));
+    const options = { confidence: 0.95, horizonSteps: 50, paths: 1_000, seed: 7 };
+    const whole = residualVarEs(samples, options);
+    const lpOnly = residualVarEs(
+      samples.map(({ hedgedItemValueUsd: _item, ...s }) => s),
+      options,
+    );
+    expect(whole.valueAtRiskUsd).toBeLessThan(lpOnly.valueAtRiskUsd / 5);
+    // One sample without it: the LP is the item for the whole window.
+    const mixed = samples.map((s, i) => (i === 0 ? { ...s, hedgedItemValueUsd: undefined } : s));
+    expect(residualVarEs(mixed, options)).toEqual(lpOnly);
+  });
+
   it("rejects nonsense shocks and options with typed errors", () => {
     expect(() => stressBook(makeBook(), makeParams(), NOW_SEC, [{ kind: "price", pct: Number.NaN }])).toThrow(
       /shock.pct/,

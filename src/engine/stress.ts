@@ -422,8 +422,10 @@ export interface ResidualRisk {
 }
 
 /**
- * Historical-simulation VaR and ES of the hedged residual (ΔLP + Δhedge per sample step) over a horizon of
- * `horizonSteps` steps, by bootstrap with replacement (Hull ch. 22, historical simulation).
+ * Historical-simulation VaR and ES of the hedged residual (Δitem + Δhedge per sample step) over a horizon of
+ * `horizonSteps` steps, by bootstrap with replacement (Hull ch. 22, historical simulation). The item is the whole
+ * hedged item (LP + fees owed + base spot, hedgedItemValueUsd) when every sample carries it, else the LP, as in
+ * effectivenessWindows.
  */
 export function residualVarEs(
   samples: readonly BookSample[],
@@ -435,7 +437,8 @@ export function residualVarEs(
     fail("horizonSteps", "must be an integer >= 1", horizonSteps);
   if (!Number.isInteger(paths) || paths < 100) fail("paths", "must be an integer >= 100", paths);
   if (samples.length < 3) fail("samples", "needs at least 3 samples", samples.length);
-  const lp = changes(samples.map((s) => s.lpValueUsd));
+  const whole = samples.every((s) => s.hedgedItemValueUsd !== undefined);
+  const lp = changes(samples.map((s) => (whole ? s.hedgedItemValueUsd! : s.lpValueUsd)));
   const hedge = changes(samples.map((s) => s.hedgeValueUsd));
   const residual = lp.map((x, i) => x + hedge[i]!);
   for (let i = 0; i < residual.length; i++) {

@@ -1,6 +1,6 @@
 // What one evaluation of a book produces beyond the engine's own types: the status a steward sees, the kind of
-// decision taken, and the book's detail (band, oracle, LP, perp, effectiveness windows, stress table, de-peg
-// tiers). The keeper builds it (keeper/evaluation-history.ts), the history store keeps the detail as JSON, the
+// decision taken, and the book's detail (band, oracle, σ, LP, perp, basis, residual VaR/ES, effectiveness windows
+// per block and against the target, stress table, de-peg tiers). The keeper builds it (keeper/evaluation-history.ts), the history store keeps the detail as JSON, the
 // API validates what it reads back with bookDetailSchema, and the dashboard draws the inferred types. A field
 // added to the schema is one edit: the compiler then asks every producer (and test fixture) for it, and every
 // reader receives it typed. Bigints travel as decimal strings; JSON cannot carry NaN, so a number the engine
@@ -27,12 +27,35 @@ const oracleDetailSchema = z.object({
   problem: z.string().nullable(),
 });
 
+/** The σ the engine used (volatility.ts estimateSigma): where it came from, and why when it is not realized. */
+const sigmaDetailSchema = z.object({
+  /** Per year, never below the configured floor. */
+  annual: z.number(),
+  source: z.enum(["realized", "fallback"]),
+  /** Why the fallback (or the floor) was used; null for a plain realized estimate. */
+  reason: z.string().nullable(),
+  /** The price series a realized σ came from; null on fallback. */
+  series: z.enum(["oracle", "pool"]).nullable(),
+  /** Distinct observations (oracle rounds, pool moves) and how many of them moved the price. */
+  observations: z.number().int().nonnegative(),
+  moves: z.number().int().nonnegative(),
+  spanSec: z.number(),
+  /** The EWMA estimate before the floor; null when the data could not support one. */
+  realizedAnnual: z.number().nullable(),
+});
+
 const lpDetailSchema = z.object({
   valueUsd: z.number(),
   feesUsd: z.number(),
   hodlValueUsd: z.number(),
   expectedIlUsd: z.number(),
   lvrUsdPerYear: z.number(),
+  /** d LVR / dσ, USD per year per unit of annual σ (= 2·LVR/σ: LVR is σ²-proportional). */
+  lvrUsdPerYearPerSigma: z.number(),
+  /** d delta / d price of the LP, base units per USD (never positive: LPs are short gamma). */
+  gammaBase: z.number(),
+  /** The delta change, in USD, of a 1% base move: gammaBase × P² / 100. */
+  gammaUsdPer1Pct: z.number(),
 });
 
 const perpDetailSchema = z.object({
@@ -47,6 +70,10 @@ const perpDetailSchema = z.object({
   leverage: z.number(),
   /** null without a position. */
   liquidationDistanceBps: z.number().nullable(),
+  /** Index price at which the venue starts liquidating the hedge; null without a position. */
+  liquidationPriceUsd: z.number().nullable(),
+  /** That price as a move of the index from now (+0.224 = +22.4%); null without a position. */
+  liquidationMovePct: z.number().nullable(),
   /** Negative = the book pays funding. */
   fundingCarryUsdPerYear: z.number(),
 });
@@ -65,6 +92,56 @@ const effectivenessWindowDetailSchema = z.object({
   costPerUnitRiskRemoved: z.number().nullable(),
 });
 
+/** Effectiveness measures of one window, against the whole item (raw) or the item scaled by the target. */
+const effectivenessMeasuresSchema = z.object({
+  ederington: z.number(),
+  /** Hull's h*: the multiple of the current hedge that minimizes variance (1 = sized right). */
+  minVarianceMultiple: z.number().nullable(),
+  dollarOffset: z.number().nullable(),
+  dollarOffsetHighlyEffective: z.boolean(),
+  regressionSlope: z.number(),
+  regressionR2: z.number(),
+  /** R² ≥ 0.80 and −slope within [0.80, 1.25]. */
+  effective: z.boolean(),
+});
+
+/** One steward window (live, 1h, 1d, 7d, 30d): engine/effectiveness.ts targetEffectivenessWindows. */
+const targetEffectivenessWindowDetailSchema = z.object({
+  label: z.string(),
+  /** null for the live window (a count of blocks, not a duration). */
+  durationSec: z.number().nullable(),
+  /** Where its points come from: the keeper's per-block samples, or the history store's downsampled series. */
+  source: z.enum(["blocks", "history"]),
+  samples: z.number().int().nonnegative(),
+  fromSec: z.number().nullable(),
+  toSec: z.number().nullable(),
+  fromBlock: blockNumberSchema.nullable(),
+  toBlock: blockNumberSchema.nullable(),
+  /** Why the window is blank (too few samples, no history store…); null when measured. */
+  reason: z.string().nullable(),
+  targetHedgeRatio: z.number(),
+  /** Share of the item's moves the hedge offset (on target: the target ratio). */
+  realizedHedgeRatio: z.number().nullable(),
+  correlation: z.number().nullable(),
+  raw: effectivenessMeasuresSchema.nullable(),
+  /** null when the target is 0 (nothing is meant to be hedged) or the window is blank. */
+  relative: effectivenessMeasuresSchema.nullable(),
+});
+
+/** Historical-simulation VaR and ES of the hedged residual (engine/stress.ts residualVarEs). */
+const residualRiskDetailSchema = z.object({
+  /** One-sided, from risk.confidenceZ (Φ(1.645) = 95%). */
+  confidence: z.number(),
+  horizonSec: z.number(),
+  /** Samples whose changes were resampled. */
+  samples: z.number().int().nonnegative(),
+  /** Loss not exceeded with `confidence`, USD (positive = loss); null with the reason. */
+  valueAtRiskUsd: z.number().nullable(),
+  /** Mean loss beyond VaR, USD. */
+  expectedShortfallUsd: z.number().nullable(),
+  reason: z.string().nullable(),
+});
+
 export const stressRowSchema = z.object({
   /** The scenario as the engine labels it (e.g. "price -30.0%", "USDC at $0.8774"). */
   shock: z.string(),
@@ -75,6 +152,20 @@ export const stressRowSchema = z.object({
   netPnlUsd: z.number(),
   /** Net P&L in bps of book value. */
   netPnlBps: z.number(),
+  /** The venue's margin ratio after the shock; null without a position (or one liquidated whole). */
+  marginRatioAfter: z.number().nullable(),
+  /** The shock crosses the liquidation price: the venue took over part or all of the hedge. */
+  liquidated: z.boolean(),
+  liquidationPriceUsd: z.number().nullable(),
+  liquidationMovePct: z.number().nullable(),
+  /** Share of the hedge liquidated (0 … 1). */
+  liquidatedFraction: z.number(),
+  /** Penalties paid, USD (inside hedgePnlUsd). */
+  liquidationPenaltyUsd: z.number(),
+  /** What a liquidation locks in even if the price comes back, USD (positive = loss). */
+  liquidationLossUsd: z.number(),
+  /** The venue collateral's USD gain or loss from its token's de-peg (inside hedgePnlUsd). */
+  collateralDepegPnlUsd: z.number(),
 });
 
 const depegTierDetailSchema = z.object({
@@ -90,11 +181,17 @@ export const bookDetailSchema = z.object({
   netDeltaUsd: z.number(),
   basePriceUsd: z.number(),
   oracle: oracleDetailSchema,
+  sigma: sigmaDetailSchema,
   lp: lpDetailSchema,
   /** null when the book holds no perp position. */
   perp: perpDetailSchema.nullable(),
-  /** One per window the engine could compute, shortest first. */
+  /** At this block, bps of index: mark − index (null without a perp), index − pool (null without a pool price). */
+  basis: z.object({ markIndexBps: z.number().nullable(), indexPoolBps: z.number().nullable() }),
+  residualRisk: residualRiskDetailSchema,
+  /** Per-block windows (20, 60, 240 blocks), one per window the engine could compute, shortest first. */
   effectiveness: z.array(effectivenessWindowDetailSchema),
+  /** The steward windows against the whole item and the target, every window, blank ones with their reason. */
+  targetEffectiveness: z.array(targetEffectivenessWindowDetailSchema),
   stress: z.array(stressRowSchema),
   /** Why the stress table could not be computed; null when it was. */
   stressProblem: z.string().nullable(),
@@ -104,6 +201,8 @@ export const bookDetailSchema = z.object({
 export type BookDetail = z.infer<typeof bookDetailSchema>;
 export type EffectivenessWindowDetail = z.infer<typeof effectivenessWindowDetailSchema>;
 export type StressRow = z.infer<typeof stressRowSchema>;
+export type TargetEffectivenessWindowDetail = z.infer<typeof targetEffectivenessWindowDetailSchema>;
+export type EffectivenessMeasuresDetail = z.infer<typeof effectivenessMeasuresSchema>;
 
 /** A detail read back from the store, validated: null when it is not a BookDetail (another version wrote it). */
 export function readBookDetail(json: unknown): BookDetail | null {

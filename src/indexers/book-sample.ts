@@ -1,11 +1,14 @@
 import type { BookMetrics } from "../engine/book-metrics.ts";
+import { hedgedItemValueUsd } from "../engine/effectiveness.ts";
 import { sqrtPriceX96ToPrice } from "../engine/price-tick.ts";
 import type { BookSample, BookSnapshot } from "../engine/snapshot.ts";
 
 /**
  * The per-block observation kept for rolling metrics (hedge effectiveness, realized volatility, VaR). The hedge's
  * value is its P&L — account value less settlement collateral — so deposits and withdrawals, which move
- * collateral but carry no market risk, never show up as hedge gains or losses.
+ * collateral but carry no market risk, never show up as hedge gains or losses. The hedged item is everything
+ * drift counts as exposure (LP + fees owed + base spot), and the base oracle's round lets volatility count one
+ * observation per round.
  */
 export function bookSampleOf(snapshot: BookSnapshot, metrics: BookMetrics): BookSample {
   const perp = snapshot.perp;
@@ -15,7 +18,12 @@ export function bookSampleOf(snapshot: BookSnapshot, metrics: BookMetrics): Book
     blockNumber: snapshot.blockNumber,
     timestampSec: snapshot.blockTimestampSec,
     basePriceUsd: metrics.basePriceUsd,
+    baseOracleRoundId: snapshot.baseOracle.roundId,
+    // A round is never written after the block that reads it; a feed stamped ahead of its block (a devnet's
+    // skewed clock) is taken as written at the block, which is when the book saw it.
+    baseOracleUpdatedAtSec: Math.min(snapshot.baseOracle.updatedAtSec, snapshot.blockTimestampSec),
     lpValueUsd: metrics.lpValueUsd + metrics.lpFeesUsd,
+    hedgedItemValueUsd: hedgedItemValueUsd(metrics),
     hedgeValueUsd: metrics.perp === null ? 0 : metrics.perp.accountValueUsd - collateralUsd,
     perpMarkPriceUsd: metrics.perp?.markPrice ?? metrics.basePriceUsd,
     perpIndexPriceUsd: metrics.perp?.indexPrice ?? metrics.basePriceUsd,
@@ -26,7 +34,7 @@ export function bookSampleOf(snapshot: BookSnapshot, metrics: BookMetrics): Book
 }
 
 /** The base asset's price in the pool of the book's first LP position that holds it (quote taken at $1). */
-function basePriceInMainPool(snapshot: BookSnapshot): number | undefined {
+export function basePriceInMainPool(snapshot: BookSnapshot): number | undefined {
   const base = snapshot.base.address.toLowerCase();
   for (const position of snapshot.lpPositions) {
     const pool = snapshot.pools.find((p) => p.address.toLowerCase() === position.pool.toLowerCase());

@@ -40,6 +40,7 @@ export function bookStatusFromRow(row: Row): StoredBookStatus {
     impermanentLossUsd: numberFromSql(row.impermanent_loss_usd, "book_status.impermanent_loss_usd"),
     bookValueUsd: numberFromSql(row.book_value_usd, "book_status.book_value_usd"),
     effectiveness: nullableNumberFromSql(row.effectiveness, "book_status.effectiveness"),
+    effectivenessWindow: nullableStringFromSql(row.effectiveness_window, "book_status.effectiveness_window"),
     detail: jsonFromSql<unknown>(row.detail, "book_status.detail"),
   };
 }

@@ -3,6 +3,7 @@
 // version in force. One schema and one set of queries over PostgreSQL (DATABASE_URL) or embedded PGlite.
 // Every write is idempotent: replaying a block, an evaluation or an event writes nothing twice.
 import type { DepegTier } from "../engine/depeg.ts";
+import type { HedgedSeriesPoint } from "../engine/effectiveness.ts";
 import type { Lane } from "../engine/plan.ts";
 import type { BookSample } from "../engine/snapshot.ts";
 import type { BookDetail, BookStatusLevel, DecisionKind } from "../evaluation/book-evaluation.ts";
@@ -49,8 +50,13 @@ export interface BookStatus {
   targetHedgeRatio: number;
   impermanentLossUsd: number;
   bookValueUsd: number;
-  /** Ederington effectiveness of the longest window that has enough samples; null before it has. */
+  /**
+   * Ederington effectiveness against the book's target hedge ratio (the hedged item scaled by the target) over the
+   * longest steward window measured (effectivenessWindow); null before any window has its samples.
+   */
   effectiveness: number | null;
+  /** The window `effectiveness` was measured over: live (the last 240 blocks), 1h, 1d, 7d or 30d. */
+  effectivenessWindow: string | null;
   /** Stored as JSON: NaN and ±Infinity inside it read back as null, a bigint as its decimal string. */
   detail: BookDetail;
 }
@@ -133,6 +139,12 @@ export interface SeriesPoint {
   fundingRateDaily: number;
 }
 
+/**
+ * One point of the series target-relative effectiveness is measured on (a bucket's last sample): the hedge's value
+ * and the whole hedged item's, absent in samples written before it was recorded.
+ */
+export type HedgedHistoryPoint = HedgedSeriesPoint & { blockNumber: bigint };
+
 export interface RetentionPolicy {
   /** Samples older than this keep one per book per minute (the minute's last). */
   downsampleAfterSec: number;
@@ -176,6 +188,15 @@ export interface HistoryStore {
     bookId: string,
     range: { fromSec: number; toSec: number; maxPoints: number },
   ): Promise<SeriesPoint[]>;
+  /**
+   * The hedge's and the hedged item's values between two times (inclusive), downsampled as series() is: each
+   * point the last sample of its equal-width bucket, at most `maxPoints`, oldest first. The keeper measures the
+   * 1 h … 30 d effectiveness windows on it.
+   */
+  hedgedSeries(
+    bookId: string,
+    range: { fromSec: number; toSec: number; maxPoints: number },
+  ): Promise<HedgedHistoryPoint[]>;
   /** The latest de-peg reading per stablecoin across books (per chain: an address names a token on one chain). */
   depeg(): Promise<
     (DepegSample & { chainId: number; bookId: string; blockNumber: bigint; timestampSec: number })[]

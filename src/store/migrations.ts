@@ -145,4 +145,18 @@ CREATE TABLE config_versions (
 CREATE INDEX config_versions_by_last_seen ON config_versions (last_seen_at_ms);
 `,
   },
+  {
+    version: 2,
+    name: "hedged item, base oracle round, effectiveness window",
+    sql: `
+-- The whole hedged item (LP + fees owed + base spot), what target-relative effectiveness is measured on, and the
+-- base oracle's round behind the sample (volatility counts one observation per round). NULL in samples written
+-- before them. A round id is phase-encoded, (phaseId << 64) | aggregatorRoundId: wider than bigint.
+ALTER TABLE book_samples ADD COLUMN hedged_item_value_usd double precision;
+ALTER TABLE book_samples ADD COLUMN base_oracle_round_id numeric(78, 0);
+ALTER TABLE book_samples ADD COLUMN base_oracle_updated_at_sec bigint;
+-- Which window the status block's effectiveness was measured over (live, 1h, 1d, 7d, 30d).
+ALTER TABLE book_status ADD COLUMN effectiveness_window text;
+`,
+  },
 ];

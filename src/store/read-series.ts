@@ -1,10 +1,11 @@
-// A book's chart: [fromSec, toSec] cut into at most maxPoints equal time buckets, each represented by its last
-// sample. The server does the work with one index probe per bucket (a LATERAL "latest at or before the bucket's
-// end" on (book_id, timestamp_sec, block_number)), so the cost follows maxPoints, not how many samples the range
-// holds: 30 days of per-block samples cost what 30 days of per-minute ones do.
-import type { SeriesPoint } from "./history-store.ts";
+// A book's chart, and the hedged series effectiveness is measured on: [fromSec, toSec] cut into at most maxPoints
+// equal time buckets, each represented by its last sample. The server does the work with one index probe per
+// bucket (a LATERAL "latest at or before the bucket's end" on (book_id, timestamp_sec, block_number)), so the cost
+// follows maxPoints, not how many samples the range holds: 30 days of per-block samples cost what 30 days of
+// per-minute ones do.
+import type { HedgedHistoryPoint, SeriesPoint } from "./history-store.ts";
 import type { SqlQueryable } from "./sql-database.ts";
-import { bigintFromSql, numberFromSql, numberOrNaNFromSql } from "./sql-values.ts";
+import { bigintFromSql, nullableNumberFromSql, numberFromSql, numberOrNaNFromSql } from "./sql-values.ts";
 
 export interface SeriesRange {
   fromSec: number;
@@ -24,18 +25,22 @@ export function seriesBuckets(range: SeriesRange): { widthSec: number; count: nu
   return { widthSec, count: Math.ceil(spanSec / widthSec) };
 }
 
-export async function readSeries(
+/**
+ * One row per non-empty bucket of [fromSec, toSec]: its last sample of `bookId` (by time, then block), with
+ * block_number, timestamp_sec and `columns`, oldest first.
+ */
+async function lastSamplePerBucket(
   db: SqlQueryable,
   bookId: string,
   range: SeriesRange,
-): Promise<SeriesPoint[]> {
+  columns: readonly string[],
+): Promise<Record<string, unknown>[]> {
   const { widthSec, count } = seriesBuckets(range);
   if (count === 0) return [];
-  const rows = await db.query<Record<string, unknown>>(
+  return db.query<Record<string, unknown>>(
     `SELECT s.* FROM generate_series(0, $5::integer - 1) AS bucket
      CROSS JOIN LATERAL (
-       SELECT block_number, timestamp_sec, drift_bps, threshold_bps, impermanent_loss_usd, hedge_ratio,
-              perp_mark_price_usd, perp_index_price_usd, funding_rate_daily
+       SELECT block_number, timestamp_sec, ${columns.join(", ")}
        FROM book_samples
        WHERE book_id = $1
          AND timestamp_sec >= $2::bigint + bucket * $4::bigint
@@ -46,7 +51,42 @@ export async function readSeries(
      ORDER BY bucket`,
     [bookId, range.fromSec, range.toSec, widthSec, count],
   );
-  return rows.map(seriesPointFromRow);
+}
+
+const SERIES_COLUMNS = [
+  "drift_bps",
+  "threshold_bps",
+  "impermanent_loss_usd",
+  "hedge_ratio",
+  "perp_mark_price_usd",
+  "perp_index_price_usd",
+  "funding_rate_daily",
+];
+
+export async function readSeries(
+  db: SqlQueryable,
+  bookId: string,
+  range: SeriesRange,
+): Promise<SeriesPoint[]> {
+  return (await lastSamplePerBucket(db, bookId, range, SERIES_COLUMNS)).map(seriesPointFromRow);
+}
+
+/** The hedge's and the hedged item's values over the same buckets as readSeries: effectiveness over long windows. */
+export async function readHedgedSeries(
+  db: SqlQueryable,
+  bookId: string,
+  range: SeriesRange,
+): Promise<HedgedHistoryPoint[]> {
+  const rows = await lastSamplePerBucket(db, bookId, range, ["hedge_value_usd", "hedged_item_value_usd"]);
+  return rows.map((row) => {
+    const item = nullableNumberFromSql(row.hedged_item_value_usd, "book_samples.hedged_item_value_usd");
+    return {
+      timestampSec: numberFromSql(row.timestamp_sec, "book_samples.timestamp_sec"),
+      blockNumber: bigintFromSql(row.block_number, "book_samples.block_number"),
+      hedgeValueUsd: numberFromSql(row.hedge_value_usd, "book_samples.hedge_value_usd"),
+      ...(item === null ? {} : { hedgedItemValueUsd: item }),
+    };
+  });
 }
 
 function seriesPointFromRow(row: Record<string, unknown>): SeriesPoint {

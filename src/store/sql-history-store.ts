@@ -20,7 +20,7 @@ import type {
   PlanHistory,
   TransactionHistory,
 } from "./history-store.ts";
-import { readSeries } from "./read-series.ts";
+import { readHedgedSeries, readSeries } from "./read-series.ts";
 import type { SqlDatabase } from "./sql-database.ts";
 import { BOOK_SAMPLE_COLUMNS, bookSampleParams, createSqlSampleStore } from "./sql-sample-store.ts";
 import { jsonToSql, numberFromSql, stringFromSql } from "./sql-values.ts";
@@ -46,6 +46,7 @@ const BOOK_STATUS_COLUMNS = [
   "impermanent_loss_usd",
   "book_value_usd",
   "effectiveness",
+  "effectiveness_window",
   "detail",
 ] as const;
 
@@ -109,7 +110,7 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
     async putBookStatus(status) {
       await db.query(
         `INSERT INTO book_status (chain_id, book_id, block_number, ${BOOK_STATUS_COLUMNS.join(", ")})
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)
          ON CONFLICT (chain_id, book_id) DO UPDATE SET block_number = EXCLUDED.block_number,
            ${overwrite(BOOK_STATUS_COLUMNS)}
          WHERE EXCLUDED.block_number >= book_status.block_number`,
@@ -126,6 +127,7 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
           status.impermanentLossUsd,
           status.bookValueUsd,
           status.effectiveness,
+          status.effectivenessWindow,
           jsonToSql(status.detail),
         ],
       );
@@ -242,6 +244,8 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
     },
 
     series: (bookId, range) => readSeries(db, bookId, range),
+
+    hedgedSeries: (bookId, range) => readHedgedSeries(db, bookId, range),
 
     async depeg() {
       // A loose index scan: walk the distinct (chain, token) pairs through the index, then take each one's

@@ -4,7 +4,7 @@
 import type { BookSample } from "../engine/snapshot.ts";
 import type { SampleStore } from "../indexers/sample-store.ts";
 import type { SqlDatabase, SqlQueryable } from "./sql-database.ts";
-import { bigintFromSql, nullableNumberFromSql, numberFromSql } from "./sql-values.ts";
+import { bigintFromSql, nullableBigintFromSql, nullableNumberFromSql, numberFromSql } from "./sql-values.ts";
 
 /** The BookSample columns, in the order bookSampleParams() lays out their values. */
 export const BOOK_SAMPLE_COLUMNS = [
@@ -17,6 +17,9 @@ export const BOOK_SAMPLE_COLUMNS = [
   "pool_price_usd",
   "funding_rate_daily",
   "perp_size_base",
+  "hedged_item_value_usd",
+  "base_oracle_round_id",
+  "base_oracle_updated_at_sec",
 ] as const;
 
 export function bookSampleParams(sample: BookSample): unknown[] {
@@ -30,6 +33,10 @@ export function bookSampleParams(sample: BookSample): unknown[] {
     sample.poolPriceUsd,
     sample.fundingRateDaily,
     sample.perpSizeBase ?? null,
+    sample.hedgedItemValueUsd ?? null,
+    // numeric: sent as its decimal text, which both drivers pass through exactly.
+    sample.baseOracleRoundId?.toString() ?? null,
+    sample.baseOracleUpdatedAtSec ?? null,
   ];
 }
 
@@ -37,6 +44,15 @@ type BookSampleRow = Record<(typeof BOOK_SAMPLE_COLUMNS)[number] | "block_number
 
 export function bookSampleFromRow(row: BookSampleRow): BookSample {
   const perpSizeBase = nullableNumberFromSql(row.perp_size_base, "book_samples.perp_size_base");
+  const hedgedItemValueUsd = nullableNumberFromSql(
+    row.hedged_item_value_usd,
+    "book_samples.hedged_item_value_usd",
+  );
+  const roundId = nullableBigintFromSql(row.base_oracle_round_id, "book_samples.base_oracle_round_id");
+  const updatedAtSec = nullableNumberFromSql(
+    row.base_oracle_updated_at_sec,
+    "book_samples.base_oracle_updated_at_sec",
+  );
   return {
     blockNumber: bigintFromSql(row.block_number, "book_samples.block_number"),
     timestampSec: numberFromSql(row.timestamp_sec, "book_samples.timestamp_sec"),
@@ -48,6 +64,9 @@ export function bookSampleFromRow(row: BookSampleRow): BookSample {
     poolPriceUsd: numberFromSql(row.pool_price_usd, "book_samples.pool_price_usd"),
     fundingRateDaily: numberFromSql(row.funding_rate_daily, "book_samples.funding_rate_daily"),
     ...(perpSizeBase === null ? {} : { perpSizeBase }),
+    ...(hedgedItemValueUsd === null ? {} : { hedgedItemValueUsd }),
+    ...(roundId === null ? {} : { baseOracleRoundId: roundId }),
+    ...(updatedAtSec === null ? {} : { baseOracleUpdatedAtSec: updatedAtSec }),
   };
 }
 

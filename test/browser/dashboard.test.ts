@@ -84,6 +84,10 @@ describe("the steward dashboard in Chromium", () => {
         expect(await page.getByTestId("book-row-wbtc-usdc").getAttribute("class")).toContain("colour-red");
         expect(await page.getByTestId("book-hedge-eth-usdc").textContent()).toBe("0.99 / 1.00");
         expect(await page.getByTestId("book-effectiveness-eth-usdc").textContent()).toBe("93.0%");
+        // What the figure is: Ederington against the book's target, over the longest window measured.
+        expect(await page.getByTestId("book-effectiveness-eth-usdc").getAttribute("title")).toBe(
+          "Variance removed against the 1.00 target, over the 1d window",
+        );
         expect(await page.getByTestId("book-block-eth-usdc").textContent()).toMatch(/^#1,029 /);
 
         const action = page.getByTestId(`action-row-${seeded.planId}`);
@@ -229,6 +233,156 @@ describe("the steward dashboard in Chromium", () => {
         const text = (await page.getByTestId("book-detail-facts").textContent()) ?? "";
         for (const raw of ["feesUsd", "sizeBase", "stressProblem", "{", "[]"])
           expect(text).not.toContain(raw);
+        expect(errors).toEqual([]);
+      },
+      { browser },
+    );
+  });
+
+  it("shows σ and its source, the residual VaR/ES, LP gamma, LVR's σ-sensitivity, basis and the liquidation price", async () => {
+    await withPage(
+      `${api.url}/#/book/eth-usdc`,
+      async ({ page, errors }) => {
+        await page.getByTestId("facts-risk").waitFor();
+        expect(
+          await facts(page, [
+            "sigma",
+            "sigma-source",
+            "residual-var",
+            "residual-es",
+            "basis-mark-index",
+            "basis-index-pool",
+          ]),
+        ).toEqual({
+          sigma: "62.3%",
+          "sigma-source": "realized from the oracle (141 moves over 24.0 h)",
+          "residual-var": "$4,313",
+          "residual-es": "$5,480",
+          "basis-mark-index": "+5 bps",
+          "basis-index-pool": "+1.4 bps",
+        });
+        const labels = await page.getByTestId("facts-risk").locator("dt").allTextContents();
+        expect(labels).toContain("Residual VaR (95%, 1 h)");
+        expect(labels).toContain("Residual ES (95%, 1 h)");
+        expect(await facts(page, ["lp-gamma", "lp-lvr-vega", "perp-liquidation-price"])).toEqual({
+          "lp-gamma": "-$13,684",
+          "lp-lvr-vega": "+$1,227/yr",
+          "perp-liquidation-price": "$2,635.30 (+31.8%)",
+        });
+        expect(errors).toEqual([]);
+      },
+      { browser },
+    );
+  });
+
+  it("shows each steward window raw and against the target with its samples, a blank one with its reason", async () => {
+    await withPage(
+      `${api.url}/#/book/eth-usdc`,
+      async ({ page, errors }) => {
+        const table = page.getByTestId("target-effectiveness-table");
+        await table.waitFor();
+        expect(await page.getByTestId("facts-target-effectiveness").locator("h3").textContent()).toBe(
+          "Effectiveness against the 1.00 target",
+        );
+        expect(await table.locator("th").allTextContents()).toEqual([
+          "Window",
+          "Samples",
+          "Ederington vs target",
+          "Dollar offset vs target",
+          "h* vs target",
+          "R²",
+          "Ederington raw",
+          "Dollar offset raw",
+          "h* raw",
+          "Verdict",
+        ]);
+        const cells = (label: string) =>
+          page.getByTestId(`target-window-${label}`).locator("td").allTextContents();
+        expect(await cells("live")).toEqual([
+          "live (240 blocks)",
+          "240",
+          "96.1%",
+          "95.3%",
+          "1.01×",
+          "0.96",
+          "96.1%",
+          "95.3%",
+          "1.01×",
+          "effective",
+        ]);
+        expect(await cells("1d")).toEqual([
+          "1 day",
+          "241",
+          "93.0%",
+          "131.1%",
+          "1.03×",
+          "0.93",
+          "93.0%",
+          "131.1%",
+          "1.03×",
+          "effective",
+        ]);
+        expect(await cells("30d")).toEqual([
+          "30 days",
+          "242",
+          "history covers 86400s of the 2592000s window (need 90%)",
+        ]);
+        expect(errors).toEqual([]);
+      },
+      { browser },
+    );
+  });
+
+  it("shows the margin ratio after each stress row and the liquidation a shock crosses, with its price and loss", async () => {
+    await withPage(
+      `${api.url}/#/book/eth-usdc`,
+      async ({ page, errors }) => {
+        const table = page.getByTestId("stress-eth-usdc");
+        await table.waitFor();
+        expect(await table.locator("th").allTextContents()).toEqual([
+          "Shock",
+          "LP P&L",
+          "Hedge P&L",
+          "Spot P&L",
+          "Net P&L",
+          "Net",
+          "Margin after",
+          "Liquidation",
+        ]);
+        expect(await page.getByTestId("stress-margin-0").textContent()).toBe("31.4%");
+        expect(await page.getByTestId("stress-liquidation-0").textContent()).toBe("no");
+        expect(await page.getByTestId("stress-margin-1").textContent()).toBe("5.9%");
+        expect(await page.getByTestId("stress-liquidation-1").textContent()).toBe(
+          "liquidated 50% at $2,635.30, locks in $48,121",
+        );
+        expect(await page.getByTestId("stress-row-2").textContent()).toContain("-$12,270");
+        expect(errors).toEqual([]);
+      },
+      { browser },
+    );
+  });
+
+  it("reads a block stamped ahead of the wall clock as just now, never as a time to come", async () => {
+    const ahead = {
+      bookId: "devnet-ahead",
+      driftBps: 10,
+      thresholdBps: 100,
+      blockNumber: 5_000n,
+      // A devnet that advanced time: its latest block is stamped 14.8 h past this machine's clock.
+      timestampSec: Math.floor(Date.now() / 1000) + 53_280,
+    };
+    await store.putBookStatus(bookStatus(ahead));
+    await withPage(
+      api.url,
+      async ({ page, errors }) => {
+        const block = page.getByTestId("book-block-devnet-ahead");
+        await block.waitFor();
+        expect(await block.textContent()).toBe("#5,000 just now");
+        await page.getByTestId("book-link-devnet-ahead").click();
+        const summary = page.getByTestId("book-summary-devnet-ahead");
+        await summary.waitFor();
+        expect(await summary.textContent()).toContain("(just now)");
+        expect(await summary.textContent()).not.toMatch(/\bin \d/);
         expect(errors).toEqual([]);
       },
       { browser },
@@ -411,12 +565,26 @@ describe("the steward dashboard in Chromium", () => {
           netDeltaUsd: 1.611e-11,
           basePriceUsd: 3900,
           oracle: { fresh: false, ageSec: 608, problem: "older than heartbeat 600s" },
+          sigma: {
+            annual: 0.6,
+            source: "fallback",
+            reason:
+              "too little price data for a realized σ (oracle: 2 distinct moves (need 20); pool: 11 distinct moves (need 20))",
+            series: null,
+            observations: 12,
+            moves: 11,
+            spanSec: 660,
+            realizedAnnual: null,
+          },
           lp: {
             valueUsd: 902_000,
             feesUsd: 147.3,
             hodlValueUsd: 997_700,
             expectedIlUsd: 0,
             lvrUsdPerYear: 0,
+            lvrUsdPerYearPerSigma: 0,
+            gammaBase: 0,
+            gammaUsdPer1Pct: 0,
           },
           perp: {
             venue: "perp-v2",
@@ -427,9 +595,71 @@ describe("the steward dashboard in Chromium", () => {
             marginRatio: null,
             leverage: 0,
             liquidationDistanceBps: 10_000,
+            liquidationPriceUsd: null,
+            liquidationMovePct: null,
             fundingCarryUsdPerYear: 7.127e-12,
           },
+          basis: { markIndexBps: -20.5, indexPoolBps: 3.1 },
+          residualRisk: {
+            confidence: 0.95,
+            horizonSec: 3_600,
+            samples: 12,
+            valueAtRiskUsd: 18_250.4,
+            expectedShortfallUsd: 24_600,
+            reason: null,
+          },
           effectiveness: [],
+          // The perp closed mid-window: measured, and read as a hedge that no longer offsets the item.
+          targetEffectiveness: [
+            {
+              label: "live",
+              durationSec: null,
+              source: "blocks",
+              samples: 12,
+              fromSec: book.timestampSec - 660,
+              toSec: book.timestampSec,
+              fromBlock: "2000",
+              toBlock: "2011",
+              reason: null,
+              targetHedgeRatio: 0.6,
+              realizedHedgeRatio: 0.05,
+              correlation: -0.21,
+              raw: {
+                ederington: 0.02,
+                minVarianceMultiple: 4.2,
+                dollarOffset: 0.04,
+                dollarOffsetHighlyEffective: false,
+                regressionSlope: -0.05,
+                regressionR2: 0.044,
+                effective: false,
+              },
+              relative: {
+                ederington: -0.05,
+                minVarianceMultiple: 7,
+                dollarOffset: 0.067,
+                dollarOffsetHighlyEffective: false,
+                regressionSlope: -0.083,
+                regressionR2: 0.044,
+                effective: false,
+              },
+            },
+            ...(["1h", "1d", "7d", "30d"] as const).map((label, i) => ({
+              label,
+              durationSec: [3_600, 86_400, 604_800, 2_592_000][i]!,
+              source: "history" as const,
+              samples: 12,
+              fromSec: book.timestampSec - 660,
+              toSec: book.timestampSec,
+              fromBlock: "2000",
+              toBlock: "2011",
+              reason: `history covers 660s of the ${[3_600, 86_400, 604_800, 2_592_000][i]!}s window (need 90%)`,
+              targetHedgeRatio: 0.6,
+              realizedHedgeRatio: null,
+              correlation: null,
+              raw: null,
+              relative: null,
+            })),
+          ],
           stress: [],
           stressProblem: "oracles: no USD price for 0xdac17f958d2ee523a2206206994597c13d831ec7",
           depeg: [
@@ -465,6 +695,18 @@ describe("the steward dashboard in Chromium", () => {
         );
         expect(await page.getByTestId("effectiveness-empty").textContent()).toBe(
           "Needs 20 blocks of history in which the LP and the hedge both moved.",
+        );
+        // σ fell back (too few oracle rounds), said so; the closed hedge reads as not effective, the long windows
+        // as too short, each with its reason.
+        expect(await page.getByTestId("fact-sigma-source").textContent()).toMatch(
+          /^fallback: too little price data for a realized σ \(oracle: 2 distinct moves/,
+        );
+        expect(await page.getByTestId("fact-residual-var").textContent()).toBe("$18,250");
+        expect(await page.getByTestId("target-window-live").locator(".badge").textContent()).toBe(
+          "not effective",
+        );
+        expect(await page.getByTestId("target-window-reason-1h").textContent()).toBe(
+          "history covers 660s of the 3600s window (need 90%)",
         );
         for (const [symbol, tier, deviation] of [
           ["USDC", "act", "-600 bps"],

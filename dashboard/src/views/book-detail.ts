@@ -4,7 +4,7 @@ import type { BookResponse } from "../../../src/api/api-types.ts";
 import { h } from "../element.ts";
 import { ago, bps, clockTime, count, percent, ratio, usd } from "../format.ts";
 import { lineChart } from "../line-chart.ts";
-import { driftGauge, statusBadge } from "./books-overview.ts";
+import { driftGauge, effectivenessTitle, statusBadge } from "./books-overview.ts";
 
 type Book = BookResponse["book"];
 
@@ -37,7 +37,13 @@ export function bookSummary(book: Book, nowSec = Date.now() / 1000): HTMLElement
       h("dt", {}, "Hedge ratio / target"),
       h("dd", {}, `${ratio(book.hedgeRatio)} / ${ratio(book.targetHedgeRatio)}`),
       h("dt", {}, "Effectiveness"),
-      h("dd", {}, percent(book.effectiveness)),
+      h(
+        "dd",
+        { "data-testid": `book-summary-effectiveness-${id}`, title: effectivenessTitle(book) },
+        book.effectivenessWindow === null
+          ? percent(book.effectiveness)
+          : `${percent(book.effectiveness)} vs target (${book.effectivenessWindow})`,
+      ),
       h("dt", {}, "Book value"),
       h("dd", {}, usd(book.bookValueUsd)),
       h("dt", {}, "Last block"),

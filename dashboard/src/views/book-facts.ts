@@ -1,8 +1,14 @@
-// The engine's summary of a book as labelled facts with units: the band, the base oracle, the LP, the perp, the
-// hedge's effectiveness per window, and the stablecoins' de-peg tiers. The detail arrives validated by the API
-// (src/evaluation/book-evaluation.ts); a value the engine left undefined reads "–".
+// The engine's summary of a book as labelled facts with units: the band, the base oracle, σ and the residual risk,
+// the LP, the perp, the hedge's effectiveness per block window and against the target per steward window, and the
+// stablecoins' de-peg tiers. The detail arrives validated by the API (src/evaluation/book-evaluation.ts); a value
+// the engine left undefined reads "–", a window it could not measure says why.
 import type { DriftState } from "../../../src/engine/hedge-drift.ts";
-import type { BookDetail, EffectivenessWindowDetail } from "../../../src/evaluation/book-evaluation.ts";
+import type {
+  BookDetail,
+  EffectivenessMeasuresDetail,
+  EffectivenessWindowDetail,
+  TargetEffectivenessWindowDetail,
+} from "../../../src/evaluation/book-evaluation.ts";
 import { type Child, h } from "../element.ts";
 import {
   assetPrice,
@@ -12,13 +18,16 @@ import {
   bpsMeanStd,
   count,
   decimal,
+  duration,
   multiple,
   percent,
   ratio,
   seconds,
+  signedPercent,
   signedUsd,
   usd,
 } from "../format.ts";
+import { cell, stackedTable } from "./panel.ts";
 
 /** The shortest window the keeper computes (keeper/evaluation-history.ts, EFFECTIVENESS_WINDOWS). */
 const FIRST_EFFECTIVENESS_WINDOW_BLOCKS = 20;
@@ -94,6 +103,50 @@ function oracleFacts({ oracle, basePriceUsd }: BookDetail): HTMLElement {
   );
 }
 
+/** Where σ came from, in words: the series and its data for a realized σ, the reason for a fallback or floor. */
+function sigmaSource(sigma: BookDetail["sigma"]): string {
+  const data =
+    sigma.series === null
+      ? ""
+      : ` from the ${sigma.series} (${count(sigma.moves)} moves over ${duration(sigma.spanSec)})`;
+  return `${sigma.source}${data}${sigma.reason === null ? "" : `: ${sigma.reason}`}`;
+}
+
+/** A figure the engine could not work out reads as its reason, never as a zero. */
+function orReason(value: string, reason: string | null): string {
+  return reason === null ? value : `– (${reason})`;
+}
+
+function riskFacts({ sigma, residualRisk: risk, basis }: BookDetail): HTMLElement {
+  const horizon = risk.horizonSec % 3_600 === 0 ? `${risk.horizonSec / 3_600} h` : duration(risk.horizonSec);
+  const confidence = percent(risk.confidence, 0);
+  return factGroup(
+    "Risk",
+    "facts-risk",
+    factList([
+      {
+        label: "σ (annual)",
+        key: "sigma",
+        value: percent(sigma.annual),
+        title: sigma.realizedAnnual === null ? undefined : `realized ${sigma.realizedAnnual}`,
+      },
+      { label: "σ source", key: "sigma-source", value: sigmaSource(sigma) },
+      {
+        label: `Residual VaR (${confidence}, ${horizon})`,
+        key: "residual-var",
+        value: orReason(usd(risk.valueAtRiskUsd), risk.reason),
+      },
+      {
+        label: `Residual ES (${confidence}, ${horizon})`,
+        key: "residual-es",
+        value: orReason(usd(risk.expectedShortfallUsd), risk.reason),
+      },
+      { label: "Basis (mark − index)", key: "basis-mark-index", value: bps(basis.markIndexBps) },
+      { label: "Basis (index − pool)", key: "basis-index-pool", value: bps(basis.indexPoolBps) },
+    ]),
+  );
+}
+
 function lpFacts({ lp }: BookDetail): HTMLElement {
   return factGroup(
     "LP",
@@ -104,6 +157,18 @@ function lpFacts({ lp }: BookDetail): HTMLElement {
       { label: "HODL value", key: "lp-hodl-value", value: usd(lp.hodlValueUsd) },
       { label: "Expected IL", key: "lp-expected-il", value: usd(lp.expectedIlUsd) },
       { label: "LVR", key: "lp-lvr", value: perYear(usd(lp.lvrUsdPerYear)) },
+      {
+        label: "LVR per vol point",
+        key: "lp-lvr-vega",
+        // d LVR / dσ per unit σ, shown per point of σ (0.01).
+        value: perYear(signedUsd(lp.lvrUsdPerYearPerSigma / 100)),
+      },
+      {
+        label: "Gamma (delta per 1%)",
+        key: "lp-gamma",
+        value: signedUsd(lp.gammaUsdPer1Pct),
+        title: `${lp.gammaBase} base per USD`,
+      },
     ]),
   );
 }
@@ -138,6 +203,14 @@ function perpFacts({ perp }: BookDetail): HTMLElement {
         label: "Liquidation distance",
         key: "perp-liquidation-distance",
         value: bpsMagnitude(perp.liquidationDistanceBps),
+      },
+      {
+        label: "Liquidation price",
+        key: "perp-liquidation-price",
+        value:
+          perp.liquidationPriceUsd === null
+            ? DASH
+            : `${assetPrice(perp.liquidationPriceUsd)} (${signedPercent(perp.liquidationMovePct)})`,
       },
       {
         label: "Funding carry",
@@ -177,8 +250,11 @@ function blockSpan(window: EffectivenessWindowDetail): string {
 const EFFECTIVENESS_COLUMNS: readonly { label: string; title: string }[] = [
   { label: "Window", title: "Samples (one per block) the window holds" },
   { label: "Blocks", title: "First and last block of the window" },
-  { label: "Ederington", title: "Share of the LP's value variance the hedge removes" },
-  { label: "Correlation", title: "ρ(ΔLP, Δhedge): near −1 for a good hedge" },
+  {
+    label: "Ederington",
+    title: "Share of the hedged item's value variance the hedge removes, against a full (100%) hedge",
+  },
+  { label: "Correlation", title: "ρ(Δitem, Δhedge): near −1 for a good hedge" },
   {
     label: "Min-var multiple",
     title: "Hedge size that would minimise variance, as a multiple of the current one",
@@ -243,6 +319,98 @@ function effectivenessFacts({ effectiveness }: BookDetail): HTMLElement {
   return factGroup("Hedge effectiveness", "facts-effectiveness", body);
 }
 
+const WINDOW_NAMES: Readonly<Record<string, string>> = {
+  live: "live (240 blocks)",
+  "1h": "1 hour",
+  "1d": "1 day",
+  "7d": "7 days",
+  "30d": "30 days",
+};
+
+const TARGET_COLUMNS = [
+  "Window",
+  "Samples",
+  "Ederington vs target",
+  "Dollar offset vs target",
+  "h* vs target",
+  "R²",
+  "Ederington raw",
+  "Dollar offset raw",
+  "h* raw",
+  "Verdict",
+] as const;
+
+/** One measure set's three columns: Ederington, dollar offset (marked when outside 80%–125%) and h*. */
+function measureCells(
+  m: EffectivenessMeasuresDetail | null,
+  side: "vs target" | "raw",
+): HTMLTableCellElement[] {
+  return [
+    cell(`Ederington ${side}`, {}, percent(m?.ederington)),
+    cell(
+      `Dollar offset ${side}`,
+      { title: m?.dollarOffsetHighlyEffective ? "within 80%–125%" : "outside 80%–125%" },
+      percent(m?.dollarOffset),
+    ),
+    cell(`h* ${side}`, {}, multiple(m?.minVarianceMultiple)),
+  ];
+}
+
+function targetWindowRow(w: TargetEffectivenessWindowDetail): HTMLTableRowElement {
+  const name = cell("Window", {}, WINDOW_NAMES[w.label] ?? w.label);
+  const samples = cell("Samples", {}, count(w.samples));
+  if (w.reason !== null) {
+    return h(
+      "tr",
+      { "data-testid": `target-window-${w.label}`, class: "blank" },
+      name,
+      samples,
+      h(
+        "td",
+        {
+          colspan: TARGET_COLUMNS.length - 2,
+          class: "reason",
+          "data-label": "Why blank",
+          "data-testid": `target-window-reason-${w.label}`,
+        },
+        h("div", { class: "cell-value" }, w.reason),
+      ),
+    );
+  }
+  // With a target of 0 nothing is meant to be hedged: the verdict is the raw one.
+  const judged = w.relative ?? w.raw;
+  return h(
+    "tr",
+    { "data-testid": `target-window-${w.label}` },
+    name,
+    samples,
+    measureCells(w.relative, "vs target"),
+    cell("R²", {}, ratio(w.raw?.regressionR2)),
+    measureCells(w.raw, "raw"),
+    cell(
+      "Verdict",
+      {},
+      h(
+        "span",
+        { class: `badge verdict-${judged?.effective ? "effective" : "ineffective"}` },
+        judged?.effective ? "effective" : "not effective",
+      ),
+    ),
+  );
+}
+
+function targetEffectivenessFacts({ targetEffectiveness: windows }: BookDetail): HTMLElement {
+  const target = windows[0]?.targetHedgeRatio;
+  return factGroup(
+    `Effectiveness against the ${ratio(target)} target`,
+    "facts-target-effectiveness",
+    stackedTable(TARGET_COLUMNS, windows.map(targetWindowRow), {
+      testId: "target-effectiveness-table",
+      empty: "No steward windows in this detail.",
+    }),
+  );
+}
+
 /** The engine's summary beyond the status block; null when the API could not read the stored detail. */
 export function detailFacts(facts: BookDetail | null): HTMLElement {
   if (facts === null) {
@@ -267,10 +435,12 @@ export function detailFacts(facts: BookDetail | null): HTMLElement {
       { class: "fact-groups" },
       bandFacts(facts),
       oracleFacts(facts),
+      riskFacts(facts),
       lpFacts(facts),
       perpFacts(facts),
       depegFacts(facts),
     ),
+    targetEffectivenessFacts(facts),
     effectivenessFacts(facts),
   );
 }

@@ -1,5 +1,5 @@
 // The portfolio overview: one row per book with its drift against the band (coloured), IL, hedge ratio against
-// target, effectiveness and the block it was evaluated at.
+// target, effectiveness against that target (its window on hover) and the block it was evaluated at.
 import type { BookOverview, Wire } from "../../../src/api/api-types.ts";
 import { h, svg } from "../element.ts";
 import { ago, bps, count, percent, ratio, usd } from "../format.ts";
@@ -30,6 +30,13 @@ export function driftGauge(book: Pick<Book, "driftBps" | "thresholdBps" | "colou
 
 export function statusBadge(status: string): HTMLElement {
   return h("span", { class: `badge status-${status}` }, status);
+}
+
+/** What the effectiveness figure is: Ederington against the book's target, over the longest window measured. */
+export function effectivenessTitle(book: Pick<Book, "effectivenessWindow" | "targetHedgeRatio">): string {
+  return book.effectivenessWindow === null
+    ? "No window measured yet"
+    : `Variance removed against the ${ratio(book.targetHedgeRatio)} target, over the ${book.effectivenessWindow} window`;
 }
 
 function bookRow(book: Book, nowSec: number): HTMLTableRowElement {
@@ -70,7 +77,11 @@ function bookRow(book: Book, nowSec: number): HTMLTableRowElement {
       ratio(book.hedgeRatio),
       h("small", {}, ` / ${ratio(book.targetHedgeRatio)}`),
     ),
-    cell("Effectiveness", { "data-testid": `book-effectiveness-${id}` }, percent(book.effectiveness)),
+    cell(
+      "Effectiveness",
+      { "data-testid": `book-effectiveness-${id}`, title: effectivenessTitle(book) },
+      percent(book.effectiveness),
+    ),
     cell("Value", {}, usd(book.bookValueUsd)),
     cell(
       "Last block",

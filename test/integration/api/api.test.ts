@@ -24,6 +24,8 @@ import { postgresForTests } from "../../support/postgres.ts";
 import {
   bookStatus,
   ETH_USDC_EFFECTIVENESS,
+  ETH_USDC_TARGET_EFFECTIVENESS,
+  PUBLISHED_STRESS_ROWS,
   type SeededHistory,
   STRESS_ROWS,
   seedHistory,
@@ -214,6 +216,7 @@ for (const backend of backends) {
         targetHedgeRatio: 1,
         impermanentLossUsd: -1234.5,
         effectiveness: 0.93,
+        effectivenessWindow: "1d",
         band: "inside",
         colour: "green",
       });
@@ -268,6 +271,89 @@ for (const backend of backends) {
       expect(body.series.at(-1)!.timestampSec).toBe(to);
       const early = await getJson<BookResponse>(`/api/books/eth-usdc?from=${from}&to=${from + 59}`);
       expect(early.body.series.map((p) => p.blockNumber)).toEqual(["1000"]);
+    });
+
+    it("serves the book's risk figures: σ and its source, residual VaR/ES, LP gamma, basis, liquidation", async () => {
+      const { body } = await getJson<BookResponse>("/api/books/eth-usdc");
+      const detail = body.book.detail!;
+      expect(detail.sigma).toEqual({
+        annual: 0.6234,
+        source: "realized",
+        reason: null,
+        series: "oracle",
+        observations: 143,
+        moves: 141,
+        spanSec: 86_400,
+        realizedAnnual: 0.6234,
+      });
+      expect(detail.residualRisk).toEqual({
+        confidence: 0.95,
+        horizonSec: 3_600,
+        samples: 240,
+        valueAtRiskUsd: 4_312.5,
+        expectedShortfallUsd: 5_480.2,
+        reason: null,
+      });
+      expect(detail.lp).toMatchObject({
+        gammaBase: -0.3421,
+        gammaUsdPer1Pct: -13_684,
+        lvrUsdPerYearPerSigma: 122_714.2,
+      });
+      expect(detail.basis).toEqual({ markIndexBps: 5, indexPoolBps: 1.35 });
+      expect(detail.perp).toMatchObject({
+        liquidationDistanceBps: 7_412,
+        liquidationPriceUsd: 2_635.3,
+        liquidationMovePct: 0.31765,
+      });
+      // wbtc-usdc: too little history for either; each figure blank with its reason, never a zero.
+      const wbtc = (await getJson<BookResponse>("/api/books/wbtc-usdc")).body.book.detail!;
+      expect(wbtc.sigma).toMatchObject({ source: "fallback", realizedAnnual: null });
+      expect(wbtc.sigma.reason).toMatch(/too little price data/);
+      expect(wbtc.residualRisk).toMatchObject({ valueAtRiskUsd: null, reason: "2 samples (need 3)" });
+    });
+
+    it("serves dollar offset, R² and h* per steward window, raw and against the target, blank ones with the reason", async () => {
+      const { body } = await getJson<BookResponse>("/api/books/eth-usdc");
+      const windows = body.book.detail!.targetEffectiveness;
+      expect(windows).toEqual(ETH_USDC_TARGET_EFFECTIVENESS);
+      expect(windows.map((w) => [w.label, w.samples, w.reason === null])).toEqual([
+        ["live", 240, true],
+        ["1h", 241, true],
+        ["1d", 241, true],
+        ["7d", 242, false],
+        ["30d", 242, false],
+      ]);
+      const day = windows[2]!;
+      expect(day.relative).toMatchObject({
+        dollarOffset: 1.3112,
+        regressionR2: 0.931,
+        minVarianceMultiple: 1.0338,
+      });
+      expect(day.raw).toMatchObject({ dollarOffset: 1.3112, regressionR2: 0.931 });
+      expect(windows[3]).toMatchObject({
+        raw: null,
+        relative: null,
+        reason: expect.stringMatching(/history covers/),
+      });
+      // The status block's effectiveness is the longest measured window's, against the target.
+      expect(body.book.effectiveness).toBe(0.93);
+      expect(body.book.effectivenessWindow).toBe("1d");
+    });
+
+    it("serves each stress row's margin ratio after the shock and the liquidation it crosses", async () => {
+      const { body } = await getJson<BookResponse>("/api/books/eth-usdc");
+      const [crash, rally, depeg] = body.book.detail!.stress;
+      expect(crash).toMatchObject({ marginRatioAfter: 0.3143, liquidated: false, liquidationLossUsd: 0 });
+      expect(rally).toMatchObject({
+        marginRatioAfter: 0.0594,
+        liquidated: true,
+        liquidationPriceUsd: 2_635.3,
+        liquidationMovePct: 0.31765,
+        liquidatedFraction: 0.5,
+        liquidationPenaltyUsd: 8_236.4,
+        liquidationLossUsd: 48_120.75,
+      });
+      expect(depeg).toMatchObject({ collateralDepegPnlUsd: -12_270, hedgePnlUsd: -12_270 });
     });
 
     it("answers 404 for a book it does not know", async () => {
@@ -348,7 +434,8 @@ for (const backend of backends) {
       expect(body.books.map((b) => b.bookId).sort()).toEqual(["eth-usdc", "wbtc-usdc"]);
       for (const book of body.books) {
         expect(book.blockNumber).toBe("1029");
-        expect(book.rows).toEqual(STRESS_ROWS);
+        // The published table carries each row's P&L columns; the liquidation path is on the book page.
+        expect(book.rows).toEqual(PUBLISHED_STRESS_ROWS);
       }
     });
 

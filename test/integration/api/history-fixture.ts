@@ -6,6 +6,7 @@ import type {
   BookDetail,
   EffectivenessWindowDetail,
   StressRow,
+  TargetEffectivenessWindowDetail,
 } from "../../../src/evaluation/book-evaluation.ts";
 import type {
   BookStatus,
@@ -19,7 +20,19 @@ import type {
 export const CHAIN_ID = 31337;
 export const USDC = "0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48";
 
-export const STRESS_ROWS: StressRow[] = [
+/** A row's liquidation columns when the shock leaves the hedge alone. */
+const NOT_LIQUIDATED = {
+  liquidated: false,
+  liquidationPriceUsd: 2_635.3,
+  liquidationMovePct: 0.31765,
+  liquidatedFraction: 0,
+  liquidationPenaltyUsd: 0,
+  liquidationLossUsd: 0,
+  collateralDepegPnlUsd: 0,
+};
+
+/** What the published table (/api/stress) serves of each row: its P&L columns. */
+export const PUBLISHED_STRESS_ROWS = [
   {
     shock: "price -30.0%",
     lpPnlUsd: -48_210.5,
@@ -28,7 +41,162 @@ export const STRESS_ROWS: StressRow[] = [
     netPnlBps: -23.1,
   },
   { shock: "price +30.0%", lpPnlUsd: 41_002, hedgePnlUsd: -45_900.25, netPnlUsd: -4_898.25, netPnlBps: -49 },
-  { shock: "USDC at $0.8774", lpPnlUsd: -61_300, hedgePnlUsd: 0, netPnlUsd: -61_300, netPnlBps: -613 },
+  {
+    shock: "USDC at $0.8774",
+    lpPnlUsd: -61_300,
+    hedgePnlUsd: -12_270,
+    netPnlUsd: -73_570,
+    netPnlBps: -735.7,
+  },
+];
+
+/**
+ * The rows the keeper stores: the +30% rally crosses the short's liquidation price (+31.8% away is not far enough
+ * once the margin is counted along the path), half the hedge is taken over; the USDC de-peg costs the venue
+ * collateral its discount.
+ */
+export const STRESS_ROWS: StressRow[] = [
+  { ...PUBLISHED_STRESS_ROWS[0]!, spotPnlUsd: 0, marginRatioAfter: 0.3143, ...NOT_LIQUIDATED },
+  {
+    ...PUBLISHED_STRESS_ROWS[1]!,
+    spotPnlUsd: 0,
+    marginRatioAfter: 0.0594,
+    ...NOT_LIQUIDATED,
+    liquidated: true,
+    liquidatedFraction: 0.5,
+    liquidationPenaltyUsd: 8_236.4,
+    liquidationLossUsd: 48_120.75,
+  },
+  {
+    ...PUBLISHED_STRESS_ROWS[2]!,
+    spotPnlUsd: 0,
+    marginRatioAfter: 0.2,
+    ...NOT_LIQUIDATED,
+    collateralDepegPnlUsd: -12_270,
+  },
+];
+
+/** The steward windows of eth-usdc: live, 1 h and 1 d measured; 7 d and 30 d blank, the history too short. */
+export const ETH_USDC_TARGET_EFFECTIVENESS: TargetEffectivenessWindowDetail[] = [
+  {
+    label: "live",
+    durationSec: null,
+    source: "blocks",
+    samples: 240,
+    fromSec: 1_700_000_000,
+    toSec: 1_700_002_868,
+    fromBlock: "790",
+    toBlock: "1029",
+    reason: null,
+    targetHedgeRatio: 1,
+    realizedHedgeRatio: 0.9712,
+    correlation: -0.9811,
+    raw: {
+      ederington: 0.9614,
+      minVarianceMultiple: 1.012,
+      dollarOffset: 0.9533,
+      dollarOffsetHighlyEffective: true,
+      regressionSlope: -0.9712,
+      regressionR2: 0.9626,
+      effective: true,
+    },
+    relative: {
+      ederington: 0.9614,
+      minVarianceMultiple: 1.012,
+      dollarOffset: 0.9533,
+      dollarOffsetHighlyEffective: true,
+      regressionSlope: -0.9712,
+      regressionR2: 0.9626,
+      effective: true,
+    },
+  },
+  {
+    label: "1h",
+    durationSec: 3_600,
+    source: "history",
+    samples: 241,
+    fromSec: 1_699_999_268,
+    toSec: 1_700_002_868,
+    fromBlock: "730",
+    toBlock: "1029",
+    reason: null,
+    targetHedgeRatio: 1,
+    realizedHedgeRatio: 0.9655,
+    correlation: -0.9702,
+    raw: {
+      ederington: 0.9406,
+      minVarianceMultiple: 1.0049,
+      dollarOffset: 1.0321,
+      dollarOffsetHighlyEffective: true,
+      regressionSlope: -0.9655,
+      regressionR2: 0.9413,
+      effective: true,
+    },
+    relative: {
+      ederington: 0.9406,
+      minVarianceMultiple: 1.0049,
+      dollarOffset: 1.0321,
+      dollarOffsetHighlyEffective: true,
+      regressionSlope: -0.9655,
+      regressionR2: 0.9413,
+      effective: true,
+    },
+  },
+  {
+    label: "1d",
+    durationSec: 86_400,
+    source: "history",
+    samples: 241,
+    fromSec: 1_699_916_468,
+    toSec: 1_700_002_868,
+    fromBlock: "12",
+    toBlock: "1029",
+    reason: null,
+    targetHedgeRatio: 1,
+    realizedHedgeRatio: 0.9301,
+    correlation: -0.9649,
+    raw: {
+      ederington: 0.93,
+      minVarianceMultiple: 1.0338,
+      dollarOffset: 1.3112,
+      dollarOffsetHighlyEffective: false,
+      regressionSlope: -0.9301,
+      regressionR2: 0.931,
+      effective: true,
+    },
+    relative: {
+      ederington: 0.93,
+      minVarianceMultiple: 1.0338,
+      dollarOffset: 1.3112,
+      dollarOffsetHighlyEffective: false,
+      regressionSlope: -0.9301,
+      regressionR2: 0.931,
+      effective: true,
+    },
+  },
+  ...(
+    [
+      ["7d", 7 * 86_400],
+      ["30d", 30 * 86_400],
+    ] as const
+  ).map(
+    ([label, durationSec]): TargetEffectivenessWindowDetail => ({
+      label,
+      durationSec,
+      source: "history",
+      samples: 242,
+      fromSec: 1_699_916_468,
+      toSec: 1_700_002_868,
+      fromBlock: "12",
+      toBlock: "1029",
+      reason: `history covers 86400s of the ${durationSec}s window (need 90%)`,
+      targetHedgeRatio: 1,
+      realizedHedgeRatio: null,
+      correlation: null,
+      raw: null,
+      relative: null,
+    }),
+  ),
 ];
 
 /**
@@ -76,15 +244,51 @@ export function bookDetail(bookId: string): BookDetail {
       netDeltaUsd: 32_005.5,
       basePriceUsd: 64_250.5,
       oracle: { fresh: true, ageSec: 41, problem: null },
+      sigma: {
+        annual: 0.55,
+        source: "fallback",
+        reason:
+          "too little price data for a realized σ (oracle: 3 distinct moves (need 20); pool: 7 distinct moves (need 20))",
+        series: null,
+        observations: 8,
+        moves: 7,
+        spanSec: 1_740,
+        realizedAnnual: null,
+      },
       lp: {
         valueUsd: 500_000,
         feesUsd: 612.4,
         hodlValueUsd: 501_870.25,
         expectedIlUsd: -1_690,
         lvrUsdPerYear: 21_400,
+        lvrUsdPerYearPerSigma: 77_818.18,
+        gammaBase: -0.000_004_1,
+        gammaUsdPer1Pct: -169.25,
       },
       perp: null,
+      basis: { markIndexBps: null, indexPoolBps: -2.4 },
+      residualRisk: {
+        confidence: 0.95,
+        horizonSec: 3_600,
+        samples: 2,
+        valueAtRiskUsd: null,
+        expectedShortfallUsd: null,
+        reason: "2 samples (need 3)",
+      },
       effectiveness: [],
+      targetEffectiveness: ETH_USDC_TARGET_EFFECTIVENESS.map((w) => ({
+        ...w,
+        samples: 0,
+        fromSec: null,
+        toSec: null,
+        fromBlock: null,
+        toBlock: null,
+        reason: w.durationSec === null ? "1 changes (need 20)" : "no history store",
+        realizedHedgeRatio: null,
+        correlation: null,
+        raw: null,
+        relative: null,
+      })),
       stress: STRESS_ROWS,
       stressProblem: null,
       depeg: [],
@@ -97,12 +301,25 @@ export function bookDetail(bookId: string): BookDetail {
     netDeltaUsd: -6_012.4,
     basePriceUsd: 2000,
     oracle: { fresh: true, ageSec: 12, problem: null },
+    sigma: {
+      annual: 0.6234,
+      source: "realized",
+      reason: null,
+      series: "oracle",
+      observations: 143,
+      moves: 141,
+      spanSec: 86_400,
+      realizedAnnual: 0.6234,
+    },
     lp: {
       valueUsd: 1_000_000,
       feesUsd: 1_843.27,
       hodlValueUsd: 1_001_234.5,
       expectedIlUsd: -1_410.8,
       lvrUsdPerYear: 38_250,
+      lvrUsdPerYearPerSigma: 122_714.2,
+      gammaBase: -0.3421,
+      gammaUsdPer1Pct: -13_684,
     },
     perp: {
       venue: "perp-v2",
@@ -113,9 +330,21 @@ export function bookDetail(bookId: string): BookDetail {
       marginRatio: 0.2,
       leverage: 5,
       liquidationDistanceBps: 7_412,
+      liquidationPriceUsd: 2_635.3,
+      liquidationMovePct: 0.31765,
       fundingCarryUsdPerYear: 54_777.02,
     },
+    basis: { markIndexBps: 5, indexPoolBps: 1.35 },
+    residualRisk: {
+      confidence: 0.95,
+      horizonSec: 3_600,
+      samples: 240,
+      valueAtRiskUsd: 4_312.5,
+      expectedShortfallUsd: 5_480.2,
+      reason: null,
+    },
     effectiveness: ETH_USDC_EFFECTIVENESS,
+    targetEffectiveness: ETH_USDC_TARGET_EFFECTIVENESS,
     stress: STRESS_ROWS,
     stressProblem: null,
     depeg: [{ symbol: "USDC", tier: "warn", deviationBps: -60 }],
@@ -205,6 +434,7 @@ export function bookStatus(book: SeededBook, values: Partial<BookStatus> = {}): 
     impermanentLossUsd: -1234.5,
     bookValueUsd: 1_050_000,
     effectiveness: book.bookId === "eth-usdc" ? 0.93 : null,
+    effectivenessWindow: book.bookId === "eth-usdc" ? "1d" : null,
     detail: bookDetail(book.bookId),
     ...values,
   };

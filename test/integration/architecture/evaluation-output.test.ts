@@ -107,6 +107,7 @@ describe("the evaluation output", () => {
         metrics,
         sample,
         previous,
+        stored: null,
         nowSec: NOW_SEC,
       });
       expect(status.detail.effectiveness.length).toBeGreaterThan(0);

@@ -186,6 +186,7 @@ describe("hedgekeeper status, plan and simulate", () => {
     expect(books[0].depeg.map((d: { symbol: string }) => d.symbol)).toEqual(["USDC", "USDT", "DAI"]);
     expect(keeper.reachable).toBe(false);
     expect(books[0].lastActions).toMatchObject({ source: "none", actions: [] });
+    expect(books[0].evaluation).toMatchObject({ source: "none", latest: null });
   });
 
   it("plan shows the engine's decision without sending, and proposes a hedge once drift passes the band", async () => {
@@ -438,6 +439,23 @@ describe("hedgekeeper run", () => {
       const liveActions = JSON.parse(live.stdout).books[0].lastActions;
       expect(liveActions.source).toBe("api");
       expect(liveActions.actions.some((a: { status: string }) => a.status === "shadowed")).toBe(true);
+      // …and the keeper's latest evaluation with the book page's figures.
+      const { evaluation } = JSON.parse(live.stdout).books[0];
+      expect(evaluation.source).toBe("api");
+      const detail = evaluation.latest.detail;
+      expect(detail.targetEffectiveness.map((w: { label: string }) => w.label)).toEqual([
+        "live",
+        "1h",
+        "1d",
+        "7d",
+        "30d",
+      ]);
+      expect(["realized", "fallback"]).toContain(detail.sigma.source);
+      expect(detail.residualRisk.confidence).toBeCloseTo(0.95, 3);
+      // LPs are short gamma; 0 once the rally has taken the position out of its range.
+      expect(detail.lp.gammaUsdPer1Pct).toBeLessThanOrEqual(0);
+      expect(detail.perp.liquidationPriceUsd).toBeGreaterThan(0);
+      for (const row of detail.stress) expect(typeof row.liquidated).toBe("boolean");
       const scraped = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(scraped).toMatch(
         /hedgekeeper_job_duration_seconds_count\{job="[^"]*evaluate[^"]*",outcome="ok"\} [1-9]/,
@@ -487,5 +505,9 @@ describe("hedgekeeper run", () => {
       /last actions \(from the history\):\n[\s\S]* routine +shadowed +0x[0-9a-f]{8}…/,
     );
     expect(after.stdout).toMatch(/ routine +failed +0x[0-9a-f]{8}… +no tx/);
+    expect(after.stdout).toMatch(
+      /keeper's evaluation at block \d+ \(from the history\):\n {4}effectiveness /,
+    );
+    expect(after.stdout).toContain("effectiveness against the 0.6 target:");
   });
 });

@@ -104,6 +104,7 @@ const bookStatus = (
   impermanentLossUsd: -42.25,
   bookValueUsd: 150_000,
   effectiveness: null,
+  effectivenessWindow: null,
   ...overrides,
   detail: (detail ?? {
     windows: [{ label: "1h", samples: 30, effectiveness: null }],
@@ -289,6 +290,28 @@ function historyStoreSuite(
         expect((await store().book("eth-usdc"))?.blockNumber).toBe(13n);
       });
 
+      it("round-trips the whole hedged item and the base oracle's round (wider than bigint) and update time", async () => {
+        const roundId = (7n << 64n) | 123_456n;
+        const withItem = bookSample(1, {
+          hedgedItemValueUsd: 160_000.5,
+          baseOracleRoundId: roundId,
+          baseOracleUpdatedAtSec: T0 - 30,
+        });
+        await store().putSample(CHAIN, "eth-usdc", { ...historySample(1), ...withItem }, []);
+        await store()
+          .samples(CHAIN)
+          .put("eth-usdc", bookSample(2, { hedgedItemValueUsd: 1, baseOracleRoundId: 9n }));
+        await store().samples(CHAIN).put("eth-usdc", bookSample(3));
+        const [first, second, third] = await store().samples(CHAIN).recent("eth-usdc", { limit: 10 });
+        expect(first).toEqual(withItem);
+        expect(first!.baseOracleRoundId).toBe(roundId);
+        expect(second).toEqual(bookSample(2, { hedgedItemValueUsd: 1, baseOracleRoundId: 9n }));
+        // A sample without them (as older keepers wrote) reads without the fields, not as zeros.
+        expect(third).toEqual(bookSample(3));
+        for (const field of ["hedgedItemValueUsd", "baseOracleRoundId", "baseOracleUpdatedAtSec"])
+          expect(third).not.toHaveProperty(field);
+      });
+
       it("stores NaN and infinite measurements as they are", async () => {
         await store().putSample(
           CHAIN,
@@ -375,6 +398,43 @@ function historyStoreSuite(
         ]);
       });
 
+      it("reads the hedged series over the same buckets: the hedge's and the whole item's values", async () => {
+        await seed();
+        await store().putSample(
+          CHAIN,
+          "eth-usdc",
+          historySample(1_300, {
+            timestampSec: T0 + 995,
+            hedgeValueUsd: 49_000,
+            hedgedItemValueUsd: 151_000,
+          }),
+          [],
+        );
+        for (const [fromSec, toSec, maxPoints] of [
+          [T0, T0 + 995, 10],
+          [T0 + 15, T0 + 333, 4],
+        ] as const) {
+          const hedged = await store().hedgedSeries("eth-usdc", { fromSec, toSec, maxPoints });
+          const chart = await store().series("eth-usdc", { fromSec, toSec, maxPoints });
+          expect(hedged.map((p) => [p.blockNumber, p.timestampSec])).toEqual(
+            chart.map((p) => [p.blockNumber, p.timestampSec]),
+          );
+        }
+        const [older, last] = await store().hedgedSeries("eth-usdc", {
+          fromSec: T0 + 990,
+          toSec: T0 + 995,
+          maxPoints: 6,
+        });
+        // The seeded samples carry no hedged item: the point says so by leaving it out.
+        expect(older).toEqual({ timestampSec: T0 + 990, blockNumber: 1_200n, hedgeValueUsd: 50_000 });
+        expect(last).toEqual({
+          timestampSec: T0 + 995,
+          blockNumber: 1_300n,
+          hedgeValueUsd: 49_000,
+          hedgedItemValueUsd: 151_000,
+        });
+      });
+
       it("returns nothing for an empty or inverted range", async () => {
         await seed();
         expect(await store().series("eth-usdc", { fromSec: T0 + 1, toSec: T0 + 9, maxPoints: 10 })).toEqual(
@@ -385,16 +445,18 @@ function historyStoreSuite(
         expect(await store().series("no-such-book", { fromSec: T0, toSec: T0 + 990, maxPoints: 10 })).toEqual(
           [],
         );
+        expect(
+          await store().hedgedSeries("eth-usdc", { fromSec: T0 + 100, toSec: T0, maxPoints: 10 }),
+        ).toEqual([]);
       });
     });
 
     describe("book status", () => {
       it("never moves a book's status back to an older block, and round-trips its detail", async () => {
-        await store().putBookStatus(bookStatus(10, { status: "watch", effectiveness: 0.93 }));
+        const watched = { status: "watch", effectiveness: 0.93, effectivenessWindow: "1d" } as const;
+        await store().putBookStatus(bookStatus(10, watched));
         await store().putBookStatus(bookStatus(9, { status: "act" }));
-        expect(await store().book("eth-usdc")).toEqual(
-          bookStatus(10, { status: "watch", effectiveness: 0.93 }),
-        );
+        expect(await store().book("eth-usdc")).toEqual(bookStatus(10, watched));
 
         await store().putBookStatus(
           bookStatus(11, { status: "act", detail: { stress: [{ movePct: -20, pnlUsd: -1_234.5 }] } }),
@@ -688,6 +750,36 @@ function historyStoreSuite(
         });
       });
 
+      it("keeps the hedged item and the oracle round of the sample each thinned minute keeps", async () => {
+        const old = minute(7_200);
+        for (const [i, s] of [0, 12, 24].entries()) {
+          await store().putSample(
+            CHAIN,
+            "eth-usdc",
+            historySample(i + 1, {
+              timestampSec: old + s,
+              hedgedItemValueUsd: 150_000 + i,
+              baseOracleRoundId: (1n << 64n) | BigInt(500 + i),
+              baseOracleUpdatedAtSec: old + s - 5,
+            }),
+            [],
+          );
+        }
+        expect((await store().compact(policy, now)).book_samples).toBe(2);
+        const [kept] = await store().samples(CHAIN).recent("eth-usdc", { limit: 10 });
+        expect(kept).toMatchObject({
+          blockNumber: 3n,
+          hedgedItemValueUsd: 150_002,
+          baseOracleRoundId: (1n << 64n) | 502n,
+          baseOracleUpdatedAtSec: old + 19,
+        });
+        expect(
+          await store().hedgedSeries("eth-usdc", { fromSec: old, toSec: old + 59, maxPoints: 60 }),
+        ).toEqual([
+          { timestampSec: old + 24, blockNumber: 3n, hedgeValueUsd: 50_000, hedgedItemValueUsd: 150_002 },
+        ]);
+      });
+
       it("refuses a retention policy that is not whole seconds", async () => {
         await expect(store().compact({ ...policy, retainSec: -1 }, now)).rejects.toBeInstanceOf(
           HistoryStoreConfigurationError,
@@ -725,6 +817,30 @@ describe("PGlite data directory", () => {
         "SELECT version FROM schema_migrations ORDER BY version",
       );
       expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe("an upgrade from schema version 1", () => {
+  it("adds the hedged item, the oracle round and the effectiveness window; older rows read without them", async () => {
+    const db = await openPgliteDatabase({ dataDir: "memory://" });
+    try {
+      expect(await applyMigrations(db, { migrations: MIGRATIONS.slice(0, 1) })).toEqual([1]);
+      const v1 = createSqlHistoryStore(db, "pglite");
+      // What a version-1 keeper wrote: no hedged item, no round, no effectiveness window.
+      await db.query(
+        `INSERT INTO book_samples (chain_id, book_id, block_number, timestamp_sec, base_price_usd, lp_value_usd,
+           hedge_value_usd, perp_mark_price_usd, perp_index_price_usd, pool_price_usd, funding_rate_daily,
+           perp_size_base)
+         VALUES ($1, 'eth-usdc', 1, $2, 3000, 100000, 50000, 3003, 3000, 2999.5, 0.0001, -16.5)`,
+        [CHAIN, T0 + 2],
+      );
+      expect(await applyMigrations(db)).toEqual([2]);
+      expect(await v1.samples(CHAIN).recent("eth-usdc", { limit: 1 })).toEqual([bookSample(1)]);
+      await v1.putSample(CHAIN, "eth-usdc", historySample(2, { hedgedItemValueUsd: 150_000 }), []);
+      expect((await v1.samples(CHAIN).recent("eth-usdc", { limit: 1 }))[0]?.hedgedItemValueUsd).toBe(150_000);
     } finally {
       await db.close();
     }
