@@ -3,7 +3,7 @@ import { type FixtureOptions, makeBook, makeParams, NOW_SEC } from "../engine/bo
 import { evaluateBook } from "../engine/book-metrics.ts";
 import type { BookParams } from "../engine/params.ts";
 import type { BookSnapshot } from "../engine/snapshot.ts";
-import type { BookDetail, EffectivenessWindowDetail } from "../evaluation/book-evaluation.ts";
+import type { BookDetail, TargetEffectivenessWindowDetail } from "../evaluation/book-evaluation.ts";
 import { bookSampleOf } from "../indexers/book-sample.ts";
 import {
   basisBeyondBand,
@@ -26,23 +26,50 @@ const THRESHOLDS: HedgeAlertThresholds = {
   sigmaFallback: { maxDurationSec: 3_600 },
 };
 
-function window(samples: number, ederington: number, correlation: number): EffectivenessWindowDetail {
+const LABELS: Record<number, string> = { 20: "live", 60: "1h", 240: "1d" };
+
+/** A measured steward window: its against-target Ederington and ρ (the raw measures as a quiet book shows them). */
+function window(samples: number, ederington: number, correlation: number): TargetEffectivenessWindowDetail {
+  const measures = {
+    ederington,
+    minVarianceMultiple: 1,
+    dollarOffset: 1,
+    dollarOffsetHighlyEffective: true,
+    regressionSlope: -1,
+    regressionR2: ederington,
+    effective: ederington >= 0.8,
+  };
   return {
+    label: LABELS[samples] ?? `${samples}`,
+    durationSec: samples === 20 ? null : samples * 15,
+    source: samples === 20 ? "blocks" : "history",
     samples,
+    fromSec: 0,
+    toSec: samples * 12,
     fromBlock: "100",
     toBlock: String(100 + samples - 1),
-    ederington,
+    reason: null,
+    targetHedgeRatio: 0.6,
+    realizedHedgeRatio: 0.6,
     correlation,
-    minVarianceHedgeMultiple: 1,
-    basisMarkIndexBps: { mean: 0, std: 0 },
-    fundingCarryUsdPerYear: 0,
-    varianceRemoved: ederington,
-    costPerUnitRiskRemoved: null,
+    raw: measures,
+    relative: measures,
+  };
+}
+
+/** A window too thin to measure: blank, with its reason. */
+function blank(samples: number): TargetEffectivenessWindowDetail {
+  return {
+    ...window(samples, 0, 0),
+    reason: "too few changes",
+    correlation: null,
+    raw: null,
+    relative: null,
   };
 }
 
 /** The detail the keeper records, with these effectiveness windows (the rest as a quiet book shows it). */
-function detailWith(windows: EffectivenessWindowDetail[]): BookDetail {
+function detailWith(windows: TargetEffectivenessWindowDetail[]): BookDetail {
   return {
     armBps: 100,
     rearmBps: 25,
@@ -50,9 +77,38 @@ function detailWith(windows: EffectivenessWindowDetail[]): BookDetail {
     netDeltaUsd: 0,
     basePriceUsd: 3000,
     oracle: { fresh: true, ageSec: 12, problem: null },
-    lp: { valueUsd: 1e6, feesUsd: 0, hodlValueUsd: 1e6, expectedIlUsd: 0, lvrUsdPerYear: 0 },
+    sigma: {
+      annual: 0.6,
+      source: "realized",
+      reason: null,
+      series: "oracle",
+      observations: 240,
+      moves: 60,
+      spanSec: 2_880,
+      realizedAnnual: 0.6,
+    },
+    lp: {
+      valueUsd: 1e6,
+      feesUsd: 0,
+      hodlValueUsd: 1e6,
+      expectedIlUsd: 0,
+      lvrUsdPerYear: 0,
+      lvrUsdPerYearPerSigma: 0,
+      gammaBase: 0,
+      gammaUsdPer1Pct: 0,
+    },
     perp: null,
-    effectiveness: windows,
+    basis: { markIndexBps: null, indexPoolBps: null },
+    residualRisk: {
+      confidence: 0.95,
+      horizonSec: 3_600,
+      samples: 0,
+      valueAtRiskUsd: null,
+      expectedShortfallUsd: null,
+      reason: "too few samples",
+    },
+    effectiveness: [],
+    targetEffectiveness: windows,
     stress: [],
     stressProblem: null,
     depeg: [],
@@ -66,7 +122,7 @@ function readings(
     book?: FixtureOptions;
     snapshot?: (book: BookSnapshot) => BookSnapshot;
     params?: Partial<BookParams>;
-    windows?: EffectivenessWindowDetail[] | null;
+    windows?: TargetEffectivenessWindowDetail[] | null;
     poolPriceUsd?: number;
     sigmaFallbackForSec?: number | null;
   } = {},
@@ -95,9 +151,11 @@ describe("hedge effectiveness below its floor", () => {
     expect(alert).toMatchObject({
       key: "effectiveness:treasury-eth-lp",
       severity: "warning",
-      fields: { window: "240b", effectiveness: 0.3, floorRatio: 0.5 },
+      fields: { window: "1d", effectiveness: 0.3, floorRatio: 0.5 },
     });
-    expect(alert!.text).toContain("30.0% of the book's variance over the last 240 blocks");
+    expect(alert!.text).toContain(
+      "30.0% of the variance it is meant to remove over the 1d window, 240 samples",
+    );
   });
 
   it("stays silent when the longest window is above the floor, however a short one dipped", () => {
@@ -111,9 +169,9 @@ describe("hedge effectiveness below its floor", () => {
     expect(effectivenessBelowFloor(r, { floorRatio: 0.5, minSamples: 20 })).not.toBeNull();
   });
 
-  it("does not read a window where nothing moved (exact zeros) as an ineffective hedge", () => {
-    const r = readings({ windows: [window(60, 0.7, -0.85), window(240, 0, 0)] });
-    expect(effectivenessReadings(r.detail!).map((w) => w.label)).toEqual(["60b"]);
+  it("does not read a blank window (too few changes, no history) as an ineffective hedge", () => {
+    const r = readings({ windows: [window(60, 0.7, -0.85), blank(240)] });
+    expect(effectivenessReadings(r.detail!).map((w) => w.label)).toEqual(["1h"]);
     expect(effectivenessBelowFloor(r, THRESHOLDS.effectiveness)).toBeNull();
   });
 
@@ -138,7 +196,7 @@ describe("hedge correlation broken", () => {
     expect(alert).toMatchObject({
       key: "correlation:treasury-eth-lp",
       severity: "warning",
-      fields: { window: "240b", correlation: -0.3, floorAbsRho: 0.5 },
+      fields: { window: "1d", correlation: -0.3, floorAbsRho: 0.5 },
     });
   });
 

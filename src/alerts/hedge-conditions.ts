@@ -37,29 +37,36 @@ export interface HedgeReadings {
  * the detail carries target-relative measures, re-point `effectivenessReadings` and nothing else changes.
  */
 export interface EffectivenessReading {
-  /** `240b`: the last 240 blocks. */
+  /** The steward window: `live` (the last blocks), `1h`, `1d`, `7d`, `30d`. */
   label: string;
   samples: number;
-  /** Share of the hedged item's variance the hedge removed (Ederington; 1 = all, < 0 = the hedge adds risk). */
+  /**
+   * Share of the targeted share of the item's variance the hedge removed (Ederington against the book's target:
+   * 1 = the hedge did exactly what the target asks, < 0 = it adds risk).
+   */
   effectiveness: number;
   /** ρ(Δitem, Δhedge): near −1 for a working hedge. */
   correlation: number;
 }
 
 /**
- * The detail's windows that measured something, shortest first. The engine reports exact zeros for both
- * Ederington and ρ when the item or the hedge did not move over the window (nothing to measure): such a window
- * is left out, never read as a broken hedge.
+ * The steward windows that measured something, in the detail's order (shortest first), judged against the book's
+ * target (engine/effectiveness.ts targetEffectivenessWindows). A blank window (too few samples, no history,
+ * nothing moved: it says why) or a book with no target is left out, never read as a broken hedge.
  */
 export function effectivenessReadings(detail: BookDetail): EffectivenessReading[] {
-  return detail.effectiveness
-    .filter((w) => !(w.ederington === 0 && w.correlation === 0))
-    .map((w) => ({
-      label: `${w.samples}b`,
-      samples: w.samples,
-      effectiveness: w.ederington,
-      correlation: w.correlation,
-    }));
+  return detail.targetEffectiveness.flatMap((w) =>
+    w.reason === null && w.relative !== null && w.correlation !== null
+      ? [
+          {
+            label: w.label,
+            samples: w.samples,
+            effectiveness: w.relative.ederington,
+            correlation: w.correlation,
+          },
+        ]
+      : [],
+  );
 }
 
 /** The longest measured window with at least `minSamples` samples: the steadiest reading there is. */
@@ -84,7 +91,7 @@ export function effectivenessBelowFloor(
     key: `effectiveness:${r.bookId}`,
     severity: "warning",
     title: `${r.bookId}: hedge effectiveness below floor`,
-    text: `the hedge removed ${(w.effectiveness * 100).toFixed(1)}% of the book's variance over the last ${w.samples} blocks (floor ${(t.floorRatio * 100).toFixed(0)}%)`,
+    text: `against its target the hedge removed ${(w.effectiveness * 100).toFixed(1)}% of the variance it is meant to remove over the ${w.label} window, ${w.samples} samples (floor ${(t.floorRatio * 100).toFixed(0)}%)`,
     bookId: r.bookId,
     fields: {
       window: w.label,
@@ -102,7 +109,7 @@ export function correlationBroken(r: HedgeReadings, t: HedgeAlertThresholds["cor
     key: `correlation:${r.bookId}`,
     severity: "warning",
     title: `${r.bookId}: hedge correlation broken`,
-    text: `ρ(book, hedge) ${w.correlation.toFixed(3)} over the last ${w.samples} blocks: |ρ| below ${t.floorAbsRho}, the hedge no longer moves with what it hedges`,
+    text: `ρ(book, hedge) ${w.correlation.toFixed(3)} over the ${w.label} window, ${w.samples} samples: |ρ| below ${t.floorAbsRho}, the hedge no longer moves with what it hedges`,
     bookId: r.bookId,
     fields: {
       window: w.label,
