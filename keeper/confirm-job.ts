@@ -4,7 +4,7 @@
 // re-sends or replaces is checked first (verified-plan.ts): a replacement is the verified plan's call, rebuilt
 // and signed at the nonce of the keeper's own signed bytes, never the record's copy of them.
 import type { Job } from "bullmq";
-import type { TransactionReceipt } from "viem";
+import { BaseError, type TransactionReceipt, TransactionReceiptNotFoundError } from "viem";
 import { isKnown, sendRaw, signRecordAndSend } from "./broadcast.ts";
 import type { KeeperContext } from "./context.ts";
 import { WaitError } from "./errors.ts";
@@ -19,11 +19,9 @@ async function receiptOf(ctx: KeeperContext, hash: `0x${string}`): Promise<Trans
   try {
     return await ctx.client.getTransactionReceipt({ hash });
   } catch (error) {
-    if (
-      (error as Error).name === "TransactionReceiptNotFoundError" ||
-      /could not be found/i.test(String((error as Error).message))
-    )
-      return undefined;
+    const notFound =
+      error instanceof BaseError && error.walk((e) => e instanceof TransactionReceiptNotFoundError) !== null;
+    if (notFound) return undefined;
     throw error;
   }
 }

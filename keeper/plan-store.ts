@@ -4,20 +4,9 @@
 // the same signed bytes (same hash) instead of signing a second transaction.
 import type { Redis } from "ioredis";
 import type { Plan } from "../src/engine/plan.ts";
-import type { BookMode } from "./config.ts";
+import type { BookMode, PlanStatus } from "../src/evaluation/plan-lifecycle.ts";
 import { decodeJson, encodeJson } from "./plan-codec.ts";
 import type { SealedPlan } from "./plan-integrity.ts";
-
-export type PlanStatus =
-  | "planned" // decided, waiting for its submit job
-  | "shadowed" // shadow mode: recorded and announced, never sent
-  | "proposed" // propose mode: a Safe transaction for the owners
-  | "submitted" // a signed transaction was broadcast
-  | "mined" // executed and confirmed
-  | "reverted" // mined but reverted (the guard caught a premise that changed after the simulation)
-  | "failed" // refused before sending (simulation reverted, deadline passed)
-  | "cancelled" // the deadline passed while pending: replaced by a zero-value self-transfer
-  | "dropped"; // the nonce was used by another transaction
 
 export const TERMINAL_STATUSES: ReadonlySet<PlanStatus> = new Set([
   "shadowed",
