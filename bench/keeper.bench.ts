@@ -12,10 +12,11 @@ import { Redis } from "ioredis";
 import { pino } from "pino";
 import { parseKeeperConfig } from "../keeper/config.ts";
 import type { BookReader, KeeperBook } from "../keeper/context.ts";
-import { processEvaluate, recordPlan } from "../keeper/evaluate-job.ts";
+import { processEvaluate } from "../keeper/evaluate-job.ts";
 import { jobIds } from "../keeper/job-ids.ts";
 import { createKeeper } from "../keeper/keeper.ts";
 import type { EvaluatePayload } from "../keeper/payloads.ts";
+import { takeUpPlan } from "../keeper/plan-lifecycle.ts";
 import type { PlanRecord } from "../keeper/plan-store.ts";
 import { QUEUE_NAMES } from "../keeper/queues.ts";
 import { createChainClient } from "../src/chain/client.ts";
@@ -203,7 +204,7 @@ try {
   const records: PlanRecord[] = [];
   for (let i = 0; i < LATENCY_PLANS + 1; i += 1) {
     const plan = await usdcToUsdtPlan(devnet, setup, BigInt(1_000 + i) * 10n ** 6n);
-    await recordPlan(keeper.ctx, book, plan, Date.now());
+    await takeUpPlan(keeper.ctx, book, plan, Date.now());
     const deadline = Date.now() + 15_000;
     for (;;) {
       const record = await keeper.plans.record(plan.planId);

@@ -12,7 +12,8 @@ import { bumpFees } from "./fees.ts";
 import { feeCaps, suggestedTip } from "./next-stage.ts";
 import { reconcileNonces } from "./nonce-repair.ts";
 import { confirmPayload, parsePayload } from "./payloads.ts";
-import { type PlanRecord, TERMINAL_STATUSES, type TxRecord } from "./plan-store.ts";
+import { dropPlan, finishPlan, TERMINAL_STATUSES } from "./plan-lifecycle.ts";
+import type { PlanRecord, TxRecord } from "./plan-store.ts";
 import { verifyForSending } from "./verified-plan.ts";
 
 async function receiptOf(ctx: KeeperContext, hash: `0x${string}`): Promise<TransactionReceipt | undefined> {
@@ -62,13 +63,7 @@ export async function processConfirm(
       const receipt = await receiptOf(ctx, tx.hash);
       if (receipt) return finish(ctx, record, tx, receipt);
     }
-    await ctx.plans.update(id, (r) => ({
-      ...r,
-      status: "dropped",
-      reason: `nonce ${last.nonce} used by another transaction`,
-    }));
-    await ctx.plans.clearInFlight(record.bookId, id);
-    await ctx.events.count("tx_dropped");
+    await dropPlan(ctx, record, last.nonce);
     await reconcileNonces(ctx);
     log.warn({ nonce: last.nonce }, "transaction dropped: its nonce was used by another transaction");
     return { status: "dropped" };
@@ -95,33 +90,7 @@ async function finish(
   tx: TxRecord,
   receipt: TransactionReceipt,
 ): Promise<{ status: string; txHash: string }> {
-  const status =
-    tx.kind === "cancel"
-      ? "cancelled"
-      : receipt.status === "success"
-        ? ("mined" as const)
-        : ("reverted" as const);
-  await ctx.plans.update(record.planId, (r) => ({
-    ...r,
-    status,
-    minedTxHash: tx.hash,
-    minedBlock: receipt.blockNumber,
-    minedGasUsed: receipt.gasUsed,
-    timings: { ...r.timings, minedSeenAtMs: ctx.common.clock.nowMs() },
-  }));
-  await ctx.plans.clearInFlight(record.bookId, record.planId);
-  await ctx.events.emit(
-    {
-      kind: "tx.mined",
-      planId: record.planId,
-      lane: record.lane,
-      gasUsed: receipt.gasUsed,
-      txHash: tx.hash,
-      status: receipt.status === "success" ? "success" : "reverted",
-      blockNumber: receipt.blockNumber,
-    },
-    status === "mined" ? "tx_mined" : status === "reverted" ? "tx_reverted" : undefined,
-  );
+  const status = await finishPlan(ctx, record, tx, receipt);
   ctx.common.logger.info(
     { plan_id: record.planId, tx_hash: tx.hash, block_number: receipt.blockNumber.toString(), status },
     "plan transaction final",

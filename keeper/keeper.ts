@@ -76,7 +76,7 @@ export function createKeeper(options: CreateKeeperOptions) {
     queue.on("error", (error) => log.warn({ err: error.message, queue: queue.name }, "queue error"));
   const prefix = config.redisPrefix;
   const signer = privateKeyToAccount(options.signerPrivateKey);
-  const plans = createPlanStore(redis, prefix);
+  const plans = createPlanStore(redis, prefix, common.clock);
   const recorder = options.history
     ? createHistoryRecorder({ history: options.history, plans, logger: log })
     : undefined;
@@ -107,7 +107,7 @@ export function createKeeper(options: CreateKeeperOptions) {
       options.history?.samples(config.chainId) ??
       createMemorySampleStore({ maxPerBook: 1_000 }),
     ...(options.history ? { history: options.history } : {}),
-    events: createKeeperEvents(redis, prefix, onEvent),
+    events: createKeeperEvents(redis, prefix, { clock: common.clock, listener: onEvent }),
     hooks: options.hooks ?? {},
   };
 
