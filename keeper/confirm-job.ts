@@ -74,9 +74,8 @@ export async function processConfirm(
     await sendRaw(ctx.client, ctx.sendClient, last);
   }
 
-  const replaceAfterSec = config.lanes[record.lane].replaceAfterSec;
   const pendingTooLong =
-    replaceAfterSec !== undefined && ctx.common.clock.nowMs() - last.signedAtMs >= replaceAfterSec * 1000;
+    ctx.common.clock.nowMs() - last.signedAtMs >= config.lanes[record.lane].replaceAfterSec * 1000;
   if (head - last.sentAtBlock >= BigInt(config.stuckAfterBlocks) || pendingTooLong) {
     const refused = await ctx.lock.with(() => replaceOrCancel(ctx, record, last, head));
     if (refused) return { status: "failed" };
@@ -117,7 +116,7 @@ async function replaceOrCancel(
     block.baseFeePerGas ?? 0n,
     await suggestedTip(ctx),
     feeCaps(ctx, plan.lane),
-    ctx.common.config.lanes[plan.lane].feeBumpBps ?? ctx.common.config.fees.replacementBumpPercent * 100,
+    ctx.common.config.lanes[plan.lane].feeBumpBps,
   );
   if (fees === null) {
     ctx.common.logger.warn(

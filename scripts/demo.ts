@@ -10,32 +10,26 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
-import { parseKeeperConfig } from "../keeper/config.ts";
 import type { KeeperEvent } from "../keeper/events.ts";
-import { createKeeper } from "../keeper/keeper.ts";
-import { toMetricsHealth } from "../keeper/metrics-health.ts";
-import { type ApiServer, startApiServer } from "../src/api/api-server.ts";
+import type { Keeper } from "../keeper/keeper.ts";
+import { type Hedgekeeper, startHedgekeeper } from "../keeper/start-hedgekeeper.ts";
 import { DASHBOARD_DIST_DIR } from "../src/api/dashboard-dir.ts";
-import { createChainClient } from "../src/chain/client.ts";
-import { DEVNET_ACCOUNT_INDEXES, devnetPrivateKey } from "../src/devnet/accounts.ts";
-import { devnetBookParams } from "../src/devnet/devnet-book-params.ts";
-import { devnetBookSources } from "../src/devnet/devnet-book-sources.ts";
+import { bookParamsFromConfig } from "../src/config/adapters.ts";
+import type { HedgekeeperConfig } from "../src/config/schema.ts";
+import { DEVNET_BOOK_ID, devnetConfig } from "../src/devnet/devnet-config.ts";
 import { setUpDevnetKeeper } from "../src/devnet/devnet-keeper-setup.ts";
 import { DEFAULT_DEVNET_PORT, type Devnet, startDevnet } from "../src/devnet/index.ts";
 import { driftBand, isBeyondBand } from "../src/engine/drift-band.ts";
 import { effectivenessWindows } from "../src/engine/effectiveness.ts";
 import type { BookSample } from "../src/engine/snapshot.ts";
-import { createBookIndexer } from "../src/indexers/book-indexer.ts";
-import { createMetrics, recordBookMetrics, recordKeeperHealth } from "../src/metrics/metrics.ts";
-import { type MetricsServer, startMetricsServer } from "../src/metrics/metrics-server.ts";
+import { wallClock } from "../src/runtime/clock.ts";
 import { freeLoopbackPort, isPortInUse } from "../src/runtime/free-port.ts";
 import { ensureRedis, RedisUnavailableError } from "../src/runtime/redis-server.ts";
-import type { ActionView, HistoryStore } from "../src/store/history-store.ts";
+import type { ActionView } from "../src/store/history-store.ts";
 import { HistoryStoreError } from "../src/store/history-store-errors.ts";
-import { openHistoryStore } from "../src/store/open-history-store.ts";
 import { type DemoAction, type DemoReport, type DemoScenario, renderScenario } from "./demo/demo-report.ts";
 
-const BOOK_ID = "treasury-eth";
+const BOOK_ID = DEVNET_BOOK_ID;
 const SCENARIOS = [
   {
     name: "eth-rally",
@@ -74,31 +68,54 @@ if (args.help) {
 The history goes to DATABASE_URL when set, else to embedded PGlite in a temporary directory.`);
   process.exit(0);
 }
-const DASHBOARD_DIR = DASHBOARD_DIST_DIR;
 const DEFAULT_DASHBOARD_PORT = 8080;
 
 const started = performance.now();
 const say = (text: string) => console.log(text);
 let devnet: Devnet | undefined;
 let stopRedis: (() => Promise<void>) | undefined;
-let stopKeeper: (() => Promise<void>) | undefined;
-let metricsServer: MetricsServer | undefined;
-let metricsTimer: NodeJS.Timeout | undefined;
-let apiServer: ApiServer | undefined;
-let history: HistoryStore | undefined;
+let running: Hedgekeeper | undefined;
 let historyDir: string | undefined;
-const shutdown = new AbortController();
 
 async function cleanUp() {
-  shutdown.abort();
-  if (metricsTimer) clearInterval(metricsTimer);
-  await apiServer?.close().catch(() => {});
-  await metricsServer?.close().catch(() => {});
-  await stopKeeper?.().catch(() => {});
-  await history?.close().catch(() => {});
+  await running?.stop().catch(() => {});
   if (historyDir) rmSync(historyDir, { recursive: true, force: true });
   await devnet?.stop().catch(() => {});
   await stopRedis?.().catch(() => {});
+}
+
+/**
+ * The devnet's configuration as `hedgekeeper init` writes it (its book, policy, lanes and alerts), run the demo's
+ * way: its own Redis prefix, a 100 ms scan and 50 ms confirmation polls, its dashboard port, metrics on any free
+ * port, the history in DATABASE_URL or a temporary directory.
+ */
+function demoConfig(
+  d: Devnet,
+  deployed: { hedgeGuard: string; hedgeBounds: string },
+  options: {
+    redisUrl: string;
+    dashboardPort: number;
+    databaseUrl: string | undefined;
+    historyDir: string | undefined;
+  },
+): HedgekeeperConfig {
+  const config = devnetConfig(d.manifest, { rpcUrl: d.rpcUrl, redisUrl: options.redisUrl, deployed });
+  return {
+    ...config,
+    networks: Object.fromEntries(
+      Object.entries(config.networks).map(([id, network]) => [id, { ...network, pollIntervalMs: 100 }]),
+    ),
+    redis: { ...config.redis, keyPrefix: `hk-demo-${wallClock.nowMs()}` },
+    keeper: { ...config.keeper, confirmPollMs: 50 },
+    metrics: { host: "127.0.0.1", port: 0 },
+    api: { host: "127.0.0.1", port: options.dashboardPort },
+    history: {
+      ...config.history,
+      ...(options.databaseUrl !== undefined
+        ? { databaseUrl: options.databaseUrl }
+        : { dataDir: options.historyDir ?? config.history.dataDir }),
+    },
+  };
 }
 
 async function main(): Promise<number> {
@@ -127,93 +144,55 @@ async function main(): Promise<number> {
   );
 
   const manifest = devnet.manifest;
-  const client = createChainClient({
-    chainId: manifest.chainId,
-    rpcUrls: [devnet.rpcUrl],
-    pollingIntervalMs: 50,
-  });
-  const reader = createBookIndexer(client, devnetBookSources(manifest, BOOK_ID));
-  const params = devnetBookParams(manifest);
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl === undefined) historyDir = mkdtempSync(join(tmpdir(), "hedgekeeper-demo-history-"));
-  const store = await openHistoryStore(databaseUrl !== undefined ? { databaseUrl } : { dataDir: historyDir });
-  history = store;
-  say(
-    `History: ${store.backend === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${historyDir}`}`,
-  );
-  const config = parseKeeperConfig({
-    chainId: manifest.chainId,
-    rpcUrls: [devnet.rpcUrl],
-    redisPrefix: `hk-demo-${Date.now()}`,
-    books: [{ bookId: BOOK_ID, mode: "execute" }],
-    scanEveryMs: 100,
-    confirmPollMs: 50,
-    fees: { maxFeePerGasGwei: 200, maxPriorityFeePerGasGwei: 2 },
-  });
-  const logger = pino({ level: process.env.LOG_LEVEL ?? "warn" }, pino.destination(2));
-  // Prometheus /metrics for the book (from the keeper's own evaluations) and the keeper's health. What the demo
-  // prints as drift is the keeper's evaluation too: one measurement, not a second indexer that could disagree.
-  const metrics = createMetrics();
-  let lastEvaluation: { blockNumber: bigint; driftBps: number } | undefined;
-  let peakDriftBps = 0;
-  const keeper = createKeeper({
-    common: { config, logger, clock: { nowMs: () => Date.now() }, shutdown: { signal: shutdown.signal } },
-    redisUrl: redis.url,
-    client,
-    signerPrivateKey: devnetPrivateKey(DEVNET_ACCOUNT_INDEXES.keeper),
-    books: [{ bookId: BOOK_ID, params, targets: setup.targets, reader }],
-    role: "all",
-    history: store,
-    onEvent: (event) => {
-      say(`    keeper: ${describeEvent(event)}`);
-    },
-    hooks: {
-      onEvaluation: async ({ blockNumber, nowSec, metrics: bookMetrics, effectiveness }) => {
-        recordBookMetrics(metrics, bookMetrics, { nowSec, effectiveness });
-        if (lastEvaluation === undefined || blockNumber >= lastEvaluation.blockNumber) {
-          lastEvaluation = { blockNumber, driftBps: bookMetrics.drift.driftBps };
-        }
-        if (Math.abs(bookMetrics.drift.driftBps) > Math.abs(peakDriftBps))
-          peakDriftBps = bookMetrics.drift.driftBps;
-      },
-    },
-  });
-  stopKeeper = () => keeper.stop();
-  await keeper.start();
-  say("Monitor and keeper running (BullMQ: scan → evaluate → submit → confirm).");
-
-  const d = devnet;
-  const head = () => client.getBlockNumber({ cacheTime: 0 });
-  metricsServer = await startMetricsServer({ metrics, port: await freeLoopbackPort() });
-  say(`Metrics: ${metricsServer.url}/metrics`);
-  let keeperHealthNow: ReturnType<typeof toMetricsHealth> | undefined;
-  metricsTimer = setInterval(() => {
-    keeper
-      .health()
-      .then((health) => {
-        keeperHealthNow = toMetricsHealth(health);
-        recordKeeperHealth(metrics, keeperHealthNow);
-      })
-      .catch(() => {});
-  }, 1_000);
   const dashboardPort =
     args["dashboard-port"] !== undefined
       ? Number(args["dashboard-port"])
       : (await isPortInUse(DEFAULT_DASHBOARD_PORT))
         ? await freeLoopbackPort()
         : DEFAULT_DASHBOARD_PORT;
-  apiServer = await startApiServer({
-    store,
-    keeperHealth: async () => keeperHealthNow ?? toMetricsHealth(await keeper.health()),
-    host: "127.0.0.1",
-    port: dashboardPort,
-    ...(existsSync(DASHBOARD_DIR) ? { dashboardDir: DASHBOARD_DIR } : {}),
-  });
-  say(
-    existsSync(DASHBOARD_DIR)
-      ? `Dashboard: ${apiServer.url}/`
-      : `API: ${apiServer.url}/api/books (the dashboard is not built: npm run build:dashboard)`,
+  const config = demoConfig(
+    devnet,
+    { hedgeGuard: setup.scope.hedgeGuard, hedgeBounds: setup.scope.bounds.hedgeBounds },
+    { redisUrl: redis.url, dashboardPort, databaseUrl, historyDir },
   );
+  const params = bookParamsFromConfig(config, BOOK_ID);
+  const logger = pino({ level: process.env.LOG_LEVEL ?? "warn" }, pino.destination(2));
+  // What the demo prints as drift is the keeper's evaluation: one measurement, not a second indexer that could
+  // disagree. /metrics carries the same evaluations (the composition root records them).
+  let lastEvaluation: { blockNumber: bigint; driftBps: number } | undefined;
+  let peakDriftBps = 0;
+  running = await startHedgekeeper(config, {
+    role: "all",
+    source: "the demo's devnet configuration",
+    logger,
+    onEvent: (event) => {
+      say(`    keeper: ${describeEvent(event)}`);
+    },
+    onEvaluation: async ({ blockNumber, metrics: bookMetrics }) => {
+      if (lastEvaluation === undefined || blockNumber >= lastEvaluation.blockNumber) {
+        lastEvaluation = { blockNumber, driftBps: bookMetrics.drift.driftBps };
+      }
+      if (Math.abs(bookMetrics.drift.driftBps) > Math.abs(peakDriftBps))
+        peakDriftBps = bookMetrics.drift.driftBps;
+    },
+  });
+  const { keeper, history: store } = running;
+  say(
+    `History: ${store.backend === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${historyDir}`}`,
+  );
+  say("Monitor and keeper running (BullMQ: scan → evaluate → submit → confirm).");
+  say(`Metrics: ${running.metricsUrl}/metrics`);
+  const apiUrl = running.apiUrl!;
+  say(
+    existsSync(DASHBOARD_DIST_DIR)
+      ? `Dashboard: ${apiUrl}/`
+      : `API: ${apiUrl}/api/books (the dashboard is not built: npm run build:dashboard)`,
+  );
+
+  const d = devnet;
+  const head = () => d.publicClient.getBlockNumber({ cacheTime: 0 });
   /** The book's drift at the keeper's latest evaluation (call after `settle`, which waits for the head's). */
   const drift = () => {
     if (lastEvaluation === undefined) throw new Error(`the keeper has not evaluated book ${BOOK_ID} yet`);
@@ -250,7 +229,7 @@ async function main(): Promise<number> {
     say(`\n▶ ${scenario.name}`);
     const before = drift();
     peakDriftBps = before;
-    const scenarioStartedMs = Date.now();
+    const scenarioStartedMs = wallClock.nowMs();
     const firstSample = (await samplesNow()).length;
     await d.runScenario(scenario.name, {
       onStep: async (step) => {
@@ -309,7 +288,7 @@ async function main(): Promise<number> {
   }
   // The metrics endpoint must serve what it promises: the book's drift and the keeper's queues.
   await new Promise((resolve) => setTimeout(resolve, 1_100));
-  const scraped = await fetch(`${metricsServer.url}/metrics`).then((r) => r.text());
+  const scraped = await fetch(`${running.metricsUrl}/metrics`).then((r) => r.text());
   for (const series of [`hedgekeeper_book_drift_bps{book_id="${BOOK_ID}"}`, "hedgekeeper_queue_depth{"]) {
     if (!scraped.includes(series)) {
       report.ok = false;
@@ -325,7 +304,7 @@ async function main(): Promise<number> {
   if (args.exit) return report.ok ? 0 : 1;
 
   say(
-    `\nThe devnet, the keeper and the dashboard keep running: ${apiServer.url}/ (API under /api, metrics ${metricsServer.url}/metrics). Ctrl-C to stop.`,
+    `\nThe devnet, the keeper and the dashboard keep running: ${apiUrl}/ (API under /api, metrics ${running.metricsUrl}/metrics). Ctrl-C to stop.`,
   );
   await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
   return report.ok ? 0 : 1;
@@ -348,7 +327,7 @@ function describeEvent(event: KeeperEvent): string {
   }
 }
 
-async function waitForConfirmations(keeper: ReturnType<typeof createKeeper>, timeoutMs: number) {
+async function waitForConfirmations(keeper: Keeper, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const health = await keeper.health();

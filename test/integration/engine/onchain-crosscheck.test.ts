@@ -1,7 +1,8 @@
 import { parseAbi } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChainClient } from "../../../src/chain/client.ts";
-import { devnetBookSources } from "../../../src/devnet/devnet-book-sources.ts";
+import { bookSourcesFromConfig } from "../../../src/config/adapters.ts";
+import { DEVNET_BOOK_ID, devnetConfig } from "../../../src/devnet/devnet-config.ts";
 import { type Devnet, startDevnet } from "../../../src/devnet/index.ts";
 import { positionFeesOwed } from "../../../src/engine/fee-growth.ts";
 import type { V3PoolSnapshot, V3PositionSnapshot } from "../../../src/engine/snapshot.ts";
@@ -34,7 +35,10 @@ async function snapshot() {
   const m = devnet.manifest;
   const client = createChainClient({ chainId: m.chainId, rpcUrls: [devnet.rpcUrl] });
   const block = await client.getBlockNumber({ cacheTime: 0 });
-  const { snapshot } = await createBookIndexer(client, devnetBookSources(m)).snapshotAt(block, {
+  const { snapshot } = await createBookIndexer(
+    client,
+    bookSourcesFromConfig(devnetConfig(m), DEVNET_BOOK_ID),
+  ).snapshotAt(block, {
     keeper: { hedgeTriggered: false, lastPlanAtSec: null },
     samples: [],
   });
