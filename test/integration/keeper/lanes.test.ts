@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { KeeperBook } from "../../../keeper/context.ts";
+import type { KeeperEvent } from "../../../keeper/events.ts";
 import { jobIds } from "../../../keeper/job-ids.ts";
 import { takeUpPlan } from "../../../keeper/plan-lifecycle.ts";
-import type { KeeperEvent } from "../../../keeper/events.ts";
 import type { PlanRecord } from "../../../keeper/plan-store.ts";
 import type { Plan } from "../../../src/engine/plan.ts";
 import { planId } from "../../../src/engine/plan-id.ts";
