@@ -20,9 +20,10 @@ import { driftBand, isBeyondBand } from "./drift-band.ts";
 import { hedgeTradeRefusal, sizeHedgeTrade } from "./hedge-trade.ts";
 import { fail } from "./input-guards.ts";
 import { assertBookParams, type BookParams } from "./params.ts";
-import type { Decision } from "./plan.ts";
+import type { PerpMetrics } from "./perp-metrics.ts";
+import type { Decision, Noop } from "./plan.ts";
 import { noop, routinePlan } from "./plan-assembly.ts";
-import type { BookSnapshot } from "./snapshot.ts";
+import type { BookSnapshot, PerpPositionSnapshot } from "./snapshot.ts";
 
 /** `metrics`: the caller's `evaluateBook(book, params, nowSec)` when it already has it (saves a second pass). */
 export function decide(
@@ -53,10 +54,32 @@ export function decide(
   if (!m.baseOracle.fresh) {
     return noop(book, m, "oracle-stale", `base oracle not usable: ${m.baseOracle.problem}`, wasTriggered);
   }
+  const gate = routineGate(book, params, m, nowSec);
+  return gate.kind === "noop" ? gate : decideRoutine(book, params, m, nowSec, gate);
+}
 
+interface RoutineGate {
+  kind: "open";
+  /** Drift armed (Schmitt trigger): beyond armBps, or still beyond rearmBps once armed. */
+  triggered: boolean;
+  /** Within cooldown, only a collateral top-up may go through. */
+  inCooldown: boolean;
+  perp: PerpPositionSnapshot;
+  perpMetrics: PerpMetrics;
+}
+
+/** Whether the routine lane may act at all: a hedge venue, and no cooldown unless the margin needs a top-up. */
+function routineGate(
+  book: BookSnapshot,
+  params: BookParams,
+  m: BookMetrics,
+  nowSec: number,
+): RoutineGate | Noop {
   const absDrift = Math.abs(m.drift.driftBps);
   // Schmitt trigger: arm beyond armBps; once armed, stay armed until back inside rearmBps.
-  const triggered = isBeyondBand(driftBand(absDrift, wasTriggered ? params.rearmBps : params.armBps));
+  const triggered = isBeyondBand(
+    driftBand(absDrift, book.keeper.hedgeTriggered ? params.rearmBps : params.armBps),
+  );
   const perp = book.perp;
   const pm = m.perp;
   if (!perp || !pm) {
@@ -76,7 +99,18 @@ export function decide(
       triggered,
     );
   }
+  return { kind: "open", triggered, inCooldown, perp, perpMetrics: pm };
+}
 
+/** The routine lane: the hedge trade (cost-tested), the collateral around it, and the plan, or why none. */
+function decideRoutine(
+  book: BookSnapshot,
+  params: BookParams,
+  m: BookMetrics,
+  nowSec: number,
+  gate: RoutineGate,
+): Decision {
+  const { triggered, perp, perpMetrics: pm } = gate;
   // During cooldown only a collateral top-up may go through (margin below its floor or the liquidation
   // distance below its limit): it only removes risk, and waiting could cost the position.
   const hedge = sizeHedgeTrade({
@@ -85,7 +119,7 @@ export function decide(
     metrics: m,
     perp,
     perpMetrics: pm,
-    act: triggered && !inCooldown,
+    act: triggered && !gate.inCooldown,
   });
   // The cost test applies to the hedge trade; a margin-floor deposit is a safety action and passes regardless.
   const hedgeRefused = hedgeTradeRefusal(hedge, params, m.basePriceUsd);
@@ -106,24 +140,8 @@ export function decide(
   const withdrawUnits = deferWithdrawal ? 0n : margin.withdrawUnits;
   const withdrawUsd = deferWithdrawal ? 0 : margin.withdrawUsd;
   const marginNote = deferWithdrawal ? "; excess collateral withdrawn after the trade settles" : margin.note;
-  if (trade === 0n && depositUnits === 0n && withdrawUnits === 0n) {
-    if (hedgeRefused) return noop(book, m, "cost-exceeds-benefit", hedgeRefused, triggered);
-    if (triggered)
-      return noop(
-        book,
-        m,
-        "below-min-trade",
-        `drift ${m.drift.driftBps.toFixed(1)} bps but the trade is below minTradeUsd or capped at zero`,
-        triggered,
-      );
-    return noop(
-      book,
-      m,
-      "within-band",
-      `drift ${m.drift.driftBps.toFixed(1)} bps within band (arm ${params.armBps}, re-arm ${params.rearmBps})`,
-      triggered,
-    );
-  }
+  if (trade === 0n && depositUnits === 0n && withdrawUnits === 0n)
+    return nothingToDo(book, params, m, hedgeRefused, triggered);
   if (
     trade === 0n &&
     withdrawUnits > 0n &&
@@ -143,4 +161,30 @@ export function decide(
     collateral: { depositUnits, withdrawUnits, note: marginNote },
     triggered,
   });
+}
+
+/** Why the routine lane does nothing: the trade failed its cost test, rounded to nothing, or drift is inside. */
+function nothingToDo(
+  book: BookSnapshot,
+  params: BookParams,
+  m: BookMetrics,
+  hedgeRefused: string | null,
+  triggered: boolean,
+): Noop {
+  if (hedgeRefused) return noop(book, m, "cost-exceeds-benefit", hedgeRefused, triggered);
+  if (triggered)
+    return noop(
+      book,
+      m,
+      "below-min-trade",
+      `drift ${m.drift.driftBps.toFixed(1)} bps but the trade is below minTradeUsd or capped at zero`,
+      triggered,
+    );
+  return noop(
+    book,
+    m,
+    "within-band",
+    `drift ${m.drift.driftBps.toFixed(1)} bps within band (arm ${params.armBps}, re-arm ${params.rearmBps})`,
+    triggered,
+  );
 }

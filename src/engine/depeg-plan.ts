@@ -49,9 +49,9 @@ function depegSwaps(
   book: BookSnapshot,
   params: BookParams,
   m: BookMetrics,
-): { swaps: DepegSwap[]; refused: { code: NoopCode; reason: string }[] } {
+): { swaps: DepegSwap[]; refused: Refusal[] } {
   const swaps: DepegSwap[] = [];
-  const refused: { code: NoopCode; reason: string }[] = [];
+  const refused: Refusal[] = [];
   const reports = new Map(m.depeg.map((r) => [r.token, r]));
   let budgetUsd = params.caps.maxSwapUsd;
   for (const stable of params.depeg.stablecoins) {
@@ -59,93 +59,127 @@ function depegSwaps(
     if (report?.tier !== "act" || report.priceUsd === null) continue;
     const held = spotBalance(book, stable.token);
     if (held <= 0n) continue;
-    // Healthiest reachable stable: tier ok, smallest |deviation|, through a configured v3 pool.
-    let best: { pool: V3PoolSnapshot; target: DepegReport } | null = null;
-    for (const address of stable.stablePools) {
-      const pool = book.pools.find((p) => p.address.toLowerCase() === address.toLowerCase());
-      if (pool?.kind !== "uniswap-v3") continue;
-      const other =
-        pool.token0.address.toLowerCase() === report.token
-          ? pool.token1.address.toLowerCase()
-          : pool.token0.address.toLowerCase();
-      const target = reports.get(other);
-      if (target?.tier !== "ok" || target.deviationBps === null) continue;
-      if (!best || Math.abs(target.deviationBps) < Math.abs(best.target.deviationBps ?? 0))
-        best = { pool, target };
-    }
-    if (!best) continue;
-    const { pool, target } = best;
-    const zeroForOne = pool.token0.address.toLowerCase() === report.token;
-    const decimalsIn = zeroForOne ? pool.token0.decimals : pool.token1.decimals;
-    const decimalsOut = zeroForOne ? pool.token1.decimals : pool.token0.decimals;
-    const capUnits = fromFloat("caps.maxSwapUsd", Math.max(0, budgetUsd) / report.priceUsd, decimalsIn);
-    // biome-ignore lint/complexity/useMathMinMax: bigint operands
-    const wanted = held < capUnits ? held : capUnits;
-    if (wanted <= 0n || toFloat(wanted, decimalsIn) * report.priceUsd < params.minTradeUsd) continue;
-    // The bound comes from the feeds; the pool's quote (an RPC answer, a market that can be pushed) may only
-    // tighten it. The swap takes what the pool pays for at the feeds' minimum: a thin pool sizes it down, a pool
-    // that pays less even for the first unit is off the oracle and is not used.
-    const feedIn = freshStableFeed(book, stable, report);
-    const targetStable = params.depeg.stablecoins.find((s) => s.token.toLowerCase() === target.token);
-    const feedOut = freshStableFeed(book, targetStable, target);
-    if (feedIn === null || feedOut === null) {
-      refused.push({
-        code: "oracle-stale",
-        reason: `${report.symbol} de-peg swap: no fresh feed of ${feedIn === null ? report.symbol : target.symbol} to bound it`,
-      });
+    const route = healthiestRoute(book, stable, report, reports);
+    if (!route) continue;
+    const swap = depegSwap({ book, params, stable, report, ...route, held, budgetUsd });
+    if (swap === null) continue;
+    if ("reason" in swap) {
+      refused.push(swap);
       continue;
     }
-    const slippageBps = bpsOf(stable.maxSlippageBps);
-    const feedsMinOut = (units: bigint) =>
-      oracleSwapMinOut({
-        amountIn: units,
-        tokenInDecimals: decimalsIn,
-        tokenOutDecimals: decimalsOut,
-        priceIn: feedIn,
-        priceOut: feedOut,
-        slippageBps,
-      });
-    const amountIn = largestSwapPaying(pool, zeroForOne, wanted, feedsMinOut);
-    const amountInUsd = toFloat(amountIn, decimalsIn) * report.priceUsd;
-    const quote = amountIn > 0n ? quoteSwap(pool, zeroForOne, amountIn) : null;
-    if (quote === null || amountInUsd < params.minTradeUsd) {
-      refused.push({
-        code: "pool-off-oracle",
-        reason: `${report.symbol} de-peg swap: pool ${pool.address} pays less than the feeds' minimum ${amountIn > 0n ? `beyond ${amountIn} ${report.symbol} units (below minTradeUsd)` : "at any size"}`,
-      });
-      continue;
-    }
-    const oracleMinOut = feedsMinOut(amountIn);
-    const poolMinOut = (quote.amountOut * (10_000n - slippageBps)) / 10_000n;
-    const amountOutMinimum = poolMinOut > oracleMinOut ? poolMinOut : oracleMinOut;
-    const outPriceUsd = target.priceUsd ?? 1;
-    budgetUsd -= amountInUsd;
-    swaps.push({
-      action: {
-        kind: "swap.exactInputSingle",
-        venue: "uniswap-v3",
-        tokenIn: stable.token,
-        tokenOut: (zeroForOne
-          ? pool.token1.address
-          : pool.token0.address) as SwapExactInputSingleAction["tokenOut"],
-        fee: pool.fee,
-        amountIn,
-        amountOutMinimum,
-      },
-      amountInUsd,
-      feesUsd: amountInUsd * (pool.fee / 1_000_000),
-      slippageUsd: Math.max(
-        0,
-        toFloat(quote.spotOut - quote.amountOut, decimalsOut) * outPriceUsd -
-          amountInUsd * (pool.fee / 1_000_000),
-      ),
-      // The further loss avoided if the de-peg doubles (USDC/SVB went 3% → 12% overnight).
-      riskReductionUsd: amountInUsd * (Math.abs(report.deviationBps ?? 0) / 10_000),
-      stable,
-      report,
-    });
+    budgetUsd -= swap.amountInUsd;
+    swaps.push(swap);
   }
   return { swaps, refused };
+}
+
+type Refusal = { code: NoopCode; reason: string };
+
+/** The healthiest reachable stable: tier ok, smallest |deviation|, through one of the stable's configured v3 pools. */
+function healthiestRoute(
+  book: BookSnapshot,
+  stable: StablecoinParams,
+  report: DepegReport,
+  reports: ReadonlyMap<string, DepegReport>,
+): { pool: V3PoolSnapshot; target: DepegReport } | null {
+  let best: { pool: V3PoolSnapshot; target: DepegReport } | null = null;
+  for (const address of stable.stablePools) {
+    const pool = book.pools.find((p) => p.address.toLowerCase() === address.toLowerCase());
+    if (pool?.kind !== "uniswap-v3") continue;
+    const other =
+      pool.token0.address.toLowerCase() === report.token
+        ? pool.token1.address.toLowerCase()
+        : pool.token0.address.toLowerCase();
+    const target = reports.get(other);
+    if (target?.tier !== "ok" || target.deviationBps === null) continue;
+    if (!best || Math.abs(target.deviationBps) < Math.abs(best.target.deviationBps ?? 0))
+      best = { pool, target };
+  }
+  return best;
+}
+
+/**
+ * The swap out of `stable` into `target` through `pool`: as much as is held, within the remaining USD budget and
+ * what the pool pays at the feeds' minimum; null when too small to bother, a refusal when it cannot be bounded.
+ */
+function depegSwap(input: {
+  book: BookSnapshot;
+  params: BookParams;
+  stable: StablecoinParams;
+  report: DepegReport;
+  pool: V3PoolSnapshot;
+  target: DepegReport;
+  held: bigint;
+  budgetUsd: number;
+}): DepegSwap | Refusal | null {
+  const { book, params, stable, report, pool, target, held } = input;
+  const priceUsd = report.priceUsd as number;
+  const zeroForOne = pool.token0.address.toLowerCase() === report.token;
+  const decimalsIn = zeroForOne ? pool.token0.decimals : pool.token1.decimals;
+  const decimalsOut = zeroForOne ? pool.token1.decimals : pool.token0.decimals;
+  const capUnits = fromFloat("caps.maxSwapUsd", Math.max(0, input.budgetUsd) / priceUsd, decimalsIn);
+  // biome-ignore lint/complexity/useMathMinMax: bigint operands
+  const wanted = held < capUnits ? held : capUnits;
+  if (wanted <= 0n || toFloat(wanted, decimalsIn) * priceUsd < params.minTradeUsd) return null;
+  // The bound comes from the feeds; the pool's quote (an RPC answer, a market that can be pushed) may only
+  // tighten it. The swap takes what the pool pays for at the feeds' minimum: a thin pool sizes it down, a pool
+  // that pays less even for the first unit is off the oracle and is not used.
+  const feedIn = freshStableFeed(book, stable, report);
+  const targetStable = params.depeg.stablecoins.find((s) => s.token.toLowerCase() === target.token);
+  const feedOut = freshStableFeed(book, targetStable, target);
+  if (feedIn === null || feedOut === null) {
+    return {
+      code: "oracle-stale",
+      reason: `${report.symbol} de-peg swap: no fresh feed of ${feedIn === null ? report.symbol : target.symbol} to bound it`,
+    };
+  }
+  const slippageBps = bpsOf(stable.maxSlippageBps);
+  const feedsMinOut = (units: bigint) =>
+    oracleSwapMinOut({
+      amountIn: units,
+      tokenInDecimals: decimalsIn,
+      tokenOutDecimals: decimalsOut,
+      priceIn: feedIn,
+      priceOut: feedOut,
+      slippageBps,
+    });
+  const amountIn = largestSwapPaying(pool, zeroForOne, wanted, feedsMinOut);
+  const amountInUsd = toFloat(amountIn, decimalsIn) * priceUsd;
+  const quote = amountIn > 0n ? quoteSwap(pool, zeroForOne, amountIn) : null;
+  if (quote === null || amountInUsd < params.minTradeUsd) {
+    return {
+      code: "pool-off-oracle",
+      reason: `${report.symbol} de-peg swap: pool ${pool.address} pays less than the feeds' minimum ${amountIn > 0n ? `beyond ${amountIn} ${report.symbol} units (below minTradeUsd)` : "at any size"}`,
+    };
+  }
+  const oracleMinOut = feedsMinOut(amountIn);
+  const poolMinOut = (quote.amountOut * (10_000n - slippageBps)) / 10_000n;
+  const amountOutMinimum = poolMinOut > oracleMinOut ? poolMinOut : oracleMinOut;
+  const outPriceUsd = target.priceUsd ?? 1;
+  const feeShare = pool.fee / 1_000_000;
+  return {
+    action: {
+      kind: "swap.exactInputSingle",
+      venue: "uniswap-v3",
+      tokenIn: stable.token,
+      tokenOut: (zeroForOne
+        ? pool.token1.address
+        : pool.token0.address) as SwapExactInputSingleAction["tokenOut"],
+      fee: pool.fee,
+      amountIn,
+      amountOutMinimum,
+    },
+    amountInUsd,
+    feesUsd: amountInUsd * feeShare,
+    slippageUsd: Math.max(
+      0,
+      toFloat(quote.spotOut - quote.amountOut, decimalsOut) * outPriceUsd - amountInUsd * feeShare,
+    ),
+    // The further loss avoided if the de-peg doubles (USDC/SVB went 3% → 12% overnight).
+    riskReductionUsd: amountInUsd * (Math.abs(report.deviationBps ?? 0) / 10_000),
+    stable,
+    report,
+  };
 }
 
 /**
