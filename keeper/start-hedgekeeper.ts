@@ -5,6 +5,7 @@
 // differs between them is the configuration, and a logger, a clock and listeners on what the keeper does.
 import { existsSync } from "node:fs";
 import type { Logger } from "pino";
+import type { PublicClient } from "viem";
 import { alertConditions, type TamperedPlan } from "../src/alerts/alert-conditions.ts";
 import { createAlertRouter } from "../src/alerts/alert-router.ts";
 import { createAlertSink } from "../src/alerts/sinks.ts";
@@ -26,13 +27,14 @@ import { executionTargetsOf } from "../src/execution/execution-targets.ts";
 import { createBookIndexer } from "../src/indexers/book-indexer.ts";
 import {
   createMetrics,
+  type HedgekeeperMetrics,
   type KeeperHealth as MetricsKeeperHealth,
   recordBookMetrics,
   recordJob,
   recordKeeperHealth,
   recordTransaction,
 } from "../src/metrics/metrics.ts";
-import { type MetricsServer, startMetricsServer } from "../src/metrics/metrics-server.ts";
+import { startMetricsServer } from "../src/metrics/metrics-server.ts";
 import { type Clock, nowSec, wallClock } from "../src/runtime/clock.ts";
 import { pingRedis, redactRedisUrl } from "../src/runtime/redis-server.ts";
 import type { HistoryStore } from "../src/store/history-store.ts";
@@ -41,7 +43,7 @@ import { keeperConfigOf, keeperScopeOf } from "./config.ts";
 import type { KeeperBook, KeeperHooks } from "./context.ts";
 import { tamperedPlanOf } from "./event-alerts.ts";
 import type { KeeperEvent } from "./events.ts";
-import { createKeeper, type Keeper, type KeeperRole } from "./keeper.ts";
+import { type CreateKeeperOptions, createKeeper, type Keeper, type KeeperRole } from "./keeper.ts";
 import { recordBookDrift, toMetricsHealth, transactionEventOf } from "./metrics-health.ts";
 import { createTransactionTally } from "./transaction-tally.ts";
 
@@ -86,34 +88,16 @@ export async function startHedgekeeper(
   options: StartHedgekeeperOptions,
 ): Promise<Hedgekeeper> {
   const { role } = options;
-  const source = options.source ?? "config";
   const clock = options.clock ?? wallClock;
-  const scope = keeperScopeOf(config, options.network, source);
-  if (!(await pingRedis(config.redis.url, 2_000))) {
-    throw new ConfigError(source, [
-      { path: "redis.url", message: `nothing answers at ${redactRedisUrl(config.redis.url)}` },
-    ]);
-  }
-  const logger = options.logger ?? createLogger({ config, level: options.logLevel });
-  const client = createChainClient(chainClientOptionsFromConfig(config, scope.network));
-  const history = await openHistoryStore({
-    databaseUrl: config.history.databaseUrl,
-    dataDir: config.history.dataDir,
-    onIdleError: (error) => logger.warn({ err: error.message }, "history database connection lost"),
-  });
+  const { scope, logger, client, history } = await openFoundations(config, options);
+  // What is open so far, closed last-opened first on a stop or a failed start.
   const closers: (() => Promise<void>)[] = [() => history.close()];
   const closeAll = async () => {
     for (const close of closers.splice(0).reverse()) await close().catch(() => {});
   };
   try {
     if (options.configText !== undefined) await history.putConfigVersion(options.configText, clock.nowMs());
-    const books: Omit<KeeperBook, "mode">[] = scope.bookIds.map((bookId) => ({
-      bookId,
-      params: bookParamsFromConfig(config, bookId),
-      targets: executionTargetsOf(treasuryScopeFromConfig(config, config.books[bookId]!.treasury)),
-      reader: createBookIndexer(client, bookSourcesFromConfig(config, bookId)),
-    }));
-
+    const books = scope.bookIds.map((bookId) => keeperBookOf(config, bookId, client));
     const metrics = createMetrics();
     const alerts = createAlerting({ config, history, logger, clock, books });
     const controller = new AbortController();
@@ -130,86 +114,32 @@ export async function startHedgekeeper(
       books,
       role,
       history,
-      onEvent: (event) => {
-        const tx = transactionEventOf(event);
-        if (tx !== undefined) recordTransaction(metrics, tx);
-        alerts.onKeeperEvent(event);
-        options.onEvent?.(event);
-      },
-      onJob: (job) => recordJob(metrics, { ...job, finishedAtSec: nowSec(clock) }),
-      hooks: {
-        onEvaluation: async (evaluation) => {
-          recordBookMetrics(metrics, evaluation.metrics, {
-            nowSec: evaluation.nowSec,
-            effectiveness: evaluation.effectiveness,
-          });
-          alerts.onEvaluation(evaluation.metrics);
-          await options.onEvaluation?.(evaluation);
-        },
-      },
+      ...observers({ metrics, alerts, clock, options }),
     });
-    closers.push(async () => {
+    const stopKeeper = async () => {
       controller.abort();
       await keeper.stop();
-    });
-
-    let health: MetricsKeeperHealth | null = null;
-    let report: { ok: boolean; role: KeeperRole; books: string[] } = {
-      ok: false,
-      role,
-      books: scope.bookIds,
     };
-    const heartbeatMaxAgeMs = config.alerts.keeperHeartbeatMaxAgeSec * 1000;
-    const refreshHealth = async () => {
-      const h = await keeper.health();
-      health = toMetricsHealth(h);
-      alerts.onKeeperHealth(health);
-      recordKeeperHealth(metrics, health);
-      recordBookDrift(metrics, h);
-      const heartbeatOk = Object.values(h.heartbeatAgeMs).some((age) => age < heartbeatMaxAgeMs);
-      report = { ok: heartbeatOk && !h.signer.belowFloor, role, books: h.books.map((b) => b.bookId) };
-    };
-    const metricsServer: MetricsServer = await startMetricsServer({
+    closers.push(stopKeeper);
+    const health = createHealthReport({ keeper, metrics, alerts, config, role, bookIds: scope.bookIds });
+    const metricsServer = await startMetricsServer({
       metrics,
       host: config.metrics.host,
       port: config.metrics.port,
-      health: () => report,
+      health: health.report,
     });
     closers.push(() => metricsServer.close());
-
-    const compact = async () => {
-      const removed = await history.compact(retentionPolicyFromConfig(config), nowSec(clock));
-      logger.info({ removed }, "history compacted");
-    };
-    const compactLogged = () =>
-      void compact().catch((error: Error) => logger.warn({ err: error.message }, "compaction failed"));
-    const compaction = setInterval(compactLogged, COMPACT_EVERY_MS);
-    closers.push(async () => clearInterval(compaction));
-    compactLogged();
-
-    const dashboardBuilt = existsSync(DASHBOARD_DIST_DIR);
-    let api: ApiServer | undefined;
-    if (role !== "worker") {
-      api = await startApiServer({
-        store: history,
-        keeperHealth: async () => health ?? toMetricsHealth(await keeper.health()),
-        host: config.api.host,
-        port: config.api.port,
-        ...(config.api.token ? { token: config.api.token } : {}),
-        ...(dashboardBuilt ? { dashboardDir: DASHBOARD_DIST_DIR } : {}),
-        logger,
-        nowSec: () => nowSec(clock),
-      });
-      closers.push(() => api!.close());
-      if (!dashboardBuilt)
-        logger.warn("dashboard not built (npm run build:dashboard): the API answers, / does not");
-    }
+    closers.push(startCompaction({ config, history, logger, clock }));
+    // The stewards' API and dashboard where books are evaluated (a worker has nothing of its own to show).
+    const api = role === "worker" ? undefined : await startApi({ config, history, logger, clock, health });
+    if (api) closers.push(() => api.close());
 
     await keeper.start();
     // Health and alerts from here on: the keeper has beaten once, so its heartbeat alert means it stopped working.
     const refresh = setInterval(
       () =>
-        void refreshHealth()
+        void health
+          .refresh()
           .then(() => alerts.update())
           .catch((error: Error) => logger.warn({ err: error.message }, "health or alert refresh failed")),
       HEALTH_REFRESH_MS,
@@ -240,8 +170,7 @@ export async function startHedgekeeper(
           logger.info("stopping: no new jobs, finishing the one in flight");
           clearInterval(refresh);
           // The keeper first (its jobs may still write the history), then the servers, the history last.
-          controller.abort();
-          await keeper.stop();
+          await stopKeeper();
           await closeAll();
         })();
         return stopping;
@@ -253,11 +182,155 @@ export async function startHedgekeeper(
   }
 }
 
+/**
+ * What everything else stands on, checked before anything starts: the books this process keeps and their signer,
+ * a Redis that answers, the logger, the chain client, the history store (opened and migrated).
+ */
+async function openFoundations(config: HedgekeeperConfig, options: StartHedgekeeperOptions) {
+  const source = options.source ?? "config";
+  const scope = keeperScopeOf(config, options.network, source);
+  if (!(await pingRedis(config.redis.url, 2_000))) {
+    throw new ConfigError(source, [
+      { path: "redis.url", message: `nothing answers at ${redactRedisUrl(config.redis.url)}` },
+    ]);
+  }
+  const logger = options.logger ?? createLogger({ config, level: options.logLevel });
+  const client = createChainClient(chainClientOptionsFromConfig(config, scope.network));
+  const history = await openHistoryStore({
+    databaseUrl: config.history.databaseUrl,
+    dataDir: config.history.dataDir,
+    onIdleError: (error) => logger.warn({ err: error.message }, "history database connection lost"),
+  });
+  return { scope, logger, client, history };
+}
+
+/** A configured book as the keeper runs it: the engine's policy, the treasury's targets, the book's indexer. */
+function keeperBookOf(
+  config: HedgekeeperConfig,
+  bookId: string,
+  client: PublicClient,
+): Omit<KeeperBook, "mode"> {
+  return {
+    bookId,
+    params: bookParamsFromConfig(config, bookId),
+    targets: executionTargetsOf(treasuryScopeFromConfig(config, config.books[bookId]!.treasury)),
+    reader: createBookIndexer(client, bookSourcesFromConfig(config, bookId)),
+  };
+}
+
+/** What the process makes of the keeper's events, jobs and evaluations: metrics, alerts, then the caller's listeners. */
+function observers(input: {
+  metrics: HedgekeeperMetrics;
+  alerts: Alerting;
+  clock: Clock;
+  options: StartHedgekeeperOptions;
+}): Pick<CreateKeeperOptions, "onEvent" | "onJob" | "hooks"> {
+  const { metrics, alerts, clock, options } = input;
+  return {
+    onEvent: (event) => {
+      const tx = transactionEventOf(event);
+      if (tx !== undefined) recordTransaction(metrics, tx);
+      alerts.onKeeperEvent(event);
+      options.onEvent?.(event);
+    },
+    onJob: (job) => recordJob(metrics, { ...job, finishedAtSec: nowSec(clock) }),
+    hooks: {
+      onEvaluation: async (evaluation) => {
+        recordBookMetrics(metrics, evaluation.metrics, {
+          nowSec: evaluation.nowSec,
+          effectiveness: evaluation.effectiveness,
+        });
+        alerts.onEvaluation(evaluation.metrics);
+        await options.onEvaluation?.(evaluation);
+      },
+    },
+  };
+}
+
+type HealthReport = { ok: boolean; role: KeeperRole; books: string[] };
+
+/**
+ * One health read per refresh serves /metrics, /healthz, the alerts and the API: a scrape never costs the keeper a
+ * round of Redis and RPC reads.
+ */
+function createHealthReport(input: {
+  keeper: Keeper;
+  metrics: HedgekeeperMetrics;
+  alerts: Alerting;
+  config: HedgekeeperConfig;
+  role: KeeperRole;
+  bookIds: string[];
+}) {
+  const { keeper, metrics, alerts, role } = input;
+  const heartbeatMaxAgeMs = input.config.alerts.keeperHeartbeatMaxAgeSec * 1000;
+  let latest: MetricsKeeperHealth | null = null;
+  let report: HealthReport = { ok: false, role, books: input.bookIds };
+  return {
+    /** For /healthz: healthy while some process of the keeper beats and the signer holds enough. */
+    report: (): HealthReport => report,
+    /** The latest health read, else a fresh one. */
+    latest: async (): Promise<MetricsKeeperHealth> => latest ?? toMetricsHealth(await keeper.health()),
+    async refresh(): Promise<void> {
+      const h = await keeper.health();
+      latest = toMetricsHealth(h);
+      alerts.onKeeperHealth(latest);
+      recordKeeperHealth(metrics, latest);
+      recordBookDrift(metrics, h);
+      const heartbeatOk = Object.values(h.heartbeatAgeMs).some((age) => age < heartbeatMaxAgeMs);
+      report = { ok: heartbeatOk && !h.signer.belowFloor, role, books: h.books.map((b) => b.bookId) };
+    },
+  };
+}
+
+/** The history's retention, now and every COMPACT_EVERY_MS; returns its stop. */
+function startCompaction(input: {
+  config: HedgekeeperConfig;
+  history: HistoryStore;
+  logger: Logger;
+  clock: Clock;
+}): () => Promise<void> {
+  const { config, history, logger, clock } = input;
+  const compact = () =>
+    void history
+      .compact(retentionPolicyFromConfig(config), nowSec(clock))
+      .then((removed) => logger.info({ removed }, "history compacted"))
+      .catch((error: Error) => logger.warn({ err: error.message }, "compaction failed"));
+  const timer = setInterval(compact, COMPACT_EVERY_MS);
+  compact();
+  return async () => clearInterval(timer);
+}
+
+/** The read-only API over the history, and the dashboard when it is built. */
+async function startApi(input: {
+  config: HedgekeeperConfig;
+  history: HistoryStore;
+  logger: Logger;
+  clock: Clock;
+  health: ReturnType<typeof createHealthReport>;
+}): Promise<ApiServer> {
+  const { config, logger, clock } = input;
+  const dashboardBuilt = existsSync(DASHBOARD_DIST_DIR);
+  if (!dashboardBuilt)
+    logger.warn("dashboard not built (npm run build:dashboard): the API answers, / does not");
+  return startApiServer({
+    store: input.history,
+    keeperHealth: input.health.latest,
+    host: config.api.host,
+    port: config.api.port,
+    ...(config.api.token ? { token: config.api.token } : {}),
+    ...(dashboardBuilt ? { dashboardDir: DASHBOARD_DIST_DIR } : {}),
+    logger,
+    nowSec: () => nowSec(clock),
+  });
+}
+
 // ── Alerts ──────────────────────────────────────────────────────────────────────────────────────────────────────
 // Alert conditions and sinks are wired here, and only here. The conditions (drift beyond band, de-peg tiers, stale
 // oracle, keeper heartbeat, signer balance, failed and replaced transactions, tampered plans) are evaluated from what
 // the keeper already computes, on the health refresh, outside the jobs: a slow sink never delays a decision, and a
 // keeper whose evaluations stopped still raises its heartbeat alert. Every message is recorded in the history.
+
+type Alerting = ReturnType<typeof createAlerting>;
 
 function createAlerting(input: {
   config: HedgekeeperConfig;

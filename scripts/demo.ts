@@ -21,6 +21,7 @@ import { setUpDevnetKeeper } from "../src/devnet/devnet-keeper-setup.ts";
 import { DEFAULT_DEVNET_PORT, type Devnet, startDevnet } from "../src/devnet/index.ts";
 import { driftBand, isBeyondBand } from "../src/engine/drift-band.ts";
 import { effectivenessWindows } from "../src/engine/effectiveness.ts";
+import type { BookParams } from "../src/engine/params.ts";
 import type { BookSample } from "../src/engine/snapshot.ts";
 import { wallClock } from "../src/runtime/clock.ts";
 import { freeLoopbackPort, isPortInUse } from "../src/runtime/free-port.ts";
@@ -118,182 +119,219 @@ function demoConfig(
   };
 }
 
-async function main(): Promise<number> {
+/** The keeper's own measurement of the book's drift (not a second indexer that could disagree with it). */
+function createDriftWatch() {
+  let last: { blockNumber: bigint; driftBps: number } | undefined;
+  let peakBps = 0;
+  return {
+    onEvaluation: async ({
+      blockNumber,
+      metrics,
+    }: {
+      blockNumber: bigint;
+      metrics: { drift: { driftBps: number } };
+    }) => {
+      if (last === undefined || blockNumber >= last.blockNumber)
+        last = { blockNumber, driftBps: metrics.drift.driftBps };
+      if (Math.abs(metrics.drift.driftBps) > Math.abs(peakBps)) peakBps = metrics.drift.driftBps;
+    },
+    /** The drift at the keeper's latest evaluation (call after `settle`, which waits for the head's). */
+    current(): number {
+      if (last === undefined) throw new Error(`the keeper has not evaluated book ${BOOK_ID} yet`);
+      return last.driftBps;
+    },
+    peak: () => peakBps,
+    /** Track the peak from here (a scenario's start). */
+    resetPeak(): void {
+      peakBps = last?.driftBps ?? 0;
+    },
+  };
+}
+
+interface DemoRun {
+  devnet: Devnet;
+  running: Hedgekeeper;
+  params: BookParams;
+  drift: ReturnType<typeof createDriftWatch>;
+}
+
+/** Redis, the devnet, the keeper hired on it, and the whole process started by the composition root. */
+async function startDemo(): Promise<DemoRun> {
   const redis = await ensureRedis({ configuredUrl: process.env.REDIS_URL });
   stopRedis = redis.stop;
   say(`Redis: ${redis.started ? `started a private redis-server at ${redis.url}` : redis.url}`);
 
-  const port =
-    args.port !== undefined
-      ? Number(args.port)
-      : (await isPortInUse(DEFAULT_DEVNET_PORT))
-        ? await freeLoopbackPort()
-        : DEFAULT_DEVNET_PORT;
+  const port = args.port !== undefined ? Number(args.port) : await portOr(DEFAULT_DEVNET_PORT);
   say(
     `Starting the devnet on 127.0.0.1:${port} (Uniswap v3, Chainlink, Safe, Zodiac Roles, Perpetual Protocol v2)…`,
   );
-  devnet = await startDevnet({ port, manifestPath: "deployments/devnet.json" });
+  const d = await startDevnet({ port, manifestPath: "deployments/devnet.json" });
+  devnet = d;
   say(
-    `  bootstrapped in ${(devnet.bootstrapMs / 1000).toFixed(1)} s: treasury Safe ${devnet.manifest.contracts.treasurySafe}`,
+    `  bootstrapped in ${(d.bootstrapMs / 1000).toFixed(1)} s: treasury Safe ${d.manifest.contracts.treasurySafe}`,
   );
 
   say("Hiring the keeper: HedgeGuard, Roles permission set and roles signed by 2 of the Safe's 3 owners…");
-  const setup = await setUpDevnetKeeper(devnet.client, devnet.manifest);
+  const setup = await setUpDevnetKeeper(d.client, d.manifest);
   say(
     `  HedgeGuard ${setup.scope.hedgeGuard}, HedgeBounds ${setup.scope.bounds.hedgeBounds}; keeper ${setup.scope.keeper} may trade vETH and swap USDC→USDT, DAI→USDC within caps`,
   );
 
-  const manifest = devnet.manifest;
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl === undefined) historyDir = mkdtempSync(join(tmpdir(), "hedgekeeper-demo-history-"));
   const dashboardPort =
     args["dashboard-port"] !== undefined
       ? Number(args["dashboard-port"])
-      : (await isPortInUse(DEFAULT_DASHBOARD_PORT))
-        ? await freeLoopbackPort()
-        : DEFAULT_DASHBOARD_PORT;
+      : await portOr(DEFAULT_DASHBOARD_PORT);
   const config = demoConfig(
-    devnet,
+    d,
     { hedgeGuard: setup.scope.hedgeGuard, hedgeBounds: setup.scope.bounds.hedgeBounds },
     { redisUrl: redis.url, dashboardPort, databaseUrl, historyDir },
   );
-  const params = bookParamsFromConfig(config, BOOK_ID);
-  const logger = pino({ level: process.env.LOG_LEVEL ?? "warn" }, pino.destination(2));
-  // What the demo prints as drift is the keeper's evaluation: one measurement, not a second indexer that could
-  // disagree. /metrics carries the same evaluations (the composition root records them).
-  let lastEvaluation: { blockNumber: bigint; driftBps: number } | undefined;
-  let peakDriftBps = 0;
+  const drift = createDriftWatch();
   running = await startHedgekeeper(config, {
     role: "all",
     source: "the demo's devnet configuration",
-    logger,
-    onEvent: (event) => {
-      say(`    keeper: ${describeEvent(event)}`);
-    },
-    onEvaluation: async ({ blockNumber, metrics: bookMetrics }) => {
-      if (lastEvaluation === undefined || blockNumber >= lastEvaluation.blockNumber) {
-        lastEvaluation = { blockNumber, driftBps: bookMetrics.drift.driftBps };
-      }
-      if (Math.abs(bookMetrics.drift.driftBps) > Math.abs(peakDriftBps))
-        peakDriftBps = bookMetrics.drift.driftBps;
-    },
+    logger: pino({ level: process.env.LOG_LEVEL ?? "warn" }, pino.destination(2)),
+    onEvent: (event) => say(`    keeper: ${describeEvent(event)}`),
+    onEvaluation: drift.onEvaluation,
   });
-  const { keeper, history: store } = running;
+  const store = running.history;
   say(
     `History: ${store.backend === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${historyDir}`}`,
   );
   say("Monitor and keeper running (BullMQ: scan → evaluate → submit → confirm).");
   say(`Metrics: ${running.metricsUrl}/metrics`);
-  const apiUrl = running.apiUrl!;
   say(
     existsSync(DASHBOARD_DIST_DIR)
-      ? `Dashboard: ${apiUrl}/`
-      : `API: ${apiUrl}/api/books (the dashboard is not built: npm run build:dashboard)`,
+      ? `Dashboard: ${running.apiUrl}/`
+      : `API: ${running.apiUrl}/api/books (the dashboard is not built: npm run build:dashboard)`,
   );
+  return { devnet: d, running, params: bookParamsFromConfig(config, BOOK_ID), drift };
+}
 
-  const d = devnet;
-  const head = () => d.publicClient.getBlockNumber({ cacheTime: 0 });
-  /** The book's drift at the keeper's latest evaluation (call after `settle`, which waits for the head's). */
-  const drift = () => {
-    if (lastEvaluation === undefined) throw new Error(`the keeper has not evaluated book ${BOOK_ID} yet`);
-    return lastEvaluation.driftBps;
-  };
-  /** Until the keeper has evaluated `block` and has nothing queued to evaluate or submit. */
-  const settle = async (block: bigint, timeoutMs = 15_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const health = await keeper.health();
-      const evaluated = health.books.every(
-        (b) => b.lastEvaluation !== null && b.lastEvaluation.blockNumber >= block,
+/** `preferred` when it is free, else any free loopback port. */
+async function portOr(preferred: number): Promise<number> {
+  return (await isPortInUse(preferred)) ? await freeLoopbackPort() : preferred;
+}
+
+const head = (d: Devnet) => d.publicClient.getBlockNumber({ cacheTime: 0 });
+
+/** Until the keeper has evaluated `block` and has nothing queued to evaluate or submit. */
+async function settle(keeper: Keeper, block: bigint, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const health = await keeper.health();
+    const evaluated = health.books.every(
+      (b) => b.lastEvaluation !== null && b.lastEvaluation.blockNumber >= block,
+    );
+    const busy = ["evaluate", "submit"].some((name) => {
+      const q = Object.entries(health.queues).find(([queue]) => queue.includes(name))?.[1];
+      return q !== undefined && q.waiting + q.prioritized + q.active + q.delayed > 0;
+    });
+    if (evaluated && !busy) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** One scenario, step by step with the keeper reacting to every block, then its verdict. */
+async function playScenario(run: DemoRun, scenario: (typeof SCENARIOS)[number]): Promise<DemoScenario> {
+  const { devnet: d, running, params, drift } = run;
+  const { keeper, history: store } = running;
+  const settled = async () => settle(keeper, await head(d));
+  const samplesNow = () => store.samples(d.manifest.chainId).recent(BOOK_ID, { limit: 100_000 });
+  say(`\n▶ ${scenario.name}`);
+  const before = drift.current();
+  drift.resetPeak();
+  const scenarioStartedMs = wallClock.nowMs();
+  const firstSample = (await samplesNow()).length;
+  await d.runScenario(scenario.name, {
+    onStep: async (step) => {
+      say(
+        `  step ${step.index + 1}: ${step.label}${step.moved.length ? ` — ${step.moved.map((m) => `${m.what} ${m.before} → ${m.after}`).join(", ")}` : ""}`,
       );
-      const busy = ["evaluate", "submit"].some((name) => {
-        const q = Object.entries(health.queues).find(([queue]) => queue.includes(name))?.[1];
-        return q !== undefined && q.waiting + q.prioritized + q.active + q.delayed > 0;
-      });
-      if (evaluated && !busy) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
+      await settled();
+    },
+  });
+  // Automine is back: mine what the keeper sent during the last step, then let confirmations land.
+  await d.testClient.mine({ blocks: 1 });
+  await settled();
+  await waitForConfirmations(keeper, 15_000);
+  // Let the book settle before the next scenario: time past the cooldown (feeds stay fresh), so follow-up
+  // plans (the rest of a capped resize, a deferred collateral withdrawal) run in this scenario, not the next.
+  await d.testClient.increaseTime({ seconds: params.cooldownSec + 1 });
+  await d.testClient.mine({ blocks: 1 });
+  await settled();
+  await d.testClient.mine({ blocks: 1 });
+  await settled();
+  await waitForConfirmations(keeper, 15_000);
+  // One block at a time: Hardhat's multi-block hardhat_mine stamps blocks ahead of its own clock, and the next
+  // block then goes back in time (samples out of order, which the engine rightly refuses).
+  for (let i = 0; i < 2; i += 1) await d.testClient.mine({ blocks: 1 });
+  await settled();
+  const after = drift.current();
 
+  await keeper.historyFlushed();
+  const actions = (await store.actions({ limit: 100, bookId: BOOK_ID }))
+    .filter((action) => action.createdAtMs >= scenarioStartedMs)
+    .reverse()
+    .map(demoActionOf);
+  const window = (await samplesNow()).slice(Math.max(0, firstSample - 1));
+  const result: DemoScenario = {
+    name: scenario.name,
+    expectation: scenario.expectation,
+    ok: true,
+    books: [
+      {
+        id: BOOK_ID,
+        driftBpsBefore: round(before),
+        driftBpsPeak: round(drift.peak()),
+        driftBpsAfter: round(after),
+        thresholdBps: params.armBps,
+      },
+    ],
+    actions,
+    hedgeEffectiveness: effectivenessOf(window),
+    problems: [],
+  };
+  judge(result, scenario.wantsAction, params.armBps);
+  return result;
+}
+
+/** The metrics endpoint must serve what it promises: the book's drift and the keeper's queues. */
+async function metricsProblems(metricsUrl: string): Promise<string[]> {
+  const scraped = await fetch(`${metricsUrl}/metrics`).then((r) => r.text());
+  return [`hedgekeeper_book_drift_bps{book_id="${BOOK_ID}"}`, "hedgekeeper_queue_depth{"]
+    .filter((series) => !scraped.includes(series))
+    .map((series) => `/metrics does not serve ${series}`);
+}
+
+async function main(): Promise<number> {
+  const run = await startDemo();
+  const { running } = run;
   // The dashboard shows the book from the start: let the keeper evaluate the head once before any scenario.
-  await settle(await head());
+  await settle(running.keeper, await head(run.devnet));
   const holdMs = Number(args["hold-ms"]);
   if (holdMs > 0) {
     say(`Holding ${holdMs} ms before the first scenario (--hold-ms).`);
     await new Promise((resolve) => setTimeout(resolve, holdMs));
   }
-  const samplesNow = () => store.samples(manifest.chainId).recent(BOOK_ID, { limit: 100_000 });
-
-  const report: DemoReport = { ok: true, bootstrapMs: Math.round(d.bootstrapMs), totalMs: 0, scenarios: [] };
+  const report: DemoReport = {
+    ok: true,
+    bootstrapMs: Math.round(run.devnet.bootstrapMs),
+    totalMs: 0,
+    scenarios: [],
+  };
   for (const scenario of SCENARIOS) {
-    say(`\n▶ ${scenario.name}`);
-    const before = drift();
-    peakDriftBps = before;
-    const scenarioStartedMs = wallClock.nowMs();
-    const firstSample = (await samplesNow()).length;
-    await d.runScenario(scenario.name, {
-      onStep: async (step) => {
-        say(
-          `  step ${step.index + 1}: ${step.label}${step.moved.length ? ` — ${step.moved.map((m) => `${m.what} ${m.before} → ${m.after}`).join(", ")}` : ""}`,
-        );
-        await settle(await head());
-      },
-    });
-    // Automine is back: mine what the keeper sent during the last step, then let confirmations land.
-    await d.testClient.mine({ blocks: 1 });
-    await settle(await head());
-    await waitForConfirmations(keeper, 15_000);
-    // Let the book settle before the next scenario: time past the cooldown (feeds stay fresh), so follow-up
-    // plans (the rest of a capped resize, a deferred collateral withdrawal) run in this scenario, not the next.
-    await d.testClient.increaseTime({ seconds: params.cooldownSec + 1 });
-    await d.testClient.mine({ blocks: 1 });
-    await settle(await head());
-    await d.testClient.mine({ blocks: 1 });
-    await settle(await head());
-    await waitForConfirmations(keeper, 15_000);
-    // One block at a time: Hardhat's multi-block hardhat_mine stamps blocks ahead of its own clock, and the next
-    // block then goes back in time (samples out of order, which the engine rightly refuses).
-    for (let i = 0; i < 2; i += 1) await d.testClient.mine({ blocks: 1 });
-    await settle(await head());
-    const after = drift();
-
-    await keeper.historyFlushed();
-    const actions = (await store.actions({ limit: 100, bookId: BOOK_ID }))
-      .filter((action) => action.createdAtMs >= scenarioStartedMs)
-      .reverse()
-      .map(demoActionOf);
-    const all = await samplesNow();
-    const window = all.slice(Math.max(0, firstSample - 1));
-    const result: DemoScenario = {
-      name: scenario.name,
-      expectation: scenario.expectation,
-      ok: true,
-      books: [
-        {
-          id: BOOK_ID,
-          driftBpsBefore: round(before),
-          driftBpsPeak: round(peakDriftBps),
-          driftBpsAfter: round(after),
-          thresholdBps: params.armBps,
-        },
-      ],
-      actions,
-      hedgeEffectiveness: effectivenessOf(window),
-      problems: [],
-    };
-    judge(result, scenario.wantsAction, params.armBps);
+    const result = await playScenario(run, scenario);
     report.scenarios.push(result);
     report.ok &&= result.ok;
     say(renderScenario(result));
   }
-  // The metrics endpoint must serve what it promises: the book's drift and the keeper's queues.
   await new Promise((resolve) => setTimeout(resolve, 1_100));
-  const scraped = await fetch(`${running.metricsUrl}/metrics`).then((r) => r.text());
-  for (const series of [`hedgekeeper_book_drift_bps{book_id="${BOOK_ID}"}`, "hedgekeeper_queue_depth{"]) {
-    if (!scraped.includes(series)) {
-      report.ok = false;
-      say(`problem: /metrics does not serve ${series}`);
-    }
+  for (const problem of await metricsProblems(running.metricsUrl)) {
+    report.ok = false;
+    say(`problem: ${problem}`);
   }
   report.totalMs = Math.round(performance.now() - started);
   say(`\n${report.ok ? "Demo passed" : "Demo FAILED"} in ${(report.totalMs / 1000).toFixed(1)} s.`);
@@ -304,7 +342,7 @@ async function main(): Promise<number> {
   if (args.exit) return report.ok ? 0 : 1;
 
   say(
-    `\nThe devnet, the keeper and the dashboard keep running: ${apiUrl}/ (API under /api, metrics ${running.metricsUrl}/metrics). Ctrl-C to stop.`,
+    `\nThe devnet, the keeper and the dashboard keep running: ${running.apiUrl}/ (API under /api, metrics ${running.metricsUrl}/metrics). Ctrl-C to stop.`,
   );
   await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
   return report.ok ? 0 : 1;

@@ -7,6 +7,7 @@ import { afterEach, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { renderDevnetConfig } from "../../../src/cli/config-templates.ts";
 import { devnetAccount } from "../../../src/devnet/accounts.ts";
+import { openHistoryStore } from "../../../src/store/open-history-store.ts";
 import { usdcToUsdtPlan } from "../../support/devnet-plans.ts";
 import { waitFor } from "./keeper-harness.ts";
 import { useKeeperTestbed } from "./keeper-testbed.ts";
@@ -41,6 +42,9 @@ it("exits cleanly on SIGTERM with a job in flight, and the job is finished by an
   tree.history = { dataDir: join(dir, "history") };
   const configPath = join(dir, "hedgekeeper.yaml");
   writeFileSync(configPath, JSON.stringify(tree));
+  // The history exists already, as a restarted keeper finds it: the child opens it (fast) instead of creating the
+  // embedded database (seconds of initdb), so the wait below measures the keeper, not PGlite's first start.
+  await (await openHistoryStore({ dataDir: tree.history.dataDir })).close();
   // The plan is queued before the process starts; automine off keeps its transaction pending (confirm in flight).
   const helper = bed.keeperFor({ role: "worker" });
   const plan = await usdcToUsdtPlan(d, setup, 3_000n * 10n ** 6n);
