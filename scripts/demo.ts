@@ -219,8 +219,8 @@ const head = (d: Devnet) => d.publicClient.getBlockNumber({ cacheTime: 0 });
 
 /** Until the keeper has evaluated `block` and has nothing queued to evaluate or submit. */
 async function settle(keeper: Keeper, block: bigint, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const deadline = wallClock.nowMs() + timeoutMs;
+  while (wallClock.nowMs() < deadline) {
     const health = await keeper.health();
     const evaluated = health.books.every(
       (b) => b.lastEvaluation !== null && b.lastEvaluation.blockNumber >= block,
@@ -366,8 +366,8 @@ function describeEvent(event: KeeperEvent): string {
 }
 
 async function waitForConfirmations(keeper: Keeper, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const deadline = wallClock.nowMs() + timeoutMs;
+  while (wallClock.nowMs() < deadline) {
     const health = await keeper.health();
     if (health.signer.pendingTxs === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
