@@ -8,7 +8,8 @@ import { type Abi, type Address, encodeFunctionData, erc20Abi, type Hex, maxUint
 import { POSITION_MANAGER_ABI, SWAP_ROUTER_ABI } from "../src/chain/abis/uniswap-v3-abi.ts";
 import { createChainClient } from "../src/chain/client.ts";
 import type { ContractRead } from "../src/chain/read-at-block.ts";
-import { devnetBookSources } from "../src/devnet/devnet-book-sources.ts";
+import { bookSourcesFromConfig } from "../src/config/adapters.ts";
+import { DEVNET_BOOK_ID, devnetConfig } from "../src/devnet/devnet-config.ts";
 import { startDevnet } from "../src/devnet/index.ts";
 import { sendInOneBlock, withManualMining } from "../src/devnet/transactions.ts";
 import { createBookIndexer } from "../src/indexers/book-indexer.ts";
@@ -138,7 +139,7 @@ try {
     extraFeeds.push(await deploy(mockFeed, [8, BigInt(100 + i) * 10n ** 8n]));
   const setupMs = performance.now() - setupStarted;
 
-  const sources = devnetBookSources(m);
+  const sources = bookSourcesFromConfig(devnetConfig(m), DEVNET_BOOK_ID);
   const benchSources = {
     ...sources,
     feeds: [

@@ -10,30 +10,32 @@ import { cpus } from "node:os";
 import { type Job, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { pino } from "pino";
-import { parseKeeperConfig } from "../keeper/config.ts";
+import { keeperConfigOf } from "../keeper/config.ts";
 import type { BookReader, KeeperBook } from "../keeper/context.ts";
-import { processEvaluate, recordPlan } from "../keeper/evaluate-job.ts";
+import { processEvaluate } from "../keeper/evaluate-job.ts";
 import { jobIds } from "../keeper/job-ids.ts";
 import { createKeeper } from "../keeper/keeper.ts";
 import type { EvaluatePayload } from "../keeper/payloads.ts";
+import { takeUpPlan } from "../keeper/plan-lifecycle.ts";
 import type { PlanRecord } from "../keeper/plan-store.ts";
 import { QUEUE_NAMES } from "../keeper/queues.ts";
 import { createChainClient } from "../src/chain/client.ts";
+import { bookParamsFromConfig, bookSourcesFromConfig } from "../src/config/adapters.ts";
 import { DEVNET_ACCOUNT_INDEXES, devnetPrivateKey } from "../src/devnet/accounts.ts";
-import { devnetBookParams } from "../src/devnet/devnet-book-params.ts";
-import { devnetBookSources } from "../src/devnet/devnet-book-sources.ts";
+import { DEVNET_BOOK_ID, devnetConfig } from "../src/devnet/devnet-config.ts";
 import { setUpDevnetKeeper } from "../src/devnet/devnet-keeper-setup.ts";
 import { startDevnet } from "../src/devnet/index.ts";
 import { evaluateBook } from "../src/engine/book-metrics.ts";
 import { decide } from "../src/engine/decide.ts";
 import { createBookIndexer } from "../src/indexers/book-indexer.ts";
 import { createMemorySampleStore } from "../src/indexers/sample-store.ts";
+import { wallClock } from "../src/runtime/clock.ts";
 import { freeLoopbackPort } from "../src/runtime/free-port.ts";
 import { ensureRedis } from "../src/runtime/redis-server.ts";
 import { usdcToUsdtPlan } from "../test/support/devnet-plans.ts";
 import { percentile } from "./percentile.ts";
 
-const BOOK_ID = "treasury-eth";
+const BOOK_ID = DEVNET_BOOK_ID;
 const EVALUATE_JOBS = 5_000;
 const EVALUATE_CONCURRENCY = 64;
 const DIRECT_RUNS = 5_000;
@@ -53,20 +55,20 @@ try {
     rpcUrls: [devnet.rpcUrl],
     pollingIntervalMs: 50,
   });
-  const params = devnetBookParams(manifest);
-  const sources = devnetBookSources(manifest, BOOK_ID);
+  // The devnet's book, policy and keeper options from its configuration, as `hedgekeeper run` derives them.
+  const configured = devnetConfig(manifest, { rpcUrl: devnet.rpcUrl, redisUrl: redisHandle.url });
+  const params = bookParamsFromConfig(configured, BOOK_ID);
+  const sources = bookSourcesFromConfig(configured, BOOK_ID);
   const common = (prefix: string) => ({
-    config: parseKeeperConfig({
-      chainId: manifest.chainId,
-      rpcUrls: [devnet.rpcUrl],
+    config: {
+      ...keeperConfigOf(configured, { network: "devnet", bookIds: [BOOK_ID] }),
       redisPrefix: prefix,
-      books: [{ bookId: BOOK_ID, mode: "execute" }],
       scanEveryMs: 100,
       confirmPollMs: 20,
       fees: { maxFeePerGasGwei: 200, maxPriorityFeePerGasGwei: 2 },
-    }),
+    },
     logger,
-    clock: { nowMs: () => Date.now() },
+    clock: wallClock,
     shutdown: { signal: shutdown.signal },
   });
 
@@ -203,7 +205,7 @@ try {
   const records: PlanRecord[] = [];
   for (let i = 0; i < LATENCY_PLANS + 1; i += 1) {
     const plan = await usdcToUsdtPlan(devnet, setup, BigInt(1_000 + i) * 10n ** 6n);
-    await recordPlan(keeper.ctx, book, plan, Date.now());
+    await takeUpPlan(keeper.ctx, book, plan, Date.now());
     const deadline = Date.now() + 15_000;
     for (;;) {
       const record = await keeper.plans.record(plan.planId);

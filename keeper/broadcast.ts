@@ -5,6 +5,7 @@ import { type Hex, keccak256, type PublicClient } from "viem";
 import type { KeeperContext } from "./context.ts";
 import { errorText, NonceConflictError } from "./errors.ts";
 import type { Fees } from "./fees.ts";
+import { recordSigned } from "./plan-lifecycle.ts";
 import type { TxRecord } from "./plan-store.ts";
 
 export interface UnsignedKeeperTx {
@@ -47,12 +48,7 @@ export async function signRecordAndSend(
     signedAtMs: ctx.common.clock.nowMs(),
     sentAtBlock: headBlock,
   };
-  const { lane } = await ctx.plans.update(planId, (r) => ({
-    ...r,
-    status: "submitted",
-    txs: [...r.txs, record],
-    timings: { ...r.timings, signedAtMs: r.timings.signedAtMs ?? record.signedAtMs },
-  }));
+  const { lane } = await recordSigned(ctx, planId, record);
   await sendRaw(ctx.client, ctx.sendClient, record);
   await ctx.plans.update(planId, (r) => ({
     ...r,

@@ -1,23 +1,98 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseKeeperConfig } from "./config.ts";
-import { KeeperConfigurationError } from "./errors.ts";
+import { parseDocument } from "yaml";
+import type { z } from "zod";
+import { renderDevnetConfig } from "../src/cli/config-templates.ts";
+import { ConfigError } from "../src/config/config-error.ts";
+import { parseConfig } from "../src/config/load-config.ts";
+import type { configSchema } from "../src/config/schema.ts";
+import { devnetPrivateKey } from "../src/devnet/accounts.ts";
+import { devnetConfig } from "../src/devnet/devnet-config.ts";
+import { parseManifest } from "../src/devnet/manifest.ts";
+import { keeperConfigOf, keeperScopeOf } from "./config.ts";
+
+const manifest = parseManifest(
+  JSON.parse(readFileSync(new URL("../src/config/devnet-manifest.fixture.json", import.meta.url), "utf8")),
+  "fixture",
+);
+
+/** The configuration file's tree, as written (before validation). */
+type ConfigTree = z.input<typeof configSchema>;
+
+/** The devnet configuration with `edit` applied to its tree, parsed as the CLI parses it. */
+function edited(edit: (tree: ConfigTree) => void, env: Record<string, string> = {}) {
+  const tree = parseDocument(
+    renderDevnetConfig(manifest, { hedgeGuard: `0x${"aa".repeat(20)}`, hedgeBounds: `0x${"bb".repeat(20)}` }),
+  ).toJS() as ConfigTree;
+  edit(tree);
+  return parseConfig(JSON.stringify(tree), { env: { HK_KEEPER_PRIVATE_KEY: devnetPrivateKey(1), ...env } });
+}
 
 describe("the keeper's configuration", () => {
-  it("names every bad key in one non-retryable error", () => {
+  it("is derived from the configuration file's keys: the network's, the lanes, the alerts' signer floor, the keeper's jobs", () => {
+    const config = edited((t) => {
+      t.networks.devnet!.confirmations = 2;
+      t.networks.devnet!.privateRelayUrl = "https://relay.example";
+      t.alerts.signerBalanceMinEth = 0.25;
+      t.keeper = { txConfirmations: 3, attempts: 4 };
+    });
+    const scope = keeperScopeOf(config);
+    expect(scope).toEqual({
+      network: "devnet",
+      bookIds: ["treasury-eth"],
+      signerPrivateKey: devnetPrivateKey(1),
+    });
+    const keeper = keeperConfigOf(config, scope);
+    expect(keeper).toMatchObject({
+      chainId: 31337,
+      relayUrl: "https://relay.example",
+      redisPrefix: "hk",
+      books: [{ bookId: "treasury-eth", mode: "execute" }],
+      scanEveryMs: 250,
+      evaluateConfirmations: 2,
+      fees: { maxFeePerGasGwei: 100, maxPriorityFeePerGasGwei: 2 },
+      lanes: config.lanes,
+      // The file's alert threshold is the keeper's floor: no second default.
+      signerBalanceFloorEth: 0.25,
+      txConfirmations: 3,
+      attempts: 4,
+      // Keys the file leaves out take the schema's defaults.
+      stuckAfterBlocks: 3,
+      gasHeadroomBps: 2_000,
+    });
+  });
+
+  it("refuses a keeper key that signs as another address than the treasury's keeper, naming the key", () => {
+    const config = devnetConfig(manifest, { env: { HK_KEEPER_PRIVATE_KEY: devnetPrivateKey(2) } });
     let error: unknown;
     try {
-      parseKeeperConfig({
-        chainId: -1,
-        rpcUrls: ["not a url"],
-        books: [{ bookId: "b", mode: "yolo" }],
-        fees: { maxFeePerGasGwei: 100, maxPriorityFeePerGasGwei: 2 },
+      keeperScopeOf(config, undefined, "hedgekeeper.yaml");
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toEqual([
+      {
+        path: "treasuries.devnet-treasury.keeper.privateKey",
+        message: "signs as another address than keeper.address",
+      },
+    ]);
+  });
+
+  it("names every bad key of the keeper's jobs in one error", () => {
+    let error: unknown;
+    try {
+      edited((t) => {
+        t.keeper = { txConfirmations: 0, lockDurationMs: -1, retries: 2 } as ConfigTree["keeper"];
       });
     } catch (caught) {
       error = caught;
     }
-    expect(error).toBeInstanceOf(KeeperConfigurationError);
-    const { message, retryable } = error as KeeperConfigurationError;
-    expect(retryable).toBe(false);
-    for (const path of ["chainId", "rpcUrls.0", "books.0.mode"]) expect(message).toContain(`${path}:`);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues.map((i) => i.path).sort()).toEqual([
+      "keeper.lockDurationMs",
+      "keeper.retries",
+      "keeper.txConfirmations",
+    ]);
   });
 });

@@ -1,70 +1,86 @@
-// The keeper's configuration: data with units in its names, validated with zod at start-up. Secrets are the
-// names of environment variables, never values.
-import { z } from "zod";
-import { BOOK_MODES, type BookMode } from "../src/evaluation/plan-lifecycle.ts";
-import { KeeperConfigurationError } from "./errors.ts";
+// The keeper's options: what one process acts on, derived from the validated configuration (src/config/schema.ts)
+// and nothing else. Every value is a key the file declares or that key's schema default; there is no second
+// schema and no second default here.
+import type { Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { ConfigError } from "../src/config/config-error.ts";
+import type { HedgekeeperConfig, NetworkConfig } from "../src/config/schema.ts";
+import type { BookMode } from "../src/evaluation/plan-lifecycle.ts";
 
-// The mode is defined with the plan's lifecycle (src/evaluation); plan-store.ts still names it from here.
-export type { BookMode };
+export interface KeeperConfig extends Readonly<HedgekeeperConfig["keeper"]> {
+  chainId: number;
+  /** Optional private relay (MEV-protected RPC) for eth_sendRawTransaction only (`privateRelayUrl`). */
+  relayUrl?: string;
+  /** Key prefix for BullMQ queues and the keeper's own Redis keys (`redis.keyPrefix`). */
+  redisPrefix: string;
+  books: { bookId: string; mode: BookMode }[];
+  /** How often the chain is scanned for a new block (the network's `pollIntervalMs`). */
+  scanEveryMs: number;
+  /** Blocks below the head before a block is evaluated (the network's `confirmations`). */
+  evaluateConfirmations: number;
+  /** The network's fee caps. */
+  fees: NetworkConfig["fees"];
+  /** Replacement timing, fee bump and fee cap per lane. */
+  lanes: HedgekeeperConfig["lanes"];
+  /** The signer's balance below which the keeper reports itself unhealthy (`alerts.signerBalanceMinEth`). */
+  signerBalanceFloorEth: number;
+}
 
-/** Per lane: when a pending transaction is replaced, by how much, and a fee cap below the network's. */
-const laneConfigSchema = z.object({
-  /** Replace a transaction pending this long, even if fewer than `stuckAfterBlocks` blocks passed. */
-  replaceAfterSec: z.number().int().positive().optional(),
-  /** Replacement bump, bps of both fees (nodes need >= 1000); `replacementBumpPercent` × 100 when absent. */
-  feeBumpBps: z.number().int().min(1_000).optional(),
-  /** Cap per gas for this lane (the lower of it and the network's applies). */
-  maxFeePerGasGwei: z.number().positive().optional(),
-});
+/** The books one process keeps: one network's, all signed for by one keeper key. */
+export interface KeeperScope {
+  network: string;
+  bookIds: string[];
+  signerPrivateKey: Hex;
+}
 
-export const keeperConfigSchema = z.object({
-  chainId: z.number().int().positive(),
-  rpcUrls: z.array(z.url()).min(1),
-  /** Optional private relay (MEV-protected RPC) for eth_sendRawTransaction only. */
-  relayUrl: z.url().optional(),
-  /** Key prefix for BullMQ queues and the keeper's own Redis keys. */
-  redisPrefix: z.string().min(1).default("hk"),
-  /** The name of the environment variable holding the signer's private key. */
-  signerKeyEnv: z.string().min(1).default("KEEPER_PRIVATE_KEY"),
-  books: z.array(z.object({ bookId: z.string().min(1), mode: z.enum(BOOK_MODES) })).min(1),
-  scanEveryMs: z.number().int().positive().default(1_000),
-  /** Blocks below the head before a block is evaluated (0 = act on the head). */
-  evaluateConfirmations: z.number().int().nonnegative().default(0),
-  /** Confirmations before a mined transaction is final for the keeper. */
-  txConfirmations: z.number().int().positive().default(1),
-  /** Replace (fee bump) a transaction still pending after this many blocks. */
-  stuckAfterBlocks: z.number().int().positive().default(3),
-  confirmPollMs: z.number().int().positive().default(1_000),
-  fees: z.object({
-    maxFeePerGasGwei: z.number().positive(),
-    maxPriorityFeePerGasGwei: z.number().nonnegative(),
-    /** Replacement bump, percent of both fees (nodes require at least 10). */
-    replacementBumpPercent: z.number().int().min(10).default(10),
-  }),
-  lanes: z
-    .object({ urgent: laneConfigSchema, routine: laneConfigSchema })
-    .default({ urgent: {}, routine: {} }),
-  /** Gas limit = estimate × (1 + headroom). */
-  gasHeadroomBps: z.number().int().nonnegative().default(2_000),
-  signerBalanceFloorEth: z.number().nonnegative().default(0.1),
-  evaluateConcurrency: z.number().int().positive().default(8),
-  /** BullMQ worker lock; a worker that dies releases its job after this long. */
-  lockDurationMs: z.number().int().positive().default(30_000),
-  stalledIntervalMs: z.number().int().positive().default(30_000),
-  /** Attempts per submit/confirm job for retryable failures (rate limits and busy signers do not count). */
-  attempts: z.number().int().positive().default(8),
-  backoffMs: z.number().int().positive().default(500),
-});
+/**
+ * The books of `network` (of the only network books are on, when not named) and their one signer: every book's
+ * treasury must name the same keeper key, and that key must sign as the treasury's `keeper.address`. Each
+ * refusal names its key (`source`: the file, for the message).
+ */
+export function keeperScopeOf(config: HedgekeeperConfig, network?: string, source = "config"): KeeperScope {
+  const issue = (path: string, message: string) => new ConfigError(source, [{ path, message }]);
+  const networkOf = (bookId: string) => config.treasuries[config.books[bookId]!.treasury]!.network;
+  const networks = [...new Set(Object.keys(config.books).map(networkOf))];
+  const chosen = network ?? (networks.length === 1 ? networks[0] : undefined);
+  if (chosen === undefined)
+    throw issue("books", `books span networks ${networks.join(", ")}: pick one with --network`);
+  const bookIds = Object.keys(config.books).filter((id) => networkOf(id) === chosen);
+  if (bookIds.length === 0) throw issue("books", `no book is on network "${chosen}"`);
+  const treasuryIds = [...new Set(bookIds.map((id) => config.books[id]!.treasury))];
+  const keys = [...new Set(treasuryIds.map((t) => config.treasuries[t]!.keeper.privateKey))];
+  if (keys.length !== 1) throw issue("treasuries", "books of one process must share one keeper key");
+  const treasury = config.treasuries[treasuryIds[0]!]!;
+  const signerPrivateKey = treasury.keeper.privateKey as Hex;
+  if (privateKeyToAccount(signerPrivateKey).address.toLowerCase() !== treasury.keeper.address.toLowerCase()) {
+    throw issue(
+      `treasuries.${treasuryIds[0]}.keeper.privateKey`,
+      "signs as another address than keeper.address",
+    );
+  }
+  return { network: chosen, bookIds, signerPrivateKey };
+}
 
-export type KeeperConfigInput = z.input<typeof keeperConfigSchema>;
-export type KeeperConfig = z.output<typeof keeperConfigSchema>;
-
-/** Validate, naming every bad key by its path, in one error. */
-export function parseKeeperConfig(input: unknown): KeeperConfig {
-  const result = keeperConfigSchema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
-  throw new KeeperConfigurationError(`keeper config: ${issues.join("; ")}`, { details: { issues } });
+/** The keeper's options for `scope`'s books, from the configuration's keys. */
+export function keeperConfigOf(
+  config: HedgekeeperConfig,
+  scope: Pick<KeeperScope, "network" | "bookIds">,
+): KeeperConfig {
+  const net = config.networks[scope.network];
+  if (net === undefined)
+    throw new ConfigError("config", [{ path: "networks", message: `unknown network "${scope.network}"` }]);
+  return {
+    ...config.keeper,
+    chainId: net.chainId,
+    ...(net.privateRelayUrl ? { relayUrl: net.privateRelayUrl } : {}),
+    redisPrefix: config.redis.keyPrefix,
+    books: scope.bookIds.map((bookId) => ({ bookId, mode: config.books[bookId]!.mode })),
+    scanEveryMs: net.pollIntervalMs,
+    evaluateConfirmations: net.confirmations,
+    fees: net.fees,
+    lanes: config.lanes,
+    signerBalanceFloorEth: config.alerts.signerBalanceMinEth,
+  };
 }
 
 export function gweiToWei(gwei: number): bigint {

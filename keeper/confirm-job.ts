@@ -4,7 +4,7 @@
 // re-sends or replaces is checked first (verified-plan.ts): a replacement is the verified plan's call, rebuilt
 // and signed at the nonce of the keeper's own signed bytes, never the record's copy of them.
 import type { Job } from "bullmq";
-import type { TransactionReceipt } from "viem";
+import { BaseError, type TransactionReceipt, TransactionReceiptNotFoundError } from "viem";
 import { isKnown, sendRaw, signRecordAndSend } from "./broadcast.ts";
 import type { KeeperContext } from "./context.ts";
 import { WaitError } from "./errors.ts";
@@ -12,18 +12,17 @@ import { bumpFees } from "./fees.ts";
 import { feeCaps, suggestedTip } from "./next-stage.ts";
 import { reconcileNonces } from "./nonce-repair.ts";
 import { confirmPayload, parsePayload } from "./payloads.ts";
-import { type PlanRecord, TERMINAL_STATUSES, type TxRecord } from "./plan-store.ts";
+import { dropPlan, finishPlan, TERMINAL_STATUSES } from "./plan-lifecycle.ts";
+import type { PlanRecord, TxRecord } from "./plan-store.ts";
 import { verifyForSending } from "./verified-plan.ts";
 
 async function receiptOf(ctx: KeeperContext, hash: `0x${string}`): Promise<TransactionReceipt | undefined> {
   try {
     return await ctx.client.getTransactionReceipt({ hash });
   } catch (error) {
-    if (
-      (error as Error).name === "TransactionReceiptNotFoundError" ||
-      /could not be found/i.test(String((error as Error).message))
-    )
-      return undefined;
+    const notFound =
+      error instanceof BaseError && error.walk((e) => e instanceof TransactionReceiptNotFoundError) !== null;
+    if (notFound) return undefined;
     throw error;
   }
 }
@@ -64,13 +63,7 @@ export async function processConfirm(
       const receipt = await receiptOf(ctx, tx.hash);
       if (receipt) return finish(ctx, record, tx, receipt);
     }
-    await ctx.plans.update(id, (r) => ({
-      ...r,
-      status: "dropped",
-      reason: `nonce ${last.nonce} used by another transaction`,
-    }));
-    await ctx.plans.clearInFlight(record.bookId, id);
-    await ctx.events.count("tx_dropped");
+    await dropPlan(ctx, record, last.nonce);
     await reconcileNonces(ctx);
     log.warn({ nonce: last.nonce }, "transaction dropped: its nonce was used by another transaction");
     return { status: "dropped" };
@@ -81,9 +74,8 @@ export async function processConfirm(
     await sendRaw(ctx.client, ctx.sendClient, last);
   }
 
-  const replaceAfterSec = config.lanes[record.lane].replaceAfterSec;
   const pendingTooLong =
-    replaceAfterSec !== undefined && ctx.common.clock.nowMs() - last.signedAtMs >= replaceAfterSec * 1000;
+    ctx.common.clock.nowMs() - last.signedAtMs >= config.lanes[record.lane].replaceAfterSec * 1000;
   if (head - last.sentAtBlock >= BigInt(config.stuckAfterBlocks) || pendingTooLong) {
     const refused = await ctx.lock.with(() => replaceOrCancel(ctx, record, last, head));
     if (refused) return { status: "failed" };
@@ -97,33 +89,7 @@ async function finish(
   tx: TxRecord,
   receipt: TransactionReceipt,
 ): Promise<{ status: string; txHash: string }> {
-  const status =
-    tx.kind === "cancel"
-      ? "cancelled"
-      : receipt.status === "success"
-        ? ("mined" as const)
-        : ("reverted" as const);
-  await ctx.plans.update(record.planId, (r) => ({
-    ...r,
-    status,
-    minedTxHash: tx.hash,
-    minedBlock: receipt.blockNumber,
-    minedGasUsed: receipt.gasUsed,
-    timings: { ...r.timings, minedSeenAtMs: ctx.common.clock.nowMs() },
-  }));
-  await ctx.plans.clearInFlight(record.bookId, record.planId);
-  await ctx.events.emit(
-    {
-      kind: "tx.mined",
-      planId: record.planId,
-      lane: record.lane,
-      gasUsed: receipt.gasUsed,
-      txHash: tx.hash,
-      status: receipt.status === "success" ? "success" : "reverted",
-      blockNumber: receipt.blockNumber,
-    },
-    status === "mined" ? "tx_mined" : status === "reverted" ? "tx_reverted" : undefined,
-  );
+  const status = await finishPlan(ctx, record, tx, receipt);
   ctx.common.logger.info(
     { plan_id: record.planId, tx_hash: tx.hash, block_number: receipt.blockNumber.toString(), status },
     "plan transaction final",
@@ -150,7 +116,7 @@ async function replaceOrCancel(
     block.baseFeePerGas ?? 0n,
     await suggestedTip(ctx),
     feeCaps(ctx, plan.lane),
-    ctx.common.config.lanes[plan.lane].feeBumpBps ?? ctx.common.config.fees.replacementBumpPercent * 100,
+    ctx.common.config.lanes[plan.lane].feeBumpBps,
   );
   if (fees === null) {
     ctx.common.logger.warn(

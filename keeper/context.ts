@@ -9,6 +9,7 @@ import type { BookDetail } from "../src/evaluation/book-evaluation.ts";
 import type { BookMode } from "../src/evaluation/plan-lifecycle.ts";
 import type { ExecutionTargets } from "../src/execution/execution-targets.ts";
 import type { SampleStore } from "../src/indexers/sample-store.ts";
+import type { Clock } from "../src/runtime/clock.ts";
 import type { HistoryStore } from "../src/store/history-store.ts";
 import type { BookStateStore } from "./book-state-store.ts";
 import type { KeeperConfig } from "./config.ts";
@@ -18,10 +19,6 @@ import type { PlanMacKey } from "./plan-integrity.ts";
 import type { PlanStore } from "./plan-store.ts";
 import type { KeeperQueues } from "./queues.ts";
 import type { SignerLock } from "./signer-lock.ts";
-
-export interface Clock {
-  nowMs(): number;
-}
 
 export interface Shutdown {
   readonly signal: AbortSignal;

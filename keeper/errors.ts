@@ -76,6 +76,7 @@ export async function runClassified<T>(
           ? (error.retryAfterMs ?? 1_000)
           : findRateLimit(error);
     if (waitMs !== undefined) {
+      // A timestamp on BullMQ's own clock (it promotes delayed jobs by wall time), not the keeper's.
       await job.moveToDelayed(Date.now() + waitMs, token);
       throw new DelayedError();
     }

@@ -1,24 +1,24 @@
 // `evaluate`: one book at one block. Reads the book (the job carries ids only), runs the engine, keeps the
-// engine's memory, and turns a plan into the book's mode: recorded (shadow), a Safe proposal (propose), or
-// a `submit` job in the plan's lane (execute). The plan id is the idempotency key: a plan seen again (a
-// retried evaluation) is never planned twice.
+// engine's memory, records the evaluation, and hands a plan to its lifecycle (plan-lifecycle.ts), which carries
+// it out in the book's mode: recorded (shadow), a Safe proposal (propose), or a `submit` job in the plan's lane
+// (execute). The plan id is the idempotency key: a plan seen again (a retried evaluation) is never planned twice.
 import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
 import { evaluateBook } from "../src/engine/book-metrics.ts";
 import { decide } from "../src/engine/decide.ts";
-import type { Plan } from "../src/engine/plan.ts";
 import type { KeeperState } from "../src/engine/snapshot.ts";
 import type { BookDetail, DecisionKind } from "../src/evaluation/book-evaluation.ts";
 import { bookSampleOf } from "../src/indexers/book-sample.ts";
 import type { LastEvaluation } from "./book-state-store.ts";
-import type { KeeperBook, KeeperContext } from "./context.ts";
-import { effectivenessByWindow, evaluationHistory, stewardWindowsOf } from "./evaluation-history.ts";
-import { jobIds } from "./job-ids.ts";
-import { evaluatePayload, parsePayload, type SubmitPayload } from "./payloads.ts";
-import { sealPlan } from "./plan-integrity.ts";
-import { type PlanRecord, TERMINAL_STATUSES } from "./plan-store.ts";
-import { buildProposal } from "./propose-plan.ts";
-import { LANE_PRIORITY } from "./queues.ts";
+import type { KeeperContext } from "./context.ts";
+import {
+  effectivenessByWindow,
+  effectivenessOf,
+  evaluationHistory,
+  stewardWindowsOf,
+} from "./evaluation-history.ts";
+import { evaluatePayload, parsePayload } from "./payloads.ts";
+import { isPreemptible, leaseHolder, takeUpPlan } from "./plan-lifecycle.ts";
 import { storedWindowSeries } from "./stored-window-series.ts";
 
 const SAMPLE_WINDOW = 240;
@@ -39,9 +39,8 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
   // A book waits for its executing plan: deciding again on a state the pending transaction is about to
   // change is how duplicate hedges happen.
   // Urgent work is never stuck behind routine work: a routine plan that holds the book but was not signed yet
-  // does not stop the evaluation; an urgent plan decided meanwhile supersedes it (recordPlan).
-  const inFlight = await ctx.plans.inFlight(book.bookId);
-  let waitingRoutine: string | null = null;
+  // does not stop the evaluation; an urgent plan decided meanwhile supersedes it (plan-lifecycle.ts).
+  const holder = await leaseHolder(ctx, book.bookId);
   const skipped = async (planId: string): Promise<EvaluateResult> => {
     const evaluation = {
       bookId: book.bookId,
@@ -54,15 +53,8 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
     await recordEvaluation(ctx, undefined, { ...evaluation, planId });
     return { decision: "skipped", planId };
   };
-  if (inFlight !== null) {
-    const record = await ctx.plans.record(inFlight);
-    if (record !== undefined && !TERMINAL_STATUSES.has(record.status)) {
-      if (!isPreemptible(record)) return skipped(inFlight);
-      waitingRoutine = inFlight;
-    } else {
-      await ctx.plans.clearInFlight(book.bookId, inFlight);
-    }
-  }
+  if (holder !== undefined && !isPreemptible(holder.record)) return skipped(holder.planId);
+  const waitingRoutine = holder?.planId ?? null;
 
   const keeperState = await ctx.bookState.state(book.bookId);
   const samples = await ctx.samples.recent(book.bookId, {
@@ -136,7 +128,7 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
   }
 
   const plan = decision.plan;
-  await recordPlan(ctx, book, plan, clock.nowMs());
+  await takeUpPlan(ctx, book, plan, clock.nowMs());
   await recordEvaluation(
     ctx,
     { hedgeTriggered: plan.hedgeTriggered ?? true, lastPlanAtSec: nowSec },
@@ -164,122 +156,5 @@ async function recordEvaluation(
     reason: evaluation.reason,
     planId: evaluation.planId ?? null,
     driftBps: Number.isFinite(evaluation.driftBps) ? evaluation.driftBps : null,
-  });
-}
-
-/** Store a decided plan and turn it into the book's mode (exported for benchmarks that hand-build plans). */
-export async function recordPlan(
-  ctx: KeeperContext,
-  book: KeeperBook,
-  plan: Plan,
-  nowMs: number,
-): Promise<void> {
-  const created = await ctx.plans.create(sealPlan(ctx.planKey, plan), {
-    planId: plan.planId,
-    chainId: ctx.chainId,
-    bookId: plan.bookId,
-    mode: book.mode,
-    lane: plan.lane,
-    status: "planned",
-    blockNumber: plan.blockNumber,
-    createdAtMs: nowMs,
-    updatedAtMs: nowMs,
-    txs: [],
-    timings: { decidedAtMs: nowMs },
-  });
-  const log = ctx.common.logger.child({ plan_id: plan.planId, book_id: plan.bookId, lane: plan.lane });
-  if (created) {
-    await ctx.events.emit(
-      {
-        kind: "plan.decided",
-        planId: plan.planId,
-        bookId: plan.bookId,
-        lane: plan.lane,
-        mode: book.mode,
-        reason: plan.reason,
-      },
-      "plans_decided",
-    );
-    log.info(
-      { mode: book.mode, reason: plan.reason, block_number: plan.blockNumber.toString() },
-      "plan decided",
-    );
-  }
-  const record = await ctx.plans.record(plan.planId);
-  if (record === undefined || record.status !== "planned") return;
-
-  switch (book.mode) {
-    case "shadow":
-      await ctx.plans.update(plan.planId, (r) => ({ ...r, status: "shadowed" }));
-      await ctx.events.emit(
-        { kind: "plan.shadowed", planId: plan.planId, bookId: plan.bookId, reason: plan.reason },
-        "plans_shadowed",
-      );
-      return;
-    case "propose": {
-      const proposal = await buildProposal(ctx.client, ctx.chainId, plan, book.targets, nowMs);
-      await ctx.plans.update(plan.planId, (r) => ({ ...r, status: "proposed", proposal }));
-      await ctx.events.emit(
-        { kind: "plan.proposed", planId: plan.planId, bookId: plan.bookId, safeTxHash: proposal.safeTxHash },
-        "plans_proposed",
-      );
-      log.info({ safe_tx_hash: proposal.safeTxHash }, "plan proposed to the Safe owners");
-      return;
-    }
-    case "execute": {
-      if (
-        !(await ctx.plans.claimInFlight(plan.bookId, plan.planId)) &&
-        !(plan.lane === "urgent" && (await supersedeRoutine(ctx, plan)))
-      ) {
-        const holder = await ctx.plans.inFlight(plan.bookId);
-        await ctx.plans.update(plan.planId, (r) => ({
-          ...r,
-          status: "failed",
-          reason: `plan ${holder} is in flight for the book`,
-        }));
-        return;
-      }
-      const data: SubmitPayload = { v: 1, chainId: ctx.chainId, planId: plan.planId };
-      await ctx.queues.submit.add("submit", data, {
-        jobId: jobIds.submit(ctx.chainId, plan.planId),
-        priority: LANE_PRIORITY[plan.lane],
-      });
-      return;
-    }
-  }
-}
-
-/** A routine plan that holds its book but has no signed transaction yet: an urgent plan may take its place. */
-function isPreemptible(record: PlanRecord): boolean {
-  return record.lane === "routine" && record.status === "planned" && record.txs.length === 0;
-}
-
-/**
- * Under the signer lock (so no submit job is signing it meanwhile), mark the routine plan holding the book as
- * superseded (failed, never sent: the engine decides again on the state the urgent plan leaves) and claim the
- * book for the urgent plan. False when the holder is not preemptible (already signed, or urgent itself).
- */
-async function supersedeRoutine(ctx: KeeperContext, urgent: Plan): Promise<boolean> {
-  return ctx.lock.with(async () => {
-    const holder = await ctx.plans.inFlight(urgent.bookId);
-    if (holder === null) return ctx.plans.claimInFlight(urgent.bookId, urgent.planId);
-    if (holder === urgent.planId) return true;
-    const record = await ctx.plans.record(holder);
-    if (record !== undefined && !TERMINAL_STATUSES.has(record.status) && !isPreemptible(record)) return false;
-    if (record !== undefined && !TERMINAL_STATUSES.has(record.status)) {
-      const reason = `superseded by urgent plan ${urgent.planId}`;
-      await ctx.plans.update(holder, (r) => ({ ...r, status: "failed", reason }));
-      await ctx.events.emit(
-        { kind: "plan.failed", planId: holder, bookId: urgent.bookId, reason },
-        "plans_failed",
-      );
-      await ctx.queues.submit.remove(jobIds.submit(ctx.chainId, holder)).catch(() => 0);
-      ctx.common.logger.info(
-        { plan_id: holder, by: urgent.planId },
-        "routine plan superseded by an urgent plan",
-      );
-    }
-    await ctx.plans.clearInFlight(urgent.bookId, holder);
-    return ctx.plans.claimInFlight(urgent.bookId, urgent.planId);
   });
 }

@@ -4,6 +4,7 @@
 import type { Redis } from "ioredis";
 import type { Lane } from "../src/engine/plan.ts";
 import type { BookMode } from "../src/evaluation/plan-lifecycle.ts";
+import type { Clock } from "../src/runtime/clock.ts";
 import { encodeJson } from "./plan-codec.ts";
 
 export type KeeperEvent =
@@ -42,7 +43,12 @@ export type KeeperCounter =
 
 const MAX_EVENTS = 1_000;
 
-export function createKeeperEvents(redis: Redis, prefix: string, listener?: (event: KeeperEvent) => void) {
+export function createKeeperEvents(
+  redis: Redis,
+  prefix: string,
+  options: { clock: Clock; listener?: (event: KeeperEvent) => void },
+) {
+  const { clock, listener } = options;
   const eventsKey = `${prefix}:events`;
   const countersKey = `${prefix}:counters`;
   const heartbeatsKey = `${prefix}:heartbeats`;
@@ -50,14 +56,11 @@ export function createKeeperEvents(redis: Redis, prefix: string, listener?: (eve
     async emit(event: KeeperEvent, counter?: KeeperCounter): Promise<void> {
       const multi = redis
         .multi()
-        .lpush(eventsKey, encodeJson({ ...event, atMs: Date.now() }))
+        .lpush(eventsKey, encodeJson({ ...event, atMs: clock.nowMs() }))
         .ltrim(eventsKey, 0, MAX_EVENTS - 1);
       if (counter) multi.hincrby(countersKey, counter, 1);
       await multi.exec();
       listener?.(event);
-    },
-    async count(counter: KeeperCounter, by = 1): Promise<void> {
-      await redis.hincrby(countersKey, counter, by);
     },
     async counters(): Promise<Partial<Record<KeeperCounter, number>>> {
       const raw = await redis.hgetall(countersKey);

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { DelayedError, type Job, Worker } from "bullmq";
 import { Redis } from "ioredis";
+import type { Logger } from "pino";
 import { createPublicClient, type Hex, http, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createMemorySampleStore, type SampleStore } from "../src/indexers/sample-store.ts";
@@ -56,14 +57,14 @@ export interface CreateKeeperOptions {
 
 const SCHEDULER_REFRESH_MS = 5_000;
 
-export function createKeeper(options: CreateKeeperOptions) {
+/** The context every job is handed, over one Redis connection; the history recorder copies plans on events. */
+function keeperContext(
+  options: CreateKeeperOptions,
+  redis: Redis,
+  log: Logger,
+): { ctx: KeeperContext; recorder: ReturnType<typeof createHistoryRecorder> | undefined } {
   const { common } = options;
-  const { config, logger } = common;
-  const instanceId = options.instanceId ?? `${options.role}-${randomUUID().slice(0, 8)}`;
-  const log = logger.child({ instance: instanceId, chain_id: config.chainId });
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  redis.on("error", (error) => log.warn({ err: error.message }, "redis connection error"));
-
+  const { config } = common;
   const books = new Map<string, KeeperBook>();
   for (const configured of config.books) {
     const runtime = options.books.find((b) => b.bookId === configured.bookId);
@@ -76,7 +77,7 @@ export function createKeeper(options: CreateKeeperOptions) {
     queue.on("error", (error) => log.warn({ err: error.message, queue: queue.name }, "queue error"));
   const prefix = config.redisPrefix;
   const signer = privateKeyToAccount(options.signerPrivateKey);
-  const plans = createPlanStore(redis, prefix);
+  const plans = createPlanStore(redis, prefix, common.clock);
   const recorder = options.history
     ? createHistoryRecorder({ history: options.history, plans, logger: log })
     : undefined;
@@ -107,9 +108,86 @@ export function createKeeper(options: CreateKeeperOptions) {
       options.history?.samples(config.chainId) ??
       createMemorySampleStore({ maxPerBook: 1_000 }),
     ...(options.history ? { history: options.history } : {}),
-    events: createKeeperEvents(redis, prefix, onEvent),
+    events: createKeeperEvents(redis, prefix, { clock: common.clock, listener: onEvent }),
     hooks: options.hooks ?? {},
   };
+  return { ctx, recorder };
+}
+
+/**
+ * One queue's worker (not yet running): its jobs' errors classified (runClassified), a heartbeat after every job,
+ * each finished job's run time reported.
+ */
+function keeperWorker(input: {
+  name: string;
+  concurrency: number;
+  body: (job: Job) => Promise<unknown>;
+  redis: Redis;
+  config: KeeperCommon["config"];
+  log: Logger;
+  beat: () => Promise<void>;
+  onJob: CreateKeeperOptions["onJob"];
+}): Worker {
+  const { name, config, log, beat } = input;
+  const w = new Worker(name, (job, token) => runClassified(job, token, () => input.body(job)), {
+    connection: input.redis,
+    prefix: config.redisPrefix,
+    concurrency: input.concurrency,
+    autorun: false,
+    lockDuration: config.lockDurationMs,
+    stalledInterval: config.stalledIntervalMs,
+    maxStalledCount: 3,
+  });
+  w.on("error", (error) => log.warn({ err: error.message, queue: name }, "worker error"));
+  const ran = (job: Job | undefined) =>
+    job?.processedOn !== undefined && job.finishedOn !== undefined ? job.finishedOn - job.processedOn : null;
+  w.on("completed", (job) => {
+    void beat().catch(() => {});
+    const durationMs = ran(job);
+    if (durationMs !== null) input.onJob?.({ name, durationMs, ok: true });
+  });
+  w.on("failed", (job, error) => {
+    if (error instanceof DelayedError) return;
+    void beat().catch(() => {});
+    const durationMs = ran(job);
+    if (durationMs !== null) input.onJob?.({ name, durationMs, ok: false });
+    log.warn({ queue: name, job_id: job?.id, attempts: job?.attemptsMade, err: error.message }, "job failed");
+  });
+  return w;
+}
+
+/**
+ * The start-up nonce repair, retried with backoff until it succeeds or the keeper stops: an RPC node that is down
+ * at start (a retryable ChainError) is waited for, never an unhandled rejection.
+ */
+async function repairUntilDone(ctx: KeeperContext, log: Logger, stopped: () => boolean): Promise<void> {
+  for (let attempt = 0; !stopped(); attempt += 1) {
+    try {
+      const repaired = await repairAtStart(ctx);
+      if (repaired.resent > 0 || repaired.filled.length > 0)
+        log.info(repaired, "nonce gaps repaired at start");
+      return;
+    } catch (error) {
+      const delayMs = Math.min(5_000, ctx.common.config.backoffMs * 2 ** Math.min(attempt, 6));
+      log.warn(
+        { err: (error as Error).message, retryable: isRetryableError(error), retry_in_ms: delayMs },
+        "start-up nonce repair failed: retrying",
+      );
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
+
+export function createKeeper(options: CreateKeeperOptions) {
+  const { common } = options;
+  const { config } = common;
+  const instanceId = options.instanceId ?? `${options.role}-${randomUUID().slice(0, 8)}`;
+  const log = common.logger.child({ instance: instanceId, chain_id: config.chainId });
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  redis.on("error", (error) => log.warn({ err: error.message }, "redis connection error"));
+  const { ctx, recorder } = keeperContext(options, redis, log);
+  const { queues, signer } = ctx;
+  const books = ctx.books;
 
   const workers: Worker[] = [];
   const timers: NodeJS.Timeout[] = [];
@@ -118,35 +196,7 @@ export function createKeeper(options: CreateKeeperOptions) {
   const beat = () => ctx.events.heartbeat(instanceId, common.clock.nowMs());
 
   const worker = (name: string, concurrency: number, body: (job: Job) => Promise<unknown>) => {
-    const w = new Worker(name, (job, token) => runClassified(job, token, () => body(job)), {
-      connection: redis,
-      prefix,
-      concurrency,
-      autorun: false,
-      lockDuration: config.lockDurationMs,
-      stalledInterval: config.stalledIntervalMs,
-      maxStalledCount: 3,
-    });
-    w.on("error", (error) => log.warn({ err: error.message, queue: name }, "worker error"));
-    const ran = (job: Job | undefined) =>
-      job?.processedOn !== undefined && job.finishedOn !== undefined
-        ? job.finishedOn - job.processedOn
-        : null;
-    w.on("completed", (job) => {
-      void beat().catch(() => {});
-      const durationMs = ran(job);
-      if (durationMs !== null) options.onJob?.({ name, durationMs, ok: true });
-    });
-    w.on("failed", (job, error) => {
-      if (error instanceof DelayedError) return;
-      void beat().catch(() => {});
-      const durationMs = ran(job);
-      if (durationMs !== null) options.onJob?.({ name, durationMs, ok: false });
-      log.warn(
-        { queue: name, job_id: job?.id, attempts: job?.attemptsMade, err: error.message },
-        "job failed",
-      );
-    });
+    const w = keeperWorker({ name, concurrency, body, redis, config, log, beat, onJob: options.onJob });
     workers.push(w);
     return w;
   };
@@ -166,21 +216,7 @@ export function createKeeper(options: CreateKeeperOptions) {
     void w.run().catch((error: Error) => log.error({ err: error.message }, "worker stopped"));
   const repairThenSend = () =>
     (async () => {
-      for (let attempt = 0; !stopped; attempt += 1) {
-        try {
-          const repaired = await repairAtStart(ctx);
-          if (repaired.resent > 0 || repaired.filled.length > 0)
-            log.info(repaired, "nonce gaps repaired at start");
-          break;
-        } catch (error) {
-          const delayMs = Math.min(5_000, config.backoffMs * 2 ** Math.min(attempt, 6));
-          log.warn(
-            { err: (error as Error).message, retryable: isRetryableError(error), retry_in_ms: delayMs },
-            "start-up nonce repair failed: retrying",
-          );
-          await new Promise((resolve) => setTimeout(resolve, delayMs));
-        }
-      }
+      await repairUntilDone(ctx, log, () => stopped);
       if (stopped) return;
       runWorker(worker(QUEUE_NAMES.submit, 1, (job) => processSubmit(ctx, job)));
       runWorker(worker(QUEUE_NAMES.confirm, 4, (job) => processConfirm(ctx, job)));

@@ -4,30 +4,10 @@
 // the same signed bytes (same hash) instead of signing a second transaction.
 import type { Redis } from "ioredis";
 import type { Plan } from "../src/engine/plan.ts";
-import type { BookMode } from "./config.ts";
+import type { BookMode, PlanStatus } from "../src/evaluation/plan-lifecycle.ts";
+import type { Clock } from "../src/runtime/clock.ts";
 import { decodeJson, encodeJson } from "./plan-codec.ts";
 import type { SealedPlan } from "./plan-integrity.ts";
-
-export type PlanStatus =
-  | "planned" // decided, waiting for its submit job
-  | "shadowed" // shadow mode: recorded and announced, never sent
-  | "proposed" // propose mode: a Safe transaction for the owners
-  | "submitted" // a signed transaction was broadcast
-  | "mined" // executed and confirmed
-  | "reverted" // mined but reverted (the guard caught a premise that changed after the simulation)
-  | "failed" // refused before sending (simulation reverted, deadline passed)
-  | "cancelled" // the deadline passed while pending: replaced by a zero-value self-transfer
-  | "dropped"; // the nonce was used by another transaction
-
-export const TERMINAL_STATUSES: ReadonlySet<PlanStatus> = new Set([
-  "shadowed",
-  "proposed",
-  "mined",
-  "reverted",
-  "failed",
-  "cancelled",
-  "dropped",
-]);
 
 export interface TxRecord {
   hash: `0x${string}`;
@@ -87,7 +67,7 @@ export interface PlanRecord {
   >;
 }
 
-export function createPlanStore(redis: Redis, prefix: string) {
+export function createPlanStore(redis: Redis, prefix: string, clock: Clock) {
   const planKey = (id: string) => `${prefix}:plan:${id}`;
   const recordKey = (id: string) => `${prefix}:plan-record:${id}`;
   const inFlightKey = (bookId: string) => `${prefix}:book-in-flight:${bookId}`;
@@ -128,7 +108,7 @@ export function createPlanStore(redis: Redis, prefix: string) {
     async update(planId: string, change: (record: PlanRecord) => PlanRecord): Promise<PlanRecord> {
       const current = await this.record(planId);
       if (current === undefined) throw new Error(`plan ${planId} has no record`);
-      const next = { ...change(current), updatedAtMs: Date.now() };
+      const next = { ...change(current), updatedAtMs: clock.nowMs() };
       const multi = redis.multi().set(recordKey(planId), encodeJson(next));
       if (next.status === "submitted") multi.sadd(submittedKey, planId);
       else multi.srem(submittedKey, planId);

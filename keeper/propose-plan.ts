@@ -1,11 +1,11 @@
 // `propose` mode: the plan as a Safe transaction for the owners to sign (DELEGATECALL of MultiSendCallOnly
-// with the guarded batch), its EIP-712 safeTxHash at the Safe's current nonce, and a Safe Transaction
-// Builder file they can import.
+// with the guarded batch, planToBatch's, built once by the caller), its EIP-712 safeTxHash at the Safe's current
+// nonce, and a Safe Transaction Builder file they can import.
 import { hashTypedData, type PublicClient } from "viem";
 import { readSafeNonce, safeTransactionTypedData } from "../src/chain/safe-transaction.ts";
 import type { Plan } from "../src/engine/plan.ts";
 import type { ExecutionTargets } from "../src/execution/execution-targets.ts";
-import { planToBatch } from "../src/execution/plan-batch.ts";
+import type { MetaTransaction } from "../src/execution/multisend.ts";
 import { asSafeBatch, transactionBuilderJson } from "../src/execution/treasury-setup.ts";
 import type { Proposal } from "./plan-store.ts";
 
@@ -13,10 +13,10 @@ export async function buildProposal(
   client: PublicClient,
   chainId: number,
   plan: Plan,
+  batch: MetaTransaction[],
   targets: ExecutionTargets,
   nowMs: number,
 ): Promise<Proposal> {
-  const batch = planToBatch(plan, targets);
   const call = asSafeBatch({ multiSendCallOnly: targets.multiSendCallOnly }, batch);
   const safeNonce = await readSafeNonce(client, targets.safe);
   const tx = { to: call.to, value: 0n, data: call.data, operation: call.operation, nonce: safeNonce };

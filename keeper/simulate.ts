@@ -7,7 +7,7 @@ import { rolesAbi } from "zodiac-roles-sdk";
 import type { Plan } from "../src/engine/plan.ts";
 import { HEDGE_GUARD_ABI } from "../src/execution/abis.ts";
 import type { ExecutionTargets } from "../src/execution/execution-targets.ts";
-import { planToBatch } from "../src/execution/plan-batch.ts";
+import type { MetaTransaction } from "../src/execution/multisend.ts";
 import { causeChain } from "../src/runtime/error-chain.ts";
 import { SimulationRevertedError } from "./errors.ts";
 
@@ -58,13 +58,13 @@ function isRevert(error: unknown): boolean {
   return revertData(error) !== undefined || /revert|VM Exception/i.test(String((error as Error)?.message));
 }
 
-/** Why the batch fails, from the Safe's own view of the premise check (the guard's custom error). */
+/** Why the batch fails, from the Safe's own view of its premise check (the guard's custom error). */
 async function diagnoseBatch(
   client: PublicClient,
-  plan: Plan,
+  batch: readonly MetaTransaction[],
   targets: ExecutionTargets,
 ): Promise<string | undefined> {
-  const [premise] = planToBatch(plan, targets);
+  const [premise] = batch;
   if (!premise) return undefined;
   try {
     await client.call({ account: targets.safe, to: premise.to, data: premise.data });
@@ -75,19 +75,21 @@ async function diagnoseBatch(
 }
 
 /**
- * eth_call then eth_estimateGas on the pending block, from the signer: the block the transaction would land in.
- * Roles judges its allowances at that block's timestamp, and the keeper's scope allows one perp open per block
- * (role-keys.ts), so right after a plan mined the latest block would refuse the next one that the next block
- * accepts. A revert is final for this plan (SimulationRevertedError, with the decoded reason); node errors
- * propagate as classified chain errors.
+ * eth_call then eth_estimateGas on the pending block, from the signer, of the call and the batch it carries (both
+ * built once from the verified plan, verified-plan.ts): the block the transaction would land in. Roles judges its
+ * allowances at that block's timestamp, and the keeper's scope allows one perp open per block (role-keys.ts), so
+ * right after a plan mined the latest block would refuse the next one that the next block accepts. A revert is
+ * final for this plan (SimulationRevertedError, with the decoded reason); node errors propagate as classified
+ * chain errors.
  */
 export async function simulatePlanCall(
   client: PublicClient,
   from: `0x${string}`,
-  call: { to: `0x${string}`; data: Hex },
+  transaction: { call: { to: `0x${string}`; data: Hex }; batch: readonly MetaTransaction[] },
   plan: Plan,
   targets: ExecutionTargets,
 ): Promise<Simulation> {
+  const { call } = transaction;
   try {
     await client.call({ account: from, to: call.to, data: call.data, blockTag: "pending" });
     const gasEstimate = await client.estimateGas({
@@ -102,7 +104,7 @@ export async function simulatePlanCall(
     const data = revertData(error);
     let reason = decodeRevert(data) ?? data ?? "reverted without data";
     if (reason.startsWith("ModuleTransactionFailed")) {
-      reason = `${reason}: ${(await diagnoseBatch(client, plan, targets)) ?? "inner revert not decodable"}`;
+      reason = `${reason}: ${(await diagnoseBatch(client, transaction.batch, targets)) ?? "inner revert not decodable"}`;
     }
     throw new SimulationRevertedError(`plan ${plan.planId} would revert: ${reason}`, {
       cause: error,

@@ -1,6 +1,6 @@
-// `submit`: one plan, once. Under the signer lock: verify the stored plan and rebuild its calldata from it,
-// simulate at the latest block, reserve a nonce from the ledger, sign, persist the signed bytes, broadcast, hand
-// over to `confirm`. A plan that already holds a signed transaction is never signed again: its bytes, once
+// `submit`: one plan, once. Under the signer lock: verify the stored plan and build its batch and calldata from
+// it (once: the simulation and the signature use the same), simulate at the latest block, reserve a nonce from
+// the ledger, sign, persist the signed bytes, broadcast, hand over to `confirm`. A plan that already holds a signed transaction is never signed again: its bytes, once
 // shown to be ours and the plan's, are re-sent (same hash) and confirm takes over.
 import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
@@ -11,7 +11,7 @@ import { quoteFees } from "./fees.ts";
 import { enqueueConfirm, feeCaps, suggestedTip } from "./next-stage.ts";
 import { reconcileNonces } from "./nonce-repair.ts";
 import { parsePayload, submitPayload } from "./payloads.ts";
-import { TERMINAL_STATUSES } from "./plan-store.ts";
+import { failPlan, TERMINAL_STATUSES } from "./plan-lifecycle.ts";
 import { simulatePlanCall } from "./simulate.ts";
 import { verifyForSending } from "./verified-plan.ts";
 
@@ -28,7 +28,7 @@ export async function processSubmit(
     const last = record.txs.at(-1);
     const verified = await verifyForSending(ctx, id, record, last === undefined ? [] : [last]);
     if (verified === undefined) return { status: "failed" };
-    const { plan, book, call } = verified;
+    const { plan, book, call, batch } = verified;
     const log = ctx.common.logger.child({ plan_id: id, book_id: plan.bookId, lane: plan.lane });
 
     // Signed before (a worker died after persisting): re-send the same bytes, never sign anew.
@@ -43,7 +43,7 @@ export async function processSubmit(
       const startedAtMs = ctx.common.clock.nowMs();
       const head = await ctx.client.getBlock({ blockTag: "latest" });
       if (Number(head.timestamp) > plan.premise.deadlineSec) {
-        await fail(ctx, id, plan.bookId, `deadline ${plan.premise.deadlineSec} passed before sending`);
+        await failPlan(ctx, id, plan.bookId, `deadline ${plan.premise.deadlineSec} passed before sending`);
         return { status: "failed" };
       }
       // One transaction in flight per signer: a pending transaction (ours from before a crash or a lost
@@ -59,7 +59,13 @@ export async function processSubmit(
         );
       }
 
-      const simulation = await simulatePlanCall(ctx.client, ctx.signer.address, call, plan, book.targets);
+      const simulation = await simulatePlanCall(
+        ctx.client,
+        ctx.signer.address,
+        { call, batch },
+        plan,
+        book.targets,
+      );
       await ctx.plans.update(id, (r) => ({
         ...r,
         timings: {
@@ -88,7 +94,7 @@ export async function processSubmit(
       return { txHash: tx.hash, status: "submitted" };
     } catch (error) {
       if (error instanceof SimulationRevertedError) {
-        await fail(ctx, id, plan.bookId, String(error.details.reason ?? error.message));
+        await failPlan(ctx, id, plan.bookId, String(error.details.reason ?? error.message));
         log.warn({ reason: error.details.reason }, "plan refused by simulation: not sent");
         throw error;
       }
@@ -96,15 +102,4 @@ export async function processSubmit(
       throw error;
     }
   });
-}
-
-async function fail(
-  ctx: KeeperContext,
-  planId: `0x${string}`,
-  bookId: string,
-  reason: string,
-): Promise<void> {
-  await ctx.plans.update(planId, (r) => ({ ...r, status: "failed", reason }));
-  await ctx.plans.clearInFlight(bookId, planId);
-  await ctx.events.emit({ kind: "plan.failed", planId, bookId, reason }, "plans_failed");
 }

@@ -4,17 +4,21 @@
 // is sent, the plan fails with `tampered: …`, and `plan.tampered` goes out (a critical alert).
 import type { Hex } from "viem";
 import type { Plan } from "../src/engine/plan.ts";
-import { planToRolesCall } from "../src/execution/plan-batch.ts";
+import type { MetaTransaction } from "../src/execution/multisend.ts";
+import { planToBatch, rolesCallOfBatch } from "../src/execution/plan-batch.ts";
 import type { KeeperBook, KeeperContext } from "./context.ts";
 import { KeeperConfigurationError, PlanTamperedError } from "./errors.ts";
 import { openSealedPlan } from "./plan-integrity.ts";
+import { refuseTampered } from "./plan-lifecycle.ts";
 import type { PlanRecord, TxRecord } from "./plan-store.ts";
 import { checkRecordedTransaction, type SignedFields } from "./recorded-transaction.ts";
 
 export interface VerifiedPlan {
   plan: Plan;
   book: KeeperBook;
-  /** The keeper's transaction for the plan, rebuilt from the verified plan. */
+  /** The plan's MultiSend batch (premise, actions, post), built once here from the verified plan. */
+  batch: MetaTransaction[];
+  /** The keeper's transaction for the plan: that batch through the keeper's Roles role. */
   call: { to: `0x${string}`; data: Hex };
   /** What the keeper signed in each recorded transaction asked about, in the order given. */
   signed: SignedFields[];
@@ -39,7 +43,8 @@ export async function verifyForSending(
     const plan = openSealedPlan(ctx.planKey, planId, stored);
     const book = ctx.books.get(plan.bookId);
     if (!book) throw new KeeperConfigurationError(`unknown book ${plan.bookId}`);
-    const call = planToRolesCall(plan, book.targets);
+    const batch = planToBatch(plan, book.targets);
+    const call = rolesCallOfBatch(batch, book.targets);
     const signed: SignedFields[] = [];
     for (const tx of txs) {
       const expected = tx.kind === "cancel" ? { to: ctx.signer.address, data: "0x" as Hex } : call;
@@ -47,26 +52,14 @@ export async function verifyForSending(
         await checkRecordedTransaction(tx, { chainId: ctx.chainId, signer: ctx.signer.address, ...expected }),
       );
     }
-    return { plan, book, call, signed };
+    return { plan, book, batch, call, signed };
   } catch (error) {
     if (!(error instanceof PlanTamperedError)) throw error;
-    await refuseTampered(ctx, planId, record.bookId, error);
+    await refuseTampered(ctx, planId, record.bookId, error.message);
+    ctx.common.logger.error(
+      { plan_id: planId, book_id: record.bookId, reason: `tampered: ${error.message}` },
+      "plan refused: what Redis holds for it is not what the keeper stored; nothing sent",
+    );
     return undefined;
   }
-}
-
-async function refuseTampered(
-  ctx: KeeperContext,
-  planId: `0x${string}`,
-  bookId: string,
-  error: PlanTamperedError,
-): Promise<void> {
-  const reason = `tampered: ${error.message}`;
-  await ctx.plans.update(planId, (r) => ({ ...r, status: "failed", reason }));
-  await ctx.plans.clearInFlight(bookId, planId);
-  await ctx.events.emit({ kind: "plan.tampered", planId, bookId, reason }, "plans_tampered");
-  ctx.common.logger.error(
-    { plan_id: planId, book_id: bookId, reason },
-    "plan refused: what Redis holds for it is not what the keeper stored; nothing sent",
-  );
 }

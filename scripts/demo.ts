@@ -11,32 +11,27 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
-import { parseKeeperConfig } from "../keeper/config.ts";
 import type { KeeperEvent } from "../keeper/events.ts";
-import { createKeeper } from "../keeper/keeper.ts";
-import { toMetricsHealth } from "../keeper/metrics-health.ts";
-import { type ApiServer, startApiServer } from "../src/api/api-server.ts";
+import type { Keeper } from "../keeper/keeper.ts";
+import { type Hedgekeeper, startHedgekeeper } from "../keeper/start-hedgekeeper.ts";
 import { DASHBOARD_DIST_DIR } from "../src/api/dashboard-dir.ts";
-import { createChainClient } from "../src/chain/client.ts";
-import { DEVNET_ACCOUNT_INDEXES, devnetPrivateKey } from "../src/devnet/accounts.ts";
-import { devnetBookParams } from "../src/devnet/devnet-book-params.ts";
-import { devnetBookSources } from "../src/devnet/devnet-book-sources.ts";
+import { bookParamsFromConfig } from "../src/config/adapters.ts";
+import type { HedgekeeperConfig } from "../src/config/schema.ts";
+import { DEVNET_BOOK_ID, devnetConfig } from "../src/devnet/devnet-config.ts";
 import { setUpDevnetKeeper } from "../src/devnet/devnet-keeper-setup.ts";
 import { DEFAULT_DEVNET_PORT, type Devnet, startDevnet } from "../src/devnet/index.ts";
 import { driftBand, isBeyondBand } from "../src/engine/drift-band.ts";
 import { targetEffectivenessWindows } from "../src/engine/effectiveness.ts";
+import type { BookParams } from "../src/engine/params.ts";
 import type { BookSample } from "../src/engine/snapshot.ts";
-import { createBookIndexer } from "../src/indexers/book-indexer.ts";
-import { createMetrics, recordBookMetrics, recordKeeperHealth } from "../src/metrics/metrics.ts";
-import { type MetricsServer, startMetricsServer } from "../src/metrics/metrics-server.ts";
+import { wallClock } from "../src/runtime/clock.ts";
 import { freeLoopbackPort, isPortInUse } from "../src/runtime/free-port.ts";
 import { ensureRedis, RedisUnavailableError } from "../src/runtime/redis-server.ts";
-import type { ActionView, HistoryStore } from "../src/store/history-store.ts";
+import type { ActionView } from "../src/store/history-store.ts";
 import { HistoryStoreError } from "../src/store/history-store-errors.ts";
-import { openHistoryStore } from "../src/store/open-history-store.ts";
 import { type DemoAction, type DemoReport, type DemoScenario, renderScenario } from "./demo/demo-report.ts";
 
-const BOOK_ID = "treasury-eth";
+const BOOK_ID = DEVNET_BOOK_ID;
 const SCENARIOS = [
   {
     name: "quiet-drift",
@@ -81,259 +76,281 @@ if (args.help) {
 The history goes to DATABASE_URL when set, else to embedded PGlite in a temporary directory.`);
   process.exit(0);
 }
-const DASHBOARD_DIR = DASHBOARD_DIST_DIR;
 const DEFAULT_DASHBOARD_PORT = 8080;
 
 const started = performance.now();
 const say = (text: string) => console.log(text);
 let devnet: Devnet | undefined;
 let stopRedis: (() => Promise<void>) | undefined;
-let stopKeeper: (() => Promise<void>) | undefined;
-let metricsServer: MetricsServer | undefined;
-let metricsTimer: NodeJS.Timeout | undefined;
-let apiServer: ApiServer | undefined;
-let history: HistoryStore | undefined;
+let running: Hedgekeeper | undefined;
 let historyDir: string | undefined;
-const shutdown = new AbortController();
 
 async function cleanUp() {
-  shutdown.abort();
-  if (metricsTimer) clearInterval(metricsTimer);
-  await apiServer?.close().catch(() => {});
-  await metricsServer?.close().catch(() => {});
-  await stopKeeper?.().catch(() => {});
-  await history?.close().catch(() => {});
+  await running?.stop().catch(() => {});
   if (historyDir) rmSync(historyDir, { recursive: true, force: true });
   await devnet?.stop().catch(() => {});
   await stopRedis?.().catch(() => {});
 }
 
-async function main(): Promise<number> {
+/**
+ * The devnet's configuration as `hedgekeeper init` writes it (its book, policy, lanes and alerts), run the demo's
+ * way: its own Redis prefix, a 100 ms scan and 50 ms confirmation polls, its dashboard port, metrics on any free
+ * port, the history in DATABASE_URL or a temporary directory.
+ */
+function demoConfig(
+  d: Devnet,
+  deployed: { hedgeGuard: string; hedgeBounds: string },
+  options: {
+    redisUrl: string;
+    dashboardPort: number;
+    databaseUrl: string | undefined;
+    historyDir: string | undefined;
+  },
+): HedgekeeperConfig {
+  const config = devnetConfig(d.manifest, { rpcUrl: d.rpcUrl, redisUrl: options.redisUrl, deployed });
+  return {
+    ...config,
+    networks: Object.fromEntries(
+      Object.entries(config.networks).map(([id, network]) => [id, { ...network, pollIntervalMs: 100 }]),
+    ),
+    redis: { ...config.redis, keyPrefix: `hk-demo-${wallClock.nowMs()}` },
+    keeper: { ...config.keeper, confirmPollMs: 50 },
+    metrics: { host: "127.0.0.1", port: 0 },
+    api: { host: "127.0.0.1", port: options.dashboardPort },
+    history: {
+      ...config.history,
+      ...(options.databaseUrl !== undefined
+        ? { databaseUrl: options.databaseUrl }
+        : { dataDir: options.historyDir ?? config.history.dataDir }),
+    },
+  };
+}
+
+/** The keeper's own measurement of the book's drift (not a second indexer that could disagree with it). */
+function createDriftWatch() {
+  let last: { blockNumber: bigint; driftBps: number } | undefined;
+  let peakBps = 0;
+  return {
+    onEvaluation: async ({
+      blockNumber,
+      metrics,
+    }: {
+      blockNumber: bigint;
+      metrics: { drift: { driftBps: number } };
+    }) => {
+      if (last === undefined || blockNumber >= last.blockNumber)
+        last = { blockNumber, driftBps: metrics.drift.driftBps };
+      if (Math.abs(metrics.drift.driftBps) > Math.abs(peakBps)) peakBps = metrics.drift.driftBps;
+    },
+    /** The drift at the keeper's latest evaluation (call after `settle`, which waits for the head's). */
+    current(): number {
+      if (last === undefined) throw new Error(`the keeper has not evaluated book ${BOOK_ID} yet`);
+      return last.driftBps;
+    },
+    peak: () => peakBps,
+    /** Track the peak from here (a scenario's start). */
+    resetPeak(): void {
+      peakBps = last?.driftBps ?? 0;
+    },
+  };
+}
+
+interface DemoRun {
+  devnet: Devnet;
+  running: Hedgekeeper;
+  params: BookParams;
+  drift: ReturnType<typeof createDriftWatch>;
+}
+
+/** Redis, the devnet, the keeper hired on it, and the whole process started by the composition root. */
+async function startDemo(): Promise<DemoRun> {
   const redis = await ensureRedis({ configuredUrl: process.env.REDIS_URL });
   stopRedis = redis.stop;
   say(`Redis: ${redis.started ? `started a private redis-server at ${redis.url}` : redis.url}`);
 
-  const port =
-    args.port !== undefined
-      ? Number(args.port)
-      : (await isPortInUse(DEFAULT_DEVNET_PORT))
-        ? await freeLoopbackPort()
-        : DEFAULT_DEVNET_PORT;
+  const port = args.port !== undefined ? Number(args.port) : await portOr(DEFAULT_DEVNET_PORT);
   say(
     `Starting the devnet on 127.0.0.1:${port} (Uniswap v3, Chainlink, Safe, Zodiac Roles, Perpetual Protocol v2)…`,
   );
-  devnet = await startDevnet({ port, manifestPath: "deployments/devnet.json" });
+  const d = await startDevnet({ port, manifestPath: "deployments/devnet.json" });
+  devnet = d;
   say(
-    `  bootstrapped in ${(devnet.bootstrapMs / 1000).toFixed(1)} s: treasury Safe ${devnet.manifest.contracts.treasurySafe}`,
+    `  bootstrapped in ${(d.bootstrapMs / 1000).toFixed(1)} s: treasury Safe ${d.manifest.contracts.treasurySafe}`,
   );
 
   say("Hiring the keeper: HedgeGuard, Roles permission set and roles signed by 2 of the Safe's 3 owners…");
-  const setup = await setUpDevnetKeeper(devnet.client, devnet.manifest);
+  const setup = await setUpDevnetKeeper(d.client, d.manifest);
   say(
     `  HedgeGuard ${setup.scope.hedgeGuard}, HedgeBounds ${setup.scope.bounds.hedgeBounds}; keeper ${setup.scope.keeper} may trade vETH and swap USDC→USDT, DAI→USDC within caps`,
   );
 
-  const manifest = devnet.manifest;
-  const client = createChainClient({
-    chainId: manifest.chainId,
-    rpcUrls: [devnet.rpcUrl],
-    pollingIntervalMs: 50,
-  });
-  const reader = createBookIndexer(client, devnetBookSources(manifest, BOOK_ID));
-  const params = devnetBookParams(manifest);
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl === undefined) historyDir = mkdtempSync(join(tmpdir(), "hedgekeeper-demo-history-"));
-  const store = await openHistoryStore(databaseUrl !== undefined ? { databaseUrl } : { dataDir: historyDir });
-  history = store;
-  say(
-    `History: ${store.backend === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${historyDir}`}`,
-  );
-  const config = parseKeeperConfig({
-    chainId: manifest.chainId,
-    rpcUrls: [devnet.rpcUrl],
-    redisPrefix: `hk-demo-${Date.now()}`,
-    books: [{ bookId: BOOK_ID, mode: "execute" }],
-    scanEveryMs: 100,
-    confirmPollMs: 50,
-    fees: { maxFeePerGasGwei: 200, maxPriorityFeePerGasGwei: 2 },
-  });
-  const logger = pino({ level: process.env.LOG_LEVEL ?? "warn" }, pino.destination(2));
-  // Prometheus /metrics for the book (from the keeper's own evaluations) and the keeper's health. What the demo
-  // prints as drift is the keeper's evaluation too: one measurement, not a second indexer that could disagree.
-  const metrics = createMetrics();
-  let lastEvaluation: { blockNumber: bigint; driftBps: number } | undefined;
-  let peakDriftBps = 0;
-  const keeper = createKeeper({
-    common: { config, logger, clock: { nowMs: () => Date.now() }, shutdown: { signal: shutdown.signal } },
-    redisUrl: redis.url,
-    client,
-    signerPrivateKey: devnetPrivateKey(DEVNET_ACCOUNT_INDEXES.keeper),
-    books: [{ bookId: BOOK_ID, params, targets: setup.targets, reader }],
-    role: "all",
-    history: store,
-    onEvent: (event) => {
-      say(`    keeper: ${describeEvent(event)}`);
-    },
-    hooks: {
-      onEvaluation: async ({ blockNumber, nowSec, metrics: bookMetrics, effectiveness }) => {
-        recordBookMetrics(metrics, bookMetrics, { nowSec, effectiveness });
-        if (lastEvaluation === undefined || blockNumber >= lastEvaluation.blockNumber) {
-          lastEvaluation = { blockNumber, driftBps: bookMetrics.drift.driftBps };
-        }
-        if (Math.abs(bookMetrics.drift.driftBps) > Math.abs(peakDriftBps))
-          peakDriftBps = bookMetrics.drift.driftBps;
-      },
-    },
-  });
-  stopKeeper = () => keeper.stop();
-  await keeper.start();
-  say("Monitor and keeper running (BullMQ: scan → evaluate → submit → confirm).");
-
-  const d = devnet;
-  const head = () => client.getBlockNumber({ cacheTime: 0 });
-  metricsServer = await startMetricsServer({ metrics, port: await freeLoopbackPort() });
-  say(`Metrics: ${metricsServer.url}/metrics`);
-  let keeperHealthNow: ReturnType<typeof toMetricsHealth> | undefined;
-  metricsTimer = setInterval(() => {
-    keeper
-      .health()
-      .then((health) => {
-        keeperHealthNow = toMetricsHealth(health);
-        recordKeeperHealth(metrics, keeperHealthNow);
-      })
-      .catch(() => {});
-  }, 1_000);
   const dashboardPort =
     args["dashboard-port"] !== undefined
       ? Number(args["dashboard-port"])
-      : (await isPortInUse(DEFAULT_DASHBOARD_PORT))
-        ? await freeLoopbackPort()
-        : DEFAULT_DASHBOARD_PORT;
-  apiServer = await startApiServer({
-    store,
-    keeperHealth: async () => keeperHealthNow ?? toMetricsHealth(await keeper.health()),
-    host: "127.0.0.1",
-    port: dashboardPort,
-    ...(existsSync(DASHBOARD_DIR) ? { dashboardDir: DASHBOARD_DIR } : {}),
-  });
-  say(
-    existsSync(DASHBOARD_DIR)
-      ? `Dashboard: ${apiServer.url}/`
-      : `API: ${apiServer.url}/api/books (the dashboard is not built: npm run build:dashboard)`,
+      : await portOr(DEFAULT_DASHBOARD_PORT);
+  const config = demoConfig(
+    d,
+    { hedgeGuard: setup.scope.hedgeGuard, hedgeBounds: setup.scope.bounds.hedgeBounds },
+    { redisUrl: redis.url, dashboardPort, databaseUrl, historyDir },
   );
-  /** The book's drift at the keeper's latest evaluation (call after `settle`, which waits for the head's). */
-  const drift = () => {
-    if (lastEvaluation === undefined) throw new Error(`the keeper has not evaluated book ${BOOK_ID} yet`);
-    return lastEvaluation.driftBps;
-  };
-  /** Until the keeper has evaluated `block` and has nothing queued to evaluate or submit. */
-  const settle = async (block: bigint, timeoutMs = 15_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const health = await keeper.health();
-      const evaluated = health.books.every(
-        (b) => b.lastEvaluation !== null && b.lastEvaluation.blockNumber >= block,
-      );
-      const busy = ["evaluate", "submit"].some((name) => {
-        const q = Object.entries(health.queues).find(([queue]) => queue.includes(name))?.[1];
-        return q !== undefined && q.waiting + q.prioritized + q.active + q.delayed > 0;
-      });
-      if (evaluated && !busy) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
+  const drift = createDriftWatch();
+  running = await startHedgekeeper(config, {
+    role: "all",
+    source: "the demo's devnet configuration",
+    logger: pino({ level: process.env.LOG_LEVEL ?? "warn" }, pino.destination(2)),
+    onEvent: (event) => say(`    keeper: ${describeEvent(event)}`),
+    onEvaluation: drift.onEvaluation,
+  });
+  const store = running.history;
+  say(
+    `History: ${store.backend === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${historyDir}`}`,
+  );
+  say("Monitor and keeper running (BullMQ: scan → evaluate → submit → confirm).");
+  say(`Metrics: ${running.metricsUrl}/metrics`);
+  say(
+    existsSync(DASHBOARD_DIST_DIR)
+      ? `Dashboard: ${running.apiUrl}/`
+      : `API: ${running.apiUrl}/api/books (the dashboard is not built: npm run build:dashboard)`,
+  );
+  return { devnet: d, running, params: bookParamsFromConfig(config, BOOK_ID), drift };
+}
 
+/** `preferred` when it is free, else any free loopback port. */
+async function portOr(preferred: number): Promise<number> {
+  return (await isPortInUse(preferred)) ? await freeLoopbackPort() : preferred;
+}
+
+const head = (d: Devnet) => d.publicClient.getBlockNumber({ cacheTime: 0 });
+
+/** Until the keeper has evaluated `block` and has nothing queued to evaluate or submit. */
+async function settle(keeper: Keeper, block: bigint, timeoutMs = 15_000): Promise<void> {
+  const deadline = wallClock.nowMs() + timeoutMs;
+  while (wallClock.nowMs() < deadline) {
+    const health = await keeper.health();
+    const evaluated = health.books.every(
+      (b) => b.lastEvaluation !== null && b.lastEvaluation.blockNumber >= block,
+    );
+    const busy = ["evaluate", "submit"].some((name) => {
+      const q = Object.entries(health.queues).find(([queue]) => queue.includes(name))?.[1];
+      return q !== undefined && q.waiting + q.prioritized + q.active + q.delayed > 0;
+    });
+    if (evaluated && !busy) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** One scenario, step by step with the keeper reacting to every block, then its verdict. */
+async function playScenario(run: DemoRun, scenario: (typeof SCENARIOS)[number]): Promise<DemoScenario> {
+  const { devnet: d, running, params, drift } = run;
+  const { keeper, history: store } = running;
+  const settled = async () => settle(keeper, await head(d));
+  const samplesNow = () => store.samples(d.manifest.chainId).recent(BOOK_ID, { limit: 100_000 });
+  say(`\n▶ ${scenario.name}`);
+  const before = drift.current();
+  drift.resetPeak();
+  const scenarioStartedMs = wallClock.nowMs();
+  const firstSample = (await samplesNow()).length;
+  const oracleRounds: NonNullable<DemoScenario["oracleRounds"]> = {};
+  await d.runScenario(scenario.name, {
+    onStep: async (step) => {
+      say(
+        `  step ${step.index + 1}: ${step.label}${step.moved.length ? ` — ${step.moved.map((m) => `${m.what} ${m.before} → ${m.after}`).join(", ")}` : ""}`,
+      );
+      await settled();
+    },
+    // A market path's blocks (time warped): each feed's rounds as Chainlink's rule posts them.
+    onBlock: async (block) => {
+      for (const round of block.rounds) {
+        const counts = oracleRounds[round.feed] ?? { deviation: 0, heartbeat: 0 };
+        counts[round.trigger] += 1;
+        oracleRounds[round.feed] = counts;
+        say(`    block ${block.blockNumber}: ${round.feed} posts ${round.answer} (${round.trigger})`);
+      }
+      await settle(keeper, block.blockNumber);
+    },
+  });
+  // Automine is back: mine what the keeper sent during the last step, then let confirmations land.
+  await d.testClient.mine({ blocks: 1 });
+  await settled();
+  await waitForConfirmations(keeper, 15_000);
+  // Let the book settle before the next scenario: time past the cooldown (feeds stay fresh), so follow-up
+  // plans (the rest of a capped resize, a deferred collateral withdrawal) run in this scenario, not the next.
+  await d.testClient.increaseTime({ seconds: params.cooldownSec + 1 });
+  await d.testClient.mine({ blocks: 1 });
+  await settled();
+  await d.testClient.mine({ blocks: 1 });
+  await settled();
+  await waitForConfirmations(keeper, 15_000);
+  // One block at a time: Hardhat's multi-block hardhat_mine stamps blocks ahead of its own clock, and the next
+  // block then goes back in time (samples out of order, which the engine rightly refuses).
+  for (let i = 0; i < 2; i += 1) await d.testClient.mine({ blocks: 1 });
+  await settled();
+  const after = drift.current();
+
+  await keeper.historyFlushed();
+  const actions = (await store.actions({ limit: 100, bookId: BOOK_ID }))
+    .filter((action) => action.createdAtMs >= scenarioStartedMs)
+    .reverse()
+    .map(demoActionOf);
+  const window = (await samplesNow()).slice(Math.max(0, firstSample - 1));
+  const result: DemoScenario = {
+    name: scenario.name,
+    expectation: scenario.expectation,
+    ok: true,
+    books: [
+      {
+        id: BOOK_ID,
+        driftBpsBefore: round(before),
+        driftBpsPeak: round(drift.peak()),
+        driftBpsAfter: round(after),
+        thresholdBps: params.armBps,
+      },
+    ],
+    actions,
+    hedgeEffectiveness: effectivenessOf(window, params.targetHedgeRatio),
+    ...(Object.keys(oracleRounds).length > 0 ? { oracleRounds } : {}),
+    problems: [],
+  };
+  judge(result, scenario.wantsAction, params.armBps);
+  return result;
+}
+
+/** The metrics endpoint must serve what it promises: the book's drift and the keeper's queues. */
+async function metricsProblems(metricsUrl: string): Promise<string[]> {
+  const scraped = await fetch(`${metricsUrl}/metrics`).then((r) => r.text());
+  return [`hedgekeeper_book_drift_bps{book_id="${BOOK_ID}"}`, "hedgekeeper_queue_depth{"]
+    .filter((series) => !scraped.includes(series))
+    .map((series) => `/metrics does not serve ${series}`);
+}
+
+async function main(): Promise<number> {
+  const run = await startDemo();
+  const { running } = run;
   // The dashboard shows the book from the start: let the keeper evaluate the head once before any scenario.
-  await settle(await head());
+  await settle(running.keeper, await head(run.devnet));
   const holdMs = Number(args["hold-ms"]);
   if (holdMs > 0) {
     say(`Holding ${holdMs} ms before the first scenario (--hold-ms).`);
     await new Promise((resolve) => setTimeout(resolve, holdMs));
   }
-  const samplesNow = () => store.samples(manifest.chainId).recent(BOOK_ID, { limit: 100_000 });
-
-  const report: DemoReport = { ok: true, bootstrapMs: Math.round(d.bootstrapMs), totalMs: 0, scenarios: [] };
+  const report: DemoReport = {
+    ok: true,
+    bootstrapMs: Math.round(run.devnet.bootstrapMs),
+    totalMs: 0,
+    scenarios: [],
+  };
   for (const scenario of SCENARIOS) {
-    say(`\n▶ ${scenario.name}`);
-    const before = drift();
-    peakDriftBps = before;
-    const scenarioStartedMs = Date.now();
-    const firstSample = (await samplesNow()).length;
-    const oracleRounds: NonNullable<DemoScenario["oracleRounds"]> = {};
-    await d.runScenario(scenario.name, {
-      onStep: async (step) => {
-        say(
-          `  step ${step.index + 1}: ${step.label}${step.moved.length ? ` — ${step.moved.map((m) => `${m.what} ${m.before} → ${m.after}`).join(", ")}` : ""}`,
-        );
-        await settle(await head());
-      },
-      // A market path's blocks (time warped): each feed's rounds as Chainlink's rule posts them.
-      onBlock: async (block) => {
-        for (const round of block.rounds) {
-          const counts = oracleRounds[round.feed] ?? { deviation: 0, heartbeat: 0 };
-          counts[round.trigger] += 1;
-          oracleRounds[round.feed] = counts;
-          say(`    block ${block.blockNumber}: ${round.feed} posts ${round.answer} (${round.trigger})`);
-        }
-        await settle(block.blockNumber);
-      },
-    });
-    // Automine is back: mine what the keeper sent during the last step, then let confirmations land.
-    await d.testClient.mine({ blocks: 1 });
-    await settle(await head());
-    await waitForConfirmations(keeper, 15_000);
-    // Let the book settle before the next scenario: time past the cooldown (feeds stay fresh), so follow-up
-    // plans (the rest of a capped resize, a deferred collateral withdrawal) run in this scenario, not the next.
-    await d.testClient.increaseTime({ seconds: params.cooldownSec + 1 });
-    await d.testClient.mine({ blocks: 1 });
-    await settle(await head());
-    await d.testClient.mine({ blocks: 1 });
-    await settle(await head());
-    await waitForConfirmations(keeper, 15_000);
-    // One block at a time: Hardhat's multi-block hardhat_mine stamps blocks ahead of its own clock, and the next
-    // block then goes back in time (samples out of order, which the engine rightly refuses).
-    for (let i = 0; i < 2; i += 1) await d.testClient.mine({ blocks: 1 });
-    await settle(await head());
-    const after = drift();
-
-    await keeper.historyFlushed();
-    const actions = (await store.actions({ limit: 100, bookId: BOOK_ID }))
-      .filter((action) => action.createdAtMs >= scenarioStartedMs)
-      .reverse()
-      .map(demoActionOf);
-    const all = await samplesNow();
-    const window = all.slice(Math.max(0, firstSample - 1));
-    const result: DemoScenario = {
-      name: scenario.name,
-      expectation: scenario.expectation,
-      ok: true,
-      books: [
-        {
-          id: BOOK_ID,
-          driftBpsBefore: round(before),
-          driftBpsPeak: round(peakDriftBps),
-          driftBpsAfter: round(after),
-          thresholdBps: params.armBps,
-        },
-      ],
-      actions,
-      hedgeEffectiveness: effectivenessOf(window, params.targetHedgeRatio),
-      ...(Object.keys(oracleRounds).length > 0 ? { oracleRounds } : {}),
-      problems: [],
-    };
-    judge(result, scenario.wantsAction, params.armBps);
+    const result = await playScenario(run, scenario);
     report.scenarios.push(result);
     report.ok &&= result.ok;
     say(renderScenario(result));
   }
-  // The metrics endpoint must serve what it promises: the book's drift and the keeper's queues.
   await new Promise((resolve) => setTimeout(resolve, 1_100));
-  const scraped = await fetch(`${metricsServer.url}/metrics`).then((r) => r.text());
-  for (const series of [`hedgekeeper_book_drift_bps{book_id="${BOOK_ID}"}`, "hedgekeeper_queue_depth{"]) {
-    if (!scraped.includes(series)) {
-      report.ok = false;
-      say(`problem: /metrics does not serve ${series}`);
-    }
+  for (const problem of await metricsProblems(running.metricsUrl)) {
+    report.ok = false;
+    say(`problem: ${problem}`);
   }
   report.totalMs = Math.round(performance.now() - started);
   say(`\n${report.ok ? "Demo passed" : "Demo FAILED"} in ${(report.totalMs / 1000).toFixed(1)} s.`);
@@ -344,7 +361,7 @@ async function main(): Promise<number> {
   if (args.exit) return report.ok ? 0 : 1;
 
   say(
-    `\nThe devnet, the keeper and the dashboard keep running: ${apiServer.url}/ (API under /api, metrics ${metricsServer.url}/metrics). Ctrl-C to stop.`,
+    `\nThe devnet, the keeper and the dashboard keep running: ${running.apiUrl}/ (API under /api, metrics ${running.metricsUrl}/metrics). Ctrl-C to stop.`,
   );
   await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
   return report.ok ? 0 : 1;
@@ -367,9 +384,9 @@ function describeEvent(event: KeeperEvent): string {
   }
 }
 
-async function waitForConfirmations(keeper: ReturnType<typeof createKeeper>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+async function waitForConfirmations(keeper: Keeper, timeoutMs: number) {
+  const deadline = wallClock.nowMs() + timeoutMs;
+  while (wallClock.nowMs() < deadline) {
     const health = await keeper.health();
     if (health.signer.pendingTxs === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -81,6 +81,7 @@ export {
   type StressResult,
   stressBook,
 } from "./engine/stress.ts";
+export { largestSwapPaying, quoteSwap, type SwapQuote } from "./engine/swap-math.ts";
 export {
   getSqrtRatioAtTick,
   getTickAtSqrtRatio,

@@ -16,6 +16,7 @@ import {
   transactionBuilderJson,
   treasurySetupTransactions,
 } from "../../src/execution/treasury-setup.ts";
+import { wallClock } from "../../src/runtime/clock.ts";
 
 export const SETUP_HELP = `hedgekeeper setup --treasury <name> [--config <file>] [--out <file>] [--json]
 
@@ -84,7 +85,7 @@ export async function setupCommand(args: string[], defaultConfig: string): Promi
         safe: scope.safe,
         name: `hedgekeeper: hire the keeper for ${treasuryId}`,
         description: `Enable Roles ${moduleEnabled ? "(already enabled)" : scope.roles}, HedgeGuard heartbeats, approvals, keeper and guardian permissions, roles.`,
-        createdAtMs: Date.now(),
+        createdAtMs: wallClock.nowMs(),
         transactions,
       }),
       null,

@@ -25,6 +25,8 @@ export interface ApiServerOptions {
   /** The built dashboard (dashboard/dist), served at /; without it only the API and /healthz answer. */
   dashboardDir?: string;
   logger?: Logger;
+  /** The process's clock, in whole seconds (default: the wall clock). */
+  nowSec?: () => number;
   /** Server-sent events tuning (tests shorten it): store poll 1 s, heartbeat 15 s, 100 listeners. */
   events?: { pollMs?: number; heartbeatMs?: number; maxClients?: number };
 }
@@ -37,7 +39,7 @@ export interface ApiServer {
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { store, token } = options;
   const logger = options.logger ?? pino({ level: "silent" });
-  const nowSec = () => Math.floor(Date.now() / 1000);
+  const nowSec = options.nowSec ?? (() => Math.floor(Date.now() / 1000));
   const statics = options.dashboardDir ? createStaticFiles(options.dashboardDir) : undefined;
   const updates = createBookUpdates({
     store,

@@ -532,6 +532,40 @@ export const alertsSchema = z
   })
   .strict();
 
+/** How the keeper's jobs run. Every key has a default that suits a mainnet keeper; tests and the demo tighten them. */
+export const keeperJobsSchema = z
+  .object({
+    txConfirmations: positiveInt
+      .default(1)
+      .describe("Blocks deep a keeper transaction's receipt must be before its plan is final."),
+    stuckAfterBlocks: positiveInt
+      .default(3)
+      .describe("Replace (fee bump) a transaction pending this many blocks, or its lane's replaceAfterSec."),
+    confirmPollMs: positiveInt.default(1_000).describe("How often a pending transaction is looked at."),
+    gasHeadroomBps: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(2_000)
+      .describe("Gas limit = the simulation's estimate × (1 + this)."),
+    evaluateConcurrency: positiveInt.default(8).describe("Book evaluations run at once per process."),
+    lockDurationMs: positiveInt
+      .default(30_000)
+      .describe("A job's lock: the job of a worker that died is handed to another after this long."),
+    stalledIntervalMs: positiveInt
+      .default(30_000)
+      .describe("How often jobs whose worker died are looked for."),
+    attempts: positiveInt
+      .default(8)
+      .describe(
+        "Attempts per send or confirm job on retryable errors (rate limits and a busy signer wait, uncounted).",
+      ),
+    backoffMs: positiveInt
+      .default(500)
+      .describe("First retry delay of a send or confirm job, doubling per attempt."),
+  })
+  .strict();
+
 const listenSchema = z
   .object({
     host: z.string().min(1).default("127.0.0.1").describe("Bind address (loopback unless behind a proxy)."),
@@ -599,6 +633,9 @@ export const configSchema = z
     history: historySchema
       .prefault({})
       .describe("The durable history behind the dashboard: PostgreSQL, or embedded PGlite by default."),
+    keeper: keeperJobsSchema
+      .prefault({})
+      .describe("How the keeper's jobs run: confirmations, replacements, retries, locks."),
   })
   .strict()
   .superRefine(checkReferences);

@@ -15,7 +15,7 @@ import { execSafeTransaction } from "./treasury-transaction.ts";
  */
 export const DEVNET_KEEPER_CAPS = {
   perpBaseEthPerDay: 150,
-  // Several de-peg swaps a day: a plan's USD cap (devnetBookParams: 250k) buys ~285k USDC at $0.8774.
+  // Several de-peg swaps a day: a plan's USD cap (the devnet book's maxSwapUsd: 250k) buys ~285k USDC at $0.8774.
   swapUsdPerDay: 1_000_000,
   collateralUsdPerDay: 500_000,
   callsPerHour: 20,

@@ -21,6 +21,14 @@ export function planToBatch(plan: Plan, targets: ExecutionTargets): MetaTransact
 
 /** The keeper's transaction: the batch, delegate-called into MultiSendCallOnly by the Safe via the keeper's role. */
 export function planToRolesCall(plan: Plan, targets: ExecutionTargets): { to: `0x${string}`; data: Hex } {
+  return rolesCallOfBatch(planToBatch(plan, targets), targets);
+}
+
+/** The keeper's transaction for a plan's batch already built (planToBatch), so it is built once per use. */
+export function rolesCallOfBatch(
+  batch: readonly MetaTransaction[],
+  targets: ExecutionTargets,
+): { to: `0x${string}`; data: Hex } {
   return {
     to: targets.roles,
     data: encodeFunctionData({
@@ -29,7 +37,7 @@ export function planToRolesCall(plan: Plan, targets: ExecutionTargets): { to: `0
       args: [
         targets.multiSendCallOnly,
         0n,
-        encodeMultiSend(planToBatch(plan, targets)),
+        encodeMultiSend(batch),
         DELEGATE_CALL,
         targets.keeperRoleKey,
         true,

@@ -1,11 +1,12 @@
 import { parseAbi } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChainClient } from "../../../src/chain/client.ts";
-import { devnetBookSources } from "../../../src/devnet/devnet-book-sources.ts";
+import { bookSourcesFromConfig } from "../../../src/config/adapters.ts";
+import { DEVNET_BOOK_ID, devnetConfig } from "../../../src/devnet/devnet-config.ts";
 import { type Devnet, startDevnet } from "../../../src/devnet/index.ts";
 import { positionFeesOwed } from "../../../src/engine/fee-growth.ts";
 import type { V3PoolSnapshot, V3PositionSnapshot } from "../../../src/engine/snapshot.ts";
-import { getAmount1Delta, getNextSqrtPriceFromInput, positionAmounts } from "../../../src/index.ts";
+import { positionAmounts, quoteSwap } from "../../../src/index.ts";
 import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 
@@ -34,7 +35,10 @@ async function snapshot() {
   const m = devnet.manifest;
   const client = createChainClient({ chainId: m.chainId, rpcUrls: [devnet.rpcUrl] });
   const block = await client.getBlockNumber({ cacheTime: 0 });
-  const { snapshot } = await createBookIndexer(client, devnetBookSources(m)).snapshotAt(block, {
+  const { snapshot } = await createBookIndexer(
+    client,
+    bookSourcesFromConfig(devnetConfig(m), DEVNET_BOOK_ID),
+  ).snapshotAt(block, {
     keeper: { hedgeTriggered: false, lastPlanAtSec: null },
     samples: [],
   });
@@ -128,10 +132,9 @@ describe("engine math against the devnet's contracts", () => {
     });
     const [amountOut, sqrtPriceX96After, ticksCrossed] = result;
     expect(ticksCrossed).toBe(0);
-    // SwapMath.computeSwapStep: the fee comes off the input first, rounded against the trader.
-    const amountInLessFee = (amountIn * BigInt(1_000_000 - pool.fee)) / 1_000_000n;
-    const next = getNextSqrtPriceFromInput(pool.sqrtPriceX96, pool.liquidity, amountInLessFee, true);
-    expect(next).toBe(sqrtPriceX96After);
-    expect(getAmount1Delta(next, pool.sqrtPriceX96, pool.liquidity, false)).toBe(amountOut);
+    // The engine's own quote (what sizes and bounds its de-peg swaps), not a re-derivation of it.
+    const quote = quoteSwap(pool, true, amountIn);
+    expect(quote?.sqrtPriceX96After).toBe(sqrtPriceX96After);
+    expect(quote?.amountOut).toBe(amountOut);
   });
 });

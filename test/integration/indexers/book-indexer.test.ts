@@ -2,7 +2,8 @@ import { getAddress, parseAbi } from "viem";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createChainClient } from "../../../src/chain/client.ts";
 import { InconsistentBlockError, MalformedReturnDataError } from "../../../src/chain/errors.ts";
-import { devnetBookSources } from "../../../src/devnet/devnet-book-sources.ts";
+import { bookSourcesFromConfig } from "../../../src/config/adapters.ts";
+import { DEVNET_BOOK_ID, devnetConfig } from "../../../src/devnet/devnet-config.ts";
 import { type Devnet, startDevnet } from "../../../src/devnet/index.ts";
 import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
@@ -38,7 +39,10 @@ const newIndexer = () => {
     rpcUrls: [proxy.url],
     retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, rateLimitBudgetMs: 0 },
   });
-  return { client, indexer: createBookIndexer(client, devnetBookSources(devnet.manifest)) };
+  return {
+    client,
+    indexer: createBookIndexer(client, bookSourcesFromConfig(devnetConfig(devnet.manifest), DEVNET_BOOK_ID)),
+  };
 };
 
 describe("book indexer on the devnet", () => {

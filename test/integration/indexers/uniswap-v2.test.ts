@@ -3,7 +3,8 @@ import { createRequire } from "node:module";
 import { type Abi, type Address, encodeFunctionData, getAddress, type Hex, parseAbi } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChainClient } from "../../../src/chain/client.ts";
-import { devnetBookSources } from "../../../src/devnet/devnet-book-sources.ts";
+import { bookSourcesFromConfig } from "../../../src/config/adapters.ts";
+import { DEVNET_BOOK_ID, devnetConfig } from "../../../src/devnet/devnet-config.ts";
 import { type Devnet, startDevnet } from "../../../src/devnet/index.ts";
 import { sendDevnetTransaction } from "../../../src/devnet/transactions.ts";
 import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
@@ -83,7 +84,10 @@ describe("book indexer on a Uniswap v2 pair", () => {
   it("reads reserves, total supply and the Safe's LP position at one block", async () => {
     const m = devnet.manifest;
     const client = createChainClient({ chainId: m.chainId, rpcUrls: [devnet.rpcUrl] });
-    const sources = { ...devnetBookSources(m), uniswapV2: { pairs: [pair] } };
+    const sources = {
+      ...bookSourcesFromConfig(devnetConfig(m), DEVNET_BOOK_ID),
+      uniswapV2: { pairs: [pair] },
+    };
     const block = await client.getBlockNumber({ cacheTime: 0 });
     const { snapshot } = await createBookIndexer(client, sources).snapshotAt(block, {
       keeper: { hedgeTriggered: false, lastPlanAtSec: null },

@@ -28,7 +28,7 @@ it("raises the heartbeat alert once the keeper stops working while the operator 
       client: keeper.ctx.client,
       signer: keeperAddress(),
       queues,
-      events: createKeeperEvents(redis, config.redisPrefix),
+      events: createKeeperEvents(redis, config.redisPrefix, { clock: keeper.ctx.common.clock }),
       bookState: createBookStateStore(redis, config.redisPrefix),
     });
     return alertConditions({

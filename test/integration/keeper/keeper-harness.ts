@@ -2,29 +2,31 @@
 // real Redis under an isolated prefix.
 import { pino } from "pino";
 import type { PublicClient } from "viem";
-import type { BookMode, KeeperConfigInput } from "../../../keeper/config.ts";
-import { parseKeeperConfig } from "../../../keeper/config.ts";
+import { type KeeperConfig, keeperConfigOf } from "../../../keeper/config.ts";
 import type { KeeperHooks } from "../../../keeper/context.ts";
 import type { KeeperEvent } from "../../../keeper/events.ts";
 import { createKeeper, type KeeperRole } from "../../../keeper/keeper.ts";
 import { createChainClient } from "../../../src/chain/client.ts";
+import { bookParamsFromConfig, bookSourcesFromConfig } from "../../../src/config/adapters.ts";
 import { devnetAccount, devnetPrivateKey } from "../../../src/devnet/accounts.ts";
-import { devnetBookParams } from "../../../src/devnet/devnet-book-params.ts";
-import { devnetBookSources } from "../../../src/devnet/devnet-book-sources.ts";
+import { DEVNET_BOOK_ID, devnetConfig } from "../../../src/devnet/devnet-config.ts";
 import type { DevnetKeeperSetup } from "../../../src/devnet/devnet-keeper-setup.ts";
 import type { Devnet } from "../../../src/devnet/index.ts";
 import type { BookParams } from "../../../src/engine/params.ts";
+import type { BookMode } from "../../../src/evaluation/plan-lifecycle.ts";
 import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
+import { wallClock } from "../../../src/runtime/clock.ts";
 
-export const BOOK_ID = "treasury-eth";
+export const BOOK_ID = DEVNET_BOOK_ID;
 
 /**
- * The devnet book's policy with what one rebalance on the devnet's thin perp market can carry: trades of at
- * most $60k (a larger one moves the perp price past the plan's slippage bound), a 1% perp slippage bound, no
- * cooldown (so the keeper walks the drift back over several blocks), and no collateral withdrawals.
+ * The devnet book's policy (its configuration, as `init` writes it) with what one rebalance on the devnet's thin
+ * perp market can carry: trades of at most $60k (a larger one moves the perp price past the plan's slippage
+ * bound), a 1% perp slippage bound, no cooldown (so the keeper walks the drift back over several blocks), and no
+ * collateral withdrawals.
  */
 export function keeperTestParams(devnet: Devnet): BookParams {
-  const base = devnetBookParams(devnet.manifest);
+  const base = bookParamsFromConfig(devnetConfig(devnet.manifest), BOOK_ID);
   return {
     ...base,
     cooldownSec: 0,
@@ -33,6 +35,9 @@ export function keeperTestParams(devnet: Devnet): BookParams {
     costs: { ...base.costs, perpSlippageBps: 100 },
   };
 }
+
+/** Lanes that replace by blocks only (stuckAfterBlocks), by the +10% nodes require: a test sets time-based ones. */
+const TEST_LANE = { replaceAfterSec: 86_400, feeBumpBps: 1_000 };
 
 export function keeperClient(devnet: Devnet, rpcUrl: string): PublicClient {
   return createChainClient({
@@ -53,7 +58,8 @@ export interface TestKeeperOptions {
   role?: KeeperRole;
   hooks?: KeeperHooks;
   onEvent?: (event: KeeperEvent) => void;
-  config?: Partial<KeeperConfigInput>;
+  /** Overrides of the keeper's options (after the test defaults). */
+  config?: Partial<KeeperConfig>;
   /** Overrides of the book's policy (keeperTestParams). */
   params?: Partial<BookParams>;
   /**
@@ -65,9 +71,10 @@ export interface TestKeeperOptions {
 
 export function testKeeper(options: TestKeeperOptions) {
   const { devnet } = options;
-  const config = parseKeeperConfig({
-    chainId: devnet.manifest.chainId,
-    rpcUrls: [options.rpcUrl],
+  const configured = devnetConfig(devnet.manifest, { rpcUrl: options.rpcUrl, redisUrl: options.redisUrl });
+  // The keeper's options as `hedgekeeper run` derives them, tightened for tests (fast polls, short locks).
+  const config: KeeperConfig = {
+    ...keeperConfigOf(configured, { network: "devnet", bookIds: [BOOK_ID] }),
     redisPrefix: options.prefix,
     books: [BOOK_ID, ...(options.extraBookIds ?? [])].map((bookId) => ({
       bookId,
@@ -78,18 +85,19 @@ export function testKeeper(options: TestKeeperOptions) {
     stuckAfterBlocks: 2,
     confirmPollMs: 50,
     fees: { maxFeePerGasGwei: 500, maxPriorityFeePerGasGwei: 2 },
+    lanes: { urgent: TEST_LANE, routine: TEST_LANE },
     lockDurationMs: 2_000,
     stalledIntervalMs: 1_000,
     backoffMs: 50,
     ...options.config,
-  } satisfies KeeperConfigInput);
+  };
   const client = keeperClient(devnet, options.rpcUrl);
   const controller = new AbortController();
   return createKeeper({
     common: {
       config,
       logger: pino({ level: process.env.KEEPER_TEST_LOG ?? "silent" }),
-      clock: { nowMs: () => Date.now() },
+      clock: wallClock,
       shutdown: { signal: controller.signal },
     },
     redisUrl: options.redisUrl,
@@ -102,7 +110,7 @@ export function testKeeper(options: TestKeeperOptions) {
       bookId,
       params: { ...keeperTestParams(devnet), ...options.params },
       targets: options.setup.targets,
-      reader: createBookIndexer(client, devnetBookSources(devnet.manifest, BOOK_ID)),
+      reader: createBookIndexer(client, bookSourcesFromConfig(configured, BOOK_ID)),
     })),
   });
 }
@@ -127,7 +135,7 @@ export async function currentDriftBps(devnet: Devnet): Promise<number> {
   const { evaluateBook } = await import("../../../src/engine/book-metrics.ts");
   const indexer = createBookIndexer(
     devnet.publicClient as PublicClient,
-    devnetBookSources(devnet.manifest, BOOK_ID),
+    bookSourcesFromConfig(devnetConfig(devnet.manifest), BOOK_ID),
   );
   const block = await devnet.publicClient.getBlockNumber({ cacheTime: 0 });
   const { snapshot } = await indexer.snapshotAt(block, {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { KeeperBook } from "../../../keeper/context.ts";
-import { recordPlan } from "../../../keeper/evaluate-job.ts";
+import type { KeeperEvent } from "../../../keeper/events.ts";
 import { jobIds } from "../../../keeper/job-ids.ts";
+import { takeUpPlan } from "../../../keeper/plan-lifecycle.ts";
 import type { PlanRecord } from "../../../keeper/plan-store.ts";
 import type { Plan } from "../../../src/engine/plan.ts";
 import { planId } from "../../../src/engine/plan-id.ts";
@@ -46,7 +47,7 @@ describe("the keeper's lanes", () => {
     await keeper.queues.submit.pause();
     const book = keeper.ctx.books.get(BOOK_ID) as KeeperBook;
     const holder = await routineSwap(1_000n);
-    await recordPlan(keeper.ctx, book, holder, Date.now());
+    await takeUpPlan(keeper.ctx, book, holder, Date.now());
     expect(await keeper.plans.inFlight(BOOK_ID)).toBe(holder.planId);
     const queued = [await routineSwap(1_001n), await routineSwap(1_002n)];
     for (const plan of queued) await bed.queuePlan(keeper, plan);
@@ -100,4 +101,23 @@ describe("the keeper's lanes", () => {
       expect(r!.updatedAtMs).toBeGreaterThanOrEqual(done!.timings.submitStartedAtMs ?? 0);
     }
   }, 90_000);
+
+  it("fails a routine plan decided while another holds its book, announced and recorded like every failure", async () => {
+    const events: KeeperEvent[] = [];
+    const keeper = bed.keeperFor({ onEvent: (event) => events.push(event) });
+    const book = keeper.ctx.books.get(BOOK_ID) as KeeperBook;
+    const holder = await routineSwap(1_000n);
+    const late = await routineSwap(1_001n);
+    await takeUpPlan(keeper.ctx, book, holder, Date.now());
+    await takeUpPlan(keeper.ctx, book, late, Date.now());
+    const record = await keeper.plans.record(late.planId);
+    expect(record?.status).toBe("failed");
+    expect(record?.reason).toBe(`plan ${holder.planId} is in flight for the book`);
+    // The failure's event follows the record it announces (the history copies the plan on it).
+    expect(events.filter((e) => "planId" in e && e.planId === late.planId).map((e) => e.kind)).toEqual([
+      "plan.decided",
+      "plan.failed",
+    ]);
+    expect(await keeper.plans.inFlight(BOOK_ID)).toBe(holder.planId);
+  });
 });

@@ -18,7 +18,7 @@ const { devnet, keeperFor, keeperNonce } = bed;
 const FEED_ABI = parseAbi([
   "function latestRoundData() view returns (uint80, int256, uint256, uint256, uint80)",
 ]);
-/** keeperTestParams: perp trades within 1% of the feed; de-peg swaps (devnetBookParams) within 0.5%. */
+/** keeperTestParams: perp trades within 1% of the feed; de-peg swaps (the devnet book's maxSlippageBps) within 0.5%. */
 const PERP_SLIPPAGE_BPS = 100n;
 const SWAP_SLIPPAGE_BPS = 50n;
 

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { encodeJson } from "../../../keeper/plan-codec.ts";
 import { createPlanStore, type PlanRecord } from "../../../keeper/plan-store.ts";
 import type { Plan } from "../../../src/engine/plan.ts";
+import { wallClock } from "../../../src/runtime/clock.ts";
 import { isolatedRedis } from "../../support/redis-prefix.ts";
 
 // The plan store on a real Redis: nonce repair reads the plans on the wire through an index, so its cost does not
@@ -30,7 +31,7 @@ const recordOf = (n: number, status: PlanRecord["status"]): PlanRecord => ({
 
 describe("the plan store's submitted index", () => {
   it("holds exactly the plans whose transaction is on the wire, as statuses change", async () => {
-    const plans = createPlanStore(redis, `${prefix}:a`);
+    const plans = createPlanStore(redis, `${prefix}:a`, wallClock);
     await plans.create(planOf(1), recordOf(1, "planned"));
     await plans.create(planOf(2), recordOf(2, "submitted"));
     for (let n = 3; n < 53; n += 1) await plans.create(planOf(n), recordOf(n, "mined"));
@@ -52,7 +53,7 @@ describe("the plan store's submitted index", () => {
       await redis.set(`${p}:plan-record:${planId(n)}`, encodeJson(recordOf(n, status)));
       await redis.zadd(`${p}:plans`, n, planId(n));
     }
-    const plans = createPlanStore(redis, p);
+    const plans = createPlanStore(redis, p, wallClock);
     expect((await plans.submitted()).map((r) => r.planId)).toEqual([planId(1)]);
     expect(await redis.smembers(`${p}:plans-submitted`)).toEqual([planId(1)]);
   });

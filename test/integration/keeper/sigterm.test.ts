@@ -4,13 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toHex } from "viem";
 import { afterEach, expect, it } from "vitest";
+import { parseDocument } from "yaml";
+import { renderDevnetConfig } from "../../../src/cli/config-templates.ts";
 import { devnetAccount } from "../../../src/devnet/accounts.ts";
-import { writeManifest } from "../../../src/devnet/manifest.ts";
+import { openHistoryStore } from "../../../src/store/open-history-store.ts";
 import { usdcToUsdtPlan } from "../../support/devnet-plans.ts";
-import { BOOK_ID, waitFor } from "./keeper-harness.ts";
+import { waitFor } from "./keeper-harness.ts";
 import { useKeeperTestbed } from "./keeper-testbed.ts";
 
-// SIGTERM to `node keeper/main.ts` while its transaction is in flight: the process stops taking jobs, hands
+// SIGTERM to `node keeper/main.ts <config>` while its transaction is in flight: the process stops taking jobs, hands
 // the one in flight back and exits cleanly within its grace period; another keeper finishes the plan, once.
 const bed = useKeeperTestbed("keeper-sigterm");
 afterEach(async () => {
@@ -21,24 +23,28 @@ it("exits cleanly on SIGTERM with a job in flight, and the job is finished by an
   const d = bed.devnet();
   const { setup, proxy, redis } = bed;
   const dir = mkdtempSync(join(tmpdir(), "hk-sigterm-"));
-  const manifestPath = join(dir, "devnet.json");
-  writeManifest(manifestPath, d.manifest);
-  const configPath = join(dir, "keeper.json");
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      chainId: d.manifest.chainId,
-      rpcUrls: [proxy.url],
-      redisPrefix: redis.prefix,
-      books: [{ bookId: BOOK_ID, mode: "execute" }],
-      confirmPollMs: 50,
-      stuckAfterBlocks: 50,
-      lockDurationMs: 2_000,
-      stalledIntervalMs: 1_000,
-      fees: { maxFeePerGasGwei: 500, maxPriorityFeePerGasGwei: 2 },
-      devnet: { manifestPath, targets: setup.targets },
+  // The devnet's configuration as `hedgekeeper init` writes it, run the tests' way: this test's Redis prefix and
+  // history, fast confirmation polls, short job locks, no replacement while the transaction waits.
+  const tree = parseDocument(
+    renderDevnetConfig(d.manifest, {
+      rpcUrl: proxy.url,
+      redisUrl: process.env.REDIS_URL!,
+      hedgeGuard: setup.scope.hedgeGuard,
+      hedgeBounds: setup.scope.bounds.hedgeBounds,
     }),
-  );
+  ).toJS();
+  tree.redis.keyPrefix = redis.prefix;
+  tree.networks.devnet.fees = { maxFeePerGasGwei: 500, maxPriorityFeePerGasGwei: 2 };
+  const lane = { replaceAfterSec: 86_400, feeBumpBps: 1_000 };
+  tree.lanes = { urgent: lane, routine: lane };
+  tree.keeper = { confirmPollMs: 50, stuckAfterBlocks: 50, lockDurationMs: 2_000, stalledIntervalMs: 1_000 };
+  tree.metrics.port = 0;
+  tree.history = { dataDir: join(dir, "history") };
+  const configPath = join(dir, "hedgekeeper.yaml");
+  writeFileSync(configPath, JSON.stringify(tree));
+  // The history exists already, as a restarted keeper finds it: the child opens it (fast) instead of creating the
+  // embedded database (seconds of initdb), so the wait below measures the keeper, not PGlite's first start.
+  await (await openHistoryStore({ dataDir: tree.history.dataDir })).close();
   // The plan is queued before the process starts; automine off keeps its transaction pending (confirm in flight).
   const helper = bed.keeperFor({ role: "worker" });
   const plan = await usdcToUsdtPlan(d, setup, 3_000n * 10n ** 6n);
@@ -48,7 +54,7 @@ it("exits cleanly on SIGTERM with a job in flight, and the job is finished by an
 
   const key = toHex(devnetAccount(1).getHdKey().privateKey!);
   const child = spawn(process.execPath, ["keeper/main.ts", configPath, "worker"], {
-    env: { ...process.env, REDIS_URL: process.env.REDIS_URL, KEEPER_PRIVATE_KEY: key },
+    env: { ...process.env, HK_KEEPER_PRIVATE_KEY: key },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

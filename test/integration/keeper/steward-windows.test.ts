@@ -3,16 +3,20 @@
 // steward windows read the hedge as effective against its target in every window; the live window comes from the
 // per-block samples, the 1 h … 30 d windows from the store's downsampled series. Without a history store the same
 // job measures the live window only.
+
+import { readFileSync } from "node:fs";
 import type { Job } from "bullmq";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseKeeperConfig } from "../../../keeper/config.ts";
+import { keeperConfigOf } from "../../../keeper/config.ts";
 import type { BookReader } from "../../../keeper/context.ts";
 import { processEvaluate } from "../../../keeper/evaluate-job.ts";
 import { createKeeper } from "../../../keeper/keeper.ts";
 import { storedWindowSeries } from "../../../keeper/stored-window-series.ts";
 import { createChainClient } from "../../../src/chain/client.ts";
 import { devnetPrivateKey } from "../../../src/devnet/accounts.ts";
+import { DEVNET_BOOK_ID, devnetConfig } from "../../../src/devnet/devnet-config.ts";
+import { parseManifest } from "../../../src/devnet/manifest.ts";
 import { makeBook, makeParams, WETH } from "../../../src/engine/book-fixture.test-support.ts";
 import { evaluateBook } from "../../../src/engine/book-metrics.ts";
 import { encodeSqrtRatioX96 } from "../../../src/engine/price-tick.ts";
@@ -26,6 +30,10 @@ import { openHistoryStore } from "../../../src/store/open-history-store.ts";
 import { isolatedRedis } from "../../support/redis-prefix.ts";
 
 const CHAIN_ID = 31337;
+const fixtureManifest = parseManifest(
+  JSON.parse(readFileSync("src/config/devnet-manifest.fixture.json", "utf8")),
+  "src/config/devnet-manifest.fixture.json",
+);
 const BOOK_ID = "treasury-eth-lp";
 const END_SEC = 1_760_000_000;
 const DAY = 86_400;
@@ -146,13 +154,13 @@ describe("the keeper's steward windows over the history store", () => {
     const shutdown = new AbortController();
     const keeper = createKeeper({
       common: {
-        config: parseKeeperConfig({
+        // The keeper's options as `hedgekeeper run` derives them from the devnet's configuration, on this book.
+        config: {
+          ...keeperConfigOf(devnetConfig(fixtureManifest), { network: "devnet", bookIds: [DEVNET_BOOK_ID] }),
           chainId: CHAIN_ID,
-          rpcUrls: ["http://127.0.0.1:9"],
           redisPrefix: redis.prefix,
           books: [{ bookId: BOOK_ID, mode: "shadow" }],
-          fees: { maxFeePerGasGwei: 100, maxPriorityFeePerGasGwei: 2 },
-        }),
+        },
         logger: pino({ level: "silent" }),
         clock: { nowMs: () => nowSec * 1000 },
         shutdown: { signal: shutdown.signal },

@@ -22,6 +22,7 @@ import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts
 import type { Plan } from "../../../src/engine/plan.ts";
 import { planId } from "../../../src/engine/plan-id.ts";
 import { KEEPER_ROLE_KEY } from "../../../src/execution/role-keys.ts";
+import { wallClock } from "../../../src/runtime/clock.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 import { openHistoryStore } from "../../../src/store/open-history-store.ts";
 import { runScript, type ScriptResult } from "../../support/run-script.ts";
@@ -260,19 +261,22 @@ async function queueForgedPlan(prefix: string, chainId: number): Promise<string>
       driftBpsAfter: 0,
     };
     const now = Date.now();
-    await createPlanStore(redis, prefix).create(sealPlan(planMacKey(`0x${"66".repeat(32)}`), plan), {
-      planId: plan.planId,
-      chainId,
-      bookId: plan.bookId,
-      mode: "execute",
-      lane: plan.lane,
-      status: "planned",
-      blockNumber,
-      createdAtMs: now,
-      updatedAtMs: now,
-      txs: [],
-      timings: {},
-    });
+    await createPlanStore(redis, prefix, wallClock).create(
+      sealPlan(planMacKey(`0x${"66".repeat(32)}`), plan),
+      {
+        planId: plan.planId,
+        chainId,
+        bookId: plan.bookId,
+        mode: "execute",
+        lane: plan.lane,
+        status: "planned",
+        blockNumber,
+        createdAtMs: now,
+        updatedAtMs: now,
+        txs: [],
+        timings: {},
+      },
+    );
     const submit = new Queue(QUEUE_NAMES.submit, { connection: redis, prefix });
     await submit.add(
       "submit",
