@@ -135,13 +135,7 @@ export async function runCheck(
           : `drift: ${found.missing.length} missing or different, ${found.unexpected.length} granted outside config`,
       });
       const sources = await readPriceSourceDrift(client, scope);
-      for (const source of sources) {
-        found.missing.push({
-          key: `price-source:${source.token.toLowerCase()}`,
-          desired: source.desired,
-          deployed: source.deployed,
-        });
-      }
+      for (const source of sources) found.missing.push({ ...source, key: `hedge-bounds:${source.key}` });
       results.push({
         name: `price bounds ${treasuryId} (HedgeBounds ${scope.bounds.hedgeBounds})`,
         ok: sources.length === 0,

@@ -1,10 +1,13 @@
-import { type Address, getAddress, type PublicClient } from "viem";
+import { getAddress, type PublicClient } from "viem";
 import { HEDGE_BOUNDS_ABI } from "./abis.ts";
 import type { PriceSource, TreasuryScope } from "./treasury-scope.ts";
 
-/** A token whose price source on HedgeBounds differs from the reviewed configuration (`null`: none set). */
+/**
+ * A fact of HedgeBounds that differs from the reviewed configuration: `treasury` (whose positions it judges) or
+ * `price-source:<token>` (`deployed` null: no source set).
+ */
 export interface PriceSourceDrift {
-  token: Address;
+  key: string;
   desired: string;
   deployed: string | null;
 }
@@ -29,11 +32,7 @@ export async function readPriceSourceDrift(
   });
   const drift: PriceSourceDrift[] = [];
   if (getAddress(treasury) !== getAddress(scope.safe)) {
-    drift.push({
-      token: getAddress(scope.safe),
-      desired: `treasury=${getAddress(scope.safe)}`,
-      deployed: `treasury=${getAddress(treasury)}`,
-    });
+    drift.push({ key: "treasury", desired: getAddress(scope.safe), deployed: getAddress(treasury) });
   }
   const deployed = await Promise.all(
     scope.bounds.priceSources.map((source) =>
@@ -49,7 +48,8 @@ export async function readPriceSourceDrift(
     const onChain = deployed[i]!;
     const actual = BigInt(onChain.feed) === 0n ? null : render(onChain);
     const desired = render(source);
-    if (actual !== desired) drift.push({ token: getAddress(source.token), desired, deployed: actual });
+    if (actual !== desired)
+      drift.push({ key: `price-source:${source.token.toLowerCase()}`, desired, deployed: actual });
   });
   return drift;
 }

@@ -38,3 +38,19 @@ export function runScript(
     });
   });
 }
+
+/** A long-running `node scripts/<name>.ts …args` (e.g. `hedgekeeper run`): its combined output so far, and its exit. */
+export function startScript(name: string, args: readonly string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [`scripts/${name}.ts`, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
+  });
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}

@@ -94,11 +94,13 @@ describe("the keeper's lanes", () => {
     // longer fit the oracle (HedgeBounds holds every swap to the feeds' price less the bound) and HedgeGuard
     // admits no plan of the book older than the one that ran. They end refused by simulation, nothing sent,
     // after the urgent plan was sent: urgent work never waits behind them, and stale work never runs.
+    const urgentSubmittedAtMs = done!.timings.submitStartedAtMs;
+    expect(urgentSubmittedAtMs).toBeDefined();
     for (const r of routine) {
       expect(r?.status).toBe("failed");
       expect(r?.reason).toMatch(/^ConditionViolation\(5, /); // Roles: no configured pair's branch passes (the bound)
       expect(r?.txs).toEqual([]);
-      expect(r!.updatedAtMs).toBeGreaterThanOrEqual(done!.timings.submitStartedAtMs ?? 0);
+      expect(r!.updatedAtMs).toBeGreaterThanOrEqual(urgentSubmittedAtMs!);
     }
   }, 90_000);
 

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -25,7 +24,7 @@ import { KEEPER_ROLE_KEY } from "../../../src/execution/role-keys.ts";
 import { wallClock } from "../../../src/runtime/clock.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 import { openHistoryStore } from "../../../src/store/open-history-store.ts";
-import { runScript, type ScriptResult } from "../../support/run-script.ts";
+import { runScript, type ScriptResult, startScript } from "../../support/run-script.ts";
 
 // `hedgekeeper` as an operator runs it: a child process against a devnet `hardhat node`, on the config that
 // `init` writes, with the keeper hired the way a treasury hires it (setUpDevnetKeeper).
@@ -360,24 +359,12 @@ describe("hedgekeeper run", () => {
     const secret = "test-hmac-secret";
     const sinkEnv = { HK_ALERT_WEBHOOK_URL: receiverUrl, HK_ALERT_WEBHOOK_SECRET: secret };
 
-    const child = spawn(process.execPath, ["scripts/hedgekeeper.ts", "run", "-c", runConfig], {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...process.env,
-        HK_KEEPER_PRIVATE_KEY: keeperKey,
-        HK_ALERT_WEBHOOK_URL: receiverUrl,
-        HK_ALERT_WEBHOOK_SECRET: secret,
-        LOG_LEVEL: "error",
-      },
+    const { child, output, exited } = startScript("hedgekeeper", ["run", "-c", runConfig], {
+      HK_KEEPER_PRIVATE_KEY: keeperKey,
+      HK_ALERT_WEBHOOK_URL: receiverUrl,
+      HK_ALERT_WEBHOOK_SECRET: secret,
+      LOG_LEVEL: "error",
     });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     try {
       const deadline = Date.now() + 60_000;
       let metrics = "";
@@ -392,8 +379,8 @@ describe("hedgekeeper run", () => {
         }
         if (healthy && metrics.includes('hedgekeeper_book_drift_bps{book_id="treasury-eth"}')) break;
       }
-      expect(output).toMatch(/hedgekeeper all running for treasury-eth/);
-      expect(healthy, output).toBe(true);
+      expect(output()).toMatch(/hedgekeeper all running for treasury-eth/);
+      expect(healthy, output()).toBe(true);
       expect(metrics).toContain('hedgekeeper_book_drift_bps{book_id="treasury-eth"}');
       expect(metrics).toMatch(/hedgekeeper_queue_depth\{queue="[^"]*evaluate[^"]*"\}/);
 
@@ -406,7 +393,7 @@ describe("hedgekeeper run", () => {
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
       const alert = received.find(isDriftAlert);
-      expect(alert, output).toBeDefined();
+      expect(alert, output()).toBeDefined();
       expect(
         verifyWebhookSignature({
           secret,
@@ -474,7 +461,7 @@ describe("hedgekeeper run", () => {
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
       const tampered = received.find(isTamperedAlert);
-      expect(tampered, output).toBeDefined();
+      expect(tampered, output()).toBeDefined();
       expect(JSON.parse(tampered!.body)).toMatchObject({ severity: "critical", status: "firing" });
       expect(
         verifyWebhookSignature({

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,7 +9,7 @@ import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accou
 import { setUpDevnetKeeper } from "../../../src/devnet/devnet-keeper-setup.ts";
 import { type Devnet, startDevnet } from "../../../src/devnet/start-devnet.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
-import { runScript } from "../../support/run-script.ts";
+import { runScript, startScript } from "../../support/run-script.ts";
 
 // `hedgekeeper run` as an operator runs it, with the hedge-quality alerts going to Telegram and PagerDuty (their
 // API base URLs pointed at a local receiver): the production wiring from the keeper's evaluations through the
@@ -104,33 +103,21 @@ describe("hedgekeeper run with Telegram and PagerDuty sinks", () => {
           ].join("\n"),
         ),
     );
-    const child = spawn(process.execPath, ["scripts/hedgekeeper.ts", "run", "-c", config], {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...process.env,
-        HK_KEEPER_PRIVATE_KEY: keeperKey,
-        HK_TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-        HK_TELEGRAM_CHAT_ID: CHAT_ID,
-        HK_PAGERDUTY_ROUTING_KEY: ROUTING_KEY,
-        LOG_LEVEL: "debug",
-      },
+    const { child, output, exited } = startScript("hedgekeeper", ["run", "-c", config], {
+      HK_KEEPER_PRIVATE_KEY: keeperKey,
+      HK_TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+      HK_TELEGRAM_CHAT_ID: CHAT_ID,
+      HK_PAGERDUTY_ROUTING_KEY: ROUTING_KEY,
+      LOG_LEVEL: "debug",
     });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     const paged = (key: string) =>
       requests.find((r) => r.path === "/pd/v2/enqueue" && r.json.dedup_key === `hedgekeeper:${key}`);
     try {
       const startDeadline = Date.now() + 60_000;
-      while (Date.now() < startDeadline && !/running for treasury-eth/.test(output)) {
+      while (Date.now() < startDeadline && !/running for treasury-eth/.test(output())) {
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
-      expect(output).toMatch(/hedgekeeper all running for treasury-eth/);
+      expect(output()).toMatch(/hedgekeeper all running for treasury-eth/);
       // The mark goes 6% over an unmoved index, then an hour passes (feeds refreshed): few samples, σ on fallback.
       await devnet.runScenario("basis-blowout");
       const deadline = Date.now() + 60_000;
@@ -142,7 +129,7 @@ describe("hedgekeeper run with Telegram and PagerDuty sinks", () => {
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
       const basis = paged("basis-mark-index:treasury-eth");
-      expect(basis, `${output}\n${JSON.stringify(requests)}`).toBeDefined();
+      expect(basis, `${output()}\n${JSON.stringify(requests)}`).toBeDefined();
       expect(basis!.json).toMatchObject({
         routing_key: ROUTING_KEY,
         event_action: "trigger",
@@ -160,7 +147,7 @@ describe("hedgekeeper run with Telegram and PagerDuty sinks", () => {
       receiver.close();
     }
     expect([0, 143]).toContain(await exited);
-    expect(output).not.toContain(BOT_TOKEN.split(":")[1]);
-    expect(output).not.toContain(ROUTING_KEY);
+    expect(output()).not.toContain(BOT_TOKEN.split(":")[1]);
+    expect(output()).not.toContain(ROUTING_KEY);
   });
 });

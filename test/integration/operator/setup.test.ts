@@ -1,11 +1,12 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bytesToHex, createWalletClient, type Hex, parseAbi, zeroAddress } from "viem";
+import { bytesToHex, createWalletClient, encodeFunctionData, type Hex, parseAbi, zeroAddress } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accounts.ts";
 import { type Devnet, startDevnet } from "../../../src/devnet/start-devnet.ts";
 import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
+import { HEDGE_BOUNDS_ABI } from "../../../src/execution/abis.ts";
 import { deployHedgeBounds, deployHedgeGuard } from "../../../src/execution/deploy-treasury-contracts.ts";
 import { encodeMultiSend } from "../../../src/execution/multisend.ts";
 import { ensureMultiSendUnwrapper } from "../../../src/execution/multisend-unwrapper.ts";
@@ -105,5 +106,30 @@ describe("hedgekeeper setup", () => {
     );
     const check = await hedgekeeper(["check", "-c", configPath]);
     expect(check.code, `${check.stdout}\n${check.stderr}`).toBe(0);
+
+    // The owners stretch ETH/USD's heartbeat on HedgeBounds (a stale feed would then pass): check names it.
+    const stretched = encodeFunctionData({
+      abi: HEDGE_BOUNDS_ABI,
+      functionName: "setPriceSource",
+      args: [
+        m.contracts.weth,
+        { feed: m.feeds.ethUsd.address, heartbeatSec: 86_400, feedDecimals: 8, tokenDecimals: 18 },
+      ],
+    });
+    await execSafeTransaction(
+      devnet.client,
+      m.contracts.treasurySafe,
+      [devnetAccount(first), devnetAccount(second)],
+      {
+        to: hedgeBounds,
+        data: stretched,
+        label: "owners stretch a heartbeat outside config",
+      },
+    );
+    const drifted = await hedgekeeper(["check", "-c", configPath]);
+    expect(drifted.code).toBe(1);
+    expect(drifted.stdout).toMatch(/FAIL {2}price bounds .*drift: 1 price sources missing or different/);
+    expect(drifted.stdout).toContain(`hedge-bounds:price-source:${m.contracts.weth.toLowerCase()}`);
+    expect(drifted.stdout).toContain("heartbeatSec=86400");
   });
 });
