@@ -44,7 +44,24 @@ export interface SwapExactInputSingleAction {
   amountOutMinimum: bigint;
 }
 
-export type PlanAction = PerpAdjustPositionAction | PerpCollateralAction | SwapExactInputSingleAction;
+/**
+ * Aave v3 Pool calls for a borrow-short hedge leg, always on the treasury's own account: `onBehalfOf` and `to` are
+ * the Safe (the Roles scope pins them), the borrow rate mode is variable (2). Amounts in the asset's own units;
+ * `repay` / `repayWithATokens` / `withdraw` accept MAX_UINT256 for "all", as the Pool does.
+ */
+export interface AaveAction {
+  kind: "aave.supply" | "aave.withdraw" | "aave.borrow" | "aave.repay" | "aave.repayWithATokens";
+  venue: "aave-v3";
+  pool: Address;
+  asset: Address;
+  amount: bigint;
+}
+
+export type PlanAction =
+  | PerpAdjustPositionAction
+  | PerpCollateralAction
+  | SwapExactInputSingleAction
+  | AaveAction;
 
 /** What must still be true when the transaction executes (checked on-chain by HedgeGuard.checkPremise). */
 export interface PlanPremise {
@@ -70,6 +87,14 @@ export interface PlanPostState {
     baseToken: Address;
     targetSize: bigint;
     toleranceBase: bigint;
+  };
+  /**
+   * Aave v3: the treasury's health factor (Pool.getUserAccountData, wad) must be at least this after the batch, so
+   * no plan leaves a borrow short closer to liquidation than the configured floor.
+   */
+  aave?: {
+    pool: Address;
+    minHealthFactorWad: bigint;
   };
   /** The treasury's balances that must be at least these after the batch. */
   minBalances: { token: Address; amount: bigint }[];

@@ -1,7 +1,8 @@
 import { encodeFunctionData, type Hex, zeroHash } from "viem";
+import { AAVE_V3_POOL_ABI, AAVE_VARIABLE_RATE_MODE } from "../chain/abis/aave-v3-abi.ts";
 import { PERP_CLEARING_HOUSE_ABI, PERP_VAULT_ABI } from "../chain/abis/perp-v2-abi.ts";
 import { SWAP_ROUTER_ABI } from "../chain/abis/uniswap-v3-abi.ts";
-import type { Plan, PlanAction } from "../engine/plan.ts";
+import type { AaveAction, Address, Plan, PlanAction } from "../engine/plan.ts";
 import { HEDGE_GUARD_ABI, ROLES_ABI } from "./abis.ts";
 import { bookKey } from "./book-key.ts";
 import type { ExecutionTargets } from "./execution-targets.ts";
@@ -167,5 +168,48 @@ function actionCall(action: PlanAction, plan: Plan, targets: ExecutionTargets): 
           ],
         }),
       };
+    case "aave.supply":
+    case "aave.withdraw":
+    case "aave.borrow":
+    case "aave.repay":
+    case "aave.repayWithATokens":
+      return { to: action.pool, value: 0n, data: aaveCallData(action, targets.safe) };
+  }
+}
+
+/** The Pool call, always on the Safe's own account (the Roles scope refuses any other onBehalfOf / to). */
+function aaveCallData(action: AaveAction, safe: Address): Hex {
+  const { asset, amount } = action;
+  switch (action.kind) {
+    case "aave.supply":
+      return encodeFunctionData({
+        abi: AAVE_V3_POOL_ABI,
+        functionName: "supply",
+        args: [asset, amount, safe, 0],
+      });
+    case "aave.withdraw":
+      return encodeFunctionData({
+        abi: AAVE_V3_POOL_ABI,
+        functionName: "withdraw",
+        args: [asset, amount, safe],
+      });
+    case "aave.borrow":
+      return encodeFunctionData({
+        abi: AAVE_V3_POOL_ABI,
+        functionName: "borrow",
+        args: [asset, amount, AAVE_VARIABLE_RATE_MODE, 0, safe],
+      });
+    case "aave.repay":
+      return encodeFunctionData({
+        abi: AAVE_V3_POOL_ABI,
+        functionName: "repay",
+        args: [asset, amount, AAVE_VARIABLE_RATE_MODE, safe],
+      });
+    case "aave.repayWithATokens":
+      return encodeFunctionData({
+        abi: AAVE_V3_POOL_ABI,
+        functionName: "repayWithATokens",
+        args: [asset, amount, AAVE_VARIABLE_RATE_MODE],
+      });
   }
 }

@@ -13,6 +13,7 @@ export const AAVE_V3_POOL_ABI = parseAbi([
   "function withdraw(address asset, uint256 amount, address to) returns (uint256)",
   "function borrow(address asset, uint256 amount, uint256 interestRateMode, uint16 referralCode, address onBehalfOf)",
   "function repay(address asset, uint256 amount, uint256 interestRateMode, address onBehalfOf) returns (uint256)",
+  "function repayWithATokens(address asset, uint256 amount, uint256 interestRateMode) returns (uint256)",
   "function liquidationCall(address collateralAsset, address debtAsset, address user, uint256 debtToCover, bool receiveAToken)",
   "event LiquidationCall(address indexed collateralAsset, address indexed debtAsset, address indexed user, uint256 debtToCover, uint256 liquidatedCollateralAmount, address liquidator, bool receiveAToken)",
 ]);
