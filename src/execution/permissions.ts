@@ -46,6 +46,7 @@ export const GUARD_SIGNATURES = [
   "checkPost(bytes32,(address,int256,uint256),(address,uint256)[])",
   "checkOraclePremise((bytes32,bytes32,uint64),uint256,(address,int256,int256))",
   "checkBalances(bytes32,(address,uint256)[])",
+  "checkHealthFactor(bytes32,address,uint256)",
 ] as const;
 
 /** One of several values: Roles' `Or` needs at least two branches, so a single value is a plain `eq`. */
