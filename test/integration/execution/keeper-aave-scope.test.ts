@@ -5,11 +5,13 @@ import {
   encodeFunctionData,
   erc20Abi,
   type Hex,
+  toFunctionSelector,
 } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { rolesAbi } from "zodiac-roles-sdk";
 import { AAVE_V3_ORACLE_ABI, AAVE_V3_POOL_ABI } from "../../../src/chain/abis/aave-v3-abi.ts";
 import { SWAP_ROUTER_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
+import { OWNED_ROLE_KEY_PREFIXES } from "../../../src/cli/check.ts";
 import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accounts.ts";
 import {
   DEVNET_KEEPER_CAPS,
@@ -21,8 +23,11 @@ import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts
 import type { Plan } from "../../../src/engine/plan.ts";
 import { HEDGE_GUARD_ABI } from "../../../src/execution/abis.ts";
 import { CALL } from "../../../src/execution/multisend.ts";
+import { callsToFixDrift, diffPermissions } from "../../../src/execution/permission-drift.ts";
 import { planToBatch, planToRolesCall } from "../../../src/execution/plan-batch.ts";
+import { readDeployedRoleState } from "../../../src/execution/read-role-statements.ts";
 import { DELEVERAGER_ROLE_KEY, KEEPER_ROLE_KEY } from "../../../src/execution/role-keys.ts";
+import { desiredStatements } from "../../../src/execution/role-statements.ts";
 import { expectCustomError } from "../../support/custom-error.ts";
 import { useDevnet } from "../../support/devnet.ts";
 import { aaveAction, aavePlan, wethSale } from "../../support/devnet-plans.ts";
@@ -421,6 +426,54 @@ describe("the deleverager", () => {
     // Positive control, same setup: the repay it is hired for.
     await execAs("deleverager", ...repay(weth, ETH, setup.scope.safe));
     expect(await wethDebt()).toBeLessThan(ETH + ETH / 1_000n);
+  });
+});
+
+describe("hedgekeeper check's permission drift", () => {
+  it("reports a borrow granted to the deleverager outside config, and the fix takes it away again", async () => {
+    const { weth } = m().contracts;
+    const [first, second] = DEVNET_ACCOUNT_INDEXES.owners;
+    const owners = [devnetAccount(first), devnetAccount(second)];
+    const read = async () =>
+      readDeployedRoleState(d().publicClient, setup.scope.roles, {
+        fromBlock: 0n,
+        toBlock: await d().publicClient.getBlockNumber({ cacheTime: 0 }),
+      });
+    const desired = desiredStatements(setup.scope);
+    expect(diffPermissions(desired, await read(), OWNED_ROLE_KEY_PREFIXES)).toEqual({
+      missing: [],
+      unexpected: [],
+    });
+
+    const borrowSelector = toFunctionSelector("borrow(address,uint256,uint256,uint16,address)");
+    await execSafeTransaction(d().client, setup.scope.safe, owners, {
+      to: setup.scope.roles,
+      data: encodeFunctionData({
+        abi: rolesAbi,
+        functionName: "allowFunction",
+        args: [DELEVERAGER_ROLE_KEY, aave().pool, borrowSelector, 0],
+      }),
+      label: "grant the deleverager borrow outside config",
+    });
+    // The grant is real: the deleverager can now borrow on the Safe's account.
+    await execAs("deleverager", ...borrow(weth, ETH, setup.scope.safe));
+    const drift = diffPermissions(desired, await read(), OWNED_ROLE_KEY_PREFIXES);
+    expect(drift.missing).toEqual([]);
+    expect(drift.unexpected.map((u) => u.key)).toEqual([
+      `function:${DELEVERAGER_ROLE_KEY}:${aave().pool.toLowerCase()}:${borrowSelector}`,
+    ]);
+    for (const call of callsToFixDrift(drift, desired, setup.scope.roles)) {
+      await execSafeTransaction(d().client, setup.scope.safe, owners, { ...call, label: "fix drift" });
+    }
+    expect(diffPermissions(desired, await read(), OWNED_ROLE_KEY_PREFIXES)).toEqual({
+      missing: [],
+      unexpected: [],
+    });
+    await expectCustomError(
+      execAs("deleverager", ...borrow(weth, ETH, setup.scope.safe)),
+      "ConditionViolation",
+      [STATUS.FunctionNotAllowed, expect.any(String)],
+    );
   });
 });
 
