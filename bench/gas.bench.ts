@@ -281,7 +281,7 @@ try {
     );
     const b = c.breakdown;
     console.log(
-      `${"".padEnd(4)}of which: Roles + Safe + MultiSend (one scoped venue call: allowances, HedgeBounds) ${b.rolesSafeMultiSendWithAllowances}, HedgeGuard.checkPremise (with the replay record) ${b.hedgeGuardCheckPremise}, post checks (checkPost / checkBalances / checkHealthFactor) ${b.hedgeGuardCheckPost}`,
+      `${"".padEnd(4)}of which: Roles + Safe + MultiSend (the scoped venue calls: allowances, HedgeBounds) ${b.rolesSafeMultiSendWithAllowances}, HedgeGuard.checkPremise (with the replay record) ${b.hedgeGuardCheckPremise}, post checks (checkPost / checkBalances / checkHealthFactor) ${b.hedgeGuardCheckPost}`,
     );
   }
   console.log(
