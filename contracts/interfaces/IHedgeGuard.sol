@@ -67,7 +67,9 @@ interface IHedgeGuard {
     /// @notice A token balance after the batch is below the plan's minimum.
     error HedgeGuardBalanceTooLow(bytes32 planId, address token, uint256 actual, uint256 minimum);
     /// @notice The caller's Aave v3 health factor after the batch is below the plan's floor.
-    error HedgeGuardHealthFactorTooLow(bytes32 planId, address pool, uint256 healthFactorWad, uint256 minHealthFactorWad);
+    error HedgeGuardHealthFactorTooLow(
+        bytes32 planId, address pool, uint256 healthFactorWad, uint256 minHealthFactorWad
+    );
     /// @notice A zero address was given where a contract is required.
     error HedgeGuardZeroAddress();
     /// @notice The plan claims a block after the current one: admitting it would lock its book until then.
