@@ -62,8 +62,9 @@ function oneOf(values: readonly Address[]) {
  * The keeper's permission set: HedgeGuard's checks; perp `openPosition` on configured markets within a
  * daily size allowance; vault deposit/withdraw of configured collateral (always the Safe's own account)
  * within a daily allowance; `exactInputSingle` on configured pairs with the Safe as recipient within a
- * daily input allowance per token; LP `decreaseLiquidity` and `collect` to the Safe. Nothing else: no
- * transfer, no approve, no other recipient.
+ * daily input allowance per token; LP `decreaseLiquidity` and `collect` to the Safe; with an Aave scope, the Pool's
+ * supply / withdraw / borrow / repay on the Safe's own account and approvals of those assets to the Pool
+ * (aaveKeeperPermissions). Nothing else: no transfer, no other approve, no other recipient.
  *
  * Every value-moving call also passes HedgeBounds, on its own or inside any batch, HedgeGuard or not: the
  * perp quote bound, the swap minimum out and the pool price of a liquidity removal are checked against the
