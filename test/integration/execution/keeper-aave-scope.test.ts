@@ -392,6 +392,41 @@ describe("the deleverager", () => {
     expect(debt).toBeLessThan(2n * ETH + ETH / 1_000n);
   });
 
+  it("repays with the Safe's own aTokens of the borrowed asset (repayWithATokens)", async () => {
+    const { weth } = m().contracts;
+    await execAs("keeper", ...borrow(weth, 5n * ETH, setup.scope.safe));
+    // The owners supply 3 of the borrowed WETH back to Aave: the Safe now holds aWETH as well as WETH debt.
+    const [first, second] = DEVNET_ACCOUNT_INDEXES.owners;
+    await execSafeTransaction(d().client, setup.scope.safe, [devnetAccount(first), devnetAccount(second)], {
+      to: aave().pool,
+      data: encodeFunctionData({
+        abi: AAVE_V3_POOL_ABI,
+        functionName: "supply",
+        args: [weth, 3n * ETH, setup.scope.safe, 0],
+      }),
+      label: "owners supply WETH",
+    });
+    const aWeth = aave().reserves.weth.aToken;
+    const [aBefore, debtBefore] = [await balanceOf(aWeth, setup.scope.safe), await wethDebt()];
+    await execAs(
+      "deleverager",
+      ...poolCall(
+        encodeFunctionData({
+          abi: AAVE_V3_POOL_ABI,
+          functionName: "repayWithATokens",
+          args: [weth, 2n * ETH, 2n],
+        }),
+      ),
+    );
+    // A block of interest accrues on both sides: within a thousandth of an ETH of exactly 2 each.
+    const aSpent = aBefore - (await balanceOf(aWeth, setup.scope.safe));
+    const debtRepaid = debtBefore - (await wethDebt());
+    expect(aSpent).toBeGreaterThan(2n * ETH - ETH / 1_000n);
+    expect(aSpent).toBeLessThan(2n * ETH + ETH / 1_000n);
+    expect(debtRepaid).toBeGreaterThan(2n * ETH - ETH / 1_000n);
+    expect(debtRepaid).toBeLessThan(2n * ETH + ETH / 1_000n);
+  });
+
   it("can do nothing but repay: borrow, withdraw, swap, or repay another account's debt are refused", async () => {
     const { weth, usdc } = m().contracts;
     await execAs("keeper", ...borrow(weth, 2n * ETH, setup.scope.safe));
