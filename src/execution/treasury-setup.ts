@@ -71,8 +71,10 @@ export function treasurySetupTransactions(input: TreasurySetupInput): MetaTransa
   }
   // The Aave Pool pulls what is supplied and what is repaid.
   const { aave } = scope;
-  for (const token of aave === undefined ? [] : [...aave.collateralAssets, ...aave.borrowAssets]) {
-    approvals.set(`${token}:${aave!.pool}`.toLowerCase(), { token, spender: aave!.pool });
+  if (aave !== undefined) {
+    for (const token of [...aave.collateralAssets, ...aave.borrowAssets]) {
+      approvals.set(`${token}:${aave.pool}`.toLowerCase(), { token, spender: aave.pool });
+    }
   }
   for (const { token, spender } of approvals.values()) {
     // The spender can only pull during a call the Safe itself makes; what the keeper may make the Safe call
