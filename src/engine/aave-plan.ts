@@ -68,7 +68,11 @@ function decimalsOf(unit: bigint): number {
   return unit.toString().length - 1;
 }
 
-const min = (...xs: bigint[]) => xs.reduce((a, b) => (b < a ? b : a));
+function min(first: bigint, ...rest: bigint[]): bigint {
+  let least = first;
+  for (const x of rest) if (x < least) least = x;
+  return least;
+}
 
 /** The least x in [0, hi] with `reaches(x)` (monotone); hi when even hi does not. */
 function leastReaching(hi: bigint, reaches: (x: bigint) => boolean): bigint {

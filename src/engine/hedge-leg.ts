@@ -48,16 +48,12 @@ export function perpHedgeLeg(pm: PerpMetrics, params: BookParams): HedgeLeg {
     liquidationPriceUsd: pm.liquidationPrice,
     liquidationDistanceBps: pm.liquidationDistanceBps,
     carryUsdPerYear: pm.fundingCarryUsdPerYear,
-    shortCarryApr: pm.notionalUsd > 0 ? -shortFundingApr(pm) : 0,
+    // Shorts earn funding when the rate is > 0 (longs pay shorts): a negative cost.
+    shortCarryApr: -pm.fundingRateDaily * 365,
     tradeCostBps: params.costs.perpTakerFeeBps + params.costs.perpSlippageBps,
     tradeGas: params.costs.gasPerPerpTrade,
     caps: { maxTradeUsd: params.caps.maxTradeUsd, maxHedgeNotionalUsd: params.caps.maxHedgeNotionalUsd },
   };
-}
-
-/** Funding a short earns per year per USD of notional (PerpMetrics: carry = −size × index × daily rate × 365). */
-function shortFundingApr(pm: PerpMetrics): number {
-  return pm.sizeBase === 0 ? 0 : pm.fundingCarryUsdPerYear / -pm.sizeBase / pm.indexPrice;
 }
 
 export function aaveHedgeLeg(am: AaveLegMetrics, params: BookParams): HedgeLeg {
