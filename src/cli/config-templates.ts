@@ -3,7 +3,12 @@
 // config/devnet.example.yaml and config/mainnet.example.yaml are exactly these files.
 
 import { DEVNET_KEEPER_BOUNDS, DEVNET_KEEPER_CAPS } from "../devnet/devnet-keeper-setup.ts";
-import { MAINNET_FEEDS, MAINNET_TOKENS, MAINNET_UNISWAP_V3 } from "../devnet/mainnet-addresses.ts";
+import {
+  MAINNET_AAVE_V3,
+  MAINNET_FEEDS,
+  MAINNET_TOKENS,
+  MAINNET_UNISWAP_V3,
+} from "../devnet/mainnet-addresses.ts";
 import type { DevnetManifest } from "../devnet/manifest.ts";
 import { MULTI_SEND_UNWRAPPER } from "../execution/multisend-unwrapper.ts";
 
@@ -244,6 +249,7 @@ export function renderRpcConfig(options: RpcTemplateOptions): string {
   const t = MAINNET_TOKENS;
   const u = MAINNET_UNISWAP_V3;
   const f = MAINNET_FEEDS;
+  const a = MAINNET_AAVE_V3;
   const mainnetNote =
     options.chainId === 1
       ? ""
@@ -331,15 +337,25 @@ books:
         pools: ["${u.usdcWeth500Pool}"] # USDC/WETH 0.05%
         twapWindowSec: 1800
       spotTokens: [USDC, DAI, USDT, WETH]
-    # hedge: omitted. Perpetual Protocol v2 is not on Ethereum mainnet, so this book is monitored (drift,
-    # IL, de-peg tiers, alerts) without a hedge venue. On a chain with Perp v2 add:
-    # hedge:
-    #   venue: perp-v2
-    #   contracts: { clearingHouse: "\${HK_PERP_CLEARING_HOUSE}", clearingHouseConfig: "\${HK_PERP_CLEARING_HOUSE_CONFIG}",
-    #                accountBalance: "\${HK_PERP_ACCOUNT_BALANCE}", vault: "\${HK_PERP_VAULT}", exchange: "\${HK_PERP_EXCHANGE}" }
-    #   market: "\${HK_PERP_BASE_TOKEN}"
-    #   settlementToken: USDC
-    #   twapIntervalSec: 900
+    hedges:
+      # A borrow short on Aave v3 (Ethereum market): supply USDC, borrow WETH at the variable rate, sell it.
+      - venue: aave-v3-borrow
+        contracts:
+          pool: "${a.pool}"
+          protocolDataProvider: "${a.protocolDataProvider}"
+          oracle: "${a.oracle}"
+        collateral: USDC
+        healthFactor: { floor: 1.5, target: 1.8, ceiling: 2.5 } # below the floor is urgent
+        minLiquidationDistanceBps: 3000 # ETH may rise 30% before liquidation; closer is urgent
+        swap: { fee: 500, maxSlippageBps: 30 } # WETH/USDC 0.05%, minimum out from the feeds
+        caps: { maxTradeUsd: 1000000, maxDebtUsd: 5000000, maxCollateralMoveUsd: 500000 }
+      # Perpetual Protocol v2 is not on Ethereum mainnet. On a chain with it, add a second leg:
+      # - venue: perp-v2
+      #   contracts: { clearingHouse: "\${HK_PERP_CLEARING_HOUSE}", clearingHouseConfig: "\${HK_PERP_CLEARING_HOUSE_CONFIG}",
+      #                accountBalance: "\${HK_PERP_ACCOUNT_BALANCE}", vault: "\${HK_PERP_VAULT}", exchange: "\${HK_PERP_EXCHANGE}" }
+      #   market: "\${HK_PERP_BASE_TOKEN}"
+      #   settlementToken: USDC
+      #   twapIntervalSec: 900
     targetHedgeRatio: 0.6
     thresholds: { armBps: 150, rearmBps: 50 }
     cooldownSec: 1800
