@@ -98,6 +98,7 @@ function detailWith(windows: TargetEffectivenessWindowDetail[]): BookDetail {
       gammaUsdPer1Pct: 0,
     },
     perp: null,
+    hedgeLegs: [],
     basis: { markIndexBps: null, indexPoolBps: null },
     residualRisk: {
       confidence: 0.95,
