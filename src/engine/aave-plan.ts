@@ -132,6 +132,28 @@ function restoreWithHoldings(ctx: AaveLegContext, targetWad: bigint) {
   };
 }
 
+/** How far the Safe's holdings, within caps, restore an urgent leg: what the alerts read. */
+export interface AaveRestoreOutlook {
+  healthFactorWad: bigint;
+  /** The health factor the urgent lane aims for (target, or more for the liquidation distance). */
+  safeHealthFactorWad: bigint;
+  /** What repaying with held WETH and supplying held collateral, within caps, reaches. */
+  reachableHealthFactorWad: bigint;
+  restorable: boolean;
+}
+
+/** Null when the leg is not urgent. */
+export function aaveRestoreOutlook(ctx: AaveLegContext): AaveRestoreOutlook | null {
+  if (!ctx.am.urgent) return null;
+  const restore = restoreWithHoldings(ctx, ctx.am.safeHealthFactorWad);
+  return {
+    healthFactorWad: ctx.am.healthFactorWad,
+    safeHealthFactorWad: ctx.am.safeHealthFactorWad,
+    reachableHealthFactorWad: restore.healthFactorAfterWad,
+    restorable: restore.healthFactorAfterWad >= ctx.am.safeHealthFactorWad,
+  };
+}
+
 /** The urgent lane: null when the leg is safe, or when the Safe holds nothing that restores it (the alert says so). */
 export function planAaveSafety(ctx: AaveLegContext): Decision | null {
   const { am } = ctx;
