@@ -22,6 +22,7 @@ import { residualVarEs, stressBook } from "../src/engine/stress.ts";
 import type {
   BookDetail,
   BookStatusLevel,
+  HedgeLegDetail,
   StressRow,
   TargetEffectivenessWindowDetail,
 } from "../src/evaluation/book-evaluation.ts";
@@ -396,6 +397,7 @@ function bookDetailOf(input: {
               liquidationPriceUsd === null ? null : liquidationPriceUsd / perp.indexPrice - 1,
             fundingCarryUsdPerYear: perp.fundingCarryUsdPerYear,
           },
+    hedgeLegs: hedgeLegDetails(metrics, params),
     basis: basisOf(metrics, input.snapshot),
     residualRisk: input.residualRisk,
     effectiveness: input.windows.map((w) => ({
@@ -415,6 +417,23 @@ function bookDetailOf(input: {
     stressProblem: input.stressProblem,
     depeg: input.depeg.map((d) => ({ symbol: d.symbol, tier: d.tier, deviationBps: d.deviationBps })),
   };
+}
+
+/** Each leg as the book page shows it; an infinite health factor (no debt) is null, as JSON has no Infinity. */
+function hedgeLegDetails(metrics: BookMetrics, params: BookParams): HedgeLegDetail[] {
+  return metrics.hedgeLegs.map((leg) => ({
+    venue: leg.venue,
+    deltaBase: leg.deltaBase,
+    notionalUsd: leg.notionalUsd,
+    collateralUsd: leg.collateralUsd,
+    healthFactor: leg.healthFactor === null || !Number.isFinite(leg.healthFactor) ? null : leg.healthFactor,
+    healthFactorBand: leg.venue === "aave-v3-borrow" && params.aave ? { ...params.aave.healthFactor } : null,
+    marginRatio: leg.marginRatio,
+    liquidationPriceUsd: leg.liquidationPriceUsd,
+    liquidationDistanceBps: leg.liquidationDistanceBps,
+    carryUsdPerYear: leg.carryUsdPerYear,
+    shortCarryApr: leg.shortCarryApr,
+  }));
 }
 
 /** The windows of EFFECTIVENESS_WINDOWS the samples (oldest first) can fill. */

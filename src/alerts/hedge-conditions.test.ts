@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { aaveBook, LEG } from "../engine/aave-fixture.test-support.ts";
 import { type FixtureOptions, makeBook, makeParams, NOW_SEC } from "../engine/book-fixture.test-support.ts";
 import { evaluateBook } from "../engine/book-metrics.ts";
 import type { BookParams } from "../engine/params.ts";
@@ -6,6 +7,7 @@ import type { BookSnapshot } from "../engine/snapshot.ts";
 import type { BookDetail, TargetEffectivenessWindowDetail } from "../evaluation/book-evaluation.ts";
 import { bookSampleOf } from "../indexers/book-sample.ts";
 import {
+  aaveHealthUnrestorable,
   basisBeyondBand,
   correlationBroken,
   effectivenessBelowFloor,
@@ -98,6 +100,7 @@ function detailWith(windows: TargetEffectivenessWindowDetail[]): BookDetail {
       gammaUsdPer1Pct: 0,
     },
     perp: null,
+    hedgeLegs: [],
     basis: { markIndexBps: null, indexPoolBps: null },
     residualRisk: {
       confidence: 0.95,
@@ -279,6 +282,34 @@ describe("liquidation distance that cannot be restored within caps", () => {
     const alert = liquidationUnrestorable(r);
     expect(alert!.fields!.depositPossibleUsd).toBe(5_000);
     expect(alert!.text).toContain("limited by the Safe's collateral");
+  });
+});
+
+describe("an Aave health factor that cannot be restored within caps", () => {
+  const underFloor = (held: { heldUsdc: number; heldWeth?: number }) =>
+    readings({ snapshot: () => aaveBook({ hf: 1.3, ...held }), params: { aave: LEG } });
+
+  it("stays silent when the Safe holds enough to restore it (the urgent lane's job)", () => {
+    const r = underFloor({ heldUsdc: 1_000_000 });
+    expect(r.aave?.restorable).toBe(true);
+    expect(aaveHealthUnrestorable(r)).toBeNull();
+  });
+
+  it("fires when what the Safe holds, within caps, leaves the health factor short", () => {
+    const r = underFloor({ heldUsdc: 10_000 });
+    const alert = aaveHealthUnrestorable(r);
+    expect(alert).toMatchObject({ key: "aave-health-unrestorable:treasury-eth-lp", severity: "critical" });
+    expect(alert!.fields!.healthFactor).toBe(1.3);
+    expect(alert!.fields!.safeHealthFactor).toBe(1.8);
+    expect(alert!.fields!.reachableHealthFactor as number).toBeLessThan(1.8);
+    expect(hedgeConditions([r], THRESHOLDS).map((a) => a.key)).toContain(
+      "aave-health-unrestorable:treasury-eth-lp",
+    );
+  });
+
+  it("stays silent for a leg inside its band", () => {
+    const r = readings({ snapshot: () => aaveBook({ hf: 2, heldUsdc: 0 }), params: { aave: LEG } });
+    expect(r.aave).toBeUndefined();
   });
 });
 

@@ -2,6 +2,7 @@
 // correlation broken, basis outside its band, a liquidation distance the keeper cannot restore within its caps,
 // and a volatility that has been the configured fallback for too long. Pure: the caller hands in what the keeper
 // computed (and how long σ has been on fallback, from a HeldSince it keeps); the router decides what to send.
+import { aaveLegContext, aaveRestoreOutlook } from "../engine/aave-plan.ts";
 import type { BookMetrics } from "../engine/book-metrics.ts";
 import type { BookParams } from "../engine/params.ts";
 import { minAccountValueForDistance } from "../engine/perp-metrics.ts";
@@ -28,6 +29,13 @@ export interface HedgeReadings {
   poolPriceUsd: number;
   /** The book's own limits on restoring margin, and the settlement collateral its Safe holds (USD). */
   margin: { minLiquidationDistanceBps: number; maxCollateralMoveUsd: number; collateralHeldUsd: number };
+  /** An urgent Aave leg (under its floor or too close to liquidation) and what the keeper can restore; else absent. */
+  aave?: {
+    healthFactor: number;
+    safeHealthFactor: number;
+    reachableHealthFactor: number;
+    restorable: boolean;
+  };
   /** How long σ has been the fallback without a break, s on the evaluations' clock; null when it is not. */
   sigmaFallbackForSec: number | null;
 }
@@ -201,6 +209,27 @@ export function liquidationUnrestorable(r: HedgeReadings): Alert | null {
   };
 }
 
+/** An Aave leg under its floor (or too close to liquidation) that the Safe's holdings cannot restore within caps. */
+export function aaveHealthUnrestorable(r: HedgeReadings): Alert | null {
+  const aave = r.aave;
+  if (!aave || aave.restorable) return null;
+  return {
+    key: `aave-health-unrestorable:${r.bookId}`,
+    severity: "critical",
+    title: `${r.bookId}: Aave health factor cannot be restored within caps`,
+    text: `health factor ${aave.healthFactor.toFixed(3)} needs ${aave.safeHealthFactor.toFixed(3)}; repaying with the WETH the Safe holds and supplying its collateral, within caps, reaches ${aave.reachableHealthFactor.toFixed(3)}: add collateral or repay debt`,
+    bookId: r.bookId,
+    fields: {
+      healthFactor: round3(aave.healthFactor),
+      safeHealthFactor: round3(aave.safeHealthFactor),
+      reachableHealthFactor: round3(aave.reachableHealthFactor),
+      block: Number(r.blockNumber),
+    },
+  };
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
 export function sigmaOnFallback(r: HedgeReadings, t: HedgeAlertThresholds["sigmaFallback"]): Alert | null {
   if (r.sigmaFallbackForSec === null || r.sigmaFallbackForSec < t.maxDurationSec) return null;
   const sigma = r.metrics.sigma;
@@ -225,6 +254,7 @@ export function hedgeConditions(books: readonly HedgeReadings[], thresholds: Hed
       correlationBroken(r, thresholds.correlation),
       ...basisBeyondBand(r, thresholds.basis),
       liquidationUnrestorable(r),
+      aaveHealthUnrestorable(r),
       sigmaOnFallback(r, thresholds.sigmaFallback),
     ].filter((alert): alert is Alert => alert !== null),
   );
@@ -248,10 +278,21 @@ export function hedgeReadingsOf(input: {
         heldUnits += Number(s.balance) / 10 ** s.token.decimals;
     }
   }
+  const aaveLeg = aaveLegContext(snapshot, params, input.metrics, snapshot.blockTimestampSec);
+  const outlook = aaveLeg && aaveRestoreOutlook(aaveLeg);
+  const wadToFloat = (wad: bigint) => Number(wad) / 1e18;
   return {
     bookId: snapshot.bookId,
     blockNumber: snapshot.blockNumber,
     metrics: input.metrics,
+    ...(outlook && {
+      aave: {
+        healthFactor: wadToFloat(outlook.healthFactorWad),
+        safeHealthFactor: wadToFloat(outlook.safeHealthFactorWad),
+        reachableHealthFactor: wadToFloat(outlook.reachableHealthFactorWad),
+        restorable: outlook.restorable,
+      },
+    }),
     detail: input.detail,
     poolPriceUsd: input.sample.poolPriceUsd,
     margin: {

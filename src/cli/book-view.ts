@@ -13,6 +13,7 @@ import { type BookMetrics, evaluateBook } from "../engine/book-metrics.ts";
 import { decide } from "../engine/decide.ts";
 import type { DepegTier } from "../engine/depeg.ts";
 import { driftBand, isBeyondBand } from "../engine/drift-band.ts";
+import type { HedgeVenue } from "../engine/hedge-leg.ts";
 import type { BookParams } from "../engine/params.ts";
 import type { Decision } from "../engine/plan.ts";
 import type { BookSnapshot } from "../engine/snapshot.ts";
@@ -73,6 +74,15 @@ export interface BookStatus {
   band: "inside-rearm" | "between" | "beyond-arm";
   impermanentLossUsd: number;
   perp: { sizeBase: number; notionalUsd: number; marginRatio: number | null } | null;
+  /** Every hedge leg; an Aave leg's health factor is null without debt (infinite). */
+  hedgeLegs: {
+    venue: HedgeVenue;
+    deltaBase: number;
+    healthFactor: number | null;
+    liquidationPriceUsd: number | null;
+    liquidationDistanceBps: number | null;
+    carryUsdPerYear: number;
+  }[];
   oracle: { fresh: boolean; ageSec: number; problem: string | null };
   depeg: {
     symbol: string;
@@ -108,6 +118,14 @@ export function bookStatus(view: BookView, metrics: BookMetrics = evaluateBookVi
       notionalUsd: metrics.perp.notionalUsd,
       marginRatio: metrics.perp.marginRatio,
     },
+    hedgeLegs: metrics.hedgeLegs.map((leg) => ({
+      venue: leg.venue,
+      deltaBase: leg.deltaBase,
+      healthFactor: leg.healthFactor === null || !Number.isFinite(leg.healthFactor) ? null : leg.healthFactor,
+      liquidationPriceUsd: leg.liquidationPriceUsd,
+      liquidationDistanceBps: leg.liquidationDistanceBps,
+      carryUsdPerYear: leg.carryUsdPerYear,
+    })),
     oracle: metrics.baseOracle,
     depeg: metrics.depeg.map((d) => ({
       symbol: d.symbol,
@@ -223,6 +241,12 @@ export function renderStatus(status: BookStatus, keeperHealth: string): string {
     status.perp
       ? `  perp ${status.perp.sizeBase.toFixed(4)} base, notional ${usd(status.perp.notionalUsd)}, margin ratio ${status.perp.marginRatio?.toFixed(2) ?? "n/a"}`
       : "  perp: none",
+    ...status.hedgeLegs
+      .filter((leg) => leg.venue === "aave-v3-borrow")
+      .map(
+        (leg) =>
+          `  aave ${leg.deltaBase.toFixed(4)} base, health factor ${leg.healthFactor?.toFixed(3) ?? "∞"}, liquidation ${leg.liquidationPriceUsd === null ? "n/a" : `${usd(leg.liquidationPriceUsd)} (${leg.liquidationDistanceBps?.toFixed(0)} bps away)`}, carry ${usd(leg.carryUsdPerYear)}/yr`,
+      ),
     `  base oracle ${status.oracle.fresh ? "fresh" : "STALE"} (age ${status.oracle.ageSec} s)${status.oracle.problem ? `: ${status.oracle.problem}` : ""}`,
     ...status.depeg.map(
       (d) =>

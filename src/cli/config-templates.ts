@@ -275,6 +275,7 @@ export function renderRpcConfig(options: RpcTemplateOptions): string {
   const t = MAINNET_TOKENS;
   const u = MAINNET_UNISWAP_V3;
   const f = MAINNET_FEEDS;
+  const a = MAINNET_AAVE_V3;
   const mainnetNote =
     options.chainId === 1
       ? ""
@@ -371,15 +372,25 @@ books:
         pools: ["${u.usdcWeth500Pool}"] # USDC/WETH 0.05%
         twapWindowSec: 1800
       spotTokens: [USDC, DAI, USDT, WETH]
-    # hedge: omitted. Perpetual Protocol v2 is not on Ethereum mainnet, so this book is monitored (drift,
-    # IL, de-peg tiers, alerts) without a hedge venue. On a chain with Perp v2 add:
-    # hedge:
-    #   venue: perp-v2
-    #   contracts: { clearingHouse: "\${HK_PERP_CLEARING_HOUSE}", clearingHouseConfig: "\${HK_PERP_CLEARING_HOUSE_CONFIG}",
-    #                accountBalance: "\${HK_PERP_ACCOUNT_BALANCE}", vault: "\${HK_PERP_VAULT}", exchange: "\${HK_PERP_EXCHANGE}" }
-    #   market: "\${HK_PERP_BASE_TOKEN}"
-    #   settlementToken: USDC
-    #   twapIntervalSec: 900
+    hedges:
+      # A borrow short on Aave v3 (Ethereum market): supply USDC, borrow WETH at the variable rate, sell it.
+      - venue: aave-v3-borrow
+        contracts:
+          pool: "${a.pool}"
+          protocolDataProvider: "${a.protocolDataProvider}"
+          oracle: "${a.oracle}"
+        collateral: USDC
+        healthFactor: { floor: 1.5, target: 1.8, ceiling: 2.5 } # below the floor is urgent
+        minLiquidationDistanceBps: 3000 # ETH may rise 30% before liquidation; closer is urgent
+        swap: { fee: 500, maxSlippageBps: 30 } # WETH/USDC 0.05%, minimum out from the feeds
+        caps: { maxTradeUsd: 1000000, maxDebtUsd: 5000000, maxCollateralMoveUsd: 500000 }
+      # Perpetual Protocol v2 is not on Ethereum mainnet. On a chain with it, add a second leg:
+      # - venue: perp-v2
+      #   contracts: { clearingHouse: "\${HK_PERP_CLEARING_HOUSE}", clearingHouseConfig: "\${HK_PERP_CLEARING_HOUSE_CONFIG}",
+      #                accountBalance: "\${HK_PERP_ACCOUNT_BALANCE}", vault: "\${HK_PERP_VAULT}", exchange: "\${HK_PERP_EXCHANGE}" }
+      #   market: "\${HK_PERP_BASE_TOKEN}"
+      #   settlementToken: USDC
+      #   twapIntervalSec: 900
     targetHedgeRatio: 0.6
     thresholds: { armBps: 150, rearmBps: 50 }
     cooldownSec: 1800

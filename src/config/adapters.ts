@@ -12,7 +12,14 @@ import type { FeedSource } from "../indexers/chainlink-reads.ts";
 import { createPerpV2Venue } from "../indexers/perp-v2-venue.ts";
 import type { RetentionPolicy } from "../store/history-store.ts";
 import { ConfigError } from "./config-error.ts";
-import type { BookConfig, HedgekeeperConfig, NetworkConfig, TreasuryConfig } from "./schema.ts";
+import {
+  aaveLegOfBook,
+  type BookConfig,
+  type HedgekeeperConfig,
+  type NetworkConfig,
+  perpLegOfBook,
+  type TreasuryConfig,
+} from "./schema.ts";
 
 function lookup<T>(record: Readonly<Record<string, T>>, key: string, path: string): T {
   const value = record[key];
@@ -55,6 +62,8 @@ export function bookSourcesFromConfig(config: HedgekeeperConfig, bookId: string)
   const { treasury, network } = treasuryOfBook(config, bookId);
   const feedIds = [...new Set(book.feeds.filter((id) => id !== book.baseFeed))];
   const v3 = book.positions.uniswapV3;
+  const perp = perpLegOfBook(book);
+  const aave = aaveLegOfBook(book);
   return {
     bookId,
     chainId: network.chainId,
@@ -71,11 +80,20 @@ export function bookSourcesFromConfig(config: HedgekeeperConfig, bookId: string)
         twapWindowSec: v3.twapWindowSec,
       },
     }),
-    ...(book.hedge && {
+    ...(perp && {
       perp: {
-        venue: createPerpV2Venue(book.hedge.contracts, { twapIntervalSec: book.hedge.twapIntervalSec }),
-        market: book.hedge.market,
-        settlementToken: tokenRef(network, book.hedge.settlementToken),
+        venue: createPerpV2Venue(perp.contracts, { twapIntervalSec: perp.twapIntervalSec }),
+        market: perp.market,
+        settlementToken: tokenRef(network, perp.settlementToken),
+      },
+    }),
+    ...(aave && {
+      aave: {
+        contracts: aave.contracts,
+        // The short asset, the collateral, then any other reserve the account uses (each once).
+        assets: [...new Set([book.base, aave.collateral, ...aave.otherReserves])].map(
+          (sym) => tokenRef(network, sym).address,
+        ),
       },
     }),
     spotTokens: book.positions.spotTokens.map((sym) => tokenRef(network, sym)),
@@ -97,6 +115,7 @@ export function bookParamsFromConfig(config: HedgekeeperConfig, bookId: string):
     basePool: asset.basePool,
     maxSlippageBps: asset.maxSlippageBps,
   }));
+  const aave = aaveLegOfBook(book);
   const params: BookParams = {
     targetHedgeRatio: book.targetHedgeRatio,
     armBps: book.thresholds.armBps,
@@ -112,6 +131,17 @@ export function bookParamsFromConfig(config: HedgekeeperConfig, bookId: string):
     premise: { ...book.premise },
     depeg: { defaultTiers: { ...book.depeg.defaultTiers }, stablecoins },
     maxSnapshotAgeSec: book.maxSnapshotAgeSec,
+    ...(aave && {
+      aave: {
+        pool: aave.contracts.pool,
+        shortAsset: tokenRef(network, book.base).address,
+        collateralAsset: tokenRef(network, aave.collateral).address,
+        healthFactor: { ...aave.healthFactor },
+        minLiquidationDistanceBps: aave.minLiquidationDistanceBps,
+        swap: { ...aave.swap },
+        caps: { ...aave.caps },
+      },
+    }),
   };
   try {
     assertBookParams(params);

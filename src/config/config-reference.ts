@@ -59,10 +59,11 @@ function walk(s: JsonSchema, path: string, required: boolean, rows: Row[]): void
   const variants = s.oneOf ?? s.anyOf;
   if (variants?.every((v) => v.properties)) {
     row();
-    // A discriminated union (alert sinks): each variant's keys, labelled by its discriminator.
+    // A discriminated union (alert sinks by `kind`, hedge legs by `venue`): each variant's keys, labelled by it.
     for (const variant of variants) {
-      const kind = variant.properties?.kind?.const;
-      walk({ ...variant, description: undefined }, `${path}{kind: ${String(kind)}}`, required, rows);
+      const key = variant.properties?.kind ? "kind" : "venue";
+      const value = variant.properties?.[key]?.const;
+      walk({ ...variant, description: undefined }, `${path}{${key}: ${String(value)}}`, required, rows);
     }
     return;
   }
@@ -78,7 +79,7 @@ function walk(s: JsonSchema, path: string, required: boolean, rows: Row[]): void
     walk(s.additionalProperties, `${path}.<name>`, true, rows);
     return;
   }
-  if (s.type === "array" && s.items?.properties) {
+  if (s.type === "array" && (s.items?.properties || (s.items?.oneOf ?? s.items?.anyOf))) {
     row();
     walk(s.items, `${path}[]`, true, rows);
     return;
@@ -88,7 +89,7 @@ function walk(s: JsonSchema, path: string, required: boolean, rows: Row[]): void
 
 function isSecret(path: string): boolean {
   const plain = path
-    .replace(/\{kind: \w+\}/g, "")
+    .replace(/\{(kind|venue): [\w-]+\}/g, "")
     .replace(/\[\]/g, ".*")
     .replace(/<name>/g, "*");
   return SECRET_PATHS.includes(plain);

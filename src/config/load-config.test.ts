@@ -76,6 +76,94 @@ describe("the configuration file", () => {
     const config = parseConfig(text, { env });
     expect(config.books["treasury-eth"]?.hedge).toBeUndefined();
     expect(bookSourcesFromConfig(config, "treasury-eth").perp).toBeUndefined();
+    // The mainnet book is hedged on Aave v3's Ethereum market, at its real addresses.
+    const aave = bookSourcesFromConfig(config, "treasury-eth").aave;
+    expect(aave?.contracts.pool).toBe("0x87870Bca3F3fD6335C3F4ce8392D69350B4fA4E2");
+    expect(bookParamsFromConfig(config, "treasury-eth").aave?.healthFactor).toEqual({
+      floor: 1.5,
+      target: 1.8,
+      ceiling: 2.5,
+    });
+  });
+
+  it("reads the single perp `hedge` as a book's one perp-v2 leg, the same as `hedges` with it", () => {
+    const legacy = parseConfig(devnetYaml(), { env: ENV });
+    const asLegs = parseConfig(
+      edited((t) => {
+        const book = t.books["treasury-eth"];
+        book.hedges = [book.hedge];
+        delete book.hedge;
+      }),
+      { env: ENV },
+    );
+    const { perp: legacyPerp, ...legacySources } = bookSourcesFromConfig(legacy, "treasury-eth");
+    const { perp: legPerp, ...legSources } = bookSourcesFromConfig(asLegs, "treasury-eth");
+    expect(legSources).toEqual(legacySources);
+    expect(legPerp?.market).toBe(legacyPerp?.market);
+    expect(bookParamsFromConfig(asLegs, "treasury-eth")).toEqual(
+      bookParamsFromConfig(legacy, "treasury-eth"),
+    );
+  });
+
+  it("names the bad key of an Aave leg: its band, a second leg on one venue, an unknown collateral, both forms", () => {
+    const aaveLeg = {
+      venue: "aave-v3-borrow",
+      contracts: {
+        pool: manifest.aave?.pool,
+        protocolDataProvider: manifest.aave?.protocolDataProvider,
+        oracle: manifest.aave?.oracle,
+      },
+      collateral: "USDC",
+      healthFactor: { floor: 1.5, target: 1.8, ceiling: 2.5 },
+      minLiquidationDistanceBps: 3000,
+      swap: { fee: 500, maxSlippageBps: 30 },
+      caps: { maxTradeUsd: 100000, maxDebtUsd: 500000, maxCollateralMoveUsd: 100000 },
+    };
+    // Positive control: the leg as written is accepted beside the perp leg.
+    const good = parseConfig(
+      edited((t) => {
+        const book = t.books["treasury-eth"];
+        book.hedges = [book.hedge, aaveLeg];
+        delete book.hedge;
+      }),
+      { env: ENV },
+    );
+    expect(bookSourcesFromConfig(good, "treasury-eth").aave?.assets).toEqual([
+      manifest.contracts.weth,
+      manifest.contracts.usdc,
+    ]);
+    const shapes = issuesOf(
+      edited((t) => {
+        const book = t.books["treasury-eth"];
+        book.hedges = [{ ...aaveLeg, healthFactor: { floor: 0.9, target: 1.8, ceiling: 1.6 } }];
+        delete book.hedge;
+      }),
+    ).map((i) => i.path);
+    expect(shapes).toEqual(
+      expect.arrayContaining([
+        "books.treasury-eth.hedges.0.healthFactor.floor",
+        "books.treasury-eth.hedges.0.healthFactor.target",
+      ]),
+    );
+    const refs = issuesOf(
+      edited((t) => {
+        const book = t.books["treasury-eth"];
+        book.hedges = [aaveLeg, { ...aaveLeg, collateral: "WBTC" }];
+      }),
+    );
+    expect(refs).toEqual(
+      expect.arrayContaining([
+        { path: "books.treasury-eth.hedges", message: expect.stringMatching(/either `hedge` or `hedges`/) },
+        {
+          path: "books.treasury-eth.hedges.1.venue",
+          message: expect.stringMatching(/at most one leg per venue/),
+        },
+        {
+          path: "books.treasury-eth.hedges.1.collateral",
+          message: expect.stringMatching(/unknown token "WBTC"/),
+        },
+      ]),
+    );
   });
 
   it("reports every bad key by its path and why, in one error", () => {

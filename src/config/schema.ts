@@ -259,6 +259,68 @@ const perpV2HedgeSchema = z
   })
   .strict();
 
+const aaveV3BorrowHedgeSchema = z
+  .object({
+    venue: z
+      .literal("aave-v3-borrow")
+      .describe("Aave v3 borrow short: supply collateral, borrow the book's base asset, sell it."),
+    contracts: z
+      .object({
+        pool: address.describe("The market's Pool (proxy)."),
+        protocolDataProvider: address.describe("AaveProtocolDataProvider: per-reserve balances and rates."),
+        oracle: address.describe("AaveOracle: the prices the health factor is computed with."),
+      })
+      .strict()
+      .describe("The venue's contracts."),
+    collateral: symbol.describe(
+      "Symbol of the collateral supplied (e.g. USDC); the short asset is the book's `base`.",
+    ),
+    otherReserves: z
+      .array(symbol)
+      .default([])
+      .describe("Other reserves the Safe's account uses: read too, so its health factor adds up."),
+    healthFactor: z
+      .object({
+        floor: z
+          .number()
+          .finite()
+          .gt(1)
+          .describe("Below it is urgent; HedgeGuard refuses a plan that leaves the health factor under it."),
+        target: z.number().finite().describe("Recalibrate to this health factor."),
+        ceiling: z.number().finite().describe("Withdraw excess collateral above this."),
+      })
+      .strict()
+      .refine((hf) => hf.floor <= hf.target && hf.target <= hf.ceiling, {
+        message: "must satisfy floor <= target <= ceiling",
+        path: ["target"],
+      }),
+    minLiquidationDistanceBps: bps.describe(
+      "A liquidation price closer than this (bps above the base price) is urgent, like the floor.",
+    ),
+    swap: z
+      .object({
+        fee: positiveInt
+          .max(999_999)
+          .describe("Uniswap v3 fee tier of the base/collateral pool (500 = 0.05%)."),
+        maxSlippageBps: bps.describe(
+          `Swap minimum out below the feeds' value; above ${SAFE_MAX_SLIPPAGE_BPS} needs \`unsafe\`.`,
+        ),
+      })
+      .strict()
+      .describe("The swap leg: borrowed base → collateral, and back to repay."),
+    caps: z
+      .object({
+        maxTradeUsd: nonNegative.describe("Largest borrow or repay per plan."),
+        maxDebtUsd: nonNegative.describe("Largest debt the leg may owe."),
+        maxCollateralMoveUsd: nonNegative.describe("Largest collateral supply or withdrawal per plan."),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** A hedge leg on one venue; a book has at most one per venue. */
+const hedgeLegSchema = z.discriminatedUnion("venue", [perpV2HedgeSchema, aaveV3BorrowHedgeSchema]);
+
 export const bookSchema = z
   .object({
     treasury: z.string().min(1).describe("Key of `treasuries`: whose Safe holds the book."),
@@ -282,7 +344,13 @@ export const bookSchema = z
         spotTokens: z.array(symbol).default([]).describe("Tokens the Safe holds as spot."),
       })
       .strict(),
-    hedge: perpV2HedgeSchema.optional().describe("The hedge venue; absent = monitor only (no hedge)."),
+    hedge: perpV2HedgeSchema
+      .optional()
+      .describe("A single Perpetual Protocol v2 hedge (the same as `hedges` with one `perp-v2` leg)."),
+    hedges: z
+      .array(hedgeLegSchema)
+      .optional()
+      .describe("The hedge legs, at most one per venue; absent (and no `hedge`) = monitor only."),
     targetHedgeRatio: z.number().finite().min(0).max(2).describe("−hedge delta / exposure delta (1 = full)."),
     thresholds: z
       .object({
@@ -694,6 +762,27 @@ function checkUnsafeBounds(book: z.output<z.ZodObject>, ctx: RefinementContext):
   for (const [sym, asset] of Object.entries(b.depeg.assets))
     atMost(["depeg", "assets", sym, "maxSlippageBps"], asset.maxSlippageBps, SAFE_MAX_SLIPPAGE_BPS);
   atMost(["premise", "oracleBandBps"], b.premise.oracleBandBps, SAFE_MAX_ORACLE_BAND_BPS);
+  (b.hedges ?? []).forEach((leg, i) => {
+    if (leg.venue === "aave-v3-borrow")
+      atMost(["hedges", i, "swap", "maxSlippageBps"], leg.swap.maxSlippageBps, SAFE_MAX_SLIPPAGE_BPS);
+  });
+}
+
+export type HedgeLegConfig = NonNullable<BookConfig["hedges"]>[number];
+export type PerpV2HedgeConfig = Extract<HedgeLegConfig, { venue: "perp-v2" }>;
+export type AaveV3BorrowHedgeConfig = Extract<HedgeLegConfig, { venue: "aave-v3-borrow" }>;
+
+/** A book's hedge legs: `hedges`, or the single perp `hedge` as its one `perp-v2` leg. */
+export function hedgeLegsOfBook(book: BookConfig): HedgeLegConfig[] {
+  return book.hedges ?? (book.hedge ? [book.hedge] : []);
+}
+
+export function perpLegOfBook(book: BookConfig): PerpV2HedgeConfig | undefined {
+  return hedgeLegsOfBook(book).find((leg): leg is PerpV2HedgeConfig => leg.venue === "perp-v2");
+}
+
+export function aaveLegOfBook(book: BookConfig): AaveV3BorrowHedgeConfig | undefined {
+  return hedgeLegsOfBook(book).find((leg): leg is AaveV3BorrowHedgeConfig => leg.venue === "aave-v3-borrow");
 }
 
 /** Every name that refers to another entry must resolve; reported at the referring key's path. */
@@ -761,6 +850,25 @@ function checkReferences(config: z.output<z.ZodObject>, ctx: RefinementContext):
       tokenIn(network, at("positions", "spotTokens", i), sym);
     });
     if (book.hedge) tokenIn(network, at("hedge", "settlementToken"), book.hedge.settlementToken);
+    if (book.hedge && book.hedges) issue(at("hedges"), "set either `hedge` or `hedges`, not both");
+    (book.hedges ?? []).forEach((leg, i) => {
+      if (book.hedges?.findIndex((other) => other.venue === leg.venue) !== i)
+        issue(at("hedges", i, "venue"), `a second ${leg.venue} leg: at most one leg per venue`);
+      if (leg.venue === "perp-v2") tokenIn(network, at("hedges", i, "settlementToken"), leg.settlementToken);
+      if (leg.venue === "aave-v3-borrow") {
+        tokenIn(network, at("hedges", i, "collateral"), leg.collateral);
+        if (leg.collateral === book.base)
+          issue(
+            at("hedges", i, "collateral"),
+            "the collateral must differ from the book's base (the short asset)",
+          );
+        leg.otherReserves.forEach((sym, j) => {
+          tokenIn(network, at("hedges", i, "otherReserves", j), sym);
+        });
+        if (!Object.values(network.feeds).some((feed) => feed.asset === leg.collateral))
+          issue(at("hedges", i, "collateral"), `no feed prices ${leg.collateral}: the swap bound needs one`);
+      }
+    });
     for (const [sym, asset] of Object.entries(book.depeg.assets)) {
       tokenIn(network, at("depeg", "assets", sym), sym);
       if (asset.feed !== null) feedIn(network, at("depeg", "assets", sym, "feed"), asset.feed);
@@ -849,7 +957,14 @@ function checkBookFitsBounds(
 ): void {
   const b = treasury.permissions.bounds;
   const band = book.premise.oracleBandBps;
-  if (book.hedge && book.costs.perpSlippageBps + band > b.perpSlippageBps) {
+  for (const [i, leg] of (book.hedges ?? []).entries()) {
+    if (leg.venue === "aave-v3-borrow" && leg.swap.maxSlippageBps + band > b.swapSlippageBps)
+      issue(
+        at("hedges", i, "swap", "maxSlippageBps"),
+        `maxSlippageBps ${leg.swap.maxSlippageBps} + oracleBandBps ${band} exceeds the treasury's on-chain bounds.swapSlippageBps ${b.swapSlippageBps}`,
+      );
+  }
+  if (perpLegOfBook(book) && book.costs.perpSlippageBps + band > b.perpSlippageBps) {
     issue(
       at("costs", "perpSlippageBps"),
       `perpSlippageBps ${book.costs.perpSlippageBps} + oracleBandBps ${band} exceeds the treasury's on-chain bounds.perpSlippageBps ${b.perpSlippageBps}`,

@@ -1,7 +1,9 @@
 // Full evaluation of a book at one block: every LP position, the perp, spot, hedge drift and de-peg.
 // The monitor shows this; decide() acts on it.
+import { type AaveLegMetrics, aaveLegMetrics } from "./aave-leg.ts";
 import { type DepegReport, depegReport } from "./depeg.ts";
 import { type HedgeDrift, hedgeDrift } from "./hedge-drift.ts";
+import { type HedgeLeg, hedgeLegsOf } from "./hedge-leg.ts";
 import { fail, toFloat } from "./input-guards.ts";
 import {
   type LpPositionMetrics,
@@ -37,6 +39,10 @@ export interface BookMetrics {
   expectedIlUsd: number;
   expectedIlUsdPerSigma: number;
   perp: PerpMetrics | null;
+  /** The Aave v3 borrow-short leg against its band, when the book has one. */
+  aave: AaveLegMetrics | null;
+  /** Every hedge leg through one interface (hedge-leg.ts), perp first. */
+  hedgeLegs: HedgeLeg[];
   spotValueUsd: number;
   bookValueUsd: number;
   drift: HedgeDrift;
@@ -139,12 +145,20 @@ export function evaluateBook(book: BookSnapshot, params: BookParams, nowSec: num
     if (token === base) spotDeltaBase += units;
   }
   const perp = book.perp ? perpMetrics(book.perp) : null;
-  const bookValueUsd = lpValueUsd + lpFeesUsd + spotValueUsd + (perp?.accountValueUsd ?? 0);
+  if (book.aave && !params.aave)
+    fail("params.aave", "the snapshot has an Aave account but the book no Aave leg");
+  if (params.aave && !book.aave)
+    fail("book.aave", "the book has an Aave leg but the snapshot no Aave account");
+  const aave = book.aave && params.aave ? aaveLegMetrics(book.aave, params.aave) : null;
+  const hedgeLegs = hedgeLegsOf({ perp, aave }, params);
+  // The Aave account's equity (collateral − debt) is the book's, like the perp's account value.
+  const aaveEquityUsd = aave ? aave.totalCollateralUsd - aave.totalDebtUsd : 0;
+  const bookValueUsd = lpValueUsd + lpFeesUsd + spotValueUsd + (perp?.accountValueUsd ?? 0) + aaveEquityUsd;
   if (!(bookValueUsd > 0)) fail("book", "book value must be > 0 to measure drift in bps", bookValueUsd);
   const drift = hedgeDrift({
     lpDeltaBase,
     spotDeltaBase,
-    hedgeDeltaBase: perp?.sizeBase ?? 0,
+    hedgeDeltaBase: hedgeLegs.reduce((sum, leg) => sum + leg.deltaBase, 0),
     basePriceUsd,
     bookValueUsd,
     targetHedgeRatio: params.targetHedgeRatio,
@@ -183,6 +197,8 @@ export function evaluateBook(book: BookSnapshot, params: BookParams, nowSec: num
     expectedIlUsd,
     expectedIlUsdPerSigma,
     perp,
+    aave,
+    hedgeLegs,
     spotValueUsd,
     bookValueUsd,
     drift,

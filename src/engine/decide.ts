@@ -5,24 +5,32 @@
 //
 // Policy, in order (one module per step):
 //  1. Never act on a stale snapshot; never act on a stale oracle (de-peg sources drop stale feeds).
+//  1b. Aave safety → urgent lane (aave-plan.ts): a health factor under its floor or a liquidation price within the
+//     configured distance is restored first: a liquidation costs its bonus on the debt repaid, more than a de-peg's
+//     swap can save.
 //  2. De-peg act tier → urgent lane (depeg-plan.ts, quoting swaps with swap-math.ts): swap held exposure of the
 //     de-pegged stable into the healthiest configured stable. May skip cooldown and hysteresis, never caps or
 //     the cost test. Slippage bounds come from the Chainlink answers (oracle-bounds.ts).
-//  3. Hedge (hedge-trade.ts): hysteresis (arm at armBps, stay armed until inside rearmBps), cooldown, caps,
+//  3. Hedge legs (hedge-leg.ts): an Aave leg below its target health factor is recalibrated before the hedge is
+//     sized up; the total hedge's trade goes to the leg that costs least (leg-choice.ts): the perp (below), or the
+//     Aave leg (aave-plan.ts), which also withdraws collateral above its ceiling when there is no trade.
+//     Perp (hedge-trade.ts): hysteresis (arm at armBps, stay armed until inside rearmBps), cooldown, caps,
 //     minimum trade, then act only when expected risk reduction > expected cost × costMargin.
 //  4. Collateral (collateral-plan.ts): keep the perp margin ratio in [floor, ceiling] and the liquidation
 //     distance above its limit.
 //  5. The plan (plan-assembly.ts): actions, premise, post-state, cost.
+import { aaveLegContext, planAaveRecalibration, planAaveSafety, planAaveTrade } from "./aave-plan.ts";
 import { type BookMetrics, evaluateBook } from "./book-metrics.ts";
 import { marginBelowLimits, recalibrateCollateral, withdrawalPaysForGas } from "./collateral-plan.ts";
 import { planDepeg } from "./depeg-plan.ts";
 import { driftBand, isBeyondBand } from "./drift-band.ts";
 import { hedgeTradeRefusal, sizeHedgeTrade } from "./hedge-trade.ts";
 import { fail } from "./input-guards.ts";
+import { chooseHedgeLeg } from "./leg-choice.ts";
 import { assertBookParams, type BookParams } from "./params.ts";
 import type { PerpMetrics } from "./perp-metrics.ts";
 import type { Decision, Noop } from "./plan.ts";
-import { noop, routinePlan } from "./plan-assembly.ts";
+import { gasUsd, noop, routinePlan } from "./plan-assembly.ts";
 import type { BookSnapshot, PerpPositionSnapshot } from "./snapshot.ts";
 
 /** `metrics`: the caller's `evaluateBook(book, params, nowSec)` when it already has it (saves a second pass). */
@@ -47,6 +55,8 @@ export function decide(
       wasTriggered,
     );
   }
+  const safety = m.baseOracle.fresh ? aaveSafety(book, params, m, nowSec) : null;
+  if (safety) return safety;
   const urgent = planDepeg(book, params, m, nowSec);
   // A de-peg the keeper cannot act on because its market is off the oracle is reported, not hidden behind a
   // routine decision on prices that may be as wrong (a lying RPC, a pushed pool): the keeper waits.
@@ -55,7 +65,66 @@ export function decide(
     return noop(book, m, "oracle-stale", `base oracle not usable: ${m.baseOracle.problem}`, wasTriggered);
   }
   const gate = routineGate(book, params, m, nowSec);
-  return gate.kind === "noop" ? gate : decideRoutine(book, params, m, nowSec, gate);
+  if (gate.kind === "noop") return gate;
+  const legs = decideHedgeLegs(book, params, m, nowSec, gate);
+  if (legs.kind === "decided") return legs.decision;
+  if (gate.perp && gate.perpMetrics)
+    return decideRoutine(book, params, m, nowSec, {
+      ...gate,
+      perp: gate.perp,
+      perpMetrics: gate.perpMetrics,
+    });
+  return legs.refused
+    ? noop(book, m, "cost-exceeds-benefit", legs.refused, gate.triggered)
+    : nothingToDo(book, params, m, null, gate.triggered);
+}
+
+function aaveSafety(book: BookSnapshot, params: BookParams, m: BookMetrics, nowSec: number): Decision | null {
+  const ctx = aaveLegContext(book, params, m, nowSec);
+  return ctx && planAaveSafety(ctx);
+}
+
+/**
+ * The Aave leg's share of the routine lane: recalibration below target (before any sizing up), the hedge trade when
+ * the leg is the cheaper one to move, or a withdrawal above the ceiling. `pass`: the perp path decides (or nothing).
+ */
+function decideHedgeLegs(
+  book: BookSnapshot,
+  params: BookParams,
+  m: BookMetrics,
+  nowSec: number,
+  gate: RoutineGate,
+): { kind: "decided"; decision: Decision } | { kind: "pass"; refused: string | null } {
+  const ctx = aaveLegContext(book, params, m, nowSec);
+  if (!ctx) return { kind: "pass", refused: null };
+  if (ctx.am.band === "below-target") {
+    const recalibration = planAaveRecalibration(ctx);
+    if (recalibration) return { kind: "decided", decision: recalibration };
+  }
+  let refused: string | null = null;
+  if (gate.triggered && !gate.inCooldown) {
+    const wanted = m.drift.targetHedgeDeltaBase - m.drift.hedgeDeltaBase;
+    const choice = chooseHedgeLeg(m.hedgeLegs, wanted, {
+      priceUsd: m.basePriceUsd,
+      horizonSec: params.risk.horizonSec,
+      gasUsdPerUnit: gasUsd(params, 1, m.basePriceUsd),
+    });
+    if (
+      choice?.venue === "aave-v3-borrow" &&
+      Math.abs(choice.tradeBase) * m.basePriceUsd >= params.minTradeUsd
+    ) {
+      const trade = planAaveTrade(ctx, choice.tradeBase);
+      if (trade.decision) return { kind: "decided", decision: trade.decision };
+      refused = trade.refused;
+    }
+    // The perp is the cheaper leg, or the Aave trade was refused: the perp path sizes the whole trade.
+    if (choice?.venue === "perp-v2") return { kind: "pass", refused: null };
+  }
+  if (ctx.am.band === "above-ceiling" && !gate.inCooldown) {
+    const withdrawal = planAaveRecalibration(ctx);
+    if (withdrawal) return { kind: "decided", decision: withdrawal };
+  }
+  return { kind: "pass", refused };
 }
 
 interface RoutineGate {
@@ -64,6 +133,11 @@ interface RoutineGate {
   triggered: boolean;
   /** Within cooldown, only a collateral top-up may go through. */
   inCooldown: boolean;
+  perp: PerpPositionSnapshot | null;
+  perpMetrics: PerpMetrics | null;
+}
+
+interface PerpRoutineGate extends RoutineGate {
   perp: PerpPositionSnapshot;
   perpMetrics: PerpMetrics;
 }
@@ -82,15 +156,17 @@ function routineGate(
   );
   const perp = book.perp;
   const pm = m.perp;
-  if (!perp || !pm) {
+  if (m.hedgeLegs.length === 0) {
     return triggered
-      ? noop(book, m, "no-hedge-venue", "drift beyond band but the book has no perp venue", triggered)
+      ? noop(book, m, "no-hedge-venue", "drift beyond band but the book has no hedge leg", triggered)
       : noop(book, m, "within-band", `drift ${m.drift.driftBps.toFixed(1)} bps within band`, triggered);
   }
   const sinceLastPlanSec =
     book.keeper.lastPlanAtSec === null ? Number.POSITIVE_INFINITY : nowSec - book.keeper.lastPlanAtSec;
   const inCooldown = sinceLastPlanSec < params.cooldownSec;
-  if (inCooldown && !marginBelowLimits(book, params, pm.accountValueUsd, pm.indexPrice)) {
+  const perpNeedsMargin =
+    perp !== null && pm !== null && marginBelowLimits(book, params, pm.accountValueUsd, pm.indexPrice);
+  if (inCooldown && !perpNeedsMargin && m.aave?.band !== "below-target") {
     return noop(
       book,
       m,
@@ -99,7 +175,7 @@ function routineGate(
       triggered,
     );
   }
-  return { kind: "open", triggered, inCooldown, perp, perpMetrics: pm };
+  return { kind: "open", triggered, inCooldown, perp, perpMetrics: pm ?? null };
 }
 
 /** The routine lane: the hedge trade (cost-tested), the collateral around it, and the plan, or why none. */
@@ -108,7 +184,7 @@ function decideRoutine(
   params: BookParams,
   m: BookMetrics,
   nowSec: number,
-  gate: RoutineGate,
+  gate: PerpRoutineGate,
 ): Decision {
   const { triggered, perp, perpMetrics: pm } = gate;
   // During cooldown only a collateral top-up may go through (margin below its floor or the liquidation

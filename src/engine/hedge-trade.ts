@@ -35,7 +35,8 @@ function tradeSize(
 ): { tradeBase: number; note: string } {
   const index = pm.indexPrice;
   let note = "";
-  let tradeBase = m.drift.targetHedgeDeltaBase - pm.sizeBase;
+  // The whole hedge (every leg) against its target: this leg trades what the book as a whole is off by.
+  let tradeBase = m.drift.targetHedgeDeltaBase - m.drift.hedgeDeltaBase;
   const maxTradeBase = params.caps.maxTradeUsd / index;
   if (Math.abs(tradeBase) > maxTradeBase) {
     tradeBase = Math.sign(tradeBase) * maxTradeBase;
@@ -102,7 +103,7 @@ export function sizeHedgeTrade(input: {
   const driftAfter = hedgeDrift({
     lpDeltaBase: m.drift.lpDeltaBase,
     spotDeltaBase: m.drift.spotDeltaBase,
-    hedgeDeltaBase: toFloat(perp.sizeBase + signedTrade, 18),
+    hedgeDeltaBase: m.drift.hedgeDeltaBase + toFloat(signedTrade, 18),
     basePriceUsd: m.basePriceUsd,
     bookValueUsd: m.bookValueUsd,
     targetHedgeRatio: params.targetHedgeRatio,

@@ -26,6 +26,33 @@ export interface StablecoinParams {
   maxSlippageBps: number;
 }
 
+/**
+ * An Aave v3 borrow-short hedge leg: borrow `shortAsset` (the book's base) at the variable rate against
+ * `collateralAsset`, and sell it through the Uniswap v3 pool of `swap.fee`. Its own caps, its own health-factor band.
+ */
+export interface AaveLegParams {
+  pool: Address;
+  shortAsset: Address;
+  collateralAsset: Address;
+  /**
+   * Health factor band: below `floor` is urgent (and every plan touching Aave must leave it at least there, checked
+   * on chain by HedgeGuard); recalibrate to `target` when below it or above `ceiling`.
+   */
+  healthFactor: { floor: number; target: number; ceiling: number };
+  /** The short asset's price may rise this far before liquidation, bps; closer is urgent like the floor. */
+  minLiquidationDistanceBps: number;
+  /** The swap leg: Uniswap v3 fee tier (hundredths of a bip) and its slippage bound around the feeds' answers. */
+  swap: { fee: number; maxSlippageBps: number };
+  caps: {
+    /** Largest borrow or repay of the short asset per plan, USD. */
+    maxTradeUsd: number;
+    /** Largest debt the leg may owe, USD. */
+    maxDebtUsd: number;
+    /** Largest collateral supply or withdrawal per plan, USD. */
+    maxCollateralMoveUsd: number;
+  };
+}
+
 export interface BookParams {
   /** −hedge delta / exposure delta the book aims for (1 = fully hedged). */
   targetHedgeRatio: number;
@@ -92,6 +119,8 @@ export interface BookParams {
   };
   /** Refuse to act on a snapshot whose block is older than this. */
   maxSnapshotAgeSec: number;
+  /** The Aave v3 borrow-short hedge leg, when the book has one (the snapshot then carries the Safe's account). */
+  aave?: AaveLegParams;
   /** How stress tests treat the hedge venue's liquidations (defaults: Perpetual Protocol v2). */
   stress?: {
     /** Penalty on the liquidated notional (Perp v2 liquidationPenaltyRatio, default 0.025). */
@@ -147,6 +176,7 @@ export function assertBookParams(params: BookParams): void {
   finiteAtLeast("premise.deadlineSec", params.premise.deadlineSec, 1);
   finiteAtLeast("premise.perpSizeToleranceBps", params.premise.perpSizeToleranceBps, 0);
   finiteAtLeast("maxSnapshotAgeSec", params.maxSnapshotAgeSec, 0);
+  if (params.aave) assertAaveLegParams(params.aave);
   for (const s of params.depeg.stablecoins) {
     finiteAtLeast(`depeg(${s.symbol}).limitBps`, s.limitBps, 0);
     finiteAtLeast(`depeg(${s.symbol}).maxSlippageBps`, s.maxSlippageBps, 0);
@@ -154,4 +184,20 @@ export function assertBookParams(params: BookParams): void {
       fail(`depeg(${s.symbol}).minSourcesToAct`, "must be an integer >= 1", s.minSourcesToAct);
     }
   }
+}
+
+function assertAaveLegParams(aave: AaveLegParams): void {
+  const hf = aave.healthFactor;
+  if (!(Number.isFinite(hf.floor) && hf.floor > 1))
+    fail("aave.healthFactor.floor", "must be finite and > 1 (1 is liquidation)", hf.floor);
+  if (!(hf.floor <= hf.target && hf.target <= hf.ceiling && Number.isFinite(hf.ceiling)))
+    fail("aave.healthFactor.target", "must satisfy floor <= target <= ceiling", hf.target);
+  finiteAtLeast("aave.minLiquidationDistanceBps", aave.minLiquidationDistanceBps, 0);
+  if (!(Number.isInteger(aave.swap.fee) && aave.swap.fee > 0 && aave.swap.fee < 1_000_000))
+    fail("aave.swap.fee", "must be a Uniswap v3 fee tier in hundredths of a bip", aave.swap.fee);
+  if (!(aave.swap.maxSlippageBps >= 0 && aave.swap.maxSlippageBps < 10_000))
+    fail("aave.swap.maxSlippageBps", "must be in [0, 10000)", aave.swap.maxSlippageBps);
+  for (const [k, v] of Object.entries(aave.caps)) finiteAtLeast(`aave.caps.${k}`, v, 0);
+  if (aave.shortAsset.toLowerCase() === aave.collateralAsset.toLowerCase())
+    fail("aave.collateralAsset", "must differ from the short asset", aave.collateralAsset);
 }

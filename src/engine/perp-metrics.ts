@@ -24,6 +24,8 @@ export interface PerpMetrics {
   liquidationDistanceBps: number | null;
   /** Funding earned per year at the current rate, USD (negative = paid). Shorts earn when the rate is > 0. */
   fundingCarryUsdPerYear: number;
+  /** Funding per day as a fraction of notional, positive = longs pay shorts (the snapshot's rate). */
+  fundingRateDaily: number;
   maintenanceMarginRatio: number;
 }
 
@@ -100,6 +102,7 @@ export function perpMetrics(perp: PerpPositionSnapshot): PerpMetrics {
         ? null
         : emit("liquidationDistanceBps", (Math.abs(liq - indexPrice) / indexPrice) * 10_000),
     fundingCarryUsdPerYear: emit("fundingCarryUsdPerYear", -size * indexPrice * perp.fundingRateDaily * 365),
+    fundingRateDaily: perp.fundingRateDaily,
     maintenanceMarginRatio: mmr,
   };
 }

@@ -221,7 +221,7 @@ export interface AaveReserveSnapshot {
 
 /**
  * An Aave v3 account at one block: every reserve it uses, and Pool.getUserAccountData as Aave computed it (in the
- * oracle's base currency). Not wired into BookSnapshot yet: the hedge side is being reshaped to be venue-neutral.
+ * oracle's base currency). A book's `aave-v3-borrow` hedge leg is the Safe's account (BookSnapshot.aave).
  */
 export interface AaveAccountSnapshot {
   venue: string;
@@ -306,6 +306,11 @@ export interface BookSnapshot {
   pools: PoolSnapshot[];
   lpPositions: LpPositionSnapshot[];
   perp: PerpPositionSnapshot | null;
+  /**
+   * The Safe's Aave v3 account when the book has an `aave-v3-borrow` hedge leg (read in the same block-pinned batch
+   * as everything else); absent otherwise. Borrowed units the Safe still holds unsold are in `spot`.
+   */
+  aave?: AaveAccountSnapshot;
   spot: SpotBalance[];
   keeper: KeeperState;
   /** Recent per-block samples, oldest first (may be empty: volatility then falls back to params). */

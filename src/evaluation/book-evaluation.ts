@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { DEPEG_TIERS } from "../engine/depeg.ts";
 import { DRIFT_STATES } from "../engine/hedge-drift.ts";
+import { HEDGE_VENUES } from "../engine/hedge-leg.ts";
 
 /** The colour a steward sees: ok, watch (past the re-arm band), act (past the arm band), stale (no oracle). */
 export const BOOK_STATUS_LEVELS = ["ok", "watch", "act", "stale"] as const;
@@ -76,6 +77,27 @@ const perpDetailSchema = z.object({
   liquidationMovePct: z.number().nullable(),
   /** Negative = the book pays funding. */
   fundingCarryUsdPerYear: z.number(),
+});
+
+/** One hedge leg through the venue-neutral interface (engine/hedge-leg.ts). */
+const hedgeLegDetailSchema = z.object({
+  venue: z.enum(HEDGE_VENUES),
+  /** Signed, base units: negative is short. */
+  deltaBase: z.number(),
+  notionalUsd: z.number(),
+  collateralUsd: z.number(),
+  /** Aave's health factor; null on a perp, or without debt (infinite). */
+  healthFactor: z.number().nullable(),
+  /** The leg's health-factor band (Aave); null on a perp. */
+  healthFactorBand: z.object({ floor: z.number(), target: z.number(), ceiling: z.number() }).nullable(),
+  /** Perp account value / |notional|; null on Aave or without a position. */
+  marginRatio: z.number().nullable(),
+  liquidationPriceUsd: z.number().nullable(),
+  liquidationDistanceBps: z.number().nullable(),
+  /** What the leg earns per year at today's rates (negative = pays): funding, or supply − borrow interest. */
+  carryUsdPerYear: z.number(),
+  /** What one more USD of short on the leg costs a year (leg choice compares it). */
+  shortCarryApr: z.number(),
 });
 
 const effectivenessWindowDetailSchema = z.object({
@@ -185,6 +207,8 @@ export const bookDetailSchema = z.object({
   lp: lpDetailSchema,
   /** null when the book holds no perp position. */
   perp: perpDetailSchema.nullable(),
+  /** Every hedge leg (perp first), each through the same interface. */
+  hedgeLegs: z.array(hedgeLegDetailSchema),
   /** At this block, bps of index: mark − index (null without a perp), index − pool (null without a pool price). */
   basis: z.object({ markIndexBps: z.number().nullable(), indexPoolBps: z.number().nullable() }),
   residualRisk: residualRiskDetailSchema,
@@ -199,6 +223,7 @@ export const bookDetailSchema = z.object({
 });
 
 export type BookDetail = z.infer<typeof bookDetailSchema>;
+export type HedgeLegDetail = z.infer<typeof hedgeLegDetailSchema>;
 export type EffectivenessWindowDetail = z.infer<typeof effectivenessWindowDetailSchema>;
 export type StressRow = z.infer<typeof stressRowSchema>;
 export type TargetEffectivenessWindowDetail = z.infer<typeof targetEffectivenessWindowDetailSchema>;

@@ -6,6 +6,7 @@ import {
 } from "../chain/abis/aave-v3-abi.ts";
 import { ChainConfigurationError, MalformedReturnDataError } from "../chain/errors.ts";
 import { type ContractRead, type ReadOutcome, readAtBlock, requireValue } from "../chain/read-at-block.ts";
+import type { ReadBatch } from "../chain/read-batch.ts";
 import type { AaveAccountSnapshot, AaveReserveSnapshot } from "../engine/snapshot.ts";
 
 export interface AaveV3Contracts {
@@ -211,6 +212,21 @@ export function decodeAaveAccount(
       healthFactorWad: accountData[5],
     },
   };
+}
+
+/**
+ * Adds one account's Aave reads to a block's batch (the book indexer's one round); the returned function decodes
+ * them from the round's outcomes.
+ */
+export function planAaveAccountReads(
+  batch: ReadBatch,
+  query: AaveAccountQuery,
+  blockNumber: bigint,
+): (outcomes: readonly ReadOutcome[]) => AaveAccountSnapshot {
+  const reads = aaveAccountReads(query);
+  const from = batch.reads.length;
+  batch.addGroup(reads, "aave read");
+  return (outcomes) => decodeAaveAccount(query, outcomes.slice(from, from + reads.length), blockNumber);
 }
 
 /** One account's Aave v3 snapshot, every value read at `blockNumber` through Multicall3. */

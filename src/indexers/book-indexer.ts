@@ -3,13 +3,14 @@
 // position manager (position-discovery.ts); immutable facts of positions, pools and tokens are read once
 // (v3-statics.ts); what the logs prove unchanged since the last snapshot is taken from it (incremental-cache.ts);
 // everything else is one batch of typed reads (v3-book-reads.ts, uniswap-v2-reads.ts, book-feeds.ts, the perp
-// venue, spot-balances.ts). A steady-state snapshot costs a handful of requests however many positions there are.
+// venue, the Aave account (aave-v3-reads.ts), spot-balances.ts). A steady-state snapshot costs a handful of requests however many positions there are.
 import type { Address, PublicClient } from "viem";
 import { classifyChainError } from "../chain/classify-error.ts";
 import { InconsistentBlockError } from "../chain/errors.ts";
 import { type ContractRead, type ReadOutcome, readAtBlock } from "../chain/read-at-block.ts";
 import { createReadBatch } from "../chain/read-batch.ts";
 import type { BookSample, BookSnapshot, KeeperState } from "../engine/snapshot.ts";
+import { planAaveAccountReads } from "./aave-v3-reads.ts";
 import { createBookFeeds } from "./book-feeds.ts";
 import type { BookSources } from "./book-sources.ts";
 import { createIncrementalCache } from "./incremental-cache.ts";
@@ -104,6 +105,14 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     const decodeFeeds = feeds.plan(batch, nowSec);
     const decodePerp =
       sources.perp === undefined ? undefined : planPerpReads(batch, sources.perp, sources.safe);
+    const decodeAave =
+      sources.aave === undefined
+        ? undefined
+        : planAaveAccountReads(
+            batch,
+            { contracts: sources.aave.contracts, account: sources.safe, assets: sources.aave.assets },
+            blockNumber,
+          );
     const decodeSpot = planSpotReads(batch, sources.spotTokens, sources.safe);
     const outcomes = await read(batch.reads);
 
@@ -122,6 +131,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     }
     const { baseOracle, oracles, feedHealth } = decodeFeeds(outcomes);
     const perp = decodePerp?.(outcomes) ?? null;
+    const aave = decodeAave?.(outcomes);
     const spot = decodeSpot(outcomes);
 
     // The block must still be canonical: otherwise some reads may describe a block that no longer exists.
@@ -151,6 +161,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
         pools,
         lpPositions,
         perp,
+        ...(aave && { aave }),
         spot,
         keeper: memory.keeper,
         samples: memory.samples,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { aaveBook, LEG } from "../engine/aave-fixture.test-support.ts";
 import { makeBook, makeParams, NOW_SEC, WETH } from "../engine/book-fixture.test-support.ts";
 import { evaluateBook } from "../engine/book-metrics.ts";
 import { bookSampleOf } from "./book-sample.ts";
@@ -13,6 +14,17 @@ describe("the per-block sample", () => {
     const sample = bookSampleOf(book, metrics);
     expect(sample.lpValueUsd).toBeCloseTo(metrics.lpValueUsd + metrics.lpFeesUsd, 6);
     expect(sample.hedgedItemValueUsd).toBeCloseTo(sample.lpValueUsd + 40 * 3000, 6);
+  });
+
+  it("values an Aave leg as its short base position, leaving its stablecoin collateral out", () => {
+    const book = aaveBook({ hf: 2 });
+    const metrics = evaluateBook(book, makeParams({ aave: LEG }), NOW_SEC);
+    const debtBase = Number(book.aave?.reserves[0]?.variableDebt) / 1e18;
+    expect(bookSampleOf(book, metrics).hedgeValueUsd).toBeCloseTo(-debtBase * 3000, 6);
+    // Twice the collateral, the same hedge value: collateral carries no risk of the base.
+    const richer = aaveBook({ hf: 4 });
+    const richerMetrics = evaluateBook(richer, makeParams({ aave: LEG }), NOW_SEC);
+    expect(bookSampleOf(richer, richerMetrics).hedgeValueUsd).toBeCloseTo(-debtBase * 3000, 6);
   });
 
   it("carries the base oracle's round and when it was written, never after the block", () => {

@@ -8,7 +8,8 @@ import type { BookSample, BookSnapshot } from "../engine/snapshot.ts";
  * value is its P&L — account value less settlement collateral — so deposits and withdrawals, which move
  * collateral but carry no market risk, never show up as hedge gains or losses. The hedged item is everything
  * drift counts as exposure (LP + fees owed + base spot), and the base oracle's round lets volatility count one
- * observation per round.
+ * observation per round. An Aave leg's value is its base position (supplied − owed short asset, at the Aave oracle's
+ * price): its collateral, like the perp's, carries no market risk of the base.
  */
 export function bookSampleOf(snapshot: BookSnapshot, metrics: BookMetrics): BookSample {
   const perp = snapshot.perp;
@@ -24,7 +25,9 @@ export function bookSampleOf(snapshot: BookSnapshot, metrics: BookMetrics): Book
     baseOracleUpdatedAtSec: Math.min(snapshot.baseOracle.updatedAtSec, snapshot.blockTimestampSec),
     lpValueUsd: metrics.lpValueUsd + metrics.lpFeesUsd,
     hedgedItemValueUsd: hedgedItemValueUsd(metrics),
-    hedgeValueUsd: metrics.perp === null ? 0 : metrics.perp.accountValueUsd - collateralUsd,
+    hedgeValueUsd:
+      (metrics.perp === null ? 0 : metrics.perp.accountValueUsd - collateralUsd) +
+      (metrics.aave === null ? 0 : metrics.aave.delta * metrics.aave.shortPriceUsd),
     perpMarkPriceUsd: metrics.perp?.markPrice ?? metrics.basePriceUsd,
     perpIndexPriceUsd: metrics.perp?.indexPrice ?? metrics.basePriceUsd,
     poolPriceUsd: basePriceInMainPool(snapshot) ?? metrics.basePriceUsd,

@@ -1,5 +1,6 @@
 import type { Address, Hex } from "viem";
 import type { TokenRef } from "../engine/snapshot.ts";
+import type { AaveV3Contracts } from "./aave-v3-reads.ts";
 import type { FeedSource } from "./chainlink-reads.ts";
 import type { PerpVenue } from "./perp-venue.ts";
 
@@ -28,5 +29,7 @@ export interface BookSources {
   };
   uniswapV2?: { pairs: readonly Address[] };
   perp?: { venue: PerpVenue; market: Address; settlementToken: TokenRef };
+  /** An `aave-v3-borrow` leg: the Safe's account, over these reserves (the short asset, the collateral, others). */
+  aave?: { contracts: AaveV3Contracts; assets: readonly Address[] };
   spotTokens: readonly TokenRef[];
 }

@@ -599,6 +599,7 @@ describe("the steward dashboard in Chromium", () => {
             liquidationMovePct: null,
             fundingCarryUsdPerYear: 7.127e-12,
           },
+          hedgeLegs: [],
           basis: { markIndexBps: -20.5, indexPoolBps: 3.1 },
           residualRisk: {
             confidence: 0.95,

@@ -7,6 +7,7 @@ import type {
   BookDetail,
   EffectivenessMeasuresDetail,
   EffectivenessWindowDetail,
+  HedgeLegDetail,
   TargetEffectivenessWindowDetail,
 } from "../../../src/evaluation/book-evaluation.ts";
 import { type Child, h } from "../element.ts";
@@ -218,6 +219,53 @@ function perpFacts({ perp }: BookDetail): HTMLElement {
         value: perYear(signedUsd(perp.fundingCarryUsdPerYear)),
       },
     ]),
+  );
+}
+
+const VENUE_LABELS: Record<HedgeLegDetail["venue"], string> = {
+  "perp-v2": "Perp v2",
+  "aave-v3-borrow": "Aave v3 borrow",
+};
+
+/** Every hedge leg through the same facts: venue, delta, health (HF or margin), liquidation, carry. */
+function hedgeLegFacts({ hedgeLegs }: BookDetail): HTMLElement {
+  if (hedgeLegs.length === 0)
+    return factGroup("Hedge legs", "facts-hedge-legs", h("p", { class: "empty" }, "No hedge leg."));
+  return factGroup(
+    "Hedge legs",
+    "facts-hedge-legs",
+    ...hedgeLegs.map((leg) => {
+      const key = (name: string) => `leg-${leg.venue}-${name}`;
+      const band = leg.healthFactorBand;
+      return factList([
+        { label: "Venue", key: key("venue"), value: VENUE_LABELS[leg.venue] },
+        {
+          label: "Delta (base)",
+          key: key("delta"),
+          value: perpSize(leg.deltaBase),
+          title: String(leg.deltaBase),
+        },
+        { label: "Notional", key: key("notional"), value: usd(leg.notionalUsd) },
+        { label: "Collateral", key: key("collateral"), value: usd(leg.collateralUsd) },
+        leg.venue === "aave-v3-borrow"
+          ? {
+              label: "Health factor",
+              key: key("health-factor"),
+              value: leg.healthFactor === null ? "∞ (no debt)" : leg.healthFactor.toFixed(3),
+              ...(band && { title: `floor ${band.floor}, target ${band.target}, ceiling ${band.ceiling}` }),
+            }
+          : { label: "Margin ratio", key: key("margin-ratio"), value: percent(leg.marginRatio) },
+        {
+          label: "Liquidation price",
+          key: key("liquidation-price"),
+          value:
+            leg.liquidationPriceUsd === null
+              ? DASH
+              : `${assetPrice(leg.liquidationPriceUsd)} (${bpsMagnitude(leg.liquidationDistanceBps)} away)`,
+        },
+        { label: "Carry", key: key("carry"), value: perYear(signedUsd(leg.carryUsdPerYear)) },
+      ]);
+    }),
   );
 }
 
@@ -438,6 +486,7 @@ export function detailFacts(facts: BookDetail | null): HTMLElement {
       riskFacts(facts),
       lpFacts(facts),
       perpFacts(facts),
+      hedgeLegFacts(facts),
       depegFacts(facts),
     ),
     targetEffectivenessFacts(facts),
