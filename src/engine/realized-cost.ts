@@ -19,9 +19,9 @@ export interface RealizedLeg {
   realizedPrice: number;
   /** Positive = worse than quoted (see the file's head). */
   slippageBps: number;
-  /** The slippage in USD: slippageBps × notionalUsd / 10⁴. */
+  /** The shortfall against the quote, USD (negative when the fill beat it). */
   slippageUsd: number;
-  /** What the leg traded, USD (perp: |exchanged notional|; swap: amountIn at the quote's tokenIn price). */
+  /** What the leg traded at its quote, USD (perp: |size| × quoted price; swap: amountIn at tokenIn's USD price). */
   notionalUsd: number;
   /** Venue fees paid, USD (perp: the ClearingHouse fee; swap: the pool fee share of amountIn). */
   feesUsd: number;
@@ -58,6 +58,7 @@ export function realizedCost(legs: RealizedLeg[], gasUsd: number): RealizedCost 
   const feesUsd = legs.reduce((s, l) => s + l.feesUsd, 0);
   const slippageUsd = legs.reduce((s, l) => s + l.slippageUsd, 0);
   const notionalUsd = legs.reduce((s, l) => s + l.notionalUsd, 0);
+  const weightedBps = legs.reduce((s, l) => s + l.slippageBps * l.notionalUsd, 0);
   const only = legs.length === 1 ? legs[0] : undefined;
   return {
     legs,
@@ -66,7 +67,7 @@ export function realizedCost(legs: RealizedLeg[], gasUsd: number): RealizedCost 
     slippageUsd,
     totalCostUsd: gasUsd + feesUsd + slippageUsd,
     notionalUsd,
-    slippageBps: notionalUsd > 0 ? (slippageUsd / notionalUsd) * 10_000 : null,
+    slippageBps: notionalUsd > 0 ? weightedBps / notionalUsd : null,
     quotedPrice: only?.quotedPrice ?? null,
     realizedPrice: only?.realizedPrice ?? null,
   };
