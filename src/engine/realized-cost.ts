@@ -77,3 +77,69 @@ export function realizedCost(legs: RealizedLeg[], gasUsd: number): RealizedCost 
 export function costPerRiskRemoved(totalCostUsd: number, riskRemovedUsd: number): number | null {
   return riskRemovedUsd > 0 ? totalCostUsd / riskRemovedUsd : null;
 }
+
+/** What the book page summarizes of one mined plan (the history's PlanExecution has it). */
+export interface RealizedExecutionFacts {
+  planId: string;
+  minedAtSec: number;
+  slippageBps: number | null;
+  notionalUsd: number;
+  gasUsd: number;
+  feesUsd: number;
+  slippageUsd: number;
+  totalCostUsd: number;
+  expectedCostUsd: number;
+  riskRemovedUsd: number;
+}
+
+/** A book's realized execution over a window of mined plans: the last one, the average, the totals. */
+export interface RealizedCostSummary {
+  plans: number;
+  lastPlanId: string | null;
+  lastMinedAtSec: number | null;
+  /** The last plan that traded (a collateral move has no slippage). */
+  lastSlippageBps: number | null;
+  /** Notional-weighted over the window's trading plans. */
+  averageSlippageBps: number | null;
+  /** Σ realized cost / Σ risk removed over the plans that removed risk; null when none did. */
+  costPerRiskRemoved: number | null;
+  /** The same ratio with the engine's estimate: what the realized figure is to be read against. */
+  expectedCostPerRiskRemoved: number | null;
+  totals: { gasUsd: number; feesUsd: number; slippageUsd: number; costUsd: number; expectedCostUsd: number };
+}
+
+/** Summarizes mined plans given newest first. */
+export function summarizeRealizedCosts(executions: readonly RealizedExecutionFacts[]): RealizedCostSummary {
+  const sum = (pick: (e: RealizedExecutionFacts) => number, of = executions) =>
+    of.reduce((s, e) => s + pick(e), 0);
+  const trading = executions.filter((e) => e.slippageBps !== null && e.notionalUsd > 0);
+  const tradingNotional = sum((e) => e.notionalUsd, trading);
+  const removing = executions.filter((e) => e.riskRemovedUsd > 0);
+  const riskRemoved = sum((e) => e.riskRemovedUsd, removing);
+  const last = executions[0];
+  return {
+    plans: executions.length,
+    lastPlanId: last?.planId ?? null,
+    lastMinedAtSec: last?.minedAtSec ?? null,
+    lastSlippageBps: trading[0]?.slippageBps ?? null,
+    averageSlippageBps:
+      tradingNotional > 0
+        ? sum((e) => (e.slippageBps ?? 0) * e.notionalUsd, trading) / tradingNotional
+        : null,
+    costPerRiskRemoved: costPerRiskRemoved(
+      sum((e) => e.totalCostUsd, removing),
+      riskRemoved,
+    ),
+    expectedCostPerRiskRemoved: costPerRiskRemoved(
+      sum((e) => e.expectedCostUsd, removing),
+      riskRemoved,
+    ),
+    totals: {
+      gasUsd: sum((e) => e.gasUsd),
+      feesUsd: sum((e) => e.feesUsd),
+      slippageUsd: sum((e) => e.slippageUsd),
+      costUsd: sum((e) => e.totalCostUsd),
+      expectedCostUsd: sum((e) => e.expectedCostUsd),
+    },
+  };
+}

@@ -49,6 +49,8 @@ export function realizedExecution(
       details: { planId: plan.planId, txHash: receipt.transactionHash, ...details },
     });
   if (receipt.status !== "success") throw fail("the transaction reverted: it executed nothing");
+  // A plan sealed by a build before quotes existed has nothing to measure against.
+  if (plan.quote === undefined) throw fail("the plan carries no quote");
   // Each log answers for one leg at most: two legs on one venue take its events in order.
   const used = new Set<ReceiptLog>();
   const legs = plan.quote.legs.map((quote) =>

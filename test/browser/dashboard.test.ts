@@ -667,6 +667,17 @@ describe("the steward dashboard in Chromium", () => {
             { symbol: "USDT", tier: "warn", deviationBps: -613.0000000000002 },
             { symbol: "DAI", tier: "act", deviationBps: -1212.9999999999995 },
           ],
+          realizedExecution: {
+            windowSec: 2_592_000,
+            plans: 0,
+            lastPlanId: null,
+            lastMinedAtSec: null,
+            lastSlippageBps: null,
+            averageSlippageBps: null,
+            costPerRiskRemoved: null,
+            expectedCostPerRiskRemoved: null,
+            totals: { gasUsd: 0, feesUsd: 0, slippageUsd: 0, costUsd: 0, expectedCostUsd: 0 },
+          },
         },
       }),
     );

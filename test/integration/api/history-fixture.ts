@@ -292,6 +292,17 @@ export function bookDetail(bookId: string): BookDetail {
       stress: STRESS_ROWS,
       stressProblem: null,
       depeg: [],
+      realizedExecution: {
+        windowSec: 2_592_000,
+        plans: 0,
+        lastPlanId: null,
+        lastMinedAtSec: null,
+        lastSlippageBps: null,
+        averageSlippageBps: null,
+        costPerRiskRemoved: null,
+        expectedCostPerRiskRemoved: null,
+        totals: { gasUsd: 0, feesUsd: 0, slippageUsd: 0, costUsd: 0, expectedCostUsd: 0 },
+      },
     };
   }
   return {
@@ -348,8 +359,22 @@ export function bookDetail(bookId: string): BookDetail {
     stress: STRESS_ROWS,
     stressProblem: null,
     depeg: [{ symbol: "USDC", tier: "warn", deviationBps: -60 }],
+    realizedExecution: ETH_USDC_REALIZED_EXECUTION,
   };
 }
+
+/** What eth-usdc's mined plans paid over 30 days: two plans, the last 12.5 bps worse than its quote. */
+export const ETH_USDC_REALIZED_EXECUTION = {
+  windowSec: 2_592_000,
+  plans: 2,
+  lastPlanId: `0x${"e1".repeat(32)}`,
+  lastMinedAtSec: 1_750_000_000,
+  lastSlippageBps: 12.5,
+  averageSlippageBps: 8.25,
+  costPerRiskRemoved: 0.0375,
+  expectedCostPerRiskRemoved: 0.03,
+  totals: { gasUsd: 4.2, feesUsd: 18, slippageUsd: 15.3, costUsd: 37.5, expectedCostUsd: 30 },
+};
 
 export interface SeededBook {
   bookId: string;
