@@ -142,6 +142,50 @@ describe("the steward dashboard in Chromium", () => {
     );
   });
 
+  it("shows what the mined plans paid: realized slippage, cost per risk removed against the estimate, costs paid", async () => {
+    await withPage(
+      `${api.url}/#/book/eth-usdc`,
+      async ({ page, errors }) => {
+        await page.getByTestId("facts-execution").waitFor();
+        expect(
+          await facts(page, [
+            "realized-slippage-last",
+            "realized-slippage-average",
+            "realized-cost-per-risk",
+            "expected-cost-per-risk",
+            "realized-costs-total",
+          ]),
+        ).toEqual({
+          "realized-slippage-last": "+12.5 bps",
+          "realized-slippage-average": "+8.3 bps",
+          "realized-cost-per-risk": "0.0375",
+          "expected-cost-per-risk": "0.03",
+          "realized-costs-total": "$37.50",
+        });
+        expect(await page.getByTestId("facts-execution").locator("h3").textContent()).toBe(
+          "Execution cost (2 plans, 30.0 d)",
+        );
+        expect(await page.getByTestId("fact-realized-costs-total").getAttribute("title")).toBe(
+          "gas $4.20, fees $18.00, slippage $15.30",
+        );
+        expect(errors).toEqual([]);
+      },
+      { browser },
+    );
+    // A book that mined nothing says so instead of showing zeros.
+    await withPage(
+      `${api.url}/#/book/wbtc-usdc`,
+      async ({ page }) => {
+        await page.getByTestId("facts-execution").waitFor();
+        expect(await page.getByTestId("fact-realized-none").textContent()).toBe(
+          "No plan mined in the last 30.0 d.",
+        );
+        expect(await page.getByTestId("fact-realized-slippage-last").count()).toBe(0);
+      },
+      { browser },
+    );
+  });
+
   it("labels the engine's summary of a book with units: band, oracle, LP, perp, effectiveness, de-peg", async () => {
     await withPage(
       `${api.url}/#/book/eth-usdc`,
