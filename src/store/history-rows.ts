@@ -103,6 +103,7 @@ export function actionFromRow(row: Row): ActionView {
         : oneOfFromSql(row.tx_status, TRANSACTION_STATUSES, "transactions.status"),
     gasUsed: nullableBigintFromSql(row.gas_used, "transactions.gas_used"),
     replacements: numberFromSql(row.replacements, "replacements"),
+    slippageBps: nullableNumberFromSql(row.realized_slippage_bps, "plan_executions.slippage_bps"),
   };
 }
 

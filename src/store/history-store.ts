@@ -146,6 +146,8 @@ export interface ActionView extends PlanHistory {
   gasUsed: bigint | null;
   /** How many times the plan's transaction was replaced (fee bumps). */
   replacements: number;
+  /** The mined plan's realized slippage against its quote (positive = worse); null until mined, or without a trade. */
+  slippageBps: number | null;
 }
 
 /** One point of a book's chart: a bucket's last sample (per block, or per bucket when downsampled for reading). */

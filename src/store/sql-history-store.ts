@@ -333,8 +333,10 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
       const rows = await db.query<Row>(
         `SELECT p.*, current_tx.tx_hash, current_tx.status AS tx_status, current_tx.gas_used,
            (SELECT count(*) FROM transactions AS r WHERE r.plan_id = p.plan_id AND r.replaces IS NOT NULL)
-             AS replacements
+             AS replacements,
+           e.slippage_bps AS realized_slippage_bps
          FROM plans AS p
+         LEFT JOIN plan_executions AS e ON e.plan_id = p.plan_id
          LEFT JOIN LATERAL (
            SELECT t.tx_hash, t.status, t.gas_used FROM transactions AS t
            WHERE t.plan_id = p.plan_id

@@ -97,6 +97,7 @@ describe("the steward dashboard in Chromium", () => {
         expect(actionText).toContain("mined");
         expect(actionText).toContain("0x0000…ef02");
         expect(actionText).toContain("187,654");
+        expect(await page.getByTestId(`action-slippage-${seeded.planId}`).textContent()).toContain("+14 bps");
 
         expect(await page.getByTestId("depeg-price-USDC").textContent()).toBe("$0.9940");
         expect(await page.getByTestId("depeg-deviation-USDC").textContent()).toBe("-60 bps");
@@ -156,7 +157,7 @@ describe("the steward dashboard in Chromium", () => {
             "realized-costs-total",
           ]),
         ).toEqual({
-          "realized-slippage-last": "+12.5 bps",
+          "realized-slippage-last": "+13 bps",
           "realized-slippage-average": "+8.3 bps",
           "realized-cost-per-risk": "0.0375",
           "expected-cost-per-risk": "0.03",

@@ -397,7 +397,7 @@ for (const backend of backends) {
       ]);
     });
 
-    it("logs actions with their latest transaction, gas and replacement count, filtered by book", async () => {
+    it("logs actions with their latest transaction, gas, replacement count and realized slippage, filtered by book", async () => {
       const all = await getJson<ActionsResponse>("/api/actions");
       expect(all.status).toBe(200);
       expect(all.body.actions).toEqual([
@@ -412,6 +412,7 @@ for (const backend of backends) {
           txStatus: "mined",
           gasUsed: "187654",
           replacements: 1,
+          slippageBps: 14.2,
         }),
       ]);
       expect(

@@ -577,6 +577,42 @@ export async function seedHistory(
       atMs: endSec * 1000 + 25_000,
     }),
   );
+  // What the mined plan paid: a perp sale 14.2 bps below its quoted mark.
+  await store.putExecution({
+    planId,
+    chainId: CHAIN_ID,
+    bookId: books.beyond.bookId,
+    blockNumber: lastBlock + 2n,
+    txHash: replacement,
+    minedAtSec: endSec + 24,
+    recordedAtMs: endSec * 1000 + 30_000,
+    gasUsed: 187_654n,
+    effectiveGasPrice: 3_000_000_000n,
+    gasUsd: 1.69,
+    feesUsd: 5,
+    slippageUsd: 7.1,
+    totalCostUsd: 13.79,
+    expectedCostUsd: 11,
+    quotedPrice: 50_000,
+    realizedPrice: 49_929,
+    slippageBps: 14.2,
+    notionalUsd: 5_000,
+    riskRemovedUsd: 420,
+    legs: [
+      {
+        actionIndex: 0,
+        kind: "perp",
+        venue: "perp-v2",
+        side: "sell",
+        quotedPrice: 50_000,
+        realizedPrice: 49_929,
+        slippageBps: 14.2,
+        slippageUsd: 7.1,
+        notionalUsd: 5_000,
+        feesUsd: 5,
+      },
+    ],
+  });
 
   await store.putAlert({
     key: `drift:${books.beyond.bookId}`,

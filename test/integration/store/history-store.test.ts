@@ -609,7 +609,7 @@ function historyStoreSuite(
         });
       });
 
-      it("shows each plan with its current transaction, its gas and how often it was fee-bumped", async () => {
+      it("shows each plan with its current transaction, its gas, how often it was fee-bumped and its slippage", async () => {
         await store().putPlan(plan("plan-1", { createdAtMs: 1_000 }));
         await store().putPlan(plan("plan-2", { createdAtMs: 2_000, bookId: "btc-usdc" }));
         await store().putTransaction(transaction("0xa1", { atMs: 1_000 }));
@@ -632,6 +632,9 @@ function historyStoreSuite(
           transaction("0xb2", { kind: "replacement", replaces: "0xa1", status: "broadcast", atMs: 3_500 }),
         );
 
+        // Its realized cost, once recorded, shows as the plan's slippage.
+        await store().putExecution(execution("plan-1", { txHash: "0xb2", slippageBps: 9 }));
+
         const actions = await store().actions({ limit: 10 });
         expect(actions).toEqual([
           {
@@ -640,6 +643,7 @@ function historyStoreSuite(
             txStatus: null,
             gasUsed: null,
             replacements: 0,
+            slippageBps: null,
           },
           {
             ...plan("plan-1", { createdAtMs: 1_000 }),
@@ -647,6 +651,7 @@ function historyStoreSuite(
             txStatus: "mined",
             gasUsed: 187_654n,
             replacements: 1,
+            slippageBps: 9,
           },
         ]);
         expect((await store().actions({ limit: 10, bookId: "eth-usdc" })).map((a) => a.planId)).toEqual([
