@@ -1,18 +1,28 @@
 // `npm run bench:gas`: the gas one rebalance costs through the keeper's path (Zodiac Roles → Safe →
-// MultiSendCallOnly → HedgeGuard premise, venue call, HedgeGuard post-check) against the same venue call made
-// directly by the treasury's own address, at the same chain state. Writes bench/results/gas.json.
+// MultiSendCallOnly → HedgeGuard premise, venue calls, HedgeGuard post-checks) against the same venue calls made
+// directly by the treasury's own address, at the same chain state: a perp resize, a de-peg swap, and the Aave
+// borrow short (borrow + swap) and its repay path. Writes bench/results/gas.json.
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { type Address, encodeFunctionData, type Hex, toFunctionSelector } from "viem";
 import { callsPlannedForApplyRole, encodeCalls, processPermissions, rolesAbi } from "zodiac-roles-sdk";
+import { AAVE_V3_POOL_ABI, AAVE_VARIABLE_RATE_MODE } from "../src/chain/abis/aave-v3-abi.ts";
+import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../src/devnet/accounts.ts";
 import { setUpDevnetKeeper } from "../src/devnet/devnet-keeper-setup.ts";
 import { startDevnet } from "../src/devnet/index.ts";
+import { execSafeTransaction } from "../src/devnet/treasury-transaction.ts";
 import type { Plan } from "../src/engine/plan.ts";
 import { DELEGATE_CALL, encodeMultiSend, type MetaTransaction } from "../src/execution/multisend.ts";
 import { keeperPermissions } from "../src/execution/permissions.ts";
 import { planToBatch, planToRolesCall } from "../src/execution/plan-batch.ts";
 import { KEEPER_ROLE_KEY } from "../src/execution/role-keys.ts";
-import { shortMorePlan, usdcToUsdtPlan } from "../test/support/devnet-plans.ts";
+import {
+  aaveAction,
+  aavePlan,
+  shortMorePlan,
+  usdcToUsdtPlan,
+  wethSale,
+} from "../test/support/devnet-plans.ts";
 
 /** The perp rebalance's budget for everything the keeper's path adds over the venue call made directly. */
 const OVERHEAD_LIMIT_GAS = 200_000n;
@@ -49,6 +59,8 @@ try {
    * one-time costs (an allowance's first refill timestamp, a venue's first funding update) count on neither side.
    */
   const fullBatch = (batch: MetaTransaction[]) => batch;
+  /** The plan's venue calls: the batch between HedgeGuard's premise and its post checks. */
+  const venueCalls = (batch: MetaTransaction[], plan: Plan) => batch.slice(1, 1 + plan.actions.length);
   async function measure(
     name: string,
     build: () => Promise<Plan>,
@@ -59,14 +71,17 @@ try {
     await devnet.testClient.setBalance({ address: setup.scope.safe, value: 10n ** 20n });
     let directGas = 0n;
     for (let run = 0; run < 2; run += 1) {
-      const venueCall = planToBatch(await build(), setup.targets)[1]!;
-      directGas = await sendAndMeasure(setup.scope.safe, venueCall.to, venueCall.data);
+      const plan = await build();
+      directGas = 0n;
+      for (const venueCall of venueCalls(planToBatch(plan, setup.targets), plan)) {
+        directGas += await sendAndMeasure(setup.scope.safe, venueCall.to, venueCall.data);
+      }
     }
     await devnet.testClient.stopImpersonatingAccount({ address: setup.scope.safe });
     await devnet.revert(before);
 
     /** Steady-state gas of the keeper's Roles transaction over a batch made from the plan by `shape`. */
-    const keeperPath = async (shape: (batch: MetaTransaction[]) => MetaTransaction[]) => {
+    const keeperPath = async (shape: (batch: MetaTransaction[], plan: Plan) => MetaTransaction[]) => {
       const again = await devnet.snapshot();
       let gas = 0n;
       for (let run = 0; run < 2; run += 1) {
@@ -77,7 +92,7 @@ try {
           args: [
             setup.scope.multiSendCallOnly,
             0n,
-            encodeMultiSend(shape(planToBatch(plan, setup.targets))),
+            encodeMultiSend(shape(planToBatch(plan, setup.targets), plan)),
             DELEGATE_CALL,
             KEEPER_ROLE_KEY,
             true,
@@ -93,7 +108,7 @@ try {
     };
     const wrappedGas = await keeperPath(fullBatch);
     const venueAndPostGas = await keeperPath((batch) => batch.slice(1));
-    const venueOnlyGas = await keeperPath((batch) => [batch[1]!]);
+    const venueOnlyGas = await keeperPath(venueCalls);
 
     const overheadGas = wrappedGas - directGas;
     return {
@@ -106,6 +121,7 @@ try {
       withinLimit: limitGas === null || overheadGas < limitGas,
       breakdown: {
         rolesSafeMultiSendWithAllowances: Number(venueOnlyGas - directGas),
+        // checkPost / checkBalances, and checkHealthFactor when the plan sets an Aave floor.
         hedgeGuardCheckPost: Number(venueAndPostGas - venueOnlyGas),
         hedgeGuardCheckPremise: Number(wrappedGas - venueAndPostGas),
       },
@@ -189,7 +205,69 @@ try {
       () => usdcToUsdtPlan(devnet, setup, 10_000n * 10n ** 6n),
       null, // reported, not budgeted: its Or over the pairs costs an allowance per pair (docs/treasuries.md)
     ),
+    ...(await aaveCases()),
   ];
+
+  /**
+   * The Aave v3 rebalance, from a Safe whose owners supplied 900,000 USDC: grow the borrow short (borrow WETH and
+   * sell it for USDC), and its repay path (repay WETH from the Safe's balance). Reported, not budgeted against the
+   * perp's limit: two venue calls, and the swap's Or over the configured pairs.
+   */
+  async function aaveCases() {
+    const market = devnet.manifest.aave;
+    if (market === undefined) return [];
+    const { weth, usdc } = devnet.manifest.contracts;
+    const before = await devnet.snapshot();
+    const [first, second] = DEVNET_ACCOUNT_INDEXES.owners;
+    await execSafeTransaction(
+      devnet.client,
+      setup.scope.safe,
+      [devnetAccount(first), devnetAccount(second)],
+      {
+        to: market.pool,
+        data: encodeFunctionData({
+          abi: AAVE_V3_POOL_ABI,
+          functionName: "supply",
+          args: [usdc, 900_000n * 10n ** 6n, setup.scope.safe, 0],
+        }),
+        label: "owners supply USDC collateral on Aave",
+      },
+    );
+    const floor = { minHealthFactorWad: 12n * 10n ** 17n };
+    const borrowShort = await measure(
+      "Aave borrow short (borrow 10 WETH + sell it for USDC)",
+      async () =>
+        aavePlan(
+          devnet,
+          [
+            aaveAction(devnet, "aave.borrow", weth, 10n * 10n ** 18n),
+            await wethSale(devnet, 10n * 10n ** 18n),
+          ],
+          floor,
+        ),
+      null,
+    );
+    // The repay path starts from 20 WETH borrowed and kept in the Safe.
+    await devnet.testClient.impersonateAccount({ address: setup.scope.safe });
+    await devnet.testClient.setBalance({ address: setup.scope.safe, value: 10n ** 20n });
+    await sendAndMeasure(
+      setup.scope.safe,
+      market.pool,
+      encodeFunctionData({
+        abi: AAVE_V3_POOL_ABI,
+        functionName: "borrow",
+        args: [weth, 20n * 10n ** 18n, AAVE_VARIABLE_RATE_MODE, 0, setup.scope.safe],
+      }),
+    );
+    await devnet.testClient.stopImpersonatingAccount({ address: setup.scope.safe });
+    const repay = await measure(
+      "Aave repay (repay 5 WETH from the Safe)",
+      () => aavePlan(devnet, [aaveAction(devnet, "aave.repay", weth, 5n * 10n ** 18n)], floor),
+      null,
+    );
+    await devnet.revert(before);
+    return [borrowShort, repay];
+  }
 
   console.log(
     "\nRebalance gas: keeper path (Roles + Safe + MultiSend + HedgeGuard) vs the venue call made directly\n",
@@ -203,7 +281,7 @@ try {
     );
     const b = c.breakdown;
     console.log(
-      `${"".padEnd(4)}of which: Roles + Safe + MultiSend (one scoped venue call: allowances, HedgeBounds) ${b.rolesSafeMultiSendWithAllowances}, HedgeGuard.checkPremise (with the replay record) ${b.hedgeGuardCheckPremise}, checkPost ${b.hedgeGuardCheckPost}`,
+      `${"".padEnd(4)}of which: Roles + Safe + MultiSend (the scoped venue calls: allowances, HedgeBounds) ${b.rolesSafeMultiSendWithAllowances}, HedgeGuard.checkPremise (with the replay record) ${b.hedgeGuardCheckPremise}, post checks (checkPost / checkBalances / checkHealthFactor) ${b.hedgeGuardCheckPost}`,
     );
   }
   console.log(

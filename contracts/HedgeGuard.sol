@@ -5,6 +5,7 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interf
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IAaveV3AccountData} from "./interfaces/IAaveV3AccountData.sol";
 import {IHedgeGuard} from "./interfaces/IHedgeGuard.sol";
 import {IPerpPositionSource} from "./interfaces/IPerpPositionSource.sol";
 
@@ -60,6 +61,15 @@ contract HedgeGuard is IHedgeGuard, Ownable2Step {
     /// @inheritdoc IHedgeGuard
     function checkBalances(bytes32 planId, MinBalance[] calldata minBalances) external view {
         _checkBalances(planId, minBalances);
+    }
+
+    /// @inheritdoc IHedgeGuard
+    function checkHealthFactor(bytes32 planId, address pool, uint256 minHealthFactorWad) external view {
+        if (pool == address(0)) revert HedgeGuardZeroAddress();
+        (,,,,, uint256 healthFactorWad) = IAaveV3AccountData(pool).getUserAccountData(msg.sender);
+        if (healthFactorWad < minHealthFactorWad) {
+            revert HedgeGuardHealthFactorTooLow(planId, pool, healthFactorWad, minHealthFactorWad);
+        }
     }
 
     /// @inheritdoc IHedgeGuard

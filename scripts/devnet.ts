@@ -71,6 +71,8 @@ async function main(): Promise<void> {
     console.log(
       `forked ${redactRpcUrl(values.fork)}${node.forkBlockNumber === undefined ? "" : ` at block ${node.forkBlockNumber}`} on ${node.rpcUrl} in ${(performance.now() - started).toFixed(0)} ms (Ctrl-C to stop)`,
     );
+    if (node.venues)
+      console.log(`Aave v3 Pool    ${node.venues.aaveV3.pool} (Aave v3 Ethereum, from the address book)`);
     const forkManifest = writeForkManifest(
       values.fork,
       node.rpcUrl,

@@ -66,6 +66,10 @@ interface IHedgeGuard {
     error HedgeGuardPostSizeMissed(bytes32 planId, address baseToken, int256 actual, int256 target, uint256 tolerance);
     /// @notice A token balance after the batch is below the plan's minimum.
     error HedgeGuardBalanceTooLow(bytes32 planId, address token, uint256 actual, uint256 minimum);
+    /// @notice The caller's Aave v3 health factor after the batch is below the plan's floor.
+    error HedgeGuardHealthFactorTooLow(
+        bytes32 planId, address pool, uint256 healthFactorWad, uint256 minHealthFactorWad
+    );
     /// @notice A zero address was given where a contract is required.
     error HedgeGuardZeroAddress();
     /// @notice The plan claims a block after the current one: admitting it would lock its book until then.
@@ -106,6 +110,16 @@ interface IHedgeGuard {
 
     /// @notice Reverts unless every listed balance of the caller is at least its minimum.
     function checkBalances(bytes32 planId, MinBalance[] calldata minBalances) external view;
+
+    /// @notice Reverts unless the caller's health factor on the Aave v3 `pool` (getUserAccountData, a wad) is at least
+    /// `minHealthFactorWad`: a plan never leaves a borrow short closer to liquidation than its floor. An account
+    /// without debt has an unbounded health factor (Aave reports `type(uint256).max`) and always passes.
+    /// @dev The pool is the caller's to name, like every argument of these checks: the guard asserts what the batch
+    /// claims about itself. What a keeper key may do regardless is bounded by its Roles scope, not by the guard.
+    /// @param planId The plan's identifier, echoed in the error.
+    /// @param pool The Aave v3 Pool holding the caller's account.
+    /// @param minHealthFactorWad The floor, in wad (1e18 = a health factor of 1.0, where liquidation starts).
+    function checkHealthFactor(bytes32 planId, address pool, uint256 minHealthFactorWad) external view;
 
     /// @notice Sets the heartbeat for a feed (0 removes it). Only the owner (the treasury Safe).
     function setFeedHeartbeat(address feed, uint256 heartbeatSec) external;

@@ -10,7 +10,7 @@ import type { HedgekeeperConfig } from "../config/schema.ts";
 import { diffPermissions, type PermissionDrift } from "../execution/permission-drift.ts";
 import { readPriceSourceDrift } from "../execution/price-source-drift.ts";
 import { readDeployedRoleState } from "../execution/read-role-statements.ts";
-import { GUARDIAN_ROLE_KEY, KEEPER_ROLE_KEY } from "../execution/role-keys.ts";
+import { DELEVERAGER_ROLE_KEY, GUARDIAN_ROLE_KEY, KEEPER_ROLE_KEY } from "../execution/role-keys.ts";
 import { desiredStatements } from "../execution/role-statements.ts";
 import { pingRedis, redactRedisUrl } from "../runtime/redis-server.ts";
 
@@ -28,9 +28,11 @@ export interface CheckReport {
 }
 
 /** The keys of our roles whose presence on chain must be explained by the configuration. */
-export const OWNED_ROLE_KEY_PREFIXES: readonly string[] = [KEEPER_ROLE_KEY, GUARDIAN_ROLE_KEY].flatMap(
-  (key) => [`target:${key}`, `function:${key}`, `member:${key}`],
-);
+export const OWNED_ROLE_KEY_PREFIXES: readonly string[] = [
+  KEEPER_ROLE_KEY,
+  GUARDIAN_ROLE_KEY,
+  DELEVERAGER_ROLE_KEY,
+].flatMap((key) => [`target:${key}`, `function:${key}`, `member:${key}`]);
 
 function message(error: unknown, urls: readonly string[]): string {
   const text =

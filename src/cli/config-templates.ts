@@ -2,8 +2,18 @@
 // manifest) and one for a user's RPC (Ethereum mainnet addresses; what is not on mainnet is a reference).
 // config/devnet.example.yaml and config/mainnet.example.yaml are exactly these files.
 
-import { DEVNET_KEEPER_BOUNDS, DEVNET_KEEPER_CAPS } from "../devnet/devnet-keeper-setup.ts";
-import { MAINNET_FEEDS, MAINNET_TOKENS, MAINNET_UNISWAP_V3 } from "../devnet/mainnet-addresses.ts";
+import { DEVNET_ACCOUNT_INDEXES } from "../devnet/accounts.ts";
+import {
+  DEVNET_KEEPER_BOUNDS,
+  DEVNET_KEEPER_CAPS,
+  devnetDeleverager,
+} from "../devnet/devnet-keeper-setup.ts";
+import {
+  MAINNET_AAVE_V3,
+  MAINNET_FEEDS,
+  MAINNET_TOKENS,
+  MAINNET_UNISWAP_V3,
+} from "../devnet/mainnet-addresses.ts";
 import type { DevnetManifest } from "../devnet/manifest.ts";
 import { MULTI_SEND_UNWRAPPER } from "../execution/multisend-unwrapper.ts";
 
@@ -145,7 +155,12 @@ treasuries:
       address: "${a.keeper.address}" # devnet mnemonic index ${a.keeper.index}
       privateKey: "\${HK_KEEPER_PRIVATE_KEY}" # never a literal key in this file
     guardian: "${a.guardian.address}" # can pause the keeper, never resume it
-    permissions: # the keeper role, as code; \`check\` reports any difference from the chain as drift
+${
+  manifest.aave === undefined
+    ? ""
+    : `    deleverager: "${devnetDeleverager()}" # devnet mnemonic index ${DEVNET_ACCOUNT_INDEXES.deleverager}: may only repay Aave debt
+`
+}    permissions: # the keeper role, as code; \`check\` reports any difference from the chain as drift
       perp:
         clearingHouse: "${c.perp.clearingHouse}"
         vault: "${c.perp.vault}"
@@ -157,15 +172,31 @@ treasuries:
         swapPairs:
           - { tokenIn: USDC, tokenOut: USDT, fee: 100 }
           - { tokenIn: DAI, tokenOut: USDC, fee: 100 }
-      caps: # refilling Roles allowances: the most a compromised keeper could move
+${
+  manifest.aave === undefined
+    ? ""
+    : `          - { tokenIn: WETH, tokenOut: USDC, fee: 500 } # the Aave leg: sell the borrowed WETH...
+          - { tokenIn: USDC, tokenOut: WETH, fee: 500 } # ...and buy it back to repay
+`
+}      caps: # refilling Roles allowances: the most a compromised keeper could move
         perpBaseUnitsPerDay: ${DEVNET_KEEPER_CAPS.perpBaseEthPerDay} # ETH of perp size per day
-        swapAmountInTokensPerDay: { USDC: ${DEVNET_KEEPER_CAPS.swapUsdPerDay}, DAI: ${DEVNET_KEEPER_CAPS.swapUsdPerDay} }
+        swapAmountInTokensPerDay: { USDC: ${DEVNET_KEEPER_CAPS.swapUsdPerDay}, DAI: ${DEVNET_KEEPER_CAPS.swapUsdPerDay}${manifest.aave === undefined ? "" : `, WETH: ${DEVNET_KEEPER_CAPS.swapEthPerDay}`} }
         collateralTokensPerDay: { USDC: ${DEVNET_KEEPER_CAPS.collateralUsdPerDay} }
         callsPerHour: ${DEVNET_KEEPER_CAPS.callsPerHour}
         perpMaxAbsBaseUnits: ${DEVNET_KEEPER_CAPS.perpMaxAbsEth} # ceiling on |perp position|, ETH
         collateralMaxTokens: { USDC: ${DEVNET_KEEPER_CAPS.collateralMaxUsdc} } # ceiling on the vault balance
         refillPeriodSec: ${DEVNET_KEEPER_CAPS.refillPeriodSec} # allowances refill cap/24 each hour, up to one day's cap
-      bounds: # enforced on chain for every call the keeper key can make, HedgeGuard or not
+${
+  manifest.aave === undefined
+    ? ""
+    : `      aave: # the borrow-short leg, always on the Safe's own account (onBehalfOf / to = the Safe), variable rate
+        pool: "${manifest.aave.pool}"
+        collateralAssets: [USDC]
+        borrowAssets: [WETH]
+        borrowTokensPerDay: { WETH: ${DEVNET_KEEPER_CAPS.aaveBorrowEthPerDay} }
+        collateralTokensPerDay: { USDC: ${DEVNET_KEEPER_CAPS.aaveCollateralUsdcPerDay} } # supplied + withdrawn
+`
+}      bounds: # enforced on chain for every call the keeper key can make, HedgeGuard or not
         perpSlippageBps: ${DEVNET_KEEPER_BOUNDS.perpSlippageBps} # ≥ the book's perpSlippageBps + oracleBandBps
         swapSlippageBps: ${DEVNET_KEEPER_BOUNDS.swapSlippageBps} # ≥ a de-peg swap's maxSlippageBps + oracleBandBps
         lpPriceBandBps: ${DEVNET_KEEPER_BOUNDS.lpPriceBandBps} # pool price vs oracles for a liquidity removal
@@ -289,6 +320,7 @@ treasuries:
       address: "\${HK_KEEPER_ADDRESS}"
       privateKey: "\${HK_KEEPER_PRIVATE_KEY}" # never a literal key in this file
     guardian: "\${HK_GUARDIAN}"
+    # deleverager: "\${HK_DELEVERAGER}" # a second key that may only repay the Safe's Aave debt (docs/treasuries.md)
     permissions:
       # Perpetual Protocol v2 is NOT deployed on Ethereum mainnet (it ran on Optimism and is wound down).
       # These references must point to a Perp v2 deployment on the chain this treasury is on.
@@ -303,14 +335,22 @@ treasuries:
         swapPairs:
           - { tokenIn: USDC, tokenOut: USDT, fee: 100 }
           - { tokenIn: DAI, tokenOut: USDC, fee: 100 }
+          - { tokenIn: WETH, tokenOut: USDC, fee: 500 } # the Aave leg: sell the borrowed WETH...
+          - { tokenIn: USDC, tokenOut: WETH, fee: 500 } # ...and buy it back to repay
       caps:
         perpBaseUnitsPerDay: 5
-        swapAmountInTokensPerDay: { USDC: 250000, DAI: 250000 }
+        swapAmountInTokensPerDay: { USDC: 250000, DAI: 250000, WETH: 50 }
         collateralTokensPerDay: { USDC: 500000 }
         callsPerHour: 20
         perpMaxAbsBaseUnits: 50 # ceiling on |perp position| in base units, whatever the daily flow
         collateralMaxTokens: { USDC: 1000000 } # ceiling on the Safe's perp vault balance
         refillPeriodSec: 3600 # allowances refill cap/24 each hour, up to one day's cap
+      aave: # Aave v3 Ethereum (@aave-dao/aave-address-book): supply USDC, borrow WETH at the variable rate, all on the Safe's own account
+        pool: "${MAINNET_AAVE_V3.pool}"
+        collateralAssets: [USDC]
+        borrowAssets: [WETH]
+        borrowTokensPerDay: { WETH: 50 }
+        collateralTokensPerDay: { USDC: 250000 } # supplied + withdrawn
       bounds: # enforced on chain (HedgeBounds) for every call the keeper key can make
         perpSlippageBps: 150 # ≥ the book's perpSlippageBps + oracleBandBps
         swapSlippageBps: 150 # ≥ a de-peg swap's maxSlippageBps + oracleBandBps

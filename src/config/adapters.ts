@@ -147,6 +147,7 @@ export function treasuryScopeFromConfig(config: HedgekeeperConfig, treasuryId: s
     multiSendUnwrapper: treasury.multiSendUnwrapper,
     keeper: treasury.keeper.address,
     guardian: treasury.guardian,
+    ...(treasury.deleverager === undefined ? {} : { deleverager: treasury.deleverager }),
     perp: {
       clearingHouse: p.perp.clearingHouse,
       vault: p.perp.vault,
@@ -162,6 +163,17 @@ export function treasuryScopeFromConfig(config: HedgekeeperConfig, treasuryId: s
         fee: pair.fee,
       })),
     },
+    ...(p.aave === undefined
+      ? {}
+      : {
+          aave: {
+            pool: p.aave.pool,
+            collateralAssets: p.aave.collateralAssets.map((sym) => tokenRef(network, sym).address),
+            borrowAssets: p.aave.borrowAssets.map((sym) => tokenRef(network, sym).address),
+            borrowPerDay: perTokenCaps(network, p.aave.borrowTokensPerDay),
+            collateralPerDay: perTokenCaps(network, p.aave.collateralTokensPerDay),
+          },
+        }),
     bounds: {
       hedgeBounds: treasury.hedgeBounds,
       perpSlippageBps: p.bounds.perpSlippageBps,

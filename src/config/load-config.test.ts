@@ -276,6 +276,30 @@ describe("the configuration file", () => {
     ]);
   });
 
+  it("names an Aave asset that is not a token or has no daily cap, and a deleverager without an Aave scope", () => {
+    const issues = issuesOf(
+      edited((t) => {
+        const aave = t.treasuries["devnet-treasury"].permissions.aave;
+        aave.borrowAssets.push("WBTC");
+        aave.collateralAssets.push("DAI");
+      }),
+    );
+    expect(issues.map((i) => [i.path, i.message])).toEqual([
+      ["treasuries.devnet-treasury.permissions.aave.collateralTokensPerDay", "no daily cap for DAI"],
+      [
+        "treasuries.devnet-treasury.permissions.aave.borrowAssets.1",
+        'unknown token "WBTC": add it to the network\'s tokens',
+      ],
+      ["treasuries.devnet-treasury.permissions.aave.borrowTokensPerDay", "no daily cap for WBTC"],
+    ]);
+    const withoutAave = issuesOf(
+      edited((t) => {
+        delete t.treasuries["devnet-treasury"].permissions.aave;
+      }),
+    );
+    expect(withoutAave.map((i) => i.path)).toEqual(["treasuries.devnet-treasury.permissions.aave"]);
+  });
+
   it("substitutes ${ENV_VAR} references, with defaults, and names a missing variable at its key", () => {
     const config = parseConfig(devnetYaml(), { env: { ...ENV, HK_DEVNET_RPC_URL: "http://10.0.0.2:8545" } });
     expect(config.networks.devnet?.rpcUrls).toEqual(["http://10.0.0.2:8545"]);

@@ -130,6 +130,31 @@ export const permissionsSchema = z
       })
       .strict()
       .describe("Refilling Roles allowances: what the keeper can do per period even if compromised."),
+    aave: z
+      .object({
+        pool: address.describe("Aave v3 Pool (the proxy, e.g. AaveV3Ethereum.POOL)."),
+        collateralAssets: z
+          .array(symbol)
+          .min(1)
+          .describe("Symbols the keeper may supply and withdraw, always on the Safe's own account."),
+        borrowAssets: z
+          .array(symbol)
+          .min(1)
+          .describe(
+            "Symbols it may borrow (variable rate only) and repay, always on the Safe's own account.",
+          ),
+        borrowTokensPerDay: z
+          .record(symbol, z.number().positive())
+          .describe("Borrowed per day per asset, in whole tokens (a refilling Roles allowance)."),
+        collateralTokensPerDay: z
+          .record(symbol, z.number().positive())
+          .describe("Collateral supplied plus withdrawn per day per asset, in whole tokens."),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "The Aave v3 borrow-short leg. Its swap leg (borrowed asset ↔ stablecoin) is a `uniswap.swapPairs` entry.",
+      ),
     bounds: z
       .object({
         perpSlippageBps: boundBps.describe(
@@ -179,6 +204,11 @@ export const treasurySchema = z
       })
       .strict(),
     guardian: address.describe("May only pause the keeper (revoke its role); restoring takes the owners."),
+    deleverager: address
+      .optional()
+      .describe(
+        "A second key that may only repay the Safe's Aave debt (needs `permissions.aave`): keeps the book alive if the keeper is down.",
+      ),
     permissions: permissionsSchema.describe(
       "What the keeper role is allowed: compared with chain by `check`.",
     ),
@@ -710,6 +740,7 @@ function checkReferences(config: z.output<z.ZodObject>, ctx: RefinementContext):
     for (const sym of Object.keys(p.caps.collateralTokensPerDay)) {
       tokenIn(network, at("caps", "collateralTokensPerDay", sym), sym);
     }
+    checkAave(treasury, at, issue, (path, sym) => tokenIn(network, path, sym));
     checkBounds(network, p, at, issue);
   }
   for (const [id, book] of Object.entries(c.books)) {
@@ -739,6 +770,32 @@ function checkReferences(config: z.output<z.ZodObject>, ctx: RefinementContext):
 }
 
 type Issue = (path: (string | number)[], message: string) => void;
+
+/** Aave assets are the network's tokens, each with its daily cap; a deleverager needs an Aave scope to repay on. */
+function checkAave(
+  treasury: TreasuryConfig,
+  at: (...rest: (string | number)[]) => (string | number)[],
+  issue: Issue,
+  tokenIn: (path: (string | number)[], sym: string) => void,
+): void {
+  const aave = treasury.permissions.aave;
+  if (aave === undefined) {
+    if (treasury.deleverager !== undefined)
+      issue(at("aave"), "a deleverager is configured but there is no Aave scope for it to repay on");
+    return;
+  }
+  const sides = [
+    ["collateralAssets", "collateralTokensPerDay"],
+    ["borrowAssets", "borrowTokensPerDay"],
+  ] as const;
+  for (const [assets, caps] of sides) {
+    aave[assets].forEach((sym, i) => {
+      tokenIn(at("aave", assets, i), sym);
+      if (!(sym in aave[caps])) issue(at("aave", caps), `no daily cap for ${sym}`);
+    });
+    for (const sym of Object.keys(aave[caps])) tokenIn(at("aave", caps, sym), sym);
+  }
+}
 
 /** Every token a bound prices has a feed; collateral has a ceiling; wide bounds need the explicit flag. */
 function checkBounds(

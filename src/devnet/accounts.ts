@@ -19,6 +19,8 @@ export const DEVNET_ACCOUNT_INDEXES = {
   perpDeployer: 8,
   /** Deploys Aave v3 and plays its governance (ACL, pool admin), so Aave addresses depend only on Aave. */
   aaveAdmin: 9,
+  /** The treasury's deleverager: may only repay its Aave debt (a second, lower-privilege key). */
+  deleverager: 10,
 } as const;
 
 export type DevnetRole =

@@ -23,6 +23,11 @@ export const DEVNET_KEEPER_CAPS = {
   perpMaxAbsEth: 200,
   collateralMaxUsdc: 2_000_000,
   refillPeriodSec: 3_600,
+  // The Aave leg: up to 150 WETH borrowed (~$450k) and 1M USDC of collateral moved a day, and the borrowed WETH sold
+  // for USDC (or bought back) within the swap cap.
+  aaveBorrowEthPerDay: 150,
+  aaveCollateralUsdcPerDay: 1_000_000,
+  swapEthPerDay: 150,
 } as const;
 
 /**
@@ -58,7 +63,10 @@ export function devnetPriceSources(manifest: DevnetManifest): PriceSource[] {
   ];
 }
 
-/** The devnet treasury's scope: trade vETH, move USDC collateral, swap de-pegging stables into USDT. */
+/**
+ * The devnet treasury's scope: trade vETH, move USDC collateral, swap de-pegging stables into USDT; on Aave v3 (when
+ * the devnet has it) supply USDC, borrow WETH and swap it against USDC, with a deleverager that may only repay.
+ */
 export function devnetTreasuryScope(
   manifest: DevnetManifest,
   deployed: { hedgeGuard: Address; hedgeBounds: Address; multiSendUnwrapper: Address },
@@ -72,6 +80,7 @@ export function devnetTreasuryScope(
     multiSendUnwrapper: deployed.multiSendUnwrapper,
     keeper: manifest.accounts.keeper.address,
     guardian: manifest.accounts.guardian.address,
+    ...(manifest.aave === undefined ? {} : { deleverager: devnetDeleverager() }),
     perp: {
       clearingHouse: c.perp.clearingHouse,
       vault: c.perp.vault,
@@ -84,8 +93,25 @@ export function devnetTreasuryScope(
       swapPairs: [
         { tokenIn: c.usdc, tokenOut: c.usdt, fee: 100 },
         { tokenIn: c.dai, tokenOut: c.usdc, fee: 100 },
+        ...(manifest.aave === undefined
+          ? []
+          : [
+              { tokenIn: c.weth, tokenOut: c.usdc, fee: 500 },
+              { tokenIn: c.usdc, tokenOut: c.weth, fee: 500 },
+            ]),
       ],
     },
+    ...(manifest.aave === undefined
+      ? {}
+      : {
+          aave: {
+            pool: manifest.aave.pool,
+            collateralAssets: [c.usdc],
+            borrowAssets: [c.weth],
+            borrowPerDay: { [c.weth]: BigInt(DEVNET_KEEPER_CAPS.aaveBorrowEthPerDay) * 10n ** 18n },
+            collateralPerDay: { [c.usdc]: BigInt(DEVNET_KEEPER_CAPS.aaveCollateralUsdcPerDay) * 10n ** 6n },
+          },
+        }),
     bounds: {
       hedgeBounds: deployed.hedgeBounds,
       ...DEVNET_KEEPER_BOUNDS,
@@ -97,6 +123,9 @@ export function devnetTreasuryScope(
       swapAmountInPerDay: {
         [c.usdc]: BigInt(DEVNET_KEEPER_CAPS.swapUsdPerDay) * 10n ** 6n,
         [c.dai]: BigInt(DEVNET_KEEPER_CAPS.swapUsdPerDay) * 10n ** 18n,
+        ...(manifest.aave === undefined
+          ? {}
+          : { [c.weth]: BigInt(DEVNET_KEEPER_CAPS.swapEthPerDay) * 10n ** 18n }),
       },
       collateralPerDay: { [c.usdc]: BigInt(DEVNET_KEEPER_CAPS.collateralUsdPerDay) * 10n ** 6n },
       collateralMaxTokens: { [c.usdc]: DEVNET_KEEPER_CAPS.collateralMaxUsdc },
@@ -104,6 +133,11 @@ export function devnetTreasuryScope(
       refillPeriodSec: DEVNET_KEEPER_CAPS.refillPeriodSec,
     },
   };
+}
+
+/** The devnet treasury's deleverager (a test-mnemonic key: public, devnet only). */
+export function devnetDeleverager(): Address {
+  return devnetAccount(DEVNET_ACCOUNT_INDEXES.deleverager).address;
 }
 
 export interface DevnetKeeperSetup {

@@ -1,12 +1,26 @@
 import { redactRpcUrl } from "../chain/rpc-url.ts";
+import { MAINNET_AAVE_V3 } from "./mainnet-addresses.ts";
 import { DevnetNodeError, type HardhatNode, probeRpc, startHardhatNode } from "./node-process.ts";
 
 export interface ForkNode extends HardhatNode {
   /** The origin block the fork started from, when known. */
   forkBlockNumber: number | undefined;
+  /** The venues the origin has at their published addresses (a mainnet fork: Aave v3 Ethereum), if any. */
+  venues: ForkVenues | undefined;
+}
+
+/** Venues a fork reads and trades at their real addresses, from their publishers' address books. */
+export interface ForkVenues {
+  aaveV3: typeof MAINNET_AAVE_V3;
 }
 
 const DEVNET_CHAIN_ID = 31337;
+const MAINNET_CHAIN_ID = 1;
+
+/** A fork of Ethereum mainnet has Aave v3 Ethereum (@aave-dao/aave-address-book); other origins bring their own. */
+export function forkVenues(originChainId: number): ForkVenues | undefined {
+  return originChainId === MAINNET_CHAIN_ID ? { aaveV3: MAINNET_AAVE_V3 } : undefined;
+}
 const PROBE_TIMEOUT_MS = 5_000;
 
 /**
@@ -41,7 +55,7 @@ export async function startForkNode(options: {
     await node.stop();
     throw error;
   }
-  return { ...node, forkBlockNumber: blockNumber };
+  return { ...node, forkBlockNumber: blockNumber, venues: forkVenues(chainId) };
 }
 
 /**

@@ -3,6 +3,8 @@ import { toFunctionSelector } from "viem";
 import { c, type Permission } from "zodiac-roles-sdk";
 import { encodeBoundsExtra, hedgeBoundsCheck } from "./hedge-bounds-condition.ts";
 import {
+  aaveBorrowDailyAllowanceKey,
+  aaveCollateralDailyAllowanceKey,
   CALLS_HOURLY_ALLOWANCE,
   collateralDailyAllowanceKey,
   KEEPER_ROLE_KEY,
@@ -11,7 +13,7 @@ import {
   swapDailyAllowanceKey,
   VAULT_DEPOSIT_PER_BLOCK_ALLOWANCE,
 } from "./role-keys.ts";
-import type { TreasuryScope } from "./treasury-scope.ts";
+import type { AaveScope, TreasuryScope } from "./treasury-scope.ts";
 
 // Each venue function takes one struct whose fields are all static: the ABI encodes such a tuple inline, exactly
 // as the same fields passed as separate parameters. Scoping the fields as flat static parameters is therefore
@@ -46,6 +48,7 @@ export const GUARD_SIGNATURES = [
   "checkPost(bytes32,(address,int256,uint256),(address,uint256)[])",
   "checkOraclePremise((bytes32,bytes32,uint64),uint256,(address,int256,int256))",
   "checkBalances(bytes32,(address,uint256)[])",
+  "checkHealthFactor(bytes32,address,uint256)",
 ] as const;
 
 /** One of several values: Roles' `Or` needs at least two branches, so a single value is a plain `eq`. */
@@ -59,8 +62,9 @@ function oneOf(values: readonly Address[]) {
  * The keeper's permission set: HedgeGuard's checks; perp `openPosition` on configured markets within a
  * daily size allowance; vault deposit/withdraw of configured collateral (always the Safe's own account)
  * within a daily allowance; `exactInputSingle` on configured pairs with the Safe as recipient within a
- * daily input allowance per token; LP `decreaseLiquidity` and `collect` to the Safe. Nothing else: no
- * transfer, no approve, no other recipient.
+ * daily input allowance per token; LP `decreaseLiquidity` and `collect` to the Safe; with an Aave scope, the Pool's
+ * supply / withdraw / borrow / repay on the Safe's own account and approvals of those assets to the Pool
+ * (aaveKeeperPermissions). Nothing else: no transfer, no other approve, no other recipient.
  *
  * Every value-moving call also passes HedgeBounds, on its own or inside any batch, HedgeGuard or not: the
  * perp quote bound, the swap minimum out and the pool price of a liquidity removal are checked against the
@@ -161,7 +165,125 @@ export function keeperPermissions(scope: TreasuryScope): Permission[] {
     },
   ];
 
-  return [...guardChecks, openPosition, deposit, withdraw, swap, ...lp];
+  const aave = scope.aave === undefined ? [] : aaveKeeperPermissions(scope.aave, callsPerHour);
+  return [...guardChecks, openPosition, deposit, withdraw, swap, ...lp, ...aave];
+}
+
+// Aave v3 Pool signatures (IPool, core-v3 1.19.3): supply(asset, amount, onBehalfOf, referralCode),
+// withdraw(asset, amount, to), borrow(asset, amount, interestRateMode, referralCode, onBehalfOf),
+// repay(asset, amount, interestRateMode, onBehalfOf), repayWithATokens(asset, amount, interestRateMode).
+const SUPPLY_PARAMS = ["address", "uint256", "address", "uint16"] as const;
+const WITHDRAW_PARAMS = ["address", "uint256", "address"] as const;
+const BORROW_PARAMS = ["address", "uint256", "uint256", "uint16", "address"] as const;
+const REPAY_PARAMS = ["address", "uint256", "uint256", "address"] as const;
+const REPAY_WITH_ATOKENS_PARAMS = ["address", "uint256", "uint256"] as const;
+const signatureOf = (name: string, params: readonly string[]) => `${name}(${params.join(",")})`;
+/** Variable rate only: stable-rate borrowing is off on Aave v3 Ethereum, and a stable debt is a different hedge. */
+const VARIABLE_RATE_MODE = 2;
+
+/**
+ * The keeper's Aave v3 permissions: supply and withdraw the configured collateral, borrow (variable rate) and repay
+ * the configured assets, always on the Safe's own account (onBehalfOf / to = the Safe, Roles' EqualToAvatar), the
+ * borrowed amount and the collateral moved each within a daily allowance per asset; approve those assets to the
+ * Pool only. Aave itself refuses a borrow or a withdrawal past the account's LTV, so the allowances bound how far
+ * towards it the keeper may walk in a day. Repaying only lowers the debt: it spends the hourly call allowance.
+ */
+function aaveKeeperPermissions(aave: AaveScope, callsPerHour: { callWithinAllowance: Hex }): Permission[] {
+  const pool = aave.pool;
+  return [
+    {
+      targetAddress: pool,
+      signature: signatureOf("supply", SUPPLY_PARAMS),
+      condition: perTokenOr(aave.collateralAssets, (asset) =>
+        c.calldataMatches(
+          [c.eq(asset), c.withinAllowance(aaveCollateralDailyAllowanceKey(asset)), c.avatar],
+          SUPPLY_PARAMS,
+          callsPerHour,
+        ),
+      ),
+    },
+    {
+      targetAddress: pool,
+      signature: signatureOf("withdraw", WITHDRAW_PARAMS),
+      // An exact amount: "all" (type(uint256).max) exceeds any allowance, by design.
+      condition: perTokenOr(aave.collateralAssets, (asset) =>
+        c.calldataMatches(
+          [c.eq(asset), c.withinAllowance(aaveCollateralDailyAllowanceKey(asset)), c.avatar],
+          WITHDRAW_PARAMS,
+          callsPerHour,
+        ),
+      ),
+    },
+    {
+      targetAddress: pool,
+      signature: signatureOf("borrow", BORROW_PARAMS),
+      condition: perTokenOr(aave.borrowAssets, (asset) =>
+        c.calldataMatches(
+          [
+            c.eq(asset),
+            c.withinAllowance(aaveBorrowDailyAllowanceKey(asset)),
+            c.eq(VARIABLE_RATE_MODE),
+            c.pass,
+            c.avatar,
+          ],
+          BORROW_PARAMS,
+          callsPerHour,
+        ),
+      ),
+    },
+    ...repayPermissions(aave, callsPerHour),
+    ...approvalsToPool(aave, [...aave.collateralAssets, ...aave.borrowAssets], callsPerHour),
+  ];
+}
+
+/** repay and repayWithATokens of the configured borrow assets, variable rate, on the Safe's own debt. */
+function repayPermissions(aave: AaveScope, options?: { callWithinAllowance: Hex }): Permission[] {
+  return [
+    {
+      targetAddress: aave.pool,
+      signature: signatureOf("repay", REPAY_PARAMS),
+      condition: perTokenOr(aave.borrowAssets, (asset) =>
+        c.calldataMatches([c.eq(asset), c.pass, c.eq(VARIABLE_RATE_MODE), c.avatar], REPAY_PARAMS, options),
+      ),
+    },
+    {
+      targetAddress: aave.pool,
+      // Burns the Safe's own aTokens of the asset to repay its own debt of it: there is no onBehalfOf.
+      signature: signatureOf("repayWithATokens", REPAY_WITH_ATOKENS_PARAMS),
+      condition: perTokenOr(aave.borrowAssets, (asset) =>
+        c.calldataMatches(
+          [c.eq(asset), c.pass, c.eq(VARIABLE_RATE_MODE)],
+          REPAY_WITH_ATOKENS_PARAMS,
+          options,
+        ),
+      ),
+    },
+  ];
+}
+
+/** ERC-20 approve of each asset, to the Pool and nobody else. */
+function approvalsToPool(
+  aave: AaveScope,
+  assets: readonly Address[],
+  options?: { callWithinAllowance: Hex },
+): Permission[] {
+  const unique = [...new Map(assets.map((asset) => [asset.toLowerCase(), asset])).values()];
+  return unique.map((asset) => ({
+    targetAddress: asset,
+    signature: "approve(address,uint256)",
+    condition: c.calldataMatches([c.eq(aave.pool), c.pass], ["address", "uint256"], options),
+  }));
+}
+
+/**
+ * The deleverager's permission set: it may only lower the Safe's Aave debt. `repay` (on the Safe's own debt, paid
+ * from the Safe's balance of the asset) and `repayWithATokens` of the configured borrow assets, and the approve to
+ * the Pool a repay needs. No borrow, supply, withdraw, swap or transfer: a stolen deleverager key can at worst
+ * spend the Safe's balance of a borrowed asset on paying down the Safe's own debt of it.
+ */
+export function deleveragerPermissions(scope: TreasuryScope): Permission[] {
+  if (scope.aave === undefined) throw new TreasuryScopeError("a deleverager needs an aave scope to repay on");
+  return [...repayPermissions(scope.aave), ...approvalsToPool(scope.aave, scope.aave.borrowAssets)];
 }
 
 function collateralCeiling(scope: TreasuryScope, token: Address): number {
@@ -252,6 +374,7 @@ function assertEveryAllowanceHasACap(scope: TreasuryScope): void {
   if (!Number.isInteger(refillPeriodSec) || refillPeriodSec < 1 || 86_400 % refillPeriodSec !== 0) {
     throw new TreasuryScopeError("caps.refillPeriodSec must be a whole number of seconds that divides a day");
   }
+  assertAaveCaps(scope);
   const priced = new Set(scope.bounds.priceSources.map((source) => source.token.toLowerCase()));
   const needPrices = [
     ...scope.perp.baseTokens,
@@ -261,5 +384,20 @@ function assertEveryAllowanceHasACap(scope: TreasuryScope): void {
   for (const token of needPrices) {
     if (!priced.has(token.toLowerCase()))
       throw new TreasuryScopeError(`bounds.priceSources has no Chainlink feed for token ${token}`);
+  }
+}
+
+function assertAaveCaps(scope: TreasuryScope): void {
+  const { aave } = scope;
+  if (aave === undefined) return;
+  const has = (record: Readonly<Record<string, bigint>>, asset: Address) =>
+    Object.keys(record).some((key) => key.toLowerCase() === asset.toLowerCase());
+  for (const asset of aave.borrowAssets) {
+    if (!has(aave.borrowPerDay, asset))
+      throw new TreasuryScopeError(`aave.borrowPerDay has no cap for borrow asset ${asset}`);
+  }
+  for (const asset of aave.collateralAssets) {
+    if (!has(aave.collateralPerDay, asset))
+      throw new TreasuryScopeError(`aave.collateralPerDay has no cap for collateral asset ${asset}`);
   }
 }

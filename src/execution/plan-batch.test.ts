@@ -59,3 +59,22 @@ describe("planToBatch premise", () => {
     expect(call.args[0]).toEqual(expectedRef);
   });
 });
+
+describe("planToBatch post state", () => {
+  it("ends with HedgeGuard.checkHealthFactor on the plan's pool and floor when the plan sets an Aave floor", () => {
+    const aave = { pool: address(11), minHealthFactorWad: 1_500_000_000_000_000_000n };
+    const batch = planToBatch({ ...plan, post: { minBalances: [], aave } }, targets);
+    const last = batch.at(-1)!;
+    expect(last.to).toBe(targets.hedgeGuard);
+    const call = decodeFunctionData({ abi: HEDGE_GUARD_ABI, data: last.data });
+    expect(call.functionName).toBe("checkHealthFactor");
+    expect(call.args).toEqual([plan.planId, aave.pool, aave.minHealthFactorWad]);
+  });
+
+  it("has no health-factor check when the plan sets no Aave floor", () => {
+    const names = planToBatch(plan, targets).map(
+      (tx) => decodeFunctionData({ abi: HEDGE_GUARD_ABI, data: tx.data }).functionName,
+    );
+    expect(names).not.toContain("checkHealthFactor");
+  });
+});

@@ -17,7 +17,13 @@ export function planToBatch(plan: Plan, targets: ExecutionTargets): MetaTransact
   const premise = premiseCall(plan, targets);
   const actions = plan.actions.map((action) => actionCall(action, plan, targets));
   const post = postCall(plan, targets);
-  return [premise, ...actions, ...(post === undefined ? [] : [post])];
+  const health = healthFactorCall(plan, targets);
+  return [
+    premise,
+    ...actions,
+    ...(post === undefined ? [] : [post]),
+    ...(health === undefined ? [] : [health]),
+  ];
 }
 
 /** The keeper's transaction: the batch, delegate-called into MultiSendCallOnly by the Safe via the keeper's role. */
@@ -106,6 +112,21 @@ function postCall(plan: Plan, targets: ExecutionTargets): MetaTransaction | unde
       abi: HEDGE_GUARD_ABI,
       functionName: "checkBalances",
       args: [plan.planId, minBalances],
+    }),
+  };
+}
+
+/** HedgeGuard.checkHealthFactor after the batch, when the plan sets an Aave health-factor floor. */
+function healthFactorCall(plan: Plan, targets: ExecutionTargets): MetaTransaction | undefined {
+  const { aave } = plan.post;
+  if (aave === undefined) return undefined;
+  return {
+    to: targets.hedgeGuard,
+    value: 0n,
+    data: encodeFunctionData({
+      abi: HEDGE_GUARD_ABI,
+      functionName: "checkHealthFactor",
+      args: [plan.planId, aave.pool, aave.minHealthFactorWad],
     }),
   };
 }

@@ -5,6 +5,8 @@ import { encodeKey } from "zodiac-roles-sdk";
 // bytes (zodiac-roles-sdk encodeKey), so a reviewer reading the chain sees what each one is.
 export const KEEPER_ROLE_KEY: Hex = encodeKey("hedgekeeper.keeper");
 export const GUARDIAN_ROLE_KEY: Hex = encodeKey("hedgekeeper.guardian");
+/** May only repay the Safe's Aave debt (permissions.ts, deleveragerPermissions). */
+export const DELEVERAGER_ROLE_KEY: Hex = encodeKey("hedgekeeper.deleverager");
 export const PERP_BASE_DAILY_ALLOWANCE: Hex = encodeKey("hk.perp.base.day");
 export const CALLS_HOURLY_ALLOWANCE: Hex = encodeKey("hk.calls.hour");
 /**
@@ -20,3 +22,7 @@ export const swapDailyAllowanceKey = (token: Address): Hex =>
   encodeKey(`hk.swap.${token.slice(2, 14).toLowerCase()}`);
 export const collateralDailyAllowanceKey = (token: Address): Hex =>
   encodeKey(`hk.coll.${token.slice(2, 14).toLowerCase()}`);
+export const aaveBorrowDailyAllowanceKey = (asset: Address): Hex =>
+  encodeKey(`hk.aave.debt.${asset.slice(2, 14).toLowerCase()}`);
+export const aaveCollateralDailyAllowanceKey = (asset: Address): Hex =>
+  encodeKey(`hk.aave.coll.${asset.slice(2, 14).toLowerCase()}`);

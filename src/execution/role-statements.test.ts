@@ -5,7 +5,12 @@ import { maxSpendWithin } from "./allowance-window.ts";
 import { encodeBoundsExtra } from "./hedge-bounds-condition.ts";
 import { callsToFixDrift, diffPermissions, foldStatements } from "./permission-drift.ts";
 import { TreasuryScopeError } from "./permissions.ts";
-import { KEEPER_ROLE_KEY } from "./role-keys.ts";
+import {
+  aaveBorrowDailyAllowanceKey,
+  aaveCollateralDailyAllowanceKey,
+  DELEVERAGER_ROLE_KEY,
+  KEEPER_ROLE_KEY,
+} from "./role-keys.ts";
 import { desiredStatements, keeperAllowances, statementsOfCall } from "./role-statements.ts";
 import type { TreasuryScope } from "./treasury-scope.ts";
 
@@ -194,5 +199,95 @@ describe("diffPermissions", () => {
     expect(drift.unexpected).toEqual([{ key: extraKey, deployed: "allow:0" }]);
     const [revoke] = callsToFixDrift(drift, desired, scope.roles);
     expect(statementsOfCall(revoke!.data)).toEqual([{ key: extraKey, value: null }]);
+  });
+});
+
+describe("the Aave v3 scopes", () => {
+  const WETH = A(30);
+  const POOL = A(31);
+  const DELEVERAGER = A(32);
+  const aaveScope: TreasuryScope = {
+    ...scope,
+    deleverager: DELEVERAGER,
+    aave: {
+      pool: POOL,
+      collateralAssets: [USDC],
+      borrowAssets: [WETH],
+      borrowPerDay: { [WETH]: 240n * 10n ** 18n },
+      collateralPerDay: { [USDC]: 10n ** 12n },
+    },
+  };
+  const functionsOf = (roleKey: Hex) =>
+    desiredStatements(aaveScope)
+      .filter((s) => s.key.startsWith(`function:${roleKey.toLowerCase()}:`) && s.value !== null)
+      .map((s) => s.key.split(":").slice(2).join(":"));
+  const fn = (target: string, signature: string) =>
+    `${target.toLowerCase()}:${toFunctionSelector(signature)}`;
+  const POOL_SIGNATURES = {
+    supply: "supply(address,uint256,address,uint16)",
+    withdraw: "withdraw(address,uint256,address)",
+    borrow: "borrow(address,uint256,uint256,uint16,address)",
+    repay: "repay(address,uint256,uint256,address)",
+    repayWithATokens: "repayWithATokens(address,uint256,uint256)",
+  };
+  const approve = "approve(address,uint256)";
+
+  it("lets the keeper supply, withdraw, borrow and repay on the Pool and approve both assets to it", () => {
+    const keeper = functionsOf(KEEPER_ROLE_KEY);
+    for (const signature of Object.values(POOL_SIGNATURES)) expect(keeper).toContain(fn(POOL, signature));
+    expect(keeper).toContain(fn(USDC, approve));
+    expect(keeper).toContain(fn(WETH, approve));
+  });
+
+  it("lets the deleverager repay and approve the borrowed asset to the Pool, and nothing else", () => {
+    expect(functionsOf(DELEVERAGER_ROLE_KEY).sort()).toEqual(
+      [fn(POOL, POOL_SIGNATURES.repay), fn(POOL, POOL_SIGNATURES.repayWithATokens), fn(WETH, approve)].sort(),
+    );
+    const membership = desiredStatements(aaveScope).find(
+      (s) => s.key === `member:${DELEVERAGER_ROLE_KEY.toLowerCase()}:${DELEVERAGER.toLowerCase()}`,
+    );
+    expect(membership?.value).toBe("member");
+  });
+
+  it("has no deleverager role when none is hired", () => {
+    const { deleverager: _, ...withoutDeleverager } = aaveScope;
+    expect(
+      desiredStatements(withoutDeleverager).some((s) => s.key.includes(DELEVERAGER_ROLE_KEY.toLowerCase())),
+    ).toBe(false);
+  });
+
+  it("refills the borrowed amount and the collateral moved per asset, like the other flow caps", () => {
+    const byKey = new Map(keeperAllowances(aaveScope).map((a) => [a.key, a]));
+    expect(byKey.get(aaveBorrowDailyAllowanceKey(WETH))).toEqual({
+      key: aaveBorrowDailyAllowanceKey(WETH),
+      maxRefill: 240n * 10n ** 18n,
+      refill: 10n * 10n ** 18n,
+      period: 3_600n,
+    });
+    expect(byKey.get(aaveCollateralDailyAllowanceKey(USDC))?.maxRefill).toBe(10n ** 12n);
+  });
+
+  it("refuses an Aave asset without a daily cap, and a deleverager without an Aave scope", () => {
+    expect(() => desiredStatements({ ...aaveScope, aave: { ...aaveScope.aave!, borrowPerDay: {} } })).toThrow(
+      new TreasuryScopeError(`aave.borrowPerDay has no cap for borrow asset ${WETH}`),
+    );
+    expect(() =>
+      desiredStatements({ ...aaveScope, aave: { ...aaveScope.aave!, collateralPerDay: {} } }),
+    ).toThrow(new TreasuryScopeError(`aave.collateralPerDay has no cap for collateral asset ${USDC}`));
+    expect(() => desiredStatements({ ...aaveScope, aave: undefined })).toThrow(
+      new TreasuryScopeError("a deleverager needs an aave scope to repay on"),
+    );
+  });
+
+  it("reports a borrow scope widened on chain (another asset borrowable) as drift of that function", () => {
+    const desired = desiredStatements(aaveScope);
+    const loosened = desiredStatements({
+      ...aaveScope,
+      aave: { ...aaveScope.aave!, borrowAssets: [WETH, DAI], borrowPerDay: { [WETH]: 1n, [DAI]: 1n } },
+    });
+    const drift = diffPermissions(desired, foldStatements(loosened), OWNED);
+    expect(drift.missing.map((m) => m.key)).toContain(
+      `function:${KEEPER_ROLE_KEY.toLowerCase()}:${fn(POOL, POOL_SIGNATURES.borrow)}`,
+    );
   });
 });

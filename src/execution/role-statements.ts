@@ -10,10 +10,18 @@ import {
 } from "viem";
 import { callsPlannedForApplyRole, encodeCalls, processPermissions, rolesAbi } from "zodiac-roles-sdk";
 import { ROLES_ABI } from "./abis.ts";
-import { guardianPermissions, keeperPermissions, MULTI_SEND_SELECTOR } from "./permissions.ts";
 import {
+  deleveragerPermissions,
+  guardianPermissions,
+  keeperPermissions,
+  MULTI_SEND_SELECTOR,
+} from "./permissions.ts";
+import {
+  aaveBorrowDailyAllowanceKey,
+  aaveCollateralDailyAllowanceKey,
   CALLS_HOURLY_ALLOWANCE,
   collateralDailyAllowanceKey,
+  DELEVERAGER_ROLE_KEY,
   GUARDIAN_ROLE_KEY,
   KEEPER_ROLE_KEY,
   PERP_BASE_DAILY_ALLOWANCE,
@@ -85,14 +93,26 @@ export function keeperAllowances(scope: TreasuryScope): AllowanceSpec[] {
     ...Object.entries(scope.caps.collateralPerDay).map(([token, cap]) =>
       daily(collateralDailyAllowanceKey(token as Address), cap),
     ),
+    ...Object.entries(scope.aave?.borrowPerDay ?? {}).map(([asset, cap]) =>
+      daily(aaveBorrowDailyAllowanceKey(asset as Address), cap),
+    ),
+    ...Object.entries(scope.aave?.collateralPerDay ?? {}).map(([asset, cap]) =>
+      daily(aaveCollateralDailyAllowanceKey(asset as Address), cap),
+    ),
   ];
 }
 
-/** The full desired configuration for a treasury: both roles, their members, every allowance, the unwrapper. */
+/**
+ * The full desired configuration for a treasury: every role (keeper, guardian, and the deleverager when one is
+ * hired), their members, every allowance, the unwrapper.
+ */
 export function desiredStatements(scope: TreasuryScope): DesiredStatement[] {
   const roleCalls = [
     ...roleApplyCalls(scope.roles, KEEPER_ROLE_KEY, scope.keeper, keeperPermissions(scope)),
     ...roleApplyCalls(scope.roles, GUARDIAN_ROLE_KEY, scope.guardian, guardianPermissions(scope)),
+    ...(scope.deleverager === undefined
+      ? []
+      : roleApplyCalls(scope.roles, DELEVERAGER_ROLE_KEY, scope.deleverager, deleveragerPermissions(scope))),
   ];
   const allowanceCalls = keeperAllowances(scope).map(({ key, maxRefill, refill, period }) => ({
     to: scope.roles,

@@ -23,6 +23,11 @@ export interface TreasuryScope {
   keeper: Address;
   /** May only remove the keeper's role (pause); restoring it takes the Safe's owners. */
   guardian: Address;
+  /**
+   * A second, lower-privilege key that may only repay the Safe's Aave debt (repay, repayWithATokens, the approve a
+   * repay needs), so the book can be kept alive while the keeper is down. Needs `aave`.
+   */
+  deleverager?: Address;
   perp: {
     clearingHouse: Address;
     vault: Address;
@@ -37,6 +42,8 @@ export interface TreasuryScope {
     /** Pairs the keeper may swap, in this direction only, at this fee tier. */
     swapPairs: readonly { tokenIn: Address; tokenOut: Address; fee: number }[];
   };
+  /** The Aave v3 borrow-short leg: supply collateral, borrow the hedged asset at the variable rate, sell it. */
+  aave?: AaveScope;
   /**
    * Price bounds Roles enforces on every value-moving call, whatever else is in the transaction (a Roles v2
    * custom condition: our view-only HedgeBounds adapter reads the Chainlink feeds and the call's own bound fields).
@@ -68,4 +75,20 @@ export interface TreasuryScope {
     /** Allowances refill in steps of this period (cap × period / 1 day each), never above one day's cap. */
     refillPeriodSec: number;
   };
+}
+
+/**
+ * What the keeper may do on one Aave v3 Pool, always on the Safe's own account (`onBehalfOf` and `to` are the Safe).
+ * The swap leg (borrowed asset ↔ stablecoin) is an ordinary `uniswap.swapPairs` entry, held by the same swap bound.
+ */
+export interface AaveScope {
+  pool: Address;
+  /** Assets the keeper may supply and withdraw (and approve to the Pool). */
+  collateralAssets: readonly Address[];
+  /** Assets the keeper may borrow at the variable rate and repay (and approve to the Pool). */
+  borrowAssets: readonly Address[];
+  /** Borrowed per day, per asset, in its own units (a refilling Roles allowance). */
+  borrowPerDay: Readonly<Record<Address, bigint>>;
+  /** Collateral moved (supply + withdraw) per day, per asset, in its own units. */
+  collateralPerDay: Readonly<Record<Address, bigint>>;
 }

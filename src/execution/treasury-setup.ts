@@ -16,8 +16,8 @@ export interface TreasurySetupInput {
 /**
  * Everything a treasury's owners sign once to let the keeper work, as one Safe batch: enable the Roles
  * modifier, set HedgeGuard's feed heartbeats and HedgeBounds' price sources, approve the venues to pull what the keeper may trade (the
- * router for each swap input, the perp vault for collateral), apply the keeper's and guardian's permission
- * sets with their allowances, and assign both roles. The Safe executes it by DELEGATECALL to MultiSendCallOnly.
+ * router for each swap input, the perp vault for collateral, the Aave Pool for what is supplied or repaid), apply
+ * the keeper's, guardian's (and deleverager's) permission sets with their allowances, and assign the roles. The Safe executes it by DELEGATECALL to MultiSendCallOnly.
  */
 export function treasurySetupTransactions(input: TreasurySetupInput): MetaTransaction[] {
   const { scope } = input;
@@ -68,6 +68,13 @@ export function treasurySetupTransactions(input: TreasurySetupInput): MetaTransa
   }
   for (const token of scope.perp.collateralTokens) {
     approvals.set(`${token}:${scope.perp.vault}`.toLowerCase(), { token, spender: scope.perp.vault });
+  }
+  // The Aave Pool pulls what is supplied and what is repaid.
+  const { aave } = scope;
+  if (aave !== undefined) {
+    for (const token of [...aave.collateralAssets, ...aave.borrowAssets]) {
+      approvals.set(`${token}:${aave.pool}`.toLowerCase(), { token, spender: aave.pool });
+    }
   }
   for (const { token, spender } of approvals.values()) {
     // The spender can only pull during a call the Safe itself makes; what the keeper may make the Safe call

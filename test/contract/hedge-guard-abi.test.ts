@@ -26,7 +26,7 @@ describe("HedgeGuard ABI used by the execution layer", () => {
     for (const signature of signatures(HEDGE_GUARD_ABI, "function")) expect(compiled).toContain(signature);
   });
 
-  it("scopes the keeper to exactly the four check functions, by their compiled signatures", () => {
+  it("scopes the keeper to exactly the five check functions, by their compiled signatures", () => {
     const compiledChecks = signatures(artifact.abi, "function").filter((s) => s.startsWith("check"));
     expect([...GUARD_SIGNATURES].sort()).toEqual(compiledChecks);
   });

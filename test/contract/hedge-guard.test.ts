@@ -7,7 +7,8 @@ import { expectCustomError } from "../support/custom-error.ts";
 
 // HedgeGuard's oracle, deadline, balance, replay and ownership rules on an in-process chain. The perp-size
 // premise (read from Perpetual Protocol's real AccountBalance) is exercised on the devnet, in
-// test/integration/execution; here the position source is a stand-in holding whatever a test sets.
+// test/integration/execution; here the position source is a stand-in holding whatever a test sets. Likewise the
+// Aave health factor: the real Pool's is checked on the devnet, here a stand-in pool reports what a test sets.
 const { viem } = await hre.network.connect();
 const publicClient = await viem.getPublicClient();
 const testClient = await viem.getTestClient();
@@ -26,6 +27,7 @@ const positionSource = await viem.deployContract("MockPerpAccountBalance");
 const guard = await viem.deployContract("HedgeGuard", [treasury!.account.address, positionSource.address]);
 const feed = await viem.deployContract("MockV3Aggregator", [8, ETH_USD_2000]);
 const usdc = await viem.deployContract("ERC20Mock", [6]);
+const aavePool = await viem.deployContract("MockAavePool");
 await guard.write.setFeedHeartbeat([feed.address, HEARTBEAT_SEC]);
 await usdc.write.mint([treasury!.account.address, 1_000_000n]);
 
@@ -277,6 +279,46 @@ describe("HedgeGuard", () => {
         }),
         "HedgeGuardBalanceTooLow",
         [planId, getAddress(usdc.address), 0n, 1n],
+      );
+    });
+  });
+
+  describe("Aave health factor", () => {
+    const WAD = 10n ** 18n;
+    const floor = (15n * WAD) / 10n;
+
+    it("passes when the caller's health factor is at the floor or above, and when it has no debt", async () => {
+      await aavePool.write.setHealthFactor([treasury!.account.address, floor]);
+      await guard.read.checkHealthFactor([planId, aavePool.address, floor]);
+      // Aave reports an account without debt as type(uint256).max.
+      await aavePool.write.setHealthFactor([treasury!.account.address, 2n ** 256n - 1n]);
+      await guard.read.checkHealthFactor([planId, aavePool.address, floor]);
+    });
+
+    it("names the plan, the pool, the health factor and the floor when it is below", async () => {
+      await aavePool.write.setHealthFactor([treasury!.account.address, floor - 1n]);
+      await expectCustomError(
+        guard.read.checkHealthFactor([planId, aavePool.address, floor]),
+        "HedgeGuardHealthFactorTooLow",
+        [planId, getAddress(aavePool.address), floor - 1n, floor],
+      );
+    });
+
+    it("judges the caller's own account, not the treasury's, when someone else calls", async () => {
+      await aavePool.write.setHealthFactor([treasury!.account.address, 3n * WAD]);
+      await guard.read.checkHealthFactor([planId, aavePool.address, floor]);
+      await expectCustomError(
+        guard.read.checkHealthFactor([planId, aavePool.address, floor], { account: stranger!.account }),
+        "HedgeGuardHealthFactorTooLow",
+        [planId, getAddress(aavePool.address), 0n, floor],
+      );
+    });
+
+    it("refuses a zero pool instead of reading nothing", async () => {
+      await expectCustomError(
+        guard.read.checkHealthFactor([planId, zeroAddress, floor]),
+        "HedgeGuardZeroAddress",
+        [],
       );
     });
   });

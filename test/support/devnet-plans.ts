@@ -2,7 +2,7 @@ import { type Address, erc20Abi, parseAbi } from "viem";
 import type { DevnetKeeperSetup } from "../../src/devnet/devnet-keeper-setup.ts";
 import type { Devnet } from "../../src/devnet/index.ts";
 import { oraclePerpQuoteBound, oracleSwapMinOut } from "../../src/engine/oracle-bounds.ts";
-import type { Plan, PlanAction } from "../../src/engine/plan.ts";
+import type { AaveAction, Plan, PlanAction, SwapExactInputSingleAction } from "../../src/engine/plan.ts";
 import { planId } from "../../src/engine/plan-id.ts";
 
 // Hand-built plans against the devnet treasury, for tests and benchmarks of the execution path that must not
@@ -186,5 +186,77 @@ export async function usdcToUsdtPlan(
     },
     driftBpsBefore: 0,
     driftBpsAfter: 0,
+  };
+}
+
+/**
+ * An Aave v3 plan on the treasury's own account: `actions` in order, premise ETH/USD within ±2%, and HedgeGuard's
+ * post check that the Safe's health factor is at least `minHealthFactorWad` after them.
+ */
+export async function aavePlan(
+  devnet: Devnet,
+  actions: PlanAction[],
+  options: { minHealthFactorWad: bigint; label?: string },
+): Promise<Plan> {
+  const m = devnet.manifest;
+  if (m.aave === undefined) throw new Error("this devnet has no Aave v3 market");
+  const answer = await feedAnswer(devnet, m.feeds.ethUsd.address);
+  const blockNumber = await devnet.publicClient.getBlockNumber({ cacheTime: 0 });
+  return {
+    planId: planId(BOOK_ID, blockNumber, actions),
+    bookId: BOOK_ID,
+    blockNumber,
+    lane: "routine",
+    reason: options.label ?? "aave-rebalance",
+    actions,
+    premise: {
+      deadlineSec: (await chainNowSec(devnet)) + 600,
+      oracle: {
+        feed: m.feeds.ethUsd.address,
+        heartbeatSec: 3600,
+        minAnswer: (answer * 98n) / 100n,
+        maxAnswer: (answer * 102n) / 100n,
+      },
+    },
+    post: { minBalances: [], aave: { pool: m.aave.pool, minHealthFactorWad: options.minHealthFactorWad } },
+    expectedRiskReductionUsd: 0,
+    expectedCost: NO_COST,
+    // Aave moves carry no quote: their realized cost is the gas alone.
+    quote: { basePriceUsd: usdOf(answer), legs: [] },
+    driftBpsBefore: 0,
+    driftBpsAfter: 0,
+  };
+}
+
+/** One Aave v3 Pool call on the devnet market (the plan-batch encodes it on the Safe's own account). */
+export function aaveAction(
+  devnet: Devnet,
+  kind: AaveAction["kind"],
+  asset: Address,
+  amount: bigint,
+): AaveAction {
+  const pool = devnet.manifest.aave?.pool;
+  if (pool === undefined) throw new Error("this devnet has no Aave v3 market");
+  return { kind, venue: "aave-v3", pool, asset, amount };
+}
+
+/** Sell `amountIn` WETH for USDC in the 0.05% pool, the minimum out from the feeds less the keeper's slippage. */
+export async function wethSale(devnet: Devnet, amountIn: bigint): Promise<SwapExactInputSingleAction> {
+  const m = devnet.manifest;
+  return {
+    kind: "swap.exactInputSingle",
+    venue: "uniswap-v3",
+    tokenIn: m.contracts.weth,
+    tokenOut: m.contracts.usdc,
+    fee: 500,
+    amountIn,
+    amountOutMinimum: oracleSwapMinOut({
+      amountIn,
+      tokenInDecimals: 18,
+      tokenOutDecimals: 6,
+      priceIn: { answer: await feedAnswer(devnet, m.feeds.ethUsd.address), decimals: 8 },
+      priceOut: { answer: await feedAnswer(devnet, m.feeds.usdcUsd.address), decimals: 8 },
+      slippageBps: SWAP_SLIPPAGE_BPS,
+    }),
   };
 }

@@ -35,6 +35,7 @@ let setup: DevnetKeeperSetup;
 const ETH = 10n ** 18n;
 const STATUS = {
   TargetAddressNotAllowed: 2,
+  FunctionNotAllowed: 3,
   OrViolation: 5,
   ParameterNotAllowed: 7,
   AllowanceExceeded: 17,
@@ -119,8 +120,13 @@ describe("the keeper cannot", () => {
       functionName: "transfer",
       args: [keeper().account.address, 1n],
     });
-    await expectCustomError(keeperExec(m().contracts.usdc, transfer), "ConditionViolation", [
+    await expectCustomError(keeperExec(m().contracts.usdt, transfer), "ConditionViolation", [
       STATUS.TargetAddressNotAllowed,
+      expect.any(String),
+    ]);
+    // USDC is a scoped target (the keeper may approve it to the Aave Pool): any other function is refused.
+    await expectCustomError(keeperExec(m().contracts.usdc, transfer), "ConditionViolation", [
+      STATUS.FunctionNotAllowed,
       expect.any(String),
     ]);
     const plan = await shortMorePlan(ETH / 10n);
@@ -132,7 +138,7 @@ describe("the keeper cannot", () => {
     await expectCustomError(
       keeperExec(setup.scope.multiSendCallOnly, encodeMultiSend(batch), { operation: 1 }),
       "ConditionViolation",
-      [STATUS.TargetAddressNotAllowed, expect.any(String)],
+      [STATUS.FunctionNotAllowed, expect.any(String)],
     );
   });
 
