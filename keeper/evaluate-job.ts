@@ -7,7 +7,11 @@ import { UnrecoverableError } from "bullmq";
 import { evaluateBook } from "../src/engine/book-metrics.ts";
 import { decide } from "../src/engine/decide.ts";
 import type { KeeperState } from "../src/engine/snapshot.ts";
-import type { BookDetail, DecisionKind } from "../src/evaluation/book-evaluation.ts";
+import {
+  type BookDetail,
+  type DecisionKind,
+  REALIZED_COST_WINDOW_SEC,
+} from "../src/evaluation/book-evaluation.ts";
 import { bookSampleOf } from "../src/indexers/book-sample.ts";
 import type { LastEvaluation } from "./book-state-store.ts";
 import type { KeeperContext } from "./context.ts";
@@ -22,6 +26,8 @@ import { isPreemptible, leaseHolder, takeUpPlan } from "./plan-lifecycle.ts";
 import { storedWindowSeries } from "./stored-window-series.ts";
 
 const SAMPLE_WINDOW = 240;
+/** At most this many mined plans in the realized-cost summary: a plan every 45 minutes for the whole 30 days. */
+const REALIZED_COST_PLANS = 1_000;
 
 export interface EvaluateResult {
   decision: DecisionKind;
@@ -79,6 +85,12 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
       sample,
       previous: samples,
       stored: await storedWindowSeries(ctx.history, book.bookId, snapshot.blockTimestampSec),
+      executions: await ctx.history.executions({
+        bookId: book.bookId,
+        fromSec: snapshot.blockTimestampSec - REALIZED_COST_WINDOW_SEC,
+        toSec: snapshot.blockTimestampSec,
+        limit: REALIZED_COST_PLANS,
+      }),
       nowSec,
     });
     await ctx.history.putSample(ctx.chainId, book.bookId, rows.sample, rows.depeg);

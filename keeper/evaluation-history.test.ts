@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { makeBook, makeParams, NOW_SEC } from "../src/engine/book-fixture.test-support.ts";
 import { evaluateBook } from "../src/engine/book-metrics.ts";
 import type { HedgedSeriesPoint } from "../src/engine/effectiveness.ts";
+import type { RealizedExecutionFacts } from "../src/engine/realized-cost.ts";
 import { syntheticSamples } from "../src/engine/samples-fixture.test-support.ts";
 import type { BookSample } from "../src/engine/snapshot.ts";
 import { mulberry32 } from "../src/engine/stress.ts";
@@ -22,6 +23,7 @@ function historyOf(
   options: Parameters<typeof makeBook>[0],
   previous: BookSample[] = syntheticSamples(0, 1),
   stored: StoredWindowSeries | null = null,
+  executions: RealizedExecutionFacts[] = [],
 ) {
   const snapshot = makeBook(options);
   const params = makeParams();
@@ -39,6 +41,7 @@ function historyOf(
       sample,
       previous,
       stored,
+      executions,
       nowSec: NOW_SEC,
     }),
   };
@@ -153,6 +156,38 @@ describe("what an evaluation leaves in the history", () => {
     expect(enough.rows.status.effectivenessWindow).toBe("live");
     expect(enough.rows.status.effectiveness).toBe(live.relative!.ederington);
     expect(enough.rows.effectivenessByWindow).toEqual({ live: live.relative!.ederington });
+  });
+
+  it("summarizes the book's mined plans into its detail: last and average slippage, cost per risk removed", () => {
+    const mined = (planId: string, slippageBps: number, minedAtSec: number): RealizedExecutionFacts => ({
+      planId,
+      minedAtSec,
+      slippageBps,
+      notionalUsd: 10_000,
+      gasUsd: 2,
+      feesUsd: 10,
+      slippageUsd: slippageBps,
+      totalCostUsd: 12 + slippageBps,
+      expectedCostUsd: 20,
+      riskRemovedUsd: 400,
+    });
+    const { rows } = historyOf({ hedgeRatio: 0.9 }, undefined, null, [
+      mined("b", 14, T0 + 60),
+      mined("a", 6, T0),
+    ]);
+    expect(rows.status.detail.realizedExecution).toEqual({
+      windowSec: 30 * 86_400,
+      plans: 2,
+      lastPlanId: "b",
+      lastMinedAtSec: T0 + 60,
+      lastSlippageBps: 14,
+      averageSlippageBps: 10,
+      costPerRiskRemoved: (26 + 18) / 800,
+      expectedCostPerRiskRemoved: 40 / 800,
+      totals: { gasUsd: 4, feesUsd: 20, slippageUsd: 20, costUsd: 44, expectedCostUsd: 40 },
+    });
+    // Positive control: no plan mined reads blank, not zero.
+    expect(historyOf({ hedgeRatio: 0.9 }).rows.status.detail.realizedExecution.lastSlippageBps).toBeNull();
   });
 
   it("leaves the timed windows blank, saying why, without a history store", () => {

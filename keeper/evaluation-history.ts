@@ -15,16 +15,18 @@ import {
 } from "../src/engine/effectiveness.ts";
 import { EngineInputError } from "../src/engine/errors.ts";
 import type { BookParams } from "../src/engine/params.ts";
+import { type RealizedExecutionFacts, summarizeRealizedCosts } from "../src/engine/realized-cost.ts";
 import type { BookSample, BookSnapshot } from "../src/engine/snapshot.ts";
 import { describeShock, standardShocks } from "../src/engine/standard-shocks.ts";
 import { normalCdf } from "../src/engine/statistics.ts";
 import { residualVarEs, stressBook } from "../src/engine/stress.ts";
-import type {
-  BookDetail,
-  BookStatusLevel,
-  HedgeLegDetail,
-  StressRow,
-  TargetEffectivenessWindowDetail,
+import {
+  type BookDetail,
+  type BookStatusLevel,
+  type HedgeLegDetail,
+  REALIZED_COST_WINDOW_SEC,
+  type StressRow,
+  type TargetEffectivenessWindowDetail,
 } from "../src/evaluation/book-evaluation.ts";
 import { basePriceInMainPool } from "../src/indexers/book-sample.ts";
 import type { BookStatus, DepegSample, HistorySample } from "../src/store/history-store.ts";
@@ -67,6 +69,8 @@ export function evaluationHistory(input: {
    * null without a history store: those windows are then blank, with that reason.
    */
   stored: StoredWindowSeries | null;
+  /** The book's mined plans over the last REALIZED_COST_WINDOW_SEC, newest first (the history's executions). */
+  executions: readonly RealizedExecutionFacts[];
   nowSec: number;
 }): EvaluationHistory {
   const { metrics, params, snapshot } = input;
@@ -103,6 +107,10 @@ export function evaluationHistory(input: {
       residualRisk: residualRiskOf(live, params),
       depeg,
       ...stressTableOf(snapshot, params, input.nowSec, metrics, measuredCorrelation(target)),
+      realizedExecution: {
+        windowSec: REALIZED_COST_WINDOW_SEC,
+        ...summarizeRealizedCosts(input.executions),
+      },
     }),
   };
   return {
@@ -347,6 +355,7 @@ function bookDetailOf(input: {
   depeg: readonly DepegSample[];
   stress: StressRow[];
   stressProblem: string | null;
+  realizedExecution: BookDetail["realizedExecution"];
 }): BookDetail {
   const { metrics, params } = input;
   const perp = metrics.perp;
@@ -416,6 +425,7 @@ function bookDetailOf(input: {
     stress: input.stress,
     stressProblem: input.stressProblem,
     depeg: input.depeg.map((d) => ({ symbol: d.symbol, tier: d.tier, deviationBps: d.deviationBps })),
+    realizedExecution: input.realizedExecution,
   };
 }
 

@@ -68,7 +68,7 @@ describe("plan integrity", () => {
     expect(refusal(forgedId, forged)).toBe("MAC does not verify");
   });
 
-  it("refuses a widened premise, a changed post-state and a changed lane: outside the id, inside the MAC", () => {
+  it("refuses a widened premise, a changed post-state, lane or quote: outside the id, inside the MAC", () => {
     const edits: ((plan: Plan) => void)[] = [
       (plan) => {
         plan.premise.oracle.minAnswer = 1n;
@@ -81,6 +81,11 @@ describe("plan integrity", () => {
       },
       (plan) => {
         plan.lane = "urgent";
+      },
+      // A forged quote would make a bad fill read as no slippage.
+      (plan) => {
+        const leg = plan.quote.legs[0]!;
+        if (leg.kind === "perp") leg.priceUsd *= 0.9;
       },
     ];
     for (const edit of edits) {

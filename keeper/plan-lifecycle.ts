@@ -16,6 +16,7 @@ import { sealPlan } from "./plan-integrity.ts";
 import type { PlanRecord, TxRecord } from "./plan-store.ts";
 import { buildProposal } from "./propose-plan.ts";
 import { LANE_PRIORITY } from "./queues.ts";
+import { recordExecution } from "./record-execution.ts";
 
 export const TERMINAL_STATUSES: ReadonlySet<PlanStatus> = new Set([
   "shadowed",
@@ -228,6 +229,8 @@ export async function finishPlan(
       : receipt.status === "success"
         ? ("mined" as const)
         : ("reverted" as const);
+  // Before the record goes final: a failed read here retries the confirm job, which skips final plans.
+  if (status === "mined") await recordExecution(ctx, record, receipt);
   await ctx.plans.update(record.planId, (r) => ({
     ...r,
     status,

@@ -74,7 +74,8 @@ For each book (or --book): value, hedge ratio and drift against the arm/rearm th
 freshness, de-peg tier per asset, the keeper's health from its /healthz (metrics.host:metrics.port), and from
 the running process's API (else the history) the keeper's latest evaluation (σ and its source, residual VaR/ES,
 effectiveness per window against the target, LP gamma, basis, liquidation distance, the stress rows' margin
-after and liquidation) and the book's last actions (plan, lane, status, transaction, gas).
+after and liquidation, realized slippage and cost per risk removed of the mined plans) and the book's last
+actions (plan, lane, status, transaction, gas).
 `,
   plan: `hedgekeeper plan [--config <file>] [--book <id>] [--json]
 

@@ -115,6 +115,17 @@ function detailWith(windows: TargetEffectivenessWindowDetail[]): BookDetail {
     stress: [],
     stressProblem: null,
     depeg: [],
+    realizedExecution: {
+      windowSec: 2_592_000,
+      plans: 0,
+      lastPlanId: null,
+      lastMinedAtSec: null,
+      lastSlippageBps: null,
+      averageSlippageBps: null,
+      costPerRiskRemoved: null,
+      expectedCostPerRiskRemoved: null,
+      totals: { gasUsd: 0, feesUsd: 0, slippageUsd: 0, costUsd: 0, expectedCostUsd: 0 },
+    },
   };
 }
 

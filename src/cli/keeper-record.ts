@@ -1,6 +1,7 @@
 // `hedgekeeper status`'s view of what the keeper recorded for a book: its last actions, and its latest evaluation
 // with the book page's figures (σ and its source, residual VaR/ES, effectiveness per steward window against the
-// target, LP gamma, basis, liquidation distance, the stress rows' margin after and liquidation). From the running
+// target, LP gamma, basis, liquidation distance, the stress rows' margin after and liquidation, realized slippage
+// and cost per risk removed of the mined plans). From the running
 // process's API when it answers (the embedded PGlite history belongs to that process while it runs), else from the
 // history store, opened once for both.
 import { existsSync } from "node:fs";
@@ -140,6 +141,19 @@ function windowLine(w: TargetEffectivenessWindowDetail): string {
   );
 }
 
+/** What the mined plans paid: slippage against their quotes (positive = worse), realized vs estimated cost per risk. */
+function realizedLine(r: BookDetail["realizedExecution"]): string {
+  const days = `${Math.round(r.windowSec / 86_400)} d`;
+  if (r.plans === 0) return `    realized execution: no plan mined in the last ${days}`;
+  const bps = (x: number | null) => (x === null ? "n/a" : `${x > 0 ? "+" : ""}${x.toFixed(1)} bps`);
+  const perRisk = (x: number | null) => (x === null ? "n/a" : x.toFixed(3));
+  return (
+    `    realized execution (${r.plans} plans, ${days}): slippage last ${bps(r.lastSlippageBps)}, average ` +
+    `${bps(r.averageSlippageBps)}; cost per $ of risk removed ${perRisk(r.costPerRiskRemoved)} (estimated ` +
+    `${perRisk(r.expectedCostPerRiskRemoved)}); paid $${r.totals.costUsd.toFixed(2)}`
+  );
+}
+
 /** The keeper's latest evaluation of a book, for the terminal. */
 export function renderKeeperEvaluation(evaluation: KeeperEvaluation): string {
   const latest = evaluation.latest;
@@ -163,6 +177,7 @@ export function renderKeeperEvaluation(evaluation: KeeperEvaluation): string {
     d.perp?.liquidationPriceUsd == null
       ? "    liquidation: no position"
       : `    liquidation at $${d.perp.liquidationPriceUsd.toFixed(2)} (${signed(pct(d.perp.liquidationMovePct))}, ${d.perp.liquidationDistanceBps?.toFixed(0)} bps away)`,
+    realizedLine(d.realizedExecution),
     `    effectiveness against the ${d.targetEffectiveness[0]?.targetHedgeRatio ?? "n/a"} target:`,
     ...d.targetEffectiveness.map((w) => `      ${windowLine(w)}`),
     "    stress (net, margin after, liquidation):",

@@ -454,6 +454,9 @@ function assemble(ctx: AaveLegContext, input: AssembleInput): Plan {
       slippageUsd: input.slippageUsd,
       fundingUsd: input.carryUsd,
     }),
+    // The swap leg's pool is chosen by the router's fee tier, not read into the book: no per-swap quote yet, so
+    // the realized cost of an Aave plan is its gas (docs/stewards.md, "Execution cost").
+    quote: { basePriceUsd: m.basePriceUsd, legs: [] },
     driftBpsBefore: m.drift.driftBps,
     driftBpsAfter: driftAfter.driftBps,
     hedgeTriggered: input.hedgeTriggered,

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyPlan } from "./apply-plan.ts";
-import { makeBook, makeParams, NOW_SEC, USDC, USDT } from "./book-fixture.test-support.ts";
+import { makeBook, makeParams, NOW_SEC, USDC, USDC_USDT_POOL, USDT } from "./book-fixture.test-support.ts";
 import { evaluateBook } from "./book-metrics.ts";
 import { decide } from "./decide.ts";
 import { EngineInputError } from "./errors.ts";
@@ -39,6 +39,17 @@ describe("decide", () => {
     expect(plan.premise.oracle.maxAnswer).toBe(3030_00000000n);
     expect(plan.expectedRiskReductionUsd).toBeGreaterThan(plan.expectedCost.totalUsd * 1.5);
     expect(Math.abs(plan.driftBpsAfter)).toBeLessThan(1);
+    // Quoted at the venue's mark, the resize's own index in the batch; gas priced at the base price decided on.
+    expect(plan.quote).toEqual({
+      basePriceUsd: 3000,
+      legs: [
+        {
+          kind: "perp",
+          actionIndex: plan.actions.indexOf(adjust),
+          priceUsd: Number(book.perp!.markPriceE18) / 1e18,
+        },
+      ],
+    });
   });
 
   it("gives the same plan id for the same book, block and actions, and a different one on another block", () => {
@@ -161,6 +172,14 @@ describe("decide", () => {
     expect(Number(swap.amountOutMinimum) / 1e6).toBeGreaterThan(95_000 * 0.9999 * 0.997 - 10);
     expect(Number(swap.amountOutMinimum) / 1e6).toBeLessThan(95_000);
     expect(plan.premise.oracle.feed).toBe(book.oracles[1]!.feed);
+    // Quoted at the pool's spot (0.95 USDC per USDT) after its 1 bp fee, before price impact.
+    const [leg] = plan.quote.legs;
+    expect(leg).toMatchObject({ kind: "swap", actionIndex: 0, tokenInDecimals: 6, tokenOutDecimals: 6 });
+    if (leg?.kind !== "swap") throw new Error("expected a swap quote");
+    expect(leg.pool).toBe(USDC_USDT_POOL);
+    expect(leg.priceNetOfFee).toBeCloseTo(0.95 * 0.9999, 6);
+    expect(leg.tokenInPriceUsd).toBeCloseTo(0.95, 6);
+    expect(Number(swap.amountOutMinimum) / 1e6).toBeLessThan(leg.priceNetOfFee * 100_000);
   });
 
   it("the urgent lane still respects caps", () => {

@@ -15,6 +15,7 @@ import type {
   PlanPostState,
   PlanPremise,
   SwapExactInputSingleAction,
+  SwapTradeQuote,
 } from "./plan.ts";
 import { bpsOf, gasUsd, noop, oraclePremise, planCost, spotBalance } from "./plan-assembly.ts";
 import { planId } from "./plan-id.ts";
@@ -24,6 +25,8 @@ import { largestSwapPaying, quoteSwap } from "./swap-math.ts";
 /** One de-peg swap worth making: the action and what it costs and saves. */
 interface DepegSwap {
   action: SwapExactInputSingleAction;
+  /** What the pool pays at spot after its fee; the action's index is set when the plan is assembled. */
+  quote: Omit<SwapTradeQuote, "actionIndex">;
   amountInUsd: number;
   feesUsd: number;
   slippageUsd: number;
@@ -169,6 +172,15 @@ function depegSwap(input: {
       amountIn,
       amountOutMinimum,
     },
+    quote: {
+      kind: "swap",
+      pool: pool.address,
+      priceNetOfFee: (toFloat(quote.spotOut, decimalsOut) / toFloat(amountIn, decimalsIn)) * (1 - feeShare),
+      tokenInPriceUsd: priceUsd,
+      tokenOutPriceUsd: outPriceUsd,
+      tokenInDecimals: decimalsIn,
+      tokenOutDecimals: decimalsOut,
+    },
     amountInUsd,
     feesUsd: amountInUsd * feeShare,
     slippageUsd: Math.max(
@@ -252,6 +264,10 @@ export function planDepeg(
     post,
     expectedRiskReductionUsd: reduction,
     expectedCost,
+    quote: {
+      basePriceUsd: m.basePriceUsd,
+      legs: swaps.map((q, actionIndex) => ({ ...q.quote, actionIndex })),
+    },
     driftBpsBefore: m.drift.driftBps,
     driftBpsAfter: m.drift.driftBps,
     hedgeTriggered: book.keeper.hedgeTriggered,

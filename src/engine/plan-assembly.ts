@@ -3,9 +3,19 @@
 // the post-state it asserts). The de-peg lane's plan is assembled in depeg-plan.ts from the same parts.
 import type { BookMetrics } from "./book-metrics.ts";
 import type { HedgeDrift } from "./hedge-drift.ts";
+import { toFloat } from "./input-guards.ts";
 import { oraclePerpQuoteBound } from "./oracle-bounds.ts";
 import type { BookParams } from "./params.ts";
-import type { Decision, Noop, NoopCode, Plan, PlanAction, PlanCost, PlanPremise } from "./plan.ts";
+import type {
+  Decision,
+  Noop,
+  NoopCode,
+  Plan,
+  PlanAction,
+  PlanCost,
+  PlanPremise,
+  TradeQuote,
+} from "./plan.ts";
 import { planId } from "./plan-id.ts";
 import type { BookSnapshot, OracleReading, PerpPositionSnapshot } from "./snapshot.ts";
 
@@ -93,12 +103,14 @@ export function routinePlan(input: RoutinePlanInput): Decision {
   const { depositUnits, withdrawUnits } = input.collateral;
   const S = m.basePriceUsd;
   const actions: PlanAction[] = [];
+  const quotes: TradeQuote[] = [];
   const token = perp.collateral.token.address;
   if (depositUnits > 0n)
     actions.push({ kind: "perp.depositCollateral", venue: perp.venue, token, amount: depositUnits });
   const sizeAfter = perp.sizeBase + trade;
   if (trade !== 0n) {
     const absTrade = trade < 0n ? -trade : trade;
+    quotes.push({ kind: "perp", actionIndex: actions.length, priceUsd: toFloat(perp.markPriceE18, 18) });
     actions.push({
       kind: "perp.adjustPosition",
       venue: perp.venue,
@@ -164,6 +176,7 @@ export function routinePlan(input: RoutinePlanInput): Decision {
     },
     expectedRiskReductionUsd: traded ? hedge.riskReductionUsd : 0,
     expectedCost,
+    quote: { basePriceUsd: S, legs: quotes },
     driftBpsBefore: m.drift.driftBps,
     driftBpsAfter: afterDrift.driftBps,
     // Acting on the full trade disarms once the book is back inside the re-arm band.

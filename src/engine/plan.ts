@@ -108,6 +108,43 @@ export interface PlanCost {
   totalUsd: number;
 }
 
+/** A perp resize's quote: the venue's mark price when the engine sized it (its slippage estimate starts there). */
+export interface PerpTradeQuote {
+  kind: "perp";
+  /** The perp.adjustPosition action's index in plan.actions. */
+  actionIndex: number;
+  /** USD (quote token) per base unit. */
+  priceUsd: number;
+}
+
+/**
+ * A de-peg swap's quote: what the pool would pay per unit in at its spot price, after its fee tier and before
+ * price impact (the engine's exact quote adds the impact; the realized fill adds the impact and any move since).
+ */
+export interface SwapTradeQuote {
+  kind: "swap";
+  /** The swap.exactInputSingle action's index in plan.actions. */
+  actionIndex: number;
+  /** The v3 pool the router will route through: its Swap event is the realized fill. */
+  pool: Address;
+  /** tokenOut per tokenIn, whole units, net of the pool's fee. */
+  priceNetOfFee: number;
+  tokenInPriceUsd: number;
+  tokenOutPriceUsd: number;
+  tokenInDecimals: number;
+  tokenOutDecimals: number;
+}
+
+export type TradeQuote = PerpTradeQuote | SwapTradeQuote;
+
+/** What the engine expected at decision time: the realized cost of the mined plan is measured against it. */
+export interface PlanQuote {
+  /** The base asset's USD price the plan was decided at: the gas token's price proxy (WETH books) for gas in USD. */
+  basePriceUsd: number;
+  /** One per trade action (perp resize, swap), in action order; collateral and Aave moves have no quote. */
+  legs: TradeQuote[];
+}
+
 export interface Plan {
   /** Deterministic: hash of book, block and actions. The keeper's idempotency key. */
   planId: Hex32;
@@ -120,6 +157,8 @@ export interface Plan {
   post: PlanPostState;
   expectedRiskReductionUsd: number;
   expectedCost: PlanCost;
+  /** Covered by the plan's MAC with everything else: a forged quote cannot hide a bad fill. */
+  quote: PlanQuote;
   driftBpsBefore: number;
   driftBpsAfter: number;
   /** Hysteresis state for the next decision: the keeper stores it with the plan. */

@@ -1,6 +1,6 @@
 // What one evaluation of a book produces beyond the engine's own types: the status a steward sees, the kind of
 // decision taken, and the book's detail (band, oracle, σ, LP, perp, basis, residual VaR/ES, effectiveness windows
-// per block and against the target, stress table, de-peg tiers). The keeper builds it (keeper/evaluation-history.ts), the history store keeps the detail as JSON, the
+// per block and against the target, stress table, de-peg tiers, realized execution cost). The keeper builds it (keeper/evaluation-history.ts), the history store keeps the detail as JSON, the
 // API validates what it reads back with bookDetailSchema, and the dashboard draws the inferred types. A field
 // added to the schema is one edit: the compiler then asks every producer (and test fixture) for it, and every
 // reader receives it typed. Bigints travel as decimal strings; JSON cannot carry NaN, so a number the engine
@@ -190,6 +190,32 @@ export const stressRowSchema = z.object({
   collateralDepegPnlUsd: z.number(),
 });
 
+/**
+ * What the book's mined plans actually paid over the last REALIZED_COST_WINDOW_SEC (engine/realized-cost.ts
+ * summarizeRealizedCosts over the history's plan executions). Slippage is against each plan's quote, positive
+ * when worse; every figure is null, not 0, while no plan (or no trading plan) was mined in the window.
+ */
+const realizedExecutionDetailSchema = z.object({
+  windowSec: z.number(),
+  plans: z.number().int().nonnegative(),
+  lastPlanId: z.string().nullable(),
+  lastMinedAtSec: z.number().nullable(),
+  lastSlippageBps: z.number().nullable(),
+  averageSlippageBps: z.number().nullable(),
+  costPerRiskRemoved: z.number().nullable(),
+  expectedCostPerRiskRemoved: z.number().nullable(),
+  totals: z.object({
+    gasUsd: z.number(),
+    feesUsd: z.number(),
+    slippageUsd: z.number(),
+    costUsd: z.number(),
+    expectedCostUsd: z.number(),
+  }),
+});
+
+/** The realized-cost window: the longest steward window (30 d). */
+export const REALIZED_COST_WINDOW_SEC = 30 * 86_400;
+
 const depegTierDetailSchema = z.object({
   symbol: z.string(),
   tier: z.enum(DEPEG_TIERS),
@@ -220,12 +246,14 @@ export const bookDetailSchema = z.object({
   /** Why the stress table could not be computed; null when it was. */
   stressProblem: z.string().nullable(),
   depeg: z.array(depegTierDetailSchema),
+  realizedExecution: realizedExecutionDetailSchema,
 });
 
 export type BookDetail = z.infer<typeof bookDetailSchema>;
 export type HedgeLegDetail = z.infer<typeof hedgeLegDetailSchema>;
 export type EffectivenessWindowDetail = z.infer<typeof effectivenessWindowDetailSchema>;
 export type StressRow = z.infer<typeof stressRowSchema>;
+export type RealizedExecutionDetail = z.infer<typeof realizedExecutionDetailSchema>;
 export type TargetEffectivenessWindowDetail = z.infer<typeof targetEffectivenessWindowDetailSchema>;
 export type EffectivenessMeasuresDetail = z.infer<typeof effectivenessMeasuresSchema>;
 

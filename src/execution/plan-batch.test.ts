@@ -31,6 +31,7 @@ const plan: Plan = {
   post: { minBalances: [] },
   expectedRiskReductionUsd: 0,
   expectedCost: { gasUsd: 0, feesUsd: 0, slippageUsd: 0, fundingUsd: 0, totalUsd: 0 },
+  quote: { basePriceUsd: 3000, legs: [] },
   driftBpsBefore: 0,
   driftBpsAfter: 0,
 };

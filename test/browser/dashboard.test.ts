@@ -97,6 +97,7 @@ describe("the steward dashboard in Chromium", () => {
         expect(actionText).toContain("mined");
         expect(actionText).toContain("0x0000…ef02");
         expect(actionText).toContain("187,654");
+        expect(await page.getByTestId(`action-slippage-${seeded.planId}`).textContent()).toContain("+14 bps");
 
         expect(await page.getByTestId("depeg-price-USDC").textContent()).toBe("$0.9940");
         expect(await page.getByTestId("depeg-deviation-USDC").textContent()).toBe("-60 bps");
@@ -137,6 +138,50 @@ describe("the steward dashboard in Chromium", () => {
         await page.getByTestId("back-to-overview").click();
         await page.getByTestId("book-row-wbtc-usdc").waitFor();
         expect(errors).toEqual([]);
+      },
+      { browser },
+    );
+  });
+
+  it("shows what the mined plans paid: realized slippage, cost per risk removed against the estimate, costs paid", async () => {
+    await withPage(
+      `${api.url}/#/book/eth-usdc`,
+      async ({ page, errors }) => {
+        await page.getByTestId("facts-execution").waitFor();
+        expect(
+          await facts(page, [
+            "realized-slippage-last",
+            "realized-slippage-average",
+            "realized-cost-per-risk",
+            "expected-cost-per-risk",
+            "realized-costs-total",
+          ]),
+        ).toEqual({
+          "realized-slippage-last": "+13 bps",
+          "realized-slippage-average": "+8.3 bps",
+          "realized-cost-per-risk": "0.0375",
+          "expected-cost-per-risk": "0.03",
+          "realized-costs-total": "$37.50",
+        });
+        expect(await page.getByTestId("facts-execution").locator("h3").textContent()).toBe(
+          "Execution cost (2 plans, 30.0 d)",
+        );
+        expect(await page.getByTestId("fact-realized-costs-total").getAttribute("title")).toBe(
+          "gas $4.20, fees $18.00, slippage $15.30",
+        );
+        expect(errors).toEqual([]);
+      },
+      { browser },
+    );
+    // A book that mined nothing says so instead of showing zeros.
+    await withPage(
+      `${api.url}/#/book/wbtc-usdc`,
+      async ({ page }) => {
+        await page.getByTestId("facts-execution").waitFor();
+        expect(await page.getByTestId("fact-realized-none").textContent()).toBe(
+          "No plan mined in the last 30.0 d.",
+        );
+        expect(await page.getByTestId("fact-realized-slippage-last").count()).toBe(0);
       },
       { browser },
     );
@@ -668,6 +713,17 @@ describe("the steward dashboard in Chromium", () => {
             { symbol: "USDT", tier: "warn", deviationBps: -613.0000000000002 },
             { symbol: "DAI", tier: "act", deviationBps: -1212.9999999999995 },
           ],
+          realizedExecution: {
+            windowSec: 2_592_000,
+            plans: 0,
+            lastPlanId: null,
+            lastMinedAtSec: null,
+            lastSlippageBps: null,
+            averageSlippageBps: null,
+            costPerRiskRemoved: null,
+            expectedCostPerRiskRemoved: null,
+            totals: { gasUsd: 0, feesUsd: 0, slippageUsd: 0, costUsd: 0, expectedCostUsd: 0 },
+          },
         },
       }),
     );

@@ -44,7 +44,13 @@ const NO_COST = { gasUsd: 0, feesUsd: 0, slippageUsd: 0, fundingUsd: 0, totalUsd
 const PERP_SLIPPAGE_BPS = 100n;
 const SWAP_SLIPPAGE_BPS = 50n;
 
-/** Grow the treasury's vETH short by `amountBase`, premise: ETH/USD within ±2%, the position as it is now. */
+/** A Chainlink USD answer (8 decimals) as a float price. */
+const usdOf = (answer: bigint) => Number(answer) / 1e8;
+
+/**
+ * Grow the treasury's vETH short by `amountBase`, premise: ETH/USD within ±2%, the position as it is now. Its
+ * quote is the ETH/USD answer (where the engine's would be the venue's mark).
+ */
 export async function shortMorePlan(
   devnet: Devnet,
   setup: DevnetKeeperSetup,
@@ -96,6 +102,10 @@ export async function shortMorePlan(
     },
     expectedRiskReductionUsd: 0,
     expectedCost: NO_COST,
+    quote: {
+      basePriceUsd: usdOf(answer),
+      legs: [{ kind: "perp", actionIndex: 0, priceUsd: usdOf(answer) }],
+    },
     driftBpsBefore: 0,
     driftBpsAfter: 0,
   };
@@ -117,14 +127,16 @@ export async function usdcToUsdtPlan(
     args: [setup.scope.safe],
   });
   const answer = await feedAnswer(devnet, m.feeds.usdcUsd.address);
+  const usdtAnswer = await feedAnswer(devnet, m.feeds.usdtUsd.address);
   const minOut = oracleSwapMinOut({
     amountIn,
     tokenInDecimals: 6,
     tokenOutDecimals: 6,
     priceIn: { answer, decimals: 8 },
-    priceOut: { answer: await feedAnswer(devnet, m.feeds.usdtUsd.address), decimals: 8 },
+    priceOut: { answer: usdtAnswer, decimals: 8 },
     slippageBps: SWAP_SLIPPAGE_BPS,
   });
+  const ethUsd = await feedAnswer(devnet, m.feeds.ethUsd.address);
   const blockNumber = await devnet.publicClient.getBlockNumber({ cacheTime: 0 });
   const actions: PlanAction[] = [
     {
@@ -156,6 +168,22 @@ export async function usdcToUsdtPlan(
     post: { minBalances: [{ token: usdt, amount: usdtBefore + minOut }] },
     expectedRiskReductionUsd: 0,
     expectedCost: NO_COST,
+    // Quoted at the feeds' cross rate after the pool's 0.01% fee (where the engine's is the pool's own spot).
+    quote: {
+      basePriceUsd: usdOf(ethUsd),
+      legs: [
+        {
+          kind: "swap",
+          actionIndex: 0,
+          pool: m.pools.usdcUsdt100.address,
+          priceNetOfFee: (usdOf(answer) / usdOf(usdtAnswer)) * (1 - 100 / 1_000_000),
+          tokenInPriceUsd: usdOf(answer),
+          tokenOutPriceUsd: usdOf(usdtAnswer),
+          tokenInDecimals: 6,
+          tokenOutDecimals: 6,
+        },
+      ],
+    },
     driftBpsBefore: 0,
     driftBpsAfter: 0,
   };
@@ -193,6 +221,8 @@ export async function aavePlan(
     post: { minBalances: [], aave: { pool: m.aave.pool, minHealthFactorWad: options.minHealthFactorWad } },
     expectedRiskReductionUsd: 0,
     expectedCost: NO_COST,
+    // Aave moves carry no quote: their realized cost is the gas alone.
+    quote: { basePriceUsd: usdOf(answer), legs: [] },
     driftBpsBefore: 0,
     driftBpsAfter: 0,
   };

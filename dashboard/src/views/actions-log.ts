@@ -1,7 +1,8 @@
-// The actions log: each plan with its latest transaction, fee bumps counted.
+// The actions log: each plan with its latest transaction, fee bumps counted, and the mined plan's realized
+// slippage against its quote (positive = worse).
 import type { ActionsResponse } from "../../../src/api/api-types.ts";
 import { h } from "../element.ts";
-import { clockTime, count, shortHex } from "../format.ts";
+import { bps, clockTime, count, shortHex } from "../format.ts";
 import { cell, stackedTable } from "./panel.ts";
 
 type Action = ActionsResponse["actions"][number];
@@ -24,12 +25,13 @@ function actionRow(action: Action): HTMLTableRowElement {
     ),
     cell("Gas", {}, count(action.gasUsed)),
     cell("Replaced", {}, String(action.replacements)),
+    cell("Slippage", { "data-testid": `action-slippage-${action.planId}` }, bps(action.slippageBps)),
   );
 }
 
 export function actionsTable(actions: readonly Action[]): HTMLElement {
   return stackedTable(
-    ["When", "Book", "Plan", "Lane", "Status", "Reason", "Transaction", "Gas", "Replaced"],
+    ["When", "Book", "Plan", "Lane", "Status", "Reason", "Transaction", "Gas", "Replaced", "Slippage"],
     actions.map(actionRow),
     { testId: "actions-table", empty: "No actions yet: the keeper has not needed to trade." },
   );

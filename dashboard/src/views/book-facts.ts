@@ -1,7 +1,8 @@
 // The engine's summary of a book as labelled facts with units: the band, the base oracle, σ and the residual risk,
 // the LP, the perp, the hedge's effectiveness per block window and against the target per steward window, and the
-// stablecoins' de-peg tiers. The detail arrives validated by the API (src/evaluation/book-evaluation.ts); a value
-// the engine left undefined reads "–", a window it could not measure says why.
+// stablecoins' de-peg tiers and what the mined plans actually paid. The detail arrives validated by the API
+// (src/evaluation/book-evaluation.ts); a value the engine left undefined reads "–", a window it could not measure
+// says why.
 import type { DriftState } from "../../../src/engine/hedge-drift.ts";
 import type {
   BookDetail,
@@ -144,6 +145,47 @@ function riskFacts({ sigma, residualRisk: risk, basis }: BookDetail): HTMLElemen
       },
       { label: "Basis (mark − index)", key: "basis-mark-index", value: bps(basis.markIndexBps) },
       { label: "Basis (index − pool)", key: "basis-index-pool", value: bps(basis.indexPoolBps) },
+    ]),
+  );
+}
+
+/** What the book's mined plans paid (slippage against each plan's quote, positive = worse), over 30 days. */
+function executionFacts({ realizedExecution: r }: BookDetail): HTMLElement {
+  const window = duration(r.windowSec);
+  if (r.plans === 0) {
+    return factGroup(
+      "Execution cost",
+      "facts-execution",
+      h("p", { class: "empty", "data-testid": "fact-realized-none" }, `No plan mined in the last ${window}.`),
+    );
+  }
+  return factGroup(
+    `Execution cost (${count(r.plans)} plans, ${window})`,
+    "facts-execution",
+    factList([
+      { label: "Realized slippage (last)", key: "realized-slippage-last", value: bps(r.lastSlippageBps) },
+      {
+        label: "Realized slippage (average)",
+        key: "realized-slippage-average",
+        value: bps(r.averageSlippageBps),
+      },
+      {
+        label: "Cost per $ of risk removed",
+        key: "realized-cost-per-risk",
+        value: decimal(r.costPerRiskRemoved),
+        title: `estimated ${decimal(r.expectedCostPerRiskRemoved)}`,
+      },
+      {
+        label: "Estimated cost per $ of risk removed",
+        key: "expected-cost-per-risk",
+        value: decimal(r.expectedCostPerRiskRemoved),
+      },
+      {
+        label: "Costs paid (gas + fees + slippage)",
+        key: "realized-costs-total",
+        value: usd(r.totals.costUsd),
+        title: `gas ${usd(r.totals.gasUsd)}, fees ${usd(r.totals.feesUsd)}, slippage ${usd(r.totals.slippageUsd)}`,
+      },
     ]),
   );
 }
@@ -488,6 +530,7 @@ export function detailFacts(facts: BookDetail | null): HTMLElement {
       perpFacts(facts),
       hedgeLegFacts(facts),
       depegFacts(facts),
+      executionFacts(facts),
     ),
     targetEffectivenessFacts(facts),
     effectivenessFacts(facts),

@@ -6,6 +6,8 @@ export const PERP_CLEARING_HOUSE_ABI = parseAbi([
   "struct OpenPositionParams { address baseToken; bool isBaseToQuote; bool isExactInput; uint256 amount; uint256 oppositeAmountBound; uint256 deadline; uint160 sqrtPriceLimitX96; bytes32 referralCode; }",
   "function openPosition(OpenPositionParams params) returns (uint256 base, uint256 quote)",
   "function getAccountValue(address trader) view returns (int256)",
+  // IClearingHouse: one per taker trade; the notional excludes the fee, which is reported on its own.
+  "event PositionChanged(address indexed trader, address indexed baseToken, int256 exchangedPositionSize, int256 exchangedPositionNotional, uint256 fee, int256 openNotional, int256 realizedPnl, uint256 sqrtPriceAfterX96)",
 ]);
 
 export const PERP_VAULT_ABI = parseAbi([

@@ -24,6 +24,7 @@ import { postgresForTests } from "../../support/postgres.ts";
 import {
   bookStatus,
   ETH_USDC_EFFECTIVENESS,
+  ETH_USDC_REALIZED_EXECUTION,
   ETH_USDC_TARGET_EFFECTIVENESS,
   PUBLISHED_STRESS_ROWS,
   type SeededHistory,
@@ -312,6 +313,19 @@ for (const backend of backends) {
       expect(wbtc.residualRisk).toMatchObject({ valueAtRiskUsd: null, reason: "2 samples (need 3)" });
     });
 
+    it("serves the book's realized execution: last and average slippage, realized and estimated cost per risk removed", async () => {
+      const { body } = await getJson<BookResponse>("/api/books/eth-usdc");
+      expect(body.book.detail!.realizedExecution).toEqual(ETH_USDC_REALIZED_EXECUTION);
+      // wbtc-usdc has mined nothing: every figure blank (null), not zero.
+      const wbtc = (await getJson<BookResponse>("/api/books/wbtc-usdc")).body.book.detail!;
+      expect(wbtc.realizedExecution).toMatchObject({
+        plans: 0,
+        lastSlippageBps: null,
+        averageSlippageBps: null,
+        costPerRiskRemoved: null,
+      });
+    });
+
     it("serves dollar offset, R² and h* per steward window, raw and against the target, blank ones with the reason", async () => {
       const { body } = await getJson<BookResponse>("/api/books/eth-usdc");
       const windows = body.book.detail!.targetEffectiveness;
@@ -383,7 +397,7 @@ for (const backend of backends) {
       ]);
     });
 
-    it("logs actions with their latest transaction, gas and replacement count, filtered by book", async () => {
+    it("logs actions with their latest transaction, gas, replacement count and realized slippage, filtered by book", async () => {
       const all = await getJson<ActionsResponse>("/api/actions");
       expect(all.status).toBe(200);
       expect(all.body.actions).toEqual([
@@ -398,6 +412,7 @@ for (const backend of backends) {
           txStatus: "mined",
           gasUsed: "187654",
           replacements: 1,
+          slippageBps: 14.2,
         }),
       ]);
       expect(

@@ -293,6 +293,17 @@ export function bookDetail(bookId: string): BookDetail {
       stress: STRESS_ROWS,
       stressProblem: null,
       depeg: [],
+      realizedExecution: {
+        windowSec: 2_592_000,
+        plans: 0,
+        lastPlanId: null,
+        lastMinedAtSec: null,
+        lastSlippageBps: null,
+        averageSlippageBps: null,
+        costPerRiskRemoved: null,
+        expectedCostPerRiskRemoved: null,
+        totals: { gasUsd: 0, feesUsd: 0, slippageUsd: 0, costUsd: 0, expectedCostUsd: 0 },
+      },
     };
   }
   return {
@@ -377,8 +388,22 @@ export function bookDetail(bookId: string): BookDetail {
     stress: STRESS_ROWS,
     stressProblem: null,
     depeg: [{ symbol: "USDC", tier: "warn", deviationBps: -60 }],
+    realizedExecution: ETH_USDC_REALIZED_EXECUTION,
   };
 }
+
+/** What eth-usdc's mined plans paid over 30 days: two plans, the last 12.5 bps worse than its quote. */
+export const ETH_USDC_REALIZED_EXECUTION = {
+  windowSec: 2_592_000,
+  plans: 2,
+  lastPlanId: `0x${"e1".repeat(32)}`,
+  lastMinedAtSec: 1_750_000_000,
+  lastSlippageBps: 12.5,
+  averageSlippageBps: 8.25,
+  costPerRiskRemoved: 0.0375,
+  expectedCostPerRiskRemoved: 0.03,
+  totals: { gasUsd: 4.2, feesUsd: 18, slippageUsd: 15.3, costUsd: 37.5, expectedCostUsd: 30 },
+};
 
 export interface SeededBook {
   bookId: string;
@@ -581,6 +606,42 @@ export async function seedHistory(
       atMs: endSec * 1000 + 25_000,
     }),
   );
+  // What the mined plan paid: a perp sale 14.2 bps below its quoted mark.
+  await store.putExecution({
+    planId,
+    chainId: CHAIN_ID,
+    bookId: books.beyond.bookId,
+    blockNumber: lastBlock + 2n,
+    txHash: replacement,
+    minedAtSec: endSec + 24,
+    recordedAtMs: endSec * 1000 + 30_000,
+    gasUsed: 187_654n,
+    effectiveGasPrice: 3_000_000_000n,
+    gasUsd: 1.69,
+    feesUsd: 5,
+    slippageUsd: 7.1,
+    totalCostUsd: 13.79,
+    expectedCostUsd: 11,
+    quotedPrice: 50_000,
+    realizedPrice: 49_929,
+    slippageBps: 14.2,
+    notionalUsd: 5_000,
+    riskRemovedUsd: 420,
+    legs: [
+      {
+        actionIndex: 0,
+        kind: "perp",
+        venue: "perp-v2",
+        side: "sell",
+        quotedPrice: 50_000,
+        realizedPrice: 49_929,
+        slippageBps: 14.2,
+        slippageUsd: 7.1,
+        notionalUsd: 5_000,
+        feesUsd: 5,
+      },
+    ],
+  });
 
   await store.putAlert({
     key: `drift:${books.beyond.bookId}`,

@@ -108,6 +108,7 @@ describe("the evaluation output", () => {
         sample,
         previous,
         stored: null,
+        executions: [],
         nowSec: NOW_SEC,
       });
       expect(status.detail.effectiveness.length).toBeGreaterThan(0);

@@ -16,6 +16,7 @@ import type { BookParams } from "../../../src/engine/params.ts";
 import type { BookMode } from "../../../src/evaluation/plan-lifecycle.ts";
 import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
 import { wallClock } from "../../../src/runtime/clock.ts";
+import type { HistoryStore } from "../../../src/store/history-store.ts";
 
 export const BOOK_ID = DEVNET_BOOK_ID;
 
@@ -67,6 +68,8 @@ export interface TestKeeperOptions {
    * block order only, so plans that may run in any order must belong to different books.
    */
   extraBookIds?: readonly string[];
+  /** The durable history the keeper records into (plans, executions); none by default. */
+  history?: HistoryStore;
 }
 
 export function testKeeper(options: TestKeeperOptions) {
@@ -106,6 +109,7 @@ export function testKeeper(options: TestKeeperOptions) {
     role: options.role ?? "all",
     hooks: options.hooks,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.history ? { history: options.history } : {}),
     books: [BOOK_ID, ...(options.extraBookIds ?? [])].map((bookId) => ({
       bookId,
       params: { ...keeperTestParams(devnet), ...options.params },

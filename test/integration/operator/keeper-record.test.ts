@@ -35,6 +35,7 @@ describe("the keeper's record of a book, for `status`", () => {
     expect(wbtcText).toContain("σ 55.0%/yr, fallback: too little price data");
     expect(wbtcText).toContain("residual VaR/ES: – (2 samples (need 3))");
     expect(wbtcText).toContain("liquidation: no position");
+    expect(wbtcText).toContain("realized execution: no plan mined in the last 30 d");
 
     const record = await keeperRecord(config, "eth-usdc");
     expect(record.lastActions).toEqual({ source: "history", actions: [] });
@@ -54,6 +55,14 @@ describe("the keeper's record of a book, for `status`", () => {
     expect(text).toContain("residual VaR $4,313, ES $5,480 (95%, 1 h)");
     expect(text).toContain("LP gamma -$13,684 of delta per 1%");
     expect(text).toContain("liquidation at $2635.30 (+31.8%, 7412 bps away)");
+    expect(text).toContain(
+      "realized execution (2 plans, 30 d): slippage last +12.5 bps, average +8.3 bps; cost per $ of risk removed 0.037 (estimated 0.030); paid $37.50",
+    );
+    // `status --json` carries the same figures in the detail.
+    expect(record.evaluation.latest?.detail?.realizedExecution).toMatchObject({
+      plans: 2,
+      lastSlippageBps: 12.5,
+    });
     expect(text).toMatch(
       /live\s+240 samples: Ederington 96\.1% vs target \(raw 96\.1%\), dollar offset 95\.3% \(raw 95\.3%\), R² 0\.96, h\* 1\.01× \(raw 1\.01×\): effective/,
     );

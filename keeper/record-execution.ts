@@ -1,0 +1,74 @@
+// When a plan's transaction is final and succeeded: what it actually paid (gas, venue fees, slippage against the
+// plan's quote), read from the receipt (src/execution/realized-execution.ts) and kept in the history's
+// plan_executions. Only the plan as sealed is measured (its quote is under the MAC). A receipt that cannot be read
+// as the plan's execution is logged as an error and recorded as nothing, never as a zero cost; an RPC failure
+// (the block's timestamp) throws, so the confirm job retries before the plan is marked final.
+import type { TransactionReceipt } from "viem";
+import { ExecutionReceiptError, realizedExecution } from "../src/execution/realized-execution.ts";
+import type { PlanExecution } from "../src/store/history-store.ts";
+import type { KeeperContext } from "./context.ts";
+import { PlanTamperedError } from "./errors.ts";
+import { openSealedPlan } from "./plan-integrity.ts";
+import type { PlanRecord } from "./plan-store.ts";
+
+export async function recordExecution(
+  ctx: KeeperContext,
+  record: PlanRecord,
+  receipt: TransactionReceipt,
+): Promise<void> {
+  const history = ctx.history;
+  if (history === undefined || receipt.status !== "success") return;
+  const log = ctx.common.logger.child({
+    plan_id: record.planId,
+    book_id: record.bookId,
+    tx_hash: receipt.transactionHash,
+  });
+  let execution: PlanExecution;
+  try {
+    const plan = openSealedPlan(ctx.planKey, record.planId, await ctx.plans.sealed(record.planId));
+    const book = ctx.books.get(plan.bookId);
+    if (book === undefined) throw new ExecutionReceiptError(`unknown book ${plan.bookId}`);
+    const cost = realizedExecution(plan, receipt, {
+      safe: book.targets.safe,
+      clearingHouse: book.targets.perp.clearingHouse,
+    });
+    const block = await ctx.client.getBlock({ blockNumber: receipt.blockNumber });
+    execution = {
+      ...cost,
+      planId: plan.planId,
+      chainId: ctx.chainId,
+      bookId: plan.bookId,
+      blockNumber: receipt.blockNumber,
+      txHash: receipt.transactionHash,
+      minedAtSec: Number(block.timestamp),
+      recordedAtMs: ctx.common.clock.nowMs(),
+      gasUsed: receipt.gasUsed,
+      effectiveGasPrice: receipt.effectiveGasPrice,
+      expectedCostUsd: plan.expectedCost.totalUsd,
+      riskRemovedUsd: plan.expectedRiskReductionUsd,
+    };
+  } catch (error) {
+    if (!(error instanceof ExecutionReceiptError || error instanceof PlanTamperedError)) throw error;
+    log.error(
+      { err: error.message, details: error.details },
+      "realized cost not recorded: the receipt or plan does not read",
+    );
+    return;
+  }
+  try {
+    await history.putExecution(execution);
+  } catch (error) {
+    // Like every history write: the plan's outcome stands in Redis; the store being down loses this row only.
+    log.warn({ err: (error as Error).message }, "history write failed");
+    return;
+  }
+  log.info(
+    {
+      slippage_bps: execution.slippageBps,
+      total_cost_usd: execution.totalCostUsd,
+      gas_usd: execution.gasUsd,
+      fees_usd: execution.feesUsd,
+    },
+    "plan execution recorded",
+  );
+}

@@ -1,0 +1,147 @@
+import { type Address, erc20Abi, parseAbi } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PERP_ACCOUNT_BALANCE_ABI } from "../../../src/chain/abis/perp-v2-abi.ts";
+import type { Plan } from "../../../src/engine/plan.ts";
+import type { HistoryStore } from "../../../src/store/history-store.ts";
+import { openHistoryStore } from "../../../src/store/open-history-store.ts";
+import { shortMorePlan, usdcToUsdtPlan } from "../../support/devnet-plans.ts";
+import { keeperAddress, waitFor } from "./keeper-harness.ts";
+import { useKeeperTestbed } from "./keeper-testbed.ts";
+
+// Realized execution cost on the devnet: the keeper mines a perp rebalance and a de-peg swap through the real Perp
+// v2 and Uniswap v3 bytecode, and what it records (realized price, venue fees, gas) equals what the chain's own
+// state says happened: the Perp AccountBalance's position and open notional, the Safe's token balances and the
+// keeper's ether, read at the block before and the block of the transaction.
+const bed = useKeeperTestbed("keeper-realized-cost");
+const { devnet } = bed;
+
+const MARKET_REGISTRY_ABI = parseAbi(["function getFeeRatio(address baseToken) view returns (uint24)"]);
+
+let history: HistoryStore;
+beforeAll(async () => {
+  history = await openHistoryStore({ dataDir: "memory://" });
+});
+afterAll(async () => {
+  await history?.close();
+});
+
+/** Runs one plan through a keeper (execute mode, recording into the history) until its transaction is final. */
+async function mine(plan: Plan) {
+  const keeper = bed.keeperFor({ history, role: "worker" });
+  await bed.queuePlan(keeper, plan);
+  await keeper.start();
+  const record = await waitFor("the plan mined", async () => {
+    const r = await keeper.plans.record(plan.planId);
+    return r?.status === "mined" ? r : undefined;
+  });
+  const receipt = await devnet().publicClient.getTransactionReceipt({ hash: record.minedTxHash! });
+  const [execution] = await history.executions({ bookId: plan.bookId, limit: 1 });
+  return { receipt, execution: execution! };
+}
+
+/** The keeper's ether spent in the block: what its account paid for gas, read from balances, not the receipt. */
+async function keeperGasWei(block: bigint): Promise<bigint> {
+  const d = devnet();
+  const before = await d.publicClient.getBalance({ address: keeperAddress(), blockNumber: block - 1n });
+  const after = await d.publicClient.getBalance({ address: keeperAddress(), blockNumber: block });
+  return before - after;
+}
+
+describe("realized execution cost on the devnet", () => {
+  it("records a perp rebalance's fill, fee and gas as the ClearingHouse's own accounting shows them", async () => {
+    const d = devnet();
+    const perp = d.manifest.contracts.perp;
+    const safe = bed.setup.scope.safe;
+    const plan = await shortMorePlan(d, bed.setup, 2n * 10n ** 18n, "realized-cost short");
+    const position = (blockNumber: bigint) =>
+      Promise.all(
+        (["getTakerPositionSize", "getTakerOpenNotional"] as const).map((functionName) =>
+          d.publicClient.readContract({
+            address: perp.accountBalance,
+            abi: PERP_ACCOUNT_BALANCE_ABI,
+            functionName,
+            args: [safe, perp.baseToken],
+            blockNumber,
+          }),
+        ),
+      );
+    const { receipt, execution } = await mine(plan);
+    const [sizeBefore, notionalBefore] = await position(receipt.blockNumber - 1n);
+    const [sizeAfter, notionalAfter] = await position(receipt.blockNumber);
+
+    // Growing a short realizes nothing: the taker's open notional grows by the quote received less the fee, and
+    // the fee is the market's fee ratio on that quote (Perp v2 Exchange.swap).
+    const feeRatio =
+      (await d.publicClient.readContract({
+        address: perp.marketRegistry,
+        abi: MARKET_REGISTRY_ABI,
+        functionName: "getFeeRatio",
+        args: [perp.baseToken],
+      })) / 1e6;
+    const soldBase = Number(sizeBefore! - sizeAfter!) / 1e18;
+    const openNotionalGain = Number(notionalAfter! - notionalBefore!) / 1e18;
+    const quoteReceived = openNotionalGain / (1 - feeRatio);
+    expect(soldBase).toBeCloseTo(2, 12);
+    const quoted = plan.quote.legs[0]!.kind === "perp" ? plan.quote.legs[0]!.priceUsd : Number.NaN;
+
+    expect(execution).toMatchObject({
+      planId: plan.planId,
+      chainId: d.manifest.chainId,
+      bookId: plan.bookId,
+      blockNumber: receipt.blockNumber,
+      txHash: receipt.transactionHash,
+      gasUsed: receipt.gasUsed,
+      effectiveGasPrice: receipt.effectiveGasPrice,
+      quotedPrice: quoted,
+    });
+    expect(execution.realizedPrice!).toBeCloseTo(quoteReceived / soldBase, 6);
+    expect(execution.feesUsd).toBeCloseTo(quoteReceived - openNotionalGain, 6);
+    expect(execution.slippageBps!).toBeCloseTo(((quoted - quoteReceived / soldBase) / quoted) * 10_000, 4);
+    const gasEth = Number(await keeperGasWei(receipt.blockNumber)) / 1e18;
+    expect(execution.gasUsd).toBeCloseTo(gasEth * plan.quote.basePriceUsd, 9);
+    expect(execution.totalCostUsd).toBeCloseTo(
+      execution.gasUsd + execution.feesUsd + execution.slippageUsd,
+      9,
+    );
+    expect(execution.minedAtSec).toBe(
+      Number((await d.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp),
+    );
+  });
+
+  it("records a de-peg swap's fill and pool fee as the Safe's token balances show them", async () => {
+    const d = devnet();
+    const { usdc, usdt } = d.manifest.contracts;
+    const safe = bed.setup.scope.safe;
+    const amountIn = 2_000n * 10n ** 6n;
+    const plan = await usdcToUsdtPlan(d, bed.setup, amountIn);
+    const balance = (token: Address, blockNumber: bigint) =>
+      d.publicClient.readContract({
+        address: token,
+        abi: erc20Abi,
+        functionName: "balanceOf",
+        args: [safe],
+        blockNumber,
+      });
+    const { receipt, execution } = await mine(plan);
+    const block = receipt.blockNumber;
+    const paidUsdc = (await balance(usdc, block - 1n)) - (await balance(usdc, block));
+    const gotUsdt = (await balance(usdt, block)) - (await balance(usdt, block - 1n));
+    expect(paidUsdc).toBe(amountIn);
+
+    const leg = plan.quote.legs[0]!;
+    if (leg.kind !== "swap") throw new Error("expected a swap quote");
+    const realized = Number(gotUsdt) / Number(paidUsdc);
+    expect(execution.realizedPrice!).toBeCloseTo(realized, 12);
+    expect(execution.quotedPrice).toBe(leg.priceNetOfFee);
+    expect(execution.slippageBps!).toBeCloseTo(
+      ((leg.priceNetOfFee - realized) / leg.priceNetOfFee) * 10_000,
+      6,
+    );
+    // The USDC/USDT pool's 0.01% tier on 2,000 USDC, at USDC's price when the plan was decided.
+    expect(execution.feesUsd).toBeCloseTo(2_000 * 0.0001 * leg.tokenInPriceUsd, 9);
+    expect(execution.notionalUsd).toBeCloseTo(2_000 * leg.tokenInPriceUsd, 9);
+    const gasEth = Number(await keeperGasWei(block)) / 1e18;
+    expect(execution.gasUsd).toBeCloseTo(gasEth * plan.quote.basePriceUsd, 9);
+    expect(execution.legs).toHaveLength(1);
+  });
+});
