@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it, onTestFinished } from "vitest";
 import { redisKeyPrefix } from "../../../keeper/config.ts";
 import type { Plan } from "../../../src/engine/plan.ts";
-import type { RedisTopology } from "../../../src/runtime/redis-connection.ts";
+import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
+import { pingRedisTopology, type RedisTopology } from "../../../src/runtime/redis-connection.ts";
 import { usdcToUsdtPlan } from "../../support/devnet-plans.ts";
 import { type RedisProcess, type RedisServers, startRedisServers } from "../../support/redis-servers.ts";
 import { BOOK_ID, produceBlocks, waitFor } from "./keeper-harness.ts";
@@ -31,6 +32,11 @@ it("monitors and sends each plan exactly once on a three-primary cluster, every 
   const info = (await nodes[0]!.direct().cluster("INFO")) as string;
   expect(info).toContain("cluster_size:3");
   const topology: RedisTopology = { cluster: { nodes: nodes.map((n) => `127.0.0.1:${n.port}`) } };
+  // What `run` and `check` ask first: the cluster answers through its startup nodes; a closed port does not.
+  expect(await pingRedisTopology(topology, 2_000)).toBe(true);
+  expect(
+    await pingRedisTopology({ cluster: { nodes: [`127.0.0.1:${await freeLoopbackPort()}`] } }, 500),
+  ).toBe(false);
   const prefix = redisKeyPrefix(bed.redis.prefix);
   const fromBlock = await d.publicClient.getBlockNumber({ cacheTime: 0 });
   const nonceBefore = await bed.keeperNonce();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { redisKeyPrefix } from "../../../keeper/config.ts";
-import type { RedisTopology } from "../../../src/runtime/redis-connection.ts";
+import { pingRedisTopology, type RedisTopology } from "../../../src/runtime/redis-connection.ts";
 import { usdcToUsdtPlan } from "../../support/devnet-plans.ts";
 import {
   type RedisProcess,
@@ -65,6 +65,14 @@ it("survives a failover that lost its mined plans' writes: restored from the cha
   const topology: RedisTopology = {
     sentinels: { masterName: MASTER, nodes: sentinels.map((s) => `127.0.0.1:${s.port}`) },
   };
+  // What `run` and `check` ask first: the sentinels name a primary that answers; a wrong master name does not.
+  expect(await pingRedisTopology(topology, 2_000)).toBe(true);
+  expect(
+    await pingRedisTopology(
+      { sentinels: { masterName: "no-such-primary", nodes: topology.sentinels!.nodes } },
+      500,
+    ),
+  ).toBe(false);
   const prefix = redisKeyPrefix(bed.redis.prefix);
   const keeperOn = () =>
     bed.keeperFor({ role: "worker", redis: topology, prefix, extraBookIds: ["ha-1", "ha-2"] });
