@@ -1,10 +1,12 @@
 // One Redis connection for the keeper, whichever way Redis is deployed (`redis.url`, `redis.sentinels` or
 // `redis.cluster`): BullMQ and the keeper's own stores take it as it is (ioredis `Redis` or `Cluster`).
 //
-// Sentinel: ioredis asks the sentinels for the primary, and `failoverDetector` subscribes to their `+switch-master`
-// so a promotion is followed at once rather than on the next error. A sentinel demoting the old primary kills its
-// clients (`CLIENT KILL TYPE normal`, sentinel.c), but a write can still reach a primary that has just turned
-// replica: its READONLY answer reconnects (to the new primary) and resends the command (`reconnectOnError` → 2).
+// Sentinel: on every (re)connection ioredis asks the sentinels for the primary. A dead primary closes the connection;
+// a sentinel demoting a live one kills its clients (`CLIENT KILL TYPE normal`, sentinel.c); a write that still
+// reaches a primary just turned replica gets READONLY, which reconnects and resends it (`reconnectOnError` → 2).
+// ioredis' `failoverDetector` is left off: its `+switch-master` handler disconnects the connector, and arriving
+// while the client is already reconnecting (the primary died) it ends the connection for good ("Connection is
+// closed", ioredis 5.9 SentinelConnector.connect): a race the failover test ran into.
 import { Cluster, Redis, type RedisOptions } from "ioredis";
 import { redactRedisUrl } from "./redis-server.ts";
 
@@ -50,7 +52,6 @@ export function connectRedis(topology: RedisTopology, options: RedisConnectionOp
       name: masterName,
       role: "master",
       ...(password !== undefined && { password }),
-      failoverDetector: true,
       reconnectOnError: followsPromotion,
       ...(options.reconnect === false && { sentinelRetryStrategy: () => null }),
     });
