@@ -95,7 +95,7 @@ try {
   const evalPrefix = `hk-bench-eval-${Date.now()}`;
   const evalKeeper = createKeeper({
     common: common(evalPrefix),
-    redisUrl: redisHandle.url,
+    redis: { url: redisHandle.url },
     client,
     signerPrivateKey: devnetPrivateKey(DEVNET_ACCOUNT_INDEXES.keeper),
     books: [{ bookId: BOOK_ID, params, targets: setup.targets, reader: fixedReader }],
@@ -194,7 +194,7 @@ try {
   const latPrefix = `hk-bench-latency-${Date.now()}`;
   const keeper = createKeeper({
     common: common(latPrefix),
-    redisUrl: redisHandle.url,
+    redis: { url: redisHandle.url },
     client,
     signerPrivateKey: devnetPrivateKey(DEVNET_ACCOUNT_INDEXES.keeper),
     books: [{ bookId: BOOK_ID, params, targets: setup.targets, reader: createBookIndexer(client, sources) }],

@@ -1,9 +1,10 @@
 // Per book: the engine's memory between decisions (hysteresis, last plan time) and the last successful
 // evaluation (for health). Both are small JSON strings; losing them (a Redis without persistence) costs at
 // most one cooldown, never a duplicate: the chain holds the hedge, and plans re-check it on-chain.
-import type { Redis } from "ioredis";
+
 import type { KeeperState } from "../src/engine/snapshot.ts";
 import type { DecisionKind } from "../src/evaluation/book-evaluation.ts";
+import type { RedisConnection } from "../src/runtime/redis-connection.ts";
 import { decodeJson, encodeJson } from "./plan-codec.ts";
 
 export interface LastEvaluation {
@@ -18,7 +19,7 @@ export interface LastEvaluation {
 
 const FRESH_STATE: KeeperState = { hedgeTriggered: false, lastPlanAtSec: null };
 
-export function createBookStateStore(redis: Redis, prefix: string) {
+export function createBookStateStore(redis: RedisConnection, prefix: string) {
   const stateKey = (bookId: string) => `${prefix}:book-state:${bookId}`;
   const evalKey = (bookId: string) => `${prefix}:last-evaluation:${bookId}`;
   return {

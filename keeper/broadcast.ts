@@ -49,6 +49,7 @@ export async function signRecordAndSend(
     sentAtBlock: headBlock,
   };
   const { lane } = await recordSigned(ctx, planId, record);
+  await ctx.hooks.afterSigned?.(planId, record.hash);
   await sendRaw(ctx.client, ctx.sendClient, record);
   await ctx.plans.update(planId, (r) => ({
     ...r,

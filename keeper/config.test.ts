@@ -46,7 +46,7 @@ describe("the keeper's configuration", () => {
     expect(keeper).toMatchObject({
       chainId: 31337,
       relayUrl: "https://relay.example",
-      redisPrefix: "hk",
+      redisPrefix: "{hk}",
       books: [{ bookId: "treasury-eth", mode: "execute" }],
       scanEveryMs: 250,
       evaluateConfirmations: 2,

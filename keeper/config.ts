@@ -11,7 +11,7 @@ export interface KeeperConfig extends Readonly<HedgekeeperConfig["keeper"]> {
   chainId: number;
   /** Optional private relay (MEV-protected RPC) for eth_sendRawTransaction only (`privateRelayUrl`). */
   relayUrl?: string;
-  /** Key prefix for BullMQ queues and the keeper's own Redis keys (`redis.keyPrefix`). */
+  /** Key prefix for BullMQ queues and the keeper's own Redis keys: `redis.keyPrefix` as a hash tag (redisKeyPrefix). */
   redisPrefix: string;
   books: { bookId: string; mode: BookMode }[];
   /** How often the chain is scanned for a new block (the network's `pollIntervalMs`). */
@@ -73,7 +73,7 @@ export function keeperConfigOf(
     ...config.keeper,
     chainId: net.chainId,
     ...(net.privateRelayUrl ? { relayUrl: net.privateRelayUrl } : {}),
-    redisPrefix: config.redis.keyPrefix,
+    redisPrefix: redisKeyPrefix(config.redis.keyPrefix),
     books: scope.bookIds.map((bookId) => ({ bookId, mode: config.books[bookId]!.mode })),
     scanEveryMs: net.pollIntervalMs,
     evaluateConfirmations: net.confirmations,
@@ -81,6 +81,16 @@ export function keeperConfigOf(
     lanes: config.lanes,
     signerBalanceFloorEth: config.alerts.signerBalanceMinEth,
   };
+}
+
+/**
+ * The prefix of every key the keeper and its queues write: the configured prefix as a Redis Cluster hash tag
+ * (`{hk}`). Only the tag is hashed, so every key of one deployment lands in one slot: BullMQ's Lua scripts (which
+ * touch many keys of a queue), the plan store's MULTI and MGET, the events' MULTI work on a cluster unchanged. One
+ * keeper's load is far below one shard's; a cluster spreads deployments (prefixes), and gives failover.
+ */
+export function redisKeyPrefix(keyPrefix: string): string {
+  return `{${keyPrefix}}`;
 }
 
 export function gweiToWei(gwei: number): bigint {

@@ -49,6 +49,8 @@ export interface KeeperBook {
 
 /** Test seams for crash tests: run at the named point of a job (e.g. never return, as a killed worker). */
 export interface KeeperHooks {
+  /** The signed transaction is recorded and not yet broadcast. */
+  afterSigned?(planId: string, txHash: string): Promise<void>;
   afterBroadcast?(planId: string, txHash: string): Promise<void>;
   /**
    * After each book evaluation (the operator layer turns it into metrics and alerts). A failure here is logged

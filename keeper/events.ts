@@ -1,10 +1,11 @@
 // What the keeper tells operators: events (announcements of plans, proposals, transactions) and counters.
 // Kept in Redis (a capped list and a hash) so every process contributes and the operator layer reads one
 // place; also handed to an in-process listener.
-import type { Redis } from "ioredis";
+
 import type { Lane } from "../src/engine/plan.ts";
 import type { BookMode } from "../src/evaluation/plan-lifecycle.ts";
 import type { Clock } from "../src/runtime/clock.ts";
+import type { RedisConnection } from "../src/runtime/redis-connection.ts";
 import { encodeJson } from "./plan-codec.ts";
 
 export type KeeperEvent =
@@ -44,7 +45,7 @@ export type KeeperCounter =
 const MAX_EVENTS = 1_000;
 
 export function createKeeperEvents(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   options: { clock: Clock; listener?: (event: KeeperEvent) => void },
 ) {

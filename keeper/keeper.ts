@@ -4,11 +4,11 @@
 // process whose workers stopped stops beating, however alive the process around it is.
 import { randomUUID } from "node:crypto";
 import { DelayedError, type Job, Worker } from "bullmq";
-import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { createPublicClient, type Hex, http, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createMemorySampleStore, type SampleStore } from "../src/indexers/sample-store.ts";
+import { connectRedis, type RedisConnection, type RedisTopology } from "../src/runtime/redis-connection.ts";
 import type { HistoryStore } from "../src/store/history-store.ts";
 import { createBookStateStore } from "./book-state-store.ts";
 import { processConfirm } from "./confirm-job.ts";
@@ -33,7 +33,8 @@ export type KeeperRole = "monitor" | "worker" | "all";
 
 export interface CreateKeeperOptions {
   common: KeeperCommon;
-  redisUrl: string;
+  /** Where Redis is: one server, sentinels, or a cluster (the configuration's `redis` section). */
+  redis: RedisTopology;
   client: PublicClient;
   /** Where signed transactions go; by default a client of config.relayUrl (a private relay), else `client`. */
   sendClient?: PublicClient;
@@ -60,7 +61,7 @@ const SCHEDULER_REFRESH_MS = 5_000;
 /** The context every job is handed, over one Redis connection; the history recorder copies plans on events. */
 function keeperContext(
   options: CreateKeeperOptions,
-  redis: Redis,
+  redis: RedisConnection,
   log: Logger,
 ): { ctx: KeeperContext; recorder: ReturnType<typeof createHistoryRecorder> | undefined } {
   const { common } = options;
@@ -102,7 +103,8 @@ function keeperContext(
     plans,
     bookState: createBookStateStore(redis, prefix),
     ledger: createNonceLedger(redis, prefix, config.chainId, signer.address),
-    lock: createSignerLock(redis, prefix, config.chainId, signer.address, 30_000),
+    // The signer lock lapses like a job lock: a killed sender holds neither longer than lockDurationMs.
+    lock: createSignerLock(redis, prefix, config.chainId, signer.address, config.lockDurationMs),
     samples:
       options.samples ??
       options.history?.samples(config.chainId) ??
@@ -122,7 +124,7 @@ function keeperWorker(input: {
   name: string;
   concurrency: number;
   body: (job: Job) => Promise<unknown>;
-  redis: Redis;
+  redis: RedisConnection;
   config: KeeperCommon["config"];
   log: Logger;
   beat: () => Promise<void>;
@@ -183,7 +185,7 @@ export function createKeeper(options: CreateKeeperOptions) {
   const { config } = common;
   const instanceId = options.instanceId ?? `${options.role}-${randomUUID().slice(0, 8)}`;
   const log = common.logger.child({ instance: instanceId, chain_id: config.chainId });
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const redis = connectRedis(options.redis);
   redis.on("error", (error) => log.warn({ err: error.message }, "redis connection error"));
   const { ctx, recorder } = keeperContext(options, redis, log);
   const { queues, signer } = ctx;
@@ -259,6 +261,10 @@ export function createKeeper(options: CreateKeeperOptions) {
         void repairThenSend();
       }
       if (runsMonitor) {
+        // One scan per chain at a time, whoever runs: the scheduler's id is fixed (every monitor's upsert is the same
+        // one schedule), and a global concurrency of 1 keeps a slow scan in one process from overlapping the next
+        // one in another (both would advance the same checkpoint).
+        await queues.scan.setGlobalConcurrency(1);
         await upsertScheduler();
         worker(QUEUE_NAMES.scan, 1, (job) => processScan(ctx, redis, job));
         worker(QUEUE_NAMES.evaluate, config.evaluateConcurrency, (job) => processEvaluate(ctx, job));

@@ -1,7 +1,7 @@
 // The signer's nonce ledger in Redis. A nonce is reserved only after a successful simulation, under the
 // signer lock, and the plan record keeps it with the signed transaction; the ledger is reconciled with the chain's pending nonce at
 // start and after every error, so it never drifts above the chain and never hands out a nonce twice.
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "../src/runtime/redis-connection.ts";
 
 export interface NonceReconciliation {
   before: number | null;
@@ -10,7 +10,7 @@ export interface NonceReconciliation {
   rewound: number[];
 }
 
-export function createNonceLedger(redis: Redis, prefix: string, chainId: number, signer: string) {
+export function createNonceLedger(redis: RedisConnection, prefix: string, chainId: number, signer: string) {
   const nextKey = `${prefix}:nonce:${chainId}:${signer.toLowerCase()}`;
   return {
     async next(): Promise<number | null> {

@@ -2,10 +2,11 @@
 // (SET NX), stored sealed with its MAC (plan-integrity.ts: whoever reads it back to sign verifies it); its record
 // carries every transaction signed for it, persisted before the broadcast, so a retry after a crash re-sends
 // the same signed bytes (same hash) instead of signing a second transaction.
-import type { Redis } from "ioredis";
+
 import type { Plan } from "../src/engine/plan.ts";
 import type { BookMode, PlanStatus } from "../src/evaluation/plan-lifecycle.ts";
 import type { Clock } from "../src/runtime/clock.ts";
+import type { RedisConnection } from "../src/runtime/redis-connection.ts";
 import { decodeJson, encodeJson } from "./plan-codec.ts";
 import type { SealedPlan } from "./plan-integrity.ts";
 
@@ -67,7 +68,7 @@ export interface PlanRecord {
   >;
 }
 
-export function createPlanStore(redis: Redis, prefix: string, clock: Clock) {
+export function createPlanStore(redis: RedisConnection, prefix: string, clock: Clock) {
   const planKey = (id: string) => `${prefix}:plan:${id}`;
   const recordKey = (id: string) => `${prefix}:plan-record:${id}`;
   const inFlightKey = (bookId: string) => `${prefix}:book-in-flight:${bookId}`;

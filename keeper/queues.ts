@@ -1,8 +1,8 @@
 // One queue per stage, each with its own retry policy. Lanes are BullMQ priorities (1 runs first): both
 // lanes carry an explicit priority, since BullMQ serves un-prioritized jobs before prioritized ones.
 import { type DefaultJobOptions, Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Lane } from "../src/engine/plan.ts";
+import type { RedisConnection } from "../src/runtime/redis-connection.ts";
 import type { KeeperConfig } from "./config.ts";
 
 export const QUEUE_NAMES = {
@@ -23,7 +23,7 @@ export interface KeeperQueues {
   close(): Promise<void>;
 }
 
-export function createKeeperQueues(connection: Redis, config: KeeperConfig): KeeperQueues {
+export function createKeeperQueues(connection: RedisConnection, config: KeeperConfig): KeeperQueues {
   const prefix = config.redisPrefix;
   const keepSome = { removeOnComplete: { count: 1_000 }, removeOnFail: { count: 5_000 } };
   const make = (name: string, defaults: { defaultJobOptions: DefaultJobOptions }) =>

@@ -2,16 +2,16 @@
 // Redis) and enqueues one `evaluate` job per book for the newest confirmed block. Older blocks a catch-up
 // passes over are not evaluated: a decision on a past block would act on a stale premise.
 import type { Job } from "bullmq";
-import type { Redis } from "ioredis";
 import { createBlockFollower } from "../src/indexers/block-follower.ts";
 import { createRedisCheckpointStore } from "../src/indexers/checkpoint-store.ts";
+import type { RedisConnection } from "../src/runtime/redis-connection.ts";
 import type { KeeperContext } from "./context.ts";
 import { jobIds } from "./job-ids.ts";
 import { type EvaluatePayload, parsePayload, scanPayload } from "./payloads.ts";
 
 export async function processScan(
   ctx: KeeperContext,
-  redis: Redis,
+  redis: RedisConnection,
   job: Job,
 ): Promise<{ blockNumber: string | null }> {
   const payload = parsePayload(scanPayload, job.data, "scan");

@@ -1,11 +1,11 @@
 // One signer, one sender at a time, across every worker process: a Redis lock (SET NX PX with a random
 // token, released only by its holder) around "check nonce → sign → persist → broadcast".
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "../src/runtime/redis-connection.ts";
 import { WaitError } from "./errors.ts";
 
 export function createSignerLock(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   chainId: number,
   signer: string,

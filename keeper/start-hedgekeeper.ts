@@ -38,7 +38,11 @@ import {
 } from "../src/metrics/metrics.ts";
 import { startMetricsServer } from "../src/metrics/metrics-server.ts";
 import { type Clock, nowSec, wallClock } from "../src/runtime/clock.ts";
-import { pingRedis, redactRedisUrl } from "../src/runtime/redis-server.ts";
+import {
+  describeRedisTopology,
+  pingRedisTopology,
+  redisTopologyKey,
+} from "../src/runtime/redis-connection.ts";
 import type { HistoryStore } from "../src/store/history-store.ts";
 import { openHistoryStore } from "../src/store/open-history-store.ts";
 import { keeperConfigOf, keeperScopeOf } from "./config.ts";
@@ -47,6 +51,7 @@ import { tamperedPlanOf } from "./event-alerts.ts";
 import type { KeeperEvent } from "./events.ts";
 import { type CreateKeeperOptions, createKeeper, type Keeper, type KeeperRole } from "./keeper.ts";
 import { recordBookDrift, toMetricsHealth, transactionEventOf } from "./metrics-health.ts";
+import { testInstrumentationHooks } from "./test-instrumentation.ts";
 import { createTransactionTally } from "./transaction-tally.ts";
 
 /** One health read per refresh serves /metrics, /healthz, the alerts and the API. */
@@ -110,7 +115,7 @@ export async function startHedgekeeper(
         clock,
         shutdown: { signal: controller.signal },
       },
-      redisUrl: config.redis.url,
+      redis: config.redis,
       client,
       signerPrivateKey: scope.signerPrivateKey,
       books,
@@ -191,9 +196,12 @@ export async function startHedgekeeper(
 async function openFoundations(config: HedgekeeperConfig, options: StartHedgekeeperOptions) {
   const source = options.source ?? "config";
   const scope = keeperScopeOf(config, options.network, source);
-  if (!(await pingRedis(config.redis.url, 2_000))) {
+  if (!(await pingRedisTopology(config.redis, 2_000))) {
     throw new ConfigError(source, [
-      { path: "redis.url", message: `nothing answers at ${redactRedisUrl(config.redis.url)}` },
+      {
+        path: redisTopologyKey(config.redis),
+        message: `nothing answers at ${describeRedisTopology(config.redis)}`,
+      },
     ]);
   }
   const logger = options.logger ?? createLogger({ config, level: options.logLevel });
@@ -237,6 +245,7 @@ function observers(input: {
     },
     onJob: (job) => recordJob(metrics, { ...job, finishedAtSec: nowSec(clock) }),
     hooks: {
+      ...testInstrumentationHooks(process.env),
       onEvaluation: async (evaluation) => {
         recordBookMetrics(metrics, evaluation.metrics, {
           nowSec: evaluation.nowSec,

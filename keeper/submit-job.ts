@@ -1,7 +1,8 @@
 // `submit`: one plan, once. Under the signer lock: verify the stored plan and build its batch and calldata from
 // it (once: the simulation and the signature use the same), simulate at the latest block, reserve a nonce from
 // the ledger, sign, persist the signed bytes, broadcast, hand over to `confirm`. A plan that already holds a signed transaction is never signed again: its bytes, once
-// shown to be ours and the plan's, are re-sent (same hash) and confirm takes over.
+// shown to be ours and the plan's, are re-sent (same hash) and confirm takes over. A plan whose record lost its
+// transaction (a Redis failover) but which the chain shows executed is recorded from the chain (plan-on-chain.ts).
 import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
 import { isKnown, sendRaw, signRecordAndSend } from "./broadcast.ts";
@@ -11,7 +12,8 @@ import { quoteFees } from "./fees.ts";
 import { enqueueConfirm, feeCaps, suggestedTip } from "./next-stage.ts";
 import { reconcileNonces } from "./nonce-repair.ts";
 import { parsePayload, submitPayload } from "./payloads.ts";
-import { failPlan, TERMINAL_STATUSES } from "./plan-lifecycle.ts";
+import { failPlan, recordSigned, TERMINAL_STATUSES } from "./plan-lifecycle.ts";
+import { planTransactionOnChain } from "./plan-on-chain.ts";
 import { simulatePlanCall } from "./simulate.ts";
 import { verifyForSending } from "./verified-plan.ts";
 
@@ -37,6 +39,22 @@ export async function processSubmit(
       await enqueueConfirm(ctx, id);
       log.info({ tx_hash: last.hash }, "plan already signed: re-sent the recorded transaction");
       return { txHash: last.hash, status: "submitted" };
+    }
+
+    // Nothing recorded, yet the chain may have it: a Redis failover can lose the record of bytes already mined.
+    const mined = await planTransactionOnChain(ctx, {
+      planId: id,
+      planBlock: plan.blockNumber,
+      hedgeGuard: book.targets.hedgeGuard,
+    });
+    if (mined !== undefined) {
+      await recordSigned(ctx, id, mined);
+      await enqueueConfirm(ctx, id);
+      log.warn(
+        { tx_hash: mined.hash, nonce: mined.nonce },
+        "plan found executed on chain: its lost record restored",
+      );
+      return { txHash: mined.hash, status: "submitted" };
     }
 
     try {

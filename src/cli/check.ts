@@ -12,7 +12,7 @@ import { readPriceSourceDrift } from "../execution/price-source-drift.ts";
 import { readDeployedRoleState } from "../execution/read-role-statements.ts";
 import { DELEVERAGER_ROLE_KEY, GUARDIAN_ROLE_KEY, KEEPER_ROLE_KEY } from "../execution/role-keys.ts";
 import { desiredStatements } from "../execution/role-statements.ts";
-import { pingRedis, redactRedisUrl } from "../runtime/redis-server.ts";
+import { describeRedisTopology, pingRedisTopology } from "../runtime/redis-connection.ts";
 
 export interface CheckResult {
   name: string;
@@ -82,9 +82,9 @@ export async function runCheck(
     }
   }
 
-  const redisOk = await pingRedis(config.redis.url, options.redisTimeoutMs ?? 1_000);
+  const redisOk = await pingRedisTopology(config.redis, options.redisTimeoutMs ?? 1_000);
   results.push({
-    name: `redis ${redactRedisUrl(config.redis.url)}`,
+    name: `redis ${describeRedisTopology(config.redis)}`,
     ok: redisOk,
     detail: redisOk ? "PONG" : "no answer",
   });

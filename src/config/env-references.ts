@@ -17,6 +17,8 @@ export const SECRET_PATHS: readonly string[] = [
   "alerts.sinks.*.routingKey",
   "api.token",
   "history.databaseUrl",
+  "redis.sentinels.password",
+  "redis.cluster.password",
 ];
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -443,6 +443,69 @@ describe("the configuration file", () => {
     expect(config.redis.url).toBe("redis://:hunter2@10.0.0.5:6379");
   });
 
+  it("takes Redis through sentinels or a cluster, each validated at its own key", () => {
+    const sentinels = parseConfig(
+      edited((t) => {
+        delete t.redis.url;
+        t.redis.sentinels = {
+          masterName: "hedgekeeper",
+          nodes: ["10.0.0.1:26379", "10.0.0.2:26379", "sentinel-3.internal:26379"],
+          password: "${REDIS_PASSWORD}",
+        };
+      }),
+      { env: { ...ENV, REDIS_PASSWORD: "hunter2" } },
+    );
+    expect(sentinels.redis.sentinels).toEqual({
+      masterName: "hedgekeeper",
+      nodes: ["10.0.0.1:26379", "10.0.0.2:26379", "sentinel-3.internal:26379"],
+      password: "hunter2",
+    });
+    const cluster = parseConfig(
+      edited((t) => {
+        delete t.redis.url;
+        t.redis.cluster = { nodes: ["10.0.0.1:7000"] };
+      }),
+      { env: ENV },
+    );
+    expect(cluster.redis.cluster?.nodes).toEqual(["10.0.0.1:7000"]);
+
+    const issues = issuesOf(
+      edited((t) => {
+        delete t.redis.url;
+        t.redis.sentinels = { nodes: ["10.0.0.1", "10.0.0.2:99999"], password: "hunter2" };
+        t.redis.cluster = { nodes: [] };
+        t.redis.keyPrefix = "{hk}";
+      }),
+    );
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        {
+          path: "redis.sentinels.password",
+          message: "a secret must be an ${ENV_VAR} reference, not a literal value",
+        },
+        { path: "redis.sentinels.masterName", message: expect.stringMatching(/required/) },
+        { path: "redis.sentinels.nodes.0", message: "expected host:port" },
+        { path: "redis.sentinels.nodes.1", message: "port above 65535" },
+        { path: "redis.cluster.nodes", message: expect.stringMatching(/1/) },
+        { path: "redis.keyPrefix", message: expect.stringMatching(/must not contain \{ or \}/) },
+      ]),
+    );
+  });
+
+  it("refuses a Redis section that names no server, or more than one way to reach it", () => {
+    expect(issuesOf(edited((t) => delete t.redis.url))).toEqual([
+      { path: "redis.url", message: "set one of url, sentinels, cluster" },
+    ]);
+    const both = issuesOf(
+      edited((t) => {
+        t.redis.cluster = { nodes: ["10.0.0.1:7000"] };
+      }),
+    );
+    expect(both).toEqual([
+      { path: "redis.cluster", message: "url is set too: use exactly one of url, sentinels, cluster" },
+    ]);
+  });
+
   it("requires alert sink URLs and HMAC secrets as references", () => {
     const issues = issuesOf(
       edited((t) => {

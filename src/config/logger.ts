@@ -44,7 +44,7 @@ export function secretsOfConfig(config: HedgekeeperConfig): { urls: string[]; va
       ...n.rpcUrls,
       ...(n.privateRelayUrl ? [n.privateRelayUrl] : []),
     ]),
-    config.redis.url,
+    ...(config.redis.url !== undefined ? [config.redis.url] : []),
     ...config.alerts.sinks.flatMap((s) => ("url" in s ? [s.url] : [])),
   ];
   const values = [

@@ -709,16 +709,74 @@ export const historySchema = z
     message: "must not exceed retainDays",
   });
 
+/** `host:port` of one Redis node (a sentinel or a cluster node). */
+const redisNode = z
+  .string()
+  .regex(/^[^\s:/]+:\d{1,5}$/, "expected host:port")
+  .refine((node) => Number(node.slice(node.lastIndexOf(":") + 1)) <= 65_535, "port above 65535");
+
+const redisPassword = z
+  .string()
+  .optional()
+  .describe("Password of the Redis servers (an `${ENV_VAR}` reference).");
+
+/** The three ways to reach Redis; exactly one is set, and the refusal names the keys at fault. */
+const REDIS_TOPOLOGIES = ["url", "sentinels", "cluster"] as const;
+
+export const redisSchema = z
+  .object({
+    url: z
+      .string()
+      .optional()
+      .describe("One Redis server's URL; a password belongs in a `${ENV_VAR}` reference."),
+    sentinels: z
+      .object({
+        masterName: z
+          .string()
+          .min(1)
+          .describe("The name the sentinels monitor the primary under (`sentinel monitor <name> ...`)."),
+        nodes: z
+          .array(redisNode)
+          .min(1)
+          .describe("The sentinels, `host:port` each; three or more for a quorum."),
+        password: redisPassword,
+      })
+      .strict()
+      .optional()
+      .describe("Redis Sentinel: the keeper asks the sentinels for the primary and follows its failovers."),
+    cluster: z
+      .object({
+        nodes: z.array(redisNode).min(1).describe("Startup nodes, `host:port` each; the rest is discovered."),
+        password: redisPassword,
+      })
+      .strict()
+      .optional()
+      .describe("Redis Cluster: every key of one deployment carries the `{keyPrefix}` hash tag (one slot)."),
+    keyPrefix: z
+      .string()
+      .min(1)
+      .regex(/^[^{}]+$/, "must not contain { or }: the keeper wraps it in a hash tag itself")
+      .default("hk")
+      .describe("Prefix of every key and queue, used as the hash tag `{keyPrefix}`."),
+  })
+  .strict()
+  .superRefine((redis, ctx) => {
+    const set = REDIS_TOPOLOGIES.filter((key) => redis[key] !== undefined);
+    if (set.length === 0)
+      ctx.addIssue({ code: "custom", path: ["url"], message: "set one of url, sentinels, cluster" });
+    for (const key of set.slice(1))
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: `${set[0]} is set too: use exactly one of url, sentinels, cluster`,
+      });
+  });
+
 export const configSchema = z
   .object({
     version: z.literal(1).describe("Config format version."),
     networks: z.record(z.string().min(1), networkSchema).describe("Chains by name."),
-    redis: z
-      .object({
-        url: z.string().describe("Redis URL; a password belongs in a `${ENV_VAR}` reference."),
-        keyPrefix: z.string().min(1).default("hk").describe("Prefix of every key and queue."),
-      })
-      .strict(),
+    redis: redisSchema,
     treasuries: z.record(z.string().min(1), treasurySchema).describe("Safes by name."),
     books: z.record(z.string().min(1), bookSchema).describe("Hedged books by id."),
     lanes: z

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "../runtime/redis-connection.ts";
 import type { BlockHeader } from "./header-chain.ts";
 
 /** Where a follower keeps the recent headers it indexed, so a restart resumes (and detects reorgs) from there. */
@@ -16,7 +16,7 @@ interface StoredHeader {
 
 /** The checkpoint as one Redis string (JSON of the last headers), under `<prefix>:checkpoint:<chainId>:<name>`. */
 export function createRedisCheckpointStore(
-  redis: Redis,
+  redis: RedisConnection,
   key: { prefix: string; chainId: number; name: string },
 ): CheckpointStore {
   const redisKey = `${key.prefix}:checkpoint:${key.chainId}:${key.name}`;

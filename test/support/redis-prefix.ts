@@ -11,7 +11,8 @@ export function isolatedRedis(label: string): { redis: Redis; prefix: string; cl
     redis,
     prefix,
     async cleanup() {
-      const keys = await redis.keys(`${prefix}*`);
+      // Keepers started from a configuration write under the prefix as a hash tag (`{prefix}`, redisKeyPrefix).
+      const keys = [...(await redis.keys(`${prefix}*`)), ...(await redis.keys(`{${prefix}}*`))];
       if (keys.length > 0) await redis.del(...keys);
       redis.disconnect();
     },

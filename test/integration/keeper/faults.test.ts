@@ -219,10 +219,10 @@ describe("the keeper under failure", () => {
     await keeper.start();
     const first = await shortMorePlan(d, bed.setup, 10n ** 17n, "before-restart");
     await queuePlan(keeper, first);
-    await waitFor(
-      "the first plan mined",
-      async () => (await keeper.plans.record(first.planId))?.status === "mined",
-    );
+    const firstMined = await waitFor("the first plan mined", async () => {
+      const r = await keeper.plans.record(first.planId);
+      return r?.status === "mined" ? r : undefined;
+    });
     expect(await keeperNonce()).toBe(nonceBefore + 1);
     const sizeAfterFirst = await perpSize(d, bed.setup);
 
@@ -236,9 +236,9 @@ describe("the keeper under failure", () => {
     );
     expect(await keeper.plans.record(first.planId)).toBeUndefined();
 
-    // A monitor re-deciding from scratch may hand the keeper the very same plan again: the premise, checked by
-    // simulation against the chain, refuses it. A fresh plan (the work that must not be lost) is executed,
-    // with a nonce the keeper re-derives from the chain.
+    // A monitor re-deciding from scratch may hand the keeper the very same plan again: the chain shows it executed
+    // (HedgeGuard's PlanAdmitted), so its mined transaction is recorded again and nothing is signed. A fresh plan
+    // (the work that must not be lost) is executed, with a nonce the keeper re-derives from the chain.
     const again = first;
     const fresh = await shortMorePlan(d, bed.setup, 10n ** 17n, "after-restart");
     await queuePlan(keeper, again);
@@ -256,8 +256,8 @@ describe("the keeper under failure", () => {
       },
       30_000,
     );
-    expect(againRecord?.status).toBe("failed");
-    expect(againRecord?.txs).toEqual([]);
+    expect(againRecord?.status).toBe("mined");
+    expect(againRecord?.txs.map((t) => t.hash)).toEqual([firstMined.minedTxHash]);
     expect(freshRecord?.status).toBe("mined");
     expect(freshRecord?.txs.map((t) => t.nonce)).toEqual([nonceBefore + 1]);
     expect(await keeperNonce()).toBe(nonceBefore + 2);

@@ -16,6 +16,7 @@ import type { BookParams } from "../../../src/engine/params.ts";
 import type { BookMode } from "../../../src/evaluation/plan-lifecycle.ts";
 import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
 import { wallClock } from "../../../src/runtime/clock.ts";
+import type { RedisTopology } from "../../../src/runtime/redis-connection.ts";
 import type { HistoryStore } from "../../../src/store/history-store.ts";
 
 export const BOOK_ID = DEVNET_BOOK_ID;
@@ -54,6 +55,8 @@ export interface TestKeeperOptions {
   setup: DevnetKeeperSetup;
   rpcUrl: string;
   redisUrl: string;
+  /** Redis through sentinels or a cluster instead of `redisUrl`. */
+  redis?: RedisTopology;
   prefix: string;
   mode?: BookMode;
   role?: KeeperRole;
@@ -103,7 +106,7 @@ export function testKeeper(options: TestKeeperOptions) {
       clock: wallClock,
       shutdown: { signal: controller.signal },
     },
-    redisUrl: options.redisUrl,
+    redis: options.redis ?? { url: options.redisUrl },
     client,
     signerPrivateKey: devnetPrivateKey(1),
     role: options.role ?? "all",

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { toHex } from "viem";
 import { afterEach, expect, it } from "vitest";
 import { parseDocument } from "yaml";
+import { redisKeyPrefix } from "../../../keeper/config.ts";
 import { renderDevnetConfig } from "../../../src/cli/config-templates.ts";
 import { devnetAccount } from "../../../src/devnet/accounts.ts";
 import { openHistoryStore } from "../../../src/store/open-history-store.ts";
@@ -46,7 +47,8 @@ it("exits cleanly on SIGTERM with a job in flight, and the job is finished by an
   // embedded database (seconds of initdb), so the wait below measures the keeper, not PGlite's first start.
   await (await openHistoryStore({ dataDir: tree.history.dataDir })).close();
   // The plan is queued before the process starts; automine off keeps its transaction pending (confirm in flight).
-  const helper = bed.keeperFor({ role: "worker" });
+  // The child keeps its keys under the configured prefix as a hash tag: the helper reads the same keys.
+  const helper = bed.keeperFor({ role: "worker", prefix: redisKeyPrefix(redis.prefix) });
   const plan = await usdcToUsdtPlan(d, setup, 3_000n * 10n ** 6n);
   await bed.queuePlan(helper, plan);
   const nonceBefore = await bed.keeperNonce();

@@ -165,7 +165,7 @@ describe("the keeper's steward windows over the history store", () => {
         clock: { nowMs: () => nowSec * 1000 },
         shutdown: { signal: shutdown.signal },
       },
-      redisUrl: process.env.REDIS_URL!,
+      redis: { url: process.env.REDIS_URL! },
       // Never called: a monitor in shadow mode reads the chain through its book reader only.
       client: createChainClient({ chainId: CHAIN_ID, rpcUrls: ["http://127.0.0.1:9"] }),
       signerPrivateKey: devnetPrivateKey(1),

@@ -8,6 +8,7 @@ import { Redis } from "ioredis";
 import { bytesToHex, encodeFunctionData } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rolesAbi } from "zodiac-roles-sdk";
+import { redisKeyPrefix } from "../../../keeper/config.ts";
 import { jobIds } from "../../../keeper/job-ids.ts";
 import { planMacKey, sealPlan } from "../../../keeper/plan-integrity.ts";
 import { createPlanStore } from "../../../keeper/plan-store.ts";
@@ -455,7 +456,7 @@ describe("hedgekeeper run", () => {
 
       // A plan written into the process's Redis by someone without the keeper's key (sealed with another key) is
       // refused by its worker, and the critical plan-tampered alert reaches the sink at once, signed.
-      const forgedId = await queueForgedPlan(keyPrefix, devnet.manifest.chainId);
+      const forgedId = await queueForgedPlan(redisKeyPrefix(keyPrefix), devnet.manifest.chainId);
       const isTamperedAlert = (r: { body: string }) => r.body.includes(`plan-tampered:${forgedId}`);
       const tamperedDeadline = Date.now() + 20_000;
       while (Date.now() < tamperedDeadline && !received.some(isTamperedAlert)) {
