@@ -10,6 +10,7 @@ import type { BookSample } from "../engine/snapshot.ts";
 import type { BookDetail, BookStatusLevel, DecisionKind } from "../evaluation/book-evaluation.ts";
 import type { BookMode, PlanStatus } from "../evaluation/plan-lifecycle.ts";
 import type { SampleStore } from "../indexers/sample-store.ts";
+import type { DepegTierChange, ReportSample } from "./read-report-samples.ts";
 
 /** A per-block sample: what the engine's rolling metrics need (BookSample) plus what the dashboard charts. */
 export interface HistorySample extends BookSample {
@@ -20,6 +21,20 @@ export interface HistorySample extends BookSample {
   targetHedgeRatio: number;
   impermanentLossUsd: number;
   bookValueUsd: number;
+  /** What the performance report attributes P&L with; absent in samples recorded before it existed. */
+  attribution?: SampleAttributionInputs;
+}
+
+/** The parts of a sample the P&L attribution needs beyond the engine's BookSample (src/performance/attribution.ts). */
+export interface SampleAttributionInputs {
+  /** The LP positions' fees owed, USD (lpValueUsd includes them). */
+  lpFeesOwedUsd: number;
+  /** The LP positions' base delta, base units. */
+  lpDeltaBase: number;
+  /** Base held as spot, base units. */
+  spotBase: number;
+  /** The perp's pending funding, USD: positive = owed by the book (Exchange.getAllPendingFundingPayment). */
+  pendingFundingUsd: number;
 }
 
 /** One stablecoin's de-peg reading at a block (one row per token per block). */
@@ -242,8 +257,23 @@ export interface HistoryStore {
     fromSec?: number;
     toSec?: number;
   }): Promise<PlanExecution[]>;
-  /** Newest first (by atSec). */
-  alerts(options: { limit: number }): Promise<AlertHistory[]>;
+  /** Newest first (by atSec); per book and within [fromSec, toSec] when given. */
+  alerts(options: {
+    limit: number;
+    bookId?: string;
+    fromSec?: number;
+    toSec?: number;
+  }): Promise<AlertHistory[]>;
+  /**
+   * What a performance report rests on (read-report-samples.ts): a book's samples with every column attribution
+   * needs, between two times (inclusive), each the last sample of its equal-width bucket, at most maxPoints.
+   */
+  reportSamples(
+    bookId: string,
+    range: { fromSec: number; toSec: number; maxPoints: number },
+  ): Promise<ReportSample[]>;
+  /** A book's stablecoin de-peg tier changes between two times (inclusive), oldest first. */
+  depegTierChanges(bookId: string, range: { fromSec: number; toSec: number }): Promise<DepegTierChange[]>;
   /** The version recorded last (sha256 hex of its text) and when that text was first recorded. */
   configVersion(): Promise<{ hash: string; atMs: number } | undefined>;
 
