@@ -137,6 +137,7 @@ async function stress({ store }: ApiRouteContext): Promise<StressResponse> {
 
 /** Most points a report reads through the API: a longer period is bucketed, as the charts are. */
 const REPORT_POINTS = 5_000;
+const REPORT_CHART_POINTS = 500;
 const BUCKET_SEC = { min: 60, max: 30 * DAY_SEC, fallback: DAY_SEC };
 
 async function bookReport(
@@ -170,8 +171,21 @@ async function bookReport(
     range: { fromSec, toSec, bucketSec },
     figures: reportFigures(report),
     unexplainedShareOfGross: report.attribution.unexplainedShareOfGross,
+    chart: evenlyPicked(report.chart, REPORT_CHART_POINTS),
+    rolling: evenlyPicked(report.rolling.points, REPORT_CHART_POINTS).map((p) => ({
+      timestampSec: p.timestampSec,
+      ederington: p.ederington,
+    })),
+    effectivenessFloor: report.effectiveness.floor,
     html: reportHtml(report),
   };
+}
+
+/** At most `max` items, evenly spaced, the last always kept: what a chart of a few hundred pixels can show. */
+function evenlyPicked<T>(items: readonly T[], max: number): T[] {
+  if (items.length <= max) return [...items];
+  const step = (items.length - 1) / (max - 1);
+  return Array.from({ length: max }, (_, i) => items[Math.round(i * step)]!);
 }
 
 const BOOK_PATH = /^\/api\/books\/([^/]+)$/;

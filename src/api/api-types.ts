@@ -3,6 +3,7 @@
 
 import type { BookDetail } from "../evaluation/book-evaluation.ts";
 import type { KeeperHealth } from "../metrics/metrics.ts";
+import type { ChartPoint } from "../performance/performance-report.ts";
 import type { FigureSection } from "../performance/report-figures.ts";
 import type {
   ActionView,
@@ -50,6 +51,10 @@ export interface ReportResponse {
   range: { fromSec: number; toSec: number; bucketSec: number };
   figures: FigureSection[];
   unexplainedShareOfGross: number;
+  /** The charts' points (at most REPORT_CHART_POINTS, evenly picked) and the rolling effectiveness. */
+  chart: ChartPoint[];
+  rolling: { timestampSec: number; ederington: number | null }[];
+  effectivenessFloor: number;
   html: string;
 }
 

@@ -4,34 +4,59 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { inflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiServer, startApiServer } from "../../src/api/api-server.ts";
+import { DASHBOARD_DIST_DIR } from "../../src/api/dashboard-dir.ts";
 import { type PerformanceReport, performanceReport } from "../../src/performance/performance-report.ts";
 import { reportFigures } from "../../src/performance/report-figures.ts";
 import { reportHtml } from "../../src/performance/report-html.ts";
 import { printHtmlToPdf } from "../../src/runtime/print-pdf.ts";
+import type { HistoryStore } from "../../src/store/history-store.ts";
 import { openHistoryStore } from "../../src/store/open-history-store.ts";
 import { readReportPeriod } from "../../src/store/report-period.ts";
+import { bookDetail } from "../integration/api/history-fixture.ts";
 import { chromiumPath, hasHorizontalOverflow, withPage } from "../support/browser.ts";
-import { fillReportHistory, REPORT_BOOK } from "../support/report-history.ts";
+import { type FilledReportHistory, fillReportHistory, REPORT_BOOK } from "../support/report-history.ts";
 
 // The HTML report as a steward opens it on a phone, and its PDF as printed by the machine's Chromium.
 const dir = mkdtempSync(join(tmpdir(), "hedgekeeper-report-"));
 let report: PerformanceReport;
 let page: string;
+let store: HistoryStore;
+let api: ApiServer;
+let filled: FilledReportHistory;
 
 beforeAll(async () => {
-  const store = await openHistoryStore({ dataDir: "memory://" });
-  try {
-    const filled = await fillReportHistory(store, 1_764_806_400);
-    report = performanceReport(
-      await readReportPeriod(store, { bookId: REPORT_BOOK, fromSec: filled.fromSec, toSec: filled.toSec }),
-    );
-  } finally {
-    await store.close();
-  }
+  store = await openHistoryStore({ dataDir: "memory://" });
+  filled = await fillReportHistory(store, 1_764_806_400);
+  report = performanceReport(
+    await readReportPeriod(store, { bookId: REPORT_BOOK, fromSec: filled.fromSec, toSec: filled.toSec }),
+  );
   page = join(dir, "report.html");
   writeFileSync(page, reportHtml(report));
+  // The Reports page lists the books the keeper evaluated: the book's status at its last sample.
+  await store.putBookStatus({
+    chainId: 31_337,
+    bookId: REPORT_BOOK,
+    blockNumber: 1_071n,
+    timestampSec: filled.toSec,
+    status: "ok",
+    driftBps: 10,
+    thresholdBps: 150,
+    hedgeRatio: 0.6,
+    targetHedgeRatio: 0.6,
+    impermanentLossUsd: 0,
+    bookValueUsd: 100_000,
+    effectiveness: 0.9,
+    effectivenessWindow: "1d",
+    detail: bookDetail(REPORT_BOOK),
+  });
+  api = await startApiServer({ store, host: "127.0.0.1", port: 0, dashboardDir: DASHBOARD_DIST_DIR });
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  await api?.close();
+  await store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** The text a PDF shows: each font's ToUnicode map applied to the hex glyph strings of the page streams. */
 function pdfText(pdf: Buffer): string {
@@ -116,5 +141,38 @@ describe("the HTML report", () => {
       .find((s) => s.id === "risk")!
       .rows.find(([label]) => label.startsWith("Variance reduction"))!;
     expect(text).toContain(varianceReduction.replace(/\s+/g, ""));
+  });
+});
+
+describe("the dashboard's Reports page", () => {
+  it("renders the same figures for the chosen period, and the report's charts, on a phone", async () => {
+    await withPage(
+      `${api.url}/#/reports`,
+      async ({ page: p, errors, screenshot }) => {
+        await p.getByTestId("report-show").waitFor();
+        const iso = (sec: number) => new Date(sec * 1000).toISOString().slice(0, 16);
+        await p.getByTestId("report-from").fill(iso(filled.fromSec));
+        await p.getByTestId("report-to").fill(iso(filled.toSec));
+        await p.getByTestId("report-show").click();
+        await p.getByTestId("report-figures-attribution").waitFor();
+        for (const section of reportFigures(report)) {
+          const text = await p.getByTestId(`report-figures-${section.id}`).innerText();
+          for (const [label, value] of section.rows) {
+            expect(text).toContain(label.trim());
+            expect(text).toContain(value);
+          }
+        }
+        for (const chart of ["pnl", "drift", "effectiveness", "carry"]) {
+          const d =
+            (await p.getByTestId(`report-chart-${chart}`).locator("svg path").first().getAttribute("d")) ??
+            "";
+          expect(d.split("L").length, chart).toBeGreaterThan(10);
+        }
+        expect(await hasHorizontalOverflow(p)).toBe(false);
+        await screenshot("dashboard-reports-390");
+        expect(errors).toEqual([]);
+      },
+      { context: { viewport: { width: 390, height: 844 } } },
+    );
   });
 });
