@@ -10,7 +10,6 @@ import type { BookSample } from "../engine/snapshot.ts";
 import type { BookDetail, BookStatusLevel, DecisionKind } from "../evaluation/book-evaluation.ts";
 import type { BookMode, PlanStatus } from "../evaluation/plan-lifecycle.ts";
 import type { SampleStore } from "../indexers/sample-store.ts";
-import type { DepegTierChange, ReportSample } from "./read-report-samples.ts";
 
 /** A per-block sample: what the engine's rolling metrics need (BookSample) plus what the dashboard charts. */
 export interface HistorySample extends BookSample {
@@ -35,6 +34,36 @@ export interface SampleAttributionInputs {
   spotBase: number;
   /** The perp's pending funding, USD: positive = owed by the book (Exchange.getAllPendingFundingPayment). */
   pendingFundingUsd: number;
+}
+
+/** A sample as the performance report reads it (read-report-samples.ts): null where its writer left a column out. */
+export interface ReportSample {
+  blockNumber: bigint;
+  timestampSec: number;
+  basePriceUsd: number;
+  /** LP value including fees owed, USD (as book_samples keeps it). */
+  lpValueUsd: number;
+  hedgeValueUsd: number;
+  perpMarkPriceUsd: number;
+  perpIndexPriceUsd: number;
+  poolPriceUsd: number;
+  fundingRateDaily: number;
+  perpSizeBase: number | null;
+  driftBps: number | null;
+  thresholdBps: number | null;
+  targetHedgeRatio: number | null;
+  attribution: SampleAttributionInputs | null;
+}
+
+export interface DepegTierChange {
+  chainId: number;
+  blockNumber: bigint;
+  timestampSec: number;
+  token: string;
+  symbol: string;
+  fromTier: DepegTier;
+  toTier: DepegTier;
+  deviationBps: number | null;
 }
 
 /** One stablecoin's de-peg reading at a block (one row per token per block). */

@@ -1,9 +1,8 @@
 // The samples a performance report rests on: every column the attribution needs, over [fromSec, toSec] cut into
 // at most maxPoints buckets like the charts (read-series.ts), and the de-peg tier changes within the period.
 // Columns a sample's writer did not fill read as null: the report names the first sample that lacks them.
-import type { DepegTier } from "../engine/depeg.ts";
 import { DEPEG_TIERS } from "../engine/depeg.ts";
-import type { SampleAttributionInputs } from "./history-store.ts";
+import type { DepegTierChange, ReportSample } from "./history-store.ts";
 import { lastSamplePerBucket, type SeriesRange } from "./read-series.ts";
 import type { SqlQueryable } from "./sql-database.ts";
 import {
@@ -13,35 +12,6 @@ import {
   oneOfFromSql,
   stringFromSql,
 } from "./sql-values.ts";
-
-export interface ReportSample {
-  blockNumber: bigint;
-  timestampSec: number;
-  basePriceUsd: number;
-  /** LP value including fees owed, USD (as book_samples keeps it). */
-  lpValueUsd: number;
-  hedgeValueUsd: number;
-  perpMarkPriceUsd: number;
-  perpIndexPriceUsd: number;
-  poolPriceUsd: number;
-  fundingRateDaily: number;
-  perpSizeBase: number | null;
-  driftBps: number | null;
-  thresholdBps: number | null;
-  targetHedgeRatio: number | null;
-  attribution: SampleAttributionInputs | null;
-}
-
-export interface DepegTierChange {
-  chainId: number;
-  blockNumber: bigint;
-  timestampSec: number;
-  token: string;
-  symbol: string;
-  fromTier: DepegTier;
-  toTier: DepegTier;
-  deviationBps: number | null;
-}
 
 const REPORT_COLUMNS = [
   "base_price_usd",

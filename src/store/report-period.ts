@@ -8,8 +8,7 @@
 // plans' realized executions (migration 3), each counted at its mining block: gas from every plan, venue fees and
 // slippage from perp legs only (a de-peg swap's costs land in stablecoin balances, outside the hedged book).
 import type { PerformanceInput, ReportPoint } from "../performance/performance-report.ts";
-import type { HistoryStore, PlanExecution } from "./history-store.ts";
-import type { ReportSample } from "./read-report-samples.ts";
+import type { HistoryStore, PlanExecution, ReportSample } from "./history-store.ts";
 
 /** The request cannot be answered from the history (too few samples, samples without the report's columns). */
 export class ReportPeriodError extends Error {
