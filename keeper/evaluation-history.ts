@@ -29,7 +29,12 @@ import {
   type TargetEffectivenessWindowDetail,
 } from "../src/evaluation/book-evaluation.ts";
 import { basePriceInMainPool } from "../src/indexers/book-sample.ts";
-import type { BookStatus, DepegSample, HistorySample } from "../src/store/history-store.ts";
+import type {
+  BookStatus,
+  DepegSample,
+  HistorySample,
+  SampleAttributionInputs,
+} from "../src/store/history-store.ts";
 
 /** Effectiveness windows the book page shows, in samples (blocks); each appears once the book has that many. */
 export const EFFECTIVENESS_WINDOWS = [20, 60, 240] as const;
@@ -114,10 +119,20 @@ export function evaluationHistory(input: {
     }),
   };
   return {
-    sample: { ...input.sample, ...measures },
+    sample: { ...input.sample, ...measures, attribution: attributionInputsOf(snapshot, metrics) },
     depeg,
     status,
     effectivenessByWindow: effectivenessByWindow(target),
+  };
+}
+
+/** What the performance report splits the block's P&L with (src/performance/attribution.ts). */
+function attributionInputsOf(snapshot: BookSnapshot, metrics: BookMetrics): SampleAttributionInputs {
+  return {
+    lpFeesOwedUsd: metrics.lpFeesUsd,
+    lpDeltaBase: metrics.drift.lpDeltaBase,
+    spotBase: metrics.drift.spotDeltaBase,
+    pendingFundingUsd: snapshot.perp === null ? 0 : Number(snapshot.perp.pendingFundingQuote) / 1e18,
   };
 }
 

@@ -326,6 +326,7 @@ async function startApi(input: {
   return startApiServer({
     store: input.history,
     keeperHealth: input.health.latest,
+    effectivenessFloor: config.alerts.effectiveness.floorRatio,
     host: config.api.host,
     port: config.api.port,
     ...(config.api.token ? { token: config.api.token } : {}),

@@ -24,11 +24,13 @@ import { driftBand, isBeyondBand } from "../src/engine/drift-band.ts";
 import { targetEffectivenessWindows } from "../src/engine/effectiveness.ts";
 import type { BookParams } from "../src/engine/params.ts";
 import type { BookSample } from "../src/engine/snapshot.ts";
+import { performanceReport } from "../src/performance/performance-report.ts";
 import { wallClock } from "../src/runtime/clock.ts";
 import { freeLoopbackPort, isPortInUse } from "../src/runtime/free-port.ts";
 import { ensureRedis, RedisUnavailableError } from "../src/runtime/redis-server.ts";
 import type { ActionView } from "../src/store/history-store.ts";
 import { HistoryStoreError } from "../src/store/history-store-errors.ts";
+import { readReportPeriod } from "../src/store/report-period.ts";
 import { type DemoAction, type DemoReport, type DemoScenario, renderScenario } from "./demo/demo-report.ts";
 
 const BOOK_ID = DEVNET_BOOK_ID;
@@ -310,11 +312,31 @@ async function playScenario(run: DemoRun, scenario: (typeof SCENARIOS)[number]):
     ],
     actions,
     hedgeEffectiveness: effectivenessOf(window, params.targetHedgeRatio),
+    attribution: await attributionOf(store, window),
     ...(Object.keys(oracleRounds).length > 0 ? { oracleRounds } : {}),
     problems: [],
   };
   judge(result, scenario.wantsAction, params.armBps);
   return result;
+}
+
+/** The report's attribution over the scenario's samples, read back from the history as `hedgekeeper report` does. */
+async function attributionOf(
+  store: Hedgekeeper["history"],
+  window: readonly BookSample[],
+): Promise<DemoScenario["attribution"]> {
+  const period = performanceReport(
+    await readReportPeriod(store, {
+      bookId: BOOK_ID,
+      fromSec: window[0]!.timestampSec,
+      toSec: window[window.length - 1]!.timestampSec,
+    }),
+  ).attribution;
+  return {
+    ...period.total,
+    grossPnlUsd: period.grossPnlUsd,
+    unexplainedShareOfGross: period.unexplainedShareOfGross,
+  };
 }
 
 /** The metrics endpoint must serve what it promises: the book's drift and the keeper's queues. */

@@ -26,6 +26,7 @@ import { ConfigError } from "../src/config/config-error.ts";
 import { loadConfig } from "../src/config/load-config.ts";
 import type { HedgekeeperConfig } from "../src/config/schema.ts";
 import { DEFAULT_MANIFEST_PATH, readManifest } from "../src/devnet/manifest.ts";
+import { REPORT_HELP, reportCommand } from "./cli/report-command.ts";
 import { RUN_HELP, runCommand } from "./cli/run-command.ts";
 import { SETUP_HELP, setupCommand } from "./cli/setup-command.ts";
 
@@ -41,6 +42,7 @@ commands:
   simulate   stress a book: P&L of LP, hedge and net under a scenario or shock
   setup      the Safe transaction the owners sign to hire the keeper (Transaction Builder file)
   run        the monitor and the keeper (--role all|monitor|worker), with /metrics and /healthz
+  report     what the hedge did over a period: P&L attribution, hedged vs unhedged, rebalances (html|md|csv|json|pdf)
 
 \`hedgekeeper <command> --help\` for a command's options. The demo is \`npm run demo\`.
 `;
@@ -53,6 +55,7 @@ const COMMON = {
 
 const HELP: Record<string, string> = {
   run: RUN_HELP,
+  report: REPORT_HELP,
   setup: SETUP_HELP,
   init: `hedgekeeper init --network devnet [--manifest ${DEFAULT_MANIFEST_PATH}] [--hedge-guard <address>] [--hedge-bounds <address>] [--out <file>] [--force]
 hedgekeeper init --rpc-url <url> --chain-id <id> [--out <file>] [--force]
@@ -251,6 +254,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   simulate: simulateCommand,
   run: (args: string[]) => runCommand(args, DEFAULT_CONFIG),
   setup: (args: string[]) => setupCommand(args, DEFAULT_CONFIG),
+  report: (args: string[]) => reportCommand(args, DEFAULT_CONFIG),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -9,6 +9,7 @@ import type {
   DepegResponse,
   ErrorResponse,
   KeeperResponse,
+  ReportResponse,
   StressResponse,
 } from "../../src/api/api-types.ts";
 
@@ -73,6 +74,12 @@ export const api = {
   alerts: (limit = 30) => getJson<AlertsResponse>("alerts", { limit }),
   keeper: () => getJson<KeeperResponse>("keeper"),
   stress: () => getJson<StressResponse>("stress"),
+  report: (bookId: string, range: { fromSec: number; toSec: number; bucketSec: number }) =>
+    getJson<ReportResponse>(`books/${encodeURIComponent(bookId)}/report`, {
+      from: range.fromSec,
+      to: range.toSec,
+      bucket: range.bucketSec,
+    }),
 };
 
 /** The event stream's URL: EventSource cannot send headers, so the token rides in the query. */

@@ -1,4 +1,5 @@
-// The steward dashboard: the portfolio overview (#/) and one book over time (#/book/<id>), kept current by the
+// The steward dashboard: the portfolio overview (#/), one book over time (#/book/<id>) and the performance report
+// of a book over a chosen period (#/reports), kept current by the
 // API's event stream (polling when the stream is down), everything else refreshed every REFRESH_MS.
 import "./styles.css";
 import type { BookResponse, UpdateEvent } from "../../src/api/api-types.ts";
@@ -14,6 +15,7 @@ import { decisionsTable } from "./views/decisions-table.ts";
 import { depegCards } from "./views/depeg-panel.ts";
 import { keeperHealthView } from "./views/keeper-health.ts";
 import { type Panel, panel } from "./views/panel.ts";
+import { type ReportRequestForm, reportForm, reportView } from "./views/report-view.ts";
 import { bookStressTable, stressTable } from "./views/stress-table.ts";
 import { tokenPrompt } from "./views/token-prompt.ts";
 
@@ -25,9 +27,10 @@ const RANGES: readonly { label: string; seconds: number }[] = [
   { label: "7 d", seconds: 7 * 86_400 },
 ];
 
-type Route = { page: "overview" } | { page: "book"; bookId: string };
+type Route = { page: "overview" } | { page: "book"; bookId: string } | { page: "reports" };
 
 function currentRoute(): Route {
+  if (window.location.hash === "#/reports") return { page: "reports" };
   const match = /^#\/book\/(.+)$/.exec(window.location.hash);
   if (match) {
     try {
@@ -50,6 +53,7 @@ document
       "header",
       { class: "top" },
       h("h1", {}, h("a", { href: "#/" }, "hedgekeeper")),
+      h("nav", {}, h("a", { href: "#/reports", "data-testid": "nav-reports" }, "Reports")),
       h("div", { class: "status-line" }, connection, lastUpdate),
     ),
     main,
@@ -225,6 +229,33 @@ function bookPage(bookId: string): void {
   ];
 }
 
+/** A report is asked for, not refreshed: the page loads the books once and the report on each request. */
+function reportsPage(): void {
+  const form = panel("Report period", "report-form-panel", "wide");
+  const result = panel("Performance report", "report-panel", "wide");
+  replaceContent(main, h("div", { class: "grid" }, form.element, result.element));
+  result.show(h("p", { class: "empty" }, "Pick a book and a period."));
+  renderBooks = undefined;
+  loaders = [];
+  const show = (request: ReportRequestForm) => {
+    result.show(h("p", { class: "empty" }, "Loading…"));
+    void load(result, async () => result.show(reportView(await api.report(request.bookId, request))))();
+  };
+  void load(form, async () => {
+    const { books } = await api.books();
+    if (books.length === 0) return form.show(h("p", { class: "empty" }, "No books yet."));
+    // The last day up to the book's latest evaluation (a devnet's clock may run ahead of the wall clock).
+    const toSec = Math.max(...books.map((b) => b.timestampSec));
+    form.show(
+      reportForm(
+        books,
+        { bookId: books[0]!.bookId, fromSec: toSec - 86_400, toSec, bucketSec: 86_400 },
+        show,
+      ),
+    );
+  })();
+}
+
 let refreshing: Promise<void> | undefined;
 let again = false;
 
@@ -251,6 +282,7 @@ async function refresh(): Promise<void> {
 function showRoute(): void {
   route = currentRoute();
   if (route.page === "book") bookPage(route.bookId);
+  else if (route.page === "reports") reportsPage();
   else overviewPage();
   window.scrollTo(0, 0);
   void refresh();

@@ -1,4 +1,5 @@
 // The demo's report: what stewards read after each scenario, and the JSON `--report` writes.
+import type { PnlTerms } from "../../src/performance/attribution.ts";
 
 export interface DemoAction {
   planId: string;
@@ -48,6 +49,11 @@ export interface DemoScenario {
     /** Why the measures are blank, when they are. */
     note?: string;
   };
+  /**
+   * The performance report's P&L attribution over the scenario (src/performance/attribution.ts, read back from the
+   * history as `hedgekeeper report` reads it): the terms sum to the book's value change but for `unexplainedUsd`.
+   */
+  attribution: PnlTerms & { grossPnlUsd: number; unexplainedShareOfGross: number };
   /** Rounds each feed posted during the scenario's market paths, by what made it post (Chainlink's rule). */
   oracleRounds?: Record<string, { deviation: number; heartbeat: number }>;
   problems: string[];

@@ -1,9 +1,15 @@
 // The read-only routes under /api: each turns a path and its query into one JSON body from the history store
 // (or the keeper's own health). Failures are thrown as ApiError (4xx/503) or propagate from the store (500,
 // answered and logged by the server).
+
+import { EngineInputError } from "../engine/errors.ts";
 import { type BookDetail, readBookDetail } from "../evaluation/book-evaluation.ts";
 import type { KeeperHealth } from "../metrics/metrics.ts";
+import { type PerformanceReport, performanceReport } from "../performance/performance-report.ts";
+import { reportFigures } from "../performance/report-figures.ts";
+import { reportHtml } from "../performance/report-html.ts";
 import type { HistoryStore, StoredBookStatus } from "../store/history-store.ts";
+import { ReportPeriodError, readReportPeriod } from "../store/report-period.ts";
 import { ApiError } from "./api-error.ts";
 import type {
   ActionsResponse,
@@ -14,6 +20,7 @@ import type {
   DecisionsResponse,
   DepegResponse,
   KeeperResponse,
+  ReportResponse,
   StressResponse,
   Wire,
 } from "./api-types.ts";
@@ -25,6 +32,8 @@ export interface ApiRouteContext {
   store: HistoryStore;
   keeperHealth?: () => Promise<KeeperHealth>;
   nowSec: () => number;
+  /** The Ederington floor reports judge effectiveness against (alerts.effectiveness.floorRatio). */
+  effectivenessFloor?: number;
 }
 
 const DAY_SEC = 86_400;
@@ -126,7 +135,69 @@ async function stress({ store }: ApiRouteContext): Promise<StressResponse> {
   };
 }
 
+/** Most points a report reads through the API: a longer period is bucketed, as the charts are. */
+const REPORT_POINTS = 5_000;
+const REPORT_CHART_POINTS = 500;
+const BUCKET_SEC = { min: 60, max: 30 * DAY_SEC, fallback: DAY_SEC };
+
+async function bookReport(
+  context: ApiRouteContext,
+  bookId: string,
+  params: URLSearchParams,
+): Promise<ReportResponse> {
+  const fromSec = integerParam(params, "from", UNIX_SEC);
+  const toSec = integerParam(params, "to", UNIX_SEC);
+  const bucketSec = integerParam(params, "bucket", BUCKET_SEC);
+  if (fromSec === undefined || toSec === undefined)
+    throw new ApiError(400, "query parameters from and to are required (unix seconds): the report's period");
+  if (fromSec >= toSec) {
+    throw new ApiError(400, `query parameter from must be earlier than to (from=${fromSec}, to=${toSec})`);
+  }
+  let report: PerformanceReport;
+  try {
+    const input = await readReportPeriod(context.store, { bookId, fromSec, toSec, maxPoints: REPORT_POINTS });
+    report = performanceReport(input, {
+      bucketSec,
+      ...(context.effectivenessFloor === undefined ? {} : { effectivenessFloor: context.effectivenessFloor }),
+    });
+  } catch (error) {
+    if (error instanceof ReportPeriodError) throw new ApiError(404, error.message);
+    if (error instanceof EngineInputError)
+      throw new ApiError(422, `the history cannot be reported on: ${error.message}`);
+    throw error;
+  }
+  return {
+    bookId,
+    range: { fromSec, toSec, bucketSec },
+    figures: reportFigures(report),
+    unexplainedShareOfGross: report.attribution.unexplainedShareOfGross,
+    chart: evenlyPicked(report.chart, REPORT_CHART_POINTS),
+    rolling: evenlyPicked(report.rolling.points, REPORT_CHART_POINTS).map((p) => ({
+      timestampSec: p.timestampSec,
+      ederington: p.ederington,
+    })),
+    effectivenessFloor: report.effectiveness.floor,
+    html: reportHtml(report),
+  };
+}
+
+/** At most `max` items, evenly spaced, the last always kept: what a chart of a few hundred pixels can show. */
+function evenlyPicked<T>(items: readonly T[], max: number): T[] {
+  if (items.length <= max) return [...items];
+  const step = (items.length - 1) / (max - 1);
+  return Array.from({ length: max }, (_, i) => items[Math.round(i * step)]!);
+}
+
 const BOOK_PATH = /^\/api\/books\/([^/]+)$/;
+const BOOK_REPORT_PATH = /^\/api\/books\/([^/]+)\/report$/;
+
+function bookIdOf(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new ApiError(400, "the book id in the path is not valid percent-encoding");
+  }
+}
 
 /** The body for a GET on `pathname` (already known to start with /api/); throws ApiError 404 for no route. */
 export async function answerApiRequest(
@@ -150,6 +221,8 @@ export async function answerApiRequest(
     case "/api/stress":
       return stress(context);
   }
+  const reportMatch = BOOK_REPORT_PATH.exec(pathname);
+  if (reportMatch) return bookReport(context, bookIdOf(reportMatch[1]!), params);
   const bookMatch = BOOK_PATH.exec(pathname);
   if (bookMatch) {
     let bookId: string;
@@ -162,6 +235,6 @@ export async function answerApiRequest(
   }
   throw new ApiError(
     404,
-    "no such API route: see /api/books, /api/books/:id, /api/depeg, /api/actions, /api/decisions, /api/alerts, /api/keeper, /api/stress, /api/events",
+    "no such API route: see /api/books, /api/books/:id, /api/books/:id/report, /api/depeg, /api/actions, /api/decisions, /api/alerts, /api/keeper, /api/stress, /api/events",
   );
 }

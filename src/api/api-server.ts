@@ -17,6 +17,8 @@ export interface ApiServerOptions {
   store: HistoryStore;
   /** The keeper's own health, mapped by the caller; without it /api/keeper answers 503. */
   keeperHealth?: () => Promise<KeeperHealth>;
+  /** The Ederington floor reports are judged against (alerts.effectiveness.floorRatio; default 0.5). */
+  effectivenessFloor?: number;
   host: string;
   /** 0 lets the OS pick a free port (read it from `url`). */
   port: number;
@@ -53,6 +55,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     store,
     nowSec,
     ...(options.keeperHealth ? { keeperHealth: options.keeperHealth } : {}),
+    ...(options.effectivenessFloor === undefined ? {} : { effectivenessFloor: options.effectivenessFloor }),
   };
 
   async function health(response: ServerResponse): Promise<void> {

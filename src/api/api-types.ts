@@ -1,7 +1,10 @@
 // What each route answers, as the client receives it (bigint as a decimal string). The dashboard imports these
 // types, so a change here is a compile error there.
+
 import type { BookDetail } from "../evaluation/book-evaluation.ts";
 import type { KeeperHealth } from "../metrics/metrics.ts";
+import type { ChartPoint } from "../performance/performance-report.ts";
+import type { FigureSection } from "../performance/report-figures.ts";
 import type {
   ActionView,
   AlertHistory,
@@ -37,6 +40,22 @@ export interface BookResponse {
   book: Wire<BookOverview & { detail: BookDetail | null }>;
   series: Wire<SeriesPoint>[];
   range: { fromSec: number; toSec: number; maxPoints: number };
+}
+
+/**
+ * A book's performance report for a period (GET /api/books/:id/report?from&to&bucket): the figures as the CLI
+ * prints them, and the self-contained HTML document `hedgekeeper report --format html` writes.
+ */
+export interface ReportResponse {
+  bookId: string;
+  range: { fromSec: number; toSec: number; bucketSec: number };
+  figures: FigureSection[];
+  unexplainedShareOfGross: number;
+  /** The charts' points (at most REPORT_CHART_POINTS, evenly picked) and the rolling effectiveness. */
+  chart: ChartPoint[];
+  rolling: { timestampSec: number; ederington: number | null }[];
+  effectivenessFloor: number;
+  html: string;
 }
 
 /** The latest reading of one stablecoin, as the store answers it. */

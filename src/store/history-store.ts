@@ -20,6 +20,50 @@ export interface HistorySample extends BookSample {
   targetHedgeRatio: number;
   impermanentLossUsd: number;
   bookValueUsd: number;
+  /** What the performance report attributes P&L with; absent in samples recorded before it existed. */
+  attribution?: SampleAttributionInputs;
+}
+
+/** The parts of a sample the P&L attribution needs beyond the engine's BookSample (src/performance/attribution.ts). */
+export interface SampleAttributionInputs {
+  /** The LP positions' fees owed, USD (lpValueUsd includes them). */
+  lpFeesOwedUsd: number;
+  /** The LP positions' base delta, base units. */
+  lpDeltaBase: number;
+  /** Base held as spot, base units. */
+  spotBase: number;
+  /** The perp's pending funding, USD: positive = owed by the book (Exchange.getAllPendingFundingPayment). */
+  pendingFundingUsd: number;
+}
+
+/** A sample as the performance report reads it (read-report-samples.ts): null where its writer left a column out. */
+export interface ReportSample {
+  blockNumber: bigint;
+  timestampSec: number;
+  basePriceUsd: number;
+  /** LP value including fees owed, USD (as book_samples keeps it). */
+  lpValueUsd: number;
+  hedgeValueUsd: number;
+  perpMarkPriceUsd: number;
+  perpIndexPriceUsd: number;
+  poolPriceUsd: number;
+  fundingRateDaily: number;
+  perpSizeBase: number | null;
+  driftBps: number | null;
+  thresholdBps: number | null;
+  targetHedgeRatio: number | null;
+  attribution: SampleAttributionInputs | null;
+}
+
+export interface DepegTierChange {
+  chainId: number;
+  blockNumber: bigint;
+  timestampSec: number;
+  token: string;
+  symbol: string;
+  fromTier: DepegTier;
+  toTier: DepegTier;
+  deviationBps: number | null;
 }
 
 /** One stablecoin's de-peg reading at a block (one row per token per block). */
@@ -244,8 +288,23 @@ export interface HistoryStore {
     fromSec?: number;
     toSec?: number;
   }): Promise<PlanExecution[]>;
-  /** Newest first (by atSec). */
-  alerts(options: { limit: number }): Promise<AlertHistory[]>;
+  /** Newest first (by atSec); per book and within [fromSec, toSec] when given. */
+  alerts(options: {
+    limit: number;
+    bookId?: string;
+    fromSec?: number;
+    toSec?: number;
+  }): Promise<AlertHistory[]>;
+  /**
+   * What a performance report rests on (read-report-samples.ts): a book's samples with every column attribution
+   * needs, between two times (inclusive), each the last sample of its equal-width bucket, at most maxPoints.
+   */
+  reportSamples(
+    bookId: string,
+    range: { fromSec: number; toSec: number; maxPoints: number },
+  ): Promise<ReportSample[]>;
+  /** A book's stablecoin de-peg tier changes between two times (inclusive), oldest first. */
+  depegTierChanges(bookId: string, range: { fromSec: number; toSec: number }): Promise<DepegTierChange[]>;
   /** The version recorded last (sha256 hex of its text) and when that text was first recorded. */
   configVersion(): Promise<{ hash: string; atMs: number } | undefined>;
 

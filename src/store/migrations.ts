@@ -194,4 +194,17 @@ CREATE INDEX plan_executions_by_book_time ON plan_executions (book_id, mined_at_
 CREATE INDEX plan_executions_by_time ON plan_executions (mined_at_sec);
 `,
   },
+  {
+    version: 4,
+    name: "attribution inputs",
+    sql: `
+-- What the performance report splits a book's P&L with (src/performance/attribution.ts): the LP fees owed apart
+-- from lp_value_usd (which includes them), the LP's base delta and the base held as spot (delta P&L and the LP's
+-- gamma), and the perp's pending funding, USD, positive = owed (carry). NULL in samples written before them.
+ALTER TABLE book_samples ADD COLUMN lp_fees_owed_usd double precision;
+ALTER TABLE book_samples ADD COLUMN lp_delta_base double precision;
+ALTER TABLE book_samples ADD COLUMN spot_base double precision;
+ALTER TABLE book_samples ADD COLUMN pending_funding_usd double precision;
+`,
+  },
 ];

@@ -29,7 +29,7 @@ export function seriesBuckets(range: SeriesRange): { widthSec: number; count: nu
  * One row per non-empty bucket of [fromSec, toSec]: its last sample of `bookId` (by time, then block), with
  * block_number, timestamp_sec and `columns`, oldest first.
  */
-async function lastSamplePerBucket(
+export async function lastSamplePerBucket(
   db: SqlQueryable,
   bookId: string,
   range: SeriesRange,

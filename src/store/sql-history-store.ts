@@ -22,6 +22,7 @@ import type {
   PlanHistory,
   TransactionHistory,
 } from "./history-store.ts";
+import { readDepegTierChanges, readReportSamples } from "./read-report-samples.ts";
 import { readHedgedSeries, readSeries } from "./read-series.ts";
 import type { SqlDatabase } from "./sql-database.ts";
 import { BOOK_SAMPLE_COLUMNS, bookSampleParams, createSqlSampleStore } from "./sql-sample-store.ts";
@@ -36,7 +37,15 @@ const DASHBOARD_COLUMNS = [
   "book_value_usd",
 ] as const;
 
-const SAMPLE_COLUMNS = [...BOOK_SAMPLE_COLUMNS, ...DASHBOARD_COLUMNS];
+/** Written by migration 4's columns; NULL when the sample carries no attribution inputs. */
+const ATTRIBUTION_COLUMNS = [
+  "lp_fees_owed_usd",
+  "lp_delta_base",
+  "spot_base",
+  "pending_funding_usd",
+] as const;
+
+const SAMPLE_COLUMNS = [...BOOK_SAMPLE_COLUMNS, ...DASHBOARD_COLUMNS, ...ATTRIBUTION_COLUMNS];
 
 const EXECUTION_COLUMNS = [
   "chain_id",
@@ -96,7 +105,14 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
           `INSERT INTO book_samples (chain_id, book_id, block_number, ${SAMPLE_COLUMNS.join(", ")})
            VALUES ($1, $2, $3, ${placeholders(4, SAMPLE_COLUMNS.length)})
            ON CONFLICT (chain_id, book_id, block_number) DO UPDATE SET ${overwrite(SAMPLE_COLUMNS)}`,
-          [chainId, bookId, sample.blockNumber, ...bookSampleParams(sample), ...dashboardParams(sample)],
+          [
+            chainId,
+            bookId,
+            sample.blockNumber,
+            ...bookSampleParams(sample),
+            ...dashboardParams(sample),
+            ...attributionParams(sample),
+          ],
         );
         // A re-read block replaces its readings whole: a token that left the book leaves the block too.
         await tx.query(
@@ -380,12 +396,26 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
       return rows.map(executionFromRow);
     },
 
-    async alerts({ limit }) {
-      const rows = await db.query<Row>("SELECT * FROM alerts ORDER BY at_sec DESC, key, status LIMIT $1", [
-        limit,
-      ]);
+    async alerts({ limit, bookId, fromSec, toSec }) {
+      const where: string[] = [];
+      const params: unknown[] = [limit];
+      const filter = (clause: string, value: unknown) => {
+        params.push(value);
+        where.push(clause.replace("?", `$${params.length}`));
+      };
+      if (bookId !== undefined) filter("book_id = ?", bookId);
+      if (fromSec !== undefined) filter("at_sec >= ?", fromSec);
+      if (toSec !== undefined) filter("at_sec <= ?", toSec);
+      const rows = await db.query<Row>(
+        `SELECT * FROM alerts ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+         ORDER BY at_sec DESC, key, status LIMIT $1`,
+        params,
+      );
       return rows.map(alertFromRow);
     },
+
+    reportSamples: (bookId, range) => readReportSamples(db, bookId, range),
+    depegTierChanges: (bookId, range) => readDepegTierChanges(db, bookId, range),
 
     async configVersion() {
       const [row] = await db.query<Row>(
@@ -413,4 +443,11 @@ function dashboardParams(sample: HistorySample): unknown[] {
     sample.impermanentLossUsd,
     sample.bookValueUsd,
   ];
+}
+
+function attributionParams(sample: HistorySample): unknown[] {
+  const a = sample.attribution;
+  return a === undefined
+    ? [null, null, null, null]
+    : [a.lpFeesOwedUsd, a.lpDeltaBase, a.spotBase, a.pendingFundingUsd];
 }

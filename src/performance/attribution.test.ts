@@ -1,0 +1,247 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { EngineInputError } from "../engine/errors.ts";
+import { attributePeriod, attributeStep, type BookPoint, bookValueOf } from "./attribution.ts";
+
+// An independent book: a full-range constant-product LP of liquidity L (value 2L√S, base held L/√S: Uniswap v2
+// whitepaper), a perp account kept the way Perp v2 keeps it (size, open notional, realized P&L; value = size·P +
+// open notional + realized), funding accrued at a daily rate on the notional, fees accruing at a fixed rate.
+interface PerpAccount {
+  sizeBase: number;
+  openNotionalUsd: number;
+  realizedUsd: number;
+}
+
+const DAY = 86_400;
+
+function lpPoint(
+  liquidity: number,
+  priceUsd: number,
+): Pick<BookPoint, "lpValueUsd" | "lpDeltaBase" | "basePriceUsd"> {
+  return {
+    basePriceUsd: priceUsd,
+    lpValueUsd: 2 * liquidity * Math.sqrt(priceUsd),
+    lpDeltaBase: liquidity / Math.sqrt(priceUsd),
+  };
+}
+
+function point(input: {
+  t: number;
+  liquidity: number;
+  priceUsd: number;
+  markUsd?: number;
+  perp: PerpAccount;
+  feesOwedUsd?: number;
+  spotBase?: number;
+  carryUsd?: number;
+  gasUsd?: number;
+  venueFeesUsd?: number;
+  slippageUsd?: number;
+}): BookPoint {
+  const mark = input.markUsd ?? input.priceUsd;
+  return {
+    timestampSec: input.t,
+    blockNumber: null,
+    ...lpPoint(input.liquidity, input.priceUsd),
+    lpFeesOwedUsd: input.feesOwedUsd ?? 0,
+    spotBase: input.spotBase ?? 0,
+    hedgeValueUsd: input.perp.sizeBase * mark + input.perp.openNotionalUsd + input.perp.realizedUsd,
+    hedgeSizeBase: input.perp.sizeBase,
+    hedgePriceUsd: mark,
+    carryUsd: input.carryUsd ?? 0,
+    gasUsd: input.gasUsd ?? 0,
+    venueFeesUsd: input.venueFeesUsd ?? 0,
+    slippageUsd: input.slippageUsd ?? 0,
+  };
+}
+
+function shortOf(sizeBase: number, entryUsd: number): PerpAccount {
+  return { sizeBase: -sizeBase, openNotionalUsd: sizeBase * entryUsd, realizedUsd: 0 };
+}
+
+describe("attributeStep", () => {
+  it("splits a constant-product LP's change into delta L/√S0·ΔS and the LVR −L(√S1−√S0)²/√S0", () => {
+    const L = 1_000;
+    const perp = shortOf(0, 2_000);
+    const from = point({ t: 0, liquidity: L, priceUsd: 2_000, perp });
+    const to = point({ t: 12, liquidity: L, priceUsd: 2_300, perp });
+    const terms = attributeStep(from, to);
+    expect(terms.deltaUsd).toBeCloseTo((L / Math.sqrt(2_000)) * 300, 9);
+    // The closed form of 2L√S1 − 2L√S0 − (L/√S0)(S1 − S0).
+    expect(terms.gammaUsd).toBeCloseTo(
+      (-L * (Math.sqrt(2_300) - Math.sqrt(2_000)) ** 2) / Math.sqrt(2_000),
+      9,
+    );
+    expect(terms.gammaUsd).toBeLessThan(0);
+    expect(terms.unexplainedUsd).toBeCloseTo(0, 9);
+  });
+
+  it("marks the hedge at its previous size and names carry and costs, leaving nothing unexplained", () => {
+    const perp = shortOf(10, 2_000);
+    const from = point({ t: 0, liquidity: 0, priceUsd: 2_000, markUsd: 2_001, perp, carryUsd: 5, gasUsd: 1 });
+    // A day later the mark is 1,901: the short gains 10 × 100; it received 12 USD of funding (in its realized
+    // P&L, and as carry), and paid 3 USD more gas outside the Safe.
+    const after = { ...perp, realizedUsd: 12 };
+    const to = point({
+      t: DAY,
+      liquidity: 0,
+      priceUsd: 1_900,
+      markUsd: 1_901,
+      perp: after,
+      carryUsd: 17,
+      gasUsd: 4,
+    });
+    const terms = attributeStep(from, to);
+    expect(terms.hedgePriceUsd).toBeCloseTo(1_000, 9);
+    expect(terms.carryUsd).toBeCloseTo(12, 9);
+    expect(terms.gasUsd).toBeCloseTo(3, 9);
+    expect(terms.bookValueChangeUsd).toBeCloseTo(1_000 + 12 - 3, 9);
+    expect(terms.unexplainedUsd).toBeCloseTo(0, 9);
+  });
+
+  it("attributes a rebalance's venue fee and its fill against the quote to costs; a fill away from the mark is left unexplained", () => {
+    const before = shortOf(10, 2_000);
+    const from = point({ t: 0, liquidity: 0, priceUsd: 2_000, perp: before });
+    // Sell 5 more at a fill of 1,998 against a quote of 1,999 (slippage 5 × 1 USD), fee 0.1% of the fill's notional.
+    const fill = 1_998;
+    const quote = 1_999;
+    const fee = 5 * fill * 0.001;
+    const after: PerpAccount = {
+      sizeBase: -15,
+      openNotionalUsd: before.openNotionalUsd + 5 * fill,
+      realizedUsd: -fee,
+    };
+    const to = point({
+      t: 12,
+      liquidity: 0,
+      priceUsd: 2_000,
+      perp: after,
+      venueFeesUsd: fee,
+      slippageUsd: 5 * (quote - fill),
+    });
+    const terms = attributeStep(from, to);
+    expect(terms.venueFeesUsd).toBeCloseTo(fee, 9);
+    expect(terms.slippageUsd).toBeCloseTo(5, 9);
+    // The quote sat 1 USD below the mark: the fill's distance from the mark beyond the slippage, −5 × (2,000 − 1,999).
+    expect(terms.unexplainedUsd).toBeCloseTo(-5, 9);
+  });
+});
+
+describe("attributePeriod", () => {
+  // A hedged LP over a random price path: independent totals in closed form.
+  const paths = fc.array(fc.double({ min: -0.03, max: 0.03, noNaN: true }), { minLength: 2, maxLength: 60 });
+
+  it("recovers each term of a hedged LP against its closed-form total, and sums back to the value change", () => {
+    fc.assert(
+      fc.property(paths, fc.double({ min: 0, max: 0.002, noNaN: true }), (returns, basis) => {
+        const L = 500;
+        const q = 8;
+        const perp = shortOf(q, 2_000 * (1 + basis));
+        const feeRatePerSec = 0.001;
+        const fundingRateDaily = 0.0003;
+        const prices = [2_000];
+        for (const r of returns) prices.push(prices[prices.length - 1]! * (1 + r));
+        let carry = 0;
+        const points: BookPoint[] = [];
+        for (let i = 0; i < prices.length; i++) {
+          const t = i * 3_600;
+          if (i > 0) carry += q * prices[i - 1]! * (1 + basis) * fundingRateDaily * (3_600 / DAY);
+          const account = { ...perp, realizedUsd: carry };
+          points.push(
+            point({
+              t,
+              liquidity: L,
+              priceUsd: prices[i]!,
+              markUsd: prices[i]! * (1 + basis),
+              perp: account,
+              feesOwedUsd: feeRatePerSec * t,
+              spotBase: 1.5,
+              carryUsd: carry,
+              gasUsd: 0.25 * i,
+            }),
+          );
+        }
+        const period = attributePeriod(points, { bucketSec: DAY });
+        const S0 = prices[0]!;
+        const Sn = prices[prices.length - 1]!;
+        let lvr = 0;
+        let lpDelta = 0;
+        for (let i = 1; i < prices.length; i++) {
+          const a = Math.sqrt(prices[i - 1]!);
+          const b = Math.sqrt(prices[i]!);
+          lvr += (-L * (b - a) ** 2) / a;
+          lpDelta += (L / a) * (prices[i]! - prices[i - 1]!);
+        }
+        const scale = 1e-9 * (L * Math.sqrt(S0) + q * S0);
+        expect(period.total.gammaUsd).toBeCloseTo(lvr, 6);
+        expect(period.total.deltaUsd).toBeCloseTo(lpDelta + 1.5 * (Sn - S0), 6);
+        expect(
+          Math.abs(
+            period.total.deltaUsd +
+              period.total.gammaUsd -
+              (2 * L * (Math.sqrt(Sn) - Math.sqrt(S0)) + 1.5 * (Sn - S0)),
+          ),
+        ).toBeLessThan(scale);
+        expect(period.total.hedgePriceUsd).toBeCloseTo(-q * (Sn - S0) * (1 + basis), 6);
+        expect(period.total.feesEarnedUsd).toBeCloseTo(feeRatePerSec * 3_600 * returns.length, 9);
+        expect(period.total.carryUsd).toBeCloseTo(carry, 9);
+        expect(period.total.gasUsd).toBeCloseTo(0.25 * returns.length, 9);
+        expect(period.total.bookValueChangeUsd).toBeCloseTo(
+          bookValueOf(points[points.length - 1]!) - bookValueOf(points[0]!),
+          6,
+        );
+        expect(Math.abs(period.total.unexplainedUsd)).toBeLessThan(scale);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("buckets steps by the day their end falls in, and the buckets sum to the period", () => {
+    const perp = shortOf(3, 2_000);
+    const points = [0, 6, 20, 30, 47, 49].map((h, i) =>
+      point({ t: h * 3_600, liquidity: 100, priceUsd: 2_000 + 25 * i * (i % 2 ? -1 : 1), perp }),
+    );
+    const period = attributePeriod(points);
+    expect(period.buckets.map((b) => [b.startSec / DAY, b.steps])).toEqual([
+      [0, 2],
+      [1, 2],
+      [2, 1],
+    ]);
+    for (const key of ["deltaUsd", "gammaUsd", "hedgePriceUsd", "bookValueChangeUsd"] as const) {
+      const summed = period.buckets.reduce((s, b) => s + b[key], 0);
+      expect(summed).toBeCloseTo(period.total[key], 9);
+    }
+    expect(period.grossPnlUsd).toBeGreaterThan(0);
+    expect(period.unexplainedShareOfGross).toBeLessThan(1e-12);
+  });
+
+  it("names the bad field: a NaN price, time out of order, a cost that went down, too few points", () => {
+    const perp = shortOf(1, 2_000);
+    const good = [
+      point({ t: 0, liquidity: 1, priceUsd: 2_000, perp }),
+      point({ t: 12, liquidity: 1, priceUsd: 2_001, perp }),
+    ];
+    expect(attributePeriod(good).steps).toBe(1);
+    const expectField = (points: BookPoint[], field: string) => {
+      try {
+        attributePeriod(points);
+      } catch (error) {
+        expect(error).toBeInstanceOf(EngineInputError);
+        expect((error as EngineInputError).field).toBe(field);
+        return;
+      }
+      throw new Error(`expected an error on ${field}`);
+    };
+    expectField([good[0]!, { ...good[1]!, basePriceUsd: Number.NaN }], "points[1].basePriceUsd");
+    expectField([good[1]!, good[0]!], "points[1].timestampSec");
+    expectField(
+      [
+        { ...good[0]!, gasUsd: 2 },
+        { ...good[1]!, gasUsd: 1 },
+      ],
+      "points[1].gasUsd",
+    );
+    expectField([good[0]!], "points");
+    expect(() => attributePeriod(good, { bucketSec: 0 })).toThrow(/bucketSec/);
+  });
+});

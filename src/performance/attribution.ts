@@ -1,0 +1,264 @@
+// P&L attribution of a hedged book over a period: what the hedged item earned and lost, what the hedge earned and
+// cost, and how much of the book's value change those terms do not explain. Pure: a series of book points in,
+// numbers out. The live report (history store) and the backtest (a replayed price path) both feed it.
+//
+// Per step i−1 → i, with S the base price, P the price the hedge is marked at, Δx = x_i − x_{i−1}:
+//
+//   hedged item  I = LP + fees owed + spot base × S
+//     delta (price) P&L   (δ_LP,i−1 + spot_i−1) · ΔS             the exposure held over the step, marked to market
+//     IL / gamma (LVR)     ΔLP − δ_LP,i−1 · ΔS                     what the LP lost against holding its own delta:
+//                                                                 ≈ ½·Γ·ΔS² < 0 for a concentrated position, the
+//                                                                 discrete loss-versus-rebalancing (Milionis,
+//                                                                 Moallemi, Roughgarden & Zhang 2022, "Automated
+//                                                                 Market Making and Loss-Versus-Rebalancing", §4)
+//     fees earned          Δ fees owed
+//   hedge        H (perp: unrealized P&L net of pending funding; lending short: supplied − borrowed)
+//     price P&L            size_i−1 · ΔP                           (Perp v2 unrealized P&L = size·mark + open notional)
+//     carry                Δ carry received                        (funding received − paid; supply − borrow interest)
+//   costs                  Δ gas + Δ venue fees + Δ realized slippage
+//
+//   book value B = I + H − gas paid (gas is paid by the keeper's account, outside the Safe: charged to the book)
+//   ΔB = delta + gamma + fees + hedge price + carry − costs + unexplained
+//
+// Venue fees and slippage are already inside H (the perp account pays them), so they are attributed, not added:
+// the hedge's mark-to-market over a step holds only its previous size, so a trade's fee and its fill below the
+// mark show as a hedge value drop that the costs term names. The unexplained remainder is what none of the terms
+// covers: a trade's fill against the mark beyond its recorded slippage, spot balance moves (fee collection,
+// swaps), and the first-order error of marking a step's delta at its start. On block-by-block samples it is small;
+// the report prints it next to the gross P&L (Σ|term| over the period) it is judged against.
+import { fail } from "../engine/input-guards.ts";
+
+/** One observation of the book, as the history store or a backtest step records it. */
+export interface BookPoint {
+  timestampSec: number;
+  blockNumber: bigint | null;
+  basePriceUsd: number;
+  /** LP positions' value without their fees owed, USD. */
+  lpValueUsd: number;
+  /** ∂(LP value)/∂S at this point: the base the LP positions hold, base units. */
+  lpDeltaBase: number;
+  lpFeesOwedUsd: number;
+  /** The base asset held as spot (outside LP positions), base units. */
+  spotBase: number;
+  /** The hedge's value, USD: its P&L, so collateral moved in or out is not a gain or a loss. */
+  hedgeValueUsd: number;
+  /** Signed hedge size, base units (negative = short). */
+  hedgeSizeBase: number;
+  /** The price the hedge is marked at, USD: the perp's mark; the base oracle for a lending short. */
+  hedgePriceUsd: number;
+  /** Carry received since the series began, USD (negative = paid). */
+  carryUsd: number;
+  /** Costs paid since the series began, USD (each ≥ 0 and never decreasing). */
+  gasUsd: number;
+  venueFeesUsd: number;
+  slippageUsd: number;
+}
+
+/** The attributed terms over a step, a bucket or a period, USD; positive = a gain to the book. */
+export interface PnlTerms {
+  deltaUsd: number;
+  /** ≤ 0 for a concentrated LP: the IL / LVR the LP paid over the span. */
+  gammaUsd: number;
+  feesEarnedUsd: number;
+  hedgePriceUsd: number;
+  carryUsd: number;
+  /** Costs paid (positive numbers, subtracted from the book). */
+  gasUsd: number;
+  venueFeesUsd: number;
+  slippageUsd: number;
+  /** Measured, not attributed: the hedged item's, the hedge's and the book's value change. */
+  hedgedItemChangeUsd: number;
+  hedgeChangeUsd: number;
+  bookValueChangeUsd: number;
+  /** bookValueChangeUsd − (delta + gamma + fees + hedge price + carry − costs). */
+  unexplainedUsd: number;
+}
+
+export interface PnlBucket extends PnlTerms {
+  /** The bucket's span: [startSec, endSec), aligned to multiples of the bucket width (UTC days by default). */
+  startSec: number;
+  endSec: number;
+  steps: number;
+}
+
+export interface PeriodAttribution {
+  fromSec: number;
+  toSec: number;
+  steps: number;
+  bucketSec: number;
+  buckets: PnlBucket[];
+  total: PnlTerms;
+  /** Σ|term| of the period's totals: the scale the unexplained remainder is judged against. */
+  grossPnlUsd: number;
+  /** |unexplained| / gross P&L (0 when nothing moved). */
+  unexplainedShareOfGross: number;
+}
+
+const TERM_KEYS = [
+  "deltaUsd",
+  "gammaUsd",
+  "feesEarnedUsd",
+  "hedgePriceUsd",
+  "carryUsd",
+  "gasUsd",
+  "venueFeesUsd",
+  "slippageUsd",
+  "hedgedItemChangeUsd",
+  "hedgeChangeUsd",
+  "bookValueChangeUsd",
+  "unexplainedUsd",
+] as const satisfies readonly (keyof PnlTerms)[];
+
+const POINT_NUMBER_KEYS = [
+  "timestampSec",
+  "basePriceUsd",
+  "lpValueUsd",
+  "lpDeltaBase",
+  "lpFeesOwedUsd",
+  "spotBase",
+  "hedgeValueUsd",
+  "hedgeSizeBase",
+  "hedgePriceUsd",
+  "carryUsd",
+  "gasUsd",
+  "venueFeesUsd",
+  "slippageUsd",
+] as const satisfies readonly (keyof BookPoint)[];
+
+const COST_KEYS = ["gasUsd", "venueFeesUsd", "slippageUsd"] as const;
+
+/** The hedged item's value: LP + fees owed + spot base at the base price. */
+export function hedgedItemValueOf(point: BookPoint): number {
+  return point.lpValueUsd + point.lpFeesOwedUsd + point.spotBase * point.basePriceUsd;
+}
+
+/** The book's value as attributed: hedged item + hedge − gas paid outside the Safe. */
+export function bookValueOf(point: BookPoint): number {
+  return hedgedItemValueOf(point) + point.hedgeValueUsd - point.gasUsd;
+}
+
+/** Every number finite, prices positive, time in order, costs never decreasing: or an error naming the field. */
+export function assertBookPoints(points: readonly BookPoint[]): void {
+  if (!Array.isArray(points) || points.length < 2)
+    fail("points", "a period needs at least 2 points", points?.length);
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    for (const key of POINT_NUMBER_KEYS) {
+      if (typeof p[key] !== "number" || !Number.isFinite(p[key]))
+        fail(`points[${i}].${key}`, "must be a finite number", p[key]);
+    }
+    if (!(p.basePriceUsd > 0)) fail(`points[${i}].basePriceUsd`, "must be > 0", p.basePriceUsd);
+    if (!(p.hedgePriceUsd > 0)) fail(`points[${i}].hedgePriceUsd`, "must be > 0", p.hedgePriceUsd);
+    if (i === 0) continue;
+    const prev = points[i - 1]!;
+    if (p.timestampSec < prev.timestampSec)
+      fail(`points[${i}].timestampSec`, "points must be in time order", p.timestampSec);
+    for (const key of COST_KEYS) {
+      if (p[key] < prev[key])
+        fail(`points[${i}].${key}`, "costs paid are cumulative: never decrease", p[key]);
+    }
+  }
+}
+
+function zeroTerms(): PnlTerms {
+  return {
+    deltaUsd: 0,
+    gammaUsd: 0,
+    feesEarnedUsd: 0,
+    hedgePriceUsd: 0,
+    carryUsd: 0,
+    gasUsd: 0,
+    venueFeesUsd: 0,
+    slippageUsd: 0,
+    hedgedItemChangeUsd: 0,
+    hedgeChangeUsd: 0,
+    bookValueChangeUsd: 0,
+    unexplainedUsd: 0,
+  };
+}
+
+function addInto(target: PnlTerms, terms: PnlTerms): void {
+  for (const key of TERM_KEYS) target[key] += terms[key];
+}
+
+/** The terms of one step, from → to (validated by the caller). */
+export function attributeStep(from: BookPoint, to: BookPoint): PnlTerms {
+  const dS = to.basePriceUsd - from.basePriceUsd;
+  const deltaUsd = (from.lpDeltaBase + from.spotBase) * dS;
+  const gammaUsd = to.lpValueUsd - from.lpValueUsd - from.lpDeltaBase * dS;
+  const feesEarnedUsd = to.lpFeesOwedUsd - from.lpFeesOwedUsd;
+  const hedgePriceUsd = from.hedgeSizeBase * (to.hedgePriceUsd - from.hedgePriceUsd);
+  const carryUsd = to.carryUsd - from.carryUsd;
+  const gasUsd = to.gasUsd - from.gasUsd;
+  const venueFeesUsd = to.venueFeesUsd - from.venueFeesUsd;
+  const slippageUsd = to.slippageUsd - from.slippageUsd;
+  const bookValueChangeUsd = bookValueOf(to) - bookValueOf(from);
+  const explained =
+    deltaUsd + gammaUsd + feesEarnedUsd + hedgePriceUsd + carryUsd - gasUsd - venueFeesUsd - slippageUsd;
+  return {
+    deltaUsd,
+    gammaUsd,
+    feesEarnedUsd,
+    hedgePriceUsd,
+    carryUsd,
+    gasUsd,
+    venueFeesUsd,
+    slippageUsd,
+    hedgedItemChangeUsd: hedgedItemValueOf(to) - hedgedItemValueOf(from),
+    hedgeChangeUsd: to.hedgeValueUsd - from.hedgeValueUsd,
+    bookValueChangeUsd,
+    unexplainedUsd: bookValueChangeUsd - explained,
+  };
+}
+
+/** Σ|term| of the attributed terms: the gross P&L the remainder is judged against. */
+export function grossPnlOf(terms: PnlTerms): number {
+  return (
+    Math.abs(terms.deltaUsd) +
+    Math.abs(terms.gammaUsd) +
+    Math.abs(terms.feesEarnedUsd) +
+    Math.abs(terms.hedgePriceUsd) +
+    Math.abs(terms.carryUsd) +
+    terms.gasUsd +
+    terms.venueFeesUsd +
+    terms.slippageUsd
+  );
+}
+
+/**
+ * Attribution per step, summed per bucket (a step belongs to the bucket its end falls in; UTC days by default) and
+ * over the period. The totals' unexplained remainder is the sum of the steps' (the terms telescope).
+ */
+export function attributePeriod(
+  points: readonly BookPoint[],
+  options: { bucketSec?: number } = {},
+): PeriodAttribution {
+  const bucketSec = options.bucketSec ?? 86_400;
+  if (!Number.isFinite(bucketSec) || bucketSec <= 0) fail("bucketSec", "must be finite and > 0", bucketSec);
+  assertBookPoints(points);
+  const buckets: PnlBucket[] = [];
+  const total = zeroTerms();
+  for (let i = 1; i < points.length; i++) {
+    const terms = attributeStep(points[i - 1]!, points[i]!);
+    addInto(total, terms);
+    const startSec = Math.floor(points[i]!.timestampSec / bucketSec) * bucketSec;
+    let bucket = buckets[buckets.length - 1];
+    if (bucket === undefined || bucket.startSec !== startSec) {
+      bucket = { ...zeroTerms(), startSec, endSec: startSec + bucketSec, steps: 0 };
+      buckets.push(bucket);
+    }
+    addInto(bucket, terms);
+    bucket.steps++;
+  }
+  const grossPnlUsd = grossPnlOf(total);
+  return {
+    fromSec: points[0]!.timestampSec,
+    toSec: points[points.length - 1]!.timestampSec,
+    steps: points.length - 1,
+    bucketSec,
+    buckets,
+    total,
+    grossPnlUsd,
+    unexplainedShareOfGross: grossPnlUsd > 0 ? Math.abs(total.unexplainedUsd) / grossPnlUsd : 0,
+  };
+}

@@ -1,0 +1,100 @@
+// The samples a performance report rests on: every column the attribution needs, over [fromSec, toSec] cut into
+// at most maxPoints buckets like the charts (read-series.ts), and the de-peg tier changes within the period.
+// Columns a sample's writer did not fill read as null: the report names the first sample that lacks them.
+import { DEPEG_TIERS } from "../engine/depeg.ts";
+import type { DepegTierChange, ReportSample } from "./history-store.ts";
+import { lastSamplePerBucket, type SeriesRange } from "./read-series.ts";
+import type { SqlQueryable } from "./sql-database.ts";
+import {
+  bigintFromSql,
+  nullableNumberFromSql,
+  numberFromSql,
+  oneOfFromSql,
+  stringFromSql,
+} from "./sql-values.ts";
+
+const REPORT_COLUMNS = [
+  "base_price_usd",
+  "lp_value_usd",
+  "hedge_value_usd",
+  "perp_mark_price_usd",
+  "perp_index_price_usd",
+  "pool_price_usd",
+  "funding_rate_daily",
+  "perp_size_base",
+  "drift_bps",
+  "threshold_bps",
+  "target_hedge_ratio",
+  "lp_fees_owed_usd",
+  "lp_delta_base",
+  "spot_base",
+  "pending_funding_usd",
+];
+
+export async function readReportSamples(
+  db: SqlQueryable,
+  bookId: string,
+  range: SeriesRange,
+): Promise<ReportSample[]> {
+  const rows = await lastSamplePerBucket(db, bookId, range, REPORT_COLUMNS);
+  return rows.map((row) => {
+    const n = (column: string) => numberFromSql(row[column], `book_samples.${column}`);
+    const maybe = (column: string) => nullableNumberFromSql(row[column], `book_samples.${column}`);
+    const fees = maybe("lp_fees_owed_usd");
+    const lpDelta = maybe("lp_delta_base");
+    const spot = maybe("spot_base");
+    const pending = maybe("pending_funding_usd");
+    return {
+      blockNumber: bigintFromSql(row.block_number, "book_samples.block_number"),
+      timestampSec: n("timestamp_sec"),
+      basePriceUsd: n("base_price_usd"),
+      lpValueUsd: n("lp_value_usd"),
+      hedgeValueUsd: n("hedge_value_usd"),
+      perpMarkPriceUsd: n("perp_mark_price_usd"),
+      perpIndexPriceUsd: n("perp_index_price_usd"),
+      poolPriceUsd: n("pool_price_usd"),
+      fundingRateDaily: n("funding_rate_daily"),
+      perpSizeBase: maybe("perp_size_base"),
+      driftBps: maybe("drift_bps"),
+      thresholdBps: maybe("threshold_bps"),
+      targetHedgeRatio: maybe("target_hedge_ratio"),
+      attribution:
+        fees === null || lpDelta === null || spot === null || pending === null
+          ? null
+          : { lpFeesOwedUsd: fees, lpDeltaBase: lpDelta, spotBase: spot, pendingFundingUsd: pending },
+    };
+  });
+}
+
+/**
+ * Each time a stablecoin's de-peg tier changed within [fromSec, toSec], oldest first: against the token's previous
+ * reading in the period (the first reading counts as a change only when it is not `ok`).
+ */
+export async function readDepegTierChanges(
+  db: SqlQueryable,
+  bookId: string,
+  range: { fromSec: number; toSec: number },
+): Promise<DepegTierChange[]> {
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT * FROM (
+       SELECT chain_id, block_number, timestamp_sec, token, symbol, tier, deviation_bps,
+              LAG(tier) OVER (PARTITION BY chain_id, token ORDER BY block_number) AS previous_tier
+       FROM depeg_samples
+       WHERE book_id = $1 AND timestamp_sec >= $2 AND timestamp_sec <= $3
+     ) AS readings
+     WHERE tier IS DISTINCT FROM COALESCE(previous_tier, 'ok')
+     ORDER BY timestamp_sec, block_number, token`,
+    [bookId, range.fromSec, range.toSec],
+  );
+  return rows.map((row) => ({
+    chainId: numberFromSql(row.chain_id, "depeg_samples.chain_id"),
+    blockNumber: bigintFromSql(row.block_number, "depeg_samples.block_number"),
+    timestampSec: numberFromSql(row.timestamp_sec, "depeg_samples.timestamp_sec"),
+    token: stringFromSql(row.token, "depeg_samples.token"),
+    symbol: stringFromSql(row.symbol, "depeg_samples.symbol"),
+    fromTier:
+      row.previous_tier === null ? "ok" : oneOfFromSql(row.previous_tier, DEPEG_TIERS, "previous_tier"),
+    toTier: oneOfFromSql(row.tier, DEPEG_TIERS, "depeg_samples.tier"),
+    deviationBps: nullableNumberFromSql(row.deviation_bps, "depeg_samples.deviation_bps"),
+  }));
+}

@@ -1,0 +1,139 @@
+// A period of a book's history turned into the performance report's input (src/performance/performance-report.ts):
+// its samples as book points, the realized costs of the plans mined in it, de-peg tier changes, plans and alerts.
+//
+// Carry is the perp's funding: over a step where the hedge did not trade, exactly the fall in pending funding
+// (Exchange.getAllPendingFundingPayment, positive = owed); over a step where it traded, the trade settled the
+// pending funding into realized P&L, so the step's funding is estimated from the recorded rate instead:
+// −size · index · fundingRateDaily · Δt / 1 day (positive rate: longs pay shorts). Costs are cumulative from the
+// plans' realized executions (migration 3), each counted at its mining block: gas from every plan, venue fees and
+// slippage from perp legs only (a de-peg swap's costs land in stablecoin balances, outside the hedged book).
+import type { PerformanceInput, ReportPoint } from "../performance/performance-report.ts";
+import type { HistoryStore, PlanExecution, ReportSample } from "./history-store.ts";
+
+/** The request cannot be answered from the history (too few samples, samples without the report's columns). */
+export class ReportPeriodError extends Error {
+  override name = "ReportPeriodError";
+}
+
+/** Most points a report reads: a longer period is bucketed (each bucket's last sample), as the charts are. */
+export const REPORT_MAX_POINTS = 20_000;
+/** Most plans, alerts and executions a period lists. */
+const REPORT_MAX_ROWS = 100_000;
+
+export async function readReportPeriod(
+  store: HistoryStore,
+  request: { bookId: string; fromSec: number; toSec: number; maxPoints?: number },
+): Promise<PerformanceInput> {
+  const { bookId, fromSec, toSec } = request;
+  const range = { fromSec, toSec };
+  const [samples, executions, depeg, alerts, actions] = await Promise.all([
+    store.reportSamples(bookId, { ...range, maxPoints: request.maxPoints ?? REPORT_MAX_POINTS }),
+    store.executions({ bookId, ...range, limit: REPORT_MAX_ROWS }),
+    store.depegTierChanges(bookId, range),
+    store.alerts({ bookId, ...range, limit: REPORT_MAX_ROWS }),
+    store.actions({ bookId, limit: REPORT_MAX_ROWS }),
+  ]);
+  if (samples.length < 2) {
+    throw new ReportPeriodError(
+      `book ${bookId} has ${samples.length} sample(s) between ${iso(fromSec)} and ${iso(toSec)}: a report needs at least 2`,
+    );
+  }
+  return {
+    bookId,
+    points: reportPointsOf(samples, executions),
+    depegEvents: depeg.map((d) => ({
+      atSec: d.timestampSec,
+      symbol: d.symbol,
+      fromTier: d.fromTier,
+      toTier: d.toTier,
+      deviationBps: d.deviationBps,
+    })),
+    plans: actions
+      .filter((a) => a.createdAtMs >= fromSec * 1000 && a.createdAtMs <= toSec * 1000 + 999)
+      .map((a) => ({
+        planId: a.planId,
+        atSec: Math.floor(a.createdAtMs / 1000),
+        lane: a.lane,
+        status: a.status,
+        reason: a.reason,
+      }))
+      .reverse(),
+    alerts: alerts
+      .map((a) => ({ atSec: a.atSec, key: a.key, severity: a.severity, status: a.status, title: a.title }))
+      .reverse(),
+  };
+}
+
+function iso(sec: number): string {
+  return new Date(sec * 1000).toISOString();
+}
+
+/** The samples as book points, with carry and costs accumulated from the period's start. */
+export function reportPointsOf(
+  samples: readonly ReportSample[],
+  executions: readonly PlanExecution[],
+): ReportPoint[] {
+  const mined = [...executions].sort((a, b) =>
+    a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : 0,
+  );
+  let next = 0;
+  const costs = { gasUsd: 0, venueFeesUsd: 0, slippageUsd: 0 };
+  let carryUsd = 0;
+  const points: ReportPoint[] = [];
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i]!;
+    const a = s.attribution;
+    if (a === null || s.driftBps === null || s.thresholdBps === null || s.targetHedgeRatio === null) {
+      throw new ReportPeriodError(
+        `the sample at block ${s.blockNumber} (${iso(s.timestampSec)}) lacks the report's columns ` +
+          "(lp_fees_owed_usd, lp_delta_base, spot_base, pending_funding_usd, drift_bps): it was written before " +
+          "migration 4 or by a plain sample write; start the period after it",
+      );
+    }
+    // Executions mined within the first sample's block or before it are outside the period's changes.
+    while (next < mined.length && mined[next]!.blockNumber <= s.blockNumber) {
+      const e = mined[next++]!;
+      if (i === 0) continue;
+      costs.gasUsd += e.gasUsd;
+      for (const leg of e.legs) {
+        if (leg.kind !== "perp") continue;
+        costs.venueFeesUsd += leg.feesUsd;
+        costs.slippageUsd += leg.slippageUsd;
+      }
+    }
+    const size = s.perpSizeBase ?? 0;
+    if (i > 0) {
+      const prev = samples[i - 1]!;
+      const prevSize = prev.perpSizeBase ?? 0;
+      carryUsd +=
+        size === prevSize
+          ? prev.attribution!.pendingFundingUsd - a.pendingFundingUsd
+          : (-prevSize *
+              prev.perpIndexPriceUsd *
+              prev.fundingRateDaily *
+              (s.timestampSec - prev.timestampSec)) /
+            86_400;
+    }
+    points.push({
+      timestampSec: s.timestampSec,
+      blockNumber: s.blockNumber,
+      basePriceUsd: s.basePriceUsd,
+      lpValueUsd: s.lpValueUsd - a.lpFeesOwedUsd,
+      lpDeltaBase: a.lpDeltaBase,
+      lpFeesOwedUsd: a.lpFeesOwedUsd,
+      spotBase: a.spotBase,
+      hedgeValueUsd: s.hedgeValueUsd,
+      hedgeSizeBase: size,
+      hedgePriceUsd: s.perpMarkPriceUsd,
+      carryUsd,
+      ...costs,
+      driftBps: s.driftBps,
+      thresholdBps: s.thresholdBps,
+      targetHedgeRatio: s.targetHedgeRatio,
+      perpMarkPriceUsd: s.perpMarkPriceUsd,
+      perpIndexPriceUsd: s.perpIndexPriceUsd,
+      poolPriceUsd: s.poolPriceUsd,
+    });
+  }
+  return points;
+}

@@ -1,0 +1,182 @@
+// A history the performance report can be read from: three days of hourly samples of a hedged LP book, as the
+// keeper writes them (with migration 4's attribution inputs), one rebalance with its realized execution, a USDC
+// de-peg watch and an alert. The book is modelled independently of the attribution: a constant-product LP of
+// liquidity L (value 2L√S, base L/√S), base held as spot, and a Perp v2-shaped account (size, open notional,
+// realized P&L, pending funding accruing at the recorded rate and settled into realized P&L by the trade).
+import type {
+  DepegSample,
+  HistorySample,
+  HistoryStore,
+  PlanExecution,
+} from "../../src/store/history-store.ts";
+
+export const REPORT_BOOK = "eth-usdc";
+const CHAIN = 31_337;
+const HOUR = 3_600;
+const L = 400;
+const SPOT_BASE = 2;
+const FUNDING_RATE_DAILY = 0.0004;
+const FEE_RATE = 0.001;
+/** The rebalance's fill against its quote (the mark): 9 bps worse for a sale. */
+const FILL_DISCOUNT = 0.0009;
+export const REBALANCE_HOUR = 30;
+
+function depegReading(tier: DepegSample["tier"], deviationBps: number): DepegSample {
+  return {
+    token: "0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48",
+    symbol: "USDC",
+    priceUsd: 1 - deviationBps / 10_000,
+    deviationBps,
+    tier,
+    tierNote: null,
+    exposureUsd: 150_000,
+    sources: [],
+  };
+}
+
+export interface FilledReportHistory {
+  fromSec: number;
+  toSec: number;
+  /** The book's value (item + hedge − gas) at the first and last sample, computed from the model. */
+  bookValueStartUsd: number;
+  bookValueEndUsd: number;
+  gasUsd: number;
+  venueFeesUsd: number;
+  slippageUsd: number;
+}
+
+export async function fillReportHistory(store: HistoryStore, startSec: number): Promise<FilledReportHistory> {
+  let size = -6;
+  let openNotional = 6 * 2_000;
+  let realized = 0;
+  let pending = 0;
+  let gas = 0;
+  let fees = 0;
+  let slip = 0;
+  let first = 0;
+  let last = 0;
+  for (let h = 0; h < 72; h++) {
+    const t = startSec + h * HOUR;
+    const price = 2_000 * (1 + 0.03 * Math.sin(h / 5) + 0.0015 * h);
+    const mark = price * 1.0003;
+    if (h > 0) {
+      const prevPrice = 2_000 * (1 + 0.03 * Math.sin((h - 1) / 5) + 0.0015 * (h - 1));
+      pending += (size * prevPrice * FUNDING_RATE_DAILY * HOUR) / 86_400;
+    }
+    if (h === REBALANCE_HOUR) {
+      // Sell 2 more at 9 bps under the mark (the quote), paying the venue fee; the trade settles pending funding.
+      const fill = mark * (1 - FILL_DISCOUNT);
+      const fee = 2 * fill * FEE_RATE;
+      size -= 2;
+      openNotional += 2 * fill;
+      realized -= fee + pending;
+      pending = 0;
+      gas += 1.5;
+      fees += fee;
+      slip += 2 * (mark - fill);
+      const execution: PlanExecution = {
+        planId: "plan-rebalance",
+        chainId: CHAIN,
+        bookId: REPORT_BOOK,
+        blockNumber: BigInt(1_000 + h),
+        txHash: `0x${"ab".repeat(32)}`,
+        minedAtSec: t,
+        recordedAtMs: t * 1000,
+        gasUsed: 420_000n,
+        effectiveGasPrice: 1_000_000_000n,
+        gasUsd: 1.5,
+        feesUsd: fee,
+        slippageUsd: 2 * (mark - fill),
+        totalCostUsd: 1.5 + fee + 2 * (mark - fill),
+        expectedCostUsd: 1.5 + fee,
+        quotedPrice: mark,
+        realizedPrice: fill,
+        slippageBps: FILL_DISCOUNT * 10_000,
+        notionalUsd: 2 * fill,
+        riskRemovedUsd: 400,
+        legs: [
+          {
+            actionIndex: 0,
+            kind: "perp",
+            venue: "perp-v2",
+            side: "sell",
+            quotedPrice: mark,
+            realizedPrice: fill,
+            slippageBps: FILL_DISCOUNT * 10_000,
+            slippageUsd: 2 * (mark - fill),
+            notionalUsd: 2 * fill,
+            feesUsd: fee,
+          },
+        ],
+      };
+      await store.putExecution(execution);
+      await store.putPlan({
+        planId: "plan-rebalance",
+        chainId: CHAIN,
+        bookId: REPORT_BOOK,
+        lane: "routine",
+        mode: "execute",
+        status: "mined",
+        reason: "drift 160 bps beyond the 150 bps band",
+        blockNumber: BigInt(1_000 + h - 1),
+        createdAtMs: (t - 60) * 1000,
+        updatedAtMs: t * 1000,
+      });
+    }
+    const lpValue = 2 * L * Math.sqrt(price);
+    const lpDelta = L / Math.sqrt(price);
+    const feesOwed = 0.8 * h;
+    const hedgeValue = size * mark + openNotional + realized - pending;
+    const item = lpValue + feesOwed + SPOT_BASE * price;
+    const exposure = lpDelta + SPOT_BASE;
+    const hedgeRatio = -size / exposure;
+    const bookValue = item + hedgeValue - gas;
+    if (h === 0) first = bookValue;
+    last = bookValue;
+    const sample: HistorySample = {
+      blockNumber: BigInt(1_000 + h),
+      timestampSec: t,
+      basePriceUsd: price,
+      lpValueUsd: lpValue + feesOwed,
+      hedgedItemValueUsd: item,
+      hedgeValueUsd: hedgeValue,
+      perpMarkPriceUsd: mark,
+      perpIndexPriceUsd: price,
+      poolPriceUsd: price * 0.9999,
+      fundingRateDaily: FUNDING_RATE_DAILY,
+      perpSizeBase: size,
+      driftBps: ((hedgeRatio - 0.6) * exposure * price * 10_000) / item,
+      thresholdBps: 150,
+      hedgeRatio,
+      targetHedgeRatio: 0.6,
+      impermanentLossUsd: 0,
+      bookValueUsd: item,
+      attribution: {
+        lpFeesOwedUsd: feesOwed,
+        lpDeltaBase: lpDelta,
+        spotBase: SPOT_BASE,
+        pendingFundingUsd: pending,
+      },
+    };
+    const depeg = h >= 40 && h < 46 ? [depegReading("watch", 60)] : [depegReading("ok", 3)];
+    await store.putSample(CHAIN, REPORT_BOOK, sample, depeg);
+  }
+  await store.putAlert({
+    key: `depeg:${REPORT_BOOK}:USDC`,
+    severity: "warning",
+    status: "firing",
+    title: "USDC 60 bps off its peg",
+    text: "USDC trades at 0.9940 (watch tier)",
+    bookId: REPORT_BOOK,
+    atSec: startSec + 40 * HOUR,
+  });
+  return {
+    fromSec: startSec,
+    toSec: startSec + 71 * HOUR,
+    bookValueStartUsd: first,
+    bookValueEndUsd: last,
+    gasUsd: gas,
+    venueFeesUsd: fees,
+    slippageUsd: slip,
+  };
+}
