@@ -55,6 +55,7 @@ export function bookSourcesFromConfig(config: HedgekeeperConfig, bookId: string)
   const { treasury, network } = treasuryOfBook(config, bookId);
   const feedIds = [...new Set(book.feeds.filter((id) => id !== book.baseFeed))];
   const v3 = book.positions.uniswapV3;
+  const v4 = book.positions.uniswapV4;
   return {
     bookId,
     chainId: network.chainId,
@@ -71,6 +72,7 @@ export function bookSourcesFromConfig(config: HedgekeeperConfig, bookId: string)
         twapWindowSec: v3.twapWindowSec,
       },
     }),
+    ...(v4 && { uniswapV4: { ...v4, fromBlock: BigInt(v4.fromBlock) } }),
     ...(book.hedge && {
       perp: {
         venue: createPerpV2Venue(book.hedge.contracts, { twapIntervalSec: book.hedge.twapIntervalSec }),

@@ -18,6 +18,7 @@ import type {
 } from "./plan.ts";
 import { bpsOf, gasUsd, noop, oraclePremise, planCost, spotBalance } from "./plan-assembly.ts";
 import { planId } from "./plan-id.ts";
+import { poolIdOf } from "./pool-identity.ts";
 import type { BookSnapshot, OracleReading, V3PoolSnapshot } from "./snapshot.ts";
 import { largestSwapPaying, quoteSwap } from "./swap-math.ts";
 
@@ -84,7 +85,7 @@ function healthiestRoute(
 ): { pool: V3PoolSnapshot; target: DepegReport } | null {
   let best: { pool: V3PoolSnapshot; target: DepegReport } | null = null;
   for (const address of stable.stablePools) {
-    const pool = book.pools.find((p) => p.address.toLowerCase() === address.toLowerCase());
+    const pool = book.pools.find((p) => poolIdOf(p) === address.toLowerCase());
     if (pool?.kind !== "uniswap-v3") continue;
     const other =
       pool.token0.address.toLowerCase() === report.token
