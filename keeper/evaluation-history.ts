@@ -25,6 +25,7 @@ import type {
   StressRow,
   TargetEffectivenessWindowDetail,
 } from "../src/evaluation/book-evaluation.ts";
+import { lpPositionDetails } from "../src/evaluation/lp-position-details.ts";
 import { basePriceInMainPool } from "../src/indexers/book-sample.ts";
 import type { BookStatus, DepegSample, HistorySample } from "../src/store/history-store.ts";
 
@@ -379,6 +380,7 @@ function bookDetailOf(input: {
       gammaBase: metrics.lpGammaBase,
       gammaUsdPer1Pct: metrics.lpGammaUsdPer1Pct,
     },
+    lpPositions: lpPositionDetails(metrics, input.snapshot),
     perp:
       perp === null
         ? null

@@ -661,6 +661,7 @@ describe("the steward dashboard in Chromium", () => {
             })),
           ],
           stress: [],
+          lpPositions: [],
           stressProblem: "oracles: no USD price for 0xdac17f958d2ee523a2206206994597c13d831ec7",
           depeg: [
             { symbol: "USDC", tier: "act", deviationBps: -600.0000000000006 },
