@@ -386,7 +386,7 @@ for (const r of rows) {
 }
 console.log(`${pad("total", 34)}${num(totalEngine)}${num(totalSdk)}${num(totalSdk / totalEngine, 1)}×`);
 console.log(
-  `\nFull evaluation of ${POSITIONS.toLocaleString("en")} v3 positions (best of ${REPEATS}; ${new Set(book.lpPositions.map((p) => (p.kind === "uniswap-v3" ? `${p.tickLower}:${p.tickUpper}` : p.pool))).size} distinct ranges, nothing memoized):`,
+  `\nFull evaluation of ${POSITIONS.toLocaleString("en")} v3 positions (best of ${REPEATS}; ${new Set(book.lpPositions.map((p) => (p.kind === "uniswap-v3" ? `${p.tickLower}:${p.tickUpper}` : p.kind === "uniswap-v2" ? p.pool : p.poolId))).size} distinct ranges, nothing memoized):`,
 );
 console.log(
   `  evaluateBook (amounts, fees, USD, IL, greeks, LVR, drift, de-peg)  ${evaluateMs.toFixed(2)} ms`,

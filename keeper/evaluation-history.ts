@@ -28,6 +28,7 @@ import {
   type StressRow,
   type TargetEffectivenessWindowDetail,
 } from "../src/evaluation/book-evaluation.ts";
+import { lpPositionDetails } from "../src/evaluation/lp-position-details.ts";
 import { basePriceInMainPool } from "../src/indexers/book-sample.ts";
 import type {
   BookStatus,
@@ -404,6 +405,7 @@ function bookDetailOf(input: {
       gammaBase: metrics.lpGammaBase,
       gammaUsdPer1Pct: metrics.lpGammaUsdPer1Pct,
     },
+    lpPositions: lpPositionDetails(metrics, input.snapshot),
     perp:
       perp === null
         ? null

@@ -113,6 +113,7 @@ function detailWith(windows: TargetEffectivenessWindowDetail[]): BookDetail {
     effectiveness: [],
     targetEffectiveness: windows,
     stress: [],
+    lpPositions: [],
     stressProblem: null,
     depeg: [],
     realizedExecution: {

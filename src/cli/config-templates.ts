@@ -113,6 +113,17 @@ export function renderDevnetConfig(manifest: DevnetManifest, options: DevnetTemp
   const f = manifest.feeds;
   const p = manifest.pools;
   const a = manifest.accounts;
+  const v4 = manifest.uniswapV4;
+  // Manifests written before the devnet had Uniswap v4 have no v4 block: the book then has no v4 side.
+  const v4Positions =
+    v4 === undefined
+      ? ""
+      : `
+      uniswapV4: # the Safe's v4 LP NFTs: candidates from the PositionManager's Transfer logs
+        poolManager: "${v4.poolManager}"
+        positionManager: "${v4.positionManager}"
+        stateView: "${v4.stateView}"
+        fromBlock: ${v4.positionManagerBlock}`;
   return `${HEADER}
 # Chains by name. The devnet is Hardhat's chain 31337 with mainnet-shaped contracts (\`npm run devnet\`;
 # addresses below are the ones its manifest, deployments/devnet.json, lists).
@@ -215,7 +226,7 @@ books:
         factory: "${c.uniswapV3Factory}"
         positionManager: "${c.positionManager}"
         pools: ["${p.usdcWeth500.address}", "${p.daiUsdc100.address}", "${p.usdcUsdt100.address}"]
-        twapWindowSec: 300
+        twapWindowSec: 300${v4Positions}
       spotTokens: [USDC, DAI, USDT, WETH]
     hedge:
       venue: perp-v2

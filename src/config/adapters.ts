@@ -64,6 +64,7 @@ export function bookSourcesFromConfig(config: HedgekeeperConfig, bookId: string)
   const v3 = book.positions.uniswapV3;
   const perp = perpLegOfBook(book);
   const aave = aaveLegOfBook(book);
+  const v4 = book.positions.uniswapV4;
   return {
     bookId,
     chainId: network.chainId,
@@ -80,6 +81,7 @@ export function bookSourcesFromConfig(config: HedgekeeperConfig, bookId: string)
         twapWindowSec: v3.twapWindowSec,
       },
     }),
+    ...(v4 && { uniswapV4: { ...v4, fromBlock: BigInt(v4.fromBlock) } }),
     ...(perp && {
       perp: {
         venue: createPerpV2Venue(perp.contracts, { twapIntervalSec: perp.twapIntervalSec }),

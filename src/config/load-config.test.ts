@@ -729,6 +729,12 @@ describe("adapters from the configuration", () => {
         ],
         twapWindowSec: 300,
       },
+      uniswapV4: {
+        poolManager: manifest.uniswapV4!.poolManager,
+        positionManager: manifest.uniswapV4!.positionManager,
+        stateView: manifest.uniswapV4!.stateView,
+        fromBlock: BigInt(manifest.uniswapV4!.positionManagerBlock),
+      },
       spotTokens: [usdc, dai, usdt, weth],
     });
     expect(perp?.market).toBe(c.perp.baseToken);

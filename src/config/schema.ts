@@ -341,6 +341,19 @@ export const bookSchema = z
           })
           .strict()
           .optional(),
+        uniswapV4: z
+          .object({
+            poolManager: address,
+            positionManager: address.describe("The Safe's v4 LP NFTs: candidates from its Transfer logs."),
+            stateView: address.describe("Pool and position state, read by pool id."),
+            fromBlock: z
+              .number()
+              .int()
+              .nonnegative()
+              .describe("Block to scan the PositionManager's Transfer logs from (its deployment)."),
+          })
+          .strict()
+          .optional(),
         spotTokens: z.array(symbol).default([]).describe("Tokens the Safe holds as spot."),
       })
       .strict(),

@@ -1,5 +1,9 @@
 import { type Address, createWalletClient } from "viem";
-import { deployHedgeBounds, deployHedgeGuard } from "../execution/deploy-treasury-contracts.ts";
+import {
+  deployHedgeBounds,
+  deployHedgeGuard,
+  deployV4WithdrawalBounds,
+} from "../execution/deploy-treasury-contracts.ts";
 import { type ExecutionTargets, executionTargetsOf } from "../execution/execution-targets.ts";
 import { ensureMultiSendUnwrapper } from "../execution/multisend-unwrapper.ts";
 import type { PriceSource, TreasuryScope } from "../execution/treasury-scope.ts";
@@ -140,6 +144,9 @@ export function devnetDeleverager(): Address {
   return devnetAccount(DEVNET_ACCOUNT_INDEXES.deleverager).address;
 }
 
+/** How far ahead a v4 withdrawal's deadline may be (the keeper's plans carry theirs a few minutes ahead). */
+export const DEVNET_V4_WITHDRAWAL_MAX_DEADLINE_SEC = 3_600;
+
 export interface DevnetKeeperSetup {
   scope: TreasuryScope;
   targets: ExecutionTargets;
@@ -148,12 +155,14 @@ export interface DevnetKeeperSetup {
 /**
  * What a treasury does once to hire the keeper, on the devnet: deploy HedgeGuard and HedgeBounds (owned by the
  * Safe), make sure the MultiSend unwrapper exists, then have two of the three owners sign the setup batch (feed
- * heartbeats, price sources, approvals, both permission sets, both roles).
+ * heartbeats, price sources, approvals, both permission sets, both roles). With `uniswapV4Withdrawals`, the keeper
+ * may also withdraw the Safe's Uniswap v4 positions to the Safe (V4WithdrawalBounds deployed and named by the
+ * scope); the devnet configuration does not describe that permission yet, so it is asked for explicitly.
  */
 export async function setUpDevnetKeeper(
   client: DevnetClient,
   manifest: DevnetManifest,
-  options: { caps?: Partial<TreasuryScope["caps"]> } = {},
+  options: { caps?: Partial<TreasuryScope["caps"]>; uniswapV4Withdrawals?: boolean } = {},
 ): Promise<DevnetKeeperSetup> {
   const deployer = devnetAccount(DEVNET_ACCOUNT_INDEXES.deployer);
   const wallet = createWalletClient({ account: deployer, chain: client.chain, transport: client.transport });
@@ -168,7 +177,26 @@ export async function setUpDevnetKeeper(
     positionSource: manifest.contracts.perp.accountBalance,
   });
   const devnetScope = devnetTreasuryScope(manifest, { hedgeGuard, hedgeBounds, multiSendUnwrapper });
-  const scope = { ...devnetScope, caps: { ...devnetScope.caps, ...options.caps } };
+  const v4 = manifest.uniswapV4;
+  if (options.uniswapV4Withdrawals && v4 === undefined) {
+    throw new Error("the devnet manifest has no uniswapV4 section: v4 withdrawals cannot be scoped");
+  }
+  const uniswapV4: TreasuryScope["uniswapV4"] =
+    options.uniswapV4Withdrawals && v4 !== undefined
+      ? {
+          positionManager: v4.positionManager,
+          withdrawalBounds: await deployV4WithdrawalBounds(client.publicClient, wallet, {
+            treasury: manifest.contracts.treasurySafe,
+            positionManager: v4.positionManager,
+          }),
+          maxDeadlineSec: DEVNET_V4_WITHDRAWAL_MAX_DEADLINE_SEC,
+        }
+      : undefined;
+  const scope: TreasuryScope = {
+    ...devnetScope,
+    caps: { ...devnetScope.caps, ...options.caps },
+    ...(uniswapV4 && { uniswapV4 }),
+  };
   const txs = treasurySetupTransactions({
     scope,
     enableRolesModule: false,

@@ -1,5 +1,20 @@
-import { type Address, erc20Abi, maxUint48, maxUint160, maxUint256, parseUnits } from "viem";
-import { PERMIT2_ABI, POOL_MANAGER_V4_ABI, STATE_VIEW_ABI } from "../chain/abis/uniswap-v4-abi.ts";
+import {
+  type Address,
+  encodeFunctionData,
+  erc20Abi,
+  type Hash,
+  maxUint48,
+  maxUint160,
+  maxUint256,
+  parseEther,
+  parseUnits,
+} from "viem";
+import {
+  PERMIT2_ABI,
+  POOL_MANAGER_V4_ABI,
+  POOL_SWAP_TEST_ABI,
+  STATE_VIEW_ABI,
+} from "../chain/abis/uniswap-v4-abi.ts";
 import { encodeModifyLiquidities, type V4Action } from "../chain/uniswap-v4-actions.ts";
 import { maxLiquidityForAmounts } from "../engine/liquidity-amounts.ts";
 import type { Hex32 } from "../engine/plan.ts";
@@ -292,4 +307,67 @@ export async function addV4MakerLiquidity(
     data: encodeModifyLiquidities(mintAndSettleActions(mints, maker), NO_DEADLINE),
     value,
   });
+}
+
+/**
+ * A swap through v4-core's PoolSwapTest until the pool reaches `price` (ETH as value, ERC-20s by transferFrom;
+ * more input than needed, so the price limit ends the swap), crossing every initialized tick between. Throws when
+ * the pool did not get there.
+ */
+export async function swapV4PoolTo(
+  client: DevnetClient,
+  contracts: { stateView: Address; poolSwapTest: Address },
+  trader: Address,
+  pool: DevnetV4Pool,
+  price: number,
+): Promise<Hash> {
+  const readSqrtPrice = async () =>
+    (
+      await client.publicClient.readContract({
+        address: contracts.stateView,
+        abi: STATE_VIEW_ABI,
+        functionName: "getSlot0",
+        args: [pool.poolId],
+      })
+    )[0];
+  const sqrtBefore = await readSqrtPrice();
+  const sqrtPriceLimitX96 = sqrtPriceX96FromQuote(pool, price);
+  const zeroForOne = sqrtPriceLimitX96 < sqrtBefore;
+  const payingEth = pool.key.currency0 === NATIVE_CURRENCY && zeroForOne;
+  const maxIn = payingEth ? parseEther("5000") : 10n ** 14n;
+  const hash = await sendDevnetTransaction(client, `v4 swap to ${price}`, {
+    from: trader,
+    to: contracts.poolSwapTest,
+    data: encodeFunctionData({
+      abi: POOL_SWAP_TEST_ABI,
+      functionName: "swap",
+      args: [
+        pool.key,
+        { zeroForOne, amountSpecified: -maxIn, sqrtPriceLimitX96 },
+        { takeClaims: false, settleUsingBurn: false },
+        "0x",
+      ],
+    }),
+    value: payingEth ? maxIn : 0n,
+  });
+  const sqrtAfter = await readSqrtPrice();
+  if (sqrtAfter !== sqrtPriceLimitX96) {
+    throw new Error(`v4 pool ${pool.poolId} stopped at sqrtPriceX96 ${sqrtAfter}, not ${sqrtPriceLimitX96}`);
+  }
+  return hash;
+}
+
+/** The manifest's pool entry as the devnet's pool description. */
+export function v4PoolOfManifest(
+  pool: {
+    poolId: Hex32;
+    currency0: Address;
+    currency1: Address;
+    fee: number;
+    tickSpacing: number;
+    hooks: Address;
+  } & Omit<DevnetV4Pool, "poolId" | "key">,
+): DevnetV4Pool {
+  const { poolId, currency0, currency1, fee, tickSpacing, hooks, ...quoted } = pool;
+  return { poolId, key: { currency0, currency1, fee, tickSpacing, hooks }, ...quoted };
 }

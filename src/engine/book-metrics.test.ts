@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { makeBook, makeParams, NOW_SEC, USDT } from "./book-fixture.test-support.ts";
+import { makeBook, makeParams, NOW_SEC, USDC, USDT, WETH } from "./book-fixture.test-support.ts";
 import { evaluateBook } from "./book-metrics.ts";
 import { EngineInputError } from "./errors.ts";
 import { hedgeDrift } from "./hedge-drift.ts";
 import { perpMetrics } from "./perp-metrics.ts";
+import { encodeSqrtRatioX96 } from "./price-tick.ts";
+import { getTickAtSqrtRatio, nearestUsableTick } from "./tick-math.ts";
+import { NATIVE_CURRENCY, valueV4Position } from "./v4-position.ts";
 
 describe("book evaluation", () => {
   it("values the LP at oracle prices, with exact amounts and uncollected fees", () => {
@@ -107,7 +110,9 @@ describe("book evaluation with a Uniswap v2 position", () => {
   it("values a v2 LP share pro rata, with constant-product greeks and σ²/8 LVR", () => {
     const book = makeBook();
     const pair = "0xB4e16d0168e52d35CaCD2c6185b44281Ec28C9Dc" as const;
-    const [usdc, weth] = [book.pools[0]!.token0, book.pools[0]!.token1];
+    const v3Pool = book.pools[0]!;
+    if (v3Pool.kind !== "uniswap-v3") throw new Error("the fixture's first pool is v3");
+    const [usdc, weth] = [v3Pool.token0, v3Pool.token1];
     book.pools.push({
       kind: "uniswap-v2",
       address: pair,
@@ -158,5 +163,76 @@ describe("hedge ratio without exposure", () => {
       targetHedgeRatio: 0.6,
     });
     expect(real.hedgeRatio).toBeCloseTo(0.6, 12);
+  });
+});
+
+describe("book evaluation with a Uniswap v4 position", () => {
+  it("counts a native-ETH position as the base asset: its ETH is delta, valued at the ETH/USD oracle, exactly as valueV4Position pays it", () => {
+    const book = makeBook();
+    const key = {
+      currency0: NATIVE_CURRENCY,
+      currency1: USDC.address,
+      fee: 500,
+      tickSpacing: 10,
+      hooks: NATIVE_CURRENCY,
+    };
+    // Mainnet's native ETH/USDC 0.05% pool: keccak256(abi.encode(key)).
+    const poolId = "0x21c67e77068de97969ba93d4aab21826d33ca12bb9f565d8496e8fda8a82ca27" as const;
+    // 3,000 USDC per ETH: raw USDC per raw wei = 3000·10^6 / 10^18.
+    const sqrtPriceX96 = encodeSqrtRatioX96(3_000n * 10n ** 6n, 10n ** 18n);
+    const tick = getTickAtSqrtRatio(sqrtPriceX96);
+    const [tickLower, tickUpper] = [nearestUsableTick(tick - 2_000, 10), nearestUsableTick(tick + 2_000, 10)];
+    book.pools.push({
+      kind: "uniswap-v4",
+      poolId,
+      key,
+      currency0: { address: NATIVE_CURRENCY, symbol: "ETH", decimals: 18 },
+      currency1: USDC,
+      sqrtPriceX96,
+      tick,
+      lpFee: 500,
+      protocolFee: 0,
+      liquidity: 10n ** 18n,
+      feeGrowthGlobal0X128: 0n,
+      feeGrowthGlobal1X128: 0n,
+      ranges: [{ tickLower, tickUpper, feeGrowthInside0X128: 1n << 120n, feeGrowthInside1X128: 1n << 110n }],
+    });
+    const position = {
+      kind: "uniswap-v4" as const,
+      tokenId: 7n,
+      poolId,
+      owner: book.safe,
+      tickLower,
+      tickUpper,
+      liquidity: 10n ** 18n,
+      feeGrowthInside0LastX128: 0n,
+      feeGrowthInside1LastX128: 0n,
+      hasSubscriber: false,
+      // Entered at today's price: no impermanent loss yet.
+      entry: { kind: "sqrtPrice" as const, sqrtPriceX96 },
+    };
+    book.lpPositions = [position];
+    const pool = book.pools.at(-1)!;
+    if (pool.kind !== "uniswap-v4") throw new Error("the last pool is the v4 one");
+    const paid = valueV4Position(position, pool, { base: WETH.address });
+
+    const metrics = evaluateBook(book, makeParams(), NOW_SEC);
+    const lp = metrics.lp[0]!;
+    expect(lp.id).toBe("v4:7");
+    expect([lp.amount0, lp.amount1, lp.fees0, lp.fees1]).toEqual([
+      paid.amount0,
+      paid.amount1,
+      paid.fees0,
+      paid.fees1,
+    ]);
+    expect(lp.token0).toBe(WETH.address.toLowerCase());
+    expect(lp.deltaBase).toBeCloseTo(Number(paid.baseUnits) / 1e18, 12);
+    const eth = Number(paid.amount0) / 1e18;
+    const usdc = Number(paid.amount1) / 1e6;
+    expect(lp.valueUsd).toBeCloseTo(eth * metrics.basePriceUsd + usdc, 6);
+    expect(lp.impermanentLossUsd).toBeCloseTo(0, 3);
+    expect(lp.gammaBase).toBeLessThan(0);
+    expect(lp.lvrUsdPerYear).toBeGreaterThan(0);
+    expect(metrics.lpValueUsd).toBeCloseTo(lp.valueUsd, 9);
   });
 });

@@ -14,6 +14,7 @@ import {
 import { type OracleHealth, oracleHealth, oraclePrice } from "./oracle.ts";
 import type { BookParams } from "./params.ts";
 import { type PerpMetrics, perpMetrics } from "./perp-metrics.ts";
+import { poolAssets, poolIdOf } from "./pool-identity.ts";
 import { sqrtPriceX96ToPrice } from "./price-tick.ts";
 import type { BookSnapshot, OracleReading, PoolSnapshot } from "./snapshot.ts";
 import { estimateSigma, SECONDS_PER_YEAR, type SigmaEstimate, sigmaParamsOf } from "./volatility.ts";
@@ -56,7 +57,7 @@ export function evaluateBook(book: BookSnapshot, params: BookParams, nowSec: num
   const base = book.base.address.toLowerCase();
   const basePriceUsd = oraclePrice(book.baseOracle);
   const pools = new Map<string, PoolSnapshot>();
-  for (const pool of book.pools) pools.set(pool.address.toLowerCase(), pool);
+  for (const pool of book.pools) pools.set(poolIdOf(pool), pool);
   const oraclesByFeed = new Map<string, OracleReading>();
   const oraclesByAsset = new Map<string, OracleReading>();
   for (const reading of [book.baseOracle, ...book.oracles]) {
@@ -89,17 +90,18 @@ export function evaluateBook(book: BookSnapshot, params: BookParams, nowSec: num
     poolView: (pool) => {
       let view = poolViews.get(pool);
       if (!view) {
-        const token0 = pool.token0.address.toLowerCase();
-        const token1 = pool.token1.address.toLowerCase();
+        const assets = poolAssets(pool, book.base);
+        const token0 = assets.token0.address.toLowerCase();
+        const token1 = assets.token1.address.toLowerCase();
         view = {
           token0,
           token1,
           usd0: usdPrice(token0),
           usd1: usdPrice(token1),
           price:
-            pool.kind === "uniswap-v3"
-              ? sqrtPriceX96ToPrice(pool.sqrtPriceX96, pool.token0.decimals, pool.token1.decimals)
-              : 0,
+            pool.kind === "uniswap-v2"
+              ? 0
+              : sqrtPriceX96ToPrice(pool.sqrtPriceX96, assets.token0.decimals, assets.token1.decimals),
           ticks: pool.kind === "uniswap-v3" ? new Map(pool.ticks.map((t) => [t.tick, t])) : new Map(),
         };
         poolViews.set(pool, view);

@@ -1,9 +1,10 @@
 // The urgent lane: a stablecoin at its de-peg act tier is swapped out of, into the healthiest configured stable,
-// through a configured v3 pool. May skip cooldown and hysteresis, never caps or the cost test. The swap's
+// through a configured v3 pool; a v4 stable-pair position holding it is withdrawn first (depeg-v4-withdrawal.ts). May skip cooldown and hysteresis, never caps or the cost test. The swap's
 // minimum out comes from the Chainlink answers (oracle-bounds.ts); a pool's quote (swap-math.ts) may only tighten
 // it, and a pool paying less than the feeds' minimum sizes the swap down, or is not used at all.
 import type { BookMetrics } from "./book-metrics.ts";
 import type { DepegReport } from "./depeg.ts";
+import { type DepegV4Withdrawal, depegV4Withdrawals } from "./depeg-v4-withdrawal.ts";
 import { fromFloat, toFloat } from "./input-guards.ts";
 import { oracleSwapMinOut } from "./oracle-bounds.ts";
 import type { BookParams, StablecoinParams } from "./params.ts";
@@ -19,6 +20,7 @@ import type {
 } from "./plan.ts";
 import { bpsOf, gasUsd, noop, oraclePremise, planCost, spotBalance } from "./plan-assembly.ts";
 import { planId } from "./plan-id.ts";
+import { poolIdOf } from "./pool-identity.ts";
 import type { BookSnapshot, OracleReading, V3PoolSnapshot } from "./snapshot.ts";
 import { largestSwapPaying, quoteSwap } from "./swap-math.ts";
 
@@ -87,7 +89,7 @@ function healthiestRoute(
 ): { pool: V3PoolSnapshot; target: DepegReport } | null {
   let best: { pool: V3PoolSnapshot; target: DepegReport } | null = null;
   for (const address of stable.stablePools) {
-    const pool = book.pools.find((p) => p.address.toLowerCase() === address.toLowerCase());
+    const pool = book.pools.find((p) => poolIdOf(p) === address.toLowerCase());
     if (pool?.kind !== "uniswap-v3") continue;
     const other =
       pool.token0.address.toLowerCase() === report.token
@@ -205,7 +207,8 @@ export function planDepeg(
   nowSec: number,
 ): Decision | null {
   const { swaps, refused } = depegSwaps(book, params, m);
-  if (swaps.length === 0) {
+  const withdrawals = depegV4Withdrawals(book, params, m);
+  if (swaps.length === 0 && withdrawals.length === 0) {
     if (refused.length === 0) return null;
     const offOracle = refused.some((r) => r.code === "pool-off-oracle");
     return noop(
@@ -216,14 +219,21 @@ export function planDepeg(
       book.keeper.hedgeTriggered,
     );
   }
-  const gas = gasUsd(params, params.costs.gasBase + swaps.length * params.costs.gasPerSwap, m.basePriceUsd);
+  // A v4 withdrawal costs about a swap's gas (one PoolManager unlock, two transfers): counted as one.
+  const gas = gasUsd(
+    params,
+    params.costs.gasBase + (swaps.length + withdrawals.length) * params.costs.gasPerSwap,
+    m.basePriceUsd,
+  );
   const expectedCost = planCost({
     gasUsd: gas,
     feesUsd: swaps.reduce((s, q) => s + q.feesUsd, 0),
     slippageUsd: swaps.reduce((s, q) => s + q.slippageUsd, 0),
     fundingUsd: 0,
   });
-  const reduction = swaps.reduce((s, q) => s + q.riskReductionUsd, 0);
+  const reduction =
+    swaps.reduce((s, q) => s + q.riskReductionUsd, 0) +
+    withdrawals.reduce((s, w) => s + w.riskReductionUsd, 0);
   if (!(reduction > expectedCost.totalUsd * params.costMargin)) {
     return noop(
       book,
@@ -233,32 +243,32 @@ export function planDepeg(
       book.keeper.hedgeTriggered,
     );
   }
-  const actions: PlanAction[] = swaps.map((q) => q.action);
-  const first = swaps[0]!;
-  const feed = first.stable.feed
-    ? book.oracles.find((o) => o.feed.toLowerCase() === first.stable.feed!.toLowerCase())
+  // Withdrawals first: what they pay lands as spot before the swaps (sized on the spot held before).
+  const actions: PlanAction[] = [...withdrawals.map((w) => w.action), ...swaps.map((q) => q.action)];
+  const first = swaps[0]?.stable ?? stableOf(params, withdrawals[0]!);
+  const feed = first.feed
+    ? book.oracles.find((o) => o.feed.toLowerCase() === first.feed!.toLowerCase())
     : undefined;
   const premise: PlanPremise = {
     deadlineSec: nowSec + params.premise.deadlineSec,
     oracle: oraclePremise(feed ?? book.baseOracle, params.premise.oracleBandBps),
   };
-  const post: PlanPostState = {
-    minBalances: swaps.map((q) => ({
-      token: q.action.tokenOut,
-      amount: spotBalance(book, q.action.tokenOut) + q.action.amountOutMinimum,
-    })),
-  };
+  const post: PlanPostState = { minBalances: minBalancesAfter(book, swaps, withdrawals) };
   const plan: Plan = {
     planId: planId(book.bookId, book.blockNumber, actions),
     bookId: book.bookId,
     blockNumber: book.blockNumber,
     lane: "urgent",
-    reason: swaps
-      .map(
+    reason: [
+      ...withdrawals.map(
+        (w) =>
+          `${w.symbol} de-peg ${w.deviationBps.toFixed(0)} bps (act): withdraw v4 position ${w.action.tokenId}`,
+      ),
+      ...swaps.map(
         (q) =>
           `${q.report.symbol} de-peg ${q.report.deviationBps?.toFixed(0)} bps (act): swap to peg-holding stable`,
-      )
-      .join("; "),
+      ),
+    ].join("; "),
     actions,
     premise,
     post,
@@ -266,11 +276,48 @@ export function planDepeg(
     expectedCost,
     quote: {
       basePriceUsd: m.basePriceUsd,
-      legs: swaps.map((q, actionIndex) => ({ ...q.quote, actionIndex })),
+      // The withdrawals run first: a swap's action index counts them.
+      legs: swaps.map((q, i) => ({ ...q.quote, actionIndex: withdrawals.length + i })),
     },
     driftBpsBefore: m.drift.driftBps,
     driftBpsAfter: m.drift.driftBps,
     hedgeTriggered: book.keeper.hedgeTriggered,
   };
   return { kind: "plan", plan };
+}
+
+/** The configured stable whose de-peg a withdrawal answers. */
+function stableOf(params: BookParams, withdrawal: DepegV4Withdrawal): StablecoinParams {
+  return params.depeg.stablecoins.find((s) => s.symbol === withdrawal.symbol)!;
+}
+
+/**
+ * What the treasury must hold after the plan, per token the plan pays into: the spot before, plus each
+ * withdrawal's minimums, plus each swap's minimum out, less each swap's input. Native ETH (address(0)) is not an
+ * ERC-20 balance HedgeGuard can read and is left out (stable-pair withdrawals never pay it).
+ */
+function minBalancesAfter(
+  book: BookSnapshot,
+  swaps: readonly DepegSwap[],
+  withdrawals: readonly DepegV4Withdrawal[],
+): PlanPostState["minBalances"] {
+  const change = new Map<string, { token: `0x${string}`; delta: bigint }>();
+  const add = (token: `0x${string}`, delta: bigint) => {
+    const key = token.toLowerCase();
+    change.set(key, {
+      token: change.get(key)?.token ?? token,
+      delta: (change.get(key)?.delta ?? 0n) + delta,
+    });
+  };
+  for (const w of withdrawals) {
+    add(w.action.currency0, w.action.amount0Min);
+    add(w.action.currency1, w.action.amount1Min);
+  }
+  for (const q of swaps) add(q.action.tokenOut, q.action.amountOutMinimum);
+  const paidInto = new Set(change.keys());
+  for (const q of swaps)
+    if (paidInto.has(q.action.tokenIn.toLowerCase())) add(q.action.tokenIn, -q.action.amountIn);
+  return [...change.values()]
+    .filter(({ token }) => BigInt(token) !== 0n)
+    .map(({ token, delta }) => ({ token, amount: spotBalance(book, token) + delta }));
 }

@@ -6,17 +6,22 @@ import { lpGreeksV2, lpGreeksV3 } from "./greeks.ts";
 import { emit, fail, toFloat } from "./input-guards.ts";
 import { getAmountsForLiquidity } from "./liquidity-amounts.ts";
 import { lvrRate, lvrVolSensitivity } from "./lvr.ts";
+import { positionPoolIdOf } from "./pool-identity.ts";
 import { amountsWithinRange, rangeOf } from "./position-amounts.ts";
 import { sqrtPriceX96ToPrice } from "./price-tick.ts";
 import type {
+  LpEntry,
   LpPositionSnapshot,
   PoolSnapshot,
   V2PoolSnapshot,
   V2PositionSnapshot,
   V3PoolSnapshot,
   V3PositionSnapshot,
+  V4PoolSnapshot,
+  V4PositionSnapshot,
 } from "./snapshot.ts";
 import { v2LpShareAmounts } from "./v2-math.ts";
+import { valueV4Position } from "./v4-position.ts";
 
 export interface LpPositionMetrics {
   id: string;
@@ -75,8 +80,8 @@ export interface PoolView {
   ticks: Map<number, TickFeeGrowthOutside>;
 }
 
-function entryAmountsV3(
-  position: V3PositionSnapshot,
+function entryAmounts(
+  position: { entry: LpEntry; liquidity: bigint },
   sqrtLowerX96: bigint,
   sqrtUpperX96: bigint,
 ): { amount0: bigint; amount1: bigint } {
@@ -122,7 +127,7 @@ export function v3PositionMetrics(
   const amounts = amountsWithinRange(input, sqrtLowerX96, sqrtUpperX96, false);
   const view = ctx.poolView(pool);
   const fees = positionFeesOwed(position, pool, view.ticks);
-  const entry = entryAmountsV3(position, sqrtLowerX96, sqrtUpperX96);
+  const entry = entryAmounts(position, sqrtLowerX96, sqrtUpperX96);
   const d0 = pool.token0.decimals;
   const d1 = pool.token1.decimals;
   const price = view.price;
@@ -141,6 +146,48 @@ export function v3PositionMetrics(
     entry,
     ctx,
     greeks: { liquidityHuman, price, priceLower, priceUpper, v2: false },
+  });
+}
+
+/**
+ * A v4 position: amounts and fees exactly as the PoolManager pays them on withdrawal (v4-position.ts: v3's math,
+ * fees from StateView's fee growth inside), then the same valuation as v3. Native ETH is the base asset
+ * (the pool view maps it), so its delta, gamma and LVR count toward the hedge.
+ */
+export function v4PositionMetrics(
+  position: V4PositionSnapshot,
+  pool: V4PoolSnapshot,
+  ctx: LpValuationContext,
+): LpPositionMetrics {
+  const value = valueV4Position(position, pool, { base: ctx.base as `0x${string}` });
+  const { sqrtLowerX96, sqrtUpperX96 } = rangeOf({
+    sqrtPriceX96: pool.sqrtPriceX96,
+    tickCurrent: pool.tick,
+    tickLower: position.tickLower,
+    tickUpper: position.tickUpper,
+    liquidity: position.liquidity,
+  });
+  const view = ctx.poolView(pool);
+  const d0 = pool.currency0.decimals;
+  const d1 = pool.currency1.decimals;
+  return assemble({
+    id: `v4:${position.tokenId}`,
+    pool: pool.poolId,
+    inRange: value.inRange,
+    view,
+    token0: { address: view.token0, decimals: d0 },
+    token1: { address: view.token1, decimals: d1 },
+    amounts: { amount0: value.amount0, amount1: value.amount1 },
+    fees: { amount0: value.fees0, amount1: value.fees1 },
+    entry: entryAmounts(position, sqrtLowerX96, sqrtUpperX96),
+    ctx,
+    greeks: {
+      liquidityHuman: Number(position.liquidity) * 10 ** (-(d0 + d1) / 2),
+      price: view.price,
+      priceLower: sqrtPriceX96ToPrice(sqrtLowerX96, d0, d1),
+      priceUpper: sqrtPriceX96ToPrice(sqrtUpperX96, d0, d1),
+      v2: false,
+    },
   });
 }
 
@@ -275,8 +322,13 @@ export function lpPositionMetrics(
   pools: Map<string, PoolSnapshot>,
   ctx: LpValuationContext,
 ): LpPositionMetrics {
-  const pool = pools.get(position.pool.toLowerCase());
-  if (!pool) fail("lpPositions.pool", "no snapshot of this pool", position.pool);
+  const poolId = positionPoolIdOf(position);
+  const pool = pools.get(poolId);
+  if (!pool) fail("lpPositions.pool", "no snapshot of this pool", poolId);
+  if (position.kind === "uniswap-v4") {
+    if (pool.kind !== "uniswap-v4") fail("lpPositions.pool", "a v4 position needs a v4 pool", poolId);
+    return v4PositionMetrics(position, pool, ctx);
+  }
   if (position.kind === "uniswap-v3") {
     if (pool.kind !== "uniswap-v3") fail("lpPositions.pool", "a v3 position needs a v3 pool", position.pool);
     return v3PositionMetrics(position, pool, ctx);

@@ -57,11 +57,29 @@ export interface AaveAction {
   amount: bigint;
 }
 
+/**
+ * Uniswap v4 PositionManager.modifyLiquidities: DECREASE_LIQUIDITY of one of the treasury's position NFTs, then
+ * TAKE_PAIR of both currencies to the treasury (V4WithdrawalBounds refuses any other recipient or token id).
+ */
+export interface V4DecreaseLiquidityAction {
+  kind: "uniswapV4.decreaseLiquidity";
+  venue: "uniswap-v4";
+  tokenId: bigint;
+  liquidity: bigint;
+  /** The PoolManager reverts when a currency pays less than its minimum (raw units). */
+  amount0Min: bigint;
+  amount1Min: bigint;
+  /** The pool key's currencies (address(0) = native ETH): what TAKE_PAIR sends to the treasury. */
+  currency0: Address;
+  currency1: Address;
+}
+
 export type PlanAction =
   | PerpAdjustPositionAction
   | PerpCollateralAction
   | SwapExactInputSingleAction
-  | AaveAction;
+  | AaveAction
+  | V4DecreaseLiquidityAction;
 
 /** What must still be true when the transaction executes (checked on-chain by HedgeGuard.checkPremise). */
 export interface PlanPremise {

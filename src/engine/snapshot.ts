@@ -60,8 +60,6 @@ export interface V2PoolSnapshot {
   totalSupply: bigint;
 }
 
-export type PoolSnapshot = V3PoolSnapshot | V2PoolSnapshot;
-
 /**
  * A Uniswap v4 pool's identity (v4-core types/PoolKey.sol). `currency0` < `currency1`; address(0) is native ETH.
  * `fee` is the LP fee in hundredths of a bip, or the dynamic-fee flag 0x800000 (the fee then lives in slot0).
@@ -83,10 +81,7 @@ export interface V4RangeFeeGrowth {
   feeGrowthInside1X128: bigint;
 }
 
-/**
- * A v4 pool inside the singleton PoolManager, read through StateView at one block. Not yet part of
- * BookSnapshot: the book indexer does not read v4 yet.
- */
+/** A v4 pool inside the singleton PoolManager, read through StateView at one block. */
 export interface V4PoolSnapshot {
   kind: "uniswap-v4";
   /** keccak256(abi.encode(key)), as PoolIdLibrary.toId. */
@@ -123,7 +118,10 @@ export interface V4PositionSnapshot {
   feeGrowthInside1LastX128: bigint;
   /** PositionInfo's subscriber flag: a subscribed position notifies a contract on every change. */
   hasSubscriber: boolean;
+  entry: LpEntry;
 }
+
+export type PoolSnapshot = V3PoolSnapshot | V2PoolSnapshot | V4PoolSnapshot;
 
 /** Entry of an LP position: the amounts deposited (from IncreaseLiquidity/Mint events), or the pool price then. */
 export type LpEntry =
@@ -152,7 +150,7 @@ export interface V2PositionSnapshot {
   entry: LpEntry;
 }
 
-export type LpPositionSnapshot = V3PositionSnapshot | V2PositionSnapshot;
+export type LpPositionSnapshot = V3PositionSnapshot | V2PositionSnapshot | V4PositionSnapshot;
 
 /**
  * A Perpetual Protocol v2 (Curie) taker position; all quote figures have 18 decimals as the

@@ -21,6 +21,7 @@ import { unitAmounts } from "./impermanent-loss.ts";
 import { emit, fail, toFloat } from "./input-guards.ts";
 import type { BookParams } from "./params.ts";
 import { DUST_NOTIONAL_USD, liquidationPrice } from "./perp-metrics.ts";
+import { poolAssets, poolIdOf, positionPoolIdOf } from "./pool-identity.ts";
 import { sqrtPriceX96ToPrice } from "./price-tick.ts";
 import type { BookSample, BookSnapshot, PoolSnapshot } from "./snapshot.ts";
 import { changes, quantile } from "./statistics.ts";
@@ -199,16 +200,22 @@ interface LpLeg {
 }
 
 function lpLegs(book: BookSnapshot): LpLeg[] {
-  const pools = new Map<string, PoolSnapshot>(book.pools.map((p) => [p.address.toLowerCase(), p]));
+  const pools = new Map<string, PoolSnapshot>(book.pools.map((p) => [poolIdOf(p), p]));
   const legs: LpLeg[] = [];
   for (const position of book.lpPositions) {
-    const pool = pools.get(position.pool.toLowerCase());
-    if (!pool) fail("lpPositions.pool", "no snapshot of this pool", position.pool);
-    const token0 = pool.token0.address.toLowerCase();
-    const token1 = pool.token1.address.toLowerCase();
-    const d0 = pool.token0.decimals;
-    const d1 = pool.token1.decimals;
-    if (position.kind === "uniswap-v3" && pool.kind === "uniswap-v3") {
+    const pool = pools.get(positionPoolIdOf(position));
+    if (!pool) fail("lpPositions.pool", "no snapshot of this pool", positionPoolIdOf(position));
+    // A v4 native-ETH currency is the base asset: it moves with the base's shocks.
+    const assets = poolAssets(pool, book.base);
+    const token0 = assets.token0.address.toLowerCase();
+    const token1 = assets.token1.address.toLowerCase();
+    const d0 = assets.token0.decimals;
+    const d1 = assets.token1.decimals;
+    // v3 and v4 hold liquidity with the same concentrated-liquidity math.
+    if (
+      (position.kind === "uniswap-v3" && pool.kind === "uniswap-v3") ||
+      (position.kind === "uniswap-v4" && pool.kind === "uniswap-v4")
+    ) {
       legs.push({
         token0,
         token1,

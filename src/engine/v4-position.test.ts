@@ -82,6 +82,7 @@ function position(tickLower: number, tickUpper: number, liquidity: bigint): V4Po
     feeGrowthInside0LastX128: 0n,
     feeGrowthInside1LastX128: 0n,
     hasSubscriber: false,
+    entry: { kind: "amounts", amount0: 0n, amount1: 0n },
   };
 }
 

@@ -16,6 +16,9 @@ import {
   NO_HOOK,
 } from "./v4-hook-flags.ts";
 
+/** A position as read from the chain: valuation needs no entry (that is the HODL benchmark's). */
+export type V4PositionReading = Omit<V4PositionSnapshot, "entry">;
+
 /** Currency address(0): native ETH in v4 (no WETH wrapping). */
 export const NATIVE_CURRENCY: Address = NO_HOOK;
 
@@ -50,7 +53,7 @@ export interface V4ValuationOptions {
 }
 
 /** The fee growth inside the position's range, from the pool snapshot's ranges. */
-export function rangeFeeGrowth(position: V4PositionSnapshot, pool: V4PoolSnapshot): V4RangeFeeGrowth {
+export function rangeFeeGrowth(position: V4PositionReading, pool: V4PoolSnapshot): V4RangeFeeGrowth {
   const range = pool.ranges.find(
     (r) => r.tickLower === position.tickLower && r.tickUpper === position.tickUpper,
   );
@@ -70,7 +73,7 @@ export function rangeFeeGrowth(position: V4PositionSnapshot, pool: V4PoolSnapsho
  * reported as an amount no withdrawal can pay.
  */
 export function v4FeesOwed(
-  position: V4PositionSnapshot,
+  position: V4PositionReading,
   range: V4RangeFeeGrowth,
 ): { fees0: bigint; fees1: bigint } {
   uint("liquidity", position.liquidity, MAX_UINT128);
@@ -101,7 +104,7 @@ export function v4CurrencyAsset(currency: Address, base: Address): Address {
  * the picture: native ETH mapped to the base asset, the current LP fee from slot0, and the hook's permissions.
  */
 export function valueV4Position(
-  position: V4PositionSnapshot,
+  position: V4PositionReading,
   pool: V4PoolSnapshot,
   options: V4ValuationOptions,
 ): V4PositionValue {

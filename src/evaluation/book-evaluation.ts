@@ -59,6 +59,28 @@ const lpDetailSchema = z.object({
   gammaUsdPer1Pct: z.number(),
 });
 
+/**
+ * One LP position beside the others, v2, v3 or v4. A v4 pool may carry a hook: its address and the permissions
+ * its address bits grant (v4-core Hooks.sol) are shown, since a hook can change fees or swap behaviour; a
+ * dynamic-fee pool's LP fee is the one slot0 reports at the block, not its key's.
+ */
+const lpPositionDetailSchema = z.object({
+  /** "v3:<tokenId>", "v4:<tokenId>", "v2:<pair>". */
+  id: z.string(),
+  protocol: z.enum(["uniswap-v2", "uniswap-v3", "uniswap-v4"]),
+  /** The pool's address (v2, v3) or PoolId (v4). */
+  pool: z.string(),
+  inRange: z.boolean(),
+  valueUsd: z.number(),
+  feesUsd: z.number(),
+  deltaBase: z.number(),
+  /** LP fee now, hundredths of a bip (500 = 0.05%); null for v2 (its fee is fixed at 0.3%). */
+  lpFeePips: z.number().nullable(),
+  dynamicFee: z.boolean(),
+  /** null for a pool without a hook (and for v2, v3). */
+  hook: z.object({ address: z.string(), permissions: z.array(z.string()) }).nullable(),
+});
+
 const perpDetailSchema = z.object({
   venue: z.string(),
   /** Signed, base units: negative is short. */
@@ -231,6 +253,8 @@ export const bookDetailSchema = z.object({
   oracle: oracleDetailSchema,
   sigma: sigmaDetailSchema,
   lp: lpDetailSchema,
+  /** Every LP position, in the snapshot's order (v3, then v4, then v2). */
+  lpPositions: z.array(lpPositionDetailSchema),
   /** null when the book holds no perp position. */
   perp: perpDetailSchema.nullable(),
   /** Every hedge leg (perp first), each through the same interface. */
@@ -251,6 +275,7 @@ export const bookDetailSchema = z.object({
 
 export type BookDetail = z.infer<typeof bookDetailSchema>;
 export type HedgeLegDetail = z.infer<typeof hedgeLegDetailSchema>;
+export type LpPositionDetail = z.infer<typeof lpPositionDetailSchema>;
 export type EffectivenessWindowDetail = z.infer<typeof effectivenessWindowDetailSchema>;
 export type StressRow = z.infer<typeof stressRowSchema>;
 export type RealizedExecutionDetail = z.infer<typeof realizedExecutionDetailSchema>;

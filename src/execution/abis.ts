@@ -67,6 +67,25 @@ export const HEDGE_BOUNDS_ABI = parseAbi([
   "error HedgeBoundsPoolOffOracle(address pool, uint256 poolPriceX128, uint256 oraclePriceX128)",
 ]);
 
+/** V4WithdrawalBounds (contracts/interfaces/IV4WithdrawalBounds.sol). */
+export const V4_WITHDRAWAL_BOUNDS_ABI = parseAbi([
+  "function check(address to, uint256 value, bytes data, uint8 operation, uint256 location, uint256 size, bytes12 extra) view returns (bool success, bytes32 reason)",
+  "function enforce(address to, bytes data, bytes12 extra) view",
+  "function treasury() view returns (address)",
+  "function positionManager() view returns (address)",
+  "error V4WithdrawalBoundsZeroAddress()",
+  "error V4WithdrawalBoundsUnsupportedCall(bytes4 selector)",
+  "error V4WithdrawalBoundsWrongTarget(address to)",
+  "error V4WithdrawalBoundsNoDeadlineBound()",
+  "error V4WithdrawalBoundsDeadlineTooFar(uint256 deadline, uint256 latest)",
+  "error V4WithdrawalBoundsLengthMismatch(uint256 actions, uint256 params)",
+  "error V4WithdrawalBoundsActionNotAllowed(uint256 index, uint8 action)",
+  "error V4WithdrawalBoundsNotTreasuryPosition(uint256 tokenId, address owner)",
+  "error V4WithdrawalBoundsHookData(uint256 tokenId)",
+  "error V4WithdrawalBoundsRecipientNotTreasury(address recipient)",
+  "error V4WithdrawalBoundsCallFailed()",
+]);
+
 /** Safe's MultiSendCallOnly 1.4.1. */
 export const MULTI_SEND_ABI = parseAbi(["function multiSend(bytes transactions) payable"]);
 

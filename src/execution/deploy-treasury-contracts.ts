@@ -24,7 +24,9 @@ const MODULE_PROXY_FACTORY_ABI = parseAbi([
 ]);
 
 /** One of our compiled contracts (from `hardhat build`): HedgeGuard asserts, HedgeBounds bounds; neither moves funds. */
-function compiledArtifact(name: "HedgeGuard" | "HedgeBounds"): { abi: Abi; bytecode: Hex } {
+type TreasuryContract = "HedgeGuard" | "HedgeBounds" | "V4WithdrawalBounds";
+
+function compiledArtifact(name: TreasuryContract): { abi: Abi; bytecode: Hex } {
   const relative = `artifacts/contracts/${name}.sol/${name}.json`;
   let text: string;
   try {
@@ -39,7 +41,7 @@ function compiledArtifact(name: "HedgeGuard" | "HedgeBounds"): { abi: Abi; bytec
 async function deployCompiled(
   publicClient: PublicClient,
   wallet: WalletClient,
-  name: "HedgeGuard" | "HedgeBounds",
+  name: TreasuryContract,
   args: readonly unknown[],
 ): Promise<Address> {
   const { abi, bytecode } = compiledArtifact(name);
@@ -79,6 +81,18 @@ export async function deployHedgeBounds(
     args.treasury,
     args.positionSource,
   ]);
+}
+
+/**
+ * Deploys V4WithdrawalBounds for a treasury: the Roles condition that lets its keeper withdraw only the treasury's
+ * own Uniswap v4 positions, to the treasury. Immutable: nothing to own.
+ */
+export async function deployV4WithdrawalBounds(
+  publicClient: PublicClient,
+  wallet: WalletClient,
+  args: { treasury: Address; positionManager: Address },
+): Promise<Address> {
+  return deployCompiled(publicClient, wallet, "V4WithdrawalBounds", [args.treasury, args.positionManager]);
 }
 
 /**

@@ -12,6 +12,8 @@ export interface ExecutionTargets {
   multiSendCallOnly: Address;
   perp: { clearingHouse: Address; vault: Address };
   uniswap: { swapRouter: Address; positionManager: Address };
+  /** Present when the treasury lets the keeper withdraw its Uniswap v4 positions. */
+  uniswapV4?: { positionManager: Address };
 }
 
 /** The keeper's targets for a treasury whose scope is `scope` (the keeper acts under KEEPER_ROLE_KEY). */
@@ -24,5 +26,6 @@ export function executionTargetsOf(scope: TreasuryScope): ExecutionTargets {
     multiSendCallOnly: scope.multiSendCallOnly,
     perp: { clearingHouse: scope.perp.clearingHouse, vault: scope.perp.vault },
     uniswap: { swapRouter: scope.uniswap.swapRouter, positionManager: scope.uniswap.positionManager },
+    ...(scope.uniswapV4 && { uniswapV4: { positionManager: scope.uniswapV4.positionManager } }),
   };
 }

@@ -14,6 +14,7 @@ import {
   VAULT_DEPOSIT_PER_BLOCK_ALLOWANCE,
 } from "./role-keys.ts";
 import type { AaveScope, TreasuryScope } from "./treasury-scope.ts";
+import { v4WithdrawalCheck } from "./v4-withdrawal-condition.ts";
 
 // Each venue function takes one struct whose fields are all static: the ABI encodes such a tuple inline, exactly
 // as the same fields passed as separate parameters. Scoping the fields as flat static parameters is therefore
@@ -166,7 +167,38 @@ export function keeperPermissions(scope: TreasuryScope): Permission[] {
   ];
 
   const aave = scope.aave === undefined ? [] : aaveKeeperPermissions(scope.aave, callsPerHour);
-  return [...guardChecks, openPosition, deposit, withdraw, swap, ...lp, ...aave];
+  return [
+    ...guardChecks,
+    openPosition,
+    deposit,
+    withdraw,
+    swap,
+    ...lp,
+    ...aave,
+    ...v4Withdrawal(scope, callsPerHour),
+  ];
+}
+
+/**
+ * PositionManager.modifyLiquidities(unlockData, deadline): Roles cannot look inside `unlockData`, so the custom
+ * condition V4WithdrawalBounds decodes it (only DECREASE_LIQUIDITY of the treasury's own positions, TAKE_PAIR /
+ * TAKE to the treasury, CLOSE_CURRENCY) and bounds the deadline. It sits on the deadline parameter; which
+ * parameter carries it does not change what is checked (the adapter reads the whole calldata).
+ */
+function v4Withdrawal(scope: TreasuryScope, options: { callWithinAllowance: Hex }): Permission[] {
+  const v4 = scope.uniswapV4;
+  if (v4 === undefined) return [];
+  return [
+    {
+      targetAddress: v4.positionManager,
+      signature: "modifyLiquidities(bytes,uint256)",
+      condition: c.calldataMatches(
+        [c.pass, v4WithdrawalCheck(v4.withdrawalBounds, v4.maxDeadlineSec)],
+        ["bytes", "uint256"],
+        options,
+      ),
+    },
+  ];
 }
 
 // Aave v3 Pool signatures (IPool, core-v3 1.19.3): supply(asset, amount, onBehalfOf, referralCode),

@@ -2,6 +2,7 @@ import { encodeFunctionData, type Hex, zeroHash } from "viem";
 import { AAVE_V3_POOL_ABI, AAVE_VARIABLE_RATE_MODE } from "../chain/abis/aave-v3-abi.ts";
 import { PERP_CLEARING_HOUSE_ABI, PERP_VAULT_ABI } from "../chain/abis/perp-v2-abi.ts";
 import { SWAP_ROUTER_ABI } from "../chain/abis/uniswap-v3-abi.ts";
+import { encodeModifyLiquidities } from "../chain/uniswap-v4-actions.ts";
 import type { AaveAction, Address, Plan, PlanAction } from "../engine/plan.ts";
 import { HEDGE_GUARD_ABI, ROLES_ABI } from "./abis.ts";
 import { bookKey } from "./book-key.ts";
@@ -195,6 +196,33 @@ function actionCall(action: PlanAction, plan: Plan, targets: ExecutionTargets): 
     case "aave.repay":
     case "aave.repayWithATokens":
       return { to: action.pool, value: 0n, data: aaveCallData(action, targets.safe) };
+    case "uniswapV4.decreaseLiquidity": {
+      if (targets.uniswapV4 === undefined) {
+        throw new Error("a v4 withdrawal needs the treasury's Uniswap v4 PositionManager in its targets");
+      }
+      return {
+        to: targets.uniswapV4.positionManager,
+        value: 0n,
+        data: encodeModifyLiquidities(
+          [
+            {
+              action: "DECREASE_LIQUIDITY",
+              tokenId: action.tokenId,
+              liquidity: action.liquidity,
+              amount0Min: action.amount0Min,
+              amount1Min: action.amount1Min,
+            },
+            {
+              action: "TAKE_PAIR",
+              currency0: action.currency0,
+              currency1: action.currency1,
+              recipient: targets.safe,
+            },
+          ],
+          deadline,
+        ),
+      };
+    }
   }
 }
 

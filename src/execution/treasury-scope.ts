@@ -45,6 +45,16 @@ export interface TreasuryScope {
   /** The Aave v3 borrow-short leg: supply collateral, borrow the hedged asset at the variable rate, sell it. */
   aave?: AaveScope;
   /**
+   * Optional: withdrawals of the treasury's Uniswap v4 positions (PositionManager.modifyLiquidities), judged by
+   * our V4WithdrawalBounds condition: only the treasury's own token ids, paid to the treasury, and a deadline
+   * at most `maxDeadlineSec` away.
+   */
+  uniswapV4?: {
+    positionManager: Address;
+    withdrawalBounds: Address;
+    maxDeadlineSec: number;
+  };
+  /**
    * Price bounds Roles enforces on every value-moving call, whatever else is in the transaction (a Roles v2
    * custom condition: our view-only HedgeBounds adapter reads the Chainlink feeds and the call's own bound fields).
    */

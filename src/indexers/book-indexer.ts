@@ -23,6 +23,7 @@ import { createTokenRegistry, type TokenRegistry } from "./token-registry.ts";
 import { planV2PairReads } from "./uniswap-v2-reads.ts";
 import { planV3BookReads, v3PositionSnapshots } from "./v3-book-reads.ts";
 import { createV3Statics, type V3Sources } from "./v3-statics.ts";
+import { createV4BookSide } from "./v4-book-side.ts";
 
 export interface IndexedBook {
   snapshot: BookSnapshot;
@@ -37,13 +38,25 @@ export interface IndexedBook {
 }
 
 /** What the indexer keeps about a book's v3 side between snapshots. */
-function createV3Side(client: PublicClient, safe: Address, v3: V3Sources, tokens: TokenRegistry) {
+function createV3Side(
+  client: PublicClient,
+  safe: Address,
+  v3: V3Sources,
+  tokens: TokenRegistry,
+  alsoLogs: Parameters<typeof createIncrementalCache>[0]["alsoLogs"],
+) {
   const statics = createV3Statics(v3, tokens);
   return {
     v3,
     statics,
     discovery: createPositionDiscovery({ positionManager: v3.positionManager, safe }),
-    cache: createIncrementalCache({ client, safe, positionManager: v3.positionManager, statics }),
+    cache: createIncrementalCache({
+      client,
+      safe,
+      positionManager: v3.positionManager,
+      statics,
+      ...(alsoLogs && { alsoLogs }),
+    }),
     entries: createPositionEntries(client, v3.positionManager),
   };
 }
@@ -51,10 +64,15 @@ function createV3Side(client: PublicClient, safe: Address, v3: V3Sources, tokens
 export function createBookIndexer(client: PublicClient, sources: BookSources) {
   const tokens = createTokenRegistry(sources.tokens);
   const feeds = createBookFeeds(sources);
+  // The v4 side's logs come with the v3 side's, in its one getLogs per block; without a v3 side v4 is read whole.
+  const v4Side =
+    sources.uniswapV4 === undefined
+      ? undefined
+      : createV4BookSide(client, { safe: sources.safe, v4: sources.uniswapV4, tokens });
   const v3Side =
     sources.uniswapV3 === undefined
       ? undefined
-      : createV3Side(client, sources.safe, sources.uniswapV3, tokens);
+      : createV3Side(client, sources.safe, sources.uniswapV3, tokens, v4Side?.logSources);
 
   async function snapshotAt(
     blockNumber: bigint,
@@ -92,6 +110,12 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
           ? since.base.tokenIds
           : await v3Side.discovery.discover(read);
     await v3Side?.statics.learn(tokenIds, read);
+    const planV4 = await v4Side?.prepare({
+      blockNumber,
+      since: since && { blockNumber: since.base.blockNumber, logs: since.logs },
+      read,
+      countRequest,
+    });
 
     // The main round: everything that changes, at this block, in one batch.
     const batch = createReadBatch();
@@ -114,6 +138,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
             blockNumber,
           );
     const decodeSpot = planSpotReads(batch, sources.spotTokens, sources.safe);
+    const decodeV4 = planV4?.(batch);
     const outcomes = await read(batch.reads);
 
     const v3Book = decodeV3?.(outcomes);
@@ -123,7 +148,9 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       await v3Side.entries.refresh(liquidityNow, blockNumber, countRequest);
       lpPositions.push(...v3PositionSnapshots(v3Book.positions, v3Side.statics, v3Side.entries));
     }
-    const pools: BookSnapshot["pools"] = [...(v3Book?.pools ?? [])];
+    const v4 = await decodeV4?.(outcomes);
+    if (v4 !== undefined) lpPositions.push(...v4.positions);
+    const pools: BookSnapshot["pools"] = [...(v3Book?.pools ?? []), ...(v4?.pools ?? [])];
     for (const decode of decodeV2) {
       const pair = decode(outcomes, tokens);
       pools.push(pair.pool);
@@ -146,6 +173,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       const { positions, pools: v3Pools } = v3Book;
       v3Side.cache.remember({ blockNumber, blockHash: block.hash, tokenIds, positions, pools: v3Pools });
     }
+    if (v4 !== undefined) v4Side?.remember(blockNumber, v4.book);
     feeds.remember([baseOracle, ...oracles]);
 
     return {

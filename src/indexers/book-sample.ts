@@ -1,5 +1,6 @@
 import type { BookMetrics } from "../engine/book-metrics.ts";
 import { hedgedItemValueUsd } from "../engine/effectiveness.ts";
+import { poolIdOf, positionPoolIdOf } from "../engine/pool-identity.ts";
 import { sqrtPriceX96ToPrice } from "../engine/price-tick.ts";
 import type { BookSample, BookSnapshot } from "../engine/snapshot.ts";
 
@@ -40,7 +41,7 @@ export function bookSampleOf(snapshot: BookSnapshot, metrics: BookMetrics): Book
 export function basePriceInMainPool(snapshot: BookSnapshot): number | undefined {
   const base = snapshot.base.address.toLowerCase();
   for (const position of snapshot.lpPositions) {
-    const pool = snapshot.pools.find((p) => p.address.toLowerCase() === position.pool.toLowerCase());
+    const pool = snapshot.pools.find((p) => poolIdOf(p) === positionPoolIdOf(position));
     if (pool?.kind !== "uniswap-v3") continue;
     const price0In1 = sqrtPriceX96ToPrice(pool.sqrtPriceX96, pool.token0.decimals, pool.token1.decimals);
     if (pool.token0.address.toLowerCase() === base) return price0In1;

@@ -28,6 +28,14 @@ export interface BookSources {
     twapWindowSec: number;
   };
   uniswapV2?: { pairs: readonly Address[] };
+  /** Uniswap v4: the Safe's PositionManager NFTs, read through StateView (pools live in the PoolManager). */
+  uniswapV4?: {
+    poolManager: Address;
+    positionManager: Address;
+    stateView: Address;
+    /** Where the Transfer logs that reveal the Safe's token ids are scanned from (the PositionManager's deployment). */
+    fromBlock: bigint;
+  };
   perp?: { venue: PerpVenue; market: Address; settlementToken: TokenRef };
   /** An `aave-v3-borrow` leg: the Safe's account, over these reserves (the short asset, the collateral, others). */
   aave?: { contracts: AaveV3Contracts; assets: readonly Address[] };

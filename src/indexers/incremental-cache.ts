@@ -2,7 +2,7 @@
 // what the logs since then say may have changed (book-changes.ts). Unusable, and the book is read whole, when
 // there is none yet, an older block is asked for, the gap is too long for one log query, or the cached block is
 // no longer canonical (a reorg).
-import type { Address, PublicClient } from "viem";
+import type { AbiEvent, Address, PublicClient } from "viem";
 import { classifyChainError } from "../chain/classify-error.ts";
 import type { TickFeeGrowth, V3PoolSnapshot } from "../engine/snapshot.ts";
 import { BOOK_CHANGE_EVENTS, type BookChanges, type ChangeLog, detectBookChanges } from "./book-changes.ts";
@@ -31,6 +31,8 @@ export function createIncrementalCache(input: {
   safe: Address;
   positionManager: Address;
   statics: V3Statics;
+  /** Other contracts and events to fetch in the same getLogs (the v4 side's), returned beside the changes. */
+  alsoLogs?: { addresses: readonly Address[]; events: readonly AbiEvent[] };
 }) {
   const { client, statics } = input;
   let cache: BookCache | undefined;
@@ -43,12 +45,12 @@ export function createIncrementalCache(input: {
       blockNumber: bigint,
       blockHash: `0x${string}`,
       countRequest: () => void,
-    ): Promise<{ base: BookCache; changes: BookChanges } | undefined> {
+    ): Promise<{ base: BookCache; changes: BookChanges; logs: readonly ChangeLog[] } | undefined> {
       const base = cache;
       if (base === undefined || blockNumber < base.blockNumber) return undefined;
       if (blockNumber === base.blockNumber) {
         return blockHash === base.blockHash
-          ? { base, changes: { rediscover: false, positions: new Set(), ticks: new Map() } }
+          ? { base, changes: { rediscover: false, positions: new Set(), ticks: new Map() }, logs: [] }
           : undefined;
       }
       if (blockNumber - base.blockNumber > MAX_INCREMENTAL_BLOCKS) return undefined;
@@ -61,8 +63,8 @@ export function createIncrementalCache(input: {
         const [cachedBlock, found] = await Promise.all([
           client.getBlock({ blockNumber: base.blockNumber }),
           client.getLogs({
-            address: [input.positionManager, ...trackedPools],
-            events: BOOK_CHANGE_EVENTS,
+            address: [input.positionManager, ...trackedPools, ...(input.alsoLogs?.addresses ?? [])],
+            events: [...BOOK_CHANGE_EVENTS, ...(input.alsoLogs?.events ?? [])],
             fromBlock: base.blockNumber + 1n,
             toBlock: blockNumber,
             strict: true,
@@ -91,7 +93,7 @@ export function createIncrementalCache(input: {
         trackedTicks: statics.boundsByPool(base.tokenIds),
         cachedPoolTicks: base.poolTicks,
       });
-      return { base, changes };
+      return { base, changes, logs };
     },
     /** Only a complete, consistent snapshot becomes the base for the next one. */
     remember(snapshot: {

@@ -16,14 +16,8 @@ import { STATE_VIEW_ABI, V4_POSITION_MANAGER_ABI } from "../chain/abis/uniswap-v
 import { ContractCallRevertedError, InconsistentBlockError } from "../chain/errors.ts";
 import { type ContractRead, readAtBlock, requireValue } from "../chain/read-at-block.ts";
 import type { Hex32 } from "../engine/plan.ts";
-import type {
-  TokenRef,
-  V4PoolKey,
-  V4PoolSnapshot,
-  V4PositionSnapshot,
-  V4RangeFeeGrowth,
-} from "../engine/snapshot.ts";
-import { NATIVE_CURRENCY } from "../engine/v4-position.ts";
+import type { TokenRef, V4PoolKey, V4PoolSnapshot, V4RangeFeeGrowth } from "../engine/snapshot.ts";
+import { NATIVE_CURRENCY, type V4PositionReading } from "../engine/v4-position.ts";
 
 /** Native ETH as a v4 currency reports it: address(0), 18 decimals. */
 export const NATIVE_ETH: TokenRef = { address: NATIVE_CURRENCY, symbol: "ETH", decimals: 18 };
@@ -213,7 +207,7 @@ export interface V4Snapshot {
   blockNumber: bigint;
   owner: Address;
   pools: V4PoolSnapshot[];
-  positions: V4PositionSnapshot[];
+  positions: V4PositionReading[];
   /** Token ids given that the owner no longer holds at this block (transferred away or burned). */
   released: bigint[];
 }
@@ -304,7 +298,7 @@ export async function readV4Snapshot(
   );
   const outcomes = await readAtBlock(client, reads, { blockNumber });
 
-  const positions: V4PositionSnapshot[] = [];
+  const positions: V4PositionReading[] = [];
   const released: bigint[] = [];
   input.positions.forEach((p, i) => {
     const at = positionAt[i]!;

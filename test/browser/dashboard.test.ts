@@ -213,6 +213,12 @@ describe("the steward dashboard in Chromium", () => {
           "lp-expected-il": "-$1,411",
           "lp-lvr": "$38,250/yr",
         });
+        // v4 beside v3; the hooked dynamic-fee pool is marked with what its hook may do.
+        expect(await page.getByTestId("lp-position-v3:1").textContent()).not.toContain("hooked");
+        expect(await page.getByTestId("lp-hook-v4:3").textContent()).toBe(" · hooked (afterInitialize)");
+        expect(await page.getByTestId("lp-position-v4:3").textContent()).toContain(
+          "uniswap-v4 · $60,000 · fee 1.00% (dynamic, set by the hook)",
+        );
         expect(
           await facts(page, [
             "perp-venue",
@@ -707,6 +713,7 @@ describe("the steward dashboard in Chromium", () => {
             })),
           ],
           stress: [],
+          lpPositions: [],
           stressProblem: "oracles: no USD price for 0xdac17f958d2ee523a2206206994597c13d831ec7",
           depeg: [
             { symbol: "USDC", tier: "act", deviationBps: -600.0000000000006 },

@@ -2,7 +2,7 @@ import hre from "hardhat";
 import { type Abi, toFunctionSelector } from "viem";
 import { formatAbiItem } from "viem/utils";
 import { describe, expect, it } from "vitest";
-import { HEDGE_BOUNDS_ABI, HEDGE_GUARD_ABI } from "../../src/execution/abis.ts";
+import { HEDGE_BOUNDS_ABI, HEDGE_GUARD_ABI, V4_WITHDRAWAL_BOUNDS_ABI } from "../../src/execution/abis.ts";
 import { GUARD_SIGNATURES } from "../../src/execution/permissions.ts";
 
 // The execution layer encodes HedgeGuard and HedgeBounds calls from hand-written ABIs and the keeper's permissions
@@ -56,6 +56,22 @@ describe("HedgeBounds ABI used by the execution layer", () => {
 
   it("has the custom-condition entry point Roles v2 calls (selector 0xb0acb980)", () => {
     const check = (HEDGE_BOUNDS_ABI as Abi).find((item) => item.type === "function" && item.name === "check");
+    expect(toFunctionSelector(formatAbiItem(check as Extract<Abi[number], { type: "function" }>))).toBe(
+      "0xb0acb980",
+    );
+  });
+});
+
+describe("V4WithdrawalBounds ABI used by the execution layer", () => {
+  it("declares every error, encodes its functions and has Roles v2's custom-condition entry point, as compiled", async () => {
+    const compiledAbi = (await hre.artifacts.readArtifact("V4WithdrawalBounds")).abi as Abi;
+    const compiledErrors = signatures(compiledAbi, "error").filter((s) => s.startsWith("V4WithdrawalBounds"));
+    expect(signatures(V4_WITHDRAWAL_BOUNDS_ABI, "error")).toEqual(compiledErrors);
+    const compiled = new Map(compiledAbi.map((item) => [shapeKey(item), shape(item)]));
+    for (const item of V4_WITHDRAWAL_BOUNDS_ABI) expect(shape(item)).toEqual(compiled.get(shapeKey(item)));
+    const check = (V4_WITHDRAWAL_BOUNDS_ABI as Abi).find(
+      (item) => item.type === "function" && item.name === "check",
+    );
     expect(toFunctionSelector(formatAbiItem(check as Extract<Abi[number], { type: "function" }>))).toBe(
       "0xb0acb980",
     );

@@ -190,7 +190,36 @@ function executionFacts({ realizedExecution: r }: BookDetail): HTMLElement {
   );
 }
 
-function lpFacts({ lp }: BookDetail): HTMLElement {
+/** LP fee in hundredths of a bip as a percentage (500 → 0.05%). */
+function lpFee(pips: number | null, dynamic: boolean): string {
+  if (pips === null) return "0.30%";
+  return `${(pips / 10_000).toFixed(pips % 100 === 0 ? 2 : 4)}%${dynamic ? " (dynamic, set by the hook)" : ""}`;
+}
+
+/** Each position beside the others; a hooked v4 pool is marked with its hook and what the hook may do. */
+function lpPositionList(positions: BookDetail["lpPositions"]): HTMLElement {
+  if (positions.length === 0) return h("p", { class: "empty" }, "No LP positions.");
+  return h(
+    "ul",
+    { class: "lp-positions", "data-testid": "lp-positions" },
+    positions.map((p) =>
+      h(
+        "li",
+        { "data-testid": `lp-position-${p.id}`, class: p.hook === null ? undefined : "hooked" },
+        `${p.id} · ${p.protocol} · ${usd(p.valueUsd)} · fee ${lpFee(p.lpFeePips, p.dynamicFee)}${p.inRange ? "" : " · out of range"}`,
+        p.hook === null
+          ? []
+          : h(
+              "span",
+              { class: "hook", "data-testid": `lp-hook-${p.id}`, title: p.hook.address },
+              ` · hooked (${p.hook.permissions.join(", ") || "no permissions"})`,
+            ),
+      ),
+    ),
+  );
+}
+
+function lpFacts({ lp, lpPositions }: BookDetail): HTMLElement {
   return factGroup(
     "LP",
     "facts-lp",
@@ -213,6 +242,7 @@ function lpFacts({ lp }: BookDetail): HTMLElement {
         title: `${lp.gammaBase} base per USD`,
       },
     ]),
+    lpPositionList(lpPositions),
   );
 }
 

@@ -15,6 +15,7 @@ export const POOL_MANAGER_V4_ABI = parseAbi([
   "event Initialize(bytes32 indexed id, address indexed currency0, address indexed currency1, uint24 fee, int24 tickSpacing, address hooks, uint160 sqrtPriceX96, int24 tick)",
   "event ModifyLiquidity(bytes32 indexed id, address indexed sender, int24 tickLower, int24 tickUpper, int256 liquidityDelta, bytes32 salt)",
   "event Swap(bytes32 indexed id, address indexed sender, int128 amount0, int128 amount1, uint160 sqrtPriceX96, uint128 liquidity, int24 tick, uint24 fee)",
+  "event Donate(bytes32 indexed id, address indexed sender, uint256 amount0, uint256 amount1)",
 ]);
 
 /**
@@ -40,6 +41,8 @@ export const V4_POSITION_MANAGER_ABI = parseAbi([
   "function poolManager() view returns (address)",
   "function permit2() view returns (address)",
   "event Transfer(address indexed from, address indexed to, uint256 indexed id)",
+  "event Subscription(uint256 indexed tokenId, address indexed subscriber)",
+  "event Unsubscription(uint256 indexed tokenId, address indexed subscriber)",
 ]);
 
 /** StateView: the PoolManager's pool state (kept in extsload slots) as plain view functions, by PoolId. */

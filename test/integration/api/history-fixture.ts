@@ -292,6 +292,7 @@ export function bookDetail(bookId: string): BookDetail {
       })),
       stress: STRESS_ROWS,
       stressProblem: null,
+      lpPositions: [],
       depeg: [],
       realizedExecution: {
         windowSec: 2_592_000,
@@ -387,6 +388,7 @@ export function bookDetail(bookId: string): BookDetail {
     targetEffectiveness: ETH_USDC_TARGET_EFFECTIVENESS,
     stress: STRESS_ROWS,
     stressProblem: null,
+    lpPositions: V3_AND_HOOKED_V4_POSITIONS,
     depeg: [{ symbol: "USDC", tier: "warn", deviationBps: -60 }],
     realizedExecution: ETH_USDC_REALIZED_EXECUTION,
   };
@@ -663,3 +665,31 @@ export async function seedHistory(
   });
   return { startSec, books, planId, txHashes: { first, replacement } };
 }
+
+/** A v3 position beside a v4 one in a hooked dynamic-fee pool (the devnet's hook: afterInitialize). */
+const V3_AND_HOOKED_V4_POSITIONS: BookDetail["lpPositions"] = [
+  {
+    id: "v3:1",
+    protocol: "uniswap-v3",
+    pool: "0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640",
+    inRange: true,
+    valueUsd: 1_205_000,
+    feesUsd: 3_400,
+    deltaBase: 201.5,
+    lpFeePips: 500,
+    dynamicFee: false,
+    hook: null,
+  },
+  {
+    id: "v4:3",
+    protocol: "uniswap-v4",
+    pool: "0x0d2ab1d1e3d8b0bd4c4c3c1c8b8ba0c2f0d6e7e4f8b9b0c2d6e7f8091a2b3c4d",
+    inRange: true,
+    valueUsd: 60_000,
+    feesUsd: 120,
+    deltaBase: 10.1,
+    lpFeePips: 10_000,
+    dynamicFee: true,
+    hook: { address: "0x0000000000000000000000000000000000001000", permissions: ["afterInitialize"] },
+  },
+];

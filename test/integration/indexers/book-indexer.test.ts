@@ -1,10 +1,14 @@
-import { getAddress, parseAbi } from "viem";
+import { erc20Abi, getAddress, maxUint256, parseAbi } from "viem";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { STATE_VIEW_ABI } from "../../../src/chain/abis/uniswap-v4-abi.ts";
 import { createChainClient } from "../../../src/chain/client.ts";
 import { InconsistentBlockError, MalformedReturnDataError } from "../../../src/chain/errors.ts";
 import { bookSourcesFromConfig } from "../../../src/config/adapters.ts";
 import { DEVNET_BOOK_ID, devnetConfig } from "../../../src/devnet/devnet-config.ts";
 import { type Devnet, startDevnet } from "../../../src/devnet/index.ts";
+import { swapV4PoolTo, v4PoolOfManifest } from "../../../src/devnet/pools-v4.ts";
+import { writeDevnetContract } from "../../../src/devnet/transactions.ts";
+import { poolIdOf } from "../../../src/engine/pool-identity.ts";
 import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 import {
@@ -53,17 +57,21 @@ describe("book indexer on the devnet", () => {
     const m = devnet.manifest;
 
     expect(snapshot.blockNumber).toBe(block);
-    expect(snapshot.lpPositions.map((p) => (p.kind === "uniswap-v3" ? p.tokenId.toString() : "v2"))).toEqual(
-      m.positions.lpTokenIds,
-    );
-    expect(snapshot.lpPositions.every((p) => p.kind === "uniswap-v3" && p.liquidity > 0n)).toBe(true);
+    // v3 NFTs first, then the v4 ones (native ETH/USDC, USDC/USDT, the hooked dynamic-fee pool).
+    expect(
+      snapshot.lpPositions.map((p) => (p.kind === "uniswap-v2" ? "v2" : `${p.kind}:${p.tokenId}`)),
+    ).toEqual([
+      ...m.positions.lpTokenIds.map((id) => `uniswap-v3:${id}`),
+      ...(m.uniswapV4?.lpTokenIds ?? []).map((id) => `uniswap-v4:${id}`),
+    ]);
+    expect(snapshot.lpPositions.every((p) => p.kind !== "uniswap-v2" && p.liquidity > 0n)).toBe(true);
     const wethPosition = snapshot.lpPositions[0]!;
     expect(wethPosition.kind === "uniswap-v3" && wethPosition.pool).toBe(
       getAddress(m.pools.usdcWeth500.address),
     );
     expect(wethPosition.entry.kind === "amounts" && wethPosition.entry.amount0 > 0n).toBe(true);
 
-    const pool = snapshot.pools.find((p) => p.address === getAddress(m.pools.usdcWeth500.address));
+    const pool = snapshot.pools.find((p) => poolIdOf(p) === m.pools.usdcWeth500.address.toLowerCase());
     const slot0 = await devnet.publicClient.readContract({
       address: m.pools.usdcWeth500.address,
       abi: parseAbi(["function slot0() view returns (uint160,int24,uint16,uint16,uint16,uint8,bool)"]),
@@ -88,7 +96,9 @@ describe("book indexer on the devnet", () => {
     const block = await client.getBlockNumber({ cacheTime: 0 });
     const first = await indexer.snapshotAt(block, memory);
     const second = await indexer.snapshotAt(block, memory);
-    expect(first.requests).toBeLessThanOrEqual(8);
+    // v3 and the rest: at most 8; v4's cold facts: the Transfer log scan, getPoolAndPositionInfo, the mints'
+    // ModifyLiquidity logs and the pool prices at the mint block.
+    expect(first.requests).toBeLessThanOrEqual(12);
     expect(second.requests).toBe(3);
   });
 
@@ -103,6 +113,57 @@ describe("book indexer on the devnet", () => {
       expect(incremental.snapshot).toEqual(cold.snapshot);
       expect(incremental.requests).toBeLessThan(cold.requests);
     }
+  });
+
+  it("follows the v4 positions through swaps across their bounds (native ETH, stable, hooked pools): each incremental snapshot equals a cold read, and its fee growth inside equals StateView's", async () => {
+    const m = devnet.manifest;
+    const v4 = m.uniswapV4!;
+    const trader = m.accounts.trader.address;
+    for (const token of [m.contracts.usdc, m.contracts.usdt]) {
+      await writeDevnetContract(devnet.client, trader, {
+        address: token,
+        abi: erc20Abi,
+        functionName: "approve",
+        args: [v4.poolSwapTest, maxUint256],
+      });
+    }
+    const { client, indexer } = newIndexer();
+    await indexer.snapshotAt(await client.getBlockNumber({ cacheTime: 0 }), memory);
+    // Out of each starting range and back: every bound tick of the Safe's v4 positions is crossed twice.
+    const moves = [
+      ["ethUsdc500", 2_300],
+      ["usdcUsdt10", 1.006],
+      ["ethUsdcDynamic", 4_600],
+      ["ethUsdc500", 3_000],
+      ["usdcUsdt10", 1],
+      ["ethUsdcDynamic", 3_000],
+    ] as const;
+    for (const [name, price] of moves) {
+      await swapV4PoolTo(devnet.client, v4, trader, v4PoolOfManifest(v4.pools[name]), price);
+      const blockNumber = await client.getBlockNumber({ cacheTime: 0 });
+      const incremental = await indexer.snapshotAt(blockNumber, memory);
+      const cold = await newIndexer().indexer.snapshotAt(blockNumber, memory);
+      expect(incremental.snapshot).toEqual(cold.snapshot);
+      expect(incremental.requests).toBeLessThan(cold.requests);
+      for (const pool of incremental.snapshot.pools) {
+        if (pool.kind !== "uniswap-v4") continue;
+        for (const range of pool.ranges) {
+          const [inside0, inside1] = await devnet.publicClient.readContract({
+            address: v4.stateView,
+            abi: STATE_VIEW_ABI,
+            functionName: "getFeeGrowthInside",
+            args: [pool.poolId, range.tickLower, range.tickUpper],
+            blockNumber,
+          });
+          expect([range.feeGrowthInside0X128, range.feeGrowthInside1X128]).toEqual([inside0, inside1]);
+        }
+      }
+    }
+    const v4Positions = (await indexer.snapshotAt(await client.getBlockNumber({ cacheTime: 0 }), memory))
+      .snapshot.lpPositions;
+    expect(v4Positions.filter((p) => p.kind === "uniswap-v4").map((p) => String(p.tokenId))).toEqual(
+      v4.lpTokenIds,
+    );
   });
 
   it("flags a feed older than its heartbeat as stale instead of using it", async () => {
