@@ -103,6 +103,8 @@ export interface FixtureOptions {
   /** Perp account value / notional. */
   marginRatio?: number;
   positions?: number;
+  /** Half-width of the LP ranges in ticks (default 500 and up, ±5%: narrow, so drift moves fast). */
+  rangeHalfWidthTicks?: number;
   ethUsdStale?: boolean;
 }
 
@@ -118,7 +120,7 @@ export function makeBook(o: FixtureOptions = {}): BookSnapshot {
   const n = o.positions ?? 1;
   let wethInLp = 0;
   for (let i = 0; i < n; i++) {
-    const width = 500 + (i % 20) * 100;
+    const width = o.rangeHalfWidthTicks ?? 500 + (i % 20) * 100;
     const tickLower = nearestUsableTick(main.tick - width - (i % 7) * 10, 10);
     const tickUpper = nearestUsableTick(main.tick + width + (i % 5) * 10, 10);
     const liquidity = maxLiquidityForAmounts(
