@@ -7,7 +7,7 @@ import type { SqlDatabase, SqlQueryable } from "./sql-database.ts";
 import { numberFromSql } from "./sql-values.ts";
 
 export type CompactionCounts = Record<
-  "book_samples" | "depeg_samples" | "decisions" | "alerts" | "plans" | "transactions",
+  "book_samples" | "depeg_samples" | "decisions" | "alerts" | "plans" | "transactions" | "plan_executions",
   number
 >;
 
@@ -37,6 +37,9 @@ export async function compactHistory(
       alerts: await deleted(tx, "DELETE FROM alerts WHERE at_sec < $1", [retainFromSec]),
       plans: await deleted(tx, "DELETE FROM plans WHERE updated_at_ms < $1", [retainActionsFromMs]),
       transactions: await deleted(tx, "DELETE FROM transactions WHERE at_ms < $1", [retainActionsFromMs]),
+      plan_executions: await deleted(tx, "DELETE FROM plan_executions WHERE recorded_at_ms < $1", [
+        retainActionsFromMs,
+      ]),
     };
     const [thinned] = await tx.query<{ samples: unknown; depeg: unknown }>(
       `WITH doomed AS (

@@ -9,6 +9,7 @@ import {
   type AlertHistory,
   type DecisionRecord,
   type DepegSample,
+  type PlanExecution,
   type PlanHistory,
   type StoredBookStatus,
   TRANSACTION_STATUSES,
@@ -114,5 +115,30 @@ export function alertFromRow(row: Row): AlertHistory {
     text: stringFromSql(row.text, "alerts.text"),
     bookId: nullableStringFromSql(row.book_id, "alerts.book_id"),
     atSec: numberFromSql(row.at_sec, "alerts.at_sec"),
+  };
+}
+
+export function executionFromRow(row: Row): PlanExecution {
+  return {
+    planId: stringFromSql(row.plan_id, "plan_executions.plan_id"),
+    chainId: numberFromSql(row.chain_id, "plan_executions.chain_id"),
+    bookId: stringFromSql(row.book_id, "plan_executions.book_id"),
+    blockNumber: bigintFromSql(row.block_number, "plan_executions.block_number"),
+    txHash: stringFromSql(row.tx_hash, "plan_executions.tx_hash"),
+    minedAtSec: numberFromSql(row.mined_at_sec, "plan_executions.mined_at_sec"),
+    recordedAtMs: numberFromSql(row.recorded_at_ms, "plan_executions.recorded_at_ms"),
+    gasUsed: bigintFromSql(row.gas_used, "plan_executions.gas_used"),
+    effectiveGasPrice: bigintFromSql(row.effective_gas_price, "plan_executions.effective_gas_price"),
+    gasUsd: numberFromSql(row.gas_usd, "plan_executions.gas_usd"),
+    feesUsd: numberFromSql(row.fees_usd, "plan_executions.fees_usd"),
+    slippageUsd: numberFromSql(row.slippage_usd, "plan_executions.slippage_usd"),
+    totalCostUsd: numberFromSql(row.total_cost_usd, "plan_executions.total_cost_usd"),
+    expectedCostUsd: numberFromSql(row.expected_cost_usd, "plan_executions.expected_cost_usd"),
+    quotedPrice: nullableNumberFromSql(row.quoted_price, "plan_executions.quoted_price"),
+    realizedPrice: nullableNumberFromSql(row.realized_price, "plan_executions.realized_price"),
+    slippageBps: nullableNumberFromSql(row.slippage_bps, "plan_executions.slippage_bps"),
+    notionalUsd: numberFromSql(row.notional_usd, "plan_executions.notional_usd"),
+    riskRemovedUsd: numberFromSql(row.risk_removed_usd, "plan_executions.risk_removed_usd"),
+    legs: jsonFromSql<PlanExecution["legs"]>(row.legs, "plan_executions.legs"),
   };
 }

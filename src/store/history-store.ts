@@ -5,6 +5,7 @@
 import type { DepegTier } from "../engine/depeg.ts";
 import type { HedgedSeriesPoint } from "../engine/effectiveness.ts";
 import type { Lane } from "../engine/plan.ts";
+import type { RealizedCost } from "../engine/realized-cost.ts";
 import type { BookSample } from "../engine/snapshot.ts";
 import type { BookDetail, BookStatusLevel, DecisionKind } from "../evaluation/book-evaluation.ts";
 import type { BookMode, PlanStatus } from "../evaluation/plan-lifecycle.ts";
@@ -107,6 +108,27 @@ export interface TransactionHistory {
   atMs: number;
 }
 
+/**
+ * What a mined plan actually paid (gas, venue fees, slippage against its quote), measured from its final receipt.
+ * `riskRemovedUsd` is the plan's expected risk reduction: realized cost per risk removed is totalCostUsd over it.
+ */
+export interface PlanExecution extends RealizedCost {
+  planId: string;
+  chainId: number;
+  bookId: string;
+  blockNumber: bigint;
+  txHash: string;
+  /** The mining block's timestamp. */
+  minedAtSec: number;
+  recordedAtMs: number;
+  gasUsed: bigint;
+  /** Wei per gas the receipt charged. */
+  effectiveGasPrice: bigint;
+  /** What the engine estimated the plan would cost (plan.expectedCost.totalUsd), to set the realized one against. */
+  expectedCostUsd: number;
+  riskRemovedUsd: number;
+}
+
 export interface AlertHistory {
   key: string;
   severity: "info" | "warning" | "critical";
@@ -150,7 +172,7 @@ export interface RetentionPolicy {
   downsampleAfterSec: number;
   /** Anything older than this is deleted (samples, decisions, alerts; plans and transactions stay longer). */
   retainSec: number;
-  /** Plans and their transactions: an audit trail, kept longer. */
+  /** Plans, their transactions and executions: an audit trail, kept longer. */
   retainActionsSec: number;
 }
 
@@ -174,6 +196,8 @@ export interface HistoryStore {
   putPlan(plan: PlanHistory): Promise<void>;
   putTransaction(tx: TransactionHistory): Promise<void>;
   putAlert(alert: AlertHistory): Promise<void>;
+  /** One row per plan: a replay of the same plan's execution overwrites it. */
+  putExecution(execution: PlanExecution): Promise<void>;
   /** Records the config text in force (secrets are `${ENV}` references in it); returns its version hash. */
   putConfigVersion(text: string, atMs: number): Promise<string>;
 
@@ -208,6 +232,16 @@ export interface HistoryStore {
   actions(options: { limit: number; bookId?: string }): Promise<ActionView[]>;
   /** Newest first (by atMs). A skipped decision's NaN driftBps reads back as NaN, null as null. */
   decisions(options: { limit: number; bookId?: string }): Promise<DecisionRecord[]>;
+  /**
+   * Mined plans' realized costs newest first (by minedAtSec), per book on request, mined within
+   * [fromSec, toSec] when given.
+   */
+  executions(options: {
+    limit: number;
+    bookId?: string;
+    fromSec?: number;
+    toSec?: number;
+  }): Promise<PlanExecution[]>;
   /** Newest first (by atSec). */
   alerts(options: { limit: number }): Promise<AlertHistory[]>;
   /** The version recorded last (sha256 hex of its text) and when that text was first recorded. */

@@ -159,4 +159,39 @@ ALTER TABLE book_samples ADD COLUMN base_oracle_updated_at_sec bigint;
 ALTER TABLE book_status ADD COLUMN effectiveness_window text;
 `,
   },
+  {
+    version: 3,
+    name: "plan executions",
+    sql: `
+-- What each mined plan actually paid, measured from its receipt against the plan's quote at decision time
+-- (src/execution/realized-execution.ts): one row per plan, written when its transaction is final. Prices are
+-- the single trade leg's (NULL when the plan has none or several: legs holds each); slippage is positive when
+-- worse than quoted. A gas price is wei: numeric, as a chain may price gas beyond bigint.
+CREATE TABLE plan_executions (
+  plan_id text PRIMARY KEY,
+  chain_id integer NOT NULL,
+  book_id text NOT NULL,
+  block_number bigint NOT NULL,
+  tx_hash text NOT NULL,
+  mined_at_sec bigint NOT NULL,
+  recorded_at_ms bigint NOT NULL,
+  gas_used bigint NOT NULL,
+  effective_gas_price numeric(78, 0) NOT NULL,
+  gas_usd double precision NOT NULL,
+  fees_usd double precision NOT NULL,
+  slippage_usd double precision NOT NULL,
+  total_cost_usd double precision NOT NULL,
+  expected_cost_usd double precision NOT NULL,
+  quoted_price double precision,
+  realized_price double precision,
+  slippage_bps double precision,
+  notional_usd double precision NOT NULL,
+  risk_removed_usd double precision NOT NULL,
+  legs jsonb NOT NULL
+);
+-- executions(): a book's mined plans newest first, within a time range.
+CREATE INDEX plan_executions_by_book_time ON plan_executions (book_id, mined_at_sec);
+CREATE INDEX plan_executions_by_time ON plan_executions (mined_at_sec);
+`,
+  },
 ];

@@ -10,6 +10,7 @@ import {
   bookStatusFromRow,
   decisionFromRow,
   depegFromRow,
+  executionFromRow,
   type Row,
 } from "./history-rows.ts";
 import type {
@@ -17,6 +18,7 @@ import type {
   DecisionRecord,
   HistorySample,
   HistoryStore,
+  PlanExecution,
   PlanHistory,
   TransactionHistory,
 } from "./history-store.ts";
@@ -35,6 +37,28 @@ const DASHBOARD_COLUMNS = [
 ] as const;
 
 const SAMPLE_COLUMNS = [...BOOK_SAMPLE_COLUMNS, ...DASHBOARD_COLUMNS];
+
+const EXECUTION_COLUMNS = [
+  "chain_id",
+  "book_id",
+  "block_number",
+  "tx_hash",
+  "mined_at_sec",
+  "recorded_at_ms",
+  "gas_used",
+  "effective_gas_price",
+  "gas_usd",
+  "fees_usd",
+  "slippage_usd",
+  "total_cost_usd",
+  "expected_cost_usd",
+  "quoted_price",
+  "realized_price",
+  "slippage_bps",
+  "notional_usd",
+  "risk_removed_usd",
+  "legs",
+] as const;
 
 const BOOK_STATUS_COLUMNS = [
   "timestamp_sec",
@@ -215,6 +239,37 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
       );
     },
 
+    async putExecution(execution: PlanExecution) {
+      await db.query(
+        `INSERT INTO plan_executions (plan_id, ${EXECUTION_COLUMNS.join(", ")})
+         VALUES ($1, ${placeholders(2, EXECUTION_COLUMNS.length - 1)}, $${EXECUTION_COLUMNS.length + 1}::jsonb)
+         ON CONFLICT (plan_id) DO UPDATE SET ${overwrite(EXECUTION_COLUMNS)}`,
+        [
+          execution.planId,
+          execution.chainId,
+          execution.bookId,
+          execution.blockNumber,
+          execution.txHash,
+          execution.minedAtSec,
+          execution.recordedAtMs,
+          execution.gasUsed,
+          // numeric: sent as its decimal text, which both drivers pass through exactly.
+          execution.effectiveGasPrice.toString(),
+          execution.gasUsd,
+          execution.feesUsd,
+          execution.slippageUsd,
+          execution.totalCostUsd,
+          execution.expectedCostUsd,
+          execution.quotedPrice,
+          execution.realizedPrice,
+          execution.slippageBps,
+          execution.notionalUsd,
+          execution.riskRemovedUsd,
+          jsonToSql(execution.legs),
+        ],
+      );
+    },
+
     async putConfigVersion(text, atMs) {
       const hash = configVersionHash(text);
       await db.query(
@@ -303,6 +358,24 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
         bookId === undefined ? [limit] : [limit, bookId],
       );
       return rows.map(decisionFromRow);
+    },
+
+    async executions({ limit, bookId, fromSec, toSec }) {
+      const where: string[] = [];
+      const params: unknown[] = [limit];
+      const filter = (clause: string, value: unknown) => {
+        params.push(value);
+        where.push(clause.replace("?", `$${params.length}`));
+      };
+      if (bookId !== undefined) filter("book_id = ?", bookId);
+      if (fromSec !== undefined) filter("mined_at_sec >= ?", fromSec);
+      if (toSec !== undefined) filter("mined_at_sec <= ?", toSec);
+      const rows = await db.query<Row>(
+        `SELECT * FROM plan_executions ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+         ORDER BY mined_at_sec DESC, block_number DESC, plan_id LIMIT $1`,
+        params,
+      );
+      return rows.map(executionFromRow);
     },
 
     async alerts({ limit }) {

@@ -15,6 +15,7 @@ import type {
   DepegSample,
   HistorySample,
   HistoryStore,
+  PlanExecution,
   PlanHistory,
   TransactionHistory,
 } from "../../../src/store/history-store.ts";
@@ -140,8 +141,45 @@ const transaction = (txHash: string, overrides: Partial<TransactionHistory> = {}
   ...overrides,
 });
 
+const execution = (planId: string, overrides: Partial<PlanExecution> = {}): PlanExecution => ({
+  planId,
+  chainId: CHAIN,
+  bookId: "eth-usdc",
+  blockNumber: 101n,
+  txHash: `0x${planId.padStart(64, "0")}`,
+  minedAtSec: T0 + 202,
+  recordedAtMs: (T0 + 230) * 1000,
+  gasUsed: 412_345n,
+  effectiveGasPrice: 1_500_000_007n,
+  gasUsd: 1.855,
+  feesUsd: 12,
+  slippageUsd: 3.6,
+  totalCostUsd: 17.455,
+  expectedCostUsd: 21.5,
+  quotedPrice: 3000,
+  realizedPrice: 2997.3,
+  slippageBps: 9,
+  notionalUsd: 12_000,
+  riskRemovedUsd: 850,
+  legs: [
+    {
+      actionIndex: 1,
+      kind: "perp",
+      venue: "perp-v2",
+      side: "sell",
+      quotedPrice: 3000,
+      realizedPrice: 2997.3,
+      slippageBps: 9,
+      slippageUsd: 3.6,
+      notionalUsd: 12_000,
+      feesUsd: 12,
+    },
+  ],
+  ...overrides,
+});
+
 const TABLES =
-  "book_samples, depeg_samples, book_status, decisions, plans, transactions, alerts, config_versions";
+  "book_samples, depeg_samples, book_status, decisions, plans, transactions, plan_executions, alerts, config_versions";
 
 interface SuiteBackend {
   store: HistoryStore;
@@ -618,6 +656,54 @@ function historyStoreSuite(
       });
     });
 
+    describe("plan executions", () => {
+      it("round-trips a mined plan's realized cost, its legs and a gas price wider than bigint", async () => {
+        const wide = execution("plan-1", { effectiveGasPrice: 2n ** 70n + 3n });
+        await store().putExecution(wide);
+        expect(await store().executions({ limit: 10 })).toEqual([wide]);
+      });
+
+      it("keeps one row per plan when its execution is recorded again, with the later figures", async () => {
+        await store().putExecution(execution("plan-1"));
+        await store().putExecution(execution("plan-1", { slippageBps: 11, recordedAtMs: (T0 + 300) * 1000 }));
+        const rows = await store().executions({ limit: 10 });
+        expect(rows.map((r) => [r.planId, r.slippageBps])).toEqual([["plan-1", 11]]);
+      });
+
+      it("keeps a plan that traded nothing as null prices and slippage, not zeros", async () => {
+        const collateralOnly = execution("plan-1", {
+          quotedPrice: null,
+          realizedPrice: null,
+          slippageBps: null,
+          legs: [],
+          feesUsd: 0,
+          slippageUsd: 0,
+          notionalUsd: 0,
+          totalCostUsd: 1.855,
+        });
+        await store().putExecution(collateralOnly);
+        expect(await store().executions({ limit: 1 })).toEqual([collateralOnly]);
+      });
+
+      it("lists executions newest first, per book and within a time range on request", async () => {
+        await store().putExecution(execution("a", { minedAtSec: T0 + 100 }));
+        await store().putExecution(execution("b", { minedAtSec: T0 + 200, bookId: "btc-usdc" }));
+        await store().putExecution(execution("c", { minedAtSec: T0 + 300 }));
+        await store().putExecution(execution("d", { minedAtSec: T0 + 400 }));
+        const ids = (rows: PlanExecution[]) => rows.map((r) => r.planId);
+        expect(ids(await store().executions({ limit: 10 }))).toEqual(["d", "c", "b", "a"]);
+        expect(ids(await store().executions({ limit: 2 }))).toEqual(["d", "c"]);
+        expect(ids(await store().executions({ limit: 10, bookId: "eth-usdc" }))).toEqual(["d", "c", "a"]);
+        expect(
+          ids(
+            await store().executions({ limit: 10, bookId: "eth-usdc", fromSec: T0 + 100, toSec: T0 + 300 }),
+          ),
+        ).toEqual(["c", "a"]);
+        expect(ids(await store().executions({ limit: 10, fromSec: T0 + 150 }))).toEqual(["d", "c", "b"]);
+        expect(ids(await store().executions({ limit: 10, toSec: T0 + 150 }))).toEqual(["a"]);
+      });
+    });
+
     describe("alerts and config", () => {
       it("writes a replayed alert message once, keeping firing and resolved apart", async () => {
         const alert = {
@@ -720,6 +806,8 @@ function historyStoreSuite(
         await store().putTransaction(
           transaction("0xkept", { planId: "kept", atMs: (now - 2 * 86_400) * 1000 }),
         );
+        await store().putExecution(execution("old", { recordedAtMs: (now - 8 * 86_400) * 1000 }));
+        await store().putExecution(execution("kept", { recordedAtMs: (now - 2 * 86_400) * 1000 }));
 
         expect(await store().compact(policy, now)).toEqual({
           book_samples: 2 + 4 + 1,
@@ -728,6 +816,7 @@ function historyStoreSuite(
           alerts: 1,
           plans: 1,
           transactions: 1,
+          plan_executions: 1,
         });
         const left = (await store().samples(CHAIN).recent("eth-usdc", { limit: 100 })).map(
           (s) => s.blockNumber,
@@ -739,6 +828,7 @@ function historyStoreSuite(
         expect((await store().actions({ limit: 10 })).map((a) => [a.planId, a.txHash])).toEqual([
           ["kept", "0xkept"],
         ]);
+        expect((await store().executions({ limit: 10 })).map((e) => e.planId)).toEqual(["kept"]);
 
         expect(await store().compact(policy, now)).toEqual({
           book_samples: 0,
@@ -747,6 +837,7 @@ function historyStoreSuite(
           alerts: 0,
           plans: 0,
           transactions: 0,
+          plan_executions: 0,
         });
       });
 
@@ -837,7 +928,7 @@ describe("an upgrade from schema version 1", () => {
          VALUES ($1, 'eth-usdc', 1, $2, 3000, 100000, 50000, 3003, 3000, 2999.5, 0.0001, -16.5)`,
         [CHAIN, T0 + 2],
       );
-      expect(await applyMigrations(db)).toEqual([2]);
+      expect(await applyMigrations(db)).toEqual([2, 3]);
       expect(await v1.samples(CHAIN).recent("eth-usdc", { limit: 1 })).toEqual([bookSample(1)]);
       await v1.putSample(CHAIN, "eth-usdc", historySample(2, { hedgedItemValueUsd: 150_000 }), []);
       expect((await v1.samples(CHAIN).recent("eth-usdc", { limit: 1 }))[0]?.hedgedItemValueUsd).toBe(150_000);
