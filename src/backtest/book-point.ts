@@ -1,8 +1,10 @@
-// A replayed step as the attribution reads it (src/performance/attribution.ts): the book's values from the
-// engine's evaluation, and what the replay paid and received so far.
+// A replayed step as the report reads a recorded one (src/performance/performance-report.ts): the book's values
+// from the engine's evaluation, its drift against the band, and what the replay paid and received so far.
 import type { BookMetrics } from "../engine/book-metrics.ts";
+import type { BookParams } from "../engine/params.ts";
 import type { BookSnapshot } from "../engine/snapshot.ts";
-import type { BookPoint } from "../performance/attribution.ts";
+import { basePriceInMainPool } from "../indexers/book-sample.ts";
+import type { ReportPoint } from "../performance/performance-report.ts";
 
 /** Costs paid and carry received since the replay began, USD. */
 export interface ReplayLedger {
@@ -13,7 +15,12 @@ export interface ReplayLedger {
   slippageUsd: number;
 }
 
-export function bookPointOf(book: BookSnapshot, metrics: BookMetrics, ledger: ReplayLedger): BookPoint {
+export function reportPointOf(
+  book: BookSnapshot,
+  params: BookParams,
+  metrics: BookMetrics,
+  ledger: ReplayLedger,
+): ReportPoint {
   const perp = book.perp;
   // The hedge's value is its P&L, as the keeper's samples record it (book-sample.ts): account value less the
   // collateral deposited, so a deposit is not a gain.
@@ -31,5 +38,11 @@ export function bookPointOf(book: BookSnapshot, metrics: BookMetrics, ledger: Re
     hedgeSizeBase: metrics.perp?.sizeBase ?? 0,
     hedgePriceUsd: metrics.perp?.markPrice ?? metrics.basePriceUsd,
     ...ledger,
+    driftBps: metrics.drift.driftBps,
+    thresholdBps: params.armBps,
+    targetHedgeRatio: params.targetHedgeRatio,
+    perpMarkPriceUsd: metrics.perp?.markPrice ?? metrics.basePriceUsd,
+    perpIndexPriceUsd: metrics.perp?.indexPrice ?? metrics.basePriceUsd,
+    poolPriceUsd: basePriceInMainPool(book) ?? metrics.basePriceUsd,
   };
 }

@@ -22,8 +22,8 @@ import type { BookParams } from "../engine/params.ts";
 import type { Decision, Lane, NoopCode, Plan } from "../engine/plan.ts";
 import type { BookSnapshot, PriceSample } from "../engine/snapshot.ts";
 import { priceSampleOf } from "../indexers/book-sample.ts";
-import type { BookPoint } from "../performance/attribution.ts";
-import { bookPointOf, type ReplayLedger } from "./book-point.ts";
+import type { ReportPoint } from "../performance/performance-report.ts";
+import { type ReplayLedger, reportPointOf } from "./book-point.ts";
 import { moveBook } from "./market-move.ts";
 import type { PricePoint } from "./price-path.ts";
 import { type QuietBand, quietBand } from "./quiet-band.ts";
@@ -50,8 +50,8 @@ export interface ExecutedPlan {
 export interface ReplayResult {
   /** One per step of the path. */
   decisions: StepDecision[];
-  /** The book at each evaluated step, and again after each plan: the attribution's input. */
-  points: BookPoint[];
+  /** The book at each evaluated step, and again after each plan: the report's input, as recorded points are. */
+  points: ReportPoint[];
   executed: ExecutedPlan[];
   /** Steps evaluated with the engine (all of them in "every-step"). */
   evaluatedSteps: number;
@@ -93,7 +93,7 @@ export function replayPricePath(input: ReplayInput): ReplayResult {
   let book: BookSnapshot = { ...input.book, blockTimestampSec: first.timestampSec, samples: [] };
   const window: PriceSample[] = [...input.book.samples];
   const decisions: StepDecision[] = new Array(path.length);
-  const points: BookPoint[] = [];
+  const points: ReportPoint[] = [];
   const executed: ExecutedPlan[] = [];
   const ledger: ReplayLedger = { carryUsd: 0, gasUsd: 0, venueFeesUsd: 0, slippageUsd: 0 };
   const firstBlock = input.firstBlock ?? input.book.blockNumber + 1n;
@@ -125,7 +125,7 @@ export function replayPricePath(input: ReplayInput): ReplayResult {
     const metrics = evaluateBook(snapshot, params, nowSec);
     const decision = decide(snapshot, params, nowSec, metrics);
     decisions[i] = stepDecisionOf(decision);
-    points.push(bookPointOf(snapshot, metrics, { ...ledger }));
+    points.push(reportPointOf(snapshot, params, metrics, { ...ledger }));
     window.push(priceSampleOf(book));
     if (window.length > 4 * DECISION_SAMPLE_WINDOW) window.splice(0, window.length - DECISION_SAMPLE_WINDOW);
     if (decision.kind === "plan") {
@@ -146,7 +146,7 @@ export function replayPricePath(input: ReplayInput): ReplayResult {
       });
       // The book as the plan left it, at the same instant: the next step's P&L is held on the new positions.
       const after = { ...book, samples: snapshot.samples };
-      points.push(bookPointOf(after, evaluateBook(after, params, nowSec), { ...ledger }));
+      points.push(reportPointOf(after, params, evaluateBook(after, params, nowSec), { ...ledger }));
     }
     book = { ...book, keeper: keeperStateAfter(keeper, decision, nowSec) };
     // A plan changed the book: the band found before it says nothing about the new one.
