@@ -34,6 +34,9 @@ export interface BacktestInput {
 
 export function runBacktest(input: BacktestInput): BacktestRun {
   const { bookId, book, params, path } = input;
+  const days = (sec: number) => Math.floor(sec / 86_400);
+  if (input.grid && days(path[path.length - 1]!.timestampSec) - days(path[0]!.timestampSec) < 1)
+    fail("prices", "a grid compares daily P&L volatility: the path must span at least 2 days");
   const replay = (p: BookParams) =>
     policyOutcome(bookId, replayPricePath({ book, params: p, path, mode: input.mode }));
   const configured = replay(params);
