@@ -3,8 +3,8 @@
 // it, the pool earns the step's volume in fees, and the perp marks to it and pays or earns funding. The book's
 // positions and the keeper's memory are carried unchanged: only plans (apply-plan.ts) change those.
 //
-// What the path does not say is held at the starting book's figures: stablecoin feeds (re-posted each step, so
-// they stay fresh), pool depth (in-range liquidity), the perp's basis (mark = index = the path's price).
+// What the path does not say is held at the starting book's figures: stablecoin feeds (re-posted on their
+// heartbeat, so they stay fresh), pool depth (in-range liquidity), the perp's basis (mark = index = the path's price).
 import { fail, fromFloat, toFloat } from "../engine/input-guards.ts";
 import { oraclePrice } from "../engine/oracle.ts";
 import type {
@@ -86,13 +86,15 @@ function movePool(
   return { ...moved, ticks: crossTicks(moved, pool.tick, tick) };
 }
 
+/**
+ * The feed at the step: a new round when the answer changes, or when half its heartbeat has passed since the last
+ * (Chainlink posts on a deviation or on its heartbeat, so a quiet feed never goes stale); otherwise unchanged, so
+ * a recorded path's repeated prices read as the one round the keeper saw (σ counts one observation per round).
+ */
 function postAnswer(reading: OracleReading, usd: number, atSec: number): OracleReading {
-  return {
-    ...reading,
-    answer: BigInt(Math.round(usd * 10 ** reading.decimals)),
-    updatedAtSec: atSec,
-    roundId: reading.roundId + 1n,
-  };
+  const answer = BigInt(Math.round(usd * 10 ** reading.decimals));
+  if (answer === reading.answer && atSec - reading.updatedAtSec < reading.heartbeatSec / 2) return reading;
+  return { ...reading, answer, updatedAtSec: atSec, roundId: reading.roundId + 1n };
 }
 
 /**
