@@ -20,8 +20,10 @@ import { makeBook, makeParams, NOW_SEC } from "../src/engine/book-fixture.test-s
 
 const STEPS = 105_120;
 const GRID = "armBps=150,300,600;cooldownSec=600,3600,21600;costMargin=1,2,4";
-// A USDC/WETH 0.05% position over −50% / +100% of the price, hedged with a Perp v2 short; arm 300 bps.
-const book = makeBook({ rangeHalfWidthTicks: 6931 });
+// A USDC/WETH 0.05% position over −50% / +100% of the price, hedged with a Perp v2 short; arm 300 bps. The Safe
+// holds 2M USDC to fund the short's margin through a year of 60% volatility (with the fixture's 200k it runs out
+// and the book sits armed and unable to trade for half the year: every step is then decided in full).
+const book = makeBook({ rangeHalfWidthTicks: 6931, safeUsdc: 2_000_000 });
 const params = makeParams({ armBps: 300, rearmBps: 100, cooldownSec: 3_600 });
 const path = generatePricePath({
   model: "gbm",

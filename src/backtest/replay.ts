@@ -90,7 +90,15 @@ export function replayPricePath(input: ReplayInput): ReplayResult {
   const first = path[0]!;
   // The path's first row is the starting state: the book is re-stamped to it (a treasury backtests today's book
   // on last year's prices) and moved to its price with no time elapsed.
-  let book: BookSnapshot = { ...input.book, blockTimestampSec: first.timestampSec, samples: [] };
+  // Its feeds are taken as posted then too (the book's own answers, at the path's time).
+  const postedAt = (o: BookSnapshot["baseOracle"]) => ({ ...o, updatedAtSec: first.timestampSec });
+  let book: BookSnapshot = {
+    ...input.book,
+    blockTimestampSec: first.timestampSec,
+    baseOracle: postedAt(input.book.baseOracle),
+    oracles: input.book.oracles.map(postedAt),
+    samples: [],
+  };
   const window: PriceSample[] = [...input.book.samples];
   const decisions: StepDecision[] = new Array(path.length);
   const points: ReportPoint[] = [];
