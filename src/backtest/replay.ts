@@ -68,6 +68,11 @@ export interface ReplayInput {
   mode?: ReplayMode;
   /** The block number of the first step (default: the book's next block); each step is one block. */
   firstBlock?: bigint;
+  /**
+   * "carried-out" (default): each plan is applied to the book. "shadow": plans are only recorded, as a keeper in
+   * shadow mode records them; the keeper's memory still moves (hysteresis, cooldown), the book does not.
+   */
+  plans?: "carried-out" | "shadow";
 }
 
 const WITHIN_BAND: StepDecision = { kind: "noop", code: "within-band" };
@@ -136,7 +141,7 @@ export function replayPricePath(input: ReplayInput): ReplayResult {
     points.push(reportPointOf(snapshot, params, metrics, { ...ledger }));
     window.push(priceSampleOf(book));
     if (window.length > 4 * DECISION_SAMPLE_WINDOW) window.splice(0, window.length - DECISION_SAMPLE_WINDOW);
-    if (decision.kind === "plan") {
+    if (decision.kind === "plan" && input.plans !== "shadow") {
       const { plan } = decision;
       book = payExecution(applyPlan(book, plan, nowSec), plan);
       const cost = plan.expectedCost;
