@@ -16,6 +16,7 @@ import type { BookParams } from "../../../src/engine/params.ts";
 import type { BookMode } from "../../../src/evaluation/plan-lifecycle.ts";
 import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
 import { wallClock } from "../../../src/runtime/clock.ts";
+import type { HistoryStore } from "../../../src/store/history-store.ts";
 
 export const BOOK_ID = DEVNET_BOOK_ID;
 
@@ -62,6 +63,8 @@ export interface TestKeeperOptions {
   config?: Partial<KeeperConfig>;
   /** Overrides of the book's policy (keeperTestParams). */
   params?: Partial<BookParams>;
+  /** The durable history the keeper records every evaluation in. */
+  history?: HistoryStore;
   /**
    * More books on the same treasury, policy and positions, under other ids: HedgeGuard admits a book's plans in
    * block order only, so plans that may run in any order must belong to different books.
@@ -106,6 +109,7 @@ export function testKeeper(options: TestKeeperOptions) {
     role: options.role ?? "all",
     hooks: options.hooks,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.history ? { history: options.history } : {}),
     books: [BOOK_ID, ...(options.extraBookIds ?? [])].map((bookId) => ({
       bookId,
       params: { ...keeperTestParams(devnet), ...options.params },
