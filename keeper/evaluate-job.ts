@@ -6,6 +6,7 @@ import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
 import { evaluateBook } from "../src/engine/book-metrics.ts";
 import { decide } from "../src/engine/decide.ts";
+import { DECISION_SAMPLE_WINDOW, keeperStateAfter } from "../src/engine/keeper-memory.ts";
 import type { KeeperState } from "../src/engine/snapshot.ts";
 import {
   type BookDetail,
@@ -25,7 +26,6 @@ import { evaluatePayload, parsePayload } from "./payloads.ts";
 import { isPreemptible, leaseHolder, takeUpPlan } from "./plan-lifecycle.ts";
 import { storedWindowSeries } from "./stored-window-series.ts";
 
-const SAMPLE_WINDOW = 240;
 /** At most this many mined plans in the realized-cost summary: a plan every 45 minutes for the whole 30 days. */
 const REALIZED_COST_PLANS = 1_000;
 
@@ -64,7 +64,7 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
 
   const keeperState = await ctx.bookState.state(book.bookId);
   const samples = await ctx.samples.recent(book.bookId, {
-    limit: SAMPLE_WINDOW,
+    limit: DECISION_SAMPLE_WINDOW,
     uptoBlock: blockNumber - 1n,
   });
   const { snapshot } = await book.reader.snapshotAt(blockNumber, { keeper: keeperState, samples });
@@ -131,21 +131,16 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
   } as const;
 
   if (decision.kind === "noop") {
-    await recordEvaluation(
-      ctx,
-      { ...keeperState, hedgeTriggered: decision.hedgeTriggered ?? keeperState.hedgeTriggered },
-      evaluation,
-    );
+    await recordEvaluation(ctx, keeperStateAfter(keeperState, decision, nowSec), evaluation);
     return { decision: "noop", driftBps: metrics.drift.driftBps };
   }
 
   const plan = decision.plan;
   await takeUpPlan(ctx, book, plan, clock.nowMs());
-  await recordEvaluation(
-    ctx,
-    { hedgeTriggered: plan.hedgeTriggered ?? true, lastPlanAtSec: nowSec },
-    { ...evaluation, planId: plan.planId },
-  );
+  await recordEvaluation(ctx, keeperStateAfter(keeperState, decision, nowSec), {
+    ...evaluation,
+    planId: plan.planId,
+  });
   return { decision: "plan", planId: plan.planId, driftBps: metrics.drift.driftBps };
 }
 

@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // `hedgekeeper <command>`: the operator's CLI. init, check, status, plan, simulate. Running the
 // monitor and keeper (`run`) and the demo (`npm run demo`) have their own entries.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { getAddress } from "viem";
+import { runBacktest } from "../src/backtest/backtest-run.ts";
+import { parseGrid } from "../src/backtest/policy-grid.ts";
+import { formatPricePathCsv, parsePricePathCsv } from "../src/backtest/price-path.ts";
+import { renderBacktestHtml, renderBacktestText } from "../src/cli/backtest-view.ts";
 import {
   bookStatus,
   evaluateBookView,
@@ -20,12 +24,15 @@ import {
 } from "../src/cli/book-view.ts";
 import { renderCheckReport, runCheck } from "../src/cli/check.ts";
 import { renderDevnetConfig, renderRpcConfig } from "../src/cli/config-templates.ts";
+import { recordedPricePath } from "../src/cli/export-prices.ts";
 import { keeperRecord, renderKeeperEvaluation } from "../src/cli/keeper-record.ts";
 import { renderLastActions } from "../src/cli/last-actions.ts";
+import { treasuryOfBook } from "../src/config/adapters.ts";
 import { ConfigError } from "../src/config/config-error.ts";
 import { loadConfig } from "../src/config/load-config.ts";
 import type { HedgekeeperConfig } from "../src/config/schema.ts";
 import { DEFAULT_MANIFEST_PATH, readManifest } from "../src/devnet/manifest.ts";
+import { openHistoryStore } from "../src/store/open-history-store.ts";
 import { REPORT_HELP, reportCommand } from "./cli/report-command.ts";
 import { RUN_HELP, runCommand } from "./cli/run-command.ts";
 import { SETUP_HELP, setupCommand } from "./cli/setup-command.ts";
@@ -43,6 +50,8 @@ commands:
   setup      the Safe transaction the owners sign to hire the keeper (Transaction Builder file)
   run        the monitor and the keeper (--role all|monitor|worker), with /metrics and /healthz
   report     what the hedge did over a period: P&L attribution, hedged vs unhedged, rebalances (html|md|csv|json|pdf)
+  backtest   replay a price path through the engine with a book's positions and policy (or a grid of policies)
+  export-prices  a book's recorded prices from the history store, as the CSV backtest reads
 
 \`hedgekeeper <command> --help\` for a command's options. The demo is \`npm run demo\`.
 `;
@@ -54,6 +63,24 @@ const COMMON = {
 } as const;
 
 const HELP: Record<string, string> = {
+  backtest: `hedgekeeper backtest --prices <file.csv> --book <id> [--config <file>] [--grid <spec>] [--out <file.html>] [--json]
+
+Replays the price path through the keeper's engine (decide() at every step, plans applied at their expected
+gas, fees and slippage, funding paid step by step) with the book's positions as the chain holds them now
+(read at head − confirmations) and its configured policy, and prints the report's attribution and hedged
+against unhedged figures. CSV columns: timestamp, base_price_usd, and optionally funding_rate_daily,
+borrow_rate_annual, pool_volume_usd (\`hedgekeeper export-prices\` writes it; scripts/generate-prices.ts
+generates one). --grid sweeps policy parameters, every combination, and prints the frontier of residual
+risk (σ of daily P&L) against total cost, with a chart:
+  --grid "armBps=100,200,300;cooldownSec=600,3600,86400;costMargin=1,1.5,3"
+parameters: armBps, rearmBps, cooldownSec, targetHedgeRatio, costMargin. --out writes one HTML file
+(inline SVG chart).
+`,
+  "export-prices": `hedgekeeper export-prices --book <id> --from <time> --to <time> --out <file.csv> [--config <file>]
+
+Writes the book's recorded base prices and funding rates between two times (ISO 8601 or unix seconds) from
+the history store (history.databaseUrl, else PGlite in history.dataDir) as the CSV \`hedgekeeper backtest\` reads.
+`,
   run: RUN_HELP,
   report: REPORT_HELP,
   setup: SETUP_HELP,
@@ -246,7 +273,80 @@ async function simulateCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+async function backtest(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...COMMON,
+      book: { type: "string" },
+      prices: { type: "string" },
+      grid: { type: "string" },
+      out: { type: "string", short: "o" },
+    },
+  });
+  if (values.help) return help(HELP.backtest!);
+  if (values.prices === undefined) throw new UsageError("backtest needs --prices <file.csv>");
+  if (values.book === undefined) throw new UsageError("backtest needs --book <id>");
+  const path = parsePricePathCsv(readFileSync(values.prices, "utf8"));
+  const grid = values.grid === undefined ? undefined : parseGrid(values.grid);
+  const config = loadConfig(values.config);
+  const [bookId] = booksOf(config, values.book);
+  const view = await readBookView(config, bookId!);
+  const run = runBacktest({ bookId: bookId!, book: view.snapshot, params: view.params, path, grid });
+  if (values.out !== undefined) {
+    mkdirSync(dirname(values.out), { recursive: true });
+    writeFileSync(values.out, renderBacktestHtml(run));
+  }
+  out(values.json ? asJson(run) : renderBacktestText(run));
+  if (values.out !== undefined && !values.json) out(`wrote ${values.out}\n`);
+  return 0;
+}
+
+/** ISO 8601 or unix seconds. */
+function parseTime(flag: string, text: string | undefined): number {
+  if (text === undefined) throw new UsageError(`${flag} is required`);
+  const sec = /^\d+$/.test(text) ? Number(text) : Math.floor(Date.parse(text) / 1000);
+  if (!Number.isSafeInteger(sec))
+    throw new UsageError(`${flag} takes ISO 8601 or unix seconds, got "${text}"`);
+  return sec;
+}
+
+async function exportPrices(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: COMMON.config,
+      help: COMMON.help,
+      book: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
+      out: { type: "string", short: "o" },
+    },
+  });
+  if (values.help) return help(HELP["export-prices"]!);
+  if (values.book === undefined) throw new UsageError("export-prices needs --book <id>");
+  if (values.out === undefined) throw new UsageError("export-prices needs --out <file.csv>");
+  const fromSec = parseTime("--from", values.from);
+  const toSec = parseTime("--to", values.to);
+  const config = loadConfig(values.config);
+  const [bookId] = booksOf(config, values.book);
+  const { databaseUrl, dataDir } = config.history;
+  const store = await openHistoryStore({ databaseUrl, dataDir });
+  try {
+    const chainId = treasuryOfBook(config, bookId!).network.chainId;
+    const points = await recordedPricePath(store, { chainId, bookId: bookId!, fromSec, toSec });
+    mkdirSync(dirname(values.out), { recursive: true });
+    writeFileSync(values.out, formatPricePathCsv(points));
+    out(`wrote ${points.length} rows to ${values.out}\n`);
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  backtest,
+  "export-prices": exportPrices,
   init,
   check,
   status,

@@ -103,6 +103,10 @@ export interface FixtureOptions {
   /** Perp account value / notional. */
   marginRatio?: number;
   positions?: number;
+  /** The Safe's USDC, which can top up the perp's collateral (default 200,000). */
+  safeUsdc?: number;
+  /** Half-width of the LP ranges in ticks (default 500 and up, ±5%: narrow, so drift moves fast). */
+  rangeHalfWidthTicks?: number;
   ethUsdStale?: boolean;
 }
 
@@ -118,7 +122,7 @@ export function makeBook(o: FixtureOptions = {}): BookSnapshot {
   const n = o.positions ?? 1;
   let wethInLp = 0;
   for (let i = 0; i < n; i++) {
-    const width = 500 + (i % 20) * 100;
+    const width = o.rangeHalfWidthTicks ?? 500 + (i % 20) * 100;
     const tickLower = nearestUsableTick(main.tick - width - (i % 7) * 10, 10);
     const tickUpper = nearestUsableTick(main.tick + width + (i % 5) * 10, 10);
     const liquidity = maxLiquidityForAmounts(
@@ -189,7 +193,7 @@ export function makeBook(o: FixtureOptions = {}): BookSnapshot {
       collateral: { token: USDC, balance: BigInt(Math.round(accountValue)) * 10n ** 6n },
     },
     spot: [
-      { token: USDC, balance: 200_000n * 10n ** 6n },
+      { token: USDC, balance: BigInt(o.safeUsdc ?? 200_000) * 10n ** 6n },
       { token: USDT, balance: 100_000n * 10n ** 6n },
       { token: DAI, balance: 0n },
       { token: WETH, balance: 0n },

@@ -282,6 +282,20 @@ export interface BookSample {
   perpSizeBase?: number;
 }
 
+/**
+ * What a decision reads of the recent samples: the base price observations σ is estimated from (volatility.ts).
+ * The keeper hands its stored samples (a superset); the backtester hands these, built for every step it replays.
+ */
+export type PriceSample = Pick<
+  BookSample,
+  | "blockNumber"
+  | "timestampSec"
+  | "basePriceUsd"
+  | "poolPriceUsd"
+  | "baseOracleRoundId"
+  | "baseOracleUpdatedAtSec"
+>;
+
 /** The keeper's memory for this book, from the history store (the engine is stateless). */
 export interface KeeperState {
   /** Hysteresis: true once drift crossed the arm band, false again once back inside the re-arm band. */
@@ -312,5 +326,5 @@ export interface BookSnapshot {
   spot: SpotBalance[];
   keeper: KeeperState;
   /** Recent per-block samples, oldest first (may be empty: volatility then falls back to params). */
-  samples: BookSample[];
+  samples: PriceSample[];
 }

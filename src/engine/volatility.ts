@@ -20,7 +20,7 @@
 //    the reason is returned. Any σ used is at least the configured floor.
 import { emit, fail } from "./input-guards.ts";
 import type { BookParams } from "./params.ts";
-import type { BookSample } from "./snapshot.ts";
+import type { PriceSample } from "./snapshot.ts";
 
 export const SECONDS_PER_YEAR = 365 * 24 * 3600;
 const SECONDS_PER_DAY = 86_400;
@@ -30,7 +30,7 @@ const DAYS_PER_YEAR = 365;
  * Annualized volatility of per-sample log returns, or null when fewer than 3 samples. Reads 0 on a flat
  * series (an oracle that did not update): decisions use estimateSigma, which falls back instead.
  */
-export function realizedSigmaAnnual(samples: readonly BookSample[]): number | null {
+export function realizedSigmaAnnual(samples: readonly PriceSample[]): number | null {
   if (samples.length < 3) return null;
   let n = 0;
   let sum = 0;
@@ -117,7 +117,7 @@ function checkPrice(field: string, x: number): void {
  * price. Pool: per change of the pool price. Each observation is timed when it first appeared.
  */
 export function distinctObservations(
-  samples: readonly BookSample[],
+  samples: readonly PriceSample[],
   series: PriceSeries,
 ): PriceObservation[] {
   const out: PriceObservation[] = [];
@@ -213,7 +213,7 @@ export function ewmaVariancePerDay(
  * rounds first, else the pool's distinct moves), otherwise the configured fallback with the reason; never below
  * the configured floor.
  */
-export function estimateSigma(samples: readonly BookSample[], params: SigmaParams): SigmaEstimate {
+export function estimateSigma(samples: readonly PriceSample[], params: SigmaParams): SigmaEstimate {
   const { fallbackSigmaAnnual, sigmaFloorAnnual, ewmaLambdaDaily, minSigmaMoves, minSigmaSpanSec } = params;
   if (!(fallbackSigmaAnnual >= 0) || !Number.isFinite(fallbackSigmaAnnual))
     fail("risk.fallbackSigmaAnnual", "must be finite and >= 0", fallbackSigmaAnnual);

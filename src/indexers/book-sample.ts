@@ -1,8 +1,9 @@
 import type { BookMetrics } from "../engine/book-metrics.ts";
 import { hedgedItemValueUsd } from "../engine/effectiveness.ts";
+import { oraclePrice } from "../engine/oracle.ts";
 import { poolIdOf, positionPoolIdOf } from "../engine/pool-identity.ts";
 import { sqrtPriceX96ToPrice } from "../engine/price-tick.ts";
-import type { BookSample, BookSnapshot } from "../engine/snapshot.ts";
+import type { BookSample, BookSnapshot, PriceSample } from "../engine/snapshot.ts";
 
 /**
  * The per-block observation kept for rolling metrics (hedge effectiveness, realized volatility, VaR). The hedge's
@@ -17,13 +18,7 @@ export function bookSampleOf(snapshot: BookSnapshot, metrics: BookMetrics): Book
   const collateralUsd =
     perp === null ? 0 : Number(perp.collateral.balance) / 10 ** perp.collateral.token.decimals;
   return {
-    blockNumber: snapshot.blockNumber,
-    timestampSec: snapshot.blockTimestampSec,
-    basePriceUsd: metrics.basePriceUsd,
-    baseOracleRoundId: snapshot.baseOracle.roundId,
-    // A round is never written after the block that reads it; a feed stamped ahead of its block (a devnet's
-    // skewed clock) is taken as written at the block, which is when the book saw it.
-    baseOracleUpdatedAtSec: Math.min(snapshot.baseOracle.updatedAtSec, snapshot.blockTimestampSec),
+    ...priceSampleOf(snapshot),
     lpValueUsd: metrics.lpValueUsd + metrics.lpFeesUsd,
     hedgedItemValueUsd: hedgedItemValueUsd(metrics),
     hedgeValueUsd:
@@ -31,9 +26,23 @@ export function bookSampleOf(snapshot: BookSnapshot, metrics: BookMetrics): Book
       (metrics.aave === null ? 0 : metrics.aave.delta * metrics.aave.shortPriceUsd),
     perpMarkPriceUsd: metrics.perp?.markPrice ?? metrics.basePriceUsd,
     perpIndexPriceUsd: metrics.perp?.indexPrice ?? metrics.basePriceUsd,
-    poolPriceUsd: basePriceInMainPool(snapshot) ?? metrics.basePriceUsd,
     fundingRateDaily: perp?.fundingRateDaily ?? 0,
     perpSizeBase: metrics.perp?.sizeBase ?? 0,
+  };
+}
+
+/** The price observations of a sample (what σ is estimated from), read from the snapshot alone. */
+export function priceSampleOf(snapshot: BookSnapshot): PriceSample {
+  const basePriceUsd = oraclePrice(snapshot.baseOracle);
+  return {
+    blockNumber: snapshot.blockNumber,
+    timestampSec: snapshot.blockTimestampSec,
+    basePriceUsd,
+    baseOracleRoundId: snapshot.baseOracle.roundId,
+    // A round is never written after the block that reads it; a feed stamped ahead of its block (a devnet's
+    // skewed clock) is taken as written at the block, which is when the book saw it.
+    baseOracleUpdatedAtSec: Math.min(snapshot.baseOracle.updatedAtSec, snapshot.blockTimestampSec),
+    poolPriceUsd: basePriceInMainPool(snapshot) ?? basePriceUsd,
   };
 }
 

@@ -66,13 +66,13 @@ export interface TestKeeperOptions {
   config?: Partial<KeeperConfig>;
   /** Overrides of the book's policy (keeperTestParams). */
   params?: Partial<BookParams>;
+  /** The durable history the keeper records every evaluation, plan and execution in; none by default. */
+  history?: HistoryStore;
   /**
    * More books on the same treasury, policy and positions, under other ids: HedgeGuard admits a book's plans in
    * block order only, so plans that may run in any order must belong to different books.
    */
   extraBookIds?: readonly string[];
-  /** The durable history the keeper records into (plans, executions); none by default. */
-  history?: HistoryStore;
 }
 
 export function testKeeper(options: TestKeeperOptions) {

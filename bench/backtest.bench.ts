@@ -1,0 +1,133 @@
+// npm run bench:backtest — the backtester's performance budget, each against a naive loop in the same run:
+//  1. one year of 5-minute steps (105,120) for a v3 LP + perp book under one policy, replay and report, in < 5 s:
+//     the fast replay (quiet steps skipped inside the band the engine certifies, src/backtest/quiet-band.ts)
+//     against evaluating and deciding at every step, as the keeper does on every block;
+//  2. a 27-point grid (armBps × cooldownSec × costMargin) over the same year in < 60 s, against the same grid
+//     with every step decided.
+// The fast replay must record the same decision at every step as the naive loop (asserted for the year and for
+// every grid point). The path is generated here (seeded GBM with funding and pool volume), not shipped.
+// One timed run per side (a year's replay is long enough for timer noise not to matter); the machine's load is
+// whatever it is, and the results carry the cores and CPU.
+// Prints the figures and writes bench/results/backtest.json.
+import { writeFileSync } from "node:fs";
+import os from "node:os";
+import { isDeepStrictEqual } from "node:util";
+import { type BacktestRun, runBacktest } from "../src/backtest/backtest-run.ts";
+import { parseGrid } from "../src/backtest/policy-grid.ts";
+import { generatePricePath } from "../src/backtest/price-generators.ts";
+import { replayPricePath } from "../src/backtest/replay.ts";
+import { makeBook, makeParams, NOW_SEC } from "../src/engine/book-fixture.test-support.ts";
+
+const STEPS = 105_120;
+const GRID = "armBps=150,300,600;cooldownSec=600,3600,21600;costMargin=1,2,4";
+// A USDC/WETH 0.05% position over −50% / +100% of the price, hedged with a Perp v2 short; arm 300 bps. The Safe
+// holds 2M USDC to fund the short's margin through a year of 60% volatility (with the fixture's 200k it runs out
+// and the book sits armed and unable to trade for half the year: every step is then decided in full).
+const book = makeBook({ rangeHalfWidthTicks: 6931, safeUsdc: 2_000_000 });
+const params = makeParams({ armBps: 300, rearmBps: 100, cooldownSec: 3_600 });
+const path = generatePricePath({
+  model: "gbm",
+  seed: 2026,
+  startSec: NOW_SEC,
+  stepSec: 300,
+  steps: STEPS,
+  startPriceUsd: 3000,
+  driftAnnual: 0,
+  sigmaAnnual: 0.6,
+  fundingRateDaily: 0.0001,
+  volumeUsdPerDay: 200_000_000,
+});
+
+function timed<T>(run: () => T): { value: T; ms: number } {
+  const start = performance.now();
+  const value = run();
+  return { value, ms: performance.now() - start };
+}
+
+// Same decisions: replayed separately so the decisions of both are in hand (runBacktest keeps the report only).
+const fastReplay = replayPricePath({ book, params, path, mode: "fast" });
+const naiveReplay = replayPricePath({ book, params, path, mode: "every-step" });
+const yearIdentical =
+  isDeepStrictEqual(fastReplay.decisions, naiveReplay.decisions) &&
+  isDeepStrictEqual(
+    fastReplay.executed.map((e) => e.plan),
+    naiveReplay.executed.map((e) => e.plan),
+  );
+
+const year = {
+  fast: timed(() => runBacktest({ bookId: book.bookId, book, params, path, mode: "fast" })),
+  naive: timed(() => runBacktest({ bookId: book.bookId, book, params, path, mode: "every-step" })),
+};
+const yearRatio = year.naive.ms / year.fast.ms;
+console.log(
+  `one year of 5-minute steps (${STEPS.toLocaleString("en")}): fast ${(year.fast.ms / 1000).toFixed(2)} s ` +
+    `(${fastReplay.evaluatedSteps.toLocaleString("en")} steps evaluated, ${fastReplay.executed.length} plans), ` +
+    `every step ${(year.naive.ms / 1000).toFixed(2)} s: ${yearRatio.toFixed(1)}× faster; same decisions ${yearIdentical ? "✓" : "✗"}`,
+);
+
+const axes = parseGrid(GRID);
+const grid = {
+  fast: timed(() => runBacktest({ bookId: book.bookId, book, params, path, grid: axes, mode: "fast" })),
+  naive: timed(() =>
+    runBacktest({ bookId: book.bookId, book, params, path, grid: axes, mode: "every-step" }),
+  ),
+};
+const gridRatio = grid.naive.ms / grid.fast.ms;
+/** Same trades at every grid point: the plan ids (block and actions) of every executed plan, in order. */
+function gridTrades(run: BacktestRun): string[][] {
+  return run.grid!.outcomes.map((o) => o.outcome.report.plans.map((p) => p.planId));
+}
+const gridIdentical = isDeepStrictEqual(gridTrades(grid.fast.value), gridTrades(grid.naive.value));
+console.log(
+  `27-point grid (${GRID}): fast ${(grid.fast.ms / 1000).toFixed(2)} s, every step ${(grid.naive.ms / 1000).toFixed(2)} s: ` +
+    `${gridRatio.toFixed(1)}× faster; same plans at every point ${gridIdentical ? "✓" : "✗"}; ` +
+    `frontier: ${grid.fast.value.grid!.frontier.map((i) => grid.fast.value.grid!.outcomes[i]!.label).join(" | ")}`,
+);
+
+const pass = {
+  yearSameDecisions: yearIdentical,
+  yearUnder5s: year.fast.ms < 5_000,
+  gridSamePlans: gridIdentical,
+  gridUnder60s: grid.fast.ms < 60_000,
+};
+console.log(
+  `\nbudget: year ${(year.fast.ms / 1000).toFixed(2)} s ${pass.yearUnder5s ? "✓" : "✗"} (< 5 s); grid ${(grid.fast.ms / 1000).toFixed(2)} s ${pass.gridUnder60s ? "✓" : "✗"} (< 60 s); same decisions ${pass.yearSameDecisions && pass.gridSamePlans ? "✓" : "✗"}\n`,
+);
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+const loadAverage = os.loadavg().map(round);
+writeFileSync(
+  new URL("./results/backtest.json", import.meta.url),
+  `${JSON.stringify(
+    {
+      measuredAt: new Date().toISOString(),
+      node: process.version,
+      cpu: os.cpus()[0]?.model ?? "unknown",
+      cores: os.cpus().length,
+      loadAverage,
+      year: {
+        steps: STEPS,
+        stepSec: 300,
+        plans: fastReplay.executed.length,
+        evaluatedStepsFast: fastReplay.evaluatedSteps,
+        fastMs: round(year.fast.ms),
+        everyStepMs: round(year.naive.ms),
+        speedup: round(yearRatio),
+        sameDecisions: yearIdentical,
+      },
+      grid: {
+        spec: GRID,
+        points: grid.fast.value.grid!.outcomes.length,
+        fastMs: round(grid.fast.ms),
+        everyStepMs: round(grid.naive.ms),
+        speedup: round(gridRatio),
+        samePlans: gridIdentical,
+        frontier: grid.fast.value.grid!.frontier.map((i) => grid.fast.value.grid!.outcomes[i]!.label),
+      },
+      pass,
+    },
+    null,
+    2,
+  )}\n`,
+);
+if (!Object.values(pass).every(Boolean)) process.exitCode = 1;

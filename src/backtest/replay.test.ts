@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import { makeBook, makeParams, NOW_SEC } from "../engine/book-fixture.test-support.ts";
+import { attributePeriod } from "../performance/attribution.ts";
+import { generatePricePath } from "./price-generators.ts";
+import type { PricePoint } from "./price-path.ts";
+import { replayPricePath } from "./replay.ts";
+
+const STEP_SEC = 300;
+/** A wide (−50% / +100%) v3 range: drift moves ~0.9% of book value per 1% of price. */
+const book = makeBook({ rangeHalfWidthTicks: 6931 });
+const params = makeParams({ armBps: 300, rearmBps: 100, cooldownSec: 3_600 });
+
+function pathOf(prices: readonly number[], extra: Partial<PricePoint> = {}): PricePoint[] {
+  return prices.map((basePriceUsd, i) => ({ timestampSec: NOW_SEC + i * STEP_SEC, basePriceUsd, ...extra }));
+}
+
+describe("replayPricePath", () => {
+  it("makes no trade on a flat path, and the short earns the funding the path says longs pay", () => {
+    const rate = 0.0003;
+    const steps = 288; // one day
+    const result = replayPricePath({
+      book,
+      params,
+      path: pathOf(Array(steps).fill(3000), { fundingRateDaily: rate }),
+    });
+    expect(result.executed).toHaveLength(0);
+    expect(result.decisions.every((d) => d.kind === "noop" && d.code === "within-band")).toBe(true);
+    // Perp v2 funding: size × index × rate × days, paid by longs when rate > 0; the book is short.
+    const sizeBase = Number(book.perp!.sizeBase) / 1e18;
+    const days = ((steps - 1) * STEP_SEC) / 86_400;
+    expect(sizeBase).toBeLessThan(0);
+    expect(result.ledger.carryUsd).toBeCloseTo(-sizeBase * 3000 * rate * days, 6);
+    expect(result.ledger.gasUsd + result.ledger.venueFeesUsd + result.ledger.slippageUsd).toBe(0);
+  });
+
+  it("trades once when the price leaves the band, towards the target, and not again inside the cooldown", () => {
+    // 3000 flat, then +6% in one step: the LP sells base as the price rises, so the short is too large.
+    const prices = [...Array(10).fill(3000), ...Array(10).fill(3180)];
+    const result = replayPricePath({ book, params, path: pathOf(prices) });
+    expect(result.executed.map((e) => e.step)).toEqual([10]);
+    const plan = result.executed[0]!.plan;
+    expect(plan.driftBpsBefore).toBeGreaterThan(params.armBps);
+    expect(Math.abs(plan.driftBpsAfter)).toBeLessThan(params.rearmBps);
+    const trade = plan.actions.find((a) => a.kind === "perp.adjustPosition");
+    // Buying base back shrinks the short.
+    expect(trade && trade.kind === "perp.adjustPosition" && !trade.isBaseToQuote).toBe(true);
+    expect(result.decisions.slice(11).every((d) => d.kind === "noop" && d.code === "cooldown")).toBe(true);
+    expect(result.decisions.slice(0, 10).every((d) => d.kind === "noop" && d.code === "within-band")).toBe(
+      true,
+    );
+  });
+
+  it("pays the plan's expected gas, fees and slippage, and the attribution names them", () => {
+    const prices = [...Array(5).fill(3000), ...Array(5).fill(3180)];
+    const result = replayPricePath({ book, params, path: pathOf(prices), mode: "every-step" });
+    const [executed] = result.executed;
+    expect(executed).toBeDefined();
+    const cost = executed!.plan.expectedCost;
+    expect(cost.gasUsd).toBeGreaterThan(0);
+    expect(cost.feesUsd).toBeGreaterThan(0);
+    expect(result.ledger).toMatchObject({
+      gasUsd: cost.gasUsd,
+      venueFeesUsd: cost.feesUsd,
+      slippageUsd: cost.slippageUsd,
+    });
+    // The points before and after the plan, at the same instant: the perp account paid the fee and slippage.
+    const at = result.points.findIndex((p) => p.blockNumber === executed!.blockNumber);
+    const [before, after] = [result.points[at]!, result.points[at + 1]!];
+    expect(after.timestampSec).toBe(before.timestampSec);
+    expect(before.hedgeValueUsd - after.hedgeValueUsd).toBeCloseTo(cost.feesUsd + cost.slippageUsd, 6);
+    const attribution = attributePeriod(result.points);
+    expect(attribution.total.gasUsd).toBeCloseTo(cost.gasUsd, 9);
+    expect(attribution.total.venueFeesUsd + attribution.total.slippageUsd).toBeCloseTo(
+      cost.feesUsd + cost.slippageUsd,
+      9,
+    );
+    expect(Math.abs(attribution.total.unexplainedUsd)).toBeLessThan(1e-6 * attribution.grossPnlUsd);
+  });
+
+  it("decides the same at every step whether it skips quiet steps or evaluates them all", () => {
+    const path = generatePricePath({
+      model: "jump",
+      seed: 7,
+      startSec: NOW_SEC,
+      stepSec: STEP_SEC,
+      steps: 3_000,
+      startPriceUsd: 3000,
+      driftAnnual: 0,
+      sigmaAnnual: 0.7,
+      jumpsPerYear: 20,
+      jumpMeanLog: -0.02,
+      jumpSigmaLog: 0.05,
+      fundingRateDaily: 0.0002,
+      volumeUsdPerDay: 100_000_000,
+    });
+    const fast = replayPricePath({ book, params, path, mode: "fast" });
+    const every = replayPricePath({ book, params, path, mode: "every-step" });
+    expect(fast.executed.length).toBeGreaterThan(3);
+    expect(fast.evaluatedSteps).toBeLessThan(every.evaluatedSteps / 3);
+    expect(fast.decisions).toEqual(every.decisions);
+    expect(fast.executed.map((e) => e.plan)).toEqual(every.executed.map((e) => e.plan));
+    // Fewer points, the same change in value and the same costs.
+    const [a, b] = [attributePeriod(fast.points), attributePeriod(every.points)];
+    expect(a.total.bookValueChangeUsd).toBeCloseTo(b.total.bookValueChangeUsd, 6);
+    expect(a.total.carryUsd).toBeCloseTo(b.total.carryUsd, 6);
+  });
+
+  it("refuses a path that starts before the book it is given, naming the field", () => {
+    const path = pathOf([3000, 3000]);
+    expect(() => replayPricePath({ book, params, path: [path[1]!, path[0]!] })).toThrow(/timestampSec/);
+  });
+});
