@@ -23,9 +23,19 @@ import { freeLoopbackPort } from "../src/runtime/free-port.ts";
 import { ensureRedis } from "../src/runtime/redis-server.ts";
 import { percentile } from "./percentile.ts";
 
-const SHAPE = { treasuries: 100, booksPerTreasury: 10, positionsPerTreasury: 3 };
-const BLOCKS = 10;
-const BLOCK_TIMEOUT_MS = 180_000;
+// SCALE_TREASURIES, SCALE_BOOKS_PER_TREASURY and SCALE_BLOCKS change the run's size (defaults: the issue's).
+const positiveIntFromEnv = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+  return value;
+};
+const SHAPE = {
+  treasuries: positiveIntFromEnv("SCALE_TREASURIES", 100),
+  booksPerTreasury: positiveIntFromEnv("SCALE_BOOKS_PER_TREASURY", 10),
+  positionsPerTreasury: 3,
+};
+const BLOCKS = positiveIntFromEnv("SCALE_BLOCKS", 10);
+const BLOCK_TIMEOUT_MS = 900_000;
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 

@@ -3,7 +3,9 @@
 // role), Prometheus /metrics and /healthz, the alerts, the history's compaction, and (where books are evaluated)
 // the stewards' API and dashboard. `hedgekeeper run`, `node keeper/main.ts` and the demo all start here: what
 // differs between them is the configuration, and a logger, a clock and listeners on what the keeper does.
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
+import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { alertConditions, type TamperedPlan } from "../src/alerts/alert-conditions.ts";
 import { createAlertRouter } from "../src/alerts/alert-router.ts";
@@ -26,6 +28,7 @@ import { createLogger } from "../src/config/logger.ts";
 import type { HedgekeeperConfig } from "../src/config/schema.ts";
 import type { BookMetrics } from "../src/engine/book-metrics.ts";
 import { executionTargetsOf } from "../src/execution/execution-targets.ts";
+import { createRedisBookCacheStore } from "../src/indexers/book-cache-store.ts";
 import {
   createSharedBookSnapshots,
   type SharedBookSnapshots,
@@ -102,7 +105,20 @@ export async function startHedgekeeper(
   };
   try {
     if (options.configText !== undefined) await history.putConfigVersion(options.configText, clock.nowMs());
-    const snapshots = createSharedBookSnapshots(client);
+    // What each book indexer learned, kept across restarts: a keeper back from a crash reads the next block as
+    // it reads any next block, not the whole book again (src/indexers/book-cache-store.ts).
+    const cacheRedis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+    cacheRedis.on("error", (error) => logger.warn({ err: error.message }, "book cache redis error"));
+    closers.push(async () => cacheRedis.disconnect());
+    const chainId = config.networks[scope.network]!.chainId;
+    const snapshots = createSharedBookSnapshots(client, {
+      storeFor: (readKey) =>
+        createRedisBookCacheStore(cacheRedis, {
+          prefix: config.redis.keyPrefix,
+          chainId,
+          name: createHash("sha256").update(readKey).digest("hex").slice(0, 32),
+        }),
+    });
     const books = scope.bookIds.map((bookId) => keeperBookOf(config, bookId, snapshots));
     const metrics = createMetrics();
     const alerts = createAlerting({ config, history, logger, clock, books });

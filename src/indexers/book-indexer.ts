@@ -10,6 +10,7 @@ import { InconsistentBlockError } from "../chain/errors.ts";
 import { type ContractRead, type ReadOutcome, readAtBlock } from "../chain/read-at-block.ts";
 import { createReadBatch } from "../chain/read-batch.ts";
 import type { BookSample, BookSnapshot, KeeperState } from "../engine/snapshot.ts";
+import type { BookCacheStore } from "./book-cache-store.ts";
 import { createBookFeeds } from "./book-feeds.ts";
 import type { BookSources } from "./book-sources.ts";
 import { createIncrementalCache } from "./incremental-cache.ts";
@@ -47,13 +48,52 @@ function createV3Side(client: PublicClient, safe: Address, v3: V3Sources, tokens
   };
 }
 
-export function createBookIndexer(client: PublicClient, sources: BookSources) {
+/** A stored book is rewritten at most this often (or when its positions change): ~1 MB for a thousand positions. */
+const SAVE_EVERY_BLOCKS = 100n;
+
+export interface BookIndexerOptions {
+  /** Keeps the learned facts and the last snapshot's v3 state across restarts (book-cache-store.ts). */
+  store?: BookCacheStore;
+}
+
+export function createBookIndexer(
+  client: PublicClient,
+  sources: BookSources,
+  options: BookIndexerOptions = {},
+) {
   const tokens = createTokenRegistry(sources.tokens);
   const feeds = createBookFeeds(sources);
   const v3Side =
     sources.uniswapV3 === undefined
       ? undefined
       : createV3Side(client, sources.safe, sources.uniswapV3, tokens);
+  const { store } = options;
+  let restored: Promise<void> | undefined;
+  let saved: { blockNumber: bigint; tokenIds: readonly bigint[] } | undefined;
+
+  /** Once, before the first snapshot: what a previous run of this indexer stored. */
+  async function restore(): Promise<void> {
+    const stored = v3Side === undefined ? undefined : await store?.load();
+    if (v3Side === undefined || stored === undefined) return;
+    v3Side.statics.restore(stored.statics);
+    for (const token of stored.statics.tokens) if (!tokens.has(token.address)) tokens.add(token);
+    v3Side.cache.restore(stored.cache);
+    saved = { blockNumber: stored.cache.blockNumber, tokenIds: stored.cache.tokenIds };
+  }
+
+  async function save(): Promise<void> {
+    const cache = v3Side?.cache.current();
+    if (store === undefined || v3Side === undefined || cache === undefined) return;
+    const unchanged =
+      saved !== undefined &&
+      cache.blockNumber - saved.blockNumber < SAVE_EVERY_BLOCKS &&
+      cache.blockNumber >= saved.blockNumber &&
+      saved.tokenIds.length === cache.tokenIds.length &&
+      saved.tokenIds.every((id, i) => id === cache.tokenIds[i]);
+    if (unchanged) return;
+    await store.save({ statics: { ...v3Side.statics.facts(), tokens: tokens.all() }, cache });
+    saved = { blockNumber: cache.blockNumber, tokenIds: cache.tokenIds };
+  }
 
   async function snapshotAt(
     blockNumber: bigint,
@@ -75,6 +115,12 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       });
     };
 
+    // A failed load (Redis unreachable) is tried again by the next snapshot, not remembered as done.
+    restored ??= restore().catch((error: unknown) => {
+      restored = undefined;
+      throw error;
+    });
+    await restored;
     const block = await getBlock();
     const nowSec = Number(block.timestamp);
 
@@ -145,6 +191,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       v3Side.cache.remember({ blockNumber, blockHash: block.hash, tokenIds, positions, pools: v3Pools });
     }
     feeds.remember([baseOracle, ...oracles]);
+    await save();
 
     return {
       snapshot: {

@@ -93,6 +93,14 @@ export function createIncrementalCache(input: {
       });
       return { base, changes };
     },
+    /** The base the next snapshot builds on (undefined before the first complete one). */
+    current(): BookCache | undefined {
+      return cache;
+    },
+    /** A stored base (book-cache-store.ts): used only if its block is still canonical when built on. */
+    restore(stored: BookCache): void {
+      cache = stored;
+    },
     /** Only a complete, consistent snapshot becomes the base for the next one. */
     remember(snapshot: {
       blockNumber: bigint;

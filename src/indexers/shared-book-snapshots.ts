@@ -4,6 +4,7 @@
 // The engine's memory (keeper state, samples) and the book id stay each book's own.
 import type { PublicClient } from "viem";
 import type { BookSample, KeeperState } from "../engine/snapshot.ts";
+import type { BookCacheStore } from "./book-cache-store.ts";
 import { createBookIndexer, type IndexedBook } from "./book-indexer.ts";
 import type { BookSources } from "./book-sources.ts";
 
@@ -19,8 +20,8 @@ export interface SharedBookReader {
 
 const NO_MEMORY = { keeper: { hedgeTriggered: false, lastPlanAtSec: null }, samples: [] };
 
-function createSharedIndexer(client: PublicClient, sources: BookSources) {
-  const indexer = createBookIndexer(client, sources);
+function createSharedIndexer(client: PublicClient, sources: BookSources, store: BookCacheStore | undefined) {
+  const indexer = createBookIndexer(client, sources, store === undefined ? {} : { store });
   const byBlock = new Map<bigint, Promise<IndexedBook>>();
   // One snapshot at a time: the indexer builds each on the last (incremental-cache.ts), so two at once would race.
   let previous: Promise<unknown> = Promise.resolve();
@@ -45,13 +46,19 @@ function createSharedIndexer(client: PublicClient, sources: BookSources) {
  * (the same chain state, whatever the book's policy) hands out a reader over the same indexer, so each block is read
  * once for all of them. The caller derives the key from configuration data (bookReadKey in config/adapters.ts).
  */
-export function createSharedBookSnapshots(client: PublicClient) {
+export function createSharedBookSnapshots(
+  client: PublicClient,
+  options: {
+    /** Where the indexer of `readKey` keeps what it learned across restarts (none: every start is cold). */
+    storeFor?: (readKey: string) => BookCacheStore;
+  } = {},
+) {
   const indexers = new Map<string, ReturnType<typeof createSharedIndexer>>();
   return {
     readerFor(readKey: string, sources: BookSources): SharedBookReader {
       let shared = indexers.get(readKey);
       if (shared === undefined) {
-        shared = createSharedIndexer(client, sources);
+        shared = createSharedIndexer(client, sources, options.storeFor?.(readKey));
         indexers.set(readKey, shared);
       }
       const snapshotOf = shared;

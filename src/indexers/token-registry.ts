@@ -12,6 +12,7 @@ export function createTokenRegistry(known: readonly TokenRef[]) {
     add(token: TokenRef): void {
       tokens.set(token.address.toLowerCase(), token);
     },
+    all: (): TokenRef[] => [...tokens.values()],
     get(address: Address): TokenRef {
       const token = tokens.get(address.toLowerCase());
       if (token === undefined) throw new MalformedReturnDataError(`no metadata for token ${address}`);

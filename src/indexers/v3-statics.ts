@@ -145,6 +145,15 @@ export function createV3Statics(v3: V3Sources, tokens: TokenRegistry) {
       await learnSpacingAndTokens(newTokens, read);
       return structs;
     },
+    /** Everything learned, to be stored across restarts (book-cache-store.ts). */
+    facts(): { positions: PositionStatics[]; pools: [string, PoolStatics][] } {
+      return { positions: [...positions.values()], pools: [...pools.entries()] };
+    },
+    /** Takes back stored facts: they never change, so a restarted indexer need not read them again. */
+    restore(facts: { positions: readonly PositionStatics[]; pools: readonly [string, PoolStatics][] }): void {
+      for (const position of facts.positions) positions.set(position.tokenId, position);
+      for (const [pool, statics] of facts.pools) pools.set(pool, statics);
+    },
     position(tokenId: bigint): PositionStatics {
       return positions.get(tokenId)!;
     },

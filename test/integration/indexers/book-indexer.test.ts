@@ -5,12 +5,14 @@ import { InconsistentBlockError, MalformedReturnDataError } from "../../../src/c
 import { bookSourcesFromConfig } from "../../../src/config/adapters.ts";
 import { DEVNET_BOOK_ID, devnetConfig } from "../../../src/devnet/devnet-config.ts";
 import { type Devnet, startDevnet } from "../../../src/devnet/index.ts";
+import { createRedisBookCacheStore } from "../../../src/indexers/book-cache-store.ts";
 import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 import {
   type FaultInjectingRpcProxy,
   startFaultInjectingRpcProxy,
 } from "../../support/fault-injecting-rpc-proxy.ts";
+import { isolatedRedis } from "../../support/redis-prefix.ts";
 
 // A real `hardhat node` carrying the devnet, read over HTTP through a proxy that counts requests and can
 // corrupt answers or reorg the chain mid-snapshot.
@@ -102,6 +104,42 @@ describe("book indexer on the devnet", () => {
       const cold = await newIndexer().indexer.snapshotAt(block, memory);
       expect(incremental.snapshot).toEqual(cold.snapshot);
       expect(incremental.requests).toBeLessThan(cold.requests);
+    }
+  });
+
+  it("resumes after a restart from its stored facts and snapshot: no rediscovery, and the same book as a cold read", async () => {
+    const redis = isolatedRedis("book-cache");
+    try {
+      const store = createRedisBookCacheStore(redis.redis, {
+        prefix: redis.prefix,
+        chainId: devnet.manifest.chainId,
+        name: DEVNET_BOOK_ID,
+      });
+      const { client } = newIndexer();
+      const sources = bookSourcesFromConfig(devnetConfig(devnet.manifest), DEVNET_BOOK_ID);
+      await createBookIndexer(client, sources, { store }).snapshotAt(
+        await client.getBlockNumber({ cacheTime: 0 }),
+        memory,
+      );
+      // The process dies; the market moves across ticks; a new process with the same store reads the new head.
+      await devnet.runScenario("eth-rally");
+      const block = await client.getBlockNumber({ cacheTime: 0 });
+      const calledBefore = proxy.methods.length;
+      const restarted = await createBookIndexer(client, sources, { store }).snapshotAt(block, memory);
+      const restartMethods = proxy.methods.slice(calledBefore);
+      const cold = await newIndexer().indexer.snapshotAt(block, memory);
+      expect(restarted.snapshot).toEqual(cold.snapshot);
+      // Builds on the stored snapshot: the logs since it and one batch of reads; no discovery, no statics round.
+      const ethCalls = (methods: readonly string[]) => methods.filter((m) => m === "eth_call").length;
+      expect(ethCalls(restartMethods)).toBe(1);
+      expect(restartMethods).toContain("eth_getLogs");
+      // Without a store the same new process starts cold (the control: the saving comes from the store).
+      const beforeUnstored = proxy.methods.length;
+      const unstored = await createBookIndexer(client, sources).snapshotAt(block, memory);
+      expect(unstored.snapshot).toEqual(cold.snapshot);
+      expect(ethCalls(proxy.methods.slice(beforeUnstored))).toBe(3);
+    } finally {
+      await redis.cleanup();
     }
   });
 
