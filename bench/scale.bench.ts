@@ -26,7 +26,8 @@ import { percentile } from "./percentile.ts";
 // SCALE_TREASURIES, SCALE_BOOKS_PER_TREASURY and SCALE_BLOCKS change the run's size (defaults: the issue's).
 const positiveIntFromEnv = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, got ${value}`);
   return value;
 };
 const SHAPE = {
@@ -128,26 +129,32 @@ try {
     commandsPerBlock.push((await redisCommands()) - commandsBefore);
   }
   await running.stop();
+  console.log(
+    `one process: block -> all ${bookIds.length} books evaluated ${latencies.map((ms) => round(ms)).join(", ")} ms; RPC requests per block ${requestsPerBlock.join(", ")}`,
+  );
 
   // The alternative in the same run: the same thousand books each read by its own indexer (no shared snapshot),
   // as the keeper did before, one new block, the reads alone (no engine, no Redis): what sharing saves.
   const client = createChainClient({ chainId: devnet.manifest.chainId, rpcUrls: [devnet.rpcUrl] });
   const perBook = bookIds.map((id) => createBookIndexer(client, bookSourcesFromConfig(config, id)));
   const memory = { keeper: { hedgeTriggered: false, lastPlanAtSec: null }, samples: [] };
-  const warm = await client.getBlockNumber({ cacheTime: 0 });
-  await Promise.all(perBook.map((indexer) => indexer.snapshotAt(warm, memory)));
+  // Eight at a time, as the keeper's evaluate workers run (evaluateConcurrency): a thousand at once would only
+  // queue at the node until the client's timeouts.
+  const readAll = async (block: bigint) => {
+    const queue = [...perBook];
+    await Promise.all(
+      Array.from({ length: config.keeper.evaluateConcurrency }, async () => {
+        for (let indexer = queue.shift(); indexer !== undefined; indexer = queue.shift())
+          await indexer.snapshotAt(block, memory);
+      }),
+    );
+  };
+  await readAll(await client.getBlockNumber({ cacheTime: 0 }));
   await devnet.testClient.mine({ blocks: 1 });
   const next = await client.getBlockNumber({ cacheTime: 0 });
   const unsharedRequestsBefore = rpcRequests;
   const unsharedStarted = performance.now();
-  // Eight at a time, as the keeper's evaluate workers run (evaluateConcurrency).
-  const queue = [...perBook];
-  await Promise.all(
-    Array.from({ length: config.keeper.evaluateConcurrency }, async () => {
-      for (let indexer = queue.shift(); indexer !== undefined; indexer = queue.shift())
-        await indexer.snapshotAt(next, memory);
-    }),
-  );
+  await readAll(next);
   const unsharedReadMs = performance.now() - unsharedStarted;
   const unsharedRequests = rpcRequests - unsharedRequestsBefore;
 
