@@ -5,7 +5,6 @@
 // differs between them is the configuration, and a logger, a clock and listeners on what the keeper does.
 import { existsSync } from "node:fs";
 import type { Logger } from "pino";
-import type { PublicClient } from "viem";
 import { alertConditions, type TamperedPlan } from "../src/alerts/alert-conditions.ts";
 import { createAlertRouter } from "../src/alerts/alert-router.ts";
 import { type HedgeReadings, hedgeConditions, hedgeReadingsOf } from "../src/alerts/hedge-conditions.ts";
@@ -16,6 +15,7 @@ import { DASHBOARD_DIST_DIR } from "../src/api/dashboard-dir.ts";
 import { createChainClient } from "../src/chain/client.ts";
 import {
   bookParamsFromConfig,
+  bookReadKey,
   bookSourcesFromConfig,
   chainClientOptionsFromConfig,
   retentionPolicyFromConfig,
@@ -26,7 +26,10 @@ import { createLogger } from "../src/config/logger.ts";
 import type { HedgekeeperConfig } from "../src/config/schema.ts";
 import type { BookMetrics } from "../src/engine/book-metrics.ts";
 import { executionTargetsOf } from "../src/execution/execution-targets.ts";
-import { createBookIndexer } from "../src/indexers/book-indexer.ts";
+import {
+  createSharedBookSnapshots,
+  type SharedBookSnapshots,
+} from "../src/indexers/shared-book-snapshots.ts";
 import {
   createMetrics,
   type HedgekeeperMetrics,
@@ -104,7 +107,8 @@ export async function startHedgekeeper(
   };
   try {
     if (options.configText !== undefined) await history.putConfigVersion(options.configText, clock.nowMs());
-    const books = scope.bookIds.map((bookId) => keeperBookOf(config, bookId, client));
+    const snapshots = createSharedBookSnapshots(client);
+    const books = scope.bookIds.map((bookId) => keeperBookOf(config, bookId, snapshots));
     const metrics = createMetrics();
     const alerts = createAlerting({ config, history, logger, clock, books });
     const controller = new AbortController();
@@ -218,13 +222,14 @@ async function openFoundations(config: HedgekeeperConfig, options: StartHedgekee
 function keeperBookOf(
   config: HedgekeeperConfig,
   bookId: string,
-  client: PublicClient,
+  snapshots: SharedBookSnapshots,
 ): Omit<KeeperBook, "mode"> {
   return {
     bookId,
     params: bookParamsFromConfig(config, bookId),
     targets: executionTargetsOf(treasuryScopeFromConfig(config, config.books[bookId]!.treasury)),
-    reader: createBookIndexer(client, bookSourcesFromConfig(config, bookId)),
+    // Books reading the same chain state (one treasury's books) share one snapshot per block.
+    reader: snapshots.readerFor(bookReadKey(config, bookId), bookSourcesFromConfig(config, bookId)),
   };
 }
 

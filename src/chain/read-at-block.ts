@@ -17,13 +17,18 @@ export type ReadOutcome = { ok: true; value: unknown } | { ok: false; error: Cha
 export interface ReadAtBlockOptions {
   blockNumber: bigint;
   /**
-   * Gas budget per eth_call batch, below common node caps (geth's RPCGasCap 50M, Hardhat's 30M block gas limit).
-   * A batch a node still refuses as out of gas is split in half and retried.
+   * Gas budget per eth_call batch, below the nodes' cap on one call's gas. A batch a node still refuses as out of
+   * gas is split in half and retried: the node has then executed it once in vain, so the budget must hold.
    */
   batchGas?: number;
 }
 
-export const DEFAULT_BATCH_GAS = 24_000_000;
+/**
+ * Below EIP-7825's cap on a transaction's gas (2^24 = 16,777,216), which nodes also apply to eth_call: Hardhat's
+ * node (EDR) refuses a larger limit and runs a call without one up to the cap, so a batch planned past it runs
+ * out of gas after executing in full, and the halving retry executes it a second time.
+ */
+export const DEFAULT_BATCH_GAS = 15_000_000;
 /** A read without a hint: a view touching a handful of cold slots. */
 export const DEFAULT_READ_GAS = 12_000;
 const MAX_SPLITS = 8;

@@ -102,6 +102,24 @@ export function bookSourcesFromConfig(config: HedgekeeperConfig, bookId: string)
   };
 }
 
+/**
+ * What `bookSourcesFromConfig` reads for `bookId`, as a key: books with the same key read the same chain state (one
+ * Safe, the same positions, venue and feeds; their policies may differ), so one snapshot per block serves them all.
+ */
+export function bookReadKey(config: HedgekeeperConfig, bookId: string): string {
+  const book = bookConfig(config, bookId);
+  const { treasury, networkId } = treasuryOfBook(config, bookId);
+  return JSON.stringify([
+    networkId,
+    treasury.safe.toLowerCase(),
+    book.base,
+    book.baseFeed,
+    [...new Set(book.feeds)].sort(),
+    book.positions,
+    book.hedge ?? null,
+  ]);
+}
+
 /** The engine's policy for `bookId`, checked by the engine's own invariants (reported as config paths). */
 export function bookParamsFromConfig(config: HedgekeeperConfig, bookId: string): BookParams {
   const book = bookConfig(config, bookId);

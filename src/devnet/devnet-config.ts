@@ -3,10 +3,12 @@
 // scope come from it through the same adapters `hedgekeeper run` uses (src/config/adapters.ts): the demo, the
 // tests and the benchmarks watch the book an operator would configure, not a hand-written copy of it.
 import type { Hex } from "viem";
+import { parseDocument, type YAMLMap } from "yaml";
 import { renderDevnetConfig } from "../cli/config-templates.ts";
 import { parseConfig } from "../config/load-config.ts";
 import type { HedgekeeperConfig } from "../config/schema.ts";
 import { DEVNET_ACCOUNT_INDEXES, devnetPrivateKey } from "./accounts.ts";
+import type { GeneratedTreasury } from "./generated-books.ts";
 import type { DevnetManifest } from "./manifest.ts";
 
 /** The devnet's one book. */
@@ -28,12 +30,52 @@ export interface DevnetConfigOptions {
 
 /** The devnet's configuration, parsed and validated exactly as `hedgekeeper run` loads the file. */
 export function devnetConfig(manifest: DevnetManifest, options: DevnetConfigOptions = {}): HedgekeeperConfig {
-  const text = renderDevnetConfig(manifest, {
+  return parseDevnetConfig(renderConfigText(manifest, options), options);
+}
+
+/**
+ * The devnet's configuration with the generated treasuries (generated-books.ts) and their books added: each
+ * treasury entry is the devnet treasury's with its own Safe, each book the devnet book's in shadow mode, with a
+ * target hedge ratio of its own (books of one treasury differ in policy, not in what they read). Shadow only:
+ * the generated Safes have no Roles modifier of their own (their entries name the devnet treasury's modules, which
+ * `hedgekeeper check` would report), so nothing is ever sent for them. Validated as the file would be.
+ */
+export function devnetConfigWithGeneratedBooks(
+  manifest: DevnetManifest,
+  generated: readonly GeneratedTreasury[],
+  options: DevnetConfigOptions = {},
+): HedgekeeperConfig {
+  const document = parseDocument(renderConfigText(manifest, options));
+  const treasury = document.getIn(["treasuries", DEVNET_TREASURY_ID]) as YAMLMap;
+  const book = document.getIn(["books", DEVNET_BOOK_ID]) as YAMLMap;
+  for (const { treasuryId, safe, bookIds } of generated) {
+    const entry = treasury.clone() as YAMLMap;
+    entry.set("safe", safe);
+    document.setIn(["treasuries", treasuryId], entry);
+    for (const [index, bookId] of bookIds.entries()) {
+      const copy = book.clone() as YAMLMap;
+      copy.set("treasury", treasuryId);
+      copy.set("mode", "shadow");
+      copy.set("targetHedgeRatio", TARGET_RATIOS[index % TARGET_RATIOS.length]);
+      document.setIn(["books", bookId], copy);
+    }
+  }
+  return parseDevnetConfig(document.toString(), options);
+}
+
+/** Generated books' target hedge ratios, in turn. */
+const TARGET_RATIOS = [0.6, 0.4, 0.8, 0.5, 0.7, 1] as const;
+
+function renderConfigText(manifest: DevnetManifest, options: DevnetConfigOptions): string {
+  return renderDevnetConfig(manifest, {
     ...(options.rpcUrl !== undefined && { rpcUrl: options.rpcUrl }),
     ...(options.redisUrl !== undefined && { redisUrl: options.redisUrl }),
     hedgeGuard: options.deployed?.hedgeGuard ?? NOT_DEPLOYED,
     hedgeBounds: options.deployed?.hedgeBounds ?? NOT_DEPLOYED,
   });
+}
+
+function parseDevnetConfig(text: string, options: DevnetConfigOptions): HedgekeeperConfig {
   const keeperKey: Hex = devnetPrivateKey(DEVNET_ACCOUNT_INDEXES.keeper);
   return parseConfig(text, {
     source: "devnet configuration",

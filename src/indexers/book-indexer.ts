@@ -109,7 +109,8 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
         : since !== undefined && !since.changes.rediscover
           ? since.base.tokenIds
           : await v3Side.discovery.discover(read);
-    await v3Side?.statics.learn(tokenIds, read);
+    // A new position's struct is read with its statics; the main round takes it from there.
+    const structsAtThisBlock = (await v3Side?.statics.learn(tokenIds, read)) ?? new Map();
     const planV4 = await v4Side?.prepare({
       blockNumber,
       since: since && { blockNumber: since.base.blockNumber, logs: since.logs },
@@ -122,7 +123,14 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     const decodeV3 =
       v3Side === undefined
         ? undefined
-        : planV3BookReads(batch, { v3: v3Side.v3, statics: v3Side.statics, tokens, tokenIds, since });
+        : planV3BookReads(batch, {
+            v3: v3Side.v3,
+            statics: v3Side.statics,
+            tokens,
+            tokenIds,
+            since,
+            readAtThisBlock: structsAtThisBlock,
+          });
     const decodeV2 = (sources.uniswapV2?.pairs ?? []).map((pair) =>
       planV2PairReads(batch, pair, sources.safe),
     );

@@ -38,15 +38,18 @@ export function planV3BookReads(
     tokenIds: readonly bigint[];
     /** The cache to build on and what changed since; undefined: read everything. */
     since: { base: BookCache; changes: BookChanges } | undefined;
+    /** Position structs already read at this block (by the statics round): not read again. */
+    readAtThisBlock: ReadonlyMap<bigint, V3PositionState>;
   },
 ): (outcomes: readonly ReadOutcome[]) => V3Book {
-  const { v3, statics, tokens, tokenIds, since } = input;
+  const { v3, statics, tokens, tokenIds, since, readAtThisBlock } = input;
   const readTick = (pool: Address, tick: number) =>
     since === undefined ||
     (since.changes.ticks.get(pool.toLowerCase())?.has(tick) ?? false) ||
     !since.base.ticks.has(tickKey(pool, tick));
   const readPosition = (id: bigint) =>
-    since === undefined || since.changes.positions.has(id) || !since.base.positions.has(id);
+    !readAtThisBlock.has(id) &&
+    (since === undefined || since.changes.positions.has(id) || !since.base.positions.has(id));
 
   const trackedPools = statics.trackedPools(tokenIds);
   const poolSlots = trackedPools.map((pool) => {
@@ -114,7 +117,10 @@ export function planV3BookReads(
       };
     });
     const positions = new Map(
-      tokenIds.map((id) => [id, positionSlots.get(id)?.value(outcomes) ?? since!.base.positions.get(id)!]),
+      tokenIds.map((id) => [
+        id,
+        positionSlots.get(id)?.value(outcomes) ?? readAtThisBlock.get(id) ?? since!.base.positions.get(id)!,
+      ]),
     );
     return { pools, positions, twapTicks, warnings };
   };

@@ -8,7 +8,12 @@ import { createReadBatch } from "../chain/read-batch.ts";
 import { typedRead } from "../chain/typed-read.ts";
 import type { BookSources } from "./book-sources.ts";
 import type { TokenRegistry } from "./token-registry.ts";
-import { computeV3PoolAddress, poolStaticReads, positionRead } from "./uniswap-v3-reads.ts";
+import {
+  computeV3PoolAddress,
+  poolStaticReads,
+  positionRead,
+  type V3PositionState,
+} from "./uniswap-v3-reads.ts";
 
 export type V3Sources = NonNullable<BookSources["uniswapV3"]>;
 
@@ -35,12 +40,19 @@ export function createV3Statics(v3: V3Sources, tokens: TokenRegistry) {
   const positions = new Map<bigint, PositionStatics>();
   const pools = new Map<string, PoolStatics>();
 
-  /** A position's facts from its positions() struct; its pool's from the same key (the spacing is read after). */
-  async function learnPositionsAndPools(tokenIds: readonly bigint[], read: Read): Promise<Set<Address>> {
+  /**
+   * A position's facts from its positions() struct; its pool's from the same key (the spacing is read after).
+   * Returns the tokens met and the structs read, which are the positions' state at the block `read` is pinned to.
+   */
+  async function learnPositionsAndPools(
+    tokenIds: readonly bigint[],
+    read: Read,
+  ): Promise<{ newTokens: Set<Address>; structs: Map<bigint, V3PositionState> }> {
     const newIds = tokenIds.filter((id) => !positions.has(id));
     const newExtraPools = v3.extraPools.filter((pool) => !pools.has(pool.toLowerCase()));
     const newTokens = new Set<Address>();
-    if (newIds.length === 0 && newExtraPools.length === 0) return newTokens;
+    const structs = new Map<bigint, V3PositionState>();
+    if (newIds.length === 0 && newExtraPools.length === 0) return { newTokens, structs };
     const batch = createReadBatch();
     const positionSlots = newIds.map((id) =>
       batch.add(positionRead(v3.positionManager, id), `positions(${id})`),
@@ -57,7 +69,9 @@ export function createV3Statics(v3: V3Sources, tokens: TokenRegistry) {
     });
     const outcomes = await read(batch.reads);
     for (const [index, id] of newIds.entries()) {
-      const { token0, token1, fee, tickLower, tickUpper } = positionSlots[index]!.value(outcomes);
+      const struct = positionSlots[index]!.value(outcomes);
+      structs.set(id, struct);
+      const { token0, token1, fee, tickLower, tickUpper } = struct;
       const pool = computeV3PoolAddress({
         factory: v3.factory,
         tokenA: token0,
@@ -84,7 +98,7 @@ export function createV3Statics(v3: V3Sources, tokens: TokenRegistry) {
       newTokens.add(token0);
       newTokens.add(token1);
     }
-    return newTokens;
+    return { newTokens, structs };
   }
 
   /** The tick spacing of pools known only from a position's key, and the metadata of tokens not known yet. */
@@ -121,10 +135,15 @@ export function createV3Statics(v3: V3Sources, tokens: TokenRegistry) {
   }
 
   return {
-    /** Learns whatever is new among `tokenIds` and the configured extra pools: at most two rounds, none if nothing is. */
-    async learn(tokenIds: readonly bigint[], read: Read): Promise<void> {
-      const newTokens = await learnPositionsAndPools(tokenIds, read);
+    /**
+     * Learns whatever is new among `tokenIds` and the configured extra pools: at most two rounds, none if nothing
+     * is. Returns the positions() structs it read (of the new positions, at the block `read` is pinned to), so the
+     * snapshot at that block need not read them again.
+     */
+    async learn(tokenIds: readonly bigint[], read: Read): Promise<Map<bigint, V3PositionState>> {
+      const { newTokens, structs } = await learnPositionsAndPools(tokenIds, read);
       await learnSpacingAndTokens(newTokens, read);
+      return structs;
     },
     position(tokenId: bigint): PositionStatics {
       return positions.get(tokenId)!;

@@ -1,0 +1,169 @@
+// Many treasuries × many books on one network: the devnet generator's Safes and positions are real (minted through
+// the position manager), `startHedgekeeper` (what `hedgekeeper run` starts) watches every generated book, and
+// each new block is read once per treasury however many books the treasury has.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { getAddress, hexToBigInt } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Hedgekeeper, startHedgekeeper } from "../../../keeper/start-hedgekeeper.ts";
+import { POSITION_MANAGER_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
+import { createChainClient } from "../../../src/chain/client.ts";
+import { bookSourcesFromConfig } from "../../../src/config/adapters.ts";
+import type { HedgekeeperConfig } from "../../../src/config/schema.ts";
+import { devnetConfigWithGeneratedBooks } from "../../../src/devnet/devnet-config.ts";
+import { type GeneratedTreasury, generateManyBooks } from "../../../src/devnet/generated-books.ts";
+import { type Devnet, startDevnet } from "../../../src/devnet/index.ts";
+import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
+import {
+  type FaultInjectingRpcProxy,
+  startFaultInjectingRpcProxy,
+} from "../../support/fault-injecting-rpc-proxy.ts";
+import { isolatedRedis } from "../../support/redis-prefix.ts";
+
+const SHAPE = { treasuries: 3, booksPerTreasury: 2, positionsPerTreasury: 4 };
+const memory = { keeper: { hedgeTriggered: false, lastPlanAtSec: null }, samples: [] };
+
+let devnet: Devnet;
+let proxy: FaultInjectingRpcProxy;
+let generated: GeneratedTreasury[];
+let config: HedgekeeperConfig;
+/** eth_calls the proxy forwarded, by the block they were pinned to. */
+const ethCallsAt = new Map<bigint, number>();
+
+beforeAll(async () => {
+  devnet = await startDevnet({ inProcess: true });
+  proxy = await startFaultInjectingRpcProxy({
+    request: (args) => devnet.publicClient.request(args as never),
+  });
+  proxy.setFaults({
+    rewriteResult: (call, result) => {
+      const block = (call.params as unknown[] | undefined)?.[1];
+      if (call.method === "eth_call" && typeof block === "string" && block.startsWith("0x")) {
+        const at = hexToBigInt(block as `0x${string}`);
+        ethCallsAt.set(at, (ethCallsAt.get(at) ?? 0) + 1);
+      }
+      return result;
+    },
+  });
+  generated = await generateManyBooks(devnet.client, devnet.manifest, SHAPE);
+  config = devnetConfigWithGeneratedBooks(devnet.manifest, generated, { rpcUrl: proxy.url });
+}, 180_000);
+afterAll(async () => {
+  await proxy?.stop();
+  await devnet?.stop();
+});
+
+describe("the many-books generator", () => {
+  it("gives each treasury its own Safe with its positions spread across the pools, and M books on it", async () => {
+    expect(generated).toHaveLength(SHAPE.treasuries);
+    expect(new Set(generated.map((t) => t.safe)).size).toBe(SHAPE.treasuries);
+    const pools = new Set<string>();
+    for (const treasury of generated) {
+      expect(treasury.lpTokenIds).toHaveLength(SHAPE.positionsPerTreasury);
+      expect(treasury.bookIds).toHaveLength(SHAPE.booksPerTreasury);
+      for (const bookId of treasury.bookIds) {
+        expect(config.books[bookId]?.treasury).toBe(treasury.treasuryId);
+        expect(config.books[bookId]?.mode).toBe("shadow");
+      }
+      expect(config.treasuries[treasury.treasuryId]?.safe).toBe(getAddress(treasury.safe));
+      const owned = await devnet.publicClient.readContract({
+        address: devnet.manifest.contracts.positionManager,
+        abi: POSITION_MANAGER_ABI,
+        functionName: "balanceOf",
+        args: [treasury.safe],
+      });
+      expect(owned).toBe(BigInt(SHAPE.positionsPerTreasury));
+    }
+    // The books of one treasury differ in policy, not in what they read.
+    const [first, second] = generated[0]!.bookIds;
+    expect(config.books[first!]?.targetHedgeRatio).not.toBe(config.books[second!]?.targetHedgeRatio);
+
+    const client = createChainClient({ chainId: devnet.manifest.chainId, rpcUrls: [proxy.url] });
+    const block = await client.getBlockNumber({ cacheTime: 0 });
+    for (const treasury of generated) {
+      const sources = bookSourcesFromConfig(config, treasury.bookIds[0]!);
+      const { snapshot } = await createBookIndexer(client, sources).snapshotAt(block, memory);
+      const positions = snapshot.lpPositions.flatMap((p) => (p.kind === "uniswap-v3" ? [p] : []));
+      expect(positions.map((p) => p.tokenId)).toEqual(treasury.lpTokenIds);
+      for (const position of positions) {
+        pools.add(position.pool);
+        // A cold snapshot takes each position's struct from the round that learned its statics: it must be the
+        // struct positions() returns at that block.
+        const struct = await devnet.publicClient.readContract({
+          address: devnet.manifest.contracts.positionManager,
+          abi: POSITION_MANAGER_ABI,
+          functionName: "positions",
+          args: [position.tokenId],
+          blockNumber: block,
+        });
+        expect(position.liquidity).toBe(struct[7]);
+        expect(position.liquidity).toBeGreaterThan(0n);
+        expect([position.tickLower, position.tickUpper]).toEqual([struct[5], struct[6]]);
+        expect(position.feeGrowthInside0LastX128).toBe(struct[8]);
+        expect(position.tokensOwed1).toBe(struct[11]);
+      }
+    }
+    const m = devnet.manifest.pools;
+    expect(pools).toEqual(
+      new Set([m.usdcWeth500.address, m.daiUsdc100.address, m.usdcUsdt100.address].map((a) => getAddress(a))),
+    );
+  });
+});
+
+describe("hedgekeeper run with the generated books", () => {
+  let running: Hedgekeeper | undefined;
+  let historyDir: string | undefined;
+  const redis = isolatedRedis("many-books");
+  afterAll(async () => {
+    await running?.stop();
+    await redis.cleanup();
+    if (historyDir !== undefined) rmSync(historyDir, { recursive: true, force: true });
+  });
+
+  it("evaluates every generated book at each new block, reading each treasury once per block", async () => {
+    historyDir = mkdtempSync(join(tmpdir(), "hk-many-books-"));
+    const generatedBookIds = generated.flatMap((t) => t.bookIds);
+    const runConfig: HedgekeeperConfig = {
+      ...config,
+      books: Object.fromEntries(generatedBookIds.map((id) => [id, config.books[id]!])),
+      networks: { devnet: { ...config.networks.devnet!, pollIntervalMs: 100, confirmations: 0 } },
+      redis: { ...config.redis, url: process.env.REDIS_URL!, keyPrefix: redis.prefix },
+      metrics: { host: "127.0.0.1", port: 0 },
+      api: { ...config.api, host: "127.0.0.1", port: 0 },
+      history: { ...config.history, dataDir: historyDir },
+    };
+    const evaluated = new Map<bigint, Set<string>>();
+    running = await startHedgekeeper(runConfig, {
+      role: "all",
+      logger: pino({ level: process.env.KEEPER_TEST_LOG ?? "silent" }),
+      onEvaluation: async ({ bookId, blockNumber }) => {
+        const books = evaluated.get(blockNumber) ?? new Set<string>();
+        books.add(bookId);
+        evaluated.set(blockNumber, books);
+      },
+    });
+    expect(running.bookIds.sort()).toEqual([...generatedBookIds].sort());
+
+    const allEvaluatedAt = async (block: bigint) => {
+      const deadline = Date.now() + 45_000;
+      while ((evaluated.get(block)?.size ?? 0) < generatedBookIds.length) {
+        if (Date.now() > deadline)
+          throw new Error(`books evaluated at ${block}: ${[...(evaluated.get(block) ?? [])]}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    // Two new blocks, one at a time: the first snapshots discover the positions, the second build on them.
+    for (let round = 0; round < 2; round += 1) {
+      await devnet.testClient.mine({ blocks: 1 });
+      const block = await devnet.publicClient.getBlockNumber({ cacheTime: 0 });
+      await allEvaluatedAt(block);
+      expect(evaluated.get(block)).toEqual(new Set(generatedBookIds));
+      if (round === 1) {
+        // A steady-state snapshot is one eth_call (its batch of reads); one per treasury, not one per book.
+        expect(ethCallsAt.get(block)).toBe(SHAPE.treasuries);
+      }
+    }
+  }, 240_000); // the embedded history's start (PGlite, migrations) takes most of it on a busy machine
+});
