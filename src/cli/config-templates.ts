@@ -105,6 +105,11 @@ export interface DevnetTemplateOptions {
   /** HedgeBounds, once deployed (`setUpDevnetKeeper` deploys it); else an env reference. */
   hedgeBounds?: string;
   redisUrl?: string;
+  /**
+   * Watch the Safe's Uniswap v4 positions too (default: no). The devnet's scenarios and their tests are calibrated on
+   * the v3 book (their drift, arm band and plan sizes); a v4-aware book is opted into until they are re-calibrated.
+   */
+  uniswapV4Positions?: boolean;
 }
 
 /** The devnet's configuration: one network, one treasury (its Safe), one book (the bootstrapped ETH book). */
@@ -114,9 +119,9 @@ export function renderDevnetConfig(manifest: DevnetManifest, options: DevnetTemp
   const p = manifest.pools;
   const a = manifest.accounts;
   const v4 = manifest.uniswapV4;
-  // Manifests written before the devnet had Uniswap v4 have no v4 block: the book then has no v4 side.
+  // Manifests written before the devnet had Uniswap v4 have no v4 block: the book then has no v4 side either.
   const v4Positions =
-    v4 === undefined
+    v4 === undefined || options.uniswapV4Positions !== true
       ? ""
       : `
       uniswapV4: # the Safe's v4 LP NFTs: candidates from the PositionManager's Transfer logs

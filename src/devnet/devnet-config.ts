@@ -24,6 +24,8 @@ export interface DevnetConfigOptions {
   redisUrl?: string;
   /** HedgeGuard and HedgeBounds as setUpDevnetKeeper deployed them (the scope's `hedgeGuard`, `bounds`). */
   deployed?: { hedgeGuard: string; hedgeBounds: string };
+  /** The book watches the Safe's Uniswap v4 positions too (renderDevnetConfig's uniswapV4Positions). */
+  uniswapV4Positions?: boolean;
   /** Values for the file's `${...}` references (default: the devnet keeper's own, public, key). */
   env?: Readonly<Record<string, string>>;
 }
@@ -70,6 +72,7 @@ function renderConfigText(manifest: DevnetManifest, options: DevnetConfigOptions
   return renderDevnetConfig(manifest, {
     ...(options.rpcUrl !== undefined && { rpcUrl: options.rpcUrl }),
     ...(options.redisUrl !== undefined && { redisUrl: options.redisUrl }),
+    ...(options.uniswapV4Positions !== undefined && { uniswapV4Positions: options.uniswapV4Positions }),
     hedgeGuard: options.deployed?.hedgeGuard ?? NOT_DEPLOYED,
     hedgeBounds: options.deployed?.hedgeBounds ?? NOT_DEPLOYED,
   });

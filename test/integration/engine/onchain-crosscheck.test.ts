@@ -37,7 +37,7 @@ async function snapshot() {
   const block = await client.getBlockNumber({ cacheTime: 0 });
   const { snapshot } = await createBookIndexer(
     client,
-    bookSourcesFromConfig(devnetConfig(m), DEVNET_BOOK_ID),
+    bookSourcesFromConfig(devnetConfig(m, { uniswapV4Positions: true }), DEVNET_BOOK_ID),
   ).snapshotAt(block, {
     keeper: { hedgeTriggered: false, lastPlanAtSec: null },
     samples: [],

@@ -45,7 +45,10 @@ const newIndexer = () => {
   });
   return {
     client,
-    indexer: createBookIndexer(client, bookSourcesFromConfig(devnetConfig(devnet.manifest), DEVNET_BOOK_ID)),
+    indexer: createBookIndexer(
+      client,
+      bookSourcesFromConfig(devnetConfig(devnet.manifest, { uniswapV4Positions: true }), DEVNET_BOOK_ID),
+    ),
   };
 };
 

@@ -178,6 +178,19 @@ describe("hedgekeeper check", () => {
 });
 
 describe("hedgekeeper status, plan and simulate", () => {
+  // The written config's API port (8080) is the demo's: a demo running beside this suite would answer `status`.
+  // A port nobody serves keeps "no keeper reachable" this test's own fact.
+  beforeAll(async () => {
+    const apiPort = await freeLoopbackPort();
+    writeFileSync(
+      configPath,
+      readFileSync(configPath, "utf8").replace(
+        /api:\n {2}host: "?127\.0\.0\.1"?\n {2}port: \d+/,
+        `api:\n  host: 127.0.0.1\n  port: ${apiPort}`,
+      ),
+    );
+  });
+
   it("status shows drift against thresholds and de-peg tiers, as JSON", async () => {
     const run = await hedgekeeper(["status", "-c", configPath, "--json"]);
     expect(run.code).toBe(0);
