@@ -710,7 +710,10 @@ describe("adapters from the configuration", () => {
       heartbeatSec: entry.heartbeatSec,
       decimals: entry.decimals,
     });
-    const { perp, ...sources } = bookSourcesFromConfig(config, "treasury-eth");
+    // The devnet book watches the Safe's v4 positions when asked; by default its scenarios' v3 book only.
+    expect(bookSourcesFromConfig(config, "treasury-eth").uniswapV4).toBeUndefined();
+    const withV4 = parseConfig(renderDevnetConfig(manifest, { uniswapV4Positions: true }), { env: ENV });
+    const { perp, ...sources } = bookSourcesFromConfig(withV4, "treasury-eth");
     expect(sources).toEqual({
       bookId: "treasury-eth",
       chainId: manifest.chainId,
