@@ -1,5 +1,8 @@
 // The samples a performance report rests on: every column the attribution needs, over [fromSec, toSec] cut into
-// at most maxPoints buckets like the charts (read-series.ts), and the de-peg tier changes within the period.
+// at most maxPoints buckets like the charts (read-series.ts), and the de-peg tier changes within the period. A bucket
+// stands for its last sample, so the period's opening value is read apart: the first sample in the range, put
+// ahead of the buckets when the first bucket holds later ones. Without it, a period bucketed wider than a second
+// would open after its first moves, and the attribution would measure changes the period never had.
 // Columns a sample's writer did not fill read as null: the report names the first sample that lacks them.
 import { DEPEG_TIERS } from "../engine/depeg.ts";
 import type { DepegTierChange, ReportSample } from "./history-store.ts";
@@ -37,6 +40,22 @@ export async function readReportSamples(
   range: SeriesRange,
 ): Promise<ReportSample[]> {
   const rows = await lastSamplePerBucket(db, bookId, range, REPORT_COLUMNS);
+  const [opening] = await db.query<Record<string, unknown>>(
+    `SELECT block_number, timestamp_sec, ${REPORT_COLUMNS.join(", ")}
+     FROM book_samples
+     WHERE book_id = $1 AND timestamp_sec >= $2::bigint AND timestamp_sec <= $3::bigint
+     ORDER BY timestamp_sec ASC, block_number ASC
+     LIMIT 1`,
+    [bookId, range.fromSec, range.toSec],
+  );
+  const first = rows[0];
+  if (
+    opening !== undefined &&
+    first !== undefined &&
+    String(opening.block_number) !== String(first.block_number)
+  ) {
+    rows.unshift(opening);
+  }
   return rows.map((row) => {
     const n = (column: string) => numberFromSql(row[column], `book_samples.${column}`);
     const maybe = (column: string) => nullableNumberFromSql(row[column], `book_samples.${column}`);

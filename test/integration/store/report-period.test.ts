@@ -42,6 +42,21 @@ describe("readReportPeriod", () => {
     expect(report.alerts.map((a) => a.title)).toEqual(["USDC 60 bps off its peg"]);
   });
 
+  it("opens at the period's first sample when a bucket holds several samples", async () => {
+    // 72 hourly samples in at most 10 buckets: each bucket (7.2 h) stands for its last sample, so without the
+    // opening sample read apart the period would start 7 hours in.
+    const input = await readReportPeriod(store, {
+      bookId: REPORT_BOOK,
+      fromSec: filled.fromSec,
+      toSec: filled.toSec,
+      maxPoints: 10,
+    });
+    expect(input.points[0]!.timestampSec).toBe(filled.fromSec);
+    expect(input.points).toHaveLength(11);
+    const t = performanceReport(input).attribution.total;
+    expect(t.bookValueChangeUsd).toBeCloseTo(filled.bookValueEndUsd - filled.bookValueStartUsd, 6);
+  });
+
   it("reads only the period asked for", async () => {
     const input = await readReportPeriod(store, {
       bookId: REPORT_BOOK,
