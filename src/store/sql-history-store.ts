@@ -378,37 +378,20 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
       return rows.map(decisionFromRow);
     },
 
-    async executions({ limit, bookId, fromSec, toSec }) {
-      const where: string[] = [];
-      const params: unknown[] = [limit];
-      const filter = (clause: string, value: unknown) => {
-        params.push(value);
-        where.push(clause.replace("?", `$${params.length}`));
-      };
-      if (bookId !== undefined) filter("book_id = ?", bookId);
-      if (fromSec !== undefined) filter("mined_at_sec >= ?", fromSec);
-      if (toSec !== undefined) filter("mined_at_sec <= ?", toSec);
+    async executions({ limit, ...period }) {
+      const { where, params } = bookPeriodWhere("mined_at_sec", period, limit);
       const rows = await db.query<Row>(
-        `SELECT * FROM plan_executions ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+        `SELECT * FROM plan_executions ${where}
          ORDER BY mined_at_sec DESC, block_number DESC, plan_id LIMIT $1`,
         params,
       );
       return rows.map(executionFromRow);
     },
 
-    async alerts({ limit, bookId, fromSec, toSec }) {
-      const where: string[] = [];
-      const params: unknown[] = [limit];
-      const filter = (clause: string, value: unknown) => {
-        params.push(value);
-        where.push(clause.replace("?", `$${params.length}`));
-      };
-      if (bookId !== undefined) filter("book_id = ?", bookId);
-      if (fromSec !== undefined) filter("at_sec >= ?", fromSec);
-      if (toSec !== undefined) filter("at_sec <= ?", toSec);
+    async alerts({ limit, ...period }) {
+      const { where, params } = bookPeriodWhere("at_sec", period, limit);
       const rows = await db.query<Row>(
-        `SELECT * FROM alerts ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
-         ORDER BY at_sec DESC, key, status LIMIT $1`,
+        `SELECT * FROM alerts ${where} ORDER BY at_sec DESC, key, status LIMIT $1`,
         params,
       );
       return rows.map(alertFromRow);
@@ -450,4 +433,25 @@ function attributionParams(sample: HistorySample): unknown[] {
   return a === undefined
     ? [null, null, null, null]
     : [a.lpFeesOwedUsd, a.lpDeltaBase, a.spotBase, a.pendingFundingUsd];
+}
+
+/**
+ * The WHERE clause of a newest-first read filtered by book and by a time column (each filter optional), its
+ * parameters numbered after $1, which the LIMIT takes.
+ */
+function bookPeriodWhere(
+  timeColumn: string,
+  period: { bookId?: string | undefined; fromSec?: number | undefined; toSec?: number | undefined },
+  limit: number,
+): { where: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [limit];
+  const filter = (clause: string, value: unknown) => {
+    params.push(value);
+    clauses.push(`${clause} $${params.length}`);
+  };
+  if (period.bookId !== undefined) filter("book_id =", period.bookId);
+  if (period.fromSec !== undefined) filter(`${timeColumn} >=`, period.fromSec);
+  if (period.toSec !== undefined) filter(`${timeColumn} <=`, period.toSec);
+  return { where: clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "", params };
 }
