@@ -4,9 +4,9 @@
 // no transaction: Redis replicates asynchronously, so a failover can lose the write that recorded the signed bytes
 // while the transaction itself was broadcast and mined. The chain is the record that cannot be lost; the plan's
 // transaction is read back from it and recorded as if it had just been signed, and confirm finishes the plan.
-import { keccak256, parseAbiItem, serializeTransaction } from "viem";
+import { keccak256, parseAbiItem, recoverTransactionAddress, serializeTransaction } from "viem";
 import { MalformedReturnDataError } from "../src/chain/errors.ts";
-import type { KeeperContext } from "./context.ts";
+import type { KeeperCommon, KeeperContext } from "./context.ts";
 import type { TxRecord } from "./plan-store.ts";
 
 const PLAN_ADMITTED = parseAbiItem(
@@ -15,7 +15,7 @@ const PLAN_ADMITTED = parseAbiItem(
 
 /** The keeper's transaction that executed `planId` (admitted by `hedgeGuard` at or after `planBlock`), if any. */
 export async function planTransactionOnChain(
-  ctx: KeeperContext,
+  ctx: Pick<KeeperContext, "client" | "chainId" | "signer"> & { common: Pick<KeeperCommon, "clock"> },
   input: { planId: `0x${string}`; planBlock: bigint; hedgeGuard: `0x${string}` },
 ): Promise<TxRecord | undefined> {
   const logs = await ctx.client.getLogs({
@@ -27,9 +27,7 @@ export async function planTransactionOnChain(
   });
   for (const log of logs) {
     const tx = await ctx.client.getTransaction({ hash: log.transactionHash });
-    // Admitted through another key (a steward executing the plan by hand), or a transaction of a kind the keeper
-    // never signs: not ours to record. The plan's simulation then refuses it as already admitted.
-    if (tx.from.toLowerCase() !== ctx.signer.address.toLowerCase()) continue;
+    // A transaction of a kind the keeper never signs (it signs EIP-1559 calls only): not ours to record.
     if (tx.type !== "eip1559" || tx.to === null) continue;
     const raw = serializeTransaction(
       {
@@ -54,6 +52,17 @@ export async function planTransactionOnChain(
           details: { tx_hash: tx.hash },
         },
       );
+    // The sender is what the signature proves, not what the node says: `from` is outside the signed bytes, so a
+    // hostile RPC could name the keeper as the sender of a steward's transaction and have it recorded as ours.
+    const sender = await recoverTransactionAddress({ serializedTransaction: raw });
+    if (sender.toLowerCase() !== tx.from.toLowerCase())
+      throw new MalformedReturnDataError(
+        `transaction ${tx.hash} as served by the node names sender ${tx.from}, its signature was made by ${sender}`,
+        { details: { tx_hash: tx.hash, claimed_from: tx.from, signed_by: sender } },
+      );
+    // Admitted through another key (a steward executing the plan by hand): not ours to record. The plan's
+    // simulation then refuses it as already admitted.
+    if (sender.toLowerCase() !== ctx.signer.address.toLowerCase()) continue;
     return {
       hash: tx.hash,
       raw,
