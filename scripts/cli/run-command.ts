@@ -1,14 +1,19 @@
 // `hedgekeeper run`: the monitor and the keeper from the validated configuration, in one process (`--role all`)
 // or split (`--role monitor` scans and evaluates; `--role worker` submits and confirms; several workers may
-// share one Redis), wired by the one composition root (keeper/start-hedgekeeper.ts). SIGTERM/SIGINT stop taking
+// share one Redis), wired by the one composition root (keeper/start-hedgekeeper.ts). `--role deleverager` is the
+// treasury's repay-only fallback (keeper/start-deleverager.ts): its own key, no Redis. SIGTERM/SIGINT stop taking
 // jobs and close cleanly.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { DEFAULT_KEEPER_GRACE_BLOCKS } from "../../keeper/deleverager.ts";
+import { DELEVERAGER_KEY_ENV } from "../../keeper/deleverager-config.ts";
 import type { KeeperRole } from "../../keeper/keeper.ts";
+import { startDeleverager } from "../../keeper/start-deleverager.ts";
 import { startHedgekeeper } from "../../keeper/start-hedgekeeper.ts";
 import { loadConfig } from "../../src/config/load-config.ts";
 
-export const RUN_HELP = `hedgekeeper run [--config <file>] [--role all|monitor|worker] [--network <name>]
+export const RUN_HELP = `hedgekeeper run [--config <file>] [--role all|monitor|worker|deleverager] [--network <name>]
+                [--keeper-grace-blocks <n>]
 
 Runs the monitor and the keeper for every book of one network (--network when the file has several):
 scan → evaluate → submit → confirm through BullMQ on the configured Redis. --role all (default) runs everything
@@ -16,9 +21,16 @@ in this process; monitor and worker split it so workers can scale out on the sam
 /healthz on metrics.host:metrics.port, and (all and monitor) the JSON API and the stewards' dashboard on
 api.host:api.port over the history store (history.databaseUrl, else embedded PGlite). The keeper's key comes from the treasury's \`keeper.privateKey\`
 \${ENV_VAR} reference. Stops cleanly on SIGTERM or SIGINT.
+
+--role deleverager runs the treasury's repay-only fallback instead, with its own key from $${DELEVERAGER_KEY_ENV}
+(never from the file; it must sign as treasuries.<id>.deleverager). Each block, for every book with an Aave leg in a
+treasury that hired one: when the health factor is under the leg's floor, the feed is fresh, and HedgeGuard has
+admitted no keeper plan for the book within --keeper-grace-blocks (default ${DEFAULT_KEEPER_GRACE_BLOCKS}), it repays
+the Safe's debt from the Safe's own balance of the borrowed asset (else its aTokens) up to the target health factor,
+through the Safe's Roles modifier. It needs no Redis and serves nothing (docs/operators.md).
 `;
 
-const ROLES: readonly KeeperRole[] = ["all", "monitor", "worker"];
+const ROLES: readonly (KeeperRole | "deleverager")[] = ["all", "monitor", "worker", "deleverager"];
 
 export async function runCommand(args: string[], defaultConfig: string): Promise<number> {
   const { values } = parseArgs({
@@ -27,6 +39,7 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
       config: { type: "string", short: "c", default: defaultConfig },
       role: { type: "string", default: "all" },
       network: { type: "string" },
+      "keeper-grace-blocks": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -34,9 +47,14 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
     process.stdout.write(RUN_HELP);
     return 0;
   }
-  const role = values.role as KeeperRole;
+  const role = values.role as KeeperRole | "deleverager";
   if (!ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(", ")}`);
-  const config = loadConfig(values.config);
+  // The deleverager's host holds its own key, not the keeper's: the keeper key's variable may be unset there.
+  const config = loadConfig(
+    values.config,
+    role === "deleverager" ? { secretsNotNeeded: ["treasuries.*.keeper.privateKey"] } : {},
+  );
+  if (role === "deleverager") return runDeleverager(config, values);
   const running = await startHedgekeeper(config, {
     role,
     ...(values.network !== undefined && { network: values.network }),
@@ -47,6 +65,31 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
   });
   process.stdout.write(
     `hedgekeeper ${role} running for ${running.bookIds.join(", ")} on ${running.network}; metrics ${running.metricsUrl}/metrics${running.apiUrl ? `; dashboard ${running.apiUrl}/` : ""}; history on ${running.history.backend}\n`,
+  );
+  await new Promise<void>((resolve) => {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => resolve());
+  });
+  await running.stop();
+  return 0;
+}
+
+async function runDeleverager(
+  config: ReturnType<typeof loadConfig>,
+  values: { config: string; network?: string | undefined; "keeper-grace-blocks"?: string | undefined },
+): Promise<number> {
+  const grace = values["keeper-grace-blocks"];
+  const keeperGraceBlocks = grace === undefined ? DEFAULT_KEEPER_GRACE_BLOCKS : Number(grace);
+  if (!(Number.isInteger(keeperGraceBlocks) && keeperGraceBlocks >= 0))
+    throw new Error(`--keeper-grace-blocks must be a whole number of blocks, got "${grace}"`);
+  const running = startDeleverager(config, {
+    ...(values.network !== undefined && { network: values.network }),
+    source: values.config,
+    env: process.env,
+    keeperGraceBlocks,
+    logLevel: process.env.LOG_LEVEL,
+  });
+  process.stdout.write(
+    `hedgekeeper deleverager ${running.signer} watching ${running.bookIds.join(", ")} on ${running.network}\n`,
   );
   await new Promise<void>((resolve) => {
     for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => resolve());

@@ -86,13 +86,19 @@ export function findLiteralSecrets(raw: unknown): ConfigIssue[] {
  * default is an issue at the key's path naming the variable. Values are strings: references belong in
  * string fields (URLs, keys), not numbers.
  */
-export function substituteEnv(raw: unknown, env: Env): { value: unknown; issues: ConfigIssue[] } {
+export function substituteEnv(
+  raw: unknown,
+  env: Env,
+  options: { secretsNotNeeded?: readonly string[] } = {},
+): { value: unknown; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
   const value = walk(raw, [], (text, path) =>
     text.replace(REFERENCE, (_whole, name: string, fallback: string | undefined) => {
       const found = env[name];
       if (found !== undefined && found !== "") return found;
       if (fallback !== undefined) return fallback;
+      // A process that never uses this secret (the deleverager never signs with the keeper's key) need not hold it.
+      if (options.secretsNotNeeded?.some((pattern) => matches(pattern, path))) return "";
       issues.push({ path: formatPath(path), message: `environment variable ${name} is not set` });
       return "";
     }),

@@ -400,6 +400,22 @@ describe("the configuration file", () => {
     ]);
   });
 
+  it("lets a process that never signs as the keeper (the deleverager) load without the keeper key's variable", () => {
+    const env = { HK_HEDGE_GUARD: HEDGE_GUARD, HK_HEDGE_BOUNDS: HEDGE_BOUNDS };
+    const config = parseConfig(devnetYaml(), {
+      env,
+      secretsNotNeeded: ["treasuries.*.keeper.privateKey"],
+    });
+    expect(config.treasuries["devnet-treasury"]?.keeper.privateKey).toBe("");
+    // Only the named secret: another missing variable is still named at its key.
+    expect(() =>
+      parseConfig(devnetYaml(), {
+        env: { HK_HEDGE_BOUNDS: HEDGE_BOUNDS },
+        secretsNotNeeded: ["treasuries.*.keeper.privateKey"],
+      }),
+    ).toThrow(/treasuries\.devnet-treasury\.hedgeGuard: environment variable HK_HEDGE_GUARD is not set/);
+  });
+
   it("refuses a literal private key, in its own key or anywhere else, without echoing it", () => {
     const key = `0x${"ab".repeat(32)}`;
     const issues = issuesOf(

@@ -11,6 +11,11 @@ export interface LoadConfigOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Named in error messages (the file path). */
   source?: string;
+  /**
+   * Secret keys (patterns as in SECRET_PATHS) this process never uses: their variable may be unset (the value is then
+   * empty). The deleverager's host holds its own key, not the keeper's.
+   */
+  secretsNotNeeded?: readonly string[];
 }
 
 /** zod's issues as ours: an unknown key is reported at its own path, not at its parent's. */
@@ -45,7 +50,9 @@ export function parseConfig(text: string, options: LoadConfigOptions = {}): Hedg
   }
   const raw: unknown = document.toJS();
   const secretIssues = findLiteralSecrets(raw);
-  const { value, issues: envIssues } = substituteEnv(raw, options.env ?? process.env);
+  const { value, issues: envIssues } = substituteEnv(raw, options.env ?? process.env, {
+    ...(options.secretsNotNeeded !== undefined && { secretsNotNeeded: options.secretsNotNeeded }),
+  });
   const parsed = configSchema.safeParse(value);
   // A key whose variable is missing fails zod too (empty string): report only the missing variable.
   const envPaths = new Set(envIssues.map((i) => i.path));
