@@ -186,6 +186,15 @@ function stressTableOf(
         liquidationPenaltyUsd: r.liquidationPenaltyUsd,
         liquidationLossUsd: r.liquidationLossUsd,
         collateralDepegPnlUsd: r.collateralDepegPnlUsd,
+        ...(r.aave && {
+          aave: {
+            valueChangeUsd: r.aave.valueChangeUsd,
+            // JSON has no Infinity: a leg without debt has no health factor to show.
+            healthFactorAfter: Number.isFinite(r.aave.healthFactorAfter) ? r.aave.healthFactorAfter : null,
+            liquidated: r.aave.liquidated,
+            liquidationPenaltyUsd: r.aave.liquidationPenaltyUsd,
+          },
+        }),
       })),
       stressProblem: null,
     };

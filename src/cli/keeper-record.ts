@@ -183,7 +183,7 @@ export function renderKeeperEvaluation(evaluation: KeeperEvaluation): string {
     "    stress (net, margin after, liquidation):",
     ...d.stress.map(
       (r) =>
-        `      ${r.shock}: net ${usd(r.netPnlUsd)}, margin after ${pct(r.marginRatioAfter)}${r.liquidated ? `, LIQUIDATED ${pct(r.liquidatedFraction, 0)} at $${r.liquidationPriceUsd?.toFixed(2)}, locks in ${usd(r.liquidationLossUsd)}` : ""}`,
+        `      ${r.shock}: net ${usd(r.netPnlUsd)}, margin after ${pct(r.marginRatioAfter)}${r.liquidated ? `, LIQUIDATED ${pct(r.liquidatedFraction, 0)} at $${r.liquidationPriceUsd?.toFixed(2)}, locks in ${usd(r.liquidationLossUsd)}` : ""}${r.aave ? `, Aave ${usd(r.aave.valueChangeUsd)} HF after ${r.aave.healthFactorAfter?.toFixed(3) ?? "n/a"}${r.aave.liquidated ? " LIQUIDATED" : ""}` : ""}`,
     ),
   );
   if (d.stressProblem !== null) lines.push(`      not computed: ${d.stressProblem}`);

@@ -15,6 +15,11 @@
 //    happens at the index where the margin ratio crosses mmRatio;
 //  - Perp v2 counts its settlement collateral (USDC) at par: a de-peg of it leaves the venue's margin ratio as
 //    it is, but what the book can withdraw (the account value, in USDC) loses the de-peg in USD.
+//  - An Aave v3 borrow-short leg (aave-stress.ts) is repriced through its oracle, which reads the same feeds: its debt
+//    is in the base asset itself, so it follows every base move fully (hedgeFollow and basis are the perp's), and a
+//    stablecoin de-peg reprices its collateral. Its health factor after the shock, whether it falls under 1, and the
+//    liquidation bonus it would then pay are reported beside the perp's; its value change is in the hedge's P&L.
+import { type AaveLegStress, aaveLegUnderShock } from "./aave-stress.ts";
 import type { BookMetrics } from "./book-metrics.ts";
 import { evaluateBook } from "./book-metrics.ts";
 import { unitAmounts } from "./impermanent-loss.ts";
@@ -79,6 +84,11 @@ export interface StressResult {
   liquidationLossUsd: number;
   /** The venue collateral's USD gain (+) or loss (−) from its settlement token's de-peg (inside hedgePnlUsd). */
   collateralDepegPnlUsd: number;
+  /**
+   * The Aave leg under the shock (its value change and liquidation bonus are inside hedgePnlUsd; its liquidation in
+   * `liquidated`, its bonus in the penalty and loss fields); null without an Aave leg.
+   */
+  aave: AaveLegStress | null;
 }
 
 /** Perp v2 defaults (ClearingHouseConfig / AccountBalance). */
@@ -381,6 +391,15 @@ export function stressBook(
       collateralPnl = Math.max(0, avAfter) * (collateralAfter / before - 1);
       hedgePnl += collateralPnl;
     }
+    // The Aave leg, repriced as its oracle would be: tokens without a USD price here do not move.
+    const aave =
+      book.aave === undefined
+        ? null
+        : aaveLegUnderShock(book.aave, (t) =>
+            oracleUsd.has(t) || stables.has(t) ? after(t) / usdNow(t) : 1,
+          );
+    if (aave) hedgePnl += aave.valueChangeUsd - aave.liquidationPenaltyUsd;
+    const aavePenalty = aave?.liquidationPenaltyUsd ?? 0;
     const net = lpPnl + hedgePnl + spotPnl;
     const notionalAfter = Math.abs(sizeAfter) * indexAfter;
     return {
@@ -394,13 +413,14 @@ export function stressBook(
         hasPosition && notionalAfter >= DUST_NOTIONAL_USD
           ? emit("marginRatioAfter", avAfter / notionalAfter)
           : null,
-      liquidated: (path?.liquidations ?? 0) > 0,
+      liquidated: (path?.liquidations ?? 0) > 0 || aave?.liquidated === true,
       liquidationPriceUsd: liqNow,
       liquidationMovePct: liqNow === null ? null : emit("liquidationMovePct", liqNow / index - 1),
       liquidatedFraction: path && size !== 0 ? Math.min(1, path.liquidatedBase / Math.abs(size)) : 0,
-      liquidationPenaltyUsd: path?.penaltyUsd ?? 0,
-      liquidationLossUsd: emit("liquidationLossUsd", path?.lockedLossUsd ?? 0),
+      liquidationPenaltyUsd: (path?.penaltyUsd ?? 0) + aavePenalty,
+      liquidationLossUsd: emit("liquidationLossUsd", (path?.lockedLossUsd ?? 0) + aavePenalty),
       collateralDepegPnlUsd: emit("collateralDepegPnlUsd", collateralPnl),
+      aave,
     };
   });
 }

@@ -210,6 +210,19 @@ export const stressRowSchema = z.object({
   liquidationLossUsd: z.number(),
   /** The venue collateral's USD gain or loss from its token's de-peg (inside hedgePnlUsd). */
   collateralDepegPnlUsd: z.number(),
+  /**
+   * The Aave leg under the shock (engine/aave-stress.ts): its value change (inside hedgePnlUsd), its health factor
+   * after (null without debt), and whether that is under 1. Absent for a book without an Aave leg, and in details
+   * written before the leg was stressed.
+   */
+  aave: z
+    .object({
+      valueChangeUsd: z.number(),
+      healthFactorAfter: z.number().nullable(),
+      liquidated: z.boolean(),
+      liquidationPenaltyUsd: z.number(),
+    })
+    .optional(),
 });
 
 /**
