@@ -10,6 +10,7 @@
 //    little) + repay. Swap minimums come from the feeds (oracle-bounds.ts), never from the pool.
 import { aaveAccountTotals, percentDiv } from "./aave-borrow-short.ts";
 import { type AaveBalanceChange, type AaveLegMetrics, aaveHealthFactorAfter, reserveOf } from "./aave-leg.ts";
+import { aaveSwapQuotes } from "./aave-swap-quotes.ts";
 import type { BookMetrics } from "./book-metrics.ts";
 import { hedgeDrift } from "./hedge-drift.ts";
 import { fromFloat, toFloat } from "./input-guards.ts";
@@ -454,9 +455,9 @@ function assemble(ctx: AaveLegContext, input: AssembleInput): Plan {
       slippageUsd: input.slippageUsd,
       fundingUsd: input.carryUsd,
     }),
-    // The swap leg's pool is chosen by the router's fee tier, not read into the book: no per-swap quote yet, so
-    // the realized cost of an Aave plan is its gas (docs/stewards.md, "Execution cost").
-    quote: { basePriceUsd: m.basePriceUsd, legs: [] },
+    // Each swap leg quoted at its pool's spot net of fee when the book reads that pool (aave-swap-quotes.ts): the
+    // realized cost then has its slippage and fees; a leg through a pool the book does not read is gas only.
+    quote: { basePriceUsd: m.basePriceUsd, legs: aaveSwapQuotes(book, ctx.account, input.actions) },
     driftBpsBefore: m.drift.driftBps,
     driftBpsAfter: driftAfter.driftBps,
     hedgeTriggered: input.hedgeTriggered,

@@ -1,10 +1,17 @@
-import { type Address, erc20Abi, parseAbi } from "viem";
+import { type Address, encodeFunctionData, erc20Abi, parseAbi } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AAVE_V3_POOL_ABI } from "../../../src/chain/abis/aave-v3-abi.ts";
 import { PERP_ACCOUNT_BALANCE_ABI } from "../../../src/chain/abis/perp-v2-abi.ts";
+import { UNISWAP_V3_POOL_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
+import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accounts.ts";
+import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
+import { aaveSwapQuotes } from "../../../src/engine/aave-swap-quotes.ts";
 import type { Plan } from "../../../src/engine/plan.ts";
+import type { V3PoolSnapshot } from "../../../src/engine/snapshot.ts";
+import { readAaveAccount } from "../../../src/indexers/aave-v3-reads.ts";
 import type { HistoryStore } from "../../../src/store/history-store.ts";
 import { openHistoryStore } from "../../../src/store/open-history-store.ts";
-import { shortMorePlan, usdcToUsdtPlan } from "../../support/devnet-plans.ts";
+import { aaveAction, aavePlan, shortMorePlan, usdcToUsdtPlan, wethSale } from "../../support/devnet-plans.ts";
 import { keeperAddress, waitFor } from "./keeper-harness.ts";
 import { useKeeperTestbed } from "./keeper-testbed.ts";
 
@@ -142,6 +149,105 @@ describe("realized execution cost on the devnet", () => {
     expect(execution.notionalUsd).toBeCloseTo(2_000 * leg.tokenInPriceUsd, 9);
     const gasEth = Number(await keeperGasWei(block)) / 1e18;
     expect(execution.gasUsd).toBeCloseTo(gasEth * plan.quote.basePriceUsd, 9);
+    expect(execution.legs).toHaveLength(1);
+  });
+
+  it("records an Aave plan's swap leg (borrowed WETH sold for USDC) against its quote, as the Safe's balances show", async () => {
+    const d = devnet();
+    const m = d.manifest;
+    const { usdc, weth } = m.contracts;
+    const aave = m.aave!;
+    const safe = bed.setup.scope.safe;
+    const [first, second] = DEVNET_ACCOUNT_INDEXES.owners;
+    await execSafeTransaction(d.client, safe, [devnetAccount(first), devnetAccount(second)], {
+      to: aave.pool,
+      data: encodeFunctionData({
+        abi: AAVE_V3_POOL_ABI,
+        functionName: "supply",
+        args: [usdc, 200_000n * 10n ** 6n, safe, 0],
+      }),
+      label: "owners supply USDC collateral on Aave",
+    });
+    const amountIn = 2n * 10n ** 18n;
+    const plan = await aavePlan(
+      d,
+      [aaveAction(d, "aave.borrow", weth, amountIn), await wethSale(d, amountIn)],
+      {
+        minHealthFactorWad: 10n ** 18n,
+      },
+    );
+    // The engine's quote, from the chain at the plan's block: the 0.05% pool's state and the Aave oracle's prices.
+    const at = { blockNumber: plan.blockNumber };
+    const market = m.pools.usdcWeth500;
+    const [[sqrtPriceX96, tick], liquidity] = await Promise.all([
+      d.publicClient.readContract({
+        address: market.address,
+        abi: UNISWAP_V3_POOL_ABI,
+        functionName: "slot0",
+        ...at,
+      }),
+      d.publicClient.readContract({
+        address: market.address,
+        abi: UNISWAP_V3_POOL_ABI,
+        functionName: "liquidity",
+        ...at,
+      }),
+    ]);
+    const decimals = (token: Address) => (token.toLowerCase() === usdc.toLowerCase() ? 6 : 18);
+    const pool: V3PoolSnapshot = {
+      kind: "uniswap-v3",
+      address: market.address,
+      token0: { address: market.token0, symbol: "t0", decimals: decimals(market.token0) },
+      token1: { address: market.token1, symbol: "t1", decimals: decimals(market.token1) },
+      fee: market.fee,
+      tickSpacing: market.tickSpacing,
+      sqrtPriceX96,
+      tick,
+      liquidity,
+      feeGrowthGlobal0X128: 0n,
+      feeGrowthGlobal1X128: 0n,
+      ticks: [],
+    };
+    const account = await readAaveAccount(
+      d.publicClient,
+      {
+        contracts: { pool: aave.pool, protocolDataProvider: aave.protocolDataProvider, oracle: aave.oracle },
+        account: safe,
+        assets: [weth, usdc],
+      },
+      plan.blockNumber,
+    );
+    const quoted = {
+      ...plan,
+      quote: { ...plan.quote, legs: aaveSwapQuotes({ pools: [pool] }, account, plan.actions) },
+    };
+    expect(quoted.quote.legs).toHaveLength(1);
+    const leg = quoted.quote.legs[0]!;
+    if (leg.kind !== "swap") throw new Error("expected a swap quote");
+    expect(leg.actionIndex).toBe(1);
+
+    const balance = (token: Address, blockNumber: bigint) =>
+      d.publicClient.readContract({
+        address: token,
+        abi: erc20Abi,
+        functionName: "balanceOf",
+        args: [safe],
+        blockNumber,
+      });
+    const { receipt, execution } = await mine(quoted);
+    const block = receipt.blockNumber;
+    const gotUsdc = (await balance(usdc, block)) - (await balance(usdc, block - 1n));
+    // Borrowed and sold in one batch: the Safe's WETH balance ends where it started.
+    expect(await balance(weth, block)).toBe(await balance(weth, block - 1n));
+    const realized = Number(gotUsdc) / 1e6 / 2;
+    expect(execution.realizedPrice!).toBeCloseTo(realized, 9);
+    expect(execution.quotedPrice).toBe(leg.priceNetOfFee);
+    expect(execution.slippageBps!).toBeCloseTo(
+      ((leg.priceNetOfFee - realized) / leg.priceNetOfFee) * 10_000,
+      6,
+    );
+    // The 0.05% tier on 2 WETH at the Aave oracle's WETH price when the plan was decided.
+    expect(execution.feesUsd).toBeCloseTo(2 * 0.0005 * leg.tokenInPriceUsd, 9);
     expect(execution.legs).toHaveLength(1);
   });
 });
