@@ -2,13 +2,14 @@
 // the Safe's health factor falls under its floor, and the deleverager, with its own repay-only key, repays through
 // the Safe's Roles modifier until the target is back. One devnet, one setup; each test reverts to it.
 import pino from "pino";
-import { type Address, encodeFunctionData, keccak256, parseUnits, toHex } from "viem";
+import { type Address, encodeFunctionData, keccak256, parseUnits, toFunctionSelector, toHex } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { rolesAbi } from "zodiac-roles-sdk";
 import { createDeleverager, type Deleverager } from "../../../keeper/deleverager.ts";
 import { DELEVERAGER_KEY_ENV, deleveragerScopeOf } from "../../../keeper/deleverager-config.ts";
 import { AAVE_V3_POOL_ABI, AAVE_VARIABLE_RATE_MODE } from "../../../src/chain/abis/aave-v3-abi.ts";
+import { runCheck } from "../../../src/cli/check.ts";
 import { renderDevnetConfig } from "../../../src/cli/config-templates.ts";
 import { ConfigError } from "../../../src/config/config-error.ts";
 import { parseConfig } from "../../../src/config/load-config.ts";
@@ -228,6 +229,38 @@ describe("the deleverager, keeper off", () => {
         args: [weth, parseUnits("1", 18), AAVE_VARIABLE_RATE_MODE, setup.scope.safe],
       }),
     );
+  });
+
+  it("is covered by `hedgekeeper check`: clean as hired, a borrow granted to the deleverager outside config is drift", async () => {
+    const d = devnet();
+    const config = configWithAaveLeg();
+    const permissions = async () => {
+      const report = await runCheck(config, { clients: { devnet: d.publicClient }, redisTimeoutMs: 200 });
+      return {
+        result: report.results.find((r) => r.name.startsWith("permissions devnet-treasury"))!,
+        drift: report.drift["devnet-treasury"]!,
+      };
+    };
+    // Positive control: the hired scope, the deleverager's repay-only role included, matches the chain.
+    const clean = await permissions();
+    expect(clean.result.ok, clean.result.detail).toBe(true);
+
+    const borrowSelector = toFunctionSelector("borrow(address,uint256,uint256,uint16,address)");
+    const [first, second] = DEVNET_ACCOUNT_INDEXES.owners;
+    await execSafeTransaction(d.client, setup.scope.safe, [devnetAccount(first), devnetAccount(second)], {
+      to: setup.scope.roles,
+      data: encodeFunctionData({
+        abi: rolesAbi,
+        functionName: "allowFunction",
+        args: [DELEVERAGER_ROLE_KEY, d.manifest.aave!.pool, borrowSelector, 0],
+      }),
+      label: "grant the deleverager borrow outside config",
+    });
+    const drifted = await permissions();
+    expect(drifted.result.ok).toBe(false);
+    expect(drifted.drift.unexpected.map((u) => u.key)).toEqual([
+      `function:${DELEVERAGER_ROLE_KEY}:${d.manifest.aave!.pool.toLowerCase()}:${borrowSelector}`,
+    ]);
   });
 
   it("refuses to start with a key that is not the treasury's deleverager, naming the key", () => {
