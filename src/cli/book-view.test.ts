@@ -78,7 +78,7 @@ describe("status's LP positions", () => {
   it("lists v4 positions beside v3 ones, marking a hooked pool with its hook and what it may do", () => {
     const status: BookStatus = {
       bookId: "treasury-eth",
-      mode: "live",
+      mode: "execute",
       blockNumber: 100n,
       bookValueUsd: 1_510_000,
       basePriceUsd: 3_000,
@@ -111,7 +111,7 @@ describe("status's LP positions", () => {
     const snapshot = makeBook({ positions: 3 });
     const status = bookStatus({
       bookId: snapshot.bookId,
-      mode: "live",
+      mode: "execute",
       params: makeParams(),
       indexed: { snapshot, feedHealth: {}, poolTwapTicks: {}, warnings: [], requests: 0 },
       snapshot,
