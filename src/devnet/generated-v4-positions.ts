@@ -19,7 +19,7 @@ import { type LabelledTransaction, NO_DEADLINE, sendInOneBlock, withManualMining
 
 /** Price 1 between two 18-decimal currencies: sqrt(1) · 2^96. */
 const PRICE_ONE_SQRT_X96 = 2n ** 96n;
-/** Mints per modifyLiquidities call: a new position with two new ticks takes ~350k gas in the PoolManager. */
+/** Mints per modifyLiquidities call, and a generous gas limit per mint (a new position that initializes two ticks). */
 const MINTS_PER_CALL = 20;
 const GAS_PER_MINT = 600_000n;
 /** Transactions per block stay under the devnet's 30M block gas limit. */
