@@ -26,6 +26,7 @@ import { feedReads } from "../src/indexers/chainlink-reads.ts";
 import { poolStateReads, tickRead } from "../src/indexers/uniswap-v3-reads.ts";
 import { computeV4PoolId, discoverV4TokenIds, v4PositionSalt } from "../src/indexers/uniswap-v4-reads.ts";
 import { freeLoopbackPort } from "../src/runtime/free-port.ts";
+import { percentile } from "./percentile.ts";
 
 const POOLS = 25;
 const V4_POOLS = 25;
@@ -198,6 +199,13 @@ try {
   let t = performance.now();
   const first = await indexer.snapshotAt(block, memory);
   const firstMs = performance.now() - t;
+  // The same book without its v4 side, read at the same blocks: what the v4 positions add, measured under the same
+  // load (the two alternate which goes first at each block).
+  const { uniswapV4: _v4Sources, ...v3OnlySources } = benchSources;
+  const v3Indexer = createBookIndexer(client, v3OnlySources);
+  t = performance.now();
+  const firstV3 = await v3Indexer.snapshotAt(block, memory);
+  const firstV3Ms = performance.now() - t;
   // Steady state: each run is the next block, as when following the chain; every other block carries a v3 swap and
   // a v4 swap (in turn through the native-ETH, static-fee and hooked pools) that move their pools across some of
   // their tracked ticks, so changed state really has to be found and re-read on both sides.
@@ -262,6 +270,8 @@ try {
   });
   const steadyMs: number[] = [];
   const steadyRequestCounts: number[] = [];
+  const steadyV3Ms: number[] = [];
+  const steadyV3RequestCounts: number[] = [];
   let last = first;
   for (let run = 0; run < RUNS; run += 1) {
     if (run % 2 === 0) {
@@ -271,10 +281,25 @@ try {
       await devnet.testClient.mine({ blocks: 1 });
     }
     const next = await client.getBlockNumber({ cacheTime: 0 });
-    t = performance.now();
-    last = await indexer.snapshotAt(next, memory);
-    steadyMs.push(performance.now() - t);
-    steadyRequestCounts.push(last.requests);
+    const readWithV4 = async () => {
+      const started = performance.now();
+      last = await indexer.snapshotAt(next, memory);
+      steadyMs.push(performance.now() - started);
+      steadyRequestCounts.push(last.requests);
+    };
+    const readV3Only = async () => {
+      const started = performance.now();
+      const book = await v3Indexer.snapshotAt(next, memory);
+      steadyV3Ms.push(performance.now() - started);
+      steadyV3RequestCounts.push(book.requests);
+    };
+    if (run % 2 === 0) {
+      await readWithV4();
+      await readV3Only();
+    } else {
+      await readV3Only();
+      await readWithV4();
+    }
   }
   const steadyRequests = Math.max(...steadyRequestCounts);
   // The workload is what it claims: every generated position (and the starting book's) in the first snapshot and
@@ -449,6 +474,15 @@ try {
       },
       firstSnapshot: { requests: first.requests, ms: Number(firstMs.toFixed(1)) },
     },
+    withoutV4: {
+      steadyState: {
+        requests: Math.max(...steadyV3RequestCounts),
+        medianMs: Number(percentile(steadyV3Ms, 0.5).toFixed(1)),
+        p95Ms: Number(percentile(steadyV3Ms, 0.95).toFixed(1)),
+        runs: RUNS,
+      },
+      firstSnapshot: { requests: firstV3.requests, ms: Number(firstV3Ms.toFixed(1)) },
+    },
     naive: { requests: naiveRequests, ms: Number(naiveMs.toFixed(1)) },
     ratio: {
       requests: Number((naiveRequests / steadyRequests).toFixed(1)),
@@ -465,6 +499,12 @@ try {
   );
   console.log(
     `${"indexer, first snapshot (discovery)".padEnd(34)} ${String(first.requests).padStart(9)} ${firstMs.toFixed(1).padStart(10)}`,
+  );
+  console.log(
+    `${"same book without v4, steady".padEnd(34)} ${String(result.withoutV4.steadyState.requests).padStart(9)} ${result.withoutV4.steadyState.medianMs.toFixed(1).padStart(10)}   p95 ${result.withoutV4.steadyState.p95Ms.toFixed(1)} ms`,
+  );
+  console.log(
+    `${"same book without v4, first".padEnd(34)} ${String(firstV3.requests).padStart(9)} ${firstV3Ms.toFixed(1).padStart(10)}`,
   );
   console.log(
     `${"naive, one eth_call per value".padEnd(34)} ${String(naiveRequests).padStart(9)} ${naiveMs.toFixed(1).padStart(10)}`,
