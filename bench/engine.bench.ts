@@ -1,7 +1,10 @@
 // npm run bench:engine — the risk engine's performance budget:
 //  1. exact Uniswap math: this engine (native bigint) against @uniswap/v3-sdk (JSBI) on identical inputs,
 //     measured in the same run; outputs must be identical, and the engine at least 10× faster.
-//  2. full evaluation (valuation, fees, greeks, LVR, drift, de-peg, decision) of a book of 10,000 v3
+//  2. Uniswap v4 positions: this engine's valueV4Position (amounts and fees owed, as a full withdrawal pays them)
+//     against @uniswap/v4-sdk's Position (amounts; fees from the v3-sdk PositionLibrary the v4-sdk builds on, as it
+//     has no fee function) on the same positions: time per position, the ratio, and an exact equality check.
+//  3. full evaluation (valuation, fees, greeks, LVR, drift, de-peg, decision) of a book of 10,000 v3
 //     positions in under 100 ms, also with the keeper's 240-block sample window (the σ estimate); the risk
 //     measures beside it (σ over 30 days, effectiveness windows, the stress table) are reported.
 // Timings: ROUNDS alternating blocks of BLOCK runs per side (engine block, SDK block, ...), best run per
@@ -28,6 +31,14 @@ import { standardShocks } from "../src/engine/standard-shocks.ts";
 import { mulberry32, stressBook } from "../src/engine/stress.ts";
 import { getSqrtRatioAtTick, getTickAtSqrtRatio, MAX_TICK, MIN_TICK } from "../src/engine/tick-math.ts";
 import { b, j, sdk, sdkCore } from "../src/engine/uniswap-sdk.test-support.ts";
+import {
+  engineV4Inputs,
+  sdkV4Pool,
+  sdkV4Valuation,
+  type V4ValuationCase,
+} from "../src/engine/uniswap-v4-sdk.test-support.ts";
+import { DYNAMIC_FEE_FLAG, NO_HOOK } from "../src/engine/v4-hook-flags.ts";
+import { NATIVE_CURRENCY, valueV4Position } from "../src/engine/v4-position.ts";
 import { estimateSigma, sigmaParamsOf } from "../src/engine/volatility.ts";
 
 const N = 20_000;
@@ -286,6 +297,92 @@ for (const w of workloads) {
 const totalEngine = rows.reduce((s, r) => s + r.engineMs, 0);
 const totalSdk = rows.reduce((s, r) => s + r.sdkMs, 0);
 
+// ── Uniswap v4 positions: valueV4Position against the v4-sdk ────────────────────────────────────────────────
+// The devnet's three pool shapes (native ETH/USDC 0.05%, USDC/USDT 0.001%, native ETH/USDC dynamic fee on a hook),
+// in turn; prices anywhere in a tick, ranges in and out of range, fee growth inside that may wrap around 2^256, with
+// deltas small enough that the fees fit int128 (a withdrawal could pay them; the engine refuses the others).
+const V4_KEYS = [
+  {
+    key: { currency0: NATIVE_CURRENCY, currency1: token0.address, fee: 500, tickSpacing: 10, hooks: NO_HOOK },
+    decimals: [18, 6] as const,
+  },
+  {
+    key: { currency0: token0.address, currency1: token1.address, fee: 10, tickSpacing: 1, hooks: NO_HOOK },
+    decimals: [6, 6] as const,
+  },
+  {
+    key: {
+      currency0: NATIVE_CURRENCY,
+      currency1: token0.address,
+      fee: DYNAMIC_FEE_FLAG,
+      tickSpacing: 60,
+      hooks: "0xCf48309CE5a3231D8964b49D5544c7229d3f5000" as const,
+    },
+    decimals: [18, 6] as const,
+  },
+];
+const v4Cases: V4ValuationCase[] = positions.map((p, i) => {
+  const { key, decimals } = V4_KEYS[i % V4_KEYS.length]!;
+  const align = (t: number) => Math.floor(t / key.tickSpacing) * key.tickSpacing;
+  const tickLower = align(p.tickLower);
+  const tickUpper = Math.max(align(p.tickUpper), tickLower + key.tickSpacing);
+  const last0 = big(256);
+  const last1 = big(256);
+  const mask = (1n << 256n) - 1n;
+  // Δ · L < 2^254, so fees = Δ · L / 2^128 < 2^126: within int128.
+  const deltaBits = () => int(20, 254 - p.liquidity.toString(2).length);
+  return {
+    key,
+    decimals,
+    sqrtPriceX96: p.sqrtPriceX96,
+    tickCurrent: p.tickCurrent,
+    tickLower,
+    tickUpper,
+    liquidity: p.liquidity,
+    feeGrowthInside0LastX128: last0,
+    feeGrowthInside1LastX128: last1,
+    feeGrowthInside0X128: (last0 + big(deltaBits())) & mask,
+    feeGrowthInside1X128: (last1 + big(deltaBits())) & mask,
+  };
+});
+// Each side's inputs built before timing, as for the v3 workloads: the SDK's pools (the constructor validates the
+// price and hashes the pool id) and the engine's position readings and pool snapshots.
+const v4Engine = v4Cases.map(engineV4Inputs);
+const v4SdkPools = v4Cases.map(sdkV4Pool);
+const WETH_ADDRESS = "0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2" as const;
+const v4EngineRun = () =>
+  v4Engine.flatMap(({ position, pool }) => {
+    const value = valueV4Position(position, pool, { base: WETH_ADDRESS });
+    return [value.amount0, value.amount1, value.fees0, value.fees1];
+  });
+const v4SdkRun = () =>
+  v4Cases.flatMap((c, i) => {
+    const value = sdkV4Valuation(c, v4SdkPools[i]);
+    return [value.amount0, value.amount1, value.fees0, value.fees1];
+  });
+v4EngineRun();
+v4SdkRun();
+const v4EngineTimes: number[] = [];
+const v4SdkTimes: number[] = [];
+let v4EngineOut: bigint[] = [];
+let v4SdkOut: bigint[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  for (let r = 0; r < BLOCK; r++) {
+    const e = time(v4EngineRun);
+    v4EngineTimes.push(e.ms);
+    v4EngineOut = e.out;
+  }
+  for (let r = 0; r < BLOCK; r++) {
+    const s = time(v4SdkRun);
+    v4SdkTimes.push(s.ms);
+    v4SdkOut = s.out;
+  }
+}
+const v4Identical = v4EngineOut.length === 4 * N && v4EngineOut.every((x, i) => x === v4SdkOut[i]);
+const v4EngineMs = best(v4EngineTimes);
+const v4SdkMs = best(v4SdkTimes);
+const v4InRange = v4Cases.filter((c) => c.tickCurrent >= c.tickLower && c.tickCurrent < c.tickUpper).length;
+
 // ── Full evaluation of 10,000 v3 positions ──────────────────────────────────────────────────────────────
 const POSITIONS = 10_000;
 const book = makeBook({ positions: POSITIONS, hedgeRatio: 0.9 });
@@ -386,6 +483,18 @@ for (const r of rows) {
 }
 console.log(`${pad("total", 34)}${num(totalEngine)}${num(totalSdk)}${num(totalSdk / totalEngine, 1)}×`);
 console.log(
+  `\nUniswap v4 positions: valueV4Position vs @uniswap/v4-sdk Position (+ v3-sdk PositionLibrary fees), ${N.toLocaleString("en")} positions (${v4InRange.toLocaleString("en")} in range; native ETH, stable and hooked pools), best of ${REPEATS}`,
+);
+console.log(
+  `${pad("", 34)}${"engine ms".padStart(10)}${"sdk ms".padStart(10)}${"speedup".padStart(10)}  identical`,
+);
+console.log(
+  `${pad("amounts + fees owed", 34)}${num(v4EngineMs)}${num(v4SdkMs)}${num(v4SdkMs / v4EngineMs, 1)}×  ${v4Identical ? "yes" : "NO"}`,
+);
+console.log(
+  `${pad("per position (µs)", 34)}${num((v4EngineMs * 1000) / N, 3)}${num((v4SdkMs * 1000) / N, 3)}`,
+);
+console.log(
   `\nFull evaluation of ${POSITIONS.toLocaleString("en")} v3 positions (best of ${REPEATS}; ${new Set(book.lpPositions.map((p) => (p.kind === "uniswap-v3" ? `${p.tickLower}:${p.tickUpper}` : p.kind === "uniswap-v2" ? p.pool : p.poolId))).size} distinct ranges, nothing memoized):`,
 );
 console.log(
@@ -411,12 +520,13 @@ const speedup = totalSdk / totalEngine;
 const minSpeedup = Math.min(...rows.map((r) => r.speedup));
 const pass = {
   identicalOutputs: allIdentical,
+  v4IdenticalOutputs: v4Identical,
   speedupAtLeast10x: speedup >= 10,
   fullEvaluationUnder100ms: fullMs < 100,
   fullEvaluationWithSamplesUnder100ms: withSamplesMs < 100,
 };
 console.log(
-  `\nbudget: identical outputs ${allIdentical ? "✓" : "✗"}; speedup ${speedup.toFixed(1)}× (min per workload ${minSpeedup.toFixed(1)}×) ${pass.speedupAtLeast10x ? "✓" : "✗"} (>= 10×); full evaluation ${fullMs.toFixed(1)} ms ${pass.fullEvaluationUnder100ms ? "✓" : "✗"}, with samples ${withSamplesMs.toFixed(1)} ms ${pass.fullEvaluationWithSamplesUnder100ms ? "✓" : "✗"} (< 100 ms)\n`,
+  `\nbudget: identical outputs ${allIdentical ? "✓" : "✗"} (v4 ${v4Identical ? "✓" : "✗"}); speedup ${speedup.toFixed(1)}× (min per workload ${minSpeedup.toFixed(1)}×) ${pass.speedupAtLeast10x ? "✓" : "✗"} (>= 10×); full evaluation ${fullMs.toFixed(1)} ms ${pass.fullEvaluationUnder100ms ? "✓" : "✗"}, with samples ${withSamplesMs.toFixed(1)} ms ${pass.fullEvaluationWithSamplesUnder100ms ? "✓" : "✗"} (< 100 ms)\n`,
 );
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
@@ -441,6 +551,19 @@ writeFileSync(
         totalSdkMs: round(totalSdk),
         speedup: round(speedup),
         minWorkloadSpeedup: round(minSpeedup),
+      },
+      v4Positions: {
+        positions: N,
+        inRange: v4InRange,
+        repeats: REPEATS,
+        engineMs: round(v4EngineMs),
+        sdkMs: round(v4SdkMs),
+        enginePerPositionUs: round((v4EngineMs * 1000) / N),
+        sdkPerPositionUs: round((v4SdkMs * 1000) / N),
+        speedup: round(v4SdkMs / v4EngineMs),
+        identical: v4Identical,
+        reference:
+          "@uniswap/v4-sdk Position.amount0/amount1; fees: @uniswap/v3-sdk PositionLibrary.getTokensOwed",
       },
       fullEvaluation: {
         positions: POSITIONS,

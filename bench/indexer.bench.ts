@@ -1,23 +1,35 @@
-// `npm run bench:indexer`: one full book snapshot on the devnet with 1,000 tracked v3 positions across 50 pools,
-// 10 Chainlink feeds and the perp, read by the book indexer (Multicall3, pinned to one block, cached statics)
-// and the naive way (one eth_call per value), over HTTP to a real `hardhat node`, in the same run.
-// Writes bench/results/indexer.json.
+// `npm run bench:indexer`: one full book snapshot on the devnet with 1,000 generated LP positions, half Uniswap v3
+// (500 across 25 pools) and half Uniswap v4 (500 across 25 pools in the PoolManager: native ETH, static-fee and
+// hooked dynamic-fee pools), beside the devnet's own starting book (v3 and v4), 10 Chainlink feeds and the perp,
+// read by the book indexer (Multicall3, pinned to one block, cached statics) and the naive way (one eth_call per
+// value), over HTTP to a real `hardhat node`, in the same run. Writes bench/results/indexer.json.
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { type Abi, type Address, encodeFunctionData, erc20Abi, type Hex, maxUint256 } from "viem";
 import { POSITION_MANAGER_ABI, SWAP_ROUTER_ABI } from "../src/chain/abis/uniswap-v3-abi.ts";
+import {
+  POOL_SWAP_TEST_ABI,
+  STATE_VIEW_ABI,
+  V4_POSITION_MANAGER_ABI,
+} from "../src/chain/abis/uniswap-v4-abi.ts";
 import { createChainClient } from "../src/chain/client.ts";
 import type { ContractRead } from "../src/chain/read-at-block.ts";
 import { bookSourcesFromConfig } from "../src/config/adapters.ts";
 import { DEVNET_BOOK_ID, devnetConfig } from "../src/devnet/devnet-config.ts";
+import { generatedV4PoolKeys, generateV4Positions } from "../src/devnet/generated-v4-positions.ts";
 import { startDevnet } from "../src/devnet/index.ts";
 import { sendInOneBlock, withManualMining } from "../src/devnet/transactions.ts";
+import { MIN_SQRT_RATIO } from "../src/engine/tick-math.ts";
+import { NATIVE_CURRENCY } from "../src/engine/v4-position.ts";
 import { createBookIndexer } from "../src/indexers/book-indexer.ts";
 import { feedReads } from "../src/indexers/chainlink-reads.ts";
 import { poolStateReads, tickRead } from "../src/indexers/uniswap-v3-reads.ts";
+import { computeV4PoolId, discoverV4TokenIds, v4PositionSalt } from "../src/indexers/uniswap-v4-reads.ts";
 import { freeLoopbackPort } from "../src/runtime/free-port.ts";
+import { percentile } from "./percentile.ts";
 
-const POOLS = 50;
+const POOLS = 25;
+const V4_POOLS = 25;
 const POSITIONS_PER_POOL = 20;
 const EXTRA_FEEDS = 6;
 const RUNS = 15;
@@ -34,6 +46,8 @@ const devnet = await startDevnet({ port: await freeLoopbackPort() });
 try {
   const setupStarted = performance.now();
   const m = devnet.manifest;
+  const v4 = m.uniswapV4;
+  if (v4 === undefined) throw new Error("the devnet manifest has no Uniswap v4 deployment");
   const deployer = devnet.walletFor("deployer");
   const from = deployer.account.address;
   const deploy = async (a: { abi: Abi; bytecode: Hex }, args: unknown[]) => {
@@ -41,9 +55,10 @@ try {
     return (await devnet.publicClient.waitForTransactionReceipt({ hash })).contractAddress as Address;
   };
 
-  // 51 tokens: a common quote and one base per pool; every pool at price 1 (sqrtPriceX96 = 2^96), fee 0.3%.
+  // 26 tokens: a common quote and one base per pool (v3 and v4 pools share them); every pool at price 1
+  // (sqrtPriceX96 = 2^96); v3 pools at fee 0.3%, v4 pools as generatedV4PoolKeys shapes them.
   const tokens: Address[] = [];
-  for (let i = 0; i <= POOLS; i += 1) tokens.push(await deploy(mockToken, [18]));
+  for (let i = 0; i <= Math.max(POOLS, V4_POOLS); i += 1) tokens.push(await deploy(mockToken, [18]));
   const tx = (to: Address, data: Hex, label: string, gas: bigint) => ({ label, from, to, data, gas });
   type Tx = ReturnType<typeof tx>;
   // Several blocks when the transactions' gas limits exceed what one block holds (30M).
@@ -84,7 +99,7 @@ try {
     );
     const quote = tokens[0]!;
     const pairs = tokens
-      .slice(1)
+      .slice(1, POOLS + 1)
       .map((base) => (BigInt(base) < BigInt(quote) ? [base, quote] : [quote, base]) as [Address, Address]);
     await inBlocks(
       pairs.map(([t0, t1]) =>
@@ -131,6 +146,21 @@ try {
       );
     }
   });
+  // The v4 half: one pool per base token in the PoolManager, 20 positions each, minted 20 to a modifyLiquidities.
+  const v4SetupStarted = performance.now();
+  const v4Keys = generatedV4PoolKeys({
+    quote: tokens[0]!,
+    bases: tokens.slice(1, V4_POOLS + 1),
+    hook: v4.dynamicFeeHook,
+  });
+  await generateV4Positions(devnet.client, {
+    payer: from,
+    recipient: m.contracts.treasurySafe,
+    contracts: v4,
+    keys: v4Keys,
+    positionsPerPool: POSITIONS_PER_POOL,
+  });
+  const v4SetupMs = performance.now() - v4SetupStarted;
   // Age the new pools past the TWAP window, as a real pool's oracle history would be.
   await devnet.testClient.increaseTime({ seconds: 600 });
   await devnet.testClient.mine({ blocks: 1 });
@@ -138,8 +168,11 @@ try {
   for (let i = 0; i < EXTRA_FEEDS; i += 1)
     extraFeeds.push(await deploy(mockFeed, [8, BigInt(100 + i) * 10n ** 8n]));
   const setupMs = performance.now() - setupStarted;
+  console.log(
+    `setup ${Math.round(setupMs)} ms (v4 pools and positions ${Math.round(v4SetupMs)} ms); first snapshot...`,
+  );
 
-  const sources = bookSourcesFromConfig(devnetConfig(m), DEVNET_BOOK_ID);
+  const sources = bookSourcesFromConfig(devnetConfig(m, { uniswapV4Positions: true }), DEVNET_BOOK_ID);
   const benchSources = {
     ...sources,
     feeds: [
@@ -148,7 +181,14 @@ try {
     ],
     tokens: [...sources.tokens, ...tokens.map((address, i) => ({ address, symbol: `T${i}`, decimals: 18 }))],
   };
-  const client = createChainClient({ chainId: m.chainId, rpcUrls: [devnet.rpcUrl], pollingIntervalMs: 50 });
+  // A long timeout: on a loaded machine the node can take more than the default 10 s over the first snapshot's
+  // batches, which it executes one after another; the bench measures that time rather than failing on it.
+  const client = createChainClient({
+    chainId: m.chainId,
+    rpcUrls: [devnet.rpcUrl],
+    pollingIntervalMs: 50,
+    timeoutMs: 120_000,
+  });
   // Every naive read is one readContract, which this client sends as exactly one eth_call (no batching).
   let naiveRequests = 0;
   const block = await client.getBlockNumber({ cacheTime: 0 });
@@ -159,8 +199,16 @@ try {
   let t = performance.now();
   const first = await indexer.snapshotAt(block, memory);
   const firstMs = performance.now() - t;
-  // Steady state: each run is the next block, as when following the chain; every other block carries a swap
-  // that moves a pool across some of its tracked ticks, so changed state really has to be found and re-read.
+  // The same book without its v4 side, read at the same blocks: what the v4 positions add, measured under the same
+  // load (the two alternate which goes first at each block).
+  const { uniswapV4: _v4Sources, ...v3OnlySources } = benchSources;
+  const v3Indexer = createBookIndexer(client, v3OnlySources);
+  t = performance.now();
+  const firstV3 = await v3Indexer.snapshotAt(block, memory);
+  const firstV3Ms = performance.now() - t;
+  // Steady state: each run is the next block, as when following the chain; every other block carries a v3 swap and
+  // a v4 swap (in turn through the native-ETH, static-fee and hooked pools) that move their pools across some of
+  // their tracked ticks, so changed state really has to be found and re-read on both sides.
   const approveRouter = await deployer.writeContract({
     address: tokens[1]!,
     abi: erc20Abi,
@@ -168,42 +216,115 @@ try {
     args: [m.contracts.swapRouter, maxUint256],
   });
   await devnet.publicClient.waitForTransactionReceipt({ hash: approveRouter });
+  const swappedV4Keys = v4Keys.slice(0, 3);
+  for (const token of new Set(swappedV4Keys.flatMap((k) => [k.currency0, k.currency1]))) {
+    if (token === NATIVE_CURRENCY) continue;
+    const hash = await deployer.writeContract({
+      address: token,
+      abi: erc20Abi,
+      functionName: "approve",
+      args: [v4.poolSwapTest, maxUint256],
+    });
+    await devnet.publicClient.waitForTransactionReceipt({ hash });
+  }
+  const swapIn = 3n * 10n ** 17n;
+  const v3Swap = tx(
+    m.contracts.swapRouter,
+    encodeFunctionData({
+      abi: SWAP_ROUTER_ABI,
+      functionName: "exactInputSingle",
+      args: [
+        {
+          tokenIn: tokens[1]!,
+          tokenOut: tokens[0]!,
+          fee: 3000,
+          recipient: from,
+          deadline: 2n ** 40n,
+          amountIn: swapIn,
+          amountOutMinimum: 0n,
+          sqrtPriceLimitX96: 0n,
+        },
+      ],
+    }),
+    "v3 swap",
+    1_000_000n,
+  );
+  // Exact input of currency0 (native ETH paid as value): the price falls across the lower half of the ranges.
+  const v4Swap = (key: (typeof v4Keys)[number]) => ({
+    ...tx(
+      v4.poolSwapTest,
+      encodeFunctionData({
+        abi: POOL_SWAP_TEST_ABI,
+        functionName: "swap",
+        args: [
+          key,
+          { zeroForOne: true, amountSpecified: -swapIn, sqrtPriceLimitX96: MIN_SQRT_RATIO + 1n },
+          { takeClaims: false, settleUsingBurn: false },
+          "0x",
+        ],
+      }),
+      "v4 swap",
+      1_000_000n,
+    ),
+    value: key.currency0 === NATIVE_CURRENCY ? swapIn : 0n,
+  });
   const steadyMs: number[] = [];
   const steadyRequestCounts: number[] = [];
+  const steadyV3Ms: number[] = [];
+  const steadyV3RequestCounts: number[] = [];
+  let last = first;
   for (let run = 0; run < RUNS; run += 1) {
     if (run % 2 === 0) {
-      const hash = await deployer.writeContract({
-        address: m.contracts.swapRouter,
-        abi: SWAP_ROUTER_ABI,
-        functionName: "exactInputSingle",
-        args: [
-          {
-            tokenIn: tokens[1]!,
-            tokenOut: tokens[0]!,
-            fee: 3000,
-            recipient: from,
-            deadline: 2n ** 40n,
-            amountIn: 3n * 10n ** 17n,
-            amountOutMinimum: 0n,
-            sqrtPriceLimitX96: 0n,
-          },
-        ],
-      });
-      await devnet.publicClient.waitForTransactionReceipt({ hash });
+      const v4Key = swappedV4Keys[(run / 2) % swappedV4Keys.length]!;
+      await withManualMining(devnet.client, () => sendInOneBlock(devnet.client, [v3Swap, v4Swap(v4Key)]));
     } else {
       await devnet.testClient.mine({ blocks: 1 });
     }
     const next = await client.getBlockNumber({ cacheTime: 0 });
-    t = performance.now();
-    const again = await indexer.snapshotAt(next, memory);
-    steadyMs.push(performance.now() - t);
-    steadyRequestCounts.push(again.requests);
+    const readWithV4 = async () => {
+      const started = performance.now();
+      last = await indexer.snapshotAt(next, memory);
+      steadyMs.push(performance.now() - started);
+      steadyRequestCounts.push(last.requests);
+    };
+    const readV3Only = async () => {
+      const started = performance.now();
+      const book = await v3Indexer.snapshotAt(next, memory);
+      steadyV3Ms.push(performance.now() - started);
+      steadyV3RequestCounts.push(book.requests);
+    };
+    if (run % 2 === 0) {
+      await readWithV4();
+      await readV3Only();
+    } else {
+      await readV3Only();
+      await readWithV4();
+    }
   }
   const steadyRequests = Math.max(...steadyRequestCounts);
-  if (first.snapshot.lpPositions.length !== POOLS * POSITIONS_PER_POOL + 2) {
-    throw new Error(
-      `expected ${POOLS * POSITIONS_PER_POOL + 2} positions, found ${first.snapshot.lpPositions.length}`,
-    );
+  // The workload is what it claims: every generated position (and the starting book's) in the first snapshot and
+  // the last, and each swapped v4 pool's price moved, as the indexer saw it.
+  const expected = {
+    "uniswap-v3": POOLS * POSITIONS_PER_POOL + m.positions.lpTokenIds.length,
+    "uniswap-v4": V4_POOLS * POSITIONS_PER_POOL + v4.lpTokenIds.length,
+  };
+  const countOf = (book: typeof first, kind: keyof typeof expected) =>
+    book.snapshot.lpPositions.filter((p) => p.kind === kind).length;
+  for (const book of [first, last]) {
+    for (const kind of ["uniswap-v3", "uniswap-v4"] as const) {
+      if (countOf(book, kind) !== expected[kind]) {
+        throw new Error(`expected ${expected[kind]} ${kind} positions, found ${countOf(book, kind)}`);
+      }
+    }
+  }
+  const v4TickOf = (book: typeof first, poolId: string) => {
+    const pool = book.snapshot.pools.find((p) => p.kind === "uniswap-v4" && p.poolId === poolId);
+    return pool?.kind === "uniswap-v4" ? pool.tick : undefined;
+  };
+  for (const poolId of swappedV4Keys.map(computeV4PoolId)) {
+    if (v4TickOf(first, poolId) === v4TickOf(last, poolId)) {
+      throw new Error(`the v4 swaps did not move pool ${poolId} as the indexer read it`);
+    }
   }
 
   // The naive way: the same values, one eth_call each (concurrently, as a straightforward client would).
@@ -259,6 +380,70 @@ try {
   for (const token of sources.spotTokens)
     naiveReads.push({ address: token.address, abi: erc20Abi, functionName: "balanceOf", args: [safe] });
   await Promise.all(naiveReads.map(readOne));
+  // v4: the PositionManager does not enumerate, so a naive client too finds the Safe's token ids in Transfer logs
+  // (one getLogs), then reads each id's owner and what it points at, then each position's and pool's state.
+  naiveRequests += 1;
+  const v4Ids = await discoverV4TokenIds(client, {
+    positionManager: v4.positionManager,
+    owner: safe,
+    fromBlock: BigInt(v4.positionManagerBlock),
+    toBlock: block,
+  });
+  await Promise.all(
+    v4Ids.flatMap((id) => [
+      readOne({
+        address: v4.positionManager,
+        abi: V4_POSITION_MANAGER_ABI,
+        functionName: "ownerOf",
+        args: [id],
+      }),
+      readOne({
+        address: v4.positionManager,
+        abi: V4_POSITION_MANAGER_ABI,
+        functionName: "getPoolAndPositionInfo",
+        args: [id],
+      }),
+    ]),
+  );
+  const v4NaiveReads: ContractRead[] = [];
+  const v4Bounds = new Map<string, Set<number>>();
+  for (const p of first.snapshot.lpPositions) {
+    if (p.kind !== "uniswap-v4") continue;
+    v4NaiveReads.push(
+      {
+        address: v4.stateView,
+        abi: STATE_VIEW_ABI,
+        functionName: "getPositionInfo",
+        args: [p.poolId, v4.positionManager, p.tickLower, p.tickUpper, v4PositionSalt(p.tokenId)],
+      },
+      {
+        address: v4.positionManager,
+        abi: V4_POSITION_MANAGER_ABI,
+        functionName: "positionInfo",
+        args: [p.tokenId],
+      },
+    );
+    const bounds = v4Bounds.get(p.poolId) ?? new Set<number>();
+    bounds.add(p.tickLower).add(p.tickUpper);
+    v4Bounds.set(p.poolId, bounds);
+  }
+  for (const [poolId, bounds] of v4Bounds) {
+    v4NaiveReads.push(
+      ...(["getSlot0", "getLiquidity", "getFeeGrowthGlobals"] as const).map((functionName) => ({
+        address: v4.stateView,
+        abi: STATE_VIEW_ABI,
+        functionName,
+        args: [poolId],
+      })),
+      ...[...bounds].map((tick) => ({
+        address: v4.stateView,
+        abi: STATE_VIEW_ABI,
+        functionName: "getTickInfo",
+        args: [poolId, tick],
+      })),
+    );
+  }
+  await Promise.all(v4NaiveReads.map(readOne));
   const naiveMs = performance.now() - t;
 
   const sorted = [...steadyMs].sort((a, b) => a - b);
@@ -270,12 +455,16 @@ try {
     machine: { cpus: cpus().length, node: process.version },
     workload: {
       positions: first.snapshot.lpPositions.length,
+      v3Positions: countOf(first, "uniswap-v3"),
+      v4Positions: countOf(first, "uniswap-v4"),
       pools: first.snapshot.pools.length,
+      v4Pools: first.snapshot.pools.filter((p) => p.kind === "uniswap-v4").length,
       feeds: benchSources.feeds.length + 1,
       perp: true,
       transport: "HTTP to hardhat node",
     },
     setupMs: Math.round(setupMs),
+    v4SetupMs: Math.round(v4SetupMs),
     indexer: {
       steadyState: {
         requests: steadyRequests,
@@ -285,6 +474,15 @@ try {
       },
       firstSnapshot: { requests: first.requests, ms: Number(firstMs.toFixed(1)) },
     },
+    withoutV4: {
+      steadyState: {
+        requests: Math.max(...steadyV3RequestCounts),
+        medianMs: Number(percentile(steadyV3Ms, 0.5).toFixed(1)),
+        p95Ms: Number(percentile(steadyV3Ms, 0.95).toFixed(1)),
+        runs: RUNS,
+      },
+      firstSnapshot: { requests: firstV3.requests, ms: Number(firstV3Ms.toFixed(1)) },
+    },
     naive: { requests: naiveRequests, ms: Number(naiveMs.toFixed(1)) },
     ratio: {
       requests: Number((naiveRequests / steadyRequests).toFixed(1)),
@@ -293,7 +491,7 @@ try {
     targets: { maxRequests: 10, maxMs: 300 },
   };
   console.log(
-    `\nBook snapshot: ${result.workload.positions} positions, ${result.workload.pools} pools, ${result.workload.feeds} feeds, the perp (setup ${result.setupMs} ms)\n`,
+    `\nBook snapshot: ${result.workload.positions} positions (${result.workload.v3Positions} v3, ${result.workload.v4Positions} v4), ${result.workload.pools} pools (${result.workload.v4Pools} v4), ${result.workload.feeds} feeds, the perp (setup ${result.setupMs} ms)\n`,
   );
   console.log(`${"".padEnd(34)} ${"requests".padStart(9)} ${"time (ms)".padStart(10)}`);
   console.log(
@@ -301,6 +499,12 @@ try {
   );
   console.log(
     `${"indexer, first snapshot (discovery)".padEnd(34)} ${String(first.requests).padStart(9)} ${firstMs.toFixed(1).padStart(10)}`,
+  );
+  console.log(
+    `${"same book without v4, steady".padEnd(34)} ${String(result.withoutV4.steadyState.requests).padStart(9)} ${result.withoutV4.steadyState.medianMs.toFixed(1).padStart(10)}   p95 ${result.withoutV4.steadyState.p95Ms.toFixed(1)} ms`,
+  );
+  console.log(
+    `${"same book without v4, first".padEnd(34)} ${String(firstV3.requests).padStart(9)} ${firstV3Ms.toFixed(1).padStart(10)}`,
   );
   console.log(
     `${"naive, one eth_call per value".padEnd(34)} ${String(naiveRequests).padStart(9)} ${naiveMs.toFixed(1).padStart(10)}`,

@@ -19,6 +19,8 @@ import type { Decision } from "../engine/plan.ts";
 import type { BookSnapshot } from "../engine/snapshot.ts";
 import { describeShock as describeShockLabel } from "../engine/standard-shocks.ts";
 import { type Shock, type StressResult, stressBook } from "../engine/stress.ts";
+import type { LpPositionDetail } from "../evaluation/book-evaluation.ts";
+import { lpPositionDetails } from "../evaluation/lp-position-details.ts";
 import type { BookMode } from "../evaluation/plan-lifecycle.ts";
 import { createBookIndexer, type IndexedBook } from "../indexers/book-indexer.ts";
 
@@ -73,6 +75,8 @@ export interface BookStatus {
   /** |drift| against the thresholds. */
   band: "inside-rearm" | "between" | "beyond-arm";
   impermanentLossUsd: number;
+  /** Every LP position, v2, v3 and v4 side by side, as the book page shows them (a v4 pool's hook included). */
+  lpPositions: LpPositionDetail[];
   perp: { sizeBase: number; notionalUsd: number; marginRatio: number | null } | null;
   /** Every hedge leg; an Aave leg's health factor is null without debt (infinite). */
   hedgeLegs: {
@@ -113,6 +117,7 @@ export function bookStatus(view: BookView, metrics: BookMetrics = evaluateBookVi
         ? "between"
         : "inside-rearm",
     impermanentLossUsd: metrics.impermanentLossUsd,
+    lpPositions: lpPositionDetails(metrics, view.snapshot),
     perp: metrics.perp && {
       sizeBase: metrics.perp.sizeBase,
       notionalUsd: metrics.perp.notionalUsd,
@@ -233,11 +238,27 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
   return `${[line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n")}\n`;
 }
 
+/** An LP fee in hundredths of a bip as a percentage; a dynamic fee is the one its hook set last. */
+function lpFeeLabel(pips: number | null, dynamic: boolean): string {
+  if (pips === null) return "0.30% (v2)";
+  return `${(pips / 10_000).toFixed(pips % 100 === 0 ? 2 : 4)}%${dynamic ? " (dynamic, set by the hook)" : ""}`;
+}
+
+/** One LP position on one line; a hooked v4 pool is marked with its hook and what the hook's address lets it do. */
+export function renderLpPosition(p: LpPositionDetail): string {
+  const hook =
+    p.hook === null
+      ? ""
+      : ` · HOOKED ${p.hook.address} (${p.hook.permissions.join(", ") || "no permissions"})`;
+  return `  LP ${p.id} · ${p.protocol} · ${usd(p.valueUsd)} · fee ${lpFeeLabel(p.lpFeePips, p.dynamicFee)}${p.inRange ? "" : " · out of range"}${hook}`;
+}
+
 export function renderStatus(status: BookStatus, keeperHealth: string): string {
   const lines = [
     `book ${status.bookId} (${status.mode}) at block ${status.blockNumber}`,
     `  value ${usd(status.bookValueUsd)}  base price ${usd(status.basePriceUsd)}  IL ${usd(status.impermanentLossUsd)}`,
     `  hedge ratio ${status.hedgeRatio.toFixed(3)} (target ${status.targetHedgeRatio})  drift ${status.driftBps.toFixed(1)} bps: ${status.band} (arm ${status.armBps}, rearm ${status.rearmBps})`,
+    ...status.lpPositions.map(renderLpPosition),
     status.perp
       ? `  perp ${status.perp.sizeBase.toFixed(4)} base, notional ${usd(status.perp.notionalUsd)}, margin ratio ${status.perp.marginRatio?.toFixed(2) ?? "n/a"}`
       : "  perp: none",
