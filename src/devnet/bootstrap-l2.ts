@@ -20,6 +20,7 @@ import { deployRolesModifier, deployRolesStack } from "./deploy-roles.ts";
 import { createSafe, deploySafeStack } from "./deploy-safe.ts";
 import { deployStablecoins } from "./deploy-tokens.ts";
 import { deployUniswapV3 } from "./deploy-uniswap-v3.ts";
+import { loadProjectArtifact } from "./devnet-artifacts.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { submitFeedAnswer } from "./feed-answer.ts";
 import type { DevnetManifest } from "./manifest.ts";
@@ -31,9 +32,14 @@ import {
 } from "./market-participants.ts";
 import { addMakerLiquidity, createPools } from "./pools.ts";
 import { buildStartingBook, STARTING_BOOK } from "./starting-book.ts";
-import { deployDevnetContract, moveContract } from "./transactions.ts";
+import { deployDevnetContract, deployRuntimeAt, moveContract } from "./transactions.ts";
 import { execSafeTransaction } from "./treasury-transaction.ts";
 
+/**
+ * Arbitrum's ArbSys precompile address. HedgeGuard reads the L2 block number there on Arbitrum chain ids; the devnet
+ * has no precompiles, so DevnetArbSys (its block.number, the chain's own) is placed at it.
+ */
+const ARB_SYS = "0x0000000000000000000000000000000000000064";
 /** Perp's vETH pool must age past its TWAP window before liquidity goes in (as in bootstrap.ts). */
 const PERP_POOL_AGING_SEC = 3600;
 /** The uptime feed's answers: Chainlink's encoding. */
@@ -53,6 +59,12 @@ export async function bootstrapL2Devnet(client: DevnetClient, rpcUrl: string): P
   const tokens = ARBITRUM_TOKENS;
 
   const multicall3 = await deployMulticall3(client, deployer);
+  await deployRuntimeAt(
+    client,
+    deployer,
+    { label: "DevnetArbSys", ...loadProjectArtifact("devnet/DevnetArbSys.sol", "DevnetArbSys") },
+    ARB_SYS,
+  );
   await deployArbitrumWeth(client, deployer);
   const uniswap = await deployUniswapV3(client, { weth: tokens.weth });
   const stablecoins = await deployStablecoins(client, deployer, deployer, tokens);

@@ -1,4 +1,4 @@
-import { type Address, erc20Abi, getAddress } from "viem";
+import { type Address, erc20Abi, getAddress, parseAbi } from "viem";
 import { describe, expect, it } from "vitest";
 import { AGGREGATOR_V3_ABI } from "../../../src/chain/abis/chainlink-abi.ts";
 import { UNISWAP_V3_POOL_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
@@ -72,6 +72,13 @@ describe("the L2 devnet (Arbitrum-shaped)", () => {
     expect(await read("symbol")).toBe("WETH");
     expect(await read("decimals")).toBe(18);
     expect(Object.keys(manifest.l2?.notReal ?? {})).toContain("perp");
+    // ArbSys at address 100 (HedgeGuard reads the L2 block number there on Arbitrum chain ids).
+    const arbBlockNumber = await publicClient.readContract({
+      address: "0x0000000000000000000000000000000000000064",
+      abi: parseAbi(["function arbBlockNumber() view returns (uint256)"]),
+      functionName: "arbBlockNumber",
+    });
+    expect(arbBlockNumber).toBe(await publicClient.getBlockNumber({ cacheTime: 0 }));
   });
 
   it("holds the same treasury book as the mainnet-shaped devnet: two LP positions and a perp short", async () => {

@@ -182,7 +182,9 @@ describe("scenario sequencer-down: the L2 waits out the sequencer, the L1 goes o
     const mined = await waitFor(
       "a mined L2 plan after the grace period",
       async () => (await l2Keeper.plans.list()).find((r) => r.status === "mined"),
-      60_000,
+      // A plan may be refused by simulation and decided again on a later block (the in-process node's eth_call
+      // sometimes fails a Roles batch with an undecodable inner revert, on either chain): allow a few rounds.
+      90_000,
       100,
     );
     l2Blocks.stop();
@@ -206,5 +208,5 @@ describe("scenario sequencer-down: the L2 waits out the sequencer, the L1 goes o
     expect(Number(decidedAt.timestamp) - backUp.startedAtSec).toBeGreaterThanOrEqual(
       SEQUENCER_GRACE_PERIOD_SEC,
     );
-  });
+  }, 180_000);
 });
