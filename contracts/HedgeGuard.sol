@@ -6,13 +6,20 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IAaveV3AccountData} from "./interfaces/IAaveV3AccountData.sol";
+import {IArbSys} from "./interfaces/IArbSys.sol";
 import {IHedgeGuard} from "./interfaces/IHedgeGuard.sol";
 import {IPerpPositionSource} from "./interfaces/IPerpPositionSource.sol";
 
 /// @title HedgeGuard
 /// @notice Premise and post-state assertions for hedge rebalances. See {IHedgeGuard}.
 contract HedgeGuard is IHedgeGuard, Ownable2Step {
+    /// @dev Arbitrum's ArbSys precompile, the same address on every Arbitrum chain.
+    IArbSys private constant ARB_SYS = IArbSys(address(100));
+
     IPerpPositionSource private immutable _positionSource;
+    /// @dev On Arbitrum `block.number` is an estimate of L1's block number (it lags the L2 block number keepers read
+    /// by hundreds of millions and stands still for many L2 blocks): plan blocks are compared with ArbSys's instead.
+    bool private immutable _arbitrumBlockNumbers;
     mapping(address feed => uint256 heartbeatSec) private _feedHeartbeats;
     mapping(address treasury => mapping(bytes32 bookKey => uint256 planBlock)) private _lastPlanBlocks;
 
@@ -21,6 +28,7 @@ contract HedgeGuard is IHedgeGuard, Ownable2Step {
     constructor(address initialOwner, address positionSource_) Ownable(initialOwner) {
         if (positionSource_ == address(0)) revert HedgeGuardZeroAddress();
         _positionSource = IPerpPositionSource(positionSource_);
+        _arbitrumBlockNumbers = _isArbitrum(block.chainid);
     }
 
     /// @inheritdoc IHedgeGuard
@@ -98,8 +106,9 @@ contract HedgeGuard is IHedgeGuard, Ownable2Step {
     /// A plan's block is bounded by the current one so a keeper key cannot claim a far-future block and lock the
     /// book; strictly newer than the last admitted so a plan, or an older plan of its book, never runs again.
     function _admit(PlanRef calldata plan) private {
-        if (plan.planBlock > block.number) {
-            revert HedgeGuardPlanFromFuture(plan.planId, plan.planBlock, block.number);
+        uint256 currentBlock = _blockNumber();
+        if (plan.planBlock > currentBlock) {
+            revert HedgeGuardPlanFromFuture(plan.planId, plan.planBlock, currentBlock);
         }
         uint256 last = _lastPlanBlocks[msg.sender][plan.bookKey];
         if (plan.planBlock <= last) revert HedgeGuardPlanNotNewer(plan.planId, plan.bookKey, plan.planBlock, last);
@@ -158,5 +167,17 @@ contract HedgeGuard is IHedgeGuard, Ownable2Step {
         unchecked {
             return uint256(high) - uint256(low);
         }
+    }
+
+    /// @dev The chain's own block number, the one the keeper's plan blocks are (eth_blockNumber): ArbSys's L2 block
+    /// number on Arbitrum, `block.number` elsewhere (including OP Stack chains, where it is the L2 block number).
+    function _blockNumber() private view returns (uint256) {
+        return _arbitrumBlockNumbers ? ARB_SYS.arbBlockNumber() : block.number;
+    }
+
+    /// @dev Arbitrum One, Arbitrum Nova, Arbitrum Sepolia (docs.arbitrum.io/chain-info). An Orbit chain would be
+    /// added here by its id.
+    function _isArbitrum(uint256 chainId) private pure returns (bool) {
+        return chainId == 42_161 || chainId == 42_170 || chainId == 421_614;
     }
 }

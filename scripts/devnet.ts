@@ -1,6 +1,8 @@
 // `npm run devnet [-- --port 8545]`: start a Hardhat node on 127.0.0.1, deploy the mainnet-shaped devnet, write
 // deployments/devnet.json, and keep running until Ctrl-C.
 // `npm run devnet -- --fork <rpc-url> [--block N] [--port P]`: a node forking any JSON-RPC endpoint instead.
+// `npm run devnet -- --l2 [--port 8546]`: the Arbitrum-shaped L2 devnet (chain 42161) instead, its manifest
+// deployments/devnet-l2.json; run it beside the mainnet-shaped one for two chains.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -13,6 +15,10 @@ import {
   startForkNode,
   writeManifest,
 } from "../src/devnet/index.ts";
+
+/** The L2 devnet's defaults: beside the mainnet-shaped one (8545, deployments/devnet.json). */
+const DEFAULT_L2_DEVNET_PORT = 8546;
+const L2_MANIFEST_PATH = "deployments/devnet-l2.json";
 
 function parsePositiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -58,10 +64,14 @@ async function main(): Promise<void> {
       fork: { type: "string" },
       block: { type: "string" },
       manifest: { type: "string" },
+      l2: { type: "boolean", default: false },
     },
     strict: true,
   });
-  const port = parsePositiveInt(values.port, "--port") ?? DEFAULT_DEVNET_PORT;
+  const port =
+    parsePositiveInt(values.port, "--port") ?? (values.l2 ? DEFAULT_L2_DEVNET_PORT : DEFAULT_DEVNET_PORT);
+  if (values.l2 && values.fork)
+    throw new Error("--l2 starts its own chain: it cannot be combined with --fork");
   const blockNumber = parsePositiveInt(values.block, "--block");
   if (blockNumber !== undefined && !values.fork) throw new Error("--block needs --fork <rpc-url>");
 
@@ -91,8 +101,8 @@ async function main(): Promise<void> {
     });
     if (build.status !== 0) throw new Error("compiling the devnet contracts failed");
   }
-  const manifestPath = values.manifest ?? DEFAULT_MANIFEST_PATH;
-  const devnet = await startDevnet({ port, manifestPath });
+  const manifestPath = values.manifest ?? (values.l2 ? L2_MANIFEST_PATH : DEFAULT_MANIFEST_PATH);
+  const devnet = await startDevnet({ port, manifestPath, shape: values.l2 ? "arbitrum" : "mainnet" });
   const { contracts, pools, feeds, accounts } = devnet.manifest;
   console.log(
     `devnet ready on ${devnet.rpcUrl} (chain ${devnet.manifest.chainId}) in ${(devnet.bootstrapMs / 1000).toFixed(2)} s`,
@@ -106,6 +116,11 @@ async function main(): Promise<void> {
   console.log(`USDC/WETH 0.05% ${pools.usdcWeth500.address}`);
   console.log(`ETH / USD feed  ${feeds.ethUsd.address}`);
   console.log(`perp vETH       ${contracts.perp.baseToken} (ClearingHouse ${contracts.perp.clearingHouse})`);
+  const uptime = devnet.manifest.l2?.sequencerUptimeFeed;
+  if (uptime)
+    console.log(
+      `sequencer feed  ${uptime.address} (flip it: npm run scenario -- sequencer-down --manifest ${manifestPath})`,
+    );
   console.log("Ctrl-C to stop");
   ready = true;
   await signalled;

@@ -13,7 +13,8 @@ interface IHedgeGuard {
     /// @notice Which plan is executing: its id, its book, and the block it was computed at.
     /// @dev `bookKey` is keccak256 of the book id's UTF-8 bytes, computed off chain. Per caller and book, a plan is
     /// admitted only if its block is newer than the last admitted one's, so each plan executes at most once and
-    /// an older plan cannot run after a newer one.
+    /// an older plan cannot run after a newer one. Blocks are the chain's own block numbers (what `eth_blockNumber`
+    /// reports): on Arbitrum that is ArbSys's `arbBlockNumber`, not `block.number` (an estimate of L1's).
     struct PlanRef {
         bytes32 planId;
         bytes32 bookKey;

@@ -49,7 +49,21 @@ export function alertConditions(input: AlertInputs): Alert[] {
         fields: { driftBps: Number(drift.toFixed(1)), armBps, block: Number(m.blockNumber) },
       });
     }
-    if (!m.baseOracle.fresh) {
+    const sequencer = sequencerStateOf(m.baseOracle.problem);
+    if (!m.baseOracle.fresh && sequencer !== null) {
+      // The state is part of the key: the sequencer coming back resolves "down" and fires "grace-period".
+      alerts.push({
+        key: `sequencer-${sequencer}:${m.bookId}`,
+        severity: "critical",
+        title:
+          sequencer === "down"
+            ? `${m.bookId}: L2 sequencer down`
+            : `${m.bookId}: L2 sequencer back up, in its grace period`,
+        text: `the sequencer uptime feed says ${sequencer === "down" ? "down" : "up, too recently"}: the keeper acts on nothing on this network until its grace period has passed`,
+        bookId: m.bookId,
+        fields: { block: Number(m.blockNumber) },
+      });
+    } else if (!m.baseOracle.fresh) {
       alerts.push({
         key: `oracle-stale:${m.bookId}`,
         severity: "critical",
@@ -134,4 +148,11 @@ export function alertConditions(input: AlertInputs): Alert[] {
     });
   }
   return alerts;
+}
+
+/** Which L2 sequencer problem made the base oracle unusable (oracle-health.ts names them), if one did. */
+function sequencerStateOf(problem: string | null): "down" | "grace-period" | null {
+  if (problem?.includes("sequencer-down")) return "down";
+  if (problem?.includes("sequencer-grace-period")) return "grace-period";
+  return null;
 }

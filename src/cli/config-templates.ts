@@ -110,6 +110,8 @@ export interface DevnetTemplateOptions {
    * the v3 book (their drift, arm band and plan sizes); a v4-aware book is opted into until they are re-calibrated.
    */
   uniswapV4Positions?: boolean;
+  /** An L2 devnet's sequencer grace period (default: the schema's, 3600 s). */
+  sequencerGracePeriodSec?: number;
 }
 
 /** The devnet's configuration: one network, one treasury (its Safe), one book (the bootstrapped ETH book). */
@@ -154,7 +156,7 @@ networks:
       ETH/USD: { address: "${f.ethUsd.address}", asset: WETH, heartbeatSec: ${f.ethUsd.heartbeatSec}, decimals: ${f.ethUsd.decimals} }
       USDC/USD: { address: "${f.usdcUsd.address}", asset: USDC, heartbeatSec: ${f.usdcUsd.heartbeatSec}, decimals: ${f.usdcUsd.decimals} }
       DAI/USD: { address: "${f.daiUsd.address}", asset: DAI, heartbeatSec: ${f.daiUsd.heartbeatSec}, decimals: ${f.daiUsd.decimals} }
-      USDT/USD: { address: "${f.usdtUsd.address}", asset: USDT, heartbeatSec: ${f.usdtUsd.heartbeatSec}, decimals: ${f.usdtUsd.decimals} }
+      USDT/USD: { address: "${f.usdtUsd.address}", asset: USDT, heartbeatSec: ${f.usdtUsd.heartbeatSec}, decimals: ${f.usdtUsd.decimals} }${sequencerFeedLine(manifest, options)}
 
 # Safes by name: the keeper acts only through the Safe's Zodiac Roles modifier, within these permissions.
 treasuries:
@@ -432,4 +434,14 @@ books:
         USDT: { feed: USDT/USD, limitBps: 50, minSourcesToAct: 2, stablePools: [], basePool: null, maxSlippageBps: 50 }
         DAI: { feed: DAI/USD, limitBps: 50, minSourcesToAct: 2, stablePools: [], basePool: null, maxSlippageBps: 50 }
 ${sharedTail({ redisUrl: "${REDIS_URL}", keyPrefix: "hk" })}`;
+}
+
+/** An L2 devnet's network entry names its sequencer uptime feed; the mainnet-shaped devnet has none. */
+function sequencerFeedLine(manifest: DevnetManifest, options: DevnetTemplateOptions): string {
+  const uptime = manifest.l2?.sequencerUptimeFeed;
+  if (uptime === undefined) return "";
+  const grace = options.sequencerGracePeriodSec;
+  return `
+    sequencerUptimeFeed: # Chainlink's L2 sequencer uptime feed: nothing is acted on while down or in grace
+      address: "${uptime.address}"${grace === undefined ? "" : `\n      gracePeriodSec: ${grace}`}`;
 }

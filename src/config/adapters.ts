@@ -72,6 +72,12 @@ export function bookSourcesFromConfig(config: HedgekeeperConfig, bookId: string)
     base: tokenRef(network, book.base),
     baseFeed: feedSource(network, book.baseFeed),
     feeds: feedIds.map((id) => feedSource(network, id)),
+    ...(network.sequencerUptimeFeed && {
+      sequencerUptimeFeed: {
+        address: network.sequencerUptimeFeed.address,
+        gracePeriodSec: network.sequencerUptimeFeed.gracePeriodSec,
+      },
+    }),
     tokens: Object.keys(network.tokens).map((sym) => tokenRef(network, sym)),
     ...(v3 && {
       uniswapV3: {

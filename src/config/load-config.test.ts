@@ -105,6 +105,41 @@ describe("the configuration file", () => {
     );
   });
 
+  it("takes an L2 network's sequencer uptime feed (grace period 3600 s by default) into every book's sources", () => {
+    const uptime = "0xFdB631F5EE196F0ed6FAa767959853A9F217697D";
+    // Positive control: a network without the feed reads no sequencer.
+    expect(
+      bookSourcesFromConfig(parseConfig(devnetYaml(), { env: ENV }), "treasury-eth").sequencerUptimeFeed,
+    ).toBe(undefined);
+    const withDefault = parseConfig(
+      edited((t) => {
+        t.networks.devnet.sequencerUptimeFeed = { address: uptime };
+      }),
+      { env: ENV },
+    );
+    expect(bookSourcesFromConfig(withDefault, "treasury-eth").sequencerUptimeFeed).toEqual({
+      address: uptime,
+      gracePeriodSec: 3600,
+    });
+    const shortened = parseConfig(
+      edited((t) => {
+        t.networks.devnet.sequencerUptimeFeed = { address: uptime, gracePeriodSec: 600 };
+      }),
+      { env: ENV },
+    );
+    expect(bookSourcesFromConfig(shortened, "treasury-eth").sequencerUptimeFeed?.gracePeriodSec).toBe(600);
+    const bad = () =>
+      parseConfig(
+        edited((t) => {
+          t.networks.devnet.sequencerUptimeFeed = { address: "0x1234", gracePeriodSec: 0 };
+        }),
+        { env: ENV },
+      );
+    expect(bad).toThrow(ConfigError);
+    expect(bad).toThrow(/networks\.devnet\.sequencerUptimeFeed\.address/);
+    expect(bad).toThrow(/networks\.devnet\.sequencerUptimeFeed\.gracePeriodSec/);
+  });
+
   it("names the bad key of an Aave leg: its band, a second leg on one venue, an unknown collateral, both forms", () => {
     const aaveLeg = {
       venue: "aave-v3-borrow",

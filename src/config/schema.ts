@@ -68,6 +68,20 @@ export const networkSchema = z
       .describe("Send transactions through this MEV-protected RPC (e.g. Flashbots Protect) instead."),
     tokens: z.record(symbol, tokenSchema).describe("Tokens by symbol; books and permissions refer to them."),
     feeds: z.record(z.string().min(1), feedSchema).describe("Chainlink feeds by id (e.g. `ETH/USD`)."),
+    sequencerUptimeFeed: z
+      .object({
+        address: address.describe("Chainlink L2 sequencer uptime feed proxy (answer 0 = up, 1 = down)."),
+        gracePeriodSec: positiveInt
+          .default(3600)
+          .describe(
+            "After the sequencer comes back, prices are not acted on for this long (Chainlink recommends 3600).",
+          ),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "On an L2: while the sequencer is down and during its grace period, no feed of this network is used to act.",
+      ),
   })
   .strict();
 

@@ -28,6 +28,13 @@ export const fluxAggregatorAbi = parseAbi([
   "function addAccess(address user)",
 ]);
 
+/** A feed's entry in a chain's address book. */
+export interface FeedAddress {
+  address: Address;
+  description: string;
+  heartbeatSec: number;
+}
+
 export interface FeedDeployment {
   /** The EACAggregatorProxy at the mainnet address: what consumers read. */
   proxy: Address;
@@ -62,47 +69,69 @@ export async function deployChainlinkFeeds(
   client: DevnetClient,
   operator: Address,
   initialAnswers: Readonly<Record<FeedKey, number>>,
+  /** Where each feed's proxy goes: the chain's address book (default mainnet's). */
+  feedBook: Readonly<Record<FeedKey, FeedAddress>> = MAINNET_FEEDS,
 ): Promise<Record<FeedKey, FeedDeployment>> {
-  const aggregatorArtifact = loadArtifact(`${CHAINLINK}/AccessControlledAggregator.json`);
-  const proxyArtifact = loadArtifact(`${CHAINLINK}/EACAggregatorProxy.json`);
   const feeds = {} as Record<FeedKey, FeedDeployment>;
-  for (const [key, feed] of Object.entries(MAINNET_FEEDS) as [FeedKey, (typeof MAINNET_FEEDS)[FeedKey]][]) {
-    const aggregator = await deployDevnetContract(client, operator, {
-      label: `AccessControlledAggregator ${feed.description}`,
-      ...aggregatorArtifact,
-      // link, paymentAmount, timeout, validator, minSubmissionValue, maxSubmissionValue, decimals, description
-      args: [LINK_TOKEN, 0n, feed.heartbeatSec, zeroAddress, 1n, 10n ** 30n, FEED_DECIMALS, feed.description],
+  for (const [key, feed] of Object.entries(feedBook) as [FeedKey, FeedAddress][]) {
+    feeds[key] = await deployFeedAt(client, operator, feed, {
+      decimals: FEED_DECIMALS,
+      minSubmission: 1n,
+      firstAnswer: parseUnits(initialAnswers[key].toFixed(FEED_DECIMALS), FEED_DECIMALS),
     });
-    await writeDevnetContract(client, operator, {
-      address: aggregator,
-      abi: fluxAggregatorAbi,
-      functionName: "changeOracles",
-      args: [[], [operator], [operator], 1, 1, 0],
-    });
-    await writeDevnetContract(client, operator, {
-      address: aggregator,
-      abi: fluxAggregatorAbi,
-      functionName: "addAccess",
-      args: [feed.address],
-    });
-    await writeDevnetContract(client, operator, {
-      address: aggregator,
-      abi: fluxAggregatorAbi,
-      functionName: "submit",
-      args: [1n, parseUnits(initialAnswers[key].toFixed(FEED_DECIMALS), FEED_DECIMALS)],
-    });
-    const scratchProxy = await deployDevnetContract(client, operator, {
-      label: `EACAggregatorProxy ${feed.description}`,
-      ...proxyArtifact,
-      args: [aggregator, zeroAddress],
-    });
-    await moveContract(client, scratchProxy, feed.address, eacProxyStorageSlots());
-    feeds[key] = {
-      proxy: feed.address,
-      aggregator,
-      description: feed.description,
-      heartbeatSec: feed.heartbeatSec,
-    };
   }
   return feeds;
+}
+
+/**
+ * One feed as deployChainlinkFeeds builds them: an AccessControlledAggregator with `operator` as its only oracle,
+ * its first round `firstAnswer` (raw, in `decimals`), behind an EACAggregatorProxy moved to `feed.address`.
+ * `minSubmission` is the smallest answer the aggregator takes (0 for a status feed whose "up" is 0).
+ */
+export async function deployFeedAt(
+  client: DevnetClient,
+  operator: Address,
+  feed: FeedAddress,
+  answers: { decimals: number; minSubmission: bigint; firstAnswer: bigint },
+): Promise<FeedDeployment> {
+  const aggregator = await deployDevnetContract(client, operator, {
+    label: `AccessControlledAggregator ${feed.description}`,
+    ...loadArtifact(`${CHAINLINK}/AccessControlledAggregator.json`),
+    // link, paymentAmount, timeout, validator, minSubmissionValue, maxSubmissionValue, decimals, description
+    args: [
+      LINK_TOKEN,
+      0n,
+      feed.heartbeatSec,
+      zeroAddress,
+      answers.minSubmission,
+      10n ** 30n,
+      answers.decimals,
+      feed.description,
+    ],
+  });
+  await writeDevnetContract(client, operator, {
+    address: aggregator,
+    abi: fluxAggregatorAbi,
+    functionName: "changeOracles",
+    args: [[], [operator], [operator], 1, 1, 0],
+  });
+  await writeDevnetContract(client, operator, {
+    address: aggregator,
+    abi: fluxAggregatorAbi,
+    functionName: "addAccess",
+    args: [feed.address],
+  });
+  await writeDevnetContract(client, operator, {
+    address: aggregator,
+    abi: fluxAggregatorAbi,
+    functionName: "submit",
+    args: [1n, answers.firstAnswer],
+  });
+  const scratchProxy = await deployDevnetContract(client, operator, {
+    label: `EACAggregatorProxy ${feed.description}`,
+    ...loadArtifact(`${CHAINLINK}/EACAggregatorProxy.json`),
+    args: [aggregator, zeroAddress],
+  });
+  await moveContract(client, scratchProxy, feed.address, eacProxyStorageSlots());
+  return { proxy: feed.address, aggregator, description: feed.description, heartbeatSec: feed.heartbeatSec };
 }

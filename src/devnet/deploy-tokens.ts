@@ -31,6 +31,8 @@ export async function deployStablecoins(
   client: DevnetClient,
   deployer: Address,
   minter: Address,
+  /** Where each token goes: the chain's address book (default mainnet's). */
+  tokens: Readonly<Record<StablecoinSpec["key"], Address>> = MAINNET_TOKENS,
 ): Promise<Record<StablecoinSpec["key"], Address>> {
   const artifact = loadProjectArtifact("devnet/DevnetERC20.sol", "DevnetERC20");
   for (const token of DEVNET_STABLECOINS) {
@@ -42,8 +44,8 @@ export async function deployStablecoins(
         ...artifact,
         args: [token.name, token.symbol, token.decimals, minter],
       },
-      MAINNET_TOKENS[token.key],
+      tokens[token.key],
     );
   }
-  return { usdc: MAINNET_TOKENS.usdc, usdt: MAINNET_TOKENS.usdt, dai: MAINNET_TOKENS.dai };
+  return { usdc: tokens.usdc, usdt: tokens.usdt, dai: tokens.dai };
 }

@@ -29,14 +29,12 @@ export interface UniswapV3Deployment {
  * missing. So each contract is deployed by its real mainnet deployer (impersonated) at the mainnet nonce,
  * with the mainnet constructor arguments.
  */
-export async function deployUniswapV3(client: DevnetClient): Promise<UniswapV3Deployment> {
-  const weth9 = loadArtifact("@uniswap/v2-periphery/build/WETH9.json");
-  await impersonate(client, MAINNET_DEPLOYERS.weth);
-  const weth = await deployAsAt(client, MAINNET_DEPLOYERS.weth, WETH_DEPLOYER_NONCE, {
-    label: "WETH9",
-    ...weth9,
-  });
-  await client.testClient.stopImpersonatingAccount({ address: MAINNET_DEPLOYERS.weth });
+export async function deployUniswapV3(
+  client: DevnetClient,
+  /** A wrapped-ether token already in place (another chain's WETH); default: WETH9 at its mainnet address. */
+  options: { weth?: Address } = {},
+): Promise<UniswapV3Deployment> {
+  const weth = options.weth ?? (await deployMainnetWeth(client));
 
   const deployer = MAINNET_DEPLOYERS.uniswapV3;
   const nonces = UNISWAP_V3_DEPLOYER_NONCES;
@@ -85,7 +83,7 @@ export async function deployUniswapV3(client: DevnetClient): Promise<UniswapV3De
 
   const deployment = { weth, factory, swapRouter, positionManager, quoterV2, positionDescriptor };
   const expected: Partial<Record<keyof UniswapV3Deployment, Address>> = {
-    weth: MAINNET_TOKENS.weth,
+    weth: options.weth ?? MAINNET_TOKENS.weth,
     factory: MAINNET_UNISWAP_V3.factory,
     swapRouter: MAINNET_UNISWAP_V3.swapRouter,
     positionManager: MAINNET_UNISWAP_V3.positionManager,
@@ -100,4 +98,15 @@ export async function deployUniswapV3(client: DevnetClient): Promise<UniswapV3De
     }
   }
   return deployment;
+}
+
+/** WETH9 by its mainnet deployer (impersonated) at its mainnet nonce. */
+async function deployMainnetWeth(client: DevnetClient): Promise<Address> {
+  await impersonate(client, MAINNET_DEPLOYERS.weth);
+  const weth = await deployAsAt(client, MAINNET_DEPLOYERS.weth, WETH_DEPLOYER_NONCE, {
+    label: "WETH9",
+    ...loadArtifact("@uniswap/v2-periphery/build/WETH9.json"),
+  });
+  await client.testClient.stopImpersonatingAccount({ address: MAINNET_DEPLOYERS.weth });
+  return weth;
 }

@@ -26,6 +26,8 @@ export interface DevnetConfigOptions {
   deployed?: { hedgeGuard: string; hedgeBounds: string };
   /** The book watches the Safe's Uniswap v4 positions too (renderDevnetConfig's uniswapV4Positions). */
   uniswapV4Positions?: boolean;
+  /** An L2 devnet's sequencer grace period (renderDevnetConfig's; default 3600 s). */
+  sequencerGracePeriodSec?: number;
   /** Values for the file's `${...}` references (default: the devnet keeper's own, public, key). */
   env?: Readonly<Record<string, string>>;
 }
@@ -73,6 +75,9 @@ function renderConfigText(manifest: DevnetManifest, options: DevnetConfigOptions
     ...(options.rpcUrl !== undefined && { rpcUrl: options.rpcUrl }),
     ...(options.redisUrl !== undefined && { redisUrl: options.redisUrl }),
     ...(options.uniswapV4Positions !== undefined && { uniswapV4Positions: options.uniswapV4Positions }),
+    ...(options.sequencerGracePeriodSec !== undefined && {
+      sequencerGracePeriodSec: options.sequencerGracePeriodSec,
+    }),
     hedgeGuard: options.deployed?.hedgeGuard ?? NOT_DEPLOYED,
     hedgeBounds: options.deployed?.hedgeBounds ?? NOT_DEPLOYED,
   });

@@ -157,6 +157,17 @@ export const devnetManifestSchema = z.object({
       lpTokenIds: z.array(z.string().regex(/^\d+$/)),
     })
     .optional(),
+  /** An L2-shaped devnet (bootstrap-l2.ts): what makes it one, and which addresses are not the real chain's. */
+  l2: z
+    .object({
+      /** The chain it is shaped after (e.g. "arbitrum-one"). */
+      shape: z.string(),
+      /** Chainlink's L2 sequencer uptime feed at its real address: answer 0 = up, 1 = down. */
+      sequencerUptimeFeed: z.object({ address, aggregator: address, description: z.string() }),
+      /** Contracts that are not at the real chain's address, and why. */
+      notReal: z.record(z.string(), z.string()),
+    })
+    .optional(),
 });
 
 export type DevnetManifest = z.infer<typeof devnetManifestSchema>;

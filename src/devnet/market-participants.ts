@@ -27,16 +27,21 @@ const STABLE_DECIMALS = { usdc: 6, usdt: 6, dai: 18 } as const;
 /**
  * Gives each account ETH, stablecoins (minted by the tokens' minter) and WETH (wrapped by the account itself).
  */
-export async function fundAccounts(client: DevnetClient, minter: Address, plan: FundingPlan): Promise<void> {
+export async function fundAccounts(
+  client: DevnetClient,
+  minter: Address,
+  plan: FundingPlan,
+  tokens: Readonly<Record<keyof typeof MAINNET_TOKENS, Address>> = MAINNET_TOKENS,
+): Promise<void> {
   for (const entry of plan.balances) {
     await client.testClient.setBalance({
       address: entry.account,
       value: parseEther(String(entry.eth + entry.weth)),
     });
-    await mintStablecoins(client, minter, entry.account, entry);
+    await mintStablecoins(client, minter, entry.account, entry, tokens);
     if (entry.weth > 0) {
       await writeDevnetContract(client, entry.account, {
-        address: MAINNET_TOKENS.weth,
+        address: tokens.weth,
         abi: WETH9_ABI,
         functionName: "deposit",
         value: parseEther(String(entry.weth)),
@@ -51,13 +56,14 @@ export async function mintStablecoins(
   minter: Address,
   account: Address,
   amounts: Partial<Record<keyof typeof STABLE_DECIMALS, number>>,
+  tokens: Readonly<Record<keyof typeof STABLE_DECIMALS, Address>> = MAINNET_TOKENS,
 ): Promise<void> {
   const tokenAbi = devnetErc20Abi();
   for (const key of ["usdc", "usdt", "dai"] as const) {
     const amount = amounts[key] ?? 0;
     if (amount === 0) continue;
     await writeDevnetContract(client, minter, {
-      address: MAINNET_TOKENS[key],
+      address: tokens[key],
       abi: tokenAbi,
       functionName: "mint",
       args: [account, parseUnits(String(amount), STABLE_DECIMALS[key])],
@@ -90,12 +96,13 @@ export async function depositPerpCollateral(
   perp: PerpDeployment,
   account: Address,
   usdc: number,
+  usdcToken: Address = MAINNET_TOKENS.usdc,
 ): Promise<void> {
   await writeDevnetContract(client, account, {
     address: perp.vault,
     abi: perpArtifact("Vault").abi,
     functionName: "deposit",
-    args: [MAINNET_TOKENS.usdc, parseUnits(String(usdc), 6)],
+    args: [usdcToken, parseUnits(String(usdc), 6)],
   });
 }
 

@@ -14,6 +14,8 @@ export interface HardhatNodeOptions {
   /** Fork this JSON-RPC endpoint instead of starting an empty chain. */
   fork?: { url: string; blockNumber?: number | undefined } | undefined;
   startTimeoutMs?: number;
+  /** The chain id the node reports (default: the project's, 31337). */
+  chainId?: number;
   /** Called once the node process is spawned: work that can overlap its ~2 s start. */
   whileStarting?: () => void;
 }
@@ -67,6 +69,7 @@ export async function startHardhatNode(options: HardhatNodeOptions): Promise<Har
     );
   }
   const args = [hardhatCli(), "node", "--hostname", "127.0.0.1", "--port", String(port)];
+  if (options.chainId !== undefined) args.push("--chain-id", String(options.chainId));
   if (options.fork) {
     args.push("--fork", options.fork.url);
     if (options.fork.blockNumber !== undefined)

@@ -56,38 +56,46 @@ const STABLE_RANGES = [
   { lower: 0.5, upper: 2, quoteAmount: 1_000_000 },
 ];
 
-export const POOL_SPECS: Record<PoolKey, PoolSpec> = {
-  usdcWeth500: {
-    base: MAINNET_TOKENS.weth,
-    baseDecimals: 18,
-    quote: MAINNET_TOKENS.usdc,
-    quoteDecimals: 6,
-    fee: 500,
-    tickSpacing: 10,
-    initialPrice: 3000,
-    makerRanges: VOLATILE_RANGES,
-  },
-  daiUsdc100: {
-    base: MAINNET_TOKENS.dai,
-    baseDecimals: 18,
-    quote: MAINNET_TOKENS.usdc,
-    quoteDecimals: 6,
-    fee: 100,
-    tickSpacing: 1,
-    initialPrice: 1,
-    makerRanges: STABLE_RANGES,
-  },
-  usdcUsdt100: {
-    base: MAINNET_TOKENS.usdc,
-    baseDecimals: 6,
-    quote: MAINNET_TOKENS.usdt,
-    quoteDecimals: 6,
-    fee: 100,
-    tickSpacing: 1,
-    initialPrice: 1,
-    makerRanges: STABLE_RANGES,
-  },
-};
+/** The token addresses pools are made of (a chain's address book). */
+export type PoolTokens = Readonly<Record<keyof typeof MAINNET_TOKENS, Address>>;
+
+/** The three pools over `tokens` (default: mainnet's): same fees, prices and maker ranges on every chain. */
+export function poolSpecs(tokens: PoolTokens = MAINNET_TOKENS): Record<PoolKey, PoolSpec> {
+  return {
+    usdcWeth500: {
+      base: tokens.weth,
+      baseDecimals: 18,
+      quote: tokens.usdc,
+      quoteDecimals: 6,
+      fee: 500,
+      tickSpacing: 10,
+      initialPrice: 3000,
+      makerRanges: VOLATILE_RANGES,
+    },
+    daiUsdc100: {
+      base: tokens.dai,
+      baseDecimals: 18,
+      quote: tokens.usdc,
+      quoteDecimals: 6,
+      fee: 100,
+      tickSpacing: 1,
+      initialPrice: 1,
+      makerRanges: STABLE_RANGES,
+    },
+    usdcUsdt100: {
+      base: tokens.usdc,
+      baseDecimals: 6,
+      quote: tokens.usdt,
+      quoteDecimals: 6,
+      fee: 100,
+      tickSpacing: 1,
+      initialPrice: 1,
+      makerRanges: STABLE_RANGES,
+    },
+  };
+}
+
+export const POOL_SPECS: Record<PoolKey, PoolSpec> = poolSpecs();
 
 /** Observation slots per pool: hours of TWAP history at one swap per block. */
 export const OBSERVATION_CARDINALITY = 200;
@@ -116,9 +124,10 @@ export async function createPools(
   client: DevnetClient,
   from: Address,
   contracts: { factory: Address; positionManager: Address },
+  tokens: PoolTokens = MAINNET_TOKENS,
 ): Promise<Record<PoolKey, DevnetPool>> {
   const pools = {} as Record<PoolKey, DevnetPool>;
-  for (const [key, spec] of Object.entries(POOL_SPECS) as [PoolKey, PoolSpec][]) {
+  for (const [key, spec] of Object.entries(poolSpecs(tokens)) as [PoolKey, PoolSpec][]) {
     const described = describePool("0x0000000000000000000000000000000000000000", spec);
     await writeDevnetContract(client, from, {
       address: contracts.positionManager,

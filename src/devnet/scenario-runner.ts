@@ -18,7 +18,13 @@ import {
   readTimestamp,
 } from "./market-state.ts";
 import type { PoolKey } from "./pools.ts";
-import type { FeedRules, Scenario, ScenarioStep } from "./scenario.ts";
+import { type FeedRules, type Scenario, ScenarioError, type ScenarioStep } from "./scenario.ts";
+import {
+  readSequencerStatus,
+  SEQUENCER_ANSWER,
+  type SequencerFeedState as SequencerState,
+  sequencerStatusTransaction,
+} from "./sequencer-status.ts";
 import { sendInOneBlock, sendInOneBlockThenRead, withManualMining } from "./transactions.ts";
 
 type FeedKey = keyof DevnetManifest["feeds"];
@@ -117,6 +123,8 @@ function describe(step: ScenarioStep): string {
       return `advance time ${step.seconds} s`;
     case "pool.removeLiquidity":
       return `remove ${step.fraction * 100}% of the maker's liquidity from ${step.pool}`;
+    case "sequencer":
+      return `the L2 sequencer goes ${step.status}`;
     case "market.path": {
       const to = (asset: string, point: typeof step.eth) =>
         point ? [`${asset} to ${point.price ?? `${(point.change ?? 0) * 100}%`}`] : [];
@@ -301,6 +309,36 @@ async function runStep(
         () => readPoolLiquidity(client, pool.address),
       );
       return [{ what: `${step.pool} in-range liquidity`, before: Number(before), after: Number(after) }];
+    }
+    case "sequencer": {
+      const uptime = manifest.l2?.sequencerUptimeFeed;
+      if (uptime === undefined) {
+        throw new ScenarioError(
+          "a sequencer step needs an L2 devnet (its manifest has no l2.sequencerUptimeFeed)",
+        );
+      }
+      const before = await readSequencerStatus(client, uptime.address);
+      if (before.status === step.status) {
+        throw new ScenarioError(
+          `the sequencer is already ${step.status}: the uptime feed posts only changes`,
+        );
+      }
+      const after = await sendInOneBlockThenRead(
+        client,
+        [
+          sequencerStatusTransaction(
+            operator,
+            uptime.aggregator,
+            aggregatorRound(before.roundId) + 1n,
+            step.status,
+          ),
+        ],
+        () => readSequencerStatus(client, uptime.address),
+      );
+      const answer = (status: SequencerState["status"]) => Number(SEQUENCER_ANSWER[status]);
+      return [
+        { what: "sequencer status (1 = down)", before: answer(before.status), after: answer(after.status) },
+      ];
     }
   }
 }

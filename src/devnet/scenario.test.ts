@@ -11,7 +11,7 @@ import {
 } from "./scenario.ts";
 
 describe("scenarios as data", () => {
-  it("ships the eight market scenarios, each a valid file", () => {
+  it("ships the eight market scenarios and the L2's sequencer-down, each a valid file", () => {
     const names = listScenarios();
     expect(names).toEqual([
       "basis-blowout",
@@ -21,6 +21,7 @@ describe("scenarios as data", () => {
       "liquidity-gap",
       "oracle-stale",
       "quiet-drift",
+      "sequencer-down",
       "usdc-depeg-2023",
     ]);
     for (const name of names) expect(loadScenario(name).steps.length).toBeGreaterThan(0);

@@ -72,6 +72,14 @@ const poolRemoveLiquidity = z
   })
   .strict();
 
+/**
+ * The L2 sequencer's uptime feed reports a status change (an L2 devnet only: its manifest has `l2`). The real feed
+ * posts only on a change, so `startedAt` is when the status changed; reporting the status it already has is refused.
+ */
+const sequencerStatus = z
+  .object({ kind: z.literal("sequencer"), status: z.enum(["down", "up"]), label })
+  .strict();
+
 /** Where an asset's USD price goes: absolute, or relative to the scenario's start. */
 const pricePoint = z
   .object({ price: z.number().positive().optional(), change: change.optional() })
@@ -106,6 +114,7 @@ export const scenarioStepSchema = z.union([
   timeAdvance,
   poolRemoveLiquidity,
   marketPath,
+  sequencerStatus,
 ]);
 
 /**
@@ -132,6 +141,11 @@ export const scenarioSchema = z
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioStep = z.infer<typeof scenarioStepSchema>;
 export type FeedRules = Scenario["feedRules"];
+
+/** Whether the scenario has a step only an L2 devnet can run (its sequencer uptime feed). */
+export function scenarioNeedsL2(scenario: Scenario): boolean {
+  return scenario.steps.some((step) => step.kind === "sequencer");
+}
 
 /** Unknown scenario name, or a scenario file that does not validate. `message` is one line. */
 export class ScenarioError extends Error {

@@ -8,7 +8,9 @@ import {
   type WalletClient,
 } from "viem";
 import { type DevnetRole, devnetAddress, roleIndex } from "./accounts.ts";
+import { ARBITRUM_CHAIN_ID } from "./arbitrum-addresses.ts";
 import { bootstrapDevnet } from "./bootstrap.ts";
+import { bootstrapL2Devnet } from "./bootstrap-l2.ts";
 import { preloadRolesPackages } from "./deploy-roles.ts";
 import {
   createDevnetClient,
@@ -34,7 +36,19 @@ export interface StartDevnetOptions {
   inProcess?: boolean;
   /** Also write the manifest here (e.g. deployments/devnet.json). */
   manifestPath?: string;
+  /**
+   * Which chain it is shaped after: `mainnet` (default: chain 31337, Ethereum's addresses) or `arbitrum` (chain
+   * 42161, Arbitrum One's addresses and its L2 sequencer uptime feed; bootstrap-l2.ts).
+   */
+  shape?: DevnetShape;
 }
+
+export type DevnetShape = "mainnet" | "arbitrum";
+
+const SHAPES: Record<DevnetShape, { chainId: number; bootstrap: typeof bootstrapDevnet }> = {
+  mainnet: { chainId: HARDHAT_CHAIN_ID, bootstrap: bootstrapDevnet },
+  arbitrum: { chainId: ARBITRUM_CHAIN_ID, bootstrap: bootstrapL2Devnet },
+};
 
 export interface Devnet {
   /** JSON-RPC URL, or IN_PROCESS_RPC_URL for an in-process chain. */
@@ -56,18 +70,20 @@ export interface Devnet {
 /** Starts a chain, bootstraps everything on it, and returns typed handles. Always stop it. */
 export async function startDevnet(options: StartDevnetOptions = {}): Promise<Devnet> {
   const started = performance.now();
+  const shape = SHAPES[options.shape ?? "mainnet"];
   let transport: Transport;
   let rpcUrl: string;
   let stopChain: () => Promise<void>;
   if (options.inProcess) {
     const { default: hre } = await import("hardhat");
-    const connection = await hre.network.connect();
+    const connection = await hre.network.connect({ override: { chainId: shape.chainId } });
     transport = devnetTransport(connection.provider as unknown as EIP1193Provider);
     rpcUrl = IN_PROCESS_RPC_URL;
     stopChain = () => connection.close();
   } else {
     const node = await startHardhatNode({
       port: options.port ?? DEFAULT_DEVNET_PORT,
+      chainId: shape.chainId,
       whileStarting: preloadRolesPackages,
     });
     transport = devnetTransport(node.rpcUrl);
@@ -75,8 +91,8 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     stopChain = node.stop;
   }
   try {
-    const client = createDevnetClient(transport, devnetChain(HARDHAT_CHAIN_ID, rpcUrl));
-    const manifest = await bootstrapDevnet(client, rpcUrl);
+    const client = createDevnetClient(transport, devnetChain(shape.chainId, rpcUrl));
+    const manifest = await shape.bootstrap(client, rpcUrl);
     if (options.manifestPath) writeManifest(options.manifestPath, manifest);
     return devnetHandle(client, manifest, performance.now() - started, stopChain);
   } catch (error) {

@@ -48,9 +48,12 @@ export async function buildStartingBook(
     positionManager: Address;
     pools: Record<PoolKey, DevnetPool>;
     perp: PerpDeployment;
+    /** The chain's token address book (default mainnet's). */
+    tokens?: Readonly<Record<keyof typeof MAINNET_TOKENS, Address>>;
   },
 ): Promise<StartingBook> {
   const book = STARTING_BOOK;
+  const tokens = setup.tokens ?? MAINNET_TOKENS;
   const approve = (token: Address, spender: Address): MetaTransaction => ({
     to: token,
     value: 0n,
@@ -58,14 +61,14 @@ export async function buildStartingBook(
   });
   const calls: MetaTransaction[] = [
     {
-      to: MAINNET_TOKENS.weth,
+      to: tokens.weth,
       value: parseEther(String(book.ethLp.weth)),
       data: encodeFunctionData({ abi: WETH9_ABI, functionName: "deposit" }),
     },
-    approve(MAINNET_TOKENS.weth, setup.positionManager),
-    approve(MAINNET_TOKENS.usdc, setup.positionManager),
-    approve(MAINNET_TOKENS.dai, setup.positionManager),
-    approve(MAINNET_TOKENS.usdc, setup.perp.vault),
+    approve(tokens.weth, setup.positionManager),
+    approve(tokens.usdc, setup.positionManager),
+    approve(tokens.dai, setup.positionManager),
+    approve(tokens.usdc, setup.perp.vault),
     {
       to: setup.positionManager,
       value: 0n,
@@ -94,7 +97,7 @@ export async function buildStartingBook(
       data: encodeFunctionData({
         abi: perpArtifact("Vault").abi,
         functionName: "deposit",
-        args: [MAINNET_TOKENS.usdc, parseUnits(String(book.perpCollateralUsdc), 6)],
+        args: [tokens.usdc, parseUnits(String(book.perpCollateralUsdc), 6)],
       }),
     },
   ];

@@ -21,7 +21,10 @@ export function oracleHealth(reading: OracleReading, nowSec: number): OracleHeal
   }
   const ageSec = nowSec - reading.updatedAtSec;
   if (reading.answer <= 0n) return { fresh: false, ageSec, problem: "answer <= 0" };
-  if (reading.stale) return { fresh: false, ageSec, problem: "flagged stale by the indexer" };
+  if (reading.stale) {
+    const why = reading.flags?.length ? `: ${reading.flags.join(", ")}` : "";
+    return { fresh: false, ageSec, problem: `flagged stale by the indexer${why}` };
+  }
   if (ageSec > reading.heartbeatSec)
     return { fresh: false, ageSec, problem: `older than heartbeat ${reading.heartbeatSec}s` };
   if (ageSec < -60) return { fresh: false, ageSec, problem: "updatedAt is in the future" };

@@ -23,6 +23,8 @@ export interface OracleReading {
   roundId: bigint;
   /** Set by the indexer when its own checks failed (sequencer down or in grace, round went backwards…). */
   stale: boolean;
+  /** Which of the indexer's checks failed (e.g. `sequencer-down`), when it says which. */
+  flags?: readonly string[];
 }
 
 export interface TickFeeGrowth {

@@ -65,6 +65,7 @@ export function decodeFeed(
       heartbeatSec: source.heartbeatSec,
       roundId: round.roundId,
       stale: !health.usable,
+      ...(health.problems.length > 0 && { flags: health.problems }),
     },
   };
 }
