@@ -1,10 +1,13 @@
 // The deleverager on the devnet with real Aave v3, Safe and Zodiac Roles bytecode: the keeper is off, ETH rallies,
 // the Safe's health factor falls under its floor, and the deleverager, with its own repay-only key, repays through
 // the Safe's Roles modifier until the target is back. One devnet, one setup; each test reverts to it.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pino from "pino";
 import { type Address, encodeFunctionData, keccak256, parseUnits, toFunctionSelector, toHex } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseDocument } from "yaml";
+import { parseDocument, stringify } from "yaml";
 import { rolesAbi } from "zodiac-roles-sdk";
 import { createDeleverager, type Deleverager } from "../../../keeper/deleverager.ts";
 import { DELEVERAGER_KEY_ENV, deleveragerScopeOf } from "../../../keeper/deleverager-config.ts";
@@ -25,6 +28,8 @@ import { bookKey } from "../../../src/execution/book-key.ts";
 import { DELEVERAGER_ROLE_KEY } from "../../../src/execution/role-keys.ts";
 import { expectCustomError } from "../../support/custom-error.ts";
 import { useDevnet } from "../../support/devnet.ts";
+import { startFaultInjectingRpcProxy } from "../../support/fault-injecting-rpc-proxy.ts";
+import { startScript } from "../../support/run-script.ts";
 
 const devnet = useDevnet();
 const FLOOR = 1.5;
@@ -34,6 +39,15 @@ let setup: DevnetKeeperSetup;
 
 /** The devnet's configuration with the book hedged on Aave (USDC collateral), its keeper hired with a deleverager. */
 function configWithAaveLeg() {
+  return parseConfig(JSON.stringify(configTreeWithAaveLeg()), {
+    source: "devnet configuration, deleverager host",
+    // The deleverager's host: no keeper key in its environment.
+    env: {},
+    secretsNotNeeded: ["treasuries.*.keeper.privateKey"],
+  });
+}
+
+function configTreeWithAaveLeg() {
   const { manifest } = devnet();
   const aave = manifest.aave!;
   const tree = parseDocument(
@@ -55,12 +69,7 @@ function configWithAaveLeg() {
     },
   ];
   delete book.hedge;
-  // The deleverager's host: no keeper key in its environment.
-  return parseConfig(JSON.stringify(tree), {
-    source: "devnet configuration, deleverager host",
-    env: {},
-    secretsNotNeeded: ["treasuries.*.keeper.privateKey"],
-  });
+  return tree;
 }
 
 function deleverager(): Deleverager {
@@ -261,6 +270,44 @@ describe("the deleverager, keeper off", () => {
     expect(drifted.drift.unexpected.map((u) => u.key)).toEqual([
       `function:${DELEVERAGER_ROLE_KEY}:${d.manifest.aave!.pool.toLowerCase()}:${borrowSelector}`,
     ]);
+  });
+
+  it("runs as `hedgekeeper run --role deleverager`: a process with only its own key repays, and stops on SIGTERM", async () => {
+    const d = devnet();
+    // The in-process devnet, served over HTTP to the child process.
+    const proxy = await startFaultInjectingRpcProxy({
+      request: (args) => d.publicClient.request(args as never),
+    });
+    const dir = mkdtempSync(join(tmpdir(), "hk-deleverager-"));
+    const configPath = join(dir, "hedgekeeper.yaml");
+    writeFileSync(configPath, stringify(configTreeWithAaveLeg()));
+    const env = { HK_DEVNET_RPC_URL: proxy.url, HK_KEEPER_PRIVATE_KEY: "" };
+    try {
+      await submitFeedAnswer(
+        d.client,
+        d.manifest.accounts.deployer.address,
+        d.manifest.feeds.ethUsd.aggregator,
+        3600,
+      );
+      const run = startScript("hedgekeeper", ["run", "-c", configPath, "--role", "deleverager"], {
+        ...env,
+        [DELEVERAGER_KEY_ENV]: DELEVERAGER_KEY,
+      });
+      try {
+        const deadline = Date.now() + 60_000;
+        // Until the process has logged its repay (it logs once the receipt is in, after the chain shows it).
+        const repaidLogged = () => run.output().includes("deleverager repaid the Safe's Aave debt");
+        while (!repaidLogged() && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(Number(await healthFactor()) / 1e18, run.output()).toBeCloseTo(TARGET, 4);
+        expect(run.output()).toContain("deleverager repaid the Safe's Aave debt");
+      } finally {
+        run.child.kill("SIGTERM");
+      }
+      expect(await run.exited).toBe(0);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it("refuses to start with a key that is not the treasury's deleverager, naming the key", () => {
