@@ -161,6 +161,7 @@ const execution = (planId: string, overrides: Partial<PlanExecution> = {}): Plan
   slippageBps: 9,
   notionalUsd: 12_000,
   riskRemovedUsd: 850,
+  perpCollateralMovedUsd: -2_500,
   legs: [
     {
       actionIndex: 1,
