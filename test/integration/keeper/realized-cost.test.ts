@@ -1,6 +1,6 @@
 import { type Address, erc20Abi, parseAbi } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PERP_ACCOUNT_BALANCE_ABI } from "../../../src/chain/abis/perp-v2-abi.ts";
+import { PERP_ACCOUNT_BALANCE_ABI, PERP_VAULT_ABI } from "../../../src/chain/abis/perp-v2-abi.ts";
 import type { Plan } from "../../../src/engine/plan.ts";
 import type { HistoryStore } from "../../../src/store/history-store.ts";
 import { openHistoryStore } from "../../../src/store/open-history-store.ts";
@@ -106,6 +106,22 @@ describe("realized execution cost on the devnet", () => {
     expect(execution.minedAtSec).toBe(
       Number((await d.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp),
     );
+    // A trade that realizes nothing settles nothing into the vault: its balance moves by the collateral the plan
+    // moved (its Deposited/Withdrawn events), which the execution records.
+    const vaultBalance = async (blockNumber: bigint) =>
+      Number(
+        await d.publicClient.readContract({
+          address: perp.vault,
+          abi: PERP_VAULT_ABI,
+          functionName: "getBalance",
+          args: [safe],
+          blockNumber,
+        }),
+      ) / 1e6;
+    expect(execution.perpCollateralMovedUsd).toBeCloseTo(
+      (await vaultBalance(receipt.blockNumber)) - (await vaultBalance(receipt.blockNumber - 1n)),
+      6,
+    );
   });
 
   it("records a de-peg swap's fill and pool fee as the Safe's token balances show them", async () => {
@@ -143,5 +159,7 @@ describe("realized execution cost on the devnet", () => {
     const gasEth = Number(await keeperGasWei(block)) / 1e18;
     expect(execution.gasUsd).toBeCloseTo(gasEth * plan.quote.basePriceUsd, 9);
     expect(execution.legs).toHaveLength(1);
+    // A swap moves nothing into or out of the perp vault.
+    expect(execution.perpCollateralMovedUsd).toBe(0);
   });
 });
