@@ -129,11 +129,21 @@ export function evaluationHistory(input: {
 
 /** What the performance report splits the block's P&L with (src/performance/attribution.ts). */
 function attributionInputsOf(snapshot: BookSnapshot, metrics: BookMetrics): SampleAttributionInputs {
+  const perp = snapshot.perp;
   return {
     lpFeesOwedUsd: metrics.lpFeesUsd,
     lpDeltaBase: metrics.drift.lpDeltaBase,
     spotBase: metrics.drift.spotDeltaBase,
-    pendingFundingUsd: snapshot.perp === null ? 0 : Number(snapshot.perp.pendingFundingQuote) / 1e18,
+    pendingFundingUsd: perp === null ? 0 : Number(perp.pendingFundingQuote) / 1e18,
+    perp:
+      perp === null
+        ? { owedRealizedPnlUsd: 0, unrealizedPnlUsd: 0, pendingFeeUsd: 0, collateralUsd: 0 }
+        : {
+            owedRealizedPnlUsd: Number(perp.owedRealizedPnlQuote) / 1e18,
+            unrealizedPnlUsd: Number(perp.unrealizedPnlQuote) / 1e18,
+            pendingFeeUsd: Number(perp.pendingFeeQuote) / 1e18,
+            collateralUsd: Number(perp.collateral.balance) / 10 ** perp.collateral.token.decimals,
+          },
   };
 }
 

@@ -4,6 +4,8 @@
 // as the plan's execution is logged as an error and recorded as nothing, never as a zero cost; an RPC failure
 // (the block's timestamp) throws, so the confirm job retries before the plan is marked final.
 import type { TransactionReceipt } from "viem";
+import { PERP_VAULT_ABI } from "../src/chain/abis/perp-v2-abi.ts";
+import { perpCollateralMovedUnits } from "../src/execution/perp-collateral-moves.ts";
 import { ExecutionReceiptError, realizedExecution } from "../src/execution/realized-execution.ts";
 import type { PlanExecution } from "../src/store/history-store.ts";
 import type { KeeperContext } from "./context.ts";
@@ -33,6 +35,18 @@ export async function recordExecution(
       clearingHouse: book.targets.perp.clearingHouse,
     });
     const block = await ctx.client.getBlock({ blockNumber: receipt.blockNumber });
+    const vault = book.targets.perp.vault;
+    const movedUnits = perpCollateralMovedUnits(receipt, { vault, trader: book.targets.safe });
+    // The vault reports amounts in its settlement token's decimals; valued 1:1 with the dollar, as the vault does.
+    const vaultDecimals =
+      movedUnits === 0n
+        ? 0
+        : await ctx.client.readContract({
+            address: vault,
+            abi: PERP_VAULT_ABI,
+            functionName: "decimals",
+            blockNumber: receipt.blockNumber,
+          });
     execution = {
       ...cost,
       planId: plan.planId,
@@ -46,6 +60,7 @@ export async function recordExecution(
       effectiveGasPrice: receipt.effectiveGasPrice,
       expectedCostUsd: plan.expectedCost.totalUsd,
       riskRemovedUsd: plan.expectedRiskReductionUsd,
+      perpCollateralMovedUsd: Number(movedUnits) / 10 ** vaultDecimals,
     };
   } catch (error) {
     if (!(error instanceof ExecutionReceiptError || error instanceof PlanTamperedError)) throw error;

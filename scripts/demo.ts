@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
+import type { Hex } from "viem";
 import type { KeeperEvent } from "../keeper/events.ts";
 import type { Keeper } from "../keeper/keeper.ts";
 import { type Hedgekeeper, startHedgekeeper } from "../keeper/start-hedgekeeper.ts";
@@ -31,6 +32,7 @@ import { ensureRedis, RedisUnavailableError } from "../src/runtime/redis-server.
 import type { ActionView } from "../src/store/history-store.ts";
 import { HistoryStoreError } from "../src/store/history-store-errors.ts";
 import { readReportPeriod } from "../src/store/report-period.ts";
+import { chainAttributionCheck } from "./demo/attribution-check.ts";
 import { type DemoAction, type DemoReport, type DemoScenario, renderScenario } from "./demo/demo-report.ts";
 
 const BOOK_ID = DEVNET_BOOK_ID;
@@ -296,6 +298,13 @@ async function playScenario(run: DemoRun, scenario: (typeof SCENARIOS)[number]):
     .filter((action) => action.createdAtMs >= scenarioStartedMs)
     .reverse()
     .map(demoActionOf);
+  // The report counts a plan's costs and trades at the block it was mined in, from its realized execution, which
+  // is recorded once the transaction is final: report only when every mined plan of the scenario has one.
+  await executionsRecorded(
+    store,
+    actions.filter((a) => a.status === "mined").map((a) => a.planId),
+    15_000,
+  );
   const window = (await samplesNow()).slice(Math.max(0, firstSample - 1));
   const result: DemoScenario = {
     name: scenario.name,
@@ -313,11 +322,35 @@ async function playScenario(run: DemoRun, scenario: (typeof SCENARIOS)[number]):
     actions,
     hedgeEffectiveness: effectivenessOf(window, params.targetHedgeRatio),
     attribution: await attributionOf(store, window),
+    chainCheck: await chainAttributionCheck(d.publicClient, {
+      fromBlock: window[0]!.blockNumber,
+      toBlock: window[window.length - 1]!.blockNumber,
+      safe: d.manifest.contracts.treasurySafe,
+      perp: d.manifest.contracts.perp,
+      ethUsdFeed: d.manifest.feeds.ethUsd.address,
+      txHashes: actions.flatMap((a) => (a.status === "mined" && a.txHash !== null ? [a.txHash as Hex] : [])),
+    }),
     ...(Object.keys(oracleRounds).length > 0 ? { oracleRounds } : {}),
     problems: [],
   };
   judge(result, scenario.wantsAction, params.armBps);
   return result;
+}
+
+/** Until every plan in `planIds` has its realized execution in the history (or the timeout passes). */
+async function executionsRecorded(
+  store: Hedgekeeper["history"],
+  planIds: readonly string[],
+  timeoutMs: number,
+) {
+  const deadline = wallClock.nowMs() + timeoutMs;
+  while (wallClock.nowMs() < deadline) {
+    const recorded = new Set(
+      (await store.executions({ bookId: BOOK_ID, limit: 1_000 })).map((e) => e.planId),
+    );
+    if (planIds.every((id) => recorded.has(id))) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** The report's attribution over the scenario's samples, read back from the history as `hedgekeeper report` does. */

@@ -1,5 +1,6 @@
 // The demo's report: what stewards read after each scenario, and the JSON `--report` writes.
 import type { PnlTerms } from "../../src/performance/attribution.ts";
+import type { ChainAttributionCheck } from "./attribution-check.ts";
 
 export interface DemoAction {
   planId: string;
@@ -54,6 +55,8 @@ export interface DemoScenario {
    * history as `hedgekeeper report` reads it): the terms sum to the book's value change but for `unexplainedUsd`.
    */
   attribution: PnlTerms & { grossPnlUsd: number; unexplainedShareOfGross: number };
+  /** The hedge's figures over the same blocks read from the chain, apart from the history (attribution-check.ts). */
+  chainCheck: ChainAttributionCheck;
   /** Rounds each feed posted during the scenario's market paths, by what made it post (Chainlink's rule). */
   oracleRounds?: Record<string, { deviation: number; heartbeat: number }>;
   problems: string[];

@@ -38,6 +38,11 @@ export function reportPointOf(
     hedgeSizeBase: metrics.perp?.sizeBase ?? 0,
     hedgePriceUsd: metrics.perp?.markPrice ?? metrics.basePriceUsd,
     ...ledger,
+    // The replay keeps no trade quotes apart from its slippage ledger and never settles P&L into collateral:
+    // a trade step attributes the size held over it, as before (its fill shows in the unexplained remainder).
+    hedgeTradedBase: 0,
+    hedgeTradedAtQuoteUsd: 0,
+    settledToCollateralUsd: 0,
     driftBps: metrics.drift.driftBps,
     thresholdBps: params.armBps,
     targetHedgeRatio: params.targetHedgeRatio,

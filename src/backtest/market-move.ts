@@ -134,8 +134,11 @@ function movePerp(
       markPriceE18: indexPriceE18,
       accountValueQuote,
       freeCollateral: available > 0n ? available / 10n ** BigInt(18 - decimals) : 0n,
-      // Funding is settled into the account value each step, so none is pending.
+      // Funding is settled into the account value each step, so none is pending; the price move is unrealized
+      // P&L and the settled funding owed realized P&L (Perp v2 settles funding into owedRealizedPnl).
       pendingFundingQuote: 0n,
+      unrealizedPnlQuote: perp.unrealizedPnlQuote + pnlQuote,
+      owedRealizedPnlQuote: perp.owedRealizedPnlQuote - (fundingPaidUsd < 0 ? -fundingQuote : fundingQuote),
       fundingRateDaily,
     },
     fundingPaidUsd,

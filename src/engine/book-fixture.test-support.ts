@@ -187,6 +187,10 @@ export function makeBook(o: FixtureOptions = {}): BookSnapshot {
       markPriceE18: BigInt(Math.round(ethUsd * 1.0005 * 1e6)) * 10n ** 12n,
       indexPriceE18: BigInt(Math.round(ethUsd * 1e6)) * 10n ** 12n,
       pendingFundingQuote: 12n * 10n ** 18n,
+      owedRealizedPnlQuote: 0n,
+      // Account value = collateral + owed + pending fee − pending funding + unrealized (collateral = account value).
+      unrealizedPnlQuote: 12n * 10n ** 18n,
+      pendingFeeQuote: 0n,
       fundingRateDaily: 0.0003,
       maintenanceMarginRatio: 0.0625,
       initialMarginRatio: 0.1,

@@ -173,6 +173,14 @@ export interface PerpPositionSnapshot {
   indexPriceE18: bigint;
   /** Exchange.getAllPendingFundingPayment: 18 decimals, positive = the trader owes. */
   pendingFundingQuote: bigint;
+  /**
+   * AccountBalance.getPnlAndPendingFee, 18 decimals: realized P&L owed to the trader and not yet settled into the
+   * vault balance (a withdrawal settles it), unrealized P&L at the mark, pending maker fees. Account value is
+   * collateral + owed + pending fee − pending funding + unrealized (Vault._getSettlementTokenBalanceAndUnrealizedPnl).
+   */
+  owedRealizedPnlQuote: bigint;
+  unrealizedPnlQuote: bigint;
+  pendingFeeQuote: bigint;
   /** Funding per day as a fraction of notional, positive = longs pay shorts (from the mark/index TWAP gap). */
   fundingRateDaily: number;
   /** ClearingHouseConfig.getMmRatio / 1e6 (e.g. 0.0625). */

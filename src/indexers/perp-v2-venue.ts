@@ -88,6 +88,12 @@ export function createPerpV2Venue(
           abi: PERP_CLEARING_HOUSE_CONFIG_ABI,
           functionName: "getImRatio",
         },
+        {
+          address: contracts.accountBalance,
+          abi: PERP_ACCOUNT_BALANCE_ABI,
+          functionName: "getPnlAndPendingFee",
+          args: [account],
+        },
       ];
     },
     // Units differ by contract in Curie: ClearingHouse.getAccountValue is in 18 decimals, while the Vault reports
@@ -106,6 +112,7 @@ export function createPerpV2Venue(
         indexTwap,
         mm,
         im,
+        pnlAndPendingFee,
       ] = values as [
         bigint,
         bigint,
@@ -119,7 +126,17 @@ export function createPerpV2Venue(
         bigint,
         number,
         number,
+        readonly [bigint, bigint, bigint],
       ];
+      if (!Array.isArray(pnlAndPendingFee) || pnlAndPendingFee.length !== 3) {
+        throw new MalformedReturnDataError(
+          "perp account balance returned no (owed, unrealized, fee) triple",
+          {
+            details: { market },
+          },
+        );
+      }
+      const [owedRealizedPnl, unrealizedPnl, pendingFee] = pnlAndPendingFee;
       if (mark === 0n || index === 0n || indexTwap === 0n) {
         throw new MalformedReturnDataError("perp venue returned a zero mark or index price", {
           details: { market, mark: mark.toString(), index: index.toString() },
@@ -141,6 +158,9 @@ export function createPerpV2Venue(
         markPriceE18: mark,
         indexPriceE18: index,
         pendingFundingQuote: pendingFunding,
+        owedRealizedPnlQuote: owedRealizedPnl,
+        unrealizedPnlQuote: unrealizedPnl,
+        pendingFeeQuote: pendingFee,
         fundingRateDaily: Number(markTwapE18 - indexTwap) / Number(indexTwap),
         maintenanceMarginRatio: mm / RATIO_DECIMALS,
         initialMarginRatio: im / RATIO_DECIMALS,

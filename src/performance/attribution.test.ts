@@ -37,6 +37,9 @@ function point(input: {
   gasUsd?: number;
   venueFeesUsd?: number;
   slippageUsd?: number;
+  tradedBase?: number;
+  tradedAtQuoteUsd?: number;
+  settledUsd?: number;
 }): BookPoint {
   const mark = input.markUsd ?? input.priceUsd;
   return {
@@ -52,6 +55,9 @@ function point(input: {
     gasUsd: input.gasUsd ?? 0,
     venueFeesUsd: input.venueFeesUsd ?? 0,
     slippageUsd: input.slippageUsd ?? 0,
+    hedgeTradedBase: input.tradedBase ?? 0,
+    hedgeTradedAtQuoteUsd: input.tradedAtQuoteUsd ?? 0,
+    settledToCollateralUsd: input.settledUsd ?? 0,
   };
 }
 
@@ -99,10 +105,11 @@ describe("attributeStep", () => {
     expect(terms.unexplainedUsd).toBeCloseTo(0, 9);
   });
 
-  it("attributes a rebalance's venue fee and its fill against the quote to costs; a fill away from the mark is left unexplained", () => {
+  it("marks a rebalance from its quote to the step's mark and names its fee and its fill against the quote", () => {
     const before = shortOf(10, 2_000);
     const from = point({ t: 0, liquidity: 0, priceUsd: 2_000, perp: before });
-    // Sell 5 more at a fill of 1,998 against a quote of 1,999 (slippage 5 × 1 USD), fee 0.1% of the fill's notional.
+    // Sell 5 more at a fill of 1,998 against a quote of 1,999 (slippage 5 × 1 USD), fee 0.1% of the fill's notional;
+    // the mark stays at 2,000: the 5 sold at the quote are 5 × 1 USD under it.
     const fill = 1_998;
     const quote = 1_999;
     const fee = 5 * fill * 0.001;
@@ -111,6 +118,7 @@ describe("attributeStep", () => {
       openNotionalUsd: before.openNotionalUsd + 5 * fill,
       realizedUsd: -fee,
     };
+    const traded = { tradedBase: -5, tradedAtQuoteUsd: -5 * quote };
     const to = point({
       t: 12,
       liquidity: 0,
@@ -118,12 +126,42 @@ describe("attributeStep", () => {
       perp: after,
       venueFeesUsd: fee,
       slippageUsd: 5 * (quote - fill),
+      ...traded,
     });
     const terms = attributeStep(from, to);
     expect(terms.venueFeesUsd).toBeCloseTo(fee, 9);
     expect(terms.slippageUsd).toBeCloseTo(5, 9);
-    // The quote sat 1 USD below the mark: the fill's distance from the mark beyond the slippage, −5 × (2,000 − 1,999).
-    expect(terms.unexplainedUsd).toBeCloseTo(-5, 9);
+    expect(terms.hedgePriceUsd).toBeCloseTo(-5 * (2_000 - quote), 9);
+    expect(terms.hedgeChangeUsd).toBeCloseTo(-5 * (2_000 - fill) - fee, 9);
+    expect(terms.unexplainedUsd).toBeCloseTo(0, 9);
+    // Without the trade's record the same move is left unexplained: the fill's distance from the mark beyond it.
+    const unrecorded = attributeStep(from, { ...to, hedgeTradedBase: 0, hedgeTradedAtQuoteUsd: 0 });
+    expect(unrecorded.unexplainedUsd).toBeCloseTo(-5 * (2_000 - quote), 9);
+  });
+
+  it("counts P&L a withdrawal settled into collateral as the book's: the hedge's value drops, the book's does not", () => {
+    // A closed short with 4,000 USD of realized loss owed (Perp v2 owedRealizedPnl): its hedge value is −4,000.
+    const closed: PerpAccount = { sizeBase: 0, openNotionalUsd: 0, realizedUsd: -4_000 };
+    const from = point({ t: 0, liquidity: 0, priceUsd: 2_000, perp: closed });
+    // Vault.withdraw settles the owed loss into the collateral: owed 0, hedge value 0, 4,000 less collateral.
+    const settled = point({
+      t: 12,
+      liquidity: 0,
+      priceUsd: 2_000,
+      perp: { ...closed, realizedUsd: 0 },
+      settledUsd: -4_000,
+      gasUsd: 2,
+    });
+    const terms = attributeStep(from, settled);
+    expect(terms.hedgeChangeUsd).toBeCloseTo(4_000, 9);
+    expect(terms.settledToCollateralUsd).toBeCloseTo(-4_000, 9);
+    expect(terms.bookValueChangeUsd).toBeCloseTo(-2, 9);
+    expect(terms.unexplainedUsd).toBeCloseTo(0, 9);
+    // Counted as a gain of the hedge instead, it would be 4,000 unexplained.
+    expect(attributeStep(from, { ...settled, settledToCollateralUsd: 0 }).unexplainedUsd).toBeCloseTo(
+      4_000,
+      9,
+    );
   });
 });
 

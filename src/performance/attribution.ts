@@ -12,20 +12,27 @@
 //                                                                 Moallemi, Roughgarden & Zhang 2022, "Automated
 //                                                                 Market Making and Loss-Versus-Rebalancing", §4)
 //     fees earned          Δ fees owed
-//   hedge        H (perp: unrealized P&L net of pending funding; lending short: supplied − borrowed)
-//     price P&L            size_i−1 · ΔP                           (Perp v2 unrealized P&L = size·mark + open notional)
+//   hedge        H (perp: account value − collateral = owed realized + unrealized P&L − pending funding; lending
+//                short: supplied − borrowed)
+//     price P&L            size_i−1 · ΔP + ΔT · P_i − ΔQ            the size held over the step marked to market, and
+//                                                                 each trade (T base traded, Q = Σ traded · quoted
+//                                                                 price) from its quoted price to the step's mark
+//                                                                 (Perp v2 unrealized P&L = size·mark + open notional)
 //     carry                Δ carry received                        (funding received − paid; supply − borrow interest)
-//   costs                  Δ gas + Δ venue fees + Δ realized slippage
+//   costs                  Δ gas + Δ venue fees + Δ realized slippage (fill against the quote)
+//   settled into collateral  Δ settled                             P&L a perp withdrawal moved from owed realized P&L
+//                                                                 into the vault balance (Vault.withdraw settles it):
+//                                                                 it leaves H, stays the book's; a transfer, no term
 //
-//   book value B = I + H − gas paid (gas is paid by the keeper's account, outside the Safe: charged to the book)
+//   book value B = I + H + settled − gas paid (gas is paid by the keeper's account, outside the Safe: charged to it)
 //   ΔB = delta + gamma + fees + hedge price + carry − costs + unexplained
 //
 // Venue fees and slippage are already inside H (the perp account pays them), so they are attributed, not added:
-// the hedge's mark-to-market over a step holds only its previous size, so a trade's fee and its fill below the
-// mark show as a hedge value drop that the costs term names. The unexplained remainder is what none of the terms
-// covers: a trade's fill against the mark beyond its recorded slippage, spot balance moves (fee collection,
-// swaps), and the first-order error of marking a step's delta at its start. On block-by-block samples it is small;
-// the report prints it next to the gross P&L (Σ|term| over the period) it is judged against.
+// a trade fills at quote ± slippage and pays its fee, the price term marks it from the quote, and the costs term
+// names the rest of the hedge value's move. The unexplained remainder is what none of the terms covers: trades the
+// history has no execution for, spot balance moves (fee collection, swaps), and the first-order error of marking a
+// step's delta at its start. On block-by-block samples it is small; the report prints it next to the gross P&L
+// (Σ|term| over the period) it is judged against.
 import { fail } from "../engine/input-guards.ts";
 
 /** One observation of the book, as the history store or a backtest step records it. */
@@ -48,6 +55,11 @@ export interface BookPoint {
   hedgePriceUsd: number;
   /** Carry received since the series began, USD (negative = paid). */
   carryUsd: number;
+  /** Hedge base traded since the series began (signed: + bought), and Σ traded × quoted price, USD. */
+  hedgeTradedBase: number;
+  hedgeTradedAtQuoteUsd: number;
+  /** P&L settled out of the hedge's value into its collateral since the series began, USD (perp withdrawals). */
+  settledToCollateralUsd: number;
   /** Costs paid since the series began, USD (each ≥ 0 and never decreasing). */
   gasUsd: number;
   venueFeesUsd: number;
@@ -69,6 +81,8 @@ export interface PnlTerms {
   /** Measured, not attributed: the hedged item's, the hedge's and the book's value change. */
   hedgedItemChangeUsd: number;
   hedgeChangeUsd: number;
+  /** P&L that left the hedge's value for its collateral (a transfer within the book, in its value change). */
+  settledToCollateralUsd: number;
   bookValueChangeUsd: number;
   /** bookValueChangeUsd − (delta + gamma + fees + hedge price + carry − costs). */
   unexplainedUsd: number;
@@ -105,6 +119,7 @@ const TERM_KEYS = [
   "slippageUsd",
   "hedgedItemChangeUsd",
   "hedgeChangeUsd",
+  "settledToCollateralUsd",
   "bookValueChangeUsd",
   "unexplainedUsd",
 ] as const satisfies readonly (keyof PnlTerms)[];
@@ -120,6 +135,9 @@ const POINT_NUMBER_KEYS = [
   "hedgeSizeBase",
   "hedgePriceUsd",
   "carryUsd",
+  "hedgeTradedBase",
+  "hedgeTradedAtQuoteUsd",
+  "settledToCollateralUsd",
   "gasUsd",
   "venueFeesUsd",
   "slippageUsd",
@@ -132,9 +150,14 @@ export function hedgedItemValueOf(point: BookPoint): number {
   return point.lpValueUsd + point.lpFeesOwedUsd + point.spotBase * point.basePriceUsd;
 }
 
-/** The book's value as attributed: hedged item + hedge − gas paid outside the Safe. */
+/** The hedge's value with the P&L it settled into collateral: what its P&L is measured on. */
+export function hedgePnlValueOf(point: BookPoint): number {
+  return point.hedgeValueUsd + point.settledToCollateralUsd;
+}
+
+/** The book's value as attributed: hedged item + hedge + P&L it settled into collateral − gas paid outside the Safe. */
 export function bookValueOf(point: BookPoint): number {
-  return hedgedItemValueOf(point) + point.hedgeValueUsd - point.gasUsd;
+  return hedgedItemValueOf(point) + point.hedgeValueUsd + point.settledToCollateralUsd - point.gasUsd;
 }
 
 /** Every number finite, prices positive, time in order, costs never decreasing: or an error naming the field. */
@@ -172,6 +195,7 @@ function zeroTerms(): PnlTerms {
     slippageUsd: 0,
     hedgedItemChangeUsd: 0,
     hedgeChangeUsd: 0,
+    settledToCollateralUsd: 0,
     bookValueChangeUsd: 0,
     unexplainedUsd: 0,
   };
@@ -187,7 +211,10 @@ export function attributeStep(from: BookPoint, to: BookPoint): PnlTerms {
   const deltaUsd = (from.lpDeltaBase + from.spotBase) * dS;
   const gammaUsd = to.lpValueUsd - from.lpValueUsd - from.lpDeltaBase * dS;
   const feesEarnedUsd = to.lpFeesOwedUsd - from.lpFeesOwedUsd;
-  const hedgePriceUsd = from.hedgeSizeBase * (to.hedgePriceUsd - from.hedgePriceUsd);
+  const hedgePriceUsd =
+    from.hedgeSizeBase * (to.hedgePriceUsd - from.hedgePriceUsd) +
+    (to.hedgeTradedBase - from.hedgeTradedBase) * to.hedgePriceUsd -
+    (to.hedgeTradedAtQuoteUsd - from.hedgeTradedAtQuoteUsd);
   const carryUsd = to.carryUsd - from.carryUsd;
   const gasUsd = to.gasUsd - from.gasUsd;
   const venueFeesUsd = to.venueFeesUsd - from.venueFeesUsd;
@@ -206,6 +233,7 @@ export function attributeStep(from: BookPoint, to: BookPoint): PnlTerms {
     slippageUsd,
     hedgedItemChangeUsd: hedgedItemValueOf(to) - hedgedItemValueOf(from),
     hedgeChangeUsd: to.hedgeValueUsd - from.hedgeValueUsd,
+    settledToCollateralUsd: to.settledToCollateralUsd - from.settledToCollateralUsd,
     bookValueChangeUsd,
     unexplainedUsd: bookValueChangeUsd - explained,
   };

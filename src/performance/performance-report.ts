@@ -152,7 +152,8 @@ export function performanceReport(
   const [period] = targetEffectivenessWindows(
     points.map((p) => ({
       timestampSec: p.timestampSec,
-      hedgeValueUsd: p.hedgeValueUsd,
+      // The hedge's P&L: a withdrawal's settlement moves P&L into collateral, it does not offset the item.
+      hedgeValueUsd: p.hedgeValueUsd + p.settledToCollateralUsd,
       hedgedItemValueUsd: hedgedItemValueOf(p),
       ...(p.blockNumber === null ? {} : { blockNumber: p.blockNumber }),
     })),

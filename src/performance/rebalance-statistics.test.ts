@@ -17,6 +17,9 @@ function at(t: number, sizeBase: number, priceUsd: number, driftBps: number): Ba
     gasUsd: 0,
     venueFeesUsd: 0,
     slippageUsd: 0,
+    hedgeTradedBase: 0,
+    hedgeTradedAtQuoteUsd: 0,
+    settledToCollateralUsd: 0,
     driftBps,
     thresholdBps: 100,
   };

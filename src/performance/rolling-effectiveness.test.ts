@@ -19,6 +19,9 @@ function series(prices: readonly number[], hedgeValues: readonly number[]): Book
     gasUsd: 0,
     venueFeesUsd: 0,
     slippageUsd: 0,
+    hedgeTradedBase: 0,
+    hedgeTradedAtQuoteUsd: 0,
+    settledToCollateralUsd: 0,
   }));
 }
 

@@ -140,6 +140,10 @@ export function executionFromRow(row: Row): PlanExecution {
     slippageBps: nullableNumberFromSql(row.slippage_bps, "plan_executions.slippage_bps"),
     notionalUsd: numberFromSql(row.notional_usd, "plan_executions.notional_usd"),
     riskRemovedUsd: numberFromSql(row.risk_removed_usd, "plan_executions.risk_removed_usd"),
+    perpCollateralMovedUsd: nullableNumberFromSql(
+      row.perp_collateral_moved_usd,
+      "plan_executions.perp_collateral_moved_usd",
+    ),
     legs: jsonFromSql<PlanExecution["legs"]>(row.legs, "plan_executions.legs"),
   };
 }

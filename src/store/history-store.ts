@@ -34,6 +34,21 @@ export interface SampleAttributionInputs {
   spotBase: number;
   /** The perp's pending funding, USD: positive = owed by the book (Exchange.getAllPendingFundingPayment). */
   pendingFundingUsd: number;
+  /**
+   * The perp account's books as the protocol keeps them (migration 5), USD; all 0 without a perp. Its hedge value
+   * (account value − collateral) is owed realized + pending fee − pending funding + unrealized; a withdrawal
+   * settles the owed realized P&L into the collateral, which the report adds back (src/store/report-period.ts).
+   */
+  perp: PerpAccountBooks | null;
+}
+
+/** Perp v2 AccountBalance.getPnlAndPendingFee and Vault.getBalance at one block, USD (quote at $1). */
+export interface PerpAccountBooks {
+  owedRealizedPnlUsd: number;
+  unrealizedPnlUsd: number;
+  pendingFeeUsd: number;
+  /** The settlement collateral in the vault (Vault.getBalance). */
+  collateralUsd: number;
 }
 
 /** A sample as the performance report reads it (read-report-samples.ts): null where its writer left a column out. */
@@ -171,6 +186,11 @@ export interface PlanExecution extends RealizedCost {
   /** What the engine estimated the plan would cost (plan.expectedCost.totalUsd), to set the realized one against. */
   expectedCostUsd: number;
   riskRemovedUsd: number;
+  /**
+   * Settlement collateral the transaction moved into the perp vault for the Safe, USD (negative = withdrawn), from
+   * the Vault's Deposited/Withdrawn events (migration 5); null in rows recorded before it.
+   */
+  perpCollateralMovedUsd: number | null;
 }
 
 export interface AlertHistory {

@@ -207,4 +207,20 @@ ALTER TABLE book_samples ADD COLUMN spot_base double precision;
 ALTER TABLE book_samples ADD COLUMN pending_funding_usd double precision;
 `,
   },
+  {
+    version: 5,
+    name: "perp account books, collateral moved",
+    sql: `
+-- The perp account's books at each sample (Perp v2 AccountBalance.getPnlAndPendingFee, Vault.getBalance), USD:
+-- a withdrawal settles the owed realized P&L into the collateral, so the hedge's value (account value − collateral)
+-- drops by what was settled; the report adds it back (src/store/report-period.ts). NULL in samples before them.
+ALTER TABLE book_samples ADD COLUMN perp_owed_realized_pnl_usd double precision;
+ALTER TABLE book_samples ADD COLUMN perp_unrealized_pnl_usd double precision;
+ALTER TABLE book_samples ADD COLUMN perp_pending_fee_usd double precision;
+ALTER TABLE book_samples ADD COLUMN perp_collateral_usd double precision;
+-- Settlement collateral a plan's transaction moved into the perp vault (negative = withdrawn), USD, from the
+-- Vault's Deposited/Withdrawn events: the collateral change that was not settled P&L. NULL before it.
+ALTER TABLE plan_executions ADD COLUMN perp_collateral_moved_usd double precision;
+`,
+  },
 ];

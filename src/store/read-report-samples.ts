@@ -32,6 +32,10 @@ const REPORT_COLUMNS = [
   "lp_delta_base",
   "spot_base",
   "pending_funding_usd",
+  "perp_owed_realized_pnl_usd",
+  "perp_unrealized_pnl_usd",
+  "perp_pending_fee_usd",
+  "perp_collateral_usd",
 ];
 
 export async function readReportSamples(
@@ -63,6 +67,10 @@ export async function readReportSamples(
     const lpDelta = maybe("lp_delta_base");
     const spot = maybe("spot_base");
     const pending = maybe("pending_funding_usd");
+    const owed = maybe("perp_owed_realized_pnl_usd");
+    const unrealized = maybe("perp_unrealized_pnl_usd");
+    const pendingFee = maybe("perp_pending_fee_usd");
+    const collateral = maybe("perp_collateral_usd");
     return {
       blockNumber: bigintFromSql(row.block_number, "book_samples.block_number"),
       timestampSec: n("timestamp_sec"),
@@ -80,7 +88,22 @@ export async function readReportSamples(
       attribution:
         fees === null || lpDelta === null || spot === null || pending === null
           ? null
-          : { lpFeesOwedUsd: fees, lpDeltaBase: lpDelta, spotBase: spot, pendingFundingUsd: pending },
+          : {
+              lpFeesOwedUsd: fees,
+              lpDeltaBase: lpDelta,
+              spotBase: spot,
+              pendingFundingUsd: pending,
+              // Written together from migration 5 on; NULL in earlier samples.
+              perp:
+                owed === null || unrealized === null || pendingFee === null || collateral === null
+                  ? null
+                  : {
+                      owedRealizedPnlUsd: owed,
+                      unrealizedPnlUsd: unrealized,
+                      pendingFeeUsd: pendingFee,
+                      collateralUsd: collateral,
+                    },
+            },
     };
   });
 }

@@ -2,11 +2,15 @@
 // its samples as book points, the realized costs of the plans mined in it, de-peg tier changes, plans and alerts.
 //
 // Carry is the perp's funding: over a step where the hedge did not trade, exactly the fall in pending funding
-// (Exchange.getAllPendingFundingPayment, positive = owed); over a step where it traded, the trade settled the
-// pending funding into realized P&L, so the step's funding is estimated from the recorded rate instead:
-// −size · index · fundingRateDaily · Δt / 1 day (positive rate: longs pay shorts). Costs are cumulative from the
-// plans' realized executions (migration 3), each counted at its mining block: gas from every plan, venue fees and
-// slippage from perp legs only (a de-peg swap's costs land in stablecoin balances, outside the hedged book).
+// (Exchange.getAllPendingFundingPayment, positive = owed); over a step where a plan executed, a trade or a
+// withdrawal settled the pending funding into realized P&L, so the step's funding is estimated from the recorded
+// rate instead: −size · index · fundingRateDaily · Δt / 1 day (positive rate: longs pay shorts). Costs and trades
+// are cumulative from the plans' realized executions (migrations 3 and 5), each counted at its mining block, not
+// when it became final: gas from every plan, venue fees, slippage and the traded base at its quote from perp legs
+// only (a de-peg swap's costs land in stablecoin balances, outside the hedged book). An execution mined inside the
+// period but not yet final when the report is read is missing from it; a report of a closed period (or the demo,
+// which waits for its plans to be final) has them all. P&L settled into collateral by a withdrawal is the vault
+// balance's change less the collateral the step's executions moved (Vault Deposited/Withdrawn, migration 5).
 import type { PerformanceInput, ReportPoint } from "../performance/performance-report.ts";
 import type { HistoryStore, PlanExecution, ReportSample } from "./history-store.ts";
 
@@ -68,7 +72,7 @@ function iso(sec: number): string {
   return new Date(sec * 1000).toISOString();
 }
 
-/** The samples as book points, with carry and costs accumulated from the period's start. */
+/** The samples as book points, with carry, trades, settlements and costs accumulated from the period's start. */
 export function reportPointsOf(
   samples: readonly ReportSample[],
   executions: readonly PlanExecution[],
@@ -78,7 +82,9 @@ export function reportPointsOf(
   );
   let next = 0;
   const costs = { gasUsd: 0, venueFeesUsd: 0, slippageUsd: 0 };
+  const traded = { hedgeTradedBase: 0, hedgeTradedAtQuoteUsd: 0 };
   let carryUsd = 0;
+  let settledToCollateralUsd = 0;
   const points: ReportPoint[] = [];
   for (let i = 0; i < samples.length; i++) {
     const s = samples[i]!;
@@ -90,29 +96,51 @@ export function reportPointsOf(
           "migration 4 or by a plain sample write; start the period after it",
       );
     }
-    // Executions mined within the first sample's block or before it are outside the period's changes.
+    // The executions mined within this step (after the previous sample's block, up to this one): a cost counts at
+    // the block it was mined in. Those mined within the first sample's block or before it are outside the period.
+    const step: PlanExecution[] = [];
     while (next < mined.length && mined[next]!.blockNumber <= s.blockNumber) {
       const e = mined[next++]!;
-      if (i === 0) continue;
+      if (i > 0) step.push(e);
+    }
+    let collateralMovedUsd: number | null = 0;
+    for (const e of step) {
       costs.gasUsd += e.gasUsd;
+      collateralMovedUsd =
+        collateralMovedUsd === null || e.perpCollateralMovedUsd === null
+          ? null
+          : collateralMovedUsd + e.perpCollateralMovedUsd;
       for (const leg of e.legs) {
         if (leg.kind !== "perp") continue;
         costs.venueFeesUsd += leg.feesUsd;
         costs.slippageUsd += leg.slippageUsd;
+        // The leg's base at its quoted price: the notional is quoted price × base (realized-execution.ts).
+        const sign = leg.side === "buy" ? 1 : -1;
+        traded.hedgeTradedBase += (sign * leg.notionalUsd) / leg.quotedPrice;
+        traded.hedgeTradedAtQuoteUsd += sign * leg.notionalUsd;
       }
     }
     const size = s.perpSizeBase ?? 0;
     if (i > 0) {
       const prev = samples[i - 1]!;
       const prevSize = prev.perpSizeBase ?? 0;
+      // Pending funding falls by what accrues only while nothing settles it: a trade or a withdrawal in the step
+      // settles it into owed realized P&L, and the step's funding is then estimated from the recorded rate.
       carryUsd +=
-        size === prevSize
+        size === prevSize && step.length === 0
           ? prev.attribution!.pendingFundingUsd - a.pendingFundingUsd
           : (-prevSize *
               prev.perpIndexPriceUsd *
               prev.fundingRateDaily *
               (s.timestampSec - prev.timestampSec)) /
             86_400;
+      // The vault balance moves by the collateral moved and by the P&L a withdrawal settled into it
+      // (Vault.withdraw: AccountBalance.settle, then balance += owed realized − amount). Without migration 5's
+      // columns on both samples, or an execution recorded before it, the step's settlement is unknown: none counted.
+      const before = prev.attribution!.perp;
+      const after = a.perp;
+      if (before !== null && after !== null && collateralMovedUsd !== null)
+        settledToCollateralUsd += after.collateralUsd - before.collateralUsd - collateralMovedUsd;
     }
     points.push({
       timestampSec: s.timestampSec,
@@ -126,6 +154,8 @@ export function reportPointsOf(
       hedgeSizeBase: size,
       hedgePriceUsd: s.perpMarkPriceUsd,
       carryUsd,
+      ...traded,
+      settledToCollateralUsd,
       ...costs,
       driftBps: s.driftBps,
       thresholdBps: s.thresholdBps,

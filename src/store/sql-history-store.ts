@@ -43,6 +43,11 @@ const ATTRIBUTION_COLUMNS = [
   "lp_delta_base",
   "spot_base",
   "pending_funding_usd",
+  // migration 5
+  "perp_owed_realized_pnl_usd",
+  "perp_unrealized_pnl_usd",
+  "perp_pending_fee_usd",
+  "perp_collateral_usd",
 ] as const;
 
 const SAMPLE_COLUMNS = [...BOOK_SAMPLE_COLUMNS, ...DASHBOARD_COLUMNS, ...ATTRIBUTION_COLUMNS];
@@ -66,6 +71,7 @@ const EXECUTION_COLUMNS = [
   "slippage_bps",
   "notional_usd",
   "risk_removed_usd",
+  "perp_collateral_moved_usd",
   "legs",
 ] as const;
 
@@ -281,6 +287,7 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
           execution.slippageBps,
           execution.notionalUsd,
           execution.riskRemovedUsd,
+          execution.perpCollateralMovedUsd,
           jsonToSql(execution.legs),
         ],
       );
@@ -430,9 +437,18 @@ function dashboardParams(sample: HistorySample): unknown[] {
 
 function attributionParams(sample: HistorySample): unknown[] {
   const a = sample.attribution;
-  return a === undefined
-    ? [null, null, null, null]
-    : [a.lpFeesOwedUsd, a.lpDeltaBase, a.spotBase, a.pendingFundingUsd];
+  if (a === undefined) return ATTRIBUTION_COLUMNS.map(() => null);
+  const perp = a.perp;
+  return [
+    a.lpFeesOwedUsd,
+    a.lpDeltaBase,
+    a.spotBase,
+    a.pendingFundingUsd,
+    perp?.owedRealizedPnlUsd ?? null,
+    perp?.unrealizedPnlUsd ?? null,
+    perp?.pendingFeeUsd ?? null,
+    perp?.collateralUsd ?? null,
+  ];
 }
 
 /**

@@ -1,5 +1,6 @@
 // A history the performance report can be read from: three days of hourly samples of a hedged LP book, as the
-// keeper writes them (with migration 4's attribution inputs), one rebalance with its realized execution, a USDC
+// keeper writes them (with migration 4's and 5's attribution inputs), one rebalance and one collateral withdrawal
+// with their realized executions, a USDC
 // de-peg watch and an alert. The book is modelled independently of the attribution: a constant-product LP of
 // liquidity L (value 2L√S, base L/√S), base held as spot, and a Perp v2-shaped account (size, open notional,
 // realized P&L, pending funding accruing at the recorded rate and settled into realized P&L by the trade).
@@ -20,6 +21,12 @@ const FEE_RATE = 0.001;
 /** The rebalance's fill against its quote (the mark): 9 bps worse for a sale. */
 const FILL_DISCOUNT = 0.0009;
 export const REBALANCE_HOUR = 30;
+/**
+ * At this hour the keeper withdraws idle collateral: Perp v2's Vault.withdraw settles the pending funding into the
+ * owed realized P&L and that into the vault balance (AccountBalance.settle), then pays the amount out.
+ */
+export const WITHDRAW_HOUR = 50;
+const WITHDRAWN_USD = 1_500;
 
 function depegReading(tier: DepegSample["tier"], deviationBps: number): DepegSample {
   return {
@@ -37,10 +44,12 @@ function depegReading(tier: DepegSample["tier"], deviationBps: number): DepegSam
 export interface FilledReportHistory {
   fromSec: number;
   toSec: number;
-  /** The book's value (item + hedge − gas) at the first and last sample, computed from the model. */
+  /** The book's value (item + hedge + P&L settled into collateral − gas) at the first and last sample, from the model. */
   bookValueStartUsd: number;
   bookValueEndUsd: number;
   gasUsd: number;
+  /** The owed realized P&L (with the funding settled into it) the withdrawal moved into the collateral. */
+  settledToCollateralUsd: number;
   venueFeesUsd: number;
   slippageUsd: number;
 }
@@ -53,6 +62,8 @@ export async function fillReportHistory(store: HistoryStore, startSec: number): 
   let gas = 0;
   let fees = 0;
   let slip = 0;
+  let collateral = 5_000;
+  let settled = 0;
   let first = 0;
   let last = 0;
   for (let h = 0; h < 72; h++) {
@@ -92,8 +103,10 @@ export async function fillReportHistory(store: HistoryStore, startSec: number): 
         quotedPrice: mark,
         realizedPrice: fill,
         slippageBps: FILL_DISCOUNT * 10_000,
-        notionalUsd: 2 * fill,
+        // As realized-execution.ts records it: the traded base at the quoted price.
+        notionalUsd: 2 * mark,
         riskRemovedUsd: 400,
+        perpCollateralMovedUsd: 0,
         legs: [
           {
             actionIndex: 0,
@@ -104,7 +117,7 @@ export async function fillReportHistory(store: HistoryStore, startSec: number): 
             realizedPrice: fill,
             slippageBps: FILL_DISCOUNT * 10_000,
             slippageUsd: 2 * (mark - fill),
-            notionalUsd: 2 * fill,
+            notionalUsd: 2 * mark,
             feesUsd: fee,
           },
         ],
@@ -123,6 +136,37 @@ export async function fillReportHistory(store: HistoryStore, startSec: number): 
         updatedAtMs: t * 1000,
       });
     }
+    if (h === WITHDRAW_HOUR) {
+      realized -= pending;
+      pending = 0;
+      collateral += realized - WITHDRAWN_USD;
+      settled += realized;
+      realized = 0;
+      gas += 0.9;
+      await store.putExecution({
+        planId: "plan-withdraw",
+        chainId: CHAIN,
+        bookId: REPORT_BOOK,
+        blockNumber: BigInt(1_000 + h),
+        txHash: `0x${"cd".repeat(32)}`,
+        minedAtSec: t,
+        recordedAtMs: t * 1000,
+        gasUsed: 250_000n,
+        effectiveGasPrice: 1_000_000_000n,
+        gasUsd: 0.9,
+        feesUsd: 0,
+        slippageUsd: 0,
+        totalCostUsd: 0.9,
+        expectedCostUsd: 0.9,
+        quotedPrice: null,
+        realizedPrice: null,
+        slippageBps: null,
+        notionalUsd: 0,
+        riskRemovedUsd: 0,
+        perpCollateralMovedUsd: -WITHDRAWN_USD,
+        legs: [],
+      });
+    }
     const lpValue = 2 * L * Math.sqrt(price);
     const lpDelta = L / Math.sqrt(price);
     const feesOwed = 0.8 * h;
@@ -130,7 +174,8 @@ export async function fillReportHistory(store: HistoryStore, startSec: number): 
     const item = lpValue + feesOwed + SPOT_BASE * price;
     const exposure = lpDelta + SPOT_BASE;
     const hedgeRatio = -size / exposure;
-    const bookValue = item + hedgeValue - gas;
+    // What the withdrawal settled left the hedge's value for the collateral: still the book's.
+    const bookValue = item + hedgeValue + settled - gas;
     if (h === 0) first = bookValue;
     last = bookValue;
     const sample: HistorySample = {
@@ -156,6 +201,12 @@ export async function fillReportHistory(store: HistoryStore, startSec: number): 
         lpDeltaBase: lpDelta,
         spotBase: SPOT_BASE,
         pendingFundingUsd: pending,
+        perp: {
+          owedRealizedPnlUsd: realized,
+          unrealizedPnlUsd: size * mark + openNotional,
+          pendingFeeUsd: 0,
+          collateralUsd: collateral,
+        },
       },
     };
     const depeg = h >= 40 && h < 46 ? [depegReading("watch", 60)] : [depegReading("ok", 3)];
@@ -176,6 +227,7 @@ export async function fillReportHistory(store: HistoryStore, startSec: number): 
     bookValueStartUsd: first,
     bookValueEndUsd: last,
     gasUsd: gas,
+    settledToCollateralUsd: settled,
     venueFeesUsd: fees,
     slippageUsd: slip,
   };

@@ -15,12 +15,18 @@ export const PERP_VAULT_ABI = parseAbi([
   "function withdraw(address token, uint256 amount)",
   "function getFreeCollateral(address trader) view returns (uint256)",
   "function getBalance(address trader) view returns (int256)",
+  "function decimals() view returns (uint8)",
+  // IVault: the settlement token moved in or out for a trader, in the token's decimals (Vault.decimals()).
+  "event Deposited(address indexed collateralToken, address indexed trader, uint256 amount)",
+  "event Withdrawn(address indexed collateralToken, address indexed trader, uint256 amount)",
 ]);
 
 export const PERP_ACCOUNT_BALANCE_ABI = parseAbi([
   "function getTakerPositionSize(address trader, address baseToken) view returns (int256)",
   "function getTakerOpenNotional(address trader, address baseToken) view returns (int256)",
   "function getMarkPrice(address baseToken) view returns (uint256)",
+  // Owed realized P&L (not yet settled into the vault), unrealized P&L at the mark, pending maker fees: 18 decimals.
+  "function getPnlAndPendingFee(address trader) view returns (int256 owedRealizedPnl, int256 unrealizedPnl, uint256 pendingFee)",
 ]);
 
 export const PERP_EXCHANGE_ABI = parseAbi([

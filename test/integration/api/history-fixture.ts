@@ -629,6 +629,7 @@ export async function seedHistory(
     slippageBps: 14.2,
     notionalUsd: 5_000,
     riskRemovedUsd: 420,
+    perpCollateralMovedUsd: 0,
     legs: [
       {
         actionIndex: 0,

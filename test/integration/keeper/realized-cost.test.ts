@@ -1,7 +1,7 @@
 import { type Address, encodeFunctionData, erc20Abi, parseAbi } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AAVE_V3_POOL_ABI } from "../../../src/chain/abis/aave-v3-abi.ts";
-import { PERP_ACCOUNT_BALANCE_ABI } from "../../../src/chain/abis/perp-v2-abi.ts";
+import { PERP_ACCOUNT_BALANCE_ABI, PERP_VAULT_ABI } from "../../../src/chain/abis/perp-v2-abi.ts";
 import { UNISWAP_V3_POOL_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
 import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accounts.ts";
 import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
@@ -113,6 +113,22 @@ describe("realized execution cost on the devnet", () => {
     expect(execution.minedAtSec).toBe(
       Number((await d.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp),
     );
+    // A trade that realizes nothing settles nothing into the vault: its balance moves by the collateral the plan
+    // moved (its Deposited/Withdrawn events), which the execution records.
+    const vaultBalance = async (blockNumber: bigint) =>
+      Number(
+        await d.publicClient.readContract({
+          address: perp.vault,
+          abi: PERP_VAULT_ABI,
+          functionName: "getBalance",
+          args: [safe],
+          blockNumber,
+        }),
+      ) / 1e6;
+    expect(execution.perpCollateralMovedUsd).toBeCloseTo(
+      (await vaultBalance(receipt.blockNumber)) - (await vaultBalance(receipt.blockNumber - 1n)),
+      6,
+    );
   });
 
   it("records a de-peg swap's fill and pool fee as the Safe's token balances show them", async () => {
@@ -150,6 +166,8 @@ describe("realized execution cost on the devnet", () => {
     const gasEth = Number(await keeperGasWei(block)) / 1e18;
     expect(execution.gasUsd).toBeCloseTo(gasEth * plan.quote.basePriceUsd, 9);
     expect(execution.legs).toHaveLength(1);
+    // A swap moves nothing into or out of the perp vault.
+    expect(execution.perpCollateralMovedUsd).toBe(0);
   });
 
   it("records an Aave plan's swap leg (borrowed WETH sold for USDC) against its quote, as the Safe's balances show", async () => {

@@ -80,6 +80,9 @@ function bookAt(blockNumber: bigint, t: number, base: BookSnapshot, sizeBase: nu
       markPriceE18: e18(p * 1.0005),
       indexPriceE18: e18(p),
       pendingFundingQuote: 0n,
+      owedRealizedPnlQuote: 0n,
+      unrealizedPnlQuote: e18(accountValue) - 300_000n * 10n ** 18n,
+      pendingFeeQuote: 0n,
       collateral: { ...perp.collateral, balance: 300_000n * 10n ** 6n },
     },
     spot: base.spot.map((s) =>

@@ -161,6 +161,7 @@ const execution = (planId: string, overrides: Partial<PlanExecution> = {}): Plan
   slippageBps: 9,
   notionalUsd: 12_000,
   riskRemovedUsd: 850,
+  perpCollateralMovedUsd: -2_500,
   legs: [
     {
       actionIndex: 1,
@@ -661,6 +662,35 @@ function historyStoreSuite(
       });
     });
 
+    describe("report samples", () => {
+      it("reads back a sample's attribution inputs with the perp account's books (migration 5), and older samples without them", async () => {
+        const attribution = {
+          lpFeesOwedUsd: 21.5,
+          lpDeltaBase: 31.25,
+          spotBase: 2,
+          pendingFundingUsd: -1.75,
+          perp: {
+            owedRealizedPnlUsd: -45_783.5,
+            unrealizedPnlUsd: 1_204.125,
+            pendingFeeUsd: 0.5,
+            collateralUsd: 250_000,
+          },
+        };
+        await store().putSample(CHAIN, "eth-usdc", historySample(10, { attribution }), []);
+        // A sample written before migration 5: its attribution inputs, no perp books.
+        await store().putSample(
+          CHAIN,
+          "eth-usdc",
+          historySample(11, { attribution: { ...attribution, perp: null } }),
+          [],
+        );
+        const range = { fromSec: T0, toSec: T0 + 100, maxPoints: 100 };
+        const [withBooks, without] = await store().reportSamples("eth-usdc", range);
+        expect(withBooks?.attribution).toEqual(attribution);
+        expect(without?.attribution).toEqual({ ...attribution, perp: null });
+      });
+    });
+
     describe("plan executions", () => {
       it("round-trips a mined plan's realized cost, its legs and a gas price wider than bigint", async () => {
         const wide = execution("plan-1", { effectiveGasPrice: 2n ** 70n + 3n });
@@ -933,7 +963,7 @@ describe("an upgrade from schema version 1", () => {
          VALUES ($1, 'eth-usdc', 1, $2, 3000, 100000, 50000, 3003, 3000, 2999.5, 0.0001, -16.5)`,
         [CHAIN, T0 + 2],
       );
-      expect(await applyMigrations(db)).toEqual([2, 3, 4]);
+      expect(await applyMigrations(db)).toEqual([2, 3, 4, 5]);
       expect(await v1.samples(CHAIN).recent("eth-usdc", { limit: 1 })).toEqual([bookSample(1)]);
       await v1.putSample(CHAIN, "eth-usdc", historySample(2, { hedgedItemValueUsd: 150_000 }), []);
       expect((await v1.samples(CHAIN).recent("eth-usdc", { limit: 1 }))[0]?.hedgedItemValueUsd).toBe(150_000);

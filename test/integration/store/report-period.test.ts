@@ -5,8 +5,8 @@ import { openHistoryStore } from "../../../src/store/open-history-store.ts";
 import { ReportPeriodError, readReportPeriod } from "../../../src/store/report-period.ts";
 import { type FilledReportHistory, fillReportHistory, REPORT_BOOK } from "../../support/report-history.ts";
 
-// The report's period read back from a real store (embedded PGlite): samples with migration 4's columns, the
-// realized execution of migration 3, de-peg tier changes, plans and alerts.
+// The report's period read back from a real store (embedded PGlite): samples with migration 4's and 5's columns,
+// the realized executions of migrations 3 and 5, de-peg tier changes, plans and alerts.
 const START = 1_764_806_400; // 2025-12-04T00:00:00Z
 let store: HistoryStore;
 let filled: FilledReportHistory;
@@ -31,6 +31,10 @@ describe("readReportPeriod", () => {
     expect(t.gasUsd).toBeCloseTo(filled.gasUsd, 9);
     expect(t.venueFeesUsd).toBeCloseTo(filled.venueFeesUsd, 9);
     expect(t.slippageUsd).toBeCloseTo(filled.slippageUsd, 9);
+    // The withdrawal settled the owed realized P&L (the rebalance's fee, the funding received) into the collateral:
+    // P&L the hedge's value no longer shows, named apart and kept in the book's value change.
+    expect(Math.abs(filled.settledToCollateralUsd)).toBeGreaterThan(1);
+    expect(t.settledToCollateralUsd).toBeCloseTo(filled.settledToCollateralUsd, 9);
     expect(Math.abs(t.unexplainedUsd)).toBeLessThan(1e-6 * report.attribution.grossPnlUsd);
     expect(report.attribution.buckets.map((b) => b.steps)).toEqual([23, 24, 24]);
     expect(report.rebalances.count).toBe(1);
@@ -64,7 +68,8 @@ describe("readReportPeriod", () => {
       toSec: filled.toSec,
     });
     expect(input.points[0]!.timestampSec).toBe(START + 36 * 3_600);
-    expect(input.points[input.points.length - 1]!.gasUsd).toBe(0);
+    // The withdrawal's gas (hour 50) only: the rebalance (hour 30) was before the period.
+    expect(input.points[input.points.length - 1]!.gasUsd).toBe(0.9);
     expect(input.plans).toEqual([]);
   });
 
