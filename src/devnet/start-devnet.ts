@@ -7,6 +7,7 @@ import {
   type Transport,
   type WalletClient,
 } from "viem";
+import { openAaveTreasury } from "./aave-treasury.ts";
 import { type DevnetRole, devnetAddress, roleIndex } from "./accounts.ts";
 import { bootstrapDevnet } from "./bootstrap.ts";
 import { preloadRolesPackages } from "./deploy-roles.ts";
@@ -34,6 +35,8 @@ export interface StartDevnetOptions {
   inProcess?: boolean;
   /** Also write the manifest here (e.g. deployments/devnet.json). */
   manifestPath?: string;
+  /** Also open the Aave treasury (aave-treasury.ts): a second Safe whose book is hedged on Aave v3 only. */
+  aaveTreasury?: boolean;
 }
 
 export interface Devnet {
@@ -76,7 +79,10 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
   }
   try {
     const client = createDevnetClient(transport, devnetChain(HARDHAT_CHAIN_ID, rpcUrl));
-    const manifest = await bootstrapDevnet(client, rpcUrl);
+    const bootstrapped = await bootstrapDevnet(client, rpcUrl);
+    const manifest = options.aaveTreasury
+      ? { ...bootstrapped, aaveTreasury: await openAaveTreasury(client, bootstrapped) }
+      : bootstrapped;
     if (options.manifestPath) writeManifest(options.manifestPath, manifest);
     return devnetHandle(client, manifest, performance.now() - started, stopChain);
   } catch (error) {

@@ -27,8 +27,8 @@ export const BOOK_ID = DEVNET_BOOK_ID;
  * bound), a 1% perp slippage bound, no cooldown (so the keeper walks the drift back over several blocks), and no
  * collateral withdrawals.
  */
-export function keeperTestParams(devnet: Devnet): BookParams {
-  const base = bookParamsFromConfig(devnetConfig(devnet.manifest), BOOK_ID);
+export function keeperTestParams(devnet: Devnet, bookId: string = BOOK_ID): BookParams {
+  const base = bookParamsFromConfig(devnetConfig(devnet.manifest), bookId);
   return {
     ...base,
     cooldownSec: 0,
@@ -73,17 +73,20 @@ export interface TestKeeperOptions {
    * block order only, so plans that may run in any order must belong to different books.
    */
   extraBookIds?: readonly string[];
+  /** The book the keeper runs (default: the devnet's first book, BOOK_ID), on the treasury `setup` hired it for. */
+  bookId?: string;
 }
 
 export function testKeeper(options: TestKeeperOptions) {
   const { devnet } = options;
+  const bookId = options.bookId ?? BOOK_ID;
   const configured = devnetConfig(devnet.manifest, { rpcUrl: options.rpcUrl, redisUrl: options.redisUrl });
   // The keeper's options as `hedgekeeper run` derives them, tightened for tests (fast polls, short locks).
   const config: KeeperConfig = {
-    ...keeperConfigOf(configured, { network: "devnet", bookIds: [BOOK_ID] }),
+    ...keeperConfigOf(configured, { network: "devnet", bookIds: [bookId] }),
     redisPrefix: options.prefix,
-    books: [BOOK_ID, ...(options.extraBookIds ?? [])].map((bookId) => ({
-      bookId,
+    books: [bookId, ...(options.extraBookIds ?? [])].map((id) => ({
+      bookId: id,
       mode: options.mode ?? "execute",
     })),
     scanEveryMs: 100,
@@ -113,11 +116,11 @@ export function testKeeper(options: TestKeeperOptions) {
     hooks: options.hooks,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.history ? { history: options.history } : {}),
-    books: [BOOK_ID, ...(options.extraBookIds ?? [])].map((bookId) => ({
-      bookId,
-      params: { ...keeperTestParams(devnet), ...options.params },
+    books: [bookId, ...(options.extraBookIds ?? [])].map((id) => ({
+      bookId: id,
+      params: { ...keeperTestParams(devnet, bookId), ...options.params },
       targets: options.setup.targets,
-      reader: createBookIndexer(client, bookSourcesFromConfig(configured, BOOK_ID)),
+      reader: createBookIndexer(client, bookSourcesFromConfig(configured, bookId)),
     })),
   });
 }
