@@ -11,16 +11,18 @@ import {
 } from "./scenario.ts";
 
 describe("scenarios as data", () => {
-  it("ships the eight market scenarios, each a valid file", () => {
+  it("ships the ten market scenarios, each a valid file", () => {
     const names = listScenarios();
     expect(names).toEqual([
       "basis-blowout",
       "crash-and-depeg",
       "eth-crash",
       "eth-rally",
+      "eth-rally-aave",
       "liquidity-gap",
       "oracle-stale",
       "quiet-drift",
+      "rate-spike",
       "usdc-depeg-2023",
     ]);
     for (const name of names) expect(loadScenario(name).steps.length).toBeGreaterThan(0);

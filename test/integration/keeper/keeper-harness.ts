@@ -8,6 +8,7 @@ import type { KeeperEvent } from "../../../keeper/events.ts";
 import { createKeeper, type KeeperRole } from "../../../keeper/keeper.ts";
 import { createChainClient } from "../../../src/chain/client.ts";
 import { bookParamsFromConfig, bookSourcesFromConfig } from "../../../src/config/adapters.ts";
+import type { HedgekeeperConfig } from "../../../src/config/schema.ts";
 import { devnetAccount, devnetPrivateKey } from "../../../src/devnet/accounts.ts";
 import { DEVNET_BOOK_ID, devnetConfig } from "../../../src/devnet/devnet-config.ts";
 import type { DevnetKeeperSetup } from "../../../src/devnet/devnet-keeper-setup.ts";
@@ -75,12 +76,16 @@ export interface TestKeeperOptions {
   extraBookIds?: readonly string[];
   /** The book the keeper runs (default: the devnet's first book, BOOK_ID), on the treasury `setup` hired it for. */
   bookId?: string;
+  /** The configuration the book's sources come from (default: devnetConfig on the test's RPC and Redis). */
+  configured?: HedgekeeperConfig;
 }
 
 export function testKeeper(options: TestKeeperOptions) {
   const { devnet } = options;
   const bookId = options.bookId ?? BOOK_ID;
-  const configured = devnetConfig(devnet.manifest, { rpcUrl: options.rpcUrl, redisUrl: options.redisUrl });
+  const configured =
+    options.configured ??
+    devnetConfig(devnet.manifest, { rpcUrl: options.rpcUrl, redisUrl: options.redisUrl });
   // The keeper's options as `hedgekeeper run` derives them, tightened for tests (fast polls, short locks).
   const config: KeeperConfig = {
     ...keeperConfigOf(configured, { network: "devnet", bookIds: [bookId] }),
