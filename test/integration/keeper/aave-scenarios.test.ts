@@ -17,6 +17,9 @@ import { chooseHedgeLeg } from "../../../src/engine/leg-choice.ts";
 import type { BookParams } from "../../../src/engine/params.ts";
 import { gasUsd } from "../../../src/engine/plan-assembly.ts";
 import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
+import { performanceReport } from "../../../src/performance/performance-report.ts";
+import { openHistoryStore } from "../../../src/store/open-history-store.ts";
+import { readReportPeriod } from "../../../src/store/report-period.ts";
 import { useDevnet } from "../../support/devnet.ts";
 import { perpSize } from "../../support/devnet-plans.ts";
 import {
@@ -93,6 +96,10 @@ describe("eth-rally-aave", () => {
   it("with the keeper on: it repays and re-collateralises, and every block's health factor stays above the floor", async () => {
     const d = devnet();
     redis = isolatedRedis("keeper-aave-rally");
+    const testStartedMs = Date.now();
+    // The history the report is read from (embedded PGlite, in memory).
+    const history = await openHistoryStore({ dataDir: "memory://" });
+    onTestFinished(() => history.close());
     const keeper = testKeeper({
       devnet: d,
       setup,
@@ -100,6 +107,7 @@ describe("eth-rally-aave", () => {
       redisUrl: process.env.REDIS_URL!,
       prefix: redis.prefix,
       bookId: DEVNET_AAVE_BOOK_ID,
+      history,
     });
     keepers.push(keeper);
     await keeper.start();
@@ -152,6 +160,26 @@ describe("eth-rally-aave", () => {
       expect(receipt.status).toBe("success");
       expect(receipt.to?.toLowerCase()).toBe(setup.scope.roles.toLowerCase());
     }
+    // What the report says of the run (`hedgekeeper report` reads the same period the same way): the repays, each a
+    // mined routine recalibration of the Aave leg, and no alert.
+    const [startBlock, endBlock] = await Promise.all([
+      d.publicClient.getBlock({ blockNumber: firstBlock }),
+      d.publicClient.getBlock({ blockNumber: lastBlock }),
+    ]);
+    // Plans are stamped with the keeper's clock and samples with the block's: on the devnet, whose time the bootstrap
+    // and the scenario warp ahead, they are hours apart, so the period spans both (on a live chain they agree).
+    const report = performanceReport(
+      await readReportPeriod(history, {
+        bookId: DEVNET_AAVE_BOOK_ID,
+        fromSec: Math.min(Number(startBlock.timestamp), Math.floor(testStartedMs / 1000)),
+        toSec: Math.max(Number(endBlock.timestamp), Math.ceil(Date.now() / 1000)),
+      }),
+    );
+    const reportedMined = report.plans.filter((p) => p.status === "mined");
+    expect(reportedMined.length).toBe(mined.length);
+    expect(reportedMined.every((p) => /^aave recalibration: health factor/.test(p.reason))).toBe(true);
+    expect(report.alerts).toEqual([]);
+
     const debtAfter = await wethDebt();
     const collateralAfter = await usdcCollateral();
     // ~60 → ~46 WETH owed; the collateral never withdrawn (it grows by its interest alone).
