@@ -93,7 +93,7 @@ const wethDebt = (blockNumber?: bigint) =>
 const usdcCollateral = (blockNumber?: bigint) => balanceOf(aave().reserves.usdc.aToken, safe(), blockNumber);
 
 describe("eth-rally-aave", () => {
-  it("with the keeper on: it repays and re-collateralises, and every block's health factor stays above the floor", async () => {
+  it("with the keeper on: it repays with the Safe's WETH, and every block's health factor stays above the floor", async () => {
     const d = devnet();
     redis = isolatedRedis("keeper-aave-rally");
     const testStartedMs = Date.now();
