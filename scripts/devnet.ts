@@ -1,5 +1,7 @@
 // `npm run devnet [-- --port 8545]`: start a Hardhat node on 127.0.0.1, deploy the mainnet-shaped devnet, write
 // deployments/devnet.json, and keep running until Ctrl-C.
+// `npm run devnet -- --aave-treasury`: also the Aave treasury (src/devnet/aave-treasury.ts), a second Safe whose book
+// is hedged by an Aave v3 borrow short; its book is then in the devnet configuration too.
 // `npm run devnet -- --fork <rpc-url> [--block N] [--port P]`: a node forking any JSON-RPC endpoint instead.
 // `npm run devnet -- --l2 [--port 8546]`: the Arbitrum-shaped L2 devnet (chain 42161) instead, its manifest
 // deployments/devnet-l2.json; run it beside the mainnet-shaped one for two chains.
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
       block: { type: "string" },
       manifest: { type: "string" },
       l2: { type: "boolean", default: false },
+      "aave-treasury": { type: "boolean" },
     },
     strict: true,
   });
@@ -102,7 +105,12 @@ async function main(): Promise<void> {
     if (build.status !== 0) throw new Error("compiling the devnet contracts failed");
   }
   const manifestPath = values.manifest ?? (values.l2 ? L2_MANIFEST_PATH : DEFAULT_MANIFEST_PATH);
-  const devnet = await startDevnet({ port, manifestPath, shape: values.l2 ? "arbitrum" : "mainnet" });
+  const devnet = await startDevnet({
+    port,
+    manifestPath,
+    shape: values.l2 ? "arbitrum" : "mainnet",
+    aaveTreasury: values["aave-treasury"] === true,
+  });
   const { contracts, pools, feeds, accounts } = devnet.manifest;
   console.log(
     `devnet ready on ${devnet.rpcUrl} (chain ${devnet.manifest.chainId}) in ${(devnet.bootstrapMs / 1000).toFixed(2)} s`,
@@ -112,6 +120,8 @@ async function main(): Promise<void> {
     `treasury Safe   ${contracts.treasurySafe} (owners ${accounts.owners.map((o) => o.index).join(", ")}, threshold 2)`,
   );
   console.log(`Roles modifier  ${contracts.roles}`);
+  const aaveTreasury = devnet.manifest.aaveTreasury;
+  if (aaveTreasury) console.log(`Aave treasury   ${aaveTreasury.safe} (Roles ${aaveTreasury.roles})`);
   console.log(`keeper          ${accounts.keeper.address} (mnemonic index ${accounts.keeper.index})`);
   console.log(`USDC/WETH 0.05% ${pools.usdcWeth500.address}`);
   console.log(`ETH / USD feed  ${feeds.ethUsd.address}`);

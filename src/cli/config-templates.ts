@@ -16,6 +16,7 @@ import {
 } from "../devnet/mainnet-addresses.ts";
 import type { DevnetManifest } from "../devnet/manifest.ts";
 import { MULTI_SEND_UNWRAPPER } from "../execution/multisend-unwrapper.ts";
+import { type AaveTreasuryContracts, withAaveTreasury } from "./devnet-aave-treasury-template.ts";
 
 /** Safe 1.4.1 MultiSendCallOnly: the same address on every chain Safe deployed it to. */
 const SAFE_MULTI_SEND_CALL_ONLY_1_4_1 = "0x9641d764fc13c8B624c04430C7356C1C7C8102e2";
@@ -112,6 +113,8 @@ export interface DevnetTemplateOptions {
   uniswapV4Positions?: boolean;
   /** An L2 devnet's sequencer grace period (default: the schema's, 3600 s). */
   sequencerGracePeriodSec?: number;
+  /** The Aave treasury's HedgeGuard and HedgeBounds, once deployed; else env references (devnet-aave-treasury-template.ts). */
+  aaveTreasury?: AaveTreasuryContracts;
 }
 
 /** The devnet's configuration: one network, one treasury (its Safe), one book (the bootstrapped ETH book). */
@@ -131,7 +134,7 @@ export function renderDevnetConfig(manifest: DevnetManifest, options: DevnetTemp
         positionManager: "${v4.positionManager}"
         stateView: "${v4.stateView}"
         fromBlock: ${v4.positionManagerBlock}`;
-  return `${HEADER}
+  const text = `${HEADER}
 # Chains by name. The devnet is Hardhat's chain 31337 with mainnet-shaped contracts (\`npm run devnet\`;
 # addresses below are the ones its manifest, deployments/devnet.json, lists).
 networks:
@@ -273,6 +276,7 @@ books:
         USDT: { feed: USDT/USD, limitBps: 50, minSourcesToAct: 2, stablePools: ["${p.usdcUsdt100.address}"], basePool: null, maxSlippageBps: 50 }
         DAI: { feed: DAI/USD, limitBps: 50, minSourcesToAct: 2, stablePools: ["${p.daiUsdc100.address}"], basePool: null, maxSlippageBps: 50 }
 ${sharedTail({ redisUrl: options.redisUrl ?? "${REDIS_URL:-redis://127.0.0.1:6379}", keyPrefix: "hk" })}`;
+  return manifest.aaveTreasury === undefined ? text : withAaveTreasury(text, manifest, options.aaveTreasury);
 }
 
 export interface RpcTemplateOptions {

@@ -13,8 +13,10 @@ import type { DevnetManifest } from "./manifest.ts";
 
 /** The devnet's one book. */
 export const DEVNET_BOOK_ID = "treasury-eth";
-/** The devnet's one treasury. */
+/** The devnet's first treasury. */
 export const DEVNET_TREASURY_ID = "devnet-treasury";
+/** The Aave treasury and its book, when the devnet was started with one (aave-treasury.ts). */
+export { DEVNET_AAVE_BOOK_ID, DEVNET_AAVE_TREASURY_ID } from "../cli/devnet-aave-treasury-template.ts";
 
 /** Stands in for HedgeGuard and HedgeBounds before the keeper is hired: enough to read the book, not to send. */
 const NOT_DEPLOYED = "0x0000000000000000000000000000000000000000";
@@ -24,6 +26,8 @@ export interface DevnetConfigOptions {
   redisUrl?: string;
   /** HedgeGuard and HedgeBounds as setUpDevnetKeeper deployed them (the scope's `hedgeGuard`, `bounds`). */
   deployed?: { hedgeGuard: string; hedgeBounds: string };
+  /** The same for the Aave treasury, when the devnet has one (setUpDevnetKeeper with treasury "aave"). */
+  aaveTreasuryDeployed?: { hedgeGuard: string; hedgeBounds: string };
   /** The book watches the Safe's Uniswap v4 positions too (renderDevnetConfig's uniswapV4Positions). */
   uniswapV4Positions?: boolean;
   /** An L2 devnet's sequencer grace period (renderDevnetConfig's; default 3600 s). */
@@ -80,6 +84,10 @@ function renderConfigText(manifest: DevnetManifest, options: DevnetConfigOptions
     }),
     hedgeGuard: options.deployed?.hedgeGuard ?? NOT_DEPLOYED,
     hedgeBounds: options.deployed?.hedgeBounds ?? NOT_DEPLOYED,
+    aaveTreasury: {
+      hedgeGuard: options.aaveTreasuryDeployed?.hedgeGuard ?? NOT_DEPLOYED,
+      hedgeBounds: options.aaveTreasuryDeployed?.hedgeBounds ?? NOT_DEPLOYED,
+    },
   });
 }
 

@@ -74,11 +74,12 @@ export function devnetPriceSources(manifest: DevnetManifest): PriceSource[] {
 export function devnetTreasuryScope(
   manifest: DevnetManifest,
   deployed: { hedgeGuard: Address; hedgeBounds: Address; multiSendUnwrapper: Address },
+  treasury: DevnetTreasuryAccounts = devnetTreasuryAccounts(manifest, "devnet"),
 ): TreasuryScope {
   const c = manifest.contracts;
   return {
-    safe: c.treasurySafe,
-    roles: c.roles,
+    safe: treasury.safe,
+    roles: treasury.roles,
     hedgeGuard: deployed.hedgeGuard,
     multiSendCallOnly: c.multiSendCallOnly,
     multiSendUnwrapper: deployed.multiSendUnwrapper,
@@ -139,6 +140,25 @@ export function devnetTreasuryScope(
   };
 }
 
+/** Which of the devnet's treasuries: the first (LP + perp book), or the Aave treasury (aave-treasury.ts). */
+export type DevnetTreasuryName = "devnet" | "aave";
+
+export interface DevnetTreasuryAccounts {
+  safe: Address;
+  roles: Address;
+}
+
+/** The Safe and Roles modifier of one of the devnet's treasuries; fails when the manifest has no such treasury. */
+export function devnetTreasuryAccounts(
+  manifest: DevnetManifest,
+  name: DevnetTreasuryName,
+): DevnetTreasuryAccounts {
+  if (name === "devnet") return { safe: manifest.contracts.treasurySafe, roles: manifest.contracts.roles };
+  if (manifest.aaveTreasury === undefined)
+    throw new Error("the devnet manifest has no aaveTreasury: start the devnet with `aaveTreasury`");
+  return manifest.aaveTreasury;
+}
+
 /** The devnet treasury's deleverager (a test-mnemonic key: public, devnet only). */
 export function devnetDeleverager(): Address {
   return devnetAccount(DEVNET_ACCOUNT_INDEXES.deleverager).address;
@@ -162,21 +182,31 @@ export interface DevnetKeeperSetup {
 export async function setUpDevnetKeeper(
   client: DevnetClient,
   manifest: DevnetManifest,
-  options: { caps?: Partial<TreasuryScope["caps"]>; uniswapV4Withdrawals?: boolean } = {},
+  options: {
+    caps?: Partial<TreasuryScope["caps"]>;
+    uniswapV4Withdrawals?: boolean;
+    /** Which treasury hires the keeper (default: the first, "devnet"). */
+    treasury?: DevnetTreasuryName;
+  } = {},
 ): Promise<DevnetKeeperSetup> {
+  const treasury = devnetTreasuryAccounts(manifest, options.treasury ?? "devnet");
   const deployer = devnetAccount(DEVNET_ACCOUNT_INDEXES.deployer);
   const wallet = createWalletClient({ account: deployer, chain: client.chain, transport: client.transport });
   const multiSendUnwrapper = await ensureMultiSendUnwrapper(client.publicClient, wallet);
   const hedgeGuard = await deployHedgeGuard(client.publicClient, wallet, {
-    owner: manifest.contracts.treasurySafe,
+    owner: treasury.safe,
     positionSource: manifest.contracts.perp.accountBalance,
   });
   const hedgeBounds = await deployHedgeBounds(client.publicClient, wallet, {
-    owner: manifest.contracts.treasurySafe,
-    treasury: manifest.contracts.treasurySafe,
+    owner: treasury.safe,
+    treasury: treasury.safe,
     positionSource: manifest.contracts.perp.accountBalance,
   });
-  const devnetScope = devnetTreasuryScope(manifest, { hedgeGuard, hedgeBounds, multiSendUnwrapper });
+  const devnetScope = devnetTreasuryScope(
+    manifest,
+    { hedgeGuard, hedgeBounds, multiSendUnwrapper },
+    treasury,
+  );
   const v4 = manifest.uniswapV4;
   if (options.uniswapV4Withdrawals && v4 === undefined) {
     throw new Error("the devnet manifest has no uniswapV4 section: v4 withdrawals cannot be scoped");
@@ -186,7 +216,7 @@ export async function setUpDevnetKeeper(
       ? {
           positionManager: v4.positionManager,
           withdrawalBounds: await deployV4WithdrawalBounds(client.publicClient, wallet, {
-            treasury: manifest.contracts.treasurySafe,
+            treasury: treasury.safe,
             positionManager: v4.positionManager,
           }),
           maxDeadlineSec: DEVNET_V4_WITHDRAWAL_MAX_DEADLINE_SEC,

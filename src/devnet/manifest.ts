@@ -138,6 +138,11 @@ export const devnetManifestSchema = z.object({
   }),
   /** Optional: manifests written before the devnet had Aave still parse. */
   aave: aave.optional(),
+  /**
+   * The second treasury, hedged on Aave v3 only (src/devnet/aave-treasury.ts): its own Safe and Roles modifier.
+   * Optional: a devnet started without `aaveTreasury` has none.
+   */
+  aaveTreasury: z.object({ safe: address, roles: address }).optional(),
   /** Uniswap v4 (optional: manifests written before it have none). */
   uniswapV4: z
     .object({

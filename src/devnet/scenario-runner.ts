@@ -1,4 +1,5 @@
 import { createPublicClient } from "viem";
+import { borrowToUtilisation } from "./aave-utilisation.ts";
 import { type LinearPricePath, priceAt, type RoundTrigger } from "./chainlink-update-rule.ts";
 import { FEED_DECIMALS } from "./deploy-chainlink.ts";
 import type { DevnetClient } from "./devnet-client.ts";
@@ -125,6 +126,8 @@ function describe(step: ScenarioStep): string {
       return `remove ${step.fraction * 100}% of the maker's liquidity from ${step.pool}`;
     case "sequencer":
       return `the L2 sequencer goes ${step.status}`;
+    case "aave.borrowToUtilisation":
+      return `borrow ${step.reserve.toUpperCase()} on Aave to ${step.utilisation * 100}% utilisation`;
     case "market.path": {
       const to = (asset: string, point: typeof step.eth) =>
         point ? [`${asset} to ${point.price ?? `${(point.change ?? 0) * 100}%`}`] : [];
@@ -296,6 +299,8 @@ async function runStep(
         })),
       ];
     }
+    case "aave.borrowToUtilisation":
+      return borrowToUtilisation(client, manifest, step);
     case "pool.removeLiquidity": {
       const pool = pools[step.pool];
       const maker = accounts.maker.address;

@@ -11,16 +11,18 @@ import {
 } from "./scenario.ts";
 
 describe("scenarios as data", () => {
-  it("ships the eight market scenarios and the L2's sequencer-down, each a valid file", () => {
+  it("ships the ten market scenarios and the L2's sequencer-down, each a valid file", () => {
     const names = listScenarios();
     expect(names).toEqual([
       "basis-blowout",
       "crash-and-depeg",
       "eth-crash",
       "eth-rally",
+      "eth-rally-aave",
       "liquidity-gap",
       "oracle-stale",
       "quiet-drift",
+      "rate-spike",
       "sequencer-down",
       "usdc-depeg-2023",
     ]);

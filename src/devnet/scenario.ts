@@ -80,6 +80,20 @@ const sequencerStatus = z
   .object({ kind: z.literal("sequencer"), status: z.enum(["down", "up"]), label })
   .strict();
 
+/**
+ * A market participant (the trader) supplies USDC and borrows an Aave reserve at the variable rate until the
+ * reserve's utilisation (total debt / total supplied) reaches `utilisation`: past the reserve's kink the variable
+ * rate climbs its second slope, and every borrower of it pays that rate. One block.
+ */
+const aaveBorrowToUtilisation = z
+  .object({
+    kind: z.literal("aave.borrowToUtilisation"),
+    reserve: z.enum(["weth", "usdc", "dai", "usdt"]),
+    utilisation: z.number().gt(0).lt(1),
+    label,
+  })
+  .strict();
+
 /** Where an asset's USD price goes: absolute, or relative to the scenario's start. */
 const pricePoint = z
   .object({ price: z.number().positive().optional(), change: change.optional() })
@@ -115,6 +129,7 @@ export const scenarioStepSchema = z.union([
   poolRemoveLiquidity,
   marketPath,
   sequencerStatus,
+  aaveBorrowToUtilisation,
 ]);
 
 /**

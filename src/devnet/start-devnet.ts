@@ -7,6 +7,7 @@ import {
   type Transport,
   type WalletClient,
 } from "viem";
+import { openAaveTreasury } from "./aave-treasury.ts";
 import { type DevnetRole, devnetAddress, roleIndex } from "./accounts.ts";
 import { ARBITRUM_CHAIN_ID } from "./arbitrum-addresses.ts";
 import { bootstrapDevnet } from "./bootstrap.ts";
@@ -41,6 +42,8 @@ export interface StartDevnetOptions {
    * 42161, Arbitrum One's addresses and its L2 sequencer uptime feed; bootstrap-l2.ts).
    */
   shape?: DevnetShape;
+  /** Also open the Aave treasury (aave-treasury.ts): a second Safe whose book is hedged on Aave v3 only. */
+  aaveTreasury?: boolean;
 }
 
 export type DevnetShape = "mainnet" | "arbitrum";
@@ -92,7 +95,10 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
   }
   try {
     const client = createDevnetClient(transport, devnetChain(shape.chainId, rpcUrl));
-    const manifest = await shape.bootstrap(client, rpcUrl);
+    const bootstrapped = await shape.bootstrap(client, rpcUrl);
+    const manifest = options.aaveTreasury
+      ? { ...bootstrapped, aaveTreasury: await openAaveTreasury(client, bootstrapped) }
+      : bootstrapped;
     if (options.manifestPath) writeManifest(options.manifestPath, manifest);
     return devnetHandle(client, manifest, performance.now() - started, stopChain);
   } catch (error) {

@@ -120,6 +120,18 @@ describe("decide() on an Aave leg", () => {
     expect(aaveActions(capped)[0]?.amount).toBe(100_000n * 10n ** 6n);
   });
 
+  it("leaves a health factor a hair under target alone: a restore smaller than minTradeUsd waits (not under the floor)", () => {
+    // Target 1.8: at 1.79999 the restore is ~$1 of USDC, under the fixture's minTradeUsd of $1,000.
+    const hair = decide(aaveBook({ hf: 1.79999, heldUsdc: 400_000 }), params(), NOW_SEC);
+    expect(hair.kind).toBe("noop");
+    // Positive control: the same book a little lower (a $3,300 restore) is recalibrated.
+    expect(aaveActions(planOf(aaveBook({ hf: 1.79, heldUsdc: 400_000 }))).map((a) => a.kind)).toEqual([
+      "aave.supply",
+    ]);
+    // Under the floor the urgent lane restores whatever the size: the least size is the routine lane's.
+    expect(planOf(aaveBook({ hf: 1.4999, heldUsdc: 400_000 })).lane).toBe("urgent");
+  });
+
   it("grows an under-hedged short: borrow, swap WETH → USDC bounded by the feeds, supply when the band needs it", () => {
     const book = aaveBook({ hf: 2.3, hedgeRatio: 0.5 });
     const plan = planOf(book);

@@ -191,6 +191,9 @@ export function planAaveRecalibration(ctx: AaveLegContext): Decision | null {
   if (am.band === "below-target") {
     const restore = restoreWithHoldings(ctx, am.targetWad);
     if (restore.repay === 0n && restore.supply === 0n) return null;
+    // A restore to exactly the target leaves the next block's interest (or the next oracle round) a hair under it:
+    // without a least size every block would repay dust. Routine only: under the floor the urgent lane has none.
+    if (restore.repayUsd + restore.supplyUsd < ctx.params.minTradeUsd) return null;
     const actions: PlanAction[] = [];
     if (restore.repay > 0n) actions.push(aaveAction(ctx, "aave.repay", ctx.short, restore.repay));
     if (restore.supply > 0n) actions.push(aaveAction(ctx, "aave.supply", collateral, restore.supply));

@@ -8,6 +8,7 @@ import type { KeeperEvent } from "../../../keeper/events.ts";
 import { createKeeper, type KeeperRole } from "../../../keeper/keeper.ts";
 import { createChainClient } from "../../../src/chain/client.ts";
 import { bookParamsFromConfig, bookSourcesFromConfig } from "../../../src/config/adapters.ts";
+import type { HedgekeeperConfig } from "../../../src/config/schema.ts";
 import { devnetAccount, devnetPrivateKey } from "../../../src/devnet/accounts.ts";
 import { DEVNET_BOOK_ID, devnetConfig } from "../../../src/devnet/devnet-config.ts";
 import type { DevnetKeeperSetup } from "../../../src/devnet/devnet-keeper-setup.ts";
@@ -27,8 +28,8 @@ export const BOOK_ID = DEVNET_BOOK_ID;
  * bound), a 1% perp slippage bound, no cooldown (so the keeper walks the drift back over several blocks), and no
  * collateral withdrawals.
  */
-export function keeperTestParams(devnet: Devnet): BookParams {
-  const base = bookParamsFromConfig(devnetConfig(devnet.manifest), BOOK_ID);
+export function keeperTestParams(devnet: Devnet, bookId: string = BOOK_ID): BookParams {
+  const base = bookParamsFromConfig(devnetConfig(devnet.manifest), bookId);
   return {
     ...base,
     cooldownSec: 0,
@@ -73,17 +74,24 @@ export interface TestKeeperOptions {
    * block order only, so plans that may run in any order must belong to different books.
    */
   extraBookIds?: readonly string[];
+  /** The book the keeper runs (default: the devnet's first book, BOOK_ID), on the treasury `setup` hired it for. */
+  bookId?: string;
+  /** The configuration the book's sources come from (default: devnetConfig on the test's RPC and Redis). */
+  configured?: HedgekeeperConfig;
 }
 
 export function testKeeper(options: TestKeeperOptions) {
   const { devnet } = options;
-  const configured = devnetConfig(devnet.manifest, { rpcUrl: options.rpcUrl, redisUrl: options.redisUrl });
+  const bookId = options.bookId ?? BOOK_ID;
+  const configured =
+    options.configured ??
+    devnetConfig(devnet.manifest, { rpcUrl: options.rpcUrl, redisUrl: options.redisUrl });
   // The keeper's options as `hedgekeeper run` derives them, tightened for tests (fast polls, short locks).
   const config: KeeperConfig = {
-    ...keeperConfigOf(configured, { network: "devnet", bookIds: [BOOK_ID] }),
+    ...keeperConfigOf(configured, { network: "devnet", bookIds: [bookId] }),
     redisPrefix: options.prefix,
-    books: [BOOK_ID, ...(options.extraBookIds ?? [])].map((bookId) => ({
-      bookId,
+    books: [bookId, ...(options.extraBookIds ?? [])].map((id) => ({
+      bookId: id,
       mode: options.mode ?? "execute",
     })),
     scanEveryMs: 100,
@@ -113,11 +121,11 @@ export function testKeeper(options: TestKeeperOptions) {
     hooks: options.hooks,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.history ? { history: options.history } : {}),
-    books: [BOOK_ID, ...(options.extraBookIds ?? [])].map((bookId) => ({
-      bookId,
-      params: { ...keeperTestParams(devnet), ...options.params },
+    books: [bookId, ...(options.extraBookIds ?? [])].map((id) => ({
+      bookId: id,
+      params: { ...keeperTestParams(devnet, bookId), ...options.params },
       targets: options.setup.targets,
-      reader: createBookIndexer(client, bookSourcesFromConfig(configured, BOOK_ID)),
+      reader: createBookIndexer(client, bookSourcesFromConfig(configured, bookId)),
     })),
   });
 }

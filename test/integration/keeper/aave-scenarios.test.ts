@@ -1,0 +1,353 @@
+import { type Address, erc20Abi, parseEventLogs } from "viem";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { parseDocument } from "yaml";
+import type { Keeper } from "../../../keeper/keeper.ts";
+import { AAVE_V3_POOL_ABI } from "../../../src/chain/abis/aave-v3-abi.ts";
+import { renderDevnetConfig } from "../../../src/cli/config-templates.ts";
+import { DEVNET_AAVE_HEALTH_FACTOR } from "../../../src/cli/devnet-aave-treasury-template.ts";
+import { bookParamsFromConfig, bookSourcesFromConfig } from "../../../src/config/adapters.ts";
+import { parseConfig } from "../../../src/config/load-config.ts";
+import { liquidateUnhealthyAaveAccounts } from "../../../src/devnet/aave-liquidator.ts";
+import { DEVNET_ACCOUNT_INDEXES, devnetAccount, devnetPrivateKey } from "../../../src/devnet/accounts.ts";
+import { DEVNET_AAVE_BOOK_ID, DEVNET_BOOK_ID } from "../../../src/devnet/devnet-config.ts";
+import { type DevnetKeeperSetup, setUpDevnetKeeper } from "../../../src/devnet/devnet-keeper-setup.ts";
+import { openAaveBorrowShort } from "../../../src/devnet/starting-book-aave.ts";
+import { evaluateBook } from "../../../src/engine/book-metrics.ts";
+import { chooseHedgeLeg } from "../../../src/engine/leg-choice.ts";
+import type { BookParams } from "../../../src/engine/params.ts";
+import { gasUsd } from "../../../src/engine/plan-assembly.ts";
+import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
+import { performanceReport } from "../../../src/performance/performance-report.ts";
+import { openHistoryStore } from "../../../src/store/open-history-store.ts";
+import { readReportPeriod } from "../../../src/store/report-period.ts";
+import { useDevnet } from "../../support/devnet.ts";
+import { perpSize } from "../../support/devnet-plans.ts";
+import {
+  type FaultInjectingRpcProxy,
+  startFaultInjectingRpcProxy,
+} from "../../support/fault-injecting-rpc-proxy.ts";
+import { isolatedRedis } from "../../support/redis-prefix.ts";
+import { hireKeeperForRebalances } from "./hire-keeper.ts";
+import { keeperTestParams, produceBlocks, testKeeper, waitFor } from "./keeper-harness.ts";
+
+// The Aave treasury's book (spot WETH hedged by an Aave v3 borrow short alone) through eth-rally-aave, on real
+// Aave v3 bytecode: with the keeper on, every block's health factor (read from the Pool at that block) stays above
+// the configured floor; with the keeper off, the devnet liquidator liquidates it. One devnet for the file; each
+// test reverts to the hired chain.
+const devnet = useDevnet({ inProcess: true, aaveTreasury: true });
+let setup: DevnetKeeperSetup;
+/** The first treasury (LP + perp book), hired too: rate-spike hedges its book on two legs. */
+let firstSetup: DevnetKeeperSetup;
+let proxy: FaultInjectingRpcProxy;
+let redis: ReturnType<typeof isolatedRedis> | undefined;
+const keepers: Keeper[] = [];
+
+const WAD = 10n ** 18n;
+const FLOOR_WAD = BigInt(DEVNET_AAVE_HEALTH_FACTOR.floor * 1e6) * 10n ** 12n;
+
+beforeAll(async () => {
+  const d = devnet();
+  setup = await setUpDevnetKeeper(d.client, d.manifest, { treasury: "aave", caps: { callsPerHour: 100 } });
+  firstSetup = await hireKeeperForRebalances(d.client, d.manifest);
+  proxy = await startFaultInjectingRpcProxy({ request: (args) => d.publicClient.request(args as never) });
+}, 120_000);
+afterAll(async () => {
+  await proxy?.stop();
+});
+afterEach(async () => {
+  await Promise.all(keepers.splice(0).map((k) => k.stop(2_000)));
+  await redis?.cleanup();
+  redis = undefined;
+});
+
+const aave = () => {
+  const market = devnet().manifest.aave;
+  if (!market) throw new Error("the devnet has no Aave market");
+  return market;
+};
+const safe = (): Address => setup.scope.safe;
+
+async function accountAt(blockNumber?: bigint) {
+  const [collateralBase, debtBase, , , , healthFactorWad] = await devnet().publicClient.readContract({
+    address: aave().pool,
+    abi: AAVE_V3_POOL_ABI,
+    functionName: "getUserAccountData",
+    args: [safe()],
+    ...(blockNumber === undefined ? {} : { blockNumber }),
+  });
+  return { collateralBase, debtBase, healthFactorWad };
+}
+
+async function balanceOf(token: Address, account: Address, blockNumber?: bigint): Promise<bigint> {
+  return devnet().publicClient.readContract({
+    address: token,
+    abi: erc20Abi,
+    functionName: "balanceOf",
+    args: [account],
+    ...(blockNumber === undefined ? {} : { blockNumber }),
+  });
+}
+
+const wethDebt = (blockNumber?: bigint) =>
+  balanceOf(aave().reserves.weth.variableDebtToken, safe(), blockNumber);
+const usdcCollateral = (blockNumber?: bigint) => balanceOf(aave().reserves.usdc.aToken, safe(), blockNumber);
+
+describe("eth-rally-aave", () => {
+  it("with the keeper on: it repays with the Safe's WETH, and every block's health factor stays above the floor", async () => {
+    const d = devnet();
+    redis = isolatedRedis("keeper-aave-rally");
+    const testStartedMs = Date.now();
+    // The history the report is read from (embedded PGlite, in memory).
+    const history = await openHistoryStore({ dataDir: "memory://" });
+    onTestFinished(() => history.close());
+    const keeper = testKeeper({
+      devnet: d,
+      setup,
+      rpcUrl: proxy.url,
+      redisUrl: process.env.REDIS_URL!,
+      prefix: redis.prefix,
+      bookId: DEVNET_AAVE_BOOK_ID,
+      history,
+    });
+    keepers.push(keeper);
+    await keeper.start();
+    const settled = (block: bigint) =>
+      waitFor(`the keeper settled on block ${block}`, async () => {
+        const health = await keeper.health();
+        const evaluated = health.books.every((b) => (b.lastEvaluation?.blockNumber ?? -1n) >= block);
+        const busy = Object.entries(health.queues).some(
+          ([name, q]) => /evaluate|submit/.test(name) && q.waiting + q.prioritized + q.active + q.delayed > 0,
+        );
+        return evaluated && !busy;
+      });
+    const firstBlock = await d.publicClient.getBlockNumber({ cacheTime: 0 });
+    const before = await accountAt(firstBlock);
+    const debtBefore = await wethDebt(firstBlock);
+    const collateralBefore = await usdcCollateral(firstBlock);
+    await settled(firstBlock);
+    await d.runScenario("eth-rally-aave", {
+      onBlock: async (block) => {
+        await settled(block.blockNumber);
+      },
+    });
+    const lastBlock = await d.publicClient.getBlockNumber({ cacheTime: 0 });
+
+    // Every block of the rally, read from the Pool at that block.
+    const healthFactors: bigint[] = [];
+    for (let block = firstBlock; block <= lastBlock; block++) {
+      healthFactors.push((await accountAt(block)).healthFactorWad);
+    }
+    const lowest = healthFactors.reduce((a, b) => (b < a ? b : a));
+    expect(healthFactors.length).toBeGreaterThan(30);
+    expect(lowest).toBeGreaterThanOrEqual(FLOOR_WAD);
+    // The rally did press on it (1.204 at the start; unattended it ends near 0.93, see the next test).
+    expect(lowest).toBeLessThan(before.healthFactorWad);
+
+    const records = await keeper.plans.list();
+    const mined = records.filter((r) => r.status === "mined");
+    expect(mined.length).toBeGreaterThan(0);
+    const kinds = new Set<string>();
+    for (const record of mined) {
+      const plan = await keeper.plans.plan(record.planId);
+      for (const action of plan?.actions ?? []) kinds.add(action.kind);
+    }
+    // The Safe holds spot WETH: the keeper repays with it first (spot and debt fall together, the hedge ratio's
+    // numerator and denominator alike), before supplying USDC (aave-plan.ts).
+    expect(kinds.has("aave.repay")).toBe(true);
+    expect([...kinds].every((kind) => kind.startsWith("aave."))).toBe(true);
+    for (const record of mined) {
+      const receipt = await d.publicClient.getTransactionReceipt({ hash: record.minedTxHash! });
+      expect(receipt.status).toBe("success");
+      expect(receipt.to?.toLowerCase()).toBe(setup.scope.roles.toLowerCase());
+    }
+    // What the report says of the run (`hedgekeeper report` reads the same period the same way): the repays, each a
+    // mined routine recalibration of the Aave leg, and no alert.
+    const [startBlock, endBlock] = await Promise.all([
+      d.publicClient.getBlock({ blockNumber: firstBlock }),
+      d.publicClient.getBlock({ blockNumber: lastBlock }),
+    ]);
+    // Plans are stamped with the keeper's clock and samples with the block's: on the devnet, whose time the bootstrap
+    // and the scenario warp ahead, they are hours apart, so the period spans both (on a live chain they agree).
+    const report = performanceReport(
+      await readReportPeriod(history, {
+        bookId: DEVNET_AAVE_BOOK_ID,
+        fromSec: Math.min(Number(startBlock.timestamp), Math.floor(testStartedMs / 1000)),
+        toSec: Math.max(Number(endBlock.timestamp), Math.ceil(Date.now() / 1000)),
+      }),
+    );
+    const reportedMined = report.plans.filter((p) => p.status === "mined");
+    expect(reportedMined.length).toBe(mined.length);
+    expect(reportedMined.every((p) => /^aave recalibration: health factor/.test(p.reason))).toBe(true);
+    expect(report.alerts).toEqual([]);
+
+    const debtAfter = await wethDebt();
+    const collateralAfter = await usdcCollateral();
+    // ~60 → ~46 WETH owed; the collateral never withdrawn (it grows by its interest alone).
+    expect(debtAfter).toBeLessThan((debtBefore * 85n) / 100n);
+    expect(collateralAfter).toBeGreaterThanOrEqual(collateralBefore);
+  }, 180_000);
+
+  it("with the keeper off: the devnet liquidator liquidates the book once its health factor falls under 1", async () => {
+    const d = devnet();
+    const market = {
+      pool: aave().pool,
+      protocolDataProvider: aave().protocolDataProvider,
+      oracle: aave().oracle,
+      assets: Object.values(aave().reserves).map((r) => r.asset),
+    };
+    const liquidator = d.manifest.accounts.maker.address;
+    const firstBlock = await d.publicClient.getBlockNumber({ cacheTime: 0 });
+    const debtBefore = await wethDebt(firstBlock);
+    const collateralBefore = await usdcCollateral(firstBlock);
+    const liquidations: Awaited<ReturnType<typeof liquidateUnhealthyAaveAccounts>> = [];
+    await d.runScenario("eth-rally-aave", {
+      onBlock: async (block) => {
+        const { healthFactorWad } = await accountAt(block.blockNumber);
+        if (healthFactorWad >= WAD) return;
+        // The liquidator's bot mines its own block right after the one that made the account liquidatable.
+        await d.testClient.setAutomine(true);
+        try {
+          liquidations.push(
+            ...(await liquidateUnhealthyAaveAccounts(d.client, market, liquidator, [safe()])),
+          );
+        } finally {
+          await d.testClient.setAutomine(false);
+        }
+      },
+    });
+    expect(liquidations.length).toBeGreaterThan(0);
+    const [first] = liquidations;
+    const receipt = await d.publicClient.getTransactionReceipt({ hash: first!.txHash });
+    const [event] = parseEventLogs({
+      abi: AAVE_V3_POOL_ABI,
+      eventName: "LiquidationCall",
+      logs: receipt.logs,
+    });
+    expect(event?.args.user).toBe(safe());
+    expect(first!.healthFactorBeforeWad).toBeLessThan(WAD);
+    expect(await wethDebt()).toBeLessThan(debtBefore);
+    expect(await usdcCollateral()).toBeLessThan(collateralBefore);
+  }, 180_000);
+});
+
+/** The devnet configuration with the first book hedged on two legs: its perp, and an Aave borrow short. */
+function twoLegConfig(rpcUrl: string) {
+  const manifest = devnet().manifest;
+  const tree = parseDocument(
+    renderDevnetConfig(manifest, {
+      rpcUrl,
+      hedgeGuard: firstSetup.scope.hedgeGuard,
+      hedgeBounds: firstSetup.scope.bounds.hedgeBounds,
+      aaveTreasury: { hedgeGuard: setup.scope.hedgeGuard, hedgeBounds: setup.scope.bounds.hedgeBounds },
+    }),
+  ).toJS() as Record<string, any>;
+  const book = tree.books[DEVNET_BOOK_ID];
+  book.hedges = [
+    book.hedge,
+    {
+      venue: "aave-v3-borrow",
+      contracts: {
+        pool: aave().pool,
+        protocolDataProvider: aave().protocolDataProvider,
+        oracle: aave().oracle,
+      },
+      collateral: "USDC",
+      // The opening health factor (1.73) sits inside the band: no recalibration gets ahead of the hedge trade.
+      healthFactor: { floor: 1.3, target: 1.5, ceiling: 3 },
+      minLiquidationDistanceBps: 2000,
+      swap: { fee: 500, maxSlippageBps: 30 },
+      caps: { maxTradeUsd: 60_000, maxDebtUsd: 2_000_000, maxCollateralMoveUsd: 500_000 },
+    },
+  ];
+  delete book.hedge;
+  return parseConfig(JSON.stringify(tree), {
+    source: "devnet configuration with a two-leg book",
+    env: { HK_KEEPER_PRIVATE_KEY: devnetPrivateKey(DEVNET_ACCOUNT_INDEXES.keeper) },
+  });
+}
+
+describe("rate-spike", () => {
+  it("WETH utilisation at 95% lifts the Aave leg's carry past the perp's cost: the keeper grows the short on the perp, not on Aave", async () => {
+    const d = devnet();
+    const m = d.manifest;
+    await openAaveBorrowShort(d.client, {
+      safe: firstSetup.scope.safe,
+      signers: m.accounts.owners.slice(0, 2).map((owner) => devnetAccount(owner.index)),
+      multiSendCallOnly: m.contracts.multiSendCallOnly,
+      pool: aave().pool,
+      usdc: m.contracts.usdc,
+      weth: m.contracts.weth,
+    });
+    const configured = twoLegConfig(proxy.url);
+    // The devnet book's policy as the keeper suites run it, with a perp slippage bound of 30 bps: a perp resize
+    // then costs ~47 bps (fee, bound, gas) against an Aave one of ~39 bps (swap fee, bound, gas) plus carry.
+    const params: BookParams = {
+      ...keeperTestParams(d),
+      aave: bookParamsFromConfig(configured, DEVNET_BOOK_ID).aave!,
+      costs: { ...keeperTestParams(d).costs, perpSlippageBps: 30 },
+      caps: { ...keeperTestParams(d).caps, maxTradeUsd: 30_000 },
+      // The borrowed WETH stays in the Safe unsold (openAaveBorrowShort): spot and debt cancel, and the 10% fall
+      // leaves the LP book ~34 bps under-hedged, inside the devnet book's 100 bps band: a tighter band acts on it.
+      armBps: 20,
+      rearmBps: 5,
+    };
+    const indexer = createBookIndexer(d.publicClient, bookSourcesFromConfig(configured, DEVNET_BOOK_ID));
+    const legsNow = async () => {
+      const block = await d.publicClient.getBlockNumber({ cacheTime: 0 });
+      const { snapshot } = await indexer.snapshotAt(block, {
+        keeper: { hedgeTriggered: false, lastPlanAtSec: null },
+        samples: [],
+      });
+      const metrics = evaluateBook(snapshot, params, snapshot.blockTimestampSec);
+      const aaveLeg = metrics.hedgeLegs.find((leg) => leg.venue === "aave-v3-borrow")!;
+      // A 10 ETH growth of the short: which leg it goes to, and what each costs per USD moved.
+      const choice = chooseHedgeLeg(metrics.hedgeLegs, -10, {
+        priceUsd: metrics.basePriceUsd,
+        horizonSec: params.risk.horizonSec,
+        gasUsdPerUnit: gasUsd(params, 1, metrics.basePriceUsd),
+      });
+      return { aaveLeg, choice };
+    };
+    const before = await legsNow();
+    expect(before.choice?.venue).toBe("aave-v3-borrow");
+
+    const report = await d.runScenario("rate-spike");
+    const [utilisation, borrowRate] = report.steps[0]!.moved;
+    expect(utilisation!.after).toBeGreaterThanOrEqual(0.949);
+    const after = await legsNow();
+    // The carry jumps with the rate (the second slope), and the growth goes to the perp.
+    expect(after.aaveLeg.shortCarryApr).toBeGreaterThan(before.aaveLeg.shortCarryApr + 0.3);
+    expect(borrowRate!.after).toBeGreaterThan(borrowRate!.before * 5);
+    expect(after.choice?.venue).toBe("perp-v2");
+
+    // The keeper, on the same book and policy: its plan trades the perp and leaves the Aave debt alone.
+    const debtBefore = await balanceOf(aave().reserves.weth.variableDebtToken, firstSetup.scope.safe);
+    const perpBefore = await perpSize(d, firstSetup);
+    redis = isolatedRedis("keeper-aave-rate-spike");
+    const keeper = testKeeper({
+      devnet: d,
+      setup: firstSetup,
+      rpcUrl: proxy.url,
+      redisUrl: process.env.REDIS_URL!,
+      prefix: redis.prefix,
+      configured,
+      params,
+    });
+    keepers.push(keeper);
+    await keeper.start();
+    const blocks = produceBlocks(d);
+    onTestFinished(() => blocks.stop());
+    const record = await waitFor("a mined plan", async () =>
+      (await keeper.plans.list()).find((r) => r.status === "mined"),
+    );
+    blocks.stop();
+    const plan = await keeper.plans.plan(record.planId);
+    expect(plan?.reason).toMatch(/^hedge under/);
+    expect(plan?.actions.map((a) => a.kind)).toContain("perp.adjustPosition");
+    expect(plan?.actions.some((a) => a.kind.startsWith("aave."))).toBe(false);
+    expect(await perpSize(d, firstSetup)).toBeLessThan(perpBefore);
+    const debtAfter = await balanceOf(aave().reserves.weth.variableDebtToken, firstSetup.scope.safe);
+    // Interest only (a few blocks at the spiked rate): no new borrow.
+    expect(debtAfter - debtBefore).toBeLessThan(10n ** 15n);
+  }, 180_000);
+});
