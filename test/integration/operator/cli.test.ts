@@ -198,6 +198,12 @@ describe("hedgekeeper status, plan and simulate", () => {
     expect(books[0]).toMatchObject({ bookId: "treasury-eth", mode: "execute", armBps: 100, rearmBps: 25 });
     expect(Math.abs(books[0].driftBps)).toBeLessThan(100);
     expect(books[0].depeg.map((d: { symbol: string }) => d.symbol)).toEqual(["USDC", "USDT", "DAI"]);
+    // Every LP position, as the book page lists them (this configuration watches the Safe's v3 book).
+    expect(books[0].lpPositions).toHaveLength(2);
+    for (const position of books[0].lpPositions) {
+      expect(position).toMatchObject({ protocol: "uniswap-v3", dynamicFee: false, hook: null });
+      expect(position.valueUsd).toBeGreaterThan(0);
+    }
     expect(keeper.reachable).toBe(false);
     expect(books[0].lastActions).toMatchObject({ source: "none", actions: [] });
     expect(books[0].evaluation).toMatchObject({ source: "none", latest: null });
