@@ -2,8 +2,9 @@
 //  1. one year of 5-minute steps (105,120) for a v3 LP + perp book under one policy, replay and report, in < 5 s:
 //     the fast replay (quiet steps skipped inside the band the engine certifies, src/backtest/quiet-band.ts)
 //     against evaluating and deciding at every step, as the keeper does on every block;
-//  2. a 27-point grid (armBps × cooldownSec × costMargin) over the same year in < 60 s, against the same grid
-//     with every step decided.
+//  2. a 27-point grid (armBps × cooldownSec × costMargin) over the same year in < 60 s, its policies replayed on
+//     one worker thread per core (src/backtest/parallel-backtest.ts), against the same grid with every step
+//     decided on the same workers; and the fast grid again in one thread, for what the workers add.
 // The fast replay must record the same decision at every step as the naive loop (asserted for the year and for
 // every grid point). The path is generated here (seeded GBM with funding and pool volume), not shipped.
 // One timed run per side (a year's replay is long enough for timer noise not to matter); the machine's load is
@@ -13,11 +14,13 @@ import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { isDeepStrictEqual } from "node:util";
 import { type BacktestRun, runBacktest } from "../src/backtest/backtest-run.ts";
+import { runBacktestInParallel } from "../src/backtest/parallel-backtest.ts";
 import { parseGrid } from "../src/backtest/policy-grid.ts";
 import { generatePricePath } from "../src/backtest/price-generators.ts";
 import { replayPricePath } from "../src/backtest/replay.ts";
 import { makeBook, makeParams, NOW_SEC } from "../src/engine/book-fixture.test-support.ts";
 
+const loadAverageAtStart = os.loadavg();
 const STEPS = 105_120;
 const GRID = "armBps=150,300,600;cooldownSec=600,3600,21600;costMargin=1,2,4";
 // A USDC/WETH 0.05% position over −50% / +100% of the price, hedged with a Perp v2 short; arm 300 bps. The Safe
@@ -44,6 +47,12 @@ function timed<T>(run: () => T): { value: T; ms: number } {
   return { value, ms: performance.now() - start };
 }
 
+async function timedAsync<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const start = performance.now();
+  const value = await run();
+  return { value, ms: performance.now() - start };
+}
+
 // Same decisions: replayed separately so the decisions of both are in hand (runBacktest keeps the report only).
 const fastReplay = replayPricePath({ book, params, path, mode: "fast" });
 const naiveReplay = replayPricePath({ book, params, path, mode: "every-step" });
@@ -66,11 +75,11 @@ console.log(
 );
 
 const axes = parseGrid(GRID);
+const gridInput = { bookId: book.bookId, book, params, path, grid: axes };
 const grid = {
-  fast: timed(() => runBacktest({ bookId: book.bookId, book, params, path, grid: axes, mode: "fast" })),
-  naive: timed(() =>
-    runBacktest({ bookId: book.bookId, book, params, path, grid: axes, mode: "every-step" }),
-  ),
+  fast: await timedAsync(() => runBacktestInParallel({ ...gridInput, mode: "fast" })),
+  naive: await timedAsync(() => runBacktestInParallel({ ...gridInput, mode: "every-step" })),
+  fastOneThread: timed(() => runBacktest({ ...gridInput, mode: "fast" })),
 };
 const gridRatio = grid.naive.ms / grid.fast.ms;
 /** Same trades at every grid point: the plan ids (block and actions) of every executed plan, in order. */
@@ -78,9 +87,14 @@ function gridTrades(run: BacktestRun): string[][] {
   return run.grid!.outcomes.map((o) => o.outcome.report.plans.map((p) => p.planId));
 }
 const gridIdentical = isDeepStrictEqual(gridTrades(grid.fast.value), gridTrades(grid.naive.value));
+/** The workers change where a replay runs, not what it finds. */
+const threadsIdentical = isDeepStrictEqual(grid.fast.value, grid.fastOneThread.value);
+const threadRatio = grid.fastOneThread.ms / grid.fast.ms;
+const threads = os.availableParallelism();
 console.log(
-  `27-point grid (${GRID}): fast ${(grid.fast.ms / 1000).toFixed(2)} s, every step ${(grid.naive.ms / 1000).toFixed(2)} s: ` +
-    `${gridRatio.toFixed(1)}× faster; same plans at every point ${gridIdentical ? "✓" : "✗"}; ` +
+  `27-point grid (${GRID}) on ${threads} worker threads: fast ${(grid.fast.ms / 1000).toFixed(2)} s, every step ` +
+    `${(grid.naive.ms / 1000).toFixed(2)} s: ${gridRatio.toFixed(1)}× faster; same plans at every point ${gridIdentical ? "✓" : "✗"}; ` +
+    `fast in one thread ${(grid.fastOneThread.ms / 1000).toFixed(2)} s (workers ${threadRatio.toFixed(1)}×, same run ${threadsIdentical ? "✓" : "✗"}); ` +
     `frontier: ${grid.fast.value.grid!.frontier.map((i) => grid.fast.value.grid!.outcomes[i]!.label).join(" | ")}`,
 );
 
@@ -88,6 +102,7 @@ const pass = {
   yearSameDecisions: yearIdentical,
   yearUnder5s: year.fast.ms < 5_000,
   gridSamePlans: gridIdentical,
+  gridSameOnWorkers: threadsIdentical,
   gridUnder60s: grid.fast.ms < 60_000,
 };
 console.log(
@@ -95,7 +110,7 @@ console.log(
 );
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
-const loadAverage = os.loadavg().map(round);
+const loadAverage = { atStart: loadAverageAtStart.map(round), atEnd: os.loadavg().map(round) };
 writeFileSync(
   new URL("./results/backtest.json", import.meta.url),
   `${JSON.stringify(
@@ -118,7 +133,11 @@ writeFileSync(
       grid: {
         spec: GRID,
         points: grid.fast.value.grid!.outcomes.length,
+        workerThreads: threads,
         fastMs: round(grid.fast.ms),
+        fastOneThreadMs: round(grid.fastOneThread.ms),
+        workerSpeedup: round(threadRatio),
+        sameRunOnWorkers: threadsIdentical,
         everyStepMs: round(grid.naive.ms),
         speedup: round(gridRatio),
         samePlans: gridIdentical,

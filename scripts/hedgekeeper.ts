@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { getAddress } from "viem";
-import { runBacktest } from "../src/backtest/backtest-run.ts";
+import { runBacktestInParallel } from "../src/backtest/parallel-backtest.ts";
 import { parseGrid } from "../src/backtest/policy-grid.ts";
 import { formatPricePathCsv, parsePricePathCsv } from "../src/backtest/price-path.ts";
 import { renderBacktestHtml, renderBacktestText } from "../src/cli/backtest-view.ts";
@@ -292,7 +292,14 @@ async function backtest(args: string[]): Promise<number> {
   const config = loadConfig(values.config);
   const [bookId] = booksOf(config, values.book);
   const view = await readBookView(config, bookId!);
-  const run = runBacktest({ bookId: bookId!, book: view.snapshot, params: view.params, path, grid });
+  // The configured policy and each grid point are independent replays: one worker thread per core.
+  const run = await runBacktestInParallel({
+    bookId: bookId!,
+    book: view.snapshot,
+    params: view.params,
+    path,
+    grid,
+  });
   if (values.out !== undefined) {
     mkdirSync(dirname(values.out), { recursive: true });
     writeFileSync(values.out, renderBacktestHtml(run));
