@@ -11,7 +11,18 @@ export interface LoadConfigOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Named in error messages (the file path). */
   source?: string;
+  /**
+   * The secrets (SECRET_PATHS patterns) the caller reads; the others may be unset, their `${NAME}` text kept.
+   * Default: every secret is required.
+   */
+  secretsUsed?: readonly string[];
 }
+
+/**
+ * The secrets the stewards' commands read (report, backtest, export-prices): the history store's URL, nothing of
+ * the keeper's (its key, the alert sinks, the API token, Redis).
+ */
+export const STEWARD_SECRETS: readonly string[] = ["history.databaseUrl"];
 
 /** zod's issues as ours: an unknown key is reported at its own path, not at its parent's. */
 export function issuesOfZod(error: z.ZodError): ConfigIssue[] {
@@ -45,7 +56,7 @@ export function parseConfig(text: string, options: LoadConfigOptions = {}): Hedg
   }
   const raw: unknown = document.toJS();
   const secretIssues = findLiteralSecrets(raw);
-  const { value, issues: envIssues } = substituteEnv(raw, options.env ?? process.env);
+  const { value, issues: envIssues } = substituteEnv(raw, options.env ?? process.env, options.secretsUsed);
   const parsed = configSchema.safeParse(value);
   // A key whose variable is missing fails zod too (empty string): report only the missing variable.
   const envPaths = new Set(envIssues.map((i) => i.path));
