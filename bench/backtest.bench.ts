@@ -41,17 +41,35 @@ const path = generatePricePath({
   volumeUsdPerDay: 200_000_000,
 });
 
-function timed<T>(run: () => T): { value: T; ms: number } {
-  const start = performance.now();
-  const value = run();
-  return { value, ms: performance.now() - start };
+/**
+ * Wall time and the CPU time the process spent (all its threads: process.cpuUsage counts the workers too). On a
+ * machine shared with other work, CPU time is what the replay itself cost; wall time includes waiting for a core.
+ */
+interface Timing<T> {
+  value: T;
+  ms: number;
+  cpuMs: number;
 }
 
-async function timedAsync<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> {
+function timed<T>(run: () => T): Timing<T> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const value = run();
+  const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { value, ms, cpuMs: (used.user + used.system) / 1000 };
+}
+
+async function timedAsync<T>(run: () => Promise<T>): Promise<Timing<T>> {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const value = await run();
-  return { value, ms: performance.now() - start };
+  const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { value, ms, cpuMs: (used.user + used.system) / 1000 };
 }
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 // Same decisions: replayed separately so the decisions of both are in hand (runBacktest keeps the report only).
 const fastReplay = replayPricePath({ book, params, path, mode: "fast" });
@@ -69,9 +87,10 @@ const year = {
 };
 const yearRatio = year.naive.ms / year.fast.ms;
 console.log(
-  `one year of 5-minute steps (${STEPS.toLocaleString("en")}): fast ${(year.fast.ms / 1000).toFixed(2)} s ` +
-    `(${fastReplay.evaluatedSteps.toLocaleString("en")} steps evaluated, ${fastReplay.executed.length} plans), ` +
-    `every step ${(year.naive.ms / 1000).toFixed(2)} s: ${yearRatio.toFixed(1)}× faster; same decisions ${yearIdentical ? "✓" : "✗"}`,
+  `one year of 5-minute steps (${STEPS.toLocaleString("en")}): fast ${seconds(year.fast.ms)} (CPU ${seconds(year.fast.cpuMs)}; ` +
+    `${fastReplay.evaluatedSteps.toLocaleString("en")} steps evaluated, ${fastReplay.executed.length} plans), ` +
+    `every step ${seconds(year.naive.ms)} (CPU ${seconds(year.naive.cpuMs)}): ${yearRatio.toFixed(1)}× faster; ` +
+    `same decisions ${yearIdentical ? "✓" : "✗"}`,
 );
 
 const axes = parseGrid(GRID);
@@ -92,9 +111,10 @@ const threadsIdentical = isDeepStrictEqual(grid.fast.value, grid.fastOneThread.v
 const threadRatio = grid.fastOneThread.ms / grid.fast.ms;
 const threads = os.availableParallelism();
 console.log(
-  `27-point grid (${GRID}) on ${threads} worker threads: fast ${(grid.fast.ms / 1000).toFixed(2)} s, every step ` +
-    `${(grid.naive.ms / 1000).toFixed(2)} s: ${gridRatio.toFixed(1)}× faster; same plans at every point ${gridIdentical ? "✓" : "✗"}; ` +
-    `fast in one thread ${(grid.fastOneThread.ms / 1000).toFixed(2)} s (workers ${threadRatio.toFixed(1)}×, same run ${threadsIdentical ? "✓" : "✗"}); ` +
+  `27-point grid (${GRID}) on ${threads} worker threads: fast ${seconds(grid.fast.ms)} (CPU ${seconds(grid.fast.cpuMs)}), ` +
+    `every step ${seconds(grid.naive.ms)} (CPU ${seconds(grid.naive.cpuMs)}): ${gridRatio.toFixed(1)}× faster; ` +
+    `same plans at every point ${gridIdentical ? "✓" : "✗"}; fast in one thread ${seconds(grid.fastOneThread.ms)} ` +
+    `(workers ${threadRatio.toFixed(1)}×, same run ${threadsIdentical ? "✓" : "✗"}); ` +
     `frontier: ${grid.fast.value.grid!.frontier.map((i) => grid.fast.value.grid!.outcomes[i]!.label).join(" | ")}`,
 );
 
@@ -106,7 +126,12 @@ const pass = {
   gridUnder60s: grid.fast.ms < 60_000,
 };
 console.log(
-  `\nbudget: year ${(year.fast.ms / 1000).toFixed(2)} s ${pass.yearUnder5s ? "✓" : "✗"} (< 5 s); grid ${(grid.fast.ms / 1000).toFixed(2)} s ${pass.gridUnder60s ? "✓" : "✗"} (< 60 s); same decisions ${pass.yearSameDecisions && pass.gridSamePlans ? "✓" : "✗"}\n`,
+  `\nload average ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(
+      " ",
+    )} on ${os.cpus().length} cores; budget: year ${(year.fast.ms / 1000).toFixed(2)} s ${pass.yearUnder5s ? "✓" : "✗"} (< 5 s); grid ${(grid.fast.ms / 1000).toFixed(2)} s ${pass.gridUnder60s ? "✓" : "✗"} (< 60 s); same decisions ${pass.yearSameDecisions && pass.gridSamePlans ? "✓" : "✗"}\n`,
 );
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
@@ -126,7 +151,9 @@ writeFileSync(
         plans: fastReplay.executed.length,
         evaluatedStepsFast: fastReplay.evaluatedSteps,
         fastMs: round(year.fast.ms),
+        fastCpuMs: round(year.fast.cpuMs),
         everyStepMs: round(year.naive.ms),
+        everyStepCpuMs: round(year.naive.cpuMs),
         speedup: round(yearRatio),
         sameDecisions: yearIdentical,
       },
@@ -135,10 +162,12 @@ writeFileSync(
         points: grid.fast.value.grid!.outcomes.length,
         workerThreads: threads,
         fastMs: round(grid.fast.ms),
+        fastCpuMs: round(grid.fast.cpuMs),
         fastOneThreadMs: round(grid.fastOneThread.ms),
         workerSpeedup: round(threadRatio),
         sameRunOnWorkers: threadsIdentical,
         everyStepMs: round(grid.naive.ms),
+        everyStepCpuMs: round(grid.naive.cpuMs),
         speedup: round(gridRatio),
         samePlans: gridIdentical,
         frontier: grid.fast.value.grid!.frontier.map((i) => grid.fast.value.grid!.outcomes[i]!.label),
