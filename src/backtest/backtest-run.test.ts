@@ -133,7 +133,7 @@ describe("runBacktestInParallel", () => {
     ]);
   });
 
-  it("rejects with the worker's error, naming the bad field, and leaves no worker behind", async () => {
+  it("rejects with the worker's error, naming the bad field", async () => {
     // A path whose second row is earlier than its first: every replay refuses it (replay.test.ts), here inside a
     // worker. The positive control is the test above: the same grid on the path in order.
     const swapped = [path[1]!, path[0]!, ...path.slice(2)];

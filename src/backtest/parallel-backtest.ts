@@ -56,9 +56,14 @@ function replayOnWorkers(
   const workers = Array.from({ length: threads }, () => new Worker(WORKER_URL, { workerData: shared }));
   let next = 0;
   let done = 0;
+  let settled = false;
   return new Promise<PolicyOutcome[]>((resolve, reject) => {
     const stop = () => Promise.all(workers.map((w) => w.terminate()));
-    const fail = (error: Error) => void stop().then(() => reject(error), reject);
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      void stop().then(() => reject(error), reject);
+    };
     const hand = (worker: Worker) => {
       if (next < policies.length) {
         const job: PolicyReplayJob = { index: next, params: policies[next]! };
@@ -71,10 +76,16 @@ function replayOnWorkers(
         if ("error" in reply) return fail(new Error(reply.error));
         outcomes[reply.index] = reply.outcome;
         done++;
-        if (done === policies.length) void stop().then(() => resolve(outcomes), reject);
-        else hand(worker);
+        if (done === policies.length) {
+          settled = true;
+          void stop().then(() => resolve(outcomes), reject);
+        } else hand(worker);
       });
       worker.on("error", fail);
+      // A worker that dies without an error event (out of memory, killed) must not leave the run waiting forever.
+      worker.on("exit", (code) => {
+        if (done < policies.length) fail(new Error(`a backtest worker exited with code ${code} mid-run`));
+      });
       hand(worker);
     }
   });
