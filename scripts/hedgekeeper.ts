@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { getAddress } from "viem";
-import { runBacktest } from "../src/backtest/backtest-run.ts";
+import { runBacktestInParallel } from "../src/backtest/parallel-backtest.ts";
 import { parseGrid } from "../src/backtest/policy-grid.ts";
 import { formatPricePathCsv, parsePricePathCsv } from "../src/backtest/price-path.ts";
 import { renderBacktestHtml, renderBacktestText } from "../src/cli/backtest-view.ts";
@@ -29,7 +29,7 @@ import { keeperRecord, renderKeeperEvaluation } from "../src/cli/keeper-record.t
 import { renderLastActions } from "../src/cli/last-actions.ts";
 import { treasuryOfBook } from "../src/config/adapters.ts";
 import { ConfigError } from "../src/config/config-error.ts";
-import { loadConfig } from "../src/config/load-config.ts";
+import { loadConfig, STEWARD_SECRETS } from "../src/config/load-config.ts";
 import type { HedgekeeperConfig } from "../src/config/schema.ts";
 import { DEFAULT_MANIFEST_PATH, readManifest } from "../src/devnet/manifest.ts";
 import { openHistoryStore } from "../src/store/open-history-store.ts";
@@ -289,10 +289,17 @@ async function backtest(args: string[]): Promise<number> {
   if (values.book === undefined) throw new UsageError("backtest needs --book <id>");
   const path = parsePricePathCsv(readFileSync(values.prices, "utf8"));
   const grid = values.grid === undefined ? undefined : parseGrid(values.grid);
-  const config = loadConfig(values.config);
+  const config = loadConfig(values.config, { secretsUsed: STEWARD_SECRETS });
   const [bookId] = booksOf(config, values.book);
   const view = await readBookView(config, bookId!);
-  const run = runBacktest({ bookId: bookId!, book: view.snapshot, params: view.params, path, grid });
+  // The configured policy and each grid point are independent replays: one worker thread per core.
+  const run = await runBacktestInParallel({
+    bookId: bookId!,
+    book: view.snapshot,
+    params: view.params,
+    path,
+    grid,
+  });
   if (values.out !== undefined) {
     mkdirSync(dirname(values.out), { recursive: true });
     writeFileSync(values.out, renderBacktestHtml(run));
@@ -328,7 +335,7 @@ async function exportPrices(args: string[]): Promise<number> {
   if (values.out === undefined) throw new UsageError("export-prices needs --out <file.csv>");
   const fromSec = parseTime("--from", values.from);
   const toSec = parseTime("--to", values.to);
-  const config = loadConfig(values.config);
+  const config = loadConfig(values.config, { secretsUsed: STEWARD_SECRETS });
   const [bookId] = booksOf(config, values.book);
   const { databaseUrl, dataDir } = config.history;
   const store = await openHistoryStore({ databaseUrl, dataDir });

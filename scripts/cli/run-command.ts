@@ -10,7 +10,7 @@ import { DELEVERAGER_KEY_ENV } from "../../keeper/deleverager-config.ts";
 import type { KeeperRole } from "../../keeper/keeper.ts";
 import { startDeleverager } from "../../keeper/start-deleverager.ts";
 import { startHedgekeeper } from "../../keeper/start-hedgekeeper.ts";
-import { loadConfig } from "../../src/config/load-config.ts";
+import { DELEVERAGER_SECRETS, loadConfig } from "../../src/config/load-config.ts";
 
 export const RUN_HELP = `hedgekeeper run [--config <file>] [--role all|monitor|worker|deleverager] [--network <name>]
                 [--keeper-grace-blocks <n>]
@@ -52,7 +52,7 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
   // The deleverager's host holds its own key, not the keeper's: the keeper key's variable may be unset there.
   const config = loadConfig(
     values.config,
-    role === "deleverager" ? { secretsNotNeeded: ["treasuries.*.keeper.privateKey"] } : {},
+    role === "deleverager" ? { secretsUsed: DELEVERAGER_SECRETS } : {},
   );
   if (role === "deleverager") return runDeleverager(config, values);
   const running = await startHedgekeeper(config, {

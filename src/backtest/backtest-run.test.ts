@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { renderBacktestHtml, renderBacktestText } from "../cli/backtest-view.ts";
 import { makeBook, makeParams, NOW_SEC } from "../engine/book-fixture.test-support.ts";
 import { runBacktest } from "./backtest-run.ts";
+import { runBacktestInParallel } from "./parallel-backtest.ts";
 import { gridPoints, parseGrid } from "./policy-grid.ts";
 import { paretoFrontier } from "./policy-outcome.ts";
 import { generatePricePath } from "./price-generators.ts";
@@ -110,5 +111,33 @@ describe("runBacktest", () => {
     expect(() =>
       runBacktest({ bookId: "b", book, params, path: path.slice(0, 3), grid: parseGrid("armBps=300") }),
     ).toThrow(/at least 2 days/);
+  });
+});
+
+describe("runBacktestInParallel", () => {
+  it("returns the very run runBacktest returns, its policies replayed on two worker threads", async () => {
+    const input = {
+      bookId: "treasury-eth-lp",
+      book,
+      params,
+      path,
+      grid: parseGrid("armBps=150,600;costMargin=1,4"),
+    };
+    const parallel = await runBacktestInParallel(input, { threads: 2 });
+    expect(parallel).toEqual(runBacktest(input));
+    expect(parallel.grid!.outcomes.map((o) => o.label)).toEqual([
+      "armBps=150 costMargin=1",
+      "armBps=150 costMargin=4",
+      "armBps=600 costMargin=1",
+      "armBps=600 costMargin=4",
+    ]);
+  });
+
+  it("rejects with the worker's error, naming the bad field", async () => {
+    // A path whose second row is earlier than its first: every replay refuses it (replay.test.ts), here inside a
+    // worker. The positive control is the test above: the same grid on the path in order.
+    const swapped = [path[1]!, path[0]!, ...path.slice(2)];
+    const input = { bookId: "b", book, params, path: swapped, grid: parseGrid("armBps=300,600") };
+    await expect(runBacktestInParallel(input, { threads: 2 })).rejects.toThrow(/point\.timestampSec/);
   });
 });

@@ -21,6 +21,17 @@ import type { PricePoint } from "./price-path.ts";
 const E18 = 10n ** 18n;
 const SECONDS_PER_DAY = 86_400;
 
+/** Addresses lower-cased once: a replay moves the same few tokens and pools at every one of its steps. */
+const LOWER_CASED = new Map<string, string>();
+function lowerCased(address: string): string {
+  let lower = LOWER_CASED.get(address);
+  if (lower === undefined) {
+    lower = address.toLowerCase();
+    if (LOWER_CASED.size < 10_000) LOWER_CASED.set(address, lower);
+  }
+  return lower;
+}
+
 /** What one step moved besides prices: the funding the perp paid (negative: earned) and the fees the pools took. */
 export interface StepFlows {
   /** Funding the book paid over the step, USD (Perp v2: longs pay shorts when the rate is > 0). */
@@ -158,24 +169,29 @@ export function moveBook(
   if (!(elapsedSec >= 0))
     fail("point.timestampSec", `must not be before the book's ${book.blockTimestampSec}`, point.timestampSec);
   const at = point.timestampSec;
-  const base = book.base.address.toLowerCase();
+  const base = lowerCased(book.base.address);
   const baseOracle = postAnswer(book.baseOracle, point.basePriceUsd, at);
   const oracles = book.oracles.map((o) => postAnswer(o, oraclePrice(o), at));
-  const usdOf = new Map<string, number>(oracles.map((o) => [o.asset.toLowerCase(), oraclePrice(o)]));
-  usdOf.set(base, point.basePriceUsd);
+  // A handful of feeds: a scan is cheaper than a Map built at every step.
+  const usdOf = (token: string): number | undefined => {
+    if (token === base) return point.basePriceUsd;
+    const oracle = oracles.find((o) => lowerCased(o.asset) === token);
+    return oracle === undefined ? undefined : oraclePrice(oracle);
+  };
   // The main pool (the first LP position's) earns the path's volume; other pools only follow the price.
   const first = book.lpPositions[0];
   const mainPool = first === undefined ? undefined : positionPoolIdOf(first);
   const pools = book.pools.map((pool): PoolSnapshot => {
     if (pool.kind !== "uniswap-v3") return pool;
-    const token0 = pool.token0.address.toLowerCase();
-    const token1 = pool.token1.address.toLowerCase();
-    const usd0 = usdOf.get(token0);
-    const usd1 = usdOf.get(token1);
-    if (usd0 === undefined || usd1 === undefined || (token0 !== base && token1 !== base)) return pool;
+    const token0 = lowerCased(pool.token0.address);
+    const token1 = lowerCased(pool.token1.address);
+    if (token0 !== base && token1 !== base) return pool;
+    const usd0 = usdOf(token0);
+    const usd1 = usdOf(token1);
+    if (usd0 === undefined || usd1 === undefined) return pool;
     const baseIsToken0 = token0 === base;
     const other = baseIsToken0 ? usd1 : usd0;
-    const volume = pool.address.toLowerCase() === mainPool ? (point.poolVolumeUsd ?? 0) : 0;
+    const volume = lowerCased(pool.address) === mainPool ? (point.poolVolumeUsd ?? 0) : 0;
     return movePool(pool, baseIsToken0, point.basePriceUsd / other, usd0, usd1, volume);
   });
   let perp = book.perp;

@@ -85,20 +85,25 @@ export function findLiteralSecrets(raw: unknown): ConfigIssue[] {
  * Replaces `${NAME}` (or `${NAME:-default}`) in every string of the tree. A missing variable without a
  * default is an issue at the key's path naming the variable. Values are strings: references belong in
  * string fields (URLs, keys), not numbers.
+ *
+ * `secretsUsed`: the SECRET_PATHS patterns the command will read (default: all of them). A secret outside them
+ * whose variable is not set keeps its `${NAME}` text, no issue: `hedgekeeper report` reads the history store,
+ * not the keeper's key, and a steward running it has no business holding that key.
  */
 export function substituteEnv(
   raw: unknown,
   env: Env,
-  options: { secretsNotNeeded?: readonly string[] } = {},
+  secretsUsed: readonly string[] = SECRET_PATHS,
 ): { value: unknown; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
+  const unused = (path: readonly PropertyKey[]) =>
+    SECRET_PATHS.some((pattern) => !secretsUsed.includes(pattern) && matches(pattern, path));
   const value = walk(raw, [], (text, path) =>
-    text.replace(REFERENCE, (_whole, name: string, fallback: string | undefined) => {
+    text.replace(REFERENCE, (whole, name: string, fallback: string | undefined) => {
       const found = env[name];
       if (found !== undefined && found !== "") return found;
       if (fallback !== undefined) return fallback;
-      // A process that never uses this secret (the deleverager never signs with the keeper's key) need not hold it.
-      if (options.secretsNotNeeded?.some((pattern) => matches(pattern, path))) return "";
+      if (unused(path)) return whole;
       issues.push({ path: formatPath(path), message: `environment variable ${name} is not set` });
       return "";
     }),

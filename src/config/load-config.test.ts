@@ -15,7 +15,7 @@ import {
 import { ConfigError } from "./config-error.ts";
 import { renderConfigReference } from "./config-reference.ts";
 import { referencedVariables } from "./env-references.ts";
-import { parseConfig } from "./load-config.ts";
+import { DELEVERAGER_SECRETS, parseConfig } from "./load-config.ts";
 
 const manifest = parseManifest(
   JSON.parse(readFileSync(new URL("./devnet-manifest.fixture.json", import.meta.url), "utf8")),
@@ -437,18 +437,47 @@ describe("the configuration file", () => {
 
   it("lets a process that never signs as the keeper (the deleverager) load without the keeper key's variable", () => {
     const env = { HK_HEDGE_GUARD: HEDGE_GUARD, HK_HEDGE_BOUNDS: HEDGE_BOUNDS };
-    const config = parseConfig(devnetYaml(), {
-      env,
-      secretsNotNeeded: ["treasuries.*.keeper.privateKey"],
-    });
-    expect(config.treasuries["devnet-treasury"]?.keeper.privateKey).toBe("");
+    const config = parseConfig(devnetYaml(), { env, secretsUsed: DELEVERAGER_SECRETS });
+    expect(config.treasuries["devnet-treasury"]?.keeper.privateKey).toBe("${HK_KEEPER_PRIVATE_KEY}");
     // Only the named secret: another missing variable is still named at its key.
     expect(() =>
       parseConfig(devnetYaml(), {
         env: { HK_HEDGE_BOUNDS: HEDGE_BOUNDS },
-        secretsNotNeeded: ["treasuries.*.keeper.privateKey"],
+        secretsUsed: DELEVERAGER_SECRETS,
       }),
     ).toThrow(/treasuries\.devnet-treasury\.hedgeGuard: environment variable HK_HEDGE_GUARD is not set/);
+  });
+
+  it("lets a command that reads only some secrets run without the others set, and still requires those it reads", () => {
+    const withHistory = edited((t) => {
+      t.history = { databaseUrl: "${DATABASE_URL}" };
+    });
+    const noKeeperKey = { HK_HEDGE_GUARD: HEDGE_GUARD, HK_HEDGE_BOUNDS: HEDGE_BOUNDS };
+    const databaseUrl = "postgres://hk@db.internal/hk";
+    // Positive control: the keeper's own configuration still requires its key.
+    expect(() => parseConfig(withHistory, { env: { ...noKeeperKey, DATABASE_URL: databaseUrl } })).toThrow(
+      /treasuries\.devnet-treasury\.keeper\.privateKey: environment variable HK_KEEPER_PRIVATE_KEY is not set/,
+    );
+    const report = parseConfig(withHistory, {
+      env: { ...noKeeperKey, DATABASE_URL: databaseUrl },
+      secretsUsed: ["history.databaseUrl"],
+    });
+    expect(report.history.databaseUrl).toBe(databaseUrl);
+    // The unread key keeps its reference, never a value that could pass for a key.
+    expect(report.treasuries["devnet-treasury"]?.keeper.privateKey).toBe("${HK_KEEPER_PRIVATE_KEY}");
+    // The secret it does read is still required, by its key.
+    expect(() =>
+      parseConfig(withHistory, { env: noKeeperKey, secretsUsed: ["history.databaseUrl"] }),
+    ).toThrow(/history\.databaseUrl: environment variable DATABASE_URL is not set/);
+    // A literal secret is refused whatever the command reads.
+    expect(() =>
+      parseConfig(
+        edited((t) => {
+          t.api.token = "let-me-in";
+        }),
+        { env: noKeeperKey, secretsUsed: [] },
+      ),
+    ).toThrow(/api\.token: a secret must be an \$\{ENV_VAR\} reference/);
   });
 
   it("refuses a literal private key, in its own key or anywhere else, without echoing it", () => {

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { ConfigError, type ConfigIssue, formatPath } from "./config-error.ts";
-import { findLiteralSecrets, substituteEnv } from "./env-references.ts";
+import { findLiteralSecrets, SECRET_PATHS, substituteEnv } from "./env-references.ts";
 import { configSchema, type HedgekeeperConfig } from "./schema.ts";
 
 export interface LoadConfigOptions {
@@ -12,11 +12,22 @@ export interface LoadConfigOptions {
   /** Named in error messages (the file path). */
   source?: string;
   /**
-   * Secret keys (patterns as in SECRET_PATHS) this process never uses: their variable may be unset (the value is then
-   * empty). The deleverager's host holds its own key, not the keeper's.
+   * The secrets (SECRET_PATHS patterns) the caller reads; the others may be unset, their `${NAME}` text kept.
+   * Default: every secret is required.
    */
-  secretsNotNeeded?: readonly string[];
+  secretsUsed?: readonly string[];
 }
+
+/**
+ * The secrets the stewards' commands read (report, backtest, export-prices): the history store's URL, nothing of
+ * the keeper's (its key, the alert sinks, the API token, Redis).
+ */
+export const STEWARD_SECRETS: readonly string[] = ["history.databaseUrl"];
+
+/** The deleverager signs with its own key (HK_DELEVERAGER_PRIVATE_KEY), never the keeper's: every other secret. */
+export const DELEVERAGER_SECRETS: readonly string[] = SECRET_PATHS.filter(
+  (pattern) => pattern !== "treasuries.*.keeper.privateKey",
+);
 
 /** zod's issues as ours: an unknown key is reported at its own path, not at its parent's. */
 export function issuesOfZod(error: z.ZodError): ConfigIssue[] {
@@ -50,9 +61,7 @@ export function parseConfig(text: string, options: LoadConfigOptions = {}): Hedg
   }
   const raw: unknown = document.toJS();
   const secretIssues = findLiteralSecrets(raw);
-  const { value, issues: envIssues } = substituteEnv(raw, options.env ?? process.env, {
-    ...(options.secretsNotNeeded !== undefined && { secretsNotNeeded: options.secretsNotNeeded }),
-  });
+  const { value, issues: envIssues } = substituteEnv(raw, options.env ?? process.env, options.secretsUsed);
   const parsed = configSchema.safeParse(value);
   // A key whose variable is missing fails zod too (empty string): report only the missing variable.
   const envPaths = new Set(envIssues.map((i) => i.path));

@@ -47,11 +47,16 @@ export function toFloat(x: bigint, decimals: number): number {
 
 const POWERS_OF_TEN: readonly number[] = Array.from({ length: 78 }, (_, d) => 10 ** d);
 
+/** 10^d as a bigint and as that bigint's float, for fromFloat (the backtester calls it a million times a year). */
+const BIG_POWERS_OF_TEN: readonly bigint[] = Array.from({ length: 78 }, (_, d) => 10n ** BigInt(d));
+const BIG_POWERS_OF_TEN_AS_FLOAT: readonly number[] = BIG_POWERS_OF_TEN.map(Number);
+
 /** A float amount as an integer with `decimals` decimals, rounded toward zero. */
 export function fromFloat(field: string, x: number, decimals: number): bigint {
   finite(field, x);
   const whole = Math.trunc(x);
   const frac = x - whole;
-  const scale = 10n ** BigInt(decimals);
-  return BigInt(whole) * scale + BigInt(Math.trunc(frac * Number(scale)));
+  const scale = BIG_POWERS_OF_TEN[decimals] ?? 10n ** BigInt(decimals);
+  const scaleFloat = BIG_POWERS_OF_TEN_AS_FLOAT[decimals] ?? Number(scale);
+  return BigInt(whole) * scale + BigInt(Math.trunc(frac * scaleFloat));
 }

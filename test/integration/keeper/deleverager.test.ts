@@ -15,7 +15,7 @@ import { AAVE_V3_POOL_ABI, AAVE_VARIABLE_RATE_MODE } from "../../../src/chain/ab
 import { runCheck } from "../../../src/cli/check.ts";
 import { renderDevnetConfig } from "../../../src/cli/config-templates.ts";
 import { ConfigError } from "../../../src/config/config-error.ts";
-import { parseConfig } from "../../../src/config/load-config.ts";
+import { DELEVERAGER_SECRETS, parseConfig } from "../../../src/config/load-config.ts";
 import { DEVNET_ACCOUNT_INDEXES, devnetAccount, devnetPrivateKey } from "../../../src/devnet/accounts.ts";
 import { DEVNET_BOOK_ID } from "../../../src/devnet/devnet-config.ts";
 import { type DevnetKeeperSetup, setUpDevnetKeeper } from "../../../src/devnet/devnet-keeper-setup.ts";
@@ -43,7 +43,7 @@ function configWithAaveLeg() {
     source: "devnet configuration, deleverager host",
     // The deleverager's host: no keeper key in its environment.
     env: {},
-    secretsNotNeeded: ["treasuries.*.keeper.privateKey"],
+    secretsUsed: DELEVERAGER_SECRETS,
   });
 }
 

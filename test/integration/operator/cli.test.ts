@@ -14,6 +14,8 @@ import { planMacKey, sealPlan } from "../../../keeper/plan-integrity.ts";
 import { createPlanStore } from "../../../keeper/plan-store.ts";
 import { LANE_PRIORITY, QUEUE_NAMES } from "../../../keeper/queues.ts";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from "../../../src/alerts/sinks.ts";
+import { generatePricePath } from "../../../src/backtest/price-generators.ts";
+import { parsePricePathCsv } from "../../../src/backtest/price-path.ts";
 import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accounts.ts";
 import { setUpDevnetKeeper } from "../../../src/devnet/devnet-keeper-setup.ts";
 import { parseManifest } from "../../../src/devnet/manifest.ts";
@@ -26,6 +28,7 @@ import { wallClock } from "../../../src/runtime/clock.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 import { openHistoryStore } from "../../../src/store/open-history-store.ts";
 import { runScript, type ScriptResult, startScript } from "../../support/run-script.ts";
+import { historySample } from "../api/history-fixture.ts";
 
 // `hedgekeeper` as an operator runs it: a child process against a devnet `hardhat node`, on the config that
 // `init` writes, with the keeper hired the way a treasury hires it (setUpDevnetKeeper).
@@ -249,6 +252,209 @@ describe("hedgekeeper status, plan and simulate", () => {
     }
     const top = await hedgekeeper(["--help"]);
     expect(top.stdout).toContain("commands:");
+  });
+});
+
+describe("hedgekeeper backtest, export-prices and report, as a steward runs them", () => {
+  // The steward's own config: the operator's, with a history store of its own in a temporary PGlite directory,
+  // which the test fills with two days of 5-minute samples (a seeded GBM path) as the keeper records them.
+  const stewardConfig = join(dir, "steward.yaml");
+  const historyDir = join(dir, "history");
+  const csvPath = join(dir, "exported.csv");
+  const recorded = generatePricePath({
+    model: "gbm",
+    seed: 19,
+    startSec: 1_767_225_600, // 2026-01-01T00:00:00Z
+    stepSec: 300,
+    steps: 2 * 288 + 1,
+    startPriceUsd: 3000,
+    driftAnnual: 0,
+    sigmaAnnual: 0.8,
+    fundingRateDaily: 0.0002,
+  }).map(({ timestampSec, basePriceUsd, fundingRateDaily }) => ({
+    timestampSec,
+    basePriceUsd,
+    fundingRateDaily,
+  }));
+  const [from, to] = [recorded[0]!.timestampSec, recorded[recorded.length - 1]!.timestampSec];
+  /** Without the keeper's key in the environment: none of these commands signs anything. */
+  const steward = (args: readonly string[]) =>
+    runScript("hedgekeeper", args, 120_000, { HK_KEEPER_PRIVATE_KEY: "" });
+
+  beforeAll(async () => {
+    writeFileSync(
+      stewardConfig,
+      readFileSync(configPath, "utf8").replace(/dataDir: \.hedgekeeper\/history/, `dataDir: ${historyDir}`),
+    );
+    const store = await openHistoryStore({ dataDir: historyDir });
+    try {
+      for (const [i, point] of recorded.entries())
+        await store.putSample(
+          devnet.manifest.chainId,
+          "treasury-eth",
+          historySample(BigInt(1_000 + i), point.timestampSec, {
+            basePriceUsd: point.basePriceUsd,
+            poolPriceUsd: point.basePriceUsd,
+            perpIndexPriceUsd: point.basePriceUsd,
+            perpMarkPriceUsd: point.basePriceUsd,
+            fundingRateDaily: point.fundingRateDaily,
+            // The columns the report attributes P&L with, as the keeper writes them.
+            attribution: { lpFeesOwedUsd: 0, lpDeltaBase: 250, spotBase: 0, pendingFundingUsd: 0, perp: null },
+          }),
+          [],
+        );
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+
+  it("export-prices writes the recorded history as the CSV backtest reads, row for row", async () => {
+    const run = await steward([
+      "export-prices",
+      "-c",
+      stewardConfig,
+      "--book",
+      "treasury-eth",
+      "--from",
+      String(from),
+      "--to",
+      new Date(to * 1000).toISOString(),
+      "--out",
+      csvPath,
+    ]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`wrote ${recorded.length} rows to ${csvPath}\n`);
+    expect(parsePricePathCsv(readFileSync(csvPath, "utf8"))).toEqual(recorded);
+  });
+
+  it("backtest replays the exported CSV with the book's positions and policy, and prints the grid's frontier", async () => {
+    const htmlPath = join(dir, "backtest.html");
+    const grid = "armBps=100,200;costMargin=1,4";
+    const text = await steward([
+      "backtest",
+      "-c",
+      stewardConfig,
+      "--book",
+      "treasury-eth",
+      "--prices",
+      csvPath,
+      "--grid",
+      grid,
+      "--out",
+      htmlPath,
+    ]);
+    expect(text.stderr).toBe("");
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("treasury-eth");
+    expect(text.stdout).toMatch(/hedge price P&L/);
+    for (const label of [
+      "armBps=100 costMargin=1",
+      "armBps=100 costMargin=4",
+      "armBps=200 costMargin=1",
+      "armBps=200 costMargin=4",
+    ])
+      expect(text.stdout).toContain(label);
+    expect(text.stdout).toMatch(/\* = on the frontier/);
+    expect(text.stdout).toContain(`wrote ${htmlPath}`);
+    const html = readFileSync(htmlPath, "utf8");
+    expect(html).toMatch(/<svg[^>]*aria-label="residual risk against total cost"/);
+    expect(html.match(/<circle /g)).toHaveLength(4);
+
+    const json = await steward([
+      "backtest",
+      "-c",
+      stewardConfig,
+      "--book",
+      "treasury-eth",
+      "--prices",
+      csvPath,
+      "--json",
+    ]);
+    expect(json.code).toBe(0);
+    const run = JSON.parse(json.stdout);
+    expect(run).toMatchObject({
+      bookId: "treasury-eth",
+      steps: recorded.length,
+      fromSec: from,
+      toSec: to,
+      grid: null,
+    });
+    // Every step decided, the quiet ones skipped inside the engine's band; the price moved the book.
+    expect(run.configured.evaluatedSteps).toBeGreaterThan(0);
+    const attribution = run.configured.report.attribution;
+    expect(Math.abs(attribution.total.unexplainedUsd)).toBeLessThan(
+      1e-6 * Math.max(1, attribution.grossPnlUsd),
+    );
+  });
+
+  it("backtest names the bad line of a CSV and an unknown book; export-prices an empty period", async () => {
+    const badCsv = join(dir, "bad.csv");
+    const lines = readFileSync(csvPath, "utf8").split("\n");
+    lines[3] = lines[3]!.replace(/^(\d+),[^,]+/, "$1,-5");
+    writeFileSync(badCsv, lines.join("\n"));
+    const badRow = await steward([
+      "backtest",
+      "-c",
+      stewardConfig,
+      "--book",
+      "treasury-eth",
+      "--prices",
+      badCsv,
+    ]);
+    expect(badRow.code).toBe(1);
+    expect(badRow.stderr).toMatch(/line 4, column base_price_usd/);
+    const unknown = await steward([
+      "backtest",
+      "-c",
+      stewardConfig,
+      "--book",
+      "no-such-book",
+      "--prices",
+      csvPath,
+    ]);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain("no-such-book");
+    const empty = await steward([
+      "export-prices",
+      "-c",
+      stewardConfig,
+      "--book",
+      "treasury-eth",
+      "--from",
+      String(to + 86_400),
+      "--to",
+      String(to + 2 * 86_400),
+      "--out",
+      join(dir, "empty.csv"),
+    ]);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/book treasury-eth has 0 recorded sample\(s\) in that period/);
+  });
+
+  it("report reads the history without the keeper's key, which the keeper's own commands still require", async () => {
+    const report = await steward([
+      "report",
+      "-c",
+      stewardConfig,
+      "--book",
+      "treasury-eth",
+      "--from",
+      String(from),
+      "--to",
+      String(to),
+      "--format",
+      "json",
+    ]);
+    expect(report.stderr).toBe("");
+    expect(report.code).toBe(0);
+    const parsed = JSON.parse(report.stdout);
+    expect(parsed.bookId).toBe("treasury-eth");
+    expect(parsed.attribution.buckets.length).toBeGreaterThanOrEqual(2);
+    // Positive control: a command that signs for the keeper still refuses to start without its key, by name.
+    const plan = await steward(["plan", "-c", stewardConfig]);
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toMatch(/keeper\.privateKey: environment variable HK_KEEPER_PRIVATE_KEY is not set/);
   });
 });
 
