@@ -71,9 +71,9 @@ export async function keeperHealth(input: {
     input.client.getTransactionCount({ address: input.signer, blockTag: "latest" }),
     input.client.getTransactionCount({ address: input.signer, blockTag: "pending" }),
     Promise.all(input.queues.all().map(async (q) => [q.name, await queueHealth(q, nowMs)] as const)),
-    Promise.all(
-      config.books.map(async (book) => {
-        const last = await input.bookState.lastEvaluation(book.bookId);
+    input.bookState.lastEvaluations(config.books.map((book) => book.bookId)).then((lasts) =>
+      config.books.map((book, index) => {
+        const last = lasts[index];
         return {
           bookId: book.bookId,
           mode: book.mode,

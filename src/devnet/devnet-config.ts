@@ -53,6 +53,18 @@ export function devnetConfigWithGeneratedBooks(
   generated: readonly GeneratedTreasury[],
   options: DevnetConfigOptions = {},
 ): HedgekeeperConfig {
+  return parseDevnetConfig(devnetConfigTextWithGeneratedBooks(manifest, generated, options), options);
+}
+
+/**
+ * The same configuration as the file an operator would write (YAML, the keeper's key a `${HK_KEEPER_PRIVATE_KEY}`
+ * reference): what separate `hedgekeeper run` processes are started on.
+ */
+export function devnetConfigTextWithGeneratedBooks(
+  manifest: DevnetManifest,
+  generated: readonly GeneratedTreasury[],
+  options: DevnetConfigOptions = {},
+): string {
   const document = parseDocument(renderConfigText(manifest, options));
   const treasury = document.getIn(["treasuries", DEVNET_TREASURY_ID]) as YAMLMap;
   const book = document.getIn(["books", DEVNET_BOOK_ID]) as YAMLMap;
@@ -68,7 +80,7 @@ export function devnetConfigWithGeneratedBooks(
       document.setIn(["books", bookId], copy);
     }
   }
-  return parseDevnetConfig(document.toString(), options);
+  return document.toString();
 }
 
 /** Generated books' target hedge ratios, in turn. */

@@ -46,7 +46,7 @@ export function changes(levels: readonly number[]): number[] {
 }
 
 /** The q-quantile (0..1) by linear interpolation between order statistics. */
-export function quantile(sorted: readonly number[], q: number): number {
+export function quantile(sorted: ArrayLike<number>, q: number): number {
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);

@@ -21,6 +21,7 @@ import { createPositionEntries } from "./position-entries.ts";
 import { planSpotReads } from "./spot-balances.ts";
 import { createTokenRegistry, type TokenRegistry } from "./token-registry.ts";
 import { planV2PairReads } from "./uniswap-v2-reads.ts";
+import type { V3PositionState } from "./uniswap-v3-reads.ts";
 import { planV3BookReads, v3PositionSnapshots } from "./v3-book-reads.ts";
 import { createV3Statics, type V3Sources } from "./v3-statics.ts";
 import { createV4BookSide } from "./v4-book-side.ts";
@@ -60,6 +61,9 @@ function createV3Side(
     entries: createPositionEntries(client, v3.positionManager),
   };
 }
+
+const liquidityOf = (positions: ReadonlyMap<bigint, V3PositionState>) =>
+  new Map([...positions].map(([id, p]) => [id, p.liquidity]));
 
 export function createBookIndexer(client: PublicClient, sources: BookSources) {
   const tokens = createTokenRegistry(sources.tokens);
@@ -109,8 +113,10 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
         : since !== undefined && !since.changes.rediscover
           ? since.base.tokenIds
           : await v3Side.discovery.discover(read);
-    // A new position's struct is read with its statics; the main round takes it from there.
-    const structsAtThisBlock = (await v3Side?.statics.learn(tokenIds, read)) ?? new Map();
+    // A new position's struct is read with its statics; the main round takes it from there. The statics' second
+    // round (tick spacings, token metadata) is needed only to decode: it goes alongside the main round.
+    const learned = await v3Side?.statics.learnInTwo(tokenIds, read);
+    const structsAtThisBlock = learned?.structs ?? new Map<bigint, V3PositionState>();
     const planV4 = await v4Side?.prepare({
       blockNumber,
       since: since && { blockNumber: since.base.blockNumber, logs: since.logs },
@@ -147,13 +153,19 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
           );
     const decodeSpot = planSpotReads(batch, sources.spotTokens, sources.safe);
     const decodeV4 = planV4?.(batch);
-    const outcomes = await read(batch.reads);
+    // Every position's struct already read at this block (a cold snapshot): their entries' logs need nothing from
+    // the main round, so they are read alongside it. Otherwise after it, from the structs it reads.
+    const entriesEarly =
+      v3Side !== undefined && tokenIds.every((id) => structsAtThisBlock.has(id))
+        ? v3Side.entries.refresh(liquidityOf(structsAtThisBlock), blockNumber, countRequest)
+        : undefined;
+    const [outcomes] = await Promise.all([read(batch.reads), learned?.rest(), entriesEarly]);
 
     const v3Book = decodeV3?.(outcomes);
     const lpPositions: BookSnapshot["lpPositions"] = [];
     if (v3Side !== undefined && v3Book !== undefined) {
-      const liquidityNow = new Map([...v3Book.positions].map(([id, p]) => [id, p.liquidity]));
-      await v3Side.entries.refresh(liquidityNow, blockNumber, countRequest);
+      if (entriesEarly === undefined)
+        await v3Side.entries.refresh(liquidityOf(v3Book.positions), blockNumber, countRequest);
       lpPositions.push(...v3PositionSnapshots(v3Book.positions, v3Side.statics, v3Side.entries));
     }
     const v4 = await decodeV4?.(outcomes);

@@ -141,9 +141,21 @@ export function createV3Statics(v3: V3Sources, tokens: TokenRegistry) {
      * snapshot at that block need not read them again.
      */
     async learn(tokenIds: readonly bigint[], read: Read): Promise<Map<bigint, V3PositionState>> {
-      const { newTokens, structs } = await learnPositionsAndPools(tokenIds, read);
-      await learnSpacingAndTokens(newTokens, read);
+      const { structs, rest } = await this.learnInTwo(tokenIds, read);
+      await rest();
       return structs;
+    },
+    /**
+     * `learn` in its two rounds: the first gives every position's pool and bounds (enough to plan the book's reads)
+     * and the structs; `rest` reads the pools' tick spacing and the tokens' metadata, which only decoding needs, so
+     * a cold snapshot sends it alongside its main round instead of before it.
+     */
+    async learnInTwo(
+      tokenIds: readonly bigint[],
+      read: Read,
+    ): Promise<{ structs: Map<bigint, V3PositionState>; rest: () => Promise<void> }> {
+      const { newTokens, structs } = await learnPositionsAndPools(tokenIds, read);
+      return { structs, rest: () => learnSpacingAndTokens(newTokens, read) };
     },
     position(tokenId: bigint): PositionStatics {
       return positions.get(tokenId)!;
