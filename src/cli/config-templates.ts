@@ -106,8 +106,8 @@ export interface DevnetTemplateOptions {
   hedgeBounds?: string;
   redisUrl?: string;
   /**
-   * Watch the Safe's Uniswap v4 positions too (default: no). The devnet's scenarios and their tests are calibrated on
-   * the v3 book (their drift, arm band and plan sizes); a v4-aware book is opted into until they are re-calibrated.
+   * Watch the Safe's Uniswap v4 positions beside its v3 ones (default: yes, when the manifest has v4). `false` gives the
+   * v3-only book of manifests written before the devnet had v4.
    */
   uniswapV4Positions?: boolean;
 }
@@ -121,7 +121,7 @@ export function renderDevnetConfig(manifest: DevnetManifest, options: DevnetTemp
   const v4 = manifest.uniswapV4;
   // Manifests written before the devnet had Uniswap v4 have no v4 block: the book then has no v4 side either.
   const v4Positions =
-    v4 === undefined || options.uniswapV4Positions !== true
+    v4 === undefined || options.uniswapV4Positions === false
       ? ""
       : `
       uniswapV4: # the Safe's v4 LP NFTs: candidates from the PositionManager's Transfer logs

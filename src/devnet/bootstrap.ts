@@ -166,6 +166,7 @@ export async function bootstrapDevnet(client: DevnetClient, rpcUrl: string): Pro
     maker,
     contracts: v4,
     pools: v4Pools,
+    perp,
   });
 
   const accountEntry = (index: number) => ({ address: devnetAddress(index), index });

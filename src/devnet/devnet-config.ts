@@ -24,7 +24,7 @@ export interface DevnetConfigOptions {
   redisUrl?: string;
   /** HedgeGuard and HedgeBounds as setUpDevnetKeeper deployed them (the scope's `hedgeGuard`, `bounds`). */
   deployed?: { hedgeGuard: string; hedgeBounds: string };
-  /** The book watches the Safe's Uniswap v4 positions too (renderDevnetConfig's uniswapV4Positions). */
+  /** The book watches the Safe's Uniswap v4 positions (renderDevnetConfig's uniswapV4Positions; default: yes). */
   uniswapV4Positions?: boolean;
   /** Values for the file's `${...}` references (default: the devnet keeper's own, public, key). */
   env?: Readonly<Record<string, string>>;
