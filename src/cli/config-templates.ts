@@ -6,6 +6,7 @@ import { DEVNET_ACCOUNT_INDEXES } from "../devnet/accounts.ts";
 import {
   DEVNET_KEEPER_BOUNDS,
   DEVNET_KEEPER_CAPS,
+  DEVNET_V4_WITHDRAWAL_MAX_DEADLINE_SEC,
   devnetDeleverager,
 } from "../devnet/devnet-keeper-setup.ts";
 import {
@@ -104,6 +105,8 @@ export interface DevnetTemplateOptions {
   hedgeGuard?: string;
   /** HedgeBounds, once deployed (`setUpDevnetKeeper` deploys it); else an env reference. */
   hedgeBounds?: string;
+  /** V4WithdrawalBounds, once deployed (`setUpDevnetKeeper` deploys it when the devnet has v4); else an env reference. */
+  v4WithdrawalBounds?: string;
   redisUrl?: string;
   /**
    * Watch the Safe's Uniswap v4 positions beside its v3 ones (default: yes, when the manifest has v4). `false` gives the
@@ -211,6 +214,14 @@ ${
         borrowAssets: [WETH]
         borrowTokensPerDay: { WETH: ${DEVNET_KEEPER_CAPS.aaveBorrowEthPerDay} }
         collateralTokensPerDay: { USDC: ${DEVNET_KEEPER_CAPS.aaveCollateralUsdcPerDay} } # supplied + withdrawn
+`
+}${
+  v4 === undefined
+    ? ""
+    : `      uniswapV4Withdrawals: # the de-peg lane withdraws the Safe's own v4 positions, paid to the Safe
+        positionManager: "${v4.positionManager}"
+        withdrawalBounds: "${options.v4WithdrawalBounds ?? "${HK_V4_WITHDRAWAL_BOUNDS}"}" # deployed when the keeper is hired
+        maxDeadlineSec: ${DEVNET_V4_WITHDRAWAL_MAX_DEADLINE_SEC} # latest deadline a withdrawal may carry
 `
 }      bounds: # enforced on chain for every call the keeper key can make, HedgeGuard or not
         perpSlippageBps: ${DEVNET_KEEPER_BOUNDS.perpSlippageBps} # ≥ the book's perpSlippageBps + oracleBandBps

@@ -16,14 +16,17 @@ export const DEVNET_BOOK_ID = "treasury-eth";
 /** The devnet's one treasury. */
 export const DEVNET_TREASURY_ID = "devnet-treasury";
 
-/** Stands in for HedgeGuard and HedgeBounds before the keeper is hired: enough to read the book, not to send. */
+/** Stands in for the treasury's contracts before the keeper is hired: enough to read the book, not to send. */
 const NOT_DEPLOYED = "0x0000000000000000000000000000000000000000";
 
 export interface DevnetConfigOptions {
   rpcUrl?: string;
   redisUrl?: string;
-  /** HedgeGuard and HedgeBounds as setUpDevnetKeeper deployed them (the scope's `hedgeGuard`, `bounds`). */
-  deployed?: { hedgeGuard: string; hedgeBounds: string };
+  /**
+   * HedgeGuard, HedgeBounds and V4WithdrawalBounds as setUpDevnetKeeper deployed them (the scope's `hedgeGuard`,
+   * `bounds.hedgeBounds`, `uniswapV4.withdrawalBounds`: `deployedOf(setup.scope)`).
+   */
+  deployed?: { hedgeGuard: string; hedgeBounds: string; v4WithdrawalBounds?: string };
   /** The book watches the Safe's Uniswap v4 positions (renderDevnetConfig's uniswapV4Positions; default: yes). */
   uniswapV4Positions?: boolean;
   /** Values for the file's `${...}` references (default: the devnet keeper's own, public, key). */
@@ -75,6 +78,7 @@ function renderConfigText(manifest: DevnetManifest, options: DevnetConfigOptions
     ...(options.uniswapV4Positions !== undefined && { uniswapV4Positions: options.uniswapV4Positions }),
     hedgeGuard: options.deployed?.hedgeGuard ?? NOT_DEPLOYED,
     hedgeBounds: options.deployed?.hedgeBounds ?? NOT_DEPLOYED,
+    v4WithdrawalBounds: options.deployed?.v4WithdrawalBounds ?? NOT_DEPLOYED,
   });
 }
 
