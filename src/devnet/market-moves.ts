@@ -1,12 +1,13 @@
 import { type Address, encodeFunctionData, parseEther, zeroHash } from "viem";
 import { POSITION_MANAGER_ABI, SWAP_ROUTER_ABI } from "../chain/abis/uniswap-v3-abi.ts";
 import { POOL_SWAP_TEST_ABI } from "../chain/abis/uniswap-v4-abi.ts";
+import type { Hex32 } from "../engine/plan.ts";
+import type { V4PoolKey } from "../engine/snapshot.ts";
 import { NATIVE_CURRENCY } from "../engine/v4-position.ts";
 import { perpArtifact } from "./deploy-perp.ts";
 import type { DevnetManifest } from "./manifest.ts";
 import type { DevnetPool } from "./pools.ts";
-import type { DevnetV4Pool } from "./pools-v4.ts";
-import { sqrtPriceX96FromQuote, sqrtPriceX96FromRawPrice } from "./price-math.ts";
+import { type QuotedPool, sqrtPriceX96FromQuote, sqrtPriceX96FromRawPrice } from "./price-math.ts";
 import { type LabelledTransaction, NO_DEADLINE } from "./transactions.ts";
 
 // Transactions that move the market, each a real trade by a market participant. Built from the current state
@@ -71,7 +72,7 @@ const V4_MAX_TOKEN_IN = 10n ** 14n;
 export function v4PoolMoveTransaction(
   trader: Address,
   poolSwapTest: Address,
-  pool: DevnetV4Pool,
+  pool: QuotedPool & { poolId: Hex32; key: V4PoolKey },
   currentSqrtPriceX96: bigint,
   price: number,
 ): LabelledTransaction | undefined {
