@@ -22,7 +22,11 @@ type ConfigTree = z.input<typeof configSchema>;
 /** The devnet configuration with `edit` applied to its tree, parsed as the CLI parses it. */
 function edited(edit: (tree: ConfigTree) => void, env: Record<string, string> = {}) {
   const tree = parseDocument(
-    renderDevnetConfig(manifest, { hedgeGuard: `0x${"aa".repeat(20)}`, hedgeBounds: `0x${"bb".repeat(20)}` }),
+    renderDevnetConfig(manifest, {
+      hedgeGuard: `0x${"aa".repeat(20)}`,
+      hedgeBounds: `0x${"bb".repeat(20)}`,
+      v4WithdrawalBounds: `0x${"cc".repeat(20)}`,
+    }),
   ).toJS() as ConfigTree;
   edit(tree);
   return parseConfig(JSON.stringify(tree), { env: { HK_KEEPER_PRIVATE_KEY: devnetPrivateKey(1), ...env } });

@@ -17,7 +17,11 @@ const manifest = parseManifest(
 /** A context whose keeper options come from the devnet configuration with these lanes (network cap: 100 gwei). */
 const contextWith = (lanes: unknown) => {
   const tree = parseDocument(
-    renderDevnetConfig(manifest, { hedgeGuard: `0x${"aa".repeat(20)}`, hedgeBounds: `0x${"bb".repeat(20)}` }),
+    renderDevnetConfig(manifest, {
+      hedgeGuard: `0x${"aa".repeat(20)}`,
+      hedgeBounds: `0x${"bb".repeat(20)}`,
+      v4WithdrawalBounds: `0x${"cc".repeat(20)}`,
+    }),
   ).toJS();
   tree.lanes = lanes;
   const config = parseConfig(JSON.stringify(tree), { env: { HK_KEEPER_PRIVATE_KEY: devnetPrivateKey(1) } });

@@ -19,7 +19,7 @@ import { DASHBOARD_DIST_DIR } from "../src/api/dashboard-dir.ts";
 import { bookParamsFromConfig } from "../src/config/adapters.ts";
 import type { HedgekeeperConfig } from "../src/config/schema.ts";
 import { DEVNET_BOOK_ID, devnetConfig } from "../src/devnet/devnet-config.ts";
-import { setUpDevnetKeeper } from "../src/devnet/devnet-keeper-setup.ts";
+import { deployedOf, setUpDevnetKeeper } from "../src/devnet/devnet-keeper-setup.ts";
 import { DEFAULT_DEVNET_PORT, type Devnet, startDevnet } from "../src/devnet/index.ts";
 import { driftBand, isBeyondBand } from "../src/engine/drift-band.ts";
 import { targetEffectivenessWindows } from "../src/engine/effectiveness.ts";
@@ -103,7 +103,7 @@ async function cleanUp() {
  */
 function demoConfig(
   d: Devnet,
-  deployed: { hedgeGuard: string; hedgeBounds: string },
+  deployed: { hedgeGuard: string; hedgeBounds: string; v4WithdrawalBounds?: string },
   options: {
     redisUrl: string;
     dashboardPort: number;
@@ -194,11 +194,12 @@ async function startDemo(): Promise<DemoRun> {
     args["dashboard-port"] !== undefined
       ? Number(args["dashboard-port"])
       : await portOr(DEFAULT_DASHBOARD_PORT);
-  const config = demoConfig(
-    d,
-    { hedgeGuard: setup.scope.hedgeGuard, hedgeBounds: setup.scope.bounds.hedgeBounds },
-    { redisUrl: redis.url, dashboardPort, databaseUrl, historyDir },
-  );
+  const config = demoConfig(d, deployedOf(setup.scope), {
+    redisUrl: redis.url,
+    dashboardPort,
+    databaseUrl,
+    historyDir,
+  });
   const drift = createDriftWatch();
   running = await startHedgekeeper(config, {
     role: "all",

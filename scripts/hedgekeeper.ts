@@ -84,12 +84,13 @@ the history store (history.databaseUrl, else PGlite in history.dataDir) as the C
   run: RUN_HELP,
   report: REPORT_HELP,
   setup: SETUP_HELP,
-  init: `hedgekeeper init --network devnet [--manifest ${DEFAULT_MANIFEST_PATH}] [--hedge-guard <address>] [--hedge-bounds <address>] [--out <file>] [--force]
+  init: `hedgekeeper init --network devnet [--manifest ${DEFAULT_MANIFEST_PATH}] [--hedge-guard <address>] [--hedge-bounds <address>] [--v4-withdrawal-bounds <address>] [--out <file>] [--force]
 hedgekeeper init --rpc-url <url> --chain-id <id> [--out <file>] [--force]
 
 Writes a commented configuration. For the devnet, addresses come from its manifest (\`npm run devnet\`
-writes it); --hedge-guard and --hedge-bounds fill in the HedgeGuard and HedgeBounds deployed when the keeper
-was hired, otherwise the file refers to \${HK_HEDGE_GUARD} and \${HK_HEDGE_BOUNDS}. For your RPC, Ethereum mainnet addresses are filled in and the treasury's own
+writes it); --hedge-guard, --hedge-bounds and --v4-withdrawal-bounds fill in the HedgeGuard, HedgeBounds and
+V4WithdrawalBounds deployed when the keeper was hired, otherwise the file refers to \${HK_HEDGE_GUARD},
+\${HK_HEDGE_BOUNDS} and (on a devnet with Uniswap v4) \${HK_V4_WITHDRAWAL_BOUNDS}. For your RPC, Ethereum mainnet addresses are filled in and the treasury's own
 contracts are \${...} references. Secrets are always references. Default --out: ${DEFAULT_CONFIG}.
 `,
   check: `hedgekeeper check [--config <file>] [--json]
@@ -161,6 +162,7 @@ async function init(args: string[]): Promise<number> {
       manifest: { type: "string", default: DEFAULT_MANIFEST_PATH },
       "hedge-guard": { type: "string" },
       "hedge-bounds": { type: "string" },
+      "v4-withdrawal-bounds": { type: "string" },
       "rpc-url": { type: "string" },
       "chain-id": { type: "string" },
       out: { type: "string", short: "o", default: DEFAULT_CONFIG },
@@ -172,9 +174,11 @@ async function init(args: string[]): Promise<number> {
   if (values.network === "devnet") {
     const hedgeGuard = values["hedge-guard"];
     const hedgeBounds = values["hedge-bounds"];
+    const v4WithdrawalBounds = values["v4-withdrawal-bounds"];
     for (const [flag, value] of [
       ["--hedge-guard", hedgeGuard],
       ["--hedge-bounds", hedgeBounds],
+      ["--v4-withdrawal-bounds", v4WithdrawalBounds],
     ] as const) {
       if (value !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(value))
         throw new UsageError(`${flag} takes an address`);
@@ -182,6 +186,7 @@ async function init(args: string[]): Promise<number> {
     text = renderDevnetConfig(readManifest(values.manifest), {
       ...(hedgeGuard && { hedgeGuard: getAddress(hedgeGuard) }),
       ...(hedgeBounds && { hedgeBounds: getAddress(hedgeBounds) }),
+      ...(v4WithdrawalBounds && { v4WithdrawalBounds: getAddress(v4WithdrawalBounds) }),
     });
   } else if (values["rpc-url"] !== undefined || values["chain-id"] !== undefined) {
     const chainId = Number(values["chain-id"]);

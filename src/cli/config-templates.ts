@@ -6,6 +6,7 @@ import { DEVNET_ACCOUNT_INDEXES } from "../devnet/accounts.ts";
 import {
   DEVNET_KEEPER_BOUNDS,
   DEVNET_KEEPER_CAPS,
+  DEVNET_V4_WITHDRAWAL_MAX_DEADLINE_SEC,
   devnetDeleverager,
 } from "../devnet/devnet-keeper-setup.ts";
 import {
@@ -105,10 +106,12 @@ export interface DevnetTemplateOptions {
   hedgeGuard?: string;
   /** HedgeBounds, once deployed (`setUpDevnetKeeper` deploys it); else an env reference. */
   hedgeBounds?: string;
+  /** V4WithdrawalBounds, once deployed (`setUpDevnetKeeper` deploys it when the devnet has v4); else an env reference. */
+  v4WithdrawalBounds?: string;
   redisUrl?: string;
   /**
-   * Watch the Safe's Uniswap v4 positions too (default: no). The devnet's scenarios and their tests are calibrated on
-   * the v3 book (their drift, arm band and plan sizes); a v4-aware book is opted into until they are re-calibrated.
+   * Watch the Safe's Uniswap v4 positions beside its v3 ones (default: yes, when the manifest has v4). `false` gives the
+   * v3-only book of manifests written before the devnet had v4.
    */
   uniswapV4Positions?: boolean;
   /** An L2 devnet's sequencer grace period (default: the schema's, 3600 s). */
@@ -126,7 +129,7 @@ export function renderDevnetConfig(manifest: DevnetManifest, options: DevnetTemp
   const v4 = manifest.uniswapV4;
   // Manifests written before the devnet had Uniswap v4 have no v4 block: the book then has no v4 side either.
   const v4Positions =
-    v4 === undefined || options.uniswapV4Positions !== true
+    v4 === undefined || options.uniswapV4Positions === false
       ? ""
       : `
       uniswapV4: # the Safe's v4 LP NFTs: candidates from the PositionManager's Transfer logs
@@ -216,6 +219,14 @@ ${
         borrowAssets: [WETH]
         borrowTokensPerDay: { WETH: ${DEVNET_KEEPER_CAPS.aaveBorrowEthPerDay} }
         collateralTokensPerDay: { USDC: ${DEVNET_KEEPER_CAPS.aaveCollateralUsdcPerDay} } # supplied + withdrawn
+`
+}${
+  v4 === undefined
+    ? ""
+    : `      uniswapV4Withdrawals: # the de-peg lane withdraws the Safe's own v4 positions, paid to the Safe
+        positionManager: "${v4.positionManager}"
+        withdrawalBounds: "${options.v4WithdrawalBounds ?? "${HK_V4_WITHDRAWAL_BOUNDS}"}" # deployed when the keeper is hired
+        maxDeadlineSec: ${DEVNET_V4_WITHDRAWAL_MAX_DEADLINE_SEC} # latest deadline a withdrawal may carry
 `
 }      bounds: # enforced on chain for every call the keeper key can make, HedgeGuard or not
         perpSlippageBps: ${DEVNET_KEEPER_BOUNDS.perpSlippageBps} # ≥ the book's perpSlippageBps + oracleBandBps

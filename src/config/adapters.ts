@@ -230,6 +230,15 @@ export function treasuryScopeFromConfig(config: HedgekeeperConfig, treasuryId: s
             collateralPerDay: perTokenCaps(network, p.aave.collateralTokensPerDay),
           },
         }),
+    ...(p.uniswapV4Withdrawals === undefined
+      ? {}
+      : {
+          uniswapV4: {
+            positionManager: p.uniswapV4Withdrawals.positionManager,
+            withdrawalBounds: p.uniswapV4Withdrawals.withdrawalBounds,
+            maxDeadlineSec: p.uniswapV4Withdrawals.maxDeadlineSec,
+          },
+        }),
     bounds: {
       hedgeBounds: treasury.hedgeBounds,
       perpSlippageBps: p.bounds.perpSlippageBps,

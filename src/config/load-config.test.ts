@@ -23,9 +23,11 @@ const manifest = parseManifest(
 );
 const HEDGE_GUARD = "0x00000000000000000000000000000000000000aa";
 const HEDGE_BOUNDS = "0x00000000000000000000000000000000000000bb";
+const V4_WITHDRAWAL_BOUNDS = "0x00000000000000000000000000000000000000cc";
 const ENV = {
   HK_HEDGE_GUARD: HEDGE_GUARD,
   HK_HEDGE_BOUNDS: HEDGE_BOUNDS,
+  HK_V4_WITHDRAWAL_BOUNDS: V4_WITHDRAWAL_BOUNDS,
   HK_KEEPER_PRIVATE_KEY: `0x${"11".repeat(32)}`,
 };
 const devnetYaml = () => renderDevnetConfig(manifest);
@@ -423,11 +425,55 @@ describe("the configuration file", () => {
     expect(withoutAave.map((i) => i.path)).toEqual(["treasuries.devnet-treasury.permissions.aave"]);
   });
 
+  it("refuses a v4 withdrawal permission the devnet book's own withdrawals could not pass, naming the key", () => {
+    // Positive control: the devnet's own permission parses.
+    expect(
+      parseConfig(devnetYaml(), { env: ENV }).treasuries["devnet-treasury"]?.permissions.uniswapV4Withdrawals,
+    ).toMatchObject({ maxDeadlineSec: 3_600 });
+    const issues = issuesOf(
+      edited((t) => {
+        const w = t.treasuries["devnet-treasury"].permissions.uniswapV4Withdrawals;
+        w.positionManager = "0x00000000000000000000000000000000000000dd";
+        w.maxDeadlineSec = 120; // below the book's premise.deadlineSec (300)
+      }),
+    );
+    expect(issues).toEqual([
+      {
+        path: "books.treasury-eth.positions.uniswapV4.positionManager",
+        message: `${manifest.uniswapV4!.positionManager} is not the PositionManager the treasury's permissions.uniswapV4Withdrawals scope (0x00000000000000000000000000000000000000dd)`,
+      },
+      {
+        path: "books.treasury-eth.premise.deadlineSec",
+        message: "deadlineSec 300 exceeds the treasury's permissions.uniswapV4Withdrawals.maxDeadlineSec 120",
+      },
+    ]);
+    expect(
+      issuesOf(
+        edited((t) => {
+          const w = t.treasuries["devnet-treasury"].permissions.uniswapV4Withdrawals;
+          w.maxDeadlineSec = 0;
+          w.withdrawalBounds = "not an address";
+          delete w.positionManager;
+        }),
+      ).map((i) => i.path),
+    ).toEqual([
+      "treasuries.devnet-treasury.permissions.uniswapV4Withdrawals.positionManager",
+      "treasuries.devnet-treasury.permissions.uniswapV4Withdrawals.withdrawalBounds",
+      "treasuries.devnet-treasury.permissions.uniswapV4Withdrawals.maxDeadlineSec",
+    ]);
+  });
+
   it("substitutes ${ENV_VAR} references, with defaults, and names a missing variable at its key", () => {
     const config = parseConfig(devnetYaml(), { env: { ...ENV, HK_DEVNET_RPC_URL: "http://10.0.0.2:8545" } });
     expect(config.networks.devnet?.rpcUrls).toEqual(["http://10.0.0.2:8545"]);
     expect(config.treasuries["devnet-treasury"]?.hedgeGuard).toBe(HEDGE_GUARD);
-    expect(issuesOf(devnetYaml(), { HK_HEDGE_GUARD: HEDGE_GUARD, HK_HEDGE_BOUNDS: HEDGE_BOUNDS })).toEqual([
+    expect(
+      issuesOf(devnetYaml(), {
+        HK_HEDGE_GUARD: HEDGE_GUARD,
+        HK_HEDGE_BOUNDS: HEDGE_BOUNDS,
+        HK_V4_WITHDRAWAL_BOUNDS: V4_WITHDRAWAL_BOUNDS,
+      }),
+    ).toEqual([
       {
         path: "treasuries.devnet-treasury.keeper.privateKey",
         message: "environment variable HK_KEEPER_PRIVATE_KEY is not set",
@@ -675,6 +721,7 @@ describe("adapters from the configuration", () => {
     hedgeGuard: HEDGE_GUARD as `0x${string}`,
     hedgeBounds: HEDGE_BOUNDS as `0x${string}`,
     multiSendUnwrapper: MULTI_SEND_UNWRAPPER,
+    v4WithdrawalBounds: V4_WITHDRAWAL_BOUNDS as `0x${string}`,
   };
 
   it("give the engine the devnet book's parameters", () => {
@@ -790,10 +837,10 @@ describe("adapters from the configuration", () => {
       heartbeatSec: entry.heartbeatSec,
       decimals: entry.decimals,
     });
-    // The devnet book watches the Safe's v4 positions when asked; by default its scenarios' v3 book only.
-    expect(bookSourcesFromConfig(config, "treasury-eth").uniswapV4).toBeUndefined();
-    const withV4 = parseConfig(renderDevnetConfig(manifest, { uniswapV4Positions: true }), { env: ENV });
-    const { perp, ...sources } = bookSourcesFromConfig(withV4, "treasury-eth");
+    // The devnet book watches the Safe's v4 positions beside its v3 ones; `uniswapV4Positions: false` leaves them out.
+    const v3Only = parseConfig(renderDevnetConfig(manifest, { uniswapV4Positions: false }), { env: ENV });
+    expect(bookSourcesFromConfig(v3Only, "treasury-eth").uniswapV4).toBeUndefined();
+    const { perp, ...sources } = bookSourcesFromConfig(config, "treasury-eth");
     expect(sources).toEqual({
       bookId: "treasury-eth",
       chainId: manifest.chainId,
@@ -829,6 +876,21 @@ describe("adapters from the configuration", () => {
     expect(treasuryScopeFromConfig(config, "devnet-treasury")).toEqual(
       devnetTreasuryScope(manifest, deployed),
     );
+  });
+
+  it("give the permission set the v4 withdrawal scope only where permissions.uniswapV4Withdrawals is set", () => {
+    expect(treasuryScopeFromConfig(config, "devnet-treasury").uniswapV4).toEqual({
+      positionManager: manifest.uniswapV4!.positionManager,
+      withdrawalBounds: V4_WITHDRAWAL_BOUNDS,
+      maxDeadlineSec: 3_600,
+    });
+    const without = parseConfig(
+      edited((t) => {
+        delete t.treasuries["devnet-treasury"].permissions.uniswapV4Withdrawals;
+      }),
+      { env: ENV },
+    );
+    expect(treasuryScopeFromConfig(without, "devnet-treasury").uniswapV4).toBeUndefined();
   });
 
   it("give the chain client its URLs, timeout and retries", () => {

@@ -169,6 +169,23 @@ export const permissionsSchema = z
       .describe(
         "The Aave v3 borrow-short leg. Its swap leg (borrowed asset ↔ stablecoin) is a `uniswap.swapPairs` entry.",
       ),
+    uniswapV4Withdrawals: z
+      .object({
+        positionManager: address.describe("Uniswap v4 PositionManager holding the Safe's position NFTs."),
+        withdrawalBounds: address.describe(
+          "V4WithdrawalBounds deployed for this Safe and PositionManager: the Roles custom condition judging each withdrawal.",
+        ),
+        maxDeadlineSec: positiveInt
+          .max(86_400)
+          .describe(
+            "Latest deadline a withdrawal may carry, seconds from the block: at least every book's premise.deadlineSec.",
+          ),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "Let the keeper withdraw the Safe's own Uniswap v4 positions (modifyLiquidities: DECREASE_LIQUIDITY, then TAKE_PAIR to the Safe), as the de-peg lane does. Absent: no v4 call at all.",
+      ),
     bounds: z
       .object({
         perpSlippageBps: boundBps.describe(
@@ -1055,6 +1072,7 @@ function checkBookFitsBounds(
       `perpSlippageBps ${book.costs.perpSlippageBps} + oracleBandBps ${band} exceeds the treasury's on-chain bounds.perpSlippageBps ${b.perpSlippageBps}`,
     );
   }
+  checkBookFitsV4Withdrawals(book, treasury, at, issue);
   for (const [sym, asset] of Object.entries(book.depeg.assets)) {
     if (asset.maxSlippageBps + band > b.swapSlippageBps) {
       issue(
@@ -1062,5 +1080,33 @@ function checkBookFitsBounds(
         `maxSlippageBps ${asset.maxSlippageBps} + oracleBandBps ${band} exceeds the treasury's on-chain bounds.swapSlippageBps ${b.swapSlippageBps}`,
       );
     }
+  }
+}
+
+/**
+ * A book that watches v4 positions on a treasury that lets the keeper withdraw them: the positions are the ones the
+ * permission covers (same PositionManager), and the keeper's own plan deadline fits the permission's, or the de-peg
+ * lane's withdrawals would be refused on chain.
+ */
+function checkBookFitsV4Withdrawals(
+  book: BookConfig,
+  treasury: TreasuryConfig,
+  at: (...rest: (string | number)[]) => (string | number)[],
+  issue: Issue,
+): void {
+  const withdrawals = treasury.permissions.uniswapV4Withdrawals;
+  const watched = book.positions.uniswapV4;
+  if (withdrawals === undefined || watched === undefined) return;
+  if (watched.positionManager.toLowerCase() !== withdrawals.positionManager.toLowerCase()) {
+    issue(
+      at("positions", "uniswapV4", "positionManager"),
+      `${watched.positionManager} is not the PositionManager the treasury's permissions.uniswapV4Withdrawals scope (${withdrawals.positionManager})`,
+    );
+  }
+  if (book.premise.deadlineSec > withdrawals.maxDeadlineSec) {
+    issue(
+      at("premise", "deadlineSec"),
+      `deadlineSec ${book.premise.deadlineSec} exceeds the treasury's permissions.uniswapV4Withdrawals.maxDeadlineSec ${withdrawals.maxDeadlineSec}`,
+    );
   }
 }

@@ -54,6 +54,8 @@ export const AAVE_MAKER_POSITIONS: Readonly<Record<AaveReserveKey, AavePosition>
   dai: { supply: 50_000_000, borrow: 25_000_000 },
   usdt: { supply: 50_000_000, borrow: 25_000_000 },
 };
+/** ETH the trader is given for the v4 pools' moves (PoolSwapTest takes it as value, refunding what a swap left). */
+const TRADER_V4_ETH = 100_000n * 10n ** 18n;
 /** The USDC the maker is minted before supplying to Aave (the Uniswap and perp steps leave it ~13M). */
 const AAVE_MAKER_USDC_TOP_UP = 50_000_000;
 
@@ -159,6 +161,13 @@ export async function bootstrapDevnet(client: DevnetClient, rpcUrl: string): Pro
   const v4Pools = describeV4Pools(v4.dynamicFeeHook);
   await initializeV4Pools(client, maker, v4.poolManager, v4Pools);
   await addV4MakerLiquidity(client, maker, v4, v4Pools);
+  // Scenarios move the v4 pools with the v3 ones through PoolSwapTest: the trader pays stablecoins by transferFrom,
+  // ETH as value (a crash sells more ETH into the v4 pools than the trader kept unwrapped).
+  await approveAll(client, trader, [stablecoins.usdc, stablecoins.usdt], [v4.poolSwapTest]);
+  await client.testClient.setBalance({
+    address: trader,
+    value: (await client.publicClient.getBalance({ address: trader })) + TRADER_V4_ETH,
+  });
   const v4Book = await buildV4StartingBook(client, {
     safe: treasurySafe,
     signers,
@@ -166,6 +175,7 @@ export async function bootstrapDevnet(client: DevnetClient, rpcUrl: string): Pro
     maker,
     contracts: v4,
     pools: v4Pools,
+    perp,
   });
 
   const accountEntry = (index: number) => ({ address: devnetAddress(index), index });

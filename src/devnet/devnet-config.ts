@@ -18,17 +18,20 @@ export const DEVNET_TREASURY_ID = "devnet-treasury";
 /** The Aave treasury and its book, when the devnet was started with one (aave-treasury.ts). */
 export { DEVNET_AAVE_BOOK_ID, DEVNET_AAVE_TREASURY_ID } from "../cli/devnet-aave-treasury-template.ts";
 
-/** Stands in for HedgeGuard and HedgeBounds before the keeper is hired: enough to read the book, not to send. */
+/** Stands in for the treasury's contracts before the keeper is hired: enough to read the book, not to send. */
 const NOT_DEPLOYED = "0x0000000000000000000000000000000000000000";
 
 export interface DevnetConfigOptions {
   rpcUrl?: string;
   redisUrl?: string;
-  /** HedgeGuard and HedgeBounds as setUpDevnetKeeper deployed them (the scope's `hedgeGuard`, `bounds`). */
-  deployed?: { hedgeGuard: string; hedgeBounds: string };
+  /**
+   * HedgeGuard, HedgeBounds and V4WithdrawalBounds as setUpDevnetKeeper deployed them (the scope's `hedgeGuard`,
+   * `bounds.hedgeBounds`, `uniswapV4.withdrawalBounds`: `deployedOf(setup.scope)`).
+   */
+  deployed?: { hedgeGuard: string; hedgeBounds: string; v4WithdrawalBounds?: string };
   /** The same for the Aave treasury, when the devnet has one (setUpDevnetKeeper with treasury "aave"). */
   aaveTreasuryDeployed?: { hedgeGuard: string; hedgeBounds: string };
-  /** The book watches the Safe's Uniswap v4 positions too (renderDevnetConfig's uniswapV4Positions). */
+  /** The book watches the Safe's Uniswap v4 positions (renderDevnetConfig's uniswapV4Positions; default: yes). */
   uniswapV4Positions?: boolean;
   /** An L2 devnet's sequencer grace period (renderDevnetConfig's; default 3600 s). */
   sequencerGracePeriodSec?: number;
@@ -96,6 +99,7 @@ function renderConfigText(manifest: DevnetManifest, options: DevnetConfigOptions
     }),
     hedgeGuard: options.deployed?.hedgeGuard ?? NOT_DEPLOYED,
     hedgeBounds: options.deployed?.hedgeBounds ?? NOT_DEPLOYED,
+    v4WithdrawalBounds: options.deployed?.v4WithdrawalBounds ?? NOT_DEPLOYED,
     aaveTreasury: {
       hedgeGuard: options.aaveTreasuryDeployed?.hedgeGuard ?? NOT_DEPLOYED,
       hedgeBounds: options.aaveTreasuryDeployed?.hedgeBounds ?? NOT_DEPLOYED,

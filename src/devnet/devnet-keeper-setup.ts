@@ -73,10 +73,17 @@ export function devnetPriceSources(manifest: DevnetManifest): PriceSource[] {
  */
 export function devnetTreasuryScope(
   manifest: DevnetManifest,
-  deployed: { hedgeGuard: Address; hedgeBounds: Address; multiSendUnwrapper: Address },
+  deployed: {
+    hedgeGuard: Address;
+    hedgeBounds: Address;
+    multiSendUnwrapper: Address;
+    /** With it (and v4 on the devnet), the keeper may withdraw the Safe's v4 positions to the Safe. */
+    v4WithdrawalBounds?: Address;
+  },
   treasury: DevnetTreasuryAccounts = devnetTreasuryAccounts(manifest, "devnet"),
 ): TreasuryScope {
   const c = manifest.contracts;
+  const v4 = manifest.uniswapV4;
   return {
     safe: treasury.safe,
     roles: treasury.roles,
@@ -115,6 +122,15 @@ export function devnetTreasuryScope(
             borrowAssets: [c.weth],
             borrowPerDay: { [c.weth]: BigInt(DEVNET_KEEPER_CAPS.aaveBorrowEthPerDay) * 10n ** 18n },
             collateralPerDay: { [c.usdc]: BigInt(DEVNET_KEEPER_CAPS.aaveCollateralUsdcPerDay) * 10n ** 6n },
+          },
+        }),
+    ...(v4 === undefined || deployed.v4WithdrawalBounds === undefined
+      ? {}
+      : {
+          uniswapV4: {
+            positionManager: v4.positionManager,
+            withdrawalBounds: deployed.v4WithdrawalBounds,
+            maxDeadlineSec: DEVNET_V4_WITHDRAWAL_MAX_DEADLINE_SEC,
           },
         }),
     bounds: {
@@ -172,12 +188,25 @@ export interface DevnetKeeperSetup {
   targets: ExecutionTargets;
 }
 
+/** The contracts hiring deployed, as the devnet configuration names them (devnetConfig's `deployed`). */
+export function deployedOf(scope: TreasuryScope): {
+  hedgeGuard: Address;
+  hedgeBounds: Address;
+  v4WithdrawalBounds?: Address;
+} {
+  return {
+    hedgeGuard: scope.hedgeGuard,
+    hedgeBounds: scope.bounds.hedgeBounds,
+    ...(scope.uniswapV4 && { v4WithdrawalBounds: scope.uniswapV4.withdrawalBounds }),
+  };
+}
+
 /**
  * What a treasury does once to hire the keeper, on the devnet: deploy HedgeGuard and HedgeBounds (owned by the
  * Safe), make sure the MultiSend unwrapper exists, then have two of the three owners sign the setup batch (feed
- * heartbeats, price sources, approvals, both permission sets, both roles). With `uniswapV4Withdrawals`, the keeper
- * may also withdraw the Safe's Uniswap v4 positions to the Safe (V4WithdrawalBounds deployed and named by the
- * scope); the devnet configuration does not describe that permission yet, so it is asked for explicitly.
+ * heartbeats, price sources, approvals, both permission sets, both roles). When the devnet has Uniswap v4, the keeper
+ * may also withdraw the Safe's v4 positions to the Safe (V4WithdrawalBounds deployed and named by the scope), as the
+ * devnet configuration's `permissions.uniswapV4Withdrawals` describes; `uniswapV4Withdrawals: false` hires without.
  */
 export async function setUpDevnetKeeper(
   client: DevnetClient,
@@ -202,31 +231,24 @@ export async function setUpDevnetKeeper(
     treasury: treasury.safe,
     positionSource: manifest.contracts.perp.accountBalance,
   });
-  const devnetScope = devnetTreasuryScope(
-    manifest,
-    { hedgeGuard, hedgeBounds, multiSendUnwrapper },
-    treasury,
-  );
   const v4 = manifest.uniswapV4;
-  if (options.uniswapV4Withdrawals && v4 === undefined) {
+  if (options.uniswapV4Withdrawals === true && v4 === undefined) {
     throw new Error("the devnet manifest has no uniswapV4 section: v4 withdrawals cannot be scoped");
   }
-  const uniswapV4: TreasuryScope["uniswapV4"] =
-    options.uniswapV4Withdrawals && v4 !== undefined
-      ? {
+  const v4WithdrawalBounds =
+    // Only the first treasury holds v4 positions; the Aave treasury's scope has no v4 withdrawal.
+    options.uniswapV4Withdrawals !== false && v4 !== undefined && (options.treasury ?? "devnet") === "devnet"
+      ? await deployV4WithdrawalBounds(client.publicClient, wallet, {
+          treasury: treasury.safe,
           positionManager: v4.positionManager,
-          withdrawalBounds: await deployV4WithdrawalBounds(client.publicClient, wallet, {
-            treasury: treasury.safe,
-            positionManager: v4.positionManager,
-          }),
-          maxDeadlineSec: DEVNET_V4_WITHDRAWAL_MAX_DEADLINE_SEC,
-        }
+        })
       : undefined;
-  const scope: TreasuryScope = {
-    ...devnetScope,
-    caps: { ...devnetScope.caps, ...options.caps },
-    ...(uniswapV4 && { uniswapV4 }),
-  };
+  const devnetScope = devnetTreasuryScope(
+    manifest,
+    { hedgeGuard, hedgeBounds, multiSendUnwrapper, ...(v4WithdrawalBounds && { v4WithdrawalBounds }) },
+    treasury,
+  );
+  const scope: TreasuryScope = { ...devnetScope, caps: { ...devnetScope.caps, ...options.caps } };
   const txs = treasurySetupTransactions({
     scope,
     enableRolesModule: false,

@@ -1,9 +1,13 @@
-import { type Address, encodeFunctionData, zeroHash } from "viem";
+import { type Address, encodeFunctionData, parseEther, zeroHash } from "viem";
 import { POSITION_MANAGER_ABI, SWAP_ROUTER_ABI } from "../chain/abis/uniswap-v3-abi.ts";
+import { POOL_SWAP_TEST_ABI } from "../chain/abis/uniswap-v4-abi.ts";
+import type { Hex32 } from "../engine/plan.ts";
+import type { V4PoolKey } from "../engine/snapshot.ts";
+import { NATIVE_CURRENCY } from "../engine/v4-position.ts";
 import { perpArtifact } from "./deploy-perp.ts";
 import type { DevnetManifest } from "./manifest.ts";
 import type { DevnetPool } from "./pools.ts";
-import { sqrtPriceX96FromQuote, sqrtPriceX96FromRawPrice } from "./price-math.ts";
+import { type QuotedPool, sqrtPriceX96FromQuote, sqrtPriceX96FromRawPrice } from "./price-math.ts";
 import { type LabelledTransaction, NO_DEADLINE } from "./transactions.ts";
 
 // Transactions that move the market, each a real trade by a market participant. Built from the current state
@@ -50,6 +54,47 @@ export function poolMoveTransaction(
           amountOutMinimum: 0n,
           sqrtPriceLimitX96: target,
         },
+      ],
+    }),
+  };
+}
+
+/** The most ETH a v4 move sends (PoolSwapTest refunds what the swap did not take); ERC-20s are pulled as needed. */
+const V4_MAX_ETH_IN = parseEther("5000");
+const V4_MAX_TOKEN_IN = 10n ** 14n;
+
+/**
+ * A swap that takes the v4 pool from `currentSqrtPriceX96` to `price` (base in quote), through v4-core's PoolSwapTest
+ * (the devnet's v4 router): exact input bounded by more than any move needs, `sqrtPriceLimitX96` at the target, so
+ * the limit ends the swap. Native ETH is paid as the call's value, the excess refunded by PoolSwapTest; ERC-20s by
+ * transferFrom (the trader approved PoolSwapTest). Undefined when the pool is already there.
+ */
+export function v4PoolMoveTransaction(
+  trader: Address,
+  poolSwapTest: Address,
+  pool: QuotedPool & { poolId: Hex32; key: V4PoolKey },
+  currentSqrtPriceX96: bigint,
+  price: number,
+): LabelledTransaction | undefined {
+  const target = sqrtPriceX96FromQuote(pool, price);
+  if (target === currentSqrtPriceX96) return undefined;
+  const zeroForOne = target < currentSqrtPriceX96;
+  const payingEth = zeroForOne && pool.key.currency0 === NATIVE_CURRENCY;
+  const maxIn = payingEth ? V4_MAX_ETH_IN : V4_MAX_TOKEN_IN;
+  return {
+    label: `v4 swap ${pool.poolId} to ${price}`,
+    from: trader,
+    to: poolSwapTest,
+    gas: SWAP_GAS,
+    value: payingEth ? maxIn : 0n,
+    data: encodeFunctionData({
+      abi: POOL_SWAP_TEST_ABI,
+      functionName: "swap",
+      args: [
+        pool.key,
+        { zeroForOne, amountSpecified: -maxIn, sqrtPriceLimitX96: target },
+        { takeClaims: false, settleUsingBurn: false },
+        "0x",
       ],
     }),
   };

@@ -1,10 +1,12 @@
 import type { Address } from "viem";
 import { AGGREGATOR_V3_ABI } from "../chain/abis/chainlink-abi.ts";
 import { POSITION_MANAGER_ABI, UNISWAP_V3_POOL_ABI } from "../chain/abis/uniswap-v3-abi.ts";
+import { STATE_VIEW_ABI } from "../chain/abis/uniswap-v4-abi.ts";
 import { perpArtifact } from "./deploy-perp.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import type { DevnetManifest } from "./manifest.ts";
 import type { DevnetPool } from "./pools.ts";
+import type { DevnetV4Pool } from "./pools-v4.ts";
 import { quoteFromSqrtPriceX96, rawPriceFromSqrtPriceX96 } from "./price-math.ts";
 
 // Reads of the market state scenarios move and report: pool prices, feed answers, perp mark and index.
@@ -30,6 +32,23 @@ export async function readPoolState(
     address: pool.address,
     abi: UNISWAP_V3_POOL_ABI,
     functionName: "slot0",
+    blockTag: at,
+  });
+  return { price: quoteFromSqrtPriceX96(pool, sqrtPriceX96), sqrtPriceX96 };
+}
+
+/** A v4 pool's price, from the PoolManager's slot0 through StateView (v4 pools are ids, not contracts). */
+export async function readV4PoolState(
+  client: DevnetClient,
+  stateView: Address,
+  pool: DevnetV4Pool,
+  at: StateAt = "latest",
+): Promise<PoolState> {
+  const [sqrtPriceX96] = await client.publicClient.readContract({
+    address: stateView,
+    abi: STATE_VIEW_ABI,
+    functionName: "getSlot0",
+    args: [pool.poolId],
     blockTag: at,
   });
   return { price: quoteFromSqrtPriceX96(pool, sqrtPriceX96), sqrtPriceX96 };

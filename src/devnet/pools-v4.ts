@@ -1,20 +1,5 @@
-import {
-  type Address,
-  encodeFunctionData,
-  erc20Abi,
-  type Hash,
-  maxUint48,
-  maxUint160,
-  maxUint256,
-  parseEther,
-  parseUnits,
-} from "viem";
-import {
-  PERMIT2_ABI,
-  POOL_MANAGER_V4_ABI,
-  POOL_SWAP_TEST_ABI,
-  STATE_VIEW_ABI,
-} from "../chain/abis/uniswap-v4-abi.ts";
+import { type Address, erc20Abi, type Hash, maxUint48, maxUint160, maxUint256, parseUnits } from "viem";
+import { PERMIT2_ABI, POOL_MANAGER_V4_ABI, STATE_VIEW_ABI } from "../chain/abis/uniswap-v4-abi.ts";
 import { encodeModifyLiquidities, type V4Action } from "../chain/uniswap-v4-actions.ts";
 import { maxLiquidityForAmounts } from "../engine/liquidity-amounts.ts";
 import type { Hex32 } from "../engine/plan.ts";
@@ -26,7 +11,8 @@ import { NATIVE_CURRENCY } from "../engine/v4-position.ts";
 import { computeV4PoolId } from "../indexers/uniswap-v4-reads.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { MAINNET_TOKENS } from "./mainnet-addresses.ts";
-import type { PositionRequest } from "./pools.ts";
+import { v4PoolMoveTransaction } from "./market-moves.ts";
+import type { PoolKey, PositionRequest } from "./pools.ts";
 import {
   alignTick,
   type QuotedPool,
@@ -310,9 +296,8 @@ export async function addV4MakerLiquidity(
 }
 
 /**
- * A swap through v4-core's PoolSwapTest until the pool reaches `price` (ETH as value, ERC-20s by transferFrom;
- * more input than needed, so the price limit ends the swap), crossing every initialized tick between. Throws when
- * the pool did not get there.
+ * A swap through v4-core's PoolSwapTest until the pool reaches `price` (v4PoolMoveTransaction), mined at once,
+ * crossing every initialized tick between. Throws when the pool did not get there.
  */
 export async function swapV4PoolTo(
   client: DevnetClient,
@@ -331,31 +316,26 @@ export async function swapV4PoolTo(
       })
     )[0];
   const sqrtBefore = await readSqrtPrice();
-  const sqrtPriceLimitX96 = sqrtPriceX96FromQuote(pool, price);
-  const zeroForOne = sqrtPriceLimitX96 < sqrtBefore;
-  const payingEth = pool.key.currency0 === NATIVE_CURRENCY && zeroForOne;
-  const maxIn = payingEth ? parseEther("5000") : 10n ** 14n;
-  const hash = await sendDevnetTransaction(client, `v4 swap to ${price}`, {
-    from: trader,
-    to: contracts.poolSwapTest,
-    data: encodeFunctionData({
-      abi: POOL_SWAP_TEST_ABI,
-      functionName: "swap",
-      args: [
-        pool.key,
-        { zeroForOne, amountSpecified: -maxIn, sqrtPriceLimitX96 },
-        { takeClaims: false, settleUsingBurn: false },
-        "0x",
-      ],
-    }),
-    value: payingEth ? maxIn : 0n,
-  });
+  const move = v4PoolMoveTransaction(trader, contracts.poolSwapTest, pool, sqrtBefore, price);
+  if (move === undefined) throw new Error(`v4 pool ${pool.poolId} is already at ${price}`);
+  const hash = await sendDevnetTransaction(client, move.label, move);
   const sqrtAfter = await readSqrtPrice();
-  if (sqrtAfter !== sqrtPriceLimitX96) {
-    throw new Error(`v4 pool ${pool.poolId} stopped at sqrtPriceX96 ${sqrtAfter}, not ${sqrtPriceLimitX96}`);
+  const target = sqrtPriceX96FromQuote(pool, price);
+  if (sqrtAfter !== target) {
+    throw new Error(`v4 pool ${pool.poolId} stopped at sqrtPriceX96 ${sqrtAfter}, not ${target}`);
   }
   return hash;
 }
+
+/**
+ * The v4 pools that trade each v3 pool's pair: a scenario that moves the v3 pool moves these to the same price in
+ * the same block, as arbitrage would (both ETH/USDC pools follow USDC/WETH; USDC/USDT follows USDC/USDT).
+ */
+export const V4_POOLS_FOLLOWING: Readonly<Record<PoolKey, readonly V4PoolName[]>> = {
+  usdcWeth500: ["ethUsdc500", "ethUsdcDynamic"],
+  usdcUsdt100: ["usdcUsdt10"],
+  daiUsdc100: [],
+};
 
 /** The manifest's pool entry as the devnet's pool description. */
 export function v4PoolOfManifest(

@@ -5,11 +5,17 @@ import { FEED_DECIMALS } from "./deploy-chainlink.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { feedSubmitTransaction } from "./feed-answer.ts";
 import type { DevnetManifest } from "./manifest.ts";
-import { perpMoveTransaction, poolMoveTransaction, removeLiquidityTransaction } from "./market-moves.ts";
+import {
+  perpMoveTransaction,
+  poolMoveTransaction,
+  removeLiquidityTransaction,
+  v4PoolMoveTransaction,
+} from "./market-moves.ts";
 import { planMarketPath, type RuleFollowingFeed } from "./market-path.ts";
 import {
   aggregatorRound,
   type FeedState,
+  type PoolState,
   readFeed,
   readPerpPrices,
   readPoolLiquidity,
@@ -17,8 +23,11 @@ import {
   readPoolState,
   readPositionsInPool,
   readTimestamp,
+  readV4PoolState,
+  type StateAt,
 } from "./market-state.ts";
 import type { PoolKey } from "./pools.ts";
+import { type DevnetV4Pool, V4_POOLS_FOLLOWING, type V4PoolName, v4PoolOfManifest } from "./pools-v4.ts";
 import { type FeedRules, type Scenario, ScenarioError, type ScenarioStep } from "./scenario.ts";
 import {
   readSequencerStatus,
@@ -26,7 +35,12 @@ import {
   type SequencerFeedState as SequencerState,
   sequencerStatusTransaction,
 } from "./sequencer-status.ts";
-import { sendInOneBlock, sendInOneBlockThenRead, withManualMining } from "./transactions.ts";
+import {
+  type LabelledTransaction,
+  sendInOneBlock,
+  sendInOneBlockThenRead,
+  withManualMining,
+} from "./transactions.ts";
 
 type FeedKey = keyof DevnetManifest["feeds"];
 
@@ -139,7 +153,8 @@ function describe(step: ScenarioStep): string {
 /**
  * Runs a scenario against a bootstrapped devnet with real transactions from the manifest's market participants
  * (trader swaps and trades perp, the feeds' operator submits rounds, the maker withdraws liquidity) and reports,
- * per step, each value before and after. Each step is one block: automine is off while the scenario runs.
+ * per step, each value before and after. A move of a v3 pool moves the v4 pools of the same pair to the same price
+ * in the same block (V4_POOLS_FOLLOWING), so v4 positions see the market the v3 ones see. Each step is one block: automine is off while the scenario runs.
  */
 export async function runScenario(
   client: DevnetClient,
@@ -194,6 +209,68 @@ function defined<T>(values: readonly (T | undefined)[]): T[] {
   return values.filter((value): value is T => value !== undefined);
 }
 
+/** A v4 pool that follows a v3 pool's price (V4_POOLS_FOLLOWING), with its state when the move was built. */
+interface V4Follower {
+  name: V4PoolName;
+  pool: DevnetV4Pool;
+  before: PoolState;
+}
+
+/** The v4 pools following `key`, read at `at`; none on a manifest written before the devnet had v4. */
+async function readV4Followers(
+  client: DevnetClient,
+  manifest: DevnetManifest,
+  key: PoolKey,
+  at: StateAt = "latest",
+): Promise<V4Follower[]> {
+  const v4 = manifest.uniswapV4;
+  if (v4 === undefined) return [];
+  return Promise.all(
+    V4_POOLS_FOLLOWING[key].map(async (name) => {
+      const pool = v4PoolOfManifest(v4.pools[name]);
+      return { name, pool, before: await readV4PoolState(client, v4.stateView, pool, at) };
+    }),
+  );
+}
+
+/** The trader's swaps taking each follower to `price`: the same market as the v3 pool it follows. */
+function v4FollowTransactions(
+  manifest: DevnetManifest,
+  followers: readonly V4Follower[],
+  price: number,
+): LabelledTransaction[] {
+  const v4 = manifest.uniswapV4;
+  if (v4 === undefined) return [];
+  return defined(
+    followers.map((f) =>
+      v4PoolMoveTransaction(
+        manifest.accounts.trader.address,
+        v4.poolSwapTest,
+        f.pool,
+        f.before.sqrtPriceX96,
+        price,
+      ),
+    ),
+  );
+}
+
+/** Each follower's price before the move and now. */
+async function v4FollowReport(
+  client: DevnetClient,
+  manifest: DevnetManifest,
+  followers: readonly V4Follower[],
+): Promise<MovedValue[]> {
+  const v4 = manifest.uniswapV4;
+  if (v4 === undefined) return [];
+  return Promise.all(
+    followers.map(async (f) => ({
+      what: `v4 ${f.name} price`,
+      before: f.before.price,
+      after: (await readV4PoolState(client, v4.stateView, f.pool)).price,
+    })),
+  );
+}
+
 async function runStep(
   client: DevnetClient,
   manifest: DevnetManifest,
@@ -208,14 +285,20 @@ async function runStep(
   switch (step.kind) {
     case "pool.movePrice": {
       const pool = pools[step.pool];
-      const before = await readPoolState(client, pool);
+      const [before, followers] = await Promise.all([
+        readPoolState(client, pool),
+        readV4Followers(client, manifest, step.pool),
+      ]);
       const price = target(step, baseline.pools[step.pool]);
-      const after = await sendInOneBlockThenRead(
+      const [after, v4Moved] = await sendInOneBlockThenRead(
         client,
-        defined([poolMoveTransaction(trader, contracts.swapRouter, pool, before.sqrtPriceX96, price)]),
-        () => readPoolState(client, pool),
+        defined([
+          poolMoveTransaction(trader, contracts.swapRouter, pool, before.sqrtPriceX96, price),
+          ...v4FollowTransactions(manifest, followers, price),
+        ]),
+        () => Promise.all([readPoolState(client, pool), v4FollowReport(client, manifest, followers)]),
       );
-      return [{ what: `${step.pool} price`, before: before.price, after: after.price }];
+      return [{ what: `${step.pool} price`, before: before.price, after: after.price }, ...v4Moved];
     }
     case "feed.set": {
       const feed = feeds[step.feed];
@@ -248,11 +331,14 @@ async function runStep(
           readFeed(client, feeds.ethUsd.address),
           readPerpPrices(client, contracts.perp),
         ]);
-      const [poolBefore, feedBefore, perpBefore] = await readAll();
+      const [[poolBefore, feedBefore, perpBefore], followers] = await Promise.all([
+        readAll(),
+        readV4Followers(client, manifest, "usdcWeth500"),
+      ]);
       // One block: the oracle posts first, as on mainnet the index leads; the spot pool follows, and the perp
       // last, as arbitrage carries spot to perp. (In this order the node also takes about half the time: with
       // the perp trade pending first, queuing the next transaction of the same sender cost ~8 ms.)
-      const [poolAfter, feedAfter, perpAfter] = await sendInOneBlockThenRead(
+      const [[poolAfter, feedAfter, perpAfter], v4Moved] = await sendInOneBlockThenRead(
         client,
         defined([
           submit("ethUsd", feedBefore, price),
@@ -263,14 +349,16 @@ async function runStep(
             poolBefore.sqrtPriceX96,
             price,
           ),
+          ...v4FollowTransactions(manifest, followers, price),
           perpMoveTransaction(trader, contracts.perp, perpBefore.sqrtPriceX96, price),
         ]),
-        readAll,
+        () => Promise.all([readAll(), v4FollowReport(client, manifest, followers)]),
       );
       return [
         { what: "usdcWeth500 price", before: poolBefore.price, after: poolAfter.price },
         { what: "ethUsd answer", before: feedBefore.answer, after: feedAfter.answer },
         { what: "perp market price", before: perpBefore.marketPrice, after: perpAfter.marketPrice },
+        ...v4Moved,
       ];
     }
     case "time.advance": {
@@ -350,7 +438,8 @@ async function runStep(
 
 /**
  * `market.path`: plans the blocks (market-path.ts: evenly spaced ticks, plus a block at each second a feed's rule
- * fires) and mines each at its planned time: the feeds' rounds first, then the spot pools, then the perp, as in
+ * fires) and mines each at its planned time: the feeds' rounds first, then the spot pools (v3, and the v4 pools that
+ * follow them), then the perp, as in
  * `market.moveEth`. Time is warped to each block, not waited. Each move is built from the pending state, so a
  * keeper transaction queued for the same block is accounted for.
  */
@@ -366,12 +455,14 @@ async function runMarketPath(
   const trader = accounts.trader.address;
   const operator = accounts.deployer.address;
   const readFeeds = () => Promise.all(FEED_KEYS.map((key) => readFeed(client, feeds[key].address)));
-  const [startSec, ethPool, usdcPool, perp, feedsBefore] = await Promise.all([
+  const [startSec, ethPool, usdcPool, perp, feedsBefore, v4EthStart, v4UsdcStart] = await Promise.all([
     readTimestamp(client),
     readPoolState(client, pools.usdcWeth500),
     readPoolState(client, pools.usdcUsdt100),
     readPerpPrices(client, contracts.perp),
     readFeeds(),
+    readV4Followers(client, manifest, "usdcWeth500"),
+    readV4Followers(client, manifest, "usdcUsdt100"),
   ]);
   const feedBefore = (key: FeedKey) => feedsBefore[FEED_KEYS.indexOf(key)]!;
   // USD prices from the markets themselves (USDT at its feed's answer): the feeds may lag them.
@@ -414,10 +505,12 @@ async function runMarketPath(
   for (const [i, block] of plan.entries()) {
     const eth = priceAt(ethPath, block.atSec);
     const usdc = priceAt(usdcPath, block.atSec);
-    const [ethPoolNow, usdcPoolNow, perpNow] = await Promise.all([
+    const [ethPoolNow, usdcPoolNow, perpNow, v4EthNow, v4UsdcNow] = await Promise.all([
       readPoolState(client, pools.usdcWeth500, "pending"),
       step.usdc ? readPoolState(client, pools.usdcUsdt100, "pending") : undefined,
       step.eth ? readPerpPrices(client, contracts.perp, "pending") : undefined,
+      readV4Followers(client, manifest, "usdcWeth500", "pending"),
+      step.usdc ? readV4Followers(client, manifest, "usdcUsdt100", "pending") : [],
     ]);
     const submits = block.rounds.map((round) => {
       const roundId = nextRound.get(round.feed)!;
@@ -436,6 +529,8 @@ async function runMarketPath(
           ethPoolNow.sqrtPriceX96,
           eth / usdc,
         ),
+        ...v4FollowTransactions(manifest, v4EthNow, eth / usdc),
+        ...v4FollowTransactions(manifest, v4UsdcNow, usdc / usdt),
         usdcPoolNow &&
           poolMoveTransaction(
             trader,
@@ -454,11 +549,12 @@ async function runMarketPath(
     await onBlock({ blockNumber, atSec: block.atSec, rounds: posted, reaction: false });
     mined += await mineReactions(client, block.atSec, plan[i + 1]?.atSec, onBlock);
   }
-  const [ethPoolAfter, usdcPoolAfter, perpAfter, feedsAfter] = await Promise.all([
+  const [ethPoolAfter, usdcPoolAfter, perpAfter, feedsAfter, v4Moved] = await Promise.all([
     readPoolState(client, pools.usdcWeth500),
     readPoolState(client, pools.usdcUsdt100),
     readPerpPrices(client, contracts.perp),
     readFeeds(),
+    v4FollowReport(client, manifest, [...v4EthStart, ...v4UsdcStart]),
   ]);
   return {
     moved: [
@@ -470,6 +566,7 @@ async function runMarketPath(
         before: feedsBefore[i]!.answer,
         after: feedsAfter[i]!.answer,
       })),
+      ...v4Moved,
     ],
     blocks: mined,
     rounds,

@@ -9,10 +9,12 @@ import {
   maxUint256,
   parseEventLogs,
   zeroAddress,
+  zeroHash,
 } from "viem";
 import { PERMIT2_ABI, V4_POSITION_MANAGER_ABI } from "../chain/abis/uniswap-v4-abi.ts";
 import { encodeModifyLiquidities } from "../chain/uniswap-v4-actions.ts";
 import { encodeMultiSend, type MetaTransaction } from "../execution/multisend.ts";
+import { type PerpDeployment, perpArtifact } from "./deploy-perp.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { MAINNET_TOKENS } from "./mainnet-addresses.ts";
 import {
@@ -23,6 +25,7 @@ import {
   readV4PoolStates,
   type V4PoolName,
 } from "./pools-v4.ts";
+import { STARTING_BOOK, vethShortSize } from "./starting-book.ts";
 import { NO_DEADLINE, writeDevnetContract } from "./transactions.ts";
 import { execSafeTransaction } from "./treasury-transaction.ts";
 
@@ -40,7 +43,9 @@ export const STARTING_V4_BOOK = {
  * Mints the treasury's v4 positions through the Safe, with one owner-signed transaction (a MultiSendCallOnly
  * batch: ERC-20 approvals to Permit2, Permit2 allowances to the PositionManager, then modifyLiquidities paying
  * ETH from the Safe). The Safe is first given exactly what the mints take (ETH, and USDC/USDT from the maker),
- * so its v3 book's reserves end where they were. Returns the new token ids.
+ * so its v3 book's reserves end where they were. Then, as for the v3 book, a vETH short of `hedgeRatio` of the ETH
+ * the v4 positions took: the book watches both, and starts on its target hedge ratio (without it, the v4 ETH
+ * left the starting book ~95 bps under-hedged, next to the devnet book's 100 bps arm band). Returns the new token ids.
  */
 export async function buildV4StartingBook(
   client: DevnetClient,
@@ -52,6 +57,7 @@ export async function buildV4StartingBook(
     maker: Address;
     contracts: { permit2: Address; positionManager: Address; stateView: Address };
     pools: Record<V4PoolName, DevnetV4Pool>;
+    perp: PerpDeployment;
   },
 ): Promise<{ tokenIds: bigint[] }> {
   const { safe, contracts, pools } = setup;
@@ -139,5 +145,25 @@ export async function buildV4StartingBook(
       `the v4 starting book minted ${minted.length} positions, not ${mints.length}: did the Safe call fail?`,
     );
   }
+  await execSafeTransaction(client, safe, setup.signers, {
+    label: "starting book: vETH short for the v4 positions",
+    to: setup.perp.clearingHouse,
+    data: encodeFunctionData({
+      abi: perpArtifact("ClearingHouse").abi,
+      functionName: "openPosition",
+      args: [
+        {
+          baseToken: setup.perp.baseToken,
+          isBaseToQuote: true,
+          isExactInput: true,
+          amount: vethShortSize(value, STARTING_BOOK.hedgeRatio),
+          oppositeAmountBound: 0n,
+          deadline: NO_DEADLINE,
+          sqrtPriceLimitX96: 0n,
+          referralCode: zeroHash,
+        },
+      ],
+    }),
+  });
   return { tokenIds: minted.map((log) => log.args.id) };
 }

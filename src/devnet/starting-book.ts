@@ -30,6 +30,14 @@ export const STARTING_BOOK = {
   hedgeRatio: 0.6,
 } as const;
 
+/**
+ * The vETH short that hedges `hedgeRatio` of `ethInLp` (wei). Perp amounts are 18-decimal vETH; the hedge is rounded
+ * to 0.001 ETH so the book is the same on every run.
+ */
+export function vethShortSize(ethInLp: bigint, hedgeRatio: number): bigint {
+  return ((ethInLp * BigInt(Math.round(hedgeRatio * 1000))) / 1000n / 10n ** 15n) * 10n ** 15n;
+}
+
 export interface StartingBook {
   lpTokenIds: bigint[];
 }
@@ -117,9 +125,7 @@ export async function buildStartingBook(
   if (minted.length !== 2 || !ethLp) throw new Error("the starting book did not mint its two LP positions");
   const wethInLp = setup.pools.usdcWeth500.baseIsToken0 ? ethLp.args.amount0 : ethLp.args.amount1;
 
-  // Perp amounts are 18-decimal vETH; round the hedge to 0.001 ETH so the book is the same on every run.
-  const shortSize =
-    ((wethInLp * BigInt(Math.round(book.hedgeRatio * 1000))) / 1000n / 10n ** 15n) * 10n ** 15n;
+  const shortSize = vethShortSize(wethInLp, book.hedgeRatio);
   await execSafeTransaction(client, setup.safe, setup.signers, {
     label: "starting book: vETH short",
     to: setup.perp.clearingHouse,

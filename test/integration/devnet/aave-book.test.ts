@@ -28,6 +28,7 @@ function configWithAaveLeg(manifest: DevnetManifest) {
     renderDevnetConfig(manifest, {
       hedgeGuard: "0x0000000000000000000000000000000000000000",
       hedgeBounds: "0x0000000000000000000000000000000000000000",
+      v4WithdrawalBounds: "0x0000000000000000000000000000000000000000",
     }),
   ).toJS() as Record<string, any>;
   const book = tree.books[DEVNET_BOOK_ID];

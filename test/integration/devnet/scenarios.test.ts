@@ -3,7 +3,9 @@ import { AGGREGATOR_V3_ABI } from "../../../src/chain/abis/chainlink-abi.ts";
 import { UNISWAP_V3_POOL_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
 import { type ChainlinkUpdateRule, roundTrigger } from "../../../src/devnet/chainlink-update-rule.ts";
 import { readFeed, readPerpPrices, readPoolPrice, type ScenarioReport } from "../../../src/devnet/index.ts";
+import { readV4PoolState } from "../../../src/devnet/market-state.ts";
 import type { DevnetPool } from "../../../src/devnet/pools.ts";
+import { v4PoolOfManifest } from "../../../src/devnet/pools-v4.ts";
 import { quoteFromSqrtPriceX96 } from "../../../src/devnet/price-math.ts";
 import { useDevnet } from "../../support/devnet.ts";
 
@@ -11,16 +13,34 @@ const devnet = useDevnet();
 
 async function marketState() {
   const { client, manifest } = devnet();
-  const [ethPool, daiUsdc, usdcUsdt, ethUsd, usdcUsd, daiUsd, perp] = await Promise.all([
-    readPoolPrice(client, manifest.pools.usdcWeth500),
-    readPoolPrice(client, manifest.pools.daiUsdc100),
-    readPoolPrice(client, manifest.pools.usdcUsdt100),
-    readFeed(client, manifest.feeds.ethUsd.address),
-    readFeed(client, manifest.feeds.usdcUsd.address),
-    readFeed(client, manifest.feeds.daiUsd.address),
-    readPerpPrices(client, manifest.contracts.perp),
-  ]);
-  return { ethPool, daiUsdc, usdcUsdt, ethUsd, usdcUsd, daiUsd, perp };
+  const v4 = manifest.uniswapV4!;
+  const v4Price = async (name: keyof typeof v4.pools) =>
+    (await readV4PoolState(client, v4.stateView, v4PoolOfManifest(v4.pools[name]))).price;
+  const [ethPool, daiUsdc, usdcUsdt, ethUsd, usdcUsd, daiUsd, perp, v4EthUsdc, v4EthUsdcDynamic, v4UsdcUsdt] =
+    await Promise.all([
+      readPoolPrice(client, manifest.pools.usdcWeth500),
+      readPoolPrice(client, manifest.pools.daiUsdc100),
+      readPoolPrice(client, manifest.pools.usdcUsdt100),
+      readFeed(client, manifest.feeds.ethUsd.address),
+      readFeed(client, manifest.feeds.usdcUsd.address),
+      readFeed(client, manifest.feeds.daiUsd.address),
+      readPerpPrices(client, manifest.contracts.perp),
+      v4Price("ethUsdc500"),
+      v4Price("ethUsdcDynamic"),
+      v4Price("usdcUsdt10"),
+    ]);
+  return {
+    ethPool,
+    daiUsdc,
+    usdcUsdt,
+    ethUsd,
+    usdcUsd,
+    daiUsd,
+    perp,
+    v4EthUsdc,
+    v4EthUsdcDynamic,
+    v4UsdcUsdt,
+  };
 }
 
 /** Every value a report recorded for `what`, in step order (before of the first, then each after). */
@@ -122,6 +142,11 @@ describe("market scenarios", () => {
     const poolPath = path(report, "usdcWeth500 price");
     expect(poolPath).toHaveLength(7);
     for (const [i, price] of poolPath.slice(1).entries()) expect(price).toBeGreaterThan(poolPath[i]!);
+    // The v4 ETH/USDC pools (native ETH, and the hooked dynamic-fee one) moved with it, step by step.
+    expect(after.v4EthUsdc).toBeCloseTo(3900, 0);
+    expect(after.v4EthUsdcDynamic).toBeCloseTo(3900, 0);
+    const v4Path = path(report, "v4 ethUsdc500 price");
+    expect(v4Path.map((price) => price.toFixed(2))).toEqual(poolPath.map((price) => price.toFixed(2)));
   });
 
   it("eth-crash drops pool, feed and perp mark together by 40%, never more than perp's 10% per block", async () => {
@@ -142,7 +167,11 @@ describe("market scenarios", () => {
     expect(usdcInUsdt.map((price) => Number(price.toFixed(4)))).toEqual([1, 0.8774, 0.96, 1]);
     // DAI priced in USDC while both de-peg: 0.88 / 0.8774.
     expect(path(report, "daiUsdc100 price")[1]).toBeCloseTo(1.003, 4);
+    // The v4 USDC/USDT pool walks the same path; the v4 ETH pools stay where ETH is.
+    const v4UsdcInUsdt = path(report, "v4 usdcUsdt10 price");
+    expect(v4UsdcInUsdt.map((price) => Number(price.toFixed(4)))).toEqual([1, 0.8774, 0.96, 1]);
     const after = await marketState();
+    expect(after.v4EthUsdc).toBeCloseTo(3000, 6);
     expect(after.usdcUsd.answer).toBe(1);
     expect(after.usdcUsdt).toBeCloseTo(1, 4);
     expect(after.daiUsdc).toBeCloseTo(1, 4);
@@ -174,18 +203,21 @@ describe("market scenarios", () => {
     expect((await marketState()).ethPool).toBeCloseTo(2910, 0);
   });
 
-  it("puts each step in exactly one block: the oracle round first, then the spot swap, then the perp trade", async () => {
+  it("puts each step in exactly one block: the oracle round first, then the spot swaps (v3, then v4), then the perp trade", async () => {
     const { publicClient, manifest } = devnet();
     const startBlock = await publicClient.getBlockNumber({ cacheTime: 0 });
     const report = await devnet().runScenario("eth-rally");
     const endBlock = await publicClient.getBlockNumber({ cacheTime: 0 });
     expect(endBlock - startBlock).toBe(BigInt(report.steps.length));
-    // The first step moves ETH: its block carries the three moves, in the order the step documents.
+    // The first step moves ETH: its block carries the moves, in the order the step documents (both v4 ETH pools
+    // through PoolSwapTest).
     const block = await publicClient.getBlock({ blockNumber: startBlock + 1n, includeTransactions: true });
     expect(block.transactions.map((tx) => tx.to?.toLowerCase())).toEqual(
       [
         manifest.feeds.ethUsd.aggregator,
         manifest.contracts.swapRouter,
+        manifest.uniswapV4!.poolSwapTest,
+        manifest.uniswapV4!.poolSwapTest,
         manifest.contracts.perp.clearingHouse,
       ].map((address) => address.toLowerCase()),
     );
@@ -237,6 +269,9 @@ describe("market scenarios", () => {
     expect(after.perp.marketPrice).toBeCloseTo(2250, 6);
     expect(after.usdcUsdt).toBeCloseTo(0.88, 6);
     expect(after.ethPool).toBeCloseTo(2250 / 0.88, 4);
+    expect(after.v4EthUsdc).toBeCloseTo(2250 / 0.88, 4);
+    expect(after.v4EthUsdcDynamic).toBeCloseTo(2250 / 0.88, 4);
+    expect(after.v4UsdcUsdt).toBeCloseTo(0.88, 6);
     // Each feed ends within its own threshold of the market, not on it.
     expect(Math.abs(after.ethUsd.answer / 2250 - 1)).toBeLessThan(0.005);
     expect(Math.abs(after.usdcUsd.answer / 0.88 - 1)).toBeLessThan(0.0025);

@@ -84,7 +84,7 @@ describe("the keeper's lanes", () => {
     });
     expect(urgent).toBeDefined();
     const done = await keeper.plans.record(urgent!.planId);
-    expect(done?.status).toBe("mined");
+    expect(done?.status, `${done?.reason}`).toBe("mined");
     const superseded = await keeper.plans.record(holder.planId);
     expect(superseded?.status).toBe("failed");
     expect(superseded?.reason).toContain("superseded by urgent plan");

@@ -8,6 +8,7 @@ import { parseDocument } from "yaml";
 import { redisKeyPrefix } from "../../../keeper/config.ts";
 import { renderDevnetConfig } from "../../../src/cli/config-templates.ts";
 import { devnetAccount } from "../../../src/devnet/accounts.ts";
+import { deployedOf } from "../../../src/devnet/devnet-keeper-setup.ts";
 import { openHistoryStore } from "../../../src/store/open-history-store.ts";
 import { usdcToUsdtPlan } from "../../support/devnet-plans.ts";
 import { waitFor } from "./keeper-harness.ts";
@@ -30,8 +31,7 @@ it("exits cleanly on SIGTERM with a job in flight, and the job is finished by an
     renderDevnetConfig(d.manifest, {
       rpcUrl: proxy.url,
       redisUrl: process.env.REDIS_URL!,
-      hedgeGuard: setup.scope.hedgeGuard,
-      hedgeBounds: setup.scope.bounds.hedgeBounds,
+      ...deployedOf(setup.scope),
     }),
   ).toJS();
   tree.redis.keyPrefix = redis.prefix;

@@ -9,6 +9,7 @@ import { TEST_HALT_ENV, TEST_HALT_MARKER } from "../../../keeper/test-instrument
 import { renderDevnetConfig } from "../../../src/cli/config-templates.ts";
 import { devnetAccount } from "../../../src/devnet/accounts.ts";
 import { DEVNET_BOOK_ID } from "../../../src/devnet/devnet-config.ts";
+import { deployedOf } from "../../../src/devnet/devnet-keeper-setup.ts";
 import { usdcToUsdtPlan } from "../../support/devnet-plans.ts";
 import { postgresForTests } from "../../support/postgres.ts";
 import { startScript } from "../../support/run-script.ts";
@@ -40,8 +41,7 @@ function workerConfigTree() {
     renderDevnetConfig(d.manifest, {
       rpcUrl: bed.proxy.url,
       redisUrl: process.env.REDIS_URL!,
-      hedgeGuard: bed.setup.scope.hedgeGuard,
-      hedgeBounds: bed.setup.scope.bounds.hedgeBounds,
+      ...deployedOf(bed.setup.scope),
     }),
   ).toJS();
   tree.redis.keyPrefix = bed.redis.prefix;

@@ -38,6 +38,7 @@ const configPath = join(dir, "hedgekeeper.yaml");
 let devnet: Devnet;
 let hedgeGuard: string;
 let hedgeBounds: string;
+let v4WithdrawalBounds: string;
 const keeperKey = bytesToHex(devnetAccount(DEVNET_ACCOUNT_INDEXES.keeper).getHdKey().privateKey!);
 
 function hedgekeeper(args: readonly string[], env: Record<string, string> = {}): Promise<ScriptResult> {
@@ -49,6 +50,7 @@ beforeAll(async () => {
   const { scope } = await setUpDevnetKeeper(devnet.client, devnet.manifest);
   hedgeGuard = scope.hedgeGuard;
   hedgeBounds = scope.bounds.hedgeBounds;
+  v4WithdrawalBounds = scope.uniswapV4!.withdrawalBounds;
 }, 120_000);
 
 afterAll(async () => {
@@ -56,7 +58,7 @@ afterAll(async () => {
 });
 
 describe("hedgekeeper init", () => {
-  it("writes the devnet config from the manifest, the same file as config/devnet.example.yaml but for URL, guard and bounds", async () => {
+  it("writes the devnet config from the manifest, the same file as config/devnet.example.yaml but for URL, guard and both bounds", async () => {
     const run = await hedgekeeper([
       "init",
       "--network",
@@ -67,6 +69,8 @@ describe("hedgekeeper init", () => {
       hedgeGuard,
       "--hedge-bounds",
       hedgeBounds,
+      "--v4-withdrawal-bounds",
+      v4WithdrawalBounds,
       "--out",
       configPath,
     ]);
@@ -77,7 +81,11 @@ describe("hedgekeeper init", () => {
       example
         .replaceAll("http://127.0.0.1:8545", devnet.rpcUrl)
         .replace('hedgeGuard: "${HK_HEDGE_GUARD}"', `hedgeGuard: "${hedgeGuard}"`)
-        .replace('hedgeBounds: "${HK_HEDGE_BOUNDS}"', `hedgeBounds: "${hedgeBounds}"`),
+        .replace('hedgeBounds: "${HK_HEDGE_BOUNDS}"', `hedgeBounds: "${hedgeBounds}"`)
+        .replace(
+          'withdrawalBounds: "${HK_V4_WITHDRAWAL_BOUNDS}"',
+          `withdrawalBounds: "${v4WithdrawalBounds}"`,
+        ),
     );
     // The example's addresses are a fresh devnet's: deployment is deterministic.
     const fixture = parseManifest(
@@ -529,6 +537,8 @@ describe("hedgekeeper run", () => {
       hedgeGuard,
       "--hedge-bounds",
       hedgeBounds,
+      "--v4-withdrawal-bounds",
+      v4WithdrawalBounds,
       "--out",
       runConfig,
     ]);

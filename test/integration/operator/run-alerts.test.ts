@@ -23,12 +23,14 @@ const ROUTING_KEY = "R0a1b2c3d4e5f60718293a4b5c6d7e8f9";
 let devnet: Devnet;
 let hedgeGuard: string;
 let hedgeBounds: string;
+let v4WithdrawalBounds: string;
 
 beforeAll(async () => {
   devnet = await startDevnet({ port: await freeLoopbackPort(), manifestPath });
   const { scope } = await setUpDevnetKeeper(devnet.client, devnet.manifest);
   hedgeGuard = scope.hedgeGuard;
   hedgeBounds = scope.bounds.hedgeBounds;
+  v4WithdrawalBounds = scope.uniswapV4!.withdrawalBounds;
 }, 120_000);
 
 afterAll(async () => {
@@ -59,6 +61,8 @@ describe("hedgekeeper run with Telegram and PagerDuty sinks", () => {
       hedgeGuard,
       "--hedge-bounds",
       hedgeBounds,
+      "--v4-withdrawal-bounds",
+      v4WithdrawalBounds,
       "--out",
       config,
     ]);

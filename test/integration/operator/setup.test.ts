@@ -1,15 +1,29 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bytesToHex, createWalletClient, encodeFunctionData, type Hex, parseAbi, zeroAddress } from "viem";
+import {
+  bytesToHex,
+  createWalletClient,
+  encodeFunctionData,
+  type Hex,
+  parseAbi,
+  toFunctionSelector,
+  zeroAddress,
+} from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rolesAbi } from "zodiac-roles-sdk";
 import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accounts.ts";
 import { type Devnet, startDevnet } from "../../../src/devnet/start-devnet.ts";
 import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
 import { HEDGE_BOUNDS_ABI } from "../../../src/execution/abis.ts";
-import { deployHedgeBounds, deployHedgeGuard } from "../../../src/execution/deploy-treasury-contracts.ts";
+import {
+  deployHedgeBounds,
+  deployHedgeGuard,
+  deployV4WithdrawalBounds,
+} from "../../../src/execution/deploy-treasury-contracts.ts";
 import { encodeMultiSend } from "../../../src/execution/multisend.ts";
 import { ensureMultiSendUnwrapper } from "../../../src/execution/multisend-unwrapper.ts";
+import { KEEPER_ROLE_KEY } from "../../../src/execution/role-keys.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 import { runScript } from "../../support/run-script.ts";
 
@@ -47,6 +61,11 @@ describe("hedgekeeper setup", () => {
       treasury: m.contracts.treasurySafe,
       positionSource: m.contracts.perp.accountBalance,
     });
+    const positionManagerV4 = m.uniswapV4!.positionManager;
+    const v4WithdrawalBounds = await deployV4WithdrawalBounds(devnet.publicClient, wallet, {
+      treasury: m.contracts.treasurySafe,
+      positionManager: positionManagerV4,
+    });
     const init = await hedgekeeper([
       "init",
       "--network",
@@ -57,6 +76,8 @@ describe("hedgekeeper setup", () => {
       hedgeGuard,
       "--hedge-bounds",
       hedgeBounds,
+      "--v4-withdrawal-bounds",
+      v4WithdrawalBounds,
       "--out",
       configPath,
     ]);
@@ -107,7 +128,8 @@ describe("hedgekeeper setup", () => {
     const check = await hedgekeeper(["check", "-c", configPath]);
     expect(check.code, `${check.stdout}\n${check.stderr}`).toBe(0);
 
-    // The owners stretch ETH/USD's heartbeat on HedgeBounds (a stale feed would then pass): check names it.
+    // The owners stretch ETH/USD's heartbeat on HedgeBounds (a stale feed would then pass), and revoke the keeper's
+    // v4 withdrawals that the batch granted (permissions.uniswapV4Withdrawals): check names both, and nothing else.
     const stretched = encodeFunctionData({
       abi: HEDGE_BOUNDS_ABI,
       functionName: "setPriceSource",
@@ -126,10 +148,31 @@ describe("hedgekeeper setup", () => {
         label: "owners stretch a heartbeat outside config",
       },
     );
+    const modifyLiquidities = toFunctionSelector("modifyLiquidities(bytes,uint256)");
+    await execSafeTransaction(
+      devnet.client,
+      m.contracts.treasurySafe,
+      [devnetAccount(first), devnetAccount(second)],
+      {
+        to: m.contracts.roles,
+        data: encodeFunctionData({
+          abi: rolesAbi,
+          functionName: "revokeFunction",
+          args: [KEEPER_ROLE_KEY, positionManagerV4, modifyLiquidities],
+        }),
+        label: "owners revoke the v4 withdrawals outside config",
+      },
+    );
     const drifted = await hedgekeeper(["check", "-c", configPath]);
     expect(drifted.code).toBe(1);
     expect(drifted.stdout).toMatch(/FAIL {2}price bounds .*drift: 1 price sources missing or different/);
     expect(drifted.stdout).toContain(`hedge-bounds:price-source:${m.contracts.weth.toLowerCase()}`);
     expect(drifted.stdout).toContain("heartbeatSec=86400");
+    expect(drifted.stdout).toMatch(/drift: 1 missing or different, 0 granted outside config/);
+    expect(drifted.stdout).toMatch(
+      new RegExp(
+        `missing {2}function:${KEEPER_ROLE_KEY}:${positionManagerV4.toLowerCase()}:${modifyLiquidities} \\(config .+, chain none\\)`,
+      ),
+    );
   });
 });
