@@ -12,8 +12,7 @@ import {
 import { AAVE_V3_RESERVES } from "./aave-v3-reserves.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import type { DevnetManifest } from "./manifest.ts";
-import type { ScenarioStep } from "./scenario.ts";
-import type { MovedValue } from "./scenario-runner.ts";
+import type { MovedValue, ScenarioStep } from "./scenario.ts";
 import { sendInOneBlockThenRead } from "./transactions.ts";
 
 const RAY = 10n ** 27n;

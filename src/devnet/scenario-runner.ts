@@ -28,7 +28,13 @@ import {
 } from "./market-state.ts";
 import type { PoolKey } from "./pools.ts";
 import { type DevnetV4Pool, V4_POOLS_FOLLOWING, type V4PoolName, v4PoolOfManifest } from "./pools-v4.ts";
-import { type FeedRules, type Scenario, ScenarioError, type ScenarioStep } from "./scenario.ts";
+import {
+  type FeedRules,
+  type MovedValue,
+  type Scenario,
+  ScenarioError,
+  type ScenarioStep,
+} from "./scenario.ts";
 import {
   readSequencerStatus,
   SEQUENCER_ANSWER,
@@ -43,13 +49,6 @@ import {
 } from "./transactions.ts";
 
 type FeedKey = keyof DevnetManifest["feeds"];
-
-/** One value a step moved. */
-export interface MovedValue {
-  what: string;
-  before: number;
-  after: number;
-}
 
 /** A round a feed posted during a `market.path` step, and which half of Chainlink's rule made it post. */
 export interface FeedRoundReport {

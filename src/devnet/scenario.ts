@@ -193,3 +193,10 @@ export function loadScenario(name: string, dir: string = SCENARIOS_DIR): Scenari
     throw new ScenarioError(`scenario file ${name}.json is named "${parsed.data.name}"`);
   return parsed.data;
 }
+
+/** One value a step moved. */
+export interface MovedValue {
+  what: string;
+  before: number;
+  after: number;
+}

@@ -307,7 +307,13 @@ describe("hedgekeeper backtest, export-prices and report, as a steward runs them
             perpMarkPriceUsd: point.basePriceUsd,
             fundingRateDaily: point.fundingRateDaily,
             // The columns the report attributes P&L with, as the keeper writes them.
-            attribution: { lpFeesOwedUsd: 0, lpDeltaBase: 250, spotBase: 0, pendingFundingUsd: 0, perp: null },
+            attribution: {
+              lpFeesOwedUsd: 0,
+              lpDeltaBase: 250,
+              spotBase: 0,
+              pendingFundingUsd: 0,
+              perp: null,
+            },
           }),
           [],
         );
