@@ -482,13 +482,17 @@ describe("the configuration file", () => {
   });
 
   it("lets a process that never signs as the keeper (the deleverager) load without the keeper key's variable", () => {
-    const env = { HK_HEDGE_GUARD: HEDGE_GUARD, HK_HEDGE_BOUNDS: HEDGE_BOUNDS };
+    const env = {
+      HK_HEDGE_GUARD: HEDGE_GUARD,
+      HK_HEDGE_BOUNDS: HEDGE_BOUNDS,
+      HK_V4_WITHDRAWAL_BOUNDS: V4_WITHDRAWAL_BOUNDS,
+    };
     const config = parseConfig(devnetYaml(), { env, secretsUsed: DELEVERAGER_SECRETS });
     expect(config.treasuries["devnet-treasury"]?.keeper.privateKey).toBe("${HK_KEEPER_PRIVATE_KEY}");
     // Only the named secret: another missing variable is still named at its key.
     expect(() =>
       parseConfig(devnetYaml(), {
-        env: { HK_HEDGE_BOUNDS: HEDGE_BOUNDS },
+        env: { HK_HEDGE_BOUNDS: HEDGE_BOUNDS, HK_V4_WITHDRAWAL_BOUNDS: V4_WITHDRAWAL_BOUNDS },
         secretsUsed: DELEVERAGER_SECRETS,
       }),
     ).toThrow(/treasuries\.devnet-treasury\.hedgeGuard: environment variable HK_HEDGE_GUARD is not set/);
@@ -498,7 +502,11 @@ describe("the configuration file", () => {
     const withHistory = edited((t) => {
       t.history = { databaseUrl: "${DATABASE_URL}" };
     });
-    const noKeeperKey = { HK_HEDGE_GUARD: HEDGE_GUARD, HK_HEDGE_BOUNDS: HEDGE_BOUNDS };
+    const noKeeperKey = {
+      HK_HEDGE_GUARD: HEDGE_GUARD,
+      HK_HEDGE_BOUNDS: HEDGE_BOUNDS,
+      HK_V4_WITHDRAWAL_BOUNDS: V4_WITHDRAWAL_BOUNDS,
+    };
     const databaseUrl = "postgres://hk@db.internal/hk";
     // Positive control: the keeper's own configuration still requires its key.
     expect(() => parseConfig(withHistory, { env: { ...noKeeperKey, DATABASE_URL: databaseUrl } })).toThrow(
