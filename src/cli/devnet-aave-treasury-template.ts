@@ -1,5 +1,5 @@
 // The devnet configuration's second treasury and its book, when the devnet has one (src/devnet/aave-treasury.ts):
-// the first treasury's entry (network, keeper, guardian, deleverager, permissions, bounds) with the Aave Safe, its
+// the first treasury's entry (network, keeper, guardian, deleverager, permissions but the v4 withdrawal, bounds) with the Aave Safe, its
 // Roles modifier and its own HedgeGuard and HedgeBounds; and a book of spot WETH hedged by an Aave v3 borrow short
 // alone, with the first book's policy otherwise. Added to the rendered file, so a devnet without it renders as before.
 import { type Document, parseDocument, type YAMLMap } from "yaml";
@@ -34,6 +34,8 @@ export function withAaveTreasury(
   entry.set("roles", treasury.roles);
   entry.set("hedgeGuard", contracts?.hedgeGuard ?? "${HK_AAVE_HEDGE_GUARD}");
   entry.set("hedgeBounds", contracts?.hedgeBounds ?? "${HK_AAVE_HEDGE_BOUNDS}");
+  // The v4 positions are the first Safe's: this treasury's keeper is hired without the v4 withdrawal (setUpDevnetKeeper).
+  entry.deleteIn(["permissions", "uniswapV4Withdrawals"]);
   entry.commentBefore =
     " The Aave treasury: its own Safe and Roles modifier, the same keeper, guardian and scope.";
   document.setIn(["treasuries", DEVNET_AAVE_TREASURY_ID], entry);

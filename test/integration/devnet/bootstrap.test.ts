@@ -10,6 +10,7 @@ import {
 } from "viem";
 import { describe, expect, it } from "vitest";
 import { AGGREGATOR_V3_ABI } from "../../../src/chain/abis/chainlink-abi.ts";
+import { PERP_CLEARING_HOUSE_ABI } from "../../../src/chain/abis/perp-v2-abi.ts";
 import {
   POSITION_MANAGER_ABI,
   UNISWAP_V3_FACTORY_ABI,
@@ -310,7 +311,17 @@ describe("devnet bootstrap", () => {
       args: [safe, manifest.positions.perpBaseToken],
     })) as bigint;
     expect(size).toBeLessThan(0n);
-    const hedgeRatio = -Number(size) / 1e18 / wethInLp;
+    // Two shorts, as the ClearingHouse logged them: the v3 LP's hedge, then the v4 positions' (starting-book-v4.ts).
+    const opened = await publicClient.getContractEvents({
+      address: perp.clearingHouse,
+      abi: PERP_CLEARING_HOUSE_ABI,
+      eventName: "PositionChanged",
+      args: { trader: safe },
+      fromBlock: 0n,
+    });
+    expect(opened).toHaveLength(manifest.uniswapV4 === undefined ? 1 : 2);
+    expect(opened.reduce((sum, log) => sum + log.args.exchangedPositionSize!, 0n)).toBe(size);
+    const hedgeRatio = -Number(opened[0]!.args.exchangedPositionSize!) / 1e18 / wethInLp;
     expect(hedgeRatio).toBeGreaterThan(0.5);
     expect(hedgeRatio).toBeLessThan(0.7);
   });

@@ -91,7 +91,7 @@ describe("npm run devnet / npm run scenario", () => {
     const result = await runScript("scenario", ["eth-moon"]);
     expect(result.code).toBe(1);
     expect(oneLine(result.stderr)).toEqual([
-      'error: unknown scenario "eth-moon": choose one of basis-blowout, crash-and-depeg, eth-crash, eth-rally, liquidity-gap, oracle-stale, quiet-drift, sequencer-down, usdc-depeg-2023',
+      'error: unknown scenario "eth-moon": choose one of basis-blowout, crash-and-depeg, eth-crash, eth-rally, eth-rally-aave, liquidity-gap, oracle-stale, quiet-drift, rate-spike, sequencer-down, usdc-depeg-2023',
     ]);
   });
 

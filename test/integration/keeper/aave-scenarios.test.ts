@@ -10,7 +10,11 @@ import { parseConfig } from "../../../src/config/load-config.ts";
 import { liquidateUnhealthyAaveAccounts } from "../../../src/devnet/aave-liquidator.ts";
 import { DEVNET_ACCOUNT_INDEXES, devnetAccount, devnetPrivateKey } from "../../../src/devnet/accounts.ts";
 import { DEVNET_AAVE_BOOK_ID, DEVNET_BOOK_ID } from "../../../src/devnet/devnet-config.ts";
-import { type DevnetKeeperSetup, setUpDevnetKeeper } from "../../../src/devnet/devnet-keeper-setup.ts";
+import {
+  type DevnetKeeperSetup,
+  deployedOf,
+  setUpDevnetKeeper,
+} from "../../../src/devnet/devnet-keeper-setup.ts";
 import { openAaveBorrowShort } from "../../../src/devnet/starting-book-aave.ts";
 import { evaluateBook } from "../../../src/engine/book-metrics.ts";
 import { chooseHedgeLeg } from "../../../src/engine/leg-choice.ts";
@@ -236,8 +240,7 @@ function twoLegConfig(rpcUrl: string) {
   const tree = parseDocument(
     renderDevnetConfig(manifest, {
       rpcUrl,
-      hedgeGuard: firstSetup.scope.hedgeGuard,
-      hedgeBounds: firstSetup.scope.bounds.hedgeBounds,
+      ...deployedOf(firstSetup.scope),
       aaveTreasury: { hedgeGuard: setup.scope.hedgeGuard, hedgeBounds: setup.scope.bounds.hedgeBounds },
     }),
   ).toJS() as Record<string, any>;

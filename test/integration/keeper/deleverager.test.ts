@@ -18,7 +18,11 @@ import { ConfigError } from "../../../src/config/config-error.ts";
 import { DELEVERAGER_SECRETS, parseConfig } from "../../../src/config/load-config.ts";
 import { DEVNET_ACCOUNT_INDEXES, devnetAccount, devnetPrivateKey } from "../../../src/devnet/accounts.ts";
 import { DEVNET_BOOK_ID } from "../../../src/devnet/devnet-config.ts";
-import { type DevnetKeeperSetup, setUpDevnetKeeper } from "../../../src/devnet/devnet-keeper-setup.ts";
+import {
+  type DevnetKeeperSetup,
+  deployedOf,
+  setUpDevnetKeeper,
+} from "../../../src/devnet/devnet-keeper-setup.ts";
 import { submitFeedAnswer } from "../../../src/devnet/feed-answer.ts";
 import { openAaveBorrowShort } from "../../../src/devnet/starting-book-aave.ts";
 import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
@@ -50,12 +54,9 @@ function configWithAaveLeg() {
 function configTreeWithAaveLeg() {
   const { manifest } = devnet();
   const aave = manifest.aave!;
-  const tree = parseDocument(
-    renderDevnetConfig(manifest, {
-      hedgeGuard: setup.scope.hedgeGuard,
-      hedgeBounds: setup.scope.bounds.hedgeBounds,
-    }),
-  ).toJS() as { books: Record<string, Record<string, unknown>> };
+  const tree = parseDocument(renderDevnetConfig(manifest, deployedOf(setup.scope))).toJS() as {
+    books: Record<string, Record<string, unknown>>;
+  };
   const book = tree.books[DEVNET_BOOK_ID]!;
   book.hedges = [
     {

@@ -42,8 +42,13 @@ async function mine(plan: Plan) {
     return r?.status === "mined" ? r : undefined;
   });
   const receipt = await devnet().publicClient.getTransactionReceipt({ hash: record.minedTxHash! });
-  const [execution] = await history.executions({ bookId: plan.bookId, limit: 1 });
-  return { receipt, execution: execution! };
+  // By plan id: the testbed reverts the chain between tests, so an earlier test's execution can share this one's
+  // block number and timestamp, and the newest-first order alone cannot tell them apart.
+  const execution = (await history.executions({ bookId: plan.bookId, limit: 100 })).find(
+    (e) => e.planId === plan.planId,
+  );
+  if (execution === undefined) throw new Error(`no execution recorded for plan ${plan.planId}`);
+  return { receipt, execution };
 }
 
 /** The keeper's ether spent in the block: what its account paid for gas, read from balances, not the receipt. */

@@ -209,12 +209,19 @@ describe("hedgekeeper status, plan and simulate", () => {
     expect(books[0]).toMatchObject({ bookId: "treasury-eth", mode: "execute", armBps: 100, rearmBps: 25 });
     expect(Math.abs(books[0].driftBps)).toBeLessThan(100);
     expect(books[0].depeg.map((d: { symbol: string }) => d.symbol)).toEqual(["USDC", "USDT", "DAI"]);
-    // Every LP position, as the book page lists them (this configuration watches the Safe's v3 book).
-    expect(books[0].lpPositions).toHaveLength(2);
-    for (const position of books[0].lpPositions) {
-      expect(position).toMatchObject({ protocol: "uniswap-v3", dynamicFee: false, hook: null });
-      expect(position.valueUsd).toBeGreaterThan(0);
-    }
+    // Every LP position, as the book page lists them: the Safe's two v3 LPs and its three v4 positions, the one in
+    // the hooked dynamic-fee pool marked with its hook.
+    type Lp = { protocol: string; dynamicFee: boolean; hook: { address: string } | null; valueUsd: number };
+    const lps: Lp[] = books[0].lpPositions;
+    expect(lps.filter((p) => p.protocol === "uniswap-v3")).toHaveLength(2);
+    expect(lps.filter((p) => p.protocol === "uniswap-v4")).toHaveLength(3);
+    for (const position of lps) expect(position.valueUsd).toBeGreaterThan(0);
+    const hooked = lps.filter((p) => p.hook !== null);
+    expect(hooked).toHaveLength(1);
+    expect(hooked[0]).toMatchObject({ protocol: "uniswap-v4", dynamicFee: true });
+    expect(hooked[0]!.hook!.address.toLowerCase()).toBe(
+      devnet.manifest.uniswapV4!.dynamicFeeHook.toLowerCase(),
+    );
     expect(keeper.reachable).toBe(false);
     expect(books[0].lastActions).toMatchObject({ source: "none", actions: [] });
     expect(books[0].evaluation).toMatchObject({ source: "none", latest: null });
