@@ -199,6 +199,8 @@ describe("scenario sequencer-down: the L2 waits out the sequencer, the L1 goes o
       l2Start,
     );
     expect(l2Counts[mined.planId]).toBe(1);
+    // A fresh block to evaluate: the producer stopped, and the head it left may already be behind the keeper's scan.
+    await l2().testClient.mine({ blocks: 1 });
     const after = await evaluationOfHead(L2);
     expect(after.metrics.baseOracle.fresh).toBe(true);
     expect(alertKeysOf(after).some((key) => key.startsWith("sequencer-"))).toBe(false);
