@@ -4,7 +4,7 @@
 // Aave and no Uniswap v4 (the book there is the LP plus its perp hedge), which keeps the bootstrap short.
 import { encodeFunctionData, type Hex, toHex } from "viem";
 import { safeAbi } from "../chain/safe-transaction.ts";
-import { DEVNET_ACCOUNT_INDEXES, DEVNET_MNEMONIC, devnetAccount, devnetAddress } from "./accounts.ts";
+import { DEVNET_ACCOUNT_INDEXES, devnetAccount, devnetAddress } from "./accounts.ts";
 import {
   ARBITRUM_FEEDS,
   ARBITRUM_SEQUENCER_UPTIME_FEED,
@@ -13,7 +13,7 @@ import {
 } from "./arbitrum-addresses.ts";
 import { loadArtifact } from "./artifacts.ts";
 import { INITIAL_ANSWERS, PERP_FEED_TIMEOUT_SEC, PERP_MAX_TICK_CROSSED_WITHIN_BLOCK } from "./bootstrap.ts";
-import { deployChainlinkFeeds, deployFeedAt, FEED_DECIMALS, type FeedKey } from "./deploy-chainlink.ts";
+import { deployChainlinkFeeds, deployFeedAt, type FeedKey } from "./deploy-chainlink.ts";
 import { deployMulticall3 } from "./deploy-multicall3.ts";
 import { deployPerp } from "./deploy-perp.ts";
 import { deployRolesModifier, deployRolesStack } from "./deploy-roles.ts";
@@ -24,6 +24,7 @@ import { loadProjectArtifact } from "./devnet-artifacts.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { submitFeedAnswer } from "./feed-answer.ts";
 import type { DevnetManifest } from "./manifest.ts";
+import { commonManifestSections } from "./manifest-sections.ts";
 import {
   addPerpMakerLiquidity,
   approveAll,
@@ -156,61 +157,20 @@ export async function bootstrapL2Devnet(client: DevnetClient, rpcUrl: string): P
     tokens,
   });
 
-  const accountEntry = (index: number) => ({ address: devnetAddress(index), index });
-  const feedEntry = (key: FeedKey) => ({
-    address: feeds[key].proxy,
-    aggregator: feeds[key].aggregator,
-    description: feeds[key].description,
-    decimals: FEED_DECIMALS,
-    heartbeatSec: feeds[key].heartbeatSec,
-  });
   return {
-    version: 1,
-    chainId: client.chain.id,
-    rpcUrl,
-    startBlock: Number(await client.publicClient.getBlockNumber()),
-    mnemonic: DEVNET_MNEMONIC,
-    accounts: {
-      deployer: accountEntry(indexes.deployer),
-      keeper: accountEntry(indexes.keeper),
-      guardian: accountEntry(indexes.guardian),
-      owners: indexes.owners.map(accountEntry),
-      maker: accountEntry(indexes.maker),
-      trader: accountEntry(indexes.trader),
-      perpDeployer: accountEntry(indexes.perpDeployer),
-    },
-    contracts: {
+    ...(await commonManifestSections(client, rpcUrl, {
       multicall3,
-      weth: uniswap.weth,
-      usdc: stablecoins.usdc,
-      usdt: stablecoins.usdt,
-      dai: stablecoins.dai,
-      uniswapV3Factory: uniswap.factory,
-      swapRouter: uniswap.swapRouter,
-      positionManager: uniswap.positionManager,
-      quoterV2: uniswap.quoterV2,
-      safeSingleton: safeStack.singleton,
-      safeProxyFactory: safeStack.proxyFactory,
-      safeFallbackHandler: safeStack.fallbackHandler,
-      multiSend: safeStack.multiSend,
-      multiSendCallOnly: safeStack.multiSendCallOnly,
+      uniswap,
+      stablecoins,
+      feeds,
+      safeStack,
+      rolesStack,
       treasurySafe,
-      rolesMastercopy: rolesStack.mastercopy,
-      moduleProxyFactory: rolesStack.moduleProxyFactory,
       roles,
       perp,
-    },
-    pools,
-    feeds: {
-      ethUsd: feedEntry("ethUsd"),
-      usdcUsd: feedEntry("usdcUsd"),
-      daiUsd: feedEntry("daiUsd"),
-      usdtUsd: feedEntry("usdtUsd"),
-    },
-    positions: {
-      lpTokenIds: startingBook.lpTokenIds.map(String),
-      perpBaseToken: perp.baseToken,
-    },
+      pools,
+      lpTokenIds: startingBook.lpTokenIds,
+    })),
     l2: {
       shape: "arbitrum-one",
       sequencerUptimeFeed: {

@@ -1,9 +1,9 @@
 import { encodeFunctionData } from "viem";
 import { safeAbi } from "../chain/safe-transaction.ts";
 import { AAVE_RESERVE_FEEDS, type AaveReserveKey } from "./aave-v3-reserves.ts";
-import { DEVNET_ACCOUNT_INDEXES, DEVNET_MNEMONIC, devnetAccount, devnetAddress } from "./accounts.ts";
+import { DEVNET_ACCOUNT_INDEXES, devnetAccount, devnetAddress } from "./accounts.ts";
 import { deployAaveV3 } from "./deploy-aave-v3.ts";
-import { deployChainlinkFeeds, FEED_DECIMALS, type FeedKey } from "./deploy-chainlink.ts";
+import { deployChainlinkFeeds, type FeedKey } from "./deploy-chainlink.ts";
 import { deployMulticall3 } from "./deploy-multicall3.ts";
 import { deployPerp } from "./deploy-perp.ts";
 import { deployRolesModifier, deployRolesStack } from "./deploy-roles.ts";
@@ -14,6 +14,7 @@ import { deployUniswapV4 } from "./deploy-uniswap-v4.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { submitFeedAnswer } from "./feed-answer.ts";
 import type { DevnetManifest } from "./manifest.ts";
+import { commonManifestSections, manifestAccountEntry } from "./manifest-sections.ts";
 import {
   type AavePosition,
   addPerpMakerLiquidity,
@@ -178,62 +179,21 @@ export async function bootstrapDevnet(client: DevnetClient, rpcUrl: string): Pro
     perp,
   });
 
-  const accountEntry = (index: number) => ({ address: devnetAddress(index), index });
-  const feedEntry = (key: FeedKey) => ({
-    address: feeds[key].proxy,
-    aggregator: feeds[key].aggregator,
-    description: feeds[key].description,
-    decimals: FEED_DECIMALS,
-    heartbeatSec: feeds[key].heartbeatSec,
-  });
   return {
-    version: 1,
-    chainId: client.chain.id,
-    rpcUrl,
-    startBlock: Number(await client.publicClient.getBlockNumber()),
-    mnemonic: DEVNET_MNEMONIC,
-    accounts: {
-      deployer: accountEntry(indexes.deployer),
-      keeper: accountEntry(indexes.keeper),
-      guardian: accountEntry(indexes.guardian),
-      owners: indexes.owners.map(accountEntry),
-      maker: accountEntry(indexes.maker),
-      trader: accountEntry(indexes.trader),
-      perpDeployer: accountEntry(indexes.perpDeployer),
-    },
-    contracts: {
+    ...(await commonManifestSections(client, rpcUrl, {
       multicall3,
-      weth: uniswap.weth,
-      usdc: stablecoins.usdc,
-      usdt: stablecoins.usdt,
-      dai: stablecoins.dai,
-      uniswapV3Factory: uniswap.factory,
-      swapRouter: uniswap.swapRouter,
-      positionManager: uniswap.positionManager,
-      quoterV2: uniswap.quoterV2,
-      safeSingleton: safeStack.singleton,
-      safeProxyFactory: safeStack.proxyFactory,
-      safeFallbackHandler: safeStack.fallbackHandler,
-      multiSend: safeStack.multiSend,
-      multiSendCallOnly: safeStack.multiSendCallOnly,
+      uniswap,
+      stablecoins,
+      feeds,
+      safeStack,
+      rolesStack,
       treasurySafe,
-      rolesMastercopy: rolesStack.mastercopy,
-      moduleProxyFactory: rolesStack.moduleProxyFactory,
       roles,
       perp,
-    },
-    pools,
-    feeds: {
-      ethUsd: feedEntry("ethUsd"),
-      usdcUsd: feedEntry("usdcUsd"),
-      daiUsd: feedEntry("daiUsd"),
-      usdtUsd: feedEntry("usdtUsd"),
-    },
-    positions: {
-      lpTokenIds: startingBook.lpTokenIds.map(String),
-      perpBaseToken: perp.baseToken,
-    },
-    aave: { ...aave, admin: accountEntry(indexes.aaveAdmin) },
+      pools,
+      lpTokenIds: startingBook.lpTokenIds,
+    })),
+    aave: { ...aave, admin: manifestAccountEntry(indexes.aaveAdmin) },
     uniswapV4: {
       poolManager: v4.poolManager,
       positionManager: v4.positionManager,

@@ -9,6 +9,7 @@ import {
   RAY,
   WAD,
 } from "./aave-borrow-short.ts";
+import { emptyAaveReserve } from "./aave-fixture.test-support.ts";
 import { EngineInputError } from "./errors.ts";
 import { MAX_UINT256 } from "./input-guards.ts";
 import type { Address } from "./plan.ts";
@@ -27,31 +28,19 @@ function reserve(
     USDC: { address: USDC, decimals: 6, price: 1_00000000n, ltv: 7700, lt: 8000, id: 1 },
     USDT: { address: USDT, decimals: 6, price: 1_00000000n, ltv: 7400, lt: 7600, id: 3 },
   }[symbol];
-  return {
-    asset: { address: figures.address, symbol, decimals: figures.decimals },
-    reserveId: figures.id,
-    priceBase: figures.price,
-    ltvBps: figures.ltv,
-    liquidationThresholdBps: figures.lt,
-    liquidationBonusBps: 10_500,
-    reserveFactorBps: 1000,
-    collateralEnabled: true,
-    borrowingEnabled: true,
-    aTokenBalance: 0n,
-    variableDebt: 0n,
-    scaledVariableDebt: 0n,
-    stableDebt: 0n,
-    usedAsCollateral: false,
-    liquidityRateRay: 0n,
-    variableBorrowRateRay: 0n,
-    liquidityIndexRay: RAY,
-    variableBorrowIndexRay: RAY,
-    lastUpdateTimestampSec: 0,
-    totalAToken: 0n,
-    totalVariableDebt: 0n,
-    totalStableDebt: 0n,
-    ...patch,
-  };
+  return emptyAaveReserve(
+    {
+      asset: { address: figures.address, symbol, decimals: figures.decimals },
+      reserveId: figures.id,
+      priceBase: figures.price,
+      ltvBps: figures.ltv,
+      liquidationThresholdBps: figures.lt,
+      liquidationBonusBps: 10_500,
+      reserveFactorBps: 1000,
+      lastUpdateTimestampSec: 0,
+    },
+    patch,
+  );
 }
 
 function account(reserves: AaveReserveSnapshot[]): AaveAccountSnapshot {

@@ -8,16 +8,26 @@ import type { AaveAccountSnapshot, AaveReserveSnapshot, BookSnapshot } from "./s
 export const POOL = "0x87870Bca3F3fD6335C3F4ce8392D69350B4fA4E2";
 export const USDC_LT = 0.78;
 
-function reserve(token: typeof WETH, patch: Partial<AaveReserveSnapshot>): AaveReserveSnapshot {
-  const isWeth = token.address === WETH.address;
+/** The figures that tell one reserve from another; everything else starts empty (no balance, no rate, index 1). */
+export type AaveReserveFigures = Pick<
+  AaveReserveSnapshot,
+  | "asset"
+  | "reserveId"
+  | "priceBase"
+  | "ltvBps"
+  | "liquidationThresholdBps"
+  | "liquidationBonusBps"
+  | "reserveFactorBps"
+  | "lastUpdateTimestampSec"
+>;
+
+/** A listed, enabled reserve the account holds nothing of, with `patch` on top. */
+export function emptyAaveReserve(
+  figures: AaveReserveFigures,
+  patch: Partial<AaveReserveSnapshot> = {},
+): AaveReserveSnapshot {
   return {
-    asset: token,
-    reserveId: isWeth ? 0 : 1,
-    priceBase: isWeth ? 3000_00000000n : 1_00000000n,
-    ltvBps: isWeth ? 8050 : 7500,
-    liquidationThresholdBps: isWeth ? 8300 : USDC_LT * 10_000,
-    liquidationBonusBps: isWeth ? 10_500 : 10_450,
-    reserveFactorBps: isWeth ? 1500 : 1000,
+    ...figures,
     collateralEnabled: true,
     borrowingEnabled: true,
     aTokenBalance: 0n,
@@ -29,12 +39,28 @@ function reserve(token: typeof WETH, patch: Partial<AaveReserveSnapshot>): AaveR
     variableBorrowRateRay: 0n,
     liquidityIndexRay: RAY,
     variableBorrowIndexRay: RAY,
-    lastUpdateTimestampSec: NOW_SEC - 12,
     totalAToken: 0n,
     totalVariableDebt: 0n,
     totalStableDebt: 0n,
     ...patch,
   };
+}
+
+function reserve(token: typeof WETH, patch: Partial<AaveReserveSnapshot>): AaveReserveSnapshot {
+  const isWeth = token.address === WETH.address;
+  return emptyAaveReserve(
+    {
+      asset: token,
+      reserveId: isWeth ? 0 : 1,
+      priceBase: isWeth ? 3000_00000000n : 1_00000000n,
+      ltvBps: isWeth ? 8050 : 7500,
+      liquidationThresholdBps: isWeth ? 8300 : USDC_LT * 10_000,
+      liquidationBonusBps: isWeth ? 10_500 : 10_450,
+      reserveFactorBps: isWeth ? 1500 : 1000,
+      lastUpdateTimestampSec: NOW_SEC - 12,
+    },
+    patch,
+  );
 }
 
 const rate = (apr: number) => BigInt(Math.round(apr * 1e9)) * 10n ** 18n;
