@@ -199,9 +199,11 @@ describe("scenario sequencer-down: the L2 waits out the sequencer, the L1 goes o
       l2Start,
     );
     expect(l2Counts[mined.planId]).toBe(1);
-    // A fresh block to evaluate: the producer stopped, and the head it left may already be behind the keeper's scan.
-    await l2().testClient.mine({ blocks: 1 });
-    const after = await evaluationOfHead(L2);
+    // The evaluation the plan was decided on (not the head's: after the producer stops, the keeper may not evaluate
+    // the head it left within the wait).
+    const after = await waitFor("the evaluation the L2 plan was decided on", async () =>
+      L2.evaluations.findLast((e) => e.blockNumber >= mined.blockNumber),
+    );
     expect(after.metrics.baseOracle.fresh).toBe(true);
     expect(alertKeysOf(after).some((key) => key.startsWith("sequencer-"))).toBe(false);
     // The plan was decided on a block at least the (default) grace period after the sequencer came back.
