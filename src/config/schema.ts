@@ -420,12 +420,23 @@ export const bookSchema = z
         targetRatio: nonNegative.describe("… to this ratio."),
         ceilingRatio: nonNegative.describe("Withdraw when above."),
         minLiquidationDistanceBps: bps.describe("Never leave the mark closer to liquidation than this."),
+        targetLiquidationDistanceBps: bps
+          .optional()
+          .describe(
+            "When the liquidation distance is what binds, deposit up to this distance, not just back to the minimum (default 1.5 × minLiquidationDistanceBps).",
+          ),
       })
       .strict()
       .refine((m) => m.floorRatio <= m.targetRatio && m.targetRatio <= m.ceilingRatio, {
         message: "must satisfy floorRatio <= targetRatio <= ceilingRatio",
         path: ["targetRatio"],
-      }),
+      })
+      .refine(
+        (m) =>
+          m.targetLiquidationDistanceBps === undefined ||
+          m.targetLiquidationDistanceBps >= m.minLiquidationDistanceBps,
+        { message: "must be >= minLiquidationDistanceBps", path: ["targetLiquidationDistanceBps"] },
+      ),
     costMargin: nonNegative.describe("Act only when risk reduction > cost × costMargin."),
     costs: z
       .object({

@@ -78,6 +78,11 @@ export interface BookParams {
     targetRatio: number;
     /** Never leave the mark closer to the liquidation price than this, bps of mark. */
     minLiquidationDistanceBps: number;
+    /**
+     * When the distance is what binds, deposit up to this distance (bps of mark), not just back to the minimum:
+     * the hysteresis the ratio band has between floor and target. Unset: 1.5 × minLiquidationDistanceBps.
+     */
+    targetLiquidationDistanceBps?: number;
   };
   /** Act only when expected risk reduction > expected cost × costMargin. */
   costMargin: number;
@@ -149,6 +154,15 @@ export function assertBookParams(params: BookParams): void {
     fail("margin.targetRatio", "must satisfy floorRatio <= targetRatio <= ceilingRatio", m.targetRatio);
   }
   finiteAtLeast("margin.minLiquidationDistanceBps", m.minLiquidationDistanceBps, 0);
+  if (
+    m.targetLiquidationDistanceBps !== undefined &&
+    !(m.targetLiquidationDistanceBps >= m.minLiquidationDistanceBps)
+  )
+    fail(
+      "margin.targetLiquidationDistanceBps",
+      "must be >= minLiquidationDistanceBps",
+      m.targetLiquidationDistanceBps,
+    );
   finiteAtLeast("costMargin", params.costMargin, 0);
   for (const [k, v] of Object.entries(params.costs)) finiteAtLeast(`costs.${k}`, v, 0);
   finiteAtLeast("risk.fallbackSigmaAnnual", params.risk.fallbackSigmaAnnual, 0);
