@@ -103,6 +103,14 @@ describe("replayPricePath", () => {
     const [a, b] = [attributePeriod(fast.points), attributePeriod(every.points)];
     expect(a.total.bookValueChangeUsd).toBeCloseTo(b.total.bookValueChangeUsd, 6);
     expect(a.total.carryUsd).toBeCloseTo(b.total.carryUsd, 6);
+    // And the same daily P&L, hedged and unhedged: the skipped stretches never carry one day's hours into the
+    // next day's bucket (the report's σ, VaR and Ederington are computed on these).
+    expect(a.buckets.map((d) => d.startSec)).toEqual(b.buckets.map((d) => d.startSec));
+    expect(a.buckets.length).toBeGreaterThanOrEqual(10);
+    a.buckets.forEach((day, i) => {
+      expect(day.bookValueChangeUsd).toBeCloseTo(b.buckets[i]!.bookValueChangeUsd, 6);
+      expect(day.hedgedItemChangeUsd).toBeCloseTo(b.buckets[i]!.hedgedItemChangeUsd, 6);
+    });
   });
 
   it("refuses a path that starts before the book it is given, naming the field", () => {
