@@ -359,15 +359,17 @@ async function attributionOf(
   store: Hedgekeeper["history"],
   window: readonly BookSample[],
 ): Promise<DemoScenario["attribution"]> {
-  const period = performanceReport(
+  const report = performanceReport(
     await readReportPeriod(store, {
       bookId: BOOK_ID,
       fromSec: window[0]!.timestampSec,
       toSec: window[window.length - 1]!.timestampSec,
     }),
-  ).attribution;
+  );
+  const period = report.attribution;
   return {
     ...period.total,
+    carryEstimatedUsd: report.carryEstimatedUsd,
     grossPnlUsd: period.grossPnlUsd,
     unexplainedShareOfGross: period.unexplainedShareOfGross,
   };

@@ -54,7 +54,12 @@ export interface DemoScenario {
    * The performance report's P&L attribution over the scenario (src/performance/attribution.ts, read back from the
    * history as `hedgekeeper report` reads it): the terms sum to the book's value change but for `unexplainedUsd`.
    */
-  attribution: PnlTerms & { grossPnlUsd: number; unexplainedShareOfGross: number };
+  attribution: PnlTerms & {
+    grossPnlUsd: number;
+    unexplainedShareOfGross: number;
+    /** The part of carryUsd estimated from the funding rate, not read from the chain (performance-report.ts). */
+    carryEstimatedUsd: number | null;
+  };
   /** The hedge's figures over the same blocks read from the chain, apart from the history (attribution-check.ts). */
   chainCheck: ChainAttributionCheck;
   /** Rounds each feed posted during the scenario's market paths, by what made it post (Chainlink's rule). */

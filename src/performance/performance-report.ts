@@ -19,6 +19,11 @@ import {
 
 /** A point of the report: the book, its drift band and target, and the prices its basis is measured between. */
 export interface ReportPoint extends BandPoint {
+  /**
+   * The part of carryUsd (since the series began) estimated from the funding rate rather than read from the chain's
+   * settled and pending funding (src/store/report-period.ts); absent when the source does not tell them apart.
+   */
+  carryEstimatedUsd?: number;
   targetHedgeRatio: number;
   perpMarkPriceUsd: number;
   perpIndexPriceUsd: number;
@@ -92,6 +97,11 @@ export interface PerformanceReport {
   fromSec: number;
   toSec: number;
   attribution: PeriodAttribution;
+  /**
+   * How much of the period's carry was estimated from the funding rate, USD; the rest is the funding the chain
+   * settled and left pending. null when the points do not say (a backtest's carry is modelled throughout).
+   */
+  carryEstimatedUsd: number | null;
   risk: RiskComparison;
   effectiveness: {
     targetHedgeRatio: number;
@@ -182,6 +192,10 @@ export function performanceReport(
     fromSec: first.timestampSec,
     toSec: last.timestampSec,
     attribution,
+    carryEstimatedUsd:
+      first.carryEstimatedUsd === undefined || last.carryEstimatedUsd === undefined
+        ? null
+        : last.carryEstimatedUsd - first.carryEstimatedUsd,
     risk,
     effectiveness: {
       targetHedgeRatio,

@@ -60,24 +60,30 @@ function bucketsHtml(report: PerformanceReport): string {
   return `<div class="scroll"><table class="days" data-table="attribution">${head}${rows}</table></div>`;
 }
 
+/** The cumulative P&L chart, hedged against unhedged (docs/images/report-cumulative-pnl.svg is drawn by it). */
+export function cumulativePnlChart(report: PerformanceReport): string {
+  const c = report.chart;
+  return lineChart({
+    id: "cumulative-pnl",
+    title: "Cumulative P&L: hedged against unhedged",
+    yUnit: "USD",
+    series: [
+      { label: "hedged (book)", color: "#0969da", points: c.map((p) => [p.timestampSec, p.hedgedPnlUsd]) },
+      {
+        label: "unhedged (item)",
+        color: "#cf222e",
+        points: c.map((p) => [p.timestampSec, p.unhedgedPnlUsd]),
+      },
+    ],
+  });
+}
+
 function chartsHtml(report: PerformanceReport): string {
   const c = report.chart;
   const floor = report.effectiveness.floor;
   const rolling = report.rolling.points.filter((p) => p.ederington !== null);
   return [
-    lineChart({
-      id: "cumulative-pnl",
-      title: "Cumulative P&L: hedged against unhedged",
-      yUnit: "USD",
-      series: [
-        { label: "hedged (book)", color: "#0969da", points: c.map((p) => [p.timestampSec, p.hedgedPnlUsd]) },
-        {
-          label: "unhedged (item)",
-          color: "#cf222e",
-          points: c.map((p) => [p.timestampSec, p.unhedgedPnlUsd]),
-        },
-      ],
-    }),
+    cumulativePnlChart(report),
     lineChart({
       id: "drift-band",
       title: "Drift against the band",

@@ -191,6 +191,11 @@ export interface PlanExecution extends RealizedCost {
    * the Vault's Deposited/Withdrawn events (migration 5); null in rows recorded before it.
    */
   perpCollateralMovedUsd: number | null;
+  /**
+   * Perp funding the transaction settled for the Safe, USD (positive = paid), from the ClearingHouse's
+   * FundingPaymentSettled events (migration 6); 0 when it settled none, null in rows recorded before it.
+   */
+  perpFundingSettledUsd: number | null;
 }
 
 export interface AlertHistory {

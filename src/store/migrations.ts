@@ -223,4 +223,14 @@ ALTER TABLE book_samples ADD COLUMN perp_collateral_usd double precision;
 ALTER TABLE plan_executions ADD COLUMN perp_collateral_moved_usd double precision;
 `,
   },
+  {
+    version: 6,
+    name: "funding settled by an execution",
+    sql: `
+-- The perp funding a plan's transaction settled for the Safe, USD, positive = paid, from the ClearingHouse's
+-- FundingPaymentSettled events (src/execution/perp-funding-settled.ts): over a step where a plan executed, carry is
+-- the fall in pending funding less this, exactly (src/store/report-period.ts). NULL in rows recorded before it.
+ALTER TABLE plan_executions ADD COLUMN perp_funding_settled_usd double precision;
+`,
+  },
 ];

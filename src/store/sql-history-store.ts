@@ -72,6 +72,7 @@ const EXECUTION_COLUMNS = [
   "notional_usd",
   "risk_removed_usd",
   "perp_collateral_moved_usd",
+  "perp_funding_settled_usd",
   "legs",
 ] as const;
 
@@ -288,6 +289,7 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
           execution.notionalUsd,
           execution.riskRemovedUsd,
           execution.perpCollateralMovedUsd,
+          execution.perpFundingSettledUsd,
           jsonToSql(execution.legs),
         ],
       );

@@ -44,6 +44,7 @@ describe("npm run demo -- --exit --report", () => {
           deltaUsd: number;
           hedgePriceUsd: number;
           carryUsd: number;
+          carryEstimatedUsd: number | null;
           gasUsd: number;
           venueFeesUsd: number;
           slippageUsd: number;
@@ -118,19 +119,15 @@ describe("npm run demo -- --exit --report", () => {
       const [ethFrom, ethTo] = chain.ethUsdAtEnds;
       expect(a.gasUsd).toBeGreaterThanOrEqual(chain.gasEth * Math.min(ethFrom, ethTo) * 0.999);
       expect(a.gasUsd).toBeLessThanOrEqual(chain.gasEth * Math.max(ethFrom, ethTo) * 1.001);
-      // Carry, and the hedge's price P&L (what its P&L leaves once carry and the trades' costs are named). Not for
-      // usdc-depeg-2023: there the split between the two is off by ~$27 in about one run in three (a known gap,
-      // open in issue 19: over a step where a perp plan executed, carry is estimated from the recorded funding
-      // rate, report-period.ts, instead of the execution's settled funding). Its total is checked above.
-      if (scenario.name !== "usdc-depeg-2023") {
-        expect(Math.abs(a.carryUsd + chain.fundingPaidUsd), scenario.name).toBeLessThanOrEqual(
-          0.05 * Math.abs(chain.fundingPaidUsd) + 0.01,
-        );
-        expect(a.hedgePriceUsd, scenario.name).toBeCloseTo(
-          chain.hedgePnlUsd + chain.fundingPaidUsd + chain.venueFeesUsd + a.slippageUsd,
-          0,
-        );
-      }
+      // Carry, and the hedge's price P&L (what its P&L leaves once carry and the trades' costs are named), for
+      // every scenario: carry is the funding the chain settled (each execution's FundingPaymentSettled) and left
+      // pending, none of it estimated from the funding rate, so it is the chain's figure to the cent.
+      expect(a.carryEstimatedUsd, scenario.name).toBe(0);
+      expect(a.carryUsd, scenario.name).toBeCloseTo(-chain.fundingPaidUsd, 2);
+      expect(a.hedgePriceUsd, scenario.name).toBeCloseTo(
+        chain.hedgePnlUsd + chain.fundingPaidUsd + chain.venueFeesUsd + a.slippageUsd,
+        2,
+      );
     }
     expect(quiet!.attribution.grossPnlUsd).toBeGreaterThan(0);
     // The rally traded and the de-peg scenario settled the rally's realized loss into collateral (a withdrawal of

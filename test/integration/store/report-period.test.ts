@@ -3,7 +3,12 @@ import { performanceReport } from "../../../src/performance/performance-report.t
 import type { HistoryStore } from "../../../src/store/history-store.ts";
 import { openHistoryStore } from "../../../src/store/open-history-store.ts";
 import { ReportPeriodError, readReportPeriod } from "../../../src/store/report-period.ts";
-import { type FilledReportHistory, fillReportHistory, REPORT_BOOK } from "../../support/report-history.ts";
+import {
+  type FilledReportHistory,
+  fillReportHistory,
+  REBALANCE_HOUR,
+  REPORT_BOOK,
+} from "../../support/report-history.ts";
 
 // The report's period read back from a real store (embedded PGlite): samples with migration 4's and 5's columns,
 // the realized executions of migrations 3 and 5, de-peg tier changes, plans and alerts.
@@ -35,6 +40,11 @@ describe("readReportPeriod", () => {
     // P&L the hedge's value no longer shows, named apart and kept in the book's value change.
     expect(Math.abs(filled.settledToCollateralUsd)).toBeGreaterThan(1);
     expect(t.settledToCollateralUsd).toBeCloseTo(filled.settledToCollateralUsd, 9);
+    // Carry is the funding the chain accrued at its moving rate: pending funding's fall plus what the trade and the
+    // withdrawal settled (their FundingPaymentSettled), none of it estimated from the recorded rate.
+    expect(Math.abs(filled.carryUsd)).toBeGreaterThan(1);
+    expect(t.carryUsd).toBeCloseTo(filled.carryUsd, 9);
+    expect(report.carryEstimatedUsd).toBe(0);
     expect(Math.abs(t.unexplainedUsd)).toBeLessThan(1e-6 * report.attribution.grossPnlUsd);
     expect(report.attribution.buckets.map((b) => b.steps)).toEqual([23, 24, 24]);
     expect(report.rebalances.count).toBe(1);
@@ -42,7 +52,9 @@ describe("readReportPeriod", () => {
       ["USDC", "ok", "watch"],
       ["USDC", "watch", "ok"],
     ]);
-    expect(report.plans.map((p) => p.planId)).toEqual(["plan-rebalance"]);
+    expect(report.plans.map((p) => [p.planId, p.atSec])).toEqual([
+      ["plan-rebalance", START + (REBALANCE_HOUR - 1) * 3_600],
+    ]);
     expect(report.alerts.map((a) => a.title)).toEqual(["USDC 60 bps off its peg"]);
   });
 
@@ -71,6 +83,71 @@ describe("readReportPeriod", () => {
     // The withdrawal's gas (hour 50) only: the rebalance (hour 30) was before the period.
     expect(input.points[input.points.length - 1]!.gasUsd).toBe(0.9);
     expect(input.plans).toEqual([]);
+  });
+
+  it("estimates carry from the funding rate only where an execution's settled funding is unknown, and says how much", async () => {
+    const other = await openHistoryStore({ dataDir: "memory://" });
+    try {
+      await fillReportHistory(other, START);
+      // The rebalance recorded before migration 6: its settled funding unknown (the withdrawal's stays known).
+      const [rebalance] = (await other.executions({ bookId: REPORT_BOOK, limit: 10 })).filter(
+        (e) => e.planId === "plan-rebalance",
+      );
+      await other.putExecution({ ...rebalance!, perpFundingSettledUsd: null });
+      const report = performanceReport(
+        await readReportPeriod(other, { bookId: REPORT_BOOK, fromSec: filled.fromSec, toSec: filled.toSec }),
+      );
+      // One hour's funding at the recorded rate, short 6 ETH at ~$2,000: −size · index · rate · 1 h / 1 d ≈ $0.2.
+      expect(report.carryEstimatedUsd!).toBeGreaterThan(0.1);
+      expect(report.carryEstimatedUsd!).toBeLessThan(0.3);
+      // The estimate is not the chain's funding: carry moves off the model by the step's error, the remainder with it.
+      const t = report.attribution.total;
+      expect(Math.abs(t.carryUsd - filled.carryUsd)).toBeGreaterThan(1e-3);
+      expect(t.unexplainedUsd).toBeCloseTo(filled.carryUsd - t.carryUsd, 6);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("puts plans in the period by their block's time, not the keeper's clock", async () => {
+    const other = await openHistoryStore({ dataDir: "memory://" });
+    try {
+      await fillReportHistory(other, START);
+      const plan = {
+        chainId: 31_337,
+        bookId: REPORT_BOOK,
+        lane: "routine" as const,
+        mode: "execute" as const,
+        status: "mined" as const,
+        reason: "drift beyond the band",
+      };
+      // The chain's blocks lead the keeper's clock by two days (a devnet whose time was moved forward): the rebalance
+      // decided at hour 40's block was created, by the keeper's clock, two days before the period began.
+      const behindMs = 2 * 86_400_000;
+      await other.putPlan({
+        ...plan,
+        planId: "plan-in-period",
+        blockNumber: 1_040n,
+        createdAtMs: (START + 40 * 3_600) * 1000 - behindMs,
+        updatedAtMs: (START + 40 * 3_600) * 1000 - behindMs,
+      });
+      // And one decided after the period's last block, though the keeper's clock puts it inside the period.
+      await other.putPlan({
+        ...plan,
+        planId: "plan-after-period",
+        blockNumber: 1_100n,
+        createdAtMs: (START + 60 * 3_600) * 1000,
+        updatedAtMs: (START + 60 * 3_600) * 1000,
+      });
+      const input = await readReportPeriod(other, {
+        bookId: REPORT_BOOK,
+        fromSec: START + 36 * 3_600,
+        toSec: filled.toSec,
+      });
+      expect(input.plans.map((p) => [p.planId, p.atSec])).toEqual([["plan-in-period", START + 40 * 3_600]]);
+    } finally {
+      await other.close();
+    }
   });
 
   it("refuses a period without two samples, and samples written without the report's columns, saying which", async () => {
