@@ -430,7 +430,7 @@ export const bookSchema = z
     legShiftHorizonSec: positiveInt
       .optional()
       .describe(
-        "With two hedge legs: how long hedge moved to the leg with the cheaper short carry is expected to stay moved; the shift goes when the carry saved over it > both trades' fees, slippage and gas × costMargin (default: risk.horizonSec).",
+        "With two hedge legs: how long hedge moved to the leg with the cheaper short carry is expected to stay moved; the shift goes when the carry saved over it > both trades' fees, slippage and gas × costMargin. Absent: hedge is never shifted between legs.",
       ),
     costs: z
       .object({

@@ -17,9 +17,9 @@
 //     Aave leg (aave-plan.ts), which also withdraws collateral above its ceiling when there is no trade.
 //     Perp (hedge-trade.ts): hysteresis (arm at armBps, stay armed until inside rearmBps), cooldown, caps,
 //     minimum trade, then act only when expected risk reduction > expected cost × costMargin.
-//  3b. Leg shift (leg-shift.ts, leg-shift-plan.ts): with the total hedge inside its band, hedge moves from the leg
-//     whose short carries dearest to the cheapest when the carry saved over legShiftHorizonSec beats both trades'
-//     fees, slippage and gas × costMargin; the book's delta is unchanged.
+//  3b. Leg shift (leg-shift.ts, leg-shift-plan.ts), when legShiftHorizonSec is set: with the total hedge inside its
+//     band, hedge moves from the leg whose short carries dearest to the cheapest when the carry saved over
+//     legShiftHorizonSec beats both trades' fees, slippage and gas × costMargin; the book's delta is unchanged.
 //  4. Collateral (collateral-plan.ts): keep the perp margin ratio in [floor, ceiling] and the liquidation
 //     distance above its limit.
 //  5. The plan (plan-assembly.ts): actions, premise, post-state, cost.
@@ -131,10 +131,12 @@ function decideHedgeLegs(
     if (withdrawal) return { kind: "decided", decision: withdrawal };
   }
   // The total hedge is where it should be: what is left to gain is carry, by moving hedge to the cheaper leg.
-  if (!gate.triggered && !gate.inCooldown && gate.perp && gate.perpMetrics) {
+  // Opt-in (legShiftHorizonSec): a shift is two real trades bought with a carry forecast.
+  const shiftHorizonSec = params.legShiftHorizonSec;
+  if (shiftHorizonSec !== undefined && !gate.triggered && !gate.inCooldown && gate.perp && gate.perpMetrics) {
     const verdict = chooseLegShift(m.hedgeLegs, {
       priceUsd: m.basePriceUsd,
-      horizonSec: params.legShiftHorizonSec ?? params.risk.horizonSec,
+      horizonSec: shiftHorizonSec,
       gasUsdPerUnit: gasUsd(params, 1, m.basePriceUsd),
       gasBase: params.costs.gasBase,
       costMargin: params.costMargin,

@@ -163,7 +163,7 @@ describe("decide() shifts a two-leg book's hedge to the cheaper leg", () => {
 
   it("does not shift when the carry saved over the horizon is under the cost × margin", () => {
     // Over the one-day risk horizon: 60,000 × 0.6695 / 365 = 110.05 <= (300 + 880,000 gas × 6e-5) × 1.5 = 529.20.
-    const decision = decide(spiked(), params({ legShiftHorizonSec: undefined }), NOW_SEC);
+    const decision = decide(spiked(), params({ legShiftHorizonSec: DAY }), NOW_SEC);
     expect(decision.kind).toBe("noop");
     if (decision.kind === "noop") expect(decision.code).toBe("within-band");
     // Without the spike (2% borrow, 4% supply) 30 days save 60,000 × 0.0895 × 30/365 = 441.37 <= 529.20.
@@ -214,6 +214,12 @@ describe("decide() shifts a two-leg book's hedge to the cheaper leg", () => {
     const cooling = { ...spiked(), keeper: { hedgeTriggered: false, lastPlanAtSec: NOW_SEC - 60 } };
     const cooldown = decide(cooling, params(), NOW_SEC);
     expect(cooldown.kind === "noop" && cooldown.code).toBe("cooldown");
+  });
+
+  it("never shifts without a shift horizon configured (opt-in)", () => {
+    const { legShiftHorizonSec: _, ...withoutHorizon } = params();
+    const decision = decide(spiked(), withoutHorizon, NOW_SEC);
+    expect(decision.kind === "noop" && decision.code).toBe("within-band");
   });
 
   it("holds the shift horizon to at least a second", () => {

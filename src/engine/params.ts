@@ -83,8 +83,8 @@ export interface BookParams {
   costMargin: number;
   /**
    * How long hedge shifted between legs is expected to stay shifted (leg-shift.ts): the carry difference that pays
-   * for the shift is counted over it. Absent: risk.horizonSec. A shift costs both legs' fees, slippage and gas once,
-   * so it pays over weeks, not the one-day risk horizon.
+   * for the shift is counted over it. Absent: the engine never shifts. A shift costs both legs' fees, slippage and
+   * gas once, so it pays over weeks, not the one-day risk horizon.
    */
   legShiftHorizonSec?: number;
   costs: {
