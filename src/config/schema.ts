@@ -438,6 +438,11 @@ export const bookSchema = z
         { message: "must be >= minLiquidationDistanceBps", path: ["targetLiquidationDistanceBps"] },
       ),
     costMargin: nonNegative.describe("Act only when risk reduction > cost × costMargin."),
+    legShiftHorizonSec: positiveInt
+      .optional()
+      .describe(
+        "With two hedge legs: how long hedge moved to the leg with the cheaper short carry is expected to stay moved; the shift goes when the carry saved over it > both trades' fees, slippage and gas × costMargin. Absent: hedge is never shifted between legs.",
+      ),
     costs: z
       .object({
         gasPriceGwei: nonNegative.describe("Gas price assumed in the cost test."),

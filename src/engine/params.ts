@@ -86,6 +86,12 @@ export interface BookParams {
   };
   /** Act only when expected risk reduction > expected cost × costMargin. */
   costMargin: number;
+  /**
+   * How long hedge shifted between legs is expected to stay shifted (leg-shift.ts): the carry difference that pays
+   * for the shift is counted over it. Absent: the engine never shifts. A shift costs both legs' fees, slippage and
+   * gas once, so it pays over weeks, not the one-day risk horizon.
+   */
+  legShiftHorizonSec?: number;
   costs: {
     gasPriceGwei: number;
     /** Gas of the wrapper (Safe + Roles + MultiSend + HedgeGuard checks). */
@@ -164,6 +170,8 @@ export function assertBookParams(params: BookParams): void {
       m.targetLiquidationDistanceBps,
     );
   finiteAtLeast("costMargin", params.costMargin, 0);
+  if (params.legShiftHorizonSec !== undefined)
+    finiteAtLeast("legShiftHorizonSec", params.legShiftHorizonSec, 1);
   for (const [k, v] of Object.entries(params.costs)) finiteAtLeast(`costs.${k}`, v, 0);
   finiteAtLeast("risk.fallbackSigmaAnnual", params.risk.fallbackSigmaAnnual, 0);
   finiteAtLeast("risk.horizonSec", params.risk.horizonSec, 1);
