@@ -53,10 +53,11 @@ export async function aaveChainCheck(
     });
     return healthFactorOf(healthFactorWad);
   };
-  const perBlock: { blockNumber: bigint; healthFactor: number }[] = [];
-  for (let block = input.fromBlock; block <= input.toBlock; block += 1n) {
-    perBlock.push({ blockNumber: block, healthFactor: await healthFactorAt(block) });
-  }
+  const blocks: bigint[] = [];
+  for (let block = input.fromBlock; block <= input.toBlock; block += 1n) blocks.push(block);
+  const perBlock = await Promise.all(
+    blocks.map(async (blockNumber) => ({ blockNumber, healthFactor: await healthFactorAt(blockNumber) })),
+  );
   const lowest = perBlock.reduce((a, b) => (b.healthFactor < a.healthFactor ? b : a));
   const same = (a: string | undefined, b: string) => a?.toLowerCase() === b.toLowerCase();
 
