@@ -16,6 +16,10 @@ export const AAVE_V3_POOL_ABI = parseAbi([
   "function repayWithATokens(address asset, uint256 amount, uint256 interestRateMode) returns (uint256)",
   "function liquidationCall(address collateralAsset, address debtAsset, address user, uint256 debtToCover, bool receiveAToken)",
   "event LiquidationCall(address indexed collateralAsset, address indexed debtAsset, address indexed user, uint256 debtToCover, uint256 liquidatedCollateralAmount, address liquidator, bool receiveAToken)",
+  "event Supply(address indexed reserve, address user, address indexed onBehalfOf, uint256 amount, uint16 indexed referralCode)",
+  "event Withdraw(address indexed reserve, address indexed user, address indexed to, uint256 amount)",
+  "event Borrow(address indexed reserve, address user, address indexed onBehalfOf, uint256 amount, uint8 interestRateMode, uint256 borrowRate, uint16 indexed referralCode)",
+  "event Repay(address indexed reserve, address indexed user, address indexed repayer, uint256 amount, bool useATokens)",
 ]);
 
 /** AaveProtocolDataProvider (at AaveV3Ethereum.AAVE_PROTOCOL_DATA_PROVIDER). Rates and indexes are rays (1e27). */
