@@ -3,16 +3,19 @@
 // the liquidation's own block when the keeper reads every block). Pure.
 //   collateral seized (USD) = liquidatedCollateralAmount · price_c / 10^dec_c / BASE_CURRENCY_UNIT
 //   debt covered (USD)      = debtToCover · price_d / 10^dec_d / BASE_CURRENCY_UNIT
-//   bonus (USD)             = seized − covered: what the liquidator took beyond the debt it repaid (Aave's
-//                             liquidation bonus; the protocol's fee on it is not in the event, so not in it)
+//   protocol fee (units)    Aave takes C_t = debt value · b of collateral (b = the collateral's liquidationBonus),
+//                           its treasury f of the bonus part: fee = f · C_t · (1 − 1/b), and the liquidator the
+//                           rest, the event's C_l = C_t − fee. So fee = C_l · f·(b − 1) / (b − f·(b − 1))
+//                           (LiquidationLogic._calculateAvailableCollateralToLiquidate; exact up to its rounding)
+//   bonus (USD)             = seized + protocol fee − covered: what the Safe lost beyond the debt repaid for it
 import type { AaveAccountSnapshot, BookSnapshot } from "../src/engine/snapshot.ts";
-import type { AaveLiquidationEvent } from "../src/indexers/aave-liquidations.ts";
+import type { AaveLiquidationFound } from "../src/indexers/aave-liquidations.ts";
 import type { AaveLiquidationHistory } from "../src/store/history-store.ts";
 
 export function aaveLiquidationHistoryOf(
   chainId: number,
   snapshot: BookSnapshot,
-  event: AaveLiquidationEvent,
+  event: AaveLiquidationFound,
 ): AaveLiquidationHistory {
   const aave = snapshot.aave;
   if (aave === undefined)
@@ -24,6 +27,10 @@ export function aaveLiquidationHistoryOf(
     (Number(reserve.priceBase) / Number(aave.baseCurrencyUnit));
   const collateralSeizedUsd = usd(collateral, event.collateralSeized);
   const debtCoveredUsd = usd(debt, event.debtCovered);
+  const bonus = BigInt(collateral.liquidationBonusBps); // 10_000 + the bonus, bps
+  const feeShare = BigInt(event.collateralProtocolFeeBps) * (bonus - 10_000n);
+  const protocolFee = (event.collateralSeized * feeShare) / (bonus * 10_000n - feeShare);
+  const protocolFeeUsd = usd(collateral, protocolFee);
   const debtIsBase = event.debtAsset.toLowerCase() === snapshot.base.address.toLowerCase();
   return {
     chainId,
@@ -38,12 +45,14 @@ export function aaveLiquidationHistoryOf(
     collateralSymbol: collateral.asset.symbol,
     collateralSeized: event.collateralSeized,
     collateralSeizedUsd,
+    protocolFee,
+    protocolFeeUsd,
     debtAsset: event.debtAsset,
     debtSymbol: debt.asset.symbol,
     debtCovered: event.debtCovered,
     debtCoveredUsd,
     debtCoveredBase: debtIsBase ? Number(event.debtCovered) / 10 ** debt.asset.decimals : 0,
-    bonusUsd: collateralSeizedUsd - debtCoveredUsd,
+    bonusUsd: collateralSeizedUsd + protocolFeeUsd - debtCoveredUsd,
   };
 }
 

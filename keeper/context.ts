@@ -8,7 +8,7 @@ import type { BookSample, BookSnapshot, KeeperState } from "../src/engine/snapsh
 import type { BookDetail } from "../src/evaluation/book-evaluation.ts";
 import type { BookMode } from "../src/evaluation/plan-lifecycle.ts";
 import type { ExecutionTargets } from "../src/execution/execution-targets.ts";
-import type { AaveLiquidationEvent } from "../src/indexers/aave-liquidations.ts";
+import type { AaveLiquidationFound } from "../src/indexers/aave-liquidations.ts";
 import type { SampleStore } from "../src/indexers/sample-store.ts";
 import type { Clock } from "../src/runtime/clock.ts";
 import type { HistoryStore } from "../src/store/history-store.ts";
@@ -40,7 +40,7 @@ export interface BookReader {
   ): Promise<{
     snapshot: BookSnapshot;
     /** Aave liquidations of the Safe since the reader's last snapshot (book-indexer.ts reads them; absent = none). */
-    aaveLiquidations?: readonly AaveLiquidationEvent[];
+    aaveLiquidations?: readonly AaveLiquidationFound[];
   }>;
 }
 

@@ -4,7 +4,7 @@
 // the Pool is asked alone, for the blocks since the last snapshot that looked (only the snapshot's block the first
 // time: what happened before the keeper watched is not its to report).
 import { type Address, getAbiItem, type PublicClient } from "viem";
-import { AAVE_V3_POOL_ABI } from "../chain/abis/aave-v3-abi.ts";
+import { AAVE_V3_DATA_PROVIDER_ABI, AAVE_V3_POOL_ABI } from "../chain/abis/aave-v3-abi.ts";
 import { classifyChainError } from "../chain/classify-error.ts";
 import type { ChangeLog } from "./book-changes.ts";
 
@@ -27,6 +27,15 @@ export interface AaveLiquidationEvent {
   /** Collateral the liquidator received, bonus included, in the collateral asset's units. */
   collateralSeized: bigint;
   receiveAToken: boolean;
+}
+
+/**
+ * A liquidation with the collateral reserve's liquidation protocol fee at its block (AaveProtocolDataProvider
+ * .getLiquidationProtocolFee, bps of the bonus): the share of the bonus Aave's treasury took from the Safe beyond
+ * what the event says the liquidator received (LiquidationLogic: protocol fee = bonus collateral × fee).
+ */
+export interface AaveLiquidationFound extends AaveLiquidationEvent {
+  collateralProtocolFeeBps: number;
 }
 
 /** The account's liquidations among decoded logs (any addresses, any events), oldest first. */
@@ -69,7 +78,31 @@ export function liquidationsAmong(
 }
 
 /** Remembers how far the Pool's logs were looked at, and reads them alone when no shared getLogs covered them. */
-export function createLiquidationWatch(input: { client: PublicClient; pool: Address; account: Address }) {
+export function createLiquidationWatch(input: {
+  client: PublicClient;
+  pool: Address;
+  protocolDataProvider: Address;
+  account: Address;
+}) {
+  // Rare (a liquidation): one read per liquidation found, at its block.
+  const withProtocolFee = (found: AaveLiquidationEvent[], countRequest: () => void) =>
+    Promise.all(
+      found.map(async (event): Promise<AaveLiquidationFound> => {
+        countRequest();
+        const feeBps = await input.client
+          .readContract({
+            address: input.protocolDataProvider,
+            abi: AAVE_V3_DATA_PROVIDER_ABI,
+            functionName: "getLiquidationProtocolFee",
+            args: [event.collateralAsset],
+            blockNumber: event.blockNumber,
+          })
+          .catch((error: unknown) => {
+            throw classifyChainError(error);
+          });
+        return { ...event, collateralProtocolFeeBps: Number(feeBps) };
+      }),
+    );
   let lookedUpTo: bigint | undefined;
   return {
     /** The Pool and event to add to a shared getLogs. */
@@ -79,14 +112,16 @@ export function createLiquidationWatch(input: { client: PublicClient; pool: Addr
       blockNumber: bigint,
       shared: readonly ChangeLog[] | undefined,
       countRequest: () => void,
-    ): Promise<AaveLiquidationEvent[]> {
-      if (shared !== undefined) return liquidationsAmong(shared, input.pool, input.account);
+    ): Promise<AaveLiquidationFound[]> {
+      if (shared !== undefined)
+        return withProtocolFee(liquidationsAmong(shared, input.pool, input.account), countRequest);
       const from =
         lookedUpTo === undefined || blockNumber - lookedUpTo > MAX_LIQUIDATION_SCAN_BLOCKS
           ? blockNumber
           : lookedUpTo + 1n;
       if (from > blockNumber) return [];
       countRequest();
+      let found: AaveLiquidationEvent[];
       try {
         const logs = await input.client.getLogs({
           address: input.pool,
@@ -96,7 +131,7 @@ export function createLiquidationWatch(input: { client: PublicClient; pool: Addr
           toBlock: blockNumber,
           strict: true,
         });
-        return liquidationsAmong(
+        found = liquidationsAmong(
           logs.map((log) => ({
             address: log.address,
             eventName: log.eventName,
@@ -111,6 +146,7 @@ export function createLiquidationWatch(input: { client: PublicClient; pool: Addr
       } catch (error) {
         throw classifyChainError(error);
       }
+      return withProtocolFee(found, countRequest);
     },
     /** A complete snapshot at `blockNumber` looked up to it. */
     remember(blockNumber: bigint): void {

@@ -10,7 +10,7 @@ import { InconsistentBlockError } from "../chain/errors.ts";
 import { type ContractRead, type ReadOutcome, readAtBlock } from "../chain/read-at-block.ts";
 import { createReadBatch } from "../chain/read-batch.ts";
 import type { BookSample, BookSnapshot, KeeperState } from "../engine/snapshot.ts";
-import { type AaveLiquidationEvent, createLiquidationWatch } from "./aave-liquidations.ts";
+import { type AaveLiquidationFound, createLiquidationWatch } from "./aave-liquidations.ts";
 import { planAaveAccountReads } from "./aave-v3-reads.ts";
 import { createBookFeeds } from "./book-feeds.ts";
 import type { BookSources } from "./book-sources.ts";
@@ -38,7 +38,7 @@ export interface IndexedBook {
   /** JSON-RPC requests this snapshot cost. */
   requests: number;
   /** Aave LiquidationCall events against the Safe since the last complete snapshot (none without an Aave leg). */
-  aaveLiquidations: AaveLiquidationEvent[];
+  aaveLiquidations: AaveLiquidationFound[];
 }
 
 /** What the indexer keeps about a book's v3 side between snapshots. */
@@ -80,7 +80,12 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
   const liquidations =
     sources.aave === undefined
       ? undefined
-      : createLiquidationWatch({ client, pool: sources.aave.contracts.pool, account: sources.safe });
+      : createLiquidationWatch({
+          client,
+          pool: sources.aave.contracts.pool,
+          protocolDataProvider: sources.aave.contracts.protocolDataProvider,
+          account: sources.safe,
+        });
   const alsoLogs = [v4Side?.logSources, liquidations?.logSources].filter((s) => s !== undefined);
   const v3Side =
     sources.uniswapV3 === undefined

@@ -60,9 +60,12 @@ export interface ReportLiquidation {
   /** The LiquidationCall's liquidatedCollateralAmount and debtToCover, in the tokens' units. */
   collateralSeized: bigint;
   collateralSeizedUsd: number;
+  /** Collateral Aave's treasury took as its share of the bonus (beyond collateralSeized), USD. */
+  protocolFeeUsd: number;
   debtSymbol: string;
   debtCovered: bigint;
   debtCoveredUsd: number;
+  /** What the Safe lost beyond the debt covered: seized + protocol fee − covered, USD. */
   bonusUsd: number;
 }
 

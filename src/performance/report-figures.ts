@@ -158,9 +158,10 @@ function liquidationFigures(report: PerformanceReport): FigureSection {
     title: "Liquidations",
     rows: [
       ["Liquidations", String(l.length)],
-      ["Collateral seized", usd(sum((x) => x.collateralSeizedUsd))],
+      ["Collateral seized (to liquidators)", usd(sum((x) => x.collateralSeizedUsd))],
+      ["Collateral taken as protocol fee", usd(sum((x) => x.protocolFeeUsd))],
       ["Debt covered", usd(sum((x) => x.debtCoveredUsd))],
-      ["Bonus paid to liquidators", usd(sum((x) => x.bonusUsd))],
+      ["Liquidation bonus paid (fee included)", usd(sum((x) => x.bonusUsd))],
       [
         "Lowest health factor",
         h === null
@@ -174,7 +175,7 @@ function liquidationFigures(report: PerformanceReport): FigureSection {
       ...l.map((x, i): [string, string] => [
         `  #${i + 1} ${iso(x.atSec)} block ${x.blockNumber}`,
         `${x.debtSymbol} ${usd(x.debtCoveredUsd)} covered, ${x.collateralSymbol} ${usd(x.collateralSeizedUsd)} ` +
-          `seized, bonus ${usd(x.bonusUsd)}, by ${x.liquidator} in ${x.txHash}`,
+          `seized + ${usd(x.protocolFeeUsd)} protocol fee, bonus ${usd(x.bonusUsd)}, by ${x.liquidator} in ${x.txHash}`,
       ]),
     ],
     ...(h === null

@@ -41,6 +41,7 @@ export function reportCsv(report: PerformanceReport): string {
     rows.push(
       "",
       "liquidated_at,block_number,tx_hash,liquidator,collateral_symbol,collateral_seized,collateral_seized_usd," +
+        "protocol_fee_usd," +
         "debt_symbol,debt_covered,debt_covered_usd,bonus_usd",
     );
     for (const l of report.liquidations)
@@ -53,6 +54,7 @@ export function reportCsv(report: PerformanceReport): string {
           l.collateralSymbol,
           l.collateralSeized,
           l.collateralSeizedUsd,
+          l.protocolFeeUsd,
           l.debtSymbol,
           l.debtCovered,
           l.debtCoveredUsd,

@@ -202,7 +202,8 @@ export interface PlanExecution extends RealizedCost {
 
 /**
  * An Aave v3 LiquidationCall against a book's Safe (migration 6): the event's amounts in token units, valued at the
- * Aave oracle's prices of the block the keeper read it at. The bonus is collateral seized − debt covered, USD.
+ * Aave oracle's prices of the block the keeper read it at, and the protocol's fee on the bonus (not in the event).
+ * The bonus paid is everything the Safe lost beyond the debt covered: seized + protocol fee − covered, USD.
  */
 export interface AaveLiquidationHistory {
   chainId: number;
@@ -217,6 +218,9 @@ export interface AaveLiquidationHistory {
   collateralSymbol: string;
   collateralSeized: bigint;
   collateralSeizedUsd: number;
+  /** Collateral Aave's treasury took as its share of the bonus, in the collateral's units, and USD. */
+  protocolFee: bigint;
+  protocolFeeUsd: number;
   debtAsset: string;
   debtSymbol: string;
   debtCovered: bigint;

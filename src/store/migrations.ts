@@ -229,8 +229,9 @@ ALTER TABLE plan_executions ADD COLUMN perp_collateral_moved_usd double precisio
     sql: `
 -- Each Aave v3 LiquidationCall whose user is a book's Safe (src/indexers/aave-liquidations.ts), from the Pool's
 -- logs: the event's amounts in the tokens' units (numeric: uint256), and their USD value at the Aave oracle's prices
--- of the block the keeper read it at. bonus_usd = collateral_seized_usd − debt_covered_usd: what the liquidator took
--- beyond the debt it repaid (Aave's protocol fee on the bonus is not in the event, and not in it).
+-- of the block the keeper read it at. protocol_fee: the collateral Aave's treasury took as its share of the bonus
+-- (not in the event; from the reserve's liquidation protocol fee at the block). bonus_usd = collateral_seized_usd +
+-- protocol_fee_usd − debt_covered_usd: what the Safe lost beyond the debt repaid for it.
 CREATE TABLE aave_liquidations (
   chain_id integer NOT NULL,
   book_id text NOT NULL,
@@ -244,6 +245,8 @@ CREATE TABLE aave_liquidations (
   collateral_symbol text NOT NULL,
   collateral_seized numeric(78, 0) NOT NULL,
   collateral_seized_usd double precision NOT NULL,
+  protocol_fee numeric(78, 0) NOT NULL,
+  protocol_fee_usd double precision NOT NULL,
   debt_asset text NOT NULL,
   debt_symbol text NOT NULL,
   debt_covered numeric(78, 0) NOT NULL,

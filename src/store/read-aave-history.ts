@@ -35,6 +35,8 @@ export async function readAaveLiquidations(
       collateralSymbol: s("collateral_symbol"),
       collateralSeized: bigintFromSql(row.collateral_seized, "aave_liquidations.collateral_seized"),
       collateralSeizedUsd: n("collateral_seized_usd"),
+      protocolFee: bigintFromSql(row.protocol_fee, "aave_liquidations.protocol_fee"),
+      protocolFeeUsd: n("protocol_fee_usd"),
       debtAsset: s("debt_asset"),
       debtSymbol: s("debt_symbol"),
       debtCovered: bigintFromSql(row.debt_covered, "aave_liquidations.debt_covered"),

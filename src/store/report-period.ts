@@ -58,6 +58,7 @@ export async function readReportPeriod(
       collateralSymbol: l.collateralSymbol,
       collateralSeized: l.collateralSeized,
       collateralSeizedUsd: l.collateralSeizedUsd,
+      protocolFeeUsd: l.protocolFeeUsd,
       debtSymbol: l.debtSymbol,
       debtCovered: l.debtCovered,
       debtCoveredUsd: l.debtCoveredUsd,
@@ -152,7 +153,8 @@ export function reportPointsOf(
       traded.hedgeTradedBase += l.debtCoveredBase;
       traded.hedgeTradedAtQuoteUsd += l.debtCoveredBase === 0 ? 0 : l.debtCoveredUsd;
       // A debt outside the hedge (not the base) is outside the book's value too: only its bonus is charged then.
-      seized.collateralSeizedUsd += l.debtCoveredBase === 0 ? l.bonusUsd : l.collateralSeizedUsd;
+      seized.collateralSeizedUsd +=
+        l.debtCoveredBase === 0 ? l.bonusUsd : l.collateralSeizedUsd + l.protocolFeeUsd;
       seized.liquidationBonusUsd += l.bonusUsd;
     }
     const size = s.perpSizeBase ?? 0;

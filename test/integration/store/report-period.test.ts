@@ -110,6 +110,7 @@ describe("readReportPeriod, an Aave borrow short liquidated", () => {
   const T0 = START + 86_400 * 10;
   const LIQUIDATED_AT = 7;
   const COVERED = 30;
+  const PROTOCOL_FEE_USD = 1_000;
   const priceAt = (m: number) => 3_000 + 100 * m;
   const debtAt = (m: number) => (m < LIQUIDATED_AT ? 60 : 60 - COVERED);
   const seizedUsd = COVERED * priceAt(LIQUIDATED_AT) * 1.05;
@@ -160,8 +161,11 @@ describe("readReportPeriod, an Aave borrow short liquidated", () => {
       liquidator: "0x000000000000000000000000000000000000b0b0",
       collateralAsset: "0x00000000000000000000000000000000000000c0",
       collateralSymbol: "USDC",
-      collateralSeized: BigInt(Math.round(seizedUsd * 1e6)),
-      collateralSeizedUsd: seizedUsd,
+      // Aave's treasury took a fee on top of what the liquidator received (the event's amount).
+      collateralSeized: BigInt(Math.round((seizedUsd - PROTOCOL_FEE_USD) * 1e6)),
+      collateralSeizedUsd: seizedUsd - PROTOCOL_FEE_USD,
+      protocolFee: BigInt(PROTOCOL_FEE_USD * 1e6),
+      protocolFeeUsd: PROTOCOL_FEE_USD,
       debtAsset: "0x00000000000000000000000000000000000000d0",
       debtSymbol: "WETH",
       debtCovered: BigInt(COVERED) * 10n ** 18n,
@@ -183,7 +187,10 @@ describe("readReportPeriod, an Aave borrow short liquidated", () => {
     expect(Math.abs(t.unexplainedUsd)).toBeLessThan(1e-6 * report.attribution.grossPnlUsd);
     expect(report.liquidations).toHaveLength(1);
     expect(report.liquidations[0]!.debtCovered).toBe(30n * 10n ** 18n);
-    expect(report.liquidations[0]!.collateralSeized).toBe(BigInt(Math.round(seizedUsd * 1e6)));
+    expect(report.liquidations[0]!.collateralSeized).toBe(
+      BigInt(Math.round((seizedUsd - PROTOCOL_FEE_USD) * 1e6)),
+    );
+    expect(report.liquidations[0]!.protocolFeeUsd).toBe(PROTOCOL_FEE_USD);
     // 1.200 at the start, 0.998 (liquidatable) at minute 6, the lowest; under the 1.1 floor from minute 3 to the
     // liquidation (1.128 after it), and again from minute 8 (1.098) to the last sample: 4 + 1 minutes.
     const lowest = Math.min(...Array.from({ length: 10 }, (_, m) => healthAt(m)));
