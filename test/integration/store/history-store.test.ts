@@ -963,7 +963,7 @@ describe("an upgrade from schema version 1", () => {
          VALUES ($1, 'eth-usdc', 1, $2, 3000, 100000, 50000, 3003, 3000, 2999.5, 0.0001, -16.5)`,
         [CHAIN, T0 + 2],
       );
-      expect(await applyMigrations(db)).toEqual([2, 3, 4, 5]);
+      expect(await applyMigrations(db)).toEqual([2, 3, 4, 5, 6]);
       expect(await v1.samples(CHAIN).recent("eth-usdc", { limit: 1 })).toEqual([bookSample(1)]);
       await v1.putSample(CHAIN, "eth-usdc", historySample(2, { hedgedItemValueUsd: 150_000 }), []);
       expect((await v1.samples(CHAIN).recent("eth-usdc", { limit: 1 }))[0]?.hedgedItemValueUsd).toBe(150_000);
