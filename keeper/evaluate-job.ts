@@ -19,7 +19,6 @@ import type { LastEvaluation } from "./book-state-store.ts";
 import type { KeeperContext } from "./context.ts";
 import {
   effectivenessByWindow,
-  effectivenessOf,
   evaluationHistory,
   stewardWindowsOf,
 } from "./evaluation-history.ts";
