@@ -5,7 +5,11 @@
 // differs between them is the configuration, and a logger, a clock and listeners on what the keeper does.
 import { existsSync } from "node:fs";
 import type { Logger } from "pino";
-import { alertConditions, type TamperedPlan } from "../src/alerts/alert-conditions.ts";
+import {
+  type AaveLiquidationAlert,
+  alertConditions,
+  type TamperedPlan,
+} from "../src/alerts/alert-conditions.ts";
 import { createAlertRouter } from "../src/alerts/alert-router.ts";
 import { type HedgeReadings, hedgeConditions, hedgeReadingsOf } from "../src/alerts/hedge-conditions.ts";
 import { createHeldSince } from "../src/alerts/held-since.ts";
@@ -50,7 +54,7 @@ import type { HistoryStore } from "../src/store/history-store.ts";
 import { openHistoryStore } from "../src/store/open-history-store.ts";
 import { keeperConfigOf, keeperScopeOf } from "./config.ts";
 import type { KeeperBook, KeeperHooks } from "./context.ts";
-import { tamperedPlanOf } from "./event-alerts.ts";
+import { aaveLiquidationOf, tamperedPlanOf } from "./event-alerts.ts";
 import type { KeeperEvent } from "./events.ts";
 import { type CreateKeeperOptions, createKeeper, type Keeper, type KeeperRole } from "./keeper.ts";
 import { recordBookDrift, toMetricsHealth, transactionEventOf } from "./metrics-health.ts";
@@ -399,6 +403,8 @@ function createAlerting(input: {
   const transactions = createTransactionTally();
   /** Plans refused as tampered since the last update: each pages once. */
   const tamperedPlans: TamperedPlan[] = [];
+  /** Aave liquidations of a book's Safe since the last update: each pages once. */
+  const aaveLiquidations: AaveLiquidationAlert[] = [];
   // One update at a time (the refresh loop and a keeper event may both ask), in order.
   let updating: Promise<unknown> = Promise.resolve();
   const update = (): Promise<unknown> => {
@@ -412,6 +418,7 @@ function createAlerting(input: {
             keeper: keeperHealth,
             transactions: transactions.take(),
             tamperedPlans: tamperedPlans.splice(0),
+            aaveLiquidations: aaveLiquidations.splice(0),
             thresholds: {
               keeperHeartbeatMaxAgeSec: config.alerts.keeperHeartbeatMaxAgeSec,
               signerBalanceMinEth: config.alerts.signerBalanceMinEth,
@@ -450,9 +457,11 @@ function createAlerting(input: {
       const tx = transactionEventOf(event);
       if (tx !== undefined) transactions.record(tx);
       const tampered = tamperedPlanOf(event);
-      if (tampered !== undefined) {
+      const liquidation = aaveLiquidationOf(event);
+      if (tampered !== undefined) tamperedPlans.push(tampered);
+      if (liquidation !== undefined) aaveLiquidations.push(liquidation);
+      if (tampered !== undefined || liquidation !== undefined) {
         // Paged now, not at the next health refresh (which waits on the chain, and may be failing with it).
-        tamperedPlans.push(tampered);
         void update().catch((error: Error) => logger.warn({ err: error.message }, "alert update failed"));
       }
     },

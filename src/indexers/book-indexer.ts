@@ -4,12 +4,13 @@
 // (v3-statics.ts); what the logs prove unchanged since the last snapshot is taken from it (incremental-cache.ts);
 // everything else is one batch of typed reads (v3-book-reads.ts, uniswap-v2-reads.ts, book-feeds.ts, the perp
 // venue, the Aave account (aave-v3-reads.ts), spot-balances.ts). A steady-state snapshot costs a handful of requests however many positions there are.
-import type { Address, PublicClient } from "viem";
+import type { AbiEvent, Address, PublicClient } from "viem";
 import { classifyChainError } from "../chain/classify-error.ts";
 import { InconsistentBlockError } from "../chain/errors.ts";
 import { type ContractRead, type ReadOutcome, readAtBlock } from "../chain/read-at-block.ts";
 import { createReadBatch } from "../chain/read-batch.ts";
 import type { BookSample, BookSnapshot, KeeperState } from "../engine/snapshot.ts";
+import { type AaveLiquidationFound, createLiquidationWatch } from "./aave-liquidations.ts";
 import { planAaveAccountReads } from "./aave-v3-reads.ts";
 import { createBookFeeds } from "./book-feeds.ts";
 import type { BookSources } from "./book-sources.ts";
@@ -36,6 +37,8 @@ export interface IndexedBook {
   warnings: string[];
   /** JSON-RPC requests this snapshot cost. */
   requests: number;
+  /** Aave LiquidationCall events against the Safe since the last complete snapshot (none without an Aave leg). */
+  aaveLiquidations: AaveLiquidationFound[];
 }
 
 /** What the indexer keeps about a book's v3 side between snapshots. */
@@ -73,10 +76,32 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     sources.uniswapV4 === undefined
       ? undefined
       : createV4BookSide(client, { safe: sources.safe, v4: sources.uniswapV4, tokens });
+  // So do the Aave Pool's LiquidationCall events (aave-liquidations.ts).
+  const liquidations =
+    sources.aave === undefined
+      ? undefined
+      : createLiquidationWatch({
+          client,
+          pool: sources.aave.contracts.pool,
+          protocolDataProvider: sources.aave.contracts.protocolDataProvider,
+          account: sources.safe,
+        });
+  const alsoLogs = [v4Side?.logSources, liquidations?.logSources].filter((s) => s !== undefined);
   const v3Side =
     sources.uniswapV3 === undefined
       ? undefined
-      : createV3Side(client, sources.safe, sources.uniswapV3, tokens, v4Side?.logSources);
+      : createV3Side(
+          client,
+          sources.safe,
+          sources.uniswapV3,
+          tokens,
+          alsoLogs.length === 0
+            ? undefined
+            : {
+                addresses: alsoLogs.flatMap((l) => l.addresses),
+                events: alsoLogs.flatMap((l): readonly AbiEvent[] => l.events),
+              },
+        );
 
   async function snapshotAt(
     blockNumber: bigint,
@@ -152,6 +177,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
             blockNumber,
           );
     const decodeSpot = planSpotReads(batch, sources.spotTokens, sources.safe);
+    const liquidationsRead = liquidations?.since(blockNumber, since?.logs, countRequest);
     const decodeV4 = planV4?.(batch);
     // Every position's struct already read at this block (a cold snapshot): their entries' logs need nothing from
     // the main round, so they are read alongside it. Otherwise after it, from the structs it reads.
@@ -159,7 +185,12 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       v3Side !== undefined && tokenIds.every((id) => structsAtThisBlock.has(id))
         ? v3Side.entries.refresh(liquidityOf(structsAtThisBlock), blockNumber, countRequest)
         : undefined;
-    const [outcomes] = await Promise.all([read(batch.reads), learned?.rest(), entriesEarly]);
+    const [outcomes, , , aaveLiquidations] = await Promise.all([
+      read(batch.reads),
+      learned?.rest(),
+      entriesEarly,
+      liquidationsRead,
+    ]);
 
     const v3Book = decodeV3?.(outcomes);
     const lpPositions: BookSnapshot["lpPositions"] = [];
@@ -195,6 +226,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     }
     if (v4 !== undefined) v4Side?.remember(blockNumber, v4.book);
     feeds.remember([baseOracle, ...oracles]);
+    liquidations?.remember(blockNumber);
 
     return {
       snapshot: {
@@ -218,6 +250,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       poolTwapTicks: v3Book?.twapTicks ?? {},
       warnings: v3Book?.warnings ?? [],
       requests,
+      aaveLiquidations: aaveLiquidations ?? [],
     };
   }
 

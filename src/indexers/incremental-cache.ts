@@ -77,6 +77,7 @@ export function createIncrementalCache(input: {
           args: log.args as Record<string, unknown>,
           blockNumber: log.blockNumber,
           logIndex: log.logIndex,
+          transactionHash: log.transactionHash,
         }));
       } catch (error) {
         throw classifyChainError(error);

@@ -150,6 +150,13 @@ function eventsHtml(report: PerformanceReport): string {
       (p) => [p.atSec, `plan ${p.planId.slice(0, 10)} (${p.lane}, ${p.status}): ${p.reason}`] as const,
     ),
     ...report.alerts.map((a) => [a.atSec, `alert ${a.severity} ${a.status}: ${a.title}`] as const),
+    ...report.liquidations.map(
+      (l) =>
+        [
+          l.atSec,
+          `Aave liquidation: ${l.debtSymbol} ${usd(l.debtCoveredUsd)} covered, ${l.collateralSymbol} ${usd(l.collateralSeizedUsd)} seized (bonus ${usd(l.bonusUsd)}) in ${l.txHash}`,
+        ] as const,
+    ),
   ].sort((x, y) => x[0] - y[0]);
   if (items.length === 0) return "<p>No plans, de-peg tier changes or alerts in the period.</p>";
   return `<ul class="events">${items.map(([at, text]) => `<li><time>${iso(at)}</time> ${escapeHtml(text)}</li>`).join("")}</ul>`;

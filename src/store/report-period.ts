@@ -20,8 +20,11 @@
 // the keeper's clock, which need not agree with the chain's), each shown at its block's time (the sample at its
 // block, or the last one before it when the period is bucketed). P&L settled into collateral by a withdrawal is the vault
 // balance's change less the collateral the step's executions moved (Vault Deposited/Withdrawn, migration 5).
+// An Aave liquidation of the Safe (migration 6) counts at its block like an execution: the debt it covered is the
+// short bought back at the Aave oracle's price (a hedge trade), the collateral it seized leaves the book, and its
+// bonus is a cost term of its own (attribution.ts).
 import type { PerformanceInput, ReportPoint } from "../performance/performance-report.ts";
-import type { HistoryStore, PlanExecution, ReportSample } from "./history-store.ts";
+import type { AaveLiquidationHistory, HistoryStore, PlanExecution, ReportSample } from "./history-store.ts";
 
 /** The request cannot be answered from the history (too few samples, samples without the report's columns). */
 export class ReportPeriodError extends Error {
@@ -39,12 +42,14 @@ export async function readReportPeriod(
 ): Promise<PerformanceInput> {
   const { bookId, fromSec, toSec } = request;
   const range = { fromSec, toSec };
-  const [samples, executions, depeg, alerts, actions] = await Promise.all([
+  const [samples, executions, depeg, alerts, actions, liquidations, aaveHealth] = await Promise.all([
     store.reportSamples(bookId, { ...range, maxPoints: request.maxPoints ?? REPORT_MAX_POINTS }),
     store.executions({ bookId, ...range, limit: REPORT_MAX_ROWS }),
     store.depegTierChanges(bookId, range),
     store.alerts({ bookId, ...range, limit: REPORT_MAX_ROWS }),
     store.actions({ bookId, limit: REPORT_MAX_ROWS }),
+    store.aaveLiquidations(bookId, range),
+    store.aaveHealth(bookId, range),
   ]);
   if (samples.length < 2) {
     throw new ReportPeriodError(
@@ -55,7 +60,22 @@ export async function readReportPeriod(
   const lastBlock = samples[samples.length - 1]!.blockNumber;
   return {
     bookId,
-    points: reportPointsOf(samples, executions),
+    points: reportPointsOf(samples, executions, liquidations),
+    liquidations: liquidations.map((l) => ({
+      atSec: l.timestampSec,
+      blockNumber: l.blockNumber,
+      txHash: l.txHash,
+      liquidator: l.liquidator,
+      collateralSymbol: l.collateralSymbol,
+      collateralSeized: l.collateralSeized,
+      collateralSeizedUsd: l.collateralSeizedUsd,
+      protocolFeeUsd: l.protocolFeeUsd,
+      debtSymbol: l.debtSymbol,
+      debtCovered: l.debtCovered,
+      debtCoveredUsd: l.debtCoveredUsd,
+      bonusUsd: l.bonusUsd,
+    })),
+    aaveHealth,
     depegEvents: depeg.map((d) => ({
       atSec: d.timestampSec,
       symbol: d.symbol,
@@ -99,7 +119,13 @@ function iso(sec: number): string {
 export function reportPointsOf(
   samples: readonly ReportSample[],
   executions: readonly PlanExecution[],
+  liquidations: readonly AaveLiquidationHistory[] = [],
 ): ReportPoint[] {
+  const liquidated = [...liquidations].sort((a, b) =>
+    a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : a.logIndex - b.logIndex,
+  );
+  let nextLiquidation = 0;
+  const seized = { collateralSeizedUsd: 0, liquidationBonusUsd: 0 };
   const mined = [...executions].sort((a, b) =>
     a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : 0,
   );
@@ -149,6 +175,17 @@ export function reportPointsOf(
         traded.hedgeTradedAtQuoteUsd += sign * leg.notionalUsd;
       }
     }
+    // Liquidations within the step, as executions are (those at or before the first sample are outside the period).
+    while (nextLiquidation < liquidated.length && liquidated[nextLiquidation]!.blockNumber <= s.blockNumber) {
+      const l = liquidated[nextLiquidation++]!;
+      if (i === 0) continue;
+      traded.hedgeTradedBase += l.debtCoveredBase;
+      traded.hedgeTradedAtQuoteUsd += l.debtCoveredBase === 0 ? 0 : l.debtCoveredUsd;
+      // A debt outside the hedge (not the base) is outside the book's value too: only its bonus is charged then.
+      seized.collateralSeizedUsd +=
+        l.debtCoveredBase === 0 ? l.bonusUsd : l.collateralSeizedUsd + l.protocolFeeUsd;
+      seized.liquidationBonusUsd += l.bonusUsd;
+    }
     const size = s.perpSizeBase ?? 0;
     if (i > 0) {
       const prev = samples[i - 1]!;
@@ -185,13 +222,15 @@ export function reportPointsOf(
       lpFeesOwedUsd: a.lpFeesOwedUsd,
       spotBase: a.spotBase,
       hedgeValueUsd: s.hedgeValueUsd,
-      hedgeSizeBase: size,
+      // The Aave leg's base position moves its value as a perp's size does (both marked at the base's price).
+      hedgeSizeBase: size + (s.aaveDeltaBase ?? 0),
       hedgePriceUsd: s.perpMarkPriceUsd,
       carryUsd,
       carryEstimatedUsd,
       ...traded,
       settledToCollateralUsd,
       ...costs,
+      ...seized,
       driftBps: s.driftBps,
       thresholdBps: s.thresholdBps,
       targetHedgeRatio: s.targetHedgeRatio,

@@ -14,6 +14,7 @@ import {
   type Row,
 } from "./history-rows.ts";
 import type {
+  AaveLiquidationHistory,
   AlertHistory,
   DecisionRecord,
   HistorySample,
@@ -22,6 +23,7 @@ import type {
   PlanHistory,
   TransactionHistory,
 } from "./history-store.ts";
+import { readAaveHealth, readAaveLiquidations } from "./read-aave-history.ts";
 import { readDepegTierChanges, readReportSamples } from "./read-report-samples.ts";
 import { readHedgedSeries, readSeries } from "./read-series.ts";
 import type { SqlDatabase } from "./sql-database.ts";
@@ -50,7 +52,34 @@ const ATTRIBUTION_COLUMNS = [
   "perp_collateral_usd",
 ] as const;
 
-const SAMPLE_COLUMNS = [...BOOK_SAMPLE_COLUMNS, ...DASHBOARD_COLUMNS, ...ATTRIBUTION_COLUMNS];
+/** Migration 6: NULL without an Aave leg. */
+const AAVE_HEALTH_COLUMNS = ["aave_health_factor", "aave_health_factor_floor", "aave_delta_base"] as const;
+
+const SAMPLE_COLUMNS = [
+  ...BOOK_SAMPLE_COLUMNS,
+  ...DASHBOARD_COLUMNS,
+  ...ATTRIBUTION_COLUMNS,
+  ...AAVE_HEALTH_COLUMNS,
+];
+
+const LIQUIDATION_COLUMNS = [
+  "block_number",
+  "timestamp_sec",
+  "account",
+  "liquidator",
+  "collateral_asset",
+  "collateral_symbol",
+  "collateral_seized",
+  "collateral_seized_usd",
+  "protocol_fee",
+  "protocol_fee_usd",
+  "debt_asset",
+  "debt_symbol",
+  "debt_covered",
+  "debt_covered_usd",
+  "debt_covered_base",
+  "bonus_usd",
+] as const;
 
 const EXECUTION_COLUMNS = [
   "chain_id",
@@ -119,6 +148,9 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
             ...bookSampleParams(sample),
             ...dashboardParams(sample),
             ...attributionParams(sample),
+            sample.aaveHealth?.healthFactor ?? null,
+            sample.aaveHealth?.floor ?? null,
+            sample.aaveHealth?.deltaBase ?? null,
           ],
         );
         // A re-read block replaces its readings whole: a token that left the book leaves the block too.
@@ -259,6 +291,36 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (key, status, at_sec) DO NOTHING`,
         [alert.key, alert.status, alert.atSec, alert.severity, alert.title, alert.text, alert.bookId],
+      );
+    },
+
+    async putAaveLiquidation(l: AaveLiquidationHistory) {
+      await db.query(
+        `INSERT INTO aave_liquidations (chain_id, book_id, tx_hash, log_index, ${LIQUIDATION_COLUMNS.join(", ")})
+         VALUES (${placeholders(1, 4 + LIQUIDATION_COLUMNS.length)})
+         ON CONFLICT (chain_id, book_id, tx_hash, log_index) DO UPDATE SET ${overwrite(LIQUIDATION_COLUMNS)}`,
+        [
+          l.chainId,
+          l.bookId,
+          l.txHash,
+          l.logIndex,
+          l.blockNumber,
+          l.timestampSec,
+          l.account,
+          l.liquidator,
+          l.collateralAsset,
+          l.collateralSymbol,
+          l.collateralSeized.toString(),
+          l.collateralSeizedUsd,
+          l.protocolFee.toString(),
+          l.protocolFeeUsd,
+          l.debtAsset,
+          l.debtSymbol,
+          l.debtCovered.toString(),
+          l.debtCoveredUsd,
+          l.debtCoveredBase,
+          l.bonusUsd,
+        ],
       );
     },
 
@@ -407,6 +469,8 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
     },
 
     reportSamples: (bookId, range) => readReportSamples(db, bookId, range),
+    aaveLiquidations: (bookId, range) => readAaveLiquidations(db, bookId, range),
+    aaveHealth: (bookId, range) => readAaveHealth(db, bookId, range),
     depegTierChanges: (bookId, range) => readDepegTierChanges(db, bookId, range),
 
     async configVersion() {

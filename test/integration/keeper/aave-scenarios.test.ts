@@ -2,7 +2,11 @@ import { type Address, erc20Abi, parseEventLogs } from "viem";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { parseDocument } from "yaml";
 import type { Keeper } from "../../../keeper/keeper.ts";
-import { AAVE_V3_POOL_ABI } from "../../../src/chain/abis/aave-v3-abi.ts";
+import {
+  AAVE_V3_DATA_PROVIDER_ABI,
+  AAVE_V3_ORACLE_ABI,
+  AAVE_V3_POOL_ABI,
+} from "../../../src/chain/abis/aave-v3-abi.ts";
 import { renderDevnetConfig } from "../../../src/cli/config-templates.ts";
 import { DEVNET_AAVE_HEALTH_FACTOR } from "../../../src/cli/devnet-aave-treasury-template.ts";
 import { bookParamsFromConfig, bookSourcesFromConfig } from "../../../src/config/adapters.ts";
@@ -98,6 +102,39 @@ const wethDebt = (blockNumber?: bigint) =>
   balanceOf(aave().reserves.weth.variableDebtToken, safe(), blockNumber);
 const usdcCollateral = (blockNumber?: bigint) => balanceOf(aave().reserves.usdc.aToken, safe(), blockNumber);
 
+/** Waits until the keeper has evaluated `block` (or later) and has no evaluation or submission queued. */
+const settledOn = (keeper: Keeper) => (block: bigint) =>
+  waitFor(`the keeper settled on block ${block}`, async () => {
+    const health = await keeper.health();
+    const evaluated = health.books.every((b) => (b.lastEvaluation?.blockNumber ?? -1n) >= block);
+    const busy = Object.entries(health.queues).some(
+      ([name, q]) => /evaluate|submit/.test(name) && q.waiting + q.prioritized + q.active + q.delayed > 0,
+    );
+    return evaluated && !busy;
+  });
+
+/** The report over blocks [first, last] as `hedgekeeper report` reads it. */
+async function reportOver(
+  history: Awaited<ReturnType<typeof openHistoryStore>>,
+  first: bigint,
+  last: bigint,
+) {
+  const d = devnet();
+  const [startBlock, endBlock] = await Promise.all([
+    d.publicClient.getBlock({ blockNumber: first }),
+    d.publicClient.getBlock({ blockNumber: last }),
+  ]);
+  // The period in block time alone: the devnet's blocks run hours ahead of the keeper's clock (the bootstrap and
+  // the scenario warp time), and the report puts plans in it by the block they were decided at, not by that clock.
+  return performanceReport(
+    await readReportPeriod(history, {
+      bookId: DEVNET_AAVE_BOOK_ID,
+      fromSec: Number(startBlock.timestamp),
+      toSec: Number(endBlock.timestamp),
+    }),
+  );
+}
+
 describe("eth-rally-aave", () => {
   it("with the keeper on: it repays with the Safe's WETH in a handful of plans, and every block's health factor stays above the floor", async () => {
     const d = devnet();
@@ -116,15 +153,7 @@ describe("eth-rally-aave", () => {
     });
     keepers.push(keeper);
     await keeper.start();
-    const settled = (block: bigint) =>
-      waitFor(`the keeper settled on block ${block}`, async () => {
-        const health = await keeper.health();
-        const evaluated = health.books.every((b) => (b.lastEvaluation?.blockNumber ?? -1n) >= block);
-        const busy = Object.entries(health.queues).some(
-          ([name, q]) => /evaluate|submit/.test(name) && q.waiting + q.prioritized + q.active + q.delayed > 0,
-        );
-        return evaluated && !busy;
-      });
+    const settled = settledOn(keeper);
     const firstBlock = await d.publicClient.getBlockNumber({ cacheTime: 0 });
     const before = await accountAt(firstBlock);
     const debtBefore = await wethDebt(firstBlock);
@@ -172,20 +201,16 @@ describe("eth-rally-aave", () => {
       expect(receipt.to?.toLowerCase()).toBe(setup.scope.roles.toLowerCase());
     }
     // What the report says of the run (`hedgekeeper report` reads the same period the same way): the repays, each a
-    // mined routine recalibration of the Aave leg, and no alert.
-    const [startBlock, endBlock] = await Promise.all([
-      d.publicClient.getBlock({ blockNumber: firstBlock }),
-      d.publicClient.getBlock({ blockNumber: lastBlock }),
-    ]);
-    // The period in block time alone: the devnet's blocks run hours ahead of the keeper's clock (the bootstrap and
-    // the scenario warp time), and the report puts plans in it by the block they were decided at, not by that clock.
-    const report = performanceReport(
-      await readReportPeriod(history, {
-        bookId: DEVNET_AAVE_BOOK_ID,
-        fromSec: Number(startBlock.timestamp),
-        toSec: Number(endBlock.timestamp),
-      }),
-    );
+    // mined routine recalibration of the Aave leg, no alert, no liquidation, and a health factor never under the floor.
+    const report = await reportOver(history, firstBlock, lastBlock);
+    expect(report.liquidations).toEqual([]);
+    expect(report.attribution.total.liquidationBonusUsd).toBe(0);
+    expect(report.aaveHealth?.samples).toBeGreaterThan(30);
+    expect(report.aaveHealth?.floor).toBe(DEVNET_AAVE_HEALTH_FACTOR.floor);
+    expect(report.aaveHealth?.minHealthFactor).toBeGreaterThanOrEqual(DEVNET_AAVE_HEALTH_FACTOR.floor);
+    // Blocks evaluated while a plan was in flight leave no sample: the samples' lowest is at or above the chain's.
+    expect(report.aaveHealth?.minHealthFactor).toBeGreaterThanOrEqual(Number(lowest) / 1e18 - 1e-12);
+    expect(report.aaveHealth?.secondsUnderFloor).toBe(0);
     const reportedMined = report.plans.filter((p) => p.status === "mined");
     expect(reportedMined.length).toBe(mined.length);
     expect(reportedMined.every((p) => /^aave recalibration: health factor/.test(p.reason))).toBe(true);
@@ -198,8 +223,26 @@ describe("eth-rally-aave", () => {
     expect(collateralAfter).toBeGreaterThanOrEqual(collateralBefore);
   }, 180_000);
 
-  it("with the keeper off: the devnet liquidator liquidates the book once its health factor falls under 1", async () => {
+  it("with the keeper off: the devnet liquidator liquidates the book once its health factor falls under 1, and the report lists it as the chain's LiquidationCall has it", async () => {
     const d = devnet();
+    // The keeper watching in shadow mode (it decides, records and pages; it sends nothing), with the history the
+    // report reads.
+    redis = isolatedRedis("keeper-aave-rally-off");
+    const history = await openHistoryStore({ dataDir: "memory://" });
+    onTestFinished(() => history.close());
+    const keeper = testKeeper({
+      devnet: d,
+      setup,
+      rpcUrl: proxy.url,
+      redisUrl: process.env.REDIS_URL!,
+      prefix: redis.prefix,
+      bookId: DEVNET_AAVE_BOOK_ID,
+      history,
+      mode: "shadow",
+    });
+    keepers.push(keeper);
+    await keeper.start();
+    const settled = settledOn(keeper);
     const market = {
       pool: aave().pool,
       protocolDataProvider: aave().protocolDataProvider,
@@ -211,21 +254,27 @@ describe("eth-rally-aave", () => {
     const debtBefore = await wethDebt(firstBlock);
     const collateralBefore = await usdcCollateral(firstBlock);
     const liquidations: Awaited<ReturnType<typeof liquidateUnhealthyAaveAccounts>> = [];
+    await settled(firstBlock);
     await d.runScenario("eth-rally-aave", {
       onBlock: async (block) => {
+        await settled(block.blockNumber);
         const { healthFactorWad } = await accountAt(block.blockNumber);
         if (healthFactorWad >= WAD) return;
         // The liquidator's bot mines its own block right after the one that made the account liquidatable.
         await d.testClient.setAutomine(true);
+        let found: typeof liquidations;
         try {
-          liquidations.push(
-            ...(await liquidateUnhealthyAaveAccounts(d.client, market, liquidator, [safe()])),
-          );
+          found = await liquidateUnhealthyAaveAccounts(d.client, market, liquidator, [safe()]);
         } finally {
           await d.testClient.setAutomine(false);
         }
+        liquidations.push(...found);
+        // The keeper reads the liquidation's block before the scenario moves the price again.
+        if (found.length > 0) await settled(await d.publicClient.getBlockNumber({ cacheTime: 0 }));
       },
     });
+    const lastBlock = await d.publicClient.getBlockNumber({ cacheTime: 0 });
+    await settled(lastBlock);
     expect(liquidations.length).toBeGreaterThan(0);
     const [first] = liquidations;
     const receipt = await d.publicClient.getTransactionReceipt({ hash: first!.txHash });
@@ -238,7 +287,75 @@ describe("eth-rally-aave", () => {
     expect(first!.healthFactorBeforeWad).toBeLessThan(WAD);
     expect(await wethDebt()).toBeLessThan(debtBefore);
     expect(await usdcCollateral()).toBeLessThan(collateralBefore);
-  }, 180_000);
+
+    // The report over the run lists every liquidation with the figures of its LiquidationCall, read here from the
+    // receipts, and values them at the Aave oracle's prices of the liquidation's block.
+    const report = await reportOver(history, firstBlock, lastBlock);
+    expect(report.liquidations).toHaveLength(liquidations.length);
+    let bonusUsd = 0;
+    for (const [i, made] of liquidations.entries()) {
+      const chainReceipt = await d.publicClient.getTransactionReceipt({ hash: made.txHash });
+      const [logged] = parseEventLogs({
+        abi: AAVE_V3_POOL_ABI,
+        eventName: "LiquidationCall",
+        logs: chainReceipt.logs,
+      });
+      const [collateralPrice, debtPrice] = await Promise.all(
+        [logged!.args.collateralAsset, logged!.args.debtAsset].map((asset) =>
+          d.publicClient.readContract({
+            address: aave().oracle,
+            abi: AAVE_V3_ORACLE_ABI,
+            functionName: "getAssetPrice",
+            args: [asset],
+            blockNumber: chainReceipt.blockNumber,
+          }),
+        ),
+      );
+      const reported = report.liquidations[i]!;
+      expect(reported.txHash).toBe(made.txHash);
+      expect(reported.blockNumber).toBe(chainReceipt.blockNumber);
+      expect(reported.liquidator.toLowerCase()).toBe(logged!.args.liquidator.toLowerCase());
+      expect(reported.collateralSeized).toBe(logged!.args.liquidatedCollateralAmount);
+      expect(reported.debtCovered).toBe(logged!.args.debtToCover);
+      expect([reported.collateralSymbol, reported.debtSymbol]).toEqual(["USDC", "WETH"]);
+      // USDC 6 decimals, WETH 18; the oracle's prices are USD × 1e8.
+      const seizedUsd =
+        (Number(logged!.args.liquidatedCollateralAmount) / 1e6) * (Number(collateralPrice) / 1e8);
+      const coveredUsd = (Number(logged!.args.debtToCover) / 1e18) * (Number(debtPrice) / 1e8);
+      expect(reported.collateralSeizedUsd).toBeCloseTo(seizedUsd, 6);
+      expect(reported.debtCoveredUsd).toBeCloseTo(coveredUsd, 6);
+      // What the Safe lost in collateral, from its aToken balance either side of the liquidation (one block's supply
+      // interest, a fraction of a cent, apart): the liquidator's amount and Aave's protocol fee on the bonus.
+      const lostUsd =
+        Number(
+          (await usdcCollateral(chainReceipt.blockNumber - 1n)) -
+            (await usdcCollateral(chainReceipt.blockNumber)),
+        ) / 1e6;
+      expect(Math.abs(reported.collateralSeizedUsd + reported.protocolFeeUsd - lostUsd)).toBeLessThan(0.05);
+      expect(reported.protocolFeeUsd).toBeGreaterThan(0);
+      expect(reported.bonusUsd).toBeCloseTo(seizedUsd + reported.protocolFeeUsd - coveredUsd, 6);
+      // The bonus is the collateral reserve's liquidation bonus on the debt covered (USDC's, aave-v3-reserves.ts).
+      const [, , , liquidationBonusBps] = await d.publicClient.readContract({
+        address: aave().protocolDataProvider,
+        abi: AAVE_V3_DATA_PROVIDER_ABI,
+        functionName: "getReserveConfigurationData",
+        args: [logged!.args.collateralAsset],
+      });
+      expect(reported.bonusUsd / reported.debtCoveredUsd).toBeCloseTo(
+        Number(liquidationBonusBps - 10_000n) / 1e4,
+        4,
+      );
+      bonusUsd += reported.bonusUsd;
+    }
+    // The bonus is its own term of the attribution, and the health factor went under 1 (and the floor) on the way.
+    expect(report.attribution.total.liquidationBonusUsd).toBeCloseTo(bonusUsd, 6);
+    expect(report.aaveHealth?.minHealthFactor).toBeLessThan(1);
+    expect(report.aaveHealth?.secondsUnderFloor).toBeGreaterThan(0);
+    // Paged: one keeper event per liquidation (the alert router turns each into a critical alert).
+    expect((await keeper.events.counters()).aave_liquidations).toBe(liquidations.length);
+    // The keeper in shadow mode sent nothing.
+    expect((await keeper.plans.list()).some((r) => r.status === "mined")).toBe(false);
+  }, 240_000);
 });
 
 /** The devnet configuration with the first book hedged on two legs: its perp, and an Aave borrow short. */
