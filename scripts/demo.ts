@@ -376,7 +376,7 @@ async function attributionOf(
 /** The metrics endpoint must serve what it promises: the book's drift and the keeper's queues. */
 async function metricsProblems(metricsUrl: string): Promise<string[]> {
   const scraped = await fetch(`${metricsUrl}/metrics`).then((r) => r.text());
-  return [`hedgekeeper_book_drift_bps{book_id="${BOOK_ID}"}`, "hedgekeeper_queue_depth{"]
+  return [`hedgekeeper_book_drift_bps{book_id="${BOOK_ID}",network="devnet"}`, "hedgekeeper_queue_depth{"]
     .filter((series) => !scraped.includes(series))
     .map((series) => `/metrics does not serve ${series}`);
 }
@@ -404,7 +404,7 @@ async function main(): Promise<number> {
     say(renderScenario(result));
   }
   await new Promise((resolve) => setTimeout(resolve, 1_100));
-  for (const problem of await metricsProblems(running.metricsUrl)) {
+  for (const problem of await metricsProblems(running.metricsUrl!)) {
     report.ok = false;
     say(`problem: ${problem}`);
   }
