@@ -178,7 +178,10 @@ export async function startNetworkSupervisor(
         });
         const message: NetworkSupervisorMessage = { type: "scrape-metrics", requestId };
         proc.send(message, (error) => {
-          if (error) pendingScrapes.get(requestId)?.([]);
+          if (error === null) return;
+          // The channel closed under the request: the child is left out of this scrape.
+          pendingScrapes.get(requestId)?.([]);
+          pendingScrapes.delete(requestId);
         });
       });
     };
