@@ -703,7 +703,7 @@ describe("hedgekeeper run", () => {
       for (const row of detail.stress) expect(typeof row.liquidated).toBe("boolean");
       const scraped = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(scraped).toMatch(
-        /hedgekeeper_job_duration_seconds_count\{job="[^"]*evaluate[^"]*",outcome="ok",network="devnet"\} [1-9]/,
+        /hedgekeeper_job_duration_seconds_count\{network="devnet",job="[^"]*evaluate[^"]*",outcome="ok"\} [1-9]/,
       );
 
       // A plan written into the process's Redis by someone without the keeper's key (sealed with another key) is
