@@ -2,7 +2,9 @@
 // (keeper/config.ts) it wires the chain client, the history store, the keeper (its queues and the workers of its
 // role), Prometheus /metrics and /healthz, the alerts, the history's compaction, and (where books are evaluated)
 // the stewards' API and dashboard. `hedgekeeper run`, `node keeper/main.ts` and the demo all start here: what
-// differs between them is the configuration, and a logger, a clock and listeners on what the keeper does.
+// differs between them is the configuration, and a logger, a clock and listeners on what the keeper does. Books on
+// several networks: keeper/network-supervisor.ts starts this once per network in a child process (`channel`),
+// where it serves nothing and hands its alerts, health and metrics to the supervisor.
 import { existsSync } from "node:fs";
 import type { Logger } from "pino";
 import type { Alert } from "../src/alerts/alert.ts";
