@@ -521,7 +521,7 @@ async function attributionOf(
 /** The metrics endpoint must serve what it promises: every book's drift and the keeper's queues. */
 async function metricsProblems(metricsUrl: string, bookIds: readonly string[]): Promise<string[]> {
   const scraped = await fetch(`${metricsUrl}/metrics`).then((r) => r.text());
-  return [...bookIds.map((id) => `hedgekeeper_book_drift_bps{book_id="${id}"}`), "hedgekeeper_queue_depth{"]
+  return [...bookIds.map((id) => `hedgekeeper_book_drift_bps{book_id="${id}",network="devnet"}`), "hedgekeeper_queue_depth{"]
     .filter((series) => !scraped.includes(series))
     .map((series) => `/metrics does not serve ${series}`);
 }
@@ -549,7 +549,7 @@ async function main(): Promise<number> {
     say(renderScenario(result));
   }
   await new Promise((resolve) => setTimeout(resolve, 1_100));
-  for (const problem of await metricsProblems(running.metricsUrl, [...run.params.keys()])) {
+  for (const problem of await metricsProblems(running.metricsUrl!, [...run.params.keys()])) {
     report.ok = false;
     say(`problem: ${problem}`);
   }
