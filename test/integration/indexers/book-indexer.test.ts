@@ -10,6 +10,7 @@ import { swapV4PoolTo, v4PoolOfManifest } from "../../../src/devnet/pools-v4.ts"
 import { writeDevnetContract } from "../../../src/devnet/transactions.ts";
 import { poolIdOf } from "../../../src/engine/pool-identity.ts";
 import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
+import { v4PositionSalt } from "../../../src/indexers/uniswap-v4-reads.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 import {
   type FaultInjectingRpcProxy,
@@ -118,7 +119,7 @@ describe("book indexer on the devnet", () => {
     }
   });
 
-  it("follows the v4 positions through swaps across their bounds (native ETH, stable, hooked pools): each incremental snapshot equals a cold read, and its fee growth inside equals StateView's", async () => {
+  it("follows the v4 positions through swaps across their bounds (native ETH, stable, hooked pools): each incremental snapshot equals a cold read, and its fee growth inside and position states equal StateView's", async () => {
     const m = devnet.manifest;
     const v4 = m.uniswapV4!;
     const trader = m.accounts.trader.address;
@@ -160,6 +161,18 @@ describe("book indexer on the devnet", () => {
           });
           expect([range.feeGrowthInside0X128, range.feeGrowthInside1X128]).toEqual([inside0, inside1]);
         }
+      }
+      // Position states come from the PoolManager's storage words (extsload): StateView's getter agrees.
+      for (const p of incremental.snapshot.lpPositions) {
+        if (p.kind !== "uniswap-v4") continue;
+        const state = await devnet.publicClient.readContract({
+          address: v4.stateView,
+          abi: STATE_VIEW_ABI,
+          functionName: "getPositionInfo",
+          args: [p.poolId, v4.positionManager, p.tickLower, p.tickUpper, v4PositionSalt(p.tokenId)],
+          blockNumber,
+        });
+        expect([p.liquidity, p.feeGrowthInside0LastX128, p.feeGrowthInside1LastX128]).toEqual(state);
       }
     }
     const v4Positions = (await indexer.snapshotAt(await client.getBlockNumber({ cacheTime: 0 }), memory))
