@@ -107,22 +107,27 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       v3Side === undefined || block.hash === null
         ? undefined
         : await v3Side.cache.changesSince(blockNumber, block.hash, countRequest);
-    const tokenIds =
-      v3Side === undefined
-        ? []
-        : since !== undefined && !since.changes.rediscover
-          ? since.base.tokenIds
-          : await v3Side.discovery.discover(read);
-    // A new position's struct is read with its statics; the main round takes it from there. The statics' second
-    // round (tick spacings, token metadata) is needed only to decode: it goes alongside the main round.
-    const learned = await v3Side?.statics.learnInTwo(tokenIds, read);
+    // The v3 side's discovery and statics and the v4 side's candidates and statics do not depend on each other:
+    // they run together (on a cold snapshot each side's rounds overlap the other's decoding).
+    const [{ tokenIds, learned }, planV4] = await Promise.all([
+      (async () => {
+        if (v3Side === undefined) return { tokenIds: [], learned: undefined };
+        const ids =
+          since !== undefined && !since.changes.rediscover
+            ? since.base.tokenIds
+            : await v3Side.discovery.discover(read);
+        // A new position's struct is read with its statics; the main round takes it from there. The statics'
+        // second round (tick spacings, token metadata) is needed only to decode: it goes alongside the main round.
+        return { tokenIds: ids, learned: await v3Side.statics.learnInTwo(ids, read) };
+      })(),
+      v4Side?.prepare({
+        blockNumber,
+        since: since && { blockNumber: since.base.blockNumber, logs: since.logs },
+        read,
+        countRequest,
+      }),
+    ]);
     const structsAtThisBlock = learned?.structs ?? new Map<bigint, V3PositionState>();
-    const planV4 = await v4Side?.prepare({
-      blockNumber,
-      since: since && { blockNumber: since.base.blockNumber, logs: since.logs },
-      read,
-      countRequest,
-    });
 
     // The main round: everything that changes, at this block, in one batch.
     const batch = createReadBatch();

@@ -63,9 +63,12 @@ export function planV4BookReads(
     candidates: readonly bigint[];
     /** The cache to build on and what changed since; undefined: read everything. */
     since: { base: V4Cache; changes: V4Changes } | undefined;
+    /** PositionInfo words already read at this block (the statics of new ids): not read again. */
+    infoAtThisBlock?: ReadonlyMap<bigint, bigint>;
   },
 ): (outcomes: readonly ReadOutcome[]) => V4Book {
   const { v4, safe, statics, candidates, since } = input;
+  const infoAtThisBlock = input.infoAtThisBlock ?? new Map<bigint, bigint>();
   const safeLower = safe.toLowerCase();
   const minted = statics.minted(candidates);
   const readOwner = (id: bigint) =>
@@ -97,6 +100,21 @@ export function planV4BookReads(
         ),
       ]),
   );
+  // PositionInfo (for its subscriber flag): the word the statics read at this block, or a read now.
+  const packedInfo = (id: bigint): ((outcomes: readonly ReadOutcome[]) => bigint) => {
+    const known = infoAtThisBlock.get(id);
+    if (known !== undefined) return () => known;
+    const slot = batch.add(
+      typedRead({
+        address: v4.positionManager,
+        abi: V4_POSITION_MANAGER_ABI,
+        functionName: "positionInfo",
+        args: [id],
+      }),
+      `positionInfo(${id})`,
+    );
+    return (outcomes) => slot.value(outcomes);
+  };
   // Storage words read through extsload: each position's three, each bound tick's two, at these offsets.
   const words: Hex[] = [];
   const wordsAt = (slots: readonly Hex[]) => words.push(...slots) - slots.length;
@@ -114,15 +132,7 @@ export function planV4BookReads(
               salt: v4PositionSalt(p.tokenId),
             }),
           ),
-          packed: batch.add(
-            typedRead({
-              address: v4.positionManager,
-              abi: V4_POSITION_MANAGER_ABI,
-              functionName: "positionInfo",
-              args: [p.tokenId],
-            }),
-            `positionInfo(${p.tokenId})`,
-          ),
+          packed: packedInfo(p.tokenId),
         },
       ]),
   );
@@ -187,7 +197,7 @@ export function planV4BookReads(
         liquidity: word[slots.state]! & UINT128_MASK,
         feeGrowthInside0LastX128: word[slots.state + 1]!,
         feeGrowthInside1LastX128: word[slots.state + 2]!,
-        hasSubscriber: decodePositionInfo(slots.packed.value(outcomes)).hasSubscriber,
+        hasSubscriber: decodePositionInfo(slots.packed(outcomes)).hasSubscriber,
       });
     }
     const ticks = new Map<string, TickFeeGrowth>();

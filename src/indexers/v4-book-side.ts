@@ -66,11 +66,11 @@ export function createV4BookSide(
         candidates.received(changes.received, round.blockNumber);
         ids = candidates.list();
       }
-      await statics.learn(ids, round.read);
+      const infoAtThisBlock = await statics.learn(ids, round.read);
       const since = base === undefined || changes === undefined ? undefined : { base, changes };
 
       return (batch) => {
-        const decode = planV4BookReads(batch, { v4, safe, statics, candidates: ids, since });
+        const decode = planV4BookReads(batch, { v4, safe, statics, candidates: ids, since, infoAtThisBlock });
         return async (outcomes) => {
           const book = decode(outcomes);
           const held = statics.minted([...book.positions.keys()]);
