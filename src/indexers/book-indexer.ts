@@ -106,7 +106,10 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     const since =
       v3Side === undefined || block.hash === null
         ? undefined
-        : await v3Side.cache.changesSince(blockNumber, block.hash, countRequest);
+        : await v3Side.cache.changesSince(
+            { number: blockNumber, hash: block.hash, parentHash: block.parentHash },
+            countRequest,
+          );
     // The v3 side's discovery and statics and the v4 side's candidates and statics do not depend on each other:
     // they run together (on a cold snapshot each side's rounds overlap the other's decoding).
     const [{ tokenIds, learned }, planV4] = await Promise.all([

@@ -182,6 +182,53 @@ describe("book indexer on the devnet", () => {
     );
   });
 
+  it("asks the PoolManager only for the events of the pools the Safe's v4 positions are in, and a child block costs 5 requests", async () => {
+    const m = devnet.manifest;
+    const v4 = m.uniswapV4!;
+    const poolManagerQueries: { topics: unknown[]; logs: { topics: string[] }[] }[] = [];
+    proxy.setFaults({
+      rewriteResult: (call, result) => {
+        const [filter] = (call.params ?? []) as { address?: string | string[]; topics?: unknown[] }[];
+        const addresses = [filter?.address ?? []].flat().map((a) => a.toLowerCase());
+        if (call.method === "eth_getLogs" && addresses.includes(v4.poolManager.toLowerCase())) {
+          poolManagerQueries.push({ topics: filter?.topics ?? [], logs: result as { topics: string[] }[] });
+        }
+        return result;
+      },
+    });
+    const { client, indexer } = newIndexer();
+    const first = await indexer.snapshotAt(await client.getBlockNumber({ cacheTime: 0 }), memory);
+    const watched = [
+      ...new Set(first.snapshot.lpPositions.flatMap((p) => (p.kind === "uniswap-v4" ? [p.poolId] : []))),
+    ];
+    expect(watched).toHaveLength(3);
+    poolManagerQueries.length = 0;
+
+    const swapped = v4.pools.usdcUsdt10.poolId;
+    await swapV4PoolTo(
+      devnet.client,
+      v4,
+      m.accounts.trader.address,
+      v4PoolOfManifest(v4.pools.usdcUsdt10),
+      1.006,
+    );
+    const next = await indexer.snapshotAt(first.snapshot.blockNumber + 1n, memory);
+
+    // getBlock, the v3 side's getLogs, the PoolManager's getLogs, the main round, getBlock (the child block's
+    // parent hash proves the cached block canonical).
+    expect(next.requests).toBe(5);
+    expect(poolManagerQueries).toHaveLength(1);
+    const [query] = poolManagerQueries;
+    expect([...(query!.topics[1] as string[])].sort()).toEqual(watched.map((id) => id.toLowerCase()).sort());
+    // The swap in a watched pool came back (and nothing from any other pool).
+    expect(query!.logs.map((log) => log.topics[1])).toEqual([swapped.toLowerCase()]);
+    const tickOf = (book: typeof first) => {
+      const pool = book.snapshot.pools.find((p) => p.kind === "uniswap-v4" && p.poolId === swapped);
+      return pool?.kind === "uniswap-v4" ? pool.tick : undefined;
+    };
+    expect(tickOf(next)).not.toBe(tickOf(first));
+  });
+
   it("flags a feed older than its heartbeat as stale instead of using it", async () => {
     const { client, indexer } = newIndexer();
     await devnet.testClient.increaseTime({ seconds: devnet.manifest.feeds.ethUsd.heartbeatSec + 60 });
