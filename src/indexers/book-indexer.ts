@@ -5,10 +5,13 @@
 // everything else is one batch of typed reads (v3-book-reads.ts, uniswap-v2-reads.ts, book-feeds.ts, the perp
 // venue, the Aave account (aave-v3-reads.ts), spot-balances.ts). A steady-state snapshot costs a handful of requests however many positions there are.
 import type { Address, PublicClient } from "viem";
+import { MULTICALL3_VIEWS_ABI } from "../chain/abis/multicall3-abi.ts";
 import { classifyChainError } from "../chain/classify-error.ts";
+import { MULTICALL3_ADDRESS } from "../chain/client.ts";
 import { InconsistentBlockError } from "../chain/errors.ts";
 import { type ContractRead, type ReadOutcome, readAtBlock } from "../chain/read-at-block.ts";
 import { createReadBatch } from "../chain/read-batch.ts";
+import { typedRead } from "../chain/typed-read.ts";
 import type { BookSample, BookSnapshot, KeeperState } from "../engine/snapshot.ts";
 import { planAaveAccountReads } from "./aave-v3-reads.ts";
 import { createBookFeeds } from "./book-feeds.ts";
@@ -160,6 +163,19 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
             blockNumber,
           );
     const decodeSpot = planSpotReads(batch, sources.spotTokens, sources.safe);
+    // The cached block the logs were read from, when not proven canonical yet: its hash as this block sees it.
+    const cachedBlockHash =
+      since?.verify === undefined
+        ? undefined
+        : batch.add(
+            typedRead({
+              address: MULTICALL3_ADDRESS,
+              abi: MULTICALL3_VIEWS_ABI,
+              functionName: "getBlockHash",
+              args: [since.verify.blockNumber],
+            }),
+            `Multicall3.getBlockHash(${since.verify.blockNumber})`,
+          );
     const decodeV4 = planV4?.(batch);
     // Every position's struct already read at this block (a cold snapshot): their entries' logs need nothing from
     // the main round, so they are read alongside it. Otherwise after it, from the structs it reads.
@@ -168,6 +184,15 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
         ? v3Side.entries.refresh(liquidityOf(structsAtThisBlock), blockNumber, countRequest)
         : undefined;
     const [outcomes] = await Promise.all([read(batch.reads), learned?.rest(), entriesEarly]);
+    if (
+      cachedBlockHash !== undefined &&
+      cachedBlockHash.value(outcomes).toLowerCase() !== since?.verify?.blockHash.toLowerCase()
+    ) {
+      // The cache was built on a block since reorged away: what it took as unchanged may not be. Read everything.
+      v3Side?.cache.forget();
+      const cold = await snapshotAt(blockNumber, memory);
+      return { ...cold, requests: requests + cold.requests };
+    }
 
     const v3Book = decodeV3?.(outcomes);
     const lpPositions: BookSnapshot["lpPositions"] = [];

@@ -34,6 +34,20 @@ export const tickKey = (pool: Address, tick: number) => `${pool.toLowerCase()}:$
 
 /** Beyond this many blocks since the cache, one log query may exceed providers' ranges: read everything again. */
 const MAX_INCREMENTAL_BLOCKS = 2_000n;
+/** The EVM's BLOCKHASH answers for the 256 most recent blocks only (the yellow paper; 0 beyond). */
+const BLOCKHASH_WINDOW = 256n;
+
+/** What changed since the cache, and the cached block still to be proven canonical (see `changesSince`). */
+export interface ChangesSince {
+  base: BookCache;
+  changes: BookChanges;
+  logs: readonly ChangeLog[];
+  /**
+   * The cached block, when its hash is not proven yet: the caller reads Multicall3.getBlockHash of it in its main
+   * round (pinned to the new block), and on a mismatch forgets the cache and reads everything.
+   */
+  verify?: { blockNumber: bigint; blockHash: `0x${string}` };
+}
 
 export function createIncrementalCache(input: {
   client: PublicClient;
@@ -56,13 +70,14 @@ export function createIncrementalCache(input: {
   return {
     /**
      * The cache to build on and what may have changed since it, or undefined (read everything). Looking at the
-     * logs costs a getLogs (two with watched v4 pools), and a getBlock of the cached block to prove it canonical
-     * unless `block` is its child (its parent hash proves it), counted through `countRequest`.
+     * logs costs a getLogs (two with watched v4 pools), counted through `countRequest`. The cached block must still
+     * be canonical: `block`'s parent hash proves it for its child; within BLOCKHASH_WINDOW blocks the caller proves
+     * it in its main round (`verify`); further back a getBlock of it is read here.
      */
     async changesSince(
       block: { number: bigint; hash: `0x${string}`; parentHash: `0x${string}` },
       countRequest: () => void,
-    ): Promise<{ base: BookCache; changes: BookChanges; logs: readonly ChangeLog[] } | undefined> {
+    ): Promise<ChangesSince | undefined> {
       const { number: blockNumber, hash: blockHash } = block;
       const base = cache;
       if (base === undefined || blockNumber < base.blockNumber) return undefined;
@@ -74,6 +89,7 @@ export function createIncrementalCache(input: {
       if (blockNumber - base.blockNumber > MAX_INCREMENTAL_BLOCKS) return undefined;
       const fromBlock = base.blockNumber + 1n;
       const child = blockNumber === fromBlock;
+      const verifyInMainRound = !child && blockNumber - base.blockNumber <= BLOCKHASH_WINDOW;
       const byPoolId = input.alsoLogs?.byPoolId;
       const poolIds = byPoolId?.poolIds() ?? [];
       // eth_getLogs ORs the values given for a topic: any of the events (topic 0) of any watched pool (topic 1).
@@ -109,11 +125,14 @@ export function createIncrementalCache(input: {
           strict: true,
         });
         const poolLogs = byPoolId === undefined || poolIds.length === 0 ? [] : readPoolLogs(byPoolId);
-        if (!child) countRequest();
+        const readCachedBlock = !child && !verifyInMainRound;
+        if (readCachedBlock) countRequest();
         const [cachedHash, v3Logs, v4Logs] = await Promise.all([
           child
             ? block.parentHash
-            : client.getBlock({ blockNumber: base.blockNumber }).then((cached) => cached.hash),
+            : readCachedBlock
+              ? client.getBlock({ blockNumber: base.blockNumber }).then((cached) => cached.hash)
+              : base.blockHash,
           found,
           poolLogs,
         ]);
@@ -140,7 +159,16 @@ export function createIncrementalCache(input: {
         trackedTicks: statics.boundsByPool(base.tokenIds),
         cachedPoolTicks: base.poolTicks,
       });
-      return { base, changes, logs };
+      return {
+        base,
+        changes,
+        logs,
+        ...(verifyInMainRound && { verify: { blockNumber: base.blockNumber, blockHash: base.blockHash } }),
+      };
+    },
+    /** Drops the cache (its block turned out not canonical): the next snapshot reads everything. */
+    forget(): void {
+      cache = undefined;
     },
     /** Only a complete, consistent snapshot becomes the base for the next one. */
     remember(snapshot: {

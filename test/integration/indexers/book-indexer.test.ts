@@ -229,6 +229,35 @@ describe("book indexer on the devnet", () => {
     expect(tickOf(next)).not.toBe(tickOf(first));
   });
 
+  it("proves a cached block some blocks back canonical within its main round (5 requests), and reads everything when it was reorged away", async () => {
+    const m = devnet.manifest;
+    const v4 = m.uniswapV4!;
+    const trader = m.accounts.trader.address;
+    const { client, indexer } = newIndexer();
+    const fork = await devnet.snapshot();
+    // The cache is built on a block whose swap crosses the bounds of the Safe's USDC/USDT v4 positions.
+    await swapV4PoolTo(devnet.client, v4, trader, v4PoolOfManifest(v4.pools.usdcUsdt10), 1.006);
+    const orphan = await client.getBlockNumber({ cacheTime: 0 });
+    await indexer.snapshotAt(orphan, memory);
+    // Positive control: three blocks on, on the same chain, the incremental snapshot costs 5 and equals a cold read.
+    await devnet.testClient.mine({ blocks: 3 });
+    const later = orphan + 3n;
+    const onSameChain = await indexer.snapshotAt(later, memory);
+    expect(onSameChain.requests).toBe(5);
+    expect(onSameChain.snapshot).toEqual((await newIndexer().indexer.snapshotAt(later, memory)).snapshot);
+
+    // A reorg replaces the swap's block: the new chain has no swap, and is longer than the cache's block.
+    await devnet.revert(fork);
+    await devnet.testClient.mine({ blocks: 6 });
+    const head = await client.getBlockNumber({ cacheTime: 0 });
+    expect(head).toBeGreaterThan(later);
+    const afterReorg = await indexer.snapshotAt(head, memory);
+    const cold = await newIndexer().indexer.snapshotAt(head, memory);
+    expect(afterReorg.snapshot).toEqual(cold.snapshot);
+    // The incremental attempt (5), then the book read again (its immutable facts still cached).
+    expect(afterReorg.requests).toBeGreaterThan(5);
+  });
+
   it("flags a feed older than its heartbeat as stale instead of using it", async () => {
     const { client, indexer } = newIndexer();
     await devnet.testClient.increaseTime({ seconds: devnet.manifest.feeds.ethUsd.heartbeatSec + 60 });
