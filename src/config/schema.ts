@@ -8,6 +8,9 @@ import { SIGMA_DEFAULTS } from "../engine/volatility.ts";
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
+/** Chainlink's recommended wait after an L2 sequencer comes back (its examples' GRACE_PERIOD_TIME). */
+export const DEFAULT_SEQUENCER_GRACE_PERIOD_SEC = 3_600;
+
 export const address = z
   .string()
   .regex(ADDRESS, "expected a 0x-prefixed 20-byte address")
@@ -72,7 +75,7 @@ export const networkSchema = z
       .object({
         address: address.describe("Chainlink L2 sequencer uptime feed proxy (answer 0 = up, 1 = down)."),
         gracePeriodSec: positiveInt
-          .default(3600)
+          .default(DEFAULT_SEQUENCER_GRACE_PERIOD_SEC)
           .describe(
             "After the sequencer comes back, prices are not acted on for this long (Chainlink recommends 3600).",
           ),
