@@ -121,7 +121,7 @@ describe("a perp plan's price impact from the market's depth, against the realiz
       const { quoted, filledQuote, realizedImpactUsd } = await quoteAndFill(targetHedgeRatio, tradeEth);
       expect(quoted.withinKnownRange).toBe(true);
       // Perp v2 scales the amount it swaps so the pool fee cancels; that rounding may leave a wei or two (0 measured:
-    // 13.44 bps for the 60 ETH sale, 0.22 for 1 ETH, 0.11 for the 0.5 ETH purchase, quoted and filled alike).
+      // 13.44 bps for the 60 ETH sale, 0.22 for 1 ETH, 0.11 for the 0.5 ETH purchase, quoted and filled alike).
       const diff = quoted.exchangedQuote - filledQuote;
       expect(diff < 0n ? -diff : diff).toBeLessThanOrEqual(10n);
       expect(realizedImpactUsd).toBeGreaterThan(0);
