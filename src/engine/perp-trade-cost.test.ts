@@ -146,6 +146,18 @@ describe("perpTradeCost", () => {
     expect(sell.withinKnownRange).toBe(true);
   });
 
+  it("knows no range when slot0's tick does not match its price, and bounds the trade instead", () => {
+    const mismatched = { ...DEPTH, tick: 80_200 }; // the edge below would lie above the price
+    const sell = perpTradeCost(mismatched, {
+      amountBase: E18,
+      isBaseToQuote: true,
+      feeBps: 10,
+      toleranceBps: 50,
+    });
+    expect(sell.withinKnownRange).toBe(false);
+    expect(sell.exchangedQuote).toBe((sell.spotQuote * 9_950n) / 10_000n);
+  });
+
   it("rejects bad depth or trade input naming the field", () => {
     const bad =
       (depth: Partial<PerpMarketDepth>, amountBase = E18, toleranceBps = 50) =>

@@ -96,7 +96,9 @@ export function perpTradeCost(
   const L = depth.liquidity;
   const edge = knownRangeEdge(depth, isBaseToQuote);
   // The most base the known range takes in (price down to its edge) or gives out (price up to its edge).
-  const rangeBase = L === 0n || edge === sqrtP ? 0n : getAmount0Delta(edge, sqrtP, L, isBaseToQuote);
+  // An edge on the wrong side of the price (a slot0 whose tick does not match its price) knows no range.
+  const wrongSide = isBaseToQuote ? edge >= sqrtP : edge <= sqrtP;
+  const rangeBase = L === 0n || wrongSide ? 0n : getAmount0Delta(edge, sqrtP, L, isBaseToQuote);
   const withinKnownRange = amountBase <= rangeBase;
 
   const continued = continuedSwap(sqrtP, L, amountBase, isBaseToQuote);
