@@ -284,6 +284,9 @@ const perpV2HedgeSchema = z
         accountBalance: address,
         vault: address,
         exchange: address,
+        marketPool: address.describe(
+          "The market's Uniswap v3 pool (MarketRegistry.getPool(market)): its depth prices a trade's impact.",
+        ),
       })
       .strict()
       .describe("The venue's contracts."),
