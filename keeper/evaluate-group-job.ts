@@ -1,8 +1,9 @@
 // `evaluate-group`: every book of one group (books reading the same chain state, book-groups.ts) at one block, in one
 // job. Each book is evaluated exactly as an `evaluate` job would (evaluateBookAtBlock: its own lease check, engine
 // memory, history rows, hook, plan and plan id), so outcomes stay each book's own; what the books share is the job
-// (one BullMQ round instead of one per book), the block's snapshot (the shared indexer reads it once) and the
-// residual-risk bootstrap where their inputs are equal (residual-risk-memo.ts). A book whose evaluation fails does
+// (one BullMQ round instead of one per book), the block's snapshot (the shared indexer reads it once), the
+// residual-risk bootstrap where their inputs are equal (residual-risk-memo.ts) and the history writes, made as one
+// multi-row statement per kind (history-write-batch.ts). A book whose evaluation fails does
 // not fail the others: it is handed back as its own `evaluate` job (the same job id the scan once used), which
 // retries and finally fails on its own, under its book id.
 import type { Job } from "bullmq";
@@ -10,6 +11,7 @@ import { UnrecoverableError } from "bullmq";
 import type { KeeperContext } from "./context.ts";
 import { errorText } from "./errors.ts";
 import { type EvaluateResult, evaluateBookAtBlock } from "./evaluate-job.ts";
+import { createHistoryWriteBatch } from "./history-write-batch.ts";
 import { jobIds } from "./job-ids.ts";
 import { type EvaluatePayload, evaluateGroupPayload, parsePayload } from "./payloads.ts";
 import { createResidualRiskMemo } from "./residual-risk-memo.ts";
@@ -31,9 +33,20 @@ export async function processEvaluateGroup(ctx: KeeperContext, job: Job): Promis
   if (!books) throw new UnrecoverableError(`unknown book group ${payload.groupId}`);
   const blockNumber = BigInt(payload.blockNumber);
   const residualRisk = createResidualRiskMemo();
+  const writes = ctx.history
+    ? createHistoryWriteBatch(
+        ctx.history,
+        books.map((book) => book.bookId),
+      )
+    : undefined;
+  const groupCtx: KeeperContext = writes ? { ...ctx, history: writes.store } : ctx;
   // Concurrently: each book's reads and writes wait on Redis and the history, not on the other books.
   const outcomes = await Promise.allSettled(
-    books.map((book) => evaluateBookAtBlock(ctx, book, blockNumber, { residualRisk })),
+    books.map((book) =>
+      evaluateBookAtBlock(groupCtx, book, blockNumber, { residualRisk }).finally(() =>
+        writes?.ended(book.bookId),
+      ),
+    ),
   );
   const evaluated: EvaluateGroupResult["evaluated"] = [];
   const handedBack: EvaluateGroupResult["handedBack"] = [];
