@@ -16,12 +16,7 @@ import {
 import { bookSampleOf } from "../src/indexers/book-sample.ts";
 import type { LastEvaluation } from "./book-state-store.ts";
 import type { KeeperBook, KeeperContext } from "./context.ts";
-import {
-  effectivenessByWindow,
-  effectivenessOf,
-  evaluationHistory,
-  stewardWindowsOf,
-} from "./evaluation-history.ts";
+import { effectivenessByWindow, evaluationHistory, stewardWindowsOf } from "./evaluation-history.ts";
 import { evaluatePayload, parsePayload } from "./payloads.ts";
 import { isPreemptible, leaseHolder, takeUpPlan } from "./plan-lifecycle.ts";
 import type { ResidualRiskOf } from "./residual-risk-memo.ts";
