@@ -20,15 +20,29 @@ contract HedgeGuard is IHedgeGuard, Ownable2Step {
     /// @dev On Arbitrum `block.number` is an estimate of L1's block number (it lags the L2 block number keepers read
     /// by hundreds of millions and stands still for many L2 blocks): plan blocks are compared with ArbSys's instead.
     bool private immutable _arbitrumBlockNumbers;
+    /// @dev Chainlink's L2 sequencer uptime feed (answer 0 = up, 1 = down; `startedAt` = when that status began), or
+    /// zero on an L1. Immutable: a keeper key, or the owner, cannot switch the check off.
+    AggregatorV3Interface private immutable _sequencerUptimeFeed;
+    uint256 private immutable _sequencerGracePeriodSec;
     mapping(address feed => uint256 heartbeatSec) private _feedHeartbeats;
     mapping(address treasury => mapping(bytes32 bookKey => uint256 planBlock)) private _lastPlanBlocks;
 
     /// @param initialOwner The treasury Safe: the only account that may set feed heartbeats.
     /// @param positionSource_ The perp venue's position reader (Perpetual Protocol v2: AccountBalance).
-    constructor(address initialOwner, address positionSource_) Ownable(initialOwner) {
+    /// @param sequencerUptimeFeed_ On an L2, Chainlink's sequencer uptime feed proxy; the zero address on an L1.
+    /// @param sequencerGracePeriodSec_ How long after the sequencer comes back plans stay refused (Chainlink's
+    /// examples use 3600); the keeper waits the same period off chain.
+    constructor(
+        address initialOwner,
+        address positionSource_,
+        address sequencerUptimeFeed_,
+        uint256 sequencerGracePeriodSec_
+    ) Ownable(initialOwner) {
         if (positionSource_ == address(0)) revert HedgeGuardZeroAddress();
         _positionSource = IPerpPositionSource(positionSource_);
         _arbitrumBlockNumbers = _isArbitrum(block.chainid);
+        _sequencerUptimeFeed = AggregatorV3Interface(sequencerUptimeFeed_);
+        _sequencerGracePeriodSec = sequencerGracePeriodSec_;
     }
 
     /// @inheritdoc IHedgeGuard
@@ -102,6 +116,11 @@ contract HedgeGuard is IHedgeGuard, Ownable2Step {
         return address(_positionSource);
     }
 
+    /// @inheritdoc IHedgeGuard
+    function sequencerUptimeFeed() external view returns (address feed, uint256 gracePeriodSec) {
+        return (address(_sequencerUptimeFeed), _sequencerGracePeriodSec);
+    }
+
     /// @dev Admits the plan after every premise check passed (so a refused plan records nothing): one storage write.
     /// A plan's block is bounded by the current one so a keeper key cannot claim a far-future block and lock the
     /// book; strictly newer than the last admitted so a plan, or an older plan of its book, never runs again.
@@ -122,12 +141,29 @@ contract HedgeGuard is IHedgeGuard, Ownable2Step {
         returns (int256 answer)
     {
         if (block.timestamp > deadline) revert HedgeGuardDeadlinePassed(planId, deadline, block.timestamp);
+        _checkSequencerUp(planId);
         if (oracle.minAnswer > oracle.maxAnswer) {
             revert HedgeGuardInvalidBand(planId, oracle.minAnswer, oracle.maxAnswer);
         }
         answer = _freshAnswer(planId, oracle.feed);
         if (answer < oracle.minAnswer || answer > oracle.maxAnswer) {
             revert HedgeGuardPriceOutOfBand(planId, answer, oracle.minAnswer, oracle.maxAnswer);
+        }
+    }
+
+    /// @dev Chainlink's L2 sequencer uptime pattern (docs.chain.link/data-feeds/l2-sequencer-feeds): refuse while
+    /// the feed answers 1 (down) and until `gracePeriodSec` has passed since `startedAt` of the "up" round. A
+    /// `startedAt` of 0 is a feed not initialized yet (Arbitrum's before its first round): not proof of "up".
+    /// The same boundary as the keeper's off-chain check: in grace while block.timestamp - startedAt < grace.
+    function _checkSequencerUp(bytes32 planId) private view {
+        if (address(_sequencerUptimeFeed) == address(0)) return;
+        (, int256 answer, uint256 startedAt,,) = _sequencerUptimeFeed.latestRoundData();
+        if (answer != 0 || startedAt == 0) {
+            revert HedgeGuardSequencerDown(planId, address(_sequencerUptimeFeed), answer, startedAt);
+        }
+        // A round cannot start after the block that reads it; if a feed claimed so, treat it as just up.
+        if (startedAt > block.timestamp || block.timestamp - startedAt < _sequencerGracePeriodSec) {
+            revert HedgeGuardSequencerGracePeriod(planId, startedAt, _sequencerGracePeriodSec);
         }
     }
 

@@ -9,7 +9,7 @@ import type { configSchema } from "../src/config/schema.ts";
 import { devnetPrivateKey } from "../src/devnet/accounts.ts";
 import { devnetConfig } from "../src/devnet/devnet-config.ts";
 import { parseManifest } from "../src/devnet/manifest.ts";
-import { keeperConfigOf, keeperScopeOf } from "./config.ts";
+import { keeperConfigOf, keeperScopeOf, networksOfBooks } from "./config.ts";
 
 const manifest = parseManifest(
   JSON.parse(readFileSync(new URL("../src/config/devnet-manifest.fixture.json", import.meta.url), "utf8")),
@@ -98,5 +98,23 @@ describe("the keeper's configuration", () => {
       "keeper.retries",
       "keeper.txConfirmations",
     ]);
+  });
+
+  it("gives each network's keeper Redis keys of its own when books span two networks, and needs --network in one process", () => {
+    const config = edited((t) => {
+      t.networks.arbitrum = { ...t.networks.devnet!, chainId: 42161 };
+      t.treasuries["l2-treasury"] = { ...t.treasuries["devnet-treasury"]!, network: "arbitrum" };
+      t.books["l2-eth"] = { ...t.books["treasury-eth"]!, treasury: "l2-treasury" };
+    });
+    expect(networksOfBooks(config)).toEqual(["devnet", "arbitrum"]);
+    expect(() => keeperScopeOf(config)).toThrow(
+      /books span networks devnet, arbitrum: pick one with --network/,
+    );
+    const l1 = keeperScopeOf(config, "devnet");
+    const l2 = keeperScopeOf(config, "arbitrum");
+    expect([l1.bookIds, l2.bookIds]).toEqual([["treasury-eth"], ["l2-eth"]]);
+    // Queues are named by stage, not chain: a shared prefix would let one network's worker take the other's jobs.
+    expect(keeperConfigOf(config, l1).redisPrefix).toBe("{hk:devnet}");
+    expect(keeperConfigOf(config, l2)).toMatchObject({ redisPrefix: "{hk:arbitrum}", chainId: 42161 });
   });
 });

@@ -41,7 +41,7 @@ export interface KeeperScope {
 export function keeperScopeOf(config: HedgekeeperConfig, network?: string, source = "config"): KeeperScope {
   const issue = (path: string, message: string) => new ConfigError(source, [{ path, message }]);
   const networkOf = (bookId: string) => config.treasuries[config.books[bookId]!.treasury]!.network;
-  const networks = [...new Set(Object.keys(config.books).map(networkOf))];
+  const networks = networksOfBooks(config);
   const chosen = network ?? (networks.length === 1 ? networks[0] : undefined);
   if (chosen === undefined)
     throw issue("books", `books span networks ${networks.join(", ")}: pick one with --network`);
@@ -61,6 +61,12 @@ export function keeperScopeOf(config: HedgekeeperConfig, network?: string, sourc
   return { network: chosen, bookIds, signerPrivateKey };
 }
 
+/** The networks the configuration's books are on, in the order their books are declared. */
+export function networksOfBooks(config: HedgekeeperConfig): string[] {
+  const networkOf = (bookId: string) => config.treasuries[config.books[bookId]!.treasury]!.network;
+  return [...new Set(Object.keys(config.books).map(networkOf))];
+}
+
 /** The keeper's options for `scope`'s books, from the configuration's keys. */
 export function keeperConfigOf(
   config: HedgekeeperConfig,
@@ -73,7 +79,13 @@ export function keeperConfigOf(
     ...config.keeper,
     chainId: net.chainId,
     ...(net.privateRelayUrl ? { relayUrl: net.privateRelayUrl } : {}),
-    redisPrefix: redisKeyPrefix(config.redis.keyPrefix),
+    // Queues and keys of one network's keeper are its own when books span several: a worker never takes another
+    // chain's job. One network keeps the plain prefix, as it always had.
+    redisPrefix: redisKeyPrefix(
+      networksOfBooks(config).length > 1
+        ? `${config.redis.keyPrefix}:${scope.network}`
+        : config.redis.keyPrefix,
+    ),
     books: scope.bookIds.map((bookId) => ({ bookId, mode: config.books[bookId]!.mode })),
     scanEveryMs: net.pollIntervalMs,
     evaluateConfirmations: net.confirmations,

@@ -8,6 +8,7 @@ import type { BookSample, BookSnapshot, KeeperState } from "../src/engine/snapsh
 import type { BookDetail } from "../src/evaluation/book-evaluation.ts";
 import type { BookMode } from "../src/evaluation/plan-lifecycle.ts";
 import type { ExecutionTargets } from "../src/execution/execution-targets.ts";
+import type { AaveLiquidationFound } from "../src/indexers/aave-liquidations.ts";
 import type { SampleStore } from "../src/indexers/sample-store.ts";
 import type { Clock } from "../src/runtime/clock.ts";
 import type { HistoryStore } from "../src/store/history-store.ts";
@@ -36,7 +37,11 @@ export interface BookReader {
   snapshotAt(
     blockNumber: bigint,
     memory: { keeper: KeeperState; samples: BookSample[] },
-  ): Promise<{ snapshot: BookSnapshot }>;
+  ): Promise<{
+    snapshot: BookSnapshot;
+    /** Aave liquidations of the Safe since the reader's last snapshot (book-indexer.ts reads them; absent = none). */
+    aaveLiquidations?: readonly AaveLiquidationFound[];
+  }>;
 }
 
 export interface KeeperBook {

@@ -14,6 +14,7 @@ import {
   REALIZED_COST_WINDOW_SEC,
 } from "../src/evaluation/book-evaluation.ts";
 import { bookSampleOf } from "../src/indexers/book-sample.ts";
+import { aaveLiquidationHistoryOf } from "./aave-liquidation-history.ts";
 import type { LastEvaluation } from "./book-state-store.ts";
 import type { KeeperBook, KeeperContext } from "./context.ts";
 import { effectivenessByWindow, evaluationHistory, stewardWindowsOf } from "./evaluation-history.ts";
@@ -77,7 +78,41 @@ export async function evaluateBookAtBlock(
     limit: DECISION_SAMPLE_WINDOW,
     uptoBlock: blockNumber - 1n,
   });
-  const { snapshot } = await book.reader.snapshotAt(blockNumber, { keeper: keeperState, samples });
+  const { snapshot, aaveLiquidations } = await book.reader.snapshotAt(blockNumber, {
+    keeper: keeperState,
+    samples,
+  });
+  // Recorded and paged before anything else: the report and the operator must learn of it even if this
+  // evaluation fails further on (a retry reads the same logs; the writes are idempotent).
+  for (const event of aaveLiquidations ?? []) {
+    const liquidation = aaveLiquidationHistoryOf(ctx.chainId, snapshot, event);
+    await ctx.history?.putAaveLiquidation(liquidation);
+    ctx.common.logger.error(
+      {
+        book_id: book.bookId,
+        block_number: liquidation.blockNumber,
+        tx_hash: liquidation.txHash,
+        bonus_usd: liquidation.bonusUsd,
+      },
+      "aave liquidated the book's safe",
+    );
+    await ctx.events.emit(
+      {
+        kind: "aave.liquidated",
+        bookId: book.bookId,
+        txHash: liquidation.txHash,
+        logIndex: liquidation.logIndex,
+        blockNumber: liquidation.blockNumber,
+        liquidator: liquidation.liquidator,
+        collateralSymbol: liquidation.collateralSymbol,
+        collateralSeizedUsd: liquidation.collateralSeizedUsd,
+        debtSymbol: liquidation.debtSymbol,
+        debtCoveredUsd: liquidation.debtCoveredUsd,
+        bonusUsd: liquidation.bonusUsd,
+      },
+      "aave_liquidations",
+    );
+  }
   // Decide on the later of wall time and the block's time: a chain ahead of the clock (a devnet, a skewed
   // host) sets the deadlines its guard will check; a chain behind it makes the snapshot stale, as it is.
   const nowSec = Math.max(Math.floor(clock.nowMs() / 1000), snapshot.blockTimestampSec);

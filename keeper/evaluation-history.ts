@@ -122,7 +122,23 @@ export function evaluationHistory(input: {
     }),
   };
   return {
-    sample: { ...input.sample, ...measures, attribution: attributionInputsOf(snapshot, metrics) },
+    sample: {
+      ...input.sample,
+      ...measures,
+      attribution: attributionInputsOf(snapshot, metrics),
+      ...(snapshot.aave !== undefined &&
+        params.aave !== undefined && {
+          aaveHealth: {
+            // Aave's own reading (Pool.getUserAccountData); without debt it is 2^256 − 1: no finite health factor.
+            healthFactor:
+              snapshot.aave.accountData.healthFactorWad >= 2n ** 255n
+                ? null
+                : Number(snapshot.aave.accountData.healthFactorWad) / 1e18,
+            floor: params.aave.healthFactor.floor,
+            deltaBase: metrics.aave?.delta ?? 0,
+          },
+        }),
+    },
     depeg,
     status,
     effectivenessByWindow: effectivenessByWindow(target),

@@ -27,7 +27,21 @@ export type KeeperEvent =
     }
   | { kind: "tx.replaced"; planId: string; lane: Lane; txHash: string; replaces: string; nonce: number }
   | { kind: "tx.cancelled"; planId: string; lane: Lane; txHash: string; nonce: number }
-  | { kind: "nonce.reconciled"; before: number | null; after: number; rewound: number[] };
+  | { kind: "nonce.reconciled"; before: number | null; after: number; rewound: number[] }
+  /** Aave liquidated the book's Safe (aave-liquidation-history.ts): paged at once. */
+  | {
+      kind: "aave.liquidated";
+      bookId: string;
+      txHash: string;
+      logIndex: number;
+      blockNumber: bigint;
+      liquidator: string;
+      collateralSymbol: string;
+      collateralSeizedUsd: number;
+      debtSymbol: string;
+      debtCoveredUsd: number;
+      bonusUsd: number;
+    };
 
 export type KeeperCounter =
   | "plans_decided"
@@ -35,6 +49,7 @@ export type KeeperCounter =
   | "plans_proposed"
   | "plans_failed"
   | "plans_tampered"
+  | "aave_liquidations"
   | "tx_broadcast"
   | "tx_mined"
   | "tx_reverted"

@@ -1,11 +1,13 @@
 // When a plan's transaction is final and succeeded: what it actually paid (gas, venue fees, slippage against the
 // plan's quote), read from the receipt (src/execution/realized-execution.ts) and kept in the history's
-// plan_executions. Only the plan as sealed is measured (its quote is under the MAC). A receipt that cannot be read
-// as the plan's execution is logged as an error and recorded as nothing, never as a zero cost; an RPC failure
-// (the block's timestamp) throws, so the confirm job retries before the plan is marked final.
+// plan_executions, with the collateral it moved and the funding it settled in the perp account. Only the plan as
+// sealed is measured (its quote is under the MAC). A receipt that cannot be read as the plan's execution is logged
+// as an error and recorded as nothing, never as a zero cost; an RPC failure (the block's timestamp) throws, so the
+// confirm job retries before the plan is marked final.
 import type { TransactionReceipt } from "viem";
 import { PERP_VAULT_ABI } from "../src/chain/abis/perp-v2-abi.ts";
 import { perpCollateralMovedUnits } from "../src/execution/perp-collateral-moves.ts";
+import { perpFundingSettledWad } from "../src/execution/perp-funding-settled.ts";
 import { ExecutionReceiptError, realizedExecution } from "../src/execution/realized-execution.ts";
 import type { PlanExecution } from "../src/store/history-store.ts";
 import type { KeeperContext } from "./context.ts";
@@ -61,6 +63,14 @@ export async function recordExecution(
       expectedCostUsd: plan.expectedCost.totalUsd,
       riskRemovedUsd: plan.expectedRiskReductionUsd,
       perpCollateralMovedUsd: Number(movedUnits) / 10 ** vaultDecimals,
+      // Funding is quoted in vUSD, 18 decimals, 1:1 with the settlement dollar.
+      perpFundingSettledUsd:
+        Number(
+          perpFundingSettledWad(receipt, {
+            clearingHouse: book.targets.perp.clearingHouse,
+            trader: book.targets.safe,
+          }),
+        ) / 1e18,
     };
   } catch (error) {
     if (!(error instanceof ExecutionReceiptError || error instanceof PlanTamperedError)) throw error;

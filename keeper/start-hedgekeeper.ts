@@ -2,11 +2,18 @@
 // (keeper/config.ts) it wires the chain client, the history store, the keeper (its queues and the workers of its
 // role), Prometheus /metrics and /healthz, the alerts, the history's compaction, and (where books are evaluated)
 // the stewards' API and dashboard. `hedgekeeper run`, `node keeper/main.ts` and the demo all start here: what
-// differs between them is the configuration, and a logger, a clock and listeners on what the keeper does.
+// differs between them is the configuration, and a logger, a clock and listeners on what the keeper does. Books on
+// several networks: keeper/network-supervisor.ts starts this once per network in a child process (`channel`),
+// where it serves nothing and hands its alerts, health and metrics to the supervisor.
 import { existsSync } from "node:fs";
 import type { Logger } from "pino";
-import { alertConditions, type TamperedPlan } from "../src/alerts/alert-conditions.ts";
-import { createAlertRouter } from "../src/alerts/alert-router.ts";
+import type { Alert } from "../src/alerts/alert.ts";
+import {
+  type AaveLiquidationAlert,
+  alertConditions,
+  type TamperedPlan,
+} from "../src/alerts/alert-conditions.ts";
+import { type AlertRouter, createAlertRouter } from "../src/alerts/alert-router.ts";
 import { type HedgeReadings, hedgeConditions, hedgeReadingsOf } from "../src/alerts/hedge-conditions.ts";
 import { createHeldSince } from "../src/alerts/held-since.ts";
 import { createAlertSink } from "../src/alerts/sinks.ts";
@@ -50,10 +57,11 @@ import type { HistoryStore } from "../src/store/history-store.ts";
 import { openHistoryStore } from "../src/store/open-history-store.ts";
 import { keeperConfigOf, keeperScopeOf } from "./config.ts";
 import type { KeeperBook, KeeperHooks } from "./context.ts";
-import { tamperedPlanOf } from "./event-alerts.ts";
+import { aaveLiquidationOf, tamperedPlanOf } from "./event-alerts.ts";
 import type { KeeperEvent } from "./events.ts";
 import { type CreateKeeperOptions, createKeeper, type Keeper, type KeeperRole } from "./keeper.ts";
 import { recordBookDrift, toMetricsHealth, transactionEventOf } from "./metrics-health.ts";
+import type { NetworkChannel } from "./network-channel.ts";
 import { testInstrumentationHooks } from "./test-instrumentation.ts";
 import { createTransactionTally } from "./transaction-tally.ts";
 
@@ -78,6 +86,11 @@ export interface StartHedgekeeperOptions {
   onEvent?: (event: KeeperEvent) => void;
   /** Told of every book evaluation (after the process's own metrics and alerts are). */
   onEvaluation?: KeeperHooks["onEvaluation"];
+  /**
+   * Run as one network's child of a supervisor (keeper/network-supervisor.ts): serve nothing, compact nothing, and
+   * hand alerts, health and metrics to the supervisor over this channel, which serves and routes them for all.
+   */
+  channel?: NetworkChannel;
 }
 
 export interface Hedgekeeper {
@@ -86,7 +99,8 @@ export interface Hedgekeeper {
   bookIds: string[];
   keeper: Keeper;
   history: HistoryStore;
-  metricsUrl: string;
+  /** None under a supervisor (it serves /metrics for every network). */
+  metricsUrl: string | undefined;
   /** The stewards' API and dashboard; none on a worker (it has nothing of its own to show). */
   apiUrl: string | undefined;
   /** Stop taking jobs, let the one in flight finish, close every server and the history. */
@@ -109,8 +123,18 @@ export async function startHedgekeeper(
     if (options.configText !== undefined) await history.putConfigVersion(options.configText, clock.nowMs());
     const snapshots = createSharedBookSnapshots(client);
     const books = scope.bookIds.map((bookId) => keeperBookOf(config, bookId, snapshots));
-    const metrics = createMetrics();
-    const alerts = createAlerting({ config, history, logger, clock, books });
+    // Every series names its network: a supervisor's /metrics carries several, and one network's reads the same.
+    const metrics = createMetrics({ defaultLabels: { network: scope.network } });
+    const { channel } = options;
+    let route: (active: Alert[]) => Promise<unknown>;
+    if (channel) {
+      route = async (active) => channel.send({ type: "alerts", active });
+      channel.answerScrapes(() => metrics.registry.getMetricsAsJSON());
+    } else {
+      const router = createRecordedAlertRouter({ config, history, logger, clock });
+      route = (active) => router.update(active);
+    }
+    const alerts = createAlerting({ config, logger, clock, books, route });
     const controller = new AbortController();
     const keeper = createKeeper({
       common: {
@@ -133,25 +157,35 @@ export async function startHedgekeeper(
     };
     closers.push(stopKeeper);
     const health = createHealthReport({ keeper, metrics, alerts, config, role, bookIds: scope.bookIds });
-    const metricsServer = await startMetricsServer({
-      metrics,
-      host: config.metrics.host,
-      port: config.metrics.port,
-      health: health.report,
-    });
-    closers.push(() => metricsServer.close());
-    closers.push(startCompaction({ config, history, logger, clock }));
+    // Under a supervisor, it serves /metrics, the API and the dashboard, and compacts the shared history.
+    const metricsServer = channel
+      ? undefined
+      : await startMetricsServer({
+          metrics,
+          host: config.metrics.host,
+          port: config.metrics.port,
+          health: health.report,
+        });
+    if (metricsServer) closers.push(() => metricsServer.close());
+    if (!channel) closers.push(startCompaction({ config, history, logger, clock }));
     // The stewards' API and dashboard where books are evaluated (a worker has nothing of its own to show).
-    const api = role === "worker" ? undefined : await startApi({ config, history, logger, clock, health });
+    const api =
+      role === "worker" || channel
+        ? undefined
+        : await startApi({ config, history, logger, clock, keeperHealth: health.latest });
     if (api) closers.push(() => api.close());
 
     await keeper.start();
+    channel?.send({ type: "ready", network: scope.network, bookIds: scope.bookIds });
     // Health and alerts from here on: the keeper has beaten once, so its heartbeat alert means it stopped working.
     const refresh = setInterval(
       () =>
         void health
           .refresh()
-          .then(() => alerts.update())
+          .then(async () => {
+            channel?.send({ type: "health", report: health.report(), keeper: await health.latest() });
+            await alerts.update();
+          })
           .catch((error: Error) => logger.warn({ err: error.message }, "health or alert refresh failed")),
       HEALTH_REFRESH_MS,
     );
@@ -161,7 +195,7 @@ export async function startHedgekeeper(
         role,
         network: scope.network,
         books: scope.bookIds,
-        metrics_url: metricsServer.url,
+        metrics_url: metricsServer?.url,
         api_url: api?.url,
         history: history.backend,
       },
@@ -174,7 +208,7 @@ export async function startHedgekeeper(
       bookIds: scope.bookIds,
       keeper,
       history,
-      metricsUrl: metricsServer.url,
+      metricsUrl: metricsServer?.url,
       apiUrl: api?.url,
       stop() {
         stopping ??= (async () => {
@@ -300,7 +334,7 @@ function createHealthReport(input: {
 }
 
 /** The history's retention, now and every COMPACT_EVERY_MS; returns its stop. */
-function startCompaction(input: {
+export function startCompaction(input: {
   config: HedgekeeperConfig;
   history: HistoryStore;
   logger: Logger;
@@ -318,12 +352,12 @@ function startCompaction(input: {
 }
 
 /** The read-only API over the history, and the dashboard when it is built. */
-async function startApi(input: {
+export async function startApi(input: {
   config: HedgekeeperConfig;
   history: HistoryStore;
   logger: Logger;
   clock: Clock;
-  health: ReturnType<typeof createHealthReport>;
+  keeperHealth: () => Promise<MetricsKeeperHealth>;
 }): Promise<ApiServer> {
   const { config, logger, clock } = input;
   const dashboardBuilt = existsSync(DASHBOARD_DIST_DIR);
@@ -331,7 +365,7 @@ async function startApi(input: {
     logger.warn("dashboard not built (npm run build:dashboard): the API answers, / does not");
   return startApiServer({
     store: input.history,
-    keeperHealth: input.health.latest,
+    keeperHealth: input.keeperHealth,
     effectivenessFloor: config.alerts.effectiveness.floorRatio,
     host: config.api.host,
     port: config.api.port,
@@ -352,15 +386,15 @@ async function startApi(input: {
 
 type Alerting = ReturnType<typeof createAlerting>;
 
-function createAlerting(input: {
+/** The configured sinks behind one router, every message it sends recorded in the history. */
+export function createRecordedAlertRouter(input: {
   config: HedgekeeperConfig;
   history: HistoryStore;
   logger: Logger;
   clock: Clock;
-  books: readonly Omit<KeeperBook, "mode">[];
-}) {
+}): AlertRouter {
   const { config, history, logger, clock } = input;
-  const router = createAlertRouter({
+  return createAlertRouter({
     sinks: config.alerts.sinks.map((sink) => createAlertSink(sink, { nowSec: () => nowSec(clock) })),
     dedupWindowSec: config.alerts.dedupWindowSec,
     nowSec: () => nowSec(clock),
@@ -384,6 +418,20 @@ function createAlerting(input: {
         logger.warn({ sink: outcome.sink, alert: outcome.key, err: outcome.error }, "alert not delivered");
     },
   });
+}
+
+/**
+ * The conditions of this process's books and keeper, handed to `route` (a router, or a supervisor's) on each
+ * update: `route` is told every condition that holds now.
+ */
+function createAlerting(input: {
+  config: HedgekeeperConfig;
+  logger: Logger;
+  clock: Clock;
+  books: readonly Omit<KeeperBook, "mode">[];
+  route: (active: Alert[]) => Promise<unknown>;
+}) {
+  const { config, logger, clock, route } = input;
   const armBps = new Map(input.books.map((b) => [b.bookId, b.params.armBps]));
   const paramsOf = new Map(input.books.map((b) => [b.bookId, b.params]));
   const latest = new Map<string, BookMetrics>();
@@ -400,19 +448,22 @@ function createAlerting(input: {
   const transactions = createTransactionTally();
   /** Plans refused as tampered since the last update: each pages once. */
   const tamperedPlans: TamperedPlan[] = [];
+  /** Aave liquidations of a book's Safe since the last update: each pages once. */
+  const aaveLiquidations: AaveLiquidationAlert[] = [];
   // One update at a time (the refresh loop and a keeper event may both ask), in order.
   let updating: Promise<unknown> = Promise.resolve();
   const update = (): Promise<unknown> => {
     updating = updating
       .catch(() => {})
       .then(() =>
-        router.update([
+        route([
           ...alertConditions({
             nowSec: nowSec(clock),
             books: [...latest.values()].map((m) => ({ metrics: m, armBps: armBps.get(m.bookId) ?? 0 })),
             keeper: keeperHealth,
             transactions: transactions.take(),
             tamperedPlans: tamperedPlans.splice(0),
+            aaveLiquidations: aaveLiquidations.splice(0),
             thresholds: {
               keeperHeartbeatMaxAgeSec: config.alerts.keeperHeartbeatMaxAgeSec,
               signerBalanceMinEth: config.alerts.signerBalanceMinEth,
@@ -451,9 +502,11 @@ function createAlerting(input: {
       const tx = transactionEventOf(event);
       if (tx !== undefined) transactions.record(tx);
       const tampered = tamperedPlanOf(event);
-      if (tampered !== undefined) {
+      const liquidation = aaveLiquidationOf(event);
+      if (tampered !== undefined) tamperedPlans.push(tampered);
+      if (liquidation !== undefined) aaveLiquidations.push(liquidation);
+      if (tampered !== undefined || liquidation !== undefined) {
         // Paged now, not at the next health refresh (which waits on the chain, and may be failing with it).
-        tamperedPlans.push(tampered);
         void update().catch((error: Error) => logger.warn({ err: error.message }, "alert update failed"));
       }
     },

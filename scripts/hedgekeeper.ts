@@ -69,7 +69,8 @@ Replays the price path through the keeper's engine (decide() at every step, plan
 gas, fees and slippage, funding paid step by step) with the book's positions as the chain holds them now
 (read at head − confirmations) and its configured policy, and prints the report's attribution and hedged
 against unhedged figures. CSV columns: timestamp, base_price_usd, and optionally funding_rate_daily,
-borrow_rate_annual, pool_volume_usd (\`hedgekeeper export-prices\` writes it; scripts/generate-prices.ts
+borrow_rate_annual, pool_volume_usd, perp_liquidity (the perp market pool's depth; absent: the book's
+recorded depth) (\`hedgekeeper export-prices\` writes it; scripts/generate-prices.ts
 generates one). --grid sweeps policy parameters, every combination, and prints the frontier of residual
 risk (σ of daily P&L) against total cost, with a chart:
   --grid "armBps=100,200,300;cooldownSec=600,3600,86400;costMargin=1,1.5,3"

@@ -77,6 +77,12 @@ interface IHedgeGuard {
     error HedgeGuardPlanFromFuture(bytes32 planId, uint256 planBlock, uint256 blockNumber);
     /// @notice A plan of this book from the same or a later block was already admitted (this plan ran, or is stale).
     error HedgeGuardPlanNotNewer(bytes32 planId, bytes32 bookKey, uint256 planBlock, uint256 lastPlanBlock);
+    /// @notice The L2 sequencer uptime feed reports the sequencer down (answer 1), or has no round yet
+    /// (`startedAt` 0): prices may be stale and only L1-forced transactions get through.
+    error HedgeGuardSequencerDown(bytes32 planId, address feed, int256 answer, uint256 startedAt);
+    /// @notice The sequencer is up again since `upSince`, but for less than the grace period: feeds may not have
+    /// caught up yet.
+    error HedgeGuardSequencerGracePeriod(bytes32 planId, uint256 upSince, uint256 gracePeriodSec);
 
     /// @notice Reverts unless the plan is within its deadline, the oracle premise holds, the caller's perp
     /// position still has the size the plan expects, and the plan is newer than the last one admitted for its
@@ -133,4 +139,8 @@ interface IHedgeGuard {
 
     /// @notice The venue contract the perp position sizes are read from.
     function positionSource() external view returns (address);
+
+    /// @notice The Chainlink L2 sequencer uptime feed every premise check consults, and the grace period after the
+    /// sequencer comes back during which plans are refused; the zero address (an L1) when there is none.
+    function sequencerUptimeFeed() external view returns (address feed, uint256 gracePeriodSec);
 }

@@ -5,9 +5,11 @@
 // jobs and close cleanly.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { networksOfBooks } from "../../keeper/config.ts";
 import { DEFAULT_KEEPER_GRACE_BLOCKS } from "../../keeper/deleverager.ts";
 import { DELEVERAGER_KEY_ENV } from "../../keeper/deleverager-config.ts";
 import type { KeeperRole } from "../../keeper/keeper.ts";
+import { startNetworkSupervisor } from "../../keeper/network-supervisor.ts";
 import { startDeleverager } from "../../keeper/start-deleverager.ts";
 import { startHedgekeeper } from "../../keeper/start-hedgekeeper.ts";
 import { DELEVERAGER_SECRETS, loadConfig } from "../../src/config/load-config.ts";
@@ -15,9 +17,12 @@ import { DELEVERAGER_SECRETS, loadConfig } from "../../src/config/load-config.ts
 export const RUN_HELP = `hedgekeeper run [--config <file>] [--role all|monitor|worker|deleverager] [--network <name>]
                 [--keeper-grace-blocks <n>]
 
-Runs the monitor and the keeper for every book of one network (--network when the file has several):
-scan → evaluate → submit → confirm through BullMQ on the configured Redis. --role all (default) runs everything
-in this process; monitor and worker split it so workers can scale out on the same Redis. Serves /metrics and
+Runs the monitor and the keeper for every book: scan → evaluate → submit → confirm through BullMQ on the
+configured Redis. When the books span several networks, one keeper process per network (each on Redis keys of its
+own, redis.keyPrefix:<network>), restarted with backoff when it exits, under this process, which serves the one
+/metrics (every series labelled network), /healthz, API and dashboard, and routes every alert; the history must then
+be PostgreSQL (history.databaseUrl). --network <name> runs that network's books alone, in this process.
+--role all (default) runs everything in the keeper's process; monitor and worker split it so workers can scale out on the same Redis. Serves /metrics and
 /healthz on metrics.host:metrics.port, and (all and monitor) the JSON API and the stewards' dashboard on
 api.host:api.port over the history store (history.databaseUrl, else embedded PGlite). The keeper's key comes from the treasury's \`keeper.privateKey\`
 \${ENV_VAR} reference. Stops cleanly on SIGTERM or SIGINT.
@@ -55,6 +60,22 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
     role === "deleverager" ? { secretsUsed: DELEVERAGER_SECRETS } : {},
   );
   if (role === "deleverager") return runDeleverager(config, values);
+  const networks = networksOfBooks(config);
+  if (values.network === undefined && networks.length > 1) {
+    const supervisor = await startNetworkSupervisor(config, {
+      role,
+      networks,
+      configPath: values.config,
+      configText: readFileSync(values.config, "utf8"),
+      logLevel: process.env.LOG_LEVEL,
+    });
+    process.stdout.write(
+      `hedgekeeper ${role} supervising networks ${networks.join(", ")}; metrics ${supervisor.metricsUrl}/metrics${supervisor.apiUrl ? `; dashboard ${supervisor.apiUrl}/` : ""}; history on ${supervisor.history.backend}\n`,
+    );
+    await stopSignal();
+    await supervisor.stop();
+    return 0;
+  }
   const running = await startHedgekeeper(config, {
     role,
     ...(values.network !== undefined && { network: values.network }),
@@ -66,9 +87,7 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
   process.stdout.write(
     `hedgekeeper ${role} running for ${running.bookIds.join(", ")} on ${running.network}; metrics ${running.metricsUrl}/metrics${running.apiUrl ? `; dashboard ${running.apiUrl}/` : ""}; history on ${running.history.backend}\n`,
   );
-  await new Promise<void>((resolve) => {
-    for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => resolve());
-  });
+  await stopSignal();
   await running.stop();
   return 0;
 }
@@ -91,9 +110,13 @@ async function runDeleverager(
   process.stdout.write(
     `hedgekeeper deleverager ${running.signer} watching ${running.bookIds.join(", ")} on ${running.network}\n`,
   );
-  await new Promise<void>((resolve) => {
-    for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => resolve());
-  });
+  await stopSignal();
   await running.stop();
   return 0;
+}
+
+function stopSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => resolve());
+  });
 }

@@ -8,17 +8,13 @@
 //   gas                  Σ receipts' gasUsed × effectiveGasPrice of the scenario's transactions, in ETH
 // Events count for the Safe as trader, in blocks (b0, b1].
 import type { Address, Hex, PublicClient } from "viem";
-import { parseAbi } from "viem";
 import { AGGREGATOR_V3_ABI } from "../../src/chain/abis/chainlink-abi.ts";
 import {
   PERP_CLEARING_HOUSE_ABI,
   PERP_EXCHANGE_ABI,
+  PERP_FUNDING_SETTLED_ABI,
   PERP_VAULT_ABI,
 } from "../../src/chain/abis/perp-v2-abi.ts";
-
-const FUNDING_PAYMENT_SETTLED = parseAbi([
-  "event FundingPaymentSettled(address indexed trader, address indexed baseToken, int256 fundingPayment)",
-]);
 
 export interface ChainAttributionCheck {
   fromBlock: string;
@@ -114,7 +110,7 @@ export async function chainAttributionCheck(
     }),
     client.getContractEvents({
       address: perp.clearingHouse,
-      abi: FUNDING_PAYMENT_SETTLED,
+      abi: PERP_FUNDING_SETTLED_ABI,
       eventName: "FundingPaymentSettled",
       args: { trader: safe },
       ...range,

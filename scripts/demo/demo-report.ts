@@ -1,8 +1,10 @@
 // The demo's report: what stewards read after each scenario, and the JSON `--report` writes.
 import type { PnlTerms } from "../../src/performance/attribution.ts";
+import type { AaveChainCheck } from "./aave-check.ts";
 import type { ChainAttributionCheck } from "./attribution-check.ts";
 
 export interface DemoAction {
+  bookId: string;
   planId: string;
   lane: string;
   reason: string;
@@ -18,6 +20,21 @@ export interface DemoBook {
   driftBpsPeak: number;
   driftBpsAfter: number;
   thresholdBps: number;
+  /** The book's hedge legs at the keeper's last evaluation of the scenario (engine/hedge-leg.ts). */
+  legs: DemoLeg[];
+  /** A book hedged on Aave: its health factor band, and the scenario read from the chain (aave-check.ts). */
+  aave?: AaveChainCheck & { floor: number; target: number };
+}
+
+export interface DemoLeg {
+  venue: string;
+  /** Signed base units (negative = short). */
+  deltaBase: number;
+  notionalUsd: number;
+  collateralUsd: number;
+  /** Aave's health factor as the keeper measured it; null on a perp. */
+  healthFactor: number | null;
+  liquidationPriceUsd: number | null;
 }
 
 export interface DemoScenario {
@@ -28,7 +45,7 @@ export interface DemoScenario {
   books: DemoBook[];
   actions: DemoAction[];
   /**
-   * How the hedge did over the scenario, against the book's target hedge ratio (a hedge on a 0.6 target is meant to
+   * How the LP + perp book's hedge did over the scenario, against the book's target hedge ratio (a hedge on a 0.6 target is meant to
    * offset 60% of the hedged item's moves): the item's and the hedge's change, the dollar offset of the targeted
    * share, and per-block Ederington and R² (engine/effectiveness.ts targetEffectivenessWindows).
    */
@@ -51,15 +68,22 @@ export interface DemoScenario {
     note?: string;
   };
   /**
-   * The performance report's P&L attribution over the scenario (src/performance/attribution.ts, read back from the
+   * The LP + perp book's performance report's P&L attribution over the scenario (src/performance/attribution.ts, read back from the
    * history as `hedgekeeper report` reads it): the terms sum to the book's value change but for `unexplainedUsd`.
    */
-  attribution: PnlTerms & { grossPnlUsd: number; unexplainedShareOfGross: number };
+  attribution: PnlTerms & {
+    grossPnlUsd: number;
+    unexplainedShareOfGross: number;
+    /** The part of carryUsd estimated from the funding rate, not read from the chain (performance-report.ts). */
+    carryEstimatedUsd: number | null;
+  };
   /** The hedge's figures over the same blocks read from the chain, apart from the history (attribution-check.ts). */
   chainCheck: ChainAttributionCheck;
   /** Rounds each feed posted during the scenario's market paths, by what made it post (Chainlink's rule). */
   oracleRounds?: Record<string, { deviation: number; heartbeat: number }>;
   problems: string[];
+  /** Findings the keeper cannot avoid yet, reported without failing the scenario (demo.ts `judge`). */
+  gaps: string[];
 }
 
 export interface DemoReport {
@@ -80,13 +104,26 @@ export function renderScenario(scenario: DemoScenario): string {
     lines.push(
       `  book ${book.id}: drift ${fmt(book.driftBpsBefore)} bps → peak ${fmt(book.driftBpsPeak)} → ${fmt(book.driftBpsAfter)} bps (act beyond ±${book.thresholdBps} bps)`,
     );
-  }
-  if (scenario.actions.length === 0) lines.push("  actions: none");
-  for (const action of scenario.actions) {
-    lines.push(
-      `  ${pad(action.lane, 7)} ${action.planId.slice(0, 10)}… ${pad(action.status, 8)} tx ${action.txHash ?? "—"} gas ${action.gasUsed ?? "—"}`,
-    );
-    lines.push(`          ${action.reason}`);
+    for (const leg of book.legs) lines.push(`    leg ${renderLeg(leg)}`);
+    const aave = book.aave;
+    if (aave !== undefined) {
+      lines.push(
+        `    Aave health factor (Pool.getUserAccountData): ${fmtHealth(aave.healthFactorBefore)} → lowest ${fmtHealth(aave.healthFactorLowest)} (block ${aave.healthFactorLowestAtBlock}) → ${fmtHealth(aave.healthFactorAfter)}; floor ${aave.floor}, target ${aave.target}`,
+      );
+      for (const tx of aave.transactions) {
+        lines.push(
+          `    ${tx.txHash.slice(0, 12)}… ${tx.throughRoles ? "via Roles" : "NOT via Roles"}, ${tx.admittedByHedgeGuard ? "admitted by HedgeGuard" : "NOT admitted by HedgeGuard"}: ${tx.aaveCalls.join(", ") || "no Aave call"}`,
+        );
+      }
+    }
+    const actions = scenario.actions.filter((action) => action.bookId === book.id);
+    if (actions.length === 0) lines.push("    actions: none");
+    for (const action of actions) {
+      lines.push(
+        `    ${pad(action.lane, 7)} ${action.planId.slice(0, 10)}… ${pad(action.status, 8)} tx ${action.txHash ?? "—"} gas ${action.gasUsed ?? "—"}`,
+      );
+      lines.push(`            ${action.reason}`);
+    }
   }
   const e = scenario.hedgeEffectiveness;
   const pct = (x: number | null) => (x === null ? "n/a" : `${(x * 100).toFixed(1)}%`);
@@ -94,7 +131,7 @@ export function renderScenario(scenario: DemoScenario): string {
     x === null
       ? "n/a"
       : `${x < 0 ? "-" : "+"}$${Math.abs(x).toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
-  const head = `  hedge against its ${e.targetHedgeRatio} target over ${e.samples} blocks`;
+  const head = `  LP + perp hedge against its ${e.targetHedgeRatio} target over ${e.samples} blocks`;
   lines.push(
     e.note !== undefined
       ? `${head}: – (${e.note})`
@@ -106,5 +143,19 @@ export function renderScenario(scenario: DemoScenario): string {
       `  feed rounds (deviation / heartbeat): ${rounds.map(([feed, n]) => `${feed} ${n.deviation} / ${n.heartbeat}`).join(", ")}`,
     );
   for (const problem of scenario.problems) lines.push(`  problem: ${problem}`);
+  for (const gap of scenario.gaps) lines.push(`  known gap: ${gap}`);
   return lines.join("\n");
+}
+
+const fmtHealth = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : "∞");
+
+function renderLeg(leg: DemoLeg): string {
+  const usd = (x: number) => `$${x.toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
+  const parts = [
+    `${leg.venue}: ${leg.deltaBase.toFixed(2)} ETH (${usd(leg.notionalUsd)})`,
+    `collateral ${usd(leg.collateralUsd)}`,
+  ];
+  if (leg.healthFactor !== null) parts.push(`health factor ${fmtHealth(leg.healthFactor)}`);
+  if (leg.liquidationPriceUsd !== null) parts.push(`liquidation at ${usd(leg.liquidationPriceUsd)}`);
+  return parts.join(", ");
 }

@@ -49,3 +49,35 @@ describe("alert conditions: the L2 sequencer", () => {
     expect(keys.some((key) => key.startsWith("sequencer-") || key.startsWith("oracle-stale"))).toBe(false);
   });
 });
+
+describe("alert conditions: an Aave liquidation", () => {
+  it("pages it as critical, once per liquidation, with what was repaid, seized and lost", () => {
+    const liquidation = {
+      bookId: "treasury-eth-aave",
+      txHash: `0x${"ab".repeat(32)}`,
+      logIndex: 3,
+      blockNumber: 120n,
+      liquidator: "0x2222222222222222222222222222222222222222",
+      collateralSymbol: "USDC",
+      collateralSeizedUsd: 31_500,
+      debtSymbol: "WETH",
+      debtCoveredUsd: 30_000,
+      bonusUsd: 1_500,
+    };
+    const alerts = alertConditions({
+      nowSec: NOW_SEC,
+      books: [],
+      aaveLiquidations: [liquidation],
+      thresholds,
+    });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      key: `aave-liquidated:${liquidation.txHash}:3`,
+      severity: "critical",
+      bookId: "treasury-eth-aave",
+      event: true,
+    });
+    expect(alerts[0]!.text).toMatch(/\$30000\.00 of WETH debt .* \$31500\.00 of USDC \(bonus \$1500\.00\)/);
+    expect(alertConditions({ nowSec: NOW_SEC, books: [], thresholds })).toEqual([]);
+  });
+});

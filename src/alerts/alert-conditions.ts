@@ -19,7 +19,22 @@ export interface AlertInputs {
   transactions?: readonly { lane: string; failed: number; replaced: number }[];
   /** Plans the keeper refused since the last evaluation because what it read back was not what it stored. */
   tamperedPlans?: readonly TamperedPlan[];
+  /** Aave liquidations of a book's Safe found since the last evaluation. */
+  aaveLiquidations?: readonly AaveLiquidationAlert[];
   thresholds: AlertThresholds;
+}
+
+export interface AaveLiquidationAlert {
+  bookId: string;
+  txHash: string;
+  logIndex: number;
+  blockNumber: bigint;
+  liquidator: string;
+  collateralSymbol: string;
+  collateralSeizedUsd: number;
+  debtSymbol: string;
+  debtCoveredUsd: number;
+  bonusUsd: number;
 }
 
 export interface TamperedPlan {
@@ -144,6 +159,21 @@ export function alertConditions(input: AlertInputs): Alert[] {
       text: `${plan.reason}. Nothing was sent for plan ${plan.planId}; find who can write the keeper's Redis.`,
       bookId: plan.bookId,
       fields: { planId: plan.planId },
+      event: true,
+    });
+  }
+  for (const l of input.aaveLiquidations ?? []) {
+    // The hedge failed at its one job on Aave: collateral is gone and the short is smaller. A human looks now.
+    alerts.push({
+      key: `aave-liquidated:${l.txHash}:${l.logIndex}`,
+      severity: "critical",
+      title: `${l.bookId}: Aave liquidated the Safe`,
+      text:
+        `${l.liquidator} repaid $${l.debtCoveredUsd.toFixed(2)} of ${l.debtSymbol} debt and seized ` +
+        `$${l.collateralSeizedUsd.toFixed(2)} of ${l.collateralSymbol} (bonus $${l.bonusUsd.toFixed(2)}) in ` +
+        `${l.txHash} at block ${l.blockNumber}. The hedge is now smaller than planned.`,
+      bookId: l.bookId,
+      fields: { txHash: l.txHash, bonusUsd: l.bonusUsd },
       event: true,
     });
   }

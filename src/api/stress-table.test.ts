@@ -15,4 +15,15 @@ describe("stressRowsOf", () => {
     expect(stressRowsOf({})).toEqual([]);
     expect(stressRowsOf({ stress: { rows: [row] } })).toEqual([]);
   });
+
+  it("publishes an Aave leg's value change, health factor after and liquidation flag, and leaves out a malformed one", () => {
+    const aave = {
+      valueChangeUsd: -4_200,
+      healthFactorAfter: 0.93,
+      liquidated: true,
+      liquidationPenaltyUsd: 1_890,
+    };
+    expect(stressRowsOf({ stress: [{ ...row, aave }] })).toEqual([{ ...row, aave }]);
+    expect(stressRowsOf({ stress: [{ ...row, aave: { ...aave, healthFactorAfter: "0.93" } }] })).toEqual([]);
+  });
 });

@@ -5,12 +5,15 @@
 //
 // What the path does not say is held at the starting book's figures: stablecoin feeds (re-posted on their
 // heartbeat, so they stay fresh), pool depth (in-range liquidity), the perp's basis (mark = index = the path's price).
+// The perp market's pool trades to the path's price too; its depth is the path's perp_liquidity where given, else
+// the starting book's recorded liquidity (docs/stewards.md says why pool volume does not scale it).
 import { fail, fromFloat, toFloat } from "../engine/input-guards.ts";
 import { oraclePrice } from "../engine/oracle.ts";
 import { positionPoolIdOf } from "../engine/pool-identity.ts";
 import type {
   BookSnapshot,
   OracleReading,
+  PerpMarketDepth,
   PerpPositionSnapshot,
   PoolSnapshot,
   V3PoolSnapshot,
@@ -119,6 +122,7 @@ function movePerp(
   priceUsd: number,
   elapsedSec: number,
   fundingRateDaily: number,
+  perpLiquidity: number | undefined,
 ): { perp: PerpPositionSnapshot; fundingPaidUsd: number } {
   const indexPriceE18 = fromFloat("basePriceUsd", priceUsd, 18);
   const size = toFloat(perp.sizeBase, 18);
@@ -151,8 +155,24 @@ function movePerp(
       unrealizedPnlQuote: perp.unrealizedPnlQuote + pnlQuote,
       owedRealizedPnlQuote: perp.owedRealizedPnlQuote - (fundingPaidUsd < 0 ? -fundingQuote : fundingQuote),
       fundingRateDaily,
+      marketDepth: moveMarketDepth(perp.marketDepth, priceUsd, perpLiquidity),
     },
     fundingPaidUsd,
+  };
+}
+
+/** The perp market's pool at the path's price (vBase and vQuote both have 18 decimals, base is token0). */
+function moveMarketDepth(
+  depth: PerpMarketDepth,
+  priceUsd: number,
+  perpLiquidity: number | undefined,
+): PerpMarketDepth {
+  const sqrtPriceX96 = sqrtPriceX96OfPrice(priceUsd, 18, 18);
+  return {
+    ...depth,
+    sqrtPriceX96,
+    tick: getTickAtSqrtRatio(sqrtPriceX96),
+    liquidity: perpLiquidity === undefined ? depth.liquidity : fromFloat("perp_liquidity", perpLiquidity, 18),
   };
 }
 
@@ -202,6 +222,7 @@ export function moveBook(
       point.basePriceUsd,
       elapsedSec,
       point.fundingRateDaily ?? perp.fundingRateDaily,
+      point.perpLiquidity,
     );
     perp = moved.perp;
     fundingPaidUsd = moved.fundingPaidUsd;

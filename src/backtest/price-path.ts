@@ -5,6 +5,8 @@
 //   funding_rate_daily   optional: perp funding per day, fraction of notional, > 0 = longs pay shorts
 //   borrow_rate_annual   optional: the lending short's variable borrow APR, fraction
 //   pool_volume_usd      optional: the book's main pool's traded volume during the step, USD
+//   perp_liquidity       optional: the perp market pool's in-range liquidity (pool.liquidity() / 1e18), what a
+//                        perp trade's price impact is computed from (perp-trade-cost.ts)
 // An empty optional cell means "unknown at this step": the book's own figure is kept.
 import { fail } from "../engine/input-guards.ts";
 
@@ -14,6 +16,8 @@ export interface PricePoint {
   fundingRateDaily?: number;
   borrowRateAnnual?: number;
   poolVolumeUsd?: number;
+  /** The perp market pool's in-range liquidity, whole units (pool.liquidity() / 1e18). */
+  perpLiquidity?: number;
 }
 
 export const PRICE_PATH_COLUMNS = [
@@ -22,6 +26,7 @@ export const PRICE_PATH_COLUMNS = [
   "funding_rate_daily",
   "borrow_rate_annual",
   "pool_volume_usd",
+  "perp_liquidity",
 ] as const;
 
 type Column = (typeof PRICE_PATH_COLUMNS)[number];
@@ -86,7 +91,9 @@ export function parsePricePathCsv(text: string): PricePoint[] {
     const volume = number("pool_volume_usd", (x) => x >= 0, "must be a number >= 0");
     if (funding !== undefined) point.fundingRateDaily = funding;
     if (borrow !== undefined) point.borrowRateAnnual = borrow;
+    const perpLiquidity = number("perp_liquidity", (x) => x >= 0, "must be a number >= 0");
     if (volume !== undefined) point.poolVolumeUsd = volume;
+    if (perpLiquidity !== undefined) point.perpLiquidity = perpLiquidity;
     points.push(point);
   }
   if (points.length < 2) fail("rows", "a price path needs at least 2 rows", points.length);
@@ -102,6 +109,7 @@ export function formatPricePathCsv(points: readonly PricePoint[]): string {
       p.fundingRateDaily ?? "",
       p.borrowRateAnnual ?? "",
       p.poolVolumeUsd ?? "",
+      p.perpLiquidity ?? "",
     ].join(","),
   );
   return `${PRICE_PATH_COLUMNS.join(",")}\n${rows.join("\n")}\n`;

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { makeBook, makeParams, NOW_SEC } from "../engine/book-fixture.test-support.ts";
+import { perpTradeCost } from "../engine/perp-trade-cost.ts";
+import type { PerpAdjustPositionAction } from "../engine/plan.ts";
+import { getTickAtSqrtRatio } from "../engine/tick-math.ts";
 import { attributePeriod } from "../performance/attribution.ts";
+import { sqrtPriceX96OfPrice } from "./market-move.ts";
 import { generatePricePath } from "./price-generators.ts";
 import type { PricePoint } from "./price-path.ts";
 import { replayPricePath } from "./replay.ts";
@@ -77,6 +81,43 @@ describe("replayPricePath", () => {
     expect(Math.abs(attribution.total.unexplainedUsd)).toBeLessThan(1e-6 * attribution.grossPnlUsd);
   });
 
+  it("prices a perp resize's slippage from the perp pool's depth at the step: the path's perp_liquidity, else the book's", () => {
+    const prices = [...Array(5).fill(3000), ...Array(5).fill(3180)];
+    const replayAt = (perpLiquidity?: number) =>
+      replayPricePath({
+        book,
+        params,
+        path: pathOf(prices, perpLiquidity === undefined ? {} : { perpLiquidity }),
+      });
+    const recorded = replayAt();
+    const thin = replayAt(1_000_000); // 1% of the fixture's recorded depth
+    const [r, t] = [recorded.executed[0]!, thin.executed[0]!];
+    const trade = (plan: typeof r.plan) =>
+      plan.actions.find((a): a is PerpAdjustPositionAction => a.kind === "perp.adjustPosition")!;
+    // The same decision, sized the same, costed from each pool: the one the path moved to the step's price.
+    expect(trade(t.plan).amountBase).toBe(trade(r.plan).amountBase);
+    const cost = (liquidity: bigint) =>
+      perpTradeCost(
+        {
+          ...book.perp!.marketDepth,
+          sqrtPriceX96: sqrtPriceX96OfPrice(3180, 18, 18),
+          tick: getTickAtSqrtRatio(sqrtPriceX96OfPrice(3180, 18, 18)),
+          liquidity,
+        },
+        {
+          amountBase: trade(r.plan).amountBase,
+          isBaseToQuote: trade(r.plan).isBaseToQuote,
+          feeBps: params.costs.perpTakerFeeBps,
+          toleranceBps: params.costs.perpSlippageBps,
+        },
+      );
+    expect(r.slippageUsd).toBe(cost(book.perp!.marketDepth.liquidity).impactUsd);
+    expect(t.slippageUsd).toBe(cost(1_000_000n * 10n ** 18n).impactUsd);
+    // A hundredth of the depth, about a hundred times the impact (exact v3 math inside the range).
+    expect(t.slippageUsd / r.slippageUsd).toBeGreaterThan(90);
+    expect(t.slippageUsd / r.slippageUsd).toBeLessThan(110);
+  });
+
   it("decides the same at every step whether it skips quiet steps or evaluates them all", () => {
     const path = generatePricePath({
       model: "jump",
@@ -103,6 +144,14 @@ describe("replayPricePath", () => {
     const [a, b] = [attributePeriod(fast.points), attributePeriod(every.points)];
     expect(a.total.bookValueChangeUsd).toBeCloseTo(b.total.bookValueChangeUsd, 6);
     expect(a.total.carryUsd).toBeCloseTo(b.total.carryUsd, 6);
+    // And the same daily P&L, hedged and unhedged: the skipped stretches never carry one day's hours into the
+    // next day's bucket (the report's σ, VaR and Ederington are computed on these).
+    expect(a.buckets.map((d) => d.startSec)).toEqual(b.buckets.map((d) => d.startSec));
+    expect(a.buckets.length).toBeGreaterThanOrEqual(10);
+    a.buckets.forEach((day, i) => {
+      expect(day.bookValueChangeUsd).toBeCloseTo(b.buckets[i]!.bookValueChangeUsd, 6);
+      expect(day.hedgedItemChangeUsd).toBeCloseTo(b.buckets[i]!.hedgedItemChangeUsd, 6);
+    });
   });
 
   it("refuses a path that starts before the book it is given, naming the field", () => {

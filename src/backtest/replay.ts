@@ -11,8 +11,8 @@
 //    unchanged and inside that band, a step's decision is "within-band" (or "cooldown" within the cooldown)
 //    without evaluating. Every other step is evaluated and decided exactly as "every-step" does.
 // Both record the same decision at every step (replay.test.ts and bench:backtest compare them); "fast" records
-// book points only at the steps it evaluates (at least daily, and before and after each plan), which the
-// attribution sums to the same change in value.
+// book points only at the steps it evaluates (the last step of every UTC day, and before and after each plan),
+// which the attribution sums to the same change in value and the same daily P&L.
 import { applyPlan } from "../engine/apply-plan.ts";
 import { evaluateBook } from "../engine/book-metrics.ts";
 import { decide } from "../engine/decide.ts";
@@ -84,6 +84,21 @@ export function stepDecisionOf(decision: Decision): StepDecision {
     : { kind: "plan", planId: decision.plan.planId, lane: decision.plan.lane };
 }
 
+const DAY_SEC = 86_400;
+
+/**
+ * The path's last step, or the last of a UTC day: always evaluated, so the book is valued where the report's
+ * daily buckets close (attribution.ts puts a step in the bucket its end falls in). Skipping it would carry the
+ * day's last hours into the next day's P&L, and the daily σ would depend on where the quiet stretches end.
+ */
+function closesDay(path: readonly PricePoint[], i: number): boolean {
+  const next = path[i + 1];
+  return (
+    next === undefined ||
+    Math.floor(next.timestampSec / DAY_SEC) !== Math.floor(path[i]!.timestampSec / DAY_SEC)
+  );
+}
+
 function isQuiet(decision: Decision): boolean {
   return decision.kind === "noop" && (decision.code === "within-band" || decision.code === "cooldown");
 }
@@ -112,7 +127,6 @@ export function replayPricePath(input: ReplayInput): ReplayResult {
   const firstBlock = input.firstBlock ?? input.book.blockNumber + 1n;
   let band: QuietBand | null = null;
   let evaluatedSteps = 0;
-  const last = path.length - 1;
   for (let i = 0; i < path.length; i++) {
     const point = path[i]!;
     const moved = moveBook(book, point, firstBlock + BigInt(i));
@@ -122,7 +136,7 @@ export function replayPricePath(input: ReplayInput): ReplayResult {
     const { keeper } = book;
     if (
       band !== null &&
-      i !== last &&
+      !closesDay(path, i) &&
       !keeper.hedgeTriggered &&
       nowSec <= band.untilSec &&
       point.basePriceUsd >= band.lowUsd &&

@@ -113,7 +113,14 @@ describe("status's LP positions", () => {
       bookId: snapshot.bookId,
       mode: "execute",
       params: makeParams(),
-      indexed: { snapshot, feedHealth: {}, poolTwapTicks: {}, warnings: [], requests: 0 },
+      indexed: {
+        snapshot,
+        feedHealth: {},
+        poolTwapTicks: {},
+        warnings: [],
+        requests: 0,
+        aaveLiquidations: [],
+      },
       snapshot,
       nowSec: NOW_SEC,
     });

@@ -151,6 +151,7 @@ export function bookParamsFromConfig(config: HedgekeeperConfig, bookId: string):
     caps: { ...book.caps },
     margin: { ...book.margin },
     costMargin: book.costMargin,
+    ...(book.legShiftHorizonSec !== undefined && { legShiftHorizonSec: book.legShiftHorizonSec }),
     costs: { ...book.costs },
     risk: { ...book.risk },
     ...(book.stress && { stress: { ...book.stress } }),

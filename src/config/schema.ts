@@ -8,6 +8,9 @@ import { SIGMA_DEFAULTS } from "../engine/volatility.ts";
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
+/** Chainlink's recommended wait after an L2 sequencer comes back (its examples' GRACE_PERIOD_TIME). */
+export const DEFAULT_SEQUENCER_GRACE_PERIOD_SEC = 3_600;
+
 export const address = z
   .string()
   .regex(ADDRESS, "expected a 0x-prefixed 20-byte address")
@@ -72,7 +75,7 @@ export const networkSchema = z
       .object({
         address: address.describe("Chainlink L2 sequencer uptime feed proxy (answer 0 = up, 1 = down)."),
         gracePeriodSec: positiveInt
-          .default(3600)
+          .default(DEFAULT_SEQUENCER_GRACE_PERIOD_SEC)
           .describe(
             "After the sequencer comes back, prices are not acted on for this long (Chainlink recommends 3600).",
           ),
@@ -281,6 +284,9 @@ const perpV2HedgeSchema = z
         accountBalance: address,
         vault: address,
         exchange: address,
+        marketPool: address.describe(
+          "The market's Uniswap v3 pool (MarketRegistry.getPool(market)): its depth prices a trade's impact.",
+        ),
       })
       .strict()
       .describe("The venue's contracts."),
@@ -420,13 +426,29 @@ export const bookSchema = z
         targetRatio: nonNegative.describe("… to this ratio."),
         ceilingRatio: nonNegative.describe("Withdraw when above."),
         minLiquidationDistanceBps: bps.describe("Never leave the mark closer to liquidation than this."),
+        targetLiquidationDistanceBps: bps
+          .optional()
+          .describe(
+            "When the liquidation distance is what binds, deposit up to this distance, not just back to the minimum (default 1.5 × minLiquidationDistanceBps).",
+          ),
       })
       .strict()
       .refine((m) => m.floorRatio <= m.targetRatio && m.targetRatio <= m.ceilingRatio, {
         message: "must satisfy floorRatio <= targetRatio <= ceilingRatio",
         path: ["targetRatio"],
-      }),
+      })
+      .refine(
+        (m) =>
+          m.targetLiquidationDistanceBps === undefined ||
+          m.targetLiquidationDistanceBps >= m.minLiquidationDistanceBps,
+        { message: "must be >= minLiquidationDistanceBps", path: ["targetLiquidationDistanceBps"] },
+      ),
     costMargin: nonNegative.describe("Act only when risk reduction > cost × costMargin."),
+    legShiftHorizonSec: positiveInt
+      .optional()
+      .describe(
+        "With two hedge legs: how long hedge moved to the leg with the cheaper short carry is expected to stay moved; the shift goes when the carry saved over it > both trades' fees, slippage and gas × costMargin. Absent: hedge is never shifted between legs.",
+      ),
     costs: z
       .object({
         gasPriceGwei: nonNegative.describe("Gas price assumed in the cost test."),

@@ -1,4 +1,5 @@
 import { type Address, createWalletClient } from "viem";
+import { DEFAULT_SEQUENCER_GRACE_PERIOD_SEC } from "../config/schema.ts";
 import {
   deployHedgeBounds,
   deployHedgeGuard,
@@ -216,15 +217,23 @@ export async function setUpDevnetKeeper(
     uniswapV4Withdrawals?: boolean;
     /** Which treasury hires the keeper (default: the first, "devnet"). */
     treasury?: DevnetTreasuryName;
+    /** On an L2 devnet: HedgeGuard's sequencer grace period, the config's (default: the schema's, 3600 s). */
+    sequencerGracePeriodSec?: number;
   } = {},
 ): Promise<DevnetKeeperSetup> {
   const treasury = devnetTreasuryAccounts(manifest, options.treasury ?? "devnet");
   const deployer = devnetAccount(DEVNET_ACCOUNT_INDEXES.deployer);
   const wallet = createWalletClient({ account: deployer, chain: client.chain, transport: client.transport });
   const multiSendUnwrapper = await ensureMultiSendUnwrapper(client.publicClient, wallet);
+  // On the L2 devnet the guard checks the sequencer uptime feed too, with the grace period its config gets.
+  const uptime = manifest.l2?.sequencerUptimeFeed;
   const hedgeGuard = await deployHedgeGuard(client.publicClient, wallet, {
     owner: treasury.safe,
     positionSource: manifest.contracts.perp.accountBalance,
+    sequencerUptimeFeed: uptime && {
+      address: uptime.address,
+      gracePeriodSec: options.sequencerGracePeriodSec ?? DEFAULT_SEQUENCER_GRACE_PERIOD_SEC,
+    },
   });
   const hedgeBounds = await deployHedgeBounds(client.publicClient, wallet, {
     owner: treasury.safe,

@@ -33,6 +33,14 @@ export interface AaveLegMetrics extends AaveBorrowShortMetrics {
   floorWad: bigint;
   targetWad: bigint;
   ceilingWad: bigint;
+  /**
+   * The routine lane recalibrates only under this health factor (halfway from the floor to the target), restoring
+   * to the target: a hysteresis band, so one oracle round that takes the health factor a hair under the target does
+   * not cost a transaction, while half the floor-to-target gap is left for the rounds before the keeper acts.
+   */
+  recalibrateBelowWad: bigint;
+  /** Under `recalibrateBelowWad` (and above the floor): the routine lane restores the target. */
+  recalibrationDue: boolean;
 }
 
 /** A health factor as a wad, to the micro-unit (config values are decimals such as 1.5). */
@@ -49,6 +57,7 @@ export function aaveLegMetrics(snapshot: AaveAccountSnapshot, params: AaveLegPar
   const floorWad = healthFactorWad(params.healthFactor.floor);
   const targetWad = healthFactorWad(params.healthFactor.target);
   const ceilingWad = healthFactorWad(params.healthFactor.ceiling);
+  const recalibrateBelowWad = floorWad + (targetWad - floorWad) / 2n;
   const hf = metrics.healthFactorWad;
   const noDebt = metrics.debtUnits === 0n;
   const band: AaveBandState = noDebt
@@ -76,6 +85,8 @@ export function aaveLegMetrics(snapshot: AaveAccountSnapshot, params: AaveLegPar
     floorWad,
     targetWad,
     ceilingWad,
+    recalibrateBelowWad,
+    recalibrationDue: band === "below-target" && hf < recalibrateBelowWad,
   };
 }
 

@@ -120,16 +120,36 @@ describe("decide() on an Aave leg", () => {
     expect(aaveActions(capped)[0]?.amount).toBe(100_000n * 10n ** 6n);
   });
 
-  it("leaves a health factor a hair under target alone: a restore smaller than minTradeUsd waits (not under the floor)", () => {
-    // Target 1.8: at 1.79999 the restore is ~$1 of USDC, under the fixture's minTradeUsd of $1,000.
-    const hair = decide(aaveBook({ hf: 1.79999, heldUsdc: 400_000 }), params(), NOW_SEC);
-    expect(hair.kind).toBe("noop");
-    // Positive control: the same book a little lower (a $3,300 restore) is recalibrated.
-    expect(aaveActions(planOf(aaveBook({ hf: 1.79, heldUsdc: 400_000 }))).map((a) => a.kind)).toEqual([
-      "aave.supply",
+  it("recalibrates with hysteresis: only under halfway from floor to target (1.65), then back to the target", () => {
+    // Floor 1.5, target 1.8: a hair under the target, and anywhere down to 1.65, is left alone (no transaction on
+    // every oracle round that nudges it), though from 1.66 the restore would be ~$88,000 of USDC.
+    for (const hf of [1.79999, 1.79, 1.7, 1.66]) {
+      const decision = decide(aaveBook({ hf, heldUsdc: 400_000 }), params(), NOW_SEC);
+      expect(decision.kind, `hf ${hf}`).toBe("noop");
+    }
+    // Positive control: at 1.64 it restores to the target 1.8, not merely to the trigger.
+    const book = aaveBook({ hf: 1.64, heldUsdc: 400_000 });
+    const plan = planOf(book);
+    expect(plan.lane).toBe("routine");
+    const [supply] = aaveActions(plan);
+    expect(supply?.kind).toBe("aave.supply");
+    const after = aaveHealthFactorAfter(book.aave as AaveAccountSnapshot, [
+      { asset: USDC.address, suppliedDelta: supply?.amount ?? 0n, debtDelta: 0n },
     ]);
-    // Under the floor the urgent lane restores whatever the size: the least size is the routine lane's.
+    expect(after).toBeGreaterThanOrEqual(1_800_000n * 10n ** 12n);
+    expect(after).toBeLessThan(1_800_010n * 10n ** 12n);
+    // Under the floor the urgent lane restores whatever the size.
     expect(planOf(aaveBook({ hf: 1.4999, heldUsdc: 400_000 })).lane).toBe("urgent");
+  });
+
+  it("still leaves a restore smaller than minTradeUsd alone under the trigger (the routine lane's least size)", () => {
+    // ~164 WETH owed at 3000 against USDC at LT 0.78: 0.01 of health factor is ~$6,300 of USDC.
+    // Floor 1.5, target 1.50002: the trigger is 1.50001 and a restore from 1.500005 is ~$9 of USDC, under $1,000.
+    const tight = params({ aave: { ...LEG, healthFactor: { floor: 1.5, target: 1.50002, ceiling: 2.4 } } });
+    expect(decide(aaveBook({ hf: 1.500005, heldUsdc: 400_000 }), tight, NOW_SEC).kind).toBe("noop");
+    // Positive control: target 1.52 (trigger 1.51) from 1.505 is a ~$9,500 restore.
+    const wider = params({ aave: { ...LEG, healthFactor: { floor: 1.5, target: 1.52, ceiling: 2.4 } } });
+    expect(planOf(aaveBook({ hf: 1.505, heldUsdc: 400_000 }), wider).lane).toBe("routine");
   });
 
   it("grows an under-hedged short: borrow, swap WETH → USDC bounded by the feeds, supply when the band needs it", () => {

@@ -3,7 +3,7 @@
 //  - Safety (urgent lane): health factor under its floor, or the liquidation price within the configured distance.
 //    Restore the safe health factor (aave-leg.ts) with what the Safe holds, within caps: repay with the borrowed
 //    asset it still holds (delta-neutral: spot and debt fall together), then supply collateral it holds.
-//  - Recalibration (routine): below target, supply held collateral (or repay with held short asset) to the target;
+//  - Recalibration (routine): under the recalibration trigger (halfway from floor to target), supply held collateral (or repay with held short asset) to the target;
 //    above the ceiling, withdraw the excess to the target. Done before the hedge is sized up.
 //  - Hedge trade (routine): grow the short = borrow + swap to the collateral asset (+ supply the proceeds when the
 //    band needs it); shrink = swap collateral to the short asset (withdrawing collateral when the Safe holds too
@@ -185,10 +185,13 @@ export function planAaveSafety(ctx: AaveLegContext): Decision | null {
   };
 }
 
-/** Routine recalibration inside the band: null when the health factor is between target and ceiling. */
+/**
+ * Routine recalibration: under `recalibrateBelowWad` restore the target, above the ceiling withdraw down to it; null
+ * in between (the hysteresis band: floor < trigger ≤ health factor ≤ ceiling).
+ */
 export function planAaveRecalibration(ctx: AaveLegContext): Decision | null {
   const { am, account, collateral, leg } = ctx;
-  if (am.band === "below-target") {
+  if (am.recalibrationDue) {
     const restore = restoreWithHoldings(ctx, am.targetWad);
     if (restore.repay === 0n && restore.supply === 0n) return null;
     // A restore to exactly the target leaves the next block's interest (or the next oracle round) a hair under it:
@@ -251,16 +254,27 @@ export interface AaveTradeOutcome {
   refused: string | null;
 }
 
+/** The Pool and swap calls of a trade on the leg, as sized down to what the band and the Safe allow. */
+export interface AaveLegTrade {
+  actions: PlanAction[];
+  /** Signed base units the short asset's debt changes by the other way (negative: the short grows). */
+  signedBase: number;
+  healthFactorAfterWad: bigint;
+}
+
 /**
- * The hedge trade on the leg: `tradeBase` signed base units (negative grows the short), already within the leg's
+ * The calls that move the leg by `tradeBase` signed base units (negative grows the short), already within the leg's
  * caps (leg-choice.ts); sized down further so the health factor stays at the target (growing) and the Safe can pay
- * (shrinking). Cost-tested like the perp trade: risk removed > cost × costMargin.
+ * (shrinking). `refused` when nothing is left.
  */
-export function planAaveTrade(ctx: AaveLegContext, tradeBase: number): AaveTradeOutcome {
-  const { book, params, leg, metrics: m, account, short, collateral } = ctx;
+export function aaveLegTrade(
+  ctx: AaveLegContext,
+  tradeBase: number,
+): { trade: AaveLegTrade; refused: null } | { trade: null; refused: string } {
+  const { book, leg, account, short, collateral } = ctx;
   const feed = collateralFeed(ctx);
   if (feed === null)
-    return { decision: null, refused: `no fresh feed for ${collateral.asset.symbol} to bound the swap` };
+    return { trade: null, refused: `no fresh feed for ${collateral.asset.symbol} to bound the swap` };
   const slippageBps = bpsOf(leg.swap.maxSlippageBps);
   const wanted = fromFloat("tradeBase", Math.abs(tradeBase), short.asset.decimals);
   const actions: PlanAction[] = [];
@@ -291,7 +305,7 @@ export function planAaveTrade(ctx: AaveLegContext, tradeBase: number): AaveTrade
       percentDiv(totals.totalDebtBase + (short.priceBase * x) / unit, totals.avgLtvBps) <=
         totals.totalCollateralBase;
     units = greatestHolding(wanted, (x) => withSupply(x) >= ctx.am.targetWad && withinLtv(x));
-    if (units === 0n) return { decision: null, refused: "the health factor band leaves no room to borrow" };
+    if (units === 0n) return { trade: null, refused: "the health factor band leaves no room to borrow" };
     const supplyProceeds = borrowOnly(units) < ctx.am.targetWad;
     const minOut = minOutOf(units);
     actions.push(aaveAction(ctx, "aave.borrow", short, units));
@@ -321,7 +335,7 @@ export function planAaveTrade(ctx: AaveLegContext, tradeBase: number): AaveTrade
     );
     units = greatestHolding(units, (x) => collateralIn(x) <= held + withdrawable);
     if (units === 0n)
-      return { decision: null, refused: `the Safe cannot pay ${collateral.asset.symbol} to buy back` };
+      return { trade: null, refused: `the Safe cannot pay ${collateral.asset.symbol} to buy back` };
     const amountIn = collateralIn(units);
     const withdraw = amountIn > held ? amountIn - held : 0n;
     if (withdraw > 0n) actions.push(aaveAction(ctx, "aave.withdraw", collateral, withdraw));
@@ -333,12 +347,30 @@ export function planAaveTrade(ctx: AaveLegContext, tradeBase: number): AaveTrade
     ]);
   }
   const signedBase = (tradeBase < 0 ? -1 : 1) * toFloat(units, short.asset.decimals);
+  return { trade: { actions, signedBase, healthFactorAfterWad }, refused: null };
+}
+
+/** The leg's swap fee and slippage bound on `notionalUsd`: what its cost test counts. */
+export function aaveLegTradeCosts(ctx: AaveLegContext, notionalUsd: number) {
+  return {
+    feesUsd: notionalUsd * (ctx.leg.swap.fee / 1_000_000),
+    slippageUsd: notionalUsd * (ctx.leg.swap.maxSlippageBps / 10_000),
+  };
+}
+
+/**
+ * The hedge trade on the leg (aaveLegTrade), cost-tested like the perp trade: risk removed > cost × costMargin.
+ */
+export function planAaveTrade(ctx: AaveLegContext, tradeBase: number): AaveTradeOutcome {
+  const { params, metrics: m } = ctx;
+  const sized = aaveLegTrade(ctx, tradeBase);
+  if (sized.trade === null) return { decision: null, refused: sized.refused };
+  const { actions, signedBase, healthFactorAfterWad } = sized.trade;
   const notionalUsd = Math.abs(signedBase) * m.basePriceUsd;
   const horizonYears = params.risk.horizonSec / SECONDS_PER_YEAR;
   const carryApr = ctx.am.borrowApr - ctx.am.supplyApr;
   const carryUsd = notionalUsd * carryApr * horizonYears * (signedBase < 0 ? 1 : -1);
-  const feesUsd = notionalUsd * (leg.swap.fee / 1_000_000);
-  const slippageUsd = notionalUsd * (leg.swap.maxSlippageBps / 10_000);
+  const { feesUsd, slippageUsd } = aaveLegTradeCosts(ctx, notionalUsd);
   const driftAfter = driftAfterTrade(m, params, signedBase);
   const sigmaHorizon = m.sigmaAnnual * Math.sqrt(horizonYears);
   const riskReductionUsd = Math.max(
@@ -420,12 +452,18 @@ interface AssembleInput {
   hedgeTriggered: boolean;
 }
 
+/** HedgeGuard's post bound: the floor, or, for a plan that cannot reach it, the health factor found (never worse). */
+export function aaveHealthFactorBound(ctx: AaveLegContext, healthFactorAfterWad: bigint): bigint {
+  const { am } = ctx;
+  return healthFactorAfterWad >= am.floorWad ? am.floorWad : min(am.healthFactorWad, healthFactorAfterWad);
+}
+
 /**
  * The plan: the oracle band premise, and HedgeGuard's post check at the floor. A safety plan that cannot reach the
  * floor within caps still must not leave the account worse than it found it: its bound is the health factor found.
  */
 function assemble(ctx: AaveLegContext, input: AssembleInput): Plan {
-  const { book, params, metrics: m, am } = ctx;
+  const { book, params, metrics: m } = ctx;
   const poolCalls = input.actions.length - input.swaps;
   const gas = gasUsd(
     params,
@@ -434,10 +472,7 @@ function assemble(ctx: AaveLegContext, input: AssembleInput): Plan {
       input.swaps * params.costs.gasPerSwap,
     m.basePriceUsd,
   );
-  const minHealthFactorWad =
-    input.healthFactorAfterWad >= am.floorWad
-      ? am.floorWad
-      : min(am.healthFactorWad, input.healthFactorAfterWad);
+  const minHealthFactorWad = aaveHealthFactorBound(ctx, input.healthFactorAfterWad);
   const driftAfter = driftAfterTrade(m, params, input.hedgeDeltaChangeBase);
   return {
     planId: planId(book.bookId, book.blockNumber, input.actions),

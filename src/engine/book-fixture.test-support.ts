@@ -63,6 +63,18 @@ function feed(
   };
 }
 
+/** The perp market's vETH/vUSD pool at `price` (both tokens 18 decimals), spacing 60 as the 0.3% tier. */
+function perpMarketDepth(price: number, liquidity: number) {
+  const sqrtPriceX96 = encodeSqrtRatioX96(BigInt(Math.round(price * 1e6)), 1_000_000n);
+  return {
+    pool: "0x000000000000000000000000000000000000a0a0" as Address,
+    sqrtPriceX96,
+    tick: getTickAtSqrtRatio(sqrtPriceX96),
+    liquidity: BigInt(liquidity) * 10n ** 18n,
+    tickSpacing: 60,
+  };
+}
+
 /** A v3 pool of two tokens at `price` (human, token0 in token1). */
 function pool(
   address: Address,
@@ -108,6 +120,8 @@ export interface FixtureOptions {
   /** Half-width of the LP ranges in ticks (default 500 and up, ±5%: narrow, so drift moves fast). */
   rangeHalfWidthTicks?: number;
   ethUsdStale?: boolean;
+  /** The perp market pool's in-range liquidity, whole units (default 100,000,000: about 0.006 bps of impact per ETH). */
+  perpLiquidity?: number;
 }
 
 export function makeBook(o: FixtureOptions = {}): BookSnapshot {
@@ -195,6 +209,7 @@ export function makeBook(o: FixtureOptions = {}): BookSnapshot {
       maintenanceMarginRatio: 0.0625,
       initialMarginRatio: 0.1,
       collateral: { token: USDC, balance: BigInt(Math.round(accountValue)) * 10n ** 6n },
+      marketDepth: perpMarketDepth(ethUsd * 1.0005, o.perpLiquidity ?? 100_000_000),
     },
     spot: [
       { token: USDC, balance: BigInt(o.safeUsdc ?? 200_000) * 10n ** 6n },

@@ -1,6 +1,7 @@
 // Collateral recalibration: keep the perp's margin ratio in [floor, ceiling] and the mark at least
 // minLiquidationDistanceBps from liquidation, by a deposit (a safety action: it passes without a cost test) or
-// a withdrawal of the excess (capital efficiency: only when it pays for its gas).
+// a withdrawal of the excess (capital efficiency: only when it pays for its gas). Either moves the account to
+// its targets (targetRatio, targetLiquidationDistanceBps), so the next price tick does not undo it.
 import { fromFloat, toFloat } from "./input-guards.ts";
 import type { BookParams } from "./params.ts";
 import { DUST_NOTIONAL_USD, minAccountValueForDistance, type PerpMetrics } from "./perp-metrics.ts";
@@ -56,6 +57,11 @@ export function marginBelowLimits(
   ).below;
 }
 
+/** The distance a deposit restores when the distance binds: configured, else 1.5 × the minimum. */
+export function targetLiquidationDistanceBps(margin: BookParams["margin"]): number {
+  return margin.targetLiquidationDistanceBps ?? Math.min(9_999, margin.minLiquidationDistanceBps * 1.5);
+}
+
 export interface CollateralMove {
   depositUsd: number;
   withdrawUsd: number;
@@ -94,8 +100,20 @@ export function recalibrateCollateral(input: {
       minAccountValueUsd: minAvForDistance,
       below,
     } = marginAgainstLimits(newSize, index, avAfterTrade, perp.maintenanceMarginRatio, params.margin);
+    // Recalibrate to the targets, not back to the limits: a deposit that only restores the minimum distance
+    // is undone by the next tick up, so both deposits and withdrawals aim at the target distance.
+    const targetAccountValueUsd = Math.max(
+      params.margin.targetRatio * notionalAfter,
+      minAvForDistance,
+      minAccountValueForDistance(
+        newSize,
+        index,
+        perp.maintenanceMarginRatio,
+        targetLiquidationDistanceBps(params.margin),
+      ),
+    );
     if (below) {
-      const want = Math.max(params.margin.targetRatio * notionalAfter, minAvForDistance) - avAfterTrade;
+      const want = targetAccountValueUsd - avAfterTrade;
       const availableUsd =
         toFloat(spotBalance(book, collateral.token.address), collateral.token.decimals) *
         COLLATERAL_USD_PER_UNIT;
@@ -105,7 +123,7 @@ export function recalibrateCollateral(input: {
           ? `; margin ratio ${ratio.toFixed(3)} below floor ${params.margin.floorRatio}: deposit`
           : `; liquidation distance below ${params.margin.minLiquidationDistanceBps} bps: deposit`;
     } else if (ratio > params.margin.ceilingRatio) {
-      const keep = Math.max(params.margin.targetRatio * notionalAfter, minAvForDistance);
+      const keep = targetAccountValueUsd;
       const freeUsd = toFloat(perp.freeCollateral, collateral.token.decimals) * COLLATERAL_USD_PER_UNIT;
       withdrawUsd = Math.min(avAfterTrade - keep, params.caps.maxCollateralMoveUsd, freeUsd);
       if (withdrawUsd < params.minTradeUsd) withdrawUsd = 0;

@@ -11,11 +11,15 @@
 //  2. De-peg act tier → urgent lane (depeg-plan.ts, quoting swaps with swap-math.ts): swap held exposure of the
 //     de-pegged stable into the healthiest configured stable. May skip cooldown and hysteresis, never caps or
 //     the cost test. Slippage bounds come from the Chainlink answers (oracle-bounds.ts).
-//  3. Hedge legs (hedge-leg.ts): an Aave leg below its target health factor is recalibrated before the hedge is
+//  3. Hedge legs (hedge-leg.ts): an Aave leg under its recalibration trigger (halfway from floor to target: a
+//     hysteresis band) is restored to its target before the hedge is
 //     sized up; the total hedge's trade goes to the leg that costs least (leg-choice.ts): the perp (below), or the
 //     Aave leg (aave-plan.ts), which also withdraws collateral above its ceiling when there is no trade.
 //     Perp (hedge-trade.ts): hysteresis (arm at armBps, stay armed until inside rearmBps), cooldown, caps,
 //     minimum trade, then act only when expected risk reduction > expected cost × costMargin.
+//  3b. Leg shift (leg-shift.ts, leg-shift-plan.ts), when legShiftHorizonSec is set: with the total hedge inside its
+//     band, hedge moves from the leg whose short carries dearest to the cheapest when the carry saved over
+//     legShiftHorizonSec beats both trades' fees, slippage and gas × costMargin; the book's delta is unchanged.
 //  4. Collateral (collateral-plan.ts): keep the perp margin ratio in [floor, ceiling] and the liquidation
 //     distance above its limit.
 //  5. The plan (plan-assembly.ts): actions, premise, post-state, cost.
@@ -27,6 +31,8 @@ import { driftBand, isBeyondBand } from "./drift-band.ts";
 import { hedgeTradeRefusal, sizeHedgeTrade } from "./hedge-trade.ts";
 import { fail } from "./input-guards.ts";
 import { chooseHedgeLeg } from "./leg-choice.ts";
+import { chooseLegShift } from "./leg-shift.ts";
+import { planLegShift } from "./leg-shift-plan.ts";
 import { assertBookParams, type BookParams } from "./params.ts";
 import type { PerpMetrics } from "./perp-metrics.ts";
 import type { Decision, Noop } from "./plan.ts";
@@ -97,7 +103,7 @@ function decideHedgeLegs(
 ): { kind: "decided"; decision: Decision } | { kind: "pass"; refused: string | null } {
   const ctx = aaveLegContext(book, params, m, nowSec);
   if (!ctx) return { kind: "pass", refused: null };
-  if (ctx.am.band === "below-target") {
+  if (ctx.am.recalibrationDue) {
     const recalibration = planAaveRecalibration(ctx);
     if (recalibration) return { kind: "decided", decision: recalibration };
   }
@@ -123,6 +129,28 @@ function decideHedgeLegs(
   if (ctx.am.band === "above-ceiling" && !gate.inCooldown) {
     const withdrawal = planAaveRecalibration(ctx);
     if (withdrawal) return { kind: "decided", decision: withdrawal };
+  }
+  // The total hedge is where it should be: what is left to gain is carry, by moving hedge to the cheaper leg.
+  // Opt-in (legShiftHorizonSec): a shift is two real trades bought with a carry forecast.
+  const shiftHorizonSec = params.legShiftHorizonSec;
+  if (shiftHorizonSec !== undefined && !gate.triggered && !gate.inCooldown && gate.perp && gate.perpMetrics) {
+    const verdict = chooseLegShift(m.hedgeLegs, {
+      priceUsd: m.basePriceUsd,
+      horizonSec: shiftHorizonSec,
+      gasUsdPerUnit: gasUsd(params, 1, m.basePriceUsd),
+      gasBase: params.costs.gasBase,
+      costMargin: params.costMargin,
+      minTradeUsd: params.minTradeUsd,
+    });
+    if (verdict.shift) {
+      const shift = planLegShift({
+        ctx,
+        perp: gate.perp,
+        perpMetrics: gate.perpMetrics,
+        shift: verdict.shift,
+      });
+      if (shift.decision) return { kind: "decided", decision: shift.decision };
+    }
   }
   return { kind: "pass", refused };
 }
@@ -166,7 +194,7 @@ function routineGate(
   const inCooldown = sinceLastPlanSec < params.cooldownSec;
   const perpNeedsMargin =
     perp !== null && pm !== null && marginBelowLimits(book, params, pm.accountValueUsd, pm.indexPrice);
-  if (inCooldown && !perpNeedsMargin && m.aave?.band !== "below-target") {
+  if (inCooldown && !perpNeedsMargin && !m.aave?.recalibrationDue) {
     return noop(
       book,
       m,

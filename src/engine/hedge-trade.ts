@@ -1,11 +1,12 @@
 // Hedge trade sizing: the perp resize that takes the book towards its target hedge ratio, within the trade and
 // notional caps and the liquidation distance the collateral can keep, and what it is expected to cost (taker
-// fee, slippage, funding over the horizon) and to save (drift risk at the confidence quantile).
+// fee, price impact at the market's depth, funding over the horizon) and to save (drift risk at the confidence quantile).
 import type { BookMetrics } from "./book-metrics.ts";
 import { type HedgeDrift, hedgeDrift } from "./hedge-drift.ts";
 import { fail, fromFloat, MAX_UINT128, toFloat } from "./input-guards.ts";
 import type { BookParams } from "./params.ts";
 import { minAccountValueForDistance, type PerpMetrics } from "./perp-metrics.ts";
+import { perpTradeCost } from "./perp-trade-cost.ts";
 import { gasUsd, spotBalance } from "./plan-assembly.ts";
 import type { BookSnapshot, PerpPositionSnapshot } from "./snapshot.ts";
 import { SECONDS_PER_YEAR } from "./volatility.ts";
@@ -15,7 +16,9 @@ export interface HedgeTrade {
   signedTrade: bigint;
   /** Which limit sized it down, as the plan's reason says it (empty when none). */
   note: string;
+  /** The venue fee on the exchanged notional. */
   feesUsd: number;
+  /** Price impact at the market pool's depth (perp-trade-cost.ts): a bound when the trade leaves the known range. */
   slippageUsd: number;
   /** Funding over the horizon on the added size (negative: earned). */
   fundingUsd: number;
@@ -94,9 +97,19 @@ export function sizeHedgeTrade(input: {
   if (amountBase > MAX_UINT128) fail("tradeBase", "trade too large", amountBase);
   const signedTrade = tradeBase < 0 ? -amountBase : amountBase;
 
-  const tradeNotional = toFloat(amountBase, 18) * index;
-  const feesUsd = tradeNotional * (params.costs.perpTakerFeeBps / 10_000);
-  const slippageUsd = tradeNotional * (params.costs.perpSlippageBps / 10_000);
+  // Price impact from the market pool's depth and the venue fee on the exchanged notional (perp-trade-cost.ts,
+  // shared with the backtest); perpSlippageBps is only the plan's tolerance, the bound past which it reverts.
+  const cost =
+    amountBase === 0n
+      ? null
+      : perpTradeCost(perp.marketDepth, {
+          amountBase,
+          isBaseToQuote: signedTrade < 0n,
+          feeBps: params.costs.perpTakerFeeBps,
+          toleranceBps: params.costs.perpSlippageBps,
+        });
+  const feesUsd = cost?.feeUsd ?? 0;
+  const slippageUsd = cost?.impactUsd ?? 0;
   // Funding over the horizon on the added size: longs pay shorts when the rate is > 0, so growing a short
   // (negative trade) earns, i.e. a negative cost.
   const fundingUsd = toFloat(signedTrade, 18) * index * perp.fundingRateDaily * horizonDays;

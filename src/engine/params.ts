@@ -78,9 +78,20 @@ export interface BookParams {
     targetRatio: number;
     /** Never leave the mark closer to the liquidation price than this, bps of mark. */
     minLiquidationDistanceBps: number;
+    /**
+     * When the distance is what binds, deposit up to this distance (bps of mark), not just back to the minimum:
+     * the hysteresis the ratio band has between floor and target. Unset: 1.5 × minLiquidationDistanceBps.
+     */
+    targetLiquidationDistanceBps?: number;
   };
   /** Act only when expected risk reduction > expected cost × costMargin. */
   costMargin: number;
+  /**
+   * How long hedge shifted between legs is expected to stay shifted (leg-shift.ts): the carry difference that pays
+   * for the shift is counted over it. Absent: the engine never shifts. A shift costs both legs' fees, slippage and
+   * gas once, so it pays over weeks, not the one-day risk horizon.
+   */
+  legShiftHorizonSec?: number;
   costs: {
     gasPriceGwei: number;
     /** Gas of the wrapper (Safe + Roles + MultiSend + HedgeGuard checks). */
@@ -149,7 +160,18 @@ export function assertBookParams(params: BookParams): void {
     fail("margin.targetRatio", "must satisfy floorRatio <= targetRatio <= ceilingRatio", m.targetRatio);
   }
   finiteAtLeast("margin.minLiquidationDistanceBps", m.minLiquidationDistanceBps, 0);
+  if (
+    m.targetLiquidationDistanceBps !== undefined &&
+    !(m.targetLiquidationDistanceBps >= m.minLiquidationDistanceBps)
+  )
+    fail(
+      "margin.targetLiquidationDistanceBps",
+      "must be >= minLiquidationDistanceBps",
+      m.targetLiquidationDistanceBps,
+    );
   finiteAtLeast("costMargin", params.costMargin, 0);
+  if (params.legShiftHorizonSec !== undefined)
+    finiteAtLeast("legShiftHorizonSec", params.legShiftHorizonSec, 1);
   for (const [k, v] of Object.entries(params.costs)) finiteAtLeast(`costs.${k}`, v, 0);
   finiteAtLeast("risk.fallbackSigmaAnnual", params.risk.fallbackSigmaAnnual, 0);
   finiteAtLeast("risk.horizonSec", params.risk.horizonSec, 1);

@@ -10,6 +10,7 @@ import type {
   Decision,
   Noop,
   NoopCode,
+  PerpAdjustPositionAction,
   Plan,
   PlanAction,
   PlanCost,
@@ -71,6 +72,39 @@ export function spotBalance(book: BookSnapshot, token: string): bigint {
   return total;
 }
 
+/** The premise's and post-state's tolerance on a perp size: perpSizeToleranceBps of it, at least 1e-6 base. */
+export function perpSizeTolerance(params: BookParams, size: bigint): bigint {
+  const abs = size < 0n ? -size : size;
+  const t = (abs * bpsOf(params.premise.perpSizeToleranceBps)) / 10_000n;
+  return t > MIN_SIZE_TOLERANCE ? t : MIN_SIZE_TOLERANCE;
+}
+
+/** The perp resize by `trade` (signed, 18 decimals), its quote bound from the base feed's answer. */
+export function perpAdjustAction(
+  book: BookSnapshot,
+  params: BookParams,
+  perp: PerpPositionSnapshot,
+  trade: bigint,
+): PerpAdjustPositionAction {
+  const absTrade = trade < 0n ? -trade : trade;
+  return {
+    kind: "perp.adjustPosition",
+    venue: perp.venue,
+    baseToken: perp.baseToken,
+    isBaseToQuote: trade < 0n,
+    amountBase: absTrade,
+    // From the base feed's answer, not the venue's index price (an RPC answer that may lie).
+    oppositeAmountBound: oraclePerpQuoteBound({
+      amountBase: absTrade,
+      isBaseToQuote: trade < 0n,
+      price: book.baseOracle,
+      slippageBps: bpsOf(params.costs.perpSlippageBps),
+    }),
+    expectedSizeBefore: perp.sizeBase,
+    expectedSizeAfter: perp.sizeBase + trade,
+  };
+}
+
 export interface RoutinePlanInput {
   book: BookSnapshot;
   params: BookParams;
@@ -109,32 +143,12 @@ export function routinePlan(input: RoutinePlanInput): Decision {
     actions.push({ kind: "perp.depositCollateral", venue: perp.venue, token, amount: depositUnits });
   const sizeAfter = perp.sizeBase + trade;
   if (trade !== 0n) {
-    const absTrade = trade < 0n ? -trade : trade;
     quotes.push({ kind: "perp", actionIndex: actions.length, priceUsd: toFloat(perp.markPriceE18, 18) });
-    actions.push({
-      kind: "perp.adjustPosition",
-      venue: perp.venue,
-      baseToken: perp.baseToken,
-      isBaseToQuote: trade < 0n,
-      amountBase: absTrade,
-      // From the base feed's answer, not the venue's index price (an RPC answer that may lie).
-      oppositeAmountBound: oraclePerpQuoteBound({
-        amountBase: absTrade,
-        isBaseToQuote: trade < 0n,
-        price: book.baseOracle,
-        slippageBps: bpsOf(params.costs.perpSlippageBps),
-      }),
-      expectedSizeBefore: perp.sizeBase,
-      expectedSizeAfter: sizeAfter,
-    });
+    actions.push(perpAdjustAction(book, params, perp, trade));
   }
   if (withdrawUnits > 0n)
     actions.push({ kind: "perp.withdrawCollateral", venue: perp.venue, token, amount: withdrawUnits });
-  const tolerance = (size: bigint) => {
-    const abs = size < 0n ? -size : size;
-    const t = (abs * bpsOf(params.premise.perpSizeToleranceBps)) / 10_000n;
-    return t > MIN_SIZE_TOLERANCE ? t : MIN_SIZE_TOLERANCE;
-  };
+  const tolerance = (size: bigint) => perpSizeTolerance(params, size);
   const nCollateral = (depositUnits > 0n ? 1 : 0) + (withdrawUnits > 0n ? 1 : 0);
   const gas = gasUsd(
     params,

@@ -189,6 +189,22 @@ export interface PerpPositionSnapshot {
   initialMarginRatio: number;
   /** Settlement collateral in the vault (Vault.getBalance, token decimals). */
   collateral: { token: TokenRef; balance: bigint };
+  /** The market's Uniswap v3 pool as read in the same block: what a taker trade's price impact comes from. */
+  marketDepth: PerpMarketDepth;
+}
+
+/**
+ * The depth of a Perp v2 market: its vBase/vQuote Uniswap v3 pool's slot0 and in-range liquidity. Perp v2 requires
+ * the base token to sort below the quote token (MarketRegistry.addPool), so the base is token0 and the price is
+ * quote per base.
+ */
+export interface PerpMarketDepth {
+  pool: Address;
+  sqrtPriceX96: bigint;
+  tick: number;
+  /** pool.liquidity(): constant from the price to the next initialized tick. */
+  liquidity: bigint;
+  tickSpacing: number;
 }
 
 /**

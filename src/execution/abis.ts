@@ -19,6 +19,7 @@ export const HEDGE_GUARD_ABI = parseAbi([
   "function feedHeartbeat(address feed) view returns (uint256)",
   "function lastPlanBlock(address treasury, bytes32 bookKey) view returns (uint256)",
   "function positionSource() view returns (address)",
+  "function sequencerUptimeFeed() view returns (address feed, uint256 gracePeriodSec)",
   "event PlanAdmitted(address indexed treasury, bytes32 indexed bookKey, bytes32 indexed planId, uint256 planBlock)",
   "error HedgeGuardDeadlinePassed(bytes32 planId, uint256 deadline, uint256 nowSec)",
   "error HedgeGuardFeedNotConfigured(bytes32 planId, address feed)",
@@ -33,6 +34,8 @@ export const HEDGE_GUARD_ABI = parseAbi([
   "error HedgeGuardZeroAddress()",
   "error HedgeGuardPlanFromFuture(bytes32 planId, uint256 planBlock, uint256 blockNumber)",
   "error HedgeGuardPlanNotNewer(bytes32 planId, bytes32 bookKey, uint256 planBlock, uint256 lastPlanBlock)",
+  "error HedgeGuardSequencerDown(bytes32 planId, address feed, int256 answer, uint256 startedAt)",
+  "error HedgeGuardSequencerGracePeriod(bytes32 planId, uint256 upSince, uint256 gracePeriodSec)",
 ]);
 
 /**

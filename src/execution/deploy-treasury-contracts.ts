@@ -12,6 +12,7 @@ import {
   type PublicClient,
   parseAbi,
   type WalletClient,
+  zeroAddress,
 } from "viem";
 import { ROLES_ABI } from "./abis.ts";
 
@@ -57,13 +58,27 @@ async function deployCompiled(
   return getAddress(receipt.contractAddress);
 }
 
-/** Deploys HedgeGuard for a treasury: owned by its Safe, reading perp positions from `positionSource`. */
+/**
+ * Deploys HedgeGuard for a treasury: owned by its Safe, reading perp positions from `positionSource`. On an L2,
+ * `sequencerUptimeFeed` makes every premise check refuse while Chainlink's uptime feed reports the sequencer down or
+ * within `gracePeriodSec` of coming back (the config's `sequencerUptimeFeed`, the same period the keeper waits off
+ * chain); without it (an L1) there is no such check.
+ */
 export async function deployHedgeGuard(
   publicClient: PublicClient,
   wallet: WalletClient,
-  args: { owner: Address; positionSource: Address },
+  args: {
+    owner: Address;
+    positionSource: Address;
+    sequencerUptimeFeed?: { address: Address; gracePeriodSec: number } | undefined;
+  },
 ): Promise<Address> {
-  return deployCompiled(publicClient, wallet, "HedgeGuard", [args.owner, args.positionSource]);
+  return deployCompiled(publicClient, wallet, "HedgeGuard", [
+    args.owner,
+    args.positionSource,
+    args.sequencerUptimeFeed?.address ?? zeroAddress,
+    BigInt(args.sequencerUptimeFeed?.gracePeriodSec ?? 0),
+  ]);
 }
 
 /**

@@ -78,3 +78,52 @@ describe("planToBatch post state", () => {
     expect(names).not.toContain("checkHealthFactor");
   });
 });
+
+describe("planToBatch of a two-leg shift", () => {
+  it("checks the perp premise, runs the Aave calls then the perp resize, and asserts both the perp size and the health factor", () => {
+    const pool = address(11);
+    const shift: Plan = {
+      ...plan,
+      actions: [
+        {
+          kind: "swap.exactInputSingle",
+          venue: "uniswap-v3",
+          tokenIn: address(12),
+          tokenOut: address(13),
+          fee: 500,
+          amountIn: 61_000_000_000n,
+          amountOutMinimum: 20n * 10n ** 18n,
+        },
+        { kind: "aave.repay", venue: "aave-v3", pool, asset: address(13), amount: 20n * 10n ** 18n },
+        {
+          kind: "perp.adjustPosition",
+          venue: "perp-v2",
+          baseToken: address(10),
+          isBaseToQuote: true,
+          amountBase: 20n * 10n ** 18n,
+          oppositeAmountBound: 1n,
+          expectedSizeBefore: -5n,
+          expectedSizeAfter: -5n - 20n * 10n ** 18n,
+        },
+      ],
+      post: {
+        perp: { baseToken: address(10), targetSize: -5n - 20n * 10n ** 18n, toleranceBase: 1n },
+        aave: { pool, minHealthFactorWad: 1_300_000_000_000_000_000n },
+        minBalances: [],
+      },
+    };
+    const batch = planToBatch(shift, targets);
+    expect(batch.map((tx) => tx.to)).toEqual([
+      targets.hedgeGuard,
+      targets.uniswap.swapRouter,
+      pool,
+      targets.perp.clearingHouse,
+      targets.hedgeGuard,
+      targets.hedgeGuard,
+    ]);
+    const guardCalls = [batch[0]!, batch[4]!, batch[5]!].map(
+      (tx) => decodeFunctionData({ abi: HEDGE_GUARD_ABI, data: tx.data }).functionName,
+    );
+    expect(guardCalls).toEqual(["checkPremise", "checkPost", "checkHealthFactor"]);
+  });
+});

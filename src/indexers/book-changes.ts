@@ -24,6 +24,8 @@ export interface ChangeLog {
   args: Record<string, unknown>;
   blockNumber: bigint;
   logIndex: number;
+  /** The transaction that emitted it (what a recorded event, such as an Aave liquidation, is keyed by). */
+  transactionHash?: `0x${string}`;
 }
 
 export interface BookChanges {

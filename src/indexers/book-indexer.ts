@@ -4,12 +4,16 @@
 // (v3-statics.ts); what the logs prove unchanged since the last snapshot is taken from it (incremental-cache.ts);
 // everything else is one batch of typed reads (v3-book-reads.ts, uniswap-v2-reads.ts, book-feeds.ts, the perp
 // venue, the Aave account (aave-v3-reads.ts), spot-balances.ts). A steady-state snapshot costs a handful of requests however many positions there are.
-import type { Address, PublicClient } from "viem";
+import type { AbiEvent, Address, PublicClient } from "viem";
+import { MULTICALL3_VIEWS_ABI } from "../chain/abis/multicall3-abi.ts";
 import { classifyChainError } from "../chain/classify-error.ts";
+import { MULTICALL3_ADDRESS } from "../chain/client.ts";
 import { InconsistentBlockError } from "../chain/errors.ts";
 import { type ContractRead, type ReadOutcome, readAtBlock } from "../chain/read-at-block.ts";
 import { createReadBatch } from "../chain/read-batch.ts";
+import { typedRead } from "../chain/typed-read.ts";
 import type { BookSample, BookSnapshot, KeeperState } from "../engine/snapshot.ts";
+import { type AaveLiquidationFound, createLiquidationWatch } from "./aave-liquidations.ts";
 import { planAaveAccountReads } from "./aave-v3-reads.ts";
 import { createBookFeeds } from "./book-feeds.ts";
 import type { BookSources } from "./book-sources.ts";
@@ -36,6 +40,8 @@ export interface IndexedBook {
   warnings: string[];
   /** JSON-RPC requests this snapshot cost. */
   requests: number;
+  /** Aave LiquidationCall events against the Safe since the last complete snapshot (none without an Aave leg). */
+  aaveLiquidations: AaveLiquidationFound[];
 }
 
 /** What the indexer keeps about a book's v3 side between snapshots. */
@@ -73,10 +79,32 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     sources.uniswapV4 === undefined
       ? undefined
       : createV4BookSide(client, { safe: sources.safe, v4: sources.uniswapV4, tokens });
+  // So do the Aave Pool's LiquidationCall events (aave-liquidations.ts).
+  const liquidations =
+    sources.aave === undefined
+      ? undefined
+      : createLiquidationWatch({
+          client,
+          pool: sources.aave.contracts.pool,
+          protocolDataProvider: sources.aave.contracts.protocolDataProvider,
+          account: sources.safe,
+        });
+  const alsoLogs = [v4Side?.logSources, liquidations?.logSources].filter((s) => s !== undefined);
   const v3Side =
     sources.uniswapV3 === undefined
       ? undefined
-      : createV3Side(client, sources.safe, sources.uniswapV3, tokens, v4Side?.logSources);
+      : createV3Side(
+          client,
+          sources.safe,
+          sources.uniswapV3,
+          tokens,
+          alsoLogs.length === 0
+            ? undefined
+            : {
+                addresses: alsoLogs.flatMap((l) => l.addresses),
+                events: alsoLogs.flatMap((l): readonly AbiEvent[] => l.events),
+              },
+        );
 
   async function snapshotAt(
     blockNumber: bigint,
@@ -106,23 +134,31 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     const since =
       v3Side === undefined || block.hash === null
         ? undefined
-        : await v3Side.cache.changesSince(blockNumber, block.hash, countRequest);
-    const tokenIds =
-      v3Side === undefined
-        ? []
-        : since !== undefined && !since.changes.rediscover
-          ? since.base.tokenIds
-          : await v3Side.discovery.discover(read);
-    // A new position's struct is read with its statics; the main round takes it from there. The statics' second
-    // round (tick spacings, token metadata) is needed only to decode: it goes alongside the main round.
-    const learned = await v3Side?.statics.learnInTwo(tokenIds, read);
+        : await v3Side.cache.changesSince(
+            { number: blockNumber, hash: block.hash, parentHash: block.parentHash },
+            countRequest,
+          );
+    // The v3 side's discovery and statics and the v4 side's candidates and statics do not depend on each other:
+    // they run together (on a cold snapshot each side's rounds overlap the other's decoding).
+    const [{ tokenIds, learned }, planV4] = await Promise.all([
+      (async () => {
+        if (v3Side === undefined) return { tokenIds: [], learned: undefined };
+        const ids =
+          since !== undefined && !since.changes.rediscover
+            ? since.base.tokenIds
+            : await v3Side.discovery.discover(read);
+        // A new position's struct is read with its statics; the main round takes it from there. The statics'
+        // second round (tick spacings, token metadata) is needed only to decode: it goes alongside the main round.
+        return { tokenIds: ids, learned: await v3Side.statics.learnInTwo(ids, read) };
+      })(),
+      v4Side?.prepare({
+        blockNumber,
+        since: since && { blockNumber: since.base.blockNumber, logs: since.logs },
+        read,
+        countRequest,
+      }),
+    ]);
     const structsAtThisBlock = learned?.structs ?? new Map<bigint, V3PositionState>();
-    const planV4 = await v4Side?.prepare({
-      blockNumber,
-      since: since && { blockNumber: since.base.blockNumber, logs: since.logs },
-      read,
-      countRequest,
-    });
 
     // The main round: everything that changes, at this block, in one batch.
     const batch = createReadBatch();
@@ -152,6 +188,20 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
             blockNumber,
           );
     const decodeSpot = planSpotReads(batch, sources.spotTokens, sources.safe);
+    const liquidationsRead = liquidations?.since(blockNumber, since?.logs, countRequest);
+    // The cached block the logs were read from, when not proven canonical yet: its hash as this block sees it.
+    const cachedBlockHash =
+      since?.verify === undefined
+        ? undefined
+        : batch.add(
+            typedRead({
+              address: MULTICALL3_ADDRESS,
+              abi: MULTICALL3_VIEWS_ABI,
+              functionName: "getBlockHash",
+              args: [since.verify.blockNumber],
+            }),
+            `Multicall3.getBlockHash(${since.verify.blockNumber})`,
+          );
     const decodeV4 = planV4?.(batch);
     // Every position's struct already read at this block (a cold snapshot): their entries' logs need nothing from
     // the main round, so they are read alongside it. Otherwise after it, from the structs it reads.
@@ -159,7 +209,22 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       v3Side !== undefined && tokenIds.every((id) => structsAtThisBlock.has(id))
         ? v3Side.entries.refresh(liquidityOf(structsAtThisBlock), blockNumber, countRequest)
         : undefined;
-    const [outcomes] = await Promise.all([read(batch.reads), learned?.rest(), entriesEarly]);
+    const [outcomes, , , aaveLiquidations] = await Promise.all([
+      read(batch.reads),
+      learned?.rest(),
+      entriesEarly,
+      liquidationsRead,
+    ]);
+    if (
+      cachedBlockHash !== undefined &&
+      cachedBlockHash.value(outcomes).toLowerCase() !== since?.verify?.blockHash.toLowerCase()
+    ) {
+      // The cache was built on a block since reorged away: what it took as unchanged may not be. Read everything
+      // (liquidations included: the cold read takes the Pool's logs from the last complete snapshot again).
+      v3Side?.cache.forget();
+      const cold = await snapshotAt(blockNumber, memory);
+      return { ...cold, requests: requests + cold.requests };
+    }
 
     const v3Book = decodeV3?.(outcomes);
     const lpPositions: BookSnapshot["lpPositions"] = [];
@@ -195,6 +260,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     }
     if (v4 !== undefined) v4Side?.remember(blockNumber, v4.book);
     feeds.remember([baseOracle, ...oracles]);
+    liquidations?.remember(blockNumber);
 
     return {
       snapshot: {
@@ -218,6 +284,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       poolTwapTicks: v3Book?.twapTicks ?? {},
       warnings: v3Book?.warnings ?? [],
       requests,
+      aaveLiquidations: aaveLiquidations ?? [],
     };
   }
 

@@ -2,7 +2,16 @@
 // what the logs since then say may have changed (book-changes.ts). Unusable, and the book is read whole, when
 // there is none yet, an older block is asked for, the gap is too long for one log query, or the cached block is
 // no longer canonical (a reorg).
-import type { AbiEvent, Address, PublicClient } from "viem";
+import {
+  type AbiEvent,
+  type Address,
+  formatLog,
+  type Hex,
+  numberToHex,
+  type PublicClient,
+  parseEventLogs,
+  toEventSelector,
+} from "viem";
 import { classifyChainError } from "../chain/classify-error.ts";
 import type { TickFeeGrowth, V3PoolSnapshot } from "../engine/snapshot.ts";
 import { BOOK_CHANGE_EVENTS, type BookChanges, type ChangeLog, detectBookChanges } from "./book-changes.ts";
@@ -25,27 +34,51 @@ export const tickKey = (pool: Address, tick: number) => `${pool.toLowerCase()}:$
 
 /** Beyond this many blocks since the cache, one log query may exceed providers' ranges: read everything again. */
 const MAX_INCREMENTAL_BLOCKS = 2_000n;
+/** The EVM's BLOCKHASH answers for the 256 most recent blocks only (the yellow paper; 0 beyond). */
+const BLOCKHASH_WINDOW = 256n;
+
+/** What changed since the cache, and the cached block still to be proven canonical (see `changesSince`). */
+export interface ChangesSince {
+  base: BookCache;
+  changes: BookChanges;
+  logs: readonly ChangeLog[];
+  /**
+   * The cached block, when its hash is not proven yet: the caller reads Multicall3.getBlockHash of it in its main
+   * round (pinned to the new block), and on a mismatch forgets the cache and reads everything.
+   */
+  verify?: { blockNumber: bigint; blockHash: `0x${string}` };
+}
 
 export function createIncrementalCache(input: {
   client: PublicClient;
   safe: Address;
   positionManager: Address;
   statics: V3Statics;
-  /** Other contracts and events to fetch in the same getLogs (the v4 side's), returned beside the changes. */
-  alsoLogs?: { addresses: readonly Address[]; events: readonly AbiEvent[] };
+  /** Other contracts and events to fetch with the v3 side's (the v4 side's), returned beside the changes. */
+  alsoLogs?: {
+    addresses: readonly Address[];
+    events: readonly AbiEvent[];
+    /**
+     * A singleton contract whose events carry the pool id as their first indexed topic (v4's PoolManager): fetched
+     * in a getLogs of its own, filtered to the watched pools' ids, so the other pools' swaps never come back.
+     */
+    byPoolId?: { address: Address; events: readonly AbiEvent[]; poolIds: () => readonly Hex[] };
+  };
 }) {
   const { client, statics } = input;
   let cache: BookCache | undefined;
   return {
     /**
      * The cache to build on and what may have changed since it, or undefined (read everything). Looking at the
-     * logs costs two requests, counted through `countRequest`.
+     * logs costs a getLogs (two with watched v4 pools), counted through `countRequest`. The cached block must still
+     * be canonical: `block`'s parent hash proves it for its child; within BLOCKHASH_WINDOW blocks the caller proves
+     * it in its main round (`verify`); further back a getBlock of it is read here.
      */
     async changesSince(
-      blockNumber: bigint,
-      blockHash: `0x${string}`,
+      block: { number: bigint; hash: `0x${string}`; parentHash: `0x${string}` },
       countRequest: () => void,
-    ): Promise<{ base: BookCache; changes: BookChanges; logs: readonly ChangeLog[] } | undefined> {
+    ): Promise<ChangesSince | undefined> {
+      const { number: blockNumber, hash: blockHash } = block;
       const base = cache;
       if (base === undefined || blockNumber < base.blockNumber) return undefined;
       if (blockNumber === base.blockNumber) {
@@ -54,29 +87,63 @@ export function createIncrementalCache(input: {
           : undefined;
       }
       if (blockNumber - base.blockNumber > MAX_INCREMENTAL_BLOCKS) return undefined;
-      countRequest();
-      countRequest();
+      const fromBlock = base.blockNumber + 1n;
+      const child = blockNumber === fromBlock;
+      const verifyInMainRound = !child && blockNumber - base.blockNumber <= BLOCKHASH_WINDOW;
+      const byPoolId = input.alsoLogs?.byPoolId;
+      const poolIds = byPoolId?.poolIds() ?? [];
+      // eth_getLogs ORs the values given for a topic: any of the events (topic 0) of any watched pool (topic 1).
+      const readPoolLogs = async (source: NonNullable<typeof byPoolId>) => {
+        countRequest();
+        const raw = await client.request({
+          method: "eth_getLogs",
+          params: [
+            {
+              address: source.address,
+              topics: [source.events.map((event) => toEventSelector(event)), [...poolIds]],
+              fromBlock: numberToHex(fromBlock),
+              toBlock: numberToHex(blockNumber),
+            },
+          ],
+        });
+        return parseEventLogs({
+          abi: source.events,
+          logs: raw.map((log) => formatLog(log)),
+          strict: true,
+        });
+      };
       let cachedBlockHash: `0x${string}` | null;
       let logs: ChangeLog[];
       try {
         const trackedPools = [...new Set(base.tokenIds.map((id) => statics.position(id).pool))];
-        const [cachedBlock, found] = await Promise.all([
-          client.getBlock({ blockNumber: base.blockNumber }),
-          client.getLogs({
-            address: [input.positionManager, ...trackedPools, ...(input.alsoLogs?.addresses ?? [])],
-            events: [...BOOK_CHANGE_EVENTS, ...(input.alsoLogs?.events ?? [])],
-            fromBlock: base.blockNumber + 1n,
-            toBlock: blockNumber,
-            strict: true,
-          }),
+        countRequest();
+        const found = client.getLogs({
+          address: [input.positionManager, ...trackedPools, ...(input.alsoLogs?.addresses ?? [])],
+          events: [...BOOK_CHANGE_EVENTS, ...(input.alsoLogs?.events ?? [])],
+          fromBlock,
+          toBlock: blockNumber,
+          strict: true,
+        });
+        const poolLogs = byPoolId === undefined || poolIds.length === 0 ? [] : readPoolLogs(byPoolId);
+        const readCachedBlock = !child && !verifyInMainRound;
+        if (readCachedBlock) countRequest();
+        const [cachedHash, v3Logs, v4Logs] = await Promise.all([
+          child
+            ? block.parentHash
+            : readCachedBlock
+              ? client.getBlock({ blockNumber: base.blockNumber }).then((cached) => cached.hash)
+              : base.blockHash,
+          found,
+          poolLogs,
         ]);
-        cachedBlockHash = cachedBlock.hash;
-        logs = found.map((log) => ({
+        cachedBlockHash = cachedHash;
+        logs = [...v3Logs, ...v4Logs].map((log) => ({
           address: log.address,
           eventName: log.eventName,
           args: log.args as Record<string, unknown>,
           blockNumber: log.blockNumber,
           logIndex: log.logIndex,
+          transactionHash: log.transactionHash,
         }));
       } catch (error) {
         throw classifyChainError(error);
@@ -93,7 +160,16 @@ export function createIncrementalCache(input: {
         trackedTicks: statics.boundsByPool(base.tokenIds),
         cachedPoolTicks: base.poolTicks,
       });
-      return { base, changes, logs };
+      return {
+        base,
+        changes,
+        logs,
+        ...(verifyInMainRound && { verify: { blockNumber: base.blockNumber, blockHash: base.blockHash } }),
+      };
+    },
+    /** Drops the cache (its block turned out not canonical): the next snapshot reads everything. */
+    forget(): void {
+      cache = undefined;
     },
     /** Only a complete, consistent snapshot becomes the base for the next one. */
     remember(snapshot: {

@@ -1,4 +1,4 @@
-import type { Address } from "viem";
+import { type Address, isAddressEqual } from "viem";
 import {
   PERP_ACCOUNT_BALANCE_ABI,
   PERP_BASE_TOKEN_ABI,
@@ -7,6 +7,7 @@ import {
   PERP_EXCHANGE_ABI,
   PERP_VAULT_ABI,
 } from "../chain/abis/perp-v2-abi.ts";
+import { UNISWAP_V3_POOL_ABI } from "../chain/abis/uniswap-v3-abi.ts";
 import { MalformedReturnDataError } from "../chain/errors.ts";
 import type { ContractRead } from "../chain/read-at-block.ts";
 import type { PerpPositionSnapshot } from "../engine/snapshot.ts";
@@ -18,6 +19,8 @@ export interface PerpV2Contracts {
   accountBalance: Address;
   vault: Address;
   exchange: Address;
+  /** The market's Uniswap v3 pool (MarketRegistry.getPool(market)): its depth prices a trade's impact. */
+  marketPool: Address;
 }
 
 const RATIO_DECIMALS = 1e6; // Perp v2 ratios are uint24 with 6 decimals (e.g. 62_500 = 6.25%).
@@ -94,6 +97,12 @@ export function createPerpV2Venue(
           functionName: "getPnlAndPendingFee",
           args: [account],
         },
+        // The market's depth, in the same block: slot0 and in-range liquidity, with the spacing and token0 (so a
+        // pool that is not the market's, base first, is an error rather than a price).
+        { address: contracts.marketPool, abi: UNISWAP_V3_POOL_ABI, functionName: "slot0" },
+        { address: contracts.marketPool, abi: UNISWAP_V3_POOL_ABI, functionName: "liquidity" },
+        { address: contracts.marketPool, abi: UNISWAP_V3_POOL_ABI, functionName: "tickSpacing" },
+        { address: contracts.marketPool, abi: UNISWAP_V3_POOL_ABI, functionName: "token0" },
       ];
     },
     // Units differ by contract in Curie: ClearingHouse.getAccountValue is in 18 decimals, while the Vault reports
@@ -113,6 +122,10 @@ export function createPerpV2Venue(
         mm,
         im,
         pnlAndPendingFee,
+        slot0,
+        liquidity,
+        tickSpacing,
+        token0,
       ] = values as [
         bigint,
         bigint,
@@ -127,6 +140,10 @@ export function createPerpV2Venue(
         number,
         number,
         readonly [bigint, bigint, bigint],
+        readonly [bigint, number, ...unknown[]],
+        bigint,
+        number,
+        Address,
       ];
       if (!Array.isArray(pnlAndPendingFee) || pnlAndPendingFee.length !== 3) {
         throw new MalformedReturnDataError(
@@ -147,6 +164,24 @@ export function createPerpV2Venue(
           details: { market, balance: balance.toString() },
         });
       }
+      if (!Array.isArray(slot0) || typeof slot0[0] !== "bigint" || typeof slot0[1] !== "number") {
+        throw new MalformedReturnDataError("perp market pool returned no slot0", {
+          details: { market, pool: contracts.marketPool },
+        });
+      }
+      if (typeof token0 !== "string" || !isAddressEqual(token0, market)) {
+        throw new MalformedReturnDataError(
+          "perp market pool does not hold the market's base token as token0",
+          {
+            details: { market, pool: contracts.marketPool, token0: String(token0) },
+          },
+        );
+      }
+      if (slot0[0] === 0n || typeof tickSpacing !== "number" || tickSpacing <= 0) {
+        throw new MalformedReturnDataError("perp market pool returned a zero price or no tick spacing", {
+          details: { market, pool: contracts.marketPool, sqrtPriceX96: String(slot0[0]) },
+        });
+      }
       const markTwapE18 = (sqrtMarkTwap * sqrtMarkTwap * E18) / (Q96 * Q96);
       return {
         venue: "perp-v2",
@@ -165,6 +200,13 @@ export function createPerpV2Venue(
         maintenanceMarginRatio: mm / RATIO_DECIMALS,
         initialMarginRatio: im / RATIO_DECIMALS,
         collateral: { token: settlementToken, balance },
+        marketDepth: {
+          pool: contracts.marketPool,
+          sqrtPriceX96: slot0[0],
+          tick: slot0[1],
+          liquidity,
+          tickSpacing,
+        },
       };
     },
   };

@@ -10,7 +10,7 @@ import type { ChangeLog } from "./book-changes.ts";
 import type { TokenRegistry } from "./token-registry.ts";
 import { planV4BookReads, type V4Book, type V4Cache } from "./v4-book-reads.ts";
 import { createV4Candidates } from "./v4-candidates.ts";
-import { detectV4Changes, V4_CHANGE_EVENTS } from "./v4-changes.ts";
+import { detectV4Changes, V4_POOL_MANAGER_EVENTS, V4_POSITION_MANAGER_EVENTS } from "./v4-changes.ts";
 import { createV4PositionEntries } from "./v4-position-entries.ts";
 import { createV4Statics, type V4Sources } from "./v4-statics.ts";
 
@@ -31,8 +31,22 @@ export function createV4BookSide(
   let cache: V4Cache | undefined;
 
   return {
-    /** What the v3 side's getLogs must also fetch for this side. */
-    logSources: { addresses: [v4.poolManager, v4.positionManager], events: V4_CHANGE_EVENTS },
+    /**
+     * What the v3 side's log query must also fetch for this side: the PositionManager's events, and the
+     * PoolManager's only for the pools of the positions cached (a position arriving in another pool is read whole).
+     */
+    logSources: {
+      addresses: [v4.positionManager],
+      events: V4_POSITION_MANAGER_EVENTS,
+      byPoolId: {
+        address: v4.poolManager,
+        events: V4_POOL_MANAGER_EVENTS,
+        poolIds: () =>
+          cache === undefined
+            ? []
+            : [...new Set(statics.minted([...cache.positions.keys()]).map((p) => p.poolId))],
+      },
+    },
 
     /**
      * Before the main round: the candidates and their statics. `logs` are the logs since the cached block
@@ -66,11 +80,11 @@ export function createV4BookSide(
         candidates.received(changes.received, round.blockNumber);
         ids = candidates.list();
       }
-      await statics.learn(ids, round.read);
+      const infoAtThisBlock = await statics.learn(ids, round.read);
       const since = base === undefined || changes === undefined ? undefined : { base, changes };
 
       return (batch) => {
-        const decode = planV4BookReads(batch, { v4, safe, statics, candidates: ids, since });
+        const decode = planV4BookReads(batch, { v4, safe, statics, candidates: ids, since, infoAtThisBlock });
         return async (outcomes) => {
           const book = decode(outcomes);
           const held = statics.minted([...book.positions.keys()]);

@@ -10,14 +10,18 @@ import { POOL_MANAGER_V4_ABI, V4_POSITION_MANAGER_ABI } from "../chain/abis/unis
 import type { ChangeLog } from "./book-changes.ts";
 
 /**
- * The v4 events a book follows. PositionManager's Transfer shares its topic with v3's NonfungiblePositionManager
+ * The PositionManager events a book follows. Its Transfer shares its topic with v3's NonfungiblePositionManager
  * Transfer (ERC-721's), which the v3 side already asks for: one getLogs decodes both, under either argument name.
  */
-export const V4_CHANGE_EVENTS = [
-  getAbiItem({ abi: POOL_MANAGER_V4_ABI, name: "ModifyLiquidity" }),
-  getAbiItem({ abi: POOL_MANAGER_V4_ABI, name: "Swap" }),
+export const V4_POSITION_MANAGER_EVENTS = [
   getAbiItem({ abi: V4_POSITION_MANAGER_ABI, name: "Subscription" }),
   getAbiItem({ abi: V4_POSITION_MANAGER_ABI, name: "Unsubscription" }),
+] as const;
+
+/** The PoolManager events a book follows; both carry the pool id as their first indexed topic (`id`). */
+export const V4_POOL_MANAGER_EVENTS = [
+  getAbiItem({ abi: POOL_MANAGER_V4_ABI, name: "ModifyLiquidity" }),
+  getAbiItem({ abi: POOL_MANAGER_V4_ABI, name: "Swap" }),
 ] as const;
 
 export const V4_TRANSFER_EVENT = getAbiItem({ abi: V4_POSITION_MANAGER_ABI, name: "Transfer" });

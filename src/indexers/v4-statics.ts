@@ -29,10 +29,15 @@ export function createV4Statics(v4: V4Sources, tokens: TokenRegistry) {
   const currencyRef = (currency: Address) =>
     currency.toLowerCase() === NATIVE_CURRENCY ? NATIVE_ETH : tokens.get(currency);
 
-  /** The pool key and range of each new token id, then the metadata of currencies not known yet: two rounds at most. */
-  async function learn(tokenIds: readonly bigint[], read: Read): Promise<void> {
+  /**
+   * The pool key and range of each new token id, then the metadata of currencies not known yet: two rounds at most.
+   * Returns the PositionInfo word read for each new minted id, at the block `read` reads: its subscriber flag is
+   * that block's, so the main round of the same block need not read it again.
+   */
+  async function learn(tokenIds: readonly bigint[], read: Read): Promise<Map<bigint, bigint>> {
+    const infoAtThisBlock = new Map<bigint, bigint>();
     const newIds = tokenIds.filter((id) => !positions.has(id));
-    if (newIds.length === 0) return;
+    if (newIds.length === 0) return infoAtThisBlock;
     const batch = createReadBatch();
     const slots = newIds.map((id) =>
       batch.add(
@@ -61,6 +66,7 @@ export function createV4Statics(v4: V4Sources, tokens: TokenRegistry) {
         hooks: getAddress(poolKey.hooks),
       };
       minted.push({ tokenId, key, info });
+      infoAtThisBlock.set(tokenId, info);
     }
     const unknown = [
       ...new Set(
@@ -110,6 +116,7 @@ export function createV4Statics(v4: V4Sources, tokens: TokenRegistry) {
         currency1: currencyRef(key.currency1),
       });
     }
+    return infoAtThisBlock;
   }
 
   /** The minted ones among `tokenIds`, with their statics (learn them first). */

@@ -2,7 +2,7 @@
 // while healthy, 503 otherwise). Bound to loopback unless the configuration says otherwise.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { HedgekeeperMetrics } from "./metrics.ts";
+import type { Registry } from "prom-client";
 
 export interface HealthReport {
   ok: boolean;
@@ -16,7 +16,8 @@ export interface MetricsServer {
 }
 
 export async function startMetricsServer(options: {
-  metrics: HedgekeeperMetrics;
+  /** A keeper's metrics, or anything that renders a registry's text (a supervisor's aggregate of several). */
+  metrics: { registry: Pick<Registry, "metrics" | "contentType"> };
   host?: string;
   port?: number;
   health?: () => HealthReport | Promise<HealthReport>;

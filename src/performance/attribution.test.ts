@@ -283,3 +283,52 @@ describe("attributePeriod", () => {
     expect(() => attributePeriod(good, { bucketSec: 0 })).toThrow(/bucketSec/);
   });
 });
+
+describe("attributeStep, an Aave liquidation", () => {
+  it("names the bonus the liquidator took as its own cost, and charges the seized collateral to the book", () => {
+    // 60 WETH spot against 60 WETH owed; ETH 3,000 → 3,100 while 30 WETH of debt is repaid at 3,100 with
+    // 1.05 × 93,000 of collateral (outside the hedge's value).
+    const base = {
+      blockNumber: null,
+      lpValueUsd: 0,
+      lpDeltaBase: 0,
+      lpFeesOwedUsd: 0,
+      spotBase: 60,
+      carryUsd: 0,
+      settledToCollateralUsd: 0,
+      gasUsd: 0,
+      venueFeesUsd: 0,
+      slippageUsd: 0,
+    };
+    const from: BookPoint = {
+      ...base,
+      timestampSec: 0,
+      basePriceUsd: 3_000,
+      hedgeValueUsd: -60 * 3_000,
+      hedgeSizeBase: -60,
+      hedgePriceUsd: 3_000,
+      hedgeTradedBase: 0,
+      hedgeTradedAtQuoteUsd: 0,
+    };
+    const to: BookPoint = {
+      ...base,
+      timestampSec: 12,
+      basePriceUsd: 3_100,
+      hedgeValueUsd: -30 * 3_100,
+      hedgeSizeBase: -30,
+      hedgePriceUsd: 3_100,
+      hedgeTradedBase: 30,
+      hedgeTradedAtQuoteUsd: 30 * 3_100,
+      collateralSeizedUsd: 1.05 * 30 * 3_100,
+      liquidationBonusUsd: 0.05 * 30 * 3_100,
+    };
+    const terms = attributeStep(from, to);
+    expect(terms.liquidationBonusUsd).toBeCloseTo(4_650, 9);
+    // Spot +6,000, the debt held over the step −6,000, the collateral's bonus −4,650: the book lost the bonus.
+    expect(terms.bookValueChangeUsd).toBeCloseTo(-4_650, 9);
+    expect(terms.unexplainedUsd).toBeCloseTo(0, 9);
+    expect(() => attributePeriod([to, { ...to, timestampSec: 24, liquidationBonusUsd: 0 }])).toThrow(
+      /points\[1\]\.liquidationBonusUsd/,
+    );
+  });
+});

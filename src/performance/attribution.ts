@@ -24,8 +24,15 @@
 //                                                                 into the vault balance (Vault.withdraw settles it):
 //                                                                 it leaves H, stays the book's; a transfer, no term
 //
-//   book value B = I + H + settled − gas paid (gas is paid by the keeper's account, outside the Safe: charged to it)
-//   ΔB = delta + gamma + fees + hedge price + carry − costs + unexplained
+//   liquidation bonus      Δ bonus                                 an Aave liquidation repays debt (the short bought
+//                                                                 back: a trade at the oracle price, in the price
+//                                                                 term) with collateral worth debt covered + bonus;
+//                                                                 the collateral is outside H, so what it paid is
+//                                                                 charged to B, and the bonus is the loss that stays
+//
+//   book value B = I + H + settled − gas paid − collateral seized (gas is paid by the keeper's account, outside the
+//                  Safe; seized collateral by the Aave collateral H does not count: both charged to it)
+//   ΔB = delta + gamma + fees + hedge price + carry − costs − liquidation bonus + unexplained
 //
 // Venue fees and slippage are already inside H (the perp account pays them), so they are attributed, not added:
 // a trade fills at quote ± slippage and pays its fee, the price term marks it from the quote, and the costs term
@@ -64,6 +71,12 @@ export interface BookPoint {
   gasUsd: number;
   venueFeesUsd: number;
   slippageUsd: number;
+  /**
+   * Aave liquidations since the series began, USD (absent = none): the collateral they seized (debt covered + bonus),
+   * and the bonus alone. The debt they covered is in hedgeTradedBase / hedgeTradedAtQuoteUsd (bought at the oracle).
+   */
+  collateralSeizedUsd?: number;
+  liquidationBonusUsd?: number;
 }
 
 /** The attributed terms over a step, a bucket or a period, USD; positive = a gain to the book. */
@@ -78,13 +91,15 @@ export interface PnlTerms {
   gasUsd: number;
   venueFeesUsd: number;
   slippageUsd: number;
+  /** The liquidation bonus Aave liquidators took from the book (a positive number, subtracted from it). */
+  liquidationBonusUsd: number;
   /** Measured, not attributed: the hedged item's, the hedge's and the book's value change. */
   hedgedItemChangeUsd: number;
   hedgeChangeUsd: number;
   /** P&L that left the hedge's value for its collateral (a transfer within the book, in its value change). */
   settledToCollateralUsd: number;
   bookValueChangeUsd: number;
-  /** bookValueChangeUsd − (delta + gamma + fees + hedge price + carry − costs). */
+  /** bookValueChangeUsd − (delta + gamma + fees + hedge price + carry − costs − liquidation bonus). */
   unexplainedUsd: number;
 }
 
@@ -117,6 +132,7 @@ const TERM_KEYS = [
   "gasUsd",
   "venueFeesUsd",
   "slippageUsd",
+  "liquidationBonusUsd",
   "hedgedItemChangeUsd",
   "hedgeChangeUsd",
   "settledToCollateralUsd",
@@ -144,6 +160,7 @@ const POINT_NUMBER_KEYS = [
 ] as const satisfies readonly (keyof BookPoint)[];
 
 const COST_KEYS = ["gasUsd", "venueFeesUsd", "slippageUsd"] as const;
+const LIQUIDATION_KEYS = ["collateralSeizedUsd", "liquidationBonusUsd"] as const;
 
 /** The hedged item's value: LP + fees owed + spot base at the base price. */
 export function hedgedItemValueOf(point: BookPoint): number {
@@ -155,9 +172,18 @@ export function hedgePnlValueOf(point: BookPoint): number {
   return point.hedgeValueUsd + point.settledToCollateralUsd;
 }
 
-/** The book's value as attributed: hedged item + hedge + P&L it settled into collateral − gas paid outside the Safe. */
+/**
+ * The book's value as attributed: hedged item + hedge + P&L it settled into collateral − gas paid outside the Safe −
+ * Aave collateral liquidations seized (collateral the hedge's value does not count).
+ */
 export function bookValueOf(point: BookPoint): number {
-  return hedgedItemValueOf(point) + point.hedgeValueUsd + point.settledToCollateralUsd - point.gasUsd;
+  return (
+    hedgedItemValueOf(point) +
+    point.hedgeValueUsd +
+    point.settledToCollateralUsd -
+    point.gasUsd -
+    (point.collateralSeizedUsd ?? 0)
+  );
 }
 
 /** Every number finite, prices positive, time in order, costs never decreasing: or an error naming the field. */
@@ -180,6 +206,12 @@ export function assertBookPoints(points: readonly BookPoint[]): void {
       if (p[key] < prev[key])
         fail(`points[${i}].${key}`, "costs paid are cumulative: never decrease", p[key]);
     }
+    for (const key of LIQUIDATION_KEYS) {
+      const value = p[key] ?? 0;
+      if (!Number.isFinite(value)) fail(`points[${i}].${key}`, "must be a finite number", p[key]);
+      if (value < (prev[key] ?? 0))
+        fail(`points[${i}].${key}`, "liquidations are cumulative: never decrease", p[key]);
+    }
   }
 }
 
@@ -193,6 +225,7 @@ function zeroTerms(): PnlTerms {
     gasUsd: 0,
     venueFeesUsd: 0,
     slippageUsd: 0,
+    liquidationBonusUsd: 0,
     hedgedItemChangeUsd: 0,
     hedgeChangeUsd: 0,
     settledToCollateralUsd: 0,
@@ -219,9 +252,18 @@ export function attributeStep(from: BookPoint, to: BookPoint): PnlTerms {
   const gasUsd = to.gasUsd - from.gasUsd;
   const venueFeesUsd = to.venueFeesUsd - from.venueFeesUsd;
   const slippageUsd = to.slippageUsd - from.slippageUsd;
+  const liquidationBonusUsd = (to.liquidationBonusUsd ?? 0) - (from.liquidationBonusUsd ?? 0);
   const bookValueChangeUsd = bookValueOf(to) - bookValueOf(from);
   const explained =
-    deltaUsd + gammaUsd + feesEarnedUsd + hedgePriceUsd + carryUsd - gasUsd - venueFeesUsd - slippageUsd;
+    deltaUsd +
+    gammaUsd +
+    feesEarnedUsd +
+    hedgePriceUsd +
+    carryUsd -
+    gasUsd -
+    venueFeesUsd -
+    slippageUsd -
+    liquidationBonusUsd;
   return {
     deltaUsd,
     gammaUsd,
@@ -231,6 +273,7 @@ export function attributeStep(from: BookPoint, to: BookPoint): PnlTerms {
     gasUsd,
     venueFeesUsd,
     slippageUsd,
+    liquidationBonusUsd,
     hedgedItemChangeUsd: hedgedItemValueOf(to) - hedgedItemValueOf(from),
     hedgeChangeUsd: to.hedgeValueUsd - from.hedgeValueUsd,
     settledToCollateralUsd: to.settledToCollateralUsd - from.settledToCollateralUsd,
@@ -249,7 +292,8 @@ export function grossPnlOf(terms: PnlTerms): number {
     Math.abs(terms.carryUsd) +
     terms.gasUsd +
     terms.venueFeesUsd +
-    terms.slippageUsd
+    terms.slippageUsd +
+    terms.liquidationBonusUsd
   );
 }
 

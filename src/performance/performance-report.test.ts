@@ -41,6 +41,20 @@ function book(hedgeBase: number, target: number): ReportPoint[] {
 const empty = { depegEvents: [], plans: [], alerts: [] };
 
 describe("performanceReport", () => {
+  it("says how much of the period's carry was estimated from the funding rate, and nothing when the points do not tell", () => {
+    const plain = performanceReport({ bookId: "b", points: book(6, 0.6), ...empty });
+    expect(plain.carryEstimatedUsd).toBeNull();
+    // Cumulative since the series began: the period's part is last − first.
+    const told = book(6, 0.6).map((p, i) => ({
+      ...p,
+      carryUsd: i * 0.5,
+      carryEstimatedUsd: i >= 40 ? 1.25 : 0.25,
+    }));
+    const report = performanceReport({ bookId: "b", points: told, ...empty });
+    expect(report.carryEstimatedUsd).toBeCloseTo(1, 12);
+    expect(report.attribution.total.carryUsd).toBeCloseTo(71 * 0.5, 9);
+  });
+
   it("judges a hedge on its target as effective, and finds h* at the hedge it holds", () => {
     const report = performanceReport(
       { bookId: "b", points: book(6, 0.6), ...empty },

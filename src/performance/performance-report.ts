@@ -1,7 +1,7 @@
 // Everything the report says about a period, from the book's points and what happened around them: the P&L
 // attribution (attribution.ts), hedged against unhedged (risk-comparison.ts), effectiveness against the target
 // over the whole period and rolling (effectiveness.ts, rolling-effectiveness.ts), basis, rebalances
-// (rebalance-statistics.ts), de-peg events, plans and alerts. Pure: the report command and the backtest both
+// (rebalance-statistics.ts), de-peg events, plans, alerts, and an Aave leg's liquidations and health factor. Pure: the report command and the backtest both
 // build their inputs and hand them here.
 import type { DepegTier } from "../engine/depeg.ts";
 import { type TargetEffectivenessWindow, targetEffectivenessWindows } from "../engine/effectiveness.ts";
@@ -19,6 +19,11 @@ import {
 
 /** A point of the report: the book, its drift band and target, and the prices its basis is measured between. */
 export interface ReportPoint extends BandPoint {
+  /**
+   * The part of carryUsd (since the series began) estimated from the funding rate rather than read from the chain's
+   * settled and pending funding (src/store/report-period.ts); absent when the source does not tell them apart.
+   */
+  carryEstimatedUsd?: number;
   targetHedgeRatio: number;
   perpMarkPriceUsd: number;
   perpIndexPriceUsd: number;
@@ -50,12 +55,44 @@ export interface ReportPlan {
   reason: string;
 }
 
+/** An Aave liquidation of the book's Safe (the history's aave_liquidations row). */
+export interface ReportLiquidation {
+  atSec: number;
+  blockNumber: bigint;
+  txHash: string;
+  liquidator: string;
+  collateralSymbol: string;
+  /** The LiquidationCall's liquidatedCollateralAmount and debtToCover, in the tokens' units. */
+  collateralSeized: bigint;
+  collateralSeizedUsd: number;
+  /** Collateral Aave's treasury took as its share of the bonus (beyond collateralSeized), USD. */
+  protocolFeeUsd: number;
+  debtSymbol: string;
+  debtCovered: bigint;
+  debtCoveredUsd: number;
+  /** What the Safe lost beyond the debt covered: seized + protocol fee − covered, USD. */
+  bonusUsd: number;
+}
+
+/** The Aave leg's health factor over the period, from every sample (history-store.ts AaveHealthSummary). */
+export interface ReportAaveHealth {
+  samples: number;
+  minHealthFactor: number | null;
+  minAtSec: number | null;
+  floor: number;
+  secondsUnderFloor: number;
+}
+
 export interface PerformanceInput {
   bookId: string;
   points: readonly ReportPoint[];
   depegEvents: readonly DepegEvent[];
   plans: readonly ReportPlan[];
   alerts: readonly ReportAlert[];
+  /** Aave liquidations of the Safe in the period (none when absent: a book without an Aave leg, a backtest). */
+  liquidations?: readonly ReportLiquidation[];
+  /** The Aave leg's health factor over the period; null or absent without an Aave leg. */
+  aaveHealth?: ReportAaveHealth | null;
 }
 
 export interface PerformanceOptions {
@@ -92,6 +129,11 @@ export interface PerformanceReport {
   fromSec: number;
   toSec: number;
   attribution: PeriodAttribution;
+  /**
+   * How much of the period's carry was estimated from the funding rate, USD; the rest is the funding the chain
+   * settled and left pending. null when the points do not say (a backtest's carry is modelled throughout).
+   */
+  carryEstimatedUsd: number | null;
   risk: RiskComparison;
   effectiveness: {
     targetHedgeRatio: number;
@@ -113,6 +155,8 @@ export interface PerformanceReport {
   depegEvents: DepegEvent[];
   plans: ReportPlan[];
   alerts: ReportAlert[];
+  liquidations: ReportLiquidation[];
+  aaveHealth: ReportAaveHealth | null;
   chart: ChartPoint[];
 }
 
@@ -182,6 +226,10 @@ export function performanceReport(
     fromSec: first.timestampSec,
     toSec: last.timestampSec,
     attribution,
+    carryEstimatedUsd:
+      first.carryEstimatedUsd === undefined || last.carryEstimatedUsd === undefined
+        ? null
+        : last.carryEstimatedUsd - first.carryEstimatedUsd,
     risk,
     effectiveness: {
       targetHedgeRatio,
@@ -211,6 +259,8 @@ export function performanceReport(
     depegEvents: [...input.depegEvents],
     plans: [...input.plans],
     alerts: [...input.alerts],
+    liquidations: [...(input.liquidations ?? [])],
+    aaveHealth: input.aaveHealth ?? null,
     chart: points.map((p) => ({
       timestampSec: p.timestampSec,
       hedgedPnlUsd: bookValueOf(p) - book0,

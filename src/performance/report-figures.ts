@@ -40,6 +40,7 @@ export const TERM_COLUMNS: readonly [keyof PnlTerms, string][] = [
   ["gasUsd", "Gas paid"],
   ["venueFeesUsd", "Venue fees paid"],
   ["slippageUsd", "Slippage paid"],
+  ["liquidationBonusUsd", "Liquidation bonus lost"],
   ["settledToCollateralUsd", "Settled into collateral"],
   ["unexplainedUsd", "Unexplained"],
   ["bookValueChangeUsd", "Book value change"],
@@ -61,11 +62,13 @@ export function reportFigures(report: PerformanceReport): FigureSection[] {
         ["Hedge P&L", usd(t.hedgeChangeUsd + t.settledToCollateralUsd)],
         ["  price", usd(t.hedgePriceUsd)],
         ["  carry (funding)", usd(t.carryUsd)],
+        ["    of it estimated from the funding rate", usd(report.carryEstimatedUsd)],
         ["  of it settled into collateral", usd(t.settledToCollateralUsd)],
         ["Costs paid", usd(t.gasUsd + t.venueFeesUsd + t.slippageUsd)],
         ["  gas", usd(t.gasUsd)],
         ["  venue fees", usd(t.venueFeesUsd)],
         ["  slippage", usd(t.slippageUsd)],
+        ["Liquidation bonus lost", usd(t.liquidationBonusUsd)],
         ["Book value change", usd(t.bookValueChangeUsd)],
         [
           "Unexplained",
@@ -142,5 +145,42 @@ export function reportFigures(report: PerformanceReport): FigureSection[] {
         ["Alerts", String(report.alerts.length)],
       ],
     },
+    ...(report.aaveHealth === null && report.liquidations.length === 0 ? [] : [liquidationFigures(report)]),
   ];
+}
+
+/** The Aave leg: how close it came to liquidation, and every liquidation it suffered. */
+function liquidationFigures(report: PerformanceReport): FigureSection {
+  const h = report.aaveHealth;
+  const l = report.liquidations;
+  const sum = (f: (x: (typeof l)[number]) => number) => l.reduce((acc, x) => acc + f(x), 0);
+  return {
+    id: "liquidations",
+    title: "Liquidations",
+    rows: [
+      ["Liquidations", String(l.length)],
+      ["Collateral seized (to liquidators)", usd(sum((x) => x.collateralSeizedUsd))],
+      ["Collateral taken as protocol fee", usd(sum((x) => x.protocolFeeUsd))],
+      ["Debt covered", usd(sum((x) => x.debtCoveredUsd))],
+      ["Liquidation bonus paid (fee included)", usd(sum((x) => x.bonusUsd))],
+      [
+        "Lowest health factor",
+        h === null
+          ? "n/a"
+          : h.minHealthFactor === null
+            ? "no debt"
+            : `${num(h.minHealthFactor)}${h.minAtSec === null ? "" : ` at ${iso(h.minAtSec)}`}`,
+      ],
+      ["Health factor floor", h === null ? "n/a" : num(h.floor, 2)],
+      ["Time under the floor", h === null ? "n/a" : duration(h.secondsUnderFloor)],
+      ...l.map((x, i): [string, string] => [
+        `  #${i + 1} ${iso(x.atSec)} block ${x.blockNumber}`,
+        `${x.debtSymbol} ${usd(x.debtCoveredUsd)} covered, ${x.collateralSymbol} ${usd(x.collateralSeizedUsd)} ` +
+          `seized + ${usd(x.protocolFeeUsd)} protocol fee, bonus ${usd(x.bonusUsd)}, by ${x.liquidator} in ${x.txHash}`,
+      ]),
+    ],
+    ...(h === null
+      ? {}
+      : { note: "Time under the floor counts from each sample under it to the next sample." }),
+  };
 }

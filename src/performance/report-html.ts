@@ -60,24 +60,30 @@ function bucketsHtml(report: PerformanceReport): string {
   return `<div class="scroll"><table class="days" data-table="attribution">${head}${rows}</table></div>`;
 }
 
+/** The cumulative P&L chart, hedged against unhedged (docs/images/report-cumulative-pnl.svg is drawn by it). */
+export function cumulativePnlChart(report: PerformanceReport): string {
+  const c = report.chart;
+  return lineChart({
+    id: "cumulative-pnl",
+    title: "Cumulative P&L: hedged against unhedged",
+    yUnit: "USD",
+    series: [
+      { label: "hedged (book)", color: "#0969da", points: c.map((p) => [p.timestampSec, p.hedgedPnlUsd]) },
+      {
+        label: "unhedged (item)",
+        color: "#cf222e",
+        points: c.map((p) => [p.timestampSec, p.unhedgedPnlUsd]),
+      },
+    ],
+  });
+}
+
 function chartsHtml(report: PerformanceReport): string {
   const c = report.chart;
   const floor = report.effectiveness.floor;
   const rolling = report.rolling.points.filter((p) => p.ederington !== null);
   return [
-    lineChart({
-      id: "cumulative-pnl",
-      title: "Cumulative P&L: hedged against unhedged",
-      yUnit: "USD",
-      series: [
-        { label: "hedged (book)", color: "#0969da", points: c.map((p) => [p.timestampSec, p.hedgedPnlUsd]) },
-        {
-          label: "unhedged (item)",
-          color: "#cf222e",
-          points: c.map((p) => [p.timestampSec, p.unhedgedPnlUsd]),
-        },
-      ],
-    }),
+    cumulativePnlChart(report),
     lineChart({
       id: "drift-band",
       title: "Drift against the band",
@@ -144,6 +150,13 @@ function eventsHtml(report: PerformanceReport): string {
       (p) => [p.atSec, `plan ${p.planId.slice(0, 10)} (${p.lane}, ${p.status}): ${p.reason}`] as const,
     ),
     ...report.alerts.map((a) => [a.atSec, `alert ${a.severity} ${a.status}: ${a.title}`] as const),
+    ...report.liquidations.map(
+      (l) =>
+        [
+          l.atSec,
+          `Aave liquidation: ${l.debtSymbol} ${usd(l.debtCoveredUsd)} covered, ${l.collateralSymbol} ${usd(l.collateralSeizedUsd)} seized (bonus ${usd(l.bonusUsd)}) in ${l.txHash}`,
+        ] as const,
+    ),
   ].sort((x, y) => x[0] - y[0]);
   if (items.length === 0) return "<p>No plans, de-peg tier changes or alerts in the period.</p>";
   return `<ul class="events">${items.map(([at, text]) => `<li><time>${iso(at)}</time> ${escapeHtml(text)}</li>`).join("")}</ul>`;

@@ -36,5 +36,31 @@ export function reportCsv(report: PerformanceReport): string {
   rows.push(
     [iso(report.fromSec), iso(report.toSec), report.attribution.steps, ...keys.map((k) => t[k])].join(","),
   );
+  // The liquidations, as a second table after a blank line (amounts in token units, as the event has them).
+  if (report.liquidations.length > 0) {
+    rows.push(
+      "",
+      "liquidated_at,block_number,tx_hash,liquidator,collateral_symbol,collateral_seized,collateral_seized_usd," +
+        "protocol_fee_usd," +
+        "debt_symbol,debt_covered,debt_covered_usd,bonus_usd",
+    );
+    for (const l of report.liquidations)
+      rows.push(
+        [
+          iso(l.atSec),
+          l.blockNumber,
+          l.txHash,
+          l.liquidator,
+          l.collateralSymbol,
+          l.collateralSeized,
+          l.collateralSeizedUsd,
+          l.protocolFeeUsd,
+          l.debtSymbol,
+          l.debtCovered,
+          l.debtCoveredUsd,
+          l.bonusUsd,
+        ].join(","),
+      );
+  }
   return `${rows.join("\n")}\n`;
 }

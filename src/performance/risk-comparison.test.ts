@@ -15,6 +15,7 @@ function bucket(day: number, hedged: number, unhedged: number): PnlBucket {
     gasUsd: 0,
     venueFeesUsd: 0,
     slippageUsd: 0,
+    liquidationBonusUsd: 0,
     settledToCollateralUsd: 0,
     hedgedItemChangeUsd: unhedged,
     hedgeChangeUsd: hedged - unhedged,

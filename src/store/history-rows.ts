@@ -144,6 +144,10 @@ export function executionFromRow(row: Row): PlanExecution {
       row.perp_collateral_moved_usd,
       "plan_executions.perp_collateral_moved_usd",
     ),
+    perpFundingSettledUsd: nullableNumberFromSql(
+      row.perp_funding_settled_usd,
+      "plan_executions.perp_funding_settled_usd",
+    ),
     legs: jsonFromSql<PlanExecution["legs"]>(row.legs, "plan_executions.legs"),
   };
 }

@@ -22,6 +22,11 @@ export interface HistorySample extends BookSample {
   bookValueUsd: number;
   /** What the performance report attributes P&L with; absent in samples recorded before it existed. */
   attribution?: SampleAttributionInputs;
+  /**
+   * The Aave leg's health factor (null without debt: infinite), its floor, and its base position (supplied − owed of
+   * the short asset, base units); absent without an Aave leg.
+   */
+  aaveHealth?: { healthFactor: number | null; floor: number; deltaBase: number };
 }
 
 /** The parts of a sample the P&L attribution needs beyond the engine's BookSample (src/performance/attribution.ts). */
@@ -64,6 +69,8 @@ export interface ReportSample {
   poolPriceUsd: number;
   fundingRateDaily: number;
   perpSizeBase: number | null;
+  /** The Aave leg's base position (migration 6); null without an Aave leg. */
+  aaveDeltaBase: number | null;
   driftBps: number | null;
   thresholdBps: number | null;
   targetHedgeRatio: number | null;
@@ -191,6 +198,53 @@ export interface PlanExecution extends RealizedCost {
    * the Vault's Deposited/Withdrawn events (migration 5); null in rows recorded before it.
    */
   perpCollateralMovedUsd: number | null;
+  /**
+   * Perp funding the transaction settled for the Safe, USD (positive = paid), from the ClearingHouse's
+   * FundingPaymentSettled events (migration 6); 0 when it settled none, null in rows recorded before it.
+   */
+  perpFundingSettledUsd: number | null;
+}
+
+/**
+ * An Aave v3 LiquidationCall against a book's Safe (migration 6): the event's amounts in token units, valued at the
+ * Aave oracle's prices of the block the keeper read it at, and the protocol's fee on the bonus (not in the event).
+ * The bonus paid is everything the Safe lost beyond the debt covered: seized + protocol fee − covered, USD.
+ */
+export interface AaveLiquidationHistory {
+  chainId: number;
+  bookId: string;
+  blockNumber: bigint;
+  txHash: string;
+  logIndex: number;
+  timestampSec: number;
+  account: string;
+  liquidator: string;
+  collateralAsset: string;
+  collateralSymbol: string;
+  collateralSeized: bigint;
+  collateralSeizedUsd: number;
+  /** Collateral Aave's treasury took as its share of the bonus, in the collateral's units, and USD. */
+  protocolFee: bigint;
+  protocolFeeUsd: number;
+  debtAsset: string;
+  debtSymbol: string;
+  debtCovered: bigint;
+  debtCoveredUsd: number;
+  /** The debt covered in the book's base units (0 when the debt is not the base): the short bought back. */
+  debtCoveredBase: number;
+  bonusUsd: number;
+}
+
+/** The Aave leg's health factor over a period, from every sample in it (not bucketed); null without Aave samples. */
+export interface AaveHealthSummary {
+  samples: number;
+  /** Lowest finite health factor; null when the account had no debt throughout. */
+  minHealthFactor: number | null;
+  minAtSec: number | null;
+  /** The floor of the last sample (the one in force at the period's end). */
+  floor: number;
+  /** Time from each sample under its floor to the next sample (or the period's end), summed. */
+  secondsUnderFloor: number;
 }
 
 export interface AlertHistory {
@@ -277,6 +331,8 @@ export interface HistoryStore {
   putAlert(alert: AlertHistory): Promise<void>;
   /** One row per plan: a replay of the same plan's execution overwrites it. */
   putExecution(execution: PlanExecution): Promise<void>;
+  /** One row per (chain, book, transaction, log index): a replay overwrites it. */
+  putAaveLiquidation(liquidation: AaveLiquidationHistory): Promise<void>;
   /** Records the config text in force (secrets are `${ENV}` references in it); returns its version hash. */
   putConfigVersion(text: string, atMs: number): Promise<string>;
 
@@ -336,6 +392,13 @@ export interface HistoryStore {
     bookId: string,
     range: { fromSec: number; toSec: number; maxPoints: number },
   ): Promise<ReportSample[]>;
+  /** A book's Aave liquidations between two times (inclusive), oldest first. */
+  aaveLiquidations(
+    bookId: string,
+    range: { fromSec: number; toSec: number },
+  ): Promise<AaveLiquidationHistory[]>;
+  /** The Aave leg's health factor over [fromSec, toSec]: its minimum and the time spent under the floor. */
+  aaveHealth(bookId: string, range: { fromSec: number; toSec: number }): Promise<AaveHealthSummary | null>;
   /** A book's stablecoin de-peg tier changes between two times (inclusive), oldest first. */
   depegTierChanges(bookId: string, range: { fromSec: number; toSec: number }): Promise<DepegTierChange[]>;
   /** The version recorded last (sha256 hex of its text) and when that text was first recorded. */

@@ -223,4 +223,58 @@ ALTER TABLE book_samples ADD COLUMN perp_collateral_usd double precision;
 ALTER TABLE plan_executions ADD COLUMN perp_collateral_moved_usd double precision;
 `,
   },
+  {
+    version: 6,
+    name: "funding settled by an execution",
+    sql: `
+-- The perp funding a plan's transaction settled for the Safe, USD, positive = paid, from the ClearingHouse's
+-- FundingPaymentSettled events (src/execution/perp-funding-settled.ts): over a step where a plan executed, carry is
+-- the fall in pending funding less this, exactly (src/store/report-period.ts). NULL in rows recorded before it.
+ALTER TABLE plan_executions ADD COLUMN perp_funding_settled_usd double precision;
+`,
+  },
+  {
+    version: 7,
+    name: "aave liquidations, health factor",
+    sql: `
+-- Each Aave v3 LiquidationCall whose user is a book's Safe (src/indexers/aave-liquidations.ts), from the Pool's
+-- logs: the event's amounts in the tokens' units (numeric: uint256), and their USD value at the Aave oracle's prices
+-- of the block the keeper read it at. protocol_fee: the collateral Aave's treasury took as its share of the bonus
+-- (not in the event; from the reserve's liquidation protocol fee at the block). bonus_usd = collateral_seized_usd +
+-- protocol_fee_usd − debt_covered_usd: what the Safe lost beyond the debt repaid for it.
+CREATE TABLE aave_liquidations (
+  chain_id integer NOT NULL,
+  book_id text NOT NULL,
+  block_number bigint NOT NULL,
+  tx_hash text NOT NULL,
+  log_index integer NOT NULL,
+  timestamp_sec bigint NOT NULL,
+  account text NOT NULL,
+  liquidator text NOT NULL,
+  collateral_asset text NOT NULL,
+  collateral_symbol text NOT NULL,
+  collateral_seized numeric(78, 0) NOT NULL,
+  collateral_seized_usd double precision NOT NULL,
+  protocol_fee numeric(78, 0) NOT NULL,
+  protocol_fee_usd double precision NOT NULL,
+  debt_asset text NOT NULL,
+  debt_symbol text NOT NULL,
+  debt_covered numeric(78, 0) NOT NULL,
+  debt_covered_usd double precision NOT NULL,
+  -- The debt covered in the book's base (0 when the debt asset is not the base): the short it bought back.
+  debt_covered_base double precision NOT NULL,
+  bonus_usd double precision NOT NULL,
+  PRIMARY KEY (chain_id, book_id, tx_hash, log_index)
+);
+CREATE INDEX aave_liquidations_by_book_time ON aave_liquidations (book_id, timestamp_sec);
+CREATE INDEX aave_liquidations_by_chain_block ON aave_liquidations (chain_id, block_number);
+-- The Aave leg's health factor at each sample and the floor it was judged against; NULL without an Aave leg or
+-- without debt (an infinite health factor), and in samples before them.
+ALTER TABLE book_samples ADD COLUMN aave_health_factor double precision;
+ALTER TABLE book_samples ADD COLUMN aave_health_factor_floor double precision;
+-- The Aave leg's base position (supplied − owed of the short asset, base units; negative = short): the size its
+-- value (in hedge_value_usd) moves with, which the report's hedge price term marks. NULL without an Aave leg.
+ALTER TABLE book_samples ADD COLUMN aave_delta_base double precision;
+`,
+  },
 ];

@@ -36,6 +36,7 @@ const REPORT_COLUMNS = [
   "perp_unrealized_pnl_usd",
   "perp_pending_fee_usd",
   "perp_collateral_usd",
+  "aave_delta_base",
 ];
 
 export async function readReportSamples(
@@ -82,6 +83,7 @@ export async function readReportSamples(
       poolPriceUsd: n("pool_price_usd"),
       fundingRateDaily: n("funding_rate_daily"),
       perpSizeBase: maybe("perp_size_base"),
+      aaveDeltaBase: maybe("aave_delta_base"),
       driftBps: maybe("drift_bps"),
       thresholdBps: maybe("threshold_bps"),
       targetHedgeRatio: maybe("target_hedge_ratio"),

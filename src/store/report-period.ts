@@ -1,18 +1,30 @@
 // A period of a book's history turned into the performance report's input (src/performance/performance-report.ts):
 // its samples as book points, the realized costs of the plans mined in it, de-peg tier changes, plans and alerts.
 //
-// Carry is the perp's funding: over a step where the hedge did not trade, exactly the fall in pending funding
-// (Exchange.getAllPendingFundingPayment, positive = owed); over a step where a plan executed, a trade or a
-// withdrawal settled the pending funding into realized P&L, so the step's funding is estimated from the recorded
-// rate instead: −size · index · fundingRateDaily · Δt / 1 day (positive rate: longs pay shorts). Costs and trades
+// Carry is the perp's funding received, read from the chain: over a step, the fall in pending funding
+// (Exchange.getAllPendingFundingPayment, positive = owed) less the funding the step's executions settled into owed
+// realized P&L (a trade or a withdrawal settles it: ClearingHouse FundingPaymentSettled, migration 6):
+//   carry = pending_{i−1} − pending_i − Σ settled   exactly, as the chain accounts it.
+// Only where the settled funding is unknown (an execution recorded before migration 6, or the size changed with no
+// execution recorded in the step) is the step's funding estimated from the recorded rate instead:
+// −size · index · fundingRateDaily · Δt / 1 day (positive rate: longs pay shorts); the points carry that estimated
+// part apart (carryEstimatedUsd) and the report says how much of the carry it is. Costs and trades
 // are cumulative from the plans' realized executions (migrations 3 and 5), each counted at its mining block, not
 // when it became final: gas from every plan, venue fees, slippage and the traded base at its quote from perp legs
 // only (a de-peg swap's costs land in stablecoin balances, outside the hedged book). An execution mined inside the
 // period but not yet final when the report is read is missing from it; a report of a closed period (or the demo,
-// which waits for its plans to be final) has them all. P&L settled into collateral by a withdrawal is the vault
+// which waits for its plans to be final) has them all.
+//
+// "In the period" is by block time, for everything: samples and executions by their block's timestamp, plans by
+// the block they were decided at, between the period's first and last sample's blocks (a plan's created time is
+// the keeper's clock, which need not agree with the chain's), each shown at its block's time (the sample at its
+// block, or the last one before it when the period is bucketed). P&L settled into collateral by a withdrawal is the vault
 // balance's change less the collateral the step's executions moved (Vault Deposited/Withdrawn, migration 5).
+// An Aave liquidation of the Safe (migration 6) counts at its block like an execution: the debt it covered is the
+// short bought back at the Aave oracle's price (a hedge trade), the collateral it seized leaves the book, and its
+// bonus is a cost term of its own (attribution.ts).
 import type { PerformanceInput, ReportPoint } from "../performance/performance-report.ts";
-import type { HistoryStore, PlanExecution, ReportSample } from "./history-store.ts";
+import type { AaveLiquidationHistory, HistoryStore, PlanExecution, ReportSample } from "./history-store.ts";
 
 /** The request cannot be answered from the history (too few samples, samples without the report's columns). */
 export class ReportPeriodError extends Error {
@@ -30,21 +42,40 @@ export async function readReportPeriod(
 ): Promise<PerformanceInput> {
   const { bookId, fromSec, toSec } = request;
   const range = { fromSec, toSec };
-  const [samples, executions, depeg, alerts, actions] = await Promise.all([
+  const [samples, executions, depeg, alerts, actions, liquidations, aaveHealth] = await Promise.all([
     store.reportSamples(bookId, { ...range, maxPoints: request.maxPoints ?? REPORT_MAX_POINTS }),
     store.executions({ bookId, ...range, limit: REPORT_MAX_ROWS }),
     store.depegTierChanges(bookId, range),
     store.alerts({ bookId, ...range, limit: REPORT_MAX_ROWS }),
     store.actions({ bookId, limit: REPORT_MAX_ROWS }),
+    store.aaveLiquidations(bookId, range),
+    store.aaveHealth(bookId, range),
   ]);
   if (samples.length < 2) {
     throw new ReportPeriodError(
       `book ${bookId} has ${samples.length} sample(s) between ${iso(fromSec)} and ${iso(toSec)}: a report needs at least 2`,
     );
   }
+  const firstBlock = samples[0]!.blockNumber;
+  const lastBlock = samples[samples.length - 1]!.blockNumber;
   return {
     bookId,
-    points: reportPointsOf(samples, executions),
+    points: reportPointsOf(samples, executions, liquidations),
+    liquidations: liquidations.map((l) => ({
+      atSec: l.timestampSec,
+      blockNumber: l.blockNumber,
+      txHash: l.txHash,
+      liquidator: l.liquidator,
+      collateralSymbol: l.collateralSymbol,
+      collateralSeized: l.collateralSeized,
+      collateralSeizedUsd: l.collateralSeizedUsd,
+      protocolFeeUsd: l.protocolFeeUsd,
+      debtSymbol: l.debtSymbol,
+      debtCovered: l.debtCovered,
+      debtCoveredUsd: l.debtCoveredUsd,
+      bonusUsd: l.bonusUsd,
+    })),
+    aaveHealth,
     depegEvents: depeg.map((d) => ({
       atSec: d.timestampSec,
       symbol: d.symbol,
@@ -53,10 +84,10 @@ export async function readReportPeriod(
       deviationBps: d.deviationBps,
     })),
     plans: actions
-      .filter((a) => a.createdAtMs >= fromSec * 1000 && a.createdAtMs <= toSec * 1000 + 999)
+      .filter((a) => a.blockNumber >= firstBlock && a.blockNumber <= lastBlock)
       .map((a) => ({
         planId: a.planId,
-        atSec: Math.floor(a.createdAtMs / 1000),
+        atSec: blockTimeOf(samples, a.blockNumber),
         lane: a.lane,
         status: a.status,
         reason: a.reason,
@@ -68,6 +99,18 @@ export async function readReportPeriod(
   };
 }
 
+/** The timestamp of the last sample at or before `block` (samples in block order, the first at or before it). */
+function blockTimeOf(samples: readonly ReportSample[], block: bigint): number {
+  let lo = 0;
+  let hi = samples.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (samples[mid]!.blockNumber <= block) lo = mid;
+    else hi = mid - 1;
+  }
+  return samples[lo]!.timestampSec;
+}
+
 function iso(sec: number): string {
   return new Date(sec * 1000).toISOString();
 }
@@ -76,7 +119,13 @@ function iso(sec: number): string {
 export function reportPointsOf(
   samples: readonly ReportSample[],
   executions: readonly PlanExecution[],
+  liquidations: readonly AaveLiquidationHistory[] = [],
 ): ReportPoint[] {
+  const liquidated = [...liquidations].sort((a, b) =>
+    a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : a.logIndex - b.logIndex,
+  );
+  let nextLiquidation = 0;
+  const seized = { collateralSeizedUsd: 0, liquidationBonusUsd: 0 };
   const mined = [...executions].sort((a, b) =>
     a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : 0,
   );
@@ -84,6 +133,7 @@ export function reportPointsOf(
   const costs = { gasUsd: 0, venueFeesUsd: 0, slippageUsd: 0 };
   const traded = { hedgeTradedBase: 0, hedgeTradedAtQuoteUsd: 0 };
   let carryUsd = 0;
+  let carryEstimatedUsd = 0;
   let settledToCollateralUsd = 0;
   const points: ReportPoint[] = [];
   for (let i = 0; i < samples.length; i++) {
@@ -104,8 +154,13 @@ export function reportPointsOf(
       if (i > 0) step.push(e);
     }
     let collateralMovedUsd: number | null = 0;
+    let fundingSettledUsd: number | null = 0;
     for (const e of step) {
       costs.gasUsd += e.gasUsd;
+      fundingSettledUsd =
+        fundingSettledUsd === null || e.perpFundingSettledUsd === null
+          ? null
+          : fundingSettledUsd + e.perpFundingSettledUsd;
       collateralMovedUsd =
         collateralMovedUsd === null || e.perpCollateralMovedUsd === null
           ? null
@@ -120,20 +175,36 @@ export function reportPointsOf(
         traded.hedgeTradedAtQuoteUsd += sign * leg.notionalUsd;
       }
     }
+    // Liquidations within the step, as executions are (those at or before the first sample are outside the period).
+    while (nextLiquidation < liquidated.length && liquidated[nextLiquidation]!.blockNumber <= s.blockNumber) {
+      const l = liquidated[nextLiquidation++]!;
+      if (i === 0) continue;
+      traded.hedgeTradedBase += l.debtCoveredBase;
+      traded.hedgeTradedAtQuoteUsd += l.debtCoveredBase === 0 ? 0 : l.debtCoveredUsd;
+      // A debt outside the hedge (not the base) is outside the book's value too: only its bonus is charged then.
+      seized.collateralSeizedUsd +=
+        l.debtCoveredBase === 0 ? l.bonusUsd : l.collateralSeizedUsd + l.protocolFeeUsd;
+      seized.liquidationBonusUsd += l.bonusUsd;
+    }
     const size = s.perpSizeBase ?? 0;
     if (i > 0) {
       const prev = samples[i - 1]!;
       const prevSize = prev.perpSizeBase ?? 0;
-      // Pending funding falls by what accrues only while nothing settles it: a trade or a withdrawal in the step
-      // settles it into owed realized P&L, and the step's funding is then estimated from the recorded rate.
-      carryUsd +=
-        size === prevSize && step.length === 0
-          ? prev.attribution!.pendingFundingUsd - a.pendingFundingUsd
-          : (-prevSize *
-              prev.perpIndexPriceUsd *
-              prev.fundingRateDaily *
-              (s.timestampSec - prev.timestampSec)) /
-            86_400;
+      // Funding accrues into pending funding until something settles it; what the step's executions settled is
+      // known from their receipts. A size change without an execution means one is missing: its settlement too.
+      const settledKnown = fundingSettledUsd !== null && (step.length > 0 || size === prevSize);
+      if (settledKnown) {
+        carryUsd += prev.attribution!.pendingFundingUsd - a.pendingFundingUsd - fundingSettledUsd!;
+      } else {
+        const estimated =
+          (-prevSize *
+            prev.perpIndexPriceUsd *
+            prev.fundingRateDaily *
+            (s.timestampSec - prev.timestampSec)) /
+          86_400;
+        carryUsd += estimated;
+        carryEstimatedUsd += estimated;
+      }
       // The vault balance moves by the collateral moved and by the P&L a withdrawal settled into it
       // (Vault.withdraw: AccountBalance.settle, then balance += owed realized − amount). Without migration 5's
       // columns on both samples, or an execution recorded before it, the step's settlement is unknown: none counted.
@@ -151,12 +222,15 @@ export function reportPointsOf(
       lpFeesOwedUsd: a.lpFeesOwedUsd,
       spotBase: a.spotBase,
       hedgeValueUsd: s.hedgeValueUsd,
-      hedgeSizeBase: size,
+      // The Aave leg's base position moves its value as a perp's size does (both marked at the base's price).
+      hedgeSizeBase: size + (s.aaveDeltaBase ?? 0),
       hedgePriceUsd: s.perpMarkPriceUsd,
       carryUsd,
+      carryEstimatedUsd,
       ...traded,
       settledToCollateralUsd,
       ...costs,
+      ...seized,
       driftBps: s.driftBps,
       thresholdBps: s.thresholdBps,
       targetHedgeRatio: s.targetHedgeRatio,

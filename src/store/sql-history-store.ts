@@ -14,6 +14,7 @@ import {
   type Row,
 } from "./history-rows.ts";
 import type {
+  AaveLiquidationHistory,
   AlertHistory,
   BookStatus,
   DecisionRecord,
@@ -23,6 +24,7 @@ import type {
   PlanHistory,
   TransactionHistory,
 } from "./history-store.ts";
+import { readAaveHealth, readAaveLiquidations } from "./read-aave-history.ts";
 import { readDepegTierChanges, readReportSamples } from "./read-report-samples.ts";
 import { readHedgedSeries, readSeries } from "./read-series.ts";
 import type { SqlDatabase } from "./sql-database.ts";
@@ -51,7 +53,34 @@ const ATTRIBUTION_COLUMNS = [
   "perp_collateral_usd",
 ] as const;
 
-const SAMPLE_COLUMNS = [...BOOK_SAMPLE_COLUMNS, ...DASHBOARD_COLUMNS, ...ATTRIBUTION_COLUMNS];
+/** Migration 7: NULL without an Aave leg. */
+const AAVE_HEALTH_COLUMNS = ["aave_health_factor", "aave_health_factor_floor", "aave_delta_base"] as const;
+
+const SAMPLE_COLUMNS = [
+  ...BOOK_SAMPLE_COLUMNS,
+  ...DASHBOARD_COLUMNS,
+  ...ATTRIBUTION_COLUMNS,
+  ...AAVE_HEALTH_COLUMNS,
+];
+
+const LIQUIDATION_COLUMNS = [
+  "block_number",
+  "timestamp_sec",
+  "account",
+  "liquidator",
+  "collateral_asset",
+  "collateral_symbol",
+  "collateral_seized",
+  "collateral_seized_usd",
+  "protocol_fee",
+  "protocol_fee_usd",
+  "debt_asset",
+  "debt_symbol",
+  "debt_covered",
+  "debt_covered_usd",
+  "debt_covered_base",
+  "bonus_usd",
+] as const;
 
 const EXECUTION_COLUMNS = [
   "chain_id",
@@ -73,6 +102,7 @@ const EXECUTION_COLUMNS = [
   "notional_usd",
   "risk_removed_usd",
   "perp_collateral_moved_usd",
+  "perp_funding_settled_usd",
   "legs",
 ] as const;
 
@@ -150,6 +180,9 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
               ...bookSampleParams(sample),
               ...dashboardParams(sample),
               ...attributionParams(sample),
+              sample.aaveHealth?.healthFactor ?? null,
+              sample.aaveHealth?.floor ?? null,
+              sample.aaveHealth?.deltaBase ?? null,
             ]),
           );
         }
@@ -319,6 +352,36 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
       );
     },
 
+    async putAaveLiquidation(l: AaveLiquidationHistory) {
+      await db.query(
+        `INSERT INTO aave_liquidations (chain_id, book_id, tx_hash, log_index, ${LIQUIDATION_COLUMNS.join(", ")})
+         VALUES (${placeholders(1, 4 + LIQUIDATION_COLUMNS.length)})
+         ON CONFLICT (chain_id, book_id, tx_hash, log_index) DO UPDATE SET ${overwrite(LIQUIDATION_COLUMNS)}`,
+        [
+          l.chainId,
+          l.bookId,
+          l.txHash,
+          l.logIndex,
+          l.blockNumber,
+          l.timestampSec,
+          l.account,
+          l.liquidator,
+          l.collateralAsset,
+          l.collateralSymbol,
+          l.collateralSeized.toString(),
+          l.collateralSeizedUsd,
+          l.protocolFee.toString(),
+          l.protocolFeeUsd,
+          l.debtAsset,
+          l.debtSymbol,
+          l.debtCovered.toString(),
+          l.debtCoveredUsd,
+          l.debtCoveredBase,
+          l.bonusUsd,
+        ],
+      );
+    },
+
     async putExecution(execution: PlanExecution) {
       await db.query(
         `INSERT INTO plan_executions (plan_id, ${EXECUTION_COLUMNS.join(", ")})
@@ -346,6 +409,7 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
           execution.notionalUsd,
           execution.riskRemovedUsd,
           execution.perpCollateralMovedUsd,
+          execution.perpFundingSettledUsd,
           jsonToSql(execution.legs),
         ],
       );
@@ -463,6 +527,8 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
     },
 
     reportSamples: (bookId, range) => readReportSamples(db, bookId, range),
+    aaveLiquidations: (bookId, range) => readAaveLiquidations(db, bookId, range),
+    aaveHealth: (bookId, range) => readAaveHealth(db, bookId, range),
     depegTierChanges: (bookId, range) => readDepegTierChanges(db, bookId, range),
 
     async configVersion() {

@@ -8,10 +8,12 @@ import type { KeeperHealth } from "../../src/metrics/metrics.ts";
 import type { HistoryStore } from "../../src/store/history-store.ts";
 import { openHistoryStore } from "../../src/store/open-history-store.ts";
 import {
+  bookDetail,
   bookStatus,
   CHAIN_ID,
   historySample,
   type SeededHistory,
+  STRESS_ROWS,
   seedHistory,
 } from "../integration/api/history-fixture.ts";
 import { hasHorizontalOverflow, launchChromium, type PageGlobals, withPage } from "../support/browser.ts";
@@ -791,6 +793,90 @@ describe("the steward dashboard in Chromium", () => {
           expect(await funding.locator(label).textContent(), label).toMatch(/^\d(\.\d)?e-6%$/);
         }
         await screenshot("book-dust-perp-stale-oracle");
+        expect(errors).toEqual([]);
+      },
+      { browser },
+    );
+  });
+
+  it("shows an Aave book's stress rows with the Aave leg's value change and health factor after, flagged under 1", async () => {
+    // The Aave treasury's book: the engine's stress rows carry its Aave leg (engine/aave-stress.ts); a rally
+    // leaves the borrow short at 0.93, liquidatable.
+    const book = {
+      bookId: "eth-aave",
+      driftBps: 10,
+      thresholdBps: 150,
+      blockNumber: 3011n,
+      timestampSec: Math.floor(Date.now() / 1000),
+    };
+    const aaveLegs = [
+      { valueChangeUsd: 54_000, healthFactorAfter: 1.71, liquidated: false, liquidationPenaltyUsd: 0 },
+      { valueChangeUsd: -54_000, healthFactorAfter: 0.93, liquidated: true, liquidationPenaltyUsd: 4_860 },
+      { valueChangeUsd: 0, healthFactorAfter: null, liquidated: false, liquidationPenaltyUsd: 0 },
+    ];
+    for (let i = 0; i < 12; i++) {
+      await store.putSample(
+        CHAIN_ID,
+        book.bookId,
+        historySample(3000n + BigInt(i), book.timestampSec - (11 - i) * 60, { thresholdBps: 150 }),
+        [],
+      );
+    }
+    await store.putBookStatus(
+      bookStatus(book, {
+        detail: {
+          ...bookDetail(book.bookId),
+          stress: STRESS_ROWS.map((row, i) => ({ ...row, aave: aaveLegs[i]! })),
+        },
+      }),
+    );
+    await withPage(
+      `${api.url}/`,
+      async ({ page, errors }) => {
+        // Several books: each table is folded under its book's name until opened.
+        await page
+          .locator("summary")
+          .filter({ hasText: /^eth-aave$/ })
+          .click();
+        const table = page.getByTestId("stress-eth-aave");
+        await table.waitFor();
+        expect(await table.locator("th").allTextContents()).toEqual([
+          "Shock",
+          "LP P&L",
+          "Hedge P&L",
+          "Net P&L",
+          "Net",
+          "Aave leg",
+          "Health factor after",
+        ]);
+        expect(await page.getByTestId("stress-eth-aave-aave-0-value").textContent()).toBe("+$54,000");
+        expect(await page.getByTestId("stress-eth-aave-aave-0-hf").textContent()).toBe("1.71");
+        expect(await page.getByTestId("stress-eth-aave-aave-1-value").textContent()).toBe("-$54,000");
+        expect(await page.getByTestId("stress-eth-aave-aave-1-hf").textContent()).toBe("0.93 under 1");
+        expect(await page.getByTestId("stress-eth-aave-aave-1-hf").locator(".badge.liquidated").count()).toBe(
+          1,
+        );
+        expect(await page.getByTestId("stress-eth-aave-aave-2-hf").textContent()).toBe("no debt");
+        // A book without an Aave leg keeps its table as it was.
+        expect(await page.getByTestId("stress-eth-usdc").locator("th").allTextContents()).not.toContain(
+          "Aave leg",
+        );
+        expect(errors).toEqual([]);
+      },
+      { browser },
+    );
+    await withPage(
+      `${api.url}/#/book/eth-aave`,
+      async ({ page, errors }) => {
+        const table = page.getByTestId("stress-eth-aave");
+        await table.waitFor();
+        expect((await table.locator("th").allTextContents()).slice(-2)).toEqual([
+          "Aave leg",
+          "Health factor after",
+        ]);
+        expect(await page.getByTestId("stress-aave-1-value").textContent()).toBe("-$54,000");
+        expect(await page.getByTestId("stress-aave-1-hf").textContent()).toBe("0.93 under 1");
+        expect(await page.getByTestId("stress-aave-0-hf").textContent()).toBe("1.71");
         expect(errors).toEqual([]);
       },
       { browser },

@@ -1,5 +1,5 @@
 import hre from "hardhat";
-import { type Address, keccak256, toHex } from "viem";
+import { type Address, getAddress, keccak256, toHex, zeroAddress } from "viem";
 import { describe, expect, it } from "vitest";
 import { bookKey } from "../../src/execution/book-key.ts";
 import { expectCustomError } from "../support/custom-error.ts";
@@ -15,7 +15,10 @@ const ETH_USD_2000 = 2_000n * 10n ** 8n;
 /** An Arbitrum One L2 block number of late 2025: far above any L1 block number. */
 const L2_BLOCK = 300_000_000n;
 
-async function guardOn(chainId: number) {
+/** Chainlink's recommended grace period after the sequencer comes back. */
+const GRACE_SEC = 3_600n;
+
+async function guardOn(chainId: number, options: { sequencerFeed?: boolean } = {}) {
   const { viem } = await hre.network.connect({ override: { chainId } });
   const publicClient = await viem.getPublicClient();
   const testClient = await viem.getTestClient();
@@ -28,7 +31,14 @@ async function guardOn(chainId: number) {
   });
   const arbSys = await viem.getContractAt("MockArbSys", ARB_SYS);
   const positionSource = await viem.deployContract("MockPerpAccountBalance");
-  const guard = await viem.deployContract("HedgeGuard", [treasury!.account.address, positionSource.address]);
+  // Chainlink's uptime feeds answer 0 (up) or 1 (down), with `startedAt` the time that status began.
+  const sequencer = await viem.deployContract("MockV3Aggregator", [0, 0n]);
+  const guard = await viem.deployContract("HedgeGuard", [
+    treasury!.account.address,
+    positionSource.address,
+    options.sequencerFeed === true ? sequencer.address : zeroAddress,
+    options.sequencerFeed === true ? GRACE_SEC : 0n,
+  ]);
   const feed = await viem.deployContract("MockV3Aggregator", [8, ETH_USD_2000]);
   await guard.write.setFeedHeartbeat([feed.address, 3_600n]);
   const admit = async (planBlock: bigint, label: string) => {
@@ -38,7 +48,21 @@ async function guardOn(chainId: number) {
     await guard.simulate.checkOraclePremise([plan, deadline, oracle]);
     await guard.write.checkOraclePremise([plan, deadline, oracle]);
   };
-  return { publicClient, arbSys, guard, admit, treasury: treasury!.account.address };
+  /** The sequencer's status (0 up, 1 down) since `startedAt` (unix seconds). */
+  const setSequencer = async (answer: bigint, startedAt: bigint) => {
+    await sequencer.write.updateRoundData([2n, answer, startedAt, startedAt]);
+  };
+  const now = async () => (await publicClient.getBlock()).timestamp;
+  return {
+    publicClient,
+    arbSys,
+    guard,
+    admit,
+    sequencer,
+    setSequencer,
+    now,
+    treasury: treasury!.account.address,
+  };
 }
 
 describe("HedgeGuard on Arbitrum: plan blocks are L2 block numbers (ArbSys), not block.number", () => {
@@ -79,5 +103,65 @@ describe("HedgeGuard on Arbitrum: plan blocks are L2 block numbers (ArbSys), not
     await expectCustomError(admit(head + 5n, "ahead of block.number"), "HedgeGuardPlanFromFuture");
     await expectCustomError(admit(L2_BLOCK, "ArbSys's number"), "HedgeGuardPlanFromFuture");
     await admit(await publicClient.getBlockNumber({ cacheTime: 0 }), "at block.number");
+  });
+});
+
+describe("HedgeGuard on an L2 with Chainlink's sequencer uptime feed: no plan while the sequencer is down or in grace", () => {
+  const planIdOf = (label: string) => keccak256(toHex(label));
+
+  it("admits a plan once the sequencer has been up for longer than the grace period", async () => {
+    const { arbSys, guard, admit, setSequencer, now, sequencer, treasury } = await guardOn(42_161, {
+      sequencerFeed: true,
+    });
+    await arbSys.write.setArbBlockNumber([L2_BLOCK]);
+    await setSequencer(0n, (await now()) - GRACE_SEC - 60n);
+    await admit(L2_BLOCK, "up past grace");
+    expect(await guard.read.lastPlanBlock([treasury, BOOK_KEY])).toBe(L2_BLOCK);
+    expect(await guard.read.sequencerUptimeFeed()).toEqual([getAddress(sequencer.address), GRACE_SEC]);
+  });
+
+  it("refuses a plan while the feed reports the sequencer down, naming the feed and its round", async () => {
+    const { arbSys, guard, admit, setSequencer, now, sequencer, treasury } = await guardOn(42_161, {
+      sequencerFeed: true,
+    });
+    await arbSys.write.setArbBlockNumber([L2_BLOCK]);
+    // Down for two hours: past any grace period, still refused.
+    const downSince = (await now()) - 2n * GRACE_SEC;
+    await setSequencer(1n, downSince);
+    await expectCustomError(admit(L2_BLOCK, "while down"), "HedgeGuardSequencerDown", [
+      planIdOf("while down"),
+      getAddress(sequencer.address),
+      1n,
+      downSince,
+    ]);
+    expect(await guard.read.lastPlanBlock([treasury, BOOK_KEY])).toBe(0n);
+  });
+
+  it("refuses a plan within the grace period after the sequencer came back, then admits it after", async () => {
+    const { arbSys, admit, setSequencer, now } = await guardOn(42_161, { sequencerFeed: true });
+    await arbSys.write.setArbBlockNumber([L2_BLOCK]);
+    const upSince = (await now()) - GRACE_SEC / 2n;
+    await setSequencer(0n, upSince);
+    await expectCustomError(admit(L2_BLOCK, "in grace"), "HedgeGuardSequencerGracePeriod", [
+      planIdOf("in grace"),
+      upSince,
+      GRACE_SEC,
+    ]);
+    await setSequencer(0n, upSince - GRACE_SEC);
+    await admit(L2_BLOCK, "after grace");
+  });
+
+  it("refuses a plan while the feed has no round yet (startedAt 0 is not proof the sequencer is up)", async () => {
+    const { arbSys, admit, setSequencer } = await guardOn(42_161, { sequencerFeed: true });
+    await arbSys.write.setArbBlockNumber([L2_BLOCK]);
+    await setSequencer(0n, 0n);
+    await expectCustomError(admit(L2_BLOCK, "no round"), "HedgeGuardSequencerDown");
+  });
+
+  it("without a feed (an L1 deployment) does not consult one", async () => {
+    const { arbSys, admit, setSequencer, now } = await guardOn(42_161);
+    await arbSys.write.setArbBlockNumber([L2_BLOCK]);
+    await setSequencer(1n, await now());
+    await admit(L2_BLOCK, "no feed configured");
   });
 });

@@ -24,7 +24,12 @@ async function latestTimestamp(): Promise<bigint> {
 }
 
 const positionSource = await viem.deployContract("MockPerpAccountBalance");
-const guard = await viem.deployContract("HedgeGuard", [treasury!.account.address, positionSource.address]);
+const guard = await viem.deployContract("HedgeGuard", [
+  treasury!.account.address,
+  positionSource.address,
+  zeroAddress,
+  0n,
+]);
 const feed = await viem.deployContract("MockV3Aggregator", [8, ETH_USD_2000]);
 const usdc = await viem.deployContract("ERC20Mock", [6]);
 const aavePool = await viem.deployContract("MockAavePool");
@@ -336,7 +341,7 @@ describe("HedgeGuard", () => {
 
     it("refuses a zero position source at deployment", async () => {
       await expectCustomError(
-        viem.deployContract("HedgeGuard", [treasury!.account.address, zeroAddress]),
+        viem.deployContract("HedgeGuard", [treasury!.account.address, zeroAddress, zeroAddress, 0n]),
         "HedgeGuardZeroAddress",
         [],
         guard.abi,

@@ -16,12 +16,18 @@ const FEED_ABI = parseAbi([
   "function latestRoundData() view returns (uint80, int256, uint256, uint256, uint80)",
 ]);
 
-export async function perpSize(devnet: Devnet, setup: DevnetKeeperSetup): Promise<bigint> {
+/** The treasury's perp taker position (18 decimals, negative = short), at the head or at `blockNumber`. */
+export async function perpSize(
+  devnet: Devnet,
+  setup: DevnetKeeperSetup,
+  blockNumber?: bigint,
+): Promise<bigint> {
   return devnet.publicClient.readContract({
     address: devnet.manifest.contracts.perp.accountBalance,
     abi: ACCOUNT_BALANCE_ABI,
     functionName: "getTakerPositionSize",
     args: [setup.scope.safe, devnet.manifest.contracts.perp.baseToken],
+    ...(blockNumber === undefined ? {} : { blockNumber }),
   });
 }
 

@@ -3,7 +3,10 @@
 // with their realized executions, a USDC
 // de-peg watch and an alert. The book is modelled independently of the attribution: a constant-product LP of
 // liquidity L (value 2L√S, base L/√S), base held as spot, and a Perp v2-shaped account (size, open notional,
-// realized P&L, pending funding accruing at the recorded rate and settled into realized P&L by the trade).
+// realized P&L, pending funding settled into realized P&L by the trade and the withdrawal). Funding accrues at a
+// rate that moves hour by hour around the one the samples record, as Perp v2's does (the mark-index premium over
+// the step, not the rate read at its start): a carry estimated from the recorded rate misses it, the settled and
+// pending funding does not.
 import type {
   DepegSample,
   HistorySample,
@@ -28,6 +31,11 @@ export const REBALANCE_HOUR = 30;
 export const WITHDRAW_HOUR = 50;
 const WITHDRAWN_USD = 1_500;
 
+/** The rate funding actually accrued at over the hour ending at `h`: ±60% around the recorded one. */
+function fundingRateDailyOver(h: number): number {
+  return FUNDING_RATE_DAILY * (1 + 0.6 * Math.sin(h / 3));
+}
+
 function depegReading(tier: DepegSample["tier"], deviationBps: number): DepegSample {
   return {
     token: "0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48",
@@ -50,6 +58,8 @@ export interface FilledReportHistory {
   gasUsd: number;
   /** The owed realized P&L (with the funding settled into it) the withdrawal moved into the collateral. */
   settledToCollateralUsd: number;
+  /** Funding received over the period (the model's accrual at its moving rate), USD. */
+  carryUsd: number;
   venueFeesUsd: number;
   slippageUsd: number;
 }
@@ -64,6 +74,7 @@ export async function fillReportHistory(store: HistoryStore, startSec: number): 
   let slip = 0;
   let collateral = 5_000;
   let settled = 0;
+  let carry = 0;
   let first = 0;
   let last = 0;
   for (let h = 0; h < 72; h++) {
@@ -72,12 +83,15 @@ export async function fillReportHistory(store: HistoryStore, startSec: number): 
     const mark = price * 1.0003;
     if (h > 0) {
       const prevPrice = 2_000 * (1 + 0.03 * Math.sin((h - 1) / 5) + 0.0015 * (h - 1));
-      pending += (size * prevPrice * FUNDING_RATE_DAILY * HOUR) / 86_400;
+      const accrued = (size * prevPrice * fundingRateDailyOver(h) * HOUR) / 86_400;
+      pending += accrued;
+      carry -= accrued;
     }
     if (h === REBALANCE_HOUR) {
       // Sell 2 more at 9 bps under the mark (the quote), paying the venue fee; the trade settles pending funding.
       const fill = mark * (1 - FILL_DISCOUNT);
       const fee = 2 * fill * FEE_RATE;
+      const fundingSettled = pending;
       size -= 2;
       openNotional += 2 * fill;
       realized -= fee + pending;
@@ -107,6 +121,7 @@ export async function fillReportHistory(store: HistoryStore, startSec: number): 
         notionalUsd: 2 * mark,
         riskRemovedUsd: 400,
         perpCollateralMovedUsd: 0,
+        perpFundingSettledUsd: fundingSettled,
         legs: [
           {
             actionIndex: 0,
@@ -137,6 +152,7 @@ export async function fillReportHistory(store: HistoryStore, startSec: number): 
       });
     }
     if (h === WITHDRAW_HOUR) {
+      const fundingSettled = pending;
       realized -= pending;
       pending = 0;
       collateral += realized - WITHDRAWN_USD;
@@ -164,6 +180,7 @@ export async function fillReportHistory(store: HistoryStore, startSec: number): 
         notionalUsd: 0,
         riskRemovedUsd: 0,
         perpCollateralMovedUsd: -WITHDRAWN_USD,
+        perpFundingSettledUsd: fundingSettled,
         legs: [],
       });
     }
@@ -228,6 +245,7 @@ export async function fillReportHistory(store: HistoryStore, startSec: number): 
     bookValueEndUsd: last,
     gasUsd: gas,
     settledToCollateralUsd: settled,
+    carryUsd: carry,
     venueFeesUsd: fees,
     slippageUsd: slip,
   };

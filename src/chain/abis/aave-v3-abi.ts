@@ -16,6 +16,10 @@ export const AAVE_V3_POOL_ABI = parseAbi([
   "function repayWithATokens(address asset, uint256 amount, uint256 interestRateMode) returns (uint256)",
   "function liquidationCall(address collateralAsset, address debtAsset, address user, uint256 debtToCover, bool receiveAToken)",
   "event LiquidationCall(address indexed collateralAsset, address indexed debtAsset, address indexed user, uint256 debtToCover, uint256 liquidatedCollateralAmount, address liquidator, bool receiveAToken)",
+  "event Supply(address indexed reserve, address user, address indexed onBehalfOf, uint256 amount, uint16 indexed referralCode)",
+  "event Withdraw(address indexed reserve, address indexed user, address indexed to, uint256 amount)",
+  "event Borrow(address indexed reserve, address user, address indexed onBehalfOf, uint256 amount, uint8 interestRateMode, uint256 borrowRate, uint16 indexed referralCode)",
+  "event Repay(address indexed reserve, address indexed user, address indexed repayer, uint256 amount, bool useATokens)",
 ]);
 
 /** AaveProtocolDataProvider (at AaveV3Ethereum.AAVE_PROTOCOL_DATA_PROVIDER). Rates and indexes are rays (1e27). */
@@ -24,6 +28,7 @@ export const AAVE_V3_DATA_PROVIDER_ABI = parseAbi([
   "function getReserveData(address asset) view returns (uint256 unbacked, uint256 accruedToTreasuryScaled, uint256 totalAToken, uint256 totalStableDebt, uint256 totalVariableDebt, uint256 liquidityRate, uint256 variableBorrowRate, uint256 stableBorrowRate, uint256 averageStableBorrowRate, uint256 liquidityIndex, uint256 variableBorrowIndex, uint40 lastUpdateTimestamp)",
   "function getReserveConfigurationData(address asset) view returns (uint256 decimals, uint256 ltv, uint256 liquidationThreshold, uint256 liquidationBonus, uint256 reserveFactor, bool usageAsCollateralEnabled, bool borrowingEnabled, bool stableBorrowRateEnabled, bool isActive, bool isFrozen)",
   "function getReserveTokensAddresses(address asset) view returns (address aTokenAddress, address stableDebtTokenAddress, address variableDebtTokenAddress)",
+  "function getLiquidationProtocolFee(address asset) view returns (uint256)",
 ]);
 
 /** AaveOracle (at AaveV3Ethereum.ORACLE): prices in the base currency, BASE_CURRENCY_UNIT per unit (1e8 for USD). */

@@ -10,6 +10,15 @@ export const PERP_CLEARING_HOUSE_ABI = parseAbi([
   "event PositionChanged(address indexed trader, address indexed baseToken, int256 exchangedPositionSize, int256 exchangedPositionNotional, uint256 fee, int256 openNotional, int256 realizedPnl, uint256 sqrtPriceAfterX96)",
 ]);
 
+/**
+ * IClearingHouse: funding settled into owed realized P&L (18 decimals; positive = the trader paid), per market,
+ * whenever the trader's position in it is touched (trade, liquidity change, Vault.withdraw, settleAllFunding). Apart
+ * from PERP_CLEARING_HOUSE_ABI: a receipt parser decoding PositionChanged with that ABI must not decode this too.
+ */
+export const PERP_FUNDING_SETTLED_ABI = parseAbi([
+  "event FundingPaymentSettled(address indexed trader, address indexed baseToken, int256 fundingPayment)",
+]);
+
 export const PERP_VAULT_ABI = parseAbi([
   "function deposit(address token, uint256 amount)",
   "function withdraw(address token, uint256 amount)",

@@ -12,6 +12,7 @@ export const POOL_MANAGER_V4_ABI = parseAbi([
   "function initialize(PoolKey key, uint160 sqrtPriceX96) returns (int24 tick)",
   "function owner() view returns (address)",
   "function protocolFeeController() view returns (address)",
+  "function extsload(bytes32[] slots) view returns (bytes32[] values)",
   "event Initialize(bytes32 indexed id, address indexed currency0, address indexed currency1, uint24 fee, int24 tickSpacing, address hooks, uint160 sqrtPriceX96, int24 tick)",
   "event ModifyLiquidity(bytes32 indexed id, address indexed sender, int24 tickLower, int24 tickUpper, int256 liquidityDelta, bytes32 salt)",
   "event Swap(bytes32 indexed id, address indexed sender, int128 amount0, int128 amount1, uint160 sqrtPriceX96, uint128 liquidity, int24 tick, uint24 fee)",

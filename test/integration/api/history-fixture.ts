@@ -630,6 +630,7 @@ export async function seedHistory(
     notionalUsd: 5_000,
     riskRemovedUsd: 420,
     perpCollateralMovedUsd: 0,
+    perpFundingSettledUsd: 0,
     legs: [
       {
         actionIndex: 0,

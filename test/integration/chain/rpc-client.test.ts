@@ -96,6 +96,8 @@ describe("classifyChainError on a real node's answers", () => {
     const guard = await viem.deployContract("HedgeGuard", [
       "0x00000000000000000000000000000000000000aa",
       "0x00000000000000000000000000000000000000bb",
+      "0x0000000000000000000000000000000000000000",
+      0n,
     ]);
     const token = await viem.deployContract("ERC20Mock", [6]);
     const data = encodeFunctionData({

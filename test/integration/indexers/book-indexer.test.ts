@@ -10,6 +10,7 @@ import { swapV4PoolTo, v4PoolOfManifest } from "../../../src/devnet/pools-v4.ts"
 import { writeDevnetContract } from "../../../src/devnet/transactions.ts";
 import { poolIdOf } from "../../../src/engine/pool-identity.ts";
 import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
+import { v4PositionSalt } from "../../../src/indexers/uniswap-v4-reads.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 import {
   type FaultInjectingRpcProxy,
@@ -118,7 +119,7 @@ describe("book indexer on the devnet", () => {
     }
   });
 
-  it("follows the v4 positions through swaps across their bounds (native ETH, stable, hooked pools): each incremental snapshot equals a cold read, and its fee growth inside equals StateView's", async () => {
+  it("follows the v4 positions through swaps across their bounds (native ETH, stable, hooked pools): each incremental snapshot equals a cold read, and its fee growth inside and position states equal StateView's", async () => {
     const m = devnet.manifest;
     const v4 = m.uniswapV4!;
     const trader = m.accounts.trader.address;
@@ -161,12 +162,100 @@ describe("book indexer on the devnet", () => {
           expect([range.feeGrowthInside0X128, range.feeGrowthInside1X128]).toEqual([inside0, inside1]);
         }
       }
+      // Position states come from the PoolManager's storage words (extsload): StateView's getter agrees.
+      for (const p of incremental.snapshot.lpPositions) {
+        if (p.kind !== "uniswap-v4") continue;
+        const state = await devnet.publicClient.readContract({
+          address: v4.stateView,
+          abi: STATE_VIEW_ABI,
+          functionName: "getPositionInfo",
+          args: [p.poolId, v4.positionManager, p.tickLower, p.tickUpper, v4PositionSalt(p.tokenId)],
+          blockNumber,
+        });
+        expect([p.liquidity, p.feeGrowthInside0LastX128, p.feeGrowthInside1LastX128]).toEqual(state);
+      }
     }
     const v4Positions = (await indexer.snapshotAt(await client.getBlockNumber({ cacheTime: 0 }), memory))
       .snapshot.lpPositions;
     expect(v4Positions.filter((p) => p.kind === "uniswap-v4").map((p) => String(p.tokenId))).toEqual(
       v4.lpTokenIds,
     );
+  });
+
+  it("asks the PoolManager only for the events of the pools the Safe's v4 positions are in, and a child block costs 5 requests", async () => {
+    const m = devnet.manifest;
+    const v4 = m.uniswapV4!;
+    const poolManagerQueries: { topics: unknown[]; logs: { topics: string[] }[] }[] = [];
+    proxy.setFaults({
+      rewriteResult: (call, result) => {
+        const [filter] = (call.params ?? []) as { address?: string | string[]; topics?: unknown[] }[];
+        const addresses = [filter?.address ?? []].flat().map((a) => a.toLowerCase());
+        if (call.method === "eth_getLogs" && addresses.includes(v4.poolManager.toLowerCase())) {
+          poolManagerQueries.push({ topics: filter?.topics ?? [], logs: result as { topics: string[] }[] });
+        }
+        return result;
+      },
+    });
+    const { client, indexer } = newIndexer();
+    const first = await indexer.snapshotAt(await client.getBlockNumber({ cacheTime: 0 }), memory);
+    const watched = [
+      ...new Set(first.snapshot.lpPositions.flatMap((p) => (p.kind === "uniswap-v4" ? [p.poolId] : []))),
+    ];
+    expect(watched).toHaveLength(3);
+    poolManagerQueries.length = 0;
+
+    const swapped = v4.pools.usdcUsdt10.poolId;
+    await swapV4PoolTo(
+      devnet.client,
+      v4,
+      m.accounts.trader.address,
+      v4PoolOfManifest(v4.pools.usdcUsdt10),
+      1.006,
+    );
+    const next = await indexer.snapshotAt(first.snapshot.blockNumber + 1n, memory);
+
+    // getBlock, the v3 side's getLogs, the PoolManager's getLogs, the main round, getBlock (the child block's
+    // parent hash proves the cached block canonical).
+    expect(next.requests).toBe(5);
+    expect(poolManagerQueries).toHaveLength(1);
+    const [query] = poolManagerQueries;
+    expect([...(query!.topics[1] as string[])].sort()).toEqual(watched.map((id) => id.toLowerCase()).sort());
+    // The swap in a watched pool came back (and nothing from any other pool).
+    expect(query!.logs.map((log) => log.topics[1])).toEqual([swapped.toLowerCase()]);
+    const tickOf = (book: typeof first) => {
+      const pool = book.snapshot.pools.find((p) => p.kind === "uniswap-v4" && p.poolId === swapped);
+      return pool?.kind === "uniswap-v4" ? pool.tick : undefined;
+    };
+    expect(tickOf(next)).not.toBe(tickOf(first));
+  });
+
+  it("proves a cached block some blocks back canonical within its main round (5 requests), and reads everything when it was reorged away", async () => {
+    const m = devnet.manifest;
+    const v4 = m.uniswapV4!;
+    const trader = m.accounts.trader.address;
+    const { client, indexer } = newIndexer();
+    const fork = await devnet.snapshot();
+    // The cache is built on a block whose swap crosses the bounds of the Safe's USDC/USDT v4 positions.
+    await swapV4PoolTo(devnet.client, v4, trader, v4PoolOfManifest(v4.pools.usdcUsdt10), 1.006);
+    const orphan = await client.getBlockNumber({ cacheTime: 0 });
+    await indexer.snapshotAt(orphan, memory);
+    // Positive control: three blocks on, on the same chain, the incremental snapshot costs 5 and equals a cold read.
+    await devnet.testClient.mine({ blocks: 3 });
+    const later = orphan + 3n;
+    const onSameChain = await indexer.snapshotAt(later, memory);
+    expect(onSameChain.requests).toBe(5);
+    expect(onSameChain.snapshot).toEqual((await newIndexer().indexer.snapshotAt(later, memory)).snapshot);
+
+    // A reorg replaces the swap's block: the new chain has no swap, and is longer than the cache's block.
+    await devnet.revert(fork);
+    await devnet.testClient.mine({ blocks: 6 });
+    const head = await client.getBlockNumber({ cacheTime: 0 });
+    expect(head).toBeGreaterThan(later);
+    const afterReorg = await indexer.snapshotAt(head, memory);
+    const cold = await newIndexer().indexer.snapshotAt(head, memory);
+    expect(afterReorg.snapshot).toEqual(cold.snapshot);
+    // The incremental attempt (5), then the book read again (its immutable facts still cached).
+    expect(afterReorg.requests).toBeGreaterThan(5);
   });
 
   it("flags a feed older than its heartbeat as stale instead of using it", async () => {

@@ -1,5 +1,13 @@
 import hre from "hardhat";
-import { createPublicClient, createWalletClient, http, keccak256, parseEther, toHex } from "viem";
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  keccak256,
+  parseEther,
+  toHex,
+  zeroAddress,
+} from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
@@ -24,7 +32,12 @@ for (const account of [keeper, steward])
 
 const [owner] = await viem.getWalletClients();
 const positionSource = await viem.deployContract("MockPerpAccountBalance");
-const guard = await viem.deployContract("HedgeGuard", [owner!.account.address, positionSource.address]);
+const guard = await viem.deployContract("HedgeGuard", [
+  owner!.account.address,
+  positionSource.address,
+  zeroAddress,
+  0n,
+]);
 const feed = await viem.deployContract("MockV3Aggregator", [8, 2_000n * 10n ** 8n]);
 await guard.write.setFeedHeartbeat([feed.address, 3_600n]);
 

@@ -1,7 +1,12 @@
 import { type Address, encodeFunctionData, erc20Abi, parseAbi } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AAVE_V3_POOL_ABI } from "../../../src/chain/abis/aave-v3-abi.ts";
-import { PERP_ACCOUNT_BALANCE_ABI, PERP_VAULT_ABI } from "../../../src/chain/abis/perp-v2-abi.ts";
+import {
+  PERP_ACCOUNT_BALANCE_ABI,
+  PERP_EXCHANGE_ABI,
+  PERP_FUNDING_SETTLED_ABI,
+  PERP_VAULT_ABI,
+} from "../../../src/chain/abis/perp-v2-abi.ts";
 import { UNISWAP_V3_POOL_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
 import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accounts.ts";
 import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
@@ -134,6 +139,27 @@ describe("realized execution cost on the devnet", () => {
       (await vaultBalance(receipt.blockNumber)) - (await vaultBalance(receipt.blockNumber - 1n)),
       6,
     );
+    // The trade settled the short's pending funding: the ClearingHouse's FundingPaymentSettled for the Safe in the
+    // block (read by log filter, not from the receipt) is what the execution records, and nothing is left pending.
+    const settled = await d.publicClient.getContractEvents({
+      address: perp.clearingHouse,
+      abi: PERP_FUNDING_SETTLED_ABI,
+      eventName: "FundingPaymentSettled",
+      args: { trader: safe },
+      fromBlock: receipt.blockNumber,
+      toBlock: receipt.blockNumber,
+    });
+    expect(settled).toHaveLength(1);
+    expect(execution.perpFundingSettledUsd).toBe(Number(settled[0]!.args.fundingPayment) / 1e18);
+    expect(
+      await d.publicClient.readContract({
+        address: perp.exchange,
+        abi: PERP_EXCHANGE_ABI,
+        functionName: "getAllPendingFundingPayment",
+        args: [safe],
+        blockNumber: receipt.blockNumber,
+      }),
+    ).toBe(0n);
   });
 
   it("records a de-peg swap's fill and pool fee as the Safe's token balances show them", async () => {
@@ -171,8 +197,9 @@ describe("realized execution cost on the devnet", () => {
     const gasEth = Number(await keeperGasWei(block)) / 1e18;
     expect(execution.gasUsd).toBeCloseTo(gasEth * plan.quote.basePriceUsd, 9);
     expect(execution.legs).toHaveLength(1);
-    // A swap moves nothing into or out of the perp vault.
+    // A swap moves nothing into or out of the perp vault and settles no funding.
     expect(execution.perpCollateralMovedUsd).toBe(0);
+    expect(execution.perpFundingSettledUsd).toBe(0);
   });
 
   it("records an Aave plan's swap leg (borrowed WETH sold for USDC) against its quote, as the Safe's balances show", async () => {

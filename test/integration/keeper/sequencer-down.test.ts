@@ -1,4 +1,4 @@
-import { parseAbiItem } from "viem";
+import { type Address, getAddress, parseAbiItem, zeroAddress } from "viem";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { KeeperHooks } from "../../../keeper/context.ts";
 import type { Keeper } from "../../../keeper/keeper.ts";
@@ -11,6 +11,7 @@ import {
   SEQUENCER_GRACE_PERIOD_SEC,
 } from "../../../src/devnet/index.ts";
 import type { BookMetrics } from "../../../src/engine/book-metrics.ts";
+import { HEDGE_GUARD_ABI } from "../../../src/execution/abis.ts";
 import { useDevnet } from "../../support/devnet.ts";
 import {
   type FaultInjectingRpcProxy,
@@ -114,6 +115,18 @@ describe("scenario sequencer-down: the L2 waits out the sequencer, the L1 goes o
     const L1 = networks.l1!;
     const L2 = networks.l2!;
     expect(l2().manifest.chainId).toBe(ARBITRUM_CHAIN_ID);
+    // On chain too: the L2 treasury's HedgeGuard consults the uptime feed (Chainlink's 3600 s grace); the L1's none.
+    const uptimeCheckOf = (d: Devnet, guard: Address) =>
+      d.publicClient.readContract({
+        address: guard,
+        abi: HEDGE_GUARD_ABI,
+        functionName: "sequencerUptimeFeed",
+      });
+    expect(await uptimeCheckOf(l2(), L2.setup.scope.hedgeGuard)).toEqual([
+      getAddress(l2().manifest.l2!.sequencerUptimeFeed.address),
+      3_600n,
+    ]);
+    expect(await uptimeCheckOf(l1(), L1.setup.scope.hedgeGuard)).toEqual([zeroAddress, 0n]);
     const l1Keeper = startKeeper(L1);
     const l2Keeper = startKeeper(L2);
     await Promise.all([l1Keeper.start(), l2Keeper.start()]);

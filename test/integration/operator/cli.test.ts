@@ -627,12 +627,16 @@ describe("hedgekeeper run", () => {
         } catch {
           continue; // not listening yet
         }
-        if (healthy && metrics.includes('hedgekeeper_book_drift_bps{book_id="treasury-eth"}')) break;
+        if (
+          healthy &&
+          metrics.includes('hedgekeeper_book_drift_bps{book_id="treasury-eth",network="devnet"}')
+        )
+          break;
       }
       expect(output()).toMatch(/hedgekeeper all running for treasury-eth/);
       expect(healthy, output()).toBe(true);
-      expect(metrics).toContain('hedgekeeper_book_drift_bps{book_id="treasury-eth"}');
-      expect(metrics).toMatch(/hedgekeeper_queue_depth\{queue="[^"]*evaluate[^"]*"\}/);
+      expect(metrics).toContain('hedgekeeper_book_drift_bps{book_id="treasury-eth",network="devnet"}');
+      expect(metrics).toMatch(/hedgekeeper_queue_depth\{queue="[^"]*evaluate[^"]*",network="devnet"\}/);
 
       // The rally pushes the book's drift beyond its band: the running process alerts the sink, signed.
       await devnet.runScenario("eth-rally");
@@ -699,7 +703,7 @@ describe("hedgekeeper run", () => {
       for (const row of detail.stress) expect(typeof row.liquidated).toBe("boolean");
       const scraped = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(scraped).toMatch(
-        /hedgekeeper_job_duration_seconds_count\{job="[^"]*evaluate[^"]*",outcome="ok"\} [1-9]/,
+        /hedgekeeper_job_duration_seconds_count\{network="devnet",job="[^"]*evaluate[^"]*",outcome="ok"\} [1-9]/,
       );
 
       // A plan written into the process's Redis by someone without the keeper's key (sealed with another key) is

@@ -162,6 +162,7 @@ const execution = (planId: string, overrides: Partial<PlanExecution> = {}): Plan
   notionalUsd: 12_000,
   riskRemovedUsd: 850,
   perpCollateralMovedUsd: -2_500,
+  perpFundingSettledUsd: -3.25,
   legs: [
     {
       actionIndex: 1,
@@ -787,6 +788,16 @@ function historyStoreSuite(
         expect(await store().executions({ limit: 1 })).toEqual([collateralOnly]);
       });
 
+      it("keeps the funding an execution settled (migration 6), and an unknown one as null, not zero", async () => {
+        await store().putExecution(execution("plan-1"));
+        await store().putExecution(execution("plan-2", { perpFundingSettledUsd: null }));
+        const rows = await store().executions({ limit: 10 });
+        expect(Object.fromEntries(rows.map((r) => [r.planId, r.perpFundingSettledUsd]))).toEqual({
+          "plan-1": -3.25,
+          "plan-2": null,
+        });
+      });
+
       it("lists executions newest first, per book and within a time range on request", async () => {
         await store().putExecution(execution("a", { minedAtSec: T0 + 100 }));
         await store().putExecution(execution("b", { minedAtSec: T0 + 200, bookId: "btc-usdc" }));
@@ -1030,7 +1041,7 @@ describe("an upgrade from schema version 1", () => {
          VALUES ($1, 'eth-usdc', 1, $2, 3000, 100000, 50000, 3003, 3000, 2999.5, 0.0001, -16.5)`,
         [CHAIN, T0 + 2],
       );
-      expect(await applyMigrations(db)).toEqual([2, 3, 4, 5]);
+      expect(await applyMigrations(db)).toEqual(MIGRATIONS.slice(1).map((m) => m.version));
       expect(await v1.samples(CHAIN).recent("eth-usdc", { limit: 1 })).toEqual([bookSample(1)]);
       await v1.putSample(CHAIN, "eth-usdc", historySample(2, { hedgedItemValueUsd: 150_000 }), []);
       expect((await v1.samples(CHAIN).recent("eth-usdc", { limit: 1 }))[0]?.hedgedItemValueUsd).toBe(150_000);

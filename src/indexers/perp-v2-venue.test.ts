@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { MalformedReturnDataError } from "../chain/errors.ts";
+import { createPerpV2Venue } from "./perp-v2-venue.ts";
+
+const MARKET = "0x2B15063A6F8a11d18404C801F295b1d19dCC8574";
+const POOL = "0x18a011f65C19874b7210eE886Fa06ef51dF21190";
+const USDC = { address: "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48", symbol: "USDC", decimals: 6 } as const;
+const E18 = 10n ** 18n;
+const venue = createPerpV2Venue(
+  {
+    clearingHouse: "0x0000000000000000000000000000000000000001",
+    clearingHouseConfig: "0x0000000000000000000000000000000000000002",
+    accountBalance: "0x0000000000000000000000000000000000000003",
+    vault: "0x0000000000000000000000000000000000000004",
+    exchange: "0x0000000000000000000000000000000000000005",
+    marketPool: POOL,
+  },
+  { twapIntervalSec: 900 },
+);
+const SQRT_P = 4331913028104587679929952682098n; // the devnet market at tick 80,032 (about 2,989.5 USD)
+
+/** The batch's answers in positionReads' order: the position's, then the market pool's. */
+function answers(pool: { slot0?: unknown; liquidity?: bigint; tickSpacing?: number; token0?: string } = {}) {
+  return [
+    -60n * E18,
+    180_000n * E18,
+    50_000n * E18,
+    20_000n * 10n ** 6n,
+    50_000n * 10n ** 6n,
+    0n,
+    3_000n * E18,
+    3_000n * E18,
+    SQRT_P,
+    3_000n * E18,
+    62_500,
+    100_000,
+    [0n, 0n, 0n],
+    pool.slot0 ?? [SQRT_P, 80_032, 1, 250, 250, 0, true],
+    pool.liquidity ?? 2_437_299n * E18,
+    pool.tickSpacing ?? 60,
+    pool.token0 ?? MARKET.toLowerCase(),
+  ];
+}
+
+describe("the Perp v2 venue's market depth", () => {
+  it("reads the market pool's slot0, liquidity and spacing in the position's own batch", () => {
+    const reads = venue.positionReads("0x00000000000000000000000000000000000000aa", MARKET);
+    expect(reads.slice(-4).map((r) => [r.address, r.functionName])).toEqual([
+      [POOL, "slot0"],
+      [POOL, "liquidity"],
+      [POOL, "tickSpacing"],
+      [POOL, "token0"],
+    ]);
+    const perp = venue.decodePosition(answers(), { market: MARKET, settlementToken: USDC });
+    expect(perp.marketDepth).toEqual({
+      pool: POOL,
+      sqrtPriceX96: SQRT_P,
+      tick: 80_032,
+      liquidity: 2_437_299n * E18,
+      tickSpacing: 60,
+    });
+  });
+
+  it("refuses a pool whose token0 is not the market's base token, a zero price and no spacing, as bad answers", () => {
+    const decode = (pool: Parameters<typeof answers>[0]) => () =>
+      venue.decodePosition(answers(pool), { market: MARKET, settlementToken: USDC });
+    expect(decode({ token0: "0x2B574555158337Cd46d47c2Ca57E4698A1f04e70" })).toThrow(
+      MalformedReturnDataError,
+    );
+    expect(decode({ token0: "0x2B574555158337Cd46d47c2Ca57E4698A1f04e70" })).toThrow(/token0/);
+    expect(decode({ slot0: [0n, 0, 0, 0, 0, 0, false] })).toThrow(/zero price/);
+    expect(decode({ tickSpacing: 0 })).toThrow(MalformedReturnDataError);
+    expect(decode({ slot0: "0x" })).toThrow(/no slot0/);
+    expect(decode({})).not.toThrow(); // positive control
+  });
+});

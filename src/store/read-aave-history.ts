@@ -1,0 +1,81 @@
+// What the performance report says of a book's Aave leg: the liquidations recorded against its Safe (migration 6)
+// and its health factor over the period, from every sample in it (a bucketed series would miss a minimum inside a
+// bucket). Time under the floor counts each sample under its floor until the next sample: the stretch after the
+// period's last sample is unknown and not counted.
+import type { AaveHealthSummary, AaveLiquidationHistory } from "./history-store.ts";
+import type { SqlQueryable } from "./sql-database.ts";
+import { bigintFromSql, nullableNumberFromSql, numberFromSql, stringFromSql } from "./sql-values.ts";
+
+type Range = { fromSec: number; toSec: number };
+
+export async function readAaveLiquidations(
+  db: SqlQueryable,
+  bookId: string,
+  range: Range,
+): Promise<AaveLiquidationHistory[]> {
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT * FROM aave_liquidations
+     WHERE book_id = $1 AND timestamp_sec >= $2::bigint AND timestamp_sec <= $3::bigint
+     ORDER BY block_number, log_index`,
+    [bookId, range.fromSec, range.toSec],
+  );
+  return rows.map((row) => {
+    const n = (column: string) => numberFromSql(row[column], `aave_liquidations.${column}`);
+    const s = (column: string) => stringFromSql(row[column], `aave_liquidations.${column}`);
+    return {
+      chainId: n("chain_id"),
+      bookId: s("book_id"),
+      blockNumber: bigintFromSql(row.block_number, "aave_liquidations.block_number"),
+      txHash: s("tx_hash"),
+      logIndex: n("log_index"),
+      timestampSec: n("timestamp_sec"),
+      account: s("account"),
+      liquidator: s("liquidator"),
+      collateralAsset: s("collateral_asset"),
+      collateralSymbol: s("collateral_symbol"),
+      collateralSeized: bigintFromSql(row.collateral_seized, "aave_liquidations.collateral_seized"),
+      collateralSeizedUsd: n("collateral_seized_usd"),
+      protocolFee: bigintFromSql(row.protocol_fee, "aave_liquidations.protocol_fee"),
+      protocolFeeUsd: n("protocol_fee_usd"),
+      debtAsset: s("debt_asset"),
+      debtSymbol: s("debt_symbol"),
+      debtCovered: bigintFromSql(row.debt_covered, "aave_liquidations.debt_covered"),
+      debtCoveredUsd: n("debt_covered_usd"),
+      debtCoveredBase: n("debt_covered_base"),
+      bonusUsd: n("bonus_usd"),
+    };
+  });
+}
+
+export async function readAaveHealth(
+  db: SqlQueryable,
+  bookId: string,
+  range: Range,
+): Promise<AaveHealthSummary | null> {
+  const [row] = await db.query<Record<string, unknown>>(
+    `WITH s AS (
+       SELECT timestamp_sec, aave_health_factor AS hf, aave_health_factor_floor AS floor,
+              LEAD(timestamp_sec) OVER (ORDER BY timestamp_sec, block_number) AS next_sec
+       FROM book_samples
+       WHERE book_id = $1 AND timestamp_sec >= $2::bigint AND timestamp_sec <= $3::bigint
+         AND aave_health_factor_floor IS NOT NULL
+     )
+     SELECT count(*) AS samples,
+            min(hf) AS min_hf,
+            (SELECT timestamp_sec FROM s WHERE hf IS NOT NULL ORDER BY hf, timestamp_sec LIMIT 1) AS min_at,
+            (SELECT floor FROM s ORDER BY timestamp_sec DESC LIMIT 1) AS floor,
+            COALESCE(sum(COALESCE(next_sec, timestamp_sec) - timestamp_sec) FILTER (WHERE hf < floor), 0)
+              AS under_sec
+     FROM s`,
+    [bookId, range.fromSec, range.toSec],
+  );
+  const samples = numberFromSql(row?.samples ?? 0, "samples");
+  if (row === undefined || samples === 0) return null;
+  return {
+    samples,
+    minHealthFactor: nullableNumberFromSql(row.min_hf, "book_samples.aave_health_factor"),
+    minAtSec: nullableNumberFromSql(row.min_at, "book_samples.timestamp_sec"),
+    floor: numberFromSql(row.floor, "book_samples.aave_health_factor_floor"),
+    secondsUnderFloor: numberFromSql(row.under_sec, "under_sec"),
+  };
+}
