@@ -50,6 +50,11 @@ export interface KeeperBook {
   params: BookParams;
   targets: ExecutionTargets;
   reader: BookReader;
+  /**
+   * What the book reads, as a key (bookReadKey): books with the same key share one snapshot per block and are
+   * evaluated in one job (book-groups.ts). Without one, the book is a group of its own.
+   */
+  readKey?: string;
 }
 
 /** Test seams for crash tests: run at the named point of a job (e.g. never return, as a killed worker). */
@@ -89,6 +94,8 @@ export interface KeeperContext {
   /** Seals every stored plan and verifies it before anything is signed from it; derived from the signer's key. */
   planKey: PlanMacKey;
   books: ReadonlyMap<string, KeeperBook>;
+  /** The books by group id (book-groups.ts): the scan enqueues one evaluate-group job per group and block. */
+  bookGroups: ReadonlyMap<string, readonly KeeperBook[]>;
   queues: KeeperQueues;
   plans: PlanStore;
   bookState: BookStateStore;

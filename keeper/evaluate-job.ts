@@ -16,14 +16,11 @@ import {
 import { bookSampleOf } from "../src/indexers/book-sample.ts";
 import { aaveLiquidationHistoryOf } from "./aave-liquidation-history.ts";
 import type { LastEvaluation } from "./book-state-store.ts";
-import type { KeeperContext } from "./context.ts";
-import {
-  effectivenessByWindow,
-  evaluationHistory,
-  stewardWindowsOf,
-} from "./evaluation-history.ts";
+import type { KeeperBook, KeeperContext } from "./context.ts";
+import { effectivenessByWindow, evaluationHistory, stewardWindowsOf } from "./evaluation-history.ts";
 import { evaluatePayload, parsePayload } from "./payloads.ts";
 import { isPreemptible, leaseHolder, takeUpPlan } from "./plan-lifecycle.ts";
+import type { ResidualRiskOf } from "./residual-risk-memo.ts";
 import { storedWindowSeries } from "./stored-window-series.ts";
 
 /** At most this many mined plans in the realized-cost summary: a plan every 45 minutes for the whole 30 days. */
@@ -39,7 +36,21 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
   const payload = parsePayload(evaluatePayload, job.data, "evaluate");
   const book = ctx.books.get(payload.bookId);
   if (!book) throw new UnrecoverableError(`unknown book ${payload.bookId}`);
-  const blockNumber = BigInt(payload.blockNumber);
+  return evaluateBookAtBlock(ctx, book, BigInt(payload.blockNumber));
+}
+
+/** What the books of one group job share: the residual-risk memo (residual-risk-memo.ts). */
+export interface SharedEvaluation {
+  residualRisk?: ResidualRiskOf;
+}
+
+/** One book at one block: the body of an `evaluate` job, and of each book of an `evaluate-group` job. */
+export async function evaluateBookAtBlock(
+  ctx: KeeperContext,
+  book: KeeperBook,
+  blockNumber: bigint,
+  shared: SharedEvaluation = {},
+): Promise<EvaluateResult> {
   const { clock } = ctx.common;
 
   // A book waits for its executing plan: deciding again on a state the pending transaction is about to
@@ -126,6 +137,7 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
         limit: REALIZED_COST_PLANS,
       }),
       nowSec,
+      ...(shared.residualRisk ? { residualRisk: shared.residualRisk } : {}),
     });
     await ctx.history.putSample(ctx.chainId, book.bookId, rows.sample, rows.depeg);
     await ctx.history.putBookStatus(rows.status);

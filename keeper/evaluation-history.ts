@@ -78,6 +78,8 @@ export function evaluationHistory(input: {
   /** The book's mined plans over the last REALIZED_COST_WINDOW_SEC, newest first (the history's executions). */
   executions: readonly RealizedExecutionFacts[];
   nowSec: number;
+  /** How residual risk is worked out: residualRiskOf, or a memo of it shared by a group's books (residual-risk-memo.ts). */
+  residualRisk?: typeof residualRiskOf;
 }): EvaluationHistory {
   const { metrics, params, snapshot } = input;
   // What both the block's sample and the book's status carry.
@@ -110,7 +112,7 @@ export function evaluationHistory(input: {
       snapshot,
       windows,
       target,
-      residualRisk: residualRiskOf(live, params),
+      residualRisk: (input.residualRisk ?? residualRiskOf)(live, params),
       depeg,
       ...stressTableOf(snapshot, params, input.nowSec, metrics, measuredCorrelation(target)),
       realizedExecution: {

@@ -18,7 +18,12 @@ describe("job ids", () => {
       jobIds.submit(1, "0x01"),
       jobIds.confirm(1, "0x01"),
       jobIds.scanScheduler(1),
+      jobIds.evaluateGroup(1, "0123456789abcdef", 1n),
+      jobIds.evaluateGroup(1, "0123456789abcdef", 2n),
+      jobIds.evaluateGroup(1, "fedcba9876543210", 1n),
+      // A book named like a group's job id is still another job.
+      jobIds.evaluate(1, "group-1-0123456789abcdef", 1n),
     ]);
-    expect(ids.size).toBe(7);
+    expect(ids.size).toBe(11);
   });
 });

@@ -8,6 +8,9 @@ export const jobIds = {
   /** One evaluation per book per block. */
   evaluate: (chainId: number, bookId: string, blockNumber: bigint): string =>
     `evaluate-${chainId}-${encodeURIComponent(bookId)}-${blockNumber}`,
+  /** One evaluation of a book group (book-groups.ts) per block; "evaluate-group-…" never reads as a book's id. */
+  evaluateGroup: (chainId: number, groupId: string, blockNumber: bigint): string =>
+    `evaluate-group-${chainId}-${groupId}-${blockNumber}`,
   /** The plan id is the idempotency key: one submit job per plan, ever. */
   submit: (chainId: number, planId: string): string => `submit-${chainId}-${planId}`,
   confirm: (chainId: number, planId: string): string => `confirm-${chainId}-${planId}`,

@@ -10,10 +10,12 @@ import { privateKeyToAccount } from "viem/accounts";
 import { createMemorySampleStore, type SampleStore } from "../src/indexers/sample-store.ts";
 import { connectRedis, type RedisConnection, type RedisTopology } from "../src/runtime/redis-connection.ts";
 import type { HistoryStore } from "../src/store/history-store.ts";
+import { bookGroupsOf } from "./book-groups.ts";
 import { createBookStateStore } from "./book-state-store.ts";
 import { processConfirm } from "./confirm-job.ts";
 import type { KeeperBook, KeeperCommon, KeeperContext, KeeperHooks } from "./context.ts";
 import { isRetryableError, KeeperConfigurationError, runClassified } from "./errors.ts";
+import { EVALUATE_GROUP_JOB, processEvaluateGroup } from "./evaluate-group-job.ts";
 import { processEvaluate } from "./evaluate-job.ts";
 import { createKeeperEvents, type KeeperEvent } from "./events.ts";
 import { keeperHealth } from "./health.ts";
@@ -99,6 +101,7 @@ function keeperContext(
     signer,
     planKey: planMacKey(options.signerPrivateKey),
     books,
+    bookGroups: bookGroupsOf(books.values()),
     queues,
     plans,
     bookState: createBookStateStore(redis, prefix),
@@ -267,7 +270,10 @@ export function createKeeper(options: CreateKeeperOptions) {
         await queues.scan.setGlobalConcurrency(1);
         await upsertScheduler();
         worker(QUEUE_NAMES.scan, 1, (job) => processScan(ctx, redis, job));
-        worker(QUEUE_NAMES.evaluate, config.evaluateConcurrency, (job) => processEvaluate(ctx, job));
+        // The scan enqueues a group's books as one job; a book the group job could not evaluate comes back alone.
+        worker(QUEUE_NAMES.evaluate, config.evaluateConcurrency, (job) =>
+          job.name === EVALUATE_GROUP_JOB ? processEvaluateGroup(ctx, job) : processEvaluate(ctx, job),
+        );
         // Re-assert the scheduler: a Redis that restarted without persistence has forgotten it.
         timers.push(setInterval(() => void upsertScheduler().catch(() => {}), SCHEDULER_REFRESH_MS));
       }

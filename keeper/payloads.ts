@@ -14,11 +14,19 @@ export const evaluatePayload = z.object({
   /** Decimal string: JSON has no bigint. */
   blockNumber,
 });
+/** Every book of one group (book-groups.ts) at one block. */
+export const evaluateGroupPayload = z.object({
+  v: z.literal(1),
+  chainId,
+  groupId: z.string().regex(/^[0-9a-f]{16}$/, "must be 16 lowercase hex digits"),
+  blockNumber,
+});
 export const submitPayload = z.object({ v: z.literal(1), chainId, planId: hex32 });
 export const confirmPayload = z.object({ v: z.literal(1), chainId, planId: hex32 });
 
 export type ScanPayload = z.infer<typeof scanPayload>;
 export type EvaluatePayload = z.infer<typeof evaluatePayload>;
+export type EvaluateGroupPayload = z.infer<typeof evaluateGroupPayload>;
 export type SubmitPayload = z.infer<typeof submitPayload>;
 export type ConfirmPayload = z.infer<typeof confirmPayload>;
 

@@ -1,13 +1,15 @@
 // `scan`: produced by one BullMQ job scheduler per chain. Follows the chain (reorg-aware, checkpointed in
-// Redis) and enqueues one `evaluate` job per book for the newest confirmed block. Older blocks a catch-up
-// passes over are not evaluated: a decision on a past block would act on a stale premise.
+// Redis) and enqueues one `evaluate-group` job per group of books (book-groups.ts) for the newest confirmed
+// block. Older blocks a catch-up passes over are not evaluated: a decision on a past block would act on a stale
+// premise.
 import type { Job } from "bullmq";
 import { createBlockFollower } from "../src/indexers/block-follower.ts";
 import { createRedisCheckpointStore } from "../src/indexers/checkpoint-store.ts";
 import type { RedisConnection } from "../src/runtime/redis-connection.ts";
 import type { KeeperContext } from "./context.ts";
+import { EVALUATE_GROUP_JOB } from "./evaluate-group-job.ts";
 import { jobIds } from "./job-ids.ts";
-import { type EvaluatePayload, parsePayload, scanPayload } from "./payloads.ts";
+import { type EvaluateGroupPayload, parsePayload, scanPayload } from "./payloads.ts";
 
 export async function processScan(
   ctx: KeeperContext,
@@ -44,18 +46,19 @@ export async function processScan(
   await follower.tick();
   if (newest === null) return { blockNumber: null };
   const blockNumber: bigint = newest;
+  // One job per group of books reading the same chain state (book-groups.ts), not one per book.
   await ctx.queues.evaluate.addBulk(
-    [...ctx.books.values()].map((book) => {
-      const data: EvaluatePayload = {
+    [...ctx.bookGroups.keys()].map((groupId) => {
+      const data: EvaluateGroupPayload = {
         v: 1,
         chainId: payload.chainId,
-        bookId: book.bookId,
+        groupId,
         blockNumber: blockNumber.toString(),
       };
       return {
-        name: "evaluate",
+        name: EVALUATE_GROUP_JOB,
         data,
-        opts: { jobId: jobIds.evaluate(payload.chainId, book.bookId, blockNumber) },
+        opts: { jobId: jobIds.evaluateGroup(payload.chainId, groupId, blockNumber) },
       };
     }),
   );

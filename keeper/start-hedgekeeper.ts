@@ -262,8 +262,9 @@ function keeperBookOf(
     bookId,
     params: bookParamsFromConfig(config, bookId),
     targets: executionTargetsOf(treasuryScopeFromConfig(config, config.books[bookId]!.treasury)),
-    // Books reading the same chain state (one treasury's books) share one snapshot per block.
+    // Books reading the same chain state (one treasury's books) share one snapshot per block, and one job.
     reader: snapshots.readerFor(bookReadKey(config, bookId), bookSourcesFromConfig(config, bookId)),
+    readKey: bookReadKey(config, bookId),
   };
 }
 

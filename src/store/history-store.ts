@@ -311,8 +311,21 @@ export interface HistoryStore {
     sample: HistorySample,
     depeg: readonly DepegSample[],
   ): Promise<void>;
+  /** Many books' samples in one transaction of multi-row statements (a group of books evaluated at a block). */
+  putSamples(
+    rows: readonly {
+      chainId: number;
+      bookId: string;
+      sample: HistorySample;
+      depeg: readonly DepegSample[];
+    }[],
+  ): Promise<void>;
   putBookStatus(status: BookStatus): Promise<void>;
+  /** Many books' statuses in one statement; a status older than the stored one is ignored, as in putBookStatus. */
+  putBookStatuses(statuses: readonly BookStatus[]): Promise<void>;
   putDecision(decision: DecisionRecord): Promise<void>;
+  /** Many decisions in one statement (a decision of the same book and block replaces the stored one). */
+  putDecisions(decisions: readonly DecisionRecord[]): Promise<void>;
   putPlan(plan: PlanHistory): Promise<void>;
   putTransaction(tx: TransactionHistory): Promise<void>;
   putAlert(alert: AlertHistory): Promise<void>;

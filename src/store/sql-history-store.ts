@@ -16,6 +16,7 @@ import {
 import type {
   AaveLiquidationHistory,
   AlertHistory,
+  BookStatus,
   DecisionRecord,
   HistorySample,
   HistoryStore,
@@ -52,7 +53,7 @@ const ATTRIBUTION_COLUMNS = [
   "perp_collateral_usd",
 ] as const;
 
-/** Migration 6: NULL without an Aave leg. */
+/** Migration 7: NULL without an Aave leg. */
 const AAVE_HEALTH_COLUMNS = ["aave_health_factor", "aave_health_factor_floor", "aave_delta_base"] as const;
 
 const SAMPLE_COLUMNS = [
@@ -123,6 +124,28 @@ const BOOK_STATUS_COLUMNS = [
 const placeholders = (from: number, n: number) =>
   Array.from({ length: n }, (_, i) => `$${from + i}`).join(", ");
 const overwrite = (columns: readonly string[]) => columns.map((c) => `${c} = EXCLUDED.${c}`).join(", ");
+/** `($1, $2), ($3, $4)`: `rows` rows of `perRow` parameters, a row's i-th cast to `casts[i]` when given. */
+const valuesRows = (rows: number, perRow: number, casts: Readonly<Record<number, string>> = {}) =>
+  Array.from(
+    { length: rows },
+    (_, r) =>
+      `(${Array.from({ length: perRow }, (_, i) => `$${r * perRow + i + 1}${casts[i] ? `::${casts[i]}` : ""}`).join(", ")})`,
+  ).join(", ");
+/** PostgreSQL takes at most 65,535 parameters a statement: multi-row writes go in chunks well under it. */
+const MAX_PARAMS_PER_STATEMENT = 30_000;
+function chunksOf<T>(rows: readonly T[], paramsPerRow: number): T[][] {
+  const size = Math.max(1, Math.floor(MAX_PARAMS_PER_STATEMENT / paramsPerRow));
+  const chunks: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
+  return chunks;
+}
+/**
+ * One row per key, the last given: a multi-row upsert may not touch a row twice (ON CONFLICT DO UPDATE refuses), and
+ * the last of several writes of one key is what the same writes one by one would leave.
+ */
+function lastPerKey<T>(rows: readonly T[], key: (row: T) => string): T[] {
+  return [...new Map(rows.map((row) => [key(row), row] as const)).values()];
+}
 
 /** The version hash of a config text: sha256 of its UTF-8 bytes, hex. */
 export function configVersionHash(text: string): string {
@@ -130,105 +153,140 @@ export function configVersionHash(text: string): string {
 }
 
 export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["backend"]): HistoryStore {
-  return {
+  // One row is a batch of one: the single-row writes go through the multi-row ones (`store`, not `this`, so a
+  // method taken off the object still works).
+  const store: HistoryStore = {
     backend,
 
     samples: (chainId) => createSqlSampleStore(db, chainId),
 
-    async putSample(chainId, bookId, sample, depeg) {
+    putSample(chainId, bookId, sample, depeg) {
+      return store.putSamples([{ chainId, bookId, sample, depeg }]);
+    },
+
+    async putSamples(rows) {
+      const samples = lastPerKey(rows, (r) => `${r.chainId} ${r.bookId} ${r.sample.blockNumber}`);
+      if (samples.length === 0) return;
       await db.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO book_samples (chain_id, book_id, block_number, ${SAMPLE_COLUMNS.join(", ")})
-           VALUES ($1, $2, $3, ${placeholders(4, SAMPLE_COLUMNS.length)})
-           ON CONFLICT (chain_id, book_id, block_number) DO UPDATE SET ${overwrite(SAMPLE_COLUMNS)}`,
-          [
+        for (const chunk of chunksOf(samples, 3 + SAMPLE_COLUMNS.length)) {
+          await tx.query(
+            `INSERT INTO book_samples (chain_id, book_id, block_number, ${SAMPLE_COLUMNS.join(", ")})
+             VALUES ${valuesRows(chunk.length, 3 + SAMPLE_COLUMNS.length)}
+             ON CONFLICT (chain_id, book_id, block_number) DO UPDATE SET ${overwrite(SAMPLE_COLUMNS)}`,
+            chunk.flatMap(({ chainId, bookId, sample }) => [
+              chainId,
+              bookId,
+              sample.blockNumber,
+              ...bookSampleParams(sample),
+              ...dashboardParams(sample),
+              ...attributionParams(sample),
+              sample.aaveHealth?.healthFactor ?? null,
+              sample.aaveHealth?.floor ?? null,
+              sample.aaveHealth?.deltaBase ?? null,
+            ]),
+          );
+        }
+        // A re-read block replaces its readings whole: a token that left the book leaves the block too.
+        for (const chunk of chunksOf(samples, 3)) {
+          await tx.query(
+            `DELETE FROM depeg_samples WHERE (chain_id, book_id, block_number) IN (${valuesRows(chunk.length, 3, { 2: "bigint" })})`,
+            chunk.flatMap(({ chainId, bookId, sample }) => [chainId, bookId, sample.blockNumber]),
+          );
+        }
+        const readings = samples.flatMap(({ chainId, bookId, sample, depeg }) =>
+          lastPerKey(depeg, (reading) => reading.token).map((reading) => [
             chainId,
             bookId,
             sample.blockNumber,
-            ...bookSampleParams(sample),
-            ...dashboardParams(sample),
-            ...attributionParams(sample),
-            sample.aaveHealth?.healthFactor ?? null,
-            sample.aaveHealth?.floor ?? null,
-            sample.aaveHealth?.deltaBase ?? null,
-          ],
+            reading.token,
+            sample.timestampSec,
+            reading.symbol,
+            reading.priceUsd,
+            reading.deviationBps,
+            reading.tier,
+            reading.tierNote,
+            reading.exposureUsd,
+            jsonToSql(reading.sources),
+          ]),
         );
-        // A re-read block replaces its readings whole: a token that left the book leaves the block too.
-        await tx.query(
-          "DELETE FROM depeg_samples WHERE chain_id = $1 AND book_id = $2 AND block_number = $3",
-          [chainId, bookId, sample.blockNumber],
-        );
-        for (const reading of depeg) {
+        for (const chunk of chunksOf(readings, 12)) {
           await tx.query(
             `INSERT INTO depeg_samples (chain_id, book_id, block_number, token, timestamp_sec, symbol, price_usd,
                deviation_bps, tier, tier_note, exposure_usd, sources)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)
+             VALUES ${valuesRows(chunk.length, 12, { 11: "jsonb" })}
              ON CONFLICT (chain_id, book_id, block_number, token) DO UPDATE SET
                timestamp_sec = EXCLUDED.timestamp_sec, symbol = EXCLUDED.symbol, price_usd = EXCLUDED.price_usd,
                deviation_bps = EXCLUDED.deviation_bps, tier = EXCLUDED.tier, tier_note = EXCLUDED.tier_note,
                exposure_usd = EXCLUDED.exposure_usd, sources = EXCLUDED.sources`,
-            [
-              chainId,
-              bookId,
-              sample.blockNumber,
-              reading.token,
-              sample.timestampSec,
-              reading.symbol,
-              reading.priceUsd,
-              reading.deviationBps,
-              reading.tier,
-              reading.tierNote,
-              reading.exposureUsd,
-              jsonToSql(reading.sources),
-            ],
+            chunk.flat(),
           );
         }
       });
     },
 
-    async putBookStatus(status) {
-      await db.query(
-        `INSERT INTO book_status (chain_id, book_id, block_number, ${BOOK_STATUS_COLUMNS.join(", ")})
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)
-         ON CONFLICT (chain_id, book_id) DO UPDATE SET block_number = EXCLUDED.block_number,
-           ${overwrite(BOOK_STATUS_COLUMNS)}
-         WHERE EXCLUDED.block_number >= book_status.block_number`,
-        [
-          status.chainId,
-          status.bookId,
-          status.blockNumber,
-          status.timestampSec,
-          status.status,
-          status.driftBps,
-          status.thresholdBps,
-          status.hedgeRatio,
-          status.targetHedgeRatio,
-          status.impermanentLossUsd,
-          status.bookValueUsd,
-          status.effectiveness,
-          status.effectivenessWindow,
-          jsonToSql(status.detail),
-        ],
-      );
+    putBookStatus(status) {
+      return store.putBookStatuses([status]);
     },
 
-    async putDecision(decision: DecisionRecord) {
-      await db.query(
-        `INSERT INTO decisions (chain_id, book_id, block_number, at_ms, kind, reason, plan_id, drift_bps)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (chain_id, book_id, block_number) DO UPDATE SET
-           ${overwrite(["at_ms", "kind", "reason", "plan_id", "drift_bps"])}`,
-        [
-          decision.chainId,
-          decision.bookId,
-          decision.blockNumber,
-          decision.atMs,
-          decision.kind,
-          decision.reason,
-          decision.planId,
-          decision.driftBps,
-        ],
-      );
+    async putBookStatuses(statuses) {
+      // Of two statuses of one book, the later block's (as two statements would leave it).
+      const byBook = new Map<string, BookStatus>();
+      for (const status of statuses) {
+        const key = `${status.chainId} ${status.bookId}`;
+        const known = byBook.get(key);
+        if (known === undefined || status.blockNumber >= known.blockNumber) byBook.set(key, status);
+      }
+      for (const chunk of chunksOf([...byBook.values()], 14)) {
+        await db.query(
+          `INSERT INTO book_status (chain_id, book_id, block_number, ${BOOK_STATUS_COLUMNS.join(", ")})
+           VALUES ${valuesRows(chunk.length, 14, { 13: "jsonb" })}
+           ON CONFLICT (chain_id, book_id) DO UPDATE SET block_number = EXCLUDED.block_number,
+             ${overwrite(BOOK_STATUS_COLUMNS)}
+           WHERE EXCLUDED.block_number >= book_status.block_number`,
+          chunk.flatMap((status) => [
+            status.chainId,
+            status.bookId,
+            status.blockNumber,
+            status.timestampSec,
+            status.status,
+            status.driftBps,
+            status.thresholdBps,
+            status.hedgeRatio,
+            status.targetHedgeRatio,
+            status.impermanentLossUsd,
+            status.bookValueUsd,
+            status.effectiveness,
+            status.effectivenessWindow,
+            jsonToSql(status.detail),
+          ]),
+        );
+      }
+    },
+
+    putDecision(decision: DecisionRecord) {
+      return store.putDecisions([decision]);
+    },
+
+    async putDecisions(decisions) {
+      const rows = lastPerKey(decisions, (d) => `${d.chainId} ${d.bookId} ${d.blockNumber}`);
+      for (const chunk of chunksOf(rows, 8)) {
+        await db.query(
+          `INSERT INTO decisions (chain_id, book_id, block_number, at_ms, kind, reason, plan_id, drift_bps)
+           VALUES ${valuesRows(chunk.length, 8)}
+           ON CONFLICT (chain_id, book_id, block_number) DO UPDATE SET
+             ${overwrite(["at_ms", "kind", "reason", "plan_id", "drift_bps"])}`,
+          chunk.flatMap((decision) => [
+            decision.chainId,
+            decision.bookId,
+            decision.blockNumber,
+            decision.atMs,
+            decision.kind,
+            decision.reason,
+            decision.planId,
+            decision.driftBps,
+          ]),
+        );
+      }
     },
 
     async putPlan(plan: PlanHistory) {
@@ -488,6 +546,7 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
 
     close: () => db.close(),
   };
+  return store;
 }
 
 function dashboardParams(sample: HistorySample): unknown[] {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { getAddress, hexToBigInt } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jobIds } from "../../../keeper/job-ids.ts";
 import { type Hedgekeeper, startHedgekeeper } from "../../../keeper/start-hedgekeeper.ts";
 import { POSITION_MANAGER_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
 import { createChainClient } from "../../../src/chain/client.ts";
@@ -116,6 +117,21 @@ describe("hedgekeeper run with the generated books", () => {
   let running: Hedgekeeper | undefined;
   let historyDir: string | undefined;
   const redis = isolatedRedis("many-books");
+  const generatedBookIds = () => generated.flatMap((t) => t.bookIds);
+  /** The books whose evaluation the keeper reported, by block. */
+  const evaluated = new Map<bigint, Set<string>>();
+  const evaluatedAt = async (block: bigint, bookIds: readonly string[]) => {
+    const deadline = Date.now() + 45_000;
+    while (!bookIds.every((id) => evaluated.get(block)?.has(id))) {
+      if (Date.now() > deadline)
+        throw new Error(`books evaluated at ${block}: ${[...(evaluated.get(block) ?? [])]}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  const mineOne = async () => {
+    await devnet.testClient.mine({ blocks: 1 });
+    return devnet.publicClient.getBlockNumber({ cacheTime: 0 });
+  };
   afterAll(async () => {
     await running?.stop();
     await redis.cleanup();
@@ -124,17 +140,15 @@ describe("hedgekeeper run with the generated books", () => {
 
   it("evaluates every generated book at each new block, reading each treasury once per block", async () => {
     historyDir = mkdtempSync(join(tmpdir(), "hk-many-books-"));
-    const generatedBookIds = generated.flatMap((t) => t.bookIds);
     const runConfig: HedgekeeperConfig = {
       ...config,
-      books: Object.fromEntries(generatedBookIds.map((id) => [id, config.books[id]!])),
+      books: Object.fromEntries(generatedBookIds().map((id) => [id, config.books[id]!])),
       networks: { devnet: { ...config.networks.devnet!, pollIntervalMs: 100, confirmations: 0 } },
       redis: { ...config.redis, url: process.env.REDIS_URL!, keyPrefix: redis.prefix },
       metrics: { host: "127.0.0.1", port: 0 },
       api: { ...config.api, host: "127.0.0.1", port: 0 },
       history: { ...config.history, dataDir: historyDir },
     };
-    const evaluated = new Map<bigint, Set<string>>();
     running = await startHedgekeeper(runConfig, {
       role: "all",
       logger: pino({ level: process.env.KEEPER_TEST_LOG ?? "silent" }),
@@ -144,26 +158,80 @@ describe("hedgekeeper run with the generated books", () => {
         evaluated.set(blockNumber, books);
       },
     });
-    expect(running.bookIds.sort()).toEqual([...generatedBookIds].sort());
+    expect(running.bookIds.sort()).toEqual([...generatedBookIds()].sort());
 
-    const allEvaluatedAt = async (block: bigint) => {
-      const deadline = Date.now() + 45_000;
-      while ((evaluated.get(block)?.size ?? 0) < generatedBookIds.length) {
-        if (Date.now() > deadline)
-          throw new Error(`books evaluated at ${block}: ${[...(evaluated.get(block) ?? [])]}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
     // Two new blocks, one at a time: the first snapshots discover the positions, the second build on them.
     for (let round = 0; round < 2; round += 1) {
-      await devnet.testClient.mine({ blocks: 1 });
-      const block = await devnet.publicClient.getBlockNumber({ cacheTime: 0 });
-      await allEvaluatedAt(block);
-      expect(evaluated.get(block)).toEqual(new Set(generatedBookIds));
+      const block = await mineOne();
+      await evaluatedAt(block, generatedBookIds());
+      expect(evaluated.get(block)).toEqual(new Set(generatedBookIds()));
       if (round === 1) {
         // A steady-state snapshot is one eth_call (its batch of reads); one per treasury, not one per book.
         expect(ethCallsAt.get(block)).toBe(SHAPE.treasuries);
       }
     }
   }, 240_000); // the embedded history's start (PGlite, migrations) takes most of it on a busy machine
+
+  it("evaluates each treasury's books in one job per block, and hands a book that fails back as its own job", async () => {
+    const { keeper } = running!;
+    const chainId = devnet.manifest.chainId;
+    const groupIdOf = (bookId: string) =>
+      [...keeper.ctx.bookGroups].find(([, books]) => books.some((b) => b.bookId === bookId))![0];
+    // One group per treasury, each holding the treasury's books.
+    expect(keeper.ctx.bookGroups.size).toBe(SHAPE.treasuries);
+    for (const treasury of generated)
+      expect(keeper.ctx.bookGroups.get(groupIdOf(treasury.bookIds[0]!))!.map((b) => b.bookId)).toEqual(
+        treasury.bookIds,
+      );
+    const [failing, sibling] = generated[0]!.bookIds as [string, string];
+    // The book's engine memory in Redis no longer parses: its evaluation throws, its sibling's must not.
+    const stateKey = `${keeper.ctx.common.config.redisPrefix}:book-state:${failing}`;
+    await redis.redis.set(stateKey, "{not json");
+    const block = await mineOne();
+    await evaluatedAt(
+      block,
+      generatedBookIds().filter((id) => id !== failing),
+    );
+    const groupJob = await waitForJob(keeper, jobIds.evaluateGroup(chainId, groupIdOf(failing), block));
+    expect(groupJob.returnvalue.evaluated.map((e: { bookId: string }) => e.bookId)).toEqual([sibling]);
+    expect(groupJob.returnvalue.handedBack).toEqual([
+      { bookId: failing, error: expect.stringMatching(/JSON/) },
+    ]);
+    // Its own job retries and then fails under its own id; the book is not reported evaluated at the block.
+    const own = await waitForJob(keeper, jobIds.evaluate(chainId, failing, block));
+    expect(await own.getState()).toBe("failed");
+    expect(own.attemptsMade).toBe(3);
+    expect(own.failedReason).toMatch(/JSON/);
+    expect(evaluated.get(block)?.has(failing)).toBe(false);
+    // The other treasuries' groups had nothing to hand back.
+    for (const treasury of generated.slice(1)) {
+      const job = await waitForJob(
+        keeper,
+        jobIds.evaluateGroup(chainId, groupIdOf(treasury.bookIds[0]!), block),
+      );
+      expect(job.returnvalue.handedBack).toEqual([]);
+    }
+
+    // Positive control: its memory readable again (a fresh book's), the book is evaluated with its group.
+    await redis.redis.del(stateKey);
+    const next = await mineOne();
+    await evaluatedAt(next, generatedBookIds());
+    const healed = await waitForJob(keeper, jobIds.evaluateGroup(chainId, groupIdOf(failing), next));
+    expect(healed.returnvalue.handedBack).toEqual([]);
+    expect(await keeper.queues.evaluate.getJob(jobIds.evaluate(chainId, failing, next))).toBeUndefined();
+  }, 120_000);
 });
+
+/** The job once it has finished (completed, or failed after its last attempt). */
+async function waitForJob(keeper: Hedgekeeper["keeper"], jobId: string) {
+  const deadline = Date.now() + 45_000;
+  for (;;) {
+    const job = await keeper.queues.evaluate.getJob(jobId);
+    if (job !== undefined) {
+      const state = await job.getState();
+      if (state === "completed" || state === "failed") return job;
+    }
+    if (Date.now() > deadline) throw new Error(`job ${jobId} did not finish`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

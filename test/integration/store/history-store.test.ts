@@ -601,6 +601,73 @@ function historyStoreSuite(
       });
     });
 
+    describe("a group's writes in one go", () => {
+      it("writes many books' samples, readings, statuses and decisions as the single writes would, the last of a key winning", async () => {
+        const books = ["eth-a", "eth-b", "eth-c"];
+        // Book eth-c's block 10 is already stored with a reading of a token that has since left the book.
+        await store().putSample(CHAIN, "eth-c", historySample(10, { lpValueUsd: 1 }), [
+          depegReading({ token: DAI, symbol: "DAI" }),
+        ]);
+        await store().putBookStatus(bookStatus(12, { bookId: "eth-c", status: "act" }));
+        // One stablecoin per book, so the latest reading per token (depeg()) shows each book's.
+        const tokens = [
+          { token: USDC, symbol: "USDC" },
+          { token: "0xdAC17F958D2ee523a2206206994597C13D831ec7", symbol: "USDT" },
+          { token: "0x853d955aCEf822Db058eb8505911ED77F175b99e", symbol: "FRAX" },
+        ];
+        await store().putSamples([
+          ...books.map((bookId, i) => ({
+            chainId: CHAIN,
+            bookId,
+            sample: historySample(10, { lpValueUsd: 100 + i }),
+            depeg: [depegReading({ ...tokens[i]!, priceUsd: 0.99 + i / 1000 })],
+          })),
+          // A second write of eth-a's block in the same batch: the later one is kept, as two puts would leave it.
+          { chainId: CHAIN, bookId: "eth-a", sample: historySample(10, { lpValueUsd: 999 }), depeg: [] },
+        ]);
+        await store().putBookStatuses(books.map((bookId) => bookStatus(11, { bookId, status: "watch" })));
+        const decision = (bookId: string, kind: "noop" | "plan") => ({
+          chainId: CHAIN,
+          bookId,
+          blockNumber: 10n,
+          atMs: 1_000,
+          kind,
+          reason: kind === "noop" ? "inside the band" : "drift above the band",
+          planId: kind === "plan" ? `plan-${bookId}` : null,
+          driftBps: kind === "plan" ? 240 : Number.NaN,
+        });
+        await store().putDecisions([decision("eth-a", "noop"), decision("eth-b", "plan")]);
+        await store().putDecisions([decision("eth-a", "plan"), decision("eth-c", "noop")]);
+
+        const samples = store().samples(CHAIN);
+        expect(await samples.recent("eth-a", { limit: 5 })).toEqual([bookSample(10, { lpValueUsd: 999 })]);
+        expect(await samples.recent("eth-b", { limit: 5 })).toEqual([bookSample(10, { lpValueUsd: 101 })]);
+        expect(await samples.recent("eth-c", { limit: 5 })).toEqual([bookSample(10, { lpValueUsd: 102 })]);
+        // Each block's readings replaced whole: eth-a's last write had none (no USDC), eth-c's DAI is gone.
+        expect((await store().depeg()).map((d) => [d.bookId, d.symbol, d.priceUsd]).sort()).toEqual([
+          ["eth-b", "USDT", 0.991],
+          ["eth-c", "FRAX", 0.992],
+        ]);
+        // A status never goes back to an older block: eth-c stays at block 12.
+        expect((await store().books(CHAIN)).map((b) => [b.bookId, b.blockNumber, b.status])).toEqual([
+          ["eth-a", 11n, "watch"],
+          ["eth-b", 11n, "watch"],
+          ["eth-c", 12n, "act"],
+        ]);
+        expect(
+          (await store().decisions({ limit: 10 })).map((d) => [d.bookId, d.kind, d.planId]).sort(),
+        ).toEqual([
+          ["eth-a", "plan", "plan-eth-a"],
+          ["eth-b", "plan", "plan-eth-b"],
+          ["eth-c", "noop", null],
+        ]);
+        // Nothing to write is not an error.
+        await store().putSamples([]);
+        await store().putBookStatuses([]);
+        await store().putDecisions([]);
+      });
+    });
+
     describe("plans and transactions", () => {
       it("keeps the later update of a plan when an older one arrives after it", async () => {
         await store().putPlan(plan("plan-1", { status: "mined", updatedAtMs: 5_000 }));
