@@ -737,6 +737,21 @@ const listenSchema = z
   })
   .strict();
 
+const deleveragerProcessSchema = z
+  .object({
+    metrics: listenSchema
+      .optional()
+      .describe(
+        "Its `/metrics` and `/healthz`; absent = `metrics` (right on a host of its own; set it when it shares the keeper's).",
+      ),
+    headStaleSec: positiveInt
+      .default(120)
+      .describe(
+        "`/healthz` answers 503 once the chain head it follows has not advanced for longer than this.",
+      ),
+  })
+  .strict();
+
 const apiSchema = listenSchema
   .extend({
     token: z
@@ -851,6 +866,11 @@ export const configSchema = z
       .describe("Transaction lanes: urgent work never waits behind routine work."),
     alerts: alertsSchema,
     metrics: listenSchema.describe("Prometheus `/metrics` and `/healthz`."),
+    deleverager: deleveragerProcessSchema
+      .prefault({})
+      .describe(
+        "The `--role deleverager` process: where it serves `/metrics` and `/healthz`, when it is unhealthy.",
+      ),
     api: apiSchema.describe("HTTP API and dashboard."),
     history: historySchema
       .prefault({})
