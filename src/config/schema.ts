@@ -941,6 +941,13 @@ function checkReferences(config: z.output<z.ZodObject>, ctx: RefinementContext):
     if (!(id in network.feeds)) issue(path, `unknown feed "${id}": add it to the network's feeds`);
   };
 
+  // Set only to move the deleverager off the keeper's port on a shared host: the keeper's own port would collide.
+  const own = c.deleverager?.metrics;
+  if (own !== undefined && own.port !== 0 && own.port === c.metrics.port && own.host === c.metrics.host)
+    issue(
+      ["deleverager", "metrics", "port"],
+      `is metrics.port (${own.port}) too: on one host the keeper and the deleverager would collide; remove deleverager.metrics on a host of its own`,
+    );
   for (const [name, network] of Object.entries(c.networks)) {
     for (const [id, feed] of Object.entries(network.feeds)) {
       tokenIn(network, ["networks", name, "feeds", id, "asset"], feed.asset);
