@@ -45,6 +45,7 @@ import {
   type DemoScenario,
   renderScenario,
 } from "./demo/demo-report.ts";
+import { chainLpTermsCheck, lpTermsSourcesOf } from "./demo/lp-terms-check.ts";
 
 /** The LP + perp book: the one whose hedge the scenarios' effectiveness, attribution and chain check measure. */
 const BOOK_ID = DEVNET_BOOK_ID;
@@ -474,6 +475,10 @@ async function playScenario(run: DemoRun, scenario: (typeof SCENARIOS)[number]):
       ethUsdFeed: d.manifest.feeds.ethUsd.address,
       txHashes: minedTxs(BOOK_ID),
     }),
+    lpTermsCheck: await chainLpTermsCheck(d.publicClient, {
+      blocks: window.map((s) => s.blockNumber),
+      sources: lpTermsSourcesOf(d.manifest),
+    }),
     ...(Object.keys(oracleRounds).length > 0 ? { oracleRounds } : {}),
     problems: [],
     gaps: [],
@@ -521,7 +526,10 @@ async function attributionOf(
 /** The metrics endpoint must serve what it promises: every book's drift and the keeper's queues. */
 async function metricsProblems(metricsUrl: string, bookIds: readonly string[]): Promise<string[]> {
   const scraped = await fetch(`${metricsUrl}/metrics`).then((r) => r.text());
-  return [...bookIds.map((id) => `hedgekeeper_book_drift_bps{book_id="${id}",network="devnet"}`), "hedgekeeper_queue_depth{"]
+  return [
+    ...bookIds.map((id) => `hedgekeeper_book_drift_bps{book_id="${id}",network="devnet"}`),
+    "hedgekeeper_queue_depth{",
+  ]
     .filter((series) => !scraped.includes(series))
     .map((series) => `/metrics does not serve ${series}`);
 }
