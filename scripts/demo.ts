@@ -45,6 +45,7 @@ import {
   type DemoScenario,
   renderScenario,
 } from "./demo/demo-report.ts";
+import { chainLpTermsCheck, lpTermsSourcesOf } from "./demo/lp-terms-check.ts";
 
 /** The LP + perp book: the one whose hedge the scenarios' effectiveness, attribution and chain check measure. */
 const BOOK_ID = DEVNET_BOOK_ID;
@@ -473,6 +474,10 @@ async function playScenario(run: DemoRun, scenario: (typeof SCENARIOS)[number]):
       perp: d.manifest.contracts.perp,
       ethUsdFeed: d.manifest.feeds.ethUsd.address,
       txHashes: minedTxs(BOOK_ID),
+    }),
+    lpTermsCheck: await chainLpTermsCheck(d.publicClient, {
+      blocks: window.map((s) => s.blockNumber),
+      sources: lpTermsSourcesOf(d.manifest),
     }),
     ...(Object.keys(oracleRounds).length > 0 ? { oracleRounds } : {}),
     problems: [],

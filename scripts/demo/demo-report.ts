@@ -2,6 +2,7 @@
 import type { PnlTerms } from "../../src/performance/attribution.ts";
 import type { AaveChainCheck } from "./aave-check.ts";
 import type { ChainAttributionCheck } from "./attribution-check.ts";
+import type { ChainLpTermsCheck } from "./lp-terms-check.ts";
 
 export interface DemoAction {
   bookId: string;
@@ -79,6 +80,8 @@ export interface DemoScenario {
   };
   /** The hedge's figures over the same blocks read from the chain, apart from the history (attribution-check.ts). */
   chainCheck: ChainAttributionCheck;
+  /** The hedged item's delta, IL / gamma and fees over the same sample blocks, from the chain (lp-terms-check.ts). */
+  lpTermsCheck: ChainLpTermsCheck;
   /** Rounds each feed posted during the scenario's market paths, by what made it post (Chainlink's rule). */
   oracleRounds?: Record<string, { deviation: number; heartbeat: number }>;
   problems: string[];

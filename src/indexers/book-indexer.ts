@@ -103,8 +103,9 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
             : {
                 addresses: alsoLogs.flatMap((l) => l.addresses),
                 events: alsoLogs.flatMap((l): readonly AbiEvent[] => l.events),
-                // The PoolManager's events, filtered by the cached positions' pool ids, in their own getLogs.
-                ...(v4Side?.logSources.byPoolId && { byPoolId: v4Side.logSources.byPoolId }),
+                // The PoolManager's Swap / ModifyLiquidity logs of the watched v4 pools: without them the v4 cache
+                // never learns of a swap crossing a bound tick or of a liquidity change (stale fees and positions).
+                ...(v4Side !== undefined && { byPoolId: v4Side.logSources.byPoolId }),
               },
         );
 
