@@ -1,4 +1,4 @@
-// An Aave LiquidationCall against a book's Safe as the history records it (migration 6) and the alert pages it:
+// An Aave LiquidationCall against a book's Safe as the history records it (migration 7) and the alert pages it:
 // the event's amounts valued at the Aave oracle's prices in the snapshot that found it (the block the keeper read,
 // the liquidation's own block when the keeper reads every block). Pure.
 //   collateral seized (USD) = liquidatedCollateralAmount · price_c / 10^dec_c / BASE_CURRENCY_UNIT

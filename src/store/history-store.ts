@@ -69,7 +69,7 @@ export interface ReportSample {
   poolPriceUsd: number;
   fundingRateDaily: number;
   perpSizeBase: number | null;
-  /** The Aave leg's base position (migration 6); null without an Aave leg. */
+  /** The Aave leg's base position (migration 7); null without an Aave leg. */
   aaveDeltaBase: number | null;
   driftBps: number | null;
   thresholdBps: number | null;
@@ -206,7 +206,7 @@ export interface PlanExecution extends RealizedCost {
 }
 
 /**
- * An Aave v3 LiquidationCall against a book's Safe (migration 6): the event's amounts in token units, valued at the
+ * An Aave v3 LiquidationCall against a book's Safe (migration 7): the event's amounts in token units, valued at the
  * Aave oracle's prices of the block the keeper read it at, and the protocol's fee on the bonus (not in the event).
  * The bonus paid is everything the Safe lost beyond the debt covered: seized + protocol fee − covered, USD.
  */

@@ -1,4 +1,4 @@
-// What the performance report says of a book's Aave leg: the liquidations recorded against its Safe (migration 6)
+// What the performance report says of a book's Aave leg: the liquidations recorded against its Safe (migration 7)
 // and its health factor over the period, from every sample in it (a bucketed series would miss a minimum inside a
 // bucket). Time under the floor counts each sample under its floor until the next sample: the stretch after the
 // period's last sample is unknown and not counted.

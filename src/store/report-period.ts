@@ -20,7 +20,7 @@
 // the keeper's clock, which need not agree with the chain's), each shown at its block's time (the sample at its
 // block, or the last one before it when the period is bucketed). P&L settled into collateral by a withdrawal is the vault
 // balance's change less the collateral the step's executions moved (Vault Deposited/Withdrawn, migration 5).
-// An Aave liquidation of the Safe (migration 6) counts at its block like an execution: the debt it covered is the
+// An Aave liquidation of the Safe (migration 7) counts at its block like an execution: the debt it covered is the
 // short bought back at the Aave oracle's price (a hedge trade), the collateral it seized leaves the book, and its
 // bonus is a cost term of its own (attribution.ts).
 import type { PerformanceInput, ReportPoint } from "../performance/performance-report.ts";
