@@ -6,6 +6,9 @@
 // step by step, letting the keeper react to every block. Prints, per book, drift before and after, its hedge legs
 // (the Aave book's health factor read from the Pool), every plan with its lane, transaction, gas and status (read
 // back from the history), and how the LP + perp hedge did against its target over each scenario.
+// Beside it, the Arbitrum-shaped L2 devnet (chain 42161) with its own treasury and book and its own keeper
+// (scripts/demo/l2.ts): after the L1 scenarios it plays eth-rally and sequencer-down there and prints the L2 book's
+// drift, its plans (checked against HedgeGuard's PlanAdmitted on L2) and the sequencer's state.
 // Then leaves the dashboard running until Ctrl-C.
 //   npm run demo -- --exit --report demo-report.json   (unattended: writes JSON, non-zero exit on failure)
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -45,6 +48,7 @@ import {
   type DemoScenario,
   renderScenario,
 } from "./demo/demo-report.ts";
+import { type DemoL2, type DemoL2Report, playL2, startL2Devnet, startL2Keeper } from "./demo/l2.ts";
 
 /** The LP + perp book: the one whose hedge the scenarios' effectiveness, attribution and chain check measure. */
 const BOOK_ID = DEVNET_BOOK_ID;
@@ -111,9 +115,13 @@ let devnet: Devnet | undefined;
 let stopRedis: (() => Promise<void>) | undefined;
 let running: Hedgekeeper | undefined;
 let historyDir: string | undefined;
+let l2Starting: Promise<Devnet> | undefined;
+let l2: DemoL2 | undefined;
 
 async function cleanUp() {
+  await l2?.stop().catch(() => {});
   await running?.stop().catch(() => {});
+  await (await l2Starting?.catch(() => undefined))?.stop().catch(() => {});
   if (historyDir) rmSync(historyDir, { recursive: true, force: true });
   await devnet?.stop().catch(() => {});
   await stopRedis?.().catch(() => {});
@@ -244,6 +252,9 @@ async function startDemo(): Promise<DemoRun> {
   say(`Redis: ${redis.started ? `started a private redis-server at ${redis.url}` : redis.url}`);
 
   const port = args.port !== undefined ? Number(args.port) : await portOr(DEFAULT_DEVNET_PORT);
+  // The L2 devnet (scripts/demo/l2.ts) bootstraps beside the L1's: neither waits for the other.
+  l2Starting = startL2Devnet();
+  l2Starting.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled meanwhile
   say(
     `Starting the devnet on 127.0.0.1:${port} (Uniswap v3, Chainlink, Safe, Zodiac Roles, Perpetual Protocol v2, Aave v3)…`,
   );
@@ -291,6 +302,16 @@ async function startDemo(): Promise<DemoRun> {
     `History: ${store.backend === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${historyDir}`}`,
   );
   say("Monitor and keeper running (BullMQ: scan → evaluate → submit → confirm).");
+  const l2d = await l2Starting;
+  say(
+    `L2 devnet (Arbitrum-shaped, chain ${l2d.manifest.chainId}) on ${l2d.rpcUrl}, bootstrapped in ${(l2d.bootstrapMs / 1000).toFixed(1)} s: its own keeper (Redis prefix, PGlite history), hired on its treasury Safe ${l2d.manifest.contracts.treasurySafe}…`,
+  );
+  l2 = await startL2Keeper(l2d, {
+    redisUrl: redis.url,
+    logger: pino({ level: process.env.LOG_LEVEL ?? "warn" }, pino.destination(2)),
+    onEvent: (event) => say(`    keeper (L2): ${describeEvent(event)}`),
+  });
+  say(`  L2 keeper running: metrics ${l2.running.metricsUrl}/metrics, API ${l2.running.apiUrl}/api/books`);
   say(`Metrics: ${running.metricsUrl}/metrics`);
   say(
     existsSync(DASHBOARD_DIST_DIR)
@@ -521,7 +542,10 @@ async function attributionOf(
 /** The metrics endpoint must serve what it promises: every book's drift and the keeper's queues. */
 async function metricsProblems(metricsUrl: string, bookIds: readonly string[]): Promise<string[]> {
   const scraped = await fetch(`${metricsUrl}/metrics`).then((r) => r.text());
-  return [...bookIds.map((id) => `hedgekeeper_book_drift_bps{book_id="${id}",network="devnet"}`), "hedgekeeper_queue_depth{"]
+  return [
+    ...bookIds.map((id) => `hedgekeeper_book_drift_bps{book_id="${id}",network="devnet"}`),
+    "hedgekeeper_queue_depth{",
+  ]
     .filter((series) => !scraped.includes(series))
     .map((series) => `/metrics does not serve ${series}`);
 }
@@ -536,7 +560,7 @@ async function main(): Promise<number> {
     say(`Holding ${holdMs} ms before the first scenario (--hold-ms).`);
     await new Promise((resolve) => setTimeout(resolve, holdMs));
   }
-  const report: DemoReport = {
+  const report: DemoReport & { l2?: DemoL2Report } = {
     ok: true,
     bootstrapMs: Math.round(run.devnet.bootstrapMs),
     totalMs: 0,
@@ -548,6 +572,13 @@ async function main(): Promise<number> {
     report.ok &&= result.ok;
     say(renderScenario(result));
   }
+  report.l2 = await playL2(l2!, {
+    say,
+    settle: (keeper, block) => settle(keeper, block),
+    confirmed: (keeper) => waitForConfirmations(keeper, 15_000),
+    l1: { devnet: run.devnet, keeper: running.keeper },
+  });
+  report.ok &&= report.l2.ok;
   await new Promise((resolve) => setTimeout(resolve, 1_100));
   for (const problem of await metricsProblems(running.metricsUrl!, [...run.params.keys()])) {
     report.ok = false;
