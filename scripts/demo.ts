@@ -302,7 +302,9 @@ async function startDemo(): Promise<DemoRun> {
     `History: ${store.backend === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${historyDir}`}`,
   );
   say("Monitor and keeper running (BullMQ: scan → evaluate → submit → confirm).");
+  const l2WaitStarted = performance.now();
   const l2d = await l2Starting;
+  const l2WaitedMs = performance.now() - l2WaitStarted;
   say(
     `L2 devnet (Arbitrum-shaped, chain ${l2d.manifest.chainId}) on ${l2d.rpcUrl}, bootstrapped in ${(l2d.bootstrapMs / 1000).toFixed(1)} s: its own keeper (Redis prefix, PGlite history), hired on its treasury Safe ${l2d.manifest.contracts.treasurySafe}…`,
   );
@@ -311,7 +313,9 @@ async function startDemo(): Promise<DemoRun> {
     logger: pino({ level: process.env.LOG_LEVEL ?? "warn" }, pino.destination(2)),
     onEvent: (event) => say(`    keeper (L2): ${describeEvent(event)}`),
   });
-  say(`  L2 keeper running: metrics ${l2.running.metricsUrl}/metrics, API ${l2.running.apiUrl}/api/books`);
+  say(
+    `  L2 keeper running: metrics ${l2.running.metricsUrl}/metrics, API ${l2.running.apiUrl}/api/books (L2 ready ${((performance.now() - l2WaitStarted) / 1000).toFixed(1)} s after the L1 keeper, ${(l2WaitedMs / 1000).toFixed(1)} s of it waiting for its bootstrap)`,
+  );
   say(`Metrics: ${running.metricsUrl}/metrics`);
   say(
     existsSync(DASHBOARD_DIST_DIR)
