@@ -7,7 +7,7 @@
 // (the Aave book's health factor read from the Pool), every plan with its lane, transaction, gas and status (read
 // back from the history), and how the LP + perp hedge did against its target over each scenario.
 // Beside it, the Arbitrum-shaped L2 devnet (chain 42161) with its own treasury and book and its own keeper
-// (scripts/demo/l2.ts): after the L1 scenarios it plays eth-rally and sequencer-down there and prints the L2 book's
+// (scripts/demo/l2.ts): after the L1 scenarios it plays sequencer-down there and prints the L2 book's
 // drift, its plans (checked against HedgeGuard's PlanAdmitted on L2) and the sequencer's state.
 // Then leaves the dashboard running until Ctrl-C.
 //   npm run demo -- --exit --report demo-report.json   (unattended: writes JSON, non-zero exit on failure)
@@ -48,7 +48,14 @@ import {
   type DemoScenario,
   renderScenario,
 } from "./demo/demo-report.ts";
-import { type DemoL2, type DemoL2Report, playL2, startL2Devnet, startL2Keeper } from "./demo/l2.ts";
+import {
+  type DemoL2,
+  type DemoL2Report,
+  type L2Chain,
+  playL2,
+  startL2Chain,
+  startL2Keeper,
+} from "./demo/l2.ts";
 
 /** The LP + perp book: the one whose hedge the scenarios' effectiveness, attribution and chain check measure. */
 const BOOK_ID = DEVNET_BOOK_ID;
@@ -115,13 +122,14 @@ let devnet: Devnet | undefined;
 let stopRedis: (() => Promise<void>) | undefined;
 let running: Hedgekeeper | undefined;
 let historyDir: string | undefined;
-let l2Starting: Promise<Devnet> | undefined;
-let l2: DemoL2 | undefined;
+let l2Starting: Promise<L2Chain> | undefined;
+let l2KeeperStarting: Promise<DemoL2> | undefined;
 
 async function cleanUp() {
-  await l2?.stop().catch(() => {});
   await running?.stop().catch(() => {});
-  await (await l2Starting?.catch(() => undefined))?.stop().catch(() => {});
+  const l2 = await l2KeeperStarting?.catch(() => undefined);
+  if (l2) await l2.stop();
+  else await (await l2Starting?.catch(() => undefined))?.devnet.stop().catch(() => {});
   if (historyDir) rmSync(historyDir, { recursive: true, force: true });
   await devnet?.stop().catch(() => {});
   await stopRedis?.().catch(() => {});
@@ -243,6 +251,8 @@ interface DemoRun {
   /** The books hedged on Aave, by book id. */
   aaveBooks: ReadonlyMap<string, AaveBookChain>;
   watch: ReturnType<typeof createBookWatch>;
+  /** The L2 devnet, its book and its keeper (scripts/demo/l2.ts). */
+  l2: DemoL2;
 }
 
 /** Redis, the devnet, the keeper hired on it, and the whole process started by the composition root. */
@@ -252,8 +262,8 @@ async function startDemo(): Promise<DemoRun> {
   say(`Redis: ${redis.started ? `started a private redis-server at ${redis.url}` : redis.url}`);
 
   const port = args.port !== undefined ? Number(args.port) : await portOr(DEFAULT_DEVNET_PORT);
-  // The L2 devnet (scripts/demo/l2.ts) bootstraps beside the L1's: neither waits for the other.
-  l2Starting = startL2Devnet();
+  // The L2 devnet (scripts/demo/l2.ts) bootstraps, and the keeper is hired there, beside the L1's.
+  l2Starting = startL2Chain();
   l2Starting.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled meanwhile
   say(
     `Starting the devnet on 127.0.0.1:${port} (Uniswap v3, Chainlink, Safe, Zodiac Roles, Perpetual Protocol v2, Aave v3)…`,
@@ -289,6 +299,16 @@ async function startDemo(): Promise<DemoRun> {
     databaseUrl,
     historyDir,
   });
+  // The L2's keeper starts beside the L1's (after the L1's bootstrap: its polling would compete with it).
+  const l2WaitStarted = performance.now();
+  l2KeeperStarting = l2Starting.then((chain) =>
+    startL2Keeper(chain, {
+      redisUrl: redis.url,
+      logger: pino({ level: process.env.LOG_LEVEL ?? "warn" }, pino.destination(2)),
+      onEvent: (event) => say(`    keeper (L2): ${describeEvent(event)}`),
+    }),
+  );
+  l2KeeperStarting.catch(() => {}); // awaited below, as l2Starting
   const watch = createBookWatch();
   running = await startHedgekeeper(config, {
     role: "all",
@@ -302,20 +322,15 @@ async function startDemo(): Promise<DemoRun> {
     `History: ${store.backend === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${historyDir}`}`,
   );
   say("Monitor and keeper running (BullMQ: scan → evaluate → submit → confirm).");
-  const l2WaitStarted = performance.now();
-  const l2d = await l2Starting;
-  const l2WaitedMs = performance.now() - l2WaitStarted;
+  const l1ReadyMs = performance.now();
+  const l2Chain = await l2Starting;
+  const l2 = await l2KeeperStarting;
+  const l2WaitedMs = performance.now() - l1ReadyMs;
+  const l2d = l2.devnet;
   say(
-    `L2 devnet (Arbitrum-shaped, chain ${l2d.manifest.chainId}) on ${l2d.rpcUrl}, bootstrapped in ${(l2d.bootstrapMs / 1000).toFixed(1)} s: its own keeper (Redis prefix, PGlite history), hired on its treasury Safe ${l2d.manifest.contracts.treasurySafe}…`,
+    `L2 devnet (Arbitrum-shaped, chain ${l2d.manifest.chainId}) on ${l2d.rpcUrl}: bootstrapped in ${(l2d.bootstrapMs / 1000).toFixed(1)} s and the keeper hired on its treasury Safe ${l2d.manifest.contracts.treasurySafe} in ${(l2Chain.hireMs / 1000).toFixed(1)} s beside the L1's; its own keeper (Redis prefix, PGlite history) started in ${(l2.startMs / 1000).toFixed(1)} s beside the L1's keeper (${((l1ReadyMs - l2WaitStarted) / 1000).toFixed(1)} s), waited ${(l2WaitedMs / 1000).toFixed(1)} s for it here`,
   );
-  l2 = await startL2Keeper(l2d, {
-    redisUrl: redis.url,
-    logger: pino({ level: process.env.LOG_LEVEL ?? "warn" }, pino.destination(2)),
-    onEvent: (event) => say(`    keeper (L2): ${describeEvent(event)}`),
-  });
-  say(
-    `  L2 keeper running: metrics ${l2.running.metricsUrl}/metrics, API ${l2.running.apiUrl}/api/books (L2 ready ${((performance.now() - l2WaitStarted) / 1000).toFixed(1)} s after the L1 keeper, ${(l2WaitedMs / 1000).toFixed(1)} s of it waiting for its bootstrap)`,
-  );
+  say(`  L2 metrics ${l2.running.metricsUrl}/metrics, API ${l2.running.apiUrl}/api/books`);
   say(`Metrics: ${running.metricsUrl}/metrics`);
   say(
     existsSync(DASHBOARD_DIST_DIR)
@@ -340,7 +355,7 @@ async function startDemo(): Promise<DemoRun> {
     });
   }
   say(`Books: ${[...params.keys()].join(", ")}`);
-  return { devnet: d, running, params, aaveBooks, watch };
+  return { devnet: d, running, params, aaveBooks, watch, l2 };
 }
 
 /** The devnet Aave market's reserves by asset address, with the symbol and decimals their tokens report. */
@@ -576,7 +591,7 @@ async function main(): Promise<number> {
     report.ok &&= result.ok;
     say(renderScenario(result));
   }
-  report.l2 = await playL2(l2!, {
+  report.l2 = await playL2(run.l2, {
     say,
     settle: (keeper, block) => settle(keeper, block),
     confirmed: (keeper) => waitForConfirmations(keeper, 15_000),
