@@ -6,6 +6,9 @@
 // step by step, letting the keeper react to every block. Prints, per book, drift before and after, its hedge legs
 // (the Aave book's health factor read from the Pool), every plan with its lane, transaction, gas and status (read
 // back from the history), and how the LP + perp hedge did against its target over each scenario.
+// Beside it, the Arbitrum-shaped L2 devnet (chain 42161) with its own treasury and book and its own keeper
+// (scripts/demo/l2.ts): after the L1 scenarios it plays sequencer-down there and prints the L2 book's
+// drift, its plans (checked against HedgeGuard's PlanAdmitted on L2) and the sequencer's state.
 // Then leaves the dashboard running until Ctrl-C.
 //   npm run demo -- --exit --report demo-report.json   (unattended: writes JSON, non-zero exit on failure)
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -45,6 +48,14 @@ import {
   type DemoScenario,
   renderScenario,
 } from "./demo/demo-report.ts";
+import {
+  type DemoL2,
+  type DemoL2Report,
+  type L2Chain,
+  playL2,
+  startL2Chain,
+  startL2Keeper,
+} from "./demo/l2.ts";
 import { chainLpTermsCheck, lpTermsSourcesOf } from "./demo/lp-terms-check.ts";
 
 /** The LP + perp book: the one whose hedge the scenarios' effectiveness, attribution and chain check measure. */
@@ -112,9 +123,14 @@ let devnet: Devnet | undefined;
 let stopRedis: (() => Promise<void>) | undefined;
 let running: Hedgekeeper | undefined;
 let historyDir: string | undefined;
+let l2Starting: Promise<L2Chain> | undefined;
+let l2KeeperStarting: Promise<DemoL2> | undefined;
 
 async function cleanUp() {
   await running?.stop().catch(() => {});
+  const l2 = await l2KeeperStarting?.catch(() => undefined);
+  if (l2) await l2.stop();
+  else await (await l2Starting?.catch(() => undefined))?.devnet.stop().catch(() => {});
   if (historyDir) rmSync(historyDir, { recursive: true, force: true });
   await devnet?.stop().catch(() => {});
   await stopRedis?.().catch(() => {});
@@ -236,6 +252,8 @@ interface DemoRun {
   /** The books hedged on Aave, by book id. */
   aaveBooks: ReadonlyMap<string, AaveBookChain>;
   watch: ReturnType<typeof createBookWatch>;
+  /** The L2 devnet, its book and its keeper (scripts/demo/l2.ts). */
+  l2: DemoL2;
 }
 
 /** Redis, the devnet, the keeper hired on it, and the whole process started by the composition root. */
@@ -245,6 +263,9 @@ async function startDemo(): Promise<DemoRun> {
   say(`Redis: ${redis.started ? `started a private redis-server at ${redis.url}` : redis.url}`);
 
   const port = args.port !== undefined ? Number(args.port) : await portOr(DEFAULT_DEVNET_PORT);
+  // The L2 devnet (scripts/demo/l2.ts) bootstraps, and the keeper is hired there, beside the L1's.
+  l2Starting = startL2Chain();
+  l2Starting.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled meanwhile
   say(
     `Starting the devnet on 127.0.0.1:${port} (Uniswap v3, Chainlink, Safe, Zodiac Roles, Perpetual Protocol v2, Aave v3)…`,
   );
@@ -279,6 +300,16 @@ async function startDemo(): Promise<DemoRun> {
     databaseUrl,
     historyDir,
   });
+  // The L2's keeper starts beside the L1's (after the L1's bootstrap: its polling would compete with it).
+  const l2WaitStarted = performance.now();
+  l2KeeperStarting = l2Starting.then((chain) =>
+    startL2Keeper(chain, {
+      redisUrl: redis.url,
+      logger: pino({ level: process.env.LOG_LEVEL ?? "warn" }, pino.destination(2)),
+      onEvent: (event) => say(`    keeper (L2): ${describeEvent(event)}`),
+    }),
+  );
+  l2KeeperStarting.catch(() => {}); // awaited below, as l2Starting
   const watch = createBookWatch();
   running = await startHedgekeeper(config, {
     role: "all",
@@ -292,6 +323,15 @@ async function startDemo(): Promise<DemoRun> {
     `History: ${store.backend === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${historyDir}`}`,
   );
   say("Monitor and keeper running (BullMQ: scan → evaluate → submit → confirm).");
+  const l1ReadyMs = performance.now();
+  const l2Chain = await l2Starting;
+  const l2 = await l2KeeperStarting;
+  const l2WaitedMs = performance.now() - l1ReadyMs;
+  const l2d = l2.devnet;
+  say(
+    `L2 devnet (Arbitrum-shaped, chain ${l2d.manifest.chainId}) on ${l2d.rpcUrl}: bootstrapped in ${(l2d.bootstrapMs / 1000).toFixed(1)} s and the keeper hired on its treasury Safe ${l2d.manifest.contracts.treasurySafe} in ${(l2Chain.hireMs / 1000).toFixed(1)} s beside the L1's; its own keeper (Redis prefix, PGlite history) started in ${(l2.startMs / 1000).toFixed(1)} s beside the L1's keeper (${((l1ReadyMs - l2WaitStarted) / 1000).toFixed(1)} s), waited ${(l2WaitedMs / 1000).toFixed(1)} s for it here`,
+  );
+  say(`  L2 metrics ${l2.running.metricsUrl}/metrics, API ${l2.running.apiUrl}/api/books`);
   say(`Metrics: ${running.metricsUrl}/metrics`);
   say(
     existsSync(DASHBOARD_DIST_DIR)
@@ -316,7 +356,7 @@ async function startDemo(): Promise<DemoRun> {
     });
   }
   say(`Books: ${[...params.keys()].join(", ")}`);
-  return { devnet: d, running, params, aaveBooks, watch };
+  return { devnet: d, running, params, aaveBooks, watch, l2 };
 }
 
 /** The devnet Aave market's reserves by asset address, with the symbol and decimals their tokens report. */
@@ -544,7 +584,7 @@ async function main(): Promise<number> {
     say(`Holding ${holdMs} ms before the first scenario (--hold-ms).`);
     await new Promise((resolve) => setTimeout(resolve, holdMs));
   }
-  const report: DemoReport = {
+  const report: DemoReport & { l2?: DemoL2Report } = {
     ok: true,
     bootstrapMs: Math.round(run.devnet.bootstrapMs),
     totalMs: 0,
@@ -556,6 +596,13 @@ async function main(): Promise<number> {
     report.ok &&= result.ok;
     say(renderScenario(result));
   }
+  report.l2 = await playL2(run.l2, {
+    say,
+    settle: (keeper, block) => settle(keeper, block),
+    confirmed: (keeper) => waitForConfirmations(keeper, 15_000),
+    l1: { devnet: run.devnet, keeper: running.keeper },
+  });
+  report.ok &&= report.l2.ok;
   await new Promise((resolve) => setTimeout(resolve, 1_100));
   for (const problem of await metricsProblems(running.metricsUrl!, [...run.params.keys()])) {
     report.ok = false;

@@ -5,16 +5,18 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEVNET_AAVE_HEALTH_FACTOR } from "../../../src/cli/devnet-aave-treasury-template.ts";
 import { DEVNET_AAVE_BOOK_ID, DEVNET_BOOK_ID } from "../../../src/devnet/devnet-config.ts";
+import { ARBITRUM_CHAIN_ID, SEQUENCER_GRACE_PERIOD_SEC } from "../../../src/devnet/index.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 
 // The README's main command, unattended, as a user runs it: a real process with its own devnet node, Redis by
 // the project's rule, the keeper on two books (LP + perp, and spot WETH hedged by an Aave v3 borrow short), four
-// scenarios, and the JSON report.
+// scenarios, and the JSON report; beside it the Arbitrum-shaped L2 devnet with its own book and keeper, where
+// sequencer-down is played (scripts/demo/l2.ts).
 const dir = mkdtempSync(join(tmpdir(), "hedgekeeper-demo-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("npm run demo -- --exit --report", () => {
-  it("plays the four scenarios on both books, acts where it must, and reports ok within three minutes", async () => {
+  it("plays the four scenarios on both L1 books and sequencer-down on the L2 book, acts where it must, and reports ok within three minutes", async () => {
     const report = join(dir, "report.json");
     const started = Date.now();
     const run = spawnSync(
@@ -27,6 +29,36 @@ describe("npm run demo -- --exit --report", () => {
 
     const result = JSON.parse(readFileSync(report, "utf8")) as {
       ok: boolean;
+      l2: {
+        chainId: number;
+        bookId: string;
+        gracePeriodSec: number;
+        ok: boolean;
+        problems: string[];
+        scenarios: {
+          name: string;
+          driftBpsAfter: number;
+          thresholdBps: number;
+          plans: {
+            planId: string;
+            status: string;
+            blockNumber: string;
+            txHash: string | null;
+            admittedTxs: number;
+          }[];
+          admittedLogs: number;
+          steps: {
+            sequencer: "up" | "down";
+            sinceChangeSec: number;
+            driftBps: number;
+            oracleProblem: string | null;
+          }[];
+          graceEndsAtBlock: string;
+          admittedWhileDownOrInGrace: number;
+          plansDecidedWhileDownOrInGrace: number;
+          l1EvaluatedWhileL2Down: { blockNumber: string; evaluated: boolean } | null;
+        }[];
+      };
       scenarios: {
         name: string;
         books: {
@@ -233,6 +265,39 @@ describe("npm run demo -- --exit --report", () => {
       const book = bookOf(scenario, DEVNET_BOOK_ID);
       expect(Math.abs(book.driftBpsAfter)).toBeLessThanOrEqual(book.thresholdBps);
     }
+
+    // The L2 (scripts/demo/l2.ts), read by the demo from the L2 chain before it stopped: ETH +10% while the
+    // sequencer is down takes the L2 book beyond its band, and nothing is decided or admitted by the L2 HedgeGuard
+    // for the L2 Safe until Chainlink's grace period has passed; meanwhile the L1 keeper evaluates a new L1 block.
+    // Then the L2 book's plans are mined, each in exactly one transaction (PlanAdmitted), and it ends in its band.
+    const l2 = result.l2;
+    expect(l2.problems).toEqual([]);
+    expect(l2.ok).toBe(true);
+    expect(l2.chainId).toBe(ARBITRUM_CHAIN_ID);
+    expect(l2.gracePeriodSec).toBe(SEQUENCER_GRACE_PERIOD_SEC);
+    expect(l2.scenarios.map((s) => s.name)).toEqual(["sequencer-down"]);
+    const down = l2.scenarios[0]!;
+    const whileDown = down.steps.filter((s) => s.sequencer === "down");
+    const inGrace = down.steps.filter((s) => s.sequencer === "up" && s.sinceChangeSec < l2.gracePeriodSec);
+    expect(whileDown.length).toBeGreaterThan(0);
+    expect(inGrace.length).toBeGreaterThan(0);
+    for (const step of whileDown) expect(step.oracleProblem).toMatch(/sequencer-down/);
+    for (const step of inGrace) expect(step.oracleProblem).toMatch(/sequencer-grace-period/);
+    // It had reason to act: beyond its band while it may not.
+    expect(Math.max(...inGrace.map((s) => Math.abs(s.driftBps)))).toBeGreaterThan(down.thresholdBps);
+    expect(down.steps.at(-1)!.sinceChangeSec).toBeGreaterThanOrEqual(l2.gracePeriodSec);
+    expect(down.plansDecidedWhileDownOrInGrace).toBe(0);
+    expect(down.admittedWhileDownOrInGrace).toBe(0);
+    expect(down.l1EvaluatedWhileL2Down?.evaluated).toBe(true);
+    const l2Mined = down.plans.filter((p) => p.status === "mined");
+    expect(l2Mined.length).toBeGreaterThan(0);
+    for (const plan of l2Mined) {
+      expect(plan.txHash, plan.planId).toMatch(/^0x[0-9a-f]{64}$/);
+      expect(plan.admittedTxs, plan.planId).toBe(1);
+      expect(BigInt(plan.blockNumber)).toBeGreaterThanOrEqual(BigInt(down.graceEndsAtBlock));
+    }
+    expect(down.admittedLogs).toBe(l2Mined.length);
+    expect(Math.abs(down.driftBpsAfter)).toBeLessThanOrEqual(down.thresholdBps);
     // The three minutes the title promises (spawnSync's own timeout), not the suite's 120 s default.
   }, 180_000);
 });
