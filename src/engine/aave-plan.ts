@@ -7,10 +7,11 @@
 //    above the ceiling, withdraw the excess to the target. Done before the hedge is sized up.
 //  - Hedge trade (routine): grow the short = borrow + swap to the collateral asset (+ supply the proceeds when the
 //    band needs it); shrink = swap collateral to the short asset (withdrawing collateral when the Safe holds too
-//    little) + repay. Swap minimums come from the feeds (oracle-bounds.ts), never from the pool.
+//    little) + repay. Swap minimums come from the feeds (oracle-bounds.ts), never from the pool; the pool (when the
+//    book reads it) only sizes the swap down to what it pays at that minimum (swap-math.ts), as a de-peg swap is.
 import { aaveAccountTotals, percentDiv } from "./aave-borrow-short.ts";
 import { type AaveBalanceChange, type AaveLegMetrics, aaveHealthFactorAfter, reserveOf } from "./aave-leg.ts";
-import { aaveSwapQuotes } from "./aave-swap-quotes.ts";
+import { aaveSwapQuotes, swapPoolOf } from "./aave-swap-quotes.ts";
 import type { BookMetrics } from "./book-metrics.ts";
 import { hedgeDrift } from "./hedge-drift.ts";
 import { fromFloat, toFloat } from "./input-guards.ts";
@@ -20,7 +21,14 @@ import type { AaveLegParams, BookParams } from "./params.ts";
 import type { AaveAction, Decision, Lane, Plan, PlanAction, SwapExactInputSingleAction } from "./plan.ts";
 import { bpsOf, gasUsd, oraclePremise, planCost, spotBalance } from "./plan-assembly.ts";
 import { planId } from "./plan-id.ts";
-import type { AaveAccountSnapshot, AaveReserveSnapshot, BookSnapshot, OracleReading } from "./snapshot.ts";
+import type {
+  AaveAccountSnapshot,
+  AaveReserveSnapshot,
+  BookSnapshot,
+  OracleReading,
+  V3PoolSnapshot,
+} from "./snapshot.ts";
+import { largestSwapPaying, quoteSwap } from "./swap-math.ts";
 import { SECONDS_PER_YEAR } from "./volatility.ts";
 
 /** Everything a leg plan is built from. */
@@ -248,6 +256,29 @@ function collateralFeed(ctx: AaveLegContext): OracleReading | null {
   return reading;
 }
 
+/**
+ * The router's pool for a swap of the leg, when the book reads it. The feeds' minimum out (less the leg's slippage
+ * bound) is what the swap must pay; a trade larger than the pool's depth pays less (fee + price impact past the
+ * bound), reverts with "Too little received", and the whole batch with it. So the trade is sized to what the pool pays.
+ */
+function legSwapRoute(
+  ctx: AaveLegContext,
+  tokenIn: AaveReserveSnapshot,
+  tokenOut: AaveReserveSnapshot,
+): { pool: V3PoolSnapshot; zeroForOne: boolean } | null {
+  const swap = { tokenIn: tokenIn.asset.address, tokenOut: tokenOut.asset.address, fee: ctx.leg.swap.fee };
+  const pool = swapPoolOf(ctx.book, swap);
+  if (pool === undefined) return null;
+  return { pool, zeroForOne: pool.token0.address.toLowerCase() === swap.tokenIn.toLowerCase() };
+}
+
+const poolPaysTooLittle = (
+  tokenIn: AaveReserveSnapshot,
+  tokenOut: AaveReserveSnapshot,
+  slippageBps: bigint,
+) =>
+  `the ${tokenIn.asset.symbol} → ${tokenOut.asset.symbol} pool pays less than the feeds' price less ${slippageBps} bps at any size`;
+
 export interface AaveTradeOutcome {
   decision: Decision | null;
   /** Why no trade was planned, when none was. */
@@ -306,6 +337,11 @@ export function aaveLegTrade(
         totals.totalCollateralBase;
     units = greatestHolding(wanted, (x) => withSupply(x) >= ctx.am.targetWad && withinLtv(x));
     if (units === 0n) return { trade: null, refused: "the health factor band leaves no room to borrow" };
+    // Smaller is still inside the band: the sale's proceeds are worth less than the debt they add at the liquidation
+    // threshold, so the health factor after falls as the borrow grows.
+    const route = legSwapRoute(ctx, short, collateral);
+    if (route !== null) units = largestSwapPaying(route.pool, route.zeroForOne, units, minOutOf);
+    if (units === 0n) return { trade: null, refused: poolPaysTooLittle(short, collateral, slippageBps) };
     const supplyProceeds = borrowOnly(units) < ctx.am.targetWad;
     const minOut = minOutOf(units);
     actions.push(aaveAction(ctx, "aave.borrow", short, units));
@@ -333,9 +369,17 @@ export function aaveLegTrade(
       collateral.aTokenBalance,
       unitsForUsd(ctx, collateral, leg.caps.maxCollateralMoveUsd),
     );
-    units = greatestHolding(units, (x) => collateralIn(x) <= held + withdrawable);
-    if (units === 0n)
+    const affordable = greatestHolding(units, (x) => collateralIn(x) <= held + withdrawable);
+    if (affordable === 0n)
       return { trade: null, refused: `the Safe cannot pay ${collateral.asset.symbol} to buy back` };
+    const route = legSwapRoute(ctx, collateral, short);
+    const pays = (x: bigint) => {
+      if (route === null) return true;
+      const quote = quoteSwap(route.pool, route.zeroForOne, collateralIn(x));
+      return quote !== null && quote.amountOut >= x;
+    };
+    units = greatestHolding(affordable, pays);
+    if (units === 0n) return { trade: null, refused: poolPaysTooLittle(collateral, short, slippageBps) };
     const amountIn = collateralIn(units);
     const withdraw = amountIn > held ? amountIn - held : 0n;
     if (withdraw > 0n) actions.push(aaveAction(ctx, "aave.withdraw", collateral, withdraw));
