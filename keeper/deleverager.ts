@@ -28,6 +28,7 @@ import { bookKey } from "../src/execution/book-key.ts";
 import { DELEVERAGER_ROLE_KEY } from "../src/execution/role-keys.ts";
 import { readAaveAccount } from "../src/indexers/aave-v3-reads.ts";
 import type { DeleveragerBook } from "./deleverager-config.ts";
+import type { DeleveragerEvent } from "./deleverager-events.ts";
 import { errorText } from "./errors.ts";
 
 /** How many blocks after the keeper's last admitted plan for a book the deleverager leaves the book to the keeper. */
@@ -44,6 +45,8 @@ export interface DeleveragerOptions {
   books: readonly DeleveragerBook[];
   keeperGraceBlocks: number;
   pollIntervalMs: number;
+  /** Told of every head, book reading and repay transaction (metrics, alerts); must not throw. */
+  onEvent?: (event: DeleveragerEvent) => void;
 }
 
 /** What the deleverager did for one book at one block. */
@@ -62,6 +65,14 @@ export function createDeleverager(options: DeleveragerOptions): Deleverager {
   const { logger, client, signer } = options;
   const controller = new AbortController();
   let loop: Promise<void> | undefined;
+  const emit = (event: DeleveragerEvent) => {
+    try {
+      options.onEvent?.(event);
+    } catch (error) {
+      // An observer's bug must not stop a repay.
+      logger.error({ err: errorText(error), event: event.kind }, "deleverager event observer failed");
+    }
+  };
 
   async function tick(blockNumber: bigint): Promise<DeleverageOutcome[]> {
     const outcomes: DeleverageOutcome[] = [];
@@ -91,7 +102,16 @@ export function createDeleverager(options: DeleveragerOptions): Deleverager {
       );
       return { bookId: book.bookId, blockNumber, kind: "in-flight" };
     }
-    const decision = await decideAt(book, blockNumber);
+    const { decision, keeperInGrace } = await decideAt(book, blockNumber);
+    emit({
+      kind: "book",
+      bookId: book.bookId,
+      blockNumber,
+      healthFactorWad: decision.healthFactorWad,
+      floorWad: book.floorWad,
+      keeperInGrace,
+      decision,
+    });
     const log = {
       book_id: book.bookId,
       block_number: Number(blockNumber),
@@ -103,9 +123,36 @@ export function createDeleverager(options: DeleveragerOptions): Deleverager {
     }
     const txHashes: Hex[] = [];
     let nonce = mined;
-    for (const call of await repayCalls(book, decision, blockNumber)) {
-      txHashes.push(await execWithRole(book, call, nonce));
-      nonce += 1;
+    try {
+      for (const call of await repayCalls(book, decision, blockNumber)) {
+        const repay = call.to === book.aave.contracts.pool;
+        txHashes.push(
+          await execWithRole(book, call, nonce, (event) => {
+            if (!repay) return;
+            if (event.kind === "sent")
+              emit({
+                kind: "repay.sent",
+                bookId: book.bookId,
+                blockNumber,
+                txHash: event.hash,
+                units: decision.units,
+                source: decision.source,
+              });
+            else
+              emit({
+                kind: "repay.confirmed",
+                bookId: book.bookId,
+                blockNumber: event.blockNumber,
+                txHash: event.hash,
+                gasUsed: event.gasUsed,
+              });
+          }),
+        );
+        nonce += 1;
+      }
+    } catch (error) {
+      emit({ kind: "repay.failed", bookId: book.bookId, blockNumber, error: errorText(error) });
+      throw error;
     }
     logger.warn(
       {
@@ -121,7 +168,10 @@ export function createDeleverager(options: DeleveragerOptions): Deleverager {
     return { bookId: book.bookId, blockNumber, kind: "decided", decision, txHashes };
   }
 
-  async function decideAt(book: DeleveragerBook, blockNumber: bigint): Promise<DeleverageDecision> {
+  async function decideAt(
+    book: DeleveragerBook,
+    blockNumber: bigint,
+  ): Promise<{ decision: DeleverageDecision; keeperInGrace: boolean }> {
     const [account, [heldShort, lastPlanBlock, round], block] = await Promise.all([
       readAaveAccount(client, book.aave, blockNumber),
       client.multicall({
@@ -141,7 +191,8 @@ export function createDeleverager(options: DeleveragerOptions): Deleverager {
       client.getBlock({ blockNumber }),
     ]);
     const updatedAt = round[3];
-    return decideDeleverage({
+    const keeperGraceBlocks = BigInt(options.keeperGraceBlocks);
+    const decision = decideDeleverage({
       account,
       shortAsset: book.shortAsset,
       heldShortUnits: heldShort,
@@ -149,9 +200,11 @@ export function createDeleverager(options: DeleveragerOptions): Deleverager {
       targetWad: book.targetWad,
       blockNumber,
       keeperLastPlanBlock: lastPlanBlock,
-      keeperGraceBlocks: BigInt(options.keeperGraceBlocks),
+      keeperGraceBlocks,
       oracleFresh: round[1] > 0n && block.timestamp - updatedAt <= BigInt(book.shortFeed.heartbeatSec),
     });
+    // The engine's own `keeper-active` test, reported whatever the decision (it only reaches it under the floor).
+    return { decision, keeperInGrace: blockNumber - lastPlanBlock <= keeperGraceBlocks };
   }
 
   /** The Pool calls of a repay: the approve it needs (only when the Safe's allowance falls short), then the repay. */
@@ -200,6 +253,11 @@ export function createDeleverager(options: DeleveragerOptions): Deleverager {
     book: DeleveragerBook,
     call: { to: Address; data: Hex },
     nonce: number,
+    onTransaction: (
+      event:
+        | { kind: "sent"; hash: Hex }
+        | { kind: "confirmed"; hash: Hex; blockNumber: bigint; gasUsed: bigint },
+    ) => void,
   ): Promise<Hex> {
     const args = [call.to, 0n, call.data, CALL, DELEVERAGER_ROLE_KEY, true] as const;
     await client.simulateContract({
@@ -226,9 +284,11 @@ export function createDeleverager(options: DeleveragerOptions): Deleverager {
       maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
     });
     const hash = await client.sendRawTransaction({ serializedTransaction: raw });
+    onTransaction({ kind: "sent", hash });
     const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: options.pollIntervalMs });
     if (receipt.status !== "success")
       throw new Error(`deleverager transaction ${hash} reverted in block ${receipt.blockNumber}`);
+    onTransaction({ kind: "confirmed", hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed });
     return hash;
   }
 
@@ -238,6 +298,7 @@ export function createDeleverager(options: DeleveragerOptions): Deleverager {
       try {
         const head = await client.getBlockNumber({ cacheTime: 0 });
         if (head > last) {
+          emit({ kind: "head", blockNumber: head });
           await tick(head);
           last = head;
         }

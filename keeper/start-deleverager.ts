@@ -1,13 +1,19 @@
 // The deleverager's composition root: from the validated configuration and the environment (its key) to the running
-// block loop. No Redis, no history store, no API: it must keep working when the keeper's infrastructure does not.
+// block loop, its /metrics and /healthz, and its alerts through the configured sinks. No Redis, no history store, no
+// API: it must keep working when the keeper's infrastructure does not, so its alerts are delivered, not recorded.
 import type { Logger } from "pino";
 import { privateKeyToAccount } from "viem/accounts";
+import { createAlertRouter } from "../src/alerts/alert-router.ts";
+import { createAlertSink } from "../src/alerts/sinks.ts";
 import { createChainClient } from "../src/chain/client.ts";
 import { chainClientOptionsFromConfig } from "../src/config/adapters.ts";
 import { createLogger } from "../src/config/logger.ts";
 import type { HedgekeeperConfig } from "../src/config/schema.ts";
+import { createDeleveragerMetrics } from "../src/metrics/deleverager-metrics.ts";
+import { startMetricsServer } from "../src/metrics/metrics-server.ts";
 import { createDeleverager, DEFAULT_KEEPER_GRACE_BLOCKS, type Deleverager } from "./deleverager.ts";
 import { deleveragerScopeOf } from "./deleverager-config.ts";
+import { createDeleveragerObserver, deleveragerHealth } from "./deleverager-observers.ts";
 
 export interface StartDeleveragerOptions {
   network?: string;
@@ -17,6 +23,9 @@ export interface StartDeleveragerOptions {
   keeperGraceBlocks?: number;
   logger?: Logger;
   logLevel?: string | undefined;
+  /** Overrides the configured port (`deleverager.metrics.port`, else `metrics.port`); 0 = any free port. */
+  metricsPort?: number;
+  nowMs?: () => number;
 }
 
 export interface RunningDeleverager {
@@ -24,13 +33,14 @@ export interface RunningDeleverager {
   bookIds: string[];
   signer: `0x${string}`;
   deleverager: Deleverager;
+  metricsUrl: string;
   stop(): Promise<void>;
 }
 
-export function startDeleverager(
+export async function startDeleverager(
   config: HedgekeeperConfig,
   options: StartDeleveragerOptions,
-): RunningDeleverager {
+): Promise<RunningDeleverager> {
   const scope = deleveragerScopeOf(config, {
     ...(options.network !== undefined && { network: options.network }),
     env: options.env,
@@ -46,6 +56,31 @@ export function startDeleverager(
       scrub: { values: [scope.privateKey] },
     });
   const client = createChainClient(chainClientOptionsFromConfig(config, scope.network));
+  const nowMs = options.nowMs ?? Date.now;
+  const startedAtMs = nowMs();
+  const metrics = createDeleveragerMetrics({ network: scope.network, nowMs, startedAtMs });
+  const nowSec = () => Math.floor(nowMs() / 1000);
+  // The keeper's sinks and de-duplication, without its history store (the deleverager host has no database).
+  const router = createAlertRouter({
+    sinks: config.alerts.sinks.map((sink) => createAlertSink(sink, { nowSec })),
+    dedupWindowSec: config.alerts.dedupWindowSec,
+    nowSec,
+  });
+  const observer = createDeleveragerObserver({ metrics, router, network: scope.network, nowMs, logger });
+  const listen = config.deleverager.metrics ?? config.metrics;
+  const metricsServer = await startMetricsServer({
+    metrics,
+    host: listen.host,
+    port: options.metricsPort ?? listen.port,
+    health: () =>
+      deleveragerHealth({
+        metrics,
+        nowMs,
+        startedAtMs,
+        headStaleSec: config.deleverager.headStaleSec,
+        network: scope.network,
+      }),
+  });
   const deleverager = createDeleverager({
     logger,
     client,
@@ -54,10 +89,16 @@ export function startDeleverager(
     books: scope.books,
     keeperGraceBlocks: options.keeperGraceBlocks ?? DEFAULT_KEEPER_GRACE_BLOCKS,
     pollIntervalMs: scope.pollIntervalMs,
+    onEvent: observer.onEvent,
   });
   deleverager.start();
   logger.info(
-    { network: scope.network, book_ids: scope.books.map((b) => b.bookId), signer: signer.address },
+    {
+      network: scope.network,
+      book_ids: scope.books.map((b) => b.bookId),
+      signer: signer.address,
+      metrics_url: metricsServer.url,
+    },
     "deleverager started",
   );
   return {
@@ -65,6 +106,11 @@ export function startDeleverager(
     bookIds: scope.books.map((b) => b.bookId),
     signer: signer.address,
     deleverager,
-    stop: () => deleverager.stop(),
+    metricsUrl: metricsServer.url,
+    async stop() {
+      await deleverager.stop();
+      await observer.flushed();
+      await metricsServer.close();
+    },
   };
 }

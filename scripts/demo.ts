@@ -521,7 +521,10 @@ async function attributionOf(
 /** The metrics endpoint must serve what it promises: every book's drift and the keeper's queues. */
 async function metricsProblems(metricsUrl: string, bookIds: readonly string[]): Promise<string[]> {
   const scraped = await fetch(`${metricsUrl}/metrics`).then((r) => r.text());
-  return [...bookIds.map((id) => `hedgekeeper_book_drift_bps{book_id="${id}",network="devnet"}`), "hedgekeeper_queue_depth{"]
+  return [
+    ...bookIds.map((id) => `hedgekeeper_book_drift_bps{book_id="${id}",network="devnet"}`),
+    "hedgekeeper_queue_depth{",
+  ]
     .filter((series) => !scraped.includes(series))
     .map((series) => `/metrics does not serve ${series}`);
 }

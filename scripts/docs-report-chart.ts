@@ -9,8 +9,8 @@ import { performanceReport } from "../src/performance/performance-report.ts";
 import { reportFigures } from "../src/performance/report-figures.ts";
 import { cumulativePnlChart } from "../src/performance/report-html.ts";
 import { openHistoryStore } from "../src/store/open-history-store.ts";
+import { fillReportHistory, REPORT_BOOK } from "../src/store/report-history.test-support.ts";
 import { readReportPeriod } from "../src/store/report-period.ts";
-import { fillReportHistory, REPORT_BOOK } from "../test/support/report-history.ts";
 
 const OUT = new URL("../docs/images/report-cumulative-pnl.svg", import.meta.url);
 const START_SEC = 1_764_806_400; // 2025-12-04T00:00:00Z, as the report-period test fills it

@@ -15,7 +15,7 @@ import { startHedgekeeper } from "../../keeper/start-hedgekeeper.ts";
 import { DELEVERAGER_SECRETS, loadConfig } from "../../src/config/load-config.ts";
 
 export const RUN_HELP = `hedgekeeper run [--config <file>] [--role all|monitor|worker|deleverager] [--network <name>]
-                [--keeper-grace-blocks <n>]
+                [--keeper-grace-blocks <n>] [--metrics-port <port>]
 
 Runs the monitor and the keeper for every book: scan → evaluate → submit → confirm through BullMQ on the
 configured Redis. When the books span several networks, one keeper process per network (each on Redis keys of its
@@ -32,7 +32,11 @@ api.host:api.port over the history store (history.databaseUrl, else embedded PGl
 treasury that hired one: when the health factor is under the leg's floor, the feed is fresh, and HedgeGuard has
 admitted no keeper plan for the book within --keeper-grace-blocks (default ${DEFAULT_KEEPER_GRACE_BLOCKS}), it repays
 the Safe's debt from the Safe's own balance of the borrowed asset (else its aTokens) up to the target health factor,
-through the Safe's Roles modifier. It needs no Redis and serves nothing (docs/operators.md).
+through the Safe's Roles modifier. It needs no Redis and no database. It serves /metrics (health factor per book,
+repays, last block, head age, keeper grace; labelled network) and /healthz (503 once the head has not advanced for
+deleverager.headStaleSec) on deleverager.metrics (absent: metrics) host and port; --metrics-port overrides the port.
+It alerts through alerts.sinks: health factor under floor (critical), repay sent (warning), repay failed
+(critical), delivered and not recorded (docs/operators.md).
 `;
 
 const ROLES: readonly (KeeperRole | "deleverager")[] = ["all", "monitor", "worker", "deleverager"];
@@ -45,6 +49,7 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
       role: { type: "string", default: "all" },
       network: { type: "string" },
       "keeper-grace-blocks": { type: "string" },
+      "metrics-port": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -54,6 +59,8 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
   }
   const role = values.role as KeeperRole | "deleverager";
   if (!ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(", ")}`);
+  if (values["metrics-port"] !== undefined && role !== "deleverager")
+    throw new Error("--metrics-port applies to --role deleverager only: the keeper's port is metrics.port");
   // The deleverager's host holds its own key, not the keeper's: the keeper key's variable may be unset there.
   const config = loadConfig(
     values.config,
@@ -94,21 +101,34 @@ export async function runCommand(args: string[], defaultConfig: string): Promise
 
 async function runDeleverager(
   config: ReturnType<typeof loadConfig>,
-  values: { config: string; network?: string | undefined; "keeper-grace-blocks"?: string | undefined },
+  values: {
+    config: string;
+    network?: string | undefined;
+    "keeper-grace-blocks"?: string | undefined;
+    "metrics-port"?: string | undefined;
+  },
 ): Promise<number> {
   const grace = values["keeper-grace-blocks"];
   const keeperGraceBlocks = grace === undefined ? DEFAULT_KEEPER_GRACE_BLOCKS : Number(grace);
   if (!(Number.isInteger(keeperGraceBlocks) && keeperGraceBlocks >= 0))
     throw new Error(`--keeper-grace-blocks must be a whole number of blocks, got "${grace}"`);
-  const running = startDeleverager(config, {
+  const port = values["metrics-port"];
+  const metricsPort = port === undefined ? undefined : Number(port);
+  if (
+    metricsPort !== undefined &&
+    !(Number.isInteger(metricsPort) && metricsPort >= 0 && metricsPort <= 65_535)
+  )
+    throw new Error(`--metrics-port must be a TCP port (0-65535, 0 = any free port), got "${port}"`);
+  const running = await startDeleverager(config, {
     ...(values.network !== undefined && { network: values.network }),
     source: values.config,
     env: process.env,
     keeperGraceBlocks,
+    ...(metricsPort !== undefined && { metricsPort }),
     logLevel: process.env.LOG_LEVEL,
   });
   process.stdout.write(
-    `hedgekeeper deleverager ${running.signer} watching ${running.bookIds.join(", ")} on ${running.network}\n`,
+    `hedgekeeper deleverager ${running.signer} watching ${running.bookIds.join(", ")} on ${running.network}; metrics ${running.metricsUrl}/metrics\n`,
   );
   await stopSignal();
   await running.stop();

@@ -425,6 +425,31 @@ describe("the configuration file", () => {
     expect(withoutAave.map((i) => i.path)).toEqual(["treasuries.devnet-treasury.permissions.aave"]);
   });
 
+  it("serves the deleverager on metrics by default, on deleverager.metrics when set, refusing the keeper's own port there", () => {
+    const defaults = parseConfig(devnetYaml(), { env: ENV });
+    expect(defaults.deleverager).toEqual({ headStaleSec: 120 });
+    // Positive control: a port of its own beside the keeper's.
+    const own = parseConfig(
+      edited((t) => {
+        t.deleverager = { metrics: { port: t.metrics.port + 1 }, headStaleSec: 30 };
+      }),
+      { env: ENV },
+    );
+    expect(own.deleverager.metrics?.port).toBe(own.metrics.port + 1);
+    const collide = issuesOf(
+      edited((t) => {
+        t.deleverager = { metrics: { port: t.metrics.port } };
+      }),
+    );
+    expect(collide.map((i) => i.path)).toEqual(["deleverager.metrics.port"]);
+    const bad = issuesOf(
+      edited((t) => {
+        t.deleverager = { headStaleSec: 0, metrics: { port: 70_000 } };
+      }),
+    );
+    expect(bad.map((i) => i.path).sort()).toEqual(["deleverager.headStaleSec", "deleverager.metrics.port"]);
+  });
+
   it("refuses a v4 withdrawal permission the devnet book's own withdrawals could not pass, naming the key", () => {
     // Positive control: the devnet's own permission parses.
     expect(

@@ -737,6 +737,21 @@ const listenSchema = z
   })
   .strict();
 
+const deleveragerProcessSchema = z
+  .object({
+    metrics: listenSchema
+      .optional()
+      .describe(
+        "Its `/metrics` and `/healthz`; absent = `metrics` (right on a host of its own; set it when it shares the keeper's).",
+      ),
+    headStaleSec: positiveInt
+      .default(120)
+      .describe(
+        "`/healthz` answers 503 once the chain head it follows has not advanced for longer than this.",
+      ),
+  })
+  .strict();
+
 const apiSchema = listenSchema
   .extend({
     token: z
@@ -851,6 +866,11 @@ export const configSchema = z
       .describe("Transaction lanes: urgent work never waits behind routine work."),
     alerts: alertsSchema,
     metrics: listenSchema.describe("Prometheus `/metrics` and `/healthz`."),
+    deleverager: deleveragerProcessSchema
+      .prefault({})
+      .describe(
+        "The `--role deleverager` process: where it serves `/metrics` and `/healthz`, when it is unhealthy.",
+      ),
     api: apiSchema.describe("HTTP API and dashboard."),
     history: historySchema
       .prefault({})
@@ -921,6 +941,13 @@ function checkReferences(config: z.output<z.ZodObject>, ctx: RefinementContext):
     if (!(id in network.feeds)) issue(path, `unknown feed "${id}": add it to the network's feeds`);
   };
 
+  // Set only to move the deleverager off the keeper's port on a shared host: the keeper's own port would collide.
+  const own = c.deleverager?.metrics;
+  if (own !== undefined && own.port !== 0 && own.port === c.metrics.port && own.host === c.metrics.host)
+    issue(
+      ["deleverager", "metrics", "port"],
+      `is metrics.port (${own.port}) too: on one host the keeper and the deleverager would collide; remove deleverager.metrics on a host of its own`,
+    );
   for (const [name, network] of Object.entries(c.networks)) {
     for (const [id, feed] of Object.entries(network.feeds)) {
       tokenIn(network, ["networks", name, "feeds", id, "asset"], feed.asset);

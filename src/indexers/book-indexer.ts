@@ -103,6 +103,8 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
             : {
                 addresses: alsoLogs.flatMap((l) => l.addresses),
                 events: alsoLogs.flatMap((l): readonly AbiEvent[] => l.events),
+                // The PoolManager's events, filtered by the cached positions' pool ids, in their own getLogs.
+                ...(v4Side?.logSources.byPoolId && { byPoolId: v4Side.logSources.byPoolId }),
               },
         );
 

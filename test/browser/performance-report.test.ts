@@ -12,10 +12,14 @@ import { reportHtml } from "../../src/performance/report-html.ts";
 import { printHtmlToPdf } from "../../src/runtime/print-pdf.ts";
 import type { HistoryStore } from "../../src/store/history-store.ts";
 import { openHistoryStore } from "../../src/store/open-history-store.ts";
+import {
+  type FilledReportHistory,
+  fillReportHistory,
+  REPORT_BOOK,
+} from "../../src/store/report-history.test-support.ts";
 import { readReportPeriod } from "../../src/store/report-period.ts";
 import { bookDetail } from "../integration/api/history-fixture.ts";
 import { chromiumPath, hasHorizontalOverflow, withPage } from "../support/browser.ts";
-import { type FilledReportHistory, fillReportHistory, REPORT_BOOK } from "../support/report-history.ts";
 
 // The HTML report as a steward opens it on a phone, and its PDF as printed by the machine's Chromium.
 const dir = mkdtempSync(join(tmpdir(), "hedgekeeper-report-"));

@@ -5,8 +5,12 @@ import { performanceReport } from "../../../src/performance/performance-report.t
 import { reportFigures } from "../../../src/performance/report-figures.ts";
 import type { HistoryStore } from "../../../src/store/history-store.ts";
 import { openHistoryStore } from "../../../src/store/open-history-store.ts";
+import {
+  type FilledReportHistory,
+  fillReportHistory,
+  REPORT_BOOK,
+} from "../../../src/store/report-history.test-support.ts";
 import { readReportPeriod } from "../../../src/store/report-period.ts";
-import { type FilledReportHistory, fillReportHistory, REPORT_BOOK } from "../../support/report-history.ts";
 
 // GET /api/books/:id/report over a real store (embedded PGlite): the figures the CLI prints, for the period asked.
 const START = 1_764_806_400;

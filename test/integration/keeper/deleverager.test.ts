@@ -2,10 +2,20 @@
 // the Safe's health factor falls under its floor, and the deleverager, with its own repay-only key, repays through
 // the Safe's Roles modifier until the target is back. One devnet, one setup; each test reverts to it.
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
-import { type Address, encodeFunctionData, keccak256, parseUnits, toFunctionSelector, toHex } from "viem";
+import {
+  type Address,
+  encodeFunctionData,
+  keccak256,
+  parseAbiItem,
+  parseUnits,
+  toFunctionSelector,
+  toHex,
+} from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseDocument, stringify } from "yaml";
 import { rolesAbi } from "zodiac-roles-sdk";
@@ -30,6 +40,7 @@ import { healthFactorWad } from "../../../src/engine/aave-leg.ts";
 import { HEDGE_GUARD_ABI } from "../../../src/execution/abis.ts";
 import { bookKey } from "../../../src/execution/book-key.ts";
 import { DELEVERAGER_ROLE_KEY } from "../../../src/execution/role-keys.ts";
+import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 import { expectCustomError } from "../../support/custom-error.ts";
 import { useDevnet } from "../../support/devnet.ts";
 import { startFaultInjectingRpcProxy } from "../../support/fault-injecting-rpc-proxy.ts";
@@ -87,15 +98,29 @@ function deleverager(): Deleverager {
   });
 }
 
-async function healthFactor(): Promise<bigint> {
+async function healthFactor(blockNumber?: bigint): Promise<bigint> {
   const d = devnet();
   const data = await d.publicClient.readContract({
     address: d.manifest.aave!.pool,
     abi: AAVE_V3_POOL_ABI,
     functionName: "getUserAccountData",
     args: [setup.scope.safe],
+    ...(blockNumber !== undefined && { blockNumber }),
   });
   return data[5];
+}
+
+/** One sample of a Prometheus text exposition, matched by name and the labels given (undefined: absent). */
+function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
+  for (const line of text.split("\n")) {
+    const match = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const have = Object.fromEntries(
+      [...(match[2] ?? "").matchAll(/([a-z_]+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]),
+    );
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(match[3]);
+  }
+  return undefined;
 }
 
 const head = () => devnet().publicClient.getBlockNumber({ cacheTime: 0 });
@@ -273,16 +298,52 @@ describe("the deleverager, keeper off", () => {
     ]);
   });
 
-  it("runs as `hedgekeeper run --role deleverager`: a process with only its own key repays, and stops on SIGTERM", async () => {
+  it("runs as `hedgekeeper run --role deleverager`: a process with only its own key repays, serves its metrics and /healthz, alerts a webhook, and stops on SIGTERM", async () => {
     const d = devnet();
+    const fromBlock = await head();
     // The in-process devnet, served over HTTP to the child process.
     const proxy = await startFaultInjectingRpcProxy({
       request: (args) => d.publicClient.request(args as never),
     });
+    // The operator's webhook sink: every alert the process delivers, as received.
+    const received: { key: string; severity: string; status: string }[] = [];
+    const receiver = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      request.on("end", () => {
+        received.push(JSON.parse(body) as (typeof received)[number]);
+        response.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
     const dir = mkdtempSync(join(tmpdir(), "hk-deleverager-"));
     const configPath = join(dir, "hedgekeeper.yaml");
-    writeFileSync(configPath, stringify(configTreeWithAaveLeg()));
-    const env = { HK_DEVNET_RPC_URL: proxy.url, HK_KEEPER_PRIVATE_KEY: "" };
+    const tree = configTreeWithAaveLeg() as unknown as Record<string, unknown> & {
+      alerts: Record<string, unknown>;
+    };
+    tree.alerts.sinks = [
+      {
+        kind: "webhook",
+        name: "ops",
+        url: "${HK_ALERT_WEBHOOK_URL}",
+        hmacSecret: "${HK_ALERT_WEBHOOK_SECRET}",
+        minSeverity: "info",
+        maxPerMinute: 120,
+      },
+    ];
+    const HEAD_STALE_SEC = 4;
+    tree.deleverager = { headStaleSec: HEAD_STALE_SEC };
+    writeFileSync(configPath, stringify(tree));
+    const metricsPort = await freeLoopbackPort();
+    const metricsUrl = `http://127.0.0.1:${metricsPort}`;
+    const env = {
+      HK_DEVNET_RPC_URL: proxy.url,
+      HK_KEEPER_PRIVATE_KEY: "",
+      HK_ALERT_WEBHOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`,
+      HK_ALERT_WEBHOOK_SECRET: "deleverager-test-secret",
+    };
     try {
       await submitFeedAnswer(
         d.client,
@@ -290,10 +351,11 @@ describe("the deleverager, keeper off", () => {
         d.manifest.feeds.ethUsd.aggregator,
         3600,
       );
-      const run = startScript("hedgekeeper", ["run", "-c", configPath, "--role", "deleverager"], {
-        ...env,
-        [DELEVERAGER_KEY_ENV]: DELEVERAGER_KEY,
-      });
+      const run = startScript(
+        "hedgekeeper",
+        ["run", "-c", configPath, "--role", "deleverager", "--metrics-port", String(metricsPort)],
+        { ...env, [DELEVERAGER_KEY_ENV]: DELEVERAGER_KEY },
+      );
       try {
         const deadline = Date.now() + 60_000;
         // Until the process has logged its repay (it logs once the receipt is in, after the chain shows it).
@@ -302,12 +364,92 @@ describe("the deleverager, keeper off", () => {
           await new Promise((resolve) => setTimeout(resolve, 200));
         expect(Number(await healthFactor()) / 1e18, run.output()).toBeCloseTo(TARGET, 4);
         expect(run.output()).toContain("deleverager repaid the Safe's Aave debt");
+
+        // Its /metrics: the repay counter is the Repay events the Pool emitted for the Safe since the test began.
+        const repays = await d.publicClient.getLogs({
+          address: d.manifest.aave!.pool,
+          event: parseAbiItem(
+            "event Repay(address indexed reserve, address indexed user, address indexed repayer, uint256 amount, bool useATokens)",
+          ),
+          args: { user: setup.scope.safe },
+          fromBlock,
+        });
+        expect(repays).toHaveLength(1);
+        const scrape = async () => (await fetch(`${metricsUrl}/metrics`)).text();
+        const book = { book_id: DEVNET_BOOK_ID, network: "devnet" };
+        let text = await scrape();
+        expect(sample(text, "hedgekeeper_deleverager_repays_total", { ...book, event: "confirmed" })).toBe(
+          repays.length,
+        );
+        expect(sample(text, "hedgekeeper_deleverager_repays_total", { ...book, event: "sent" })).toBe(
+          repays.length,
+        );
+        expect(
+          sample(text, "hedgekeeper_deleverager_repays_total", { ...book, event: "failed" }),
+        ).toBeUndefined();
+
+        // The health factor it shows is Aave's own getUserAccountData at the block it read it at, after the repay.
+        await d.client.testClient.mine({ blocks: 1 });
+        const mined = await head();
+        const readAt = async () => {
+          text = await scrape();
+          return sample(text, "hedgekeeper_deleverager_book_block_number", book);
+        };
+        const until = Date.now() + 20_000;
+        while ((await readAt()) !== Number(mined) && Date.now() < until)
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(sample(text, "hedgekeeper_deleverager_book_block_number", book), text).toBe(Number(mined));
+        expect(sample(text, "hedgekeeper_deleverager_health_factor", book)).toBe(
+          Number(await healthFactor(mined)) / 1e18,
+        );
+        expect(sample(text, "hedgekeeper_deleverager_health_factor_floor", book)).toBe(FLOOR);
+        expect(sample(text, "hedgekeeper_deleverager_keeper_in_grace", book)).toBe(0);
+        expect(sample(text, "hedgekeeper_deleverager_last_block_number", { network: "devnet" })).toBe(
+          Number(mined),
+        );
+
+        // /healthz: 200 while the head advanced within deleverager.headStaleSec, 503 once it has not for longer.
+        const healthz = async () => {
+          const response = await fetch(`${metricsUrl}/healthz`);
+          return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+        };
+        expect(await healthz()).toMatchObject({
+          status: 200,
+          body: { ok: true, headStaleSec: HEAD_STALE_SEC },
+        });
+        await new Promise((resolve) => setTimeout(resolve, (HEAD_STALE_SEC + 1) * 1000));
+        expect(await healthz()).toMatchObject({
+          status: 503,
+          body: { ok: false, headStaleSec: HEAD_STALE_SEC },
+        });
+
+        // The alerts reached the operator's webhook: the floor crossed (critical), the repay sent (warning).
+        const alertDeadline = Date.now() + 10_000;
+        const keys = () => received.map((m) => `${m.key} ${m.severity} ${m.status}`);
+        while (
+          !(
+            keys().some((k) =>
+              k.startsWith(`deleverager/repay-sent:${DEVNET_BOOK_ID}:${repays[0]!.transactionHash}`),
+            ) && keys().includes(`deleverager/health-factor-under-floor:${DEVNET_BOOK_ID} critical resolved`)
+          ) &&
+          Date.now() < alertDeadline
+        )
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(keys()).toEqual(
+          expect.arrayContaining([
+            `deleverager/health-factor-under-floor:${DEVNET_BOOK_ID} critical firing`,
+            `deleverager/repay-sent:${DEVNET_BOOK_ID}:${repays[0]!.transactionHash} warning firing`,
+            // Cleared by the repay: the next reading is above the floor.
+            `deleverager/health-factor-under-floor:${DEVNET_BOOK_ID} critical resolved`,
+          ]),
+        );
       } finally {
         run.child.kill("SIGTERM");
       }
       expect(await run.exited).toBe(0);
     } finally {
       await proxy.stop();
+      await new Promise((resolve) => receiver.close(resolve));
     }
   });
 

@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { performanceReport } from "../../../src/performance/performance-report.ts";
 import type { HistoryStore } from "../../../src/store/history-store.ts";
 import { openHistoryStore } from "../../../src/store/open-history-store.ts";
-import { ReportPeriodError, readReportPeriod } from "../../../src/store/report-period.ts";
 import {
   type FilledReportHistory,
   fillReportHistory,
   REBALANCE_HOUR,
   REPORT_BOOK,
-} from "../../support/report-history.ts";
+} from "../../../src/store/report-history.test-support.ts";
+import { ReportPeriodError, readReportPeriod } from "../../../src/store/report-period.ts";
 
 // The report's period read back from a real store (embedded PGlite): samples with migration 4's and 5's columns,
 // the realized executions of migrations 3 and 5, de-peg tier changes, plans and alerts.

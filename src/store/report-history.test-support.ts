@@ -7,12 +7,7 @@
 // rate that moves hour by hour around the one the samples record, as Perp v2's does (the mark-index premium over
 // the step, not the rate read at its start): a carry estimated from the recorded rate misses it, the settled and
 // pending funding does not.
-import type {
-  DepegSample,
-  HistorySample,
-  HistoryStore,
-  PlanExecution,
-} from "../../src/store/history-store.ts";
+import type { DepegSample, HistorySample, HistoryStore, PlanExecution } from "./history-store.ts";
 
 export const REPORT_BOOK = "eth-usdc";
 const CHAIN = 31_337;
