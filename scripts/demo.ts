@@ -677,16 +677,17 @@ function effectivenessOf(
 /**
  * What "worked" means for each scenario and book, so `ok` is a verdict, not a formality.
  *
- * Two findings on the Aave book are reported as known gaps (`gaps`), not problems, each narrowly, because the keeper is
- * right not to act and the devnet has no arbitrageur to undo it:
+ * Two findings on the Aave book are reported as known gaps (`gaps`), not problems, each narrowly:
  *  (1) after the de-peg (usdc-depeg-2023, and oracle-stale, which starts from its end and forbids acting), the book
  *      may end a little beyond its band (~165 bps against ±150). The urgent repay at the de-peg's low shrinks spot and
- *      debt together; the re-growth then sells WETH into the USDC/WETH pool, which the keeper's own re-growth at the
- *      end of the rally left ~27 bps under ETH/USD (nobody trades it back on the devnet): with the 0.05% fee that pays
- *      under the feeds' minimum (30 bps) at any size, so the engine refuses the trade (aave-plan.ts legSwapRoute).
- *  (2) the Aave Safe's second de-peg swap (USDC → USDT) may be refused by the keeper's own simulation when it was
- *      planned on the pool the first book's swap had just moved (both Safes swap through USDC/USDT 0.01%): the swap's
- *      minimum out binds, nothing is sent, and the next block plans on the moved pool.
+ *      debt together; the re-growth would sell WETH into the USDC/WETH pool, which the keeper's own re-growth at the
+ *      end of the rally (6 WETH sold) left under ETH/USD by its price impact, and nobody trades it back on the devnet:
+ *      with the 0.05% fee it pays under the feeds' minimum (30 bps) at any size, so the engine refuses to sell
+ *      (aave-plan.ts legSwapRoute) rather than loosen its bound.
+ *  (2) the Aave Safe's later de-peg swap (USDC → USDT) is sometimes refused by the keeper's own simulation (seen in
+ *      one run of two: "USDC de-peg -389 bps (act): swap to peg-holding stable"). Not verified; most likely it was
+ *      planned on the USDC/USDT pool state before the first Safe's swap of the same block moved it, so its minimum
+ *      out binds. Nothing is sent; the next block plans on the moved pool.
  * Anything else stays a problem: a sent plan that failed or reverted, any other refused plan (an Aave hedge trade or
  * recalibration refused by simulation), the Aave book beyond its band after quiet-drift or eth-rally, or an Aave
  * health factor under its floor.
