@@ -207,14 +207,14 @@ describe("decide() on an Aave leg", () => {
     expect(held.asset).toBe(USDC.address);
     expect(proceeds.amount).toBe(swap.amountOutMinimum);
     expect(plan.driftBpsAfter).toBeCloseTo(0, 0);
-    const after = (heldUsdc: bigint) =>
+    const healthFactorWith = (heldUsdc: bigint) =>
       aaveHealthFactorAfter(book.aave as AaveAccountSnapshot, [
         { asset: WETH.address, suppliedDelta: 0n, debtDelta: borrow.amount },
         { asset: USDC.address, suppliedDelta: heldUsdc + proceeds.amount, debtDelta: 0n },
       ]);
     // At the target, not above it: the least held supply that reaches it.
-    expect(after(held.amount)).toBeGreaterThanOrEqual(1_800_000n * 10n ** 12n);
-    expect(after(held.amount - 10n ** 6n)).toBeLessThan(1_800_000n * 10n ** 12n);
+    expect(healthFactorWith(held.amount)).toBeGreaterThanOrEqual(1_800_000n * 10n ** 12n);
+    expect(healthFactorWith(held.amount - 10n ** 6n)).toBeLessThan(1_800_000n * 10n ** 12n);
   });
 
   // The demo's refused re-growth: 8.2 WETH sold for a feed minimum 30 bps under ETH/USD, through a pool whose fee and
