@@ -729,16 +729,24 @@ function effectivenessOf(
 /**
  * What "worked" means for each scenario and book, so `ok` is a verdict, not a formality.
  *
- * Two findings on an Aave book are reported as known gaps (`gaps`), not problems, because the keeper cannot avoid
- * them yet: (1) its recalibration repays with the Safe's spot WETH first (aave-plan.ts), which shrinks spot and debt
- * by the same amount and so lowers the hedge ratio (60/100 → 45/85 over the rally): the book ends under-hedged beyond
- * its band; (2) some of its plans are refused by the keeper's own simulation, so nothing is sent (Roles'
- * ModuleTransactionFailed: "the premise holds; a venue call or the post-state check fails"): seen for the trade that
- * would grow the short back (borrow WETH, sell it, supply the proceeds) and for the Aave Safe's second de-peg swap,
- * cause not yet found (not the pool's depth: 6 WETH sell within 0.1% of the price after the rally). A sent plan that
- * failed or reverted, a refused plan of a book without an Aave leg, or an Aave health factor under its floor stay
- * problems.
+ * Two findings on the Aave book are reported as known gaps (`gaps`), not problems, each narrowly:
+ *  (1) after the de-peg (usdc-depeg-2023, and oracle-stale, which starts from its end and forbids acting), the book
+ *      may end a little beyond its band (~165 bps against ±150). The urgent repay at the de-peg's low shrinks spot and
+ *      debt together; the re-growth would sell WETH into the USDC/WETH pool, which the keeper's own re-growth at the
+ *      end of the rally (6 WETH sold) left under ETH/USD by its price impact, and nobody trades it back on the devnet:
+ *      with the 0.05% fee it pays under the feeds' minimum (30 bps) at any size, so the engine refuses to sell
+ *      (aave-plan.ts legSwapRoute) rather than loosen its bound.
+ *  (2) the Aave Safe's later de-peg swap (USDC → USDT) is sometimes refused by the keeper's own simulation (seen in
+ *      one run of two: "USDC de-peg -389 bps (act): swap to peg-holding stable"). Not verified; most likely it was
+ *      planned on the USDC/USDT pool state before the first Safe's swap of the same block moved it, so its minimum
+ *      out binds. Nothing is sent; the next block plans on the moved pool.
+ * Anything else stays a problem: a sent plan that failed or reverted, any other refused plan (an Aave hedge trade or
+ * recalibration refused by simulation), the Aave book beyond its band after quiet-drift or eth-rally, or an Aave
+ * health factor under its floor.
  */
+/** The scenarios after which the Aave book may end beyond its band (gap (1) of `judge`). */
+const AAVE_DRIFT_GAP_SCENARIOS: ReadonlySet<string> = new Set(["usdc-depeg-2023", "oracle-stale"]);
+
 function judge(result: DemoScenario, wants: Readonly<Record<string, Wants>>) {
   for (const book of result.books) {
     const want = wants[book.id] ?? "any";
@@ -748,19 +756,23 @@ function judge(result: DemoScenario, wants: Readonly<Record<string, Wants>>) {
       (a) => a.status === "reverted" || (a.status === "failed" && a.txHash !== null),
     );
     const refused = actions.filter((a) => a.status === "failed" && a.txHash === null);
-    const knownGaps = book.aave !== undefined ? result.gaps : result.problems;
+    const isAave = book.aave !== undefined;
+    // Gap (2) above: the Aave Safe's de-peg swap, refused on a pool the other Safe's swap had moved.
+    const refusedDepegSwaps = refused.filter((a) => isAave && /^USDC de-peg .*: swap to/.test(a.reason));
+    const refusedOther = refused.filter((a) => !refusedDepegSwaps.includes(a));
+    const refusedLine = (list: readonly DemoAction[]) =>
+      `book ${book.id}: ${list.length} plan(s) refused by simulation, nothing sent (${[...new Set(list.map((a) => a.reason.split(";")[0]))].join(" | ")})`;
     if (sentAndFailed.length > 0)
       result.problems.push(`book ${book.id}: ${sentAndFailed.length} plan(s) failed or reverted`);
-    if (refused.length > 0)
-      knownGaps.push(
-        `book ${book.id}: ${refused.length} plan(s) refused by simulation, nothing sent (${[...new Set(refused.map((a) => a.reason.split(";")[0]))].join(" | ")})`,
-      );
+    if (refusedOther.length > 0) result.problems.push(refusedLine(refusedOther));
+    if (refusedDepegSwaps.length > 0) result.gaps.push(refusedLine(refusedDepegSwaps));
     if (want === "none" && actions.some((a) => a.txHash !== null))
       result.problems.push(`book ${book.id}: a transaction was sent although nothing should have been`);
     if ((want === "routine" || want === "urgent") && !mined.some((a) => a.lane === want))
       result.problems.push(`book ${book.id}: no ${want} plan was mined`);
     if (isBeyondBand(driftBand(book.driftBpsAfter, book.thresholdBps))) {
-      knownGaps.push(
+      // Gap (1) above: only the Aave book, only from the de-peg on.
+      (isAave && AAVE_DRIFT_GAP_SCENARIOS.has(result.name) ? result.gaps : result.problems).push(
         `book ${book.id} ended ${round(book.driftBpsAfter)} bps from target, beyond ±${book.thresholdBps}`,
       );
     }

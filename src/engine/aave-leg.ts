@@ -2,6 +2,7 @@
 // Aave's rounding) against the leg's health-factor band (floor / target / ceiling) and its least liquidation
 // distance, and the health factor a batch of Pool calls would leave (what HedgeGuard's post check reads).
 import {
+  type AaveAccountTotals,
   type AaveBorrowShortMetrics,
   aaveAccountTotals,
   aaveBorrowShortMetrics,
@@ -102,6 +103,14 @@ export function aaveHealthFactorAfter(
   snapshot: AaveAccountSnapshot,
   changes: readonly AaveBalanceChange[],
 ): bigint {
+  return aaveTotalsAfter(snapshot, changes).healthFactorWad;
+}
+
+/** The account's totals (collateral, debt, average LTV, health factor) after the changes, at the snapshot's prices. */
+export function aaveTotalsAfter(
+  snapshot: AaveAccountSnapshot,
+  changes: readonly AaveBalanceChange[],
+): AaveAccountTotals {
   const reserves = snapshot.reserves.map((reserve) => {
     const change = changes.find((c) => c.asset.toLowerCase() === reserve.asset.address.toLowerCase());
     if (!change) return reserve;
@@ -119,7 +128,7 @@ export function aaveHealthFactorAfter(
         (reserve.aTokenBalance === 0n && change.suppliedDelta > 0n && reserve.ltvBps !== 0),
     };
   });
-  return aaveAccountTotals(reserves).healthFactorWad;
+  return aaveAccountTotals(reserves);
 }
 
 export function reserveOf(snapshot: AaveAccountSnapshot, asset: Address): AaveReserveSnapshot | undefined {

@@ -8,7 +8,8 @@ import { decide } from "./decide.ts";
 import { chooseHedgeLeg } from "./leg-choice.ts";
 import type { BookParams } from "./params.ts";
 import type { AaveAction, Plan, SwapExactInputSingleAction } from "./plan.ts";
-import type { AaveAccountSnapshot, BookSnapshot } from "./snapshot.ts";
+import type { AaveAccountSnapshot, BookSnapshot, V3PoolSnapshot } from "./snapshot.ts";
+import { quoteSwap } from "./swap-math.ts";
 
 const params = (overrides: Partial<BookParams> = {}): BookParams => makeParams({ aave: LEG, ...overrides });
 
@@ -16,6 +17,13 @@ function planOf(book: BookSnapshot, p: BookParams = params()): Plan {
   const decision = decide(book, p, NOW_SEC);
   if (decision.kind !== "plan") throw new Error(`expected a plan, got noop: ${decision.reason}`);
   return decision.plan;
+}
+
+/** The book with its USDC/WETH 0.05% pool (the leg's swap pool, token0 USDC) changed. */
+function withMainPool(book: BookSnapshot, change: (pool: V3PoolSnapshot) => V3PoolSnapshot): BookSnapshot {
+  const [main, ...rest] = book.pools;
+  if (main?.kind !== "uniswap-v3") throw new Error("fixture's first pool is the v3 USDC/WETH pool");
+  return { ...book, pools: [change(main), ...rest] };
 }
 
 const aaveActions = (plan: Plan) => plan.actions.filter((a): a is AaveAction => a.venue === "aave-v3");
@@ -153,7 +161,7 @@ describe("decide() on an Aave leg", () => {
   });
 
   it("grows an under-hedged short: borrow, swap WETH → USDC bounded by the feeds, supply when the band needs it", () => {
-    const book = aaveBook({ hf: 2.3, hedgeRatio: 0.5 });
+    const book = aaveBook({ hf: 2.3, hedgeRatio: 0.5, heldUsdc: 0 });
     const plan = planOf(book);
     expect(plan.lane).toBe("routine");
     expect(plan.actions.map((a) => a.kind)).toEqual(["aave.borrow", "swap.exactInputSingle", "aave.supply"]);
@@ -172,6 +180,85 @@ describe("decide() on an Aave leg", () => {
     ]);
     expect(after).toBeGreaterThanOrEqual(1_800_000n * 10n ** 12n);
     expect(after).toBeLessThan(1_800_010n * 10n ** 12n);
+  });
+
+  // The demo's eth-rally: the urgent / recalibration lane restored the target by repaying with spot WETH (spot and
+  // debt fall together: 60/100 → 45/85 of the hedge), then the re-growth had no room at the target. Selling borrowed
+  // WETH into collateral lowers the health factor (0.80 × 0.997 < target), so the Safe's held USDC pays for the room.
+  it("grows a short at its target health factor by supplying the Safe's held collateral first, as much as needed", () => {
+    const noHeld = decide(aaveBook({ hf: 1.8, hedgeRatio: 0.5, heldUsdc: 0 }), params(), NOW_SEC);
+    if (noHeld.kind !== "noop") throw new Error(`expected a noop, got a plan: ${noHeld.plan.reason}`);
+    expect(noHeld.reason).toMatch(/no room to borrow/);
+
+    const book = aaveBook({ hf: 1.8, hedgeRatio: 0.5, heldUsdc: 1_000_000 });
+    const plan = planOf(book);
+    expect(plan.actions.map((a) => a.kind)).toEqual([
+      "aave.supply",
+      "aave.borrow",
+      "swap.exactInputSingle",
+      "aave.supply",
+    ]);
+    const [held, borrow, swap, proceeds] = plan.actions as [
+      AaveAction,
+      AaveAction,
+      SwapExactInputSingleAction,
+      AaveAction,
+    ];
+    expect(held.asset).toBe(USDC.address);
+    expect(proceeds.amount).toBe(swap.amountOutMinimum);
+    expect(plan.driftBpsAfter).toBeCloseTo(0, 0);
+    const healthFactorWith = (heldUsdc: bigint) =>
+      aaveHealthFactorAfter(book.aave as AaveAccountSnapshot, [
+        { asset: WETH.address, suppliedDelta: 0n, debtDelta: borrow.amount },
+        { asset: USDC.address, suppliedDelta: heldUsdc + proceeds.amount, debtDelta: 0n },
+      ]);
+    // At the target, not above it: the least held supply that reaches it.
+    expect(healthFactorWith(held.amount)).toBeGreaterThanOrEqual(1_800_000n * 10n ** 12n);
+    expect(healthFactorWith(held.amount - 10n ** 6n)).toBeLessThan(1_800_000n * 10n ** 12n);
+  });
+
+  // The demo's refused re-growth: 8.2 WETH sold for a feed minimum 30 bps under ETH/USD, through a pool whose fee and
+  // price impact cost more than that on 8.2 WETH: "Too little received", and the whole batch reverted in simulation.
+  it("sizes the WETH sale to what the pool pays at the feeds' minimum, and refuses when it pays less at any size", () => {
+    const deep = aaveBook({ hf: 2.3, hedgeRatio: 0.5, heldUsdc: 0 });
+    const full = planOf(deep).actions[1] as SwapExactInputSingleAction;
+    const thin = withMainPool(deep, (p) => ({ ...p, liquidity: p.liquidity / 100_000n }));
+    const fullOnThin = quoteSwap(thin.pools[0] as V3PoolSnapshot, false, full.amountIn);
+    expect(fullOnThin?.amountOut).toBeLessThan(full.amountOutMinimum); // what the unsized plan would have sent
+
+    const plan = planOf(thin);
+    // Smaller, the borrow alone keeps the health factor at the target: no supply needed.
+    expect(plan.actions.map((a) => a.kind)).toEqual(["aave.borrow", "swap.exactInputSingle"]);
+    const [borrow, swap] = plan.actions as [AaveAction, SwapExactInputSingleAction];
+    expect(swap.amountIn).toBe(borrow.amount);
+    expect(swap.amountIn).toBeLessThan(full.amountIn);
+    expect(swap.amountIn).toBeGreaterThan(0n);
+    const quote = quoteSwap(thin.pools[0] as V3PoolSnapshot, false, swap.amountIn);
+    expect(quote?.amountOut).toBeGreaterThanOrEqual(swap.amountOutMinimum);
+    // The largest such: 1% more would pay under its own minimum.
+    const more = (swap.amountIn * 101n) / 100n;
+    const minMore = (more * 3000n * 9_970n) / 10_000n / 10n ** 12n;
+    expect(quoteSwap(thin.pools[0] as V3PoolSnapshot, false, more)?.amountOut).toBeLessThan(minMore);
+
+    // A pool 1% under the feeds (the stablecoin de-pegged, the pool not re-priced) pays under the minimum at any size.
+    const cheap = withMainPool(deep, (p) => ({ ...p, sqrtPriceX96: (p.sqrtPriceX96 * 1005n) / 1000n }));
+    const decision = decide(cheap, params(), NOW_SEC);
+    if (decision.kind !== "noop") throw new Error(`expected a noop, got a plan: ${decision.plan.reason}`);
+    expect(decision.reason).toMatch(/WETH → USDC pool pays less than the feeds' price less 30 bps/);
+  });
+
+  it("sizes a buy-back to what the pool pays in WETH for the feeds' USDC", () => {
+    const deep = aaveBook({ hf: 2, hedgeRatio: 1.5, heldUsdc: 1_000_000 });
+    const full = planOf(deep).actions[0] as SwapExactInputSingleAction;
+    const thin = withMainPool(deep, (p) => ({ ...p, liquidity: p.liquidity / 100_000n }));
+    expect(quoteSwap(thin.pools[0] as V3PoolSnapshot, true, full.amountIn)?.amountOut).toBeLessThan(
+      full.amountOutMinimum,
+    );
+    const [swap, repay] = planOf(thin).actions as [SwapExactInputSingleAction, AaveAction];
+    expect(swap.amountIn).toBeLessThan(full.amountIn);
+    expect(quoteSwap(thin.pools[0] as V3PoolSnapshot, true, swap.amountIn)?.amountOut).toBeGreaterThanOrEqual(
+      repay.amount,
+    );
   });
 
   it("shrinks an over-hedged short: swap USDC → WETH for at least the repay, then repay", () => {
@@ -239,7 +326,7 @@ describe("leg choice by cost", () => {
     if (!perp) throw new Error("two legs");
     // Funding against shorts makes the perp dear: the Aave leg grows.
     const dearPerp = { ...book, perp: { ...perp, fundingRateDaily: -0.002 } };
-    expect(planOf(dearPerp).actions[0]?.kind).toBe("aave.borrow");
+    expect(planOf(dearPerp).actions.some((a) => a.kind === "aave.borrow")).toBe(true);
     // Positive control: the same book with shorts earning funding grows the perp.
     expect(planOf(book).actions.some((a) => a.kind === "perp.adjustPosition")).toBe(true);
   });

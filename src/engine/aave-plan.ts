@@ -5,12 +5,19 @@
 //    asset it still holds (delta-neutral: spot and debt fall together), then supply collateral it holds.
 //  - Recalibration (routine): under the recalibration trigger (halfway from floor to target), supply held collateral (or repay with held short asset) to the target;
 //    above the ceiling, withdraw the excess to the target. Done before the hedge is sized up.
-//  - Hedge trade (routine): grow the short = borrow + swap to the collateral asset (+ supply the proceeds when the
-//    band needs it); shrink = swap collateral to the short asset (withdrawing collateral when the Safe holds too
-//    little) + repay. Swap minimums come from the feeds (oracle-bounds.ts), never from the pool.
-import { aaveAccountTotals, percentDiv } from "./aave-borrow-short.ts";
-import { type AaveBalanceChange, type AaveLegMetrics, aaveHealthFactorAfter, reserveOf } from "./aave-leg.ts";
-import { aaveSwapQuotes } from "./aave-swap-quotes.ts";
+//  - Hedge trade (routine): grow the short = borrow + swap to the collateral asset (+ supply the proceeds, and first
+//    the Safe's held collateral, when the band needs it); shrink = swap collateral to the short asset (withdrawing collateral when the Safe holds too
+//    little) + repay. Swap minimums come from the feeds (oracle-bounds.ts), never from the pool; the pool (when the
+//    book reads it) only sizes the swap down to what it pays at that minimum (swap-math.ts), as a de-peg swap is.
+import { percentDiv } from "./aave-borrow-short.ts";
+import {
+  type AaveBalanceChange,
+  type AaveLegMetrics,
+  aaveHealthFactorAfter,
+  aaveTotalsAfter,
+  reserveOf,
+} from "./aave-leg.ts";
+import { aaveSwapQuotes, swapPoolOf } from "./aave-swap-quotes.ts";
 import type { BookMetrics } from "./book-metrics.ts";
 import { hedgeDrift } from "./hedge-drift.ts";
 import { fromFloat, toFloat } from "./input-guards.ts";
@@ -20,7 +27,14 @@ import type { AaveLegParams, BookParams } from "./params.ts";
 import type { AaveAction, Decision, Lane, Plan, PlanAction, SwapExactInputSingleAction } from "./plan.ts";
 import { bpsOf, gasUsd, oraclePremise, planCost, spotBalance } from "./plan-assembly.ts";
 import { planId } from "./plan-id.ts";
-import type { AaveAccountSnapshot, AaveReserveSnapshot, BookSnapshot, OracleReading } from "./snapshot.ts";
+import type {
+  AaveAccountSnapshot,
+  AaveReserveSnapshot,
+  BookSnapshot,
+  OracleReading,
+  V3PoolSnapshot,
+} from "./snapshot.ts";
+import { largestSwapPaying, quoteSwap } from "./swap-math.ts";
 import { SECONDS_PER_YEAR } from "./volatility.ts";
 
 /** Everything a leg plan is built from. */
@@ -248,6 +262,29 @@ function collateralFeed(ctx: AaveLegContext): OracleReading | null {
   return reading;
 }
 
+/**
+ * The router's pool for a swap of the leg, when the book reads it. The feeds' minimum out (less the leg's slippage
+ * bound) is what the swap must pay; a trade larger than the pool's depth pays less (fee + price impact past the
+ * bound), reverts with "Too little received", and the whole batch with it. So the trade is sized to what the pool pays.
+ */
+function legSwapRoute(
+  ctx: AaveLegContext,
+  tokenIn: AaveReserveSnapshot,
+  tokenOut: AaveReserveSnapshot,
+): { pool: V3PoolSnapshot; zeroForOne: boolean } | null {
+  const swap = { tokenIn: tokenIn.asset.address, tokenOut: tokenOut.asset.address, fee: ctx.leg.swap.fee };
+  const pool = swapPoolOf(ctx.book, swap);
+  if (pool === undefined) return null;
+  return { pool, zeroForOne: pool.token0.address.toLowerCase() === swap.tokenIn.toLowerCase() };
+}
+
+const poolPaysTooLittle = (
+  tokenIn: AaveReserveSnapshot,
+  tokenOut: AaveReserveSnapshot,
+  slippageBps: bigint,
+) =>
+  `the ${tokenIn.asset.symbol} → ${tokenOut.asset.symbol} pool pays less than the feeds' price less ${slippageBps} bps at any size`;
+
 export interface AaveTradeOutcome {
   decision: Decision | null;
   /** Why no trade was planned, when none was. */
@@ -290,28 +327,49 @@ export function aaveLegTrade(
         priceOut: feed,
         slippageBps,
       });
-    // Supplying the proceeds is part of the trade when the borrow alone would leave the health factor under target.
-    const borrowOnly = (x: bigint) => aaveHealthFactorAfter(account, [change(short.asset.address, 0n, x)]);
-    const withSupply = (x: bigint) =>
+    // Growing the short at the target health factor needs collateral: the sale's proceeds alone are worth less than
+    // the debt they add at the liquidation threshold (0.80 × 0.997 < 1.2 for USDC), so the health factor falls as
+    // the borrow grows. The Safe's held collateral (within the move cap) is supplied first, as much as the band needs.
+    const heldCollateral = min(
+      spotBalance(book, collateral.asset.address),
+      unitsForUsd(ctx, collateral, leg.caps.maxCollateralMoveUsd),
+    );
+    const after = (x: bigint, held: bigint, proceeds: boolean) =>
       aaveHealthFactorAfter(account, [
         change(short.asset.address, 0n, x),
-        change(collateral.asset.address, minOutOf(x), 0n),
+        change(collateral.asset.address, held + (proceeds ? minOutOf(x) : 0n), 0n),
       ]);
-    // ValidationLogic.validateBorrow: the borrow must fit the collateral at its LTV before the proceeds are supplied.
-    const totals = aaveAccountTotals(account.reserves);
+    // ValidationLogic.validateBorrow: the borrow must fit the collateral at its LTV before the proceeds are supplied
+    // (the held collateral is supplied before it).
     const unit = 10n ** BigInt(short.asset.decimals);
-    const withinLtv = (x: bigint) =>
-      totals.avgLtvBps !== 0n &&
-      percentDiv(totals.totalDebtBase + (short.priceBase * x) / unit, totals.avgLtvBps) <=
-        totals.totalCollateralBase;
-    units = greatestHolding(wanted, (x) => withSupply(x) >= ctx.am.targetWad && withinLtv(x));
+    const withinLtv = (x: bigint, held: bigint) => {
+      const totals = aaveTotalsAfter(account, [change(collateral.asset.address, held, 0n)]);
+      return (
+        totals.avgLtvBps !== 0n &&
+        percentDiv(totals.totalDebtBase + (short.priceBase * x) / unit, totals.avgLtvBps) <=
+          totals.totalCollateralBase
+      );
+    };
+    units = greatestHolding(
+      wanted,
+      (x) => after(x, heldCollateral, true) >= ctx.am.targetWad && withinLtv(x, heldCollateral),
+    );
     if (units === 0n) return { trade: null, refused: "the health factor band leaves no room to borrow" };
-    const supplyProceeds = borrowOnly(units) < ctx.am.targetWad;
+    // Smaller is still inside the band: the health factor after falls as the borrow grows (above).
+    const route = legSwapRoute(ctx, short, collateral);
+    if (route !== null) units = largestSwapPaying(route.pool, route.zeroForOne, units, minOutOf);
+    if (units === 0n) return { trade: null, refused: poolPaysTooLittle(short, collateral, slippageBps) };
+    const grown = units;
+    const supplyProceeds = after(grown, 0n, false) < ctx.am.targetWad || !withinLtv(grown, 0n);
+    const supplyHeld = supplyProceeds
+      ? leastReaching(heldCollateral, (s) => after(grown, s, true) >= ctx.am.targetWad && withinLtv(grown, s))
+      : 0n;
     const minOut = minOutOf(units);
+    if (supplyHeld > 0n) actions.push(aaveAction(ctx, "aave.supply", collateral, supplyHeld));
     actions.push(aaveAction(ctx, "aave.borrow", short, units));
     actions.push(swapAction(ctx, short, collateral, units, minOut));
     if (supplyProceeds) actions.push(aaveAction(ctx, "aave.supply", collateral, minOut));
-    healthFactorAfterWad = supplyProceeds ? withSupply(units) : borrowOnly(units);
+    healthFactorAfterWad = after(units, supplyHeld, supplyProceeds);
   } else {
     units = min(wanted, short.variableDebt);
     // The collateral that buys `units` at the feeds' price less the slippage bound: its minimum out covers the repay.
@@ -333,9 +391,17 @@ export function aaveLegTrade(
       collateral.aTokenBalance,
       unitsForUsd(ctx, collateral, leg.caps.maxCollateralMoveUsd),
     );
-    units = greatestHolding(units, (x) => collateralIn(x) <= held + withdrawable);
-    if (units === 0n)
+    const affordable = greatestHolding(units, (x) => collateralIn(x) <= held + withdrawable);
+    if (affordable === 0n)
       return { trade: null, refused: `the Safe cannot pay ${collateral.asset.symbol} to buy back` };
+    const route = legSwapRoute(ctx, collateral, short);
+    const pays = (x: bigint) => {
+      if (route === null) return true;
+      const quote = quoteSwap(route.pool, route.zeroForOne, collateralIn(x));
+      return quote !== null && quote.amountOut >= x;
+    };
+    units = greatestHolding(affordable, pays);
+    if (units === 0n) return { trade: null, refused: poolPaysTooLittle(collateral, short, slippageBps) };
     const amountIn = collateralIn(units);
     const withdraw = amountIn > held ? amountIn - held : 0n;
     if (withdraw > 0n) actions.push(aaveAction(ctx, "aave.withdraw", collateral, withdraw));

@@ -4,7 +4,7 @@
 // and fee tier; it is quoted when the book reads it (its LP pool, or `positions.uniswapV3.pools`). A swap whose
 // pool the book does not read has no quote: its cost stays gas only, as before.
 import { toFloat } from "./input-guards.ts";
-import type { PlanAction, SwapTradeQuote } from "./plan.ts";
+import type { PlanAction, SwapExactInputSingleAction, SwapTradeQuote } from "./plan.ts";
 import type { AaveAccountSnapshot, BookSnapshot, V3PoolSnapshot } from "./snapshot.ts";
 import { quoteSwap } from "./swap-math.ts";
 
@@ -23,13 +23,7 @@ export function aaveSwapQuotes(
     if (action.kind !== "swap.exactInputSingle") continue;
     const tokenIn = action.tokenIn.toLowerCase();
     const tokenOut = action.tokenOut.toLowerCase();
-    const pool = book.pools.find(
-      (p): p is V3PoolSnapshot =>
-        p.kind === "uniswap-v3" &&
-        p.fee === action.fee &&
-        ((p.token0.address.toLowerCase() === tokenIn && p.token1.address.toLowerCase() === tokenOut) ||
-          (p.token1.address.toLowerCase() === tokenIn && p.token0.address.toLowerCase() === tokenOut)),
-    );
+    const pool = swapPoolOf(book, action);
     const tokenInPriceUsd = usdOf(tokenIn);
     const tokenOutPriceUsd = usdOf(tokenOut);
     if (pool === undefined || tokenInPriceUsd === undefined || tokenOutPriceUsd === undefined) continue;
@@ -54,4 +48,20 @@ export function aaveSwapQuotes(
     });
   }
   return quotes;
+}
+
+/** The v3 pool of a swap's token pair and fee tier (the router's pool), when the book reads it. */
+export function swapPoolOf(
+  book: Pick<BookSnapshot, "pools">,
+  swap: Pick<SwapExactInputSingleAction, "tokenIn" | "tokenOut" | "fee">,
+): V3PoolSnapshot | undefined {
+  const tokenIn = swap.tokenIn.toLowerCase();
+  const tokenOut = swap.tokenOut.toLowerCase();
+  return book.pools.find(
+    (p): p is V3PoolSnapshot =>
+      p.kind === "uniswap-v3" &&
+      p.fee === swap.fee &&
+      ((p.token0.address.toLowerCase() === tokenIn && p.token1.address.toLowerCase() === tokenOut) ||
+        (p.token1.address.toLowerCase() === tokenIn && p.token0.address.toLowerCase() === tokenOut)),
+  );
 }

@@ -120,6 +120,7 @@ describe("npm run demo -- --exit --report", () => {
           bookId: string;
           planId: string;
           lane: string;
+          reason: string;
           txHash: string | null;
           status: string;
           gasUsed: string | null;
@@ -256,15 +257,37 @@ describe("npm run demo -- --exit --report", () => {
     // The rally moved the price: delta P&L and the hedge's price P&L carry it, opposite in sign.
     expect(Math.abs(rally!.attribution.deltaUsd)).toBeGreaterThan(0.01 * rally!.attribution.grossPnlUsd);
     expect(Math.sign(rally!.attribution.hedgePriceUsd)).toBe(-Math.sign(rally!.attribution.deltaUsd));
-    // Known gaps are the Aave book's alone: nothing about the LP + perp book can be reported as one.
+    // Known gaps are the Aave book's alone, and only the two demo.ts `judge` names: a de-peg swap refused on a pool
+    // the other Safe's swap had moved, and a drift beyond the band from the de-peg on (the pool its own re-growth left
+    // under the feed pays less than the feeds' minimum: the engine refuses to sell into it).
+    const gapShapes = [
+      new RegExp(
+        `^book ${DEVNET_AAVE_BOOK_ID}: \\d+ plan\\(s\\) refused by simulation, nothing sent \\(USDC de-peg [^|]*: swap to`,
+      ),
+      new RegExp(`^book ${DEVNET_AAVE_BOOK_ID} ended -?[\\d.]+ bps from target`),
+    ];
     for (const scenario of result.scenarios)
-      for (const gap of scenario.gaps) expect(gap).toMatch(new RegExp(`^book ${DEVNET_AAVE_BOOK_ID}\\b`));
-    // The LP + perp book ends every scenario inside its band. The Aave book does not yet after the rally (a known
-    // gap the demo reports: its repays with spot WETH under-hedge it, and its re-growth is refused by simulation).
+      for (const gap of scenario.gaps)
+        expect(
+          gapShapes.some((shape) => shape.test(gap)),
+          gap,
+        ).toBe(true);
+    // Every book ends the quiet drift and the rally inside its band: the Aave book's re-growth after its repays with
+    // spot WETH (supplying the Safe's USDC, swap sized to the pool) is mined, not refused.
     for (const scenario of result.scenarios) {
-      const book = bookOf(scenario, DEVNET_BOOK_ID);
-      expect(Math.abs(book.driftBpsAfter)).toBeLessThanOrEqual(book.thresholdBps);
+      const books = ["quiet-drift", "eth-rally"].includes(scenario.name)
+        ? [DEVNET_BOOK_ID, DEVNET_AAVE_BOOK_ID]
+        : [DEVNET_BOOK_ID];
+      for (const id of books) {
+        const book = bookOf(scenario, id);
+        expect(Math.abs(book.driftBpsAfter), `${scenario.name} ${id}`).toBeLessThanOrEqual(book.thresholdBps);
+      }
     }
+    expect(
+      actionsOf(rally!, DEVNET_AAVE_BOOK_ID).some(
+        (a) => a.status === "mined" && /^hedge under on aave-v3-borrow/.test(a.reason),
+      ),
+    ).toBe(true);
 
     // The L2 (scripts/demo/l2.ts), read by the demo from the L2 chain before it stopped: ETH +10% while the
     // sequencer is down takes the L2 book beyond its band, and nothing is decided or admitted by the L2 HedgeGuard

@@ -187,14 +187,23 @@ describe("eth-rally-aave", () => {
     expect(records.length).toBeLessThanOrEqual(8);
     expect(mined.length).toBeGreaterThan(0);
     const kinds = new Set<string>();
+    const regrowths: string[][] = [];
     for (const record of mined) {
       const plan = await keeper.plans.plan(record.planId);
       for (const action of plan?.actions ?? []) kinds.add(action.kind);
+      if (plan?.reason.startsWith("hedge under on aave-v3-borrow"))
+        regrowths.push(plan.actions.map((a) => a.kind));
     }
     // The Safe holds spot WETH: the keeper repays with it first (spot and debt fall together, the hedge ratio's
-    // numerator and denominator alike), before supplying USDC (aave-plan.ts).
+    // numerator and denominator alike), before supplying USDC (aave-plan.ts). That lowers the hedge ratio; once the
+    // book is under its band the keeper grows the short back: held USDC supplied first (at the target health factor
+    // the sale's proceeds alone leave no room), borrow WETH, sell it at the feeds' minimum (sized to the pool), supply.
     expect(kinds.has("aave.repay")).toBe(true);
-    expect([...kinds].every((kind) => kind.startsWith("aave."))).toBe(true);
+    expect([...kinds].every((kind) => kind.startsWith("aave.") || kind === "swap.exactInputSingle")).toBe(
+      true,
+    );
+    for (const regrowth of regrowths)
+      expect(regrowth).toEqual(expect.arrayContaining(["aave.borrow", "swap.exactInputSingle"]));
     for (const record of mined) {
       const receipt = await d.publicClient.getTransactionReceipt({ hash: record.minedTxHash! });
       expect(receipt.status).toBe("success");
@@ -213,7 +222,12 @@ describe("eth-rally-aave", () => {
     expect(report.aaveHealth?.secondsUnderFloor).toBe(0);
     const reportedMined = report.plans.filter((p) => p.status === "mined");
     expect(reportedMined.length).toBe(mined.length);
-    expect(reportedMined.every((p) => /^aave recalibration: health factor/.test(p.reason))).toBe(true);
+    expect(reportedMined.some((p) => /^aave recalibration: health factor/.test(p.reason))).toBe(true);
+    expect(
+      reportedMined.every((p) =>
+        /^(aave recalibration: health factor|hedge under on aave-v3-borrow)/.test(p.reason),
+      ),
+    ).toBe(true);
     expect(report.alerts).toEqual([]);
 
     const debtAfter = await wethDebt();
