@@ -736,10 +736,11 @@ function effectivenessOf(
  *      end of the rally (6 WETH sold) left under ETH/USD by its price impact, and nobody trades it back on the devnet:
  *      with the 0.05% fee it pays under the feeds' minimum (30 bps) at any size, so the engine refuses to sell
  *      (aave-plan.ts legSwapRoute) rather than loosen its bound.
- *  (2) the Aave Safe's later de-peg swap (USDC → USDT) is sometimes refused by the keeper's own simulation (seen in
- *      one run of two: "USDC de-peg -389 bps (act): swap to peg-holding stable"). Not verified; most likely it was
- *      planned on the USDC/USDT pool state before the first Safe's swap of the same block moved it, so its minimum
- *      out binds. Nothing is sent; the next block plans on the moved pool.
+ *  (2) both Safes swap USDC → USDT in the same pool in the de-peg; the one whose swap comes second is sometimes
+ *      refused by the keeper's own simulation (seen for either book: "USDC de-peg -1213 bps (act): swap to
+ *      peg-holding stable"). Most likely it was planned on the pool before the other Safe's swap of the same block
+ *      moved it, so its minimum out binds; not traced. Nothing is sent; the next block plans on the moved pool. It
+ *      counts as this gap only when another book's de-peg swap was mined in the scenario (the pool was moved).
  * Anything else stays a problem: a sent plan that failed or reverted, any other refused plan (an Aave hedge trade or
  * recalibration refused by simulation), the Aave book beyond its band after quiet-drift or eth-rally, or an Aave
  * health factor under its floor.
@@ -757,8 +758,12 @@ function judge(result: DemoScenario, wants: Readonly<Record<string, Wants>>) {
     );
     const refused = actions.filter((a) => a.status === "failed" && a.txHash === null);
     const isAave = book.aave !== undefined;
-    // Gap (2) above: the Aave Safe's de-peg swap, refused on a pool the other Safe's swap had moved.
-    const refusedDepegSwaps = refused.filter((a) => isAave && /^USDC de-peg .*: swap to/.test(a.reason));
+    // Gap (2) above: a de-peg swap refused on a pool another Safe's mined de-peg swap had moved.
+    const isDepegSwap = (a: DemoAction) => /^USDC de-peg [^;]*: swap to/.test(a.reason);
+    const poolMovedByAnother = result.actions.some(
+      (a) => a.bookId !== book.id && a.status === "mined" && isDepegSwap(a),
+    );
+    const refusedDepegSwaps = refused.filter((a) => poolMovedByAnother && isDepegSwap(a));
     const refusedOther = refused.filter((a) => !refusedDepegSwaps.includes(a));
     const refusedLine = (list: readonly DemoAction[]) =>
       `book ${book.id}: ${list.length} plan(s) refused by simulation, nothing sent (${[...new Set(list.map((a) => a.reason.split(";")[0]))].join(" | ")})`;
