@@ -2,6 +2,7 @@
 // Kept in Redis (a capped list and a hash) so every process contributes and the operator layer reads one
 // place; also handed to an in-process listener.
 
+import type { AaveLiquidationAlert } from "../src/alerts/alert-conditions.ts";
 import type { Lane } from "../src/engine/plan.ts";
 import type { BookMode } from "../src/evaluation/plan-lifecycle.ts";
 import type { Clock } from "../src/runtime/clock.ts";
@@ -28,20 +29,8 @@ export type KeeperEvent =
   | { kind: "tx.replaced"; planId: string; lane: Lane; txHash: string; replaces: string; nonce: number }
   | { kind: "tx.cancelled"; planId: string; lane: Lane; txHash: string; nonce: number }
   | { kind: "nonce.reconciled"; before: number | null; after: number; rewound: number[] }
-  /** Aave liquidated the book's Safe (aave-liquidation-history.ts): paged at once. */
-  | {
-      kind: "aave.liquidated";
-      bookId: string;
-      txHash: string;
-      logIndex: number;
-      blockNumber: bigint;
-      liquidator: string;
-      collateralSymbol: string;
-      collateralSeizedUsd: number;
-      debtSymbol: string;
-      debtCoveredUsd: number;
-      bonusUsd: number;
-    };
+  /** Aave liquidated the book's Safe (aave-liquidation-history.ts): paged at once, as the alert carries it. */
+  | ({ kind: "aave.liquidated" } & AaveLiquidationAlert);
 
 export type KeeperCounter =
   | "plans_decided"

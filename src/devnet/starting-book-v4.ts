@@ -9,12 +9,11 @@ import {
   maxUint256,
   parseEventLogs,
   zeroAddress,
-  zeroHash,
 } from "viem";
 import { PERMIT2_ABI, V4_POSITION_MANAGER_ABI } from "../chain/abis/uniswap-v4-abi.ts";
 import { encodeModifyLiquidities } from "../chain/uniswap-v4-actions.ts";
 import { encodeMultiSend, type MetaTransaction } from "../execution/multisend.ts";
-import { type PerpDeployment, perpArtifact } from "./deploy-perp.ts";
+import type { PerpDeployment } from "./deploy-perp.ts";
 import type { DevnetClient } from "./devnet-client.ts";
 import { MAINNET_TOKENS } from "./mainnet-addresses.ts";
 import {
@@ -25,7 +24,7 @@ import {
   readV4PoolStates,
   type V4PoolName,
 } from "./pools-v4.ts";
-import { STARTING_BOOK, vethShortSize } from "./starting-book.ts";
+import { openStartingShort, STARTING_BOOK, vethShortSize } from "./starting-book.ts";
 import { NO_DEADLINE, writeDevnetContract } from "./transactions.ts";
 import { execSafeTransaction } from "./treasury-transaction.ts";
 
@@ -145,25 +144,9 @@ export async function buildV4StartingBook(
       `the v4 starting book minted ${minted.length} positions, not ${mints.length}: did the Safe call fail?`,
     );
   }
-  await execSafeTransaction(client, safe, setup.signers, {
+  await openStartingShort(client, safe, setup, {
     label: "starting book: vETH short for the v4 positions",
-    to: setup.perp.clearingHouse,
-    data: encodeFunctionData({
-      abi: perpArtifact("ClearingHouse").abi,
-      functionName: "openPosition",
-      args: [
-        {
-          baseToken: setup.perp.baseToken,
-          isBaseToQuote: true,
-          isExactInput: true,
-          amount: vethShortSize(value, STARTING_BOOK.hedgeRatio),
-          oppositeAmountBound: 0n,
-          deadline: NO_DEADLINE,
-          sqrtPriceLimitX96: 0n,
-          referralCode: zeroHash,
-        },
-      ],
-    }),
+    size: vethShortSize(value, STARTING_BOOK.hedgeRatio),
   });
   return { tokenIds: minted.map((log) => log.args.id) };
 }

@@ -125,9 +125,25 @@ export async function buildStartingBook(
   if (minted.length !== 2 || !ethLp) throw new Error("the starting book did not mint its two LP positions");
   const wethInLp = setup.pools.usdcWeth500.baseIsToken0 ? ethLp.args.amount0 : ethLp.args.amount1;
 
-  const shortSize = vethShortSize(wethInLp, book.hedgeRatio);
-  await execSafeTransaction(client, setup.safe, setup.signers, {
+  await openStartingShort(client, setup.safe, setup, {
     label: "starting book: vETH short",
+    size: vethShortSize(wethInLp, book.hedgeRatio),
+  });
+  return { lpTokenIds: minted.map((log) => log.args.tokenId) };
+}
+
+/** The Safe opens a vETH short of `size` (18 decimals) at market: the starting book's hedge of the ETH it put in LP. */
+export async function openStartingShort(
+  client: DevnetClient,
+  safe: Address,
+  setup: {
+    signers: readonly LocalAccount[];
+    perp: Pick<PerpDeployment, "clearingHouse" | "baseToken">;
+  },
+  short: { label: string; size: bigint },
+): Promise<void> {
+  await execSafeTransaction(client, safe, setup.signers, {
+    label: short.label,
     to: setup.perp.clearingHouse,
     data: encodeFunctionData({
       abi: perpArtifact("ClearingHouse").abi,
@@ -137,7 +153,7 @@ export async function buildStartingBook(
           baseToken: setup.perp.baseToken,
           isBaseToQuote: true,
           isExactInput: true,
-          amount: shortSize,
+          amount: short.size,
           oppositeAmountBound: 0n,
           deadline: NO_DEADLINE,
           sqrtPriceLimitX96: 0n,
@@ -146,5 +162,4 @@ export async function buildStartingBook(
       ],
     }),
   });
-  return { lpTokenIds: minted.map((log) => log.args.tokenId) };
 }

@@ -4,7 +4,7 @@ import { POOL_MANAGER_V4_ABI, V4_POSITION_MANAGER_ABI } from "../../../src/chain
 import type { Plan, V4DecreaseLiquidityAction } from "../../../src/engine/plan.ts";
 import { HEDGE_GUARD_ABI } from "../../../src/execution/abis.ts";
 import { batchOf } from "../../support/keeper-calldata.ts";
-import { BOOK_ID, waitFor } from "./keeper-harness.ts";
+import { settleStep } from "./keeper-harness.ts";
 import { useKeeperTestbed } from "./keeper-testbed.ts";
 
 // The de-peg lane's v4 leg end to end: the devnet book watches the Safe's v4 positions and the keeper is hired with
@@ -24,19 +24,7 @@ async function depegUntilUrgentMined() {
   await d.runScenario("usdc-depeg-2023", {
     onStep: async () => {
       if (mined !== undefined) return;
-      const head = await d.publicClient.getBlockNumber({ cacheTime: 0 });
-      await waitFor(
-        "the step's block evaluated and nothing in flight",
-        async () => {
-          const evaluated =
-            ((await keeper.ctx.bookState.lastEvaluation(BOOK_ID))?.blockNumber ?? -1n) >= head;
-          if (evaluated && (await keeper.plans.inFlight(BOOK_ID)) === null) return true;
-          if (evaluated) await d.testClient.mine({ blocks: 1 });
-          return false;
-        },
-        20_000,
-        100,
-      );
+      await settleStep(d, keeper, { timeoutMs: 20_000 });
       mined = (await keeper.plans.list()).find((r) => r.lane === "urgent" && r.status === "mined");
     },
   });

@@ -5,7 +5,7 @@ import type { PublicClient } from "viem";
 import { type KeeperConfig, keeperConfigOf } from "../../../keeper/config.ts";
 import type { KeeperHooks } from "../../../keeper/context.ts";
 import type { KeeperEvent } from "../../../keeper/events.ts";
-import { createKeeper, type KeeperRole } from "../../../keeper/keeper.ts";
+import { createKeeper, type Keeper, type KeeperRole } from "../../../keeper/keeper.ts";
 import { createChainClient } from "../../../src/chain/client.ts";
 import { bookParamsFromConfig, bookSourcesFromConfig } from "../../../src/config/adapters.ts";
 import type { HedgekeeperConfig } from "../../../src/config/schema.ts";
@@ -143,6 +143,30 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/**
+ * Waits until the keeper has evaluated the head block of a scenario step and has no plan in flight for the book,
+ * mining a block while a plan is in flight (its confirmation needs one). For a scenario's `onStep`.
+ */
+export async function settleStep(
+  devnet: Devnet,
+  keeper: Keeper,
+  options: { bookId?: string; timeoutMs?: number } = {},
+): Promise<void> {
+  const bookId = options.bookId ?? BOOK_ID;
+  const head = await devnet.publicClient.getBlockNumber({ cacheTime: 0 });
+  await waitFor(
+    "the step's block evaluated and nothing in flight",
+    async () => {
+      const evaluated = ((await keeper.ctx.bookState.lastEvaluation(bookId))?.blockNumber ?? -1n) >= head;
+      if (evaluated && (await keeper.plans.inFlight(bookId)) === null) return true;
+      if (evaluated) await devnet.testClient.mine({ blocks: 1 });
+      return false;
+    },
+    options.timeoutMs ?? 20_000,
+    100,
+  );
 }
 
 /** The book's drift now, read fresh (not through the keeper). */

@@ -5,7 +5,7 @@ import type { Devnet } from "../../../src/devnet/index.ts";
 import { oraclePerpQuoteBound, oracleSwapMinOut } from "../../../src/engine/oracle-bounds.ts";
 import { type VenueBound, venueBoundsOf } from "../../support/keeper-calldata.ts";
 import { lyingPrices } from "../../support/lying-price-rpc.ts";
-import { BOOK_ID, produceBlocks, waitFor } from "./keeper-harness.ts";
+import { BOOK_ID, produceBlocks, settleStep, waitFor } from "./keeper-harness.ts";
 import { useKeeperTestbed } from "./keeper-testbed.ts";
 
 // A lying RPC can delay the keeper, never steer it: the node in front of the keeper rewrites the answers that
@@ -91,19 +91,7 @@ async function depegWithKeeper(keeper: Keeper): Promise<void> {
   await keeper.start();
   await d.runScenario("usdc-depeg-2023", {
     onStep: async () => {
-      const head = await d.publicClient.getBlockNumber({ cacheTime: 0 });
-      await waitFor(
-        "the step's block evaluated and nothing in flight",
-        async () => {
-          const evaluated =
-            ((await keeper.ctx.bookState.lastEvaluation(BOOK_ID))?.blockNumber ?? -1n) >= head;
-          if (evaluated && (await keeper.plans.inFlight(BOOK_ID)) === null) return true;
-          if (evaluated) await d.testClient.mine({ blocks: 1 });
-          return false;
-        },
-        15_000,
-        100,
-      );
+      await settleStep(d, keeper, { timeoutMs: 15_000 });
     },
   });
 }
