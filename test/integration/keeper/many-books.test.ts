@@ -226,10 +226,12 @@ describe("hedgekeeper run with the generated books", () => {
 async function waitForJob(keeper: Hedgekeeper["keeper"], jobId: string) {
   const deadline = Date.now() + 45_000;
   for (;;) {
-    const job = await keeper.queues.evaluate.getJob(jobId);
-    if (job !== undefined) {
-      const state = await job.getState();
-      if (state === "completed" || state === "failed") return job;
+    // State first, then the job: a job read before its state could still be the running job (no return value
+    // yet) while the state read after it already says completed.
+    const state = await keeper.queues.evaluate.getJobState(jobId);
+    if (state === "completed" || state === "failed") {
+      const job = await keeper.queues.evaluate.getJob(jobId);
+      if (job !== undefined) return job;
     }
     if (Date.now() > deadline) throw new Error(`job ${jobId} did not finish`);
     await new Promise((resolve) => setTimeout(resolve, 50));
