@@ -19,6 +19,7 @@ import type {
   V3PoolSnapshot,
 } from "../engine/snapshot.ts";
 import { getTickAtSqrtRatio, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from "../engine/tick-math.ts";
+import { wholeTickWindow } from "../engine/v3-swap-walk.ts";
 import type { PricePoint } from "./price-path.ts";
 
 const E18 = 10n ** 18n;
@@ -173,6 +174,10 @@ function moveMarketDepth(
     sqrtPriceX96,
     tick: getTickAtSqrtRatio(sqrtPriceX96),
     liquidity: perpLiquidity === undefined ? depth.liquidity : fromFloat("perp_liquidity", perpLiquidity, 18),
+    // The path gives one depth, not a tick layout: that liquidity holds over the whole range (the recorded ticks
+    // describe the pool at the recorded price only).
+    initializedTicks: [],
+    knownTicks: wholeTickWindow(depth.tickSpacing),
   };
 }
 

@@ -12,6 +12,7 @@ import type {
   V3PositionSnapshot,
 } from "./snapshot.ts";
 import { getSqrtRatioAtTick, getTickAtSqrtRatio, nearestUsableTick } from "./tick-math.ts";
+import { wholeTickWindow } from "./v3-swap-walk.ts";
 
 export const NOW_SEC = 1_750_000_000;
 export const WETH: TokenRef = {
@@ -72,6 +73,10 @@ function perpMarketDepth(price: number, liquidity: number) {
     tick: getTickAtSqrtRatio(sqrtPriceX96),
     liquidity: BigInt(liquidity) * 10n ** 18n,
     tickSpacing: 60,
+    // Constant liquidity everywhere: no initialized tick over the whole range.
+    feePips: 3000,
+    initializedTicks: [],
+    knownTicks: wholeTickWindow(60),
   };
 }
 

@@ -4,19 +4,16 @@
 //
 // Perp v2 (Curie Exchange._swap) scales the amount it sends the pool so that the Uniswap fee cancels out
 // (SwapMath.calcScaledAmountForSwaps, then calcAmountScaledByFeeRatio on the result), and charges its own fee
-// ratio on the notional instead: the exchanged notional is the fee-free v3 swap along the curve. So the impact is
-// computed with v3-core's SqrtPriceMath and no pool fee, and the venue fee is separate.
+// ratio on the notional instead. The pool's swap is walked tick by tick with its fee (v3-swap-walk.ts), so each
+// step rounds as the pool's does, and Perp's scaling is applied around it: the exchanged notional is then the one
+// the ClearingHouse reports, to the wei, for any trade that stays inside the ticks the indexer read.
+import { mulDiv, mulDivRoundingUp } from "./full-math.ts";
 import { fail, toFloat } from "./input-guards.ts";
 import type { PerpMarketDepth } from "./snapshot.ts";
-import {
-  getAmount0Delta,
-  getAmount1Delta,
-  getNextSqrtPriceFromInput,
-  getNextSqrtPriceFromOutput,
-} from "./sqrt-price-math.ts";
-import { assertTick, getSqrtRatioAtTick, MAX_SQRT_RATIO, MAX_TICK, MIN_TICK } from "./tick-math.ts";
+import { type V3SwapRange, walkV3Swap, wholeTickWindow } from "./v3-swap-walk.ts";
 
 const Q192 = 1n << 192n;
+const ONE_HUNDRED_PERCENT = 1_000_000n; // Perp v2 and Uniswap fee ratios are in pips
 
 export interface PerpTradeCost {
   /**
@@ -35,48 +32,48 @@ export interface PerpTradeCost {
   /** The venue's fee on the exchanged notional, USD. */
   feeUsd: number;
   /**
-   * True when the whole trade stays where the pool's liquidity is known to be constant (up to the next
-   * tick-spacing boundary). When it does not, the impact is the conservative bound described at `perpTradeCost`.
+   * True when the whole trade stays inside the tick window the indexer read (marketDepth.knownTicks), where every
+   * initialized tick is known: the cost is exact. When it does not, it is the conservative bound described at
+   * `perpTradeCost`.
    */
   withinKnownRange: boolean;
+  /** Initialized ticks the exact walk crosses (0 when not `withinKnownRange`). */
+  ticksCrossed: number;
 }
 
 /**
- * The sqrt price of the nearest tick-spacing boundary the price reaches moving down (selling base) or up. Only
- * ticks on multiples of the spacing can be initialized, so liquidity is constant at least up to it. slot0's tick
- * is ⌊log₁.₀₀₀₁ P⌋, except just after a downward crossing of tick T, where it reads T − 1 at exactly √P(T): then
- * the boundary above is T itself and the known range upward is empty, as v3-core's swap would cross T first.
+ * The quote Perp v2 exchanges for `amountBase` through the pool walked over `range`: a sale is an exact-input
+ * swap of the base scaled up by the pool fee (calcAmountScaledByFeeRatio(amount, uniswapFee, true)), its notional
+ * the quote the pool pays; a purchase is an exact-output swap of the base, its notional the quote the pool takes
+ * scaled down by the fee (calcAmountScaledByFeeRatio(quote, uniswapFee, false)).
  */
-function knownRangeEdge(depth: PerpMarketDepth, down: boolean): bigint {
-  const spacing = depth.tickSpacing;
-  const compressed = Math.floor(depth.tick / spacing);
-  const edgeTick = down ? compressed * spacing : (compressed + 1) * spacing;
-  return getSqrtRatioAtTick(Math.min(MAX_TICK, Math.max(MIN_TICK, edgeTick)));
-}
-
-/**
- * The quote a swap of `amountBase` exchanges at constant liquidity `L` from `sqrtP` (v3-core's one swap step
- * without a fee): received for base in, paid for base out; null when `L` cannot fill it at any price.
- */
-function continuedSwap(sqrtP: bigint, L: bigint, amountBase: bigint, baseIn: boolean): bigint | null {
-  if (L === 0n) return null;
-  if (baseIn) return getAmount1Delta(getNextSqrtPriceFromInput(sqrtP, L, amountBase, true), sqrtP, L, false);
-  // Base out must stay below the curve's whole token0 reserve, L·2^96/√P (getNextSqrtPriceFromOutput reverts).
-  if (amountBase * sqrtP >= L << 96n) return null;
-  const next = getNextSqrtPriceFromOutput(sqrtP, L, amountBase, false);
-  if (next >= MAX_SQRT_RATIO) return null;
-  return getAmount1Delta(sqrtP, next, L, true);
+function perpSwap(range: V3SwapRange, amountBase: bigint, isBaseToQuote: boolean) {
+  if (!Number.isInteger(range.feePips) || range.feePips < 0 || range.feePips >= 1_000_000)
+    fail("marketDepth.feePips", "must be an integer in [0, 1000000)", range.feePips);
+  const keep = ONE_HUNDRED_PERCENT - BigInt(range.feePips);
+  if (isBaseToQuote) {
+    const walk = walkV3Swap(
+      range,
+      { zeroForOne: true, amountSpecified: mulDivRoundingUp(amountBase, ONE_HUNDRED_PERCENT, keep) },
+      "marketDepth",
+    );
+    return typeof walk === "string" ? null : { quote: walk.amountOut, ticksCrossed: walk.ticksCrossed };
+  }
+  const walk = walkV3Swap(range, { zeroForOne: false, amountSpecified: -amountBase }, "marketDepth");
+  return typeof walk === "string"
+    ? null
+    : { quote: mulDiv(walk.amountIn, keep, ONE_HUNDRED_PERCENT), ticksCrossed: walk.ticksCrossed };
 }
 
 /**
  * The cost of changing a Perp v2 position by `amountBase` (18 decimals; a sale when `isBaseToQuote`, exact input,
  * else a purchase, exact output, as the plan sends it) at `depth`, with the venue fee `feeBps`.
  *
- * Inside the known range the exchanged quote is exact (SqrtPriceMath.getNextSqrtPriceFromInput / FromOutput and
- * getAmount1Delta, rounded as the pool rounds). The tick bitmap is not read, so beyond the range's edge the
- * liquidity is unknown (it may be thinner or none). Then the cost is bounded conservatively: a trade that mines
- * fills no worse than the plan's bound, `toleranceBps` from the price, so the impact is taken as the larger of
- * that tolerance and the estimate that continues the known liquidity past the edge.
+ * Inside the tick window the indexer read the exchanged quote is exact. Beyond it the liquidity is unknown (it may
+ * be thinner or none; Perp v2 refuses a trade that moves the price more than maxTickCrossedWithinBlock anyway, and
+ * the window covers that): the cost is bounded conservatively. A trade that mines fills no worse than the plan's
+ * bound, `toleranceBps` from the price, so the impact is taken as the larger of that tolerance and the walk that
+ * continues the last known liquidity past the window.
  */
 export function perpTradeCost(
   depth: PerpMarketDepth,
@@ -84,34 +81,31 @@ export function perpTradeCost(
 ): PerpTradeCost {
   const { amountBase, isBaseToQuote } = trade;
   if (amountBase <= 0n) fail("amountBase", "must be > 0", amountBase);
-  if (!Number.isInteger(depth.tickSpacing) || depth.tickSpacing <= 0)
-    fail("marketDepth.tickSpacing", "must be a positive integer", depth.tickSpacing);
-  assertTick("marketDepth.tick", depth.tick);
-  if (depth.liquidity < 0n) fail("marketDepth.liquidity", "must be >= 0", depth.liquidity);
   if (!Number.isInteger(trade.toleranceBps) || trade.toleranceBps < 0 || trade.toleranceBps >= 10_000)
     fail("toleranceBps", "must be an integer in [0, 10000)", trade.toleranceBps);
   const sqrtP = depth.sqrtPriceX96;
   const spotQuote = (amountBase * sqrtP * sqrtP) / Q192;
   const spotPrice = toFloat((sqrtP * sqrtP * 10n ** 18n) / Q192, 18);
-  const L = depth.liquidity;
-  const edge = knownRangeEdge(depth, isBaseToQuote);
-  // The most base the known range takes in (price down to its edge) or gives out (price up to its edge).
-  // An edge on the wrong side of the price (a slot0 whose tick does not match its price) knows no range.
-  const wrongSide = isBaseToQuote ? edge >= sqrtP : edge <= sqrtP;
-  const rangeBase = L === 0n || wrongSide ? 0n : getAmount0Delta(edge, sqrtP, L, isBaseToQuote);
-  const withinKnownRange = amountBase <= rangeBase;
 
-  const continued = continuedSwap(sqrtP, L, amountBase, isBaseToQuote);
+  const exact = perpSwap(depth, amountBase, isBaseToQuote);
   let exchangedQuote: bigint;
-  if (withinKnownRange && continued !== null) exchangedQuote = continued;
+  if (exact !== null) exchangedQuote = exact.quote;
   else {
     // The conservative bound: no better than the plan's tolerance, the worst fill that can still mine, nor than
-    // the known liquidity continued past the edge (when even that cannot fill it, the tolerance alone).
+    // the known liquidity continued past the window (when even that cannot fill it, the tolerance alone).
+    const continued = perpSwap(
+      {
+        ...depth,
+        knownTicks: wholeTickWindow(depth.tickSpacing),
+      },
+      amountBase,
+      isBaseToQuote,
+    );
     const bps = BigInt(isBaseToQuote ? 10_000 - trade.toleranceBps : 10_000 + trade.toleranceBps);
     const tolerated = (spotQuote * bps) / 10_000n;
     if (continued === null) exchangedQuote = tolerated;
-    else if (isBaseToQuote) exchangedQuote = continued < tolerated ? continued : tolerated;
-    else exchangedQuote = continued > tolerated ? continued : tolerated;
+    else if (isBaseToQuote) exchangedQuote = continued.quote < tolerated ? continued.quote : tolerated;
+    else exchangedQuote = continued.quote > tolerated ? continued.quote : tolerated;
   }
   const impact = isBaseToQuote ? spotQuote - exchangedQuote : exchangedQuote - spotQuote;
   const impactUsd = toFloat(impact < 0n ? 0n : impact, 18);
@@ -123,6 +117,7 @@ export function perpTradeCost(
     impactUsd,
     impactBps: spotUsd === 0 ? 0 : (impactUsd / spotUsd) * 10_000,
     feeUsd: toFloat(exchangedQuote, 18) * (trade.feeBps / 10_000),
-    withinKnownRange,
+    withinKnownRange: exact !== null,
+    ticksCrossed: exact?.ticksCrossed ?? 0,
   };
 }

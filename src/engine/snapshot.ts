@@ -1,6 +1,7 @@
 // What the engine reads: plain data an indexer fills from one confirmed block. Integers are raw chain values
 // (bigint, in the token's or contract's own units); units and scales are in the field names.
 import type { Address, Hex32 } from "./plan.ts";
+import type { InitializedTick } from "./v3-swap-walk.ts";
 
 export interface TokenRef {
   address: Address;
@@ -205,6 +206,15 @@ export interface PerpMarketDepth {
   /** pool.liquidity(): constant from the price to the next initialized tick. */
   liquidity: bigint;
   tickSpacing: number;
+  /** pool.fee(), in pips (3000 = 0.3%): Perp v2 cancels it, but the pool's per-step rounding follows it. */
+  feePips: number;
+  /** The pool's initialized ticks in `knownTicks`, ascending, with ticks(tick).liquidityNet: all of them. */
+  initializedTicks: readonly InitializedTick[];
+  /**
+   * The inclusive tick window read (multiples of the spacing around the price, as far as a trade can move it in a
+   * block: Exchange.getMaxTickCrossedWithinBlock). A trade's cost is exact inside it (perp-trade-cost.ts).
+   */
+  knownTicks: { lower: number; upper: number };
 }
 
 /**

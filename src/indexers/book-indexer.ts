@@ -245,7 +245,8 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       if (pair.position !== null) lpPositions.push(pair.position);
     }
     const { baseOracle, oracles, feedHealth } = decodeFeeds(outcomes);
-    const perp = decodePerp?.(outcomes) ?? null;
+    // The market's initialized ticks around the price the main round read: one more round, at the same block.
+    const perp = (await decodePerp?.(outcomes, read)) ?? null;
     const aave = decodeAave?.(outcomes);
     const spot = decodeSpot(outcomes);
 

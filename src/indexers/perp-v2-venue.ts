@@ -10,7 +10,8 @@ import {
 import { UNISWAP_V3_POOL_ABI } from "../chain/abis/uniswap-v3-abi.ts";
 import { MalformedReturnDataError } from "../chain/errors.ts";
 import type { ContractRead } from "../chain/read-at-block.ts";
-import type { PerpPositionSnapshot } from "../engine/snapshot.ts";
+import type { PerpMarketDepth, PerpPositionSnapshot } from "../engine/snapshot.ts";
+import { MAX_TICK, MIN_TICK } from "../engine/tick-math.ts";
 import type { PerpVenue } from "./perp-venue.ts";
 
 export interface PerpV2Contracts {
@@ -21,6 +22,33 @@ export interface PerpV2Contracts {
   exchange: Address;
   /** The market's Uniswap v3 pool (MarketRegistry.getPool(market)): its depth prices a trade's impact. */
   marketPool: Address;
+}
+
+/**
+ * At most this many ticks(i) reads in the depth's round. Perp v2 caps maxTickCrossedWithinBlock at 1,000 ticks, so
+ * a 60-spacing market (every market so far: fee 0.3%) needs at most 35; a finer spacing is read this far only.
+ */
+export const MAX_DEPTH_TICK_READS = 256;
+
+/**
+ * The ticks a trade in the next block can reach: Perp v2's Exchange refuses a swap that moves the price more than
+ * maxTickCrossedWithinBlock ticks from the block's first tick (Exchange._isOverPriceLimitWithTick), so the
+ * multiples of the spacing within that distance of the current tick, one more above (a purchase ends at or below
+ * the next tick up), capped at MAX_DEPTH_TICK_READS around the price.
+ */
+export function reachableTickWindow(
+  tick: number,
+  tickSpacing: number,
+  maxTickCrossed: number,
+): { lower: number; upper: number } {
+  const compressed = Math.floor(tick / tickSpacing);
+  const half = Math.floor((MAX_DEPTH_TICK_READS - 2) / 2);
+  const below = Math.min(compressed - Math.floor((tick - maxTickCrossed) / tickSpacing), half);
+  const above = Math.min(Math.floor((tick + maxTickCrossed) / tickSpacing) + 1 - compressed, half + 1);
+  return {
+    lower: Math.max(Math.ceil(MIN_TICK / tickSpacing), compressed - below) * tickSpacing,
+    upper: Math.min(Math.floor(MAX_TICK / tickSpacing), compressed + above) * tickSpacing,
+  };
 }
 
 const RATIO_DECIMALS = 1e6; // Perp v2 ratios are uint24 with 6 decimals (e.g. 62_500 = 6.25%).
@@ -103,11 +131,18 @@ export function createPerpV2Venue(
         { address: contracts.marketPool, abi: UNISWAP_V3_POOL_ABI, functionName: "liquidity" },
         { address: contracts.marketPool, abi: UNISWAP_V3_POOL_ABI, functionName: "tickSpacing" },
         { address: contracts.marketPool, abi: UNISWAP_V3_POOL_ABI, functionName: "token0" },
+        { address: contracts.marketPool, abi: UNISWAP_V3_POOL_ABI, functionName: "fee" },
+        {
+          address: contracts.exchange,
+          abi: PERP_EXCHANGE_ABI,
+          functionName: "getMaxTickCrossedWithinBlock",
+          args: [market],
+        },
       ];
     },
     // Units differ by contract in Curie: ClearingHouse.getAccountValue is in 18 decimals, while the Vault reports
     // balances and free collateral in the settlement token's own decimals (USDC: 6).
-    decodePosition(values, { market, settlementToken }): PerpPositionSnapshot {
+    decodePosition(values, { market, settlementToken }) {
       const [
         size,
         openNotional,
@@ -126,6 +161,8 @@ export function createPerpV2Venue(
         liquidity,
         tickSpacing,
         token0,
+        feePips,
+        maxTickCrossed,
       ] = values as [
         bigint,
         bigint,
@@ -144,6 +181,8 @@ export function createPerpV2Venue(
         bigint,
         number,
         Address,
+        number,
+        number,
       ];
       if (!Array.isArray(pnlAndPendingFee) || pnlAndPendingFee.length !== 3) {
         throw new MalformedReturnDataError(
@@ -182,8 +221,21 @@ export function createPerpV2Venue(
           details: { market, pool: contracts.marketPool, sqrtPriceX96: String(slot0[0]) },
         });
       }
+      if (typeof feePips !== "number" || feePips < 0 || feePips >= RATIO_DECIMALS) {
+        throw new MalformedReturnDataError("perp market pool returned a fee outside [0, 1e6) pips", {
+          details: { market, pool: contracts.marketPool, fee: String(feePips) },
+        });
+      }
+      if (typeof maxTickCrossed !== "number" || !Number.isInteger(maxTickCrossed) || maxTickCrossed < 0) {
+        throw new MalformedReturnDataError("perp exchange returned no maxTickCrossedWithinBlock", {
+          details: { market, value: String(maxTickCrossed) },
+        });
+      }
       const markTwapE18 = (sqrtMarkTwap * sqrtMarkTwap * E18) / (Q96 * Q96);
-      return {
+      const window = reachableTickWindow(slot0[1], tickSpacing, maxTickCrossed);
+      const windowTicks: number[] = [];
+      for (let t = window.lower; t <= window.upper; t += tickSpacing) windowTicks.push(t);
+      const position: Omit<PerpPositionSnapshot, "marketDepth"> = {
         venue: "perp-v2",
         baseToken: market,
         sizeBase: size,
@@ -200,12 +252,45 @@ export function createPerpV2Venue(
         maintenanceMarginRatio: mm / RATIO_DECIMALS,
         initialMarginRatio: im / RATIO_DECIMALS,
         collateral: { token: settlementToken, balance },
-        marketDepth: {
-          pool: contracts.marketPool,
-          sqrtPriceX96: slot0[0],
-          tick: slot0[1],
-          liquidity,
-          tickSpacing,
+      };
+      return {
+        // ticks(i) of every multiple of the spacing the next trade can reach: the `initialized` flag replaces the
+        // tick bitmap, whose words would need a round of their own before the ticks could be read.
+        depthReads: windowTicks.map((t) => ({
+          address: contracts.marketPool,
+          abi: UNISWAP_V3_POOL_ABI,
+          functionName: "ticks",
+          args: [t],
+        })),
+        complete(depthValues): PerpPositionSnapshot {
+          if (depthValues.length !== windowTicks.length) {
+            throw new MalformedReturnDataError("perp market pool returned the wrong number of ticks", {
+              details: { market, expected: windowTicks.length, got: depthValues.length },
+            });
+          }
+          const initializedTicks: PerpMarketDepth["initializedTicks"][number][] = [];
+          depthValues.forEach((info, i) => {
+            const tick = windowTicks[i]!;
+            if (!Array.isArray(info) || typeof info[1] !== "bigint" || typeof info[7] !== "boolean") {
+              throw new MalformedReturnDataError("perp market pool returned no ticks() struct", {
+                details: { market, pool: contracts.marketPool, tick },
+              });
+            }
+            if (info[7]) initializedTicks.push({ tick, liquidityNet: info[1] });
+          });
+          return {
+            ...position,
+            marketDepth: {
+              pool: contracts.marketPool,
+              sqrtPriceX96: slot0[0],
+              tick: slot0[1],
+              liquidity,
+              tickSpacing,
+              feePips,
+              initializedTicks,
+              knownTicks: window,
+            },
+          };
         },
       };
     },

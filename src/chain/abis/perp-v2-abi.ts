@@ -41,6 +41,12 @@ export const PERP_ACCOUNT_BALANCE_ABI = parseAbi([
 export const PERP_EXCHANGE_ABI = parseAbi([
   "function getAllPendingFundingPayment(address trader) view returns (int256)",
   "function getSqrtMarkTwapX96(address baseToken, uint32 twapInterval) view returns (uint160)",
+  "function getMaxTickCrossedWithinBlock(address baseToken) view returns (uint24)",
+  "function getMarketRegistry() view returns (address)",
+]);
+
+export const PERP_MARKET_REGISTRY_ABI = parseAbi([
+  "function getPool(address baseToken) view returns (address)",
 ]);
 
 export const PERP_BASE_TOKEN_ABI = parseAbi([

@@ -1,10 +1,12 @@
-import { parseEventLogs } from "viem";
+import { parseEther, parseEventLogs, zeroHash } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PERP_CLEARING_HOUSE_ABI } from "../../../src/chain/abis/perp-v2-abi.ts";
 import { UNISWAP_V3_POOL_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
 import { bookParamsFromConfig, bookSourcesFromConfig } from "../../../src/config/adapters.ts";
+import { perpArtifact } from "../../../src/devnet/deploy-perp.ts";
 import { DEVNET_BOOK_ID, devnetConfig } from "../../../src/devnet/devnet-config.ts";
 import { type DevnetKeeperSetup, setUpDevnetKeeper } from "../../../src/devnet/devnet-keeper-setup.ts";
+import { NO_DEADLINE } from "../../../src/devnet/transactions.ts";
 import { decide } from "../../../src/engine/decide.ts";
 import type { BookParams } from "../../../src/engine/params.ts";
 import { perpTradeCost } from "../../../src/engine/perp-trade-cost.ts";
@@ -15,8 +17,8 @@ import { useDevnet } from "../../support/devnet.ts";
 
 // The perp cost model against the chain: the indexer reads the Perp v2 market pool's depth in its batch, decide()
 // prices the hedge trade's impact from it (perp-trade-cost.ts), the keeper sends the plan through Roles, and the
-// ClearingHouse's PositionChanged says what the real Perp v2 and Uniswap v3 bytecode filled. They agree to within
-// rounding wei, for a large trade and a small one, in both directions.
+// ClearingHouse's PositionChanged says what the real Perp v2 and Uniswap v3 bytecode filled. They agree to the wei,
+// for a large trade and a small one, in both directions, and for trades that cross initialized ticks.
 const devnet = useDevnet();
 let setup: DevnetKeeperSetup;
 beforeAll(async () => {
@@ -60,7 +62,22 @@ async function quoteAndFill(targetHedgeRatio: number, tradeEth: number) {
     functionName: "slot0",
     blockNumber: block,
   });
-  expect(perp.marketDepth).toMatchObject({ pool, sqrtPriceX96, tick, tickSpacing: 60 });
+  expect(perp.marketDepth).toMatchObject({ pool, sqrtPriceX96, tick, tickSpacing: 60, feePips: 3000 });
+  // The window a trade can reach in a block (maxTickCrossedWithinBlock 1,000), and the maker's ticks in it as the
+  // pool holds them.
+  const { knownTicks, initializedTicks } = perp.marketDepth;
+  expect(knownTicks.lower).toBeLessThanOrEqual(tick - 1_000);
+  expect(knownTicks.upper).toBeGreaterThan(tick + 1_000);
+  for (const { tick: t, liquidityNet } of initializedTicks) {
+    const info = await d.publicClient.readContract({
+      address: pool,
+      abi: UNISWAP_V3_POOL_ABI,
+      functionName: "ticks",
+      args: [t],
+      blockNumber: block,
+    });
+    expect([info[1], info[7]]).toEqual([liquidityNet, true]);
+  }
   expect(perp.marketDepth.liquidity).toBe(
     await d.publicClient.readContract({
       address: pool,
@@ -108,32 +125,114 @@ async function quoteAndFill(targetHedgeRatio: number, tradeEth: number) {
 }
 
 describe("a perp plan's price impact from the market's depth, against the realized fill", () => {
-  // On the bootstrapped devnet the market sits at tick 80,032: the known range (liquidity constant up to the next
-  // multiple of the 60 spacing) reaches 52 ticks down, about 116 ETH of sales, and 8 ticks up, about 18 ETH of
-  // purchases.
+  // On the bootstrapped devnet the market sits at tick 80,032; its maker ranges start about 1,050 ticks either side,
+  // beyond what a trade can move it in a block, so these trades stay inside one range.
   it.each([
     { label: "large sale (60 ETH more short)", targetHedgeRatio: 3, tradeEth: 60 },
     { label: "small sale (1 ETH more short)", targetHedgeRatio: 3, tradeEth: 1 },
     { label: "small purchase (0.5 ETH bought back)", targetHedgeRatio: 0, tradeEth: 0.5 },
+    { label: "large purchase (40 ETH bought back)", targetHedgeRatio: 0, tradeEth: 40 },
   ])(
-    "quotes the $label within a few wei of what the ClearingHouse filled",
+    "quotes the $label to the wei of what the ClearingHouse filled",
     async ({ targetHedgeRatio, tradeEth }) => {
       const { quoted, filledQuote, realizedImpactUsd } = await quoteAndFill(targetHedgeRatio, tradeEth);
       expect(quoted.withinKnownRange).toBe(true);
-      // Perp v2 scales the amount it swaps so the pool fee cancels; that rounding may leave a wei or two (0 measured:
-      // 13.44 bps for the 60 ETH sale, 0.22 for 1 ETH, 0.11 for the 0.5 ETH purchase, quoted and filled alike).
-      const diff = quoted.exchangedQuote - filledQuote;
-      expect(diff < 0n ? -diff : diff).toBeLessThanOrEqual(10n);
+      expect(quoted.exchangedQuote).toBe(filledQuote);
       expect(realizedImpactUsd).toBeGreaterThan(0);
       expect(Math.abs(quoted.impactUsd - realizedImpactUsd)).toBeLessThan(1e-12);
     },
   );
+});
 
-  it("bounds a purchase that leaves the known range (40 ETH) from above: the real fill costs no more", async () => {
-    const { quoted, realizedImpactUsd } = await quoteAndFill(0, 40);
-    expect(quoted.withinKnownRange).toBe(false);
-    expect(realizedImpactUsd).toBeGreaterThan(0);
-    // Measured: costed at the 100 bps tolerance, filled at 9.0 bps.
-    expect(quoted.impactUsd).toBeGreaterThanOrEqual(realizedImpactUsd);
+/** Maker liquidity on [lowerTick, upperTick] of the market, through the real ClearingHouse. */
+async function addMakerRange(lowerTick: number, upperTick: number, baseEth: number) {
+  const d = devnet();
+  const perp = d.manifest.contracts.perp;
+  const hash = await d.walletFor("maker").writeContract({
+    address: perp.clearingHouse,
+    abi: perpArtifact("ClearingHouse").abi,
+    functionName: "addLiquidity",
+    args: [
+      {
+        baseToken: perp.baseToken,
+        base: parseEther(String(baseEth)),
+        quote: parseEther(String(baseEth * 3_000)),
+        lowerTick,
+        upperTick,
+        minBase: 0n,
+        minQuote: 0n,
+        useTakerBalance: false,
+        deadline: NO_DEADLINE,
+      },
+    ],
   });
+  expect((await d.publicClient.waitForTransactionReceipt({ hash })).status).toBe("success");
+}
+
+/** The trader's taker trade through the ClearingHouse: what PositionChanged says it exchanged. */
+async function traderFill(amountBase: bigint, isBaseToQuote: boolean) {
+  const d = devnet();
+  const perp = d.manifest.contracts.perp;
+  const hash = await d.walletFor("trader").writeContract({
+    address: perp.clearingHouse,
+    abi: PERP_CLEARING_HOUSE_ABI,
+    functionName: "openPosition",
+    args: [
+      {
+        baseToken: perp.baseToken,
+        isBaseToQuote,
+        isExactInput: isBaseToQuote,
+        amount: amountBase,
+        oppositeAmountBound: 0n,
+        deadline: NO_DEADLINE,
+        sqrtPriceLimitX96: 0n,
+        referralCode: zeroHash,
+      },
+    ],
+  });
+  const receipt = await d.publicClient.waitForTransactionReceipt({ hash });
+  expect(receipt.status).toBe("success");
+  const [changed] = parseEventLogs({
+    abi: PERP_CLEARING_HOUSE_ABI,
+    eventName: "PositionChanged",
+    logs: receipt.logs,
+  });
+  if (changed === undefined) throw new Error("no PositionChanged in the trade's receipt");
+  const size = changed.args.exchangedPositionSize;
+  const notional = changed.args.exchangedPositionNotional;
+  expect(size < 0n ? -size : size).toBe(amountBase);
+  return notional < 0n ? -notional : notional;
+}
+
+describe("a perp trade across initialized ticks, against the ClearingHouse's fill", () => {
+  // Two narrow maker ranges around the price (tick 80,032): initialized ticks at 79,860 and 79,920 below it, 80,100
+  // and 80,160 above, each changing the liquidity a trade meets.
+  it.each([
+    { label: "sale of 1,000 ETH", isBaseToQuote: true, eth: "1000", crossed: 2 },
+    { label: "purchase of 1,000 ETH", isBaseToQuote: false, eth: "1000", crossed: 2 },
+    // Positive control: a trade that stays between the price's two nearest initialized ticks.
+    { label: "sale of 2 ETH", isBaseToQuote: true, eth: "2", crossed: 0 },
+  ])(
+    "predicts the $label from the indexed ticks to the wei of the fill",
+    async ({ isBaseToQuote, eth, crossed }) => {
+      const d = devnet();
+      await addMakerRange(79_920, 80_100, 100);
+      await addMakerRange(79_860, 80_160, 100);
+      const indexer = createBookIndexer(
+        d.publicClient,
+        bookSourcesFromConfig(devnetConfig(d.manifest), DEVNET_BOOK_ID),
+      );
+      const block = await d.publicClient.getBlockNumber({ cacheTime: 0 });
+      const { snapshot } = await indexer.snapshotAt(block, MEMORY);
+      const depth = snapshot.perp!.marketDepth;
+      expect(depth.initializedTicks.map((t) => t.tick)).toEqual(
+        expect.arrayContaining([79_860, 79_920, 80_100, 80_160]),
+      );
+      const amountBase = parseEther(eth);
+      const quoted = perpTradeCost(depth, { amountBase, isBaseToQuote, feeBps: 10, toleranceBps: 100 });
+      expect(quoted.withinKnownRange).toBe(true);
+      expect(quoted.ticksCrossed).toBe(crossed);
+      expect(await traderFill(amountBase, isBaseToQuote)).toBe(quoted.exchangedQuote);
+    },
+  );
 });
