@@ -30,6 +30,7 @@ import {
 } from "../src/config/adapters.ts";
 import { ConfigError } from "../src/config/config-error.ts";
 import { createLogger } from "../src/config/logger.ts";
+import { resolvePerpMarketPools } from "../src/config/perp-market-pools.ts";
 import type { HedgekeeperConfig } from "../src/config/schema.ts";
 import type { BookMetrics } from "../src/engine/book-metrics.ts";
 import { executionTargetsOf } from "../src/execution/execution-targets.ts";
@@ -108,12 +109,12 @@ export interface Hedgekeeper {
 }
 
 export async function startHedgekeeper(
-  config: HedgekeeperConfig,
+  configured: HedgekeeperConfig,
   options: StartHedgekeeperOptions,
 ): Promise<Hedgekeeper> {
   const { role } = options;
   const clock = options.clock ?? wallClock;
-  const { scope, logger, client, history } = await openFoundations(config, options);
+  const { config, scope, logger, client, history } = await openFoundations(configured, options);
   // What is open so far, closed last-opened first on a stop or a failed start.
   const closers: (() => Promise<void>)[] = [() => history.close()];
   const closeAll = async () => {
@@ -229,7 +230,8 @@ export async function startHedgekeeper(
 
 /**
  * What everything else stands on, checked before anything starts: the books this process keeps and their signer,
- * a Redis that answers, the logger, the chain client, the history store (opened and migrated).
+ * a Redis that answers, the logger, the chain client, the configuration completed from the chain, the history
+ * store (opened and migrated).
  */
 async function openFoundations(config: HedgekeeperConfig, options: StartHedgekeeperOptions) {
   const source = options.source ?? "config";
@@ -244,12 +246,14 @@ async function openFoundations(config: HedgekeeperConfig, options: StartHedgekee
   }
   const logger = options.logger ?? createLogger({ config, level: options.logLevel });
   const client = createChainClient(chainClientOptionsFromConfig(config, scope.network));
+  // The perp legs' market pools, from the chain's MarketRegistry (or checked against it): before anything opens.
+  const resolved = await resolvePerpMarketPools(config, () => client, { source, bookIds: scope.bookIds });
   const history = await openHistoryStore({
     databaseUrl: config.history.databaseUrl,
     dataDir: config.history.dataDir,
     onIdleError: (error) => logger.warn({ err: error.message }, "history database connection lost"),
   });
-  return { scope, logger, client, history };
+  return { config: resolved, scope, logger, client, history };
 }
 
 /** A configured book as the keeper runs it: the engine's policy, the treasury's targets, the book's indexer. */

@@ -8,6 +8,7 @@ import {
   chainClientOptionsFromConfig,
   treasuryOfBook,
 } from "../config/adapters.ts";
+import { resolvePerpMarketPools } from "../config/perp-market-pools.ts";
 import type { HedgekeeperConfig } from "../config/schema.ts";
 import { type BookMetrics, evaluateBook } from "../engine/book-metrics.ts";
 import { decide } from "../engine/decide.ts";
@@ -42,8 +43,9 @@ export async function readBookView(
 ): Promise<BookView> {
   const { networkId, network } = treasuryOfBook(config, bookId);
   const params = bookParamsFromConfig(config, bookId);
-  const sources = bookSourcesFromConfig(config, bookId);
   const chain = client ?? createChainClient(chainClientOptionsFromConfig(config, networkId));
+  const resolved = await resolvePerpMarketPools(config, () => chain, { bookIds: [bookId] });
+  const sources = bookSourcesFromConfig(resolved, bookId);
   const head = await chain.getBlockNumber({ cacheTime: 0 });
   const confirmations = BigInt(network.confirmations);
   const block = head > confirmations ? head - confirmations : 0n;

@@ -257,7 +257,7 @@ books:
         accountBalance: "${c.perp.accountBalance}"
         vault: "${c.perp.vault}"
         exchange: "${c.perp.exchange}"
-        marketPool: "${c.perp.pool}" # vETH/vUSD
+        marketPool: "${c.perp.pool}" # vETH/vUSD; optional: read from the MarketRegistry when absent, checked when set
       market: "${c.perp.baseToken}" # vETH
       settlementToken: USDC
       twapIntervalSec: 900
@@ -421,8 +421,8 @@ books:
       # Perpetual Protocol v2 is not on Ethereum mainnet. On a chain with it, add a second leg:
       # - venue: perp-v2
       #   contracts: { clearingHouse: "\${HK_PERP_CLEARING_HOUSE}", clearingHouseConfig: "\${HK_PERP_CLEARING_HOUSE_CONFIG}",
-      #                accountBalance: "\${HK_PERP_ACCOUNT_BALANCE}", vault: "\${HK_PERP_VAULT}", exchange: "\${HK_PERP_EXCHANGE}",
-      #                marketPool: "\${HK_PERP_MARKET_POOL}" }
+      #                accountBalance: "\${HK_PERP_ACCOUNT_BALANCE}", vault: "\${HK_PERP_VAULT}", exchange: "\${HK_PERP_EXCHANGE}" }
+      #   # contracts.marketPool is read from the Exchange's MarketRegistry at start-up (set it to have it checked)
       #   market: "\${HK_PERP_BASE_TOKEN}"
       #   settlementToken: USDC
       #   twapIntervalSec: 900

@@ -18,6 +18,7 @@ import {
   type HedgekeeperConfig,
   type NetworkConfig,
   perpLegOfBook,
+  perpLegWithPath,
   type TreasuryConfig,
 } from "./schema.ts";
 
@@ -56,6 +57,24 @@ function feedSource(network: NetworkConfig, id: string): FeedSource {
   };
 }
 
+/**
+ * The perp leg's market pool: configured, or filled in from the chain by resolvePerpMarketPools
+ * (perp-market-pools.ts) before the book is read.
+ */
+function resolvedMarketPool(book: BookConfig, bookId: string): Address {
+  const found = perpLegWithPath(book, bookId)!;
+  const pool = found.leg.contracts.marketPool;
+  if (pool === undefined) {
+    throw new ConfigError("config", [
+      {
+        path: `${found.path}.contracts.marketPool`,
+        message: "is not set and was not read from the chain (resolvePerpMarketPools runs at start-up)",
+      },
+    ]);
+  }
+  return pool;
+}
+
 /** What the book indexer reads for `bookId`. */
 export function bookSourcesFromConfig(config: HedgekeeperConfig, bookId: string): BookSources {
   const book = bookConfig(config, bookId);
@@ -90,7 +109,10 @@ export function bookSourcesFromConfig(config: HedgekeeperConfig, bookId: string)
     ...(v4 && { uniswapV4: { ...v4, fromBlock: BigInt(v4.fromBlock) } }),
     ...(perp && {
       perp: {
-        venue: createPerpV2Venue(perp.contracts, { twapIntervalSec: perp.twapIntervalSec }),
+        venue: createPerpV2Venue(
+          { ...perp.contracts, marketPool: resolvedMarketPool(book, bookId) },
+          { twapIntervalSec: perp.twapIntervalSec },
+        ),
         market: perp.market,
         settlementToken: tokenRef(network, perp.settlementToken),
       },

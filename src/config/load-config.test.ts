@@ -107,6 +107,43 @@ describe("the configuration file", () => {
     );
   });
 
+  it("takes a perp leg without contracts.marketPool, and names that key if the chain has not filled it in", () => {
+    const withoutPool = (asLegs: boolean) =>
+      parseConfig(
+        edited((t) => {
+          const book = t.books["treasury-eth"];
+          delete book.hedge.contracts.marketPool;
+          if (asLegs) {
+            book.hedges = [book.hedge];
+            delete book.hedge;
+          }
+        }),
+        { env: ENV },
+      );
+    for (const [asLegs, path] of [
+      [false, "books.treasury-eth.hedge.contracts.marketPool"],
+      [true, "books.treasury-eth.hedges.0.contracts.marketPool"],
+    ] as const) {
+      const config = withoutPool(asLegs);
+      expect(config.books["treasury-eth"]?.hedges ?? config.books["treasury-eth"]?.hedge).toBeDefined();
+      let refused: unknown;
+      try {
+        bookSourcesFromConfig(config, "treasury-eth");
+      } catch (error) {
+        refused = error;
+      }
+      expect(refused).toBeInstanceOf(ConfigError);
+      expect((refused as ConfigError).issues.map((i) => i.path)).toEqual([path]);
+    }
+    // Positive control: with the key the sources build.
+    expect(bookSourcesFromConfig(parseConfig(devnetYaml(), { env: ENV }), "treasury-eth").perp).toBeDefined();
+    // A pool that is not an address is still refused by the schema, at its key.
+    const bad = edited((t) => {
+      t.books["treasury-eth"].hedge.contracts.marketPool = "0x1234";
+    });
+    expect(issuesOf(bad).map((i) => i.path)).toContain("books.treasury-eth.hedge.contracts.marketPool");
+  });
+
   it("takes an L2 network's sequencer uptime feed (grace period 3600 s by default) into every book's sources", () => {
     const uptime = "0xFdB631F5EE196F0ed6FAa767959853A9F217697D";
     // Positive control: a network without the feed reads no sequencer.

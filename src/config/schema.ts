@@ -284,9 +284,11 @@ const perpV2HedgeSchema = z
         accountBalance: address,
         vault: address,
         exchange: address,
-        marketPool: address.describe(
-          "The market's Uniswap v3 pool (MarketRegistry.getPool(market)): its depth prices a trade's impact.",
-        ),
+        marketPool: address
+          .optional()
+          .describe(
+            "The market's Uniswap v3 pool, whose depth prices a trade's impact. Read at start-up from the Exchange's MarketRegistry (getPool(market)) when absent; checked against it when given.",
+          ),
       })
       .strict()
       .describe("The venue's contracts."),
@@ -923,6 +925,17 @@ export function hedgeLegsOfBook(book: BookConfig): HedgeLegConfig[] {
 
 export function perpLegOfBook(book: BookConfig): PerpV2HedgeConfig | undefined {
   return hedgeLegsOfBook(book).find((leg): leg is PerpV2HedgeConfig => leg.venue === "perp-v2");
+}
+
+/** The book's perp-v2 leg with the dotted path of its key (`hedge`, or `hedges.<i>`), if it has one. */
+export function perpLegWithPath(
+  book: BookConfig,
+  bookId: string,
+): { leg: PerpV2HedgeConfig; path: string } | undefined {
+  if (book.hedge?.venue === "perp-v2") return { leg: book.hedge, path: `books.${bookId}.hedge` };
+  const index = (book.hedges ?? []).findIndex((leg) => leg.venue === "perp-v2");
+  if (index < 0) return undefined;
+  return { leg: book.hedges![index] as PerpV2HedgeConfig, path: `books.${bookId}.hedges.${index}` };
 }
 
 export function aaveLegOfBook(book: BookConfig): AaveV3BorrowHedgeConfig | undefined {
