@@ -110,7 +110,7 @@ if (args.help) {
   --exit             stop after the scenarios (exit 1 if any failed) instead of leaving the dashboard running
   --report <file>    write the JSON report
   --port <n>         the devnet's RPC port (default 8545, or a free one)
-  --dashboard-port   the dashboard's port (default 8080, or a free one)
+  --dashboard-port   the dashboard's port (default 8080, or a free one; 0: any free one)
   --hold-ms <n>      wait this long with the dashboard up before the first scenario (to watch it from the start)
 The history goes to DATABASE_URL when set, else to embedded PGlite in a temporary directory.`);
   process.exit(0);
@@ -258,6 +258,10 @@ interface DemoRun {
 
 /** Redis, the devnet, the keeper hired on it, and the whole process started by the composition root. */
 async function startDemo(): Promise<DemoRun> {
+  const askedDashboardPort =
+    args["dashboard-port"] === undefined
+      ? undefined
+      : portArgument("--dashboard-port", args["dashboard-port"]);
   const redis = await ensureRedis({ configuredUrl: process.env.REDIS_URL });
   stopRedis = redis.stop;
   say(`Redis: ${redis.started ? `started a private redis-server at ${redis.url}` : redis.url}`);
@@ -289,10 +293,7 @@ async function startDemo(): Promise<DemoRun> {
 
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl === undefined) historyDir = mkdtempSync(join(tmpdir(), "hedgekeeper-demo-history-"));
-  const dashboardPort =
-    args["dashboard-port"] !== undefined
-      ? Number(args["dashboard-port"])
-      : await portOr(DEFAULT_DASHBOARD_PORT);
+  const dashboardPort = askedDashboardPort ?? (await portOr(DEFAULT_DASHBOARD_PORT));
   const aaveDeployed = deployedOf(aaveSetup.scope);
   const config = demoConfig(d, deployedOf(setup.scope), aaveDeployed, {
     redisUrl: redis.url,
@@ -317,6 +318,14 @@ async function startDemo(): Promise<DemoRun> {
     logger: pino({ level: process.env.LOG_LEVEL ?? "warn" }, pino.destination(2)),
     onEvent: (event) => say(`    keeper: ${describeEvent(event)}`),
     onEvaluation: watch.onEvaluation,
+  }).catch((error: unknown) => {
+    // Free when checked, taken by the time the API listens (another demo starting at the same moment): say so.
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
+      throw new DemoPortError(
+        `the dashboard's port ${dashboardPort} on 127.0.0.1 is taken (another demo?): pass --dashboard-port <n>, or --dashboard-port 0 for any free port`,
+        { cause: error },
+      );
+    throw error;
   });
   const store = running.history;
   say(
@@ -372,6 +381,19 @@ async function aaveAssetNames(d: Devnet): Promise<Record<string, { symbol: strin
     }),
   );
   return Object.fromEntries(named);
+}
+
+/** A port the demo cannot listen on: taken, or not a port. */
+class DemoPortError extends Error {
+  override name = "DemoPortError";
+}
+
+/** A `--<name> <n>` port argument: an integer in [0, 65535], 0 meaning any free port. */
+function portArgument(name: string, value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new DemoPortError(`${name} must be a TCP port in [0, 65535] (0: any free one), got "${value}"`);
+  return port;
 }
 
 /** `preferred` when it is free, else any free loopback port. */
@@ -814,7 +836,11 @@ process.once("SIGTERM", () => void cleanUp().then(() => process.exit(143)));
 try {
   process.exitCode = await main();
 } catch (error) {
-  if (error instanceof RedisUnavailableError || error instanceof HistoryStoreError)
+  if (
+    error instanceof RedisUnavailableError ||
+    error instanceof HistoryStoreError ||
+    error instanceof DemoPortError
+  )
     console.error(`error: ${error.message}`);
   else console.error(error);
   process.exitCode = 1;

@@ -21,7 +21,17 @@ describe("npm run demo -- --exit --report", () => {
     const started = Date.now();
     const run = spawnSync(
       process.execPath,
-      ["scripts/demo.ts", "--exit", "--report", report, "--port", String(await freeLoopbackPort())],
+      // Both ports free ones: another demo (a second run, the dashboard's browser test) may hold 8545 or 8080.
+      [
+        "scripts/demo.ts",
+        "--exit",
+        "--report",
+        report,
+        "--port",
+        String(await freeLoopbackPort()),
+        "--dashboard-port",
+        "0",
+      ],
       { encoding: "utf8", timeout: 180_000, env: { ...process.env, LOG_LEVEL: "error" } },
     );
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
