@@ -137,7 +137,9 @@ function nextTickWithinOneWord(
       if (t >= wordStart) return { next: t, initialized: true, known: true };
       break;
     }
-    if (wordStart >= range.knownTicks.lower) return { next: wordStart, initialized: false, known: true };
+    // Known when the word's start is inside the window, or when no initializable tick lies below the window.
+    if (wordStart >= range.knownTicks.lower || range.knownTicks.lower - spacing < MIN_TICK)
+      return { next: wordStart, initialized: false, known: true };
     return { next: range.knownTicks.lower, initialized: false, known: false };
   }
   const compressed = floorDiv(tick, spacing) + 1;
@@ -147,7 +149,8 @@ function nextTickWithinOneWord(
     if (t <= wordEnd) return { next: t, initialized: true, known: true };
     break;
   }
-  if (wordEnd <= range.knownTicks.upper) return { next: wordEnd, initialized: false, known: true };
+  if (wordEnd <= range.knownTicks.upper || range.knownTicks.upper + spacing > MAX_TICK)
+    return { next: wordEnd, initialized: false, known: true };
   return { next: range.knownTicks.upper, initialized: false, known: false };
 }
 
