@@ -1,5 +1,6 @@
 // Every Perp v2 ClearingHouse `FundingPaymentSettled` whose trader is the book's Safe, whoever sent the transaction:
-// a plan's trade or withdrawal, anyone calling `ClearingHouse.settleAllFunding(trader)` for it, a liquidator. Each
+// a plan's trade or withdrawal, the Safe's owners in a transaction of their own (`ClearingHouse.settleAllFunding`,
+// which Perp v2 lets only the trader or the vault call: "CH_OVOT"; any trade, deposit or withdrawal), a liquidator. Each
 // moves funding out of the pending funding the samples record into owed realized P&L, so the report's carry over a
 // step is the fall in pending funding less what was settled in it (src/store/report-period.ts): exact only when
 // every settlement is known, not only those in the keeper's own receipts.

@@ -283,7 +283,7 @@ ALTER TABLE book_samples ADD COLUMN aave_delta_base double precision;
     name: "every funding settlement, hedge trades of swaps",
     sql: `
 -- Every Perp v2 ClearingHouse FundingPaymentSettled whose trader is a book's Safe, whoever sent the transaction (a
--- plan, anyone calling settleAllFunding for it, a liquidator), from the book indexer's getLogs
+-- plan, the Safe's owners' own settleAllFunding or trade, a liquidator), from the book indexer's getLogs
 -- (src/indexers/perp-funding-settlements.ts). funding_payment_usd: the event's fundingPayment, 18 decimals, 1:1 with
 -- the settlement dollar, positive = the Safe paid.
 CREATE TABLE perp_funding_settlements (

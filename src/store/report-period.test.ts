@@ -111,8 +111,8 @@ const outsideSettlement = (scannedFrom: (block: bigint) => bigint | null) => [
 ];
 const scannedEveryBlock = (block: bigint) => block - 9n;
 
-describe("reportPointsOf: funding settled by anyone", () => {
-  it("counts a settlement a third party made between samples: carry as the chain accounts it, nothing unexplained", () => {
+describe("reportPointsOf: funding settled by anyone, whoever sent the transaction", () => {
+  it("counts a settlement made outside the keeper's plans between samples: carry as the chain accounts it, nothing unexplained", () => {
     const points = reportPointsOf(
       outsideSettlement(scannedEveryBlock),
       [],

@@ -3,7 +3,7 @@
 //
 // Carry is the perp's funding received, read from the chain: over a step, the fall in pending funding
 // (Exchange.getAllPendingFundingPayment, positive = owed) less the funding settled into owed realized P&L within it
-// (ClearingHouse FundingPaymentSettled: a trade, a withdrawal, anyone calling settleAllFunding for the Safe, a
+// (ClearingHouse FundingPaymentSettled: a plan's trade or withdrawal, the Safe's owners' own transactions, a
 // liquidation):
 //   carry = pending_{i−1} − pending_i − Σ settled   exactly, as the chain accounts it.
 // Every settlement for the Safe, whoever sent it, is in the history (migration 9, from the indexer's getLogs), and
