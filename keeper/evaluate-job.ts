@@ -19,6 +19,7 @@ import type { LastEvaluation } from "./book-state-store.ts";
 import type { KeeperBook, KeeperContext } from "./context.ts";
 import { effectivenessByWindow, evaluationHistory, stewardWindowsOf } from "./evaluation-history.ts";
 import { evaluatePayload, parsePayload } from "./payloads.ts";
+import { perpFundingSettlementHistoryOf } from "./perp-funding-settlement-history.ts";
 import { isPreemptible, leaseHolder, takeUpPlan } from "./plan-lifecycle.ts";
 import type { ResidualRiskOf } from "./residual-risk-memo.ts";
 import { storedWindowSeries } from "./stored-window-series.ts";
@@ -78,7 +79,7 @@ export async function evaluateBookAtBlock(
     limit: DECISION_SAMPLE_WINDOW,
     uptoBlock: blockNumber - 1n,
   });
-  const { snapshot, aaveLiquidations } = await book.reader.snapshotAt(blockNumber, {
+  const { snapshot, aaveLiquidations, fundingSettlements } = await book.reader.snapshotAt(blockNumber, {
     keeper: keeperState,
     samples,
   });
@@ -113,6 +114,11 @@ export async function evaluateBookAtBlock(
       "aave_liquidations",
     );
   }
+  // Every funding settlement for the Safe, whoever made it, before the sample that vouches for the span it covers.
+  if (fundingSettlements !== undefined && fundingSettlements.settlements.length > 0)
+    await ctx.history?.putFundingSettlements(
+      fundingSettlements.settlements.map((f) => perpFundingSettlementHistoryOf(ctx.chainId, snapshot, f)),
+    );
   // Decide on the later of wall time and the block's time: a chain ahead of the clock (a devnet, a skewed
   // host) sets the deadlines its guard will check; a chain behind it makes the snapshot stale, as it is.
   const nowSec = Math.max(Math.floor(clock.nowMs() / 1000), snapshot.blockTimestampSec);
@@ -138,6 +144,9 @@ export async function evaluateBookAtBlock(
       }),
       nowSec,
       ...(shared.residualRisk ? { residualRisk: shared.residualRisk } : {}),
+      ...(fundingSettlements !== undefined && {
+        fundingScannedFromBlock: fundingSettlements.scannedFromBlock,
+      }),
     });
     await ctx.history.putSample(ctx.chainId, book.bookId, rows.sample, rows.depeg);
     await ctx.history.putBookStatus(rows.status);

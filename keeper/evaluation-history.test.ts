@@ -84,6 +84,26 @@ describe("what an evaluation leaves in the history", () => {
     expect(rows.depeg.map((d) => d.symbol)).toEqual(metrics.depeg.map((d) => d.symbol));
   });
 
+  it("keeps the first block the funding-settlement scan covered with the attribution inputs, null when unknown", () => {
+    const snapshot = makeBook({ hedgeRatio: 0.8 });
+    const params = makeParams();
+    const metrics = evaluateBook(snapshot, params, NOW_SEC);
+    const input = {
+      chainId: 1,
+      snapshot,
+      params,
+      metrics,
+      sample: bookSampleOf(snapshot, metrics),
+      previous: [],
+      stored: null,
+      executions: [],
+      nowSec: NOW_SEC,
+    };
+    const scanned = evaluationHistory({ ...input, fundingScannedFromBlock: snapshot.blockNumber - 4n });
+    expect(scanned.sample.attribution?.fundingScannedFromBlock).toBe(snapshot.blockNumber - 4n);
+    expect(evaluationHistory(input).sample.attribution?.fundingScannedFromBlock).toBeNull();
+  });
+
   it("carries the standard stress table, every shock labelled and net = LP + hedge + spot", () => {
     const { rows } = historyOf({});
     const stress = rows.status.detail.stress;

@@ -80,6 +80,8 @@ export function evaluationHistory(input: {
   nowSec: number;
   /** How residual risk is worked out: residualRiskOf, or a memo of it shared by a group's books (residual-risk-memo.ts). */
   residualRisk?: typeof residualRiskOf;
+  /** The first block the indexer's scan for the Safe's funding settlements covered up to this one; absent: unknown. */
+  fundingScannedFromBlock?: bigint;
 }): EvaluationHistory {
   const { metrics, params, snapshot } = input;
   // What both the block's sample and the book's status carry.
@@ -125,7 +127,10 @@ export function evaluationHistory(input: {
     sample: {
       ...input.sample,
       ...measures,
-      attribution: attributionInputsOf(snapshot, metrics),
+      attribution: {
+        ...attributionInputsOf(snapshot, metrics),
+        fundingScannedFromBlock: input.fundingScannedFromBlock ?? null,
+      },
       ...(snapshot.aave !== undefined &&
         params.aave !== undefined && {
           aaveHealth: {

@@ -6,6 +6,7 @@
 // confirm job retries before the plan is marked final.
 import type { TransactionReceipt } from "viem";
 import { PERP_VAULT_ABI } from "../src/chain/abis/perp-v2-abi.ts";
+import { swappedBaseOf } from "../src/execution/hedge-swaps.ts";
 import { perpCollateralMovedUnits } from "../src/execution/perp-collateral-moves.ts";
 import { perpFundingSettledWad } from "../src/execution/perp-funding-settled.ts";
 import { ExecutionReceiptError, realizedExecution } from "../src/execution/realized-execution.ts";
@@ -71,6 +72,11 @@ export async function recordExecution(
             trader: book.targets.safe,
           }),
         ) / 1e18,
+      // A lending short's trades are the swaps of its short asset (hedge-swaps.ts); a book without one has none.
+      swappedBase:
+        book.params.aave === undefined
+          ? { base: 0, atQuoteUsd: 0 }
+          : swappedBaseOf(plan, cost.legs, book.params.aave.shortAsset),
     };
   } catch (error) {
     if (!(error instanceof ExecutionReceiptError || error instanceof PlanTamperedError)) throw error;

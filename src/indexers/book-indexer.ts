@@ -19,6 +19,7 @@ import { createBookFeeds } from "./book-feeds.ts";
 import type { BookSources } from "./book-sources.ts";
 import { createIncrementalCache } from "./incremental-cache.ts";
 import type { FeedHealth } from "./oracle-health.ts";
+import { createFundingSettlementWatch, type FundingSettlementsScan } from "./perp-funding-settlements.ts";
 import { planPerpReads } from "./perp-venue.ts";
 import { createPositionDiscovery } from "./position-discovery.ts";
 import { createPositionEntries } from "./position-entries.ts";
@@ -42,6 +43,11 @@ export interface IndexedBook {
   requests: number;
   /** Aave LiquidationCall events against the Safe since the last complete snapshot (none without an Aave leg). */
   aaveLiquidations: AaveLiquidationFound[];
+  /**
+   * The perp venue's funding settlements for the Safe since the last complete snapshot, whoever caused them, and the
+   * first block that scan covered; absent without a perp venue that logs them.
+   */
+  fundingSettlements?: FundingSettlementsScan;
 }
 
 /** What the indexer keeps about a book's v3 side between snapshots. */
@@ -89,7 +95,15 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
           protocolDataProvider: sources.aave.contracts.protocolDataProvider,
           account: sources.safe,
         });
-  const alsoLogs = [v4Side?.logSources, liquidations?.logSources].filter((s) => s !== undefined);
+  // And the perp venue's FundingPaymentSettled events (perp-funding-settlements.ts).
+  const clearingHouse = sources.perp?.venue.fundingSettledBy;
+  const fundingSettlements =
+    clearingHouse === undefined
+      ? undefined
+      : createFundingSettlementWatch({ client, clearingHouse, trader: sources.safe });
+  const alsoLogs = [v4Side?.logSources, liquidations?.logSources, fundingSettlements?.logSources].filter(
+    (s) => s !== undefined,
+  );
   const v3Side =
     sources.uniswapV3 === undefined
       ? undefined
@@ -192,6 +206,11 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
           );
     const decodeSpot = planSpotReads(batch, sources.spotTokens, sources.safe);
     const liquidationsRead = liquidations?.since(blockNumber, since?.logs, countRequest);
+    const settlementsRead = fundingSettlements?.since(
+      blockNumber,
+      since && { fromBlock: since.base.blockNumber + 1n, logs: since.logs },
+      countRequest,
+    );
     // The cached block the logs were read from, when not proven canonical yet: its hash as this block sees it.
     const cachedBlockHash =
       since?.verify === undefined
@@ -212,11 +231,12 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       v3Side !== undefined && tokenIds.every((id) => structsAtThisBlock.has(id))
         ? v3Side.entries.refresh(liquidityOf(structsAtThisBlock), blockNumber, countRequest)
         : undefined;
-    const [outcomes, , , aaveLiquidations] = await Promise.all([
+    const [outcomes, , , aaveLiquidations, settlementsScan] = await Promise.all([
       read(batch.reads),
       learned?.rest(),
       entriesEarly,
       liquidationsRead,
+      settlementsRead,
     ]);
     if (
       cachedBlockHash !== undefined &&
@@ -265,6 +285,8 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     if (v4 !== undefined) v4Side?.remember(blockNumber, v4.book);
     feeds.remember([baseOracle, ...oracles]);
     liquidations?.remember(blockNumber);
+    if (settlementsScan !== undefined)
+      fundingSettlements?.remember(blockNumber, settlementsScan.scannedFromBlock);
 
     return {
       snapshot: {
@@ -289,6 +311,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       warnings: v3Book?.warnings ?? [],
       requests,
       aaveLiquidations: aaveLiquidations ?? [],
+      ...(settlementsScan !== undefined && { fundingSettlements: settlementsScan }),
     };
   }
 

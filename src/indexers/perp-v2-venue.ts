@@ -66,6 +66,7 @@ export function createPerpV2Venue(
 ): PerpVenue {
   return {
     id: "perp-v2",
+    fundingSettledBy: contracts.clearingHouse,
     positionReads(account, market): ContractRead[] {
       const twap = options.twapIntervalSec;
       return [

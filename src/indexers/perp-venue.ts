@@ -10,6 +10,11 @@ import type { PerpPositionSnapshot, TokenRef } from "../engine/snapshot.ts";
  */
 export interface PerpVenue {
   readonly id: string;
+  /**
+   * The contract that logs Perp v2's `FundingPaymentSettled(trader, baseToken, fundingPayment)` for the venue's
+   * accounts (the ClearingHouse), whoever caused the settlement; absent for a venue that logs none.
+   */
+  readonly fundingSettledBy?: Address;
   positionReads(account: Address, market: Address): ContractRead[];
   decodePosition(
     values: readonly unknown[],

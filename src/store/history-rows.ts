@@ -148,6 +148,17 @@ export function executionFromRow(row: Row): PlanExecution {
       row.perp_funding_settled_usd,
       "plan_executions.perp_funding_settled_usd",
     ),
+    swappedBase: swappedBaseFromRow(row),
     legs: jsonFromSql<PlanExecution["legs"]>(row.legs, "plan_executions.legs"),
   };
+}
+
+/** Migration 9's pair, written together: null in rows recorded before it. */
+function swappedBaseFromRow(row: Row): PlanExecution["swappedBase"] {
+  const base = nullableNumberFromSql(row.swapped_base, "plan_executions.swapped_base");
+  const atQuoteUsd = nullableNumberFromSql(
+    row.swapped_base_at_quote_usd,
+    "plan_executions.swapped_base_at_quote_usd",
+  );
+  return base === null || atQuoteUsd === null ? null : { base, atQuoteUsd };
 }

@@ -45,6 +45,11 @@ export interface SampleAttributionInputs {
    * settles the owed realized P&L into the collateral, which the report adds back (src/store/report-period.ts).
    */
   perp: PerpAccountBooks | null;
+  /**
+   * The first block of the span whose FundingPaymentSettled logs for the Safe the indexer read up to this sample's
+   * block (migration 9): every settlement in it is in the history. Absent or null without a perp, or when unknown.
+   */
+  fundingScannedFromBlock?: bigint | null;
 }
 
 /** Perp v2 AccountBalance.getPnlAndPendingFee and Vault.getBalance at one block, USD (quote at $1). */
@@ -203,6 +208,27 @@ export interface PlanExecution extends RealizedCost {
    * FundingPaymentSettled events (migration 6); 0 when it settled none, null in rows recorded before it.
    */
   perpFundingSettledUsd: number | null;
+  /**
+   * The base the plan's swaps traded against another token, from the pools' Swap events (signed: + bought), and the
+   * same at the plan's quoted base price, USD (migration 9; src/execution/hedge-swaps.ts): base that crossed the book's
+   * edge for cash, a trade of the hedge. Absent or null in rows recorded before it.
+   */
+  swappedBase?: { base: number; atQuoteUsd: number } | null;
+}
+
+/**
+ * A Perp v2 ClearingHouse FundingPaymentSettled whose trader is a book's Safe (migration 9), whoever sent it: funding
+ * the pending funding the samples record no longer holds. fundingPaymentUsd: positive = the Safe paid.
+ */
+export interface PerpFundingSettlementHistory {
+  chainId: number;
+  bookId: string;
+  blockNumber: bigint;
+  txHash: string;
+  logIndex: number;
+  timestampSec: number;
+  baseToken: string;
+  fundingPaymentUsd: number;
 }
 
 /**
@@ -333,6 +359,8 @@ export interface HistoryStore {
   putExecution(execution: PlanExecution): Promise<void>;
   /** One row per (chain, book, transaction, log index): a replay overwrites it. */
   putAaveLiquidation(liquidation: AaveLiquidationHistory): Promise<void>;
+  /** One row per (chain, book, transaction, log index): a replay overwrites it. */
+  putFundingSettlements(settlements: readonly PerpFundingSettlementHistory[]): Promise<void>;
   /** Records the config text in force (secrets are `${ENV}` references in it); returns its version hash. */
   putConfigVersion(text: string, atMs: number): Promise<string>;
 
@@ -397,6 +425,11 @@ export interface HistoryStore {
     bookId: string,
     range: { fromSec: number; toSec: number },
   ): Promise<AaveLiquidationHistory[]>;
+  /** A book's recorded funding settlements in blocks [fromBlock, toBlock], oldest first. */
+  fundingSettlements(
+    bookId: string,
+    blocks: { fromBlock: bigint; toBlock: bigint },
+  ): Promise<PerpFundingSettlementHistory[]>;
   /** The Aave leg's health factor over [fromSec, toSec]: its minimum and the time spent under the floor. */
   aaveHealth(bookId: string, range: { fromSec: number; toSec: number }): Promise<AaveHealthSummary | null>;
   /** A book's stablecoin de-peg tier changes between two times (inclusive), oldest first. */

@@ -277,4 +277,36 @@ ALTER TABLE book_samples ADD COLUMN aave_health_factor_floor double precision;
 ALTER TABLE book_samples ADD COLUMN aave_delta_base double precision;
 `,
   },
+  // Version 8 belongs to another change; the runner applies whichever of them a database lacks, in list order.
+  {
+    version: 9,
+    name: "every funding settlement, hedge trades of swaps",
+    sql: `
+-- Every Perp v2 ClearingHouse FundingPaymentSettled whose trader is a book's Safe, whoever sent the transaction (a
+-- plan, the Safe's owners' own settleAllFunding or trade, a liquidator), from the book indexer's getLogs
+-- (src/indexers/perp-funding-settlements.ts). funding_payment_usd: the event's fundingPayment, 18 decimals, 1:1 with
+-- the settlement dollar, positive = the Safe paid.
+CREATE TABLE perp_funding_settlements (
+  chain_id integer NOT NULL,
+  book_id text NOT NULL,
+  block_number bigint NOT NULL,
+  tx_hash text NOT NULL,
+  log_index integer NOT NULL,
+  timestamp_sec bigint NOT NULL,
+  base_token text NOT NULL,
+  funding_payment_usd double precision NOT NULL,
+  PRIMARY KEY (chain_id, book_id, tx_hash, log_index)
+);
+CREATE INDEX perp_funding_settlements_by_book_block ON perp_funding_settlements (book_id, block_number);
+CREATE INDEX perp_funding_settlements_by_chain_block ON perp_funding_settlements (chain_id, block_number);
+-- The first block of the span whose FundingPaymentSettled logs the sample's indexer read (through the sample's own
+-- block): every settlement in it is in perp_funding_settlements. NULL without a perp or when the span is unknown.
+ALTER TABLE book_samples ADD COLUMN funding_scanned_from_block bigint;
+-- The base a plan's swaps traded against the quote token (signed: + bought), from the pool's Swap event, and the
+-- same at the plan's quoted base price, USD: the cash side of a lending short's trade (src/execution/hedge-swaps.ts).
+-- NULL in rows recorded before them.
+ALTER TABLE plan_executions ADD COLUMN swapped_base double precision;
+ALTER TABLE plan_executions ADD COLUMN swapped_base_at_quote_usd double precision;
+`,
+  },
 ];

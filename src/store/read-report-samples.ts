@@ -10,6 +10,7 @@ import { lastSamplePerBucket, type SeriesRange } from "./read-series.ts";
 import type { SqlQueryable } from "./sql-database.ts";
 import {
   bigintFromSql,
+  nullableBigintFromSql,
   nullableNumberFromSql,
   numberFromSql,
   oneOfFromSql,
@@ -37,6 +38,7 @@ const REPORT_COLUMNS = [
   "perp_pending_fee_usd",
   "perp_collateral_usd",
   "aave_delta_base",
+  "funding_scanned_from_block",
 ];
 
 export async function readReportSamples(
@@ -105,6 +107,10 @@ export async function readReportSamples(
                       pendingFeeUsd: pendingFee,
                       collateralUsd: collateral,
                     },
+              fundingScannedFromBlock: nullableBigintFromSql(
+                row.funding_scanned_from_block,
+                "book_samples.funding_scanned_from_block",
+              ),
             },
     };
   });

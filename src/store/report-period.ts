@@ -2,16 +2,27 @@
 // its samples as book points, the realized costs of the plans mined in it, de-peg tier changes, plans and alerts.
 //
 // Carry is the perp's funding received, read from the chain: over a step, the fall in pending funding
-// (Exchange.getAllPendingFundingPayment, positive = owed) less the funding the step's executions settled into owed
-// realized P&L (a trade or a withdrawal settles it: ClearingHouse FundingPaymentSettled, migration 6):
+// (Exchange.getAllPendingFundingPayment, positive = owed) less the funding settled into owed realized P&L within it
+// (ClearingHouse FundingPaymentSettled: a plan's trade or withdrawal, the Safe's owners' own transactions, a
+// liquidation):
 //   carry = pending_{i−1} − pending_i − Σ settled   exactly, as the chain accounts it.
-// Only where the settled funding is unknown (an execution recorded before migration 6, or the size changed with no
-// execution recorded in the step) is the step's funding estimated from the recorded rate instead:
+// Every settlement for the Safe, whoever sent it, is in the history (migration 9, from the indexer's getLogs), and
+// each sample names the first block its scan covered: where the scans cover the whole step, Σ settled is theirs
+// alone (a plan's own settlement among them, never counted twice). Where they do not (the keeper was not reading
+// every block, a period bucketed wider than the scans, samples before migration 9), the step's executions' receipts
+// (migration 6) plus the recorded settlements of other transactions stand in, deduplicated by transaction hash.
+// Only where that is unknown too (an execution recorded before migration 6, or the size changed with no execution
+// recorded in the step) is the step's funding estimated from the recorded rate instead:
 // −size · index · fundingRateDaily · Δt / 1 day (positive rate: longs pay shorts); the points carry that estimated
 // part apart (carryEstimatedUsd) and the report says how much of the carry it is. Costs and trades
 // are cumulative from the plans' realized executions (migrations 3 and 5), each counted at its mining block, not
 // when it became final: gas from every plan, venue fees, slippage and the traded base at its quote from perp legs
-// only (a de-peg swap's costs land in stablecoin balances, outside the hedged book). An execution mined inside the
+// only (a swap's costs land in stablecoin balances, outside the hedged book). A lending short's trades are its
+// plans' swaps of the short asset (migration 9, src/execution/hedge-swaps.ts: a Borrow kept as spot or a Repay from
+// held base moves base within the book, no trade), counted at their quote like perp trades; the hedge value of a
+// lending short is its base position alone (supplied − owed, at the price), so the cash a trade moved to or from the
+// collateral token (−Σ traded · quote) is added to it: the hedge's value is then its P&L, as a perp's is (account
+// value − collateral), and supplying or withdrawing held collateral moves neither. An execution mined inside the
 // period but not yet final when the report is read is missing from it; a report of a closed period (or the demo,
 // which waits for its plans to be final) has them all.
 //
@@ -24,7 +35,13 @@
 // short bought back at the Aave oracle's price (a hedge trade), the collateral it seized leaves the book, and its
 // bonus is a cost term of its own (attribution.ts).
 import type { PerformanceInput, ReportPoint } from "../performance/performance-report.ts";
-import type { AaveLiquidationHistory, HistoryStore, PlanExecution, ReportSample } from "./history-store.ts";
+import type {
+  AaveLiquidationHistory,
+  HistoryStore,
+  PerpFundingSettlementHistory,
+  PlanExecution,
+  ReportSample,
+} from "./history-store.ts";
 
 /** The request cannot be answered from the history (too few samples, samples without the report's columns). */
 export class ReportPeriodError extends Error {
@@ -58,9 +75,13 @@ export async function readReportPeriod(
   }
   const firstBlock = samples[0]!.blockNumber;
   const lastBlock = samples[samples.length - 1]!.blockNumber;
+  const settlements = await store.fundingSettlements(bookId, {
+    fromBlock: firstBlock + 1n,
+    toBlock: lastBlock,
+  });
   return {
     bookId,
-    points: reportPointsOf(samples, executions, liquidations),
+    points: reportPointsOf(samples, executions, liquidations, settlements),
     liquidations: liquidations.map((l) => ({
       atSec: l.timestampSec,
       blockNumber: l.blockNumber,
@@ -120,7 +141,12 @@ export function reportPointsOf(
   samples: readonly ReportSample[],
   executions: readonly PlanExecution[],
   liquidations: readonly AaveLiquidationHistory[] = [],
+  settlements: readonly PerpFundingSettlementHistory[] = [],
 ): ReportPoint[] {
+  const settled = [...settlements].sort((a, b) =>
+    a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : a.logIndex - b.logIndex,
+  );
+  let nextSettlement = 0;
   const liquidated = [...liquidations].sort((a, b) =>
     a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : a.logIndex - b.logIndex,
   );
@@ -132,6 +158,8 @@ export function reportPointsOf(
   let next = 0;
   const costs = { gasUsd: 0, venueFeesUsd: 0, slippageUsd: 0 };
   const traded = { hedgeTradedBase: 0, hedgeTradedAtQuoteUsd: 0 };
+  // The cash a lending short's trades moved out of (−) or into (+) its collateral token: −Σ swapped · quote.
+  let lendingCashUsd = 0;
   let carryUsd = 0;
   let carryEstimatedUsd = 0;
   let settledToCollateralUsd = 0;
@@ -165,6 +193,11 @@ export function reportPointsOf(
         collateralMovedUsd === null || e.perpCollateralMovedUsd === null
           ? null
           : collateralMovedUsd + e.perpCollateralMovedUsd;
+      if (e.swappedBase != null) {
+        traded.hedgeTradedBase += e.swappedBase.base;
+        traded.hedgeTradedAtQuoteUsd += e.swappedBase.atQuoteUsd;
+        lendingCashUsd -= e.swappedBase.atQuoteUsd;
+      }
       for (const leg of e.legs) {
         if (leg.kind !== "perp") continue;
         costs.venueFeesUsd += leg.feesUsd;
@@ -186,13 +219,34 @@ export function reportPointsOf(
         l.debtCoveredBase === 0 ? l.bonusUsd : l.collateralSeizedUsd + l.protocolFeeUsd;
       seized.liquidationBonusUsd += l.bonusUsd;
     }
+    // The funding settlements recorded within the step (those at or before the first sample are outside the period).
+    const stepSettlements: PerpFundingSettlementHistory[] = [];
+    while (nextSettlement < settled.length && settled[nextSettlement]!.blockNumber <= s.blockNumber) {
+      const f = settled[nextSettlement++]!;
+      if (i > 0) stepSettlements.push(f);
+    }
     const size = s.perpSizeBase ?? 0;
     if (i > 0) {
       const prev = samples[i - 1]!;
       const prevSize = prev.perpSizeBase ?? 0;
-      // Funding accrues into pending funding until something settles it; what the step's executions settled is
-      // known from their receipts. A size change without an execution means one is missing: its settlement too.
-      const settledKnown = fundingSettledUsd !== null && (step.length > 0 || size === prevSize);
+      // Funding accrues into pending funding until something settles it. Where the indexer's scans cover the step,
+      // the recorded settlements are all of them. Otherwise the executions' receipts say what they settled, and the
+      // recorded settlements of other transactions are added (deduplicated by transaction hash); a size change
+      // without an execution then means one is missing: its settlement too.
+      const scannedFrom = a.fundingScannedFromBlock ?? null;
+      const scansCoverStep = scannedFrom !== null && scannedFrom <= prev.blockNumber + 1n;
+      let settledKnown: boolean;
+      if (scansCoverStep) {
+        fundingSettledUsd = stepSettlements.reduce((sum, f) => sum + f.fundingPaymentUsd, 0);
+        settledKnown = true;
+      } else {
+        const executed = new Set(step.map((e) => e.txHash.toLowerCase()));
+        for (const f of stepSettlements) {
+          if (fundingSettledUsd !== null && !executed.has(f.txHash.toLowerCase()))
+            fundingSettledUsd += f.fundingPaymentUsd;
+        }
+        settledKnown = fundingSettledUsd !== null && (step.length > 0 || size === prevSize);
+      }
       if (settledKnown) {
         carryUsd += prev.attribution!.pendingFundingUsd - a.pendingFundingUsd - fundingSettledUsd!;
       } else {
@@ -221,7 +275,7 @@ export function reportPointsOf(
       lpDeltaBase: a.lpDeltaBase,
       lpFeesOwedUsd: a.lpFeesOwedUsd,
       spotBase: a.spotBase,
-      hedgeValueUsd: s.hedgeValueUsd,
+      hedgeValueUsd: s.hedgeValueUsd + lendingCashUsd,
       // The Aave leg's base position moves its value as a perp's size does (both marked at the base's price).
       hedgeSizeBase: size + (s.aaveDeltaBase ?? 0),
       hedgePriceUsd: s.perpMarkPriceUsd,

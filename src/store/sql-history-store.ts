@@ -25,6 +25,7 @@ import type {
   TransactionHistory,
 } from "./history-store.ts";
 import { readAaveHealth, readAaveLiquidations } from "./read-aave-history.ts";
+import { readFundingSettlements } from "./read-funding-settlements.ts";
 import { readDepegTierChanges, readReportSamples } from "./read-report-samples.ts";
 import { readHedgedSeries, readSeries } from "./read-series.ts";
 import type { SqlDatabase } from "./sql-database.ts";
@@ -51,6 +52,8 @@ const ATTRIBUTION_COLUMNS = [
   "perp_unrealized_pnl_usd",
   "perp_pending_fee_usd",
   "perp_collateral_usd",
+  // migration 9
+  "funding_scanned_from_block",
 ] as const;
 
 /** Migration 7: NULL without an Aave leg. */
@@ -103,6 +106,9 @@ const EXECUTION_COLUMNS = [
   "risk_removed_usd",
   "perp_collateral_moved_usd",
   "perp_funding_settled_usd",
+  // migration 9
+  "swapped_base",
+  "swapped_base_at_quote_usd",
   "legs",
 ] as const;
 
@@ -382,6 +388,30 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
       );
     },
 
+    async putFundingSettlements(settlements) {
+      const rows = lastPerKey(settlements, (f) => `${f.chainId} ${f.bookId} ${f.txHash} ${f.logIndex}`);
+      for (const chunk of chunksOf(rows, 8)) {
+        await db.query(
+          `INSERT INTO perp_funding_settlements
+             (chain_id, book_id, tx_hash, log_index, block_number, timestamp_sec, base_token, funding_payment_usd)
+           VALUES ${valuesRows(chunk.length, 8)}
+           ON CONFLICT (chain_id, book_id, tx_hash, log_index) DO UPDATE SET
+             block_number = EXCLUDED.block_number, timestamp_sec = EXCLUDED.timestamp_sec,
+             base_token = EXCLUDED.base_token, funding_payment_usd = EXCLUDED.funding_payment_usd`,
+          chunk.flatMap((f) => [
+            f.chainId,
+            f.bookId,
+            f.txHash,
+            f.logIndex,
+            f.blockNumber,
+            f.timestampSec,
+            f.baseToken,
+            f.fundingPaymentUsd,
+          ]),
+        );
+      }
+    },
+
     async putExecution(execution: PlanExecution) {
       await db.query(
         `INSERT INTO plan_executions (plan_id, ${EXECUTION_COLUMNS.join(", ")})
@@ -410,6 +440,8 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
           execution.riskRemovedUsd,
           execution.perpCollateralMovedUsd,
           execution.perpFundingSettledUsd,
+          execution.swappedBase?.base ?? null,
+          execution.swappedBase?.atQuoteUsd ?? null,
           jsonToSql(execution.legs),
         ],
       );
@@ -528,6 +560,7 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
 
     reportSamples: (bookId, range) => readReportSamples(db, bookId, range),
     aaveLiquidations: (bookId, range) => readAaveLiquidations(db, bookId, range),
+    fundingSettlements: (bookId, blocks) => readFundingSettlements(db, bookId, blocks),
     aaveHealth: (bookId, range) => readAaveHealth(db, bookId, range),
     depegTierChanges: (bookId, range) => readDepegTierChanges(db, bookId, range),
 
@@ -573,6 +606,7 @@ function attributionParams(sample: HistorySample): unknown[] {
     perp?.unrealizedPnlUsd ?? null,
     perp?.pendingFeeUsd ?? null,
     perp?.collateralUsd ?? null,
+    a.fundingScannedFromBlock ?? null,
   ];
 }
 

@@ -119,6 +119,15 @@ async function reportOver(
   first: bigint,
   last: bigint,
 ) {
+  return performanceReport(await periodOver(history, first, last));
+}
+
+/** The report's input over blocks [first, last]: its book points, as `hedgekeeper report` reads them. */
+async function periodOver(
+  history: Awaited<ReturnType<typeof openHistoryStore>>,
+  first: bigint,
+  last: bigint,
+) {
   const d = devnet();
   const [startBlock, endBlock] = await Promise.all([
     d.publicClient.getBlock({ blockNumber: first }),
@@ -126,13 +135,25 @@ async function reportOver(
   ]);
   // The period in block time alone: the devnet's blocks run hours ahead of the keeper's clock (the bootstrap and
   // the scenario warp time), and the report puts plans in it by the block they were decided at, not by that clock.
-  return performanceReport(
-    await readReportPeriod(history, {
-      bookId: DEVNET_AAVE_BOOK_ID,
-      fromSec: Number(startBlock.timestamp),
-      toSec: Number(endBlock.timestamp),
-    }),
-  );
+  return readReportPeriod(history, {
+    bookId: DEVNET_AAVE_BOOK_ID,
+    fromSec: Number(startBlock.timestamp),
+    toSec: Number(endBlock.timestamp),
+  });
+}
+
+/** WETH the Safe sold to (−) or bought from (+) the Uniswap pools in a transaction: its WETH Transfers with them. */
+function wethSwappedBySafe(logs: Parameters<typeof parseEventLogs>[0]["logs"]): number {
+  const m = devnet().manifest;
+  const pools = new Set(Object.values(m.pools).map((p) => p.address.toLowerCase()));
+  let swapped = 0n;
+  for (const log of parseEventLogs({ abi: erc20Abi, eventName: "Transfer", logs })) {
+    if (log.address.toLowerCase() !== m.contracts.weth.toLowerCase()) continue;
+    const [from, to] = [log.args.from.toLowerCase(), log.args.to.toLowerCase()];
+    if (from === safe().toLowerCase() && pools.has(to)) swapped -= log.args.value;
+    if (to === safe().toLowerCase() && pools.has(from)) swapped += log.args.value;
+  }
+  return Number(swapped) / 1e18;
 }
 
 describe("eth-rally-aave", () => {
@@ -229,6 +250,28 @@ describe("eth-rally-aave", () => {
       ),
     ).toBe(true);
     expect(report.alerts).toEqual([]);
+
+    // The keeper's own Aave trades in the attribution (issue 19): each regrowth's sale of borrowed WETH (its WETH
+    // Transfer to the pool, read from the receipt) is a hedge trade counted at its block, a repay from held WETH or a
+    // supply of held USDC none; and with them the book's value change is explained but for a small remainder.
+    const period = await periodOver(history, firstBlock, lastBlock);
+    let soldInAll = 0;
+    for (const record of mined) {
+      const receipt = await d.publicClient.getTransactionReceipt({ hash: record.minedTxHash! });
+      const swapped = wethSwappedBySafe(receipt.logs);
+      soldInAll += swapped;
+      const before = period.points.filter((p) => p.blockNumber! < receipt.blockNumber).at(-1)!;
+      const atOrAfter = period.points.find((p) => p.blockNumber! >= receipt.blockNumber)!;
+      expect(atOrAfter.hedgeTradedBase - before.hedgeTradedBase, record.planId).toBeCloseTo(swapped, 9);
+    }
+    expect(regrowths.length === 0 || soldInAll < 0).toBe(true);
+    expect(period.points.at(-1)!.hedgeTradedBase).toBeCloseTo(soldInAll, 9);
+    const attribution = report.attribution;
+    // Measured: −$0.39 of a $133,207 gross P&L (0.0003%; the debt's and the collateral's interest, which the report
+    // does not attribute for a lending short yet, and the first-order error of marking a step at its start). Without
+    // the regrowth's sale as a trade, its 3.26 WETH (~$10,000) would be in the remainder. The issue's bound: 0.1%.
+    expect(attribution.unexplainedShareOfGross).toBeLessThan(0.001);
+    expect(attribution.grossPnlUsd).toBeGreaterThan(100);
 
     const debtAfter = await wethDebt();
     const collateralAfter = await usdcCollateral();

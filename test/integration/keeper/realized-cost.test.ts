@@ -1,5 +1,6 @@
 import { type Address, encodeFunctionData, erc20Abi, parseAbi } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Keeper } from "../../../keeper/keeper.ts";
 import { AAVE_V3_POOL_ABI } from "../../../src/chain/abis/aave-v3-abi.ts";
 import {
   PERP_ACCOUNT_BALANCE_ABI,
@@ -9,6 +10,7 @@ import {
 } from "../../../src/chain/abis/perp-v2-abi.ts";
 import { UNISWAP_V3_POOL_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
 import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accounts.ts";
+import { writeDevnetContract } from "../../../src/devnet/transactions.ts";
 import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
 import { aaveSwapQuotes } from "../../../src/engine/aave-swap-quotes.ts";
 import type { Plan } from "../../../src/engine/plan.ts";
@@ -16,8 +18,9 @@ import type { V3PoolSnapshot } from "../../../src/engine/snapshot.ts";
 import { readAaveAccount } from "../../../src/indexers/aave-v3-reads.ts";
 import type { HistoryStore } from "../../../src/store/history-store.ts";
 import { openHistoryStore } from "../../../src/store/open-history-store.ts";
+import { readReportPeriod } from "../../../src/store/report-period.ts";
 import { aaveAction, aavePlan, shortMorePlan, usdcToUsdtPlan, wethSale } from "../../support/devnet-plans.ts";
-import { keeperAddress, waitFor } from "./keeper-harness.ts";
+import { BOOK_ID, keeperAddress, waitFor } from "./keeper-harness.ts";
 import { useKeeperTestbed } from "./keeper-testbed.ts";
 
 // Realized execution cost on the devnet: the keeper mines a perp rebalance and a de-peg swap through the real Perp
@@ -28,6 +31,9 @@ const bed = useKeeperTestbed("keeper-realized-cost");
 const { devnet } = bed;
 
 const MARKET_REGISTRY_ABI = parseAbi(["function getFeeRatio(address baseToken) view returns (uint24)"]);
+// Perp v2 ClearingHouse: the trader (or the vault) settles its pending funding into its owed realized P&L; anyone
+// else is refused ("CH_OVOT": only vault or trader).
+const SETTLE_ALL_FUNDING_ABI = parseAbi(["function settleAllFunding(address trader)"]);
 
 let history: HistoryStore;
 beforeAll(async () => {
@@ -300,4 +306,131 @@ describe("realized execution cost on the devnet", () => {
     expect(execution.feesUsd).toBeCloseTo(2 * 0.0005 * leg.tokenInPriceUsd, 9);
     expect(execution.legs).toHaveLength(1);
   });
+});
+
+// Funding settled outside the keeper's plans (issue 19): the Safe's owners call ClearingHouse.settleAllFunding from the
+// Safe in a transaction of their own (a stranger is refused: the test shows it). The keeper
+// (shadow mode: it samples every block, sends nothing) records the settlement from its indexer's logs, and the
+// report's carry over the period is what the chain says: the fall in pending funding less the settled funding, read
+// here from the Exchange and the ClearingHouse's events, apart from the history.
+describe("funding settled outside the keeper's plans", () => {
+  /** Waits until the keeper has evaluated `block` (or later) with nothing queued. */
+  const evaluatedUpTo = (keeper: Keeper, block: bigint) =>
+    waitFor(`the keeper evaluated block ${block}`, async () => {
+      const health = await keeper.health();
+      const evaluated = health.books.every((b) => (b.lastEvaluation?.blockNumber ?? -1n) >= block);
+      const busy = Object.entries(health.queues).some(
+        ([name, q]) => /evaluate/.test(name) && q.waiting + q.prioritized + q.active + q.delayed > 0,
+      );
+      return evaluated && !busy;
+    });
+
+  it("takes a settleAllFunding the keeper never planned into carry exactly; without one, carry is the fall in pending funding", async () => {
+    const d = devnet();
+    const perp = d.manifest.contracts.perp;
+    const safe = bed.setup.scope.safe;
+    // vETH 6% over the index: the Safe's short receives funding (Perp v2 pays shorts when mark > index).
+    await d.runScenario("basis-blowout");
+    const keeper = bed.keeperFor({ history, mode: "shadow" });
+    await keeper.start();
+    /** Funding accrues for two minutes, in a block of its own, which the keeper then evaluates. */
+    const accrue = async () => {
+      await d.client.testClient.increaseTime({ seconds: 120 });
+      await d.client.testClient.mine({ blocks: 1 });
+      const block = await d.publicClient.getBlockNumber({ cacheTime: 0 });
+      await evaluatedUpTo(keeper, block);
+      return block;
+    };
+    const pendingUsd = async (blockNumber: bigint) =>
+      Number(
+        await d.publicClient.readContract({
+          address: perp.exchange,
+          abi: PERP_EXCHANGE_ABI,
+          functionName: "getAllPendingFundingPayment",
+          args: [safe],
+          blockNumber,
+        }),
+      ) / 1e18;
+    const settledUsd = async (fromBlock: bigint, toBlock: bigint) =>
+      (
+        await d.publicClient.getContractEvents({
+          address: perp.clearingHouse,
+          abi: PERP_FUNDING_SETTLED_ABI,
+          eventName: "FundingPaymentSettled",
+          args: { trader: safe },
+          fromBlock,
+          toBlock,
+        })
+      ).map((e) => Number(e.args.fundingPayment) / 1e18);
+    /** The report's carry between two blocks, and the chain's: pending_a − pending_b − Σ settled in (a, b]. */
+    const carryOver = async (a: bigint, b: bigint) => {
+      const [start, end] = await Promise.all([
+        d.publicClient.getBlock({ blockNumber: a }),
+        d.publicClient.getBlock({ blockNumber: b }),
+      ]);
+      const { points } = await readReportPeriod(history, {
+        bookId: BOOK_ID,
+        fromSec: Number(start.timestamp),
+        toSec: Number(end.timestamp),
+      });
+      const [first, last] = [points[0]!, points.at(-1)!];
+      const settled = await settledUsd(first.blockNumber! + 1n, last.blockNumber!);
+      const sum = settled.reduce((x, y) => x + y, 0);
+      return {
+        first,
+        last,
+        settled,
+        report: last.carryUsd - first.carryUsd,
+        chain: (await pendingUsd(first.blockNumber!)) - (await pendingUsd(last.blockNumber!)) - sum,
+        pendingFall: (await pendingUsd(first.blockNumber!)) - (await pendingUsd(last.blockNumber!)),
+      };
+    };
+
+    const a0 = await accrue();
+    // Positive control: two minutes with no settlement. Carry is the fall in pending funding, as before.
+    const a1 = await accrue();
+    const quiet = await carryOver(a0, a1);
+    expect([quiet.first.blockNumber, quiet.last.blockNumber]).toEqual([a0, a1]);
+    expect(quiet.settled).toEqual([]);
+    expect(quiet.report).toBeGreaterThan(0);
+    expect(quiet.report).toBeCloseTo(quiet.pendingFall, 9);
+    expect(quiet.report).toBeCloseTo(quiet.chain, 9);
+
+    // A stranger (the scenarios' trader account) may not settle the Safe's funding: Perp v2 admits only the trader
+    // or the vault. The Safe's owners may, in a Safe transaction the keeper never planned.
+    const settle = encodeFunctionData({
+      abi: SETTLE_ALL_FUNDING_ABI,
+      functionName: "settleAllFunding",
+      args: [safe],
+    });
+    await expect(
+      writeDevnetContract(d.client, devnetAccount(DEVNET_ACCOUNT_INDEXES.trader).address, {
+        address: perp.clearingHouse,
+        abi: SETTLE_ALL_FUNDING_ABI,
+        functionName: "settleAllFunding",
+        args: [safe],
+      }),
+    ).rejects.toThrow(/CH_OVOT/);
+    const [first, second] = DEVNET_ACCOUNT_INDEXES.owners;
+    await execSafeTransaction(d.client, safe, [devnetAccount(first), devnetAccount(second)], {
+      to: perp.clearingHouse,
+      data: settle,
+      label: "owners settle the Safe's perp funding",
+    });
+    const settledAt = await d.publicClient.getBlockNumber({ cacheTime: 0 });
+    await evaluatedUpTo(keeper, settledAt);
+    const b = await accrue();
+    const outside = await carryOver(a1, b);
+    // Measured: the owners settled $623.84 the short was owed; the report's carry, $19.81, equals the chain's to 10⁻¹³
+    // (the quiet span's: $19.65); read as accrued, the settlement would have made it −$604.03.
+    expect(outside.settled).toHaveLength(1);
+    // Received, so negative: what the short was owed moved into its owed realized P&L.
+    expect(outside.settled[0]!).toBeLessThan(0);
+    expect(outside.report).toBeCloseTo(outside.chain, 9);
+    expect(outside.last.carryEstimatedUsd).toBe(outside.first.carryEstimatedUsd);
+    // The settlement is what separates the carry from the fall in pending funding.
+    expect(outside.pendingFall - outside.report).toBeCloseTo(outside.settled[0]!, 9);
+    // The carry received over a settled span is of the quiet span's order (same premium, one more block).
+    expect(outside.report).toBeGreaterThan(0);
+  }, 240_000);
 });

@@ -163,6 +163,7 @@ const execution = (planId: string, overrides: Partial<PlanExecution> = {}): Plan
   riskRemovedUsd: 850,
   perpCollateralMovedUsd: -2_500,
   perpFundingSettledUsd: -3.25,
+  swappedBase: { base: -0.75, atQuoteUsd: -2_250 },
   legs: [
     {
       actionIndex: 1,
@@ -181,7 +182,7 @@ const execution = (planId: string, overrides: Partial<PlanExecution> = {}): Plan
 });
 
 const TABLES =
-  "book_samples, depeg_samples, book_status, decisions, plans, transactions, plan_executions, alerts, config_versions";
+  "book_samples, depeg_samples, book_status, decisions, plans, transactions, plan_executions, alerts, config_versions, perp_funding_settlements";
 
 interface SuiteBackend {
   store: HistoryStore;
@@ -743,6 +744,7 @@ function historyStoreSuite(
             pendingFeeUsd: 0.5,
             collateralUsd: 250_000,
           },
+          fundingScannedFromBlock: 7n,
         };
         await store().putSample(CHAIN, "eth-usdc", historySample(10, { attribution }), []);
         // A sample written before migration 5: its attribution inputs, no perp books.
@@ -756,6 +758,53 @@ function historyStoreSuite(
         const [withBooks, without] = await store().reportSamples("eth-usdc", range);
         expect(withBooks?.attribution).toEqual(attribution);
         expect(without?.attribution).toEqual({ ...attribution, perp: null });
+      });
+
+      it("reads an unknown funding scan (a sample before migration 9, a book without a perp) as null", async () => {
+        const attribution = {
+          lpFeesOwedUsd: 0,
+          lpDeltaBase: 1,
+          spotBase: 0,
+          pendingFundingUsd: 0,
+          perp: null,
+        };
+        await store().putSample(CHAIN, "eth-usdc", historySample(10, { attribution }), []);
+        const [read] = await store().reportSamples("eth-usdc", {
+          fromSec: T0,
+          toSec: T0 + 100,
+          maxPoints: 100,
+        });
+        expect(read?.attribution?.fundingScannedFromBlock).toBeNull();
+      });
+    });
+
+    describe("funding settlements", () => {
+      const settled = (txHash: string, blockNumber: bigint, logIndex: number, usd: number) => ({
+        chainId: CHAIN,
+        bookId: "eth-usdc",
+        blockNumber,
+        txHash,
+        logIndex,
+        timestampSec: T0 + Number(blockNumber),
+        baseToken: "0x8c835dfaa34e2ae61775e80ee29e2c724c6ae2bb",
+        fundingPaymentUsd: usd,
+      });
+
+      it("keeps every settlement once per log, and reads a book's by block range, oldest first", async () => {
+        await store().putFundingSettlements([settled("0xb", 12n, 1, -0.5), settled("0xa", 11n, 4, 2.25)]);
+        // Found again (a retried evaluation): the same rows, the later figures.
+        await store().putFundingSettlements([settled("0xa", 11n, 4, 2.5), settled("0xa", 11n, 5, 1)]);
+        await store().putFundingSettlements([{ ...settled("0xc", 11n, 0, 9), bookId: "other" }]);
+        const rows = await store().fundingSettlements("eth-usdc", { fromBlock: 11n, toBlock: 12n });
+        expect(rows.map((r) => [r.txHash, r.logIndex, r.fundingPaymentUsd])).toEqual([
+          ["0xa", 4, 2.5],
+          ["0xa", 5, 1],
+          ["0xb", 1, -0.5],
+        ]);
+        expect(rows[0]).toEqual(settled("0xa", 11n, 4, 2.5));
+        expect(await store().fundingSettlements("eth-usdc", { fromBlock: 12n, toBlock: 20n })).toHaveLength(
+          1,
+        );
       });
     });
 
@@ -796,6 +845,11 @@ function historyStoreSuite(
           "plan-1": -3.25,
           "plan-2": null,
         });
+      });
+
+      it("reads an execution recorded before migration 9 without its swapped base: null, not zero", async () => {
+        await store().putExecution(execution("plan-1", { swappedBase: null }));
+        expect((await store().executions({ limit: 1 }))[0]?.swappedBase).toBeNull();
       });
 
       it("lists executions newest first, per book and within a time range on request", async () => {

@@ -1,0 +1,225 @@
+// reportPointsOf on hand-built histories: the carry of a step where someone other than the keeper settled the
+// Safe's funding, and a lending short's trades. Each book is modelled here from its own accounting (a Perp v2 account:
+// owed realized P&L − pending funding + unrealized; an Aave short: base position × price), independently of the
+// report's formulas; the attribution must explain its value change.
+import { describe, expect, it } from "vitest";
+import { attributePeriod } from "../performance/attribution.ts";
+import type { PerpFundingSettlementHistory, PlanExecution, ReportSample } from "./history-store.ts";
+import { reportPointsOf } from "./report-period.ts";
+
+const MARK = 2_000;
+
+function sample(
+  block: bigint,
+  fields: {
+    hedgeValueUsd: number;
+    pendingFundingUsd?: number;
+    perpSizeBase?: number;
+    aaveDeltaBase?: number | null;
+    basePriceUsd?: number;
+    fundingScannedFromBlock?: bigint | null;
+  },
+): ReportSample {
+  const price = fields.basePriceUsd ?? MARK;
+  return {
+    blockNumber: block,
+    timestampSec: 1_700_000_000 + Number(block) * 12,
+    basePriceUsd: price,
+    lpValueUsd: 0,
+    hedgeValueUsd: fields.hedgeValueUsd,
+    perpMarkPriceUsd: price,
+    perpIndexPriceUsd: price,
+    poolPriceUsd: price,
+    // A recorded rate that would estimate a carry far from the chain's: a test that falls back to it fails.
+    fundingRateDaily: 0.05,
+    perpSizeBase: fields.perpSizeBase ?? 0,
+    aaveDeltaBase: fields.aaveDeltaBase ?? null,
+    driftBps: 0,
+    thresholdBps: 100,
+    targetHedgeRatio: 1,
+    attribution: {
+      lpFeesOwedUsd: 0,
+      lpDeltaBase: 0,
+      spotBase: 0,
+      pendingFundingUsd: fields.pendingFundingUsd ?? 0,
+      perp: null,
+      fundingScannedFromBlock: fields.fundingScannedFromBlock ?? null,
+    },
+  };
+}
+
+function execution(block: bigint, txHash: string, fields: Partial<PlanExecution>): PlanExecution {
+  return {
+    planId: `0x${txHash.slice(2).padStart(64, "0")}`,
+    chainId: 31_337,
+    bookId: "b",
+    blockNumber: block,
+    txHash,
+    minedAtSec: 1_700_000_000 + Number(block) * 12,
+    recordedAtMs: 0,
+    gasUsed: 0n,
+    effectiveGasPrice: 0n,
+    expectedCostUsd: 0,
+    riskRemovedUsd: 0,
+    legs: [],
+    gasUsd: 0,
+    feesUsd: 0,
+    slippageUsd: 0,
+    totalCostUsd: 0,
+    notionalUsd: 0,
+    slippageBps: null,
+    quotedPrice: null,
+    realizedPrice: null,
+    perpCollateralMovedUsd: 0,
+    perpFundingSettledUsd: 0,
+    ...fields,
+  };
+}
+
+function settlement(block: bigint, txHash: string, usd: number): PerpFundingSettlementHistory {
+  return {
+    chainId: 31_337,
+    bookId: "b",
+    blockNumber: block,
+    txHash,
+    logIndex: 3,
+    timestampSec: 0,
+    baseToken: "0x0000000000000000000000000000000000000e7e",
+    fundingPaymentUsd: usd,
+  };
+}
+
+// A short of 1 vETH at a steady mark, opened at it (no unrealized P&L): its hedge value is owed realized P&L − pending
+// funding. It owes 5 at block 10, 8 at block 20 (3 accrued); at block 25 someone settles its 9 owed (8 + 1 accrued)
+// into owed realized P&L; 2 more accrue by block 30. Funding received over the two steps: −3 and −3.
+const SETTLED_USD = 9;
+const PERP_SIZE = -1;
+const outsideSettlement = (scannedFrom: (block: bigint) => bigint | null) => [
+  sample(10n, { hedgeValueUsd: -5, pendingFundingUsd: 5, perpSizeBase: PERP_SIZE }),
+  sample(20n, {
+    hedgeValueUsd: -8,
+    pendingFundingUsd: 8,
+    perpSizeBase: PERP_SIZE,
+    fundingScannedFromBlock: scannedFrom(20n),
+  }),
+  sample(30n, {
+    hedgeValueUsd: -SETTLED_USD - 2,
+    pendingFundingUsd: 2,
+    perpSizeBase: PERP_SIZE,
+    fundingScannedFromBlock: scannedFrom(30n),
+  }),
+];
+const scannedEveryBlock = (block: bigint) => block - 9n;
+
+describe("reportPointsOf: funding settled by anyone, whoever sent the transaction", () => {
+  it("counts a settlement made outside the keeper's plans between samples: carry as the chain accounts it, nothing unexplained", () => {
+    const points = reportPointsOf(
+      outsideSettlement(scannedEveryBlock),
+      [],
+      [],
+      [settlement(25n, "0xaa", SETTLED_USD)],
+    );
+    const period = attributePeriod(points);
+    expect(points.map((p) => p.carryUsd)).toEqual([0, -3, -6]);
+    expect(points.at(-1)!.carryEstimatedUsd).toBe(0);
+    expect(period.total.carryUsd).toBeCloseTo(-6, 12);
+    expect(period.total.unexplainedUsd).toBeCloseTo(0, 12);
+  });
+
+  it("misreads the step by the settled amount without the settlement (what the history lacked before migration 9)", () => {
+    const period = attributePeriod(reportPointsOf(outsideSettlement(scannedEveryBlock), [], [], []));
+    expect(period.total.carryUsd).toBeCloseTo(-6 + SETTLED_USD, 12);
+    expect(period.total.unexplainedUsd).toBeCloseTo(-SETTLED_USD, 12);
+  });
+
+  it("positive control: with no outside settlement the carry is the fall in pending funding, as before", () => {
+    const samples = [
+      sample(10n, { hedgeValueUsd: -5, pendingFundingUsd: 5, perpSizeBase: PERP_SIZE }),
+      sample(20n, {
+        hedgeValueUsd: -8,
+        pendingFundingUsd: 8,
+        perpSizeBase: PERP_SIZE,
+        fundingScannedFromBlock: 11n,
+      }),
+    ];
+    const covered = reportPointsOf(samples, [], [], []);
+    const unscanned = reportPointsOf(
+      samples.map((s) => ({ ...s, attribution: { ...s.attribution!, fundingScannedFromBlock: null } })),
+      [],
+      [],
+      [],
+    );
+    expect(covered.at(-1)!.carryUsd).toBe(-3);
+    expect(unscanned.at(-1)!.carryUsd).toBe(-3);
+  });
+
+  it("counts the keeper's own settlement once, whether the scans cover the step or only the receipt and the record say it", () => {
+    // The settlement at block 25 is a plan's trade: its receipt recorded it, and the indexer recorded the same log.
+    const plan = [execution(25n, "0xbb", { perpFundingSettledUsd: SETTLED_USD })];
+    const record = [settlement(25n, "0xBB", SETTLED_USD)];
+    for (const scannedFrom of [scannedEveryBlock, () => null]) {
+      const period = attributePeriod(reportPointsOf(outsideSettlement(scannedFrom), plan, [], record));
+      expect(period.total.carryUsd).toBeCloseTo(-6, 12);
+      expect(period.total.unexplainedUsd).toBeCloseTo(0, 12);
+    }
+  });
+
+  it("adds a recorded outside settlement to the receipts' where the scans do not cover the step", () => {
+    // The scan of block 30's sample began at block 27: the settlement at 25 was found by an earlier one.
+    const points = reportPointsOf(
+      outsideSettlement((b) => b - 3n),
+      [],
+      [],
+      [settlement(25n, "0xaa", SETTLED_USD)],
+    );
+    expect(points.at(-1)!.carryUsd).toBeCloseTo(-6, 12);
+  });
+
+  it("trusts the scans over a size change with no execution recorded (a liquidation settles funding too)", () => {
+    const samples = outsideSettlement(scannedEveryBlock);
+    // A liquidator closed half the short at the mark in block 25: no unrealized P&L moves at a steady mark.
+    samples[2] = { ...samples[2]!, perpSizeBase: PERP_SIZE / 2 };
+    const points = reportPointsOf(samples, [], [], [settlement(25n, "0xcc", SETTLED_USD)]);
+    expect(points.at(-1)!.carryUsd).toBeCloseTo(-6, 12);
+    expect(points.at(-1)!.carryEstimatedUsd).toBe(0);
+  });
+});
+
+// An Aave short of WETH: the hedge value is its base position at the price (supplied − owed WETH; the USDC collateral
+// is outside it). Block 10: short 10 at 2,000. Block 15: a plan borrows 2 WETH and sells it at the quote, 2,000 (cash
+// to the collateral). Block 20: price 2,100, short 12. Block 25: a plan supplies held USDC (no swap, no WETH moved).
+// Block 30: a plan buys 2 WETH at the quote, 2,100, and repays it: short 10.
+describe("reportPointsOf: a lending short's own trades", () => {
+  const samples = [
+    sample(10n, { hedgeValueUsd: -10 * 2_000, aaveDeltaBase: -10 }),
+    sample(20n, { hedgeValueUsd: -12 * 2_100, aaveDeltaBase: -12, basePriceUsd: 2_100 }),
+    sample(26n, { hedgeValueUsd: -12 * 2_100, aaveDeltaBase: -12, basePriceUsd: 2_100 }),
+    sample(30n, { hedgeValueUsd: -10 * 2_100, aaveDeltaBase: -10, basePriceUsd: 2_100 }),
+  ];
+  const executions = [
+    execution(15n, "0x01", { swappedBase: { base: -2, atQuoteUsd: -2 * 2_000 } }),
+    execution(25n, "0x02", { swappedBase: { base: 0, atQuoteUsd: 0 } }),
+    execution(30n, "0x03", { swappedBase: { base: 2, atQuoteUsd: 2 * 2_100 } }),
+  ];
+
+  it("marks each trade from its quote, at its block, and the hedge's value is its P&L: nothing unexplained", () => {
+    const points = reportPointsOf(samples, executions);
+    const period = attributePeriod(points);
+    expect(points.map((p) => p.hedgeTradedBase)).toEqual([0, -2, -2, 0]);
+    // The short held over the rise lost 10 × 100; the 2 sold at 2,000 lost 2 × 100 by block 20.
+    expect(period.total.hedgePriceUsd).toBeCloseTo(-1_200, 9);
+    expect(period.total.hedgeChangeUsd).toBeCloseTo(-1_200, 9);
+    expect(period.total.unexplainedUsd).toBeCloseTo(0, 9);
+    // The supply of held collateral is neither a gain nor a loss.
+    expect(points[2]!.hedgeValueUsd).toBe(points[1]!.hedgeValueUsd);
+  });
+
+  it("without the trades (rows recorded before migration 9) the borrow reads as a loss of its notional, the repay as a gain", () => {
+    const untraded = executions.map((e) => ({ ...e, swappedBase: null }));
+    // One bucket per step: the errors of the borrow and of the repay happen to cancel over the period.
+    const perStep = attributePeriod(reportPointsOf(samples, untraded), { bucketSec: 1 });
+    expect(perStep.buckets.map((b) => b.unexplainedUsd)).toEqual([-2 * 2_100, 0, 2 * 2_100]);
+    const traded = attributePeriod(reportPointsOf(samples, executions), { bucketSec: 1 });
+    for (const bucket of traded.buckets) expect(bucket.unexplainedUsd).toBeCloseTo(0, 9);
+  });
+});
