@@ -203,6 +203,14 @@ export interface PlanExecution extends RealizedCost {
    * FundingPaymentSettled events (migration 6); 0 when it settled none, null in rows recorded before it.
    */
   perpFundingSettledUsd: number | null;
+  /**
+   * Principal the transaction's LP withdrawals paid the Safe (liquidity turned back into tokens), USD at the feeds'
+   * answers of its block (migration 8): a transfer out of the LP, not a loss. 0 when it withdrew nothing; null in
+   * rows recorded before it, or when the payout could not be read.
+   */
+  lpWithdrawnPrincipalUsd: number | null;
+  /** Fees those withdrawals collected (earned, not principal), USD as the principal; 0 or null as it. */
+  lpFeesCollectedUsd: number | null;
 }
 
 /**

@@ -103,6 +103,8 @@ const EXECUTION_COLUMNS = [
   "risk_removed_usd",
   "perp_collateral_moved_usd",
   "perp_funding_settled_usd",
+  "lp_withdrawn_principal_usd",
+  "lp_fees_collected_usd",
   "legs",
 ] as const;
 
@@ -410,6 +412,8 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
           execution.riskRemovedUsd,
           execution.perpCollateralMovedUsd,
           execution.perpFundingSettledUsd,
+          execution.lpWithdrawnPrincipalUsd,
+          execution.lpFeesCollectedUsd,
           jsonToSql(execution.legs),
         ],
       );
