@@ -28,7 +28,7 @@ export interface LpWithdrawalPayoutUsd {
 
 /**
  * The payout of the plan's LP withdrawals: zeros when it withdrew nothing, null when it cannot be valued (`why`
- * says which currency). Throws ExecutionReceiptError when the receipt does not read as the withdrawal.
+ * says what is missing). Throws ExecutionReceiptError when the receipt does not read as the withdrawal.
  */
 export async function lpWithdrawalPayoutUsd(
   client: PublicClient,
