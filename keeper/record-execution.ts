@@ -2,8 +2,9 @@
 // plan's quote), read from the receipt (src/execution/realized-execution.ts) and kept in the history's
 // plan_executions, with the collateral it moved and the funding it settled in the perp account. Only the plan as
 // sealed is measured (its quote is under the MAC). A receipt that cannot be read as the plan's execution is logged
-// as an error and recorded as nothing, never as a zero cost; an RPC failure (the block's timestamp) throws, so the
-// confirm job retries before the plan is marked final.
+// as an error and recorded as nothing, never as a zero cost. An LP withdrawal's payout (principal and fees collected)
+// is recorded with it (lp-withdrawal-payout.ts), null when it cannot be valued. An RPC failure (the block's
+// timestamp) throws, so the confirm job retries before the plan is marked final.
 import type { TransactionReceipt } from "viem";
 import { PERP_VAULT_ABI } from "../src/chain/abis/perp-v2-abi.ts";
 import { swappedBaseOf } from "../src/execution/hedge-swaps.ts";
@@ -13,6 +14,7 @@ import { ExecutionReceiptError, realizedExecution } from "../src/execution/reali
 import type { PlanExecution } from "../src/store/history-store.ts";
 import type { KeeperContext } from "./context.ts";
 import { PlanTamperedError } from "./errors.ts";
+import { lpWithdrawalPayoutUsd } from "./lp-withdrawal-payout.ts";
 import { openSealedPlan } from "./plan-integrity.ts";
 import type { PlanRecord } from "./plan-store.ts";
 
@@ -50,6 +52,15 @@ export async function recordExecution(
             functionName: "decimals",
             blockNumber: receipt.blockNumber,
           });
+    const withdrawal = await lpWithdrawalPayoutUsd(ctx.client, {
+      plan,
+      receipt,
+      safe: book.targets.safe,
+      positionManager: book.targets.uniswapV4?.positionManager,
+      params: book.params,
+    });
+    if (withdrawal.payout === null)
+      log.warn({ why: withdrawal.why }, "LP withdrawal payout not recorded: the report counts none of it");
     execution = {
       ...cost,
       planId: plan.planId,
@@ -77,6 +88,8 @@ export async function recordExecution(
         book.params.aave === undefined
           ? { base: 0, atQuoteUsd: 0 }
           : swappedBaseOf(plan, cost.legs, book.params.aave.shortAsset),
+      lpWithdrawnPrincipalUsd: withdrawal.payout?.principalUsd ?? null,
+      lpFeesCollectedUsd: withdrawal.payout?.feesCollectedUsd ?? null,
     };
   } catch (error) {
     if (!(error instanceof ExecutionReceiptError || error instanceof PlanTamperedError)) throw error;

@@ -580,6 +580,7 @@ async function attributionOf(
   return {
     ...period.total,
     carryEstimatedUsd: report.carryEstimatedUsd,
+    lpWithdrawalUnknownExecutions: report.lpWithdrawalUnknownExecutions,
     grossPnlUsd: period.grossPnlUsd,
     unexplainedShareOfGross: period.unexplainedShareOfGross,
   };

@@ -77,6 +77,8 @@ export interface DemoScenario {
     unexplainedShareOfGross: number;
     /** The part of carryUsd estimated from the funding rate, not read from the chain (performance-report.ts). */
     carryEstimatedUsd: number | null;
+    /** Executions whose LP withdrawal payout is unknown, so counted in gamma (performance-report.ts). */
+    lpWithdrawalUnknownExecutions: number | null;
   };
   /** The hedge's figures over the same blocks read from the chain, apart from the history (attribution-check.ts). */
   chainCheck: ChainAttributionCheck;

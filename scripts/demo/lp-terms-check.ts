@@ -12,13 +12,17 @@
 //   δ_i          base held by the positions, fees included (the LP's ∂value/∂S); spot_i the Safe's WETH
 // and over the steps, as the report defines its terms (src/performance/attribution.ts):
 //   delta  = Σ (δ_{i−1} + spot_{i−1}) · (S_i − S_{i−1})
-//   gamma  = Σ (LP_i − LP_{i−1} − δ_{i−1} · (S_i − S_{i−1}))     IL / LVR against holding the LP's own delta
+//   gamma  = Σ (LP_i − LP_{i−1} − δ_{i−1} · (S_i − S_{i−1})) + principal withdrawn
+//                                                              IL / LVR against holding the LP's own delta
 //   fees   = fees_last − fees_first + fees collected in between
 // A withdrawal mid-period (the de-peg scenario's v4 withdrawal: ModifyLiquidity with liquidityDelta < 0, or v3
 // DecreaseLiquidity + Collect) pays out principal and the fees accrued: the fees it collected are earned (read as
 // L_before · (feeGrowthInsideLast_after − last_before) / 2^128 for v4, Collect − DecreaseLiquidity amounts for v3),
-// and the principal it paid out is a transfer out of the LP, not a loss: reported apart (withdrawnPrincipalUsd),
-// both valued at the feeds' answers at the withdrawal's block.
+// and the principal it paid out is a transfer out of the LP, not a loss: added back in gamma and reported apart
+// (withdrawnPrincipalUsd), both valued at the feeds' answers at the withdrawal's block. The principal is read here
+// from the withdrawn liquidity at the pool's √P when it was withdrawn (LiquidityAmounts; the √P the last swap before
+// it in its block left, else the previous block's), apart from the keeper, which reads it from the receipt's
+// Transfers less the fees (src/execution/v4-withdrawal-payout.ts).
 import { type Address, erc20Abi, type Hex, type PublicClient, zeroAddress } from "viem";
 import { AGGREGATOR_V3_ABI } from "../../src/chain/abis/chainlink-abi.ts";
 import { POSITION_MANAGER_ABI, UNISWAP_V3_POOL_ABI } from "../../src/chain/abis/uniswap-v3-abi.ts";
@@ -37,7 +41,7 @@ export interface ChainLpTermsCheck {
   /** The sample blocks read (the report's steps). */
   blocks: number;
   deltaUsd: number;
-  /** As the report defines it: a withdrawal's principal is in it (ΔLP), see withdrawnPrincipalUsd. */
+  /** As the report defines it: ΔLP with a withdrawal's principal added back (withdrawnPrincipalUsd), − δ·ΔS. */
   gammaUsd: number;
   /** Δ uncollected fees plus the fees withdrawals collected. */
   feesEarnedUsd: number;
@@ -199,7 +203,8 @@ export async function chainLpTermsCheck(
   return {
     blocks: blocks.length,
     deltaUsd,
-    gammaUsd,
+    // The principal left the LP for the Safe: a transfer, not IL (src/performance/attribution.ts).
+    gammaUsd: gammaUsd + withdrawnPrincipalUsd,
     feesEarnedUsd: end.feesOwedUsd - start.feesOwedUsd + feesCollectedUsd,
     feesCollectedUsd,
     withdrawnPrincipalUsd,
@@ -465,19 +470,13 @@ async function withdrawalsIn(
         if (delta >= 0n) continue;
         // v4 pays a decrease's accrued fees with it: L_before · (inside at the decrease − last before) / 2^128,
         // the inside at the decrease being the position's feeGrowthInsideLast right after it.
-        const [before, after, slot0Before] = await Promise.all([
+        const [before, after, atDecrease] = await Promise.all([
           v4PositionState(client, v4, p, e.blockNumber - 1n),
           v4PositionState(client, v4, p, e.blockNumber),
-          client.readContract({
-            address: v4.stateView,
-            abi: STATE_VIEW_ABI,
-            functionName: "getSlot0",
-            args: [p.pool as Hex],
-            blockNumber: e.blockNumber,
-          }),
+          v4SqrtPriceAtLog(client, v4, p.pool as Hex, e),
         ]);
         const principal = getAmountsForLiquidity(
-          slot0Before[0],
+          atDecrease,
           sqrtRatioAtValidTick(p.tickLower),
           sqrtRatioAtValidTick(p.tickUpper),
           -delta,
@@ -498,6 +497,43 @@ async function withdrawalsIn(
 }
 
 const wrap = (x: bigint) => (x < 0n ? x + (1n << 256n) : x);
+
+/**
+ * The pool's √P when the log was emitted: a swap in the same block before it (a scenario's market move mined with the
+ * keeper's withdrawal) moved it from the state at the previous block, and its Swap event carries the √P it left.
+ */
+async function v4SqrtPriceAtLog(
+  client: PublicClient,
+  v4: NonNullable<LpTermsSources["v4"]>,
+  poolId: Hex,
+  log: { blockNumber: bigint; transactionIndex: number; logIndex: number },
+): Promise<bigint> {
+  const swaps = await client.getContractEvents({
+    address: v4.poolManager,
+    abi: POOL_MANAGER_V4_ABI,
+    eventName: "Swap",
+    args: { id: poolId },
+    fromBlock: log.blockNumber,
+    toBlock: log.blockNumber,
+  });
+  const earlier = swaps.filter(
+    (s) =>
+      s.transactionIndex < log.transactionIndex ||
+      (s.transactionIndex === log.transactionIndex && s.logIndex < log.logIndex),
+  );
+  const last = earlier
+    .sort((a, b) => a.transactionIndex - b.transactionIndex || a.logIndex - b.logIndex)
+    .at(-1);
+  if (last?.args.sqrtPriceX96 !== undefined) return last.args.sqrtPriceX96;
+  const [sqrtPriceX96] = await client.readContract({
+    address: v4.stateView,
+    abi: STATE_VIEW_ABI,
+    functionName: "getSlot0",
+    args: [poolId],
+    blockNumber: log.blockNumber - 1n,
+  });
+  return sqrtPriceX96;
+}
 
 /** The devnet's treasury Safe, its LP positions (2 v3, 3 v4) and the feeds each token is priced at. */
 export function lpTermsSourcesOf(manifest: DevnetManifest): LpTermsSources {

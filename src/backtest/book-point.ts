@@ -13,6 +13,14 @@ export interface ReplayLedger {
   gasUsd: number;
   venueFeesUsd: number;
   slippageUsd: number;
+  /**
+   * What the replay's LP withdrawals paid the Safe (the de-peg lane's v4 withdrawals, applied as apply-plan.ts pays
+   * them: each currency's minimum), USD at the step's feeds: principal, a transfer out of the LP (attribution.ts).
+   * What the position was worth beyond its minimums (the slippage bound apply-plan.ts assumes) stays in gamma as a
+   * loss. apply-plan.ts pays no fees with it (the position's fees owed are dropped), so none are collected.
+   */
+  lpWithdrawnUsd: number;
+  lpFeesCollectedUsd: number;
 }
 
 export function reportPointOf(

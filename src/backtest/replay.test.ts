@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { makeBook, makeParams, NOW_SEC } from "../engine/book-fixture.test-support.ts";
+import {
+  makeBook,
+  makeParams,
+  NOW_SEC,
+  USDC,
+  withV4StablePosition,
+} from "../engine/book-fixture.test-support.ts";
 import { perpTradeCost } from "../engine/perp-trade-cost.ts";
 import type { PerpAdjustPositionAction } from "../engine/plan.ts";
 import { getTickAtSqrtRatio } from "../engine/tick-math.ts";
@@ -157,5 +163,31 @@ describe("replayPricePath", () => {
   it("refuses a path that starts before the book it is given, naming the field", () => {
     const path = pathOf([3000, 3000]);
     expect(() => replayPricePath({ book, params, path: [path[1]!, path[0]!] })).toThrow(/timestampSec/);
+  });
+});
+
+describe("replayPricePath: an LP withdrawal", () => {
+  it("books what the de-peg lane's v4 withdrawal paid the Safe as a transfer: in the book's value, not in gamma", () => {
+    // USDT at its act tier from the start: the first step withdraws the USDC/USDT position (apply-plan pays the
+    // minimums) and sells the USDT.
+    const depegBook = withV4StablePosition(makeBook({ usdtUsdOracle: 0.9, usdtUsdPool: 0.9 }));
+    const depegParams = makeParams();
+    const run = replayPricePath({ book: depegBook, params: depegParams, path: pathOf([3000, 3000, 3000]) });
+    const withdrawals = run.executed.flatMap((e) =>
+      e.plan.actions.filter((a) => a.kind === "uniswapV4.decreaseLiquidity"),
+    );
+    expect(withdrawals).toHaveLength(1);
+    const [w] = withdrawals;
+    if (w?.kind !== "uniswapV4.decreaseLiquidity") throw new Error("expected a v4 withdrawal");
+    // Independently: USDC at its feed, USDT at its 0.9 feed (book-fixture), both 6 decimals.
+    const usdcUsd = Number(depegBook.oracles.find((o) => o.asset === USDC.address)!.answer) / 1e8;
+    const paidUsd = (Number(w.amount0Min) / 1e6) * usdcUsd + (Number(w.amount1Min) / 1e6) * 0.9;
+    expect(paidUsd).toBeGreaterThan(1_000);
+    expect(run.ledger.lpWithdrawnUsd).toBeCloseTo(paidUsd, 6);
+    const { total } = attributePeriod(run.points);
+    expect(total.lpWithdrawnUsd).toBeCloseTo(paidUsd, 6);
+    // The position left the LP; gamma keeps only what it was worth beyond its minimums (the slippage bound).
+    expect(total.gammaUsd).toBeLessThanOrEqual(0);
+    expect(total.gammaUsd).toBeGreaterThan(-0.05 * paidUsd);
   });
 });

@@ -16,11 +16,12 @@
 import { applyPlan } from "../engine/apply-plan.ts";
 import { evaluateBook } from "../engine/book-metrics.ts";
 import { decide } from "../engine/decide.ts";
-import { fail, fromFloat } from "../engine/input-guards.ts";
+import { fail, fromFloat, toFloat } from "../engine/input-guards.ts";
 import { DECISION_SAMPLE_WINDOW, keeperStateAfter } from "../engine/keeper-memory.ts";
 import type { BookParams } from "../engine/params.ts";
 import type { Decision, Lane, NoopCode, Plan } from "../engine/plan.ts";
 import type { BookSnapshot, PriceSample } from "../engine/snapshot.ts";
+import { usdPricer } from "../engine/usd-price.ts";
 import { priceSampleOf } from "../indexers/book-sample.ts";
 import type { ReportPoint } from "../performance/performance-report.ts";
 import { type ReplayLedger, reportPointOf } from "./book-point.ts";
@@ -123,7 +124,14 @@ export function replayPricePath(input: ReplayInput): ReplayResult {
   const decisions: StepDecision[] = new Array(path.length);
   const points: ReportPoint[] = [];
   const executed: ExecutedPlan[] = [];
-  const ledger: ReplayLedger = { carryUsd: 0, gasUsd: 0, venueFeesUsd: 0, slippageUsd: 0 };
+  const ledger: ReplayLedger = {
+    carryUsd: 0,
+    gasUsd: 0,
+    venueFeesUsd: 0,
+    slippageUsd: 0,
+    lpWithdrawnUsd: 0,
+    lpFeesCollectedUsd: 0,
+  };
   const firstBlock = input.firstBlock ?? input.book.blockNumber + 1n;
   let band: QuietBand | null = null;
   let evaluatedSteps = 0;
@@ -162,6 +170,7 @@ export function replayPricePath(input: ReplayInput): ReplayResult {
       ledger.gasUsd += cost.gasUsd;
       ledger.venueFeesUsd += cost.feesUsd;
       ledger.slippageUsd += cost.slippageUsd;
+      ledger.lpWithdrawnUsd += lpWithdrawalPaidUsd(snapshot, params, plan);
       executed.push({
         step: i,
         blockNumber: book.blockNumber,
@@ -181,6 +190,24 @@ export function replayPricePath(input: ReplayInput): ReplayResult {
     band = mode === "fast" && isQuiet(decision) ? quietBand(book, params, nowSec, previousBand) : null;
   }
   return { decisions, points, executed, evaluatedSteps, ledger, finalBook: book };
+}
+
+/** What the plan's v4 withdrawals pay the Safe as applyPlan pays them (each currency's minimum), USD. */
+function lpWithdrawalPaidUsd(book: BookSnapshot, params: BookParams, plan: Plan): number {
+  const usd = usdPricer(book, params);
+  let paid = 0;
+  for (const action of plan.actions) {
+    if (action.kind !== "uniswapV4.decreaseLiquidity") continue;
+    const position = book.lpPositions.find((p) => p.kind === "uniswap-v4" && p.tokenId === action.tokenId);
+    const pool = book.pools.find(
+      (p) => p.kind === "uniswap-v4" && position?.kind === "uniswap-v4" && p.poolId === position.poolId,
+    );
+    if (pool?.kind !== "uniswap-v4") fail("plan.actions", `no v4 pool for position ${action.tokenId}`);
+    paid +=
+      toFloat(action.amount0Min, pool.currency0.decimals) * usd(pool.currency0.address.toLowerCase()) +
+      toFloat(action.amount1Min, pool.currency1.decimals) * usd(pool.currency1.address.toLowerCase());
+  }
+  return paid;
 }
 
 /**

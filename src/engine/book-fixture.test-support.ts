@@ -292,3 +292,40 @@ export function makeParams(overrides: Partial<BookParams> = {}): BookParams {
     ...overrides,
   };
 }
+
+// Mainnet's USDC/USDT 0.001% v4 pool id (hookless): keccak256(abi.encode(key)).
+const V4_USDC_USDT_POOL_ID = "0x8aa4e11cbdf30eedc92100f4c8a31ff748e201d44712cc8c90d189edaa8e4e47" as const;
+const V4_HOOKLESS = "0x0000000000000000000000000000000000000000" as const;
+
+/** The fixture's book with a v4 USDC/USDT position around the 1:1 tick (token id 42). */
+export function withV4StablePosition(book: BookSnapshot, liquidity = 10n ** 14n): BookSnapshot {
+  book.pools.push({
+    kind: "uniswap-v4",
+    poolId: V4_USDC_USDT_POOL_ID,
+    key: { currency0: USDC.address, currency1: USDT.address, fee: 10, tickSpacing: 1, hooks: V4_HOOKLESS },
+    currency0: USDC,
+    currency1: USDT,
+    sqrtPriceX96: getSqrtRatioAtTick(0),
+    tick: 0,
+    lpFee: 10,
+    protocolFee: 0,
+    liquidity,
+    feeGrowthGlobal0X128: 0n,
+    feeGrowthGlobal1X128: 0n,
+    ranges: [{ tickLower: -50, tickUpper: 50, feeGrowthInside0X128: 0n, feeGrowthInside1X128: 0n }],
+  });
+  book.lpPositions.push({
+    kind: "uniswap-v4",
+    tokenId: 42n,
+    poolId: V4_USDC_USDT_POOL_ID,
+    owner: book.safe,
+    tickLower: -50,
+    tickUpper: 50,
+    liquidity,
+    feeGrowthInside0LastX128: 0n,
+    feeGrowthInside1LastX128: 0n,
+    hasSubscriber: false,
+    entry: { kind: "sqrtPrice", sqrtPriceX96: getSqrtRatioAtTick(0) },
+  });
+  return book;
+}

@@ -17,6 +17,7 @@ import { type PerpMetrics, perpMetrics } from "./perp-metrics.ts";
 import { poolAssets, poolIdOf } from "./pool-identity.ts";
 import { sqrtPriceX96ToPrice } from "./price-tick.ts";
 import type { BookSnapshot, OracleReading, PoolSnapshot } from "./snapshot.ts";
+import { usdPricer } from "./usd-price.ts";
 import { estimateSigma, SECONDS_PER_YEAR, type SigmaEstimate, sigmaParamsOf } from "./volatility.ts";
 
 export interface BookMetrics {
@@ -64,20 +65,7 @@ export function evaluateBook(book: BookSnapshot, params: BookParams, nowSec: num
     oraclesByFeed.set(reading.feed.toLowerCase(), reading);
     oraclesByAsset.set(reading.asset.toLowerCase(), reading);
   }
-  // USD prices for valuation: the asset's feed (reported even when stale: health is reported beside it),
-  // otherwise $1 for configured stablecoins.
-  const stables = new Set(params.depeg.stablecoins.map((s) => s.token.toLowerCase()));
-  const priceCache = new Map<string, number>();
-  const usdPrice = (token: string): number => {
-    let p = priceCache.get(token);
-    if (p !== undefined) return p;
-    const reading = oraclesByAsset.get(token);
-    if (reading) p = oraclePrice(reading);
-    else if (stables.has(token)) p = 1;
-    else fail("oracles", `no USD price source for token ${token}`);
-    priceCache.set(token, p);
-    return p;
-  };
+  const usdPrice = usdPricer(book, params);
   // Distinct observations, EWMA, floor; the fallback when the samples cannot support an estimate (volatility.ts).
   const sigma = estimateSigma(book.samples, sigmaParamsOf(params.risk));
   const sigmaAnnual = sigma.sigmaAnnual;

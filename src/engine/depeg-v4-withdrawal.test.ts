@@ -1,48 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { applyPlan } from "./apply-plan.ts";
-import { makeBook, makeParams, NOW_SEC, USDC, USDT } from "./book-fixture.test-support.ts";
+import {
+  makeBook,
+  makeParams,
+  NOW_SEC,
+  USDC,
+  USDT,
+  withV4StablePosition,
+} from "./book-fixture.test-support.ts";
 import { evaluateBook } from "./book-metrics.ts";
 import { planDepeg } from "./depeg-plan.ts";
-import type { BookSnapshot } from "./snapshot.ts";
-import { getSqrtRatioAtTick } from "./tick-math.ts";
 import { valueV4Position } from "./v4-position.ts";
-
-// Mainnet's USDC/USDT 0.001% v4 pool id (hookless): keccak256(abi.encode(key)).
-const POOL_ID = "0x8aa4e11cbdf30eedc92100f4c8a31ff748e201d44712cc8c90d189edaa8e4e47" as const;
-const HOOKLESS = "0x0000000000000000000000000000000000000000" as const;
-
-/** The fixture's book with a v4 USDC/USDT position around the 1:1 tick (token id 42). */
-function withV4StablePosition(book: BookSnapshot, liquidity = 10n ** 14n): BookSnapshot {
-  book.pools.push({
-    kind: "uniswap-v4",
-    poolId: POOL_ID,
-    key: { currency0: USDC.address, currency1: USDT.address, fee: 10, tickSpacing: 1, hooks: HOOKLESS },
-    currency0: USDC,
-    currency1: USDT,
-    sqrtPriceX96: getSqrtRatioAtTick(0),
-    tick: 0,
-    lpFee: 10,
-    protocolFee: 0,
-    liquidity,
-    feeGrowthGlobal0X128: 0n,
-    feeGrowthGlobal1X128: 0n,
-    ranges: [{ tickLower: -50, tickUpper: 50, feeGrowthInside0X128: 0n, feeGrowthInside1X128: 0n }],
-  });
-  book.lpPositions.push({
-    kind: "uniswap-v4",
-    tokenId: 42n,
-    poolId: POOL_ID,
-    owner: book.safe,
-    tickLower: -50,
-    tickUpper: 50,
-    liquidity,
-    feeGrowthInside0LastX128: 0n,
-    feeGrowthInside1LastX128: 0n,
-    hasSubscriber: false,
-    entry: { kind: "sqrtPrice", sqrtPriceX96: getSqrtRatioAtTick(0) },
-  });
-  return book;
-}
 
 describe("de-peg lane: v4 stable-pair withdrawal", () => {
   it("promises a book (applyPlan) with the position emptied and the Safe holding the post check's minimums, so no second withdrawal is planned", () => {

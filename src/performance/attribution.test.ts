@@ -40,6 +40,8 @@ function point(input: {
   tradedBase?: number;
   tradedAtQuoteUsd?: number;
   settledUsd?: number;
+  withdrawnUsd?: number;
+  feesCollectedUsd?: number;
 }): BookPoint {
   const mark = input.markUsd ?? input.priceUsd;
   return {
@@ -58,6 +60,8 @@ function point(input: {
     hedgeTradedBase: input.tradedBase ?? 0,
     hedgeTradedAtQuoteUsd: input.tradedAtQuoteUsd ?? 0,
     settledToCollateralUsd: input.settledUsd ?? 0,
+    lpWithdrawnUsd: input.withdrawnUsd ?? 0,
+    lpFeesCollectedUsd: input.feesCollectedUsd ?? 0,
   };
 }
 
@@ -161,6 +165,91 @@ describe("attributeStep", () => {
     expect(attributeStep(from, { ...settled, settledToCollateralUsd: 0 }).unexplainedUsd).toBeCloseTo(
       4_000,
       9,
+    );
+  });
+});
+
+describe("attributeStep: an LP withdrawal", () => {
+  // The constant-product LP of liquidity L over S0 → S1, a share w of it withdrawn at S1 (the step's end): the
+  // principal paid, w·2L√S1, goes to the Safe in tokens spotBase does not count (the de-peg lane's stablecoins).
+  const L = 1_000;
+  const [s0, s1, w] = [2_000, 2_100, 0.4];
+  const lvr = -(L * (Math.sqrt(s1) - Math.sqrt(s0)) ** 2) / Math.sqrt(s0);
+  const principal = w * 2 * L * Math.sqrt(s1);
+  const flat: PerpAccount = { sizeBase: 0, openNotionalUsd: 0, realizedUsd: 0 };
+  const from = point({ t: 0, liquidity: L, priceUsd: s0, perp: flat, feesOwedUsd: 30 });
+
+  it("keeps the principal a withdrawal paid out of gamma: gamma is the LVR alone, and the terms sum to ΔB", () => {
+    // The withdrawal also paid out the 30 of fees owed and 5 accrued over the step: fees earned, not principal.
+    const to = point({
+      t: 12,
+      liquidity: L * (1 - w),
+      priceUsd: s1,
+      perp: flat,
+      feesOwedUsd: 0,
+      withdrawnUsd: principal,
+      feesCollectedUsd: 35,
+    });
+    const terms = attributeStep(from, to);
+    expect(principal).toBeGreaterThan(30_000);
+    expect(terms.gammaUsd).toBeCloseTo(lvr, 6);
+    expect(terms.deltaUsd).toBeCloseTo((L / Math.sqrt(s0)) * (s1 - s0), 6);
+    expect(terms.feesEarnedUsd).toBeCloseTo(5, 9);
+    expect(terms.lpWithdrawnUsd).toBeCloseTo(principal, 9);
+    expect(terms.lpFeesCollectedUsd).toBeCloseTo(35, 9);
+    // The LP's value fell by the principal; the book's did not: the tokens are in the Safe.
+    expect(terms.hedgedItemChangeUsd).toBeCloseTo(
+      2 * L * (Math.sqrt(s1) - Math.sqrt(s0)) - principal - 30,
+      6,
+    );
+    expect(terms.bookValueChangeUsd).toBeCloseTo(2 * L * (Math.sqrt(s1) - Math.sqrt(s0)) + 5, 6);
+    expect(terms.unexplainedUsd).toBeCloseTo(0, 6);
+    // Unrecorded, the principal and the fees collected would be charged to gamma and fees as losses.
+    const unrecorded = attributeStep(from, { ...to, lpWithdrawnUsd: 0, lpFeesCollectedUsd: 0 });
+    expect(unrecorded.gammaUsd).toBeCloseTo(lvr - principal, 6);
+    expect(unrecorded.feesEarnedUsd).toBeCloseTo(-30, 9);
+  });
+
+  it("leaves gamma as before when nothing is withdrawn (positive control: the same LVR, the same ΔB)", () => {
+    const to = point({ t: 12, liquidity: L, priceUsd: s1, perp: flat, feesOwedUsd: 35 });
+    const terms = attributeStep(from, to);
+    expect(terms.gammaUsd).toBeCloseTo(lvr, 6);
+    expect(terms.feesEarnedUsd).toBeCloseTo(5, 9);
+    expect(terms.lpWithdrawnUsd).toBe(0);
+    expect(terms.bookValueChangeUsd).toBeCloseTo(2 * L * (Math.sqrt(s1) - Math.sqrt(s0)) + 5, 6);
+    expect(terms.unexplainedUsd).toBeCloseTo(0, 6);
+  });
+
+  it("sums a withdrawal inside a period: totals telescope, the transfer is in ΔB and in no P&L term", () => {
+    const mid = point({
+      t: 12,
+      liquidity: L * (1 - w),
+      priceUsd: s1,
+      perp: flat,
+      withdrawnUsd: principal,
+      feesCollectedUsd: 30,
+    });
+    const end = {
+      ...point({ t: 24, liquidity: L * (1 - w), priceUsd: s0, perp: flat }),
+      lpWithdrawnUsd: principal,
+      lpFeesCollectedUsd: 30,
+    };
+    const period = attributePeriod([from, mid, end]);
+    expect(period.total.lpWithdrawnUsd).toBeCloseTo(principal, 9);
+    expect(period.total.bookValueChangeUsd).toBeCloseTo(bookValueOf(end) - bookValueOf(from), 6);
+    expect(Math.abs(period.total.unexplainedUsd)).toBeLessThan(1e-6);
+    // The gross P&L the remainder is judged against holds no transfer: the LVR of both legs and the delta P&L.
+    const lvrBack = -(L * (1 - w) * (Math.sqrt(s0) - Math.sqrt(s1)) ** 2) / Math.sqrt(s1);
+    expect(period.total.gammaUsd).toBeCloseTo(lvr + lvrBack, 6);
+  });
+
+  it("rejects withdrawals that decrease, naming the point and the key", () => {
+    const to = point({ t: 12, liquidity: L, priceUsd: s1, perp: flat, withdrawnUsd: 10 });
+    expect(() => attributePeriod([to, { ...to, timestampSec: 24, lpWithdrawnUsd: 5 }])).toThrow(
+      /points\[1\]\.lpWithdrawnUsd/,
+    );
+    expect(() => attributePeriod([to, { ...to, timestampSec: 24, lpFeesCollectedUsd: Number.NaN }])).toThrow(
+      /points\[1\]\.lpFeesCollectedUsd/,
     );
   });
 });
@@ -296,6 +385,8 @@ describe("attributeStep, an Aave liquidation", () => {
       spotBase: 60,
       carryUsd: 0,
       settledToCollateralUsd: 0,
+      lpWithdrawnUsd: 0,
+      lpFeesCollectedUsd: 0,
       gasUsd: 0,
       venueFeesUsd: 0,
       slippageUsd: 0,

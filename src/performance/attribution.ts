@@ -6,12 +6,14 @@
 //
 //   hedged item  I = LP + fees owed + spot base × S
 //     delta (price) P&L   (δ_LP,i−1 + spot_i−1) · ΔS             the exposure held over the step, marked to market
-//     IL / gamma (LVR)     ΔLP − δ_LP,i−1 · ΔS                     what the LP lost against holding its own delta:
+//     IL / gamma (LVR)     ΔLP + Δ withdrawn − δ_LP,i−1 · ΔS       what the LP lost against holding its own delta:
 //                                                                 ≈ ½·Γ·ΔS² < 0 for a concentrated position, the
 //                                                                 discrete loss-versus-rebalancing (Milionis,
 //                                                                 Moallemi, Roughgarden & Zhang 2022, "Automated
-//                                                                 Market Making and Loss-Versus-Rebalancing", §4)
-//     fees earned          Δ fees owed
+//                                                                 Market Making and Loss-Versus-Rebalancing", §4);
+//                                                                 the principal a withdrawal paid out of the LP is
+//                                                                 added back: it left LP for the Safe, not lost
+//     fees earned          Δ fees owed + Δ fees collected          a withdrawal pays its fees owed out with it
 //   hedge        H (perp: account value − collateral = owed realized + unrealized P&L − pending funding; lending
 //                short: supplied − borrowed)
 //     price P&L            size_i−1 · ΔP + ΔT · P_i − ΔQ            the size held over the step marked to market, and
@@ -30,9 +32,20 @@
 //                                                                 the collateral is outside H, so what it paid is
 //                                                                 charged to B, and the bonus is the loss that stays
 //
-//   book value B = I + H + settled − gas paid − collateral seized (gas is paid by the keeper's account, outside the
-//                  Safe; seized collateral by the Aave collateral H does not count: both charged to it)
+//   withdrawn from the LP  Δ withdrawn, Δ fees collected           principal and fees an LP withdrawal paid the Safe
+//                                                                 (USD at the withdrawal's block): they leave I, stay
+//                                                                 the book's as tokens in the Safe; transfers, no term
+//
+//   book value B = I + withdrawn + fees collected + H + settled − gas paid − collateral seized (gas is paid by the
+//                  keeper's account, outside the Safe; seized collateral by the Aave collateral H does not count: both
+//                  charged to it)
 //   ΔB = delta + gamma + fees + hedge price + carry − costs − liquidation bonus + unexplained
+//
+// Nothing withdrawn is counted twice: spotBase (in I) is the Safe's balance of the base token alone, and what a
+// withdrawal pays is counted in `withdrawn` only for tokens that are not the base (the keeper withdraws only the
+// de-peg lane's stable-pair positions, and records a payout in any other token as unknown: keeper/
+// lp-withdrawal-payout.ts). Those stablecoins are then outside I, as a de-peg swap's proceeds are: they stay in B at
+// their value when withdrawn, so what the Safe does with them later (a de-peg swap) is outside the attributed book.
 //
 // Venue fees and slippage are already inside H (the perp account pays them), so they are attributed, not added:
 // a trade fills at quote ± slippage and pays its fee, the price term marks it from the quote, and the costs term
@@ -52,6 +65,13 @@ export interface BookPoint {
   /** ∂(LP value)/∂S at this point: the base the LP positions hold, base units. */
   lpDeltaBase: number;
   lpFeesOwedUsd: number;
+  /**
+   * Principal LP withdrawals paid the Safe since the series began, USD at each withdrawal's block (≥ 0, never
+   * decreasing): in tokens spotBase does not count, so in the book's value once, here.
+   */
+  lpWithdrawnUsd: number;
+  /** Fees those withdrawals collected since the series began, USD (fees earned that left fees owed). */
+  lpFeesCollectedUsd: number;
   /** The base asset held as spot (outside LP positions), base units. */
   spotBase: number;
   /** The hedge's value, USD: its P&L, so collateral moved in or out is not a gain or a loss. */
@@ -98,6 +118,12 @@ export interface PnlTerms {
   hedgeChangeUsd: number;
   /** P&L that left the hedge's value for its collateral (a transfer within the book, in its value change). */
   settledToCollateralUsd: number;
+  /**
+   * Principal LP withdrawals moved from the LP to the Safe (a transfer within the book: in its value change, added
+   * back in gamma), and the fees they collected (in feesEarnedUsd).
+   */
+  lpWithdrawnUsd: number;
+  lpFeesCollectedUsd: number;
   bookValueChangeUsd: number;
   /** bookValueChangeUsd − (delta + gamma + fees + hedge price + carry − costs − liquidation bonus). */
   unexplainedUsd: number;
@@ -136,6 +162,8 @@ const TERM_KEYS = [
   "hedgedItemChangeUsd",
   "hedgeChangeUsd",
   "settledToCollateralUsd",
+  "lpWithdrawnUsd",
+  "lpFeesCollectedUsd",
   "bookValueChangeUsd",
   "unexplainedUsd",
 ] as const satisfies readonly (keyof PnlTerms)[];
@@ -146,6 +174,8 @@ const POINT_NUMBER_KEYS = [
   "lpValueUsd",
   "lpDeltaBase",
   "lpFeesOwedUsd",
+  "lpWithdrawnUsd",
+  "lpFeesCollectedUsd",
   "spotBase",
   "hedgeValueUsd",
   "hedgeSizeBase",
@@ -160,11 +190,20 @@ const POINT_NUMBER_KEYS = [
 ] as const satisfies readonly (keyof BookPoint)[];
 
 const COST_KEYS = ["gasUsd", "venueFeesUsd", "slippageUsd"] as const;
+const WITHDRAWAL_KEYS = ["lpWithdrawnUsd", "lpFeesCollectedUsd"] as const;
 const LIQUIDATION_KEYS = ["collateralSeizedUsd", "liquidationBonusUsd"] as const;
 
 /** The hedged item's value: LP + fees owed + spot base at the base price. */
 export function hedgedItemValueOf(point: BookPoint): number {
   return point.lpValueUsd + point.lpFeesOwedUsd + point.spotBase * point.basePriceUsd;
+}
+
+/**
+ * The hedged item's value with what LP withdrawals paid out of it to the Safe: what its P&L (the unhedged book's) is
+ * measured on, as the hedge's is with its settlements.
+ */
+export function hedgedItemPnlValueOf(point: BookPoint): number {
+  return hedgedItemValueOf(point) + point.lpWithdrawnUsd + point.lpFeesCollectedUsd;
 }
 
 /** The hedge's value with the P&L it settled into collateral: what its P&L is measured on. */
@@ -173,12 +212,13 @@ export function hedgePnlValueOf(point: BookPoint): number {
 }
 
 /**
- * The book's value as attributed: hedged item + hedge + P&L it settled into collateral − gas paid outside the Safe −
- * Aave collateral liquidations seized (collateral the hedge's value does not count).
+ * The book's value as attributed: hedged item + what LP withdrawals paid the Safe + hedge + P&L it settled into
+ * collateral − gas paid outside the Safe − Aave collateral liquidations seized (collateral the hedge's value does not
+ * count).
  */
 export function bookValueOf(point: BookPoint): number {
   return (
-    hedgedItemValueOf(point) +
+    hedgedItemPnlValueOf(point) +
     point.hedgeValueUsd +
     point.settledToCollateralUsd -
     point.gasUsd -
@@ -206,6 +246,10 @@ export function assertBookPoints(points: readonly BookPoint[]): void {
       if (p[key] < prev[key])
         fail(`points[${i}].${key}`, "costs paid are cumulative: never decrease", p[key]);
     }
+    for (const key of WITHDRAWAL_KEYS) {
+      if (p[key] < prev[key])
+        fail(`points[${i}].${key}`, "LP withdrawals are cumulative: never decrease", p[key]);
+    }
     for (const key of LIQUIDATION_KEYS) {
       const value = p[key] ?? 0;
       if (!Number.isFinite(value)) fail(`points[${i}].${key}`, "must be a finite number", p[key]);
@@ -229,6 +273,8 @@ function zeroTerms(): PnlTerms {
     hedgedItemChangeUsd: 0,
     hedgeChangeUsd: 0,
     settledToCollateralUsd: 0,
+    lpWithdrawnUsd: 0,
+    lpFeesCollectedUsd: 0,
     bookValueChangeUsd: 0,
     unexplainedUsd: 0,
   };
@@ -242,8 +288,10 @@ function addInto(target: PnlTerms, terms: PnlTerms): void {
 export function attributeStep(from: BookPoint, to: BookPoint): PnlTerms {
   const dS = to.basePriceUsd - from.basePriceUsd;
   const deltaUsd = (from.lpDeltaBase + from.spotBase) * dS;
-  const gammaUsd = to.lpValueUsd - from.lpValueUsd - from.lpDeltaBase * dS;
-  const feesEarnedUsd = to.lpFeesOwedUsd - from.lpFeesOwedUsd;
+  const lpWithdrawnUsd = to.lpWithdrawnUsd - from.lpWithdrawnUsd;
+  const lpFeesCollectedUsd = to.lpFeesCollectedUsd - from.lpFeesCollectedUsd;
+  const gammaUsd = to.lpValueUsd - from.lpValueUsd + lpWithdrawnUsd - from.lpDeltaBase * dS;
+  const feesEarnedUsd = to.lpFeesOwedUsd - from.lpFeesOwedUsd + lpFeesCollectedUsd;
   const hedgePriceUsd =
     from.hedgeSizeBase * (to.hedgePriceUsd - from.hedgePriceUsd) +
     (to.hedgeTradedBase - from.hedgeTradedBase) * to.hedgePriceUsd -
@@ -277,6 +325,8 @@ export function attributeStep(from: BookPoint, to: BookPoint): PnlTerms {
     hedgedItemChangeUsd: hedgedItemValueOf(to) - hedgedItemValueOf(from),
     hedgeChangeUsd: to.hedgeValueUsd - from.hedgeValueUsd,
     settledToCollateralUsd: to.settledToCollateralUsd - from.settledToCollateralUsd,
+    lpWithdrawnUsd,
+    lpFeesCollectedUsd,
     bookValueChangeUsd,
     unexplainedUsd: bookValueChangeUsd - explained,
   };

@@ -27,6 +27,8 @@ function book(hedgeBase: number, target: number): ReportPoint[] {
       hedgeTradedBase: 0,
       hedgeTradedAtQuoteUsd: 0,
       settledToCollateralUsd: 0,
+      lpWithdrawnUsd: 0,
+      lpFeesCollectedUsd: 0,
       driftBps: (hedgeBase / 10 - target) * 10_000 * 0.5,
       thresholdBps: 200,
       targetHedgeRatio: target,

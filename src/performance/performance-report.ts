@@ -7,7 +7,7 @@ import type { DepegTier } from "../engine/depeg.ts";
 import { type TargetEffectivenessWindow, targetEffectivenessWindows } from "../engine/effectiveness.ts";
 import { fail } from "../engine/input-guards.ts";
 import { mean, variance } from "../engine/statistics.ts";
-import { attributePeriod, bookValueOf, hedgedItemValueOf, type PeriodAttribution } from "./attribution.ts";
+import { attributePeriod, bookValueOf, hedgedItemPnlValueOf, type PeriodAttribution } from "./attribution.ts";
 import { type BandPoint, type RebalanceStatistics, rebalanceStatistics } from "./rebalance-statistics.ts";
 import { compareRisk, type RiskComparison } from "./risk-comparison.ts";
 import {
@@ -24,6 +24,12 @@ export interface ReportPoint extends BandPoint {
    * settled and pending funding (src/store/report-period.ts); absent when the source does not tell them apart.
    */
   carryEstimatedUsd?: number;
+  /**
+   * Executions since the series began whose LP withdrawal payout is unknown (recorded before it was, or not valued):
+   * what they paid out of the LP is counted by gamma as a loss (src/store/report-period.ts); absent when the source
+   * does not tell (a backtest knows every payout).
+   */
+  lpWithdrawalUnknownExecutions?: number;
   targetHedgeRatio: number;
   perpMarkPriceUsd: number;
   perpIndexPriceUsd: number;
@@ -134,6 +140,8 @@ export interface PerformanceReport {
    * settled and left pending. null when the points do not say (a backtest's carry is modelled throughout).
    */
   carryEstimatedUsd: number | null;
+  /** Executions in the period whose LP withdrawal payout is unknown (see ReportPoint); null when the points do not say. */
+  lpWithdrawalUnknownExecutions: number | null;
   risk: RiskComparison;
   effectiveness: {
     targetHedgeRatio: number;
@@ -198,7 +206,8 @@ export function performanceReport(
       timestampSec: p.timestampSec,
       // The hedge's P&L: a withdrawal's settlement moves P&L into collateral, it does not offset the item.
       hedgeValueUsd: p.hedgeValueUsd + p.settledToCollateralUsd,
-      hedgedItemValueUsd: hedgedItemValueOf(p),
+      // The item's P&L: an LP withdrawal's payout to the Safe does not offset the hedge either.
+      hedgedItemValueUsd: hedgedItemPnlValueOf(p),
       ...(p.blockNumber === null ? {} : { blockNumber: p.blockNumber }),
     })),
     {
@@ -219,7 +228,7 @@ export function performanceReport(
       ? risk.unhedged.volatilityUsd - risk.hedged.volatilityUsd
       : null;
 
-  const item0 = hedgedItemValueOf(first);
+  const item0 = hedgedItemPnlValueOf(first);
   const book0 = bookValueOf(first);
   return {
     bookId: input.bookId,
@@ -230,6 +239,10 @@ export function performanceReport(
       first.carryEstimatedUsd === undefined || last.carryEstimatedUsd === undefined
         ? null
         : last.carryEstimatedUsd - first.carryEstimatedUsd,
+    lpWithdrawalUnknownExecutions:
+      first.lpWithdrawalUnknownExecutions === undefined || last.lpWithdrawalUnknownExecutions === undefined
+        ? null
+        : last.lpWithdrawalUnknownExecutions - first.lpWithdrawalUnknownExecutions,
     risk,
     effectiveness: {
       targetHedgeRatio,
@@ -264,7 +277,7 @@ export function performanceReport(
     chart: points.map((p) => ({
       timestampSec: p.timestampSec,
       hedgedPnlUsd: bookValueOf(p) - book0,
-      unhedgedPnlUsd: hedgedItemValueOf(p) - item0,
+      unhedgedPnlUsd: hedgedItemPnlValueOf(p) - item0,
       driftBps: p.driftBps,
       thresholdBps: p.thresholdBps,
       carryUsd: p.carryUsd - first.carryUsd,

@@ -20,6 +20,8 @@ function at(t: number, sizeBase: number, priceUsd: number, driftBps: number): Ba
     hedgeTradedBase: 0,
     hedgeTradedAtQuoteUsd: 0,
     settledToCollateralUsd: 0,
+    lpWithdrawnUsd: 0,
+    lpFeesCollectedUsd: 0,
     driftBps,
     thresholdBps: 100,
   };

@@ -42,6 +42,7 @@ export const TERM_COLUMNS: readonly [keyof PnlTerms, string][] = [
   ["slippageUsd", "Slippage paid"],
   ["liquidationBonusUsd", "Liquidation bonus lost"],
   ["settledToCollateralUsd", "Settled into collateral"],
+  ["lpWithdrawnUsd", "Withdrawn from LP (transfer)"],
   ["unexplainedUsd", "Unexplained"],
   ["bookValueChangeUsd", "Book value change"],
 ];
@@ -55,10 +56,19 @@ export function reportFigures(report: PerformanceReport): FigureSection[] {
       id: "attribution",
       title: "P&L attribution",
       rows: [
-        ["Hedged item P&L", usd(t.hedgedItemChangeUsd)],
+        ["Hedged item P&L", usd(t.hedgedItemChangeUsd + t.lpWithdrawnUsd + t.lpFeesCollectedUsd)],
         ["  delta (price)", usd(t.deltaUsd)],
         ["  IL / gamma (LVR)", usd(t.gammaUsd)],
         ["  LP fees earned", usd(t.feesEarnedUsd)],
+        ["    of it collected by LP withdrawals", usd(t.lpFeesCollectedUsd)],
+        // A transfer, not P&L: the principal LP withdrawals paid the Safe left the LP's value and stays the book's.
+        ["LP principal withdrawn to the Safe (transfer)", usd(t.lpWithdrawnUsd)],
+        [
+          "  executions with the payout unknown (in gamma)",
+          report.lpWithdrawalUnknownExecutions === null
+            ? "n/a"
+            : String(report.lpWithdrawalUnknownExecutions),
+        ],
         ["Hedge P&L", usd(t.hedgeChangeUsd + t.settledToCollateralUsd)],
         ["  price", usd(t.hedgePriceUsd)],
         ["  carry (funding)", usd(t.carryUsd)],

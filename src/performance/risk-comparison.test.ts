@@ -17,6 +17,8 @@ function bucket(day: number, hedged: number, unhedged: number): PnlBucket {
     slippageUsd: 0,
     liquidationBonusUsd: 0,
     settledToCollateralUsd: 0,
+    lpWithdrawnUsd: 0,
+    lpFeesCollectedUsd: 0,
     hedgedItemChangeUsd: unhedged,
     hedgeChangeUsd: hedged - unhedged,
     bookValueChangeUsd: hedged,

@@ -76,7 +76,8 @@ export function compareRisk(
   const confidence = options.confidence ?? 0.95;
   if (!(confidence > 0 && confidence < 1)) fail("confidence", "must be in (0, 1)", confidence);
   const hedged = buckets.map((b) => b.bookValueChangeUsd);
-  const unhedged = buckets.map((b) => b.hedgedItemChangeUsd);
+  // The hedged item's P&L: what LP withdrawals paid the Safe left its value without being lost (attribution.ts).
+  const unhedged = buckets.map((b) => b.hedgedItemChangeUsd + b.lpWithdrawnUsd + b.lpFeesCollectedUsd);
   const measured = buckets.length >= 2;
   const varU = measured ? variance(unhedged) : 0;
   return {

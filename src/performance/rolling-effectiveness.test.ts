@@ -22,6 +22,8 @@ function series(prices: readonly number[], hedgeValues: readonly number[]): Book
     hedgeTradedBase: 0,
     hedgeTradedAtQuoteUsd: 0,
     settledToCollateralUsd: 0,
+    lpWithdrawnUsd: 0,
+    lpFeesCollectedUsd: 0,
   }));
 }
 

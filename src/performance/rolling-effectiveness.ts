@@ -5,7 +5,7 @@
 //   Ederington_w 1 − Σ(τ·Δi + Δh)² / Σ(τ·Δi)²    the item scaled by the target hedge ratio τ (on target → 1)
 import { fail } from "../engine/input-guards.ts";
 import { mean, variance } from "../engine/statistics.ts";
-import { type BookPoint, hedgedItemValueOf, hedgePnlValueOf } from "./attribution.ts";
+import { type BookPoint, hedgedItemPnlValueOf, hedgePnlValueOf } from "./attribution.ts";
 
 export interface RollingPoint {
   timestampSec: number;
@@ -32,7 +32,8 @@ export function rollingEffectiveness(
   const dI: number[] = [];
   const dH: number[] = [];
   for (let i = 1; i < points.length; i++) {
-    dI.push(hedgedItemValueOf(points[i]!) - hedgedItemValueOf(points[i - 1]!));
+    // The hedged item's P&L, with what LP withdrawals paid out of it to the Safe (attribution.ts).
+    dI.push(hedgedItemPnlValueOf(points[i]!) - hedgedItemPnlValueOf(points[i - 1]!));
     // The hedge's P&L, with what a withdrawal settled into collateral (attribution.ts).
     dH.push(hedgePnlValueOf(points[i]!) - hedgePnlValueOf(points[i - 1]!));
   }

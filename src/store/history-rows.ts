@@ -149,6 +149,14 @@ export function executionFromRow(row: Row): PlanExecution {
       "plan_executions.perp_funding_settled_usd",
     ),
     swappedBase: swappedBaseFromRow(row),
+    lpWithdrawnPrincipalUsd: nullableNumberFromSql(
+      row.lp_withdrawn_principal_usd,
+      "plan_executions.lp_withdrawn_principal_usd",
+    ),
+    lpFeesCollectedUsd: nullableNumberFromSql(
+      row.lp_fees_collected_usd,
+      "plan_executions.lp_fees_collected_usd",
+    ),
     legs: jsonFromSql<PlanExecution["legs"]>(row.legs, "plan_executions.legs"),
   };
 }

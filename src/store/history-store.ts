@@ -209,6 +209,14 @@ export interface PlanExecution extends RealizedCost {
    */
   perpFundingSettledUsd: number | null;
   /**
+   * Principal the transaction's LP withdrawals paid the Safe (liquidity turned back into tokens), USD at the feeds'
+   * answers of its block (migration 8): a transfer out of the LP, not a loss. 0 when it withdrew nothing; null in
+   * rows recorded before it, or when the payout could not be read.
+   */
+  lpWithdrawnPrincipalUsd: number | null;
+  /** Fees those withdrawals collected (earned, not principal), USD as the principal; 0 or null as it. */
+  lpFeesCollectedUsd: number | null;
+  /**
    * The base the plan's swaps traded against another token, from the pools' Swap events (signed: + bought), and the
    * same at the plan's quoted base price, USD (migration 9; src/execution/hedge-swaps.ts): base that crossed the book's
    * edge for cash, a trade of the hedge. Absent or null in rows recorded before it.

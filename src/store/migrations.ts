@@ -277,7 +277,18 @@ ALTER TABLE book_samples ADD COLUMN aave_health_factor_floor double precision;
 ALTER TABLE book_samples ADD COLUMN aave_delta_base double precision;
 `,
   },
-  // Version 8 belongs to another change; the runner applies whichever of them a database lacks, in list order.
+  {
+    version: 8,
+    name: "lp withdrawal principal and fees collected",
+    sql: `
+-- What a plan's LP withdrawal paid the Safe (src/execution/v4-withdrawal-payout.ts), USD at the feeds' answers of its
+-- block: the principal (liquidity turned back into tokens: a transfer out of the LP, not a loss) and the fees it
+-- collected (earned, not principal). 0 for a plan that withdrew nothing; NULL in rows recorded before them, or when
+-- the payout could not be read (the report then counts none and says so: src/store/report-period.ts).
+ALTER TABLE plan_executions ADD COLUMN lp_withdrawn_principal_usd double precision;
+ALTER TABLE plan_executions ADD COLUMN lp_fees_collected_usd double precision;
+`,
+  },
   {
     version: 9,
     name: "every funding settlement, hedge trades of swaps",

@@ -117,6 +117,8 @@ export async function fillReportHistory(store: HistoryStore, startSec: number): 
         riskRemovedUsd: 400,
         perpCollateralMovedUsd: 0,
         perpFundingSettledUsd: fundingSettled,
+        lpWithdrawnPrincipalUsd: 0,
+        lpFeesCollectedUsd: 0,
         legs: [
           {
             actionIndex: 0,
@@ -176,6 +178,8 @@ export async function fillReportHistory(store: HistoryStore, startSec: number): 
         riskRemovedUsd: 0,
         perpCollateralMovedUsd: -WITHDRAWN_USD,
         perpFundingSettledUsd: fundingSettled,
+        lpWithdrawnPrincipalUsd: 0,
+        lpFeesCollectedUsd: 0,
         legs: [],
       });
     }

@@ -72,6 +72,8 @@ function execution(block: bigint, txHash: string, fields: Partial<PlanExecution>
     realizedPrice: null,
     perpCollateralMovedUsd: 0,
     perpFundingSettledUsd: 0,
+    lpWithdrawnPrincipalUsd: 0,
+    lpFeesCollectedUsd: 0,
     ...fields,
   };
 }

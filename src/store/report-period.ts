@@ -33,7 +33,11 @@
 // balance's change less the collateral the step's executions moved (Vault Deposited/Withdrawn, migration 5).
 // An Aave liquidation of the Safe (migration 7) counts at its block like an execution: the debt it covered is the
 // short bought back at the Aave oracle's price (a hedge trade), the collateral it seized leaves the book, and its
-// bonus is a cost term of its own (attribution.ts).
+// bonus is a cost term of its own (attribution.ts). What an execution's LP withdrawal paid the Safe (migration 8) is
+// accumulated at its block as the points' lpWithdrawnUsd (principal) and lpFeesCollectedUsd: the first a transfer
+// the gamma term adds back, the second fees earned. An execution recorded before migration 8, or whose payout could
+// not be valued, counts none: the points count those executions (lpWithdrawalUnknownExecutions) and the report
+// says how many there were.
 import type { PerformanceInput, ReportPoint } from "../performance/performance-report.ts";
 import type {
   AaveLiquidationHistory,
@@ -163,6 +167,8 @@ export function reportPointsOf(
   let carryUsd = 0;
   let carryEstimatedUsd = 0;
   let settledToCollateralUsd = 0;
+  const withdrawn = { lpWithdrawnUsd: 0, lpFeesCollectedUsd: 0 };
+  let lpWithdrawalUnknownExecutions = 0;
   const points: ReportPoint[] = [];
   for (let i = 0; i < samples.length; i++) {
     const s = samples[i]!;
@@ -185,6 +191,12 @@ export function reportPointsOf(
     let fundingSettledUsd: number | null = 0;
     for (const e of step) {
       costs.gasUsd += e.gasUsd;
+      if (e.lpWithdrawnPrincipalUsd === null || e.lpFeesCollectedUsd === null)
+        lpWithdrawalUnknownExecutions++;
+      else {
+        withdrawn.lpWithdrawnUsd += e.lpWithdrawnPrincipalUsd;
+        withdrawn.lpFeesCollectedUsd += e.lpFeesCollectedUsd;
+      }
       fundingSettledUsd =
         fundingSettledUsd === null || e.perpFundingSettledUsd === null
           ? null
@@ -274,6 +286,8 @@ export function reportPointsOf(
       lpValueUsd: s.lpValueUsd - a.lpFeesOwedUsd,
       lpDeltaBase: a.lpDeltaBase,
       lpFeesOwedUsd: a.lpFeesOwedUsd,
+      ...withdrawn,
+      lpWithdrawalUnknownExecutions,
       spotBase: a.spotBase,
       hedgeValueUsd: s.hedgeValueUsd + lendingCashUsd,
       // The Aave leg's base position moves its value as a perp's size does (both marked at the base's price).

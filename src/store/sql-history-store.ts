@@ -106,6 +106,8 @@ const EXECUTION_COLUMNS = [
   "risk_removed_usd",
   "perp_collateral_moved_usd",
   "perp_funding_settled_usd",
+  "lp_withdrawn_principal_usd",
+  "lp_fees_collected_usd",
   // migration 9
   "swapped_base",
   "swapped_base_at_quote_usd",
@@ -440,6 +442,8 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
           execution.riskRemovedUsd,
           execution.perpCollateralMovedUsd,
           execution.perpFundingSettledUsd,
+          execution.lpWithdrawnPrincipalUsd,
+          execution.lpFeesCollectedUsd,
           execution.swappedBase?.base ?? null,
           execution.swappedBase?.atQuoteUsd ?? null,
           jsonToSql(execution.legs),

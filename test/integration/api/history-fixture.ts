@@ -631,6 +631,8 @@ export async function seedHistory(
     riskRemovedUsd: 420,
     perpCollateralMovedUsd: 0,
     perpFundingSettledUsd: 0,
+    lpWithdrawnPrincipalUsd: 0,
+    lpFeesCollectedUsd: 0,
     legs: [
       {
         actionIndex: 0,

@@ -105,6 +105,9 @@ describe("npm run demo -- --exit --report", () => {
           hedgePriceUsd: number;
           carryUsd: number;
           carryEstimatedUsd: number | null;
+          lpWithdrawnUsd: number;
+          lpFeesCollectedUsd: number;
+          lpWithdrawalUnknownExecutions: number | null;
           gasUsd: number;
           venueFeesUsd: number;
           slippageUsd: number;
@@ -250,14 +253,23 @@ describe("npm run demo -- --exit --report", () => {
       expect(a.deltaUsd, scenario.name).toBeCloseTo(lp.deltaUsd, 2);
       expect(a.gammaUsd, scenario.name).toBeCloseTo(lp.gammaUsd, 2);
       expect(a.feesEarnedUsd, scenario.name).toBeCloseTo(lp.feesEarnedUsd, 2);
+      // What LP withdrawals paid the Safe, as the keeper recorded it from each receipt (Transfers from the PoolManager
+      // less the fees Position.update credited, at the stable feeds' answers of the block), against the check's
+      // reading (the withdrawn liquidity at the pool's √P, StateView's fee growth, the same feeds): the same token
+      // amounts to the wei (SqrtPriceMath and LiquidityAmounts round a decrease alike) at the same prices, so equal
+      // to float resolution on a ~$10^5 figure: 1e-6 USD. Every execution's payout is known (none left in gamma).
+      expect(a.lpWithdrawalUnknownExecutions, scenario.name).toBe(0);
+      expect(a.lpWithdrawnUsd, scenario.name).toBeCloseTo(lp.withdrawnPrincipalUsd, 6);
+      expect(a.lpFeesCollectedUsd, scenario.name).toBeCloseTo(lp.feesCollectedUsd, 6);
     }
     // The LP earned fees in the drift and the rally (v4 positions out of range keep what they earned), and the
-    // de-peg's v4 withdrawal is in its period: the principal it paid out (a transfer out of the LP, read from
-    // ModifyLiquidity) is counted by the report's gamma as a loss (stewards.md, Limits), so gamma is below it.
+    // de-peg's v4 withdrawal is in its period: the principal it paid out is a transfer out of the LP to the Safe, in
+    // the book's value and not in gamma, so gamma is the LP's loss on the de-peg alone: smaller than the principal.
     expect(quiet!.lpTermsCheck.feesEarnedUsd).toBeGreaterThan(0);
     expect(rally!.lpTermsCheck.feesEarnedUsd).toBeGreaterThan(quiet!.lpTermsCheck.feesEarnedUsd);
     expect(depeg!.lpTermsCheck.withdrawnPrincipalUsd).toBeGreaterThan(100_000);
-    expect(depeg!.attribution.gammaUsd).toBeLessThan(-depeg!.lpTermsCheck.withdrawnPrincipalUsd);
+    expect(depeg!.attribution.lpWithdrawnUsd).toBeGreaterThan(100_000);
+    expect(depeg!.attribution.gammaUsd).toBeGreaterThan(-depeg!.lpTermsCheck.withdrawnPrincipalUsd);
     expect(quiet!.attribution.grossPnlUsd).toBeGreaterThan(0);
     // The rally traded and the de-peg scenario settled the rally's realized loss into collateral (a withdrawal of
     // the idle collateral): both are in the attribution, not in its remainder.

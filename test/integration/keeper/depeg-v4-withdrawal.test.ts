@@ -1,10 +1,13 @@
 import { decodeFunctionData, erc20Abi, pad, parseEventLogs, toHex } from "viem";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chainLpTermsCheck, lpTermsSourcesOf } from "../../../scripts/demo/lp-terms-check.ts";
 import { POOL_MANAGER_V4_ABI, V4_POSITION_MANAGER_ABI } from "../../../src/chain/abis/uniswap-v4-abi.ts";
 import type { Plan, V4DecreaseLiquidityAction } from "../../../src/engine/plan.ts";
 import { HEDGE_GUARD_ABI } from "../../../src/execution/abis.ts";
+import type { HistoryStore } from "../../../src/store/history-store.ts";
+import { openHistoryStore } from "../../../src/store/open-history-store.ts";
 import { batchOf } from "../../support/keeper-calldata.ts";
-import { settleStep } from "./keeper-harness.ts";
+import { settleStep, waitFor } from "./keeper-harness.ts";
 import { useKeeperTestbed } from "./keeper-testbed.ts";
 
 // The de-peg lane's v4 leg end to end: the devnet book watches the Safe's v4 positions and the keeper is hired with
@@ -15,10 +18,18 @@ import { useKeeperTestbed } from "./keeper-testbed.ts";
 const bed = useKeeperTestbed("keeper-depeg-v4");
 const devnet = bed.devnet;
 
+let history: HistoryStore;
+beforeAll(async () => {
+  history = await openHistoryStore({ dataDir: "memory://" });
+});
+afterAll(async () => {
+  await history?.close();
+});
+
 /** Play usdc-depeg-2023 with the keeper up, letting it settle each step's block, until an urgent plan is mined. */
 async function depegUntilUrgentMined() {
   const d = devnet();
-  const keeper = bed.keeperFor();
+  const keeper = bed.keeperFor({ history });
   await keeper.start();
   let mined: Awaited<ReturnType<typeof keeper.plans.record>>;
   await d.runScenario("usdc-depeg-2023", {
@@ -30,7 +41,11 @@ async function depegUntilUrgentMined() {
   });
   if (mined?.minedTxHash === undefined) throw new Error("no urgent plan was mined during usdc-depeg-2023");
   const plan = (await keeper.plans.plan(mined.planId)) as Plan;
-  return { record: mined, plan, txHash: mined.minedTxHash };
+  // Recorded once its transaction is final (record-execution.ts), with what the withdrawal paid the Safe.
+  const execution = await waitFor("the urgent plan's execution recorded", async () =>
+    (await history.executions({ bookId: plan.bookId, limit: 100 })).find((e) => e.planId === plan.planId),
+  );
+  return { record: mined, plan, txHash: mined.minedTxHash, execution };
 }
 
 describe("the de-peg lane's v4 withdrawal, through the keeper", () => {
@@ -48,7 +63,7 @@ describe("the de-peg lane's v4 withdrawal, through the keeper", () => {
     });
     expect(liquidityBefore).toBeGreaterThan(0n);
 
-    const { plan, txHash } = await depegUntilUrgentMined();
+    const { plan, txHash, execution } = await depegUntilUrgentMined();
     const withdrawals = plan.actions.filter(
       (a): a is V4DecreaseLiquidityAction => a.kind === "uniswapV4.decreaseLiquidity",
     );
@@ -119,6 +134,18 @@ describe("the de-peg lane's v4 withdrawal, through the keeper", () => {
       });
       expect(held).toBeGreaterThanOrEqual(minimum!.amount);
     }
+    // What the keeper recorded the withdrawal paid (receipt Transfers less the fees Position.update credited, valued at
+    // the stable feeds' answers of the block) against lp-terms-check's independent reading (principal from the
+    // withdrawn liquidity at the pool's √P, fees from StateView's fee growth, the same feeds): the token amounts
+    // agree to the wei, so the USD figures to float resolution on ~$10^5 (1e-6 USD).
+    const independent = await chainLpTermsCheck(d.publicClient, {
+      blocks: [receipt.blockNumber - 1n, receipt.blockNumber],
+      sources: lpTermsSourcesOf(d.manifest),
+    });
+    expect(independent.withdrawnPrincipalUsd).toBeGreaterThan(10_000);
+    expect(execution.lpWithdrawnPrincipalUsd).not.toBeNull();
+    expect(execution.lpWithdrawnPrincipalUsd!).toBeCloseTo(independent.withdrawnPrincipalUsd, 6);
+    expect(execution.lpFeesCollectedUsd!).toBeCloseTo(independent.feesCollectedUsd, 6);
     // The position stays the Safe's NFT: withdrawn, not transferred.
     const owner = await d.publicClient.readContract({
       address: v4.positionManager,

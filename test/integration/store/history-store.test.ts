@@ -163,6 +163,8 @@ const execution = (planId: string, overrides: Partial<PlanExecution> = {}): Plan
   riskRemovedUsd: 850,
   perpCollateralMovedUsd: -2_500,
   perpFundingSettledUsd: -3.25,
+  lpWithdrawnPrincipalUsd: 0,
+  lpFeesCollectedUsd: 0,
   swappedBase: { base: -0.75, atQuoteUsd: -2_250 },
   legs: [
     {
@@ -835,6 +837,24 @@ function historyStoreSuite(
         });
         await store().putExecution(collateralOnly);
         expect(await store().executions({ limit: 1 })).toEqual([collateralOnly]);
+      });
+
+      it("keeps what an execution's LP withdrawal paid (migration 8), and an unknown payout as null, not zero", async () => {
+        await store().putExecution(
+          execution("plan-1", { lpWithdrawnPrincipalUsd: 172_267.441_234, lpFeesCollectedUsd: 0.125 }),
+        );
+        await store().putExecution(execution("plan-2"));
+        await store().putExecution(
+          execution("plan-3", { lpWithdrawnPrincipalUsd: null, lpFeesCollectedUsd: null }),
+        );
+        const rows = await store().executions({ limit: 10 });
+        expect(
+          Object.fromEntries(rows.map((r) => [r.planId, [r.lpWithdrawnPrincipalUsd, r.lpFeesCollectedUsd]])),
+        ).toEqual({
+          "plan-1": [172_267.441_234, 0.125],
+          "plan-2": [0, 0],
+          "plan-3": [null, null],
+        });
       });
 
       it("keeps the funding an execution settled (migration 6), and an unknown one as null, not zero", async () => {
