@@ -15,6 +15,7 @@ import { createHistoryWriteBatch } from "./history-write-batch.ts";
 import { jobIds } from "./job-ids.ts";
 import { type EvaluatePayload, evaluateGroupPayload, parsePayload } from "./payloads.ts";
 import { createResidualRiskMemo } from "./residual-risk-memo.ts";
+import { groupStoredWindowSeries } from "./stored-window-series.ts";
 
 /** The job name on the `evaluate` queue (a lone book's job is named "evaluate"). */
 export const EVALUATE_GROUP_JOB = "evaluate-group";
@@ -40,12 +41,19 @@ export async function processEvaluateGroup(ctx: KeeperContext, job: Job): Promis
       )
     : undefined;
   const groupCtx: KeeperContext = writes ? { ...ctx, history: writes.store } : ctx;
+  const shared = {
+    residualRisk,
+    ...(ctx.history && {
+      storedWindowSeries: groupStoredWindowSeries(
+        ctx.history,
+        books.map((book) => book.bookId),
+      ),
+    }),
+  };
   // Concurrently: each book's reads and writes wait on Redis and the history, not on the other books.
   const outcomes = await Promise.allSettled(
     books.map((book) =>
-      evaluateBookAtBlock(groupCtx, book, blockNumber, { residualRisk }).finally(() =>
-        writes?.ended(book.bookId),
-      ),
+      evaluateBookAtBlock(groupCtx, book, blockNumber, shared).finally(() => writes?.ended(book.bookId)),
     ),
   );
   const evaluated: EvaluateGroupResult["evaluated"] = [];

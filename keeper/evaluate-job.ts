@@ -21,7 +21,7 @@ import { effectivenessByWindow, evaluationHistory, stewardWindowsOf } from "./ev
 import { evaluatePayload, parsePayload } from "./payloads.ts";
 import { isPreemptible, leaseHolder, takeUpPlan } from "./plan-lifecycle.ts";
 import type { ResidualRiskOf } from "./residual-risk-memo.ts";
-import { storedWindowSeries } from "./stored-window-series.ts";
+import { type StoredWindowSeriesOf, storedWindowSeries } from "./stored-window-series.ts";
 
 /** At most this many mined plans in the realized-cost summary: a plan every 45 minutes for the whole 30 days. */
 const REALIZED_COST_PLANS = 1_000;
@@ -39,9 +39,13 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
   return evaluateBookAtBlock(ctx, book, BigInt(payload.blockNumber));
 }
 
-/** What the books of one group job share: the residual-risk memo (residual-risk-memo.ts). */
+/**
+ * What the books of one group job share: the residual-risk memo (residual-risk-memo.ts) and the steward windows'
+ * read (stored-window-series.ts).
+ */
 export interface SharedEvaluation {
   residualRisk?: ResidualRiskOf;
+  storedWindowSeries?: StoredWindowSeriesOf;
 }
 
 /** One book at one block: the body of an `evaluate` job, and of each book of an `evaluate-group` job. */
@@ -121,7 +125,8 @@ export async function evaluateBookAtBlock(
   // The status row (with its stress table) is for the history; without one, only the effectiveness is worked out.
   let effectiveness: Record<string, number>;
   let detail: BookDetail | null = null;
-  if (ctx.history) {
+  const history = ctx.history;
+  if (history) {
     const rows = evaluationHistory({
       chainId: ctx.chainId,
       snapshot,
@@ -129,8 +134,10 @@ export async function evaluateBookAtBlock(
       metrics,
       sample,
       previous: samples,
-      stored: await storedWindowSeries(ctx.history, book.bookId, snapshot.blockTimestampSec),
-      executions: await ctx.history.executions({
+      stored: await (
+        shared.storedWindowSeries ?? ((bookId, endSec) => storedWindowSeries(history, bookId, endSec))
+      )(book.bookId, snapshot.blockTimestampSec),
+      executions: await history.executions({
         bookId: book.bookId,
         fromSec: snapshot.blockTimestampSec - REALIZED_COST_WINDOW_SEC,
         toSec: snapshot.blockTimestampSec,
@@ -139,8 +146,8 @@ export async function evaluateBookAtBlock(
       nowSec,
       ...(shared.residualRisk ? { residualRisk: shared.residualRisk } : {}),
     });
-    await ctx.history.putSample(ctx.chainId, book.bookId, rows.sample, rows.depeg);
-    await ctx.history.putBookStatus(rows.status);
+    await history.putSample(ctx.chainId, book.bookId, rows.sample, rows.depeg);
+    await history.putBookStatus(rows.status);
     effectiveness = rows.effectivenessByWindow;
     detail = rows.status.detail;
   } else {

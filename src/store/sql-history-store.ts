@@ -26,7 +26,7 @@ import type {
 } from "./history-store.ts";
 import { readAaveHealth, readAaveLiquidations } from "./read-aave-history.ts";
 import { readDepegTierChanges, readReportSamples } from "./read-report-samples.ts";
-import { readHedgedSeries, readSeries } from "./read-series.ts";
+import { readHedgedSeries, readHedgedSeriesOfBooks, readSeries } from "./read-series.ts";
 import type { SqlDatabase } from "./sql-database.ts";
 import { BOOK_SAMPLE_COLUMNS, bookSampleParams, createSqlSampleStore } from "./sql-sample-store.ts";
 import { jsonToSql, numberFromSql, stringFromSql } from "./sql-values.ts";
@@ -446,6 +446,7 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
     series: (bookId, range) => readSeries(db, bookId, range),
 
     hedgedSeries: (bookId, range) => readHedgedSeries(db, bookId, range),
+    hedgedSeriesOfBooks: (bookIds, ranges) => readHedgedSeriesOfBooks(db, bookIds, ranges),
 
     async depeg() {
       // A loose index scan: walk the distinct (chain, token) pairs through the index, then take each one's

@@ -489,6 +489,53 @@ function historyStoreSuite(
           await store().hedgedSeries("eth-usdc", { fromSec: T0 + 100, toSec: T0, maxPoints: 10 }),
         ).toEqual([]);
       });
+      it("reads several books' hedged series over several ranges in one read: each book's own series, range by range", async () => {
+        await seed();
+        // A young book: its first sample late in the ranges, so their leading buckets are empty (the read skips them).
+        await store().putSamples(
+          [3, 5, 6, 40].map((i) => ({
+            chainId: CHAIN,
+            bookId: "young-book",
+            sample: historySample(2_000 + i, {
+              timestampSec: T0 + 600 + i * 7,
+              hedgeValueUsd: 40_000 + i,
+              hedgedItemValueUsd: 120_000 - i,
+            }),
+            depeg: [],
+          })),
+        );
+        const bookIds = ["young-book", "eth-usdc", "no-such-book", "other-book", "eth-usdc"];
+        const ranges = [
+          { fromSec: T0, toSec: T0 + 995, maxPoints: 10 },
+          { fromSec: T0 + 15, toSec: T0 + 333, maxPoints: 4 },
+          { fromSec: T0 - 5_000, toSec: T0 + 900, maxPoints: 241 },
+          { fromSec: T0 + 610, toSec: T0 + 640, maxPoints: 31 },
+          { fromSec: T0 + 100, toSec: T0, maxPoints: 10 },
+          { fromSec: T0, toSec: T0 + 100, maxPoints: 0 },
+        ];
+        const together = await store().hedgedSeriesOfBooks(bookIds, ranges);
+        expect(together).toHaveLength(bookIds.length);
+        let points = 0;
+        for (const [b, bookId] of bookIds.entries()) {
+          expect(together[b]).toHaveLength(ranges.length);
+          for (const [r, range] of ranges.entries()) {
+            // The chart's buckets (a statement of its own, probing every bucket) pick the same samples.
+            const chart = await store().series(bookId, range);
+            expect(together[b]![r]!.map((p) => [p.blockNumber, p.timestampSec])).toEqual(
+              chart.map((p) => [p.blockNumber, p.timestampSec]),
+            );
+            expect(together[b]![r]).toEqual(await store().hedgedSeries(bookId, range));
+            points += chart.length;
+          }
+        }
+        // Positive control: the ranges do hold points, the young book's among them with its values.
+        expect(points).toBeGreaterThan(50);
+        expect(together[0]![3]).toEqual([
+          { timestampSec: T0 + 621, blockNumber: 2_003n, hedgeValueUsd: 40_003, hedgedItemValueUsd: 119_997 },
+          { timestampSec: T0 + 635, blockNumber: 2_005n, hedgeValueUsd: 40_005, hedgedItemValueUsd: 119_995 },
+        ]);
+        expect(await store().hedgedSeriesOfBooks([], ranges)).toEqual([]);
+      });
     });
 
     describe("book status", () => {
