@@ -10,12 +10,12 @@ import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
 import type { KeeperContext } from "./context.ts";
 import { errorText } from "./errors.ts";
-import { type EvaluateResult, evaluateBookAtBlock } from "./evaluate-job.ts";
+import { type EvaluateResult, evaluateBookAtBlock, type SharedEvaluation } from "./evaluate-job.ts";
+import { createGroupReads } from "./group-reads.ts";
 import { createHistoryWriteBatch } from "./history-write-batch.ts";
 import { jobIds } from "./job-ids.ts";
 import { type EvaluatePayload, evaluateGroupPayload, parsePayload } from "./payloads.ts";
 import { createResidualRiskMemo } from "./residual-risk-memo.ts";
-import { groupStoredWindowSeries } from "./stored-window-series.ts";
 
 /** The job name on the `evaluate` queue (a lone book's job is named "evaluate"). */
 export const EVALUATE_GROUP_JOB = "evaluate-group";
@@ -41,12 +41,13 @@ export async function processEvaluateGroup(ctx: KeeperContext, job: Job): Promis
       )
     : undefined;
   const groupCtx: KeeperContext = writes ? { ...ctx, history: writes.store } : ctx;
-  const shared = {
+  const shared: SharedEvaluation = {
     residualRisk,
     ...(ctx.history && {
-      storedWindowSeries: groupStoredWindowSeries(
-        ctx.history,
+      reads: createGroupReads(
         books.map((book) => book.bookId),
+        ctx.samples,
+        ctx.history,
       ),
     }),
   };

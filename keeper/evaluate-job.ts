@@ -18,10 +18,11 @@ import { aaveLiquidationHistoryOf } from "./aave-liquidation-history.ts";
 import type { LastEvaluation } from "./book-state-store.ts";
 import type { KeeperBook, KeeperContext } from "./context.ts";
 import { effectivenessByWindow, evaluationHistory, stewardWindowsOf } from "./evaluation-history.ts";
+import type { GroupReads } from "./group-reads.ts";
 import { evaluatePayload, parsePayload } from "./payloads.ts";
 import { isPreemptible, leaseHolder, takeUpPlan } from "./plan-lifecycle.ts";
 import type { ResidualRiskOf } from "./residual-risk-memo.ts";
-import { type StoredWindowSeriesOf, storedWindowSeries } from "./stored-window-series.ts";
+import { storedWindowSeries } from "./stored-window-series.ts";
 
 /** At most this many mined plans in the realized-cost summary: a plan every 45 minutes for the whole 30 days. */
 const REALIZED_COST_PLANS = 1_000;
@@ -40,12 +41,12 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
 }
 
 /**
- * What the books of one group job share: the residual-risk memo (residual-risk-memo.ts) and the steward windows'
- * read (stored-window-series.ts).
+ * What the books of one group job share: the residual-risk memo (residual-risk-memo.ts) and, with a history, their
+ * reads of it (group-reads.ts).
  */
 export interface SharedEvaluation {
   residualRisk?: ResidualRiskOf;
-  storedWindowSeries?: StoredWindowSeriesOf;
+  reads?: GroupReads;
 }
 
 /** One book at one block: the body of an `evaluate` job, and of each book of an `evaluate-group` job. */
@@ -78,10 +79,9 @@ export async function evaluateBookAtBlock(
   const waitingRoutine = holder?.planId ?? null;
 
   const keeperState = await ctx.bookState.state(book.bookId);
-  const samples = await ctx.samples.recent(book.bookId, {
-    limit: DECISION_SAMPLE_WINDOW,
-    uptoBlock: blockNumber - 1n,
-  });
+  const recentOptions = { limit: DECISION_SAMPLE_WINDOW, uptoBlock: blockNumber - 1n };
+  const samples = await (shared.reads?.recentSamples(book.bookId, recentOptions) ??
+    ctx.samples.recent(book.bookId, recentOptions));
   const { snapshot, aaveLiquidations } = await book.reader.snapshotAt(blockNumber, {
     keeper: keeperState,
     samples,
@@ -127,6 +127,11 @@ export async function evaluateBookAtBlock(
   let detail: BookDetail | null = null;
   const history = ctx.history;
   if (history) {
+    const executionPeriod = {
+      fromSec: snapshot.blockTimestampSec - REALIZED_COST_WINDOW_SEC,
+      toSec: snapshot.blockTimestampSec,
+      limit: REALIZED_COST_PLANS,
+    };
     const rows = evaluationHistory({
       chainId: ctx.chainId,
       snapshot,
@@ -134,15 +139,10 @@ export async function evaluateBookAtBlock(
       metrics,
       sample,
       previous: samples,
-      stored: await (
-        shared.storedWindowSeries ?? ((bookId, endSec) => storedWindowSeries(history, bookId, endSec))
-      )(book.bookId, snapshot.blockTimestampSec),
-      executions: await history.executions({
-        bookId: book.bookId,
-        fromSec: snapshot.blockTimestampSec - REALIZED_COST_WINDOW_SEC,
-        toSec: snapshot.blockTimestampSec,
-        limit: REALIZED_COST_PLANS,
-      }),
+      stored: await (shared.reads?.storedWindowSeries(book.bookId, snapshot.blockTimestampSec) ??
+        storedWindowSeries(history, book.bookId, snapshot.blockTimestampSec)),
+      executions: await (shared.reads?.executions(book.bookId, executionPeriod) ??
+        history.executions({ bookId: book.bookId, ...executionPeriod })),
       nowSec,
       ...(shared.residualRisk ? { residualRisk: shared.residualRisk } : {}),
     });

@@ -45,29 +45,3 @@ export async function storedWindowSeries(
 ): Promise<StoredWindowSeries> {
   return (await storedWindowSeriesOfBooks(store, [bookId], endSec)).get(bookId)!;
 }
-
-export type StoredWindowSeriesOf = (bookId: string, endSec: number) => Promise<StoredWindowSeries>;
-
-/**
- * A group's books (evaluated at one block, so at one block time) read their windows together: the first book to
- * ask at an `endSec` reads every book of the group at it, the others take their part of that read. Nothing a book
- * of the group writes lands before every book has read (history-write-batch.ts flushes a sample only once every
- * running book has asked to write its own, which each does after this read), so the shared read returns what each
- * book's own read would have. A book outside the group, or another `endSec`, reads on its own.
- */
-export function groupStoredWindowSeries(
-  store: Pick<HistoryStore, "hedgedSeriesOfBooks">,
-  bookIds: readonly string[],
-): StoredWindowSeriesOf {
-  const members = new Set(bookIds);
-  const reads = new Map<number, Promise<Map<string, StoredWindowSeries>>>();
-  return async (bookId, endSec) => {
-    if (!members.has(bookId)) return storedWindowSeries(store, bookId, endSec);
-    let read = reads.get(endSec);
-    if (read === undefined) {
-      read = storedWindowSeriesOfBooks(store, bookIds, endSec);
-      reads.set(endSec, read);
-    }
-    return (await read).get(bookId)!;
-  };
-}

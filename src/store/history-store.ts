@@ -385,6 +385,11 @@ export interface HistoryStore {
     fromSec?: number;
     toSec?: number;
   }): Promise<PlanExecution[]>;
+  /** executions() of each of several books over one period in one read: `result[i]` is `bookIds[i]`'s. */
+  executionsOfBooks(
+    bookIds: readonly string[],
+    options: { limit: number; fromSec: number; toSec: number },
+  ): Promise<PlanExecution[][]>;
   /** Newest first (by atSec); per book and within [fromSec, toSec] when given. */
   alerts(options: {
     limit: number;

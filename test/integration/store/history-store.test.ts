@@ -269,6 +269,29 @@ function historyStoreSuite(
         expect(await store().samples(OTHER_CHAIN).recent("eth-usdc", { limit: 10 })).toEqual([bookSample(8)]);
       });
 
+      it("reads several books' recent samples in one read: each book's own recent(), in the order asked", async () => {
+        const samples = store().samples(CHAIN);
+        for (const block of [3, 1, 5, 2, 4]) await samples.put("eth-usdc", bookSample(block));
+        for (const block of [9, 7]) await samples.put("btc-usdc", bookSample(block, { lpValueUsd: block }));
+        await store().samples(OTHER_CHAIN).put("eth-usdc", bookSample(8));
+        const bookIds = ["btc-usdc", "no-such-book", "eth-usdc", "btc-usdc"];
+        let read = 0;
+        for (const options of [
+          { limit: 3 },
+          { limit: 10, uptoBlock: 8n },
+          { limit: 2, uptoBlock: 4n },
+          { limit: 0 },
+        ]) {
+          const together = await samples.recentOfBooks(bookIds, options);
+          const alone = await Promise.all(bookIds.map((bookId) => samples.recent(bookId, options)));
+          expect(together).toEqual(alone);
+          read += alone.flat().length;
+        }
+        // Positive control: the reads do hold samples.
+        expect(read).toBeGreaterThan(10);
+        expect(await samples.recentOfBooks([], { limit: 3 })).toEqual([]);
+      });
+
       it("round-trips a sample without a perp size as one without the field", async () => {
         const { perpSizeBase: _omitted, ...withoutSize } = bookSample(1);
         await store().samples(CHAIN).put("eth-usdc", withoutSize);
@@ -861,6 +884,30 @@ function historyStoreSuite(
         ).toEqual(["c", "a"]);
         expect(ids(await store().executions({ limit: 10, fromSec: T0 + 150 }))).toEqual(["d", "c", "b"]);
         expect(ids(await store().executions({ limit: 10, toSec: T0 + 150 }))).toEqual(["a"]);
+      });
+
+      it("reads several books' executions over one period in one read: each book's own executions()", async () => {
+        await store().putExecution(execution("a", { minedAtSec: T0 + 100 }));
+        await store().putExecution(execution("b", { minedAtSec: T0 + 200, bookId: "btc-usdc" }));
+        await store().putExecution(execution("c", { minedAtSec: T0 + 300 }));
+        await store().putExecution(execution("d", { minedAtSec: T0 + 400 }));
+        await store().putExecution(execution("e", { minedAtSec: T0 + 300, blockNumber: 7n }));
+        const bookIds = ["eth-usdc", "no-such-book", "btc-usdc"];
+        for (const period of [
+          { limit: 10, fromSec: T0, toSec: T0 + 1_000 },
+          { limit: 2, fromSec: T0 + 100, toSec: T0 + 300 },
+          { limit: 10, fromSec: T0 + 250, toSec: T0 + 250 },
+        ]) {
+          const together = await store().executionsOfBooks(bookIds, period);
+          expect(together).toEqual(
+            await Promise.all(bookIds.map((bookId) => store().executions({ bookId, ...period }))),
+          );
+        }
+        const ids = (rows: PlanExecution[][]) => rows.map((book) => book.map((r) => r.planId));
+        // Positive control: newest first per book, the per-book limit applied to each.
+        expect(
+          ids(await store().executionsOfBooks(bookIds, { limit: 2, fromSec: T0, toSec: T0 + 1_000 })),
+        ).toEqual([["d", "c"], [], ["b"]]);
       });
     });
 
