@@ -1164,6 +1164,31 @@ describe.skipIf(postgres.url === undefined)(`PostgreSQL schema ${postgres.skipRe
     expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
+  it("runs the history's statements without JIT compilation, on every pooled connection and with the URL's options", async () => {
+    // Positive control: the server's own default is on (else this test shows nothing).
+    const [server] = await postgres.query<{ jit: string }>("SHOW jit");
+    expect(server?.jit).toBe("on");
+    const schema = postgres.freshSchema("no_jit");
+    const url = new URL(postgres.url!);
+    url.searchParams.set("options", "-c statement_timeout=60000");
+    for (const db of [
+      createPostgresDatabase({ url: postgres.url!, schema, maxConnections: 3 }),
+      createPostgresDatabase({ url: url.toString(), maxConnections: 3 }),
+    ]) {
+      // Three at once: three connections of the pool, each set up on connect.
+      const settings = await Promise.all(
+        [1, 2, 3].map(() =>
+          db.query<{ jit: string; pid: number }>(
+            "SELECT current_setting('jit') AS jit, pg_backend_pid() AS pid, pg_sleep(0.05)",
+          ),
+        ),
+      );
+      expect(settings.map(([row]) => row?.jit)).toEqual(["off", "off", "off"]);
+      expect(new Set(settings.map(([row]) => row?.pid)).size).toBe(3);
+      await db.close();
+    }
+  });
+
   it("refuses a schema that a newer build migrated", async () => {
     const schema = postgres.freshSchema("newer_build");
     await (await openHistoryStore({ databaseUrl: postgres.url!, schema })).close();
