@@ -10,7 +10,8 @@ import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
 import type { KeeperContext } from "./context.ts";
 import { errorText } from "./errors.ts";
-import { type EvaluateResult, evaluateBookAtBlock } from "./evaluate-job.ts";
+import { type EvaluateResult, evaluateBookAtBlock, type SharedEvaluation } from "./evaluate-job.ts";
+import { createGroupReads } from "./group-reads.ts";
 import { createHistoryWriteBatch } from "./history-write-batch.ts";
 import { jobIds } from "./job-ids.ts";
 import { type EvaluatePayload, evaluateGroupPayload, parsePayload } from "./payloads.ts";
@@ -40,12 +41,20 @@ export async function processEvaluateGroup(ctx: KeeperContext, job: Job): Promis
       )
     : undefined;
   const groupCtx: KeeperContext = writes ? { ...ctx, history: writes.store } : ctx;
+  const shared: SharedEvaluation = {
+    residualRisk,
+    ...(ctx.history && {
+      reads: createGroupReads(
+        books.map((book) => book.bookId),
+        ctx.samples,
+        ctx.history,
+      ),
+    }),
+  };
   // Concurrently: each book's reads and writes wait on Redis and the history, not on the other books.
   const outcomes = await Promise.allSettled(
     books.map((book) =>
-      evaluateBookAtBlock(groupCtx, book, blockNumber, { residualRisk }).finally(() =>
-        writes?.ended(book.bookId),
-      ),
+      evaluateBookAtBlock(groupCtx, book, blockNumber, shared).finally(() => writes?.ended(book.bookId)),
     ),
   );
   const evaluated: EvaluateGroupResult["evaluated"] = [];

@@ -18,6 +18,7 @@ import { aaveLiquidationHistoryOf } from "./aave-liquidation-history.ts";
 import type { LastEvaluation } from "./book-state-store.ts";
 import type { KeeperBook, KeeperContext } from "./context.ts";
 import { effectivenessByWindow, evaluationHistory, stewardWindowsOf } from "./evaluation-history.ts";
+import type { GroupReads } from "./group-reads.ts";
 import { evaluatePayload, parsePayload } from "./payloads.ts";
 import { perpFundingSettlementHistoryOf } from "./perp-funding-settlement-history.ts";
 import { isPreemptible, leaseHolder, takeUpPlan } from "./plan-lifecycle.ts";
@@ -40,9 +41,13 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
   return evaluateBookAtBlock(ctx, book, BigInt(payload.blockNumber));
 }
 
-/** What the books of one group job share: the residual-risk memo (residual-risk-memo.ts). */
+/**
+ * What the books of one group job share: the residual-risk memo (residual-risk-memo.ts) and, with a history, their
+ * reads of it (group-reads.ts).
+ */
 export interface SharedEvaluation {
   residualRisk?: ResidualRiskOf;
+  reads?: GroupReads;
 }
 
 /** One book at one block: the body of an `evaluate` job, and of each book of an `evaluate-group` job. */
@@ -75,10 +80,9 @@ export async function evaluateBookAtBlock(
   const waitingRoutine = holder?.planId ?? null;
 
   const keeperState = await ctx.bookState.state(book.bookId);
-  const samples = await ctx.samples.recent(book.bookId, {
-    limit: DECISION_SAMPLE_WINDOW,
-    uptoBlock: blockNumber - 1n,
-  });
+  const recentOptions = { limit: DECISION_SAMPLE_WINDOW, uptoBlock: blockNumber - 1n };
+  const samples = await (shared.reads?.recentSamples(book.bookId, recentOptions) ??
+    ctx.samples.recent(book.bookId, recentOptions));
   const { snapshot, aaveLiquidations, fundingSettlements } = await book.reader.snapshotAt(blockNumber, {
     keeper: keeperState,
     samples,
@@ -127,7 +131,13 @@ export async function evaluateBookAtBlock(
   // The status row (with its stress table) is for the history; without one, only the effectiveness is worked out.
   let effectiveness: Record<string, number>;
   let detail: BookDetail | null = null;
-  if (ctx.history) {
+  const history = ctx.history;
+  if (history) {
+    const executionPeriod = {
+      fromSec: snapshot.blockTimestampSec - REALIZED_COST_WINDOW_SEC,
+      toSec: snapshot.blockTimestampSec,
+      limit: REALIZED_COST_PLANS,
+    };
     const rows = evaluationHistory({
       chainId: ctx.chainId,
       snapshot,
@@ -135,21 +145,18 @@ export async function evaluateBookAtBlock(
       metrics,
       sample,
       previous: samples,
-      stored: await storedWindowSeries(ctx.history, book.bookId, snapshot.blockTimestampSec),
-      executions: await ctx.history.executions({
-        bookId: book.bookId,
-        fromSec: snapshot.blockTimestampSec - REALIZED_COST_WINDOW_SEC,
-        toSec: snapshot.blockTimestampSec,
-        limit: REALIZED_COST_PLANS,
-      }),
+      stored: await (shared.reads?.storedWindowSeries(book.bookId, snapshot.blockTimestampSec) ??
+        storedWindowSeries(history, book.bookId, snapshot.blockTimestampSec)),
+      executions: await (shared.reads?.executions(book.bookId, executionPeriod) ??
+        history.executions({ bookId: book.bookId, ...executionPeriod })),
       nowSec,
       ...(shared.residualRisk ? { residualRisk: shared.residualRisk } : {}),
       ...(fundingSettlements !== undefined && {
         fundingScannedFromBlock: fundingSettlements.scannedFromBlock,
       }),
     });
-    await ctx.history.putSample(ctx.chainId, book.bookId, rows.sample, rows.depeg);
-    await ctx.history.putBookStatus(rows.status);
+    await history.putSample(ctx.chainId, book.bookId, rows.sample, rows.depeg);
+    await history.putBookStatus(rows.status);
     effectiveness = rows.effectivenessByWindow;
     detail = rows.status.detail;
   } else {

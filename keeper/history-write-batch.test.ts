@@ -102,6 +102,21 @@ describe("a group's coalesced history writes", () => {
     expect((await history.decisions({ limit: 10, bookId: "a" })).map((d) => d.kind)).toEqual(["noop"]);
   });
 
+  it("do not wait for a book that went past the write: a skipped book writes only its decision", async () => {
+    calls.length = 0;
+    const batch = createHistoryWriteBatch(history, ["a", "s"]);
+    // s skipped (a plan in flight): its decision only. a evaluates: status, then decision. Neither waits forever.
+    const s = batch.store.putDecision(decision("s"));
+    expect(await settled(s)).toBe(false);
+    const a = (async () => {
+      await batch.store.putBookStatus(status("a"));
+      await batch.store.putDecision(decision("a"));
+    })();
+    await Promise.all([s, a]);
+    expect(calls).toEqual(["statuses 1", "decisions 2"]);
+    expect((await history.decisions({ limit: 10, bookId: "s" })).map((d) => d.kind)).toEqual(["noop"]);
+  });
+
   it("fail every book of a write that failed, each with the store's error", async () => {
     const broken: HistoryStore = {
       ...history,

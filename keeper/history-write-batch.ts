@@ -1,6 +1,7 @@
 // A group job's history writes, coalesced: each book still awaits its own putSample, putBookStatus and putDecision
 // in its own order, but a write goes to the store only once every book of the group still running has asked for
-// the same kind of write (or finished), and then as one multi-row statement for all of them (putSamples,
+// the same kind of write (or finished, or went past it: an evaluation writes in that order, sample, status, decision,
+// and a skipped one its decision only), and then as one multi-row statement for all of them (putSamples,
 // putBookStatuses, putDecisions). Ten books cost three statements instead of some forty round trips. A book never
 // waits on another's progress, only for the others to reach the same point or end, so no book can block the
 // group. A failed write fails every book in it, each handed back as its own job (evaluate-group-job.ts).
@@ -26,6 +27,7 @@ function coalesced<Row>(
   write: (rows: Row[]) => Promise<void>,
 ) {
   let pending: Pending<Row>[] = [];
+  /** Books that wrote this kind, or went past it (asked for a later kind): none will ask for it again. */
   const wrote = new Set<string>();
   const flushIfReady = () => {
     if (pending.length === 0) return;
@@ -50,6 +52,11 @@ function coalesced<Row>(
         flushIfReady();
       }),
     flushIfReady,
+    /** `bookId` asked for a later kind of write: it will not make this one (a skipped evaluation writes only its decision). */
+    passed(bookId: string) {
+      wrote.add(bookId);
+      flushIfReady();
+    },
   };
 }
 
@@ -70,8 +77,15 @@ export function createHistoryWriteBatch(history: HistoryStore, bookIds: readonly
   const store: HistoryStore = {
     ...history,
     putSample: (chainId, bookId, sample, depeg) => samples.add(bookId, { chainId, bookId, sample, depeg }),
-    putBookStatus: (status) => statuses.add(status.bookId, status),
-    putDecision: (decision) => decisions.add(decision.bookId, decision),
+    putBookStatus: (status) => {
+      samples.passed(status.bookId);
+      return statuses.add(status.bookId, status);
+    },
+    putDecision: (decision) => {
+      samples.passed(decision.bookId);
+      statuses.passed(decision.bookId);
+      return decisions.add(decision.bookId, decision);
+    },
   };
   return {
     store,

@@ -9,6 +9,11 @@ export interface SampleStore {
   put(bookId: string, sample: BookSample): Promise<void>;
   /** The most recent `limit` samples at or below `uptoBlock`, oldest first. */
   recent(bookId: string, options: { limit: number; uptoBlock?: bigint }): Promise<BookSample[]>;
+  /** recent() for each of several books in one read (a group evaluated at one block): `result[i]` is `bookIds[i]`'s. */
+  recentOfBooks(
+    bookIds: readonly string[],
+    options: { limit: number; uptoBlock?: bigint },
+  ): Promise<BookSample[][]>;
   /** Drop every sample at or above `fromBlock` (the blocks a reorg orphaned). */
   removeFrom(fromBlock: bigint): Promise<number>;
 }
@@ -16,7 +21,7 @@ export interface SampleStore {
 /** Samples in memory, bounded per book (oldest dropped first). */
 export function createMemorySampleStore(options: { maxPerBook: number }): SampleStore {
   const books = new Map<string, BookSample[]>();
-  return {
+  const store: SampleStore = {
     async put(bookId, sample) {
       const samples = books.get(bookId) ?? [];
       const at = samples.findIndex((s) => s.blockNumber >= sample.blockNumber);
@@ -31,6 +36,9 @@ export function createMemorySampleStore(options: { maxPerBook: number }): Sample
       const eligible = uptoBlock === undefined ? samples : samples.filter((s) => s.blockNumber <= uptoBlock);
       return eligible.slice(Math.max(0, eligible.length - limit));
     },
+    recentOfBooks(bookIds, options) {
+      return Promise.all(bookIds.map((bookId) => store.recent(bookId, options)));
+    },
     async removeFrom(fromBlock) {
       let removed = 0;
       for (const [bookId, samples] of books) {
@@ -41,4 +49,5 @@ export function createMemorySampleStore(options: { maxPerBook: number }): Sample
       return removed;
     },
   };
+  return store;
 }

@@ -392,6 +392,14 @@ export interface HistoryStore {
     bookId: string,
     range: { fromSec: number; toSec: number; maxPoints: number },
   ): Promise<HedgedHistoryPoint[]>;
+  /**
+   * hedgedSeries for several books over several ranges in one read: `result[book][range]`, in the order given (a
+   * group of books evaluated at one block reads its steward windows at once).
+   */
+  hedgedSeriesOfBooks(
+    bookIds: readonly string[],
+    ranges: readonly { fromSec: number; toSec: number; maxPoints: number }[],
+  ): Promise<HedgedHistoryPoint[][][]>;
   /** The latest de-peg reading per stablecoin across books (per chain: an address names a token on one chain). */
   depeg(): Promise<
     (DepegSample & { chainId: number; bookId: string; blockNumber: bigint; timestampSec: number })[]
@@ -413,6 +421,11 @@ export interface HistoryStore {
     fromSec?: number;
     toSec?: number;
   }): Promise<PlanExecution[]>;
+  /** executions() of each of several books over one period in one read: `result[i]` is `bookIds[i]`'s. */
+  executionsOfBooks(
+    bookIds: readonly string[],
+    options: { limit: number; fromSec: number; toSec: number },
+  ): Promise<PlanExecution[][]>;
   /** Newest first (by atSec); per book and within [fromSec, toSec] when given. */
   alerts(options: {
     limit: number;

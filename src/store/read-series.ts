@@ -77,16 +77,72 @@ export async function readHedgedSeries(
   bookId: string,
   range: SeriesRange,
 ): Promise<HedgedHistoryPoint[]> {
-  const rows = await lastSamplePerBucket(db, bookId, range, ["hedge_value_usd", "hedged_item_value_usd"]);
-  return rows.map((row) => {
-    const item = nullableNumberFromSql(row.hedged_item_value_usd, "book_samples.hedged_item_value_usd");
-    return {
-      timestampSec: numberFromSql(row.timestamp_sec, "book_samples.timestamp_sec"),
-      blockNumber: bigintFromSql(row.block_number, "book_samples.block_number"),
-      hedgeValueUsd: numberFromSql(row.hedge_value_usd, "book_samples.hedge_value_usd"),
-      ...(item === null ? {} : { hedgedItemValueUsd: item }),
-    };
+  const [[series]] = (await readHedgedSeriesOfBooks(db, [bookId], [range])) as [[HedgedHistoryPoint[]]];
+  return series;
+}
+
+/**
+ * readHedgedSeries for every book × every range in one statement: `result[book][range]`, in the order given. The
+ * keeper evaluates a group of books at one block, each over the same steward windows; one statement (planned
+ * once) replaces four per book. Same buckets, same points: buckets before the range's first sample are skipped
+ * (one index probe finds it; they hold no sample, so they gave no point), which spares a young book's long windows
+ * their empty probes.
+ */
+export async function readHedgedSeriesOfBooks(
+  db: SqlQueryable,
+  bookIds: readonly string[],
+  ranges: readonly SeriesRange[],
+): Promise<HedgedHistoryPoint[][][]> {
+  const result = bookIds.map(() => ranges.map((): HedgedHistoryPoint[] => []));
+  const asked = ranges.flatMap((range, i) => {
+    const { widthSec, count } = seriesBuckets(range);
+    return count === 0 ? [] : [{ index: i, ...range, widthSec, count }];
   });
+  if (bookIds.length === 0 || asked.length === 0) return result;
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT b.i AS book_index, w.i AS range_index, s.*
+     FROM unnest($1::text[]) WITH ORDINALITY AS b(book_id, i)
+     CROSS JOIN unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::integer[])
+       WITH ORDINALITY AS w(from_sec, to_sec, width_sec, count, i)
+     CROSS JOIN LATERAL (
+       SELECT min(timestamp_sec) AS first_sec FROM book_samples
+       WHERE book_id = b.book_id AND timestamp_sec >= w.from_sec AND timestamp_sec <= w.to_sec
+     ) AS f
+     CROSS JOIN LATERAL generate_series(((f.first_sec - w.from_sec) / w.width_sec)::integer, w.count - 1) AS bucket
+     CROSS JOIN LATERAL (
+       SELECT block_number, timestamp_sec, hedge_value_usd, hedged_item_value_usd
+       FROM book_samples
+       WHERE book_id = b.book_id
+         AND timestamp_sec >= w.from_sec + bucket * w.width_sec
+         AND timestamp_sec <= LEAST(w.from_sec + (bucket + 1) * w.width_sec - 1, w.to_sec)
+       ORDER BY timestamp_sec DESC, block_number DESC
+       LIMIT 1
+     ) AS s
+     ORDER BY b.i, w.i, bucket`,
+    [
+      bookIds,
+      asked.map((r) => r.fromSec),
+      asked.map((r) => r.toSec),
+      asked.map((r) => r.widthSec),
+      asked.map((r) => r.count),
+    ],
+  );
+  for (const row of rows) {
+    const book = numberFromSql(row.book_index, "book_index") - 1;
+    const range = asked[numberFromSql(row.range_index, "range_index") - 1]!.index;
+    result[book]![range]!.push(hedgedPointFromRow(row));
+  }
+  return result;
+}
+
+function hedgedPointFromRow(row: Record<string, unknown>): HedgedHistoryPoint {
+  const item = nullableNumberFromSql(row.hedged_item_value_usd, "book_samples.hedged_item_value_usd");
+  return {
+    timestampSec: numberFromSql(row.timestamp_sec, "book_samples.timestamp_sec"),
+    blockNumber: bigintFromSql(row.block_number, "book_samples.block_number"),
+    hedgeValueUsd: numberFromSql(row.hedge_value_usd, "book_samples.hedge_value_usd"),
+    ...(item === null ? {} : { hedgedItemValueUsd: item }),
+  };
 }
 
 function seriesPointFromRow(row: Record<string, unknown>): SeriesPoint {

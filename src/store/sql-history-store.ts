@@ -27,7 +27,7 @@ import type {
 import { readAaveHealth, readAaveLiquidations } from "./read-aave-history.ts";
 import { readFundingSettlements } from "./read-funding-settlements.ts";
 import { readDepegTierChanges, readReportSamples } from "./read-report-samples.ts";
-import { readHedgedSeries, readSeries } from "./read-series.ts";
+import { readHedgedSeries, readHedgedSeriesOfBooks, readSeries } from "./read-series.ts";
 import type { SqlDatabase } from "./sql-database.ts";
 import { BOOK_SAMPLE_COLUMNS, bookSampleParams, createSqlSampleStore } from "./sql-sample-store.ts";
 import { jsonToSql, numberFromSql, stringFromSql } from "./sql-values.ts";
@@ -482,6 +482,7 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
     series: (bookId, range) => readSeries(db, bookId, range),
 
     hedgedSeries: (bookId, range) => readHedgedSeries(db, bookId, range),
+    hedgedSeriesOfBooks: (bookIds, ranges) => readHedgedSeriesOfBooks(db, bookIds, ranges),
 
     async depeg() {
       // A loose index scan: walk the distinct (chain, token) pairs through the index, then take each one's
@@ -551,6 +552,25 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
         params,
       );
       return rows.map(executionFromRow);
+    },
+
+    async executionsOfBooks(bookIds, { limit, fromSec, toSec }) {
+      const result = bookIds.map((): PlanExecution[] => []);
+      if (bookIds.length === 0) return result;
+      // Per book what executions() reads for it: its newest `limit` in the period, newest first.
+      const rows = await db.query<Row>(
+        `SELECT b.i AS book_index, e.* FROM unnest($1::text[]) WITH ORDINALITY AS b(book_id, i)
+         CROSS JOIN LATERAL (
+           SELECT * FROM plan_executions
+           WHERE book_id = b.book_id AND mined_at_sec >= $3 AND mined_at_sec <= $4
+           ORDER BY mined_at_sec DESC, block_number DESC, plan_id LIMIT $2
+         ) AS e
+         ORDER BY b.i, e.mined_at_sec DESC, e.block_number DESC, e.plan_id`,
+        [bookIds, limit, fromSec, toSec],
+      );
+      for (const row of rows)
+        result[numberFromSql(row.book_index, "book_index") - 1]!.push(executionFromRow(row));
+      return result;
     },
 
     async alerts({ limit, ...period }) {

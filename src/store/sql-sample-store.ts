@@ -127,6 +127,25 @@ export function createSqlSampleStore(db: SqlDatabase, chainId: number): SampleSt
       );
       return rows.map(bookSampleFromRow).reverse();
     },
+    async recentOfBooks(bookIds, { limit, uptoBlock }) {
+      const result = bookIds.map((): BookSample[] => []);
+      if (bookIds.length === 0) return result;
+      // Per book the same backward range scan of the primary key as recent(), LIMIT per book.
+      const upto = uptoBlock === undefined ? "" : "AND block_number <= $4";
+      const rows = await db.query<BookSampleRow & { book_index: unknown }>(
+        `SELECT b.i AS book_index, s.* FROM unnest($2::text[]) WITH ORDINALITY AS b(book_id, i)
+         CROSS JOIN LATERAL (
+           SELECT block_number, ${BOOK_SAMPLE_COLUMNS.join(", ")} FROM book_samples
+           WHERE chain_id = $1 AND book_id = b.book_id ${upto}
+           ORDER BY block_number DESC LIMIT $3
+         ) AS s
+         ORDER BY b.i, s.block_number`,
+        [chainId, bookIds, Math.max(0, limit), ...(uptoBlock === undefined ? [] : [uptoBlock])],
+      );
+      for (const row of rows)
+        result[numberFromSql(row.book_index, "book_index") - 1]!.push(bookSampleFromRow(row));
+      return result;
+    },
     removeFrom: (fromBlock) => removeOrphanedBlocks(db, chainId, fromBlock),
   };
 }

@@ -272,6 +272,29 @@ function historyStoreSuite(
         expect(await store().samples(OTHER_CHAIN).recent("eth-usdc", { limit: 10 })).toEqual([bookSample(8)]);
       });
 
+      it("reads several books' recent samples in one read: each book's own recent(), in the order asked", async () => {
+        const samples = store().samples(CHAIN);
+        for (const block of [3, 1, 5, 2, 4]) await samples.put("eth-usdc", bookSample(block));
+        for (const block of [9, 7]) await samples.put("btc-usdc", bookSample(block, { lpValueUsd: block }));
+        await store().samples(OTHER_CHAIN).put("eth-usdc", bookSample(8));
+        const bookIds = ["btc-usdc", "no-such-book", "eth-usdc", "btc-usdc"];
+        let read = 0;
+        for (const options of [
+          { limit: 3 },
+          { limit: 10, uptoBlock: 8n },
+          { limit: 2, uptoBlock: 4n },
+          { limit: 0 },
+        ]) {
+          const together = await samples.recentOfBooks(bookIds, options);
+          const alone = await Promise.all(bookIds.map((bookId) => samples.recent(bookId, options)));
+          expect(together).toEqual(alone);
+          read += alone.flat().length;
+        }
+        // Positive control: the reads do hold samples.
+        expect(read).toBeGreaterThan(10);
+        expect(await samples.recentOfBooks([], { limit: 3 })).toEqual([]);
+      });
+
       it("round-trips a sample without a perp size as one without the field", async () => {
         const { perpSizeBase: _omitted, ...withoutSize } = bookSample(1);
         await store().samples(CHAIN).put("eth-usdc", withoutSize);
@@ -491,6 +514,53 @@ function historyStoreSuite(
         expect(
           await store().hedgedSeries("eth-usdc", { fromSec: T0 + 100, toSec: T0, maxPoints: 10 }),
         ).toEqual([]);
+      });
+      it("reads several books' hedged series over several ranges in one read: each book's own series, range by range", async () => {
+        await seed();
+        // A young book: its first sample late in the ranges, so their leading buckets are empty (the read skips them).
+        await store().putSamples(
+          [3, 5, 6, 40].map((i) => ({
+            chainId: CHAIN,
+            bookId: "young-book",
+            sample: historySample(2_000 + i, {
+              timestampSec: T0 + 600 + i * 7,
+              hedgeValueUsd: 40_000 + i,
+              hedgedItemValueUsd: 120_000 - i,
+            }),
+            depeg: [],
+          })),
+        );
+        const bookIds = ["young-book", "eth-usdc", "no-such-book", "other-book", "eth-usdc"];
+        const ranges = [
+          { fromSec: T0, toSec: T0 + 995, maxPoints: 10 },
+          { fromSec: T0 + 15, toSec: T0 + 333, maxPoints: 4 },
+          { fromSec: T0 - 5_000, toSec: T0 + 900, maxPoints: 241 },
+          { fromSec: T0 + 610, toSec: T0 + 640, maxPoints: 31 },
+          { fromSec: T0 + 100, toSec: T0, maxPoints: 10 },
+          { fromSec: T0, toSec: T0 + 100, maxPoints: 0 },
+        ];
+        const together = await store().hedgedSeriesOfBooks(bookIds, ranges);
+        expect(together).toHaveLength(bookIds.length);
+        let points = 0;
+        for (const [b, bookId] of bookIds.entries()) {
+          expect(together[b]).toHaveLength(ranges.length);
+          for (const [r, range] of ranges.entries()) {
+            // The chart's buckets (a statement of its own, probing every bucket) pick the same samples.
+            const chart = await store().series(bookId, range);
+            expect(together[b]![r]!.map((p) => [p.blockNumber, p.timestampSec])).toEqual(
+              chart.map((p) => [p.blockNumber, p.timestampSec]),
+            );
+            expect(together[b]![r]).toEqual(await store().hedgedSeries(bookId, range));
+            points += chart.length;
+          }
+        }
+        // Positive control: the ranges do hold points, the young book's among them with its values.
+        expect(points).toBeGreaterThan(50);
+        expect(together[0]![3]).toEqual([
+          { timestampSec: T0 + 621, blockNumber: 2_003n, hedgeValueUsd: 40_003, hedgedItemValueUsd: 119_997 },
+          { timestampSec: T0 + 635, blockNumber: 2_005n, hedgeValueUsd: 40_005, hedgedItemValueUsd: 119_995 },
+        ]);
+        expect(await store().hedgedSeriesOfBooks([], ranges)).toEqual([]);
       });
     });
 
@@ -889,6 +959,30 @@ function historyStoreSuite(
         expect(ids(await store().executions({ limit: 10, fromSec: T0 + 150 }))).toEqual(["d", "c", "b"]);
         expect(ids(await store().executions({ limit: 10, toSec: T0 + 150 }))).toEqual(["a"]);
       });
+
+      it("reads several books' executions over one period in one read: each book's own executions()", async () => {
+        await store().putExecution(execution("a", { minedAtSec: T0 + 100 }));
+        await store().putExecution(execution("b", { minedAtSec: T0 + 200, bookId: "btc-usdc" }));
+        await store().putExecution(execution("c", { minedAtSec: T0 + 300 }));
+        await store().putExecution(execution("d", { minedAtSec: T0 + 400 }));
+        await store().putExecution(execution("e", { minedAtSec: T0 + 300, blockNumber: 7n }));
+        const bookIds = ["eth-usdc", "no-such-book", "btc-usdc"];
+        for (const period of [
+          { limit: 10, fromSec: T0, toSec: T0 + 1_000 },
+          { limit: 2, fromSec: T0 + 100, toSec: T0 + 300 },
+          { limit: 10, fromSec: T0 + 250, toSec: T0 + 250 },
+        ]) {
+          const together = await store().executionsOfBooks(bookIds, period);
+          expect(together).toEqual(
+            await Promise.all(bookIds.map((bookId) => store().executions({ bookId, ...period }))),
+          );
+        }
+        const ids = (rows: PlanExecution[][]) => rows.map((book) => book.map((r) => r.planId));
+        // Positive control: newest first per book, the per-book limit applied to each.
+        expect(
+          ids(await store().executionsOfBooks(bookIds, { limit: 2, fromSec: T0, toSec: T0 + 1_000 })),
+        ).toEqual([["d", "c"], [], ["b"]]);
+      });
     });
 
     describe("alerts and config", () => {
@@ -1142,6 +1236,31 @@ describe.skipIf(postgres.url === undefined)(`PostgreSQL schema ${postgres.skipRe
       `SELECT version FROM ${schema}.schema_migrations ORDER BY version`,
     );
     expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
+  it("runs the history's statements without JIT compilation, on every pooled connection and with the URL's options", async () => {
+    // Positive control: the server's own default is on (else this test shows nothing).
+    const [server] = await postgres.query<{ jit: string }>("SHOW jit");
+    expect(server?.jit).toBe("on");
+    const schema = postgres.freshSchema("no_jit");
+    const url = new URL(postgres.url!);
+    url.searchParams.set("options", "-c statement_timeout=60000");
+    for (const db of [
+      createPostgresDatabase({ url: postgres.url!, schema, maxConnections: 3 }),
+      createPostgresDatabase({ url: url.toString(), maxConnections: 3 }),
+    ]) {
+      // Three at once: three connections of the pool, each set up on connect.
+      const settings = await Promise.all(
+        [1, 2, 3].map(() =>
+          db.query<{ jit: string; pid: number }>(
+            "SELECT current_setting('jit') AS jit, pg_backend_pid() AS pid, pg_sleep(0.05)",
+          ),
+        ),
+      );
+      expect(settings.map(([row]) => row?.jit)).toEqual(["off", "off", "off"]);
+      expect(new Set(settings.map(([row]) => row?.pid)).size).toBe(3);
+      await db.close();
+    }
   });
 
   it("refuses a schema that a newer build migrated", async () => {
