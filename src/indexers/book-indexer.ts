@@ -19,7 +19,7 @@ import { createBookFeeds } from "./book-feeds.ts";
 import type { BookSources } from "./book-sources.ts";
 import { createIncrementalCache } from "./incremental-cache.ts";
 import type { FeedHealth } from "./oracle-health.ts";
-import { planPerpReads } from "./perp-venue.ts";
+import { type PerpDepthWindow, planPerpReads } from "./perp-venue.ts";
 import { createPositionDiscovery } from "./position-discovery.ts";
 import { createPositionEntries } from "./position-entries.ts";
 import { planSpotReads } from "./spot-balances.ts";
@@ -89,6 +89,8 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
           protocolDataProvider: sources.aave.contracts.protocolDataProvider,
           account: sources.safe,
         });
+  // Per perp market: the tick window the next snapshot reads in its main round (a hint, checked when decoded).
+  const perpDepthHints = new Map<string, PerpDepthWindow>();
   const alsoLogs = [v4Side?.logSources, liquidations?.logSources].filter((s) => s !== undefined);
   const v3Side =
     sources.uniswapV3 === undefined
@@ -181,7 +183,14 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     );
     const decodeFeeds = feeds.plan(batch, nowSec);
     const decodePerp =
-      sources.perp === undefined ? undefined : planPerpReads(batch, sources.perp, sources.safe);
+      sources.perp === undefined
+        ? undefined
+        : planPerpReads(
+            batch,
+            sources.perp,
+            sources.safe,
+            perpDepthHints.get(sources.perp.market.toLowerCase()),
+          );
     const decodeAave =
       sources.aave === undefined
         ? undefined
@@ -245,8 +254,10 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       if (pair.position !== null) lpPositions.push(pair.position);
     }
     const { baseOracle, oracles, feedHealth } = decodeFeeds(outcomes);
-    // The market's initialized ticks around the price the main round read: one more round, at the same block.
-    const perp = (await decodePerp?.(outcomes, read)) ?? null;
+    // The market's initialized ticks around the price the main round read: from the hinted window the main round
+    // read, or when it missed them, one more round at the same block.
+    const perpRead = await decodePerp?.(outcomes, read);
+    const perp = perpRead?.perp ?? null;
     const aave = decodeAave?.(outcomes);
     const spot = decodeSpot(outcomes);
 
@@ -265,6 +276,8 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     if (v4 !== undefined) v4Side?.remember(blockNumber, v4.book);
     feeds.remember([baseOracle, ...oracles]);
     liquidations?.remember(blockNumber);
+    if (perpRead !== undefined && sources.perp !== undefined)
+      perpDepthHints.set(sources.perp.market.toLowerCase(), perpRead.nextDepthWindow);
 
     return {
       snapshot: {
