@@ -34,21 +34,36 @@ export interface DeleveragerScope {
   books: DeleveragerBook[];
 }
 
-export function deleveragerScopeOf(
-  config: HedgekeeperConfig,
-  options: { network?: string; env: Readonly<Record<string, string | undefined>>; source?: string },
-): DeleveragerScope {
-  const source = options.source ?? "config";
-  const issue = (path: string, message: string) => new ConfigError(source, [{ path, message }]);
-  const candidates = Object.keys(config.books).filter((bookId) => {
+/** The books a deleverager watches: an Aave leg, in a treasury that hired one (on `network` when given). */
+export function deleveragerBookIdsOf(config: HedgekeeperConfig, network?: string): string[] {
+  return Object.keys(config.books).filter((bookId) => {
     const book = config.books[bookId]!;
     const treasury = config.treasuries[book.treasury]!;
     return (
       aaveLegOfBook(book) !== undefined &&
       treasury.deleverager !== undefined &&
-      (options.network === undefined || treasury.network === options.network)
+      (network === undefined || treasury.network === network)
     );
   });
+}
+
+type DeleveragerScopeOptions = {
+  network?: string;
+  env: Readonly<Record<string, string | undefined>>;
+  source?: string;
+};
+
+/**
+ * The network, books and key a deleverager runs with, checked without reading any book's sources: what start-up
+ * needs before it asks the chain anything (so a missing key fails at once even when the node is down).
+ */
+export function deleveragerSignerScopeOf(
+  config: HedgekeeperConfig,
+  options: DeleveragerScopeOptions,
+): { network: string; bookIds: string[]; privateKey: Hex; signer: Address } {
+  const source = options.source ?? "config";
+  const issue = (path: string, message: string) => new ConfigError(source, [{ path, message }]);
+  const candidates = deleveragerBookIdsOf(config, options.network);
   const networks = [...new Set(candidates.map((id) => treasuryOfBook(config, id).networkId))];
   if (networks.length === 0)
     throw issue("treasuries", "no book has an Aave leg in a treasury with a `deleverager`: nothing to watch");
@@ -64,6 +79,16 @@ export function deleveragerScopeOf(
   } catch {
     throw issue(DELEVERAGER_KEY_ENV, "is not a valid secp256k1 private key");
   }
+  return { network, bookIds: candidates, privateKey: privateKey as Hex, signer };
+}
+
+export function deleveragerScopeOf(
+  config: HedgekeeperConfig,
+  options: DeleveragerScopeOptions,
+): DeleveragerScope {
+  const source = options.source ?? "config";
+  const issue = (path: string, message: string) => new ConfigError(source, [{ path, message }]);
+  const { network, bookIds: candidates, privateKey, signer } = deleveragerSignerScopeOf(config, options);
   const books = candidates.map((bookId): DeleveragerBook => {
     const { treasuryId, treasury } = treasuryOfBook(config, bookId);
     if (treasury.deleverager!.toLowerCase() !== signer.toLowerCase())
@@ -96,7 +121,7 @@ export function deleveragerScopeOf(
     network,
     chainId: net.chainId,
     pollIntervalMs: net.pollIntervalMs,
-    privateKey: privateKey as Hex,
+    privateKey,
     books,
   };
 }

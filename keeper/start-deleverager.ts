@@ -8,11 +8,12 @@ import { createAlertSink } from "../src/alerts/sinks.ts";
 import { createChainClient } from "../src/chain/client.ts";
 import { chainClientOptionsFromConfig } from "../src/config/adapters.ts";
 import { createLogger } from "../src/config/logger.ts";
+import { resolvePerpMarketPoolsWhenReachable, START_CHAIN_BACKOFF } from "../src/config/perp-market-pools.ts";
 import type { HedgekeeperConfig } from "../src/config/schema.ts";
 import { createDeleveragerMetrics } from "../src/metrics/deleverager-metrics.ts";
 import { startMetricsServer } from "../src/metrics/metrics-server.ts";
 import { createDeleverager, DEFAULT_KEEPER_GRACE_BLOCKS, type Deleverager } from "./deleverager.ts";
-import { deleveragerScopeOf } from "./deleverager-config.ts";
+import { deleveragerScopeOf, deleveragerSignerScopeOf } from "./deleverager-config.ts";
 import { createDeleveragerObserver, deleveragerHealth } from "./deleverager-observers.ts";
 
 export interface StartDeleveragerOptions {
@@ -26,6 +27,8 @@ export interface StartDeleveragerOptions {
   /** Overrides the configured port (`deleverager.metrics.port`, else `metrics.port`); 0 = any free port. */
   metricsPort?: number;
   nowMs?: () => number;
+  /** The wait between start-up reads of a node that does not answer. Default: START_CHAIN_BACKOFF. */
+  startChainBackoff?: { baseDelayMs: number; maxDelayMs: number };
 }
 
 export interface RunningDeleverager {
@@ -41,21 +44,38 @@ export async function startDeleverager(
   config: HedgekeeperConfig,
   options: StartDeleveragerOptions,
 ): Promise<RunningDeleverager> {
-  const scope = deleveragerScopeOf(config, {
+  const scopeOptions = {
     ...(options.network !== undefined && { network: options.network }),
     env: options.env,
     ...(options.source !== undefined && { source: options.source }),
-  });
-  const signer = privateKeyToAccount(scope.privateKey);
+  };
+  // The key and the books first: a configuration error fails at once, whether the node answers or not.
+  const target = deleveragerSignerScopeOf(config, scopeOptions);
   const logger =
     options.logger ??
     createLogger({
       config,
       ...(options.logLevel !== undefined && { level: options.logLevel }),
       name: "hedgekeeper-deleverager",
-      scrub: { values: [scope.privateKey] },
+      scrub: { values: [target.privateKey] },
     });
-  const client = createChainClient(chainClientOptionsFromConfig(config, scope.network));
+  const client = createChainClient(chainClientOptionsFromConfig(config, target.network));
+  // A book with a perp leg as well names its market pool: read from the chain's MarketRegistry (or checked against
+  // it) as the keeper does, waiting for a node that is down at start.
+  const resolved = await resolvePerpMarketPoolsWhenReachable(config, () => client, {
+    ...(options.source !== undefined && { source: options.source }),
+    bookIds: target.bookIds,
+    retry: {
+      ...(options.startChainBackoff ?? START_CHAIN_BACKOFF),
+      onFailure: ({ attempt, delayMs, error }) =>
+        logger.warn(
+          { network: target.network, attempt, retry_in_ms: delayMs, err: error.message },
+          "perp market pools not read at start: the node did not answer; retrying",
+        ),
+    },
+  });
+  const scope = deleveragerScopeOf(resolved, scopeOptions);
+  const signer = privateKeyToAccount(scope.privateKey);
   const nowMs = options.nowMs ?? Date.now;
   const startedAtMs = nowMs();
   const metrics = createDeleveragerMetrics({ network: scope.network, nowMs, startedAtMs });

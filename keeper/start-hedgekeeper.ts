@@ -30,7 +30,7 @@ import {
 } from "../src/config/adapters.ts";
 import { ConfigError } from "../src/config/config-error.ts";
 import { createLogger } from "../src/config/logger.ts";
-import { resolvePerpMarketPools } from "../src/config/perp-market-pools.ts";
+import { resolvePerpMarketPoolsWhenReachable, START_CHAIN_BACKOFF } from "../src/config/perp-market-pools.ts";
 import type { HedgekeeperConfig } from "../src/config/schema.ts";
 import type { BookMetrics } from "../src/engine/book-metrics.ts";
 import { executionTargetsOf } from "../src/execution/execution-targets.ts";
@@ -92,6 +92,8 @@ export interface StartHedgekeeperOptions {
    * hand alerts, health and metrics to the supervisor over this channel, which serves and routes them for all.
    */
   channel?: NetworkChannel;
+  /** The wait between start-up reads of a node that does not answer. Default: START_CHAIN_BACKOFF. */
+  startChainBackoff?: { baseDelayMs: number; maxDelayMs: number };
 }
 
 export interface Hedgekeeper {
@@ -246,8 +248,20 @@ async function openFoundations(config: HedgekeeperConfig, options: StartHedgekee
   }
   const logger = options.logger ?? createLogger({ config, level: options.logLevel });
   const client = createChainClient(chainClientOptionsFromConfig(config, scope.network));
-  // The perp legs' market pools, from the chain's MarketRegistry (or checked against it): before anything opens.
-  const resolved = await resolvePerpMarketPools(config, () => client, { source, bookIds: scope.bookIds });
+  // The perp legs' market pools, from the chain's MarketRegistry (or checked against it): before anything opens. A
+  // node down at start is waited for, as it is once started; a pool the chain contradicts fails at once.
+  const resolved = await resolvePerpMarketPoolsWhenReachable(config, () => client, {
+    source,
+    bookIds: scope.bookIds,
+    retry: {
+      ...(options.startChainBackoff ?? START_CHAIN_BACKOFF),
+      onFailure: ({ attempt, delayMs, error }) =>
+        logger.warn(
+          { network: scope.network, attempt, retry_in_ms: delayMs, err: error.message },
+          "perp market pools not read at start: the node did not answer; retrying",
+        ),
+    },
+  });
   const history = await openHistoryStore({
     databaseUrl: config.history.databaseUrl,
     dataDir: config.history.dataDir,

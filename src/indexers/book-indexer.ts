@@ -20,7 +20,7 @@ import type { BookSources } from "./book-sources.ts";
 import { createIncrementalCache } from "./incremental-cache.ts";
 import type { FeedHealth } from "./oracle-health.ts";
 import { createFundingSettlementWatch, type FundingSettlementsScan } from "./perp-funding-settlements.ts";
-import { planPerpReads } from "./perp-venue.ts";
+import { type PerpDepthWindow, planPerpReads } from "./perp-venue.ts";
 import { createPositionDiscovery } from "./position-discovery.ts";
 import { createPositionEntries } from "./position-entries.ts";
 import { planSpotReads } from "./spot-balances.ts";
@@ -104,6 +104,8 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
   const alsoLogs = [v4Side?.logSources, liquidations?.logSources, fundingSettlements?.logSources].filter(
     (s) => s !== undefined,
   );
+  // Per perp market: the tick window the next snapshot reads in its main round (a hint, checked when decoded).
+  const perpDepthHints = new Map<string, PerpDepthWindow>();
   const v3Side =
     sources.uniswapV3 === undefined
       ? undefined
@@ -195,7 +197,14 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     );
     const decodeFeeds = feeds.plan(batch, nowSec);
     const decodePerp =
-      sources.perp === undefined ? undefined : planPerpReads(batch, sources.perp, sources.safe);
+      sources.perp === undefined
+        ? undefined
+        : planPerpReads(
+            batch,
+            sources.perp,
+            sources.safe,
+            perpDepthHints.get(sources.perp.market.toLowerCase()),
+          );
     const decodeAave =
       sources.aave === undefined
         ? undefined
@@ -265,8 +274,10 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       if (pair.position !== null) lpPositions.push(pair.position);
     }
     const { baseOracle, oracles, feedHealth } = decodeFeeds(outcomes);
-    // The market's initialized ticks around the price the main round read: one more round, at the same block.
-    const perp = (await decodePerp?.(outcomes, read)) ?? null;
+    // The market's initialized ticks around the price the main round read: from the hinted window the main round
+    // read, or when it missed them, one more round at the same block.
+    const perpRead = await decodePerp?.(outcomes, read);
+    const perp = perpRead?.perp ?? null;
     const aave = decodeAave?.(outcomes);
     const spot = decodeSpot(outcomes);
 
@@ -287,6 +298,8 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     liquidations?.remember(blockNumber);
     if (settlementsScan !== undefined)
       fundingSettlements?.remember(blockNumber, settlementsScan.scannedFromBlock);
+    if (perpRead !== undefined && sources.perp !== undefined)
+      perpDepthHints.set(sources.perp.market.toLowerCase(), perpRead.nextDepthWindow);
 
     return {
       snapshot: {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MalformedReturnDataError } from "../chain/errors.ts";
-import { createPerpV2Venue, reachableTickWindow } from "./perp-v2-venue.ts";
+import { createPerpV2Venue, nextBlockDepthWindow, reachableTickWindow } from "./perp-v2-venue.ts";
 
 const MARKET = "0x2B15063A6F8a11d18404C801F295b1d19dCC8574";
 const POOL = "0x18a011f65C19874b7210eE886Fa06ef51dF21190";
@@ -105,6 +105,50 @@ describe("the Perp v2 venue's market depth", () => {
     });
     expect(() => draft.complete(answersOfTicks.slice(1))).toThrow(MalformedReturnDataError);
     expect(() => draft.complete(answersOfTicks.map(() => "0x"))).toThrow(/ticks\(\) struct/);
+  });
+
+  it("takes the depth from the window the main round prefetched when it covers every reachable tick, and asks for the ticks again when it does not: the same snapshot either way", () => {
+    // The pool's initialized ticks, whatever the window read.
+    const tickAnswer = (t: number) =>
+      t === 79_980 ? tickInfo(5n * E18) : t === 80_100 ? tickInfo(-5n * E18) : tickInfo(0n, false);
+    const context = { market: MARKET, settlementToken: USDC } as const;
+    const unhinted = venue.decodePosition(answers(), context);
+    const expected = unhinted.complete(unhinted.depthReads.map((r) => tickAnswer(r.args?.[0] as number)));
+    const prefetch = (window: ReturnType<typeof nextBlockDepthWindow>) => {
+      const reads = venue.depthWindowReads(window);
+      expect(reads.every((r) => r.address === POOL && r.functionName === "ticks")).toBe(true);
+      return { window, values: reads.map((r) => tickAnswer(r.args?.[0] as number)) };
+    };
+
+    // The last snapshot's price moved the most a block allows (1,000 ticks): its window still covers this one.
+    const hint = nextBlockDepthWindow(80_032 - 1_000, 60, 1_000);
+    expect(hint).toEqual({ lower: 76_980, upper: 81_060, tickSpacing: 60 });
+    const hinted = venue.decodePosition(answers(), context, prefetch(hint));
+    expect(hinted.depthReads).toEqual([]);
+    expect(hinted.complete([])).toEqual(expected);
+
+    // Positive control: a price 1,100 ticks away (blocks skipped) leaves 81,060 out: every reachable tick is read.
+    const missed = venue.decodePosition(
+      answers(),
+      context,
+      prefetch(nextBlockDepthWindow(80_032 - 1_100, 60, 1_000)),
+    );
+    expect(missed.depthReads.map((r) => r.args?.[0])).toEqual(unhinted.depthReads.map((r) => r.args?.[0]));
+    expect(missed.complete(missed.depthReads.map((r) => tickAnswer(r.args?.[0] as number)))).toEqual(
+      expected,
+    );
+    // A window of another spacing is not trusted either.
+    const otherSpacing = venue.decodePosition(
+      answers(),
+      context,
+      prefetch({ lower: 77_000, upper: 83_000, tickSpacing: 200 }),
+    );
+    expect(otherSpacing.depthReads).toHaveLength(unhinted.depthReads.length);
+
+    // The window for the next block, and a prefetch whose answers do not match its window, an error.
+    expect(hinted.nextDepthWindow).toEqual({ lower: 78_000, upper: 82_080, tickSpacing: 60 });
+    const short = { window: hint, values: prefetch(hint).values.slice(1) };
+    expect(() => venue.decodePosition(answers(), context, short)).toThrow(/wrong number of ticks/);
   });
 
   it("caps the window a fine spacing would make huge, and reads only the tick itself when the market allows no move", () => {

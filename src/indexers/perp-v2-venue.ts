@@ -12,7 +12,7 @@ import { MalformedReturnDataError } from "../chain/errors.ts";
 import type { ContractRead } from "../chain/read-at-block.ts";
 import type { PerpMarketDepth, PerpPositionSnapshot } from "../engine/snapshot.ts";
 import { MAX_TICK, MIN_TICK } from "../engine/tick-math.ts";
-import type { PerpVenue } from "./perp-venue.ts";
+import type { PerpDepthWindow, PerpVenue } from "./perp-venue.ts";
 
 export interface PerpV2Contracts {
   clearingHouse: Address;
@@ -49,6 +49,21 @@ export function reachableTickWindow(
     lower: Math.max(Math.ceil(MIN_TICK / tickSpacing), compressed - below) * tickSpacing,
     upper: Math.min(Math.floor(MAX_TICK / tickSpacing), compressed + above) * tickSpacing,
   };
+}
+
+/**
+ * The window a snapshot reads in the next one's main round, before that block's price is known: the market pool
+ * trades only through the ClearingHouse, which keeps each block within maxTickCrossedWithinBlock of its first tick,
+ * so the next block's tick is within that distance of this one and every tick a trade can reach from it is within
+ * twice the distance of this one. Skipped blocks or a reorg can move it further: the decoder checks, and reads what
+ * the window missed.
+ */
+export function nextBlockDepthWindow(
+  tick: number,
+  tickSpacing: number,
+  maxTickCrossed: number,
+): PerpDepthWindow {
+  return { ...reachableTickWindow(tick, tickSpacing, 2 * maxTickCrossed), tickSpacing };
 }
 
 const RATIO_DECIMALS = 1e6; // Perp v2 ratios are uint24 with 6 decimals (e.g. 62_500 = 6.25%).
@@ -143,7 +158,8 @@ export function createPerpV2Venue(
     },
     // Units differ by contract in Curie: ClearingHouse.getAccountValue is in 18 decimals, while the Vault reports
     // balances and free collateral in the settlement token's own decimals (USDC: 6).
-    decodePosition(values, { market, settlementToken }) {
+    depthWindowReads: (window) => ticksReads(contracts.marketPool, ticksOf(window)),
+    decodePosition(values, { market, settlementToken }, prefetched) {
       const [
         size,
         openNotional,
@@ -234,8 +250,19 @@ export function createPerpV2Venue(
       }
       const markTwapE18 = (sqrtMarkTwap * sqrtMarkTwap * E18) / (Q96 * Q96);
       const window = reachableTickWindow(slot0[1], tickSpacing, maxTickCrossed);
-      const windowTicks: number[] = [];
-      for (let t = window.lower; t <= window.upper; t += tickSpacing) windowTicks.push(t);
+      const windowTicks = ticksOf({ ...window, tickSpacing });
+      // The main round read a window around the last snapshot's price: enough when it holds every tick reachable
+      // from this one's; the depth is then taken from those answers (the same ticks, the same block).
+      const covered =
+        prefetched !== undefined &&
+        prefetched.window.tickSpacing === tickSpacing &&
+        prefetched.window.lower <= window.lower &&
+        window.upper <= prefetched.window.upper;
+      if (prefetched !== undefined && prefetched.values.length !== ticksOf(prefetched.window).length) {
+        throw new MalformedReturnDataError("perp market pool returned the wrong number of ticks", {
+          details: { market, expected: ticksOf(prefetched.window).length, got: prefetched.values.length },
+        });
+      }
       const position: Omit<PerpPositionSnapshot, "marketDepth"> = {
         venue: "perp-v2",
         baseToken: market,
@@ -257,13 +284,12 @@ export function createPerpV2Venue(
       return {
         // ticks(i) of every multiple of the spacing the next trade can reach: the `initialized` flag replaces the
         // tick bitmap, whose words would need a round of their own before the ticks could be read.
-        depthReads: windowTicks.map((t) => ({
-          address: contracts.marketPool,
-          abi: UNISWAP_V3_POOL_ABI,
-          functionName: "ticks",
-          args: [t],
-        })),
-        complete(depthValues): PerpPositionSnapshot {
+        depthReads: covered ? [] : ticksReads(contracts.marketPool, windowTicks),
+        nextDepthWindow: nextBlockDepthWindow(slot0[1], tickSpacing, maxTickCrossed),
+        complete(readValues): PerpPositionSnapshot {
+          const depthValues = covered
+            ? windowTicks.map((t) => prefetched.values[(t - prefetched.window.lower) / tickSpacing])
+            : readValues;
           if (depthValues.length !== windowTicks.length) {
             throw new MalformedReturnDataError("perp market pool returned the wrong number of ticks", {
               details: { market, expected: windowTicks.length, got: depthValues.length },
@@ -296,4 +322,15 @@ export function createPerpV2Venue(
       };
     },
   };
+}
+
+/** Every multiple of the window's spacing from its lower to its upper tick. */
+function ticksOf(window: PerpDepthWindow): number[] {
+  const ticks: number[] = [];
+  for (let t = window.lower; t <= window.upper; t += window.tickSpacing) ticks.push(t);
+  return ticks;
+}
+
+function ticksReads(pool: Address, ticks: readonly number[]): ContractRead[] {
+  return ticks.map((t) => ({ address: pool, abi: UNISWAP_V3_POOL_ABI, functionName: "ticks", args: [t] }));
 }

@@ -5,7 +5,7 @@ import { createChainClient } from "../../../src/chain/client.ts";
 import { InconsistentBlockError, MalformedReturnDataError } from "../../../src/chain/errors.ts";
 import { bookSourcesFromConfig } from "../../../src/config/adapters.ts";
 import { DEVNET_BOOK_ID, devnetConfig } from "../../../src/devnet/devnet-config.ts";
-import { type Devnet, startDevnet } from "../../../src/devnet/index.ts";
+import { type Devnet, runScenario, startDevnet } from "../../../src/devnet/index.ts";
 import { swapV4PoolTo, v4PoolOfManifest } from "../../../src/devnet/pools-v4.ts";
 import { writeDevnetContract } from "../../../src/devnet/transactions.ts";
 import { poolIdOf } from "../../../src/engine/pool-identity.ts";
@@ -100,10 +100,12 @@ describe("book indexer on the devnet", () => {
     const block = await client.getBlockNumber({ cacheTime: 0 });
     const first = await indexer.snapshotAt(block, memory);
     const second = await indexer.snapshotAt(block, memory);
-    // v3 and the rest: at most 9 (the perp market's ticks are a round after the main one); v4's cold facts: the
-    // Transfer log scan, getPoolAndPositionInfo, the mints' ModifyLiquidity logs and the pool prices at the mint block.
+    // v3 and the rest: at most 9 (with no earlier price, the perp market's ticks are a round after the main one);
+    // v4's cold facts: the Transfer log scan, getPoolAndPositionInfo, the mints' ModifyLiquidity logs and the pool
+    // prices at the mint block. Then getBlock, the main round (the perp ticks in it, around the first snapshot's
+    // price) and getBlock.
     expect(first.requests).toBeLessThanOrEqual(13);
-    expect(second.requests).toBe(4);
+    expect(second.requests).toBe(3);
   });
 
   it("builds each snapshot on the last one and still equals a cold read, after swaps cross ticks and liquidity leaves", async () => {
@@ -182,7 +184,7 @@ describe("book indexer on the devnet", () => {
     );
   });
 
-  it("asks the PoolManager only for the events of the pools the Safe's v4 positions are in, and a child block costs 6 requests", async () => {
+  it("asks the PoolManager only for the events of the pools the Safe's v4 positions are in, and a child block costs 5 requests", async () => {
     const m = devnet.manifest;
     const v4 = m.uniswapV4!;
     const poolManagerQueries: { topics: unknown[]; logs: { topics: string[] }[] }[] = [];
@@ -214,9 +216,9 @@ describe("book indexer on the devnet", () => {
     );
     const next = await indexer.snapshotAt(first.snapshot.blockNumber + 1n, memory);
 
-    // getBlock, the v3 side's getLogs, the PoolManager's getLogs, the main round, the perp market's ticks, getBlock
-    // (the child block's parent hash proves the cached block canonical).
-    expect(next.requests).toBe(6);
+    // getBlock, the v3 side's getLogs, the PoolManager's getLogs, the main round (the perp market's ticks in it),
+    // getBlock (the child block's parent hash proves the cached block canonical).
+    expect(next.requests).toBe(5);
     expect(poolManagerQueries).toHaveLength(1);
     const [query] = poolManagerQueries;
     expect([...(query!.topics[1] as string[])].sort()).toEqual(watched.map((id) => id.toLowerCase()).sort());
@@ -229,7 +231,49 @@ describe("book indexer on the devnet", () => {
     expect(tickOf(next)).not.toBe(tickOf(first));
   });
 
-  it("proves a cached block some blocks back canonical within its main round (6 requests), and reads everything when it was reorged away", async () => {
+  it("reads the perp market's ticks in the main round around the last snapshot's price, and in one more round when the price has moved beyond that window: the same snapshot as a cold read either way", async () => {
+    // Each block moves the mark at most maxTickCrossedWithinBlock (1,000 on the devnet) and the ClearingHouse keeps
+    // it within 10% of the index: 9% under the index, then at it, then 9% over is about 940 + 860 ticks in two blocks.
+    const moveMark = (...premiums: number[]) =>
+      runScenario(devnet.client, devnet.manifest, {
+        name: "perp-mark-moves",
+        description: "the perp mark moves to the given premiums over the index, one block each",
+        feedRules: {},
+        steps: premiums.map((premium) => ({ kind: "perp.moveMark" as const, premium })),
+      });
+    await moveMark(-0.09);
+    const { client, indexer } = newIndexer();
+    const start = await indexer.snapshotAt(await client.getBlockNumber({ cacheTime: 0 }), memory);
+    const depthOf = (book: typeof start) => book.snapshot.perp!.marketDepth;
+
+    // Positive control: two blocks on with the perp price where it was, the main round's window holds the depth.
+    await devnet.testClient.mine({ blocks: 2 });
+    const quiet = await indexer.snapshotAt(start.snapshot.blockNumber + 2n, memory);
+    expect(quiet.requests).toBe(5);
+    expect(quiet.snapshot).toEqual(
+      (await newIndexer().indexer.snapshotAt(quiet.snapshot.blockNumber, memory)).snapshot,
+    );
+
+    await moveMark(0, 0.09);
+    const head = await client.getBlockNumber({ cacheTime: 0 });
+    const moved = await indexer.snapshotAt(head, memory);
+    expect(depthOf(moved).tick - depthOf(quiet).tick).toBeGreaterThan(1_000);
+    // The same reads as the quiet snapshot, and one more round for the ticks the window missed.
+    expect(moved.requests).toBe(6);
+    const cold = await newIndexer().indexer.snapshotAt(head, memory);
+    expect(moved.snapshot).toEqual(cold.snapshot);
+    expect(depthOf(moved).knownTicks.upper).toBeGreaterThan(depthOf(moved).tick + 1_000);
+    // The maker's ranges begin about 1,050 ticks above the devnet's starting price: from here a trade reaches them.
+    expect(depthOf(moved).initializedTicks.length).toBeGreaterThan(0);
+
+    // From the new price on, the window holds again, initialized ticks and all.
+    await devnet.testClient.mine({ blocks: 1 });
+    const settled = await indexer.snapshotAt(head + 1n, memory);
+    expect(settled.requests).toBe(5);
+    expect(settled.snapshot).toEqual((await newIndexer().indexer.snapshotAt(head + 1n, memory)).snapshot);
+  });
+
+  it("proves a cached block some blocks back canonical within its main round (5 requests), and reads everything when it was reorged away", async () => {
     const m = devnet.manifest;
     const v4 = m.uniswapV4!;
     const trader = m.accounts.trader.address;
@@ -239,11 +283,11 @@ describe("book indexer on the devnet", () => {
     await swapV4PoolTo(devnet.client, v4, trader, v4PoolOfManifest(v4.pools.usdcUsdt10), 1.006);
     const orphan = await client.getBlockNumber({ cacheTime: 0 });
     await indexer.snapshotAt(orphan, memory);
-    // Positive control: three blocks on, on the same chain, the incremental snapshot costs 6 and equals a cold read.
+    // Positive control: three blocks on, on the same chain, the incremental snapshot costs 5 and equals a cold read.
     await devnet.testClient.mine({ blocks: 3 });
     const later = orphan + 3n;
     const onSameChain = await indexer.snapshotAt(later, memory);
-    expect(onSameChain.requests).toBe(6);
+    expect(onSameChain.requests).toBe(5);
     expect(onSameChain.snapshot).toEqual((await newIndexer().indexer.snapshotAt(later, memory)).snapshot);
 
     // A reorg replaces the swap's block: the new chain has no swap, and is longer than the cache's block.
@@ -254,8 +298,8 @@ describe("book indexer on the devnet", () => {
     const afterReorg = await indexer.snapshotAt(head, memory);
     const cold = await newIndexer().indexer.snapshotAt(head, memory);
     expect(afterReorg.snapshot).toEqual(cold.snapshot);
-    // The incremental attempt (6), then the book read again (its immutable facts still cached).
-    expect(afterReorg.requests).toBeGreaterThan(6);
+    // The incremental attempt (5), then the book read again (its immutable facts still cached).
+    expect(afterReorg.requests).toBeGreaterThan(5);
   });
 
   it("flags a feed older than its heartbeat as stale instead of using it", async () => {

@@ -21,6 +21,7 @@ import { parseDocument, stringify } from "yaml";
 import { rolesAbi } from "zodiac-roles-sdk";
 import { createDeleverager, type Deleverager } from "../../../keeper/deleverager.ts";
 import { DELEVERAGER_KEY_ENV, deleveragerScopeOf } from "../../../keeper/deleverager-config.ts";
+import { startDeleverager } from "../../../keeper/start-deleverager.ts";
 import { AAVE_V3_POOL_ABI, AAVE_VARIABLE_RATE_MODE } from "../../../src/chain/abis/aave-v3-abi.ts";
 import { runCheck } from "../../../src/cli/check.ts";
 import { renderDevnetConfig } from "../../../src/cli/config-templates.ts";
@@ -450,6 +451,74 @@ describe("the deleverager, keeper off", () => {
     } finally {
       await proxy.stop();
       await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
+  it("starts on a book with a perp leg beside its Aave leg, the perp market pool read from the chain (after waiting out a node down at start, logging each failure); a wrong pool fails at once, naming the key", async () => {
+    const d = devnet();
+    const proxy = await startFaultInjectingRpcProxy({
+      request: (args) => d.publicClient.request(args as never),
+    });
+    /** The Aave book with the devnet's perp leg back beside the Aave one, read through the proxy. */
+    const configWithPerpLeg = (marketPool?: Address) => {
+      const tree = configTreeWithAaveLeg() as ReturnType<typeof configTreeWithAaveLeg> & {
+        networks: Record<string, { rpcUrls: string[] }>;
+      };
+      const rendered = parseDocument(renderDevnetConfig(d.manifest, deployedOf(setup.scope))).toJS() as {
+        books: Record<string, { hedge: { contracts: Record<string, unknown> } }>;
+      };
+      const perp = rendered.books[DEVNET_BOOK_ID]!.hedge;
+      const { marketPool: _configured, ...contracts } = perp.contracts;
+      const book = tree.books[DEVNET_BOOK_ID]!;
+      book.hedges = [
+        { ...perp, contracts: { ...contracts, ...(marketPool !== undefined && { marketPool }) } },
+        ...(book.hedges as unknown[]),
+      ];
+      tree.networks.devnet!.rpcUrls = [proxy.url];
+      return parseConfig(JSON.stringify(tree), {
+        source: "deleverager.yaml",
+        env: {},
+        secretsUsed: DELEVERAGER_SECRETS,
+      });
+    };
+    const failures: { attempt: number; msg: string }[] = [];
+    const logger = pino({ level: "warn" }, { write: (line: string) => void failures.push(JSON.parse(line)) });
+    const start = (config: ReturnType<typeof configWithAaveLeg>) =>
+      startDeleverager(config, {
+        env: { [DELEVERAGER_KEY_ENV]: DELEVERAGER_KEY },
+        logger,
+        metricsPort: 0,
+        startChainBackoff: { baseDelayMs: 50, maxDelayMs: 200 },
+      });
+    try {
+      // The scope alone refuses the perp leg with no pool: the start-up read is what completes it.
+      expect(() =>
+        deleveragerScopeOf(configWithPerpLeg(), { env: { [DELEVERAGER_KEY_ENV]: DELEVERAGER_KEY } }),
+      ).toThrow(/marketPool/);
+
+      proxy.setFaults({ down: true });
+      const starting = start(configWithPerpLeg());
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      proxy.setFaults({});
+      const running = await starting;
+      try {
+        expect(running.bookIds).toEqual([DEVNET_BOOK_ID]);
+        const waits = failures.filter((f) => /perp market pools not read at start/.test(f.msg));
+        expect(waits.length).toBeGreaterThanOrEqual(1);
+        expect(waits.map((f) => f.attempt)).toEqual(waits.map((_, i) => i + 1));
+      } finally {
+        await running.stop();
+      }
+
+      // A configured pool that is not the market's: a ConfigError naming the key, at once (the node answers).
+      const wrong = d.manifest.pools.usdcWeth500.address;
+      await expect(start(configWithPerpLeg(wrong))).rejects.toThrow(ConfigError);
+      await expect(start(configWithPerpLeg(wrong))).rejects.toThrow(/hedges\.0\.contracts\.marketPool/);
+      // Positive control: the market's own pool, configured, starts.
+      const configured = await start(configWithPerpLeg(d.manifest.contracts.perp.pool));
+      await configured.stop();
+    } finally {
+      await proxy.stop();
     }
   });
 
