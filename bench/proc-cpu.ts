@@ -16,13 +16,15 @@ export function clockTicksPerSec(): number {
   return ticks;
 }
 
+/** Reading /proc/<pid>/… failed because the process has exited (its entry is gone). */
+const exited = (error: unknown) => ["ENOENT", "ESRCH"].includes((error as NodeJS.ErrnoException).code ?? "");
+
 /** The process's stat, or undefined if it has exited (its /proc entry is gone). */
 function readStat(pid: number): ProcStat | undefined {
   try {
     return parseProcStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ESRCH") return undefined;
+    if (exited(error)) return undefined;
     throw error;
   }
 }
@@ -66,8 +68,9 @@ export function childPidsWhere(parentPid: number, matches: (argv: string[]) => b
     .filter((pid) => {
       try {
         return matches(readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0"));
-      } catch {
-        return false; // exited since listed
+      } catch (error) {
+        if (exited(error)) return false;
+        throw error;
       }
     });
 }
