@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 // Four tiers, run fastest first by `npm test` (scripts/run-tests.ts):
-//   unit        pure code, next to the sources (x.ts + x.test.ts)
+//   unit        pure code, next to the sources (x.ts + x.test.ts), the benches' pure parts included
 //   contract    Solidity through Hardhat's in-process chain (hre.network.connect())
 //   integration the devnet, real Redis, real PostgreSQL, real processes
 //   browser     the built dashboard in the machine's Chromium (playwright-core), over the real API and store
@@ -11,7 +11,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["src/**/*.test.ts", "keeper/**/*.test.ts"], testTimeout: 20_000 },
+        test: {
+          name: "unit",
+          include: ["src/**/*.test.ts", "keeper/**/*.test.ts", "bench/**/*.test.ts"],
+          testTimeout: 20_000,
+        },
       },
       {
         extends: true,

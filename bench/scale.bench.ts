@@ -7,7 +7,11 @@
 // processes on several boxes would; the bench reads when each book's decision was recorded from it, so watching
 // costs Redis nothing). Per new block: time from the block being mined to every book evaluated (p50/p95), evaluations
 // per second, and Redis's commands and main-thread CPU time per evaluation (and, apart, when no block comes). The scaling
-// ratio (one process against three) is printed. Writes bench/results/scale.json.
+// ratio (one process against three) is printed. Where the CPU goes (Linux /proc only; skipped with a note elsewhere):
+// over the steady blocks (from just before each block is mined to its last decision recorded; not start-up, not the
+// first block), the CPU time of the monitor processes, the Hardhat node and the PostgreSQL backends serving the
+// monitors, with Redis's, per evaluation, their total, and the cores 1,000 books in 2 s need at that cost.
+// Writes bench/results/scale.json.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -22,7 +26,15 @@ import { generateManyBooks } from "../src/devnet/generated-books.ts";
 import { startDevnet } from "../src/devnet/index.ts";
 import { freeLoopbackPort } from "../src/runtime/free-port.ts";
 import { ensureRedis } from "../src/runtime/redis-server.ts";
+import { type CpuTicksByPid, coresNeeded, cpuPerEvaluation, cpuTicksBetween } from "./cpu-per-evaluation.ts";
 import { percentile } from "./percentile.ts";
+import {
+  childPidsWhere,
+  clockTicksPerSec,
+  PROC_CPU_AVAILABLE,
+  processTree,
+  readCpuTicks,
+} from "./proc-cpu.ts";
 
 // SCALE_TREASURIES, SCALE_BOOKS_PER_TREASURY, SCALE_BLOCKS change the run's size (defaults: the issue's);
 // BENCH_DATABASE_URL (else TEST_DATABASE_URL, else the local server's `test` database) holds the history.
@@ -71,6 +83,12 @@ async function redisCpuSec(redis: Redis): Promise<number> {
   return field("used_cpu_user_main_thread") + field("used_cpu_sys_main_thread");
 }
 
+/** The parts whose CPU the bench reads from /proc; Redis's comes from its INFO (main thread). */
+const PROC_PARTS = ["monitorProcesses", "hardhatNode", "postgresBackends"] as const;
+type ProcPart = (typeof PROC_PARTS)[number];
+const CPU_SKIPPED_NOTE = "skipped: CPU per part is read from Linux /proc, which this machine does not have";
+const TICKS_PER_SEC = PROC_CPU_AVAILABLE ? clockTicksPerSec() : Number.NaN;
+
 const redisHandle = await ensureRedis({ configuredUrl: undefined, defaultUrl: "redis://127.0.0.1:1" });
 const devnet = await startDevnet({ port: await freeLoopbackPort() });
 const workDir = mkdtempSync(join(tmpdir(), "hk-bench-scale-"));
@@ -88,10 +106,22 @@ try {
     redisUrl: redisHandle.url,
   });
   const chainId = devnet.manifest.chainId;
+  // The node is this process's child (src/devnet/node-process.ts): `hardhat node … --port <port>`.
+  const nodePort = new URL(devnet.rpcUrl).port;
+  const hardhatNodePids = PROC_CPU_AVAILABLE
+    ? childPidsWhere(
+        process.pid,
+        (argv) => argv.includes("node") && argv[argv.indexOf("--port") + 1] === nodePort,
+      )
+    : [];
+  if (PROC_CPU_AVAILABLE && hardhatNodePids.length !== 1)
+    throw new Error(`expected one hardhat node child on port ${nodePort}, found pids [${hardhatNodePids}]`);
 
   /** Starts `processes` monitor processes on a fresh key prefix and history schema; measures BLOCKS blocks. */
   async function measure(processes: number) {
     const schema = `hk_bench_scale_${processes}_${randomBytes(4).toString("hex")}`;
+    // The monitors' PostgreSQL sessions carry this name, so their backends (and not the bench's own) are found.
+    const applicationName = schema;
     await database.query(`CREATE SCHEMA ${schema}`);
     schemas.push(schema);
     const document = parseDocument(configText);
@@ -121,7 +151,7 @@ try {
           env: {
             ...process.env,
             HK_KEEPER_PRIVATE_KEY: devnetPrivateKey(DEVNET_ACCOUNT_INDEXES.keeper),
-            HK_HISTORY_URL: `${DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+            HK_HISTORY_URL: `${DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}&application_name=${applicationName}`,
             LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
           },
         },
@@ -171,6 +201,66 @@ try {
       }
     };
 
+    /** CPU ticks of each /proc part's processes now: the monitors with any process they forked, the node, and
+     * the PostgreSQL backends whose sessions the monitors opened (by application_name). */
+    const monitorPids = started.map(({ child }) => child.pid!);
+    // Each backend's ticks when last seen, kept after it exits: the pools close a connection after 10 s idle
+    // (node-postgres's default), so one that exits did nothing since a sample taken at least once a second.
+    const backendTicks = new Map<number, number>();
+    const sampleBackends = async () => {
+      const { rows } = await database.query<{ pid: number }>(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = $1",
+        [applicationName],
+      );
+      for (const [pid, ticks] of readCpuTicks(rows.map(({ pid }) => pid))) backendTicks.set(pid, ticks);
+    };
+    const sampleCpu = async (): Promise<Record<ProcPart, CpuTicksByPid>> => {
+      if (!PROC_CPU_AVAILABLE)
+        return { monitorProcesses: new Map(), hardhatNode: new Map(), postgresBackends: new Map() };
+      await sampleBackends();
+      return {
+        monitorProcesses: readCpuTicks(processTree(monitorPids)),
+        hardhatNode: readCpuTicks(processTree(hardhatNodePids)),
+        postgresBackends: new Map(backendTicks),
+      };
+    };
+    /** Waits for every book's decision at `block`, sampling the backends each second meanwhile. */
+    const allEvaluatedSamplingBackends = async (block: bigint) => {
+      let waiting = true;
+      const sampling = (async () => {
+        while (waiting && PROC_CPU_AVAILABLE) {
+          await sleep(1_000);
+          if (waiting) await sampleBackends();
+        }
+      })();
+      try {
+        return await allEvaluated(block);
+      } finally {
+        waiting = false;
+        await sampling;
+      }
+    };
+    const blockCpuTicks = { monitorProcesses: 0, hardhatNode: 0, postgresBackends: 0 };
+    const idleCpuTicks = { monitorProcesses: 0, hardhatNode: 0, postgresBackends: 0 };
+    let blockRedisCpuSec = 0;
+    let blockWallMs = 0;
+    let idleWallMs = 0;
+    let benchCpuUs = 0;
+    const addTicks = (
+      into: Record<ProcPart, number>,
+      before: Record<ProcPart, CpuTicksByPid>,
+      after: Record<ProcPart, CpuTicksByPid>,
+    ) => {
+      for (const part of PROC_PARTS) {
+        const delta = cpuTicksBetween(before[part], after[part]);
+        // A monitor or the node exiting mid-run would lose its CPU from the sum: the run is not valid then.
+        // (Backends are never missing from `after`: their last-seen ticks are kept.)
+        if (delta.exitedPids.length > 0)
+          throw new Error(`${part}: pids [${delta.exitedPids}] exited during the measured blocks`);
+        into[part] += delta.ticks;
+      }
+    };
+
     // The first block: every treasury's positions discovered in every process (the cold path), not counted below.
     const coldStarted = Date.now();
     await devnet.testClient.mine({ blocks: 1 });
@@ -191,19 +281,31 @@ try {
       await sleep(300);
       const idleBefore = await commandCalls(redis);
       const idleCpuBefore = await redisCpuSec(redis);
+      const idleProcCpuBefore = await sampleCpu();
       const idleStarted = performance.now();
       await sleep(IDLE_WINDOW_MS);
       const idleAfter = await commandCalls(redis);
       const idleCpuAfter = await redisCpuSec(redis);
+      const blockProcCpuBefore = await sampleCpu();
       const idleMs = performance.now() - idleStarted;
+      addTicks(idleCpuTicks, idleProcCpuBefore, blockProcCpuBefore);
+      idleWallMs += idleMs;
       idleCommandsPerSec.push((total(callsBetween(idleBefore, idleAfter)) * 1000) / idleMs);
       idleCpuShare.push((idleCpuAfter - idleCpuBefore) / (idleMs / 1000));
       const minedAtMs = Date.now();
+      const blockStarted = performance.now();
+      const benchCpuBefore = process.cpuUsage();
       await devnet.testClient.mine({ blocks: 1 });
       // Nothing else mines (the books are shadow books): the new block is the next number.
-      const { firstMs, lastMs } = await allEvaluated(coldBlock + BigInt(i + 1));
+      const { firstMs, lastMs } = await allEvaluatedSamplingBackends(coldBlock + BigInt(i + 1));
+      const blockProcCpuAfter = await sampleCpu();
+      const benchCpu = process.cpuUsage(benchCpuBefore);
       const blockCalls = callsBetween(idleAfter, await commandCalls(redis));
       const blockCpuSec = (await redisCpuSec(redis)) - idleCpuAfter;
+      blockWallMs += performance.now() - blockStarted;
+      addTicks(blockCpuTicks, blockProcCpuBefore, blockProcCpuAfter);
+      blockRedisCpuSec += blockCpuSec;
+      benchCpuUs += benchCpu.user + benchCpu.system;
       // Decisions are stamped with the processes' wall clocks, the same host's as minedAtMs.
       latencies.push(lastMs - minedAtMs);
       spreads.push(lastMs - firstMs);
@@ -219,6 +321,49 @@ try {
     await Promise.all(started.map(({ child }) => new Promise((resolve) => child.once("exit", resolve))));
 
     const spread = percentile(spreads, 0.5);
+    const evaluations = BLOCKS * bookIds.size;
+    const cpuSec = (ticks: number) => ticks / TICKS_PER_SEC;
+    const cpuReport = () => {
+      const { byPartMs, totalMs } = cpuPerEvaluation(
+        {
+          monitorProcesses: cpuSec(blockCpuTicks.monitorProcesses),
+          hardhatNode: cpuSec(blockCpuTicks.hardhatNode),
+          postgresBackends: cpuSec(blockCpuTicks.postgresBackends),
+          redisMainThread: blockRedisCpuSec,
+        },
+        evaluations,
+      );
+      return {
+        // Sums over the steady blocks (mine -> last decision recorded, BLOCKS of them) over blocks x books: means,
+        // where redisCpuUsPerEvaluation above is the median block's.
+        msPerEvaluation: {
+          monitorProcesses: round(byPartMs.monitorProcesses, 2),
+          hardhatNode: round(byPartMs.hardhatNode, 2),
+          postgresBackends: round(byPartMs.postgresBackends, 2),
+          redisMainThread: round(byPartMs.redisMainThread, 2),
+        },
+        totalMsPerEvaluation: round(totalMs, 2),
+        // total CPU per evaluation x 1,000 books / 2 s: a lower bound (every core busy the whole 2 s).
+        coresNeededFor1000BooksIn2s: round(coresNeeded(totalMs, 1000, TARGET_MS), 2),
+        // Cores the same parts keep busy while no block comes (the 1 s quiet windows before the blocks).
+        idleCores: Object.fromEntries(
+          PROC_PARTS.map((part) => [part, round(cpuSec(idleCpuTicks[part]) / (idleWallMs / 1000), 3)]),
+        ),
+        // Cores the parts kept busy over the blocks' windows, and the bench process itself (it mines and polls
+        // the history every 20 ms; not counted in the total).
+        busyCoresDuringBlocks: round((totalMs * evaluations) / blockWallMs, 2),
+        benchProcessMsPerEvaluation: round(benchCpuUs / 1000 / evaluations, 2),
+        method: {
+          source: "Linux /proc/<pid>/stat utime+stime (a process's all threads), Redis INFO cpu main thread",
+          clockTicksPerSec: TICKS_PER_SEC,
+          monitorProcesses: `the ${processes} spawned \`hedgekeeper run --role monitor\` processes and their descendants`,
+          hardhatNode: "the spawned `hardhat node` process",
+          postgresBackends: `backends in pg_stat_activity with application_name = ${applicationName} (the monitors' sessions only; not the bench's own, not the server's background processes), sampled each second, an exited one's ticks as last seen`,
+          postgresBackendsSeen: backendTicks.size,
+        },
+      };
+    };
+    const cpu = PROC_CPU_AVAILABLE ? cpuReport() : { skipped: CPU_SKIPPED_NOTE };
     return {
       processes,
       evaluateConcurrencyPerProcess: evaluateConcurrency,
@@ -245,6 +390,7 @@ try {
           .slice(0, 12)
           .map(([name, n]) => [name, round(n / BLOCKS / bookIds.size, 2)]),
       ),
+      cpuPerEvaluation: cpu,
       loadAverage1m: { min: round(Math.min(...loads)), max: round(Math.max(...loads)) },
     };
   }
@@ -311,6 +457,26 @@ try {
   console.log(
     `Redis limit: ${redisCommandsPerEvaluation} commands and ${redisCpuUsPerEvaluation} us of Redis CPU per evaluation -> at most ~${evaluationsPerSecRedisCeiling} evaluations/s on one Redis`,
   );
+  const [oneCpu, threeCpu] = [one.cpuPerEvaluation, three.cpuPerEvaluation];
+  if ("skipped" in oneCpu || "skipped" in threeCpu)
+    console.log(`CPU per evaluation by part: ${CPU_SKIPPED_NOTE}`);
+  else {
+    console.log("CPU per evaluation over the steady blocks, ms:");
+    for (const part of ["monitorProcesses", "hardhatNode", "postgresBackends", "redisMainThread"] as const)
+      row(`  ${part}`, oneCpu.msPerEvaluation[part], threeCpu.msPerEvaluation[part]);
+    row("  total", oneCpu.totalMsPerEvaluation, threeCpu.totalMsPerEvaluation);
+    row(
+      "  (the bench process, not counted)",
+      oneCpu.benchProcessMsPerEvaluation,
+      threeCpu.benchProcessMsPerEvaluation,
+    );
+    row(
+      "cores needed: total x 1,000 / 2 s",
+      oneCpu.coresNeededFor1000BooksIn2s,
+      threeCpu.coresNeededFor1000BooksIn2s,
+    );
+    console.log(`(this machine has ${cpus().length} cores)`);
+  }
   console.log(
     `target: all books within ${TARGET_MS} ms with 3 processes (p95): ${three.blockToAllEvaluatedMs.p95 <= TARGET_MS ? "met" : "missed"}`,
   );
