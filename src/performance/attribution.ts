@@ -61,9 +61,9 @@
 //
 // Venue fees and slippage are already inside H (the perp account pays them; a lending short's cash is its swaps'
 // fill), so they are attributed, not added: a trade fills at quote ± slippage and pays its fee, the price term marks
-// it from the quote, and the costs term names the rest of the hedge value's move. The unexplained remainder is what none of the terms covers: trades the
-// history has no execution for, spot balance moves (fee collection, swaps), and the first-order error of marking a
-// step's delta at its start. On block-by-block samples it is small; the report prints it next to the gross P&L
+// it from the quote, and the costs term names the rest of the hedge value's move. The unexplained remainder is what
+// none of the terms covers: trades the history has no execution for, spot balance moves (fee collection, swaps), and
+// the first-order error of marking a step's delta at its start. On block-by-block samples it is small; the report prints it next to the gross P&L
 // (Σ|term| over the period) it is judged against.
 import { fail } from "../engine/input-guards.ts";
 

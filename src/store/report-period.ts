@@ -31,9 +31,9 @@
 // index, in base units at the step's price. It is not the hedge value's residual: the indexes and scaled balances
 // are read apart from the balances the hedge value is made of. The stablecoin collateral, and so its supply
 // interest, is outside the book's value (as a perp's collateral is outside its hedge value): the report's carry of a
-// lending short is the short asset's interest alone (borrow interest, less any supply income of the short asset). An execution mined inside the
-// period but not yet final when the report is read is missing from it; a report of a closed period (or the demo,
-// which waits for its plans to be final) has them all.
+// lending short is the short asset's interest alone (borrow interest, less any supply income of the short asset).
+// An execution mined inside the period but not yet final when the report is read is missing from it; a report of a
+// closed period (or the demo, which waits for its plans to be final) has them all.
 //
 // "In the period" is by block time, for everything: samples and executions by their block's timestamp, plans by
 // the block they were decided at, between the period's first and last sample's blocks (a plan's created time is
