@@ -3,6 +3,7 @@
 // residual VaR/ES, effectiveness per block and against the target, perp health, the standard stress table; typed
 // by src/evaluation/book-evaluation.ts, whose schema the API reads it back with). Pure: the evaluate job reads the
 // history store's series for the long windows (stored-window-series.ts) and writes what this returns.
+import { aaveAccrualReadingOf } from "../src/engine/aave-accrual.ts";
 import type { BookMetrics } from "../src/engine/book-metrics.ts";
 import { driftBand, isBeyondBand } from "../src/engine/drift-band.ts";
 import {
@@ -142,12 +143,24 @@ export function evaluationHistory(input: {
             floor: params.aave.healthFactor.floor,
             deltaBase: metrics.aave?.delta ?? 0,
           },
+          aaveAccrual: shortReserveAccrual(snapshot, params.aave.shortAsset),
         }),
     },
     depeg,
     status,
     effectivenessByWindow: effectivenessByWindow(target),
   };
+}
+
+/**
+ * The short asset's scaled balances and normalized indexes at the block: the report's carry of a lending short
+ * (src/store/report-period.ts). Null when the snapshot lacks the reserve (the engine refuses such a book anyway).
+ */
+function shortReserveAccrual(snapshot: BookSnapshot, shortAsset: string) {
+  const reserve = snapshot.aave?.reserves.find(
+    (r) => r.asset.address.toLowerCase() === shortAsset.toLowerCase(),
+  );
+  return reserve === undefined ? null : aaveAccrualReadingOf(reserve, snapshot.blockTimestampSec);
 }
 
 /** What the performance report splits the block's P&L with (src/performance/attribution.ts). */

@@ -86,7 +86,7 @@ export async function recordExecution(
       // A lending short's trades are the swaps of its short asset (hedge-swaps.ts); a book without one has none.
       swappedBase:
         book.params.aave === undefined
-          ? { base: 0, atQuoteUsd: 0 }
+          ? { base: 0, atQuoteUsd: 0, fill: { cashUsd: 0, feesUsd: 0, slippageUsd: 0 } }
           : swappedBaseOf(plan, cost.legs, book.params.aave.shortAsset),
       lpWithdrawnPrincipalUsd: withdrawal.payout?.principalUsd ?? null,
       lpFeesCollectedUsd: withdrawal.payout?.feesCollectedUsd ?? null,

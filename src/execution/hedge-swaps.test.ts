@@ -50,8 +50,30 @@ describe("swappedBaseOf", () => {
 
   it("counts nothing for a swap of two other tokens (a de-peg swap on a WETH book) or a plan without swaps", () => {
     const weth: Address = "0x9999999999999999999999999999999999999999";
-    expect(swappedBaseOf(plan, [swapLeg(1_250, 0.99)], weth)).toEqual({ base: 0, atQuoteUsd: 0 });
-    expect(swappedBaseOf(plan, [], USDT.address)).toEqual({ base: 0, atQuoteUsd: 0 });
+    const none = { base: 0, atQuoteUsd: 0, fill: { cashUsd: 0, feesUsd: 0, slippageUsd: 0 } };
+    expect(swappedBaseOf(plan, [swapLeg(1_250, 0.99)], weth)).toEqual(none);
+    expect(swappedBaseOf(plan, [], USDT.address)).toEqual(none);
+  });
+
+  it("counts the fill's cash side, fee and slippage of a base swap: cash at fill + fee + slippage is the cash at quote", () => {
+    // USDT (playing the base) sold: 1,250 in, 0.3 % fee tier, filled 1 below the quote's tokenOut per tokenIn.
+    const realized = quote.priceNetOfFee - 0.001;
+    const leg = {
+      ...swapLeg(1_250, realized),
+      feesUsd: 1_250 * 0.003 * quote.tokenInPriceUsd,
+      slippageUsd: (quote.priceNetOfFee - realized) * 1_250 * quote.tokenOutPriceUsd,
+    };
+    const sold = swappedBaseOf(plan, [leg], USDT.address);
+    expect(sold.fill.cashUsd).toBeCloseTo(1_250 * realized * quote.tokenOutPriceUsd, 9);
+    expect(sold.fill.feesUsd).toBe(leg.feesUsd);
+    expect(sold.fill.slippageUsd).toBe(leg.slippageUsd);
+    expect(sold.fill.cashUsd + sold.fill.slippageUsd).toBeCloseTo(
+      1_250 * quote.priceNetOfFee * quote.tokenOutPriceUsd,
+      9,
+    );
+    // USDC (playing the base) bought: the cash paid is the input, at its price.
+    const bought = swappedBaseOf(plan, [leg], USDC.address);
+    expect(bought.fill.cashUsd).toBeCloseTo(-1_250 * quote.tokenInPriceUsd, 9);
   });
 
   it("refuses a swap leg that names no quoted swap of the plan", () => {

@@ -10,6 +10,12 @@
 // to the hedge's value so that the trade is not a loss of its whole notional (src/store/report-period.ts).
 //   base sold   = amountIn  = notional / tokenIn's quoted USD price            (swapLeg: notional = amountIn · price)
 //   base bought = amountOut = amountIn · realized price (tokenOut per tokenIn)  (swapLeg: realized = out / in)
+// And what the swaps really moved in the other token (the fill's cash side, USD at the plan's quoted token prices),
+// with the pool fees and slippage against the quote those legs paid (realized-execution.ts swapLeg):
+//   sold:   cash = + amountOut · tokenOut's price = amountIn · realized · tokenOutPriceUsd
+//   bought: cash = − amountIn · tokenIn's price   = − notional
+// so the report counts the cash at the fill and the fee and slippage as costs (cash at fill + fee + slippage is the
+// cash at the quote).
 // Pure.
 import { type Address, isAddressEqual } from "viem";
 import type { Plan } from "../engine/plan.ts";
@@ -21,10 +27,22 @@ export interface SwappedBase {
   base: number;
   /** The same at the plan's quoted base price (plan.quote.basePriceUsd), USD, signed alike. */
   atQuoteUsd: number;
+  /** The fill's cash side and its costs, USD (each summed over the base's swap legs). */
+  fill: SwapFill;
+}
+
+export interface SwapFill {
+  /** Cash the swaps received (+, selling base) or paid (−, buying it), at the plan's quoted token prices. */
+  cashUsd: number;
+  /** The pool fees those swaps paid (the fee tier's share of amountIn). */
+  feesUsd: number;
+  /** What their fills fell short of the quote by (negative when they beat it). */
+  slippageUsd: number;
 }
 
 export function swappedBaseOf(plan: Plan, legs: readonly RealizedLeg[], base: Address): SwappedBase {
   let traded = 0;
+  const fill: SwapFill = { cashUsd: 0, feesUsd: 0, slippageUsd: 0 };
   for (const leg of legs) {
     if (leg.kind !== "swap") continue;
     const action = plan.actions[leg.actionIndex];
@@ -41,6 +59,9 @@ export function swappedBaseOf(plan: Plan, legs: readonly RealizedLeg[], base: Ad
     const bought = isAddressEqual(action.tokenOut, base);
     if (sold === bought) continue; // neither side is the base (a de-peg swap), or a base-for-base swap
     traded += sold ? -amountIn : amountIn * leg.realizedPrice;
+    fill.cashUsd += sold ? amountIn * leg.realizedPrice * quote.tokenOutPriceUsd : -leg.notionalUsd;
+    fill.feesUsd += leg.feesUsd;
+    fill.slippageUsd += leg.slippageUsd;
   }
-  return { base: traded, atQuoteUsd: traded * plan.quote.basePriceUsd };
+  return { base: traded, atQuoteUsd: traded * plan.quote.basePriceUsd, fill };
 }

@@ -20,7 +20,14 @@
 //                                                                 each trade (T base traded, Q = Σ traded · quoted
 //                                                                 price) from its quoted price to the step's mark
 //                                                                 (Perp v2 unrealized P&L = size·mark + open notional)
-//     carry                Δ carry received                        (funding received − paid; supply − borrow interest)
+//     carry                Δ carry received                        funding received − paid (perp); for a lending
+//                                                                 short, the short asset's supply − borrow interest:
+//                                                                 scaled_{i−1} · Δ normalized index (Aave's
+//                                                                 balance = scaled · index: ReserveLogic
+//                                                                 getNormalizedDebt, compounded, MathUtils.
+//                                                                 calculateCompoundedInterest; getNormalizedIncome,
+//                                                                 linear) × P_i, the base it added to (−) or took
+//                                                                 from the position marked at the step's price
 //   costs                  Δ gas + Δ venue fees + Δ realized slippage (fill against the quote)
 //   settled into collateral  Δ settled                             P&L a perp withdrawal moved from owed realized P&L
 //                                                                 into the vault balance (Vault.withdraw settles it):
@@ -47,11 +54,16 @@
 // lp-withdrawal-payout.ts). Those stablecoins are then outside I, as a de-peg swap's proceeds are: they stay in B at
 // their value when withdrawn, so what the Safe does with them later (a de-peg swap) is outside the attributed book.
 //
-// Venue fees and slippage are already inside H (the perp account pays them), so they are attributed, not added:
-// a trade fills at quote ± slippage and pays its fee, the price term marks it from the quote, and the costs term
-// names the rest of the hedge value's move. The unexplained remainder is what none of the terms covers: trades the
-// history has no execution for, spot balance moves (fee collection, swaps), and the first-order error of marking a
-// step's delta at its start. On block-by-block samples it is small; the report prints it next to the gross P&L
+// A lending short's stablecoin collateral is outside H and B, as a perp's collateral is outside its hedge value: it
+// carries no base price risk, supplying or withdrawing it is not P&L, and so its supply interest is not in B either;
+// its carry is the short asset's interest alone. (Counting the collateral's interest would need the collateral in B
+// with every supply and withdrawal as a transfer; the history does not record those flows.)
+//
+// Venue fees and slippage are already inside H (the perp account pays them; a lending short's cash is its swaps'
+// fill), so they are attributed, not added: a trade fills at quote ± slippage and pays its fee, the price term marks
+// it from the quote, and the costs term names the rest of the hedge value's move. The unexplained remainder is what
+// none of the terms covers: trades the history has no execution for, spot balance moves (fee collection, swaps), and
+// the first-order error of marking a step's delta at its start. On block-by-block samples it is small; the report prints it next to the gross P&L
 // (Σ|term| over the period) it is judged against.
 import { fail } from "../engine/input-guards.ts";
 

@@ -71,7 +71,7 @@ export function reportFigures(report: PerformanceReport): FigureSection[] {
         ],
         ["Hedge P&L", usd(t.hedgeChangeUsd + t.settledToCollateralUsd)],
         ["  price", usd(t.hedgePriceUsd)],
-        ["  carry (funding)", usd(t.carryUsd)],
+        ["  carry (funding, lending interest)", usd(t.carryUsd)],
         ["    of it estimated from the funding rate", usd(report.carryEstimatedUsd)],
         ["  of it settled into collateral", usd(t.settledToCollateralUsd)],
         ["Costs paid", usd(t.gasUsd + t.venueFeesUsd + t.slippageUsd)],

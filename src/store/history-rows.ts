@@ -161,12 +161,19 @@ export function executionFromRow(row: Row): PlanExecution {
   };
 }
 
-/** Migration 9's pair, written together: null in rows recorded before it. */
+/** Migration 9's pair, written together: null in rows recorded before it; with migration 10's fill. */
 function swappedBaseFromRow(row: Row): PlanExecution["swappedBase"] {
   const base = nullableNumberFromSql(row.swapped_base, "plan_executions.swapped_base");
   const atQuoteUsd = nullableNumberFromSql(
     row.swapped_base_at_quote_usd,
     "plan_executions.swapped_base_at_quote_usd",
   );
-  return base === null || atQuoteUsd === null ? null : { base, atQuoteUsd };
+  if (base === null || atQuoteUsd === null) return null;
+  // Migration 10's three, written together: null in rows recorded before them.
+  const cashUsd = nullableNumberFromSql(row.swapped_cash_usd, "plan_executions.swapped_cash_usd");
+  const feesUsd = nullableNumberFromSql(row.swapped_fees_usd, "plan_executions.swapped_fees_usd");
+  const slippageUsd = nullableNumberFromSql(row.swapped_slippage_usd, "plan_executions.swapped_slippage_usd");
+  const fill =
+    cashUsd === null || feesUsd === null || slippageUsd === null ? null : { cashUsd, feesUsd, slippageUsd };
+  return { base, atQuoteUsd, fill };
 }

@@ -2,6 +2,7 @@
 // minute after a configurable age), decisions (noop included), plans, transactions, alerts, and the config
 // version in force. One schema and one set of queries over PostgreSQL (DATABASE_URL) or embedded PGlite.
 // Every write is idempotent: replaying a block, an evaluation or an event writes nothing twice.
+import type { AaveAccrualReading } from "../engine/aave-accrual.ts";
 import type { DepegTier } from "../engine/depeg.ts";
 import type { HedgedSeriesPoint } from "../engine/effectiveness.ts";
 import type { Lane } from "../engine/plan.ts";
@@ -27,6 +28,11 @@ export interface HistorySample extends BookSample {
    * the short asset, base units); absent without an Aave leg.
    */
   aaveHealth?: { healthFactor: number | null; floor: number; deltaBase: number };
+  /**
+   * The Aave leg's short asset: scaled debt and supply and the normalized indexes at the block (migration 10), what
+   * the report's carry of a lending short is measured from; absent without an Aave leg, null when unread.
+   */
+  aaveAccrual?: AaveAccrualReading | null;
 }
 
 /** The parts of a sample the P&L attribution needs beyond the engine's BookSample (src/performance/attribution.ts). */
@@ -76,6 +82,8 @@ export interface ReportSample {
   perpSizeBase: number | null;
   /** The Aave leg's base position (migration 7); null without an Aave leg. */
   aaveDeltaBase: number | null;
+  /** The Aave leg's short-asset accrual reading (migration 10); null without an Aave leg or before migration 10. */
+  aaveAccrual?: AaveAccrualReading | null;
   driftBps: number | null;
   thresholdBps: number | null;
   targetHedgeRatio: number | null;
@@ -221,7 +229,15 @@ export interface PlanExecution extends RealizedCost {
    * same at the plan's quoted base price, USD (migration 9; src/execution/hedge-swaps.ts): base that crossed the book's
    * edge for cash, a trade of the hedge. Absent or null in rows recorded before it.
    */
-  swappedBase?: { base: number; atQuoteUsd: number } | null;
+  swappedBase?: {
+    base: number;
+    atQuoteUsd: number;
+    /**
+     * The swaps' fill (migration 10): the cash they really received (+) or paid (−), their pool fees and slippage
+     * against the quote, USD. Absent or null in rows recorded before it: the report then counts the cash at the quote.
+     */
+    fill?: { cashUsd: number; feesUsd: number; slippageUsd: number } | null;
+  } | null;
 }
 
 /**

@@ -320,4 +320,24 @@ ALTER TABLE plan_executions ADD COLUMN swapped_base double precision;
 ALTER TABLE plan_executions ADD COLUMN swapped_base_at_quote_usd double precision;
 `,
   },
+  {
+    version: 10,
+    name: "a lending short's interest and its swaps' fill",
+    sql: `
+-- The Aave leg's short asset at the sample's block (src/engine/aave-accrual.ts): the Safe's scaled variable debt and
+-- scaled supply (whole units) and the reserve's normalized variable borrow and liquidity indexes (ReserveLogic
+-- getNormalizedDebt / getNormalizedIncome at the block, 1 = none accrued). The report's carry of a lending short is
+-- scaled_{i−1} × (index_i − index_{i−1}) on each side. NULL without an Aave leg, and in samples before them.
+ALTER TABLE book_samples ADD COLUMN aave_scaled_debt_base double precision;
+ALTER TABLE book_samples ADD COLUMN aave_scaled_supplied_base double precision;
+ALTER TABLE book_samples ADD COLUMN aave_debt_index double precision;
+ALTER TABLE book_samples ADD COLUMN aave_supply_index double precision;
+-- What a plan's swaps of the base really received (+) or paid (−) in the other token, and the pool fees and slippage
+-- against the quote they paid, USD (src/execution/hedge-swaps.ts): the report counts a lending short's cash at the
+-- fill and those as costs. NULL in rows recorded before them.
+ALTER TABLE plan_executions ADD COLUMN swapped_cash_usd double precision;
+ALTER TABLE plan_executions ADD COLUMN swapped_fees_usd double precision;
+ALTER TABLE plan_executions ADD COLUMN swapped_slippage_usd double precision;
+`,
+  },
 ];

@@ -39,6 +39,10 @@ const REPORT_COLUMNS = [
   "perp_collateral_usd",
   "aave_delta_base",
   "funding_scanned_from_block",
+  "aave_scaled_debt_base",
+  "aave_scaled_supplied_base",
+  "aave_debt_index",
+  "aave_supply_index",
 ];
 
 export async function readReportSamples(
@@ -74,6 +78,10 @@ export async function readReportSamples(
     const unrealized = maybe("perp_unrealized_pnl_usd");
     const pendingFee = maybe("perp_pending_fee_usd");
     const collateral = maybe("perp_collateral_usd");
+    const scaledDebt = maybe("aave_scaled_debt_base");
+    const scaledSupplied = maybe("aave_scaled_supplied_base");
+    const debtIndex = maybe("aave_debt_index");
+    const supplyIndex = maybe("aave_supply_index");
     return {
       blockNumber: bigintFromSql(row.block_number, "book_samples.block_number"),
       timestampSec: n("timestamp_sec"),
@@ -86,6 +94,11 @@ export async function readReportSamples(
       fundingRateDaily: n("funding_rate_daily"),
       perpSizeBase: maybe("perp_size_base"),
       aaveDeltaBase: maybe("aave_delta_base"),
+      // Written together from migration 10 on; NULL without an Aave leg and in earlier samples.
+      aaveAccrual:
+        scaledDebt === null || scaledSupplied === null || debtIndex === null || supplyIndex === null
+          ? null
+          : { scaledDebtBase: scaledDebt, scaledSuppliedBase: scaledSupplied, debtIndex, supplyIndex },
       driftBps: maybe("drift_bps"),
       thresholdBps: maybe("threshold_bps"),
       targetHedgeRatio: maybe("target_hedge_ratio"),

@@ -17,14 +17,23 @@
 // part apart (carryEstimatedUsd) and the report says how much of the carry it is. Costs and trades
 // are cumulative from the plans' realized executions (migrations 3 and 5), each counted at its mining block, not
 // when it became final: gas from every plan, venue fees, slippage and the traded base at its quote from perp legs
-// only (a swap's costs land in stablecoin balances, outside the hedged book). A lending short's trades are its
-// plans' swaps of the short asset (migration 9, src/execution/hedge-swaps.ts: a Borrow kept as spot or a Repay from
-// held base moves base within the book, no trade), counted at their quote like perp trades; the hedge value of a
-// lending short is its base position alone (supplied − owed, at the price), so the cash a trade moved to or from the
-// collateral token (−Σ traded · quote) is added to it: the hedge's value is then its P&L, as a perp's is (account
-// value − collateral), and supplying or withdrawing held collateral moves neither. An execution mined inside the
-// period but not yet final when the report is read is missing from it; a report of a closed period (or the demo,
-// which waits for its plans to be final) has them all.
+// and a lending short's swaps of its short asset (a de-peg swap's costs land in stablecoin balances, outside the
+// hedged book). A lending short's trades are its plans' swaps of the short asset (migration 9, src/execution/
+// hedge-swaps.ts: a Borrow kept as spot or a Repay from held base moves base within the book, no trade); the hedge
+// value of a lending short is its base position alone (supplied − owed, at the price), so the cash a trade moved to
+// or from the collateral token is added to it: the hedge's value is then its P&L, as a perp's is (account value −
+// collateral), and supplying or withdrawing held collateral moves neither. That cash is the fill's (migration 10:
+// what the swap really received or paid), its pool fee and slippage against the quote are costs, and the trade is
+// marked from its quote, cash + fee + slippage: cash at quote − fee − slippage = cash at fill. Executions recorded
+// before migration 10 count the cash at the plan's quoted base price and no swap costs.
+// A lending short's carry is the interest of its short asset, exact from the chain (migration 10, src/engine/
+// aave-accrual.ts): per step, scaled supply_{i−1} · Δ normalized income − scaled debt_{i−1} · Δ normalized debt
+// index, in base units at the step's price. It is not the hedge value's residual: the indexes and scaled balances
+// are read apart from the balances the hedge value is made of. The stablecoin collateral, and so its supply
+// interest, is outside the book's value (as a perp's collateral is outside its hedge value): the report's carry of a
+// lending short is the short asset's interest alone (borrow interest, less any supply income of the short asset).
+// An execution mined inside the period but not yet final when the report is read is missing from it; a report of a
+// closed period (or the demo, which waits for its plans to be final) has them all.
 //
 // "In the period" is by block time, for everything: samples and executions by their block's timestamp, plans by
 // the block they were decided at, between the period's first and last sample's blocks (a plan's created time is
@@ -38,6 +47,7 @@
 // the gamma term adds back, the second fees earned. An execution recorded before migration 8, or whose payout could
 // not be valued, counts none: the points count those executions (lpWithdrawalUnknownExecutions) and the report
 // says how many there were.
+import { aaveInterestBetween } from "../engine/aave-accrual.ts";
 import type { PerformanceInput, ReportPoint } from "../performance/performance-report.ts";
 import type {
   AaveLiquidationHistory,
@@ -205,10 +215,22 @@ export function reportPointsOf(
         collateralMovedUsd === null || e.perpCollateralMovedUsd === null
           ? null
           : collateralMovedUsd + e.perpCollateralMovedUsd;
-      if (e.swappedBase != null) {
-        traded.hedgeTradedBase += e.swappedBase.base;
-        traded.hedgeTradedAtQuoteUsd += e.swappedBase.atQuoteUsd;
-        lendingCashUsd -= e.swappedBase.atQuoteUsd;
+      const swapped = e.swappedBase;
+      if (swapped != null) {
+        traded.hedgeTradedBase += swapped.base;
+        const fill = swapped.fill ?? null;
+        if (fill === null) {
+          // Before migration 10: the cash at the quote, its fee and slippage unknown.
+          traded.hedgeTradedAtQuoteUsd += swapped.atQuoteUsd;
+          lendingCashUsd -= swapped.atQuoteUsd;
+        } else {
+          // The cash the swap really moved; at its quote it would have moved cash + fee + slippage (the quote is
+          // the pool's spot: the price term marks the trade from there to the step's price).
+          lendingCashUsd += fill.cashUsd;
+          traded.hedgeTradedAtQuoteUsd -= fill.cashUsd + fill.feesUsd + fill.slippageUsd;
+          costs.venueFeesUsd += fill.feesUsd;
+          costs.slippageUsd += fill.slippageUsd;
+        }
       }
       for (const leg of e.legs) {
         if (leg.kind !== "perp") continue;
@@ -271,6 +293,11 @@ export function reportPointsOf(
         carryUsd += estimated;
         carryEstimatedUsd += estimated;
       }
+      // The lending short's interest over the step, from the chain's indexes (migration 10): supply income − borrow
+      // interest of the short asset, valued at the step's price as the hedge's base position is. Without a reading
+      // on both samples it is unknown and stays in the unexplained remainder.
+      if (prev.aaveAccrual != null && s.aaveAccrual != null)
+        carryUsd += aaveInterestBetween(prev.aaveAccrual, s.aaveAccrual) * s.perpMarkPriceUsd;
       // The vault balance moves by the collateral moved and by the P&L a withdrawal settled into it
       // (Vault.withdraw: AccountBalance.settle, then balance += owed realized − amount). Without migration 5's
       // columns on both samples, or an execution recorded before it, the step's settlement is unknown: none counted.

@@ -59,11 +59,20 @@ const ATTRIBUTION_COLUMNS = [
 /** Migration 7: NULL without an Aave leg. */
 const AAVE_HEALTH_COLUMNS = ["aave_health_factor", "aave_health_factor_floor", "aave_delta_base"] as const;
 
+/** Migration 10: NULL without an Aave leg. */
+const AAVE_ACCRUAL_COLUMNS = [
+  "aave_scaled_debt_base",
+  "aave_scaled_supplied_base",
+  "aave_debt_index",
+  "aave_supply_index",
+] as const;
+
 const SAMPLE_COLUMNS = [
   ...BOOK_SAMPLE_COLUMNS,
   ...DASHBOARD_COLUMNS,
   ...ATTRIBUTION_COLUMNS,
   ...AAVE_HEALTH_COLUMNS,
+  ...AAVE_ACCRUAL_COLUMNS,
 ];
 
 const LIQUIDATION_COLUMNS = [
@@ -111,6 +120,10 @@ const EXECUTION_COLUMNS = [
   // migration 9
   "swapped_base",
   "swapped_base_at_quote_usd",
+  // migration 10
+  "swapped_cash_usd",
+  "swapped_fees_usd",
+  "swapped_slippage_usd",
   "legs",
 ] as const;
 
@@ -191,6 +204,10 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
               sample.aaveHealth?.healthFactor ?? null,
               sample.aaveHealth?.floor ?? null,
               sample.aaveHealth?.deltaBase ?? null,
+              sample.aaveAccrual?.scaledDebtBase ?? null,
+              sample.aaveAccrual?.scaledSuppliedBase ?? null,
+              sample.aaveAccrual?.debtIndex ?? null,
+              sample.aaveAccrual?.supplyIndex ?? null,
             ]),
           );
         }
@@ -446,6 +463,9 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
           execution.lpFeesCollectedUsd,
           execution.swappedBase?.base ?? null,
           execution.swappedBase?.atQuoteUsd ?? null,
+          execution.swappedBase?.fill?.cashUsd ?? null,
+          execution.swappedBase?.fill?.feesUsd ?? null,
+          execution.swappedBase?.fill?.slippageUsd ?? null,
           jsonToSql(execution.legs),
         ],
       );

@@ -165,7 +165,11 @@ const execution = (planId: string, overrides: Partial<PlanExecution> = {}): Plan
   perpFundingSettledUsd: -3.25,
   lpWithdrawnPrincipalUsd: 0,
   lpFeesCollectedUsd: 0,
-  swappedBase: { base: -0.75, atQuoteUsd: -2_250 },
+  swappedBase: {
+    base: -0.75,
+    atQuoteUsd: -2_250,
+    fill: { cashUsd: 2_241.5, feesUsd: 6.75, slippageUsd: 1.75 },
+  },
   legs: [
     {
       actionIndex: 1,
@@ -832,6 +836,21 @@ function historyStoreSuite(
         expect(without?.attribution).toEqual({ ...attribution, perp: null });
       });
 
+      it("reads back a sample's Aave accrual reading (migration 10), and a sample without one as null", async () => {
+        const aaveAccrual = {
+          scaledDebtBase: 98.0392156862745,
+          scaledSuppliedBase: 0.99009900990099,
+          debtIndex: 1.0200000123456789,
+          supplyIndex: 1.0100000012345678,
+        };
+        await store().putSample(CHAIN, "eth-usdc", { ...historySample(10), aaveAccrual }, []);
+        await store().putSample(CHAIN, "eth-usdc", historySample(11), []);
+        const range = { fromSec: T0, toSec: T0 + 100, maxPoints: 100 };
+        const [withReading, without] = await store().reportSamples("eth-usdc", range);
+        expect(withReading?.aaveAccrual).toEqual(aaveAccrual);
+        expect(without?.aaveAccrual).toBeNull();
+      });
+
       it("reads an unknown funding scan (a sample before migration 9, a book without a perp) as null", async () => {
         const attribution = {
           lpFeesOwedUsd: 0,
@@ -940,6 +959,21 @@ function historyStoreSuite(
       it("reads an execution recorded before migration 9 without its swapped base: null, not zero", async () => {
         await store().putExecution(execution("plan-1", { swappedBase: null }));
         expect((await store().executions({ limit: 1 }))[0]?.swappedBase).toBeNull();
+      });
+
+      it("keeps a swap's fill (migration 10), and reads one recorded before it as null, not zero", async () => {
+        const fill = { cashUsd: 2_241.5, feesUsd: 6.75, slippageUsd: 1.75 };
+        await store().putExecution(
+          execution("plan-1", { swappedBase: { base: -0.75, atQuoteUsd: -2_250, fill } }),
+        );
+        await store().putExecution(
+          execution("plan-2", { minedAtSec: T0 + 300, swappedBase: { base: -0.75, atQuoteUsd: -2_250 } }),
+        );
+        const read = await store().executions({ limit: 2 });
+        expect(Object.fromEntries(read.map((e) => [e.planId, e.swappedBase?.fill]))).toEqual({
+          "plan-1": fill,
+          "plan-2": null,
+        });
       });
 
       it("lists executions newest first, per book and within a time range on request", async () => {
