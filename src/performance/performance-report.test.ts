@@ -57,6 +57,18 @@ describe("performanceReport", () => {
     expect(report.attribution.total.carryUsd).toBeCloseTo(71 * 0.5, 9);
   });
 
+  it("reports a one-step period: its attribution, and effectiveness blank with the reason, not an error", () => {
+    const twoPoints = book(6, 0.6).slice(0, 2);
+    const report = performanceReport({ bookId: "b", points: twoPoints, ...empty });
+    expect(report.attribution.steps).toBe(1);
+    expect(report.effectiveness.period.relative).toBeNull();
+    expect(report.effectiveness.period.reason).toBe("1 changes (need 2)");
+    expect(report.effectiveness.meetsFloor).toBeNull();
+    // Positive control: three points (two changes) are judged.
+    const threePoints = performanceReport({ bookId: "b", points: book(6, 0.6).slice(0, 3), ...empty });
+    expect(threePoints.effectiveness.period.relative).not.toBeNull();
+  });
+
   it("judges a hedge on its target as effective, and finds h* at the hedge it holds", () => {
     const report = performanceReport(
       { bookId: "b", points: book(6, 0.6), ...empty },

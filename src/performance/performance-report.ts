@@ -213,7 +213,9 @@ export function performanceReport(
     {
       targetHedgeRatio,
       windows: [{ label: "period", lastSamples: points.length }],
-      minChanges: Math.min(20, points.length - 1),
+      // Short periods are judged on the changes they have, but never on fewer than two (a single change has no
+      // variance): a one-step period reports its attribution and leaves effectiveness blank, with the reason.
+      minChanges: Math.max(2, Math.min(20, points.length - 1)),
     },
   );
   const relative = period!.relative;
