@@ -124,6 +124,10 @@ export async function readReportSamples(
                 row.funding_scanned_from_block,
                 "book_samples.funding_scanned_from_block",
               ),
+              lpFlowsScannedFromBlock: nullableBigintFromSql(
+                row.lp_flows_scanned_from_block,
+                "book_samples.lp_flows_scanned_from_block",
+              ),
             },
     };
   });
