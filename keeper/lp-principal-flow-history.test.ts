@@ -51,4 +51,13 @@ describe("lpPrincipalFlowHistoryOf", () => {
     expect(deposit.principalUsd).toBeCloseTo(-7_000, 6);
     expect(deposit.principalToSpotUsd).toBeCloseTo(-6_000, 6);
   });
+
+  it("counts the WETH as leaving the book when the book does not hold the Safe's WETH as spot", () => {
+    const noWethSpot = { ...book, spot: book.spot.filter((s) => s.token.address !== WETH.address) };
+    expect(noWethSpot.spot.length).toBeLessThan(book.spot.length);
+    const row = lpPrincipalFlowHistoryOf(1, noWethSpot, params, withdrawal);
+    expect(row.principalUsd).toBeCloseTo(7_000, 6);
+    expect(row.principalToSpotUsd).toBe(0);
+    expect(row.feesToSpotUsd).toBe(0);
+  });
 });

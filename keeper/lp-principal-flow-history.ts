@@ -2,7 +2,7 @@
 // Each token at the USD price the engine values it at in the snapshot the keeper read the flow at (usd-price.ts: its
 // feed's answer, or $1 for a configured stablecoin): the flow's own block when the keeper reads every block.
 // The base token's share moved to or from the Safe's own balance (a Collect to the Safe; a deposit, which the Safe
-// pays) is kept apart: the sample's spotBase counts it, so the report adds it back to gamma / fees but not to the
+// pays), when the book counts that balance as spot, is kept apart: the sample's spotBase counts it, so the report adds it back to gamma / fees but not to the
 // book's value again.
 import type { BookParams } from "../src/engine/params.ts";
 import type { BookSnapshot, TokenRef } from "../src/engine/snapshot.ts";
@@ -18,6 +18,8 @@ export function lpPrincipalFlowHistoryOf(
 ): LpPrincipalFlowHistory {
   const price = usdPricer(snapshot, params);
   const base = snapshot.base.address.toLowerCase();
+  // The base reaches spotBase only when the book counts the Safe's base balance as spot (book-metrics.ts).
+  const baseIsSpot = snapshot.spot.some((s) => s.token.address.toLowerCase() === base);
   const usd = (token: TokenRef, units: bigint) =>
     (Number(units) / 10 ** token.decimals) * price(token.address.toLowerCase());
   const legs = [
@@ -33,7 +35,7 @@ export function lpPrincipalFlowHistoryOf(
     const feesLegUsd = usd(token, fees);
     principalUsd += principalLegUsd;
     feesCollectedUsd += feesLegUsd;
-    if (token.address.toLowerCase() !== base) continue;
+    if (!baseIsSpot || token.address.toLowerCase() !== base) continue;
     // A deposit's base came from the Safe's balance; a withdrawal's reached it only through a Collect to the Safe.
     if (principal < 0n || flow.collectedToSafe) principalToSpotUsd += principalLegUsd;
     if (flow.collectedToSafe) feesToSpotUsd += feesLegUsd;
