@@ -43,6 +43,7 @@ const REPORT_COLUMNS = [
   "aave_scaled_supplied_base",
   "aave_debt_index",
   "aave_supply_index",
+  "lp_flows_scanned_from_block",
 ];
 
 export async function readReportSamples(
