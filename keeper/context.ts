@@ -9,6 +9,7 @@ import type { BookDetail } from "../src/evaluation/book-evaluation.ts";
 import type { BookMode } from "../src/evaluation/plan-lifecycle.ts";
 import type { ExecutionTargets } from "../src/execution/execution-targets.ts";
 import type { AaveLiquidationFound } from "../src/indexers/aave-liquidations.ts";
+import type { LpPrincipalFlowsScan } from "../src/indexers/lp-principal-flows.ts";
 import type { FundingSettlementsScan } from "../src/indexers/perp-funding-settlements.ts";
 import type { SampleStore } from "../src/indexers/sample-store.ts";
 import type { Clock } from "../src/runtime/clock.ts";
@@ -44,6 +45,8 @@ export interface BookReader {
     aaveLiquidations?: readonly AaveLiquidationFound[];
     /** The Safe's perp funding settlements since the reader's last snapshot and the span scanned (absent = unknown). */
     fundingSettlements?: FundingSettlementsScan;
+    /** The principal flows of the Safe's v3 positions since the reader's last snapshot and the span scanned. */
+    lpFlows?: LpPrincipalFlowsScan;
   }>;
 }
 

@@ -19,6 +19,7 @@ import type { LastEvaluation } from "./book-state-store.ts";
 import type { KeeperBook, KeeperContext } from "./context.ts";
 import { effectivenessByWindow, evaluationHistory, stewardWindowsOf } from "./evaluation-history.ts";
 import type { GroupReads } from "./group-reads.ts";
+import { lpPrincipalFlowHistoryOf } from "./lp-principal-flow-history.ts";
 import { evaluatePayload, parsePayload } from "./payloads.ts";
 import { perpFundingSettlementHistoryOf } from "./perp-funding-settlement-history.ts";
 import { isPreemptible, leaseHolder, takeUpPlan } from "./plan-lifecycle.ts";
@@ -83,10 +84,13 @@ export async function evaluateBookAtBlock(
   const recentOptions = { limit: DECISION_SAMPLE_WINDOW, uptoBlock: blockNumber - 1n };
   const samples = await (shared.reads?.recentSamples(book.bookId, recentOptions) ??
     ctx.samples.recent(book.bookId, recentOptions));
-  const { snapshot, aaveLiquidations, fundingSettlements } = await book.reader.snapshotAt(blockNumber, {
-    keeper: keeperState,
-    samples,
-  });
+  const { snapshot, aaveLiquidations, fundingSettlements, lpFlows } = await book.reader.snapshotAt(
+    blockNumber,
+    {
+      keeper: keeperState,
+      samples,
+    },
+  );
   // Recorded and paged before anything else: the report and the operator must learn of it even if this
   // evaluation fails further on (a retry reads the same logs; the writes are idempotent).
   for (const event of aaveLiquidations ?? []) {
@@ -123,6 +127,11 @@ export async function evaluateBookAtBlock(
     await ctx.history?.putFundingSettlements(
       fundingSettlements.settlements.map((f) => perpFundingSettlementHistoryOf(ctx.chainId, snapshot, f)),
     );
+  // Every principal flow of the Safe's LP positions, whoever made it, before the sample that vouches for its span.
+  if (lpFlows !== undefined && lpFlows.flows.length > 0)
+    await ctx.history?.putLpPrincipalFlows(
+      lpFlows.flows.map((f) => lpPrincipalFlowHistoryOf(ctx.chainId, snapshot, book.params, f)),
+    );
   // Decide on the later of wall time and the block's time: a chain ahead of the clock (a devnet, a skewed
   // host) sets the deadlines its guard will check; a chain behind it makes the snapshot stale, as it is.
   const nowSec = Math.max(Math.floor(clock.nowMs() / 1000), snapshot.blockTimestampSec);
@@ -154,6 +163,7 @@ export async function evaluateBookAtBlock(
       ...(fundingSettlements !== undefined && {
         fundingScannedFromBlock: fundingSettlements.scannedFromBlock,
       }),
+      ...(lpFlows !== undefined && { lpFlowsScannedFromBlock: lpFlows.scannedFromBlock }),
     });
     await history.putSample(ctx.chainId, book.bookId, rows.sample, rows.depeg);
     await history.putBookStatus(rows.status);

@@ -83,6 +83,8 @@ export function evaluationHistory(input: {
   residualRisk?: typeof residualRiskOf;
   /** The first block the indexer's scan for the Safe's funding settlements covered up to this one; absent: unknown. */
   fundingScannedFromBlock?: bigint;
+  /** The first block the indexer's scan for the Safe's LP principal flows covered up to this one; absent: unknown. */
+  lpFlowsScannedFromBlock?: bigint;
 }): EvaluationHistory {
   const { metrics, params, snapshot } = input;
   // What both the block's sample and the book's status carry.
@@ -131,6 +133,7 @@ export function evaluationHistory(input: {
       attribution: {
         ...attributionInputsOf(snapshot, metrics),
         fundingScannedFromBlock: input.fundingScannedFromBlock ?? null,
+        lpFlowsScannedFromBlock: input.lpFlowsScannedFromBlock ?? null,
       },
       ...(snapshot.aave !== undefined &&
         params.aave !== undefined && {

@@ -18,6 +18,7 @@ import { planAaveAccountReads } from "./aave-v3-reads.ts";
 import { createBookFeeds } from "./book-feeds.ts";
 import type { BookSources } from "./book-sources.ts";
 import { createIncrementalCache } from "./incremental-cache.ts";
+import { type LpPrincipalFlowsScan, v3PrincipalFlowsAmong } from "./lp-principal-flows.ts";
 import type { FeedHealth } from "./oracle-health.ts";
 import { createFundingSettlementWatch, type FundingSettlementsScan } from "./perp-funding-settlements.ts";
 import { type PerpDepthWindow, planPerpReads } from "./perp-venue.ts";
@@ -48,6 +49,12 @@ export interface IndexedBook {
    * first block that scan covered; absent without a perp venue that logs them.
    */
   fundingSettlements?: FundingSettlementsScan;
+  /**
+   * The principal and fees that went into and out of the Safe's v3 positions since the last complete snapshot,
+   * whoever sent the transaction (lp-principal-flows.ts), and the first block that scan covered; absent without a v3
+   * side or when this snapshot read no logs (a cold read).
+   */
+  lpFlows?: LpPrincipalFlowsScan;
 }
 
 /** What the indexer keeps about a book's v3 side between snapshots. */
@@ -258,6 +265,24 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       return { ...cold, requests: requests + cold.requests };
     }
 
+    // The Safe's positions then and now (one minted, or burned, in between is among them), from the logs the cache
+    // read for change detection (after the statics' second round: a new position's tokens are known by then).
+    const lpFlows: LpPrincipalFlowsScan | undefined =
+      v3Side === undefined || since === undefined
+        ? undefined
+        : {
+            scannedFromBlock: since.base.blockNumber + 1n,
+            flows: v3PrincipalFlowsAmong(since.logs, {
+              positionManager: v3Side.v3.positionManager,
+              safe: sources.safe,
+              positions: new Map(
+                [...new Set([...since.base.tokenIds, ...tokenIds])].map((id) => {
+                  const { token0, token1 } = v3Side.statics.position(id);
+                  return [id, { token0: tokens.get(token0), token1: tokens.get(token1) }];
+                }),
+              ),
+            }),
+          };
     const v3Book = decodeV3?.(outcomes);
     const lpPositions: BookSnapshot["lpPositions"] = [];
     if (v3Side !== undefined && v3Book !== undefined) {
@@ -325,6 +350,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       requests,
       aaveLiquidations: aaveLiquidations ?? [],
       ...(settlementsScan !== undefined && { fundingSettlements: settlementsScan }),
+      ...(lpFlows !== undefined && { lpFlows }),
     };
   }
 

@@ -243,11 +243,43 @@ describe("attributeStep: an LP withdrawal", () => {
     expect(period.total.gammaUsd).toBeCloseTo(lvr + lvrBack, 6);
   });
 
-  it("rejects withdrawals that decrease, naming the point and the key", () => {
-    const to = point({ t: 12, liquidity: L, priceUsd: s1, perp: flat, withdrawnUsd: 10 });
-    expect(() => attributePeriod([to, { ...to, timestampSec: 24, lpWithdrawnUsd: 5 }])).toThrow(
-      /points\[1\]\.lpWithdrawnUsd/,
+  it("rejects fees collected that decrease, naming the point and the key; principal falls with a deposit", () => {
+    const to = point({
+      t: 12,
+      liquidity: L,
+      priceUsd: s1,
+      perp: flat,
+      withdrawnUsd: 10,
+      feesCollectedUsd: 3,
+    });
+    expect(() => attributePeriod([to, { ...to, timestampSec: 24, lpFeesCollectedUsd: 2 }])).toThrow(
+      /points\[1\]\.lpFeesCollectedUsd/,
     );
+    expect(() =>
+      attributePeriod([to, { ...to, timestampSec: 24, lpWithdrawnToSpotUsd: Number.NaN }]),
+    ).toThrow(/points\[1\]\.lpWithdrawnToSpotUsd/);
+    // A deposit: withdrawn falls by what went in, and gamma adds it back as a negative withdrawal.
+    const deposited = attributePeriod([
+      to,
+      { ...to, timestampSec: 24, lpWithdrawnUsd: 5, lpValueUsd: to.lpValueUsd + 5 },
+    ]);
+    expect(deposited.total.gammaUsd).toBeCloseTo(0, 9);
+    expect(Math.abs(deposited.total.unexplainedUsd)).toBeLessThan(1e-9);
+    // A withdrawal whose base reached the Safe's balance: gamma adds all the principal back, the book counts it once.
+    const toSpot = attributePeriod([
+      to,
+      {
+        ...to,
+        timestampSec: 24,
+        lpValueUsd: to.lpValueUsd - 7,
+        spotBase: to.spotBase + 4 / s1,
+        lpWithdrawnUsd: to.lpWithdrawnUsd + 3,
+        lpWithdrawnToSpotUsd: 4,
+      },
+    ]);
+    expect(toSpot.total.gammaUsd).toBeCloseTo(0, 9);
+    expect(toSpot.total.bookValueChangeUsd).toBeCloseTo(0, 9);
+    expect(Math.abs(toSpot.total.unexplainedUsd)).toBeLessThan(1e-9);
     expect(() => attributePeriod([to, { ...to, timestampSec: 24, lpFeesCollectedUsd: Number.NaN }])).toThrow(
       /points\[1\]\.lpFeesCollectedUsd/,
     );

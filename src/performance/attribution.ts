@@ -41,7 +41,8 @@
 //
 //   withdrawn from the LP  Δ withdrawn, Δ fees collected           principal and fees an LP withdrawal paid the Safe
 //                                                                 (USD at the withdrawal's block): they leave I, stay
-//                                                                 the book's as tokens in the Safe; transfers, no term
+//                                                                 the book's as tokens in the Safe; transfers, no term.
+//                                                                 A deposit is a negative withdrawal (withdrawn falls)
 //
 //   book value B = I + withdrawn + fees collected + H + settled − gas paid − collateral seized (gas is paid by the
 //                  keeper's account, outside the Safe; seized collateral by the Aave collateral H does not count: both
@@ -53,6 +54,9 @@
 // de-peg lane's stable-pair positions, and records a payout in any other token as unknown: keeper/
 // lp-withdrawal-payout.ts). Those stablecoins are then outside I, as a de-peg swap's proceeds are: they stay in B at
 // their value when withdrawn, so what the Safe does with them later (a de-peg swap) is outside the attributed book.
+// The base token's share of an LP flow through the Safe's own balance (an owner's withdrawal collected to the Safe, a
+// deposit the Safe paid) stays in I as spot: it is added back to gamma (withdrawn to spot) and fees (collected to
+// spot) but kept out of `withdrawn`, so B counts it once.
 //
 // A lending short's stablecoin collateral is outside H and B, as a perp's collateral is outside its hedge value: it
 // carries no base price risk, supplying or withdrawing it is not P&L, and so its supply interest is not in B either;
@@ -78,12 +82,20 @@ export interface BookPoint {
   lpDeltaBase: number;
   lpFeesOwedUsd: number;
   /**
-   * Principal LP withdrawals paid the Safe since the series began, USD at each withdrawal's block (≥ 0, never
-   * decreasing): in tokens spotBase does not count, so in the book's value once, here.
+   * Principal LP withdrawals paid out of the LP since the series began, less the principal deposits put in, USD at
+   * each one's block (falls on a deposit): in tokens spotBase does not count, so in the book's value once, here.
    */
   lpWithdrawnUsd: number;
-  /** Fees those withdrawals collected since the series began, USD (fees earned that left fees owed). */
+  /** Fees those withdrawals collected since the series began, USD (fees earned that left fees owed; never falls). */
   lpFeesCollectedUsd: number;
+  /**
+   * The base token's share of that principal which moved from the LP to the Safe's own balance (+) or from it into
+   * the LP (−) since the series began, USD at each one's block: spotBase counts it, so it is not in the book's value
+   * again, but gamma adds it back as it does the rest (absent: none).
+   */
+  lpWithdrawnToSpotUsd?: number;
+  /** Fees collected in the base token into the Safe's balance since the series began, USD (absent: none). */
+  lpFeesCollectedToSpotUsd?: number;
   /** The base asset held as spot (outside LP positions), base units. */
   spotBase: number;
   /** The hedge's value, USD: its P&L, so collateral moved in or out is not a gain or a loss. */
@@ -202,7 +214,7 @@ const POINT_NUMBER_KEYS = [
 ] as const satisfies readonly (keyof BookPoint)[];
 
 const COST_KEYS = ["gasUsd", "venueFeesUsd", "slippageUsd"] as const;
-const WITHDRAWAL_KEYS = ["lpWithdrawnUsd", "lpFeesCollectedUsd"] as const;
+const FEES_COLLECTED_KEYS = ["lpFeesCollectedUsd", "lpFeesCollectedToSpotUsd"] as const;
 const LIQUIDATION_KEYS = ["collateralSeizedUsd", "liquidationBonusUsd"] as const;
 
 /** The hedged item's value: LP + fees owed + spot base at the base price. */
@@ -258,10 +270,16 @@ export function assertBookPoints(points: readonly BookPoint[]): void {
       if (p[key] < prev[key])
         fail(`points[${i}].${key}`, "costs paid are cumulative: never decrease", p[key]);
     }
-    for (const key of WITHDRAWAL_KEYS) {
-      if (p[key] < prev[key])
-        fail(`points[${i}].${key}`, "LP withdrawals are cumulative: never decrease", p[key]);
+    // Principal falls with a deposit; fees collected only grow.
+    for (const key of FEES_COLLECTED_KEYS) {
+      const value = p[key] ?? 0;
+      if (!Number.isFinite(value)) fail(`points[${i}].${key}`, "must be a finite number", p[key]);
+      if (value < (prev[key] ?? 0))
+        fail(`points[${i}].${key}`, "fees collected are cumulative: never decrease", p[key]);
     }
+    const toSpot = p.lpWithdrawnToSpotUsd ?? 0;
+    if (!Number.isFinite(toSpot))
+      fail(`points[${i}].lpWithdrawnToSpotUsd`, "must be a finite number", p.lpWithdrawnToSpotUsd);
     for (const key of LIQUIDATION_KEYS) {
       const value = p[key] ?? 0;
       if (!Number.isFinite(value)) fail(`points[${i}].${key}`, "must be a finite number", p[key]);
@@ -302,8 +320,13 @@ export function attributeStep(from: BookPoint, to: BookPoint): PnlTerms {
   const deltaUsd = (from.lpDeltaBase + from.spotBase) * dS;
   const lpWithdrawnUsd = to.lpWithdrawnUsd - from.lpWithdrawnUsd;
   const lpFeesCollectedUsd = to.lpFeesCollectedUsd - from.lpFeesCollectedUsd;
-  const gammaUsd = to.lpValueUsd - from.lpValueUsd + lpWithdrawnUsd - from.lpDeltaBase * dS;
-  const feesEarnedUsd = to.lpFeesOwedUsd - from.lpFeesOwedUsd + lpFeesCollectedUsd;
+  // What moved between the LP and the Safe's base balance is a transfer within the hedged item: added back to gamma
+  // and fees, while the hedged item's value already holds it as spot.
+  const lpWithdrawnToSpotUsd = (to.lpWithdrawnToSpotUsd ?? 0) - (from.lpWithdrawnToSpotUsd ?? 0);
+  const lpFeesCollectedToSpotUsd = (to.lpFeesCollectedToSpotUsd ?? 0) - (from.lpFeesCollectedToSpotUsd ?? 0);
+  const gammaUsd =
+    to.lpValueUsd - from.lpValueUsd + lpWithdrawnUsd + lpWithdrawnToSpotUsd - from.lpDeltaBase * dS;
+  const feesEarnedUsd = to.lpFeesOwedUsd - from.lpFeesOwedUsd + lpFeesCollectedUsd + lpFeesCollectedToSpotUsd;
   const hedgePriceUsd =
     from.hedgeSizeBase * (to.hedgePriceUsd - from.hedgePriceUsd) +
     (to.hedgeTradedBase - from.hedgeTradedBase) * to.hedgePriceUsd -

@@ -56,6 +56,11 @@ export interface SampleAttributionInputs {
    * block (migration 9): every settlement in it is in the history. Absent or null without a perp, or when unknown.
    */
   fundingScannedFromBlock?: bigint | null;
+  /**
+   * The first block of the span whose position-manager logs for the Safe's v3 positions the indexer read up to this
+   * sample's block (migration 11): every LP principal flow in it is in the history. Absent or null when unknown.
+   */
+  lpFlowsScannedFromBlock?: bigint | null;
 }
 
 /** Perp v2 AccountBalance.getPnlAndPendingFee and Vault.getBalance at one block, USD (quote at $1). */
@@ -256,6 +261,26 @@ export interface PerpFundingSettlementHistory {
 }
 
 /**
+ * Principal and fees that went into or out of one of a book's LP positions in one transaction, whoever sent it
+ * (migration 11, src/indexers/lp-principal-flows.ts), USD at the feeds of the block the keeper read it at.
+ * principalUsd: + paid out of the position, − put in; the ToSpot parts are the base token's share that moved to (+)
+ * or from (−) the Safe's own balance, which the sample's spotBase already counts.
+ */
+export interface LpPrincipalFlowHistory {
+  chainId: number;
+  bookId: string;
+  blockNumber: bigint;
+  txHash: string;
+  logIndex: number;
+  timestampSec: number;
+  position: string;
+  principalUsd: number;
+  principalToSpotUsd: number;
+  feesCollectedUsd: number;
+  feesToSpotUsd: number;
+}
+
+/**
  * An Aave v3 LiquidationCall against a book's Safe (migration 7): the event's amounts in token units, valued at the
  * Aave oracle's prices of the block the keeper read it at, and the protocol's fee on the bonus (not in the event).
  * The bonus paid is everything the Safe lost beyond the debt covered: seized + protocol fee − covered, USD.
@@ -385,6 +410,8 @@ export interface HistoryStore {
   putAaveLiquidation(liquidation: AaveLiquidationHistory): Promise<void>;
   /** One row per (chain, book, transaction, log index): a replay overwrites it. */
   putFundingSettlements(settlements: readonly PerpFundingSettlementHistory[]): Promise<void>;
+  /** One row per (chain, book, transaction, log index): a replay overwrites it. */
+  putLpPrincipalFlows(flows: readonly LpPrincipalFlowHistory[]): Promise<void>;
   /** Records the config text in force (secrets are `${ENV}` references in it); returns its version hash. */
   putConfigVersion(text: string, atMs: number): Promise<string>;
 
@@ -467,6 +494,11 @@ export interface HistoryStore {
     bookId: string,
     blocks: { fromBlock: bigint; toBlock: bigint },
   ): Promise<PerpFundingSettlementHistory[]>;
+  /** A book's recorded LP principal flows in blocks [fromBlock, toBlock], oldest first. */
+  lpPrincipalFlows(
+    bookId: string,
+    blocks: { fromBlock: bigint; toBlock: bigint },
+  ): Promise<LpPrincipalFlowHistory[]>;
   /** The Aave leg's health factor over [fromSec, toSec]: its minimum and the time spent under the floor. */
   aaveHealth(bookId: string, range: { fromSec: number; toSec: number }): Promise<AaveHealthSummary | null>;
   /** A book's stablecoin de-peg tier changes between two times (inclusive), oldest first. */

@@ -340,4 +340,33 @@ ALTER TABLE plan_executions ADD COLUMN swapped_fees_usd double precision;
 ALTER TABLE plan_executions ADD COLUMN swapped_slippage_usd double precision;
 `,
   },
+  {
+    version: 11,
+    name: "every LP principal flow",
+    sql: `
+-- The principal that went into (−) or out of (+) a book's LP positions and the fees collected from them, per
+-- transaction and position, whoever sent it (the keeper, the Safe's owners), from the position manager's
+-- IncreaseLiquidity / DecreaseLiquidity / Collect logs the book indexer reads (src/indexers/lp-principal-flows.ts),
+-- USD at the feeds of the block the keeper read it at. The *_to_spot_usd parts are the base token's share that moved
+-- to or from the Safe's balance (in the sample's spot_base already).
+CREATE TABLE lp_principal_flows (
+  chain_id integer NOT NULL,
+  book_id text NOT NULL,
+  block_number bigint NOT NULL,
+  tx_hash text NOT NULL,
+  log_index integer NOT NULL,
+  timestamp_sec bigint NOT NULL,
+  position text NOT NULL,
+  principal_usd double precision NOT NULL,
+  principal_to_spot_usd double precision NOT NULL,
+  fees_collected_usd double precision NOT NULL,
+  fees_to_spot_usd double precision NOT NULL,
+  PRIMARY KEY (chain_id, book_id, tx_hash, log_index)
+);
+CREATE INDEX lp_principal_flows_by_book_block ON lp_principal_flows (book_id, block_number);
+-- The first block of the span whose position-manager logs the sample's indexer read (through the sample's own
+-- block): every LP principal flow in it is in lp_principal_flows. NULL when the span is unknown.
+ALTER TABLE book_samples ADD COLUMN lp_flows_scanned_from_block bigint;
+`,
+  },
 ];

@@ -43,6 +43,7 @@ const REPORT_COLUMNS = [
   "aave_scaled_supplied_base",
   "aave_debt_index",
   "aave_supply_index",
+  "lp_flows_scanned_from_block",
 ];
 
 export async function readReportSamples(
@@ -123,6 +124,10 @@ export async function readReportSamples(
               fundingScannedFromBlock: nullableBigintFromSql(
                 row.funding_scanned_from_block,
                 "book_samples.funding_scanned_from_block",
+              ),
+              lpFlowsScannedFromBlock: nullableBigintFromSql(
+                row.lp_flows_scanned_from_block,
+                "book_samples.lp_flows_scanned_from_block",
               ),
             },
     };

@@ -47,11 +47,17 @@
 // the gamma term adds back, the second fees earned. An execution recorded before migration 8, or whose payout could
 // not be valued, counts none: the points count those executions (lpWithdrawalUnknownExecutions) and the report
 // says how many there were.
+// Every principal flow of the Safe's v3 positions, whoever sent it (migration 11, the indexer's position-manager logs:
+// a deposit negative, a withdrawal positive, fees collected apart), is accumulated the same way at its block; an
+// execution whose transaction is among the step's flows is counted once, from them. The base token's share that
+// moved through the Safe's own balance goes to lpWithdrawnToSpotUsd / lpFeesCollectedToSpotUsd: spotBase already
+// holds it, so attribution.ts adds it back to gamma and fees but not to the book's value.
 import { aaveInterestBetween } from "../engine/aave-accrual.ts";
 import type { PerformanceInput, ReportPoint } from "../performance/performance-report.ts";
 import type {
   AaveLiquidationHistory,
   HistoryStore,
+  LpPrincipalFlowHistory,
   PerpFundingSettlementHistory,
   PlanExecution,
   ReportSample,
@@ -89,13 +95,14 @@ export async function readReportPeriod(
   }
   const firstBlock = samples[0]!.blockNumber;
   const lastBlock = samples[samples.length - 1]!.blockNumber;
-  const settlements = await store.fundingSettlements(bookId, {
-    fromBlock: firstBlock + 1n,
-    toBlock: lastBlock,
-  });
+  const blocks = { fromBlock: firstBlock + 1n, toBlock: lastBlock };
+  const [settlements, lpFlows] = await Promise.all([
+    store.fundingSettlements(bookId, blocks),
+    store.lpPrincipalFlows(bookId, blocks),
+  ]);
   return {
     bookId,
-    points: reportPointsOf(samples, executions, liquidations, settlements),
+    points: reportPointsOf(samples, executions, liquidations, settlements, lpFlows),
     liquidations: liquidations.map((l) => ({
       atSec: l.timestampSec,
       blockNumber: l.blockNumber,
@@ -156,7 +163,13 @@ export function reportPointsOf(
   executions: readonly PlanExecution[],
   liquidations: readonly AaveLiquidationHistory[] = [],
   settlements: readonly PerpFundingSettlementHistory[] = [],
+  lpFlows: readonly LpPrincipalFlowHistory[] = [],
 ): ReportPoint[] {
+  const flowed = [...lpFlows].sort((a, b) =>
+    a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : a.logIndex - b.logIndex,
+  );
+  let nextFlow = 0;
+  const toSpot = { lpWithdrawnToSpotUsd: 0, lpFeesCollectedToSpotUsd: 0 };
   const settled = [...settlements].sort((a, b) =>
     a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : a.logIndex - b.logIndex,
   );
@@ -197,11 +210,27 @@ export function reportPointsOf(
       const e = mined[next++]!;
       if (i > 0) step.push(e);
     }
+    // The LP principal flows recorded within the step, whoever sent them (those at or before the first sample are
+    // outside the period): each a transfer, its base share through the Safe's balance apart (spotBase holds it).
+    const flowTxs = new Set<string>();
+    while (nextFlow < flowed.length && flowed[nextFlow]!.blockNumber <= s.blockNumber) {
+      const f = flowed[nextFlow++]!;
+      if (i === 0) continue;
+      flowTxs.add(f.txHash.toLowerCase());
+      withdrawn.lpWithdrawnUsd += f.principalUsd - f.principalToSpotUsd;
+      withdrawn.lpFeesCollectedUsd += f.feesCollectedUsd - f.feesToSpotUsd;
+      toSpot.lpWithdrawnToSpotUsd += f.principalToSpotUsd;
+      toSpot.lpFeesCollectedToSpotUsd += f.feesToSpotUsd;
+    }
     let collateralMovedUsd: number | null = 0;
     let fundingSettledUsd: number | null = 0;
     for (const e of step) {
       costs.gasUsd += e.gasUsd;
-      if (e.lpWithdrawnPrincipalUsd === null || e.lpFeesCollectedUsd === null)
+      // A plan's withdrawal among the recorded flows is counted once, from them.
+      const amongFlows = flowTxs.has(e.txHash.toLowerCase());
+      if (amongFlows) {
+        // counted above
+      } else if (e.lpWithdrawnPrincipalUsd === null || e.lpFeesCollectedUsd === null)
         lpWithdrawalUnknownExecutions++;
       else {
         withdrawn.lpWithdrawnUsd += e.lpWithdrawnPrincipalUsd;
@@ -314,6 +343,7 @@ export function reportPointsOf(
       lpDeltaBase: a.lpDeltaBase,
       lpFeesOwedUsd: a.lpFeesOwedUsd,
       ...withdrawn,
+      ...toSpot,
       lpWithdrawalUnknownExecutions,
       spotBase: a.spotBase,
       hedgeValueUsd: s.hedgeValueUsd + lendingCashUsd,

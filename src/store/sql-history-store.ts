@@ -26,6 +26,7 @@ import type {
 } from "./history-store.ts";
 import { readAaveHealth, readAaveLiquidations } from "./read-aave-history.ts";
 import { readFundingSettlements } from "./read-funding-settlements.ts";
+import { readLpPrincipalFlows } from "./read-lp-principal-flows.ts";
 import { readDepegTierChanges, readReportSamples } from "./read-report-samples.ts";
 import { readHedgedSeries, readHedgedSeriesOfBooks, readSeries } from "./read-series.ts";
 import type { SqlDatabase } from "./sql-database.ts";
@@ -54,6 +55,8 @@ const ATTRIBUTION_COLUMNS = [
   "perp_collateral_usd",
   // migration 9
   "funding_scanned_from_block",
+  // migration 11
+  "lp_flows_scanned_from_block",
 ] as const;
 
 /** Migration 7: NULL without an Aave leg. */
@@ -431,6 +434,36 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
       }
     },
 
+    async putLpPrincipalFlows(flows) {
+      const rows = lastPerKey(flows, (f) => `${f.chainId} ${f.bookId} ${f.txHash} ${f.logIndex}`);
+      for (const chunk of chunksOf(rows, 11)) {
+        await db.query(
+          `INSERT INTO lp_principal_flows
+             (chain_id, book_id, tx_hash, log_index, block_number, timestamp_sec, position, principal_usd,
+              principal_to_spot_usd, fees_collected_usd, fees_to_spot_usd)
+           VALUES ${valuesRows(chunk.length, 11)}
+           ON CONFLICT (chain_id, book_id, tx_hash, log_index) DO UPDATE SET
+             block_number = EXCLUDED.block_number, timestamp_sec = EXCLUDED.timestamp_sec,
+             position = EXCLUDED.position, principal_usd = EXCLUDED.principal_usd,
+             principal_to_spot_usd = EXCLUDED.principal_to_spot_usd,
+             fees_collected_usd = EXCLUDED.fees_collected_usd, fees_to_spot_usd = EXCLUDED.fees_to_spot_usd`,
+          chunk.flatMap((f) => [
+            f.chainId,
+            f.bookId,
+            f.txHash,
+            f.logIndex,
+            f.blockNumber,
+            f.timestampSec,
+            f.position,
+            f.principalUsd,
+            f.principalToSpotUsd,
+            f.feesCollectedUsd,
+            f.feesToSpotUsd,
+          ]),
+        );
+      }
+    },
+
     async putExecution(execution: PlanExecution) {
       await db.query(
         `INSERT INTO plan_executions (plan_id, ${EXECUTION_COLUMNS.join(", ")})
@@ -605,6 +638,7 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
     reportSamples: (bookId, range) => readReportSamples(db, bookId, range),
     aaveLiquidations: (bookId, range) => readAaveLiquidations(db, bookId, range),
     fundingSettlements: (bookId, blocks) => readFundingSettlements(db, bookId, blocks),
+    lpPrincipalFlows: (bookId, blocks) => readLpPrincipalFlows(db, bookId, blocks),
     aaveHealth: (bookId, range) => readAaveHealth(db, bookId, range),
     depegTierChanges: (bookId, range) => readDepegTierChanges(db, bookId, range),
 
@@ -651,6 +685,7 @@ function attributionParams(sample: HistorySample): unknown[] {
     perp?.pendingFeeUsd ?? null,
     perp?.collateralUsd ?? null,
     a.fundingScannedFromBlock ?? null,
+    a.lpFlowsScannedFromBlock ?? null,
   ];
 }
 

@@ -2,13 +2,14 @@ import { type Address, encodeFunctionData, erc20Abi, parseAbi } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Keeper } from "../../../keeper/keeper.ts";
 import { AAVE_V3_POOL_ABI } from "../../../src/chain/abis/aave-v3-abi.ts";
+import { AGGREGATOR_V3_ABI } from "../../../src/chain/abis/chainlink-abi.ts";
 import {
   PERP_ACCOUNT_BALANCE_ABI,
   PERP_EXCHANGE_ABI,
   PERP_FUNDING_SETTLED_ABI,
   PERP_VAULT_ABI,
 } from "../../../src/chain/abis/perp-v2-abi.ts";
-import { UNISWAP_V3_POOL_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
+import { POSITION_MANAGER_ABI, UNISWAP_V3_POOL_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
 import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accounts.ts";
 import { writeDevnetContract } from "../../../src/devnet/transactions.ts";
 import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
@@ -16,6 +17,7 @@ import { aaveSwapQuotes } from "../../../src/engine/aave-swap-quotes.ts";
 import type { Plan } from "../../../src/engine/plan.ts";
 import type { V3PoolSnapshot } from "../../../src/engine/snapshot.ts";
 import { readAaveAccount } from "../../../src/indexers/aave-v3-reads.ts";
+import { attributeStep } from "../../../src/performance/attribution.ts";
 import type { HistoryStore } from "../../../src/store/history-store.ts";
 import { openHistoryStore } from "../../../src/store/open-history-store.ts";
 import { readReportPeriod } from "../../../src/store/report-period.ts";
@@ -432,5 +434,159 @@ describe("funding settled outside the keeper's plans", () => {
     expect(outside.pendingFall - outside.report).toBeCloseTo(outside.settled[0]!, 9);
     // The carry received over a settled span is of the quiet span's order (same premium, one more block).
     expect(outside.report).toBeGreaterThan(0);
+  }, 240_000);
+});
+
+// LP principal the treasury's owners move themselves (issue 19): the Safe's owners take a quarter of the WETH/USDC v3
+// position's liquidity out (decreaseLiquidity + collect to the Safe, in a Safe transaction the keeper never planned).
+// The keeper (shadow mode, every block) records the flow from the position manager's logs its indexer already reads,
+// and the report's gamma over the step is the LP's change with that principal added back, not the principal lost.
+// The principal is read here from the transaction's own events at the block's feeds, apart from the history.
+describe("LP principal the owners withdraw outside the keeper's plans", () => {
+  const evaluatedUpTo = (keeper: Keeper, block: bigint) =>
+    waitFor(`the keeper evaluated block ${block}`, async () => {
+      const health = await keeper.health();
+      const evaluated = health.books.every((b) => (b.lastEvaluation?.blockNumber ?? -1n) >= block);
+      const busy = Object.entries(health.queues).some(
+        ([name, q]) => /evaluate/.test(name) && q.waiting + q.prioritized + q.active + q.delayed > 0,
+      );
+      return evaluated && !busy;
+    });
+
+  it("records an owners' v3 decrease at the events' amounts × feeds, and gamma adds it back", async () => {
+    const d = devnet();
+    const safe = bed.setup.scope.safe;
+    const npm = d.manifest.contracts.positionManager;
+    const tokenId = BigInt(d.manifest.positions.lpTokenIds[0]!);
+    const keeper = bed.keeperFor({ history, mode: "shadow" });
+    await keeper.start();
+    const step = async () => {
+      await d.client.testClient.mine({ blocks: 1 });
+      const block = await d.publicClient.getBlockNumber({ cacheTime: 0 });
+      await evaluatedUpTo(keeper, block);
+      return block;
+    };
+    const blockTimes = async (a: bigint, b: bigint) => {
+      const [start, end] = await Promise.all([
+        d.publicClient.getBlock({ blockNumber: a }),
+        d.publicClient.getBlock({ blockNumber: b }),
+      ]);
+      return { fromSec: Number(start.timestamp), toSec: Number(end.timestamp) };
+    };
+    await step();
+    const a0 = await step();
+
+    const position = await d.publicClient.readContract({
+      address: npm,
+      abi: POSITION_MANAGER_ABI,
+      functionName: "positions",
+      args: [tokenId],
+    });
+    const [token0, token1, liquidity] = [position[2], position[3], position[7]];
+    expect(liquidity).toBeGreaterThan(0n);
+    const MAX_UINT128 = 2n ** 128n - 1n;
+    const calls = [
+      encodeFunctionData({
+        abi: POSITION_MANAGER_ABI,
+        functionName: "decreaseLiquidity",
+        args: [{ tokenId, liquidity: liquidity / 4n, amount0Min: 0n, amount1Min: 0n, deadline: 2n ** 63n }],
+      }),
+      encodeFunctionData({
+        abi: POSITION_MANAGER_ABI,
+        functionName: "collect",
+        args: [{ tokenId, recipient: safe, amount0Max: MAX_UINT128, amount1Max: MAX_UINT128 }],
+      }),
+    ];
+    const [first, second] = DEVNET_ACCOUNT_INDEXES.owners;
+    const txHash = await execSafeTransaction(d.client, safe, [devnetAccount(first), devnetAccount(second)], {
+      to: npm,
+      data: encodeFunctionData({ abi: POSITION_MANAGER_ABI, functionName: "multicall", args: [calls] }),
+      label: "owners take a quarter of the WETH/USDC position out",
+    });
+    const receipt = await d.publicClient.getTransactionReceipt({ hash: txHash });
+    const withdrawnAt = receipt.blockNumber;
+    await evaluatedUpTo(keeper, withdrawnAt);
+
+    // The chain's figures: the decrease's amounts (principal), each token at its feed at that block.
+    const [decrease] = await d.publicClient.getContractEvents({
+      address: npm,
+      abi: POSITION_MANAGER_ABI,
+      eventName: "DecreaseLiquidity",
+      args: { tokenId },
+      blockHash: receipt.blockHash,
+    });
+    const feedUsd = async (feed: Address) => {
+      const round = await d.publicClient.readContract({
+        address: feed,
+        abi: AGGREGATOR_V3_ABI,
+        functionName: "latestRoundData",
+        blockNumber: withdrawnAt,
+      });
+      const decimals = await d.publicClient.readContract({
+        address: feed,
+        abi: AGGREGATOR_V3_ABI,
+        functionName: "decimals",
+      });
+      return Number(round[1]) / 10 ** decimals;
+    };
+    const { weth, usdc } = d.manifest.contracts;
+    const usdOf = async (token: Address, units: bigint) => {
+      if (token.toLowerCase() === weth.toLowerCase())
+        return (Number(units) / 1e18) * (await feedUsd(d.manifest.feeds.ethUsd.address));
+      expect(token.toLowerCase()).toBe(usdc.toLowerCase());
+      return (Number(units) / 1e6) * (await feedUsd(d.manifest.feeds.usdcUsd.address));
+    };
+    const amounts = [decrease!.args.amount0!, decrease!.args.amount1!];
+    const principalUsd = (await usdOf(token0, amounts[0]!)) + (await usdOf(token1, amounts[1]!));
+    const wethPrincipalUsd = await usdOf(
+      weth,
+      token0.toLowerCase() === weth.toLowerCase() ? amounts[0]! : amounts[1]!,
+    );
+    expect(principalUsd).toBeGreaterThan(1_000);
+
+    const recorded = await history.lpPrincipalFlows(BOOK_ID, {
+      fromBlock: withdrawnAt,
+      toBlock: withdrawnAt,
+    });
+    expect(recorded.map((f) => [f.txHash.toLowerCase(), f.position])).toEqual([
+      [txHash.toLowerCase(), `uniswap-v3:${tokenId}`],
+    ]);
+    expect(recorded[0]!.principalUsd).toBeCloseTo(principalUsd, 6);
+    // Collected to the Safe, whose WETH the book holds as spot: that share moved within the hedged item.
+    expect(recorded[0]!.principalToSpotUsd).toBeCloseTo(wethPrincipalUsd, 6);
+
+    const { points } = await readReportPeriod(history, {
+      bookId: BOOK_ID,
+      ...(await blockTimes(a0, withdrawnAt)),
+    });
+    const [from, to] = [points[0]!, points.at(-1)!];
+    expect([from.blockNumber, to.blockNumber]).toEqual([a0, withdrawnAt]);
+    const terms = attributeStep(from, to);
+    // Independent gamma: the LP's change (without fees owed) + the principal from the events − δ·ΔS.
+    const gamma =
+      to.lpValueUsd -
+      from.lpValueUsd +
+      principalUsd -
+      from.lpDeltaBase * (to.basePriceUsd - from.basePriceUsd);
+    expect(terms.gammaUsd).toBeCloseTo(gamma, 6);
+    // The principal is not a loss: without it gamma would be about −principal.
+    expect(Math.abs(terms.gammaUsd)).toBeLessThan(principalUsd / 1_000);
+    expect(Math.abs(terms.unexplainedUsd)).toBeLessThan(1e-6 * principalUsd);
+
+    // Positive control: a quiet step after it records no flow, and its gamma is the LP's change − δ·ΔS alone.
+    const quietAt = await step();
+    expect(
+      await history.lpPrincipalFlows(BOOK_ID, { fromBlock: withdrawnAt + 1n, toBlock: quietAt }),
+    ).toEqual([]);
+    const quiet = await readReportPeriod(history, {
+      bookId: BOOK_ID,
+      ...(await blockTimes(withdrawnAt, quietAt)),
+    });
+    const [q0, q1] = [quiet.points[0]!, quiet.points.at(-1)!];
+    expect(q1.lpWithdrawnUsd - q0.lpWithdrawnUsd).toBe(0);
+    expect(attributeStep(q0, q1).gammaUsd).toBeCloseTo(
+      q1.lpValueUsd - q0.lpValueUsd - q0.lpDeltaBase * (q1.basePriceUsd - q0.basePriceUsd),
+      9,
+    );
   }, 240_000);
 });

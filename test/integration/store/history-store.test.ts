@@ -821,6 +821,7 @@ function historyStoreSuite(
             collateralUsd: 250_000,
           },
           fundingScannedFromBlock: 7n,
+          lpFlowsScannedFromBlock: 9n,
         };
         await store().putSample(CHAIN, "eth-usdc", historySample(10, { attribution }), []);
         // A sample written before migration 5: its attribution inputs, no perp books.
@@ -851,7 +852,7 @@ function historyStoreSuite(
         expect(without?.aaveAccrual).toBeNull();
       });
 
-      it("reads an unknown funding scan (a sample before migration 9, a book without a perp) as null", async () => {
+      it("reads an unknown funding or LP flow scan (a sample before migration 9 or 11, a book without a perp) as null", async () => {
         const attribution = {
           lpFeesOwedUsd: 0,
           lpDeltaBase: 1,
@@ -866,6 +867,7 @@ function historyStoreSuite(
           maxPoints: 100,
         });
         expect(read?.attribution?.fundingScannedFromBlock).toBeNull();
+        expect(read?.attribution?.lpFlowsScannedFromBlock).toBeNull();
       });
     });
 
@@ -896,6 +898,37 @@ function historyStoreSuite(
         expect(await store().fundingSettlements("eth-usdc", { fromBlock: 12n, toBlock: 20n })).toHaveLength(
           1,
         );
+      });
+    });
+
+    describe("LP principal flows", () => {
+      const flowed = (txHash: string, blockNumber: bigint, logIndex: number, principalUsd: number) => ({
+        chainId: CHAIN,
+        bookId: "eth-usdc",
+        blockNumber,
+        txHash,
+        logIndex,
+        timestampSec: T0 + Number(blockNumber),
+        position: "uniswap-v3:7",
+        principalUsd,
+        principalToSpotUsd: principalUsd / 2,
+        feesCollectedUsd: 1.5,
+        feesToSpotUsd: 0.5,
+      });
+
+      it("keeps every flow once per log, and reads a book's by block range, oldest first", async () => {
+        await store().putLpPrincipalFlows([flowed("0xb", 12n, 1, -400), flowed("0xa", 11n, 4, 250)]);
+        // Found again (a retried evaluation): the same rows, the later figures.
+        await store().putLpPrincipalFlows([flowed("0xa", 11n, 4, 260), flowed("0xa", 11n, 5, 10)]);
+        await store().putLpPrincipalFlows([{ ...flowed("0xc", 11n, 0, 9), bookId: "other" }]);
+        const rows = await store().lpPrincipalFlows("eth-usdc", { fromBlock: 11n, toBlock: 12n });
+        expect(rows.map((r) => [r.txHash, r.logIndex, r.principalUsd])).toEqual([
+          ["0xa", 4, 260],
+          ["0xa", 5, 10],
+          ["0xb", 1, -400],
+        ]);
+        expect(rows[0]).toEqual(flowed("0xa", 11n, 4, 260));
+        expect(await store().lpPrincipalFlows("eth-usdc", { fromBlock: 12n, toBlock: 20n })).toHaveLength(1);
       });
     });
 

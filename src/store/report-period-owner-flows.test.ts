@@ -1,0 +1,172 @@
+import { describe, expect, it } from "vitest";
+import { attributePeriod, attributeStep } from "../performance/attribution.ts";
+import type { LpPrincipalFlowHistory, PlanExecution, ReportSample } from "./history-store.ts";
+import { reportPointsOf } from "./report-period.ts";
+
+// A base/USD v3 LP whose owners add liquidity at block 101 (10 WETH from the Safe + 20,000 USDC: 40,000 in) and
+// take some out at block 103 (30,000 of principal, 5 WETH of it collected to the Safe, with 25 of fees, 10 of them
+// in WETH), the price flat at $2,000 until a step to $2,100 with no flow. The LP loses 150 over the withdrawal's step
+// and 40 over the last; it earns 5, 0 and 3 of fees.
+function sample(
+  block: number,
+  input: { lpUsd: number; feesOwedUsd: number; priceUsd: number; lpDeltaBase: number; spotBase: number },
+): ReportSample {
+  return {
+    blockNumber: BigInt(block),
+    timestampSec: 1_000 * block,
+    basePriceUsd: input.priceUsd,
+    lpValueUsd: input.lpUsd + input.feesOwedUsd,
+    hedgeValueUsd: 0,
+    perpMarkPriceUsd: input.priceUsd,
+    perpIndexPriceUsd: input.priceUsd,
+    poolPriceUsd: input.priceUsd,
+    fundingRateDaily: 0,
+    perpSizeBase: 0,
+    aaveDeltaBase: null,
+    driftBps: 0,
+    thresholdBps: 150,
+    targetHedgeRatio: 0.6,
+    attribution: {
+      lpFeesOwedUsd: input.feesOwedUsd,
+      lpDeltaBase: input.lpDeltaBase,
+      spotBase: input.spotBase,
+      pendingFundingUsd: 0,
+      perp: null,
+      lpFlowsScannedFromBlock: BigInt(block),
+    },
+  };
+}
+
+const samples = [
+  sample(100, { lpUsd: 300_000, feesOwedUsd: 20, priceUsd: 2_000, lpDeltaBase: 50, spotBase: 10 }),
+  sample(102, { lpUsd: 340_000, feesOwedUsd: 25, priceUsd: 2_000, lpDeltaBase: 60, spotBase: 0 }),
+  sample(104, { lpUsd: 309_850, feesOwedUsd: 0, priceUsd: 2_000, lpDeltaBase: 55, spotBase: 5.005 }),
+  sample(106, { lpUsd: 315_310, feesOwedUsd: 3, priceUsd: 2_100, lpDeltaBase: 56, spotBase: 5.005 }),
+];
+
+const DEPOSIT_TX = `0x${"d0".repeat(32)}`;
+const WITHDRAWAL_TX = `0x${"e1".repeat(32)}`;
+
+function flow(
+  block: number,
+  txHash: string,
+  usd: Pick<
+    LpPrincipalFlowHistory,
+    "principalUsd" | "principalToSpotUsd" | "feesCollectedUsd" | "feesToSpotUsd"
+  >,
+): LpPrincipalFlowHistory {
+  return {
+    chainId: 31_337,
+    bookId: "book",
+    blockNumber: BigInt(block),
+    txHash,
+    logIndex: 3,
+    timestampSec: 1_000 * block,
+    position: "uniswap-v3:7",
+    ...usd,
+  };
+}
+
+const flows = [
+  // At the period's first sample: outside it.
+  flow(100, `0x${"99".repeat(32)}`, {
+    principalUsd: 5_000,
+    principalToSpotUsd: 0,
+    feesCollectedUsd: 0,
+    feesToSpotUsd: 0,
+  }),
+  flow(101, DEPOSIT_TX, {
+    principalUsd: -40_000,
+    principalToSpotUsd: -20_000,
+    feesCollectedUsd: 0,
+    feesToSpotUsd: 0,
+  }),
+  flow(103, WITHDRAWAL_TX, {
+    principalUsd: 30_000,
+    principalToSpotUsd: 10_000,
+    feesCollectedUsd: 25,
+    feesToSpotUsd: 10,
+  }),
+];
+
+function execution(block: number, txHash: string, paid: { principalUsd: number; feesUsd: number }) {
+  return {
+    planId: `plan-${block}`,
+    chainId: 31_337,
+    bookId: "book",
+    blockNumber: BigInt(block),
+    txHash,
+    minedAtSec: 1_000 * block,
+    recordedAtMs: 1_000_000 * block,
+    gasUsed: 300_000n,
+    effectiveGasPrice: 1_000_000_000n,
+    gasUsd: 1,
+    feesUsd: 0,
+    slippageUsd: 0,
+    totalCostUsd: 1,
+    expectedCostUsd: 1,
+    quotedPrice: null,
+    realizedPrice: null,
+    slippageBps: null,
+    notionalUsd: 0,
+    riskRemovedUsd: 0,
+    perpCollateralMovedUsd: 0,
+    perpFundingSettledUsd: 0,
+    lpWithdrawnPrincipalUsd: paid.principalUsd,
+    lpFeesCollectedUsd: paid.feesUsd,
+    legs: [],
+  } satisfies PlanExecution;
+}
+
+describe("reportPointsOf: LP principal flows of the owners", () => {
+  it("keeps an owner's deposit and withdrawal out of gamma and fees, and the attribution still sums", () => {
+    const points = reportPointsOf(samples, [], [], [], flows);
+    // A deposit is a negative withdrawal; the base share through the Safe's balance is kept apart (spotBase has it).
+    expect(points.map((p) => [p.lpWithdrawnUsd, p.lpWithdrawnToSpotUsd])).toEqual([
+      [0, 0],
+      [-20_000, -20_000],
+      [0, -10_000],
+      [0, -10_000],
+    ]);
+    expect(points.map((p) => [p.lpFeesCollectedUsd, p.lpFeesCollectedToSpotUsd])).toEqual([
+      [0, 0],
+      [0, 0],
+      [15, 10],
+      [15, 10],
+    ]);
+    const steps = points.slice(1).map((p, i) => attributeStep(points[i]!, p));
+    const { total } = attributePeriod(points);
+    expect(steps.map((s) => s.gammaUsd)).toEqual([0, -150, expect.closeTo(-40, 9)]);
+    expect(steps.map((s) => s.feesEarnedUsd)).toEqual([5, 0, 3]);
+    expect(total.deltaUsd).toBeCloseTo((55 + 5.005) * 100, 9);
+    // The book lost the LP's 190, earned 8 of fees and gained the delta: the flows themselves moved nothing.
+    expect(total.bookValueChangeUsd).toBeCloseTo(-190 + 8 + (55 + 5.005) * 100, 9);
+    expect(total.unexplainedUsd).toBeCloseTo(0, 9);
+  });
+
+  it("counts a keeper's withdrawal among the recorded flows once, matching by transaction hash", () => {
+    const keeperPaid = { principalUsd: 20_000, feesUsd: 15 };
+    const once = reportPointsOf(samples, [execution(103, WITHDRAWAL_TX, keeperPaid)], [], [], flows);
+    expect(once[2]!.lpWithdrawnUsd).toBe(0);
+    expect(once[2]!.lpFeesCollectedUsd).toBe(15);
+    expect(attributePeriod(once).total.gammaUsd).toBeCloseTo(-190, 9);
+    expect(attributePeriod(once).total.unexplainedUsd).toBeCloseTo(0, 9);
+    // Positive control: the same payout in another transaction is a withdrawal of its own, counted beside the flows.
+    const twice = reportPointsOf(
+      samples,
+      [execution(103, `0x${"77".repeat(32)}`, keeperPaid)],
+      [],
+      [],
+      flows,
+    );
+    expect(twice[2]!.lpWithdrawnUsd).toBe(20_000);
+    expect(twice[2]!.lpFeesCollectedUsd).toBe(30);
+  });
+
+  it("without recorded flows reads as before: the owners' principal is in gamma", () => {
+    const points = reportPointsOf(samples, [], [], [], []);
+    expect(points.every((p) => p.lpWithdrawnUsd === 0 && p.lpWithdrawnToSpotUsd === 0)).toBe(true);
+    const steps = points.slice(1).map((p, i) => attributeStep(points[i]!, p));
+    expect(steps.map((s) => s.gammaUsd)).toEqual([40_000, -30_150, expect.closeTo(-40, 9)]);
+  });
+});
