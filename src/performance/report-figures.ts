@@ -61,8 +61,9 @@ export function reportFigures(report: PerformanceReport): FigureSection[] {
         ["  IL / gamma (LVR)", usd(t.gammaUsd)],
         ["  LP fees earned", usd(t.feesEarnedUsd)],
         ["    of it collected by LP withdrawals", usd(t.lpFeesCollectedUsd)],
-        // A transfer, not P&L: the principal LP withdrawals paid the Safe left the LP's value and stays the book's.
-        ["LP principal withdrawn to the Safe (transfer)", usd(t.lpWithdrawnUsd)],
+        // A transfer, not P&L: the principal LP withdrawals paid the Safe left the LP's value and stays the book's
+        // (deposits count negative). Base paid into the Safe's spot is not in it: the hedged item counts it as spot.
+        ["LP principal withdrawn, net of deposits (transfer; base to spot excluded)", usd(t.lpWithdrawnUsd)],
         [
           "  executions with the payout unknown (in gamma)",
           report.lpWithdrawalUnknownExecutions === null
