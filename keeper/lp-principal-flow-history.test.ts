@@ -60,4 +60,24 @@ describe("lpPrincipalFlowHistoryOf", () => {
     expect(row.principalToSpotUsd).toBe(0);
     expect(row.feesToSpotUsd).toBe(0);
   });
+
+  it("prices a v4 pool's native ETH with the base feed, as the engine values it", () => {
+    const ETH = {
+      address: "0x0000000000000000000000000000000000000000" as const,
+      symbol: "ETH",
+      decimals: 18,
+    };
+    const row = lpPrincipalFlowHistoryOf(1, book, params, {
+      ...withdrawal,
+      position: "uniswap-v4:9",
+      token0: ETH,
+      token1: USDC,
+      principal0: 2n * 10n ** 18n,
+      principal1: 1_000n * 10n ** 6n,
+      feesCollected0: 10n ** 16n,
+      feesCollected1: 0n,
+    });
+    expect(row.principalUsd).toBeCloseTo(6_000 + 1_000, 6);
+    expect(row.feesCollectedUsd).toBeCloseTo(30, 6);
+  });
 });

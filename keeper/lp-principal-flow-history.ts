@@ -7,6 +7,7 @@
 import type { BookParams } from "../src/engine/params.ts";
 import type { BookSnapshot, TokenRef } from "../src/engine/snapshot.ts";
 import { usdPricer } from "../src/engine/usd-price.ts";
+import { v4CurrencyAsset } from "../src/engine/v4-position.ts";
 import type { LpPrincipalFlow } from "../src/indexers/lp-principal-flows.ts";
 import type { LpPrincipalFlowHistory } from "../src/store/history-store.ts";
 
@@ -20,8 +21,10 @@ export function lpPrincipalFlowHistoryOf(
   const base = snapshot.base.address.toLowerCase();
   // The base reaches spotBase only when the book counts the Safe's base balance as spot (book-metrics.ts).
   const baseIsSpot = snapshot.spot.some((s) => s.token.address.toLowerCase() === base);
+  // A v4 pool's native ETH (address 0) is the base asset, priced by the base feed as the engine values it.
   const usd = (token: TokenRef, units: bigint) =>
-    (Number(units) / 10 ** token.decimals) * price(token.address.toLowerCase());
+    (Number(units) / 10 ** token.decimals) *
+    price(v4CurrencyAsset(token.address, snapshot.base.address).toLowerCase());
   const legs = [
     { token: flow.token0, principal: flow.principal0, fees: flow.feesCollected0 },
     { token: flow.token1, principal: flow.principal1, fees: flow.feesCollected1 },

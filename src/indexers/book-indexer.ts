@@ -50,9 +50,9 @@ export interface IndexedBook {
    */
   fundingSettlements?: FundingSettlementsScan;
   /**
-   * The principal and fees that went into and out of the Safe's v3 positions since the last complete snapshot,
-   * whoever sent the transaction (lp-principal-flows.ts), and the first block that scan covered; absent without a v3
-   * side or when this snapshot read no logs (a cold read).
+   * The principal and fees that went into and out of the Safe's v3 and v4 positions since the last complete
+   * snapshot, whoever sent the transaction (lp-principal-flows.ts, v4-principal-flows.ts), and the first block that
+   * scan covered; absent without a v3 side (v4 logs come with its getLogs) or when this snapshot read no logs.
    */
   lpFlows?: LpPrincipalFlowsScan;
 }
@@ -292,6 +292,13 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     }
     const v4 = await decodeV4?.(outcomes);
     if (v4 !== undefined) lpPositions.push(...v4.positions);
+    // The v4 side's flows come from the same logs (the PoolManager's of its watched pools), oldest first with v3's.
+    if (lpFlows !== undefined && v4?.flows !== undefined) {
+      lpFlows.flows.push(...v4.flows);
+      lpFlows.flows.sort((a, b) =>
+        a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
+      );
+    }
     const pools: BookSnapshot["pools"] = [...(v3Book?.pools ?? []), ...(v4?.pools ?? [])];
     for (const decode of decodeV2) {
       const pair = decode(outcomes, tokens);

@@ -6,12 +6,15 @@ import type { Address, PublicClient } from "viem";
 import type { ContractRead, ReadOutcome } from "../chain/read-at-block.ts";
 import type { ReadBatch } from "../chain/read-batch.ts";
 import type { V4PoolSnapshot, V4PositionSnapshot } from "../engine/snapshot.ts";
+import { rangeFeeGrowth, v4FeesOwed } from "../engine/v4-position.ts";
 import type { ChangeLog } from "./book-changes.ts";
+import type { LpPrincipalFlow } from "./lp-principal-flows.ts";
 import type { TokenRegistry } from "./token-registry.ts";
 import { planV4BookReads, type V4Book, type V4Cache } from "./v4-book-reads.ts";
 import { createV4Candidates } from "./v4-candidates.ts";
 import { detectV4Changes, V4_POOL_MANAGER_EVENTS, V4_POSITION_MANAGER_EVENTS } from "./v4-changes.ts";
 import { createV4PositionEntries } from "./v4-position-entries.ts";
+import { v4PrincipalFlowsAmong } from "./v4-principal-flows.ts";
 import { createV4Statics, type V4Sources } from "./v4-statics.ts";
 
 type Read = (reads: readonly ContractRead[]) => Promise<ReadOutcome[]>;
@@ -29,6 +32,8 @@ export function createV4BookSide(
   });
   const entries = createV4PositionEntries(client, v4);
   let cache: V4Cache | undefined;
+  /** The cached snapshot's pools (its block is the cache's): the prices and fee growth its flows start from. */
+  let cachedPools = new Map<string, V4PoolSnapshot>();
 
   return {
     /**
@@ -82,6 +87,10 @@ export function createV4BookSide(
       }
       const infoAtThisBlock = await statics.learn(ids, round.read);
       const since = base === undefined || changes === undefined ? undefined : { base, changes };
+      const flows =
+        since === undefined || round.since === undefined
+          ? undefined
+          : principalFlowsSince(round.since.logs, since.base, [...new Set([...tracked, ...ids])]);
 
       return (batch) => {
         const decode = planV4BookReads(batch, { v4, safe, statics, candidates: ids, since, infoAtThisBlock });
@@ -101,7 +110,7 @@ export function createV4BookSide(
               entry: entries.entryOf(p.tokenId),
             }),
           );
-          return { pools: book.pools, positions, book };
+          return { pools: book.pools, positions, book, ...(flows !== undefined && { flows }) };
         };
       };
     },
@@ -110,8 +119,41 @@ export function createV4BookSide(
     remember(blockNumber: bigint, book: V4Book): void {
       const poolTicks = new Map(book.pools.map((pool) => [pool.poolId.toLowerCase(), pool.tick]));
       cache = { blockNumber, owners: book.owners, positions: book.positions, ticks: book.ticks, poolTicks };
+      cachedPools = new Map(book.pools.map((pool) => [pool.poolId.toLowerCase(), pool]));
     },
   };
+
+  /** The Safe's principal flows in the logs since the cached snapshot `base` (v4-principal-flows.ts). */
+  function principalFlowsSince(
+    logs: readonly ChangeLog[],
+    base: V4Cache,
+    tokenIds: readonly bigint[],
+  ): LpPrincipalFlow[] {
+    const cachedFeesOwed = new Map<bigint, { fees0: bigint; fees1: bigint }>();
+    for (const p of statics.minted([...base.positions.keys()])) {
+      const state = base.positions.get(p.tokenId)!;
+      const pool = cachedPools.get(p.poolId.toLowerCase());
+      if (pool === undefined) continue; // not valued then: the flow records its principal only
+      const reading = {
+        ...state,
+        kind: "uniswap-v4" as const,
+        tokenId: p.tokenId,
+        poolId: p.poolId,
+        owner: safe,
+      };
+      const range = { ...reading, tickLower: p.tickLower, tickUpper: p.tickUpper };
+      cachedFeesOwed.set(p.tokenId, v4FeesOwed(range, rangeFeeGrowth(range, pool)));
+    }
+    return v4PrincipalFlowsAmong(logs, {
+      poolManager: v4.poolManager,
+      positionManager: v4.positionManager,
+      positions: new Map(statics.minted(tokenIds).map((p) => [p.tokenId, p])),
+      cachedPrices: new Map(
+        [...cachedPools].map(([id, pool]) => [id, { sqrtPriceX96: pool.sqrtPriceX96, tick: pool.tick }]),
+      ),
+      cachedFeesOwed,
+    });
+  }
 }
 
 /** The v4 side of one snapshot. */
@@ -120,4 +162,6 @@ export interface V4Side {
   positions: V4PositionSnapshot[];
   /** What the side remembers once the snapshot is known consistent. */
   book: V4Book;
+  /** The Safe's principal flows since the cached snapshot; absent when this read had no cache to build on. */
+  flows?: LpPrincipalFlow[];
 }
