@@ -146,6 +146,21 @@ describe("the de-peg lane's v4 withdrawal, through the keeper", () => {
     expect(execution.lpWithdrawnPrincipalUsd).not.toBeNull();
     expect(execution.lpWithdrawnPrincipalUsd!).toBeCloseTo(independent.withdrawnPrincipalUsd, 6);
     expect(execution.lpFeesCollectedUsd!).toBeCloseTo(independent.feesCollectedUsd, 6);
+    // The keeper's next reads see the same withdrawal among the Safe's v4 principal flows (the PoolManager's
+    // ModifyLiquidity, valued from liquidityDelta at the pool's √P): one flow, the same principal, so the report,
+    // which counts an execution among the flows once and from them (by transaction hash), keeps the de-peg's figure.
+    const flows = await waitFor("the withdrawal among the recorded LP flows", async () => {
+      const recorded = await history.lpPrincipalFlows(plan.bookId, {
+        fromBlock: receipt.blockNumber,
+        toBlock: receipt.blockNumber,
+      });
+      return recorded.length > 0 ? recorded : undefined;
+    });
+    expect(flows.map((f) => [f.txHash.toLowerCase(), f.position])).toEqual([
+      [txHash.toLowerCase(), `uniswap-v4:${tokenId}`],
+    ]);
+    expect(flows[0]!.principalUsd).toBeCloseTo(execution.lpWithdrawnPrincipalUsd!, 6);
+    expect(flows[0]!.feesCollectedUsd).toBeCloseTo(execution.lpFeesCollectedUsd!, 6);
     // The position stays the Safe's NFT: withdrawn, not transferred.
     const owner = await d.publicClient.readContract({
       address: v4.positionManager,

@@ -1,5 +1,5 @@
-import { type Address, encodeFunctionData, erc20Abi, parseAbi } from "viem";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Address, encodeFunctionData, erc20Abi, pad, parseAbi, parseEventLogs, toHex } from "viem";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { Keeper } from "../../../keeper/keeper.ts";
 import { AAVE_V3_POOL_ABI } from "../../../src/chain/abis/aave-v3-abi.ts";
 import { AGGREGATOR_V3_ABI } from "../../../src/chain/abis/chainlink-abi.ts";
@@ -10,6 +10,8 @@ import {
   PERP_VAULT_ABI,
 } from "../../../src/chain/abis/perp-v2-abi.ts";
 import { POSITION_MANAGER_ABI, UNISWAP_V3_POOL_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
+import { STATE_VIEW_ABI, V4_POSITION_MANAGER_ABI } from "../../../src/chain/abis/uniswap-v4-abi.ts";
+import { encodeModifyLiquidities } from "../../../src/chain/uniswap-v4-actions.ts";
 import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accounts.ts";
 import { writeDevnetContract } from "../../../src/devnet/transactions.ts";
 import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
@@ -17,6 +19,7 @@ import { aaveSwapQuotes } from "../../../src/engine/aave-swap-quotes.ts";
 import type { Plan } from "../../../src/engine/plan.ts";
 import type { V3PoolSnapshot } from "../../../src/engine/snapshot.ts";
 import { readAaveAccount } from "../../../src/indexers/aave-v3-reads.ts";
+import { decodePositionInfo } from "../../../src/indexers/uniswap-v4-reads.ts";
 import { attributeStep } from "../../../src/performance/attribution.ts";
 import type { HistoryStore } from "../../../src/store/history-store.ts";
 import { openHistoryStore } from "../../../src/store/open-history-store.ts";
@@ -588,5 +591,161 @@ describe("LP principal the owners withdraw outside the keeper's plans", () => {
       q1.lpValueUsd - q0.lpValueUsd - q0.lpDeltaBase * (q1.basePriceUsd - q0.basePriceUsd),
       9,
     );
+  }, 240_000);
+
+  // The v4 half: the owners take a quarter of the Safe's v4 USDC/USDT position out through the v4 PositionManager
+  // (DECREASE_LIQUIDITY + TAKE_PAIR to the Safe). ModifyLiquidity carries no amounts: the keeper computes them from
+  // liquidityDelta at the pool's price; here they are what the PoolManager paid the Safe less the fees it paid with them.
+  it("records an owners' v4 decrease at the PoolManager's payout less fees × feeds, and gamma adds it back", async () => {
+    const d = devnet();
+    const v4 = d.manifest.uniswapV4!;
+    const safe = bed.setup.scope.safe;
+    const tokenId = BigInt(v4.lpTokenIds[1]!);
+    const pool = v4.pools.usdcUsdt10;
+    // A history of its own: the testbed reverts the chain between tests, so the v3 test's flow can share these blocks.
+    const history = await openHistoryStore({ dataDir: "memory://" });
+    onTestFinished(() => history.close());
+    const keeper = bed.keeperFor({ history, mode: "shadow" });
+    await keeper.start();
+    const step = async () => {
+      await d.client.testClient.mine({ blocks: 1 });
+      const block = await d.publicClient.getBlockNumber({ cacheTime: 0 });
+      await evaluatedUpTo(keeper, block);
+      return block;
+    };
+    await step();
+    const a0 = await step();
+
+    const [, info] = await d.publicClient.readContract({
+      address: v4.positionManager,
+      abi: V4_POSITION_MANAGER_ABI,
+      functionName: "getPoolAndPositionInfo",
+      args: [tokenId],
+    });
+    const { tickLower, tickUpper } = decodePositionInfo(info);
+    const liquidity = await d.publicClient.readContract({
+      address: v4.positionManager,
+      abi: V4_POSITION_MANAGER_ABI,
+      functionName: "getPositionLiquidity",
+      args: [tokenId],
+    });
+    expect(liquidity).toBeGreaterThan(0n);
+    const txHash = await execSafeTransaction(
+      d.client,
+      safe,
+      DEVNET_ACCOUNT_INDEXES.owners.slice(0, 2).map((i) => devnetAccount(i)),
+      {
+        to: v4.positionManager,
+        data: encodeModifyLiquidities(
+          [
+            {
+              action: "DECREASE_LIQUIDITY",
+              tokenId,
+              liquidity: liquidity / 4n,
+              amount0Min: 0n,
+              amount1Min: 0n,
+            },
+            { action: "TAKE_PAIR", currency0: pool.currency0, currency1: pool.currency1, recipient: safe },
+          ],
+          2n ** 63n,
+        ),
+        label: "owners take a quarter of the v4 USDC/USDT position out",
+      },
+    );
+    const receipt = await d.publicClient.getTransactionReceipt({ hash: txHash });
+    expect(receipt.status).toBe("success");
+    const withdrawnAt = receipt.blockNumber;
+    await evaluatedUpTo(keeper, withdrawnAt);
+
+    // The chain's figures: what the PoolManager transferred to the Safe, less the fees the position was owed just
+    // before (v4 pays them on any modification; no swap ran in between, so the block before's fee growth is the
+    // transaction's): Position.update's (inside − last) · L / 2^128.
+    const paid = parseEventLogs({ abi: erc20Abi, eventName: "Transfer", logs: receipt.logs }).filter(
+      (log) => log.args.from.toLowerCase() === v4.poolManager.toLowerCase(),
+    );
+    expect(paid.every((log) => log.args.to.toLowerCase() === safe.toLowerCase())).toBe(true);
+    const paidIn = (currency: string) =>
+      paid
+        .filter((log) => log.address.toLowerCase() === currency.toLowerCase())
+        .reduce((sum, log) => sum + log.args.value, 0n);
+    const before = withdrawnAt - 1n;
+    const [inside0, inside1] = await d.publicClient.readContract({
+      address: v4.stateView,
+      abi: STATE_VIEW_ABI,
+      functionName: "getFeeGrowthInside",
+      args: [pool.poolId, tickLower, tickUpper],
+      blockNumber: before,
+    });
+    const [, last0, last1] = await d.publicClient.readContract({
+      address: v4.stateView,
+      abi: STATE_VIEW_ABI,
+      functionName: "getPositionInfo",
+      args: [pool.poolId, v4.positionManager, tickLower, tickUpper, pad(toHex(tokenId), { size: 32 })],
+      blockNumber: before,
+    });
+    const M = 2n ** 256n;
+    const fees0 = (((((inside0 - last0) % M) + M) % M) * liquidity) >> 128n;
+    const fees1 = (((((inside1 - last1) % M) + M) % M) * liquidity) >> 128n;
+    const principal = [paidIn(pool.currency0) - fees0, paidIn(pool.currency1) - fees1];
+    expect(principal[0]! + principal[1]!).toBeGreaterThan(0n);
+    const feedUsd = async (feed: Address) => {
+      const round = await d.publicClient.readContract({
+        address: feed,
+        abi: AGGREGATOR_V3_ABI,
+        functionName: "latestRoundData",
+        blockNumber: withdrawnAt,
+      });
+      const decimals = await d.publicClient.readContract({
+        address: feed,
+        abi: AGGREGATOR_V3_ABI,
+        functionName: "decimals",
+      });
+      return Number(round[1]) / 10 ** decimals;
+    };
+    const { usdc, usdt } = d.manifest.contracts;
+    const usdOf = async (currency: Address, units: bigint) => {
+      if (currency.toLowerCase() === usdc.toLowerCase())
+        return (Number(units) / 1e6) * (await feedUsd(d.manifest.feeds.usdcUsd.address));
+      expect(currency.toLowerCase()).toBe(usdt.toLowerCase());
+      return (Number(units) / 1e6) * (await feedUsd(d.manifest.feeds.usdtUsd.address));
+    };
+    const principalUsd =
+      (await usdOf(pool.currency0, principal[0]!)) + (await usdOf(pool.currency1, principal[1]!));
+    const feesUsd = (await usdOf(pool.currency0, fees0)) + (await usdOf(pool.currency1, fees1));
+    expect(principalUsd).toBeGreaterThan(1_000);
+
+    const recorded = await history.lpPrincipalFlows(BOOK_ID, {
+      fromBlock: withdrawnAt,
+      toBlock: withdrawnAt,
+    });
+    expect(recorded.map((f) => [f.txHash.toLowerCase(), f.position])).toEqual([
+      [txHash.toLowerCase(), `uniswap-v4:${tokenId}`],
+    ]);
+    // Rounded as the PoolManager rounds: within a unit of each token (1e-6 USD) of the payout less fees.
+    expect(Math.abs(recorded[0]!.principalUsd - principalUsd)).toBeLessThan(1e-5);
+    expect(Math.abs(recorded[0]!.feesCollectedUsd - feesUsd)).toBeLessThan(1e-5);
+
+    const [start, end] = await Promise.all([
+      d.publicClient.getBlock({ blockNumber: a0 }),
+      d.publicClient.getBlock({ blockNumber: withdrawnAt }),
+    ]);
+    const { points } = await readReportPeriod(history, {
+      bookId: BOOK_ID,
+      fromSec: Number(start.timestamp),
+      toSec: Number(end.timestamp),
+    });
+    const [from, to] = [points[0]!, points.at(-1)!];
+    expect([from.blockNumber, to.blockNumber]).toEqual([a0, withdrawnAt]);
+    const terms = attributeStep(from, to);
+    // Independent gamma: the LP's change (without fees owed) + the principal from the payout − δ·ΔS.
+    const gamma =
+      to.lpValueUsd -
+      from.lpValueUsd +
+      principalUsd -
+      from.lpDeltaBase * (to.basePriceUsd - from.basePriceUsd);
+    expect(terms.gammaUsd).toBeCloseTo(gamma, 6);
+    // Positive control of what it guards: without the principal, gamma would be about −principal.
+    expect(Math.abs(terms.gammaUsd)).toBeLessThan(principalUsd / 1_000);
+    expect(Math.abs(terms.unexplainedUsd)).toBeLessThan(1e-6 * principalUsd);
   }, 240_000);
 });
