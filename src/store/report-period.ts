@@ -47,8 +47,9 @@
 // the gamma term adds back, the second fees earned. An execution recorded before migration 8, or whose payout could
 // not be valued, counts none: the points count those executions (lpWithdrawalUnknownExecutions) and the report
 // says how many there were.
-// Every principal flow of the Safe's v3 positions, whoever sent it (migration 11, the indexer's position-manager logs:
-// a deposit negative, a withdrawal positive, fees collected apart), is accumulated the same way at its block; an
+// Every principal flow of the Safe's v3 and v4 positions, whoever sent it (migration 11, the indexer's position-manager
+// and PoolManager logs: a deposit negative, a withdrawal positive, fees collected apart), is accumulated the same way
+// at its block; an
 // execution whose transaction is among the step's flows is counted once, from them. The base token's share that
 // moved through the Safe's own balance goes to lpWithdrawnToSpotUsd / lpFeesCollectedToSpotUsd: spotBase already
 // holds it, so attribution.ts adds it back to gamma and fees but not to the book's value.
