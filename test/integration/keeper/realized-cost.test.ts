@@ -13,6 +13,7 @@ import { POSITION_MANAGER_ABI, UNISWAP_V3_POOL_ABI } from "../../../src/chain/ab
 import { STATE_VIEW_ABI, V4_POSITION_MANAGER_ABI } from "../../../src/chain/abis/uniswap-v4-abi.ts";
 import { encodeModifyLiquidities } from "../../../src/chain/uniswap-v4-actions.ts";
 import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accounts.ts";
+import { swapV4PoolTo, v4PoolOfManifest } from "../../../src/devnet/pools-v4.ts";
 import { writeDevnetContract } from "../../../src/devnet/transactions.ts";
 import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
 import { aaveSwapQuotes } from "../../../src/engine/aave-swap-quotes.ts";
@@ -613,6 +614,8 @@ describe("LP principal the owners withdraw outside the keeper's plans", () => {
       await evaluatedUpTo(keeper, block);
       return block;
     };
+    // A swap through the position's range first: the decrease then pays fees with its principal, kept apart.
+    await swapV4PoolTo(d.client, v4, d.manifest.accounts.trader.address, v4PoolOfManifest(pool), 1.0004);
     await step();
     const a0 = await step();
 
@@ -686,6 +689,7 @@ describe("LP principal the owners withdraw outside the keeper's plans", () => {
     const M = 2n ** 256n;
     const fees0 = (((((inside0 - last0) % M) + M) % M) * liquidity) >> 128n;
     const fees1 = (((((inside1 - last1) % M) + M) % M) * liquidity) >> 128n;
+    expect(fees0 + fees1).toBeGreaterThan(0n);
     const principal = [paidIn(pool.currency0) - fees0, paidIn(pool.currency1) - fees1];
     expect(principal[0]! + principal[1]!).toBeGreaterThan(0n);
     const feedUsd = async (feed: Address) => {
