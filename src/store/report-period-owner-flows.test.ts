@@ -169,4 +169,28 @@ describe("reportPointsOf: LP principal flows of the owners", () => {
     const steps = points.slice(1).map((p, i) => attributeStep(points[i]!, p));
     expect(steps.map((s) => s.gammaUsd)).toEqual([40_000, -30_150, expect.closeTo(-40, 9)]);
   });
+
+  it("counts the keeper's v4 de-peg withdrawal once: with its flow recorded the points are what its execution alone gave", () => {
+    // A stable pair's withdrawal: nothing of it is the base, so nothing goes to spot.
+    const paid = { principalUsd: 184_303.43, feesUsd: 2.5 };
+    const v4Flow = {
+      ...flow(103, WITHDRAWAL_TX, {
+        principalUsd: paid.principalUsd,
+        principalToSpotUsd: 0,
+        feesCollectedUsd: paid.feesUsd,
+        feesToSpotUsd: 0,
+      }),
+      position: "uniswap-v4:10",
+    };
+    const keeper = [execution(103, WITHDRAWAL_TX, paid)];
+    const executionOnly = reportPointsOf(samples, keeper, [], [], []);
+    const withFlow = reportPointsOf(samples, keeper, [], [], [v4Flow]);
+    expect(withFlow.map((p) => [p.lpWithdrawnUsd, p.lpFeesCollectedUsd])).toEqual(
+      executionOnly.map((p) => [p.lpWithdrawnUsd, p.lpFeesCollectedUsd]),
+    );
+    expect(withFlow[2]!.lpWithdrawnUsd).toBe(paid.principalUsd);
+    // Positive control: the flow of another transaction beside the execution is counted on top of it.
+    const other = reportPointsOf(samples, keeper, [], [], [{ ...v4Flow, txHash: `0x${"77".repeat(32)}` }]);
+    expect(other[2]!.lpWithdrawnUsd).toBeCloseTo(2 * paid.principalUsd, 9);
+  });
 });
