@@ -21,6 +21,7 @@ import { effectivenessByWindow, evaluationHistory, stewardWindowsOf } from "./ev
 import type { GroupReads } from "./group-reads.ts";
 import { lpPrincipalFlowHistoryOf } from "./lp-principal-flow-history.ts";
 import { evaluatePayload, parsePayload } from "./payloads.ts";
+import { perpCollateralMoveHistoryOf } from "./perp-collateral-move-history.ts";
 import { perpFundingSettlementHistoryOf } from "./perp-funding-settlement-history.ts";
 import { isPreemptible, leaseHolder, takeUpPlan } from "./plan-lifecycle.ts";
 import type { ResidualRiskOf } from "./residual-risk-memo.ts";
@@ -126,6 +127,12 @@ export async function evaluateBookAtBlock(
   if (fundingSettlements !== undefined && fundingSettlements.settlements.length > 0)
     await ctx.history?.putFundingSettlements(
       fundingSettlements.settlements.map((f) => perpFundingSettlementHistoryOf(ctx.chainId, snapshot, f)),
+    );
+  // And every deposit to or withdrawal from the perp vault for the Safe, from the same scan (the same span).
+  const collateralMoves = fundingSettlements?.collateralMoves ?? [];
+  if (collateralMoves.length > 0)
+    await ctx.history?.putCollateralMoves(
+      collateralMoves.map((m) => perpCollateralMoveHistoryOf(ctx.chainId, snapshot, m)),
     );
   // Every principal flow of the Safe's LP positions, whoever made it, before the sample that vouches for its span.
   if (lpFlows !== undefined && lpFlows.flows.length > 0)

@@ -107,7 +107,15 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
   const fundingSettlements =
     clearingHouse === undefined
       ? undefined
-      : createFundingSettlementWatch({ client, clearingHouse, trader: sources.safe });
+      : createFundingSettlementWatch({
+          client,
+          clearingHouse,
+          trader: sources.safe,
+          // And the Vault's deposits and withdrawals for the Safe, in the same scan (perp-collateral-move-logs.ts).
+          ...(sources.perp?.venue.collateralMovedBy !== undefined && {
+            vault: sources.perp.venue.collateralMovedBy,
+          }),
+        });
   const alsoLogs = [v4Side?.logSources, liquidations?.logSources, fundingSettlements?.logSources].filter(
     (s) => s !== undefined,
   );

@@ -8,10 +8,18 @@
 // Otherwise the ClearingHouse is asked alone, for the blocks since the last snapshot that looked (only the snapshot's
 // block the first time). Each answer names the first block it covered (`scannedFromBlock`), which the sample keeps:
 // the report trusts the settlements of a step only when the scans cover all of it.
+// Given the venue's Vault, the same scan also reads its Deposited/Withdrawn for the Safe (perp-collateral-move-logs.ts):
+// one getLogs for both, so one covered span (book_samples.funding_scanned_from_block) vouches for both.
 import { type Address, getAbiItem, isAddressEqual, type PublicClient } from "viem";
 import { PERP_FUNDING_SETTLED_ABI } from "../chain/abis/perp-v2-abi.ts";
 import { classifyChainError } from "../chain/classify-error.ts";
 import type { ChangeLog } from "./book-changes.ts";
+import {
+  collateralMovesAmong,
+  type PerpCollateralMove,
+  VAULT_DEPOSITED_EVENT,
+  VAULT_WITHDRAWN_EVENT,
+} from "./perp-collateral-move-logs.ts";
 
 export const FUNDING_PAYMENT_SETTLED_EVENT = getAbiItem({
   abi: PERP_FUNDING_SETTLED_ABI,
@@ -31,10 +39,12 @@ export interface PerpFundingSettlement {
   fundingPaymentWad: bigint;
 }
 
-/** The settlements found in blocks [scannedFromBlock, the snapshot's block]. */
+/** The settlements (and, given a vault, the collateral moves) found in blocks [scannedFromBlock, the snapshot's block]. */
 export interface FundingSettlementsScan {
   scannedFromBlock: bigint;
   settlements: PerpFundingSettlement[];
+  /** The vault's Deposited/Withdrawn for the trader; absent when the watch was given no vault. */
+  collateralMoves?: PerpCollateralMove[];
 }
 
 /** The trader's settlements among decoded logs (any addresses, any events), oldest first. */
@@ -70,12 +80,25 @@ export function createFundingSettlementWatch(input: {
   client: PublicClient;
   clearingHouse: Address;
   trader: Address;
+  /** The venue's Vault, whose Deposited/Withdrawn for the trader the same scan reads; absent: settlements only. */
+  vault?: Address;
 }) {
+  const vault = input.vault;
+  const addresses = vault === undefined ? [input.clearingHouse] : [input.clearingHouse, vault];
+  const events =
+    vault === undefined
+      ? [FUNDING_PAYMENT_SETTLED_EVENT]
+      : [FUNDING_PAYMENT_SETTLED_EVENT, VAULT_DEPOSITED_EVENT, VAULT_WITHDRAWN_EVENT];
+  const scanOf = (scannedFromBlock: bigint, logs: readonly ChangeLog[]): FundingSettlementsScan => ({
+    scannedFromBlock,
+    settlements: fundingSettlementsAmong(logs, input.clearingHouse, input.trader),
+    ...(vault !== undefined && { collateralMoves: collateralMovesAmong(logs, vault, input.trader) }),
+  });
   // The last complete snapshot's scan: blocks [fromBlock, toBlock].
   let last: { fromBlock: bigint; toBlock: bigint } | undefined;
   return {
-    /** The ClearingHouse and event to add to a shared getLogs. */
-    logSources: { addresses: [input.clearingHouse], events: [FUNDING_PAYMENT_SETTLED_EVENT] },
+    /** The ClearingHouse (and Vault) and events to add to a shared getLogs. */
+    logSources: { addresses, events },
     /**
      * The trader's settlements up to `blockNumber`: from `shared` when a shared getLogs fetched blocks
      * [shared.fromBlock, blockNumber], otherwise read here from the block after the last look.
@@ -85,12 +108,7 @@ export function createFundingSettlementWatch(input: {
       shared: { fromBlock: bigint; logs: readonly ChangeLog[] } | undefined,
       countRequest: () => void,
     ): Promise<FundingSettlementsScan> {
-      if (shared !== undefined) {
-        return {
-          scannedFromBlock: shared.fromBlock,
-          settlements: fundingSettlementsAmong(shared.logs, input.clearingHouse, input.trader),
-        };
-      }
+      if (shared !== undefined) return scanOf(shared.fromBlock, shared.logs);
       // A block read again (a retried evaluation) is scanned over the same span as the first time, so its sample
       // vouches for as much; an older block, or the first look, for itself alone.
       const from =
@@ -103,15 +121,16 @@ export function createFundingSettlementWatch(input: {
             : last.toBlock + 1n;
       countRequest();
       try {
+        // The trader is an indexed topic of every event here, but in a different position in each: filtered below.
         const logs = await input.client.getLogs({
-          address: input.clearingHouse,
-          event: FUNDING_PAYMENT_SETTLED_EVENT,
-          args: { trader: input.trader },
+          address: addresses,
+          events,
           fromBlock: from,
           toBlock: blockNumber,
           strict: true,
         });
-        const settlements = fundingSettlementsAmong(
+        return scanOf(
+          from,
           logs.map((log) => ({
             address: log.address,
             eventName: log.eventName,
@@ -120,10 +139,7 @@ export function createFundingSettlementWatch(input: {
             logIndex: log.logIndex,
             transactionHash: log.transactionHash,
           })),
-          input.clearingHouse,
-          input.trader,
         );
-        return { scannedFromBlock: from, settlements };
       } catch (error) {
         throw classifyChainError(error);
       }

@@ -82,6 +82,7 @@ export function createPerpV2Venue(
   return {
     id: "perp-v2",
     fundingSettledBy: contracts.clearingHouse,
+    collateralMovedBy: contracts.vault,
     positionReads(account, market): ContractRead[] {
       const twap = options.twapIntervalSec;
       return [

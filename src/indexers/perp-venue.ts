@@ -15,6 +15,11 @@ export interface PerpVenue {
    * accounts (the ClearingHouse), whoever caused the settlement; absent for a venue that logs none.
    */
   readonly fundingSettledBy?: Address;
+  /**
+   * The contract that logs Perp v2's `Deposited` / `Withdrawn(collateralToken, trader, amount)` for the venue's
+   * accounts (the Vault), whoever moved the collateral; absent for a venue that logs none.
+   */
+  readonly collateralMovedBy?: Address;
   positionReads(account: Address, market: Address): ContractRead[];
   /** The market pool's ticks(i) of every multiple of the window's spacing from its lower to its upper tick. */
   depthWindowReads(window: PerpDepthWindow): ContractRead[];

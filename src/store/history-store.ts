@@ -246,6 +246,22 @@ export interface PlanExecution extends RealizedCost {
 }
 
 /**
+ * A Perp v2 Vault Deposited or Withdrawn whose trader is a book's Safe (migration 12), whoever sent it: settlement
+ * tokens moved into (+) or out of (−) the vault balance the samples record, a transfer and no P&L. movedUsd: the
+ * amount in the settlement token's decimals, 1:1 with the dollar as the vault values it.
+ */
+export interface PerpCollateralMoveHistory {
+  chainId: number;
+  bookId: string;
+  blockNumber: bigint;
+  txHash: string;
+  logIndex: number;
+  timestampSec: number;
+  collateralToken: string;
+  movedUsd: number;
+}
+
+/**
  * A Perp v2 ClearingHouse FundingPaymentSettled whose trader is a book's Safe (migration 9), whoever sent it: funding
  * the pending funding the samples record no longer holds. fundingPaymentUsd: positive = the Safe paid.
  */
@@ -411,6 +427,8 @@ export interface HistoryStore {
   /** One row per (chain, book, transaction, log index): a replay overwrites it. */
   putFundingSettlements(settlements: readonly PerpFundingSettlementHistory[]): Promise<void>;
   /** One row per (chain, book, transaction, log index): a replay overwrites it. */
+  putCollateralMoves(moves: readonly PerpCollateralMoveHistory[]): Promise<void>;
+  /** One row per (chain, book, transaction, log index): a replay overwrites it. */
   putLpPrincipalFlows(flows: readonly LpPrincipalFlowHistory[]): Promise<void>;
   /** Records the config text in force (secrets are `${ENV}` references in it); returns its version hash. */
   putConfigVersion(text: string, atMs: number): Promise<string>;
@@ -494,6 +512,11 @@ export interface HistoryStore {
     bookId: string,
     blocks: { fromBlock: bigint; toBlock: bigint },
   ): Promise<PerpFundingSettlementHistory[]>;
+  /** A book's recorded perp collateral moves in blocks [fromBlock, toBlock], oldest first. */
+  collateralMoves(
+    bookId: string,
+    blocks: { fromBlock: bigint; toBlock: bigint },
+  ): Promise<PerpCollateralMoveHistory[]>;
   /** A book's recorded LP principal flows in blocks [fromBlock, toBlock], oldest first. */
   lpPrincipalFlows(
     bookId: string,

@@ -369,4 +369,28 @@ CREATE INDEX lp_principal_flows_by_book_block ON lp_principal_flows (book_id, bl
 ALTER TABLE book_samples ADD COLUMN lp_flows_scanned_from_block bigint;
 `,
   },
+  {
+    version: 12,
+    name: "every perp collateral move",
+    sql: `
+-- Every Perp v2 Vault Deposited / Withdrawn whose trader is a book's Safe, whoever sent the transaction (a plan, the
+-- Safe's owners in a transaction of their own), from the book indexer's getLogs (src/indexers/perp-collateral-move-logs.ts).
+-- moved_usd: the event's amount in the settlement token's decimals, valued 1:1 with the dollar as the vault does;
+-- positive = deposited, negative = withdrawn. The scan is the funding settlements' (the same getLogs), so
+-- book_samples.funding_scanned_from_block vouches for these too: no column of its own.
+CREATE TABLE perp_collateral_moves (
+  chain_id integer NOT NULL,
+  book_id text NOT NULL,
+  block_number bigint NOT NULL,
+  tx_hash text NOT NULL,
+  log_index integer NOT NULL,
+  timestamp_sec bigint NOT NULL,
+  collateral_token text NOT NULL,
+  moved_usd double precision NOT NULL,
+  PRIMARY KEY (chain_id, book_id, tx_hash, log_index)
+);
+CREATE INDEX perp_collateral_moves_by_book_block ON perp_collateral_moves (book_id, block_number);
+CREATE INDEX perp_collateral_moves_by_chain_block ON perp_collateral_moves (chain_id, block_number);
+`,
+  },
 ];

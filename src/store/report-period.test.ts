@@ -4,7 +4,12 @@
 // report's formulas; the attribution must explain its value change.
 import { describe, expect, it } from "vitest";
 import { attributePeriod } from "../performance/attribution.ts";
-import type { PerpFundingSettlementHistory, PlanExecution, ReportSample } from "./history-store.ts";
+import type {
+  PerpCollateralMoveHistory,
+  PerpFundingSettlementHistory,
+  PlanExecution,
+  ReportSample,
+} from "./history-store.ts";
 import { reportPointsOf } from "./report-period.ts";
 
 const MARK = 2_000;
@@ -184,6 +189,105 @@ describe("reportPointsOf: funding settled by anyone, whoever sent the transactio
     const points = reportPointsOf(samples, [], [], [settlement(25n, "0xcc", SETTLED_USD)]);
     expect(points.at(-1)!.carryUsd).toBeCloseTo(-6, 12);
     expect(points.at(-1)!.carryEstimatedUsd).toBe(0);
+  });
+});
+
+function collateralMove(block: bigint, txHash: string, usd: number): PerpCollateralMoveHistory {
+  return {
+    chainId: 31_337,
+    bookId: "b",
+    blockNumber: block,
+    txHash,
+    logIndex: 1,
+    timestampSec: 0,
+    collateralToken: "0x000000000000000000000000000000000000c0c0",
+    movedUsd: usd,
+  };
+}
+
+// A short at a steady mark whose account holds owed realized P&L: its hedge value is owed realized P&L (no pending
+// funding, no unrealized), its collateral the vault balance, outside that value. Block 10: owed 20, balance 1,000.
+// Between blocks 10 and 20 a deposit or withdrawal moves `movedUsd`; a withdrawal first settles the owed 20 into the
+// balance (Vault.withdraw → AccountBalance.settle): balance += owed − amount, owed → 0.
+function vaultStep(movedUsd: number, scannedFrom: bigint | null): ReportSample[] {
+  const settles = movedUsd < 0;
+  const owedAfter = settles ? 0 : 20;
+  const at = (block: bigint, owed: number, collateral: number) => {
+    const s = sample(block, {
+      hedgeValueUsd: owed,
+      perpSizeBase: PERP_SIZE,
+      fundingScannedFromBlock: scannedFrom,
+    });
+    return {
+      ...s,
+      attribution: {
+        ...s.attribution!,
+        perp: { owedRealizedPnlUsd: owed, unrealizedPnlUsd: 0, pendingFeeUsd: 0, collateralUsd: collateral },
+      },
+    };
+  };
+  return [at(10n, 20, 1_000), at(20n, owedAfter, 1_000 + (20 - owedAfter) + movedUsd)];
+}
+
+describe("reportPointsOf: collateral moved into or out of the perp vault by anyone", () => {
+  it("reads the Safe's owners' own deposit between samples as a transfer: nothing settled into collateral, nothing unexplained", () => {
+    const points = reportPointsOf(vaultStep(500, 11n), [], [], [], [], [collateralMove(15n, "0xaa", 500)]);
+    const period = attributePeriod(points);
+    expect(points.at(-1)!.settledToCollateralUsd).toBe(0);
+    expect(period.total.unexplainedUsd).toBeCloseTo(0, 12);
+  });
+
+  it("misreads the owners' deposit as P&L settled into collateral without its record (what the history lacked before migration 12)", () => {
+    const points = reportPointsOf(vaultStep(500, 11n), [], [], [], [], []);
+    expect(points.at(-1)!.settledToCollateralUsd).toBe(500);
+    expect(attributePeriod(points).total.unexplainedUsd).toBeCloseTo(500, 12);
+  });
+
+  it("an owners' withdrawal settles the owed P&L: settled into collateral is that P&L alone, the sum holds", () => {
+    const points = reportPointsOf(vaultStep(-300, 11n), [], [], [], [], [collateralMove(15n, "0xaa", -300)]);
+    expect(points.at(-1)!.settledToCollateralUsd).toBeCloseTo(20, 12);
+    expect(attributePeriod(points).total.unexplainedUsd).toBeCloseTo(0, 12);
+  });
+
+  it("counts the keeper's own deposit once, whether the scans cover the step or only the receipt and the record say it", () => {
+    const plan = [execution(15n, "0xbb", { perpCollateralMovedUsd: 500 })];
+    const record = [collateralMove(15n, "0xBB", 500)];
+    for (const scannedFrom of [11n, null]) {
+      const points = reportPointsOf(vaultStep(500, scannedFrom), plan, [], [], [], record);
+      expect(points.at(-1)!.settledToCollateralUsd).toBe(0);
+      expect(attributePeriod(points).total.unexplainedUsd).toBeCloseTo(0, 12);
+    }
+  });
+
+  it("adds a recorded owners' move to the receipts' where the scans do not cover the step", () => {
+    // The scan of block 20's sample began at block 18: the deposit at 15 was found by an earlier one.
+    const plan = [execution(12n, "0xbb", { perpCollateralMovedUsd: 200 })];
+    const points = reportPointsOf(vaultStep(700, 18n), plan, [], [], [], [collateralMove(15n, "0xaa", 500)]);
+    expect(points.at(-1)!.settledToCollateralUsd).toBe(0);
+  });
+
+  it("positive control: with no moves the balance's change is settled P&L, as before", () => {
+    const samples = vaultStep(0, 11n);
+    // A balance that rose by 7 with nothing moved: P&L settled into it (owed fell by 7 in the same step).
+    samples[1] = {
+      ...samples[1]!,
+      hedgeValueUsd: 13,
+      attribution: {
+        ...samples[1]!.attribution!,
+        perp: { owedRealizedPnlUsd: 13, unrealizedPnlUsd: 0, pendingFeeUsd: 0, collateralUsd: 1_007 },
+      },
+    };
+    for (const scannedFrom of [11n, null]) {
+      const points = reportPointsOf(
+        samples.map((s) => ({
+          ...s,
+          attribution: { ...s.attribution!, fundingScannedFromBlock: scannedFrom },
+        })),
+        [],
+      );
+      expect(points.at(-1)!.settledToCollateralUsd).toBe(7);
+      expect(attributePeriod(points).total.unexplainedUsd).toBeCloseTo(0, 12);
+    }
   });
 });
 

@@ -39,7 +39,11 @@
 // the block they were decided at, between the period's first and last sample's blocks (a plan's created time is
 // the keeper's clock, which need not agree with the chain's), each shown at its block's time (the sample at its
 // block, or the last one before it when the period is bucketed). P&L settled into collateral by a withdrawal is the vault
-// balance's change less the collateral the step's executions moved (Vault Deposited/Withdrawn, migration 5).
+// balance's change less the collateral moved in the step (Vault Deposited/Withdrawn), whoever moved it: every move for
+// the Safe is in the history (migration 12, the same scan as the funding settlements', so the same covered span);
+// where the scans cover the step Σ moved is theirs alone (a plan's own among them, counted once), elsewhere the
+// executions' receipts (migration 5) plus the recorded moves of other transactions, deduplicated by transaction hash.
+// An owners' deposit or withdrawal is a transfer, never P&L settled into collateral.
 // An Aave liquidation of the Safe (migration 7) counts at its block like an execution: the debt it covered is the
 // short bought back at the Aave oracle's price (a hedge trade), the collateral it seized leaves the book, and its
 // bonus is a cost term of its own (attribution.ts). What an execution's LP withdrawal paid the Safe (migration 8) is
@@ -59,6 +63,7 @@ import type {
   AaveLiquidationHistory,
   HistoryStore,
   LpPrincipalFlowHistory,
+  PerpCollateralMoveHistory,
   PerpFundingSettlementHistory,
   PlanExecution,
   ReportSample,
@@ -97,13 +102,14 @@ export async function readReportPeriod(
   const firstBlock = samples[0]!.blockNumber;
   const lastBlock = samples[samples.length - 1]!.blockNumber;
   const blocks = { fromBlock: firstBlock + 1n, toBlock: lastBlock };
-  const [settlements, lpFlows] = await Promise.all([
+  const [settlements, lpFlows, collateralMoves] = await Promise.all([
     store.fundingSettlements(bookId, blocks),
     store.lpPrincipalFlows(bookId, blocks),
+    store.collateralMoves(bookId, blocks),
   ]);
   return {
     bookId,
-    points: reportPointsOf(samples, executions, liquidations, settlements, lpFlows),
+    points: reportPointsOf(samples, executions, liquidations, settlements, lpFlows, collateralMoves),
     liquidations: liquidations.map((l) => ({
       atSec: l.timestampSec,
       blockNumber: l.blockNumber,
@@ -165,7 +171,12 @@ export function reportPointsOf(
   liquidations: readonly AaveLiquidationHistory[] = [],
   settlements: readonly PerpFundingSettlementHistory[] = [],
   lpFlows: readonly LpPrincipalFlowHistory[] = [],
+  collateralMoves: readonly PerpCollateralMoveHistory[] = [],
 ): ReportPoint[] {
+  const moved = [...collateralMoves].sort((a, b) =>
+    a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : a.logIndex - b.logIndex,
+  );
+  let nextMove = 0;
   const flowed = [...lpFlows].sort((a, b) =>
     a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : a.logIndex - b.logIndex,
   );
@@ -289,6 +300,13 @@ export function reportPointsOf(
       const f = settled[nextSettlement++]!;
       if (i > 0) stepSettlements.push(f);
     }
+    // The collateral moves recorded within the step, whoever sent them (those at or before the first sample are
+    // outside the period).
+    const stepMoves: PerpCollateralMoveHistory[] = [];
+    while (nextMove < moved.length && moved[nextMove]!.blockNumber <= s.blockNumber) {
+      const m = moved[nextMove++]!;
+      if (i > 0) stepMoves.push(m);
+    }
     const size = s.perpSizeBase ?? 0;
     if (i > 0) {
       const prev = samples[i - 1]!;
@@ -297,8 +315,21 @@ export function reportPointsOf(
       // the recorded settlements are all of them. Otherwise the executions' receipts say what they settled, and the
       // recorded settlements of other transactions are added (deduplicated by transaction hash); a size change
       // without an execution then means one is missing: its settlement too.
+      // The same scan reads the vault's Deposited/Withdrawn (src/indexers/perp-funding-settlements.ts): its span
+      // vouches for the recorded collateral moves too.
       const scannedFrom = a.fundingScannedFromBlock ?? null;
       const scansCoverStep = scannedFrom !== null && scannedFrom <= prev.blockNumber + 1n;
+      if (scansCoverStep) {
+        // Every move, the keeper's own included, is among the recorded ones: counted once, from them.
+        collateralMovedUsd = stepMoves.reduce((sum, m) => sum + m.movedUsd, 0);
+      } else {
+        // The executions' receipts, and the recorded moves of other transactions (the Safe's owners' own).
+        const executed = new Set(step.map((e) => e.txHash.toLowerCase()));
+        for (const m of stepMoves) {
+          if (collateralMovedUsd !== null && !executed.has(m.txHash.toLowerCase()))
+            collateralMovedUsd += m.movedUsd;
+        }
+      }
       let settledKnown: boolean;
       if (scansCoverStep) {
         fundingSettledUsd = stepSettlements.reduce((sum, f) => sum + f.fundingPaymentUsd, 0);
@@ -328,8 +359,8 @@ export function reportPointsOf(
       // on both samples it is unknown and stays in the unexplained remainder.
       if (prev.aaveAccrual != null && s.aaveAccrual != null)
         carryUsd += aaveInterestBetween(prev.aaveAccrual, s.aaveAccrual) * s.perpMarkPriceUsd;
-      // The vault balance moves by the collateral moved and by the P&L a withdrawal settled into it
-      // (Vault.withdraw: AccountBalance.settle, then balance += owed realized − amount). Without migration 5's
+      // The vault balance moves by the collateral moved, whoever moved it (a transfer, no P&L), and by the P&L a
+      // withdrawal settled into it (Vault.withdraw: AccountBalance.settle, then balance += owed realized − amount). Without migration 5's
       // columns on both samples, or an execution recorded before it, the step's settlement is unknown: none counted.
       const before = prev.attribution!.perp;
       const after = a.perp;

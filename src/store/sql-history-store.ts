@@ -25,6 +25,7 @@ import type {
   TransactionHistory,
 } from "./history-store.ts";
 import { readAaveHealth, readAaveLiquidations } from "./read-aave-history.ts";
+import { readCollateralMoves } from "./read-collateral-moves.ts";
 import { readFundingSettlements } from "./read-funding-settlements.ts";
 import { readLpPrincipalFlows } from "./read-lp-principal-flows.ts";
 import { readDepegTierChanges, readReportSamples } from "./read-report-samples.ts";
@@ -464,6 +465,30 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
       }
     },
 
+    async putCollateralMoves(moves) {
+      const rows = lastPerKey(moves, (m) => `${m.chainId} ${m.bookId} ${m.txHash} ${m.logIndex}`);
+      for (const chunk of chunksOf(rows, 8)) {
+        await db.query(
+          `INSERT INTO perp_collateral_moves
+             (chain_id, book_id, tx_hash, log_index, block_number, timestamp_sec, collateral_token, moved_usd)
+           VALUES ${valuesRows(chunk.length, 8)}
+           ON CONFLICT (chain_id, book_id, tx_hash, log_index) DO UPDATE SET
+             block_number = EXCLUDED.block_number, timestamp_sec = EXCLUDED.timestamp_sec,
+             collateral_token = EXCLUDED.collateral_token, moved_usd = EXCLUDED.moved_usd`,
+          chunk.flatMap((m) => [
+            m.chainId,
+            m.bookId,
+            m.txHash,
+            m.logIndex,
+            m.blockNumber,
+            m.timestampSec,
+            m.collateralToken,
+            m.movedUsd,
+          ]),
+        );
+      }
+    },
+
     async putExecution(execution: PlanExecution) {
       await db.query(
         `INSERT INTO plan_executions (plan_id, ${EXECUTION_COLUMNS.join(", ")})
@@ -638,6 +663,7 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
     reportSamples: (bookId, range) => readReportSamples(db, bookId, range),
     aaveLiquidations: (bookId, range) => readAaveLiquidations(db, bookId, range),
     fundingSettlements: (bookId, blocks) => readFundingSettlements(db, bookId, blocks),
+    collateralMoves: (bookId, blocks) => readCollateralMoves(db, bookId, blocks),
     lpPrincipalFlows: (bookId, blocks) => readLpPrincipalFlows(db, bookId, blocks),
     aaveHealth: (bookId, range) => readAaveHealth(db, bookId, range),
     depegTierChanges: (bookId, range) => readDepegTierChanges(db, bookId, range),

@@ -441,6 +441,109 @@ describe("funding settled outside the keeper's plans", () => {
   }, 240_000);
 });
 
+// Perp collateral the treasury's owners move themselves (issue 19): the Safe's owners deposit USDC into the Perp v2
+// Vault (approve + Vault.deposit, Safe transactions the keeper never planned). The keeper (shadow mode, every block)
+// records the Vault's Deposited from the scan its funding settlements ride on, and the report reads the vault
+// balance's rise as a transfer: nothing settled into collateral. The move is read here from the chain's events,
+// apart from the history.
+describe("perp collateral the owners deposit outside the keeper's plans", () => {
+  it("records the owners' Vault deposit as the event says it, and settled-to-collateral over the step stays 0", async () => {
+    const d = devnet();
+    const perp = d.manifest.contracts.perp;
+    const usdc = d.manifest.contracts.usdc;
+    const safe = bed.setup.scope.safe;
+    // A history of its own: the testbed reverts the chain between tests, so samples this test leaves at blocks the
+    // next test mines again (at nearby times) would land in that test's report periods.
+    const history = await openHistoryStore({ dataDir: "memory://" });
+    onTestFinished(() => history.close());
+    const keeper = bed.keeperFor({ history, mode: "shadow" });
+    await keeper.start();
+    const evaluatedUpTo = (block: bigint) =>
+      waitFor(`the keeper evaluated block ${block}`, async () => {
+        const health = await keeper.health();
+        return health.books.every((b) => (b.lastEvaluation?.blockNumber ?? -1n) >= block) ? true : undefined;
+      });
+    const mineAndEvaluate = async () => {
+      await d.client.testClient.mine({ blocks: 1 });
+      const block = await d.publicClient.getBlockNumber({ cacheTime: 0 });
+      await evaluatedUpTo(block);
+      return block;
+    };
+    const vaultBalanceUsd = async (blockNumber: bigint) =>
+      Number(
+        await d.publicClient.readContract({
+          address: perp.vault,
+          abi: PERP_VAULT_ABI,
+          functionName: "getBalance",
+          args: [safe],
+          blockNumber,
+        }),
+      ) / 1e6;
+    const reportOver = async (a: bigint, b: bigint) => {
+      const [start, end] = await Promise.all([
+        d.publicClient.getBlock({ blockNumber: a }),
+        d.publicClient.getBlock({ blockNumber: b }),
+      ]);
+      const { points } = await readReportPeriod(history, {
+        bookId: BOOK_ID,
+        fromSec: Number(start.timestamp),
+        toSec: Number(end.timestamp),
+      });
+      return { first: points[0]!, last: points.at(-1)! };
+    };
+
+    const a0 = await mineAndEvaluate();
+    // Positive control: a block with nothing moved settles nothing into collateral.
+    const a1 = await mineAndEvaluate();
+    const quiet = await reportOver(a0, a1);
+    expect(quiet.last.settledToCollateralUsd - quiet.first.settledToCollateralUsd).toBe(0);
+
+    const safeUsdc = await d.publicClient.readContract({
+      address: usdc,
+      abi: erc20Abi,
+      functionName: "balanceOf",
+      args: [safe],
+    });
+    const amount = 1_000n * 10n ** 6n;
+    expect(safeUsdc).toBeGreaterThanOrEqual(amount);
+    const [first, second] = DEVNET_ACCOUNT_INDEXES.owners;
+    const owners = [devnetAccount(first), devnetAccount(second)];
+    await execSafeTransaction(d.client, safe, owners, {
+      to: usdc,
+      data: encodeFunctionData({ abi: erc20Abi, functionName: "approve", args: [perp.vault, amount] }),
+      label: "owners approve the perp vault",
+    });
+    await execSafeTransaction(d.client, safe, owners, {
+      to: perp.vault,
+      data: encodeFunctionData({ abi: PERP_VAULT_ABI, functionName: "deposit", args: [usdc, amount] }),
+      label: "owners deposit USDC into the perp vault",
+    });
+    const depositedAt = await d.publicClient.getBlockNumber({ cacheTime: 0 });
+    await evaluatedUpTo(depositedAt);
+    const b = await mineAndEvaluate();
+
+    // The chain's events for the Safe over the step, and the vault balance's rise.
+    const events = await d.publicClient.getContractEvents({
+      address: perp.vault,
+      abi: PERP_VAULT_ABI,
+      eventName: "Deposited",
+      args: { trader: safe },
+      fromBlock: a1 + 1n,
+      toBlock: b,
+    });
+    expect(events.map((e) => e.args.amount)).toEqual([amount]);
+    expect((await vaultBalanceUsd(b)) - (await vaultBalanceUsd(a1))).toBe(1_000);
+    const recorded = await history.collateralMoves(BOOK_ID, { fromBlock: a1 + 1n, toBlock: b });
+    expect(recorded.map((m) => [m.blockNumber, m.txHash.toLowerCase(), m.logIndex, m.movedUsd])).toEqual([
+      [events[0]!.blockNumber, events[0]!.transactionHash.toLowerCase(), events[0]!.logIndex, 1_000],
+    ]);
+    const step = await reportOver(a1, b);
+    expect([step.first.blockNumber, step.last.blockNumber]).toEqual([a1, b]);
+    // Read as settled P&L, the deposit would have made this 1,000.
+    expect(step.last.settledToCollateralUsd - step.first.settledToCollateralUsd).toBe(0);
+  }, 240_000);
+});
+
 // LP principal the treasury's owners move themselves (issue 19): the Safe's owners take a quarter of the WETH/USDC v3
 // position's liquidity out (decreaseLiquidity + collect to the Safe, in a Safe transaction the keeper never planned).
 // The keeper (shadow mode, every block) records the flow from the position manager's logs its indexer already reads,

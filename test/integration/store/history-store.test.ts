@@ -901,6 +901,34 @@ function historyStoreSuite(
       });
     });
 
+    describe("perp collateral moves", () => {
+      const moved = (txHash: string, blockNumber: bigint, logIndex: number, movedUsd: number) => ({
+        chainId: CHAIN,
+        bookId: "eth-usdc",
+        blockNumber,
+        txHash,
+        logIndex,
+        timestampSec: T0 + Number(blockNumber),
+        collateralToken: "0x000000000000000000000000000000000000c0c0",
+        movedUsd,
+      });
+
+      it("keeps every move once per log, and reads a book's by block range, oldest first", async () => {
+        await store().putCollateralMoves([moved("0xb", 12n, 1, -300), moved("0xa", 11n, 4, 500)]);
+        // Found again (a retried evaluation): the same rows, the later figures.
+        await store().putCollateralMoves([moved("0xa", 11n, 4, 501), moved("0xa", 11n, 5, 1)]);
+        await store().putCollateralMoves([{ ...moved("0xc", 11n, 0, 9), bookId: "other" }]);
+        const rows = await store().collateralMoves("eth-usdc", { fromBlock: 11n, toBlock: 12n });
+        expect(rows.map((r) => [r.txHash, r.logIndex, r.movedUsd])).toEqual([
+          ["0xa", 4, 501],
+          ["0xa", 5, 1],
+          ["0xb", 1, -300],
+        ]);
+        expect(rows[0]).toEqual(moved("0xa", 11n, 4, 501));
+        expect(await store().collateralMoves("eth-usdc", { fromBlock: 12n, toBlock: 20n })).toHaveLength(1);
+      });
+    });
+
     describe("LP principal flows", () => {
       const flowed = (txHash: string, blockNumber: bigint, logIndex: number, principalUsd: number) => ({
         chainId: CHAIN,
