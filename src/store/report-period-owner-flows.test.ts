@@ -89,7 +89,11 @@ const flows = [
   }),
 ];
 
-function execution(block: number, txHash: string, paid: { principalUsd: number; feesUsd: number }) {
+function execution(
+  block: number,
+  txHash: string,
+  paid: { principalUsd: number | null; feesUsd: number | null },
+) {
   return {
     planId: `plan-${block}`,
     chainId: 31_337,
@@ -145,8 +149,15 @@ describe("reportPointsOf: LP principal flows of the owners", () => {
   });
 
   it("counts a keeper's withdrawal among the recorded flows once, matching by transaction hash", () => {
+    // Its receipt could not value the payout (the base is not a stablecoin: recorded null), so the flows count it.
+    const once = reportPointsOf(
+      samples,
+      [execution(103, WITHDRAWAL_TX, { principalUsd: null, feesUsd: null })],
+      [],
+      [],
+      flows,
+    );
     const keeperPaid = { principalUsd: 20_000, feesUsd: 15 };
-    const once = reportPointsOf(samples, [execution(103, WITHDRAWAL_TX, keeperPaid)], [], [], flows);
     expect(once[2]!.lpWithdrawnUsd).toBe(0);
     expect(once[2]!.lpFeesCollectedUsd).toBe(15);
     expect(attributePeriod(once).total.gammaUsd).toBeCloseTo(-190, 9);
@@ -189,6 +200,12 @@ describe("reportPointsOf: LP principal flows of the owners", () => {
       executionOnly.map((p) => [p.lpWithdrawnUsd, p.lpFeesCollectedUsd]),
     );
     expect(withFlow[2]!.lpWithdrawnUsd).toBe(paid.principalUsd);
+    // Read a block late, the flow is valued at that block's feeds (USDC lower in a de-peg): the receipt's figure,
+    // valued at its own block, is the one counted.
+    const lateFlow = { ...v4Flow, principalUsd: 196_083.23 };
+    const late = reportPointsOf(samples, keeper, [], [], [lateFlow]);
+    expect(late[2]!.lpWithdrawnUsd).toBe(paid.principalUsd);
+    expect(late.at(-1)!.lpWithdrawalUnknownExecutions).toBe(0);
     // Positive control: the flow of another transaction beside the execution is counted on top of it.
     const other = reportPointsOf(samples, keeper, [], [], [{ ...v4Flow, txHash: `0x${"77".repeat(32)}` }]);
     expect(other[2]!.lpWithdrawnUsd).toBeCloseTo(2 * paid.principalUsd, 9);

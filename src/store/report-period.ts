@@ -54,7 +54,9 @@
 // Every principal flow of the Safe's v3 and v4 positions, whoever sent it (migration 11, the indexer's position-manager
 // and PoolManager logs: a deposit negative, a withdrawal positive, fees collected apart), is accumulated the same way
 // at its block; an
-// execution whose transaction is among the step's flows is counted once, from them. The base token's share that
+// execution whose transaction is among the step's flows is counted once: from its receipt when that gave the payout
+// (the amounts at its own block's feeds; a flow is valued at the block the keeper read it at), else from the flows.
+// The base token's share that
 // moved through the Safe's own balance goes to lpWithdrawnToSpotUsd / lpFeesCollectedToSpotUsd: spotBase already
 // holds it, so attribution.ts adds it back to gamma and fees but not to the book's value.
 import { aaveInterestBetween } from "../engine/aave-accrual.ts";
@@ -224,10 +226,17 @@ export function reportPointsOf(
     }
     // The LP principal flows recorded within the step, whoever sent them (those at or before the first sample are
     // outside the period): each a transfer, its base share through the Safe's balance apart (spotBase holds it).
+    // A plan whose receipt gave its payout is counted from it: the receipt's amounts at the feeds of its own block,
+    // where a flow is valued at the feeds of the block the keeper read it at (a later one when it skipped blocks).
+    const paidByReceipt = new Set(
+      step
+        .filter((e) => e.lpWithdrawnPrincipalUsd !== null && e.lpFeesCollectedUsd !== null)
+        .map((e) => e.txHash.toLowerCase()),
+    );
     const flowTxs = new Set<string>();
     while (nextFlow < flowed.length && flowed[nextFlow]!.blockNumber <= s.blockNumber) {
       const f = flowed[nextFlow++]!;
-      if (i === 0) continue;
+      if (i === 0 || paidByReceipt.has(f.txHash.toLowerCase())) continue;
       flowTxs.add(f.txHash.toLowerCase());
       withdrawn.lpWithdrawnUsd += f.principalUsd - f.principalToSpotUsd;
       withdrawn.lpFeesCollectedUsd += f.feesCollectedUsd - f.feesToSpotUsd;
@@ -238,16 +247,12 @@ export function reportPointsOf(
     let fundingSettledUsd: number | null = 0;
     for (const e of step) {
       costs.gasUsd += e.gasUsd;
-      // A plan's withdrawal among the recorded flows is counted once, from them.
-      const amongFlows = flowTxs.has(e.txHash.toLowerCase());
-      if (amongFlows) {
-        // counted above
-      } else if (e.lpWithdrawnPrincipalUsd === null || e.lpFeesCollectedUsd === null)
-        lpWithdrawalUnknownExecutions++;
-      else {
+      // A plan's withdrawal is counted once: from its receipt when that gave the payout, else from the recorded flows
+      // of its transaction, else it is unknown (and reads as gamma).
+      if (e.lpWithdrawnPrincipalUsd !== null && e.lpFeesCollectedUsd !== null) {
         withdrawn.lpWithdrawnUsd += e.lpWithdrawnPrincipalUsd;
         withdrawn.lpFeesCollectedUsd += e.lpFeesCollectedUsd;
-      }
+      } else if (!flowTxs.has(e.txHash.toLowerCase())) lpWithdrawalUnknownExecutions++;
       fundingSettledUsd =
         fundingSettledUsd === null || e.perpFundingSettledUsd === null
           ? null
