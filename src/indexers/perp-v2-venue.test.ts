@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { MalformedReturnDataError } from "../chain/errors.ts";
+import type { ContractRead } from "../chain/read-at-block.ts";
 import { createPerpV2Venue, nextBlockDepthWindow, reachableTickWindow } from "./perp-v2-venue.ts";
+import type { PerpDepthHint } from "./perp-venue.ts";
 
 const MARKET = "0x2B15063A6F8a11d18404C801F295b1d19dCC8574";
 const POOL = "0x18a011f65C19874b7210eE886Fa06ef51dF21190";
@@ -89,7 +91,7 @@ describe("the Perp v2 venue's market depth", () => {
     const answersOfTicks = ticks.map((t) =>
       t === 79_980 ? tickInfo(5n * E18) : t === 80_100 ? tickInfo(-5n * E18) : tickInfo(0n, false),
     );
-    const perp = draft.complete(answersOfTicks);
+    const { perp, nextDepthHint } = draft.complete(answersOfTicks);
     expect(perp.marketDepth).toEqual({
       pool: POOL,
       sqrtPriceX96: SQRT_P,
@@ -103,52 +105,113 @@ describe("the Perp v2 venue's market depth", () => {
       ],
       knownTicks: { lower: 79_020, upper: 81_060 },
     });
+    // The next block's window is twice as wide; the ticks known initialized in it are this read's.
+    expect(nextDepthHint).toEqual({
+      window: { lower: 78_000, upper: 82_080, tickSpacing: 60 },
+      initializedTicks: [79_980, 80_100],
+    });
     expect(() => draft.complete(answersOfTicks.slice(1))).toThrow(MalformedReturnDataError);
     expect(() => draft.complete(answersOfTicks.map(() => "0x"))).toThrow(/ticks\(\) struct/);
   });
 
-  it("takes the depth from the window the main round prefetched when it covers every reachable tick, and asks for the ticks again when it does not: the same snapshot either way", () => {
-    // The pool's initialized ticks, whatever the window read.
-    const tickAnswer = (t: number) =>
-      t === 79_980 ? tickInfo(5n * E18) : t === 80_100 ? tickInfo(-5n * E18) : tickInfo(0n, false);
+  describe("with the last snapshot's hint prefetched in the main round", () => {
     const context = { market: MARKET, settlementToken: USDC } as const;
-    const unhinted = venue.decodePosition(answers(), context);
-    const expected = unhinted.complete(unhinted.depthReads.map((r) => tickAnswer(r.args?.[0] as number)));
-    const prefetch = (window: ReturnType<typeof nextBlockDepthWindow>) => {
-      const reads = venue.depthWindowReads(window);
-      expect(reads.every((r) => r.address === POOL && r.functionName === "ticks")).toBe(true);
-      return { window, values: reads.map((r) => tickAnswer(r.args?.[0] as number)) };
+    /** The pool's initialized ticks (tick → liquidityNet), answering both tickBitmap(word) and ticks(i). */
+    const poolAnswering = (initialized: ReadonlyMap<number, bigint>) => (read: ContractRead) => {
+      const [arg] = read.args as [number];
+      if (read.functionName === "ticks") {
+        const net = initialized.get(arg);
+        return net === undefined ? tickInfo(0n, false) : tickInfo(net);
+      }
+      expect(read.functionName).toBe("tickBitmap");
+      let word = 0n;
+      for (const tick of initialized.keys()) {
+        const compressed = tick / 60;
+        if (compressed >> 8 === arg) word |= 1n << BigInt(compressed & 255);
+      }
+      return word;
+    };
+    const twoTicks = new Map([
+      [79_980, 5n * E18],
+      [80_100, -5n * E18],
+    ]);
+    const prefetch = (hint: PerpDepthHint, pool = twoTicks) => ({
+      hint,
+      values: venue.depthHintReads(hint).map(poolAnswering(pool)),
+    });
+    /** The snapshot read whole, without a hint. */
+    const unhinted = (pool = twoTicks) => {
+      const draft = venue.decodePosition(answers(), context);
+      return draft.complete(draft.depthReads.map(poolAnswering(pool))).perp;
+    };
+    // The last snapshot's price moved the most a block allows (1,000 ticks): its window still covers this one.
+    const hint: PerpDepthHint = {
+      window: nextBlockDepthWindow(80_032 - 1_000, 60, 1_000),
+      initializedTicks: [79_980, 80_100],
     };
 
-    // The last snapshot's price moved the most a block allows (1,000 ticks): its window still covers this one.
-    const hint = nextBlockDepthWindow(80_032 - 1_000, 60, 1_000);
-    expect(hint).toEqual({ lower: 76_980, upper: 81_060, tickSpacing: 60 });
-    const hinted = venue.decodePosition(answers(), context, prefetch(hint));
-    expect(hinted.depthReads).toEqual([]);
-    expect(hinted.complete([])).toEqual(expected);
+    it("reads the window's bitmap words and the ticks known initialized, not every multiple of the spacing", () => {
+      expect(hint.window).toEqual({ lower: 76_980, upper: 81_060, tickSpacing: 60 });
+      // Compressed ticks 1,283..1,351: words 5 (1,280–1,535) only.
+      expect(venue.depthHintReads(hint).map((r) => [r.functionName, r.args?.[0]])).toEqual([
+        ["tickBitmap", 5],
+        ["ticks", 79_980],
+        ["ticks", 80_100],
+      ]);
+      const hinted = venue.decodePosition(answers(), context, prefetch(hint));
+      expect(hinted.depthReads).toEqual([]);
+      const { perp, nextDepthHint } = hinted.complete([]);
+      expect(perp).toEqual(unhinted());
+      expect(nextDepthHint).toEqual({
+        window: { lower: 78_000, upper: 82_080, tickSpacing: 60 },
+        initializedTicks: [79_980, 80_100],
+      });
+      // Negative ticks: word −1 holds compressed −1 at bit 255 (uint8(−1 % 256) in TickBitmap.position).
+      expect(
+        venue.depthHintReads({ window: { lower: -120, upper: 60, tickSpacing: 60 }, initializedTicks: [] }),
+      ).toMatchObject([{ args: [-1] }, { args: [0] }]);
+    });
 
-    // Positive control: a price 1,100 ticks away (blocks skipped) leaves 81,060 out: every reachable tick is read.
-    const missed = venue.decodePosition(
-      answers(),
-      context,
-      prefetch(nextBlockDepthWindow(80_032 - 1_100, 60, 1_000)),
-    );
-    expect(missed.depthReads.map((r) => r.args?.[0])).toEqual(unhinted.depthReads.map((r) => r.args?.[0]));
-    expect(missed.complete(missed.depthReads.map((r) => tickAnswer(r.args?.[0] as number)))).toEqual(
-      expected,
-    );
-    // A window of another spacing is not trusted either.
-    const otherSpacing = venue.decodePosition(
-      answers(),
-      context,
-      prefetch({ lower: 77_000, upper: 83_000, tickSpacing: 200 }),
-    );
-    expect(otherSpacing.depthReads).toHaveLength(unhinted.depthReads.length);
+    it("reads in one more round only a tick initialized since the hint, and forgets one no longer initialized", () => {
+      const threeTicks = new Map([...twoTicks, [80_400, 3n * E18]]);
+      const grown = venue.decodePosition(answers(), context, prefetch(hint, threeTicks));
+      expect(grown.depthReads.map((r) => [r.functionName, r.args?.[0]])).toEqual([["ticks", 80_400]]);
+      const { perp } = grown.complete(grown.depthReads.map(poolAnswering(threeTicks)));
+      expect(perp).toEqual(unhinted(threeTicks));
+      expect(perp.marketDepth.initializedTicks.map((t) => t.tick)).toEqual([79_980, 80_100, 80_400]);
 
-    // The window for the next block, and a prefetch whose answers do not match its window, an error.
-    expect(hinted.nextDepthWindow).toEqual({ lower: 78_000, upper: 82_080, tickSpacing: 60 });
-    const short = { window: hint, values: prefetch(hint).values.slice(1) };
-    expect(() => venue.decodePosition(answers(), context, short)).toThrow(/wrong number of ticks/);
+      const oneTick = new Map([[80_100, -5n * E18]]);
+      const shrunk = venue.decodePosition(answers(), context, prefetch(hint, oneTick));
+      expect(shrunk.depthReads).toEqual([]);
+      expect(shrunk.complete([]).perp).toEqual(unhinted(oneTick));
+    });
+
+    it("reads the window whole when the hint does not hold it: the same snapshot either way", () => {
+      const whole = venue.decodePosition(answers(), context).depthReads.map((r) => r.args?.[0]);
+      // A price 1,100 ticks away (blocks skipped) leaves 81,060 out of the hint's window.
+      const far = { window: nextBlockDepthWindow(80_032 - 1_100, 60, 1_000), initializedTicks: [79_980] };
+      const missed = venue.decodePosition(answers(), context, prefetch(far));
+      expect(missed.depthReads.map((r) => r.args?.[0])).toEqual(whole);
+      expect(missed.complete(missed.depthReads.map(poolAnswering(twoTicks))).perp).toEqual(unhinted());
+      // A window of another spacing is not trusted either.
+      const other = { window: { lower: 77_000, upper: 83_000, tickSpacing: 200 }, initializedTicks: [] };
+      expect(venue.decodePosition(answers(), context, prefetch(other)).depthReads).toHaveLength(whole.length);
+    });
+
+    it("refuses answers that do not describe one pool at one block", () => {
+      const short = { hint, values: prefetch(hint).values.slice(1) };
+      expect(() => venue.decodePosition(answers(), context, short)).toThrow(/wrong number of ticks/);
+      // The bitmap marks 79,980 initialized while its ticks() answer says it is not.
+      const values: unknown[] = prefetch(hint).values.slice();
+      values[1] = tickInfo(0n, false);
+      const draft = venue.decodePosition(answers(), context, { hint, values });
+      expect(() => draft.complete([])).toThrow(/bitmap and ticks\(\) disagree/);
+      const notAWord: unknown[] = prefetch(hint).values.slice();
+      notAWord[0] = "0x01";
+      expect(() => venue.decodePosition(answers(), context, { hint, values: notAWord })).toThrow(
+        /bitmap word/,
+      );
+    });
   });
 
   it("caps the window a fine spacing would make huge, and reads only the tick itself when the market allows no move", () => {

@@ -12,7 +12,8 @@ import { MalformedReturnDataError } from "../chain/errors.ts";
 import type { ContractRead } from "../chain/read-at-block.ts";
 import type { PerpMarketDepth, PerpPositionSnapshot } from "../engine/snapshot.ts";
 import { MAX_TICK, MIN_TICK } from "../engine/tick-math.ts";
-import type { PerpDepthWindow, PerpVenue } from "./perp-venue.ts";
+import type { PerpDepthHint, PerpDepthWindow, PerpVenue, PrefetchedPerpDepth } from "./perp-venue.ts";
+import { bitmapWordsOf, initializedTicksInWords } from "./v3-tick-bitmap.ts";
 
 export interface PerpV2Contracts {
   clearingHouse: Address;
@@ -159,7 +160,19 @@ export function createPerpV2Venue(
     },
     // Units differ by contract in Curie: ClearingHouse.getAccountValue is in 18 decimals, while the Vault reports
     // balances and free collateral in the settlement token's own decimals (USDC: 6).
-    depthWindowReads: (window) => ticksReads(contracts.marketPool, ticksOf(window)),
+    // The hint's window as bitmap words (one or two), and ticks(i) of the ticks last seen initialized in it: a
+    // handful of reads where every spacing multiple of the window (~70 on a 60-spacing market) would be as many.
+    depthHintReads: (hint) => [
+      ...bitmapWordsOf(hint.window).map(
+        (word): ContractRead => ({
+          address: contracts.marketPool,
+          abi: UNISWAP_V3_POOL_ABI,
+          functionName: "tickBitmap",
+          args: [word],
+        }),
+      ),
+      ...ticksReads(contracts.marketPool, hint.initializedTicks),
+    ],
     decodePosition(values, { market, settlementToken }, prefetched) {
       const [
         size,
@@ -250,20 +263,9 @@ export function createPerpV2Venue(
         });
       }
       const markTwapE18 = (sqrtMarkTwap * sqrtMarkTwap * E18) / (Q96 * Q96);
-      const window = reachableTickWindow(slot0[1], tickSpacing, maxTickCrossed);
-      const windowTicks = ticksOf({ ...window, tickSpacing });
-      // The main round read a window around the last snapshot's price: enough when it holds every tick reachable
-      // from this one's; the depth is then taken from those answers (the same ticks, the same block).
-      const covered =
-        prefetched !== undefined &&
-        prefetched.window.tickSpacing === tickSpacing &&
-        prefetched.window.lower <= window.lower &&
-        window.upper <= prefetched.window.upper;
-      if (prefetched !== undefined && prefetched.values.length !== ticksOf(prefetched.window).length) {
-        throw new MalformedReturnDataError("perp market pool returned the wrong number of ticks", {
-          details: { market, expected: ticksOf(prefetched.window).length, got: prefetched.values.length },
-        });
-      }
+      const window = { ...reachableTickWindow(slot0[1], tickSpacing, maxTickCrossed), tickSpacing };
+      const nextWindow = nextBlockDepthWindow(slot0[1], tickSpacing, maxTickCrossed);
+      const prefetchedDepth = prefetched && prefetchedTicks(prefetched, tickSpacing, window, market);
       const position: Omit<PerpPositionSnapshot, "marketDepth"> = {
         venue: "perp-v2",
         baseToken: market,
@@ -282,46 +284,140 @@ export function createPerpV2Venue(
         initialMarginRatio: im / RATIO_DECIMALS,
         collateral: { token: settlementToken, balance },
       };
+      const withDepth = (initializedTicks: PerpMarketDepth["initializedTicks"]): PerpPositionSnapshot => ({
+        ...position,
+        marketDepth: {
+          pool: contracts.marketPool,
+          sqrtPriceX96: slot0[0],
+          tick: slot0[1],
+          liquidity,
+          tickSpacing,
+          feePips,
+          initializedTicks,
+          knownTicks: { lower: window.lower, upper: window.upper },
+        },
+      });
+
+      if (prefetchedDepth !== undefined) {
+        // The bitmap words cover the window: the initialized ticks are known, and only those the hint did not read
+        // (initialized since the last snapshot) take one more round.
+        const missing = prefetchedDepth.initialized.filter((t) => !prefetchedDepth.infos.has(t));
+        const nextDepthHint: PerpDepthHint = {
+          window: nextWindow,
+          initializedTicks: prefetchedDepth.initializedInWords.filter(
+            (t) => nextWindow.lower <= t && t <= nextWindow.upper,
+          ),
+        };
+        return {
+          depthReads: ticksReads(contracts.marketPool, missing),
+          complete(readValues) {
+            if (readValues.length !== missing.length) {
+              throw new MalformedReturnDataError("perp market pool returned the wrong number of ticks", {
+                details: { market, expected: missing.length, got: readValues.length },
+              });
+            }
+            const infos = new Map(prefetchedDepth.infos);
+            missing.forEach((t, i) => {
+              infos.set(t, readValues[i]);
+            });
+            const perp = withDepth(
+              prefetchedDepth.initialized.map((tick) => {
+                const info = tickStruct(infos.get(tick), market, contracts.marketPool, tick);
+                // The bitmap and the tick's own flag are set together (Tick.update / TickBitmap.flipTick): a node
+                // whose answers disagree is not describing one pool at one block.
+                if (!info[7]) {
+                  throw new MalformedReturnDataError(
+                    "perp market pool's tick bitmap and ticks() disagree on an initialized tick",
+                    { details: { market, pool: contracts.marketPool, tick } },
+                  );
+                }
+                return { tick, liquidityNet: info[1] };
+              }),
+            );
+            return { perp, nextDepthHint };
+          },
+        };
+      }
+
+      // No usable hint (the first snapshot, blocks skipped, a reorg, another spacing): ticks(i) of every multiple
+      // of the spacing a trade can reach, whose `initialized` flags stand in for a bitmap round of their own.
+      const windowTicks = ticksOf(window);
       return {
-        // ticks(i) of every multiple of the spacing the next trade can reach: the `initialized` flag replaces the
-        // tick bitmap, whose words would need a round of their own before the ticks could be read.
-        depthReads: covered ? [] : ticksReads(contracts.marketPool, windowTicks),
-        nextDepthWindow: nextBlockDepthWindow(slot0[1], tickSpacing, maxTickCrossed),
-        complete(readValues): PerpPositionSnapshot {
-          const depthValues = covered
-            ? windowTicks.map((t) => prefetched.values[(t - prefetched.window.lower) / tickSpacing])
-            : readValues;
+        depthReads: ticksReads(contracts.marketPool, windowTicks),
+        complete(depthValues) {
           if (depthValues.length !== windowTicks.length) {
             throw new MalformedReturnDataError("perp market pool returned the wrong number of ticks", {
               details: { market, expected: windowTicks.length, got: depthValues.length },
             });
           }
           const initializedTicks: PerpMarketDepth["initializedTicks"][number][] = [];
-          depthValues.forEach((info, i) => {
+          depthValues.forEach((value, i) => {
             const tick = windowTicks[i]!;
-            if (!Array.isArray(info) || typeof info[1] !== "bigint" || typeof info[7] !== "boolean") {
-              throw new MalformedReturnDataError("perp market pool returned no ticks() struct", {
-                details: { market, pool: contracts.marketPool, tick },
-              });
-            }
+            const info = tickStruct(value, market, contracts.marketPool, tick);
             if (info[7]) initializedTicks.push({ tick, liquidityNet: info[1] });
           });
+          // Ticks of the next window outside this one are not known yet: the next bitmap shows them, and one more
+          // round reads those a trade can then reach.
           return {
-            ...position,
-            marketDepth: {
-              pool: contracts.marketPool,
-              sqrtPriceX96: slot0[0],
-              tick: slot0[1],
-              liquidity,
-              tickSpacing,
-              feePips,
-              initializedTicks,
-              knownTicks: window,
-            },
+            perp: withDepth(initializedTicks),
+            nextDepthHint: { window: nextWindow, initializedTicks: initializedTicks.map(({ tick }) => tick) },
           };
         },
       };
     },
+  };
+}
+
+type TickStruct = readonly [bigint, bigint, ...unknown[]] & { 7: boolean };
+
+function tickStruct(value: unknown, market: Address, pool: Address, tick: number): TickStruct {
+  if (!Array.isArray(value) || typeof value[1] !== "bigint" || typeof value[7] !== "boolean") {
+    throw new MalformedReturnDataError("perp market pool returned no ticks() struct", {
+      details: { market, pool, tick },
+    });
+  }
+  return value as unknown as TickStruct;
+}
+
+/**
+ * The prefetched answers of a hint, when they cover `window`: the ticks its bitmap words mark initialized in the
+ * window, in all the words read, and the ticks(i) answers read. Undefined when the hint's window does not hold the
+ * window or has another spacing (the depth is then read whole).
+ */
+function prefetchedTicks(
+  prefetched: PrefetchedPerpDepth,
+  tickSpacing: number,
+  window: PerpDepthWindow,
+  market: Address,
+): { initialized: number[]; initializedInWords: number[]; infos: Map<number, unknown> } | undefined {
+  const { hint, values } = prefetched;
+  const words = bitmapWordsOf(hint.window);
+  if (values.length !== words.length + hint.initializedTicks.length) {
+    throw new MalformedReturnDataError("perp market pool returned the wrong number of ticks", {
+      details: { market, expected: words.length + hint.initializedTicks.length, got: values.length },
+    });
+  }
+  const wordValues = values.slice(0, words.length);
+  if (!wordValues.every((w) => typeof w === "bigint")) {
+    throw new MalformedReturnDataError("perp market pool returned a tick bitmap word that is not a uint256", {
+      details: { market },
+    });
+  }
+  const covers =
+    hint.window.tickSpacing === tickSpacing &&
+    hint.window.lower <= window.lower &&
+    window.upper <= hint.window.upper;
+  if (!covers) return undefined;
+  const wordsSpan = {
+    lower: words[0]! * 256 * tickSpacing,
+    upper: (words.at(-1)! * 256 + 255) * tickSpacing,
+    tickSpacing,
+  };
+  const initializedInWords = initializedTicksInWords(words, wordValues as bigint[], wordsSpan);
+  return {
+    initialized: initializedInWords.filter((t) => window.lower <= t && t <= window.upper),
+    initializedInWords,
+    infos: new Map(hint.initializedTicks.map((t, i) => [t, values[words.length + i]] as const)),
   };
 }
 

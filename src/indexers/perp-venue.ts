@@ -21,8 +21,8 @@ export interface PerpVenue {
    */
   readonly collateralMovedBy?: Address;
   positionReads(account: Address, market: Address): ContractRead[];
-  /** The market pool's ticks(i) of every multiple of the window's spacing from its lower to its upper tick. */
-  depthWindowReads(window: PerpDepthWindow): ContractRead[];
+  /** What the main round prefetches of the market's depth on `hint`: decodePosition takes the answers back. */
+  depthHintReads(hint: PerpDepthHint): ContractRead[];
   decodePosition(
     values: readonly unknown[],
     context: { market: Address; settlementToken: TokenRef },
@@ -37,9 +37,18 @@ export interface PerpDepthWindow {
   tickSpacing: number;
 }
 
-/** A window's ticks(i) answers, read in the main round before the block's price was known. */
-export interface PrefetchedPerpDepth {
+/**
+ * What a snapshot leaves the next one to prefetch, before that block's price is known: the window of ticks a trade
+ * can reach by then, and the ticks the last reading found initialized in it.
+ */
+export interface PerpDepthHint {
   window: PerpDepthWindow;
+  initializedTicks: readonly number[];
+}
+
+/** A hint's reads answered in the main round (depthHintReads' order). */
+export interface PrefetchedPerpDepth {
+  hint: PerpDepthHint;
   values: readonly unknown[];
 }
 
@@ -50,41 +59,44 @@ export interface PrefetchedPerpDepth {
  */
 export interface PerpPositionDraft {
   depthReads: ContractRead[];
-  complete(depthValues: readonly unknown[]): PerpPositionSnapshot;
-  /** The window the next snapshot prefetches in its main round: every tick a trade can reach by then. */
-  nextDepthWindow: PerpDepthWindow;
+  complete(depthValues: readonly unknown[]): PerpPositionRead;
+}
+
+/** A position with its market's depth, and what the next snapshot prefetches in its main round. */
+export interface PerpPositionRead {
+  perp: PerpPositionSnapshot;
+  /** Every tick a trade can reach by the next block, and those of them known initialized now. */
+  nextDepthHint: PerpDepthHint;
 }
 
 /**
- * Adds the venue's position reads to the round, with the ticks of `depthHint` (the last snapshot's
- * `nextDepthWindow`) when there is one; the returned function decodes them and, only when the hint did not cover
- * the ticks a trade can reach from this block's price (no hint yet, blocks skipped, a reorg), reads them in one more
- * round with `read` (pinned to the same block). Either way the snapshot is the same.
+ * Adds the venue's position reads to the round, with the reads of `depthHint` (the last snapshot's `nextDepthHint`)
+ * when there is one; the returned function decodes them and, only when the hint did not cover the ticks a trade can
+ * reach from this block's price (no hint yet, blocks skipped, a reorg, a tick initialized since), reads what it
+ * missed in one more round with `read` (pinned to the same block). Either way the snapshot is the same.
  */
 export function planPerpReads(
   batch: ReadBatch,
   perp: { venue: PerpVenue; market: Address; settlementToken: TokenRef },
   account: Address,
-  depthHint: PerpDepthWindow | undefined,
+  depthHint: PerpDepthHint | undefined,
 ): (
   outcomes: readonly ReadOutcome[],
   read: (reads: readonly ContractRead[]) => Promise<ReadOutcome[]>,
-) => Promise<{ perp: PerpPositionSnapshot; nextDepthWindow: PerpDepthWindow }> {
+) => Promise<PerpPositionRead> {
   const slot = batch.addGroup(perp.venue.positionReads(account, perp.market), "perp read");
   const hinted = depthHint && {
-    window: depthHint,
-    slot: batch.addGroup(perp.venue.depthWindowReads(depthHint), "perp depth read (hinted window)"),
+    hint: depthHint,
+    slot: batch.addGroup(perp.venue.depthHintReads(depthHint), "perp depth read (hinted window)"),
   };
   return async (outcomes, read) => {
     const draft = perp.venue.decodePosition(
       slot.value(outcomes),
       { market: perp.market, settlementToken: perp.settlementToken },
-      hinted && { window: hinted.window, values: hinted.slot.value(outcomes) },
+      hinted && { hint: hinted.hint, values: hinted.slot.value(outcomes) },
     );
-    const { nextDepthWindow } = draft;
-    if (draft.depthReads.length === 0) return { perp: draft.complete([]), nextDepthWindow };
+    if (draft.depthReads.length === 0) return draft.complete([]);
     const depthOutcomes = await read(draft.depthReads);
-    const values = depthOutcomes.map((o, i) => requireValue<unknown>(o, `perp depth read ${i}`));
-    return { perp: draft.complete(values), nextDepthWindow };
+    return draft.complete(depthOutcomes.map((o, i) => requireValue<unknown>(o, `perp depth read ${i}`)));
   };
 }

@@ -19,6 +19,7 @@ export const UNISWAP_V3_POOL_ABI = parseAbi([
   "function token0() view returns (address)",
   "function token1() view returns (address)",
   "function ticks(int24 tick) view returns (uint128 liquidityGross, int128 liquidityNet, uint256 feeGrowthOutside0X128, uint256 feeGrowthOutside1X128, int56 tickCumulativeOutside, uint160 secondsPerLiquidityOutsideX128, uint32 secondsOutside, bool initialized)",
+  "function tickBitmap(int16 wordPosition) view returns (uint256)",
   "function observe(uint32[] secondsAgos) view returns (int56[] tickCumulatives, uint160[] secondsPerLiquidityCumulativeX128s)",
   "function initialize(uint160 sqrtPriceX96)",
   "function increaseObservationCardinalityNext(uint16 observationCardinalityNext)",
