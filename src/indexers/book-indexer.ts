@@ -11,6 +11,7 @@ import { MULTICALL3_ADDRESS } from "../chain/client.ts";
 import { InconsistentBlockError } from "../chain/errors.ts";
 import { type ContractRead, type ReadOutcome, readAtBlock } from "../chain/read-at-block.ts";
 import { createReadBatch } from "../chain/read-batch.ts";
+import type { SharedBlockReads } from "../chain/shared-block-reads.ts";
 import { typedRead } from "../chain/typed-read.ts";
 import type { BookSample, BookSnapshot, KeeperState } from "../engine/snapshot.ts";
 import { type AaveLiquidationFound, createLiquidationWatch } from "./aave-liquidations.ts";
@@ -21,7 +22,7 @@ import { createIncrementalCache } from "./incremental-cache.ts";
 import { type LpPrincipalFlowsScan, v3PrincipalFlowsAmong } from "./lp-principal-flows.ts";
 import type { FeedHealth } from "./oracle-health.ts";
 import { createFundingSettlementWatch, type FundingSettlementsScan } from "./perp-funding-settlements.ts";
-import { type PerpDepthWindow, planPerpReads } from "./perp-venue.ts";
+import { type PerpDepthHint, planPerpReads } from "./perp-venue.ts";
 import { createPositionDiscovery } from "./position-discovery.ts";
 import { createPositionEntries } from "./position-entries.ts";
 import { planSpotReads } from "./spot-balances.ts";
@@ -84,7 +85,19 @@ function createV3Side(
 const liquidityOf = (positions: ReadonlyMap<bigint, V3PositionState>) =>
   new Map([...positions].map(([id, p]) => [id, p.liquidity]));
 
-export function createBookIndexer(client: PublicClient, sources: BookSources) {
+export interface BookIndexerOptions {
+  /**
+   * Reads other indexers of the same node make alike at a block, sent once between them (shared-block-reads.ts):
+   * books of several treasuries reading the same pools, feeds and markets. Without it every read is this indexer's.
+   */
+  sharedReads?: SharedBlockReads;
+}
+
+export function createBookIndexer(
+  client: PublicClient,
+  sources: BookSources,
+  options: BookIndexerOptions = {},
+) {
   const tokens = createTokenRegistry(sources.tokens);
   const feeds = createBookFeeds(sources);
   // The v4 side's logs come with the v3 side's, in its one getLogs per block; without a v3 side v4 is read whole.
@@ -119,8 +132,8 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
   const alsoLogs = [v4Side?.logSources, liquidations?.logSources, fundingSettlements?.logSources].filter(
     (s) => s !== undefined,
   );
-  // Per perp market: the tick window the next snapshot reads in its main round (a hint, checked when decoded).
-  const perpDepthHints = new Map<string, PerpDepthWindow>();
+  // Per perp market: what the next snapshot reads of its depth in its main round (a hint, checked when decoded).
+  const perpDepthHints = new Map<string, PerpDepthHint>();
   const v3Side =
     sources.uniswapV3 === undefined
       ? undefined
@@ -148,10 +161,14 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     const countRequest = () => {
       requests += 1;
     };
-    const read = async (reads: readonly ContractRead[]): Promise<ReadOutcome[]> => {
-      if (reads.length === 0) return [];
-      countRequest();
-      return readAtBlock(client, reads, { blockNumber });
+    // The header as the first indexer of this block read it; a request of this one's only if it was the first.
+    const sharedHeader = (shared: SharedBlockReads) => {
+      const sentBefore = shared.counts.sent;
+      const header = shared.headerAt(client, blockNumber);
+      if (shared.counts.sent > sentBefore) countRequest();
+      return header.catch((error: unknown) => {
+        throw classifyChainError(error);
+      });
     };
     const getBlock = async () => {
       countRequest();
@@ -160,8 +177,21 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       });
     };
 
-    const block = await getBlock();
+    const { sharedReads } = options;
+    const block = sharedReads === undefined ? await getBlock() : await sharedHeader(sharedReads);
     const nowSec = Number(block.timestamp);
+    const read = async (reads: readonly ContractRead[]): Promise<ReadOutcome[]> => {
+      if (reads.length === 0) return [];
+      if (sharedReads === undefined || block.hash === null) {
+        countRequest();
+        return readAtBlock(client, reads, { blockNumber });
+      }
+      const sentBefore = sharedReads.counts.sent;
+      const outcomes = sharedReads.readAtBlock(client, reads, { blockNumber, blockHash: block.hash });
+      // A round whose every read another indexer had sent costs this one no request.
+      if (sharedReads.counts.sent > sentBefore) countRequest();
+      return outcomes;
+    };
 
     // What may have changed since the cached snapshot (undefined: read everything); then the Safe's position NFTs,
     // unless the logs prove none moved to or from the Safe since; then the immutable facts of any new ones.
@@ -324,6 +354,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     // The block must still be canonical: otherwise some reads may describe a block that no longer exists.
     const after = await getBlock();
     if (after.hash !== block.hash) {
+      sharedReads?.forgetHeader(blockNumber);
       throw new InconsistentBlockError(`block ${blockNumber} changed while it was being read (reorg)`, {
         details: { before: block.hash, after: after.hash },
       });
@@ -339,7 +370,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     if (settlementsScan !== undefined)
       fundingSettlements?.remember(blockNumber, settlementsScan.scannedFromBlock);
     if (perpRead !== undefined && sources.perp !== undefined)
-      perpDepthHints.set(sources.perp.market.toLowerCase(), perpRead.nextDepthWindow);
+      perpDepthHints.set(sources.perp.market.toLowerCase(), perpRead.nextDepthHint);
 
     return {
       snapshot: {

@@ -3,6 +3,7 @@
 // every block: with a thousand books on a network, the reads, not the engine, bound how fast a block is evaluated.
 // The engine's memory (keeper state, samples) and the book id stay each book's own.
 import type { PublicClient } from "viem";
+import { createSharedBlockReads, type SharedBlockReads } from "../chain/shared-block-reads.ts";
 import type { BookSample, KeeperState } from "../engine/snapshot.ts";
 import { createBookIndexer, type IndexedBook } from "./book-indexer.ts";
 import type { BookSources } from "./book-sources.ts";
@@ -19,8 +20,8 @@ export interface SharedBookReader {
 
 const NO_MEMORY = { keeper: { hedgeTriggered: false, lastPlanAtSec: null }, samples: [] };
 
-function createSharedIndexer(client: PublicClient, sources: BookSources) {
-  const indexer = createBookIndexer(client, sources);
+function createSharedIndexer(client: PublicClient, sources: BookSources, sharedReads: SharedBlockReads) {
+  const indexer = createBookIndexer(client, sources, { sharedReads });
   const byBlock = new Map<bigint, Promise<IndexedBook>>();
   // One snapshot at a time: the indexer builds each on the last (incremental-cache.ts), so two at once would race.
   let previous: Promise<unknown> = Promise.resolve();
@@ -47,11 +48,13 @@ function createSharedIndexer(client: PublicClient, sources: BookSources) {
  */
 export function createSharedBookSnapshots(client: PublicClient) {
   const indexers = new Map<string, ReturnType<typeof createSharedIndexer>>();
+  // And indexers of different chain state (treasuries) send the reads they make alike once per block.
+  const sharedReads = createSharedBlockReads();
   return {
     readerFor(readKey: string, sources: BookSources): SharedBookReader {
       let shared = indexers.get(readKey);
       if (shared === undefined) {
-        shared = createSharedIndexer(client, sources);
+        shared = createSharedIndexer(client, sources, sharedReads);
         indexers.set(readKey, shared);
       }
       const snapshotOf = shared;
@@ -69,6 +72,10 @@ export function createSharedBookSnapshots(client: PublicClient) {
           };
         },
       };
+    },
+    /** Reads sent and reads answered from another indexer's round, since start. */
+    get readCounts() {
+      return { ...sharedReads.counts };
     },
     /** Distinct indexers: the snapshots read per block. */
     get indexerCount(): number {

@@ -11,12 +11,14 @@ import { jobIds } from "../../../keeper/job-ids.ts";
 import { type Hedgekeeper, startHedgekeeper } from "../../../keeper/start-hedgekeeper.ts";
 import { POSITION_MANAGER_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
 import { createChainClient } from "../../../src/chain/client.ts";
+import { createSharedBlockReads } from "../../../src/chain/shared-block-reads.ts";
 import { bookSourcesFromConfig } from "../../../src/config/adapters.ts";
 import type { HedgekeeperConfig } from "../../../src/config/schema.ts";
 import { devnetConfigWithGeneratedBooks } from "../../../src/devnet/devnet-config.ts";
+import { submitFeedAnswer } from "../../../src/devnet/feed-answer.ts";
 import { type GeneratedTreasury, generateManyBooks } from "../../../src/devnet/generated-books.ts";
 import { type Devnet, startDevnet } from "../../../src/devnet/index.ts";
-import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
+import { createBookIndexer, type IndexedBook } from "../../../src/indexers/book-indexer.ts";
 import {
   type FaultInjectingRpcProxy,
   startFaultInjectingRpcProxy,
@@ -110,6 +112,64 @@ describe("the many-books generator", () => {
     expect(pools).toEqual(
       new Set([m.usdcWeth500.address, m.daiUsdc100.address, m.usdcUsdt100.address].map((a) => getAddress(a))),
     );
+  });
+});
+
+describe("reads the treasuries make alike, sent once per block", () => {
+  const clientOf = () => createChainClient({ chainId: devnet.manifest.chainId, rpcUrls: [proxy.url] });
+  const sourcesOf = (treasury: GeneratedTreasury) => bookSourcesFromConfig(config, treasury.bookIds[0]!);
+  const ethUsd = () => devnet.manifest.feeds.ethUsd;
+
+  it("gives every treasury the snapshot its own reads give, the node executing the pools', feeds' and market's reads once", async () => {
+    const client = clientOf();
+    const shared = createSharedBlockReads();
+    const sharing = generated.map((t) => createBookIndexer(client, sourcesOf(t), { sharedReads: shared }));
+    const alone = generated.map((t) => createBookIndexer(client, sourcesOf(t)));
+    // Two blocks: a cold snapshot, then a steady one built on it.
+    for (let round = 0; round < 2; round += 1) {
+      await devnet.testClient.mine({ blocks: 1 });
+      const block = await client.getBlockNumber({ cacheTime: 0 });
+      const before = { ...shared.counts };
+      const together = await Promise.all(sharing.map((indexer) => indexer.snapshotAt(block, memory)));
+      const own: IndexedBook[] = [];
+      for (const indexer of alone) own.push(await indexer.snapshotAt(block, memory));
+      expect(together.map((b) => b.snapshot)).toEqual(own.map((b) => b.snapshot));
+      // The treasuries' feeds and pools are the same: most reads are another treasury's, so the sharing
+      // treasuries sent well under the reads they made, and each still made at most the requests it makes alone.
+      const sent = shared.counts.sent - before.sent;
+      const taken = shared.counts.shared - before.shared;
+      expect(taken).toBeGreaterThan(sent / 2);
+      together.forEach((b, i) => expect(b.requests).toBeLessThanOrEqual(own[i]!.requests));
+    }
+  });
+
+  it("never answers a replacement block from the block it replaced: the reader that took the old header finds the reorg and its retry reads the new block", async () => {
+    const client = clientOf();
+    const shared = createSharedBlockReads();
+    const [first, second] = generated.map((t) =>
+      createBookIndexer(client, sourcesOf(t), { sharedReads: shared }),
+    );
+    const fork = await devnet.snapshot();
+    await devnet.testClient.mine({ blocks: 1 });
+    const height = await client.getBlockNumber({ cacheTime: 0 });
+    const replaced = await first!.snapshotAt(height, memory);
+    // The replacement block at the same height carries a new ETH/USD round the replaced one did not.
+    await devnet.revert(fork);
+    await submitFeedAnswer(
+      devnet.client,
+      devnet.manifest.accounts.deployer.address,
+      ethUsd().aggregator,
+      2_750,
+    );
+    expect(await client.getBlockNumber({ cacheTime: 0 })).toBe(height);
+    const truth = await createBookIndexer(client, sourcesOf(generated[1]!)).snapshotAt(height, memory);
+    const answer = 2_750n * 10n ** BigInt(truth.snapshot.baseOracle.decimals);
+    expect(truth.snapshot.baseOracle.answer).toBe(answer);
+    expect(replaced.snapshot.baseOracle.answer).not.toBe(answer);
+    // The shared header is the replaced block's: the reads keyed by it are refused by the header read after them.
+    await expect(second!.snapshotAt(height, memory)).rejects.toThrow(/changed while it was being read/);
+    const retried = await second!.snapshotAt(height, memory);
+    expect(retried.snapshot).toEqual(truth.snapshot);
   });
 });
 
