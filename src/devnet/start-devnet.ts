@@ -83,8 +83,9 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     // A transaction sent without a gas limit (a `walletFor` wallet, a simulateContract request) gets the limit the
     // devnet's own transactions carry, not Hardhat's default: an estimate on the pending block, used as the limit
     // exactly. The estimate runs at one second and the block is mined at a later one, and Perp v2's funding and TWAP
-    // reads cost more at some seconds than at others (addLiquidity: 1,353,587 gas estimated at +9 s, 1,365,281
-    // needed at +10 s): short by that much, a nested call runs out of gas and the transaction reverts with no data.
+    // reads cost more at some seconds than at others (in one run, an addLiquidity estimated at 1,353,587 gas at +9 s
+    // needed 1,365,281 at +10 s): short by that much, a nested call runs out of gas and the transaction reverts with
+    // no data.
     const connection = await hre.network.connect({
       override: { chainId: shape.chainId, gas: DEFAULT_DEVNET_GAS },
     });
