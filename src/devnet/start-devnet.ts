@@ -24,6 +24,7 @@ import { type DevnetManifest, writeManifest } from "./manifest.ts";
 import { startHardhatNode } from "./node-process.ts";
 import { loadScenario } from "./scenario.ts";
 import { type RunScenarioOptions, runScenario, type ScenarioReport } from "./scenario-runner.ts";
+import { DEFAULT_DEVNET_GAS } from "./transactions.ts";
 
 export const DEFAULT_DEVNET_PORT = 8545;
 const HARDHAT_CHAIN_ID = 31337;
@@ -79,7 +80,15 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
   let stopChain: () => Promise<void>;
   if (options.inProcess) {
     const { default: hre } = await import("hardhat");
-    const connection = await hre.network.connect({ override: { chainId: shape.chainId } });
+    // A transaction sent without a gas limit (a `walletFor` wallet, a simulateContract request) gets the limit the
+    // devnet's own transactions carry, not Hardhat's default: an estimate on the pending block, used as the limit
+    // exactly. The estimate runs at one second and the block is mined at a later one, and Perp v2's funding and TWAP
+    // reads cost more at some seconds than at others (in one run, an addLiquidity estimated at 1,353,587 gas at +9 s
+    // needed 1,365,281 at +10 s): short by that much, a nested call runs out of gas and the transaction reverts with
+    // no data.
+    const connection = await hre.network.connect({
+      override: { chainId: shape.chainId, gas: DEFAULT_DEVNET_GAS },
+    });
     transport = devnetTransport(connection.provider as unknown as EIP1193Provider);
     rpcUrl = IN_PROCESS_RPC_URL;
     stopChain = () => connection.close();

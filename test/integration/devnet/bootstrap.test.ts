@@ -4,6 +4,7 @@ import {
   encodeFunctionData,
   erc20Abi,
   getAddress,
+  type Hex,
   keccak256,
   parseAbi,
   parseUnits,
@@ -26,6 +27,7 @@ import {
   MAINNET_UNISWAP_V3,
   MULTICALL3,
 } from "../../../src/devnet/mainnet-addresses.ts";
+import { DEFAULT_DEVNET_GAS } from "../../../src/devnet/transactions.ts";
 import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
 import { computeV3PoolAddress } from "../../../src/indexers/uniswap-v3-reads.ts";
 import { useDevnet } from "../../support/devnet.ts";
@@ -324,6 +326,40 @@ describe("devnet bootstrap", () => {
     const hedgeRatio = -Number(opened[0]!.args.exchangedPositionSize!) / 1e18 / wethInLp;
     expect(hedgeRatio).toBeGreaterThan(0.5);
     expect(hedgeRatio).toBeLessThan(0.7);
+  });
+
+  it("sends a transaction that names no gas limit with the devnet's fixed limit, not an estimate from another state", async () => {
+    const { manifest, publicClient, walletFor } = devnet();
+    const usdc = manifest.contracts.usdc;
+    const guardian = manifest.accounts.guardian.address;
+    const transfer = (from: "maker" | "guardian", to: Address, gas?: bigint) =>
+      walletFor(from).writeContract({
+        address: usdc,
+        abi: erc20Abi,
+        functionName: "transfer",
+        args: [to, 1n],
+        ...(gas === undefined ? {} : { gas }),
+      });
+    const mined = async (hash: Promise<Hex>) =>
+      (await publicClient.waitForTransactionReceipt({ hash: await hash })).status;
+    // Estimated while the guardian holds USDC, mined once it holds none: its balance slot is then set from zero,
+    // 20,000 gas instead of the 2,900 of a change (EIP-2200 with EIP-2929's prices), 17,100 more than estimated.
+    expect(await mined(transfer("maker", guardian))).toBe("success");
+    const estimated = await publicClient.estimateGas({
+      account: manifest.accounts.maker.address,
+      to: usdc,
+      data: encodeFunctionData({ abi: erc20Abi, functionName: "transfer", args: [guardian, 1n] }),
+    });
+    expect(await mined(transfer("guardian", manifest.accounts.maker.address))).toBe("success");
+    // Positive control: the estimate as the limit runs out of gas at the state the transaction is mined at (mined,
+    // reverted, every unit of its limit spent).
+    await expect(transfer("maker", guardian, estimated)).rejects.toThrow();
+    const [short] = (await publicClient.getBlock({ includeTransactions: true })).transactions;
+    const shortReceipt = await publicClient.getTransactionReceipt({ hash: short!.hash });
+    expect([shortReceipt.status, shortReceipt.gasUsed]).toEqual(["reverted", estimated]);
+    const hash = await transfer("maker", guardian);
+    expect((await publicClient.waitForTransactionReceipt({ hash })).status).toBe("success");
+    expect((await publicClient.getTransaction({ hash })).gas).toBe(DEFAULT_DEVNET_GAS);
   });
 
   it("serves viem's multicall through Multicall3 at its canonical address", async () => {
