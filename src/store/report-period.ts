@@ -29,9 +29,14 @@
 // A lending short's carry is the interest of its short asset, exact from the chain (migration 10, src/engine/
 // aave-accrual.ts): per step, scaled supply_{i−1} · Δ normalized income − scaled debt_{i−1} · Δ normalized debt
 // index, in base units at the step's price. It is not the hedge value's residual: the indexes and scaled balances
-// are read apart from the balances the hedge value is made of. The stablecoin collateral, and so its supply
-// interest, is outside the book's value (as a perp's collateral is outside its hedge value): the report's carry of a
-// lending short is the short asset's interest alone (borrow interest, less any supply income of the short asset).
+// are read apart from the balances the hedge value is made of. Its stablecoin collateral earns supply interest, carry
+// too (migration 13, src/engine/aave-collateral-interest.ts): per step and collateral reserve, scaled supply_{i−1} ·
+// Δ normalized income × the AaveOracle's price of it at the step's end (the price Aave, and so the book's value,
+// counts the collateral at: a de-pegged stablecoin's interest at its de-pegged price). The collateral's principal
+// stays outside the book's value (as a perp's collateral is outside its hedge value: supplying or withdrawing it is no
+// P&L), its accumulated interest is added to the hedge's value, so attribution still sums. A step of an Aave leg
+// without those readings on both samples (before migration 13) counts none, in carry and value alike; the points
+// count such steps (collateralInterestUnknownSteps) and the report says how many there were.
 // An execution mined inside the period but not yet final when the report is read is missing from it; a report of a
 // closed period (or the demo, which waits for its plans to be final) has them all.
 //
@@ -60,6 +65,7 @@
 // moved through the Safe's own balance goes to lpWithdrawnToSpotUsd / lpFeesCollectedToSpotUsd: spotBase already
 // holds it, so attribution.ts adds it back to gamma and fees but not to the book's value.
 import { aaveInterestBetween } from "../engine/aave-accrual.ts";
+import { aaveCollateralInterestUsdBetween } from "../engine/aave-collateral-interest.ts";
 import type { PerformanceInput, ReportPoint } from "../performance/performance-report.ts";
 import type {
   AaveLiquidationHistory,
@@ -192,6 +198,9 @@ export function reportPointsOf(
   let settledToCollateralUsd = 0;
   const withdrawn = { lpWithdrawnUsd: 0, lpFeesCollectedUsd: 0 };
   let lpWithdrawalUnknownExecutions = 0;
+  // A lending short's collateral supply interest (USD at each step's prices), and its steps without the readings.
+  let collateralInterestUsd = 0;
+  let collateralInterestUnknownSteps = 0;
   const points: ReportPoint[] = [];
   for (let i = 0; i < samples.length; i++) {
     const s = samples[i]!;
@@ -319,6 +328,21 @@ export function reportPointsOf(
       // on both samples it is unknown and stays in the unexplained remainder.
       if (prev.aaveAccrual != null && s.aaveAccrual != null)
         carryUsd += aaveInterestBetween(prev.aaveAccrual, s.aaveAccrual) * s.perpMarkPriceUsd;
+      // Its collateral's supply interest (migration 13): the same accrual, of each collateral reserve, at the AaveOracle's
+      // price of it at the step's end (the price the book's value counts that collateral at, de-pegged when it is).
+      // A step of an Aave leg without the readings on both samples (before migration 13) counts none: the points
+      // count those steps, and the report says so.
+      if (prev.aaveDeltaBase !== null || s.aaveDeltaBase !== null) {
+        const interestUsd =
+          prev.aaveCollateralAccrual != null && s.aaveCollateralAccrual != null
+            ? aaveCollateralInterestUsdBetween(prev.aaveCollateralAccrual, s.aaveCollateralAccrual)
+            : null;
+        if (interestUsd === null) collateralInterestUnknownSteps++;
+        else {
+          collateralInterestUsd += interestUsd;
+          carryUsd += interestUsd;
+        }
+      }
       // The vault balance moves by the collateral moved, whoever moved it (a transfer, no P&L), and by the P&L a
       // withdrawal settled into it (Vault.withdraw: AccountBalance.settle, then balance += owed realized − amount). Without migration 5's
       // columns on both samples, or an execution recorded before it, the step's settlement is unknown: none counted.
@@ -338,12 +362,15 @@ export function reportPointsOf(
       ...toSpot,
       lpWithdrawalUnknownExecutions,
       spotBase: a.spotBase,
-      hedgeValueUsd: s.hedgeValueUsd + lendingCashUsd,
+      // The collateral's interest is the hedge's (its carry), its principal outside the hedge as a perp's collateral is.
+      hedgeValueUsd: s.hedgeValueUsd + lendingCashUsd + collateralInterestUsd,
       // The Aave leg's base position moves its value as a perp's size does (both marked at the base's price).
       hedgeSizeBase: size + (s.aaveDeltaBase ?? 0),
       hedgePriceUsd: s.perpMarkPriceUsd,
       carryUsd,
       carryEstimatedUsd,
+      collateralInterestUsd,
+      collateralInterestUnknownSteps,
       ...traded,
       settledToCollateralUsd,
       ...costs,
