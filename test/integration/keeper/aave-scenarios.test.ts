@@ -361,8 +361,11 @@ describe("eth-rally-aave", () => {
         `${reportedCollateralUsd}); chain: WETH ${wethInterestUsd}, USDC ${usdcInterestUsd}; unexplained ` +
         `${monthAttribution.total.unexplainedUsd} of gross ${monthAttribution.grossPnlUsd}`,
     );
-    // Measured before the collateral's interest was counted: carry −$281.972246025877 against the chain's WETH side
-    // −$281.972246025853 (the debt of ~46 WETH over 30 days); the rally's one regrowth paid $5.68 of pool fee.
+    // Measured: carry −$77.1848641801 against the chain's −$77.1848640259: the debt of ~46 WETH −$281.972246025853
+    // over 30 days (the report's WETH part 2.5e-11 from it), ~271,000 USDC +$204.787381999951 (the report's
+    // +$204.787381845809, 1.5e-7 apart: the aToken balance is whole micro-USDC), unexplained $2.3e-11. Before the
+    // collateral's interest was counted the carry was the WETH part alone. The rally's one regrowth paid $5.68 of
+    // pool fee.
     expect(wethInterestUsd).toBeLessThan(-1);
     // Positive control: the USDC collateral earns interest that matters against the debt's (the reserve is 50% used).
     expect(usdcInterestUsd).toBeGreaterThan(Math.abs(wethInterestUsd) * 0.1);
