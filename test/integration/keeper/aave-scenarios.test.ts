@@ -308,13 +308,16 @@ describe("eth-rally-aave", () => {
       d.manifest,
       scenarioSchema.parse({
         name: "a-month-later",
-        description: "30 days pass; every feed posts its unchanged answer.",
+        description: "30 days pass; every feed posts its answer, USDC's 20 bps under the peg.",
         steps: [
           {
             kind: "time.advance",
             seconds: 30 * 86_400,
             refreshFeeds: ["ethUsd", "usdcUsd", "daiUsd", "usdtUsd"],
           },
+          // Under the de-peg watch tier (25 bps): no de-peg plan, but the collateral's interest must be valued at the
+          // AaveOracle's $0.998 (its Chainlink USDC/USD), not at $1: 20 bps is 2,000 times the test's tolerance.
+          { kind: "feed.set", feed: "usdcUsd", answer: 0.998, label: "USDC/USD 20 bps under the peg" },
         ],
       }),
     );
@@ -352,6 +355,7 @@ describe("eth-rally-aave", () => {
       (await oraclePriceUsd(asset));
     const wethInterestUsd = await growth(d.manifest.contracts.weth, 18);
     const usdcInterestUsd = await growth(aave().reserves.usdc.asset, 6);
+    expect(await oraclePriceUsd(aave().reserves.usdc.asset)).toBe(0.998);
     const interestUsd = wethInterestUsd + usdcInterestUsd;
     // The attribution alone: the report's rolling statistics need more than the span's two samples.
     const monthAttribution = attributePeriod(month.points);
@@ -361,11 +365,11 @@ describe("eth-rally-aave", () => {
         `${reportedCollateralUsd}); chain: WETH ${wethInterestUsd}, USDC ${usdcInterestUsd}; unexplained ` +
         `${monthAttribution.total.unexplainedUsd} of gross ${monthAttribution.grossPnlUsd}`,
     );
-    // Measured: carry −$77.1848641801 against the chain's −$77.1848640259: the debt of ~46 WETH −$281.972246025853
-    // over 30 days (the report's WETH part 2.5e-11 from it), ~271,000 USDC +$204.787381999951 (the report's
-    // +$204.787381845809, 1.5e-7 apart: the aToken balance is whole micro-USDC), unexplained $2.3e-11. Before the
-    // collateral's interest was counted the carry was the WETH part alone. The rally's one regrowth paid $5.68 of
-    // pool fee.
+    // Measured: carry −$77.5944989739 against the chain's −$77.5944988350: the debt of ~46 WETH −$281.972463754964
+    // over 30 days (the report's WETH part 2.7e-11 from it), ~271,000 USDC +$204.377964919990 at $0.998 (the report's
+    // +$204.377964781065, 1.4e-7 apart: the aToken balance is whole micro-USDC; at $1 it would be $0.41 more),
+    // unexplained $2.1e-11. Before the collateral's interest was counted the carry was the WETH part alone. The
+    // rally's one regrowth paid $5.68 of pool fee.
     expect(wethInterestUsd).toBeLessThan(-1);
     // Positive control: the USDC collateral earns interest that matters against the debt's (the reserve is 50% used).
     expect(usdcInterestUsd).toBeGreaterThan(Math.abs(wethInterestUsd) * 0.1);
