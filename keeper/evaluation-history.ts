@@ -4,6 +4,7 @@
 // by src/evaluation/book-evaluation.ts, whose schema the API reads it back with). Pure: the evaluate job reads the
 // history store's series for the long windows (stored-window-series.ts) and writes what this returns.
 import { aaveAccrualReadingOf } from "../src/engine/aave-accrual.ts";
+import { aaveCollateralReadingsOf } from "../src/engine/aave-collateral-interest.ts";
 import type { BookMetrics } from "../src/engine/book-metrics.ts";
 import { driftBand, isBeyondBand } from "../src/engine/drift-band.ts";
 import {
@@ -147,6 +148,12 @@ export function evaluationHistory(input: {
             deltaBase: metrics.aave?.delta ?? 0,
           },
           aaveAccrual: shortReserveAccrual(snapshot, params.aave.shortAsset),
+          // The collateral's supply interest, the rest of the leg's carry (src/store/report-period.ts).
+          aaveCollateralAccrual: aaveCollateralReadingsOf(
+            snapshot.aave,
+            params.aave.shortAsset,
+            snapshot.blockTimestampSec,
+          ),
         }),
     },
     depeg,

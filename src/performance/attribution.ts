@@ -27,7 +27,10 @@
 //                                                                 getNormalizedDebt, compounded, MathUtils.
 //                                                                 calculateCompoundedInterest; getNormalizedIncome,
 //                                                                 linear) × P_i, the base it added to (−) or took
-//                                                                 from the position marked at the step's price
+//                                                                 from the position marked at the step's price;
+//                                                                 plus its collateral's supply interest, scaled_{i−1}
+//                                                                 · Δ income index × the collateral's oracle price
+//                                                                 at i (in H: see below)
 //   costs                  Δ gas + Δ venue fees + Δ realized slippage (fill against the quote)
 //   settled into collateral  Δ settled                             P&L a perp withdrawal moved from owed realized P&L
 //                                                                 into the vault balance (Vault.withdraw settles it):
@@ -59,9 +62,9 @@
 // spot) but kept out of `withdrawn`, so B counts it once.
 //
 // A lending short's stablecoin collateral is outside H and B, as a perp's collateral is outside its hedge value: it
-// carries no base price risk, supplying or withdrawing it is not P&L, and so its supply interest is not in B either;
-// its carry is the short asset's interest alone. (Counting the collateral's interest would need the collateral in B
-// with every supply and withdrawal as a transfer; the history does not record those flows.)
+// carries no base price risk, and supplying or withdrawing it is not P&L. Its supply interest is the hedge's carry
+// (borrow minus supply interest), so the source adds the interest accumulated since the series began to H
+// (src/store/report-period.ts): B counts the interest, never the principal.
 //
 // Venue fees and slippage are already inside H (the perp account pays them; a lending short's cash is its swaps'
 // fill), so they are attributed, not added: a trade fills at quote ± slippage and pays its fee, the price term marks

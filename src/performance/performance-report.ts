@@ -30,6 +30,16 @@ export interface ReportPoint extends BandPoint {
    * does not tell (a backtest knows every payout).
    */
   lpWithdrawalUnknownExecutions?: number;
+  /**
+   * The part of carryUsd (since the series began) that is a lending short's collateral supply interest, USD; also in
+   * hedgeValueUsd (src/store/report-period.ts). Absent when the source does not tell it apart.
+   */
+  collateralInterestUsd?: number;
+  /**
+   * Steps of an Aave leg since the series began whose collateral interest is unknown (samples recorded before
+   * migration 13): carry leaves it out, the book's value too. Absent when the source does not tell.
+   */
+  collateralInterestUnknownSteps?: number;
   targetHedgeRatio: number;
   perpMarkPriceUsd: number;
   perpIndexPriceUsd: number;
@@ -142,6 +152,10 @@ export interface PerformanceReport {
   carryEstimatedUsd: number | null;
   /** Executions in the period whose LP withdrawal payout is unknown (see ReportPoint); null when the points do not say. */
   lpWithdrawalUnknownExecutions: number | null;
+  /** How much of the period's carry is a lending short's collateral supply interest, USD; null when not told apart. */
+  collateralInterestUsd: number | null;
+  /** Steps in the period whose collateral interest is unknown, left out of carry (see ReportPoint); null: not told. */
+  collateralInterestUnknownSteps: number | null;
   risk: RiskComparison;
   effectiveness: {
     targetHedgeRatio: number;
@@ -245,6 +259,14 @@ export function performanceReport(
       first.lpWithdrawalUnknownExecutions === undefined || last.lpWithdrawalUnknownExecutions === undefined
         ? null
         : last.lpWithdrawalUnknownExecutions - first.lpWithdrawalUnknownExecutions,
+    collateralInterestUsd:
+      first.collateralInterestUsd === undefined || last.collateralInterestUsd === undefined
+        ? null
+        : last.collateralInterestUsd - first.collateralInterestUsd,
+    collateralInterestUnknownSteps:
+      first.collateralInterestUnknownSteps === undefined || last.collateralInterestUnknownSteps === undefined
+        ? null
+        : last.collateralInterestUnknownSteps - first.collateralInterestUnknownSteps,
     risk,
     effectiveness: {
       targetHedgeRatio,

@@ -74,6 +74,13 @@ export function reportFigures(report: PerformanceReport): FigureSection[] {
         ["  price", usd(t.hedgePriceUsd)],
         ["  carry (funding, lending interest)", usd(t.carryUsd)],
         ["    of it estimated from the funding rate", usd(report.carryEstimatedUsd)],
+        ["    of it a lending short's collateral supply interest", usd(report.collateralInterestUsd)],
+        [
+          "    steps without the collateral's readings (its interest left out)",
+          report.collateralInterestUnknownSteps === null
+            ? "n/a"
+            : String(report.collateralInterestUnknownSteps),
+        ],
         ["  of it settled into collateral", usd(t.settledToCollateralUsd)],
         ["Costs paid", usd(t.gasUsd + t.venueFeesUsd + t.slippageUsd)],
         ["  gas", usd(t.gasUsd)],

@@ -3,6 +3,7 @@
 // version in force. One schema and one set of queries over PostgreSQL (DATABASE_URL) or embedded PGlite.
 // Every write is idempotent: replaying a block, an evaluation or an event writes nothing twice.
 import type { AaveAccrualReading } from "../engine/aave-accrual.ts";
+import type { AaveCollateralReading } from "../engine/aave-collateral-interest.ts";
 import type { DepegTier } from "../engine/depeg.ts";
 import type { HedgedSeriesPoint } from "../engine/effectiveness.ts";
 import type { Lane } from "../engine/plan.ts";
@@ -33,6 +34,12 @@ export interface HistorySample extends BookSample {
    * the report's carry of a lending short is measured from; absent without an Aave leg, null when unread.
    */
   aaveAccrual?: AaveAccrualReading | null;
+  /**
+   * The Aave leg's collateral reserves (every reserve read but the short asset): scaled supply, normalized income and
+   * oracle price at the block (migration 13), what the report's carry counts the collateral's interest from; absent
+   * without an Aave leg, null when unread.
+   */
+  aaveCollateralAccrual?: readonly AaveCollateralReading[] | null;
 }
 
 /** The parts of a sample the P&L attribution needs beyond the engine's BookSample (src/performance/attribution.ts). */
@@ -89,6 +96,11 @@ export interface ReportSample {
   aaveDeltaBase: number | null;
   /** The Aave leg's short-asset accrual reading (migration 10); null without an Aave leg or before migration 10. */
   aaveAccrual?: AaveAccrualReading | null;
+  /**
+   * The Aave leg's collateral readings (migration 13); null without an Aave leg or before migration 13 (the
+   * collateral's interest over such a step is unknown).
+   */
+  aaveCollateralAccrual?: readonly AaveCollateralReading[] | null;
   driftBps: number | null;
   thresholdBps: number | null;
   targetHedgeRatio: number | null;

@@ -393,4 +393,18 @@ CREATE INDEX perp_collateral_moves_by_book_block ON perp_collateral_moves (book_
 CREATE INDEX perp_collateral_moves_by_chain_block ON perp_collateral_moves (chain_id, block_number);
 `,
   },
+  {
+    version: 13,
+    name: "a lending short's collateral supply interest",
+    sql: `
+-- The Aave leg's collateral reserves at the sample's block (src/engine/aave-collateral-interest.ts), one JSON object
+-- per reserve read besides the short asset: {asset, symbol, scaledSupplied (whole units), incomeIndex (ReserveLogic
+-- getNormalizedIncome at the block, 1 = none accrued), priceUsd (AaveOracle.getAssetPrice)}. The report's carry of a
+-- lending short adds Σ scaledSupplied_{i−1} × (incomeIndex_i − incomeIndex_{i−1}) × priceUsd_i. jsonb, not a side
+-- table: a book reads any number of reserves, the readings are written with their sample in the same row and read
+-- back by the report's bucketed sample query (a bucket's last sample, read-series.ts) with no join, never queried
+-- into. NULL without an Aave leg and in samples before it: unknown, never an empty list.
+ALTER TABLE book_samples ADD COLUMN aave_collateral_accrual jsonb;
+`,
+  },
 ];

@@ -4,12 +4,14 @@
 // ahead of the buckets when the first bucket holds later ones. Without it, a period bucketed wider than a second
 // would open after its first moves, and the attribution would measure changes the period never had.
 // Columns a sample's writer did not fill read as null: the report names the first sample that lacks them.
+import type { AaveCollateralReading } from "../engine/aave-collateral-interest.ts";
 import { DEPEG_TIERS } from "../engine/depeg.ts";
 import type { DepegTierChange, ReportSample } from "./history-store.ts";
 import { lastSamplePerBucket, type SeriesRange } from "./read-series.ts";
 import type { SqlQueryable } from "./sql-database.ts";
 import {
   bigintFromSql,
+  jsonFromSql,
   nullableBigintFromSql,
   nullableNumberFromSql,
   numberFromSql,
@@ -44,6 +46,7 @@ const REPORT_COLUMNS = [
   "aave_debt_index",
   "aave_supply_index",
   "lp_flows_scanned_from_block",
+  "aave_collateral_accrual",
 ];
 
 export async function readReportSamples(
@@ -100,6 +103,9 @@ export async function readReportSamples(
         scaledDebt === null || scaledSupplied === null || debtIndex === null || supplyIndex === null
           ? null
           : { scaledDebtBase: scaledDebt, scaledSuppliedBase: scaledSupplied, debtIndex, supplyIndex },
+      // Migration 13; NULL without an Aave leg and in earlier samples.
+      aaveCollateralAccrual:
+        row.aave_collateral_accrual === null ? null : collateralReadingsFromSql(row.aave_collateral_accrual),
       driftBps: maybe("drift_bps"),
       thresholdBps: maybe("threshold_bps"),
       targetHedgeRatio: maybe("target_hedge_ratio"),
@@ -130,6 +136,35 @@ export async function readReportSamples(
                 "book_samples.lp_flows_scanned_from_block",
               ),
             },
+    };
+  });
+}
+
+/** book_samples.aave_collateral_accrual: an array of readings, each field of its type, or an error naming it. */
+function collateralReadingsFromSql(value: unknown): AaveCollateralReading[] {
+  const column = "book_samples.aave_collateral_accrual";
+  const readings = jsonFromSql<unknown>(value, column);
+  if (!Array.isArray(readings))
+    throw new TypeError(`column ${column}: expected an array of reserve readings`);
+  return readings.map((reading: Record<string, unknown>, i) => {
+    const text = (field: string) => {
+      const v = reading?.[field];
+      if (typeof v !== "string")
+        throw new TypeError(`column ${column}: reading ${i} lacks the text ${field}`);
+      return v;
+    };
+    const number = (field: string) => {
+      const v = reading?.[field];
+      if (typeof v !== "number" || !Number.isFinite(v))
+        throw new TypeError(`column ${column}: reading ${i} lacks a finite ${field}`);
+      return v;
+    };
+    return {
+      asset: text("asset"),
+      symbol: text("symbol"),
+      scaledSupplied: number("scaledSupplied"),
+      incomeIndex: number("incomeIndex"),
+      priceUsd: number("priceUsd"),
     };
   });
 }

@@ -167,3 +167,64 @@ describe("reportPointsOf: a lending short's carry and its swaps' costs", () => {
     expect(period.total.unexplainedUsd).toBeCloseTo(0, 9);
   });
 });
+
+// The same book's USDC collateral: 100,000 scaled at block 10; a plan supplies 10,400 USDC at block 20 (10,000 scaled
+// at the index then); USDC de-pegs to $0.97 by block 30. Its interest per step is scaled_{i−1} × Δ index × price_i:
+//   10 → 20: 100,000 × (1.0404 − 1.04) × $1    = $40.00
+//   20 → 30: 110,000 × (1.0412 − 1.0404) × $0.97 = $85.36
+const INCOME_INDEX = { 10: 1.04, 20: 1.0404, 30: 1.0412 } as const;
+const SCALED_COLLATERAL = { 10: 100_000, 20: 110_000, 30: 110_000 } as const;
+const USDC_PRICE = { 10: 1, 20: 1, 30: 0.97 } as const;
+const COLLATERAL_INTEREST_USD = [40, 85.36];
+
+function withCollateral(s: ReportSample, block: Block): ReportSample {
+  return {
+    ...s,
+    aaveCollateralAccrual: [
+      {
+        asset: "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48",
+        symbol: "USDC",
+        scaledSupplied: SCALED_COLLATERAL[block],
+        incomeIndex: INCOME_INDEX[block],
+        priceUsd: USDC_PRICE[block],
+      },
+    ],
+  };
+}
+
+describe("reportPointsOf: a lending short's collateral supply interest", () => {
+  const blocks = [10, 20, 30] as const;
+  const withReadings = blocks.map((b) => withCollateral(sample(b), b));
+
+  it("adds the collateral's interest at the step's USDC price to carry and to the hedge's value: nothing unexplained", () => {
+    const points = reportPointsOf(withReadings, executions);
+    const period = attributePeriod(points, { bucketSec: 1 });
+    expect(period.buckets.map((b) => b.carryUsd)).toEqual([
+      expect.closeTo(interestUsd(10, 20) + COLLATERAL_INTEREST_USD[0]!, 9),
+      expect.closeTo(interestUsd(20, 30) + COLLATERAL_INTEREST_USD[1]!, 9),
+    ]);
+    expect(points.map((p) => p.collateralInterestUsd)).toEqual([
+      0,
+      expect.closeTo(40, 9),
+      expect.closeTo(125.36, 9),
+    ]);
+    expect(points.at(-1)!.collateralInterestUnknownSteps).toBe(0);
+    for (const bucket of period.buckets) expect(bucket.unexplainedUsd).toBeCloseTo(0, 9);
+    // The same history without the collateral's readings: the hedge's value differs by exactly the interest, so the
+    // supply of 10,400 USDC itself (a transfer) moved neither it nor carry.
+    const without = reportPointsOf(samples, executions);
+    expect(points.at(-1)!.hedgeValueUsd - without.at(-1)!.hedgeValueUsd).toBeCloseTo(125.36, 9);
+  });
+
+  it("counts no interest over a step without the readings on both samples (before migration 13), and counts the step", () => {
+    const points = reportPointsOf([sample(10), withReadings[1]!, withReadings[2]!], executions);
+    expect(points.at(-1)!.collateralInterestUsd).toBeCloseTo(85.36, 9);
+    expect(points.map((p) => p.collateralInterestUnknownSteps)).toEqual([0, 1, 1]);
+    const period = attributePeriod(points, { bucketSec: 1 });
+    expect(period.buckets[0]!.carryUsd).toBeCloseTo(interestUsd(10, 20), 9);
+    expect(period.total.unexplainedUsd).toBeCloseTo(0, 9);
+    // A book without an Aave leg has no collateral interest to miss.
+    const perpOnly = samples.map((s) => ({ ...s, aaveDeltaBase: null, aaveAccrual: null }));
+    expect(reportPointsOf(perpOnly, []).at(-1)!.collateralInterestUnknownSteps).toBe(0);
+  });
+});

@@ -29,9 +29,14 @@
 // A lending short's carry is the interest of its short asset, exact from the chain (migration 10, src/engine/
 // aave-accrual.ts): per step, scaled supply_{i−1} · Δ normalized income − scaled debt_{i−1} · Δ normalized debt
 // index, in base units at the step's price. It is not the hedge value's residual: the indexes and scaled balances
-// are read apart from the balances the hedge value is made of. The stablecoin collateral, and so its supply
-// interest, is outside the book's value (as a perp's collateral is outside its hedge value): the report's carry of a
-// lending short is the short asset's interest alone (borrow interest, less any supply income of the short asset).
+// are read apart from the balances the hedge value is made of. Its stablecoin collateral earns supply interest, carry
+// too (migration 13, src/engine/aave-collateral-interest.ts): per step and collateral reserve, scaled supply_{i−1} ·
+// Δ normalized income × the AaveOracle's price of it at the step's end (the price Aave, and so the book's value,
+// counts the collateral at: a de-pegged stablecoin's interest at its de-pegged price). The collateral's principal
+// stays outside the book's value (as a perp's collateral is outside its hedge value: supplying or withdrawing it is no
+// P&L), its accumulated interest is added to the hedge's value, so attribution still sums. A step of an Aave leg
+// without those readings on both samples (before migration 13) counts none, in carry and value alike; the points
+// count such steps (collateralInterestUnknownSteps) and the report says how many there were.
 // An execution mined inside the period but not yet final when the report is read is missing from it; a report of a
 // closed period (or the demo, which waits for its plans to be final) has them all.
 //
@@ -60,6 +65,7 @@
 // moved through the Safe's own balance goes to lpWithdrawnToSpotUsd / lpFeesCollectedToSpotUsd: spotBase already
 // holds it, so attribution.ts adds it back to gamma and fees but not to the book's value.
 import { aaveInterestBetween } from "../engine/aave-accrual.ts";
+import { aaveCollateralInterestUsdBetween } from "../engine/aave-collateral-interest.ts";
 import type { PerformanceInput, ReportPoint } from "../performance/performance-report.ts";
 import type {
   AaveLiquidationHistory,
@@ -70,6 +76,7 @@ import type {
   PlanExecution,
   ReportSample,
 } from "./history-store.ts";
+import { stepSweepOf, stepTotalOf } from "./step-records.ts";
 
 /** The request cannot be answered from the history (too few samples, samples without the report's columns). */
 export class ReportPeriodError extends Error {
@@ -175,28 +182,13 @@ export function reportPointsOf(
   lpFlows: readonly LpPrincipalFlowHistory[] = [],
   collateralMoves: readonly PerpCollateralMoveHistory[] = [],
 ): ReportPoint[] {
-  const moved = [...collateralMoves].sort((a, b) =>
-    a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : a.logIndex - b.logIndex,
-  );
-  let nextMove = 0;
-  const flowed = [...lpFlows].sort((a, b) =>
-    a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : a.logIndex - b.logIndex,
-  );
-  let nextFlow = 0;
+  const takeExecutions = stepSweepOf(executions);
+  const takeLiquidations = stepSweepOf(liquidations);
+  const takeSettlements = stepSweepOf(settlements);
+  const takeMoves = stepSweepOf(collateralMoves);
+  const takeFlows = stepSweepOf(lpFlows);
   const toSpot = { lpWithdrawnToSpotUsd: 0, lpFeesCollectedToSpotUsd: 0 };
-  const settled = [...settlements].sort((a, b) =>
-    a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : a.logIndex - b.logIndex,
-  );
-  let nextSettlement = 0;
-  const liquidated = [...liquidations].sort((a, b) =>
-    a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : a.logIndex - b.logIndex,
-  );
-  let nextLiquidation = 0;
   const seized = { collateralSeizedUsd: 0, liquidationBonusUsd: 0 };
-  const mined = [...executions].sort((a, b) =>
-    a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : 0,
-  );
-  let next = 0;
   const costs = { gasUsd: 0, venueFeesUsd: 0, slippageUsd: 0 };
   const traded = { hedgeTradedBase: 0, hedgeTradedAtQuoteUsd: 0 };
   // The cash a lending short's trades moved out of (−) or into (+) its collateral token: −Σ swapped · quote.
@@ -206,6 +198,9 @@ export function reportPointsOf(
   let settledToCollateralUsd = 0;
   const withdrawn = { lpWithdrawnUsd: 0, lpFeesCollectedUsd: 0 };
   let lpWithdrawalUnknownExecutions = 0;
+  // A lending short's collateral supply interest (USD at each step's prices), and its steps without the readings.
+  let collateralInterestUsd = 0;
+  let collateralInterestUnknownSteps = 0;
   const points: ReportPoint[] = [];
   for (let i = 0; i < samples.length; i++) {
     const s = samples[i]!;
@@ -217,34 +212,33 @@ export function reportPointsOf(
           "migration 4 or by a plain sample write; start the period after it",
       );
     }
-    // The executions mined within this step (after the previous sample's block, up to this one): a cost counts at
-    // the block it was mined in. Those mined within the first sample's block or before it are outside the period.
-    const step: PlanExecution[] = [];
-    while (next < mined.length && mined[next]!.blockNumber <= s.blockNumber) {
-      const e = mined[next++]!;
-      if (i > 0) step.push(e);
-    }
-    // The LP principal flows recorded within the step, whoever sent them (those at or before the first sample are
-    // outside the period): each a transfer, its base share through the Safe's balance apart (spotBase holds it).
-    // A plan whose receipt gave its payout is counted from it: the receipt's amounts at the feeds of its own block,
-    // where a flow is valued at the feeds of the block the keeper read it at (a later one when it skipped blocks).
+    // What was mined within this step (after the previous sample's block, up to this one): an execution's costs, a
+    // liquidation, a settlement, a move or a flow counts at the block it was mined in. Those mined within the first
+    // sample's block or before it are outside the period.
+    const inStep = <T>(taken: T[]): T[] => (i === 0 ? [] : taken);
+    const step = inStep(takeExecutions(s.blockNumber));
+    const stepLiquidations = inStep(takeLiquidations(s.blockNumber));
+    const stepSettlements = inStep(takeSettlements(s.blockNumber));
+    const stepMoves = inStep(takeMoves(s.blockNumber));
+    const stepFlows = inStep(takeFlows(s.blockNumber));
+    // The LP principal flows, whoever sent them: each a transfer, its base share through the Safe's balance apart
+    // (spotBase holds it). A plan whose receipt gave its payout is counted from it: the receipt's amounts at the feeds
+    // of its own block, where a flow is valued at the feeds of the block the keeper read it at (a later one when it
+    // skipped blocks).
     const paidByReceipt = new Set(
       step
         .filter((e) => e.lpWithdrawnPrincipalUsd !== null && e.lpFeesCollectedUsd !== null)
         .map((e) => e.txHash.toLowerCase()),
     );
     const flowTxs = new Set<string>();
-    while (nextFlow < flowed.length && flowed[nextFlow]!.blockNumber <= s.blockNumber) {
-      const f = flowed[nextFlow++]!;
-      if (i === 0 || paidByReceipt.has(f.txHash.toLowerCase())) continue;
+    for (const f of stepFlows) {
+      if (paidByReceipt.has(f.txHash.toLowerCase())) continue;
       flowTxs.add(f.txHash.toLowerCase());
       withdrawn.lpWithdrawnUsd += f.principalUsd - f.principalToSpotUsd;
       withdrawn.lpFeesCollectedUsd += f.feesCollectedUsd - f.feesToSpotUsd;
       toSpot.lpWithdrawnToSpotUsd += f.principalToSpotUsd;
       toSpot.lpFeesCollectedToSpotUsd += f.feesToSpotUsd;
     }
-    let collateralMovedUsd: number | null = 0;
-    let fundingSettledUsd: number | null = 0;
     for (const e of step) {
       costs.gasUsd += e.gasUsd;
       // A plan's withdrawal is counted once: from its receipt when that gave the payout, else from the recorded flows
@@ -253,14 +247,6 @@ export function reportPointsOf(
         withdrawn.lpWithdrawnUsd += e.lpWithdrawnPrincipalUsd;
         withdrawn.lpFeesCollectedUsd += e.lpFeesCollectedUsd;
       } else if (!flowTxs.has(e.txHash.toLowerCase())) lpWithdrawalUnknownExecutions++;
-      fundingSettledUsd =
-        fundingSettledUsd === null || e.perpFundingSettledUsd === null
-          ? null
-          : fundingSettledUsd + e.perpFundingSettledUsd;
-      collateralMovedUsd =
-        collateralMovedUsd === null || e.perpCollateralMovedUsd === null
-          ? null
-          : collateralMovedUsd + e.perpCollateralMovedUsd;
       const swapped = e.swappedBase;
       if (swapped != null) {
         traded.hedgeTradedBase += swapped.base;
@@ -288,10 +274,8 @@ export function reportPointsOf(
         traded.hedgeTradedAtQuoteUsd += sign * leg.notionalUsd;
       }
     }
-    // Liquidations within the step, as executions are (those at or before the first sample are outside the period).
-    while (nextLiquidation < liquidated.length && liquidated[nextLiquidation]!.blockNumber <= s.blockNumber) {
-      const l = liquidated[nextLiquidation++]!;
-      if (i === 0) continue;
+    // Liquidations within the step count as executions do.
+    for (const l of stepLiquidations) {
       traded.hedgeTradedBase += l.debtCoveredBase;
       traded.hedgeTradedAtQuoteUsd += l.debtCoveredBase === 0 ? 0 : l.debtCoveredUsd;
       // A debt outside the hedge (not the base) is outside the book's value too: only its bonus is charged then.
@@ -299,56 +283,36 @@ export function reportPointsOf(
         l.debtCoveredBase === 0 ? l.bonusUsd : l.collateralSeizedUsd + l.protocolFeeUsd;
       seized.liquidationBonusUsd += l.bonusUsd;
     }
-    // The funding settlements recorded within the step (those at or before the first sample are outside the period).
-    const stepSettlements: PerpFundingSettlementHistory[] = [];
-    while (nextSettlement < settled.length && settled[nextSettlement]!.blockNumber <= s.blockNumber) {
-      const f = settled[nextSettlement++]!;
-      if (i > 0) stepSettlements.push(f);
-    }
-    // The collateral moves recorded within the step, whoever sent them (those at or before the first sample are
-    // outside the period).
-    const stepMoves: PerpCollateralMoveHistory[] = [];
-    while (nextMove < moved.length && moved[nextMove]!.blockNumber <= s.blockNumber) {
-      const m = moved[nextMove++]!;
-      if (i > 0) stepMoves.push(m);
-    }
     const size = s.perpSizeBase ?? 0;
     if (i > 0) {
       const prev = samples[i - 1]!;
       const prevSize = prev.perpSizeBase ?? 0;
-      // Funding accrues into pending funding until something settles it. Where the indexer's scans cover the step,
-      // the recorded settlements are all of them. Otherwise the executions' receipts say what they settled, and the
-      // recorded settlements of other transactions are added (deduplicated by transaction hash); a size change
-      // without an execution then means one is missing: its settlement too.
+      // Funding accrues into pending funding until something settles it: the step's settlements, whoever sent them
+      // (step-records.ts, stepTotalOf: from the scans where they cover the step, else the executions' receipts and
+      // the recorded settlements of other transactions). Where the scans do not cover it, a size change without an
+      // execution means one is missing: its settlement too.
       // The same scan reads the vault's Deposited/Withdrawn (src/indexers/perp-funding-settlements.ts): its span
       // vouches for the recorded collateral moves too.
       const scannedFrom = a.fundingScannedFromBlock ?? null;
       const scansCoverStep = scannedFrom !== null && scannedFrom <= prev.blockNumber + 1n;
-      if (scansCoverStep) {
-        // Every move, the keeper's own included, is among the recorded ones: counted once, from them.
-        collateralMovedUsd = stepMoves.reduce((sum, m) => sum + m.movedUsd, 0);
-      } else {
-        // The executions' receipts, and the recorded moves of other transactions (the Safe's owners' own).
-        const executed = new Set(step.map((e) => e.txHash.toLowerCase()));
-        for (const m of stepMoves) {
-          if (collateralMovedUsd !== null && !executed.has(m.txHash.toLowerCase()))
-            collateralMovedUsd += m.movedUsd;
-        }
-      }
-      let settledKnown: boolean;
-      if (scansCoverStep) {
-        fundingSettledUsd = stepSettlements.reduce((sum, f) => sum + f.fundingPaymentUsd, 0);
-        settledKnown = true;
-      } else {
-        const executed = new Set(step.map((e) => e.txHash.toLowerCase()));
-        for (const f of stepSettlements) {
-          if (fundingSettledUsd !== null && !executed.has(f.txHash.toLowerCase()))
-            fundingSettledUsd += f.fundingPaymentUsd;
-        }
-        settledKnown = fundingSettledUsd !== null && (step.length > 0 || size === prevSize);
-      }
+      const fundingSettledUsd = stepTotalOf({
+        recorded: stepSettlements,
+        amountOf: (f) => f.fundingPaymentUsd,
+        executions: step,
+        receiptAmountOf: (e) => e.perpFundingSettledUsd,
+        scansCoverStep,
+      });
+      const collateralMovedUsd = stepTotalOf({
+        recorded: stepMoves,
+        amountOf: (m) => m.movedUsd,
+        executions: step,
+        receiptAmountOf: (e) => e.perpCollateralMovedUsd,
+        scansCoverStep,
+      });
+      const settledKnown =
+        fundingSettledUsd !== null && (scansCoverStep || step.length > 0 || size === prevSize);
       if (settledKnown) {
-        carryUsd += prev.attribution!.pendingFundingUsd - a.pendingFundingUsd - fundingSettledUsd!;
+        carryUsd += prev.attribution!.pendingFundingUsd - a.pendingFundingUsd - fundingSettledUsd;
       } else {
         const estimated =
           (-prevSize *
@@ -364,6 +328,21 @@ export function reportPointsOf(
       // on both samples it is unknown and stays in the unexplained remainder.
       if (prev.aaveAccrual != null && s.aaveAccrual != null)
         carryUsd += aaveInterestBetween(prev.aaveAccrual, s.aaveAccrual) * s.perpMarkPriceUsd;
+      // Its collateral's supply interest (migration 13): the same accrual, of each collateral reserve, at the AaveOracle's
+      // price of it at the step's end (the price the book's value counts that collateral at, de-pegged when it is).
+      // A step of an Aave leg without the readings on both samples (before migration 13) counts none: the points
+      // count those steps, and the report says so.
+      if (prev.aaveDeltaBase !== null || s.aaveDeltaBase !== null) {
+        const interestUsd =
+          prev.aaveCollateralAccrual != null && s.aaveCollateralAccrual != null
+            ? aaveCollateralInterestUsdBetween(prev.aaveCollateralAccrual, s.aaveCollateralAccrual)
+            : null;
+        if (interestUsd === null) collateralInterestUnknownSteps++;
+        else {
+          collateralInterestUsd += interestUsd;
+          carryUsd += interestUsd;
+        }
+      }
       // The vault balance moves by the collateral moved, whoever moved it (a transfer, no P&L), and by the P&L a
       // withdrawal settled into it (Vault.withdraw: AccountBalance.settle, then balance += owed realized − amount). Without migration 5's
       // columns on both samples, or an execution recorded before it, the step's settlement is unknown: none counted.
@@ -383,12 +362,15 @@ export function reportPointsOf(
       ...toSpot,
       lpWithdrawalUnknownExecutions,
       spotBase: a.spotBase,
-      hedgeValueUsd: s.hedgeValueUsd + lendingCashUsd,
+      // The collateral's interest is the hedge's (its carry), its principal outside the hedge as a perp's collateral is.
+      hedgeValueUsd: s.hedgeValueUsd + lendingCashUsd + collateralInterestUsd,
       // The Aave leg's base position moves its value as a perp's size does (both marked at the base's price).
       hedgeSizeBase: size + (s.aaveDeltaBase ?? 0),
       hedgePriceUsd: s.perpMarkPriceUsd,
       carryUsd,
       carryEstimatedUsd,
+      collateralInterestUsd,
+      collateralInterestUnknownSteps,
       ...traded,
       settledToCollateralUsd,
       ...costs,

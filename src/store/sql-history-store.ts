@@ -71,12 +71,16 @@ const AAVE_ACCRUAL_COLUMNS = [
   "aave_supply_index",
 ] as const;
 
+/** Migration 13: NULL without an Aave leg. Last: its parameter is the row's only jsonb. */
+const AAVE_COLLATERAL_ACCRUAL_COLUMN = "aave_collateral_accrual";
+
 const SAMPLE_COLUMNS = [
   ...BOOK_SAMPLE_COLUMNS,
   ...DASHBOARD_COLUMNS,
   ...ATTRIBUTION_COLUMNS,
   ...AAVE_HEALTH_COLUMNS,
   ...AAVE_ACCRUAL_COLUMNS,
+  AAVE_COLLATERAL_ACCRUAL_COLUMN,
 ];
 
 const LIQUIDATION_COLUMNS = [
@@ -196,7 +200,7 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
         for (const chunk of chunksOf(samples, 3 + SAMPLE_COLUMNS.length)) {
           await tx.query(
             `INSERT INTO book_samples (chain_id, book_id, block_number, ${SAMPLE_COLUMNS.join(", ")})
-             VALUES ${valuesRows(chunk.length, 3 + SAMPLE_COLUMNS.length)}
+             VALUES ${valuesRows(chunk.length, 3 + SAMPLE_COLUMNS.length, { [2 + SAMPLE_COLUMNS.length]: "jsonb" })}
              ON CONFLICT (chain_id, book_id, block_number) DO UPDATE SET ${overwrite(SAMPLE_COLUMNS)}`,
             chunk.flatMap(({ chainId, bookId, sample }) => [
               chainId,
@@ -212,6 +216,7 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
               sample.aaveAccrual?.scaledSuppliedBase ?? null,
               sample.aaveAccrual?.debtIndex ?? null,
               sample.aaveAccrual?.supplyIndex ?? null,
+              sample.aaveCollateralAccrual == null ? null : jsonToSql(sample.aaveCollateralAccrual),
             ]),
           );
         }

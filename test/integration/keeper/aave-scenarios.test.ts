@@ -298,22 +298,26 @@ describe("eth-rally-aave", () => {
     expect(regrowths.length === 0 || attribution.total.venueFeesUsd > 0).toBe(true);
 
     // A month on the hedged book (issue 19's carry): 30 days pass in one block, the feeds post their heartbeat. The
-    // debt grows by its interest alone (no plan in between), and the report's carry over that span is that growth,
-    // less what any supplied WETH earned, read from Aave (getUserReserveData) at the span's two samples × the Aave
-    // oracle's WETH price. Tolerance: the report's indexes are doubles (≈1e-16 relative each), the chain's balances
-    // round to a wei per rayMul: far below 1e-6 of a month's interest.
+    // debt grows by its interest alone (no plan in between), and so does the USDC collateral; the report's carry over
+    // that span is the USDC aToken balance's growth × the Aave oracle's USDC price less the WETH debt's growth (net of
+    // any supplied WETH's) × its WETH price, each read from Aave (getUserReserveData) at the span's two samples.
+    // Tolerance: the report's indexes are doubles (≈1e-16 relative each), the chain's balances round to a wei (a
+    // micro-USDC) per rayMul: far below 1e-6 of a month's interest.
     await runScenario(
       d.client,
       d.manifest,
       scenarioSchema.parse({
         name: "a-month-later",
-        description: "30 days pass; every feed posts its unchanged answer.",
+        description: "30 days pass; every feed posts its answer, USDC's 20 bps under the peg.",
         steps: [
           {
             kind: "time.advance",
             seconds: 30 * 86_400,
             refreshFeeds: ["ethUsd", "usdcUsd", "daiUsd", "usdtUsd"],
           },
+          // Under the de-peg watch tier (25 bps): no de-peg plan, but the collateral's interest must be valued at the
+          // AaveOracle's $0.998 (its Chainlink USDC/USD), not at $1: 20 bps is 2,000 times the test's tolerance.
+          { kind: "feed.set", feed: "usdcUsd", answer: 0.998, label: "USDC/USD 20 bps under the peg" },
         ],
       }),
     );
@@ -325,37 +329,55 @@ describe("eth-rally-aave", () => {
     expect(closing.blockNumber).toBe(monthLater);
     expect(closing.timestampSec - opening.timestampSec).toBeGreaterThanOrEqual(30 * 86_400);
     expect(closing.hedgeTradedBase).toBe(opening.hedgeTradedBase);
-    const wethPosition = async (blockNumber: bigint) => {
+    const position = async (asset: Address, blockNumber: bigint, decimals: number) => {
       const [supplied, , owed] = await d.publicClient.readContract({
         address: aave().protocolDataProvider,
         abi: AAVE_V3_DATA_PROVIDER_ABI,
         functionName: "getUserReserveData",
-        args: [d.manifest.contracts.weth, safe()],
+        args: [asset, safe()],
         blockNumber,
       });
-      return Number(supplied - owed) / 1e18;
+      return Number(supplied - owed) / 10 ** decimals;
     };
-    const wethPriceUsd =
+    const oraclePriceUsd = async (asset: Address) =>
       Number(
         await d.publicClient.readContract({
           address: aave().oracle,
           abi: AAVE_V3_ORACLE_ABI,
           functionName: "getAssetPrice",
-          args: [d.manifest.contracts.weth],
+          args: [asset],
           blockNumber: monthLater,
         }),
       ) / 1e8;
-    const interestUsd =
-      ((await wethPosition(closing.blockNumber!)) - (await wethPosition(opening.blockNumber!))) *
-      wethPriceUsd;
+    const growth = async (asset: Address, decimals: number) =>
+      ((await position(asset, closing.blockNumber!, decimals)) -
+        (await position(asset, opening.blockNumber!, decimals))) *
+      (await oraclePriceUsd(asset));
+    const wethInterestUsd = await growth(d.manifest.contracts.weth, 18);
+    const usdcInterestUsd = await growth(aave().reserves.usdc.asset, 6);
+    expect(await oraclePriceUsd(aave().reserves.usdc.asset)).toBe(0.998);
+    const interestUsd = wethInterestUsd + usdcInterestUsd;
     // The attribution alone: the report's rolling statistics need more than the span's two samples.
     const monthAttribution = attributePeriod(month.points);
-    // Measured: carry −$281.972246025877 against the chain's −$281.972246025853 (2.5e-11 apart; the debt of ~46 WETH
-    // over 30 days), unexplained $1.4e-11; the rally's one regrowth paid $5.68 of pool fee.
-    expect(interestUsd).toBeLessThan(-1);
-    expect(Math.abs(monthAttribution.total.carryUsd - interestUsd)).toBeLessThan(
-      Math.abs(interestUsd) * 1e-6,
+    const reportedCollateralUsd = closing.collateralInterestUsd! - opening.collateralInterestUsd!;
+    console.info(
+      `a month of the Aave short: carry ${monthAttribution.total.carryUsd} USD (of it collateral ` +
+        `${reportedCollateralUsd}); chain: WETH ${wethInterestUsd}, USDC ${usdcInterestUsd}; unexplained ` +
+        `${monthAttribution.total.unexplainedUsd} of gross ${monthAttribution.grossPnlUsd}`,
     );
+    // Measured: carry −$77.5944989739 against the chain's −$77.5944988350: the debt of ~46 WETH −$281.972463754964
+    // over 30 days (the report's WETH part 2.7e-11 from it), ~271,000 USDC +$204.377964919990 at $0.998 (the report's
+    // +$204.377964781065, 1.4e-7 apart: the aToken balance is whole micro-USDC; at $1 it would be $0.41 more),
+    // unexplained $2.1e-11. Before the collateral's interest was counted the carry was the WETH part alone. The
+    // rally's one regrowth paid $5.68 of pool fee.
+    expect(wethInterestUsd).toBeLessThan(-1);
+    // Positive control: the USDC collateral earns interest that matters against the debt's (the reserve is 50% used).
+    expect(usdcInterestUsd).toBeGreaterThan(Math.abs(wethInterestUsd) * 0.1);
+    expect(Math.abs(reportedCollateralUsd - usdcInterestUsd)).toBeLessThan(usdcInterestUsd * 1e-6);
+    expect(Math.abs(monthAttribution.total.carryUsd - interestUsd)).toBeLessThan(
+      (Math.abs(wethInterestUsd) + usdcInterestUsd) * 1e-6,
+    );
+    expect(closing.collateralInterestUnknownSteps).toBe(opening.collateralInterestUnknownSteps);
     expect(monthAttribution.unexplainedShareOfGross).toBeLessThan(0.001);
 
     const debtAfter = await wethDebt(lastBlock);

@@ -852,6 +852,31 @@ function historyStoreSuite(
         expect(without?.aaveAccrual).toBeNull();
       });
 
+      it("reads back a sample's Aave collateral readings (migration 13) to the last digit, and a sample without them as null", async () => {
+        const aaveCollateralAccrual = [
+          {
+            asset: "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48",
+            symbol: "USDC",
+            scaledSupplied: 263_592.482758123,
+            incomeIndex: 1.028103456789012,
+            priceUsd: 0.9713,
+          },
+          {
+            asset: "0x6B175474E89094C44Da98b954EedeAC495271d0F",
+            symbol: "DAI",
+            scaledSupplied: 0,
+            incomeIndex: 1,
+            priceUsd: 1,
+          },
+        ];
+        await store().putSample(CHAIN, "eth-usdc", { ...historySample(10), aaveCollateralAccrual }, []);
+        await store().putSample(CHAIN, "eth-usdc", historySample(11), []);
+        const range = { fromSec: T0, toSec: T0 + 100, maxPoints: 100 };
+        const [withReadings, without] = await store().reportSamples("eth-usdc", range);
+        expect(withReadings?.aaveCollateralAccrual).toEqual(aaveCollateralAccrual);
+        expect(without?.aaveCollateralAccrual).toBeNull();
+      });
+
       it("reads an unknown funding or LP flow scan (a sample before migration 9 or 11, a book without a perp) as null", async () => {
         const attribution = {
           lpFeesOwedUsd: 0,
