@@ -18,6 +18,7 @@ import { planAaveAccountReads } from "./aave-v3-reads.ts";
 import { createBookFeeds } from "./book-feeds.ts";
 import type { BookSources } from "./book-sources.ts";
 import { createIncrementalCache } from "./incremental-cache.ts";
+import { inChainOrder } from "./log-order.ts";
 import { type LpPrincipalFlowsScan, v3PrincipalFlowsAmong } from "./lp-principal-flows.ts";
 import type { FeedHealth } from "./oracle-health.ts";
 import { createFundingSettlementWatch, type FundingSettlementsScan } from "./perp-funding-settlements.ts";
@@ -55,6 +56,26 @@ export interface IndexedBook {
    * scan covered; absent without a v3 side (v4 logs come with its getLogs) or when this snapshot read no logs.
    */
   lpFlows?: LpPrincipalFlowsScan;
+}
+
+/** What the engine remembers of a book, and where its history's scans stopped. */
+export interface IndexerMemory {
+  keeper: KeeperState;
+  /** The book's recent samples (below the snapshot's block), oldest first. */
+  samples: BookSample[];
+  /**
+   * The first block no recorded sample's scan covered: where a cold snapshot's log streams resume (log-watch.ts).
+   * Default: the block after the newest of `samples`; none without samples (the snapshot's block alone is read).
+   */
+  resumeFromBlock?: bigint;
+}
+
+/** The block after the newest sample: the first one the book's history has not seen scanned. */
+export function resumeBlockAfter(samples: readonly Pick<BookSample, "blockNumber">[]): bigint | undefined {
+  let newest: bigint | undefined;
+  for (const { blockNumber } of samples)
+    if (newest === undefined || blockNumber > newest) newest = blockNumber;
+  return newest === undefined ? undefined : newest + 1n;
 }
 
 /** What the indexer keeps about a book's v3 side between snapshots. */
@@ -140,10 +161,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
               },
         );
 
-  async function snapshotAt(
-    blockNumber: bigint,
-    memory: { keeper: KeeperState; samples: BookSample[] },
-  ): Promise<IndexedBook> {
+  async function snapshotAt(blockNumber: bigint, memory: IndexerMemory): Promise<IndexedBook> {
     let requests = 0;
     const countRequest = () => {
       requests += 1;
@@ -229,12 +247,12 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
             blockNumber,
           );
     const decodeSpot = planSpotReads(batch, sources.spotTokens, sources.safe);
-    const liquidationsRead = liquidations?.since(blockNumber, since?.logs, countRequest);
-    const settlementsRead = fundingSettlements?.since(
-      blockNumber,
-      since && { fromBlock: since.base.blockNumber + 1n, logs: since.logs },
-      countRequest,
-    );
+    // The log streams' events since the cached block, from the cache's getLogs; without it each stream reads its
+    // own, from the block after its last look or, on a cold snapshot, from the resume block (log-watch.ts).
+    const sharedLogs = since && { fromBlock: since.base.blockNumber + 1n, logs: since.logs };
+    const resumeFromBlock = memory.resumeFromBlock ?? resumeBlockAfter(memory.samples);
+    const liquidationsRead = liquidations?.since(blockNumber, sharedLogs, countRequest, resumeFromBlock);
+    const settlementsRead = fundingSettlements?.since(blockNumber, sharedLogs, countRequest, resumeFromBlock);
     // The cached block the logs were read from, when not proven canonical yet: its hash as this block sees it.
     const cachedBlockHash =
       since?.verify === undefined
@@ -255,7 +273,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       v3Side !== undefined && tokenIds.every((id) => structsAtThisBlock.has(id))
         ? v3Side.entries.refresh(liquidityOf(structsAtThisBlock), blockNumber, countRequest)
         : undefined;
-    const [outcomes, , , aaveLiquidations, settlementsScan] = await Promise.all([
+    const [outcomes, , , liquidationsScan, settlementsScan] = await Promise.all([
       read(batch.reads),
       learned?.rest(),
       entriesEarly,
@@ -303,9 +321,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     // The v4 side's flows come from the same logs (the PoolManager's of its watched pools), oldest first with v3's.
     if (lpFlows !== undefined && v4?.flows !== undefined) {
       lpFlows.flows.push(...v4.flows);
-      lpFlows.flows.sort((a, b) =>
-        a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
-      );
+      lpFlows.flows.sort(inChainOrder);
     }
     const pools: BookSnapshot["pools"] = [...(v3Book?.pools ?? []), ...(v4?.pools ?? [])];
     for (const decode of decodeV2) {
@@ -335,7 +351,8 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     }
     if (v4 !== undefined) v4Side?.remember(blockNumber, v4.book);
     feeds.remember([baseOracle, ...oracles]);
-    liquidations?.remember(blockNumber);
+    if (liquidationsScan !== undefined)
+      liquidations?.remember(blockNumber, liquidationsScan.scannedFromBlock);
     if (settlementsScan !== undefined)
       fundingSettlements?.remember(blockNumber, settlementsScan.scannedFromBlock);
     if (perpRead !== undefined && sources.perp !== undefined)
@@ -363,7 +380,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       poolTwapTicks: v3Book?.twapTicks ?? {},
       warnings: v3Book?.warnings ?? [],
       requests,
-      aaveLiquidations: aaveLiquidations ?? [],
+      aaveLiquidations: liquidationsScan?.liquidations ?? [],
       ...(settlementsScan !== undefined && { fundingSettlements: settlementsScan }),
       ...(lpFlows !== undefined && { lpFlows }),
     };

@@ -11,6 +11,7 @@
 import { type Address, isAddressEqual } from "viem";
 import type { TokenRef } from "../engine/snapshot.ts";
 import type { ChangeLog } from "./book-changes.ts";
+import { inChainOrder } from "./log-order.ts";
 
 export interface LpPrincipalFlow {
   blockNumber: bigint;
@@ -54,9 +55,7 @@ export function v3PrincipalFlowsAmong(
     positions: ReadonlyMap<bigint, { token0: TokenRef; token1: TokenRef }>;
   },
 ): LpPrincipalFlow[] {
-  const ordered = [...logs].sort((a, b) =>
-    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
-  );
+  const ordered = [...logs].sort(inChainOrder);
   const byTxAndPosition = new Map<string, LpPrincipalFlow & { decreased0: bigint; decreased1: bigint }>();
   const collected = new Map<string, { amount0: bigint; amount1: bigint }>();
   for (const log of ordered) {

@@ -60,6 +60,7 @@
 // moved through the Safe's own balance goes to lpWithdrawnToSpotUsd / lpFeesCollectedToSpotUsd: spotBase already
 // holds it, so attribution.ts adds it back to gamma and fees but not to the book's value.
 import { aaveInterestBetween } from "../engine/aave-accrual.ts";
+import { inChainOrder } from "../indexers/log-order.ts";
 import type { PerformanceInput, ReportPoint } from "../performance/performance-report.ts";
 import type {
   AaveLiquidationHistory,
@@ -175,22 +176,14 @@ export function reportPointsOf(
   lpFlows: readonly LpPrincipalFlowHistory[] = [],
   collateralMoves: readonly PerpCollateralMoveHistory[] = [],
 ): ReportPoint[] {
-  const moved = [...collateralMoves].sort((a, b) =>
-    a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : a.logIndex - b.logIndex,
-  );
+  const moved = [...collateralMoves].sort(inChainOrder);
   let nextMove = 0;
-  const flowed = [...lpFlows].sort((a, b) =>
-    a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : a.logIndex - b.logIndex,
-  );
+  const flowed = [...lpFlows].sort(inChainOrder);
   let nextFlow = 0;
   const toSpot = { lpWithdrawnToSpotUsd: 0, lpFeesCollectedToSpotUsd: 0 };
-  const settled = [...settlements].sort((a, b) =>
-    a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : a.logIndex - b.logIndex,
-  );
+  const settled = [...settlements].sort(inChainOrder);
   let nextSettlement = 0;
-  const liquidated = [...liquidations].sort((a, b) =>
-    a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : a.logIndex - b.logIndex,
-  );
+  const liquidated = [...liquidations].sort(inChainOrder);
   let nextLiquidation = 0;
   const seized = { collateralSeizedUsd: 0, liquidationBonusUsd: 0 };
   const mined = [...executions].sort((a, b) =>
