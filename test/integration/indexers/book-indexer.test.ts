@@ -1,14 +1,18 @@
-import { erc20Abi, getAddress, maxUint256, parseAbi } from "viem";
+import { encodeFunctionData, erc20Abi, getAddress, maxUint256, parseAbi } from "viem";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { PERP_FUNDING_SETTLED_ABI, PERP_VAULT_ABI } from "../../../src/chain/abis/perp-v2-abi.ts";
 import { STATE_VIEW_ABI } from "../../../src/chain/abis/uniswap-v4-abi.ts";
 import { createChainClient } from "../../../src/chain/client.ts";
 import { InconsistentBlockError, MalformedReturnDataError } from "../../../src/chain/errors.ts";
 import { bookSourcesFromConfig } from "../../../src/config/adapters.ts";
+import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accounts.ts";
 import { DEVNET_BOOK_ID, devnetConfig } from "../../../src/devnet/devnet-config.ts";
 import { type Devnet, runScenario, startDevnet } from "../../../src/devnet/index.ts";
 import { swapV4PoolTo, v4PoolOfManifest } from "../../../src/devnet/pools-v4.ts";
 import { writeDevnetContract } from "../../../src/devnet/transactions.ts";
+import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
 import { poolIdOf } from "../../../src/engine/pool-identity.ts";
+import { syntheticSamples } from "../../../src/engine/samples-fixture.test-support.ts";
 import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
 import { v4PositionSalt } from "../../../src/indexers/uniswap-v4-reads.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
@@ -23,6 +27,8 @@ let devnet: Devnet;
 let proxy: FaultInjectingRpcProxy;
 let snapshotId: `0x${string}`;
 const memory = { keeper: { hedgeTriggered: false, lastPlanAtSec: null }, samples: [] };
+// Perp v2 ClearingHouse: only the trader (or the vault) may settle its pending funding ("CH_OVOT").
+const SETTLE_ALL_FUNDING_ABI = parseAbi(["function settleAllFunding(address trader)"]);
 
 beforeAll(async () => {
   devnet = await startDevnet({ port: await freeLoopbackPort() });
@@ -300,6 +306,75 @@ describe("book indexer on the devnet", () => {
     expect(afterReorg.snapshot).toEqual(cold.snapshot);
     // The incremental attempt (5), then the book read again (its immutable facts still cached).
     expect(afterReorg.requests).toBeGreaterThan(5);
+  });
+
+  it("after a restart, a fresh indexer given the book's last sample finds the funding settled and collateral moved since; without it, none", async () => {
+    const m = devnet.manifest;
+    const perp = m.contracts.perp;
+    const { client, indexer } = newIndexer();
+    // vETH over the index, so the Safe's short has funding to settle.
+    await devnet.runScenario("basis-blowout");
+    const sampled = await client.getBlockNumber({ cacheTime: 0 });
+    const before = await indexer.snapshotAt(sampled, memory);
+    expect(before.fundingSettlements?.scannedFromBlock).toBe(sampled);
+    // The process stops (the indexer is discarded). Meanwhile the Safe's owners settle its funding and deposit
+    // collateral in transactions of their own, and the chain moves on.
+    const safe = before.snapshot.safe;
+    const owners = DEVNET_ACCOUNT_INDEXES.owners.slice(0, 2).map((index) => devnetAccount(index));
+    await devnet.testClient.increaseTime({ seconds: 120 });
+    await execSafeTransaction(devnet.client, safe, owners, {
+      to: perp.clearingHouse,
+      data: encodeFunctionData({
+        abi: SETTLE_ALL_FUNDING_ABI,
+        functionName: "settleAllFunding",
+        args: [safe],
+      }),
+      label: "owners settle the Safe's perp funding",
+    });
+    const deposited = 1_000n * 10n ** 6n;
+    await execSafeTransaction(devnet.client, safe, owners, {
+      to: m.contracts.usdc,
+      data: encodeFunctionData({ abi: erc20Abi, functionName: "approve", args: [perp.vault, deposited] }),
+      label: "owners approve the perp vault",
+    });
+    await execSafeTransaction(devnet.client, safe, owners, {
+      to: perp.vault,
+      data: encodeFunctionData({
+        abi: PERP_VAULT_ABI,
+        functionName: "deposit",
+        args: [m.contracts.usdc, deposited],
+      }),
+      label: "owners deposit USDC into the perp vault",
+    });
+    await devnet.testClient.mine({ blocks: 2 });
+    const head = await client.getBlockNumber({ cacheTime: 0 });
+    const settledOnChain = await client.getContractEvents({
+      address: perp.clearingHouse,
+      abi: PERP_FUNDING_SETTLED_ABI,
+      eventName: "FundingPaymentSettled",
+      args: { trader: safe },
+      fromBlock: sampled + 1n,
+      toBlock: head,
+    });
+    expect(settledOnChain).toHaveLength(1);
+
+    // The restarted process: a fresh indexer, handed the book's samples (the newest at `sampled`).
+    const lastSample = { ...syntheticSamples(1, 1)[0]!, blockNumber: sampled };
+    const resumed = await newIndexer().indexer.snapshotAt(head, { ...memory, samples: [lastSample] });
+    expect(resumed.fundingSettlements?.scannedFromBlock).toBe(sampled + 1n);
+    expect(
+      resumed.fundingSettlements?.settlements.map((f) => [
+        f.transactionHash,
+        f.logIndex,
+        f.fundingPaymentWad,
+      ]),
+    ).toEqual(settledOnChain.map((e) => [e.transactionHash, e.logIndex, e.args.fundingPayment]));
+    expect(resumed.fundingSettlements?.collateralMoves?.map((c) => c.movedUnits)).toEqual([deposited]);
+    // Positive control: without the resume block a cold snapshot reads its own block alone and finds neither.
+    const cold = await newIndexer().indexer.snapshotAt(head, memory);
+    expect(cold.fundingSettlements).toEqual({ scannedFromBlock: head, settlements: [], collateralMoves: [] });
+    // The span costs no more requests than the block alone (one getLogs either way).
+    expect(resumed.requests).toBe(cold.requests);
   });
 
   it("flags a feed older than its heartbeat as stale instead of using it", async () => {
