@@ -126,7 +126,9 @@ export function createLiquidationWatch(input: {
       countRequest: () => void,
       resumeFromBlock?: bigint,
     ): Promise<AaveLiquidationsScan> {
-      const { scannedFromBlock, logs } = await watch.scan(blockNumber, shared, countRequest, resumeFromBlock);
+      const { scannedFromBlock, logs } = await watch.scan(blockNumber, shared, countRequest, {
+        resumeFromBlock,
+      });
       return {
         scannedFromBlock,
         liquidations: await withProtocolFee(liquidationsAmong(logs, input.pool, input.account), countRequest),

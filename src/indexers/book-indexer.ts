@@ -19,7 +19,7 @@ import { createBookFeeds } from "./book-feeds.ts";
 import type { BookSources } from "./book-sources.ts";
 import { createIncrementalCache } from "./incremental-cache.ts";
 import { inChainOrder } from "./log-order.ts";
-import { type LpPrincipalFlowsScan, v3PrincipalFlowsAmong } from "./lp-principal-flows.ts";
+import type { LpPrincipalFlowsScan } from "./lp-principal-flows.ts";
 import type { FeedHealth } from "./oracle-health.ts";
 import { createFundingSettlementWatch, type FundingSettlementsScan } from "./perp-funding-settlements.ts";
 import { type PerpDepthWindow, planPerpReads } from "./perp-venue.ts";
@@ -30,6 +30,7 @@ import { createTokenRegistry, type TokenRegistry } from "./token-registry.ts";
 import { planV2PairReads } from "./uniswap-v2-reads.ts";
 import type { V3PositionState } from "./uniswap-v3-reads.ts";
 import { planV3BookReads, v3PositionSnapshots } from "./v3-book-reads.ts";
+import { createV3FlowsWatch } from "./v3-flows-watch.ts";
 import { createV3Statics, type V3Sources } from "./v3-statics.ts";
 import { createV4BookSide } from "./v4-book-side.ts";
 
@@ -52,8 +53,9 @@ export interface IndexedBook {
   fundingSettlements?: FundingSettlementsScan;
   /**
    * The principal and fees that went into and out of the Safe's v3 and v4 positions since the last complete
-   * snapshot, whoever sent the transaction (lp-principal-flows.ts, v4-principal-flows.ts), and the first block that
-   * scan covered; absent without a v3 side (v4 logs come with its getLogs) or when this snapshot read no logs.
+   * snapshot (or, on a cold snapshot, the resume block: v3 only), whoever sent the transaction (lp-principal-flows.ts,
+   * v4-principal-flows.ts, v3-flows-watch.ts), and the first block from which they are all of the Safe's; absent
+   * without a v3 side (v4 logs come with its getLogs) or when this snapshot had no span to read them over.
    */
   lpFlows?: LpPrincipalFlowsScan;
 }
@@ -99,6 +101,8 @@ function createV3Side(
       ...(alsoLogs && { alsoLogs }),
     }),
     entries: createPositionEntries(client, v3.positionManager),
+    // The Safe's v3 principal flows: from the cache's logs, or read alone over a span to build on (v3-flows-watch.ts).
+    flows: createV3FlowsWatch({ client, positionManager: v3.positionManager, safe }),
   };
 }
 
@@ -273,12 +277,17 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       v3Side !== undefined && tokenIds.every((id) => structsAtThisBlock.has(id))
         ? v3Side.entries.refresh(liquidityOf(structsAtThisBlock), blockNumber, countRequest)
         : undefined;
-    const [outcomes, , , liquidationsScan, settlementsScan] = await Promise.all([
+    const lpLogsRead = v3Side?.flows.scan(blockNumber, sharedLogs, countRequest, {
+      resumeFromBlock,
+      tokenIds,
+    });
+    const [outcomes, , , liquidationsScan, settlementsScan, lpLogs] = await Promise.all([
       read(batch.reads),
       learned?.rest(),
       entriesEarly,
       liquidationsRead,
       settlementsRead,
+      lpLogsRead,
     ]);
     if (
       cachedBlockHash !== undefined &&
@@ -292,23 +301,20 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     }
 
     // The Safe's positions then and now (one minted, or burned, in between is among them), from the logs the cache
-    // read for change detection (after the statics' second round: a new position's tokens are known by then).
+    // read for change detection, or read alone (after the statics' second round: a new position's tokens are known).
     const lpFlows: LpPrincipalFlowsScan | undefined =
-      v3Side === undefined || since === undefined
+      v3Side === undefined || lpLogs === undefined
         ? undefined
-        : {
-            scannedFromBlock: since.base.blockNumber + 1n,
-            flows: v3PrincipalFlowsAmong(since.logs, {
-              positionManager: v3Side.v3.positionManager,
-              safe: sources.safe,
-              positions: new Map(
-                [...new Set([...since.base.tokenIds, ...tokenIds])].map((id) => {
-                  const { token0, token1 } = v3Side.statics.position(id);
-                  return [id, { token0: tokens.get(token0), token1: tokens.get(token1) }];
-                }),
-              ),
-            }),
-          };
+        : v3Side.flows.flowsOf(
+            lpLogs,
+            new Map(
+              [...new Set([...(since?.base.tokenIds ?? []), ...tokenIds])].map((id) => {
+                const { token0, token1 } = v3Side.statics.position(id);
+                return [id, { token0: tokens.get(token0), token1: tokens.get(token1) }];
+              }),
+            ),
+            since === undefined,
+          );
     const v3Book = decodeV3?.(outcomes);
     const lpPositions: BookSnapshot["lpPositions"] = [];
     if (v3Side !== undefined && v3Book !== undefined) {
@@ -322,6 +328,10 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
     if (lpFlows !== undefined && v4?.flows !== undefined) {
       lpFlows.flows.push(...v4.flows);
       lpFlows.flows.sort(inChainOrder);
+    } else if (lpFlows !== undefined && v4Side !== undefined) {
+      // The v4 side's flows are unknown (no v4 cache to build on: a restart's span is read for v3 alone): the v3
+      // flows are kept, but the scan vouches for no block of the Safe's flows ([blockNumber + 1, blockNumber]).
+      lpFlows.scannedFromBlock = blockNumber + 1n;
     }
     const pools: BookSnapshot["pools"] = [...(v3Book?.pools ?? []), ...(v4?.pools ?? [])];
     for (const decode of decodeV2) {
@@ -349,6 +359,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
       const { positions, pools: v3Pools } = v3Book;
       v3Side.cache.remember({ blockNumber, blockHash: block.hash, tokenIds, positions, pools: v3Pools });
     }
+    if (lpLogs !== undefined) v3Side?.flows.remember(blockNumber, lpLogs.scannedFromBlock);
     if (v4 !== undefined) v4Side?.remember(blockNumber, v4.book);
     feeds.remember([baseOracle, ...oracles]);
     if (liquidationsScan !== undefined)

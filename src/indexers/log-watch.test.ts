@@ -108,7 +108,7 @@ describe("createLogWatch", () => {
     const node = mockNodeWithSettlementsIn([1_003n, 1_012n, 1_024n]);
     const watch = watchOn(node.client);
     requests = 0;
-    const scan = await watch.scan(1_024n, undefined, countRequest, 1_001n);
+    const scan = await watch.scan(1_024n, undefined, countRequest, { resumeFromBlock: 1_001n });
     expect(scan.scannedFromBlock).toBe(1_001n);
     expect(node.asked).toEqual([
       { fromBlock: 1_001n, toBlock: 1_010n },
@@ -146,7 +146,9 @@ describe("createLogWatch", () => {
     const node = mockNodeWithSettlementsIn([1_026n]);
     const watch = watchOn(node.client);
     requests = 0;
-    const scan = await watch.scan(1_030n, { fromBlock: 1_021n, logs: [] }, countRequest, 900n);
+    const scan = await watch.scan(1_030n, { fromBlock: 1_021n, logs: [] }, countRequest, {
+      resumeFromBlock: 900n,
+    });
     expect(scan).toEqual({ scannedFromBlock: 1_021n, logs: [] });
     expect([node.asked, requests]).toEqual([[], 0]);
   });

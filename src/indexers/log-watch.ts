@@ -54,11 +54,21 @@ export function scanStart(input: {
   resumeFromBlock: bigint | undefined;
   maxScanBlocks: bigint;
 }): bigint {
+  return spanToBuildOn(input) ?? input.blockNumber;
+}
+
+/** scanStart when a remembered scan or the resume block gives it; undefined when only the block alone would be read. */
+export function spanToBuildOn(input: {
+  blockNumber: bigint;
+  last: ScannedSpan | undefined;
+  resumeFromBlock: bigint | undefined;
+  maxScanBlocks: bigint;
+}): bigint | undefined {
   const { blockNumber, last, resumeFromBlock, maxScanBlocks } = input;
   if (last !== undefined) {
     if (blockNumber === last.toBlock) return last.fromBlock;
     if (blockNumber > last.toBlock && blockNumber - last.toBlock <= maxScanBlocks) return last.toBlock + 1n;
-    return blockNumber;
+    return undefined;
   }
   if (
     resumeFromBlock !== undefined &&
@@ -66,7 +76,7 @@ export function scanStart(input: {
     blockNumber - resumeFromBlock < maxScanBlocks
   )
     return resumeFromBlock;
-  return blockNumber;
+  return undefined;
 }
 
 /** Blocks [fromBlock, toBlock] cut into consecutive ranges of at most `maxBlocks` each, oldest first. */
@@ -103,10 +113,14 @@ export function createLogWatch(input: {
   if (maxScanBlocks <= 0n) throw new RangeError(`maxScanBlocks must be positive, got ${maxScanBlocks}`);
   if (maxBlocksPerGetLogs <= 0n)
     throw new RangeError(`maxBlocksPerGetLogs must be positive, got ${maxBlocksPerGetLogs}`);
-  const topics = input.topics ?? [events.map((event) => toEventSelector(event))];
+  const defaultTopics = input.topics ?? [events.map((event) => toEventSelector(event))];
   let last: ScannedSpan | undefined;
 
-  const getLogs = async (fromBlock: bigint, toBlock: bigint): Promise<ChangeLog[]> => {
+  const getLogs = async (
+    fromBlock: bigint,
+    toBlock: bigint,
+    topics: readonly (Hex | readonly Hex[] | null)[],
+  ): Promise<ChangeLog[]> => {
     const raw = await client.request({
       method: "eth_getLogs",
       params: [
@@ -141,22 +155,34 @@ export function createLogWatch(input: {
       blockNumber: bigint,
       shared: { fromBlock: bigint; logs: readonly ChangeLog[] } | undefined,
       countRequest: () => void,
-      resumeFromBlock?: bigint,
+      options: {
+        resumeFromBlock?: bigint | undefined;
+        /** This scan's topics when read alone (a stream whose watched ids change: the Safe's positions). */
+        topics?: readonly (Hex | readonly Hex[] | null)[];
+      } = {},
     ): Promise<LogWatchScan> {
       if (shared !== undefined) return { scannedFromBlock: shared.fromBlock, logs: shared.logs };
+      const { resumeFromBlock } = options;
       const scannedFromBlock = scanStart({ blockNumber, last, resumeFromBlock, maxScanBlocks });
       const ranges = blockRanges(scannedFromBlock, blockNumber, maxBlocksPerGetLogs);
       try {
         const chunks = await Promise.all(
           ranges.map((range) => {
             countRequest();
-            return getLogs(range.fromBlock, range.toBlock);
+            return getLogs(range.fromBlock, range.toBlock, options.topics ?? defaultTopics);
           }),
         );
         return { scannedFromBlock, logs: chunks.flat() };
       } catch (error) {
         throw classifyChainError(error);
       }
+    },
+    /**
+     * Whether a scan read alone at `blockNumber` would build on a remembered scan or the resume block (the first
+     * block it would read), or read the block alone (undefined).
+     */
+    buildsOn(blockNumber: bigint, resumeFromBlock: bigint | undefined): bigint | undefined {
+      return spanToBuildOn({ blockNumber, last, resumeFromBlock, maxScanBlocks });
     },
     /** A complete snapshot at `blockNumber` scanned from `scannedFromBlock` up to it: the next scan builds on it. */
     remember(blockNumber: bigint, scannedFromBlock: bigint): void {

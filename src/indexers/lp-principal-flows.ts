@@ -32,7 +32,11 @@ export interface LpPrincipalFlow {
   collectedToSafe: boolean;
 }
 
-/** The principal flows found in blocks [scannedFromBlock, the snapshot's block]. */
+/**
+ * The principal flows found up to the snapshot's block: from `scannedFromBlock` on, all of the Safe's. Flows before
+ * it may be listed too (a scan read alone after a restart finds the held positions' flows over its whole span, but
+ * not those of a position that left the Safe in it: v3-flows-watch.ts).
+ */
 export interface LpPrincipalFlowsScan {
   scannedFromBlock: bigint;
   flows: LpPrincipalFlow[];

@@ -100,7 +100,9 @@ export function createFundingSettlementWatch(input: {
       countRequest: () => void,
       resumeFromBlock?: bigint,
     ): Promise<FundingSettlementsScan> {
-      const { scannedFromBlock, logs } = await watch.scan(blockNumber, shared, countRequest, resumeFromBlock);
+      const { scannedFromBlock, logs } = await watch.scan(blockNumber, shared, countRequest, {
+        resumeFromBlock,
+      });
       return {
         scannedFromBlock,
         settlements: fundingSettlementsAmong(logs, input.clearingHouse, input.trader),

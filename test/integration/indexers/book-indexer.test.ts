@@ -1,6 +1,7 @@
 import { encodeFunctionData, erc20Abi, getAddress, maxUint256, parseAbi } from "viem";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PERP_FUNDING_SETTLED_ABI, PERP_VAULT_ABI } from "../../../src/chain/abis/perp-v2-abi.ts";
+import { POSITION_MANAGER_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
 import { STATE_VIEW_ABI } from "../../../src/chain/abis/uniswap-v4-abi.ts";
 import { createChainClient } from "../../../src/chain/client.ts";
 import { InconsistentBlockError, MalformedReturnDataError } from "../../../src/chain/errors.ts";
@@ -308,7 +309,7 @@ describe("book indexer on the devnet", () => {
     expect(afterReorg.requests).toBeGreaterThan(5);
   });
 
-  it("after a restart, a fresh indexer given the book's last sample finds the funding settled and collateral moved since; without it, none", async () => {
+  it("after a restart, a fresh indexer given the book's last sample finds the owners' funding settlement, vault deposit and v3 withdrawal made while it was down; without it, none", async () => {
     const m = devnet.manifest;
     const perp = m.contracts.perp;
     const { client, indexer } = newIndexer();
@@ -317,8 +318,8 @@ describe("book indexer on the devnet", () => {
     const sampled = await client.getBlockNumber({ cacheTime: 0 });
     const before = await indexer.snapshotAt(sampled, memory);
     expect(before.fundingSettlements?.scannedFromBlock).toBe(sampled);
-    // The process stops (the indexer is discarded). Meanwhile the Safe's owners settle its funding and deposit
-    // collateral in transactions of their own, and the chain moves on.
+    // The process stops (the indexer is discarded). Meanwhile the Safe's owners settle its funding, deposit
+    // collateral and withdraw LP liquidity in transactions of their own, and the chain moves on.
     const safe = before.snapshot.safe;
     const owners = DEVNET_ACCOUNT_INDEXES.owners.slice(0, 2).map((index) => devnetAccount(index));
     await devnet.testClient.increaseTime({ seconds: 120 });
@@ -346,8 +347,46 @@ describe("book indexer on the devnet", () => {
       }),
       label: "owners deposit USDC into the perp vault",
     });
+    // And take a quarter of the first v3 position's liquidity out (decrease + collect to the Safe).
+    const npm = m.contracts.positionManager;
+    const tokenId = BigInt(m.positions.lpTokenIds[0]!);
+    const [, , , , , , , liquidity] = await client.readContract({
+      address: npm,
+      abi: POSITION_MANAGER_ABI,
+      functionName: "positions",
+      args: [tokenId],
+    });
+    const decreaseAndCollect = [
+      encodeFunctionData({
+        abi: POSITION_MANAGER_ABI,
+        functionName: "decreaseLiquidity",
+        args: [{ tokenId, liquidity: liquidity / 4n, amount0Min: 0n, amount1Min: 0n, deadline: 2n ** 63n }],
+      }),
+      encodeFunctionData({
+        abi: POSITION_MANAGER_ABI,
+        functionName: "collect",
+        args: [{ tokenId, recipient: safe, amount0Max: 2n ** 128n - 1n, amount1Max: 2n ** 128n - 1n }],
+      }),
+    ];
+    await execSafeTransaction(devnet.client, safe, owners, {
+      to: npm,
+      data: encodeFunctionData({
+        abi: POSITION_MANAGER_ABI,
+        functionName: "multicall",
+        args: [decreaseAndCollect],
+      }),
+      label: "owners take a quarter of a v3 position out",
+    });
     await devnet.testClient.mine({ blocks: 2 });
     const head = await client.getBlockNumber({ cacheTime: 0 });
+    const [decrease] = await client.getContractEvents({
+      address: npm,
+      abi: POSITION_MANAGER_ABI,
+      eventName: "DecreaseLiquidity",
+      args: { tokenId },
+      fromBlock: sampled + 1n,
+      toBlock: head,
+    });
     const settledOnChain = await client.getContractEvents({
       address: perp.clearingHouse,
       abi: PERP_FUNDING_SETTLED_ABI,
@@ -370,11 +409,19 @@ describe("book indexer on the devnet", () => {
       ]),
     ).toEqual(settledOnChain.map((e) => [e.transactionHash, e.logIndex, e.args.fundingPayment]));
     expect(resumed.fundingSettlements?.collateralMoves?.map((c) => c.movedUnits)).toEqual([deposited]);
+    expect(
+      resumed.lpFlows?.flows.map((f) => [f.position, f.transactionHash, f.principal0, f.principal1]),
+    ).toEqual([
+      [`uniswap-v3:${tokenId}`, decrease!.transactionHash, decrease!.args.amount0, decrease!.args.amount1],
+    ]);
+    // The book's v4 positions' flows are not read over a restart's span: the scan vouches for no block of them.
+    expect(resumed.lpFlows?.scannedFromBlock).toBe(head + 1n);
     // Positive control: without the resume block a cold snapshot reads its own block alone and finds neither.
     const cold = await newIndexer().indexer.snapshotAt(head, memory);
     expect(cold.fundingSettlements).toEqual({ scannedFromBlock: head, settlements: [], collateralMoves: [] });
-    // The span costs no more requests than the block alone (one getLogs either way).
-    expect(resumed.requests).toBe(cold.requests);
+    expect(cold.lpFlows).toBeUndefined();
+    // The span costs one getLogs more than the block alone: the position manager's (the streams' one each way).
+    expect(resumed.requests).toBe(cold.requests + 1);
   });
 
   it("flags a feed older than its heartbeat as stale instead of using it", async () => {
