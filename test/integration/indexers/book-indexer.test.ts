@@ -15,6 +15,7 @@ import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts
 import { poolIdOf } from "../../../src/engine/pool-identity.ts";
 import { syntheticSamples } from "../../../src/engine/samples-fixture.test-support.ts";
 import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
+import { createSharedBookSnapshots } from "../../../src/indexers/shared-book-snapshots.ts";
 import { v4PositionSalt } from "../../../src/indexers/uniswap-v4-reads.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 import {
@@ -422,6 +423,22 @@ describe("book indexer on the devnet", () => {
     expect(cold.lpFlows).toBeUndefined();
     // The span costs one getLogs more than the block alone: the position manager's (the streams' one each way).
     expect(resumed.requests).toBe(cold.requests + 1);
+    // Books sharing one indexer (one treasury): its cold snapshot resumes from the earliest of their last samples,
+    // so a book sampled a block earlier is covered too.
+    const sharedSnapshots = createSharedBookSnapshots(client);
+    const sources = bookSourcesFromConfig(
+      devnetConfig(devnet.manifest, { uniswapV4Positions: true }),
+      DEVNET_BOOK_ID,
+    );
+    const [ofThisBook, ofAnother] = await Promise.all([
+      sharedSnapshots.readerFor("treasury", sources).snapshotAt(head, { ...memory, samples: [lastSample] }),
+      sharedSnapshots
+        .readerFor("treasury", { ...sources, bookId: "another-book" })
+        .snapshotAt(head, { ...memory, samples: [{ ...lastSample, blockNumber: sampled - 1n }] }),
+    ]);
+    expect(sharedSnapshots.indexerCount).toBe(1);
+    expect(ofThisBook.fundingSettlements?.scannedFromBlock).toBe(sampled);
+    expect(ofAnother.fundingSettlements).toEqual(ofThisBook.fundingSettlements);
   });
 
   it("flags a feed older than its heartbeat as stale instead of using it", async () => {
