@@ -5,7 +5,7 @@ import { AAVE_V3_DATA_PROVIDER_ABI, AAVE_V3_POOL_ABI } from "../chain/abis/aave-
 import { classifyChainError } from "../chain/classify-error.ts";
 import type { ChangeLog } from "./book-changes.ts";
 import { inChainOrder } from "./log-order.ts";
-import { createLogWatch } from "./log-watch.ts";
+import { createLogWatch, type LogScanLimits } from "./log-watch.ts";
 
 export const LIQUIDATION_CALL_EVENT = getAbiItem({ abi: AAVE_V3_POOL_ABI, name: "LiquidationCall" });
 
@@ -83,7 +83,8 @@ export function createLiquidationWatch(input: {
   pool: Address;
   protocolDataProvider: Address;
   account: Address;
-  maxScanBlocks?: bigint;
+  /** How far a scan read alone reaches, and the node's range limit (default: 2,000 blocks each). */
+  limits?: LogScanLimits;
 }) {
   const watch = createLogWatch({
     client: input.client,
@@ -95,7 +96,7 @@ export function createLiquidationWatch(input: {
       eventName: "LiquidationCall",
       args: { user: input.account },
     }),
-    ...(input.maxScanBlocks !== undefined && { maxScanBlocks: input.maxScanBlocks }),
+    ...input.limits,
   });
   // Rare (a liquidation): one read per liquidation found, at its block.
   const withProtocolFee = (found: AaveLiquidationEvent[], countRequest: () => void) =>

@@ -19,6 +19,7 @@ import { createBookFeeds } from "./book-feeds.ts";
 import type { BookSources } from "./book-sources.ts";
 import { createIncrementalCache } from "./incremental-cache.ts";
 import { inChainOrder } from "./log-order.ts";
+import type { LogScanLimits } from "./log-watch.ts";
 import type { LpPrincipalFlowsScan } from "./lp-principal-flows.ts";
 import type { FeedHealth } from "./oracle-health.ts";
 import { createFundingSettlementWatch, type FundingSettlementsScan } from "./perp-funding-settlements.ts";
@@ -87,6 +88,7 @@ function createV3Side(
   v3: V3Sources,
   tokens: TokenRegistry,
   alsoLogs: Parameters<typeof createIncrementalCache>[0]["alsoLogs"],
+  limits: LogScanLimits | undefined,
 ) {
   const statics = createV3Statics(v3, tokens);
   return {
@@ -102,7 +104,12 @@ function createV3Side(
     }),
     entries: createPositionEntries(client, v3.positionManager),
     // The Safe's v3 principal flows: from the cache's logs, or read alone over a span to build on (v3-flows-watch.ts).
-    flows: createV3FlowsWatch({ client, positionManager: v3.positionManager, safe }),
+    flows: createV3FlowsWatch({
+      client,
+      positionManager: v3.positionManager,
+      safe,
+      ...(limits && { limits }),
+    }),
   };
 }
 
@@ -126,6 +133,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
           pool: sources.aave.contracts.pool,
           protocolDataProvider: sources.aave.contracts.protocolDataProvider,
           account: sources.safe,
+          ...(sources.logScan && { limits: sources.logScan }),
         });
   // And the perp venue's FundingPaymentSettled events (perp-funding-settlements.ts).
   const clearingHouse = sources.perp?.venue.fundingSettledBy;
@@ -136,6 +144,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
           client,
           clearingHouse,
           trader: sources.safe,
+          ...(sources.logScan && { limits: sources.logScan }),
           // And the Vault's deposits and withdrawals for the Safe, in the same scan (perp-collateral-move-logs.ts).
           ...(sources.perp?.venue.collateralMovedBy !== undefined && {
             vault: sources.perp.venue.collateralMovedBy,
@@ -163,6 +172,7 @@ export function createBookIndexer(client: PublicClient, sources: BookSources) {
                 // never learns of a swap crossing a bound tick or of a liquidity change (stale fees and positions).
                 ...(v4Side !== undefined && { byPoolId: v4Side.logSources.byPoolId }),
               },
+          sources.logScan,
         );
 
   async function snapshotAt(blockNumber: bigint, memory: IndexerMemory): Promise<IndexedBook> {

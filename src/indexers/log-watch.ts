@@ -95,18 +95,24 @@ export function blockRanges(
   return ranges;
 }
 
-export function createLogWatch(input: {
-  client: PublicClient;
-  addresses: readonly Address[];
-  events: readonly AbiEvent[];
-  /**
-   * The getLogs topics when the watch reads alone; default: any of the events (topic 0). A stream of one event may
-   * narrow it to the watched account's indexed topic (encodeEventTopics), so other accounts' logs never come back.
-   */
-  topics?: readonly (Hex | readonly Hex[] | null)[];
+/** How a watch reads alone: the longest span it builds on, and the most blocks one getLogs asks for. */
+export interface LogScanLimits {
   maxScanBlocks?: bigint;
   maxBlocksPerGetLogs?: bigint;
-}) {
+}
+
+export function createLogWatch(
+  input: {
+    client: PublicClient;
+    addresses: readonly Address[];
+    events: readonly AbiEvent[];
+    /**
+     * The getLogs topics when the watch reads alone; default: any of the events (topic 0). A stream of one event may
+     * narrow it to the watched account's indexed topic (encodeEventTopics), so other accounts' logs never come back.
+     */
+    topics?: readonly (Hex | readonly Hex[] | null)[];
+  } & LogScanLimits,
+) {
   const { client, addresses, events } = input;
   const maxScanBlocks = input.maxScanBlocks ?? DEFAULT_MAX_SCAN_BLOCKS;
   const maxBlocksPerGetLogs = input.maxBlocksPerGetLogs ?? DEFAULT_MAX_SCAN_BLOCKS;

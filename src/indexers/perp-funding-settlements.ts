@@ -13,7 +13,7 @@ import { type Address, getAbiItem, isAddressEqual, type PublicClient } from "vie
 import { PERP_FUNDING_SETTLED_ABI } from "../chain/abis/perp-v2-abi.ts";
 import type { ChangeLog } from "./book-changes.ts";
 import { inChainOrder } from "./log-order.ts";
-import { createLogWatch } from "./log-watch.ts";
+import { createLogWatch, type LogScanLimits } from "./log-watch.ts";
 import {
   collateralMovesAmong,
   type PerpCollateralMove,
@@ -77,7 +77,8 @@ export function createFundingSettlementWatch(input: {
   trader: Address;
   /** The venue's Vault, whose Deposited/Withdrawn for the trader the same scan reads; absent: settlements only. */
   vault?: Address;
-  maxScanBlocks?: bigint;
+  /** How far a scan read alone reaches, and the node's range limit (default: 2,000 blocks each). */
+  limits?: LogScanLimits;
 }) {
   const vault = input.vault;
   // The trader is an indexed topic of every event here, but in a different position in each: filtered when decoded.
@@ -88,7 +89,7 @@ export function createFundingSettlementWatch(input: {
       vault === undefined
         ? [FUNDING_PAYMENT_SETTLED_EVENT]
         : [FUNDING_PAYMENT_SETTLED_EVENT, VAULT_DEPOSITED_EVENT, VAULT_WITHDRAWN_EVENT],
-    ...(input.maxScanBlocks !== undefined && { maxScanBlocks: input.maxScanBlocks }),
+    ...input.limits,
   });
   return {
     /** The ClearingHouse (and Vault) and events to add to a shared getLogs. */

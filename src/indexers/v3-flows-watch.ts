@@ -11,7 +11,7 @@
 import { type Address, isAddressEqual, pad, toEventSelector, toHex } from "viem";
 import type { TokenRef } from "../engine/snapshot.ts";
 import { BOOK_CHANGE_EVENTS, type ChangeLog } from "./book-changes.ts";
-import { createLogWatch, type LogWatchScan } from "./log-watch.ts";
+import { createLogWatch, type LogScanLimits, type LogWatchScan } from "./log-watch.ts";
 import { type LpPrincipalFlowsScan, v3PrincipalFlowsAmong } from "./lp-principal-flows.ts";
 
 /** The position manager's events a flow is made of, and the Transfer that says a position left the Safe. */
@@ -42,14 +42,15 @@ export function createV3FlowsWatch(input: {
   client: Parameters<typeof createLogWatch>[0]["client"];
   positionManager: Address;
   safe: Address;
-  maxScanBlocks?: bigint;
+  /** How far a scan read alone reaches, and the node's range limit (default: 2,000 blocks each). */
+  limits?: LogScanLimits;
 }) {
   const { positionManager, safe } = input;
   const watch = createLogWatch({
     client: input.client,
     addresses: [positionManager],
     events: POSITION_FLOW_EVENTS,
-    ...(input.maxScanBlocks !== undefined && { maxScanBlocks: input.maxScanBlocks }),
+    ...input.limits,
   });
   const selectors = POSITION_FLOW_EVENTS.map((event) => toEventSelector(event));
   return {
