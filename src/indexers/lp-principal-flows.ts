@@ -1,7 +1,8 @@
 // The principal that went into and out of the Safe's v3 LP positions, whoever sent the transaction: a keeper plan,
 // the Safe's owners rebalancing a range or adding liquidity. The report counts it as a transfer, not as IL / gamma
 // (src/store/report-period.ts). Read from the NonfungiblePositionManager logs the incremental cache already fetches
-// for change detection (book-changes.ts): no request added.
+// for change detection (book-changes.ts): no request added; after a restart, read alone over the span since the
+// book's last sample (v3-flows-watch.ts).
 //   IncreaseLiquidity(tokenId, liquidity, amount0, amount1)  amounts the position took in: a deposit
 //   DecreaseLiquidity(tokenId, liquidity, amount0, amount1)  amounts moved from liquidity to tokensOwed: a withdrawal
 //   Collect(tokenId, recipient, amount0, amount1)            tokensOwed paid out; beyond the same transaction's
