@@ -36,6 +36,10 @@ export interface KeeperCommon {
 
 /** Reads one book at one block (the book indexer, or a fixed snapshot in benchmarks). */
 export interface BookReader {
+  /**
+   * `memory.samples` are the book's recent samples below the block: after a restart the reader's first snapshot
+   * scans the Safe's events from the block after the newest of them (src/indexers/log-watch.ts).
+   */
   snapshotAt(
     blockNumber: bigint,
     memory: { keeper: KeeperState; samples: BookSample[] },

@@ -97,6 +97,10 @@ export function bookSourcesFromConfig(config: HedgekeeperConfig, bookId: string)
         gracePeriodSec: network.sequencerUptimeFeed.gracePeriodSec,
       },
     }),
+    logScan: {
+      maxScanBlocks: BigInt(network.resumeScanMaxBlocks),
+      maxBlocksPerGetLogs: BigInt(network.getLogsMaxBlocks),
+    },
     tokens: Object.keys(network.tokens).map((sym) => tokenRef(network, sym)),
     ...(v3 && {
       uniswapV3: {

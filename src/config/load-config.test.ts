@@ -918,6 +918,8 @@ describe("adapters from the configuration", () => {
       base: weth,
       baseFeed: feed(f.ethUsd, weth),
       feeds: [feed(f.usdcUsd, usdc), feed(f.daiUsd, dai), feed(f.usdtUsd, usdt)],
+      // The network's defaults: the provider's getLogs range, and how far back a restart's scans resume.
+      logScan: { maxScanBlocks: 2_000n, maxBlocksPerGetLogs: 2_000n },
       tokens: [weth, usdc, usdt, dai, veth],
       uniswapV3: {
         factory: c.uniswapV3Factory,

@@ -64,6 +64,16 @@ export const networkSchema = z
     pollIntervalMs: positiveInt.describe("How often to poll for new blocks."),
     rpcTimeoutMs: positiveInt.default(10_000).describe("Per-request timeout."),
     rpcRetryCount: z.number().int().nonnegative().max(10).default(3).describe("Retries of a failed request."),
+    getLogsMaxBlocks: positiveInt
+      .default(2_000)
+      .describe(
+        "Blocks one eth_getLogs asks for at most (the RPC provider's range limit); longer spans are split.",
+      ),
+    resumeScanMaxBlocks: positiveInt
+      .default(2_000)
+      .describe(
+        "After a restart, the Safe's events (funding settlements, vault moves, liquidations, v3 LP flows) are read from the book's last sample when it is at most this many blocks back; a longer stop leaves that step uncovered.",
+      ),
     fees: feeCapsSchema.describe("Fee caps for every transaction on this network."),
     privateRelayUrl: url
       .nullable()

@@ -1,17 +1,13 @@
-// Aave v3 LiquidationCall events against a book's Safe, read from the Pool's logs since the last complete snapshot.
-// With a v3 side the topic rides in its one getLogs per block (incremental-cache.ts `alsoLogs`): no request added.
-// When that getLogs is not made (a cold snapshot, a reorged cache, a gap beyond its range, a book without a v3 side)
-// the Pool is asked alone, for the blocks since the last snapshot that looked (only the snapshot's block the first
-// time: what happened before the keeper watched is not its to report).
-import { type Address, getAbiItem, type PublicClient } from "viem";
+// Aave v3 LiquidationCall events against a book's Safe, read from the Pool's logs since the last complete snapshot
+// (log-watch.ts: in the v3 side's getLogs when it is made, else the Pool alone over the span not yet looked at).
+import { type Address, encodeEventTopics, getAbiItem, type PublicClient } from "viem";
 import { AAVE_V3_DATA_PROVIDER_ABI, AAVE_V3_POOL_ABI } from "../chain/abis/aave-v3-abi.ts";
 import { classifyChainError } from "../chain/classify-error.ts";
 import type { ChangeLog } from "./book-changes.ts";
+import { inChainOrder } from "./log-order.ts";
+import { createLogWatch, type LogScanLimits } from "./log-watch.ts";
 
 export const LIQUIDATION_CALL_EVENT = getAbiItem({ abi: AAVE_V3_POOL_ABI, name: "LiquidationCall" });
-
-/** Beyond this many blocks since the last look, one log query may exceed providers' ranges: only the tail is read. */
-const MAX_LIQUIDATION_SCAN_BLOCKS = 2_000n;
 
 /** One LiquidationCall whose user is the watched account, as the Pool emitted it. */
 export interface AaveLiquidationEvent {
@@ -72,18 +68,36 @@ export function liquidationsAmong(
       receiveAToken: args.receiveAToken,
     });
   }
-  return found.sort((a, b) =>
-    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
-  );
+  return found.sort(inChainOrder);
 }
 
-/** Remembers how far the Pool's logs were looked at, and reads them alone when no shared getLogs covered them. */
+/** The account's liquidations over a scanned span, each with its protocol fee. */
+export interface AaveLiquidationsScan {
+  scannedFromBlock: bigint;
+  liquidations: AaveLiquidationFound[];
+}
+
+/** The Pool's LiquidationCall stream for one account (log-watch.ts), each liquidation found with its protocol fee. */
 export function createLiquidationWatch(input: {
   client: PublicClient;
   pool: Address;
   protocolDataProvider: Address;
   account: Address;
+  /** How far a scan read alone reaches, and the node's range limit (default: 2,000 blocks each). */
+  limits?: LogScanLimits;
 }) {
+  const watch = createLogWatch({
+    client: input.client,
+    addresses: [input.pool],
+    events: [LIQUIDATION_CALL_EVENT],
+    // Read alone, the Pool is asked for the account's liquidations only (user is LiquidationCall's third topic).
+    topics: encodeEventTopics({
+      abi: [LIQUIDATION_CALL_EVENT],
+      eventName: "LiquidationCall",
+      args: { user: input.account },
+    }),
+    ...input.limits,
+  });
   // Rare (a liquidation): one read per liquidation found, at its block.
   const withProtocolFee = (found: AaveLiquidationEvent[], countRequest: () => void) =>
     Promise.all(
@@ -103,54 +117,24 @@ export function createLiquidationWatch(input: {
         return { ...event, collateralProtocolFeeBps: Number(feeBps) };
       }),
     );
-  let lookedUpTo: bigint | undefined;
   return {
     /** The Pool and event to add to a shared getLogs. */
-    logSources: { addresses: [input.pool], events: [LIQUIDATION_CALL_EVENT] },
-    /** The account's liquidations in blocks (lookedUpTo, blockNumber], from `shared` when a shared getLogs fetched them. */
+    logSources: watch.logSources,
+    /** The account's liquidations up to `blockNumber` (LogWatch.scan: the span and where its logs come from). */
     async since(
       blockNumber: bigint,
-      shared: readonly ChangeLog[] | undefined,
+      shared: { fromBlock: bigint; logs: readonly ChangeLog[] } | undefined,
       countRequest: () => void,
-    ): Promise<AaveLiquidationFound[]> {
-      if (shared !== undefined)
-        return withProtocolFee(liquidationsAmong(shared, input.pool, input.account), countRequest);
-      const from =
-        lookedUpTo === undefined || blockNumber - lookedUpTo > MAX_LIQUIDATION_SCAN_BLOCKS
-          ? blockNumber
-          : lookedUpTo + 1n;
-      if (from > blockNumber) return [];
-      countRequest();
-      let found: AaveLiquidationEvent[];
-      try {
-        const logs = await input.client.getLogs({
-          address: input.pool,
-          event: LIQUIDATION_CALL_EVENT,
-          args: { user: input.account },
-          fromBlock: from,
-          toBlock: blockNumber,
-          strict: true,
-        });
-        found = liquidationsAmong(
-          logs.map((log) => ({
-            address: log.address,
-            eventName: log.eventName,
-            args: log.args as Record<string, unknown>,
-            blockNumber: log.blockNumber,
-            logIndex: log.logIndex,
-            transactionHash: log.transactionHash,
-          })),
-          input.pool,
-          input.account,
-        );
-      } catch (error) {
-        throw classifyChainError(error);
-      }
-      return withProtocolFee(found, countRequest);
+      resumeFromBlock?: bigint,
+    ): Promise<AaveLiquidationsScan> {
+      const { scannedFromBlock, logs } = await watch.scan(blockNumber, shared, countRequest, {
+        resumeFromBlock,
+      });
+      return {
+        scannedFromBlock,
+        liquidations: await withProtocolFee(liquidationsAmong(logs, input.pool, input.account), countRequest),
+      };
     },
-    /** A complete snapshot at `blockNumber` looked up to it. */
-    remember(blockNumber: bigint): void {
-      if (lookedUpTo === undefined || blockNumber > lookedUpTo) lookedUpTo = blockNumber;
-    },
+    remember: watch.remember,
   };
 }

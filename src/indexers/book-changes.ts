@@ -1,5 +1,6 @@
 import { type Address, getAbiItem } from "viem";
 import { POSITION_MANAGER_ABI, UNISWAP_V3_POOL_ABI } from "../chain/abis/uniswap-v3-abi.ts";
+import { inChainOrder } from "./log-order.ts";
 
 // What can have changed in a book's cached position and tick state between two blocks, from the logs of the
 // blocks in between. Position structs (NonfungiblePositionManager.positions) change only through
@@ -61,9 +62,7 @@ export function detectBookChanges(input: {
     set.add(tick);
     changes.ticks.set(pool, set);
   };
-  const ordered = [...input.logs].sort((a, b) =>
-    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
-  );
+  const ordered = [...input.logs].sort(inChainOrder);
   const poolTick = new Map(input.cachedPoolTicks);
   for (const log of ordered) {
     const address = log.address.toLowerCase();

@@ -19,7 +19,9 @@ import { planAaveAccountReads } from "./aave-v3-reads.ts";
 import { createBookFeeds } from "./book-feeds.ts";
 import type { BookSources } from "./book-sources.ts";
 import { createIncrementalCache } from "./incremental-cache.ts";
-import { type LpPrincipalFlowsScan, v3PrincipalFlowsAmong } from "./lp-principal-flows.ts";
+import { inChainOrder } from "./log-order.ts";
+import type { LogScanLimits } from "./log-watch.ts";
+import type { LpPrincipalFlowsScan } from "./lp-principal-flows.ts";
 import type { FeedHealth } from "./oracle-health.ts";
 import { createFundingSettlementWatch, type FundingSettlementsScan } from "./perp-funding-settlements.ts";
 import { type PerpDepthHint, planPerpReads } from "./perp-venue.ts";
@@ -30,6 +32,7 @@ import { createTokenRegistry, type TokenRegistry } from "./token-registry.ts";
 import { planV2PairReads } from "./uniswap-v2-reads.ts";
 import type { V3PositionState } from "./uniswap-v3-reads.ts";
 import { planV3BookReads, v3PositionSnapshots } from "./v3-book-reads.ts";
+import { createV3FlowsWatch } from "./v3-flows-watch.ts";
 import { createV3Statics, type V3Sources } from "./v3-statics.ts";
 import { createV4BookSide } from "./v4-book-side.ts";
 
@@ -52,10 +55,31 @@ export interface IndexedBook {
   fundingSettlements?: FundingSettlementsScan;
   /**
    * The principal and fees that went into and out of the Safe's v3 and v4 positions since the last complete
-   * snapshot, whoever sent the transaction (lp-principal-flows.ts, v4-principal-flows.ts), and the first block that
-   * scan covered; absent without a v3 side (v4 logs come with its getLogs) or when this snapshot read no logs.
+   * snapshot (or, on a cold snapshot, the resume block: v3 only), whoever sent the transaction (lp-principal-flows.ts,
+   * v4-principal-flows.ts, v3-flows-watch.ts), and the first block from which they are all of the Safe's; absent
+   * without a v3 side (v4 logs come with its getLogs) or when this snapshot had no span to read them over.
    */
   lpFlows?: LpPrincipalFlowsScan;
+}
+
+/** What the engine remembers of a book, and where its history's scans stopped. */
+export interface IndexerMemory {
+  keeper: KeeperState;
+  /** The book's recent samples (below the snapshot's block), oldest first. */
+  samples: BookSample[];
+  /**
+   * The first block no recorded sample's scan covered: where a cold snapshot's log streams resume (log-watch.ts).
+   * Default: the block after the newest of `samples`; none without samples (the snapshot's block alone is read).
+   */
+  resumeFromBlock?: bigint;
+}
+
+/** The block after the newest sample: the first one the book's history has not seen scanned. */
+export function resumeBlockAfter(samples: readonly Pick<BookSample, "blockNumber">[]): bigint | undefined {
+  let newest: bigint | undefined;
+  for (const { blockNumber } of samples)
+    if (newest === undefined || blockNumber > newest) newest = blockNumber;
+  return newest === undefined ? undefined : newest + 1n;
 }
 
 /** What the indexer keeps about a book's v3 side between snapshots. */
@@ -65,6 +89,7 @@ function createV3Side(
   v3: V3Sources,
   tokens: TokenRegistry,
   alsoLogs: Parameters<typeof createIncrementalCache>[0]["alsoLogs"],
+  limits: LogScanLimits | undefined,
 ) {
   const statics = createV3Statics(v3, tokens);
   return {
@@ -79,6 +104,13 @@ function createV3Side(
       ...(alsoLogs && { alsoLogs }),
     }),
     entries: createPositionEntries(client, v3.positionManager),
+    // The Safe's v3 principal flows: from the cache's logs, or read alone over a span to build on (v3-flows-watch.ts).
+    flows: createV3FlowsWatch({
+      client,
+      positionManager: v3.positionManager,
+      safe,
+      ...(limits && { limits }),
+    }),
   };
 }
 
@@ -114,6 +146,7 @@ export function createBookIndexer(
           pool: sources.aave.contracts.pool,
           protocolDataProvider: sources.aave.contracts.protocolDataProvider,
           account: sources.safe,
+          ...(sources.logScan && { limits: sources.logScan }),
         });
   // And the perp venue's FundingPaymentSettled events (perp-funding-settlements.ts).
   const clearingHouse = sources.perp?.venue.fundingSettledBy;
@@ -124,6 +157,7 @@ export function createBookIndexer(
           client,
           clearingHouse,
           trader: sources.safe,
+          ...(sources.logScan && { limits: sources.logScan }),
           // And the Vault's deposits and withdrawals for the Safe, in the same scan (perp-collateral-move-logs.ts).
           ...(sources.perp?.venue.collateralMovedBy !== undefined && {
             vault: sources.perp.venue.collateralMovedBy,
@@ -151,12 +185,10 @@ export function createBookIndexer(
                 // never learns of a swap crossing a bound tick or of a liquidity change (stale fees and positions).
                 ...(v4Side !== undefined && { byPoolId: v4Side.logSources.byPoolId }),
               },
+          sources.logScan,
         );
 
-  async function snapshotAt(
-    blockNumber: bigint,
-    memory: { keeper: KeeperState; samples: BookSample[] },
-  ): Promise<IndexedBook> {
+  async function snapshotAt(blockNumber: bigint, memory: IndexerMemory): Promise<IndexedBook> {
     let requests = 0;
     const countRequest = () => {
       requests += 1;
@@ -259,12 +291,12 @@ export function createBookIndexer(
             blockNumber,
           );
     const decodeSpot = planSpotReads(batch, sources.spotTokens, sources.safe);
-    const liquidationsRead = liquidations?.since(blockNumber, since?.logs, countRequest);
-    const settlementsRead = fundingSettlements?.since(
-      blockNumber,
-      since && { fromBlock: since.base.blockNumber + 1n, logs: since.logs },
-      countRequest,
-    );
+    // The log streams' events since the cached block, from the cache's getLogs; without it each stream reads its
+    // own, from the block after its last look or, on a cold snapshot, from the resume block (log-watch.ts).
+    const sharedLogs = since && { fromBlock: since.base.blockNumber + 1n, logs: since.logs };
+    const resumeFromBlock = memory.resumeFromBlock ?? resumeBlockAfter(memory.samples);
+    const liquidationsRead = liquidations?.since(blockNumber, sharedLogs, countRequest, resumeFromBlock);
+    const settlementsRead = fundingSettlements?.since(blockNumber, sharedLogs, countRequest, resumeFromBlock);
     // The cached block the logs were read from, when not proven canonical yet: its hash as this block sees it.
     const cachedBlockHash =
       since?.verify === undefined
@@ -285,12 +317,17 @@ export function createBookIndexer(
       v3Side !== undefined && tokenIds.every((id) => structsAtThisBlock.has(id))
         ? v3Side.entries.refresh(liquidityOf(structsAtThisBlock), blockNumber, countRequest)
         : undefined;
-    const [outcomes, , , aaveLiquidations, settlementsScan] = await Promise.all([
+    const lpLogsRead = v3Side?.flows.scan(blockNumber, sharedLogs, countRequest, {
+      resumeFromBlock,
+      tokenIds,
+    });
+    const [outcomes, , , liquidationsScan, settlementsScan, lpLogs] = await Promise.all([
       read(batch.reads),
       learned?.rest(),
       entriesEarly,
       liquidationsRead,
       settlementsRead,
+      lpLogsRead,
     ]);
     if (
       cachedBlockHash !== undefined &&
@@ -304,23 +341,20 @@ export function createBookIndexer(
     }
 
     // The Safe's positions then and now (one minted, or burned, in between is among them), from the logs the cache
-    // read for change detection (after the statics' second round: a new position's tokens are known by then).
+    // read for change detection, or read alone (after the statics' second round: a new position's tokens are known).
     const lpFlows: LpPrincipalFlowsScan | undefined =
-      v3Side === undefined || since === undefined
+      v3Side === undefined || lpLogs === undefined
         ? undefined
-        : {
-            scannedFromBlock: since.base.blockNumber + 1n,
-            flows: v3PrincipalFlowsAmong(since.logs, {
-              positionManager: v3Side.v3.positionManager,
-              safe: sources.safe,
-              positions: new Map(
-                [...new Set([...since.base.tokenIds, ...tokenIds])].map((id) => {
-                  const { token0, token1 } = v3Side.statics.position(id);
-                  return [id, { token0: tokens.get(token0), token1: tokens.get(token1) }];
-                }),
-              ),
-            }),
-          };
+        : v3Side.flows.flowsOf(
+            lpLogs,
+            new Map(
+              [...new Set([...(since?.base.tokenIds ?? []), ...tokenIds])].map((id) => {
+                const { token0, token1 } = v3Side.statics.position(id);
+                return [id, { token0: tokens.get(token0), token1: tokens.get(token1) }];
+              }),
+            ),
+            since === undefined,
+          );
     const v3Book = decodeV3?.(outcomes);
     const lpPositions: BookSnapshot["lpPositions"] = [];
     if (v3Side !== undefined && v3Book !== undefined) {
@@ -333,9 +367,11 @@ export function createBookIndexer(
     // The v4 side's flows come from the same logs (the PoolManager's of its watched pools), oldest first with v3's.
     if (lpFlows !== undefined && v4?.flows !== undefined) {
       lpFlows.flows.push(...v4.flows);
-      lpFlows.flows.sort((a, b) =>
-        a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
-      );
+      lpFlows.flows.sort(inChainOrder);
+    } else if (lpFlows !== undefined && v4Side !== undefined) {
+      // The v4 side's flows are unknown (no v4 cache to build on: a restart's span is read for v3 alone): the v3
+      // flows are kept, but the scan vouches for no block of the Safe's flows ([blockNumber + 1, blockNumber]).
+      lpFlows.scannedFromBlock = blockNumber + 1n;
     }
     const pools: BookSnapshot["pools"] = [...(v3Book?.pools ?? []), ...(v4?.pools ?? [])];
     for (const decode of decodeV2) {
@@ -364,9 +400,11 @@ export function createBookIndexer(
       const { positions, pools: v3Pools } = v3Book;
       v3Side.cache.remember({ blockNumber, blockHash: block.hash, tokenIds, positions, pools: v3Pools });
     }
+    if (lpLogs !== undefined) v3Side?.flows.remember(blockNumber, lpLogs.scannedFromBlock);
     if (v4 !== undefined) v4Side?.remember(blockNumber, v4.book);
     feeds.remember([baseOracle, ...oracles]);
-    liquidations?.remember(blockNumber);
+    if (liquidationsScan !== undefined)
+      liquidations?.remember(blockNumber, liquidationsScan.scannedFromBlock);
     if (settlementsScan !== undefined)
       fundingSettlements?.remember(blockNumber, settlementsScan.scannedFromBlock);
     if (perpRead !== undefined && sources.perp !== undefined)
@@ -394,7 +432,7 @@ export function createBookIndexer(
       poolTwapTicks: v3Book?.twapTicks ?? {},
       warnings: v3Book?.warnings ?? [],
       requests,
-      aaveLiquidations: aaveLiquidations ?? [],
+      aaveLiquidations: liquidationsScan?.liquidations ?? [],
       ...(settlementsScan !== undefined && { fundingSettlements: settlementsScan }),
       ...(lpFlows !== undefined && { lpFlows }),
     };

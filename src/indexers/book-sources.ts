@@ -2,6 +2,7 @@ import type { Address, Hex } from "viem";
 import type { TokenRef } from "../engine/snapshot.ts";
 import type { AaveV3Contracts } from "./aave-v3-reads.ts";
 import type { FeedSource } from "./chainlink-reads.ts";
+import type { LogScanLimits } from "./log-watch.ts";
 import type { PerpVenue } from "./perp-venue.ts";
 
 /** Where one book's state lives on chain: everything the book indexer reads. */
@@ -17,6 +18,12 @@ export interface BookSources {
   feeds: readonly FeedSource[];
   /** Optional L2 sequencer uptime feed: answers are refused while it is down and during its grace period. */
   sequencerUptimeFeed?: { address: Address; gracePeriodSec: number };
+  /**
+   * How the Safe's event logs are read when no shared getLogs covered them (log-watch.ts): at most
+   * `maxBlocksPerGetLogs` blocks a request, and after a restart from the book's last sample only when it is at most
+   * `maxScanBlocks` back. Absent: 2,000 each.
+   */
+  logScan?: LogScanLimits;
   /** Known tokens (so their metadata is not read each time); others are read once and cached. */
   tokens: readonly TokenRef[];
   uniswapV3?: {

@@ -1,7 +1,8 @@
 // The principal that went into and out of the Safe's v3 LP positions, whoever sent the transaction: a keeper plan,
 // the Safe's owners rebalancing a range or adding liquidity. The report counts it as a transfer, not as IL / gamma
 // (src/store/report-period.ts). Read from the NonfungiblePositionManager logs the incremental cache already fetches
-// for change detection (book-changes.ts): no request added.
+// for change detection (book-changes.ts): no request added; after a restart, read alone over the span since the
+// book's last sample (v3-flows-watch.ts).
 //   IncreaseLiquidity(tokenId, liquidity, amount0, amount1)  amounts the position took in: a deposit
 //   DecreaseLiquidity(tokenId, liquidity, amount0, amount1)  amounts moved from liquidity to tokensOwed: a withdrawal
 //   Collect(tokenId, recipient, amount0, amount1)            tokensOwed paid out; beyond the same transaction's
@@ -11,6 +12,7 @@
 import { type Address, isAddressEqual } from "viem";
 import type { TokenRef } from "../engine/snapshot.ts";
 import type { ChangeLog } from "./book-changes.ts";
+import { inChainOrder } from "./log-order.ts";
 
 export interface LpPrincipalFlow {
   blockNumber: bigint;
@@ -31,7 +33,11 @@ export interface LpPrincipalFlow {
   collectedToSafe: boolean;
 }
 
-/** The principal flows found in blocks [scannedFromBlock, the snapshot's block]. */
+/**
+ * The principal flows found up to the snapshot's block: from `scannedFromBlock` on, all of the Safe's. Flows before
+ * it may be listed too (a scan read alone after a restart finds the held positions' flows over its whole span, but
+ * not those of a position that left the Safe in it: v3-flows-watch.ts).
+ */
 export interface LpPrincipalFlowsScan {
   scannedFromBlock: bigint;
   flows: LpPrincipalFlow[];
@@ -54,9 +60,7 @@ export function v3PrincipalFlowsAmong(
     positions: ReadonlyMap<bigint, { token0: TokenRef; token1: TokenRef }>;
   },
 ): LpPrincipalFlow[] {
-  const ordered = [...logs].sort((a, b) =>
-    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
-  );
+  const ordered = [...logs].sort(inChainOrder);
   const byTxAndPosition = new Map<string, LpPrincipalFlow & { decreased0: bigint; decreased1: bigint }>();
   const collected = new Map<string, { amount0: bigint; amount1: bigint }>();
   for (const log of ordered) {

@@ -7,6 +7,7 @@
 import { type Address, getAbiItem, isAddressEqual } from "viem";
 import { PERP_VAULT_ABI } from "../chain/abis/perp-v2-abi.ts";
 import type { ChangeLog } from "./book-changes.ts";
+import { inChainOrder } from "./log-order.ts";
 
 export const VAULT_DEPOSITED_EVENT = getAbiItem({ abi: PERP_VAULT_ABI, name: "Deposited" });
 export const VAULT_WITHDRAWN_EVENT = getAbiItem({ abi: PERP_VAULT_ABI, name: "Withdrawn" });
@@ -43,7 +44,5 @@ export function collateralMovesAmong(
       movedUnits: log.eventName === "Deposited" ? args.amount : -args.amount,
     });
   }
-  return found.sort((a, b) =>
-    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
-  );
+  return found.sort(inChainOrder);
 }

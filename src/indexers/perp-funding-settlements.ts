@@ -4,16 +4,16 @@
 // moves funding out of the pending funding the samples record into owed realized P&L, so the report's carry over a
 // step is the fall in pending funding less what was settled in it (src/store/report-period.ts): exact only when
 // every settlement is known, not only those in the keeper's own receipts.
-// With a v3 side the topic rides in its one getLogs per block (incremental-cache.ts `alsoLogs`): no request added.
-// Otherwise the ClearingHouse is asked alone, for the blocks since the last snapshot that looked (only the snapshot's
-// block the first time). Each answer names the first block it covered (`scannedFromBlock`), which the sample keeps:
-// the report trusts the settlements of a step only when the scans cover all of it.
+// They are read as one log stream (log-watch.ts: in the v3 side's getLogs when it is made, else the ClearingHouse
+// alone over the span not yet looked at). Each answer names the first block it covered (`scannedFromBlock`), which
+// the sample keeps: the report trusts the settlements of a step only when the scans cover all of it.
 // Given the venue's Vault, the same scan also reads its Deposited/Withdrawn for the Safe (perp-collateral-move-logs.ts):
 // one getLogs for both, so one covered span (book_samples.funding_scanned_from_block) vouches for both.
 import { type Address, getAbiItem, isAddressEqual, type PublicClient } from "viem";
 import { PERP_FUNDING_SETTLED_ABI } from "../chain/abis/perp-v2-abi.ts";
-import { classifyChainError } from "../chain/classify-error.ts";
 import type { ChangeLog } from "./book-changes.ts";
+import { inChainOrder } from "./log-order.ts";
+import { createLogWatch, type LogScanLimits } from "./log-watch.ts";
 import {
   collateralMovesAmong,
   type PerpCollateralMove,
@@ -25,9 +25,6 @@ export const FUNDING_PAYMENT_SETTLED_EVENT = getAbiItem({
   abi: PERP_FUNDING_SETTLED_ABI,
   name: "FundingPaymentSettled",
 });
-
-/** Beyond this many blocks since the last look, one log query may exceed providers' ranges: only the tail is read. */
-const MAX_SETTLEMENT_SCAN_BLOCKS = 2_000n;
 
 /** One FundingPaymentSettled for the watched trader, as the ClearingHouse emitted it. */
 export interface PerpFundingSettlement {
@@ -70,84 +67,49 @@ export function fundingSettlementsAmong(
       fundingPaymentWad: args.fundingPayment,
     });
   }
-  return found.sort((a, b) =>
-    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
-  );
+  return found.sort(inChainOrder);
 }
 
-/** Remembers how far the ClearingHouse's logs were looked at, and reads them alone when no shared getLogs did. */
+/** The trader's settlements (and, given a vault, its collateral moves): one log stream (log-watch.ts). */
 export function createFundingSettlementWatch(input: {
   client: PublicClient;
   clearingHouse: Address;
   trader: Address;
   /** The venue's Vault, whose Deposited/Withdrawn for the trader the same scan reads; absent: settlements only. */
   vault?: Address;
+  /** How far a scan read alone reaches, and the node's range limit (default: 2,000 blocks each). */
+  limits?: LogScanLimits;
 }) {
   const vault = input.vault;
-  const addresses = vault === undefined ? [input.clearingHouse] : [input.clearingHouse, vault];
-  const events =
-    vault === undefined
-      ? [FUNDING_PAYMENT_SETTLED_EVENT]
-      : [FUNDING_PAYMENT_SETTLED_EVENT, VAULT_DEPOSITED_EVENT, VAULT_WITHDRAWN_EVENT];
-  const scanOf = (scannedFromBlock: bigint, logs: readonly ChangeLog[]): FundingSettlementsScan => ({
-    scannedFromBlock,
-    settlements: fundingSettlementsAmong(logs, input.clearingHouse, input.trader),
-    ...(vault !== undefined && { collateralMoves: collateralMovesAmong(logs, vault, input.trader) }),
+  // The trader is an indexed topic of every event here, but in a different position in each: filtered when decoded.
+  const watch = createLogWatch({
+    client: input.client,
+    addresses: vault === undefined ? [input.clearingHouse] : [input.clearingHouse, vault],
+    events:
+      vault === undefined
+        ? [FUNDING_PAYMENT_SETTLED_EVENT]
+        : [FUNDING_PAYMENT_SETTLED_EVENT, VAULT_DEPOSITED_EVENT, VAULT_WITHDRAWN_EVENT],
+    ...input.limits,
   });
-  // The last complete snapshot's scan: blocks [fromBlock, toBlock].
-  let last: { fromBlock: bigint; toBlock: bigint } | undefined;
   return {
     /** The ClearingHouse (and Vault) and events to add to a shared getLogs. */
-    logSources: { addresses, events },
-    /**
-     * The trader's settlements up to `blockNumber`: from `shared` when a shared getLogs fetched blocks
-     * [shared.fromBlock, blockNumber], otherwise read here from the block after the last look.
-     */
+    logSources: watch.logSources,
+    /** The trader's settlements up to `blockNumber` (LogWatch.scan: the span and where its logs come from). */
     async since(
       blockNumber: bigint,
       shared: { fromBlock: bigint; logs: readonly ChangeLog[] } | undefined,
       countRequest: () => void,
+      resumeFromBlock?: bigint,
     ): Promise<FundingSettlementsScan> {
-      if (shared !== undefined) return scanOf(shared.fromBlock, shared.logs);
-      // A block read again (a retried evaluation) is scanned over the same span as the first time, so its sample
-      // vouches for as much; an older block, or the first look, for itself alone.
-      const from =
-        last === undefined ||
-        blockNumber < last.toBlock ||
-        blockNumber - last.toBlock > MAX_SETTLEMENT_SCAN_BLOCKS
-          ? blockNumber
-          : blockNumber === last.toBlock
-            ? last.fromBlock
-            : last.toBlock + 1n;
-      countRequest();
-      try {
-        // The trader is an indexed topic of every event here, but in a different position in each: filtered below.
-        const logs = await input.client.getLogs({
-          address: addresses,
-          events,
-          fromBlock: from,
-          toBlock: blockNumber,
-          strict: true,
-        });
-        return scanOf(
-          from,
-          logs.map((log) => ({
-            address: log.address,
-            eventName: log.eventName,
-            args: log.args as Record<string, unknown>,
-            blockNumber: log.blockNumber,
-            logIndex: log.logIndex,
-            transactionHash: log.transactionHash,
-          })),
-        );
-      } catch (error) {
-        throw classifyChainError(error);
-      }
+      const { scannedFromBlock, logs } = await watch.scan(blockNumber, shared, countRequest, {
+        resumeFromBlock,
+      });
+      return {
+        scannedFromBlock,
+        settlements: fundingSettlementsAmong(logs, input.clearingHouse, input.trader),
+        ...(vault !== undefined && { collateralMoves: collateralMovesAmong(logs, vault, input.trader) }),
+      };
     },
-    /** A complete snapshot at `blockNumber` scanned from `scannedFromBlock` up to it. */
-    remember(blockNumber: bigint, scannedFromBlock: bigint): void {
-      if (last === undefined || blockNumber >= last.toBlock)
-        last = { fromBlock: scannedFromBlock, toBlock: blockNumber };
-    },
+    remember: watch.remember,
   };
 }

@@ -5,7 +5,7 @@
 import type { PublicClient } from "viem";
 import { createSharedBlockReads, type SharedBlockReads } from "../chain/shared-block-reads.ts";
 import type { BookSample, KeeperState } from "../engine/snapshot.ts";
-import { createBookIndexer, type IndexedBook } from "./book-indexer.ts";
+import { createBookIndexer, type IndexedBook, resumeBlockAfter } from "./book-indexer.ts";
 import type { BookSources } from "./book-sources.ts";
 
 /** Snapshots kept per shared indexer: the newest blocks, for books whose evaluations of a block arrive late. */
@@ -18,20 +18,36 @@ export interface SharedBookReader {
   ): Promise<IndexedBook>;
 }
 
-const NO_MEMORY = { keeper: { hedgeTriggered: false, lastPlanAtSec: null }, samples: [] };
+const NO_KEEPER_STATE = { hedgeTriggered: false, lastPlanAtSec: null };
 
 function createSharedIndexer(client: PublicClient, sources: BookSources, sharedReads: SharedBlockReads) {
   const indexer = createBookIndexer(client, sources, { sharedReads });
   const byBlock = new Map<bigint, Promise<IndexedBook>>();
+  // Per book: the block after its newest sample, as it last asked. A cold snapshot's log streams resume from the
+  // earliest of them (log-watch.ts), so the span since every book's last sample is scanned: a book whose last sample
+  // is later is covered too (its sample says so), and events before it are recorded again (idempotent upserts).
+  const resumeByBook = new Map<string, bigint>();
   // One snapshot at a time: the indexer builds each on the last (incremental-cache.ts), so two at once would race.
   let previous: Promise<unknown> = Promise.resolve();
-  return (blockNumber: bigint): Promise<IndexedBook> => {
+  return (blockNumber: bigint, bookId: string, samples: readonly BookSample[]): Promise<IndexedBook> => {
+    const resume = resumeBlockAfter(samples);
+    if (resume !== undefined) resumeByBook.set(bookId, resume);
     const known = byBlock.get(blockNumber);
     if (known !== undefined) return known;
-    const snapshot = previous.then(
-      () => indexer.snapshotAt(blockNumber, NO_MEMORY),
-      () => indexer.snapshotAt(blockNumber, NO_MEMORY),
-    );
+    // The memory is no book's own: the books of a group differ in it (each reader puts its own back). The resume
+    // block is read when the snapshot starts, after the books that asked for this block meanwhile (a group job's
+    // books ask together: group-reads.ts reads their samples in one query).
+    const read = () => {
+      let earliest: bigint | undefined;
+      for (const resume of resumeByBook.values())
+        if (earliest === undefined || resume < earliest) earliest = resume;
+      return indexer.snapshotAt(blockNumber, {
+        keeper: NO_KEEPER_STATE,
+        samples: [],
+        ...(earliest !== undefined && { resumeFromBlock: earliest }),
+      });
+    };
+    const snapshot = previous.then(read, read);
     previous = snapshot.catch(() => {});
     byBlock.set(blockNumber, snapshot);
     // A failed read is not kept: the next evaluation of the block (a retried job) reads it again.
@@ -60,7 +76,7 @@ export function createSharedBookSnapshots(client: PublicClient) {
       const snapshotOf = shared;
       return {
         async snapshotAt(blockNumber, memory) {
-          const indexed = await snapshotOf(blockNumber);
+          const indexed = await snapshotOf(blockNumber, sources.bookId, memory.samples);
           return {
             ...indexed,
             snapshot: {

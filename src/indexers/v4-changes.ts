@@ -8,6 +8,7 @@
 import { type Address, getAbiItem } from "viem";
 import { POOL_MANAGER_V4_ABI, V4_POSITION_MANAGER_ABI } from "../chain/abis/uniswap-v4-abi.ts";
 import type { ChangeLog } from "./book-changes.ts";
+import { inChainOrder } from "./log-order.ts";
 
 /**
  * The PositionManager events a book follows. Its Transfer shares its topic with v3's NonfungiblePositionManager
@@ -71,9 +72,7 @@ export function detectV4Changes(input: {
     set.add(tick);
     changes.ticks.set(poolId, set);
   };
-  const ordered = [...input.logs].sort((a, b) =>
-    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
-  );
+  const ordered = [...input.logs].sort(inChainOrder);
   const poolTick = new Map(input.cachedPoolTicks);
   for (const log of ordered) {
     const address = log.address.toLowerCase();

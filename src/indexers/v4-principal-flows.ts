@@ -14,6 +14,7 @@ import type { Address } from "viem";
 import { mintAmounts, positionAmounts } from "../engine/position-amounts.ts";
 import type { TokenRef } from "../engine/snapshot.ts";
 import type { ChangeLog } from "./book-changes.ts";
+import { inChainOrder } from "./log-order.ts";
 import type { LpPrincipalFlow } from "./lp-principal-flows.ts";
 
 /** What a v4 flow needs of a Safe position: its pool, range and currencies. */
@@ -47,9 +48,7 @@ export function v4PrincipalFlowsAmong(
 ): LpPrincipalFlow[] {
   const poolManager = input.poolManager.toLowerCase();
   const positionManager = input.positionManager.toLowerCase();
-  const ordered = [...logs].sort((a, b) =>
-    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
-  );
+  const ordered = [...logs].sort(inChainOrder);
   const price = new Map(input.cachedPrices);
   const feesPaid = new Set<bigint>();
   const byTxAndPosition = new Map<string, LpPrincipalFlow>();

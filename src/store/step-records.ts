@@ -1,5 +1,6 @@
 // How a report step (one sample to the next) takes the history's records of what happened within it: executions,
 // liquidations, funding settlements, collateral moves, LP principal flows, each at the block it was mined in. Pure.
+import { inChainOrder } from "../indexers/log-order.ts";
 import type { PlanExecution } from "./history-store.ts";
 
 /** A record of the chain, at its block (and its log's index within it, when it is a log). */
@@ -15,12 +16,12 @@ export interface BlockOrderedRecord {
 export function stepSweepOf<T extends BlockOrderedRecord>(
   records: readonly T[],
 ): (throughBlock: bigint) => T[] {
+  // One kind of record each: logs all carry their index, executions none (one per block and book).
   const ordered = [...records].sort((a, b) =>
-    a.blockNumber < b.blockNumber
-      ? -1
-      : a.blockNumber > b.blockNumber
-        ? 1
-        : (a.logIndex ?? 0) - (b.logIndex ?? 0),
+    inChainOrder(
+      { blockNumber: a.blockNumber, logIndex: a.logIndex ?? 0 },
+      { blockNumber: b.blockNumber, logIndex: b.logIndex ?? 0 },
+    ),
   );
   let next = 0;
   return (throughBlock) => {

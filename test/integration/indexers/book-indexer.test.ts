@@ -1,15 +1,21 @@
-import { erc20Abi, getAddress, maxUint256, parseAbi } from "viem";
+import { encodeFunctionData, erc20Abi, getAddress, maxUint256, parseAbi } from "viem";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { PERP_FUNDING_SETTLED_ABI, PERP_VAULT_ABI } from "../../../src/chain/abis/perp-v2-abi.ts";
+import { POSITION_MANAGER_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
 import { STATE_VIEW_ABI } from "../../../src/chain/abis/uniswap-v4-abi.ts";
 import { createChainClient } from "../../../src/chain/client.ts";
 import { InconsistentBlockError, MalformedReturnDataError } from "../../../src/chain/errors.ts";
 import { bookSourcesFromConfig } from "../../../src/config/adapters.ts";
+import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accounts.ts";
 import { DEVNET_BOOK_ID, devnetConfig } from "../../../src/devnet/devnet-config.ts";
 import { type Devnet, runScenario, startDevnet } from "../../../src/devnet/index.ts";
 import { swapV4PoolTo, v4PoolOfManifest } from "../../../src/devnet/pools-v4.ts";
 import { writeDevnetContract } from "../../../src/devnet/transactions.ts";
+import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
 import { poolIdOf } from "../../../src/engine/pool-identity.ts";
+import { syntheticSamples } from "../../../src/engine/samples-fixture.test-support.ts";
 import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
+import { createSharedBookSnapshots } from "../../../src/indexers/shared-book-snapshots.ts";
 import { v4PositionSalt } from "../../../src/indexers/uniswap-v4-reads.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 import {
@@ -23,6 +29,8 @@ let devnet: Devnet;
 let proxy: FaultInjectingRpcProxy;
 let snapshotId: `0x${string}`;
 const memory = { keeper: { hedgeTriggered: false, lastPlanAtSec: null }, samples: [] };
+// Perp v2 ClearingHouse: only the trader (or the vault) may settle its pending funding ("CH_OVOT").
+const SETTLE_ALL_FUNDING_ABI = parseAbi(["function settleAllFunding(address trader)"]);
 
 beforeAll(async () => {
   devnet = await startDevnet({ port: await freeLoopbackPort() });
@@ -300,6 +308,137 @@ describe("book indexer on the devnet", () => {
     expect(afterReorg.snapshot).toEqual(cold.snapshot);
     // The incremental attempt (5), then the book read again (its immutable facts still cached).
     expect(afterReorg.requests).toBeGreaterThan(5);
+  });
+
+  it("after a restart, a fresh indexer given the book's last sample finds the owners' funding settlement, vault deposit and v3 withdrawal made while it was down; without it, none", async () => {
+    const m = devnet.manifest;
+    const perp = m.contracts.perp;
+    const { client, indexer } = newIndexer();
+    // vETH over the index, so the Safe's short has funding to settle.
+    await devnet.runScenario("basis-blowout");
+    const sampled = await client.getBlockNumber({ cacheTime: 0 });
+    const before = await indexer.snapshotAt(sampled, memory);
+    expect(before.fundingSettlements?.scannedFromBlock).toBe(sampled);
+    // The process stops (the indexer is discarded). Meanwhile the Safe's owners settle its funding, deposit
+    // collateral and withdraw LP liquidity in transactions of their own, and the chain moves on.
+    const safe = before.snapshot.safe;
+    const owners = DEVNET_ACCOUNT_INDEXES.owners.slice(0, 2).map((index) => devnetAccount(index));
+    await devnet.testClient.increaseTime({ seconds: 120 });
+    await execSafeTransaction(devnet.client, safe, owners, {
+      to: perp.clearingHouse,
+      data: encodeFunctionData({
+        abi: SETTLE_ALL_FUNDING_ABI,
+        functionName: "settleAllFunding",
+        args: [safe],
+      }),
+      label: "owners settle the Safe's perp funding",
+    });
+    const deposited = 1_000n * 10n ** 6n;
+    await execSafeTransaction(devnet.client, safe, owners, {
+      to: m.contracts.usdc,
+      data: encodeFunctionData({ abi: erc20Abi, functionName: "approve", args: [perp.vault, deposited] }),
+      label: "owners approve the perp vault",
+    });
+    await execSafeTransaction(devnet.client, safe, owners, {
+      to: perp.vault,
+      data: encodeFunctionData({
+        abi: PERP_VAULT_ABI,
+        functionName: "deposit",
+        args: [m.contracts.usdc, deposited],
+      }),
+      label: "owners deposit USDC into the perp vault",
+    });
+    // And take a quarter of the first v3 position's liquidity out (decrease + collect to the Safe).
+    const npm = m.contracts.positionManager;
+    const tokenId = BigInt(m.positions.lpTokenIds[0]!);
+    const [, , , , , , , liquidity] = await client.readContract({
+      address: npm,
+      abi: POSITION_MANAGER_ABI,
+      functionName: "positions",
+      args: [tokenId],
+    });
+    const decreaseAndCollect = [
+      encodeFunctionData({
+        abi: POSITION_MANAGER_ABI,
+        functionName: "decreaseLiquidity",
+        args: [{ tokenId, liquidity: liquidity / 4n, amount0Min: 0n, amount1Min: 0n, deadline: 2n ** 63n }],
+      }),
+      encodeFunctionData({
+        abi: POSITION_MANAGER_ABI,
+        functionName: "collect",
+        args: [{ tokenId, recipient: safe, amount0Max: 2n ** 128n - 1n, amount1Max: 2n ** 128n - 1n }],
+      }),
+    ];
+    await execSafeTransaction(devnet.client, safe, owners, {
+      to: npm,
+      data: encodeFunctionData({
+        abi: POSITION_MANAGER_ABI,
+        functionName: "multicall",
+        args: [decreaseAndCollect],
+      }),
+      label: "owners take a quarter of a v3 position out",
+    });
+    await devnet.testClient.mine({ blocks: 2 });
+    const head = await client.getBlockNumber({ cacheTime: 0 });
+    const [decrease] = await client.getContractEvents({
+      address: npm,
+      abi: POSITION_MANAGER_ABI,
+      eventName: "DecreaseLiquidity",
+      args: { tokenId },
+      fromBlock: sampled + 1n,
+      toBlock: head,
+    });
+    const settledOnChain = await client.getContractEvents({
+      address: perp.clearingHouse,
+      abi: PERP_FUNDING_SETTLED_ABI,
+      eventName: "FundingPaymentSettled",
+      args: { trader: safe },
+      fromBlock: sampled + 1n,
+      toBlock: head,
+    });
+    expect(settledOnChain).toHaveLength(1);
+
+    // The restarted process: a fresh indexer, handed the book's samples (the newest at `sampled`).
+    const lastSample = { ...syntheticSamples(1, 1)[0]!, blockNumber: sampled };
+    const resumed = await newIndexer().indexer.snapshotAt(head, { ...memory, samples: [lastSample] });
+    expect(resumed.fundingSettlements?.scannedFromBlock).toBe(sampled + 1n);
+    expect(
+      resumed.fundingSettlements?.settlements.map((f) => [
+        f.transactionHash,
+        f.logIndex,
+        f.fundingPaymentWad,
+      ]),
+    ).toEqual(settledOnChain.map((e) => [e.transactionHash, e.logIndex, e.args.fundingPayment]));
+    expect(resumed.fundingSettlements?.collateralMoves?.map((c) => c.movedUnits)).toEqual([deposited]);
+    expect(
+      resumed.lpFlows?.flows.map((f) => [f.position, f.transactionHash, f.principal0, f.principal1]),
+    ).toEqual([
+      [`uniswap-v3:${tokenId}`, decrease!.transactionHash, decrease!.args.amount0, decrease!.args.amount1],
+    ]);
+    // The book's v4 positions' flows are not read over a restart's span: the scan vouches for no block of them.
+    expect(resumed.lpFlows?.scannedFromBlock).toBe(head + 1n);
+    // Positive control: without the resume block a cold snapshot reads its own block alone and finds neither.
+    const cold = await newIndexer().indexer.snapshotAt(head, memory);
+    expect(cold.fundingSettlements).toEqual({ scannedFromBlock: head, settlements: [], collateralMoves: [] });
+    expect(cold.lpFlows).toBeUndefined();
+    // The span costs one getLogs more than the block alone: the position manager's (the streams' one each way).
+    expect(resumed.requests).toBe(cold.requests + 1);
+    // Books sharing one indexer (one treasury): its cold snapshot resumes from the earliest of their last samples,
+    // so a book sampled a block earlier is covered too.
+    const sharedSnapshots = createSharedBookSnapshots(client);
+    const sources = bookSourcesFromConfig(
+      devnetConfig(devnet.manifest, { uniswapV4Positions: true }),
+      DEVNET_BOOK_ID,
+    );
+    const [ofThisBook, ofAnother] = await Promise.all([
+      sharedSnapshots.readerFor("treasury", sources).snapshotAt(head, { ...memory, samples: [lastSample] }),
+      sharedSnapshots
+        .readerFor("treasury", { ...sources, bookId: "another-book" })
+        .snapshotAt(head, { ...memory, samples: [{ ...lastSample, blockNumber: sampled - 1n }] }),
+    ]);
+    expect(sharedSnapshots.indexerCount).toBe(1);
+    expect(ofThisBook.fundingSettlements?.scannedFromBlock).toBe(sampled);
+    expect(ofAnother.fundingSettlements).toEqual(ofThisBook.fundingSettlements);
   });
 
   it("flags a feed older than its heartbeat as stale instead of using it", async () => {
