@@ -407,4 +407,14 @@ CREATE INDEX perp_collateral_moves_by_chain_block ON perp_collateral_moves (chai
 ALTER TABLE book_samples ADD COLUMN aave_collateral_accrual jsonb;
 `,
   },
+  {
+    version: 14,
+    name: "book status detail as json",
+    sql: `
+-- Every book's status row is rewritten at every block (~9 kB of detail: the stress table, the steward windows):
+-- jsonb parsed it into its binary form each time, for a document only ever read back whole (no query looks into it).
+-- json keeps the text as sent, validated; a read parses it the same.
+ALTER TABLE book_status ALTER COLUMN detail TYPE json USING detail::text::json;
+`,
+  },
 ];

@@ -32,7 +32,7 @@ import { readDepegTierChanges, readReportSamples } from "./read-report-samples.t
 import { readHedgedSeries, readHedgedSeriesOfBooks, readSeries } from "./read-series.ts";
 import type { SqlDatabase } from "./sql-database.ts";
 import { BOOK_SAMPLE_COLUMNS, bookSampleParams, createSqlSampleStore } from "./sql-sample-store.ts";
-import { jsonToSql, numberFromSql, stringFromSql } from "./sql-values.ts";
+import { bigintFromSql, booleanFromSql, jsonToSql, numberFromSql, stringFromSql } from "./sql-values.ts";
 
 const DASHBOARD_COLUMNS = [
   "drift_bps",
@@ -197,11 +197,20 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
       const samples = lastPerKey(rows, (r) => `${r.chainId} ${r.bookId} ${r.sample.blockNumber}`);
       if (samples.length === 0) return;
       await db.transaction(async (tx) => {
+        const rewritten = new Set<string>();
         for (const chunk of chunksOf(samples, 3 + SAMPLE_COLUMNS.length)) {
-          await tx.query(
+          // xmax = 0 on a RETURNING row: the row was inserted, not updated by ON CONFLICT (an updated row version
+          // carries the updating transaction's id as its xmax). Only a block read again had readings before.
+          const written = await tx.query<{
+            chain_id: unknown;
+            book_id: unknown;
+            block_number: unknown;
+            inserted: unknown;
+          }>(
             `INSERT INTO book_samples (chain_id, book_id, block_number, ${SAMPLE_COLUMNS.join(", ")})
              VALUES ${valuesRows(chunk.length, 3 + SAMPLE_COLUMNS.length, { [2 + SAMPLE_COLUMNS.length]: "jsonb" })}
-             ON CONFLICT (chain_id, book_id, block_number) DO UPDATE SET ${overwrite(SAMPLE_COLUMNS)}`,
+             ON CONFLICT (chain_id, book_id, block_number) DO UPDATE SET ${overwrite(SAMPLE_COLUMNS)}
+             RETURNING chain_id, book_id, block_number, (xmax = 0) AS inserted`,
             chunk.flatMap(({ chainId, bookId, sample }) => [
               chainId,
               bookId,
@@ -219,9 +228,20 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
               sample.aaveCollateralAccrual == null ? null : jsonToSql(sample.aaveCollateralAccrual),
             ]),
           );
+          for (const row of written) {
+            if (booleanFromSql(row.inserted, "book_samples.inserted")) continue;
+            rewritten.add(
+              `${numberFromSql(row.chain_id, "book_samples.chain_id")} ${stringFromSql(row.book_id, "book_samples.book_id")} ${bigintFromSql(row.block_number, "book_samples.block_number")}`,
+            );
+          }
         }
-        // A re-read block replaces its readings whole: a token that left the book leaves the block too.
-        for (const chunk of chunksOf(samples, 3)) {
+        // A re-read block replaces its readings whole: a token that left the book leaves the block too. A block
+        // written for the first time has no readings to replace (they are written with their sample, and retention
+        // and compaction remove them with it): nothing to delete.
+        const reread = samples.filter(({ chainId, bookId, sample }) =>
+          rewritten.has(`${chainId} ${bookId} ${sample.blockNumber}`),
+        );
+        for (const chunk of chunksOf(reread, 3)) {
           await tx.query(
             `DELETE FROM depeg_samples WHERE (chain_id, book_id, block_number) IN (${valuesRows(chunk.length, 3, { 2: "bigint" })})`,
             chunk.flatMap(({ chainId, bookId, sample }) => [chainId, bookId, sample.blockNumber]),
@@ -273,7 +293,7 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
       for (const chunk of chunksOf([...byBook.values()], 14)) {
         await db.query(
           `INSERT INTO book_status (chain_id, book_id, block_number, ${BOOK_STATUS_COLUMNS.join(", ")})
-           VALUES ${valuesRows(chunk.length, 14, { 13: "jsonb" })}
+           VALUES ${valuesRows(chunk.length, 14, { 13: "json" })}
            ON CONFLICT (chain_id, book_id) DO UPDATE SET block_number = EXCLUDED.block_number,
              ${overwrite(BOOK_STATUS_COLUMNS)}
            WHERE EXCLUDED.block_number >= book_status.block_number`,

@@ -24,6 +24,11 @@ export function numberFromSql(value: unknown, column: string): number {
   throw new TypeError(`column ${column}: expected a number, got ${describe(value)}`);
 }
 
+export function booleanFromSql(value: unknown, column: string): boolean {
+  if (typeof value === "boolean") return value;
+  throw new TypeError(`column ${column}: expected a boolean, got ${describe(value)}`);
+}
+
 export function nullableNumberFromSql(value: unknown, column: string): number | null {
   return value === null ? null : numberFromSql(value, column);
 }
