@@ -139,7 +139,7 @@ describe("reads the treasuries make alike, sent once per block", () => {
       const sent = shared.counts.sent - before.sent;
       const taken = shared.counts.shared - before.shared;
       expect(taken).toBeGreaterThan(sent / 2);
-      together.forEach((b, i) => expect(b.requests).toBeLessThanOrEqual(own[i]!.requests));
+      for (const [i, b] of together.entries()) expect(b.requests).toBeLessThanOrEqual(own[i]!.requests);
     }
   });
 
