@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { AaveAccrualReading } from "../engine/aave-accrual.ts";
 import { attributePeriod } from "../performance/attribution.ts";
 import type { PlanExecution, ReportSample } from "./history-store.ts";
+import { planExecution, reportSample } from "./report-period.test-support.ts";
 import { reportPointsOf } from "./report-period.ts";
 
 // Three samples (blocks 10, 20, 30); the debt index and the liquidity index rise between them (rates of a few % a
@@ -38,58 +39,24 @@ function reading(block: Block): AaveAccrualReading {
   };
 }
 
+/** A day a block: the samples at blocks 10, 20 and 30 are ten days apart, as the indexes' rise says. */
+const dayTimeSec = (block: Block) => 1_700_000_000 + block * 86_400;
+
 /** The sample as the keeper writes it: the base position (aToken − debt) at the price, and the accrual reading. */
 function sample(block: Block, withReading = true): ReportSample {
-  const price = PRICE[block];
   const deltaBase = SCALED_SUPPLIED * SUPPLY_INDEX[block] - SCALED_DEBT[block] * DEBT_INDEX[block];
-  return {
-    blockNumber: BigInt(block),
-    timestampSec: 1_700_000_000 + block * 86_400,
-    basePriceUsd: price,
-    lpValueUsd: 0,
-    hedgeValueUsd: deltaBase * price,
-    perpMarkPriceUsd: price,
-    perpIndexPriceUsd: price,
-    poolPriceUsd: price,
-    fundingRateDaily: 0,
-    perpSizeBase: 0,
+  return reportSample(BigInt(block), {
+    timestampSec: dayTimeSec(block),
+    priceUsd: PRICE[block],
+    hedgeValueUsd: deltaBase * PRICE[block],
     aaveDeltaBase: deltaBase,
     aaveAccrual: withReading ? reading(block) : null,
-    driftBps: 0,
-    thresholdBps: 100,
-    targetHedgeRatio: 1,
-    attribution: { lpFeesOwedUsd: 0, lpDeltaBase: 0, spotBase: 0, pendingFundingUsd: 0, perp: null },
-  };
+  });
 }
 
 function execution(block: Block, swappedBase: NonNullable<PlanExecution["swappedBase"]>): PlanExecution {
-  return {
-    planId: `0x${block.toString(16).padStart(64, "0")}`,
-    chainId: 31_337,
-    bookId: "b",
-    blockNumber: BigInt(block),
-    txHash: `0x${block.toString(16).padStart(64, "0")}`,
-    minedAtSec: 1_700_000_000 + block * 86_400,
-    recordedAtMs: 0,
-    gasUsed: 0n,
-    effectiveGasPrice: 0n,
-    expectedCostUsd: 0,
-    riskRemovedUsd: 0,
-    legs: [],
-    gasUsd: 0,
-    feesUsd: 0,
-    slippageUsd: 0,
-    totalCostUsd: 0,
-    notionalUsd: 0,
-    slippageBps: null,
-    quotedPrice: null,
-    realizedPrice: null,
-    perpCollateralMovedUsd: 0,
-    perpFundingSettledUsd: 0,
-    lpWithdrawnPrincipalUsd: 0,
-    lpFeesCollectedUsd: 0,
-    swappedBase,
-  };
+  const txHash = `0x${block.toString(16).padStart(64, "0")}`;
+  return planExecution(BigInt(block), txHash, { minedAtSec: dayTimeSec(block), swappedBase });
 }
 
 const executions = [

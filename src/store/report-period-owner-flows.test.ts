@@ -1,54 +1,41 @@
 import { describe, expect, it } from "vitest";
 import { attributePeriod, attributeStep } from "../performance/attribution.ts";
-import type { LpPrincipalFlowHistory, PlanExecution, ReportSample } from "./history-store.ts";
+import type { LpPrincipalFlowHistory } from "./history-store.ts";
+import { planExecution, recordedLog, reportSample } from "./report-period.test-support.ts";
 import { reportPointsOf } from "./report-period.ts";
+
+/** The LP's value with its fees owed (lpValueUsd holds both) and its delta, the Safe's base; its flows scanned. */
+const sample = (
+  block: bigint,
+  input: { lpUsd: number; feesOwedUsd: number; priceUsd: number; lpDeltaBase: number; spotBase: number },
+) =>
+  reportSample(block, {
+    priceUsd: input.priceUsd,
+    lpValueUsd: input.lpUsd + input.feesOwedUsd,
+    attribution: {
+      lpFeesOwedUsd: input.feesOwedUsd,
+      lpDeltaBase: input.lpDeltaBase,
+      spotBase: input.spotBase,
+      lpFlowsScannedFromBlock: block,
+    },
+  });
 
 // A base/USD v3 LP whose owners add liquidity at block 101 (10 WETH from the Safe + 20,000 USDC: 40,000 in) and
 // take some out at block 103 (30,000 of principal, 5 WETH of it collected to the Safe, with 25 of fees, 10 of them
 // in WETH), the price flat at $2,000 until a step to $2,100 with no flow. The LP loses 150 over the withdrawal's step
 // and 40 over the last; it earns 5, 0 and 3 of fees.
-function sample(
-  block: number,
-  input: { lpUsd: number; feesOwedUsd: number; priceUsd: number; lpDeltaBase: number; spotBase: number },
-): ReportSample {
-  return {
-    blockNumber: BigInt(block),
-    timestampSec: 1_000 * block,
-    basePriceUsd: input.priceUsd,
-    lpValueUsd: input.lpUsd + input.feesOwedUsd,
-    hedgeValueUsd: 0,
-    perpMarkPriceUsd: input.priceUsd,
-    perpIndexPriceUsd: input.priceUsd,
-    poolPriceUsd: input.priceUsd,
-    fundingRateDaily: 0,
-    perpSizeBase: 0,
-    aaveDeltaBase: null,
-    driftBps: 0,
-    thresholdBps: 150,
-    targetHedgeRatio: 0.6,
-    attribution: {
-      lpFeesOwedUsd: input.feesOwedUsd,
-      lpDeltaBase: input.lpDeltaBase,
-      spotBase: input.spotBase,
-      pendingFundingUsd: 0,
-      perp: null,
-      lpFlowsScannedFromBlock: BigInt(block),
-    },
-  };
-}
-
 const samples = [
-  sample(100, { lpUsd: 300_000, feesOwedUsd: 20, priceUsd: 2_000, lpDeltaBase: 50, spotBase: 10 }),
-  sample(102, { lpUsd: 340_000, feesOwedUsd: 25, priceUsd: 2_000, lpDeltaBase: 60, spotBase: 0 }),
-  sample(104, { lpUsd: 309_850, feesOwedUsd: 0, priceUsd: 2_000, lpDeltaBase: 55, spotBase: 5.005 }),
-  sample(106, { lpUsd: 315_310, feesOwedUsd: 3, priceUsd: 2_100, lpDeltaBase: 56, spotBase: 5.005 }),
+  sample(100n, { lpUsd: 300_000, feesOwedUsd: 20, priceUsd: 2_000, lpDeltaBase: 50, spotBase: 10 }),
+  sample(102n, { lpUsd: 340_000, feesOwedUsd: 25, priceUsd: 2_000, lpDeltaBase: 60, spotBase: 0 }),
+  sample(104n, { lpUsd: 309_850, feesOwedUsd: 0, priceUsd: 2_000, lpDeltaBase: 55, spotBase: 5.005 }),
+  sample(106n, { lpUsd: 315_310, feesOwedUsd: 3, priceUsd: 2_100, lpDeltaBase: 56, spotBase: 5.005 }),
 ];
 
 const DEPOSIT_TX = `0x${"d0".repeat(32)}`;
 const WITHDRAWAL_TX = `0x${"e1".repeat(32)}`;
 
 function flow(
-  block: number,
+  block: bigint,
   txHash: string,
   usd: Pick<
     LpPrincipalFlowHistory,
@@ -56,12 +43,7 @@ function flow(
   >,
 ): LpPrincipalFlowHistory {
   return {
-    chainId: 31_337,
-    bookId: "book",
-    blockNumber: BigInt(block),
-    txHash,
-    logIndex: 3,
-    timestampSec: 1_000 * block,
+    ...recordedLog(block, txHash, 3),
     position: "uniswap-v3:7",
     ...usd,
   };
@@ -69,19 +51,19 @@ function flow(
 
 const flows = [
   // At the period's first sample: outside it.
-  flow(100, `0x${"99".repeat(32)}`, {
+  flow(100n, `0x${"99".repeat(32)}`, {
     principalUsd: 5_000,
     principalToSpotUsd: 0,
     feesCollectedUsd: 0,
     feesToSpotUsd: 0,
   }),
-  flow(101, DEPOSIT_TX, {
+  flow(101n, DEPOSIT_TX, {
     principalUsd: -40_000,
     principalToSpotUsd: -20_000,
     feesCollectedUsd: 0,
     feesToSpotUsd: 0,
   }),
-  flow(103, WITHDRAWAL_TX, {
+  flow(103n, WITHDRAWAL_TX, {
     principalUsd: 30_000,
     principalToSpotUsd: 10_000,
     feesCollectedUsd: 25,
@@ -89,38 +71,17 @@ const flows = [
   }),
 ];
 
-function execution(
-  block: number,
+/** The keeper's withdrawal: 1 of gas, and what its receipt says it paid the Safe (null: it could not value it). */
+const execution = (
+  block: bigint,
   txHash: string,
   paid: { principalUsd: number | null; feesUsd: number | null },
-) {
-  return {
-    planId: `plan-${block}`,
-    chainId: 31_337,
-    bookId: "book",
-    blockNumber: BigInt(block),
-    txHash,
-    minedAtSec: 1_000 * block,
-    recordedAtMs: 1_000_000 * block,
-    gasUsed: 300_000n,
-    effectiveGasPrice: 1_000_000_000n,
+) =>
+  planExecution(block, txHash, {
     gasUsd: 1,
-    feesUsd: 0,
-    slippageUsd: 0,
-    totalCostUsd: 1,
-    expectedCostUsd: 1,
-    quotedPrice: null,
-    realizedPrice: null,
-    slippageBps: null,
-    notionalUsd: 0,
-    riskRemovedUsd: 0,
-    perpCollateralMovedUsd: 0,
-    perpFundingSettledUsd: 0,
     lpWithdrawnPrincipalUsd: paid.principalUsd,
     lpFeesCollectedUsd: paid.feesUsd,
-    legs: [],
-  } satisfies PlanExecution;
-}
+  });
 
 describe("reportPointsOf: LP principal flows of the owners", () => {
   it("keeps an owner's deposit and withdrawal out of gamma and fees, and the attribution still sums", () => {
@@ -152,7 +113,7 @@ describe("reportPointsOf: LP principal flows of the owners", () => {
     // Its receipt could not value the payout (the base is not a stablecoin: recorded null), so the flows count it.
     const once = reportPointsOf(
       samples,
-      [execution(103, WITHDRAWAL_TX, { principalUsd: null, feesUsd: null })],
+      [execution(103n, WITHDRAWAL_TX, { principalUsd: null, feesUsd: null })],
       [],
       [],
       flows,
@@ -165,7 +126,7 @@ describe("reportPointsOf: LP principal flows of the owners", () => {
     // Positive control: the same payout in another transaction is a withdrawal of its own, counted beside the flows.
     const twice = reportPointsOf(
       samples,
-      [execution(103, `0x${"77".repeat(32)}`, keeperPaid)],
+      [execution(103n, `0x${"77".repeat(32)}`, keeperPaid)],
       [],
       [],
       flows,
@@ -185,7 +146,7 @@ describe("reportPointsOf: LP principal flows of the owners", () => {
     // A stable pair's withdrawal: nothing of it is the base, so nothing goes to spot.
     const paid = { principalUsd: 184_303.43, feesUsd: 2.5 };
     const v4Flow = {
-      ...flow(103, WITHDRAWAL_TX, {
+      ...flow(103n, WITHDRAWAL_TX, {
         principalUsd: paid.principalUsd,
         principalToSpotUsd: 0,
         feesCollectedUsd: paid.feesUsd,
@@ -193,7 +154,7 @@ describe("reportPointsOf: LP principal flows of the owners", () => {
       }),
       position: "uniswap-v4:10",
     };
-    const keeper = [execution(103, WITHDRAWAL_TX, paid)];
+    const keeper = [execution(103n, WITHDRAWAL_TX, paid)];
     const executionOnly = reportPointsOf(samples, keeper, [], [], []);
     const withFlow = reportPointsOf(samples, keeper, [], [], [v4Flow]);
     expect(withFlow.map((p) => [p.lpWithdrawnUsd, p.lpFeesCollectedUsd])).toEqual(

@@ -1,83 +1,38 @@
 import { describe, expect, it } from "vitest";
 import { attributePeriod } from "../performance/attribution.ts";
-import type { PlanExecution, ReportSample } from "./history-store.ts";
+import type { PlanExecution } from "./history-store.ts";
+import { planExecution, reportSample } from "./report-period.test-support.ts";
 import { reportPointsOf } from "./report-period.ts";
 
 // An LP withdrawal as the history holds it: a stable-pair position (no base, δ = 0) worth 100,000 withdrawn whole at
 // block 102 (its execution paid the Safe 100,000 of principal and 12 of fees owed), a base/USD LP beside it.
 const PRINCIPAL = 100_000;
 
-function sample(
-  block: number,
-  input: { lpUsd: number; feesOwedUsd: number; priceUsd: number },
-): ReportSample {
-  return {
-    blockNumber: BigInt(block),
-    timestampSec: 1_000 * block,
-    basePriceUsd: input.priceUsd,
+/** The LP's value with its fees owed (lpValueUsd holds both), at the base price. */
+const sample = (block: bigint, input: { lpUsd: number; feesOwedUsd: number; priceUsd: number }) =>
+  reportSample(block, {
+    priceUsd: input.priceUsd,
     lpValueUsd: input.lpUsd + input.feesOwedUsd,
-    hedgeValueUsd: 0,
-    perpMarkPriceUsd: input.priceUsd,
-    perpIndexPriceUsd: input.priceUsd,
-    poolPriceUsd: input.priceUsd,
-    fundingRateDaily: 0,
-    perpSizeBase: 0,
-    aaveDeltaBase: null,
-    driftBps: 0,
-    thresholdBps: 150,
-    targetHedgeRatio: 0.6,
-    attribution: {
-      lpFeesOwedUsd: input.feesOwedUsd,
-      lpDeltaBase: 0,
-      spotBase: 0,
-      pendingFundingUsd: 0,
-      perp: null,
-    },
-  };
-}
+    attribution: { lpFeesOwedUsd: input.feesOwedUsd },
+  });
 
-function execution(
-  block: number,
+/** The keeper's withdrawal: 1 of gas, and what its receipt says the withdrawal paid the Safe. */
+const execution = (
+  block: bigint,
   paid: Pick<PlanExecution, "lpWithdrawnPrincipalUsd" | "lpFeesCollectedUsd">,
-) {
-  return {
-    planId: `plan-${block}`,
-    chainId: 31_337,
-    bookId: "book",
-    blockNumber: BigInt(block),
-    txHash: `0x${"ab".repeat(32)}`,
-    minedAtSec: 1_000 * block,
-    recordedAtMs: 1_000_000 * block,
-    gasUsed: 300_000n,
-    effectiveGasPrice: 1_000_000_000n,
-    gasUsd: 1,
-    feesUsd: 0,
-    slippageUsd: 0,
-    totalCostUsd: 1,
-    expectedCostUsd: 1,
-    quotedPrice: null,
-    realizedPrice: null,
-    slippageBps: null,
-    notionalUsd: 0,
-    riskRemovedUsd: 0,
-    perpCollateralMovedUsd: 0,
-    perpFundingSettledUsd: 0,
-    ...paid,
-    legs: [],
-  } satisfies PlanExecution;
-}
+) => planExecution(block, `0x${"ab".repeat(32)}`, { gasUsd: 1, ...paid });
 
 // The stable position loses 500 to the de-peg over the first step, then is withdrawn: the LP falls by its value.
 const samples = [
-  sample(100, { lpUsd: 250_000, feesOwedUsd: 10, priceUsd: 2_000 }),
-  sample(101, { lpUsd: 249_500, feesOwedUsd: 12, priceUsd: 2_000 }),
-  sample(103, { lpUsd: 249_500 - PRINCIPAL, feesOwedUsd: 0, priceUsd: 2_000 }),
+  sample(100n, { lpUsd: 250_000, feesOwedUsd: 10, priceUsd: 2_000 }),
+  sample(101n, { lpUsd: 249_500, feesOwedUsd: 12, priceUsd: 2_000 }),
+  sample(103n, { lpUsd: 249_500 - PRINCIPAL, feesOwedUsd: 0, priceUsd: 2_000 }),
 ];
 
 describe("reportPointsOf: LP withdrawals", () => {
   it("accumulates what an execution's withdrawal paid at its block, so gamma keeps the LP's loss and not the principal", () => {
     const points = reportPointsOf(samples, [
-      execution(102, { lpWithdrawnPrincipalUsd: PRINCIPAL, lpFeesCollectedUsd: 12 }),
+      execution(102n, { lpWithdrawnPrincipalUsd: PRINCIPAL, lpFeesCollectedUsd: 12 }),
     ]);
     expect(points.map((p) => [p.lpWithdrawnUsd, p.lpFeesCollectedUsd])).toEqual([
       [0, 0],
@@ -96,7 +51,7 @@ describe("reportPointsOf: LP withdrawals", () => {
 
   it("counts an execution with an unknown payout apart, and its withdrawal as gamma (as before migration 8)", () => {
     const points = reportPointsOf(samples, [
-      execution(102, { lpWithdrawnPrincipalUsd: null, lpFeesCollectedUsd: null }),
+      execution(102n, { lpWithdrawnPrincipalUsd: null, lpFeesCollectedUsd: null }),
     ]);
     expect(points.map((p) => p.lpWithdrawalUnknownExecutions)).toEqual([0, 0, 1]);
     expect(points[2]!.lpWithdrawnUsd).toBe(0);
@@ -107,7 +62,7 @@ describe("reportPointsOf: LP withdrawals", () => {
 
   it("leaves out an execution at or before the period's first sample", () => {
     const points = reportPointsOf(samples, [
-      execution(100, { lpWithdrawnPrincipalUsd: PRINCIPAL, lpFeesCollectedUsd: 12 }),
+      execution(100n, { lpWithdrawnPrincipalUsd: PRINCIPAL, lpFeesCollectedUsd: 12 }),
     ]);
     expect(points.every((p) => p.lpWithdrawnUsd === 0 && p.lpWithdrawalUnknownExecutions === 0)).toBe(true);
   });

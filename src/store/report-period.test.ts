@@ -7,90 +7,24 @@ import { attributePeriod } from "../performance/attribution.ts";
 import type {
   PerpCollateralMoveHistory,
   PerpFundingSettlementHistory,
-  PlanExecution,
   ReportSample,
 } from "./history-store.ts";
+import {
+  planExecution,
+  type ReportSampleFields,
+  recordedLog,
+  reportSample,
+} from "./report-period.test-support.ts";
 import { reportPointsOf } from "./report-period.ts";
 
-const MARK = 2_000;
-
-function sample(
-  block: bigint,
-  fields: {
-    hedgeValueUsd: number;
-    pendingFundingUsd?: number;
-    perpSizeBase?: number;
-    aaveDeltaBase?: number | null;
-    basePriceUsd?: number;
-    fundingScannedFromBlock?: bigint | null;
-  },
-): ReportSample {
-  const price = fields.basePriceUsd ?? MARK;
-  return {
-    blockNumber: block,
-    timestampSec: 1_700_000_000 + Number(block) * 12,
-    basePriceUsd: price,
-    lpValueUsd: 0,
-    hedgeValueUsd: fields.hedgeValueUsd,
-    perpMarkPriceUsd: price,
-    perpIndexPriceUsd: price,
-    poolPriceUsd: price,
-    // A recorded rate that would estimate a carry far from the chain's: a test that falls back to it fails.
-    fundingRateDaily: 0.05,
-    perpSizeBase: fields.perpSizeBase ?? 0,
-    aaveDeltaBase: fields.aaveDeltaBase ?? null,
-    driftBps: 0,
-    thresholdBps: 100,
-    targetHedgeRatio: 1,
-    attribution: {
-      lpFeesOwedUsd: 0,
-      lpDeltaBase: 0,
-      spotBase: 0,
-      pendingFundingUsd: fields.pendingFundingUsd ?? 0,
-      perp: null,
-      fundingScannedFromBlock: fields.fundingScannedFromBlock ?? null,
-    },
-  };
-}
-
-function execution(block: bigint, txHash: string, fields: Partial<PlanExecution>): PlanExecution {
-  return {
-    planId: `0x${txHash.slice(2).padStart(64, "0")}`,
-    chainId: 31_337,
-    bookId: "b",
-    blockNumber: block,
-    txHash,
-    minedAtSec: 1_700_000_000 + Number(block) * 12,
-    recordedAtMs: 0,
-    gasUsed: 0n,
-    effectiveGasPrice: 0n,
-    expectedCostUsd: 0,
-    riskRemovedUsd: 0,
-    legs: [],
-    gasUsd: 0,
-    feesUsd: 0,
-    slippageUsd: 0,
-    totalCostUsd: 0,
-    notionalUsd: 0,
-    slippageBps: null,
-    quotedPrice: null,
-    realizedPrice: null,
-    perpCollateralMovedUsd: 0,
-    perpFundingSettledUsd: 0,
-    lpWithdrawnPrincipalUsd: 0,
-    lpFeesCollectedUsd: 0,
-    ...fields,
-  };
-}
+// A recorded rate that would estimate a carry far from the chain's: a test that falls back to it fails.
+const MISLEADING_FUNDING_RATE_DAILY = 0.05;
+const sample = (block: bigint, fields: ReportSampleFields) =>
+  reportSample(block, { fundingRateDaily: MISLEADING_FUNDING_RATE_DAILY, ...fields });
 
 function settlement(block: bigint, txHash: string, usd: number): PerpFundingSettlementHistory {
   return {
-    chainId: 31_337,
-    bookId: "b",
-    blockNumber: block,
-    txHash,
-    logIndex: 3,
-    timestampSec: 0,
+    ...recordedLog(block, txHash, 3),
     baseToken: "0x0000000000000000000000000000000000000e7e",
     fundingPaymentUsd: usd,
   };
@@ -102,18 +36,16 @@ function settlement(block: bigint, txHash: string, usd: number): PerpFundingSett
 const SETTLED_USD = 9;
 const PERP_SIZE = -1;
 const outsideSettlement = (scannedFrom: (block: bigint) => bigint | null) => [
-  sample(10n, { hedgeValueUsd: -5, pendingFundingUsd: 5, perpSizeBase: PERP_SIZE }),
+  sample(10n, { hedgeValueUsd: -5, perpSizeBase: PERP_SIZE, attribution: { pendingFundingUsd: 5 } }),
   sample(20n, {
     hedgeValueUsd: -8,
-    pendingFundingUsd: 8,
     perpSizeBase: PERP_SIZE,
-    fundingScannedFromBlock: scannedFrom(20n),
+    attribution: { pendingFundingUsd: 8, fundingScannedFromBlock: scannedFrom(20n) },
   }),
   sample(30n, {
     hedgeValueUsd: -SETTLED_USD - 2,
-    pendingFundingUsd: 2,
     perpSizeBase: PERP_SIZE,
-    fundingScannedFromBlock: scannedFrom(30n),
+    attribution: { pendingFundingUsd: 2, fundingScannedFromBlock: scannedFrom(30n) },
   }),
 ];
 const scannedEveryBlock = (block: bigint) => block - 9n;
@@ -141,12 +73,11 @@ describe("reportPointsOf: funding settled by anyone, whoever sent the transactio
 
   it("positive control: with no outside settlement the carry is the fall in pending funding, as before", () => {
     const samples = [
-      sample(10n, { hedgeValueUsd: -5, pendingFundingUsd: 5, perpSizeBase: PERP_SIZE }),
+      sample(10n, { hedgeValueUsd: -5, perpSizeBase: PERP_SIZE, attribution: { pendingFundingUsd: 5 } }),
       sample(20n, {
         hedgeValueUsd: -8,
-        pendingFundingUsd: 8,
         perpSizeBase: PERP_SIZE,
-        fundingScannedFromBlock: 11n,
+        attribution: { pendingFundingUsd: 8, fundingScannedFromBlock: 11n },
       }),
     ];
     const covered = reportPointsOf(samples, [], [], []);
@@ -162,7 +93,7 @@ describe("reportPointsOf: funding settled by anyone, whoever sent the transactio
 
   it("counts the keeper's own settlement once, whether the scans cover the step or only the receipt and the record say it", () => {
     // The settlement at block 25 is a plan's trade: its receipt recorded it, and the indexer recorded the same log.
-    const plan = [execution(25n, "0xbb", { perpFundingSettledUsd: SETTLED_USD })];
+    const plan = [planExecution(25n, "0xbb", { perpFundingSettledUsd: SETTLED_USD })];
     const record = [settlement(25n, "0xBB", SETTLED_USD)];
     for (const scannedFrom of [scannedEveryBlock, () => null]) {
       const period = attributePeriod(reportPointsOf(outsideSettlement(scannedFrom), plan, [], record));
@@ -194,12 +125,7 @@ describe("reportPointsOf: funding settled by anyone, whoever sent the transactio
 
 function collateralMove(block: bigint, txHash: string, usd: number): PerpCollateralMoveHistory {
   return {
-    chainId: 31_337,
-    bookId: "b",
-    blockNumber: block,
-    txHash,
-    logIndex: 1,
-    timestampSec: 0,
+    ...recordedLog(block, txHash, 1),
     collateralToken: "0x000000000000000000000000000000000000c0c0",
     movedUsd: usd,
   };
@@ -212,20 +138,15 @@ function collateralMove(block: bigint, txHash: string, usd: number): PerpCollate
 function vaultStep(movedUsd: number, scannedFrom: bigint | null): ReportSample[] {
   const settles = movedUsd < 0;
   const owedAfter = settles ? 0 : 20;
-  const at = (block: bigint, owed: number, collateral: number) => {
-    const s = sample(block, {
+  const at = (block: bigint, owed: number, collateral: number) =>
+    sample(block, {
       hedgeValueUsd: owed,
       perpSizeBase: PERP_SIZE,
-      fundingScannedFromBlock: scannedFrom,
-    });
-    return {
-      ...s,
       attribution: {
-        ...s.attribution!,
+        fundingScannedFromBlock: scannedFrom,
         perp: { owedRealizedPnlUsd: owed, unrealizedPnlUsd: 0, pendingFeeUsd: 0, collateralUsd: collateral },
       },
-    };
-  };
+    });
   return [at(10n, 20, 1_000), at(20n, owedAfter, 1_000 + (20 - owedAfter) + movedUsd)];
 }
 
@@ -250,7 +171,7 @@ describe("reportPointsOf: collateral moved into or out of the perp vault by anyo
   });
 
   it("counts the keeper's own deposit once, whether the scans cover the step or only the receipt and the record say it", () => {
-    const plan = [execution(15n, "0xbb", { perpCollateralMovedUsd: 500 })];
+    const plan = [planExecution(15n, "0xbb", { perpCollateralMovedUsd: 500 })];
     const record = [collateralMove(15n, "0xBB", 500)];
     for (const scannedFrom of [11n, null]) {
       const points = reportPointsOf(vaultStep(500, scannedFrom), plan, [], [], [], record);
@@ -261,7 +182,7 @@ describe("reportPointsOf: collateral moved into or out of the perp vault by anyo
 
   it("adds a recorded owners' move to the receipts' where the scans do not cover the step", () => {
     // The scan of block 20's sample began at block 18: the deposit at 15 was found by an earlier one.
-    const plan = [execution(12n, "0xbb", { perpCollateralMovedUsd: 200 })];
+    const plan = [planExecution(12n, "0xbb", { perpCollateralMovedUsd: 200 })];
     const points = reportPointsOf(vaultStep(700, 18n), plan, [], [], [], [collateralMove(15n, "0xaa", 500)]);
     expect(points.at(-1)!.settledToCollateralUsd).toBe(0);
   });
@@ -297,15 +218,15 @@ describe("reportPointsOf: collateral moved into or out of the perp vault by anyo
 // Block 30: a plan buys 2 WETH at the quote, 2,100, and repays it: short 10.
 describe("reportPointsOf: a lending short's own trades", () => {
   const samples = [
-    sample(10n, { hedgeValueUsd: -10 * 2_000, aaveDeltaBase: -10 }),
-    sample(20n, { hedgeValueUsd: -12 * 2_100, aaveDeltaBase: -12, basePriceUsd: 2_100 }),
-    sample(26n, { hedgeValueUsd: -12 * 2_100, aaveDeltaBase: -12, basePriceUsd: 2_100 }),
-    sample(30n, { hedgeValueUsd: -10 * 2_100, aaveDeltaBase: -10, basePriceUsd: 2_100 }),
+    sample(10n, { hedgeValueUsd: -10 * 2_000, aaveDeltaBase: -10, priceUsd: 2_000 }),
+    sample(20n, { hedgeValueUsd: -12 * 2_100, aaveDeltaBase: -12, priceUsd: 2_100 }),
+    sample(26n, { hedgeValueUsd: -12 * 2_100, aaveDeltaBase: -12, priceUsd: 2_100 }),
+    sample(30n, { hedgeValueUsd: -10 * 2_100, aaveDeltaBase: -10, priceUsd: 2_100 }),
   ];
   const executions = [
-    execution(15n, "0x01", { swappedBase: { base: -2, atQuoteUsd: -2 * 2_000 } }),
-    execution(25n, "0x02", { swappedBase: { base: 0, atQuoteUsd: 0 } }),
-    execution(30n, "0x03", { swappedBase: { base: 2, atQuoteUsd: 2 * 2_100 } }),
+    planExecution(15n, "0x01", { swappedBase: { base: -2, atQuoteUsd: -2 * 2_000 } }),
+    planExecution(25n, "0x02", { swappedBase: { base: 0, atQuoteUsd: 0 } }),
+    planExecution(30n, "0x03", { swappedBase: { base: 2, atQuoteUsd: 2 * 2_100 } }),
   ];
 
   it("marks each trade from its quote, at its block, and the hedge's value is its P&L: nothing unexplained", () => {
