@@ -138,6 +138,38 @@ async function usdAtFeed(token: Address, units: bigint, blockNumber: bigint): Pr
   return (Number(units) / 10 ** priced.decimals) * (Number(answer) / 10 ** feedDecimals);
 }
 
+/**
+ * The owners take a quarter of a v4 position's liquidity out to the Safe through the v4 PositionManager
+ * (DECREASE_LIQUIDITY + TAKE_PAIR). Returns the position's liquidity as it stood before.
+ */
+async function ownersWithdrawQuarterOfV4Position(
+  tokenId: bigint,
+  pool: { currency0: Address; currency1: Address },
+): Promise<{ txHash: Hash; liquidity: bigint }> {
+  const d = devnet();
+  const positionManager = d.manifest.uniswapV4!.positionManager;
+  const safe = bed.setup.scope.safe;
+  const liquidity = await d.publicClient.readContract({
+    address: positionManager,
+    abi: V4_POSITION_MANAGER_ABI,
+    functionName: "getPositionLiquidity",
+    args: [tokenId],
+  });
+  const decreaseAndTake = encodeModifyLiquidities(
+    [
+      { action: "DECREASE_LIQUIDITY", tokenId, liquidity: liquidity / 4n, amount0Min: 0n, amount1Min: 0n },
+      { action: "TAKE_PAIR", currency0: pool.currency0, currency1: pool.currency1, recipient: safe },
+    ],
+    2n ** 63n,
+  );
+  const txHash = await execSafeTransaction(d.client, safe, safeOwners(), {
+    to: positionManager,
+    data: decreaseAndTake,
+    label: `owners take a quarter of v4 position ${tokenId} out`,
+  });
+  return { txHash, liquidity };
+}
+
 /** Waits until the keeper has evaluated `block` (or later) with nothing queued. */
 const evaluatedUpTo = (keeper: Keeper, block: bigint) =>
   waitFor(`the keeper evaluated block ${block}`, async () => {
@@ -649,30 +681,8 @@ describe("LP principal the owners withdraw outside the keeper's plans", () => {
       args: [tokenId],
     });
     const { tickLower, tickUpper } = decodePositionInfo(info);
-    const liquidity = await d.publicClient.readContract({
-      address: v4.positionManager,
-      abi: V4_POSITION_MANAGER_ABI,
-      functionName: "getPositionLiquidity",
-      args: [tokenId],
-    });
+    const { txHash, liquidity } = await ownersWithdrawQuarterOfV4Position(tokenId, pool);
     expect(liquidity).toBeGreaterThan(0n);
-    const txHash = await execSafeTransaction(d.client, safe, safeOwners(), {
-      to: v4.positionManager,
-      data: encodeModifyLiquidities(
-        [
-          {
-            action: "DECREASE_LIQUIDITY",
-            tokenId,
-            liquidity: liquidity / 4n,
-            amount0Min: 0n,
-            amount1Min: 0n,
-          },
-          { action: "TAKE_PAIR", currency0: pool.currency0, currency1: pool.currency1, recipient: safe },
-        ],
-        2n ** 63n,
-      ),
-      label: "owners take a quarter of the v4 USDC/USDT position out",
-    });
     const receipt = await d.publicClient.getTransactionReceipt({ hash: txHash });
     expect(receipt.status).toBe("success");
     const withdrawnAt = receipt.blockNumber;
