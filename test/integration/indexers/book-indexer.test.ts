@@ -1,17 +1,15 @@
-import { encodeFunctionData, erc20Abi, getAddress, maxUint256, parseAbi } from "viem";
+import { erc20Abi, getAddress, maxUint256, parseAbi } from "viem";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { PERP_FUNDING_SETTLED_ABI, PERP_VAULT_ABI } from "../../../src/chain/abis/perp-v2-abi.ts";
+import { PERP_FUNDING_SETTLED_ABI } from "../../../src/chain/abis/perp-v2-abi.ts";
 import { POSITION_MANAGER_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
 import { STATE_VIEW_ABI } from "../../../src/chain/abis/uniswap-v4-abi.ts";
 import { createChainClient } from "../../../src/chain/client.ts";
 import { InconsistentBlockError, MalformedReturnDataError } from "../../../src/chain/errors.ts";
 import { bookSourcesFromConfig } from "../../../src/config/adapters.ts";
-import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accounts.ts";
 import { DEVNET_BOOK_ID, devnetConfig } from "../../../src/devnet/devnet-config.ts";
 import { type Devnet, runScenario, startDevnet } from "../../../src/devnet/index.ts";
 import { swapV4PoolTo, v4PoolOfManifest } from "../../../src/devnet/pools-v4.ts";
 import { writeDevnetContract } from "../../../src/devnet/transactions.ts";
-import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
 import { poolIdOf } from "../../../src/engine/pool-identity.ts";
 import { syntheticSamples } from "../../../src/engine/samples-fixture.test-support.ts";
 import { createBookIndexer } from "../../../src/indexers/book-indexer.ts";
@@ -22,6 +20,11 @@ import {
   type FaultInjectingRpcProxy,
   startFaultInjectingRpcProxy,
 } from "../../support/fault-injecting-rpc-proxy.ts";
+import {
+  ownersDepositPerpCollateral,
+  ownersSettleFunding,
+  ownersWithdrawQuarterOfV3Position,
+} from "../../support/safe-owner-transactions.ts";
 
 // A real `hardhat node` carrying the devnet, read over HTTP through a proxy that counts requests and can
 // corrupt answers or reorg the chain mid-snapshot.
@@ -29,8 +32,6 @@ let devnet: Devnet;
 let proxy: FaultInjectingRpcProxy;
 let snapshotId: `0x${string}`;
 const memory = { keeper: { hedgeTriggered: false, lastPlanAtSec: null }, samples: [] };
-// Perp v2 ClearingHouse: only the trader (or the vault) may settle its pending funding ("CH_OVOT").
-const SETTLE_ALL_FUNDING_ABI = parseAbi(["function settleAllFunding(address trader)"]);
 
 beforeAll(async () => {
   devnet = await startDevnet({ port: await freeLoopbackPort() });
@@ -322,62 +323,14 @@ describe("book indexer on the devnet", () => {
     // The process stops (the indexer is discarded). Meanwhile the Safe's owners settle its funding, deposit
     // collateral and withdraw LP liquidity in transactions of their own, and the chain moves on.
     const safe = before.snapshot.safe;
-    const owners = DEVNET_ACCOUNT_INDEXES.owners.slice(0, 2).map((index) => devnetAccount(index));
     await devnet.testClient.increaseTime({ seconds: 120 });
-    await execSafeTransaction(devnet.client, safe, owners, {
-      to: perp.clearingHouse,
-      data: encodeFunctionData({
-        abi: SETTLE_ALL_FUNDING_ABI,
-        functionName: "settleAllFunding",
-        args: [safe],
-      }),
-      label: "owners settle the Safe's perp funding",
-    });
+    await ownersSettleFunding(devnet, safe);
     const deposited = 1_000n * 10n ** 6n;
-    await execSafeTransaction(devnet.client, safe, owners, {
-      to: m.contracts.usdc,
-      data: encodeFunctionData({ abi: erc20Abi, functionName: "approve", args: [perp.vault, deposited] }),
-      label: "owners approve the perp vault",
-    });
-    await execSafeTransaction(devnet.client, safe, owners, {
-      to: perp.vault,
-      data: encodeFunctionData({
-        abi: PERP_VAULT_ABI,
-        functionName: "deposit",
-        args: [m.contracts.usdc, deposited],
-      }),
-      label: "owners deposit USDC into the perp vault",
-    });
+    await ownersDepositPerpCollateral(devnet, safe, deposited);
     // And take a quarter of the first v3 position's liquidity out (decrease + collect to the Safe).
     const npm = m.contracts.positionManager;
     const tokenId = BigInt(m.positions.lpTokenIds[0]!);
-    const [, , , , , , , liquidity] = await client.readContract({
-      address: npm,
-      abi: POSITION_MANAGER_ABI,
-      functionName: "positions",
-      args: [tokenId],
-    });
-    const decreaseAndCollect = [
-      encodeFunctionData({
-        abi: POSITION_MANAGER_ABI,
-        functionName: "decreaseLiquidity",
-        args: [{ tokenId, liquidity: liquidity / 4n, amount0Min: 0n, amount1Min: 0n, deadline: 2n ** 63n }],
-      }),
-      encodeFunctionData({
-        abi: POSITION_MANAGER_ABI,
-        functionName: "collect",
-        args: [{ tokenId, recipient: safe, amount0Max: 2n ** 128n - 1n, amount1Max: 2n ** 128n - 1n }],
-      }),
-    ];
-    await execSafeTransaction(devnet.client, safe, owners, {
-      to: npm,
-      data: encodeFunctionData({
-        abi: POSITION_MANAGER_ABI,
-        functionName: "multicall",
-        args: [decreaseAndCollect],
-      }),
-      label: "owners take a quarter of a v3 position out",
-    });
+    await ownersWithdrawQuarterOfV3Position(devnet, safe, tokenId);
     await devnet.testClient.mine({ blocks: 2 });
     const head = await client.getBlockNumber({ cacheTime: 0 });
     const [decrease] = await client.getContractEvents({

@@ -1,4 +1,13 @@
-import { type Address, encodeFunctionData, erc20Abi, pad, parseAbi, parseEventLogs, toHex } from "viem";
+import {
+  type Address,
+  encodeFunctionData,
+  erc20Abi,
+  type Hash,
+  pad,
+  parseAbi,
+  parseEventLogs,
+  toHex,
+} from "viem";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { Keeper } from "../../../keeper/keeper.ts";
 import { AAVE_V3_POOL_ABI } from "../../../src/chain/abis/aave-v3-abi.ts";
@@ -26,6 +35,13 @@ import type { HistoryStore } from "../../../src/store/history-store.ts";
 import { openHistoryStore } from "../../../src/store/open-history-store.ts";
 import { readReportPeriod } from "../../../src/store/report-period.ts";
 import { aaveAction, aavePlan, shortMorePlan, usdcToUsdtPlan, wethSale } from "../../support/devnet-plans.ts";
+import {
+  ownersDepositPerpCollateral,
+  ownersSettleFunding,
+  ownersWithdrawQuarterOfV3Position,
+  SETTLE_ALL_FUNDING_ABI,
+  safeOwners,
+} from "../../support/safe-owner-transactions.ts";
 import { BOOK_ID, keeperAddress, waitFor } from "./keeper-harness.ts";
 import { useKeeperTestbed } from "./keeper-testbed.ts";
 
@@ -37,9 +53,6 @@ const bed = useKeeperTestbed("keeper-realized-cost");
 const { devnet } = bed;
 
 const MARKET_REGISTRY_ABI = parseAbi(["function getFeeRatio(address baseToken) view returns (uint24)"]);
-// Perp v2 ClearingHouse: the trader (or the vault) settles its pending funding into its owed realized P&L; anyone
-// else is refused ("CH_OVOT": only vault or trader).
-const SETTLE_ALL_FUNDING_ABI = parseAbi(["function settleAllFunding(address trader)"]);
 
 let history: HistoryStore;
 beforeAll(async () => {
@@ -74,6 +87,157 @@ async function keeperGasWei(block: bigint): Promise<bigint> {
   const before = await d.publicClient.getBalance({ address: keeperAddress(), blockNumber: block - 1n });
   const after = await d.publicClient.getBalance({ address: keeperAddress(), blockNumber: block });
   return before - after;
+}
+
+/** The Safe's balance of an ERC-20, in the token's units, at a block (the head without one). */
+function safeTokenBalance(token: Address, blockNumber?: bigint): Promise<bigint> {
+  return devnet().publicClient.readContract({
+    address: token,
+    abi: erc20Abi,
+    functionName: "balanceOf",
+    args: [bed.setup.scope.safe],
+    ...(blockNumber === undefined ? {} : { blockNumber }),
+  });
+}
+
+/** The Safe's collateral in the Perp v2 Vault (USDC, 6 decimals) at a block, in USD. */
+async function perpVaultBalanceUsd(blockNumber: bigint): Promise<number> {
+  const d = devnet();
+  const balance = await d.publicClient.readContract({
+    address: d.manifest.contracts.perp.vault,
+    abi: PERP_VAULT_ABI,
+    functionName: "getBalance",
+    args: [bed.setup.scope.safe],
+    blockNumber,
+  });
+  return Number(balance) / 1e6;
+}
+
+/** `units` of WETH, USDC or USDT in USD at its Chainlink feed's answer at a block. */
+async function usdAtFeed(token: Address, units: bigint, blockNumber: bigint): Promise<number> {
+  const d = devnet();
+  const { weth, usdc, usdt } = d.manifest.contracts;
+  const { ethUsd, usdcUsd, usdtUsd } = d.manifest.feeds;
+  const priced = [
+    { token: weth, decimals: 18, feed: ethUsd.address },
+    { token: usdc, decimals: 6, feed: usdcUsd.address },
+    { token: usdt, decimals: 6, feed: usdtUsd.address },
+  ].find((t) => t.token.toLowerCase() === token.toLowerCase());
+  if (priced === undefined) throw new Error(`no devnet feed prices token ${token}`);
+  const [, answer] = await d.publicClient.readContract({
+    address: priced.feed,
+    abi: AGGREGATOR_V3_ABI,
+    functionName: "latestRoundData",
+    blockNumber,
+  });
+  const feedDecimals = await d.publicClient.readContract({
+    address: priced.feed,
+    abi: AGGREGATOR_V3_ABI,
+    functionName: "decimals",
+  });
+  return (Number(units) / 10 ** priced.decimals) * (Number(answer) / 10 ** feedDecimals);
+}
+
+/**
+ * The owners take a quarter of a v4 position's liquidity out to the Safe through the v4 PositionManager
+ * (DECREASE_LIQUIDITY + TAKE_PAIR). Returns the position's liquidity as it stood before.
+ */
+async function ownersWithdrawQuarterOfV4Position(
+  tokenId: bigint,
+  pool: { currency0: Address; currency1: Address },
+): Promise<{ txHash: Hash; liquidity: bigint }> {
+  const d = devnet();
+  const positionManager = d.manifest.uniswapV4!.positionManager;
+  const safe = bed.setup.scope.safe;
+  const liquidity = await d.publicClient.readContract({
+    address: positionManager,
+    abi: V4_POSITION_MANAGER_ABI,
+    functionName: "getPositionLiquidity",
+    args: [tokenId],
+  });
+  const decreaseAndTake = encodeModifyLiquidities(
+    [
+      { action: "DECREASE_LIQUIDITY", tokenId, liquidity: liquidity / 4n, amount0Min: 0n, amount1Min: 0n },
+      { action: "TAKE_PAIR", currency0: pool.currency0, currency1: pool.currency1, recipient: safe },
+    ],
+    2n ** 63n,
+  );
+  const txHash = await execSafeTransaction(d.client, safe, safeOwners(), {
+    to: positionManager,
+    data: decreaseAndTake,
+    label: `owners take a quarter of v4 position ${tokenId} out`,
+  });
+  return { txHash, liquidity };
+}
+
+/** Waits until the keeper has evaluated `block` (or later) with nothing queued. */
+const evaluatedUpTo = (keeper: Keeper, block: bigint) =>
+  waitFor(`the keeper evaluated block ${block}`, async () => {
+    const health = await keeper.health();
+    const evaluated = health.books.every((b) => (b.lastEvaluation?.blockNumber ?? -1n) >= block);
+    const busy = Object.entries(health.queues).some(
+      ([name, q]) => /evaluate/.test(name) && q.waiting + q.prioritized + q.active + q.delayed > 0,
+    );
+    return evaluated && !busy;
+  });
+
+/** Mines one block, `afterSec` of chain time on, and waits until the keeper has evaluated it. */
+async function mineEvaluatedBlock(keeper: Keeper, afterSec = 0): Promise<bigint> {
+  const d = devnet();
+  if (afterSec > 0) await d.client.testClient.increaseTime({ seconds: afterSec });
+  await d.client.testClient.mine({ blocks: 1 });
+  const block = await d.publicClient.getBlockNumber({ cacheTime: 0 });
+  await evaluatedUpTo(keeper, block);
+  return block;
+}
+
+/** The book's report from block `a`'s time to block `b`'s: its first and last points. */
+async function reportBetween(history: HistoryStore, a: bigint, b: bigint) {
+  const d = devnet();
+  const [start, end] = await Promise.all([
+    d.publicClient.getBlock({ blockNumber: a }),
+    d.publicClient.getBlock({ blockNumber: b }),
+  ]);
+  const { points } = await readReportPeriod(history, {
+    bookId: BOOK_ID,
+    fromSec: Number(start.timestamp),
+    toSec: Number(end.timestamp),
+  });
+  return { first: points[0]!, last: points.at(-1)! };
+}
+
+/** The one LP principal flow the history holds at `block`, after checking it is the owners' transaction's. */
+async function theLpFlowAt(
+  history: HistoryStore,
+  block: bigint,
+  expected: { txHash: Hash; position: string },
+) {
+  const recorded = await history.lpPrincipalFlows(BOOK_ID, { fromBlock: block, toBlock: block });
+  expect(recorded.map((f) => [f.txHash.toLowerCase(), f.position])).toEqual([
+    [expected.txHash.toLowerCase(), expected.position],
+  ]);
+  return recorded[0]!;
+}
+
+/**
+ * The report's gamma from `a` to the withdrawal's block adds the principal back: it equals an independent gamma,
+ * the LP's change (without fees owed) + the principal read from the chain − δ·ΔS, and is far from −principal.
+ */
+async function expectGammaAddsPrincipalBack(
+  history: HistoryStore,
+  a: bigint,
+  withdrawnAt: bigint,
+  principalUsd: number,
+) {
+  const { first: from, last: to } = await reportBetween(history, a, withdrawnAt);
+  expect([from.blockNumber, to.blockNumber]).toEqual([a, withdrawnAt]);
+  const terms = attributeStep(from, to);
+  const gamma =
+    to.lpValueUsd - from.lpValueUsd + principalUsd - from.lpDeltaBase * (to.basePriceUsd - from.basePriceUsd);
+  expect(terms.gammaUsd).toBeCloseTo(gamma, 6);
+  // Positive control of what it guards: without the principal, gamma would be about −principal.
+  expect(Math.abs(terms.gammaUsd)).toBeLessThan(principalUsd / 1_000);
+  expect(Math.abs(terms.unexplainedUsd)).toBeLessThan(1e-6 * principalUsd);
 }
 
 describe("realized execution cost on the devnet", () => {
@@ -137,18 +301,9 @@ describe("realized execution cost on the devnet", () => {
     );
     // A trade that realizes nothing settles nothing into the vault: its balance moves by the collateral the plan
     // moved (its Deposited/Withdrawn events), which the execution records.
-    const vaultBalance = async (blockNumber: bigint) =>
-      Number(
-        await d.publicClient.readContract({
-          address: perp.vault,
-          abi: PERP_VAULT_ABI,
-          functionName: "getBalance",
-          args: [safe],
-          blockNumber,
-        }),
-      ) / 1e6;
     expect(execution.perpCollateralMovedUsd).toBeCloseTo(
-      (await vaultBalance(receipt.blockNumber)) - (await vaultBalance(receipt.blockNumber - 1n)),
+      (await perpVaultBalanceUsd(receipt.blockNumber)) -
+        (await perpVaultBalanceUsd(receipt.blockNumber - 1n)),
       6,
     );
     // The trade settled the short's pending funding: the ClearingHouse's FundingPaymentSettled for the Safe in the
@@ -177,21 +332,12 @@ describe("realized execution cost on the devnet", () => {
   it("records a de-peg swap's fill and pool fee as the Safe's token balances show them", async () => {
     const d = devnet();
     const { usdc, usdt } = d.manifest.contracts;
-    const safe = bed.setup.scope.safe;
     const amountIn = 2_000n * 10n ** 6n;
     const plan = await usdcToUsdtPlan(d, bed.setup, amountIn);
-    const balance = (token: Address, blockNumber: bigint) =>
-      d.publicClient.readContract({
-        address: token,
-        abi: erc20Abi,
-        functionName: "balanceOf",
-        args: [safe],
-        blockNumber,
-      });
     const { receipt, execution } = await mine(plan);
     const block = receipt.blockNumber;
-    const paidUsdc = (await balance(usdc, block - 1n)) - (await balance(usdc, block));
-    const gotUsdt = (await balance(usdt, block)) - (await balance(usdt, block - 1n));
+    const paidUsdc = (await safeTokenBalance(usdc, block - 1n)) - (await safeTokenBalance(usdc, block));
+    const gotUsdt = (await safeTokenBalance(usdt, block)) - (await safeTokenBalance(usdt, block - 1n));
     expect(paidUsdc).toBe(amountIn);
 
     const leg = plan.quote.legs[0]!;
@@ -220,8 +366,7 @@ describe("realized execution cost on the devnet", () => {
     const { usdc, weth } = m.contracts;
     const aave = m.aave!;
     const safe = bed.setup.scope.safe;
-    const [first, second] = DEVNET_ACCOUNT_INDEXES.owners;
-    await execSafeTransaction(d.client, safe, [devnetAccount(first), devnetAccount(second)], {
+    await execSafeTransaction(d.client, safe, safeOwners(), {
       to: aave.pool,
       data: encodeFunctionData({
         abi: AAVE_V3_POOL_ABI,
@@ -288,19 +433,11 @@ describe("realized execution cost on the devnet", () => {
     if (leg.kind !== "swap") throw new Error("expected a swap quote");
     expect(leg.actionIndex).toBe(1);
 
-    const balance = (token: Address, blockNumber: bigint) =>
-      d.publicClient.readContract({
-        address: token,
-        abi: erc20Abi,
-        functionName: "balanceOf",
-        args: [safe],
-        blockNumber,
-      });
     const { receipt, execution } = await mine(quoted);
     const block = receipt.blockNumber;
-    const gotUsdc = (await balance(usdc, block)) - (await balance(usdc, block - 1n));
+    const gotUsdc = (await safeTokenBalance(usdc, block)) - (await safeTokenBalance(usdc, block - 1n));
     // Borrowed and sold in one batch: the Safe's WETH balance ends where it started.
-    expect(await balance(weth, block)).toBe(await balance(weth, block - 1n));
+    expect(await safeTokenBalance(weth, block)).toBe(await safeTokenBalance(weth, block - 1n));
     const realized = Number(gotUsdc) / 1e6 / 2;
     expect(execution.realizedPrice!).toBeCloseTo(realized, 9);
     expect(execution.quotedPrice).toBe(leg.priceNetOfFee);
@@ -320,17 +457,6 @@ describe("realized execution cost on the devnet", () => {
 // report's carry over the period is what the chain says: the fall in pending funding less the settled funding, read
 // here from the Exchange and the ClearingHouse's events, apart from the history.
 describe("funding settled outside the keeper's plans", () => {
-  /** Waits until the keeper has evaluated `block` (or later) with nothing queued. */
-  const evaluatedUpTo = (keeper: Keeper, block: bigint) =>
-    waitFor(`the keeper evaluated block ${block}`, async () => {
-      const health = await keeper.health();
-      const evaluated = health.books.every((b) => (b.lastEvaluation?.blockNumber ?? -1n) >= block);
-      const busy = Object.entries(health.queues).some(
-        ([name, q]) => /evaluate/.test(name) && q.waiting + q.prioritized + q.active + q.delayed > 0,
-      );
-      return evaluated && !busy;
-    });
-
   it("takes a settleAllFunding the keeper never planned into carry exactly; without one, carry is the fall in pending funding", async () => {
     const d = devnet();
     const perp = d.manifest.contracts.perp;
@@ -340,13 +466,7 @@ describe("funding settled outside the keeper's plans", () => {
     const keeper = bed.keeperFor({ history, mode: "shadow" });
     await keeper.start();
     /** Funding accrues for two minutes, in a block of its own, which the keeper then evaluates. */
-    const accrue = async () => {
-      await d.client.testClient.increaseTime({ seconds: 120 });
-      await d.client.testClient.mine({ blocks: 1 });
-      const block = await d.publicClient.getBlockNumber({ cacheTime: 0 });
-      await evaluatedUpTo(keeper, block);
-      return block;
-    };
+    const accrue = () => mineEvaluatedBlock(keeper, 120);
     const pendingUsd = async (blockNumber: bigint) =>
       Number(
         await d.publicClient.readContract({
@@ -370,16 +490,7 @@ describe("funding settled outside the keeper's plans", () => {
       ).map((e) => Number(e.args.fundingPayment) / 1e18);
     /** The report's carry between two blocks, and the chain's: pending_a − pending_b − Σ settled in (a, b]. */
     const carryOver = async (a: bigint, b: bigint) => {
-      const [start, end] = await Promise.all([
-        d.publicClient.getBlock({ blockNumber: a }),
-        d.publicClient.getBlock({ blockNumber: b }),
-      ]);
-      const { points } = await readReportPeriod(history, {
-        bookId: BOOK_ID,
-        fromSec: Number(start.timestamp),
-        toSec: Number(end.timestamp),
-      });
-      const [first, last] = [points[0]!, points.at(-1)!];
+      const { first, last } = await reportBetween(history, a, b);
       const settled = await settledUsd(first.blockNumber! + 1n, last.blockNumber!);
       const sum = settled.reduce((x, y) => x + y, 0);
       return {
@@ -404,11 +515,6 @@ describe("funding settled outside the keeper's plans", () => {
 
     // A stranger (the scenarios' trader account) may not settle the Safe's funding: Perp v2 admits only the trader
     // or the vault. The Safe's owners may, in a Safe transaction the keeper never planned.
-    const settle = encodeFunctionData({
-      abi: SETTLE_ALL_FUNDING_ABI,
-      functionName: "settleAllFunding",
-      args: [safe],
-    });
     await expect(
       writeDevnetContract(d.client, devnetAccount(DEVNET_ACCOUNT_INDEXES.trader).address, {
         address: perp.clearingHouse,
@@ -417,12 +523,7 @@ describe("funding settled outside the keeper's plans", () => {
         args: [safe],
       }),
     ).rejects.toThrow(/CH_OVOT/);
-    const [first, second] = DEVNET_ACCOUNT_INDEXES.owners;
-    await execSafeTransaction(d.client, safe, [devnetAccount(first), devnetAccount(second)], {
-      to: perp.clearingHouse,
-      data: settle,
-      label: "owners settle the Safe's perp funding",
-    });
+    await ownersSettleFunding(d, safe);
     const settledAt = await d.publicClient.getBlockNumber({ cacheTime: 0 });
     await evaluatedUpTo(keeper, settledAt);
     const b = await accrue();
@@ -458,69 +559,19 @@ describe("perp collateral the owners deposit outside the keeper's plans", () => 
     onTestFinished(() => history.close());
     const keeper = bed.keeperFor({ history, mode: "shadow" });
     await keeper.start();
-    const evaluatedUpTo = (block: bigint) =>
-      waitFor(`the keeper evaluated block ${block}`, async () => {
-        const health = await keeper.health();
-        return health.books.every((b) => (b.lastEvaluation?.blockNumber ?? -1n) >= block) ? true : undefined;
-      });
-    const mineAndEvaluate = async () => {
-      await d.client.testClient.mine({ blocks: 1 });
-      const block = await d.publicClient.getBlockNumber({ cacheTime: 0 });
-      await evaluatedUpTo(block);
-      return block;
-    };
-    const vaultBalanceUsd = async (blockNumber: bigint) =>
-      Number(
-        await d.publicClient.readContract({
-          address: perp.vault,
-          abi: PERP_VAULT_ABI,
-          functionName: "getBalance",
-          args: [safe],
-          blockNumber,
-        }),
-      ) / 1e6;
-    const reportOver = async (a: bigint, b: bigint) => {
-      const [start, end] = await Promise.all([
-        d.publicClient.getBlock({ blockNumber: a }),
-        d.publicClient.getBlock({ blockNumber: b }),
-      ]);
-      const { points } = await readReportPeriod(history, {
-        bookId: BOOK_ID,
-        fromSec: Number(start.timestamp),
-        toSec: Number(end.timestamp),
-      });
-      return { first: points[0]!, last: points.at(-1)! };
-    };
 
-    const a0 = await mineAndEvaluate();
+    const a0 = await mineEvaluatedBlock(keeper);
     // Positive control: a block with nothing moved settles nothing into collateral.
-    const a1 = await mineAndEvaluate();
-    const quiet = await reportOver(a0, a1);
+    const a1 = await mineEvaluatedBlock(keeper);
+    const quiet = await reportBetween(history, a0, a1);
     expect(quiet.last.settledToCollateralUsd - quiet.first.settledToCollateralUsd).toBe(0);
 
-    const safeUsdc = await d.publicClient.readContract({
-      address: usdc,
-      abi: erc20Abi,
-      functionName: "balanceOf",
-      args: [safe],
-    });
     const amount = 1_000n * 10n ** 6n;
-    expect(safeUsdc).toBeGreaterThanOrEqual(amount);
-    const [first, second] = DEVNET_ACCOUNT_INDEXES.owners;
-    const owners = [devnetAccount(first), devnetAccount(second)];
-    await execSafeTransaction(d.client, safe, owners, {
-      to: usdc,
-      data: encodeFunctionData({ abi: erc20Abi, functionName: "approve", args: [perp.vault, amount] }),
-      label: "owners approve the perp vault",
-    });
-    await execSafeTransaction(d.client, safe, owners, {
-      to: perp.vault,
-      data: encodeFunctionData({ abi: PERP_VAULT_ABI, functionName: "deposit", args: [usdc, amount] }),
-      label: "owners deposit USDC into the perp vault",
-    });
+    expect(await safeTokenBalance(usdc)).toBeGreaterThanOrEqual(amount);
+    await ownersDepositPerpCollateral(d, safe, amount);
     const depositedAt = await d.publicClient.getBlockNumber({ cacheTime: 0 });
-    await evaluatedUpTo(depositedAt);
-    const b = await mineAndEvaluate();
+    await evaluatedUpTo(keeper, depositedAt);
+    const b = await mineEvaluatedBlock(keeper);
 
     // The chain's events for the Safe over the step, and the vault balance's rise.
     const events = await d.publicClient.getContractEvents({
@@ -532,12 +583,12 @@ describe("perp collateral the owners deposit outside the keeper's plans", () => 
       toBlock: b,
     });
     expect(events.map((e) => e.args.amount)).toEqual([amount]);
-    expect((await vaultBalanceUsd(b)) - (await vaultBalanceUsd(a1))).toBe(1_000);
+    expect((await perpVaultBalanceUsd(b)) - (await perpVaultBalanceUsd(a1))).toBe(1_000);
     const recorded = await history.collateralMoves(BOOK_ID, { fromBlock: a1 + 1n, toBlock: b });
     expect(recorded.map((m) => [m.blockNumber, m.txHash.toLowerCase(), m.logIndex, m.movedUsd])).toEqual([
       [events[0]!.blockNumber, events[0]!.transactionHash.toLowerCase(), events[0]!.logIndex, 1_000],
     ]);
-    const step = await reportOver(a1, b);
+    const step = await reportBetween(history, a1, b);
     expect([step.first.blockNumber, step.last.blockNumber]).toEqual([a1, b]);
     // Read as settled P&L, the deposit would have made this 1,000.
     expect(step.last.settledToCollateralUsd - step.first.settledToCollateralUsd).toBe(0);
@@ -550,16 +601,6 @@ describe("perp collateral the owners deposit outside the keeper's plans", () => 
 // and the report's gamma over the step is the LP's change with that principal added back, not the principal lost.
 // The principal is read here from the transaction's own events at the block's feeds, apart from the history.
 describe("LP principal the owners withdraw outside the keeper's plans", () => {
-  const evaluatedUpTo = (keeper: Keeper, block: bigint) =>
-    waitFor(`the keeper evaluated block ${block}`, async () => {
-      const health = await keeper.health();
-      const evaluated = health.books.every((b) => (b.lastEvaluation?.blockNumber ?? -1n) >= block);
-      const busy = Object.entries(health.queues).some(
-        ([name, q]) => /evaluate/.test(name) && q.waiting + q.prioritized + q.active + q.delayed > 0,
-      );
-      return evaluated && !busy;
-    });
-
   it("records an owners' v3 decrease at the events' amounts × feeds, and gamma adds it back", async () => {
     const d = devnet();
     const safe = bed.setup.scope.safe;
@@ -567,49 +608,11 @@ describe("LP principal the owners withdraw outside the keeper's plans", () => {
     const tokenId = BigInt(d.manifest.positions.lpTokenIds[0]!);
     const keeper = bed.keeperFor({ history, mode: "shadow" });
     await keeper.start();
-    const step = async () => {
-      await d.client.testClient.mine({ blocks: 1 });
-      const block = await d.publicClient.getBlockNumber({ cacheTime: 0 });
-      await evaluatedUpTo(keeper, block);
-      return block;
-    };
-    const blockTimes = async (a: bigint, b: bigint) => {
-      const [start, end] = await Promise.all([
-        d.publicClient.getBlock({ blockNumber: a }),
-        d.publicClient.getBlock({ blockNumber: b }),
-      ]);
-      return { fromSec: Number(start.timestamp), toSec: Number(end.timestamp) };
-    };
-    await step();
-    const a0 = await step();
+    await mineEvaluatedBlock(keeper);
+    const a0 = await mineEvaluatedBlock(keeper);
 
-    const position = await d.publicClient.readContract({
-      address: npm,
-      abi: POSITION_MANAGER_ABI,
-      functionName: "positions",
-      args: [tokenId],
-    });
-    const [token0, token1, liquidity] = [position[2], position[3], position[7]];
+    const { txHash, token0, token1, liquidity } = await ownersWithdrawQuarterOfV3Position(d, safe, tokenId);
     expect(liquidity).toBeGreaterThan(0n);
-    const MAX_UINT128 = 2n ** 128n - 1n;
-    const calls = [
-      encodeFunctionData({
-        abi: POSITION_MANAGER_ABI,
-        functionName: "decreaseLiquidity",
-        args: [{ tokenId, liquidity: liquidity / 4n, amount0Min: 0n, amount1Min: 0n, deadline: 2n ** 63n }],
-      }),
-      encodeFunctionData({
-        abi: POSITION_MANAGER_ABI,
-        functionName: "collect",
-        args: [{ tokenId, recipient: safe, amount0Max: MAX_UINT128, amount1Max: MAX_UINT128 }],
-      }),
-    ];
-    const [first, second] = DEVNET_ACCOUNT_INDEXES.owners;
-    const txHash = await execSafeTransaction(d.client, safe, [devnetAccount(first), devnetAccount(second)], {
-      to: npm,
-      data: encodeFunctionData({ abi: POSITION_MANAGER_ABI, functionName: "multicall", args: [calls] }),
-      label: "owners take a quarter of the WETH/USDC position out",
-    });
     const receipt = await d.publicClient.getTransactionReceipt({ hash: txHash });
     const withdrawnAt = receipt.blockNumber;
     await evaluatedUpTo(keeper, withdrawnAt);
@@ -622,74 +625,30 @@ describe("LP principal the owners withdraw outside the keeper's plans", () => {
       args: { tokenId },
       blockHash: receipt.blockHash,
     });
-    const feedUsd = async (feed: Address) => {
-      const round = await d.publicClient.readContract({
-        address: feed,
-        abi: AGGREGATOR_V3_ABI,
-        functionName: "latestRoundData",
-        blockNumber: withdrawnAt,
-      });
-      const decimals = await d.publicClient.readContract({
-        address: feed,
-        abi: AGGREGATOR_V3_ABI,
-        functionName: "decimals",
-      });
-      return Number(round[1]) / 10 ** decimals;
-    };
-    const { weth, usdc } = d.manifest.contracts;
-    const usdOf = async (token: Address, units: bigint) => {
-      if (token.toLowerCase() === weth.toLowerCase())
-        return (Number(units) / 1e18) * (await feedUsd(d.manifest.feeds.ethUsd.address));
-      expect(token.toLowerCase()).toBe(usdc.toLowerCase());
-      return (Number(units) / 1e6) * (await feedUsd(d.manifest.feeds.usdcUsd.address));
-    };
+    const { weth } = d.manifest.contracts;
     const amounts = [decrease!.args.amount0!, decrease!.args.amount1!];
-    const principalUsd = (await usdOf(token0, amounts[0]!)) + (await usdOf(token1, amounts[1]!));
-    const wethPrincipalUsd = await usdOf(
+    const principalUsd =
+      (await usdAtFeed(token0, amounts[0]!, withdrawnAt)) +
+      (await usdAtFeed(token1, amounts[1]!, withdrawnAt));
+    const wethPrincipalUsd = await usdAtFeed(
       weth,
       token0.toLowerCase() === weth.toLowerCase() ? amounts[0]! : amounts[1]!,
+      withdrawnAt,
     );
     expect(principalUsd).toBeGreaterThan(1_000);
 
-    const recorded = await history.lpPrincipalFlows(BOOK_ID, {
-      fromBlock: withdrawnAt,
-      toBlock: withdrawnAt,
-    });
-    expect(recorded.map((f) => [f.txHash.toLowerCase(), f.position])).toEqual([
-      [txHash.toLowerCase(), `uniswap-v3:${tokenId}`],
-    ]);
-    expect(recorded[0]!.principalUsd).toBeCloseTo(principalUsd, 6);
+    const recorded = await theLpFlowAt(history, withdrawnAt, { txHash, position: `uniswap-v3:${tokenId}` });
+    expect(recorded.principalUsd).toBeCloseTo(principalUsd, 6);
     // Collected to the Safe, whose WETH the book holds as spot: that share moved within the hedged item.
-    expect(recorded[0]!.principalToSpotUsd).toBeCloseTo(wethPrincipalUsd, 6);
-
-    const { points } = await readReportPeriod(history, {
-      bookId: BOOK_ID,
-      ...(await blockTimes(a0, withdrawnAt)),
-    });
-    const [from, to] = [points[0]!, points.at(-1)!];
-    expect([from.blockNumber, to.blockNumber]).toEqual([a0, withdrawnAt]);
-    const terms = attributeStep(from, to);
-    // Independent gamma: the LP's change (without fees owed) + the principal from the events − δ·ΔS.
-    const gamma =
-      to.lpValueUsd -
-      from.lpValueUsd +
-      principalUsd -
-      from.lpDeltaBase * (to.basePriceUsd - from.basePriceUsd);
-    expect(terms.gammaUsd).toBeCloseTo(gamma, 6);
-    // The principal is not a loss: without it gamma would be about −principal.
-    expect(Math.abs(terms.gammaUsd)).toBeLessThan(principalUsd / 1_000);
-    expect(Math.abs(terms.unexplainedUsd)).toBeLessThan(1e-6 * principalUsd);
+    expect(recorded.principalToSpotUsd).toBeCloseTo(wethPrincipalUsd, 6);
+    await expectGammaAddsPrincipalBack(history, a0, withdrawnAt, principalUsd);
 
     // Positive control: a quiet step after it records no flow, and its gamma is the LP's change − δ·ΔS alone.
-    const quietAt = await step();
+    const quietAt = await mineEvaluatedBlock(keeper);
     expect(
       await history.lpPrincipalFlows(BOOK_ID, { fromBlock: withdrawnAt + 1n, toBlock: quietAt }),
     ).toEqual([]);
-    const quiet = await readReportPeriod(history, {
-      bookId: BOOK_ID,
-      ...(await blockTimes(withdrawnAt, quietAt)),
-    });
-    const [q0, q1] = [quiet.points[0]!, quiet.points.at(-1)!];
+    const { first: q0, last: q1 } = await reportBetween(history, withdrawnAt, quietAt);
     expect(q1.lpWithdrawnUsd - q0.lpWithdrawnUsd).toBe(0);
     expect(attributeStep(q0, q1).gammaUsd).toBeCloseTo(
       q1.lpValueUsd - q0.lpValueUsd - q0.lpDeltaBase * (q1.basePriceUsd - q0.basePriceUsd),
@@ -711,17 +670,10 @@ describe("LP principal the owners withdraw outside the keeper's plans", () => {
     onTestFinished(() => history.close());
     const keeper = bed.keeperFor({ history, mode: "shadow" });
     await keeper.start();
-    const step = async () => {
-      await d.client.testClient.mine({ blocks: 1 });
-      const block = await d.publicClient.getBlockNumber({ cacheTime: 0 });
-      await evaluatedUpTo(keeper, block);
-      return block;
-    };
     // A swap through the position's range first: the decrease then pays fees with its principal, kept apart.
     await swapV4PoolTo(d.client, v4, d.manifest.accounts.trader.address, v4PoolOfManifest(pool), 1.0004);
-    await step();
-    const a0 = await step();
-
+    await mineEvaluatedBlock(keeper);
+    const a0 = await mineEvaluatedBlock(keeper);
     const [, info] = await d.publicClient.readContract({
       address: v4.positionManager,
       abi: V4_POSITION_MANAGER_ABI,
@@ -729,35 +681,8 @@ describe("LP principal the owners withdraw outside the keeper's plans", () => {
       args: [tokenId],
     });
     const { tickLower, tickUpper } = decodePositionInfo(info);
-    const liquidity = await d.publicClient.readContract({
-      address: v4.positionManager,
-      abi: V4_POSITION_MANAGER_ABI,
-      functionName: "getPositionLiquidity",
-      args: [tokenId],
-    });
+    const { txHash, liquidity } = await ownersWithdrawQuarterOfV4Position(tokenId, pool);
     expect(liquidity).toBeGreaterThan(0n);
-    const txHash = await execSafeTransaction(
-      d.client,
-      safe,
-      DEVNET_ACCOUNT_INDEXES.owners.slice(0, 2).map((i) => devnetAccount(i)),
-      {
-        to: v4.positionManager,
-        data: encodeModifyLiquidities(
-          [
-            {
-              action: "DECREASE_LIQUIDITY",
-              tokenId,
-              liquidity: liquidity / 4n,
-              amount0Min: 0n,
-              amount1Min: 0n,
-            },
-            { action: "TAKE_PAIR", currency0: pool.currency0, currency1: pool.currency1, recipient: safe },
-          ],
-          2n ** 63n,
-        ),
-        label: "owners take a quarter of the v4 USDC/USDT position out",
-      },
-    );
     const receipt = await d.publicClient.getTransactionReceipt({ hash: txHash });
     expect(receipt.status).toBe("success");
     const withdrawnAt = receipt.blockNumber;
@@ -795,64 +720,16 @@ describe("LP principal the owners withdraw outside the keeper's plans", () => {
     expect(fees0 + fees1).toBeGreaterThan(0n);
     const principal = [paidIn(pool.currency0) - fees0, paidIn(pool.currency1) - fees1];
     expect(principal[0]! + principal[1]!).toBeGreaterThan(0n);
-    const feedUsd = async (feed: Address) => {
-      const round = await d.publicClient.readContract({
-        address: feed,
-        abi: AGGREGATOR_V3_ABI,
-        functionName: "latestRoundData",
-        blockNumber: withdrawnAt,
-      });
-      const decimals = await d.publicClient.readContract({
-        address: feed,
-        abi: AGGREGATOR_V3_ABI,
-        functionName: "decimals",
-      });
-      return Number(round[1]) / 10 ** decimals;
-    };
-    const { usdc, usdt } = d.manifest.contracts;
-    const usdOf = async (currency: Address, units: bigint) => {
-      if (currency.toLowerCase() === usdc.toLowerCase())
-        return (Number(units) / 1e6) * (await feedUsd(d.manifest.feeds.usdcUsd.address));
-      expect(currency.toLowerCase()).toBe(usdt.toLowerCase());
-      return (Number(units) / 1e6) * (await feedUsd(d.manifest.feeds.usdtUsd.address));
-    };
+    const usdOf = (currency: Address, units: bigint) => usdAtFeed(currency, units, withdrawnAt);
     const principalUsd =
       (await usdOf(pool.currency0, principal[0]!)) + (await usdOf(pool.currency1, principal[1]!));
     const feesUsd = (await usdOf(pool.currency0, fees0)) + (await usdOf(pool.currency1, fees1));
     expect(principalUsd).toBeGreaterThan(1_000);
 
-    const recorded = await history.lpPrincipalFlows(BOOK_ID, {
-      fromBlock: withdrawnAt,
-      toBlock: withdrawnAt,
-    });
-    expect(recorded.map((f) => [f.txHash.toLowerCase(), f.position])).toEqual([
-      [txHash.toLowerCase(), `uniswap-v4:${tokenId}`],
-    ]);
+    const recorded = await theLpFlowAt(history, withdrawnAt, { txHash, position: `uniswap-v4:${tokenId}` });
     // Rounded as the PoolManager rounds: within a unit of each token (1e-6 USD) of the payout less fees.
-    expect(Math.abs(recorded[0]!.principalUsd - principalUsd)).toBeLessThan(1e-5);
-    expect(Math.abs(recorded[0]!.feesCollectedUsd - feesUsd)).toBeLessThan(1e-5);
-
-    const [start, end] = await Promise.all([
-      d.publicClient.getBlock({ blockNumber: a0 }),
-      d.publicClient.getBlock({ blockNumber: withdrawnAt }),
-    ]);
-    const { points } = await readReportPeriod(history, {
-      bookId: BOOK_ID,
-      fromSec: Number(start.timestamp),
-      toSec: Number(end.timestamp),
-    });
-    const [from, to] = [points[0]!, points.at(-1)!];
-    expect([from.blockNumber, to.blockNumber]).toEqual([a0, withdrawnAt]);
-    const terms = attributeStep(from, to);
-    // Independent gamma: the LP's change (without fees owed) + the principal from the payout − δ·ΔS.
-    const gamma =
-      to.lpValueUsd -
-      from.lpValueUsd +
-      principalUsd -
-      from.lpDeltaBase * (to.basePriceUsd - from.basePriceUsd);
-    expect(terms.gammaUsd).toBeCloseTo(gamma, 6);
-    // Positive control of what it guards: without the principal, gamma would be about −principal.
-    expect(Math.abs(terms.gammaUsd)).toBeLessThan(principalUsd / 1_000);
-    expect(Math.abs(terms.unexplainedUsd)).toBeLessThan(1e-6 * principalUsd);
+    expect(Math.abs(recorded.principalUsd - principalUsd)).toBeLessThan(1e-5);
+    expect(Math.abs(recorded.feesCollectedUsd - feesUsd)).toBeLessThan(1e-5);
+    await expectGammaAddsPrincipalBack(history, a0, withdrawnAt, principalUsd);
   }, 240_000);
 });
