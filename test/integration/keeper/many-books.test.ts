@@ -21,6 +21,7 @@ import { type Devnet, startDevnet } from "../../../src/devnet/index.ts";
 import { createBookIndexer, type IndexedBook } from "../../../src/indexers/book-indexer.ts";
 import {
   type FaultInjectingRpcProxy,
+  type FaultPlan,
   startFaultInjectingRpcProxy,
 } from "../../support/fault-injecting-rpc-proxy.ts";
 import { isolatedRedis } from "../../support/redis-prefix.ts";
@@ -34,22 +35,24 @@ let generated: GeneratedTreasury[];
 let config: HedgekeeperConfig;
 /** eth_calls the proxy forwarded, by the block they were pinned to. */
 const ethCallsAt = new Map<bigint, number>();
+/** The proxy's plan: no fault, each eth_call counted (a test that injects faults puts this back). */
+const countingEthCalls: FaultPlan = {
+  rewriteResult: (call, result) => {
+    const block = (call.params as unknown[] | undefined)?.[1];
+    if (call.method === "eth_call" && typeof block === "string" && block.startsWith("0x")) {
+      const at = hexToBigInt(block as `0x${string}`);
+      ethCallsAt.set(at, (ethCallsAt.get(at) ?? 0) + 1);
+    }
+    return result;
+  },
+};
 
 beforeAll(async () => {
   devnet = await startDevnet({ inProcess: true });
   proxy = await startFaultInjectingRpcProxy({
     request: (args) => devnet.publicClient.request(args as never),
   });
-  proxy.setFaults({
-    rewriteResult: (call, result) => {
-      const block = (call.params as unknown[] | undefined)?.[1];
-      if (call.method === "eth_call" && typeof block === "string" && block.startsWith("0x")) {
-        const at = hexToBigInt(block as `0x${string}`);
-        ethCallsAt.set(at, (ethCallsAt.get(at) ?? 0) + 1);
-      }
-      return result;
-    },
-  });
+  proxy.setFaults(countingEthCalls);
   generated = await generateManyBooks(devnet.client, devnet.manifest, SHAPE);
   config = devnetConfigWithGeneratedBooks(devnet.manifest, generated, { rpcUrl: proxy.url });
 }, 180_000);
@@ -141,6 +144,54 @@ describe("reads the treasuries make alike, sent once per block", () => {
       expect(taken).toBeGreaterThan(sent / 2);
       for (const [i, b] of together.entries()) expect(b.requests).toBeLessThanOrEqual(own[i]!.requests);
     }
+  });
+
+  it("keeps no failed read: the readers that waited on it fail with its error, and their retries read it again", async () => {
+    const client = clientOf();
+    const shared = createSharedBlockReads();
+    const [first, second] = generated.map((t) =>
+      createBookIndexer(client, sourcesOf(t), { sharedReads: shared }),
+    );
+    const alone = createBookIndexer(client, sourcesOf(generated[1]!));
+    await devnet.testClient.mine({ blocks: 1 });
+    const warm = await client.getBlockNumber({ cacheTime: 0 });
+    await first!.snapshotAt(warm, memory);
+    await second!.snapshotAt(warm, memory);
+    await alone.snapshotAt(warm, memory);
+
+    // The node lies about every batch that reads the ETH/USD feed (only the first reader's carries the shared reads):
+    // a batch whose answer does not decode.
+    const feed = ethUsd().address.slice(2).toLowerCase();
+    let lied = 0;
+    proxy.setFaults({
+      rewriteResult: (call, answered) => {
+        const result = countingEthCalls.rewriteResult!(call, answered);
+        const [tx] = (call.params as [{ data?: string; input?: string }] | undefined) ?? [];
+        if (call.method !== "eth_call" || !(tx?.data ?? tx?.input ?? "").toLowerCase().includes(feed))
+          return result;
+        lied += 1;
+        return "0x1234";
+      },
+    });
+    await devnet.testClient.mine({ blocks: 1 });
+    const block = await client.getBlockNumber({ cacheTime: 0 });
+    const firstTry = first!.snapshotAt(block, memory);
+    const secondTry = second!.snapshotAt(block, memory);
+    await expect(firstTry).rejects.toThrow();
+    // The second sent only its Safe's own reads, which the node answered: it fails on the first's failed read.
+    await expect(secondTry).rejects.toThrow();
+    expect(lied).toBe(1);
+
+    proxy.setFaults(countingEthCalls);
+    const sentBefore = shared.counts.sent;
+    const [retriedFirst, retriedSecond] = await Promise.all([
+      first!.snapshotAt(block, memory),
+      second!.snapshotAt(block, memory),
+    ]);
+    // The failed reads were sent again, and the snapshots are what reads of their own give.
+    expect(shared.counts.sent).toBeGreaterThan(sentBefore);
+    expect(retriedSecond.snapshot).toEqual((await alone.snapshotAt(block, memory)).snapshot);
+    expect(retriedFirst.snapshot.baseOracle).toEqual(retriedSecond.snapshot.baseOracle);
   });
 
   it("never answers a replacement block from the block it replaced: the reader that took the old header finds the reorg and its retry reads the new block", async () => {
