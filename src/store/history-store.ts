@@ -258,17 +258,24 @@ export interface PlanExecution extends RealizedCost {
 }
 
 /**
- * A Perp v2 Vault Deposited or Withdrawn whose trader is a book's Safe (migration 12), whoever sent it: settlement
- * tokens moved into (+) or out of (−) the vault balance the samples record, a transfer and no P&L. movedUsd: the
- * amount in the settlement token's decimals, 1:1 with the dollar as the vault values it.
+ * One log recorded for a book (event-table.ts): its key (chain, book, transaction, log index) and the block and time
+ * it was mined at.
  */
-export interface PerpCollateralMoveHistory {
+export interface BookEventRecord {
   chainId: number;
   bookId: string;
   blockNumber: bigint;
   txHash: string;
   logIndex: number;
   timestampSec: number;
+}
+
+/**
+ * A Perp v2 Vault Deposited or Withdrawn whose trader is a book's Safe (migration 12), whoever sent it: settlement
+ * tokens moved into (+) or out of (−) the vault balance the samples record, a transfer and no P&L. movedUsd: the
+ * amount in the settlement token's decimals, 1:1 with the dollar as the vault values it.
+ */
+export interface PerpCollateralMoveHistory extends BookEventRecord {
   collateralToken: string;
   movedUsd: number;
 }
@@ -277,13 +284,7 @@ export interface PerpCollateralMoveHistory {
  * A Perp v2 ClearingHouse FundingPaymentSettled whose trader is a book's Safe (migration 9), whoever sent it: funding
  * the pending funding the samples record no longer holds. fundingPaymentUsd: positive = the Safe paid.
  */
-export interface PerpFundingSettlementHistory {
-  chainId: number;
-  bookId: string;
-  blockNumber: bigint;
-  txHash: string;
-  logIndex: number;
-  timestampSec: number;
+export interface PerpFundingSettlementHistory extends BookEventRecord {
   baseToken: string;
   fundingPaymentUsd: number;
 }
@@ -294,13 +295,7 @@ export interface PerpFundingSettlementHistory {
  * principalUsd: + paid out of the position, − put in; the ToSpot parts are the base token's share that moved to (+)
  * or from (−) the Safe's own balance, which the sample's spotBase already counts.
  */
-export interface LpPrincipalFlowHistory {
-  chainId: number;
-  bookId: string;
-  blockNumber: bigint;
-  txHash: string;
-  logIndex: number;
-  timestampSec: number;
+export interface LpPrincipalFlowHistory extends BookEventRecord {
   position: string;
   principalUsd: number;
   principalToSpotUsd: number;
@@ -313,13 +308,7 @@ export interface LpPrincipalFlowHistory {
  * Aave oracle's prices of the block the keeper read it at, and the protocol's fee on the bonus (not in the event).
  * The bonus paid is everything the Safe lost beyond the debt covered: seized + protocol fee − covered, USD.
  */
-export interface AaveLiquidationHistory {
-  chainId: number;
-  bookId: string;
-  blockNumber: bigint;
-  txHash: string;
-  logIndex: number;
-  timestampSec: number;
+export interface AaveLiquidationHistory extends BookEventRecord {
   account: string;
   liquidator: string;
   collateralAsset: string;
@@ -390,6 +379,13 @@ export interface SeriesPoint {
  */
 export type HedgedHistoryPoint = HedgedSeriesPoint & { blockNumber: bigint };
 
+/** Blocks [fromBlock, toBlock], both included. */
+export type BlockRange = { fromBlock: bigint; toBlock: bigint };
+/** Times [fromSec, toSec], both included. */
+export type TimeRange = { fromSec: number; toSec: number };
+/** A time range read as at most `maxPoints` equal-width buckets, each the last sample in it. */
+export type BucketedTimeRange = TimeRange & { maxPoints: number };
+
 export interface RetentionPolicy {
   /** Samples older than this keep one per book per minute (the minute's last). */
   downsampleAfterSec: number;
@@ -452,26 +448,20 @@ export interface HistoryStore {
    * of its equal-width time bucket; empty buckets give no point. A sample written through `samples().put` (a
    * plain BookSample) has no dashboard fields: they read as NaN (a gap; `null` once in JSON).
    */
-  series(
-    bookId: string,
-    range: { fromSec: number; toSec: number; maxPoints: number },
-  ): Promise<SeriesPoint[]>;
+  series(bookId: string, range: BucketedTimeRange): Promise<SeriesPoint[]>;
   /**
    * The hedge's and the hedged item's values between two times (inclusive), downsampled as series() is: each
    * point the last sample of its equal-width bucket, at most `maxPoints`, oldest first. The keeper measures the
    * 1 h … 30 d effectiveness windows on it.
    */
-  hedgedSeries(
-    bookId: string,
-    range: { fromSec: number; toSec: number; maxPoints: number },
-  ): Promise<HedgedHistoryPoint[]>;
+  hedgedSeries(bookId: string, range: BucketedTimeRange): Promise<HedgedHistoryPoint[]>;
   /**
    * hedgedSeries for several books over several ranges in one read: `result[book][range]`, in the order given (a
    * group of books evaluated at one block reads its steward windows at once).
    */
   hedgedSeriesOfBooks(
     bookIds: readonly string[],
-    ranges: readonly { fromSec: number; toSec: number; maxPoints: number }[],
+    ranges: readonly BucketedTimeRange[],
   ): Promise<HedgedHistoryPoint[][][]>;
   /** The latest de-peg reading per stablecoin across books (per chain: an address names a token on one chain). */
   depeg(): Promise<
@@ -510,34 +500,19 @@ export interface HistoryStore {
    * What a performance report rests on (read-report-samples.ts): a book's samples with every column attribution
    * needs, between two times (inclusive), each the last sample of its equal-width bucket, at most maxPoints.
    */
-  reportSamples(
-    bookId: string,
-    range: { fromSec: number; toSec: number; maxPoints: number },
-  ): Promise<ReportSample[]>;
+  reportSamples(bookId: string, range: BucketedTimeRange): Promise<ReportSample[]>;
   /** A book's Aave liquidations between two times (inclusive), oldest first. */
-  aaveLiquidations(
-    bookId: string,
-    range: { fromSec: number; toSec: number },
-  ): Promise<AaveLiquidationHistory[]>;
+  aaveLiquidations(bookId: string, range: TimeRange): Promise<AaveLiquidationHistory[]>;
   /** A book's recorded funding settlements in blocks [fromBlock, toBlock], oldest first. */
-  fundingSettlements(
-    bookId: string,
-    blocks: { fromBlock: bigint; toBlock: bigint },
-  ): Promise<PerpFundingSettlementHistory[]>;
+  fundingSettlements(bookId: string, blocks: BlockRange): Promise<PerpFundingSettlementHistory[]>;
   /** A book's recorded perp collateral moves in blocks [fromBlock, toBlock], oldest first. */
-  collateralMoves(
-    bookId: string,
-    blocks: { fromBlock: bigint; toBlock: bigint },
-  ): Promise<PerpCollateralMoveHistory[]>;
+  collateralMoves(bookId: string, blocks: BlockRange): Promise<PerpCollateralMoveHistory[]>;
   /** A book's recorded LP principal flows in blocks [fromBlock, toBlock], oldest first. */
-  lpPrincipalFlows(
-    bookId: string,
-    blocks: { fromBlock: bigint; toBlock: bigint },
-  ): Promise<LpPrincipalFlowHistory[]>;
+  lpPrincipalFlows(bookId: string, blocks: BlockRange): Promise<LpPrincipalFlowHistory[]>;
   /** The Aave leg's health factor over [fromSec, toSec]: its minimum and the time spent under the floor. */
-  aaveHealth(bookId: string, range: { fromSec: number; toSec: number }): Promise<AaveHealthSummary | null>;
+  aaveHealth(bookId: string, range: TimeRange): Promise<AaveHealthSummary | null>;
   /** A book's stablecoin de-peg tier changes between two times (inclusive), oldest first. */
-  depegTierChanges(bookId: string, range: { fromSec: number; toSec: number }): Promise<DepegTierChange[]>;
+  depegTierChanges(bookId: string, range: TimeRange): Promise<DepegTierChange[]>;
   /** The version recorded last (sha256 hex of its text) and when that text was first recorded. */
   configVersion(): Promise<{ hash: string; atMs: number } | undefined>;
 

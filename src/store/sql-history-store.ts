@@ -3,7 +3,9 @@
 // clauses keep a late replay from moving a record backwards (a status to an older block, a plan to an older
 // update, a mined transaction back to broadcast).
 import { createHash } from "node:crypto";
+import { AAVE_LIQUIDATIONS } from "./aave-liquidations-table.ts";
 import { compactHistory } from "./compact-history.ts";
+import { putEvents, readEventsOfBook } from "./event-table.ts";
 import {
   actionFromRow,
   alertFromRow,
@@ -14,7 +16,6 @@ import {
   type Row,
 } from "./history-rows.ts";
 import type {
-  AaveLiquidationHistory,
   AlertHistory,
   BookStatus,
   DecisionRecord,
@@ -24,14 +25,15 @@ import type {
   PlanHistory,
   TransactionHistory,
 } from "./history-store.ts";
-import { readAaveHealth, readAaveLiquidations } from "./read-aave-history.ts";
-import { readCollateralMoves } from "./read-collateral-moves.ts";
-import { readFundingSettlements } from "./read-funding-settlements.ts";
-import { readLpPrincipalFlows } from "./read-lp-principal-flows.ts";
+import { LP_PRINCIPAL_FLOWS } from "./lp-principal-flows-table.ts";
+import { PERP_COLLATERAL_MOVES } from "./perp-collateral-moves-table.ts";
+import { PERP_FUNDING_SETTLEMENTS } from "./perp-funding-settlements-table.ts";
+import { readAaveHealth } from "./read-aave-health.ts";
 import { readDepegTierChanges, readReportSamples } from "./read-report-samples.ts";
 import { readHedgedSeries, readHedgedSeriesOfBooks, readSeries } from "./read-series.ts";
 import type { SqlDatabase } from "./sql-database.ts";
 import { BOOK_SAMPLE_COLUMNS, bookSampleParams, createSqlSampleStore } from "./sql-sample-store.ts";
+import { chunksOf, lastPerKey, overwrite, placeholders, valuesRows } from "./sql-statement-parts.ts";
 import { bigintFromSql, booleanFromSql, jsonToSql, numberFromSql, stringFromSql } from "./sql-values.ts";
 
 const DASHBOARD_COLUMNS = [
@@ -83,25 +85,6 @@ const SAMPLE_COLUMNS = [
   AAVE_COLLATERAL_ACCRUAL_COLUMN,
 ];
 
-const LIQUIDATION_COLUMNS = [
-  "block_number",
-  "timestamp_sec",
-  "account",
-  "liquidator",
-  "collateral_asset",
-  "collateral_symbol",
-  "collateral_seized",
-  "collateral_seized_usd",
-  "protocol_fee",
-  "protocol_fee_usd",
-  "debt_asset",
-  "debt_symbol",
-  "debt_covered",
-  "debt_covered_usd",
-  "debt_covered_base",
-  "bonus_usd",
-] as const;
-
 const EXECUTION_COLUMNS = [
   "chain_id",
   "book_id",
@@ -148,33 +131,6 @@ const BOOK_STATUS_COLUMNS = [
   "effectiveness_window",
   "detail",
 ] as const;
-
-/** `$from, $from+1, …` for n values. */
-const placeholders = (from: number, n: number) =>
-  Array.from({ length: n }, (_, i) => `$${from + i}`).join(", ");
-const overwrite = (columns: readonly string[]) => columns.map((c) => `${c} = EXCLUDED.${c}`).join(", ");
-/** `($1, $2), ($3, $4)`: `rows` rows of `perRow` parameters, a row's i-th cast to `casts[i]` when given. */
-const valuesRows = (rows: number, perRow: number, casts: Readonly<Record<number, string>> = {}) =>
-  Array.from(
-    { length: rows },
-    (_, r) =>
-      `(${Array.from({ length: perRow }, (_, i) => `$${r * perRow + i + 1}${casts[i] ? `::${casts[i]}` : ""}`).join(", ")})`,
-  ).join(", ");
-/** PostgreSQL takes at most 65,535 parameters a statement: multi-row writes go in chunks well under it. */
-const MAX_PARAMS_PER_STATEMENT = 30_000;
-function chunksOf<T>(rows: readonly T[], paramsPerRow: number): T[][] {
-  const size = Math.max(1, Math.floor(MAX_PARAMS_PER_STATEMENT / paramsPerRow));
-  const chunks: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
-  return chunks;
-}
-/**
- * One row per key, the last given: a multi-row upsert may not touch a row twice (ON CONFLICT DO UPDATE refuses), and
- * the last of several writes of one key is what the same writes one by one would leave.
- */
-function lastPerKey<T>(rows: readonly T[], key: (row: T) => string): T[] {
-  return [...new Map(rows.map((row) => [key(row), row] as const)).values()];
-}
 
 /** The version hash of a config text: sha256 of its UTF-8 bytes, hex. */
 export function configVersionHash(text: string): string {
@@ -406,113 +362,10 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
       );
     },
 
-    async putAaveLiquidation(l: AaveLiquidationHistory) {
-      await db.query(
-        `INSERT INTO aave_liquidations (chain_id, book_id, tx_hash, log_index, ${LIQUIDATION_COLUMNS.join(", ")})
-         VALUES (${placeholders(1, 4 + LIQUIDATION_COLUMNS.length)})
-         ON CONFLICT (chain_id, book_id, tx_hash, log_index) DO UPDATE SET ${overwrite(LIQUIDATION_COLUMNS)}`,
-        [
-          l.chainId,
-          l.bookId,
-          l.txHash,
-          l.logIndex,
-          l.blockNumber,
-          l.timestampSec,
-          l.account,
-          l.liquidator,
-          l.collateralAsset,
-          l.collateralSymbol,
-          l.collateralSeized.toString(),
-          l.collateralSeizedUsd,
-          l.protocolFee.toString(),
-          l.protocolFeeUsd,
-          l.debtAsset,
-          l.debtSymbol,
-          l.debtCovered.toString(),
-          l.debtCoveredUsd,
-          l.debtCoveredBase,
-          l.bonusUsd,
-        ],
-      );
-    },
-
-    async putFundingSettlements(settlements) {
-      const rows = lastPerKey(settlements, (f) => `${f.chainId} ${f.bookId} ${f.txHash} ${f.logIndex}`);
-      for (const chunk of chunksOf(rows, 8)) {
-        await db.query(
-          `INSERT INTO perp_funding_settlements
-             (chain_id, book_id, tx_hash, log_index, block_number, timestamp_sec, base_token, funding_payment_usd)
-           VALUES ${valuesRows(chunk.length, 8)}
-           ON CONFLICT (chain_id, book_id, tx_hash, log_index) DO UPDATE SET
-             block_number = EXCLUDED.block_number, timestamp_sec = EXCLUDED.timestamp_sec,
-             base_token = EXCLUDED.base_token, funding_payment_usd = EXCLUDED.funding_payment_usd`,
-          chunk.flatMap((f) => [
-            f.chainId,
-            f.bookId,
-            f.txHash,
-            f.logIndex,
-            f.blockNumber,
-            f.timestampSec,
-            f.baseToken,
-            f.fundingPaymentUsd,
-          ]),
-        );
-      }
-    },
-
-    async putLpPrincipalFlows(flows) {
-      const rows = lastPerKey(flows, (f) => `${f.chainId} ${f.bookId} ${f.txHash} ${f.logIndex}`);
-      for (const chunk of chunksOf(rows, 11)) {
-        await db.query(
-          `INSERT INTO lp_principal_flows
-             (chain_id, book_id, tx_hash, log_index, block_number, timestamp_sec, position, principal_usd,
-              principal_to_spot_usd, fees_collected_usd, fees_to_spot_usd)
-           VALUES ${valuesRows(chunk.length, 11)}
-           ON CONFLICT (chain_id, book_id, tx_hash, log_index) DO UPDATE SET
-             block_number = EXCLUDED.block_number, timestamp_sec = EXCLUDED.timestamp_sec,
-             position = EXCLUDED.position, principal_usd = EXCLUDED.principal_usd,
-             principal_to_spot_usd = EXCLUDED.principal_to_spot_usd,
-             fees_collected_usd = EXCLUDED.fees_collected_usd, fees_to_spot_usd = EXCLUDED.fees_to_spot_usd`,
-          chunk.flatMap((f) => [
-            f.chainId,
-            f.bookId,
-            f.txHash,
-            f.logIndex,
-            f.blockNumber,
-            f.timestampSec,
-            f.position,
-            f.principalUsd,
-            f.principalToSpotUsd,
-            f.feesCollectedUsd,
-            f.feesToSpotUsd,
-          ]),
-        );
-      }
-    },
-
-    async putCollateralMoves(moves) {
-      const rows = lastPerKey(moves, (m) => `${m.chainId} ${m.bookId} ${m.txHash} ${m.logIndex}`);
-      for (const chunk of chunksOf(rows, 8)) {
-        await db.query(
-          `INSERT INTO perp_collateral_moves
-             (chain_id, book_id, tx_hash, log_index, block_number, timestamp_sec, collateral_token, moved_usd)
-           VALUES ${valuesRows(chunk.length, 8)}
-           ON CONFLICT (chain_id, book_id, tx_hash, log_index) DO UPDATE SET
-             block_number = EXCLUDED.block_number, timestamp_sec = EXCLUDED.timestamp_sec,
-             collateral_token = EXCLUDED.collateral_token, moved_usd = EXCLUDED.moved_usd`,
-          chunk.flatMap((m) => [
-            m.chainId,
-            m.bookId,
-            m.txHash,
-            m.logIndex,
-            m.blockNumber,
-            m.timestampSec,
-            m.collateralToken,
-            m.movedUsd,
-          ]),
-        );
-      }
-    },
+    putAaveLiquidation: (liquidation) => putEvents(db, AAVE_LIQUIDATIONS, [liquidation]),
+    putFundingSettlements: (settlements) => putEvents(db, PERP_FUNDING_SETTLEMENTS, settlements),
+    putLpPrincipalFlows: (flows) => putEvents(db, LP_PRINCIPAL_FLOWS, flows),
+    putCollateralMoves: (moves) => putEvents(db, PERP_COLLATERAL_MOVES, moves),
 
     async putExecution(execution: PlanExecution) {
       await db.query(
@@ -686,10 +539,10 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
     },
 
     reportSamples: (bookId, range) => readReportSamples(db, bookId, range),
-    aaveLiquidations: (bookId, range) => readAaveLiquidations(db, bookId, range),
-    fundingSettlements: (bookId, blocks) => readFundingSettlements(db, bookId, blocks),
-    collateralMoves: (bookId, blocks) => readCollateralMoves(db, bookId, blocks),
-    lpPrincipalFlows: (bookId, blocks) => readLpPrincipalFlows(db, bookId, blocks),
+    aaveLiquidations: (bookId, range) => readEventsOfBook(db, AAVE_LIQUIDATIONS, bookId, range),
+    fundingSettlements: (bookId, blocks) => readEventsOfBook(db, PERP_FUNDING_SETTLEMENTS, bookId, blocks),
+    collateralMoves: (bookId, blocks) => readEventsOfBook(db, PERP_COLLATERAL_MOVES, bookId, blocks),
+    lpPrincipalFlows: (bookId, blocks) => readEventsOfBook(db, LP_PRINCIPAL_FLOWS, bookId, blocks),
     aaveHealth: (bookId, range) => readAaveHealth(db, bookId, range),
     depegTierChanges: (bookId, range) => readDepegTierChanges(db, bookId, range),
 

@@ -28,7 +28,7 @@ import { openHistoryStore } from "../../../src/store/open-history-store.ts";
 import { openPgliteDatabase } from "../../../src/store/pglite-database.ts";
 import { createPostgresDatabase } from "../../../src/store/postgres-database.ts";
 import { seriesBuckets } from "../../../src/store/read-series.ts";
-import type { SqlDatabase } from "../../../src/store/sql-database.ts";
+import type { SqlDatabase, SqlQueryable } from "../../../src/store/sql-database.ts";
 import { createSqlHistoryStore } from "../../../src/store/sql-history-store.ts";
 import { postgresForTests } from "../../support/postgres.ts";
 
@@ -188,10 +188,12 @@ const execution = (planId: string, overrides: Partial<PlanExecution> = {}): Plan
 });
 
 const TABLES =
-  "book_samples, depeg_samples, book_status, decisions, plans, transactions, plan_executions, alerts, config_versions, perp_funding_settlements";
+  "book_samples, depeg_samples, book_status, decisions, plans, transactions, plan_executions, alerts, config_versions, perp_funding_settlements, perp_collateral_moves, lp_principal_flows, aave_liquidations";
 
 interface SuiteBackend {
   store: HistoryStore;
+  /** The store's own tables, for what the store never writes (a malformed row). */
+  sql: SqlQueryable;
   /** Empties every table, so each test starts from nothing. */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -201,7 +203,7 @@ historyStoreSuite("history store on PGlite", undefined, async () => {
   const db = await openPgliteDatabase({ dataDir: "memory://" });
   await applyMigrations(db);
   const store = createSqlHistoryStore(db, "pglite");
-  return { store, reset: () => db.exec(`TRUNCATE ${TABLES}`), close: () => store.close() };
+  return { store, sql: db, reset: () => db.exec(`TRUNCATE ${TABLES}`), close: () => store.close() };
 });
 
 historyStoreSuite("history store on PostgreSQL", postgres.skipReason, async () => {
@@ -211,6 +213,7 @@ historyStoreSuite("history store on PostgreSQL", postgres.skipReason, async () =
   const admin: SqlDatabase = createPostgresDatabase({ url, schema });
   return {
     store,
+    sql: admin,
     reset: () => admin.exec(`TRUNCATE ${TABLES}`),
     close: async () => {
       await store.close();
@@ -923,6 +926,65 @@ function historyStoreSuite(
         expect(await store().fundingSettlements("eth-usdc", { fromBlock: 12n, toBlock: 20n })).toHaveLength(
           1,
         );
+      });
+
+      it("throws naming the table and column of a malformed row, where the well-formed one reads", async () => {
+        // A NULL where a token belongs (the column loosened for the test) is no token and must not read as one.
+        const sql = backend!.sql;
+        await sql.exec("ALTER TABLE perp_funding_settlements ALTER COLUMN base_token DROP NOT NULL");
+        try {
+          const blocks = { fromBlock: 11n, toBlock: 11n };
+          await store().putFundingSettlements([settled("0xa", 11n, 4, 2.5)]);
+          expect(await store().fundingSettlements("eth-usdc", blocks)).toEqual([settled("0xa", 11n, 4, 2.5)]);
+          await sql.query("UPDATE perp_funding_settlements SET base_token = NULL");
+          await expect(store().fundingSettlements("eth-usdc", blocks)).rejects.toThrow(
+            "column perp_funding_settlements.base_token: expected text, got null",
+          );
+        } finally {
+          await sql.exec("DELETE FROM perp_funding_settlements");
+          await sql.exec("ALTER TABLE perp_funding_settlements ALTER COLUMN base_token SET NOT NULL");
+        }
+      });
+    });
+
+    describe("Aave liquidations", () => {
+      const liquidated = (logIndex: number, timestampSec: number) => ({
+        chainId: CHAIN,
+        bookId: "eth-usdc",
+        blockNumber: BigInt(timestampSec - T0),
+        txHash: `0x${"ab".repeat(32)}`,
+        logIndex,
+        timestampSec,
+        account: "0x000000000000000000000000000000000000a11c",
+        liquidator: "0x000000000000000000000000000000000000b0b0",
+        collateralAsset: "0x00000000000000000000000000000000000000c0",
+        collateralSymbol: "USDC",
+        // Wider than 2^64: numeric(78, 0) carries it exactly both ways.
+        collateralSeized: 2n ** 70n + 1n,
+        collateralSeizedUsd: 1_050,
+        protocolFee: 5_000_000n,
+        protocolFeeUsd: 5,
+        debtAsset: "0x00000000000000000000000000000000000000d0",
+        debtSymbol: "WETH",
+        debtCovered: 3n * 10n ** 17n,
+        debtCoveredUsd: 1_000,
+        debtCoveredBase: 0.3,
+        bonusUsd: 55,
+      });
+
+      it("keeps one row per log, and reads a book's between two times with both ends included, oldest first", async () => {
+        for (const [logIndex, sec] of [
+          [0, 9],
+          [2, 20],
+          [1, 10],
+          [3, 21],
+        ] as const)
+          await store().putAaveLiquidation(liquidated(logIndex, T0 + sec));
+        await store().putAaveLiquidation({ ...liquidated(2, T0 + 20), bonusUsd: 56 });
+        expect(await store().aaveLiquidations("eth-usdc", { fromSec: T0 + 10, toSec: T0 + 20 })).toEqual([
+          liquidated(1, T0 + 10),
+          { ...liquidated(2, T0 + 20), bonusUsd: 56 },
+        ]);
       });
     });
 
