@@ -29,6 +29,25 @@ export interface ChangeLog {
   transactionHash?: `0x${string}`;
 }
 
+/** A decoded log (viem's parseEventLogs of a mined block's log) as the indexer keeps it. */
+export function changeLogOf(log: {
+  address: Address;
+  eventName: string;
+  args: unknown;
+  blockNumber: bigint;
+  logIndex: number;
+  transactionHash: `0x${string}`;
+}): ChangeLog {
+  return {
+    address: log.address,
+    eventName: log.eventName,
+    args: log.args as Record<string, unknown>,
+    blockNumber: log.blockNumber,
+    logIndex: log.logIndex,
+    transactionHash: log.transactionHash,
+  };
+}
+
 export interface BookChanges {
   /** An NFT moved to or from the Safe: the set of tracked positions must be read again. */
   rediscover: boolean;

@@ -2,19 +2,17 @@
 // what the logs since then say may have changed (book-changes.ts). Unusable, and the book is read whole, when
 // there is none yet, an older block is asked for, the gap is too long for one log query, or the cached block is
 // no longer canonical (a reorg).
-import {
-  type AbiEvent,
-  type Address,
-  formatLog,
-  type Hex,
-  numberToHex,
-  type PublicClient,
-  parseEventLogs,
-  toEventSelector,
-} from "viem";
+import { type AbiEvent, type Address, type Hex, type PublicClient, toEventSelector } from "viem";
 import { classifyChainError } from "../chain/classify-error.ts";
 import type { TickFeeGrowth, V3PoolSnapshot } from "../engine/snapshot.ts";
-import { BOOK_CHANGE_EVENTS, type BookChanges, type ChangeLog, detectBookChanges } from "./book-changes.ts";
+import {
+  BOOK_CHANGE_EVENTS,
+  type BookChanges,
+  type ChangeLog,
+  changeLogOf,
+  detectBookChanges,
+} from "./book-changes.ts";
+import { topicFilteredLogs } from "./topic-filtered-logs.ts";
 import type { V3PositionState } from "./uniswap-v3-reads.ts";
 import type { V3Statics } from "./v3-statics.ts";
 
@@ -95,22 +93,16 @@ export function createIncrementalCache(input: {
       // eth_getLogs ORs the values given for a topic: any of the events (topic 0) of any watched pool (topic 1).
       const readPoolLogs = async (source: NonNullable<typeof byPoolId>) => {
         countRequest();
-        const raw = await client.request({
-          method: "eth_getLogs",
-          params: [
-            {
-              address: source.address,
-              topics: [source.events.map((event) => toEventSelector(event)), [...poolIds]],
-              fromBlock: numberToHex(fromBlock),
-              toBlock: numberToHex(blockNumber),
-            },
-          ],
-        });
-        return parseEventLogs({
-          abi: source.events,
-          logs: raw.map((log) => formatLog(log)),
-          strict: true,
-        });
+        return topicFilteredLogs(
+          client,
+          {
+            address: source.address,
+            topics: [source.events.map((event) => toEventSelector(event)), [...poolIds]],
+            fromBlock,
+            toBlock: blockNumber,
+          },
+          source.events,
+        );
       };
       let cachedBlockHash: `0x${string}` | null;
       let logs: ChangeLog[];
@@ -137,14 +129,7 @@ export function createIncrementalCache(input: {
           poolLogs,
         ]);
         cachedBlockHash = cachedHash;
-        logs = [...v3Logs, ...v4Logs].map((log) => ({
-          address: log.address,
-          eventName: log.eventName,
-          args: log.args as Record<string, unknown>,
-          blockNumber: log.blockNumber,
-          logIndex: log.logIndex,
-          transactionHash: log.transactionHash,
-        }));
+        logs = [...v3Logs, ...v4Logs].map(changeLogOf);
       } catch (error) {
         throw classifyChainError(error);
       }

@@ -12,18 +12,10 @@
 //   3. else the snapshot's block alone (what happened before the keeper watched is not its to report),
 // and, 1 or 2, only when the span is at most `maxScanBlocks` long: beyond it the step stays uncovered, as the sample
 // then says. The span is read in getLogs of at most `maxBlocksPerGetLogs` blocks each (providers cap log ranges).
-import {
-  type AbiEvent,
-  type Address,
-  formatLog,
-  type Hex,
-  numberToHex,
-  type PublicClient,
-  parseEventLogs,
-  toEventSelector,
-} from "viem";
+import { type AbiEvent, type Address, type Hex, type PublicClient, toEventSelector } from "viem";
 import { classifyChainError } from "../chain/classify-error.ts";
-import type { ChangeLog } from "./book-changes.ts";
+import { type ChangeLog, changeLogOf } from "./book-changes.ts";
+import { topicFilteredLogs } from "./topic-filtered-logs.ts";
 
 /**
  * The longest span a watch reads alone, and the most blocks one getLogs asks for: the incremental cache's own limit
@@ -127,27 +119,8 @@ export function createLogWatch(
     toBlock: bigint,
     topics: readonly (Hex | readonly Hex[] | null)[],
   ): Promise<ChangeLog[]> => {
-    const raw = await client.request({
-      method: "eth_getLogs",
-      params: [
-        {
-          address: [...addresses],
-          topics: topics.map((topic) => (topic === null || typeof topic === "string" ? topic : [...topic])),
-          fromBlock: numberToHex(fromBlock),
-          toBlock: numberToHex(toBlock),
-        },
-      ],
-    });
-    return parseEventLogs({ abi: events, logs: raw.map((log) => formatLog(log)), strict: true }).map(
-      (log) => ({
-        address: log.address,
-        eventName: log.eventName,
-        args: log.args as Record<string, unknown>,
-        blockNumber: log.blockNumber,
-        logIndex: log.logIndex,
-        transactionHash: log.transactionHash,
-      }),
-    );
+    const logs = await topicFilteredLogs(client, { address: addresses, topics, fromBlock, toBlock }, events);
+    return logs.map(changeLogOf);
   };
 
   return {
