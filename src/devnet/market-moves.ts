@@ -102,7 +102,8 @@ export function v4PoolMoveTransaction(
 
 /**
  * A perp taker trade that takes the vETH market from `currentSqrtPriceX96` to `price`: an unbounded amount with a
- * price limit. Perp rejects moves of more than ~10% per block (maxTickCrossedWithinBlock).
+ * price limit. Perp rejects moves of more than maxTickCrossedWithinBlock ticks (~10%) from a reference it refreshes
+ * at most every 15 s: the caller times the block (perp-price-limit.ts).
  */
 export function perpMoveTransaction(
   trader: Address,

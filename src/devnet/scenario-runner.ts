@@ -26,8 +26,10 @@ import {
   readV4PoolState,
   type StateAt,
 } from "./market-state.ts";
+import { perpMoveBlockTimestamp, readPerpPriceLimit } from "./perp-price-limit.ts";
 import type { PoolKey } from "./pools.ts";
 import { type DevnetV4Pool, V4_POOLS_FOLLOWING, type V4PoolName, v4PoolOfManifest } from "./pools-v4.ts";
+import { sqrtPriceX96FromRawPrice } from "./price-math.ts";
 import {
   type FeedRules,
   type MovedValue,
@@ -270,6 +272,20 @@ async function v4FollowReport(
   );
 }
 
+/**
+ * Sets the timestamp of the block about to be mined when Perp's price limit would otherwise measure the step's perp
+ * trade from a reference the block's wall-clock second decides (perp-price-limit.ts): the trade is sized from the
+ * state read now, so the reference it meets must be known now too.
+ */
+async function timePerpMove(
+  client: DevnetClient,
+  perp: DevnetManifest["contracts"]["perp"],
+  price: number,
+): Promise<void> {
+  const at = perpMoveBlockTimestamp(await readPerpPriceLimit(client, perp), sqrtPriceX96FromRawPrice(price));
+  if (at !== undefined) await client.testClient.setNextBlockTimestamp({ timestamp: BigInt(at) });
+}
+
 async function runStep(
   client: DevnetClient,
   manifest: DevnetManifest,
@@ -312,6 +328,7 @@ async function runStep(
     case "perp.moveMark": {
       const before = await readPerpPrices(client, contracts.perp);
       const price = step.price ?? before.indexPrice * (1 + (step.premium ?? 0));
+      await timePerpMove(client, contracts.perp, price);
       const after = await sendInOneBlockThenRead(
         client,
         defined([perpMoveTransaction(trader, contracts.perp, before.sqrtPriceX96, price)]),
@@ -337,6 +354,7 @@ async function runStep(
       // One block: the oracle posts first, as on mainnet the index leads; the spot pool follows, and the perp
       // last, as arbitrage carries spot to perp. (In this order the node also takes about half the time: with
       // the perp trade pending first, queuing the next transaction of the same sender cost ~8 ms.)
+      await timePerpMove(client, contracts.perp, price);
       const [[poolAfter, feedAfter, perpAfter], v4Moved] = await sendInOneBlockThenRead(
         client,
         defined([

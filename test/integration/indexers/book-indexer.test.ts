@@ -241,8 +241,9 @@ describe("book indexer on the devnet", () => {
   });
 
   it("reads the perp market's ticks in the main round around the last snapshot's price, and in one more round when the price has moved beyond that window: the same snapshot as a cold read either way", async () => {
-    // Each block moves the mark at most maxTickCrossedWithinBlock (1,000 on the devnet) and the ClearingHouse keeps
-    // it within 10% of the index: 9% under the index, then at it, then 9% over is about 940 + 860 ticks in two blocks.
+    // Perp keeps the mark within maxTickCrossedWithinBlock (1,000 on the devnet) of a reference tick it refreshes at
+    // most every 15 s, and within 10% of the index: 9% under the index, then at it, then 9% over is about 940 + 860
+    // ticks in two blocks, which the scenario runner times so that each fits its reference (perp-price-limit.ts).
     const moveMark = (...premiums: number[]) =>
       runScenario(devnet.client, devnet.manifest, {
         name: "perp-mark-moves",
