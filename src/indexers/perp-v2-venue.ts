@@ -32,10 +32,14 @@ export interface PerpV2Contracts {
 export const MAX_DEPTH_TICK_READS = 256;
 
 /**
- * The ticks a trade in the next block can reach: Perp v2's Exchange refuses a swap that moves the price more than
- * maxTickCrossedWithinBlock ticks from the block's first tick (Exchange._isOverPriceLimitWithTick), so the
- * multiples of the spacing within that distance of the current tick, one more above (a purchase ends at or below
- * the next tick up), capped at MAX_DEPTH_TICK_READS around the price.
+ * The ticks within `maxTickCrossed` of `tick`: the multiples of the spacing within that distance, one more above (a
+ * purchase ends at or below the next tick up), capped at MAX_DEPTH_TICK_READS around the price. Perp v2's Exchange
+ * refuses a swap that ends more than maxTickCrossedWithinBlock ticks from its reference tick
+ * (Exchange._isOverPriceLimitWithTick), which Exchange 2.6.0 refreshes to the pool's tick at most every 15 s
+ * (src/devnet/perp-price-limit.ts), not at every block. Centred on the current tick, this window holds every tick a
+ * trade can reach while the reference is the current tick (a refresh); a reference kept from up to 15 s before can
+ * let a trade reach up to twice as far on one side. Such a trade's cost is then a conservative bound and says so
+ * (perp-trade-cost.ts: `withinKnownRange` false); reading the reference (a private slot) would centre it.
  */
 export function reachableTickWindow(
   tick: number,
@@ -53,11 +57,10 @@ export function reachableTickWindow(
 }
 
 /**
- * The window a snapshot reads in the next one's main round, before that block's price is known: the market pool
- * trades only through the ClearingHouse, which keeps each block within maxTickCrossedWithinBlock of its first tick,
- * so the next block's tick is within that distance of this one and every tick a trade can reach from it is within
- * twice the distance of this one. Skipped blocks or a reorg can move it further: the decoder checks, and reads what
- * the window missed.
+ * The window a snapshot reads in the next one's main round, before that block's price is known: twice
+ * reachableTickWindow's distance around this block's tick, which holds the next block's window when its tick moved
+ * at most maxTickCrossedWithinBlock. A larger move (skipped blocks, a reorg, a reference kept from before: see
+ * reachableTickWindow) is found by the decoder, which reads what the window missed.
  */
 export function nextBlockDepthWindow(
   tick: number,
