@@ -222,6 +222,36 @@ historyStoreSuite("history store on PostgreSQL", postgres.skipReason, async () =
   };
 });
 
+/**
+ * The contract of the tables the indexer's scans fill, one row per transaction log (funding settlements, collateral
+ * moves, LP principal flows; src/store/event-table.ts): a log found again overwrites its row with the later
+ * figures, another book's rows stay out, and a book's rows read back by block range, both ends included, oldest
+ * first. `record` builds a row of book eth-usdc whose figure is `usd`.
+ */
+function itKeepsEveryRecordOncePerLog<R extends { bookId: string; txHash: string; logIndex: number }>(table: {
+  record: (txHash: string, blockNumber: bigint, logIndex: number, usd: number) => R;
+  put: (rows: R[]) => Promise<void>;
+  read: (bookId: string, blocks: { fromBlock: bigint; toBlock: bigint }) => Promise<R[]>;
+  figure: (row: R) => number;
+  figures: { later: number; first: number; again: number; added: number };
+}) {
+  const { record, put, read, figure, figures } = table;
+  it("keeps every record once per log, and reads a book's by block range, oldest first", async () => {
+    await put([record("0xb", 12n, 1, figures.later), record("0xa", 11n, 4, figures.first)]);
+    // Found again (a retried evaluation): the same rows, the later figures.
+    await put([record("0xa", 11n, 4, figures.again), record("0xa", 11n, 5, figures.added)]);
+    await put([{ ...record("0xc", 11n, 0, 9), bookId: "other" }]);
+    const rows = await read("eth-usdc", { fromBlock: 11n, toBlock: 12n });
+    expect(rows.map((r) => [r.txHash, r.logIndex, figure(r)])).toEqual([
+      ["0xa", 4, figures.again],
+      ["0xa", 5, figures.added],
+      ["0xb", 1, figures.later],
+    ]);
+    expect(rows[0]).toEqual(record("0xa", 11n, 4, figures.again));
+    expect(await read("eth-usdc", { fromBlock: 12n, toBlock: 20n })).toHaveLength(1);
+  });
+}
+
 function historyStoreSuite(
   label: string,
   skipReason: string | undefined,
@@ -911,21 +941,12 @@ function historyStoreSuite(
         fundingPaymentUsd: usd,
       });
 
-      it("keeps every settlement once per log, and reads a book's by block range, oldest first", async () => {
-        await store().putFundingSettlements([settled("0xb", 12n, 1, -0.5), settled("0xa", 11n, 4, 2.25)]);
-        // Found again (a retried evaluation): the same rows, the later figures.
-        await store().putFundingSettlements([settled("0xa", 11n, 4, 2.5), settled("0xa", 11n, 5, 1)]);
-        await store().putFundingSettlements([{ ...settled("0xc", 11n, 0, 9), bookId: "other" }]);
-        const rows = await store().fundingSettlements("eth-usdc", { fromBlock: 11n, toBlock: 12n });
-        expect(rows.map((r) => [r.txHash, r.logIndex, r.fundingPaymentUsd])).toEqual([
-          ["0xa", 4, 2.5],
-          ["0xa", 5, 1],
-          ["0xb", 1, -0.5],
-        ]);
-        expect(rows[0]).toEqual(settled("0xa", 11n, 4, 2.5));
-        expect(await store().fundingSettlements("eth-usdc", { fromBlock: 12n, toBlock: 20n })).toHaveLength(
-          1,
-        );
+      itKeepsEveryRecordOncePerLog({
+        record: settled,
+        put: (rows) => store().putFundingSettlements(rows),
+        read: (bookId, blocks) => store().fundingSettlements(bookId, blocks),
+        figure: (row) => row.fundingPaymentUsd,
+        figures: { later: -0.5, first: 2.25, again: 2.5, added: 1 },
       });
 
       it("throws naming the table and column of a malformed row, where the well-formed one reads", async () => {
@@ -1000,19 +1021,12 @@ function historyStoreSuite(
         movedUsd,
       });
 
-      it("keeps every move once per log, and reads a book's by block range, oldest first", async () => {
-        await store().putCollateralMoves([moved("0xb", 12n, 1, -300), moved("0xa", 11n, 4, 500)]);
-        // Found again (a retried evaluation): the same rows, the later figures.
-        await store().putCollateralMoves([moved("0xa", 11n, 4, 501), moved("0xa", 11n, 5, 1)]);
-        await store().putCollateralMoves([{ ...moved("0xc", 11n, 0, 9), bookId: "other" }]);
-        const rows = await store().collateralMoves("eth-usdc", { fromBlock: 11n, toBlock: 12n });
-        expect(rows.map((r) => [r.txHash, r.logIndex, r.movedUsd])).toEqual([
-          ["0xa", 4, 501],
-          ["0xa", 5, 1],
-          ["0xb", 1, -300],
-        ]);
-        expect(rows[0]).toEqual(moved("0xa", 11n, 4, 501));
-        expect(await store().collateralMoves("eth-usdc", { fromBlock: 12n, toBlock: 20n })).toHaveLength(1);
+      itKeepsEveryRecordOncePerLog({
+        record: moved,
+        put: (rows) => store().putCollateralMoves(rows),
+        read: (bookId, blocks) => store().collateralMoves(bookId, blocks),
+        figure: (row) => row.movedUsd,
+        figures: { later: -300, first: 500, again: 501, added: 1 },
       });
     });
 
@@ -1031,19 +1045,12 @@ function historyStoreSuite(
         feesToSpotUsd: 0.5,
       });
 
-      it("keeps every flow once per log, and reads a book's by block range, oldest first", async () => {
-        await store().putLpPrincipalFlows([flowed("0xb", 12n, 1, -400), flowed("0xa", 11n, 4, 250)]);
-        // Found again (a retried evaluation): the same rows, the later figures.
-        await store().putLpPrincipalFlows([flowed("0xa", 11n, 4, 260), flowed("0xa", 11n, 5, 10)]);
-        await store().putLpPrincipalFlows([{ ...flowed("0xc", 11n, 0, 9), bookId: "other" }]);
-        const rows = await store().lpPrincipalFlows("eth-usdc", { fromBlock: 11n, toBlock: 12n });
-        expect(rows.map((r) => [r.txHash, r.logIndex, r.principalUsd])).toEqual([
-          ["0xa", 4, 260],
-          ["0xa", 5, 10],
-          ["0xb", 1, -400],
-        ]);
-        expect(rows[0]).toEqual(flowed("0xa", 11n, 4, 260));
-        expect(await store().lpPrincipalFlows("eth-usdc", { fromBlock: 12n, toBlock: 20n })).toHaveLength(1);
+      itKeepsEveryRecordOncePerLog({
+        record: flowed,
+        put: (rows) => store().putLpPrincipalFlows(rows),
+        read: (bookId, blocks) => store().lpPrincipalFlows(bookId, blocks),
+        figure: (row) => row.principalUsd,
+        figures: { later: -400, first: 250, again: 260, added: 10 },
       });
     });
 
