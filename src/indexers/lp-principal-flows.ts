@@ -51,6 +51,27 @@ interface AmountsArgs {
 }
 
 /** The flows of the given positions among decoded logs (any addresses, any events), oldest first. */
+/** A transaction's flow of one position before its logs are added: nothing moved yet. */
+export function emptyFlowOf(
+  log: ChangeLog & { transactionHash: `0x${string}` },
+  position: { id: string; token0: TokenRef; token1: TokenRef },
+  collectedToSafe: boolean,
+): LpPrincipalFlow {
+  return {
+    blockNumber: log.blockNumber,
+    transactionHash: log.transactionHash,
+    logIndex: log.logIndex,
+    position: position.id,
+    token0: position.token0,
+    token1: position.token1,
+    principal0: 0n,
+    principal1: 0n,
+    feesCollected0: 0n,
+    feesCollected1: 0n,
+    collectedToSafe,
+  };
+}
+
 export function v3PrincipalFlowsAmong(
   logs: readonly ChangeLog[],
   input: {
@@ -80,17 +101,11 @@ export function v3PrincipalFlowsAmong(
     let flow = byTxAndPosition.get(key);
     if (flow === undefined) {
       flow = {
-        blockNumber: log.blockNumber,
-        transactionHash: log.transactionHash,
-        logIndex: log.logIndex,
-        position: `uniswap-v3:${args.tokenId}`,
-        token0: tokens.token0,
-        token1: tokens.token1,
-        principal0: 0n,
-        principal1: 0n,
-        feesCollected0: 0n,
-        feesCollected1: 0n,
-        collectedToSafe: false,
+        ...emptyFlowOf(
+          { ...log, transactionHash: log.transactionHash },
+          { id: `uniswap-v3:${args.tokenId}`, ...tokens },
+          false,
+        ),
         decreased0: 0n,
         decreased1: 0n,
       };

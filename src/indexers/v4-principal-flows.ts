@@ -15,7 +15,7 @@ import { mintAmounts, positionAmounts } from "../engine/position-amounts.ts";
 import type { TokenRef } from "../engine/snapshot.ts";
 import type { ChangeLog } from "./book-changes.ts";
 import { inChainOrder } from "./log-order.ts";
-import type { LpPrincipalFlow } from "./lp-principal-flows.ts";
+import { emptyFlowOf, type LpPrincipalFlow } from "./lp-principal-flows.ts";
 
 /** What a v4 flow needs of a Safe position: its pool, range and currencies. */
 export interface V4FlowPosition {
@@ -87,21 +87,13 @@ export function v4PrincipalFlowsAmong(
     const key = `${log.transactionHash.toLowerCase()} ${tokenId}`;
     let flow = byTxAndPosition.get(key);
     if (flow === undefined) {
-      flow = {
-        blockNumber: log.blockNumber,
-        transactionHash: log.transactionHash,
-        logIndex: log.logIndex,
-        position: `uniswap-v4:${tokenId}`,
-        token0: position.currency0,
-        token1: position.currency1,
-        principal0: 0n,
-        principal1: 0n,
-        feesCollected0: 0n,
-        feesCollected1: 0n,
-        // The PositionManager pays whichever recipient the caller's TAKE names, which no PoolManager log shows: the
-        // Safe's own transactions (its owners', the keeper's) take to the Safe.
-        collectedToSafe: true,
-      };
+      // The PositionManager pays whichever recipient the caller's TAKE names, which no PoolManager log shows: the
+      // Safe's own transactions (its owners', the keeper's) take to the Safe.
+      flow = emptyFlowOf(
+        { ...log, transactionHash: log.transactionHash },
+        { id: `uniswap-v4:${tokenId}`, token0: position.currency0, token1: position.currency1 },
+        true,
+      );
       byTxAndPosition.set(key, flow);
     }
     flow.principal0 += sign * amounts.amount0;
