@@ -5,7 +5,6 @@ import {
   type Hash,
   pad,
   parseAbi,
-  parseEventLogs,
   toHex,
 } from "viem";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
@@ -35,6 +34,7 @@ import type { HistoryStore } from "../../../src/store/history-store.ts";
 import { openHistoryStore } from "../../../src/store/open-history-store.ts";
 import { readReportPeriod } from "../../../src/store/report-period.ts";
 import { aaveAction, aavePlan, shortMorePlan, usdcToUsdtPlan, wethSale } from "../../support/devnet-plans.ts";
+import { poolManagerPayouts } from "../../support/pool-manager-payouts.ts";
 import {
   ownersDepositPerpCollateral,
   ownersSettleFunding,
@@ -691,14 +691,8 @@ describe("LP principal the owners withdraw outside the keeper's plans", () => {
     // The chain's figures: what the PoolManager transferred to the Safe, less the fees the position was owed just
     // before (v4 pays them on any modification; no swap ran in between, so the block before's fee growth is the
     // transaction's): Position.update's (inside − last) · L / 2^128.
-    const paid = parseEventLogs({ abi: erc20Abi, eventName: "Transfer", logs: receipt.logs }).filter(
-      (log) => log.args.from.toLowerCase() === v4.poolManager.toLowerCase(),
-    );
-    expect(paid.every((log) => log.args.to.toLowerCase() === safe.toLowerCase())).toBe(true);
-    const paidIn = (currency: string) =>
-      paid
-        .filter((log) => log.address.toLowerCase() === currency.toLowerCase())
-        .reduce((sum, log) => sum + log.args.value, 0n);
+    const { recipients, paidIn } = poolManagerPayouts(receipt, v4.poolManager);
+    expect([...recipients]).toEqual([safe.toLowerCase()]);
     const before = withdrawnAt - 1n;
     const [inside0, inside1] = await d.publicClient.readContract({
       address: v4.stateView,
