@@ -1,12 +1,4 @@
-import {
-  type Address,
-  encodeFunctionData,
-  erc20Abi,
-  type Hash,
-  pad,
-  parseAbi,
-  toHex,
-} from "viem";
+import { type Address, encodeFunctionData, erc20Abi, type Hash, pad, parseAbi, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { Keeper } from "../../../keeper/keeper.ts";
 import { AAVE_V3_POOL_ABI } from "../../../src/chain/abis/aave-v3-abi.ts";
