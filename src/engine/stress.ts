@@ -22,6 +22,7 @@
 import { type AaveLegStress, aaveLegUnderShock } from "./aave-stress.ts";
 import type { BookMetrics } from "./book-metrics.ts";
 import { evaluateBook } from "./book-metrics.ts";
+import { createBootstrapCountsCache, pathTotals } from "./bootstrap-draw-counts.ts";
 import { unitAmounts } from "./impermanent-loss.ts";
 import { emit, fail, toFloat } from "./input-guards.ts";
 import type { BookParams } from "./params.ts";
@@ -437,6 +438,12 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/**
+ * The bootstrap's draws per shape, kept across calls: a memo of a pure function (same shape, same draws), so
+ * residualVarEs stays a function of its arguments; its memory is bounded by the cache's few entries.
+ */
+const drawCounts = createBootstrapCountsCache();
+
 export interface ResidualRisk {
   confidence: number;
   horizonSteps: number;
@@ -472,23 +479,14 @@ export function residualVarEs(
     if (!Number.isFinite(residual[i]))
       fail(`samples[${i + 1}]`, "lpValueUsd and hedgeValueUsd must be finite", residual[i]);
   }
-  // The keeper's hottest loop (paths × horizonSteps draws every evaluation: 1.2M where blocks come every second):
-  // mulberry32 inlined over a typed array. It draws exactly the sequence `mulberry32(seed)` gives, in the same
-  // order, so every figure is the same as the plain loop's (stress.test.ts checks it against that loop).
-  const draws = Float64Array.from(residual);
-  const count = draws.length;
-  const outcomes = new Float64Array(paths);
-  let state = seed >>> 0;
-  for (let p = 0; p < paths; p++) {
-    let pnl = 0;
-    for (let s = 0; s < horizonSteps; s++) {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(state ^ (state >>> 15), state | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      pnl += draws[Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * count)]!;
-    }
-    outcomes[p] = pnl;
-  }
+  // The keeper's hottest loop was paths × horizonSteps seeded draws at every evaluation (1.2M at a one-hour horizon
+  // on short blocks). The draws depend only on the shape, so they are made once per shape (bootstrap-draw-counts.ts)
+  // and each path is a sum over the distinct changes it drew: the same draws as mulberry32(seed) gives, summed
+  // grouped by change instead of in draw order (equal up to float rounding; stress.test.ts checks the plain loop).
+  const outcomes = pathTotals(
+    drawCounts(residual.length, horizonSteps, paths, seed),
+    Float64Array.from(residual),
+  );
   outcomes.sort(); // a typed array sorts numerically
   const cut = quantile(outcomes, 1 - confidence);
   let tailSum = 0;
