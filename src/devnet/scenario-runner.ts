@@ -102,6 +102,13 @@ export interface RunScenarioOptions {
    * on one chain. Off by default.
    */
   arbitrage?: { reference: MarketReference };
+  /**
+   * A `time.advance` of more than one slot first mines, a slot apart, the transactions others sent in reaction to
+   * the previous block (up to 5 blocks, each reported to `onBlock` as a reaction, the arbitrageur's swaps at its
+   * start), then jumps to the step's time: on a live chain a transaction sent now is mined in the next slot, not
+   * hours later, where a deadline would have passed. As `market.path` does between its blocks. Off by default.
+   */
+  reactionsBeforeTimeJumps?: boolean;
 }
 
 export interface ScenarioReport {
@@ -202,7 +209,17 @@ export async function runScenario(
                 await options.onBlock?.({ ...block, step: index });
               },
             )
-          : await runOneBlockStep(client, manifest, baseline, step, arbitrage);
+          : await runOneBlockStep(
+              client,
+              manifest,
+              baseline,
+              step,
+              arbitrage,
+              options.reactionsBeforeTimeJumps === true,
+              async (block) => {
+                await options.onBlock?.({ ...block, step: index });
+              },
+            );
       const report: StepReport = {
         index,
         kind: step.kind,
@@ -259,20 +276,37 @@ function poolPricesSetBy(
   }
 }
 
-/** A step of one block: the arbitrageur's swaps first (on the pools the step leaves alone), then the step's own. */
+/**
+ * A step of one block: the arbitrageur's swaps first (on the pools the step leaves alone), then the step's own.
+ * With `reactionsFirst`, a time jump is preceded by the reaction blocks others' pending transactions need
+ * (`mineReactions`), and jumps the rest of the way.
+ */
 async function runOneBlockStep(
   client: DevnetClient,
   manifest: DevnetManifest,
   baseline: Baseline,
   step: Exclude<ScenarioStep, { kind: "market.path" }>,
   arbitrage: Arbitrage,
+  reactionsFirst: boolean,
+  onBlock: (block: Omit<BlockReport, "step">) => Promise<void>,
 ): Promise<{ moved: MovedValue[]; blocks: number; arbitrage?: ArbitrageSwap[] }> {
-  const set = poolPricesSetBy(step, baseline);
+  let ownStep = step;
+  let reactions = { mined: 0, arbitraged: [] as ArbitrageSwap[], lastSec: 0 };
+  if (reactionsFirst && step.kind === "time.advance" && step.seconds > REACTION_DELAY_SEC) {
+    const startSec = await readTimestamp(client);
+    reactions = await mineReactions(client, startSec, startSec + step.seconds, arbitrage, onBlock);
+    if (reactions.mined > 0) ownStep = { ...step, seconds: startSec + step.seconds - reactions.lastSec };
+  }
+  const set = poolPricesSetBy(ownStep, baseline);
   const queued = await arbitrage.before(set.map(([key]) => key));
-  const moved = await runStep(client, manifest, baseline, step);
+  const moved = await runStep(client, manifest, baseline, ownStep);
   await queued.confirm();
   for (const [key, price] of set) arbitrage.reference?.set(key, price);
-  return { moved, blocks: 1, ...(arbitrage.reference && { arbitrage: queued.swaps }) };
+  return {
+    moved,
+    blocks: 1 + reactions.mined,
+    ...(arbitrage.reference && { arbitrage: [...reactions.arbitraged, ...queued.swaps] }),
+  };
 }
 
 function defined<T>(values: readonly (T | undefined)[]): T[] {
@@ -686,7 +720,7 @@ const MAX_REACTION_BLOCKS = 5;
  * ran are mined a slot later, in blocks of their own, while the next planned block is further away (otherwise they
  * ride along with it). No market moves and no feed rounds in those blocks (the plan has none due before its next
  * block), but the arbitrageur's swaps when it is on: such a block exists because others traded. Returns how many
- * were mined, and the arbitrageur's swaps in them.
+ * were mined, the arbitrageur's swaps in them, and the last one's time.
  */
 async function mineReactions(
   client: DevnetClient,
@@ -694,12 +728,12 @@ async function mineReactions(
   nextPlannedSec: number | undefined,
   arbitrage: Arbitrage,
   onBlock: (block: Omit<BlockReport, "step">) => Promise<void>,
-): Promise<{ mined: number; arbitraged: ArbitrageSwap[] }> {
-  let atSec = afterSec;
+): Promise<{ mined: number; arbitraged: ArbitrageSwap[]; lastSec: number }> {
+  let lastSec = afterSec;
   let mined = 0;
   const arbitraged: ArbitrageSwap[] = [];
   while (mined < MAX_REACTION_BLOCKS) {
-    atSec += REACTION_DELAY_SEC;
+    const atSec = lastSec + REACTION_DELAY_SEC;
     if (nextPlannedSec !== undefined && atSec >= nextPlannedSec) break;
     const pending = await client.publicClient.getBlock({ blockTag: "pending" });
     if (pending.transactions.length === 0) break;
@@ -708,6 +742,7 @@ async function mineReactions(
     await client.testClient.mine({ blocks: 1 });
     await queued.confirm();
     arbitraged.push(...queued.swaps);
+    lastSec = atSec;
     mined++;
     const blockNumber = await client.publicClient.getBlockNumber({ cacheTime: 0 });
     await onBlock({
@@ -718,5 +753,5 @@ async function mineReactions(
       ...(arbitrage.reference && { arbitrage: queued.swaps }),
     });
   }
-  return { mined, arbitraged };
+  return { mined, arbitraged, lastSec };
 }
