@@ -106,4 +106,70 @@ describe("the devnet arbitrageur", () => {
     expect(reference.get("usdcUsdt100")).toBe(0.99);
     expect((await readPoolState(client, manifest.pools.usdcUsdt100)).price).toBeCloseTo(0.99, 6);
   });
+
+  it("mines what others queued before a time jump a slot later, with the option; in the jump's block without it", async () => {
+    const { client, manifest, publicClient } = devnet();
+    const pool = manifest.pools.usdcWeth500;
+    const jump = async (reactionsBeforeTimeJumps: boolean) => {
+      const reactionBlocks: { blockNumber: bigint; atSec: number; reaction: boolean }[] = [];
+      let quietSec = 0;
+      const report = await runScenario(
+        client,
+        manifest,
+        {
+          name: "push-then-jump",
+          description: "a quiet block, then an hour",
+          feedRules: {},
+          steps: [
+            { kind: "time.advance", seconds: 12, refreshFeeds: [] },
+            { kind: "time.advance", seconds: 3_600, refreshFeeds: [] },
+          ],
+        },
+        {
+          arbitrage: { reference: new Map([["usdcWeth500", 3000]]) },
+          reactionsBeforeTimeJumps,
+          onBlock: (block) => {
+            reactionBlocks.push(block);
+          },
+          onStep: async (step) => {
+            if (step.index !== 0) return;
+            quietSec = Number((await publicClient.getBlock()).timestamp);
+            const { sqrtPriceX96 } = await readPoolState(client, pool, "pending");
+            const push = poolMoveTransaction(
+              manifest.accounts.trader.address,
+              manifest.contracts.swapRouter,
+              pool,
+              sqrtPriceX96,
+              3000 * (1 - 0.003),
+            )!;
+            await sendDevnetTransaction(client, push.label, push);
+          },
+        },
+      );
+      const head = await publicClient.getBlock();
+      return { report, reactionBlocks, quietSec, endSec: Number(head.timestamp), head };
+    };
+    const snapshot = await devnet().snapshot();
+    const live = await jump(true);
+    await devnet().revert(snapshot);
+    const oneBlock = await jump(false);
+
+    // With the option: the push is mined 12 s after the quiet block, in a reaction block; the arbitrageur trades
+    // the pool back at the start of the next block, the jump's, which lands an hour after the quiet block.
+    expect(live.reactionBlocks).toHaveLength(1);
+    expect(live.reactionBlocks[0]).toMatchObject({ reaction: true, atSec: live.quietSec + 12 });
+    const reactionBlock = await publicClient.getBlock({ blockNumber: live.reactionBlocks[0]!.blockNumber });
+    expect(reactionBlock.transactions).toHaveLength(1);
+    expect(live.report.steps[1]?.blocks).toBe(2);
+    expect(live.report.steps[1]?.arbitrage).toHaveLength(1);
+    expect(live.head.transactions).toHaveLength(1);
+    expect(live.endSec - live.quietSec).toBeGreaterThanOrEqual(3_600);
+    expect(live.endSec - live.quietSec).toBeLessThan(3_610);
+    // Positive control, without it: one block, the push mined in the jump's block an hour later.
+    expect(oneBlock.reactionBlocks).toEqual([]);
+    expect(oneBlock.report.steps[1]?.blocks).toBe(1);
+    expect(oneBlock.report.steps[1]?.arbitrage).toEqual([]);
+    expect(oneBlock.head.transactions).toHaveLength(1);
+    expect(oneBlock.endSec - oneBlock.quietSec).toBeGreaterThanOrEqual(3_600);
+  });
 });
