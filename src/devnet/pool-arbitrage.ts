@@ -50,7 +50,11 @@ export interface PoolArbitrage {
   targetPrice: number;
 }
 
-export function poolArbitrage(poolPrice: number, marketPrice: number, feePips: number): PoolArbitrage | undefined {
+export function poolArbitrage(
+  poolPrice: number,
+  marketPrice: number,
+  feePips: number,
+): PoolArbitrage | undefined {
   if (!(poolPrice > 0) || !Number.isFinite(poolPrice))
     throw new RangeError(`poolPrice must be positive, got ${poolPrice}`);
   const { lower, upper } = noArbitrageBand(marketPrice, feePips);

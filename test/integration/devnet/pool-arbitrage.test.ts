@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { readPoolState } from "../../../src/devnet/market-state.ts";
 import { poolMoveTransaction } from "../../../src/devnet/market-moves.ts";
+import { readPoolState } from "../../../src/devnet/market-state.ts";
 import type { MarketReference } from "../../../src/devnet/pool-arbitrage.ts";
 import { rawPriceFromQuote, tickFromRawPrice } from "../../../src/devnet/price-math.ts";
 import type { Scenario } from "../../../src/devnet/scenario.ts";
