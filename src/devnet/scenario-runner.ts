@@ -69,7 +69,10 @@ export interface StepReport {
   label: string;
   durationMs: number;
   moved: MovedValue[];
-  /** Blocks the step mined (1 for every kind but `market.path`, whose reaction blocks count too). */
+  /**
+   * Blocks the step mined: 1 for every kind but `market.path`, whose reaction blocks count too, as do those before a
+   * time jump with `reactionsBeforeTimeJumps`.
+   */
   blocks: number;
   /** `market.path`: every round the feeds posted, in order. */
   rounds?: FeedRoundReport[];
@@ -92,7 +95,10 @@ export interface BlockReport {
 export interface RunScenarioOptions {
   /** Runs after each step's last block and is awaited: a caller may let others react before the next step. */
   onStep?: (report: StepReport) => void | Promise<void>;
-  /** Runs after each block of a multi-block step and is awaited (a keeper may evaluate every block). */
+  /**
+   * Runs after each block of a multi-block step (`market.path`'s, and the reaction blocks before a time jump) and
+   * is awaited (a keeper may evaluate every block).
+   */
   onBlock?: (block: BlockReport) => void | Promise<void>;
   /**
    * Turns the devnet's arbitrageur on (pool-arbitrageur.ts): at the start of every block the scenario mines, it
@@ -196,19 +202,12 @@ export async function runScenario(
   await withManualMining(client, async () => {
     for (const [index, step] of scenario.steps.entries()) {
       const stepStarted = performance.now();
+      const onBlock = async (block: Omit<BlockReport, "step">) => {
+        await options.onBlock?.({ ...block, step: index });
+      };
       const outcome =
         step.kind === "market.path"
-          ? await runMarketPath(
-              client,
-              manifest,
-              baseline,
-              step,
-              scenario.feedRules,
-              arbitrage,
-              async (block) => {
-                await options.onBlock?.({ ...block, step: index });
-              },
-            )
+          ? await runMarketPath(client, manifest, baseline, step, scenario.feedRules, arbitrage, onBlock)
           : await runOneBlockStep(
               client,
               manifest,
@@ -216,9 +215,7 @@ export async function runScenario(
               step,
               arbitrage,
               options.reactionsBeforeTimeJumps === true,
-              async (block) => {
-                await options.onBlock?.({ ...block, step: index });
-              },
+              onBlock,
             );
       const report: StepReport = {
         index,
