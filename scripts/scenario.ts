@@ -1,5 +1,6 @@
-// `npm run scenario -- <name> [--manifest deployments/devnet.json]`: run a market scenario against the running
-// devnet that the manifest describes, printing what each step moved.
+// `npm run scenario -- <name> [--manifest deployments/devnet.json] [--arbitrage]`: run a market scenario against the
+// running devnet that the manifest describes, printing what each step moved. `--arbitrage`: with the devnet's
+// arbitrageur on (docs/devnet.md, market participants), its market taken from the pools' prices at the start.
 import { parseArgs } from "node:util";
 import {
   assertManifestChain,
@@ -21,7 +22,7 @@ function format(value: number): string {
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
-    options: { manifest: { type: "string" } },
+    options: { manifest: { type: "string" }, arbitrage: { type: "boolean", default: false } },
     allowPositionals: true,
     strict: true,
   });
@@ -44,8 +45,15 @@ async function main(): Promise<void> {
   });
   console.log(`${scenario.name}: ${scenario.description}`);
   const report = await runScenario(client, manifest, scenario, {
+    ...(values.arbitrage && { arbitrage: { reference: new Map() } }),
     onStep: (step) => {
-      const moved = step.moved.map((m) => `${m.what} ${format(m.before)} → ${format(m.after)}`).join("; ");
+      const arbitraged = (step.arbitrage ?? []).map(
+        (swap) => `arbitrage ${swap.pool} ${format(swap.fromPrice)} → ${format(swap.toPrice)}`,
+      );
+      const moved = [
+        ...step.moved.map((m) => `${m.what} ${format(m.before)} → ${format(m.after)}`),
+        ...arbitraged,
+      ].join("; ");
       console.log(
         `  ${String(step.index + 1).padStart(2)}. ${step.label} [${step.durationMs.toFixed(0)} ms]: ${moved}`,
       );

@@ -329,6 +329,8 @@ async function playL2Scenario(
   let graceEndsAtBlock: bigint | undefined;
   let l1EvaluatedWhileL2Down: DemoL2Scenario["l1EvaluatedWhileL2Down"] | undefined;
   await d.runScenario(name, {
+    // The L2's arbitrageur, as the L1's (one scenario here: its market reference starts from the pools).
+    arbitrage: { reference: new Map() },
     onStep: async (step) => {
       await settled();
       const block = await head(d);

@@ -27,6 +27,8 @@ import {
   type StateAt,
 } from "./market-state.ts";
 import { perpMoveBlockTimestamp, readPerpPriceLimit } from "./perp-price-limit.ts";
+import type { MarketReference } from "./pool-arbitrage.ts";
+import { type ArbitrageSwap, type QueuedArbitrage, queueArbitrage } from "./pool-arbitrageur.ts";
 import type { PoolKey } from "./pools.ts";
 import { type DevnetV4Pool, V4_POOLS_FOLLOWING, type V4PoolName, v4PoolOfManifest } from "./pools-v4.ts";
 import { sqrtPriceX96FromRawPrice } from "./price-math.ts";
@@ -67,10 +69,15 @@ export interface StepReport {
   label: string;
   durationMs: number;
   moved: MovedValue[];
-  /** Blocks the step mined (1 for every kind but `market.path`, whose reaction blocks count too). */
+  /**
+   * Blocks the step mined: 1 for every kind but `market.path`, whose reaction blocks count too, as do those before a
+   * time jump with `reactionsBeforeTimeJumps`.
+   */
   blocks: number;
   /** `market.path`: every round the feeds posted, in order. */
   rounds?: FeedRoundReport[];
+  /** With the arbitrageur on: its swaps in the step's blocks, in order. */
+  arbitrage?: ArbitrageSwap[];
 }
 
 /** One block of a multi-block step (`market.path`), mined. */
@@ -81,13 +88,33 @@ export interface BlockReport {
   rounds: FeedRoundReport[];
   /** A block of transactions others sent in reaction to the previous one (no market move, no round). */
   reaction: boolean;
+  /** With the arbitrageur on: its swaps at the start of the block. */
+  arbitrage?: ArbitrageSwap[];
 }
 
 export interface RunScenarioOptions {
   /** Runs after each step's last block and is awaited: a caller may let others react before the next step. */
   onStep?: (report: StepReport) => void | Promise<void>;
-  /** Runs after each block of a multi-block step and is awaited (a keeper may evaluate every block). */
+  /**
+   * Runs after each block of a multi-block step (`market.path`'s, and the reaction blocks before a time jump) and
+   * is awaited (a keeper may evaluate every block).
+   */
   onBlock?: (block: BlockReport) => void | Promise<void>;
+  /**
+   * Turns the devnet's arbitrageur on (pool-arbitrageur.ts): at the start of every block the scenario mines, it
+   * swaps each pool that block does not move itself back to the edge of its no-arbitrage band around `reference`,
+   * so a trade mined in one block (a keeper's) is arbitraged in the next. The runner fills the reference from the
+   * pools for any pair it lacks and records every price a step sets: pass the same map to every scenario played
+   * on one chain. Off by default.
+   */
+  arbitrage?: { reference: MarketReference };
+  /**
+   * A `time.advance` of more than one slot first mines, a slot apart, the transactions others sent in reaction to
+   * the previous block (up to 5 blocks, each reported to `onBlock` as a reaction, the arbitrageur's swaps at its
+   * start), then jumps to the step's time: on a live chain a transaction sent now is mined in the next slot, not
+   * hours later, where a deadline would have passed. As `market.path` does between its blocks. Off by default.
+   */
+  reactionsBeforeTimeJumps?: boolean;
 }
 
 export interface ScenarioReport {
@@ -166,16 +193,30 @@ export async function runScenario(
   const started = performance.now();
   client = withBatchedReads(client);
   const baseline = await readBaseline(client, manifest);
+  const reference = options.arbitrage?.reference;
+  for (const key of POOL_KEYS) if (reference && !reference.has(key)) reference.set(key, baseline.pools[key]);
+  const arbitrage: Arbitrage = reference
+    ? { reference, before: (moved) => queueArbitrage(client, manifest, reference, moved) }
+    : { before: async () => NO_ARBITRAGE };
   const steps: StepReport[] = [];
   await withManualMining(client, async () => {
     for (const [index, step] of scenario.steps.entries()) {
       const stepStarted = performance.now();
+      const onBlock = async (block: Omit<BlockReport, "step">) => {
+        await options.onBlock?.({ ...block, step: index });
+      };
       const outcome =
         step.kind === "market.path"
-          ? await runMarketPath(client, manifest, baseline, step, scenario.feedRules, async (block) => {
-              await options.onBlock?.({ ...block, step: index });
-            })
-          : { moved: await runStep(client, manifest, baseline, step), blocks: 1 };
+          ? await runMarketPath(client, manifest, baseline, step, scenario.feedRules, arbitrage, onBlock)
+          : await runOneBlockStep(
+              client,
+              manifest,
+              baseline,
+              step,
+              arbitrage,
+              options.reactionsBeforeTimeJumps === true,
+              onBlock,
+            );
       const report: StepReport = {
         index,
         kind: step.kind,
@@ -203,6 +244,65 @@ function withBatchedReads(client: DevnetClient): DevnetClient {
       batch: { multicall: true },
       pollingInterval: client.publicClient.pollingInterval,
     }),
+  };
+}
+
+/**
+ * The arbitrageur as the runner drives it: `before` queues its swaps for the block about to be mined (none when
+ * it is off), leaving the pools the block moves itself alone; `reference` is the market it trades toward.
+ */
+interface Arbitrage {
+  reference?: MarketReference;
+  before(moved: readonly PoolKey[]): Promise<QueuedArbitrage>;
+}
+
+const NO_ARBITRAGE: QueuedArbitrage = { swaps: [], confirm: async () => {} };
+
+/** The pools a one-block step sets to a price of its own, with that price (what the market now shows for them). */
+function poolPricesSetBy(
+  step: Exclude<ScenarioStep, { kind: "market.path" }>,
+  baseline: Baseline,
+): [PoolKey, number][] {
+  switch (step.kind) {
+    case "pool.movePrice":
+      return [[step.pool, target(step, baseline.pools[step.pool])]];
+    case "market.moveEth":
+      return [["usdcWeth500", target(step, baseline.feeds.ethUsd)]];
+    default:
+      return [];
+  }
+}
+
+/**
+ * A step of one block: the arbitrageur's swaps first (on the pools the step leaves alone), then the step's own.
+ * With `reactionsFirst`, a time jump is preceded by the reaction blocks others' pending transactions need
+ * (`mineReactions`), and jumps the rest of the way.
+ */
+async function runOneBlockStep(
+  client: DevnetClient,
+  manifest: DevnetManifest,
+  baseline: Baseline,
+  step: Exclude<ScenarioStep, { kind: "market.path" }>,
+  arbitrage: Arbitrage,
+  reactionsFirst: boolean,
+  onBlock: (block: Omit<BlockReport, "step">) => Promise<void>,
+): Promise<{ moved: MovedValue[]; blocks: number; arbitrage?: ArbitrageSwap[] }> {
+  let ownStep = step;
+  let reactions = { mined: 0, arbitraged: [] as ArbitrageSwap[], lastSec: 0 };
+  if (reactionsFirst && step.kind === "time.advance" && step.seconds > REACTION_DELAY_SEC) {
+    const startSec = await readTimestamp(client);
+    reactions = await mineReactions(client, startSec, startSec + step.seconds, arbitrage, onBlock);
+    if (reactions.mined > 0) ownStep = { ...step, seconds: startSec + step.seconds - reactions.lastSec };
+  }
+  const set = poolPricesSetBy(ownStep, baseline);
+  const queued = await arbitrage.before(set.map(([key]) => key));
+  const moved = await runStep(client, manifest, baseline, ownStep);
+  await queued.confirm();
+  for (const [key, price] of set) arbitrage.reference?.set(key, price);
+  return {
+    moved,
+    blocks: 1 + reactions.mined,
+    ...(arbitrage.reference && { arbitrage: [...reactions.arbitraged, ...queued.swaps] }),
   };
 }
 
@@ -466,8 +566,9 @@ async function runMarketPath(
   baseline: Baseline,
   step: Extract<ScenarioStep, { kind: "market.path" }>,
   feedRules: FeedRules,
+  arbitrage: Arbitrage,
   onBlock: (block: Omit<BlockReport, "step">) => Promise<void>,
-): Promise<{ moved: MovedValue[]; blocks: number; rounds: FeedRoundReport[] }> {
+): Promise<{ moved: MovedValue[]; blocks: number; rounds: FeedRoundReport[]; arbitrage?: ArbitrageSwap[] }> {
   const { contracts, pools, feeds, accounts } = manifest;
   const trader = accounts.trader.address;
   const operator = accounts.deployer.address;
@@ -518,10 +619,13 @@ async function runMarketPath(
   });
   const nextRound = new Map(FEED_KEYS.map((key) => [key, aggregatorRound(feedBefore(key).roundId) + 1n]));
   const rounds: FeedRoundReport[] = [];
+  const arbitraged: ArbitrageSwap[] = [];
+  const movedByPath: PoolKey[] = step.usdc ? ["usdcWeth500", "usdcUsdt100"] : ["usdcWeth500"];
   let mined = 0;
   for (const [i, block] of plan.entries()) {
     const eth = priceAt(ethPath, block.atSec);
     const usdc = priceAt(usdcPath, block.atSec);
+    const queued = await arbitrage.before(movedByPath);
     const [ethPoolNow, usdcPoolNow, perpNow, v4EthNow, v4UsdcNow] = await Promise.all([
       readPoolState(client, pools.usdcWeth500, "pending"),
       step.usdc ? readPoolState(client, pools.usdcUsdt100, "pending") : undefined,
@@ -559,12 +663,24 @@ async function runMarketPath(
         perpNow && perpMoveTransaction(trader, contracts.perp, perpNow.sqrtPriceX96, eth),
       ]),
     );
+    await queued.confirm();
+    arbitrage.reference?.set("usdcWeth500", eth / usdc);
+    if (step.usdc) arbitrage.reference?.set("usdcUsdt100", usdc / usdt);
     const blockNumber = await client.publicClient.getBlockNumber({ cacheTime: 0 });
     const posted = block.rounds.map((round) => ({ ...round, atSec: block.atSec, blockNumber }));
     rounds.push(...posted);
     mined++;
-    await onBlock({ blockNumber, atSec: block.atSec, rounds: posted, reaction: false });
-    mined += await mineReactions(client, block.atSec, plan[i + 1]?.atSec, onBlock);
+    arbitraged.push(...queued.swaps);
+    await onBlock({
+      blockNumber,
+      atSec: block.atSec,
+      rounds: posted,
+      reaction: false,
+      ...(arbitrage.reference && { arbitrage: queued.swaps }),
+    });
+    const reactions = await mineReactions(client, block.atSec, plan[i + 1]?.atSec, arbitrage, onBlock);
+    mined += reactions.mined;
+    arbitraged.push(...reactions.arbitraged);
   }
   const [ethPoolAfter, usdcPoolAfter, perpAfter, feedsAfter, v4Moved] = await Promise.all([
     readPoolState(client, pools.usdcWeth500),
@@ -587,6 +703,7 @@ async function runMarketPath(
     ],
     blocks: mined,
     rounds,
+    ...(arbitrage.reference && { arbitrage: arbitraged }),
   };
 }
 
@@ -598,27 +715,40 @@ const MAX_REACTION_BLOCKS = 5;
 /**
  * Between two blocks of a path the chain would have produced many: transactions others queued while `onBlock`
  * ran are mined a slot later, in blocks of their own, while the next planned block is further away (otherwise they
- * ride along with it). No market moves and no feed rounds in those blocks: the plan has none due before its next
- * block. Returns how many were mined.
+ * ride along with it). No market moves and no feed rounds in those blocks (the plan has none due before its next
+ * block), but the arbitrageur's swaps when it is on: such a block exists because others traded. Returns how many
+ * were mined, the arbitrageur's swaps in them, and the last one's time.
  */
 async function mineReactions(
   client: DevnetClient,
   afterSec: number,
   nextPlannedSec: number | undefined,
+  arbitrage: Arbitrage,
   onBlock: (block: Omit<BlockReport, "step">) => Promise<void>,
-): Promise<number> {
-  let atSec = afterSec;
+): Promise<{ mined: number; arbitraged: ArbitrageSwap[]; lastSec: number }> {
+  let lastSec = afterSec;
   let mined = 0;
+  const arbitraged: ArbitrageSwap[] = [];
   while (mined < MAX_REACTION_BLOCKS) {
-    atSec += REACTION_DELAY_SEC;
+    const atSec = lastSec + REACTION_DELAY_SEC;
     if (nextPlannedSec !== undefined && atSec >= nextPlannedSec) break;
     const pending = await client.publicClient.getBlock({ blockTag: "pending" });
     if (pending.transactions.length === 0) break;
+    const queued = await arbitrage.before([]);
     await client.testClient.setNextBlockTimestamp({ timestamp: BigInt(atSec) });
     await client.testClient.mine({ blocks: 1 });
+    await queued.confirm();
+    arbitraged.push(...queued.swaps);
+    lastSec = atSec;
     mined++;
     const blockNumber = await client.publicClient.getBlockNumber({ cacheTime: 0 });
-    await onBlock({ blockNumber, atSec, rounds: [], reaction: true });
+    await onBlock({
+      blockNumber,
+      atSec,
+      rounds: [],
+      reaction: true,
+      ...(arbitrage.reference && { arbitrage: queued.swaps }),
+    });
   }
-  return mined;
+  return { mined, arbitraged, lastSec };
 }
