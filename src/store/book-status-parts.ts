@@ -48,11 +48,15 @@ interface DetailOwner {
 export function splitSharedDetails<Status extends DetailOwner>(
   statuses: readonly Status[],
 ): { details: SplitDetail<Status>[]; parts: DetailPart[] } {
+  // Each detail's sections are serialized once: compared, then written (the part's or the row's).
+  const sectionsOf = new Map<Status, [string, string][] | null>();
   const byBlock = new Map<string, { status: Status; sections: [string, string][] | null }[]>();
   for (const status of statuses) {
     const key = `${status.chainId} ${status.blockNumber}`;
     const group = byBlock.get(key) ?? [];
-    group.push({ status, sections: sectionTexts(status.detail) });
+    const sections = sectionTexts(status.detail);
+    sectionsOf.set(status, sections);
+    group.push({ status, sections });
     byBlock.set(key, group);
   }
   const partOf = new Map<Status, { part: DetailPart; shared: ReadonlySet<string> }>();
@@ -79,7 +83,7 @@ export function splitSharedDetails<Status extends DetailOwner>(
   const details = statuses.map((status): SplitDetail<Status> => {
     const split = partOf.get(status);
     if (split === undefined) return { status, text: jsonToSql(status.detail), part: null };
-    const own = sectionTexts(status.detail)!.filter(([key]) => !split.shared.has(key));
+    const own = sectionsOf.get(status)!.filter(([key]) => !split.shared.has(key));
     return { status, text: objectText(own), part: split.part };
   });
   return { details, parts };
