@@ -22,7 +22,7 @@ export interface DetailPart {
   chainId: number;
   /** sha256 of `text`, hex. */
   hash: string;
-  /** The newest block whose details referenced it in the batch. */
+  /** The block of the details that share it. */
   blockNumber: bigint;
   /** The body as JSON text, what is stored. */
   text: string;
@@ -50,41 +50,39 @@ export function splitSharedDetails<Status extends DetailOwner>(
 ): { details: SplitDetail<Status>[]; parts: DetailPart[] } {
   // Each detail's sections are serialized once: compared, then written (the part's or the row's).
   const sectionsOf = new Map<Status, [string, string][] | null>();
-  const byBlock = new Map<string, { status: Status; sections: [string, string][] | null }[]>();
+  const byBlock = new Map<string, Status[]>();
   for (const status of statuses) {
+    sectionsOf.set(status, sectionTexts(status.detail));
     const key = `${status.chainId} ${status.blockNumber}`;
-    const group = byBlock.get(key) ?? [];
-    const sections = sectionTexts(status.detail);
-    sectionsOf.set(status, sections);
-    group.push({ status, sections });
-    byBlock.set(key, group);
+    byBlock.set(key, [...(byBlock.get(key) ?? []), status]);
   }
   const partOf = new Map<Status, { part: DetailPart; shared: ReadonlySet<string> }>();
   const parts: DetailPart[] = [];
   for (const group of byBlock.values()) {
-    const shared = sharedSections(group.map((g) => g.sections));
+    const shared = sharedSections(group.map((status) => sectionsOf.get(status)!));
     if (shared === null) continue;
-    const [first] = group;
-    const keys = JSON.stringify(first!.sections!.map(([key]) => key));
-    const sections = objectText(first!.sections!.filter(([key]) => shared.has(key)));
+    const first = sectionsOf.get(group[0]!)!;
+    const keys = JSON.stringify(first.map(([key]) => key));
+    const sections = objectText(first.filter(([key]) => shared.has(key)));
     // Worth it only when the copies left out outweigh the part's key list and each row's reference to it.
     if ((group.length - 1) * sections.length <= keys.length + group.length * HASH_HEX_CHARS) continue;
     // Built from the section texts as JSON.stringify would write the object: {"keys":[…],"sections":{…}}.
     const text = `{"keys":${keys},"sections":${sections}}`;
     const part: DetailPart = {
-      chainId: first!.status.chainId,
+      chainId: group[0]!.chainId,
       hash: createHash("sha256").update(text, "utf8").digest("hex"),
-      blockNumber: first!.status.blockNumber,
+      blockNumber: group[0]!.blockNumber,
       text,
     };
     parts.push(part);
-    for (const { status } of group) partOf.set(status, { part, shared });
+    for (const status of group) partOf.set(status, { part, shared });
   }
   const details = statuses.map((status): SplitDetail<Status> => {
+    const sections = sectionsOf.get(status)!;
+    if (sections === null) return { status, text: jsonToSql(status.detail), part: null };
     const split = partOf.get(status);
-    if (split === undefined) return { status, text: jsonToSql(status.detail), part: null };
-    const own = sectionsOf.get(status)!.filter(([key]) => !split.shared.has(key));
-    return { status, text: objectText(own), part: split.part };
+    if (split === undefined) return { status, text: objectText(sections), part: null };
+    return { status, text: objectText(sections.filter(([key]) => !split.shared.has(key))), part: split.part };
   });
   return { details, parts };
 }
@@ -132,8 +130,11 @@ function sectionTexts(detail: unknown): [string, string][] | null {
 const objectText = (sections: readonly [string, string][]) =>
   `{${sections.map(([key, text]) => `${JSON.stringify(key)}:${text}`).join(",")}}`;
 
+/** An object literal's or JSON.parse's (not an array, nor a class instance that JSON would write by its toJSON). */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  if (typeof value !== "object" || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function isDetailPartBody(value: unknown): value is DetailPartBody {
