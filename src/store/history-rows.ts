@@ -1,9 +1,11 @@
 // Rows of the history tables decoded into the contract's records (history-store.ts). Column names are the
 // fields' snake_case; every value goes through sql-values.ts so either driver's row shape decodes the same.
+
 import { DEPEG_TIERS } from "../engine/depeg.ts";
 import { LANES } from "../engine/plan.ts";
 import { BOOK_STATUS_LEVELS, DECISION_KINDS } from "../evaluation/book-evaluation.ts";
 import { BOOK_MODES, PLAN_STATUSES } from "../evaluation/plan-lifecycle.ts";
+import { mergeDetailPart } from "./book-status-parts.ts";
 import {
   type ActionView,
   type AlertHistory,
@@ -42,8 +44,19 @@ export function bookStatusFromRow(row: Row): StoredBookStatus {
     bookValueUsd: numberFromSql(row.book_value_usd, "book_status.book_value_usd"),
     effectiveness: nullableNumberFromSql(row.effectiveness, "book_status.effectiveness"),
     effectivenessWindow: nullableStringFromSql(row.effectiveness_window, "book_status.effectiveness_window"),
-    detail: jsonFromSql<unknown>(row.detail, "book_status.detail"),
+    detail: detailFromRow(row),
   };
+}
+
+/**
+ * The detail whole: the row's own sections merged with its part's (migration 15) when it names one. A part the
+ * row names but the join did not find (deleted by a clean-up racing a late write, sql-history-store.ts) leaves the
+ * own sections alone, which readers then refuse as not a BookDetail rather than show half of it as whole.
+ */
+function detailFromRow(row: Row): unknown {
+  const own = jsonFromSql<unknown>(row.detail, "book_status.detail");
+  if (row.detail_part == null || row.detail_part_body == null) return own;
+  return mergeDetailPart(own, row.detail_part_body, "book_status_parts.body");
 }
 
 export function depegFromRow(

@@ -417,4 +417,25 @@ ALTER TABLE book_samples ADD COLUMN aave_collateral_accrual jsonb;
 ALTER TABLE book_status ALTER COLUMN detail TYPE json USING detail::text::json;
 `,
   },
+  {
+    version: 15,
+    name: "book status detail parts shared by a block's books",
+    sql: `
+-- The sections of a block's details that several books share (the books of a treasury read one snapshot), stored
+-- once (src/store/book-status-parts.ts): keyed by the sha256 of the part's JSON text, so a replayed write finds it
+-- already there. body = {keys: the detail's keys in order, sections: the shared sections}. block_number is the newest
+-- block a write referenced it at: a part no status references any more is deleted a few blocks later
+-- (sql-history-store.ts putBookStatuses). A status row's detail_part names its part; NULL: the detail is whole.
+CREATE TABLE book_status_parts (
+  chain_id integer NOT NULL,
+  hash text NOT NULL,
+  block_number bigint NOT NULL,
+  body json NOT NULL,
+  PRIMARY KEY (chain_id, hash)
+);
+CREATE INDEX book_status_parts_by_block ON book_status_parts (chain_id, block_number);
+ALTER TABLE book_status ADD COLUMN detail_part text;
+CREATE INDEX book_status_by_detail_part ON book_status (chain_id, detail_part) WHERE detail_part IS NOT NULL;
+`,
+  },
 ];

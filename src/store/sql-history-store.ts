@@ -4,6 +4,7 @@
 // update, a mined transaction back to broadcast).
 import { createHash } from "node:crypto";
 import { AAVE_LIQUIDATIONS } from "./aave-liquidations-table.ts";
+import { type DetailPart, type SplitDetail, splitSharedDetails } from "./book-status-parts.ts";
 import { compactHistory } from "./compact-history.ts";
 import { putEvents, readEventsOfBook } from "./event-table.ts";
 import {
@@ -130,7 +131,92 @@ const BOOK_STATUS_COLUMNS = [
   "effectiveness",
   "effectiveness_window",
   "detail",
+  // migration 15
+  "detail_part",
 ] as const;
+
+/**
+ * A part nothing references is deleted once the chain is this many blocks past the last write that referenced it:
+ * a late write of an older block (a retried job, a reorg rewrite) referencing it meanwhile finds it there, and the
+ * parts left behind stay bounded (one per group per block, for this many blocks).
+ */
+export const PART_RETENTION_BLOCKS = 64n;
+
+/** A status row's parameters, with room for the part it may bring and that part's hash in the clean-up. */
+const BOOK_STATUS_PARAMS_PER_ROW = 3 + BOOK_STATUS_COLUMNS.length + 4 + 1;
+
+/**
+ * One statement for a chunk of statuses: upserts the parts they reference (touching the block of each one already
+ * stored, which also locks it against a concurrent clean-up), upserts the statuses (a newer block wins), and
+ * deletes this chain's parts that no status references and no write touched for PART_RETENTION_BLOCKS.
+ */
+function bookStatusStatement(
+  details: readonly SplitDetail<BookStatus>[],
+  parts: readonly DetailPart[],
+): [string, unknown[]] {
+  const params: unknown[] = [];
+  const ctes: string[] = [];
+  if (parts.length > 0) {
+    ctes.push(`parts AS (
+      INSERT INTO book_status_parts (chain_id, hash, block_number, body)
+      VALUES ${valuesRows(parts.length, 4, { 3: "json" }, params.length)}
+      ON CONFLICT (chain_id, hash) DO UPDATE
+        SET block_number = GREATEST(book_status_parts.block_number, EXCLUDED.block_number)
+      RETURNING 1)`);
+    params.push(...parts.flatMap((p) => [p.chainId, p.hash, p.blockNumber, p.text]));
+  }
+  ctes.push(`statuses AS (
+    INSERT INTO book_status (chain_id, book_id, block_number, ${BOOK_STATUS_COLUMNS.join(", ")})
+    VALUES ${valuesRows(details.length, 3 + BOOK_STATUS_COLUMNS.length, { 13: "json" }, params.length)}
+    ON CONFLICT (chain_id, book_id) DO UPDATE SET block_number = EXCLUDED.block_number,
+      ${overwrite(BOOK_STATUS_COLUMNS)}
+    WHERE EXCLUDED.block_number >= book_status.block_number
+    RETURNING 1)`);
+  params.push(
+    ...details.flatMap(({ status, text, part }) => [
+      status.chainId,
+      status.bookId,
+      status.blockNumber,
+      status.timestampSec,
+      status.status,
+      status.driftBps,
+      status.thresholdBps,
+      status.hedgeRatio,
+      status.targetHedgeRatio,
+      status.impermanentLossUsd,
+      status.bookValueUsd,
+      status.effectiveness,
+      status.effectivenessWindow,
+      text,
+      part?.hash ?? null,
+    ]),
+  );
+  // Per chain, behind its newest block in the chunk. The statement's own parts are left out: a statement may not
+  // touch a row twice, and its statuses, which reference them, are not visible to its own clean-up.
+  const newest = new Map<number, bigint>();
+  for (const { status } of details)
+    newest.set(status.chainId, maxBigint(newest.get(status.chainId) ?? 0n, status.blockNumber));
+  const cutoffs = valuesRows(newest.size, 2, { 0: "integer", 1: "bigint" }, params.length);
+  params.push(...[...newest].flatMap(([chainId, block]) => [chainId, block - PART_RETENTION_BLOCKS]));
+  const own =
+    parts.length === 0 ? "" : `AND p.hash NOT IN (${placeholders(params.length + 1, parts.length)})`;
+  params.push(...parts.map((p) => p.hash));
+  ctes.push(`unreferenced AS (
+    DELETE FROM book_status_parts WHERE (chain_id, hash) IN (
+      SELECT p.chain_id, p.hash FROM book_status_parts AS p
+      JOIN (VALUES ${cutoffs}) AS c (chain_id, cutoff) ON p.chain_id = c.chain_id
+      WHERE p.block_number < c.cutoff ${own}
+        AND NOT EXISTS (SELECT 1 FROM book_status AS s WHERE s.chain_id = p.chain_id AND s.detail_part = p.hash)
+      FOR UPDATE OF p SKIP LOCKED)
+    RETURNING 1)`);
+  return [`WITH ${ctes.join(",\n")} SELECT 1`, params];
+}
+
+const maxBigint = (a: bigint, b: bigint) => (a > b ? a : b);
+
+/** A status row with its detail part's body (NULL without one) beside it. */
+const BOOK_STATUS_WITH_PART = `SELECT s.*, p.body AS detail_part_body FROM book_status AS s
+  LEFT JOIN book_status_parts AS p ON p.chain_id = s.chain_id AND p.hash = s.detail_part`;
 
 /** The version hash of a config text: sha256 of its UTF-8 bytes, hex. */
 export function configVersionHash(text: string): string {
@@ -246,30 +332,10 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
         const known = byBook.get(key);
         if (known === undefined || status.blockNumber >= known.blockNumber) byBook.set(key, status);
       }
-      for (const chunk of chunksOf([...byBook.values()], 14)) {
-        await db.query(
-          `INSERT INTO book_status (chain_id, book_id, block_number, ${BOOK_STATUS_COLUMNS.join(", ")})
-           VALUES ${valuesRows(chunk.length, 14, { 13: "json" })}
-           ON CONFLICT (chain_id, book_id) DO UPDATE SET block_number = EXCLUDED.block_number,
-             ${overwrite(BOOK_STATUS_COLUMNS)}
-           WHERE EXCLUDED.block_number >= book_status.block_number`,
-          chunk.flatMap((status) => [
-            status.chainId,
-            status.bookId,
-            status.blockNumber,
-            status.timestampSec,
-            status.status,
-            status.driftBps,
-            status.thresholdBps,
-            status.hedgeRatio,
-            status.targetHedgeRatio,
-            status.impermanentLossUsd,
-            status.bookValueUsd,
-            status.effectiveness,
-            status.effectivenessWindow,
-            jsonToSql(status.detail),
-          ]),
-        );
+      // Each chunk is one statement: its parts, its statuses, and the parts nothing references any more.
+      for (const chunk of chunksOf([...byBook.values()], BOOK_STATUS_PARAMS_PER_ROW)) {
+        const { details, parts } = splitSharedDetails(chunk);
+        await db.query(...bookStatusStatement(details, parts));
       }
     },
 
@@ -422,14 +488,16 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
     async books(chainId) {
       const rows =
         chainId === undefined
-          ? await db.query<Row>("SELECT * FROM book_status ORDER BY chain_id, book_id")
-          : await db.query<Row>("SELECT * FROM book_status WHERE chain_id = $1 ORDER BY book_id", [chainId]);
+          ? await db.query<Row>(`${BOOK_STATUS_WITH_PART} ORDER BY s.chain_id, s.book_id`)
+          : await db.query<Row>(`${BOOK_STATUS_WITH_PART} WHERE s.chain_id = $1 ORDER BY s.book_id`, [
+              chainId,
+            ]);
       return rows.map(bookStatusFromRow);
     },
 
     async book(bookId) {
       const [row] = await db.query<Row>(
-        "SELECT * FROM book_status WHERE book_id = $1 ORDER BY timestamp_sec DESC LIMIT 1",
+        `${BOOK_STATUS_WITH_PART} WHERE s.book_id = $1 ORDER BY s.timestamp_sec DESC LIMIT 1`,
         [bookId],
       );
       return row === undefined ? undefined : bookStatusFromRow(row);

@@ -8,12 +8,20 @@ export const placeholders = (from: number, n: number) =>
 export const overwrite = (columns: readonly string[]) =>
   columns.map((c) => `${c} = EXCLUDED.${c}`).join(", ");
 
-/** `($1, $2), ($3, $4)`: `rows` rows of `perRow` parameters, a row's i-th cast to `casts[i]` when given. */
-export const valuesRows = (rows: number, perRow: number, casts: Readonly<Record<number, string>> = {}) =>
+/**
+ * `($1, $2), ($3, $4)`: `rows` rows of `perRow` parameters, a row's i-th cast to `casts[i]` when given; numbered
+ * after the statement's first `before` parameters.
+ */
+export const valuesRows = (
+  rows: number,
+  perRow: number,
+  casts: Readonly<Record<number, string>> = {},
+  before = 0,
+) =>
   Array.from(
     { length: rows },
     (_, r) =>
-      `(${Array.from({ length: perRow }, (_, i) => `$${r * perRow + i + 1}${casts[i] ? `::${casts[i]}` : ""}`).join(", ")})`,
+      `(${Array.from({ length: perRow }, (_, i) => `$${before + r * perRow + i + 1}${casts[i] ? `::${casts[i]}` : ""}`).join(", ")})`,
   ).join(", ");
 
 /** PostgreSQL takes at most 65,535 parameters a statement: multi-row writes go in chunks well under it. */

@@ -18,10 +18,12 @@ import type {
   UpdateEvent,
 } from "../../../src/api/api-types.ts";
 import type { KeeperHealth } from "../../../src/metrics/metrics.ts";
+import { splitSharedDetails } from "../../../src/store/book-status-parts.ts";
 import type { HistoryStore } from "../../../src/store/history-store.ts";
 import { openHistoryStore } from "../../../src/store/open-history-store.ts";
 import { postgresForTests } from "../../support/postgres.ts";
 import {
+  bookDetail,
   bookStatus,
   ETH_USDC_EFFECTIVENESS,
   ETH_USDC_REALIZED_EXECUTION,
@@ -640,6 +642,55 @@ for (const backend of backends) {
         expect(second.changed).toEqual(["wbtc-usdc"]);
       } finally {
         controller.abort();
+      }
+    });
+
+    it("serves a book whose detail its block's other books share exactly as one stored whole", async () => {
+      const separate = await backend.open();
+      const server = await startApiServer({ store: separate, host: "127.0.0.1", port: 0 });
+      try {
+        const at = { driftBps: 120, thresholdBps: 500, blockNumber: 2_000n, timestampSec: 1_700_000_000 };
+        const detail = bookDetail("eth-usdc");
+        // A treasury's three books at one block: one snapshot, each its own target (its steward windows).
+        const grouped = [0.5, 0.8, 1].map((target, i) =>
+          bookStatus(
+            { ...at, bookId: `grouped-${i}` },
+            {
+              detail: {
+                ...detail,
+                targetEffectiveness: detail.targetEffectiveness.map((w) => ({
+                  ...w,
+                  targetHedgeRatio: target,
+                })),
+              },
+            },
+          ),
+        );
+        // The split applies: the batch stores its shared sections once.
+        expect(splitSharedDetails(grouped).parts).toHaveLength(1);
+        await separate.putBookStatuses(grouped);
+        const alone = bookStatus({ ...at, bookId: "alone" }, { detail: grouped[1]!.detail });
+        await separate.putBookStatus(alone);
+
+        const read = async (bookId: string) => {
+          const response = await fetch(`${server.url}/api/books/${bookId}`);
+          expect(response.status).toBe(200);
+          return ((await response.json()) as BookResponse).book;
+        };
+        const [fromGroup, fromAlone] = [await read("grouped-1"), await read("alone")];
+        expect(JSON.stringify(fromGroup.detail)).toBe(JSON.stringify(fromAlone.detail));
+        expect(fromGroup.detail?.stress).toEqual(STRESS_ROWS);
+        expect({ ...fromGroup, bookId: "alone" }).toEqual(fromAlone);
+        const stress = (await (await fetch(`${server.url}/api/stress`)).json()) as StressResponse;
+        expect(stress.books.map((b) => [b.bookId, b.rows])).toEqual([
+          ["alone", PUBLISHED_STRESS_ROWS],
+          ["grouped-0", PUBLISHED_STRESS_ROWS],
+          ["grouped-1", PUBLISHED_STRESS_ROWS],
+          ["grouped-2", PUBLISHED_STRESS_ROWS],
+        ]);
+      } finally {
+        await server.close();
+        await separate.close();
       }
     });
 

@@ -29,7 +29,7 @@ import { openPgliteDatabase } from "../../../src/store/pglite-database.ts";
 import { createPostgresDatabase } from "../../../src/store/postgres-database.ts";
 import { seriesBuckets } from "../../../src/store/read-series.ts";
 import type { SqlDatabase, SqlQueryable } from "../../../src/store/sql-database.ts";
-import { createSqlHistoryStore } from "../../../src/store/sql-history-store.ts";
+import { createSqlHistoryStore, PART_RETENTION_BLOCKS } from "../../../src/store/sql-history-store.ts";
 import { postgresForTests } from "../../support/postgres.ts";
 
 const postgres = await postgresForTests();
@@ -188,7 +188,7 @@ const execution = (planId: string, overrides: Partial<PlanExecution> = {}): Plan
 });
 
 const TABLES =
-  "book_samples, depeg_samples, book_status, decisions, plans, transactions, plan_executions, alerts, config_versions, perp_funding_settlements, perp_collateral_moves, lp_principal_flows, aave_liquidations";
+  "book_samples, depeg_samples, book_status, book_status_parts, decisions, plans, transactions, plan_executions, alerts, config_versions, perp_funding_settlements, perp_collateral_moves, lp_principal_flows, aave_liquidations";
 
 interface SuiteBackend {
   store: HistoryStore;
@@ -634,6 +634,135 @@ function historyStoreSuite(
           bookStatus(10, { detail: { var95Usd: Number.NaN, gas: 21_000n as unknown } }),
         );
         expect((await store().book("eth-usdc"))?.detail).toEqual({ var95Usd: null, gas: "21000" });
+      });
+    });
+
+    describe("a block's detail sections shared by its books", () => {
+      /** A treasury's books at one block: one snapshot (the stress table, σ), each its own steward windows. */
+      const groupStatuses = (block: number, books: readonly string[], stressMovePct = -20) =>
+        books.map((bookId, i) =>
+          bookStatus(block, {
+            bookId,
+            detail: {
+              armBps: 200,
+              sigma: { annual: 0.6123456789012345, source: "realized" },
+              targetEffectiveness: [
+                { label: "live", targetHedgeRatio: 0.4 + i / 10, ederington: 0.9 - i / 100 },
+              ],
+              stress: Array.from({ length: 12 }, (_, r) => ({
+                shock: `price ${stressMovePct + r}%`,
+                netPnlUsd: -1_234.567890123 * (r + 1),
+              })),
+              stressProblem: null,
+            },
+          }),
+        );
+      const storedRows = () =>
+        backend!.sql.query<{ book_id: string; detail: unknown; detail_part: string | null }>(
+          "SELECT book_id, detail, detail_part FROM book_status ORDER BY book_id",
+        );
+      const storedParts = () =>
+        backend!.sql.query<{ hash: string; block_number: unknown }>(
+          "SELECT hash, block_number FROM book_status_parts ORDER BY block_number, hash",
+        );
+      const asText = (detail: unknown) =>
+        JSON.stringify(typeof detail === "string" ? JSON.parse(detail) : detail);
+
+      it("stores what a block's books share once, and reads every detail back whole, in its own key order", async () => {
+        const written = groupStatuses(20, ["eth-a", "eth-b", "eth-c"]);
+        await store().putBookStatuses(written);
+
+        const read = await store().books(CHAIN);
+        expect(read).toEqual(written);
+        // Byte for byte what a whole detail would read as: the same keys in the same order.
+        expect(read.map((s) => JSON.stringify(s.detail))).toEqual(
+          written.map((s) => JSON.stringify(s.detail)),
+        );
+        expect(await store().book("eth-b")).toEqual(written[1]);
+        // One part for the three; each row keeps only its own section, and names the part.
+        const parts = await storedParts();
+        expect(parts).toHaveLength(1);
+        const rows = await storedRows();
+        expect(rows.map((r) => r.detail_part)).toEqual([parts[0]!.hash, parts[0]!.hash, parts[0]!.hash]);
+        expect(rows.map((r) => Object.keys(JSON.parse(asText(r.detail))))).toEqual([
+          ["targetEffectiveness"],
+          ["targetEffectiveness"],
+          ["targetEffectiveness"],
+        ]);
+      });
+
+      it("writes nothing new when a batch is replayed", async () => {
+        const written = groupStatuses(20, ["eth-a", "eth-b", "eth-c"]);
+        await store().putBookStatuses(written);
+        const before = { parts: await storedParts(), rows: await storedRows() };
+        await store().putBookStatuses(written);
+        expect(await storedParts()).toEqual(before.parts);
+        expect(await storedRows()).toEqual(before.rows);
+        expect(await store().books(CHAIN)).toEqual(written);
+      });
+
+      it("keeps the newer block's details when an older block's batch comes after it", async () => {
+        const newer = groupStatuses(21, ["eth-a", "eth-b"], -30);
+        await store().putBookStatuses(newer);
+        await store().putBookStatuses(groupStatuses(20, ["eth-a", "eth-b"], -20));
+        expect(await store().books(CHAIN)).toEqual(newer);
+        // Positive control: a later block's batch does replace them, its part with it.
+        const latest = groupStatuses(22, ["eth-a", "eth-b"], -40);
+        await store().putBookStatuses(latest);
+        expect(await store().books(CHAIN)).toEqual(latest);
+      });
+
+      it("stores a detail whole when it is written alone or shares nothing, and reads rows from before the split", async () => {
+        // A book handed back from its group writes its status alone.
+        const [alone] = groupStatuses(20, ["eth-a"]);
+        await store().putBookStatus(alone!);
+        // Two books with nothing in common at their block (different keys).
+        const apart = [
+          bookStatus(20, { bookId: "eth-b", detail: { stress: [{ shock: "price -20%" }] } }),
+          bookStatus(20, { bookId: "eth-c", detail: { oracle: { fresh: true } } }),
+        ];
+        await store().putBookStatuses(apart);
+        // A row as migration 14 left it: no part column set.
+        const old = bookStatus(19, { bookId: "eth-d", detail: { stress: [], armBps: 150 } });
+        await backend!.sql.query(
+          `INSERT INTO book_status (chain_id, book_id, block_number, timestamp_sec, status, drift_bps, threshold_bps,
+             hedge_ratio, target_hedge_ratio, impermanent_loss_usd, book_value_usd, effectiveness, effectiveness_window,
+             detail)
+           VALUES ($1, 'eth-d', 19, $2, 'ok', 12.5, 200, 0.49, 0.5, -42.25, 150000, NULL, NULL, $3::json)`,
+          [CHAIN, old.timestampSec, JSON.stringify(old.detail)],
+        );
+        expect(await storedParts()).toEqual([]);
+        expect((await storedRows()).map((r) => r.detail_part)).toEqual([null, null, null, null]);
+        expect(await store().books(CHAIN)).toEqual([alone, ...apart, old]);
+      });
+
+      it("deletes a part nothing references once the chain is past its retention, never one still referenced", async () => {
+        const retention = Number(PART_RETENTION_BLOCKS);
+        // Two treasuries at block 20: eth-* and btc-*, each its own part.
+        await store().putBookStatuses(groupStatuses(20, ["eth-a", "eth-b"], -20));
+        await store().putBookStatuses(groupStatuses(20, ["btc-a", "btc-b"], -25));
+        // eth-* move on; their block-20 part is referenced no more, btc-*'s still is (they lag behind).
+        await store().putBookStatuses(groupStatuses(21, ["eth-a", "eth-b"], -30));
+        // Within the retention nothing goes: a late write of block 20 could still reference it.
+        await store().putBookStatuses(groupStatuses(20 + retention, ["eth-a", "eth-b"], -35));
+        expect((await storedParts()).map((p) => Number(p.block_number))).toEqual([
+          20,
+          20,
+          21,
+          20 + retention,
+        ]);
+
+        const latest = groupStatuses(21 + retention, ["eth-a", "eth-b"], -40);
+        await store().putBookStatuses(latest);
+        const parts = await storedParts();
+        // eth-*'s block-20 part gone; btc-*'s kept (referenced); the later ones inside the retention kept.
+        expect(parts.map((p) => Number(p.block_number))).toEqual([20, 21, 20 + retention, 21 + retention]);
+        const btc = (await storedRows()).find((r) => r.book_id === "btc-a")!.detail_part;
+        expect(parts[0]!.hash).toBe(btc);
+        expect(await store().books(CHAIN)).toEqual([
+          ...groupStatuses(20, ["btc-a", "btc-b"], -25),
+          ...latest,
+        ]);
       });
     });
 
