@@ -10,7 +10,7 @@ export interface DemoAction {
   lane: string;
   reason: string;
   txHash: string | null;
-  status: "mined" | "reverted" | "pending" | "shadowed" | "proposed" | "failed";
+  status: "mined" | "reverted" | "pending" | "shadowed" | "proposed" | "failed" | "superseded";
   gasUsed: string | null;
 }
 
