@@ -1,7 +1,8 @@
 // Check before perform: the keeper's transaction is simulated at the latest block before a nonce is
 // reserved. A revert is decoded to a name an operator can act on: Roles refusals from the Roles ABI; a
 // failed batch (Roles' ModuleTransactionFailed hides the inner revert, MultiSendCallOnly drops it) is
-// diagnosed by calling the guard's premise check from the Safe itself.
+// diagnosed from the Safe itself: the guard's premise check, then each venue call alone, the first revert named and
+// handed on (details.failedCall) so the submit job can tell a swap its moved pool refused (superseded-premise.ts).
 import { type Abi, decodeErrorResult, type Hex, type PublicClient } from "viem";
 import { rolesAbi } from "zodiac-roles-sdk";
 import type { Plan } from "../src/engine/plan.ts";
