@@ -14,6 +14,8 @@ export type KeeperEvent =
   | { kind: "plan.shadowed"; planId: string; bookId: string; reason: string }
   | { kind: "plan.proposed"; planId: string; bookId: string; safeTxHash: string }
   | { kind: "plan.failed"; planId: string; bookId: string; reason: string }
+  /** Refused by its simulation on a premise the chain no longer holds (a moved pool): re-planned, not a failure. */
+  | { kind: "plan.superseded"; planId: string; bookId: string; reason: string }
   /** What Redis held for the plan did not verify (plan-integrity.ts): refused, nothing sent. */
   | { kind: "plan.tampered"; planId: string; bookId: string; reason: string }
   | { kind: "tx.broadcast"; planId: string; lane: Lane; txHash: string; nonce: number; txKind: string }
@@ -37,6 +39,7 @@ export type KeeperCounter =
   | "plans_shadowed"
   | "plans_proposed"
   | "plans_failed"
+  | "plans_superseded"
   | "plans_tampered"
   | "aave_liquidations"
   | "tx_broadcast"

@@ -24,6 +24,7 @@ export const TERMINAL_STATUSES: ReadonlySet<PlanStatus> = new Set([
   "mined",
   "reverted",
   "failed",
+  "superseded",
   "cancelled",
   "dropped",
 ]);
@@ -176,6 +177,26 @@ export function failPlan(ctx: KeeperContext, planId: string, bookId: string, rea
     reason,
     event: { kind: "plan.failed", planId, bookId, reason },
     counter: "plans_failed",
+  });
+}
+
+/**
+ * Refused by its simulation on a premise the chain no longer holds (moved-swap-premise.ts): nothing sent, recorded
+ * and announced as `plan.superseded`, not a failure. The book's lease is free, so the next scanned block plans it
+ * again on the chain as it now is. (Not an evaluation enqueued here: it would run beside the next block's, and two
+ * evaluations of one book at once both decide.)
+ */
+export function supersedePlan(
+  ctx: KeeperContext,
+  planId: string,
+  bookId: string,
+  reason: string,
+): Promise<void> {
+  return endPlan(ctx, planId, bookId, {
+    status: "superseded",
+    reason,
+    event: { kind: "plan.superseded", planId, bookId, reason },
+    counter: "plans_superseded",
   });
 }
 

@@ -1,7 +1,8 @@
 // Check before perform: the keeper's transaction is simulated at the latest block before a nonce is
 // reserved. A revert is decoded to a name an operator can act on: Roles refusals from the Roles ABI; a
 // failed batch (Roles' ModuleTransactionFailed hides the inner revert, MultiSendCallOnly drops it) is
-// diagnosed by calling the guard's premise check from the Safe itself.
+// diagnosed from the Safe itself: the guard's premise check, then each venue call alone, the first revert named and
+// handed on (details.failedCall) so the submit job can tell a swap its moved pool refused (superseded-premise.ts).
 import { type Abi, decodeErrorResult, type Hex, type PublicClient } from "viem";
 import { rolesAbi } from "zodiac-roles-sdk";
 import type { Plan } from "../src/engine/plan.ts";
@@ -58,20 +59,56 @@ function isRevert(error: unknown): boolean {
   return revertData(error) !== undefined || /revert|VM Exception/i.test(String((error as Error)?.message));
 }
 
-/** Why the batch fails, from the Safe's own view of its premise check (the guard's custom error). */
+/** The batch call the Safe's own view names as the one that reverts (its index in the batch, premise at 0). */
+export interface FailedBatchCall {
+  batchIndex: number;
+  to: `0x${string}`;
+  reason: string;
+}
+
+/**
+ * Why the batch fails, from the Safe's own view: the guard's premise check first (its custom error); when the
+ * premise holds, each venue call alone, in the batch's order, at the pending block, whose first revert is named
+ * (the router's "Too little received", an Aave or Perp error). A venue call is judged without the calls before it,
+ * which is exact for the first and a hint for the rest; when every one passes alone, the post-state check (or the
+ * calls together) is what fails.
+ */
 async function diagnoseBatch(
   client: PublicClient,
   batch: readonly MetaTransaction[],
   targets: ExecutionTargets,
-): Promise<string | undefined> {
-  const [premise] = batch;
-  if (!premise) return undefined;
-  try {
-    await client.call({ account: targets.safe, to: premise.to, data: premise.data });
-    return "the premise holds; a venue call or the post-state check fails";
-  } catch (error) {
-    return decodeRevert(revertData(error));
+): Promise<{ text: string; failedCall?: FailedBatchCall }> {
+  const revertOf = async (call: MetaTransaction): Promise<string | null> => {
+    try {
+      await client.call({
+        account: targets.safe,
+        to: call.to,
+        data: call.data,
+        value: call.value,
+        blockTag: "pending",
+      });
+      return null;
+    } catch (error) {
+      if (!isRevert(error)) throw error;
+      return decodeRevert(revertData(error)) ?? "reverted without data";
+    }
+  };
+  const guard = targets.hedgeGuard.toLowerCase();
+  for (const [batchIndex, call] of batch.entries()) {
+    // The premise check (first) alone; the guard's post checks are only meaningful after the venue calls.
+    if (batchIndex > 0 && call.to.toLowerCase() === guard) continue;
+    const reason = await revertOf(call);
+    if (reason === null) continue;
+    const failedCall = { batchIndex, to: call.to, reason };
+    if (batchIndex === 0) return { text: reason, failedCall };
+    return {
+      text: `the premise holds; venue call ${batchIndex} (to ${call.to}) reverts: ${reason}`,
+      failedCall,
+    };
   }
+  return {
+    text: "the premise holds and each venue call passes alone; the post-state check (or the calls together) fails",
+  };
 }
 
 /**
@@ -103,12 +140,15 @@ export async function simulatePlanCall(
     if (!isRevert(error)) throw error;
     const data = revertData(error);
     let reason = decodeRevert(data) ?? data ?? "reverted without data";
+    let failedCall: FailedBatchCall | undefined;
     if (reason.startsWith("ModuleTransactionFailed")) {
-      reason = `${reason}: ${(await diagnoseBatch(client, transaction.batch, targets)) ?? "inner revert not decodable"}`;
+      const diagnosis = await diagnoseBatch(client, transaction.batch, targets);
+      reason = `${reason}: ${diagnosis.text}`;
+      failedCall = diagnosis.failedCall;
     }
     throw new SimulationRevertedError(`plan ${plan.planId} would revert: ${reason}`, {
       cause: error,
-      details: { reason },
+      details: { reason, ...(failedCall && { failedCall }) },
     });
   }
 }

@@ -12,9 +12,10 @@ import { quoteFees } from "./fees.ts";
 import { enqueueConfirm, feeCaps, suggestedTip } from "./next-stage.ts";
 import { reconcileNonces } from "./nonce-repair.ts";
 import { parsePayload, submitPayload } from "./payloads.ts";
-import { failPlan, recordSigned, TERMINAL_STATUSES } from "./plan-lifecycle.ts";
+import { failPlan, recordSigned, supersedePlan, TERMINAL_STATUSES } from "./plan-lifecycle.ts";
 import { planTransactionOnChain } from "./plan-on-chain.ts";
 import { simulatePlanCall } from "./simulate.ts";
+import { supersededPremise } from "./superseded-premise.ts";
 import { verifyForSending } from "./verified-plan.ts";
 
 export async function processSubmit(
@@ -112,6 +113,16 @@ export async function processSubmit(
       return { txHash: tx.hash, status: "submitted" };
     } catch (error) {
       if (error instanceof SimulationRevertedError) {
+        // A swap refused on its minimum out by a pool that moved since the plan's block: planned again, not failed.
+        const superseded = await supersededPremise(ctx.client, plan, error);
+        if (superseded !== undefined) {
+          await supersedePlan(ctx, id, plan.bookId, superseded);
+          log.info(
+            { reason: superseded },
+            "plan superseded by a moved pool: not sent, re-planned on the next block",
+          );
+          return { status: "superseded" };
+        }
         await failPlan(ctx, id, plan.bookId, String(error.details.reason ?? error.message));
         log.warn({ reason: error.details.reason }, "plan refused by simulation: not sent");
         throw error;

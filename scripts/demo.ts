@@ -556,7 +556,6 @@ async function playScenario(run: DemoRun, scenario: (typeof SCENARIOS)[number]):
     }),
     ...(Object.keys(oracleRounds).length > 0 ? { oracleRounds } : {}),
     problems: [],
-    gaps: [],
   };
   judge(result, scenario.wants);
   return result;
@@ -675,6 +674,8 @@ function describeEvent(event: KeeperEvent): string {
       return `replaced ${event.replaces} by ${event.txHash}`;
     case "plan.failed":
       return `plan ${event.planId.slice(0, 10)}… failed: ${event.reason}`;
+    case "plan.superseded":
+      return `plan ${event.planId.slice(0, 10)}… ${event.reason}`;
     default:
       return event.kind;
   }
@@ -696,7 +697,8 @@ function demoActionOf(bookId: string, action: ActionView): DemoAction {
     action.status === "reverted" ||
     action.status === "shadowed" ||
     action.status === "proposed" ||
-    action.status === "failed"
+    action.status === "failed" ||
+    action.status === "superseded"
       ? action.status
       : action.status === "cancelled" || action.status === "dropped"
         ? "failed"
@@ -769,17 +771,13 @@ function effectivenessOf(
 /**
  * What "worked" means for each scenario and book, so `ok` is a verdict, not a formality.
  *
- * One finding is reported as a known gap (`gaps`), not a problem, narrowly:
- *  (2) both Safes swap USDC → USDT in the same pool in the de-peg; the one whose swap comes second is sometimes
- *      refused by the keeper's own simulation (seen for either book: "USDC de-peg -1213 bps (act): swap to
- *      peg-holding stable"). Most likely it was planned on the pool before the other Safe's swap of the same block
- *      moved it, so its minimum out binds; not traced. Nothing is sent; the next block plans on the moved pool. It
- *      counts as this gap only when another book's de-peg swap was mined in the scenario (the pool was moved).
- * (Gap (1), the Aave book ending beyond its band after the de-peg because nobody traded the USDC/WETH pool back
- * after the keeper's own re-growth, closed when the devnet got its arbitrageur: src/devnet/pool-arbitrageur.ts.)
- * Anything else stays a problem: a sent plan that failed or reverted, any other refused plan (an Aave hedge trade or
- * recalibration refused by simulation), any book beyond its band after any scenario, or an Aave health factor under
- * its floor.
+ * A superseded plan is not a problem: its simulation refused it on a pool that moved since its block (both Safes
+ * swap USDC → USDT in the same pool in the de-peg, decided on one block; the second, sent after the first was mined,
+ * no longer gets its minimum out), nothing was sent, and its book was planned again on the moved pool
+ * (moved-swap-premise.ts). Anything else is a problem: a sent plan that failed or reverted, any plan refused by
+ * simulation (a de-peg swap, an Aave hedge trade or recalibration), any book beyond its band after any scenario (the
+ * devnet's arbitrageur trades a pool a keeper moved back within its fee of the market, pool-arbitrageur.ts, as on
+ * mainnet), or an Aave health factor under its floor.
  */
 
 function judge(result: DemoScenario, wants: Readonly<Record<string, Wants>>) {
@@ -791,19 +789,12 @@ function judge(result: DemoScenario, wants: Readonly<Record<string, Wants>>) {
       (a) => a.status === "reverted" || (a.status === "failed" && a.txHash !== null),
     );
     const refused = actions.filter((a) => a.status === "failed" && a.txHash === null);
-    // Gap (2) above: a de-peg swap refused on a pool another Safe's mined de-peg swap had moved.
-    const isDepegSwap = (a: DemoAction) => /^USDC de-peg [^;]*: swap to/.test(a.reason);
-    const poolMovedByAnother = result.actions.some(
-      (a) => a.bookId !== book.id && a.status === "mined" && isDepegSwap(a),
-    );
-    const refusedDepegSwaps = refused.filter((a) => poolMovedByAnother && isDepegSwap(a));
-    const refusedOther = refused.filter((a) => !refusedDepegSwaps.includes(a));
-    const refusedLine = (list: readonly DemoAction[]) =>
-      `book ${book.id}: ${list.length} plan(s) refused by simulation, nothing sent (${[...new Set(list.map((a) => a.reason.split(";")[0]))].join(" | ")})`;
     if (sentAndFailed.length > 0)
       result.problems.push(`book ${book.id}: ${sentAndFailed.length} plan(s) failed or reverted`);
-    if (refusedOther.length > 0) result.problems.push(refusedLine(refusedOther));
-    if (refusedDepegSwaps.length > 0) result.gaps.push(refusedLine(refusedDepegSwaps));
+    if (refused.length > 0)
+      result.problems.push(
+        `book ${book.id}: ${refused.length} plan(s) refused by simulation, nothing sent (${[...new Set(refused.map((a) => a.reason.split(";")[0]))].join(" | ")})`,
+      );
     if (want === "none" && actions.some((a) => a.txHash !== null))
       result.problems.push(`book ${book.id}: a transaction was sent although nothing should have been`);
     if ((want === "routine" || want === "urgent") && !mined.some((a) => a.lane === want))

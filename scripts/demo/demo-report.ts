@@ -10,7 +10,7 @@ export interface DemoAction {
   lane: string;
   reason: string;
   txHash: string | null;
-  status: "mined" | "reverted" | "pending" | "shadowed" | "proposed" | "failed";
+  status: "mined" | "reverted" | "pending" | "shadowed" | "proposed" | "failed" | "superseded";
   gasUsed: string | null;
 }
 
@@ -87,8 +87,6 @@ export interface DemoScenario {
   /** Rounds each feed posted during the scenario's market paths, by what made it post (Chainlink's rule). */
   oracleRounds?: Record<string, { deviation: number; heartbeat: number }>;
   problems: string[];
-  /** Findings the keeper cannot avoid yet, reported without failing the scenario (demo.ts `judge`). */
-  gaps: string[];
 }
 
 export interface DemoReport {
@@ -148,7 +146,6 @@ export function renderScenario(scenario: DemoScenario): string {
       `  feed rounds (deviation / heartbeat): ${rounds.map(([feed, n]) => `${feed} ${n.deviation} / ${n.heartbeat}`).join(", ")}`,
     );
   for (const problem of scenario.problems) lines.push(`  problem: ${problem}`);
-  for (const gap of scenario.gaps) lines.push(`  known gap: ${gap}`);
   return lines.join("\n");
 }
 

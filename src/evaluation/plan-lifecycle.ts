@@ -13,6 +13,7 @@ export const PLAN_STATUSES = [
   "mined", // executed and confirmed
   "reverted", // mined but reverted (the guard caught a premise that changed after the simulation)
   "failed", // refused before sending (simulation reverted, deadline passed)
+  "superseded", // refused by its simulation on a pool that moved since its block: the book is planned again
   "cancelled", // the deadline passed while pending: replaced by a zero-value self-transfer
   "dropped", // the nonce was used by another transaction
 ] as const;

@@ -27,6 +27,13 @@ export function planToBatch(plan: Plan, targets: ExecutionTargets): MetaTransact
   ];
 }
 
+/** The plan action a call of its batch (planToBatch) carries, by the call's index; undefined for the guard's checks. */
+export function planActionIndexOfBatchCall(plan: Plan, batchIndex: number): number | undefined {
+  // The premise check is call 0; the actions follow in order; the post checks come after them.
+  const actionIndex = batchIndex - 1;
+  return actionIndex >= 0 && actionIndex < plan.actions.length ? actionIndex : undefined;
+}
+
 /** The keeper's transaction: the batch, delegate-called into MultiSendCallOnly by the Safe via the keeper's role. */
 export function planToRolesCall(plan: Plan, targets: ExecutionTargets): { to: `0x${string}`; data: Hex } {
   return rolesCallOfBatch(planToBatch(plan, targets), targets);

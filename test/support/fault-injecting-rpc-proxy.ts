@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { findInChain } from "../../src/runtime/error-chain.ts";
 
 /** Anything that answers EIP-1193 `request` (Hardhat's in-process provider) or a node's HTTP URL. */
 export type Upstream = { request(args: { method: string; params?: unknown }): Promise<unknown> } | string;
@@ -67,10 +68,12 @@ export async function startFaultInjectingRpcProxy(upstream: Upstream): Promise<F
       return { jsonrpc: "2.0", id: call.id, result };
     } catch (error) {
       const e = error as { code?: number; message?: string; data?: unknown };
+      // A revert's data sits on the provider's own error, under the client's wrappers: a node answers it.
+      const withData = findInChain(error, (link) => (link as { data?: unknown }).data !== undefined);
       return {
         jsonrpc: "2.0",
         id: call.id,
-        error: { code: e.code ?? -32000, message: e.message, data: e.data },
+        error: { code: e.code ?? -32000, message: e.message, data: (withData as { data?: unknown })?.data },
       };
     }
   };

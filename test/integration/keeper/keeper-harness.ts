@@ -76,6 +76,8 @@ export interface TestKeeperOptions {
   extraBookIds?: readonly string[];
   /** The book the keeper runs (default: the devnet's first book, BOOK_ID), on the treasury `setup` hired it for. */
   bookId?: string;
+  /** Books on other treasuries the same keeper (one signer) runs too, each on the treasury its `setup` hired it for. */
+  otherTreasuryBooks?: readonly { bookId: string; setup: DevnetKeeperSetup }[];
   /** The configuration the book's sources come from (default: devnetConfig on the test's RPC and Redis). */
   configured?: HedgekeeperConfig;
 }
@@ -90,7 +92,11 @@ export function testKeeper(options: TestKeeperOptions) {
   const config: KeeperConfig = {
     ...keeperConfigOf(configured, { network: "devnet", bookIds: [bookId] }),
     redisPrefix: options.prefix,
-    books: [bookId, ...(options.extraBookIds ?? [])].map((id) => ({
+    books: [
+      bookId,
+      ...(options.extraBookIds ?? []),
+      ...(options.otherTreasuryBooks ?? []).map((b) => b.bookId),
+    ].map((id) => ({
       bookId: id,
       mode: options.mode ?? "execute",
     })),
@@ -121,11 +127,19 @@ export function testKeeper(options: TestKeeperOptions) {
     hooks: options.hooks,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.history ? { history: options.history } : {}),
-    books: [bookId, ...(options.extraBookIds ?? [])].map((id) => ({
+    // An extra book is configured as `bookId` (same policy and positions); another treasury's as itself.
+    books: [
+      ...[bookId, ...(options.extraBookIds ?? [])].map((id) => ({
+        bookId: id,
+        configuredAs: bookId,
+        setup: options.setup,
+      })),
+      ...(options.otherTreasuryBooks ?? []).map((b) => ({ ...b, configuredAs: b.bookId })),
+    ].map(({ bookId: id, configuredAs, setup }) => ({
       bookId: id,
-      params: { ...keeperTestParams(devnet, bookId), ...options.params },
-      targets: options.setup.targets,
-      reader: createBookIndexer(client, bookSourcesFromConfig(configured, bookId)),
+      params: { ...keeperTestParams(devnet, configuredAs), ...options.params },
+      targets: setup.targets,
+      reader: createBookIndexer(client, bookSourcesFromConfig(configured, configuredAs)),
     })),
   });
 }

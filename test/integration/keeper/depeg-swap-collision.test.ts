@@ -1,0 +1,271 @@
+import type { Address } from "viem";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { jobIds } from "../../../keeper/job-ids.ts";
+import type { Keeper } from "../../../keeper/keeper.ts";
+import { sealPlan } from "../../../keeper/plan-integrity.ts";
+import type { PlanRecord } from "../../../keeper/plan-store.ts";
+import { LANE_PRIORITY } from "../../../keeper/queues.ts";
+import { SWAP_ROUTER_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
+import { DEVNET_AAVE_BOOK_ID, DEVNET_BOOK_ID, devnetConfig } from "../../../src/devnet/devnet-config.ts";
+import {
+  type DevnetKeeperSetup,
+  deployedOf,
+  setUpDevnetKeeper,
+} from "../../../src/devnet/devnet-keeper-setup.ts";
+import { scenarioSchema } from "../../../src/devnet/scenario.ts";
+import { runScenario } from "../../../src/devnet/scenario-runner.ts";
+import type { Plan, SwapExactInputSingleAction } from "../../../src/engine/plan.ts";
+import { planId } from "../../../src/engine/plan-id.ts";
+import { useDevnet } from "../../support/devnet.ts";
+import { usdcToUsdtPlan } from "../../support/devnet-plans.ts";
+import {
+  type FaultInjectingRpcProxy,
+  startFaultInjectingRpcProxy,
+} from "../../support/fault-injecting-rpc-proxy.ts";
+import { isolatedRedis } from "../../support/redis-prefix.ts";
+import { hireKeeperForRebalances } from "./hire-keeper.ts";
+import { testKeeper, waitFor } from "./keeper-harness.ts";
+
+// Demo known gap (2) of issue 17, lean: both treasuries (the LP + perp book's Safe and the Aave book's) hold USDC and
+// one keeper (one signer) serves both. USDC de-pegs to 0.96 on its feed and in the USDC/USDT 0.01% pool; both books
+// decide a de-peg swap through that pool on the same block, each bounded by the feeds' minimum (0.96 × (1 − 50 bps)
+// USDT per USDC). The one sent first is mined and moves the pool (tick −409 → −478), which then pays the other less
+// than its bound: the router refuses it ("Too little received") in the keeper's simulation. That plan is superseded
+// (its premise, the pool, moved), nothing is sent, and the next block plans the book again on the moved pool.
+const devnet = useDevnet({ inProcess: true, aaveTreasury: true });
+let lpSetup: DevnetKeeperSetup;
+let aaveSetup: DevnetKeeperSetup;
+let proxy: FaultInjectingRpcProxy;
+let redis: ReturnType<typeof isolatedRedis>;
+const keepers: Keeper[] = [];
+
+beforeAll(async () => {
+  const d = devnet();
+  lpSetup = await hireKeeperForRebalances(d.client, d.manifest);
+  aaveSetup = await setUpDevnetKeeper(d.client, d.manifest, {
+    treasury: "aave",
+    caps: { callsPerHour: 100 },
+  });
+  proxy = await startFaultInjectingRpcProxy({ request: (args) => d.publicClient.request(args as never) });
+}, 120_000);
+afterAll(async () => {
+  await proxy?.stop();
+});
+beforeEach(() => {
+  redis = isolatedRedis("keeper-depeg-collision");
+});
+afterEach(async () => {
+  await Promise.all(keepers.splice(0).map((k) => k.stop(2_000)));
+  await redis.cleanup();
+});
+
+const setupOf = (bookId: string) => (bookId === DEVNET_AAVE_BOOK_ID ? aaveSetup : lpSetup);
+
+/** One keeper, one signer, for `bookIds`, each book on its own treasury. */
+function keeperFor(bookIds: readonly string[]): Keeper {
+  const d = devnet();
+  const [first, ...others] = bookIds as [string, ...string[]];
+  const keeper = testKeeper({
+    devnet: d,
+    setup: setupOf(first),
+    bookId: first,
+    otherTreasuryBooks: others.map((bookId) => ({ bookId, setup: setupOf(bookId) })),
+    rpcUrl: proxy.url,
+    redisUrl: process.env.REDIS_URL!,
+    prefix: redis.prefix,
+    configured: devnetConfig(d.manifest, {
+      rpcUrl: proxy.url,
+      redisUrl: process.env.REDIS_URL!,
+      deployed: deployedOf(lpSetup.scope),
+      aaveTreasuryDeployed: deployedOf(aaveSetup.scope),
+    }),
+  });
+  keepers.push(keeper);
+  return keeper;
+}
+
+const USDC_AT_96_CENTS = scenarioSchema.parse({
+  name: "usdc-at-96-cents",
+  description: "USDC to 0.96 on its feed, then in the USDC/USDT pool: both Safes' de-peg act tier.",
+  steps: [
+    { kind: "feed.set", feed: "usdcUsd", answer: 0.96, label: "USDC/USD prints 0.96" },
+    { kind: "pool.movePrice", pool: "usdcUsdt100", price: 0.96, label: "USDC/USDT follows" },
+  ],
+});
+
+const OPEN: ReadonlySet<PlanRecord["status"]> = new Set(["planned", "submitted"]);
+
+/**
+ * Plays the de-peg with the keeper up and the chain mining only when told: once the pool's step is mined, waits until
+ * every book in `bookIds` has decided an urgent plan, then mines a block at a time until no plan is open and every
+ * book has decided again on a later block (not skipped for a plan in flight). Returns the de-peg's block and every
+ * plan.
+ */
+async function playDepeg(keeper: Keeper, bookIds: readonly string[]) {
+  const d = devnet();
+  await keeper.start();
+  let depegBlock = 0n;
+  await runScenario(d.client, d.manifest, USDC_AT_96_CENTS, {
+    onStep: async (step) => {
+      if (step.index !== USDC_AT_96_CENTS.steps.length - 1) return;
+      depegBlock = await d.publicClient.getBlockNumber({ cacheTime: 0 });
+      await waitFor("every book's de-peg plan decided", async () => {
+        const urgent = (await keeper.plans.list()).filter((r) => r.lane === "urgent");
+        return bookIds.every((id) => urgent.some((r) => r.bookId === id));
+      });
+      await waitFor(
+        "every plan settled and every book decided again",
+        async () => {
+          const plans = await keeper.plans.list();
+          const last = await keeper.ctx.bookState.lastEvaluations(bookIds);
+          const decidedAgain = last.every(
+            (e) => e !== undefined && e.blockNumber > depegBlock && e.decision !== "skipped",
+          );
+          if (plans.every((r) => !OPEN.has(r.status)) && decidedAgain) return true;
+          await d.testClient.mine({ blocks: 1 });
+          return false;
+        },
+        60_000,
+        300,
+      );
+    },
+  });
+  const plans = await keeper.plans.list();
+  return { depegBlock, plans };
+}
+
+const swapOf = (plan: Plan) =>
+  plan.actions.find((a): a is SwapExactInputSingleAction => a.kind === "swap.exactInputSingle");
+
+/** What the pool pays `safe` for the swap's input at `blockNumber`: the router's own answer, no minimum. */
+async function poolPays(safe: Address, swap: SwapExactInputSingleAction, blockNumber: bigint) {
+  const d = devnet();
+  const { result } = await d.publicClient.simulateContract({
+    account: safe,
+    address: d.manifest.contracts.swapRouter,
+    abi: SWAP_ROUTER_ABI,
+    functionName: "exactInputSingle",
+    args: [
+      {
+        tokenIn: swap.tokenIn,
+        tokenOut: swap.tokenOut,
+        fee: swap.fee,
+        recipient: safe,
+        deadline: 2n ** 40n,
+        amountIn: swap.amountIn,
+        amountOutMinimum: 0n,
+        sqrtPriceLimitX96: 0n,
+      },
+    ],
+    blockNumber,
+  });
+  return result;
+}
+
+describe("two Safes' de-peg swaps through one pool, decided on one block by one keeper", () => {
+  it("mines the first; the second, refused on its minimum out by the pool the first moved, is superseded and its book planned again on the moved pool", async () => {
+    const keeper = keeperFor([DEVNET_BOOK_ID, DEVNET_AAVE_BOOK_ID]);
+    const { depegBlock, plans } = await playDepeg(keeper, [DEVNET_BOOK_ID, DEVNET_AAVE_BOOK_ID]);
+
+    // Both books decided a de-peg swap on the pool's block, through the same pool.
+    const first = plans.filter((r) => r.blockNumber === depegBlock);
+    expect(first.map((r) => r.bookId).sort()).toEqual([DEVNET_BOOK_ID, DEVNET_AAVE_BOOK_ID].sort());
+    const decided = await Promise.all(first.map(async (r) => (await keeper.plans.plan(r.planId)) as Plan));
+    const pools = decided.map((p) => p.quote.legs.find((l) => l.kind === "swap")?.pool);
+    expect(pools[0]).toBe(devnet().manifest.pools.usdcUsdt100.address);
+    expect(pools[1]).toBe(pools[0]);
+
+    // One is mined, the other superseded, nothing failed or reverted.
+    expect(first.map((r) => r.status).sort()).toEqual(["mined", "superseded"]);
+    expect(plans.filter((r) => !["mined", "superseded"].includes(r.status))).toEqual([]);
+    const mined = first.find((r) => r.status === "mined")!;
+    const superseded = first.find((r) => r.status === "superseded")!;
+    expect(superseded.txs).toEqual([]);
+    expect(superseded.reason).toMatch(
+      new RegExp(`^superseded: pool ${pools[0]} moved since block ${depegBlock} \\(tick -?\\d+ → -?\\d+`),
+    );
+    expect(superseded.reason).toContain("Error(Too little received)");
+
+    // The chain's side of it: on the plan's block the pool paid the superseded swap its minimum; after the other
+    // Safe's swap was mined it paid less.
+    const plan = decided.find((p) => p.planId === superseded.planId)!;
+    const swap = swapOf(plan)!;
+    const safe = setupOf(superseded.bookId).scope.safe;
+    expect(await poolPays(safe, swap, depegBlock)).toBeGreaterThanOrEqual(swap.amountOutMinimum);
+    expect(await poolPays(safe, swap, mined.minedBlock!)).toBeLessThan(swap.amountOutMinimum);
+
+    // The book was decided again on the moved pool, on a later block (playDepeg waits for it): any swap resized to
+    // what that pool pays at the feeds' minimum, or none (the pool paying less, or a swap that small not worth its
+    // cost), with whatever else the book needs (the LP book's v4 withdrawal) mined.
+    const replanned = plans.filter((r) => r.bookId === superseded.bookId && r.blockNumber > depegBlock);
+    expect(replanned.every((r) => r.status === "mined")).toBe(true);
+    const swapsAgain = (
+      await Promise.all(replanned.map(async (r) => swapOf((await keeper.plans.plan(r.planId)) as Plan)))
+    ).filter((s) => s !== undefined);
+    for (const again of swapsAgain) expect(again.amountIn).toBeLessThan(swap.amountIn);
+
+    // Announced and counted as superseded, not as a failure.
+    const counters = await keeper.ctx.events.counters();
+    expect(counters.plans_superseded).toBe(1);
+    expect(counters.plans_failed ?? 0).toBe(0);
+  });
+
+  it("positive control: the same de-peg with one book, its swap through the unmoved pool is mined", async () => {
+    const keeper = keeperFor([DEVNET_BOOK_ID]);
+    const { depegBlock, plans } = await playDepeg(keeper, [DEVNET_BOOK_ID]);
+    const [record] = plans.filter((r) => r.blockNumber === depegBlock);
+    expect(record?.status).toBe("mined");
+    const plan = (await keeper.plans.plan(record!.planId)) as Plan;
+    expect(swapOf(plan)?.amountIn).toBeGreaterThan(0n);
+    expect(plans.map((r) => r.status)).toEqual(["mined"]);
+  });
+
+  it("a swap refused on its minimum out by a pool that did not move stays a failure", async () => {
+    const d = devnet();
+    const keeper = keeperFor([DEVNET_BOOK_ID]);
+    // A swap of 1,000 USDC at par asking twice what it puts in: the pool never paid that.
+    const honest = await usdcToUsdtPlan(d, lpSetup, 1_000n * 10n ** 6n);
+    const swap = swapOf(honest)!;
+    const greedy = { ...swap, amountOutMinimum: swap.amountIn * 2n };
+    const [balance] = honest.post.minBalances;
+    const plan: Plan = {
+      ...honest,
+      planId: planId(honest.bookId, honest.blockNumber, [greedy]),
+      actions: [greedy],
+      post: {
+        minBalances: [
+          { ...balance!, amount: balance!.amount - swap.amountOutMinimum + greedy.amountOutMinimum },
+        ],
+      },
+    };
+    const chainId = d.manifest.chainId;
+    await keeper.plans.create(sealPlan(keeper.ctx.planKey, plan), {
+      planId: plan.planId,
+      chainId,
+      bookId: plan.bookId,
+      mode: "execute",
+      lane: plan.lane,
+      status: "planned",
+      blockNumber: plan.blockNumber,
+      createdAtMs: Date.now(),
+      updatedAtMs: Date.now(),
+      txs: [],
+      timings: { decidedAtMs: Date.now() },
+    });
+    await keeper.queues.submit.add(
+      "submit",
+      { v: 1, chainId, planId: plan.planId },
+      { jobId: jobIds.submit(chainId, plan.planId), priority: LANE_PRIORITY[plan.lane] },
+    );
+    await keeper.start();
+    const record = await waitFor("the greedy plan refused", async () => {
+      const r = await keeper.plans.record(plan.planId);
+      return r !== undefined && !OPEN.has(r.status) ? r : undefined;
+    });
+    expect(record.status).toBe("failed");
+    expect(record.reason).toMatch(
+      /venue call 1 \(to 0x[0-9a-fA-F]{40}\) reverts: Error\(Too little received\)/,
+    );
+    expect(record.txs).toEqual([]);
+  });
+});
