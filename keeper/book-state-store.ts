@@ -18,14 +18,23 @@ export interface LastEvaluation {
 }
 
 const FRESH_STATE: KeeperState = { hedgeTriggered: false, lastPlanAtSec: null };
+/** A book's engine state from its stored text; a book never recorded starts fresh. */
+export const keeperStateOf = (text: string | null): KeeperState =>
+  text === null ? FRESH_STATE : (JSON.parse(text) as KeeperState);
 
 export function createBookStateStore(redis: RedisConnection, prefix: string) {
   const stateKey = (bookId: string) => `${prefix}:book-state:${bookId}`;
   const evalKey = (bookId: string) => `${prefix}:last-evaluation:${bookId}`;
   return {
     async state(bookId: string): Promise<KeeperState> {
-      const text = await redis.get(stateKey(bookId));
-      return text === null ? FRESH_STATE : (JSON.parse(text) as KeeperState);
+      return keeperStateOf(await redis.get(stateKey(bookId)));
+    },
+    /**
+     * Each book's stored state as text, in one MGET (one Cluster slot, as above): parsed per book (keeperStateOf),
+     * so one book's unreadable state fails that book alone.
+     */
+    async stateTextsOfBooks(bookIds: readonly string[]): Promise<(string | null)[]> {
+      return bookIds.length === 0 ? [] : redis.mget(bookIds.map(stateKey));
     },
     /**
      * Both keys in one MSET (atomic, as MULTI/EXEC was; one Cluster slot by the prefix's hash tag). Every book records

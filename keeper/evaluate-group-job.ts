@@ -11,6 +11,7 @@ import { UnrecoverableError } from "bullmq";
 import type { KeeperContext } from "./context.ts";
 import { errorText } from "./errors.ts";
 import { type EvaluateResult, evaluateBookAtBlock, type SharedEvaluation } from "./evaluate-job.ts";
+import { createGroupKeeperReads } from "./group-keeper-reads.ts";
 import { createGroupReads } from "./group-reads.ts";
 import { createHistoryWriteBatch } from "./history-write-batch.ts";
 import { jobIds } from "./job-ids.ts";
@@ -41,8 +42,10 @@ export async function processEvaluateGroup(ctx: KeeperContext, job: Job): Promis
       )
     : undefined;
   const groupCtx: KeeperContext = writes ? { ...ctx, history: writes.store } : ctx;
+  const bookIds = books.map((book) => book.bookId);
   const shared: SharedEvaluation = {
     residualRisk,
+    keeperReads: createGroupKeeperReads(bookIds, ctx.plans, ctx.bookState),
     ...(ctx.history && {
       reads: createGroupReads(
         books.map((book) => book.bookId),

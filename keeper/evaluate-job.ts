@@ -18,6 +18,7 @@ import { aaveLiquidationHistoryOf } from "./aave-liquidation-history.ts";
 import type { LastEvaluation } from "./book-state-store.ts";
 import type { KeeperBook, KeeperContext } from "./context.ts";
 import { effectivenessByWindow, evaluationHistory, stewardWindowsOf } from "./evaluation-history.ts";
+import type { GroupKeeperReads } from "./group-keeper-reads.ts";
 import type { GroupReads } from "./group-reads.ts";
 import { lpPrincipalFlowHistoryOf } from "./lp-principal-flow-history.ts";
 import { evaluatePayload, parsePayload } from "./payloads.ts";
@@ -44,11 +45,12 @@ export async function processEvaluate(ctx: KeeperContext, job: Job): Promise<Eva
 }
 
 /**
- * What the books of one group job share: the residual-risk memo (residual-risk-memo.ts) and, with a history, their
- * reads of it (group-reads.ts).
+ * What the books of one group job share: the residual-risk memo (residual-risk-memo.ts), their leases and engine
+ * memory read from Redis at once (group-keeper-reads.ts) and, with a history, their reads of it (group-reads.ts).
  */
 export interface SharedEvaluation {
   residualRisk?: ResidualRiskOf;
+  keeperReads?: GroupKeeperReads;
   reads?: GroupReads;
 }
 
@@ -65,7 +67,7 @@ export async function evaluateBookAtBlock(
   // change is how duplicate hedges happen.
   // Urgent work is never stuck behind routine work: a routine plan that holds the book but was not signed yet
   // does not stop the evaluation; an urgent plan decided meanwhile supersedes it (plan-lifecycle.ts).
-  const holder = await leaseHolder(ctx, book.bookId);
+  const holder = await leaseHolder(ctx, book.bookId, shared.keeperReads?.inFlight);
   const skipped = async (planId: string): Promise<EvaluateResult> => {
     const evaluation = {
       bookId: book.bookId,
@@ -81,7 +83,8 @@ export async function evaluateBookAtBlock(
   if (holder !== undefined && !isPreemptible(holder.record)) return skipped(holder.planId);
   const waitingRoutine = holder?.planId ?? null;
 
-  const keeperState = await ctx.bookState.state(book.bookId);
+  const keeperState = await (shared.keeperReads?.keeperState(book.bookId) ??
+    ctx.bookState.state(book.bookId));
   const recentOptions = { limit: DECISION_SAMPLE_WINDOW, uptoBlock: blockNumber - 1n };
   const samples = await (shared.reads?.recentSamples(book.bookId, recentOptions) ??
     ctx.samples.recent(book.bookId, recentOptions));

@@ -11,7 +11,7 @@ import type { StoredWindowSeries } from "./evaluation-history.ts";
 import { storedWindowSeriesOfBooks } from "./stored-window-series.ts";
 
 /** `read(bookId, args)` answered from one read of every book of the group per distinct `key(args)`. */
-function sharedByGroup<Args, Value>(
+export function sharedByGroup<Args, Value>(
   bookIds: readonly string[],
   readAll: (bookIds: readonly string[], args: Args) => Promise<Value[]>,
   key: (args: Args) => string,

@@ -38,8 +38,9 @@ export function isPreemptible(record: PlanRecord): boolean {
 export async function leaseHolder(
   ctx: KeeperContext,
   bookId: string,
+  inFlight: (bookId: string) => Promise<string | null> = ctx.plans.inFlight,
 ): Promise<{ planId: string; record: PlanRecord } | undefined> {
-  const planId = await ctx.plans.inFlight(bookId);
+  const planId = await inFlight(bookId);
   if (planId === null) return undefined;
   const record = await ctx.plans.record(planId);
   if (record !== undefined && !TERMINAL_STATUSES.has(record.status)) return { planId, record };

@@ -140,6 +140,10 @@ export function createPlanStore(redis: RedisConnection, prefix: string, clock: C
     },
     /** The plan a book is waiting on (execute mode), so no second plan for it is decided meanwhile. */
     inFlight: (bookId: string) => redis.get(inFlightKey(bookId)),
+    /** inFlight of each book, in one MGET (the keys share the prefix's hash tag: one Cluster slot). */
+    async inFlightOfBooks(bookIds: readonly string[]): Promise<(string | null)[]> {
+      return bookIds.length === 0 ? [] : redis.mget(bookIds.map(inFlightKey));
+    },
     /** Claim the book for `planId`; false when another plan holds it. */
     async claimInFlight(bookId: string, planId: string): Promise<boolean> {
       if ((await redis.set(inFlightKey(bookId), planId, "NX")) !== null) return true;
