@@ -66,6 +66,27 @@ export interface FailedBatchCall {
   reason: string;
 }
 
+/** One call of the batch made alone by the Safe at the pending block: its decoded revert, or null when it passes. */
+async function revertOfSafeCall(
+  client: PublicClient,
+  call: MetaTransaction,
+  targets: ExecutionTargets,
+): Promise<string | null> {
+  try {
+    await client.call({
+      account: targets.safe,
+      to: call.to,
+      data: call.data,
+      value: call.value,
+      blockTag: "pending",
+    });
+    return null;
+  } catch (error) {
+    if (!isRevert(error)) throw error;
+    return decodeRevert(revertData(error)) ?? "reverted without data";
+  }
+}
+
 /**
  * Why the batch fails, from the Safe's own view: the guard's premise check first (its custom error); when the
  * premise holds, each venue call alone, in the batch's order, at the pending block, whose first revert is named
@@ -78,21 +99,7 @@ async function diagnoseBatch(
   batch: readonly MetaTransaction[],
   targets: ExecutionTargets,
 ): Promise<{ text: string; failedCall?: FailedBatchCall }> {
-  const revertOf = async (call: MetaTransaction): Promise<string | null> => {
-    try {
-      await client.call({
-        account: targets.safe,
-        to: call.to,
-        data: call.data,
-        value: call.value,
-        blockTag: "pending",
-      });
-      return null;
-    } catch (error) {
-      if (!isRevert(error)) throw error;
-      return decodeRevert(revertData(error)) ?? "reverted without data";
-    }
-  };
+  const revertOf = (call: MetaTransaction) => revertOfSafeCall(client, call, targets);
   const guard = targets.hedgeGuard.toLowerCase();
   for (const [batchIndex, call] of batch.entries()) {
     // The premise check (first) alone; the guard's post checks are only meaningful after the venue calls.
@@ -141,14 +148,21 @@ export async function simulatePlanCall(
     const data = revertData(error);
     let reason = decodeRevert(data) ?? data ?? "reverted without data";
     let failedCall: FailedBatchCall | undefined;
+    let premiseRefused: string | undefined;
     if (reason.startsWith("ModuleTransactionFailed")) {
       const diagnosis = await diagnoseBatch(client, transaction.batch, targets);
       reason = `${reason}: ${diagnosis.text}`;
       failedCall = diagnosis.failedCall;
+    } else if (reason.startsWith("ConditionViolation") && transaction.batch.length > 0) {
+      // Roles judged the calls before any ran, so the guard's premise check never did: run it alone from the Safe
+      // at the same pending block. When the feed left the plan's band, Roles' refusal is of a plan the chain has
+      // moved past (superseded-premise.ts).
+      premiseRefused = (await revertOfSafeCall(client, transaction.batch[0]!, targets)) ?? undefined;
+      if (premiseRefused !== undefined) reason = `${reason}; the premise no longer holds: ${premiseRefused}`;
     }
     throw new SimulationRevertedError(`plan ${plan.planId} would revert: ${reason}`, {
       cause: error,
-      details: { reason, ...(failedCall && { failedCall }) },
+      details: { reason, ...(failedCall && { failedCall }), ...(premiseRefused && { premiseRefused }) },
     });
   }
 }

@@ -113,13 +113,13 @@ export async function processSubmit(
       return { txHash: tx.hash, status: "submitted" };
     } catch (error) {
       if (error instanceof SimulationRevertedError) {
-        // A swap refused on its minimum out by a pool that moved since the plan's block: planned again, not failed.
+        // A swap refused by a pool or a feed that moved since the plan's block: planned again, not failed.
         const superseded = await supersededPremise(ctx.client, plan, error);
         if (superseded !== undefined) {
           await supersedePlan(ctx, id, plan.bookId, superseded);
           log.info(
             { reason: superseded },
-            "plan superseded by a moved pool: not sent, re-planned on the next block",
+            "plan superseded by a moved market: not sent, re-planned on the next block",
           );
           return { status: "superseded" };
         }

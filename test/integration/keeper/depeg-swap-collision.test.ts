@@ -238,34 +238,141 @@ describe("two Safes' de-peg swaps through one pool, decided on one block by one 
         ],
       },
     };
-    const chainId = d.manifest.chainId;
-    await keeper.plans.create(sealPlan(keeper.ctx.planKey, plan), {
-      planId: plan.planId,
-      chainId,
-      bookId: plan.bookId,
-      mode: "execute",
-      lane: plan.lane,
-      status: "planned",
-      blockNumber: plan.blockNumber,
-      createdAtMs: Date.now(),
-      updatedAtMs: Date.now(),
-      txs: [],
-      timings: { decidedAtMs: Date.now() },
-    });
-    await keeper.queues.submit.add(
-      "submit",
-      { v: 1, chainId, planId: plan.planId },
-      { jobId: jobIds.submit(chainId, plan.planId), priority: LANE_PRIORITY[plan.lane] },
-    );
-    await keeper.start();
-    const record = await waitFor("the greedy plan refused", async () => {
-      const r = await keeper.plans.record(plan.planId);
-      return r !== undefined && !OPEN.has(r.status) ? r : undefined;
-    });
+    const record = await submitAndSettle(keeper, plan);
     expect(record.status).toBe("failed");
     expect(record.reason).toMatch(
       /venue call 1 \(to 0x[0-9a-fA-F]{40}\) reverts: Error\(Too little received\)/,
     );
     expect(record.txs).toEqual([]);
+  });
+});
+
+/** Stores `plan` as decided and queues its submit job, starts the keeper, and waits until the plan is settled. */
+async function submitAndSettle(keeper: Keeper, plan: Plan): Promise<PlanRecord> {
+  const chainId = devnet().manifest.chainId;
+  await keeper.plans.create(sealPlan(keeper.ctx.planKey, plan), {
+    planId: plan.planId,
+    chainId,
+    bookId: plan.bookId,
+    mode: "execute",
+    lane: plan.lane,
+    status: "planned",
+    blockNumber: plan.blockNumber,
+    createdAtMs: Date.now(),
+    updatedAtMs: Date.now(),
+    txs: [],
+    timings: { decidedAtMs: Date.now() },
+  });
+  await keeper.queues.submit.add(
+    "submit",
+    { v: 1, chainId, planId: plan.planId },
+    { jobId: jobIds.submit(chainId, plan.planId), priority: LANE_PRIORITY[plan.lane] },
+  );
+  await keeper.start();
+  return waitFor("the plan settled", async () => {
+    const r = await keeper.plans.record(plan.planId);
+    return r !== undefined && !OPEN.has(r.status) ? r : undefined;
+  });
+}
+
+/** USDC at `price` on its feed and in the USDC/USDT pool, in one scenario of two steps. */
+async function usdcAt(price: number) {
+  const d = devnet();
+  await runScenario(
+    d.client,
+    d.manifest,
+    scenarioSchema.parse({
+      name: `usdc-at-${Math.round(price * 1_000)}`,
+      description: "USDC's feed and pool to one price.",
+      steps: [
+        { kind: "feed.set", feed: "usdcUsd", answer: price },
+        { kind: "pool.movePrice", pool: "usdcUsdt100", price },
+      ],
+    }),
+  );
+}
+
+/**
+ * A USDC → USDT plan of 1,000 USDC bounded at today's feeds, its oracle premise a ±0.25% band around today's USDC
+ * answer. USDC at 0.995 is under the devnet book's de-peg act tier, so the keeper's own evaluation plans no swap
+ * beside it (its own swap would move the pool this plan trades).
+ */
+async function depegSwapPlan(
+  adjust: (swap: SwapExactInputSingleAction) => SwapExactInputSingleAction = (x) => x,
+) {
+  const honest = await usdcToUsdtPlan(devnet(), lpSetup, 1_000n * 10n ** 6n);
+  const oracle = honest.premise.oracle!;
+  const answer = oracle.maxAnswer / 2n; // the test-support band is answer / 2 .. answer × 2
+  const swap = adjust(swapOf(honest)!);
+  const [balance] = honest.post.minBalances;
+  return {
+    ...honest,
+    planId: planId(honest.bookId, honest.blockNumber, [swap]),
+    actions: [swap],
+    premise: {
+      ...honest.premise,
+      oracle: { ...oracle, minAnswer: (answer * 9_975n) / 10_000n, maxAnswer: (answer * 10_025n) / 10_000n },
+    },
+    post: {
+      minBalances: [
+        { ...balance!, amount: balance!.amount - swapOf(honest)!.amountOutMinimum + swap.amountOutMinimum },
+      ],
+    },
+  } satisfies Plan;
+}
+
+describe("a de-peg swap whose feed moved after its block", () => {
+  it("is superseded when the feed its bound reads left the plan's band since its block (a recovering de-peg)", async () => {
+    const keeper = keeperFor([DEVNET_BOOK_ID]);
+    await usdcAt(0.995);
+    const plan = await depegSwapPlan();
+    // USDC recovers before the plan is sent: the on-chain minimum (at 1.00) is above the plan's (at 0.995).
+    await usdcAt(1);
+    const record = await submitAndSettle(keeper, plan);
+    expect(record.status).toBe("superseded");
+    expect(record.txs).toEqual([]);
+    expect(record.reason).toMatch(
+      /^superseded: the feed left the plan's oracle band since block \d+ \(HedgeGuardPriceOutOfBand\(0x[0-9a-f]{64}, 100000000, 99251250, 99748750\)\): re-planned on the next block$/,
+    );
+    expect((await keeper.ctx.events.counters()).plans_superseded).toBe(1);
+  });
+
+  it("is superseded when Roles refuses its swap under the bound the moved feed now sets, its premise failing beside it", async () => {
+    const keeper = keeperFor([DEVNET_BOOK_ID]);
+    await usdcAt(0.995);
+    // The lowest minimum the scope admits at 0.995 (1,000 × 0.995 × (1 − the devnet's 150 bps swap bound) = 980.075
+    // USDT), which a feed at 1.005 raises to 989.925: Roles refuses the calls before the premise check runs.
+    const plan = await depegSwapPlan((swap) => ({ ...swap, amountOutMinimum: 980_100_000n }));
+    await usdcAt(1.005);
+    const record = await submitAndSettle(keeper, plan);
+    expect(record.status).toBe("superseded");
+    expect(record.txs).toEqual([]);
+    expect(record.reason).toMatch(
+      /^superseded: the feed left the plan's oracle band since block \d+ \(HedgeGuardPriceOutOfBand\(0x[0-9a-f]{64}, 100500000, 99251250, 99748750\)\), Roles refusing its calls first \(ConditionViolation\(5, 0x0{64}\)\): re-planned on the next block$/,
+    );
+  });
+
+  it("fails when its premise still holds: a minimum out under the feeds' bound is the plan's own fault", async () => {
+    const keeper = keeperFor([DEVNET_BOOK_ID]);
+    await usdcAt(0.995);
+    const plan = await depegSwapPlan((swap) => ({ ...swap, amountOutMinimum: swap.amountOutMinimum / 2n }));
+    const record = await submitAndSettle(keeper, plan);
+    expect(record.status).toBe("failed");
+    expect(record.txs).toEqual([]);
+    expect(record.reason).toMatch(/^ConditionViolation\(5, 0x0{64}\)$/);
+  });
+
+  it("positive control: the same plan with the feed where it was decided is mined", async () => {
+    const keeper = keeperFor([DEVNET_BOOK_ID]);
+    await usdcAt(0.995);
+    const record = await submitAndSettle(keeper, await depegSwapPlan());
+    expect(record.status).toBe("mined");
+  });
+
+  it("positive control: the plan at the lowest minimum the scope admits, with the feed where it was decided, is mined", async () => {
+    const keeper = keeperFor([DEVNET_BOOK_ID]);
+    await usdcAt(0.995);
+    const plan = await depegSwapPlan((swap) => ({ ...swap, amountOutMinimum: 980_100_000n }));
+    expect((await submitAndSettle(keeper, plan)).status).toBe("mined");
   });
 });
