@@ -32,6 +32,10 @@ import { testKeeper, waitFor } from "./keeper-harness.ts";
 // USDT per USDC). The one sent first is mined and moves the pool (tick −409 → −478), which then pays the other less
 // than its bound: the router refuses it ("Too little received") in the keeper's simulation. That plan is superseded
 // (its premise, the pool, moved), nothing is sent, and the next block plans the book again on the moved pool.
+// The same holds for a plan whose feed left the plan's oracle band before it was sent (USDC recovering while the plan
+// waited behind another): superseded whether the guard's premise check refuses it inside the batch or Roles refuses
+// its swap's minimum first (then the premise is checked alone); a minimum under the feeds' bound at an unmoved feed
+// still fails.
 const devnet = useDevnet({ inProcess: true, aaveTreasury: true });
 let lpSetup: DevnetKeeperSetup;
 let aaveSetup: DevnetKeeperSetup;
