@@ -2,7 +2,7 @@ import { keccak256, stringToBytes } from "viem";
 import { describe, expect, it } from "vitest";
 import type { V3PoolPrice } from "../chain/v3-pool-price.ts";
 import type { Plan, PlanAction } from "../engine/plan.ts";
-import type { ExecutionTargets } from "./execution-targets.ts";
+import { address, TEST_TARGETS } from "./execution-targets.test-support.ts";
 import {
   SWAP_ROUTER_MINIMUM_OUT_REVERT,
   supersededSwapReason,
@@ -10,17 +10,8 @@ import {
 } from "./moved-swap-premise.ts";
 import { planActionIndexOfBatchCall, planToBatch } from "./plan-batch.ts";
 
-const address = (n: number) => `0x${n.toString(16).padStart(40, "0")}` as const;
 const POOL = address(20);
-const targets: ExecutionTargets = {
-  safe: address(1),
-  roles: address(2),
-  keeperRoleKey: keccak256(stringToBytes("keeper")),
-  hedgeGuard: address(3),
-  multiSendCallOnly: address(4),
-  perp: { clearingHouse: address(5), vault: address(6) },
-  uniswap: { swapRouter: address(7), positionManager: address(8) },
-};
+const targets = TEST_TARGETS;
 
 const withdrawal: PlanAction = {
   kind: "aave.repay",

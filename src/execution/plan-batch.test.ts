@@ -2,19 +2,10 @@ import { decodeFunctionData, keccak256, stringToBytes } from "viem";
 import { describe, expect, it } from "vitest";
 import type { Plan } from "../engine/plan.ts";
 import { HEDGE_GUARD_ABI } from "./abis.ts";
-import type { ExecutionTargets } from "./execution-targets.ts";
+import { address, TEST_TARGETS } from "./execution-targets.test-support.ts";
 import { planToBatch } from "./plan-batch.ts";
 
-const address = (n: number) => `0x${n.toString(16).padStart(40, "0")}` as const;
-const targets: ExecutionTargets = {
-  safe: address(1),
-  roles: address(2),
-  keeperRoleKey: keccak256(stringToBytes("keeper")),
-  hedgeGuard: address(3),
-  multiSendCallOnly: address(4),
-  perp: { clearingHouse: address(5), vault: address(6) },
-  uniswap: { swapRouter: address(7), positionManager: address(8) },
-};
+const targets = TEST_TARGETS;
 
 const plan: Plan = {
   planId: keccak256(stringToBytes("plan")),

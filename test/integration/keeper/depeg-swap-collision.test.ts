@@ -22,6 +22,7 @@ import {
   type FaultInjectingRpcProxy,
   startFaultInjectingRpcProxy,
 } from "../../support/fault-injecting-rpc-proxy.ts";
+import { plannedRecordOf } from "../../support/planned-record.ts";
 import { isolatedRedis } from "../../support/redis-prefix.ts";
 import { hireKeeperForRebalances } from "./hire-keeper.ts";
 import { testKeeper, waitFor } from "./keeper-harness.ts";
@@ -254,19 +255,7 @@ describe("two Safes' de-peg swaps through one pool, decided on one block by one 
 /** Stores `plan` as decided and queues its submit job, starts the keeper, and waits until the plan is settled. */
 async function submitAndSettle(keeper: Keeper, plan: Plan): Promise<PlanRecord> {
   const chainId = devnet().manifest.chainId;
-  await keeper.plans.create(sealPlan(keeper.ctx.planKey, plan), {
-    planId: plan.planId,
-    chainId,
-    bookId: plan.bookId,
-    mode: "execute",
-    lane: plan.lane,
-    status: "planned",
-    blockNumber: plan.blockNumber,
-    createdAtMs: Date.now(),
-    updatedAtMs: Date.now(),
-    txs: [],
-    timings: { decidedAtMs: Date.now() },
-  });
+  await keeper.plans.create(sealPlan(keeper.ctx.planKey, plan), plannedRecordOf(plan, chainId));
   await keeper.queues.submit.add(
     "submit",
     { v: 1, chainId, planId: plan.planId },

@@ -8,6 +8,7 @@ import { findExecutable } from "../../../src/runtime/find-executable.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 import { pingRedis } from "../../../src/runtime/redis-server.ts";
 import { perpSize, shortMorePlan, usdcToUsdtPlan } from "../../support/devnet-plans.ts";
+import { plannedRecordOf } from "../../support/planned-record.ts";
 import { waitFor } from "./keeper-harness.ts";
 import { useKeeperTestbed } from "./keeper-testbed.ts";
 
@@ -82,19 +83,10 @@ describe("the keeper under failure", () => {
       plans.push(await usdcToUsdtPlan(devnet(), bed.setup, BigInt(1_000 + i) * 10n ** 6n, bookId));
     const [first] = workers;
     for (const plan of plans) {
-      await first!.plans.create(sealPlan(first!.ctx.planKey, plan), {
-        planId: plan.planId,
-        chainId: devnet().manifest.chainId,
-        bookId: plan.bookId,
-        mode: "execute",
-        lane: plan.lane,
-        status: "planned",
-        blockNumber: plan.blockNumber,
-        createdAtMs: Date.now(),
-        updatedAtMs: Date.now(),
-        txs: [],
-        timings: {},
-      });
+      await first!.plans.create(
+        sealPlan(first!.ctx.planKey, plan),
+        plannedRecordOf(plan, devnet().manifest.chainId),
+      );
     }
     // Every worker's process enqueues every plan (as several monitors would): one job per plan id survives.
     for (const worker of workers) {

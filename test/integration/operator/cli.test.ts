@@ -27,6 +27,7 @@ import { KEEPER_ROLE_KEY } from "../../../src/execution/role-keys.ts";
 import { wallClock } from "../../../src/runtime/clock.ts";
 import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
 import { openHistoryStore } from "../../../src/store/open-history-store.ts";
+import { plannedRecordOf } from "../../support/planned-record.ts";
 import { runScript, type ScriptResult, startScript } from "../../support/run-script.ts";
 import { historySample } from "../api/history-fixture.ts";
 
@@ -507,22 +508,9 @@ async function queueForgedPlan(prefix: string, chainId: number): Promise<string>
       driftBpsBefore: 0,
       driftBpsAfter: 0,
     };
-    const now = Date.now();
     await createPlanStore(redis, prefix, wallClock).create(
       sealPlan(planMacKey(`0x${"66".repeat(32)}`), plan),
-      {
-        planId: plan.planId,
-        chainId,
-        bookId: plan.bookId,
-        mode: "execute",
-        lane: plan.lane,
-        status: "planned",
-        blockNumber,
-        createdAtMs: now,
-        updatedAtMs: now,
-        txs: [],
-        timings: {},
-      },
+      plannedRecordOf(plan, chainId),
     );
     const submit = new Queue(QUEUE_NAMES.submit, { connection: redis, prefix });
     await submit.add(
