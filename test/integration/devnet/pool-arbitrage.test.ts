@@ -27,6 +27,21 @@ const QUIET_BLOCKS: Scenario = {
  * Plays QUIET_BLOCKS with the arbitrageur on, the market at 3000 USDC/WETH; after the first block a swap taking
  * USDC/WETH 0.05% to `pushedTo` is queued (as a keeper queues its trade after a block): it is mined in the second.
  */
+/** The trader's swap taking the USDC/WETH pool to `price`, sent into the block the scenario holds (a keeper's trade). */
+async function pushPool(price: number) {
+  const { client, manifest } = devnet();
+  const pool = manifest.pools.usdcWeth500;
+  const { sqrtPriceX96 } = await readPoolState(client, pool, "pending");
+  const push = poolMoveTransaction(
+    manifest.accounts.trader.address,
+    manifest.contracts.swapRouter,
+    pool,
+    sqrtPriceX96,
+    price,
+  )!;
+  await sendDevnetTransaction(client, push.label, push);
+}
+
 async function pushThenArbitrage(pushedTo: number) {
   const { client, manifest, publicClient } = devnet();
   const pool = manifest.pools.usdcWeth500;
@@ -38,15 +53,7 @@ async function pushThenArbitrage(pushedTo: number) {
       const block = await publicClient.getBlock({ blockTag: "latest" });
       txCounts.push(block.transactions.length);
       if (step.index !== 0) return;
-      const { sqrtPriceX96 } = await readPoolState(client, pool, "pending");
-      const push = poolMoveTransaction(
-        manifest.accounts.trader.address,
-        manifest.contracts.swapRouter,
-        pool,
-        sqrtPriceX96,
-        pushedTo,
-      )!;
-      await sendDevnetTransaction(client, push.label, push);
+      await pushPool(pushedTo);
     },
   });
   return { report, reference, txCounts, priceAfter: (await readPoolState(client, pool)).price };
@@ -109,7 +116,6 @@ describe("the devnet arbitrageur", () => {
 
   it("mines what others queued before a time jump a slot later, with the option; in the jump's block without it", async () => {
     const { client, manifest, publicClient } = devnet();
-    const pool = manifest.pools.usdcWeth500;
     const jump = async (reactionsBeforeTimeJumps: boolean) => {
       const reactionBlocks: { blockNumber: bigint; atSec: number; reaction: boolean }[] = [];
       let quietSec = 0;
@@ -134,15 +140,7 @@ describe("the devnet arbitrageur", () => {
           onStep: async (step) => {
             if (step.index !== 0) return;
             quietSec = Number((await publicClient.getBlock()).timestamp);
-            const { sqrtPriceX96 } = await readPoolState(client, pool, "pending");
-            const push = poolMoveTransaction(
-              manifest.accounts.trader.address,
-              manifest.contracts.swapRouter,
-              pool,
-              sqrtPriceX96,
-              3000 * (1 - 0.003),
-            )!;
-            await sendDevnetTransaction(client, push.label, push);
+            await pushPool(3000 * (1 - 0.003));
           },
         },
       );
