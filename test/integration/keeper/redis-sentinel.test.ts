@@ -111,6 +111,16 @@ it("survives a failover that lost its mined plans' writes: restored from the cha
     ),
   ).toEqual([1, 1]);
 
+  // What the failover will lose, read on the replica before it is promoted (once it is, the running keeper may
+  // already be restoring the records on it): the plans as queued, no transaction recorded.
+  const lost = await Promise.all(
+    inFlight.map((p) => replica.direct().get(`${prefix}:plan-record:${p.planId}`)),
+  );
+  for (const text of lost) {
+    expect(text).not.toBeNull();
+    expect(JSON.parse(text!)).toMatchObject({ status: "planned", txs: [] });
+  }
+
   // The primary dies with those writes, and the sentinels promote the replica.
   await primary.kill();
   await waitFor(
@@ -124,15 +134,6 @@ it("survives a failover that lost its mined plans' writes: restored from the cha
     30_000,
     100,
   );
-  // What the failover lost, read on the new primary itself: the plans as queued, no transaction recorded.
-  const lost = await Promise.all(
-    inFlight.map((p) => replica.direct().get(`${prefix}:plan-record:${p.planId}`)),
-  );
-  for (const text of lost) {
-    expect(text).not.toBeNull();
-    expect(JSON.parse(text!)).toMatchObject({ status: "planned", txs: [] });
-  }
-
   // The keeper, through the sentinels, on the new primary: each plan's mined transaction found on chain and recorded.
   const restored = await waitFor(
     "both plans mined again in the new primary's records",
