@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import type { DemoReport } from "../../../scripts/demo/demo-report.ts";
+import type { DemoL2Report } from "../../../scripts/demo/l2.ts";
 import { DEVNET_AAVE_HEALTH_FACTOR } from "../../../src/cli/devnet-aave-treasury-template.ts";
 import { DEVNET_AAVE_BOOK_ID, DEVNET_BOOK_ID } from "../../../src/devnet/devnet-config.ts";
 import { ARBITRUM_CHAIN_ID, SEQUENCER_GRACE_PERIOD_SEC } from "../../../src/devnet/index.ts";
@@ -40,108 +42,8 @@ describe("npm run demo -- --exit --report", () => {
       );
       expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
 
-      const result = JSON.parse(readFileSync(report, "utf8")) as {
-        ok: boolean;
-        l2: {
-          chainId: number;
-          bookId: string;
-          gracePeriodSec: number;
-          ok: boolean;
-          problems: string[];
-          scenarios: {
-            name: string;
-            driftBpsAfter: number;
-            thresholdBps: number;
-            plans: {
-              planId: string;
-              status: string;
-              blockNumber: string;
-              txHash: string | null;
-              admittedTxs: number;
-            }[];
-            admittedLogs: number;
-            steps: {
-              sequencer: "up" | "down";
-              sinceChangeSec: number;
-              driftBps: number;
-              oracleProblem: string | null;
-            }[];
-            graceEndsAtBlock: string;
-            admittedWhileDownOrInGrace: number;
-            plansDecidedWhileDownOrInGrace: number;
-            l1EvaluatedWhileL2Down: { blockNumber: string; evaluated: boolean } | null;
-          }[];
-        };
-        scenarios: {
-          name: string;
-          books: {
-            id: string;
-            driftBpsBefore: number;
-            driftBpsPeak: number;
-            driftBpsAfter: number;
-            thresholdBps: number;
-            legs: { venue: string; deltaBase: number; healthFactor: number | null }[];
-            aave?: {
-              floor: number;
-              healthFactorBefore: number;
-              healthFactorLowest: number;
-              healthFactorAfter: number;
-              transactions: {
-                txHash: string;
-                throughRoles: boolean;
-                admittedByHedgeGuard: boolean;
-                aaveCalls: string[];
-              }[];
-            };
-          }[];
-          hedgeEffectiveness: { itemChangeUsd: number | null; hedgeChangeUsd: number | null };
-          attribution: {
-            hedgedItemChangeUsd: number;
-            hedgeChangeUsd: number;
-            settledToCollateralUsd: number;
-            bookValueChangeUsd: number;
-            unexplainedUsd: number;
-            grossPnlUsd: number;
-            deltaUsd: number;
-            gammaUsd: number;
-            feesEarnedUsd: number;
-            hedgePriceUsd: number;
-            carryUsd: number;
-            carryEstimatedUsd: number | null;
-            lpWithdrawnUsd: number;
-            lpFeesCollectedUsd: number;
-            lpWithdrawalUnknownExecutions: number | null;
-            gasUsd: number;
-            venueFeesUsd: number;
-            slippageUsd: number;
-          };
-          chainCheck: {
-            hedgePnlUsd: number;
-            settledToCollateralUsd: number;
-            fundingPaidUsd: number;
-            venueFeesUsd: number;
-            gasEth: number;
-            ethUsdAtEnds: [number, number];
-          };
-          lpTermsCheck: {
-            blocks: number;
-            deltaUsd: number;
-            gammaUsd: number;
-            feesEarnedUsd: number;
-            feesCollectedUsd: number;
-            withdrawnPrincipalUsd: number;
-          };
-          actions: {
-            bookId: string;
-            planId: string;
-            lane: string;
-            reason: string;
-            txHash: string | null;
-            status: string;
-            gasUsed: string | null;
-          }[];
-        }[];
-      };
+      // The report the demo writes (scripts/demo.ts), read back as JSON.
+      const result = JSON.parse(readFileSync(report, "utf8")) as DemoReport & { l2: DemoL2Report };
       expect(result.ok).toBe(true);
       expect(result.scenarios.map((s) => s.name)).toEqual([
         "quiet-drift",
@@ -169,8 +71,7 @@ describe("npm run demo -- --exit --report", () => {
       expect(actionsOf(stale!, DEVNET_BOOK_ID)).toEqual([]);
       expect(stale!.actions.filter((a) => a.txHash !== null)).toEqual([]);
       // Two hours of drift in 0.5% steps: a handful of ETH/USD rounds, one of them the heartbeat of the quiet hour.
-      const ethRounds = (quiet as { oracleRounds?: Record<string, { deviation: number; heartbeat: number }> })
-        .oracleRounds?.ethUsd;
+      const ethRounds = quiet!.oracleRounds?.ethUsd;
       expect(ethRounds?.heartbeat).toBeGreaterThanOrEqual(1);
       expect(ethRounds?.deviation).toBeGreaterThanOrEqual(4);
       expect(ethRounds?.deviation).toBeLessThanOrEqual(6);
