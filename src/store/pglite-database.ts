@@ -19,6 +19,7 @@ export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promis
   if (options.schema !== undefined) await db.exec(`SET search_path TO ${options.schema}`);
 
   const on = (session: PGlite | Transaction): SqlQueryable => ({
+    // `repeated` is a server round trip's saving (postgres-database.ts); PGlite runs in this process: nothing to save.
     async query<Row extends object>(sql: string, params: readonly unknown[] = []) {
       const result = await session.query<Row>(sql, params as unknown[]);
       return result.rows;

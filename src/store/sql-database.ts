@@ -3,12 +3,23 @@
 // decoded by sql-values.ts, never trusted to be one shape.
 import { HistoryStoreConfigurationError } from "./history-store-errors.ts";
 
+/** How a statement is run. */
+export interface SqlQueryOptions {
+  /**
+   * The same text runs again and again (a per-block write): the server may keep it parsed and planned, per
+   * connection, so that a later run sends only its parameters. Mark only statements with a fixed result shape (an
+   * explicit column list, never `*`): a prepared statement whose result columns a migration changed fails.
+   */
+  repeated?: boolean;
+}
+
 /** Something that runs statements: the database itself, or one open transaction. */
 export interface SqlQueryable {
   /** One statement with positional parameters; the rows it returned. */
   query<Row extends object = Record<string, unknown>>(
     sql: string,
     params?: readonly unknown[],
+    options?: SqlQueryOptions,
   ): Promise<Row[]>;
   /** One or more statements without parameters (migrations, SET). */
   exec(sql: string): Promise<void>;

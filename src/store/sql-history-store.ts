@@ -269,6 +269,7 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
               sample.aaveAccrual?.supplyIndex ?? null,
               sample.aaveCollateralAccrual == null ? null : jsonToSql(sample.aaveCollateralAccrual),
             ]),
+            { repeated: true },
           );
           for (const row of written) {
             if (booleanFromSql(row.inserted, "book_samples.inserted")) continue;
@@ -315,6 +316,7 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
                deviation_bps = EXCLUDED.deviation_bps, tier = EXCLUDED.tier, tier_note = EXCLUDED.tier_note,
                exposure_usd = EXCLUDED.exposure_usd, sources = EXCLUDED.sources`,
             chunk.flat(),
+            { repeated: true },
           );
         }
       });
@@ -335,7 +337,7 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
       // Each chunk is one statement: its parts, its statuses, and the parts nothing references any more.
       for (const chunk of chunksOf([...byBook.values()], BOOK_STATUS_PARAMS_PER_ROW)) {
         const { details, parts } = splitSharedDetails(chunk);
-        await db.query(...bookStatusStatement(details, parts));
+        await db.query(...bookStatusStatement(details, parts), { repeated: true });
       }
     },
 
@@ -361,6 +363,7 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
             decision.planId,
             decision.driftBps,
           ]),
+          { repeated: true },
         );
       }
     },

@@ -1581,6 +1581,32 @@ describe.skipIf(postgres.url === undefined)(`PostgreSQL schema ${postgres.skipRe
     }
   });
 
+  it("keeps a repeated statement prepared on its connection, answering as the same text unprepared does", async () => {
+    const db = createPostgresDatabase({ url: postgres.url!, maxConnections: 1 });
+    const sql = "SELECT $1::int + $2::int AS sum";
+    const preparedHere = () =>
+      db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1 AND NOT from_sql",
+        [sql],
+      );
+    // Control: the same text run plainly leaves nothing prepared on the connection.
+    expect(await db.query<{ sum: number }>(sql, [1, 2])).toEqual([{ sum: 3 }]);
+    expect(await preparedHere()).toEqual([{ n: 0 }]);
+    // Repeated: prepared once (one connection), each run with its own parameters.
+    expect(await db.query<{ sum: number }>(sql, [1, 2], { repeated: true })).toEqual([{ sum: 3 }]);
+    expect(await db.query<{ sum: number }>(sql, [40, 2], { repeated: true })).toEqual([{ sum: 42 }]);
+    expect(await preparedHere()).toEqual([{ n: 1 }]);
+    // Another text gets its own statement, never the first one's.
+    expect(await db.query<{ sum: number }>(`${sql} -- other`, [5, 5], { repeated: true })).toEqual([
+      { sum: 10 },
+    ]);
+    const [all] = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_prepared_statements WHERE NOT from_sql",
+    );
+    expect(all?.n).toBe(2);
+    await db.close();
+  });
+
   it("refuses a schema that a newer build migrated", async () => {
     const schema = postgres.freshSchema("newer_build");
     await (await openHistoryStore({ databaseUrl: postgres.url!, schema })).close();
