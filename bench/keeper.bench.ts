@@ -64,6 +64,7 @@ try {
       ...keeperConfigOf(configured, { network: "devnet", bookIds: [BOOK_ID] }),
       redisPrefix: prefix,
       scanEveryMs: 100,
+      scanJobEveryMs: 1_000,
       confirmPollMs: 20,
       fees: { maxFeePerGasGwei: 200, maxPriorityFeePerGasGwei: 2 },
     },

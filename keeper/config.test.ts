@@ -53,6 +53,8 @@ describe("the keeper's configuration", () => {
       redisPrefix: "{hk}",
       books: [{ bookId: "treasury-eth", mode: "execute" }],
       scanEveryMs: 250,
+      // A 250 ms poll: one scan job a second, polling four times.
+      scanJobEveryMs: 1_000,
       evaluateConfirmations: 2,
       fees: { maxFeePerGasGwei: 100, maxPriorityFeePerGasGwei: 2 },
       lanes: config.lanes,

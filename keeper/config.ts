@@ -6,6 +6,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { ConfigError } from "../src/config/config-error.ts";
 import type { HedgekeeperConfig, NetworkConfig } from "../src/config/schema.ts";
 import type { BookMode } from "../src/evaluation/plan-lifecycle.ts";
+import { scanJobEveryMs } from "./scan-slot.ts";
 
 export interface KeeperConfig extends Readonly<HedgekeeperConfig["keeper"]> {
   chainId: number;
@@ -16,6 +17,8 @@ export interface KeeperConfig extends Readonly<HedgekeeperConfig["keeper"]> {
   books: { bookId: string; mode: BookMode }[];
   /** How often the chain is scanned for a new block (the network's `pollIntervalMs`). */
   scanEveryMs: number;
+  /** How often a `scan` job starts: each polls every scanEveryMs for this long (scan-slot.ts). */
+  scanJobEveryMs: number;
   /** Blocks below the head before a block is evaluated (the network's `confirmations`). */
   evaluateConfirmations: number;
   /** The network's fee caps. */
@@ -88,6 +91,7 @@ export function keeperConfigOf(
     ),
     books: scope.bookIds.map((bookId) => ({ bookId, mode: config.books[bookId]!.mode })),
     scanEveryMs: net.pollIntervalMs,
+    scanJobEveryMs: scanJobEveryMs(net.pollIntervalMs),
     evaluateConfirmations: net.confirmations,
     fees: net.fees,
     lanes: config.lanes,

@@ -1,6 +1,6 @@
 // createKeeper: the queues, the workers of one process (monitor: scan + evaluate; worker: submit + confirm;
 // all: both), the scan scheduler, start-up repair, heartbeat and a clean stop. The heartbeat is the time the
-// process last did work: its start, then every job it finished (a monitor's scan runs every scanEveryMs). A
+// process last did work: its start, then every job it finished (a monitor's scan job ends every scanJobEveryMs). A
 // process whose workers stopped stops beating, however alive the process around it is.
 import { randomUUID } from "node:crypto";
 import { DelayedError, type Job, Worker } from "bullmq";
@@ -59,6 +59,8 @@ export interface CreateKeeperOptions {
 }
 
 const SCHEDULER_REFRESH_MS = 5_000;
+/** The shortest scan lock (scanLock): renewed every 2.5 s, it outlives any pause of a busy process's event loop. */
+const MIN_SCAN_LOCK_MS = 5_000;
 
 /** The context every job is handed, over one Redis connection; the history recorder copies plans on events. */
 function keeperContext(
@@ -132,6 +134,8 @@ function keeperWorker(input: {
   log: Logger;
   beat: () => Promise<void>;
   onJob: CreateKeeperOptions["onJob"];
+  /** This queue's own lock, where it differs from the configured one (the scan's: scanLock). */
+  lock?: { durationMs: number; stalledIntervalMs: number };
 }): Worker {
   const { name, config, log, beat } = input;
   const w = new Worker(name, (job, token) => runClassified(job, token, () => input.body(job)), {
@@ -139,8 +143,8 @@ function keeperWorker(input: {
     prefix: config.redisPrefix,
     concurrency: input.concurrency,
     autorun: false,
-    lockDuration: config.lockDurationMs,
-    stalledInterval: config.stalledIntervalMs,
+    lockDuration: input.lock?.durationMs ?? config.lockDurationMs,
+    stalledInterval: input.lock?.stalledIntervalMs ?? config.stalledIntervalMs,
     maxStalledCount: 3,
   });
   w.on("error", (error) => log.warn({ err: error.message, queue: name }, "worker error"));
@@ -183,6 +187,26 @@ async function repairUntilDone(ctx: KeeperContext, log: Logger, stopped: () => b
   }
 }
 
+/**
+ * The scan job's lock. A scan job is active for most of its slot (scan-job.ts), so a monitor killed outright most
+ * likely dies holding it, and no other scan runs (the queue's global concurrency is 1) until the lock lapses and a
+ * stalled-job check hands it on: a blind spot of lock + check interval. The configured 30 s + 30 s would blind the
+ * keeper for up to a minute. This lock and check interval are each two slots, at least MIN_SCAN_LOCK_MS (a lock
+ * renewed every half of it survives a busy event loop), or the configured figures when those are shorter: with a
+ * 1 s slot, a blind spot of 10 s at most.
+ */
+export function scanLock(config: {
+  scanJobEveryMs: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+}) {
+  const bound = Math.max(2 * config.scanJobEveryMs, MIN_SCAN_LOCK_MS);
+  return {
+    durationMs: Math.min(config.lockDurationMs, bound),
+    stalledIntervalMs: Math.min(config.stalledIntervalMs, bound),
+  };
+}
+
 export function createKeeper(options: CreateKeeperOptions) {
   const { common } = options;
   const { config } = common;
@@ -200,8 +224,23 @@ export function createKeeper(options: CreateKeeperOptions) {
   const runsWorker = options.role !== "monitor";
   const beat = () => ctx.events.heartbeat(instanceId, common.clock.nowMs());
 
-  const worker = (name: string, concurrency: number, body: (job: Job) => Promise<unknown>) => {
-    const w = keeperWorker({ name, concurrency, body, redis, config, log, beat, onJob: options.onJob });
+  const worker = (
+    name: string,
+    concurrency: number,
+    body: (job: Job) => Promise<unknown>,
+    lock?: { durationMs: number; stalledIntervalMs: number },
+  ) => {
+    const w = keeperWorker({
+      name,
+      concurrency,
+      body,
+      redis,
+      config,
+      log,
+      beat,
+      onJob: options.onJob,
+      ...(lock && { lock }),
+    });
     workers.push(w);
     return w;
   };
@@ -210,13 +249,15 @@ export function createKeeper(options: CreateKeeperOptions) {
     const data: ScanPayload = { v: 1, chainId: config.chainId };
     return queues.scan.upsertJobScheduler(
       jobIds.scanScheduler(config.chainId),
-      { every: config.scanEveryMs },
+      { every: config.scanJobEveryMs },
       { name: "scan", data, opts: { removeOnComplete: true, removeOnFail: { count: 100 } } },
     );
   };
 
   let started = false;
   let stopped = false;
+  /** Ends a scan job's slot early (scan-job.ts) so that a stop does not wait out the slot. */
+  const scanStop = new AbortController();
   const runWorker = (w: Worker) =>
     void w.run().catch((error: Error) => log.error({ err: error.message }, "worker stopped"));
   const repairThenSend = () =>
@@ -230,6 +271,7 @@ export function createKeeper(options: CreateKeeperOptions) {
   let stopping: Promise<void> | undefined;
   const stopGracefully = async (graceMs: number): Promise<void> => {
     stopped = true;
+    scanStop.abort();
     for (const t of timers) clearInterval(t);
     const graceful = Promise.all(workers.map((w) => w.close()));
     const timedOut = new Promise<"timeout">((resolve) =>
@@ -269,7 +311,7 @@ export function createKeeper(options: CreateKeeperOptions) {
         // one in another (both would advance the same checkpoint).
         await queues.scan.setGlobalConcurrency(1);
         await upsertScheduler();
-        worker(QUEUE_NAMES.scan, 1, (job) => processScan(ctx, redis, job));
+        worker(QUEUE_NAMES.scan, 1, (job) => processScan(ctx, redis, job, scanStop.signal), scanLock(config));
         // The scan enqueues a group's books as one job; a book the group job could not evaluate comes back alone.
         worker(QUEUE_NAMES.evaluate, config.evaluateConcurrency, (job) =>
           job.name === EVALUATE_GROUP_JOB ? processEvaluateGroup(ctx, job) : processEvaluate(ctx, job),
@@ -296,6 +338,7 @@ export function createKeeper(options: CreateKeeperOptions) {
     /** Drop everything without waiting (a crashed process, for tests): in-flight jobs are handed back by lock expiry. */
     async kill(): Promise<void> {
       stopped = true;
+      scanStop.abort();
       for (const t of timers) clearInterval(t);
       await Promise.all(workers.map((w) => w.close(true).catch(() => {})));
       await queues.close().catch(() => {});

@@ -101,6 +101,7 @@ export function testKeeper(options: TestKeeperOptions) {
       mode: options.mode ?? "execute",
     })),
     scanEveryMs: 100,
+    scanJobEveryMs: 1_000,
     txConfirmations: 1,
     stuckAfterBlocks: 2,
     confirmPollMs: 50,
