@@ -1,6 +1,12 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 // `hedgekeeper <command>`: the operator's CLI. init, check, status, plan, simulate. Running the
 // monitor and keeper (`run`) and the demo (`npm run demo`) have their own entries.
+//
+// The shebang's flag: V8's young generation may grow to 64 MB semispaces (default 16 MB), so a block's evaluations,
+// which allocate a lot that dies young, are collected in a quarter of the scavenges. Measured with bench:scale (1,000
+// books, 3 monitor processes): monitor CPU per evaluation 2.12 -> 1.77 ms, p95 2.05 -> 1.96 s, in back-to-back runs.
+// The cost is memory: up to 3 × 64 MB of young generation per process, taken only as the allocation rate needs it.
+// A network's process forked by `run` inherits it (process.execArgv).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";

@@ -1,9 +1,17 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { shebangNodeFlags } from "../../src/runtime/shebang-node-flags.ts";
 
 export interface ScriptResult {
   code: number | null;
   stdout: string;
   stderr: string;
+}
+
+/** `scripts/<name>.ts` as its shebang runs it (its Node flags), on this process's Node. */
+function scriptArgs(name: string, args: readonly string[]): string[] {
+  const path = `scripts/${name}.ts`;
+  return [...shebangNodeFlags(readFileSync(path, "utf8")), path, ...args];
 }
 
 /** Runs `node scripts/<name>.ts …args` from the repository root and collects its output. */
@@ -16,7 +24,7 @@ export function runScript(
   // Asynchronous on purpose: a synchronous spawn would freeze this process's event loop, and with it the draining
   // of any devnet node's output pipe — a Node process writing to a full pipe blocks, and the node stalls.
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`scripts/${name}.ts`, ...args], {
+    const child = spawn(process.execPath, scriptArgs(name, args), {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, ...env },
     });
@@ -41,7 +49,7 @@ export function runScript(
 
 /** A long-running `node scripts/<name>.ts …args` (e.g. `hedgekeeper run`): its combined output so far, and its exit. */
 export function startScript(name: string, args: readonly string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [`scripts/${name}.ts`, ...args], {
+  const child = spawn(process.execPath, scriptArgs(name, args), {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...env },
   });
