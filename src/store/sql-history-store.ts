@@ -20,6 +20,7 @@ import type {
   AlertHistory,
   BookStatus,
   DecisionRecord,
+  DepegSample,
   HistorySample,
   HistoryStore,
   PlanExecution,
@@ -34,8 +35,15 @@ import { readDepegTierChanges, readReportSamples } from "./read-report-samples.t
 import { readHedgedSeries, readHedgedSeriesOfBooks, readSeries } from "./read-series.ts";
 import type { SqlDatabase } from "./sql-database.ts";
 import { BOOK_SAMPLE_COLUMNS, bookSampleParams, createSqlSampleStore } from "./sql-sample-store.ts";
-import { chunksOf, lastPerKey, overwrite, placeholders, valuesRows } from "./sql-statement-parts.ts";
-import { bigintFromSql, booleanFromSql, jsonToSql, numberFromSql, stringFromSql } from "./sql-values.ts";
+import {
+  chunksByParams,
+  chunksOf,
+  lastPerKey,
+  overwrite,
+  placeholders,
+  valuesRows,
+} from "./sql-statement-parts.ts";
+import { jsonToSql, numberFromSql, stringFromSql } from "./sql-values.ts";
 
 const DASHBOARD_COLUMNS = [
   "drift_bps",
@@ -142,6 +150,110 @@ const BOOK_STATUS_COLUMNS = [
  */
 export const PART_RETENTION_BLOCKS = 64n;
 
+const SAMPLE_PARAMS = 3 + SAMPLE_COLUMNS.length;
+const DEPEG_COLUMNS = [
+  "chain_id",
+  "book_id",
+  "block_number",
+  "token",
+  "timestamp_sec",
+  "symbol",
+  "price_usd",
+  "deviation_bps",
+  "tier",
+  "tier_note",
+  "exposure_usd",
+  "sources",
+] as const;
+const DEPEG_PARAMS = DEPEG_COLUMNS.length;
+/** The readings' column types: they come through a VALUES list, which would otherwise type them as text. */
+const DEPEG_CASTS = [
+  "integer",
+  "text",
+  "bigint",
+  "text",
+  "bigint",
+  "text",
+  "double precision",
+  "double precision",
+  "text",
+  "text",
+  "double precision",
+  "jsonb",
+];
+
+/**
+ * One statement for a chunk of samples and their de-peg readings: upserts the samples; of a block written again (a
+ * replay, a reorg rewrite: the row existed, so its new version's xmax is not 0), deletes the readings of tokens no
+ * longer read, so the block's readings are replaced whole; upserts the readings. The delete and the upsert touch
+ * disjoint rows (tokens not read / tokens read), as a statement's parts must: they see the same snapshot.
+ */
+function samplesStatement(
+  samples: readonly {
+    chainId: number;
+    bookId: string;
+    sample: HistorySample;
+    depeg: readonly DepegSample[];
+  }[],
+): [string, unknown[]] {
+  const params: unknown[] = samples.flatMap(({ chainId, bookId, sample }) => [
+    chainId,
+    bookId,
+    sample.blockNumber,
+    ...bookSampleParams(sample),
+    ...dashboardParams(sample),
+    ...attributionParams(sample),
+    sample.aaveHealth?.healthFactor ?? null,
+    sample.aaveHealth?.floor ?? null,
+    sample.aaveHealth?.deltaBase ?? null,
+    sample.aaveAccrual?.scaledDebtBase ?? null,
+    sample.aaveAccrual?.scaledSuppliedBase ?? null,
+    sample.aaveAccrual?.debtIndex ?? null,
+    sample.aaveAccrual?.supplyIndex ?? null,
+    sample.aaveCollateralAccrual == null ? null : jsonToSql(sample.aaveCollateralAccrual),
+  ]);
+  const sampleValues = valuesRows(samples.length, SAMPLE_PARAMS, { [2 + SAMPLE_COLUMNS.length]: "jsonb" });
+  const readings = samples.flatMap(({ chainId, bookId, sample, depeg }) =>
+    lastPerKey(depeg, (reading) => reading.token).map((reading) => [
+      chainId,
+      bookId,
+      sample.blockNumber,
+      reading.token,
+      sample.timestampSec,
+      reading.symbol,
+      reading.priceUsd,
+      reading.deviationBps,
+      reading.tier,
+      reading.tierNote,
+      reading.exposureUsd,
+      jsonToSql(reading.sources),
+    ]),
+  );
+  const casts = Object.fromEntries(DEPEG_CASTS.map((cast, i) => [i, cast]));
+  // No readings: an empty set of the same columns (a VALUES list cannot be empty).
+  const readingRows =
+    readings.length === 0
+      ? `SELECT ${DEPEG_CASTS.map((cast) => `NULL::${cast}`).join(", ")} WHERE false`
+      : `VALUES ${valuesRows(readings.length, DEPEG_PARAMS, casts, params.length)}`;
+  params.push(...readings.flat());
+  const key = "r.chain_id = d.chain_id AND r.book_id = d.book_id AND r.block_number = d.block_number";
+  const sql = `WITH readings (${DEPEG_COLUMNS.join(", ")}) AS (${readingRows}),
+    written AS (
+      INSERT INTO book_samples (chain_id, book_id, block_number, ${SAMPLE_COLUMNS.join(", ")})
+      VALUES ${sampleValues}
+      ON CONFLICT (chain_id, book_id, block_number) DO UPDATE SET ${overwrite(SAMPLE_COLUMNS)}
+      RETURNING chain_id, book_id, block_number, (xmax = 0) AS inserted),
+    unread AS (
+      DELETE FROM depeg_samples AS d USING written AS w
+      WHERE NOT w.inserted AND d.chain_id = w.chain_id AND d.book_id = w.book_id AND d.block_number = w.block_number
+        AND NOT EXISTS (SELECT 1 FROM readings AS r WHERE ${key} AND r.token = d.token))
+    INSERT INTO depeg_samples (${DEPEG_COLUMNS.join(", ")})
+    SELECT ${DEPEG_COLUMNS.join(", ")} FROM readings
+    ON CONFLICT (chain_id, book_id, block_number, token) DO UPDATE SET
+      ${overwrite(DEPEG_COLUMNS.slice(4))}`;
+  return [sql, params];
+}
+
 /** A status row's parameters, with room for the part it may bring and that part's hash in the clean-up. */
 const BOOK_STATUS_PARAMS_PER_ROW = 3 + BOOK_STATUS_COLUMNS.length + 4 + 1;
 
@@ -238,87 +350,16 @@ export function createSqlHistoryStore(db: SqlDatabase, backend: HistoryStore["ba
     async putSamples(rows) {
       const samples = lastPerKey(rows, (r) => `${r.chainId} ${r.bookId} ${r.sample.blockNumber}`);
       if (samples.length === 0) return;
+      // Each book's sample and readings in one statement (samplesStatement): one round trip for a group's books,
+      // where a transaction of its own took four. Batches too large for one statement keep their atomicity in one
+      // transaction.
+      const chunks = chunksByParams(samples, (s) => SAMPLE_PARAMS + DEPEG_PARAMS * s.depeg.length);
+      if (chunks.length === 1) {
+        await db.query(...samplesStatement(chunks[0]!), { repeated: true });
+        return;
+      }
       await db.transaction(async (tx) => {
-        const rewritten = new Set<string>();
-        for (const chunk of chunksOf(samples, 3 + SAMPLE_COLUMNS.length)) {
-          // xmax = 0 on a RETURNING row: the row was inserted, not updated by ON CONFLICT (an updated row version
-          // carries the updating transaction's id as its xmax). Only a block read again had readings before.
-          const written = await tx.query<{
-            chain_id: unknown;
-            book_id: unknown;
-            block_number: unknown;
-            inserted: unknown;
-          }>(
-            `INSERT INTO book_samples (chain_id, book_id, block_number, ${SAMPLE_COLUMNS.join(", ")})
-             VALUES ${valuesRows(chunk.length, 3 + SAMPLE_COLUMNS.length, { [2 + SAMPLE_COLUMNS.length]: "jsonb" })}
-             ON CONFLICT (chain_id, book_id, block_number) DO UPDATE SET ${overwrite(SAMPLE_COLUMNS)}
-             RETURNING chain_id, book_id, block_number, (xmax = 0) AS inserted`,
-            chunk.flatMap(({ chainId, bookId, sample }) => [
-              chainId,
-              bookId,
-              sample.blockNumber,
-              ...bookSampleParams(sample),
-              ...dashboardParams(sample),
-              ...attributionParams(sample),
-              sample.aaveHealth?.healthFactor ?? null,
-              sample.aaveHealth?.floor ?? null,
-              sample.aaveHealth?.deltaBase ?? null,
-              sample.aaveAccrual?.scaledDebtBase ?? null,
-              sample.aaveAccrual?.scaledSuppliedBase ?? null,
-              sample.aaveAccrual?.debtIndex ?? null,
-              sample.aaveAccrual?.supplyIndex ?? null,
-              sample.aaveCollateralAccrual == null ? null : jsonToSql(sample.aaveCollateralAccrual),
-            ]),
-            { repeated: true },
-          );
-          for (const row of written) {
-            if (booleanFromSql(row.inserted, "book_samples.inserted")) continue;
-            rewritten.add(
-              `${numberFromSql(row.chain_id, "book_samples.chain_id")} ${stringFromSql(row.book_id, "book_samples.book_id")} ${bigintFromSql(row.block_number, "book_samples.block_number")}`,
-            );
-          }
-        }
-        // A re-read block replaces its readings whole: a token that left the book leaves the block too. A block
-        // written for the first time has no readings to replace (they are written with their sample, and retention
-        // and compaction remove them with it): nothing to delete.
-        const reread = samples.filter(({ chainId, bookId, sample }) =>
-          rewritten.has(`${chainId} ${bookId} ${sample.blockNumber}`),
-        );
-        for (const chunk of chunksOf(reread, 3)) {
-          await tx.query(
-            `DELETE FROM depeg_samples WHERE (chain_id, book_id, block_number) IN (${valuesRows(chunk.length, 3, { 2: "bigint" })})`,
-            chunk.flatMap(({ chainId, bookId, sample }) => [chainId, bookId, sample.blockNumber]),
-          );
-        }
-        const readings = samples.flatMap(({ chainId, bookId, sample, depeg }) =>
-          lastPerKey(depeg, (reading) => reading.token).map((reading) => [
-            chainId,
-            bookId,
-            sample.blockNumber,
-            reading.token,
-            sample.timestampSec,
-            reading.symbol,
-            reading.priceUsd,
-            reading.deviationBps,
-            reading.tier,
-            reading.tierNote,
-            reading.exposureUsd,
-            jsonToSql(reading.sources),
-          ]),
-        );
-        for (const chunk of chunksOf(readings, 12)) {
-          await tx.query(
-            `INSERT INTO depeg_samples (chain_id, book_id, block_number, token, timestamp_sec, symbol, price_usd,
-               deviation_bps, tier, tier_note, exposure_usd, sources)
-             VALUES ${valuesRows(chunk.length, 12, { 11: "jsonb" })}
-             ON CONFLICT (chain_id, book_id, block_number, token) DO UPDATE SET
-               timestamp_sec = EXCLUDED.timestamp_sec, symbol = EXCLUDED.symbol, price_usd = EXCLUDED.price_usd,
-               deviation_bps = EXCLUDED.deviation_bps, tier = EXCLUDED.tier, tier_note = EXCLUDED.tier_note,
-               exposure_usd = EXCLUDED.exposure_usd, sources = EXCLUDED.sources`,
-            chunk.flat(),
-            { repeated: true },
-          );
-        }
+        for (const chunk of chunks) await tx.query(...samplesStatement(chunk), { repeated: true });
       });
     },
 

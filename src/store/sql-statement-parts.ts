@@ -34,6 +34,25 @@ export function chunksOf<T>(rows: readonly T[], paramsPerRow: number): T[][] {
   return chunks;
 }
 
+/** Chunks of whole rows, in order, each under the parameter limit by `paramsOf`; a row over it alone is a chunk. */
+export function chunksByParams<T>(rows: readonly T[], paramsOf: (row: T) => number): T[][] {
+  const chunks: T[][] = [];
+  let chunk: T[] = [];
+  let params = 0;
+  for (const row of rows) {
+    const n = paramsOf(row);
+    if (chunk.length > 0 && params + n > MAX_PARAMS_PER_STATEMENT) {
+      chunks.push(chunk);
+      chunk = [];
+      params = 0;
+    }
+    chunk.push(row);
+    params += n;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
 /**
  * One row per key, the last given: a multi-row upsert may not touch a row twice (ON CONFLICT DO UPDATE refuses), and
  * the last of several writes of one key is what the same writes one by one would leave.

@@ -905,6 +905,27 @@ function historyStoreSuite(
         await store().putBookStatuses([]);
         await store().putDecisions([]);
       });
+
+      it("writes a batch too large for one statement in one transaction: all of it, or nothing", async () => {
+        const batch = (tier: DepegSample["tier"]) =>
+          Array.from({ length: 1_000 }, (_, i) => ({
+            chainId: CHAIN,
+            bookId: `book-${i}`,
+            sample: historySample(20),
+            depeg: [depegReading({ tier: i === 999 ? tier : "ok" })],
+          }));
+        // The last book's reading breaks the table's tier check: its statement, the batch's last, fails.
+        await expect(store().putSamples(batch("bogus" as DepegSample["tier"]))).rejects.toThrow();
+        expect(await store().samples(CHAIN).recent("book-0", { limit: 5 })).toEqual([]);
+        // Control: the same batch with a valid tier is written whole, over several statements.
+        await store().putSamples(batch("warn"));
+        expect(await store().samples(CHAIN).recent("book-0", { limit: 5 })).toEqual([bookSample(20)]);
+        expect(await store().samples(CHAIN).recent("book-999", { limit: 5 })).toEqual([bookSample(20)]);
+        const [counted] = await backend!.sql.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM depeg_samples WHERE block_number = 20",
+        );
+        expect(counted?.n).toBe(1_000);
+      });
     });
 
     describe("plans and transactions", () => {
