@@ -135,9 +135,9 @@ async function claimBook(ctx: KeeperContext, plan: Plan): Promise<boolean> {
 }
 
 /**
- * Under the signer lock (so no submit job is signing it meanwhile), fail the routine plan holding the book as
- * superseded (never sent: the engine decides again on the state the urgent plan leaves) and claim the book for
- * the urgent plan. False when the holder is not preemptible (already signed, or urgent itself).
+ * Under the signer lock (so no submit job is signing it meanwhile), end the routine plan holding the book as
+ * superseded (never sent, not a failure: the engine decides again on the state the urgent plan leaves) and claim the
+ * book for the urgent plan. False when the holder is not preemptible (already signed, or urgent itself).
  */
 async function supersedeRoutine(ctx: KeeperContext, urgent: Plan): Promise<boolean> {
   return ctx.lock.with(async () => {
@@ -147,7 +147,7 @@ async function supersedeRoutine(ctx: KeeperContext, urgent: Plan): Promise<boole
     const record = await ctx.plans.record(holder);
     if (record !== undefined && !TERMINAL_STATUSES.has(record.status) && !isPreemptible(record)) return false;
     if (record !== undefined && !TERMINAL_STATUSES.has(record.status)) {
-      await failPlan(ctx, holder, urgent.bookId, `superseded by urgent plan ${urgent.planId}`);
+      await supersedePlan(ctx, holder, urgent.bookId, `superseded by urgent plan ${urgent.planId}`);
       await ctx.queues.submit.remove(jobIds.submit(ctx.chainId, holder)).catch(() => 0);
       ctx.common.logger.info(
         { plan_id: holder, by: urgent.planId },
@@ -182,8 +182,8 @@ export function failPlan(ctx: KeeperContext, planId: string, bookId: string, rea
 }
 
 /**
- * Refused by its simulation on a premise the chain no longer holds (moved-swap-premise.ts): nothing sent, recorded
- * and announced as `plan.superseded`, not a failure. The book's lease is free, so the next scanned block plans it
+ * Refused by its simulation on a premise the chain no longer holds (moved-swap-premise.ts), or displaced unsigned by
+ * an urgent plan of its book: nothing sent, recorded and announced as `plan.superseded`, not a failure. The book's lease is free, so the next scanned block plans it
  * again on the chain as it now is. (Not an evaluation enqueued here: it would run beside the next block's, and two
  * evaluations of one book at once both decide.)
  */

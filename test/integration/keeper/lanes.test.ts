@@ -41,7 +41,8 @@ describe("the keeper's lanes", () => {
   it("executes the usdc-depeg-2023 urgent plan ahead of queued routine work, superseding the book's unsigned routine plan", async () => {
     const d = devnet();
     const chainId = d.manifest.chainId;
-    const keeper = bed.keeperFor();
+    const events: KeeperEvent[] = [];
+    const keeper = bed.keeperFor({ onEvent: (event) => events.push(event) });
     // Routine work waits in a paused submit queue: one routine plan holding the book (as the evaluate job
     // records it), and two more routine plans queued behind it.
     await keeper.queues.submit.pause();
@@ -86,8 +87,13 @@ describe("the keeper's lanes", () => {
     const done = await keeper.plans.record(urgent!.planId);
     expect(done?.status, `${done?.reason}`).toBe("mined");
     const superseded = await keeper.plans.record(holder.planId);
-    expect(superseded?.status).toBe("failed");
+    // Displaced unsigned: superseded, announced as such, not a failure.
+    expect(superseded?.status).toBe("superseded");
     expect(superseded?.reason).toContain("superseded by urgent plan");
+    expect(events).toContainEqual(
+      expect.objectContaining({ kind: "plan.superseded", planId: holder.planId }),
+    );
+    expect(events.some((e) => e.kind === "plan.failed" && e.planId === holder.planId)).toBe(false);
     expect(superseded?.txs).toEqual([]);
     const routine = await Promise.all(queued.map((p) => keeper.plans.record(p.planId)));
     // The routine swaps were decided before the de-peg: by the time the urgent plan has run, their minimums no
