@@ -5,7 +5,7 @@
 // configured job lock.
 import { QueueEvents } from "bullmq";
 import { expect, it, onTestFinished } from "vitest";
-import { QUEUE_NAMES } from "../../../keeper/queues.ts";
+import { createKeeperQueues, QUEUE_NAMES } from "../../../keeper/queues.ts";
 import { BOOK_ID, waitFor } from "./keeper-harness.ts";
 import { useKeeperTestbed } from "./keeper-testbed.ts";
 
@@ -92,4 +92,24 @@ it("takes the scan over from a monitor that died holding its slot, within the sc
   // slot once the lock lapses and runs it, then its own. With the configured job lock (30 s + 30 s by default) the
   // scan lock is 5 s + 5 s.
   expect(Date.now() - killedAtMs).toBeLessThan(10_000);
+});
+
+it("ends its slot when the monitor stops, finishing the job rather than leaving it to lapse", async () => {
+  // A 20 s slot: waited out, the stop would take the whole grace period and then abandon the job.
+  const monitor = bed.keeperFor({
+    mode: "shadow",
+    role: "monitor",
+    config: { scanJobEveryMs: 20_000 },
+  });
+  await monitor.start();
+  await waitFor("the first evaluation", () => monitor.ctx.bookState.lastEvaluation(BOOK_ID));
+  // Control: a scan job is mid-slot when the stop comes.
+  expect(await monitor.queues.scan.getActiveCount()).toBe(1);
+  const stoppingAtMs = Date.now();
+  await monitor.stop(10_000);
+  expect(Date.now() - stoppingAtMs).toBeLessThan(5_000);
+  // Finished, not abandoned: nothing left active for a stalled-job check to find.
+  const queues = createKeeperQueues(bed.redis.redis, monitor.ctx.common.config);
+  onTestFinished(() => queues.close());
+  expect(await queues.scan.getActiveCount()).toBe(0);
 });
