@@ -28,6 +28,7 @@ import { planMacKey } from "./plan-integrity.ts";
 import { createPlanStore } from "./plan-store.ts";
 import { createKeeperQueues, QUEUE_NAMES } from "./queues.ts";
 import { processScan } from "./scan-job.ts";
+import { scanLock } from "./scan-slot.ts";
 import { createSignerLock } from "./signer-lock.ts";
 import { processSubmit } from "./submit-job.ts";
 
@@ -59,8 +60,6 @@ export interface CreateKeeperOptions {
 }
 
 const SCHEDULER_REFRESH_MS = 5_000;
-/** The shortest scan lock (scanLock): renewed every 2.5 s, it outlives any pause of a busy process's event loop. */
-const MIN_SCAN_LOCK_MS = 5_000;
 
 /** The context every job is handed, over one Redis connection; the history recorder copies plans on events. */
 function keeperContext(
@@ -185,26 +184,6 @@ async function repairUntilDone(ctx: KeeperContext, log: Logger, stopped: () => b
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }
-}
-
-/**
- * The scan job's lock. A scan job is active for most of its slot (scan-job.ts), so a monitor killed outright most
- * likely dies holding it, and no other scan runs (the queue's global concurrency is 1) until the lock lapses and a
- * stalled-job check hands it on: a blind spot of lock + check interval. The configured 30 s + 30 s would blind the
- * keeper for up to a minute. This lock and check interval are each two slots, at least MIN_SCAN_LOCK_MS (a lock
- * renewed every half of it survives a busy event loop), or the configured figures when those are shorter: with a
- * 1 s slot, a blind spot of 10 s at most.
- */
-export function scanLock(config: {
-  scanJobEveryMs: number;
-  lockDurationMs: number;
-  stalledIntervalMs: number;
-}) {
-  const bound = Math.max(2 * config.scanJobEveryMs, MIN_SCAN_LOCK_MS);
-  return {
-    durationMs: Math.min(config.lockDurationMs, bound),
-    stalledIntervalMs: Math.min(config.stalledIntervalMs, bound),
-  };
 }
 
 export function createKeeper(options: CreateKeeperOptions) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MIN_SCAN_JOB_EVERY_MS, pollsLeftInSlot, scanJobEveryMs } from "./scan-slot.ts";
+import { MIN_SCAN_JOB_EVERY_MS, pollsLeftInSlot, scanJobEveryMs, scanLock } from "./scan-slot.ts";
 
 describe("scan slot", () => {
   it("schedules a job per second at most, and a job per poll for a network polled less often", () => {
@@ -28,5 +28,23 @@ describe("scan slot", () => {
 
   it("stops at once when a slow tick already ran past the slot", () => {
     expect(pollsLeftInSlot({ elapsedMs: 1_400, scanEveryMs: 100, scanJobEveryMs: 1_000 })).toBe(0);
+  });
+
+  it("locks a scan job for two slots, 5 s at least, never longer than the configured job lock", () => {
+    // The defaults (30 s + 30 s) at a 1 s slot: 5 s + 5 s, a blind spot of 10 s after a kill, not a minute.
+    expect(scanLock({ scanJobEveryMs: 1_000, lockDurationMs: 30_000, stalledIntervalMs: 30_000 })).toEqual({
+      durationMs: 5_000,
+      stalledIntervalMs: 5_000,
+    });
+    // A 12 s mainnet poll: two slots.
+    expect(scanLock({ scanJobEveryMs: 12_000, lockDurationMs: 30_000, stalledIntervalMs: 30_000 })).toEqual({
+      durationMs: 24_000,
+      stalledIntervalMs: 24_000,
+    });
+    // Shorter configured figures stand (the tests' 2 s + 1 s).
+    expect(scanLock({ scanJobEveryMs: 1_000, lockDurationMs: 2_000, stalledIntervalMs: 1_000 })).toEqual({
+      durationMs: 2_000,
+      stalledIntervalMs: 1_000,
+    });
   });
 });

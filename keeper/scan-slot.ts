@@ -1,4 +1,4 @@
-// How long one `scan` job watches the chain (scan-job.ts), and whether it polls again. Pure.
+// How long one `scan` job watches the chain (scan-job.ts), whether it polls again, and its lock. Pure.
 
 /**
  * The shortest slot: one BullMQ job per second at most, however short the poll interval. A network polled less
@@ -25,4 +25,26 @@ export function pollsLeftInSlot(input: {
   const { elapsedMs, scanEveryMs, scanJobEveryMs } = input;
   // Polls k = 1, 2, … start at elapsedMs + k·scanEveryMs; count those before scanJobEveryMs.
   return Math.max(0, Math.ceil((scanJobEveryMs - elapsedMs) / scanEveryMs) - 1);
+}
+
+/** The shortest scan lock (scanLock): renewed every 2.5 s, it outlives the event-loop pauses of a busy process. */
+export const MIN_SCAN_LOCK_MS = 5_000;
+
+/**
+ * The scan job's lock. A scan job is active for most of its slot, so a monitor killed outright most likely dies
+ * holding it, and no other scan runs (the queue's global concurrency is 1) until the lock lapses and a stalled-job
+ * check hands it on: a blind spot of lock + check interval. The configured 30 s + 30 s would blind the keeper for up
+ * to a minute. This lock and check interval are each two slots, at least MIN_SCAN_LOCK_MS, or the configured
+ * figures when those are shorter: with a 1 s slot, a blind spot of 10 s at most.
+ */
+export function scanLock(config: {
+  scanJobEveryMs: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+}): { durationMs: number; stalledIntervalMs: number } {
+  const bound = Math.max(2 * config.scanJobEveryMs, MIN_SCAN_LOCK_MS);
+  return {
+    durationMs: Math.min(config.lockDurationMs, bound),
+    stalledIntervalMs: Math.min(config.stalledIntervalMs, bound),
+  };
 }
