@@ -17,6 +17,7 @@ import { type AlertRouter, createAlertRouter } from "../src/alerts/alert-router.
 import { type HedgeReadings, hedgeConditions, hedgeReadingsOf } from "../src/alerts/hedge-conditions.ts";
 import { createHeldSince } from "../src/alerts/held-since.ts";
 import { createAlertSink } from "../src/alerts/sinks.ts";
+import { createSupersededPlansWindow } from "../src/alerts/superseded-plans.ts";
 import { type ApiServer, startApiServer } from "../src/api/api-server.ts";
 import { DASHBOARD_DIST_DIR } from "../src/api/dashboard-dir.ts";
 import { createChainClient } from "../src/chain/client.ts";
@@ -468,6 +469,8 @@ function createAlerting(input: {
   const tamperedPlans: TamperedPlan[] = [];
   /** Aave liquidations of a book's Safe since the last update: each pages once. */
   const aaveLiquidations: AaveLiquidationAlert[] = [];
+  /** Plans superseded per book, within `alerts.supersededPlans.windowSec`. */
+  const supersededPlans = createSupersededPlansWindow(config.alerts.supersededPlans.windowSec);
   // One update at a time (the refresh loop and a keeper event may both ask), in order.
   let updating: Promise<unknown> = Promise.resolve();
   const update = (): Promise<unknown> => {
@@ -482,6 +485,7 @@ function createAlerting(input: {
             transactions: transactions.take(),
             tamperedPlans: tamperedPlans.splice(0),
             aaveLiquidations: aaveLiquidations.splice(0),
+            supersededPlans: supersededPlans.atLeast(config.alerts.supersededPlans.count, nowSec(clock)),
             thresholds: {
               keeperHeartbeatMaxAgeSec: config.alerts.keeperHeartbeatMaxAgeSec,
               signerBalanceMinEth: config.alerts.signerBalanceMinEth,
@@ -523,6 +527,7 @@ function createAlerting(input: {
       const liquidation = aaveLiquidationOf(event);
       if (tampered !== undefined) tamperedPlans.push(tampered);
       if (liquidation !== undefined) aaveLiquidations.push(liquidation);
+      if (event.kind === "plan.superseded") supersededPlans.record(event.bookId, event.reason, nowSec(clock));
       if (tampered !== undefined || liquidation !== undefined) {
         // Paged now, not at the next health refresh (which waits on the chain, and may be failing with it).
         void update().catch((error: Error) => logger.warn({ err: error.message }, "alert update failed"));

@@ -80,4 +80,27 @@ describe("alert conditions: an Aave liquidation", () => {
     expect(alerts[0]!.text).toMatch(/\$30000\.00 of WETH debt .* \$31500\.00 of USDC \(bonus \$1500\.00\)/);
     expect(alertConditions({ nowSec: NOW_SEC, books: [], thresholds })).toEqual([]);
   });
+
+  it("warns of a book whose plans keep being superseded, until the window no longer holds them", () => {
+    const superseded = {
+      bookId: "treasury-usdc",
+      count: 3,
+      windowSec: 900,
+      lastReason: "superseded: the pool moved from tick -409 to -478 since block 120",
+    };
+    const alerts = alertConditions({ nowSec: NOW_SEC, books: [], supersededPlans: [superseded], thresholds });
+    expect(alerts).toEqual([
+      {
+        key: "plans-superseded:treasury-usdc",
+        severity: "warning",
+        title: "treasury-usdc: 3 plans superseded within 900 s",
+        text: `Each was planned, then refused before sending because the chain moved from its premise; the last: ${superseded.lastReason}`,
+        bookId: "treasury-usdc",
+        fields: { superseded: 3 },
+      },
+    ]);
+    // A condition, not an event: it clears when the window's count falls under the threshold.
+    expect(alerts[0]!.event).toBeUndefined();
+    expect(alertConditions({ nowSec: NOW_SEC, books: [], supersededPlans: [], thresholds })).toEqual([]);
+  });
 });

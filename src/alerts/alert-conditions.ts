@@ -5,6 +5,7 @@ import type { DepegTier } from "../engine/depeg.ts";
 import { driftBand, isBeyondBand } from "../engine/drift-band.ts";
 import type { KeeperHealth } from "../metrics/metrics.ts";
 import type { Alert, Severity } from "./alert.ts";
+import type { SupersededPlans } from "./superseded-plans.ts";
 
 export interface AlertThresholds {
   keeperHeartbeatMaxAgeSec: number;
@@ -21,6 +22,8 @@ export interface AlertInputs {
   tamperedPlans?: readonly TamperedPlan[];
   /** Aave liquidations of a book's Safe found since the last evaluation. */
   aaveLiquidations?: readonly AaveLiquidationAlert[];
+  /** Books with `alerts.supersededPlans.count` or more plans superseded within its window (superseded-plans.ts). */
+  supersededPlans?: readonly SupersededPlans[];
   thresholds: AlertThresholds;
 }
 
@@ -160,6 +163,18 @@ export function alertConditions(input: AlertInputs): Alert[] {
       bookId: plan.bookId,
       fields: { planId: plan.planId },
       event: true,
+    });
+  }
+  for (const s of input.supersededPlans ?? []) {
+    // Each one was right to stop (nothing sent on a premise the chain no longer holds), but together they leave the
+    // book unhedged while no failure pages: the premise's bounds may be too tight for how fast the market moves.
+    alerts.push({
+      key: `plans-superseded:${s.bookId}`,
+      severity: "warning",
+      title: `${s.bookId}: ${s.count} plans superseded within ${s.windowSec} s`,
+      text: `Each was planned, then refused before sending because the chain moved from its premise; the last: ${s.lastReason}`,
+      bookId: s.bookId,
+      fields: { superseded: s.count },
     });
   }
   for (const l of input.aaveLiquidations ?? []) {

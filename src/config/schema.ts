@@ -704,6 +704,18 @@ export const alertsSchema = z
       .strict()
       .prefault({})
       .describe("Volatility resting on the fallback for too long."),
+    supersededPlans: z
+      .object({
+        count: positiveInt
+          .default(3)
+          .describe(
+            "Alert when this many of a book's plans were superseded (the chain moved from their premise) …",
+          ),
+        windowSec: positiveInt.default(900).describe("… within this long."),
+      })
+      .strict()
+      .prefault({})
+      .describe("A book whose plans keep being superseded: the keeper decides and acts on none of it."),
     sinks: z.array(alertSinkSchema).default([]),
   })
   .strict();
