@@ -5,9 +5,9 @@
 //
 // One job polls the chain every `scanEveryMs` (the network's pollIntervalMs) for the whole of its slot
 // (`scanJobEveryMs`, scan-slot.ts), not once: a BullMQ job costs every monitor process's workers a wake-up and
-// ~60 Redis commands, which at a 100 ms poll were most of an idle keeper's load. The slot ends a poll before the
-// next job is due, so jobs do not queue behind each other; a job lost with its process loses at most its slot's
-// remainder, and the next job resumes from the checkpoint.
+// ~60 Redis commands, which at a 100 ms poll were most of an idle keeper's load. The slot's last poll starts before
+// the next job is due, so jobs do not queue behind each other. A job lost with its process is handed on once the
+// scan's own lock lapses (scanLock), and every job resumes from the checkpoint.
 import type { Job } from "bullmq";
 import { createBlockFollower } from "../src/indexers/block-follower.ts";
 import { createRedisCheckpointStore } from "../src/indexers/checkpoint-store.ts";
