@@ -443,7 +443,7 @@ export function createRecordedAlertRouter(input: {
  * The conditions of this process's books and keeper, handed to `route` (a router, or a supervisor's) on each
  * update: `route` is told every condition that holds now.
  */
-function createAlerting(input: {
+export function createAlerting(input: {
   config: HedgekeeperConfig;
   logger: Logger;
   clock: Clock;
