@@ -7,8 +7,10 @@ import { createChainClient } from "../chain/client.ts";
 import { redactRpcUrl, scrubRpcUrls } from "../chain/rpc-url.ts";
 import { chainClientOptionsFromConfig, treasuryScopeFromConfig } from "../config/adapters.ts";
 import type { HedgekeeperConfig } from "../config/schema.ts";
+import { describeAllowances } from "../execution/allowance-report.ts";
 import { diffPermissions, type PermissionDrift } from "../execution/permission-drift.ts";
 import { readPriceSourceDrift } from "../execution/price-source-drift.ts";
+import { readKeeperAllowances } from "../execution/read-allowances.ts";
 import { readDeployedRoleState } from "../execution/read-role-statements.ts";
 import { DELEVERAGER_ROLE_KEY, GUARDIAN_ROLE_KEY, KEEPER_ROLE_KEY } from "../execution/role-keys.ts";
 import { desiredStatements } from "../execution/role-statements.ts";
@@ -145,6 +147,13 @@ export async function runCheck(
           sources.length === 0
             ? `${scope.bounds.priceSources.length} price sources match the chain`
             : `drift: ${sources.length} price sources missing or different`,
+      });
+      // What the keeper may still move now: informative, not a failure (an exhausted allowance refills by itself),
+      // but the only place its refusals are named (Roles reports a failed pair's Or without the allowance).
+      results.push({
+        name: `allowances ${treasuryId}`,
+        ok: true,
+        detail: describeAllowances(await readKeeperAllowances(client, scope, head)),
       });
     } catch (error) {
       results.push({

@@ -30,10 +30,13 @@ import {
 import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
 import { oraclePerpQuoteBound, oracleSwapMinOut } from "../../../src/engine/oracle-bounds.ts";
 import { HEDGE_BOUNDS_ABI, HEDGE_GUARD_ABI } from "../../../src/execution/abis.ts";
+import { accruedAllowance } from "../../../src/execution/allowance-balance.ts";
+import { describeAllowances } from "../../../src/execution/allowance-report.ts";
 import { maxSpendWithin } from "../../../src/execution/allowance-window.ts";
 import { encodeBoundsExtra } from "../../../src/execution/hedge-bounds-condition.ts";
 import { CALL, DELEGATE_CALL, encodeMultiSend } from "../../../src/execution/multisend.ts";
 import { planToBatch, planToRolesCall } from "../../../src/execution/plan-batch.ts";
+import { readKeeperAllowances } from "../../../src/execution/read-allowances.ts";
 import { KEEPER_ROLE_KEY, swapDailyAllowanceKey } from "../../../src/execution/role-keys.ts";
 import { keeperAllowances } from "../../../src/execution/role-statements.ts";
 import { expectCustomError } from "../../support/custom-error.ts";
@@ -533,5 +536,72 @@ describe("a stolen keeper key, with the thief's own funds", () => {
     const moved = capUsdc + spec.refill;
     expect(moved).toBe(maxSpendWithin(spec, 4n));
     expect(moved).toBe(capUsdc + capUsdc / 24n);
+  });
+  it("lets through exactly the accrued balance it reads (accruedAllowance), one unit more refused", async () => {
+    const capUsdc = 48_000n * USDC;
+    const spec = keeperAllowances({
+      ...setup.scope,
+      caps: {
+        ...setup.scope.caps,
+        swapAmountInPerDay: { ...setup.scope.caps.swapAmountInPerDay, [m().contracts.usdc]: capUsdc },
+      },
+    }).find((a) => a.key === swapDailyAllowanceKey(m().contracts.usdc))!;
+    const [first, second] = DEVNET_ACCOUNT_INDEXES.owners;
+    await execSafeTransaction(d().client, setup.scope.safe, [devnetAccount(first), devnetAccount(second)], {
+      to: setup.scope.roles,
+      data: encodeFunctionData({
+        abi: rolesAbi,
+        functionName: "setAllowance",
+        args: [spec.key, spec.maxRefill, spec.maxRefill, spec.refill, spec.period, 0n],
+      }),
+      label: "owners set a 48,000 USDC/day swap allowance",
+    });
+    const router = setup.scope.uniswap.swapRouter;
+    const swap = async (amount: bigint) =>
+      asKeeper(router, await usdcToUsdtSwap(amount, await loosestUsdcToUsdtMinimum(amount)));
+    const stored = async () => {
+      const [refill, maxRefill, period, balance, timestamp] = await d().publicClient.readContract({
+        address: setup.scope.roles,
+        abi: rolesAbi,
+        functionName: "allowances",
+        args: [spec.key],
+      });
+      return { refill, maxRefill, period, balance, timestamp };
+    };
+    // Mid-period, so the second or two between reading and mining crosses no refill.
+    const midPeriod = async (periodsOn: bigint) => {
+      const { timestamp } = await stored();
+      const now = (await d().publicClient.getBlock()).timestamp;
+      const target =
+        timestamp + ((now - timestamp) / spec.period + periodsOn) * spec.period + spec.period / 2n;
+      await d().testClient.setNextBlockTimestamp({ timestamp: target });
+      await d().testClient.mine({ blocks: 1 });
+      return target;
+    };
+
+    await midPeriod(1n);
+    await swap(capUsdc - 1_000n * USDC);
+    // Three refills later: 1,000 left plus three steps.
+    const at = await midPeriod(3n);
+    const expected = accruedAllowance(await stored(), at + 1n);
+    expect(expected).toBe(1_000n * USDC + 3n * spec.refill);
+    // The modifier's own answer: one unit over the accrued balance is refused, the balance itself passes.
+    await expectCustomError(swap(expected + 1n), "ConditionViolation", [STATUS.OrViolation, zeroHash]);
+    await swap(expected);
+    expect((await stored()).balance).toBe(0n);
+    // What `hedgekeeper check` reads and says of it: empty now, named as exhausted.
+    const now = await readKeeperAllowances(
+      d().publicClient,
+      setup.scope,
+      await d().publicClient.getBlockNumber(),
+    );
+    expect(now.find((a) => a.key === spec.key)).toMatchObject({
+      label: `hk.swap.${m().contracts.usdc.slice(2, 14).toLowerCase()}`,
+      balance: 0n,
+      maxRefill: capUsdc,
+    });
+    expect(describeAllowances(now)).toContain(
+      `exhausted until their next refill: hk.swap.${m().contracts.usdc.slice(2, 14).toLowerCase()}`,
+    );
   });
 });

@@ -116,6 +116,10 @@ describe("hedgekeeper check", () => {
     const report = JSON.parse(run.stdout);
     expect(report.results.filter((r: { ok: boolean }) => !r.ok)).toEqual([]);
     expect(report.drift).toEqual({ "devnet-treasury": { missing: [], unexpected: [] } });
+    // Every allowance of a freshly hired keeper is full: none named exhausted.
+    const allowances = report.results.find((r: { name: string }) => r.name === "allowances devnet-treasury");
+    expect(allowances?.detail).toMatch(/^\d+ allowances; lowest hk\.[a-z.0-9]+ at 100\.0% of its cap/);
+    expect(allowances?.detail).not.toContain("exhausted");
     expect(run.code).toBe(0);
     expect(run.stdout).not.toContain(keeperKey.slice(2));
   });
