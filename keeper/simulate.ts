@@ -9,6 +9,7 @@ import type { Plan } from "../src/engine/plan.ts";
 import { HEDGE_GUARD_ABI } from "../src/execution/abis.ts";
 import type { ExecutionTargets } from "../src/execution/execution-targets.ts";
 import type { MetaTransaction } from "../src/execution/multisend.ts";
+import { readAllowancesAt } from "../src/execution/read-allowances.ts";
 import { causeChain } from "../src/runtime/error-chain.ts";
 import { SimulationRevertedError } from "./errors.ts";
 
@@ -159,10 +160,32 @@ export async function simulatePlanCall(
       // moved past (superseded-premise.ts).
       premiseRefused = (await revertOfSafeCall(client, transaction.batch[0]!, targets)) ?? undefined;
       if (premiseRefused !== undefined) reason = `${reason}; the premise no longer holds: ${premiseRefused}`;
+      else {
+        // Roles names no allowance when a pair's Or fails: name any of the keeper's that is empty now.
+        const exhausted = await exhaustedAllowances(client, targets);
+        if (exhausted.length > 0) reason = `${reason}; exhausted allowances: ${exhausted.join(", ")}`;
+      }
     }
     throw new SimulationRevertedError(`plan ${plan.planId} would revert: ${reason}`, {
       cause: error,
       details: { reason, ...(failedCall && { failedCall }), ...(premiseRefused && { premiseRefused }) },
     });
+  }
+}
+
+/**
+ * The keeper's allowances empty for the pending block, by label; none when they cannot be read
+ * (the refusal itself stands either way).
+ */
+async function exhaustedAllowances(client: PublicClient, targets: ExecutionTargets): Promise<string[]> {
+  if (targets.allowanceKeys === undefined || targets.allowanceKeys.length === 0) return [];
+  try {
+    const latest = await client.getBlockNumber({ cacheTime: 0 });
+    // Accrued to the pending block's earliest time, as the simulation ran: a per-block allowance spent in the
+    // latest block has refilled by then, and is not named.
+    const now = await readAllowancesAt(client, targets.roles, targets.allowanceKeys, latest, 1n);
+    return now.filter((a) => a.balance === 0n && a.maxRefill > 0n).map((a) => a.label);
+  } catch {
+    return [];
   }
 }

@@ -1,5 +1,6 @@
 import type { Address, Hex } from "viem";
 import { KEEPER_ROLE_KEY } from "./role-keys.ts";
+import { keeperAllowances } from "./role-statements.ts";
 import type { TreasuryScope } from "./treasury-scope.ts";
 
 /** The addresses a treasury's keeper batches touch: its Safe and Roles modifier, our guard, the venues. */
@@ -14,6 +15,11 @@ export interface ExecutionTargets {
   uniswap: { swapRouter: Address; positionManager: Address };
   /** Present when the treasury lets the keeper withdraw its Uniswap v4 positions. */
   uniswapV4?: { positionManager: Address };
+  /**
+   * The keeper role's allowance keys (role-statements.ts keeperAllowances): read when Roles refuses a plan, to name
+   * an exhausted one (Roles names none when a swap pair's Or fails).
+   */
+  allowanceKeys?: readonly Hex[];
 }
 
 /** The keeper's targets for a treasury whose scope is `scope` (the keeper acts under KEEPER_ROLE_KEY). */
@@ -27,5 +33,6 @@ export function executionTargetsOf(scope: TreasuryScope): ExecutionTargets {
     perp: { clearingHouse: scope.perp.clearingHouse, vault: scope.perp.vault },
     uniswap: { swapRouter: scope.uniswap.swapRouter, positionManager: scope.uniswap.positionManager },
     ...(scope.uniswapV4 && { uniswapV4: { positionManager: scope.uniswapV4.positionManager } }),
+    allowanceKeys: keeperAllowances(scope).map((allowance) => allowance.key),
   };
 }

@@ -1,21 +1,23 @@
 // The keeper's allowances as the Roles modifier holds them at a block, each accrued to that block's time
-// (allowance-report.ts). Reads `allowances(key)` for every key the configuration gives the keeper's role.
-import type { Address, PublicClient } from "viem";
+// (allowance-report.ts): `allowances(key)` for each key.
+import type { Address, Hex, PublicClient } from "viem";
 import { rolesAbi } from "zodiac-roles-sdk";
 import { type AllowanceNow, allowancesNow } from "./allowance-report.ts";
 import { keeperAllowances } from "./role-statements.ts";
 import type { TreasuryScope } from "./treasury-scope.ts";
 
-export async function readKeeperAllowances(
+/** Each allowance of `keys` as stored at `blockNumber`, accrued to that block's time plus `laterSec`. */
+export async function readAllowancesAt(
   client: PublicClient,
-  scope: TreasuryScope,
+  roles: Address,
+  keys: readonly Hex[],
   blockNumber: bigint,
+  laterSec = 0n,
 ): Promise<AllowanceNow[]> {
-  const roles: Address = scope.roles;
   const [block, stored] = await Promise.all([
     client.getBlock({ blockNumber }),
     Promise.all(
-      keeperAllowances(scope).map(async ({ key }) => {
+      keys.map(async (key) => {
         const [refill, maxRefill, period, balance, timestamp] = await client.readContract({
           address: roles,
           abi: rolesAbi,
@@ -27,5 +29,19 @@ export async function readKeeperAllowances(
       }),
     ),
   ]);
-  return allowancesNow(stored, block.timestamp);
+  return allowancesNow(stored, block.timestamp + laterSec);
+}
+
+/** Every allowance the configuration gives the treasury's keeper role. */
+export function readKeeperAllowances(
+  client: PublicClient,
+  scope: TreasuryScope,
+  blockNumber: bigint,
+): Promise<AllowanceNow[]> {
+  return readAllowancesAt(
+    client,
+    scope.roles,
+    keeperAllowances(scope).map((allowance) => allowance.key),
+    blockNumber,
+  );
 }

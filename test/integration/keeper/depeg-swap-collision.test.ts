@@ -1,11 +1,13 @@
-import type { Address } from "viem";
+import { type Address, encodeFunctionData } from "viem";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { rolesAbi } from "zodiac-roles-sdk";
 import { jobIds } from "../../../keeper/job-ids.ts";
 import type { Keeper } from "../../../keeper/keeper.ts";
 import { sealPlan } from "../../../keeper/plan-integrity.ts";
 import type { PlanRecord } from "../../../keeper/plan-store.ts";
 import { LANE_PRIORITY } from "../../../keeper/queues.ts";
 import { SWAP_ROUTER_ABI } from "../../../src/chain/abis/uniswap-v3-abi.ts";
+import { DEVNET_ACCOUNT_INDEXES, devnetAccount } from "../../../src/devnet/accounts.ts";
 import { DEVNET_AAVE_BOOK_ID, DEVNET_BOOK_ID, devnetConfig } from "../../../src/devnet/devnet-config.ts";
 import {
   type DevnetKeeperSetup,
@@ -14,8 +16,11 @@ import {
 } from "../../../src/devnet/devnet-keeper-setup.ts";
 import { scenarioSchema } from "../../../src/devnet/scenario.ts";
 import { runScenario } from "../../../src/devnet/scenario-runner.ts";
+import { execSafeTransaction } from "../../../src/devnet/treasury-transaction.ts";
 import type { Plan, SwapExactInputSingleAction } from "../../../src/engine/plan.ts";
 import { planId } from "../../../src/engine/plan-id.ts";
+import { swapDailyAllowanceKey } from "../../../src/execution/role-keys.ts";
+import { keeperAllowances } from "../../../src/execution/role-statements.ts";
 import { useDevnet } from "../../support/devnet.ts";
 import { usdcToUsdtPlan } from "../../support/devnet-plans.ts";
 import {
@@ -353,6 +358,37 @@ describe("a de-peg swap whose feed moved after its block", () => {
     expect(record.status).toBe("failed");
     expect(record.txs).toEqual([]);
     expect(record.reason).toMatch(/^ConditionViolation\(5, 0x0{64}\)$/);
+  });
+
+  it("fails naming the keeper's swap allowance when Roles refuses the plan because it is empty", async () => {
+    const keeper = keeperFor([DEVNET_BOOK_ID]);
+    await usdcAt(0.995);
+    const plan = await depegSwapPlan();
+    // The owners empty the USDC swap allowance (its next refill a whole period away); the plan is the one the
+    // positive control below mines.
+    const usdc = devnet().manifest.contracts.usdc;
+    const spec = keeperAllowances(lpSetup.scope).find((a) => a.key === swapDailyAllowanceKey(usdc))!;
+    const [first, second] = DEVNET_ACCOUNT_INDEXES.owners;
+    await execSafeTransaction(
+      devnet().client,
+      lpSetup.scope.safe,
+      [devnetAccount(first), devnetAccount(second)],
+      {
+        to: lpSetup.scope.roles,
+        data: encodeFunctionData({
+          abi: rolesAbi,
+          functionName: "setAllowance",
+          args: [spec.key, 0n, spec.maxRefill, spec.refill, spec.period, 0n],
+        }),
+        label: "owners empty the USDC swap allowance",
+      },
+    );
+    const record = await submitAndSettle(keeper, plan);
+    expect(record.status).toBe("failed");
+    expect(record.txs).toEqual([]);
+    expect(record.reason).toBe(
+      `ConditionViolation(5, 0x${"0".repeat(64)}); exhausted allowances: hk.swap.${usdc.slice(2, 14).toLowerCase()}`,
+    );
   });
 
   it("positive control: the same plan with the feed where it was decided is mined", async () => {
