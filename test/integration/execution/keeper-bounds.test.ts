@@ -488,26 +488,7 @@ describe("a stolen keeper key, with the thief's own funds", () => {
   it("moves at most the cap plus one refill step across an allowance boundary, not two caps", async () => {
     // The owners set the USDC swap allowance to a 48,000 USDC daily cap, exactly as the product configures one.
     const capUsdc = 48_000n * USDC;
-    const spec = keeperAllowances({
-      ...setup.scope,
-      caps: {
-        ...setup.scope.caps,
-        swapAmountInPerDay: { ...setup.scope.caps.swapAmountInPerDay, [m().contracts.usdc]: capUsdc },
-      },
-    }).find((a) => a.key === swapDailyAllowanceKey(m().contracts.usdc))!;
-    const [first, second] = DEVNET_ACCOUNT_INDEXES.owners;
-    await execSafeTransaction(d().client, setup.scope.safe, [devnetAccount(first), devnetAccount(second)], {
-      to: setup.scope.roles,
-      data: encodeFunctionData({
-        abi: rolesAbi,
-        functionName: "setAllowance",
-        args: [spec.key, spec.maxRefill, spec.maxRefill, spec.refill, spec.period, 0n],
-      }),
-      label: "owners set a 48,000 USDC/day swap allowance",
-    });
-    const router = setup.scope.uniswap.swapRouter;
-    const swap = async (amount: bigint) =>
-      asKeeper(router, await usdcToUsdtSwap(amount, await loosestUsdcToUsdtMinimum(amount)));
+    const { spec, swap } = await usdcSwapAllowanceOf(capUsdc);
 
     // Two seconds before a refill boundary: the whole cap; two seconds after it: one step, and not one unit more.
     // (Each swap is simulated on the latest block, then mined in the next: mine up to the second before.)
@@ -539,26 +520,7 @@ describe("a stolen keeper key, with the thief's own funds", () => {
   });
   it("lets through exactly the accrued balance it reads (accruedAllowance), one unit more refused", async () => {
     const capUsdc = 48_000n * USDC;
-    const spec = keeperAllowances({
-      ...setup.scope,
-      caps: {
-        ...setup.scope.caps,
-        swapAmountInPerDay: { ...setup.scope.caps.swapAmountInPerDay, [m().contracts.usdc]: capUsdc },
-      },
-    }).find((a) => a.key === swapDailyAllowanceKey(m().contracts.usdc))!;
-    const [first, second] = DEVNET_ACCOUNT_INDEXES.owners;
-    await execSafeTransaction(d().client, setup.scope.safe, [devnetAccount(first), devnetAccount(second)], {
-      to: setup.scope.roles,
-      data: encodeFunctionData({
-        abi: rolesAbi,
-        functionName: "setAllowance",
-        args: [spec.key, spec.maxRefill, spec.maxRefill, spec.refill, spec.period, 0n],
-      }),
-      label: "owners set a 48,000 USDC/day swap allowance",
-    });
-    const router = setup.scope.uniswap.swapRouter;
-    const swap = async (amount: bigint) =>
-      asKeeper(router, await usdcToUsdtSwap(amount, await loosestUsdcToUsdtMinimum(amount)));
+    const { spec, swap } = await usdcSwapAllowanceOf(capUsdc);
     const stored = async () => {
       const [refill, maxRefill, period, balance, timestamp] = await d().publicClient.readContract({
         address: setup.scope.roles,
@@ -605,3 +567,31 @@ describe("a stolen keeper key, with the thief's own funds", () => {
     );
   });
 });
+
+/**
+ * The owners set the USDC swap allowance to a daily cap, full, exactly as the product configures one; `swap` then
+ * sends a keeper swap of that much USDC at the loosest minimum the scope admits (so only the allowance can refuse it).
+ */
+async function usdcSwapAllowanceOf(capUsdc: bigint) {
+  const spec = keeperAllowances({
+    ...setup.scope,
+    caps: {
+      ...setup.scope.caps,
+      swapAmountInPerDay: { ...setup.scope.caps.swapAmountInPerDay, [m().contracts.usdc]: capUsdc },
+    },
+  }).find((a) => a.key === swapDailyAllowanceKey(m().contracts.usdc))!;
+  const [first, second] = DEVNET_ACCOUNT_INDEXES.owners;
+  await execSafeTransaction(d().client, setup.scope.safe, [devnetAccount(first), devnetAccount(second)], {
+    to: setup.scope.roles,
+    data: encodeFunctionData({
+      abi: rolesAbi,
+      functionName: "setAllowance",
+      args: [spec.key, spec.maxRefill, spec.maxRefill, spec.refill, spec.period, 0n],
+    }),
+    label: `owners set a ${capUsdc / USDC} USDC/day swap allowance`,
+  });
+  const router = setup.scope.uniswap.swapRouter;
+  const swap = async (amount: bigint) =>
+    asKeeper(router, await usdcToUsdtSwap(amount, await loosestUsdcToUsdtMinimum(amount)));
+  return { spec, swap };
+}
