@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { bps } from "../../dashboard/src/format.ts";
 import { freeLoopbackPort } from "../../src/runtime/free-port.ts";
 import { withPage } from "../support/browser.ts";
+import { demoArgs } from "../support/demo-args.ts";
 
 // The README's main command with a steward watching: the demo runs as a user runs it (its own devnet, Redis by
 // the project's rule, the keeper, the history on embedded PGlite) and its dashboard is open in Chromium from
@@ -43,18 +44,7 @@ describe("the dashboard of a running demo", () => {
     let output = "";
     const child = spawn(
       process.execPath,
-      [
-        "scripts/demo.ts",
-        "--exit",
-        "--report",
-        report,
-        "--port",
-        String(await freeLoopbackPort()),
-        "--dashboard-port",
-        String(await freeLoopbackPort()),
-        "--hold-ms",
-        "5000",
-      ],
+      await demoArgs(report, await freeLoopbackPort(), ["--hold-ms", "5000"]),
       { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: "error" } },
     );
     demo = child;

@@ -8,7 +8,7 @@ import type { DemoL2Report } from "../../../scripts/demo/l2.ts";
 import { DEVNET_AAVE_HEALTH_FACTOR } from "../../../src/cli/devnet-aave-treasury-template.ts";
 import { DEVNET_AAVE_BOOK_ID, DEVNET_BOOK_ID } from "../../../src/devnet/devnet-config.ts";
 import { ARBITRUM_CHAIN_ID, SEQUENCER_GRACE_PERIOD_SEC } from "../../../src/devnet/index.ts";
-import { freeLoopbackPort } from "../../../src/runtime/free-port.ts";
+import { demoArgs } from "../../support/demo-args.ts";
 
 // The README's main command, unattended, as a user runs it: a real process with its own devnet node, Redis by
 // the project's rule, the keeper on two books (LP + perp, and spot WETH hedged by an Aave v3 borrow short), four
@@ -26,16 +26,7 @@ describe("npm run demo -- --exit --report", () => {
       const run = spawnSync(
         process.execPath,
         // Both ports free ones: another demo (a second run, the dashboard's browser test) may hold 8545 or 8080.
-        [
-          "scripts/demo.ts",
-          "--exit",
-          "--report",
-          report,
-          "--port",
-          String(await freeLoopbackPort()),
-          "--dashboard-port",
-          "0",
-        ],
+        await demoArgs(report, 0),
         // A limit for a demo that hangs, not a speed test: with the arbitrageur and the reaction blocks the demo takes
         // ~105–120 s alone on two cores, more beside the other test files.
         { encoding: "utf8", timeout: DEMO_LIMIT_MS, env: { ...process.env, LOG_LEVEL: "error" } },
