@@ -1,7 +1,7 @@
 // The keeper's allowances as the Roles modifier holds them at a block, each accrued to that block's time
 // (allowance-report.ts): `allowances(key)` for each key.
 import type { Address, Hex, PublicClient } from "viem";
-import { rolesAbi } from "zodiac-roles-sdk";
+import { ROLES_ABI } from "./abis.ts";
 import { type AllowanceNow, allowancesNow } from "./allowance-report.ts";
 import { keeperAllowances } from "./role-statements.ts";
 import type { TreasuryScope } from "./treasury-scope.ts";
@@ -20,7 +20,7 @@ export async function readAllowancesAt(
       keys.map(async (key) => {
         const [refill, maxRefill, period, balance, timestamp] = await client.readContract({
           address: roles,
-          abi: rolesAbi,
+          abi: ROLES_ABI,
           functionName: "allowances",
           args: [key],
           blockNumber,
